@@ -1,0 +1,201 @@
+package io.tunelab.api;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an experiment is: its unique name, its objective(s), the search space, the strategy
+ * and pruner, the budget, how many repetitions evaluate each trial, an optional task for
+ * workers, and a seed. Loaded from YAML or JSON by {@link Specs}; a spec may say
+ * {@code objective: {...}} for one objective or {@code objectives: [...]} for several.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentSpec(
+        String name,
+        List<Objective> objectives,
+        SearchSpace space,
+        StrategySpec strategy,
+        PrunerSpec pruner,
+        Budget budget,
+        int repetitions,
+        Map<String, Object> task,
+        Long seed) {
+
+    /** Names are used in URLs and CLI arguments; keep them to a readable, unambiguous set. */
+    public static final int MAX_NAME_LENGTH = 200;
+
+    public ExperimentSpec {
+        if (name == null || name.isBlank()) {
+            throw TunelabException.invalidSpec("name is required: every experiment has a unique name");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw TunelabException.invalidSpec("name is " + name.length() + " characters long; at most "
+                    + MAX_NAME_LENGTH + " are allowed");
+        }
+        if (name.chars().allMatch(Character::isDigit)) {
+            throw TunelabException.invalidSpec("name \"" + name + "\" is all digits and would read as an id; add a letter");
+        }
+        if (name.contains("/")) {
+            throw TunelabException.invalidSpec("name \"" + name + "\" must not contain '/'");
+        }
+        if (objectives == null || objectives.isEmpty()) {
+            throw TunelabException.invalidSpec("an objective is required, as objective: {metric: loss, direction: minimize}");
+        }
+        objectives = List.copyOf(objectives);
+        var metrics = new HashSet<String>();
+        for (Objective o : objectives) {
+            if (!metrics.add(o.metric())) {
+                throw TunelabException.invalidSpec("objective metric \"" + o.metric() + "\" is listed twice");
+            }
+        }
+        space = space == null ? SearchSpace.empty() : space;
+        strategy = strategy == null ? StrategySpec.of(StrategySpec.DEFAULT) : strategy;
+        pruner = pruner == null ? PrunerSpec.none() : pruner;
+        budget = budget == null ? Budget.unlimited() : budget;
+        if (repetitions == 0) {
+            repetitions = 1;
+        }
+        if (repetitions < 1) {
+            throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
+        }
+        task = task == null ? null : Map.copyOf(task);
+    }
+
+    @JsonCreator
+    static ExperimentSpec fromJson(
+            @JsonProperty("name") String name,
+            @JsonProperty("objective") Objective objective,
+            @JsonProperty("objectives") List<Objective> objectives,
+            @JsonProperty("space") SearchSpace space,
+            @JsonProperty("strategy") StrategySpec strategy,
+            @JsonProperty("pruner") PrunerSpec pruner,
+            @JsonProperty("budget") Budget budget,
+            @JsonProperty("repetitions") Integer repetitions,
+            @JsonProperty("task") Map<String, Object> task,
+            @JsonProperty("seed") Long seed) {
+        if (objective != null && objectives != null) {
+            throw TunelabException.invalidSpec("give either objective (one) or objectives (a list), not both");
+        }
+        if (repetitions != null && repetitions < 1) {
+            throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
+        }
+        return new ExperimentSpec(name, objective != null ? List.of(objective) : objectives, space, strategy, pruner,
+                budget, repetitions == null ? 1 : repetitions, task, seed);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The first objective: the one leaderboards rank by. */
+    @JsonIgnore
+    public Objective primary() {
+        return objectives.getFirst();
+    }
+
+    /** The seed the strategy uses: the strategy's own, else the spec's, else null. */
+    @JsonIgnore
+    public Long effectiveSeed() {
+        return strategy.seed() != null ? strategy.seed() : seed;
+    }
+
+    public ExperimentSpec withSpace(SearchSpace space) {
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+    }
+
+    public ExperimentSpec withBudget(Budget budget) {
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+    }
+
+    public ExperimentSpec withSeed(Long seed) {
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+    }
+
+    public ExperimentSpec withName(String name) {
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+    }
+
+    /** Builds a spec in code, for SDK users. */
+    public static final class Builder {
+        private final String name;
+        private List<Objective> objectives = List.of();
+        private final SearchSpace.Builder space = SearchSpace.builder();
+        private StrategySpec strategy;
+        private PrunerSpec pruner;
+        private Budget budget;
+        private int repetitions = 1;
+        private Map<String, Object> task;
+        private Long seed;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder minimize(String metric) {
+            return objectives(Objective.minimize(metric));
+        }
+
+        public Builder maximize(String metric) {
+            return objectives(Objective.maximize(metric));
+        }
+
+        public Builder objectives(Objective... objectives) {
+            this.objectives = List.of(objectives);
+            return this;
+        }
+
+        public Builder param(String name, Param param) {
+            space.add(name, param);
+            return this;
+        }
+
+        public Builder strategy(StrategySpec strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        public Builder strategy(String name) {
+            return strategy(StrategySpec.of(name));
+        }
+
+        public Builder pruner(PrunerSpec pruner) {
+            this.pruner = pruner;
+            return this;
+        }
+
+        public Builder budget(Budget budget) {
+            this.budget = budget;
+            return this;
+        }
+
+        public Builder trials(int trials) {
+            this.budget = (budget == null ? Budget.unlimited() : budget).withTrials(trials);
+            return this;
+        }
+
+        public Builder repetitions(int repetitions) {
+            this.repetitions = repetitions;
+            return this;
+        }
+
+        public Builder task(Map<String, Object> task) {
+            this.task = task;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public ExperimentSpec build() {
+            return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed);
+        }
+    }
+}

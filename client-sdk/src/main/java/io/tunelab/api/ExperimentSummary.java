@@ -1,0 +1,48 @@
+package io.tunelab.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a list of experiments shows: state, trial counts by state, the best trial's values,
+ * the strategy, the budget, and times. {@code stopReason} says why a STOPPED experiment
+ * stopped when it was not a person.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentSummary(
+        long id,
+        String name,
+        ExperimentState state,
+        Map<TrialState, Integer> trials,
+        Map<String, Double> best,
+        Long bestTrial,
+        List<Objective> objectives,
+        String strategy,
+        Budget budget,
+        Instant created,
+        Instant updated,
+        String stopReason) {
+
+    public ExperimentSummary {
+        trials = trials == null ? Map.of() : Map.copyOf(trials);
+        best = best == null ? null : Map.copyOf(best);
+        objectives = objectives == null ? List.of() : List.copyOf(objectives);
+    }
+
+    /** How many trials the experiment has in all. */
+    public int totalTrials() {
+        return trials.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** How many trials are finished (complete, pruned or failed). */
+    public int finishedTrials() {
+        return trials.entrySet().stream().filter(e -> e.getKey().isFinished()).mapToInt(Map.Entry::getValue).sum();
+    }
+
+    public int count(TrialState state) {
+        return trials.getOrDefault(state, 0);
+    }
+}

@@ -1,0 +1,168 @@
+package io.tunelab.api;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.util.stream.Collectors;
+
+/**
+ * The JSON and YAML mappers every part of Tunelab shares, and the reading of a document into
+ * a wire type with errors that say where and what was wrong ({@code param "lr": low (0.1)
+ * must be below high (0.01)}) instead of parser internals.
+ */
+public final class Json {
+    private static final ObjectMapper JSON = configure(JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build());
+    private static final ObjectMapper YAML = configure(new YAMLMapper());
+
+    private Json() {
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        return mapper.registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /** The shared JSON mapper; thread-safe. */
+    public static ObjectMapper mapper() {
+        return JSON;
+    }
+
+    /** The shared YAML mapper; thread-safe. */
+    public static ObjectMapper yamlMapper() {
+        return YAML;
+    }
+
+    public static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JacksonException e) {
+            throw TunelabException.of(ErrorCode.INTERNAL, "could not write JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    public static byte[] writeBytes(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JacksonException e) {
+            throw TunelabException.of(ErrorCode.INTERNAL, "could not write JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Reads JSON into a type, or throws MALFORMED_BODY / INVALID_SPEC with a readable message. */
+    public static <T> T read(String json, Class<T> type) {
+        return read(JSON, json, type, ErrorCode.MALFORMED_BODY);
+    }
+
+    /** Reads JSON or YAML (told apart by the first character) into a type. */
+    public static <T> T readJsonOrYaml(String text, Class<T> type) {
+        String t = text == null ? "" : text.strip();
+        return read(t.startsWith("{") || t.startsWith("[") ? JSON : YAML, t, type, ErrorCode.MALFORMED_BODY);
+    }
+
+    static <T> T read(ObjectMapper mapper, String text, Class<T> type, ErrorCode malformed) {
+        if (text == null || text.isBlank()) {
+            throw TunelabException.of(malformed, "the body is empty; expected a " + describe(type) + " document");
+        }
+        try {
+            T value = mapper.readValue(text, type);
+            if (value == null) {
+                throw TunelabException.of(malformed, "the body is null; expected a " + describe(type) + " document");
+            }
+            return value;
+        } catch (JacksonException e) {
+            throw translate(e, type, malformed);
+        }
+    }
+
+    private static TunelabException translate(JacksonException e, Class<?> type, ErrorCode malformed) {
+        String where = e instanceof JsonMappingException m ? where(m) : "";
+        Throwable cause = e.getCause();
+        while (cause != null) {
+            if (cause instanceof TunelabException te) {
+                return TunelabException.of(te.code(), prefix(where) + te.getMessage(), te.details());
+            }
+            cause = cause.getCause();
+        }
+        String message;
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            message = prefix(parentOf(where)) + "unknown field \"" + u.getPropertyName() + "\"; known fields: " + known;
+            return TunelabException.of(ErrorCode.INVALID_SPEC, message);
+        } else if (e instanceof InvalidTypeIdException t) {
+            message = prefix(where) + "unknown type \"" + t.getTypeId() + "\"; allowed types: float, int, categorical";
+            return TunelabException.of(ErrorCode.INVALID_SPEC, message);
+        } else if (e instanceof MismatchedInputException m) {
+            message = prefix(where) + "wrong kind of value: " + m.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
+                    .replaceAll("`[a-z]+\\.[\\w.$]+\\.(\\w+)`", "$1");
+            return TunelabException.of(ErrorCode.INVALID_SPEC, firstLine(message));
+        }
+        return TunelabException.of(malformed, "could not parse the " + describe(type) + ": " + firstLine(e.getOriginalMessage())
+                + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+    }
+
+    private static String where(JsonMappingException m) {
+        var sb = new StringBuilder();
+        for (var ref : m.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String parentOf(String where) {
+        int dot = where.lastIndexOf('.');
+        return dot < 0 ? "" : where.substring(0, dot);
+    }
+
+    private static String prefix(String where) {
+        if (where.isEmpty()) {
+            return "";
+        }
+        if (where.startsWith("space.")) {
+            String rest = where.substring("space.".length());
+            int dot = rest.indexOf('.');
+            String param = dot < 0 ? rest : rest.substring(0, dot);
+            return "param \"" + param + "\"" + (dot < 0 ? "" : " (" + rest.substring(dot + 1) + ")") + ": ";
+        }
+        return where + ": ";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String describe(Class<?> type) {
+        return switch (type.getSimpleName()) {
+            case "ExperimentSpec" -> "sweep spec";
+            default -> type.getSimpleName();
+        };
+    }
+}

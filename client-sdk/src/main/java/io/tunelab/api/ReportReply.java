@@ -1,0 +1,5 @@
+package io.tunelab.api;
+
+/** The pruner's decision on a report. */
+public record ReportReply(Decision decision) {
+}

@@ -1,0 +1,50 @@
+package io.tunelab.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One configuration and what became of it. {@code values} are the metric values of the
+ * result (the mean over repetitions when there are several); {@code statistics} summarise
+ * the repetitions per metric; {@code reports} are the intermediate values, by step.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Trial(
+        long id,
+        long experimentId,
+        int number,
+        Map<String, Object> params,
+        TrialState state,
+        Map<String, Double> values,
+        List<Repetition> repetitions,
+        Map<String, Statistics> statistics,
+        List<Report> reports,
+        Instant created,
+        Instant started,
+        Instant finished,
+        String worker,
+        String error,
+        Map<String, Object> provenance) {
+
+    public Trial {
+        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        values = values == null ? Map.of() : Map.copyOf(values);
+        repetitions = repetitions == null ? List.of() : List.copyOf(repetitions);
+        statistics = statistics == null ? Map.of() : Map.copyOf(statistics);
+        reports = reports == null ? List.of() : List.copyOf(reports);
+        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+    }
+
+    /** The value of a metric, or null when the trial has none. */
+    public Double value(String metric) {
+        return values.get(metric);
+    }
+
+    /** Wall time from start to finish in seconds, or null while not finished. */
+    public Double durationSeconds() {
+        return started == null || finished == null ? null : (finished.toEpochMilli() - started.toEpochMilli()) / 1000.0;
+    }
+}

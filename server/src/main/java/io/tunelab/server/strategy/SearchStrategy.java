@@ -1,0 +1,30 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.Param;
+
+import java.util.Map;
+
+/**
+ * Proposes the params of the next trial from an experiment's history.
+ *
+ * <p>Contract: the proposal is a function of the {@link ProposalContext} alone (space, seed,
+ * trial number, history), so the same history and seed give the same proposal, whatever
+ * happened to the server in between. Every active param gets a value inside its bounds, no
+ * inactive param gets one, and on discrete spaces a finished (or running) configuration is
+ * not proposed again while unseen ones remain. Implementations are thread-safe: the
+ * coordinator calls them off the event loop, possibly for several trials at once.
+ */
+public interface SearchStrategy {
+
+    /** The params of trial {@code context.number()}, in the space's order. */
+    Map<String, Object> propose(ProposalContext context);
+
+    /**
+     * A value for one param that the trial's code defined while running (define-by-run). The
+     * default samples it uniformly (log-uniformly for log params) from a generator seeded by
+     * the experiment seed, the trial number and the param name.
+     */
+    default Object suggest(ProposalContext context, String name, Param param) {
+        return Sampling.sample(param, Sampling.rng(context.seed(), context.number(), name));
+    }
+}

@@ -1,0 +1,52 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.Objective;
+import io.tunelab.api.Param;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TunelabException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The strategies by name: checks a {@link StrategySpec} against the space and the objectives
+ * and builds the strategy, or answers with what is wrong and what is allowed.
+ */
+public final class Strategies {
+    /** Every strategy name the server knows. */
+    public static final List<String> NAMES = List.of("auto", "random", "grid");
+
+    private Strategies() {
+    }
+
+    /** Builds the strategy a spec names, validating its options. */
+    public static SearchStrategy create(StrategySpec spec, SearchSpace space, List<Objective> objectives, long seed) {
+        String owner = "strategy \"" + spec.name() + "\"";
+        Map<String, Object> options = spec.options();
+        return switch (spec.name()) {
+            case "random", "auto" -> {
+                Options.of(owner, options).done();
+                yield new RandomSearch();
+            }
+            case "grid" -> {
+                Options.of(owner, options).done();
+                for (var e : space.params().entrySet()) {
+                    Param p = e.getValue();
+                    if (!p.isDiscrete()) {
+                        throw TunelabException.invalidSpec("strategy \"grid\" needs a finite space: float param \"" + e.getKey()
+                                + "\" has no step; add one, as {type: float, low: 0.0, high: 1.0, step: 0.1}");
+                    }
+                }
+                yield new GridSearch(space, seed);
+            }
+            default -> throw TunelabException.invalidSpec("unknown strategy \"" + spec.name() + "\"; allowed strategies: "
+                    + String.join(", ", NAMES));
+        };
+    }
+
+    /** The number of configurations a strategy can propose at most, or -1 when unbounded. */
+    public static long capacity(SearchStrategy strategy) {
+        return strategy instanceof GridSearch g ? g.size() : -1;
+    }
+}
