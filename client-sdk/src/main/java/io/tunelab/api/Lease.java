@@ -1,0 +1,23 @@
+package io.tunelab.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trial handed to a worker: the lease id that the worker sends with every heartbeat, report
+ * and result; when the lease expires unless renewed; the trial; and what the worker needs to
+ * run it (the experiment, its objectives, repetitions, the experiment seed, and the task).
+ */
+public record Lease(
+        String leaseId,
+        Instant expiresAt,
+        int leaseSeconds,
+        TrialProposal trial,
+        long experimentId,
+        String experimentName,
+        List<Objective> objectives,
+        int repetitions,
+        long seed,
+        Map<String, Object> task) {
+}
