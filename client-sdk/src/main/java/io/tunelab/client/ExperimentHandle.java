@@ -1,0 +1,225 @@
+package io.tunelab.client;
+
+import io.tunelab.api.Budget;
+import io.tunelab.api.Decision;
+import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One experiment on a server: ask for trials, tell results, report intermediate values, run
+ * the whole loop with {@link #optimize}, read the leaderboard, pause, resume and stop.
+ * Thread-safe: {@code optimize} with parallelism shares one handle across threads.
+ */
+public final class ExperimentHandle {
+    private final TunelabClient client;
+    private final long id;
+    private final String name;
+    private final String metric;
+
+    ExperimentHandle(TunelabClient client, Experiment experiment) {
+        this.client = client;
+        this.id = experiment.id();
+        this.name = experiment.name();
+        this.metric = experiment.spec().primary().metric();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private String ref() {
+        return Long.toString(id);
+    }
+
+    /** The experiment as the server has it now. */
+    public Experiment info() {
+        return client.describe(ref());
+    }
+
+    /** A new trial from the strategy; BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when none is due. */
+    public TrialProposal ask() {
+        return client.ask(ref());
+    }
+
+    /** Tells a completed trial's objective value (the primary objective's metric). */
+    public void tell(long trialId, double value) {
+        tell(trialId, Map.of(metric, value));
+    }
+
+    /** Tells a completed trial's metric values. */
+    public void tell(long trialId, Map<String, Double> values) {
+        client.result(trialId, TrialResult.complete(values));
+    }
+
+    /** Tells any result: complete, pruned, failed, with repetitions. */
+    public void tell(long trialId, TrialResult result) {
+        client.result(trialId, result);
+    }
+
+    /** Ends a trial as pruned, with its last values. */
+    public void pruned(long trialId, Map<String, Double> values) {
+        client.result(trialId, TrialResult.pruned(values));
+    }
+
+    /** Reports intermediate values at a step; the answer says whether to prune. */
+    public Decision report(long trialId, int step, Map<String, Double> values) {
+        return client.report(trialId, ReportRequest.of(step, values));
+    }
+
+    public Decision report(long trialId, int step, double value) {
+        return report(trialId, step, Map.of(metric, value));
+    }
+
+    public List<Trial> trials() {
+        return client.trials(ref());
+    }
+
+    /** The best {@code limit} finished trials, best first. */
+    public List<Trial> leaderboard(int limit) {
+        return client.leaderboard(ref(), limit);
+    }
+
+    public Experiment pause() {
+        return client.pause(ref());
+    }
+
+    /** Resumes with the same budget (a PAUSED or STOPPED experiment with budget left). */
+    public Experiment resume() {
+        return client.resume(ref(), null);
+    }
+
+    /** Resumes with {@code moreTrials} trials more than the budget had. */
+    public Experiment resume(int moreTrials) {
+        Experiment e = info();
+        Integer old = e.spec().budget().trials();
+        int base = old != null ? old : e.summary().totalTrials();
+        return client.resume(ref(), Budget.unlimited().withTrials(base + moreTrials));
+    }
+
+    /** Resumes with a new budget (its set fields replace the old ones). */
+    public Experiment resume(Budget budget) {
+        return client.resume(ref(), budget);
+    }
+
+    public Experiment stop() {
+        return client.stop(ref());
+    }
+
+    /** Waits until the experiment is COMPLETED or STOPPED, or the timeout passes; returns it as it is then. */
+    public Experiment awaitCompletion(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Experiment e = info();
+            if (e.state() == ExperimentState.COMPLETED || e.state() == ExperimentState.STOPPED
+                    || Instant.now().isAfter(deadline)) {
+                return e;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return info();
+            }
+        }
+    }
+
+    public Experiment awaitCompletion() {
+        return awaitCompletion(Duration.ofDays(365));
+    }
+
+    /**
+     * Runs up to {@code nTrials} trials of ask → evaluate → tell on {@code parallelism} threads,
+     * until the count is reached or the experiment hands out no more trials. The function's value
+     * is told as the primary objective. A pruned trial is told PRUNED with its last report; a
+     * trial whose function throws is told FAILED with the message, and the loop goes on.
+     * Returns how many trials this call finished.
+     */
+    public int optimize(ObjectiveFunction objective, int nTrials, int parallelism) {
+        return optimizeMetrics(t -> Map.of(metric, objective.evaluate(t)), nTrials, parallelism, trial -> { });
+    }
+
+    /** {@link #optimize} for functions that return several metrics; {@code onTrial} sees each finished trial. */
+    public int optimizeMetrics(MetricsFunction function, int nTrials, int parallelism, Consumer<TrialProposal> onTrial) {
+        if (nTrials < 0 || parallelism < 1) {
+            throw new IllegalArgumentException("nTrials must be ≥ 0 and parallelism ≥ 1, got " + nTrials + " and " + parallelism);
+        }
+        var remaining = new AtomicInteger(nTrials);
+        var finished = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(parallelism)) {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int i = 0; i < parallelism; i++) {
+                loops.add(pool.submit(() -> {
+                    while (remaining.getAndDecrement() > 0) {
+                        TrialProposal proposal;
+                        try {
+                            proposal = ask();
+                        } catch (TunelabException.BudgetExhausted | TunelabException.ExperimentNotRunning e) {
+                            return null;
+                        } catch (TunelabException.ParallelLimit e) {
+                            remaining.incrementAndGet();
+                            Thread.sleep(50);
+                            continue;
+                        }
+                        client.result(proposal.id(), evaluate(function, proposal));
+                        finished.incrementAndGet();
+                        onTrial.accept(proposal);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : loops) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        return finished.get();
+    }
+
+    private TrialResult evaluate(MetricsFunction function, TrialProposal proposal) {
+        var context = new TrialContext(client, metric, proposal);
+        try {
+            Map<String, Double> values = function.evaluate(context);
+            return new TrialResult(TrialState.COMPLETE, values, null, null, null, Map.of());
+        } catch (TrialPrunedException e) {
+            var values = new HashMap<String, Double>();
+            if (context.lastValue() != null) {
+                values.put(metric, context.lastValue());
+            }
+            return new TrialResult(TrialState.PRUNED, values, null, null, null, null);
+        } catch (TunelabException e) {
+            throw e;
+        } catch (Exception e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return TrialResult.failed(message);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.tunelab.client;
+
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.Decision;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.Param;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TrialProposal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an objective function sees of its trial: the params the strategy proposed for the
+ * declared space, and {@code suggest*} for params the function defines while it runs
+ * (define-by-run; the server adds them to the experiment's space and proposes their values).
+ * Intermediate values go through {@link #report}, which answers whether to prune.
+ * Not thread-safe: one trial, one thread.
+ */
+public final class TrialContext {
+    private final TunelabClient client;
+    private final String metric;
+    private final TrialProposal proposal;
+    private final Map<String, Object> params;
+    private int lastStep = -1;
+    private Double lastValue;
+    private boolean pruneAsked;
+
+    TrialContext(TunelabClient client, String metric, TrialProposal proposal) {
+        this.client = client;
+        this.metric = metric;
+        this.proposal = proposal;
+        this.params = new LinkedHashMap<>(proposal.params());
+    }
+
+    public long id() {
+        return proposal.id();
+    }
+
+    public int number() {
+        return proposal.number();
+    }
+
+    /** The params so far: proposed ones and those suggested while running. */
+    public Map<String, Object> params() {
+        return Map.copyOf(params);
+    }
+
+    /** A declared param's value, or an exception naming the params this trial has. */
+    public Object param(String name) {
+        if (!params.containsKey(name)) {
+            throw new IllegalArgumentException("trial " + id() + " has no param \"" + name + "\"; it has " + params.keySet());
+        }
+        return params.get(name);
+    }
+
+    public double floatParam(String name) {
+        return ((Number) param(name)).doubleValue();
+    }
+
+    public int intParam(String name) {
+        return ((Number) param(name)).intValue();
+    }
+
+    public String stringParam(String name) {
+        return String.valueOf(param(name));
+    }
+
+    public double suggestFloat(String name, double low, double high) {
+        return ((Number) suggest(name, new FloatParam(low, high, false, null, null))).doubleValue();
+    }
+
+    public double suggestFloat(String name, double low, double high, boolean log) {
+        return ((Number) suggest(name, new FloatParam(low, high, log, null, null))).doubleValue();
+    }
+
+    public int suggestInt(String name, int low, int high) {
+        return ((Number) suggest(name, new IntParam(low, high, false, null, null))).intValue();
+    }
+
+    public int suggestInt(String name, int low, int high, boolean log) {
+        return ((Number) suggest(name, new IntParam(low, high, log, null, null))).intValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T suggestCategorical(String name, List<T> choices) {
+        return (T) suggest(name, new CategoricalParam(List.copyOf(choices), null));
+    }
+
+    private Object suggest(String name, Param param) {
+        if (params.containsKey(name)) {
+            return params.get(name);
+        }
+        Object value = client.suggest(id(), name, param);
+        params.put(name, value);
+        return value;
+    }
+
+    /**
+     * Reports the objective metric's value at a step; returns true when the pruner asks the
+     * trial to stop (then end it with {@code throw trial.pruned()}).
+     */
+    public boolean report(int step, double value) {
+        return report(step, Map.of(metric, value));
+    }
+
+    /** Reports several metrics at a step; returns true when the pruner asks the trial to stop. */
+    public boolean report(int step, Map<String, Double> values) {
+        Decision d = client.report(id(), ReportRequest.of(step, values));
+        lastStep = step;
+        lastValue = values.get(metric);
+        pruneAsked = d == Decision.PRUNE;
+        return pruneAsked;
+    }
+
+    /** Whether the last report was answered with PRUNE. */
+    public boolean shouldPrune() {
+        return pruneAsked;
+    }
+
+    /** The exception that ends a pruned trial; its last reported value is told as the result. */
+    public TrialPrunedException pruned() {
+        return new TrialPrunedException(id(), lastStep);
+    }
+
+    Double lastValue() {
+        return lastValue;
+    }
+}

@@ -1,0 +1,302 @@
+package io.tunelab.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tunelab.api.Decision;
+import io.tunelab.api.ErrorBody;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Heartbeat;
+import io.tunelab.api.Json;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.Param;
+import io.tunelab.api.ReportReply;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TunelabException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A connection to one Tunelab server. Thread-safe: one client may serve many threads (the
+ * optimize loop and workers share one). Every call is a single HTTP request; server errors are
+ * thrown as the {@link TunelabException} subclass of their code, an unreachable server as
+ * {@link TunelabException.Unavailable}.
+ */
+public final class TunelabClient implements AutoCloseable {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
+
+    private final URI base;
+    private final HttpClient http;
+
+    private TunelabClient(URI base) {
+        String s = base.toString();
+        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** A client for the server at {@code url}, such as {@code http://127.0.0.1:8080}. */
+    public static TunelabClient connect(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("no scheme or host");
+            }
+            return new TunelabClient(uri);
+        } catch (IllegalArgumentException e) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "server URL \"" + url + "\" is not valid; expected one like http://127.0.0.1:8080");
+        }
+    }
+
+    public static TunelabClient connect(URI url) {
+        return connect(url.toString());
+    }
+
+    public URI url() {
+        return base;
+    }
+
+    // ---------------------------------------------------------------- experiments
+
+    /** Creates the experiment of a spec and returns a handle to it. */
+    public ExperimentHandle launch(ExperimentSpec spec) {
+        Experiment e = send("POST", "/api/experiments", Json.write(spec), Experiment.class);
+        return new ExperimentHandle(this, e);
+    }
+
+    /** Creates an experiment from YAML or JSON spec text (the server parses and validates it). */
+    public ExperimentHandle launch(String specText) {
+        Experiment e = send("POST", "/api/experiments", specText, Experiment.class);
+        return new ExperimentHandle(this, e);
+    }
+
+    /** Opens an existing experiment by name or id. */
+    public ExperimentHandle experiment(String ref) {
+        return new ExperimentHandle(this, describe(ref));
+    }
+
+    /** Every experiment's summary. */
+    public List<ExperimentSummary> experiments() {
+        return send("GET", "/api/experiments", null, new TypeReference<>() { });
+    }
+
+    /** One experiment with its spec and summary. */
+    public Experiment describe(String ref) {
+        return send("GET", "/api/experiments/" + encode(ref), null, Experiment.class);
+    }
+
+    /** Asks the experiment's strategy for a new trial. */
+    public TrialProposal ask(String ref) {
+        return send("POST", "/api/experiments/" + encode(ref) + "/trials", "{}", TrialProposal.class);
+    }
+
+    /** The experiment's trials in number order. */
+    public List<Trial> trials(String ref) {
+        return send("GET", "/api/experiments/" + encode(ref) + "/trials", null, new TypeReference<>() { });
+    }
+
+    /** The best {@code limit} finished trials, best first by the primary objective. */
+    public List<Trial> leaderboard(String ref, int limit) {
+        return send("GET", "/api/experiments/" + encode(ref) + "/leaderboard?limit=" + limit, null, new TypeReference<>() { });
+    }
+
+    /** The non-dominated trials of a multi-objective experiment. */
+    public List<Trial> pareto(String ref) {
+        return send("GET", "/api/experiments/" + encode(ref) + "/pareto", null, new TypeReference<>() { });
+    }
+
+    public Experiment pause(String ref) {
+        return send("POST", "/api/experiments/" + encode(ref) + "/pause", "{}", Experiment.class);
+    }
+
+    /** Resumes; a non-null budget replaces the old budget's fields that it sets. */
+    public Experiment resume(String ref, io.tunelab.api.Budget budget) {
+        String body = budget == null ? "{}" : Json.write(new io.tunelab.api.ResumeRequest(budget));
+        return send("POST", "/api/experiments/" + encode(ref) + "/resume", body, Experiment.class);
+    }
+
+    public Experiment stop(String ref) {
+        return send("POST", "/api/experiments/" + encode(ref) + "/stop", "{}", Experiment.class);
+    }
+
+    // ---------------------------------------------------------------- trials
+
+    public Trial trial(long id) {
+        return send("GET", "/api/trials/" + id, null, Trial.class);
+    }
+
+    /** Reports an intermediate value; the answer says whether the trial should stop. */
+    public Decision report(long trialId, ReportRequest request) {
+        return send("POST", "/api/trials/" + trialId + "/reports", Json.write(request), ReportReply.class).decision();
+    }
+
+    /** Tells the trial's result. Acknowledged results are durable. */
+    public void result(long trialId, TrialResult result) {
+        send("POST", "/api/trials/" + trialId + "/result", Json.write(result), Trial.class);
+    }
+
+    /** Asks for a value of a param the trial's code defines while running (define-by-run). */
+    public Object suggest(long trialId, String name, Param param) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("name", name);
+        body.put("param", param);
+        Map<String, Object> reply = send("POST", "/api/trials/" + trialId + "/suggest", Json.write(body), new TypeReference<>() { });
+        return reply.get("value");
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    /** Leases one trial (waiting up to the request's wait time), or empty when there is no work. */
+    public Optional<Lease> lease(LeaseRequest request) {
+        HttpResponse<String> r = exchange("POST", "/api/leases", Json.write(request));
+        if (r.statusCode() == 204) {
+            return Optional.empty();
+        }
+        return Optional.of(decode(r, Lease.class));
+    }
+
+    /** Renews a lease. */
+    public Heartbeat heartbeat(long trialId, String leaseId) {
+        return send("POST", "/api/trials/" + trialId + "/heartbeat", Json.write(Map.of("leaseId", leaseId)), Heartbeat.class);
+    }
+
+    /** Uploads the trained model of a leased trial. */
+    public void uploadModel(long trialId, String leaseId, byte[] model) {
+        var request = request("/api/trials/" + trialId + "/model?leaseId=" + encode(leaseId))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(model)).build();
+        check(execute(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Downloads a trial's model file. */
+    public byte[] downloadModel(long trialId) {
+        var request = request("/api/trials/" + trialId + "/model").GET().build();
+        HttpResponse<byte[]> r = execute(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 400) {
+            throw error(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        }
+        return r.body();
+    }
+
+    /** Stores the data-quality report of an experiment's dataset; {@code usable: false} stops the experiment. */
+    public void putDataReport(String ref, Map<String, Object> report) {
+        send("PUT", "/api/experiments/" + encode(ref) + "/data-report", Json.write(report), new TypeReference<Map<String, Object>>() { });
+    }
+
+    /** The stored data-quality report, or empty when there is none yet. */
+    public Optional<Map<String, Object>> dataReport(String ref) {
+        try {
+            return Optional.of(send("GET", "/api/experiments/" + encode(ref) + "/data-report", null, new TypeReference<>() { }));
+        } catch (TunelabException.NotFound e) {
+            if (e.details().containsKey("experiment")) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the server answers its health check. */
+    public boolean isHealthy() {
+        try {
+            return exchange("GET", "/health", null).statusCode() == 200;
+        } catch (TunelabException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+    }
+
+    private HttpResponse<String> exchange(String method, String path, String body) {
+        var builder = request(path);
+        if (body == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return execute(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (ConnectException e) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server at " + base
+                    + "; is it running? (start one with: tunelab server)", Map.of(), e);
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "lost the connection to " + base + ": " + e, Map.of(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + base, Map.of(), e);
+        }
+    }
+
+    private <T> T send(String method, String path, String body, Class<T> type) {
+        return decode(exchange(method, path, body), type);
+    }
+
+    private <T> T send(String method, String path, String body, TypeReference<T> type) {
+        HttpResponse<String> r = check(exchange(method, path, body));
+        try {
+            return Json.mapper().readValue(r.body(), type);
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base + " answered with something that is not Tunelab JSON");
+        }
+    }
+
+    private <T> T decode(HttpResponse<String> r, Class<T> type) {
+        check(r);
+        try {
+            return Json.mapper().readValue(r.body(), type);
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base + " answered with something that is not Tunelab JSON: " + e.getMessage());
+        }
+    }
+
+    private HttpResponse<String> check(HttpResponse<String> r) {
+        if (r.statusCode() >= 400) {
+            throw error(r.statusCode(), r.body());
+        }
+        return r;
+    }
+
+    private TunelabException error(int status, String body) {
+        try {
+            return TunelabException.of(Json.mapper().readValue(body, ErrorBody.class));
+        } catch (IOException | RuntimeException e) {
+            return TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
+                    "HTTP " + status + " from " + base + ": " + (body == null ? "" : body.strip()));
+        }
+    }
+}
