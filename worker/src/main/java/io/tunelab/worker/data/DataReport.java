@@ -1,0 +1,216 @@
+package io.tunelab.worker.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The data-quality report of a table for a target: rows, columns and their types, missing
+ * values per column, constant and duplicate columns, duplicate rows, outliers per column
+ * (Tukey fences), and the class balance or the target's distribution. {@code usable} is false
+ * when no model could be trained (then {@code problems} says why); {@code warnings} list
+ * what a person should look at but what does not stop training.
+ *
+ * <p>The report is a JSON-ready map, because it is stored and shown as it is.
+ */
+public final class DataReport {
+    private DataReport() {
+    }
+
+    /** The report; never throws for bad data, which is what it reports. */
+    public static Map<String, Object> of(RawTable table, String target, TaskType type) {
+        var report = new LinkedHashMap<String, Object>();
+        var problems = new ArrayList<String>();
+        var warnings = new ArrayList<String>();
+        report.put("dataset", table.source());
+        report.put("sha256", table.sha256());
+        report.put("rows", table.rows().size());
+        report.put("columns", table.columns().size());
+        report.put("target", target);
+        report.put("type", type.wire());
+
+        if (table.columns().isEmpty() || table.rows().isEmpty()) {
+            problems.add(table.columns().isEmpty() ? "the file is empty: no header and no rows"
+                    : "the file has a header but no rows");
+            return finish(report, problems, warnings);
+        }
+        int t = table.indexOf(target);
+        if (t < 0) {
+            problems.add("the target column \"" + target + "\" is not in the data; columns: " + table.columns());
+        }
+        if (table.columns().size() < 2) {
+            problems.add("there are no feature columns besides the target");
+        }
+
+        int d = table.columns().size();
+        var types = new LinkedHashMap<String, String>();
+        var missing = new LinkedHashMap<String, Integer>();
+        var outliers = new LinkedHashMap<String, Integer>();
+        var constant = new ArrayList<String>();
+        for (int c = 0; c < d; c++) {
+            String name = table.columns().get(c);
+            boolean numeric = table.isNumeric(c);
+            types.put(name, numeric ? "numeric" : "string");
+            int miss = 0;
+            var distinct = new HashSet<String>();
+            for (String[] row : table.rows()) {
+                if (RawTable.isMissing(row[c])) {
+                    miss++;
+                } else {
+                    distinct.add(numeric ? String.valueOf(Double.parseDouble(row[c].strip())) : row[c].strip());
+                }
+            }
+            missing.put(name, miss);
+            if (distinct.size() <= 1) {
+                constant.add(name);
+            }
+            if (numeric) {
+                double[] v = column(table, c);
+                int out = new Quantiles(v).outsideFences();
+                if (out > 0) {
+                    outliers.put(name, out);
+                }
+            }
+        }
+        report.put("column_types", types);
+        report.put("missing", missing);
+        int missingCells = missing.values().stream().mapToInt(Integer::intValue).sum();
+        report.put("missing_cells", missingCells);
+        report.put("constant_columns", constant);
+        report.put("duplicate_columns", duplicateColumns(table));
+        report.put("duplicate_rows", duplicateRows(table));
+        report.put("outliers", outliers);
+        if (missingCells > 0) {
+            warnings.add(missingCells + " cells are missing; choose an imputation other than none");
+        }
+        if (!constant.isEmpty()) {
+            warnings.add("constant columns carry no information: " + constant);
+        }
+
+        if (t >= 0) {
+            String targetType = types.get(target);
+            int missingTargets = missing.get(target);
+            if (missingTargets == table.rows().size()) {
+                problems.add("the target column \"" + target + "\" has no values");
+            } else if (missingTargets > 0) {
+                warnings.add(missingTargets + " rows have no target value and are left out");
+            }
+            if (type == TaskType.REGRESSION) {
+                if (targetType.equals("string")) {
+                    problems.add("the target column \"" + target + "\" holds text (for example \"" + firstText(table, t)
+                            + "\"), but regression needs a numeric target; use type: classification or another target");
+                } else if (missingTargets < table.rows().size()) {
+                    report.put("target_distribution", distribution(column(table, t)));
+                }
+            } else {
+                var balance = classBalance(table, t, targetType.equals("numeric"));
+                report.put("class_balance", balance);
+                if (balance.size() < 2 && missingTargets < table.rows().size()) {
+                    problems.add("the target column \"" + target + "\" has only one class " + balance.keySet()
+                            + "; classification needs at least two");
+                } else if (balance.size() > 100) {
+                    warnings.add("the target has " + balance.size() + " classes; is this a regression target?");
+                }
+            }
+        }
+        return finish(report, problems, warnings);
+    }
+
+    /** Whether a report says the data can be trained on. */
+    public static boolean usable(Map<String, Object> report) {
+        return Boolean.TRUE.equals(report.get("usable"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<String> problems(Map<String, Object> report) {
+        return (List<String>) report.getOrDefault("problems", List.of());
+    }
+
+    private static Map<String, Object> finish(Map<String, Object> report, List<String> problems, List<String> warnings) {
+        report.put("usable", problems.isEmpty());
+        report.put("problems", List.copyOf(problems));
+        report.put("warnings", List.copyOf(warnings));
+        return report;
+    }
+
+    private static double[] column(RawTable table, int c) {
+        double[] v = new double[table.rows().size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = RawTable.number(table.rows().get(i)[c]);
+        }
+        return v;
+    }
+
+    private static String firstText(RawTable table, int c) {
+        for (String[] row : table.rows()) {
+            if (!RawTable.isMissing(row[c])) {
+                try {
+                    Double.parseDouble(row[c].strip());
+                } catch (NumberFormatException e) {
+                    return row[c].strip();
+                }
+            }
+        }
+        return "";
+    }
+
+    private static Map<String, Integer> classBalance(RawTable table, int c, boolean numeric) {
+        Map<String, Integer> counts = numeric ? new TreeMap<>((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)))
+                : new TreeMap<>();
+        for (String[] row : table.rows()) {
+            if (!RawTable.isMissing(row[c])) {
+                counts.merge(Encoding.label(row[c], numeric), 1, Integer::sum);
+            }
+        }
+        return new LinkedHashMap<>(counts);
+    }
+
+    private static Map<String, Object> distribution(double[] v) {
+        var q = new Quantiles(v);
+        double[] present = Arrays.stream(v).filter(x -> !Double.isNaN(x)).toArray();
+        double mean = Arrays.stream(present).average().orElse(Double.NaN);
+        double var = Arrays.stream(present).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, present.length - 1);
+        var m = new LinkedHashMap<String, Object>();
+        m.put("min", q.at(0));
+        m.put("q1", q.at(0.25));
+        m.put("median", q.at(0.5));
+        m.put("q3", q.at(0.75));
+        m.put("max", q.at(1));
+        m.put("mean", mean);
+        m.put("std", Math.sqrt(var));
+        return m;
+    }
+
+    private static List<List<String>> duplicateColumns(RawTable table) {
+        int d = table.columns().size();
+        var seen = new HashMap<List<String>, String>();
+        var pairs = new ArrayList<List<String>>();
+        for (int c = 0; c < d; c++) {
+            var values = new ArrayList<String>(table.rows().size());
+            for (String[] row : table.rows()) {
+                values.add(row[c].strip());
+            }
+            String first = seen.putIfAbsent(values, table.columns().get(c));
+            if (first != null) {
+                pairs.add(List.of(first, table.columns().get(c)));
+            }
+        }
+        return pairs;
+    }
+
+    private static int duplicateRows(RawTable table) {
+        var seen = new HashSet<List<String>>();
+        int duplicates = 0;
+        for (String[] row : table.rows()) {
+            if (!seen.add(Arrays.stream(row).map(String::strip).toList())) {
+                duplicates++;
+            }
+        }
+        return duplicates;
+    }
+}

@@ -1,0 +1,167 @@
+package io.tunelab.worker.data;
+
+import io.tunelab.api.TunelabException;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One map-valued part of a task ({@code dataset}, {@code preprocessing}, …) read field by
+ * field into typed values, with errors that name the dotted path and what would be right:
+ * {@code preprocessing.scaling: "zscore" is not an option; options: none, standard, minmax, robust}.
+ * After reading, {@link #done()} rejects fields nobody read, so a typo is an error rather
+ * than a silently ignored setting.
+ */
+public final class Section {
+    private final String path;
+    private final Map<String, Object> map;
+    private final Set<String> read = new LinkedHashSet<>();
+
+    private Section(String path, Map<String, Object> map) {
+        this.path = path;
+        this.map = map;
+    }
+
+    /** A section from a value that must be a map (or absent, which reads as empty). */
+    public static Section of(String path, Object value) {
+        if (value == null) {
+            return new Section(path, Map.of());
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw TunelabException.invalidSpec(path + " must be a map of fields, got " + value);
+        }
+        var copy = new LinkedHashMap<String, Object>();
+        m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        return new Section(path, copy);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public boolean has(String key) {
+        return map.get(key) != null;
+    }
+
+    public Object raw(String key) {
+        read.add(key);
+        return map.get(key);
+    }
+
+    public Section section(String key) {
+        return of(where(key), raw(key));
+    }
+
+    public String string(String key, String fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+            throw TunelabException.invalidSpec(where(key) + " must be a single value, got " + v);
+        }
+        return String.valueOf(v).strip();
+    }
+
+    /** One of some options, compared case-insensitively, returned in lower case. */
+    public String choice(String key, String fallback, List<String> options) {
+        String v = string(key, fallback);
+        if (v == null) {
+            return null;
+        }
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (!options.contains(lower)) {
+            throw TunelabException.invalidSpec(where(key) + ": \"" + v + "\" is not an option; options: "
+                    + String.join(", ", options));
+        }
+        return lower;
+    }
+
+    public double number(String key, double fallback) {
+        Double v = optionalNumber(key);
+        return v == null ? fallback : v;
+    }
+
+    public Double optionalNumber(String key) {
+        Object v = raw(key);
+        if (v == null) {
+            return null;
+        }
+        double d;
+        if (v instanceof Number n) {
+            d = n.doubleValue();
+        } else {
+            try {
+                d = Double.parseDouble(String.valueOf(v).strip());
+            } catch (NumberFormatException e) {
+                throw TunelabException.invalidSpec(where(key) + " must be a number, got \"" + v + "\"");
+            }
+        }
+        if (!Double.isFinite(d)) {
+            throw TunelabException.invalidSpec(where(key) + " must be a finite number, got " + v);
+        }
+        return d;
+    }
+
+    /** A number within [low, high]. */
+    public double number(String key, double fallback, double low, double high) {
+        double v = number(key, fallback);
+        if (v < low || v > high) {
+            throw TunelabException.invalidSpec(where(key) + " must be from " + low + " to " + high + ", got " + v);
+        }
+        return v;
+    }
+
+    public Integer optionalInteger(String key) {
+        Double v = optionalNumber(key);
+        if (v == null) {
+            return null;
+        }
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw TunelabException.invalidSpec(where(key) + " must be a whole number, got " + raw(key));
+        }
+        return v.intValue();
+    }
+
+    /** A whole number within [low, high]. */
+    public int integer(String key, int fallback, int low, int high) {
+        Integer v = optionalInteger(key);
+        int i = v == null ? fallback : v;
+        if (i < low || i > high) {
+            throw TunelabException.invalidSpec(where(key) + " must be from " + low + " to " + high + ", got " + i);
+        }
+        return i;
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        return switch (String.valueOf(v).strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw TunelabException.invalidSpec(where(key) + " must be true or false, got \"" + v + "\"");
+        };
+    }
+
+    /** Rejects fields that were never read: they are typos or options that do not exist. */
+    public void done() {
+        for (String key : map.keySet()) {
+            if (!read.contains(key)) {
+                throw TunelabException.invalidSpec(where(key) + ": unknown field; known fields: " + String.join(", ", read));
+            }
+        }
+    }
+
+    private String where(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

@@ -1,0 +1,88 @@
+package io.tunelab.worker.data;
+
+import io.tunelab.api.TunelabException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * Hold-out and k-fold splits of a dataset's rows, stratified by class for classification so
+ * every part has the class balance of the whole. The same seed gives the same split.
+ */
+public final class Splits {
+    private Splits() {
+    }
+
+    /** Which rows train and which validate. */
+    public record Split(int[] train, int[] validation) {
+    }
+
+    /** One split with about {@code fraction} of the rows (of each class) held out for validation. */
+    public static Split holdout(Dataset data, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw TunelabException.invalidSpec("dataset.validation.holdout must be between 0 and 1 (exclusive), got " + fraction);
+        }
+        var train = new ArrayList<Integer>();
+        var validation = new ArrayList<Integer>();
+        for (List<Integer> group : groups(data, seed)) {
+            int held = (int) Math.round(group.size() * fraction);
+            held = Math.min(Math.max(held, group.size() > 1 ? 1 : 0), group.size() - 1);
+            validation.addAll(group.subList(0, held));
+            train.addAll(group.subList(held, group.size()));
+        }
+        return new Split(sorted(train), sorted(validation));
+    }
+
+    /** k splits whose validation parts partition the rows. */
+    public static List<Split> kfold(Dataset data, int k, long seed) {
+        if (k < 2) {
+            throw TunelabException.invalidSpec("dataset.validation.folds must be 2 or more, got " + k);
+        }
+        if (k > data.rows()) {
+            throw TunelabException.invalidSpec("dataset.validation.folds (" + k + ") exceeds the number of rows (" + data.rows() + ")");
+        }
+        int[] fold = new int[data.rows()];
+        int next = 0;
+        for (List<Integer> group : groups(data, seed)) {
+            for (int row : group) {
+                fold[row] = next;
+                next = (next + 1) % k;
+            }
+        }
+        var splits = new ArrayList<Split>(k);
+        for (int f = 0; f < k; f++) {
+            var train = new ArrayList<Integer>();
+            var validation = new ArrayList<Integer>();
+            for (int i = 0; i < fold.length; i++) {
+                (fold[i] == f ? validation : train).add(i);
+            }
+            splits.add(new Split(sorted(train), sorted(validation)));
+        }
+        return splits;
+    }
+
+    /** Rows shuffled and grouped by class (one group for regression). */
+    private static List<List<Integer>> groups(Dataset data, long seed) {
+        var byClass = new TreeMap<Integer, List<Integer>>();
+        for (int i = 0; i < data.rows(); i++) {
+            int key = data.isClassification() ? (int) data.y()[i] : 0;
+            byClass.computeIfAbsent(key, c -> new ArrayList<>()).add(i);
+        }
+        var random = new Random(seed);
+        var groups = new ArrayList<List<Integer>>();
+        for (List<Integer> g : byClass.values()) {
+            java.util.Collections.shuffle(g, random);
+            groups.add(g);
+        }
+        return groups;
+    }
+
+    private static int[] sorted(List<Integer> rows) {
+        int[] a = rows.stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(a);
+        return a;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The data side of a task: bundled sample datasets and CSV files ({@link io.tunelab.worker.data.DatasetSource}),
+ * their encoding into numbers with string columns one-hot ({@link io.tunelab.worker.data.Encoding}),
+ * the data-quality report ({@link io.tunelab.worker.data.DataReport}), hold-out and k-fold
+ * splits ({@link io.tunelab.worker.data.Splits}) and the preprocessing steps
+ * ({@link io.tunelab.worker.data.Preprocessor}), which are fitted on the training part of a
+ * split only.
+ *
+ * <p>Plain Java over {@code double[][]}: no DL4J, no HTTP, no knowledge of trials or leases.
+ */
+package io.tunelab.worker.data;

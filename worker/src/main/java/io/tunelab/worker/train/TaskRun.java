@@ -1,0 +1,299 @@
+package io.tunelab.worker.train;
+
+import io.tunelab.api.Decision;
+import io.tunelab.api.Direction;
+import io.tunelab.api.Repetition;
+import io.tunelab.api.TunelabException;
+import io.tunelab.worker.data.Dataset;
+import io.tunelab.worker.data.DatasetSpec;
+import io.tunelab.worker.data.Preprocessor;
+import io.tunelab.worker.data.Splits;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Runs a task's configuration on a dataset: R repetitions (seeds, or the k folds) trained in
+ * lockstep, one epoch of each per step, so that after every epoch one report carries the
+ * mean over the repetitions and a PRUNE decision stops them all at once. Each repetition
+ * fits its preprocessing on its own training rows only, trains with early stopping on its
+ * validation metric, and keeps the weights of its best epoch.
+ *
+ * <p>One instance per trial, on one thread. ND4J work is single-threaded when the process
+ * runs with {@code OMP_NUM_THREADS=1}.
+ */
+public final class TaskRun {
+    /** What a run tells its caller as it goes. */
+    public interface Listener {
+        /** After each epoch: the mean of the metric (best so far per repetition) and of the training loss. */
+        Decision epoch(int epoch, Map<String, Double> values);
+
+        /** Checked between minibatches: true abandons the run (the lease was lost, the worker stops). */
+        boolean cancelled();
+    }
+
+    public enum Status { COMPLETE, PRUNED, CANCELLED }
+
+    /**
+     * What became of the run: the repetitions with their final values (complete runs), the
+     * last report (pruned runs), the model of the first repetition, and the seeds used.
+     */
+    public record Outcome(Status status, List<Repetition> repetitions, Map<String, Double> lastReport, ModelBundle model,
+                          List<Long> seeds, double trainingSeconds) {
+    }
+
+    private final TaskSpec task;
+    private final Map<String, Object> taskMap;
+    private final Dataset data;
+    private final String metric;
+    private final Direction direction;
+
+    /**
+     * @param taskMap  the task with the trial's params applied, saved with the model
+     * @param metric   the metric early stopping watches and reports carry
+     */
+    public TaskRun(TaskSpec task, Map<String, Object> taskMap, Dataset data, String metric, Direction direction) {
+        List<String> known = data.isClassification() ? Metrics.CLASSIFICATION : Metrics.REGRESSION;
+        if (!known.contains(metric)) {
+            throw TunelabException.invalidSpec("metric \"" + metric + "\" is not a " + data.encoding().type().wire()
+                    + " metric; choose one of " + String.join(", ", known));
+        }
+        if (metric.equals("roc_auc") && data.classes() != 2) {
+            throw TunelabException.invalidSpec("metric roc_auc needs two classes, but the target has " + data.classes());
+        }
+        this.task = task;
+        this.taskMap = Map.copyOf(taskMap);
+        this.data = data;
+        this.metric = metric;
+        this.direction = direction;
+    }
+
+    /** The seed of repetition r of an experiment: the same for every trial, so trials compare on equal terms. */
+    public static long repetitionSeed(long experimentSeed, int r) {
+        long z = experimentSeed + 0x9E3779B97F4A7C15L * (r + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    }
+
+    /** Runs the repetitions; with k folds their number is k, else {@code repetitions}. */
+    public Outcome run(int repetitions, long experimentSeed, Listener listener) {
+        long started = System.nanoTime();
+        List<Fold> folds = prepare(repetitions, experimentSeed);
+        var seeds = folds.stream().map(f -> f.seed).toList();
+        Map<String, Double> last = Map.of();
+        int epochs = task.training().epochs();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (Fold f : folds) {
+                if (!f.stopped && !f.trainEpoch(listener)) {
+                    return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, seconds(started));
+                }
+            }
+            last = meanReport(folds);
+            if (listener.epoch(epoch, last) == Decision.PRUNE) {
+                return new Outcome(Status.PRUNED, List.of(), last, null, seeds, seconds(started));
+            }
+            if (folds.stream().allMatch(f -> f.stopped)) {
+                break;
+            }
+        }
+        var result = new ArrayList<Repetition>();
+        for (int r = 0; r < folds.size(); r++) {
+            Fold f = folds.get(r);
+            var values = new LinkedHashMap<>(f.bestValues);
+            values.put(Metrics.EPOCHS, (double) f.epochs);
+            values.put(Metrics.WALL_TIME, f.nanos / 1e9);
+            result.add(new Repetition(r, f.seed, values));
+        }
+        Fold first = folds.getFirst();
+        first.restoreBest();
+        var model = new ModelBundle(new ModelBundle.Meta(ModelBundle.FORMAT, ModelBundle.kind(first.net), data.encoding(),
+                first.preprocessor, first.targetCenter, first.targetScale, taskMap, Map.of()), first.net);
+        return new Outcome(Status.COMPLETE, result, last, model, seeds, seconds(started));
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private List<Fold> prepare(int repetitions, long experimentSeed) {
+        var folds = new ArrayList<Fold>();
+        if (task.dataset().validation() instanceof DatasetSpec.Folds(int k)) {
+            List<Splits.Split> splits = Splits.kfold(data, k, experimentSeed);
+            for (int r = 0; r < k; r++) {
+                folds.add(new Fold(splits.get(r), repetitionSeed(experimentSeed, r)));
+            }
+        } else {
+            double fraction = ((DatasetSpec.Holdout) task.dataset().validation()).fraction();
+            for (int r = 0; r < repetitions; r++) {
+                long seed = repetitionSeed(experimentSeed, r);
+                folds.add(new Fold(Splits.holdout(data, fraction, seed), seed));
+            }
+        }
+        return folds;
+    }
+
+    private Map<String, Double> meanReport(List<Fold> folds) {
+        double m = 0;
+        double loss = 0;
+        for (Fold f : folds) {
+            m += f.bestValues.get(metric);
+            loss += f.lastLoss;
+        }
+        var values = new LinkedHashMap<String, Double>();
+        values.put(metric, m / folds.size());
+        values.put(Metrics.TRAIN_LOSS, loss / folds.size());
+        return values;
+    }
+
+    private boolean better(double candidate, double best) {
+        double minDelta = task.training().minDelta();
+        return direction == Direction.MAXIMIZE ? candidate > best + minDelta : candidate < best - minDelta;
+    }
+
+    /** One repetition: its split, fitted preprocessing, network and early-stopping state. */
+    private final class Fold {
+        final long seed;
+        final Preprocessor preprocessor;
+        final double targetCenter;
+        final double targetScale;
+        final INDArray xTrain;
+        final INDArray yTrain;
+        final INDArray xValidation;
+        final double[] yValidation;
+        final Network net;
+        final Random random;
+        Map<String, Double> bestValues;
+        INDArray bestParams;
+        double lastLoss = Double.NaN;
+        int epochs;
+        int sinceBest;
+        boolean stopped;
+        long nanos;
+
+        Fold(Splits.Split split, long seed) {
+            long started = System.nanoTime();
+            this.seed = seed;
+            this.random = new Random(seed);
+            var fit = Preprocessor.fit(task.preprocessing(), data.rows(split.train()));
+            this.preprocessor = fit.preprocessor();
+            int[] trainRows = java.util.Arrays.stream(fit.kept()).map(i -> split.train()[i]).toArray();
+            double[][] xt = preprocessor.transform(data.rows(trainRows));
+            double[] yt = data.targets(trainRows);
+            this.xValidation = matrix(preprocessor.transform(data.rows(split.validation())));
+            this.yValidation = data.targets(split.validation());
+            this.xTrain = matrix(xt);
+            int outputs;
+            if (data.isClassification()) {
+                targetCenter = 0;
+                targetScale = 1;
+                outputs = data.classes();
+                double[][] oneHot = new double[yt.length][outputs];
+                for (int i = 0; i < yt.length; i++) {
+                    oneHot[i][(int) yt[i]] = 1;
+                }
+                yTrain = matrix(oneHot);
+            } else {
+                // Regression learns a standardised target (fitted on the training rows), so one
+                // learning rate suits targets of any scale.
+                double mean = java.util.Arrays.stream(yt).average().orElse(0);
+                double var = java.util.Arrays.stream(yt).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, yt.length - 1);
+                targetCenter = mean;
+                targetScale = var > 1e-24 ? Math.sqrt(var) : 1;
+                outputs = 1;
+                double[][] scaled = new double[yt.length][1];
+                for (int i = 0; i < yt.length; i++) {
+                    scaled[i][0] = (yt[i] - targetCenter) / targetScale;
+                }
+                yTrain = matrix(scaled);
+            }
+            this.net = Networks.build(task.model(), task.training(), xTrain.columns(), outputs, data.isClassification(), seed);
+            this.bestValues = new LinkedHashMap<>(evaluate());
+            this.bestParams = net.params().dup();
+            this.nanos = System.nanoTime() - started;
+        }
+
+        /** One pass over the training rows in a fresh order; false when the run was cancelled. */
+        boolean trainEpoch(Listener listener) {
+            long started = System.nanoTime();
+            int n = (int) xTrain.rows();
+            int[] order = shuffled(n);
+            int batch = Math.min(task.training().batchSize(), n);
+            double lossSum = 0;
+            int batches = 0;
+            for (int from = 0; from < n; from += batch) {
+                if (listener.cancelled()) {
+                    return false;
+                }
+                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batch));
+                net.fit(xTrain.getRows(rows), yTrain.getRows(rows));
+                lossSum += net.score();
+                batches++;
+            }
+            lastLoss = lossSum / batches;
+            epochs++;
+            if (!Double.isFinite(lastLoss)) {
+                stopped = true;
+            } else {
+                Map<String, Double> values = evaluate();
+                if (epochs == 1 || better(values.get(metric), bestValues.get(metric))) {
+                    bestValues = new LinkedHashMap<>(values);
+                    bestParams = net.params().dup();
+                    sinceBest = 0;
+                } else if (task.training().patience() > 0 && ++sinceBest >= task.training().patience()) {
+                    stopped = true;
+                }
+            }
+            nanos += System.nanoTime() - started;
+            return true;
+        }
+
+        Map<String, Double> evaluate() {
+            double[][] out = net.output(xValidation).castTo(DataType.DOUBLE).toDoubleMatrix();
+            if (data.isClassification()) {
+                for (double[] row : out) {
+                    if (!Double.isFinite(row[0])) {
+                        // A diverged network scores as a uniform guess rather than NaN, which no server accepts.
+                        java.util.Arrays.fill(row, 1.0 / row.length);
+                    }
+                }
+                return Metrics.classification(out, yValidation);
+            }
+            double[] predicted = new double[out.length];
+            for (int i = 0; i < out.length; i++) {
+                predicted[i] = Double.isFinite(out[i][0]) ? out[i][0] * targetScale + targetCenter : Double.MAX_VALUE / 1e10;
+            }
+            return Metrics.regression(predicted, yValidation);
+        }
+
+        void restoreBest() {
+            if (bestParams != null) {
+                net.setParams(bestParams);
+            }
+        }
+
+        private int[] shuffled(int n) {
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            return order;
+        }
+    }
+
+    private static INDArray matrix(double[][] x) {
+        return Nd4j.create(x).castTo(DataType.FLOAT);
+    }
+}

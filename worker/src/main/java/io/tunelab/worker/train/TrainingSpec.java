@@ -1,0 +1,30 @@
+package io.tunelab.worker.train;
+
+import io.tunelab.worker.data.Section;
+
+import java.util.List;
+
+/**
+ * How a network is trained: the optimizer and its learning rate ({@code momentum} for
+ * nesterovs and sgd-with-momentum is not separate: sgd is plain), the minibatch size, the
+ * most epochs, and early stopping: stop when the validation metric has not improved by more
+ * than {@code min_delta} for {@code patience} epochs (0 turns early stopping off), then
+ * restore the weights of the best epoch.
+ */
+public record TrainingSpec(String optimizer, double learningRate, double momentum, int batchSize, int epochs,
+                           int patience, double minDelta) {
+    public static final List<String> OPTIMIZERS = List.of("adam", "sgd", "rmsprop", "nesterovs");
+
+    public static TrainingSpec parse(Section s) {
+        var spec = new TrainingSpec(
+                s.choice("optimizer", "adam", OPTIMIZERS),
+                s.number("learning_rate", 1e-3, 1e-7, 10),
+                s.number("momentum", 0.9, 0, 0.999),
+                s.integer("batch_size", 32, 1, 1 << 16),
+                s.integer("epochs", 30, 1, 10_000),
+                s.integer("patience", 5, 0, 10_000),
+                s.number("min_delta", 0.0, 0.0, 1.0));
+        s.done();
+        return spec;
+    }
+}

@@ -1,0 +1,89 @@
+package io.tunelab.worker.train;
+
+import io.tunelab.api.Decision;
+import io.tunelab.api.Direction;
+import io.tunelab.worker.data.Dataset;
+import io.tunelab.worker.data.Encoding;
+import io.tunelab.worker.data.RawTable;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TaskRunTest {
+
+    static Dataset load(TaskSpec spec) {
+        RawTable table = spec.dataset().source().read();
+        return Encoding.fit(table, spec.dataset().target(), spec.dataset().type()).encode(table);
+    }
+
+    static Map<String, Object> task(String dataset, Map<String, Object> training) {
+        return Map.of("dataset", Map.of("name", dataset, "validation", Map.of("folds", 3)),
+                "model", Map.of("family", "mlp", "layers", 1, "units", 16),
+                "training", training);
+    }
+
+    record Recorder(List<Map<String, Double>> reports, int pruneAfter) implements TaskRun.Listener {
+        @Override
+        public Decision epoch(int epoch, Map<String, Double> values) {
+            reports.add(values);
+            return epoch >= pruneAfter ? Decision.PRUNE : Decision.CONTINUE;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return false;
+        }
+    }
+
+    @Test
+    void an_mlp_learns_iris_in_every_fold() {
+        var map = task("iris", Map.of("learning_rate", 0.02, "epochs", 40, "patience", 10, "batch_size", 16));
+        var spec = TaskSpec.parse(map, Map.of());
+        var reports = new ArrayList<Map<String, Double>>();
+        var outcome = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE)
+                .run(1, 7, new Recorder(reports, Integer.MAX_VALUE));
+
+        assertThat(outcome.status()).isEqualTo(TaskRun.Status.COMPLETE);
+        assertThat(outcome.repetitions()).hasSize(3);
+        for (var r : outcome.repetitions()) {
+            assertThat(r.values().get("accuracy")).isGreaterThan(0.85);
+            assertThat(r.values()).containsKeys("f1_macro", "log_loss", "epochs", "wall_time_s");
+        }
+        assertThat(reports).isNotEmpty();
+        assertThat(reports.getLast()).containsKeys("accuracy", "train_loss");
+        assertThat(reports.getLast().get("train_loss")).isLessThan(reports.getFirst().get("train_loss"));
+    }
+
+    @Test
+    void a_prune_decision_stops_the_run_at_that_epoch() {
+        var map = task("wine", Map.of("epochs", 50, "patience", 0));
+        var spec = TaskSpec.parse(map, Map.of());
+        var reports = new ArrayList<Map<String, Double>>();
+        var outcome = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE)
+                .run(1, 7, new Recorder(reports, 2));
+
+        assertThat(outcome.status()).isEqualTo(TaskRun.Status.PRUNED);
+        assertThat(reports).hasSize(2);
+    }
+
+    @Test
+    void regression_on_diabetes_beats_predicting_the_mean() {
+        var map = Map.<String, Object>of("dataset", Map.of("name", "diabetes", "validation", Map.of("holdout", 0.25)),
+                "model", Map.of("family", "wide_deep", "layers", 1, "units", 16),
+                "training", Map.of("learning_rate", 0.01, "epochs", 30, "patience", 5));
+        var spec = TaskSpec.parse(map, Map.of());
+        var outcome = new TaskRun(spec, map, load(spec), "rmse", Direction.MINIMIZE)
+                .run(2, 11, new Recorder(new ArrayList<>(), Integer.MAX_VALUE));
+
+        assertThat(outcome.repetitions()).hasSize(2);
+        assertThat(outcome.seeds()).doesNotHaveDuplicates();
+        for (var r : outcome.repetitions()) {
+            assertThat(r.values().get("r2")).isGreaterThan(0.2);
+            assertThat(r.values()).containsKeys("rmse", "mae");
+        }
+    }
+}
