@@ -101,18 +101,19 @@ public final class Json {
             cause = cause.getCause();
         }
         String message;
+        ErrorCode structural = type == ExperimentSpec.class ? ErrorCode.INVALID_SPEC : malformed;
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
             message = prefix(parentOf(where)) + "unknown field \"" + u.getPropertyName() + "\"; known fields: " + known;
-            return TunelabException.of(ErrorCode.INVALID_SPEC, message);
+            return TunelabException.of(structural, message);
         } else if (e instanceof InvalidTypeIdException t) {
             message = prefix(where) + "unknown type \"" + t.getTypeId() + "\"; allowed types: float, int, categorical";
             return TunelabException.of(ErrorCode.INVALID_SPEC, message);
         } else if (e instanceof MismatchedInputException m) {
             message = prefix(where) + "wrong kind of value: " + m.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
                     .replaceAll("`[a-z]+\\.[\\w.$]+\\.(\\w+)`", "$1");
-            return TunelabException.of(ErrorCode.INVALID_SPEC, firstLine(message));
+            return TunelabException.of(structural, firstLine(message));
         }
         return TunelabException.of(malformed, "could not parse the " + describe(type) + ": " + firstLine(e.getOriginalMessage())
                 + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Like {@link ObjectiveFunction}, for experiments with several objectives (or extra metrics):
- * returns a value for every objective metric, and may add others.
+ * returns a value for every objective metric (other metrics belong in repetitions).
  */
 @FunctionalInterface
 public interface MetricsFunction {

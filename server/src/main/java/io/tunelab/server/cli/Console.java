@@ -1,0 +1,120 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Objective;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/** Text rendering for the CLI: tables of experiments and trials, and the progress bar. */
+final class Console {
+    private Console() {
+    }
+
+    static String number(Double v) {
+        if (v == null) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        if (a != 0 && (a < 1e-3 || a >= 1e6)) {
+            return String.format(Locale.ROOT, "%.4g", v);
+        }
+        return String.format(Locale.ROOT, "%.5g", v);
+    }
+
+    static String value(Object v) {
+        return v instanceof Double d ? number(d) : String.valueOf(v);
+    }
+
+    static void table(PrintStream out, List<String> header, List<List<String>> rows) {
+        int[] width = new int[header.size()];
+        for (int i = 0; i < header.size(); i++) {
+            width[i] = header.get(i).length();
+            for (List<String> r : rows) {
+                width[i] = Math.max(width[i], r.get(i).length());
+            }
+        }
+        var line = new StringBuilder();
+        for (int i = 0; i < header.size(); i++) {
+            line.append(String.format("%-" + width[i] + "s  ", header.get(i)));
+        }
+        out.println(line.toString().stripTrailing());
+        for (List<String> r : rows) {
+            line.setLength(0);
+            for (int i = 0; i < r.size(); i++) {
+                line.append(String.format("%-" + width[i] + "s  ", r.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    static void experiments(PrintStream out, List<ExperimentSummary> summaries) {
+        var rows = new ArrayList<List<String>>();
+        for (ExperimentSummary s : summaries) {
+            Objective o = s.objectives().isEmpty() ? null : s.objectives().getFirst();
+            String best = o == null || s.best() == null ? "-" : o.metric() + " " + number(s.best().get(o.metric()));
+            String budget = s.budget() != null && s.budget().trials() != null ? "/" + s.budget().trials() : "";
+            rows.add(List.of(Long.toString(s.id()), s.name(), s.state().name(), s.finishedTrials() + budget,
+                    Integer.toString(s.count(TrialState.RUNNING)), s.strategy(), best));
+        }
+        table(out, List.of("ID", "NAME", "STATE", "TRIALS", "RUNNING", "STRATEGY", "BEST"), rows);
+    }
+
+    static void leaderboard(PrintStream out, Experiment experiment, List<Trial> trials) {
+        var metrics = new LinkedHashSet<String>();
+        experiment.spec().objectives().forEach(o -> metrics.add(o.metric()));
+        var params = new LinkedHashSet<String>();
+        trials.forEach(t -> params.addAll(t.params().keySet()));
+        var header = new ArrayList<String>(List.of("RANK", "TRIAL"));
+        metrics.forEach(m -> header.add(m.toUpperCase(Locale.ROOT)));
+        params.forEach(header::add);
+        var rows = new ArrayList<List<String>>();
+        int rank = 1;
+        for (Trial t : trials) {
+            var row = new ArrayList<String>(List.of(Integer.toString(rank++), "#" + t.number()));
+            for (String m : metrics) {
+                var stats = t.statistics().get(m);
+                String v = number(t.value(m));
+                if (stats != null && stats.n() > 1) {
+                    v += " ± " + number((stats.ciHigh() - stats.ciLow()) / 2);
+                }
+                row.add(v);
+            }
+            for (String p : params) {
+                row.add(t.params().containsKey(p) ? value(t.params().get(p)) : "");
+            }
+            rows.add(row);
+        }
+        out.println("Leaderboard of " + experiment.name() + " (" + experiment.state() + ", best first by "
+                + experiment.spec().primary().metric() + ", " + experiment.spec().primary().direction().json() + ")");
+        if (rows.isEmpty()) {
+            out.println("  no complete trials yet");
+            return;
+        }
+        table(out, header, rows);
+    }
+
+    /** One line of progress: a bar of finished trials against the budget, what runs, the best value. */
+    static String progress(ExperimentSummary s) {
+        int done = s.finishedTrials();
+        Integer budget = s.budget() == null ? null : s.budget().trials();
+        int width = 30;
+        String bar;
+        if (budget != null && budget > 0) {
+            int filled = (int) Math.round(width * Math.min(1.0, done / (double) budget));
+            bar = "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + budget;
+        } else {
+            bar = done + " trials";
+        }
+        Objective o = s.objectives().getFirst();
+        String best = s.best() == null ? "" : "  best " + o.metric() + " " + number(s.best().get(o.metric()));
+        return bar + "  " + s.count(TrialState.RUNNING) + " running" + best + "  " + s.state();
+    }
+
+}

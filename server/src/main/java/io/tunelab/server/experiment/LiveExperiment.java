@@ -1,0 +1,152 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Objective;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.server.analysis.Ranking;
+import io.tunelab.server.pruner.Pruner;
+import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.strategy.SearchStrategy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-memory state of one experiment, rebuilt from storage at start: its row, its trials in
+ * number order, counts by state and the best trial, plus the strategy and pruner built from its
+ * spec. Every field is guarded by the object's monitor; callers never hold it while waiting for
+ * storage.
+ */
+final class LiveExperiment {
+    StoredExperiment row;
+    SearchStrategy strategy;
+    Pruner pruner;
+    final List<StoredTrial> trials = new ArrayList<>();
+    private final Map<Long, Integer> indexById = new HashMap<>();
+    private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
+    /** Trial numbers handed out whose trials are not stored yet. */
+    int inFlight;
+    private Trial best;
+    /** Bumped on every change, so cached views know when to recompute. */
+    long version;
+
+    LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
+        this.row = row;
+        this.strategy = strategy;
+        this.pruner = pruner;
+    }
+
+    ExperimentSpec spec() {
+        return row.spec();
+    }
+
+    Objective primary() {
+        return row.spec().primary();
+    }
+
+    int nextNumber() {
+        return trials.size() + inFlight;
+    }
+
+    /** Adds a stored trial at its place in number order. */
+    void add(StoredTrial t) {
+        int i = trials.size();
+        while (i > 0 && trials.get(i - 1).trial().number() > t.trial().number()) {
+            i--;
+        }
+        trials.add(i, t);
+        if (i != trials.size() - 1) {
+            indexById.clear();
+            for (int k = 0; k < trials.size(); k++) {
+                indexById.put(trials.get(k).id(), k);
+            }
+        } else {
+            indexById.put(t.id(), i);
+        }
+        counts.merge(t.trial().state(), 1, Integer::sum);
+        considerBest(t.trial());
+        version++;
+    }
+
+    StoredTrial get(long trialId) {
+        Integer i = indexById.get(trialId);
+        return i == null ? null : trials.get(i);
+    }
+
+    /** Replaces a trial's row, keeping counts and the best trial current. */
+    void replace(StoredTrial t) {
+        int i = indexById.get(t.id());
+        TrialState old = trials.get(i).trial().state();
+        trials.set(i, t);
+        counts.merge(old, -1, Integer::sum);
+        counts.merge(t.trial().state(), 1, Integer::sum);
+        considerBest(t.trial());
+        version++;
+    }
+
+    private void considerBest(Trial t) {
+        Objective o = primary();
+        if (Ranking.ranked(t, o) && (best == null || Ranking.byObjective(o).compare(t, best) < 0)) {
+            best = t;
+        }
+    }
+
+    int count(TrialState state) {
+        return counts.getOrDefault(state, 0);
+    }
+
+    /** Trials that are not finished: running or waiting for a worker. */
+    int active() {
+        return count(TrialState.RUNNING) + count(TrialState.WAITING);
+    }
+
+    List<Trial> history() {
+        var out = new ArrayList<Trial>(trials.size());
+        for (StoredTrial t : trials) {
+            out.add(t.trial());
+        }
+        return out;
+    }
+
+    ExperimentSummary summary() {
+        var byState = new EnumMap<TrialState, Integer>(TrialState.class);
+        counts.forEach((k, v) -> {
+            if (v > 0) {
+                byState.put(k, v);
+            }
+        });
+        ExperimentSpec spec = row.spec();
+        return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
+                best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
+                row.updated(), row.stopReason());
+    }
+
+    Experiment experiment() {
+        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary());
+    }
+
+    boolean isRunning() {
+        return row.state() == ExperimentState.RUNNING;
+    }
+
+    /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
+    String budgetSpent(Instant now) {
+        var budget = row.spec().budget();
+        if (budget.trials() != null && nextNumber() >= budget.trials()) {
+            return "the budget of " + budget.trials() + " trials is spent";
+        }
+        if (budget.minutes() != null && row.runningMillis(now) >= budget.minutes() * 60_000) {
+            return "the budget of " + budget.minutes() + " minutes is spent";
+        }
+        return null;
+    }
+}

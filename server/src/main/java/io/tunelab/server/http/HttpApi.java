@@ -1,0 +1,373 @@
+package io.tunelab.server.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunelab.api.Budget;
+import io.tunelab.api.ErrorBody;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.Json;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.Param;
+import io.tunelab.api.ReportReply;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.ResumeRequest;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.experiment.ExperimentService;
+import io.tunelab.server.experiment.TrialPage;
+import io.tunelab.server.experiment.TrialQuery;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The routes of the REST API, the event stream, health, metrics and the web UI. Each handler
+ * parses its request, runs the domain call on a virtual thread, and answers with JSON; every
+ * {@link TunelabException} becomes its status and the one error body, anything else a 500
+ * with a message and no stack trace.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Models (network plus preprocessing) can be a few megabytes; bound them all the same. */
+    private static final long MAX_BODY_BYTES = 256L * 1024 * 1024;
+
+    private final ExperimentService service;
+    private final EventStream events;
+    private final PrometheusMeterRegistry metrics;
+    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+
+    HttpApi(ExperimentService service, EventStream events, PrometheusMeterRegistry metrics) {
+        this.service = service;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+
+        router.get("/health").handler(this::health);
+        router.get("/metrics").handler(this::metrics);
+        router.get("/api/openapi.yaml").handler(this::openApi);
+        router.get("/api/events").handler(this::eventStream);
+
+        router.post("/api/experiments").handler(this::create);
+        router.get("/api/experiments").handler(this::list);
+        router.get("/api/experiments/:ref").handler(this::describe);
+        router.post("/api/experiments/:ref/trials").handler(this::ask);
+        router.get("/api/experiments/:ref/trials").handler(this::trials);
+        router.get("/api/experiments/:ref/leaderboard").handler(this::leaderboard);
+        router.get("/api/experiments/:ref/pareto").handler(this::pareto);
+        router.get("/api/experiments/:ref/history").handler(this::history);
+        router.get("/api/experiments/:ref/curves").handler(this::curves);
+        router.get("/api/experiments/:ref/data-report").handler(this::dataReport);
+        router.put("/api/experiments/:ref/data-report").handler(this::putDataReport);
+        router.post("/api/experiments/:ref/pause").handler(this::pause);
+        router.post("/api/experiments/:ref/resume").handler(this::resume);
+        router.post("/api/experiments/:ref/stop").handler(this::stop);
+
+        router.get("/api/trials/:id").handler(this::trial);
+        router.post("/api/trials/:id/reports").handler(this::report);
+        router.post("/api/trials/:id/result").handler(this::result);
+        router.post("/api/trials/:id/suggest").handler(this::suggest);
+        router.post("/api/trials/:id/heartbeat").handler(this::heartbeat);
+        router.put("/api/trials/:id/model").handler(this::putModel);
+        router.get("/api/trials/:id/model").handler(this::model);
+        router.post("/api/leases").handler(this::lease);
+
+        router.route("/api/*").handler(rc -> fail(rc, TunelabException.of(ErrorCode.NOT_FOUND,
+                "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
+        router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
+        router.route("/*").handler(StaticHandler.create("META-INF/resources/tunelab").setIndexPage("index.html"));
+        router.route().failureHandler(rc -> fail(rc, rc.failure() != null ? rc.failure()
+                : TunelabException.of(rc.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_ARGUMENT,
+                "HTTP " + rc.statusCode() + " for " + rc.request().method() + " " + rc.request().path())));
+        return router;
+    }
+
+    // ------------------------------------------------------------------ experiments
+
+    private void create(RoutingContext rc) {
+        String body = rc.body().asString();
+        run(rc, 201, () -> service.create(Json.readJsonOrYaml(body, ExperimentSpec.class)));
+    }
+
+    private void list(RoutingContext rc) {
+        run(rc, 200, service::summaries);
+    }
+
+    private void describe(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.experiment(ref));
+    }
+
+    private void ask(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 201, () -> service.ask(ref));
+    }
+
+    private void trials(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> {
+            var query = new TrialQuery(intParam(rc, "offset", 0), intParam(rc, "limit", TrialQuery.MAX_LIMIT),
+                    rc.queryParams().get("sort"), "desc".equalsIgnoreCase(orderParam(rc)), stateParam(rc));
+            TrialPage page = service.trials(ref, query);
+            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
+            return page.trials();
+        });
+    }
+
+    private void leaderboard(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.leaderboard(ref, intParam(rc, "limit", 10)));
+    }
+
+    private void pareto(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.pareto(ref));
+    }
+
+    private void history(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.history(ref));
+    }
+
+    private void curves(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.curves(ref, intParam(rc, "limit", 50)));
+    }
+
+    private void dataReport(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.dataReport(ref));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void putDataReport(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        String body = rc.body().asString();
+        run(rc, 200, () -> {
+            Map<String, Object> report = Json.read(body, Map.class);
+            service.putDataReport(ref, report);
+            return report;
+        });
+    }
+
+    private void pause(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.pause(ref));
+    }
+
+    private void resume(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        String body = rc.body().asString();
+        run(rc, 200, () -> {
+            Budget budget = body == null || body.isBlank() ? null : Json.read(body, ResumeRequest.class).budget();
+            return service.resume(ref, budget);
+        });
+    }
+
+    private void stop(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> service.stop(ref));
+    }
+
+    // ------------------------------------------------------------------ trials
+
+    private void trial(RoutingContext rc) {
+        run(rc, 200, () -> service.trial(trialId(rc)));
+    }
+
+    private void report(RoutingContext rc) {
+        String body = rc.body().asString();
+        run(rc, 200, () -> new ReportReply(service.report(trialId(rc), Json.read(body, ReportRequest.class))));
+    }
+
+    private void result(RoutingContext rc) {
+        String body = rc.body().asString();
+        run(rc, 200, () -> service.tell(trialId(rc), Json.read(body, TrialResult.class)));
+    }
+
+    private record SuggestRequest(String name, Param param) {
+    }
+
+    private void suggest(RoutingContext rc) {
+        String body = rc.body().asString();
+        run(rc, 200, () -> {
+            SuggestRequest request = Json.read(body, SuggestRequest.class);
+            return Map.of("value", service.suggest(trialId(rc), request.name(), request.param()));
+        });
+    }
+
+    private record HeartbeatRequest(String leaseId) {
+    }
+
+    private void heartbeat(RoutingContext rc) {
+        String body = rc.body().asString();
+        run(rc, 200, () -> service.heartbeat(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+    }
+
+    private void putModel(RoutingContext rc) {
+        Buffer body = rc.body().buffer();
+        String leaseId = rc.queryParams().get("leaseId");
+        run(rc, 200, () -> {
+            long id = trialId(rc);
+            service.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
+            return Map.of("trial", id, "bytes", body == null ? 0 : body.length());
+        });
+    }
+
+    private void model(RoutingContext rc) {
+        Context context = Vertx.currentContext();
+        blocking.execute(() -> {
+            try {
+                long id = trialId(rc);
+                byte[] model = service.model(id);
+                context.runOnContext(v -> rc.response()
+                        .putHeader("Content-Type", "application/octet-stream")
+                        .putHeader("Content-Disposition", "attachment; filename=\"trial-" + id + "-model.zip\"")
+                        .end(Buffer.buffer(model)));
+            } catch (Throwable t) {
+                context.runOnContext(v -> fail(rc, t));
+            }
+        });
+    }
+
+    private void lease(RoutingContext rc) {
+        String body = rc.body().asString();
+        Context context = Vertx.currentContext();
+        blocking.execute(() -> {
+            try {
+                var lease = service.lease(Json.read(body, LeaseRequest.class));
+                context.runOnContext(v -> {
+                    if (lease.isEmpty()) {
+                        rc.response().setStatusCode(204).end();
+                    } else {
+                        send(rc, 200, Json.writeBytes(lease.get()));
+                    }
+                });
+            } catch (Throwable t) {
+                context.runOnContext(v -> fail(rc, t));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ service endpoints
+
+    private void health(RoutingContext rc) {
+        send(rc, 200, Json.writeBytes(Map.of("status", "UP")));
+    }
+
+    private void metrics(RoutingContext rc) {
+        Context context = Vertx.currentContext();
+        blocking.execute(() -> {
+            String text = metrics.scrape();
+            context.runOnContext(v -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));
+        });
+    }
+
+    private void openApi(RoutingContext rc) {
+        rc.response().putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml")
+                .onFailure(e -> fail(rc, TunelabException.of(ErrorCode.NOT_FOUND, "the OpenAPI document is missing from this build")));
+    }
+
+    private void eventStream(RoutingContext rc) {
+        events.open(rc.response(), Vertx.currentContext());
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
+    private void run(RoutingContext rc, int status, Callable<Object> work) {
+        Context context = Vertx.currentContext();
+        blocking.execute(() -> {
+            try {
+                byte[] json = Json.writeBytes(work.call());
+                context.runOnContext(v -> send(rc, status, json));
+            } catch (Throwable t) {
+                context.runOnContext(v -> fail(rc, t));
+            }
+        });
+    }
+
+    private static void send(RoutingContext rc, int status, byte[] json) {
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
+    }
+
+    private static void fail(RoutingContext rc, Throwable t) {
+        if (rc.response().ended()) {
+            return;
+        }
+        TunelabException e;
+        if (t instanceof TunelabException te) {
+            e = te;
+        } else {
+            LOG.error("{} {} failed", rc.request().method(), rc.request().path(), t);
+            e = TunelabException.of(ErrorCode.INTERNAL, "the server failed on " + rc.request().method() + " "
+                    + rc.request().path() + ": " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+        }
+        if (e.code() == ErrorCode.INTERNAL) {
+            LOG.error("{} {}: {}", rc.request().method(), rc.request().path(), e.getMessage(), e.getCause());
+        }
+        send(rc, e.code().status(), Json.writeBytes(ErrorBody.of(e)));
+    }
+
+    private static long trialId(RoutingContext rc) {
+        String id = rc.pathParam("id");
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException ex) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id \"" + id + "\"; trial ids are numbers");
+        }
+    }
+
+    private static int intParam(RoutingContext rc, String name, int fallback) {
+        String v = rc.queryParams().get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException ex) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "query parameter " + name + " must be an integer, got \"" + v + "\"");
+        }
+    }
+
+    private static String orderParam(RoutingContext rc) {
+        String v = rc.queryParams().get("order");
+        if (v != null && !v.equalsIgnoreCase("asc") && !v.equalsIgnoreCase("desc")) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "order must be asc or desc, got \"" + v + "\"");
+        }
+        return v;
+    }
+
+    private static TrialState stateParam(RoutingContext rc) {
+        String v = rc.queryParams().get("state");
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return TrialState.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException ex) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "state must be one of WAITING, RUNNING, COMPLETE, PRUNED, FAILED, got \"" + v + "\"");
+        }
+    }
+
+    void close() {
+        blocking.shutdownNow();
+    }
+
+}

@@ -1,0 +1,53 @@
+package io.tunelab.server.storage;
+
+import io.tunelab.api.Report;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where experiments, trials, reports, models and data reports live.
+ *
+ * <p>Contract: {@link #write} returns only after its changes are committed durably (they
+ * survive {@code kill -9} of the process); the changes of one call are atomic. Calls are
+ * thread-safe; concurrent writes may be committed together. Reads see every write that
+ * returned before them.
+ */
+public interface Storage extends AutoCloseable {
+
+    /** Applies the changes that {@code changes} records, atomically and durably. */
+    void write(Consumer<Changes> changes);
+
+    List<StoredExperiment> experiments();
+
+    /** The experiment's trials in number order, each with its reports. */
+    List<StoredTrial> trials(long experimentId);
+
+    /** The largest trial id in use, or 0. */
+    long maxTrialId();
+
+    Optional<byte[]> model(long trialId);
+
+    Optional<String> dataReport(long experimentId);
+
+    @Override
+    void close();
+
+    /** The changes one write makes. */
+    interface Changes {
+        void insert(StoredExperiment experiment);
+
+        void update(StoredExperiment experiment);
+
+        void insert(StoredTrial trial);
+
+        void update(StoredTrial trial);
+
+        void insertReport(long trialId, Report report);
+
+        void putModel(long trialId, byte[] content);
+
+        void putDataReport(long experimentId, String json);
+    }
+}

@@ -1,0 +1,41 @@
+package io.tunelab.server.storage;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+
+import java.time.Instant;
+
+/**
+ * An experiment row: its spec (budget included), state, seed and times. {@code runningMillis}
+ * is the wall time spent RUNNING before {@code runningSince} (set while RUNNING), so a
+ * minutes budget survives pauses and restarts.
+ */
+public record StoredExperiment(long id, String name, ExperimentState state, ExperimentSpec spec, long seed,
+                               Instant created, Instant updated, String stopReason,
+                               long runningMillis, Instant runningSince) {
+
+    public StoredExperiment withState(ExperimentState state, Instant now, String stopReason) {
+        long millis = runningMillis;
+        Instant since = runningSince;
+        if (since != null && state != ExperimentState.RUNNING) {
+            millis += Math.max(0, now.toEpochMilli() - since.toEpochMilli());
+            since = null;
+        } else if (since == null && state == ExperimentState.RUNNING) {
+            since = now;
+        }
+        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, millis, since);
+    }
+
+    public StoredExperiment withSpec(ExperimentSpec spec, Instant now) {
+        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince);
+    }
+
+    public StoredExperiment touched(Instant now) {
+        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince);
+    }
+
+    /** Wall time spent RUNNING up to {@code now}. */
+    public long runningMillis(Instant now) {
+        return runningMillis + (runningSince == null ? 0 : Math.max(0, now.toEpochMilli() - runningSince.toEpochMilli()));
+    }
+}
