@@ -60,6 +60,7 @@ public record CategoricalParam(List<Object> choices, Condition when) implements 
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDiscrete() {
         return true;
     }

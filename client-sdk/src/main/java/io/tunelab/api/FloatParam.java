@@ -71,6 +71,7 @@ public record FloatParam(double low, double high, boolean log, Double step, Cond
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDiscrete() {
         return step != null;
     }

@@ -59,6 +59,7 @@ public record IntParam(int low, int high, boolean log, Integer step, Condition w
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isDiscrete() {
         return true;
     }

@@ -31,6 +31,7 @@ public sealed interface Param permits FloatParam, IntParam, CategoricalParam {
     Object coerce(Object value);
 
     /** Whether the param has finitely many values (ints, categoricals, floats with a step). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     boolean isDiscrete();
 
     /** The number of distinct values, or -1 when the param is continuous. */
