@@ -87,6 +87,19 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
+    /** The class index of a target cell, or -1 when it is missing or a class not seen in training. */
+    public int classIndex(String cell) {
+        if (RawTable.isMissing(cell)) {
+            return -1;
+        }
+        String s = cell.strip();
+        try {
+            return classes.indexOf(label(s, true));
+        } catch (NumberFormatException e) {
+            return classes.indexOf(s);
+        }
+    }
+
     /** The number of model inputs. */
     public int width() {
         return features.stream().mapToInt(Feature::width).sum();

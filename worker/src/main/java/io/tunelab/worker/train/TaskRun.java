@@ -42,7 +42,8 @@ public final class TaskRun {
 
     /**
      * What became of the run: the repetitions with their final values (complete runs), the
-     * last report (pruned runs), the model of the first repetition, and the seeds used.
+     * last report (pruned runs), the model of the first repetition, the seeds used, and the
+     * seconds spent in training epochs (the rest of a trial's time is the worker's overhead).
      */
     public record Outcome(Status status, List<Repetition> repetitions, Map<String, Double> lastReport, ModelBundle model,
                           List<Long> seeds, double trainingSeconds) {
@@ -84,7 +85,6 @@ public final class TaskRun {
 
     /** Runs the repetitions; with k folds their number is k, else {@code repetitions}. */
     public Outcome run(int repetitions, long experimentSeed, Listener listener) {
-        long started = System.nanoTime();
         List<Fold> folds = prepare(repetitions, experimentSeed);
         var seeds = folds.stream().map(f -> f.seed).toList();
         Map<String, Double> last = Map.of();
@@ -92,12 +92,12 @@ public final class TaskRun {
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (Fold f : folds) {
                 if (!f.stopped && !f.trainEpoch(listener)) {
-                    return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, seconds(started));
+                    return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, trainingSeconds(folds));
                 }
             }
             last = meanReport(folds);
             if (listener.epoch(epoch, last) == Decision.PRUNE) {
-                return new Outcome(Status.PRUNED, List.of(), last, null, seeds, seconds(started));
+                return new Outcome(Status.PRUNED, List.of(), last, null, seeds, trainingSeconds(folds));
             }
             if (folds.stream().allMatch(f -> f.stopped)) {
                 break;
@@ -115,11 +115,11 @@ public final class TaskRun {
         first.restoreBest();
         var model = new ModelBundle(new ModelBundle.Meta(ModelBundle.FORMAT, ModelBundle.kind(first.net), data.encoding(),
                 first.preprocessor, first.targetCenter, first.targetScale, taskMap, Map.of()), first.net);
-        return new Outcome(Status.COMPLETE, result, last, model, seeds, seconds(started));
+        return new Outcome(Status.COMPLETE, result, last, model, seeds, trainingSeconds(folds));
     }
 
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
+    private static double trainingSeconds(List<Fold> folds) {
+        return folds.stream().mapToLong(f -> f.epochNanos).sum() / 1e9;
     }
 
     private List<Fold> prepare(int repetitions, long experimentSeed) {
@@ -176,6 +176,7 @@ public final class TaskRun {
         int sinceBest;
         boolean stopped;
         long nanos;
+        long epochNanos;
 
         Fold(Splits.Split split, long seed) {
             long started = System.nanoTime();
@@ -250,7 +251,9 @@ public final class TaskRun {
                     stopped = true;
                 }
             }
-            nanos += System.nanoTime() - started;
+            long spent = System.nanoTime() - started;
+            nanos += spent;
+            epochNanos += spent;
             return true;
         }
 

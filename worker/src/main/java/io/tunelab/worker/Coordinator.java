@@ -1,0 +1,67 @@
+package io.tunelab.worker;
+
+import io.tunelab.api.Decision;
+import io.tunelab.api.Heartbeat;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TrialResult;
+import io.tunelab.client.TunelabClient;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server as a worker sees it: the lease protocol and the uploads. Errors arrive as
+ * {@link io.tunelab.api.TunelabException} subclasses ({@code LeaseLost} when another worker
+ * owns the trial now, {@code ServerFailure} when the server cannot be reached).
+ * Implementations must be thread-safe: every slot and the heartbeat thread share one.
+ */
+interface Coordinator {
+    Optional<Lease> lease(LeaseRequest request);
+
+    Heartbeat heartbeat(long trialId, String leaseId);
+
+    Decision report(long trialId, ReportRequest request);
+
+    void result(long trialId, TrialResult result);
+
+    void uploadModel(long trialId, String leaseId, byte[] model);
+
+    void putDataReport(String experimentRef, Map<String, Object> report);
+
+    /** The coordinator behind a server URL, through the SDK. */
+    static Coordinator of(TunelabClient client) {
+        return new Coordinator() {
+            @Override
+            public Optional<Lease> lease(LeaseRequest request) {
+                return client.lease(request);
+            }
+
+            @Override
+            public Heartbeat heartbeat(long trialId, String leaseId) {
+                return client.heartbeat(trialId, leaseId);
+            }
+
+            @Override
+            public Decision report(long trialId, ReportRequest request) {
+                return client.report(trialId, request);
+            }
+
+            @Override
+            public void result(long trialId, TrialResult result) {
+                client.result(trialId, result);
+            }
+
+            @Override
+            public void uploadModel(long trialId, String leaseId, byte[] model) {
+                client.uploadModel(trialId, leaseId, model);
+            }
+
+            @Override
+            public void putDataReport(String experimentRef, Map<String, Object> report) {
+                client.putDataReport(experimentRef, report);
+            }
+        };
+    }
+}

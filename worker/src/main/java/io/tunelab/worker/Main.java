@@ -1,0 +1,157 @@
+package io.tunelab.worker;
+
+import io.tunelab.api.TunelabException;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.worker.data.DatasetSource;
+import io.tunelab.worker.data.RawTable;
+import io.tunelab.worker.train.Metrics;
+import io.tunelab.worker.train.ModelBundle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The worker's command line: {@code worker --server URL [--slots N]} serves trials until
+ * SIGTERM; {@code predict --model FILE --csv FILE} applies an exported model to a CSV.
+ */
+@Command(name = "tunelab", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Predict.class},
+        description = "Tunelab worker: trains the trials of a Tunelab server with Deeplearning4j.")
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    @Command(name = "worker", mixinStandardHelpOptions = true,
+            description = "Lease trials from a server and run them, N at a time, until stopped (SIGTERM).")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--server", required = true, description = "The server URL, as http://127.0.0.1:8080.")
+        String server;
+
+        @Option(names = "--slots", description = "Trials at once (default: the number of cores, ${DEFAULT-VALUE}).")
+        int slots = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--name", description = "The worker's name in leases and provenance (default: host:pid).")
+        String name;
+
+        @Option(names = "--grace-seconds", description = "On SIGTERM, how long running trials may finish (default: ${DEFAULT-VALUE}).")
+        int graceSeconds = 30;
+
+        @Option(names = "--lease-wait-seconds", description = "How long one lease request waits for work (default: ${DEFAULT-VALUE}).")
+        int leaseWaitSeconds = 20;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            String who = name != null ? name : Software.host() + ":" + ProcessHandle.current().pid();
+            var config = new WorkerConfig(server, who, slots, Duration.ofSeconds(leaseWaitSeconds),
+                    Duration.ofSeconds(graceSeconds), Duration.ofSeconds(30));
+            if (slots > 1 && !"1".equals(System.getenv("OMP_NUM_THREADS"))) {
+                System.err.println("warning: OMP_NUM_THREADS is not 1; with " + slots
+                        + " slots the trials' native threads will compete (start the worker through ./tunelab)");
+            }
+            var client = TunelabClient.connect(server);
+            var worker = new Worker(config, Coordinator.of(client));
+            var done = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                worker.stop();
+                done.countDown();
+            }, "shutdown"));
+            worker.start();
+            worker.join();
+            done.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Predict with an exported model (from GET /api/trials/{id}/model) on the rows of a CSV file.")
+    static final class Predict implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "The model file.")
+        Path model;
+
+        @Option(names = "--csv", required = true, description = "A CSV with the columns the model was trained on.")
+        Path csv;
+
+        @Option(names = "--output", description = "Where to write the predictions (default: standard output).")
+        Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            try {
+                if (!Files.isRegularFile(model)) {
+                    System.err.println("error: no model file at " + model.toAbsolutePath());
+                    return 2;
+                }
+                ModelBundle bundle = ModelBundle.read(Files.readAllBytes(model));
+                RawTable table = new DatasetSource.CsvFile(csv).read();
+                var prediction = bundle.predict(table);
+                try (PrintStream out = output == null ? System.out : new PrintStream(Files.newOutputStream(output), false, "UTF-8")) {
+                    write(prediction, out);
+                }
+                printMetrics(bundle, table, prediction);
+                return 0;
+            } catch (TunelabException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
+
+        private static void write(ModelBundle.Prediction p, PrintStream out) {
+            var header = new StringBuilder("prediction");
+            if (p.probabilities() != null) {
+                p.encoding().classes().forEach(c -> header.append(",p_").append(c));
+            }
+            out.println(header);
+            for (int i = 0; i < p.size(); i++) {
+                var line = new StringBuilder(p.label(i));
+                if (p.probabilities() != null) {
+                    for (double v : p.probabilities()[i]) {
+                        line.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+                    }
+                }
+                out.println(line);
+            }
+        }
+
+        /** When the CSV also has the target column, how well the model did on it (to standard error). */
+        private static void printMetrics(ModelBundle bundle, RawTable table, ModelBundle.Prediction p) {
+            var encoding = bundle.meta().encoding();
+            int t = table.indexOf(encoding.target());
+            if (t < 0) {
+                return;
+            }
+            var truth = new java.util.ArrayList<Double>();
+            var keep = new java.util.ArrayList<Integer>();
+            for (int i = 0; i < table.rows().size(); i++) {
+                String cell = table.rows().get(i)[t];
+                if (RawTable.isMissing(cell)) {
+                    continue;
+                }
+                double y = p.probabilities() != null ? encoding.classIndex(cell) : Double.parseDouble(cell.strip());
+                if (y < 0) {
+                    continue;
+                }
+                truth.add(y);
+                keep.add(i);
+            }
+            double[] y = truth.stream().mapToDouble(Double::doubleValue).toArray();
+            var metrics = p.probabilities() != null
+                    ? Metrics.classification(keep.stream().map(i -> p.probabilities()[i]).toArray(double[][]::new), y)
+                    : Metrics.regression(keep.stream().mapToDouble(i -> p.values()[i]).toArray(), y);
+            System.err.println("on the " + y.length + " rows with a target: " + metrics);
+        }
+    }
+}

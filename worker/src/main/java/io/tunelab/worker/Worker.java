@@ -1,0 +1,175 @@
+package io.tunelab.worker;
+
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.TunelabException;
+import io.tunelab.worker.data.DataCache;
+import io.tunelab.worker.train.TaskSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker: N slots, each a thread that leases one trial at a time and runs it, plus one
+ * heartbeat thread that renews every running trial's lease. While the server cannot be
+ * reached, slots retry with exponential backoff. {@link #stop} stops leasing, lets running
+ * trials finish within the grace period, then abandons the rest (their leases expire and the
+ * server gives them to another worker).
+ *
+ * <p>Thread-safe; one instance per process.
+ */
+public final class Worker {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerConfig config;
+    private final Coordinator coordinator;
+    private final DataCache data = new DataCache();
+    private final Set<Long> reportedExperiments = TrialExecution.newReportedSet();
+    private final Map<Long, TrialExecution> running = new ConcurrentHashMap<>();
+    private final List<Thread> slots = new ArrayList<>();
+    private final Set<Thread> idle = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> lastBeat = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        var t = new Thread(r, "heartbeats");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopping;
+    private volatile boolean abandoning;
+
+    Worker(WorkerConfig config, Coordinator coordinator) {
+        this.config = config;
+        this.coordinator = coordinator;
+    }
+
+    /** Starts the slots and the heartbeats. */
+    public void start() {
+        heartbeats.scheduleWithFixedDelay(this::beat, 1, 1, TimeUnit.SECONDS);
+        for (int i = 0; i < config.slots(); i++) {
+            var t = new Thread(this::serve, "slot-" + (i + 1));
+            slots.add(t);
+            t.start();
+        }
+        log.info("worker {} serving {} with {} slot(s)", config.name(), config.server(), config.slots());
+    }
+
+    /** Waits until every slot has ended (after {@link #stop}). */
+    public void join() throws InterruptedException {
+        for (Thread t : slots) {
+            t.join();
+        }
+    }
+
+    /**
+     * Stops leasing; running trials may finish within the grace period, after which they are
+     * abandoned. Returns when every slot has ended.
+     */
+    public void stop() {
+        stopping = true;
+        idle.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + config.grace().toNanos();
+        for (Thread t : slots) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    t.join(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!running.isEmpty()) {
+            log.info("grace period over: abandoning trials {}; their leases will expire", running.keySet());
+            abandoning = true;
+            for (Thread t : slots) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        heartbeats.shutdownNow();
+        log.info("worker {} stopped", config.name());
+    }
+
+    private void serve() {
+        var backoff = new Backoff(config.maxBackoff());
+        var request = new LeaseRequest(config.name(), List.of(TaskSpec.RUNNER), (int) config.leaseWait().toSeconds());
+        while (!stopping) {
+            Optional<Lease> lease;
+            idle.add(Thread.currentThread());
+            try {
+                lease = coordinator.lease(request);
+                backoff.reset();
+            } catch (TunelabException e) {
+                if (stopping) {
+                    break;
+                }
+                Duration pause = backoff.next();
+                log.warn("cannot lease from {}: {}; retrying in {} ms", config.server(), e.getMessage(), pause.toMillis());
+                sleep(pause);
+                continue;
+            } finally {
+                idle.remove(Thread.currentThread());
+                Thread.interrupted();
+            }
+            lease.ifPresent(this::execute);
+        }
+    }
+
+    private void execute(Lease lease) {
+        var execution = new TrialExecution(lease, coordinator, data, reportedExperiments, config, () -> abandoning);
+        running.put(execution.trialId(), execution);
+        try {
+            execution.run();
+        } finally {
+            running.remove(execution.trialId());
+        }
+    }
+
+    /** Renews each running trial's lease about three times per lease period. */
+    private void beat() {
+        long now = System.nanoTime();
+        lastBeat.keySet().retainAll(running.keySet());
+        for (TrialExecution e : running.values()) {
+            long interval = Duration.ofSeconds(Math.max(1, e.leaseSeconds() / 3)).toNanos();
+            Long last = lastBeat.get(e.trialId());
+            if (last != null && now - last < interval) {
+                continue;
+            }
+            lastBeat.put(e.trialId(), now);
+            try {
+                coordinator.heartbeat(e.trialId(), e.leaseId());
+            } catch (TunelabException.LeaseLost | TunelabException.TrialFinished | TunelabException.NotFound ex) {
+                log.warn("trial {}: lease lost ({}); abandoning it", e.trialId(), ex.getMessage());
+                e.leaseLost();
+            } catch (TunelabException ex) {
+                log.warn("trial {}: heartbeat failed ({}); will retry", e.trialId(), ex.getMessage());
+                lastBeat.remove(e.trialId());
+            } catch (RuntimeException ex) {
+                log.warn("trial {}: heartbeat failed", e.trialId(), ex);
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.tunelab.worker;
+
+import java.time.Duration;
+
+/**
+ * How a worker runs, built once in main from the command line.
+ *
+ * @param server      the server URL
+ * @param name        how the worker names itself in leases and provenance ({@code host:pid})
+ * @param slots       how many trials run at once
+ * @param leaseWait   how long one lease request may wait for work (the server's long poll)
+ * @param grace       on SIGTERM, how long running trials may take to finish before they are
+ *                    abandoned (their leases then expire and the server re-leases them)
+ * @param maxBackoff  the longest pause between retries while the server is unreachable
+ */
+public record WorkerConfig(String server, String name, int slots, Duration leaseWait, Duration grace,
+                           Duration maxBackoff) {
+    public WorkerConfig {
+        if (slots < 1) {
+            throw new IllegalArgumentException("--slots must be 1 or more, got " + slots);
+        }
+        if (leaseWait.isNegative() || leaseWait.toSeconds() > 60) {
+            throw new IllegalArgumentException("the lease wait must be from 0 to 60 s, got " + leaseWait);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.tunelab.worker;
+
+import io.tunelab.api.Decision;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Heartbeat;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.Objective;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TunelabException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** An in-memory coordinator that hands out queued leases and records what the worker sends. */
+final class FakeCoordinator implements Coordinator {
+    final BlockingQueue<Lease> leases = new LinkedBlockingQueue<>();
+    final Map<Long, TrialResult> results = new ConcurrentHashMap<>();
+    final Map<Long, byte[]> models = new ConcurrentHashMap<>();
+    final Map<String, Map<String, Object>> dataReports = new ConcurrentHashMap<>();
+    final List<ReportRequest> reports = new CopyOnWriteArrayList<>();
+    final List<Long> heartbeats = new CopyOnWriteArrayList<>();
+    final java.util.Set<Long> lost = ConcurrentHashMap.newKeySet();
+    volatile Decision decision = Decision.CONTINUE;
+
+    static Lease lease(long trialId, Map<String, Object> task, Map<String, Object> params, Objective objective, int repetitions) {
+        return new Lease("lease-" + trialId, Instant.now().plusSeconds(30), 3,
+                new TrialProposal(trialId, (int) trialId, params), 1, "test", List.of(objective), repetitions, 42, task);
+    }
+
+    @Override
+    public Optional<Lease> lease(LeaseRequest request) {
+        try {
+            return Optional.ofNullable(leases.poll(100, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    @Override
+    public Heartbeat heartbeat(long trialId, String leaseId) {
+        heartbeats.add(trialId);
+        if (lost.contains(trialId)) {
+            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + trialId + " is leased to another worker");
+        }
+        return new Heartbeat(leaseId, Instant.now().plusSeconds(3));
+    }
+
+    @Override
+    public Decision report(long trialId, ReportRequest request) {
+        reports.add(request);
+        return decision;
+    }
+
+    @Override
+    public void result(long trialId, TrialResult result) {
+        if (results.putIfAbsent(trialId, result) != null) {
+            throw TunelabException.of(ErrorCode.TRIAL_FINISHED, "trial " + trialId + " is finished");
+        }
+    }
+
+    @Override
+    public void uploadModel(long trialId, String leaseId, byte[] model) {
+        models.put(trialId, model);
+    }
+
+    @Override
+    public void putDataReport(String experimentRef, Map<String, Object> report) {
+        dataReports.put(experimentRef, report);
+    }
+
+    TrialResult awaitResult(long trialId) throws InterruptedException {
+        for (int i = 0; i < 1200 && !results.containsKey(trialId); i++) {
+            Thread.sleep(50);
+        }
+        return results.get(trialId);
+    }
+}

@@ -1,0 +1,113 @@
+package io.tunelab.worker;
+
+import io.tunelab.api.Objective;
+import io.tunelab.api.TrialState;
+import io.tunelab.worker.data.DatasetSource;
+import io.tunelab.worker.train.ModelBundle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkerTest {
+    static final Map<String, Object> IRIS = Map.of(
+            "dataset", Map.of("name", "iris", "validation", Map.of("holdout", 0.3)),
+            "model", Map.of("layers", 1, "units", 8),
+            "training", Map.of("learning_rate", 0.05, "epochs", 8, "batch_size", 16));
+
+    FakeCoordinator server;
+    Worker worker;
+
+    @BeforeEach
+    void start() {
+        server = new FakeCoordinator();
+        worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1)),
+                server);
+        worker.start();
+    }
+
+    @AfterEach
+    void stop() {
+        worker.stop();
+    }
+
+    @Test
+    void a_trial_completes_with_its_repetitions_provenance_and_a_model_that_predicts() throws Exception {
+        server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("model.units", 12), Objective.maximize("accuracy"), 2));
+
+        var result = server.awaitResult(1);
+
+        assertThat(result.state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(result.leaseId()).isEqualTo("lease-1");
+        assertThat(result.repetitions()).hasSize(2);
+        double mean = result.repetitions().stream().mapToDouble(r -> r.values().get("accuracy")).average().orElseThrow();
+        assertThat(result.values().get("accuracy")).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(result.provenance()).containsKeys("host", "worker", "dl4j_version", "java_version", "seeds", "timing")
+                .containsEntry("dataset_sha256", "3568d026b5ef940575d4b7154946e1bba65af047be661385e7664918ea5967e1");
+        assertThat(server.reports).isNotEmpty().allSatisfy(r -> assertThat(r.values()).containsKeys("accuracy", "train_loss"));
+        assertThat(server.dataReports.get("1")).containsEntry("usable", true).containsEntry("rows", 150);
+
+        var bundle = ModelBundle.read(server.models.get(1L));
+        var prediction = bundle.predict(new DatasetSource.Bundled("iris").read());
+        assertThat(prediction.size()).isEqualTo(150);
+        assertThat(bundle.meta().encoding().classes()).containsExactly("0", "1", "2");
+    }
+
+    @Test
+    void bad_input_fails_the_trial_with_a_clear_error_and_the_worker_keeps_serving() throws Exception {
+        server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("preprocessing.scaling", "zscore"), Objective.maximize("accuracy"), 1));
+        server.leases.add(FakeCoordinator.lease(2, Map.of("dataset", Map.of("name", "mnist")), Map.of(), Objective.maximize("accuracy"), 1));
+        server.leases.add(FakeCoordinator.lease(3, IRIS, Map.of("preprocessing.dimensionality", "pca", "preprocessing.components", 9),
+                Objective.maximize("accuracy"), 1));
+        server.leases.add(FakeCoordinator.lease(4, IRIS, Map.of(), Objective.maximize("accuracy"), 1));
+
+        assertThat(server.awaitResult(1).error()).contains("preprocessing.scaling", "zscore", "standard, minmax, robust");
+        assertThat(server.awaitResult(2).error()).contains("unknown dataset \"mnist\"", "digits");
+        assertThat(server.awaitResult(3).error()).contains("components (9) exceeds the number of input features (4)");
+        assertThat(server.results.get(1L).state()).isEqualTo(TrialState.FAILED);
+        assertThat(server.awaitResult(4).state()).isEqualTo(TrialState.COMPLETE);
+    }
+
+    @Test
+    void unusable_data_sends_a_report_that_says_so_and_fails_the_trial(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("cities.csv");
+        Files.writeString(csv, "x,target\n1,paris\n2,rome\n3,oslo\n");
+        var task = Map.<String, Object>of("dataset", Map.of("path", csv.toString(), "type", "regression"));
+        server.leases.add(FakeCoordinator.lease(1, task, Map.of(), Objective.minimize("rmse"), 1));
+
+        var result = server.awaitResult(1);
+
+        assertThat(result.state()).isEqualTo(TrialState.FAILED);
+        assertThat(result.error()).contains("regression needs a numeric target");
+        assertThat(server.dataReports.get("1")).containsEntry("usable", false);
+    }
+
+    @Test
+    void a_missing_csv_fails_the_trial_naming_the_path() throws Exception {
+        var task = Map.<String, Object>of("dataset", Map.of("path", "/nowhere/data.csv"));
+        server.leases.add(FakeCoordinator.lease(1, task, Map.of(), Objective.maximize("accuracy"), 1));
+
+        assertThat(server.awaitResult(1).error()).contains("no file at /nowhere/data.csv");
+    }
+
+    @Test
+    void a_lost_lease_abandons_the_trial_without_a_result_and_the_worker_goes_on() throws Exception {
+        server.lost.add(1L);
+        var endless = Map.<String, Object>of(
+                "dataset", Map.of("name", "digits", "validation", Map.of("holdout", 0.2)),
+                "training", Map.of("epochs", 10_000, "patience", 0));
+        server.leases.add(FakeCoordinator.lease(1, endless, Map.of(), Objective.maximize("accuracy"), 1));
+        server.leases.add(FakeCoordinator.lease(2, IRIS, Map.of(), Objective.maximize("accuracy"), 1));
+
+        assertThat(server.awaitResult(2).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(server.heartbeats).contains(1L);
+        assertThat(server.results).doesNotContainKey(1L);
+    }
+}
