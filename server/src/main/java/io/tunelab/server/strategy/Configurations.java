@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * Configurations as comparable keys, and the enumeration of discrete spaces in grid order
@@ -122,6 +123,28 @@ public final class Configurations {
             expand(space, names, i + 1, partial, out);
             partial.remove(name);
         }
+    }
+
+    /**
+     * The candidate itself unless the space is discrete and the candidate is in the history;
+     * then a uniform redraw that is not (a bounded number of tries), then the first unseen
+     * configuration in grid order, or BUDGET_EXHAUSTED when there is none.
+     */
+    public static Map<String, Object> unseen(ProposalContext context, Map<String, Object> candidate, RandomGenerator rng) {
+        if (!isDiscrete(context.space())) {
+            return candidate;
+        }
+        var seen = seen(context);
+        if (!seen.contains(key(candidate))) {
+            return candidate;
+        }
+        for (int attempt = 0; attempt < 64; attempt++) {
+            var redraw = Sampling.sample(context.space(), rng);
+            if (!seen.contains(key(redraw))) {
+                return redraw;
+            }
+        }
+        return firstUnseen(context.space(), seen);
     }
 
     /** The first configuration in grid order that is not seen, or BUDGET_EXHAUSTED. */

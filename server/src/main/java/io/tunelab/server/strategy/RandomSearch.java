@@ -13,16 +13,6 @@ public final class RandomSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var rng = Sampling.rng(context.seed(), context.number());
-        var seen = Configurations.seen(context);
-        if (seen.isEmpty() || !Configurations.isDiscrete(context.space())) {
-            return Sampling.sample(context.space(), rng);
-        }
-        for (int attempt = 0; attempt < 64; attempt++) {
-            var candidate = Sampling.sample(context.space(), rng);
-            if (!seen.contains(Configurations.key(candidate))) {
-                return candidate;
-            }
-        }
-        return Configurations.firstUnseen(context.space(), seen);
+        return Configurations.unseen(context, Sampling.sample(context.space(), rng), rng);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class Strategies {
     /** Every strategy name the server knows. */
-    public static final List<String> NAMES = List.of("auto", "random", "grid");
+    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2");
 
     private Strategies() {
     }
@@ -25,9 +25,29 @@ public final class Strategies {
         String owner = "strategy \"" + spec.name() + "\"";
         Map<String, Object> options = spec.options();
         return switch (spec.name()) {
-            case "random", "auto" -> {
+            case "auto" -> {
+                Options.of(owner, options).done();
+                yield new AutoSearch(space, objectives);
+            }
+            case "random" -> {
                 Options.of(owner, options).done();
                 yield new RandomSearch();
+            }
+            case "sobol" -> {
+                Options.of(owner, options).done();
+                yield new SobolSearch();
+            }
+            case "tpe" -> TpeSearch.of(Options.of(owner, options));
+            case "cmaes" -> CmaEsSearch.of(Options.of(owner, options));
+            case "genetic" -> GeneticSearch.of(Options.of(owner, options));
+            case "nsga2" -> {
+                if (objectives.size() < 2) {
+                    throw TunelabException.invalidSpec("strategy \"nsga2\" needs at least 2 objectives, this experiment has "
+                            + objectives.size() + "; list them as objectives: [{metric: loss, direction: minimize}, "
+                            + "{metric: latency, direction: minimize}], or use a single-objective strategy: "
+                            + String.join(", ", NAMES.stream().filter(n -> !n.equals("nsga2")).toList()));
+                }
+                yield Nsga2Search.of(Options.of(owner, options));
             }
             case "grid" -> {
                 Options.of(owner, options).done();

@@ -1,0 +1,39 @@
+package io.tunelab.experiments.quality;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Command-line flags of the form {@code --name value} or a bare {@code --flag}. */
+public record Args(Map<String, String> values) {
+
+    public static Args parse(String[] args) {
+        var map = new HashMap<String, String>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name [value], got " + args[i]);
+            }
+            String name = args[i].substring(2);
+            boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+            map.put(name, hasValue ? args[++i] : "true");
+        }
+        return new Args(Map.copyOf(map));
+    }
+
+    public boolean flag(String name) {
+        return "true".equals(values.get(name));
+    }
+
+    public String string(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public int integer(String name, int fallback) {
+        return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
+    }
+
+    public List<String> list(String name, List<String> fallback) {
+        return values.containsKey(name) ? Arrays.asList(values.get(name).split(",")) : fallback;
+    }
+}

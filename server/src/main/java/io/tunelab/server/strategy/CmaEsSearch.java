@@ -1,0 +1,165 @@
+package io.tunelab.server.strategy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * CMA-ES over the always-active numeric params (in the unit cube), with IPOP restarts: when the
+ * distribution collapses, it starts again from a random mean with a doubled population.
+ * Categorical and conditional params are drawn by {@link TpeSearch}'s per-param estimator.
+ *
+ * <p>Asynchronous and stateless: the distribution is rebuilt by replaying the completed
+ * trials in trial-number order, λ at a time, each generation with the points as evaluated.
+ * A proposal never waits for a generation to finish; it samples the latest distribution with
+ * a generator seeded by the experiment seed and the trial number. The replay is cached by the
+ * trials it consumed, and a cached state is used only when those trials are a prefix of the
+ * current ones, so a cached proposal equals a fresh rebuild.
+ */
+public final class CmaEsSearch implements SearchStrategy {
+    private final int populationOption;
+    private final double sigma0;
+    private final int startup;
+    private final TpeSearch others = new TpeSearch(10, 24, 1.0);
+    private final SearchStrategy start = new SobolSearch();
+    private final AtomicReference<Replay> cache = new AtomicReference<>();
+
+    /**
+     * @param population λ, or 0 for 4 + ⌊3 ln n⌋
+     * @param sigma0     the initial step size in the unit cube
+     * @param startup    quasi-random trials before the first generation; with some, the search
+     *                   starts at the best of them instead of the centre
+     */
+    CmaEsSearch(int population, double sigma0, int startup) {
+        this.populationOption = population;
+        this.sigma0 = sigma0;
+        this.startup = startup;
+    }
+
+    /** Reads the options of strategy "cmaes". */
+    static CmaEsSearch of(Options options) {
+        var cma = new CmaEsSearch(options.intOption("population", 0, 0, 10_000),
+                options.doubleOption("sigma0", 1.0 / 6, 1e-4, 1.0),
+                options.intOption("startup_trials", 0, 0, 10_000));
+        options.done();
+        return cma;
+    }
+
+    @Override
+    public Map<String, Object> propose(ProposalContext context) {
+        var unit = new UnitSpace(context.space());
+        int[] dims = cmaDimensions(unit);
+        var observations = Observation.completed(context, unit);
+        if (dims.length == 0 || observations.size() < startup) {
+            return dims.length == 0 ? others.propose(context) : start.propose(context);
+        }
+        var state = replay(observations, dims, context.seed());
+        double[] x = state.sample(Sampling.rng(context.seed(), context.number(), "cma"));
+        double[] full = new double[unit.dimension()];
+        for (int k = 0; k < dims.length; k++) {
+            full[dims[k]] = x[k];
+        }
+        var out = new LinkedHashMap<String, Object>();
+        int k = 0;
+        for (int i = 0; i < unit.dimension(); i++) {
+            String name = unit.name(i);
+            if (k < dims.length && dims[k] == i) {
+                k++;
+                out.put(name, unit.decode(i, full[i]));
+            } else if (context.space().isActive(name, out)) {
+                out.put(name, unit.decode(i, others.coordinate(unit, i, observations,
+                        Sampling.rng(context.seed(), context.number(), name))));
+            }
+        }
+        return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "cma-redraw"));
+    }
+
+    static int[] cmaDimensions(UnitSpace unit) {
+        var dims = new ArrayList<Integer>();
+        for (int i = 0; i < unit.dimension(); i++) {
+            if (!unit.isCategorical(i) && unit.isUnconditional(i)) {
+                dims.add(i);
+            }
+        }
+        return dims.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The distribution after every complete generation of the observations. */
+    CmaState replay(List<Observation> observations, int[] dims, long seed) {
+        int[] numbers = observations.stream().mapToInt(o -> o.trial().number()).toArray();
+        Replay cached = cache.get();
+        Replay replay = cached != null && cached.isPrefixOf(numbers, seed, dims.length) ? cached.copy() : initial(observations, dims, seed);
+        var batch = new ArrayList<Observation>();
+        for (int j = replay.consumed.length; j < observations.size(); j++) {
+            batch.add(observations.get(j));
+            if (batch.size() == replay.state.lambda) {
+                batch.sort(Comparator.comparingDouble(Observation::loss));
+                var points = new ArrayList<double[]>();
+                for (var o : batch) {
+                    points.add(project(o.point(), dims));
+                }
+                replay.state.update(points);
+                replay.consumed = Arrays.copyOf(numbers, j + 1);
+                batch.clear();
+                if (replay.state.degenerate()) {
+                    replay.restarts++;
+                    var rng = Sampling.rng(seed, -1 - replay.restarts, "cma-restart");
+                    replay.state = new CmaState(dims.length, replay.state.lambda * 2, UnitSpace.uniform(dims.length, rng), sigma0);
+                }
+            }
+        }
+        cache.set(replay.copy());
+        return replay.state;
+    }
+
+    private Replay initial(List<Observation> observations, int[] dims, long seed) {
+        double[] mean = new double[dims.length];
+        Arrays.fill(mean, 0.5);
+        int[] consumed = new int[0];
+        if (startup > 0) {
+            // Start from the best quasi-random point; its trials are not a CMA generation.
+            var first = observations.subList(0, startup);
+            var best = first.stream().min(Comparator.comparingDouble(Observation::loss)).orElseThrow();
+            mean = project(best.point(), dims);
+            consumed = first.stream().mapToInt(o -> o.trial().number()).toArray();
+        }
+        int lambda = populationOption > 0 ? populationOption : CmaState.defaultLambda(dims.length);
+        return new Replay(seed, consumed, new CmaState(dims.length, lambda, mean, sigma0), 0);
+    }
+
+    private static double[] project(double[] point, int[] dims) {
+        double[] x = new double[dims.length];
+        for (int k = 0; k < dims.length; k++) {
+            x[k] = point[dims[k]];
+        }
+        return x;
+    }
+
+    /** A replay position: the trial numbers consumed so far and the state they led to. */
+    private static final class Replay {
+        final long seed;
+        int[] consumed;
+        CmaState state;
+        int restarts;
+
+        Replay(long seed, int[] consumed, CmaState state, int restarts) {
+            this.seed = seed;
+            this.consumed = consumed;
+            this.state = state;
+            this.restarts = restarts;
+        }
+
+        boolean isPrefixOf(int[] numbers, long seed, int dimension) {
+            return this.seed == seed && state.n == dimension && consumed.length <= numbers.length
+                    && Arrays.equals(consumed, 0, consumed.length, numbers, 0, consumed.length);
+        }
+
+        Replay copy() {
+            return new Replay(seed, consumed, state.copy(), restarts);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.tunelab.server.strategy;
+
+import io.jenetics.DoubleGene;
+import io.jenetics.Optimize;
+import io.jenetics.Phenotype;
+import io.jenetics.TournamentSelector;
+import io.jenetics.util.ISeq;
+import io.jenetics.util.RandomRegistry;
+import io.tunelab.api.TunelabException;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A steady-state genetic algorithm on Jenetics, the project's signature strategy. Asynchronous:
+ * every proposal breeds one child at once from the completed trials so far; no worker waits for
+ * a generation. The population is rebuilt from the history on each proposal: the {@code elites}
+ * best completed trials plus the most recent other completed ones, up to {@code population}
+ * distinct configurations. Parents are chosen by Jenetics' {@link TournamentSelector}; children
+ * are made by {@link Variation} (per-kind crossover and mutation). The first {@code population}
+ * trials are quasi-random (Sobol). Optimizes the first objective.
+ */
+public final class GeneticSearch implements SearchStrategy {
+    private final int population;
+    private final int elites;
+    private final int tournament;
+    private final Variation.Settings settings;
+
+    GeneticSearch(int population, int elites, int tournament, Variation.Settings settings) {
+        this.population = population;
+        this.elites = elites;
+        this.tournament = tournament;
+        this.settings = settings;
+    }
+
+    /** Reads the options of strategy "genetic". */
+    static GeneticSearch of(Options options) {
+        int population = options.intOption("population", 20, 4, 10_000);
+        int elites = options.intOption("elites", Math.max(1, population / 2), 0, 10_000);
+        if (elites > population) {
+            throw TunelabException.invalidSpec("strategy \"genetic\": option elites (" + elites
+                    + ") must be from 0 to population (" + population + ")");
+        }
+        var ga = new GeneticSearch(population, elites,
+                options.intOption("tournament", 3, 1, 100),
+                Variation.Settings.of(options));
+        options.done();
+        return ga;
+    }
+
+    @Override
+    public Map<String, Object> propose(ProposalContext context) {
+        var selector = new TournamentSelector<DoubleGene, Double>(tournament);
+        return Variation.breed(context, population, settings, "genetic", (observations, variation, rng) -> {
+            ISeq<Phenotype<DoubleGene, Double>> pop = survivors(observations).stream()
+                    .map(o -> Phenotype.<DoubleGene, Double>of(variation.genotype(o, context.seed()), o.trial().number(), o.loss()))
+                    .collect(ISeq.toISeq());
+            return RandomRegistry.with(rng, r -> selector.select(pop, 2, Optimize.MINIMUM));
+        });
+    }
+
+    /** The elites, then the newest others, all with distinct configurations. */
+    List<Observation> survivors(List<Observation> observations) {
+        var ranked = new ArrayList<>(observations);
+        ranked.sort(Comparator.comparingDouble(Observation::loss));
+        var keys = new HashSet<String>();
+        var out = new ArrayList<Observation>();
+        for (var o : ranked) {
+            if (out.size() >= elites) {
+                break;
+            }
+            if (keys.add(Configurations.key(o.trial().params()))) {
+                out.add(o);
+            }
+        }
+        for (int j = observations.size() - 1; j >= 0 && out.size() < population; j--) {
+            var o = observations.get(j);
+            if (keys.add(Configurations.key(o.trial().params()))) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package io.tunelab.server.strategy;
+
+import io.jenetics.DoubleGene;
+import io.jenetics.Optimize;
+import io.jenetics.Phenotype;
+import io.jenetics.ext.moea.NSGA2Selector;
+import io.jenetics.ext.moea.UFTournamentSelector;
+import io.jenetics.ext.moea.Vec;
+import io.jenetics.util.ISeq;
+import io.jenetics.util.RandomRegistry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * NSGA-II for several objectives, on Jenetics' {@code jenetics.ext} MOEA: survivors by
+ * non-dominated rank and crowding distance ({@link NSGA2Selector}), parents by the
+ * unique-fitness tournament ({@link UFTournamentSelector}), children by {@link Variation}.
+ *
+ * <p>Asynchronous and stateless: the population is rebuilt by folding the completed trials, in
+ * trial-number order and {@code population} at a time, into the survivors of the previous
+ * fold — the steady-state equivalent of NSGA-II's generations — so a proposal never waits for
+ * a generation and the same history gives the same population. The first {@code population}
+ * trials are quasi-random (Sobol).
+ */
+public final class Nsga2Search implements SearchStrategy {
+    private final int population;
+    private final Variation.Settings settings;
+
+    Nsga2Search(int population, Variation.Settings settings) {
+        this.population = population;
+        this.settings = settings;
+    }
+
+    /** Reads the options of strategy "nsga2". */
+    static Nsga2Search of(Options options) {
+        var nsga2 = new Nsga2Search(options.intOption("population", 20, 4, 10_000), Variation.Settings.of(options));
+        options.done();
+        return nsga2;
+    }
+
+    @Override
+    public Map<String, Object> propose(ProposalContext context) {
+        var tournament = UFTournamentSelector.<DoubleGene, double[], Vec<double[]>>ofVec();
+        return Variation.breed(context, population, settings, "nsga2", (observations, variation, rng) -> {
+            var pop = survivors(observations, variation, context.seed());
+            return RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
+        });
+    }
+
+    /** The population after folding every completed trial in, population at a time. */
+    ISeq<Phenotype<DoubleGene, Vec<double[]>>> survivors(List<Observation> observations, Variation variation, long seed) {
+        var selector = NSGA2Selector.<DoubleGene, double[], Vec<double[]>>ofVec();
+        ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop = ISeq.empty();
+        for (int from = 0; from < observations.size(); from += population) {
+            var merged = new ArrayList<>(pop.asList());
+            for (var o : observations.subList(from, Math.min(observations.size(), from + population))) {
+                merged.add(Phenotype.of(variation.genotype(o, seed), o.trial().number(), fitness(o)));
+            }
+            var all = ISeq.of(merged);
+            // The selector ranks deterministically; the registry is seeded anyway so no global
+            // generator is ever touched.
+            pop = all.size() <= population ? all
+                    : RandomRegistry.with(Sampling.rng(seed, from, "nsga2-survivors"), r -> selector.select(all, population, Optimize.MAXIMUM));
+        }
+        return pop;
+    }
+
+    /** Jenetics' vectors are better when larger, so the losses are negated. */
+    private static Vec<double[]> fitness(Observation o) {
+        double[] v = o.losses().clone();
+        for (int k = 0; k < v.length; k++) {
+            v[k] = -v[k];
+        }
+        return Vec.of(v);
+    }
+}

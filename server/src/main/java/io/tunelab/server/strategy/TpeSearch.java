@@ -1,0 +1,167 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.CategoricalParam;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Tree-structured Parzen estimator (Bergstra et al. 2011, with Optuna 3.1's defaults). After a
+ * quasi-random start, each param is drawn on its own: the completed trials that have it are
+ * split into the best γ(n) = min(⌈0.1·n⌉, 25) and the rest; a Parzen density is fitted to each
+ * group in the unit cube (older trials of the rest down-weighted), and of some candidates drawn
+ * from the good density the one with the highest ratio good/bad is taken. A conditional param
+ * learns only from the trials where it was active, which is what makes the estimator
+ * "tree-structured".
+ *
+ * <p>Stateless: everything is derived from the history, the seed and the trial number.
+ */
+public final class TpeSearch implements SearchStrategy {
+    private final int startup;
+    private final int candidates;
+    private final double priorWeight;
+    private final SearchStrategy start = new SobolSearch();
+
+    TpeSearch(int startup, int candidates, double priorWeight) {
+        this.startup = startup;
+        this.candidates = candidates;
+        this.priorWeight = priorWeight;
+    }
+
+    /** Reads the options of strategy "tpe". */
+    static TpeSearch of(Options options) {
+        var tpe = new TpeSearch(options.intOption("startup_trials", 10, 1, 10_000),
+                options.intOption("candidates", 24, 1, 1_000),
+                options.doubleOption("prior_weight", 1.0, 0.0, 100.0));
+        options.done();
+        return tpe;
+    }
+
+    @Override
+    public Map<String, Object> propose(ProposalContext context) {
+        var unit = new UnitSpace(context.space());
+        var observations = Observation.completed(context, unit);
+        if (observations.size() < startup) {
+            return start.propose(context);
+        }
+        var out = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < unit.dimension(); i++) {
+            String name = unit.name(i);
+            if (context.space().isActive(name, out)) {
+                out.put(name, unit.decode(i, coordinate(unit, i, observations, Sampling.rng(context.seed(), context.number(), name))));
+            }
+        }
+        return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "tpe-redraw"));
+    }
+
+    /** The coordinate of param i with the best good/bad density ratio among the candidates. */
+    double coordinate(UnitSpace unit, int i, List<Observation> observations, RandomGenerator rng) {
+        var relevant = new ArrayList<Observation>();
+        for (var o : observations) {
+            if (!Double.isNaN(o.point()[i])) {
+                relevant.add(o);
+            }
+        }
+        if (relevant.size() < 2) {
+            return rng.nextDouble();
+        }
+        var split = Split.of(relevant);
+        if (unit.param(i) instanceof CategoricalParam c) {
+            int k = c.choices().size();
+            double[] good = categorical(split.below, i, k);
+            double[] bad = categorical(split.above, i, k);
+            double[] cumulative = new double[k];
+            double acc = 0;
+            for (int j = 0; j < k; j++) {
+                acc += good[j];
+                cumulative[j] = acc;
+            }
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < candidates; s++) {
+                double r = rng.nextDouble() * acc;
+                int j = 0;
+                while (j < k - 1 && cumulative[j] <= r) {
+                    j++;
+                }
+                double score = Math.log(good[j]) - Math.log(bad[j]);
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = j;
+                }
+            }
+            return (best + 0.5) / k;
+        }
+        var good = parzen(split.below, i);
+        var bad = parzen(split.above, i);
+        double best = Double.NaN;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < candidates; s++) {
+            double x = good.sample(rng);
+            double score = good.logDensity(x) - bad.logDensity(x);
+            if (score > bestScore || Double.isNaN(best)) {
+                bestScore = score;
+                best = x;
+            }
+        }
+        return best;
+    }
+
+    private ParzenEstimator parzen(List<Observation> group, int i) {
+        double[] xs = new double[group.size()];
+        for (int j = 0; j < xs.length; j++) {
+            xs[j] = group.get(j).point()[i];
+        }
+        return new ParzenEstimator(xs, weights(xs.length), priorWeight);
+    }
+
+    private double[] categorical(List<Observation> group, int i, int k) {
+        double[] w = new double[k];
+        Arrays.fill(w, priorWeight / k);
+        double[] obs = weights(group.size());
+        for (int j = 0; j < obs.length; j++) {
+            w[Math.min(k - 1, (int) Math.floor(group.get(j).point()[i] * k))] += obs[j];
+        }
+        double total = Arrays.stream(w).sum();
+        for (int j = 0; j < k; j++) {
+            w[j] = Math.max(w[j] / total, 1e-12);
+        }
+        return w;
+    }
+
+    /** Optuna's default weights: the 25 newest count fully, older ones ramp down linearly. */
+    static double[] weights(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1.0);
+        int ramp = n - 25;
+        for (int j = 0; j < ramp; j++) {
+            w[j] = ramp == 1 ? 1.0 / n : 1.0 / n + j * (1.0 - 1.0 / n) / (ramp - 1);
+        }
+        return w;
+    }
+
+    /** The best γ(n) observations and the rest, each in trial-number order. */
+    record Split(List<Observation> below, List<Observation> above) {
+        static Split of(List<Observation> relevant) {
+            int n = relevant.size();
+            int nBelow = Math.min((int) Math.ceil(0.1 * n), 25);
+            var ranked = new ArrayList<>(relevant);
+            ranked.sort(Comparator.comparingDouble(Observation::loss));
+            double threshold = ranked.get(nBelow - 1).loss();
+            int thresholdNumber = ranked.get(nBelow - 1).trial().number();
+            var below = new ArrayList<Observation>();
+            var above = new ArrayList<Observation>();
+            for (var o : relevant) {
+                boolean better = o.loss() < threshold
+                        || (o.loss() == threshold && o.trial().number() <= thresholdNumber);
+                (better ? below : above).add(o);
+            }
+            return new Split(below, above);
+        }
+    }
+}

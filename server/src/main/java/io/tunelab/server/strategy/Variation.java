@@ -1,0 +1,147 @@
+package io.tunelab.server.strategy;
+
+import io.jenetics.DoubleChromosome;
+import io.jenetics.DoubleGene;
+import io.jenetics.Genotype;
+import io.jenetics.Phenotype;
+import io.jenetics.util.ISeq;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The genetic encoding of a configuration and the variation operators suited to each param
+ * kind. A genotype has one {@link DoubleChromosome} of length 1 per param, holding its unit
+ * coordinate; a param that a configuration does not have (inactive) carries a hidden gene
+ * drawn from the trial's own generator, so it can become active again in a child.
+ *
+ * <p>Crossover: numeric params (floats, ints) recombine intermediately — the child lies on the
+ * line through the parents, up to a quarter beyond either — and categoricals take one
+ * parent's choice. Mutation: a numeric param moves by a Gaussian step in the unit cube
+ * (reflected at the bounds), a categorical is redrawn uniformly. Every child differs from its
+ * first parent in at least one param.
+ */
+final class Variation {
+    private static final SearchStrategy START = new SobolSearch();
+
+    private final UnitSpace unit;
+    private final double crossoverRate;
+    private final double mutationRate;
+    private final double mutationSigma;
+
+    /**
+     * The variation knobs of a strategy.
+     *
+     * @param crossoverRate the chance that a child recombines its parents at all
+     * @param mutationRate  the chance of each param to mutate; 0 means 1 / (number of params)
+     * @param mutationSigma the Gaussian step of a numeric mutation, in the unit cube
+     */
+    record Settings(double crossoverRate, double mutationRate, double mutationSigma) {
+        /** Reads the shared options of the evolutionary strategies. */
+        static Settings of(Options options) {
+            return new Settings(options.doubleOption("crossover_rate", 0.9, 0.0, 1.0),
+                    options.doubleOption("mutation_rate", 0.0, 0.0, 1.0),
+                    options.doubleOption("mutation_sigma", 0.1, 1e-4, 1.0));
+        }
+    }
+
+    /** Picks two parents from the completed trials. */
+    @FunctionalInterface
+    interface Parents {
+        ISeq<? extends Phenotype<DoubleGene, ?>> select(List<Observation> observations, Variation variation, RandomGenerator rng);
+    }
+
+    Variation(UnitSpace unit, Settings settings) {
+        this.unit = unit;
+        this.crossoverRate = settings.crossoverRate();
+        this.mutationRate = settings.mutationRate() > 0 ? settings.mutationRate() : 1.0 / Math.max(1, unit.dimension());
+        this.mutationSigma = settings.mutationSigma();
+    }
+
+    /**
+     * The steady-state step both evolutionary strategies share: quasi-random until
+     * {@code population} trials have completed, then one child of two parents, with a generator
+     * seeded by the experiment seed, the trial number and {@code salt}.
+     */
+    static Map<String, Object> breed(ProposalContext context, int population, Settings settings, String salt, Parents parents) {
+        var unit = new UnitSpace(context.space());
+        var observations = Observation.completed(context, unit);
+        if (observations.size() < population) {
+            return START.propose(context);
+        }
+        var variation = new Variation(unit, settings);
+        var rng = Sampling.rng(context.seed(), context.number(), salt);
+        var pair = parents.select(observations, variation, rng);
+        double[] child = variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
+        return Configurations.unseen(context, unit.decode(child), rng);
+    }
+
+    /** The genotype of an observed configuration. */
+    Genotype<DoubleGene> genotype(Observation o, long seed) {
+        var rng = Sampling.rng(seed, o.trial().number(), "hidden-genes");
+        var chromosomes = new ArrayList<DoubleChromosome>();
+        for (double u : o.point()) {
+            double hidden = rng.nextDouble();
+            chromosomes.add(DoubleChromosome.of(DoubleGene.of(Double.isNaN(u) ? hidden : u, 0, 1)));
+        }
+        return Genotype.of(chromosomes);
+    }
+
+    /** The unit coordinates a genotype holds. */
+    static double[] point(Genotype<DoubleGene> genotype) {
+        double[] u = new double[genotype.length()];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = genotype.get(i).gene().doubleValue();
+        }
+        return u;
+    }
+
+    /** A child of two parents, as unit coordinates. */
+    double[] child(Genotype<DoubleGene> first, Genotype<DoubleGene> second, RandomGenerator rng) {
+        double[] a = point(first);
+        double[] b = point(second);
+        int d = a.length;
+        double[] x = a.clone();
+        if (rng.nextDouble() < crossoverRate) {
+            for (int i = 0; i < d; i++) {
+                if (unit.isCategorical(i)) {
+                    x[i] = rng.nextBoolean() ? a[i] : b[i];
+                } else {
+                    double beta = -0.25 + 1.5 * rng.nextDouble();
+                    x[i] = reflect(a[i] + beta * (b[i] - a[i]));
+                }
+            }
+        }
+        boolean mutated = false;
+        for (int i = 0; i < d; i++) {
+            if (rng.nextDouble() < mutationRate) {
+                mutate(x, i, rng);
+                mutated = true;
+            }
+        }
+        if (!mutated && d > 0) {
+            mutate(x, rng.nextInt(d), rng);
+        }
+        return x;
+    }
+
+    private void mutate(double[] x, int i, RandomGenerator rng) {
+        if (unit.isCategorical(i)) {
+            x[i] = rng.nextDouble();
+        } else {
+            x[i] = reflect(x[i] + mutationSigma * rng.nextGaussian());
+        }
+    }
+
+    /** Folds a coordinate back into [0,1) as a mirror would. */
+    static double reflect(double u) {
+        double r = u % 2.0;
+        if (r < 0) {
+            r += 2.0;
+        }
+        r = r > 1 ? 2 - r : r;
+        return Math.min(Math.nextDown(1.0), r);
+    }
+}

@@ -1,0 +1,160 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.Condition;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.Objective;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The contract every strategy keeps (see {@link SearchStrategy}), run against each one:
+ * determinism, resume after a restart, bounds and conditions, no repeats on discrete spaces.
+ * Histories are long enough that the model-based strategies are past their quasi-random start.
+ */
+class StrategyContractTest {
+    static final List<Objective> ONE = List.of(Objective.minimize("loss"));
+    static final List<Objective> TWO = List.of(Objective.minimize("loss"), Objective.maximize("accuracy"));
+
+    /** Floats (linear, log, stepped), ints (linear, log), categoricals, and a conditional pair. */
+    static final SearchSpace MIXED = SearchSpace.builder()
+            .add("lr", FloatParam.log(1e-5, 1e-1))
+            .add("dropout", FloatParam.of(0.0, 0.5))
+            .add("ratio", FloatParam.stepped(0.1, 0.9, 0.2))
+            .add("layers", IntParam.of(1, 6))
+            .add("width", IntParam.log(8, 512))
+            .add("optimizer", CategoricalParam.of("sgd", "adam", "rmsprop"))
+            .add("momentum", FloatParam.of(0.5, 0.99).withWhen(Condition.of("optimizer", "sgd")))
+            .add("nesterov", CategoricalParam.of(true, false).withWhen(Condition.of("optimizer", "sgd")))
+            .build();
+
+    /** 3 × 4 × 2 = 24 configurations. */
+    static final SearchSpace DISCRETE = SearchSpace.builder()
+            .add("a", IntParam.of(1, 3))
+            .add("b", CategoricalParam.of("w", "x", "y", "z"))
+            .add("c", FloatParam.stepped(0.0, 1.0, 1.0))
+            .build();
+
+    static List<Objective> objectives(String strategy) {
+        return strategy.equals("nsga2") ? TWO : ONE;
+    }
+
+    static SearchStrategy create(String strategy, SearchSpace space, long seed) {
+        return Strategies.create(new StrategySpec(strategy, seed, Map.of()), space, objectives(strategy), seed);
+    }
+
+    /** A made-up loss (and accuracy) so the models have something to learn. */
+    static Map<String, Double> evaluate(Map<String, Object> params) {
+        double loss = 0;
+        for (var e : params.entrySet()) {
+            Object v = e.getValue();
+            loss += v instanceof Number n ? Math.abs(Math.log1p(Math.abs(n.doubleValue())) - 0.3) : (v.hashCode() % 7) / 7.0;
+        }
+        return Map.of("loss", loss, "accuracy", 1 / (1 + loss) + (params.size() % 3) * 0.1);
+    }
+
+    /** Runs a strategy for n trials, completing each before the next ask. */
+    static List<Trial> run(SearchStrategy strategy, SearchSpace space, List<Objective> objectives, long seed, int n) {
+        var history = new ArrayList<Trial>();
+        for (int number = 0; number < n; number++) {
+            var params = strategy.propose(new ProposalContext(space, objectives, seed, number, history));
+            history.add(InProcessExperiment.trial(number, space.validate(params), TrialState.COMPLETE, evaluate(params)));
+        }
+        return history;
+    }
+
+    static Map<String, Object> next(SearchStrategy strategy, SearchSpace space, List<Objective> objectives, long seed, List<Trial> history) {
+        return strategy.propose(new ProposalContext(space, objectives, seed, history.size(), history));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    void the_same_seed_and_history_give_the_same_proposals(String name) {
+        var first = run(create(name, MIXED, 7), MIXED, objectives(name), 7, 60);
+        var second = run(create(name, MIXED, 7), MIXED, objectives(name), 7, 60);
+        assertThat(second).extracting(Trial::params).containsExactlyElementsOf(first.stream().map(Trial::params).toList());
+        var other = run(create(name, MIXED, 8), MIXED, objectives(name), 8, 60);
+        assertThat(other).extracting(Trial::params).isNotEqualTo(first.stream().map(Trial::params).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    void a_restarted_strategy_continues_the_same_sequence(String name) {
+        var running = create(name, MIXED, 3);
+        var history = run(running, MIXED, objectives(name), 3, 70);
+        var restarted = create(name, MIXED, 3);
+        for (int extra = 0; extra < 5; extra++) {
+            var expected = next(running, MIXED, objectives(name), 3, history);
+            assertThat(next(restarted, MIXED, objectives(name), 3, history)).isEqualTo(expected);
+            history.add(InProcessExperiment.trial(history.size(), expected, TrialState.COMPLETE, evaluate(expected)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "tpe", "cmaes", "genetic", "nsga2"})
+    void a_trial_that_finishes_late_changes_nothing_a_fresh_rebuild_would_not(String name) {
+        var strategy = create(name, MIXED, 5);
+        var history = run(strategy, MIXED, objectives(name), 5, 60);
+        // Trial 20 was still running while the later ones finished; the strategy has seen that history.
+        var late = history.get(20);
+        history.set(20, InProcessExperiment.trial(20, late.params(), TrialState.RUNNING, null));
+        next(strategy, MIXED, objectives(name), 5, history);
+        history.set(20, late);
+        assertThat(next(strategy, MIXED, objectives(name), 5, history))
+                .isEqualTo(next(create(name, MIXED, 5), MIXED, objectives(name), 5, history));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    void proposals_stay_in_bounds_and_respect_conditions(String name) {
+        var history = run(create(name, MIXED, 11), MIXED, objectives(name), 11, 120);
+        var optimizers = new HashSet<Object>();
+        for (Trial t : history) {
+            // validate rejects out-of-range values, missing active params and present inactive ones
+            assertThat(MIXED.validate(t.params())).isEqualTo(t.params());
+            boolean sgd = "sgd".equals(t.params().get("optimizer"));
+            assertThat(t.params().containsKey("momentum")).isEqualTo(sgd);
+            assertThat(t.params().containsKey("nesterov")).isEqualTo(sgd);
+            optimizers.add(t.params().get("optimizer"));
+        }
+        assertThat(optimizers).containsExactlyInAnyOrder("sgd", "adam", "rmsprop");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "grid"})
+    void a_discrete_space_is_never_repeated_until_exhausted(String name) {
+        var strategy = create(name, DISCRETE, 13);
+        var history = run(strategy, DISCRETE, objectives(name), 13, 24);
+        assertThat(history.stream().map(t -> Configurations.key(t.params())).distinct()).hasSize(24);
+        assertThatThrownBy(() -> next(strategy, DISCRETE, objectives(name), 13, history))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXHAUSTED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    void running_trials_are_not_proposed_again_on_a_discrete_space(String name) {
+        var strategy = create(name, DISCRETE, 17);
+        var history = new ArrayList<Trial>();
+        for (int number = 0; number < 24; number++) {
+            var params = next(strategy, DISCRETE, objectives(name), 17, history);
+            // Nothing ever completes: every earlier proposal is still running.
+            history.add(InProcessExperiment.trial(number, params, TrialState.RUNNING, null));
+        }
+        assertThat(history.stream().map(t -> Configurations.key(t.params())).distinct()).hasSize(24);
+    }
+}
