@@ -32,13 +32,6 @@ final class SdkDriver implements Driver {
         return Session.of(experiment::ask, experiment::tell);
     }
 
-            @Override
-            public void tell(long trialId, Map<String, Double> values) {
-                experiment.tell(trialId, values);
-            }
-        };
-    }
-
     /** Reads tunelab_strategy_propose_seconds_{count,sum} from the server's Prometheus scrape. */
     @Override
     public double[] proposeTotals() {
