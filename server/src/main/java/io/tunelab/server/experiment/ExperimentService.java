@@ -136,7 +136,7 @@ public final class ExperimentService implements AutoCloseable {
         if (capacity >= 0 && spec.budget().trials() == null) {
             spec = spec.withBudget(spec.budget().withTrials((int) Math.min(Integer.MAX_VALUE, capacity)));
         }
-        Instant now = clock.instant();
+        Instant now = now();
         LiveExperiment live;
         synchronized (byName) {
             if (byName.containsKey(spec.name())) {
@@ -175,7 +175,7 @@ public final class ExperimentService implements AutoCloseable {
         LiveExperiment e = find(ref);
         synchronized (e) {
             switch (e.row.state()) {
-                case RUNNING -> e.row = e.row.withState(ExperimentState.PAUSED, clock.instant(), null);
+                case RUNNING -> e.row = e.row.withState(ExperimentState.PAUSED, now(), null);
                 case PAUSED -> { }
                 default -> throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + e.row.name() + "\" is "
                         + e.row.state() + "; only a RUNNING experiment can be paused");
@@ -190,7 +190,7 @@ public final class ExperimentService implements AutoCloseable {
     public Experiment resume(String ref, Budget budget) {
         LiveExperiment e = find(ref);
         synchronized (e) {
-            Instant now = clock.instant();
+            Instant now = now();
             ExperimentSpec spec = e.row.spec();
             Budget next = spec.budget().overriddenBy(budget);
             if (next.trials() != null && next.trials() < e.nextNumber()) {
@@ -218,7 +218,7 @@ public final class ExperimentService implements AutoCloseable {
         LiveExperiment e = find(ref);
         synchronized (e) {
             if (e.row.state() != ExperimentState.STOPPED) {
-                e.row = e.row.withState(ExperimentState.STOPPED, clock.instant(), null);
+                e.row = e.row.withState(ExperimentState.STOPPED, now(), null);
                 e.version++;
             }
         }
@@ -233,7 +233,7 @@ public final class ExperimentService implements AutoCloseable {
             return;
         }
         synchronized (e) {
-            e.row = e.row.withState(ExperimentState.STOPPED, clock.instant(), reason);
+            e.row = e.row.withState(ExperimentState.STOPPED, now(), reason);
             e.version++;
         }
         LOG.warn("experiment {} stopped: {}", e.row.name(), reason);
@@ -270,7 +270,7 @@ public final class ExperimentService implements AutoCloseable {
         StoredTrial stored = null;
         try {
             Map<String, Object> params = propose(e, number, history);
-            Instant now = clock.instant();
+            Instant now = now();
             var trial = new Trial(nextTrialId.incrementAndGet(), e.row.id(), number, params, TrialState.RUNNING, null, null, null,
                     null, now, now, null, worker, null, null);
             stored = leaseId == null ? StoredTrial.of(trial)
@@ -324,7 +324,7 @@ public final class ExperimentService implements AutoCloseable {
         if (!e.isRunning()) {
             return "experiment \"" + e.row.name() + "\" is " + e.row.state();
         }
-        Instant now = clock.instant();
+        Instant now = now();
         String spent = e.budgetSpent(now);
         if (spent != null) {
             completeIfDone(e);
@@ -354,8 +354,8 @@ public final class ExperimentService implements AutoCloseable {
 
     /** Marks a RUNNING experiment COMPLETED once its budget is spent and no trial is active. Caller holds the monitor. */
     private boolean completeIfDone(LiveExperiment e) {
-        if (e.isRunning() && e.inFlight == 0 && e.active() == 0 && e.budgetSpent(clock.instant()) != null) {
-            e.row = e.row.withState(ExperimentState.COMPLETED, clock.instant(), null);
+        if (e.isRunning() && e.inFlight == 0 && e.active() == 0 && e.budgetSpent(now()) != null) {
+            e.row = e.row.withState(ExperimentState.COMPLETED, now(), null);
             e.version++;
             return true;
         }
@@ -404,7 +404,7 @@ public final class ExperimentService implements AutoCloseable {
             var provenance = new LinkedHashMap<String, Object>(t.provenance());
             provenance.putAll(result.provenance());
             told = new Trial(t.id(), t.experimentId(), t.number(), t.params(), result.state(), values, result.repetitions(),
-                    statistics, t.reports(), t.created(), t.started() == null ? clock.instant() : t.started(), clock.instant(),
+                    statistics, t.reports(), t.created(), t.started() == null ? now() : t.started(), now(),
                     t.worker(), result.error(), provenance);
             e.replace(new StoredTrial(told, null, null, current.attempts()));
             completed = completeIfDone(e);
@@ -429,7 +429,7 @@ public final class ExperimentService implements AutoCloseable {
         Objective watched;
         long seed;
         Pruner pruner;
-        var report = new Report(request.step(), request.values(), clock.instant());
+        var report = new Report(request.step(), request.values(), now());
         synchronized (e) {
             StoredTrial current = e.get(trialId);
             checkOpen(current, request.leaseId());
@@ -486,7 +486,7 @@ public final class ExperimentService implements AutoCloseable {
             }
             if (known == null) {
                 space = space.with(name, param);
-                e.row = e.row.withSpec(e.row.spec().withSpace(space), clock.instant());
+                e.row = e.row.withSpec(e.row.spec().withSpace(space), now());
             }
             var context = new ProposalContext(space, e.row.spec().objectives(), e.row.seed(), t.number(), e.history());
             value = param.coerce(e.strategy.suggest(context, name, param));
@@ -579,7 +579,7 @@ public final class ExperimentService implements AutoCloseable {
             }
             for (StoredTrial t : e.trials) {
                 if (t.trial().state() == TrialState.WAITING) {
-                    Instant now = clock.instant();
+                    Instant now = now();
                     Trial w = t.trial();
                     var running = new Trial(w.id(), w.experimentId(), w.number(), w.params(), TrialState.RUNNING, null, null, null,
                             List.of(), w.created(), now, null, request.worker(), null, null);
@@ -617,7 +617,7 @@ public final class ExperimentService implements AutoCloseable {
         synchronized (e) {
             StoredTrial current = e.get(trialId);
             checkOpen(current, leaseId);
-            renewed = current.withLease(leaseId, clock.instant().plus(config.leaseDuration()), current.attempts());
+            renewed = current.withLease(leaseId, now().plus(config.leaseDuration()), current.attempts());
             e.replace(renewed);
         }
         StoredTrial row = renewed;
@@ -628,7 +628,7 @@ public final class ExperimentService implements AutoCloseable {
     /** Returns expired leases' trials to WAITING, or fails them after too many expiries. */
     public int reapExpiredLeases() {
         int reaped = 0;
-        Instant now = clock.instant();
+        Instant now = now();
         for (LiveExperiment e : byId.values()) {
             var changed = new ArrayList<Trial>();
             boolean completed = false;
@@ -929,6 +929,11 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The clock's time at the precision storage keeps, so a trial reads the same before and after a restart. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
 
     private LiveExperiment find(String ref) {
         if (ref == null || ref.isBlank()) {

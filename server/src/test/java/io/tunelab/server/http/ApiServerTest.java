@@ -1,0 +1,238 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Json;
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.experiment.CoordinatorConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The REST contract over real HTTP against a server on a real port with H2 files: the happy
+ * path of every endpoint, and every kind of bad input answered with its status, code and a
+ * message, leaving storage unchanged (checked again after a restart from the same files).
+ */
+class ApiServerTest {
+    static final String QUICKSTART = """
+            name: quickstart
+            objective: {metric: loss, direction: minimize}
+            space:
+              lr:        {type: float, low: 1.0e-4, high: 0.1, log: true}
+              layers:    {type: int, low: 1, high: 4}
+              optimizer: {type: categorical, choices: [adam, sgd]}
+              momentum:  {type: float, low: 0.0, high: 0.99, when: {optimizer: sgd}}
+            strategy: {name: random, seed: 7}
+            budget: {trials: 5, parallel: 4}
+            """;
+
+    @TempDir
+    Path dataDir;
+    ApiServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    record Reply(int status, String body) {
+        Map<String, Object> json() {
+            return Json.read(body, Map.class);
+        }
+
+        List<Object> array() {
+            return Json.read(body, List.class);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir,
+                new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    void restart() {
+        server.close();
+        start();
+    }
+
+    Reply call(String method, String path, String body) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body());
+    }
+
+    void assertError(Reply r, int status, ErrorCode code, String messagePart) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        Map<String, Object> body = r.json();
+        assertThat(body.get("code")).isEqualTo(code.name());
+        assertThat((String) body.get("message")).contains(messagePart);
+        assertThat(r.body()).doesNotContain("at io.tunelab").doesNotContain("Exception:");
+    }
+
+    String state() throws Exception {
+        return call("GET", "/api/experiments", null).body();
+    }
+
+    @Test
+    void quickstartAskReportTellLeaderboardAndCompletion() throws Exception {
+        Reply created = call("POST", "/api/experiments", QUICKSTART);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json()).containsEntry("name", "quickstart").containsKey("id");
+        for (int i = 0; i < 5; i++) {
+            Reply asked = call("POST", "/api/experiments/quickstart/trials", null);
+            assertThat(asked.status()).isEqualTo(201);
+            Map<String, Object> trial = asked.json();
+            assertThat(trial).containsKeys("id", "number", "params");
+            long id = ((Number) trial.get("id")).longValue();
+            Reply report = call("POST", "/api/trials/" + id + "/reports", "{\"step\": 1, \"values\": {\"loss\": 0.5}}");
+            assertThat(report.json()).containsEntry("decision", "CONTINUE");
+            Reply told = call("POST", "/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": " + (1.0 / (i + 1)) + "}}");
+            assertThat(told.status()).as(told.body()).isEqualTo(200);
+        }
+        assertError(call("POST", "/api/experiments/quickstart/trials", null), 409, ErrorCode.EXPERIMENT_NOT_RUNNING, "COMPLETED");
+        List<Object> board = call("GET", "/api/experiments/quickstart/leaderboard?limit=2", null).array();
+        assertThat(board).hasSize(2);
+        assertThat(((Map<?, ?>) ((Map<?, ?>) board.getFirst()).get("values")).get("loss")).isEqualTo(0.2);
+        Map<String, Object> summary = (Map<String, Object>) call("GET", "/api/experiments", null).array().getFirst();
+        assertThat(summary).containsEntry("state", "COMPLETED");
+        assertThat((Map<String, Object>) summary.get("trials")).containsEntry("COMPLETE", 5);
+        assertThat((Map<String, Object>) summary.get("best")).containsEntry("loss", 0.2);
+        assertThat(call("GET", "/health", null).status()).isEqualTo(200);
+        assertThat(call("GET", "/metrics", null).body()).contains("tunelab_strategy_propose_seconds");
+    }
+
+    @Test
+    void repetitionsGiveMeanAndConfidenceInterval() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        long id = ((Number) call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();
+        Reply told = call("POST", "/api/trials/" + id + "/result", """
+                {"state": "COMPLETE", "repetitions": [{"values": {"loss": 1.0, "acc": 0.5}}, {"values": {"loss": 2.0, "acc": 0.6}},
+                 {"values": {"loss": 3.0, "acc": 0.7}}]}""");
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+        Map<String, Object> trial = call("GET", "/api/trials/" + id, null).json();
+        assertThat((Map<String, Object>) trial.get("values")).containsEntry("loss", 2.0);
+        Map<String, Object> loss = (Map<String, Object>) ((Map<String, Object>) trial.get("statistics")).get("loss");
+        assertThat(loss).containsEntry("n", 3).containsEntry("mean", 2.0).containsEntry("std", 1.0);
+        // t(0.975, 2) = 4.302653; half width = 4.302653 / sqrt(3)
+        assertThat((Double) loss.get("ciHigh")).isCloseTo(2.0 + 4.302653 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat((Map<String, Object>) trial.get("statistics")).containsKey("acc");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            malformed JSON            | {"name": "x",                                                                  | 400 | MALFORMED_BODY | could not parse
+            malformed YAML            | 'name: "x'                                                                     | 400 | MALFORMED_BODY | could not parse
+            unknown param type        | {"name":"x","objective":{"metric":"l"},"space":{"a":{"type":"floaty","low":0,"high":1}}} | 400 | INVALID_SPEC | unknown type "floaty"
+            low not below high        | {"name":"x","objective":{"metric":"l"},"space":{"lr":{"type":"float","low":0.1,"high":0.01}}} | 400 | INVALID_SPEC | param "lr": low (0.1) must be below high (0.01)
+            log with low at zero      | {"name":"x","objective":{"metric":"l"},"space":{"lr":{"type":"float","low":0,"high":1,"log":true}}} | 400 | INVALID_SPEC | log scale needs low > 0
+            empty categorical         | {"name":"x","objective":{"metric":"l"},"space":{"o":{"type":"categorical","choices":[]}}} | 400 | INVALID_SPEC | at least one value
+            when names unknown param  | {"name":"x","objective":{"metric":"l"},"space":{"m":{"type":"float","low":0,"high":1,"when":{"opt":"sgd"}}}} | 400 | INVALID_SPEC | when names "opt"
+            when names unknown value  | {"name":"x","objective":{"metric":"l"},"space":{"o":{"type":"categorical","choices":["adam"]},"m":{"type":"float","low":0,"high":1,"when":{"o":"sgd"}}}} | 400 | INVALID_SPEC | can never hold
+            grid over float no step   | {"name":"x","objective":{"metric":"l"},"space":{"lr":{"type":"float","low":0,"high":1}},"strategy":{"name":"grid"}} | 400 | INVALID_SPEC | has no step
+            unknown strategy          | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"annealing"}} | 400 | INVALID_SPEC | allowed strategies
+            unknown pruner            | {"name":"x","objective":{"metric":"l"},"pruner":{"name":"early"}}     | 400 | INVALID_SPEC | allowed pruners
+            missing objective         | {"name":"x"}                                                            | 400 | INVALID_SPEC | an objective is required
+            unknown field             | {"name":"x","objective":{"metric":"l"},"stratgy":{"name":"random"}}   | 400 | INVALID_SPEC | unknown field "stratgy"
+            """)
+    void badSpecsAreRefusedAndChangeNothing(String what, String body, int status, ErrorCode code, String message) throws Exception {
+        String before = state();
+        assertError(call("POST", "/api/experiments", body), status, code, message);
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void duplicateNameIsAConflictAndKeepsTheFirst() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        String before = state();
+        assertError(call("POST", "/api/experiments", QUICKSTART.replace("trials: 5", "trials: 9")), 409, ErrorCode.DUPLICATE_NAME, "exists already");
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void badTellsAndReportsAreRefusedAndChangeNothing() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        long id = ((Number) call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();
+        String trialBefore = call("GET", "/api/trials/" + id, null).body();
+        assertError(call("POST", "/api/trials/999999/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}"), 404, ErrorCode.NOT_FOUND, "no trial with id 999999");
+        assertError(call("POST", "/api/trials/abc/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}"), 404, ErrorCode.NOT_FOUND, "trial ids are numbers");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":\"Infinity\"}}"), 400, ErrorCode.INVALID_VALUE, "finite");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"los\":1}}"), 400, ErrorCode.INVALID_VALUE, "metric \"los\"");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{}}"), 400, ErrorCode.INVALID_VALUE, "needs a value for objective metric \"loss\"");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"RUNNING\",\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "COMPLETE, PRUNED or FAILED");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"DONE\"}"), 400, ErrorCode.MALFORMED_BODY, "state");
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "step");
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
+        assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
+
+        assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);
+        String finished = call("GET", "/api/trials/" + id, null).body();
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":0.5}}"), 409, ErrorCode.TRIAL_FINISHED, "finished trials never change");
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":2,\"values\":{\"loss\":0.5}}"), 409, ErrorCode.TRIAL_FINISHED, "COMPLETE already");
+        assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(finished);
+        restart();
+        assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(finished);
+    }
+
+    @Test
+    void askOnPausedOrStoppedOrUnknownIsRefused() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        call("POST", "/api/experiments/quickstart/pause", null);
+        String before = state();
+        assertError(call("POST", "/api/experiments/quickstart/trials", null), 409, ErrorCode.EXPERIMENT_NOT_RUNNING, "PAUSED");
+        call("POST", "/api/experiments/quickstart/stop", null);
+        assertError(call("POST", "/api/experiments/quickstart/trials", null), 409, ErrorCode.EXPERIMENT_NOT_RUNNING, "STOPPED");
+        assertError(call("POST", "/api/experiments/nope/trials", null), 404, ErrorCode.NOT_FOUND, "no experiment with id or name \"nope\"");
+        assertError(call("GET", "/api/experiments/nope", null), 404, ErrorCode.NOT_FOUND, "nope");
+        assertError(call("POST", "/api/experiments/nope/pause", null), 404, ErrorCode.NOT_FOUND, "nope");
+        assertError(call("GET", "/api/experiments/quickstart/trials?limit=0", null), 400, ErrorCode.INVALID_ARGUMENT, "limit");
+        assertError(call("GET", "/api/experiments/quickstart/trials?sort=colour", null), 400, ErrorCode.INVALID_ARGUMENT, "sort");
+        assertError(call("GET", "/api/experiments/quickstart/trials?state=DONE", null), 400, ErrorCode.INVALID_ARGUMENT, "state");
+        assertError(call("GET", "/api/experiments/quickstart/leaderboard?limit=x", null), 400, ErrorCode.INVALID_ARGUMENT, "integer");
+        assertError(call("POST", "/api/experiments/quickstart/pause", null), 409, ErrorCode.INVALID_STATE, "only a RUNNING");
+        assertError(call("GET", "/api/nothing-here", null), 404, ErrorCode.NOT_FOUND, "no API route");
+    }
+
+    @Test
+    void resumeWithMoreBudgetContinuesTheSameExperimentAfterRestart() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART.replace("name: random, seed: 7", "name: grid, seed: 7")
+                .replace("lr:        {type: float, low: 1.0e-4, high: 0.1, log: true}", "lr: {type: float, low: 0.1, high: 0.3, step: 0.1}")
+                .replace("momentum:  {type: float, low: 0.0, high: 0.99, when: {optimizer: sgd}}", "momentum: {type: categorical, choices: [0.5, 0.9], when: {optimizer: sgd}}"));
+        var seen = new java.util.HashSet<String>();
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> t = call("POST", "/api/experiments/quickstart/trials", null).json();
+            assertThat(seen.add(t.get("params").toString())).isTrue();
+            call("POST", "/api/trials/" + t.get("id") + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":" + i + "}}");
+        }
+        restart();
+        assertError(call("POST", "/api/experiments/quickstart/resume", null), 409, ErrorCode.BUDGET_EXHAUSTED, "raise it");
+        assertError(call("POST", "/api/experiments/quickstart/resume", "{\"budget\": {\"trials\": 2}}"), 400, ErrorCode.INVALID_ARGUMENT, "below");
+        Reply resumed = call("POST", "/api/experiments/quickstart/resume", "{\"budget\": {\"trials\": 36}}");
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        // 3 lr × 4 layers × (adam + sgd × 2 momenta) = 36 points: the grid proposes each once.
+        for (int i = 5; i < 36; i++) {
+            Map<String, Object> t = call("POST", "/api/experiments/quickstart/trials", null).json();
+            assertThat(((Number) t.get("number")).intValue()).isEqualTo(i);
+            assertThat(seen.add(t.get("params").toString())).as("trial %s repeats %s", i, t.get("params")).isTrue();
+            call("POST", "/api/trials/" + t.get("id") + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":" + i + "}}");
+        }
+        assertThat(call("GET", "/api/experiments/quickstart", null).json()).containsEntry("state", "COMPLETED");
+    }
+}
