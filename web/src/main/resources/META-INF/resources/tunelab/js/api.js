@@ -1,0 +1,90 @@
+// The HTTP API, as the UI uses it. Errors come back as {code, message, details}; ApiError
+// carries the message so pages can show it as it is.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+async function request(method, path, body) {
+  const init = {method, headers: {Accept: 'application/json'}};
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'UNREACHABLE', 'The Tunelab server cannot be reached. Is it running?');
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const message = data && data.message ? data.message : `${method} ${path} answered ${response.status}`;
+    throw new ApiError(response.status, data && data.code, message, data && data.details);
+  }
+  return {data, headers: response.headers};
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  experiments: async () => (await request('GET', '/api/experiments')).data,
+  experiment: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}`)).data,
+
+  /** One page of trials: {trials, total}. query = {offset, limit, sort, order, state}. */
+  trials: async (ref, query) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== null && v !== undefined && v !== '') params.set(k, v);
+    }
+    const {data, headers} = await request('GET', `/api/experiments/${enc(ref)}/trials?${params}`);
+    const total = Number(headers.get('X-Total-Count'));
+    return {trials: data, total: Number.isFinite(total) && headers.has('X-Total-Count') ? total : null};
+  },
+  history: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/history`)).data,
+  curves: async (ref, limit = 50) => (await request('GET', `/api/experiments/${enc(ref)}/curves?limit=${limit}`)).data,
+  pareto: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/pareto`)).data,
+
+  /** The data-quality report, or null when the experiment has none (404). */
+  dataReport: async (ref) => {
+    try {
+      return (await request('GET', `/api/experiments/${enc(ref)}/data-report`)).data;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  },
+  trial: async (id) => (await request('GET', `/api/trials/${enc(id)}`)).data,
+
+  /** Whether the trial has a model to download, read from the response headers only. */
+  hasModel: async (id) => {
+    const abort = new AbortController();
+    try {
+      const response = await fetch(`/api/trials/${enc(id)}/model`, {signal: abort.signal});
+      return response.ok;
+    } catch (e) {
+      return false;
+    } finally {
+      abort.abort();
+    }
+  },
+  modelHref: (id) => `/api/trials/${enc(id)}/model`,
+
+  pause: async (ref) => (await request('POST', `/api/experiments/${enc(ref)}/pause`)).data,
+  resume: async (ref, trials) => (await request('POST', `/api/experiments/${enc(ref)}/resume`,
+      trials ? {budget: {trials}} : undefined)).data,
+  stop: async (ref) => (await request('POST', `/api/experiments/${enc(ref)}/stop`)).data,
+};

@@ -1,0 +1,43 @@
+// One EventSource for the whole page: the server pushes `experiment` events (an
+// ExperimentSummary) and `trial` events (a Trial without its reports). Pages subscribe
+// while they are shown and unsubscribe when they are left.
+
+const listeners = {experiment: new Set(), trial: new Set(), open: new Set()};
+let source = null;
+
+function status(text, ok) {
+  const el = document.getElementById('live');
+  if (!el) return;
+  el.textContent = text;
+  el.classList.toggle('ok', ok);
+}
+
+export function connect() {
+  if (source || typeof EventSource === 'undefined') return;
+  source = new EventSource('/api/events');
+  source.addEventListener('open', () => {
+    status('live', true);
+    // After a reconnect, events may have been missed: let pages reload what they show.
+    for (const fn of listeners.open) fn();
+  });
+  source.addEventListener('error', () => {
+    status(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…', false);
+  });
+  for (const type of ['experiment', 'trial']) {
+    source.addEventListener(type, (event) => {
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      for (const fn of listeners[type]) fn(data);
+    });
+  }
+}
+
+/** Subscribes fn to events of a type ('experiment', 'trial' or 'open'); returns the unsubscribe. */
+export function on(type, fn) {
+  listeners[type].add(fn);
+  return () => listeners[type].delete(fn);
+}

@@ -1,0 +1,545 @@
+// The experiment page: what it is and how far it got, the controls, the trial leaderboard
+// (paged, sorted and filtered by the server) and the charts, all kept live by the events.
+
+import {h, fill, num, paramText, time, badge, duration, secondsBetween, throttle, trialHref, crumbs, errorBox, fact} from './dom.js';
+import {api} from './api.js';
+import {on} from './events.js';
+import {progress} from './experiments-page.js';
+import {scatter, lines, parallel, curveStyle, PALETTE} from './charts.js';
+
+const TRIAL_STATES = ['COMPLETE', 'RUNNING', 'WAITING', 'PRUNED', 'FAILED'];
+const PAGE_SIZES = [25, 50, 100];
+/** How many finished trials feed the slice plots and parallel coordinates. */
+const SAMPLE = 1000;
+
+export function experimentPage(main, ref) {
+  crumbs(['Experiments', '#/'], [ref]);
+  document.title = `${ref} · Tunelab`;
+  const disposers = [];
+  let experiment = null;
+  let closed = false;
+
+  const head = h('section', {class: 'exp-head', 'aria-label': 'Experiment'}, h('h1', {}, ref), h('p', {class: 'muted'}, 'Loading…'));
+  const controls = h('section', {class: 'controls card', 'aria-label': 'Controls'});
+  const board = h('section', {class: 'card', id: 'leaderboard', 'aria-labelledby': 'leaderboard-title'});
+  const charts = h('div', {class: 'charts', id: 'charts'});
+  fill(main, head, controls, board, charts);
+
+  const table = leaderboard(board, ref);
+  disposers.push(table.dispose);
+
+  const chartSet = chartsSection(charts, ref);
+  disposers.push(chartSet.dispose);
+
+  const showHead = (exp) => {
+    experiment = exp;
+    const s = exp.summary || {};
+    const objectives = s.objectives && s.objectives.length ? s.objectives : (exp.spec && exp.spec.objectives) || [];
+    crumbs(['Experiments', '#/'], [exp.name]);
+    document.title = `${exp.name} · Tunelab`;
+    const best = s.best || {};
+    fill(head,
+        h('div', {class: 'title-row'}, h('h1', {}, exp.name), badge(s.state || exp.state)),
+        s.stopReason ? h('p', {class: 'notice'}, s.stopReason) : null,
+        h('dl', {class: 'facts'},
+            fact('Objective', objectives.map((o) => `${o.metric} ${String(o.direction).toUpperCase() === 'MAXIMIZE' ? '↑ maximize' : '↓ minimize'}`).join(', ')),
+            fact('Best', objectives.map((o) => `${o.metric} ${num(best[o.metric])}`).join(' · '),
+                s.bestTrial ? [' ', h('a', {href: trialHref(s.bestTrial)}, 'best trial')] : null),
+            fact('Progress', progress(s)),
+            fact('Strategy', s.strategy || (exp.spec && exp.spec.strategy && exp.spec.strategy.name) || '—'),
+            fact('Seed', exp.seed === undefined ? '—' : String(exp.seed)),
+            fact('Started', time(s.created)),
+            fact('Updated', time(s.updated))));
+    renderControls(exp);
+  };
+
+  // Controls: pause, resume with a new trial budget, stop. The server's reply is the new state.
+  const message = h('p', {class: 'control-message', role: 'status', 'aria-live': 'polite'});
+  const budgetInput = h('input', {type: 'number', id: 'resume-trials', min: '1', step: '1', inputmode: 'numeric', 'aria-describedby': 'resume-help'});
+  const act = async (label, call) => {
+    fill(message, `${label}…`);
+    message.classList.remove('error');
+    for (const b of controls.querySelectorAll('button')) b.disabled = true;
+    try {
+      const exp = await call();
+      if (exp && exp.summary) showHead(exp);
+      else showHead(await api.experiment(ref));
+      fill(message, `${label}: done.`);
+    } catch (e) {
+      message.classList.add('error');
+      message.setAttribute('role', 'alert');
+      fill(message, e.message);
+      if (experiment) renderControls(experiment);
+    }
+  };
+  const renderControls = (exp) => {
+    const state = (exp.summary && exp.summary.state) || exp.state;
+    const budget = exp.summary && exp.summary.budget && exp.summary.budget.trials;
+    if (document.activeElement !== budgetInput) {
+      const total = exp.summary ? Object.values(exp.summary.trials || {}).reduce((a, b) => a + b, 0) : 0;
+      budgetInput.value = budget ? String(state === 'COMPLETED' ? Math.max(budget, total) + Math.max(10, Math.round(budget / 2)) : budget) : '';
+    }
+    fill(controls,
+        h('h2', {class: 'visually-hidden'}, 'Controls'),
+        h('div', {class: 'control-row'},
+            h('button', {type: 'button', id: 'pause', disabled: state !== 'RUNNING',
+              onclick: () => act('Pause', () => api.pause(ref))}, 'Pause'),
+            h('div', {class: 'resume'},
+                h('label', {for: 'resume-trials'}, 'Trial budget'),
+                budgetInput,
+                h('button', {type: 'button', id: 'resume', class: 'primary', disabled: state === 'RUNNING',
+                  onclick: () => {
+                    const n = budgetInput.value ? Number(budgetInput.value) : null;
+                    if (n !== null && !(Number.isInteger(n) && n > 0)) {
+                      message.classList.add('error');
+                      fill(message, 'The trial budget must be a whole number above 0, or empty to keep the current one.');
+                      return;
+                    }
+                    act('Resume', () => api.resume(ref, n));
+                  }}, 'Resume')),
+            h('button', {type: 'button', id: 'stop', class: 'danger', disabled: state === 'STOPPED',
+              onclick: () => {
+                if (confirmStop()) act('Stop', () => api.stop(ref));
+              }}, 'Stop')),
+        h('p', {id: 'resume-help', class: 'muted small'}, 'Resume runs until the experiment has this many trials in all (empty keeps the budget).'),
+        message);
+  };
+
+  const load = async () => {
+    try {
+      const exp = await api.experiment(ref);
+      if (closed) return;
+      showHead(exp);
+      table.setExperiment(exp);
+      chartSet.setExperiment(exp);
+    } catch (e) {
+      fill(head, h('h1', {}, ref), errorBox(e));
+      fill(controls);
+      fill(board);
+    }
+  };
+  load();
+
+  const refreshLive = throttle(() => {
+    table.refresh();
+    chartSet.refresh();
+  }, 1000);
+  disposers.push(refreshLive.cancel);
+  disposers.push(on('experiment', (summary) => {
+    if (experiment && summary.id === experiment.id) {
+      showHead({...experiment, state: summary.state, summary});
+    }
+  }));
+  disposers.push(on('trial', (trial) => {
+    if (experiment && trial.experimentId === experiment.id) refreshLive();
+  }));
+  disposers.push(on('open', () => experiment && load()));
+
+  return () => {
+    closed = true;
+    disposers.forEach((d) => d());
+  };
+}
+
+function confirmStop() {
+  // A stopped experiment can be resumed, so a plain confirm is enough protection.
+  return window.confirm('Stop this experiment? Running trials finish; no new trials start. You can resume it later.');
+}
+
+
+function primaryOf(exp) {
+  const objectives = (exp.summary && exp.summary.objectives) || (exp.spec && exp.spec.objectives) || [];
+  return objectives[0] || {metric: 'value', direction: 'MINIMIZE'};
+}
+
+function isMax(objective) {
+  return String(objective.direction).toUpperCase() === 'MAXIMIZE';
+}
+
+function paramNames(exp) {
+  const space = exp.spec && exp.spec.space;
+  const params = space && (space.params || space);
+  return params && typeof params === 'object' ? Object.keys(params) : [];
+}
+
+function paramDef(exp, name) {
+  const space = exp.spec && exp.spec.space;
+  const params = space && (space.params || space);
+  return params ? params[name] : null;
+}
+
+/** The trial leaderboard: sortable headers, a state filter, server-side pages. */
+function leaderboard(section, ref) {
+  const query = {offset: 0, limit: 50, sort: 'value', order: 'asc', state: ''};
+  let exp = null;
+  let closed = false;
+  let seq = 0;
+  let first = true;
+
+  const title = h('h2', {id: 'leaderboard-title'}, 'Trials');
+  const stateSelect = h('select', {id: 'trial-state', 'aria-label': 'Show trials in state'},
+      h('option', {value: ''}, 'All states'), TRIAL_STATES.map((s) => h('option', {value: s}, s.toLowerCase())));
+  const sizeSelect = h('select', {id: 'page-size', 'aria-label': 'Trials per page'},
+      PAGE_SIZES.map((n) => h('option', {value: String(n), selected: n === query.limit}, `${n} per page`)));
+  const tableBox = h('div', {class: 'table-wrap'}, h('p', {class: 'muted'}, 'Loading trials…'));
+  const pager = h('nav', {class: 'pager', 'aria-label': 'Trial pages'});
+  fill(section, h('div', {class: 'section-head'}, title, h('div', {class: 'filters'}, stateSelect, sizeSelect)), tableBox, pager);
+
+  stateSelect.addEventListener('change', () => {
+    query.state = stateSelect.value;
+    query.offset = 0;
+    load();
+  });
+  sizeSelect.addEventListener('change', () => {
+    query.limit = Number(sizeSelect.value);
+    query.offset = 0;
+    load();
+  });
+
+  const load = async () => {
+    if (!exp) return;
+    const mine = ++seq;
+    try {
+      const {trials, total} = await api.trials(ref, query);
+      if (closed || mine !== seq) return;
+      render(trials, total);
+      if (first) {
+        first = false;
+        // The first useful paint: the leaderboard's first page is on screen.
+        requestAnimationFrame(() => {
+          performance.mark('tunelab:first-useful-paint');
+          document.body.dataset.firstPaint = String(Math.round(performance.now()));
+        });
+      }
+    } catch (e) {
+      if (!closed) fill(tableBox, errorBox(e));
+    }
+  };
+
+  const sortBy = (column, defaultOrder) => {
+    if (query.sort === column) query.order = query.order === 'asc' ? 'desc' : 'asc';
+    else {
+      query.sort = column;
+      query.order = defaultOrder;
+    }
+    query.offset = 0;
+    load();
+  };
+
+  const render = (trials, total) => {
+    const primary = primaryOf(exp);
+    const bestOrder = isMax(primary) ? 'desc' : 'asc';
+    const ranked = query.sort === 'value' && query.order === bestOrder && !query.state;
+    const params = paramNames(exp);
+    for (const t of trials) for (const k of Object.keys(t.params || {})) if (!params.includes(k)) params.push(k);
+    const metrics = [];
+    const objectiveMetrics = ((exp.summary && exp.summary.objectives) || []).map((o) => o.metric);
+    for (const m of objectiveMetrics.slice(1)) metrics.push(m);
+    for (const t of trials) for (const k of Object.keys(t.values || {})) if (k !== primary.metric && !metrics.includes(k)) metrics.push(k);
+
+    const header = (label, column, defaultOrder, cls) => {
+      const active = query.sort === column;
+      const aria = active ? (query.order === 'asc' ? 'ascending' : 'descending') : null;
+      return h('th', {scope: 'col', class: cls, 'aria-sort': aria},
+          column ? h('button', {type: 'button', class: 'sort', dataset: {sort: column},
+            onclick: () => sortBy(column, defaultOrder)},
+          label, h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')) : label);
+    };
+    const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)}},
+        h('td', {class: 'num rank'}, ranked ? String(query.offset + i + 1) : ''),
+        h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
+        h('td', {}, badge(t.state)),
+        h('td', {class: 'num value'}, valueCell(t, primary.metric)),
+        metrics.map((m) => h('td', {class: 'num'}, valueCell(t, m))),
+        params.map((p) => h('td', {class: typeof (t.params || {})[p] === 'number' ? 'num' : ''}, paramText((t.params || {})[p]))),
+        h('td', {class: 'num'}, duration(secondsBetween(t.started, t.finished))),
+        h('td', {class: 'small'}, t.worker || '—')));
+    fill(tableBox, h('table', {class: 'trials', id: 'trials-table'},
+        h('caption', {class: 'visually-hidden'}, 'Trials of this experiment; the column buttons sort them.'),
+        h('thead', {}, h('tr', {},
+            h('th', {scope: 'col', class: 'num'}, 'Rank'),
+            header('Trial', 'number', 'desc', 'num'),
+            header('State', 'state', 'asc'),
+            header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
+            metrics.map((m) => header(m, `metric:${m}`, 'asc', 'num')),
+            params.map((p) => header(p, `param:${p}`, 'asc', 'param')),
+            header('Duration', 'duration', 'asc', 'num'),
+            h('th', {scope: 'col'}, 'Worker'))),
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(6 + metrics.length + params.length), class: 'muted'},
+            query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
+
+    const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
+    const from = trials.length ? query.offset + 1 : 0;
+    const to = query.offset + trials.length;
+    const last = Math.max(0, Math.floor((totalKnown - 1) / query.limit) * query.limit);
+    const go = (offset) => () => {
+      query.offset = Math.max(0, offset);
+      load();
+    };
+    title.textContent = total !== null ? `Trials (${num(total)})` : 'Trials';
+    fill(pager,
+        h('button', {type: 'button', class: 'page-first', disabled: query.offset === 0, onclick: go(0)}, '« First'),
+        h('button', {type: 'button', class: 'page-prev', disabled: query.offset === 0, onclick: go(query.offset - query.limit)}, '‹ Previous'),
+        h('span', {class: 'page-info', role: 'status'}, `${num(from)}–${num(to)} of ${total !== null ? num(total) : 'many'}`),
+        h('button', {type: 'button', class: 'page-next', disabled: to >= totalKnown, onclick: go(query.offset + query.limit)}, 'Next ›'),
+        total !== null ? h('button', {type: 'button', class: 'page-last', disabled: to >= total, onclick: go(last)}, 'Last »') : null);
+  };
+
+  return {
+    setExperiment(e) {
+      const firstTime = !exp;
+      exp = e;
+      if (firstTime) {
+        const primary = primaryOf(e);
+        query.order = isMax(primary) ? 'desc' : 'asc';
+      }
+      load();
+    },
+    refresh: () => load(),
+    dispose() {
+      closed = true;
+    },
+  };
+}
+
+/** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
+function valueCell(trial, metric) {
+  const stats = trial.statistics && trial.statistics[metric];
+  if (stats && stats.n > 1) {
+    const half = (stats.ciHigh - stats.ciLow) / 2;
+    return h('span', {title: `mean of ${stats.n} repetitions; 95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}], std ${num(stats.std)}`},
+        num(stats.mean), h('span', {class: 'ci'}, ` ± ${num(half)}`));
+  }
+  const v = trial.values ? trial.values[metric] : null;
+  return num(v === undefined ? null : v);
+}
+
+/** The charts: history, curves, parallel coordinates, slices, Pareto front, data report. */
+function chartsSection(container, ref) {
+  let exp = null;
+  let closed = false;
+  const charts = {};
+  const cards = {};
+
+  const card = (key, title, note, wide) => {
+    if (!cards[key]) {
+      const body = h('div', {class: 'chart-body'});
+      const noteEl = h('p', {class: 'muted small chart-note'}, note || '');
+      cards[key] = {el: h('section', {class: `card chart-card${wide ? ' wide' : ''}`, id: `chart-${key}`, 'aria-label': title},
+          h('h2', {}, title), noteEl, body), body, noteEl};
+      container.appendChild(cards[key].el);
+    }
+    return cards[key];
+  };
+  const setChart = (key, make, data) => {
+    if (charts[key]) charts[key].update(data);
+    else {
+      charts[key] = make(data);
+      fill(cards[key].body, charts[key].el);
+    }
+  };
+  const empty = (key, text) => {
+    if (charts[key]) {
+      charts[key].destroy();
+      delete charts[key];
+    }
+    fill(cards[key].body, h('p', {class: 'muted empty-chart'}, text));
+  };
+
+  const loadHistory = async () => {
+    const primary = primaryOf(exp);
+    const c = card('history', 'Optimization history', `${primary.metric} of every finished trial, and the best so far`, true);
+    const hist = await api.history(ref);
+    if (closed) return;
+    const n = hist.number || [];
+    if (!n.length) return empty('history', 'No finished trials yet.');
+    c.noteEl.textContent = `${hist.metric || primary.metric} of ${num(n.length)} finished trials (points) and the best so far (line).`;
+    const groups = [
+      {label: `trial ${hist.metric || primary.metric}`, color: PALETTE.sky, size: n.length > 2000 ? 3 : 5, points: n.map((x, i) => [x, hist.value[i]])},
+      {label: 'best so far', color: PALETTE.vermillion, line: 'step', points: n.map((x, i) => [x, hist.best[i]])},
+    ];
+    setChart('history', (g) => scatter({xLabel: 'trial', yLabel: hist.metric || primary.metric}, g), groups);
+  };
+
+  const loadCurves = async () => {
+    const c = card('curves', 'Intermediate values', 'Reported values by step: running trials bold, pruned dashed.', false);
+    const curves = await api.curves(ref, 50);
+    if (closed) return;
+    const withData = (curves || []).filter((cv) => cv.steps && cv.steps.length);
+    if (!withData.length) return empty('curves', 'No trial has reported intermediate values.');
+    const metric = withData[0].metric;
+    const running = withData.filter((cv) => cv.state === 'RUNNING').length;
+    c.noteEl.textContent = `${metric} by step for ${withData.length} trials${running ? `, ${running} running (bold vermillion)` : ''}; pruned trials dashed grey.`;
+    const lineData = withData.map((cv, i) => ({label: `#${cv.number} ${String(cv.state).toLowerCase()}`, ...curveStyle(cv.state, i), steps: cv.steps, values: cv.values}));
+    // The number of lines changes as trials start: rebuild when it does.
+    if (charts.curves && charts.curves.count !== lineData.length) {
+      charts.curves.destroy();
+      delete charts.curves;
+    }
+    setChart('curves', (d) => Object.assign(lines({xLabel: 'step', yLabel: metric}, d), {count: d.length}), lineData);
+  };
+
+  const loadSample = async () => {
+    const primary = primaryOf(exp);
+    const params = paramNames(exp);
+    const pc = card('parallel', 'Parallel coordinates', '', true);
+    const sc = card('slices', 'Slice plots', `${primary.metric} against each param`, true);
+    const {trials, total} = await api.trials(ref, {state: 'COMPLETE', sort: 'number', order: 'desc', offset: 0, limit: SAMPLE});
+    if (closed) return;
+    const done = trials.filter((t) => t.values && typeof t.values[primary.metric] === 'number');
+    const what = total !== null && total > done.length ? `the latest ${num(done.length)} of ${num(total)} complete trials` : `${num(done.length)} complete trials`;
+    if (!done.length || !params.length) {
+      empty('parallel', params.length ? 'No complete trials yet.' : 'This experiment has no params.');
+      empty('slices', params.length ? 'No complete trials yet.' : 'This experiment has no params.');
+      return;
+    }
+    pc.noteEl.textContent = `Params against ${primary.metric}, for ${what}.`;
+    sc.noteEl.textContent = `${primary.metric} against each param, for ${what}.`;
+    const axes = params.map((p) => axisOf(paramDef(exp, p), done.map((t) => t.params[p])));
+    axes.forEach((a, i) => (a.name = params[i]));
+    const rows = done.map((t) => ({values: params.map((p) => (t.params || {})[p]), objective: t.values[primary.metric]}));
+    setChart('parallel', (r) => parallel({axes, objective: primary.metric, maximize: isMax(primary)}, r), rows);
+
+    // Slices: one small chart per param, rebuilt with the sample (they are cheap).
+    if (charts.slices) charts.slices.destroy();
+    const slices = params.map((p, i) => {
+      const axis = axes[i];
+      const points = done.map((t) => {
+        const v = (t.params || {})[p];
+        const x = axis.kind === 'category' ? axis.choices.indexOf(String(v)) : v;
+        return [typeof x === 'number' && x >= 0 ? x : null, t.values[primary.metric]];
+      });
+      const chart = scatter({xLabel: p, yLabel: primary.metric, xLog: axis.kind === 'log', height: 200, legend: false,
+        xChoices: axis.kind === 'category' ? axis.choices : null},
+      [{label: primary.metric, color: PALETTE.blue, size: done.length > 500 ? 3 : 5, points}]);
+      return chart;
+    });
+    charts.slices = {
+      el: h('div', {class: 'slices'}, slices.map((s, i) => h('figure', {class: 'slice'}, h('figcaption', {}, params[i]), s.el))),
+      update() {},
+      destroy: () => slices.forEach((s) => s.destroy()),
+    };
+    fill(sc.body, charts.slices.el);
+  };
+
+  const loadPareto = async () => {
+    const objectives = (exp.summary && exp.summary.objectives) || [];
+    if (objectives.length < 2) return;
+    const [a, b] = objectives;
+    const c = card('pareto', 'Pareto front', '', false);
+    const front = await api.pareto(ref);
+    if (closed) return;
+    const points = (front || []).filter((t) => t.values && typeof t.values[a.metric] === 'number' && typeof t.values[b.metric] === 'number')
+        .map((t) => [t.values[a.metric], t.values[b.metric]]);
+    if (!points.length) return empty('pareto', 'No complete trials yet.');
+    c.noteEl.textContent = `${points.length} non-dominated trials: ${a.metric} ${isMax(a) ? '↑' : '↓'} against ${b.metric} ${isMax(b) ? '↑' : '↓'}`
+        + (objectives.length > 2 ? ` (the first two of ${objectives.length} objectives).` : '.');
+    const groups = [
+      {label: 'non-dominated trial', color: PALETTE.blue, size: 7, points},
+      {label: 'front', color: PALETTE.orange, line: 'step', points},
+    ];
+    setChart('pareto', (g) => scatter({xLabel: a.metric, yLabel: b.metric}, g), groups);
+  };
+
+  const loadReport = async () => {
+    const report = await api.dataReport(ref);
+    if (closed || report === null || report === undefined) return;
+    const c = card('data-report', 'Data quality', 'What the worker found in the experiment’s data before training.', true);
+    fill(c.body, dataReport(report));
+  };
+
+  // A chart that cannot load says why in its own card; the others still draw.
+  const guard = (fn, ...keys) => () => fn().catch((e) => {
+    if (closed) return;
+    for (const key of keys) {
+      if (cards[key]) fill(cards[key].body, errorBox(e));
+    }
+  });
+  const history = guard(loadHistory, 'history');
+  const curves = guard(loadCurves, 'curves');
+  const sample = throttle(guard(loadSample, 'parallel', 'slices'), 5000);
+  const pareto = throttle(guard(loadPareto, 'pareto'), 3000);
+
+  // While trials run, their reports do not come as events: poll the curves gently.
+  const poll = setInterval(() => {
+    const running = exp && exp.summary && exp.summary.trials && exp.summary.trials.RUNNING;
+    if (running && !document.hidden) curves();
+  }, 3000);
+
+  return {
+    setExperiment(e) {
+      const firstTime = !exp;
+      exp = e;
+      if (firstTime) {
+        // Card order is fixed up front so the page does not jump as data arrives.
+        card('history', 'Optimization history', 'Loading…', true);
+        if (((e.summary && e.summary.objectives) || []).length > 1) card('pareto', 'Pareto front', 'Loading…', false);
+        card('curves', 'Intermediate values', 'Loading…', ((e.summary && e.summary.objectives) || []).length < 2);
+        card('parallel', 'Parallel coordinates', 'Loading…', true);
+        card('slices', 'Slice plots', 'Loading…', true);
+        history();
+        curves();
+        sample();
+        pareto();
+        guard(loadReport, 'data-report')();
+      }
+    },
+    refresh() {
+      if (!exp) return;
+      history();
+      curves();
+      sample();
+      pareto();
+    },
+    dispose() {
+      closed = true;
+      clearInterval(poll);
+      sample.cancel();
+      pareto.cancel();
+      Object.values(charts).forEach((c) => c.destroy());
+    },
+  };
+}
+
+/** How a param is drawn on an axis: from its definition in the spec, else from its values. */
+function axisOf(def, values) {
+  if (def && def.type === 'categorical') return {kind: 'category', choices: def.choices.map(String)};
+  if (def && (def.type === 'float' || def.type === 'int')) return {kind: def.log ? 'log' : 'number'};
+  if (values.some((v) => v !== null && v !== undefined && typeof v !== 'number')) {
+    return {kind: 'category', choices: [...new Set(values.filter((v) => v !== null && v !== undefined).map(String))].sort()};
+  }
+  return {kind: 'number'};
+}
+
+/**
+ * The data-quality report, whatever its exact shape: arrays of objects become tables,
+ * objects become key/value lists, everything else is shown as text.
+ */
+export function dataReport(report) {
+  const scalar = (v) => {
+    if (v === null || v === undefined) return '—';
+    if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) {
+      return v.length ? h('ul', {class: 'plain'}, v.map((x) => h('li', {}, paramText(x)))) : '—';
+    }
+    return typeof v === 'object' ? JSON.stringify(v) : paramText(v);
+  };
+  const block = (key, value) => {
+    if (Array.isArray(value) && value.length && value.every((r) => r && typeof r === 'object' && !Array.isArray(r))) {
+      const cols = [];
+      for (const r of value) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+      return h('div', {class: 'report-block'}, h('h3', {}, key),
+          h('div', {class: 'table-wrap'}, h('table', {class: 'report'},
+              h('thead', {}, h('tr', {}, cols.map((c) => h('th', {scope: 'col'}, c)))),
+              h('tbody', {}, value.map((r) => h('tr', {}, cols.map((c) => h('td', {class: typeof r[c] === 'number' ? 'num' : ''}, scalar(r[c])))))))));
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return h('div', {class: 'report-block'}, h('h3', {}, key),
+          h('dl', {class: 'kv'}, Object.entries(value).map(([k, v]) => [h('dt', {}, k), h('dd', {}, scalar(v))])));
+    }
+    return null;
+  };
+  const scalars = Object.entries(report).filter(([, v]) => v === null || typeof v !== 'object' || (Array.isArray(v) && !block('', v)));
+  return h('div', {class: 'data-report'},
+      scalars.length ? h('dl', {class: 'kv'}, scalars.map(([k, v]) => [h('dt', {}, k), h('dd', {}, scalar(v))])) : null,
+      Object.entries(report).map(([k, v]) => block(k, v)));
+}

@@ -1,0 +1,130 @@
+// The trial page: its params, every repetition and their statistics, the per-step curves,
+// provenance, and the model when the worker uploaded one.
+
+import {h, fill, num, paramText, time, badge, duration, secondsBetween, throttle, experimentHref, crumbs, errorBox, fact} from './dom.js';
+import {api} from './api.js';
+import {on} from './events.js';
+import {lines, seriesColor} from './charts.js';
+
+export function trialPage(main, id) {
+  crumbs(['Experiments', '#/'], [`Trial ${id}`]);
+  document.title = `Trial ${id} · Tunelab`;
+  let closed = false;
+  let trial = null;
+  let experiment = null;
+  const charts = [];
+  const content = h('div', {class: 'trial'}, h('p', {class: 'muted'}, 'Loading trial…'));
+  fill(main, content);
+
+  const destroyCharts = () => charts.splice(0).forEach((c) => c.destroy());
+
+  const render = (hasModel) => {
+    const t = trial;
+    const expName = experiment ? experiment.name : String(t.experimentId);
+    const objectives = (experiment && experiment.summary && experiment.summary.objectives) || [];
+    crumbs(['Experiments', '#/'], [expName, experimentHref(expName)], [`Trial #${t.number}`]);
+    document.title = `Trial #${t.number} of ${expName} · Tunelab`;
+    destroyCharts();
+
+    const metrics = [...new Set([...objectives.map((o) => o.metric), ...Object.keys(t.values || {}), ...Object.keys(t.statistics || {})])];
+    const reportMetrics = [...new Set((t.reports || []).flatMap((r) => Object.keys(r.values || {})))];
+    const curveCharts = reportMetrics.map((m) => {
+      const steps = [];
+      const values = [];
+      for (const r of t.reports) {
+        if (typeof r.values[m] === 'number') {
+          steps.push(r.step);
+          values.push(r.values[m]);
+        }
+      }
+      const chart = lines({xLabel: 'step', yLabel: m, height: 220}, [{label: m, color: seriesColor(charts.length), steps, values}]);
+      charts.push(chart);
+      return h('figure', {class: 'slice'}, h('figcaption', {}, m), chart.el);
+    });
+    const repMetrics = [...new Set((t.repetitions || []).flatMap((r) => Object.keys(r.values || {})))];
+
+    fill(content,
+        h('section', {class: 'exp-head'},
+            h('div', {class: 'title-row'}, h('h1', {}, `Trial #${t.number}`), badge(t.state)),
+            h('dl', {class: 'facts'},
+                fact('Experiment', h('a', {href: experimentHref(expName)}, expName)),
+                fact('Id', String(t.id)),
+                fact('Worker', t.worker || '—'),
+                fact('Created', time(t.created)),
+                fact('Started', time(t.started)),
+                fact('Finished', time(t.finished)),
+                fact('Duration', duration(secondsBetween(t.started, t.finished))),
+                fact('Model', hasModel ? h('a', {href: api.modelHref(t.id), download: `trial-${t.id}-model`, id: 'model-link'}, 'Download the model') : 'none')),
+            t.error ? h('pre', {class: 'error', role: 'alert'}, t.error) : null),
+        h('div', {class: 'two-col'},
+            h('section', {class: 'card', 'aria-labelledby': 'params-title'},
+                h('h2', {id: 'params-title'}, 'Params'),
+                Object.keys(t.params || {}).length
+                  ? h('dl', {class: 'kv'}, Object.entries(t.params).map(([k, v]) => [h('dt', {}, k), h('dd', {}, paramText(v))]))
+                  : h('p', {class: 'muted'}, 'No params.')),
+            h('section', {class: 'card', 'aria-labelledby': 'results-title'},
+                h('h2', {id: 'results-title'}, 'Results'),
+                metrics.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'stats'},
+                    h('thead', {}, h('tr', {},
+                        h('th', {scope: 'col'}, 'Metric'), h('th', {scope: 'col', class: 'num'}, 'Value'),
+                        h('th', {scope: 'col', class: 'num'}, 'n'), h('th', {scope: 'col', class: 'num'}, 'Mean'),
+                        h('th', {scope: 'col', class: 'num'}, 'Std'), h('th', {scope: 'col', class: 'num'}, '95% CI'))),
+                    h('tbody', {}, metrics.map((m) => {
+                      const s = (t.statistics || {})[m];
+                      const objective = objectives.find((o) => o.metric === m);
+                      return h('tr', {},
+                          h('th', {scope: 'row'}, m, objective ? h('span', {class: 'muted'}, String(objective.direction).toUpperCase() === 'MAXIMIZE' ? ' ↑' : ' ↓') : null),
+                          h('td', {class: 'num'}, num((t.values || {})[m] ?? null)),
+                          h('td', {class: 'num'}, s ? String(s.n) : '—'),
+                          h('td', {class: 'num'}, s ? num(s.mean) : '—'),
+                          h('td', {class: 'num'}, s ? num(s.std) : '—'),
+                          h('td', {class: 'num'}, s ? `[${num(s.ciLow)}, ${num(s.ciHigh)}]` : '—'));
+                    })))) : h('p', {class: 'muted'}, t.state === 'RUNNING' || t.state === 'WAITING' ? 'No result yet.' : 'No values.'))),
+        (t.repetitions || []).length ? h('section', {class: 'card', 'aria-labelledby': 'reps-title'},
+            h('h2', {id: 'reps-title'}, `Repetitions (${t.repetitions.length})`),
+            h('div', {class: 'table-wrap'}, h('table', {class: 'stats'},
+                h('thead', {}, h('tr', {}, h('th', {scope: 'col', class: 'num'}, 'Index'), h('th', {scope: 'col', class: 'num'}, 'Seed'),
+                    repMetrics.map((m) => h('th', {scope: 'col', class: 'num'}, m)))),
+                h('tbody', {}, t.repetitions.map((r, i) => h('tr', {},
+                    h('td', {class: 'num'}, String(r.index ?? i)),
+                    h('td', {class: 'num'}, r.seed === undefined || r.seed === null ? '—' : String(r.seed)),
+                    repMetrics.map((m) => h('td', {class: 'num'}, num((r.values || {})[m] ?? null))))))))) : null,
+        h('section', {class: 'card', 'aria-labelledby': 'curves-title'},
+            h('h2', {id: 'curves-title'}, 'Intermediate values'),
+            curveCharts.length ? h('div', {class: 'slices'}, curveCharts) : h('p', {class: 'muted'}, 'This trial reported no intermediate values.')),
+        Object.keys(t.provenance || {}).length ? h('section', {class: 'card', 'aria-labelledby': 'prov-title'},
+            h('h2', {id: 'prov-title'}, 'Provenance'),
+            h('dl', {class: 'kv'}, Object.entries(t.provenance).map(([k, v]) => [h('dt', {}, k),
+              h('dd', {}, v !== null && typeof v === 'object' ? h('code', {}, JSON.stringify(v)) : paramText(v))]))) : null);
+  };
+
+  const load = async () => {
+    try {
+      trial = await api.trial(id);
+      if (!experiment || experiment.id !== trial.experimentId) {
+        experiment = await api.experiment(String(trial.experimentId)).catch(() => null);
+      }
+      const hasModel = trial.state === 'COMPLETE' ? await api.hasModel(trial.id) : false;
+      if (!closed) render(hasModel);
+    } catch (e) {
+      if (!closed) fill(content, errorBox(e));
+    }
+  };
+  const reload = throttle(load, 1000);
+  load();
+
+  const off = on('trial', (t) => {
+    if (String(t.id) === String(id)) reload();
+  });
+  // Reports do not arrive as events: while the trial runs, poll for its curves.
+  const poll = setInterval(() => {
+    if (trial && (trial.state === 'RUNNING' || trial.state === 'WAITING') && !document.hidden) reload();
+  }, 3000);
+  return () => {
+    closed = true;
+    off();
+    clearInterval(poll);
+    reload.cancel();
+    destroyCharts();
+  };
+}
