@@ -1,0 +1,124 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.Repetition;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.JdbcStorage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The lease protocol on real H2 files with a clock the test moves: a lease expires without
+ * heartbeats, its trial goes back to WAITING and to the next worker, the first worker's late
+ * result is refused, a duplicate result is refused, and too many expiries fail the trial.
+ */
+class LeaseProtocolTest {
+    @TempDir
+    Path dir;
+    JdbcStorage storage;
+    ExperimentService service;
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    final InstantSource clock = () -> now;
+
+    @BeforeEach
+    void open() {
+        openService();
+        service.create(ExperimentSpec.builder("tabular").maximize("accuracy")
+                .param("lr", FloatParam.log(1e-4, 1e-1)).trials(3).task(Map.of("dataset", Map.of("name", "iris"))).build());
+    }
+
+    void openService() {
+        storage = JdbcStorage.openDataDirectory(dir);
+        // A reaper interval far in the future: the test reaps by hand after moving the clock.
+        service = new ExperimentService(storage, clock, Events.NONE,
+                new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+        storage.close();
+    }
+
+    Lease lease(String worker) {
+        return service.lease(new LeaseRequest(worker, List.of("dl4j"), 0)).orElseThrow();
+    }
+
+    @Test
+    void anExpiredLeaseGoesToTheNextWorkerAndTheFirstWorkersResultIsRefused() {
+        Lease first = lease("a:1");
+        assertThat(first.task()).containsKey("dataset");
+        now = now.plusSeconds(20);
+        service.heartbeat(first.trial().id(), first.leaseId());
+        now = now.plusSeconds(20);
+        assertThat(service.reapExpiredLeases()).isZero();
+        now = now.plusSeconds(31);
+        assertThat(service.reapExpiredLeases()).isEqualTo(1);
+        assertThat(service.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+
+        Lease second = lease("b:2");
+        assertThat(second.trial().id()).isEqualTo(first.trial().id());
+        assertThat(second.trial().params()).isEqualTo(first.trial().params());
+        var late = new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, first.leaseId(), null);
+        assertThatThrownBy(() -> service.tell(first.trial().id(), late)).isInstanceOf(TunelabException.LeaseLost.class)
+                .hasMessageContaining("expired");
+        assertThatThrownBy(() -> service.report(first.trial().id(), new ReportRequest(1, Map.of("accuracy", 0.5), first.leaseId())))
+                .isInstanceOf(TunelabException.LeaseLost.class);
+        assertThatThrownBy(() -> service.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);
+
+        var result = new TrialResult(TrialState.COMPLETE, null, List.of(
+                new Repetition(0, 1L, Map.of("accuracy", 0.90)), new Repetition(1, 2L, Map.of("accuracy", 0.94))),
+                null, second.leaseId(), Map.of("host", "b"));
+        service.tell(second.trial().id(), result);
+        assertThatThrownBy(() -> service.tell(second.trial().id(), result)).isInstanceOf(TunelabException.TrialFinished.class);
+        var told = service.trial(second.trial().id());
+        assertThat(told.worker()).isEqualTo("b:2");
+        assertThat(told.values().get("accuracy")).isCloseTo(0.92, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(told.statistics().get("accuracy").n()).isEqualTo(2);
+        assertThat(told.provenance()).containsEntry("host", "b");
+    }
+
+    @Test
+    void aTrialWhoseLeaseExpiresTooOftenFails() {
+        Lease first = lease("a:1");
+        now = now.plusSeconds(31);
+        service.reapExpiredLeases();
+        lease("b:2");
+        now = now.plusSeconds(31);
+        service.reapExpiredLeases();
+        var trial = service.trial(first.trial().id());
+        assertThat(trial.state()).isEqualTo(TrialState.FAILED);
+        assertThat(trial.error()).contains("expired 2 times");
+    }
+
+    @Test
+    void workersOnlyGetTasksTheyCanRunAndLeasesSurviveARestart() {
+        assertThat(service.lease(new LeaseRequest("x:1", List.of("python"), 0))).isEmpty();
+        Lease lease = lease("a:1");
+        service.close();
+        storage.close();
+        openService();
+        var again = service.trial(lease.trial().id());
+        assertThat(again.state()).isEqualTo(TrialState.RUNNING);
+        service.tell(lease.trial().id(), new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.5), null, null, lease.leaseId(), null));
+        assertThat(service.trial(lease.trial().id()).state()).isEqualTo(TrialState.COMPLETE);
+    }
+}
