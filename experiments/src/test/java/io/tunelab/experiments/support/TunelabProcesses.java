@@ -97,7 +97,7 @@ public final class TunelabProcesses {
         } catch (IOException e) {
             url.completeExceptionally(e);
         }
-        url.completeExceptionally(new IOException("the server exited with " + process.exitValue()));
+        url.completeExceptionally(new IOException("the server's output ended before it said where it listens"));
     }
 
     /** A running server process. */
