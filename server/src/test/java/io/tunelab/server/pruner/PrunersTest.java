@@ -1,0 +1,146 @@
+package io.tunelab.server.pruner;
+
+import io.tunelab.api.Decision;
+import io.tunelab.api.Direction;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.PrunerSpec;
+import io.tunelab.api.Report;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PrunersTest {
+
+    /** A trial with one report per step, values[i] at step i + 1. */
+    static Trial trial(int number, TrialState state, double... values) {
+        var reports = new ArrayList<Report>();
+        for (int i = 0; i < values.length; i++) {
+            reports.add(new Report(i + 1, Map.of("loss", values[i]), null));
+        }
+        return new Trial(number + 1, 1, number, Map.of(), state, Map.of(), null, null, reports, null, null, null, null, null, null);
+    }
+
+    static Decision decide(Pruner pruner, Trial trial, List<Trial> others) {
+        return decide(pruner, trial, others, Direction.MINIMIZE);
+    }
+
+    static Decision decide(Pruner pruner, Trial trial, List<Trial> others, Direction direction) {
+        int step = trial.reports().getLast().step();
+        var all = new ArrayList<>(others);
+        all.add(trial);
+        return pruner.decide(new PruneContext("loss", direction, trial, step, all, 42));
+    }
+
+    static Pruner create(String name, Map<String, Object> options) {
+        return Pruners.create(new PrunerSpec(name, options));
+    }
+
+    static List<Trial> completed(double... atStepThree) {
+        var out = new ArrayList<Trial>();
+        for (int i = 0; i < atStepThree.length; i++) {
+            out.add(trial(i, TrialState.COMPLETE, 9, 9, atStepThree[i], 9));
+        }
+        return out;
+    }
+
+    @Test
+    void median_prunes_a_trial_worse_than_the_median_of_completed_trials_at_that_step() {
+        var pruner = create("median", Map.of());
+        var others = completed(1, 2, 3, 4, 5);
+        assertThat(decide(pruner, trial(10, TrialState.RUNNING, 9, 9, 3.5), others)).isEqualTo(Decision.PRUNE);
+        assertThat(decide(pruner, trial(10, TrialState.RUNNING, 9, 9, 2.5), others)).isEqualTo(Decision.CONTINUE);
+        // The trial's best so far counts, not only its latest value.
+        assertThat(decide(pruner, trial(10, TrialState.RUNNING, 9, 1, 3.5), others)).isEqualTo(Decision.CONTINUE);
+    }
+
+    @Test
+    void median_follows_the_direction() {
+        var pruner = create("median", Map.of());
+        var others = completed(1, 2, 3, 4, 5);
+        assertThat(decide(pruner, trial(10, TrialState.RUNNING, 0, 0, 3.5), others, Direction.MAXIMIZE)).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(pruner, trial(10, TrialState.RUNNING, 0, 0, 2.5), others, Direction.MAXIMIZE)).isEqualTo(Decision.PRUNE);
+    }
+
+    @Test
+    void median_waits_for_warmup_steps_and_startup_trials() {
+        var bad = trial(10, TrialState.RUNNING, 9, 9, 8);
+        assertThat(decide(create("median", Map.of("warmup_steps", 4)), bad, completed(1, 2, 3, 4, 5))).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(create("median", Map.of()), bad, completed(1, 2, 3, 4))).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(create("median", Map.of("startup_trials", 4)), bad, completed(1, 2, 3, 4))).isEqualTo(Decision.PRUNE);
+    }
+
+    @Test
+    void asha_keeps_the_best_third_at_a_rung_and_lets_the_first_arrival_go_on() {
+        var pruner = create("asha", Map.of("min_resource", 1, "reduction_factor", 3));
+        assertThat(decide(pruner, trial(0, TrialState.RUNNING, 100), List.of())).isEqualTo(Decision.CONTINUE);
+        var others = List.of(trial(0, TrialState.PRUNED, 1), trial(1, TrialState.RUNNING, 2), trial(2, TrialState.COMPLETE, 4),
+                trial(3, TrialState.PRUNED, 5), trial(4, TrialState.PRUNED, 6));
+        // Six at rung 1 (step 1): the best two go on.
+        assertThat(decide(pruner, trial(9, TrialState.RUNNING, 1.5), others)).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(pruner, trial(9, TrialState.RUNNING, 3), others)).isEqualTo(Decision.PRUNE);
+    }
+
+    @Test
+    void asha_judges_only_when_a_rung_is_first_reached() {
+        var pruner = create("asha", Map.of("min_resource", 1, "reduction_factor", 3));
+        var others = List.of(trial(0, TrialState.COMPLETE, 1, 1, 1), trial(1, TrialState.COMPLETE, 1, 1, 1),
+                trial(2, TrialState.COMPLETE, 1, 1, 1));
+        // Step 2 lies between rungs 1 and 3: however bad, the trial goes on.
+        assertThat(decide(pruner, trial(9, TrialState.RUNNING, 0.5, 50), others)).isEqualTo(Decision.CONTINUE);
+        // At step 3 (rung 3) it is judged against the others' values there.
+        assertThat(decide(pruner, trial(9, TrialState.RUNNING, 0.5, 50, 50), others)).isEqualTo(Decision.PRUNE);
+        // min_early_stopping_rate 1 moves the first rung to step 3: step 1 is never judged.
+        assertThat(decide(create("asha", Map.of("min_early_stopping_rate", 1)), trial(9, TrialState.RUNNING, 50), others))
+                .isEqualTo(Decision.CONTINUE);
+    }
+
+    @Test
+    void hyperband_puts_trials_in_brackets_by_seed_and_judges_them_only_within_their_bracket() {
+        var pruner = (HyperbandPruner) create("hyperband", Map.of("min_resource", 1, "max_resource", 81, "reduction_factor", 3));
+        assertThat(pruner.brackets()).isEqualTo(5);
+        var byBracket = new ArrayList<List<Trial>>();
+        for (int b = 0; b < 5; b++) {
+            byBracket.add(new ArrayList<>());
+        }
+        for (int n = 0; n < 400; n++) {
+            var t = trial(n, TrialState.COMPLETE, 1);
+            byBracket.get(pruner.bracket(42, t)).add(t);
+        }
+        // The most aggressive bracket gets the most trials, as in Hyperband's budget split.
+        assertThat(byBracket.get(0).size()).isGreaterThan(byBracket.get(4).size());
+        // A bad trial in bracket 0 (judged from step 1) is pruned by its bracket mates ...
+        var mates = byBracket.get(0).subList(0, 6);
+        var bad = byBracket.get(0).get(6);
+        var badTrial = trial(bad.number(), TrialState.RUNNING, 5);
+        assertThat(decide(pruner, badTrial, mates)).isEqualTo(Decision.PRUNE);
+        // ... but not by trials of another bracket.
+        assertThat(decide(pruner, badTrial, byBracket.get(1).subList(0, 6))).isEqualTo(Decision.CONTINUE);
+        // Bracket 4 starts judging at step 81: a bad value at step 1 goes on.
+        var late = byBracket.get(4).getFirst();
+        assertThat(decide(pruner, trial(late.number(), TrialState.RUNNING, 5), byBracket.get(4).subList(1, 7)))
+                .isEqualTo(Decision.CONTINUE);
+    }
+
+    @Test
+    void out_of_range_and_unknown_options_are_rejected_with_the_allowed_values() {
+        assertThatThrownBy(() -> create("asha", Map.of("reduction_factor", 1)))
+                .isInstanceOfSatisfying(TunelabException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC);
+                    assertThat(e.getMessage()).contains("reduction_factor", "2", "100");
+                });
+        assertThatThrownBy(() -> create("median", Map.of("warmup", 3)))
+                .hasMessageContaining("unknown option \"warmup\"").hasMessageContaining("warmup_steps");
+        assertThatThrownBy(() -> create("hyperband", Map.of("min_resource", 10, "max_resource", 5)))
+                .hasMessageContaining("max_resource").hasMessageContaining("min_resource");
+        assertThatThrownBy(() -> create("successive", Map.of()))
+                .hasMessageContaining("none, median, asha, hyperband");
+    }
+}
