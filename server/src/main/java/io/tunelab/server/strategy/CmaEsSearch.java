@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * CMA-ES over the always-active numeric params (in the unit cube), with IPOP restarts: when the
@@ -26,7 +25,7 @@ public final class CmaEsSearch implements SearchStrategy {
     private final int startup;
     private final TpeSearch others = new TpeSearch(10, 24, 1.0);
     private final SearchStrategy start = new SobolSearch();
-    private final AtomicReference<Replay> cache = new AtomicReference<>();
+    private final PrefixCache<Replay> cache = new PrefixCache<>(Replay::copy);
 
     /**
      * @param population λ, or 0 for 4 + ⌊3 ln n⌋
@@ -63,6 +62,7 @@ public final class CmaEsSearch implements SearchStrategy {
         for (int k = 0; k < dims.length; k++) {
             full[dims[k]] = x[k];
         }
+        var ranked = TpeSearch.ranked(observations);
         var out = new LinkedHashMap<String, Object>();
         int k = 0;
         for (int i = 0; i < unit.dimension(); i++) {
@@ -71,7 +71,7 @@ public final class CmaEsSearch implements SearchStrategy {
                 k++;
                 out.put(name, unit.decode(i, full[i]));
             } else if (context.space().isActive(name, out)) {
-                out.put(name, unit.decode(i, others.coordinate(unit, i, observations,
+                out.put(name, unit.decode(i, others.coordinate(unit, i, ranked,
                         Sampling.rng(context.seed(), context.number(), name))));
             }
         }
@@ -91,10 +91,11 @@ public final class CmaEsSearch implements SearchStrategy {
     /** The distribution after every complete generation of the observations. */
     CmaState replay(List<Observation> observations, int[] dims, long seed) {
         int[] numbers = observations.stream().mapToInt(o -> o.trial().number()).toArray();
-        Replay cached = cache.get();
-        Replay replay = cached != null && cached.isPrefixOf(numbers, seed, dims.length) ? cached.copy() : initial(observations, dims, seed);
+        var cached = cache.lookup(seed, dims.length, numbers);
+        int[] consumed = cached != null ? cached.consumed() : initialConsumed(observations);
+        Replay replay = cached != null ? cached.state() : initial(observations, dims);
         var batch = new ArrayList<Observation>();
-        for (int j = replay.consumed.length; j < observations.size(); j++) {
+        for (int j = consumed.length; j < observations.size(); j++) {
             batch.add(observations.get(j));
             if (batch.size() == replay.state.lambda) {
                 batch.sort(Comparator.comparingDouble(Observation::loss));
@@ -103,7 +104,7 @@ public final class CmaEsSearch implements SearchStrategy {
                     points.add(project(o.point(), dims));
                 }
                 replay.state.update(points);
-                replay.consumed = Arrays.copyOf(numbers, j + 1);
+                consumed = Arrays.copyOf(numbers, j + 1);
                 batch.clear();
                 if (replay.state.degenerate()) {
                     replay.restarts++;
@@ -112,23 +113,25 @@ public final class CmaEsSearch implements SearchStrategy {
                 }
             }
         }
-        cache.set(replay.copy());
+        cache.store(seed, dims.length, consumed, replay);
         return replay.state;
     }
 
-    private Replay initial(List<Observation> observations, int[] dims, long seed) {
+    /** The quasi-random start: its trials are not a CMA generation. */
+    private int[] initialConsumed(List<Observation> observations) {
+        return observations.subList(0, startup).stream().mapToInt(o -> o.trial().number()).toArray();
+    }
+
+    private Replay initial(List<Observation> observations, int[] dims) {
         double[] mean = new double[dims.length];
         Arrays.fill(mean, 0.5);
-        int[] consumed = new int[0];
         if (startup > 0) {
-            // Start from the best quasi-random point; its trials are not a CMA generation.
-            var first = observations.subList(0, startup);
-            var best = first.stream().min(Comparator.comparingDouble(Observation::loss)).orElseThrow();
+            // Start from the best quasi-random point.
+            var best = observations.subList(0, startup).stream().min(Comparator.comparingDouble(Observation::loss)).orElseThrow();
             mean = project(best.point(), dims);
-            consumed = first.stream().mapToInt(o -> o.trial().number()).toArray();
         }
         int lambda = populationOption > 0 ? populationOption : CmaState.defaultLambda(dims.length);
-        return new Replay(seed, consumed, new CmaState(dims.length, lambda, mean, sigma0), 0);
+        return new Replay(new CmaState(dims.length, lambda, mean, sigma0), 0);
     }
 
     private static double[] project(double[] point, int[] dims) {
@@ -139,27 +142,18 @@ public final class CmaEsSearch implements SearchStrategy {
         return x;
     }
 
-    /** A replay position: the trial numbers consumed so far and the state they led to. */
+    /** The search distribution and how many times it restarted. Mutable; copied by the cache. */
     private static final class Replay {
-        final long seed;
-        int[] consumed;
         CmaState state;
         int restarts;
 
-        Replay(long seed, int[] consumed, CmaState state, int restarts) {
-            this.seed = seed;
-            this.consumed = consumed;
+        Replay(CmaState state, int restarts) {
             this.state = state;
             this.restarts = restarts;
         }
 
-        boolean isPrefixOf(int[] numbers, long seed, int dimension) {
-            return this.seed == seed && state.n == dimension && consumed.length <= numbers.length
-                    && Arrays.equals(consumed, 0, consumed.length, numbers, 0, consumed.length);
-        }
-
         Replay copy() {
-            return new Replay(seed, consumed, state.copy(), restarts);
+            return new Replay(state.copy(), restarts);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.jenetics.util.ISeq;
 import io.jenetics.util.RandomRegistry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,7 @@ import java.util.Map;
 public final class Nsga2Search implements SearchStrategy {
     private final int population;
     private final Variation.Settings settings;
+    private final PrefixCache<ISeq<Phenotype<DoubleGene, Vec<double[]>>>> cache = new PrefixCache<>(pop -> pop);
 
     Nsga2Search(int population, Variation.Settings settings) {
         this.population = population;
@@ -51,20 +53,31 @@ public final class Nsga2Search implements SearchStrategy {
 
     /** The population after folding every completed trial in, population at a time. */
     ISeq<Phenotype<DoubleGene, Vec<double[]>>> survivors(List<Observation> observations, Variation variation, long seed) {
+        int[] numbers = observations.stream().mapToInt(o -> o.trial().number()).toArray();
+        int dimension = observations.getFirst().point().length;
+        var cached = cache.lookup(seed, dimension, numbers);
+        ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop = cached != null ? cached.state() : ISeq.empty();
+        int from = cached != null ? cached.consumed().length : 0;
         var selector = NSGA2Selector.<DoubleGene, double[], Vec<double[]>>ofVec();
-        ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop = ISeq.empty();
-        for (int from = 0; from < observations.size(); from += population) {
-            var merged = new ArrayList<>(pop.asList());
-            for (var o : observations.subList(from, Math.min(observations.size(), from + population))) {
-                merged.add(Phenotype.of(variation.genotype(o, seed), o.trial().number(), fitness(o)));
-            }
-            var all = ISeq.of(merged);
-            // The selector ranks deterministically; the registry is seeded anyway so no global
-            // generator is ever touched.
+        for (; from + population <= observations.size(); from += population) {
+            var all = with(pop, observations.subList(from, from + population), variation, seed);
+            // The selector ranks deterministically; the registry is seeded anyway so that no
+            // global generator is ever touched.
             pop = all.size() <= population ? all
                     : RandomRegistry.with(Sampling.rng(seed, from, "nsga2-survivors"), r -> selector.select(all, population, Optimize.MAXIMUM));
         }
-        return pop;
+        cache.store(seed, dimension, Arrays.copyOf(numbers, from), pop);
+        // The trials of an unfinished chunk compete too, as NSGA-II's offspring would.
+        return with(pop, observations.subList(from, observations.size()), variation, seed);
+    }
+
+    private static ISeq<Phenotype<DoubleGene, Vec<double[]>>> with(ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop,
+                                                                   List<Observation> more, Variation variation, long seed) {
+        var merged = new ArrayList<>(pop.asList());
+        for (var o : more) {
+            merged.add(Phenotype.of(variation.genotype(o, seed), o.trial().number(), fitness(o)));
+        }
+        return ISeq.of(merged);
     }
 
     /** Jenetics' vectors are better when larger, so the losses are negated. */

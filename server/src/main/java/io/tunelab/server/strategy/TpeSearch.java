@@ -4,7 +4,9 @@ import io.tunelab.api.CategoricalParam;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,28 +51,40 @@ public final class TpeSearch implements SearchStrategy {
         if (observations.size() < startup) {
             return start.propose(context);
         }
+        var ranked = ranked(observations);
         var out = new LinkedHashMap<String, Object>();
         for (int i = 0; i < unit.dimension(); i++) {
             String name = unit.name(i);
             if (context.space().isActive(name, out)) {
-                out.put(name, unit.decode(i, coordinate(unit, i, observations, Sampling.rng(context.seed(), context.number(), name))));
+                out.put(name, unit.decode(i, coordinate(unit, i, ranked, Sampling.rng(context.seed(), context.number(), name))));
             }
         }
         return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "tpe-redraw"));
     }
 
-    /** The coordinate of param i with the best good/bad density ratio among the candidates. */
-    double coordinate(UnitSpace unit, int i, List<Observation> observations, RandomGenerator rng) {
-        var relevant = new ArrayList<Observation>();
-        for (var o : observations) {
-            if (!Double.isNaN(o.point()[i])) {
-                relevant.add(o);
-            }
-        }
-        if (relevant.size() < 2) {
+    /**
+     * The observations in trial-number order and from best to worst (ties by trial number):
+     * sorted once per proposal, not once per param.
+     */
+    record Ranked(List<Observation> byNumber, List<Observation> byLoss) {
+    }
+
+    static Ranked ranked(List<Observation> observations) {
+        var byLoss = new ArrayList<>(observations);
+        byLoss.sort(Comparator.comparingDouble(Observation::loss));
+        return new Ranked(observations, byLoss);
+    }
+
+    /**
+     * The coordinate of param i with the best good/bad density ratio among the candidates.
+     *
+     * @param ranked the completed observations (see {@link #ranked})
+     */
+    double coordinate(UnitSpace unit, int i, Ranked ranked, RandomGenerator rng) {
+        var split = Split.of(ranked, i);
+        if (split == null) {
             return rng.nextDouble();
         }
-        var split = Split.of(relevant);
         if (unit.param(i) instanceof CategoricalParam c) {
             int k = c.choices().size();
             double[] good = categorical(split.below, i, k);
@@ -145,21 +159,33 @@ public final class TpeSearch implements SearchStrategy {
         return w;
     }
 
-    /** The best γ(n) observations and the rest, each in trial-number order. */
+    /** The best γ(n) observations that have param i and the rest, each in trial-number order. */
     record Split(List<Observation> below, List<Observation> above) {
-        static Split of(List<Observation> relevant) {
-            int n = relevant.size();
+        /** The split, or null when fewer than two observations have the param. */
+        static Split of(Ranked ranked, int i) {
+            int n = 0;
+            for (var o : ranked.byNumber()) {
+                n += Double.isNaN(o.point()[i]) ? 0 : 1;
+            }
+            if (n < 2) {
+                return null;
+            }
             int nBelow = Math.min((int) Math.ceil(0.1 * n), 25);
-            var ranked = new ArrayList<>(relevant);
-            ranked.sort(Comparator.comparingDouble(Observation::loss));
-            double threshold = ranked.get(nBelow - 1).loss();
-            int thresholdNumber = ranked.get(nBelow - 1).trial().number();
+            var best = Collections.newSetFromMap(new IdentityHashMap<Observation, Boolean>());
+            for (var o : ranked.byLoss()) {
+                if (best.size() == nBelow) {
+                    break;
+                }
+                if (!Double.isNaN(o.point()[i])) {
+                    best.add(o);
+                }
+            }
             var below = new ArrayList<Observation>();
             var above = new ArrayList<Observation>();
-            for (var o : relevant) {
-                boolean better = o.loss() < threshold
-                        || (o.loss() == threshold && o.trial().number() <= thresholdNumber);
-                (better ? below : above).add(o);
+            for (var o : ranked.byNumber()) {
+                if (!Double.isNaN(o.point()[i])) {
+                    (best.contains(o) ? below : above).add(o);
+                }
             }
             return new Split(below, above);
         }
