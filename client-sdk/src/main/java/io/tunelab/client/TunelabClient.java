@@ -28,7 +28,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,10 +155,8 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Asks for a value of a param the trial's code defines while running (define-by-run). */
     public Object suggest(long trialId, String name, Param param) {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("name", name);
-        body.put("param", param);
-        Map<String, Object> reply = send("POST", "/api/trials/" + trialId + "/suggest", Json.write(body), new TypeReference<>() { });
+        Map<String, Object> reply = send("POST", "/api/trials/" + trialId + "/suggest",
+                Json.write(new io.tunelab.api.SuggestRequest(name, param)), new TypeReference<>() { });
         return reply.get("value");
     }
 

@@ -1,6 +1,7 @@
 package io.tunelab.server.cli;
 
 import io.tunelab.api.Experiment;
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
@@ -66,10 +67,10 @@ public final class TunelabCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             if (port < 0 || port > 65535) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--port must be from 0 to 65535, got " + port);
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--port must be from 0 to 65535, got " + port);
             }
             if (leaseSeconds < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--lease-seconds must be 1 or more, got " + leaseSeconds);
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--lease-seconds must be 1 or more, got " + leaseSeconds);
             }
             var config = new ServerConfig(host, port, dataDir, new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)));
             ApiServer server = ApiServer.start(config);
@@ -136,7 +137,7 @@ public final class TunelabCommand implements Runnable {
         @Override
         public Integer call() {
             if (trials != null && trials < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--trials must be 1 or more, got " + trials);
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trials must be 1 or more, got " + trials);
             }
             try (TunelabClient client = TunelabClient.connect(server)) {
                 ExperimentHandle handle = client.experiment(name);
@@ -214,7 +215,7 @@ public final class TunelabCommand implements Runnable {
         @Override
         public Integer call() {
             if (limit < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--limit must be 1 or more, got " + limit);
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--limit must be 1 or more, got " + limit);
             }
             try (TunelabClient client = TunelabClient.connect(server)) {
                 Experiment e = client.describe(name);

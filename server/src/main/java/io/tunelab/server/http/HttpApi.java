@@ -7,7 +7,7 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Json;
 import io.tunelab.api.LeaseRequest;
-import io.tunelab.api.Param;
+import io.tunelab.api.SuggestRequest;
 import io.tunelab.api.ReportReply;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.ResumeRequest;
@@ -199,9 +199,6 @@ public final class HttpApi {
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
         run(rc, 200, () -> service.tell(trialId(rc), Json.read(body, TrialResult.class)));
-    }
-
-    private record SuggestRequest(String name, Param param) {
     }
 
     private void suggest(RoutingContext rc) {

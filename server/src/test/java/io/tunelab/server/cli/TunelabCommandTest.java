@@ -1,0 +1,130 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.http.ApiServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI's commands against a real server: what they print, and the errors for bad input. */
+class TunelabCommandTest {
+    @TempDir
+    Path dir;
+    ApiServer server;
+    String url;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() {
+        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
+        url = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    Run run(String... args) {
+        CommandLine cl = TunelabCommand.commandLine();
+        var err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        var out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int exit = cl.execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    Path spec(String text) throws Exception {
+        Path f = Files.createTempFile(dir, "spec", ".yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void sweepRunDetachedThenExperimentsAndLeaderboard() throws Exception {
+        Path f = spec("""
+                name: cli
+                objective: {metric: loss, direction: minimize}
+                space: {x: {type: float, low: 0, high: 1}}
+                strategy: {name: random, seed: 1}
+                budget: {trials: 3}
+                """);
+        Run launched = run("sweep", "run", f.toString(), "--server", url, "--detach");
+        assertThat(launched.exit()).as(launched.err()).isZero();
+        assertThat(launched.out()).contains("launched experiment cli");
+        var exp = io.tunelab.client.TunelabClient.connect(url).experiment("cli");
+        exp.optimize(t -> t.floatParam("x"), 3, 1);
+        Run list = run("experiments", "--server", url);
+        assertThat(list.out()).contains("cli").contains("COMPLETED").contains("3/3");
+        Run board = run("leaderboard", "cli", "--server", url, "--limit", "2");
+        assertThat(board.exit()).isZero();
+        assertThat(board.out()).contains("RANK").contains("LOSS").contains("#");
+        assertThat(board.out().lines().filter(l -> l.matches("^[12] .*"))).hasSize(2);
+        Run resumed = run("sweep", "resume", "cli", "--trials", "2", "--server", url, "--detach");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
+    }
+
+    @Test
+    void badInputExitsWithAClearMessageAndChangesNothing() throws Exception {
+        Run missing = run("sweep", "run", dir.resolve("nope.yaml").toString(), "--server", url);
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("no sweep spec at").contains("nope.yaml");
+
+        Run invalid = run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, low: 1, high: 0}}\n").toString(), "--server", url);
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).contains("param \"lr\": low (1.0) must be below high (0.0)");
+
+        Run unknown = run("leaderboard", "ghost", "--server", url);
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
+
+        Run resumeUnknown = run("sweep", "resume", "ghost", "--server", url);
+        assertThat(resumeUnknown.exit()).isEqualTo(2);
+
+        Run badLimit = run("leaderboard", "ghost", "--limit", "0", "--server", url);
+        assertThat(badLimit.exit()).isEqualTo(2);
+        assertThat(badLimit.err()).contains("--limit must be 1 or more");
+
+        Run badTrials = run("sweep", "resume", "ghost", "--trials", "-1", "--server", url);
+        assertThat(badTrials.err()).contains("--trials must be 1 or more");
+
+        Run unreachable = run("experiments", "--server", "http://127.0.0.1:1");
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("cannot reach the Tunelab server");
+
+        Run badUrl = run("experiments", "--server", "::nonsense");
+        assertThat(badUrl.exit()).isEqualTo(2);
+        assertThat(badUrl.err()).contains("is not valid");
+
+        Run badPort = run("server", "--port", "70000");
+        assertThat(badPort.exit()).isEqualTo(2);
+        assertThat(badPort.err()).contains("--port must be from 0 to 65535");
+
+        Run unknownCommand = run("sweeps");
+        assertThat(unknownCommand.exit()).isEqualTo(2);
+        assertThat(unknownCommand.err()).contains("Unmatched argument");
+
+        assertThat(run("experiments", "--server", url).out()).contains("no experiments yet");
+    }
+}
