@@ -55,7 +55,7 @@ export function scatter(options, groups) {
       axes: [
         {...AXIS, label: options.xLabel, size: 40,
           ...(xChoices ? {splits: () => xChoices.map((_, i) => i), values: (u, splits) => splits.map((i) => String(xChoices[i] ?? ''))}
-            : {values: (u, splits) => splits.map(options.xLog ? decade : num)})},
+            : {values: (u, splits) => splits.map(options.xLog ? decade : num), incrs: options.xIntegers ? INTEGER_STEPS : undefined})},
         {...AXIS, label: options.yLabel, size: 60, values: (u, splits) => splits.map(options.yLog ? decade : num)},
       ],
       series: [
@@ -99,6 +99,9 @@ export function scatter(options, groups) {
   };
 }
 
+/** Tick spacings for axes of whole numbers (steps, trial numbers): never a tick between two. */
+const INTEGER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000, 1e6];
+
 /** Labels only the powers of ten on a log axis, so its ticks stay readable. */
 function decade(v) {
   return Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9 ? num(v) : '';
@@ -128,7 +131,7 @@ export function lines(options, curves) {
     label: c.label, color: c.color, dash: c.dash, width: c.width, line: 'linear',
     points: c.steps.map((s, i) => [s, c.values[i]]),
   }));
-  const chart = scatter({...options, legend: options.legend ?? curves.length <= 6}, toGroups(curves));
+  const chart = scatter({xIntegers: true, ...options, legend: options.legend ?? curves.length <= 6}, toGroups(curves));
   return {...chart, update: (next) => chart.update(toGroups(next))};
 }
 

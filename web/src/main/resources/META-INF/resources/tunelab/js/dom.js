@@ -49,7 +49,7 @@ export function num(value) {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return integer.format(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3).replace(/\.?0+e/, 'e');
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return value.toExponential(3).replace(/\.?0+e/, 'e');
   return significant.format(value);
 }
 

@@ -175,6 +175,7 @@ function leaderboard(section, ref) {
   let closed = false;
   let seq = 0;
   let first = true;
+  let scrollToTop = false;
 
   const title = h('h2', {id: 'leaderboard-title'}, 'Trials');
   const stateSelect = h('select', {id: 'trial-state', 'aria-label': 'Show trials in state'},
@@ -227,6 +228,19 @@ function leaderboard(section, ref) {
   };
 
   const render = (trials, total) => {
+    // The table and pager are rebuilt: keep keyboard focus on the same control.
+    const focused = section.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+    draw(trials, total);
+    if (focused) {
+      const again = section.querySelector(focused);
+      if (again && !again.disabled) again.focus({preventScroll: true});
+      else section.querySelector('.page-info')?.focus({preventScroll: true});
+    }
+    if (scrollToTop && section.getBoundingClientRect().top < 0) section.scrollIntoView({block: 'start'});
+    scrollToTop = false;
+  };
+
+  const draw = (trials, total) => {
     const primary = primaryOf(exp);
     const bestOrder = isMax(primary) ? 'desc' : 'asc';
     const ranked = query.sort === 'value' && query.order === bestOrder && !query.state;
@@ -274,13 +288,14 @@ function leaderboard(section, ref) {
     const last = Math.max(0, Math.floor((totalKnown - 1) / query.limit) * query.limit);
     const go = (offset) => () => {
       query.offset = Math.max(0, offset);
+      scrollToTop = true;
       load();
     };
     title.textContent = total !== null ? `Trials (${num(total)})` : 'Trials';
     fill(pager,
         h('button', {type: 'button', class: 'page-first', disabled: query.offset === 0, onclick: go(0)}, '« First'),
         h('button', {type: 'button', class: 'page-prev', disabled: query.offset === 0, onclick: go(query.offset - query.limit)}, '‹ Previous'),
-        h('span', {class: 'page-info', role: 'status'}, `${num(from)}–${num(to)} of ${total !== null ? num(total) : 'many'}`),
+        h('span', {class: 'page-info', role: 'status', tabindex: '-1'}, `${num(from)}–${num(to)} of ${total !== null ? num(total) : 'many'}`),
         h('button', {type: 'button', class: 'page-next', disabled: to >= totalKnown, onclick: go(query.offset + query.limit)}, 'Next ›'),
         total !== null ? h('button', {type: 'button', class: 'page-last', disabled: to >= total, onclick: go(last)}, 'Last »') : null);
   };
@@ -300,6 +315,13 @@ function leaderboard(section, ref) {
       closed = true;
     },
   };
+}
+
+/** A selector that finds the same control after a re-render: a sort button by its column, a pager button by its class. */
+function focusKey(el) {
+  if (el.dataset && el.dataset.sort) return `button.sort[data-sort="${CSS.escape(el.dataset.sort)}"]`;
+  const cls = [...(el.classList || [])].find((c) => c.startsWith('page-'));
+  return cls ? `.${cls}` : null;
 }
 
 /** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
@@ -343,6 +365,7 @@ function chartsSection(container, ref) {
       charts[key].destroy();
       delete charts[key];
     }
+    cards[key].noteEl.textContent = '';
     fill(cards[key].body, h('p', {class: 'muted empty-chart'}, text));
   };
 
@@ -358,7 +381,7 @@ function chartsSection(container, ref) {
       {label: `trial ${hist.metric || primary.metric}`, color: PALETTE.sky, size: n.length > 2000 ? 3 : 5, points: n.map((x, i) => [x, hist.value[i]])},
       {label: 'best so far', color: PALETTE.vermillion, line: 'step', points: n.map((x, i) => [x, hist.best[i]])},
     ];
-    setChart('history', (g) => scatter({xLabel: 'trial', yLabel: hist.metric || primary.metric}, g), groups);
+    setChart('history', (g) => scatter({xLabel: 'trial', xIntegers: true, yLabel: hist.metric || primary.metric}, g), groups);
   };
 
   const loadCurves = async () => {
@@ -409,7 +432,7 @@ function chartsSection(container, ref) {
         const x = axis.kind === 'category' ? axis.choices.indexOf(String(v)) : v;
         return [typeof x === 'number' && x >= 0 ? x : null, t.values[primary.metric]];
       });
-      const chart = scatter({xLabel: p, yLabel: primary.metric, xLog: axis.kind === 'log', height: 200, legend: false,
+      const chart = scatter({xLabel: p, yLabel: primary.metric, xLog: axis.kind === 'log', xIntegers: axis.integer, height: 200, legend: false,
         xChoices: axis.kind === 'category' ? axis.choices : null},
       [{label: primary.metric, color: PALETTE.blue, size: done.length > 500 ? 3 : 5, points}]);
       return chart;
@@ -504,7 +527,7 @@ function chartsSection(container, ref) {
 /** How a param is drawn on an axis: from its definition in the spec, else from its values. */
 function axisOf(def, values) {
   if (def && def.type === 'categorical') return {kind: 'category', choices: def.choices.map(String)};
-  if (def && (def.type === 'float' || def.type === 'int')) return {kind: def.log ? 'log' : 'number'};
+  if (def && (def.type === 'float' || def.type === 'int')) return {kind: def.log ? 'log' : 'number', integer: def.type === 'int'};
   if (values.some((v) => v !== null && v !== undefined && typeof v !== 'number')) {
     return {kind: 'category', choices: [...new Set(values.filter((v) => v !== null && v !== undefined).map(String))].sort()};
   }

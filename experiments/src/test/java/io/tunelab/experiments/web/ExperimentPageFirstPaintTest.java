@@ -1,0 +1,69 @@
+package io.tunelab.experiments.web;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.TunelabProcesses;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Measures the first useful paint of an experiment page with 10,000 trials: the time from
+ * navigation until the leaderboard's first page is on screen (the UI marks it as
+ * {@code tunelab:first-useful-paint}), and until the optimization history has drawn. The
+ * figures are printed, not asserted: they depend on the machine.
+ */
+@Tag("slow")
+class ExperimentPageFirstPaintTest {
+    static final int TRIALS = 10_000;
+
+    @Test
+    void printsTheFirstUsefulPaintOfAnExperimentWithTenThousandTrials(@TempDir Path dir) throws Exception {
+        try (var server = TunelabProcesses.startServer(dir.resolve("data"));
+             TunelabClient client = server.client();
+             var browser = new Browser()) {
+            var exp = client.launch(ExperimentSpec.builder("ten-thousand")
+                    .minimize("loss")
+                    .param("lr", FloatParam.log(1e-4, 0.1))
+                    .param("layers", IntParam.of(1, 8))
+                    .param("optimizer", CategoricalParam.of("adam", "sgd", "rmsprop"))
+                    .strategy(StrategySpec.of("random", 11))
+                    .trials(TRIALS)
+                    .build());
+            long seeding = System.nanoTime();
+            for (int i = 0; i < TRIALS; i++) {
+                var p = exp.ask();
+                double lr = ((Number) p.params().get("lr")).doubleValue();
+                int layers = ((Number) p.params().get("layers")).intValue();
+                double loss = Math.abs(Math.log10(lr) + 2.5) * 0.3 + 0.05 * layers + (p.params().get("optimizer").equals("sgd") ? 0.2 : 0);
+                exp.tell(p.id(), Map.of("loss", loss));
+            }
+            System.out.printf("seeded %,d trials through ask/tell in %.1f s%n", TRIALS, (System.nanoTime() - seeding) / 1e9);
+
+            String url = server.url() + "/#/experiments/ten-thousand";
+            for (int run = 1; run <= 3; run++) {
+                browser.open("about:blank");
+                browser.open(url);
+                browser.await("the leaderboard", () -> browser.js(
+                        "return performance.getEntriesByName('tunelab:first-useful-paint').length") instanceof Number n && n.intValue() > 0);
+                double paint = ((Number) browser.js(
+                        "return performance.getEntriesByName('tunelab:first-useful-paint')[0].startTime")).doubleValue();
+                browser.await("the history chart", () -> browser.colouredPixels("#chart-history") > 1000);
+                double history = ((Number) browser.js("return performance.now()")).doubleValue();
+                System.out.printf("experiment page with %,d trials, load %d: first useful paint (leaderboard) %.0f ms;"
+                        + " history chart drawn by %.0f ms%n", TRIALS, run, paint, history);
+                assertThat(browser.text("#leaderboard-title")).isEqualTo("Trials (10,000)");
+            }
+            browser.screenshot("experiment-10000-trials");
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package io.tunelab.experiments.web;
+
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.Objective;
+import io.tunelab.api.Repetition;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.client.ExperimentHandle;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.TunelabProcesses;
+import io.tunelab.experiments.support.TunelabProcesses.ServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The web UI in a real browser against a real server with seeded experiments: ranking,
+ * live updates, server-side sorting and paging, charts that draw, the controls, and user
+ * strings shown as text.
+ */
+@Tag("slow")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebUiBrowserTest {
+    static final String XSS = "<img src=x onerror=alert(1)>";
+
+    ServerProcess server;
+    TunelabClient client;
+    Browser browser;
+    /** For the paging experiment: trial number → the loss it was told. */
+    final Map<Integer, Double> pagingLoss = new HashMap<>();
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        server = TunelabProcesses.startServer(dir.resolve("data"));
+        client = server.client();
+        seed("cnn-small", 50, 0.5, 0.3, 0.4);
+        seed("cnn-large", 50, 0.25, 0.6);
+        seed("cnn-tiny", 50, 0.9);
+        seed(XSS, 50, 0.7);
+        var iris = client.launch(spec("iris-accuracy", 10).objectives(Objective.maximize("accuracy")).build());
+        for (double v : new double[] {0.8, 0.95, 0.9}) {
+            iris.tell(iris.ask().id(), Map.of("accuracy", v));
+        }
+        seedPaging();
+        seedTradeoff();
+        browser = new Browser();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void noScriptErrors() {
+        assertThat(browser.scriptErrors()).as("errors in the browser console").isEmpty();
+    }
+
+    static ExperimentSpec.Builder spec(String name, int trials) {
+        return ExperimentSpec.builder(name)
+                .param("lr", FloatParam.log(1e-4, 0.1))
+                .param("layers", IntParam.of(1, 5))
+                .param("optimizer", CategoricalParam.of("adam", "sgd", "rmsprop"))
+                .strategy(StrategySpec.of("random", 7))
+                .trials(trials);
+    }
+
+    private ExperimentHandle seed(String name, int budget, double... losses) {
+        return seed(name, "loss", budget, losses);
+    }
+
+    /** An experiment minimizing {@code metric} with one complete trial per value. */
+    private ExperimentHandle seed(String name, String metric, int budget, double... values) {
+        var exp = client.launch(spec(name, budget).minimize(metric).build());
+        for (double v : values) {
+            exp.tell(exp.ask().id(), Map.of(metric, v));
+        }
+        return exp;
+    }
+
+    /** 120 trials with distinct losses in a scrambled order; the first 10 with 3 repetitions, the first 20 with reports. */
+    private void seedPaging() {
+        var exp = client.launch(spec("paging-sweep", 120).minimize("val_loss").build());
+        for (int i = 0; i < 120; i++) {
+            TrialProposal p = exp.ask();
+            double loss = ((i * 37) % 120) / 100.0 + 0.001;
+            pagingLoss.put(p.number(), loss);
+            if (i < 20) {
+                for (int step = 0; step < 5; step++) {
+                    exp.report(p.id(), step, Map.of("val_loss", loss + 1.0 / (step + 1)));
+                }
+            }
+            if (i < 10) {
+                exp.tell(p.id(), TrialResult.ofRepetitions(List.of(
+                        Repetition.of(Map.of("val_loss", loss - 0.01)),
+                        Repetition.of(Map.of("val_loss", loss)),
+                        Repetition.of(Map.of("val_loss", loss + 0.01)))));
+            } else {
+                exp.tell(p.id(), Map.of("val_loss", loss));
+            }
+        }
+    }
+
+    private void seedTradeoff() {
+        var exp = client.launch(spec("tradeoff", 30)
+                .objectives(Objective.minimize("latency"), Objective.maximize("accuracy")).build());
+        for (int i = 0; i < 12; i++) {
+            double latency = 10 + i * 5;
+            double accuracy = 0.5 + 0.04 * i - (i % 3 == 0 ? 0.1 : 0);
+            exp.tell(exp.ask().id(), Map.of("latency", latency, "accuracy", accuracy));
+        }
+    }
+
+    private String url(String hash) {
+        return server.url() + "/" + hash;
+    }
+
+    private static String experimentHash(String name) {
+        return "#/experiments/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Opens an experiment page and waits for its leaderboard's first page. */
+    private void openExperiment(String name) {
+        browser.open(url(experimentHash(name)));
+        browser.await("the trial leaderboard", () -> !browser.findAll("#trials-table tbody tr[data-number]").isEmpty());
+    }
+
+    private List<String> column(String attribute) {
+        return browser.attributes("#trials-table tbody tr", attribute);
+    }
+
+    @Test
+    void experimentsPageRanksEachObjectiveBestFirst() throws Exception {
+        browser.open(url("#/"));
+        browser.await("the experiments", () -> browser.findAll("#experiments tr[data-experiment]").size() >= 8);
+
+        WebElement lossGroup = browser.await("the loss group", () -> group("loss"));
+        List<String> names = lossGroup.findElements(By.cssSelector("tbody td.name a")).stream().map(WebElement::getText).toList();
+        assertThat(names).containsExactly("cnn-large", "cnn-small", XSS, "cnn-tiny");
+        assertThat(lossGroup.findElements(By.cssSelector("tbody td.best")).stream().map(WebElement::getText).toList())
+                .containsExactly("0.25", "0.3", "0.7", "0.9");
+
+        // Maximized objectives rank the other way round.
+        WebElement accuracy = group("accuracy");
+        assertThat(accuracy.findElement(By.cssSelector("h2")).getText()).contains("higher is better");
+        assertThat(accuracy.findElement(By.cssSelector("tbody td.best")).getText()).isEqualTo("0.95");
+
+        // Filtering by name keeps only the matches, without a round trip.
+        browser.find("#filter-name").sendKeys("cnn");
+        browser.await("the name filter", () -> browser.findAll("#experiments tr[data-experiment]").size() == 3);
+        browser.find("#filter-name").clear();
+        browser.js("document.getElementById('filter-name').dispatchEvent(new Event('input'))");
+        new Select(browser.find("#filter-state")).selectByValue("COMPLETED");
+        browser.await("the state filter", () -> browser.findAll("#experiments tr[data-experiment]").stream()
+                .allMatch(r -> r.findElement(By.cssSelector(".badge")).getText().equals("COMPLETED")));
+        assertThat(browser.text("#experiments")).contains("paging-sweep").doesNotContain("cnn-small");
+        new Select(browser.find("#filter-state")).selectByValue("");
+        browser.screenshot("experiments");
+    }
+
+    private WebElement group(String metric) {
+        return browser.findAll("#experiments section.group").stream()
+                .filter(s -> s.findElement(By.cssSelector("h2 .metric")).getText().equals(metric))
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void anExperimentNamedLikeHtmlShowsAsText() {
+        browser.open(url("#/"));
+        WebElement link = browser.await("the XSS-named experiment", () -> browser.findAll("#experiments td.name a").stream()
+                .filter(a -> a.getText().equals(XSS)).findFirst().orElse(null));
+        assertThat(browser.findAll("#app img")).isEmpty();
+        link.click();
+        browser.await("its page", () -> XSS.equals(browser.text(".exp-head h1")));
+        assertThat(browser.findAll("#app img")).isEmpty();
+        assertThat(browser.text("#crumbs")).contains(XSS);
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void aNewTrialAppearsLiveWithoutReload() throws Exception {
+        // Its own metric, so the ranking test sees the same loss group whatever the test order.
+        var exp = seed("live-sweep", "error", 100, 0.5, 0.4, 0.6);
+        openExperiment("live-sweep");
+        assertThat(column("data-number")).hasSize(3);
+        browser.js("window.__sameDocument = true");
+
+        TrialProposal p = exp.ask();
+        exp.tell(p.id(), Map.of("error", 0.1));
+
+        browser.await("the new trial at the top of the leaderboard",
+                () -> String.valueOf(p.number()).equals(column("data-number").getFirst()));
+        assertThat(column("data-number")).hasSize(4);
+        assertThat(browser.text("#leaderboard-title")).isEqualTo("Trials (4)");
+        assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
+        browser.await("the best value in the header", () -> browser.text(".exp-head .facts").contains("error 0.1"));
+
+        // The experiments page counts it too, live.
+        browser.open(url("#/"));
+        browser.js("window.__sameDocument = true");
+        var row = "#experiments tr[data-experiment='" + exp.id() + "'] .progress-text";
+        browser.await("the live-sweep row", () -> browser.text(row) != null && browser.text(row).startsWith("4 / 100"));
+        TrialProposal q = exp.ask();
+        exp.tell(q.id(), Map.of("error", 0.05));
+        browser.await("the new count", () -> browser.text(row).startsWith("5 / 100"));
+        assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
+    }
+
+    @Test
+    void theLeaderboardSortsAndPagesOnTheServer() throws Exception {
+        openExperiment("paging-sweep");
+        List<Integer> byLoss = pagingLoss.keySet().stream()
+                .sorted(Comparator.comparing(pagingLoss::get)).toList();
+
+        // Default: best first, 50 a page, ranked.
+        assertThat(column("data-number")).containsExactlyElementsOf(strings(byLoss.subList(0, 50)));
+        assertThat(browser.text(".page-info")).isEqualTo("1–50 of 120");
+        assertThat(browser.text("#trials-table tbody tr td.rank")).isEqualTo("1");
+        // A trial with repetitions shows its mean ± the 95% CI half-width.
+        assertThat(browser.text("#trials-table tbody")).contains("±");
+
+        browser.click(".page-next");
+        browser.await("page 2", () -> "51–100 of 120".equals(browser.text(".page-info")));
+        assertThat(column("data-number")).containsExactlyElementsOf(strings(byLoss.subList(50, 100)));
+        assertThat(browser.text("#trials-table tbody tr td.rank")).isEqualTo("51");
+        browser.click(".page-last");
+        browser.await("the last page", () -> "101–120 of 120".equals(browser.text(".page-info")));
+        assertThat(column("data-number")).containsExactlyElementsOf(strings(byLoss.subList(100, 120)));
+        assertThat(browser.find(".page-next").isEnabled()).isFalse();
+
+        // Sorting by trial number: newest first, then oldest first.
+        List<Integer> numbers = pagingLoss.keySet().stream().sorted().toList();
+        browser.click("button.sort[data-sort='number']");
+        browser.await("sorted by number, descending", () -> String.valueOf(numbers.getLast()).equals(column("data-number").getFirst()));
+        assertThat(browser.text(".page-info")).isEqualTo("1–50 of 120");
+        assertThat(browser.find("th[aria-sort] button[data-sort='number']")).isNotNull();
+        browser.click("button.sort[data-sort='number']");
+        browser.await("sorted by number, ascending", () -> String.valueOf(numbers.getFirst()).equals(column("data-number").getFirst()));
+        assertThat(column("data-number")).containsExactlyElementsOf(strings(numbers.subList(0, 50)));
+
+        // Sorting by a param: the column reads in order.
+        browser.click("button.sort[data-sort='param:layers']");
+        browser.await("sorted by layers", () -> "ascending".equals(
+                browser.find("button.sort[data-sort='param:layers']").findElement(By.xpath("..")).getAttribute("aria-sort")));
+        int layersColumn = headerIndex("param:layers");
+        List<Integer> layers = browser.texts("#trials-table tbody tr td:nth-child(" + (layersColumn + 1) + ")").stream()
+                .map(Integer::parseInt).toList();
+        assertThat(layers).isSorted();
+
+        // A smaller page.
+        new Select(browser.find("#page-size")).selectByValue("25");
+        browser.await("25 a page", () -> "1–25 of 120".equals(browser.text(".page-info")));
+        assertThat(column("data-number")).hasSize(25);
+
+        // Filtering by state goes to the server too.
+        new Select(browser.find("#trial-state")).selectByValue("RUNNING");
+        browser.await("no running trials", () -> browser.text("#trials-table tbody").contains("No running trials."));
+    }
+
+    private int headerIndex(String sort) {
+        List<WebElement> headers = browser.findAll("#trials-table thead th");
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.get(i).findElements(By.cssSelector("button[data-sort='" + sort + "']")).isEmpty()) {
+                return i;
+            }
+        }
+        throw new AssertionError("no column sorted by " + sort);
+    }
+
+    private static List<String> strings(List<Integer> numbers) {
+        return numbers.stream().map(String::valueOf).toList();
+    }
+
+    @Test
+    void theChartsDraw() throws Exception {
+        openExperiment("paging-sweep");
+        for (String chart : List.of("#chart-history", "#chart-curves", "#chart-parallel", "#chart-slices")) {
+            browser.await(chart + " with data drawn", () -> browser.colouredPixels(chart) > 100);
+        }
+        // One slice plot per param.
+        assertThat(browser.findAll("#chart-slices figure.slice figcaption").stream().map(WebElement::getText).toList())
+                .containsExactly("lr", "layers", "optimizer");
+        browser.screenshot("experiment");
+
+        openExperiment("tradeoff");
+        browser.await("the Pareto front", () -> browser.colouredPixels("#chart-pareto") > 50);
+        browser.screenshot("experiment-multi-objective");
+
+        // A trial page: its statistics and its own curve.
+        openExperiment("paging-sweep");
+        int first = pagingLoss.keySet().stream().min(Integer::compare).orElseThrow();
+        browser.click("button.sort[data-sort='number']");
+        browser.await("sorted by number, descending", () -> !String.valueOf(first).equals(column("data-number").getFirst())
+                && browser.findAll("th[aria-sort='descending'] button[data-sort='number']").size() == 1);
+        browser.click("button.sort[data-sort='number']");
+        browser.await("sorted by number, ascending", () -> String.valueOf(first).equals(column("data-number").getFirst()));
+        browser.click("#trials-table tbody tr td a");
+        browser.await("the trial page", () -> ("Trial #" + first).equals(browser.text(".exp-head h1")));
+        browser.await("its repetitions", () -> browser.text("main").contains("Repetitions (3)"));
+        browser.await("its curve", () -> browser.colouredPixels(".trial") > 50);
+        assertThat(browser.text("#crumbs")).contains("paging-sweep");
+        browser.screenshot("trial");
+
+        // A narrow window: the page still lays out and draws.
+        browser.size(420, 800);
+        try {
+            openExperiment("paging-sweep");
+            browser.await("the history on a narrow window", () -> browser.colouredPixels("#chart-history") > 50);
+            long overflow = ((Number) browser.js("return document.documentElement.scrollWidth - window.innerWidth")).longValue();
+            assertThat(overflow).as("horizontal overflow of the page (tables scroll inside their box)").isLessThanOrEqualTo(0);
+            browser.screenshot("experiment-narrow");
+        } finally {
+            browser.size(1280, 800);
+        }
+    }
+
+    @Test
+    void pauseAndResumeFromTheUi() throws Exception {
+        seed("control-sweep", "error", 50, 0.3, 0.2, 0.5, 0.4, 0.6);
+        openExperiment("control-sweep");
+        assertThat(browser.text(".exp-head .badge")).isEqualTo("RUNNING");
+
+        browser.click("#pause");
+        browser.await("PAUSED", () -> "PAUSED".equals(browser.text(".exp-head .badge")));
+        assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.PAUSED);
+        assertThat(browser.find("#pause").isEnabled()).isFalse();
+
+        // A budget below what the experiment has is refused, with the server's message.
+        WebElement budget = browser.find("#resume-trials");
+        budget.clear();
+        budget.sendKeys("2");
+        browser.click("#resume");
+        browser.await("the server's refusal", () -> browser.text(".control-message.error") != null
+                && browser.text(".control-message.error").contains("budget.trials"));
+        assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.PAUSED);
+
+        budget = browser.find("#resume-trials");
+        budget.clear();
+        budget.sendKeys("80");
+        browser.click("#resume");
+        browser.await("RUNNING", () -> "RUNNING".equals(browser.text(".exp-head .badge")));
+        var described = client.describe("control-sweep");
+        assertThat(described.state()).isEqualTo(ExperimentState.RUNNING);
+        assertThat(described.spec().budget().trials()).isEqualTo(80);
+        assertThat(browser.text(".exp-head .facts")).contains("5 / 80 trials");
+        browser.screenshot("experiment-controls");
+    }
+}
