@@ -1,0 +1,112 @@
+package io.tunelab.api;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpecsTest {
+    static final String YAML = """
+            name: quickstart
+            objective: {metric: loss, direction: minimize}
+            space:
+              lr:        {type: float, low: 1.0e-4, high: 0.1, log: true}
+              layers:    {type: int, low: 1, high: 4}
+              optimizer: {type: categorical, choices: [adam, sgd]}
+              momentum:  {type: float, low: 0.0, high: 0.99, when: {optimizer: sgd}}
+            strategy: {name: random, seed: 7}
+            budget: {trials: 50, parallel: 4}
+            """;
+
+    @Test
+    void yamlAndJsonGiveTheSameSpecAndItRoundTrips() {
+        ExperimentSpec fromYaml = Specs.parse(YAML);
+        ExperimentSpec fromJson = Specs.parse(Json.write(fromYaml));
+        assertThat(fromJson).isEqualTo(fromYaml);
+        assertThat(Specs.parse(Specs.toYaml(fromYaml))).isEqualTo(fromYaml);
+        assertThat(fromYaml.space().names()).containsExactly("lr", "layers", "optimizer", "momentum");
+        assertThat(fromYaml.space().get("momentum").when()).isEqualTo(Condition.of("optimizer", "sgd"));
+        assertThat(fromYaml.primary()).isEqualTo(Objective.minimize("loss"));
+        assertThat(fromYaml.effectiveSeed()).isEqualTo(7L);
+        assertThat(fromYaml.budget()).isEqualTo(new Budget(50, 4, null));
+        assertThat(fromYaml.repetitions()).isEqualTo(1);
+    }
+
+    @Test
+    void conditionsDecideWhichParamsAreActive() {
+        SearchSpace space = Specs.parse(YAML).space();
+        var adam = new LinkedHashMap<String, Object>(Map.of("lr", 0.01, "layers", 2, "optimizer", "adam"));
+        assertThat(space.isActive("momentum", adam)).isFalse();
+        assertThat(space.validate(adam)).containsOnlyKeys("lr", "layers", "optimizer");
+        adam.put("momentum", 0.9);
+        assertThatThrownBy(() -> space.validate(adam)).hasMessageContaining("\"momentum\" is inactive");
+        var sgd = Map.<String, Object>of("lr", 0.01, "layers", 2, "optimizer", "sgd");
+        assertThatThrownBy(() -> space.validate(sgd)).hasMessageContaining("\"momentum\" is active but has no value");
+    }
+
+    @Test
+    void badSpecsSayWhatIsWrongAndWhatWouldBeRight() {
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {lr: {type: float, low: 0.1, high: 0.01}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class).hasMessage("param \"lr\": low (0.1) must be below high (0.01)");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l, direction: up}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class).hasMessageContaining("minimize or maximize");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nobjectives: [{metric: m}]"))
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> Specs.parse("name: '123'\nobjective: {metric: l}")).hasMessageContaining("all digits");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nrepetitions: 0")).hasMessageContaining("repetitions");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: -1}")).hasMessageContaining("budget.trials");
+        assertThatThrownBy(() -> Specs.parse("")).isInstanceOf(TunelabException.MalformedBody.class);
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {o: {type: categorical, choices: [a, a]}}"))
+                .hasMessageContaining("distinct");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {o: {type: int, low: 1, high: 9, step: 0}}"))
+                .hasMessageContaining("step (0) must be a positive integer");
+    }
+
+    @Property
+    void floatParamsAcceptExactlyTheirRange(@ForAll @DoubleRange(min = -1e6, max = 1e6) double low,
+                                            @ForAll @DoubleRange(min = 0.01, max = 1e6) double width,
+                                            @ForAll @DoubleRange(min = -0.5, max = 1.5) double u) {
+        var p = FloatParam.of(low, low + width);
+        double v = low + u * width;
+        if (v >= p.low() && v <= p.high()) {
+            assertThat(p.coerce(v)).isEqualTo(v);
+        } else {
+            assertThatThrownBy(() -> p.coerce(v)).isInstanceOf(TunelabException.InvalidValue.class);
+        }
+    }
+
+    @Property
+    void intParamsAcceptOnlyTheirSteps(@ForAll @IntRange(min = -1000, max = 1000) int low, @ForAll @IntRange(min = 1, max = 50) int step,
+                                       @ForAll @IntRange(min = 1, max = 100) int count, @ForAll @IntRange(min = -10, max = 200) int k) {
+        var p = new IntParam(low, low + step * count, false, step, null);
+        assertThat(p.cardinality()).isEqualTo(count + 1);
+        int v = low + k * step;
+        if (k >= 0 && k <= count) {
+            assertThat(p.coerce(v)).isEqualTo(v);
+            assertThat(p.valueAt(k)).isEqualTo(v);
+        } else {
+            assertThatThrownBy(() -> p.coerce(v)).isInstanceOf(TunelabException.InvalidValue.class);
+        }
+        if (step > 1) {
+            assertThatThrownBy(() -> p.coerce(low + 1)).isInstanceOf(TunelabException.InvalidValue.class);
+        }
+    }
+
+    @Test
+    void everyErrorCodeMapsToItsTypedException() {
+        for (ErrorCode code : ErrorCode.values()) {
+            TunelabException e = TunelabException.of(new ErrorBody(code, "m", Map.of()));
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase()).isEqualTo(code.name());
+        }
+        assertThat(List.of(ErrorCode.values())).allSatisfy(c -> assertThat(c.status()).isBetween(400, 599));
+    }
+}
