@@ -1,0 +1,54 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.Objective;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ParetoTest {
+    static final List<Objective> LOSS_AND_ACCURACY = List.of(Objective.minimize("loss"), Objective.maximize("accuracy"));
+
+    static Trial trial(int number, TrialState state, double loss, double accuracy) {
+        return InProcessExperiment.trial(number, Map.of(), state, Map.of("loss", loss, "accuracy", accuracy));
+    }
+
+    @Test
+    void the_front_holds_the_trials_no_other_trial_beats_on_every_objective() {
+        var history = List.of(
+                trial(0, TrialState.COMPLETE, 0.5, 0.80),   // dominated by 2
+                trial(1, TrialState.COMPLETE, 0.1, 0.70),   // best loss
+                trial(2, TrialState.COMPLETE, 0.3, 0.85),   // trade-off
+                trial(3, TrialState.COMPLETE, 0.6, 0.95),   // best accuracy
+                trial(4, TrialState.PRUNED, 0.0, 0.99),     // not complete: ignored
+                trial(5, TrialState.COMPLETE, 0.3, 0.85));  // ties with 2: kept
+        assertThat(Pareto.front(history, LOSS_AND_ACCURACY)).extracting(Trial::number).containsExactly(1, 2, 3, 5);
+    }
+
+    @Property(tries = 200)
+    void no_front_member_is_dominated_and_every_other_trial_is(
+            @ForAll @Size(max = 40) List<@DoubleRange(min = 0, max = 1) Double> losses,
+            @ForAll @Size(max = 40) List<@DoubleRange(min = 0, max = 1) Double> accuracies) {
+        int n = Math.min(losses.size(), accuracies.size());
+        var history = new ArrayList<Trial>();
+        for (int i = 0; i < n; i++) {
+            // Rounded so that ties and duplicates occur.
+            history.add(trial(i, TrialState.COMPLETE, Math.round(losses.get(i) * 10) / 10.0, Math.round(accuracies.get(i) * 10) / 10.0));
+        }
+        var front = Pareto.front(history, LOSS_AND_ACCURACY);
+        for (Trial t : history) {
+            boolean dominated = history.stream().anyMatch(o -> Pareto.dominates(
+                    Pareto.losses(o, LOSS_AND_ACCURACY), Pareto.losses(t, LOSS_AND_ACCURACY)));
+            assertThat(front.contains(t)).as("trial %d", t.number()).isEqualTo(!dominated);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Objective;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TunelabException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StrategiesTest {
+    static final SearchSpace BOX = SearchSpace.builder().add("x", FloatParam.of(0, 1)).add("y", FloatParam.of(0, 1)).build();
+
+    static SearchStrategy create(String name, Map<String, Object> options, List<Objective> objectives) {
+        return Strategies.create(new StrategySpec(name, 1L, options), BOX, objectives, 1);
+    }
+
+    static void assertInvalid(Runnable create, String... fragments) {
+        assertThatThrownBy(create::run).isInstanceOfSatisfying(TunelabException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC);
+            assertThat(e.getMessage()).contains(fragments);
+        });
+    }
+
+    @Test
+    void every_listed_name_builds_a_strategy() {
+        var space = SearchSpace.builder().add("x", FloatParam.stepped(0, 1, 0.5)).build();
+        for (String name : Strategies.NAMES) {
+            var objectives = name.equals("nsga2") ? StrategyContractTest.TWO : StrategyContractTest.ONE;
+            assertThat(Strategies.create(StrategySpec.of(name), space, objectives, 1)).isNotNull();
+        }
+    }
+
+    @Test
+    void an_unknown_name_lists_the_known_ones() {
+        assertInvalid(() -> create("bayes", Map.of(), StrategyContractTest.ONE),
+                "unknown strategy \"bayes\"", "auto, random, grid, sobol, tpe, cmaes, genetic, nsga2");
+    }
+
+    @Test
+    void nsga2_needs_several_objectives() {
+        assertInvalid(() -> create("nsga2", Map.of(), StrategyContractTest.ONE), "nsga2", "at least 2 objectives", "has 1");
+        assertThat(create("nsga2", Map.of(), StrategyContractTest.TWO)).isInstanceOf(Nsga2Search.class);
+    }
+
+    @Test
+    void out_of_range_options_name_the_option_and_its_range() {
+        assertInvalid(() -> create("genetic", Map.of("population", 2), StrategyContractTest.ONE), "population", "4", "10000");
+        assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContractTest.ONE), "elites", "population (10)");
+        assertInvalid(() -> create("tpe", Map.of("candidates", 0), StrategyContractTest.ONE), "candidates", "1", "1000");
+        assertInvalid(() -> create("cmaes", Map.of("sigma0", 2.0), StrategyContractTest.ONE), "sigma0");
+        assertInvalid(() -> create("genetic", Map.of("crossover_rate", "high"), StrategyContractTest.ONE), "crossover_rate", "got high");
+    }
+
+    @Test
+    void unknown_options_list_the_allowed_ones() {
+        assertInvalid(() -> create("genetic", Map.of("generations", 5), StrategyContractTest.ONE),
+                "unknown option \"generations\"", "population", "elites", "tournament", "mutation_sigma");
+        assertInvalid(() -> create("sobol", Map.of("scramble", true), StrategyContractTest.ONE), "unknown option \"scramble\"", "none");
+    }
+
+    @Test
+    void grid_rejects_an_unbounded_space() {
+        assertInvalid(() -> create("grid", Map.of(), StrategyContractTest.ONE), "grid", "\"x\"", "step");
+    }
+
+    @Test
+    void auto_uses_nsga2_for_several_objectives_cma_es_for_numeric_spaces_and_tpe_otherwise() {
+        assertThat(((AutoSearch) create("auto", Map.of(), StrategyContractTest.TWO)).delegate()).isInstanceOf(Nsga2Search.class);
+        var box = SearchSpace.builder();
+        for (int i = 0; i < 6; i++) {
+            box.add("x" + i, FloatParam.of(0, 1));
+        }
+        assertThat(((AutoSearch) Strategies.create(StrategySpec.of("auto"), box.build(), StrategyContractTest.ONE, 1)).delegate())
+                .isInstanceOf(CmaEsSearch.class);
+        assertThat(((AutoSearch) Strategies.create(StrategySpec.of("auto"), StrategyContractTest.MIXED, StrategyContractTest.ONE, 1))
+                .delegate()).isInstanceOf(TpeSearch.class);
+    }
+}
