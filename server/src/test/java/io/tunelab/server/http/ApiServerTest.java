@@ -116,6 +116,9 @@ class ApiServerTest {
         assertThat((Map<String, Object>) summary.get("best")).containsEntry("loss", 0.2);
         assertThat(call("GET", "/health", null).status()).isEqualTo(200);
         assertThat(call("GET", "/metrics", null).body()).contains("tunelab_strategy_propose_seconds");
+        Reply openApi = call("GET", "/api/openapi.yaml", null);
+        assertThat(openApi.status()).isEqualTo(200);
+        assertThat(io.tunelab.api.Json.yamlMapper().readTree(openApi.body()).at("/paths").size()).isGreaterThan(15);
     }
 
     @Test
