@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,10 +36,12 @@ import java.util.function.BooleanSupplier;
  * data (and send its quality report once per experiment), train the repetitions while
  * reporting each epoch, then upload the model and tell the result with its provenance.
  *
- * <p>Bad input (an unknown option, a missing file, an impossible PCA) fails only this trial,
- * with the message in the result; unusable data also sends a report with {@code usable:
- * false}, which stops the experiment. A lost lease abandons the trial silently: another
- * worker owns it now.
+ * <p>Reports go out in order on their own thread, so training never waits for the server;
+ * a PRUNE answer stops training at the next minibatch, within the epoch that follows it.
+ * Bad input (an unknown option, a missing file, an impossible PCA) fails only this trial,
+ * with the message in the result; unusable data also sends a report with
+ * {@code usable: false}, which stops the experiment. A lost lease abandons the trial
+ * silently: another worker owns it now.
  */
 final class TrialExecution implements TaskRun.Listener {
     private static final Logger log = LoggerFactory.getLogger(TrialExecution.class);
@@ -48,9 +53,11 @@ final class TrialExecution implements TaskRun.Listener {
     private final Set<Long> reportedExperiments;
     private final WorkerConfig config;
     private final BooleanSupplier abandon;
+    private final String label;
     private final long started = System.nanoTime();
+    private final ExecutorService reports = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("reports").factory());
     private volatile boolean leaseLost;
-    private long reportNanos;
+    private volatile boolean pruned;
 
     TrialExecution(Lease lease, Coordinator coordinator, DataCache data, Set<Long> reportedExperiments,
                    WorkerConfig config, BooleanSupplier abandon) {
@@ -60,6 +67,7 @@ final class TrialExecution implements TaskRun.Listener {
         this.reportedExperiments = reportedExperiments;
         this.config = config;
         this.abandon = abandon;
+        this.label = "trial " + lease.trial().id() + " (" + lease.experimentName() + " #" + lease.trial().number() + ")";
     }
 
     static Set<Long> newReportedSet() {
@@ -83,68 +91,88 @@ final class TrialExecution implements TaskRun.Listener {
         leaseLost = true;
     }
 
-    /** Runs the trial to its end; never throws. */
+    /** Runs the trial to its end and tells the server how it ended; never throws. */
     void run() {
-        String label = "trial " + trialId() + " (" + lease.experimentName() + " #" + lease.trial().number() + ")";
         var provenance = new LinkedHashMap<String, Object>(Software.describe());
         provenance.put("worker", config.name());
         provenance.put("runner", TaskSpec.RUNNER);
         provenance.put("experiment_seed", lease.seed());
+        TrialResult result;
         try {
-            TaskSpec spec = TaskSpec.parse(lease.task(), lease.trial().params());
-            long dataStarted = System.nanoTime();
-            PreparedData prepared = data.prepare(spec.dataset());
-            sendDataReport(prepared.report());
-            Dataset dataset = prepared.require();
-            double dataSeconds = (System.nanoTime() - dataStarted) / 1e9;
-            provenance.put("dataset", dataset.source());
-            provenance.put("dataset_sha256", dataset.sha256());
-            provenance.put("dataset_rows", dataset.rows());
-
-            String metric = spec.metric() != null ? spec.metric() : lease.objectives().getFirst().metric();
-            checkObjectives(dataset);
-            Direction direction = lease.objectives().stream().filter(o -> o.metric().equals(metric))
-                    .map(Objective::direction).findFirst().orElse(Metrics.direction(metric));
-            var taskMap = new LinkedHashMap<String, Object>(lease.task());
-            var run = new TaskRun(spec, withParams(taskMap), dataset, metric, direction);
-            TaskRun.Outcome outcome = run.run(lease.repetitions(), lease.seed(), this);
-            provenance.put("seeds", outcome.seeds());
-            if (outcome.status() == TaskRun.Status.CANCELLED) {
-                log.info("{} abandoned: {}", label, leaseLost ? "the lease was lost" : "the worker is stopping");
-                return;
-            }
-            if (outcome.status() == TaskRun.Status.PRUNED) {
-                provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, 0));
-                deliver(new TrialResult(TrialState.PRUNED, outcome.lastReport(), null, null, leaseId(), provenance));
-                log.info("{} PRUNED at {}", label, outcome.lastReport());
-                return;
-            }
-            long uploadStarted = System.nanoTime();
-            provenance.put("model_repetition", 0);
-            byte[] model = outcome.model().write();
-            coordinator.uploadModel(trialId(), leaseId(), model);
-            double uploadSeconds = (System.nanoTime() - uploadStarted) / 1e9;
-            provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, uploadSeconds));
-            var values = means(outcome.repetitions());
-            deliver(new TrialResult(TrialState.COMPLETE, values, outcome.repetitions(), null, leaseId(), provenance));
-            log.info("{} COMPLETE {}={} over {} repetitions in {} s", label, metric, String.format("%.4f", values.get(metric)),
-                    outcome.repetitions().size(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
-        } catch (TunelabException.LeaseLost | TunelabException.TrialFinished e) {
-            log.info("{} abandoned: {}", label, e.getMessage());
-        } catch (UnusableDataException e) {
-            fail(label, e.getMessage(), provenance);
-        } catch (TunelabException.BadRequest e) {
-            fail(label, e.getMessage(), provenance);
+            result = train(provenance);
+        } catch (UnusableDataException | TunelabException.BadRequest e) {
+            result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), provenance);
         } catch (RuntimeException e) {
             log.error("{} failed unexpectedly", label, e);
-            fail(label, "the worker failed: " + e, provenance);
+            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + e, leaseId(), provenance);
+        } finally {
+            reports.shutdownNow();
+        }
+        if (result == null) {
+            log.info("{} abandoned: {}", label, leaseLost ? "the lease was lost" : "the worker is stopping");
+            return;
+        }
+        try {
+            deliver(result);
+            log.info("{} {} {}{} in {} s", label, result.state(), result.values(),
+                    result.error() == null ? "" : ": " + result.error(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        } catch (TunelabException e) {
+            log.warn("{}: the server refused the result: {}", label, e.getMessage());
         }
     }
 
-    private Map<String, Object> withParams(Map<String, Object> task) {
-        var params = lease.trial().params();
-        var out = new LinkedHashMap<>(task);
-        out.put("params", params);
+    /** Trains the trial; the result to tell, or null when the trial was abandoned. */
+    private TrialResult train(Map<String, Object> provenance) {
+        TaskSpec spec = TaskSpec.parse(lease.task(), lease.trial().params());
+        long dataStarted = System.nanoTime();
+        PreparedData prepared = data.prepare(spec.dataset());
+        sendDataReport(prepared.report());
+        Dataset dataset = prepared.require();
+        double dataSeconds = (System.nanoTime() - dataStarted) / 1e9;
+        provenance.put("dataset", dataset.source());
+        provenance.put("dataset_sha256", dataset.sha256());
+        provenance.put("dataset_rows", dataset.rows());
+
+        String metric = spec.metric() != null ? spec.metric() : lease.objectives().getFirst().metric();
+        checkObjectives(dataset);
+        Direction direction = lease.objectives().stream().filter(o -> o.metric().equals(metric))
+                .map(Objective::direction).findFirst().orElse(Metrics.direction(metric));
+        var saved = new LinkedHashMap<String, Object>(lease.task());
+        saved.put("params", lease.trial().params());
+        TaskRun.Outcome outcome = new TaskRun(spec, saved, dataset, metric, direction)
+                .run(lease.repetitions(), lease.seed(), this);
+        provenance.put("seeds", outcome.seeds());
+        long waitStarted = System.nanoTime();
+        awaitReports();
+        double reportWait = (System.nanoTime() - waitStarted) / 1e9;
+        switch (outcome.status()) {
+            case CANCELLED -> {
+                return null;
+            }
+            case PRUNED -> {
+                provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, reportWait, 0));
+                return new TrialResult(TrialState.PRUNED, objectivesOf(outcome.lastReport()), null, null, leaseId(), provenance);
+            }
+            default -> {
+                long uploadStarted = System.nanoTime();
+                provenance.put("model_repetition", 0);
+                coordinator.uploadModel(trialId(), leaseId(), outcome.model().write());
+                double uploadSeconds = (System.nanoTime() - uploadStarted) / 1e9;
+                provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, reportWait, uploadSeconds));
+                return new TrialResult(TrialState.COMPLETE, objectivesOf(means(outcome.repetitions())),
+                        outcome.repetitions(), null, leaseId(), provenance);
+            }
+        }
+    }
+
+    /** The values of the objectives: the server accepts no other metric in a result's values. */
+    private Map<String, Double> objectivesOf(Map<String, Double> values) {
+        var out = new LinkedHashMap<String, Double>();
+        for (Objective o : lease.objectives()) {
+            if (values.containsKey(o.metric())) {
+                out.put(o.metric(), values.get(o.metric()));
+            }
+        }
         return out;
     }
 
@@ -176,13 +204,13 @@ final class TrialExecution implements TaskRun.Listener {
         }
     }
 
-    private Map<String, Object> timing(double trainingSeconds, double dataSeconds, double uploadSeconds) {
+    private Map<String, Object> timing(double trainingSeconds, double dataSeconds, double reportWait, double uploadSeconds) {
         double total = (System.nanoTime() - started) / 1e9;
         var t = new LinkedHashMap<String, Object>();
         t.put("trial_s", total);
         t.put("training_s", trainingSeconds);
         t.put("data_s", dataSeconds);
-        t.put("reports_s", reportNanos / 1e9);
+        t.put("report_wait_s", reportWait);
         t.put("upload_s", uploadSeconds);
         t.put("overhead_s", Math.max(0, total - trainingSeconds));
         return t;
@@ -197,16 +225,19 @@ final class TrialExecution implements TaskRun.Listener {
         return sums;
     }
 
-    private void fail(String label, String error, Map<String, Object> provenance) {
-        log.warn("{} FAILED: {}", label, error);
+    /** Lets the queued reports reach the server before the result does. */
+    private void awaitReports() {
+        reports.shutdown();
         try {
-            deliver(new TrialResult(TrialState.FAILED, null, null, error, leaseId(), provenance));
-        } catch (TunelabException e) {
-            log.warn("{}: could not tell the failure: {}", label, e.getMessage());
+            if (!reports.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("{}: reports still pending after 30 s; telling the result anyway", label);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Tells the result, retrying while the server is unreachable; a lost lease means someone else owns it. */
+    /** Tells the result, retrying while the server is unreachable. */
     private void deliver(TrialResult result) {
         var backoff = new Backoff(config.maxBackoff());
         long deadline = System.nanoTime() + RESULT_RETRY.toNanos();
@@ -218,39 +249,41 @@ final class TrialExecution implements TaskRun.Listener {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                log.warn("trial {}: could not tell the result ({}); retrying", trialId(), e.getMessage());
-                sleep(backoff.next());
+                log.warn("{}: could not tell the result ({}); retrying", label, e.getMessage());
+                try {
+                    Thread.sleep(backoff.next());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    @Override
+    public void epoch(int epoch, Map<String, Double> values) {
+        reports.execute(() -> {
+            if (pruned || leaseLost) {
+                return;
+            }
+            try {
+                if (coordinator.report(trialId(), new ReportRequest(epoch, values, leaseId())) == Decision.PRUNE) {
+                    pruned = true;
+                }
+            } catch (TunelabException.LeaseLost | TunelabException.TrialFinished e) {
+                leaseLost = true;
+            } catch (TunelabException e) {
+                // A report that cannot be delivered must not cost the training: go on, and say so.
+                log.warn("{}: report at epoch {} not delivered: {}", label, epoch, e.getMessage());
+            }
+        });
     }
 
     @Override
-    public Decision epoch(int epoch, Map<String, Double> values) {
-        long t = System.nanoTime();
-        try {
-            return coordinator.report(trialId(), new ReportRequest(epoch, values, leaseId()));
-        } catch (TunelabException.LeaseLost | TunelabException.TrialFinished e) {
-            leaseLost = true;
-            return Decision.CONTINUE;
-        } catch (TunelabException e) {
-            // A report that cannot be delivered must not cost the training: go on, and say so.
-            log.warn("trial {}: report at epoch {} not delivered: {}", trialId(), epoch, e.getMessage());
-            return Decision.CONTINUE;
-        } finally {
-            reportNanos += System.nanoTime() - t;
+    public TaskRun.Signal signal() {
+        if (leaseLost || abandon.getAsBoolean()) {
+            return TaskRun.Signal.ABANDON;
         }
-    }
-
-    @Override
-    public boolean cancelled() {
-        return leaseLost || abandon.getAsBoolean();
+        return pruned ? TaskRun.Signal.PRUNE : TaskRun.Signal.GO;
     }
 }

@@ -1,6 +1,5 @@
 package io.tunelab.worker.train;
 
-import io.tunelab.api.Decision;
 import io.tunelab.api.Direction;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.TunelabException;
@@ -11,6 +10,7 @@ import io.tunelab.worker.data.Splits;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,14 +29,21 @@ import java.util.Random;
  * runs with {@code OMP_NUM_THREADS=1}.
  */
 public final class TaskRun {
-    /** What a run tells its caller as it goes. */
+    /** What a run tells its caller as it goes, and how the caller steers it. */
     public interface Listener {
-        /** After each epoch: the mean of the metric (best so far per repetition) and of the training loss. */
-        Decision epoch(int epoch, Map<String, Double> values);
+        /**
+         * After each epoch: the mean over the repetitions of the metric (best so far per
+         * repetition) and of the training loss. May deliver asynchronously: a PRUNE answer
+         * takes effect through {@link #signal()}, at the next minibatch.
+         */
+        void epoch(int epoch, Map<String, Double> values);
 
-        /** Checked between minibatches: true abandons the run (the lease was lost, the worker stops). */
-        boolean cancelled();
+        /** Checked between minibatches and after each epoch. */
+        Signal signal();
     }
+
+    /** Whether a run goes on, stops as pruned, or is abandoned (lease lost, worker stopping). */
+    public enum Signal { GO, PRUNE, ABANDON }
 
     public enum Status { COMPLETE, PRUNED, CANCELLED }
 
@@ -92,16 +99,23 @@ public final class TaskRun {
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (Fold f : folds) {
                 if (!f.stopped && !f.trainEpoch(listener)) {
-                    return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, trainingSeconds(folds));
+                    break;
                 }
             }
-            last = meanReport(folds);
-            if (listener.epoch(epoch, last) == Decision.PRUNE) {
-                return new Outcome(Status.PRUNED, List.of(), last, null, seeds, trainingSeconds(folds));
+            Signal signal = listener.signal();
+            if (signal != Signal.GO) {
+                Status status = signal == Signal.PRUNE ? Status.PRUNED : Status.CANCELLED;
+                return new Outcome(status, List.of(), last, null, seeds, trainingSeconds(folds));
             }
+            last = meanReport(folds);
+            listener.epoch(epoch, last);
             if (folds.stream().allMatch(f -> f.stopped)) {
                 break;
             }
+        }
+        Signal signal = listener.signal();
+        if (signal == Signal.ABANDON) {
+            return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, trainingSeconds(folds));
         }
         var result = new ArrayList<Repetition>();
         for (int r = 0; r < folds.size(); r++) {
@@ -220,7 +234,7 @@ public final class TaskRun {
             this.nanos = System.nanoTime() - started;
         }
 
-        /** One pass over the training rows in a fresh order; false when the run was cancelled. */
+        /** One pass over the training rows in a fresh order; false when the listener says stop. */
         boolean trainEpoch(Listener listener) {
             long started = System.nanoTime();
             int n = (int) xTrain.rows();
@@ -228,12 +242,15 @@ public final class TaskRun {
             int batch = Math.min(task.training().batchSize(), n);
             double lossSum = 0;
             int batches = 0;
+            // One native gather per epoch, then contiguous row views: far cheaper than gathering per batch.
+            INDArray xs = Nd4j.pullRows(xTrain, 1, order);
+            INDArray ys = Nd4j.pullRows(yTrain, 1, order);
             for (int from = 0; from < n; from += batch) {
-                if (listener.cancelled()) {
+                if (listener.signal() != Signal.GO) {
                     return false;
                 }
-                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batch));
-                net.fit(xTrain.getRows(rows), yTrain.getRows(rows));
+                var rows = NDArrayIndex.interval(from, Math.min(n, from + batch));
+                net.fit(xs.get(rows, NDArrayIndex.all()), ys.get(rows, NDArrayIndex.all()));
                 lossSum += net.score();
                 batches++;
             }

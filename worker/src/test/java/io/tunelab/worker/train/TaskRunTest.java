@@ -1,6 +1,5 @@
 package io.tunelab.worker.train;
 
-import io.tunelab.api.Decision;
 import io.tunelab.api.Direction;
 import io.tunelab.worker.data.Dataset;
 import io.tunelab.worker.data.Encoding;
@@ -26,16 +25,26 @@ class TaskRunTest {
                 "training", training);
     }
 
-    record Recorder(List<Map<String, Double>> reports, int pruneAfter) implements TaskRun.Listener {
-        @Override
-        public Decision epoch(int epoch, Map<String, Double> values) {
-            reports.add(values);
-            return epoch >= pruneAfter ? Decision.PRUNE : Decision.CONTINUE;
+    /** Records the reports and answers PRUNE from a given epoch on. */
+    static final class Recorder implements TaskRun.Listener {
+        final List<Map<String, Double>> reports;
+        final int pruneAfter;
+        volatile boolean prune;
+
+        Recorder(List<Map<String, Double>> reports, int pruneAfter) {
+            this.reports = reports;
+            this.pruneAfter = pruneAfter;
         }
 
         @Override
-        public boolean cancelled() {
-            return false;
+        public void epoch(int epoch, Map<String, Double> values) {
+            reports.add(values);
+            prune = epoch >= pruneAfter;
+        }
+
+        @Override
+        public TaskRun.Signal signal() {
+            return prune ? TaskRun.Signal.PRUNE : TaskRun.Signal.GO;
         }
     }
 
