@@ -2,6 +2,7 @@ package io.tunelab.experiments.quality;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,37 @@ public record Args(Map<String, String> values) {
 
     public int integer(String name, int fallback) {
         return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
+    }
+
+    /**
+     * A strategy or pruner with options, written {@code name:key=value:key=value} (for example
+     * {@code cmaes:population=20:sigma0=0.3}); numbers become Integer or Double.
+     */
+    public record Named(String text, String name, Map<String, Object> options) {
+        public static Named parse(String text) {
+            String[] parts = text.split(":");
+            var options = new LinkedHashMap<String, Object>();
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("expected key=value in " + text + ", got " + parts[i]);
+                }
+                options.put(kv[0], number(kv[1]));
+            }
+            return new Named(text, parts[0], options);
+        }
+
+        private static Object number(String v) {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                try {
+                    return Double.parseDouble(v);
+                } catch (NumberFormatException e2) {
+                    return v;
+                }
+            }
+        }
     }
 
     public List<String> list(String name, List<String> fallback) {

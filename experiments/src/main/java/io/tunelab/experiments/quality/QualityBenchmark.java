@@ -24,6 +24,7 @@ import java.util.Map;
  * <pre>
  *   QualityBenchmark [--server URL | --in-process] [--seeds 20] [--seed-start 0]
  *                    [--strategies auto,random,sobol,tpe,cmaes,genetic] [--problems branin,...]
+ *                    (a strategy may carry options: cmaes:population=20:sigma0=0.3)
  *                    [--out results/quality]
  * </pre>
  * With {@code --server} the trials go through the SDK to a running server, as users' do.
@@ -77,8 +78,9 @@ public final class QualityBenchmark {
     }
 
     static Run run(Driver driver, Problem problem, String strategy, long seed) {
-        var spec = new ExperimentSpec("quality-" + problem.name() + "-" + strategy + "-" + seed + "-" + System.nanoTime(),
-                List.of(Objective.minimize("value")), problem.space(), new StrategySpec(strategy, seed, Map.of()),
+        var named = Args.Named.parse(strategy);
+        var spec = new ExperimentSpec("quality-" + problem.name() + "-" + named.name() + "-" + seed + "-" + System.nanoTime(),
+                List.of(Objective.minimize("value")), problem.space(), new StrategySpec(named.name(), seed, named.options()),
                 null, Budget.trials(problem.budget()), 1, null, seed);
         var session = driver.launch(spec);
         double best = Double.POSITIVE_INFINITY;
