@@ -62,6 +62,13 @@ class ExperimentPageFirstPaintTest {
                 System.out.printf("experiment page with %,d trials, load %d: first useful paint (leaderboard) %.0f ms;"
                         + " history chart drawn by %.0f ms%n", TRIALS, run, paint, history);
                 assertThat(browser.text("#leaderboard-title")).isEqualTo("Trials (10,000)");
+                // Where the time went: when each request started and how long it took, in the page's clock.
+                System.out.println("  " + browser.js("""
+                        return performance.getEntriesByType('resource')
+                          .filter(e => e.startTime < arguments[0])
+                          .map(e => { const u = new URL(e.name); return u.pathname.replace(/^.*\\//, '') + u.search
+                            + ' @' + Math.round(e.startTime) + '+' + Math.round(e.duration) + 'ms'; })
+                          .join(', ')""", history));
             }
             browser.screenshot("experiment-10000-trials");
         }

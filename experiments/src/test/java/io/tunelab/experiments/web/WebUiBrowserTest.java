@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -344,6 +345,36 @@ class WebUiBrowserTest {
         } finally {
             browser.size(1280, 800);
         }
+    }
+
+    @Test
+    void theDataQualityReportShowsWhenPresent() throws Exception {
+        var report = new LinkedHashMap<String, Object>();
+        report.put("dataset", "samples/iris.csv");
+        report.put("rows", 150);
+        report.put("columns", 3);
+        report.put("target", "species");
+        report.put("type", "classification");
+        report.put("column_types", Map.of("sepal", "numeric", "<b>petal</b>", "numeric", "species", "string"));
+        report.put("missing", Map.of("sepal", 3, "<b>petal</b>", 0, "species", 0));
+        report.put("outliers", Map.of("sepal", 4));
+        report.put("class_balance", Map.of("setosa", 50, "versicolor", 100));
+        report.put("usable", true);
+        report.put("problems", List.of());
+        report.put("warnings", List.of("3 cells are missing; choose an imputation other than none"));
+        seed("with-data", "error", 10, 0.5);
+        client.putDataReport("with-data", report);
+
+        openExperiment("with-data");
+        browser.await("the data-quality table", () -> browser.findAll("#chart-data-report table.columns tbody tr").size() == 3);
+        assertThat(browser.texts("#chart-data-report table.columns tbody th")).containsExactlyInAnyOrder("sepal", "<b>petal</b>", "species");
+        assertThat(browser.findAll("#chart-data-report b")).isEmpty();
+        assertThat(browser.text("#chart-data-report")).contains("3 cells are missing", "Usable for training", "versicolor");
+
+        // An experiment without a report has no such card.
+        openExperiment("cnn-small");
+        browser.await("the history", () -> browser.colouredPixels("#chart-history") > 0);
+        assertThat(browser.findAll("#chart-data-report")).isEmpty();
     }
 
     @Test

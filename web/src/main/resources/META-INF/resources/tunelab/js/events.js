@@ -4,6 +4,7 @@
 
 const listeners = {experiment: new Set(), trial: new Set(), open: new Set()};
 let source = null;
+let opened = false;
 
 function status(text, ok) {
   const el = document.getElementById('live');
@@ -17,8 +18,9 @@ export function connect() {
   source = new EventSource('/api/events');
   source.addEventListener('open', () => {
     status('live', true);
-    // After a reconnect, events may have been missed: let pages reload what they show.
-    for (const fn of listeners.open) fn();
+    // After a reconnect (not the first connection), events may have been missed: let pages reload what they show.
+    if (opened) for (const fn of listeners.open) fn();
+    opened = true;
   });
   source.addEventListener('error', () => {
     status(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…', false);
@@ -36,7 +38,7 @@ export function connect() {
   }
 }
 
-/** Subscribes fn to events of a type ('experiment', 'trial' or 'open'); returns the unsubscribe. */
+/** Subscribes fn to events of a type ('experiment', 'trial', or 'open' for a reconnect); returns the unsubscribe. */
 export function on(type, fn) {
   listeners[type].add(fn);
   return () => listeners[type].delete(fn);
