@@ -65,20 +65,37 @@ public final class ThroughputBenchmark {
                     clients, trials, url);
             // Warm the JIT of both processes on a separate experiment so the figures are steady state.
             runPhase(client, launchWarmup(client), clients, 2000);
+            long serverCpu0 = cpuNanos(server);
+            long clientCpu0 = cpuNanos(ProcessHandle.current());
             Phase first = runPhase(client, exp, clients, 1000);
             runPhase(client, exp, clients, trials - 2000);
             Phase last = runPhase(client, exp, clients, 1000);
+            double serverCpu = (cpuNanos(server) - serverCpu0) / 1e3 / trials;
+            double clientCpu = (cpuNanos(ProcessHandle.current()) - clientCpu0) / 1e3 / trials;
             System.out.println();
             System.out.println("| trials in the experiment | round trips/s | p50 ms | p99 ms |");
             System.out.println("|---|---:|---:|---:|");
             System.out.printf(Locale.ROOT, "| 1 – 1,000 | %.0f | %.2f | %.2f |%n", first.rate(), first.p50(), first.p99());
             System.out.printf(Locale.ROOT, "| %,d – %,d | %.0f | %.2f | %.2f |%n", trials - 999, trials, last.rate(), last.p50(), last.p99());
             System.out.printf(Locale.ROOT, "p99 ratio (last 1,000 / first 1,000): %.2f%n", last.p99() / first.p99());
+            if (serverCpu > 0) {
+                System.out.printf(Locale.ROOT, "CPU per round trip: server %.0f µs, clients %.0f µs (2 cores give at most %.0f round trips/s)%n",
+                        serverCpu, clientCpu, 2e6 / (serverCpu + clientCpu));
+            }
         } finally {
             if (server != null) {
                 server.close();
             }
         }
+    }
+
+    /** CPU time a process has used, or 0 when it is not known (a server given by URL). */
+    private static long cpuNanos(TunelabProcesses.ServerProcess server) {
+        return server == null ? 0 : cpuNanos(server.process().toHandle());
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static ExperimentHandle launchWarmup(TunelabClient client) {

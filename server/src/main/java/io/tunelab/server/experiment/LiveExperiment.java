@@ -64,13 +64,10 @@ final class LiveExperiment {
             i--;
         }
         trials.add(i, t);
-        if (i != trials.size() - 1) {
-            indexById.clear();
-            for (int k = 0; k < trials.size(); k++) {
-                indexById.put(trials.get(k).id(), k);
-            }
-        } else {
-            indexById.put(t.id(), i);
+        // Concurrent asks store their trials slightly out of order; only the few trials after
+        // the insertion point move.
+        for (int k = i; k < trials.size(); k++) {
+            indexById.put(trials.get(k).id(), k);
         }
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
