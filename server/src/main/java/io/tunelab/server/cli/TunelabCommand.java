@@ -226,25 +226,37 @@ public final class TunelabCommand implements Runnable {
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Starts a server on the embedded H2 database, runs the quick-start sweep against an example objective, "
-                    + "prints the leaderboard and keeps serving the web UI.")
+            description = "Starts a server on the embedded H2 database and one local worker, runs the digits-mlp sweep "
+                    + "(real Deeplearning4j training) with a live progress bar, prints the leaderboard and keeps serving the web UI.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8080", description = "port for the server (default ${DEFAULT-VALUE}; 0 picks a free one)")
         int port;
         @Option(names = "--data-dir", defaultValue = "./tunelab-data", description = "where the database lives (default ${DEFAULT-VALUE})")
         Path dataDir;
-        @Option(names = "--spec", description = "the sweep spec to run (default: experiments/quickstart.yaml)")
+        @Option(names = "--spec", description = "the sweep spec to run (default: experiments/sweeps/digits-mlp.yaml); "
+                + "a spec without a task runs the quick-start example objective in this process")
         Path specFile;
+        @Option(names = "--slots", description = "trials the local worker runs at once (default: the number of cores)")
+        Integer slots;
         @Option(names = "--exit", description = "stop the server when the sweep is done instead of serving the UI")
         boolean exit;
 
         @Override
         public Integer call() throws Exception {
             Path home = Path.of(System.getProperty("tunelab.home", "."));
-            Path file = specFile != null ? specFile : home.resolve("experiments/quickstart.yaml");
+            Path file = specFile != null ? specFile : home.resolve("experiments/sweeps/digits-mlp.yaml");
             ExperimentSpec spec = Specs.load(file);
+            if (spec.task() == null && !spec.space().names().containsAll(java.util.List.of("lr", "layers", "optimizer"))) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, file + " has no task, and the demo's example objective needs "
+                        + "the quick-start params lr, layers and optimizer; give a spec with a task, or experiments/quickstart.yaml");
+            }
+            int workerSlots = slots != null ? slots : Runtime.getRuntime().availableProcessors();
+            if (workerSlots < 1) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--slots must be 1 or more, got " + workerSlots);
+            }
             ApiServer server = ApiServer.start(ServerConfig.of(dataDir, port));
             String url = "http://127.0.0.1:" + server.port();
+            Process worker = null;
             try (TunelabClient client = TunelabClient.connect(url)) {
                 var taken = client.experiments().stream().map(ExperimentSummary::name).collect(java.util.stream.Collectors.toSet());
                 String name = spec.name();
@@ -252,15 +264,30 @@ public final class TunelabCommand implements Runnable {
                     name = spec.name() + "-" + i;
                 }
                 ExperimentHandle handle = client.launch(spec.withName(name));
-                System.out.println("Tunelab demo: server on " + url + ", experiment " + handle.name());
-                int trials = spec.budget().trials() == null ? 50 : spec.budget().trials();
-                int parallel = spec.budget().parallel() == null ? 4 : spec.budget().parallel();
-                Thread runner = Thread.ofPlatform().name("demo-optimize").start(
-                        () -> handle.optimize(new QuickstartObjective(), trials, parallel));
+                System.out.println("Tunelab demo: server on " + url + ", experiment " + handle.name() + " from " + file);
+                System.out.println("Web UI: " + url + "/#/experiments/" + handle.name());
+                Thread runner = null;
+                if (spec.task() != null) {
+                    Path log = dataDir.resolve("worker.log");
+                    worker = startWorker(home, url, workerSlots, log);
+                    System.out.println("local worker with " + workerSlots + " slots (log: " + log + ")");
+                } else {
+                    int trials = spec.budget().trials() == null ? 50 : spec.budget().trials();
+                    int parallel = spec.budget().parallel() == null ? 4 : spec.budget().parallel();
+                    runner = Thread.ofPlatform().name("demo-optimize").start(
+                            () -> handle.optimize(new QuickstartObjective(), trials, parallel));
+                }
                 follow(client, handle, System.out);
-                runner.join();
+                if (runner != null) {
+                    runner.join();
+                }
                 System.out.println();
                 System.out.println("Web UI: " + url + "/#/experiments/" + handle.name());
+            } finally {
+                if (worker != null) {
+                    worker.destroy();
+                    worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
             }
             if (exit) {
                 server.close();
@@ -274,6 +301,21 @@ public final class TunelabCommand implements Runnable {
             }));
             done.await();
             return 0;
+        }
+
+        /** Starts a worker process from the built worker jar, single-threaded ND4J per trial. */
+        private static Process startWorker(Path home, String url, int slots, Path log) throws java.io.IOException {
+            Path target = home.resolve("worker/target");
+            Path jar = target.resolve("tunelab-worker.jar");
+            if (!java.nio.file.Files.exists(jar)) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the worker is not built (" + jar + " is missing); run ./tunelab build");
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            var builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", jar + ":" + target.resolve("lib") + "/*",
+                    "io.tunelab.worker.Main", "worker", "--server", url, "--slots", Integer.toString(slots))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("OMP_NUM_THREADS", "1");
+            return builder.start();
         }
     }
 }
