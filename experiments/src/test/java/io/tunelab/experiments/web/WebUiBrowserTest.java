@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -237,6 +238,55 @@ class WebUiBrowserTest {
         exp.tell(q.id(), Map.of("error", 0.05));
         browser.await("the new count", () -> browser.text(row).startsWith("5 / 100"));
         assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
+    }
+
+    @Test
+    void theCurvesOfARunningTrialGrowLive() {
+        var exp = seed("curves-live", "error", 20, 0.5);
+        TrialProposal running = exp.ask();
+        openExperiment("curves-live");
+        browser.await("no curves yet", () -> browser.text("#chart-curves").contains("No trial has reported intermediate values."));
+
+        for (int step = 0; step < 3; step++) {
+            exp.report(running.id(), step, Map.of("error", 1.0 / (step + 1)));
+        }
+        browser.await("the running curve", () -> browser.text("#chart-curves .chart-note")
+                .equals("error by step, up to step 2, for 1 trial, 1 running (bold vermillion); pruned trials dashed grey."));
+        browser.await("it drawn", () -> browser.colouredPixels("#chart-curves") > 20);
+
+        for (int step = 3; step < 8; step++) {
+            exp.report(running.id(), step, Map.of("error", 1.0 / (step + 1)));
+        }
+        browser.await("the curve at step 7", () -> browser.text("#chart-curves .chart-note").contains("up to step 7, for 1 trial, 1 running"));
+        exp.tell(running.id(), Map.of("error", 0.12));
+        browser.await("the trial finished", () -> browser.text("#chart-curves .chart-note")
+                .equals("error by step, up to step 7, for 1 trial; pruned trials dashed grey."));
+        browser.await("the new best in the leaderboard", () -> String.valueOf(running.number()).equals(column("data-number").getFirst()));
+    }
+
+    @Test
+    void theLeaderboardWorksFromTheKeyboard() {
+        openExperiment("paging-sweep");
+        List<Integer> numbers = pagingLoss.keySet().stream().sorted().toList();
+        // Tab from the page-size select into the table: the first control there sorts by trial number.
+        browser.js("document.getElementById('page-size').focus()");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("data-sort")).isEqualTo("number");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.await("sorted by number from the keyboard", () -> String.valueOf(numbers.getLast()).equals(column("data-number").getFirst()));
+        // The table was rebuilt, and focus stayed on the same column's button: Enter again flips the order.
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("data-sort")).isEqualTo("number");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.await("ascending", () -> String.valueOf(numbers.getFirst()).equals(column("data-number").getFirst()));
+
+        // The pager too: Next keeps focus on Next.
+        WebElement next = browser.find(".page-next");
+        browser.js("arguments[0].focus()", next);
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.await("page 2", () -> "51–100 of 120".equals(browser.text(".page-info")));
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("class")).contains("page-next");
+        // Focus is visible: the focused control draws an outline.
+        assertThat(browser.js("return getComputedStyle(document.activeElement).outlineStyle")).isNotEqualTo("none");
     }
 
     @Test

@@ -2,7 +2,7 @@
 // Each page renders into <main> and returns a function that releases what it holds
 // (event subscriptions, charts, timers) when the user navigates away.
 
-import {h, fill} from './dom.js';
+import {h, fill, relative} from './dom.js';
 import {connect} from './events.js';
 import {experimentsPage} from './experiments-page.js';
 import {experimentPage} from './experiment-page.js';
@@ -38,6 +38,11 @@ function route() {
       h('h1', {}, 'Page not found'),
       h('p', {}, 'Nothing lives at ', h('code', {}, hash), '. ', h('a', {href: '#/'}, 'Back to the experiments'))));
 }
+
+// "2 min ago" must not stay "just now": refresh every relative time on the page twice a minute.
+setInterval(() => {
+  for (const t of document.querySelectorAll('time[datetime]')) t.textContent = relative(new Date(t.getAttribute('datetime')));
+}, 30000);
 
 window.addEventListener('hashchange', route);
 connect();

@@ -393,14 +393,17 @@ function chartsSection(container, ref) {
     if (!withData.length) return empty('curves', 'No trial has reported intermediate values.');
     const metric = withData[0].metric;
     const running = withData.filter((cv) => cv.state === 'RUNNING').length;
-    c.noteEl.textContent = `${metric} by step for ${withData.length} trials${running ? `, ${running} running (bold vermillion)` : ''}; pruned trials dashed grey.`;
+    const lastStep = Math.max(...withData.map((cv) => cv.steps[cv.steps.length - 1]));
+    c.noteEl.textContent = `${metric} by step, up to step ${num(lastStep)}, for ${plural(withData.length, 'trial')}`
+        + `${running ? `, ${running} running (bold vermillion)` : ''}; pruned trials dashed grey.`;
     const lineData = withData.map((cv, i) => ({label: `#${cv.number} ${String(cv.state).toLowerCase()}`, ...curveStyle(cv.state, i), steps: cv.steps, values: cv.values}));
-    // The number of lines changes as trials start: rebuild when it does.
-    if (charts.curves && charts.curves.count !== lineData.length) {
+    // Lines come and go, and change style as trials finish: rebuild when the set of lines changes.
+    const signature = lineData.map((l) => l.label).join('\n');
+    if (charts.curves && charts.curves.signature !== signature) {
       charts.curves.destroy();
       delete charts.curves;
     }
-    setChart('curves', (d) => Object.assign(lines({xLabel: 'step', yLabel: metric}, d), {count: d.length}), lineData);
+    setChart('curves', (d) => Object.assign(lines({xLabel: 'step', yLabel: metric}, d), {signature}), lineData);
   };
 
   const loadSample = async () => {
@@ -527,6 +530,10 @@ function chartsSection(container, ref) {
       Object.values(charts).forEach((c) => c.destroy());
     },
   };
+}
+
+function plural(n, word) {
+  return `${num(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** How a param is drawn on an axis: from its definition in the spec, else from its values. */
