@@ -32,6 +32,7 @@ import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.Configurations;
+import io.tunelab.server.strategy.Pareto;
 import io.tunelab.server.strategy.ProposalContext;
 import io.tunelab.server.strategy.SearchStrategy;
 import io.tunelab.server.strategy.Strategies;
@@ -852,7 +853,7 @@ public final class ExperimentService implements AutoCloseable {
             all = e.history();
             objectives = e.row.spec().objectives();
         }
-        return Ranking.paretoFront(all, objectives).stream().map(ExperimentService::withoutReports).toList();
+        return Pareto.front(all, objectives).stream().map(ExperimentService::withoutReports).toList();
     }
 
     /** Optimization history of the primary objective in columns: trial numbers, values, best so far. */

@@ -161,6 +161,20 @@ class ApiServerTest {
     }
 
     @Test
+    void paretoFrontOfTwoObjectives() throws Exception {
+        call("POST", "/api/experiments", """
+                {"name": "two", "objectives": [{"metric": "error", "direction": "minimize"}, {"metric": "speed", "direction": "maximize"}],
+                 "space": {"x": {"type": "float", "low": 0, "high": 1}}, "strategy": {"name": "random", "seed": 1}}""");
+        double[][] values = {{0.1, 1}, {0.2, 5}, {0.3, 4}, {0.05, 0.5}};
+        for (double[] v : values) {
+            Object id = call("POST", "/api/experiments/two/trials", null).json().get("id");
+            call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"error\":" + v[0] + ",\"speed\":" + v[1] + "}}");
+        }
+        List<Object> front = call("GET", "/api/experiments/two/pareto", null).array();
+        assertThat(front.stream().map(t -> (Object) ((Map<?, ?>) t).get("number")).toList()).containsExactly(0, 1, 3);
+    }
+
+    @Test
     void duplicateNameIsAConflictAndKeepsTheFirst() throws Exception {
         call("POST", "/api/experiments", QUICKSTART);
         String before = state();
