@@ -750,27 +750,34 @@ public final class ExperimentService implements AutoCloseable {
 
     public TrialPage trials(String ref, TrialQuery query) {
         LiveExperiment e = find(ref);
-        List<Trial> all;
-        Objective primary;
+        List<Trial> matching;
+        String key = query.sort() + "|" + query.descending() + "|" + query.state();
         synchronized (e) {
-            all = e.history();
-            primary = e.primary();
+            matching = e.cachedView(key);
+            if (matching == null) {
+                matching = view(e.history(), query, e.primary());
+                e.cacheView(key, matching);
+            }
         }
+        int from = Math.min(query.offset(), matching.size());
+        int to = Math.min(matching.size(), from + query.limit());
+        return new TrialPage(matching.size(), matching.subList(from, to).stream().map(ExperimentService::withoutReports).toList());
+    }
+
+    /** The trials a query selects, in its order. */
+    private static List<Trial> view(List<Trial> all, TrialQuery query, Objective primary) {
         var stream = all.stream();
         if (query.state() != null) {
             stream = stream.filter(t -> t.state() == query.state());
         }
-        List<Trial> matching = stream.toList();
         if (!query.sort().equals("number") || query.descending()) {
             Comparator<Trial> order = comparator(query.sort(), primary);
             if (query.descending()) {
                 order = order.reversed();
             }
-            matching = matching.stream().sorted(nullsLast(order, query.sort(), primary)).toList();
+            stream = stream.sorted(nullsLast(order, query.sort(), primary));
         }
-        int from = Math.min(query.offset(), matching.size());
-        int to = Math.min(matching.size(), from + query.limit());
-        return new TrialPage(matching.size(), matching.subList(from, to).stream().map(ExperimentService::withoutReports).toList());
+        return stream.toList();
     }
 
     private static Comparator<Trial> comparator(String sort, Objective primary) {

@@ -38,6 +38,9 @@ final class LiveExperiment {
     private Trial best;
     /** Bumped on every change, so cached views know when to recompute. */
     long version;
+    /** Sorted and filtered trial lists by query, valid while {@link #version} is unchanged. */
+    private final Map<String, List<Trial>> views = new HashMap<>();
+    private long viewsVersion = -1;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.row = row;
@@ -104,6 +107,22 @@ final class LiveExperiment {
     /** Trials that are not finished: running or waiting for a worker. */
     int active() {
         return count(TrialState.RUNNING) + count(TrialState.WAITING);
+    }
+
+    /** A view cached for the current version, or null. */
+    List<Trial> cachedView(String key) {
+        if (viewsVersion != version) {
+            views.clear();
+            viewsVersion = version;
+        }
+        return views.get(key);
+    }
+
+    void cacheView(String key, List<Trial> view) {
+        if (views.size() > 16) {
+            views.clear();
+        }
+        views.put(key, view);
     }
 
     List<Trial> history() {
