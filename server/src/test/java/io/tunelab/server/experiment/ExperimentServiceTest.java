@@ -1,0 +1,126 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.Budget;
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.JdbcStorage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Budget accounting and lifecycle rules of the coordinator, on real H2 files with a clock the test moves. */
+class ExperimentServiceTest {
+    @TempDir
+    Path dir;
+    JdbcStorage storage;
+    ExperimentService service;
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @BeforeEach
+    void open() {
+        storage = JdbcStorage.openDataDirectory(dir);
+        service = new ExperimentService(storage, () -> now, Events.NONE,
+                new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+        storage.close();
+    }
+
+    static ExperimentSpec.Builder spec(String name) {
+        return ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy(new StrategySpec("random", 5L, Map.of()));
+    }
+
+    @Test
+    void aMinutesBudgetCountsOnlyRunningTimeAndCompletesTheExperiment() {
+        service.create(spec("timed").budget(new Budget(null, null, 1.0)).build());
+        var t = service.ask("timed");
+        now = now.plusSeconds(40);
+        service.pause("timed");
+        now = now.plusSeconds(3600);
+        service.resume("timed", null);
+        now = now.plusSeconds(15);
+        service.tell(t.id(), TrialResult.complete(Map.of("loss", 1.0)));
+        service.ask("timed");
+        now = now.plusSeconds(10);
+        assertThatThrownBy(() -> service.ask("timed")).isInstanceOf(TunelabException.BudgetExhausted.class)
+                .hasMessageContaining("1.0 minutes");
+        // The running trial still counts: the experiment completes when it is told.
+        assertThat(service.experiment("timed").state()).isEqualTo(ExperimentState.RUNNING);
+        var running = service.trials("timed", TrialQuery.all()).trials().stream().filter(x -> x.state() == TrialState.RUNNING).findFirst().orElseThrow();
+        service.tell(running.id(), TrialResult.complete(Map.of("loss", 0.5)));
+        assertThat(service.experiment("timed").state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThatThrownBy(() -> service.resume("timed", null)).isInstanceOf(TunelabException.BudgetExhausted.class);
+        assertThat(service.resume("timed", new Budget(null, null, 5.0)).state()).isEqualTo(ExperimentState.RUNNING);
+    }
+
+    @Test
+    void aPausedExperimentStillAcceptsResultsOfItsRunningTrials() {
+        service.create(spec("paused").trials(5).build());
+        var t = service.ask("paused");
+        service.pause("paused");
+        service.tell(t.id(), TrialResult.complete(Map.of("loss", 0.3)));
+        assertThat(service.trial(t.id()).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(service.experiment("paused").summary().best()).containsEntry("loss", 0.3);
+    }
+
+    @Test
+    void gridDefaultsItsBudgetToTheGridAndRefusesFloatsWithoutStep() {
+        var grid = service.create(ExperimentSpec.builder("grid").minimize("loss").param("n", IntParam.of(1, 3))
+                .param("kind", CategoricalParam.of("a", "b")).strategy(StrategySpec.of("grid", 1)).build());
+        assertThat(grid.spec().budget().trials()).isEqualTo(6);
+        assertThatThrownBy(() -> service.create(spec("bad-grid").strategy(StrategySpec.of("grid")).build()))
+                .isInstanceOf(TunelabException.InvalidSpec.class).hasMessageContaining("float param \"x\" has no step");
+        assertThat(service.summaries()).hasSize(1);
+    }
+
+    @Test
+    void defineByRunParamsJoinTheSpaceAndMustKeepTheirDefinition() {
+        service.create(spec("dbr").build());
+        var t = service.ask("dbr");
+        Object v = service.suggest(t.id(), "batch", IntParam.log(16, 256));
+        assertThat((Integer) v).isBetween(16, 256);
+        assertThat(service.suggest(t.id(), "batch", IntParam.log(16, 256))).isEqualTo(v);
+        assertThatThrownBy(() -> service.suggest(t.id(), "batch", IntParam.of(1, 2)))
+                .isInstanceOf(TunelabException.InvalidSpec.class).hasMessageContaining("same definition");
+        assertThat(service.experiment("dbr").spec().space().names()).containsExactly("x", "batch");
+        assertThat(service.trial(t.id()).params()).containsKeys("x", "batch");
+        // The space and the value survive a restart.
+        close();
+        open();
+        assertThat(service.experiment("dbr").spec().space().names()).containsExactly("x", "batch");
+        assertThat(service.trial(t.id()).params()).containsEntry("batch", v);
+    }
+
+    @Test
+    void unusableDataStopsTheExperimentWithItsReason() {
+        service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
+        assertThatThrownBy(() -> service.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);
+        assertThatThrownBy(() -> service.putDataReport("data", Map.of("rows", 3))).isInstanceOf(TunelabException.InvalidValue.class);
+        service.putDataReport("data", Map.of("usable", false, "problems", java.util.List.of("no column \"label\"")));
+        var e = service.experiment("data");
+        assertThat(e.state()).isEqualTo(ExperimentState.STOPPED);
+        assertThat(e.summary().stopReason()).contains("no column \"label\"");
+        assertThat(service.dataReport("data")).containsEntry("usable", false);
+    }
+}
