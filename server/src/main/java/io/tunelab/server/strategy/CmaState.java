@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * The state of a CMA-ES search distribution (Hansen's tutorial parameters) over the unit cube:
+ * The state of a CMA-ES search distribution over the unit cube, with the parameters of Hansen's
+ * 2016 tutorial including active covariance adaptation (negative weights for the worst half), as
+ * the {@code cmaes} library under Optuna's sampler uses them:
  * mean, step size, covariance with its eigen basis, and the two evolution paths. An update
  * takes the points of one generation as they were actually evaluated, so points proposed from
  * an older state (asynchronous workers) are used too; their step is clipped as Hansen advises
@@ -40,22 +42,45 @@ final class CmaState {
         this.n = n;
         this.lambda = lambda;
         this.mu = lambda / 2;
-        this.weights = new double[mu];
-        for (int i = 0; i < mu; i++) {
-            weights[i] = Math.log(mu + 0.5) - Math.log(i + 1);
+        double[] prime = new double[lambda];
+        for (int i = 0; i < lambda; i++) {
+            prime[i] = Math.log((lambda + 1) / 2.0) - Math.log(i + 1);
         }
-        double sum = Arrays.stream(weights).sum();
-        double sumSq = 0;
-        for (int i = 0; i < mu; i++) {
-            weights[i] /= sum;
-            sumSq += weights[i] * weights[i];
+        double posSum = 0;
+        double posSq = 0;
+        double negSum = 0;
+        double negSq = 0;
+        for (int i = 0; i < lambda; i++) {
+            if (i < mu) {
+                posSum += prime[i];
+                posSq += prime[i] * prime[i];
+            } else {
+                negSum += prime[i];
+                negSq += prime[i] * prime[i];
+            }
         }
-        this.mueff = 1 / sumSq;
-        this.cc = (4 + mueff / n) / (n + 4 + 2 * mueff / n);
+        this.mueff = posSum * posSum / posSq;
+        double mueffMinus = negSq == 0 ? 0 : negSum * negSum / negSq;
+        double alphaCov = 2;
+        this.c1 = alphaCov / ((n + 1.3) * (n + 1.3) + mueff);
+        this.cmu = Math.min(1 - c1 - 1e-8, alphaCov * (mueff - 2 + 1 / mueff) / ((n + 2) * (n + 2) + alphaCov * mueff / 2));
+        double minAlpha = Math.min(1 + c1 / cmu, Math.min(1 + 2 * mueffMinus / (mueff + 2), (1 - c1 - cmu) / (n * cmu)));
+        double positive = 0;
+        double negative = 0;
+        for (double w : prime) {
+            if (w >= 0) {
+                positive += w;
+            } else {
+                negative -= w;
+            }
+        }
+        this.weights = new double[lambda];
+        for (int i = 0; i < lambda; i++) {
+            weights[i] = prime[i] >= 0 ? prime[i] / positive : minAlpha * prime[i] / negative;
+        }
         this.cs = (mueff + 2) / (n + mueff + 5);
-        this.c1 = 2 / ((n + 1.3) * (n + 1.3) + mueff);
-        this.cmu = Math.min(1 - c1, 2 * (mueff - 2 + 1 / mueff) / ((n + 2) * (n + 2) + mueff));
         this.damps = 1 + 2 * Math.max(0, Math.sqrt((mueff - 1) / (n + 1)) - 1) + cs;
+        this.cc = (4 + mueff / n) / (n + 4 + 2 * mueff / n);
         this.chiN = Math.sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));
         this.mean = mean.clone();
         this.sigma = sigma;
@@ -152,23 +177,28 @@ final class CmaState {
         return true;
     }
 
-    /** One generation's update from its points, sorted best first (at least mu of them). */
+    /** One generation's update from its λ points, sorted best first. */
     void update(List<double[]> sortedPoints) {
-        double[][] y = new double[mu][];
+        double[][] y = new double[lambda][];
         double clip = Math.sqrt(n) + 2.0 * n / (n + 2);
-        for (int k = 0; k < mu; k++) {
+        double[] mahalanobis = new double[lambda];
+        for (int k = 0; k < lambda; k++) {
             double[] yk = new double[n];
             double[] xk = sortedPoints.get(k);
             for (int i = 0; i < n; i++) {
                 yk[i] = (xk[i] - mean[i]) / sigma;
             }
             double norm = norm(invSqrtTimes(yk));
+            // Points proposed from an older distribution (asynchronous workers) are "injected"
+            // solutions for this one: their step is clipped as Hansen (2011) advises.
             if (norm > clip) {
                 for (int i = 0; i < n; i++) {
                     yk[i] *= clip / norm;
                 }
+                norm = clip;
             }
             y[k] = yk;
+            mahalanobis[k] = norm;
         }
         double[] yw = new double[n];
         for (int k = 0; k < mu; k++) {
@@ -186,24 +216,31 @@ final class CmaState {
         }
         generation++;
         double psNorm = norm(ps);
-        boolean hsig = psNorm / Math.sqrt(1 - Math.pow(1 - cs, 2.0 * generation)) / chiN < 1.4 + 2.0 / (n + 1);
+        sigma *= Math.exp(Math.min(1.0, (cs / damps) * (psNorm / chiN - 1)));
+        boolean hsig = psNorm / Math.sqrt(1 - Math.pow(1 - cs, 2.0 * generation)) < (1.4 + 2.0 / (n + 1)) * chiN;
         double ac = Math.sqrt(cc * (2 - cc) * mueff);
         for (int i = 0; i < n; i++) {
             pc[i] = (1 - cc) * pc[i] + (hsig ? ac * yw[i] : 0);
         }
-        double delta = hsig ? 0 : cc * (2 - cc);
+        double[] wio = new double[lambda];
+        double sumW = 0;
+        for (int k = 0; k < lambda; k++) {
+            wio[k] = weights[k] >= 0 ? weights[k] : weights[k] * n / (mahalanobis[k] * mahalanobis[k] + 1e-8);
+            sumW += weights[k];
+        }
+        double deltaH = hsig ? 0 : cc * (2 - cc);
+        double keep = 1 + c1 * deltaH - c1 - cmu * sumW;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double rankMu = 0;
-                for (int k = 0; k < mu; k++) {
-                    rankMu += weights[k] * y[k][i] * y[k][j];
+                for (int k = 0; k < lambda; k++) {
+                    rankMu += wio[k] * y[k][i] * y[k][j];
                 }
-                double v = (1 - c1 - cmu) * c[i][j] + c1 * (pc[i] * pc[j] + delta * c[i][j]) + cmu * rankMu;
+                double v = keep * c[i][j] + c1 * pc[i] * pc[j] + cmu * rankMu;
                 c[i][j] = v;
                 c[j][i] = v;
             }
         }
-        sigma *= Math.exp(Math.min(1.0, (cs / damps) * (psNorm / chiN - 1)));
         decompose();
     }
 

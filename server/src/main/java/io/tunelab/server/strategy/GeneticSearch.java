@@ -55,7 +55,9 @@ public final class GeneticSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         var selector = new TournamentSelector<DoubleGene, Double>(tournament);
         return Variation.breed(context, population, settings, "genetic", (observations, variation, rng) -> {
-            ISeq<Phenotype<DoubleGene, Double>> pop = survivors(observations).stream()
+            var members = survivors(observations);
+            variation.adapt(members.stream().map(o -> Variation.point(variation.genotype(o, context.seed()))).toList());
+            ISeq<Phenotype<DoubleGene, Double>> pop = members.stream()
                     .map(o -> Phenotype.<DoubleGene, Double>of(variation.genotype(o, context.seed()), o.trial().number(), o.loss()))
                     .collect(ISeq.toISeq());
             return RandomRegistry.with(rng, r -> selector.select(pop, 2, Optimize.MINIMUM));

@@ -47,6 +47,7 @@ public final class Nsga2Search implements SearchStrategy {
         var tournament = UFTournamentSelector.<DoubleGene, double[], Vec<double[]>>ofVec();
         return Variation.breed(context, population, settings, "nsga2", (observations, variation, rng) -> {
             var pop = survivors(observations, variation, context.seed());
+            variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
             return RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
         });
     }

@@ -83,6 +83,18 @@ public final class Options {
         return s;
     }
 
+    public String stringOption(String name, String fallback) {
+        known.add(name);
+        Object v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw TunelabException.invalidSpec(owner + ": option " + name + " must be a non-empty string, got " + v);
+        }
+        return s;
+    }
+
     /** Rejects any option that was not read. */
     public void done() {
         for (String name : values.keySet()) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class Strategies {
     /** Every strategy name the server knows. */
-    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2");
+    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio");
 
     private Strategies() {
     }
@@ -27,7 +27,7 @@ public final class Strategies {
         return switch (spec.name()) {
             case "auto" -> {
                 Options.of(owner, options).done();
-                yield new AutoSearch(space, objectives);
+                yield new AutoSearch(space, objectives, seed);
             }
             case "random" -> {
                 Options.of(owner, options).done();
@@ -40,6 +40,7 @@ public final class Strategies {
             case "tpe" -> TpeSearch.of(Options.of(owner, options));
             case "cmaes" -> CmaEsSearch.of(Options.of(owner, options));
             case "genetic" -> GeneticSearch.of(Options.of(owner, options));
+            case "portfolio" -> PortfolioSearch.of(Options.of(owner, options), space, objectives, seed);
             case "nsga2" -> {
                 if (objectives.size() < 2) {
                     throw TunelabException.invalidSpec("strategy \"nsga2\" needs at least 2 objectives, this experiment has "

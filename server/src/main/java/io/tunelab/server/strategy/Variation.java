@@ -30,20 +30,23 @@ final class Variation {
     private final double crossoverRate;
     private final double mutationRate;
     private final double mutationSigma;
+    /** Per-param mutation steps when mutationSigma is 0 (adaptive); set by {@link #adapt}. */
+    private double[] steps;
 
     /**
      * The variation knobs of a strategy.
      *
      * @param crossoverRate the chance that a child recombines its parents at all
      * @param mutationRate  the chance of each param to mutate; 0 means 1 / (number of params)
-     * @param mutationSigma the Gaussian step of a numeric mutation, in the unit cube
+     * @param mutationSigma the Gaussian step of a numeric mutation, in the unit cube; 0 adapts
+     *                      it per param to the spread of the population (see {@link #adapt})
      */
     record Settings(double crossoverRate, double mutationRate, double mutationSigma) {
         /** Reads the shared options of the evolutionary strategies. */
         static Settings of(Options options) {
             return new Settings(options.doubleOption("crossover_rate", 0.9, 0.0, 1.0),
                     options.doubleOption("mutation_rate", 0.0, 0.0, 1.0),
-                    options.doubleOption("mutation_sigma", 0.1, 1e-4, 1.0));
+                    options.doubleOption("mutation_sigma", 0.1, 0.0, 1.0));
         }
     }
 
@@ -76,6 +79,31 @@ final class Variation {
         var pair = parents.select(observations, variation, rng);
         double[] child = variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
         return Configurations.unseen(context, unit.decode(child), rng);
+    }
+
+    /**
+     * Sets each numeric param's mutation step to the standard deviation of the population's
+     * coordinates in it (floored at 0.002): wide while the population is spread out, fine once
+     * it has converged, like an evolution strategy's step-size adaptation but rebuilt from the
+     * population alone. Does nothing when a fixed mutationSigma was given.
+     */
+    void adapt(List<double[]> population) {
+        if (mutationSigma > 0 || population.size() < 2) {
+            return;
+        }
+        int d = unit.dimension();
+        steps = new double[d];
+        for (int i = 0; i < d; i++) {
+            double sum = 0;
+            double sumSq = 0;
+            for (double[] x : population) {
+                sum += x[i];
+                sumSq += x[i] * x[i];
+            }
+            int n = population.size();
+            double variance = Math.max(0, (sumSq - sum * sum / n) / (n - 1));
+            steps[i] = Math.max(0.002, Math.sqrt(variance));
+        }
     }
 
     /** The genotype of an observed configuration. */
@@ -131,7 +159,8 @@ final class Variation {
         if (unit.isCategorical(i)) {
             x[i] = rng.nextDouble();
         } else {
-            x[i] = reflect(x[i] + mutationSigma * rng.nextGaussian());
+            double step = mutationSigma > 0 ? mutationSigma : steps != null ? steps[i] : 0.1;
+            x[i] = reflect(x[i] + step * rng.nextGaussian());
         }
     }
 

@@ -40,7 +40,7 @@ class StrategiesTest {
     @Test
     void an_unknown_name_lists_the_known_ones() {
         assertInvalid(() -> create("bayes", Map.of(), StrategyContractTest.ONE),
-                "unknown strategy \"bayes\"", "auto, random, grid, sobol, tpe, cmaes, genetic, nsga2");
+                "unknown strategy \"bayes\"", "auto, random, grid, sobol, tpe, cmaes, genetic, nsga2, portfolio");
     }
 
     @Test
@@ -71,15 +71,23 @@ class StrategiesTest {
     }
 
     @Test
-    void auto_uses_nsga2_for_several_objectives_cma_es_for_numeric_spaces_and_tpe_otherwise() {
+    void auto_uses_nsga2_for_several_objectives_cma_es_for_small_numeric_spaces_and_a_portfolio_otherwise() {
         assertThat(((AutoSearch) create("auto", Map.of(), StrategyContractTest.TWO)).delegate()).isInstanceOf(Nsga2Search.class);
+        assertThat(((AutoSearch) create("auto", Map.of(), StrategyContractTest.ONE)).delegate()).isInstanceOf(CmaEsSearch.class);
         var box = SearchSpace.builder();
         for (int i = 0; i < 6; i++) {
             box.add("x" + i, FloatParam.of(0, 1));
         }
-        assertThat(((AutoSearch) Strategies.create(StrategySpec.of("auto"), box.build(), StrategyContractTest.ONE, 1)).delegate())
-                .isInstanceOf(CmaEsSearch.class);
+        var portfolio = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), box.build(), StrategyContractTest.ONE, 1)).delegate();
+        assertThat(portfolio).isInstanceOf(PortfolioSearch.class);
+        assertThat(((PortfolioSearch) portfolio).members()).hasExactlyElementsOfTypes(CmaEsSearch.class, GeneticSearch.class);
         assertThat(((AutoSearch) Strategies.create(StrategySpec.of("auto"), StrategyContractTest.MIXED, StrategyContractTest.ONE, 1))
-                .delegate()).isInstanceOf(TpeSearch.class);
+                .delegate()).isInstanceOf(PortfolioSearch.class);
+    }
+
+    @Test
+    void portfolio_members_must_be_known_strategies() {
+        assertInvalid(() -> create("portfolio", Map.of("members", "cmaes+bayes"), StrategyContractTest.ONE),
+                "members", "\"bayes\"", "cmaes, genetic, tpe, sobol, random");
     }
 }

@@ -83,7 +83,7 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
     void the_same_seed_and_history_give_the_same_proposals(String name) {
         var first = run(create(name, MIXED, 7), MIXED, objectives(name), 7, 60);
         var second = run(create(name, MIXED, 7), MIXED, objectives(name), 7, 60);
@@ -93,7 +93,7 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
     void a_restarted_strategy_continues_the_same_sequence(String name) {
         var running = create(name, MIXED, 3);
         var history = run(running, MIXED, objectives(name), 3, 70);
@@ -106,7 +106,7 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"auto", "tpe", "cmaes", "genetic", "nsga2"})
+    @ValueSource(strings = {"auto", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
     void a_trial_that_finishes_late_changes_nothing_a_fresh_rebuild_would_not(String name) {
         var strategy = create(name, MIXED, 5);
         var history = run(strategy, MIXED, objectives(name), 5, 60);
@@ -120,7 +120,7 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
     void proposals_stay_in_bounds_and_respect_conditions(String name) {
         var history = run(create(name, MIXED, 11), MIXED, objectives(name), 11, 120);
         var optimizers = new HashSet<Object>();
@@ -136,7 +136,7 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "grid"})
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio", "grid"})
     void a_discrete_space_is_never_repeated_until_exhausted(String name) {
         var strategy = create(name, DISCRETE, 13);
         var history = run(strategy, DISCRETE, objectives(name), 13, 24);
@@ -146,7 +146,7 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2"})
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
     void running_trials_are_not_proposed_again_on_a_discrete_space(String name) {
         var strategy = create(name, DISCRETE, 17);
         var history = new ArrayList<Trial>();

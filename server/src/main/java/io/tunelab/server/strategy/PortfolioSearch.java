@@ -1,0 +1,54 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.Objective;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TunelabException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Several strategies taking turns by trial number, each seeing the whole history, so each
+ * builds on what the others found: a cheap way to be robust across problems no single
+ * strategy wins. Stateless beyond its members.
+ */
+final class PortfolioSearch implements SearchStrategy {
+    private final List<SearchStrategy> members;
+
+    PortfolioSearch(List<SearchStrategy> members) {
+        this.members = List.copyOf(members);
+    }
+
+    /** Strategies that may take turns, in option {@code members} such as {@code cmaes+genetic}. */
+    static final List<String> MEMBERS = List.of("cmaes", "genetic", "tpe", "sobol", "random");
+
+    /** Reads the options of strategy "portfolio". */
+    static PortfolioSearch of(Options options, SearchSpace space, List<Objective> objectives, long seed) {
+        String text = options.stringOption("members", "cmaes+genetic");
+        // The genetic member mutates adaptively by default: next to CMA-ES it refines, while
+        // CMA-ES does the large moves.
+        double sigma = options.doubleOption("mutation_sigma", 0.0, 0.0, 1.0);
+        options.done();
+        var members = new ArrayList<SearchStrategy>();
+        for (String m : text.split("\\+")) {
+            if (!MEMBERS.contains(m)) {
+                throw TunelabException.invalidSpec("strategy \"portfolio\": option members names \"" + m
+                        + "\"; allowed members, joined by +: " + String.join(", ", MEMBERS));
+            }
+            var spec = m.equals("genetic") ? new StrategySpec(m, null, Map.of("mutation_sigma", sigma)) : StrategySpec.of(m);
+            members.add(Strategies.create(spec, space, objectives, seed));
+        }
+        return new PortfolioSearch(members);
+    }
+
+    List<SearchStrategy> members() {
+        return members;
+    }
+
+    @Override
+    public Map<String, Object> propose(ProposalContext context) {
+        return members.get(Math.floorMod(context.number(), members.size())).propose(context);
+    }
+}
