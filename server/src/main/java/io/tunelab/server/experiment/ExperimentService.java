@@ -15,7 +15,6 @@ import io.tunelab.api.Objective;
 import io.tunelab.api.Param;
 import io.tunelab.api.Report;
 import io.tunelab.api.ReportRequest;
-import io.tunelab.api.Repetition;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.Statistics;
 import io.tunelab.api.Trial;
@@ -23,7 +22,6 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.analysis.RepetitionStatistics;
 import io.tunelab.server.pruner.PruneContext;
 import io.tunelab.server.pruner.Pruner;
@@ -47,7 +45,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -755,7 +752,7 @@ public final class ExperimentService implements AutoCloseable {
         synchronized (e) {
             matching = e.cachedView(key);
             if (matching == null) {
-                matching = view(e.history(), query, e.primary());
+                matching = TrialViews.select(e.history(), query, e.primary());
                 e.cacheView(key, matching);
             }
         }
@@ -764,176 +761,45 @@ public final class ExperimentService implements AutoCloseable {
         return new TrialPage(matching.size(), matching.subList(from, to).stream().map(ExperimentService::withoutReports).toList());
     }
 
-    /** The trials a query selects, in its order. */
-    private static List<Trial> view(List<Trial> all, TrialQuery query, Objective primary) {
-        var stream = all.stream();
-        if (query.state() != null) {
-            stream = stream.filter(t -> t.state() == query.state());
-        }
-        if (!query.sort().equals("number") || query.descending()) {
-            Comparator<Trial> order = comparator(query.sort(), primary);
-            if (query.descending()) {
-                order = order.reversed();
-            }
-            stream = stream.sorted(nullsLast(order, query.sort(), primary));
-        }
-        return stream.toList();
-    }
-
-    private static Comparator<Trial> comparator(String sort, Objective primary) {
-        return switch (sort) {
-            case "state" -> Comparator.comparing(Trial::state);
-            case "value" -> Comparator.comparing(t -> t.value(primary.metric()), Comparator.nullsLast(Comparator.naturalOrder()));
-            case "duration" -> Comparator.comparing(Trial::durationSeconds, Comparator.nullsLast(Comparator.naturalOrder()));
-            case "number" -> Comparator.comparingInt(Trial::number);
-            default -> {
-                if (sort.startsWith("param:")) {
-                    String name = sort.substring(6);
-                    yield Comparator.comparing(t -> sortKey(t.params().get(name)), Comparator.nullsLast(Comparator.naturalOrder()));
-                }
-                String metric = sort.substring(7);
-                yield Comparator.comparing(t -> metricOf(t, metric), Comparator.nullsLast(Comparator.naturalOrder()));
-            }
-        };
-    }
-
-    /** Keeps trials without the sorted value last whichever the order. */
-    private static Comparator<Trial> nullsLast(Comparator<Trial> order, String sort, Objective primary) {
-        return (a, b) -> {
-            boolean x = missing(a, sort, primary);
-            boolean y = missing(b, sort, primary);
-            if (x != y) {
-                return x ? 1 : -1;
-            }
-            int c = order.compare(a, b);
-            return c != 0 ? c : Integer.compare(a.number(), b.number());
-        };
-    }
-
-    private static boolean missing(Trial t, String sort, Objective primary) {
-        return switch (sort) {
-            case "value" -> t.value(primary.metric()) == null;
-            case "duration" -> t.durationSeconds() == null;
-            case "number", "state" -> false;
-            default -> sort.startsWith("param:") ? !t.params().containsKey(sort.substring(6)) : metricOf(t, sort.substring(7)) == null;
-        };
-    }
-
-    private static Double metricOf(Trial t, String metric) {
-        Double v = t.value(metric);
-        if (v == null && t.statistics().containsKey(metric)) {
-            v = t.statistics().get(metric).mean();
-        }
-        return v;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Comparable sortKey(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        return v == null ? null : v.toString();
-    }
-
     /** The best {@code limit} complete trials by the primary objective. */
     public List<Trial> leaderboard(String ref, int limit) {
         if (limit < 1 || limit > TrialQuery.MAX_LIMIT) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "limit must be from 1 to " + TrialQuery.MAX_LIMIT + ", got " + limit);
         }
-        LiveExperiment e = find(ref);
-        List<Trial> all;
-        Objective primary;
-        synchronized (e) {
-            all = e.history();
-            primary = e.primary();
-        }
-        return all.stream().filter(t -> Ranking.ranked(t, primary)).sorted(Ranking.byObjective(primary)).limit(limit)
-                .map(ExperimentService::withoutReports).toList();
+        Snapshot s = snapshotOf(ref);
+        return TrialViews.leaderboard(s.trials(), s.spec().primary(), limit).stream().map(ExperimentService::withoutReports).toList();
     }
 
     /** The non-dominated complete trials by every objective. */
     public List<Trial> pareto(String ref) {
-        LiveExperiment e = find(ref);
-        List<Trial> all;
-        List<Objective> objectives;
-        synchronized (e) {
-            all = e.history();
-            objectives = e.row.spec().objectives();
-        }
-        return Pareto.front(all, objectives).stream().map(ExperimentService::withoutReports).toList();
+        Snapshot s = snapshotOf(ref);
+        return Pareto.front(s.trials(), s.spec().objectives()).stream().map(ExperimentService::withoutReports).toList();
     }
 
     /** Optimization history of the primary objective in columns: trial numbers, values, best so far. */
     public Map<String, Object> history(String ref) {
-        LiveExperiment e = find(ref);
-        List<Trial> all;
-        Objective primary;
-        synchronized (e) {
-            all = e.history();
-            primary = e.primary();
-        }
-        var numbers = new ArrayList<Integer>();
-        var values = new ArrayList<Double>();
-        var best = new ArrayList<Double>();
-        Double bestSoFar = null;
-        for (Trial t : all) {
-            if (!Ranking.ranked(t, primary)) {
-                continue;
-            }
-            double v = t.value(primary.metric());
-            bestSoFar = bestSoFar == null || primary.direction().better(v, bestSoFar) ? v : bestSoFar;
-            numbers.add(t.number());
-            values.add(v);
-            best.add(bestSoFar);
-        }
-        var out = new LinkedHashMap<String, Object>();
-        out.put("metric", primary.metric());
-        out.put("direction", primary.direction().json());
-        out.put("number", numbers);
-        out.put("value", values);
-        out.put("best", best);
-        return out;
+        Snapshot s = snapshotOf(ref);
+        return TrialViews.history(s.trials(), s.spec().primary());
     }
 
-    /** Intermediate-value curves of the primary metric: running trials first, then the most recent finished ones. */
+    /** Intermediate-value curves of the primary metric of the latest trials that reported. */
     public List<Map<String, Object>> curves(String ref, int limit) {
         if (limit < 1 || limit > 1000) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "limit must be from 1 to 1000, got " + limit);
         }
+        Snapshot s = snapshotOf(ref);
+        return TrialViews.curves(s.trials(), s.spec().primary(), limit);
+    }
+
+    /** An experiment's trials and spec, taken together. */
+    private record Snapshot(List<Trial> trials, ExperimentSpec spec) {
+    }
+
+    private Snapshot snapshotOf(String ref) {
         LiveExperiment e = find(ref);
-        List<Trial> all;
-        Objective primary;
         synchronized (e) {
-            all = e.history();
-            primary = e.primary();
+            return new Snapshot(e.history(), e.row.spec());
         }
-        var withReports = new ArrayList<Trial>();
-        for (int i = all.size() - 1; i >= 0 && withReports.size() < limit; i--) {
-            if (!all.get(i).reports().isEmpty()) {
-                withReports.add(all.get(i));
-            }
-        }
-        var out = new ArrayList<Map<String, Object>>();
-        for (Trial t : withReports) {
-            var steps = new ArrayList<Integer>();
-            var values = new ArrayList<Double>();
-            for (Report r : t.reports()) {
-                Double v = r.values().get(primary.metric());
-                if (v != null) {
-                    steps.add(r.step());
-                    values.add(v);
-                }
-            }
-            var curve = new LinkedHashMap<String, Object>();
-            curve.put("trial", t.id());
-            curve.put("number", t.number());
-            curve.put("state", t.state().name());
-            curve.put("metric", primary.metric());
-            curve.put("steps", steps);
-            curve.put("values", values);
-            out.add(curve);
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ helpers
@@ -1027,14 +893,5 @@ public final class ExperimentService implements AutoCloseable {
     public void close() {
         reaper.shutdownNow();
         signalWork();
-    }
-
-    /** For tests and diagnostics: how many trials are known. */
-    int trialCount() {
-        return byTrial.size();
-    }
-
-    static Map<String, Object> copy(Map<String, Object> m) {
-        return new HashMap<>(m);
     }
 }

@@ -1,0 +1,152 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.Objective;
+import io.tunelab.api.Report;
+import io.tunelab.api.Trial;
+import io.tunelab.server.analysis.Ranking;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The views of an experiment's trials that the API serves: a filtered and sorted selection
+ * for paging, the leaderboard, the optimization history in columns and the intermediate-value
+ * curves. Pure functions of a snapshot of the trials.
+ */
+final class TrialViews {
+    private TrialViews() {
+    }
+
+    /** The trials a query selects, in its order. */
+    static List<Trial> select(List<Trial> all, TrialQuery query, Objective primary) {
+        var stream = all.stream();
+        if (query.state() != null) {
+            stream = stream.filter(t -> t.state() == query.state());
+        }
+        if (!query.sort().equals("number") || query.descending()) {
+            Comparator<Trial> order = comparator(query.sort(), primary);
+            if (query.descending()) {
+                order = order.reversed();
+            }
+            stream = stream.sorted(nullsLast(order, query.sort(), primary));
+        }
+        return stream.toList();
+    }
+
+    private static Comparator<Trial> comparator(String sort, Objective primary) {
+        return switch (sort) {
+            case "state" -> Comparator.comparing(Trial::state);
+            case "value" -> Comparator.comparing(t -> t.value(primary.metric()), Comparator.nullsLast(Comparator.naturalOrder()));
+            case "duration" -> Comparator.comparing(Trial::durationSeconds, Comparator.nullsLast(Comparator.naturalOrder()));
+            case "number" -> Comparator.comparingInt(Trial::number);
+            default -> {
+                if (sort.startsWith("param:")) {
+                    String name = sort.substring(6);
+                    yield Comparator.comparing(t -> sortKey(t.params().get(name)), Comparator.nullsLast(Comparator.naturalOrder()));
+                }
+                String metric = sort.substring(7);
+                yield Comparator.comparing(t -> metricOf(t, metric), Comparator.nullsLast(Comparator.naturalOrder()));
+            }
+        };
+    }
+
+    /** Keeps trials without the sorted value last whichever the order. */
+    private static Comparator<Trial> nullsLast(Comparator<Trial> order, String sort, Objective primary) {
+        return (a, b) -> {
+            boolean x = missing(a, sort, primary);
+            boolean y = missing(b, sort, primary);
+            if (x != y) {
+                return x ? 1 : -1;
+            }
+            int c = order.compare(a, b);
+            return c != 0 ? c : Integer.compare(a.number(), b.number());
+        };
+    }
+
+    private static boolean missing(Trial t, String sort, Objective primary) {
+        return switch (sort) {
+            case "value" -> t.value(primary.metric()) == null;
+            case "duration" -> t.durationSeconds() == null;
+            case "number", "state" -> false;
+            default -> sort.startsWith("param:") ? !t.params().containsKey(sort.substring(6)) : metricOf(t, sort.substring(7)) == null;
+        };
+    }
+
+    private static Double metricOf(Trial t, String metric) {
+        Double v = t.value(metric);
+        if (v == null && t.statistics().containsKey(metric)) {
+            v = t.statistics().get(metric).mean();
+        }
+        return v;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Comparable sortKey(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        return v == null ? null : v.toString();
+    }
+
+    /** The best {@code limit} complete trials by an objective. */
+    static List<Trial> leaderboard(List<Trial> all, Objective primary, int limit) {
+        return all.stream().filter(t -> Ranking.ranked(t, primary)).sorted(Ranking.byObjective(primary)).limit(limit).toList();
+    }
+
+    /** Trial numbers, values and best-so-far of the complete trials, in columns. */
+    static Map<String, Object> history(List<Trial> all, Objective primary) {
+        var numbers = new ArrayList<Integer>();
+        var values = new ArrayList<Double>();
+        var best = new ArrayList<Double>();
+        Double bestSoFar = null;
+        for (Trial t : all) {
+            if (!Ranking.ranked(t, primary)) {
+                continue;
+            }
+            double v = t.value(primary.metric());
+            bestSoFar = bestSoFar == null || primary.direction().better(v, bestSoFar) ? v : bestSoFar;
+            numbers.add(t.number());
+            values.add(v);
+            best.add(bestSoFar);
+        }
+        var out = new LinkedHashMap<String, Object>();
+        out.put("metric", primary.metric());
+        out.put("direction", primary.direction().json());
+        out.put("number", numbers);
+        out.put("value", values);
+        out.put("best", best);
+        return out;
+    }
+
+    /** The reported values of the primary metric of the latest {@code limit} trials that reported. */
+    static List<Map<String, Object>> curves(List<Trial> all, Objective primary, int limit) {
+        var out = new ArrayList<Map<String, Object>>();
+        for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
+            Trial t = all.get(i);
+            if (t.reports().isEmpty()) {
+                continue;
+            }
+            var steps = new ArrayList<Integer>();
+            var values = new ArrayList<Double>();
+            for (Report r : t.reports()) {
+                Double v = r.values().get(primary.metric());
+                if (v != null) {
+                    steps.add(r.step());
+                    values.add(v);
+                }
+            }
+            var curve = new LinkedHashMap<String, Object>();
+            curve.put("trial", t.id());
+            curve.put("number", t.number());
+            curve.put("state", t.state().name());
+            curve.put("metric", primary.metric());
+            curve.put("steps", steps);
+            curve.put("values", values);
+            out.add(curve);
+        }
+        return out;
+    }
+}
