@@ -48,6 +48,7 @@ final class TrialExecution implements TaskRun.Listener {
     private static final Duration RESULT_RETRY = Duration.ofMinutes(2);
 
     private final Lease lease;
+    private final double leaseSeconds;
     private final Coordinator coordinator;
     private final DataCache data;
     private final Set<Long> reportedExperiments;
@@ -59,9 +60,14 @@ final class TrialExecution implements TaskRun.Listener {
     private volatile boolean leaseLost;
     private volatile boolean pruned;
 
-    TrialExecution(Lease lease, Coordinator coordinator, DataCache data, Set<Long> reportedExperiments,
+    /**
+     * @param leaseSeconds how long the lease request that brought this trial took (part of
+     *                     the worker's overhead when work was waiting)
+     */
+    TrialExecution(Lease lease, double leaseSeconds, Coordinator coordinator, DataCache data, Set<Long> reportedExperiments,
                    WorkerConfig config, BooleanSupplier abandon) {
         this.lease = lease;
+        this.leaseSeconds = leaseSeconds;
         this.coordinator = coordinator;
         this.data = data;
         this.reportedExperiments = reportedExperiments;
@@ -207,6 +213,7 @@ final class TrialExecution implements TaskRun.Listener {
     private Map<String, Object> timing(double trainingSeconds, double dataSeconds, double reportWait, double uploadSeconds) {
         double total = (System.nanoTime() - started) / 1e9;
         var t = new LinkedHashMap<String, Object>();
+        t.put("lease_s", leaseSeconds);
         t.put("trial_s", total);
         t.put("training_s", trainingSeconds);
         t.put("data_s", dataSeconds);

@@ -111,6 +111,7 @@ public final class Worker {
         while (!stopping) {
             Optional<Lease> lease;
             idle.add(Thread.currentThread());
+            long asked = System.nanoTime();
             try {
                 lease = coordinator.lease(request);
                 backoff.reset();
@@ -126,12 +127,14 @@ public final class Worker {
                 idle.remove(Thread.currentThread());
                 Thread.interrupted();
             }
-            lease.ifPresent(this::execute);
+            double leaseSeconds = (System.nanoTime() - asked) / 1e9;
+            lease.ifPresent(l -> execute(l, leaseSeconds));
         }
     }
 
-    private void execute(Lease lease) {
-        var execution = new TrialExecution(lease, coordinator, data, reportedExperiments, config, () -> abandoning);
+    private void execute(Lease lease, double leaseSeconds) {
+        var execution = new TrialExecution(lease, leaseSeconds, coordinator, data, reportedExperiments, config,
+                () -> abandoning);
         running.put(execution.trialId(), execution);
         try {
             execution.run();

@@ -17,6 +17,9 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /** Builds the DL4J network of a model family, initialised from a seed. */
 final class Networks {
@@ -29,11 +32,11 @@ final class Networks {
      * regression.
      */
     static Network build(ModelSpec model, TrainingSpec training, int inputs, int outputs, boolean classification,
-                         long seed) {
+                         long seed, int iterationsPerEpoch) {
         var base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
-                .updater(updater(training))
+                .updater(updater(training, iterationsPerEpoch))
                 .weightInit(weightInit(model.activation()));
         if (model.l2() > 0) {
             base.l2(model.l2());
@@ -89,9 +92,10 @@ final class Networks {
 
     private static DenseLayer dense(ModelSpec model, int in, int index) {
         var b = new DenseLayer.Builder().nIn(in).nOut(model.units()).activation(activation(model.activation()));
-        // DL4J's dropOut takes the probability of keeping an input; the first layer keeps all raw inputs.
-        if (model.dropout() > 0 && index > 0) {
-            b.dropOut(1 - model.dropout());
+        // DL4J's dropOut takes the probability of keeping a layer's input.
+        double drop = index == 0 ? model.inputDropout() : model.dropout();
+        if (drop > 0) {
+            b.dropOut(1 - drop);
         }
         return b.build();
     }
@@ -107,12 +111,15 @@ final class Networks {
         return b.build();
     }
 
-    static IUpdater updater(TrainingSpec t) {
+    /** The optimizer; with lr_decay its rate falls by that factor per epoch, smoothly per iteration. */
+    static IUpdater updater(TrainingSpec t, int iterationsPerEpoch) {
+        ISchedule rate = new ExponentialSchedule(ScheduleType.ITERATION, t.learningRate(),
+                Math.pow(t.lrDecay(), 1.0 / Math.max(1, iterationsPerEpoch)));
         return switch (t.optimizer()) {
-            case "adam" -> new Adam(t.learningRate());
-            case "sgd" -> new Sgd(t.learningRate());
-            case "rmsprop" -> new RmsProp(t.learningRate());
-            case "nesterovs" -> new Nesterovs(t.learningRate(), t.momentum());
+            case "adam" -> new Adam(rate);
+            case "sgd" -> new Sgd(rate);
+            case "rmsprop" -> new RmsProp(rate);
+            case "nesterovs" -> new Nesterovs(rate, t.momentum());
             default -> throw new IllegalArgumentException("unknown optimizer " + t.optimizer());
         };
     }

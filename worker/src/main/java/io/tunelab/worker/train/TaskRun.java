@@ -50,7 +50,8 @@ public final class TaskRun {
     /**
      * What became of the run: the repetitions with their final values (complete runs), the
      * last report (pruned runs), the model of the first repetition, the seeds used, and the
-     * seconds spent in training epochs (the rest of a trial's time is the worker's overhead).
+     * seconds spent preprocessing, training and evaluating (the rest of a trial's time is the
+     * worker's overhead: data loading, reports, upload).
      */
     public record Outcome(Status status, List<Repetition> repetitions, Map<String, Double> lastReport, ModelBundle model,
                           List<Long> seeds, double trainingSeconds) {
@@ -133,7 +134,7 @@ public final class TaskRun {
     }
 
     private static double trainingSeconds(List<Fold> folds) {
-        return folds.stream().mapToLong(f -> f.epochNanos).sum() / 1e9;
+        return folds.stream().mapToLong(f -> f.nanos).sum() / 1e9;
     }
 
     private List<Fold> prepare(int repetitions, long experimentSeed) {
@@ -189,8 +190,8 @@ public final class TaskRun {
         int epochs;
         int sinceBest;
         boolean stopped;
+        /** Time spent on this repetition: fitting its preprocessing, building, training and evaluating its network. */
         long nanos;
-        long epochNanos;
 
         Fold(Splits.Split split, long seed) {
             long started = System.nanoTime();
@@ -228,7 +229,9 @@ public final class TaskRun {
                 }
                 yTrain = matrix(scaled);
             }
-            this.net = Networks.build(task.model(), task.training(), xTrain.columns(), outputs, data.isClassification(), seed);
+            int iterations = (int) Math.ceil((double) xTrain.rows() / Math.min(task.training().batchSize(), xTrain.rows()));
+            this.net = Networks.build(task.model(), task.training(), (int) xTrain.columns(), outputs,
+                    data.isClassification(), seed, iterations);
             this.bestValues = new LinkedHashMap<>(evaluate());
             this.bestParams = net.params().dup();
             this.nanos = System.nanoTime() - started;
@@ -268,9 +271,7 @@ public final class TaskRun {
                     stopped = true;
                 }
             }
-            long spent = System.nanoTime() - started;
-            nanos += spent;
-            epochNanos += spent;
+            nanos += System.nanoTime() - started;
             return true;
         }
 

@@ -5,14 +5,15 @@ import io.tunelab.worker.data.Section;
 import java.util.List;
 
 /**
- * How a network is trained: the optimizer and its learning rate ({@code momentum} for
- * nesterovs and sgd-with-momentum is not separate: sgd is plain), the minibatch size, the
+ * How a network is trained: the optimizer and its learning rate ({@code momentum} is
+ * used by nesterovs only; sgd is plain), the minibatch size, the
  * most epochs, and early stopping: stop when the validation metric has not improved by more
  * than {@code min_delta} for {@code patience} epochs (0 turns early stopping off), then
- * restore the weights of the best epoch.
+ * restore the weights of the best epoch. {@code lr_decay} multiplies the learning rate by
+ * itself after every epoch (1 keeps it constant).
  */
 public record TrainingSpec(String optimizer, double learningRate, double momentum, int batchSize, int epochs,
-                           int patience, double minDelta) {
+                           int patience, double minDelta, double lrDecay) {
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd", "rmsprop", "nesterovs");
 
     public static TrainingSpec parse(Section s) {
@@ -23,7 +24,8 @@ public record TrainingSpec(String optimizer, double learningRate, double momentu
                 s.integer("batch_size", 32, 1, 1 << 16),
                 s.integer("epochs", 30, 1, 10_000),
                 s.integer("patience", 5, 0, 10_000),
-                s.number("min_delta", 0.0, 0.0, 1.0));
+                s.number("min_delta", 0.0, 0.0, 1.0),
+                s.number("lr_decay", 1.0, 0.5, 1.0));
         s.done();
         return spec;
     }

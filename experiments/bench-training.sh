@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Training-throughput benchmark of the DL4J worker: samples/s of one slot for three MLP sizes
+# next to the single-thread ND4J mmul ceiling measured in the same run (as a ratio), one slot
+# against N, and — given a server and a finished experiment — the worker's overhead share of
+# trial time (lease, data preparation, reports, model upload) from the trials' provenance.
+#
+#   experiments/bench-training.sh [--slots N] [--seconds S] [--server URL --experiment digits-mlp]
+#
+# Runs like the worker: OMP_NUM_THREADS=1, one native thread per slot. Needs the built worker
+# (./tunelab build, or any ./tunelab command, builds it).
+set -euo pipefail
+home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$home/worker/target/tunelab-worker.jar"
+if [ ! -f "$jar" ]; then
+  "$home/tunelab" build
+fi
+export OMP_NUM_THREADS=1
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+exec "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$jar:$home/worker/target/lib/*" \
+  io.tunelab.worker.bench.TrainingBenchmark "$@"

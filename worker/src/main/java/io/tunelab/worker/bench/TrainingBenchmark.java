@@ -1,0 +1,143 @@
+package io.tunelab.worker.bench;
+
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.worker.train.ThroughputProbe;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Measures, in one run on this machine: the single-thread ND4J mmul ceiling (GFLOP/s), the
+ * training throughput of one slot (samples/s) for a small, a medium and a large MLP on digits
+ * and its ratio to the ceiling, the throughput of N slots training at once against one, and
+ * (given a server and an experiment) the worker's overhead share of trial time. Run it with
+ * {@code OMP_NUM_THREADS=1}, as the worker runs.
+ */
+@Command(name = "bench-training", mixinStandardHelpOptions = true,
+        description = "Training throughput of worker slots against the single-thread mmul ceiling.")
+public final class TrainingBenchmark implements Callable<Integer> {
+    @Option(names = "--slots", description = "N for the 1-vs-N comparison (default: cores, ${DEFAULT-VALUE}).")
+    int slots = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--seconds", description = "Seconds per throughput measurement (default: ${DEFAULT-VALUE}).")
+    double seconds = 8;
+
+    @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 64;
+
+    @Option(names = "--server", description = "A server whose finished experiment gives the overhead share.")
+    String server;
+
+    @Option(names = "--experiment", description = "The experiment (name or id) to read trial timings from.")
+    String experiment;
+
+    /** The three MLP sizes: hidden layers × units. */
+    static final List<int[]> SIZES = List.of(new int[] {1, 64}, new int[] {2, 256}, new int[] {2, 1024});
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainingBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, %d cores, Java %s%n", System.getenv("OMP_NUM_THREADS"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        double ceiling = mmulGflops(512, 2.0);
+        System.out.printf(Locale.ROOT, "single-thread ND4J mmul ceiling (float 512x512x512): %.2f GFLOP/s%n%n", ceiling);
+
+        System.out.printf(Locale.ROOT, "%-22s %12s %14s %12s %10s%n", "MLP (one slot)", "params", "samples/s", "GFLOP/s", "of ceiling");
+        for (int[] size : SIZES) {
+            var probe = ThroughputProbe.digits(size[0], size[1], batchSize, 1);
+            double rate = probe.samplesPerSecond(seconds);
+            double gflops = rate * probe.flopsPerSample() / 1e9;
+            System.out.printf(Locale.ROOT, "%-22s %12d %14.0f %12.2f %9.1f%%%n", label(size), probe.parameters(), rate, gflops,
+                    100 * gflops / ceiling);
+        }
+
+        int[] medium = SIZES.get(1);
+        double one = parallelRate(medium, 1);
+        double many = parallelRate(medium, slots);
+        System.out.printf(Locale.ROOT, "%n%s, all slots training at once:%n", label(medium));
+        System.out.printf(Locale.ROOT, "  1 slot : %10.0f samples/s%n", one);
+        System.out.printf(Locale.ROOT, "  %d slots: %10.0f samples/s  (%.2fx of 1 slot)%n", slots, many, many / one);
+
+        if (server != null && experiment != null) {
+            overhead();
+        }
+        return 0;
+    }
+
+    private static String label(int[] size) {
+        return "64-" + (size[1] + "-").repeat(size[0]) + "10";
+    }
+
+    /** Aggregate samples/s of n slots, each its own thread and network, training at the same time. */
+    private double parallelRate(int[] size, int n) {
+        var futures = new ArrayList<CompletableFuture<Double>>();
+        for (int i = 0; i < n; i++) {
+            long seed = i + 1;
+            futures.add(CompletableFuture.supplyAsync(() -> ThroughputProbe.digits(size[0], size[1], batchSize, seed)
+                    .samplesPerSecond(seconds), r -> Thread.ofPlatform().start(r)));
+        }
+        return futures.stream().mapToDouble(CompletableFuture::join).sum();
+    }
+
+    /** GFLOP/s of repeated n×n×n float matrix products on this thread. */
+    static double mmulGflops(int n, double seconds) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        for (int i = 0; i < 3; i++) {
+            a.mmuli(b, c);
+        }
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        int count = 0;
+        while (System.nanoTime() < end) {
+            a.mmuli(b, c);
+            count++;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return 2.0 * n * n * n * count / elapsed / 1e9;
+    }
+
+    /** The worker's overhead share over an experiment's finished trials, from their provenance. */
+    @SuppressWarnings("unchecked")
+    private void overhead() {
+        try (var client = TunelabClient.connect(server)) {
+            double trial = 0;
+            double training = 0;
+            double lease = 0;
+            int n = 0;
+            for (Trial t : client.trials(experiment)) {
+                if (t.state() != TrialState.COMPLETE && t.state() != TrialState.PRUNED) {
+                    continue;
+                }
+                var timing = (Map<String, Object>) t.provenance().get("timing");
+                if (timing == null) {
+                    continue;
+                }
+                trial += ((Number) timing.get("trial_s")).doubleValue();
+                training += ((Number) timing.get("training_s")).doubleValue();
+                lease += ((Number) timing.getOrDefault("lease_s", 0.0)).doubleValue();
+                n++;
+            }
+            double overhead = trial - training + lease;
+            System.out.printf(Locale.ROOT, "%nworker overhead over %d finished trials of %s: %.2f s of %.2f s = %.2f%% "
+                            + "(lease %.2f s, data + reports + upload %.2f s)%n",
+                    n, experiment, overhead, trial + lease, 100 * overhead / (trial + lease), lease, trial - training);
+        }
+    }
+}
