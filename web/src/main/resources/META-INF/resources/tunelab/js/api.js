@@ -26,7 +26,7 @@ async function request(method, path, body) {
   let data = null;
   if (text) {
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(text, exactIntegers);
     } catch (e) {
       data = null;
     }
@@ -36,6 +36,18 @@ async function request(method, path, body) {
     throw new ApiError(response.status, data && data.code, message, data && data.details);
   }
   return {data, headers: response.headers};
+}
+
+/**
+ * Seeds and ids are 64-bit integers; a JavaScript number keeps only 53 bits, so a seed would
+ * show rounded (and reproduce nothing). Integers beyond that keep their exact digits as text.
+ */
+function exactIntegers(key, value, context) {
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)
+      && context && typeof context.source === 'string' && /^-?\d+$/.test(context.source)) {
+    return context.source;
+  }
+  return value;
 }
 
 const enc = encodeURIComponent;

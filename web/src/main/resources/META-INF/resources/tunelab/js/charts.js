@@ -232,11 +232,13 @@ export function parallel({axes, objective, maximize}, rows) {
       ctx.textAlign = i === 0 ? 'left' : i === all.length - 1 ? 'right' : 'center';
       const labelX = i === 0 ? x - 30 : i === all.length - 1 ? x + 30 : x;
       ctx.font = '600 12px system-ui, sans-serif';
-      ctx.fillText(clip(axis.name, 18), labelX, height - 8);
+      // Labels get the room between two axes (about 8 px a bold character), so neighbours never overlap.
+      const room = all.length === 1 ? 40 : Math.max(4, Math.floor((right - left) / (all.length - 1) / 8));
+      ctx.fillText(clipMiddle(axis.name, room), labelX, height - 8);
       ctx.font = '11px system-ui, sans-serif';
       ctx.fillStyle = '#555';
-      ctx.fillText(clip(scales[i].label(1), 12), labelX, top - 10);
-      ctx.fillText(clip(scales[i].label(0), 12), labelX, bottom + 16);
+      ctx.fillText(clip(scales[i].label(1), Math.min(12, room)), labelX, top - 10);
+      ctx.fillText(clip(scales[i].label(0), Math.min(12, room)), labelX, bottom + 16);
       ctx.fillStyle = '#1f1f1f';
     });
   };
@@ -255,6 +257,14 @@ export function parallel({axes, objective, maximize}, rows) {
       if (stopSizing) stopSizing();
     },
   };
+}
+
+/** "preprocessing.imputation" → "prep…imputation": keeps the end, where names differ most. */
+function clipMiddle(text, n) {
+  const s = String(text);
+  if (s.length <= n) return s;
+  const tail = Math.ceil((n - 1) * 0.6);
+  return `${s.slice(0, n - 1 - tail)}…${s.slice(s.length - tail)}`;
 }
 
 function clip(text, n) {

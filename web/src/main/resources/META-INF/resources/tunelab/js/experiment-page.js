@@ -325,13 +325,19 @@ function focusKey(el) {
   return cls ? `.${cls}` : null;
 }
 
+const twoDigits = new Intl.NumberFormat('en', {maximumSignificantDigits: 2});
+/** An uncertainty needs two significant digits, not four. */
+function short(v) {
+  return Number.isFinite(v) && Math.abs(v) >= 1e-4 ? twoDigits.format(v) : num(v);
+}
+
 /** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
 function valueCell(trial, metric) {
   const stats = trial.statistics && trial.statistics[metric];
   if (stats && stats.n > 1) {
     const half = (stats.ciHigh - stats.ciLow) / 2;
     return h('span', {title: `mean of ${stats.n} repetitions; 95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}], std ${num(stats.std)}`},
-        num(stats.mean), h('span', {class: 'ci'}, ` ± ${num(half)}`));
+        num(stats.mean), h('span', {class: 'ci'}, ` ± ${short(half)}`));
   }
   const v = trial.values ? trial.values[metric] : null;
   return num(v === undefined ? null : v);
@@ -588,7 +594,7 @@ export function dataReport(report) {
   }
   const names = [...new Set([...Object.keys(types), ...Object.keys(missing), ...Object.keys(outliers)])];
   const rows = Number(report.rows) || 0;
-  const columns = names.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'report columns'},
+  const columnTable = names.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'report columns'},
       h('caption', {class: 'visually-hidden'}, 'Columns of the data'),
       h('thead', {}, h('tr', {},
           h('th', {scope: 'col'}, 'Column'), h('th', {scope: 'col'}, 'Type'),
@@ -608,6 +614,15 @@ export function dataReport(report) {
             h('td', {class: notes.length > (n === String(report.target) ? 1 : 0) ? 'warn' : 'muted'}, notes.join('; ')));
       })))) : null;
 
+  // Wide data makes a long table: fold it behind a summary of what needs attention.
+  const withMissing = names.filter((n) => missing[n]).length;
+  const withOutliers = names.filter((n) => outliers[n]).length;
+  const columns = columnTable && names.length > 12
+    ? h('details', {class: 'columns-fold'},
+        h('summary', {}, `${names.length} columns: ${withMissing} with missing values, ${withOutliers} with outliers`
+            + `${constant.size ? `, ${constant.size} constant` : ''}${duplicates.size ? `, ${duplicates.size} duplicated` : ''}`),
+        columnTable)
+    : columnTable;
   const balance = map(report.class_balance);
   const total = Object.values(balance).reduce((a, b) => a + (Number(b) || 0), 0);
   const balanceTable = Object.keys(balance).length ? h('div', {class: 'report-block'},

@@ -26,8 +26,12 @@ export function trialPage(main, id) {
     document.title = `Trial #${t.number} of ${expName} · Tunelab`;
     destroyCharts();
 
-    const metrics = [...new Set([...objectives.map((o) => o.metric), ...Object.keys(t.values || {}), ...Object.keys(t.statistics || {})])];
-    const reportMetrics = [...new Set((t.reports || []).flatMap((r) => Object.keys(r.values || {})))];
+    // Objectives first, then the other metrics by name (the server's maps have no order).
+    const metrics = [...new Set([...objectives.map((o) => o.metric),
+      ...[...Object.keys(t.values || {}), ...Object.keys(t.statistics || {})].sort()])];
+    // With statistics for every metric, the mean is the value: one column says it.
+    const showValue = metrics.some((m) => !(t.statistics || {})[m]);
+    const reportMetrics = [...new Set((t.reports || []).flatMap((r) => Object.keys(r.values || {})))].sort();
     const curveCharts = reportMetrics.map((m) => {
       const steps = [];
       const values = [];
@@ -41,7 +45,8 @@ export function trialPage(main, id) {
       charts.push(chart);
       return h('figure', {class: 'slice'}, h('figcaption', {}, m), chart.el);
     });
-    const repMetrics = [...new Set((t.repetitions || []).flatMap((r) => Object.keys(r.values || {})))];
+    const repMetrics = [...new Set([...metrics, ...(t.repetitions || []).flatMap((r) => Object.keys(r.values || {}))])]
+        .filter((m) => (t.repetitions || []).some((r) => (r.values || {})[m] !== undefined));
 
     fill(content,
         h('section', {class: 'exp-head'},
@@ -66,7 +71,7 @@ export function trialPage(main, id) {
                 h('h2', {id: 'results-title'}, 'Results'),
                 metrics.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'stats'},
                     h('thead', {}, h('tr', {},
-                        h('th', {scope: 'col'}, 'Metric'), h('th', {scope: 'col', class: 'num'}, 'Value'),
+                        h('th', {scope: 'col'}, 'Metric'), showValue ? h('th', {scope: 'col', class: 'num'}, 'Value') : null,
                         h('th', {scope: 'col', class: 'num'}, 'n'), h('th', {scope: 'col', class: 'num'}, 'Mean'),
                         h('th', {scope: 'col', class: 'num'}, 'Std'), h('th', {scope: 'col', class: 'num'}, '95% CI'))),
                     h('tbody', {}, metrics.map((m) => {
@@ -74,7 +79,7 @@ export function trialPage(main, id) {
                       const objective = objectives.find((o) => o.metric === m);
                       return h('tr', {},
                           h('th', {scope: 'row'}, m, objective ? h('span', {class: 'muted'}, String(objective.direction).toUpperCase() === 'MAXIMIZE' ? ' ↑' : ' ↓') : null),
-                          h('td', {class: 'num'}, num((t.values || {})[m] ?? null)),
+                          showValue ? h('td', {class: 'num'}, num((t.values || {})[m] ?? null)) : null,
                           h('td', {class: 'num'}, s ? String(s.n) : '—'),
                           h('td', {class: 'num'}, s ? num(s.mean) : '—'),
                           h('td', {class: 'num'}, s ? num(s.std) : '—'),
@@ -94,8 +99,7 @@ export function trialPage(main, id) {
             curveCharts.length ? h('div', {class: 'slices'}, curveCharts) : h('p', {class: 'muted'}, 'This trial reported no intermediate values.')),
         Object.keys(t.provenance || {}).length ? h('section', {class: 'card', 'aria-labelledby': 'prov-title'},
             h('h2', {id: 'prov-title'}, 'Provenance'),
-            h('dl', {class: 'kv'}, Object.entries(t.provenance).map(([k, v]) => [h('dt', {}, k),
-              h('dd', {}, v !== null && typeof v === 'object' ? h('code', {}, JSON.stringify(v)) : paramText(v))]))) : null);
+            keyValues(t.provenance)) : null);
   };
 
   const load = async () => {
@@ -127,4 +131,17 @@ export function trialPage(main, id) {
     reload.cancel();
     destroyCharts();
   };
+}
+
+/** Provenance as a definition list: nested objects as nested lists, lists of values joined. */
+function keyValues(object, depth = 0) {
+  return h('dl', {class: 'kv'}, Object.entries(object).sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [h('dt', {}, k), h('dd', {}, value(v, depth))]));
+}
+
+function value(v, depth) {
+  if (v === null || v === undefined) return '—';
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) return v.map(paramText).join(', ');
+  if (typeof v === 'object') return depth < 2 && !Array.isArray(v) ? keyValues(v, depth + 1) : h('code', {}, JSON.stringify(v));
+  return paramText(v);
 }
