@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CMA-ES over the always-active numeric params (in the unit cube), with IPOP restarts: when the
@@ -25,6 +26,8 @@ public final class CmaEsSearch implements SearchStrategy {
     private final int startup;
     private final TpeSearch others = new TpeSearch(10, 24, 1.0);
     private final SearchStrategy start = new SobolSearch();
+    /** Trial id → unit point; finished trials never change, so their encoding is kept. */
+    private final Map<Long, double[]> points = new ConcurrentHashMap<>();
     private final PrefixCache<Replay> cache = new PrefixCache<>(Replay::copy);
 
     /**
@@ -52,7 +55,7 @@ public final class CmaEsSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
         int[] dims = cmaDimensions(unit);
-        var observations = Observation.completed(context, unit);
+        var observations = Observation.completed(context, unit, points);
         if (dims.length == 0 || observations.size() < startup) {
             return dims.length == 0 ? others.propose(context) : start.propose(context);
         }
@@ -99,11 +102,11 @@ public final class CmaEsSearch implements SearchStrategy {
             batch.add(observations.get(j));
             if (batch.size() == replay.state.lambda) {
                 batch.sort(Comparator.comparingDouble(Observation::loss));
-                var points = new ArrayList<double[]>();
+                var generation = new ArrayList<double[]>();
                 for (var o : batch) {
-                    points.add(project(o.point(), dims));
+                    generation.add(project(o.point(), dims));
                 }
-                replay.state.update(points);
+                replay.state.update(generation);
                 consumed = Arrays.copyOf(numbers, j + 1);
                 batch.clear();
                 if (replay.state.degenerate()) {

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A steady-state genetic algorithm on Jenetics, the project's signature strategy. Asynchronous:
@@ -28,6 +29,8 @@ public final class GeneticSearch implements SearchStrategy {
     private final int elites;
     private final int tournament;
     private final Variation.Settings settings;
+    /** Trial id → unit point; finished trials never change, so their encoding is kept. */
+    private final Map<Long, double[]> points = new ConcurrentHashMap<>();
 
     GeneticSearch(int population, int elites, int tournament, Variation.Settings settings) {
         this.population = population;
@@ -61,7 +64,7 @@ public final class GeneticSearch implements SearchStrategy {
                     .map(o -> Phenotype.<DoubleGene, Double>of(variation.genotype(o, context.seed()), o.trial().number(), o.loss()))
                     .collect(ISeq.toISeq());
             return RandomRegistry.with(rng, r -> selector.select(pop, 2, Optimize.MINIMUM));
-        });
+        }, points);
     }
 
     /** The elites, then the newest others, all with distinct configurations. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * NSGA-II for several objectives, on Jenetics' {@code jenetics.ext} MOEA: survivors by
@@ -28,6 +29,8 @@ import java.util.Map;
 public final class Nsga2Search implements SearchStrategy {
     private final int population;
     private final Variation.Settings settings;
+    /** Trial id → unit point; finished trials never change, so their encoding is kept. */
+    private final Map<Long, double[]> points = new ConcurrentHashMap<>();
     private final PrefixCache<ISeq<Phenotype<DoubleGene, Vec<double[]>>>> cache = new PrefixCache<>(pop -> pop);
 
     Nsga2Search(int population, Variation.Settings settings) {
@@ -49,7 +52,7 @@ public final class Nsga2Search implements SearchStrategy {
             var pop = survivors(observations, variation, context.seed());
             variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
             return RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
-        });
+        }, points);
     }
 
     /** The population after folding every completed trial in, population at a time. */

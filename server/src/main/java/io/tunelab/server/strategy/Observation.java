@@ -6,6 +6,7 @@ import io.tunelab.api.TrialState;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A completed trial as the model-based strategies see it: its point in the unit cube and its
@@ -27,6 +28,16 @@ record Observation(Trial trial, double[] point, double[] losses) {
      * trial-number order. Pruned and failed trials say nothing reliable about the final value.
      */
     static List<Observation> completed(ProposalContext context, UnitSpace unit) {
+        return completed(context, unit, null);
+    }
+
+    /**
+     * The same, reusing the points of trials encoded before: finished trials never change, so
+     * a trial's point only needs encoding again when the space has grown (define-by-run).
+     *
+     * @param points trial id → point, filled as trials are encoded; null to encode everything
+     */
+    static List<Observation> completed(ProposalContext context, UnitSpace unit, Map<Long, double[]> points) {
         var out = new ArrayList<Observation>();
         List<Objective> objectives = context.objectives();
         for (Trial t : context.history()) {
@@ -41,7 +52,14 @@ record Observation(Trial trial, double[] point, double[] losses) {
                 losses[k] = ok ? objectives.get(k).direction().asLoss(v) : Double.NaN;
             }
             if (ok) {
-                out.add(new Observation(t, unit.encode(t.params()), losses));
+                double[] point = points == null ? null : points.get(t.id());
+                if (point == null || point.length != unit.dimension()) {
+                    point = unit.encode(t.params());
+                    if (points != null) {
+                        points.put(t.id(), point);
+                    }
+                }
+                out.add(new Observation(t, point, losses));
             }
         }
         out.sort((a, b) -> Integer.compare(a.trial().number(), b.trial().number()));

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +29,8 @@ public final class TpeSearch implements SearchStrategy {
     private final int candidates;
     private final double priorWeight;
     private final SearchStrategy start = new SobolSearch();
+    /** Trial id → unit point; finished trials never change, so their encoding is kept. */
+    private final Map<Long, double[]> points = new ConcurrentHashMap<>();
 
     TpeSearch(int startup, int candidates, double priorWeight) {
         this.startup = startup;
@@ -47,7 +50,7 @@ public final class TpeSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
-        var observations = Observation.completed(context, unit);
+        var observations = Observation.completed(context, unit, points);
         if (observations.size() < startup) {
             return start.propose(context);
         }

@@ -66,11 +66,13 @@ final class Variation {
     /**
      * The steady-state step both evolutionary strategies share: quasi-random until
      * {@code population} trials have completed, then one child of two parents, with a generator
-     * seeded by the experiment seed, the trial number and {@code salt}.
+     * seeded by the experiment seed, the trial number and {@code salt}. {@code points} keeps the
+     * unit points of trials already encoded (see {@link Observation#completed}).
      */
-    static Map<String, Object> breed(ProposalContext context, int population, Settings settings, String salt, Parents parents) {
+    static Map<String, Object> breed(ProposalContext context, int population, Settings settings, String salt, Parents parents,
+                                     Map<Long, double[]> points) {
         var unit = new UnitSpace(context.space());
-        var observations = Observation.completed(context, unit);
+        var observations = Observation.completed(context, unit, points);
         if (observations.size() < population) {
             return START.propose(context);
         }

@@ -1,9 +1,15 @@
 /**
  * Search strategies: the {@link io.tunelab.server.strategy.SearchStrategy} SPI, which proposes
- * the next configuration from an experiment's stored history, and its implementations.
+ * the next configuration from an experiment's stored history, and its implementations —
+ * {@code random}, {@code grid}, {@code sobol} (quasi-random), {@code tpe}, {@code cmaes},
+ * {@code genetic} (Jenetics, steady-state), {@code nsga2} (jenetics.ext MOEA), {@code portfolio},
+ * and {@code auto}, the default, which picks among them by the shape of the experiment —
+ * plus {@link io.tunelab.server.strategy.Pareto} for the non-dominated trials.
  *
  * <p>A strategy keeps no state that cannot be rebuilt from the history and the experiment's
- * seed: a restarted server or a resumed experiment continues the same sequence. Strategies are
- * plain Java (Jenetics lives here); no Vert.x, no SQL.
+ * seed: a restarted server or a resumed experiment continues the same sequence. Caches (the
+ * CMA-ES and NSGA-II replays) are only ever reused when they equal a fresh rebuild. Every
+ * model works in the unit cube of {@code UnitSpace}, so bounds, log scales, steps and
+ * conditions are handled in one place. Strategies are plain Java; no Vert.x, no SQL.
  */
 package io.tunelab.server.strategy;
