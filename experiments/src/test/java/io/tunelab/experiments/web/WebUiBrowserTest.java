@@ -420,6 +420,7 @@ class WebUiBrowserTest {
         assertThat(browser.texts("#chart-data-report table.columns tbody th")).containsExactlyInAnyOrder("sepal", "<b>petal</b>", "species");
         assertThat(browser.findAll("#chart-data-report b")).isEmpty();
         assertThat(browser.text("#chart-data-report")).contains("3 cells are missing", "Usable for training", "versicolor");
+        browser.screenshot("experiment-data-quality");
 
         // An experiment without a report has no such card.
         openExperiment("cnn-small");
@@ -457,5 +458,23 @@ class WebUiBrowserTest {
         assertThat(described.spec().budget().trials()).isEqualTo(80);
         assertThat(browser.text(".exp-head .facts")).contains("5 / 80 trials");
         browser.screenshot("experiment-controls");
+
+        // Stop asks first; dismissing changes nothing, accepting stops.
+        browser.click("#stop");
+        browser.driver.switchTo().alert().dismiss();
+        assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.RUNNING);
+        browser.click("#stop");
+        browser.driver.switchTo().alert().accept();
+        browser.await("STOPPED", () -> "STOPPED".equals(browser.text(".exp-head .badge")));
+        assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.STOPPED);
+        assertThat(browser.find("#resume").isEnabled()).isTrue();
+    }
+
+    @Test
+    void anUnknownExperimentShowsTheServersMessage() {
+        browser.open(url(experimentHash("no-such-sweep")));
+        String message = browser.await("the error", () -> browser.text(".exp-head .error"));
+        assertThat(message).contains("no-such-sweep");
+        assertThat(browser.findAll("#trials-table")).isEmpty();
     }
 }

@@ -460,15 +460,21 @@ function chartsSection(container, ref) {
     if (objectives.length < 2) return;
     const [a, b] = objectives;
     const c = card('pareto', 'Pareto front', '', false);
-    const front = await api.pareto(ref);
+    // The front, and the other trials behind it for context.
+    const [front, rest] = await Promise.all([api.pareto(ref),
+      api.trials(ref, {state: 'COMPLETE', sort: 'number', order: 'desc', offset: 0, limit: SAMPLE})]);
     if (closed) return;
-    const points = (front || []).filter((t) => t.values && typeof t.values[a.metric] === 'number' && typeof t.values[b.metric] === 'number')
-        .map((t) => [t.values[a.metric], t.values[b.metric]]);
+    const both = (t) => t.values && typeof t.values[a.metric] === 'number' && typeof t.values[b.metric] === 'number';
+    const onFront = new Set((front || []).map((t) => t.id));
+    const points = (front || []).filter(both).map((t) => [t.values[a.metric], t.values[b.metric]]);
+    const others = rest.trials.filter((t) => both(t) && !onFront.has(t.id)).map((t) => [t.values[a.metric], t.values[b.metric]]);
     if (!points.length) return empty('pareto', 'No complete trials yet.');
-    c.noteEl.textContent = `${points.length} non-dominated trials: ${a.metric} ${isMax(a) ? '↑' : '↓'} against ${b.metric} ${isMax(b) ? '↑' : '↓'}`
+    c.noteEl.textContent = `${plural(points.length, 'non-dominated trial')} (blue) of ${plural(points.length + others.length, 'trial')}: `
+        + `${a.metric} ${isMax(a) ? '↑' : '↓'} against ${b.metric} ${isMax(b) ? '↑' : '↓'}`
         + (objectives.length > 2 ? ` (the first two of ${objectives.length} objectives).` : '.');
     const groups = [
-      {label: 'non-dominated trial', color: PALETTE.blue, size: 7, points},
+      {label: 'dominated', color: '#b8bec8', size: 4, points: others},
+      {label: 'non-dominated', color: PALETTE.blue, size: 7, points},
       {label: 'front', color: PALETTE.orange, line: 'step', points},
     ];
     setChart('pareto', (g) => scatter({xLabel: a.metric, yLabel: b.metric}, g), groups);
