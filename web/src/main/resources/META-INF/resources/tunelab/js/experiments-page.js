@@ -136,9 +136,9 @@ function groupSection(group) {
                   h('th', {scope: 'col'}, 'State'),
                   h('th', {scope: 'col', class: 'num'}, `Best ${objective.metric}`),
                   h('th', {scope: 'col'}, 'Progress'),
-                  h('th', {scope: 'col'}, 'Strategy'),
-                  h('th', {scope: 'col'}, 'Started'),
-                  h('th', {scope: 'col'}, 'Updated'))),
+                  h('th', {scope: 'col', class: 'optional'}, 'Strategy'),
+                  h('th', {scope: 'col', class: 'optional'}, 'Started'),
+                  h('th', {scope: 'col', class: 'optional'}, 'Updated'))),
               h('tbody', {}, group.experiments.map((e, i) => row(e, i + 1, objective))))));
 }
 
@@ -157,9 +157,9 @@ function row(e, rank, objective) {
           others.length && e.best ? h('div', {class: 'muted small'},
               others.map((o) => `${o.metric} ${num(e.best[o.metric])}`).join(' · ')) : null),
       h('td', {}, progress(e)),
-      h('td', {}, e.strategy || '—'),
-      h('td', {}, time(e.created)),
-      h('td', {}, time(e.updated)));
+      h('td', {class: 'optional'}, e.strategy || '—'),
+      h('td', {class: 'optional'}, time(e.created)),
+      h('td', {class: 'optional'}, time(e.updated)));
 }
 
 /** Finished trials against the trial budget, with what runs now. */
