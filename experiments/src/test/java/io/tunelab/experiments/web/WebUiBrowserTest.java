@@ -438,6 +438,8 @@ class WebUiBrowserTest {
         browser.await("PAUSED", () -> "PAUSED".equals(browser.text(".exp-head .badge")));
         assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.PAUSED);
         assertThat(browser.find("#pause").isEnabled()).isFalse();
+        // The pressed button is disabled now; the keyboard focus moved on to Resume.
+        browser.await("focus on Resume", () -> "resume".equals(browser.js("return document.activeElement.id")));
 
         // A budget below what the experiment has is refused, with the server's message.
         WebElement budget = browser.find("#resume-trials");

@@ -38,71 +38,85 @@ export function experimentPage(main, ref) {
     crumbs(['Experiments', '#/'], [exp.name]);
     document.title = `${exp.name} · Tunelab`;
     const best = s.best || {};
+    const focusedLink = head.contains(document.activeElement) ? document.activeElement.id : null;
     fill(head,
         h('div', {class: 'title-row'}, h('h1', {}, exp.name), badge(s.state || exp.state)),
         s.stopReason ? h('p', {class: 'notice'}, s.stopReason) : null,
         h('dl', {class: 'facts'},
             fact('Objective', objectives.map((o) => `${o.metric} ${String(o.direction).toUpperCase() === 'MAXIMIZE' ? '↑ maximize' : '↓ minimize'}`).join(', ')),
             fact('Best', objectives.map((o) => `${o.metric} ${num(best[o.metric])}`).join(' · '),
-                s.bestTrial ? [' ', h('a', {href: trialHref(s.bestTrial)}, 'best trial')] : null),
+                s.bestTrial ? [' ', h('a', {href: trialHref(s.bestTrial), id: 'best-trial'}, 'best trial')] : null),
             fact('Progress', progress(s)),
             fact('Strategy', s.strategy || (exp.spec && exp.spec.strategy && exp.spec.strategy.name) || '—'),
             fact('Seed', exp.seed === undefined ? '—' : String(exp.seed)),
             fact('Started', time(s.created)),
             fact('Updated', time(s.updated))));
+    if (focusedLink) document.getElementById(focusedLink)?.focus({preventScroll: true});
     renderControls(exp);
   };
 
-  // Controls: pause, resume with a new trial budget, stop. The server's reply is the new state.
+  // Controls: pause, resume with a new trial budget, stop. Built once and only enabled or
+  // disabled as the state changes, so live updates never take the keyboard focus away.
   const message = h('p', {class: 'control-message', role: 'status', 'aria-live': 'polite'});
   const budgetInput = h('input', {type: 'number', id: 'resume-trials', min: '1', step: '1', inputmode: 'numeric', 'aria-describedby': 'resume-help'});
-  const act = async (label, call) => {
-    fill(message, `${label}…`);
-    message.classList.remove('error');
-    for (const b of controls.querySelectorAll('button')) b.disabled = true;
+  let budgetEdited = false;
+  budgetInput.addEventListener('input', () => (budgetEdited = true));
+  const say = (text, isError) => {
+    message.classList.toggle('error', Boolean(isError));
+    message.setAttribute('role', isError ? 'alert' : 'status');
+    fill(message, text);
+  };
+  const act = async (label, call, then) => {
+    const hadFocus = controls.contains(document.activeElement);
+    say(`${label}…`);
+    for (const b of buttons) b.disabled = true;
     try {
       const exp = await call();
-      if (exp && exp.summary) showHead(exp);
-      else showHead(await api.experiment(ref));
-      fill(message, `${label}: done.`);
+      budgetEdited = false;
+      showHead(exp && exp.summary ? exp : await api.experiment(ref));
+      say(`${label}: done.`);
     } catch (e) {
-      message.classList.add('error');
-      message.setAttribute('role', 'alert');
-      fill(message, e.message);
+      say(e.message, true);
       if (experiment) renderControls(experiment);
     }
+    // The pressed button may now be disabled: hand the keyboard focus to the next useful one.
+    if (hadFocus && (!controls.contains(document.activeElement) || document.activeElement.disabled)) {
+      [then, ...buttons].find((b) => b && !b.disabled)?.focus();
+    }
   };
+  const pauseButton = h('button', {type: 'button', id: 'pause', onclick: () => act('Pause', () => api.pause(ref), resumeButton)}, 'Pause');
+  const resumeButton = h('button', {type: 'button', id: 'resume', class: 'primary', onclick: () => {
+    const n = budgetInput.value ? Number(budgetInput.value) : null;
+    if (n !== null && !(Number.isInteger(n) && n > 0)) {
+      say('The trial budget must be a whole number above 0, or empty to keep the current one.', true);
+      return;
+    }
+    act('Resume', () => api.resume(ref, n), pauseButton);
+  }}, 'Resume');
+  const stopButton = h('button', {type: 'button', id: 'stop', class: 'danger', onclick: () => {
+    if (confirmStop()) act('Stop', () => api.stop(ref), resumeButton);
+  }}, 'Stop');
+  const buttons = [pauseButton, resumeButton, stopButton];
   const renderControls = (exp) => {
     const state = (exp.summary && exp.summary.state) || exp.state;
     const budget = exp.summary && exp.summary.budget && exp.summary.budget.trials;
-    if (document.activeElement !== budgetInput) {
+    if (!budgetEdited && document.activeElement !== budgetInput) {
+      // A spent budget suggests half as much again; otherwise the budget as it is.
       const total = exp.summary ? Object.values(exp.summary.trials || {}).reduce((a, b) => a + b, 0) : 0;
       budgetInput.value = budget ? String(state === 'COMPLETED' ? Math.max(budget, total) + Math.max(10, Math.round(budget / 2)) : budget) : '';
     }
-    fill(controls,
-        h('h2', {class: 'visually-hidden'}, 'Controls'),
-        h('div', {class: 'control-row'},
-            h('button', {type: 'button', id: 'pause', disabled: state !== 'RUNNING',
-              onclick: () => act('Pause', () => api.pause(ref))}, 'Pause'),
-            h('div', {class: 'resume'},
-                h('label', {for: 'resume-trials'}, 'Trial budget'),
-                budgetInput,
-                h('button', {type: 'button', id: 'resume', class: 'primary', disabled: state === 'RUNNING',
-                  onclick: () => {
-                    const n = budgetInput.value ? Number(budgetInput.value) : null;
-                    if (n !== null && !(Number.isInteger(n) && n > 0)) {
-                      message.classList.add('error');
-                      fill(message, 'The trial budget must be a whole number above 0, or empty to keep the current one.');
-                      return;
-                    }
-                    act('Resume', () => api.resume(ref, n));
-                  }}, 'Resume')),
-            h('button', {type: 'button', id: 'stop', class: 'danger', disabled: state === 'STOPPED',
-              onclick: () => {
-                if (confirmStop()) act('Stop', () => api.stop(ref));
-              }}, 'Stop')),
-        h('p', {id: 'resume-help', class: 'muted small'}, 'Resume runs until the experiment has this many trials in all (empty keeps the budget).'),
-        message);
+    pauseButton.disabled = state !== 'RUNNING';
+    resumeButton.disabled = state === 'RUNNING';
+    stopButton.disabled = state === 'STOPPED';
+    if (!controls.firstChild) {
+      fill(controls,
+          h('h2', {class: 'visually-hidden'}, 'Controls'),
+          h('div', {class: 'control-row'}, pauseButton,
+              h('div', {class: 'resume'}, h('label', {for: 'resume-trials'}, 'Trial budget'), budgetInput, resumeButton),
+              stopButton),
+          h('p', {id: 'resume-help', class: 'muted small'}, 'Resume runs until the experiment has this many trials in all (empty keeps the budget).'),
+          message);
+    }
   };
 
   const load = async () => {
