@@ -178,7 +178,6 @@ public final class ExperimentService implements AutoCloseable {
                 default -> throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + e.row.name() + "\" is "
                         + e.row.state() + "; only a RUNNING experiment can be paused");
             }
-            e.version++;
         }
         persistExperiment(e);
         return snapshot(e);
@@ -205,7 +204,6 @@ public final class ExperimentService implements AutoCloseable {
                 throw TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, "cannot resume \"" + e.row.name() + "\": " + spent + hint);
             }
             e.row = candidate.withState(ExperimentState.RUNNING, now, null);
-            e.version++;
         }
         persistExperiment(e);
         signalWork();
@@ -217,7 +215,6 @@ public final class ExperimentService implements AutoCloseable {
         synchronized (e) {
             if (e.row.state() != ExperimentState.STOPPED) {
                 e.row = e.row.withState(ExperimentState.STOPPED, now(), null);
-                e.version++;
             }
         }
         persistExperiment(e);
@@ -232,7 +229,6 @@ public final class ExperimentService implements AutoCloseable {
         }
         synchronized (e) {
             e.row = e.row.withState(ExperimentState.STOPPED, now(), reason);
-            e.version++;
         }
         LOG.warn("experiment {} stopped: {}", e.row.name(), reason);
         persistExperiment(e);
@@ -354,7 +350,6 @@ public final class ExperimentService implements AutoCloseable {
     private boolean completeIfDone(LiveExperiment e) {
         if (e.isRunning() && e.inFlight == 0 && e.active() == 0 && e.budgetSpent(now()) != null) {
             e.row = e.row.withState(ExperimentState.COMPLETED, now(), null);
-            e.version++;
             return true;
         }
         return false;
@@ -747,18 +742,11 @@ public final class ExperimentService implements AutoCloseable {
 
     public TrialPage trials(String ref, TrialQuery query) {
         LiveExperiment e = find(ref);
-        List<Trial> matching;
-        String key = query.sort() + "|" + query.descending() + "|" + query.state();
         synchronized (e) {
-            matching = e.cachedView(key);
-            if (matching == null) {
-                matching = TrialViews.select(e.history(), query, e.primary());
-                e.cacheView(key, matching);
-            }
+            TrialViews.View view = e.view(query);
+            return new TrialPage(view.size(), view.page(query.offset(), query.limit()).stream()
+                    .map(ExperimentService::withoutReports).toList());
         }
-        int from = Math.min(query.offset(), matching.size());
-        int to = Math.min(matching.size(), from + query.limit());
-        return new TrialPage(matching.size(), matching.subList(from, to).stream().map(ExperimentService::withoutReports).toList());
     }
 
     /** The best {@code limit} complete trials by the primary objective. */

@@ -36,11 +36,8 @@ final class LiveExperiment {
     /** Trial numbers handed out whose trials are not stored yet. */
     int inFlight;
     private Trial best;
-    /** Bumped on every change, so cached views know when to recompute. */
-    long version;
-    /** Sorted and filtered trial lists by query, valid while {@link #version} is unchanged. */
-    private final Map<String, List<Trial>> views = new HashMap<>();
-    private long viewsVersion = -1;
+    /** Sorted and filtered trial lists by query, kept current as trials change; the most recent few. */
+    private final Map<String, TrialViews.View> views = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.row = row;
@@ -74,7 +71,7 @@ final class LiveExperiment {
         }
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
-        version++;
+        views.values().forEach(v -> v.update(null, t.trial()));
     }
 
     StoredTrial get(long trialId) {
@@ -85,12 +82,15 @@ final class LiveExperiment {
     /** Replaces a trial's row, keeping counts and the best trial current. */
     void replace(StoredTrial t) {
         int i = indexById.get(t.id());
-        TrialState old = trials.get(i).trial().state();
+        Trial before = trials.get(i).trial();
+        TrialState old = before.state();
         trials.set(i, t);
+        if (before != t.trial()) {
+            views.values().forEach(v -> v.update(before, t.trial()));
+        }
         counts.merge(old, -1, Integer::sum);
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
-        version++;
     }
 
     private void considerBest(Trial t) {
@@ -109,20 +109,18 @@ final class LiveExperiment {
         return count(TrialState.RUNNING) + count(TrialState.WAITING);
     }
 
-    /** A view cached for the current version, or null. */
-    List<Trial> cachedView(String key) {
-        if (viewsVersion != version) {
-            views.clear();
-            viewsVersion = version;
+    /** The view of a query, built on first use and kept current after. */
+    TrialViews.View view(TrialQuery query) {
+        String key = query.sort() + "|" + query.descending() + "|" + query.state();
+        TrialViews.View v = views.get(key);
+        if (v == null) {
+            if (views.size() >= 8) {
+                views.remove(views.keySet().iterator().next());
+            }
+            v = new TrialViews.View(history(), query, primary());
+            views.put(key, v);
         }
-        return views.get(key);
-    }
-
-    void cacheView(String key, List<Trial> view) {
-        if (views.size() > 16) {
-            views.clear();
-        }
-        views.put(key, view);
+        return v;
     }
 
     List<Trial> history() {

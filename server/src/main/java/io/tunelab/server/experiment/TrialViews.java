@@ -3,9 +3,11 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Report;
 import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
 import io.tunelab.server.analysis.Ranking;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,20 +22,60 @@ final class TrialViews {
     private TrialViews() {
     }
 
-    /** The trials a query selects, in its order. */
-    static List<Trial> select(List<Trial> all, TrialQuery query, Objective primary) {
-        var stream = all.stream();
-        if (query.state() != null) {
-            stream = stream.filter(t -> t.state() == query.state());
-        }
-        if (!query.sort().equals("number") || query.descending()) {
-            Comparator<Trial> order = comparator(query.sort(), primary);
+    /**
+     * The trials of a query, kept in its order as trials come and change: built once by
+     * sorting, then each added or changed trial moves by binary search, so a page of a large
+     * experiment costs the page, not a sort. The order is total (ties go by trial number), so
+     * every trial has one place. Not thread-safe: the experiment's monitor guards it.
+     */
+    static final class View {
+        private final TrialState state;
+        private final Comparator<Trial> order;
+        private final ArrayList<Trial> trials;
+
+        View(List<Trial> all, TrialQuery query, Objective primary) {
+            this.state = query.state();
+            Comparator<Trial> o = comparator(query.sort(), primary);
             if (query.descending()) {
-                order = order.reversed();
+                o = o.reversed();
             }
-            stream = stream.sorted(nullsLast(order, query.sort(), primary));
+            this.order = nullsLast(o, query.sort(), primary);
+            this.trials = new ArrayList<>(all.size());
+            for (Trial t : all) {
+                if (selects(t)) {
+                    trials.add(t);
+                }
+            }
+            trials.sort(order);
         }
-        return stream.toList();
+
+        private boolean selects(Trial t) {
+            return state == null || t.state() == state;
+        }
+
+        /** Moves a trial to where its new version belongs; {@code before} is null for a new trial. */
+        void update(Trial before, Trial after) {
+            if (before != null && selects(before)) {
+                int i = Collections.binarySearch(trials, before, order);
+                if (i >= 0) {
+                    trials.remove(i);
+                }
+            }
+            if (selects(after)) {
+                int i = Collections.binarySearch(trials, after, order);
+                trials.add(i < 0 ? -i - 1 : i, after);
+            }
+        }
+
+        int size() {
+            return trials.size();
+        }
+
+        /** A copy of the trials from {@code from}, at most {@code limit}. */
+        List<Trial> page(int from, int limit) {
+            int start = Math.min(from, trials.size());
+            return List.copyOf(trials.subList(start, Math.min(trials.size(), start + limit)));
+        }
     }
 
     private static Comparator<Trial> comparator(String sort, Objective primary) {

@@ -1,0 +1,60 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.Objective;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A view kept current trial by trial equals the view built from scratch, for every query. */
+class TrialViewsTest {
+    static final Objective LOSS = Objective.minimize("loss");
+
+    static Trial trial(int number, TrialState state, Double loss, double x) {
+        return new Trial(number + 100, 1, number, Map.of("x", x), state, loss == null ? Map.of() : Map.of("loss", loss),
+                null, null, null, Instant.EPOCH, Instant.EPOCH, state.isFinished() ? Instant.EPOCH.plusSeconds(number % 7) : null,
+                null, null, null);
+    }
+
+    @Property(tries = 60)
+    void incrementalViewsMatchAFreshSort(@ForAll @IntRange(min = 0, max = 10_000) int seed) {
+        var rng = new Random(seed);
+        var sorts = List.of("number", "state", "value", "duration", "param:x", "metric:loss");
+        var queries = new ArrayList<TrialQuery>();
+        for (String sort : sorts) {
+            queries.add(new TrialQuery(0, 100, sort, rng.nextBoolean(), rng.nextBoolean() ? null : TrialState.COMPLETE));
+        }
+        var trials = new ArrayList<Trial>();
+        var views = new ArrayList<TrialViews.View>();
+        for (TrialQuery q : queries) {
+            views.add(new TrialViews.View(trials, q, LOSS));
+        }
+        for (int step = 0; step < 120; step++) {
+            if (trials.isEmpty() || rng.nextInt(3) > 0) {
+                Trial t = trial(trials.size(), TrialState.RUNNING, null, rng.nextInt(5) / 4.0);
+                trials.add(t);
+                views.forEach(v -> v.update(null, t));
+            } else {
+                int i = rng.nextInt(trials.size());
+                Trial before = trials.get(i);
+                Trial after = trial(before.number(), rng.nextBoolean() ? TrialState.COMPLETE : TrialState.PRUNED,
+                        rng.nextInt(4) == 0 ? null : (double) rng.nextInt(10), (Double) before.params().get("x"));
+                trials.set(i, after);
+                views.forEach(v -> v.update(before, after));
+            }
+        }
+        for (int q = 0; q < queries.size(); q++) {
+            var fresh = new TrialViews.View(trials, queries.get(q), LOSS);
+            assertThat(views.get(q).page(0, 1000)).as(queries.get(q).toString()).isEqualTo(fresh.page(0, 1000));
+        }
+    }
+}
