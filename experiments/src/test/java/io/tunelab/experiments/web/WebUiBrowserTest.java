@@ -234,10 +234,13 @@ class WebUiBrowserTest {
         browser.js("window.__sameDocument = true");
         var row = "#experiments tr[data-experiment='" + exp.id() + "'] .progress-text";
         browser.await("the live-sweep row", () -> browser.text(row) != null && browser.text(row).startsWith("4 / 100"));
+        // A keyboard user on that row keeps the focus through the update.
+        browser.js("document.querySelector(arguments[0]).focus()", "#experiments tr[data-experiment='" + exp.id() + "'] a");
         TrialProposal q = exp.ask();
         exp.tell(q.id(), Map.of("error", 0.05));
         browser.await("the new count", () -> browser.text(row).startsWith("5 / 100"));
         assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
+        assertThat(browser.js("return document.activeElement.textContent")).isEqualTo("live-sweep");
     }
 
     @Test

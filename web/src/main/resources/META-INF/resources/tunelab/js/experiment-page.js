@@ -332,9 +332,11 @@ function leaderboard(section, ref) {
   };
 }
 
-/** A selector that finds the same control after a re-render: a sort button by its column, a pager button by its class. */
+/** A selector that finds the same control after a re-render: a sort button by its column, a trial's link by its id, a pager button by its class. */
 function focusKey(el) {
   if (el.dataset && el.dataset.sort) return `button.sort[data-sort="${CSS.escape(el.dataset.sort)}"]`;
+  const row = el.closest && el.closest('tr[data-trial]');
+  if (row) return `tr[data-trial="${CSS.escape(row.dataset.trial)}"] a`;
   const cls = [...(el.classList || [])].find((c) => c.startsWith('page-'));
   return cls ? `.${cls}` : null;
 }

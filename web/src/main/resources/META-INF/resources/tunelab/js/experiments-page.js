@@ -44,7 +44,10 @@ export function experimentsPage(main) {
       fill(body, h('p', {class: 'muted'}, 'No experiment matches the filter.'));
       return;
     }
+    // Live updates rebuild the list: keep the keyboard focus on the same experiment's link.
+    const row = body.contains(document.activeElement) && document.activeElement.closest('tr[data-experiment]');
     fill(body, groups(shown).map(groupSection));
+    if (row) body.querySelector(`tr[data-experiment="${CSS.escape(row.dataset.experiment)}"] a`)?.focus({preventScroll: true});
   };
   const rerender = throttle(render, 250);
 
