@@ -27,9 +27,11 @@ final class PortfolioSearch implements SearchStrategy {
     /** Reads the options of strategy "portfolio". */
     static PortfolioSearch of(Options options, SearchSpace space, List<Objective> objectives, long seed) {
         String text = options.stringOption("members", "cmaes+genetic");
-        // The genetic member mutates adaptively by default: next to CMA-ES it refines, while
-        // CMA-ES does the large moves.
-        double sigma = options.doubleOption("mutation_sigma", 0.0, 0.0, 1.0);
+        // Passed on to the members: the genetic member's mutation step (0 = adaptive) and
+        // population, CMA-ES's initial step.
+        var genetic = Map.<String, Object>of("mutation_sigma", options.doubleOption("mutation_sigma", 0.05, 0.0, 1.0),
+                "population", options.intOption("population", 20, 4, 10_000));
+        var cmaes = Map.<String, Object>of("sigma0", options.doubleOption("sigma0", 1.0 / 6, 1e-4, 1.0));
         options.done();
         var members = new ArrayList<SearchStrategy>();
         for (String m : text.split("\\+")) {
@@ -37,7 +39,7 @@ final class PortfolioSearch implements SearchStrategy {
                 throw TunelabException.invalidSpec("strategy \"portfolio\": option members names \"" + m
                         + "\"; allowed members, joined by +: " + String.join(", ", MEMBERS));
             }
-            var spec = m.equals("genetic") ? new StrategySpec(m, null, Map.of("mutation_sigma", sigma)) : StrategySpec.of(m);
+            var spec = new StrategySpec(m, null, m.equals("genetic") ? genetic : m.equals("cmaes") ? cmaes : Map.of());
             members.add(Strategies.create(spec, space, objectives, seed));
         }
         return new PortfolioSearch(members);

@@ -71,18 +71,13 @@ class StrategiesTest {
     }
 
     @Test
-    void auto_uses_nsga2_for_several_objectives_cma_es_for_small_numeric_spaces_and_a_portfolio_otherwise() {
+    void auto_uses_nsga2_for_several_objectives_and_a_cma_es_genetic_portfolio_for_one() {
         assertThat(((AutoSearch) create("auto", Map.of(), StrategyContractTest.TWO)).delegate()).isInstanceOf(Nsga2Search.class);
-        assertThat(((AutoSearch) create("auto", Map.of(), StrategyContractTest.ONE)).delegate()).isInstanceOf(CmaEsSearch.class);
-        var box = SearchSpace.builder();
-        for (int i = 0; i < 6; i++) {
-            box.add("x" + i, FloatParam.of(0, 1));
+        for (var space : List.of(BOX, StrategyContractTest.MIXED, StrategyContractTest.DISCRETE)) {
+            var chosen = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), space, StrategyContractTest.ONE, 1)).delegate();
+            assertThat(chosen).isInstanceOf(PortfolioSearch.class);
+            assertThat(((PortfolioSearch) chosen).members()).hasExactlyElementsOfTypes(CmaEsSearch.class, GeneticSearch.class);
         }
-        var portfolio = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), box.build(), StrategyContractTest.ONE, 1)).delegate();
-        assertThat(portfolio).isInstanceOf(PortfolioSearch.class);
-        assertThat(((PortfolioSearch) portfolio).members()).hasExactlyElementsOfTypes(CmaEsSearch.class, GeneticSearch.class);
-        assertThat(((AutoSearch) Strategies.create(StrategySpec.of("auto"), StrategyContractTest.MIXED, StrategyContractTest.ONE, 1))
-                .delegate()).isInstanceOf(PortfolioSearch.class);
     }
 
     @Test
