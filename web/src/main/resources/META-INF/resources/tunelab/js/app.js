@@ -16,7 +16,7 @@ const routes = [
 
 let dispose = null;
 
-function route() {
+function route(event) {
   const hash = location.hash;
   // In-page anchors (the skip link) are not routes.
   if (hash && !hash.startsWith('#/')) return;
@@ -31,6 +31,11 @@ function route() {
     if (m) {
       fill(main);
       dispose = page(m)(main) || null;
+      if (event) {
+        // A new page starts at its top, and a screen reader starts reading it there.
+        window.scrollTo(0, 0);
+        main.focus({preventScroll: true});
+      }
       return;
     }
   }

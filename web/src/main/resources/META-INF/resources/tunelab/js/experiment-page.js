@@ -510,7 +510,8 @@ function chartsSection(container, ref) {
       if (cards[key]) fill(cards[key].body, errorBox(e));
     }
   });
-  const history = guard(loadHistory, 'history');
+  // History is every finished trial: at most every 2 s, however fast trials arrive.
+  const history = throttle(guard(loadHistory, 'history'), 2000);
   const curves = guard(loadCurves, 'curves');
   const sample = throttle(guard(loadSample, 'parallel', 'slices'), 5000);
   const pareto = throttle(guard(loadPareto, 'pareto'), 3000);
@@ -552,6 +553,7 @@ function chartsSection(container, ref) {
     dispose() {
       closed = true;
       clearInterval(poll);
+      history.cancel();
       sample.cancel();
       pareto.cancel();
       report.cancel();
