@@ -95,4 +95,27 @@ class TaskRunTest {
             assertThat(r.values()).containsKeys("rmse", "mae");
         }
     }
+
+    @Test
+    void each_repetitions_preprocessing_is_fitted_on_its_training_rows_only() {
+        var map = Map.<String, Object>of("dataset", Map.of("name", "wine", "validation", Map.of("folds", 3)),
+                "preprocessing", Map.of("scaling", "standard"),
+                "model", Map.of("layers", 1, "units", 8), "training", Map.of("epochs", 2));
+        var spec = TaskSpec.parse(map, Map.of());
+        Dataset data = load(spec);
+        var outcome = new TaskRun(spec, map, data, "accuracy", Direction.MAXIMIZE)
+                .run(1, 99, new Recorder(new ArrayList<>(), Integer.MAX_VALUE));
+
+        var firstFold = io.tunelab.worker.data.Splits.kfold(data, 3, 99).getFirst();
+        double[] center = outcome.model().meta().preprocessor().center();
+        for (int c = 0; c < data.width(); c++) {
+            int column = c;
+            double trainMean = java.util.Arrays.stream(firstFold.train()).mapToDouble(i -> data.x()[i][column]).average().orElseThrow();
+            double allMean = java.util.Arrays.stream(data.x()).mapToDouble(row -> row[column]).average().orElseThrow();
+            assertThat(center[c]).isCloseTo(trainMean, org.assertj.core.data.Offset.offset(1e-9));
+            if (Math.abs(trainMean - allMean) > 1e-6) {
+                assertThat(center[c]).isNotCloseTo(allMean, org.assertj.core.data.Offset.offset(1e-9));
+            }
+        }
+    }
 }

@@ -1,0 +1,75 @@
+package io.tunelab.worker.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EncodingAndSplitsTest {
+    static final RawTable PETS = CsvReader.read("pets.csv",
+            "weight,\"colour, main\",kind\n4.0,black,cat\n30,brown,dog\n5,,cat\n25,black,dog\n", "sha");
+
+    @Test
+    void string_columns_are_one_hot_and_a_missing_category_is_missing_in_each_column() {
+        var encoding = Encoding.fit(PETS, "kind", TaskType.CLASSIFICATION);
+        assertThat(encoding.inputNames()).containsExactly("weight", "colour, main=black", "colour, main=brown");
+        assertThat(encoding.classes()).containsExactly("cat", "dog");
+
+        var data = encoding.encode(PETS);
+        assertThat(data.x()[0]).containsExactly(4.0, 1.0, 0.0);
+        assertThat(data.x()[1]).containsExactly(30.0, 0.0, 1.0);
+        assertThat(Double.isNaN(data.x()[2][1]) && Double.isNaN(data.x()[2][2])).isTrue();
+        assertThat(data.y()).containsExactly(0, 1, 0, 1);
+
+        var unseen = CsvReader.read("new.csv", "weight,\"colour, main\"\n3,white\n", "sha");
+        assertThat(encoding.encodeFeatures(unseen)[0]).containsExactly(3.0, 0.0, 0.0);
+    }
+
+    @Test
+    void numeric_class_labels_are_ordered_by_value() {
+        var table = CsvReader.read("t.csv", "x,y\n1,10\n2,9\n3,10.0\n", "sha");
+        var encoding = Encoding.fit(table, "y", TaskType.CLASSIFICATION);
+        assertThat(encoding.classes()).containsExactly("9", "10");
+        assertThat(encoding.encode(table).y()).containsExactly(1, 0, 1);
+    }
+
+    static Dataset digits() {
+        RawTable t = new DatasetSource.Bundled("digits").read();
+        return Encoding.fit(t, "target", TaskType.CLASSIFICATION).encode(t);
+    }
+
+    @Test
+    void a_holdout_split_is_stratified_and_repeatable() {
+        var data = digits();
+        var split = Splits.holdout(data, 0.2, 5);
+        assertThat(split.validation().length).isBetween(355, 365);
+        assertThat(split.train().length + split.validation().length).isEqualTo(data.rows());
+        for (int c = 0; c < 10; c++) {
+            int k = c;
+            long inClass = Arrays.stream(split.validation()).filter(i -> data.y()[i] == k).count();
+            assertThat(inClass).isBetween(34L, 38L);
+        }
+        assertThat(Splits.holdout(data, 0.2, 5).validation()).isEqualTo(split.validation());
+        assertThat(Splits.holdout(data, 0.2, 6).validation()).isNotEqualTo(split.validation());
+    }
+
+    @Test
+    void k_folds_partition_the_rows() {
+        var data = digits();
+        List<Splits.Split> folds = Splits.kfold(data, 3, 1);
+        var seen = new HashSet<Integer>();
+        for (var f : folds) {
+            for (int i : f.validation()) {
+                assertThat(seen.add(i)).isTrue();
+            }
+            assertThat(f.train().length + f.validation().length).isEqualTo(data.rows());
+            assertThat(IntStream.of(f.train()).boxed().toList()).doesNotContainAnyElementsOf(
+                    IntStream.of(f.validation()).boxed().toList());
+        }
+        assertThat(seen).hasSize(data.rows());
+    }
+}
