@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,8 @@ import java.util.function.Consumer;
 public final class JdbcStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
     private static final int MAX_GROUP = 512;
+    /** How long a commit waits for more writes when the last group had company. */
+    private static final long LINGER_NANOS = 300_000;
 
     private final Connection writer;
     private final Connection reader;
@@ -70,7 +73,7 @@ public final class JdbcStorage implements Storage {
     /** Opens (creating and migrating if needed) the H2 database in a data directory. */
     public static JdbcStorage openDataDirectory(Path dataDir) {
         Path file = dataDir.toAbsolutePath().resolve("tunelab");
-        return open("jdbc:h2:file:" + file + ";WRITE_DELAY=0");
+        return open("jdbc:h2:file:" + file + ";WRITE_DELAY=0;PAGE_SIZE=4096");
     }
 
     /** Opens a database by JDBC URL. */
@@ -106,15 +109,26 @@ public final class JdbcStorage implements Storage {
 
     private void writeLoop() {
         var group = new ArrayList<Pending>(MAX_GROUP);
+        int lastGroup = 1;
         while (!closed || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 group.clear();
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
+                // Under concurrent load, wait a moment for the writes that are on their way:
+                // a commit costs far more than a statement, so fewer, larger groups go faster.
+                if (lastGroup > 1 && group.size() < MAX_GROUP) {
+                    long deadline = System.nanoTime() + LINGER_NANOS;
+                    Pending next;
+                    while (group.size() < MAX_GROUP && (next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+                        group.add(next);
+                    }
+                }
+                lastGroup = group.size();
                 commitGroup(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
