@@ -44,7 +44,7 @@ public final class TunelabProcesses {
     }
 
     static String classpath(String module) {
-        Path target = home().resolve(module).resolve("target");
+        Path target = home().resolve(module).resolve(System.getProperty("tunelab.target", "target"));
         Path jar = target.resolve("tunelab-" + module + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is not built; run mvn package (the reactor builds it before these tests)");
