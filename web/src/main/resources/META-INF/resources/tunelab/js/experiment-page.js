@@ -261,10 +261,24 @@ function leaderboard(section, ref) {
     const ranked = query.sort === 'value' && query.order === bestOrder && !query.state;
     const params = paramNames(exp);
     for (const t of trials) for (const k of Object.keys(t.params || {})) if (!params.includes(k)) params.push(k);
-    const metrics = [];
+    // The other objectives, then every other metric (a worker's result may carry them only as statistics).
     const objectiveMetrics = ((exp.summary && exp.summary.objectives) || []).map((o) => o.metric);
-    for (const m of objectiveMetrics.slice(1)) metrics.push(m);
-    for (const t of trials) for (const k of Object.keys(t.values || {})) if (k !== primary.metric && !metrics.includes(k)) metrics.push(k);
+    const others = new Set();
+    for (const t of trials) {
+      for (const k of [...Object.keys(t.values || {}), ...Object.keys(t.statistics || {})]) {
+        if (!objectiveMetrics.includes(k)) others.add(k);
+      }
+    }
+    // Columns read: the objectives, the configuration, then the other metrics.
+    const objectiveColumns = objectiveMetrics.slice(1);
+    const metricColumns = [...others].sort();
+    const metricCell = (t, m) => h('td', {class: 'num'}, valueCell(t, m));
+    const metricHeader = (m) => header(m, `metric:${m}`, 'asc', 'num');
+    // A numeric param's column is right-aligned throughout, its "—" (inactive) cells too.
+    const numericParam = Object.fromEntries(params.map((p) => {
+      const def = paramDef(exp, p);
+      return [p, def ? def.type === 'float' || def.type === 'int' : trials.some((t) => typeof (t.params || {})[p] === 'number')];
+    }));
 
     const header = (label, column, defaultOrder, cls) => {
       const active = query.sort === column;
@@ -279,8 +293,9 @@ function leaderboard(section, ref) {
         h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
         h('td', {}, badge(t.state)),
         h('td', {class: 'num value'}, valueCell(t, primary.metric)),
-        metrics.map((m) => h('td', {class: 'num'}, valueCell(t, m))),
-        params.map((p) => h('td', {class: typeof (t.params || {})[p] === 'number' ? 'num' : ''}, paramText((t.params || {})[p]))),
+        objectiveColumns.map((m) => metricCell(t, m)),
+        params.map((p) => h('td', {class: numericParam[p] ? 'num' : ''}, paramText((t.params || {})[p]))),
+        metricColumns.map((m) => metricCell(t, m)),
         h('td', {class: 'num'}, duration(secondsBetween(t.started, t.finished))),
         h('td', {class: 'small'}, t.worker || '—')));
     fill(tableBox, h('table', {class: 'trials', id: 'trials-table'},
@@ -290,11 +305,12 @@ function leaderboard(section, ref) {
             header('Trial', 'number', 'desc', 'num'),
             header('State', 'state', 'asc'),
             header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
-            metrics.map((m) => header(m, `metric:${m}`, 'asc', 'num')),
-            params.map((p) => header(p, `param:${p}`, 'asc', 'param')),
+            objectiveColumns.map(metricHeader),
+            params.map((p) => header(dotted(p), `param:${p}`, 'asc', numericParam[p] ? 'num param' : 'param')),
+            metricColumns.map(metricHeader),
             header('Duration', 'duration', 'asc', 'num'),
             h('th', {scope: 'col'}, 'Worker'))),
-        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(6 + metrics.length + params.length), class: 'muted'},
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(6 + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
             query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
 
     const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
@@ -347,6 +363,13 @@ function short(v) {
   return Number.isFinite(v) && Math.abs(v) >= 1e-4 ? twoDigits.format(v) : num(v);
 }
 
+/** "preprocessing.imputation" as a narrow two-line header: the prefix small above the name. */
+function dotted(name) {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || dot === name.length - 1) return name;
+  return h('span', {class: 'dotted'}, h('span', {class: 'prefix'}, name.slice(0, dot + 1)), h('span', {}, name.slice(dot + 1)));
+}
+
 /** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
 function valueCell(trial, metric) {
   const stats = trial.statistics && trial.statistics[metric];
@@ -355,8 +378,8 @@ function valueCell(trial, metric) {
     return h('span', {title: `mean of ${stats.n} repetitions; 95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}], std ${num(stats.std)}`},
         num(stats.mean), h('span', {class: 'ci'}, ` ± ${short(half)}`));
   }
-  const v = trial.values ? trial.values[metric] : null;
-  return num(v === undefined ? null : v);
+  const v = trial.values ? trial.values[metric] : undefined;
+  return num(v !== undefined ? v : stats ? stats.mean : null);
 }
 
 /** The charts: history, curves, parallel coordinates, slices, Pareto front, data report. */
