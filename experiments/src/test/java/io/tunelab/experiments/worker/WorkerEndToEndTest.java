@@ -71,7 +71,7 @@ class WorkerEndToEndTest {
                 assertThat(s.ciHigh()).isGreaterThanOrEqualTo(mean);
                 assertThat(t.repetitions()).extracting(Repetition::seed).doesNotHaveDuplicates();
                 assertThat(t.repetitions().getFirst().values()).containsKeys("f1_macro", "log_loss", "epochs", "wall_time_s");
-                assertThat(t.reports()).isNotEmpty();
+                assertThat(client.trial(t.id()).reports()).as("reports of trial %d", t.id()).isNotEmpty();
                 assertThat(t.provenance()).containsKeys("host", "dl4j_version", "java_version", "tunelab_version", "seeds")
                         .containsEntry("dataset_sha256", "3568d026b5ef940575d4b7154946e1bba65af047be661385e7664918ea5967e1");
             }
