@@ -16,14 +16,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The pruning benchmark: the same trials (same strategy, same seed) trained on
- * {@link LearningCurves} under each pruner, through a real server and the SDK. Each epoch is
- * reported; the server's reply says whether to go on. Prints, per pruner, the epochs spent (and
- * their share of {@code none}'s), the trials pruned, and the best final loss found (observed, and
- * its noiseless value), as medians over the seeds.
+ * The pruning benchmark: trials (same strategy, same seed) trained on {@link LearningCurves}
+ * under each pruner, through a real server and the SDK. Each epoch is reported; the server's
+ * reply says whether to go on. {@code none} trains {@code --trials} trials fully; a pruner gets
+ * the same number of trials, or with {@code --epoch-share s} as many trials as fit in s times
+ * {@code none}'s epochs (what a pruner is for: more configurations for less compute). Prints,
+ * per pruner, the epochs spent (and their share of {@code none}'s), the trials run and pruned,
+ * and the best final loss found (observed, and its noiseless value), as medians over the seeds.
  *
  * <pre>
- *   PruningBenchmark --server URL [--trials 100] [--seeds 5] [--strategy random]
+ *   PruningBenchmark --server URL [--curves crossing|steady] [--trials 100] [--seeds 5] [--strategy random]
+ *                    [--epoch-share 0.33]
  *                    [--pruners none,median:warmup_steps=10,asha:min_resource=9,hyperband:min_resource=3]
  * </pre>
  */
@@ -31,7 +34,7 @@ public final class PruningBenchmark {
     private PruningBenchmark() {
     }
 
-    record Run(String pruner, long seed, int epochs, int pruned, double bestFinal, double bestTrue) {
+    record Run(String pruner, long seed, int trials, int epochs, int pruned, double bestFinal, double bestTrue) {
     }
 
     public static void main(String[] args) {
@@ -39,20 +42,24 @@ public final class PruningBenchmark {
         int trials = a.integer("trials", 100);
         int seeds = a.integer("seeds", 5);
         String strategy = a.string("strategy", "random");
+        double share = Double.parseDouble(a.string("epoch-share", "0"));
+        var curves = LearningCurves.valueOf(a.string("curves", "crossing").toUpperCase(Locale.ROOT));
         List<String> pruners = a.list("pruners", List.of("none", "median:warmup_steps=10", "asha:min_resource=9",
                 "hyperband:min_resource=3"));
         var runs = new ArrayList<Run>();
         try (var client = TunelabClient.connect(a.string("server", "http://127.0.0.1:8080"))) {
             for (long seed = 0; seed < seeds; seed++) {
                 for (String pruner : pruners) {
-                    runs.add(run(client, pruner, strategy, seed, trials));
+                    int epochBudget = pruner.equals(PrunerSpec.NONE) || share <= 0
+                            ? Integer.MAX_VALUE : (int) (share * trials * LearningCurves.EPOCHS);
+                    runs.add(run(client, curves, pruner, strategy, seed, epochBudget == Integer.MAX_VALUE ? trials : Integer.MAX_VALUE, epochBudget));
                     var r = runs.getLast();
-                    System.out.printf(Locale.ROOT, "seed %d %-9s epochs %5d pruned %3d best final %.4f (true %.4f)%n",
-                            seed, pruner, r.epochs, r.pruned, r.bestFinal, r.bestTrue);
+                    System.out.printf(Locale.ROOT, "seed %d %-26s trials %4d epochs %5d pruned %3d best final %.4f (true %.4f)%n",
+                            seed, pruner, r.trials, r.epochs, r.pruned, r.bestFinal, r.bestTrue);
                 }
             }
         }
-        System.out.println(table(runs, pruners, seeds, trials, strategy));
+        System.out.println(table(runs, curves, pruners, seeds, trials, strategy, share));
     }
 
     /** A pruner as written on the command line; hyperband's max_resource defaults to the epochs. */
@@ -65,26 +72,38 @@ public final class PruningBenchmark {
         return new PrunerSpec(named.name(), options);
     }
 
-    static Run run(TunelabClient client, String pruner, String strategy, long seed, int trials) {
+    /** Runs trials until {@code trials} are done or {@code epochBudget} epochs are spent. */
+    static Run run(TunelabClient client, LearningCurves curves, String pruner, String strategy, long seed, int trials,
+                   int epochBudget) {
         var spec = new ExperimentSpec("pruning-" + pruner + "-" + seed + "-" + System.nanoTime(), List.of(Objective.minimize("loss")),
-                LearningCurves.SPACE, new StrategySpec(strategy, seed, Map.of()), spec(pruner), Budget.trials(trials), 1, null, seed);
+                LearningCurves.SPACE, new StrategySpec(strategy, seed, Map.of()), spec(pruner), Budget.unlimited(), 1, null, seed);
         var experiment = client.launch(spec);
         int epochs = 0;
         int pruned = 0;
         double bestFinal = Double.POSITIVE_INFINITY;
         double bestTrue = Double.NaN;
-        for (int i = 0; i < trials; i++) {
+        int done = 0;
+        for (; done < trials && epochs < epochBudget; done++) {
             var trial = experiment.ask();
-            double[] curve = LearningCurves.curve(trial.params(), seed * 100_003 + trial.number());
+            double[] curve = curves.curve(trial.params(), seed * 100_003 + trial.number());
             boolean stopped = false;
-            for (int t = 1; t <= LearningCurves.EPOCHS && !stopped; t++) {
+            double lastLoss = Double.NaN;
+            int reached = 0;
+            for (int t = 1; t <= LearningCurves.EPOCHS && !stopped && epochs < epochBudget; t++) {
                 epochs++;
-                var values = Map.of("loss", curve[t - 1]);
+                lastLoss = curve[t - 1];
+                reached = t;
+                var values = Map.of("loss", lastLoss);
                 if (experiment.report(trial.id(), t, values) == Decision.PRUNE) {
                     experiment.pruned(trial.id(), values);
                     pruned++;
                     stopped = true;
                 }
+            }
+            if (!stopped && reached < LearningCurves.EPOCHS) {
+                // Out of budget mid-training: the trial is stopped unfinished, like a pruned one.
+                experiment.pruned(trial.id(), Map.of("loss", lastLoss));
+                stopped = true;
             }
             if (!stopped) {
                 double last = curve[LearningCurves.EPOCHS - 1];
@@ -95,7 +114,7 @@ public final class PruningBenchmark {
                 }
             }
         }
-        return new Run(pruner, seed, epochs, pruned, bestFinal, bestTrue);
+        return new Run(pruner, seed, done, epochs, pruned, bestFinal, bestTrue);
     }
 
     static double median(double[] xs) {
@@ -105,17 +124,21 @@ public final class PruningBenchmark {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
-    static String table(List<Run> runs, List<String> pruners, int seeds, int trials, String strategy) {
+    static String table(List<Run> runs, LearningCurves curves, List<String> pruners, int seeds, int trials, String strategy,
+                        double share) {
         double noneEpochs = median(runs.stream().filter(r -> r.pruner.equals(PrunerSpec.NONE)).mapToDouble(Run::epochs).toArray());
         var sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d trials of %d epochs (strategy %s), medians over %d seeds; real server via the SDK%n%n",
-                trials, LearningCurves.EPOCHS, strategy, seeds));
-        sb.append("| pruner | epochs | share of none's | trials pruned | best final loss | its noiseless loss |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        sb.append(String.format(Locale.ROOT, "%s curves; none: %d trials of %d epochs; pruners: %s (strategy %s), medians over %d seeds; "
+                        + "real server via the SDK%n%n", curves.name().toLowerCase(Locale.ROOT), trials, LearningCurves.EPOCHS,
+                share > 0 ? String.format(Locale.ROOT, "trials until %.2f of none's epochs are spent", share) : "the same trials",
+                strategy, seeds));
+        sb.append("| pruner | trials | epochs | share of none's | trials pruned | best final loss | its noiseless loss |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String p : pruners) {
             var rs = runs.stream().filter(r -> r.pruner.equals(p)).toList();
             double epochs = median(rs.stream().mapToDouble(Run::epochs).toArray());
-            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %.0f | %.4f | %.4f |%n", p, epochs,
+            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.0f | %.4f | %.4f |%n", p,
+                    median(rs.stream().mapToDouble(Run::trials).toArray()), epochs,
                     Double.isNaN(noneEpochs) ? "n/a" : String.format(Locale.ROOT, "%.2f", epochs / noneEpochs),
                     median(rs.stream().mapToDouble(Run::pruned).toArray()),
                     median(rs.stream().mapToDouble(Run::bestFinal).toArray()),
