@@ -15,6 +15,12 @@ if [ ! -f "$jar" ]; then
   "$home/tunelab" build
 fi
 export OMP_NUM_THREADS=1
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# A JDK 21 or newer, as ./tunelab picks it: JAVA_HOME first, then /usr/lib/jvm.
+java_bin=""
+for d in ${JAVA_HOME:-} /usr/lib/jvm/temurin-25* /usr/lib/jvm/*; do
+  v="$("$d/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)" || true
+  if [ -n "$v" ] && [ "$v" -ge 21 ]; then java_bin="$d/bin/java"; break; fi
+done
+[ -n "$java_bin" ] || { echo "bench-training: needs a JDK 21 or newer (set JAVA_HOME)" >&2; exit 1; }
 exec "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$jar:$home/worker/target/lib/*" \
   io.tunelab.worker.bench.TrainingBenchmark "$@"
