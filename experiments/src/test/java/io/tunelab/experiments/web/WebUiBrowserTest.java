@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
@@ -168,16 +167,16 @@ class WebUiBrowserTest {
         browser.open(url("#/"));
         browser.await("the experiments", () -> browser.findAll("#experiments tr[data-experiment]").size() >= 8);
 
-        WebElement lossGroup = browser.await("the loss group", () -> group("loss"));
-        List<String> names = lossGroup.findElements(By.cssSelector("tbody td.name a")).stream().map(WebElement::getText).toList();
-        assertThat(names).containsExactly("cnn-large", "cnn-small", XSS, "cnn-tiny");
-        assertThat(lossGroup.findElements(By.cssSelector("tbody td.best")).stream().map(WebElement::getText).toList())
-                .containsExactly("0.25", "0.3", "0.7", "0.9");
+        String loss = "#experiments section.group[data-metric='loss'] ";
+        browser.await("the loss group", () -> !browser.findAll(loss).isEmpty());
+        assertThat(browser.texts(loss + "tbody td.name a")).containsExactly("cnn-large", "cnn-small", XSS, "cnn-tiny");
+        assertThat(browser.texts(loss + "tbody td.best")).containsExactly("0.25", "0.3", "0.7", "0.9");
+        assertThat(browser.texts(loss + "tbody td.rank")).containsExactly("1", "2", "3", "4");
 
         // Maximized objectives rank the other way round.
-        WebElement accuracy = group("accuracy");
-        assertThat(accuracy.findElement(By.cssSelector("h2")).getText()).contains("higher is better");
-        assertThat(accuracy.findElement(By.cssSelector("tbody td.best")).getText()).isEqualTo("0.95");
+        String accuracy = "#experiments section.group[data-metric='accuracy'] ";
+        assertThat(browser.text(accuracy + "h2")).contains("higher is better");
+        assertThat(browser.texts(accuracy + "tbody td.best")).first().isEqualTo("0.95");
 
         // Filtering by name keeps only the matches, without a round trip.
         browser.find("#filter-name").sendKeys("cnn");
@@ -185,26 +184,22 @@ class WebUiBrowserTest {
         browser.find("#filter-name").clear();
         browser.js("document.getElementById('filter-name').dispatchEvent(new Event('input'))");
         new Select(browser.find("#filter-state")).selectByValue("COMPLETED");
-        browser.await("the state filter", () -> browser.findAll("#experiments tr[data-experiment]").stream()
-                .allMatch(r -> r.findElement(By.cssSelector(".badge")).getText().equals("COMPLETED")));
+        browser.await("the state filter", () -> {
+            List<String> states = browser.texts("#experiments tr[data-experiment] .badge");
+            return !states.isEmpty() && states.stream().allMatch("COMPLETED"::equals);
+        });
         assertThat(browser.text("#experiments")).contains("paging-sweep").doesNotContain("cnn-small");
         new Select(browser.find("#filter-state")).selectByValue("");
         browser.screenshot("experiments");
     }
 
-    private WebElement group(String metric) {
-        return browser.findAll("#experiments section.group").stream()
-                .filter(s -> s.findElement(By.cssSelector("h2 .metric")).getText().equals(metric))
-                .findFirst().orElse(null);
-    }
-
     @Test
     void anExperimentNamedLikeHtmlShowsAsText() {
+        long id = client.describe(XSS).id();
         browser.open(url("#/"));
-        WebElement link = browser.await("the XSS-named experiment", () -> browser.findAll("#experiments td.name a").stream()
-                .filter(a -> a.getText().equals(XSS)).findFirst().orElse(null));
+        browser.await("the XSS-named experiment", () -> browser.texts("#experiments td.name a").contains(XSS));
         assertThat(browser.findAll("#app img")).isEmpty();
-        link.click();
+        browser.click("#experiments tr[data-experiment='" + id + "'] td.name a");
         browser.await("its page", () -> XSS.equals(browser.text(".exp-head h1")));
         assertThat(browser.findAll("#app img")).isEmpty();
         assertThat(browser.text("#crumbs")).contains(XSS);
@@ -319,15 +314,15 @@ class WebUiBrowserTest {
         browser.click("button.sort[data-sort='number']");
         browser.await("sorted by number, descending", () -> String.valueOf(numbers.getLast()).equals(column("data-number").getFirst()));
         assertThat(browser.text(".page-info")).isEqualTo("1–50 of 120");
-        assertThat(browser.find("th[aria-sort] button[data-sort='number']")).isNotNull();
+        assertThat(browser.attributes("th[aria-sort='descending'] button.sort", "data-sort")).containsExactly("number");
         browser.click("button.sort[data-sort='number']");
         browser.await("sorted by number, ascending", () -> String.valueOf(numbers.getFirst()).equals(column("data-number").getFirst()));
         assertThat(column("data-number")).containsExactlyElementsOf(strings(numbers.subList(0, 50)));
 
         // Sorting by a param: the column reads in order.
         browser.click("button.sort[data-sort='param:layers']");
-        browser.await("sorted by layers", () -> "ascending".equals(
-                browser.find("button.sort[data-sort='param:layers']").findElement(By.xpath("..")).getAttribute("aria-sort")));
+        browser.await("sorted by layers", () -> browser.attributes("th[aria-sort='ascending'] button.sort", "data-sort")
+                .equals(List.of("param:layers")));
         int layersColumn = headerIndex("param:layers");
         List<Integer> layers = browser.texts("#trials-table tbody tr td:nth-child(" + (layersColumn + 1) + ")").stream()
                 .map(Integer::parseInt).toList();
@@ -343,14 +338,12 @@ class WebUiBrowserTest {
         browser.await("no running trials", () -> browser.text("#trials-table tbody").contains("No running trials."));
     }
 
+    /** The position of the column that the button for {@code sort} sorts by. */
     private int headerIndex(String sort) {
-        List<WebElement> headers = browser.findAll("#trials-table thead th");
-        for (int i = 0; i < headers.size(); i++) {
-            if (!headers.get(i).findElements(By.cssSelector("button[data-sort='" + sort + "']")).isEmpty()) {
-                return i;
-            }
-        }
-        throw new AssertionError("no column sorted by " + sort);
+        int index = ((Number) browser.js("return [...document.querySelectorAll('#trials-table thead th')]"
+                + ".findIndex(th => [...th.querySelectorAll('button.sort')].some(b => b.dataset.sort === arguments[0]))", sort)).intValue();
+        assertThat(index).as("the column sorted by " + sort).isNotNegative();
+        return index;
     }
 
     private static List<String> strings(List<Integer> numbers) {
@@ -364,7 +357,7 @@ class WebUiBrowserTest {
             browser.await(chart + " with data drawn", () -> browser.colouredPixels(chart) > 100);
         }
         // One slice plot per param.
-        assertThat(browser.findAll("#chart-slices figure.slice figcaption").stream().map(WebElement::getText).toList())
+        assertThat(browser.texts("#chart-slices figure.slice figcaption"))
                 .containsExactly("lr", "layers", "optimizer");
         browser.screenshot("experiment");
 

@@ -289,10 +289,12 @@ function leaderboard(section, ref) {
           label, h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')) : label);
     };
     const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)}},
-        h('td', {class: 'num rank'}, ranked ? String(query.offset + i + 1) : ''),
+        // Only a complete trial has a rank: a pruned trial's value is its last intermediate one.
+        h('td', {class: 'num rank'}, ranked && t.state === 'COMPLETE' ? String(query.offset + i + 1) : ''),
         h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
         h('td', {}, badge(t.state)),
-        h('td', {class: 'num value'}, valueCell(t, primary.metric)),
+        h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
+          title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
         objectiveColumns.map((m) => metricCell(t, m)),
         params.map((p) => h('td', {class: numericParam[p] ? 'num' : ''}, paramText((t.params || {})[p]))),
         metricColumns.map((m) => metricCell(t, m)),
@@ -441,7 +443,9 @@ function chartsSection(container, ref) {
     const lastStep = Math.max(...withData.map((cv) => cv.steps[cv.steps.length - 1]));
     c.noteEl.textContent = `${metric} by step, up to step ${num(lastStep)}, for ${plural(withData.length, 'trial')}`
         + `${running ? `, ${running} running (bold vermillion)` : ''}; pruned trials dashed grey.`;
-    const lineData = withData.map((cv, i) => ({label: `#${cv.number} ${String(cv.state).toLowerCase()}`, ...curveStyle(cv.state, i), steps: cv.steps, values: cv.values}));
+    // Running trials last, so their bold lines are drawn on top of the finished ones.
+    const ordered = [...withData.filter((cv) => cv.state !== 'RUNNING'), ...withData.filter((cv) => cv.state === 'RUNNING')];
+    const lineData = ordered.map((cv, i) => ({label: `#${cv.number} ${String(cv.state).toLowerCase()}`, ...curveStyle(cv.state, i), steps: cv.steps, values: cv.values}));
     // Lines come and go, and change style as trials finish: rebuild when the set of lines changes.
     const signature = lineData.map((l) => l.label).join('\n');
     if (charts.curves && charts.curves.signature !== signature) {

@@ -127,7 +127,7 @@ function direction(objective) {
 function groupSection(group) {
   const {objective} = group;
   const dir = direction(objective);
-  return h('section', {class: 'card group', 'aria-label': `Experiments by ${objective.metric}`},
+  return h('section', {class: 'card group', 'aria-label': `Experiments by ${objective.metric}`, dataset: {metric: objective.metric}},
       h('h2', {},
           'Ranked by ', h('span', {class: 'metric'}, objective.metric), ' ',
           h('span', {class: 'dir'}, dir === 'maximize' ? '↑ higher is better' : '↓ lower is better')),
