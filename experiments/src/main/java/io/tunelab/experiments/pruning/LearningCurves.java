@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  *   <li>{@link #CROSSING}: the smaller the learning rate, the slower (time constant 3 to 32
  *       epochs), so the best configuration is overtaken early by faster but worse ones and
  *       curves cross — the case where pruning by early ranking is risky;</li>
- *   <li>{@link #STEADY}: the time constant (3 to 6 epochs) depends on the width only, so early
- *       ranking predicts the final one up to noise — the case pruning is designed for.</li>
+ *   <li>{@link #STEADY}: every run has the same time constant (5 epochs), so early ranking
+ *       predicts the final one up to noise — the case pruning is designed for.</li>
  * </ul>
  */
 enum LearningCurves {
@@ -42,7 +42,7 @@ enum LearningCurves {
     /** The epochs it takes to close 63% of the gap. */
     double timeConstant(Map<String, Object> p) {
         if (this == STEADY) {
-            return 3 + 3 * ((Number) p.get("width")).doubleValue() / 512;
+            return 5;
         }
         double lr = ((Number) p.get("lr")).doubleValue();
         return 2 + 6 * Math.pow(1e-2 / lr, 0.35);

@@ -120,6 +120,33 @@ class StrategyContractTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"auto", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
+    void concurrent_proposals_from_one_instance_equal_sequential_ones(String name) throws Exception {
+        var shared = create(name, MIXED, 19);
+        var history = run(create(name, MIXED, 19), MIXED, objectives(name), 19, 60);
+        // Each thread asks for a different trial number over a history that grows, as workers do.
+        var expected = new ArrayList<Map<String, Object>>();
+        var histories = new ArrayList<List<Trial>>();
+        var fresh = create(name, MIXED, 19);
+        for (int k = 0; k < 16; k++) {
+            var h = List.copyOf(history.subList(0, 40 + k));
+            histories.add(h);
+            expected.add(next(fresh, MIXED, objectives(name), 19, h));
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            var futures = new ArrayList<java.util.concurrent.Future<Map<String, Object>>>();
+            for (int round = 0; round < 4; round++) {
+                for (var h : histories) {
+                    futures.add(pool.submit(() -> next(shared, MIXED, objectives(name), 19, h)));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get()).isEqualTo(expected.get(i % histories.size()));
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
     void proposals_stay_in_bounds_and_respect_conditions(String name) {
         var history = run(create(name, MIXED, 11), MIXED, objectives(name), 11, 120);
