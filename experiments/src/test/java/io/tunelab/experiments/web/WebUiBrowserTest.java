@@ -263,6 +263,23 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void aTrialPageFollowsItsTrialLive() {
+        var exp = seed("trial-live", "error", 10);
+        TrialProposal p = exp.ask();
+        browser.open(url("#/trials/" + p.id()));
+        browser.await("the running trial", () -> "RUNNING".equals(browser.text(".exp-head .badge")));
+        assertThat(browser.text("main")).contains("This trial reported no intermediate values.", "No result yet.");
+
+        exp.report(p.id(), 1, Map.of("error", 0.9));
+        exp.report(p.id(), 2, Map.of("error", 0.6));
+        browser.await("its curve", () -> browser.colouredPixels(".trial") > 20);
+        exp.tell(p.id(), Map.of("error", 0.5));
+        browser.await("COMPLETE", () -> "COMPLETE".equals(browser.text(".exp-head .badge")));
+        assertThat(browser.texts(".stats tbody th")).containsExactly("error ↓");
+        assertThat(browser.text("#crumbs")).contains("trial-live", "Trial #" + p.number());
+    }
+
+    @Test
     void theLeaderboardWorksFromTheKeyboard() {
         openExperiment("paging-sweep");
         List<Integer> numbers = pagingLoss.keySet().stream().sorted().toList();

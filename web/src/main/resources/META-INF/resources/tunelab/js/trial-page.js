@@ -29,6 +29,7 @@ export function trialPage(main, id) {
     // Objectives first, then the other metrics by name (the server's maps have no order).
     const metrics = [...new Set([...objectives.map((o) => o.metric),
       ...[...Object.keys(t.values || {}), ...Object.keys(t.statistics || {})].sort()])];
+    const hasResult = Object.keys(t.values || {}).length + Object.keys(t.statistics || {}).length > 0;
     // With statistics for every metric, the mean is the value: one column says it.
     const showValue = metrics.some((m) => !(t.statistics || {})[m]);
     const reportMetrics = [...new Set((t.reports || []).flatMap((r) => Object.keys(r.values || {})))].sort();
@@ -69,7 +70,7 @@ export function trialPage(main, id) {
                   : h('p', {class: 'muted'}, 'No params.')),
             h('section', {class: 'card', 'aria-labelledby': 'results-title'},
                 h('h2', {id: 'results-title'}, 'Results'),
-                metrics.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'stats'},
+                hasResult ? h('div', {class: 'table-wrap'}, h('table', {class: 'stats'},
                     h('thead', {}, h('tr', {},
                         h('th', {scope: 'col'}, 'Metric'), showValue ? h('th', {scope: 'col', class: 'num'}, 'Value') : null,
                         h('th', {scope: 'col', class: 'num'}, 'n'), h('th', {scope: 'col', class: 'num'}, 'Mean'),
