@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.URLEncoder;
@@ -377,6 +378,14 @@ class WebUiBrowserTest {
         assertThat(browser.texts("#chart-slices figure.slice figcaption"))
                 .containsExactly("lr", "layers", "optimizer");
         browser.screenshot("experiment");
+
+        // A click on the history opens the trial under the cursor.
+        WebElement plotArea = browser.find("#chart-history .u-over");
+        browser.js("arguments[0].scrollIntoView({block: 'center'})", plotArea);
+        new Actions(browser.driver).moveToElement(plotArea).click().perform();
+        browser.await("a trial page", () -> browser.driver.getCurrentUrl().contains("#/trials/")
+                && String.valueOf(browser.text(".exp-head h1")).startsWith("Trial #"));
+        assertThat(browser.text("#crumbs")).contains("paging-sweep");
 
         openExperiment("tradeoff");
         browser.await("the Pareto front", () -> browser.colouredPixels("#chart-pareto") > 50);

@@ -29,7 +29,8 @@ function autoSize(box, resize) {
 /**
  * A scatter/line chart over a numeric x. groups = [{label, color, points: [[x, y], …],
  * line: false|'linear'|'step', dash}], merged on one sorted x so uPlot can draw them.
- * options: {xLabel, yLabel, xLog, yLog, xChoices (categorical labels for x = 0..n-1), height}.
+ * options: {xLabel, yLabel, xLog, yLog, xIntegers, xChoices (categorical labels for x = 0..n-1), height, legend,
+ * onPick(x) called with the x of the point clicked}.
  * Returns {el, update(groups), destroy()}.
  */
 export function scatter(options, groups) {
@@ -72,6 +73,20 @@ export function scatter(options, groups) {
         })),
       ],
     };
+    if (options.onPick) {
+      // A click picks the point under the cursor (uPlot snaps the cursor to the nearest x).
+      opts.hooks = {ready: [(u) => {
+        u.over.style.cursor = 'pointer';
+        let down = null;
+        u.over.addEventListener('mousedown', (e) => (down = [e.clientX, e.clientY]));
+        u.over.addEventListener('click', (e) => {
+          // A drag (zooming) also ends in a click: only a click that stayed put picks.
+          const still = down && Math.abs(e.clientX - down[0]) < 4 && Math.abs(e.clientY - down[1]) < 4;
+          const i = u.cursor.idx;
+          if (still && i !== null && i !== undefined) options.onPick(u.data[0][i]);
+        });
+      }]};
+    }
     plot = new uPlot(opts, data, box);
   };
 

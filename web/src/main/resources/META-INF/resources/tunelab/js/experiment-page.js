@@ -417,6 +417,12 @@ function chartsSection(container, ref) {
     fill(cards[key].body, h('p', {class: 'muted empty-chart'}, text));
   };
 
+  // Trial numbers run 0, 1, 2, … in an experiment, so number n is at offset n in number order.
+  const openTrialNumber = async (number) => {
+    const {trials} = await api.trials(ref, {sort: 'number', order: 'asc', offset: number, limit: 1});
+    if (trials.length && trials[0].number === number) location.hash = trialHref(trials[0].id);
+  };
+
   const loadHistory = async () => {
     const primary = primaryOf(exp);
     const c = card('history', 'Optimization history', `${primary.metric} of every finished trial, and the best so far`, true);
@@ -424,12 +430,13 @@ function chartsSection(container, ref) {
     if (closed) return;
     const n = hist.number || [];
     if (!n.length) return empty('history', 'No finished trials yet.');
-    c.noteEl.textContent = `${hist.metric || primary.metric} of ${num(n.length)} finished trials (points) and the best so far (line).`;
+    c.noteEl.textContent = `${hist.metric || primary.metric} of ${num(n.length)} finished trials (points) and the best so far (line).`
+        + ' Click a point to open its trial; drag to zoom, double-click to reset.';
     const groups = [
       {label: `trial ${hist.metric || primary.metric}`, color: PALETTE.sky, size: n.length > 2000 ? 3 : 5, points: n.map((x, i) => [x, hist.value[i]])},
       {label: 'best so far', color: PALETTE.vermillion, line: 'step', points: n.map((x, i) => [x, hist.best[i]])},
     ];
-    setChart('history', (g) => scatter({xLabel: 'trial', xIntegers: true, yLabel: hist.metric || primary.metric}, g), groups);
+    setChart('history', (g) => scatter({xLabel: 'trial', xIntegers: true, yLabel: hist.metric || primary.metric, onPick: openTrialNumber}, g), groups);
   };
 
   const loadCurves = async () => {
