@@ -18,6 +18,7 @@ export function experimentPage(main, ref) {
   const disposers = [];
   let experiment = null;
   let closed = false;
+  let chartsStarted = false;
 
   const head = h('section', {class: 'exp-head', 'aria-label': 'Experiment'}, h('h1', {}, ref), h('p', {class: 'muted'}, 'Loading…'));
   const controls = h('section', {class: 'controls card', 'aria-label': 'Controls'});
@@ -126,7 +127,10 @@ export function experimentPage(main, ref) {
       showHead(exp);
       // The leaderboard first, alone: the charts' larger queries would compete with it for the server.
       await table.setExperiment(exp);
-      if (!closed) chartSet.setExperiment(exp);
+      if (!closed) {
+        chartSet.setExperiment(experiment);
+        chartsStarted = true;
+      }
     } catch (e) {
       fill(head, h('h1', {}, ref), errorBox(e));
       fill(controls);
@@ -143,6 +147,7 @@ export function experimentPage(main, ref) {
   disposers.push(on('experiment', (summary) => {
     if (experiment && summary.id === experiment.id) {
       showHead({...experiment, state: summary.state, summary});
+      if (chartsStarted) chartSet.setExperiment(experiment);
     }
   }));
   disposers.push(on('trial', (trial) => {
@@ -541,6 +546,10 @@ function chartsSection(container, ref) {
   const guard = (fn, ...keys) => () => fn().catch((e) => {
     if (closed) return;
     for (const key of keys) {
+      if (charts[key]) {
+        charts[key].destroy();
+        delete charts[key];
+      }
       if (cards[key]) fill(cards[key].body, errorBox(e));
     }
   });
@@ -552,13 +561,15 @@ function chartsSection(container, ref) {
   // The worker writes the report when it first prepares the data, possibly after the page opened.
   const report = throttle(guard(loadReport, 'data-report'), 5000);
 
-  // While trials run, their reports do not come as events: poll the curves gently.
+  // Reports arrive as trial events, but a slow reader's stream may drop some: while trials
+  // run, poll the curves gently as well.
   const poll = setInterval(() => {
     const running = exp && exp.summary && exp.summary.trials && exp.summary.trials.RUNNING;
     if (running && !document.hidden) curves();
   }, 3000);
 
   return {
+    /** The experiment as it is now; the first call also lays out the cards and loads them. */
     setExperiment(e) {
       const firstTime = !exp;
       exp = e;

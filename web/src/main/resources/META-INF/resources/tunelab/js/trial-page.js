@@ -121,7 +121,8 @@ export function trialPage(main, id) {
   const off = on('trial', (t) => {
     if (String(t.id) === String(id)) reload();
   });
-  // Reports do not arrive as events: while the trial runs, poll for its curves.
+  // Reports arrive as trial events, but a slow reader's stream may drop some: while the
+  // trial runs, poll for its curves as well.
   const poll = setInterval(() => {
     if (trial && (trial.state === 'RUNNING' || trial.state === 'WAITING') && !document.hidden) reload();
   }, 3000);
