@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -21,7 +22,14 @@ final class Software {
         }
     }
 
+    private static final Map<String, Object> DESCRIPTION = Collections.unmodifiableMap(read());
+
+    /** Host, versions and OS, read once per process. */
     static Map<String, Object> describe() {
+        return DESCRIPTION;
+    }
+
+    private static Map<String, Object> read() {
         var m = new LinkedHashMap<String, Object>();
         m.put("host", host());
         m.put("tunelab_version", mavenVersion("io.tunelab", "tunelab-worker"));

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +200,7 @@ public final class TaskRun {
             this.random = new Random(seed);
             var fit = Preprocessor.fit(task.preprocessing(), data.rows(split.train()));
             this.preprocessor = fit.preprocessor();
-            int[] trainRows = java.util.Arrays.stream(fit.kept()).map(i -> split.train()[i]).toArray();
+            int[] trainRows = Arrays.stream(fit.kept()).map(i -> split.train()[i]).toArray();
             double[][] xt = preprocessor.transform(data.rows(trainRows));
             double[] yt = data.targets(trainRows);
             this.xValidation = matrix(preprocessor.transform(data.rows(split.validation())));
@@ -218,8 +219,8 @@ public final class TaskRun {
             } else {
                 // Regression learns a standardised target (fitted on the training rows), so one
                 // learning rate suits targets of any scale.
-                double mean = java.util.Arrays.stream(yt).average().orElse(0);
-                double var = java.util.Arrays.stream(yt).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, yt.length - 1);
+                double mean = Arrays.stream(yt).average().orElse(0);
+                double var = Arrays.stream(yt).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, yt.length - 1);
                 targetCenter = mean;
                 targetScale = var > 1e-24 ? Math.sqrt(var) : 1;
                 outputs = 1;
@@ -281,7 +282,7 @@ public final class TaskRun {
                 for (double[] row : out) {
                     if (!Double.isFinite(row[0])) {
                         // A diverged network scores as a uniform guess rather than NaN, which no server accepts.
-                        java.util.Arrays.fill(row, 1.0 / row.length);
+                        Arrays.fill(row, 1.0 / row.length);
                     }
                 }
                 return Metrics.classification(out, yValidation);
