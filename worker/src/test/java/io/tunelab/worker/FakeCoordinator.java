@@ -31,6 +31,9 @@ final class FakeCoordinator implements Coordinator {
     final List<Long> heartbeats = new CopyOnWriteArrayList<>();
     final java.util.Set<Long> lost = ConcurrentHashMap.newKeySet();
     volatile Decision decision = Decision.CONTINUE;
+    /** How many lease requests fail as if the server were down, before leases are served. */
+    final java.util.concurrent.atomic.AtomicInteger outages = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger leaseCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     static Lease lease(long trialId, Map<String, Object> task, Map<String, Object> params, Objective objective, int repetitions) {
         return new Lease("lease-" + trialId, Instant.now().plusSeconds(30), 3,
@@ -39,6 +42,10 @@ final class FakeCoordinator implements Coordinator {
 
     @Override
     public Optional<Lease> lease(LeaseRequest request) {
+        leaseCalls.incrementAndGet();
+        if (outages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server");
+        }
         try {
             return Optional.ofNullable(leases.poll(100, TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {

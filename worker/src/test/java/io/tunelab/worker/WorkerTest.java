@@ -110,4 +110,32 @@ class WorkerTest {
         assertThat(server.heartbeats).contains(1L);
         assertThat(server.results).doesNotContainKey(1L);
     }
+
+    @Test
+    void while_the_server_is_unreachable_the_worker_retries_and_then_serves() throws Exception {
+        worker.stop();
+        server = new FakeCoordinator();
+        server.outages.set(3);
+        server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of(), Objective.maximize("accuracy"), 1));
+        worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1)),
+                server);
+        worker.start();
+
+        assertThat(server.awaitResult(1).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(server.leaseCalls.get()).isGreaterThan(3);
+    }
+
+    @Test
+    void a_prune_answer_ends_the_trial_pruned_with_its_last_values() throws Exception {
+        server.decision = io.tunelab.api.Decision.PRUNE;
+        var long_ = Map.<String, Object>of("dataset", Map.of("name", "iris"), "training", Map.of("epochs", 500, "patience", 0));
+        server.leases.add(FakeCoordinator.lease(1, long_, Map.of(), Objective.maximize("accuracy"), 1));
+
+        var result = server.awaitResult(1);
+
+        assertThat(result.state()).isEqualTo(TrialState.PRUNED);
+        assertThat(result.values()).containsOnlyKeys("accuracy");
+        assertThat(server.reports.size()).isLessThan(10);
+        assertThat(server.models).isEmpty();
+    }
 }
