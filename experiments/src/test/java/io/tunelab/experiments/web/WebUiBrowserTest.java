@@ -379,6 +379,18 @@ class WebUiBrowserTest {
                 .containsExactly("lr", "layers", "optimizer");
         browser.screenshot("experiment");
 
+        // Dragging along the objective's axis (the last one) keeps only the trials in that range.
+        WebElement canvas = browser.find("#chart-parallel canvas");
+        browser.js("arguments[0].scrollIntoView({block: 'center'})", canvas);
+        int lastAxis = canvas.getSize().getWidth() / 2 - 40;
+        new Actions(browser.driver).moveToElement(canvas, lastAxis, -100).clickAndHold()
+                .moveToElement(canvas, lastAxis, -40).moveToElement(canvas, lastAxis, 20).release().perform();
+        String selected = browser.await("a selection", () -> browser.text("#chart-parallel .selection"));
+        assertThat(selected).matches("\\d+ of 120 trials selected\\.").isNotEqualTo("120 of 120 trials selected.")
+                .isNotEqualTo("0 of 120 trials selected.");
+        new Actions(browser.driver).moveToElement(canvas, lastAxis, 0).click().perform();
+        browser.await("the selection cleared", () -> browser.text("#chart-parallel .selection").isEmpty());
+
         // A click on the history opens the trial under the cursor.
         WebElement plotArea = browser.find("#chart-history .u-over");
         browser.js("arguments[0].scrollIntoView({block: 'center'})", plotArea);

@@ -183,12 +183,17 @@ export function parallel({axes, objective, maximize}, rows) {
   const canvas = h('canvas', {class: 'parallel', role: 'img',
     'aria-label': `Parallel coordinates of ${axes.length} params against ${objective}`});
   const box = h('div', {class: 'chart-box'}, canvas);
+  const selection = h('span', {class: 'selection', role: 'status'});
   const el = h('div', {class: 'chart'}, box,
       h('p', {class: 'legend-text'}, 'Each line is a trial; ',
           h('span', {class: 'swatch', style: `background:${ramp(0)}`}), ' best → ',
-          h('span', {class: 'swatch', style: `background:${ramp(1)}`}), ' worst. Best trials are drawn on top.'));
+          h('span', {class: 'swatch', style: `background:${ramp(1)}`}), ' worst, best on top.',
+          ' Drag along an axis to keep only the trials in that range; click the axis to clear it. ', selection));
   const height = 300;
   let stopSizing = null;
+  // Brushes: axis index → [low, high] in the axis's unit range (0 at the bottom, 1 at the top).
+  const brushes = new Map();
+  let geometry = null;
 
   const draw = () => {
     const width = Math.max(300, box.clientWidth);
@@ -206,22 +211,21 @@ export function parallel({axes, objective, maximize}, rows) {
     const left = 40;
     const right = width - 40;
     const xAt = (i) => (all.length === 1 ? (left + right) / 2 : left + (i * (right - left)) / (all.length - 1));
+    geometry = {all, top, bottom, xAt};
     const columns = all.map((axis, i) => rows.map((r) => (i < axes.length ? r.values[i] : r.objective)));
     const scales = all.map((axis, i) => scaleFor(axis, columns[i]));
+    const units = rows.map((r, ri) => all.map((axis, i) => scales[i].unit(columns[i][ri])));
+    const selected = (ri) => [...brushes].every(([i, [lo, hi]]) => units[ri][i] !== null && units[ri][i] >= lo && units[ri][i] <= hi);
 
     const objectiveScale = scales[scales.length - 1];
     const order = rows.map((r, i) => i).filter((i) => typeof rows[i].objective === 'number');
     // Worst first, so the best lines end up on top.
     order.sort((a, b) => (maximize ? rows[a].objective - rows[b].objective : rows[b].objective - rows[a].objective));
-    ctx.lineWidth = rows.length > 2000 ? 0.5 : 1;
-    ctx.globalAlpha = rows.length > 2000 ? 0.35 : 0.7;
-    for (const ri of order) {
-      const t = objectiveScale.unit(rows[ri].objective);
-      ctx.strokeStyle = ramp(maximize ? 1 - t : t);
+    const line = (ri) => {
       ctx.beginPath();
       let started = false;
       for (let i = 0; i < all.length; i++) {
-        const u = scales[i].unit(columns[i][ri]);
+        const u = units[ri][i];
         if (u === null) {
           started = false;
           continue;
@@ -232,7 +236,23 @@ export function parallel({axes, objective, maximize}, rows) {
         started = true;
       }
       ctx.stroke();
+    };
+    const inside = order.filter(selected);
+    ctx.lineWidth = rows.length > 2000 ? 0.5 : 1;
+    if (brushes.size) {
+      // Trials outside the selection stay as a faint grey context.
+      ctx.globalAlpha = 0.5;
+      ctx.strokeStyle = '#dde1e6';
+      for (const ri of order) if (!selected(ri)) line(ri);
     }
+    ctx.globalAlpha = rows.length > 2000 ? 0.35 : 0.7;
+    for (const ri of inside) {
+      const t = objectiveScale.unit(rows[ri].objective);
+      ctx.strokeStyle = ramp(maximize ? 1 - t : t);
+      line(ri);
+    }
+    selection.textContent = brushes.size ? `${inside.length} of ${order.length} trials selected.` : '';
+
     ctx.globalAlpha = 1;
     ctx.fillStyle = '#1f1f1f';
     ctx.strokeStyle = '#3b3b3b';
@@ -244,11 +264,24 @@ export function parallel({axes, objective, maximize}, rows) {
       ctx.moveTo(x, top);
       ctx.lineTo(x, bottom);
       ctx.stroke();
+      if (brushes.has(i)) {
+        const [lo, hi] = brushes.get(i);
+        ctx.fillStyle = 'rgba(0, 114, 178, 0.25)';
+        ctx.strokeStyle = '#0072b2';
+        const y0 = bottom - hi * (bottom - top);
+        ctx.fillRect(x - 7, y0, 14, (hi - lo) * (bottom - top));
+        ctx.strokeRect(x - 7, y0, 14, (hi - lo) * (bottom - top));
+        ctx.fillStyle = '#1f1f1f';
+        ctx.strokeStyle = '#3b3b3b';
+      }
       ctx.textAlign = i === 0 ? 'left' : i === all.length - 1 ? 'right' : 'center';
       const labelX = i === 0 ? x - 30 : i === all.length - 1 ? x + 30 : x;
       ctx.font = '600 12px system-ui, sans-serif';
-      // Labels get the room between two axes (about 8 px a bold character), so neighbours never overlap.
-      const room = all.length === 1 ? 40 : Math.max(4, Math.floor((right - left) / (all.length - 1) / 8));
+      // Labels get the room between two axes (about 8 px a bold character), so neighbours never
+      // overlap: a centred label half a gap each side, the outer ones half a gap plus the margin.
+      const gap = all.length === 1 ? 320 : (right - left) / (all.length - 1);
+      const outer = i === 0 || i === all.length - 1;
+      const room = Math.max(4, Math.floor((outer ? gap / 2 + 30 : gap) / 8));
       ctx.fillText(clipMiddle(axis.name, room), labelX, height - 8);
       ctx.font = '11px system-ui, sans-serif';
       ctx.fillStyle = '#555';
@@ -257,6 +290,39 @@ export function parallel({axes, objective, maximize}, rows) {
       ctx.fillStyle = '#1f1f1f';
     });
   };
+
+  // Brushing: press near an axis, drag along it, release.
+  let dragging = null;
+  const unitAt = (event) => {
+    const rect = canvas.getBoundingClientRect();
+    const y = event.clientY - rect.top;
+    return Math.max(0, Math.min(1, (geometry.bottom - y) / (geometry.bottom - geometry.top)));
+  };
+  canvas.addEventListener('pointerdown', (event) => {
+    if (!geometry) return;
+    const x = event.clientX - canvas.getBoundingClientRect().left;
+    const axis = geometry.all.findIndex((a, i) => Math.abs(geometry.xAt(i) - x) <= 12);
+    if (axis < 0) return;
+    dragging = {axis, from: unitAt(event), moved: false};
+    canvas.setPointerCapture(event.pointerId);
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    if (!dragging) return;
+    const to = unitAt(event);
+    if (Math.abs(to - dragging.from) > 0.01) dragging.moved = true;
+    if (dragging.moved) {
+      brushes.set(dragging.axis, [Math.min(dragging.from, to), Math.max(dragging.from, to)]);
+      draw();
+    }
+  });
+  canvas.addEventListener('pointerup', () => {
+    if (dragging && !dragging.moved) {
+      brushes.delete(dragging.axis);
+      draw();
+    }
+    dragging = null;
+  });
+  canvas.style.cursor = 'crosshair';
 
   requestAnimationFrame(() => {
     draw();
