@@ -162,7 +162,18 @@ public final class TpeSearch implements SearchStrategy {
         return w;
     }
 
-    /** The best γ(n) observations that have param i and the rest, each in trial-number order. */
+    /**
+     * The bad density keeps only this many of the newest "rest" trials. Optuna's weights already
+     * fade older trials linearly toward 1/n; past a thousand, dropping the oldest changes the
+     * density little and keeps a proposal at 10,000 trials as cheap as at 1,000. (Histories of
+     * up to {@value} + 25 trials are unaffected.)
+     */
+    static final int MAX_ABOVE = 1000;
+
+    /**
+     * The best γ(n) observations that have param i and the newest {@link #MAX_ABOVE} of the
+     * rest, each in trial-number order.
+     */
     record Split(List<Observation> below, List<Observation> above) {
         /** The split, or null when fewer than two observations have the param. */
         static Split of(Ranked ranked, int i) {
@@ -190,7 +201,7 @@ public final class TpeSearch implements SearchStrategy {
                     (best.contains(o) ? below : above).add(o);
                 }
             }
-            return new Split(below, above);
+            return new Split(below, above.size() > MAX_ABOVE ? above.subList(above.size() - MAX_ABOVE, above.size()) : above);
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
  * the server-side ask latency without storage and HTTP. The history is filled with uniform
  * draws (proposing 10,000 trials one by one would take minutes); each timed proposal then
  * appends one more completed trial, as a live experiment does, so cached models must catch up.
+ * Twenty untimed proposals come first, so the timings are of a JIT-compiled server.
  *
  * <pre>java -cp … io.tunelab.server.strategy.StrategyLatency [sizes=1000,10000] [asks=30]</pre>
  */
@@ -64,7 +65,7 @@ public final class StrategyLatency {
             history.add(completed(n, Sampling.sample(space, rng), rng));
         }
         // Untimed proposals first, so the timings are of a server that has been running (JIT-compiled).
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 20; k++) {
             strategy.propose(new ProposalContext(space, objectives, 1, history.size(), history));
         }
         double[] ms = new double[asks];
