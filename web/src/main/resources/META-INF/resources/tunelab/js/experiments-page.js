@@ -1,7 +1,7 @@
 // The experiments page: every experiment, grouped by its primary objective and ranked
 // within the group by its best value in that objective's direction, live.
 
-import {h, fill, num, time, badge, throttle, experimentHref, crumbs, errorBox} from './dom.js';
+import {h, fill, num, time, badge, throttle, experimentHref, trialHref, crumbs, errorBox} from './dom.js';
 import {api} from './api.js';
 import {on} from './events.js';
 
@@ -46,8 +46,12 @@ export function experimentsPage(main) {
     }
     // Live updates rebuild the list: keep the keyboard focus on the same experiment's link.
     const row = body.contains(document.activeElement) && document.activeElement.closest('tr[data-experiment]');
+    const cell = row && [...(document.activeElement.closest('td')?.classList || [])].map((c) => CSS.escape(c)).join('.');
     fill(body, groups(shown).map(groupSection));
-    if (row) body.querySelector(`tr[data-experiment="${CSS.escape(row.dataset.experiment)}"] a`)?.focus({preventScroll: true});
+    if (row) {
+      body.querySelector(`tr[data-experiment="${CSS.escape(row.dataset.experiment)}"] ${cell ? `td.${cell} ` : ''}a`)
+          ?.focus({preventScroll: true});
+    }
   };
   const rerender = throttle(render, 250);
 
@@ -156,7 +160,8 @@ function row(e, rank, objective) {
               `also ${others.map((o) => `${o.metric} ${direction(o) === 'maximize' ? '↑' : '↓'}`).join(', ')}`) : null,
           e.stopReason ? h('div', {class: 'muted small'}, e.stopReason) : null),
       h('td', {}, badge(e.state)),
-      h('td', {class: 'num best'}, num(best),
+      h('td', {class: 'num best'}, e.bestTrial && best !== null && best !== undefined
+        ? h('a', {href: trialHref(e.bestTrial), title: 'Open the best trial'}, num(best)) : num(best),
           others.length && e.best ? h('div', {class: 'muted small'},
               others.map((o) => `${o.metric} ${num(e.best[o.metric])}`).join(' · ')) : null),
       h('td', {}, progress(e)),
