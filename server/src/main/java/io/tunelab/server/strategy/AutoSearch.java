@@ -1,6 +1,7 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Objective;
+import io.tunelab.api.Param;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
 
@@ -45,5 +46,10 @@ public final class AutoSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         return delegate.propose(context);
+    }
+
+    @Override
+    public Object suggest(ProposalContext context, String name, Param param) {
+        return delegate.suggest(context, name, param);
     }
 }

@@ -1,5 +1,7 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Param;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -79,6 +81,12 @@ public final class CmaEsSearch implements SearchStrategy {
             }
         }
         return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "cma-redraw"));
+    }
+
+    /** A define-by-run param is drawn by TPE's per-param estimator, as categoricals are. */
+    @Override
+    public Object suggest(ProposalContext context, String name, Param param) {
+        return others.suggest(context, name, param);
     }
 
     static int[] cmaDimensions(UnitSpace unit) {

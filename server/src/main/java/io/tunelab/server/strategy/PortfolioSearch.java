@@ -1,6 +1,7 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Objective;
+import io.tunelab.api.Param;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.TunelabException;
@@ -47,6 +48,12 @@ final class PortfolioSearch implements SearchStrategy {
 
     List<SearchStrategy> members() {
         return members;
+    }
+
+    /** Define-by-run params are the first member's to choose, whoever proposed the trial. */
+    @Override
+    public Object suggest(ProposalContext context, String name, Param param) {
+        return members.getFirst().suggest(context, name, param);
     }
 
     @Override

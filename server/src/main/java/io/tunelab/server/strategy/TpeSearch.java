@@ -1,6 +1,8 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.Param;
+import io.tunelab.api.SearchSpace;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +65,25 @@ public final class TpeSearch implements SearchStrategy {
             }
         }
         return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "tpe-redraw"));
+    }
+
+    /**
+     * A param the trial's code defines while running (define-by-run) gets TPE's choice too,
+     * learned from the completed trials that have it: the same estimator as {@link #propose}
+     * on a one-param space. Before {@code startup_trials} of them exist, a uniform draw.
+     */
+    @Override
+    public Object suggest(ProposalContext context, String name, Param param) {
+        // The condition's parent is not in the one-param space; the coordinator has already
+        // decided that the param is being asked for.
+        var space = SearchSpace.builder().add(name, param.withWhen(null)).build();
+        var unit = new UnitSpace(space);
+        var one = new ProposalContext(space, context.objectives(), context.seed(), context.number(), context.history());
+        var observations = Observation.completed(one, unit).stream().filter(o -> !Double.isNaN(o.point()[0])).toList();
+        if (observations.size() < startup) {
+            return SearchStrategy.super.suggest(context, name, param);
+        }
+        return unit.decode(0, coordinate(unit, 0, ranked(observations), Sampling.rng(context.seed(), context.number(), name)));
     }
 
     /**
