@@ -1,0 +1,210 @@
+// The trial leaderboard of an experiment: sortable headers, a state filter and pages, all
+// done by the server; live refreshes keep the keyboard focus where it was.
+
+import {h, fill, num, paramText, badge, duration, secondsBetween, trialHref, errorBox} from './dom.js';
+import {api} from './api.js';
+import {primaryOf, isMax, paramNames, paramDef} from './spec.js';
+
+const TRIAL_STATES = ['COMPLETE', 'RUNNING', 'WAITING', 'PRUNED', 'FAILED'];
+const PAGE_SIZES = [25, 50, 100];
+
+/** The trial leaderboard: sortable headers, a state filter, server-side pages. */
+export function leaderboard(section, ref) {
+  const query = {offset: 0, limit: 50, sort: 'value', order: 'asc', state: ''};
+  let exp = null;
+  let closed = false;
+  let seq = 0;
+  let first = true;
+  let scrollToTop = false;
+
+  const title = h('h2', {id: 'leaderboard-title'}, 'Trials');
+  const stateSelect = h('select', {id: 'trial-state', 'aria-label': 'Show trials in state'},
+      h('option', {value: ''}, 'All states'), TRIAL_STATES.map((s) => h('option', {value: s}, s.toLowerCase())));
+  const sizeSelect = h('select', {id: 'page-size', 'aria-label': 'Trials per page'},
+      PAGE_SIZES.map((n) => h('option', {value: String(n), selected: n === query.limit}, `${n} per page`)));
+  const tableBox = h('div', {class: 'table-wrap'}, h('p', {class: 'muted'}, 'Loading trials…'));
+  const pager = h('nav', {class: 'pager', 'aria-label': 'Trial pages'});
+  fill(section, h('div', {class: 'section-head'}, title, h('div', {class: 'filters'}, stateSelect, sizeSelect)), tableBox, pager);
+
+  stateSelect.addEventListener('change', () => {
+    query.state = stateSelect.value;
+    query.offset = 0;
+    load();
+  });
+  sizeSelect.addEventListener('change', () => {
+    query.limit = Number(sizeSelect.value);
+    query.offset = 0;
+    load();
+  });
+
+  const load = async () => {
+    if (!exp) return;
+    const mine = ++seq;
+    try {
+      const {trials, total} = await api.trials(ref, query);
+      if (closed || mine !== seq) return;
+      render(trials, total);
+      if (first) {
+        first = false;
+        // The first useful paint: the leaderboard's first page is on screen.
+        requestAnimationFrame(() => {
+          performance.mark('tunelab:first-useful-paint');
+          document.body.dataset.firstPaint = String(Math.round(performance.now()));
+        });
+      }
+    } catch (e) {
+      if (!closed) fill(tableBox, errorBox(e));
+    }
+  };
+
+  const sortBy = (column, defaultOrder) => {
+    if (query.sort === column) query.order = query.order === 'asc' ? 'desc' : 'asc';
+    else {
+      query.sort = column;
+      query.order = defaultOrder;
+    }
+    query.offset = 0;
+    load();
+  };
+
+  const render = (trials, total) => {
+    // The table and pager are rebuilt: keep keyboard focus on the same control.
+    const focused = section.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+    draw(trials, total);
+    if (focused) {
+      const again = section.querySelector(focused);
+      if (again && !again.disabled) again.focus({preventScroll: true});
+      else section.querySelector('.page-info')?.focus({preventScroll: true});
+    }
+    if (scrollToTop && section.getBoundingClientRect().top < 0) section.scrollIntoView({block: 'start'});
+    scrollToTop = false;
+  };
+
+  const draw = (trials, total) => {
+    const primary = primaryOf(exp);
+    const bestOrder = isMax(primary) ? 'desc' : 'asc';
+    const ranked = query.sort === 'value' && query.order === bestOrder && !query.state;
+    const params = paramNames(exp);
+    for (const t of trials) for (const k of Object.keys(t.params || {})) if (!params.includes(k)) params.push(k);
+    // The other objectives, then every other metric (a worker's result may carry them only as statistics).
+    const objectiveMetrics = ((exp.summary && exp.summary.objectives) || []).map((o) => o.metric);
+    const others = new Set();
+    for (const t of trials) {
+      for (const k of [...Object.keys(t.values || {}), ...Object.keys(t.statistics || {})]) {
+        if (!objectiveMetrics.includes(k)) others.add(k);
+      }
+    }
+    // Columns read: the objectives, the configuration, then the other metrics.
+    const objectiveColumns = objectiveMetrics.slice(1);
+    const metricColumns = [...others].sort();
+    const metricCell = (t, m) => h('td', {class: 'num'}, valueCell(t, m));
+    const metricHeader = (m) => header(m, `metric:${m}`, 'asc', 'num');
+    // A numeric param's column is right-aligned throughout, its "—" (inactive) cells too.
+    const numericParam = Object.fromEntries(params.map((p) => {
+      const def = paramDef(exp, p);
+      return [p, def ? def.type === 'float' || def.type === 'int' : trials.some((t) => typeof (t.params || {})[p] === 'number')];
+    }));
+
+    const header = (label, column, defaultOrder, cls) => {
+      const active = query.sort === column;
+      const aria = active ? (query.order === 'asc' ? 'ascending' : 'descending') : null;
+      return h('th', {scope: 'col', class: cls, 'aria-sort': aria},
+          column ? h('button', {type: 'button', class: 'sort', dataset: {sort: column},
+            onclick: () => sortBy(column, defaultOrder)},
+          label, h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')) : label);
+    };
+    const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)}},
+        // Only a complete trial has a rank: a pruned trial's value is its last intermediate one.
+        h('td', {class: 'num rank'}, ranked && t.state === 'COMPLETE' ? String(query.offset + i + 1) : ''),
+        h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
+        h('td', {}, badge(t.state)),
+        h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
+          title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
+        objectiveColumns.map((m) => metricCell(t, m)),
+        params.map((p) => h('td', {class: numericParam[p] ? 'num' : ''}, paramText((t.params || {})[p]))),
+        metricColumns.map((m) => metricCell(t, m)),
+        h('td', {class: 'num'}, duration(secondsBetween(t.started, t.finished))),
+        h('td', {class: 'small'}, t.worker || '—')));
+    fill(tableBox, h('table', {class: 'trials', id: 'trials-table'},
+        h('caption', {class: 'visually-hidden'}, 'Trials of this experiment; the column buttons sort them.'),
+        h('thead', {}, h('tr', {},
+            h('th', {scope: 'col', class: 'num'}, 'Rank'),
+            header('Trial', 'number', 'desc', 'num'),
+            header('State', 'state', 'asc'),
+            header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
+            objectiveColumns.map(metricHeader),
+            params.map((p) => header(dotted(p), `param:${p}`, 'asc', numericParam[p] ? 'num param' : 'param')),
+            metricColumns.map(metricHeader),
+            header('Duration', 'duration', 'asc', 'num'),
+            h('th', {scope: 'col'}, 'Worker'))),
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(6 + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
+            query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
+
+    const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
+    const from = trials.length ? query.offset + 1 : 0;
+    const to = query.offset + trials.length;
+    const last = Math.max(0, Math.floor((totalKnown - 1) / query.limit) * query.limit);
+    const go = (offset) => () => {
+      query.offset = Math.max(0, offset);
+      scrollToTop = true;
+      load();
+    };
+    title.textContent = total !== null ? `Trials (${num(total)})` : 'Trials';
+    fill(pager,
+        h('button', {type: 'button', class: 'page-first', disabled: query.offset === 0, onclick: go(0)}, '« First'),
+        h('button', {type: 'button', class: 'page-prev', disabled: query.offset === 0, onclick: go(query.offset - query.limit)}, '‹ Previous'),
+        h('span', {class: 'page-info', role: 'status', tabindex: '-1'}, `${num(from)}–${num(to)} of ${total !== null ? num(total) : 'many'}`),
+        h('button', {type: 'button', class: 'page-next', disabled: to >= totalKnown, onclick: go(query.offset + query.limit)}, 'Next ›'),
+        total !== null ? h('button', {type: 'button', class: 'page-last', disabled: to >= total, onclick: go(last)}, 'Last »') : null);
+  };
+
+  return {
+    setExperiment(e) {
+      const firstTime = !exp;
+      exp = e;
+      if (firstTime) {
+        const primary = primaryOf(e);
+        query.order = isMax(primary) ? 'desc' : 'asc';
+      }
+      return load();
+    },
+    refresh: () => load(),
+    dispose() {
+      closed = true;
+    },
+  };
+}
+
+/** A selector that finds the same control after a re-render: a sort button by its column, a trial's link by its id, a pager button by its class. */
+function focusKey(el) {
+  if (el.dataset && el.dataset.sort) return `button.sort[data-sort="${CSS.escape(el.dataset.sort)}"]`;
+  const row = el.closest && el.closest('tr[data-trial]');
+  if (row) return `tr[data-trial="${CSS.escape(row.dataset.trial)}"] a`;
+  const cls = [...(el.classList || [])].find((c) => c.startsWith('page-'));
+  return cls ? `.${cls}` : null;
+}
+
+const twoDigits = new Intl.NumberFormat('en', {maximumSignificantDigits: 2});
+/** An uncertainty needs two significant digits, not four. */
+function short(v) {
+  return Number.isFinite(v) && Math.abs(v) >= 1e-4 ? twoDigits.format(v) : num(v);
+}
+
+/** "preprocessing.imputation" as a narrow two-line header: the prefix small above the name. */
+function dotted(name) {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || dot === name.length - 1) return name;
+  return h('span', {class: 'dotted'}, h('span', {class: 'prefix'}, name.slice(0, dot + 1)), h('span', {}, name.slice(dot + 1)));
+}
+
+/** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
+function valueCell(trial, metric) {
+  const stats = trial.statistics && trial.statistics[metric];
+  if (stats && stats.n > 1) {
+    const half = (stats.ciHigh - stats.ciLow) / 2;
+    return h('span', {title: `mean of ${stats.n} repetitions; 95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}], std ${num(stats.std)}`},
+        num(stats.mean), h('span', {class: 'ci'}, ` ± ${short(half)}`));
+  }
+  const v = trial.values ? trial.values[metric] : undefined;
+  return num(v !== undefined ? v : stats ? stats.mean : null);
+}
