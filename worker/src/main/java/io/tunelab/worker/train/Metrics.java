@@ -91,10 +91,11 @@ public final class Metrics {
         return best;
     }
 
-    /** The mean of per-class F1 scores; a class never predicted nor present counts as 0. */
+    /** The mean of per-class F1 scores over the classes that occur in the truth or the predictions (as scikit-learn). */
     static double macroF1(int[][] confusion) {
         int k = confusion.length;
         double sum = 0;
+        int classes = 0;
         for (int c = 0; c < k; c++) {
             int tp = confusion[c][c];
             int predicted = 0;
@@ -103,9 +104,12 @@ public final class Metrics {
                 predicted += confusion[j][c];
                 actual += confusion[c][j];
             }
-            sum += predicted + actual == 0 ? 0 : 2.0 * tp / (predicted + actual);
+            if (predicted + actual > 0) {
+                sum += 2.0 * tp / (predicted + actual);
+                classes++;
+            }
         }
-        return k == 0 ? 0 : sum / k;
+        return classes == 0 ? 0 : sum / classes;
     }
 
     /** ROC AUC as the Mann–Whitney probability that a positive scores above a negative (ties count half). */

@@ -22,6 +22,14 @@ class MetricsTest {
     }
 
     @Test
+    void macro_f1_averages_over_the_classes_that_occur() {
+        // Three classes known, two occur: classes 0 and 1 each have F1 2/3; class 2 never occurs and is left out.
+        double[][] p = {{0.9, 0.05, 0.05}, {0.1, 0.8, 0.1}, {0.8, 0.1, 0.1}};
+        var m = Metrics.classification(p, new double[] {0, 1, 1});
+        assertThat(m.get("f1_macro")).isCloseTo((2.0 / 3 + 2.0 / 3) / 2, within(1e-12));
+    }
+
+    @Test
     void roc_auc_counts_ties_as_half_and_is_only_for_two_classes() {
         assertThat(Metrics.rocAuc(new double[] {0.5, 0.5}, new double[] {0, 1})).isEqualTo(0.5);
         assertThat(Metrics.classification(new double[][] {{1, 0, 0}}, new double[] {0})).doesNotContainKey("roc_auc");
