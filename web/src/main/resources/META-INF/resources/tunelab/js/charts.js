@@ -50,7 +50,7 @@ export function scatter(options, groups) {
       cursor: {drag: {x: true, y: false}, points: {size: 6}},
       scales: {
         x: {time: false, distr: options.xLog ? 3 : 1,
-          range: xChoices ? () => [-0.5, xChoices.length - 0.5] : undefined},
+          range: xChoices ? () => [-0.5, xChoices.length - 0.5] : singleSafe(options.xLog)},
         y: {distr: options.yLog ? 3 : 1},
       },
       axes: [
@@ -111,6 +111,16 @@ export function scatter(options, groups) {
       if (plot) plot.destroy();
       plot = null;
     },
+  };
+}
+
+/** The data's own x range, except that a single x value gets room on both sides (uPlot would span 0 to 100). */
+function singleSafe(log) {
+  return (u, min, max) => {
+    const xs = u.data[0];
+    if (!xs || !xs.length || xs[0] !== xs[xs.length - 1]) return [min, max];
+    const x = xs[0];
+    return log ? [x / 10, x * 10] : [x - 1, x + 1];
   };
 }
 
