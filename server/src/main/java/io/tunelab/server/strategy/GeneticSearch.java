@@ -20,9 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * every proposal breeds one child at once from the completed trials so far; no worker waits for
  * a generation. The population is rebuilt from the history on each proposal: the {@code elites}
  * best completed trials plus the most recent other completed ones, up to {@code population}
- * distinct configurations. Parents are chosen by Jenetics' {@link TournamentSelector}; children
- * are made by {@link Variation} (per-kind crossover and mutation). The first {@code population}
- * trials are quasi-random (Sobol). Optimizes the first objective.
+ * distinct configurations, so the elites are never lost and the rest keeps the population moving.
+ * Parents are chosen by Jenetics' {@link TournamentSelector}; children are made by
+ * {@link Variation} (per-kind crossover and mutation). The first {@code population} trials are
+ * quasi-random (Sobol). Optimizes the first objective.
+ *
+ * <p>Options: {@code population} (20), {@code elites} (half the population), {@code tournament}
+ * (3), {@code crossover_rate} (0.9), {@code mutation_rate} (0 = one param per child on
+ * average), {@code mutation_sigma} (0.1 of each range; 0 adapts it to the population's spread).
  */
 public final class GeneticSearch implements SearchStrategy {
     private final int population;
@@ -58,11 +63,10 @@ public final class GeneticSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         var selector = new TournamentSelector<DoubleGene, Double>(tournament);
         return Variation.breed(context, population, settings, "genetic", (observations, variation, rng) -> {
-            var members = survivors(observations);
-            variation.adapt(members.stream().map(o -> Variation.point(variation.genotype(o, context.seed()))).toList());
-            ISeq<Phenotype<DoubleGene, Double>> pop = members.stream()
+            ISeq<Phenotype<DoubleGene, Double>> pop = survivors(observations).stream()
                     .map(o -> Phenotype.<DoubleGene, Double>of(variation.genotype(o, context.seed()), o.trial().number(), o.loss()))
                     .collect(ISeq.toISeq());
+            variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
             return RandomRegistry.with(rng, r -> selector.select(pop, 2, Optimize.MINIMUM));
         }, points);
     }
