@@ -36,6 +36,8 @@ final class LiveExperiment {
     /** Trial numbers handed out whose trials are not stored yet. */
     int inFlight;
     private Trial best;
+    /** When a trial of the experiment last changed: the summary's "updated" moves with trial activity. */
+    private Instant lastActivity;
     /** Sorted and filtered trial lists by query, kept current as trials change; the most recent few. */
     private final Map<String, TrialViews.View> views = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
@@ -71,6 +73,7 @@ final class LiveExperiment {
         }
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
+        touch(t.trial());
         views.values().forEach(v -> v.update(null, t.trial()));
     }
 
@@ -91,6 +94,15 @@ final class LiveExperiment {
         counts.merge(old, -1, Integer::sum);
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
+        touch(t.trial());
+    }
+
+    private void touch(Trial t) {
+        for (Instant i : new Instant[]{t.created(), t.started(), t.finished()}) {
+            if (i != null && (lastActivity == null || i.isAfter(lastActivity))) {
+                lastActivity = i;
+            }
+        }
     }
 
     private void considerBest(Trial t) {
@@ -141,7 +153,7 @@ final class LiveExperiment {
         ExperimentSpec spec = row.spec();
         return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
                 best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
-                row.updated(), row.stopReason());
+                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason());
     }
 
     Experiment experiment() {

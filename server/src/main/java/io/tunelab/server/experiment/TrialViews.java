@@ -110,7 +110,8 @@ final class TrialViews {
 
     private static boolean missing(Trial t, String sort, Objective primary) {
         return switch (sort) {
-            case "value" -> t.value(primary.metric()) == null;
+            // Ranked by value are the complete trials; a pruned trial's value is an intermediate one.
+            case "value" -> !Ranking.ranked(t, primary);
             case "duration" -> t.durationSeconds() == null;
             case "number", "state" -> false;
             default -> sort.startsWith("param:") ? !t.params().containsKey(sort.substring(6)) : metricOf(t, sort.substring(7)) == null;
@@ -140,6 +141,7 @@ final class TrialViews {
 
     /** Trial numbers, values and best-so-far of the complete trials, in columns. */
     static Map<String, Object> history(List<Trial> all, Objective primary) {
+        var ids = new ArrayList<Long>();
         var numbers = new ArrayList<Integer>();
         var values = new ArrayList<Double>();
         var best = new ArrayList<Double>();
@@ -150,6 +152,7 @@ final class TrialViews {
             }
             double v = t.value(primary.metric());
             bestSoFar = bestSoFar == null || primary.direction().better(v, bestSoFar) ? v : bestSoFar;
+            ids.add(t.id());
             numbers.add(t.number());
             values.add(v);
             best.add(bestSoFar);
@@ -157,6 +160,7 @@ final class TrialViews {
         var out = new LinkedHashMap<String, Object>();
         out.put("metric", primary.metric());
         out.put("direction", primary.direction().json());
+        out.put("trial", ids);
         out.put("number", numbers);
         out.put("value", values);
         out.put("best", best);

@@ -113,6 +113,24 @@ class ExperimentServiceTest {
     }
 
     @Test
+    void sortingByValueRanksCompleteTrialsFirstAndActivityMovesUpdated() {
+        service.create(spec("sorted").build());
+        var a = service.ask("sorted");
+        var b = service.ask("sorted");
+        var c = service.ask("sorted");
+        now = now.plusSeconds(60);
+        service.tell(a.id(), TrialResult.pruned(Map.of("loss", 0.1)));
+        service.tell(b.id(), TrialResult.complete(Map.of("loss", 0.5)));
+        service.tell(c.id(), TrialResult.complete(Map.of("loss", 0.3)));
+        var page = service.trials("sorted", new TrialQuery(0, 10, "value", false, null)).trials();
+        assertThat(page).extracting(t -> t.id()).containsExactly(c.id(), b.id(), a.id());
+        assertThat(service.experiment("sorted").summary().updated()).isEqualTo(now);
+        @SuppressWarnings("unchecked")
+        var ids = (java.util.List<Long>) service.history("sorted").get("trial");
+        assertThat(ids).containsExactly(b.id(), c.id());
+    }
+
+    @Test
     void unusableDataStopsTheExperimentWithItsReason() {
         service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
         assertThatThrownBy(() -> service.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);
