@@ -44,11 +44,6 @@ export function chartsSection(container, ref) {
   };
 
   // Trial numbers run 0, 1, 2, … in an experiment, so number n is at offset n in number order.
-  const openTrialNumber = async (number) => {
-    const {trials} = await api.trials(ref, {sort: 'number', order: 'asc', offset: number, limit: 1});
-    if (trials.length && trials[0].number === number) location.hash = trialHref(trials[0].id);
-  };
-
   const loadHistory = async () => {
     const primary = primaryOf(exp);
     const c = card('history', 'Optimization history', `${primary.metric} of every finished trial, and the best so far`, true);
@@ -62,7 +57,13 @@ export function chartsSection(container, ref) {
       {label: `trial ${hist.metric || primary.metric}`, color: PALETTE.sky, size: n.length > 2000 ? 3 : 5, points: n.map((x, i) => [x, hist.value[i]])},
       {label: 'best so far', color: PALETTE.vermillion, line: 'step', points: n.map((x, i) => [x, hist.best[i]])},
     ];
-    setChart('history', (g) => scatter({xLabel: 'trial', xIntegers: true, yLabel: hist.metric || primary.metric, onPick: openTrialNumber}, g), groups);
+    // The history carries each point's trial id, so a click opens the trial without a lookup.
+    const idByNumber = new Map(n.map((x, i) => [x, (hist.trial || [])[i]]));
+    const openTrial = (number) => {
+      const id = idByNumber.get(number);
+      if (id !== undefined) location.hash = trialHref(id);
+    };
+    setChart('history', (g) => scatter({xLabel: 'trial', xIntegers: true, yLabel: hist.metric || primary.metric, onPick: openTrial}, g), groups);
   };
 
   const loadCurves = async () => {
