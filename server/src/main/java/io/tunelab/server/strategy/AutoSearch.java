@@ -15,8 +15,8 @@ import java.util.Map;
  *   <li>several objectives → {@link Nsga2Search};</li>
  *   <li>one objective → a {@link PortfolioSearch} in which CMA-ES and the steady-state
  *       {@link GeneticSearch} take turns over one history. CMA-ES makes the large, correlated
- *       moves (Rosenbrock, Ackley); the genetic algorithm (mutation step 0.05 of each range)
- *       recombines the best trials either found, which wins on rugged, separable landscapes
+ *       moves (Rosenbrock, Ackley); the genetic algorithm (mutation step 0.05 of each range,
+ *       shrinking with the population's spread) recombines the best trials either found, which wins on rugged, separable landscapes
  *       (Rastrigin) and on categorical params, where CMA-ES defers to TPE's per-param model.
  *       The genetic population is 10 below ten params and two per param from there.</li>
  * </ul>
@@ -35,7 +35,7 @@ public final class AutoSearch implements SearchStrategy {
         }
         int population = space.size() < 10 ? 10 : 2 * space.size();
         return Strategies.create(new StrategySpec("portfolio", null, Map.of("members", "cmaes+genetic",
-                "mutation_sigma", 0.05, "population", population)), space, objectives, seed);
+                "mutation_sigma", 0.05, "adaptive_mutation", true, "population", population)), space, objectives, seed);
     }
 
     /** The strategy auto chose, for provenance and tests. */

@@ -28,9 +28,10 @@ final class PortfolioSearch implements SearchStrategy {
     /** Reads the options of strategy "portfolio". */
     static PortfolioSearch of(Options options, SearchSpace space, List<Objective> objectives, long seed) {
         String text = options.stringOption("members", "cmaes+genetic");
-        // Passed on to the members: the genetic member's mutation step (0 = adaptive) and
-        // population, CMA-ES's initial step.
-        var genetic = Map.<String, Object>of("mutation_sigma", options.doubleOption("mutation_sigma", 0.05, 0.0, 1.0),
+        // Passed on to the members: the genetic member's largest mutation step, whether it adapts,
+        // and its population; CMA-ES's initial step.
+        var genetic = Map.<String, Object>of("mutation_sigma", options.doubleOption("mutation_sigma", 0.05, 1e-4, 1.0),
+                "adaptive_mutation", options.booleanOption("adaptive_mutation", true),
                 "population", options.intOption("population", 20, 4, 10_000));
         var cmaes = Map.<String, Object>of("sigma0", options.doubleOption("sigma0", 1.0 / 6, 1e-4, 1.0));
         options.done();

@@ -30,7 +30,8 @@ final class Variation {
     private final double crossoverRate;
     private final double mutationRate;
     private final double mutationSigma;
-    /** Per-param mutation steps when mutationSigma is 0 (adaptive); set by {@link #adapt}. */
+    private final boolean adaptive;
+    /** Per-param mutation steps when adaptive; set by {@link #adapt}. */
     private double[] steps;
 
     /**
@@ -38,15 +39,17 @@ final class Variation {
      *
      * @param crossoverRate the chance that a child recombines its parents at all
      * @param mutationRate  the chance of each param to mutate; 0 means 1 / (number of params)
-     * @param mutationSigma the Gaussian step of a numeric mutation, in the unit cube; 0 adapts
-     *                      it per param to the spread of the population (see {@link #adapt})
+     * @param mutationSigma the Gaussian step of a numeric mutation, in the unit cube
+     * @param adaptive      whether each param's step shrinks to the population's spread in it
+     *                      (never above mutationSigma; see {@link #adapt})
      */
-    record Settings(double crossoverRate, double mutationRate, double mutationSigma) {
+    record Settings(double crossoverRate, double mutationRate, double mutationSigma, boolean adaptive) {
         /** Reads the shared options of the evolutionary strategies. */
         static Settings of(Options options) {
             return new Settings(options.doubleOption("crossover_rate", 0.9, 0.0, 1.0),
                     options.doubleOption("mutation_rate", 0.0, 0.0, 1.0),
-                    options.doubleOption("mutation_sigma", 0.1, 0.0, 1.0));
+                    options.doubleOption("mutation_sigma", 0.1, 1e-4, 1.0),
+                    options.booleanOption("adaptive_mutation", false));
         }
     }
 
@@ -61,6 +64,7 @@ final class Variation {
         this.crossoverRate = settings.crossoverRate();
         this.mutationRate = settings.mutationRate() > 0 ? settings.mutationRate() : 1.0 / Math.max(1, unit.dimension());
         this.mutationSigma = settings.mutationSigma();
+        this.adaptive = settings.adaptive();
     }
 
     /**
@@ -84,13 +88,13 @@ final class Variation {
     }
 
     /**
-     * Sets each numeric param's mutation step to the standard deviation of the population's
-     * coordinates in it (floored at 0.002): wide while the population is spread out, fine once
-     * it has converged, like an evolution strategy's step-size adaptation but rebuilt from the
-     * population alone. Does nothing when a fixed mutationSigma was given.
+     * When adaptive, sets each numeric param's mutation step to the standard deviation of the
+     * population's coordinates in it, between 0.002 and mutationSigma: the full step while the
+     * population is spread out, finer once it has converged — an evolution strategy's step-size
+     * adaptation, rebuilt from the population alone.
      */
     void adapt(List<double[]> population) {
-        if (mutationSigma > 0 || population.size() < 2) {
+        if (!adaptive || population.size() < 2) {
             return;
         }
         int d = unit.dimension();
@@ -104,7 +108,7 @@ final class Variation {
             }
             int n = population.size();
             double variance = Math.max(0, (sumSq - sum * sum / n) / (n - 1));
-            steps[i] = Math.max(0.002, Math.sqrt(variance));
+            steps[i] = Math.min(mutationSigma, Math.max(0.002, Math.sqrt(variance)));
         }
     }
 
@@ -161,7 +165,7 @@ final class Variation {
         if (unit.isCategorical(i)) {
             x[i] = rng.nextDouble();
         } else {
-            double step = mutationSigma > 0 ? mutationSigma : steps != null ? steps[i] : 0.1;
+            double step = steps != null ? steps[i] : mutationSigma;
             x[i] = reflect(x[i] + step * rng.nextGaussian());
         }
     }
