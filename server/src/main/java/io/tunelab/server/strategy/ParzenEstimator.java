@@ -105,20 +105,21 @@ final class ParzenEstimator {
     }
 
     /**
-     * The log density at x, summed in one pass with a running maximum; kernels more than e^40
-     * below the largest so far are skipped (they change nothing in double precision) so that a
-     * mixture of 10,000 kernels costs little more than its loop.
+     * The log density at x: the largest kernel term first, then the sum of the terms within
+     * e^40 of it (the others change nothing in double precision). With thousands of narrow
+     * kernels only the few near x cost an exponential.
      */
     double logDensity(double x) {
         double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < mu.length; j++) {
+            double z = (x - mu[j]) / sigma[j];
+            max = Math.max(max, offset[j] - 0.5 * z * z);
+        }
         double sum = 0;
         for (int j = 0; j < mu.length; j++) {
             double z = (x - mu[j]) / sigma[j];
             double t = offset[j] - 0.5 * z * z;
-            if (t > max) {
-                sum = sum * Math.exp(max - t) + 1;
-                max = t;
-            } else if (t > max - 40) {
+            if (t > max - 40) {
                 sum += Math.exp(t - max);
             }
         }
