@@ -63,8 +63,8 @@ public final class ThroughputBenchmark {
                     .strategy(new StrategySpec("random", 1L, Map.of())).budget(new Budget(trials, null, null)).build());
             System.out.printf(Locale.ROOT, "Tunelab ask+tell throughput: %d clients, %d trials, random strategy, server %s (H2, durable commits)%n",
                     clients, trials, url);
-            // Warm the JIT of both processes on a separate experiment so the figures are steady state.
-            runPhase(client, launchWarmup(client), clients, 2000);
+            // Warm the JIT of both processes (5,000 round trips on a separate experiment) so the figures are steady state.
+            runPhase(client, launchWarmup(client), clients, 5000);
             long serverCpu0 = cpuNanos(server);
             long clientCpu0 = cpuNanos(ProcessHandle.current());
             Phase first = runPhase(client, exp, clients, 1000);
