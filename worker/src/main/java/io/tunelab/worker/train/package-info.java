@@ -1,0 +1,12 @@
+/**
+ * Training on DL4J: the typed task ({@link io.tunelab.worker.train.TaskSpec} with its
+ * {@link io.tunelab.worker.train.ModelSpec} and {@link io.tunelab.worker.train.TrainingSpec}),
+ * the model families (MLP and wide-and-deep), the run of a configuration's repetitions in
+ * lockstep with per-epoch reports, early stopping and pruning
+ * ({@link io.tunelab.worker.train.TaskRun}), the metrics ({@link io.tunelab.worker.train.Metrics}),
+ * and the exported model file ({@link io.tunelab.worker.train.ModelBundle}).
+ *
+ * <p>The only package that touches DL4J and ND4J. It knows nothing of HTTP, leases or the
+ * server: a run talks to its caller through {@link io.tunelab.worker.train.TaskRun.Listener}.
+ */
+package io.tunelab.worker.train;
