@@ -6,7 +6,8 @@
  * ({@link io.tunelab.worker.train.TaskRun}), the metrics ({@link io.tunelab.worker.train.Metrics}),
  * and the exported model file ({@link io.tunelab.worker.train.ModelBundle}).
  *
- * <p>The only package that touches DL4J and ND4J. It knows nothing of HTTP, leases or the
+ * <p>Where DL4J lives (besides it, only the benchmark calls ND4J, for its mmul ceiling). It
+ * knows nothing of HTTP, leases or the
  * server: a run talks to its caller through {@link io.tunelab.worker.train.TaskRun.Listener}.
  */
 package io.tunelab.worker.train;
