@@ -177,6 +177,11 @@ public final class TunelabClient implements AutoCloseable {
         return send("POST", "/api/trials/" + trialId + "/heartbeat", Json.write(Map.of("leaseId", leaseId)), Heartbeat.class);
     }
 
+    /** Gives a leased trial back to the server for another worker, without counting an expired lease. */
+    public void release(long trialId, String leaseId) {
+        check(exchange("POST", "/api/trials/" + trialId + "/release", Json.write(Map.of("leaseId", leaseId))));
+    }
+
     /** Uploads the trained model of a leased trial. */
     public void uploadModel(long trialId, String leaseId, byte[] model) {
         var request = request("/api/trials/" + trialId + "/model?leaseId=" + encode(leaseId))

@@ -28,6 +28,9 @@ interface Coordinator {
 
     void uploadModel(long trialId, String leaseId, byte[] model);
 
+    /** Gives a leased trial back so another worker takes it at once, not after the lease expires. */
+    void release(long trialId, String leaseId);
+
     void putDataReport(String experimentRef, Map<String, Object> report);
 
     /** The coordinator behind a server URL, through the SDK. */
@@ -56,6 +59,11 @@ interface Coordinator {
             @Override
             public void uploadModel(long trialId, String leaseId, byte[] model) {
                 client.uploadModel(trialId, leaseId, model);
+            }
+
+            @Override
+            public void release(long trialId, String leaseId) {
+                client.release(trialId, leaseId);
             }
 
             @Override

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * A worker: N slots, each a thread that leases one trial at a time and runs it, plus one
  * heartbeat thread that renews every running trial's lease. While the server cannot be
  * reached, slots retry with exponential backoff. {@link #stop} stops leasing, lets running
- * trials finish within the grace period, then abandons the rest (their leases expire and the
- * server gives them to another worker).
+ * trials finish within the grace period, then releases the rest so that other workers take
+ * them at once (should the release fail, their leases expire and they are re-leased).
  *
  * <p>Thread-safe; one instance per process.
  */
@@ -90,8 +90,15 @@ public final class Worker {
             }
         }
         if (!running.isEmpty()) {
-            log.info("grace period over: abandoning trials {}; their leases will expire", running.keySet());
+            log.info("grace period over: releasing trials {} to other workers", running.keySet());
             abandoning = true;
+            for (TrialExecution execution : running.values()) {
+                try {
+                    coordinator.release(execution.trialId(), execution.leaseId());
+                } catch (RuntimeException e) {
+                    log.warn("trial {}: could not release it ({}); its lease will expire", execution.trialId(), e.getMessage());
+                }
+            }
             for (Thread t : slots) {
                 try {
                     t.join(10_000);

@@ -62,6 +62,13 @@ final class FakeCoordinator implements Coordinator {
         return new Heartbeat(leaseId, Instant.now().plusSeconds(3));
     }
 
+    final List<Long> released = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void release(long trialId, String leaseId) {
+        released.add(trialId);
+    }
+
     @Override
     public Decision report(long trialId, ReportRequest request) {
         reports.add(request);

@@ -90,6 +90,22 @@ class WorkerTest {
     }
 
     @Test
+    void a_trial_still_running_when_the_grace_period_ends_is_released_to_other_workers() throws Exception {
+        worker.stop();
+        worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofMillis(200), Duration.ofSeconds(1)), server);
+        worker.start();
+        var long_ = Map.<String, Object>of("dataset", Map.of("name", "digits", "validation", Map.of("holdout", 0.3)),
+                "training", Map.of("epochs", 10_000));
+        server.leases.add(FakeCoordinator.lease(7, long_, Map.of(), Objective.maximize("accuracy"), 1));
+        while (server.reports.isEmpty()) {
+            Thread.sleep(20);
+        }
+        worker.stop();
+        assertThat(server.released).containsExactly(7L);
+        assertThat(server.results).doesNotContainKey(7L);
+    }
+
+    @Test
     void a_missing_csv_fails_the_trial_naming_the_path() throws Exception {
         var task = Map.<String, Object>of("dataset", Map.of("path", "/nowhere/data.csv"));
         server.leases.add(FakeCoordinator.lease(1, task, Map.of(), Objective.maximize("accuracy"), 1));

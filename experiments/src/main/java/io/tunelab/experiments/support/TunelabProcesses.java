@@ -73,7 +73,7 @@ public final class TunelabProcesses {
 
     /** Starts a worker serving {@code url} with {@code slots} slots. */
     public static WorkerProcess startWorker(String url, int slots, Path log, String... extraArgs) throws IOException {
-        var command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath("worker"),
+        var command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp", classpath("worker"),
                 "io.tunelab.worker.Main", "worker", "--server", url, "--slots", Integer.toString(slots)));
         command.addAll(List.of(extraArgs));
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

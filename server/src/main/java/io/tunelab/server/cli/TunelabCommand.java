@@ -311,7 +311,9 @@ public final class TunelabCommand implements Runnable {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the worker is not built (" + jar + " is missing); run ./tunelab build");
             }
             String java = ProcessHandle.current().info().command().orElse("java");
-            var builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", jar + ":" + target.resolve("lib") + "/*",
+            // The parallel collector keeps several training slots from stalling on G1's concurrent work.
+            var builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                    "-cp", jar + ":" + target.resolve("lib") + "/*",
                     "io.tunelab.worker.Main", "worker", "--server", url, "--slots", Integer.toString(slots))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("OMP_NUM_THREADS", "1");

@@ -618,6 +618,31 @@ public final class ExperimentService implements AutoCloseable {
         return new Heartbeat(leaseId, renewed.leaseExpires());
     }
 
+    /**
+     * Gives a leased trial back: it waits for the next worker, and the release does not count
+     * as an expired lease. A worker releases what it will not finish (on shutdown); the server
+     * releases a lease whose long-poll reply found the worker gone.
+     */
+    public Trial release(long trialId, String leaseId) {
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a release needs the leaseId the lease came with");
+        }
+        LiveExperiment e = owner(trialId);
+        Trial waiting;
+        synchronized (e) {
+            StoredTrial current = e.get(trialId);
+            checkOpen(current, leaseId);
+            Trial x = current.trial();
+            waiting = new Trial(x.id(), x.experimentId(), x.number(), x.params(), TrialState.WAITING, null, null, null,
+                    List.of(), x.created(), null, null, null, null, null);
+            e.replace(new StoredTrial(waiting, null, null, current.attempts()));
+        }
+        LOG.info("trial {} released by its lease holder; it waits for the next worker", trialId);
+        persistTrial(e, waiting, false);
+        signalWork();
+        return waiting;
+    }
+
     /** Returns expired leases' trials to WAITING, or fails them after too many expiries. */
     public int reapExpiredLeases() {
         int reaped = 0;

@@ -84,6 +84,7 @@ public final class HttpApi {
         router.post("/api/trials/:id/result").handler(this::result);
         router.post("/api/trials/:id/suggest").handler(this::suggest);
         router.post("/api/trials/:id/heartbeat").handler(this::heartbeat);
+        router.post("/api/trials/:id/release").handler(this::release);
         router.put("/api/trials/:id/model").handler(this::putModel);
         router.get("/api/trials/:id/model").handler(this::model);
         router.post("/api/leases").handler(this::lease);
@@ -217,6 +218,11 @@ public final class HttpApi {
         run(rc, 200, () -> service.heartbeat(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
     }
 
+    private void release(RoutingContext rc) {
+        String body = rc.body().asString();
+        run(rc, 200, () -> service.release(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+    }
+
     private void putModel(RoutingContext rc) {
         Buffer body = rc.body().buffer();
         String leaseId = rc.queryParams().get("leaseId");
@@ -252,6 +258,10 @@ public final class HttpApi {
                 context.runOnContext(v -> {
                     if (lease.isEmpty()) {
                         rc.response().setStatusCode(204).end();
+                    } else if (rc.response().closed()) {
+                        // The worker went away while it waited: give the trial to the next one.
+                        var l = lease.get();
+                        blocking.execute(() -> releaseQuietly(l.trial().id(), l.leaseId()));
                     } else {
                         send(rc, 200, Json.writeBytes(lease.get()));
                     }
@@ -260,6 +270,14 @@ public final class HttpApi {
                 context.runOnContext(v -> fail(rc, t));
             }
         });
+    }
+
+    private void releaseQuietly(long trialId, String leaseId) {
+        try {
+            service.release(trialId, leaseId);
+        } catch (TunelabException e) {
+            LOG.warn("could not release trial {} of a departed worker: {}", trialId, e.getMessage());
+        }
     }
 
     // ------------------------------------------------------------------ service endpoints

@@ -97,6 +97,21 @@ class LeaseProtocolTest {
     }
 
     @Test
+    void aReleasedTrialGoesToTheNextWorkerWithoutCountingAnExpiry() {
+        Lease first = lease("a:1");
+        assertThatThrownBy(() -> service.release(first.trial().id(), "not-the-lease")).isInstanceOf(TunelabException.LeaseLost.class);
+        service.release(first.trial().id(), first.leaseId());
+        assertThat(service.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+        assertThatThrownBy(() -> service.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);
+        Lease second = lease("b:2");
+        assertThat(second.trial().id()).isEqualTo(first.trial().id());
+        // Two expiries fail the trial (max 2 attempts); the release did not count as one.
+        now = now.plusSeconds(31);
+        service.reapExpiredLeases();
+        assertThat(service.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+    }
+
+    @Test
     void aTrialWhoseLeaseExpiresTooOftenFails() {
         Lease first = lease("a:1");
         now = now.plusSeconds(31);
