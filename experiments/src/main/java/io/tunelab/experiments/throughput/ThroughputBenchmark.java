@@ -56,15 +56,11 @@ public final class ThroughputBenchmark {
             url = server.url();
         }
         try (TunelabClient client = TunelabClient.connect(url)) {
-            ExperimentHandle exp = client.launch(ExperimentSpec.builder("throughput-" + System.currentTimeMillis()).minimize("loss")
-                    .param("lr", FloatParam.log(1e-5, 1))
-                    .param("units", IntParam.of(8, 512))
-                    .param("optimizer", CategoricalParam.of("adam", "sgd", "rmsprop"))
-                    .strategy(new StrategySpec("random", 1L, Map.of())).budget(new Budget(trials, null, null)).build());
+            ExperimentHandle exp = client.launch(spec("throughput-" + System.currentTimeMillis(), trials));
             System.out.printf(Locale.ROOT, "Tunelab ask+tell throughput: %d clients, %d trials, random strategy, server %s (H2, durable commits)%n",
                     clients, trials, url);
             // Warm the JIT of both processes (5,000 round trips on a separate experiment) so the figures are steady state.
-            runPhase(client, launchWarmup(client), clients, 5000);
+            runPhase(client, client.launch(spec("throughput-warmup-" + System.currentTimeMillis(), 5000)), clients, 5000);
             long serverCpu0 = cpuNanos(server);
             long clientCpu0 = cpuNanos(ProcessHandle.current());
             Phase first = runPhase(client, exp, clients, 1000);
@@ -98,9 +94,13 @@ public final class ThroughputBenchmark {
         return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
-    private static ExperimentHandle launchWarmup(TunelabClient client) {
-        return client.launch(ExperimentSpec.builder("throughput-warmup-" + System.currentTimeMillis()).minimize("loss")
-                .param("x", FloatParam.of(0, 1)).strategy(new StrategySpec("random", 2L, Map.of())).build());
+    /** The measured experiment, and the warm-up one: three params of three kinds, random strategy. */
+    private static ExperimentSpec spec(String name, int trials) {
+        return ExperimentSpec.builder(name).minimize("loss")
+                .param("lr", FloatParam.log(1e-5, 1))
+                .param("units", IntParam.of(8, 512))
+                .param("optimizer", CategoricalParam.of("adam", "sgd", "rmsprop"))
+                .strategy(new StrategySpec("random", 1L, Map.of())).budget(new Budget(trials, null, null)).build();
     }
 
     record Phase(double rate, double p50, double p99) {
