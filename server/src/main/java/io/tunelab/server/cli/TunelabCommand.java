@@ -53,6 +53,12 @@ public final class TunelabCommand implements Runnable {
         return cl;
     }
 
+    /** The {@code --server URL} option of the client commands. */
+    static final class ServerOption {
+        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
+        String url;
+    }
+
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Runs a Tunelab server on the embedded H2 database.")
     static final class Server implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8080", description = "port to listen on (0 picks a free one; default ${DEFAULT-VALUE})")
@@ -103,17 +109,17 @@ public final class TunelabCommand implements Runnable {
     static final class SweepRun implements Callable<Integer> {
         @Parameters(index = "0", description = "the sweep spec file")
         Path file;
-        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
-        String server;
+        @CommandLine.Mixin
+        ServerOption server;
         @Option(names = "--detach", description = "launch and return at once, without following")
         boolean detach;
 
         @Override
         public Integer call() {
             ExperimentSpec spec = Specs.load(file);
-            try (TunelabClient client = TunelabClient.connect(server)) {
+            try (TunelabClient client = TunelabClient.connect(server.url)) {
                 ExperimentHandle handle = client.launch(spec);
-                System.out.println("launched experiment " + handle.name() + " (id " + handle.id() + ") on " + server);
+                System.out.println("launched experiment " + handle.name() + " (id " + handle.id() + ") on " + server.url);
                 if (spec.task() == null) {
                     System.out.println("it has no task: your code evaluates its trials through the SDK (ask/tell or optimize)");
                 }
@@ -129,8 +135,8 @@ public final class TunelabCommand implements Runnable {
         String name;
         @Option(names = "--trials", description = "how many trials to add to the budget")
         Integer trials;
-        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
-        String server;
+        @CommandLine.Mixin
+        ServerOption server;
         @Option(names = "--detach", description = "resume and return at once, without following")
         boolean detach;
 
@@ -139,7 +145,7 @@ public final class TunelabCommand implements Runnable {
             if (trials != null && trials < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trials must be 1 or more, got " + trials);
             }
-            try (TunelabClient client = TunelabClient.connect(server)) {
+            try (TunelabClient client = TunelabClient.connect(server.url)) {
                 ExperimentHandle handle = client.experiment(name);
                 Experiment e = trials == null ? handle.resume() : handle.resume(trials);
                 System.out.println("resumed " + e.name() + ": " + Console.progress(e.summary()));
@@ -186,12 +192,12 @@ public final class TunelabCommand implements Runnable {
 
     @Command(name = "experiments", mixinStandardHelpOptions = true, description = "Lists every experiment with its state, progress and best value.")
     static final class Experiments implements Callable<Integer> {
-        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
-        String server;
+        @CommandLine.Mixin
+        ServerOption server;
 
         @Override
         public Integer call() {
-            try (TunelabClient client = TunelabClient.connect(server)) {
+            try (TunelabClient client = TunelabClient.connect(server.url)) {
                 var list = client.experiments();
                 if (list.isEmpty()) {
                     System.out.println("no experiments yet; launch one with: tunelab sweep run FILE");
@@ -209,15 +215,15 @@ public final class TunelabCommand implements Runnable {
         String name;
         @Option(names = "--limit", defaultValue = "10", description = "how many trials (default ${DEFAULT-VALUE})")
         int limit;
-        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
-        String server;
+        @CommandLine.Mixin
+        ServerOption server;
 
         @Override
         public Integer call() {
             if (limit < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--limit must be 1 or more, got " + limit);
             }
-            try (TunelabClient client = TunelabClient.connect(server)) {
+            try (TunelabClient client = TunelabClient.connect(server.url)) {
                 Experiment e = client.describe(name);
                 Console.leaderboard(System.out, e, client.leaderboard(name, limit));
                 return 0;

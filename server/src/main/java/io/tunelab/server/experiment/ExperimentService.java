@@ -602,9 +602,7 @@ public final class ExperimentService implements AutoCloseable {
 
     /** Renews a lease. */
     public Heartbeat heartbeat(long trialId, String leaseId) {
-        if (leaseId == null || leaseId.isBlank()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a heartbeat needs the leaseId the lease came with");
-        }
+        requireLeaseId(leaseId, "heartbeat");
         LiveExperiment e = owner(trialId);
         StoredTrial renewed;
         synchronized (e) {
@@ -624,17 +622,13 @@ public final class ExperimentService implements AutoCloseable {
      * releases a lease whose long-poll reply found the worker gone.
      */
     public Trial release(long trialId, String leaseId) {
-        if (leaseId == null || leaseId.isBlank()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a release needs the leaseId the lease came with");
-        }
+        requireLeaseId(leaseId, "release");
         LiveExperiment e = owner(trialId);
         Trial waiting;
         synchronized (e) {
             StoredTrial current = e.get(trialId);
             checkOpen(current, leaseId);
-            Trial x = current.trial();
-            waiting = new Trial(x.id(), x.experimentId(), x.number(), x.params(), TrialState.WAITING, null, null, null,
-                    List.of(), x.created(), null, null, null, null, null);
+            waiting = waitingAgain(current.trial());
             e.replace(new StoredTrial(waiting, null, null, current.attempts()));
         }
         LOG.info("trial {} released by its lease holder; it waits for the next worker", trialId);
@@ -665,8 +659,7 @@ public final class ExperimentService implements AutoCloseable {
                         next = withError(next, "the lease expired " + attempts + " times (last worker: " + x.worker()
                                 + "); the trial's workers stopped heartbeating");
                     } else {
-                        next = new Trial(x.id(), x.experimentId(), x.number(), x.params(), TrialState.WAITING, null, null, null,
-                                List.of(), x.created(), null, null, null, null, null);
+                        next = waitingAgain(x);
                     }
                     e.replace(new StoredTrial(next, null, null, attempts));
                     changed.add(next);
@@ -688,6 +681,18 @@ public final class ExperimentService implements AutoCloseable {
             signalWork();
         }
         return reaped;
+    }
+
+    private static void requireLeaseId(String leaseId, String what) {
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a " + what + " needs the leaseId the lease came with");
+        }
+    }
+
+    /** The trial as it waits for its next worker: its params and number, nothing of the last attempt. */
+    private static Trial waitingAgain(Trial x) {
+        return new Trial(x.id(), x.experimentId(), x.number(), x.params(), TrialState.WAITING, null, null, null,
+                List.of(), x.created(), null, null, null, null, null);
     }
 
     private static Trial withError(Trial t, String error) {
