@@ -91,9 +91,14 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    /** Waits until the supplier answers true (or non-null), re-asking every 100 ms; fails with what it waited for. */
+    /**
+     * Waits until the supplier answers true (or non-null), re-asking every 100 ms; fails with what it waited for.
+     * Live updates re-render tables under the test, so an element found in one poll may be gone in the next:
+     * such a poll is simply asked again.
+     */
     <T> T await(String what, Supplier<T> condition) {
         return new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .withMessage(() -> "waiting for " + what + " on " + driver.getCurrentUrl())
                 .until(d -> {
                     T v = condition.get();
