@@ -1,10 +1,21 @@
 package io.tunelab.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.Map;
 
-/** The reply to an ask: the new trial's id, its number within the experiment, and its params. */
-public record TrialProposal(long id, int number, Map<String, Object> params) {
+/**
+ * The reply to an ask: the new trial's id, its number within the experiment, its params, and
+ * the lease id when the ask asked for a lease (then heartbeats keep the trial, and the lease id
+ * goes with its reports and result).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrialProposal(long id, int number, Map<String, Object> params, String leaseId) {
     public TrialProposal {
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    }
+
+    public TrialProposal(long id, int number, Map<String, Object> params) {
+        this(id, number, params, null);
     }
 }

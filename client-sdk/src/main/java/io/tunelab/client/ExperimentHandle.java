@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -30,6 +32,9 @@ import java.util.function.Consumer;
  * Thread-safe: {@code optimize} with parallelism shares one handle across threads.
  */
 public final class ExperimentHandle {
+    /** How often {@link #optimize} renews its trials' leases; the server's lease lasts 60 s by default. */
+    private static final long HEARTBEAT_SECONDS = 10;
+
     private final TunelabClient client;
     private final long id;
     private final String name;
@@ -155,7 +160,9 @@ public final class ExperimentHandle {
      * until the count is reached or the experiment hands out no more trials. The function's value
      * is told as the primary objective. A pruned trial is told PRUNED with its last report; a
      * trial whose function throws is told FAILED with the message, and the loop goes on.
-     * Returns how many trials this call finished.
+     * Trials are held under leases that a background thread renews, so should this process die,
+     * its running trials go to the next caller instead of staying RUNNING. Returns how many
+     * trials this call finished.
      */
     public int optimize(ObjectiveFunction objective, int nTrials, int parallelism) {
         return optimizeMetrics(t -> Map.of(metric, objective.evaluate(t)), nTrials, parallelism, trial -> { });
@@ -168,6 +175,15 @@ public final class ExperimentHandle {
         }
         var remaining = new AtomicInteger(nTrials);
         var finished = new AtomicInteger();
+        var running = new ConcurrentHashMap<Long, String>();
+        var heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true).name("tunelab-heartbeats").unstarted(r));
+        heartbeats.scheduleWithFixedDelay(() -> running.forEach((id, lease) -> {
+            try {
+                client.heartbeat(id, lease);
+            } catch (TunelabException e) {
+                // The tell will say what became of the trial; a lost lease is not this thread's to handle.
+            }
+        }), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         try (ExecutorService pool = Executors.newFixedThreadPool(parallelism)) {
             List<Future<?>> loops = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
@@ -175,7 +191,7 @@ public final class ExperimentHandle {
                     while (remaining.getAndDecrement() > 0) {
                         TrialProposal proposal;
                         try {
-                            proposal = ask();
+                            proposal = client.askLeased(Long.toString(id));
                         } catch (TunelabException.BudgetExhausted | TunelabException.ExperimentNotRunning e) {
                             return null;
                         } catch (TunelabException.ParallelLimit e) {
@@ -183,9 +199,16 @@ public final class ExperimentHandle {
                             Thread.sleep(50);
                             continue;
                         }
-                        client.result(proposal.id(), evaluate(function, proposal));
-                        finished.incrementAndGet();
-                        onTrial.accept(proposal);
+                        running.put(proposal.id(), proposal.leaseId());
+                        try {
+                            client.result(proposal.id(), evaluate(function, proposal));
+                            finished.incrementAndGet();
+                            onTrial.accept(proposal);
+                        } catch (TunelabException.LeaseLost e) {
+                            // The lease expired (this process stalled past it) and the trial went to another caller.
+                        } finally {
+                            running.remove(proposal.id());
+                        }
                     }
                     return null;
                 }));
@@ -200,6 +223,8 @@ public final class ExperimentHandle {
                 throw re;
             }
             throw new IllegalStateException(e.getCause());
+        } finally {
+            heartbeats.shutdownNow();
         }
         return finished.get();
     }
@@ -208,18 +233,18 @@ public final class ExperimentHandle {
         var context = new TrialContext(client, metric, proposal);
         try {
             Map<String, Double> values = function.evaluate(context);
-            return new TrialResult(TrialState.COMPLETE, values, null, null, null, Map.of());
+            return new TrialResult(TrialState.COMPLETE, values, null, null, proposal.leaseId(), Map.of());
         } catch (TrialPrunedException e) {
             var values = new HashMap<String, Double>();
             if (context.lastValue() != null) {
                 values.put(metric, context.lastValue());
             }
-            return new TrialResult(TrialState.PRUNED, values, null, null, null, null);
+            return new TrialResult(TrialState.PRUNED, values, null, null, proposal.leaseId(), null);
         } catch (TunelabException e) {
             throw e;
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return TrialResult.failed(message);
+            return new TrialResult(TrialState.FAILED, null, null, message, proposal.leaseId(), null);
         }
     }
 }

@@ -108,7 +108,7 @@ public final class TrialContext {
 
     /** Reports several metrics at a step; returns true when the pruner asks the trial to stop. */
     public boolean report(int step, Map<String, Double> values) {
-        Decision d = client.report(id(), ReportRequest.of(step, values));
+        Decision d = client.report(id(), new ReportRequest(step, values, proposal.leaseId()));
         lastStep = step;
         lastValue = values.get(metric);
         pruneAsked = d == Decision.PRUNE;

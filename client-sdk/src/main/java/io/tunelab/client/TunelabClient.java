@@ -108,6 +108,15 @@ public final class TunelabClient implements AutoCloseable {
         return send("POST", "/api/experiments/" + encode(ref) + "/trials", "{}", TrialProposal.class);
     }
 
+    /**
+     * Asks for a trial held under a lease: renew it with {@link #heartbeat} and send its lease id
+     * with reports and the result. Should this process die, the lease expires and the trial goes
+     * to the next ask.
+     */
+    public TrialProposal askLeased(String ref) {
+        return send("POST", "/api/experiments/" + encode(ref) + "/trials", "{\"lease\": true}", TrialProposal.class);
+    }
+
     /** The experiment's trials in number order. */
     public List<Trial> trials(String ref) {
         return send("GET", "/api/experiments/" + encode(ref) + "/trials", null, new TypeReference<>() { });

@@ -238,8 +238,20 @@ public final class ExperimentService implements AutoCloseable {
 
     /** A new trial from the experiment's strategy (the SDK's ask). */
     public TrialProposal ask(String ref) {
+        return ask(ref, false);
+    }
+
+    /**
+     * A trial for an SDK caller. With a lease, the caller heartbeats it; a trial whose caller's
+     * lease expired waits for the next ask, which gets it (same params) before any new one.
+     */
+    public TrialProposal ask(String ref, boolean leased) {
         LiveExperiment e = find(ref);
-        return toProposal(newTrial(e, null, null, true).trial());
+        String leaseId = leased ? UUID.randomUUID().toString() : null;
+        // Trials of a task wait for workers; the others wait for the next ask.
+        StoredTrial waiting = e.row.spec().task() == null ? leaseWaiting(e, null, leaseId) : null;
+        StoredTrial t = waiting != null ? waiting : newTrial(e, null, leaseId, true);
+        return toProposal(t.trial(), leaseId);
     }
 
     /**
@@ -466,7 +478,7 @@ public final class ExperimentService implements AutoCloseable {
         Trial updated;
         synchronized (e) {
             StoredTrial current = e.get(trialId);
-            checkOpen(current, null);
+            checkNotFinished(current.trial());
             Trial t = current.trial();
             SearchSpace space = e.row.spec().space();
             Param known = space.get(name);
@@ -493,12 +505,16 @@ public final class ExperimentService implements AutoCloseable {
         return value;
     }
 
-    private void checkOpen(StoredTrial current, String leaseId) {
-        Trial t = current.trial();
+    private static void checkNotFinished(Trial t) {
         if (t.state().isFinished()) {
             throw TunelabException.of(ErrorCode.TRIAL_FINISHED, "trial " + t.id() + " is " + t.state()
                     + " already; finished trials never change", Map.of("trial", t.id(), "state", t.state().name()));
         }
+    }
+
+    private void checkOpen(StoredTrial current, String leaseId) {
+        Trial t = current.trial();
+        checkNotFinished(t);
         if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
             throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to " + t.worker()
                     + (leaseId == null ? "; only the lease holder may report or tell it" : "; your lease " + leaseId + " expired and the trial was handed on"),
@@ -563,28 +579,15 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request) {
-        String leaseId = UUID.randomUUID().toString();
-        StoredTrial leased = null;
         synchronized (e) {
             Map<String, Object> task = e.row.spec().task();
             if (task == null || !e.isRunning() || !request.runners().contains(runnerOf(task))) {
                 return Optional.empty();
             }
-            for (StoredTrial t : e.trials) {
-                if (t.trial().state() == TrialState.WAITING) {
-                    Instant now = now();
-                    Trial w = t.trial();
-                    var running = new Trial(w.id(), w.experimentId(), w.number(), w.params(), TrialState.RUNNING, null, null, null,
-                            List.of(), w.created(), now, null, request.worker(), null, null);
-                    leased = new StoredTrial(running, leaseId, now.plus(config.leaseDuration()), t.attempts());
-                    e.replace(leased);
-                    break;
-                }
-            }
         }
-        if (leased != null) {
-            persistTrial(e, leased.trial(), false);
-        } else {
+        String leaseId = UUID.randomUUID().toString();
+        StoredTrial leased = leaseWaiting(e, request.worker(), leaseId);
+        if (leased == null) {
             leased = newTrial(e, request.worker(), leaseId, false);
             if (leased == null) {
                 return Optional.empty();
@@ -592,7 +595,37 @@ public final class ExperimentService implements AutoCloseable {
         }
         ExperimentSpec spec = e.row.spec();
         return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
-                toProposal(leased.trial()), e.row.id(), e.row.name(), spec.objectives(), spec.repetitions(), e.row.seed(), spec.task()));
+                toProposal(leased.trial(), null), e.row.id(), e.row.name(), spec.objectives(), spec.repetitions(), e.row.seed(),
+                spec.task()));
+    }
+
+    /**
+     * Hands out the first trial that waits for a new owner (its last lease expired or was
+     * released), under {@code leaseId} (none when null), or null when none waits.
+     */
+    private StoredTrial leaseWaiting(LiveExperiment e, String worker, String leaseId) {
+        StoredTrial leased = null;
+        synchronized (e) {
+            if (!e.isRunning()) {
+                return null;
+            }
+            for (StoredTrial t : e.trials) {
+                if (t.trial().state() == TrialState.WAITING) {
+                    Instant now = now();
+                    Trial w = t.trial();
+                    var running = new Trial(w.id(), w.experimentId(), w.number(), w.params(), TrialState.RUNNING, null, null, null,
+                            List.of(), w.created(), now, null, worker, null, null);
+                    leased = new StoredTrial(running, leaseId, leaseId == null ? null : now.plus(config.leaseDuration()),
+                            t.attempts());
+                    e.replace(leased);
+                    break;
+                }
+            }
+        }
+        if (leased != null) {
+            persistTrial(e, leased.trial(), false);
+        }
+        return leased;
     }
 
     private static String runnerOf(Map<String, Object> task) {
@@ -856,8 +889,8 @@ public final class ExperimentService implements AutoCloseable {
         }
     }
 
-    private static TrialProposal toProposal(Trial t) {
-        return new TrialProposal(t.id(), t.number(), t.params());
+    private static TrialProposal toProposal(Trial t, String leaseId) {
+        return new TrialProposal(t.id(), t.number(), t.params(), leaseId);
     }
 
     static Trial withoutReports(Trial t) {

@@ -1,6 +1,7 @@
 package io.tunelab.server.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tunelab.api.AskRequest;
 import io.tunelab.api.Budget;
 import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
@@ -117,7 +118,8 @@ public final class HttpApi {
 
     private void ask(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 201, () -> service.ask(ref));
+        String body = rc.body().asString();
+        run(rc, 201, () -> service.ask(ref, body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased()));
     }
 
     private void trials(RoutingContext rc) {

@@ -131,6 +131,32 @@ class ExperimentServiceTest {
     }
 
     @Test
+    void aLeasedAskWhoseCallerDiesGoesToTheNextAsk() {
+        service.create(spec("leased").trials(2).build());
+        var first = service.ask("leased", true);
+        assertThat(first.leaseId()).isNotNull();
+        service.heartbeat(first.id(), first.leaseId());
+        now = now.plusSeconds(31);
+        service.reapExpiredLeases();
+        assertThat(service.trial(first.id()).state()).isEqualTo(TrialState.WAITING);
+        var again = service.ask("leased", true);
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(again.params()).isEqualTo(first.params());
+        assertThatThrownBy(() -> service.tell(first.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 1.0), null, null,
+                first.leaseId(), null))).isInstanceOf(TunelabException.LeaseLost.class);
+        service.tell(again.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 0.5), null, null, again.leaseId(), null));
+        // A plain ask also takes a waiting trial, so an experiment never stalls on one.
+        var second = service.ask("leased", true);
+        now = now.plusSeconds(31);
+        service.reapExpiredLeases();
+        var plain = service.ask("leased");
+        assertThat(plain.id()).isEqualTo(second.id());
+        assertThat(plain.leaseId()).isNull();
+        service.tell(plain.id(), TrialResult.complete(Map.of("loss", 0.2)));
+        assertThat(service.experiment("leased").state()).isEqualTo(ExperimentState.COMPLETED);
+    }
+
+    @Test
     void unusableDataStopsTheExperimentWithItsReason() {
         service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
         assertThatThrownBy(() -> service.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);

@@ -220,6 +220,12 @@ class ApiServerTest {
         assertError(call("GET", "/api/experiments/nope", null), 404, ErrorCode.NOT_FOUND, "nope");
         assertError(call("POST", "/api/experiments/nope/pause", null), 404, ErrorCode.NOT_FOUND, "nope");
         assertError(call("GET", "/api/experiments/quickstart/trials?limit=0", null), 400, ErrorCode.INVALID_ARGUMENT, "limit");
+        call("POST", "/api/experiments/quickstart/resume", null);
+        String running = state();
+        assertError(call("POST", "/api/experiments/quickstart/trials", "{\"lease\": \"yes\"}"), 400, ErrorCode.MALFORMED_BODY, "lease");
+        assertError(call("POST", "/api/experiments/quickstart/trials", "{\"leese\": true}"), 400, ErrorCode.MALFORMED_BODY, "unknown field \"leese\"");
+        assertThat(state()).isEqualTo(running);
+        call("POST", "/api/experiments/quickstart/stop", null);
         assertError(call("GET", "/api/experiments/quickstart/trials?sort=colour", null), 400, ErrorCode.INVALID_ARGUMENT, "sort");
         assertError(call("GET", "/api/experiments/quickstart/trials?state=DONE", null), 400, ErrorCode.INVALID_ARGUMENT, "state");
         assertError(call("GET", "/api/experiments/quickstart/leaderboard?limit=x", null), 400, ErrorCode.INVALID_ARGUMENT, "integer");
