@@ -82,12 +82,7 @@ public final class TunelabCommand implements Runnable {
             ApiServer server = ApiServer.start(config);
             System.out.println("Tunelab server on http://" + host + ":" + server.port() + "  (data: " + dataDir.toAbsolutePath() + ")");
             System.out.flush();
-            var done = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                done.countDown();
-            }));
-            done.await();
+            serveUntilStopped(server);
             return 0;
         }
     }
@@ -152,6 +147,16 @@ public final class TunelabCommand implements Runnable {
                 return detach ? 0 : follow(client, handle, System.out);
             }
         }
+    }
+
+    /** Blocks until the process is told to stop (SIGTERM, Ctrl-C), then closes the server cleanly. */
+    static void serveUntilStopped(ApiServer server) throws InterruptedException {
+        var done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            done.countDown();
+        }));
+        done.await();
     }
 
     /** Shows progress until the experiment is COMPLETED or STOPPED (or PAUSED), then the leaderboard. */
@@ -300,12 +305,7 @@ public final class TunelabCommand implements Runnable {
                 return 0;
             }
             System.out.println("The server keeps running for the web UI; press Ctrl-C to stop it.");
-            var done = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                done.countDown();
-            }));
-            done.await();
+            serveUntilStopped(server);
             return 0;
         }
 

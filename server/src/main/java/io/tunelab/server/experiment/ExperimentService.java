@@ -222,7 +222,7 @@ public final class ExperimentService implements AutoCloseable {
     }
 
     /** Stops an experiment because of its data or task; the reason is shown with it. */
-    public void stopWithReason(long experimentId, String reason) {
+    private void stopWithReason(long experimentId, String reason) {
         LiveExperiment e = byId.get(experimentId);
         if (e == null) {
             return;

@@ -53,8 +53,4 @@ final class EventStream implements Events {
             }
         }));
     }
-
-    int size() {
-        return streams.size();
-    }
 }

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -236,40 +237,22 @@ public final class HttpApi {
     }
 
     private void model(RoutingContext rc) {
-        Context context = Vertx.currentContext();
-        blocking.execute(() -> {
-            try {
-                long id = trialId(rc);
-                byte[] model = service.model(id);
-                context.runOnContext(v -> rc.response()
-                        .putHeader("Content-Type", "application/octet-stream")
-                        .putHeader("Content-Disposition", "attachment; filename=\"trial-" + id + "-model.zip\"")
-                        .end(Buffer.buffer(model)));
-            } catch (Throwable t) {
-                context.runOnContext(v -> fail(rc, t));
-            }
-        });
+        runThen(rc, () -> service.model(trialId(rc)), (r, model) -> r.response()
+                .putHeader("Content-Type", "application/octet-stream")
+                .putHeader("Content-Disposition", "attachment; filename=\"trial-" + r.pathParam("id") + "-model.zip\"")
+                .end(Buffer.buffer(model)));
     }
 
     private void lease(RoutingContext rc) {
         String body = rc.body().asString();
-        Context context = Vertx.currentContext();
-        blocking.execute(() -> {
-            try {
-                var lease = service.lease(Json.read(body, LeaseRequest.class));
-                context.runOnContext(v -> {
-                    if (lease.isEmpty()) {
-                        rc.response().setStatusCode(204).end();
-                    } else if (rc.response().closed()) {
-                        // The worker went away while it waited: give the trial to the next one.
-                        var l = lease.get();
-                        blocking.execute(() -> releaseQuietly(l.trial().id(), l.leaseId()));
-                    } else {
-                        send(rc, 200, Json.writeBytes(lease.get()));
-                    }
-                });
-            } catch (Throwable t) {
-                context.runOnContext(v -> fail(rc, t));
+        runThen(rc, () -> service.lease(Json.read(body, LeaseRequest.class)), (r, lease) -> {
+            if (lease.isEmpty()) {
+                r.response().setStatusCode(204).end();
+            } else if (r.response().closed()) {
+                // The worker went away while it waited: give the trial to the next one.
+                blocking.execute(() -> releaseQuietly(lease.get().trial().id(), lease.get().leaseId()));
+            } else {
+                send(r, 200, Json.writeBytes(lease.get()));
             }
         });
     }
@@ -289,11 +272,8 @@ public final class HttpApi {
     }
 
     private void metrics(RoutingContext rc) {
-        Context context = Vertx.currentContext();
-        blocking.execute(() -> {
-            String text = metrics.scrape();
-            context.runOnContext(v -> rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));
-        });
+        runThen(rc, metrics::scrape,
+                (r, text) -> r.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));
     }
 
     private void openApi(RoutingContext rc) {
@@ -309,11 +289,19 @@ public final class HttpApi {
 
     /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
     private void run(RoutingContext rc, int status, Callable<Object> work) {
+        runThen(rc, () -> Json.writeBytes(work.call()), (r, json) -> send(r, status, json));
+    }
+
+    /**
+     * Runs blocking work on a virtual thread, then hands its result to {@code reply} on the
+     * request's event-loop context; a failure becomes the error response.
+     */
+    private <T> void runThen(RoutingContext rc, Callable<T> work, BiConsumer<RoutingContext, T> reply) {
         Context context = Vertx.currentContext();
         blocking.execute(() -> {
             try {
-                byte[] json = Json.writeBytes(work.call());
-                context.runOnContext(v -> send(rc, status, json));
+                T result = work.call();
+                context.runOnContext(v -> reply.accept(rc, result));
             } catch (Throwable t) {
                 context.runOnContext(v -> fail(rc, t));
             }

@@ -30,10 +30,6 @@ public record StoredExperiment(long id, String name, ExperimentState state, Expe
         return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince);
     }
 
-    public StoredExperiment touched(Instant now) {
-        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince);
-    }
-
     /** Wall time spent RUNNING up to {@code now}. */
     public long runningMillis(Instant now) {
         return runningMillis + (runningSince == null ? 0 : Math.max(0, now.toEpochMilli() - runningSince.toEpochMilli()));
