@@ -1,15 +1,16 @@
 package io.tunelab.server;
 
 import io.tunelab.server.experiment.CoordinatorConfig;
+import io.tunelab.server.storage.Durability;
 
 import java.nio.file.Path;
 
 /**
  * How a server runs: the address it binds (127.0.0.1 unless told otherwise), its port (0 picks
- * a free one), the data directory holding the H2 database, and the coordinator's settings.
- * Built once in {@link Main} from flags and passed down.
+ * a free one), the data directory holding the H2 database, what an acknowledged write survives,
+ * and the coordinator's settings. Built once in {@link Main} from flags and passed down.
  */
-public record ServerConfig(String host, int port, Path dataDir, CoordinatorConfig coordinator) {
+public record ServerConfig(String host, int port, Path dataDir, Durability durability, CoordinatorConfig coordinator) {
     public ServerConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
@@ -17,10 +18,11 @@ public record ServerConfig(String host, int port, Path dataDir, CoordinatorConfi
         if (host == null || host.isBlank()) {
             host = "127.0.0.1";
         }
+        durability = durability == null ? Durability.PROCESS : durability;
         coordinator = coordinator == null ? CoordinatorConfig.defaults() : coordinator;
     }
 
     public static ServerConfig of(Path dataDir, int port) {
-        return new ServerConfig("127.0.0.1", port, dataDir, CoordinatorConfig.defaults());
+        return new ServerConfig("127.0.0.1", port, dataDir, Durability.PROCESS, CoordinatorConfig.defaults());
     }
 }

@@ -10,6 +10,7 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
+import io.tunelab.server.storage.Durability;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.ApiServer;
 import picocli.CommandLine;
@@ -69,6 +70,10 @@ public final class TunelabCommand implements Runnable {
         Path dataDir;
         @Option(names = "--lease-seconds", defaultValue = "60", description = "how long a worker's lease lasts without a heartbeat")
         int leaseSeconds;
+        @Option(names = "--durability", defaultValue = "process", paramLabel = "process|fsync",
+                description = "what an acknowledged write survives: process (default; any death of the server process) "
+                        + "or fsync (also power loss; one fsync per group commit)")
+        String durability;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -78,7 +83,7 @@ public final class TunelabCommand implements Runnable {
             if (leaseSeconds < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--lease-seconds must be 1 or more, got " + leaseSeconds);
             }
-            var config = new ServerConfig(host, port, dataDir, new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)));
+            var config = new ServerConfig(host, port, dataDir, Durability.parse(durability), new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)));
             ApiServer server = ApiServer.start(config);
             System.out.println("Tunelab server on http://" + host + ":" + server.port() + "  (data: " + dataDir.toAbsolutePath() + ")");
             System.out.flush();

@@ -48,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
-        Storage storage = JdbcStorage.openDataDirectory(config.dataDir());
+        Storage storage = JdbcStorage.openDataDirectory(config.dataDir(), config.durability());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var events = new EventStream();
         var service = new ExperimentService(storage, InstantSource.system(), events, config.coordinator(), metrics);

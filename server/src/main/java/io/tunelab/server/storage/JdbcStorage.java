@@ -42,9 +42,11 @@ import java.util.function.Consumer;
  * <p>Writes go through one writer thread that commits them in groups: every write waiting when
  * a commit starts shares that commit, so many concurrent callers pay for one disk write, and
  * each caller returns only after its own changes are committed. H2 runs with
- * {@code WRITE_DELAY=0}, so a commit reaches the file before the caller is answered and
- * survives {@code kill -9}. Should a group fail, its writes are retried one by one so that one
- * bad write fails only its own caller.
+ * {@code WRITE_DELAY=0}, so a commit reaches the file before the caller is answered; with
+ * {@link Durability#FSYNC} the group is also forced to the disk. A data directory's file is
+ * recovered before it is opened ({@link H2Recovery}), so every commit the file holds is found
+ * after a crash. Should a group fail, its writes are retried one by one so that one bad write
+ * fails only its own caller.
  */
 public final class JdbcStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
@@ -57,12 +59,14 @@ public final class JdbcStorage implements Storage {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writerThread;
+    private final Durability durability;
     private volatile boolean closed;
 
     private record Pending(Consumer<Changes> changes, CompletableFuture<Void> done) {
     }
 
-    private JdbcStorage(String url) throws SQLException {
+    private JdbcStorage(String url, Durability durability) throws SQLException {
+        this.durability = durability;
         this.writer = DriverManager.getConnection(url, "tunelab", "");
         this.reader = DriverManager.getConnection(url, "tunelab", "");
         Migrations.apply(writer);
@@ -70,22 +74,41 @@ public final class JdbcStorage implements Storage {
         this.writerThread = Thread.ofPlatform().name("tunelab-storage-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Opens (creating and migrating if needed) the H2 database in a data directory. */
+    /** Opens (creating and migrating if needed) the H2 database in a data directory, with {@link Durability#PROCESS}. */
     public static JdbcStorage openDataDirectory(Path dataDir) {
+        return openDataDirectory(dataDir, Durability.PROCESS);
+    }
+
+    /** Opens (recovering, creating and migrating if needed) the H2 database in a data directory. */
+    public static JdbcStorage openDataDirectory(Path dataDir, Durability durability) {
         Path file = dataDir.toAbsolutePath().resolve("tunelab");
-        return open("jdbc:h2:file:" + file + ";WRITE_DELAY=0;PAGE_SIZE=4096");
+        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;PAGE_SIZE=4096";
+        try {
+            H2Recovery.recover(file.resolveSibling("tunelab.mv.db"));
+        } catch (IllegalStateException e) {
+            throw openFailure(url, e.getMessage(), e);
+        }
+        return open(url, durability);
+    }
+
+    /** Opens a database by JDBC URL, with {@link Durability#PROCESS}. */
+    public static JdbcStorage open(String url) {
+        return open(url, Durability.PROCESS);
     }
 
     /** Opens a database by JDBC URL. */
-    public static JdbcStorage open(String url) {
+    public static JdbcStorage open(String url, Durability durability) {
         try {
-            return new JdbcStorage(url);
+            return new JdbcStorage(url, durability);
         } catch (SQLException e) {
-            String hint = e.getMessage() != null && e.getMessage().contains("locked")
-                    ? " (another Tunelab server uses this data directory; stop it or choose another --data-dir)" : "";
-            throw TunelabException.of(ErrorCode.INTERNAL, "cannot open the database " + url + ": " + e.getMessage() + hint,
-                    Map.of(), e);
+            throw openFailure(url, e.getMessage(), e);
         }
+    }
+
+    private static TunelabException openFailure(String url, String message, Exception e) {
+        String hint = message != null && message.contains("locked")
+                ? " (another Tunelab server uses this data directory; stop it or choose another --data-dir)" : "";
+        return TunelabException.of(ErrorCode.INTERNAL, "cannot open the database " + url + ": " + message + hint, Map.of(), e);
     }
 
     // ------------------------------------------------------------------ writes
@@ -144,6 +167,9 @@ public final class JdbcStorage implements Storage {
                 p.changes.accept(changes);
             }
             writer.commit();
+            if (durability == Durability.FSYNC) {
+                syncStatement().execute();
+            }
             group.forEach(p -> p.done.complete(null));
         } catch (RuntimeException | SQLException e) {
             rollbackQuietly();
@@ -163,6 +189,10 @@ public final class JdbcStorage implements Storage {
         } catch (SQLException e) {
             LOG.warn("rollback failed: {}", e.getMessage());
         }
+    }
+
+    private PreparedStatement syncStatement() throws SQLException {
+        return prepared("CHECKPOINT SYNC");
     }
 
     private PreparedStatement prepared(String sql) throws SQLException {

@@ -121,6 +121,12 @@ class TunelabCommandTest {
         assertThat(badPort.exit()).isEqualTo(2);
         assertThat(badPort.err()).contains("--port must be from 0 to 65535");
 
+        Path untouched = dir.resolve("untouched-data");
+        Run badDurability = run("server", "--port", "0", "--durability", "eventually", "--data-dir", untouched.toString());
+        assertThat(badDurability.exit()).isEqualTo(2);
+        assertThat(badDurability.err()).contains("--durability must be one of process, fsync, got \"eventually\"");
+        assertThat(untouched).doesNotExist();
+
         Run unknownCommand = run("sweeps");
         assertThat(unknownCommand.exit()).isEqualTo(2);
         assertThat(unknownCommand.err()).contains("Unmatched argument");

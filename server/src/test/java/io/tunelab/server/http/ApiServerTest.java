@@ -3,6 +3,7 @@ package io.tunelab.server.http;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.server.ServerConfig;
+import io.tunelab.server.storage.Durability;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class ApiServerTest {
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir,
+        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
                 new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
     }
 
