@@ -137,7 +137,7 @@ class PrunersTest {
                     assertThat(e.getMessage()).contains("reduction_factor", "2", "100");
                 });
         assertThatThrownBy(() -> create("median", Map.of("warmup", 3)))
-                .hasMessageContaining("unknown option \"warmup\"").hasMessageContaining("warmup_steps");
+                .hasMessageContaining("pruner.options.warmup: unknown field").hasMessageContaining("warmup_steps");
         assertThatThrownBy(() -> create("hyperband", Map.of("min_resource", 10, "max_resource", 5)))
                 .hasMessageContaining("max_resource").hasMessageContaining("min_resource");
         assertThatThrownBy(() -> create("successive", Map.of()))

@@ -55,14 +55,14 @@ class StrategiesTest {
         assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContractTest.ONE), "elites", "population (10)");
         assertInvalid(() -> create("tpe", Map.of("candidates", 0), StrategyContractTest.ONE), "candidates", "1", "1000");
         assertInvalid(() -> create("cmaes", Map.of("sigma0", 2.0), StrategyContractTest.ONE), "sigma0");
-        assertInvalid(() -> create("genetic", Map.of("crossover_rate", "high"), StrategyContractTest.ONE), "crossover_rate", "got high");
+        assertInvalid(() -> create("genetic", Map.of("crossover_rate", "high"), StrategyContractTest.ONE), "strategy.options.crossover_rate", "got \"high\"");
     }
 
     @Test
     void unknown_options_list_the_allowed_ones() {
         assertInvalid(() -> create("genetic", Map.of("generations", 5), StrategyContractTest.ONE),
-                "unknown option \"generations\"", "population", "elites", "tournament", "mutation_sigma");
-        assertInvalid(() -> create("sobol", Map.of("scramble", true), StrategyContractTest.ONE), "unknown option \"scramble\"", "none");
+                "strategy.options.generations: unknown field", "population", "elites", "tournament", "mutation_sigma");
+        assertInvalid(() -> create("sobol", Map.of("scramble", true), StrategyContractTest.ONE), "strategy.options.scramble: unknown field", "known fields: none");
     }
 
     @Test
