@@ -24,7 +24,7 @@ class ParetoTest {
     }
 
     @Test
-    void the_front_holds_the_trials_no_other_trial_beats_on_every_objective() {
+    void theFrontHoldsTheTrialsNoOtherTrialBeatsOnEveryObjective() {
         var history = List.of(
                 trial(0, TrialState.COMPLETE, 0.5, 0.80),   // dominated by 2
                 trial(1, TrialState.COMPLETE, 0.1, 0.70),   // best loss
@@ -42,7 +42,7 @@ class ParetoTest {
 
     @ParameterizedTest
     @MethodSource("lossesAndAccuracies")
-    void no_front_member_is_dominated_and_every_other_trial_is(List<Double> losses, List<Double> accuracies) {
+    void noFrontMemberIsDominatedAndEveryOtherTrialIs(List<Double> losses, List<Double> accuracies) {
         int n = Math.min(losses.size(), accuracies.size());
         var history = new ArrayList<Trial>();
         for (int i = 0; i < n; i++) {

@@ -42,7 +42,7 @@ class SuggestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tpe", "cmaes", "auto"})
-    void suggestions_learn_from_the_trials_that_defined_the_param(String name) {
+    void suggestionsLearnFromTheTrialsThatDefinedTheParam(String name) {
         var space = SearchSpace.builder().add("optimizer", CategoricalParam.of("sgd", "adam")).build();
         var strategy = Strategies.create(new StrategySpec(name, 5L, Map.of()), space, StrategyContractTest.ONE, 5);
         var grown = space.with("lr", LR.withWhen(Condition.of("optimizer", "sgd")));

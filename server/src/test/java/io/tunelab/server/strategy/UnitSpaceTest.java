@@ -25,7 +25,7 @@ class UnitSpaceTest {
 
     @ParameterizedTest
     @MethodSource("intRanges")
-    void an_int_survives_encoding_and_decoding(int low, int width, int step, double where) {
+    void anIntSurvivesEncodingAndDecoding(int low, int width, int step, double where) {
         var p = new IntParam(low, low + width, false, step, null);
         int value = p.valueAt((long) (where * p.cardinality()));
         var unit = new UnitSpace(SearchSpace.builder().add("n", p).build());
@@ -40,7 +40,7 @@ class UnitSpaceTest {
 
     @ParameterizedTest
     @MethodSource("logIntRanges")
-    void a_log_int_survives_encoding_and_decoding(int low, int width, double where) {
+    void aLogIntSurvivesEncodingAndDecoding(int low, int width, double where) {
         var p = IntParam.log(low, low + width);
         int value = low + (int) (where * (width + 1));
         var unit = new UnitSpace(SearchSpace.builder().add("n", p).build());
@@ -54,7 +54,7 @@ class UnitSpaceTest {
 
     @ParameterizedTest
     @MethodSource("floatRanges")
-    void a_float_survives_encoding_and_decoding(double low, double width, boolean log, double where) {
+    void aFloatSurvivesEncodingAndDecoding(double low, double width, boolean log, double where) {
         var p = new FloatParam(low, low + width, log, null, null);
         double value = low + where * width;
         var unit = new UnitSpace(SearchSpace.builder().add("x", p).build());
@@ -68,7 +68,7 @@ class UnitSpaceTest {
 
     @ParameterizedTest
     @MethodSource("gridPointsAndChoices")
-    void a_stepped_float_and_a_choice_survive_encoding_and_decoding(int k, int choice) {
+    void aSteppedFloatAndAChoiceSurviveEncodingAndDecoding(int k, int choice) {
         var stepped = FloatParam.stepped(-1, 1, 0.1);
         var categorical = CategoricalParam.of("a", 2, true, 0.5);
         var unit = new UnitSpace(SearchSpace.builder().add("s", stepped).add("c", categorical).build());
@@ -84,7 +84,7 @@ class UnitSpaceTest {
 
     @ParameterizedTest
     @MethodSource("pointsAroundTheCube")
-    void any_point_of_the_cube_decodes_to_a_valid_configuration(double a, double b, double c) {
+    void anyPointOfTheCubeDecodesToAValidConfiguration(double a, double b, double c) {
         var space = StrategyContractTest.MIXED;
         var unit = new UnitSpace(space);
         double[] u = new double[unit.dimension()];
@@ -105,7 +105,7 @@ class UnitSpaceTest {
 
     @ParameterizedTest
     @MethodSource("numbers")
-    void reflection_folds_every_number_into_the_unit_interval(double x) {
+    void reflectionFoldsEveryNumberIntoTheUnitInterval(double x) {
         assertThat(Variation.reflect(x)).isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
     }
 }
