@@ -1,14 +1,15 @@
 package io.tunelab.api;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.tunelab.testing.Cases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,10 +71,13 @@ class SpecsTest {
                 .hasMessageContaining("step (0) must be a positive integer");
     }
 
-    @Property
-    void floatParamsAcceptExactlyTheirRange(@ForAll @DoubleRange(min = -1e6, max = 1e6) double low,
-                                            @ForAll @DoubleRange(min = 0.01, max = 1e6) double width,
-                                            @ForAll @DoubleRange(min = -0.5, max = 1.5) double u) {
+    static Stream<Arguments> floatRanges() {
+        return Cases.of(1000, draw -> Arguments.of(draw.doubleIn(-1e6, 1e6), draw.doubleIn(0.01, 1e6), draw.doubleIn(-0.5, 1.5)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("floatRanges")
+    void floatParamsAcceptExactlyTheirRange(double low, double width, double u) {
         var p = FloatParam.of(low, low + width);
         double v = low + u * width;
         if (v >= p.low() && v <= p.high()) {
@@ -83,9 +87,13 @@ class SpecsTest {
         }
     }
 
-    @Property
-    void intParamsAcceptOnlyTheirSteps(@ForAll @IntRange(min = -1000, max = 1000) int low, @ForAll @IntRange(min = 1, max = 50) int step,
-                                       @ForAll @IntRange(min = 1, max = 100) int count, @ForAll @IntRange(min = -10, max = 200) int k) {
+    static Stream<Arguments> intGrids() {
+        return Cases.of(1000, draw -> Arguments.of(draw.intIn(-1000, 1000), draw.intIn(1, 50), draw.intIn(1, 100), draw.intIn(-10, 200)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("intGrids")
+    void intParamsAcceptOnlyTheirSteps(int low, int step, int count, int k) {
         var p = new IntParam(low, low + step * count, false, step, null);
         assertThat(p.cardinality()).isEqualTo(count + 1);
         int v = low + k * step;

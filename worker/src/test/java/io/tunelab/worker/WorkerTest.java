@@ -39,7 +39,7 @@ class WorkerTest {
     }
 
     @Test
-    void a_trial_completes_with_its_repetitions_provenance_and_a_model_that_predicts() throws Exception {
+    void aTrialCompletesWithItsRepetitionsProvenanceAndAModelThatPredicts() throws Exception {
         server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("model.units", 12), Objective.maximize("accuracy"), 2));
 
         var result = server.awaitResult(1);
@@ -61,7 +61,7 @@ class WorkerTest {
     }
 
     @Test
-    void bad_input_fails_the_trial_with_a_clear_error_and_the_worker_keeps_serving() throws Exception {
+    void badInputFailsTheTrialWithAClearErrorAndTheWorkerKeepsServing() throws Exception {
         server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("preprocessing.scaling", "zscore"), Objective.maximize("accuracy"), 1));
         server.leases.add(FakeCoordinator.lease(2, Map.of("dataset", Map.of("name", "mnist")), Map.of(), Objective.maximize("accuracy"), 1));
         server.leases.add(FakeCoordinator.lease(3, IRIS, Map.of("preprocessing.dimensionality", "pca", "preprocessing.components", 9),
@@ -76,7 +76,7 @@ class WorkerTest {
     }
 
     @Test
-    void unusable_data_sends_a_report_that_says_so_and_fails_the_trial(@TempDir Path dir) throws Exception {
+    void unusableDataSendsAReportThatSaysSoAndFailsTheTrial(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("cities.csv");
         Files.writeString(csv, "x,target\n1,paris\n2,rome\n3,oslo\n");
         var task = Map.<String, Object>of("dataset", Map.of("path", csv.toString(), "type", "regression"));
@@ -90,7 +90,7 @@ class WorkerTest {
     }
 
     @Test
-    void a_trial_still_running_when_the_grace_period_ends_is_released_to_other_workers() throws Exception {
+    void aTrialStillRunningWhenTheGracePeriodEndsIsReleasedToOtherWorkers() throws Exception {
         worker.stop();
         worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofMillis(200), Duration.ofSeconds(1)), server);
         worker.start();
@@ -106,7 +106,7 @@ class WorkerTest {
     }
 
     @Test
-    void a_missing_csv_fails_the_trial_naming_the_path() throws Exception {
+    void aMissingCsvFailsTheTrialNamingThePath() throws Exception {
         var task = Map.<String, Object>of("dataset", Map.of("path", "/nowhere/data.csv"));
         server.leases.add(FakeCoordinator.lease(1, task, Map.of(), Objective.maximize("accuracy"), 1));
 
@@ -114,7 +114,7 @@ class WorkerTest {
     }
 
     @Test
-    void a_lost_lease_abandons_the_trial_without_a_result_and_the_worker_goes_on() throws Exception {
+    void aLostLeaseAbandonsTheTrialWithoutAResultAndTheWorkerGoesOn() throws Exception {
         server.lost.add(1L);
         var endless = Map.<String, Object>of(
                 "dataset", Map.of("name", "digits", "validation", Map.of("holdout", 0.2)),
@@ -128,7 +128,7 @@ class WorkerTest {
     }
 
     @Test
-    void while_the_server_is_unreachable_the_worker_retries_and_then_serves() throws Exception {
+    void whileTheServerIsUnreachableTheWorkerRetriesAndThenServes() throws Exception {
         worker.stop();
         server = new FakeCoordinator();
         server.outages.set(3);
@@ -142,7 +142,7 @@ class WorkerTest {
     }
 
     @Test
-    void a_prune_answer_ends_the_trial_pruned_with_its_last_values() throws Exception {
+    void aPruneAnswerEndsTheTrialPrunedWithItsLastValues() throws Exception {
         server.decision = io.tunelab.api.Decision.PRUNE;
         var long_ = Map.<String, Object>of("dataset", Map.of("name", "iris"), "training", Map.of("epochs", 500, "patience", 0));
         server.leases.add(FakeCoordinator.lease(1, long_, Map.of(), Objective.maximize("accuracy"), 1));

@@ -1,7 +1,7 @@
 package io.tunelab.server.pruner;
 
 import io.tunelab.api.Decision;
-import io.tunelab.server.strategy.Options;
+import io.tunelab.api.Options;
 
 /**
  * Asynchronous successive halving: rungs at {@code min_resource · reduction_factor^k} steps,
@@ -18,9 +18,9 @@ public final class AshaPruner implements Pruner {
     }
 
     static AshaPruner of(Options options) {
-        var pruner = new AshaPruner(options.intOption("min_resource", 1, 1, 1_000_000),
-                options.intOption("reduction_factor", 3, 2, 100),
-                options.intOption("min_early_stopping_rate", 0, 0, 30));
+        var pruner = new AshaPruner(options.integer("min_resource", 1, 1, 1_000_000),
+                options.integer("reduction_factor", 3, 2, 100),
+                options.integer("min_early_stopping_rate", 0, 0, 30));
         options.done();
         return pruner;
     }

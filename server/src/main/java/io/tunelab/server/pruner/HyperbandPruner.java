@@ -1,10 +1,10 @@
 package io.tunelab.server.pruner;
 
 import io.tunelab.api.Decision;
+import io.tunelab.api.Options;
+import io.tunelab.api.Seeds;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.strategy.Options;
-import io.tunelab.server.strategy.Sampling;
 
 /**
  * Hyperband (Li et al. 2018) over asynchronous successive halving: s_max + 1 brackets, s_max =
@@ -39,12 +39,12 @@ public final class HyperbandPruner implements Pruner {
     }
 
     static HyperbandPruner of(Options options) {
-        int min = options.intOption("min_resource", 1, 1, 1_000_000);
-        int max = options.intOption("max_resource", 81, 1, 1_000_000);
-        int factor = options.intOption("reduction_factor", 3, 2, 100);
+        int min = options.integer("min_resource", 1, 1, 1_000_000);
+        int max = options.integer("max_resource", 81, 1, 1_000_000);
+        int factor = options.integer("reduction_factor", 3, 2, 100);
         options.done();
         if (max <= min) {
-            throw TunelabException.invalidSpec("pruner \"hyperband\": option max_resource (" + max
+            throw TunelabException.invalidSpec(options.name("max_resource") + " (" + max
                     + ") must be above min_resource (" + min + ")");
         }
         return new HyperbandPruner(min, max, factor);
@@ -56,7 +56,7 @@ public final class HyperbandPruner implements Pruner {
 
     /** The bracket of a trial: a weighted draw from (seed, trial number). */
     int bracket(long seed, Trial trial) {
-        double r = Sampling.rng(seed, trial.number(), "hyperband").nextDouble();
+        double r = Seeds.forTrial(seed, trial.number(), "hyperband").nextDouble();
         for (int b = 0; b < brackets; b++) {
             if (r < cumulative[b]) {
                 return b;

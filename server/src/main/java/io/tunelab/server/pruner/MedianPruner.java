@@ -1,9 +1,9 @@
 package io.tunelab.server.pruner;
 
 import io.tunelab.api.Decision;
+import io.tunelab.api.Options;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
-import io.tunelab.server.strategy.Options;
 
 /**
  * Prunes a trial whose best value so far is worse than the median of the completed trials'
@@ -22,9 +22,9 @@ public final class MedianPruner implements Pruner {
     }
 
     static MedianPruner of(Options options) {
-        var pruner = new MedianPruner(options.intOption("warmup_steps", 0, 0, 1_000_000),
-                options.intOption("startup_trials", 5, 0, 1_000_000),
-                options.intOption("interval_steps", 1, 1, 1_000_000));
+        var pruner = new MedianPruner(options.integer("warmup_steps", 0, 0, 1_000_000),
+                options.integer("startup_trials", 5, 0, 1_000_000),
+                options.integer("interval_steps", 1, 1, 1_000_000));
         options.done();
         return pruner;
     }

@@ -1,8 +1,8 @@
 package io.tunelab.server.pruner;
 
+import io.tunelab.api.Options;
 import io.tunelab.api.PrunerSpec;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.strategy.Options;
 
 import java.util.List;
 
@@ -15,15 +15,15 @@ public final class Pruners {
     }
 
     public static Pruner create(PrunerSpec spec) {
-        String owner = "pruner \"" + spec.name() + "\"";
+        var options = Options.of("pruner.options", spec.options());
         return switch (spec.name()) {
             case "none" -> {
-                Options.of(owner, spec.options()).done();
+                options.done();
                 yield Pruner.NONE;
             }
-            case "median" -> MedianPruner.of(Options.of(owner, spec.options()));
-            case "asha" -> AshaPruner.of(Options.of(owner, spec.options()));
-            case "hyperband" -> HyperbandPruner.of(Options.of(owner, spec.options()));
+            case "median" -> MedianPruner.of(options);
+            case "asha" -> AshaPruner.of(options);
+            case "hyperband" -> HyperbandPruner.of(options);
             default -> throw TunelabException.invalidSpec("unknown pruner \"" + spec.name() + "\"; allowed pruners: "
                     + String.join(", ", NAMES));
         };

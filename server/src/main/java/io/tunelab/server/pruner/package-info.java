@@ -2,7 +2,8 @@
  * Pruners: the {@link io.tunelab.server.pruner.Pruner} SPI, which decides on each intermediate
  * report whether a running trial stops early, and its implementations: {@code none},
  * {@code median}, {@code asha} (asynchronous successive halving) and {@code hyperband}.
- * Options are validated by {@link io.tunelab.server.strategy.Options}. Plain Java, no state
+ * Options are read by {@link io.tunelab.api.Options}, and Hyperband's draws come from
+ * {@link io.tunelab.api.Seeds}: nothing here uses the strategy package. Plain Java, no state
  * that cannot be rebuilt from the stored reports.
  */
 package io.tunelab.server.pruner;

@@ -1,6 +1,8 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Options;
 import io.tunelab.api.Param;
+import io.tunelab.api.Seeds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,9 +48,9 @@ public final class CmaEsSearch implements SearchStrategy {
 
     /** Reads the options of strategy "cmaes". */
     static CmaEsSearch of(Options options) {
-        var cma = new CmaEsSearch(options.intOption("population", 0, 0, 10_000),
-                options.doubleOption("sigma0", 1.0 / 6, 1e-4, 1.0),
-                options.intOption("startup_trials", 0, 0, 10_000));
+        var cma = new CmaEsSearch(options.integer("population", 0, 0, 10_000),
+                options.number("sigma0", 1.0 / 6, 1e-4, 1.0),
+                options.integer("startup_trials", 0, 0, 10_000));
         options.done();
         return cma;
     }
@@ -62,7 +64,7 @@ public final class CmaEsSearch implements SearchStrategy {
             return dims.length == 0 ? others.propose(context) : start.propose(context);
         }
         var state = replay(observations, dims, context.seed());
-        double[] x = state.sample(Sampling.rng(context.seed(), context.number(), "cma"));
+        double[] x = state.sample(Seeds.forTrial(context.seed(), context.number(), "cma"));
         double[] full = new double[unit.dimension()];
         for (int k = 0; k < dims.length; k++) {
             full[dims[k]] = x[k];
@@ -77,10 +79,10 @@ public final class CmaEsSearch implements SearchStrategy {
                 out.put(name, unit.decode(i, full[i]));
             } else if (context.space().isActive(name, out)) {
                 out.put(name, unit.decode(i, others.coordinate(unit, i, ranked,
-                        Sampling.rng(context.seed(), context.number(), name))));
+                        Seeds.forTrial(context.seed(), context.number(), name))));
             }
         }
-        return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "cma-redraw"));
+        return Configurations.unseen(context, out, Seeds.forTrial(context.seed(), context.number(), "cma-redraw"));
     }
 
     /** A define-by-run param is drawn by TPE's per-param estimator, as categoricals are. */
@@ -119,7 +121,7 @@ public final class CmaEsSearch implements SearchStrategy {
                 batch.clear();
                 if (replay.state.degenerate()) {
                     replay.restarts++;
-                    var rng = Sampling.rng(seed, -1 - replay.restarts, "cma-restart");
+                    var rng = Seeds.forTrial(seed, -1 - replay.restarts, "cma-restart");
                     replay.state = new CmaState(dims.length, replay.state.lambda * 2, UnitSpace.uniform(dims.length, rng), sigma0);
                 }
             }

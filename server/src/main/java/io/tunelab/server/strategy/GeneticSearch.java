@@ -6,6 +6,7 @@ import io.jenetics.Phenotype;
 import io.jenetics.TournamentSelector;
 import io.jenetics.util.ISeq;
 import io.jenetics.util.RandomRegistry;
+import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
 import java.util.ArrayList;
@@ -47,14 +48,14 @@ public final class GeneticSearch implements SearchStrategy {
 
     /** Reads the options of strategy "genetic". */
     static GeneticSearch of(Options options) {
-        int population = options.intOption("population", 20, 4, 10_000);
-        int elites = options.intOption("elites", Math.max(1, population / 2), 0, 10_000);
+        int population = options.integer("population", 20, 4, 10_000);
+        int elites = options.integer("elites", Math.max(1, population / 2), 0, 10_000);
         if (elites > population) {
-            throw TunelabException.invalidSpec("strategy \"genetic\": option elites (" + elites
+            throw TunelabException.invalidSpec(options.name("elites") + " (" + elites
                     + ") must be from 0 to population (" + population + ")");
         }
         var ga = new GeneticSearch(population, elites,
-                options.intOption("tournament", 3, 1, 100),
+                options.integer("tournament", 3, 1, 100),
                 Variation.Settings.of(options));
         options.done();
         return ga;

@@ -2,6 +2,7 @@ package io.tunelab.server.strategy;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.SearchSpace;
+import io.tunelab.api.Seeds;
 import io.tunelab.api.TunelabException;
 
 import java.util.List;
@@ -32,7 +33,7 @@ public final class GridSearch implements SearchStrategy {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        var rng = new SplittableRandom(Sampling.mix(seed));
+        var rng = new SplittableRandom(Seeds.mix(seed));
         for (int i = n - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = order[i];

@@ -1,5 +1,7 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Options;
+import io.tunelab.api.Seeds;
 import io.jenetics.DoubleGene;
 import io.jenetics.Optimize;
 import io.jenetics.Phenotype;
@@ -40,7 +42,7 @@ public final class Nsga2Search implements SearchStrategy {
 
     /** Reads the options of strategy "nsga2". */
     static Nsga2Search of(Options options) {
-        var nsga2 = new Nsga2Search(options.intOption("population", 20, 4, 10_000), Variation.Settings.of(options));
+        var nsga2 = new Nsga2Search(options.integer("population", 20, 4, 10_000), Variation.Settings.of(options));
         options.done();
         return nsga2;
     }
@@ -68,7 +70,7 @@ public final class Nsga2Search implements SearchStrategy {
             // The selector ranks deterministically; the registry is seeded anyway so that no
             // global generator is ever touched.
             pop = all.size() <= population ? all
-                    : RandomRegistry.with(Sampling.rng(seed, from, "nsga2-survivors"), r -> selector.select(all, population, Optimize.MAXIMUM));
+                    : RandomRegistry.with(Seeds.forTrial(seed, from, "nsga2-survivors"), r -> selector.select(all, population, Optimize.MAXIMUM));
         }
         cache.store(seed, dimension, Arrays.copyOf(numbers, from), pop);
         // The trials of an unfinished chunk compete too, as NSGA-II's offspring would.

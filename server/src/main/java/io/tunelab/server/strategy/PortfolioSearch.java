@@ -1,6 +1,7 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Objective;
+import io.tunelab.api.Options;
 import io.tunelab.api.Param;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
@@ -27,18 +28,18 @@ final class PortfolioSearch implements SearchStrategy {
 
     /** Reads the options of strategy "portfolio". */
     static PortfolioSearch of(Options options, SearchSpace space, List<Objective> objectives, long seed) {
-        String text = options.stringOption("members", "cmaes+genetic");
+        String text = options.string("members", "cmaes+genetic");
         // Passed on to the members: the genetic member's largest mutation step, whether it adapts,
         // and its population; CMA-ES's initial step.
-        var genetic = Map.<String, Object>of("mutation_sigma", options.doubleOption("mutation_sigma", 0.05, 1e-4, 1.0),
-                "adaptive_mutation", options.booleanOption("adaptive_mutation", true),
-                "population", options.intOption("population", 20, 4, 10_000));
-        var cmaes = Map.<String, Object>of("sigma0", options.doubleOption("sigma0", 1.0 / 6, 1e-4, 1.0));
+        var genetic = Map.<String, Object>of("mutation_sigma", options.number("mutation_sigma", 0.05, 1e-4, 1.0),
+                "adaptive_mutation", options.bool("adaptive_mutation", true),
+                "population", options.integer("population", 20, 4, 10_000));
+        var cmaes = Map.<String, Object>of("sigma0", options.number("sigma0", 1.0 / 6, 1e-4, 1.0));
         options.done();
         var members = new ArrayList<SearchStrategy>();
         for (String m : text.split("\\+")) {
             if (!MEMBERS.contains(m)) {
-                throw TunelabException.invalidSpec("strategy \"portfolio\": option members names \"" + m
+                throw TunelabException.invalidSpec(options.name("members") + " names \"" + m
                         + "\"; allowed members, joined by +: " + String.join(", ", MEMBERS));
             }
             var spec = new StrategySpec(m, null, m.equals("genetic") ? genetic : m.equals("cmaes") ? cmaes : Map.of());

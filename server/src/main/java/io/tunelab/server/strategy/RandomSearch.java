@@ -1,5 +1,6 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Seeds;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ public final class RandomSearch implements SearchStrategy {
 
     @Override
     public Map<String, Object> propose(ProposalContext context) {
-        var rng = Sampling.rng(context.seed(), context.number());
+        var rng = Seeds.forTrial(context.seed(), context.number());
         return Configurations.unseen(context, Sampling.sample(context.space(), rng), rng);
     }
 }

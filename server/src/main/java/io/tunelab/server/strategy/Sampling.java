@@ -8,36 +8,15 @@ import io.tunelab.api.SearchSpace;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * Seeded sampling shared by the strategies: uniform (log-uniform) draws per param kind, and
- * generators derived from (experiment seed, trial number, salt) so that each trial's draws are
- * reproducible on their own, whatever order trials are proposed in.
+ * Sampling shared by the strategies: uniform (log-uniform) draws per param kind from a given
+ * generator (see {@link io.tunelab.api.Seeds} for the per-trial ones), and the maps between a
+ * param's values and the unit interval.
  */
 public final class Sampling {
     private Sampling() {
-    }
-
-    /** A generator for one trial (and an optional salt such as a param name). */
-    public static RandomGenerator rng(long seed, int number, String salt) {
-        long h = mix(seed ^ mix(number + 0x9E3779B97F4A7C15L));
-        if (salt != null) {
-            h = mix(h ^ salt.hashCode());
-        }
-        return new SplittableRandom(h);
-    }
-
-    public static RandomGenerator rng(long seed, int number) {
-        return rng(seed, number, null);
-    }
-
-    /** SplitMix64's finalizer: spreads nearby seeds far apart. */
-    public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** A uniform draw of one param (log-uniform on a log scale, on the grid when stepped). */

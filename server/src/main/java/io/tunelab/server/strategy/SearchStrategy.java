@@ -1,6 +1,7 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Param;
+import io.tunelab.api.Seeds;
 
 import java.util.Map;
 
@@ -25,6 +26,6 @@ public interface SearchStrategy {
      * the experiment seed, the trial number and the param name.
      */
     default Object suggest(ProposalContext context, String name, Param param) {
-        return Sampling.sample(param, Sampling.rng(context.seed(), context.number(), name));
+        return Sampling.sample(param, Seeds.forTrial(context.seed(), context.number(), name));
     }
 }

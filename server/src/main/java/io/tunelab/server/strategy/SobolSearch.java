@@ -1,5 +1,6 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Seeds;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
 
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class SobolSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
-        var rng = Sampling.rng(context.seed(), context.number());
+        var rng = Seeds.forTrial(context.seed(), context.number());
         return Configurations.unseen(context, unit.decode(point(unit.dimension(), context.seed(), context.number())), rng);
     }
 
@@ -33,7 +34,7 @@ public final class SobolSearch implements SearchStrategy {
             return new double[0];
         }
         if (d > MAX_DIMENSION) {
-            return UnitSpace.uniform(d, Sampling.rng(seed, n, "sobol"));
+            return UnitSpace.uniform(d, Seeds.forTrial(seed, n, "sobol"));
         }
         // Reading the direction numbers costs far more than a skip, so there is one generator per
         // dimension; it is stateful, hence the lock.
@@ -42,7 +43,7 @@ public final class SobolSearch implements SearchStrategy {
         synchronized (sobol) {
             x = sobol.skipTo(n).clone();
         }
-        var shift = Sampling.rng(seed, -1, "sobol-shift");
+        var shift = Seeds.forTrial(seed, -1, "sobol-shift");
         for (int i = 0; i < d; i++) {
             long bits = (long) (x[i] * (1L << BITS));
             long mask = shift.nextLong() >>> (64 - BITS);

@@ -1,13 +1,13 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Objective;
+import io.tunelab.api.Options;
 import io.tunelab.api.Param;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.TunelabException;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The strategies by name: checks a {@link StrategySpec} against the space and the objectives
@@ -22,25 +22,24 @@ public final class Strategies {
 
     /** Builds the strategy a spec names, validating its options. */
     public static SearchStrategy create(StrategySpec spec, SearchSpace space, List<Objective> objectives, long seed) {
-        String owner = "strategy \"" + spec.name() + "\"";
-        Map<String, Object> options = spec.options();
+        var options = Options.of("strategy.options", spec.options());
         return switch (spec.name()) {
             case "auto" -> {
-                Options.of(owner, options).done();
+                options.done();
                 yield new AutoSearch(space, objectives, seed);
             }
             case "random" -> {
-                Options.of(owner, options).done();
+                options.done();
                 yield new RandomSearch();
             }
             case "sobol" -> {
-                Options.of(owner, options).done();
+                options.done();
                 yield new SobolSearch();
             }
-            case "tpe" -> TpeSearch.of(Options.of(owner, options));
-            case "cmaes" -> CmaEsSearch.of(Options.of(owner, options));
-            case "genetic" -> GeneticSearch.of(Options.of(owner, options));
-            case "portfolio" -> PortfolioSearch.of(Options.of(owner, options), space, objectives, seed);
+            case "tpe" -> TpeSearch.of(options);
+            case "cmaes" -> CmaEsSearch.of(options);
+            case "genetic" -> GeneticSearch.of(options);
+            case "portfolio" -> PortfolioSearch.of(options, space, objectives, seed);
             case "nsga2" -> {
                 if (objectives.size() < 2) {
                     throw TunelabException.invalidSpec("strategy \"nsga2\" needs at least 2 objectives, this experiment has "
@@ -48,10 +47,10 @@ public final class Strategies {
                             + "{metric: latency, direction: minimize}], or use a single-objective strategy: "
                             + String.join(", ", NAMES.stream().filter(n -> !n.equals("nsga2")).toList()));
                 }
-                yield Nsga2Search.of(Options.of(owner, options));
+                yield Nsga2Search.of(options);
             }
             case "grid" -> {
-                Options.of(owner, options).done();
+                options.done();
                 for (var e : space.params().entrySet()) {
                     Param p = e.getValue();
                     if (!p.isDiscrete()) {

@@ -1,8 +1,10 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.Options;
 import io.tunelab.api.Param;
 import io.tunelab.api.SearchSpace;
+import io.tunelab.api.Seeds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,9 +44,9 @@ public final class TpeSearch implements SearchStrategy {
 
     /** Reads the options of strategy "tpe". */
     static TpeSearch of(Options options) {
-        var tpe = new TpeSearch(options.intOption("startup_trials", 10, 1, 10_000),
-                options.intOption("candidates", 24, 1, 1_000),
-                options.doubleOption("prior_weight", 1.0, 0.0, 100.0));
+        var tpe = new TpeSearch(options.integer("startup_trials", 10, 1, 10_000),
+                options.integer("candidates", 24, 1, 1_000),
+                options.number("prior_weight", 1.0, 0.0, 100.0));
         options.done();
         return tpe;
     }
@@ -61,10 +63,10 @@ public final class TpeSearch implements SearchStrategy {
         for (int i = 0; i < unit.dimension(); i++) {
             String name = unit.name(i);
             if (context.space().isActive(name, out)) {
-                out.put(name, unit.decode(i, coordinate(unit, i, ranked, Sampling.rng(context.seed(), context.number(), name))));
+                out.put(name, unit.decode(i, coordinate(unit, i, ranked, Seeds.forTrial(context.seed(), context.number(), name))));
             }
         }
-        return Configurations.unseen(context, out, Sampling.rng(context.seed(), context.number(), "tpe-redraw"));
+        return Configurations.unseen(context, out, Seeds.forTrial(context.seed(), context.number(), "tpe-redraw"));
     }
 
     /**
@@ -83,7 +85,7 @@ public final class TpeSearch implements SearchStrategy {
         if (observations.size() < startup) {
             return SearchStrategy.super.suggest(context, name, param);
         }
-        return unit.decode(0, coordinate(unit, 0, ranked(observations), Sampling.rng(context.seed(), context.number(), name)));
+        return unit.decode(0, coordinate(unit, 0, ranked(observations), Seeds.forTrial(context.seed(), context.number(), name)));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Options;
+import io.tunelab.api.Seeds;
 import io.jenetics.DoubleChromosome;
 import io.jenetics.DoubleGene;
 import io.jenetics.Genotype;
@@ -46,10 +48,10 @@ final class Variation {
     record Settings(double crossoverRate, double mutationRate, double mutationSigma, boolean adaptive) {
         /** Reads the shared options of the evolutionary strategies. */
         static Settings of(Options options) {
-            return new Settings(options.doubleOption("crossover_rate", 0.9, 0.0, 1.0),
-                    options.doubleOption("mutation_rate", 0.0, 0.0, 1.0),
-                    options.doubleOption("mutation_sigma", 0.1, 1e-4, 1.0),
-                    options.booleanOption("adaptive_mutation", false));
+            return new Settings(options.number("crossover_rate", 0.9, 0.0, 1.0),
+                    options.number("mutation_rate", 0.0, 0.0, 1.0),
+                    options.number("mutation_sigma", 0.1, 1e-4, 1.0),
+                    options.bool("adaptive_mutation", false));
         }
     }
 
@@ -81,7 +83,7 @@ final class Variation {
             return START.propose(context);
         }
         var variation = new Variation(unit, settings);
-        var rng = Sampling.rng(context.seed(), context.number(), salt);
+        var rng = Seeds.forTrial(context.seed(), context.number(), salt);
         var pair = parents.select(observations, variation, rng);
         double[] child = variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
         return Configurations.unseen(context, unit.decode(child), rng);
@@ -114,7 +116,7 @@ final class Variation {
 
     /** The genotype of an observed configuration. */
     Genotype<DoubleGene> genotype(Observation o, long seed) {
-        var rng = Sampling.rng(seed, o.trial().number(), "hidden-genes");
+        var rng = Seeds.forTrial(seed, o.trial().number(), "hidden-genes");
         var chromosomes = new ArrayList<DoubleChromosome>();
         for (double u : o.point()) {
             double hidden = rng.nextDouble();

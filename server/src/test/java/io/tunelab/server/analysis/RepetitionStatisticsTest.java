@@ -2,14 +2,15 @@ package io.tunelab.server.analysis;
 
 import io.tunelab.api.Repetition;
 import io.tunelab.api.Statistics;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Size;
+import io.tunelab.testing.Cases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
@@ -37,8 +38,13 @@ class RepetitionStatisticsTest {
         assertThat(stats.get("a").mean()).isEqualTo(2.0);
     }
 
-    @Property
-    void theIntervalHoldsTheMeanAndNarrowsWithMoreData(@ForAll @Size(min = 2, max = 30) List<@DoubleRange(min = -1e6, max = 1e6) Double> values) {
+    static Stream<Arguments> samples() {
+        return Cases.of(1000, draw -> Arguments.of(draw.listOf(2, 30, () -> draw.doubleIn(-1e6, 1e6))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void theIntervalHoldsTheMeanAndNarrowsWithMoreData(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
         Statistics s = RepetitionStatistics.of(v);
         assertThat(s.ciLow()).isLessThanOrEqualTo(s.mean());

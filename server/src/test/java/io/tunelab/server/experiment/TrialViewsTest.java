@@ -3,15 +3,17 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.tunelab.testing.Cases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,8 +27,13 @@ class TrialViewsTest {
                 null, null, null);
     }
 
-    @Property(tries = 60)
-    void incrementalViewsMatchAFreshSort(@ForAll @IntRange(min = 0, max = 10_000) int seed) {
+    static Stream<Arguments> seeds() {
+        return Cases.of(60, draw -> Arguments.of(draw.intIn(0, 10_000)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void incrementalViewsMatchAFreshSort(int seed) {
         var rng = new Random(seed);
         var sorts = List.of("number", "state", "value", "duration", "param:x", "metric:loss");
         var queries = new ArrayList<TrialQuery>();

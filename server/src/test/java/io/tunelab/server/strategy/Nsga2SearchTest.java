@@ -58,7 +58,7 @@ class Nsga2SearchTest {
     }
 
     @Test
-    void nsga2_finds_a_better_front_than_random_search_for_the_same_budget() {
+    void nsga2FindsABetterFrontThanRandomSearchForTheSameBudget() {
         double nsga2 = hypervolume(Pareto.front(run("nsga2", 300), OBJECTIVES));
         double random = hypervolume(Pareto.front(run("random", 300), OBJECTIVES));
         assertThat(nsga2).isGreaterThan(random);

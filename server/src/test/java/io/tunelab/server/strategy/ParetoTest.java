@@ -3,15 +3,16 @@ package io.tunelab.server.strategy;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Size;
+import io.tunelab.testing.Cases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,7 @@ class ParetoTest {
     }
 
     @Test
-    void the_front_holds_the_trials_no_other_trial_beats_on_every_objective() {
+    void theFrontHoldsTheTrialsNoOtherTrialBeatsOnEveryObjective() {
         var history = List.of(
                 trial(0, TrialState.COMPLETE, 0.5, 0.80),   // dominated by 2
                 trial(1, TrialState.COMPLETE, 0.1, 0.70),   // best loss
@@ -34,10 +35,14 @@ class ParetoTest {
         assertThat(Pareto.front(history, LOSS_AND_ACCURACY)).extracting(Trial::number).containsExactly(1, 2, 3, 5);
     }
 
-    @Property(tries = 200)
-    void no_front_member_is_dominated_and_every_other_trial_is(
-            @ForAll @Size(max = 40) List<@DoubleRange(min = 0, max = 1) Double> losses,
-            @ForAll @Size(max = 40) List<@DoubleRange(min = 0, max = 1) Double> accuracies) {
+    static Stream<Arguments> lossesAndAccuracies() {
+        return Cases.of(200, draw -> Arguments.of(draw.listOf(0, 40, () -> draw.doubleIn(0, 1)),
+                draw.listOf(0, 40, () -> draw.doubleIn(0, 1))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("lossesAndAccuracies")
+    void noFrontMemberIsDominatedAndEveryOtherTrialIs(List<Double> losses, List<Double> accuracies) {
         int n = Math.min(losses.size(), accuracies.size());
         var history = new ArrayList<Trial>();
         for (int i = 0; i < n; i++) {

@@ -84,7 +84,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
-    void the_same_seed_and_history_give_the_same_proposals(String name) {
+    void theSameSeedAndHistoryGiveTheSameProposals(String name) {
         var first = run(create(name, MIXED, 7), MIXED, objectives(name), 7, 60);
         var second = run(create(name, MIXED, 7), MIXED, objectives(name), 7, 60);
         assertThat(second).extracting(Trial::params).containsExactlyElementsOf(first.stream().map(Trial::params).toList());
@@ -94,7 +94,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
-    void a_restarted_strategy_continues_the_same_sequence(String name) {
+    void aRestartedStrategyContinuesTheSameSequence(String name) {
         var running = create(name, MIXED, 3);
         var history = run(running, MIXED, objectives(name), 3, 70);
         var restarted = create(name, MIXED, 3);
@@ -107,7 +107,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
-    void a_trial_that_finishes_late_changes_nothing_a_fresh_rebuild_would_not(String name) {
+    void aTrialThatFinishesLateChangesNothingAFreshRebuildWouldNot(String name) {
         var strategy = create(name, MIXED, 5);
         var history = run(strategy, MIXED, objectives(name), 5, 60);
         // Trial 20 was still running while the later ones finished; the strategy has seen that history.
@@ -121,7 +121,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
-    void concurrent_proposals_from_one_instance_equal_sequential_ones(String name) throws Exception {
+    void concurrentProposalsFromOneInstanceEqualSequentialOnes(String name) throws Exception {
         var shared = create(name, MIXED, 19);
         var history = run(create(name, MIXED, 19), MIXED, objectives(name), 19, 60);
         // Each thread asks for a different trial number over a history that grows, as workers do.
@@ -148,7 +148,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
-    void proposals_stay_in_bounds_and_respect_conditions(String name) {
+    void proposalsStayInBoundsAndRespectConditions(String name) {
         var history = run(create(name, MIXED, 11), MIXED, objectives(name), 11, 120);
         var optimizers = new HashSet<Object>();
         for (Trial t : history) {
@@ -164,7 +164,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio", "grid"})
-    void a_discrete_space_is_never_repeated_until_exhausted(String name) {
+    void aDiscreteSpaceIsNeverRepeatedUntilExhausted(String name) {
         var strategy = create(name, DISCRETE, 13);
         var history = run(strategy, DISCRETE, objectives(name), 13, 24);
         assertThat(history.stream().map(t -> Configurations.key(t.params())).distinct()).hasSize(24);
@@ -174,7 +174,7 @@ class StrategyContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
-    void running_trials_are_not_proposed_again_on_a_discrete_space(String name) {
+    void runningTrialsAreNotProposedAgainOnADiscreteSpace(String name) {
         var strategy = create(name, DISCRETE, 17);
         var history = new ArrayList<Trial>();
         for (int number = 0; number < 24; number++) {

@@ -4,6 +4,7 @@ import io.tunelab.api.CategoricalParam;
 import io.tunelab.api.Condition;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.SearchSpace;
+import io.tunelab.api.Seeds;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
@@ -23,7 +24,7 @@ class SuggestTest {
 
     /** 60 completed trials whose loss is smallest at lr = 0.01; half of them never defined lr. */
     static List<Trial> history() {
-        var rng = Sampling.rng(5, 0, "history");
+        var rng = Seeds.forTrial(5, 0, "history");
         var out = new ArrayList<Trial>();
         for (int n = 0; n < 60; n++) {
             var params = new LinkedHashMap<String, Object>();
@@ -41,7 +42,7 @@ class SuggestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tpe", "cmaes", "auto"})
-    void suggestions_learn_from_the_trials_that_defined_the_param(String name) {
+    void suggestionsLearnFromTheTrialsThatDefinedTheParam(String name) {
         var space = SearchSpace.builder().add("optimizer", CategoricalParam.of("sgd", "adam")).build();
         var strategy = Strategies.create(new StrategySpec(name, 5L, Map.of()), space, StrategyContractTest.ONE, 5);
         var grown = space.with("lr", LR.withWhen(Condition.of("optimizer", "sgd")));

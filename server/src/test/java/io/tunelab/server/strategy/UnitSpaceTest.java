@@ -4,12 +4,13 @@ import io.tunelab.api.CategoricalParam;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.IntParam;
 import io.tunelab.api.SearchSpace;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.tunelab.testing.Cases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -17,11 +18,14 @@ import static org.assertj.core.api.Assertions.within;
 /** Property tests of the unit-cube encoding every model-based strategy relies on. */
 class UnitSpaceTest {
 
-    @Property
-    void an_int_survives_encoding_and_decoding(@ForAll @IntRange(min = -1000, max = 1000) int low,
-                                               @ForAll @IntRange(min = 1, max = 2000) int width,
-                                               @ForAll @IntRange(min = 1, max = 7) int step,
-                                               @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where) {
+    static Stream<Arguments> intRanges() {
+        return Cases.of(1000, draw -> Arguments.of(draw.intIn(-1000, 1000), draw.intIn(1, 2000), draw.intIn(1, 7),
+                draw.doubleBelow(0, 1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("intRanges")
+    void anIntSurvivesEncodingAndDecoding(int low, int width, int step, double where) {
         var p = new IntParam(low, low + width, false, step, null);
         int value = p.valueAt((long) (where * p.cardinality()));
         var unit = new UnitSpace(SearchSpace.builder().add("n", p).build());
@@ -30,21 +34,27 @@ class UnitSpaceTest {
         assertThat(unit.decode(0, u)).isEqualTo(value);
     }
 
-    @Property
-    void a_log_int_survives_encoding_and_decoding(@ForAll @IntRange(min = 1, max = 100) int low,
-                                                  @ForAll @IntRange(min = 1, max = 5000) int width,
-                                                  @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where) {
+    static Stream<Arguments> logIntRanges() {
+        return Cases.of(1000, draw -> Arguments.of(draw.intIn(1, 100), draw.intIn(1, 5000), draw.doubleBelow(0, 1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("logIntRanges")
+    void aLogIntSurvivesEncodingAndDecoding(int low, int width, double where) {
         var p = IntParam.log(low, low + width);
         int value = low + (int) (where * (width + 1));
         var unit = new UnitSpace(SearchSpace.builder().add("n", p).build());
         assertThat(unit.decode(0, UnitSpace.encode(p, value))).isEqualTo(value);
     }
 
-    @Property
-    void a_float_survives_encoding_and_decoding(@ForAll @DoubleRange(min = 0.01, max = 10) double low,
-                                                @ForAll @DoubleRange(min = 0.01, max = 1e4) double width,
-                                                @ForAll boolean log,
-                                                @ForAll @DoubleRange(min = 0, max = 1) double where) {
+    static Stream<Arguments> floatRanges() {
+        return Cases.of(1000, draw -> Arguments.of(draw.doubleIn(0.01, 10), draw.doubleIn(0.01, 1e4), draw.bool(),
+                draw.doubleIn(0, 1)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("floatRanges")
+    void aFloatSurvivesEncodingAndDecoding(double low, double width, boolean log, double where) {
         var p = new FloatParam(low, low + width, log, null, null);
         double value = low + where * width;
         var unit = new UnitSpace(SearchSpace.builder().add("x", p).build());
@@ -52,9 +62,13 @@ class UnitSpaceTest {
         assertThat(decoded).isBetween(p.low(), p.high()).isCloseTo(value, within(1e-9 * (1 + Math.abs(value)) + 1e-12 * width));
     }
 
-    @Property
-    void a_stepped_float_and_a_choice_survive_encoding_and_decoding(@ForAll @IntRange(min = 0, max = 20) int k,
-                                                                    @ForAll @IntRange(min = 0, max = 3) int choice) {
+    static Stream<Arguments> gridPointsAndChoices() {
+        return Cases.of(1000, draw -> Arguments.of(draw.intIn(0, 20), draw.intIn(0, 3)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("gridPointsAndChoices")
+    void aSteppedFloatAndAChoiceSurviveEncodingAndDecoding(int k, int choice) {
         var stepped = FloatParam.stepped(-1, 1, 0.1);
         var categorical = CategoricalParam.of("a", 2, true, 0.5);
         var unit = new UnitSpace(SearchSpace.builder().add("s", stepped).add("c", categorical).build());
@@ -64,10 +78,13 @@ class UnitSpaceTest {
                 .containsEntry("s", value).containsEntry("c", c);
     }
 
-    @Property
-    void any_point_of_the_cube_decodes_to_a_valid_configuration(@ForAll @DoubleRange(min = -3, max = 3) double a,
-                                                                @ForAll @DoubleRange(min = -3, max = 3) double b,
-                                                                @ForAll @DoubleRange(min = -3, max = 3) double c) {
+    static Stream<Arguments> pointsAroundTheCube() {
+        return Cases.of(1000, draw -> Arguments.of(draw.doubleIn(-3, 3), draw.doubleIn(-3, 3), draw.doubleIn(-3, 3)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("pointsAroundTheCube")
+    void anyPointOfTheCubeDecodesToAValidConfiguration(double a, double b, double c) {
         var space = StrategyContractTest.MIXED;
         var unit = new UnitSpace(space);
         double[] u = new double[unit.dimension()];
@@ -82,8 +99,13 @@ class UnitSpaceTest {
         assertThat(space.validate(config)).isEqualTo(config);
     }
 
-    @Property
-    void reflection_folds_every_number_into_the_unit_interval(@ForAll @DoubleRange(min = -50, max = 50) double x) {
+    static Stream<Arguments> numbers() {
+        return Cases.of(1000, draw -> Arguments.of(draw.doubleIn(-50, 50)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("numbers")
+    void reflectionFoldsEveryNumberIntoTheUnitInterval(double x) {
         assertThat(Variation.reflect(x)).isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
     }
 }

@@ -1,5 +1,6 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
     }
 
     /** Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}}}. */
-    public static DatasetSpec parse(Section s) {
+    public static DatasetSpec parse(Options s) {
         String name = s.string("name", null);
         String path = s.string("path", null);
         if ((name == null) == (path == null)) {
@@ -38,7 +39,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
         return new DatasetSpec(source, target, TaskType.parse(type), validation);
     }
 
-    private static Validation parseValidation(Section v) {
+    private static Validation parseValidation(Options v) {
         Validation result;
         if (v.has("holdout") && v.has("folds")) {
             throw TunelabException.invalidSpec(v.path() + ": give either holdout (a share) or folds (a count), not both");
@@ -47,7 +48,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
         } else {
             double fraction = v.number("holdout", 0.2);
             if (!(fraction > 0 && fraction < 1)) {
-                throw TunelabException.invalidSpec(v.path() + ".holdout must be between 0 and 1 (exclusive), got " + fraction);
+                throw TunelabException.invalidSpec(v.name("holdout") + " must be between 0 and 1 (exclusive), got " + fraction);
             }
             result = new Holdout(fraction);
         }

@@ -1,5 +1,6 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
 import java.util.List;
@@ -31,7 +32,7 @@ public record PreprocessingSpec(String imputation, String outliers, String scali
     }
 
     /** Reads {@code preprocessing: {...}}; absent fields mean no step (scaling defaults to standard). */
-    public static PreprocessingSpec parse(Section s) {
+    public static PreprocessingSpec parse(Options s) {
         var spec = new PreprocessingSpec(
                 s.choice("imputation", "none", IMPUTATIONS),
                 s.choice("outliers", "none", OUTLIERS),

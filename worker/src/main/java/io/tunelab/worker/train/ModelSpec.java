@@ -1,6 +1,6 @@
 package io.tunelab.worker.train;
 
-import io.tunelab.worker.data.Section;
+import io.tunelab.api.Options;
 
 import java.util.List;
 
@@ -17,7 +17,7 @@ public record ModelSpec(String family, int layers, int units, String activation,
     public static final List<String> FAMILIES = List.of("mlp", "wide_deep");
     public static final List<String> ACTIVATIONS = List.of("relu", "leakyrelu", "elu", "tanh", "sigmoid", "swish", "gelu");
 
-    public static ModelSpec parse(Section s) {
+    public static ModelSpec parse(Options s) {
         var spec = new ModelSpec(
                 s.choice("family", "mlp", FAMILIES),
                 s.integer("layers", 2, 0, 8),

@@ -1,9 +1,9 @@
 package io.tunelab.worker.train;
 
+import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 import io.tunelab.worker.data.DatasetSpec;
 import io.tunelab.worker.data.PreprocessingSpec;
-import io.tunelab.worker.data.Section;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec pre
         if (task == null) {
             throw TunelabException.invalidSpec("the experiment has no task, so a worker cannot run its trials");
         }
-        var s = Section.of("", withParams(task, params));
+        var s = Options.of("", withParams(task, params));
         String runner = s.string("runner", RUNNER);
         if (!runner.equals(RUNNER)) {
             throw TunelabException.invalidSpec("task.runner: this worker runs \"" + RUNNER + "\" tasks, not \"" + runner + "\"");
@@ -44,7 +44,7 @@ public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec pre
     }
 
     /** The dataset section is required; the others may be absent. */
-    private static Section sectionOf(Section task, String key) {
+    private static Options sectionOf(Options task, String key) {
         if (key.equals("dataset") && !task.has(key)) {
             throw TunelabException.invalidSpec("task.dataset is required, as dataset: {name: digits}");
         }

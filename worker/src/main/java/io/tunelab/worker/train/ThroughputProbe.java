@@ -1,11 +1,11 @@
 package io.tunelab.worker.train;
 
+import io.tunelab.api.Options;
 import io.tunelab.worker.data.DatasetSource;
 import io.tunelab.worker.data.Encoding;
 import io.tunelab.worker.data.PreprocessingSpec;
 import io.tunelab.worker.data.Preprocessor;
 import io.tunelab.worker.data.RawTable;
-import io.tunelab.worker.data.Section;
 import io.tunelab.worker.data.TaskType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,8 +43,8 @@ public final class ThroughputProbe {
         for (int i = 0; i < labels.length; i++) {
             labels[i][(int) data.y()[i]] = 1;
         }
-        var model = ModelSpec.parse(Section.of("model", Map.of("layers", layers, "units", units)));
-        var training = TrainingSpec.parse(Section.of("training", Map.of()));
+        var model = ModelSpec.parse(Options.of("model", Map.of("layers", layers, "units", units)));
+        var training = TrainingSpec.parse(Options.of("training", Map.of()));
         Network net = Networks.build(model, training, data.width(), data.classes(), true, seed, 1);
         return new ThroughputProbe(net, Nd4j.create(features).castTo(DataType.FLOAT), Nd4j.create(labels).castTo(DataType.FLOAT),
                 batchSize);

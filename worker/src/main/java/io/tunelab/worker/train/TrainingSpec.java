@@ -1,6 +1,6 @@
 package io.tunelab.worker.train;
 
-import io.tunelab.worker.data.Section;
+import io.tunelab.api.Options;
 
 import java.util.List;
 
@@ -16,7 +16,7 @@ public record TrainingSpec(String optimizer, double learningRate, double momentu
                            int patience, double minDelta, double lrDecay) {
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd", "rmsprop", "nesterovs");
 
-    public static TrainingSpec parse(Section s) {
+    public static TrainingSpec parse(Options s) {
         var spec = new TrainingSpec(
                 s.choice("optimizer", "adam", OPTIMIZERS),
                 s.number("learning_rate", 1e-3, 1e-7, 10),

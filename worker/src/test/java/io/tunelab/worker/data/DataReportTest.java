@@ -39,7 +39,7 @@ class DataReportTest {
     }
 
     @Test
-    void a_corrupted_copy_of_iris_shows_every_problem_and_stays_usable() {
+    void aCorruptedCopyOfIrisShowsEveryProblemAndStaysUsable() {
         // Fisher's iris has one duplicated row of its own (rows 102 and 143).
         assertThat(DataReport.of(new DatasetSource.Bundled("iris").read(), "target", TaskType.CLASSIFICATION))
                 .containsEntry("duplicate_rows", 1);
@@ -57,13 +57,13 @@ class DataReportTest {
     }
 
     @Test
-    void outliers_are_counted_per_numeric_column() {
+    void outliersAreCountedPerNumericColumn() {
         var report = DataReport.of(csv("x,target\n1,0\n2,1\n3,0\n2,1\n1,0\n500,1\n"), "target", TaskType.CLASSIFICATION);
         assertThat((Map<String, Object>) report.get("outliers")).containsEntry("x", 1);
     }
 
     @Test
-    void regression_reports_the_target_distribution() {
+    void regressionReportsTheTargetDistribution() {
         var report = DataReport.of(new DatasetSource.Bundled("diabetes").read(), "target", TaskType.REGRESSION);
         var distribution = (Map<String, Object>) report.get("target_distribution");
         assertThat(distribution).containsEntry("min", 25.0).containsEntry("max", 346.0);
@@ -71,7 +71,7 @@ class DataReportTest {
     }
 
     @Test
-    void unusable_data_says_what_is_wrong() {
+    void unusableDataSaysWhatIsWrong() {
         assertThat(DataReport.problems(DataReport.of(csv(""), "target", TaskType.CLASSIFICATION)))
                 .containsExactly("the file is empty: no header and no rows");
         assertThat(DataReport.problems(DataReport.of(csv("a,b\n"), "target", TaskType.CLASSIFICATION)))

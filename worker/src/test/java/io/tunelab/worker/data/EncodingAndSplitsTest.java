@@ -14,7 +14,7 @@ class EncodingAndSplitsTest {
             "weight,\"colour, main\",kind\n4.0,black,cat\n30,brown,dog\n5,,cat\n25,black,dog\n", "sha");
 
     @Test
-    void string_columns_are_one_hot_and_a_missing_category_is_missing_in_each_column() {
+    void stringColumnsAreOneHotAndAMissingCategoryIsMissingInEachColumn() {
         var encoding = Encoding.fit(PETS, "kind", TaskType.CLASSIFICATION);
         assertThat(encoding.inputNames()).containsExactly("weight", "colour, main=black", "colour, main=brown");
         assertThat(encoding.classes()).containsExactly("cat", "dog");
@@ -30,7 +30,7 @@ class EncodingAndSplitsTest {
     }
 
     @Test
-    void numeric_class_labels_are_ordered_by_value() {
+    void numericClassLabelsAreOrderedByValue() {
         var table = CsvReader.read("t.csv", "x,y\n1,10\n2,9\n3,10.0\n", "sha");
         var encoding = Encoding.fit(table, "y", TaskType.CLASSIFICATION);
         assertThat(encoding.classes()).containsExactly("9", "10");
@@ -43,7 +43,7 @@ class EncodingAndSplitsTest {
     }
 
     @Test
-    void a_holdout_split_is_stratified_and_repeatable() {
+    void aHoldoutSplitIsStratifiedAndRepeatable() {
         var data = digits();
         var split = Splits.holdout(data, 0.2, 5);
         assertThat(split.validation().length).isBetween(355, 365);
@@ -58,7 +58,7 @@ class EncodingAndSplitsTest {
     }
 
     @Test
-    void k_folds_partition_the_rows() {
+    void kFoldsPartitionTheRows() {
         var data = digits();
         List<Splits.Split> folds = Splits.kfold(data, 3, 1);
         var seen = new HashSet<Integer>();

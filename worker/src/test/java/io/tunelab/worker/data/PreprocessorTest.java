@@ -27,7 +27,7 @@ class PreprocessorTest {
     }
 
     @Test
-    void validation_rows_never_change_what_is_fitted() {
+    void validationRowsNeverChangeWhatIsFitted() {
         double[][] train = randomRows(50, 3, 1);
         double[][] validation = {{1e6, -1e6, 1e6}, {Double.NaN, 5, 5}};
         for (String scaling : PreprocessingSpec.SCALINGS) {
@@ -43,7 +43,7 @@ class PreprocessorTest {
     }
 
     @Test
-    void standard_scaling_uses_the_training_rows_statistics_only() {
+    void standardScalingUsesTheTrainingRowsStatisticsOnly() {
         double[][] train = {{1}, {2}, {3}, {4}};
         double[][] validation = {{100}, {200}};
         var p = Preprocessor.fit(spec("none", "none", "standard", "none", 0), train).preprocessor();
@@ -54,7 +54,7 @@ class PreprocessorTest {
     }
 
     @Test
-    void minmax_and_robust_scaling_map_the_training_range() {
+    void minmaxAndRobustScalingMapTheTrainingRange() {
         double[][] train = {{0}, {5}, {10}, {20}};
         var minmax = Preprocessor.fit(spec("none", "none", "minmax", "none", 0), train).preprocessor();
         assertThat(minmax.transform(new double[][] {{0}, {20}, {30}})).isDeepEqualTo(new double[][] {{0}, {1}, {1.5}});
@@ -66,7 +66,7 @@ class PreprocessorTest {
     }
 
     @Test
-    void imputation_fills_missing_cells_with_training_values() {
+    void imputationFillsMissingCellsWithTrainingValues() {
         double[][] train = {{1, 7}, {2, 7}, {Double.NaN, 9}, {6, Double.NaN}};
         assertThat(Preprocessor.fit(spec("mean", "none", "none", "none", 0), train).preprocessor().fill())
                 .containsExactly(3.0, 23.0 / 3);
@@ -79,14 +79,14 @@ class PreprocessorTest {
     }
 
     @Test
-    void missing_cells_without_imputation_are_a_clear_error() {
+    void missingCellsWithoutImputationAreAClearError() {
         assertThatThrownBy(() -> Preprocessor.fit(PreprocessingSpec.none(), new double[][] {{1}, {Double.NaN}}))
                 .isInstanceOf(TunelabException.InvalidSpec.class)
                 .hasMessageContaining("1 missing cells").hasMessageContaining("preprocessing.imputation");
     }
 
     @Test
-    void clip_iqr_clips_to_the_training_fences_and_drop_zscore_drops_training_rows_only() {
+    void clipIqrClipsToTheTrainingFencesAndDropZscoreDropsTrainingRowsOnly() {
         double[][] train = new double[21][1];
         for (int i = 0; i < 20; i++) {
             train[i][0] = i % 5;
@@ -103,7 +103,7 @@ class PreprocessorTest {
     }
 
     @Test
-    void pca_keeps_the_directions_of_largest_training_variance() {
+    void pcaKeepsTheDirectionsOfLargestTrainingVariance() {
         var r = new Random(3);
         double[][] train = new double[200][3];
         for (double[] row : train) {
@@ -121,14 +121,14 @@ class PreprocessorTest {
     }
 
     @Test
-    void more_pca_components_than_features_is_a_clear_error() {
+    void morePcaComponentsThanFeaturesIsAClearError() {
         assertThatThrownBy(() -> Preprocessor.fit(spec("none", "none", "standard", "pca", 5), randomRows(10, 4, 1)))
                 .isInstanceOf(TunelabException.InvalidSpec.class)
                 .hasMessage("preprocessing.components (5) exceeds the number of input features (4)");
     }
 
     @Test
-    void transform_never_changes_its_input() {
+    void transformNeverChangesItsInput() {
         double[][] rows = randomRows(5, 2, 9);
         double[][] copy = Arrays.stream(rows).map(double[]::clone).toArray(double[][]::new);
         Preprocessor.fit(spec("mean", "clip_iqr", "standard", "pca", 2), rows).preprocessor().transform(rows);

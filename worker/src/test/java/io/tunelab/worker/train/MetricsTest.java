@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class MetricsTest {
     @Test
-    void classification_metrics_match_hand_computed_values() {
+    void classificationMetricsMatchHandComputedValues() {
         double[][] p = {{0.9, 0.1}, {0.4, 0.6}, {0.3, 0.7}, {0.8, 0.2}};
         double[] truth = {0, 0, 1, 1};
         var m = Metrics.classification(p, truth);
@@ -22,7 +22,7 @@ class MetricsTest {
     }
 
     @Test
-    void macro_f1_averages_over_the_classes_that_occur() {
+    void macroF1AveragesOverTheClassesThatOccur() {
         // Three classes known, two occur: classes 0 and 1 each have F1 2/3; class 2 never occurs and is left out.
         double[][] p = {{0.9, 0.05, 0.05}, {0.1, 0.8, 0.1}, {0.8, 0.1, 0.1}};
         var m = Metrics.classification(p, new double[] {0, 1, 1});
@@ -30,13 +30,13 @@ class MetricsTest {
     }
 
     @Test
-    void roc_auc_counts_ties_as_half_and_is_only_for_two_classes() {
+    void rocAucCountsTiesAsHalfAndIsOnlyForTwoClasses() {
         assertThat(Metrics.rocAuc(new double[] {0.5, 0.5}, new double[] {0, 1})).isEqualTo(0.5);
         assertThat(Metrics.classification(new double[][] {{1, 0, 0}}, new double[] {0})).doesNotContainKey("roc_auc");
     }
 
     @Test
-    void regression_metrics_match_hand_computed_values() {
+    void regressionMetricsMatchHandComputedValues() {
         var m = Metrics.regression(new double[] {2, 4, 6}, new double[] {1, 4, 7});
         assertThat(m.get("rmse")).isCloseTo(Math.sqrt(2.0 / 3), within(1e-12));
         assertThat(m.get("mae")).isCloseTo(2.0 / 3, within(1e-12));

@@ -49,7 +49,7 @@ class TaskRunTest {
     }
 
     @Test
-    void an_mlp_learns_iris_in_every_fold() {
+    void anMlpLearnsIrisInEveryFold() {
         var map = task("iris", Map.of("learning_rate", 0.02, "epochs", 40, "patience", 10, "batch_size", 16));
         var spec = TaskSpec.parse(map, Map.of());
         var reports = new ArrayList<Map<String, Double>>();
@@ -68,7 +68,7 @@ class TaskRunTest {
     }
 
     @Test
-    void a_prune_decision_stops_the_run_at_that_epoch() {
+    void aPruneDecisionStopsTheRunAtThatEpoch() {
         var map = task("wine", Map.of("epochs", 50, "patience", 0));
         var spec = TaskSpec.parse(map, Map.of());
         var reports = new ArrayList<Map<String, Double>>();
@@ -80,7 +80,7 @@ class TaskRunTest {
     }
 
     @Test
-    void regression_on_diabetes_beats_predicting_the_mean() {
+    void regressionOnDiabetesBeatsPredictingTheMean() {
         var map = Map.<String, Object>of("dataset", Map.of("name", "diabetes", "validation", Map.of("holdout", 0.25)),
                 "model", Map.of("family", "wide_deep", "layers", 1, "units", 16),
                 "training", Map.of("learning_rate", 0.01, "epochs", 30, "patience", 5));
@@ -97,7 +97,7 @@ class TaskRunTest {
     }
 
     @Test
-    void each_repetitions_preprocessing_is_fitted_on_its_training_rows_only() {
+    void eachRepetitionsPreprocessingIsFittedOnItsTrainingRowsOnly() {
         var map = Map.<String, Object>of("dataset", Map.of("name", "wine", "validation", Map.of("folds", 3)),
                 "preprocessing", Map.of("scaling", "standard"),
                 "model", Map.of("layers", 1, "units", 8), "training", Map.of("epochs", 2));

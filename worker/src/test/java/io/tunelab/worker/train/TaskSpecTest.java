@@ -18,7 +18,7 @@ class TaskSpecTest {
             "training", Map.of("optimizer", "sgd"));
 
     @Test
-    void fixed_fields_and_defaults_are_read() {
+    void fixedFieldsAndDefaultsAreRead() {
         var spec = TaskSpec.parse(TASK, Map.of());
         assertThat(spec.runner()).isEqualTo("dl4j");
         assertThat(spec.dataset().source()).isEqualTo(new DatasetSource.Bundled("wine"));
@@ -32,7 +32,7 @@ class TaskSpecTest {
     }
 
     @Test
-    void a_param_named_after_a_dotted_path_overrides_that_field() {
+    void aParamNamedAfterADottedPathOverridesThatField() {
         var spec = TaskSpec.parse(TASK, Map.of("model.units", 128, "preprocessing.scaling", "robust",
                 "training.learning_rate", 0.05, "dataset.validation.folds", 3, "metric", "f1_macro",
                 "preprocessing.dimensionality", "pca", "preprocessing.components", 5));
@@ -48,14 +48,14 @@ class TaskSpecTest {
     }
 
     @Test
-    void diabetes_defaults_to_regression_and_holdout() {
+    void diabetesDefaultsToRegressionAndHoldout() {
         var spec = TaskSpec.parse(Map.of("dataset", Map.of("name", "diabetes")), null);
         assertThat(spec.dataset().type()).isEqualTo(TaskType.REGRESSION);
         assertThat(spec.dataset().validation()).isEqualTo(new DatasetSpec.Holdout(0.2));
     }
 
     @Test
-    void bad_input_names_the_field_and_what_would_be_right() {
+    void badInputNamesTheFieldAndWhatWouldBeRight() {
         assertError(Map.of("model.family", "transformer"), "model.family: \"transformer\" is not an option; options: mlp, wide_deep");
         assertError(Map.of("training.optimizer", "adagrad"), "training.optimizer: \"adagrad\" is not an option; options: adam, sgd, rmsprop, nesterovs");
         assertError(Map.of("preprocessing.outliers", "winsorize"), "preprocessing.outliers: \"winsorize\" is not an option");

@@ -1,6 +1,4 @@
-package io.tunelab.worker.data;
-
-import io.tunelab.api.TunelabException;
+package io.tunelab.api;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,59 +8,75 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One map-valued part of a task ({@code dataset}, {@code preprocessing}, …) read field by
- * field into typed values, with errors that name the dotted path and what would be right:
- * {@code preprocessing.scaling: "zscore" is not an option; options: none, standard, minmax, robust}.
- * After reading, {@link #done()} rejects fields nobody read, so a typo is an error rather
- * than a silently ignored setting.
+ * The one reader of map-valued settings: a strategy's or a pruner's {@code options}, a part of a
+ * worker's task ({@code dataset}, {@code preprocessing}, …). Reads field by field into typed,
+ * validated values; every error is INVALID_SPEC and names the dotted path of the field and what
+ * would be right: {@code preprocessing.scaling: "zscore" is not an option; options: none,
+ * standard, minmax, robust}. After reading, {@link #done()} rejects fields nobody read, so a
+ * typo is an error rather than a silently ignored setting.
+ *
+ * <p>Values are read leniently, as a YAML or JSON spec may write them: a number may be given
+ * as text, a choice in any case, a boolean as yes/no. One instance reads one map once, on one
+ * thread.
  */
-public final class Section {
+public final class Options {
     private final String path;
     private final Map<String, Object> map;
     private final Set<String> read = new LinkedHashSet<>();
 
-    private Section(String path, Map<String, Object> map) {
+    private Options(String path, Map<String, Object> map) {
         this.path = path;
         this.map = map;
     }
 
-    /** A section from a value that must be a map (or absent, which reads as empty). */
-    public static Section of(String path, Object value) {
+    /**
+     * The fields at {@code path} (for example {@code strategy.options}, or {@code ""} for a
+     * spec's top level), from a value that must be a map, or absent, which reads as empty.
+     */
+    public static Options of(String path, Object value) {
         if (value == null) {
-            return new Section(path, Map.of());
+            return new Options(path, Map.of());
         }
         if (!(value instanceof Map<?, ?> m)) {
             throw TunelabException.invalidSpec(path + " must be a map of fields, got " + value);
         }
         var copy = new LinkedHashMap<String, Object>();
         m.forEach((k, v) -> copy.put(String.valueOf(k), v));
-        return new Section(path, copy);
+        return new Options(path, copy);
     }
 
     public String path() {
         return path;
     }
 
+    /** The dotted path of a field, as messages name it: {@code model.units}. */
+    public String name(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** Whether a field is given (and not null); does not count as reading it. */
     public boolean has(String key) {
         return map.get(key) != null;
     }
 
-    public Object raw(String key) {
+    private Object raw(String key) {
         read.add(key);
         return map.get(key);
     }
 
-    public Section section(String key) {
-        return of(where(key), raw(key));
+    /** A map-valued field, read with its own dotted path. */
+    public Options section(String key) {
+        return of(name(key), raw(key));
     }
 
+    /** A single value as text, stripped; the fallback when absent. */
     public String string(String key, String fallback) {
         Object v = raw(key);
         if (v == null) {
             return fallback;
         }
         if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            throw TunelabException.invalidSpec(where(key) + " must be a single value, got " + v);
+            throw TunelabException.invalidSpec(name(key) + " must be a single value, got " + v);
         }
         return String.valueOf(v).strip();
     }
@@ -75,7 +89,7 @@ public final class Section {
         }
         String lower = v.toLowerCase(Locale.ROOT);
         if (!options.contains(lower)) {
-            throw TunelabException.invalidSpec(where(key) + ": \"" + v + "\" is not an option; options: "
+            throw TunelabException.invalidSpec(name(key) + ": \"" + v + "\" is not an option; options: "
                     + String.join(", ", options));
         }
         return lower;
@@ -86,6 +100,7 @@ public final class Section {
         return v == null ? fallback : v;
     }
 
+    /** A finite number, or null when absent. */
     public Double optionalNumber(String key) {
         Object v = raw(key);
         if (v == null) {
@@ -98,11 +113,11 @@ public final class Section {
             try {
                 d = Double.parseDouble(String.valueOf(v).strip());
             } catch (NumberFormatException e) {
-                throw TunelabException.invalidSpec(where(key) + " must be a number, got \"" + v + "\"");
+                throw TunelabException.invalidSpec(name(key) + " must be a number, got \"" + v + "\"");
             }
         }
         if (!Double.isFinite(d)) {
-            throw TunelabException.invalidSpec(where(key) + " must be a finite number, got " + v);
+            throw TunelabException.invalidSpec(name(key) + " must be a finite number, got " + v);
         }
         return d;
     }
@@ -111,18 +126,19 @@ public final class Section {
     public double number(String key, double fallback, double low, double high) {
         double v = number(key, fallback);
         if (v < low || v > high) {
-            throw TunelabException.invalidSpec(where(key) + " must be from " + low + " to " + high + ", got " + v);
+            throw TunelabException.invalidSpec(name(key) + " must be from " + low + " to " + high + ", got " + v);
         }
         return v;
     }
 
+    /** A whole number, or null when absent. */
     public Integer optionalInteger(String key) {
         Double v = optionalNumber(key);
         if (v == null) {
             return null;
         }
         if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-            throw TunelabException.invalidSpec(where(key) + " must be a whole number, got " + raw(key));
+            throw TunelabException.invalidSpec(name(key) + " must be a whole number, got " + map.get(key));
         }
         return v.intValue();
     }
@@ -132,11 +148,12 @@ public final class Section {
         Integer v = optionalInteger(key);
         int i = v == null ? fallback : v;
         if (i < low || i > high) {
-            throw TunelabException.invalidSpec(where(key) + " must be from " + low + " to " + high + ", got " + i);
+            throw TunelabException.invalidSpec(name(key) + " must be from " + low + " to " + high + ", got " + i);
         }
         return i;
     }
 
+    /** true or false, also written as yes/no, on/off or 1/0. */
     public boolean bool(String key, boolean fallback) {
         Object v = raw(key);
         if (v == null) {
@@ -148,20 +165,17 @@ public final class Section {
         return switch (String.valueOf(v).strip().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
-            default -> throw TunelabException.invalidSpec(where(key) + " must be true or false, got \"" + v + "\"");
+            default -> throw TunelabException.invalidSpec(name(key) + " must be true or false, got \"" + v + "\"");
         };
     }
 
-    /** Rejects fields that were never read: they are typos or options that do not exist. */
+    /** Rejects fields that were never read: they are typos or fields that do not exist. */
     public void done() {
         for (String key : map.keySet()) {
             if (!read.contains(key)) {
-                throw TunelabException.invalidSpec(where(key) + ": unknown field; known fields: " + String.join(", ", read));
+                throw TunelabException.invalidSpec(name(key) + ": unknown field; known fields: "
+                        + (read.isEmpty() ? "none" : String.join(", ", read)));
             }
         }
-    }
-
-    private String where(String key) {
-        return path.isEmpty() ? key : path + "." + key;
     }
 }
