@@ -36,6 +36,7 @@ public final class DataSandbox {
     public static final int DEFAULT_MAX_MB = 512;
     /** A file is read into one array, so the cap stays below 2 GB. */
     public static final int LARGEST_MAX_MB = 2047;
+    private static final String HOW_TO_RAISE = "start the worker with a larger --max-data-mb to allow it";
 
     /** Opens a checked file; a seam so that tests can tell whether a refused file was opened. */
     interface Opener {
@@ -203,8 +204,6 @@ public final class DataSandbox {
         }
         return new Located(given, real, attributes.size(), attributes.lastModifiedTime().toMillis());
     }
-
-    private static final String HOW_TO_RAISE = "start the worker with a larger --max-data-mb to allow it";
 
     private DataRefusedException outside(String given) {
         return new DataRefusedException(field(given) + " is outside the data roots of this worker " + allowed()
