@@ -2,7 +2,8 @@ package io.tunelab.worker;
 
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.worker.data.DatasetSource;
+import io.tunelab.worker.data.DataRefusedException;
+import io.tunelab.worker.data.DataSandbox;
 import io.tunelab.worker.data.RawTable;
 import io.tunelab.worker.train.Metrics;
 import io.tunelab.worker.train.ModelBundle;
@@ -15,11 +16,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The worker's command line: {@code worker --server URL [--slots N]} serves trials until
+ * The worker's command line: {@code worker --server URL [--slots N] [--data-root DIR]…} serves trials until
  * SIGTERM; {@code predict --model FILE --csv FILE} applies an exported model to a CSV.
  */
 @Command(name = "tunelab", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Predict.class},
@@ -53,11 +56,29 @@ public final class Main implements Runnable {
         @Option(names = "--lease-wait-seconds", description = "How long one lease request waits for work (default: ${DEFAULT-VALUE}).")
         int leaseWaitSeconds = 20;
 
+        @Option(names = "--data-root", paramLabel = "DIR", description = "A directory whose CSV files tasks may name in "
+                + "dataset.path, absolute or relative to it; repeatable (default: none, only the bundled datasets).")
+        List<Path> dataRoots = new ArrayList<>();
+
+        @Option(names = "--max-data-mb", description = "The largest CSV file a task may name, in MB (default: ${DEFAULT-VALUE}).")
+        int maxDataMb = DataSandbox.DEFAULT_MAX_MB;
+
+        @Option(names = "--data-cache-mb", description = "About how much memory prepared datasets may keep, in MB "
+                + "(default: ${DEFAULT-VALUE}).")
+        int dataCacheMb = WorkerConfig.DEFAULT_DATA_CACHE_MB;
+
         @Override
         public Integer call() throws InterruptedException {
             String who = name != null ? name : Software.host() + ":" + ProcessHandle.current().pid();
-            var config = new WorkerConfig(server, who, slots, Duration.ofSeconds(leaseWaitSeconds),
-                    Duration.ofSeconds(graceSeconds), Duration.ofSeconds(30));
+            WorkerConfig config;
+            try {
+                config = new WorkerConfig(server, who, slots, Duration.ofSeconds(leaseWaitSeconds),
+                        Duration.ofSeconds(graceSeconds), Duration.ofSeconds(30),
+                        DataSandbox.of(dataRoots, (long) maxDataMb << 20), (long) dataCacheMb << 20);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             if (slots > 1 && !"1".equals(System.getenv("OMP_NUM_THREADS"))) {
                 System.err.println("warning: OMP_NUM_THREADS is not 1; with " + slots
                         + " slots the trials' native threads will compete (start the worker through ./tunelab)");
@@ -96,14 +117,14 @@ public final class Main implements Runnable {
                     return 2;
                 }
                 ModelBundle bundle = ModelBundle.read(Files.readAllBytes(model));
-                RawTable table = new DatasetSource.CsvFile(csv).read();
+                RawTable table = DataSandbox.readNamed(csv, (long) DataSandbox.DEFAULT_MAX_MB << 20);
                 var prediction = bundle.predict(table);
                 try (PrintStream out = output == null ? System.out : new PrintStream(Files.newOutputStream(output), false, "UTF-8")) {
                     write(prediction, out);
                 }
                 printMetrics(bundle, table, prediction);
                 return 0;
-            } catch (TunelabException e) {
+            } catch (TunelabException | DataRefusedException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }

@@ -10,6 +10,8 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.worker.data.DataCache;
+import io.tunelab.worker.data.DataRefusedException;
+import io.tunelab.worker.data.DataReport;
 import io.tunelab.worker.data.Dataset;
 import io.tunelab.worker.data.PreparedData;
 import io.tunelab.worker.data.UnusableDataException;
@@ -39,8 +41,8 @@ import java.util.function.BooleanSupplier;
  * <p>Reports go out in order on their own thread, so training never waits for the server;
  * a PRUNE answer stops training at the next minibatch, within the epoch that follows it.
  * Bad input (an unknown option, a missing file, an impossible PCA) fails only this trial,
- * with the message in the result; unusable data also sends a report with
- * {@code usable: false}, which stops the experiment. A lost lease abandons the trial
+ * with the message in the result; unusable data, and a file the worker's data sandbox
+ * refuses, also send a report with {@code usable: false}, which stops the experiment. A lost lease abandons the trial
  * silently: another worker owns it now.
  */
 final class TrialExecution implements TaskRun.Listener {
@@ -106,7 +108,7 @@ final class TrialExecution implements TaskRun.Listener {
         TrialResult result;
         try {
             result = train(provenance);
-        } catch (UnusableDataException | TunelabException.BadRequest e) {
+        } catch (UnusableDataException | DataRefusedException | TunelabException.BadRequest e) {
             result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), provenance);
         } catch (RuntimeException e) {
             log.error("{} failed unexpectedly", label, e);
@@ -131,7 +133,13 @@ final class TrialExecution implements TaskRun.Listener {
     private TrialResult train(Map<String, Object> provenance) {
         TaskSpec spec = TaskSpec.parse(lease.task(), lease.trial().params());
         long dataStarted = System.nanoTime();
-        PreparedData prepared = data.prepare(spec.dataset());
+        PreparedData prepared;
+        try {
+            prepared = data.prepare(spec.dataset());
+        } catch (DataRefusedException e) {
+            sendDataReport(DataReport.refused(spec.dataset().source().describe(), e.getMessage()));
+            throw e;
+        }
         sendDataReport(prepared.report());
         Dataset dataset = prepared.require();
         double dataSeconds = (System.nanoTime() - dataStarted) / 1e9;

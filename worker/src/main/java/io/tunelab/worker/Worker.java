@@ -33,7 +33,7 @@ public final class Worker {
 
     private final WorkerConfig config;
     private final Coordinator coordinator;
-    private final DataCache data = new DataCache();
+    private final DataCache data;
     private final Set<Long> reportedExperiments = TrialExecution.newReportedSet();
     private final Map<Long, TrialExecution> running = new ConcurrentHashMap<>();
     private final List<Thread> slots = new ArrayList<>();
@@ -50,6 +50,7 @@ public final class Worker {
     Worker(WorkerConfig config, Coordinator coordinator) {
         this.config = config;
         this.coordinator = coordinator;
+        this.data = new DataCache(config.sandbox(), DataCache.DEFAULT_ENTRIES, config.dataCacheBytes());
     }
 
     /** Starts the slots and the heartbeats. */

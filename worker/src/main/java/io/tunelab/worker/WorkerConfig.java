@@ -1,5 +1,7 @@
 package io.tunelab.worker;
 
+import io.tunelab.worker.data.DataSandbox;
+
 import java.time.Duration;
 
 /**
@@ -12,15 +14,28 @@ import java.time.Duration;
  * @param grace       on SIGTERM, how long running trials may take to finish before they are
  *                    abandoned (their leases then expire and the server re-leases them)
  * @param maxBackoff  the longest pause between retries while the server is unreachable
+ * @param sandbox     which CSV files tasks may name ({@code --data-root}, {@code --max-data-mb})
+ * @param dataCacheBytes about how much memory prepared datasets may keep, in bytes ({@code --data-cache-mb})
  */
 public record WorkerConfig(String server, String name, int slots, Duration leaseWait, Duration grace,
-                           Duration maxBackoff) {
+                           Duration maxBackoff, DataSandbox sandbox, long dataCacheBytes) {
+    /** The default data cache, in MB. */
+    public static final int DEFAULT_DATA_CACHE_MB = 1024;
+
+    /** A worker that reads the bundled datasets only, with the default data cache. */
+    public WorkerConfig(String server, String name, int slots, Duration leaseWait, Duration grace, Duration maxBackoff) {
+        this(server, name, slots, leaseWait, grace, maxBackoff, DataSandbox.bundledOnly(), (long) DEFAULT_DATA_CACHE_MB << 20);
+    }
+
     public WorkerConfig {
         if (slots < 1) {
             throw new IllegalArgumentException("--slots must be 1 or more, got " + slots);
         }
         if (leaseWait.isNegative() || leaseWait.toSeconds() > 60) {
             throw new IllegalArgumentException("the lease wait must be from 0 to 60 s, got " + leaseWait);
+        }
+        if (dataCacheBytes < 1) {
+            throw new IllegalArgumentException("--data-cache-mb must be 1 or more, got " + (dataCacheBytes >> 20));
         }
     }
 }

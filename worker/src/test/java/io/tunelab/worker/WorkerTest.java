@@ -2,6 +2,7 @@ package io.tunelab.worker;
 
 import io.tunelab.api.Objective;
 import io.tunelab.api.TrialState;
+import io.tunelab.worker.data.DataSandbox;
 import io.tunelab.worker.data.DatasetSource;
 import io.tunelab.worker.train.ModelBundle;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +38,14 @@ class WorkerTest {
     @AfterEach
     void stop() {
         worker.stop();
+    }
+
+    /** Restarts the worker so that it reads CSV files under a data root. */
+    void restartWithDataRoot(Path root) {
+        worker.stop();
+        worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                DataSandbox.of(List.of(root), 1 << 20), 1 << 20), server);
+        worker.start();
     }
 
     @Test
@@ -77,6 +87,7 @@ class WorkerTest {
 
     @Test
     void unusableDataSendsAReportThatSaysSoAndFailsTheTrial(@TempDir Path dir) throws Exception {
+        restartWithDataRoot(dir);
         Path csv = dir.resolve("cities.csv");
         Files.writeString(csv, "x,target\n1,paris\n2,rome\n3,oslo\n");
         var task = Map.<String, Object>of("dataset", Map.of("path", csv.toString(), "type", "regression"));
@@ -106,11 +117,30 @@ class WorkerTest {
     }
 
     @Test
-    void aMissingCsvFailsTheTrialNamingThePath() throws Exception {
-        var task = Map.<String, Object>of("dataset", Map.of("path", "/nowhere/data.csv"));
+    void aMissingCsvFailsTheTrialNamingThePath(@TempDir Path dir) throws Exception {
+        restartWithDataRoot(dir);
+        var task = Map.<String, Object>of("dataset", Map.of("path", "data.csv"));
         server.leases.add(FakeCoordinator.lease(1, task, Map.of(), Objective.maximize("accuracy"), 1));
 
-        assertThat(server.awaitResult(1).error()).contains("no file at /nowhere/data.csv");
+        assertThat(server.awaitResult(1).error()).contains("dataset.path \"data.csv\": no such file under");
+        assertThat(server.dataReports).isEmpty();
+    }
+
+    @Test
+    void aRefusedFileFailsTheTrialStopsTheExperimentAndTheWorkerServesOn(@TempDir Path dir) throws Exception {
+        restartWithDataRoot(dir);
+        var passwd = Map.<String, Object>of("dataset", Map.of("path", "/etc/passwd", "target", "root:x:0:0:root:/root:/bin/bash"));
+        server.leases.add(FakeCoordinator.lease(1, passwd, Map.of(), Objective.maximize("accuracy"), 1));
+        server.leases.add(FakeCoordinator.lease(2, IRIS, Map.of(), Objective.maximize("accuracy"), 1));
+
+        var refused = server.awaitResult(1);
+
+        assertThat(refused.state()).isEqualTo(TrialState.FAILED);
+        assertThat(refused.error()).startsWith("dataset.path \"/etc/passwd\" is outside the data roots of this worker ("
+                + dir.toRealPath() + ")").contains("--data-root DIR").doesNotContain("/bin/bash", "daemon");
+        assertThat(server.dataReports.get("1")).containsEntry("usable", false).containsEntry("dataset", "/etc/passwd")
+                .containsEntry("problems", List.of(refused.error())).doesNotContainKeys("class_balance", "columns");
+        assertThat(server.awaitResult(2).state()).isEqualTo(TrialState.COMPLETE);
     }
 
     @Test

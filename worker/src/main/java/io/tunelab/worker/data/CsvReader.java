@@ -1,6 +1,12 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.TunelabException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -9,6 +15,23 @@ import java.util.List;
  */
 final class CsvReader {
     private CsvReader() {
+    }
+
+    /** Parses a file's bytes as UTF-8; a malformed file is an INVALID_SPEC error that names counts, never cells. */
+    static RawTable read(String source, byte[] bytes) {
+        try {
+            return read(source, new String(bytes, StandardCharsets.UTF_8), sha256(bytes));
+        } catch (IllegalArgumentException e) {
+            throw TunelabException.invalidSpec("dataset: " + e.getMessage());
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static RawTable read(String source, String text, String sha256) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,13 @@ import java.util.TreeMap;
  * <p>The report is a JSON-ready map, because it is stored and shown as it is.
  */
 public final class DataReport {
+    /** The most classes {@code class_balance} lists; the others are summed up in {@code class_balance_unlisted}. */
+    static final int MAX_CLASSES = 50;
+    /** The longest class label or column name a report or message repeats; longer ones are cut, with a marker. */
+    static final int MAX_LABEL = 64;
+    /** The most column names an error message lists. */
+    static final int MAX_COLUMNS_LISTED = 20;
+
     private DataReport() {
     }
 
@@ -41,7 +49,7 @@ public final class DataReport {
         }
         int t = table.indexOf(target);
         if (t < 0) {
-            problems.add("the target column \"" + target + "\" is not in the data; columns: " + table.columns());
+            problems.add("the target column \"" + target + "\" is not in the data; columns: " + columnsOf(table.columns()));
         }
         if (table.columns().size() < 2) {
             problems.add("there are no feature columns besides the target");
@@ -89,7 +97,7 @@ public final class DataReport {
             warnings.add(missingCells + " cells are missing; choose an imputation other than none");
         }
         if (!constant.isEmpty()) {
-            warnings.add("constant columns carry no information: " + constant);
+            warnings.add("constant columns carry no information: " + columnsOf(constant));
         }
 
         if (t >= 0) {
@@ -102,23 +110,33 @@ public final class DataReport {
             }
             if (type == TaskType.REGRESSION) {
                 if (targetType.equals("string")) {
-                    problems.add("the target column \"" + target + "\" holds text (for example \"" + firstText(table, t)
+                    problems.add("the target column \"" + target + "\" holds text (for example \"" + clip(firstText(table, t))
                             + "\"), but regression needs a numeric target; use type: classification or another target");
                 } else if (missingTargets < table.rows().size()) {
                     report.put("target_distribution", distribution(column(table, t)));
                 }
             } else {
                 var balance = classBalance(table, t, targetType.equals("numeric"));
-                report.put("class_balance", balance);
+                putClassBalance(report, balance);
                 if (balance.size() < 2 && missingTargets < table.rows().size()) {
-                    problems.add("the target column \"" + target + "\" has only one class " + balance.keySet()
-                            + "; classification needs at least two");
+                    problems.add("the target column \"" + target + "\" has only one class "
+                            + balance.keySet().stream().map(DataReport::clip).toList() + "; classification needs at least two");
                 } else if (balance.size() > 100) {
                     warnings.add("the target has " + balance.size() + " classes; is this a regression target?");
                 }
             }
         }
         return finish(report, problems, warnings);
+    }
+
+    /**
+     * The report of a file the worker refused to read: nothing about its content, only the
+     * path the task gave and why, so that the experiment stops with that reason.
+     */
+    public static Map<String, Object> refused(String source, String problem) {
+        var report = new LinkedHashMap<String, Object>();
+        report.put("dataset", source);
+        return finish(report, List.of(problem), List.of());
     }
 
     /** Whether a report says the data can be trained on. */
@@ -168,6 +186,47 @@ public final class DataReport {
             }
         }
         return new LinkedHashMap<>(counts);
+    }
+
+    /**
+     * The class balance as shown: the {@link #MAX_CLASSES} most frequent classes in label order,
+     * with labels cut to {@link #MAX_LABEL} characters, and how many classes and rows are not listed.
+     */
+    private static void putClassBalance(Map<String, Object> report, Map<String, Integer> counts) {
+        var listed = new LinkedHashSet<String>(counts.keySet());
+        if (counts.size() > MAX_CLASSES) {
+            listed.clear();
+            counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(MAX_CLASSES)
+                    .forEach(e -> listed.add(e.getKey()));
+        }
+        var shown = new LinkedHashMap<String, Integer>();
+        int unlistedRows = 0;
+        for (var e : counts.entrySet()) {
+            if (listed.contains(e.getKey())) {
+                shown.merge(clip(e.getKey()), e.getValue(), Integer::sum);
+            } else {
+                unlistedRows += e.getValue();
+            }
+        }
+        report.put("class_balance", shown);
+        if (counts.size() > listed.size()) {
+            report.put("class_balance_unlisted", Map.of("classes", counts.size() - listed.size(), "rows", unlistedRows));
+        }
+    }
+
+    /** A label or column name as a report or message repeats it: at most {@link #MAX_LABEL} characters, then a marker. */
+    static String clip(String s) {
+        if (s.length() <= MAX_LABEL) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(MAX_LABEL - 1)) ? MAX_LABEL - 1 : MAX_LABEL;
+        return s.substring(0, end) + "…[" + s.length() + " chars]";
+    }
+
+    /** Column names for a message: at most {@link #MAX_COLUMNS_LISTED}, each clipped, then how many more. */
+    static String columnsOf(List<String> columns) {
+        var shown = columns.stream().limit(MAX_COLUMNS_LISTED).map(DataReport::clip).toList();
+        return shown + (columns.size() > shown.size() ? " and " + (columns.size() - shown.size()) + " more" : "");
     }
 
     private static Map<String, Object> distribution(double[] v) {

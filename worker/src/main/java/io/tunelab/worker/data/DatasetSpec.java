@@ -3,7 +3,6 @@ package io.tunelab.worker.data;
 import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
-import java.nio.file.Path;
 
 /**
  * Which data a task trains on: a bundled sample ({@code name}) or a CSV file ({@code path}),
@@ -31,7 +30,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
             throw TunelabException.invalidSpec("dataset: give either name (one of " + String.join(", ", DatasetSource.BUNDLED)
                     + ") or path (a CSV file on the worker), " + (name == null ? "got neither" : "not both"));
         }
-        DatasetSource source = name != null ? new DatasetSource.Bundled(name) : new DatasetSource.CsvFile(Path.of(path));
+        DatasetSource source = name != null ? new DatasetSource.Bundled(name) : new DatasetSource.CsvFile(path);
         String target = s.string("target", "target");
         String type = s.string("type", name != null && name.equals("diabetes") ? "regression" : "classification");
         Validation validation = parseValidation(s.section("validation"));

@@ -41,7 +41,7 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
         int t = table.indexOf(target);
         if (t < 0) {
             throw TunelabException.invalidSpec("dataset.target: the column \"" + target + "\" is not in "
-                    + table.source() + "; columns: " + table.columns());
+                    + table.source() + "; columns: " + DataReport.columnsOf(table.columns()));
         }
         var features = new ArrayList<Feature>();
         for (int c = 0; c < table.columns().size(); c++) {
@@ -125,7 +125,7 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
             at[f] = table.indexOf(features.get(f).column());
             if (at[f] < 0) {
                 throw TunelabException.invalidSpec(table.source() + " lacks the column \"" + features.get(f).column()
-                        + "\" that the model was trained with; columns: " + table.columns());
+                        + "\" that the model was trained with; columns: " + DataReport.columnsOf(table.columns()));
             }
         }
         double[][] x = new double[table.rows().size()][width()];
@@ -139,8 +139,8 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
                     try {
                         x[i][j++] = RawTable.number(cell);
                     } catch (NumberFormatException e) {
-                        throw TunelabException.invalidSpec(table.source() + " row " + (i + 1) + ": column \"" + feature.column()
-                                + "\" holds \"" + cell + "\", but it is numeric");
+                        throw TunelabException.invalidSpec(table.source() + " row " + (i + 1) + ": column \""
+                                + DataReport.clip(feature.column()) + "\" holds text, but it is numeric");
                     }
                 } else if (RawTable.isMissing(cell)) {
                     Arrays.fill(x[i], j, j + feature.width(), Double.NaN);

@@ -1,5 +1,7 @@
 /**
  * The data side of a task: bundled sample datasets and CSV files ({@link io.tunelab.worker.data.DatasetSource}),
+ * the sandbox that decides which files a task may read ({@link io.tunelab.worker.data.DataSandbox}), the
+ * bounded cache of prepared datasets ({@link io.tunelab.worker.data.DataCache}),
  * their encoding into numbers with string columns one-hot ({@link io.tunelab.worker.data.Encoding}),
  * the data-quality report ({@link io.tunelab.worker.data.DataReport}), hold-out and k-fold
  * splits ({@link io.tunelab.worker.data.Splits}) and the preprocessing steps
@@ -7,5 +9,6 @@
  * split only.
  *
  * <p>Plain Java over {@code double[][]}: no DL4J, no HTTP, no knowledge of trials or leases.
+ * No file is read here except through {@link io.tunelab.worker.data.DataSandbox}.
  */
 package io.tunelab.worker.data;

@@ -1,13 +1,16 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.TunelabException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DataReportTest {
     static RawTable csv(String text) {
@@ -83,5 +86,67 @@ class DataReportTest {
         assertThat(DataReport.problems(DataReport.of(csv("x,y\n1,a\n2,a\n"), "y", TaskType.CLASSIFICATION)))
                 .singleElement().asString().contains("only one class");
         assertThat(DataReport.of(csv("x,y\n1,a\n2,a\n"), "y", TaskType.CLASSIFICATION)).containsEntry("usable", false);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theClassBalanceListsAtMostFiftyClassesWithClippedLabelsAndSumsUpTheRest() {
+        var text = new StringBuilder("x,target\n");
+        for (int c = 0; c < 120; c++) {
+            String label = "class-" + (char) ('A' + c % 26) + c + "-" + "z".repeat(70);
+            for (int r = 0; r < (c < 50 ? 3 : 1); r++) {
+                text.append(r).append(',').append(label).append('\n');
+            }
+        }
+
+        var report = DataReport.of(csv(text.toString()), "target", TaskType.CLASSIFICATION);
+
+        var balance = (Map<String, Integer>) report.get("class_balance");
+        assertThat(balance).hasSize(50).allSatisfy((label, count) -> {
+            assertThat(label).hasSizeLessThan(90).endsWith("…[" + (label.indexOf('-', 6) + 71) + " chars]");
+            assertThat(count).isEqualTo(3);
+        });
+        assertThat(report).containsEntry("class_balance_unlisted", Map.of("classes", 70, "rows", 70));
+        assertThat((List<String>) report.get("warnings")).anyMatch(w -> w.contains("the target has 120 classes"));
+    }
+
+    @Test
+    void aFewShortClassesAreListedWholeWithoutASummary() {
+        var report = DataReport.of(csv("x,y\n1,a\n2,b\n3,b\n"), "y", TaskType.CLASSIFICATION);
+        assertThat(report).containsEntry("class_balance", Map.of("a", 1, "b", 2)).doesNotContainKey("class_balance_unlisted");
+    }
+
+    @Test
+    void messagesAboutLongOrManyColumnsAndTextTargetsAreClipped() {
+        String secret = "s".repeat(500);
+        var columns = new StringBuilder("x");
+        for (int c = 0; c < 30; c++) {
+            columns.append(",c").append(c);
+        }
+        String row = "1" + ",2".repeat(30);
+        assertThat(DataReport.problems(DataReport.of(csv(columns + "\n" + row + "\n"), "target", TaskType.CLASSIFICATION)))
+                .singleElement().asString().contains("c18]", "and 11 more").doesNotContain("c19");
+        assertThat(DataReport.problems(DataReport.of(csv("x,y\n1," + secret + "\n2,b\n"), "y", TaskType.REGRESSION)))
+                .singleElement().asString().contains("s".repeat(64) + "…[500 chars]").doesNotContain("s".repeat(65));
+        assertThat(DataReport.problems(DataReport.of(csv("x,y\n1," + secret + "\n"), "y", TaskType.CLASSIFICATION)))
+                .anySatisfy(p -> assertThat(p).contains("only one class").doesNotContain("s".repeat(65)));
+    }
+
+    @Test
+    void aFileThatFailsToParseIsDescribedByCountsNeverByItsCells() {
+        assertThatThrownBy(() -> CsvReader.read("f.csv", "user,target\nroot,x,secret-cell\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("dataset: f.csv: record 2 has 3 fields but the header has 2");
+        var model = Encoding.fit(csv("x,y\n1,a\n2,b\n"), "y", TaskType.CLASSIFICATION);
+        assertThatThrownBy(() -> model.encodeFeatures(csv("x\nsecret-cell\n")))
+                .hasMessage("test.csv row 1: column \"x\" holds text, but it is numeric");
+    }
+
+    @Test
+    void aRefusedFileIsReportedUnusableWithTheReasonAndNothingOfItsContent() {
+        assertThat(DataReport.refused("/etc/passwd", "dataset.path \"/etc/passwd\" is outside the data roots"))
+                .containsOnlyKeys("dataset", "usable", "problems", "warnings")
+                .containsEntry("usable", false)
+                .containsEntry("problems", List.of("dataset.path \"/etc/passwd\" is outside the data roots"));
     }
 }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TaskRunTest {
 
     static Dataset load(TaskSpec spec) {
-        RawTable table = spec.dataset().source().read();
+        RawTable table = ((io.tunelab.worker.data.DatasetSource.Bundled) spec.dataset().source()).read();
         return Encoding.fit(table, spec.dataset().target(), spec.dataset().type()).encode(table);
     }
 
