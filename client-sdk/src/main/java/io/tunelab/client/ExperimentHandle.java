@@ -17,12 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -33,7 +31,7 @@ import java.util.function.Consumer;
  */
 public final class ExperimentHandle {
     /** How often {@link #optimize} renews its trials' leases; the server's lease lasts 60 s by default. */
-    private static final long HEARTBEAT_SECONDS = 10;
+    private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(10);
 
     private final TunelabClient client;
     private final long id;
@@ -175,15 +173,8 @@ public final class ExperimentHandle {
         }
         var remaining = new AtomicInteger(nTrials);
         var finished = new AtomicInteger();
-        var running = new ConcurrentHashMap<Long, String>();
-        var heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true).name("tunelab-heartbeats").unstarted(r));
-        heartbeats.scheduleWithFixedDelay(() -> running.forEach((id, lease) -> {
-            try {
-                client.heartbeat(id, lease);
-            } catch (TunelabException e) {
-                // The tell will say what became of the trial; a lost lease is not this thread's to handle.
-            }
-        }), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        // A lost lease needs no action here: the tell says what became of the trial.
+        var heartbeats = LeaseHeartbeats.start("tunelab-heartbeats", client::heartbeat, LeaseHeartbeats.Listener.ignoring());
         try (ExecutorService pool = Executors.newFixedThreadPool(parallelism)) {
             List<Future<?>> loops = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
@@ -199,7 +190,7 @@ public final class ExperimentHandle {
                             Thread.sleep(50);
                             continue;
                         }
-                        running.put(proposal.id(), proposal.leaseId());
+                        heartbeats.hold(proposal.id(), proposal.leaseId(), HEARTBEAT_EVERY);
                         try {
                             client.result(proposal.id(), evaluate(function, proposal));
                             finished.incrementAndGet();
@@ -207,7 +198,7 @@ public final class ExperimentHandle {
                         } catch (TunelabException.LeaseLost e) {
                             // The lease expired (this process stalled past it) and the trial went to another caller.
                         } finally {
-                            running.remove(proposal.id());
+                            heartbeats.drop(proposal.id());
                         }
                     }
                     return null;
@@ -224,7 +215,7 @@ public final class ExperimentHandle {
             }
             throw new IllegalStateException(e.getCause());
         } finally {
-            heartbeats.shutdownNow();
+            heartbeats.close();
         }
         return finished.get();
     }

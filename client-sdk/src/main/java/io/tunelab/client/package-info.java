@@ -4,6 +4,9 @@
  * one experiment (ask, tell, report, optimize, leaderboard, pause, resume, stop);
  * {@link io.tunelab.client.TrialContext} is what a user's objective function sees. Server
  * errors come back as the {@link io.tunelab.api.TunelabException} subclass of their code.
- * No Vert.x here.
+ * Also what the worker and the experiments share with the SDK, since they may depend on
+ * nothing else of Tunelab: {@link io.tunelab.client.LeaseHeartbeats}, the loop that keeps
+ * leases alive, and {@link io.tunelab.client.JvmCommand}, the command line of Tunelab's own
+ * server and worker processes. No Vert.x here.
  */
 package io.tunelab.client;

@@ -3,6 +3,7 @@ package io.tunelab.worker;
 import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.TunelabException;
+import io.tunelab.client.LeaseHeartbeats;
 import io.tunelab.worker.data.DataCache;
 import io.tunelab.worker.train.TaskSpec;
 import org.slf4j.Logger;
@@ -15,16 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A worker: N slots, each a thread that leases one trial at a time and runs it, plus one
- * heartbeat thread that renews every running trial's lease. While the server cannot be
- * reached, slots retry with exponential backoff. {@link #stop} stops leasing, lets running
- * trials finish within the grace period, then releases the rest so that other workers take
- * them at once (should the release fail, their leases expire and they are re-leased).
+ * heartbeat loop ({@link LeaseHeartbeats}, shared with the SDK) that renews every running
+ * trial's lease. While the server cannot be reached, slots retry with exponential backoff.
+ * {@link #stop} stops leasing, lets running trials finish within the grace period, then
+ * releases the rest so that other workers take them at once (should the release fail, their leases expire and they are re-leased).
  *
  * <p>Thread-safe; one instance per process.
  */
@@ -38,12 +36,7 @@ public final class Worker {
     private final Map<Long, TrialExecution> running = new ConcurrentHashMap<>();
     private final List<Thread> slots = new ArrayList<>();
     private final Set<Thread> idle = ConcurrentHashMap.newKeySet();
-    private final Map<Long, Long> lastBeat = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-        var t = new Thread(r, "heartbeats");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LeaseHeartbeats heartbeats;
     private volatile boolean stopping;
     private volatile boolean abandoning;
 
@@ -51,11 +44,11 @@ public final class Worker {
         this.config = config;
         this.coordinator = coordinator;
         this.data = new DataCache(config.sandbox(), DataCache.DEFAULT_ENTRIES, config.dataCacheBytes());
+        this.heartbeats = LeaseHeartbeats.start("heartbeats", coordinator::heartbeat, new HeartbeatLog());
     }
 
-    /** Starts the slots and the heartbeats. */
+    /** Starts the slots. */
     public void start() {
-        heartbeats.scheduleWithFixedDelay(this::beat, 1, 1, TimeUnit.SECONDS);
         for (int i = 0; i < config.slots(); i++) {
             var t = new Thread(this::serve, "slot-" + (i + 1));
             slots.add(t);
@@ -109,7 +102,7 @@ public final class Worker {
                 }
             }
         }
-        heartbeats.shutdownNow();
+        heartbeats.close();
         log.info("worker {} stopped", config.name());
     }
 
@@ -144,34 +137,33 @@ public final class Worker {
         var execution = new TrialExecution(lease, leaseSeconds, coordinator, data, reportedExperiments, config,
                 () -> abandoning);
         running.put(execution.trialId(), execution);
+        // About three renewals per lease period, so one late renewal does not cost the lease.
+        heartbeats.hold(execution.trialId(), execution.leaseId(), Duration.ofSeconds(Math.max(1, execution.leaseSeconds() / 3)));
         try {
             execution.run();
         } finally {
+            heartbeats.drop(execution.trialId());
             running.remove(execution.trialId());
         }
     }
 
-    /** Renews each running trial's lease about three times per lease period. */
-    private void beat() {
-        long now = System.nanoTime();
-        lastBeat.keySet().retainAll(running.keySet());
-        for (TrialExecution e : running.values()) {
-            long interval = Duration.ofSeconds(Math.max(1, e.leaseSeconds() / 3)).toNanos();
-            Long last = lastBeat.get(e.trialId());
-            if (last != null && now - last < interval) {
-                continue;
+    /** A lost lease abandons its trial; any other failed renewal is logged and retried. */
+    private final class HeartbeatLog implements LeaseHeartbeats.Listener {
+        @Override
+        public void lost(long trialId, TunelabException cause) {
+            log.warn("trial {}: lease lost ({}); abandoning it", trialId, cause.getMessage());
+            TrialExecution execution = running.get(trialId);
+            if (execution != null) {
+                execution.leaseLost();
             }
-            lastBeat.put(e.trialId(), now);
-            try {
-                coordinator.heartbeat(e.trialId(), e.leaseId());
-            } catch (TunelabException.LeaseLost | TunelabException.TrialFinished | TunelabException.NotFound ex) {
-                log.warn("trial {}: lease lost ({}); abandoning it", e.trialId(), ex.getMessage());
-                e.leaseLost();
-            } catch (TunelabException ex) {
-                log.warn("trial {}: heartbeat failed ({}); will retry", e.trialId(), ex.getMessage());
-                lastBeat.remove(e.trialId());
-            } catch (RuntimeException ex) {
-                log.warn("trial {}: heartbeat failed", e.trialId(), ex);
+        }
+
+        @Override
+        public void failed(long trialId, RuntimeException cause) {
+            if (cause instanceof TunelabException) {
+                log.warn("trial {}: heartbeat failed ({}); will retry", trialId, cause.getMessage());
+            } else {
+                log.warn("trial {}: heartbeat failed; will retry", trialId, cause);
             }
         }
     }

@@ -22,12 +22,14 @@ import java.util.Map;
  * known minimum) and the median ask latency, and writes every run to a CSV.
  *
  * <pre>
- *   QualityBenchmark [--server URL | --in-process] [--seeds 20] [--seed-start 0]
+ *   QualityBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0]
  *                    [--strategies auto,random,sobol,tpe,cmaes,genetic] [--problems branin,...]
  *                    (a strategy may carry options: cmaes:population=20:sigma0=0.3)
  *                    [--out results/quality]
  * </pre>
- * With {@code --server} the trials go through the SDK to a running server, as users' do.
+ * The trials go through the SDK to a real server, as users' do: the running server at
+ * {@code --server URL}, or with {@code --own-server} one the benchmark starts from the built
+ * server jar on a free port and a temporary data folder, and stops when it is done.
  */
 public final class QualityBenchmark {
     static final List<String> STRATEGIES = List.of("auto", "random", "sobol", "tpe", "cmaes", "genetic");
@@ -40,7 +42,7 @@ public final class QualityBenchmark {
     record Run(String problem, String strategy, long seed, Map<Integer, Double> regretAt, double[] askMillis) {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         var a = Args.parse(args);
         List<String> strategies = a.list("strategies", STRATEGIES);
         List<Problem> problems = a.list("problems", Problem.all().stream().map(Problem::name).toList())
@@ -51,9 +53,13 @@ public final class QualityBenchmark {
         Files.createDirectories(out);
         var runs = new ArrayList<Run>();
         var serverMillis = new LinkedHashMap<String, Double>();
+        if (a.flag("in-process")) {
+            throw new IllegalArgumentException("--in-process is gone: the strategies live in the server, which the benchmarks "
+                    + "reach only over HTTP; use --own-server to let the benchmark start a server of its own");
+        }
         String mode;
-        try (Driver driver = a.flag("in-process") ? new InProcessDriver() : SdkDriver.connect(a.string("server", null))) {
-            mode = a.flag("in-process") ? "in-process (strategies called directly)" : "real server via the SDK";
+        try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
+            mode = a.flag("own-server") ? "own server via the SDK (started by the benchmark)" : "real server via the SDK";
             System.out.println("mode: " + mode);
             long started = System.nanoTime();
             for (Problem problem : problems) {
@@ -63,7 +69,7 @@ public final class QualityBenchmark {
                         runs.add(run(driver, problem, strategy, seed));
                     }
                     double[] after = driver.proposeTotals();
-                    if (before != null && after[0] > before[0]) {
+                    if (after[0] > before[0]) {
                         serverMillis.put(problem.name() + "/" + strategy, 1000 * (after[1] - before[1]) / (after[0] - before[0]));
                     }
                     System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %d seeds done%n",
@@ -77,21 +83,21 @@ public final class QualityBenchmark {
         System.out.println(table);
     }
 
-    static Run run(Driver driver, Problem problem, String strategy, long seed) {
+    static Run run(SdkDriver driver, Problem problem, String strategy, long seed) {
         var named = Args.Named.parse(strategy);
         var spec = new ExperimentSpec("quality-" + problem.name() + "-" + named.name() + "-" + seed + "-" + System.nanoTime(),
                 List.of(Objective.minimize("value")), problem.space(), new StrategySpec(named.name(), seed, named.options()),
                 null, Budget.trials(problem.budget()), 1, null, seed);
-        var session = driver.launch(spec);
+        var experiment = driver.launch(spec);
         double best = Double.POSITIVE_INFINITY;
         var regretAt = new LinkedHashMap<Integer, Double>();
         double[] askMillis = new double[problem.budget()];
         for (int i = 1; i <= problem.budget(); i++) {
             long t0 = System.nanoTime();
-            var trial = session.ask();
+            var trial = experiment.ask();
             askMillis[i - 1] = (System.nanoTime() - t0) / 1e6;
             double value = problem.function().applyAsDouble(trial.params());
-            session.tell(trial.id(), Map.of("value", value));
+            experiment.tell(trial.id(), Map.of("value", value));
             best = Math.min(best, value);
             for (int c : CHECKPOINTS) {
                 if (i == c) {

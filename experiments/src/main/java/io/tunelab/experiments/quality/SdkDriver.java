@@ -1,40 +1,71 @@
 package io.tunelab.experiments.quality;
 
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.TunelabProcesses;
+import io.tunelab.experiments.support.TunelabProcesses.ServerProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** Drives a real server through the SDK, exactly as a user's ask/tell loop does. */
-final class SdkDriver implements Driver {
+/**
+ * Drives a real server through the SDK, exactly as a user's ask/tell loop does: a server
+ * someone started ({@link #connect}), or one of the benchmark's own ({@link #startOwnServer}),
+ * started from the built server jar with its data in a temporary folder and removed on close.
+ *
+ * <p>The strategies live in the server, and nothing depends on the server, so the benchmark
+ * always reaches them over HTTP; the server's own propose timer ({@link #proposeTotals}) still
+ * gives the strategies' time apart from the round trip.
+ */
+final class SdkDriver implements AutoCloseable {
     private final TunelabClient client;
+    private final ServerProcess ownServer;
+    private final Path ownData;
 
-    private SdkDriver(TunelabClient client) {
+    private SdkDriver(TunelabClient client, ServerProcess ownServer, Path ownData) {
         this.client = client;
+        this.ownServer = ownServer;
+        this.ownData = ownData;
     }
 
     static SdkDriver connect(String url) {
         if (url == null) {
             throw new IllegalArgumentException("give --server http://127.0.0.1:PORT (a server started with "
-                    + "./tunelab server --port PORT --data-dir DIR), or --in-process");
+                    + "./tunelab server --port PORT --data-dir DIR), or --own-server to let the benchmark start one");
         }
-        return new SdkDriver(TunelabClient.connect(url));
+        return new SdkDriver(TunelabClient.connect(url), null, null);
     }
 
-    @Override
-    public Session launch(ExperimentSpec spec) {
-        var experiment = client.launch(spec);
-        return Session.of(experiment::ask, experiment::tell);
+    /** Starts a server of the benchmark's own on a free port, its data in a new temporary folder. */
+    static SdkDriver startOwnServer() throws IOException {
+        Path data = Files.createTempDirectory("tunelab-quality-");
+        try {
+            ServerProcess server = TunelabProcesses.startServer(data.resolve("data"));
+            return new SdkDriver(server.client(), server, data);
+        } catch (IOException | RuntimeException e) {
+            delete(data);
+            throw e;
+        }
     }
 
-    /** Reads tunelab_strategy_propose_seconds_{count,sum} from the server's Prometheus scrape. */
-    @Override
-    public double[] proposeTotals() {
+    /** Creates the experiment; the benchmark asks and tells on the handle. */
+    ExperimentHandle launch(ExperimentSpec spec) {
+        return client.launch(spec);
+    }
+
+    /**
+     * The server's propose timer so far, {count, total seconds}, from
+     * tunelab_strategy_propose_seconds_{count,sum} of its Prometheus scrape.
+     */
+    double[] proposeTotals() {
         try (var http = HttpClient.newHttpClient()) {
             var response = http.send(HttpRequest.newBuilder(client.url().resolve("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -55,8 +86,21 @@ final class SdkDriver implements Driver {
         }
     }
 
+    /** Closes the client; an own server is stopped and its data deleted. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         client.close();
+        if (ownServer != null) {
+            ownServer.close();
+            delete(ownData);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the benchmark server's data in " + dir, e);
+        }
     }
 }

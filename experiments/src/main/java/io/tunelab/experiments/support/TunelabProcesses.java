@@ -1,5 +1,6 @@
 package io.tunelab.experiments.support;
 
+import io.tunelab.client.JvmCommand;
 import io.tunelab.client.TunelabClient;
 
 import java.io.BufferedReader;
@@ -17,8 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts real Tunelab processes for end-to-end tests: a server from the built server jar on a
- * free port with its own data directory, and workers from the built worker jar. Each process's
+ * Starts real Tunelab processes for end-to-end tests and benchmarks: a server from the built
+ * server jar on a free port with its own data directory, and workers from the built worker jar,
+ * both with the command lines {@link JvmCommand} defines. Each process's
  * output goes to a log file beside the data directory, so a failing test can show it.
  */
 public final class TunelabProcesses {
@@ -39,27 +41,18 @@ public final class TunelabProcesses {
         return p;
     }
 
-    static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    static String classpath(String module) {
-        Path target = home().resolve(module).resolve(System.getProperty("tunelab.target", "target"));
-        Path jar = target.resolve("tunelab-" + module + ".jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is not built; run mvn package (the reactor builds it before these tests)");
-        }
-        return jar + ":" + target.resolve("lib") + "/*";
+    /** The build directory the reactor builds into ({@code tunelab.target}, {@code target} by default). */
+    private static String buildDirectory() {
+        return System.getProperty("tunelab.target", "target");
     }
 
     /** Starts a server on a free port with its data in {@code dataDir}; returns once it answers. */
     public static ServerProcess startServer(Path dataDir, String... extraArgs) throws IOException {
         Files.createDirectories(dataDir);
-        var command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath("server"),
-                "io.tunelab.server.Main", "server", "--port", "0", "--data-dir", dataDir.toString()));
-        command.addAll(List.of(extraArgs));
+        var args = new ArrayList<>(List.of("server", "--port", "0", "--data-dir", dataDir.toString()));
+        args.addAll(List.of(extraArgs));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = JvmCommand.server(home(), buildDirectory()).processBuilder(args).redirectErrorStream(true).start();
         var url = new CompletableFuture<String>();
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {
@@ -73,12 +66,22 @@ public final class TunelabProcesses {
 
     /** Starts a worker serving {@code url} with {@code slots} slots. */
     public static WorkerProcess startWorker(String url, int slots, Path log, String... extraArgs) throws IOException {
-        var command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp", classpath("worker"),
-                "io.tunelab.worker.Main", "worker", "--server", url, "--slots", Integer.toString(slots)));
-        command.addAll(List.of(extraArgs));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        return new WorkerProcess(builder.start(), log);
+        var args = new ArrayList<>(List.of("worker", "--server", url, "--slots", Integer.toString(slots)));
+        args.addAll(List.of(extraArgs));
+        return new WorkerProcess(startWorkerCommand(args, log), log);
+    }
+
+    /**
+     * Runs any worker command ({@code worker}, {@code predict}) with {@code args} as
+     * {@link JvmCommand} defines the worker's process, its output in {@code log}.
+     */
+    public static Process startWorkerCommand(List<String> args, Path log) throws IOException {
+        return worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The worker's process from the built worker jar. */
+    public static JvmCommand worker() {
+        return JvmCommand.worker(home(), buildDirectory());
     }
 
     private static void pump(Process process, Path log, CompletableFuture<String> url) {

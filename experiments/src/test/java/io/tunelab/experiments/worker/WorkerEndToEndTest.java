@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -129,15 +128,8 @@ class WorkerEndToEndTest {
     }
 
     private List<String> predict(Path model, Path csv) throws Exception {
-        Path home = TunelabProcesses.home();
-        Path target = home.resolve("worker/target");
-        var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", target.resolve("tunelab-worker.jar") + ":" + target.resolve("lib") + "/*",
-                "io.tunelab.worker.Main", "predict", "--model", model.toString(), "--csv", csv.toString(),
-                "--output", dir.resolve("predictions.csv").toString()));
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("predict.log").toFile());
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        Process p = builder.start();
+        Process p = TunelabProcesses.startWorkerCommand(List.of("predict", "--model", model.toString(), "--csv", csv.toString(),
+                "--output", dir.resolve("predictions.csv").toString()), dir.resolve("predict.log"));
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("predict.log"))).isZero();
         return Files.readAllLines(dir.resolve("predictions.csv"));

@@ -8,6 +8,7 @@ import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Specs;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
+import io.tunelab.client.JvmCommand;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.storage.Durability;
@@ -314,21 +315,15 @@ public final class TunelabCommand implements Runnable {
             return 0;
         }
 
-        /** Starts a worker process from the built worker jar, single-threaded ND4J per trial. */
+        /** Starts a worker process from the built worker jar, as {@link JvmCommand} defines it. */
         private static Process startWorker(Path home, String url, int slots, Path log) throws java.io.IOException {
-            Path target = home.resolve("worker/target");
-            Path jar = target.resolve("tunelab-worker.jar");
-            if (!java.nio.file.Files.exists(jar)) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the worker is not built (" + jar + " is missing); run ./tunelab build");
+            ProcessBuilder builder;
+            try {
+                builder = JvmCommand.worker(home).processBuilder(java.util.List.of("worker", "--server", url, "--slots", Integer.toString(slots)));
+            } catch (IllegalStateException e) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, e.getMessage());
             }
-            String java = ProcessHandle.current().info().command().orElse("java");
-            // The parallel collector keeps several training slots from stalling on G1's concurrent work.
-            var builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
-                    "-cp", jar + ":" + target.resolve("lib") + "/*",
-                    "io.tunelab.worker.Main", "worker", "--server", url, "--slots", Integer.toString(slots))
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("OMP_NUM_THREADS", "1");
-            return builder.start();
+            return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
     }
 }

@@ -12,9 +12,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * An experiment held in memory and driven straight through {@link Strategies}: the in-process
- * mode of the quality benchmark (experiments' {@code InProcessDriver} finds it by name) and a
- * helper for the strategy tests. Asks with {@link #get()}, tells with {@link #accept}.
+ * An experiment held in memory and driven straight through {@link Strategies}, for the
+ * strategy tests and programs of this package. Asks with {@link #get()}, tells with {@link #accept}.
  * Not thread-safe.
  */
 public final class InProcessExperiment implements Supplier<TrialProposal>, BiConsumer<Long, Map<String, Double>> {

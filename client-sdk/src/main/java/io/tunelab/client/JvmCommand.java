@@ -1,0 +1,174 @@
+package io.tunelab.client;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line of one of Tunelab's own JVM processes, a server or a worker: the Java
+ * binary, the JVM options, the environment, the class path (the module's built jar and its
+ * {@code lib} folder) and the main class. This is the one definition of how those processes
+ * start: the demo's local worker, the end-to-end tests and the benchmarks build their
+ * processes with {@link #processBuilder}, and the {@code tunelab} launcher asks {@link #main}
+ * for the same command line and runs it ({@code experiments/bench-training.sh} goes through
+ * the launcher).
+ *
+ * <p>It lives in the SDK because modules depend one way: the server, the worker and the
+ * experiments each depend on the SDK and on nothing else of Tunelab, so the SDK is the only
+ * module all three starters can see (the demo is in the server, which cannot see the worker).
+ * The launcher cannot call Java directly, so it runs {@link #main} once, on the SDK jar alone,
+ * and executes what it prints instead of keeping its own copy of the flags.
+ *
+ * <p>A worker runs with {@code OMP_NUM_THREADS=1} (unless the starting process's environment
+ * sets it: then that value wins, as in the launcher), because a worker runs several trials at
+ * once, each single-threaded, and with the parallel collector, which keeps several training
+ * slots from stalling on G1's concurrent work. Immutable.
+ *
+ * @param java        the {@code java} binary: the one running this process
+ * @param jvmOptions  options before the class path
+ * @param environment variables set for the process unless the starting process already has them
+ * @param jar         the module's built jar; its libraries are in {@code lib} beside it
+ * @param mainClass   the class whose {@code main} runs
+ */
+public record JvmCommand(String java, List<String> jvmOptions, Map<String, String> environment, Path jar, String mainClass) {
+    /** JDK 22+ warns on every native call without it; DL4J's and H2's libraries make such calls. */
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    public JvmCommand {
+        jvmOptions = List.copyOf(jvmOptions);
+        environment = Map.copyOf(environment);
+    }
+
+    /** A worker ({@code io.tunelab.worker.Main}) from {@code home/worker/target}. */
+    public static JvmCommand worker(Path home) {
+        return worker(home, "target");
+    }
+
+    /** A worker from {@code home/worker/<buildDirectory>} (the build's {@code tunelab.target}). */
+    public static JvmCommand worker(Path home, String buildDirectory) {
+        return new JvmCommand(currentJava(), List.of(NATIVE_ACCESS, "-XX:+UseParallelGC", homeProperty(home)),
+                Map.of("OMP_NUM_THREADS", "1"), jar(home, "worker", buildDirectory), "io.tunelab.worker.Main");
+    }
+
+    /** A server ({@code io.tunelab.server.Main}) from {@code home/server/target}. */
+    public static JvmCommand server(Path home) {
+        return server(home, "target");
+    }
+
+    /** A server from {@code home/server/<buildDirectory>}. */
+    public static JvmCommand server(Path home, String buildDirectory) {
+        return new JvmCommand(currentJava(), List.of(NATIVE_ACCESS, homeProperty(home)), Map.of(),
+                jar(home, "server", buildDirectory), "io.tunelab.server.Main");
+    }
+
+    /** The same process with more JVM options after these (for example {@code -Xmx2g}). */
+    public JvmCommand withJvmOptions(List<String> more) {
+        var all = new ArrayList<>(jvmOptions);
+        all.addAll(more);
+        return new JvmCommand(java, all, environment, jar, mainClass);
+    }
+
+    /** The same JVM, class path and environment running another main class of the module. */
+    public JvmCommand withMainClass(String other) {
+        return new JvmCommand(java, jvmOptions, environment, jar, other);
+    }
+
+    /** The jar and every library beside it, as {@code -cp} takes them. */
+    public String classPath() {
+        return jar + File.pathSeparator + jar.resolveSibling("lib") + File.separator + "*";
+    }
+
+    /** The whole command: java, JVM options, class path, main class, then {@code args}. */
+    public List<String> command(List<String> args) {
+        var command = new ArrayList<String>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * A process builder for this command with {@code args}, its environment set; the caller
+     * redirects its output and starts it. Throws {@link IllegalStateException} when the jar is
+     * not built, naming it and how to build it.
+     */
+    public ProcessBuilder processBuilder(List<String> args) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is not built; run ./tunelab build (or mvn -DskipTests package)");
+        }
+        var builder = new ProcessBuilder(command(args));
+        environment.forEach(builder.environment()::putIfAbsent);
+        return builder;
+    }
+
+    /**
+     * For the launcher: prints the command line of {@code worker} or {@code server} under the
+     * repository root {@code HOME}, words separated by NUL, starting with {@code env NAME=VALUE...}
+     * so that the launcher can {@code exec} it and append the command's own arguments.
+     * <pre>JvmCommand worker|server HOME [--main CLASS] [JVM_OPTION...]</pre>
+     */
+    public static void main(String[] args) {
+        try {
+            print(parse(List.of(args)), System.getenv(), System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("JvmCommand: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static JvmCommand parse(List<String> args) {
+        if (args.size() < 2 || !(args.getFirst().equals("worker") || args.getFirst().equals("server"))) {
+            throw new IllegalArgumentException("expected worker|server HOME [--main CLASS] [JVM_OPTION...], got " + args);
+        }
+        Path home = Path.of(args.get(1));
+        JvmCommand command = args.getFirst().equals("worker") ? worker(home) : server(home);
+        List<String> rest = args.subList(2, args.size());
+        if (!rest.isEmpty() && rest.getFirst().equals("--main")) {
+            if (rest.size() < 2) {
+                throw new IllegalArgumentException("--main needs a class name, as --main io.tunelab.worker.bench.TrainingBenchmark");
+            }
+            command = command.withMainClass(rest.get(1));
+            rest = rest.subList(2, rest.size());
+        }
+        return command.withJvmOptions(rest);
+    }
+
+    /**
+     * Writes {@code env NAME=VALUE... java ...}, each word followed by NUL; a variable that
+     * {@code callerEnvironment} (the launcher's) already has keeps the caller's value.
+     */
+    static void print(JvmCommand command, Map<String, String> callerEnvironment, PrintStream out) {
+        var words = new ArrayList<String>();
+        words.add("env");
+        command.environment().forEach((name, value) -> words.add(name + "=" + callerEnvironment.getOrDefault(name, value)));
+        words.addAll(command.command(List.of()));
+        var text = new StringBuilder();
+        words.forEach(w -> text.append(w).append('\0'));
+        out.print(text);
+        out.flush();
+    }
+
+    private static Path jar(Path home, String module, String buildDirectory) {
+        return home.toAbsolutePath().normalize().resolve(module).resolve(buildDirectory).resolve("tunelab-" + module + ".jar");
+    }
+
+    private static String homeProperty(Path home) {
+        return "-Dtunelab.home=" + home.toAbsolutePath().normalize();
+    }
+
+    private static String currentJava() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    @Override
+    public String toString() {
+        return (environment.isEmpty() ? "" : environment + " ") + String.join(" ", command(List.of()));
+    }
+}

@@ -1,0 +1,90 @@
+package io.tunelab.client;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JvmCommandTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void a_worker_runs_the_worker_jar_single_threaded_with_the_parallel_collector() {
+        var worker = JvmCommand.worker(home);
+
+        assertThat(worker.command(List.of("worker", "--slots", "2"))).containsExactly(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Dtunelab.home=" + home,
+                "-cp", home.resolve("worker/target/tunelab-worker.jar") + ":" + home.resolve("worker/target/lib") + "/*",
+                "io.tunelab.worker.Main", "worker", "--slots", "2");
+        assertThat(worker.environment()).containsExactly(Map.entry("OMP_NUM_THREADS", "1"));
+    }
+
+    @Test
+    void a_server_runs_the_server_jar_from_the_given_build_directory_without_the_worker_settings() {
+        var server = JvmCommand.server(home, "build-x");
+
+        assertThat(server.command(List.of("server"))).doesNotContain("-XX:+UseParallelGC")
+                .contains(home.resolve("server/build-x/tunelab-server.jar") + ":" + home.resolve("server/build-x/lib") + "/*")
+                .endsWith("io.tunelab.server.Main", "server");
+        assertThat(server.environment()).isEmpty();
+    }
+
+    @Test
+    void extra_options_and_another_main_class_keep_the_rest() {
+        var bench = JvmCommand.worker(home).withJvmOptions(List.of("-Xmx1g")).withMainClass("io.tunelab.worker.bench.TrainingBenchmark");
+
+        assertThat(bench.jvmOptions()).endsWith("-XX:+UseParallelGC", "-Dtunelab.home=" + home, "-Xmx1g");
+        assertThat(bench.command(List.of())).endsWith("io.tunelab.worker.bench.TrainingBenchmark");
+        assertThat(bench.environment()).isEqualTo(JvmCommand.worker(home).environment());
+    }
+
+    @Test
+    void the_process_builder_sets_the_environment_unless_the_caller_has_it() throws Exception {
+        Files.createDirectories(home.resolve("worker/target"));
+        Files.writeString(home.resolve("worker/target/tunelab-worker.jar"), "");
+        var builder = JvmCommand.worker(home).processBuilder(List.of("worker"));
+
+        assertThat(builder.command()).endsWith("io.tunelab.worker.Main", "worker");
+        String inherited = System.getenv("OMP_NUM_THREADS");
+        assertThat(builder.environment()).containsEntry("OMP_NUM_THREADS", inherited != null ? inherited : "1");
+    }
+
+    @Test
+    void an_unbuilt_module_is_refused_with_what_to_build() {
+        assertThatThrownBy(() -> JvmCommand.server(home).processBuilder(List.of()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(home.resolve("server/target/tunelab-server.jar").toString())
+                .hasMessageContaining("./tunelab build");
+    }
+
+    @Test
+    void the_launcher_gets_env_then_the_command_separated_by_nul_and_the_callers_value_wins() {
+        var command = JvmCommand.parse(List.of("worker", home.toString(), "--main", "x.Bench", "-Xmx1g"));
+        var out = new ByteArrayOutputStream();
+        JvmCommand.print(command, Map.of("OMP_NUM_THREADS", "4"), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        String[] words = out.toString(StandardCharsets.UTF_8).split("\0");
+        assertThat(words).startsWith("env", "OMP_NUM_THREADS=4", command.java());
+        assertThat(words).endsWith("-Xmx1g", "-cp", command.classPath(), "x.Bench");
+        assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("x.Bench\0");
+    }
+
+    @Test
+    void the_launcher_is_told_what_it_asked_wrong() {
+        assertThatThrownBy(() -> JvmCommand.parse(List.of("web", "/home")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("worker|server HOME").hasMessageContaining("web");
+        assertThatThrownBy(() -> JvmCommand.parse(List.of("worker", "/home", "--main")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--main needs a class name");
+    }
+}
