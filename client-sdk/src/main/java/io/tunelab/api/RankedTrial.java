@@ -8,8 +8,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * compared with the best trial: on {@code sharedRepetitions} repetitions (matched by fold index
  * or by seed), the mean {@code difference} (this trial minus the best, in the metric's units),
  * the test's two-sided {@code pValue} and the {@code adjustedPValue} after Holm's correction
- * across all comparisons. The comparison fields are null for the best trial, and the p-values
- * are null for an unranked one, whose {@code note} says why it is ordered by value.
+ * across all comparisons. For the best trial {@code sharedRepetitions} counts its own pairable
+ * repetitions and the other comparison fields are null; for an unranked one the p-values are
+ * null (and so is {@code difference} when it shares nothing) and {@code note} says why it is
+ * ordered by value.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RankedTrial(
