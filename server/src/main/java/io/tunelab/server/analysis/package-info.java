@@ -1,6 +1,13 @@
 /**
- * Analysis of results: statistics over a trial's repetitions (mean, deviation, Student-t
- * confidence interval) and the ranking of trials by an experiment's objectives. Pure
- * functions over wire records; no I/O.
+ * Analysis of results: statistics over a trial's repetitions (mean, deviation, confidence
+ * interval, corrected for cross-validation folds and cut to a metric's range), the paired
+ * tests that compare two trials on the repetitions they share (corrected resampled t, paired
+ * t, Wilcoxon signed-rank) with Holm's correction, and the rankings of trials by an
+ * experiment's objectives: by value ({@link io.tunelab.server.analysis.Ranking}) and by
+ * significance ({@link io.tunelab.server.analysis.SignificanceRanking}).
+ *
+ * <p>Pure functions over wire records: no I/O, no clocks, no Vert.x, no storage. Distributions
+ * and tests come from Apache Commons Statistics; only what it lacks (Holm, the fold
+ * correction, the pairing of repetitions) is written here.
  */
 package io.tunelab.server.analysis;
