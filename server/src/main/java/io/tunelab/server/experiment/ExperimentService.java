@@ -30,7 +30,7 @@ import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.Configurations;
-import io.tunelab.server.strategy.Pareto;
+import io.tunelab.server.analysis.Pareto;
 import io.tunelab.server.strategy.ProposalContext;
 import io.tunelab.server.strategy.SearchStrategy;
 import io.tunelab.server.strategy.Strategies;
