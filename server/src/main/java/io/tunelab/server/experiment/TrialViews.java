@@ -87,7 +87,7 @@ final class TrialViews {
             default -> {
                 if (sort.startsWith("param:")) {
                     String name = sort.substring(6);
-                    yield Comparator.comparing(t -> sortKey(t.params().get(name)), Comparator.nullsLast(Comparator.naturalOrder()));
+                    yield Comparator.comparing(t -> t.params().get(name), Comparator.nullsLast(TrialViews::compareValues));
                 }
                 String metric = sort.substring(7);
                 yield Comparator.comparing(t -> metricOf(t, metric), Comparator.nullsLast(Comparator.naturalOrder()));
@@ -126,12 +126,29 @@ final class TrialViews {
         return v;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Comparable sortKey(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
+    /**
+     * A total order over param values of any type, so a categorical param whose choices mix
+     * types ({@code [1, "a", true, 2.5]}) still sorts: numbers first (by value), then booleans
+     * (false before true), then everything else by its text.
+     */
+    static int compareValues(Object a, Object b) {
+        int byType = Integer.compare(typeRank(a), typeRank(b));
+        if (byType != 0) {
+            return byType;
         }
-        return v == null ? null : v.toString();
+        return switch (a) {
+            case Number n -> Double.compare(n.doubleValue(), ((Number) b).doubleValue());
+            case Boolean x -> Boolean.compare(x, (Boolean) b);
+            default -> a.toString().compareTo(b.toString());
+        };
+    }
+
+    private static int typeRank(Object v) {
+        return switch (v) {
+            case Number n -> 0;
+            case Boolean b -> 1;
+            default -> 2;
+        };
     }
 
     /** The best {@code limit} complete trials by an objective. */
