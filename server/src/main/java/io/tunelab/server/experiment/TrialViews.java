@@ -9,9 +9,7 @@ import io.tunelab.server.analysis.Ranking;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The views of an experiment's trials that the API serves: a filtered and sorted selection
@@ -157,7 +155,7 @@ final class TrialViews {
     }
 
     /** Trial numbers, values and best-so-far of the complete trials, in columns. */
-    static Map<String, Object> history(List<Trial> all, Objective primary) {
+    static OptimizationHistory history(List<Trial> all, Objective primary) {
         var ids = new ArrayList<Long>();
         var numbers = new ArrayList<Integer>();
         var values = new ArrayList<Double>();
@@ -174,19 +172,12 @@ final class TrialViews {
             values.add(v);
             best.add(bestSoFar);
         }
-        var out = new LinkedHashMap<String, Object>();
-        out.put("metric", primary.metric());
-        out.put("direction", primary.direction().json());
-        out.put("trial", ids);
-        out.put("number", numbers);
-        out.put("value", values);
-        out.put("best", best);
-        return out;
+        return new OptimizationHistory(primary.metric(), primary.direction().json(), ids, numbers, values, best);
     }
 
     /** The reported values of the primary metric of the latest {@code limit} trials that reported. */
-    static List<Map<String, Object>> curves(List<Trial> all, Objective primary, int limit) {
-        var out = new ArrayList<Map<String, Object>>();
+    static List<Curve> curves(List<Trial> all, Objective primary, int limit) {
+        var out = new ArrayList<Curve>();
         for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
             Trial t = all.get(i);
             if (t.reports().isEmpty()) {
@@ -201,14 +192,7 @@ final class TrialViews {
                     values.add(v);
                 }
             }
-            var curve = new LinkedHashMap<String, Object>();
-            curve.put("trial", t.id());
-            curve.put("number", t.number());
-            curve.put("state", t.state().name());
-            curve.put("metric", primary.metric());
-            curve.put("steps", steps);
-            curve.put("values", values);
-            out.add(curve);
+            out.add(new Curve(t.id(), t.number(), t.state(), primary.metric(), steps, values));
         }
         return out;
     }
