@@ -4,7 +4,8 @@
  * tests that compare two trials on the repetitions they share (corrected resampled t, paired
  * t, Wilcoxon signed-rank) with Holm's correction, and the rankings of trials by an
  * experiment's objectives: by value ({@link io.tunelab.server.analysis.Ranking}) and by
- * significance ({@link io.tunelab.server.analysis.SignificanceRanking}).
+ * significance ({@link io.tunelab.server.analysis.SignificanceRanking}), and the Pareto front of trials
+ * with several objectives ({@link io.tunelab.server.analysis.Pareto}).
  *
  * <p>Pure functions over wire records: no I/O, no clocks, no Vert.x, no storage. Distributions
  * and tests come from Apache Commons Statistics; only what it lacks (Holm, the fold

@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
@@ -7,6 +8,7 @@ import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.storage.StoredExperiment;
@@ -17,50 +19,277 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The in-memory state of one experiment, rebuilt from storage at start: its row, its trials in
- * number order, counts by state and the best trial, plus the strategy and pruner built from its
- * spec. Every field is guarded by the object's monitor; callers never hold it while waiting for
- * storage.
+ * The in-memory state of one experiment: its row, its trials in number order, counts by state
+ * and the best trial, plus the strategy and pruner built from its spec.
+ *
+ * <p>Locking: every method is {@code synchronized} on this object, so each call alone sees
+ * and leaves a consistent state. A decision that reads several of them holds the monitor
+ * across (the {@link Journal} does while it plans a step); nobody holds it while waiting for
+ * storage or a strategy. Memory changes only through {@link #apply}, after the write of what
+ * it applies returned.
  */
 final class LiveExperiment {
-    StoredExperiment row;
-    SearchStrategy strategy;
-    Pruner pruner;
-    final List<StoredTrial> trials = new ArrayList<>();
+    private static final int MAX_VIEWS = 8;
+
+    private final long id;
+    private final String name;
+    private StoredExperiment row;
+    private final SearchStrategy strategy;
+    private final Pruner pruner;
+    private final List<StoredTrial> trials = new ArrayList<>();
     private final Map<Long, Integer> indexById = new HashMap<>();
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
     /** Trial numbers handed out whose trials are not stored yet. */
-    int inFlight;
+    private int inFlight;
     private Trial best;
     /** When a trial of the experiment last changed: the summary's "updated" moves with trial activity. */
     private Instant lastActivity;
     /** Sorted and filtered trial lists by query, kept current as trials change; the most recent few. */
-    private final Map<String, TrialViews.View> views = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, TrialViews.View> views = new LinkedHashMap<>(16, 0.75f, true);
+    /** Trials, and the experiment's row, whose write is under way: held until applied or abandoned. */
+    private final Set<Long> heldTrials = new HashSet<>();
+    private boolean rowHeld;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
+        this.id = row.id();
+        this.name = row.name();
         this.row = row;
         this.strategy = strategy;
         this.pruner = pruner;
     }
 
-    ExperimentSpec spec() {
+    /** Builds the state of a stored experiment and its stored trials (in any order). */
+    static LiveExperiment of(StoredExperiment row, SearchStrategy strategy, Pruner pruner, List<StoredTrial> stored) {
+        var e = new LiveExperiment(row, strategy, pruner);
+        stored.forEach(e::add);
+        return e;
+    }
+
+    long id() {
+        return id;
+    }
+
+    String name() {
+        return name;
+    }
+
+    synchronized StoredExperiment row() {
+        return row;
+    }
+
+    synchronized ExperimentSpec spec() {
         return row.spec();
     }
 
-    Objective primary() {
-        return row.spec().primary();
+    SearchStrategy strategy() {
+        return strategy;
     }
 
-    int nextNumber() {
+    Pruner pruner() {
+        return pruner;
+    }
+
+    synchronized boolean isRunning() {
+        return row.state() == ExperimentState.RUNNING;
+    }
+
+    /** The number the next trial gets. */
+    synchronized int nextNumber() {
         return trials.size() + inFlight;
     }
 
+    /** Reserves the next trial number; the entry that adds its trial (or abandons it) gives it back. */
+    synchronized int reserveNumber() {
+        return trials.size() + inFlight++;
+    }
+
+    /** Gives back a reserved number whose trial will not be added. */
+    synchronized void releaseNumber() {
+        inFlight--;
+        notifyAll();
+    }
+
+    synchronized int inFlight() {
+        return inFlight;
+    }
+
+    synchronized StoredTrial trial(long trialId) {
+        Integer i = indexById.get(trialId);
+        return i == null ? null : trials.get(i);
+    }
+
+    /**
+     * The trial, still open to the holder of {@code leaseId}: not finished, and leased to
+     * that lease (or to none when {@code leaseId} is null).
+     */
+    synchronized StoredTrial openTrial(long trialId, String leaseId) {
+        StoredTrial current = trial(trialId);
+        Trial t = current.trial();
+        requireNotFinished(t);
+        if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
+            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to " + t.worker()
+                    + (leaseId == null ? "; only the lease holder may report or tell it" : "; your lease " + leaseId + " expired and the trial was handed on"),
+                    Map.of("trial", t.id()));
+        }
+        if (current.leaseId() == null && leaseId != null) {
+            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is " + t.state()
+                    + " without a lease: lease " + leaseId + " expired and was taken back", Map.of("trial", t.id()));
+        }
+        return current;
+    }
+
+    static void requireNotFinished(Trial t) {
+        if (t.state().isFinished()) {
+            throw TunelabException.of(ErrorCode.TRIAL_FINISHED, "trial " + t.id() + " is " + t.state()
+                    + " already; finished trials never change", Map.of("trial", t.id(), "state", t.state().name()));
+        }
+    }
+
+    /** A copy of the stored trials in number order. */
+    synchronized List<StoredTrial> storedTrials() {
+        return List.copyOf(trials);
+    }
+
+    /** The trials in number order. */
+    synchronized List<Trial> history() {
+        var out = new ArrayList<Trial>(trials.size());
+        for (StoredTrial t : trials) {
+            out.add(t.trial());
+        }
+        return out;
+    }
+
+    /** Whether a trial stored after the first {@code from} has these params (by configuration key). */
+    synchronized boolean hasParamsAfter(int from, String key, java.util.function.Function<Trial, String> keyOf) {
+        for (int i = from; i < trials.size(); i++) {
+            if (keyOf.apply(trials.get(i).trial()).equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    synchronized int count(TrialState state) {
+        return counts.getOrDefault(state, 0);
+    }
+
+    /** Trials that are not finished: running or waiting for a worker. */
+    synchronized int active() {
+        return count(TrialState.RUNNING) + count(TrialState.WAITING);
+    }
+
+    /** A page of the query's view, built on first use and kept current after. */
+    synchronized TrialPage page(TrialQuery query) {
+        String key = query.sort() + "|" + query.descending() + "|" + query.state();
+        TrialViews.View v = views.get(key);
+        if (v == null) {
+            if (views.size() >= MAX_VIEWS) {
+                views.remove(views.keySet().iterator().next());
+            }
+            v = new TrialViews.View(history(), query, row.spec().primary());
+            views.put(key, v);
+        }
+        return new TrialPage(v.size(), v.page(query.offset(), query.limit()).stream().map(Transitions::withoutReports).toList());
+    }
+
+    synchronized ExperimentSummary summary() {
+        var byState = new EnumMap<TrialState, Integer>(TrialState.class);
+        counts.forEach((k, v) -> {
+            if (v > 0) {
+                byState.put(k, v);
+            }
+        });
+        ExperimentSpec spec = row.spec();
+        return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
+                best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
+                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason());
+    }
+
+    synchronized Experiment experiment() {
+        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary());
+    }
+
+    /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
+    synchronized String budgetSpent(Instant now) {
+        return budgetSpent(row, nextNumber(), now);
+    }
+
+    /** Why a budget allows no trial numbered {@code next} at {@code now} for this row, or null. */
+    static String budgetSpent(StoredExperiment row, int next, Instant now) {
+        var budget = row.spec().budget();
+        if (budget.trials() != null && next >= budget.trials()) {
+            return "the budget of " + budget.trials() + " trials is spent";
+        }
+        if (budget.minutes() != null && row.runningMillis(now) >= budget.minutes() * 60_000) {
+            return "the budget of " + budget.minutes() + " minutes is spent";
+        }
+        return null;
+    }
+
+    /** Whether a RUNNING experiment has spent its budget with no trial active or on its way. */
+    synchronized boolean isDone(Instant now) {
+        return isRunning() && inFlight == 0 && active() == 0 && budgetSpent(now) != null;
+    }
+
+    // ------------------------------------------------------------------ the journal's side
+
+    /** Whether a row the entry changes is held by another entry's write. */
+    synchronized boolean holds(Journal.Entry entry) {
+        if (entry.experiment != null && rowHeld) {
+            return true;
+        }
+        for (StoredTrial t : entry.replaced) {
+            if (heldTrials.contains(t.id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    synchronized void hold(Journal.Entry entry) {
+        rowHeld |= entry.experiment != null;
+        entry.replaced.forEach(t -> heldTrials.add(t.id()));
+    }
+
+    /** Applies a written entry to memory and lets steps waiting on its rows go on. */
+    synchronized void apply(Journal.Entry entry) {
+        if (entry.experiment != null) {
+            row = entry.experiment;
+        }
+        for (StoredTrial t : entry.added) {
+            inFlight--;
+            add(t);
+        }
+        entry.replaced.forEach(this::replace);
+        release(entry);
+    }
+
+    /** Forgets an entry whose write failed (or never started): memory stays as it was. */
+    synchronized void abandon(Journal.Entry entry, boolean held) {
+        inFlight -= entry.added.size();
+        if (held) {
+            release(entry);
+        }
+        notifyAll();
+    }
+
+    private void release(Journal.Entry entry) {
+        if (entry.experiment != null) {
+            rowHeld = false;
+        }
+        entry.replaced.forEach(t -> heldTrials.remove(t.id()));
+        notifyAll();
+    }
+
     /** Adds a stored trial at its place in number order. */
-    void add(StoredTrial t) {
+    private void add(StoredTrial t) {
         int i = trials.size();
         while (i > 0 && trials.get(i - 1).trial().number() > t.trial().number()) {
             i--;
@@ -77,21 +306,15 @@ final class LiveExperiment {
         views.values().forEach(v -> v.update(null, t.trial()));
     }
 
-    StoredTrial get(long trialId) {
-        Integer i = indexById.get(trialId);
-        return i == null ? null : trials.get(i);
-    }
-
-    /** Replaces a trial's row, keeping counts and the best trial current. */
-    void replace(StoredTrial t) {
+    /** Replaces a trial's row, keeping counts, views and the best trial current. */
+    private void replace(StoredTrial t) {
         int i = indexById.get(t.id());
         Trial before = trials.get(i).trial();
-        TrialState old = before.state();
         trials.set(i, t);
         if (before != t.trial()) {
             views.values().forEach(v -> v.update(before, t.trial()));
         }
-        counts.merge(old, -1, Integer::sum);
+        counts.merge(before.state(), -1, Integer::sum);
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
         touch(t.trial());
@@ -106,73 +329,9 @@ final class LiveExperiment {
     }
 
     private void considerBest(Trial t) {
-        Objective o = primary();
+        Objective o = row.spec().primary();
         if (Ranking.ranked(t, o) && (best == null || Ranking.byObjective(o).compare(t, best) < 0)) {
             best = t;
         }
-    }
-
-    int count(TrialState state) {
-        return counts.getOrDefault(state, 0);
-    }
-
-    /** Trials that are not finished: running or waiting for a worker. */
-    int active() {
-        return count(TrialState.RUNNING) + count(TrialState.WAITING);
-    }
-
-    /** The view of a query, built on first use and kept current after. */
-    TrialViews.View view(TrialQuery query) {
-        String key = query.sort() + "|" + query.descending() + "|" + query.state();
-        TrialViews.View v = views.get(key);
-        if (v == null) {
-            if (views.size() >= 8) {
-                views.remove(views.keySet().iterator().next());
-            }
-            v = new TrialViews.View(history(), query, primary());
-            views.put(key, v);
-        }
-        return v;
-    }
-
-    List<Trial> history() {
-        var out = new ArrayList<Trial>(trials.size());
-        for (StoredTrial t : trials) {
-            out.add(t.trial());
-        }
-        return out;
-    }
-
-    ExperimentSummary summary() {
-        var byState = new EnumMap<TrialState, Integer>(TrialState.class);
-        counts.forEach((k, v) -> {
-            if (v > 0) {
-                byState.put(k, v);
-            }
-        });
-        ExperimentSpec spec = row.spec();
-        return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
-                best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
-                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason());
-    }
-
-    Experiment experiment() {
-        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary());
-    }
-
-    boolean isRunning() {
-        return row.state() == ExperimentState.RUNNING;
-    }
-
-    /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
-    String budgetSpent(Instant now) {
-        var budget = row.spec().budget();
-        if (budget.trials() != null && nextNumber() >= budget.trials()) {
-            return "the budget of " + budget.trials() + " trials is spent";
-        }
-        if (budget.minutes() != null && row.runningMillis(now) >= budget.minutes() * 60_000) {
-            return "the budget of " + budget.minutes() + " minutes is spent";
-        }
-        return null;
     }
 }

@@ -9,9 +9,7 @@ import io.tunelab.server.analysis.Ranking;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The views of an experiment's trials that the API serves: a filtered and sorted selection
@@ -87,7 +85,7 @@ final class TrialViews {
             default -> {
                 if (sort.startsWith("param:")) {
                     String name = sort.substring(6);
-                    yield Comparator.comparing(t -> sortKey(t.params().get(name)), Comparator.nullsLast(Comparator.naturalOrder()));
+                    yield Comparator.comparing(t -> t.params().get(name), Comparator.nullsLast(TrialViews::compareValues));
                 }
                 String metric = sort.substring(7);
                 yield Comparator.comparing(t -> metricOf(t, metric), Comparator.nullsLast(Comparator.naturalOrder()));
@@ -126,12 +124,29 @@ final class TrialViews {
         return v;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Comparable sortKey(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
+    /**
+     * A total order over param values of any type, so a categorical param whose choices mix
+     * types ({@code [1, "a", true, 2.5]}) still sorts: numbers first (by value), then booleans
+     * (false before true), then everything else by its text.
+     */
+    static int compareValues(Object a, Object b) {
+        int byType = Integer.compare(typeRank(a), typeRank(b));
+        if (byType != 0) {
+            return byType;
         }
-        return v == null ? null : v.toString();
+        return switch (a) {
+            case Number n -> Double.compare(n.doubleValue(), ((Number) b).doubleValue());
+            case Boolean x -> Boolean.compare(x, (Boolean) b);
+            default -> a.toString().compareTo(b.toString());
+        };
+    }
+
+    private static int typeRank(Object v) {
+        return switch (v) {
+            case Number n -> 0;
+            case Boolean b -> 1;
+            default -> 2;
+        };
     }
 
     /** The best {@code limit} complete trials by an objective. */
@@ -140,7 +155,7 @@ final class TrialViews {
     }
 
     /** Trial numbers, values and best-so-far of the complete trials, in columns. */
-    static Map<String, Object> history(List<Trial> all, Objective primary) {
+    static OptimizationHistory history(List<Trial> all, Objective primary) {
         var ids = new ArrayList<Long>();
         var numbers = new ArrayList<Integer>();
         var values = new ArrayList<Double>();
@@ -157,19 +172,12 @@ final class TrialViews {
             values.add(v);
             best.add(bestSoFar);
         }
-        var out = new LinkedHashMap<String, Object>();
-        out.put("metric", primary.metric());
-        out.put("direction", primary.direction().json());
-        out.put("trial", ids);
-        out.put("number", numbers);
-        out.put("value", values);
-        out.put("best", best);
-        return out;
+        return new OptimizationHistory(primary.metric(), primary.direction().json(), ids, numbers, values, best);
     }
 
     /** The reported values of the primary metric of the latest {@code limit} trials that reported. */
-    static List<Map<String, Object>> curves(List<Trial> all, Objective primary, int limit) {
-        var out = new ArrayList<Map<String, Object>>();
+    static List<Curve> curves(List<Trial> all, Objective primary, int limit) {
+        var out = new ArrayList<Curve>();
         for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
             Trial t = all.get(i);
             if (t.reports().isEmpty()) {
@@ -184,14 +192,7 @@ final class TrialViews {
                     values.add(v);
                 }
             }
-            var curve = new LinkedHashMap<String, Object>();
-            curve.put("trial", t.id());
-            curve.put("number", t.number());
-            curve.put("state", t.state().name());
-            curve.put("metric", primary.metric());
-            curve.put("steps", steps);
-            curve.put("values", values);
-            out.add(curve);
+            out.add(new Curve(t.id(), t.number(), t.state(), primary.metric(), steps, values));
         }
         return out;
     }

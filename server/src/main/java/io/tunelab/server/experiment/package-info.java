@@ -1,7 +1,16 @@
 /**
- * The experiment lifecycle: create, ask, tell, report, suggest, lease, heartbeat, the lease
- * reaper, pause, resume and stop, and the queries the API serves. Plain Java: it knows the
- * {@link io.tunelab.server.storage.Storage} interface, the strategy and pruner SPIs and the wire
- * records, never HTTP or SQL.
+ * The experiment lifecycle, one concept per class. {@link io.tunelab.server.experiment.Coordinator}
+ * wires them over one storage: the {@code ExperimentRegistry} (live experiments by id, name and
+ * trial, loaded by an explicit {@code load()}), {@link io.tunelab.server.experiment.ExperimentService}
+ * (create, pause, resume, stop, ask, tell, report, suggest),
+ * {@link io.tunelab.server.experiment.LeaseService} (lease, heartbeat, release, reap),
+ * {@link io.tunelab.server.experiment.ExperimentQueries} (pages, leaderboard, Pareto front,
+ * history, curves, stored models and data reports), {@code Transitions} (every Trial → Trial
+ * change, pure), {@code Journal} (persist, then change memory, then publish) and
+ * {@code LiveExperiment} (one experiment's state, behind its monitor).
+ *
+ * <p>Plain Java: it knows the {@link io.tunelab.server.storage.Storage} interface, the strategy
+ * and pruner SPIs and the wire records, never HTTP or SQL. Constructors do no I/O and start no
+ * threads; the server schedules the lease reaper.
  */
 package io.tunelab.server.experiment;

@@ -3,7 +3,7 @@ package io.tunelab.server.http;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunelab.server.ServerConfig;
-import io.tunelab.server.experiment.ExperimentService;
+import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
 import io.vertx.core.Vertx;
@@ -16,11 +16,14 @@ import java.nio.file.Files;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running Tunelab server: storage opened from the data directory, the coordinator loaded from
- * it, and the HTTP API listening. {@link #close()} stops accepting requests, then closes the
- * coordinator and the database.
+ * it, its lease reaper scheduled, and the HTTP API listening. {@link #close()} stops accepting
+ * requests, then stops the reaper and closes the database.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -28,15 +31,18 @@ public final class ApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer http;
     private final HttpApi api;
-    private final ExperimentService service;
+    private final Coordinator coordinator;
+    private final ScheduledExecutorService reaper;
     private final Storage storage;
     private final long keepAliveTimer;
 
-    private ApiServer(Vertx vertx, HttpServer http, HttpApi api, ExperimentService service, Storage storage, long keepAliveTimer) {
+    private ApiServer(Vertx vertx, HttpServer http, HttpApi api, Coordinator coordinator, ScheduledExecutorService reaper,
+                      Storage storage, long keepAliveTimer) {
         this.vertx = vertx;
         this.http = http;
         this.api = api;
-        this.service = service;
+        this.coordinator = coordinator;
+        this.reaper = reaper;
         this.storage = storage;
         this.keepAliveTimer = keepAliveTimer;
     }
@@ -51,9 +57,19 @@ public final class ApiServer implements AutoCloseable {
         Storage storage = JdbcStorage.openDataDirectory(config.dataDir(), config.durability());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var events = new EventStream();
-        var service = new ExperimentService(storage, InstantSource.system(), events, config.coordinator(), metrics);
+        Coordinator coordinator;
+        try {
+            coordinator = Coordinator.open(storage, InstantSource.system(), events, config.coordinator(), metrics);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("tunelab-lease-reaper").daemon(true).factory());
+        long every = config.coordinator().reaperInterval().toMillis();
+        reaper.scheduleWithFixedDelay(coordinator.leases()::reapQuietly, every, every, TimeUnit.MILLISECONDS);
         Vertx vertx = Vertx.vertx();
-        var api = new HttpApi(service, events, metrics);
+        var api = new HttpApi(coordinator, events, metrics);
         try {
             HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
                             .setCompressionSupported(true).setTcpNoDelay(true))
@@ -61,10 +77,10 @@ public final class ApiServer implements AutoCloseable {
                     .listen().toCompletionStage().toCompletableFuture().join();
             long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
             LOG.info("Tunelab listening on http://{}:{} with data in {}", config.host(), http.actualPort(), config.dataDir().toAbsolutePath());
-            return new ApiServer(vertx, http, api, service, storage, timer);
+            return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer);
         } catch (RuntimeException e) {
             vertx.close();
-            service.close();
+            reaper.shutdownNow();
             storage.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
@@ -75,8 +91,8 @@ public final class ApiServer implements AutoCloseable {
         return http.actualPort();
     }
 
-    public ExperimentService service() {
-        return service;
+    public Coordinator coordinator() {
+        return coordinator;
     }
 
     @Override
@@ -84,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
         vertx.cancelTimer(keepAliveTimer);
         http.close().toCompletionStage().toCompletableFuture().join();
         api.close();
-        service.close();
+        reaper.shutdownNow();
         storage.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }

@@ -15,7 +15,10 @@ import io.tunelab.api.ResumeRequest;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.experiment.Coordinator;
+import io.tunelab.server.experiment.ExperimentQueries;
 import io.tunelab.server.experiment.ExperimentService;
+import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.TrialPage;
 import io.tunelab.server.experiment.TrialQuery;
 import io.vertx.core.Context;
@@ -46,13 +49,17 @@ public final class HttpApi {
     /** Models (network plus preprocessing) can be a few megabytes; bound them all the same. */
     private static final long MAX_BODY_BYTES = 256L * 1024 * 1024;
 
-    private final ExperimentService service;
+    private final ExperimentService experiments;
+    private final LeaseService leases;
+    private final ExperimentQueries queries;
     private final EventStream events;
     private final PrometheusMeterRegistry metrics;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
 
-    HttpApi(ExperimentService service, EventStream events, PrometheusMeterRegistry metrics) {
-        this.service = service;
+    HttpApi(Coordinator coordinator, EventStream events, PrometheusMeterRegistry metrics) {
+        this.experiments = coordinator.experiments();
+        this.leases = coordinator.leases();
+        this.queries = coordinator.queries();
         this.events = events;
         this.metrics = metrics;
     }
@@ -105,22 +112,22 @@ public final class HttpApi {
 
     private void create(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 201, () -> service.create(Json.readJsonOrYaml(body, ExperimentSpec.class)));
+        run(rc, 201, () -> experiments.create(Json.readJsonOrYaml(body, ExperimentSpec.class)));
     }
 
     private void list(RoutingContext rc) {
-        run(rc, 200, service::summaries);
+        run(rc, 200, queries::summaries);
     }
 
     private void describe(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.experiment(ref));
+        run(rc, 200, () -> queries.experiment(ref));
     }
 
     private void ask(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
-        run(rc, 201, () -> service.ask(ref, body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased()));
+        run(rc, 201, () -> experiments.ask(ref, body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased()));
     }
 
     private void trials(RoutingContext rc) {
@@ -128,7 +135,7 @@ public final class HttpApi {
         run(rc, 200, () -> {
             var query = new TrialQuery(intParam(rc, "offset", 0), intParam(rc, "limit", TrialQuery.MAX_LIMIT),
                     rc.queryParams().get("sort"), "desc".equalsIgnoreCase(orderParam(rc)), stateParam(rc));
-            TrialPage page = service.trials(ref, query);
+            TrialPage page = queries.trials(ref, query);
             rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
             return page.trials();
         });
@@ -136,27 +143,27 @@ public final class HttpApi {
 
     private void leaderboard(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.leaderboard(ref, intParam(rc, "limit", 10)));
+        run(rc, 200, () -> queries.leaderboard(ref, intParam(rc, "limit", 10)));
     }
 
     private void pareto(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.pareto(ref));
+        run(rc, 200, () -> queries.pareto(ref));
     }
 
     private void history(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.history(ref));
+        run(rc, 200, () -> queries.history(ref));
     }
 
     private void curves(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.curves(ref, intParam(rc, "limit", 50)));
+        run(rc, 200, () -> queries.curves(ref, intParam(rc, "limit", 50)));
     }
 
     private void dataReport(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.dataReport(ref));
+        run(rc, 200, () -> queries.dataReport(ref));
     }
 
     @SuppressWarnings("unchecked")
@@ -165,14 +172,14 @@ public final class HttpApi {
         String body = rc.body().asString();
         run(rc, 200, () -> {
             Map<String, Object> report = Json.read(body, Map.class);
-            service.putDataReport(ref, report);
+            experiments.putDataReport(ref, report);
             return report;
         });
     }
 
     private void pause(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.pause(ref));
+        run(rc, 200, () -> experiments.pause(ref));
     }
 
     private void resume(RoutingContext rc) {
@@ -180,36 +187,36 @@ public final class HttpApi {
         String body = rc.body().asString();
         run(rc, 200, () -> {
             Budget budget = body == null || body.isBlank() ? null : Json.read(body, ResumeRequest.class).budget();
-            return service.resume(ref, budget);
+            return experiments.resume(ref, budget);
         });
     }
 
     private void stop(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> service.stop(ref));
+        run(rc, 200, () -> experiments.stop(ref));
     }
 
     // ------------------------------------------------------------------ trials
 
     private void trial(RoutingContext rc) {
-        run(rc, 200, () -> service.trial(trialId(rc)));
+        run(rc, 200, () -> queries.trial(trialId(rc)));
     }
 
     private void report(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 200, () -> new ReportReply(service.report(trialId(rc), Json.read(body, ReportRequest.class))));
+        run(rc, 200, () -> new ReportReply(experiments.report(trialId(rc), Json.read(body, ReportRequest.class))));
     }
 
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 200, () -> service.tell(trialId(rc), Json.read(body, TrialResult.class)));
+        run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class)));
     }
 
     private void suggest(RoutingContext rc) {
         String body = rc.body().asString();
         run(rc, 200, () -> {
             SuggestRequest request = Json.read(body, SuggestRequest.class);
-            return Map.of("value", service.suggest(trialId(rc), request.name(), request.param()));
+            return Map.of("value", experiments.suggest(trialId(rc), request.name(), request.param()));
         });
     }
 
@@ -218,12 +225,12 @@ public final class HttpApi {
 
     private void heartbeat(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 200, () -> service.heartbeat(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+        run(rc, 200, () -> leases.heartbeat(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
     }
 
     private void release(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 200, () -> service.release(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+        run(rc, 200, () -> leases.release(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
     }
 
     private void putModel(RoutingContext rc) {
@@ -231,13 +238,13 @@ public final class HttpApi {
         String leaseId = rc.queryParams().get("leaseId");
         run(rc, 200, () -> {
             long id = trialId(rc);
-            service.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
+            experiments.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
             return Map.of("trial", id, "bytes", body == null ? 0 : body.length());
         });
     }
 
     private void model(RoutingContext rc) {
-        runThen(rc, () -> service.model(trialId(rc)), (r, model) -> r.response()
+        runThen(rc, () -> queries.model(trialId(rc)), (r, model) -> r.response()
                 .putHeader("Content-Type", "application/octet-stream")
                 .putHeader("Content-Disposition", "attachment; filename=\"trial-" + r.pathParam("id") + "-model.zip\"")
                 .end(Buffer.buffer(model)));
@@ -245,7 +252,7 @@ public final class HttpApi {
 
     private void lease(RoutingContext rc) {
         String body = rc.body().asString();
-        runThen(rc, () -> service.lease(Json.read(body, LeaseRequest.class)), (r, lease) -> {
+        runThen(rc, () -> leases.lease(Json.read(body, LeaseRequest.class)), (r, lease) -> {
             if (lease.isEmpty()) {
                 r.response().setStatusCode(204).end();
             } else if (r.response().closed()) {
@@ -259,7 +266,7 @@ public final class HttpApi {
 
     private void releaseQuietly(long trialId, String leaseId) {
         try {
-            service.release(trialId, leaseId);
+            leases.release(trialId, leaseId);
         } catch (TunelabException e) {
             LOG.warn("could not release trial {} of a departed worker: {}", trialId, e.getMessage());
         }

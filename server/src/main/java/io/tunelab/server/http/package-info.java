@@ -1,7 +1,7 @@
 /**
  * The HTTP face of the coordinator: Vert.x routes for the REST API, server-sent events, health,
  * metrics and the static web UI. The only package that knows Vert.x. Handlers parse a request
- * into a record, call {@link io.tunelab.server.experiment.ExperimentService} on a virtual
+ * into a record, call the {@link io.tunelab.server.experiment.Coordinator}'s services on a virtual
  * thread (never on the event loop), and map the result or the error to a response.
  */
 package io.tunelab.server.http;

@@ -3,8 +3,7 @@
  * the next configuration from an experiment's stored history, and its implementations —
  * {@code random}, {@code grid}, {@code sobol} (quasi-random), {@code tpe}, {@code cmaes},
  * {@code genetic} (Jenetics, steady-state), {@code nsga2} (jenetics.ext MOEA), {@code portfolio},
- * and {@code auto}, the default, which picks among them by the shape of the experiment —
- * plus {@link io.tunelab.server.strategy.Pareto} for the non-dominated trials.
+ * and {@code auto}, the default, which picks among them by the shape of the experiment.
  *
  * <p>A strategy keeps no state that cannot be rebuilt from the history and the experiment's
  * seed: a restarted server or a resumed experiment continues the same sequence. Caches (the

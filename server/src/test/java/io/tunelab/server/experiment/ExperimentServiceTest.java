@@ -30,19 +30,24 @@ class ExperimentServiceTest {
     @TempDir
     Path dir;
     JdbcStorage storage;
+    Coordinator coordinator;
     ExperimentService service;
+    LeaseService leases;
+    ExperimentQueries queries;
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
     @BeforeEach
     void open() {
         storage = JdbcStorage.openDataDirectory(dir);
-        service = new ExperimentService(storage, () -> now, Events.NONE,
+        coordinator = Coordinator.open(storage, () -> now, Events.NONE,
                 new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+        service = coordinator.experiments();
+        leases = coordinator.leases();
+        queries = coordinator.queries();
     }
 
     @AfterEach
     void close() {
-        service.close();
         storage.close();
     }
 
@@ -66,10 +71,10 @@ class ExperimentServiceTest {
         assertThatThrownBy(() -> service.ask("timed")).isInstanceOf(TunelabException.BudgetExhausted.class)
                 .hasMessageContaining("1.0 minutes");
         // The running trial still counts: the experiment completes when it is told.
-        assertThat(service.experiment("timed").state()).isEqualTo(ExperimentState.RUNNING);
-        var running = service.trials("timed", TrialQuery.all()).trials().stream().filter(x -> x.state() == TrialState.RUNNING).findFirst().orElseThrow();
+        assertThat(queries.experiment("timed").state()).isEqualTo(ExperimentState.RUNNING);
+        var running = queries.trials("timed", TrialQuery.all()).trials().stream().filter(x -> x.state() == TrialState.RUNNING).findFirst().orElseThrow();
         service.tell(running.id(), TrialResult.complete(Map.of("loss", 0.5)));
-        assertThat(service.experiment("timed").state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThat(queries.experiment("timed").state()).isEqualTo(ExperimentState.COMPLETED);
         assertThatThrownBy(() -> service.resume("timed", null)).isInstanceOf(TunelabException.BudgetExhausted.class);
         assertThat(service.resume("timed", new Budget(null, null, 5.0)).state()).isEqualTo(ExperimentState.RUNNING);
     }
@@ -80,8 +85,8 @@ class ExperimentServiceTest {
         var t = service.ask("paused");
         service.pause("paused");
         service.tell(t.id(), TrialResult.complete(Map.of("loss", 0.3)));
-        assertThat(service.trial(t.id()).state()).isEqualTo(TrialState.COMPLETE);
-        assertThat(service.experiment("paused").summary().best()).containsEntry("loss", 0.3);
+        assertThat(queries.trial(t.id()).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(queries.experiment("paused").summary().best()).containsEntry("loss", 0.3);
     }
 
     @Test
@@ -91,7 +96,7 @@ class ExperimentServiceTest {
         assertThat(grid.spec().budget().trials()).isEqualTo(6);
         assertThatThrownBy(() -> service.create(spec("bad-grid").strategy(StrategySpec.of("grid")).build()))
                 .isInstanceOf(TunelabException.InvalidSpec.class).hasMessageContaining("float param \"x\" has no step");
-        assertThat(service.summaries()).hasSize(1);
+        assertThat(queries.summaries()).hasSize(1);
     }
 
     @Test
@@ -103,13 +108,13 @@ class ExperimentServiceTest {
         assertThat(service.suggest(t.id(), "batch", IntParam.log(16, 256))).isEqualTo(v);
         assertThatThrownBy(() -> service.suggest(t.id(), "batch", IntParam.of(1, 2)))
                 .isInstanceOf(TunelabException.InvalidSpec.class).hasMessageContaining("same definition");
-        assertThat(service.experiment("dbr").spec().space().names()).containsExactly("x", "batch");
-        assertThat(service.trial(t.id()).params()).containsKeys("x", "batch");
+        assertThat(queries.experiment("dbr").spec().space().names()).containsExactly("x", "batch");
+        assertThat(queries.trial(t.id()).params()).containsKeys("x", "batch");
         // The space and the value survive a restart.
         close();
         open();
-        assertThat(service.experiment("dbr").spec().space().names()).containsExactly("x", "batch");
-        assertThat(service.trial(t.id()).params()).containsEntry("batch", v);
+        assertThat(queries.experiment("dbr").spec().space().names()).containsExactly("x", "batch");
+        assertThat(queries.trial(t.id()).params()).containsEntry("batch", v);
     }
 
     @Test
@@ -122,12 +127,10 @@ class ExperimentServiceTest {
         service.tell(a.id(), TrialResult.pruned(Map.of("loss", 0.1)));
         service.tell(b.id(), TrialResult.complete(Map.of("loss", 0.5)));
         service.tell(c.id(), TrialResult.complete(Map.of("loss", 0.3)));
-        var page = service.trials("sorted", new TrialQuery(0, 10, "value", false, null)).trials();
+        var page = queries.trials("sorted", new TrialQuery(0, 10, "value", false, null)).trials();
         assertThat(page).extracting(t -> t.id()).containsExactly(c.id(), b.id(), a.id());
-        assertThat(service.experiment("sorted").summary().updated()).isEqualTo(now);
-        @SuppressWarnings("unchecked")
-        var ids = (java.util.List<Long>) service.history("sorted").get("trial");
-        assertThat(ids).containsExactly(b.id(), c.id());
+        assertThat(queries.experiment("sorted").summary().updated()).isEqualTo(now);
+        assertThat(queries.history("sorted").trials()).containsExactly(b.id(), c.id());
     }
 
     @Test
@@ -135,10 +138,10 @@ class ExperimentServiceTest {
         service.create(spec("leased").trials(2).build());
         var first = service.ask("leased", true);
         assertThat(first.leaseId()).isNotNull();
-        service.heartbeat(first.id(), first.leaseId());
+        leases.heartbeat(first.id(), first.leaseId());
         now = now.plusSeconds(31);
-        service.reapExpiredLeases();
-        assertThat(service.trial(first.id()).state()).isEqualTo(TrialState.WAITING);
+        leases.reapExpiredLeases();
+        assertThat(queries.trial(first.id()).state()).isEqualTo(TrialState.WAITING);
         var again = service.ask("leased", true);
         assertThat(again.id()).isEqualTo(first.id());
         assertThat(again.params()).isEqualTo(first.params());
@@ -148,23 +151,23 @@ class ExperimentServiceTest {
         // A plain ask also takes a waiting trial, so an experiment never stalls on one.
         var second = service.ask("leased", true);
         now = now.plusSeconds(31);
-        service.reapExpiredLeases();
+        leases.reapExpiredLeases();
         var plain = service.ask("leased");
         assertThat(plain.id()).isEqualTo(second.id());
         assertThat(plain.leaseId()).isNull();
         service.tell(plain.id(), TrialResult.complete(Map.of("loss", 0.2)));
-        assertThat(service.experiment("leased").state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThat(queries.experiment("leased").state()).isEqualTo(ExperimentState.COMPLETED);
     }
 
     @Test
     void unusableDataStopsTheExperimentWithItsReason() {
         service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
-        assertThatThrownBy(() -> service.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);
+        assertThatThrownBy(() -> queries.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);
         assertThatThrownBy(() -> service.putDataReport("data", Map.of("rows", 3))).isInstanceOf(TunelabException.InvalidValue.class);
         service.putDataReport("data", Map.of("usable", false, "problems", java.util.List.of("no column \"label\"")));
-        var e = service.experiment("data");
+        var e = queries.experiment("data");
         assertThat(e.state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(e.summary().stopReason()).contains("no column \"label\"");
-        assertThat(service.dataReport("data")).containsEntry("usable", false);
+        assertThat(queries.dataReport("data")).containsEntry("usable", false);
     }
 }

@@ -34,7 +34,10 @@ class LeaseProtocolTest {
     @TempDir
     Path dir;
     JdbcStorage storage;
+    Coordinator coordinator;
     ExperimentService service;
+    LeaseService leases;
+    ExperimentQueries queries;
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     final InstantSource clock = () -> now;
 
@@ -47,19 +50,21 @@ class LeaseProtocolTest {
 
     void openService() {
         storage = JdbcStorage.openDataDirectory(dir);
-        // A reaper interval far in the future: the test reaps by hand after moving the clock.
-        service = new ExperimentService(storage, clock, Events.NONE,
+        // No reaper runs: the test reaps by hand after moving the clock.
+        coordinator = Coordinator.open(storage, clock, Events.NONE,
                 new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
+        service = coordinator.experiments();
+        leases = coordinator.leases();
+        queries = coordinator.queries();
     }
 
     @AfterEach
     void close() {
-        service.close();
         storage.close();
     }
 
     Lease lease(String worker) {
-        return service.lease(new LeaseRequest(worker, List.of("dl4j"), 0)).orElseThrow();
+        return leases.lease(new LeaseRequest(worker, List.of("dl4j"), 0)).orElseThrow();
     }
 
     @Test
@@ -67,12 +72,12 @@ class LeaseProtocolTest {
         Lease first = lease("a:1");
         assertThat(first.task()).containsKey("dataset");
         now = now.plusSeconds(20);
-        service.heartbeat(first.trial().id(), first.leaseId());
+        leases.heartbeat(first.trial().id(), first.leaseId());
         now = now.plusSeconds(20);
-        assertThat(service.reapExpiredLeases()).isZero();
+        assertThat(leases.reapExpiredLeases()).isZero();
         now = now.plusSeconds(31);
-        assertThat(service.reapExpiredLeases()).isEqualTo(1);
-        assertThat(service.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+        assertThat(leases.reapExpiredLeases()).isEqualTo(1);
+        assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
 
         Lease second = lease("b:2");
         assertThat(second.trial().id()).isEqualTo(first.trial().id());
@@ -82,14 +87,14 @@ class LeaseProtocolTest {
                 .hasMessageContaining("expired");
         assertThatThrownBy(() -> service.report(first.trial().id(), new ReportRequest(1, Map.of("accuracy", 0.5), first.leaseId())))
                 .isInstanceOf(TunelabException.LeaseLost.class);
-        assertThatThrownBy(() -> service.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);
+        assertThatThrownBy(() -> leases.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);
 
         var result = new TrialResult(TrialState.COMPLETE, null, List.of(
                 new Repetition(0, 1L, Map.of("accuracy", 0.90)), new Repetition(1, 2L, Map.of("accuracy", 0.94))),
                 null, second.leaseId(), Map.of("host", "b"));
         service.tell(second.trial().id(), result);
         assertThatThrownBy(() -> service.tell(second.trial().id(), result)).isInstanceOf(TunelabException.TrialFinished.class);
-        var told = service.trial(second.trial().id());
+        var told = queries.trial(second.trial().id());
         assertThat(told.worker()).isEqualTo("b:2");
         assertThat(told.values().get("accuracy")).isCloseTo(0.92, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(told.statistics().get("accuracy").n()).isEqualTo(2);
@@ -99,41 +104,40 @@ class LeaseProtocolTest {
     @Test
     void aReleasedTrialGoesToTheNextWorkerWithoutCountingAnExpiry() {
         Lease first = lease("a:1");
-        assertThatThrownBy(() -> service.release(first.trial().id(), "not-the-lease")).isInstanceOf(TunelabException.LeaseLost.class);
-        service.release(first.trial().id(), first.leaseId());
-        assertThat(service.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
-        assertThatThrownBy(() -> service.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);
+        assertThatThrownBy(() -> leases.release(first.trial().id(), "not-the-lease")).isInstanceOf(TunelabException.LeaseLost.class);
+        leases.release(first.trial().id(), first.leaseId());
+        assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+        assertThatThrownBy(() -> leases.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);
         Lease second = lease("b:2");
         assertThat(second.trial().id()).isEqualTo(first.trial().id());
         // Two expiries fail the trial (max 2 attempts); the release did not count as one.
         now = now.plusSeconds(31);
-        service.reapExpiredLeases();
-        assertThat(service.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+        leases.reapExpiredLeases();
+        assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
     }
 
     @Test
     void aTrialWhoseLeaseExpiresTooOftenFails() {
         Lease first = lease("a:1");
         now = now.plusSeconds(31);
-        service.reapExpiredLeases();
+        leases.reapExpiredLeases();
         lease("b:2");
         now = now.plusSeconds(31);
-        service.reapExpiredLeases();
-        var trial = service.trial(first.trial().id());
+        leases.reapExpiredLeases();
+        var trial = queries.trial(first.trial().id());
         assertThat(trial.state()).isEqualTo(TrialState.FAILED);
         assertThat(trial.error()).contains("expired 2 times");
     }
 
     @Test
     void workersOnlyGetTasksTheyCanRunAndLeasesSurviveARestart() {
-        assertThat(service.lease(new LeaseRequest("x:1", List.of("python"), 0))).isEmpty();
+        assertThat(leases.lease(new LeaseRequest("x:1", List.of("python"), 0))).isEmpty();
         Lease lease = lease("a:1");
-        service.close();
         storage.close();
         openService();
-        var again = service.trial(lease.trial().id());
+        var again = queries.trial(lease.trial().id());
         assertThat(again.state()).isEqualTo(TrialState.RUNNING);
         service.tell(lease.trial().id(), new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.5), null, null, lease.leaseId(), null));
-        assertThat(service.trial(lease.trial().id()).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(queries.trial(lease.trial().id()).state()).isEqualTo(TrialState.COMPLETE);
     }
 }

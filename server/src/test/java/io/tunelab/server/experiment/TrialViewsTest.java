@@ -4,6 +4,7 @@ import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.testing.Cases;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,5 +64,25 @@ class TrialViewsTest {
             var fresh = new TrialViews.View(trials, queries.get(q), LOSS);
             assertThat(views.get(q).page(0, 1000)).as(queries.get(q).toString()).isEqualTo(fresh.page(0, 1000));
         }
+    }
+
+    @Test
+    void aCategoricalParamWithMixedChoiceTypesSortsNumbersThenBooleansThenStrings() {
+        List<Object> choices = List.of("b", 2.5, true, 1, "a", false);
+        var trials = new ArrayList<Trial>();
+        var query = new TrialQuery(0, 100, "param:c", false, null);
+        var kept = new TrialViews.View(trials, query, LOSS);
+        for (int i = 0; i < choices.size(); i++) {
+            Trial t = new Trial(i + 100, 1, i, Map.of("c", choices.get(i)), TrialState.RUNNING, null, null, null, null,
+                    Instant.EPOCH, Instant.EPOCH, null, null, null, null);
+            trials.add(t);
+            kept.update(null, t);
+        }
+        var fresh = new TrialViews.View(trials, query, LOSS);
+        List<Object> expected = List.of(1, 2.5, false, true, "a", "b");
+        assertThat(fresh.page(0, 100)).extracting(t -> t.params().get("c")).containsExactlyElementsOf(expected);
+        assertThat(kept.page(0, 100)).isEqualTo(fresh.page(0, 100));
+        var descending = new TrialViews.View(trials, new TrialQuery(0, 100, "param:c", true, null), LOSS);
+        assertThat(descending.page(0, 100)).extracting(t -> t.params().get("c")).containsExactlyElementsOf(expected.reversed());
     }
 }

@@ -123,6 +123,45 @@ class ApiServerTest {
     }
 
     @Test
+    void historyAndCurvesKeepTheirJsonShape() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        long id = ((Number) call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();
+        call("POST", "/api/trials/" + id + "/reports", "{\"step\": 1, \"values\": {\"loss\": 0.5}}");
+        call("POST", "/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.25}}");
+        assertThat(call("GET", "/api/experiments/quickstart/history", null).body()).isEqualTo(
+                "{\"metric\":\"loss\",\"direction\":\"minimize\",\"trial\":[" + id + "],\"number\":[0],\"value\":[0.25],\"best\":[0.25]}");
+        assertThat(call("GET", "/api/experiments/quickstart/curves", null).body()).isEqualTo(
+                "[{\"trial\":" + id + ",\"number\":0,\"state\":\"COMPLETE\",\"metric\":\"loss\",\"steps\":[1],\"values\":[0.5]}]");
+    }
+
+    @Test
+    void trialsSortByACategoricalParamWhoseChoicesMixTypes() throws Exception {
+        String spec = """
+                {"name": "mixed", "objective": {"metric": "loss", "direction": "minimize"},
+                 "space": {"c": {"type": "categorical", "choices": [1, "a", true, 2.5]}, "x": {"type": "float", "low": 0, "high": 1}},
+                 "strategy": {"name": "random", "seed": 3}, "budget": {"trials": 30}}
+                """;
+        assertThat(call("POST", "/api/experiments", spec).status()).isEqualTo(201);
+        for (int i = 0; i < 12; i++) {
+            call("POST", "/api/experiments/mixed/trials", null);
+        }
+        Reply sorted = call("GET", "/api/experiments/mixed/trials?sort=param:c", null);
+        assertThat(sorted.status()).as(sorted.body()).isEqualTo(200);
+        List<Object> values = sorted.array().stream().map(t -> (Object) ((Map<?, ?>) ((Map<?, ?>) t).get("params")).get("c")).toList();
+        assertThat(values).hasSize(12).map(ApiServerTest::typeRank).isSorted();
+        assertThat(values).map(String::valueOf).containsAnyOf("1", "2.5").containsAnyOf("true").containsAnyOf("a");
+        // The sorted view stays cached: a trial asked afterwards is registered and found.
+        Reply asked = call("POST", "/api/experiments/mixed/trials", null);
+        assertThat(asked.status()).as(asked.body()).isEqualTo(201);
+        assertThat(call("GET", "/api/trials/" + asked.json().get("id"), null).status()).isEqualTo(200);
+        assertThat(call("GET", "/api/experiments/mixed/trials?sort=param:c&order=desc", null).array()).hasSize(13);
+    }
+
+    static int typeRank(Object v) {
+        return v instanceof Number ? 0 : v instanceof Boolean ? 1 : 2;
+    }
+
+    @Test
     void repetitionsGiveMeanAndConfidenceInterval() throws Exception {
         call("POST", "/api/experiments", QUICKSTART);
         long id = ((Number) call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();

@@ -6,6 +6,7 @@ import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
+import io.tunelab.server.analysis.Pareto;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

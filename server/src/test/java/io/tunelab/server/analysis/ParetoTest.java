@@ -1,4 +1,4 @@
-package io.tunelab.server.strategy;
+package io.tunelab.server.analysis;
 
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
@@ -20,7 +20,8 @@ class ParetoTest {
     static final List<Objective> LOSS_AND_ACCURACY = List.of(Objective.minimize("loss"), Objective.maximize("accuracy"));
 
     static Trial trial(int number, TrialState state, double loss, double accuracy) {
-        return InProcessExperiment.trial(number, Map.of(), state, Map.of("loss", loss, "accuracy", accuracy));
+        return new Trial(number + 1, 1, number, Map.of(), state, Map.of("loss", loss, "accuracy", accuracy),
+                null, null, null, null, null, null, null, null, null);
     }
 
     @Test

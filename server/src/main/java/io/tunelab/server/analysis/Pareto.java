@@ -1,4 +1,4 @@
-package io.tunelab.server.strategy;
+package io.tunelab.server.analysis;
 
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;

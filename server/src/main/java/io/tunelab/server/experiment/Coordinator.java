@@ -1,0 +1,46 @@
+package io.tunelab.server.experiment;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.strategy.SearchStrategy;
+import io.tunelab.server.strategy.Strategies;
+
+import java.time.InstantSource;
+import java.util.function.BiFunction;
+
+/**
+ * The coordinator's services over one storage, wired together: {@link #experiments()} changes
+ * experiments and trials, {@link #leases()} hands trials to workers, {@link #queries()} reads.
+ * {@link #open} loads the stored experiments (without a meter registry, metrics go nowhere); scheduling the lease reaper
+ * ({@link LeaseService#reapQuietly()} every {@link CoordinatorConfig#reaperInterval()}) is the
+ * caller's, as is closing the storage.
+ */
+public record Coordinator(ExperimentService experiments, LeaseService leases, ExperimentQueries queries) {
+
+    /** Loads the experiments of {@code storage}, with the strategies their specs name. */
+    public static Coordinator open(Storage storage, InstantSource clock, Events events, CoordinatorConfig config,
+                                   MeterRegistry meters) {
+        return open(storage, clock, events, config, meters,
+                (spec, seed) -> Strategies.create(spec.strategy(), spec.space(), spec.objectives(), seed));
+    }
+
+    /** Loads the experiments of {@code storage}, with the strategies {@code strategies} builds from a spec and seed. */
+    static Coordinator open(Storage storage, InstantSource clock, Events events, CoordinatorConfig config, MeterRegistry meters,
+                            BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
+        MeterRegistry metrics = meters == null ? new SimpleMeterRegistry() : meters;
+        var registry = new ExperimentRegistry(storage, strategies);
+        registry.load();
+        var storageClock = new StorageClock(clock);
+        var journal = new Journal(storage, events);
+        var work = new WorkSignal();
+        var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);
+        metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
+        metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
+        return new Coordinator(
+                new ExperimentService(registry, journal, proposals, work, storageClock),
+                new LeaseService(registry, journal, proposals, work, storageClock, config),
+                new ExperimentQueries(registry, storage));
+    }
+}

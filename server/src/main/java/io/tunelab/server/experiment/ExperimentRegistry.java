@@ -1,0 +1,130 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.pruner.Pruners;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.strategy.SearchStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * The live experiments, found by id, by name or by one of their trials, and the counters that
+ * give new experiments and trials their ids. Filled from storage by {@link #load()}; the
+ * constructor does no I/O. Thread-safe.
+ */
+final class ExperimentRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentRegistry.class);
+
+    private final Storage storage;
+    private final BiFunction<ExperimentSpec, Long, SearchStrategy> strategies;
+    private final Map<Long, LiveExperiment> byId = new ConcurrentHashMap<>();
+    private final Map<String, LiveExperiment> byName = new ConcurrentHashMap<>();
+    private final Map<Long, LiveExperiment> byTrial = new ConcurrentHashMap<>();
+    private final AtomicLong lastExperimentId = new AtomicLong();
+    private final AtomicLong lastTrialId = new AtomicLong();
+
+    /** {@code strategies} builds an experiment's strategy from its spec and seed. */
+    ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
+        this.storage = storage;
+        this.strategies = strategies;
+    }
+
+    /** Reads every stored experiment and trial into memory. Call once, before serving. */
+    void load() {
+        long maxExperiment = 0;
+        for (StoredExperiment row : storage.experiments()) {
+            List<StoredTrial> trials = storage.trials(row.id());
+            var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials);
+            trials.forEach(t -> byTrial.put(t.id(), live));
+            byId.put(row.id(), live);
+            byName.put(row.name(), live);
+            maxExperiment = Math.max(maxExperiment, row.id());
+        }
+        lastExperimentId.set(maxExperiment);
+        lastTrialId.set(storage.maxTrialId());
+        LOG.info("loaded {} experiments, {} trials", byId.size(), byTrial.size());
+    }
+
+    SearchStrategy strategy(ExperimentSpec spec, long seed) {
+        return strategies.apply(spec, seed);
+    }
+
+    long nextTrialId() {
+        return lastTrialId.incrementAndGet();
+    }
+
+    /**
+     * Registers a new experiment under a name no other has: {@code persist} writes its row
+     * first, so a failed write registers nothing.
+     */
+    LiveExperiment register(String name, java.util.function.LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
+        synchronized (byName) {
+            if (byName.containsKey(name)) {
+                throw TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
+                        + "\" exists already; choose another name, or resume it with: tunelab sweep resume " + name,
+                        Map.of("name", name));
+            }
+            LiveExperiment live = build.apply(lastExperimentId.incrementAndGet());
+            persist.accept(live.row());
+            byId.put(live.id(), live);
+            byName.put(name, live);
+            return live;
+        }
+    }
+
+    /** Records which experiment a newly stored trial belongs to. */
+    void registerTrial(long trialId, LiveExperiment e) {
+        byTrial.put(trialId, e);
+    }
+
+    /** The experiment with this name, or with this id. */
+    LiveExperiment find(String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
+        }
+        LiveExperiment e = byName.get(ref);
+        if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
+            e = byId.get(Long.parseLong(ref));
+        }
+        if (e == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with GET /api/experiments",
+                    Map.of("experiment", ref));
+        }
+        return e;
+    }
+
+    /** The experiment a trial belongs to. */
+    LiveExperiment owner(long trialId) {
+        LiveExperiment e = byTrial.get(trialId);
+        if (e == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
+        }
+        return e;
+    }
+
+    /** Every experiment, by id. */
+    List<LiveExperiment> all() {
+        return byId.values().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();
+    }
+
+    int size() {
+        return byId.size();
+    }
+
+    /** Trials running or waiting, over every experiment. */
+    int activeTrials() {
+        return byId.values().stream().mapToInt(LiveExperiment::active).sum();
+    }
+}

@@ -1,0 +1,171 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Report;
+import io.tunelab.api.Trial;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredTrial;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * How every change of an experiment happens: plan it from the live state, write it durably,
+ * then change memory, then announce it. A failed write changes nothing in memory, so what
+ * callers see is always what survives a restart.
+ *
+ * <p>Planning runs under the experiment's monitor; the write runs outside it, so one slow
+ * disk write does not hold up the experiment's other trials. While an entry is being written,
+ * the rows it changes are held: a step that would change one of them waits and plans again
+ * once the write is applied or abandoned. Thread-safe.
+ */
+final class Journal {
+    private final Storage storage;
+    private final Events events;
+
+    Journal(Storage storage, Events events) {
+        this.storage = storage;
+        this.events = events;
+    }
+
+    /** A step's plan: what it changes and what it answers. */
+    record Planned<T>(Entry entry, T result) {
+    }
+
+    /**
+     * Plans with {@code step} under the experiment's monitor (it reads the experiment and
+     * throws to refuse), writes the plan's entry, applies it to memory and announces it.
+     */
+    <T> T record(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
+        Planned<T> planned;
+        synchronized (e) {
+            while (true) {
+                planned = step.apply(e);
+                if (!e.holds(planned.entry())) {
+                    break;
+                }
+                try {
+                    e.wait();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    e.abandon(planned.entry(), false);
+                    throw new IllegalStateException("interrupted while waiting for a write of experiment " + e.id(), ex);
+                }
+            }
+            e.hold(planned.entry());
+        }
+        Entry entry = planned.entry();
+        if (!entry.writes.isEmpty()) {
+            try {
+                storage.write(c -> entry.writes.forEach(w -> w.accept(c)));
+            } catch (RuntimeException ex) {
+                synchronized (e) {
+                    e.abandon(entry, true);
+                }
+                throw ex;
+            }
+        }
+        synchronized (e) {
+            e.apply(entry);
+        }
+        announce(e, entry);
+        return planned.result();
+    }
+
+    /** Writes a new experiment's row; the caller registers it in memory only after this returns. */
+    void insert(StoredExperiment row) {
+        storage.write(c -> c.insert(row));
+    }
+
+    /** Announces the experiment's summary as it is now. */
+    void announce(LiveExperiment e) {
+        ExperimentSummary s = e.summary();
+        events.publish("experiment", s);
+    }
+
+    private void announce(LiveExperiment e, Entry entry) {
+        for (Trial t : entry.announced) {
+            events.publish("trial", Transitions.withoutReports(t));
+        }
+        if (!entry.announced.isEmpty() || entry.experiment != null || entry.announceExperiment) {
+            announce(e);
+        }
+    }
+
+    /**
+     * The rows one step changes and how each is written. Trials it adds must have had their
+     * numbers reserved ({@link LiveExperiment#reserveNumber()}); applying or abandoning the
+     * entry gives the reservation back.
+     */
+    static final class Entry {
+        StoredExperiment experiment;
+        final List<StoredTrial> added = new ArrayList<>();
+        final List<StoredTrial> replaced = new ArrayList<>();
+        final List<Consumer<Storage.Changes>> writes = new ArrayList<>();
+        private final List<Trial> announced = new ArrayList<>();
+        private boolean announceExperiment;
+
+        static Entry none() {
+            return new Entry();
+        }
+
+        static <T> Planned<T> nothing(T result) {
+            return new Planned<>(none(), result);
+        }
+
+        <T> Planned<T> answering(T result) {
+            return new Planned<>(this, result);
+        }
+
+        /** Writes the experiment's row (even unchanged) and sets it in memory. */
+        Entry experiment(StoredExperiment row) {
+            experiment = row;
+            writes.add(c -> c.update(row));
+            return this;
+        }
+
+        Entry add(StoredTrial t) {
+            added.add(t);
+            announced.add(t.trial());
+            writes.add(c -> c.insert(t));
+            return this;
+        }
+
+        /** Writes a trial's row; the trial is announced when it changed (a heartbeat changes only the lease). */
+        Entry replace(StoredTrial before, StoredTrial after) {
+            replaced.add(after);
+            if (before.trial() != after.trial()) {
+                announced.add(after.trial());
+            }
+            writes.add(c -> c.update(after));
+            return this;
+        }
+
+        /** Adds a report: written as the report alone, the trial in memory gets it among its reports. */
+        Entry report(StoredTrial after, Report report) {
+            replaced.add(after);
+            announced.add(after.trial());
+            writes.add(c -> c.insertReport(after.id(), report));
+            return this;
+        }
+
+        /** A write that changes nothing the coordinator keeps in memory (models, data reports). */
+        Entry write(Consumer<Storage.Changes> write) {
+            writes.add(write);
+            return this;
+        }
+
+        /** Announces the experiment's summary even when its row does not change. */
+        Entry announcingExperiment() {
+            announceExperiment = true;
+            return this;
+        }
+
+        boolean isEmpty() {
+            return writes.isEmpty();
+        }
+    }
+}

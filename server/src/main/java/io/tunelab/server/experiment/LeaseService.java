@@ -1,0 +1,176 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.Heartbeat;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.StoredTrial;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Leases: workers take trials of the experiments whose task they can run, keep them with
+ * heartbeats and give them back; {@link #reapExpiredLeases()} puts the trials of silent workers
+ * back to WAITING, or fails them after too many expiries. The server schedules the reaper;
+ * this class starts no thread. Thread-safe; every method may block.
+ */
+public final class LeaseService {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseService.class);
+
+    private final ExperimentRegistry registry;
+    private final Journal journal;
+    private final Proposals proposals;
+    private final WorkSignal work;
+    private final StorageClock clock;
+    private final CoordinatorConfig config;
+
+    LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, WorkSignal work, StorageClock clock,
+                 CoordinatorConfig config) {
+        this.registry = registry;
+        this.journal = journal;
+        this.proposals = proposals;
+        this.work = work;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    /**
+     * Gives a worker one trial of an experiment whose task it can run: a trial waiting for a new
+     * worker first, else a new one from the strategy. Waits up to the request's wait time.
+     */
+    public Optional<Lease> lease(LeaseRequest request) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.waitSeconds() == null ? 0 : request.waitSeconds());
+        while (true) {
+            for (LiveExperiment e : registry.all()) {
+                Optional<Lease> lease = tryLease(e, request);
+                if (lease.isPresent()) {
+                    return lease;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !work.await(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)))) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request) {
+        synchronized (e) {
+            Map<String, Object> task = e.spec().task();
+            if (task == null || !e.isRunning() || !request.runners().contains(runnerOf(task))) {
+                return Optional.empty();
+            }
+        }
+        String leaseId = UUID.randomUUID().toString();
+        StoredTrial leased = proposals.takeWaiting(e, request.worker(), leaseId);
+        if (leased == null) {
+            leased = proposals.newTrial(e, request.worker(), leaseId, false);
+            if (leased == null) {
+                return Optional.empty();
+            }
+        }
+        ExperimentSpec spec = e.spec();
+        Trial t = leased.trial();
+        return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
+                new TrialProposal(t.id(), t.number(), t.params(), null), e.id(), e.name(), spec.objectives(),
+                spec.repetitions(), e.row().seed(), spec.task()));
+    }
+
+    private static String runnerOf(Map<String, Object> task) {
+        Object runner = task.get("runner");
+        return runner == null ? "dl4j" : runner.toString();
+    }
+
+    /** Renews a lease. */
+    public Heartbeat heartbeat(long trialId, String leaseId) {
+        requireLeaseId(leaseId, "heartbeat");
+        LiveExperiment e = registry.owner(trialId);
+        StoredTrial renewed = journal.record(e, x -> {
+            StoredTrial current = x.openTrial(trialId, leaseId);
+            StoredTrial next = current.withLease(leaseId, clock.instant().plus(config.leaseDuration()), current.attempts());
+            return Journal.Entry.none().replace(current, next).answering(next);
+        });
+        return new Heartbeat(leaseId, renewed.leaseExpires());
+    }
+
+    /**
+     * Gives a leased trial back: it waits for the next worker, and the release does not count
+     * as an expired lease. A worker releases what it will not finish (on shutdown); the server
+     * releases a lease whose long-poll reply found the worker gone.
+     */
+    public Trial release(long trialId, String leaseId) {
+        requireLeaseId(leaseId, "release");
+        LiveExperiment e = registry.owner(trialId);
+        Trial waiting = journal.record(e, x -> {
+            StoredTrial current = x.openTrial(trialId, leaseId);
+            Trial next = Transitions.waiting(current.trial());
+            return Journal.Entry.none().replace(current, new StoredTrial(next, null, null, current.attempts())).answering(next);
+        });
+        LOG.info("trial {} released by its lease holder; it waits for the next worker", trialId);
+        work.signal();
+        return waiting;
+    }
+
+    /** Returns expired leases' trials to WAITING, or fails them after too many expiries; answers how many. */
+    public int reapExpiredLeases() {
+        int reaped = 0;
+        Instant now = clock.instant();
+        for (LiveExperiment e : registry.all()) {
+            int changed = journal.record(e, x -> {
+                var entry = Journal.Entry.none();
+                int n = 0;
+                for (StoredTrial t : x.storedTrials()) {
+                    if (t.leaseId() == null || t.leaseExpires() == null || t.leaseExpires().isAfter(now)
+                            || t.trial().state() != TrialState.RUNNING) {
+                        continue;
+                    }
+                    Trial running = t.trial();
+                    int attempts = t.attempts() + 1;
+                    Trial next = attempts >= config.maxLeaseAttempts()
+                            ? Transitions.abandoned(running, now, "the lease expired " + attempts + " times (last worker: "
+                                    + running.worker() + "); the trial's workers stopped heartbeating")
+                            : Transitions.waiting(running);
+                    entry.replace(t, new StoredTrial(next, null, null, attempts));
+                    LOG.warn("lease of trial {} (worker {}) expired; trial is now {}", running.id(), running.worker(), next.state());
+                    n++;
+                }
+                return entry.answering(n);
+            });
+            if (changed > 0) {
+                proposals.completeIfDone(e);
+            }
+            reaped += changed;
+        }
+        if (reaped > 0) {
+            work.signal();
+        }
+        return reaped;
+    }
+
+    /** Reaps, logging a failure instead of throwing it: the server's scheduled reaper calls this. */
+    public void reapQuietly() {
+        try {
+            reapExpiredLeases();
+        } catch (RuntimeException ex) {
+            LOG.error("lease reaper failed: {}", ex.getMessage(), ex);
+        }
+    }
+
+    private static void requireLeaseId(String leaseId, String what) {
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a " + what + " needs the leaseId the lease came with");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.strategy.Configurations;
+import io.tunelab.server.strategy.ProposalContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where an experiment's next trial comes from: a trial waiting for a new owner first, else a
+ * new proposal of the experiment's strategy, within the experiment's budget. An experiment
+ * whose budget is spent and whose trials are all finished is marked COMPLETED here.
+ * Thread-safe; proposals run outside the experiment's monitor.
+ */
+final class Proposals {
+    private final ExperimentRegistry registry;
+    private final Journal journal;
+    private final StorageClock clock;
+    private final Duration leaseDuration;
+    private final Timer proposeTimer;
+
+    Proposals(ExperimentRegistry registry, Journal journal, StorageClock clock, Duration leaseDuration, MeterRegistry meters) {
+        this.registry = registry;
+        this.journal = journal;
+        this.clock = clock;
+        this.leaseDuration = leaseDuration;
+        this.proposeTimer = Timer.builder("tunelab.strategy.propose").description("time a strategy takes to propose a trial")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    /**
+     * Hands out the first trial that waits for a new owner (its last lease expired or was
+     * released), held by {@code worker} under {@code leaseId} (none when null), or null when
+     * none waits.
+     */
+    StoredTrial takeWaiting(LiveExperiment e, String worker, String leaseId) {
+        return journal.record(e, x -> {
+            if (!x.isRunning()) {
+                return Journal.Entry.nothing(null);
+            }
+            for (StoredTrial t : x.storedTrials()) {
+                if (t.trial().state() == TrialState.WAITING) {
+                    Instant now = clock.instant();
+                    var leased = new StoredTrial(Transitions.restarted(t.trial(), now, worker), leaseId,
+                            leaseId == null ? null : now.plus(leaseDuration), t.attempts());
+                    return Journal.Entry.none().replace(t, leased).answering(leased);
+                }
+            }
+            return Journal.Entry.nothing(null);
+        });
+    }
+
+    /**
+     * A new trial from the strategy: reserves its number, proposes outside the monitor, then
+     * stores it. With {@code strict}, a refusal is an exception; otherwise it is null (the
+     * lease loop).
+     */
+    StoredTrial newTrial(LiveExperiment e, String worker, String leaseId, boolean strict) {
+        int number;
+        List<Trial> history;
+        String refusal;
+        synchronized (e) {
+            refusal = refusal(e);
+            if (refusal == null) {
+                number = e.reserveNumber();
+                history = e.history();
+            } else {
+                number = -1;
+                history = null;
+            }
+        }
+        if (refusal != null) {
+            completeIfDone(e);
+            if (!strict) {
+                return null;
+            }
+            throw refusalError(e, refusal);
+        }
+        Map<String, Object> params;
+        try {
+            params = propose(e, number, history);
+        } catch (RuntimeException ex) {
+            e.releaseNumber();
+            throw ex;
+        }
+        Instant now = clock.instant();
+        var trial = Transitions.started(registry.nextTrialId(), e.id(), number, params, now, worker);
+        var stored = leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
+        journal.record(e, x -> Journal.Entry.none().add(stored).answering(stored));
+        registry.registerTrial(stored.id(), e);
+        return stored;
+    }
+
+    private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history) {
+        ExperimentSpec spec = e.spec();
+        boolean discrete = Configurations.isDiscrete(spec.space()) && spec.space().size() > 0;
+        for (int attempt = 0; ; attempt++) {
+            var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history);
+            long start = System.nanoTime();
+            Map<String, Object> params = e.strategy().propose(context);
+            proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (!discrete || attempt >= 3) {
+                return params;
+            }
+            // Concurrent asks propose from the same history; on a discrete space they could
+            // choose the same point. Check against the trials stored meanwhile and retry.
+            synchronized (e) {
+                if (!e.hasParamsAfter(history.size(), Configurations.key(params), t -> Configurations.key(t.params()))) {
+                    return params;
+                }
+                history = e.history();
+            }
+        }
+    }
+
+    /** Why the experiment hands out no trial now, or null. The caller holds the monitor. */
+    private String refusal(LiveExperiment e) {
+        if (!e.isRunning()) {
+            return "experiment \"" + e.name() + "\" is " + e.row().state();
+        }
+        String spent = e.budgetSpent(clock.instant());
+        if (spent != null) {
+            return spent;
+        }
+        Integer parallel = e.spec().budget().parallel();
+        if (parallel != null && e.count(TrialState.RUNNING) + e.inFlight() >= parallel) {
+            return "the experiment already runs " + parallel + " trials at once (budget.parallel)";
+        }
+        return null;
+    }
+
+    private static TunelabException refusalError(LiveExperiment e, String refusal) {
+        ExperimentState state = e.row().state();
+        if (state != ExperimentState.RUNNING) {
+            String hint = switch (state) {
+                case PAUSED, STOPPED -> "; resume it first (tunelab sweep resume " + e.name() + ")";
+                case COMPLETED -> "; its budget is spent: resume it with more trials (tunelab sweep resume " + e.name() + " --trials N)";
+                default -> "";
+            };
+            // A spent budget may have completed the experiment just now: answer as any later ask would.
+            return TunelabException.of(ErrorCode.EXPERIMENT_NOT_RUNNING, refusal + hint, Map.of("state", state.name()));
+        }
+        if (refusal.contains("budget.parallel")) {
+            return TunelabException.of(ErrorCode.PARALLEL_LIMIT, refusal + "; tell a result first");
+        }
+        return TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, refusal + "; resume with a larger budget to go on");
+    }
+
+    /** Marks a RUNNING experiment COMPLETED once its budget is spent and no trial is active. */
+    boolean completeIfDone(LiveExperiment e) {
+        return journal.record(e, x -> {
+            Instant now = clock.instant();
+            if (!x.isDone(now)) {
+                return Journal.Entry.nothing(false);
+            }
+            return Journal.Entry.none().experiment(x.row().withState(ExperimentState.COMPLETED, now, null)).answering(true);
+        });
+    }
+}

@@ -1,0 +1,93 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.Objective;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.Statistics;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.analysis.RepetitionStatistics;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a told result or a report must hold to be accepted, and the finished trial a result
+ * makes: its values (the repetitions' means when none are given) and statistics. Pure.
+ */
+final class Results {
+    private Results() {
+    }
+
+    /** The trial finished by {@code result}, or an INVALID_VALUE error that says what is missing. */
+    static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now) {
+        if (result.state() == null || !result.state().isFinished()) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
+        }
+        Map<String, Double> values = checkValues(result.values(), spec, "values");
+        for (int i = 0; i < result.repetitions().size(); i++) {
+            checkFinite(result.repetitions().get(i).values(), "repetitions[" + i + "].values");
+        }
+        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions());
+        if (values.isEmpty() && !statistics.isEmpty()) {
+            var means = new LinkedHashMap<String, Double>();
+            for (Objective o : spec.objectives()) {
+                Statistics s = statistics.get(o.metric());
+                if (s != null) {
+                    means.put(o.metric(), s.mean());
+                }
+            }
+            values = means;
+        }
+        if (result.state() == TrialState.COMPLETE) {
+            for (Objective o : spec.objectives()) {
+                if (!values.containsKey(o.metric())) {
+                    throw TunelabException.of(ErrorCode.INVALID_VALUE, "a COMPLETE result needs a value for objective metric \""
+                            + o.metric() + "\"; it has " + values.keySet(), Map.of("metric", o.metric()));
+                }
+            }
+        }
+        if (result.state() == TrialState.FAILED && (result.error() == null || result.error().isBlank())) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "a FAILED result needs an error that says why");
+        }
+        return Transitions.finished(t, result.state(), values, result.repetitions(), statistics, result.error(),
+                result.provenance(), now);
+    }
+
+    /** Refuses a report without a step, without values, or with a value that is not a finite number. */
+    static void checkReport(ReportRequest request) {
+        if (request.step() == null || request.step() < 0) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "step must be 0 or more, got " + request.step());
+        }
+        if (request.values().isEmpty()) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "values must hold at least one metric, as {\"loss\": 0.4}");
+        }
+        checkFinite(request.values(), "values");
+    }
+
+    private static Map<String, Double> checkValues(Map<String, Double> values, ExperimentSpec spec, String where) {
+        checkFinite(values, where);
+        for (String metric : values.keySet()) {
+            if (spec.objectives().stream().noneMatch(o -> o.metric().equals(metric))) {
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, where + " names metric \"" + metric
+                        + "\", which is not an objective of this experiment; objectives: "
+                        + spec.objectives().stream().map(Objective::metric).toList()
+                        + " (other metrics go in repetitions)", Map.of("metric", metric));
+            }
+        }
+        return values;
+    }
+
+    private static void checkFinite(Map<String, Double> values, String where) {
+        for (var v : values.entrySet()) {
+            if (v.getValue() == null || !Double.isFinite(v.getValue())) {
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, where + "." + v.getKey() + " is " + v.getValue()
+                        + "; values must be finite numbers (report a FAILED result instead)", Map.of("metric", v.getKey()));
+            }
+        }
+    }
+}

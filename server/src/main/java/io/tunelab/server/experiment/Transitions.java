@@ -1,0 +1,83 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.Repetition;
+import io.tunelab.api.Report;
+import io.tunelab.api.Statistics;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every change a trial goes through, as pure functions from one {@link Trial} to the next:
+ * the only place that calls the record's constructor. No I/O, no clock: times come in.
+ */
+final class Transitions {
+    private Transitions() {
+    }
+
+    /** A new trial, RUNNING from {@code now}, held by {@code worker} (null for an SDK caller). */
+    static Trial started(long id, long experimentId, int number, Map<String, Object> params, Instant now, String worker) {
+        return new Trial(id, experimentId, number, params, TrialState.RUNNING, null, null, null, null, now, now, null, worker,
+                null, null);
+    }
+
+    /** A waiting trial handed to its next owner: RUNNING again from {@code now}, nothing of earlier attempts. */
+    static Trial restarted(Trial t, Instant now, String worker) {
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.RUNNING, null, null, null, List.of(),
+                t.created(), now, null, worker, null, null);
+    }
+
+    /** The trial as it waits for its next worker: its params and number, nothing of the last attempt. */
+    static Trial waiting(Trial t) {
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.WAITING, null, null, null, List.of(),
+                t.created(), null, null, null, null, null);
+    }
+
+    /** The trial FAILED at {@code now} because its workers went away, with the reason. */
+    static Trial abandoned(Trial t, Instant now, String error) {
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.FAILED, null, null, null, t.reports(),
+                t.created(), t.started(), now, t.worker(), error, t.provenance());
+    }
+
+    /** The trial finished with a told result; the result's provenance adds to the trial's. */
+    static Trial finished(Trial t, TrialState state, Map<String, Double> values, List<Repetition> repetitions,
+                          Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now) {
+        var merged = new LinkedHashMap<String, Object>(t.provenance());
+        merged.putAll(provenance);
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), state, values, repetitions, statistics, t.reports(),
+                t.created(), t.started() == null ? now : t.started(), now, t.worker(), error, merged);
+    }
+
+    /** The trial with one more report, which replaces an earlier one of the same step; reports stay in step order. */
+    static Trial reported(Trial t, Report report) {
+        var reports = new ArrayList<Report>(t.reports());
+        reports.removeIf(r -> r.step() == report.step());
+        reports.add(report);
+        reports.sort(Comparator.comparingInt(Report::step));
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), t.state(), t.values(), t.repetitions(),
+                t.statistics(), reports, t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance());
+    }
+
+    /** The trial with one more param value (define-by-run), after its other params. */
+    static Trial withParam(Trial t, String name, Object value) {
+        var params = new LinkedHashMap<>(t.params());
+        params.put(name, value);
+        return new Trial(t.id(), t.experimentId(), t.number(), params, t.state(), t.values(), t.repetitions(), t.statistics(),
+                t.reports(), t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance());
+    }
+
+    /** The trial as lists and events show it: without its reports, which can be many. */
+    static Trial withoutReports(Trial t) {
+        if (t.reports().isEmpty()) {
+            return t;
+        }
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), t.state(), t.values(), t.repetitions(), t.statistics(),
+                null, t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance());
+    }
+}

@@ -1,0 +1,63 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredTrial;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** A storage that fails the next write when told to (as a full disk would), and passes everything else on. */
+final class FailingStorage implements Storage {
+    private final Storage storage;
+    private volatile boolean failNext;
+
+    FailingStorage(Storage storage) {
+        this.storage = storage;
+    }
+
+    /** The next write throws and writes nothing; the ones after it work again. */
+    void failNextWrite() {
+        failNext = true;
+    }
+
+    @Override
+    public void write(Consumer<Changes> changes) {
+        if (failNext) {
+            failNext = false;
+            throw new IllegalStateException("the disk is full");
+        }
+        storage.write(changes);
+    }
+
+    @Override
+    public List<StoredExperiment> experiments() {
+        return storage.experiments();
+    }
+
+    @Override
+    public List<StoredTrial> trials(long experimentId) {
+        return storage.trials(experimentId);
+    }
+
+    @Override
+    public long maxTrialId() {
+        return storage.maxTrialId();
+    }
+
+    @Override
+    public Optional<byte[]> model(long trialId) {
+        return storage.model(trialId);
+    }
+
+    @Override
+    public Optional<String> dataReport(long experimentId) {
+        return storage.dataReport(experimentId);
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+}
