@@ -10,12 +10,12 @@ class JdbcStorageTest extends StorageContract {
     Path dir;
 
     @Override
-    Storage open() {
+    protected Storage open() {
         return JdbcStorage.openDataDirectory(dir);
     }
 
     @Override
-    Storage reopen(Storage storage) {
+    protected Storage reopen(Storage storage) {
         storage.close();
         return JdbcStorage.openDataDirectory(dir);
     }

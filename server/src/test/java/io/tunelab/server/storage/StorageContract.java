@@ -21,24 +21,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@link Storage} contract, for every implementation: what was written reads back the same
- * (after reopening), one write's changes are atomic, concurrent writes all land.
+ * The {@link Storage} contract, for every implementation, a user's included: extend this class,
+ * say how to open a fresh storage and how to reopen one, and every case runs against it. What was
+ * written reads back the same (after reopening too); one write's changes are atomic; a failing
+ * write fails only its caller; concurrent writes all land; reads come back in a stated order.
  */
-abstract class StorageContract {
-    static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
+public abstract class StorageContract {
+    protected static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
 
     /** A fresh, empty storage. */
-    abstract Storage open();
+    protected abstract Storage open();
 
     /** The same storage closed and opened again. */
-    abstract Storage reopen(Storage storage);
+    protected abstract Storage reopen(Storage storage);
 
-    static StoredExperiment experiment(long id, String name) {
+    protected static StoredExperiment experiment(long id, String name) {
         var spec = ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(10).build();
         return new StoredExperiment(id, name, ExperimentState.RUNNING, spec, 42, T0, T0, null, 0, T0);
     }
 
-    static StoredTrial trial(long id, long experiment, int number) {
+    protected static StoredTrial trial(long id, long experiment, int number) {
         var params = new LinkedHashMap<String, Object>();
         params.put("x", 0.25 * number);
         params.put("kind", "a");
@@ -116,5 +118,312 @@ abstract class StorageContract {
         Storage again = reopen(s);
         assertThat(again.trials(1)).hasSize(199);
         again.close();
+    }
+
+    @Test
+    void anEmptyStorageHasNoExperimentsNoTrialsAndNoTrialIds() {
+        Storage s = open();
+        assertThat(s.experiments()).isEmpty();
+        assertThat(s.trials(1)).isEmpty();
+        assertThat(s.maxTrialId()).isZero();
+        assertThat(s.model(1)).isEmpty();
+        assertThat(s.dataReport(1)).isEmpty();
+        s.close();
+    }
+
+    @Test
+    void experimentsReadBackInIdOrderWhateverTheOrderTheyWereWritten() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(3, "c")));
+        s.write(c -> c.insert(experiment(1, "a")));
+        s.write(c -> c.insert(experiment(2, "b")));
+        assertThat(s.experiments()).extracting(StoredExperiment::id).containsExactly(1L, 2L, 3L);
+        assertThat(s.experiments()).extracting(StoredExperiment::name).containsExactly("a", "b", "c");
+        s.close();
+    }
+
+    @Test
+    void anExperimentUpdateChangesItsStateStopReasonRunningTimeAndSpec() {
+        Storage s = open();
+        var e = experiment(1, "one");
+        s.write(c -> c.insert(e));
+        var stopped = e.withState(ExperimentState.STOPPED, T0.plusSeconds(9), "stopped by the user");
+        s.write(c -> c.update(stopped));
+        s = reopen(s);
+        StoredExperiment read = s.experiments().getFirst();
+        assertThat(read.state()).isEqualTo(ExperimentState.STOPPED);
+        assertThat(read.stopReason()).isEqualTo("stopped by the user");
+        assertThat(read.updated()).isEqualTo(T0.plusSeconds(9));
+        assertThat(read.runningMillis()).isEqualTo(stopped.runningMillis());
+        assertThat(read.runningSince()).isEqualTo(stopped.runningSince());
+        assertThat(read.seed()).isEqualTo(42);
+        assertThat(read.created()).isEqualTo(T0);
+        s.close();
+    }
+
+    @Test
+    void trialsReadBackInNumberOrderWithinTheirOwnExperiment() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+        });
+        s.write(c -> c.insert(trial(12, 1, 2)));
+        s.write(c -> c.insert(trial(10, 1, 0)));
+        s.write(c -> c.insert(trial(11, 2, 0)));
+        s.write(c -> c.insert(trial(13, 1, 1)));
+        assertThat(s.trials(1)).extracting(t -> t.trial().number()).containsExactly(0, 1, 2);
+        assertThat(s.trials(1)).extracting(StoredTrial::id).containsExactly(10L, 13L, 12L);
+        assertThat(s.trials(2)).extracting(StoredTrial::id).containsExactly(11L);
+        assertThat(s.trials(3)).isEmpty();
+        s.close();
+    }
+
+    @Test
+    void theLargestTrialIdCountsEveryExperiment() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+            c.insert(trial(5, 1, 0));
+            c.insert(trial(42, 2, 0));
+            c.insert(trial(7, 1, 1));
+        });
+        assertThat(s.maxTrialId()).isEqualTo(42);
+        s = reopen(s);
+        assertThat(s.maxTrialId()).isEqualTo(42);
+        s.close();
+    }
+
+    @Test
+    void aTrialUpdateReplacesEveryFieldAndCanClearTheLease() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        var t = trial(1, 1, 0);
+        s.write(c -> c.insert(t.withLease("lease-a", T0.plusSeconds(30), 2)));
+        var failed = new Trial(1, 1, 0, t.trial().params(), TrialState.FAILED, null, null, null, null, T0, T0,
+                T0.plusSeconds(4), "w:2", "out of memory", Map.of("jvm", "25"));
+        s.write(c -> c.update(StoredTrial.of(failed).withLease(null, null, 3)));
+        s = reopen(s);
+        StoredTrial read = s.trials(1).getFirst();
+        assertThat(read.trial().state()).isEqualTo(TrialState.FAILED);
+        assertThat(read.trial().error()).isEqualTo("out of memory");
+        assertThat(read.trial().worker()).isEqualTo("w:2");
+        assertThat(read.trial().provenance()).containsEntry("jvm", "25");
+        assertThat(read.trial().finished()).isEqualTo(T0.plusSeconds(4));
+        assertThat(read.leaseId()).isNull();
+        assertThat(read.leaseExpires()).isNull();
+        assertThat(read.attempts()).isEqualTo(3);
+        s.close();
+    }
+
+    @Test
+    void emptyValuesRepetitionsStatisticsAndProvenanceReadBackEmpty() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        s.write(c -> c.insert(trial(1, 1, 0)));
+        s = reopen(s);
+        Trial read = s.trials(1).getFirst().trial();
+        assertThat(read.values()).isEmpty();
+        assertThat(read.repetitions()).isEmpty();
+        assertThat(read.statistics()).isEmpty();
+        assertThat(read.provenance()).isEmpty();
+        assertThat(read.reports()).isEmpty();
+        assertThat(read.finished()).isNull();
+        s.close();
+    }
+
+    @Test
+    void paramsKeepTheirOrderAndTheirTypes() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        var params = new LinkedHashMap<String, Object>();
+        params.put("z", 3);
+        params.put("a", 0.125);
+        params.put("flag", true);
+        params.put("name", "adam");
+        var t = new Trial(1, 1, 0, params, TrialState.RUNNING, null, null, null, null, T0, T0, null, null, null, null);
+        s.write(c -> c.insert(StoredTrial.of(t)));
+        s = reopen(s);
+        assertThat(s.trials(1).getFirst().trial().params())
+                .containsExactly(Map.entry("z", 3), Map.entry("a", 0.125), Map.entry("flag", true), Map.entry("name", "adam"));
+        s.close();
+    }
+
+    @Test
+    void reportsReadBackInStepOrderWithTheirTrialOnly() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+            c.insert(trial(2, 1, 1));
+        });
+        s.write(c -> c.insertReport(1, new Report(3, Map.of("loss", 0.3), T0)));
+        s.write(c -> c.insertReport(1, new Report(1, Map.of("loss", 0.9), T0)));
+        s.write(c -> c.insertReport(2, new Report(1, Map.of("loss", 0.5, "acc", 0.7), T0.plusSeconds(1))));
+        s = reopen(s);
+        var trials = s.trials(1);
+        assertThat(trials.get(0).trial().reports()).extracting(Report::step).containsExactly(1, 3);
+        assertThat(trials.get(1).trial().reports()).singleElement().satisfies(r -> {
+            assertThat(r.values()).containsEntry("loss", 0.5).containsEntry("acc", 0.7);
+            assertThat(r.at()).isEqualTo(T0.plusSeconds(1));
+        });
+        s.close();
+    }
+
+    @Test
+    void aReportAtAStepAlreadyStoredReplacesIt() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+        });
+        s.write(c -> c.insertReport(1, new Report(1, Map.of("loss", 0.9), T0)));
+        s.write(c -> c.insertReport(1, new Report(1, Map.of("loss", 0.4), T0.plusSeconds(2))));
+        assertThat(s.trials(1).getFirst().trial().reports()).singleElement()
+                .satisfies(r -> assertThat(r.values()).containsEntry("loss", 0.4));
+        s.close();
+    }
+
+    @Test
+    void aModelReadsBackByteForByteAndASecondOneReplacesIt() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+        });
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(big);
+        s.write(c -> c.putModel(1, new byte[]{9}));
+        s.write(c -> c.putModel(1, big));
+        s = reopen(s);
+        assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+        assertThat(s.model(2)).isEmpty();
+        s.close();
+    }
+
+    @Test
+    void aDataReportIsEmptyUntilPutAndTheLastOneWins() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        assertThat(s.dataReport(1)).isEmpty();
+        s.write(c -> c.putDataReport(1, "{\"usable\":false}"));
+        s.write(c -> c.putDataReport(1, "{\"usable\":true,\"rows\":150}"));
+        s = reopen(s);
+        assertThat(s.dataReport(1)).hasValue("{\"usable\":true,\"rows\":150}");
+        assertThat(s.dataReport(2)).isEmpty();
+        s.close();
+    }
+
+    @Test
+    void aDuplicateExperimentNameIsRefusedAndTheFirstStays() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "same")));
+        assertThatThrownBy(() -> s.write(c -> c.insert(experiment(2, "same")))).isInstanceOf(RuntimeException.class);
+        assertThat(s.experiments()).singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(1));
+        s.close();
+    }
+
+    @Test
+    void aTrialNumberIsStoredOncePerExperiment() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+            c.insert(trial(1, 1, 0));
+        });
+        assertThatThrownBy(() -> s.write(c -> c.insert(trial(2, 1, 0)))).isInstanceOf(RuntimeException.class);
+        s.write(c -> c.insert(trial(3, 2, 0)));
+        assertThat(s.trials(1)).extracting(StoredTrial::id).containsExactly(1L);
+        assertThat(s.trials(2)).extracting(StoredTrial::id).containsExactly(3L);
+        s.close();
+    }
+
+    @Test
+    void oneWriteIsAtomicAcrossExperimentsTrialsReportsAndModels() {
+        Storage first = open();
+        first.write(c -> c.insert(experiment(1, "one")));
+        assertThatThrownBy(() -> first.write(c -> {
+            c.update(experiment(1, "one").withState(ExperimentState.PAUSED, T0.plusSeconds(1), null));
+            c.insert(trial(1, 1, 0));
+            c.insertReport(1, new Report(1, Map.of("loss", 1.0), T0));
+            c.putModel(1, new byte[]{1});
+            c.putDataReport(1, "{}");
+            c.insert(trial(2, 1, 0)); // the same number again: the whole write fails
+        })).isInstanceOf(RuntimeException.class);
+        Storage s = reopen(first);
+        assertThat(s.experiments().getFirst().state()).isEqualTo(ExperimentState.RUNNING);
+        assertThat(s.trials(1)).isEmpty();
+        assertThat(s.model(1)).isEmpty();
+        assertThat(s.dataReport(1)).isEmpty();
+        assertThat(s.maxTrialId()).isZero();
+        s.close();
+    }
+
+    @Test
+    void concurrentWritersAllLandAndEachSeesItsOwnWriteAtOnce() throws Exception {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        try (var pool = Executors.newFixedThreadPool(16)) {
+            var futures = new ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int i = 0; i < 400; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    s.write(c -> {
+                        c.insert(trial(1 + n, 1, n));
+                        c.insertReport(1 + n, new Report(1, Map.of("loss", (double) n), T0));
+                    });
+                    return s.maxTrialId() >= 1 + n;
+                }));
+            }
+            for (var f : futures) {
+                assertThat(f.get()).isTrue();
+            }
+        }
+        Storage again = reopen(s);
+        var trials = again.trials(1);
+        assertThat(trials).hasSize(400);
+        assertThat(trials).allSatisfy(t -> assertThat(t.trial().reports()).singleElement()
+                .satisfies(r -> assertThat(r.values().get("loss")).isEqualTo((double) t.trial().number())));
+        again.close();
+    }
+
+    @Test
+    void laterWritesOfOneCallerWinOverItsEarlierOnes() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        var t = trial(1, 1, 0);
+        s.write(c -> c.insert(t));
+        for (int i = 1; i <= 20; i++) {
+            int attempt = i;
+            s.write(c -> c.update(t.withLease("lease-" + attempt, T0.plusSeconds(attempt), attempt)));
+        }
+        s = reopen(s);
+        assertThat(s.trials(1).getFirst().leaseId()).isEqualTo("lease-20");
+        assertThat(s.trials(1).getFirst().attempts()).isEqualTo(20);
+        s.close();
+    }
+
+    @Test
+    void everythingSurvivesSeveralReopenings() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        for (int round = 0; round < 3; round++) {
+            int n = round;
+            s.write(c -> c.insert(trial(1 + n, 1, n)));
+            s = reopen(s);
+            assertThat(s.trials(1)).hasSize(round + 1);
+        }
+        assertThat(s.maxTrialId()).isEqualTo(3);
+        s.close();
+    }
+
+    @Test
+    void aWriteAfterCloseIsRefusedAsUnavailable() {
+        Storage s = open();
+        s.close();
+        assertThatThrownBy(() -> s.write(c -> c.insert(experiment(1, "one"))))
+                .isInstanceOfSatisfying(io.tunelab.api.TunelabException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.tunelab.api.ErrorCode.UNAVAILABLE));
     }
 }

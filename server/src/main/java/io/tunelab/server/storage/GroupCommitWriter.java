@@ -1,0 +1,164 @@
+package io.tunelab.server.storage;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread that writes to the database, committing in groups: every write waiting when a
+ * commit starts shares that commit (and its sync, when there is one), so many concurrent callers
+ * pay for one disk write, and each caller returns only after its own changes are committed.
+ * Should a group fail, its writes are retried one by one so that one bad write fails only its own
+ * caller.
+ *
+ * <p>Thread-safe: {@link #write} may be called from any thread; the connection is used by the
+ * writer thread alone.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final int MAX_GROUP = 512;
+    /** How long a commit waits for more writes when the last group had company. */
+    private static final long LINGER_NANOS = 300_000;
+
+    /** One caller's statements, run on the writer's connection inside the group's transaction. */
+    @FunctionalInterface
+    interface Work {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** What makes a commit as durable as asked, after {@link Connection#commit()} (an fsync, say). */
+    @FunctionalInterface
+    interface AfterCommit {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private record Pending(Work work, CompletableFuture<Void> done) {
+    }
+
+    private final Connection connection;
+    private final AfterCommit afterCommit;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** Takes over {@code connection} (auto-commit off) and starts the writer thread. */
+    static GroupCommitWriter start(Connection connection, AfterCommit afterCommit) throws SQLException {
+        connection.setAutoCommit(false);
+        return new GroupCommitWriter(connection, afterCommit);
+    }
+
+    private GroupCommitWriter(Connection connection, AfterCommit afterCommit) {
+        this.connection = connection;
+        this.afterCommit = afterCommit;
+        this.thread = Thread.ofPlatform().name("tunelab-storage-writer").daemon(true).start(this::loop);
+    }
+
+    /** Runs {@code work} in the next group and returns once that group is committed. */
+    void write(Work work) {
+        if (closed) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server is shutting down; retry against the restarted server");
+        }
+        var pending = new Pending(work, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            pending.done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TunelabException te) {
+                throw te;
+            }
+            throw TunelabException.of(ErrorCode.INTERNAL, "storage write failed: " + e.getCause().getMessage(), Map.of(), e.getCause());
+        }
+    }
+
+    private void loop() {
+        var group = new ArrayList<Pending>(MAX_GROUP);
+        int lastGroup = 1;
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.clear();
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                // Under concurrent load, wait a moment for the writes that are on their way:
+                // a commit costs far more than a statement, so fewer, larger groups go faster.
+                if (lastGroup > 1 && group.size() < MAX_GROUP) {
+                    long deadline = System.nanoTime() + LINGER_NANOS;
+                    Pending next;
+                    while (group.size() < MAX_GROUP && (next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
+                        group.add(next);
+                    }
+                }
+                lastGroup = group.size();
+                commit(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void commit(List<Pending> group) {
+        try {
+            for (Pending p : group) {
+                p.work.run(connection);
+            }
+            connection.commit();
+        } catch (RuntimeException | SQLException e) {
+            rollbackQuietly();
+            if (group.size() == 1) {
+                group.getFirst().done.completeExceptionally(e);
+                return;
+            }
+            for (Pending p : group) {
+                commit(List.of(p));
+            }
+            return;
+        }
+        try {
+            afterCommit.run(connection);
+            group.forEach(p -> p.done.complete(null));
+        } catch (RuntimeException | SQLException e) {
+            // Committed but not made as durable as asked: no caller is told it succeeded.
+            LOG.error("a group commit could not be synced to disk: {}", e.getMessage());
+            group.forEach(p -> p.done.completeExceptionally(e));
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback failed: {}", e.getMessage());
+        }
+    }
+
+    /** Commits what is queued, stops the thread and closes the connection. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the writer's connection: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.tunelab.server.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The embedded H2 database: its upserts are {@code MERGE ... KEY}; commits reach the file
+ * before they return ({@code WRITE_DELAY=0}), and {@link Durability#FSYNC} forces the file to
+ * the disk after each group. A data directory's file is recovered before it is opened
+ * ({@link H2Recovery}).
+ */
+final class H2Dialect implements Dialect {
+    static final H2Dialect INSTANCE = new H2Dialect();
+
+    private H2Dialect() {
+    }
+
+    /** The URL of the database file in a data directory; {@link #recover} it before connecting. */
+    static String url(Path dataDir) {
+        return "jdbc:h2:file:" + base(dataDir) + ";WRITE_DELAY=0;PAGE_SIZE=4096";
+    }
+
+    /** Brings the data directory's database file to its newest committed state, if it exists. */
+    static void recover(Path dataDir) {
+        H2Recovery.recover(base(dataDir).resolveSibling("tunelab.mv.db"));
+    }
+
+    private static Path base(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("tunelab");
+    }
+
+    @Override
+    public String upsertReport() {
+        return "MERGE INTO report (trial_id, step, metric_values, reported_at) KEY (trial_id, step) VALUES (?, ?, ?, ?)";
+    }
+
+    @Override
+    public String upsertModel() {
+        return "MERGE INTO model (trial_id, content, stored_at) KEY (trial_id) VALUES (?, ?, ?)";
+    }
+
+    @Override
+    public void afterCommit(Connection connection, Durability durability) throws SQLException {
+        if (durability == Durability.FSYNC) {
+            try (var sync = connection.createStatement()) {
+                sync.execute("CHECKPOINT SYNC");
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.tunelab.server.storage;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.Json;
+import io.tunelab.api.Report;
+import io.tunelab.api.Repetition;
+import io.tunelab.api.Statistics;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How records become columns and back: the column lists of the experiment and trial tables,
+ * binding a record's fields to a statement's parameters, and reading a row into a record. JSON
+ * columns hold params, metric values, repetitions, statistics, provenance and the spec; times are
+ * stored as UTC timestamps. Stateless.
+ */
+final class RowCodec {
+    /** The experiment columns {@link #bindExperiment} binds, in order; the id follows them. */
+    static final String EXPERIMENT_COLUMNS = "name, state, spec, seed, created_at, updated_at, stop_reason, running_millis, running_since";
+    /** The trial columns {@link #bindTrial} binds, in order. */
+    static final String TRIAL_COLUMNS = "state, params, metric_values, repetitions, statistics, created_at, started_at, finished_at, "
+            + "worker, error, provenance, lease_id, lease_expires, attempts";
+    static final int TRIAL_COLUMN_COUNT = 14;
+    static final int EXPERIMENT_COLUMN_COUNT = 9;
+
+    private RowCodec() {
+    }
+
+    /** Binds {@link #EXPERIMENT_COLUMNS} to parameters 1–9. */
+    static void bindExperiment(PreparedStatement ps, StoredExperiment e) throws SQLException {
+        ps.setString(1, e.name());
+        ps.setString(2, e.state().name());
+        ps.setString(3, Json.write(e.spec()));
+        ps.setLong(4, e.seed());
+        ps.setObject(5, time(e.created()));
+        ps.setObject(6, time(e.updated()));
+        ps.setString(7, e.stopReason());
+        ps.setLong(8, e.runningMillis());
+        ps.setObject(9, time(e.runningSince()));
+    }
+
+    /** Reads a row of {@code id, } + {@link #EXPERIMENT_COLUMNS}. */
+    static StoredExperiment readExperiment(ResultSet rs) throws SQLException {
+        return new StoredExperiment(rs.getLong(1), rs.getString(2), ExperimentState.valueOf(rs.getString(3)),
+                Json.read(rs.getString(4), ExperimentSpec.class), rs.getLong(5), instant(rs, 6), instant(rs, 7),
+                rs.getString(8), rs.getLong(9), instant(rs, 10));
+    }
+
+    /** Binds {@link #TRIAL_COLUMNS} to parameters 1–14. */
+    static void bindTrial(PreparedStatement ps, StoredTrial s) throws SQLException {
+        Trial t = s.trial();
+        ps.setString(1, t.state().name());
+        ps.setString(2, Json.write(t.params()));
+        ps.setString(3, t.values().isEmpty() ? null : Json.write(t.values()));
+        ps.setString(4, t.repetitions().isEmpty() ? null : Json.write(t.repetitions()));
+        ps.setString(5, t.statistics().isEmpty() ? null : Json.write(t.statistics()));
+        ps.setObject(6, time(t.created()));
+        ps.setObject(7, time(t.started()));
+        ps.setObject(8, time(t.finished()));
+        ps.setString(9, t.worker());
+        ps.setString(10, t.error());
+        ps.setString(11, t.provenance().isEmpty() ? null : Json.write(t.provenance()));
+        ps.setString(12, s.leaseId());
+        ps.setObject(13, time(s.leaseExpires()));
+        ps.setInt(14, s.attempts());
+    }
+
+    /** Reads a row of {@code id, number, } + {@link #TRIAL_COLUMNS}, with the trial's reports. */
+    static StoredTrial readTrial(ResultSet rs, long experimentId, List<Report> reports) throws SQLException {
+        long id = rs.getLong(1);
+        var trial = new Trial(id, experimentId, rs.getInt(2), params(rs.getString(4)), TrialState.valueOf(rs.getString(3)),
+                doubles(rs.getString(5)), repetitions(rs.getString(6)), statistics(rs.getString(7)), reports, instant(rs, 8),
+                instant(rs, 9), instant(rs, 10), rs.getString(11), rs.getString(12), map(rs.getString(13)));
+        return new StoredTrial(trial, rs.getString(14), instant(rs, 15), rs.getInt(16));
+    }
+
+    /** Reads a row of {@code trial_id, step, metric_values, reported_at} into its report. */
+    static Report readReport(ResultSet rs) throws SQLException {
+        return new Report(rs.getInt(2), doubles(rs.getString(3)), instant(rs, 4));
+    }
+
+    static OffsetDateTime time(Instant i) {
+        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static <T> T parse(String json, TypeReference<T> type, T empty) {
+        if (json == null) {
+            return empty;
+        }
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.INTERNAL, "stored JSON is unreadable: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> params(String json) {
+        return parse(json, new TypeReference<LinkedHashMap<String, Object>>() { }, new LinkedHashMap<String, Object>());
+    }
+
+    private static Map<String, Object> map(String json) {
+        return parse(json, new TypeReference<Map<String, Object>>() { }, Map.of());
+    }
+
+    private static Map<String, Double> doubles(String json) {
+        return parse(json, new TypeReference<Map<String, Double>>() { }, Map.of());
+    }
+
+    private static List<Repetition> repetitions(String json) {
+        return parse(json, new TypeReference<List<Repetition>>() { }, List.of());
+    }
+
+    private static Map<String, Statistics> statistics(String json) {
+        return parse(json, new TypeReference<Map<String, Statistics>>() { }, Map.of());
+    }
+}
