@@ -1,0 +1,31 @@
+package io.tunelab.experiments.chaos;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One chaos run: how many clients drive the server, how many times it is killed, how long it
+ * lives between kills (uniform in [minLife, maxLife]), the durability flag it runs with, whether
+ * the clients ask and tell or lease as workers do, the seed of every random choice, and where its
+ * data directory goes.
+ */
+public record ChaosOptions(int clients, int kills, Duration minLife, Duration maxLife, String durability, Mode mode,
+                           long seed, Path workDir) {
+
+    /** How the clients drive the server. */
+    public enum Mode {
+        /** SDK-style: ask a trial, report three steps, tell the result. */
+        ASK_TELL,
+        /** Worker-style: lease a trial, heartbeat, report three steps, tell the result under the lease. */
+        LEASES
+    }
+
+    public ChaosOptions {
+        if (clients < 1 || kills < 0) {
+            throw new IllegalArgumentException("clients must be 1 or more and kills 0 or more, got " + clients + " and " + kills);
+        }
+        if (minLife.isNegative() || maxLife.compareTo(minLife) < 0) {
+            throw new IllegalArgumentException("the life between kills must be a range, got " + minLife + " to " + maxLife);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.tunelab.experiments.chaos;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the server acknowledged during a chaos run, by trial id: the number and params of each
+ * acknowledged ask or lease, the value of each acknowledged report by step, and the value of each
+ * acknowledged tell. Thread-safe.
+ */
+final class Ledger {
+    record Asked(int number, Map<String, Object> params) {
+    }
+
+    final Map<Long, Asked> asks = new ConcurrentHashMap<>();
+    final Map<Long, Map<Integer, Double>> reports = new ConcurrentHashMap<>();
+    final Map<Long, Double> tells = new ConcurrentHashMap<>();
+    private final AtomicLong reportCount = new AtomicLong();
+
+    void asked(long trialId, int number, Map<String, Object> params) {
+        asks.put(trialId, new Asked(number, params));
+    }
+
+    void reported(long trialId, int step, double value) {
+        reports.computeIfAbsent(trialId, k -> new ConcurrentHashMap<>()).put(step, value);
+        reportCount.incrementAndGet();
+    }
+
+    void told(long trialId, double value) {
+        tells.put(trialId, value);
+    }
+
+    long reportCount() {
+        return reportCount.get();
+    }
+}
