@@ -28,16 +28,23 @@ public final class Configurations {
     private Configurations() {
     }
 
-    /** A key that is equal for equal configurations (numbers compared by value). */
+    /**
+     * A canonical key that is equal for equal configurations: params sorted by name, numbers
+     * compared by value (an int 3 equals a float 3.0), and each value tagged with its kind so
+     * that the string "3" and the number 3 stay apart.
+     */
     public static String key(Map<String, Object> params) {
+        var names = params.keySet().toArray(String[]::new);
+        java.util.Arrays.sort(names);
         var sb = new StringBuilder();
-        for (var e : params.entrySet()) {
-            Object v = e.getValue();
-            sb.append(e.getKey()).append('=');
-            if (v instanceof Number n) {
-                sb.append(n.doubleValue());
-            } else {
-                sb.append(v);
+        for (String name : names) {
+            Object v = params.get(name);
+            sb.append(name).append('=');
+            switch (v) {
+                case Number n -> sb.append('n').append(n.doubleValue());
+                case Boolean b -> sb.append('b').append(b);
+                case null -> sb.append('-');
+                default -> sb.append('s').append(v);
             }
             sb.append('\u0001');
         }
@@ -103,53 +110,48 @@ public final class Configurations {
             throw TunelabException.invalidSpec("the grid would have more than " + MAX_GRID + " points; narrow the space or use larger steps");
         }
         var out = new ArrayList<Map<String, Object>>();
-        expand(space, space.names(), 0, new LinkedHashMap<>(), out);
+        expand(space, space.names(), 0, new LinkedHashMap<>(), out, null);
         return out;
     }
 
+    /** Every combination of the discrete params; a continuous param takes one draw of {@code rng}. */
     private static void expand(SearchSpace space, List<String> names, int i, LinkedHashMap<String, Object> partial,
-                               List<Map<String, Object>> out) {
+                               List<Map<String, Object>> out, RandomGenerator rng) {
         if (i == names.size()) {
             out.add(new LinkedHashMap<>(partial));
             return;
         }
         String name = names.get(i);
         if (!space.isActive(name, partial)) {
-            expand(space, names, i + 1, partial, out);
+            expand(space, names, i + 1, partial, out, rng);
             return;
         }
-        for (Object v : values(space.get(name))) {
+        Param param = space.get(name);
+        for (Object v : param.isDiscrete() ? values(param) : List.of(Sampling.sample(param, rng))) {
             partial.put(name, v);
-            expand(space, names, i + 1, partial, out);
+            expand(space, names, i + 1, partial, out, rng);
             partial.remove(name);
         }
     }
 
     /**
-     * The candidate itself unless the space is discrete and the candidate is in the history;
-     * then a uniform redraw that is not (a bounded number of tries), then the first unseen
-     * configuration in grid order, or BUDGET_EXHAUSTED when there is none.
+     * The first configuration in grid order that is not seen, continuous params drawn from
+     * {@code rng} (so on a space with any continuous param the answer is practically always
+     * new); BUDGET_EXHAUSTED when every configuration of a discrete space has been seen.
      */
-    public static Map<String, Object> unseen(ProposalContext context, Map<String, Object> candidate, RandomGenerator rng) {
-        if (!isDiscrete(context.space())) {
-            return candidate;
-        }
-        var seen = seen(context);
-        if (!seen.contains(key(candidate))) {
-            return candidate;
-        }
-        for (int attempt = 0; attempt < 64; attempt++) {
-            var redraw = Sampling.sample(context.space(), rng);
-            if (!seen.contains(key(redraw))) {
-                return redraw;
+    static Map<String, Object> firstUnseen(SearchSpace space, Set<String> seen, RandomGenerator rng) {
+        var skeleton = new ArrayList<Map<String, Object>>();
+        long bound = 1;
+        for (Param p : space.params().values()) {
+            bound = Math.multiplyExact(bound, Math.max(1, p.cardinality()));
+            if (bound > MAX_GRID) {
+                throw TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, "no configuration that has not been proposed was found in "
+                        + NoRepeats.ATTEMPTS + " draws, and the space has more than " + MAX_GRID
+                        + " discrete combinations to search; widen the space or use larger steps");
             }
         }
-        return firstUnseen(context.space(), seen);
-    }
-
-    /** The first configuration in grid order that is not seen, or BUDGET_EXHAUSTED. */
-    public static Map<String, Object> firstUnseen(SearchSpace space, Set<String> seen) {
-        for (var config : enumerate(space)) {
+        expand(space, space.names(), 0, new LinkedHashMap<>(), skeleton, rng);
+        for (var config : skeleton) {
             if (!seen.contains(key(config))) {
                 return config;
             }
