@@ -50,7 +50,7 @@ public final class GridSearch implements SearchStrategy {
         int n = points.size();
         for (int i = 0; i < n; i++) {
             var point = points.get(order[(context.number() + i) % n]);
-            if (!seen.contains(Configurations.key(point))) {
+            if (!seen.contains(point)) {
                 return point;
             }
         }

@@ -10,7 +10,6 @@ import io.tunelab.api.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,7 +26,7 @@ import java.util.random.RandomGenerator;
  * BUDGET_EXHAUSTED when a discrete space has none left. Every step is seeded by the experiment
  * seed and the trial number, so the same history gives the same proposal.
  *
- * <p>Cost: one canonical key per earlier trial, only when the first proposal needs checking.
+ * <p>Cost: one 64-bit fingerprint per earlier trial ({@link Configurations.Seen}).
  */
 final class NoRepeats {
     /** Proposals drawn from the strategy's model before falling back. */
@@ -61,12 +60,12 @@ final class NoRepeats {
             return first;
         }
         var seen = Configurations.seen(context);
-        if (!seen.contains(Configurations.key(first))) {
+        if (!seen.contains(first)) {
             return first;
         }
         for (int attempt = 1; attempt < REDRAWS; attempt++) {
             var again = draw.draw(attempt);
-            if (!seen.contains(Configurations.key(again))) {
+            if (!seen.contains(again)) {
                 return again;
             }
         }
@@ -77,7 +76,7 @@ final class NoRepeats {
         }
         for (int attempt = 0; attempt < UNIFORM; attempt++) {
             var uniform = Sampling.sample(context.space(), rng);
-            if (!seen.contains(Configurations.key(uniform))) {
+            if (!seen.contains(uniform)) {
                 return uniform;
             }
         }
@@ -89,7 +88,7 @@ final class NoRepeats {
      * directions) tried in a seeded order; the first such neighbour not seen, or null. A param
      * that the move makes active takes a draw of {@code rng}.
      */
-    static Map<String, Object> nudge(SearchSpace space, Map<String, Object> config, Set<String> seen, RandomGenerator rng) {
+    static Map<String, Object> nudge(SearchSpace space, Map<String, Object> config, Configurations.Seen seen, RandomGenerator rng) {
         var names = new ArrayList<>(config.keySet());
         for (int i = names.size() - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
@@ -103,7 +102,7 @@ final class NoRepeats {
                     continue;
                 }
                 var candidate = rebuild(space, config, name, moved, rng);
-                if (!seen.contains(Configurations.key(candidate))) {
+                if (!seen.contains(candidate)) {
                     return candidate;
                 }
             }

@@ -37,10 +37,17 @@ record Observation(Trial trial, double[] point, double[] losses, int tier, int s
     static final int INFEASIBLE = 2;
 
     /** Complete trials by loss, then pruned ones by step (later first) and loss, then infeasible ones; ties by number. */
-    static final Comparator<Observation> BEST_FIRST = Comparator.comparingInt(Observation::tier)
-            .thenComparing(Comparator.comparingInt(Observation::step).reversed())
-            .thenComparingDouble(Observation::loss)
-            .thenComparingInt(o -> o.trial().number());
+    static final Comparator<Observation> BEST_FIRST = (a, b) -> {
+        // Written out rather than chained: histories of thousands are sorted on every proposal.
+        int c = Integer.compare(a.tier, b.tier);
+        if (c == 0) {
+            c = Integer.compare(b.step, a.step);
+        }
+        if (c == 0) {
+            c = Double.compare(a.losses[0], b.losses[0]);
+        }
+        return c != 0 ? c : Integer.compare(a.trial.number(), b.trial.number());
+    };
 
     /** The first objective's loss. */
     double loss() {
