@@ -23,10 +23,13 @@ import java.util.Map;
  * {@code none}'s epochs (what a pruner is for: more configurations for less compute). Prints,
  * per pruner, the epochs spent (and their share of {@code none}'s), the trials run and pruned,
  * and the best final loss found (observed, and its noiseless value), as medians over the seeds.
+ * With several strategies ({@code --strategy tpe,tpe:learn_from=complete}) every pruner runs
+ * under each, and a last table pairs them seed by seed: what a strategy gains by learning from
+ * the trials the pruner stopped.
  *
  * <pre>
- *   PruningBenchmark --server URL [--curves crossing|steady] [--trials 100] [--seeds 5] [--strategy random]
- *                    [--epoch-share 0.33]
+ *   PruningBenchmark --server URL [--curves crossing|steady] [--trials 100] [--seeds 5] [--seed-start 0]
+ *                    [--strategy random[,tpe,...]] [--epoch-share 0.33]
  *                    [--pruners none,median:warmup_steps=10,asha:min_resource=9,hyperband:min_resource=3]
  * </pre>
  */
@@ -34,32 +37,67 @@ public final class PruningBenchmark {
     private PruningBenchmark() {
     }
 
-    record Run(String pruner, long seed, int trials, int epochs, int pruned, double bestFinal, double bestTrue) {
+    record Run(String strategy, String pruner, long seed, int trials, int epochs, int pruned, double bestFinal, double bestTrue) {
     }
 
     public static void main(String[] args) {
         var a = Args.parse(args);
         int trials = a.integer("trials", 100);
         int seeds = a.integer("seeds", 5);
-        String strategy = a.string("strategy", "random");
+        int seedStart = a.integer("seed-start", 0);
+        List<String> strategies = a.list("strategy", List.of("random"));
         double share = Double.parseDouble(a.string("epoch-share", "0"));
         var curves = LearningCurves.valueOf(a.string("curves", "crossing").toUpperCase(Locale.ROOT));
         List<String> pruners = a.list("pruners", List.of("none", "median:warmup_steps=10", "asha:min_resource=9",
                 "hyperband:min_resource=3"));
         var runs = new ArrayList<Run>();
         try (var client = TunelabClient.connect(a.string("server", "http://127.0.0.1:8080"))) {
-            for (long seed = 0; seed < seeds; seed++) {
-                for (String pruner : pruners) {
-                    int epochBudget = pruner.equals(PrunerSpec.NONE) || share <= 0
-                            ? Integer.MAX_VALUE : (int) (share * trials * LearningCurves.EPOCHS);
-                    runs.add(run(client, curves, pruner, strategy, seed, epochBudget == Integer.MAX_VALUE ? trials : Integer.MAX_VALUE, epochBudget));
-                    var r = runs.getLast();
-                    System.out.printf(Locale.ROOT, "seed %d %-26s trials %4d epochs %5d pruned %3d best final %.4f (true %.4f)%n",
-                            seed, pruner, r.trials, r.epochs, r.pruned, r.bestFinal, r.bestTrue);
+            for (long seed = seedStart; seed < seedStart + seeds; seed++) {
+                for (String strategy : strategies) {
+                    for (String pruner : pruners) {
+                        int epochBudget = pruner.equals(PrunerSpec.NONE) || share <= 0
+                                ? Integer.MAX_VALUE : (int) (share * trials * LearningCurves.EPOCHS);
+                        runs.add(run(client, curves, pruner, strategy, seed,
+                                epochBudget == Integer.MAX_VALUE ? trials : Integer.MAX_VALUE, epochBudget));
+                        var r = runs.getLast();
+                        System.out.printf(Locale.ROOT, "seed %d %-28s %-26s trials %4d epochs %5d pruned %3d best final %.4f (true %.4f)%n",
+                                seed, strategy, pruner, r.trials, r.epochs, r.pruned, r.bestFinal, r.bestTrue);
+                    }
                 }
             }
         }
-        System.out.println(table(runs, curves, pruners, seeds, trials, strategy, share));
+        System.out.printf(Locale.ROOT, "seeds %d to %d%n", seedStart, seedStart + seeds - 1);
+        for (String strategy : strategies) {
+            System.out.println(table(runs.stream().filter(r -> r.strategy.equals(strategy)).toList(), curves, pruners, seeds, trials,
+                    strategy, share));
+        }
+        if (strategies.size() > 1) {
+            System.out.println(pairs(runs, strategies, pruners));
+        }
+    }
+
+    /**
+     * Per pruner, each strategy's median best observed final loss and, against the first
+     * strategy, on how many seeds it found a better one.
+     */
+    static String pairs(List<Run> runs, List<String> strategies, List<String> pruners) {
+        var sb = new StringBuilder("| pruner | strategy | median best final loss | its noiseless loss | seeds better than "
+                + strategies.getFirst() + " |\n|---|---|---:|---:|---:|\n");
+        for (String p : pruners) {
+            var base = runs.stream().filter(r -> r.pruner.equals(p) && r.strategy.equals(strategies.getFirst())).toList();
+            for (String s : strategies) {
+                var rs = runs.stream().filter(r -> r.pruner.equals(p) && r.strategy.equals(s)).toList();
+                int better = 0;
+                for (int k = 0; k < rs.size() && k < base.size(); k++) {
+                    better += rs.get(k).bestFinal < base.get(k).bestFinal ? 1 : 0;
+                }
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %s |%n", p, s,
+                        median(rs.stream().mapToDouble(Run::bestFinal).toArray()),
+                        median(rs.stream().mapToDouble(Run::bestTrue).toArray()),
+                        s.equals(strategies.getFirst()) ? "—" : better + " of " + rs.size()));
+            }
+        }
+        return sb.toString();
     }
 
     /** A pruner as written on the command line; hyperband's max_resource defaults to the epochs. */
@@ -75,8 +113,9 @@ public final class PruningBenchmark {
     /** Runs trials until {@code trials} are done or {@code epochBudget} epochs are spent. */
     static Run run(TunelabClient client, LearningCurves curves, String pruner, String strategy, long seed, int trials,
                    int epochBudget) {
+        var named = Args.Named.parse(strategy);
         var spec = new ExperimentSpec("pruning-" + pruner + "-" + seed + "-" + System.nanoTime(), List.of(Objective.minimize("loss")),
-                LearningCurves.SPACE, new StrategySpec(strategy, seed, Map.of()), spec(pruner), Budget.unlimited(), 1, null, seed);
+                LearningCurves.SPACE, new StrategySpec(named.name(), seed, named.options()), spec(pruner), Budget.unlimited(), 1, null, seed);
         var experiment = client.launch(spec);
         int epochs = 0;
         int pruned = 0;
@@ -114,10 +153,14 @@ public final class PruningBenchmark {
                 }
             }
         }
-        return new Run(pruner, seed, done, epochs, pruned, bestFinal, bestTrue);
+        return new Run(strategy, pruner, seed, done, epochs, pruned, bestFinal, bestTrue);
     }
 
+    /** The median, or NaN of no values. */
     static double median(double[] xs) {
+        if (xs.length == 0) {
+            return Double.NaN;
+        }
         double[] s = xs.clone();
         Arrays.sort(s);
         int n = s.length;

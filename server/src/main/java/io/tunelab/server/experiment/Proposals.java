@@ -105,17 +105,18 @@ final class Proposals {
 
     private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history) {
         ExperimentSpec spec = e.spec();
-        boolean discrete = Configurations.isDiscrete(spec.space()) && spec.space().size() > 0;
+        boolean empty = spec.space().size() == 0;
         for (int attempt = 0; ; attempt++) {
             var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history);
             long start = System.nanoTime();
             Map<String, Object> params = e.strategy().propose(context);
             proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            if (!discrete || attempt >= 3) {
+            if (empty || attempt >= 3) {
                 return params;
             }
-            // Concurrent asks propose from the same history; on a discrete space they could
-            // choose the same point. Check against the trials stored meanwhile and retry.
+            // Concurrent asks propose from the same history; they could choose the same point
+            // (a discrete space, or a child whose only change is in a discrete param). Check
+            // against the trials stored meanwhile and retry.
             synchronized (e) {
                 if (!e.hasParamsAfter(history.size(), Configurations.key(params), t -> Configurations.key(t.params()))) {
                     return params;

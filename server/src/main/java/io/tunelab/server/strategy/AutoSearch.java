@@ -21,6 +21,8 @@ import java.util.Map;
  *       The genetic population is 10 below ten params and two per param from there.</li>
  * </ul>
  * The choice depends only on the space and the objectives, so it is stable across restarts.
+ * What it learns from COMPLETE, PRUNED, FAILED and RUNNING/WAITING trials is what the chosen
+ * strategies' Javadoc says; like them it never proposes a configuration already in the experiment.
  */
 public final class AutoSearch implements SearchStrategy {
     private final SearchStrategy delegate;

@@ -6,7 +6,6 @@ import io.tunelab.api.Seeds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * distribution collapses, it starts again from a random mean with a doubled population.
  * Categorical and conditional params are drawn by {@link TpeSearch}'s per-param estimator.
  *
- * <p>Asynchronous and stateless: the distribution is rebuilt by replaying the completed
+ * <p>Asynchronous and stateless: the distribution is rebuilt by replaying the finished
  * trials in trial-number order, λ at a time, each generation with the points as evaluated.
  * A proposal never waits for a generation to finish; it samples the latest distribution with
  * a generator seeded by the experiment seed and the trial number. The replay is cached by the
  * trials it consumed, and a cached state is used only when those trials are a prefix of the
  * current ones, so a cached proposal equals a fresh rebuild.
+ *
+ * <p>Within a generation the trials are ranked by {@link Observation#BEST_FIRST}: COMPLETE ones
+ * by value, then PRUNED ones by the step they reached and their value there, then FAILED ones
+ * (infeasible) last, so active CMA's negative weights push the distribution away from them.
+ * RUNNING and WAITING trials are not replayed, only never proposed again. Integer and stepped
+ * params round the sample onto their grid; a sample that rounds onto an earlier configuration
+ * is drawn again from the same distribution ({@link NoRepeats}).
  */
 public final class CmaEsSearch implements SearchStrategy {
     private final int populationOption;
     private final double sigma0;
     private final int startup;
-    private final TpeSearch others = new TpeSearch(10, 24, 1.0);
+    private final TpeSearch others = new TpeSearch(10, 24, 1.0, false);
     private final SearchStrategy start = new SobolSearch();
     /** Trial id → unit point; finished trials never change, so their encoding is kept. */
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
@@ -59,30 +65,26 @@ public final class CmaEsSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
         int[] dims = cmaDimensions(unit);
-        var observations = Observation.completed(context, unit, points);
+        var observations = Observation.of(context, unit, points, false);
         if (dims.length == 0 || observations.size() < startup) {
             return dims.length == 0 ? others.propose(context) : start.propose(context);
         }
         var state = replay(observations, dims, context.seed());
-        double[] x = state.sample(Seeds.forTrial(context.seed(), context.number(), "cma"));
-        double[] full = new double[unit.dimension()];
-        for (int k = 0; k < dims.length; k++) {
-            full[dims[k]] = x[k];
-        }
         var ranked = TpeSearch.ranked(observations);
-        var out = new LinkedHashMap<String, Object>();
-        int k = 0;
-        for (int i = 0; i < unit.dimension(); i++) {
-            String name = unit.name(i);
-            if (k < dims.length && dims[k] == i) {
-                k++;
-                out.put(name, unit.decode(i, full[i]));
-            } else if (context.space().isActive(name, out)) {
-                out.put(name, unit.decode(i, others.coordinate(unit, i, ranked,
-                        Seeds.forTrial(context.seed(), context.number(), name))));
+        return NoRepeats.propose(context, "cma", attempt -> {
+            double[] x = state.sample(NoRepeats.rng(context, "cma", attempt));
+            var out = new LinkedHashMap<String, Object>();
+            int k = 0;
+            for (int i = 0; i < unit.dimension(); i++) {
+                String name = unit.name(i);
+                if (k < dims.length && dims[k] == i) {
+                    out.put(name, unit.decode(i, x[k++]));
+                } else if (context.space().isActive(name, out)) {
+                    out.put(name, unit.decode(i, others.coordinate(unit, i, ranked, NoRepeats.rng(context, name, attempt))));
+                }
             }
-        }
-        return Configurations.unseen(context, out, Seeds.forTrial(context.seed(), context.number(), "cma-redraw"));
+            return out;
+        });
     }
 
     /** A define-by-run param is drawn by TPE's per-param estimator, as categoricals are. */
@@ -111,7 +113,7 @@ public final class CmaEsSearch implements SearchStrategy {
         for (int j = consumed.length; j < observations.size(); j++) {
             batch.add(observations.get(j));
             if (batch.size() == replay.state.lambda) {
-                batch.sort(Comparator.comparingDouble(Observation::loss));
+                batch.sort(Observation.BEST_FIRST);
                 var generation = new ArrayList<double[]>();
                 for (var o : batch) {
                     generation.add(project(o.point(), dims));
@@ -140,7 +142,7 @@ public final class CmaEsSearch implements SearchStrategy {
         Arrays.fill(mean, 0.5);
         if (startup > 0) {
             // Start from the best quasi-random point.
-            var best = observations.subList(0, startup).stream().min(Comparator.comparingDouble(Observation::loss)).orElseThrow();
+            var best = observations.subList(0, startup).stream().min(Observation.BEST_FIRST).orElseThrow();
             mean = project(best.point(), dims);
         }
         int lambda = populationOption > 0 ? populationOption : CmaState.defaultLambda(dims.length);

@@ -6,15 +6,15 @@ import io.tunelab.api.FloatParam;
 import io.tunelab.api.IntParam;
 import io.tunelab.api.Param;
 import io.tunelab.api.SearchSpace;
+import io.tunelab.api.Seeds;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,29 +28,71 @@ public final class Configurations {
     private Configurations() {
     }
 
-    /** A key that is equal for equal configurations (numbers compared by value). */
+    /**
+     * A canonical key that is equal for equal configurations: params sorted by name, numbers
+     * compared by value (an int 3 equals a float 3.0), and each value tagged with its kind so
+     * that the string "3" and the number 3 stay apart.
+     */
     public static String key(Map<String, Object> params) {
+        var names = params.keySet().toArray(String[]::new);
+        java.util.Arrays.sort(names);
         var sb = new StringBuilder();
-        for (var e : params.entrySet()) {
-            Object v = e.getValue();
-            sb.append(e.getKey()).append('=');
-            if (v instanceof Number n) {
-                sb.append(n.doubleValue());
-            } else {
-                sb.append(v);
+        for (String name : names) {
+            Object v = params.get(name);
+            sb.append(name).append('=');
+            switch (v) {
+                case Number n -> sb.append('n').append(n.doubleValue());
+                case Boolean b -> sb.append('b').append(b);
+                case null -> sb.append('-');
+                default -> sb.append('s').append(v);
             }
             sb.append('\u0001');
         }
         return sb.toString();
     }
 
-    /** The keys of every configuration in the history (any state: running trials count too). */
-    public static Set<String> seen(ProposalContext context) {
-        var seen = new HashSet<String>();
-        for (Trial t : context.history()) {
-            seen.add(key(t.params()));
+    /** The configurations of the history (any state: running trials count too). */
+    public static Seen seen(ProposalContext context) {
+        return new Seen(context.history().stream().map(Trial::params).toList());
+    }
+
+    /**
+     * A set of configurations, looked up by an order-independent 64-bit fingerprint and confirmed
+     * by {@link #key}: building it for 1,000 trials costs a few microseconds per trial, with no
+     * strings made until two fingerprints agree.
+     */
+    public static final class Seen {
+        private final Map<Long, List<Map<String, Object>>> byFingerprint = new HashMap<>();
+
+        Seen(List<Map<String, Object>> configurations) {
+            for (var c : configurations) {
+                byFingerprint.computeIfAbsent(fingerprint(c), f -> new ArrayList<>(1)).add(c);
+            }
         }
-        return seen;
+
+        /** Whether a configuration equal to this one (by {@link #key}) is in the set. */
+        public boolean contains(Map<String, Object> config) {
+            var same = byFingerprint.get(fingerprint(config));
+            if (same == null) {
+                return false;
+            }
+            String key = key(config);
+            return same.stream().anyMatch(c -> key(c).equals(key));
+        }
+    }
+
+    /** A hash that is equal for configurations with equal {@link #key}s, whatever their order. */
+    static long fingerprint(Map<String, Object> params) {
+        long h = 0;
+        for (var e : params.entrySet()) {
+            long v = switch (e.getValue()) {
+                case Number n -> Double.hashCode(n.doubleValue() == 0 ? 0.0 : n.doubleValue());
+                case null -> 7;
+                default -> e.getValue().hashCode() * 31L + e.getValue().getClass().getName().length();
+            };
+            h += Seeds.mix(e.getKey().hashCode() * 0x9E3779B97F4A7C15L ^ v);
+        }
+        return h;
     }
 
     /** Whether every param of the space has finitely many values. */
@@ -103,54 +145,49 @@ public final class Configurations {
             throw TunelabException.invalidSpec("the grid would have more than " + MAX_GRID + " points; narrow the space or use larger steps");
         }
         var out = new ArrayList<Map<String, Object>>();
-        expand(space, space.names(), 0, new LinkedHashMap<>(), out);
+        expand(space, space.names(), 0, new LinkedHashMap<>(), out, null);
         return out;
     }
 
+    /** Every combination of the discrete params; a continuous param takes one draw of {@code rng}. */
     private static void expand(SearchSpace space, List<String> names, int i, LinkedHashMap<String, Object> partial,
-                               List<Map<String, Object>> out) {
+                               List<Map<String, Object>> out, RandomGenerator rng) {
         if (i == names.size()) {
             out.add(new LinkedHashMap<>(partial));
             return;
         }
         String name = names.get(i);
         if (!space.isActive(name, partial)) {
-            expand(space, names, i + 1, partial, out);
+            expand(space, names, i + 1, partial, out, rng);
             return;
         }
-        for (Object v : values(space.get(name))) {
+        Param param = space.get(name);
+        for (Object v : param.isDiscrete() ? values(param) : List.of(Sampling.sample(param, rng))) {
             partial.put(name, v);
-            expand(space, names, i + 1, partial, out);
+            expand(space, names, i + 1, partial, out, rng);
             partial.remove(name);
         }
     }
 
     /**
-     * The candidate itself unless the space is discrete and the candidate is in the history;
-     * then a uniform redraw that is not (a bounded number of tries), then the first unseen
-     * configuration in grid order, or BUDGET_EXHAUSTED when there is none.
+     * The first configuration in grid order that is not seen, continuous params drawn from
+     * {@code rng} (so on a space with any continuous param the answer is practically always
+     * new); BUDGET_EXHAUSTED when every configuration of a discrete space has been seen.
      */
-    public static Map<String, Object> unseen(ProposalContext context, Map<String, Object> candidate, RandomGenerator rng) {
-        if (!isDiscrete(context.space())) {
-            return candidate;
-        }
-        var seen = seen(context);
-        if (!seen.contains(key(candidate))) {
-            return candidate;
-        }
-        for (int attempt = 0; attempt < 64; attempt++) {
-            var redraw = Sampling.sample(context.space(), rng);
-            if (!seen.contains(key(redraw))) {
-                return redraw;
+    static Map<String, Object> firstUnseen(SearchSpace space, Seen seen, RandomGenerator rng) {
+        var skeleton = new ArrayList<Map<String, Object>>();
+        long bound = 1;
+        for (Param p : space.params().values()) {
+            bound = Math.multiplyExact(bound, Math.max(1, p.cardinality()));
+            if (bound > MAX_GRID) {
+                throw TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, "no configuration that has not been proposed was found in "
+                        + NoRepeats.ATTEMPTS + " draws, and the space has more than " + MAX_GRID
+                        + " discrete combinations to search; widen the space or use larger steps");
             }
         }
-        return firstUnseen(context.space(), seen);
-    }
-
-    /** The first configuration in grid order that is not seen, or BUDGET_EXHAUSTED. */
-    public static Map<String, Object> firstUnseen(SearchSpace space, Set<String> seen) {
-        for (var config : enumerate(space)) {
-            if (!seen.contains(key(config))) {
+        expand(space, space.names(), 0, new LinkedHashMap<>(), skeleton, rng);
+        for (var config : skeleton) {
+            if (!seen.contains(config)) {
                 return config;
             }
         }

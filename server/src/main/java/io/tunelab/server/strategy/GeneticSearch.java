@@ -10,21 +10,26 @@ import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A steady-state genetic algorithm on Jenetics, the project's signature strategy. Asynchronous:
- * every proposal breeds one child at once from the completed trials so far; no worker waits for
+ * every proposal breeds one child at once from the finished trials so far; no worker waits for
  * a generation. The population is rebuilt from the history on each proposal: the {@code elites}
- * best completed trials plus the most recent other completed ones, up to {@code population}
- * distinct configurations, so the elites are never lost and the rest keeps the population moving.
+ * best finished trials plus the most recent other ones, up to {@code population} distinct
+ * configurations, so the elites are never lost and the rest keeps the population moving.
  * Parents are chosen by Jenetics' {@link TournamentSelector}; children are made by
  * {@link Variation} (per-kind crossover and mutation). The first {@code population} trials are
  * quasi-random (Sobol). Optimizes the first objective.
+ *
+ * <p>Trial states: the fitness a tournament compares is the rank by {@link Observation#BEST_FIRST}
+ * — COMPLETE trials by value, then PRUNED ones by the step they reached and their value there,
+ * then FAILED ones (infeasible), which lose every tournament against any other. RUNNING and
+ * WAITING trials are not in the population; they are only never proposed again ({@link NoRepeats}).
  *
  * <p>Options: {@code population} (20), {@code elites} (half the population), {@code tournament}
  * (3), {@code crossover_rate} (0.9), {@code mutation_rate} (0 = one param per child on
@@ -65,18 +70,22 @@ public final class GeneticSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         var selector = new TournamentSelector<DoubleGene, Double>(tournament);
         return Variation.breed(context, population, settings, "genetic", (observations, variation, rng) -> {
-            ISeq<Phenotype<DoubleGene, Double>> pop = survivors(observations).stream()
-                    .map(o -> Phenotype.<DoubleGene, Double>of(variation.genotype(o, context.seed()), o.trial().number(), o.loss()))
+            var survivors = survivors(observations);
+            var ranks = new IdentityHashMap<Observation, Integer>();
+            survivors.stream().sorted(Observation.BEST_FIRST).forEach(o -> ranks.put(o, ranks.size()));
+            ISeq<Phenotype<DoubleGene, Double>> pop = survivors.stream()
+                    .map(o -> Phenotype.<DoubleGene, Double>of(variation.genotype(o, context.seed()), o.trial().number(),
+                            (double) ranks.get(o)))
                     .collect(ISeq.toISeq());
             variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
             return RandomRegistry.with(rng, r -> selector.select(pop, 2, Optimize.MINIMUM));
-        }, points);
+        }, points, false);
     }
 
     /** The elites, then the newest others, all with distinct configurations. */
     List<Observation> survivors(List<Observation> observations) {
         var ranked = new ArrayList<>(observations);
-        ranked.sort(Comparator.comparingDouble(Observation::loss));
+        ranked.sort(Observation.BEST_FIRST);
         var keys = new HashSet<String>();
         var out = new ArrayList<Observation>();
         for (var o : ranked) {

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 /**
  * Every point of a discrete space once, in an order shuffled by the experiment seed. Trial
  * number n starts at the n-th point of that order and takes the first point not in the history,
- * so a resumed experiment never re-proposes a finished point and concurrent asks start apart.
+ * so a resumed experiment never re-proposes a point in any state (waiting, running, complete,
+ * pruned or failed) and concurrent asks start apart. Learns nothing from results.
  */
 public final class GridSearch implements SearchStrategy {
     private final List<Map<String, Object>> points;
@@ -49,7 +50,7 @@ public final class GridSearch implements SearchStrategy {
         int n = points.size();
         for (int i = 0; i < n; i++) {
             var point = points.get(order[(context.number() + i) % n]);
-            if (!seen.contains(Configurations.key(point))) {
+            if (!seen.contains(point)) {
                 return point;
             }
         }

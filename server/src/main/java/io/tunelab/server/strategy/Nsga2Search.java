@@ -27,6 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * fold — the steady-state equivalent of NSGA-II's generations — so a proposal never waits for
  * a generation and the same history gives the same population. The first {@code population}
  * trials are quasi-random (Sobol).
+ *
+ * <p>Trial states: NSGA-II learns from COMPLETE trials with a value for every objective.
+ * PRUNED and FAILED trials rank behind all of them — a pruned trial has no value for every
+ * objective that could be compared on a front — and with elitist survivor selection that means
+ * they never survive, so they are left out of the fold (and do not count toward the start).
+ * RUNNING and WAITING trials are not observed either; trials of every state are never proposed
+ * again ({@link NoRepeats}).
  */
 public final class Nsga2Search implements SearchStrategy {
     private final int population;
@@ -54,10 +61,10 @@ public final class Nsga2Search implements SearchStrategy {
             var pop = survivors(observations, variation, context.seed());
             variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
             return RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
-        }, points);
+        }, points, true);
     }
 
-    /** The population after folding every completed trial in, population at a time. */
+    /** The population after folding every complete trial in, population at a time. */
     ISeq<Phenotype<DoubleGene, Vec<double[]>>> survivors(List<Observation> observations, Variation variation, long seed) {
         int[] numbers = observations.stream().mapToInt(o -> o.trial().number()).toArray();
         int dimension = observations.getFirst().point().length;

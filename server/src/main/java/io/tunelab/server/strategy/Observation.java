@@ -1,68 +1,119 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Objective;
+import io.tunelab.api.Report;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A completed trial as the model-based strategies see it: its point in the unit cube and its
- * losses (each objective's value turned so that smaller is better).
+ * A finished trial as the model-based strategies see it: its point in the unit cube, its
+ * losses (each objective's value turned so that smaller is better) and how far it got.
+ *
+ * <ul>
+ *   <li>COMPLETE with a finite value for every objective: its final values;</li>
+ *   <li>PRUNED: the values of its last report (its final values if it has no report with
+ *       them), and the step of that report;</li>
+ *   <li>FAILED, or COMPLETE without a finite value: infeasible, losses +∞;</li>
+ *   <li>RUNNING and WAITING trials are not observations (they only count as configurations
+ *       not to propose again, see {@link NoRepeats}).</li>
+ * </ul>
+ * {@link #BEST_FIRST} ranks them as Optuna's TPE does: complete trials by loss, then pruned ones
+ * by the step they reached (later is better) and their loss at it, then the infeasible ones.
  *
  * @param trial  the trial
  * @param point  its coordinates (NaN for inactive params)
  * @param losses one loss per objective
+ * @param tier   0 complete, 1 pruned, 2 infeasible
+ * @param step   the step of a pruned trial's last report (-1 without one); 0 otherwise
  */
-record Observation(Trial trial, double[] point, double[] losses) {
+record Observation(Trial trial, double[] point, double[] losses, int tier, int step) {
+    static final int COMPLETE = 0;
+    static final int PRUNED = 1;
+    static final int INFEASIBLE = 2;
+
+    /** Complete trials by loss, then pruned ones by step (later first) and loss, then infeasible ones; ties by number. */
+    static final Comparator<Observation> BEST_FIRST = (a, b) -> {
+        // Written out rather than chained: histories of thousands are sorted on every proposal.
+        int c = Integer.compare(a.tier, b.tier);
+        if (c == 0) {
+            c = Integer.compare(b.step, a.step);
+        }
+        if (c == 0) {
+            c = Double.compare(a.losses[0], b.losses[0]);
+        }
+        return c != 0 ? c : Integer.compare(a.trial.number(), b.trial.number());
+    };
 
     /** The first objective's loss. */
     double loss() {
         return losses[0];
     }
 
-    /**
-     * The COMPLETE trials of a history that have a finite value for every objective, in
-     * trial-number order. Pruned and failed trials say nothing reliable about the final value.
-     */
-    static List<Observation> completed(ProposalContext context, UnitSpace unit) {
-        return completed(context, unit, null);
+    boolean isComplete() {
+        return tier == COMPLETE;
     }
 
     /**
-     * The same, reusing the points of trials encoded before: finished trials never change, so
-     * a trial's point only needs encoding again when the space has grown (define-by-run).
+     * The finished trials of a history as observations, in trial-number order.
      *
-     * @param points trial id → point, filled as trials are encoded; null to encode everything
+     * @param points       trial id → point, filled as trials are encoded (finished trials never
+     *                     change, so a point is encoded again only when the space has grown,
+     *                     define-by-run); null to encode everything
+     * @param completeOnly whether only COMPLETE trials with finite values count
      */
-    static List<Observation> completed(ProposalContext context, UnitSpace unit, Map<Long, double[]> points) {
+    static List<Observation> of(ProposalContext context, UnitSpace unit, Map<Long, double[]> points, boolean completeOnly) {
         var out = new ArrayList<Observation>();
         List<Objective> objectives = context.objectives();
         for (Trial t : context.history()) {
-            if (t.state() != TrialState.COMPLETE) {
+            if (!t.state().isFinished() || completeOnly && t.state() != TrialState.COMPLETE) {
                 continue;
             }
             double[] losses = new double[objectives.size()];
-            boolean ok = true;
-            for (int k = 0; k < losses.length && ok; k++) {
-                Double v = t.value(objectives.get(k).metric());
-                ok = v != null && Double.isFinite(v);
-                losses[k] = ok ? objectives.get(k).direction().asLoss(v) : Double.NaN;
-            }
-            if (ok) {
-                double[] point = points == null ? null : points.get(t.id());
-                if (point == null || point.length != unit.dimension()) {
-                    point = unit.encode(t.params());
-                    if (points != null) {
-                        points.put(t.id(), point);
-                    }
+            int step = 0;
+            boolean finite = true;
+            Report last = t.state() == TrialState.PRUNED ? lastReport(t, objectives.getFirst().metric()) : null;
+            for (int k = 0; k < losses.length; k++) {
+                Double v = t.state() == TrialState.FAILED ? null : last != null ? last.values().get(objectives.get(k).metric())
+                        : t.value(objectives.get(k).metric());
+                if (v == null && last != null) {
+                    v = t.value(objectives.get(k).metric());
                 }
-                out.add(new Observation(t, point, losses));
+                finite &= v != null && Double.isFinite(v);
+                losses[k] = v != null && Double.isFinite(v) ? objectives.get(k).direction().asLoss(v) : Double.POSITIVE_INFINITY;
+            }
+            int tier = !finite ? INFEASIBLE : t.state() == TrialState.PRUNED ? PRUNED : COMPLETE;
+            if (completeOnly && tier != COMPLETE) {
+                continue;
+            }
+            if (tier == PRUNED) {
+                step = last != null ? last.step() : -1;
+            }
+            double[] point = points == null ? null : points.get(t.id());
+            if (point == null || point.length != unit.dimension()) {
+                point = unit.encode(t.params());
+                if (points != null) {
+                    points.put(t.id(), point);
+                }
+            }
+            out.add(new Observation(t, point, losses, tier, step));
+        }
+        out.sort(Comparator.comparingInt(o -> o.trial().number()));
+        return out;
+    }
+
+    /** The report with the highest step that has a value for the metric, or null. */
+    private static Report lastReport(Trial t, String metric) {
+        Report last = null;
+        for (Report r : t.reports()) {
+            if (r.values().containsKey(metric) && (last == null || r.step() >= last.step())) {
+                last = r;
             }
         }
-        out.sort((a, b) -> Integer.compare(a.trial().number(), b.trial().number()));
-        return out;
+        return last;
     }
 }

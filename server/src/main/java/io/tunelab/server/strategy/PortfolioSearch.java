@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Several strategies taking turns by trial number, each seeing the whole history, so each
  * builds on what the others found: a cheap way to be robust across problems no single
- * strategy wins. Stateless beyond its members.
+ * strategy wins. Stateless beyond its members. Each member learns from trials of each state as
+ * its own Javadoc says, and each guards its own proposals against repeats ({@link NoRepeats}),
+ * so whoever proposes, no configuration already in the experiment comes back.
  */
 final class PortfolioSearch implements SearchStrategy {
     private final List<SearchStrategy> members;

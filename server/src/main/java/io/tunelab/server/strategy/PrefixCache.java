@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * Remembers the state a strategy reached by folding a list of completed trials (in trial-number
- * order), so the next proposal folds in only the trials completed since. A state is reused only
+ * Remembers the state a strategy reached by folding a list of finished trials (in trial-number
+ * order), so the next proposal folds in only the trials finished since. A state is reused only
  * when the trials it consumed are a prefix of the current list (same seed, same dimension), so
  * the result always equals a fresh rebuild from the whole history; a trial that completes out
  * of order simply forces the rebuild. Thread-safe: the cached state is copied on the way in and

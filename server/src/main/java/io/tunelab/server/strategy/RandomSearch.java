@@ -5,15 +5,15 @@ import java.util.Map;
 
 /**
  * Independent uniform (log-uniform) draws; each trial's draw depends only on the experiment
- * seed and the trial number. On discrete spaces a draw that repeats an earlier configuration is
- * redrawn (a bounded number of times, then the first unseen configuration in grid order is
- * taken), so discrete spaces see no repeats until they are exhausted.
+ * seed and the trial number. A draw that repeats a configuration already in the experiment is
+ * drawn again ({@link NoRepeats}), so small discrete spaces see no repeats until exhausted.
+ * Learns nothing: trials of every state count only as configurations not to repeat.
  */
 public final class RandomSearch implements SearchStrategy {
 
     @Override
     public Map<String, Object> propose(ProposalContext context) {
-        var rng = Seeds.forTrial(context.seed(), context.number());
-        return Configurations.unseen(context, Sampling.sample(context.space(), rng), rng);
+        return NoRepeats.propose(context, "random", attempt -> Sampling.sample(context.space(),
+                attempt == 0 ? Seeds.forTrial(context.seed(), context.number()) : NoRepeats.rng(context, "random", attempt)));
     }
 }

@@ -11,8 +11,10 @@ import java.util.Map;
  * <p>Contract: the proposal is a function of the {@link ProposalContext} alone (space, seed,
  * trial number, history), so the same history and seed give the same proposal, whatever
  * happened to the server in between. Every active param gets a value inside its bounds, no
- * inactive param gets one, and on discrete spaces a finished (or running) configuration is
- * not proposed again while unseen ones remain. Implementations are thread-safe: the
+ * inactive param gets one, and no configuration already in the experiment (waiting, running,
+ * complete, pruned or failed) is proposed again ({@link NoRepeats}); a discrete space whose
+ * configurations have all been proposed answers BUDGET_EXHAUSTED. Each implementation says in
+ * its Javadoc what it learns from trials of each state. Implementations are thread-safe: the
  * coordinator calls them off the event loop, possibly for several trials at once.
  */
 public interface SearchStrategy {

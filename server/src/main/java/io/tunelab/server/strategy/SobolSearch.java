@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * included) owns one coordinate, so the points fill the space far more evenly than independent
  * draws. Spaces with more than 1,000 params, beyond the direction table, get uniform draws.
  *
- * <p>Stateless: the point depends only on the seed and the trial number.
+ * <p>Stateless: the point depends only on the seed and the trial number. Learns nothing: trials
+ * of every state count only as configurations not to repeat ({@link NoRepeats}).
  */
 public final class SobolSearch implements SearchStrategy {
     /** The Joe–Kuo table shipped with commons-math covers this many dimensions. */
@@ -24,8 +25,11 @@ public final class SobolSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
-        var rng = Seeds.forTrial(context.seed(), context.number());
-        return Configurations.unseen(context, unit.decode(point(unit.dimension(), context.seed(), context.number())), rng);
+        // A point that decodes onto an earlier configuration (small discrete spaces) is replaced
+        // by uniform draws: later Sobol points belong to later trials.
+        return NoRepeats.propose(context, "sobol", attempt -> attempt == 0
+                ? unit.decode(point(unit.dimension(), context.seed(), context.number()))
+                : unit.decode(UnitSpace.uniform(unit.dimension(), NoRepeats.rng(context, "sobol", attempt))));
     }
 
     /** The n-th shifted Sobol point of a d-dimensional sequence, each coordinate in [0,1). */

@@ -9,7 +9,6 @@ import io.tunelab.api.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +18,22 @@ import java.util.random.RandomGenerator;
 
 /**
  * Tree-structured Parzen estimator (Bergstra et al. 2011, with Optuna 3.1's defaults). After a
- * quasi-random start, each param is drawn on its own: the completed trials that have it are
- * split into the best γ(n) = min(⌈0.1·n⌉, 25) and the rest; a Parzen density is fitted to each
+ * quasi-random start, each param is drawn on its own: the finished trials that have it are
+ * ranked ({@link Observation#BEST_FIRST}) and split into the best γ(n) = min(⌈0.1·n⌉, 25) and
+ * the rest; a Parzen density is fitted to each
  * group in the unit cube (older trials of the rest down-weighted), and of some candidates drawn
  * from the good density the one with the highest ratio good/bad is taken. A conditional param
  * learns only from the trials where it was active, which is what makes the estimator
  * "tree-structured".
+ *
+ * <p>What each trial state counts for, as in Optuna: a COMPLETE trial by its value; a PRUNED one
+ * with the value of its last report, ranked after every complete trial, a later step before an
+ * earlier one and, at the same step, by value (so with few complete trials the best pruned ones
+ * can be "good"); a FAILED one (or one without a finite value) is infeasible, always in the bad
+ * group; RUNNING and WAITING trials are not observed, only never proposed again. Option
+ * {@code learn_from}: {@code all} (the default) or {@code complete}, which learns from complete
+ * trials alone (and counts only them toward the start). A proposal that repeats an earlier
+ * configuration is drawn again from the model ({@link NoRepeats}).
  *
  * <p>Stateless: everything is derived from the history, the seed and the trial number.
  */
@@ -32,21 +41,27 @@ public final class TpeSearch implements SearchStrategy {
     private final int startup;
     private final int candidates;
     private final double priorWeight;
+    private final boolean completeOnly;
     private final SearchStrategy start = new SobolSearch();
     /** Trial id → unit point; finished trials never change, so their encoding is kept. */
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
 
-    TpeSearch(int startup, int candidates, double priorWeight) {
+    TpeSearch(int startup, int candidates, double priorWeight, boolean completeOnly) {
         this.startup = startup;
         this.candidates = candidates;
         this.priorWeight = priorWeight;
+        this.completeOnly = completeOnly;
     }
+
+    /** Which finished trials TPE learns from (option {@code learn_from}). */
+    static final List<String> LEARN_FROM = List.of("all", "complete");
 
     /** Reads the options of strategy "tpe". */
     static TpeSearch of(Options options) {
         var tpe = new TpeSearch(options.integer("startup_trials", 10, 1, 10_000),
                 options.integer("candidates", 24, 1, 1_000),
-                options.number("prior_weight", 1.0, 0.0, 100.0));
+                options.number("prior_weight", 1.0, 0.0, 100.0),
+                options.choice("learn_from", "all", LEARN_FROM).equals("complete"));
         options.done();
         return tpe;
     }
@@ -54,24 +69,26 @@ public final class TpeSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
-        var observations = Observation.completed(context, unit, points);
+        var observations = Observation.of(context, unit, points, completeOnly);
         if (observations.size() < startup) {
             return start.propose(context);
         }
         var ranked = ranked(observations);
-        var out = new LinkedHashMap<String, Object>();
-        for (int i = 0; i < unit.dimension(); i++) {
-            String name = unit.name(i);
-            if (context.space().isActive(name, out)) {
-                out.put(name, unit.decode(i, coordinate(unit, i, ranked, Seeds.forTrial(context.seed(), context.number(), name))));
+        return NoRepeats.propose(context, "tpe", attempt -> {
+            var out = new LinkedHashMap<String, Object>();
+            for (int i = 0; i < unit.dimension(); i++) {
+                String name = unit.name(i);
+                if (context.space().isActive(name, out)) {
+                    out.put(name, unit.decode(i, coordinate(unit, i, ranked, NoRepeats.rng(context, name, attempt))));
+                }
             }
-        }
-        return Configurations.unseen(context, out, Seeds.forTrial(context.seed(), context.number(), "tpe-redraw"));
+            return out;
+        });
     }
 
     /**
      * A param the trial's code defines while running (define-by-run) gets TPE's choice too,
-     * learned from the completed trials that have it: the same estimator as {@link #propose}
+     * learned from the finished trials that have it: the same estimator as {@link #propose}
      * on a one-param space. Before {@code startup_trials} of them exist, a uniform draw.
      */
     @Override
@@ -81,7 +98,7 @@ public final class TpeSearch implements SearchStrategy {
         var space = SearchSpace.builder().add(name, param.withWhen(null)).build();
         var unit = new UnitSpace(space);
         var one = new ProposalContext(space, context.objectives(), context.seed(), context.number(), context.history());
-        var observations = Observation.completed(one, unit).stream().filter(o -> !Double.isNaN(o.point()[0])).toList();
+        var observations = Observation.of(one, unit, null, completeOnly).stream().filter(o -> !Double.isNaN(o.point()[0])).toList();
         if (observations.size() < startup) {
             return SearchStrategy.super.suggest(context, name, param);
         }
@@ -89,22 +106,22 @@ public final class TpeSearch implements SearchStrategy {
     }
 
     /**
-     * The observations in trial-number order and from best to worst (ties by trial number):
+     * The observations in trial-number order and from best to worst ({@link Observation#BEST_FIRST}):
      * sorted once per proposal, not once per param.
      */
-    record Ranked(List<Observation> byNumber, List<Observation> byLoss) {
+    record Ranked(List<Observation> byNumber, List<Observation> bestFirst) {
     }
 
     static Ranked ranked(List<Observation> observations) {
-        var byLoss = new ArrayList<>(observations);
-        byLoss.sort(Comparator.comparingDouble(Observation::loss));
-        return new Ranked(observations, byLoss);
+        var bestFirst = new ArrayList<>(observations);
+        bestFirst.sort(Observation.BEST_FIRST);
+        return new Ranked(observations, bestFirst);
     }
 
     /**
      * The coordinate of param i with the best good/bad density ratio among the candidates.
      *
-     * @param ranked the completed observations (see {@link #ranked})
+     * @param ranked the observations (see {@link #ranked})
      */
     double coordinate(UnitSpace unit, int i, Ranked ranked, RandomGenerator rng) {
         var split = Split.of(ranked, i);
@@ -208,9 +225,10 @@ public final class TpeSearch implements SearchStrategy {
                 return null;
             }
             int nBelow = Math.min((int) Math.ceil(0.1 * n), 25);
+            // Infeasible trials are never good, however few the others.
             var best = Collections.newSetFromMap(new IdentityHashMap<Observation, Boolean>());
-            for (var o : ranked.byLoss()) {
-                if (best.size() == nBelow) {
+            for (var o : ranked.bestFirst()) {
+                if (best.size() == nBelow || o.tier() == Observation.INFEASIBLE) {
                     break;
                 }
                 if (!Double.isNaN(o.point()[i])) {

@@ -7,10 +7,12 @@ import io.jenetics.DoubleGene;
 import io.jenetics.Genotype;
 import io.jenetics.Phenotype;
 import io.jenetics.util.ISeq;
+import io.tunelab.api.CategoricalParam;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,8 +24,9 @@ import java.util.random.RandomGenerator;
  * <p>Crossover: numeric params (floats, ints) recombine intermediately — the child lies on the
  * line through the parents, up to a quarter beyond either — and categoricals take one
  * parent's choice. Mutation: a numeric param moves by a Gaussian step in the unit cube
- * (reflected at the bounds), a categorical is redrawn uniformly. Every child differs from its
- * first parent in at least one param.
+ * (reflected at the bounds), at least to the neighbouring value of an int or stepped float; a
+ * categorical takes another choice uniformly. At least one param of every child mutates, and a
+ * child that still repeats an earlier configuration is bred again ({@link NoRepeats}).
  */
 final class Variation {
     private static final SearchStrategy START = new SobolSearch();
@@ -55,7 +58,7 @@ final class Variation {
         }
     }
 
-    /** Picks two parents from the completed trials. */
+    /** Picks two parents from the observed trials. */
     @FunctionalInterface
     interface Parents {
         ISeq<? extends Phenotype<DoubleGene, ?>> select(List<Observation> observations, Variation variation, RandomGenerator rng);
@@ -71,22 +74,25 @@ final class Variation {
 
     /**
      * The steady-state step both evolutionary strategies share: quasi-random until
-     * {@code population} trials have completed, then one child of two parents, with a generator
-     * seeded by the experiment seed, the trial number and {@code salt}. {@code points} keeps the
-     * unit points of trials already encoded (see {@link Observation#completed}).
+     * {@code population} trials have finished (completed ones only, with {@code completeOnly}),
+     * then one child of two parents, with a generator seeded by the experiment seed, the trial
+     * number and {@code salt}. A child that repeats an earlier configuration is bred again from
+     * other draws ({@link NoRepeats}). {@code points} keeps the unit points of trials already
+     * encoded (see {@link Observation#of}).
      */
     static Map<String, Object> breed(ProposalContext context, int population, Settings settings, String salt, Parents parents,
-                                     Map<Long, double[]> points) {
+                                     Map<Long, double[]> points, boolean completeOnly) {
         var unit = new UnitSpace(context.space());
-        var observations = Observation.completed(context, unit, points);
+        var observations = Observation.of(context, unit, points, completeOnly);
         if (observations.size() < population) {
             return START.propose(context);
         }
         var variation = new Variation(unit, settings);
-        var rng = Seeds.forTrial(context.seed(), context.number(), salt);
-        var pair = parents.select(observations, variation, rng);
-        double[] child = variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
-        return Configurations.unseen(context, unit.decode(child), rng);
+        return NoRepeats.propose(context, salt, attempt -> {
+            var rng = NoRepeats.rng(context, salt, attempt);
+            var pair = parents.select(observations, variation, rng);
+            return unit.decode(variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng));
+        });
     }
 
     /**
@@ -163,12 +169,33 @@ final class Variation {
         return x;
     }
 
+    /**
+     * Mutates param i so that its value changes: a categorical takes another choice, and a
+     * numeric step that stays inside the same int or grid cell (it would change nothing) moves
+     * to the neighbouring value in its direction instead.
+     */
     private void mutate(double[] x, int i, RandomGenerator rng) {
-        if (unit.isCategorical(i)) {
-            x[i] = rng.nextDouble();
-        } else {
-            double step = steps != null ? steps[i] : mutationSigma;
-            x[i] = reflect(x[i] + step * rng.nextGaussian());
+        var param = unit.param(i);
+        if (param instanceof CategoricalParam c) {
+            int k = c.choices().size();
+            if (k > 1) {
+                int current = Math.min(k - 1, (int) Math.floor(x[i] * k));
+                x[i] = ((current + 1 + rng.nextInt(k - 1)) % k + 0.5) / k;
+            }
+            return;
+        }
+        double step = steps != null ? steps[i] : mutationSigma;
+        double before = x[i];
+        double gaussian = rng.nextGaussian();
+        x[i] = reflect(x[i] + step * gaussian);
+        Object old = unit.decode(i, before);
+        if (param.isDiscrete() && Objects.equals(unit.decode(i, x[i]), old)) {
+            int direction = gaussian >= 0 ? 1 : -1;
+            Object moved = NoRepeats.neighbour(param, old, direction);
+            moved = moved != null ? moved : NoRepeats.neighbour(param, old, -direction);
+            if (moved != null) {
+                x[i] = UnitSpace.encode(param, moved);
+            }
         }
     }
 

@@ -6,25 +6,29 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.IntParam;
 import io.tunelab.api.Objective;
+import io.tunelab.api.Report;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The contract every strategy keeps (see {@link SearchStrategy}), run against each one:
- * determinism, resume after a restart, bounds and conditions, no repeats on discrete spaces.
+ * determinism, resume after a restart, bounds and conditions, no configuration proposed twice.
  * Histories are long enough that the model-based strategies are past their quasi-random start.
  */
 class StrategyContractTest {
@@ -49,6 +53,33 @@ class StrategyContractTest {
             .add("b", CategoricalParam.of("w", "x", "y", "z"))
             .add("c", FloatParam.stepped(0.0, 1.0, 1.0))
             .build();
+
+    /** Continuous params only, linear and log. */
+    static final SearchSpace CONTINUOUS = SearchSpace.builder()
+            .add("x", FloatParam.of(-5, 10))
+            .add("y", FloatParam.of(0, 1))
+            .add("lr", FloatParam.log(1e-5, 1e-1))
+            .build();
+
+    /** Ints only, 4 × 5 = 20 configurations. */
+    static final SearchSpace SMALL_INTS = SearchSpace.builder()
+            .add("a", IntParam.of(1, 4))
+            .add("b", new IntParam(0, 8, false, 2, null))
+            .build();
+
+    /**
+     * The README's SDK quick-start: one log float, a small int, a categorical and a float that
+     * only sgd has, so half the space (adam) is discrete: 4 configurations of it.
+     */
+    static final SearchSpace QUICK_START = SearchSpace.builder()
+            .add("lr", FloatParam.log(1e-4, 1e-1))
+            .add("layers", IntParam.of(1, 4))
+            .add("optimizer", CategoricalParam.of("adam", "sgd"))
+            .add("momentum", FloatParam.of(0.0, 0.99).withWhen(Condition.of("optimizer", "sgd")))
+            .build();
+
+    static final Map<String, SearchSpace> SPACES = Map.of("continuous", CONTINUOUS, "small ints", SMALL_INTS,
+            "mixed", MIXED, "quick-start", QUICK_START);
 
     static List<Objective> objectives(String strategy) {
         return strategy.equals("nsga2") ? TWO : ONE;
@@ -183,5 +214,61 @@ class StrategyContractTest {
             history.add(InProcessExperiment.trial(number, params, TrialState.RUNNING, null));
         }
         assertThat(history.stream().map(t -> Configurations.key(t.params())).distinct()).hasSize(24);
+    }
+
+    static Stream<Arguments> everyStrategyOnEverySpace() {
+        return Strategies.NAMES.stream().flatMap(name -> SPACES.keySet().stream().sorted()
+                .filter(space -> !name.equals("grid") || space.equals("small ints"))
+                .map(space -> Arguments.of(name, space)));
+    }
+
+    /**
+     * A history with every state: trials complete, are pruned at a step that grows with their
+     * number (with a report), fail, or are still running or waiting when the next is proposed.
+     */
+    static Trial finished(int number, Map<String, Object> params) {
+        var values = evaluate(params);
+        TrialState state = switch (number % 6) {
+            case 1, 4 -> TrialState.PRUNED;
+            case 2 -> TrialState.FAILED;
+            case 3 -> TrialState.RUNNING;
+            case 5 -> TrialState.WAITING;
+            default -> TrialState.COMPLETE;
+        };
+        var reports = state == TrialState.PRUNED ? List.of(new Report(1 + number % 4, values, null)) : List.<Report>of();
+        return new Trial(number + 1, 1, number, params, state, state == TrialState.COMPLETE ? values : null, null, null, reports,
+                null, null, null, null, state == TrialState.FAILED ? "diverged" : null, null);
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("everyStrategyOnEverySpace")
+    void noConfigurationIsProposedTwice(String name, String spaceName) {
+        SearchSpace space = SPACES.get(spaceName);
+        int n = space == SMALL_INTS ? 20 : space == QUICK_START ? 100 : 80;
+        var strategy = create(name, space, 23);
+        var history = new ArrayList<Trial>();
+        for (int number = 0; number < n; number++) {
+            var params = next(strategy, space, objectives(name), 23, history);
+            history.add(finished(number, space.validate(params)));
+        }
+        assertThat(history.stream().map(t -> Configurations.key(t.params())).distinct()).hasSize(n);
+        if (space == SMALL_INTS) {
+            assertThatThrownBy(() -> next(strategy, space, objectives(name), 23, history))
+                    .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXHAUSTED));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio"})
+    void historiesWithEveryStateGiveTheSameProposalsForTheSameSeed(String name) {
+        var first = new ArrayList<Trial>();
+        var second = new ArrayList<Trial>();
+        var a = create(name, QUICK_START, 29);
+        var b = create(name, QUICK_START, 29);
+        for (int number = 0; number < 60; number++) {
+            first.add(finished(number, next(a, QUICK_START, objectives(name), 29, first)));
+            second.add(finished(number, next(b, QUICK_START, objectives(name), 29, second)));
+        }
+        assertThat(second).extracting(Trial::params).containsExactlyElementsOf(first.stream().map(Trial::params).toList());
     }
 }
