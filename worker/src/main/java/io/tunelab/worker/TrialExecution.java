@@ -156,6 +156,7 @@ final class TrialExecution implements TaskRun.Listener {
         TaskRun.Outcome outcome = new TaskRun(spec, saved, dataset, metric, direction)
                 .run(lease.repetitions(), lease.seed(), this);
         provenance.put("seeds", outcome.seeds());
+        provenance.put("preprocessing", outcome.preprocessing());
         long waitStarted = System.nanoTime();
         awaitReports();
         double reportWait = (System.nanoTime() - waitStarted) / 1e9;

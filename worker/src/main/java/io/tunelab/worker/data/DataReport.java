@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -123,6 +124,14 @@ public final class DataReport {
                             + balance.keySet().stream().map(DataReport::clip).toList() + "; classification needs at least two");
                 } else if (balance.size() > 100) {
                     warnings.add("the target has " + balance.size() + " classes; is this a regression target?");
+                }
+                var imbalance = Imbalance.assess(balance.values());
+                if (imbalance != null) {
+                    report.put("imbalance", imbalance);
+                    warnings.add(String.format(Locale.ROOT, "the classes are imbalanced (the rarest has %.1f%% of the rows, "
+                            + "the commonest %.1f times as many); try training.class_weights: balanced or "
+                            + "training.oversampling: random, and an objective such as f1_macro or roc_auc",
+                            100 * (double) imbalance.get("minority_share"), (double) imbalance.get("ratio")));
                 }
             }
         }

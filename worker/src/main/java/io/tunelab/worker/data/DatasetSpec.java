@@ -3,12 +3,26 @@ package io.tunelab.worker.data;
 import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 
 /**
  * Which data a task trains on: a bundled sample ({@code name}) or a CSV file ({@code path}),
- * the target column, the task type, and how it is validated (a hold-out share, or k folds).
+ * the target column, the task type, how it is validated (a hold-out share, or k folds), and
+ * the shape of an input row ({@code [channels, height, width]}, for convolutional models;
+ * null when the inputs have none).
  */
-public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation) {
+public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation, List<Integer> shape) {
+
+    public DatasetSpec {
+        shape = shape == null ? null : List.copyOf(shape);
+    }
+
+    public DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation) {
+        this(source, target, type, validation, null);
+    }
 
     /** How a configuration is validated. */
     public sealed interface Validation {
@@ -22,8 +36,11 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
     public record Folds(int k) implements Validation {
     }
 
-    /** Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}}}. */
-    public static DatasetSpec parse(Options s) {
+    /**
+     * Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}}};
+     * {@code shape} is the raw value of {@code dataset.shape} (a list), or null.
+     */
+    public static DatasetSpec parse(Options s, Object shape) {
         String name = s.string("name", null);
         String path = s.string("path", null);
         if ((name == null) == (path == null)) {
@@ -35,7 +52,30 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
         String type = s.string("type", name != null && name.equals("diabetes") ? "regression" : "classification");
         Validation validation = parseValidation(s.section("validation"));
         s.done();
-        return new DatasetSpec(source, target, TaskType.parse(type), validation);
+        return new DatasetSpec(source, target, TaskType.parse(type), validation, parseShape(shape));
+    }
+
+    /** {@code [channels, height, width]}, each a whole number from 1 to 4096. */
+    static List<Integer> parseShape(Object shape) {
+        if (shape == null) {
+            return null;
+        }
+        String expected = "dataset.shape must be [channels, height, width] (as [1, 8, 8] for 8×8 grey images), got ";
+        if (!(shape instanceof List<?> list) || list.size() != 3) {
+            throw TunelabException.invalidSpec(expected + shape);
+        }
+        var out = new ArrayList<Integer>();
+        for (Object v : list) {
+            Options one = Options.of("dataset", Map.of("shape", v == null ? "null" : v));
+            int n;
+            try {
+                n = one.integer("shape", 0, 1, 4096);
+            } catch (TunelabException e) {
+                throw TunelabException.invalidSpec(expected + shape + " (each a whole number from 1 to 4096)");
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     private static Validation parseValidation(Options v) {

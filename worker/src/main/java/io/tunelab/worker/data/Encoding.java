@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * How a table's cells become numbers: numeric columns as they are (missing → NaN), string
+ * How a table's cells become numbers: numeric columns as they are (missing → NaN), ISO date
+ * columns as their parts (year, month, day, weekday, hour; see {@link DateParts}), other string
  * columns one-hot over the categories seen in the data (missing → NaN in each of its
  * columns, so imputation can fill them), and the target as a class index or a number.
  *
@@ -20,14 +21,21 @@ import java.util.TreeSet;
  */
 public record Encoding(String target, TaskType type, List<Feature> features, List<String> classes) {
 
-    /** One source column: numeric when {@code categories} is null, else one-hot over them. */
-    public record Feature(String column, List<String> categories) {
+    /**
+     * One source column: a date's parts when {@code date}, else numeric when {@code categories}
+     * is null, else one-hot over them.
+     */
+    public record Feature(String column, List<String> categories, boolean date) {
         public Feature {
             categories = categories == null ? null : List.copyOf(categories);
         }
 
+        public Feature(String column, List<String> categories) {
+            this(column, categories, false);
+        }
+
         public int width() {
-            return categories == null ? 1 : categories.size();
+            return date ? DateParts.PARTS.size() : categories == null ? 1 : categories.size();
         }
     }
 
@@ -50,6 +58,8 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
             }
             if (table.isNumeric(c)) {
                 features.add(new Feature(table.columns().get(c), null));
+            } else if (DateParts.isDateColumn(table, c)) {
+                features.add(new Feature(table.columns().get(c), null, true));
             } else {
                 var categories = new TreeSet<String>();
                 for (String[] row : table.rows()) {
@@ -105,11 +115,26 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
         return features.stream().mapToInt(Feature::width).sum();
     }
 
+    /** Which model inputs are parts of a date column. */
+    public boolean[] dateInputs() {
+        boolean[] out = new boolean[width()];
+        int j = 0;
+        for (Feature f : features) {
+            if (f.date()) {
+                Arrays.fill(out, j, j + f.width(), true);
+            }
+            j += f.width();
+        }
+        return out;
+    }
+
     /** The names of the model inputs: the column, or {@code column=category} for one-hot. */
     public List<String> inputNames() {
         var names = new ArrayList<String>();
         for (Feature f : features) {
-            if (f.categories() == null) {
+            if (f.date()) {
+                DateParts.PARTS.forEach(p -> names.add(f.column() + "." + p));
+            } else if (f.categories() == null) {
                 names.add(f.column());
             } else {
                 f.categories().forEach(c -> names.add(f.column() + "=" + c));
@@ -135,7 +160,12 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
             for (int f = 0; f < at.length; f++) {
                 Feature feature = features.get(f);
                 String cell = row[at[f]];
-                if (feature.categories() == null) {
+                if (feature.date()) {
+                    double[] parts = RawTable.isMissing(cell) ? null : DateParts.of(cell);
+                    for (int p = 0; p < feature.width(); p++) {
+                        x[i][j++] = parts == null ? Double.NaN : parts[p];
+                    }
+                } else if (feature.categories() == null) {
                     try {
                         x[i][j++] = RawTable.number(cell);
                     } catch (NumberFormatException e) {

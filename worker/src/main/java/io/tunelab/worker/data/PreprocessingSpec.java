@@ -4,13 +4,16 @@ import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Which preprocessing steps a trial uses, applied in this order: imputation of missing
- * values, outlier handling, scaling, and dimensionality reduction. {@code components} is
- * the PCA component count (used only with {@code dimensionality: pca}).
+ * values, outlier handling, the feature selection and extraction steps of {@code features},
+ * scaling, and dimensionality reduction. {@code components} is the PCA component count (used
+ * only with {@code dimensionality: pca}).
  */
-public record PreprocessingSpec(String imputation, String outliers, String scaling, String dimensionality, int components) {
+public record PreprocessingSpec(String imputation, String outliers, String scaling, String dimensionality, int components,
+                                FeatureSpec features) {
     public static final List<String> IMPUTATIONS = List.of("none", "mean", "median", "most_frequent");
     public static final List<String> OUTLIERS = List.of("none", "clip_iqr", "drop_zscore");
     public static final List<String> SCALINGS = List.of("none", "standard", "minmax", "robust");
@@ -24,6 +27,12 @@ public record PreprocessingSpec(String imputation, String outliers, String scali
         if (dimensionality.equals("pca") && components < 1) {
             throw TunelabException.invalidSpec("preprocessing.components must be 1 or more for pca, got " + components);
         }
+        Objects.requireNonNull(features, "features");
+    }
+
+    /** The classic steps without feature selection or extraction. */
+    public PreprocessingSpec(String imputation, String outliers, String scaling, String dimensionality, int components) {
+        this(imputation, outliers, scaling, dimensionality, components, FeatureSpec.none());
     }
 
     /** No step at all. */
@@ -38,12 +47,13 @@ public record PreprocessingSpec(String imputation, String outliers, String scali
                 s.choice("outliers", "none", OUTLIERS),
                 s.choice("scaling", "standard", SCALINGS),
                 s.choice("dimensionality", "none", DIMENSIONALITIES),
-                s.integer("components", 0, 0, 100_000));
+                s.integer("components", 0, 0, 100_000),
+                FeatureSpec.parse(s));
         s.done();
         return spec;
     }
 
-    private static void check(String field, String value, List<String> options) {
+    static void check(String field, String value, List<String> options) {
         if (!options.contains(value)) {
             throw TunelabException.invalidSpec("preprocessing." + field + ": \"" + value + "\" is not an option; options: "
                     + String.join(", ", options));

@@ -7,11 +7,15 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
  * Preprocessing fitted on the training rows of one split: the values that fill missing cells,
- * the bounds that clip outliers, the centre and scale of each input, and the PCA projection.
+ * the bounds that clip outliers, the feature selection and extraction steps
+ * ({@link FeatureSteps}), the centre and scale of each input, and the PCA projection.
  * Every statistic comes from the rows passed to {@link #fit}; {@link #transform} only applies
  * them, so validation rows never influence what is learnt. A null array means "no such step".
  *
@@ -21,6 +25,7 @@ public record Preprocessor(
         double[] fill,
         double[] clipLow,
         double[] clipHigh,
+        FeatureSteps steps,
         double[] center,
         double[] scale,
         double[] pcaMean,
@@ -33,8 +38,25 @@ public record Preprocessor(
     public record Fit(Preprocessor preprocessor, int[] kept) {
     }
 
-    /** Fits the steps of a spec on training rows (not changed). */
+    /** Fits the steps of a spec on training rows without targets (so no selection by target). */
     public static Fit fit(PreprocessingSpec spec, double[][] train) {
+        return fit(spec, train, null, 0, null);
+    }
+
+    /** Fits the steps of a spec on the training rows of a dataset. */
+    public static Fit fit(PreprocessingSpec spec, Dataset data, int[] trainRows) {
+        return fit(spec, data.rows(trainRows), data.targets(trainRows), data.isClassification() ? data.classes() : 0,
+                data.encoding().dateInputs());
+    }
+
+    /**
+     * Fits the steps of a spec on training rows (not changed).
+     *
+     * @param y          their targets (class indices or values), or null
+     * @param classes    the number of classes, or 0 for regression
+     * @param dateInputs which inputs are date parts, or null
+     */
+    public static Fit fit(PreprocessingSpec spec, double[][] train, double[] y, int classes, boolean[] dateInputs) {
         if (train.length == 0) {
             throw TunelabException.invalidSpec("the training part is empty; use a smaller validation share");
         }
@@ -83,6 +105,13 @@ public record Preprocessor(
             }
         }
 
+        double[] keptY = y == null ? null : Arrays.stream(kept).mapToDouble(i -> y[i]).toArray();
+        FeatureSteps steps = FeatureSteps.fit(spec.features(), x, keptY, classes, dateInputs);
+        if (steps != null) {
+            x = steps.transform(x);
+            d = steps.outputWidth();
+        }
+
         double[] center = null;
         double[] scale = null;
         if (!spec.scaling().equals("none")) {
@@ -116,12 +145,12 @@ public record Preprocessor(
             }
             components = principalComponents(x, pcaMean, spec.components());
         }
-        return new Fit(new Preprocessor(fill, clipLow, clipHigh, center, scale, pcaMean, components), kept);
+        return new Fit(new Preprocessor(fill, clipLow, clipHigh, steps, center, scale, pcaMean, components), kept);
     }
 
     /** The identity: no step. */
     public static Preprocessor identity() {
-        return new Preprocessor(null, null, null, null, null, null, null);
+        return new Preprocessor(null, null, null, null, null, null, null, null);
     }
 
     /** Applies the fitted steps to rows (training or new ones); returns new arrays. */
@@ -132,6 +161,9 @@ public record Preprocessor(
         }
         if (clipLow != null) {
             x = clip(x, clipLow, clipHigh);
+        }
+        if (steps != null) {
+            x = steps.transform(x);
         }
         if (center != null) {
             x = scale(x, center, scale);
@@ -153,9 +185,23 @@ public record Preprocessor(
         return x;
     }
 
+    /** What the fitted steps did, by input name, for a trial's provenance: the input and output counts, and the feature steps'. */
+    public Map<String, Object> describe(int inputWidth, List<String> inputNames) {
+        var out = new LinkedHashMap<String, Object>();
+        out.put("inputs", inputWidth);
+        if (steps != null) {
+            out.put("features", steps.describe(inputNames));
+        }
+        out.put("outputs", outputWidth(inputWidth));
+        return out;
+    }
+
     /** The number of model inputs after the steps. */
     public int outputWidth(int inputWidth) {
-        return pcaComponents == null ? inputWidth : pcaComponents.length;
+        if (pcaComponents != null) {
+            return pcaComponents.length;
+        }
+        return steps == null ? inputWidth : steps.outputWidth();
     }
 
     private static double fillValue(String imputation, double[][] x, int c) {

@@ -16,10 +16,15 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+
+import java.util.List;
 
 /** Builds the DL4J network of a model family, initialised from a seed. */
 final class Networks {
@@ -33,6 +38,20 @@ final class Networks {
      */
     static Network build(ModelSpec model, TrainingSpec training, int inputs, int outputs, boolean classification,
                          long seed, int iterationsPerEpoch) {
+        return build(model, training, new Shape(inputs, null, outputs, classification, null), seed, iterationsPerEpoch);
+    }
+
+    /**
+     * The inputs and outputs of a network.
+     *
+     * @param grid         {@code [channels, height, width]} of an input row (cnn only), or null
+     * @param classWeights per-class weights of the cross-entropy loss, or null for equal weights
+     */
+    record Shape(int inputs, List<Integer> grid, int outputs, boolean classification, double[] classWeights) {
+    }
+
+    /** A network for some inputs and outputs, initialised from a seed. */
+    static Network build(ModelSpec model, TrainingSpec training, Shape shape, long seed, int iterationsPerEpoch) {
         var base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -42,16 +61,16 @@ final class Networks {
             base.l2(model.l2());
         }
         return switch (model.family()) {
-            case "mlp" -> mlp(base, model, inputs, outputs, classification);
-            case "wide_deep" -> wideAndDeep(base, model, inputs, outputs, classification);
+            case "mlp" -> mlp(base, model, shape);
+            case "wide_deep" -> wideAndDeep(base, model, shape);
+            case "cnn" -> ConvolutionalNetworks.build(base, model, shape);
             default -> throw new IllegalArgumentException("unknown model family " + model.family());
         };
     }
 
-    private static Network mlp(NeuralNetConfiguration.Builder base, ModelSpec model, int inputs, int outputs,
-                               boolean classification) {
+    private static Network mlp(NeuralNetConfiguration.Builder base, ModelSpec model, Shape shape) {
         var list = base.list();
-        int in = inputs;
+        int in = shape.inputs();
         for (int i = 0; i < model.layers(); i++) {
             list.layer(dense(model, in, i));
             if (model.batchNorm()) {
@@ -59,14 +78,14 @@ final class Networks {
             }
             in = model.units();
         }
-        list.layer(output(model, in, outputs, classification));
+        list.layer(output(model, in, shape));
         var net = new MultiLayerNetwork(list.build());
         net.init();
         return new Network.Layers(net);
     }
 
-    private static Network wideAndDeep(NeuralNetConfiguration.Builder base, ModelSpec model, int inputs, int outputs,
-                                       boolean classification) {
+    private static Network wideAndDeep(NeuralNetConfiguration.Builder base, ModelSpec model, Shape shape) {
+        int inputs = shape.inputs();
         var graph = base.graphBuilder().addInputs("in").setInputTypes(InputType.feedForward(inputs));
         String last = "in";
         int in = inputs;
@@ -84,14 +103,18 @@ final class Networks {
             last = "wide_and_deep";
             in = inputs + model.units();
         }
-        graph.addLayer("out", output(model, in, outputs, classification), last).setOutputs("out");
+        graph.addLayer("out", output(model, in, shape), last).setOutputs("out");
         var net = new ComputationGraph(graph.build());
         net.init();
         return new Network.Graph(net);
     }
 
-    private static DenseLayer dense(ModelSpec model, int in, int index) {
-        var b = new DenseLayer.Builder().nIn(in).nOut(model.units()).activation(activation(model.activation()));
+    /** A hidden dense layer; {@code in} is its input count, or 0 to let DL4J infer it from the input type. */
+    static DenseLayer dense(ModelSpec model, int in, int index) {
+        var b = new DenseLayer.Builder().nOut(model.units()).activation(activation(model.activation()));
+        if (in > 0) {
+            b.nIn(in);
+        }
         // DL4J's dropOut takes the probability of keeping a layer's input.
         double drop = index == 0 ? model.inputDropout() : model.dropout();
         if (drop > 0) {
@@ -100,15 +123,34 @@ final class Networks {
         return b.build();
     }
 
-    private static OutputLayer output(ModelSpec model, int in, int outputs, boolean classification) {
-        var b = new OutputLayer.Builder(classification ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
-                .nIn(in).nOut(outputs)
-                .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY)
+    /** The output layer; {@code in} is its input count, or 0 to let DL4J infer it from the input type. */
+    static OutputLayer output(ModelSpec model, int in, Shape shape) {
+        var b = new OutputLayer.Builder(loss(shape))
+                .nOut(shape.outputs())
+                .activation(shape.classification() ? Activation.SOFTMAX : Activation.IDENTITY)
                 .weightInit(WeightInit.XAVIER);
+        if (in > 0) {
+            b.nIn(in);
+        }
         if (model.dropout() > 0 && model.layers() > 0) {
             b.dropOut(1 - model.dropout());
         }
         return b.build();
+    }
+
+    /** Cross-entropy (weighted per class when asked) for classification, squared error for regression. */
+    private static ILossFunction loss(Shape shape) {
+        if (!shape.classification()) {
+            return new LossMSE();
+        }
+        if (shape.classWeights() == null) {
+            return new LossMCXENT();
+        }
+        float[] w = new float[shape.classWeights().length];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = (float) shape.classWeights()[c];
+        }
+        return new LossMCXENT(Nd4j.create(w, 1, w.length));
     }
 
     /** The optimizer; with lr_decay its rate falls by that factor per epoch, smoothly per iteration. */
@@ -124,7 +166,7 @@ final class Networks {
         };
     }
 
-    private static Activation activation(String name) {
+    static Activation activation(String name) {
         return switch (name) {
             case "relu" -> Activation.RELU;
             case "leakyrelu" -> Activation.LEAKYRELU;

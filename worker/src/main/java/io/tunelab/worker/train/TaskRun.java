@@ -5,6 +5,7 @@ import io.tunelab.api.Repetition;
 import io.tunelab.api.TunelabException;
 import io.tunelab.worker.data.Dataset;
 import io.tunelab.worker.data.DatasetSpec;
+import io.tunelab.worker.data.Imbalance;
 import io.tunelab.worker.data.Preprocessor;
 import io.tunelab.worker.data.Splits;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -52,10 +53,11 @@ public final class TaskRun {
      * What became of the run: the repetitions with their final values (complete runs), the
      * last report (pruned runs), the model of the first repetition, the seeds used, and the
      * seconds spent preprocessing, training and evaluating (the rest of a trial's time is the
-     * worker's overhead: data loading, reports, upload).
+     * worker's overhead: data loading, reports, upload), and per repetition what its fitted
+     * preprocessing did ({@code preprocessing} in the trial's provenance).
      */
     public record Outcome(Status status, List<Repetition> repetitions, Map<String, Double> lastReport, ModelBundle model,
-                          List<Long> seeds, double trainingSeconds) {
+                          List<Long> seeds, double trainingSeconds, List<Map<String, Object>> preprocessing) {
     }
 
     private final TaskSpec task;
@@ -77,6 +79,7 @@ public final class TaskRun {
         if (metric.equals("roc_auc") && data.classes() != 2) {
             throw TunelabException.invalidSpec("metric roc_auc needs two classes, but the target has " + data.classes());
         }
+        TaskCheck.check(task, data);
         this.task = task;
         this.taskMap = Map.copyOf(taskMap);
         this.data = data;
@@ -96,6 +99,7 @@ public final class TaskRun {
     public Outcome run(int repetitions, long experimentSeed, Listener listener) {
         List<Fold> folds = prepare(repetitions, experimentSeed);
         var seeds = folds.stream().map(f -> f.seed).toList();
+        var fitted = folds.stream().map(f -> f.described).toList();
         Map<String, Double> last = Map.of();
         int epochs = task.training().epochs();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -107,7 +111,7 @@ public final class TaskRun {
             Signal signal = listener.signal();
             if (signal != Signal.GO) {
                 Status status = signal == Signal.PRUNE ? Status.PRUNED : Status.CANCELLED;
-                return new Outcome(status, List.of(), last, null, seeds, trainingSeconds(folds));
+                return new Outcome(status, List.of(), last, null, seeds, trainingSeconds(folds), fitted);
             }
             last = meanReport(folds);
             listener.epoch(epoch, last);
@@ -117,7 +121,7 @@ public final class TaskRun {
         }
         Signal signal = listener.signal();
         if (signal == Signal.ABANDON) {
-            return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, trainingSeconds(folds));
+            return new Outcome(Status.CANCELLED, List.of(), last, null, seeds, trainingSeconds(folds), fitted);
         }
         var result = new ArrayList<Repetition>();
         for (int r = 0; r < folds.size(); r++) {
@@ -131,7 +135,7 @@ public final class TaskRun {
         first.restoreBest();
         var model = new ModelBundle(new ModelBundle.Meta(ModelBundle.FORMAT, ModelBundle.kind(first.net), data.encoding(),
                 first.preprocessor, first.targetCenter, first.targetScale, taskMap, Map.of()), first.net);
-        return new Outcome(Status.COMPLETE, result, last, model, seeds, trainingSeconds(folds));
+        return new Outcome(Status.COMPLETE, result, last, model, seeds, trainingSeconds(folds), fitted);
     }
 
     private static double trainingSeconds(List<Fold> folds) {
@@ -185,6 +189,7 @@ public final class TaskRun {
         final double[] yValidation;
         final Network net;
         final Random random;
+        final Map<String, Object> described;
         Map<String, Double> bestValues;
         INDArray bestParams;
         double lastLoss = Double.NaN;
@@ -198,9 +203,22 @@ public final class TaskRun {
             long started = System.nanoTime();
             this.seed = seed;
             this.random = new Random(seed);
-            var fit = Preprocessor.fit(task.preprocessing(), data.rows(split.train()));
+            var fit = Preprocessor.fit(task.preprocessing(), data, split.train());
             this.preprocessor = fit.preprocessor();
             int[] trainRows = Arrays.stream(fit.kept()).map(i -> split.train()[i]).toArray();
+            this.described = new LinkedHashMap<>(preprocessor.describe(data.width(), data.encoding().inputNames()));
+            described.put("training_rows", trainRows.length);
+            double[] classWeights = null;
+            if (data.isClassification()) {
+                if (task.training().oversampling().equals("random")) {
+                    trainRows = Imbalance.oversample(trainRows, data.targets(trainRows), data.classes(), random);
+                    described.put("oversampled_rows", trainRows.length);
+                }
+                if (task.training().classWeights().equals("balanced")) {
+                    classWeights = Imbalance.balancedWeights(data.targets(trainRows), data.classes());
+                    described.put("class_weights", Arrays.stream(classWeights).boxed().toList());
+                }
+            }
             double[][] xt = preprocessor.transform(data.rows(trainRows));
             double[] yt = data.targets(trainRows);
             this.xValidation = matrix(preprocessor.transform(data.rows(split.validation())));
@@ -231,8 +249,9 @@ public final class TaskRun {
                 yTrain = matrix(scaled);
             }
             int iterations = (int) Math.ceil((double) xTrain.rows() / Math.min(task.training().batchSize(), xTrain.rows()));
-            this.net = Networks.build(task.model(), task.training(), (int) xTrain.columns(), outputs,
-                    data.isClassification(), seed, iterations);
+            var shape = new Networks.Shape((int) xTrain.columns(), task.dataset().shape(), outputs, data.isClassification(),
+                    classWeights);
+            this.net = Networks.build(task.model(), task.training(), shape, seed, iterations);
             this.bestValues = new LinkedHashMap<>(evaluate());
             this.bestParams = net.params().dup();
             this.nanos = System.nanoTime() - started;

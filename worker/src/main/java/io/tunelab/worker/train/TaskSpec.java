@@ -28,13 +28,16 @@ public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec pre
         if (task == null) {
             throw TunelabException.invalidSpec("the experiment has no task, so a worker cannot run its trials");
         }
-        var s = Options.of("", withParams(task, params));
+        var merged = withParams(task, params);
+        // Options reads single values and maps; the shape is a list, so it is taken out and read apart.
+        Object shape = merged.get("dataset") instanceof Map<?, ?> d ? castMap(d).remove("shape") : null;
+        var s = Options.of("", merged);
         String runner = s.string("runner", RUNNER);
         if (!runner.equals(RUNNER)) {
             throw TunelabException.invalidSpec("task.runner: this worker runs \"" + RUNNER + "\" tasks, not \"" + runner + "\"");
         }
         var spec = new TaskSpec(runner,
-                DatasetSpec.parse(sectionOf(s, "dataset")),
+                DatasetSpec.parse(sectionOf(s, "dataset"), shape),
                 PreprocessingSpec.parse(sectionOf(s, "preprocessing")),
                 ModelSpec.parse(sectionOf(s, "model")),
                 TrainingSpec.parse(sectionOf(s, "training")),
@@ -77,6 +80,11 @@ public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec pre
             at.put(path[path.length - 1], e.getValue());
         }
         return root;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     private static Map<String, Object> castCopy(Map<?, ?> map) {

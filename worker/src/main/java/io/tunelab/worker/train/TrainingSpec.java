@@ -10,11 +10,16 @@ import java.util.List;
  * most epochs, and early stopping: stop when the validation metric has not improved by more
  * than {@code min_delta} for {@code patience} epochs (0 turns early stopping off), then
  * restore the weights of the best epoch. {@code lr_decay} multiplies the learning rate by
- * itself after every epoch (1 keeps it constant).
+ * itself after every epoch (1 keeps it constant). For classification, {@code class_weights:
+ * balanced} weighs each class's loss by {@code n / (classes · n_c)} of the training rows and
+ * {@code oversampling: random} draws rows of the rarer classes again until every class has as
+ * many training rows as the commonest (validation rows are never touched).
  */
 public record TrainingSpec(String optimizer, double learningRate, double momentum, int batchSize, int epochs,
-                           int patience, double minDelta, double lrDecay) {
+                           int patience, double minDelta, double lrDecay, String classWeights, String oversampling) {
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd", "rmsprop", "nesterovs");
+    public static final List<String> CLASS_WEIGHTS = List.of("none", "balanced");
+    public static final List<String> OVERSAMPLINGS = List.of("none", "random");
 
     public static TrainingSpec parse(Options s) {
         var spec = new TrainingSpec(
@@ -25,7 +30,9 @@ public record TrainingSpec(String optimizer, double learningRate, double momentu
                 s.integer("epochs", 30, 1, 10_000),
                 s.integer("patience", 5, 0, 10_000),
                 s.number("min_delta", 0.0, 0.0, 1.0),
-                s.number("lr_decay", 1.0, 0.5, 1.0));
+                s.number("lr_decay", 1.0, 0.5, 1.0),
+                s.choice("class_weights", "none", CLASS_WEIGHTS),
+                s.choice("oversampling", "none", OVERSAMPLINGS));
         s.done();
         return spec;
     }
