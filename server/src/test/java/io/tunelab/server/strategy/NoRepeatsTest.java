@@ -20,14 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NoRepeatsTest {
-    static final SearchSpace SPACE = StrategyContractTest.QUICK_START;
+    static final SearchSpace SPACE = StrategyContract.QUICK_START;
 
     /** A strategy that always proposes the same configuration, through the guard. */
     static List<Map<String, Object>> stubborn(SearchSpace space, Map<String, Object> always, int n, TrialState state) {
         var history = new ArrayList<Trial>();
         var out = new ArrayList<Map<String, Object>>();
         for (int number = 0; number < n; number++) {
-            var context = new ProposalContext(space, StrategyContractTest.ONE, 5, number, history);
+            var context = new ProposalContext(space, StrategyContract.ONE, 5, number, history);
             var params = NoRepeats.propose(context, "stubborn", attempt -> always);
             out.add(params);
             history.add(InProcessExperiment.trial(number, params, state, state == TrialState.COMPLETE ? Map.of("loss", 1.0) : null));

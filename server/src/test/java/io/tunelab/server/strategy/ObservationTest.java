@@ -25,7 +25,7 @@ class ObservationTest {
     }
 
     static List<Observation> observe(boolean completeOnly, Trial... trials) {
-        var context = new ProposalContext(SPACE, StrategyContractTest.ONE, 1, trials.length, List.of(trials));
+        var context = new ProposalContext(SPACE, StrategyContract.ONE, 1, trials.length, List.of(trials));
         return Observation.of(context, new UnitSpace(SPACE), null, completeOnly);
     }
 

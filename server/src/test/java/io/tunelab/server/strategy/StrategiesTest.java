@@ -32,49 +32,49 @@ class StrategiesTest {
     void everyListedNameBuildsAStrategy() {
         var space = SearchSpace.builder().add("x", FloatParam.stepped(0, 1, 0.5)).build();
         for (String name : Strategies.NAMES) {
-            var objectives = name.equals("nsga2") ? StrategyContractTest.TWO : StrategyContractTest.ONE;
+            var objectives = name.equals("nsga2") ? StrategyContract.TWO : StrategyContract.ONE;
             assertThat(Strategies.create(StrategySpec.of(name), space, objectives, 1)).isNotNull();
         }
     }
 
     @Test
     void anUnknownNameListsTheKnownOnes() {
-        assertInvalid(() -> create("bayes", Map.of(), StrategyContractTest.ONE),
+        assertInvalid(() -> create("bayes", Map.of(), StrategyContract.ONE),
                 "unknown strategy \"bayes\"", "auto, random, grid, sobol, tpe, cmaes, genetic, nsga2, portfolio");
     }
 
     @Test
     void nsga2NeedsSeveralObjectives() {
-        assertInvalid(() -> create("nsga2", Map.of(), StrategyContractTest.ONE), "nsga2", "at least 2 objectives", "has 1");
-        assertThat(create("nsga2", Map.of(), StrategyContractTest.TWO)).isInstanceOf(Nsga2Search.class);
+        assertInvalid(() -> create("nsga2", Map.of(), StrategyContract.ONE), "nsga2", "at least 2 objectives", "has 1");
+        assertThat(create("nsga2", Map.of(), StrategyContract.TWO)).isInstanceOf(Nsga2Search.class);
     }
 
     @Test
     void outOfRangeOptionsNameTheOptionAndItsRange() {
-        assertInvalid(() -> create("genetic", Map.of("population", 2), StrategyContractTest.ONE), "population", "4", "10000");
-        assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContractTest.ONE), "elites", "population (10)");
-        assertInvalid(() -> create("tpe", Map.of("candidates", 0), StrategyContractTest.ONE), "candidates", "1", "1000");
-        assertInvalid(() -> create("cmaes", Map.of("sigma0", 2.0), StrategyContractTest.ONE), "sigma0");
-        assertInvalid(() -> create("genetic", Map.of("crossover_rate", "high"), StrategyContractTest.ONE), "strategy.options.crossover_rate", "got \"high\"");
+        assertInvalid(() -> create("genetic", Map.of("population", 2), StrategyContract.ONE), "population", "4", "10000");
+        assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContract.ONE), "elites", "population (10)");
+        assertInvalid(() -> create("tpe", Map.of("candidates", 0), StrategyContract.ONE), "candidates", "1", "1000");
+        assertInvalid(() -> create("cmaes", Map.of("sigma0", 2.0), StrategyContract.ONE), "sigma0");
+        assertInvalid(() -> create("genetic", Map.of("crossover_rate", "high"), StrategyContract.ONE), "strategy.options.crossover_rate", "got \"high\"");
     }
 
     @Test
     void unknownOptionsListTheAllowedOnes() {
-        assertInvalid(() -> create("genetic", Map.of("generations", 5), StrategyContractTest.ONE),
+        assertInvalid(() -> create("genetic", Map.of("generations", 5), StrategyContract.ONE),
                 "strategy.options.generations: unknown field", "population", "elites", "tournament", "mutation_sigma");
-        assertInvalid(() -> create("sobol", Map.of("scramble", true), StrategyContractTest.ONE), "strategy.options.scramble: unknown field", "known fields: none");
+        assertInvalid(() -> create("sobol", Map.of("scramble", true), StrategyContract.ONE), "strategy.options.scramble: unknown field", "known fields: none");
     }
 
     @Test
     void gridRejectsAnUnboundedSpace() {
-        assertInvalid(() -> create("grid", Map.of(), StrategyContractTest.ONE), "grid", "\"x\"", "step");
+        assertInvalid(() -> create("grid", Map.of(), StrategyContract.ONE), "grid", "\"x\"", "step");
     }
 
     @Test
     void autoUsesNsga2ForSeveralObjectivesAndACmaEsGeneticPortfolioForOne() {
-        assertThat(((AutoSearch) create("auto", Map.of(), StrategyContractTest.TWO)).delegate()).isInstanceOf(Nsga2Search.class);
-        for (var space : List.of(BOX, StrategyContractTest.MIXED, StrategyContractTest.DISCRETE)) {
-            var chosen = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), space, StrategyContractTest.ONE, 1)).delegate();
+        assertThat(((AutoSearch) create("auto", Map.of(), StrategyContract.TWO)).delegate()).isInstanceOf(Nsga2Search.class);
+        for (var space : List.of(BOX, StrategyContract.MIXED, StrategyContract.DISCRETE)) {
+            var chosen = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), space, StrategyContract.ONE, 1)).delegate();
             assertThat(chosen).isInstanceOf(PortfolioSearch.class);
             assertThat(((PortfolioSearch) chosen).members()).hasExactlyElementsOfTypes(CmaEsSearch.class, GeneticSearch.class);
         }
@@ -82,7 +82,7 @@ class StrategiesTest {
 
     @Test
     void portfolioMembersMustBeKnownStrategies() {
-        assertInvalid(() -> create("portfolio", Map.of("members", "cmaes+bayes"), StrategyContractTest.ONE),
+        assertInvalid(() -> create("portfolio", Map.of("members", "cmaes+bayes"), StrategyContract.ONE),
                 "members", "\"bayes\"", "cmaes, genetic, tpe, sobol, random");
     }
 }

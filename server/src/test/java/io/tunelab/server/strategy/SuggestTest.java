@@ -44,12 +44,12 @@ class SuggestTest {
     @ValueSource(strings = {"tpe", "cmaes", "auto"})
     void suggestionsLearnFromTheTrialsThatDefinedTheParam(String name) {
         var space = SearchSpace.builder().add("optimizer", CategoricalParam.of("sgd", "adam")).build();
-        var strategy = Strategies.create(new StrategySpec(name, 5L, Map.of()), space, StrategyContractTest.ONE, 5);
+        var strategy = Strategies.create(new StrategySpec(name, 5L, Map.of()), space, StrategyContract.ONE, 5);
         var grown = space.with("lr", LR.withWhen(Condition.of("optimizer", "sgd")));
         var history = history();
         int near = 0;
         for (int number = 60; number < 100; number++) {
-            var context = new ProposalContext(grown, StrategyContractTest.ONE, 5, number, history);
+            var context = new ProposalContext(grown, StrategyContract.ONE, 5, number, history);
             double lr = (Double) strategy.suggest(context, "lr", grown.get("lr"));
             assertThat(lr).isBetween(LR.low(), LR.high());
             assertThat(strategy.suggest(context, "lr", grown.get("lr"))).as("deterministic").isEqualTo(lr);

@@ -31,7 +31,7 @@ class TpeSearchTest {
     }
 
     static SearchStrategy tpe(String learnFrom) {
-        return Strategies.create(new StrategySpec("tpe", 1L, Map.of("learn_from", learnFrom)), LINE, StrategyContractTest.ONE, 1);
+        return Strategies.create(new StrategySpec("tpe", 1L, Map.of("learn_from", learnFrom)), LINE, StrategyContract.ONE, 1);
     }
 
     /** Every trial is pruned at step 2 with loss |x − 0.8|; 20 proposals after 30 such trials. */
@@ -42,7 +42,7 @@ class TpeSearchTest {
         }
         double[] xs = new double[20];
         for (int k = 0; k < xs.length; k++) {
-            var params = strategy.propose(new ProposalContext(LINE, StrategyContractTest.ONE, 1, history.size(), history));
+            var params = strategy.propose(new ProposalContext(LINE, StrategyContract.ONE, 1, history.size(), history));
             xs[k] = ((Number) params.get("x")).doubleValue();
             history.add(pruned(history.size(), xs[k]));
         }
@@ -70,7 +70,7 @@ class TpeSearchTest {
         for (int k = 1; k < 30; k++) {
             history.add(failed(k, k / 30.0));
         }
-        var context = new ProposalContext(LINE, StrategyContractTest.ONE, 1, history.size(), history);
+        var context = new ProposalContext(LINE, StrategyContract.ONE, 1, history.size(), history);
         var ranked = TpeSearch.ranked(Observation.of(context, new UnitSpace(LINE), null, false));
         var split = TpeSearch.Split.of(ranked, 0);
         assertThat(split.below()).extracting(o -> o.trial().number()).containsExactly(0);

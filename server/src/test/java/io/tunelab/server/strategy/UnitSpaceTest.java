@@ -85,7 +85,7 @@ class UnitSpaceTest {
     @ParameterizedTest
     @MethodSource("pointsAroundTheCube")
     void anyPointOfTheCubeDecodesToAValidConfiguration(double a, double b, double c) {
-        var space = StrategyContractTest.MIXED;
+        var space = StrategyContract.MIXED;
         var unit = new UnitSpace(space);
         double[] u = new double[unit.dimension()];
         for (int i = 0; i < u.length; i++) {

@@ -1,0 +1,121 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Objective;
+import io.tunelab.api.Param;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.StrategySpec;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The strategy contract over every built-in strategy, one nested class each. */
+class BuiltInStrategiesContractTest {
+
+    /** A built-in strategy, created by name as a spec names it. */
+    abstract static class BuiltIn extends StrategyContract {
+        abstract String name();
+
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec(name(), seed, Map.of()), space, objectives, seed);
+        }
+    }
+
+    @Test
+    void everyBuiltInStrategyHasItsContractClass() {
+        var covered = java.util.Arrays.stream(BuiltInStrategiesContractTest.class.getDeclaredClasses())
+                .filter(c -> BuiltIn.class.isAssignableFrom(c) && c != BuiltIn.class).map(c -> c.getSimpleName().toLowerCase()).sorted().toList();
+        assertThat(covered).containsExactlyInAnyOrderElementsOf(Strategies.NAMES);
+    }
+
+    @Nested
+    class Auto extends BuiltIn {
+        @Override
+        String name() {
+            return "auto";
+        }
+    }
+
+    @Nested
+    class Random extends BuiltIn {
+        @Override
+        String name() {
+            return "random";
+        }
+    }
+
+    @Nested
+    class Sobol extends BuiltIn {
+        @Override
+        String name() {
+            return "sobol";
+        }
+    }
+
+    @Nested
+    class Tpe extends BuiltIn {
+        @Override
+        String name() {
+            return "tpe";
+        }
+    }
+
+    @Nested
+    class Cmaes extends BuiltIn {
+        @Override
+        String name() {
+            return "cmaes";
+        }
+    }
+
+    @Nested
+    class Genetic extends BuiltIn {
+        @Override
+        String name() {
+            return "genetic";
+        }
+    }
+
+    @Nested
+    class Portfolio extends BuiltIn {
+        @Override
+        String name() {
+            return "portfolio";
+        }
+    }
+
+    @Nested
+    class Nsga2 extends BuiltIn {
+        @Override
+        String name() {
+            return "nsga2";
+        }
+
+        @Override
+        protected List<Objective> objectives() {
+            return TWO;
+        }
+    }
+
+    @Nested
+    class Grid extends BuiltIn {
+        @Override
+        String name() {
+            return "grid";
+        }
+
+        @Override
+        protected boolean handles(SearchSpace space) {
+            return space.params().values().stream().allMatch(Grid::hasSteps);
+        }
+
+        private static boolean hasSteps(Param p) {
+            return !(p instanceof FloatParam f) || f.step() != null;
+        }
+    }
+}
