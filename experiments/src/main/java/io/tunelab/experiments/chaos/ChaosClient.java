@@ -85,8 +85,14 @@ final class ChaosClient implements Runnable {
         for (int step = 1; step <= STEPS; step++) {
             if (t.leaseId() != null) {
                 ServerLink.Reply beat = link.send("POST", "/api/trials/" + t.id() + "/heartbeat", Json.write(Map.of("leaseId", t.leaseId())));
-                if (beat == null || !beat.ok()) {
-                    return; // the lease expired while the server was down: another client has the trial now
+                if (beat == null) {
+                    return;
+                }
+                if (!beat.ok()) {
+                    // The lease expired while the server was down: the trial started over without
+                    // the reports made under it, and another client may have it now.
+                    ledger.forgetReports(t.id());
+                    return;
                 }
             }
             double value = lossAtStep(t.params(), step);
@@ -100,6 +106,7 @@ final class ChaosClient implements Runnable {
             }
             if (!r.ok()) {
                 if (isLeaseLoss(r)) {
+                    ledger.forgetReports(t.id());
                     return;
                 }
                 throw new IllegalStateException("a report was refused: " + r.status() + " " + r.body());
@@ -119,7 +126,9 @@ final class ChaosClient implements Runnable {
             // TRIAL_FINISHED: an earlier attempt of this very tell landed before the kill and its
             // reply was lost; the stored value must be this one.
             ledger.told(t.id(), value);
-        } else if (!isLeaseLoss(told)) {
+        } else if (isLeaseLoss(told)) {
+            ledger.forgetReports(t.id());
+        } else {
             throw new IllegalStateException("a tell was refused: " + told.status() + " " + told.body());
         }
     }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the server acknowledged during a chaos run, by trial id: the number and params of each
  * acknowledged ask or lease, the value of each acknowledged report by step, and the value of each
- * acknowledged tell. Thread-safe.
+ * acknowledged tell. Reports made under a lease that was later lost are forgotten, since a
+ * trial that starts over drops them. Thread-safe.
  */
 final class Ledger {
     record Asked(int number, Map<String, Object> params) {
@@ -25,6 +26,14 @@ final class Ledger {
     void reported(long trialId, int step, double value) {
         reports.computeIfAbsent(trialId, k -> new ConcurrentHashMap<>()).put(step, value);
         reportCount.incrementAndGet();
+    }
+
+    /**
+     * Forgets the reports a client made under a lease it has since lost: the server dropped them
+     * when the trial started over, as it should.
+     */
+    void forgetReports(long trialId) {
+        reports.remove(trialId);
     }
 
     void told(long trialId, double value) {

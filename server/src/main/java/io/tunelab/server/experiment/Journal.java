@@ -134,13 +134,20 @@ final class Journal {
             return this;
         }
 
-        /** Writes a trial's row; the trial is announced when it changed (a heartbeat changes only the lease). */
+        /**
+         * Writes a trial's row; the trial is announced when it changed (a heartbeat changes only
+         * the lease). A trial that starts over (its reports dropped, as when its lease expired)
+         * loses its stored reports in the same write, so a restart shows what memory showed.
+         */
         Entry replace(StoredTrial before, StoredTrial after) {
             replaced.add(after);
             if (before.trial() != after.trial()) {
                 announced.add(after.trial());
             }
             writes.add(c -> c.update(after));
+            if (!before.trial().reports().isEmpty() && after.trial().reports().isEmpty()) {
+                writes.add(c -> c.deleteReports(after.id()));
+            }
             return this;
         }
 

@@ -131,6 +131,11 @@ public final class JdbcStorage implements Storage {
         }
 
         @Override
+        public void deleteReports(long trialId) {
+            run("DELETE FROM report WHERE trial_id = ?", ps -> ps.setLong(1, trialId));
+        }
+
+        @Override
         public void putModel(long trialId, byte[] content) {
             run(dialect.upsertModel(), ps -> {
                 ps.setLong(1, trialId);

@@ -46,6 +46,9 @@ public interface Storage extends AutoCloseable {
 
         void insertReport(long trialId, Report report);
 
+        /** Drops every report of a trial (it starts over). */
+        void deleteReports(long trialId);
+
         void putModel(long trialId, byte[] content);
 
         void putDataReport(long experimentId, String json);

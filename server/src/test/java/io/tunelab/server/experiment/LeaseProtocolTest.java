@@ -102,6 +102,21 @@ class LeaseProtocolTest {
     }
 
     @Test
+    void aTrialWhoseLeaseExpiredStartsOverWithoutTheReportsOfItsLastAttemptAlsoAfterARestart() {
+        Lease first = lease("a:1");
+        long id = first.trial().id();
+        service.report(id, new ReportRequest(1, Map.of("accuracy", 0.5), first.leaseId()));
+        service.report(id, new ReportRequest(2, Map.of("accuracy", 0.6), first.leaseId()));
+        now = now.plusSeconds(31);
+        assertThat(leases.reapExpiredLeases()).isEqualTo(1);
+        assertThat(queries.trial(id).reports()).isEmpty();
+        storage.close();
+        openService();
+        assertThat(queries.trial(id).state()).isEqualTo(TrialState.WAITING);
+        assertThat(queries.trial(id).reports()).as("what memory showed before the restart").isEmpty();
+    }
+
+    @Test
     void aReleasedTrialGoesToTheNextWorkerWithoutCountingAnExpiry() {
         Lease first = lease("a:1");
         assertThatThrownBy(() -> leases.release(first.trial().id(), "not-the-lease")).isInstanceOf(TunelabException.LeaseLost.class);

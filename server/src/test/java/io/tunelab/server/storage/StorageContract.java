@@ -286,6 +286,24 @@ public abstract class StorageContract {
     }
 
     @Test
+    void deletedReportsAreGoneAfterReopeningAndOtherTrialsKeepTheirs() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+            c.insert(trial(2, 1, 1));
+            c.insertReport(1, new Report(1, Map.of("loss", 0.9), T0));
+            c.insertReport(1, new Report(2, Map.of("loss", 0.8), T0));
+            c.insertReport(2, new Report(1, Map.of("loss", 0.7), T0));
+        });
+        s.write(c -> c.deleteReports(1));
+        s = reopen(s);
+        assertThat(s.trials(1).get(0).trial().reports()).isEmpty();
+        assertThat(s.trials(1).get(1).trial().reports()).hasSize(1);
+        s.close();
+    }
+
+    @Test
     void aModelReadsBackByteForByteAndASecondOneReplacesIt() {
         Storage s = open();
         s.write(c -> {
