@@ -7,6 +7,7 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.ExportFormat;
 import io.tunelab.api.Heartbeat;
 import io.tunelab.api.Json;
 import io.tunelab.api.Lease;
@@ -20,6 +21,8 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -130,6 +133,26 @@ public final class TunelabClient implements AutoCloseable {
     /** The non-dominated trials of a multi-objective experiment. */
     public List<Trial> pareto(String ref) {
         return send("GET", "/api/experiments/" + encode(ref) + "/pareto", null, new TypeReference<>() { });
+    }
+
+    /**
+     * Writes every trial of the experiment to {@code out} as a table in {@code format}, one row
+     * per trial with its params, values, statistics, state and times, as
+     * {@code GET /api/experiments/{ref}/trials.csv} (or {@code .json}) answers; streamed, so an
+     * experiment of any size fits. Nothing is written when the server refuses, as with
+     * {@link TunelabException.NotFound} for an unknown experiment.
+     */
+    public void exportTrials(String ref, ExportFormat format, OutputStream out) {
+        var request = request("/api/experiments/" + encode(ref) + "/trials." + format.extension()).GET().build();
+        HttpResponse<InputStream> r = execute(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = r.body()) {
+            if (r.statusCode() >= 400) {
+                throw error(r.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            body.transferTo(out);
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the export of \"" + ref + "\" from " + base + " stopped: " + e, Map.of(), e);
+        }
     }
 
     public Experiment pause(String ref) {

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * What the API reads about experiments and trials: summaries, one experiment, one trial,
  * pages of trials, the leaderboard, the Pareto front, the optimization history, the
- * intermediate-value curves, and the stored models and data reports. Changes nothing.
+ * intermediate-value curves, the export of every trial, and the stored models and data
+ * reports. Changes nothing.
  * Thread-safe; the model and data-report reads go to storage and may block.
  */
 public final class ExperimentQueries {
@@ -72,6 +73,12 @@ public final class ExperimentQueries {
         }
         Snapshot s = snapshotOf(ref);
         return TrialViews.curves(s.trials(), s.spec().primary(), limit);
+    }
+
+    /** The experiment's trials as a table to write out as CSV or JSON, taken now. */
+    public TrialExport export(String ref) {
+        Snapshot s = snapshotOf(ref);
+        return TrialExport.of(s.spec(), s.trials());
     }
 
     public byte[] model(long trialId) {

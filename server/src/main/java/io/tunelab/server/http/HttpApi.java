@@ -6,6 +6,7 @@ import io.tunelab.api.Budget;
 import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExportFormat;
 import io.tunelab.api.Json;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.SuggestRequest;
@@ -78,6 +79,7 @@ public final class HttpApi {
         router.get("/api/experiments/:ref").handler(this::describe);
         router.post("/api/experiments/:ref/trials").handler(this::ask);
         router.get("/api/experiments/:ref/trials").handler(this::trials);
+        router.get("/api/experiments/:ref/trials.:format").handler(this::exportTrials);
         router.get("/api/experiments/:ref/leaderboard").handler(this::leaderboard);
         router.get("/api/experiments/:ref/pareto").handler(this::pareto);
         router.get("/api/experiments/:ref/history").handler(this::history);
@@ -138,6 +140,17 @@ public final class HttpApi {
             TrialPage page = queries.trials(ref, query);
             rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
             return page.trials();
+        });
+    }
+
+    /** Every trial as a CSV or JSON table, streamed; the format is the path's extension. */
+    private void exportTrials(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        ExportFormat format = ExportFormat.parse(rc.pathParam("format"));
+        runThen(rc, () -> queries.export(ref), (r, export) -> {
+            r.response().putHeader("Content-Type", format.mediaType())
+                    .putHeader("Content-Disposition", "attachment; filename=\"" + export.fileName(format) + "\"");
+            StreamedBody.send(r.response(), blocking, out -> export.write(format, out));
         });
     }
 

@@ -39,7 +39,7 @@ class TunelabCommandTest {
         server.close();
     }
 
-    Run run(String... args) {
+    static Run run(String... args) {
         CommandLine cl = TunelabCommand.commandLine();
         var err = new StringWriter();
         cl.setErr(new PrintWriter(err));

@@ -1,0 +1,65 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExportFormat;
+import io.tunelab.api.TunelabException;
+import io.tunelab.client.TunelabClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tunelab export NAME --format csv|json [--output FILE]}: every trial of an experiment,
+ * one row per trial, to standard output or to a file that is written whole or not at all.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Writes every trial of an experiment as CSV or JSON, one row per trial "
+                + "(params, values, statistics, state, times, worker, error), for pandas or a spreadsheet.")
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "the experiment's name or id")
+    String name;
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json", description = "csv (RFC 4180; the default) or json (an array of rows)")
+    String format;
+    @Option(names = "--output", paramLabel = "FILE", description = "the file to write (default: standard output)")
+    Path output;
+    @CommandLine.Mixin
+    TunelabCommand.ServerOption server;
+
+    @Override
+    public Integer call() throws IOException {
+        ExportFormat exportFormat = ExportFormat.parse(format);
+        Path target = output == null ? null : output.toAbsolutePath();
+        if (target != null && !Files.isDirectory(target.getParent())) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--output " + output + ": there is no directory "
+                    + target.getParent() + "; give a file in an existing directory");
+        }
+        try (TunelabClient client = TunelabClient.connect(server.url)) {
+            if (target == null) {
+                client.exportTrials(name, exportFormat, System.out);
+                System.out.flush();
+                return 0;
+            }
+            // Into a file beside the target, moved over it once complete: a refused or broken
+            // export leaves an existing file as it was.
+            Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+            try {
+                try (OutputStream out = Files.newOutputStream(partial)) {
+                    client.exportTrials(name, exportFormat, out);
+                }
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+            System.out.println("exported the trials of " + name + " as " + exportFormat.extension() + " to " + output);
+            return 0;
+        }
+    }
+}

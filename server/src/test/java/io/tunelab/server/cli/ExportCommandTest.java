@@ -1,0 +1,91 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.http.ApiServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.tunelab.server.cli.TunelabCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tunelab export} against a real server: CSV to standard output, JSON to a file, and bad input. */
+class ExportCommandTest {
+    @TempDir
+    Path dir;
+    ApiServer server;
+    String url;
+
+    @BeforeEach
+    void start() {
+        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
+        url = "http://127.0.0.1:" + server.port();
+        try (TunelabClient client = TunelabClient.connect(url)) {
+            client.launch(ExperimentSpec.builder("cli-export").minimize("loss").param("x", FloatParam.of(0, 1)).trials(3).build())
+                    .optimize(t -> t.floatParam("x"), 3, 1);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void csvGoesToStandardOutputAndJsonToAFile() throws Exception {
+        TunelabCommandTest.Run csv = run("export", "cli-export", "--server", url);
+        assertThat(csv.exit()).as(csv.err()).isZero();
+        List<String> lines = csv.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.getFirst()).startsWith("number,id,state,params_x,values_loss,stats_loss_n,");
+        assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l).contains(",COMPLETE,"));
+
+        Path file = dir.resolve("trials.json");
+        TunelabCommandTest.Run json = run("export", "cli-export", "--format", "json", "--output", file.toString(), "--server", url);
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.out()).contains("exported the trials of cli-export as json to " + file);
+        List<Map<String, Object>> rows = Json.read(Files.readString(file), List.class);
+        assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("state", "COMPLETE").containsKey("params_x"));
+        assertThat(dir).isDirectoryNotContaining("glob:**.partial");
+    }
+
+    @Test
+    void badInputExitsWithAClearMessageAndWritesNothing() throws Exception {
+        Path file = dir.resolve("kept.csv");
+        Files.writeString(file, "what was there");
+
+        TunelabCommandTest.Run unknown = run("export", "ghost", "--output", file.toString(), "--server", url);
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
+        assertThat(file).hasContent("what was there");
+        assertThat(dir).isDirectoryNotContaining("glob:**.partial");
+
+        TunelabCommandTest.Run badFormat = run("export", "cli-export", "--format", "xml", "--output", file.toString(), "--server", url);
+        assertThat(badFormat.exit()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("export format must be csv or json, got \"xml\"");
+        assertThat(file).hasContent("what was there");
+
+        TunelabCommandTest.Run noDirectory = run("export", "cli-export", "--output", dir.resolve("missing/trials.csv").toString(), "--server", url);
+        assertThat(noDirectory.exit()).isEqualTo(2);
+        assertThat(noDirectory.err()).contains("there is no directory").contains("missing");
+        assertThat(dir.resolve("missing")).doesNotExist();
+
+        TunelabCommandTest.Run noName = run("export", "--server", url);
+        assertThat(noName.exit()).isEqualTo(2);
+        assertThat(noName.err()).contains("Missing required parameter");
+
+        TunelabCommandTest.Run unreachable = run("export", "cli-export", "--server", "http://127.0.0.1:1");
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("cannot reach the Tunelab server");
+    }
+}

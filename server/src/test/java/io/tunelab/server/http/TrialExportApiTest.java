@@ -1,0 +1,180 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Json;
+import io.tunelab.server.ServerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /api/experiments/{ref}/trials.csv} and {@code .json} over real HTTP: one row per
+ * trial with params, values, statistics and states, RFC 4180 quoting, bodies larger than one
+ * streamed chunk, and the errors for an unknown experiment or format.
+ */
+class TrialExportApiTest {
+    static final String SPEC = """
+            {"name": "export", "objective": {"metric": "loss", "direction": "minimize"},
+             "space": {"optimizer": {"type": "categorical", "choices": ["adam", "sgd"]}, "lr": {"type": "float", "low": 0.001, "high": 0.1}},
+             "strategy": {"name": "random", "seed": 7}, "budget": {"trials": 50}}
+            """;
+
+    @TempDir
+    Path dataDir;
+    ApiServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    record Reply(int status, String body, HttpResponse<String> response) {
+        Map<String, Object> json() {
+            return Json.read(body, Map.class);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        server = ApiServer.start(ServerConfig.of(dataDir, 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    Reply call(String method, String path, String body) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body(), r);
+    }
+
+    long ask() throws Exception {
+        Reply asked = call("POST", "/api/experiments/export/trials", null);
+        assertThat(asked.status()).as(asked.body()).isEqualTo(201);
+        return ((Number) asked.json().get("id")).longValue();
+    }
+
+    void tell(long id, String result) throws Exception {
+        Reply told = call("POST", "/api/trials/" + id + "/result", result);
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+    }
+
+    @Test
+    void csvAndJsonHaveOneRowPerTrialWithParamsValuesStatisticsAndStates() throws Exception {
+        Reply created = call("POST", "/api/experiments", SPEC);
+        assertThat(created.status()).isEqualTo(201);
+        Object experimentId = created.json().get("id");
+        long first = ask();
+        Reply suggested = call("POST", "/api/trials/" + first + "/suggest",
+                "{\"name\": \"batch\", \"param\": {\"type\": \"categorical\", \"choices\": [16]}}");
+        assertThat(suggested.status()).as(suggested.body()).isEqualTo(200);
+        tell(first, "{\"state\": \"COMPLETE\", \"repetitions\": [{\"values\": {\"loss\": 1.0}}, {\"values\": {\"loss\": 3.0}}]}");
+        tell(ask(), "{\"state\": \"FAILED\", \"error\": \"bad \\\"input\\\", line 2\\nmore\"}");
+        ask();
+
+        Reply csv = call("GET", "/api/experiments/export/trials.csv", null);
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        assertThat(csv.response().headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
+        assertThat(csv.response().headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"export-trials.csv\"");
+        List<List<String>> rows = parseCsv(csv.body());
+        assertThat(rows.getFirst()).containsExactly("number", "id", "state", "params_optimizer", "params_lr", "params_batch", "values_loss",
+                "stats_loss_n", "stats_loss_mean", "stats_loss_std", "stats_loss_ci_low", "stats_loss_ci_high",
+                "started", "finished", "duration_seconds", "worker", "error");
+        assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r).hasSize(17));
+        assertThat(rows.get(1).subList(0, 3)).containsExactly("0", Long.toString(first), "COMPLETE");
+        assertThat(rows.get(1).get(3)).isIn("adam", "sgd");
+        assertThat(Double.parseDouble(rows.get(1).get(4))).isBetween(0.001, 0.1);
+        assertThat(rows.get(1).subList(5, 10)).containsExactly("16", "2.0", "2", "2.0", "1.4142135623730951");
+        assertThat(rows.get(2)).startsWith("1").contains("FAILED").endsWith("bad \"input\", line 2\nmore");
+        assertThat(rows.get(3)).contains("RUNNING");
+
+        Reply json = call("GET", "/api/experiments/export/trials.json", null);
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.response().headers().firstValue("Content-Type")).hasValue("application/json");
+        List<Map<String, Object>> objects = Json.read(json.body(), List.class);
+        assertThat(objects).hasSize(3);
+        assertThat(objects.getFirst().keySet()).containsExactlyElementsOf(rows.getFirst());
+        assertThat(objects.getFirst()).containsEntry("params_batch", 16).containsEntry("stats_loss_n", 2).containsEntry("values_loss", 2.0);
+        assertThat(objects.get(2)).containsEntry("values_loss", null).containsEntry("finished", null);
+        assertThat(call("GET", "/api/experiments/" + experimentId + "/trials.csv", null).body()).as("by id").isEqualTo(csv.body());
+    }
+
+    @Test
+    void aBodyOfSeveralChunksArrivesWhole() throws Exception {
+        assertThat(call("POST", "/api/experiments", SPEC).status()).isEqualTo(201);
+        String error = "x".repeat(3000);
+        int trials = 2 * StreamedBody.CHUNK_BYTES / error.length() + 1;
+        for (int i = 0; i < trials; i++) {
+            tell(ask(), "{\"state\": \"FAILED\", \"error\": \"" + i + error + "\"}");
+        }
+        List<List<String>> rows = parseCsv(call("GET", "/api/experiments/export/trials.csv", null).body());
+        assertThat(rows).hasSize(trials + 1);
+        for (int i = 0; i < trials; i++) {
+            assertThat(rows.get(i + 1).getLast()).isEqualTo(i + error);
+        }
+    }
+
+    @Test
+    void anUnknownExperimentOrFormatIsRefused() throws Exception {
+        assertThat(call("POST", "/api/experiments", SPEC).status()).isEqualTo(201);
+        for (String path : List.of("/api/experiments/ghost/trials.csv", "/api/experiments/ghost/trials.json")) {
+            Reply r = call("GET", path, null);
+            assertThat(r.status()).as(r.body()).isEqualTo(404);
+            assertThat(r.json()).containsEntry("code", ErrorCode.NOT_FOUND.name());
+            assertThat((String) r.json().get("message")).contains("ghost");
+        }
+        Reply xml = call("GET", "/api/experiments/export/trials.xml", null);
+        assertThat(xml.status()).as(xml.body()).isEqualTo(400);
+        assertThat(xml.json()).containsEntry("code", ErrorCode.INVALID_ARGUMENT.name())
+                .containsEntry("message", "export format must be csv or json, got \"xml\"");
+        assertThat(call("GET", "/api/experiments/export/trials", null).status()).as("the trials route is still there").isEqualTo(200);
+    }
+
+    /** RFC 4180: fields split by commas, records by CRLF, quoted fields may hold both and doubled quotes. */
+    static List<List<String>> parseCsv(String text) {
+        var rows = new ArrayList<List<String>>();
+        var row = new ArrayList<String>();
+        var field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                row.add(field.toString());
+                field.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+                i++;
+            } else {
+                field.append(c);
+            }
+        }
+        assertThat(quoted).as("a quote is left open").isFalse();
+        assertThat(row).as("the last record ends with CRLF").isEmpty();
+        return rows;
+    }
+}
