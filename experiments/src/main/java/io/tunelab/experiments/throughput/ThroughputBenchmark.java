@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the round trip's p50/p99 latency over the first 1,000 trials and over trials
  * 9,001–10,000.
  *
- * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 8] [--trials 10000] [--server URL]}
+ * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 8] [--trials 10000] [--server URL]
+ * [--durability process|fsync]}; the durability goes to the server the program starts.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -37,12 +38,15 @@ public final class ThroughputBenchmark {
         int clients = 8;
         int trials = 10_000;
         String url = null;
+        String durability = "process";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--server" -> url = args[++i];
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N --server URL");
+                case "--durability" -> durability = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; use --clients N --trials N --server URL --durability process|fsync");
             }
         }
         if (trials < 1000) {
@@ -52,13 +56,13 @@ public final class ThroughputBenchmark {
         Path data = null;
         if (url == null) {
             data = Files.createTempDirectory("tunelab-throughput");
-            server = TunelabProcesses.startServer(data.resolve("data"));
+            server = TunelabProcesses.startServer(data.resolve("data"), "--durability", durability);
             url = server.url();
         }
         try (TunelabClient client = TunelabClient.connect(url)) {
             ExperimentHandle exp = client.launch(spec("throughput-" + System.currentTimeMillis(), trials));
-            System.out.printf(Locale.ROOT, "Tunelab ask+tell throughput: %d clients, %d trials, random strategy, server %s (H2, durable commits)%n",
-                    clients, trials, url);
+            System.out.printf(Locale.ROOT, "Tunelab ask+tell throughput: %d clients, %d trials, random strategy, server %s (H2, "
+                    + "every reply after its commit, durability %s)%n", clients, trials, url, server == null ? "as the server was started" : durability);
             // Warm the JIT of both processes (5,000 round trips on a separate experiment) so the figures are steady state.
             runPhase(client, client.launch(spec("throughput-warmup-" + System.currentTimeMillis(), 5000)), clients, 5000);
             long serverCpu0 = cpuNanos(server);
