@@ -208,8 +208,8 @@ public final class JdbcStorage implements Storage {
     private final class JdbcChanges implements Changes {
         @Override
         public void insert(StoredExperiment e) {
-            run("INSERT INTO experiment (id, name, state, spec, seed, created_at, updated_at, stop_reason, running_millis, running_since) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            run("INSERT INTO experiment (id, name, state, spec, seed, created_at, updated_at, stop_reason, running_millis, running_since, created_by) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                 ps.setLong(1, e.id());
                 ps.setString(2, e.name());
                 ps.setString(3, e.state().name());
@@ -220,6 +220,7 @@ public final class JdbcStorage implements Storage {
                 ps.setString(8, e.stopReason());
                 ps.setLong(9, e.runningMillis());
                 ps.setObject(10, time(e.runningSince()));
+                ps.setString(11, e.createdBy());
             });
         }
 
@@ -240,12 +241,12 @@ public final class JdbcStorage implements Storage {
         @Override
         public void insert(StoredTrial s) {
             run("INSERT INTO trial (state, params, metric_values, repetitions, statistics, created_at, started_at, finished_at, "
-                    + "worker, error, provenance, lease_id, lease_expires, attempts, id, experiment_id, number) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    + "worker, error, provenance, lease_id, lease_expires, attempts, told_by, id, experiment_id, number) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                 bindTrial(ps, s);
-                ps.setLong(15, s.id());
-                ps.setLong(16, s.trial().experimentId());
-                ps.setInt(17, s.trial().number());
+                ps.setLong(16, s.id());
+                ps.setLong(17, s.trial().experimentId());
+                ps.setInt(18, s.trial().number());
             });
         }
 
@@ -253,9 +254,9 @@ public final class JdbcStorage implements Storage {
         public void update(StoredTrial s) {
             run("UPDATE trial SET state = ?, params = ?, metric_values = ?, repetitions = ?, statistics = ?, created_at = ?, "
                     + "started_at = ?, finished_at = ?, worker = ?, error = ?, provenance = ?, lease_id = ?, lease_expires = ?, "
-                    + "attempts = ? WHERE id = ?", ps -> {
+                    + "attempts = ?, told_by = ? WHERE id = ?", ps -> {
                 bindTrial(ps, s);
-                ps.setLong(15, s.id());
+                ps.setLong(16, s.id());
             });
         }
 
@@ -275,6 +276,7 @@ public final class JdbcStorage implements Storage {
             ps.setString(12, s.leaseId());
             ps.setObject(13, time(s.leaseExpires()));
             ps.setInt(14, s.attempts());
+            ps.setString(15, t.toldBy());
         }
 
         @Override
@@ -304,6 +306,25 @@ public final class JdbcStorage implements Storage {
             });
         }
 
+        @Override
+        public void insertToken(StoredToken token) {
+            run("INSERT INTO token (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)", ps -> {
+                ps.setString(1, token.name());
+                ps.setString(2, String.join(",", token.scopes()));
+                ps.setString(3, token.hash());
+                ps.setObject(4, time(token.created()));
+                ps.setObject(5, time(token.revoked()));
+            });
+        }
+
+        @Override
+        public void revokeToken(StoredToken token) {
+            run("UPDATE token SET revoked_at = ? WHERE name = ?", ps -> {
+                ps.setObject(1, time(token.revoked()));
+                ps.setString(2, token.name());
+            });
+        }
+
         private void run(String sql, Binder binder) {
             try {
                 PreparedStatement ps = prepared(sql);
@@ -326,12 +347,12 @@ public final class JdbcStorage implements Storage {
     public synchronized List<StoredExperiment> experiments() {
         var out = new ArrayList<StoredExperiment>();
         try (var ps = reader.prepareStatement("SELECT id, name, state, spec, seed, created_at, updated_at, stop_reason, "
-                + "running_millis, running_since FROM experiment ORDER BY id");
+                + "running_millis, running_since, created_by FROM experiment ORDER BY id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new StoredExperiment(rs.getLong(1), rs.getString(2), ExperimentState.valueOf(rs.getString(3)),
                         Json.read(rs.getString(4), ExperimentSpec.class), rs.getLong(5), instant(rs, 6), instant(rs, 7),
-                        rs.getString(8), rs.getLong(9), instant(rs, 10)));
+                        rs.getString(8), rs.getLong(9), instant(rs, 10), rs.getString(11)));
             }
             return out;
         } catch (SQLException e) {
@@ -356,7 +377,7 @@ public final class JdbcStorage implements Storage {
         }
         var out = new ArrayList<StoredTrial>();
         try (var ps = reader.prepareStatement("SELECT id, number, state, params, metric_values, repetitions, statistics, "
-                + "created_at, started_at, finished_at, worker, error, provenance, lease_id, lease_expires, attempts "
+                + "created_at, started_at, finished_at, worker, error, provenance, lease_id, lease_expires, attempts, told_by "
                 + "FROM trial WHERE experiment_id = ? ORDER BY number")) {
             ps.setLong(1, experimentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -365,7 +386,7 @@ public final class JdbcStorage implements Storage {
                     var trial = new Trial(id, experimentId, rs.getInt(2), params(rs.getString(4)),
                             TrialState.valueOf(rs.getString(3)), doubles(rs.getString(5)), repetitions(rs.getString(6)),
                             statistics(rs.getString(7)), reports.getOrDefault(id, List.of()), instant(rs, 8), instant(rs, 9),
-                            instant(rs, 10), rs.getString(11), rs.getString(12), map(rs.getString(13)));
+                            instant(rs, 10), rs.getString(11), rs.getString(12), map(rs.getString(13)), rs.getString(17));
                     out.add(new StoredTrial(trial, rs.getString(14), instant(rs, 15), rs.getInt(16)));
                 }
             }
@@ -404,6 +425,21 @@ public final class JdbcStorage implements Storage {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
+    }
+
+    @Override
+    public synchronized List<StoredToken> tokens() {
+        var out = new ArrayList<StoredToken>();
+        try (var ps = reader.prepareStatement("SELECT name, scopes, hash, created_at, revoked_at FROM token ORDER BY created_at, name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new StoredToken(rs.getString(1), List.of(rs.getString(2).split(",")), rs.getString(3),
+                        instant(rs, 4), instant(rs, 5)));
+            }
+            return out;
         } catch (SQLException e) {
             throw readFailure(e);
         }
