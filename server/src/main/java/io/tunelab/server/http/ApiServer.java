@@ -104,8 +104,13 @@ public final class ApiServer implements AutoCloseable {
                 options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(config.access().tlsCert().toString()).setKeyPath(config.access().tlsKey().toString()));
             }
+            var router = api.router(vertx);
             HttpServer http = vertx.createHttpServer(options)
-                    .requestHandler(api.router(vertx))
+                    .requestHandler(request -> {
+                        if (!RequestGuard.refusedWithoutHost(request)) {
+                            router.handle(request);
+                        }
+                    })
                     .listen().toCompletionStage().toCompletableFuture().join();
             long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
             String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();

@@ -25,6 +25,7 @@ import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -90,7 +91,9 @@ public final class HttpApi {
         router.route("/api/*").handler(guard::authenticate);
         router.get("/metrics").handler(guard::authenticate).handler(requires(READ)).handler(this::metrics);
         router.put("/api/trials/:id/model").handler(BodyHandler.create(false).setBodyLimit(MAX_MODEL_BYTES));
-        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
+        // Bodies only for the methods that carry one: a GET with a multipart Content-Type has nothing to decode.
+        router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
         auth.register(router);
 
         router.get("/api/openapi.yaml").handler(requires(READ)).handler(this::openApi);
@@ -125,6 +128,8 @@ public final class HttpApi {
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
         router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
         router.route("/*").handler(StaticHandler.create("META-INF/resources/tunelab").setIndexPage("index.html"));
+        router.route().handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
+                "nothing at " + rc.request().method() + " " + rc.request().path())));
         router.route().failureHandler(Failures::handle);
         return router;
     }

@@ -80,6 +80,22 @@ public final class RequestGuard {
         rc.next();
     }
 
+    /**
+     * Answers a request that names no host at all (HTTP/1.x without a Host header), which the
+     * router would not route, with the same refusal as a wrong Host; true when it did.
+     */
+    public static boolean refusedWithoutHost(HttpServerRequest request) {
+        if (request.authority() != null) {
+            return false;
+        }
+        HEADERS.forEach(request.response()::putHeader);
+        var e = TunelabException.of(ErrorCode.FORBIDDEN, "the request names no Host; send the Host header of the name "
+                + "this server answers to");
+        request.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json")
+                .end(io.tunelab.api.Json.write(io.tunelab.api.ErrorBody.of(e)));
+        return true;
+    }
+
     /** Finds the caller: a bearer token, or a session cookie (with the anti-CSRF header on a non-GET). */
     public void authenticate(RoutingContext rc) {
         String authorization = rc.request().getHeader("Authorization");
