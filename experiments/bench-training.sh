@@ -5,6 +5,7 @@
 # trial time (lease, data preparation, reports, model upload) from the trials' provenance.
 #
 #   experiments/bench-training.sh [--slots N] [--seconds S] [--server URL --experiment digits-mlp]
+#   (with --server, TUNELAB_TOKEN holds a token with the read scope)
 #
 # Runs exactly like the worker, through ./tunelab (which builds the worker when needed): the same
 # JDK, OMP_NUM_THREADS=1 (one native thread per slot), the parallel collector (it measured

@@ -14,6 +14,10 @@ public enum ErrorCode {
     INVALID_VALUE(400),
     /** A query parameter or path segment that is not acceptable. */
     INVALID_ARGUMENT(400),
+    /** The request carries no token, or one that is unknown or revoked. */
+    UNAUTHENTICATED(401),
+    /** The token lacks the scope the route needs, or the request crosses sites (Origin, Host, CSRF header). */
+    FORBIDDEN(403),
     /** No experiment, trial or model under that reference. */
     NOT_FOUND(404),
     /** An experiment with that name exists already. */
@@ -30,6 +34,10 @@ public enum ErrorCode {
     LEASE_LOST(409),
     /** The request asks for a state change that the current state does not allow. */
     INVALID_STATE(409),
+    /** The body is larger than the route accepts. */
+    BODY_TOO_LARGE(413),
+    /** The body's Content-Type is not one the route reads (application/json or application/yaml). */
+    UNSUPPORTED_MEDIA_TYPE(415),
     /** Something failed inside the server; the message says what, never with a stack trace. */
     INTERNAL(500),
     /** The server could not be reached or answered with something that is not Tunelab. */

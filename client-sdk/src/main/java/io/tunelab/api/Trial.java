@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * One configuration and what became of it. {@code values} are the metric values of the
  * result (the mean over repetitions when there are several); {@code statistics} summarise
- * the repetitions per metric; {@code reports} are the intermediate values, by step.
+ * the repetitions per metric; {@code reports} are the intermediate values, by step;
+ * {@code toldBy} names the token that told the result (null until told, or when told in-process).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Trial(
@@ -27,7 +28,8 @@ public record Trial(
         Instant finished,
         String worker,
         String error,
-        Map<String, Object> provenance) {
+        Map<String, Object> provenance,
+        String toldBy) {
 
     public Trial {
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));

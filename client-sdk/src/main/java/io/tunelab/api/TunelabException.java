@@ -9,8 +9,8 @@ import java.util.Map;
  * matching subclass, so callers can catch exactly what they expect.
  */
 public sealed class TunelabException extends RuntimeException
-        permits TunelabException.BadRequest, TunelabException.NotFound, TunelabException.Conflict,
-        TunelabException.ServerFailure {
+        permits TunelabException.BadRequest, TunelabException.Denied, TunelabException.NotFound,
+        TunelabException.Conflict, TunelabException.ServerFailure {
 
     private final ErrorCode code;
     private final Map<String, Object> details;
@@ -44,6 +44,8 @@ public sealed class TunelabException extends RuntimeException
             case INVALID_SPEC -> new InvalidSpec(message, details, cause);
             case INVALID_VALUE -> new InvalidValue(message, details, cause);
             case INVALID_ARGUMENT -> new InvalidArgument(message, details, cause);
+            case UNAUTHENTICATED -> new Unauthenticated(message, details, cause);
+            case FORBIDDEN -> new Forbidden(message, details, cause);
             case NOT_FOUND -> new NotFound(message, details, cause);
             case DUPLICATE_NAME -> new DuplicateName(message, details, cause);
             case BUDGET_EXHAUSTED -> new BudgetExhausted(message, details, cause);
@@ -52,6 +54,8 @@ public sealed class TunelabException extends RuntimeException
             case TRIAL_FINISHED -> new TrialFinished(message, details, cause);
             case LEASE_LOST -> new LeaseLost(message, details, cause);
             case INVALID_STATE -> new InvalidState(message, details, cause);
+            case BODY_TOO_LARGE -> new BodyTooLarge(message, details, cause);
+            case UNSUPPORTED_MEDIA_TYPE -> new UnsupportedMediaType(message, details, cause);
             case INTERNAL -> new Internal(message, details, cause);
             case UNAVAILABLE -> new Unavailable(message, details, cause);
         };
@@ -66,10 +70,17 @@ public sealed class TunelabException extends RuntimeException
         return of(ErrorCode.INVALID_SPEC, message);
     }
 
-    /** The request itself was wrong (4xx other than 404 and 409). */
+    /** The request itself was wrong (4xx other than 401, 403, 404 and 409). */
     public static sealed class BadRequest extends TunelabException
-            permits MalformedBody, InvalidSpec, InvalidValue, InvalidArgument {
+            permits MalformedBody, InvalidSpec, InvalidValue, InvalidArgument, BodyTooLarge, UnsupportedMediaType {
         BadRequest(ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
+            super(code, message, details, cause);
+        }
+    }
+
+    /** The caller may not do this: no valid token (401), or a missing scope or a cross-site request (403). */
+    public static sealed class Denied extends TunelabException permits Unauthenticated, Forbidden {
+        Denied(ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
             super(code, message, details, cause);
         }
     }
@@ -104,6 +115,24 @@ public sealed class TunelabException extends RuntimeException
 
     public static final class InvalidArgument extends BadRequest {
         InvalidArgument(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.INVALID_ARGUMENT, m, d, c); }
+    }
+
+    public static final class BodyTooLarge extends BadRequest {
+        BodyTooLarge(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.BODY_TOO_LARGE, m, d, c); }
+    }
+
+    public static final class UnsupportedMediaType extends BadRequest {
+        UnsupportedMediaType(String m, Map<String, Object> d, Throwable c) {
+            super(ErrorCode.UNSUPPORTED_MEDIA_TYPE, m, d, c);
+        }
+    }
+
+    public static final class Unauthenticated extends Denied {
+        Unauthenticated(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.UNAUTHENTICATED, m, d, c); }
+    }
+
+    public static final class Forbidden extends Denied {
+        Forbidden(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.FORBIDDEN, m, d, c); }
     }
 
     public static final class NotFound extends TunelabException {

@@ -15,6 +15,8 @@ import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.Param;
 import io.tunelab.api.ReportReply;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.Token;
+import io.tunelab.api.TokenRequest;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
@@ -45,9 +47,11 @@ public final class TunelabClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
     private final URI base;
+    private final String token;
     private final HttpClient http;
 
-    private TunelabClient(URI base) {
+    private TunelabClient(URI base, String token) {
+        this.token = token;
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
         this.http = HttpClient.newBuilder()
@@ -56,21 +60,37 @@ public final class TunelabClient implements AutoCloseable {
                 .build();
     }
 
-    /** A client for the server at {@code url}, such as {@code http://127.0.0.1:8080}. */
+    /**
+     * A client without a token for the server at {@code url}, such as {@code http://127.0.0.1:8080}:
+     * it can check {@link #isHealthy()}; every other call answers {@link TunelabException.Unauthenticated}.
+     */
     public static TunelabClient connect(String url) {
+        return connect(url, null);
+    }
+
+    /**
+     * A client for the server at {@code url} that sends {@code token} (as {@code tl_…}) with every
+     * request. The token's scopes decide what it may do: {@code read}, {@code write} (launch,
+     * pause, resume, stop, ask, tell), {@code worker}, {@code admin}.
+     */
+    public static TunelabClient connect(String url, String token) {
+        if (token != null && (token.isBlank() || token.strip().chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the token is empty or holds spaces or control characters; "
+                    + "give the token as the server printed it, as tl_…");
+        }
         try {
             URI uri = URI.create(url);
             if (uri.getScheme() == null || uri.getHost() == null) {
                 throw new IllegalArgumentException("no scheme or host");
             }
-            return new TunelabClient(uri);
+            return new TunelabClient(uri, token == null ? null : token.strip());
         } catch (IllegalArgumentException e) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "server URL \"" + url + "\" is not valid; expected one like http://127.0.0.1:8080");
         }
     }
 
-    public static TunelabClient connect(URI url) {
-        return connect(url.toString());
+    public static TunelabClient connect(URI url, String token) {
+        return connect(url.toString(), token);
     }
 
     public URI url() {
@@ -249,6 +269,23 @@ public final class TunelabClient implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- tokens (admin)
+
+    /** Creates a token with these scopes; the answer holds its secret, which the server does not keep. */
+    public Token createToken(String name, List<String> scopes) {
+        return send("POST", "/api/tokens", Json.write(new TokenRequest(name, scopes)), Token.class);
+    }
+
+    /** Every token, revoked ones included; never a secret. */
+    public List<Token> tokens() {
+        return send("GET", "/api/tokens", null, new TypeReference<>() { });
+    }
+
+    /** Revokes a token at once: requests with it are refused from now on. */
+    public Token revokeToken(String name) {
+        return send("DELETE", "/api/tokens/" + encode(name), null, Token.class);
+    }
+
     /** Whether the server answers its health check. */
     public boolean isHealthy() {
         try {
@@ -270,7 +307,8 @@ public final class TunelabClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     private HttpResponse<String> exchange(String method, String path, String body) {

@@ -39,7 +39,7 @@ class SdkAgainstServerTest {
     @BeforeEach
     void start() {
         server = ApiServer.start(ServerConfig.of(dir, 0));
-        client = TunelabClient.connect("http://127.0.0.1:" + server.port());
+        client = TunelabClient.connect("http://127.0.0.1:" + server.port(), server.newAdminToken().orElseThrow());
     }
 
     @AfterEach

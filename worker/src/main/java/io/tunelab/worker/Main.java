@@ -63,6 +63,10 @@ public final class Main implements Runnable {
         @Option(names = "--max-data-mb", description = "The largest CSV file a task may name, in MB (default: ${DEFAULT-VALUE}).")
         int maxDataMb = DataSandbox.DEFAULT_MAX_MB;
 
+        @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the worker's token (a token "
+                + "with the worker scope: tunelab token create --scope worker --name NAME); default: $TUNELAB_TOKEN.")
+        Path tokenFile;
+
         @Option(names = "--data-cache-mb", description = "About how much memory prepared datasets may keep, in MB "
                 + "(default: ${DEFAULT-VALUE}).")
         int dataCacheMb = WorkerConfig.DEFAULT_DATA_CACHE_MB;
@@ -83,7 +87,25 @@ public final class Main implements Runnable {
                 System.err.println("warning: OMP_NUM_THREADS is not 1; with " + slots
                         + " slots the trials' native threads will compete (start the worker through ./tunelab)");
             }
-            var client = TunelabClient.connect(server);
+            String token;
+            try {
+                token = tokenFile != null ? Files.readString(tokenFile).strip() : System.getenv("TUNELAB_TOKEN");
+            } catch (IOException e) {
+                System.err.println("error: cannot read the token file " + tokenFile + ": " + e.getMessage());
+                return 2;
+            }
+            if (token == null || token.isBlank()) {
+                System.err.println("error: the worker needs a token with the worker scope: give --token-file FILE or set "
+                        + "TUNELAB_TOKEN (an admin makes one with: tunelab token create --scope worker --name NAME)");
+                return 2;
+            }
+            TunelabClient client;
+            try {
+                client = TunelabClient.connect(server, token);
+            } catch (TunelabException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             var worker = new Worker(config, Coordinator.of(client));
             var done = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -109,6 +131,10 @@ public final class Main implements Runnable {
         @Option(names = "--output", description = "Where to write the predictions (default: standard output).")
         Path output;
 
+        @Option(names = "--sha256", paramLabel = "HEX", description = "The model's SHA-256 from its trial's provenance "
+                + "(model_sha256); a model file with another digest is refused.")
+        String sha256;
+
         @Override
         public Integer call() throws IOException {
             try {
@@ -116,7 +142,13 @@ public final class Main implements Runnable {
                     System.err.println("error: no model file at " + model.toAbsolutePath());
                     return 2;
                 }
-                ModelBundle bundle = ModelBundle.read(Files.readAllBytes(model));
+                byte[] bytes = Files.readAllBytes(model);
+                if (sha256 != null && !sha256.strip().equalsIgnoreCase(ModelDigest.sha256(bytes))) {
+                    System.err.println("error: " + model + " has SHA-256 " + ModelDigest.sha256(bytes) + ", not the " + sha256.strip()
+                            + " its trial recorded; it is not the model that trial stored");
+                    return 2;
+                }
+                ModelBundle bundle = ModelBundle.read(bytes);
                 RawTable table = DataSandbox.readNamed(csv, (long) DataSandbox.DEFAULT_MAX_MB << 20);
                 var prediction = bundle.predict(table);
                 try (PrintStream out = output == null ? System.out : new PrintStream(Files.newOutputStream(output), false, "UTF-8")) {

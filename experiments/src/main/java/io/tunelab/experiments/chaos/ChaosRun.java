@@ -46,7 +46,7 @@ public final class ChaosRun {
         var threads = new ArrayList<Thread>();
         var running = new AtomicBoolean(true);
         try {
-            link.point(server.url(), Map.of());
+            link.point(server.url(), auth(server));
             long experimentId = createExperiment(link);
             for (int i = 0; i < options.clients(); i++) {
                 var client = new ChaosClient(link, ledger, experimentId, options.mode(), "chaos:" + i, running::get);
@@ -59,7 +59,7 @@ public final class ChaosRun {
                 long t0 = System.nanoTime();
                 server = start(data);
                 restartNanos += System.nanoTime() - t0;
-                link.point(server.url(), Map.of());
+                link.point(server.url(), auth(server));
             }
             Thread.sleep(life(random));
             running.set(false);
@@ -68,7 +68,7 @@ public final class ChaosRun {
             }
             link.close();
             var verifier = new ServerLink();
-            verifier.point(server.url(), Map.of());
+            verifier.point(server.url(), auth(server));
             return verify(verifier, experimentId, ledger, link.serverErrors(), System.nanoTime() - started,
                     options.kills() == 0 ? 0 : restartNanos / options.kills());
         } finally {
@@ -76,6 +76,11 @@ public final class ChaosRun {
             link.close();
             server.close();
         }
+    }
+
+    /** The admin token the server wrote into its data directory on its first start. */
+    private static Map<String, String> auth(TunelabProcesses.ServerProcess server) {
+        return Map.of("Authorization", "Bearer " + server.adminToken());
     }
 
     private TunelabProcesses.ServerProcess start(Path data) throws IOException {

@@ -52,8 +52,8 @@ public final class PagingBenchmark {
             System.out.println("|---|---:|---:|");
             for (String query : new String[]{"&offset=50000", "&sort=value&offset=0", "&sort=value&order=desc&offset=50000",
                     "&sort=param:lr&offset=99900"}) {
-                double[] cached = measure(http, base + query, 30, null);
-                double[] afterChange = measure(http, base + query, 15, exp);
+                double[] cached = measure(http, base + query, server.adminToken(), 30, null);
+                double[] afterChange = measure(http, base + query, server.adminToken(), 15, exp);
                 System.out.printf(Locale.ROOT, "| `%s`, unchanged | %.1f | %.1f |%n", query.substring(1), cached[0], cached[1]);
                 System.out.printf(Locale.ROOT, "| `%s`, after a new trial | %.1f | %.1f |%n", query.substring(1), afterChange[0], afterChange[1]);
             }
@@ -77,8 +77,8 @@ public final class PagingBenchmark {
     }
 
     /** p50 and p90 of {@code n} requests; with {@code change}, a trial is added before each. */
-    private static double[] measure(HttpClient http, String url, int n, ExperimentHandle change) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(url)).build();
+    private static double[] measure(HttpClient http, String url, String token, int n, ExperimentHandle change) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build();
         http.send(request, HttpResponse.BodyHandlers.ofString());
         double[] ms = new double[n];
         for (int i = 0; i < n; i++) {

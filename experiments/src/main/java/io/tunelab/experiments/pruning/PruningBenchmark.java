@@ -51,7 +51,7 @@ public final class PruningBenchmark {
         List<String> pruners = a.list("pruners", List.of("none", "median:warmup_steps=10", "asha:min_resource=9",
                 "hyperband:min_resource=3"));
         var runs = new ArrayList<Run>();
-        try (var client = TunelabClient.connect(a.string("server", "http://127.0.0.1:8080"))) {
+        try (var client = TunelabClient.connect(a.string("server", "http://127.0.0.1:8080"), System.getenv("TUNELAB_TOKEN"))) {
             for (long seed = seedStart; seed < seedStart + seeds; seed++) {
                 for (String strategy : strategies) {
                     for (String pruner : pruners) {

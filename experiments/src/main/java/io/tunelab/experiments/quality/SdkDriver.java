@@ -41,7 +41,7 @@ final class SdkDriver implements AutoCloseable {
             throw new IllegalArgumentException("give --server http://127.0.0.1:PORT (a server started with "
                     + "./tunelab server --port PORT --data-dir DIR), or --own-server to let the benchmark start one");
         }
-        return new SdkDriver(TunelabClient.connect(url), null, null);
+        return new SdkDriver(TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN")), null, null);
     }
 
     /** Starts a server of the benchmark's own on a free port, its data in a new temporary folder. */
@@ -67,7 +67,13 @@ final class SdkDriver implements AutoCloseable {
      */
     double[] proposeTotals() {
         try (var http = HttpClient.newHttpClient()) {
-            var response = http.send(HttpRequest.newBuilder(client.url().resolve("/metrics")).build(),
+            var request = HttpRequest.newBuilder(client.url().resolve("/metrics"));
+            if (ownServer != null) {
+                request.header("Authorization", "Bearer " + ownServer.adminToken());
+            } else if (System.getenv("TUNELAB_TOKEN") != null) {
+                request.header("Authorization", "Bearer " + System.getenv("TUNELAB_TOKEN"));
+            }
+            var response = http.send(request.build(),
                     HttpResponse.BodyHandlers.ofString());
             double[] totals = new double[2];
             for (String line : response.body().split("\n")) {

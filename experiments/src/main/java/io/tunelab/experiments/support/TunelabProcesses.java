@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * Starts real Tunelab processes for end-to-end tests and benchmarks: a server from the built
  * server jar on a free port with its own data directory, and workers from the built worker jar,
  * both with the command lines {@link JvmCommand} defines. Each process's
- * output goes to a log file beside the data directory, so a failing test can show it.
+ * output goes to a log file beside the data directory, so a failing test can show it. Clients
+ * get the admin token the server wrote to {@code <data-dir>/admin.token}; workers get a token
+ * with the {@code worker} scope, made with it, through their environment.
  */
 public final class TunelabProcesses {
     private static final Pattern LISTENING = Pattern.compile("Tunelab server on (http://[^\\s]+)");
@@ -57,18 +59,20 @@ public final class TunelabProcesses {
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {
             String u = url.get(60, TimeUnit.SECONDS);
-            return new ServerProcess(process, u, log);
+            return new ServerProcess(process, u, log, Files.readString(dataDir.resolve("admin.token")).strip());
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IOException("the server did not start; its output is in " + log + ":\n" + Files.readString(log), e);
         }
     }
 
-    /** Starts a worker serving {@code url} with {@code slots} slots. */
-    public static WorkerProcess startWorker(String url, int slots, Path log, String... extraArgs) throws IOException {
-        var args = new ArrayList<>(List.of("worker", "--server", url, "--slots", Integer.toString(slots)));
+    /** Starts a worker serving {@code server} with {@code slots} slots and a token of the {@code worker} scope. */
+    public static WorkerProcess startWorker(ServerProcess server, int slots, Path log, String... extraArgs) throws IOException {
+        var args = new ArrayList<>(List.of("worker", "--server", server.url(), "--slots", Integer.toString(slots)));
         args.addAll(List.of(extraArgs));
-        return new WorkerProcess(startWorkerCommand(args, log), log);
+        ProcessBuilder builder = worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("TUNELAB_TOKEN", server.workerToken());
+        return new WorkerProcess(builder.start(), log);
     }
 
     /**
@@ -103,10 +107,22 @@ public final class TunelabProcesses {
         url.completeExceptionally(new IOException("the server's output ended before it said where it listens"));
     }
 
-    /** A running server process. */
-    public record ServerProcess(Process process, String url, Path log) implements AutoCloseable {
+    /** A running server process, and the admin token its first start wrote. */
+    public record ServerProcess(Process process, String url, Path log, String adminToken) implements AutoCloseable {
+        private static final java.util.Map<String, String> WORKER_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** A client with the admin token. */
         public TunelabClient client() {
-            return TunelabClient.connect(url);
+            return TunelabClient.connect(url, adminToken);
+        }
+
+        /** A token of the {@code worker} scope for this server's workers, made once per server. */
+        public String workerToken() {
+            return WORKER_TOKENS.computeIfAbsent(url, u -> {
+                try (TunelabClient admin = client()) {
+                    return admin.createToken("workers-" + Long.toString(System.nanoTime(), 36), List.of("worker")).secret();
+                }
+            });
         }
 
         /** Kills the process with SIGKILL, as a crash would, and waits for it to be gone. */

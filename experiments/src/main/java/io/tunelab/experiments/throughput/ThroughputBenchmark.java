@@ -59,7 +59,7 @@ public final class ThroughputBenchmark {
             server = TunelabProcesses.startServer(data.resolve("data"), "--durability", durability);
             url = server.url();
         }
-        try (TunelabClient client = TunelabClient.connect(url)) {
+        try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             ExperimentHandle exp = client.launch(spec("throughput-" + System.currentTimeMillis(), trials));
             System.out.printf(Locale.ROOT, "Tunelab ask+tell throughput: %d clients, %d trials, random strategy, server %s (H2, "
                     + "every reply after its commit, durability %s)%n", clients, trials, url, server == null ? "as the server was started" : durability);

@@ -55,6 +55,17 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /**
+     * Logs in as the server prints it: opens {@code /login#token=…}, which the page exchanges
+     * for a session cookie, and waits until the experiments page shows instead of the login form.
+     */
+    void login(String serverUrl, String token) {
+        driver.get("about:blank");
+        driver.get(serverUrl + "/login#token=" + token);
+        await("the login", () -> (Boolean) js("return location.hash === '#/' && !document.querySelector('form.login') "
+                + "&& document.getElementById('app').childElementCount > 0"));
+    }
+
     void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

@@ -49,6 +49,7 @@ class ExperimentPageFirstPaintTest {
             }
             System.out.printf("seeded %,d trials through ask/tell in %.1f s%n", TRIALS, (System.nanoTime() - seeding) / 1e9);
 
+            browser.login(server.url(), server.adminToken());
             String url = server.url() + "/#/experiments/ten-thousand";
             for (int run = 1; run <= 3; run++) {
                 browser.open("about:blank");

@@ -70,6 +70,7 @@ class WebUiBrowserTest {
         seedPaging();
         seedTradeoff();
         browser = new Browser();
+        browser.login(server.url(), server.adminToken());
     }
 
     @AfterAll
@@ -504,6 +505,31 @@ class WebUiBrowserTest {
         browser.await("STOPPED", () -> "STOPPED".equals(browser.text(".exp-head .badge")));
         assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(browser.find("#resume").isEnabled()).isTrue();
+    }
+
+    @Test
+    void aReadOnlyTokenSeesNoPauseResumeOrStop() throws Exception {
+        seed("read-only-sweep", "error", 50, 0.3, 0.2);
+        String reader = client.createToken("browser-reader", List.of("read")).secret();
+        try {
+            browser.login(server.url(), reader);
+            openExperiment("read-only-sweep");
+            browser.await("the read-only note", () -> browser.text("#read-only") != null);
+            assertThat(browser.text("#read-only")).contains("browser-reader").contains("write scope");
+            assertThat(browser.findAll("#pause")).isEmpty();
+            assertThat(browser.findAll("#resume")).isEmpty();
+            assertThat(browser.findAll("#stop")).isEmpty();
+            // Without write, the server refuses a change even when a page tries: the buttons hide nothing it would allow.
+            Object status = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch('/api/experiments/read-only-sweep/stop', {method: 'POST'}).then(r => done(r.status));");
+            assertThat(((Number) status).intValue()).isEqualTo(403);
+            assertThat(client.describe("read-only-sweep").state()).isEqualTo(ExperimentState.RUNNING);
+        } finally {
+            browser.login(server.url(), server.adminToken());
+        }
+        openExperiment("read-only-sweep");
+        browser.await("the controls", () -> !browser.findAll("#pause").isEmpty());
+        assertThat(browser.findAll("#read-only")).isEmpty();
     }
 
     @Test

@@ -46,7 +46,7 @@ class WorkerEndToEndTest {
     void aSweepEndsWithStatisticsProvenanceADataReportAndAModelThatPredicts() throws Exception {
         try (var server = TunelabProcesses.startServer(dir.resolve("data"));
              TunelabClient client = server.client();
-             var worker = TunelabProcesses.startWorker(server.url(), 2, dir.resolve("worker.log"))) {
+             var worker = TunelabProcesses.startWorker(server, 2, dir.resolve("worker.log"))) {
             var experiment = client.launch(ExperimentSpec.builder("iris-e2e").maximize("accuracy")
                     .param("model.units", IntParam.of(4, 24))
                     .param("preprocessing.scaling", CategoricalParam.of("standard", "minmax"))
@@ -97,7 +97,7 @@ class WorkerEndToEndTest {
         Files.writeString(cities, "x,target\n1,paris\n2,rome\n3,oslo\n");
         try (var server = TunelabProcesses.startServer(dir.resolve("data"));
              TunelabClient client = server.client();
-             var worker = TunelabProcesses.startWorker(server.url(), 1, dir.resolve("worker.log"), "--data-root", dir.toString())) {
+             var worker = TunelabProcesses.startWorker(server, 1, dir.resolve("worker.log"), "--data-root", dir.toString())) {
             var unknown = client.launch(ExperimentSpec.builder("no-such-data").maximize("accuracy")
                     .param("model.units", IntParam.of(4, 8)).budget(new Budget(1, 1, null))
                     .task(Map.of("dataset", Map.of("name", "mnist"))).build());

@@ -48,14 +48,14 @@ class WorkerKillTest {
                     .build();
             var experiment = client.launch(spec);
 
-            var doomed = TunelabProcesses.startWorker(server.url(), 1, dir.resolve("doomed.log"));
+            var doomed = TunelabProcesses.startWorker(server, 1, dir.resolve("doomed.log"));
             String doomedName = ":" + doomed.process().pid();
             Trial victim = awaitRunningTrialOf(experiment, doomedName, Duration.ofSeconds(120));
             // Let it report a few epochs so that it is truly mid-trial.
             awaitReports(client, victim.id(), 2, Duration.ofSeconds(60));
             doomed.kill();
 
-            try (var rescuer = TunelabProcesses.startWorker(server.url(), 1, dir.resolve("rescuer.log"))) {
+            try (var rescuer = TunelabProcesses.startWorker(server, 1, dir.resolve("rescuer.log"))) {
                 var done = experiment.awaitCompletion(Duration.ofMinutes(4));
                 assertThat(done.state()).as("rescuer log:\n%s", Files.readString(dir.resolve("rescuer.log")))
                         .isEqualTo(ExperimentState.COMPLETED);

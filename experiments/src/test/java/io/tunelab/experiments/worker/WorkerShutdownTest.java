@@ -38,7 +38,7 @@ class WorkerShutdownTest {
                             "model", Map.of("layers", 1),
                             "training", Map.of("epochs", 12, "patience", 0)))
                     .build());
-            var worker = TunelabProcesses.startWorker(server.url(), 1, dir.resolve("worker.log"));
+            var worker = TunelabProcesses.startWorker(server, 1, dir.resolve("worker.log"));
             String name = ":" + worker.process().pid();
 
             Trial running = null;

@@ -8,12 +8,12 @@ import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Specs;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
-import io.tunelab.client.JvmCommand;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.storage.Durability;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.ApiServer;
+import io.tunelab.server.http.auth.AccessConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +22,8 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "tunelab", mixinStandardHelpOptions = true, version = "Tunelab 0.1.0",
         description = "Hyperparameter optimization and experiment tracking for the JVM.",
         subcommands = {TunelabCommand.Server.class, TunelabCommand.Sweep.class, TunelabCommand.Experiments.class,
-                TunelabCommand.Leaderboard.class, ExportCommand.class, TunelabCommand.Demo.class})
+                TunelabCommand.Leaderboard.class, ExportCommand.class, TokenCommand.class, DemoCommand.class})
 public final class TunelabCommand implements Runnable {
     static final String DEFAULT_SERVER = "${env:TUNELAB_SERVER:-http://127.0.0.1:8080}";
 
@@ -55,10 +57,22 @@ public final class TunelabCommand implements Runnable {
         return cl;
     }
 
-    /** The {@code --server URL} option of the client commands. */
+    /**
+     * The {@code --server URL} and {@code --token-file FILE} options of the client commands. The
+     * token comes from the file, else {@code $TUNELAB_TOKEN}, else, for a server on this machine,
+     * the admin token a local server wrote to {@code ./tunelab-data/admin.token}.
+     */
     static final class ServerOption {
         @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
         String url;
+        @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the token (default: $TUNELAB_TOKEN, "
+                + "else ./tunelab-data/admin.token when the server is on this machine)")
+        Path tokenFile;
+
+        TunelabClient connect() {
+            return TunelabClient.connect(url, Credentials.token(tokenFile, System.getenv("TUNELAB_TOKEN"), url,
+                    Path.of("tunelab-data", ApiServer.ADMIN_TOKEN_FILE)));
+        }
     }
 
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Runs a Tunelab server on the embedded H2 database.")
@@ -75,6 +89,19 @@ public final class TunelabCommand implements Runnable {
                 description = "what an acknowledged write survives: process (default; any death of the server process) "
                         + "or fsync (also power loss; one fsync per group commit)")
         String durability;
+        @Option(names = "--allowed-hosts", split = ",", paramLabel = "NAME", description = "more names the Host header may carry "
+                + "(besides 127.0.0.1, localhost and --host), as tunelab.example.com")
+        List<String> allowedHosts = new ArrayList<>();
+        @Option(names = "--allowed-origins", split = ",", paramLabel = "ORIGIN", description = "more browser origins that may call "
+                + "the API, as https://dash.example.com")
+        List<String> allowedOrigins = new ArrayList<>();
+        @Option(names = "--tls-cert", paramLabel = "PEM", description = "the certificate chain (PEM) to serve HTTPS with")
+        Path tlsCert;
+        @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key (PEM) of --tls-cert")
+        Path tlsKey;
+        @Option(names = "--behind-proxy", description = "TLS ends at a proxy in front of this server, so --host may be "
+                + "beyond loopback without --tls-cert")
+        boolean behindProxy;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -84,9 +111,12 @@ public final class TunelabCommand implements Runnable {
             if (leaseSeconds < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--lease-seconds must be 1 or more, got " + leaseSeconds);
             }
-            var config = new ServerConfig(host, port, dataDir, Durability.parse(durability), new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)));
+            var access = new AccessConfig(allowedHosts, allowedOrigins, tlsCert, tlsKey, behindProxy);
+            var config = new ServerConfig(host, port, dataDir, Durability.parse(durability),
+                    new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)), access);
             ApiServer server = ApiServer.start(config);
-            System.out.println("Tunelab server on http://" + host + ":" + server.port() + "  (data: " + dataDir.toAbsolutePath() + ")");
+            System.out.println("Tunelab server on " + server.origin() + "  (data: " + dataDir.toAbsolutePath() + ")");
+            printAccess(server, dataDir);
             System.out.flush();
             serveUntilStopped(server);
             return 0;
@@ -118,7 +148,7 @@ public final class TunelabCommand implements Runnable {
         @Override
         public Integer call() {
             ExperimentSpec spec = Specs.load(file);
-            try (TunelabClient client = TunelabClient.connect(server.url)) {
+            try (TunelabClient client = server.connect()) {
                 ExperimentHandle handle = client.launch(spec);
                 System.out.println("launched experiment " + handle.name() + " (id " + handle.id() + ") on " + server.url);
                 if (spec.task() == null) {
@@ -146,13 +176,20 @@ public final class TunelabCommand implements Runnable {
             if (trials != null && trials < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trials must be 1 or more, got " + trials);
             }
-            try (TunelabClient client = TunelabClient.connect(server.url)) {
+            try (TunelabClient client = server.connect()) {
                 ExperimentHandle handle = client.experiment(name);
                 Experiment e = trials == null ? handle.resume() : handle.resume(trials);
                 System.out.println("resumed " + e.name() + ": " + Console.progress(e.summary()));
                 return detach ? 0 : follow(client, handle, System.out);
             }
         }
+    }
+
+    /** Prints the admin token once, on the start that created it, and a one-time login link for the browser. */
+    static void printAccess(ApiServer server, Path dataDir) {
+        server.newAdminToken().ifPresent(token -> System.out.println("Admin token (shown once; also in "
+                + dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE).toAbsolutePath() + ", readable only by you): " + token));
+        server.loginLink().ifPresent(link -> System.out.println("Log in to the web UI (one-time link): " + link));
     }
 
     /** Blocks until the process is told to stop (SIGTERM, Ctrl-C), then closes the server cleanly. */
@@ -208,7 +245,7 @@ public final class TunelabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (TunelabClient client = TunelabClient.connect(server.url)) {
+            try (TunelabClient client = server.connect()) {
                 var list = client.experiments();
                 if (list.isEmpty()) {
                     System.out.println("no experiments yet; launch one with: tunelab sweep run FILE");
@@ -234,96 +271,11 @@ public final class TunelabCommand implements Runnable {
             if (limit < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--limit must be 1 or more, got " + limit);
             }
-            try (TunelabClient client = TunelabClient.connect(server.url)) {
+            try (TunelabClient client = server.connect()) {
                 Experiment e = client.describe(name);
                 Console.leaderboard(System.out, e, client.leaderboard(name, limit));
                 return 0;
             }
-        }
-    }
-
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Starts a server on the embedded H2 database and one local worker, runs the digits-mlp sweep "
-                    + "(real Deeplearning4j training) with a live progress bar, prints the leaderboard and keeps serving the web UI.")
-    static final class Demo implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "8080", description = "port for the server (default ${DEFAULT-VALUE}; 0 picks a free one)")
-        int port;
-        @Option(names = "--data-dir", defaultValue = "./tunelab-data", description = "where the database lives (default ${DEFAULT-VALUE})")
-        Path dataDir;
-        @Option(names = "--spec", description = "the sweep spec to run (default: experiments/sweeps/digits-mlp.yaml); "
-                + "a spec without a task runs the quick-start example objective in this process")
-        Path specFile;
-        @Option(names = "--slots", description = "trials the local worker runs at once (default: the number of cores)")
-        Integer slots;
-        @Option(names = "--exit", description = "stop the server when the sweep is done instead of serving the UI")
-        boolean exit;
-
-        @Override
-        public Integer call() throws Exception {
-            Path home = Path.of(System.getProperty("tunelab.home", "."));
-            Path file = specFile != null ? specFile : home.resolve("experiments/sweeps/digits-mlp.yaml");
-            ExperimentSpec spec = Specs.load(file);
-            if (spec.task() == null && !spec.space().names().containsAll(java.util.List.of("lr", "layers", "optimizer"))) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, file + " has no task, and the demo's example objective needs "
-                        + "the quick-start params lr, layers and optimizer; give a spec with a task, or experiments/quickstart.yaml");
-            }
-            int workerSlots = slots != null ? slots : Runtime.getRuntime().availableProcessors();
-            if (workerSlots < 1) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--slots must be 1 or more, got " + workerSlots);
-            }
-            ApiServer server = ApiServer.start(ServerConfig.of(dataDir, port));
-            String url = "http://127.0.0.1:" + server.port();
-            Process worker = null;
-            try (TunelabClient client = TunelabClient.connect(url)) {
-                var taken = client.experiments().stream().map(ExperimentSummary::name).collect(java.util.stream.Collectors.toSet());
-                String name = spec.name();
-                for (int i = 2; taken.contains(name); i++) {
-                    name = spec.name() + "-" + i;
-                }
-                ExperimentHandle handle = client.launch(spec.withName(name));
-                System.out.println("Tunelab demo: server on " + url + ", experiment " + handle.name() + " from " + file);
-                System.out.println("Web UI: " + url + "/#/experiments/" + handle.name());
-                Thread runner = null;
-                if (spec.task() != null) {
-                    Path log = dataDir.resolve("worker.log");
-                    worker = startWorker(home, url, workerSlots, log);
-                    System.out.println("local worker with " + workerSlots + " slots (log: " + log + ")");
-                } else {
-                    int trials = spec.budget().trials() == null ? 50 : spec.budget().trials();
-                    int parallel = spec.budget().parallel() == null ? 4 : spec.budget().parallel();
-                    runner = Thread.ofPlatform().name("demo-optimize").start(
-                            () -> handle.optimize(new QuickstartObjective(), trials, parallel));
-                }
-                follow(client, handle, System.out);
-                if (runner != null) {
-                    runner.join();
-                }
-                System.out.println();
-                System.out.println("Web UI: " + url + "/#/experiments/" + handle.name());
-            } finally {
-                if (worker != null) {
-                    worker.destroy();
-                    worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            }
-            if (exit) {
-                server.close();
-                return 0;
-            }
-            System.out.println("The server keeps running for the web UI; press Ctrl-C to stop it.");
-            serveUntilStopped(server);
-            return 0;
-        }
-
-        /** Starts a worker process from the built worker jar, as {@link JvmCommand} defines it. */
-        private static Process startWorker(Path home, String url, int slots, Path log) throws java.io.IOException {
-            ProcessBuilder builder;
-            try {
-                builder = JvmCommand.worker(home).processBuilder(java.util.List.of("worker", "--server", url, "--slots", Integer.toString(slots)));
-            } catch (IllegalStateException e) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, e.getMessage());
-            }
-            return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
     }
 }

@@ -56,8 +56,13 @@ public final class ExperimentService {
         this.clock = clock;
     }
 
-    /** Creates an experiment; its name must be new. */
+    /** Creates an experiment for an in-process caller, which has no token; its name must be new. */
     public Experiment create(ExperimentSpec spec) {
+        return create(spec, null);
+    }
+
+    /** Creates an experiment on behalf of the token named {@code createdBy}; its name must be new. */
+    public Experiment create(ExperimentSpec spec, String createdBy) {
         long seed = spec.effectiveSeed() != null ? spec.effectiveSeed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
         SearchStrategy strategy = registry.strategy(spec, seed);
         var pruner = Pruners.create(spec.pruner());
@@ -66,7 +71,7 @@ public final class ExperimentService {
                 ? spec.withBudget(spec.budget().withTrials((int) Math.min(Integer.MAX_VALUE, capacity))) : spec;
         Instant now = clock.instant();
         LiveExperiment live = registry.register(spec.name(), id -> new LiveExperiment(new StoredExperiment(id, budgeted.name(),
-                ExperimentState.RUNNING, budgeted, seed, now, now, null, 0, now), strategy, pruner), journal::insert);
+                ExperimentState.RUNNING, budgeted, seed, now, now, null, 0, now, createdBy), strategy, pruner), journal::insert);
         LOG.info("experiment {} ({}) created with strategy {}", live.name(), live.id(), budgeted.strategy().name());
         journal.announce(live);
         work.signal();
@@ -140,12 +145,17 @@ public final class ExperimentService {
         return new TrialProposal(t.id(), t.trial().number(), t.trial().params(), leaseId);
     }
 
-    /** Records a trial's result durably (the tell). */
+    /** Records a trial's result durably (the tell) for an in-process caller, which has no token. */
     public Trial tell(long trialId, TrialResult result) {
+        return tell(trialId, result, null);
+    }
+
+    /** Records a trial's result durably (the tell), told by the token named {@code toldBy}. */
+    public Trial tell(long trialId, TrialResult result, String toldBy) {
         LiveExperiment e = registry.owner(trialId);
         Trial told = journal.record(e, x -> {
             StoredTrial current = x.openTrial(trialId, result.leaseId());
-            Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant());
+            Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
             return Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts())).answering(t);
         });
         proposals.completeIfDone(e);
@@ -232,18 +242,35 @@ public final class ExperimentService {
         });
     }
 
-    /** Stores the model a trial's worker exported; only the trial's lease holder may, while the trial is leased. */
-    public void putModel(long trialId, String leaseId, byte[] content) {
+    /**
+     * Stores the model a trial's worker exported, and its SHA-256 in the trial's provenance. Only
+     * the holder of the trial's live lease may, before it tells the result: a finished trial
+     * refuses a new model ({@code TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}).
+     * Answers the digest (hex).
+     */
+    public String putModel(long trialId, String leaseId, byte[] content) {
         if (content == null || content.length == 0) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
         }
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
+                    + "only the worker holding the trial's lease may store its model");
+        }
+        String sha256 = sha256(content);
         LiveExperiment e = registry.owner(trialId);
         journal.record(e, x -> {
-            StoredTrial current = x.trial(trialId);
-            if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
-                x.openTrial(trialId, leaseId);
-            }
-            return Journal.Entry.none().write(c -> c.putModel(trialId, content)).answering(null);
+            StoredTrial current = x.openTrial(trialId, leaseId);
+            return Journal.Entry.none().write(c -> c.putModel(trialId, content))
+                    .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });
+        return sha256;
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 }

@@ -213,7 +213,7 @@ final class LiveExperiment {
     }
 
     synchronized Experiment experiment() {
-        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary());
+        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary(), row.createdBy());
     }
 
     /** Why the budget allows no new trial at {@code now}, or null when it allows one. */

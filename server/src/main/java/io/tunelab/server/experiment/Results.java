@@ -24,7 +24,7 @@ final class Results {
     }
 
     /** The trial finished by {@code result}, or an INVALID_VALUE error that says what is missing. */
-    static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now) {
+    static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now, String toldBy) {
         if (result.state() == null || !result.state().isFinished()) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
         }
@@ -55,7 +55,7 @@ final class Results {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "a FAILED result needs an error that says why");
         }
         return Transitions.finished(t, result.state(), values, result.repetitions(), statistics, result.error(),
-                result.provenance(), now);
+                result.provenance(), now, toldBy);
     }
 
     /** Refuses a report without a step, without values, or with a value that is not a finite number. */

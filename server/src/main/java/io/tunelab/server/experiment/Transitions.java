@@ -18,40 +18,58 @@ import java.util.Map;
  * the only place that calls the record's constructor. No I/O, no clock: times come in.
  */
 final class Transitions {
+    /** The provenance key of the SHA-256 (hex) of the model stored for a trial. */
+    static final String MODEL_SHA256 = "model_sha256";
+
     private Transitions() {
+    }
+
+    /** The running trial with the digest of the model its lease holder stored. */
+    static Trial withModel(Trial t, String sha256) {
+        var provenance = new LinkedHashMap<String, Object>(t.provenance());
+        provenance.put(MODEL_SHA256, sha256);
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), t.state(), t.values(), t.repetitions(),
+                t.statistics(), t.reports(), t.created(), t.started(), t.finished(), t.worker(), t.error(), provenance, t.toldBy());
     }
 
     /** A new trial, RUNNING from {@code now}, held by {@code worker} (null for an SDK caller). */
     static Trial started(long id, long experimentId, int number, Map<String, Object> params, Instant now, String worker) {
         return new Trial(id, experimentId, number, params, TrialState.RUNNING, null, null, null, null, now, now, null, worker,
-                null, null);
+                null, null, null);
     }
 
     /** A waiting trial handed to its next owner: RUNNING again from {@code now}, nothing of earlier attempts. */
     static Trial restarted(Trial t, Instant now, String worker) {
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.RUNNING, null, null, null, List.of(),
-                t.created(), now, null, worker, null, null);
+                t.created(), now, null, worker, null, null, null);
     }
 
     /** The trial as it waits for its next worker: its params and number, nothing of the last attempt. */
     static Trial waiting(Trial t) {
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.WAITING, null, null, null, List.of(),
-                t.created(), null, null, null, null, null);
+                t.created(), null, null, null, null, null, null);
     }
 
     /** The trial FAILED at {@code now} because its workers went away, with the reason. */
     static Trial abandoned(Trial t, Instant now, String error) {
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.FAILED, null, null, null, t.reports(),
-                t.created(), t.started(), now, t.worker(), error, t.provenance());
+                t.created(), t.started(), now, t.worker(), error, t.provenance(), null);
     }
 
-    /** The trial finished with a told result; the result's provenance adds to the trial's. */
+    /**
+     * The trial finished with a told result; the result's provenance adds to the trial's, except
+     * what the server recorded itself (the model's digest), which a result cannot overwrite.
+     */
     static Trial finished(Trial t, TrialState state, Map<String, Double> values, List<Repetition> repetitions,
-                          Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now) {
+                          Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now,
+                          String toldBy) {
         var merged = new LinkedHashMap<String, Object>(t.provenance());
         merged.putAll(provenance);
+        if (t.provenance().containsKey(MODEL_SHA256)) {
+            merged.put(MODEL_SHA256, t.provenance().get(MODEL_SHA256));
+        }
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), state, values, repetitions, statistics, t.reports(),
-                t.created(), t.started() == null ? now : t.started(), now, t.worker(), error, merged);
+                t.created(), t.started() == null ? now : t.started(), now, t.worker(), error, merged, toldBy);
     }
 
     /** The trial with one more report, which replaces an earlier one of the same step; reports stay in step order. */
@@ -61,7 +79,7 @@ final class Transitions {
         reports.add(report);
         reports.sort(Comparator.comparingInt(Report::step));
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), t.state(), t.values(), t.repetitions(),
-                t.statistics(), reports, t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance());
+                t.statistics(), reports, t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance(), t.toldBy());
     }
 
     /** The trial with one more param value (define-by-run), after its other params. */
@@ -69,7 +87,7 @@ final class Transitions {
         var params = new LinkedHashMap<>(t.params());
         params.put(name, value);
         return new Trial(t.id(), t.experimentId(), t.number(), params, t.state(), t.values(), t.repetitions(), t.statistics(),
-                t.reports(), t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance());
+                t.reports(), t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance(), t.toldBy());
     }
 
     /** The trial as lists and events show it: without its reports, which can be many. */
@@ -78,6 +96,6 @@ final class Transitions {
             return t;
         }
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), t.state(), t.values(), t.repetitions(), t.statistics(),
-                null, t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance());
+                null, t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance(), t.toldBy());
     }
 }

@@ -4,29 +4,41 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.experiment.Coordinator;
+import io.tunelab.server.http.auth.AuthRoutes;
+import io.tunelab.server.http.auth.RequestGuard;
+import io.tunelab.server.http.auth.Sessions;
+import io.tunelab.server.http.auth.Tokens;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A running Tunelab server: storage opened from the data directory, the coordinator loaded from
- * it, its lease reaper scheduled, and the HTTP API listening. {@link #close()} stops accepting
- * requests, then stops the reaper and closes the database.
+ * it, its lease reaper scheduled, and the HTTP API listening (HTTPS with the config's PEM pair).
+ * On its first start it creates the {@code admin} token and writes its secret to
+ * {@value #ADMIN_TOKEN_FILE} in the data directory, readable by the owner only.
+ * {@link #close()} stops accepting requests, then stops the reaper and closes the database.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** The file in the data directory that holds the admin token's secret. */
+    public static final String ADMIN_TOKEN_FILE = "admin.token";
 
     private final Vertx vertx;
     private final HttpServer http;
@@ -35,9 +47,14 @@ public final class ApiServer implements AutoCloseable {
     private final ScheduledExecutorService reaper;
     private final Storage storage;
     private final long keepAliveTimer;
+    private final Access access;
+
+    /** Who may call this server: its tokens, its sessions, the admin secret a first start made, its origin. */
+    private record Access(Tokens tokens, Sessions sessions, String newAdminToken, String origin) {
+    }
 
     private ApiServer(Vertx vertx, HttpServer http, HttpApi api, Coordinator coordinator, ScheduledExecutorService reaper,
-                      Storage storage, long keepAliveTimer) {
+                      Storage storage, long keepAliveTimer, Access access) {
         this.vertx = vertx;
         this.http = http;
         this.api = api;
@@ -45,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
         this.reaper = reaper;
         this.storage = storage;
         this.keepAliveTimer = keepAliveTimer;
+        this.access = access;
     }
 
     /** Opens storage, loads the experiments and starts listening; returns once the port is bound. */
@@ -58,8 +76,15 @@ public final class ApiServer implements AutoCloseable {
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var events = new EventStream();
         Coordinator coordinator;
+        Tokens tokens;
+        String newAdminToken;
         try {
             coordinator = Coordinator.open(storage, InstantSource.system(), events, config.coordinator(), metrics);
+            tokens = new Tokens(storage, InstantSource.system());
+            newAdminToken = tokens.createAdminOnFirstStart().orElse(null);
+            if (newAdminToken != null) {
+                writeOwnerOnly(config.dataDir().resolve(ADMIN_TOKEN_FILE), newAdminToken);
+            }
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -69,15 +94,29 @@ public final class ApiServer implements AutoCloseable {
         long every = config.coordinator().reaperInterval().toMillis();
         reaper.scheduleWithFixedDelay(coordinator.leases()::reapQuietly, every, every, TimeUnit.MILLISECONDS);
         Vertx vertx = Vertx.vertx();
-        var api = new HttpApi(coordinator, events, metrics);
+        var sessions = new Sessions(InstantSource.system());
+        var guard = new RequestGuard(tokens, sessions, config.access(), config.host());
+        var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()));
         try {
-            HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                            .setCompressionSupported(true).setTcpNoDelay(true))
-                    .requestHandler(api.router(vertx))
+            var options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setCompressionSupported(true).setTcpNoDelay(true);
+            if (config.access().tls()) {
+                options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(config.access().tlsCert().toString()).setKeyPath(config.access().tlsKey().toString()));
+            }
+            var router = api.router(vertx);
+            HttpServer http = vertx.createHttpServer(options)
+                    .requestHandler(request -> {
+                        if (!RequestGuard.refusedWithoutHost(request)) {
+                            router.handle(request);
+                        }
+                    })
                     .listen().toCompletionStage().toCompletableFuture().join();
             long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
-            LOG.info("Tunelab listening on http://{}:{} with data in {}", config.host(), http.actualPort(), config.dataDir().toAbsolutePath());
-            return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer);
+            String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
+            LOG.info("Tunelab listening on {} with data in {}", origin, config.dataDir().toAbsolutePath());
+            return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer,
+                    new Access(tokens, sessions, newAdminToken, origin));
         } catch (RuntimeException e) {
             vertx.close();
             reaper.shutdownNow();
@@ -91,8 +130,43 @@ public final class ApiServer implements AutoCloseable {
         return http.actualPort();
     }
 
+    /** Where the server listens, as {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
+    public String origin() {
+        return access.origin();
+    }
+
     public Coordinator coordinator() {
         return coordinator;
+    }
+
+    /** The admin token's secret when this start created it (the first start), to print once; else empty. */
+    public Optional<String> newAdminToken() {
+        return Optional.ofNullable(access.newAdminToken());
+    }
+
+    /** The server's tokens, for in-process callers such as the demo, which makes its own. */
+    public Tokens tokens() {
+        return access.tokens();
+    }
+
+    /** A one-time link that logs a browser in as the admin token ({@code …/login#code=…}); empty once it is revoked. */
+    public Optional<String> loginLink() {
+        return access.tokens().active(Tokens.ADMIN)
+                .map(p -> access.origin() + "/login#code=" + access.sessions().loginCode(p.name()));
+    }
+
+    private static void writeOwnerOnly(Path file, String secret) {
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, secret + System.lineSeparator());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin token to " + file, e);
+        }
     }
 
     @Override

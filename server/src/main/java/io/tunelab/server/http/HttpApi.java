@@ -3,7 +3,6 @@ package io.tunelab.server.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunelab.api.AskRequest;
 import io.tunelab.api.Budget;
-import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExportFormat;
@@ -22,9 +21,12 @@ import io.tunelab.server.experiment.ExperimentService;
 import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.TrialPage;
 import io.tunelab.server.experiment.TrialQuery;
+import io.tunelab.server.http.auth.AuthRoutes;
+import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -39,25 +41,37 @@ import java.util.function.BiConsumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static io.tunelab.server.http.auth.RequestGuard.requires;
+import static io.tunelab.server.http.auth.Scope.READ;
+import static io.tunelab.server.http.auth.Scope.WORKER;
+import static io.tunelab.server.http.auth.Scope.WRITE;
+
 /**
  * The routes of the REST API, the event stream, health, metrics and the web UI. Each handler
  * parses its request, runs the domain call on a virtual thread, and answers with JSON; every
  * {@link TunelabException} becomes its status and the one error body, anything else a 500
- * with a message and no stack trace.
+ * with a request id and no internals ({@link Failures}). Who may call which route, and from
+ * where, is decided before the handler runs ({@link RequestGuard}).
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Every JSON or YAML body: specs, results, reports, data reports. */
+    static final long MAX_JSON_BYTES = 1024 * 1024;
     /** Models (network plus preprocessing) can be a few megabytes; bound them all the same. */
-    private static final long MAX_BODY_BYTES = 256L * 1024 * 1024;
+    static final long MAX_MODEL_BYTES = 256L * 1024 * 1024;
 
     private final ExperimentService experiments;
     private final LeaseService leases;
     private final ExperimentQueries queries;
     private final EventStream events;
     private final PrometheusMeterRegistry metrics;
+    private final RequestGuard guard;
+    private final AuthRoutes auth;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
 
-    HttpApi(Coordinator coordinator, EventStream events, PrometheusMeterRegistry metrics) {
+    HttpApi(Coordinator coordinator, EventStream events, PrometheusMeterRegistry metrics, RequestGuard guard, AuthRoutes auth) {
+        this.guard = guard;
+        this.auth = auth;
         this.experiments = coordinator.experiments();
         this.leases = coordinator.leases();
         this.queries = coordinator.queries();
@@ -65,48 +79,60 @@ public final class HttpApi {
         this.metrics = metrics;
     }
 
+    /**
+     * The routes as a table: the guard's checks first (every request), then authentication for
+     * everything but health, the login and the static UI, then each route with the scopes it needs.
+     */
     Router router(Vertx vertx) {
         Router router = Router.router(vertx);
-        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-
+        router.route().handler(guard::site);
         router.get("/health").handler(this::health);
-        router.get("/metrics").handler(this::metrics);
-        router.get("/api/openapi.yaml").handler(this::openApi);
-        router.get("/api/events").handler(this::eventStream);
+        router.get("/login").handler(rc -> rc.redirect("/"));
+        router.post("/api/session").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES)).handler(auth::login);
+        router.route("/api/*").handler(guard::authenticate);
+        router.get("/metrics").handler(guard::authenticate).handler(requires(READ)).handler(this::metrics);
+        router.put("/api/trials/:id/model").handler(BodyHandler.create(false).setBodyLimit(MAX_MODEL_BYTES));
+        // Bodies only for the methods that carry one: a GET with a multipart Content-Type has nothing to decode.
+        router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
+        auth.register(router);
 
-        router.post("/api/experiments").handler(this::create);
-        router.get("/api/experiments").handler(this::list);
-        router.get("/api/experiments/:ref").handler(this::describe);
-        router.post("/api/experiments/:ref/trials").handler(this::ask);
-        router.get("/api/experiments/:ref/trials").handler(this::trials);
-        router.get("/api/experiments/:ref/trials.:format").handler(this::exportTrials);
-        router.get("/api/experiments/:ref/leaderboard").handler(this::leaderboard);
-        router.get("/api/experiments/:ref/pareto").handler(this::pareto);
-        router.get("/api/experiments/:ref/history").handler(this::history);
-        router.get("/api/experiments/:ref/curves").handler(this::curves);
-        router.get("/api/experiments/:ref/data-report").handler(this::dataReport);
-        router.put("/api/experiments/:ref/data-report").handler(this::putDataReport);
-        router.post("/api/experiments/:ref/pause").handler(this::pause);
-        router.post("/api/experiments/:ref/resume").handler(this::resume);
-        router.post("/api/experiments/:ref/stop").handler(this::stop);
+        router.get("/api/openapi.yaml").handler(requires(READ)).handler(this::openApi);
+        router.get("/api/events").handler(requires(READ)).handler(this::eventStream);
 
-        router.get("/api/trials/:id").handler(this::trial);
-        router.post("/api/trials/:id/reports").handler(this::report);
-        router.post("/api/trials/:id/result").handler(this::result);
-        router.post("/api/trials/:id/suggest").handler(this::suggest);
-        router.post("/api/trials/:id/heartbeat").handler(this::heartbeat);
-        router.post("/api/trials/:id/release").handler(this::release);
-        router.put("/api/trials/:id/model").handler(this::putModel);
-        router.get("/api/trials/:id/model").handler(this::model);
-        router.post("/api/leases").handler(this::lease);
+        router.post("/api/experiments").handler(requires(WRITE)).handler(this::create);
+        router.get("/api/experiments").handler(requires(READ)).handler(this::list);
+        router.get("/api/experiments/:ref").handler(requires(READ)).handler(this::describe);
+        router.post("/api/experiments/:ref/trials").handler(requires(WRITE)).handler(this::ask);
+        router.get("/api/experiments/:ref/trials").handler(requires(READ)).handler(this::trials);
+        router.get("/api/experiments/:ref/trials.:format").handler(requires(READ)).handler(this::exportTrials);
+        router.get("/api/experiments/:ref/leaderboard").handler(requires(READ)).handler(this::leaderboard);
+        router.get("/api/experiments/:ref/pareto").handler(requires(READ)).handler(this::pareto);
+        router.get("/api/experiments/:ref/history").handler(requires(READ)).handler(this::history);
+        router.get("/api/experiments/:ref/curves").handler(requires(READ)).handler(this::curves);
+        router.get("/api/experiments/:ref/data-report").handler(requires(READ)).handler(this::dataReport);
+        router.put("/api/experiments/:ref/data-report").handler(requires(WORKER)).handler(this::putDataReport);
+        router.post("/api/experiments/:ref/pause").handler(requires(WRITE)).handler(this::pause);
+        router.post("/api/experiments/:ref/resume").handler(requires(WRITE)).handler(this::resume);
+        router.post("/api/experiments/:ref/stop").handler(requires(WRITE)).handler(this::stop);
 
-        router.route("/api/*").handler(rc -> fail(rc, TunelabException.of(ErrorCode.NOT_FOUND,
+        router.get("/api/trials/:id").handler(requires(READ)).handler(this::trial);
+        router.post("/api/trials/:id/reports").handler(requires(WRITE, WORKER)).handler(this::report);
+        router.post("/api/trials/:id/result").handler(requires(WRITE, WORKER)).handler(this::result);
+        router.post("/api/trials/:id/suggest").handler(requires(WRITE)).handler(this::suggest);
+        router.post("/api/trials/:id/heartbeat").handler(requires(WRITE, WORKER)).handler(this::heartbeat);
+        router.post("/api/trials/:id/release").handler(requires(WRITE, WORKER)).handler(this::release);
+        router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
+        router.get("/api/trials/:id/model").handler(requires(READ)).handler(this::model);
+        router.post("/api/leases").handler(requires(WORKER)).handler(this::lease);
+
+        router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
         router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
         router.route("/*").handler(StaticHandler.create("META-INF/resources/tunelab").setIndexPage("index.html"));
-        router.route().failureHandler(rc -> fail(rc, rc.failure() != null ? rc.failure()
-                : TunelabException.of(rc.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.INVALID_ARGUMENT,
-                "HTTP " + rc.statusCode() + " for " + rc.request().method() + " " + rc.request().path())));
+        router.route().handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
+                "nothing at " + rc.request().method() + " " + rc.request().path())));
+        router.route().failureHandler(Failures::handle);
         return router;
     }
 
@@ -114,7 +140,8 @@ public final class HttpApi {
 
     private void create(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 201, () -> experiments.create(Json.readJsonOrYaml(body, ExperimentSpec.class)));
+        String by = RequestGuard.principal(rc).name();
+        run(rc, 201, () -> experiments.create(Json.readJsonOrYaml(body, ExperimentSpec.class), by));
     }
 
     private void list(RoutingContext rc) {
@@ -222,7 +249,8 @@ public final class HttpApi {
 
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
-        run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class)));
+        String by = RequestGuard.principal(rc).name();
+        run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class), by));
     }
 
     private void suggest(RoutingContext rc) {
@@ -251,8 +279,8 @@ public final class HttpApi {
         String leaseId = rc.queryParams().get("leaseId");
         run(rc, 200, () -> {
             long id = trialId(rc);
-            experiments.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
-            return Map.of("trial", id, "bytes", body == null ? 0 : body.length());
+            String sha256 = experiments.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
+            return Map.of("trial", id, "bytes", body == null ? 0 : body.length(), "sha256", sha256);
         });
     }
 
@@ -298,7 +326,7 @@ public final class HttpApi {
 
     private void openApi(RoutingContext rc) {
         rc.response().putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml")
-                .onFailure(e -> fail(rc, TunelabException.of(ErrorCode.NOT_FOUND, "the OpenAPI document is missing from this build")));
+                .onFailure(e -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND, "the OpenAPI document is missing from this build")));
     }
 
     private void eventStream(RoutingContext rc) {
@@ -323,31 +351,13 @@ public final class HttpApi {
                 T result = work.call();
                 context.runOnContext(v -> reply.accept(rc, result));
             } catch (Throwable t) {
-                context.runOnContext(v -> fail(rc, t));
+                context.runOnContext(v -> Failures.send(rc, t));
             }
         });
     }
 
     private static void send(RoutingContext rc, int status, byte[] json) {
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
-    }
-
-    private static void fail(RoutingContext rc, Throwable t) {
-        if (rc.response().ended()) {
-            return;
-        }
-        TunelabException e;
-        if (t instanceof TunelabException te) {
-            e = te;
-        } else {
-            LOG.error("{} {} failed", rc.request().method(), rc.request().path(), t);
-            e = TunelabException.of(ErrorCode.INTERNAL, "the server failed on " + rc.request().method() + " "
-                    + rc.request().path() + ": " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-        }
-        if (e.code() == ErrorCode.INTERNAL) {
-            LOG.error("{} {}: {}", rc.request().method(), rc.request().path(), e.getMessage(), e.getCause());
-        }
-        send(rc, e.code().status(), Json.writeBytes(ErrorBody.of(e)));
     }
 
     private static long trialId(RoutingContext rc) {

@@ -86,7 +86,7 @@ public final class JdbcStorage implements Storage {
 
         @Override
         public void insert(StoredExperiment e) {
-            run("INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            run("INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                 RowCodec.bindExperiment(ps, e);
                 ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
             });
@@ -104,7 +104,7 @@ public final class JdbcStorage implements Storage {
         @Override
         public void insert(StoredTrial s) {
             run("INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS + ", id, experiment_id, number) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                 RowCodec.bindTrial(ps, s);
                 ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
                 ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.trial().experimentId());
@@ -141,6 +141,25 @@ public final class JdbcStorage implements Storage {
                 ps.setLong(1, trialId);
                 ps.setBytes(2, content);
                 ps.setObject(3, RowCodec.time(Instant.now()));
+            });
+        }
+
+        @Override
+        public void insertToken(StoredToken token) {
+            run("INSERT INTO token (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)", ps -> {
+                ps.setString(1, token.name());
+                ps.setString(2, String.join(",", token.scopes()));
+                ps.setString(3, token.hash());
+                ps.setObject(4, RowCodec.time(token.created()));
+                ps.setObject(5, RowCodec.time(token.revoked()));
+            });
+        }
+
+        @Override
+        public void revokeToken(StoredToken token) {
+            run("UPDATE token SET revoked_at = ? WHERE name = ?", ps -> {
+                ps.setObject(1, RowCodec.time(token.revoked()));
+                ps.setString(2, token.name());
             });
         }
 
@@ -246,6 +265,20 @@ public final class JdbcStorage implements Storage {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
             }
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
+    }
+
+    @Override
+    public synchronized List<StoredToken> tokens() {
+        var out = new ArrayList<StoredToken>();
+        try (var ps = reader.prepareStatement("SELECT name, scopes, hash, created_at, revoked_at FROM token ORDER BY created_at, name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(RowCodec.readToken(rs));
+            }
+            return out;
         } catch (SQLException e) {
             throw readFailure(e);
         }

@@ -31,17 +31,18 @@ import java.util.Map;
  */
 final class RowCodec {
     /** The experiment columns {@link #bindExperiment} binds, in order; the id follows them. */
-    static final String EXPERIMENT_COLUMNS = "name, state, spec, seed, created_at, updated_at, stop_reason, running_millis, running_since";
+    static final String EXPERIMENT_COLUMNS = "name, state, spec, seed, created_at, updated_at, stop_reason, running_millis, running_since, "
+            + "created_by";
     /** The trial columns {@link #bindTrial} binds, in order. */
     static final String TRIAL_COLUMNS = "state, params, metric_values, repetitions, statistics, created_at, started_at, finished_at, "
-            + "worker, error, provenance, lease_id, lease_expires, attempts";
-    static final int TRIAL_COLUMN_COUNT = 14;
-    static final int EXPERIMENT_COLUMN_COUNT = 9;
+            + "worker, error, provenance, lease_id, lease_expires, attempts, told_by";
+    static final int TRIAL_COLUMN_COUNT = 15;
+    static final int EXPERIMENT_COLUMN_COUNT = 10;
 
     private RowCodec() {
     }
 
-    /** Binds {@link #EXPERIMENT_COLUMNS} to parameters 1–9. */
+    /** Binds {@link #EXPERIMENT_COLUMNS} to parameters 1–10. */
     static void bindExperiment(PreparedStatement ps, StoredExperiment e) throws SQLException {
         ps.setString(1, e.name());
         ps.setString(2, e.state().name());
@@ -52,16 +53,17 @@ final class RowCodec {
         ps.setString(7, e.stopReason());
         ps.setLong(8, e.runningMillis());
         ps.setObject(9, time(e.runningSince()));
+        ps.setString(10, e.createdBy());
     }
 
     /** Reads a row of {@code id, } + {@link #EXPERIMENT_COLUMNS}. */
     static StoredExperiment readExperiment(ResultSet rs) throws SQLException {
         return new StoredExperiment(rs.getLong(1), rs.getString(2), ExperimentState.valueOf(rs.getString(3)),
                 Json.read(rs.getString(4), ExperimentSpec.class), rs.getLong(5), instant(rs, 6), instant(rs, 7),
-                rs.getString(8), rs.getLong(9), instant(rs, 10));
+                rs.getString(8), rs.getLong(9), instant(rs, 10), rs.getString(11));
     }
 
-    /** Binds {@link #TRIAL_COLUMNS} to parameters 1–14. */
+    /** Binds {@link #TRIAL_COLUMNS} to parameters 1–15. */
     static void bindTrial(PreparedStatement ps, StoredTrial s) throws SQLException {
         Trial t = s.trial();
         ps.setString(1, t.state().name());
@@ -78,6 +80,7 @@ final class RowCodec {
         ps.setString(12, s.leaseId());
         ps.setObject(13, time(s.leaseExpires()));
         ps.setInt(14, s.attempts());
+        ps.setString(15, t.toldBy());
     }
 
     /** Reads a row of {@code id, number, } + {@link #TRIAL_COLUMNS}, with the trial's reports. */
@@ -85,13 +88,18 @@ final class RowCodec {
         long id = rs.getLong(1);
         var trial = new Trial(id, experimentId, rs.getInt(2), params(rs.getString(4)), TrialState.valueOf(rs.getString(3)),
                 doubles(rs.getString(5)), repetitions(rs.getString(6)), statistics(rs.getString(7)), reports, instant(rs, 8),
-                instant(rs, 9), instant(rs, 10), rs.getString(11), rs.getString(12), map(rs.getString(13)));
+                instant(rs, 9), instant(rs, 10), rs.getString(11), rs.getString(12), map(rs.getString(13)), rs.getString(17));
         return new StoredTrial(trial, rs.getString(14), instant(rs, 15), rs.getInt(16));
     }
 
     /** Reads a row of {@code trial_id, step, metric_values, reported_at} into its report. */
     static Report readReport(ResultSet rs) throws SQLException {
         return new Report(rs.getInt(2), doubles(rs.getString(3)), instant(rs, 4));
+    }
+
+    /** Reads a row of {@code name, scopes, hash, created_at, revoked_at} into its token. */
+    static StoredToken readToken(ResultSet rs) throws SQLException {
+        return new StoredToken(rs.getString(1), List.of(rs.getString(2).split(",")), rs.getString(3), instant(rs, 4), instant(rs, 5));
     }
 
     static OffsetDateTime time(Instant i) {

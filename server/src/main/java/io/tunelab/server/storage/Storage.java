@@ -31,6 +31,9 @@ public interface Storage extends AutoCloseable {
 
     Optional<String> dataReport(long experimentId);
 
+    /** Every token, revoked ones included, in creation order. */
+    List<StoredToken> tokens();
+
     @Override
     void close();
 
@@ -52,5 +55,11 @@ public interface Storage extends AutoCloseable {
         void putModel(long trialId, byte[] content);
 
         void putDataReport(long experimentId, String json);
+
+        /** Adds a token; its name and hash must be new. */
+        void insertToken(StoredToken token);
+
+        /** Marks the named token revoked at {@code token.revoked()}. */
+        void revokeToken(StoredToken token);
     }
 }

@@ -8,11 +8,11 @@ import java.time.Instant;
 /**
  * An experiment row: its spec (budget included), state, seed and times. {@code runningMillis}
  * is the wall time spent RUNNING before {@code runningSince} (set while RUNNING), so a
- * minutes budget survives pauses and restarts.
+ * minutes budget survives pauses and restarts. {@code createdBy} names the token that created it.
  */
 public record StoredExperiment(long id, String name, ExperimentState state, ExperimentSpec spec, long seed,
                                Instant created, Instant updated, String stopReason,
-                               long runningMillis, Instant runningSince) {
+                               long runningMillis, Instant runningSince, String createdBy) {
 
     public StoredExperiment withState(ExperimentState state, Instant now, String stopReason) {
         long millis = runningMillis;
@@ -23,11 +23,11 @@ public record StoredExperiment(long id, String name, ExperimentState state, Expe
         } else if (since == null && state == ExperimentState.RUNNING) {
             since = now;
         }
-        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, millis, since);
+        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, millis, since, createdBy);
     }
 
     public StoredExperiment withSpec(ExperimentSpec spec, Instant now) {
-        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince);
+        return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince, createdBy);
     }
 
     /** Wall time spent RUNNING up to {@code now}. */

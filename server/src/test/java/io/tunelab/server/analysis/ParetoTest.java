@@ -21,7 +21,7 @@ class ParetoTest {
 
     static Trial trial(int number, TrialState state, double loss, double accuracy) {
         return new Trial(number + 1, 1, number, Map.of(), state, Map.of("loss", loss, "accuracy", accuracy),
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test

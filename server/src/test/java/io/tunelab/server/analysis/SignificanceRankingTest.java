@@ -181,9 +181,9 @@ class SignificanceRankingTest {
     void onlyCompleteTrialsWithAValueAreRanked() {
         Trial best = folds(1, 0.95, 0.96, 0.94, 0.97, 0.95);
         Trial running = new Trial(102, 1, 2, Map.of(), TrialState.RUNNING, Map.of(), List.of(), null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
         Trial pruned = new Trial(103, 1, 3, Map.of(), TrialState.PRUNED, Map.of("accuracy", 0.99), List.of(), null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         Trial otherMetric = metric(4, "f1_macro", 0.9, 0.9);
         Trial notANumber = trial(5, List.of(), Double.NaN);
         TrialRanking ranking = SignificanceRanking.rank(List.of(running, pruned, best, otherMetric, notANumber), ACCURACY, FIVE_FOLDS);
@@ -277,6 +277,6 @@ class SignificanceRankingTest {
 
     private static Trial trial(int number, List<Repetition> reps, double value, String metric) {
         return new Trial(100 + number, 1, number, Map.of(), TrialState.COMPLETE, Map.of(metric, value), reps, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 }

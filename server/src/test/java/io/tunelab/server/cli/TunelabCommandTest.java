@@ -24,6 +24,7 @@ class TunelabCommandTest {
     Path dir;
     ApiServer server;
     String url;
+    String tokenFile;
 
     record Run(int exit, String out, String err) {
     }
@@ -32,6 +33,7 @@ class TunelabCommandTest {
     void start() {
         server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
         url = "http://127.0.0.1:" + server.port();
+        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
     }
 
     @AfterEach
@@ -69,44 +71,44 @@ class TunelabCommandTest {
                 strategy: {name: random, seed: 1}
                 budget: {trials: 3}
                 """);
-        Run launched = run("sweep", "run", f.toString(), "--server", url, "--detach");
+        Run launched = run("sweep", "run", f.toString(), "--server", url, "--token-file", tokenFile, "--detach");
         assertThat(launched.exit()).as(launched.err()).isZero();
         assertThat(launched.out()).contains("launched experiment cli");
-        var exp = io.tunelab.client.TunelabClient.connect(url).experiment("cli");
+        var exp = io.tunelab.client.TunelabClient.connect(url, server.newAdminToken().orElseThrow()).experiment("cli");
         exp.optimize(t -> t.floatParam("x"), 3, 1);
-        Run list = run("experiments", "--server", url);
+        Run list = run("experiments", "--server", url, "--token-file", tokenFile);
         assertThat(list.out()).contains("cli").contains("COMPLETED").contains("3/3");
-        Run board = run("leaderboard", "cli", "--server", url, "--limit", "2");
+        Run board = run("leaderboard", "cli", "--server", url, "--token-file", tokenFile, "--limit", "2");
         assertThat(board.exit()).isZero();
         assertThat(board.out()).contains("RANK").contains("LOSS").contains("#");
         assertThat(board.out().lines().filter(l -> l.matches("^[12] .*"))).hasSize(2);
-        Run resumed = run("sweep", "resume", "cli", "--trials", "2", "--server", url, "--detach");
+        Run resumed = run("sweep", "resume", "cli", "--trials", "2", "--server", url, "--token-file", tokenFile, "--detach");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
     }
 
     @Test
     void badInputExitsWithAClearMessageAndChangesNothing() throws Exception {
-        Run missing = run("sweep", "run", dir.resolve("nope.yaml").toString(), "--server", url);
+        Run missing = run("sweep", "run", dir.resolve("nope.yaml").toString(), "--server", url, "--token-file", tokenFile);
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no sweep spec at").contains("nope.yaml");
 
-        Run invalid = run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, low: 1, high: 0}}\n").toString(), "--server", url);
+        Run invalid = run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, low: 1, high: 0}}\n").toString(), "--server", url, "--token-file", tokenFile);
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains("param \"lr\": low (1.0) must be below high (0.0)");
 
-        Run unknown = run("leaderboard", "ghost", "--server", url);
+        Run unknown = run("leaderboard", "ghost", "--server", url, "--token-file", tokenFile);
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
 
-        Run resumeUnknown = run("sweep", "resume", "ghost", "--server", url);
+        Run resumeUnknown = run("sweep", "resume", "ghost", "--server", url, "--token-file", tokenFile);
         assertThat(resumeUnknown.exit()).isEqualTo(2);
 
-        Run badLimit = run("leaderboard", "ghost", "--limit", "0", "--server", url);
+        Run badLimit = run("leaderboard", "ghost", "--limit", "0", "--server", url, "--token-file", tokenFile);
         assertThat(badLimit.exit()).isEqualTo(2);
         assertThat(badLimit.err()).contains("--limit must be 1 or more");
 
-        Run badTrials = run("sweep", "resume", "ghost", "--trials", "-1", "--server", url);
+        Run badTrials = run("sweep", "resume", "ghost", "--trials", "-1", "--server", url, "--token-file", tokenFile);
         assertThat(badTrials.err()).contains("--trials must be 1 or more");
 
         Run unreachable = run("experiments", "--server", "http://127.0.0.1:1");
@@ -131,6 +133,38 @@ class TunelabCommandTest {
         assertThat(unknownCommand.exit()).isEqualTo(2);
         assertThat(unknownCommand.err()).contains("Unmatched argument");
 
-        assertThat(run("experiments", "--server", url).out()).contains("no experiments yet");
+        assertThat(run("experiments", "--server", url, "--token-file", tokenFile).out()).contains("no experiments yet");
+    }
+
+    @Test
+    void tokenCreateListRevokeWithTheAdminToken() throws Exception {
+        Run created = run("token", "create", "--scope", "worker", "--name", "gpu-box-1", "--server", url, "--token-file", tokenFile);
+        assertThat(created.exit()).as(created.err()).isZero();
+        String secret = created.out().lines().filter(l -> l.startsWith("tl_")).findFirst().orElseThrow();
+        Run list = run("token", "list", "--server", url, "--token-file", tokenFile);
+        assertThat(list.out()).contains("admin").contains("gpu-box-1").contains("worker");
+        Path workerFile = dir.resolve("worker.token");
+        Files.writeString(workerFile, secret);
+        Run workerListing = run("experiments", "--server", url, "--token-file", workerFile.toString());
+        assertThat(workerListing.exit()).isEqualTo(2);
+        assertThat(workerListing.err()).contains("gpu-box-1").contains("needs read");
+        Run revoked = run("token", "revoke", "gpu-box-1", "--server", url, "--token-file", tokenFile);
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        Run afterRevoke = run("token", "create", "--scope", "read", "--name", "x", "--server", url, "--token-file", workerFile.toString());
+        assertThat(afterRevoke.exit()).isEqualTo(2);
+        assertThat(afterRevoke.err()).contains("no valid token");
+        Run duplicate = run("token", "create", "--scope", "read", "--name", "gpu-box-1", "--server", url, "--token-file", tokenFile);
+        assertThat(duplicate.err()).contains("exists already");
+        Run badScope = run("token", "create", "--scope", "root", "--name", "y", "--server", url, "--token-file", tokenFile);
+        assertThat(badScope.err()).contains("unknown scope \"root\"");
+        assertThat(run("token", "list", "--server", url, "--token-file", tokenFile).out()).doesNotContain(" y ");
+    }
+
+    @Test
+    void aServerBeyondLoopbackWithoutTlsRefusesToStartAndNamesBothWays() {
+        Run refused = run("server", "--port", "0", "--host", "0.0.0.0", "--data-dir", dir.resolve("never").toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--tls-cert").contains("--behind-proxy");
+        assertThat(dir.resolve("never")).doesNotExist();
     }
 }

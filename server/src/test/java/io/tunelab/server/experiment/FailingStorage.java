@@ -2,6 +2,7 @@ package io.tunelab.server.experiment;
 
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredToken;
 import io.tunelab.server.storage.StoredTrial;
 
 import java.util.List;
@@ -54,6 +55,11 @@ final class FailingStorage implements Storage {
     @Override
     public Optional<String> dataReport(long experimentId) {
         return storage.dataReport(experimentId);
+    }
+
+    @Override
+    public List<StoredToken> tokens() {
+        return storage.tokens();
     }
 
     @Override

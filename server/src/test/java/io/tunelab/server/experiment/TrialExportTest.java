@@ -37,7 +37,7 @@ class TrialExportTest {
                        Map<String, Statistics> statistics, String error) {
         return new Trial(100 + number, 7, number, params, state, values, null, statistics, null, T0,
                 state == TrialState.WAITING ? null : T0, state.isFinished() ? T0.plusMillis(1500) : null,
-                state == TrialState.WAITING ? null : "host:1", error, null);
+                state == TrialState.WAITING ? null : "host:1", error, null, null);
     }
 
     static Map<String, Object> params(Object... kv) {

@@ -25,7 +25,7 @@ class TrialViewsTest {
     static Trial trial(int number, TrialState state, Double loss, double x) {
         return new Trial(number + 100, 1, number, Map.of("x", x), state, loss == null ? Map.of() : Map.of("loss", loss),
                 null, null, null, Instant.EPOCH, Instant.EPOCH, state.isFinished() ? Instant.EPOCH.plusSeconds(number % 7) : null,
-                null, null, null);
+                null, null, null, null);
     }
 
     static Stream<Arguments> seeds() {
@@ -74,7 +74,7 @@ class TrialViewsTest {
         var kept = new TrialViews.View(trials, query, LOSS);
         for (int i = 0; i < choices.size(); i++) {
             Trial t = new Trial(i + 100, 1, i, Map.of("c", choices.get(i)), TrialState.RUNNING, null, null, null, null,
-                    Instant.EPOCH, Instant.EPOCH, null, null, null, null);
+                    Instant.EPOCH, Instant.EPOCH, null, null, null, null, null);
             trials.add(t);
             kept.update(null, t);
         }

@@ -30,8 +30,10 @@ class EventStreamTest {
     void askAndTellArriveAsEvents() throws Exception {
         try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0))) {
             String url = "http://127.0.0.1:" + server.port();
+            String token = server.newAdminToken().orElseThrow();
             HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url + "/api/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    HttpRequest.newBuilder(URI.create(url + "/api/events")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream");
             var lines = new ArrayList<String>();
             var sawTell = new CompletableFuture<Void>();
@@ -51,7 +53,7 @@ class EventStreamTest {
                 }
             });
             Thread.sleep(200);
-            try (TunelabClient client = TunelabClient.connect(url)) {
+            try (TunelabClient client = TunelabClient.connect(url, token)) {
                 var exp = client.launch(ExperimentSpec.builder("live").minimize("loss").param("x", FloatParam.of(0, 1)).build());
                 var t = exp.ask();
                 exp.tell(t.id(), 0.25);

@@ -40,7 +40,7 @@ public abstract class PrunerContract {
         for (int i = 0; i < values.length; i++) {
             reports.add(new Report(i + 1, Map.of("loss", values[i]), null));
         }
-        return new Trial(number + 1, 1, number, Map.of(), state, Map.of(), null, null, reports, null, null, null, null, null, null);
+        return new Trial(number + 1, 1, number, Map.of(), state, Map.of(), null, null, reports, null, null, null, null, null, null, null);
     }
 
     private static PruneContext context(Trial trial, List<Trial> others, Direction direction) {

@@ -25,7 +25,7 @@ class PrunersTest {
         for (int i = 0; i < values.length; i++) {
             reports.add(new Report(i + 1, Map.of("loss", values[i]), null));
         }
-        return new Trial(number + 1, 1, number, Map.of(), state, Map.of(), null, null, reports, null, null, null, null, null, null);
+        return new Trial(number + 1, 1, number, Map.of(), state, Map.of(), null, null, reports, null, null, null, null, null, null, null);
     }
 
     static Decision decide(Pruner pruner, Trial trial, List<Trial> others) {

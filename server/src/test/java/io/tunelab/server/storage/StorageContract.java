@@ -37,7 +37,7 @@ public abstract class StorageContract {
 
     protected static StoredExperiment experiment(long id, String name) {
         var spec = ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(10).build();
-        return new StoredExperiment(id, name, ExperimentState.RUNNING, spec, 42, T0, T0, null, 0, T0);
+        return new StoredExperiment(id, name, ExperimentState.RUNNING, spec, 42, T0, T0, null, 0, T0, null);
     }
 
     protected static StoredTrial trial(long id, long experiment, int number) {
@@ -45,7 +45,7 @@ public abstract class StorageContract {
         params.put("x", 0.25 * number);
         params.put("kind", "a");
         return StoredTrial.of(new Trial(id, experiment, number, params, TrialState.RUNNING, null, null, null, null, T0, T0,
-                null, "w:1", null, null));
+                null, "w:1", null, null, null));
     }
 
     @Test
@@ -58,7 +58,7 @@ public abstract class StorageContract {
         var done = new Trial(7, 1, 0, t.trial().params(), TrialState.COMPLETE, Map.of("loss", 0.5),
                 List.of(new Repetition(0, 3L, Map.of("loss", 0.4)), new Repetition(1, 4L, Map.of("loss", 0.6))),
                 Map.of("loss", new Statistics(2, 0.5, 0.1414, 0.2, 0.8)), null, T0, T0, T0.plusSeconds(3), "w:1", null,
-                Map.of("host", "h"));
+                Map.of("host", "h"), null);
         s.write(c -> {
             c.update(t.with(done).withLease("lease-1", T0.plusSeconds(60), 1));
             c.insertReport(7, new Report(1, Map.of("loss", 0.9), T0));
@@ -202,7 +202,7 @@ public abstract class StorageContract {
         var t = trial(1, 1, 0);
         s.write(c -> c.insert(t.withLease("lease-a", T0.plusSeconds(30), 2)));
         var failed = new Trial(1, 1, 0, t.trial().params(), TrialState.FAILED, null, null, null, null, T0, T0,
-                T0.plusSeconds(4), "w:2", "out of memory", Map.of("jvm", "25"));
+                T0.plusSeconds(4), "w:2", "out of memory", Map.of("jvm", "25"), null);
         s.write(c -> c.update(StoredTrial.of(failed).withLease(null, null, 3)));
         s = reopen(s);
         StoredTrial read = s.trials(1).getFirst();
@@ -242,7 +242,7 @@ public abstract class StorageContract {
         params.put("a", 0.125);
         params.put("flag", true);
         params.put("name", "adam");
-        var t = new Trial(1, 1, 0, params, TrialState.RUNNING, null, null, null, null, T0, T0, null, null, null, null);
+        var t = new Trial(1, 1, 0, params, TrialState.RUNNING, null, null, null, null, T0, T0, null, null, null, null, null);
         s.write(c -> c.insert(StoredTrial.of(t)));
         s = reopen(s);
         assertThat(s.trials(1).getFirst().trial().params())
@@ -443,5 +443,34 @@ public abstract class StorageContract {
         assertThatThrownBy(() -> s.write(c -> c.insert(experiment(1, "one"))))
                 .isInstanceOfSatisfying(io.tunelab.api.TunelabException.class,
                         e -> assertThat(e.code()).isEqualTo(io.tunelab.api.ErrorCode.UNAVAILABLE));
+    }
+
+    @Test
+    void tokensAndWhoWroteReadBackAfterReopening() {
+        Storage s = open();
+        var e = new StoredExperiment(1, "mine", ExperimentState.RUNNING, experiment(1, "mine").spec(), 42, T0, T0, null, 0, T0, "ci");
+        s.write(c -> c.insert(e));
+        var t = trial(7, 1, 0);
+        s.write(c -> c.insert(t));
+        Trial told = t.trial();
+        var withTeller = new Trial(told.id(), 1, 0, told.params(), TrialState.COMPLETE, Map.of("loss", 0.5), null, null, null,
+                T0, T0, T0, "w:1", null, null, "gpu-box-1");
+        s.write(c -> c.update(t.with(withTeller)));
+        s.write(c -> c.insertToken(new StoredToken("admin", List.of("admin"), "ab".repeat(32), T0, null)));
+        s.write(c -> c.insertToken(new StoredToken("gpu-box-1", List.of("worker", "read"), "cd".repeat(32), T0.plusSeconds(1), null)));
+        s.write(c -> c.revokeToken(new StoredToken("gpu-box-1", List.of("worker", "read"), "cd".repeat(32), T0.plusSeconds(1),
+                T0.plusSeconds(9))));
+        s = reopen(s);
+        assertThat(s.experiments().getFirst().createdBy()).isEqualTo("ci");
+        assertThat(s.trials(1).getFirst().trial().toldBy()).isEqualTo("gpu-box-1");
+        assertThat(s.tokens()).extracting(StoredToken::name).containsExactly("admin", "gpu-box-1");
+        assertThat(s.tokens().get(1).scopes()).containsExactly("worker", "read");
+        assertThat(s.tokens().get(1).revoked()).isEqualTo(T0.plusSeconds(9));
+        assertThat(s.tokens().getFirst().isRevoked()).isFalse();
+        Storage last = s;
+        assertThatThrownBy(() -> last.write(c -> c.insertToken(new StoredToken("admin", List.of("read"), "ef".repeat(32), T0, null))))
+                .as("a token name is unique");
+        assertThat(last.tokens()).hasSize(2);
+        last.close();
     }
 }

@@ -53,6 +53,6 @@ public final class InProcessExperiment implements Supplier<TrialProposal>, BiCon
     }
 
     static Trial trial(int number, Map<String, Object> params, TrialState state, Map<String, Double> values) {
-        return new Trial(number + 1, 1, number, params, state, values, null, null, null, null, null, null, null, null, null);
+        return new Trial(number + 1, 1, number, params, state, values, null, null, null, null, null, null, null, null, null, null);
     }
 }

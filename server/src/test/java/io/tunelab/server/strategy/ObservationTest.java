@@ -17,7 +17,7 @@ class ObservationTest {
 
     static Trial trial(int number, TrialState state, Double value, Report... reports) {
         return new Trial(number + 1, 1, number, Map.of("x", number / 100.0), state, value == null ? null : Map.of("loss", value),
-                null, null, List.of(reports), null, null, null, null, null, null);
+                null, null, List.of(reports), null, null, null, null, null, null, null);
     }
 
     static Report report(int step, double loss) {

@@ -235,7 +235,7 @@ public abstract class StrategyContract {
         };
         var reports = state == TrialState.PRUNED ? List.of(new Report(1 + number % 4, values, null)) : List.<Report>of();
         return new Trial(number + 1, 1, number, params, state, state == TrialState.COMPLETE ? values : null, null, null, reports,
-                null, null, null, null, state == TrialState.FAILED ? "diverged" : null, null);
+                null, null, null, null, state == TrialState.FAILED ? "diverged" : null, null, null);
     }
 
     @ParameterizedTest(name = "on {0}")

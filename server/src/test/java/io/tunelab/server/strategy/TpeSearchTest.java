@@ -22,12 +22,12 @@ class TpeSearchTest {
 
     static Trial pruned(int number, double x) {
         return new Trial(number + 1, 1, number, Map.of("x", x), TrialState.PRUNED, null, null, null,
-                List.of(new Report(2, Map.of("loss", Math.abs(x - 0.8)), null)), null, null, null, null, null, null);
+                List.of(new Report(2, Map.of("loss", Math.abs(x - 0.8)), null)), null, null, null, null, null, null, null);
     }
 
     static Trial failed(int number, double x) {
         return new Trial(number + 1, 1, number, Map.of("x", x), TrialState.FAILED, null, null, null, null,
-                null, null, null, null, "diverged", null);
+                null, null, null, null, "diverged", null, null);
     }
 
     static SearchStrategy tpe(String learnFrom) {

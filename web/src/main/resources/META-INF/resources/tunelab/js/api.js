@@ -10,8 +10,23 @@ export class ApiError extends Error {
   }
 }
 
+// Who the browser is logged in as: {name, scopes, csrf}, set by session() or login().
+let current = null;
+
+/** Whether the logged-in token may change experiments (write or admin scope). */
+export function canWrite() {
+  return Boolean(current && current.scopes.some((s) => s === 'write' || s === 'admin'));
+}
+
+/** The logged-in token's name and scopes, or null. */
+export function who() {
+  return current;
+}
+
 async function request(method, path, body) {
   const init = {method, headers: {Accept: 'application/json'}};
+  // The session cookie goes with every request; a change must also echo the session's anti-CSRF value.
+  if (method !== 'GET' && current && current.csrf) init.headers['X-Tunelab-CSRF'] = current.csrf;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -53,6 +68,22 @@ function exactIntegers(key, value, context) {
 const enc = encodeURIComponent;
 
 export const api = {
+  /** The current session, or null when the browser is not logged in (401). */
+  session: async () => {
+    try {
+      current = (await request('GET', '/api/session')).data;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return null;
+      throw e;
+    }
+    return current;
+  },
+  /** Exchanges a token ({token}) or a one-time login code ({code}) for a session cookie. */
+  login: async (credentials) => {
+    current = (await request('POST', '/api/session', credentials)).data;
+    return current;
+  },
+
   experiments: async () => (await request('GET', '/api/experiments')).data,
   experiment: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}`)).data,
 

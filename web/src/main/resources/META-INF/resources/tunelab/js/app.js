@@ -2,7 +2,8 @@
 // Each page renders into <main> and returns a function that releases what it holds
 // (event subscriptions, charts, timers) when the user navigates away.
 
-import {h, fill, relative} from './dom.js';
+import {h, fill, relative, errorBox} from './dom.js';
+import {api} from './api.js';
 import {connect} from './events.js';
 import {experimentsPage} from './experiments-page.js';
 import {experimentPage} from './experiment-page.js';
@@ -49,6 +50,46 @@ setInterval(() => {
   for (const t of document.querySelectorAll('time[datetime]')) t.textContent = relative(new Date(t.getAttribute('datetime')));
 }, 30000);
 
-window.addEventListener('hashchange', route);
-connect();
-route();
+// A login link (#token=… or #code=…, as `tunelab server` prints) logs in once and leaves the address bar.
+async function start() {
+  const main = document.getElementById('app');
+  const link = location.hash.match(/^#(token|code)=(.+)$/);
+  try {
+    if (link) {
+      history.replaceState(null, '', location.pathname + '#/');
+      await api.login({[link[1]]: decodeURIComponent(link[2])});
+    } else if (!(await api.session())) {
+      loginForm(main);
+      return;
+    }
+  } catch (e) {
+    loginForm(main, e.message);
+    return;
+  }
+  window.addEventListener('hashchange', route);
+  connect();
+  route();
+}
+
+function loginForm(main, problem) {
+  const input = h('input', {type: 'password', id: 'token', autocomplete: 'off', spellcheck: 'false', required: true,
+    'aria-describedby': 'token-help'});
+  const form = h('form', {class: 'card login', onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      await api.login({token: input.value.trim()});
+      location.reload();
+    } catch (e) {
+      loginForm(main, e.message);
+    }
+  }},
+  h('h1', {}, 'Log in'),
+  problem ? errorBox(problem) : null,
+  h('label', {for: 'token'}, 'Token'), ' ', input, ' ', h('button', {type: 'submit', class: 'primary'}, 'Log in'),
+  h('p', {id: 'token-help', class: 'muted small'}, 'Paste a token (tl_…): the admin token is in the data directory\'s ',
+      h('code', {}, 'admin.token'), '; an admin makes others with ', h('code', {}, 'tunelab token create'), '.'));
+  fill(main, form);
+  input.focus();
+}
+
+start();

@@ -2,7 +2,7 @@
 // and the charts, all kept live by the events.
 
 import {h, fill, num, time, badge, throttle, trialHref, crumbs, errorBox, fact} from './dom.js';
-import {api} from './api.js';
+import {api, canWrite, who} from './api.js';
 import {on} from './events.js';
 import {progress} from './experiments-page.js';
 import {leaderboard} from './leaderboard.js';
@@ -46,6 +46,7 @@ export function experimentPage(main, ref) {
             fact('Progress', progress(s)),
             fact('Strategy', s.strategy || (exp.spec && exp.spec.strategy && exp.spec.strategy.name) || '—'),
             fact('Seed', exp.seed === undefined ? '—' : String(exp.seed)),
+            fact('Created by', exp.createdBy || '—'),
             fact('Started', time(s.created)),
             fact('Updated', time(s.updated))));
     if (focusedLink) document.getElementById(focusedLink)?.focus({preventScroll: true});
@@ -95,6 +96,15 @@ export function experimentPage(main, ref) {
   }}, 'Stop');
   const buttons = [pauseButton, resumeButton, stopButton];
   const renderControls = (exp) => {
+    if (!canWrite()) {
+      // A read-only token sees no buttons it could not use.
+      if (!controls.firstChild) {
+        const me = who();
+        fill(controls, h('p', {class: 'muted small', id: 'read-only'}, `Token ${me ? me.name : ''} can read only; `
+            + 'pause, resume and stop need the write scope.'));
+      }
+      return;
+    }
     const state = (exp.summary && exp.summary.state) || exp.state;
     const budget = exp.summary && exp.summary.budget && exp.summary.budget.trials;
     if (!budgetEdited && document.activeElement !== budgetInput) {

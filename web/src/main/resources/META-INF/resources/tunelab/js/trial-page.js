@@ -56,6 +56,7 @@ export function trialPage(main, id) {
                 fact('Experiment', h('a', {href: experimentHref(expName)}, expName)),
                 fact('Id', String(t.id)),
                 fact('Worker', t.worker || '—'),
+                fact('Told by', t.toldBy || '—'),
                 fact('Created', time(t.created)),
                 fact('Started', time(t.started)),
                 fact('Finished', time(t.finished)),

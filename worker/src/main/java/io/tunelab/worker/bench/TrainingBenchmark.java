@@ -122,7 +122,8 @@ public final class TrainingBenchmark implements Callable<Integer> {
      */
     @SuppressWarnings("unchecked")
     private void overhead() {
-        try (var client = TunelabClient.connect(server)) {
+        // A program's main: the token (read scope) comes from the environment, as for the CLI.
+        try (var client = TunelabClient.connect(server, System.getenv("TUNELAB_TOKEN"))) {
             double trial = 0;
             double training = 0;
             var leases = new ArrayList<Double>();

@@ -1,0 +1,54 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a client command finds its token: {@code --token-file}, else {@code $TUNELAB_TOKEN}
+ * (passed in by the command, which alone reads the environment), else the admin token a server
+ * on this machine wrote to its data directory, when that file is readable.
+ */
+final class Credentials {
+    private Credentials() {
+    }
+
+    /** The token to send, or null when there is none (the server then answers 401 with how to get one). */
+    static String token(Path tokenFile, String environment, String serverUrl, Path localAdminFile) {
+        if (tokenFile != null) {
+            return read(tokenFile);
+        }
+        if (environment != null && !environment.isBlank()) {
+            return environment.strip();
+        }
+        if (isLocal(serverUrl) && Files.isReadable(localAdminFile)) {
+            return read(localAdminFile);
+        }
+        return null;
+    }
+
+    private static String read(Path file) {
+        try {
+            String token = Files.readString(file).strip();
+            if (token.isEmpty()) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the token file " + file + " is empty; it should hold one token, as tl_…");
+            }
+            return token;
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "cannot read the token file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isLocal(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

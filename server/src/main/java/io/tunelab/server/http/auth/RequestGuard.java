@@ -1,0 +1,198 @@
+package io.tunelab.server.http.auth;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The checks a request passes before any route sees it. {@link #site} runs for every request:
+ * security headers on the response, a Host the server answers to (no DNS rebinding), an Origin
+ * that is the server's own or allowed (no cross-site requests), and a body of a media type the
+ * route reads (no form posts). {@link #authenticate} finds the caller from the bearer token or
+ * the session cookie (then a non-GET must echo the session's anti-CSRF value); {@link #requires}
+ * checks the caller's scope. A refused request fails its context with a {@link TunelabException},
+ * which the router's failure handler answers as the one error body.
+ */
+public final class RequestGuard {
+    private static final String PRINCIPAL = "tunelab.principal";
+    private static final Set<String> JSON_OR_YAML = Set.of("application/json", "application/yaml");
+    private static final Pattern MODEL_UPLOAD = Pattern.compile("/api/trials/[^/]+/model");
+    private static final Map<String, String> HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer");
+
+    private final Tokens tokens;
+    private final Sessions sessions;
+    private final Set<String> hostNames;
+    private final Set<String> allowedOrigins;
+
+    public RequestGuard(Tokens tokens, Sessions sessions, AccessConfig access, String boundHost) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.hostNames = access.hostNames(boundHost);
+        this.allowedOrigins = Set.copyOf(access.allowedOrigins());
+    }
+
+    /** Headers, Host, Origin and Content-Type: for every request, static files included. */
+    public void site(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        HEADERS.forEach(rc.response()::putHeader);
+        // HTTP/1.1's Host header or HTTP/2's :authority, as host[:port].
+        HostAndPort authority = request.authority();
+        String host = authority == null ? null : authority.toString();
+        if (host == null || !hostNames.contains(AccessConfig.hostName(authority.host()))) {
+            rc.fail(TunelabException.of(ErrorCode.FORBIDDEN, "Host \"" + host + "\" is not a name this server answers to ("
+                    + String.join(", ", hostNames) + "); a server reached by another name needs it in --allowed-hosts"));
+            return;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin != null && !isOwnOrAllowed(origin, host)) {
+            rc.fail(TunelabException.of(ErrorCode.FORBIDDEN, "requests from origin \"" + origin + "\" are refused: only pages "
+                    + "of this server, or of an origin in --allowed-origins, may call it"));
+            return;
+        }
+        if (hasBody(request)) {
+            String type = mediaType(request.getHeader("Content-Type"));
+            Set<String> accepted = acceptedMediaTypes(request);
+            if (!accepted.contains(type)) {
+                rc.fail(TunelabException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a " + request.method() + " " + request.path()
+                        + " body must be " + String.join(" or ", accepted.stream().sorted().toList()) + ", not "
+                        + (type.isEmpty() ? "a body without Content-Type" : type)));
+                return;
+            }
+        }
+        rc.next();
+    }
+
+    /**
+     * Answers a request that names no host at all (HTTP/1.x without a Host header), which the
+     * router would not route, with the same refusal as a wrong Host; true when it did.
+     */
+    public static boolean refusedWithoutHost(HttpServerRequest request) {
+        if (request.authority() != null) {
+            return false;
+        }
+        HEADERS.forEach(request.response()::putHeader);
+        var e = TunelabException.of(ErrorCode.FORBIDDEN, "the request names no Host; send the Host header of the name "
+                + "this server answers to");
+        request.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json")
+                .end(io.tunelab.api.Json.write(io.tunelab.api.ErrorBody.of(e)));
+        return true;
+    }
+
+    /** Finds the caller: a bearer token, or a session cookie (with the anti-CSRF header on a non-GET). */
+    public void authenticate(RoutingContext rc) {
+        String authorization = rc.request().getHeader("Authorization");
+        if (authorization != null) {
+            String secret = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7) : null;
+            Optional<Principal> principal = tokens.authenticate(secret);
+            if (principal.isEmpty()) {
+                rc.fail(TunelabException.of(ErrorCode.UNAUTHENTICATED, "the Authorization header carries no valid token "
+                        + "(unknown, revoked, or not as \"Bearer tl_…\"); ask an admin for one: tunelab token create"));
+                return;
+            }
+            rc.put(PRINCIPAL, principal.get());
+            rc.next();
+            return;
+        }
+        Cookie cookie = rc.request().getCookie(Sessions.COOKIE);
+        Optional<Sessions.Session> session = cookie == null ? Optional.empty() : sessions.find(cookie.getValue());
+        Optional<Principal> principal = session.flatMap(s -> tokens.active(s.tokenName()));
+        if (principal.isEmpty()) {
+            rc.fail(TunelabException.of(ErrorCode.UNAUTHENTICATED, "this request needs a token: send \"Authorization: Bearer "
+                    + "<token>\" (the CLI reads --token-file or TUNELAB_TOKEN), or log in to the web UI"
+                    + (cookie != null ? "; the session expired or its token was revoked" : "")));
+            return;
+        }
+        HttpMethod method = rc.request().method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD
+                && !session.get().csrf().equals(rc.request().getHeader(Sessions.CSRF_HEADER))) {
+            rc.fail(TunelabException.of(ErrorCode.FORBIDDEN, "a " + method + " with a session cookie must carry the header "
+                    + Sessions.CSRF_HEADER + " with the value POST /api/session answered"));
+            return;
+        }
+        rc.put(PRINCIPAL, principal.get());
+        rc.put(Sessions.COOKIE, session.get());
+        rc.next();
+    }
+
+    /** A handler that lets the request on only when its caller holds one of {@code anyOf} (admin holds all). */
+    public static Handler<RoutingContext> requires(Scope... anyOf) {
+        String names = Arrays.stream(anyOf).map(Scope::wireName).collect(Collectors.joining(" or "));
+        return rc -> {
+            Principal p = principal(rc);
+            if (p.allows(anyOf)) {
+                rc.next();
+            } else {
+                rc.fail(TunelabException.of(ErrorCode.FORBIDDEN, "token \"" + p.name() + "\" has scope "
+                        + String.join(", ", p.scopeNames()) + "; " + rc.request().method() + " " + rc.request().path()
+                        + " needs " + names, Map.of("needs", names)));
+            }
+        };
+    }
+
+    /** The caller {@link #authenticate} found. */
+    public static Principal principal(RoutingContext rc) {
+        Principal p = rc.get(PRINCIPAL);
+        if (p == null) {
+            throw new IllegalStateException("no principal: the route runs without authenticate");
+        }
+        return p;
+    }
+
+    /** The session the request came with, when it came with a cookie rather than a bearer token. */
+    static Optional<Sessions.Session> session(RoutingContext rc) {
+        return Optional.ofNullable(rc.get(Sessions.COOKIE));
+    }
+
+    private boolean isOwnOrAllowed(String origin, String host) {
+        String normalized = origin.trim().toLowerCase(Locale.ROOT);
+        if (allowedOrigins.contains(normalized)) {
+            return true;
+        }
+        try {
+            URI uri = URI.create(normalized);
+            return uri.getScheme() != null && uri.getRawAuthority() != null && uri.getRawAuthority().equals(host.trim().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+            return false;
+        }
+        String length = request.getHeader("Content-Length");
+        return request.getHeader("Content-Type") != null || request.getHeader("Transfer-Encoding") != null
+                || (length != null && !length.trim().equals("0"));
+    }
+
+    private static Set<String> acceptedMediaTypes(HttpServerRequest request) {
+        return request.method() == HttpMethod.PUT && MODEL_UPLOAD.matcher(request.path()).matches()
+                ? Set.of("application/octet-stream") : JSON_OR_YAML;
+    }
+
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+}

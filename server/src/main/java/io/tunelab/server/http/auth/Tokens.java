@@ -1,0 +1,130 @@
+package io.tunelab.server.http.auth;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Token;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredToken;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The bearer tokens: created with a random secret ({@code tl_} and 32 random bytes, base64url)
+ * of which only the SHA-256 is stored, listed, revoked, and checked on every request. Tokens are
+ * kept in memory by hash, loaded from storage at start and updated on each write (which goes
+ * through {@link Storage#write} first, so a failed write changes nothing). Thread-safe.
+ */
+public final class Tokens {
+    /** The name of the token a server creates on its first start. */
+    public static final String ADMIN = "admin";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Storage storage;
+    private final InstantSource clock;
+    private final Map<String, StoredToken> byHash = new ConcurrentHashMap<>();
+    private final Map<String, StoredToken> byName = new ConcurrentHashMap<>();
+
+    public Tokens(Storage storage, InstantSource clock) {
+        this.storage = storage;
+        this.clock = clock;
+        storage.tokens().forEach(this::remember);
+    }
+
+    /** Creates the {@value #ADMIN} token when there is no token at all (a first start); answers its secret then. */
+    public synchronized Optional<String> createAdminOnFirstStart() {
+        return byName.isEmpty() ? Optional.of(create(ADMIN, Set.of(Scope.ADMIN)).secret()) : Optional.empty();
+    }
+
+    /** Creates a token; its name must be new (revoked names stay taken). Answers it with its secret. */
+    public synchronized Token create(String name, Set<Scope> scopes) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "token name \"" + name + "\" is not valid; use 1 to 64 "
+                    + "letters, digits, '.', '_' or '-', starting with a letter or digit, as gpu-box-1");
+        }
+        if (scopes == null || scopes.isEmpty()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "token \"" + name + "\" needs at least one scope: read, write, worker or admin");
+        }
+        if (byName.containsKey(name)) {
+            throw TunelabException.of(ErrorCode.DUPLICATE_NAME, "a token named \"" + name + "\" exists already"
+                    + (byName.get(name).isRevoked() ? " (revoked; names are never reused)" : "") + "; choose another name");
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = "tl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        var principal = new Principal(name, scopes);
+        var row = new StoredToken(name, principal.scopeNames(), hash(secret), clock.instant(), null);
+        storage.write(c -> c.insertToken(row));
+        remember(row);
+        return new Token(name, row.scopes(), row.created(), null, secret);
+    }
+
+    /** Revokes the named token at once; revoking a revoked token changes nothing. */
+    public synchronized Token revoke(String name) {
+        StoredToken row = byName.get(name);
+        if (row == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no token named \"" + name + "\"; see tunelab token list");
+        }
+        if (!row.isRevoked()) {
+            var revoked = new StoredToken(row.name(), row.scopes(), row.hash(), row.created(), clock.instant());
+            storage.write(c -> c.revokeToken(revoked));
+            remember(revoked);
+            row = revoked;
+        }
+        return view(row);
+    }
+
+    /** Every token, revoked ones included, oldest first; never a secret. */
+    public List<Token> list() {
+        return storage.tokens().stream().map(Tokens::view).toList();
+    }
+
+    /** The principal of a live token with this secret, or empty for an unknown or revoked one. */
+    public Optional<Principal> authenticate(String secret) {
+        if (secret == null || secret.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(byHash.get(hash(secret.trim()))).filter(t -> !t.isRevoked()).map(Tokens::principal);
+    }
+
+    /** The principal of the named token while it is live, so sessions end when their token is revoked. */
+    public Optional<Principal> active(String name) {
+        return Optional.ofNullable(byName.get(name)).filter(t -> !t.isRevoked()).map(Tokens::principal);
+    }
+
+    private void remember(StoredToken row) {
+        byHash.put(row.hash(), row);
+        byName.put(row.name(), row);
+    }
+
+    private static Principal principal(StoredToken row) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        row.scopes().forEach(s -> scopes.add(Scope.parse(s)));
+        return new Principal(row.name(), scopes);
+    }
+
+    private static Token view(StoredToken row) {
+        return new Token(row.name(), row.scopes(), row.created(), row.revoked(), null);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}
