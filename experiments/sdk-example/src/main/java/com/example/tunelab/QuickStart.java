@@ -22,7 +22,13 @@ public final class QuickStart {
 
     public static void main(String[] args) {
         try {
-            quickStart(args.length > 0 ? args[0] : "http://127.0.0.1:8080");
+            String token = args.length > 1 ? args[1] : System.getenv("TUNELAB_TOKEN");
+            if (token == null || token.isBlank()) {
+                System.err.println("error: give a token with the write scope as the second argument or in TUNELAB_TOKEN "
+                        + "(the admin token is in the server's data directory, tunelab-data/admin.token)");
+                System.exit(2);
+            }
+            quickStart(args.length > 0 ? args[0] : "http://127.0.0.1:8080", token.strip());
         } catch (TunelabException e) {
             // The server's error code and message, such as DUPLICATE_NAME when mlp-lr exists.
             System.err.println("error: " + e.code() + ": " + e.getMessage());
@@ -31,8 +37,8 @@ public final class QuickStart {
     }
 
     /** The README's quick-start, unchanged (a test checks that the README shows this text). */
-    static void quickStart(String serverUrl) {
-        try (TunelabClient client = TunelabClient.connect(serverUrl)) {
+    static void quickStart(String serverUrl, String token) {
+        try (TunelabClient client = TunelabClient.connect(serverUrl, token)) {  // token: a write token
             ExperimentHandle exp = client.launch(ExperimentSpec.builder("mlp-lr")
                     .minimize("loss")
                     .param("lr", FloatParam.log(1e-4, 1e-1))

@@ -65,7 +65,7 @@ class SdkExampleTest {
         try (var server = TunelabProcesses.startServer(dir.resolve("data"));
              TunelabClient client = server.client()) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String output = run(List.of(java, "-jar", jar.toString(), server.url()), project, "example");
+            String output = run(List.of(java, "-jar", jar.toString(), server.url(), server.adminToken()), project, "example");
 
             var experiment = client.experiment("mlp-lr");
             assertThat(experiment.info().state()).isEqualTo(ExperimentState.COMPLETED);
