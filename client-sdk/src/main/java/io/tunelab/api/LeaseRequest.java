@@ -8,9 +8,16 @@ import java.util.List;
  * no work (long poll, at most 60 s).
  */
 public record LeaseRequest(String worker, List<String> runners, Integer waitSeconds) {
+    /** The longest worker name: the trial row keeps it. */
+    public static final int MAX_WORKER_LENGTH = 200;
+
     public LeaseRequest {
         if (worker == null || worker.isBlank()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "worker must name the worker, as \"host:pid\"");
+        }
+        if (worker.length() > MAX_WORKER_LENGTH) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "worker is " + worker.length() + " characters long; at most "
+                    + MAX_WORKER_LENGTH + ", as \"host:pid\"");
         }
         runners = runners == null || runners.isEmpty() ? List.of("dl4j") : List.copyOf(runners);
         if (waitSeconds != null && (waitSeconds < 0 || waitSeconds > 60)) {

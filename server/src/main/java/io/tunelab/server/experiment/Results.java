@@ -23,6 +23,9 @@ final class Results {
     private Results() {
     }
 
+    /** The longest error a result may carry: the column that stores it holds this many characters. */
+    static final int MAX_ERROR_CHARS = 4000;
+
     /** The trial finished by {@code result}, or an INVALID_VALUE error that says what is missing. */
     static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now, String toldBy) {
         if (result.state() == null || !result.state().isFinished()) {
@@ -53,6 +56,10 @@ final class Results {
         }
         if (result.state() == TrialState.FAILED && (result.error() == null || result.error().isBlank())) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "a FAILED result needs an error that says why");
+        }
+        if (result.error() != null && result.error().length() > MAX_ERROR_CHARS) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "error must be at most " + MAX_ERROR_CHARS + " characters, got "
+                    + result.error().length() + "; keep the reason short and put long logs elsewhere");
         }
         return Transitions.finished(t, result.state(), values, result.repetitions(), statistics, result.error(),
                 result.provenance(), now, toldBy);

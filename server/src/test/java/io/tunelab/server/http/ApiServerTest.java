@@ -240,6 +240,8 @@ class ApiServerTest {
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{}}"), 400, ErrorCode.INVALID_VALUE, "needs a value for objective metric \"loss\"");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"RUNNING\",\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "COMPLETE, PRUNED or FAILED");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"DONE\"}"), 400, ErrorCode.MALFORMED_BODY, "state");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"FAILED\",\"error\":\"" + "x".repeat(4001) + "\"}"),
+                400, ErrorCode.INVALID_VALUE, "error must be at most 4000 characters, got 4001");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "step");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
@@ -251,6 +253,14 @@ class ApiServerTest {
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(finished);
         restart();
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(finished);
+    }
+
+    @Test
+    void aLeaseForAWorkerWithoutANameOrWithAnOverlongOneIsRefused() throws Exception {
+        assertError(call("POST", "/api/leases", "{\"runners\":[\"dl4j\"],\"waitSeconds\":0}"), 400, ErrorCode.INVALID_ARGUMENT,
+                "worker must name the worker");
+        assertError(call("POST", "/api/leases", "{\"worker\":\"" + "w".repeat(201) + "\",\"waitSeconds\":0}"), 400,
+                ErrorCode.INVALID_ARGUMENT, "worker is 201 characters long; at most 200");
     }
 
     @Test
