@@ -10,6 +10,8 @@ import java.util.Map;
  * One configuration and what became of it. {@code values} are the metric values of the
  * result (the mean over repetitions when there are several); {@code statistics} summarise
  * the repetitions per metric; {@code reports} are the intermediate values, by step.
+ * {@code rank} is where a complete trial stands on its experiment's significance-aware
+ * leaderboard; only the leaderboard and the pages of trials fill it in, it is never stored.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Trial(
@@ -27,7 +29,8 @@ public record Trial(
         Instant finished,
         String worker,
         String error,
-        Map<String, Object> provenance) {
+        Map<String, Object> provenance,
+        RankedTrial rank) {
 
     public Trial {
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
@@ -36,6 +39,21 @@ public record Trial(
         statistics = statistics == null ? Map.of() : Map.copyOf(statistics);
         reports = reports == null ? List.of() : List.copyOf(reports);
         provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+    }
+
+    /** A trial without a rank, as it is stored. */
+    public Trial(long id, long experimentId, int number, Map<String, Object> params, TrialState state,
+                 Map<String, Double> values, List<Repetition> repetitions, Map<String, Statistics> statistics,
+                 List<Report> reports, Instant created, Instant started, Instant finished, String worker, String error,
+                 Map<String, Object> provenance) {
+        this(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started, finished,
+                worker, error, provenance, null);
+    }
+
+    /** This trial as seen on a leaderboard: with its rank, or without one when {@code rank} is null. */
+    public Trial withRank(RankedTrial rank) {
+        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
+                finished, worker, error, provenance, rank);
     }
 
     /** The value of a metric, or null when the trial has none. */

@@ -69,6 +69,7 @@ class WebUiBrowserTest {
         }
         seedPaging();
         seedTradeoff();
+        seedGroups();
         browser = new Browser();
     }
 
@@ -132,6 +133,19 @@ class WebUiBrowserTest {
             } else {
                 exp.tell(p.id(), Map.of("val_loss", loss));
             }
+        }
+    }
+
+    /** Three trials on the same five seeds: the best, one tied with it, one clearly worse. */
+    private void seedGroups() {
+        var exp = client.launch(spec("seeded-groups", 3).minimize("rmse").build());
+        double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
+        for (double[] trial : losses) {
+            var reps = new java.util.ArrayList<Repetition>();
+            for (int i = 0; i < trial.length; i++) {
+                reps.add(new Repetition(null, 100L + i, Map.of("rmse", trial[i])));
+            }
+            exp.tell(exp.ask().id(), TrialResult.ofRepetitions(reps));
         }
     }
 
@@ -354,6 +368,21 @@ class WebUiBrowserTest {
         // Filtering by state goes to the server too.
         new Select(browser.find("#trial-state")).selectByValue("RUNNING");
         browser.await("no running trials", () -> browser.text("#trials-table tbody").contains("No running trials."));
+    }
+
+    @Test
+    void theLeaderboardHighlightsTrialsTiedWithTheBestAndMutesWorseOnes() {
+        openExperiment("seeded-groups");
+        assertThat(column("data-number")).containsExactly("0", "1", "2");
+        assertThat(column("class")).containsExactly("rank-best", "rank-tied", "rank-worse");
+        assertThat(browser.texts("#trials-table tbody td.group-cell")).containsExactly("best", "tied (5)", "worse p<0.001 (5)");
+        assertThat(browser.attributes("#trials-table tbody td.group-cell.worse", "title").getFirst())
+                .contains("5 shared repetitions").contains("Holm-adjusted");
+        Object tiedBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td')).backgroundColor");
+        Object worseColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-worse td')).color");
+        Object tiedColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td')).color");
+        assertThat(tiedBackground).isNotEqualTo("rgba(0, 0, 0, 0)");
+        assertThat(worseColor).isNotEqualTo(tiedColor);
     }
 
     /** The position of the column that the button for {@code sort} sorts by. */

@@ -3,6 +3,8 @@ package io.tunelab.server.cli;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Objective;
+import io.tunelab.api.RankGroup;
+import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 
@@ -71,13 +73,14 @@ final class Console {
         experiment.spec().objectives().forEach(o -> metrics.add(o.metric()));
         var params = new LinkedHashSet<String>();
         trials.forEach(t -> params.addAll(t.params().keySet()));
-        var header = new ArrayList<String>(List.of("RANK", "TRIAL"));
+        var header = new ArrayList<String>(List.of("RANK", "TRIAL", "GROUP", "PAIRED"));
         metrics.forEach(m -> header.add(m.toUpperCase(Locale.ROOT)));
         params.forEach(header::add);
         var rows = new ArrayList<List<String>>();
         int rank = 1;
         for (Trial t : trials) {
-            var row = new ArrayList<String>(List.of(Integer.toString(rank++), "#" + t.number()));
+            var row = new ArrayList<String>(List.of(Integer.toString(rank++), "#" + t.number(), group(t.rank()),
+                    t.rank() == null || t.rank().group() == RankGroup.UNRANKED ? "-" : Integer.toString(t.rank().sharedRepetitions())));
             for (String m : metrics) {
                 var stats = t.statistics().get(m);
                 String v = number(t.value(m));
@@ -98,6 +101,41 @@ final class Console {
             return;
         }
         table(out, header, rows);
+        out.println(groupsLine(trials));
+    }
+
+    /** What a trial's group says in a table: best, tied, worse with its adjusted p-value, or by value. */
+    static String group(RankedTrial rank) {
+        if (rank == null) {
+            return "-";
+        }
+        return switch (rank.group()) {
+            case BEST -> "best";
+            case TIED -> "tied";
+            case WORSE -> "worse " + pValue(rank.adjustedPValue());
+            case UNRANKED -> "by value";
+        };
+    }
+
+    static String pValue(Double p) {
+        return p == null ? "" : p < 0.001 ? "p<0.001" : String.format(Locale.ROOT, "p=%.3f", p);
+    }
+
+    /** One line under the table that says which trials the data cannot tell from the best. */
+    private static String groupsLine(List<Trial> trials) {
+        Trial best = trials.stream().filter(t -> t.rank() != null && t.rank().group() == RankGroup.BEST).findFirst().orElse(null);
+        if (best == null) {
+            return "";
+        }
+        List<String> tied = trials.stream().filter(t -> t.rank() != null && t.rank().group() == RankGroup.TIED)
+                .map(t -> "#" + t.number()).toList();
+        if (best.rank().sharedRepetitions() < 2) {
+            return "Ranked by value: the trials have too few repetitions for a paired test.";
+        }
+        return tied.isEmpty()
+                ? "#" + best.number() + " is significantly better than every other trial shown (paired tests on shared repetitions, Holm-corrected)."
+                : "Tied with the best #" + best.number() + " (not significantly worse on their shared repetitions, Holm-corrected): "
+                + String.join(", ", tied) + ".";
     }
 
     /** One line of progress: a bar of finished trials against the budget, what runs, the best value. */

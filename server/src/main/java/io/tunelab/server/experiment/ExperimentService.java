@@ -16,6 +16,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.analysis.RankingPolicy;
 import io.tunelab.server.pruner.PruneContext;
 import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.StoredExperiment;
@@ -58,6 +59,7 @@ public final class ExperimentService {
 
     /** Creates an experiment; its name must be new. */
     public Experiment create(ExperimentSpec spec) {
+        RankingPolicy.of(spec);
         long seed = spec.effectiveSeed() != null ? spec.effectiveSeed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
         SearchStrategy strategy = registry.strategy(spec, seed);
         var pruner = Pruners.create(spec.pruner());

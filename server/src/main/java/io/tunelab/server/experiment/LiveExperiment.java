@@ -166,6 +166,17 @@ final class LiveExperiment {
         return out;
     }
 
+    /** The trials in a state, in number order. */
+    synchronized List<Trial> trialsIn(TrialState state) {
+        var out = new ArrayList<Trial>(counts.getOrDefault(state, 0));
+        for (StoredTrial t : trials) {
+            if (t.trial().state() == state) {
+                out.add(t.trial());
+            }
+        }
+        return out;
+    }
+
     /** Whether a trial stored after the first {@code from} has these params (by configuration key). */
     synchronized boolean hasParamsAfter(int from, String key, java.util.function.Function<Trial, String> keyOf) {
         for (int i = from; i < trials.size(); i++) {

@@ -79,6 +79,7 @@ public final class HttpApi {
         router.post("/api/experiments/:ref/trials").handler(this::ask);
         router.get("/api/experiments/:ref/trials").handler(this::trials);
         router.get("/api/experiments/:ref/leaderboard").handler(this::leaderboard);
+        router.get("/api/experiments/:ref/ranking").handler(this::ranking);
         router.get("/api/experiments/:ref/pareto").handler(this::pareto);
         router.get("/api/experiments/:ref/history").handler(this::history);
         router.get("/api/experiments/:ref/curves").handler(this::curves);
@@ -143,7 +144,20 @@ public final class HttpApi {
 
     private void leaderboard(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> queries.leaderboard(ref, intParam(rc, "limit", 10)));
+        run(rc, 200, () -> {
+            TrialPage page = queries.leaderboard(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 10));
+            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
+            return page.trials();
+        });
+    }
+
+    private void ranking(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        run(rc, 200, () -> {
+            ExperimentQueries.RankingPage page = queries.ranking(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 100));
+            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
+            return page.ranking();
+        });
     }
 
     private void pareto(RoutingContext rc) {

@@ -78,11 +78,33 @@ class TunelabCommandTest {
         assertThat(list.out()).contains("cli").contains("COMPLETED").contains("3/3");
         Run board = run("leaderboard", "cli", "--server", url, "--limit", "2");
         assertThat(board.exit()).isZero();
-        assertThat(board.out()).contains("RANK").contains("LOSS").contains("#");
+        assertThat(board.out()).contains("RANK").contains("GROUP").contains("LOSS").contains("#").contains("best").contains("by value")
+                .contains("Ranked by value");
         assertThat(board.out().lines().filter(l -> l.matches("^[12] .*"))).hasSize(2);
         Run resumed = run("sweep", "resume", "cli", "--trials", "2", "--server", url, "--detach");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
+    }
+
+    @Test
+    void leaderboardShowsTheTrialsTiedWithTheBestAndTheWorseOnesWithTheirPValue() throws Exception {
+        var client = io.tunelab.client.TunelabClient.connect(url);
+        var exp = client.launch(io.tunelab.api.ExperimentSpec.builder("seeds").minimize("loss")
+                .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(3).build());
+        double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
+        for (double[] trial : losses) {
+            var reps = new java.util.ArrayList<io.tunelab.api.Repetition>();
+            for (int i = 0; i < trial.length; i++) {
+                reps.add(new io.tunelab.api.Repetition(null, 100L + i, java.util.Map.of("loss", trial[i])));
+            }
+            exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
+        }
+        Run board = run("leaderboard", "seeds", "--server", url);
+        assertThat(board.exit()).as(board.err()).isZero();
+        assertThat(board.out().lines().filter(l -> l.matches("^1 +#0 +best +5 .*"))).hasSize(1);
+        assertThat(board.out().lines().filter(l -> l.matches("^2 +#1 +tied +5 .*"))).hasSize(1);
+        assertThat(board.out().lines().filter(l -> l.matches("^3 +#2 +worse p<0\\.001 +5 .*"))).hasSize(1);
+        assertThat(board.out()).contains("Tied with the best #0").contains(": #1.");
     }
 
     @Test

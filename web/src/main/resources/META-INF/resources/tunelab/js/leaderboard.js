@@ -113,13 +113,15 @@ export function leaderboard(section, ref) {
             onclick: () => sortBy(column, defaultOrder)},
           label, h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')) : label);
     };
-    const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)}},
+    const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)},
+      class: t.rank ? `rank-${t.rank.group}` : null},
         // Only a complete trial has a rank: a pruned trial's value is its last intermediate one.
         h('td', {class: 'num rank'}, ranked && t.state === 'COMPLETE' ? String(query.offset + i + 1) : ''),
         h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
         h('td', {}, badge(t.state)),
         h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
           title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
+        groupCell(t.rank),
         objectiveColumns.map((m) => metricCell(t, m)),
         params.map((p) => h('td', {class: numericParam[p] ? 'num' : ''}, paramText((t.params || {})[p]))),
         metricColumns.map((m) => metricCell(t, m)),
@@ -132,12 +134,13 @@ export function leaderboard(section, ref) {
             header('Trial', 'number', 'desc', 'num'),
             header('State', 'state', 'asc'),
             header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
+            h('th', {scope: 'col', title: 'against the best trial, by a paired test on the repetitions both have'}, 'Compared with best'),
             objectiveColumns.map(metricHeader),
             params.map((p) => header(dotted(p), `param:${p}`, 'asc', numericParam[p] ? 'num param' : 'param')),
             metricColumns.map(metricHeader),
             header('Duration', 'duration', 'asc', 'num'),
             h('th', {scope: 'col'}, 'Worker'))),
-        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(6 + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(7 + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
             query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
 
     const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
@@ -195,6 +198,27 @@ function dotted(name) {
   const dot = name.lastIndexOf('.');
   if (dot <= 0 || dot === name.length - 1) return name;
   return h('span', {class: 'dotted'}, h('span', {class: 'prefix'}, name.slice(0, dot + 1)), h('span', {}, name.slice(dot + 1)));
+}
+
+/**
+ * Where a complete trial stands against the best: "best", "tied" (not significantly worse on
+ * the repetitions both have), "worse p=…" (Holm-adjusted), or "by value" when too few
+ * repetitions are shared for a paired test.
+ */
+function groupCell(rank) {
+  if (!rank) return h('td', {class: 'group-cell'}, '');
+  const shared = `${rank.sharedRepetitions} shared repetition${rank.sharedRepetitions === 1 ? '' : 's'}`;
+  const text = {best: 'best', tied: 'tied', worse: `worse ${pText(rank.adjustedPValue)}`, unranked: 'by value'}[rank.group];
+  const title = rank.group === 'unranked' ? rank.note
+    : rank.group === 'best' ? `the best mean; the others are compared with it on the repetitions they share`
+      : `compared with the best on ${shared}: p = ${num(rank.pValue)}, Holm-adjusted p = ${num(rank.adjustedPValue)}`;
+  return h('td', {class: `group-cell ${rank.group}`, title}, text,
+      rank.group === 'tied' || rank.group === 'worse' ? h('span', {class: 'ci'}, ` (${rank.sharedRepetitions})`) : null);
+}
+
+/** A p-value as a table shows it: three decimals, or "p<0.001". */
+function pText(p) {
+  return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`;
 }
 
 /** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
