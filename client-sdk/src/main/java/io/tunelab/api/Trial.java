@@ -11,7 +11,8 @@ import java.util.Map;
  * result (the mean over repetitions when there are several); {@code statistics} summarise
  * the repetitions per metric; {@code reports} are the intermediate values, by step.
  * {@code rank} is where a complete trial stands on its experiment's significance-aware
- * leaderboard; only the leaderboard and the pages of trials fill it in, it is never stored.
+ * leaderboard and {@code finalization} its refit and held-out test score when it won; the
+ * API fills both in when it shows the trial, they are not part of the trial's row.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Trial(
@@ -30,7 +31,8 @@ public record Trial(
         String worker,
         String error,
         Map<String, Object> provenance,
-        RankedTrial rank) {
+        RankedTrial rank,
+        Finalization finalization) {
 
     public Trial {
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
@@ -47,13 +49,19 @@ public record Trial(
                  List<Report> reports, Instant created, Instant started, Instant finished, String worker, String error,
                  Map<String, Object> provenance) {
         this(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started, finished,
-                worker, error, provenance, null);
+                worker, error, provenance, null, null);
     }
 
     /** This trial as seen on a leaderboard: with its rank, or without one when {@code rank} is null. */
     public Trial withRank(RankedTrial rank) {
         return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
-                finished, worker, error, provenance, rank);
+                finished, worker, error, provenance, rank, finalization);
+    }
+
+    /** This trial with its finalization (refit and test score), or without one when null. */
+    public Trial withFinalization(Finalization finalization) {
+        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
+                finished, worker, error, provenance, rank, finalization);
     }
 
     /** The value of a metric, or null when the trial has none. */

@@ -26,11 +26,12 @@ import java.util.Map;
 public final class ExperimentQueries {
     private final ExperimentRegistry registry;
     private final Storage storage;
-    private final Rankings rankings = new Rankings();
+    private final Rankings rankings;
 
-    ExperimentQueries(ExperimentRegistry registry, Storage storage) {
+    ExperimentQueries(ExperimentRegistry registry, Storage storage, Rankings rankings) {
         this.registry = registry;
         this.storage = storage;
+        this.rankings = rankings;
     }
 
     public List<ExperimentSummary> summaries() {
@@ -41,8 +42,10 @@ public final class ExperimentQueries {
         return registry.find(ref).experiment();
     }
 
+    /** A trial; the winner shows its finalization (refit and test score) beside its selection statistics. */
     public Trial trial(long trialId) {
-        return registry.owner(trialId).trial(trialId).trial();
+        LiveExperiment e = registry.owner(trialId);
+        return e.trial(trialId).trial().withFinalization(e.finalizationOf(trialId));
     }
 
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
@@ -53,7 +56,8 @@ public final class ExperimentQueries {
             return page;
         }
         Rankings.Ranked ranked = rankings.of(e);
-        return new TrialPage(page.total(), page.trials().stream().map(t -> t.withRank(ranked.of(t.id()))).toList());
+        return new TrialPage(page.total(), page.trials().stream()
+                .map(t -> t.withRank(ranked.of(t.id())).withFinalization(e.finalizationOf(t.id()))).toList());
     }
 
     /**
@@ -65,7 +69,8 @@ public final class ExperimentQueries {
         LiveExperiment e = registry.find(ref);
         List<RankedTrial> all = rankings.of(e).ranking().trials();
         return new TrialPage(all.size(), page(all, offset, limit).stream()
-                .map(r -> Transitions.withoutReports(e.trial(r.trialId()).trial()).withRank(r)).toList());
+                .map(r -> Transitions.withoutReports(e.trial(r.trialId()).trial()).withRank(r)
+                        .withFinalization(e.finalizationOf(r.trialId()))).toList());
     }
 
     /** The best {@code limit} trials of the significance-aware leaderboard. */

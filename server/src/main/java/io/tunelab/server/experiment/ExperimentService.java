@@ -46,13 +46,16 @@ public final class ExperimentService {
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final Proposals proposals;
+    private final Finalizations finalizations;
     private final WorkSignal work;
     private final StorageClock clock;
 
-    ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, WorkSignal work, StorageClock clock) {
+    ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
+                      WorkSignal work, StorageClock clock) {
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
+        this.finalizations = finalizations;
         this.work = work;
         this.clock = clock;
     }
@@ -150,7 +153,9 @@ public final class ExperimentService {
             Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant());
             return Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts())).answering(t);
         });
-        proposals.completeIfDone(e);
+        if (proposals.completeIfDone(e)) {
+            finalizations.afterCompletion(e);
+        }
         work.signal();
         return told;
     }

@@ -52,6 +52,7 @@ public final class HttpApi {
     private final ExperimentService experiments;
     private final LeaseService leases;
     private final ExperimentQueries queries;
+    private final WinnerRoutes winners;
     private final EventStream events;
     private final PrometheusMeterRegistry metrics;
     private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
@@ -60,6 +61,7 @@ public final class HttpApi {
         this.experiments = coordinator.experiments();
         this.leases = coordinator.leases();
         this.queries = coordinator.queries();
+        this.winners = new WinnerRoutes(this, coordinator.queries(), coordinator.finalizations());
         this.events = events;
         this.metrics = metrics;
     }
@@ -79,7 +81,6 @@ public final class HttpApi {
         router.post("/api/experiments/:ref/trials").handler(this::ask);
         router.get("/api/experiments/:ref/trials").handler(this::trials);
         router.get("/api/experiments/:ref/leaderboard").handler(this::leaderboard);
-        router.get("/api/experiments/:ref/ranking").handler(this::ranking);
         router.get("/api/experiments/:ref/pareto").handler(this::pareto);
         router.get("/api/experiments/:ref/history").handler(this::history);
         router.get("/api/experiments/:ref/curves").handler(this::curves);
@@ -98,6 +99,7 @@ public final class HttpApi {
         router.put("/api/trials/:id/model").handler(this::putModel);
         router.get("/api/trials/:id/model").handler(this::model);
         router.post("/api/leases").handler(this::lease);
+        winners.mount(router);
 
         router.route("/api/*").handler(rc -> fail(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
@@ -148,15 +150,6 @@ public final class HttpApi {
             TrialPage page = queries.leaderboard(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 10));
             rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
             return page.trials();
-        });
-    }
-
-    private void ranking(RoutingContext rc) {
-        String ref = rc.pathParam("ref");
-        run(rc, 200, () -> {
-            ExperimentQueries.RankingPage page = queries.ranking(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 100));
-            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
-            return page.ranking();
         });
     }
 
@@ -309,7 +302,7 @@ public final class HttpApi {
     // ------------------------------------------------------------------ plumbing
 
     /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
-    private void run(RoutingContext rc, int status, Callable<Object> work) {
+    void run(RoutingContext rc, int status, Callable<Object> work) {
         runThen(rc, () -> Json.writeBytes(work.call()), (r, json) -> send(r, status, json));
     }
 
@@ -351,7 +344,7 @@ public final class HttpApi {
         send(rc, e.code().status(), Json.writeBytes(ErrorBody.of(e)));
     }
 
-    private static long trialId(RoutingContext rc) {
+    static long trialId(RoutingContext rc) {
         String id = rc.pathParam("id");
         try {
             return Long.parseLong(id);
@@ -360,7 +353,7 @@ public final class HttpApi {
         }
     }
 
-    private static int intParam(RoutingContext rc, String name, int fallback) {
+    static int intParam(RoutingContext rc, String name, int fallback) {
         String v = rc.queryParams().get(name);
         if (v == null || v.isBlank()) {
             return fallback;

@@ -31,6 +31,9 @@ public interface Storage extends AutoCloseable {
 
     Optional<String> dataReport(long experimentId);
 
+    /** The experiment's finalization document (JSON), if it has one. */
+    Optional<String> finalization(long experimentId);
+
     @Override
     void close();
 
@@ -49,5 +52,8 @@ public interface Storage extends AutoCloseable {
         void putModel(long trialId, byte[] content);
 
         void putDataReport(long experimentId, String json);
+
+        /** Replaces the experiment's finalization document (JSON). */
+        void putFinalization(long experimentId, String json);
     }
 }

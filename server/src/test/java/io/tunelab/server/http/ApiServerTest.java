@@ -283,6 +283,84 @@ class ApiServerTest {
         assertThat(call("GET", "/api/experiments/folds/ranking", null).json()).containsEntry("test", "corrected-t");
     }
 
+    static final String HELD_OUT = """
+            name: held-out
+            objective: {metric: accuracy, direction: maximize}
+            space: {x: {type: float, low: 0, high: 1}}
+            strategy: {name: random, seed: 3}
+            budget: {trials: 2}
+            task: {dataset: {name: iris, test: 0.2, validation: {folds: 3}}}
+            """;
+
+    /** A COMPLETE result over three folds, each with the epoch its best weights came from. */
+    static String folds(double a, double b, double c, int bestEpoch) {
+        return "{\"state\": \"COMPLETE\", \"repetitions\": [" + String.join(", ",
+                "{\"index\": 0, \"values\": {\"accuracy\": " + a + ", \"best_epoch\": " + bestEpoch + "}}",
+                "{\"index\": 1, \"values\": {\"accuracy\": " + b + ", \"best_epoch\": " + (bestEpoch + 1) + "}}",
+                "{\"index\": 2, \"values\": {\"accuracy\": " + c + ", \"best_epoch\": " + (bestEpoch + 2) + "}}") + "]}";
+    }
+
+    @Test
+    void aCompletedExperimentWithATestSplitHasItsWinnerRefitByAWorkerAndScoredOnce() throws Exception {
+        call("POST", "/api/experiments", HELD_OUT);
+        assertError(call("POST", "/api/experiments/held-out/finalize", null), 409, ErrorCode.INVALID_STATE, "no complete trial");
+        tellNew("held-out", folds(0.90, 0.92, 0.91, 4));
+        long winner = tellNew("held-out", folds(0.95, 0.97, 0.96, 7));
+        // Completing the experiment asked for the finalization of the winner.
+        Map<String, Object> waiting = call("GET", "/api/experiments/held-out/finalization", null).json();
+        assertThat(waiting).containsEntry("trialId", (int) winner).containsEntry("state", "WAITING").containsEntry("epochs", 8);
+        assertThat((Map<String, Object>) waiting.get("selection")).containsEntry("n", 3);
+
+        Reply leased = call("POST", "/api/leases", "{\"worker\": \"w:1\"}");
+        assertThat(leased.status()).as(leased.body()).isEqualTo(200);
+        Map<String, Object> lease = leased.json();
+        assertThat((Map<String, Object>) lease.get("finalization")).containsEntry("epochs", 8).containsEntry("state", "RUNNING");
+        assertThat((Map<String, Object>) lease.get("trial")).containsEntry("id", (int) winner);
+        String leaseId = (String) lease.get("leaseId");
+        assertThat(call("POST", "/api/trials/" + winner + "/heartbeat", "{\"leaseId\": \"" + leaseId + "\"}").status()).isEqualTo(200);
+        assertError(call("POST", "/api/trials/" + winner + "/test", "{\"values\": {}, \"leaseId\": \"" + leaseId + "\"}"),
+                400, ErrorCode.INVALID_VALUE, "needs values");
+        assertError(call("POST", "/api/trials/" + winner + "/test", "{\"values\": {\"accuracy\": 0.9}, \"leaseId\": \"other\"}"),
+                409, ErrorCode.LEASE_LOST, "expired or was never given");
+        Reply told = call("POST", "/api/trials/" + winner + "/test", "{\"values\": {\"accuracy\": 0.93}, \"leaseId\": \"" + leaseId + "\"}");
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+
+        restart();
+        Map<String, Object> trial = call("GET", "/api/trials/" + winner, null).json();
+        Map<String, Object> finalization = (Map<String, Object>) trial.get("finalization");
+        assertThat(finalization).containsEntry("state", "COMPLETE").containsEntry("worker", "w:1");
+        assertThat((Map<String, Object>) finalization.get("test")).containsEntry("accuracy", 0.93);
+        assertThat((Map<String, Object>) finalization.get("selection")).containsEntry("mean", 0.96);
+        Map<String, Object> top = (Map<String, Object>) call("GET", "/api/experiments/held-out/leaderboard", null).array().getFirst();
+        assertThat(((Map<String, Object>) top.get("finalization")).get("test")).isEqualTo(Map.of("accuracy", 0.93));
+        // Asking again for the same winner answers the finalization that is done.
+        assertThat(call("POST", "/api/experiments/held-out/finalize", null).json()).containsEntry("state", "COMPLETE");
+        assertThat(call("POST", "/api/leases", "{\"worker\": \"w:1\"}").status()).isEqualTo(204);
+    }
+
+    @Test
+    void anSdkUserRecordsTheTestScoreOfTheirOwnWinner() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        assertError(call("POST", "/api/experiments/quickstart/finalize", null), 409, ErrorCode.INVALID_STATE, "no task");
+        long id = tellNew("quickstart", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.3}}");
+        Object open = call("POST", "/api/experiments/quickstart/trials", null).json().get("id");
+        assertError(call("POST", "/api/trials/" + open + "/test", "{\"values\": {\"loss\": 0.4}}"), 409, ErrorCode.INVALID_STATE,
+                "only a COMPLETE trial");
+        assertError(call("POST", "/api/trials/" + id + "/test", "{\"values\": {\"loss\": NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
+        assertError(call("POST", "/api/trials/" + id + "/test", "{\"error\": \"no\"}"), 400, ErrorCode.INVALID_VALUE, "only the worker");
+        assertError(call("GET", "/api/experiments/quickstart/finalization", null), 404, ErrorCode.NOT_FOUND, "no finalization");
+        Reply told = call("POST", "/api/trials/" + id + "/test", "{\"values\": {\"loss\": 0.35}}");
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+        Map<String, Object> f = call("GET", "/api/experiments/quickstart/finalization", null).json();
+        assertThat(f).containsEntry("trialId", (int) id).containsEntry("state", "COMPLETE");
+        assertThat((Map<String, Object>) f.get("test")).containsEntry("loss", 0.35);
+        assertThat((Map<String, Object>) f.get("selection")).containsEntry("mean", 0.3);
+
+        call("POST", "/api/experiments", HELD_OUT.replace("held-out", "no-test").replace("test: 0.2, ", ""));
+        tellNew("no-test", folds(0.9, 0.9, 0.9, 3));
+        assertError(call("POST", "/api/experiments/no-test/finalize", null), 409, ErrorCode.INVALID_STATE, "no test split");
+    }
+
     @Test
     void paretoFrontOfTwoObjectives() throws Exception {
         call("POST", "/api/experiments", """
