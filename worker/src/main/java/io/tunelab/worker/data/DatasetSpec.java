@@ -6,9 +6,16 @@ import io.tunelab.api.TunelabException;
 
 /**
  * Which data a task trains on: a bundled sample ({@code name}) or a CSV file ({@code path}),
- * the target column, the task type, and how it is validated (a hold-out share, or k folds).
+ * the target column, the task type, how it is validated (a hold-out share, or k folds), and
+ * the share of rows held out as the {@code test} split (null: none), which the search never
+ * sees and only the finalization of the winner scores on.
  */
-public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation) {
+public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation, Double test) {
+
+    /** A dataset without a test split. */
+    public DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation) {
+        this(source, target, type, validation, null);
+    }
 
     /** How a configuration is validated. */
     public sealed interface Validation {
@@ -22,7 +29,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
     public record Folds(int k) implements Validation {
     }
 
-    /** Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}}}. */
+    /** Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}, test: 0.2}}. */
     public static DatasetSpec parse(Options s) {
         String name = s.string("name", null);
         String path = s.string("path", null);
@@ -34,8 +41,12 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
         String target = s.string("target", "target");
         String type = s.string("type", name != null && name.equals("diabetes") ? "regression" : "classification");
         Validation validation = parseValidation(s.section("validation"));
+        Double test = s.has("test") ? s.number("test", 0.2) : null;
+        if (test != null && !(test > 0 && test < 1)) {
+            throw TunelabException.invalidSpec(s.name("test") + " must be between 0 and 1 (exclusive), as 0.2; got " + test);
+        }
         s.done();
-        return new DatasetSpec(source, target, TaskType.parse(type), validation);
+        return new DatasetSpec(source, target, TaskType.parse(type), validation, test);
     }
 
     private static Validation parseValidation(Options v) {
