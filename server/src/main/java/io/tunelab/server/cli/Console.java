@@ -2,9 +2,11 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Finalization;
 import io.tunelab.api.Objective;
 import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
+import io.tunelab.api.Statistics;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 
@@ -75,6 +77,11 @@ final class Console {
         trials.forEach(t -> params.addAll(t.params().keySet()));
         var header = new ArrayList<String>(List.of("RANK", "TRIAL", "GROUP", "PAIRED"));
         metrics.forEach(m -> header.add(m.toUpperCase(Locale.ROOT)));
+        String primary = experiment.spec().primary().metric();
+        boolean tested = trials.stream().anyMatch(t -> testValue(t, primary) != null);
+        if (tested) {
+            header.add("TEST " + primary.toUpperCase(Locale.ROOT));
+        }
         params.forEach(header::add);
         var rows = new ArrayList<List<String>>();
         int rank = 1;
@@ -89,6 +96,9 @@ final class Console {
                 }
                 row.add(v);
             }
+            if (tested) {
+                row.add(testValue(t, primary) == null ? "" : number(testValue(t, primary)));
+            }
             for (String p : params) {
                 row.add(t.params().containsKey(p) ? value(t.params().get(p)) : "");
             }
@@ -102,6 +112,28 @@ final class Console {
         }
         table(out, header, rows);
         out.println(groupsLine(trials));
+    }
+
+    /** The trial's score on the held-out test split, when it was finalized. */
+    private static Double testValue(Trial t, String metric) {
+        return t.finalization() == null || t.finalization().test() == null ? null : t.finalization().test().get(metric);
+    }
+
+    /** One line on the finalized winner: its test score beside the selection score that chose it. */
+    static String finalization(Experiment e, Finalization f) {
+        String metric = e.spec().primary().metric();
+        return switch (f.state()) {
+            case COMPLETE -> {
+                Statistics s = f.selection();
+                String selection = s == null ? "" : "; selection " + metric + " " + number(s.mean())
+                        + (s.n() > 1 ? " ± " + number((s.ciHigh() - s.ciLow()) / 2) + " over " + s.n() + " repetitions" : "")
+                        + " (optimistic: it chose the winner)";
+                yield "Refit winner #" + f.number() + (f.epochs() == null ? "" : " (" + f.epochs() + " epochs)")
+                        + ": test " + metric + " " + number(f.test().get(metric)) + selection;
+            }
+            case FAILED -> "Finalization of #" + f.number() + " failed: " + f.error();
+            default -> "Finalization of #" + f.number() + ": " + f.state() + (f.worker() == null ? ", waiting for a worker" : " on " + f.worker());
+        };
     }
 
     /** What a trial's group says in a table: best, tied, worse with its adjusted p-value, or by value. */

@@ -1,6 +1,6 @@
 /**
  * The {@code tunelab} command line: {@code server}, {@code sweep run}, {@code sweep resume},
- * {@code experiments}, {@code leaderboard} and {@code demo}. Client commands speak to a server
+ * {@code experiments}, {@code leaderboard}, {@code finalize} and {@code demo}. Client commands speak to a server
  * through the SDK only; {@code server} and {@code demo} start one in this process.
  */
 package io.tunelab.server.cli;

@@ -108,6 +108,43 @@ class TunelabCommandTest {
     }
 
     @Test
+    void finalizeRefitsTheWinnerAndTheLeaderboardShowsItsTestScore() throws Exception {
+        var client = io.tunelab.client.TunelabClient.connect(url);
+        var exp = client.launch("""
+                name: held-out
+                objective: {metric: accuracy, direction: maximize}
+                space: {x: {type: float, low: 0, high: 1}}
+                budget: {trials: 5}
+                task: {dataset: {name: iris, test: 0.2, validation: {folds: 3}}}
+                """);
+        double[][] accuracy = {{0.90, 0.92, 0.91}, {0.95, 0.97, 0.96}};
+        for (double[] trial : accuracy) {
+            var reps = new java.util.ArrayList<io.tunelab.api.Repetition>();
+            for (int i = 0; i < trial.length; i++) {
+                reps.add(new io.tunelab.api.Repetition(i, null, java.util.Map.of("accuracy", trial[i], "best_epoch", 10.0 + i)));
+            }
+            exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
+        }
+        Run asked = run("finalize", "held-out", "--server", url);
+        assertThat(asked.exit()).as(asked.err()).isZero();
+        assertThat(asked.out()).contains("finalization of held-out #1: WAITING (11 epochs");
+
+        var lease = client.lease(new io.tunelab.api.LeaseRequest("w:1", null, 0)).orElseThrow();
+        assertThat(lease.finalization().epochs()).isEqualTo(11);
+        client.test(lease.trial().id(), new io.tunelab.api.TestResult(java.util.Map.of("accuracy", 0.9333), null, lease.leaseId()));
+
+        Run done = run("finalize", "held-out", "--wait", "--server", url);
+        assertThat(done.out()).contains("Refit winner #1 (11 epochs): test accuracy 0.93330; selection accuracy 0.96000 ± ")
+                .contains("over 3 repetitions");
+        Run board = run("leaderboard", "held-out", "--server", url);
+        assertThat(board.out()).contains("TEST ACCURACY").containsPattern("(?m)^1 +#1 +best +3 .*0\\.93330");
+
+        Run noTask = run("finalize", "ghost", "--server", url);
+        assertThat(noTask.exit()).isEqualTo(2);
+        assertThat(noTask.err()).contains("no experiment with id or name \"ghost\"");
+    }
+
+    @Test
     void badInputExitsWithAClearMessageAndChangesNothing() throws Exception {
         Run missing = run("sweep", "run", dir.resolve("nope.yaml").toString(), "--server", url);
         assertThat(missing.exit()).isEqualTo(2);
