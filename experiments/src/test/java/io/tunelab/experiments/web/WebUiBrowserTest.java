@@ -140,13 +140,18 @@ class WebUiBrowserTest {
     private void seedGroups() {
         var exp = client.launch(spec("seeded-groups", 3).minimize("rmse").build());
         double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
+        long best = -1;
         for (double[] trial : losses) {
             var reps = new java.util.ArrayList<Repetition>();
             for (int i = 0; i < trial.length; i++) {
                 reps.add(new Repetition(null, 100L + i, Map.of("rmse", trial[i])));
             }
-            exp.tell(exp.ask().id(), TrialResult.ofRepetitions(reps));
+            long id = exp.ask().id();
+            best = best < 0 ? id : best;
+            exp.tell(id, TrialResult.ofRepetitions(reps));
         }
+        // The user scores the winner on rows the search never saw.
+        exp.finalEvaluation(best, Map.of("rmse", 1.1));
     }
 
     private void seedTradeoff() {
@@ -383,6 +388,12 @@ class WebUiBrowserTest {
         Object tiedColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td')).color");
         assertThat(tiedBackground).isNotEqualTo("rgba(0, 0, 0, 0)");
         assertThat(worseColor).isNotEqualTo(tiedColor);
+        // The test score sits beside the selection score, in the table and on the winner card.
+        assertThat(browser.texts("#trials-table tbody td.test")).containsExactly("1.1", "", "");
+        browser.await("the winner card", () -> browser.text("#winner").contains("Winner #0"));
+        assertThat(browser.text("#winner-selection")).contains("±").contains("over 5 repetitions");
+        assertThat(browser.text("#winner-test")).isEqualTo("1.1");
+        assertThat(browser.texts("#winner-tied a")).containsExactly("#1");
     }
 
     /** The position of the column that the button for {@code sort} sorts by. */

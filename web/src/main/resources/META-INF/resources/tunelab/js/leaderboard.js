@@ -96,6 +96,7 @@ export function leaderboard(section, ref) {
     }
     // Columns read: the objectives, the configuration, then the other metrics.
     const objectiveColumns = objectiveMetrics.slice(1);
+    const tested = trials.some((t) => t.finalization && t.finalization.test);
     const metricColumns = [...others].sort();
     const metricCell = (t, m) => h('td', {class: 'num'}, valueCell(t, m));
     const metricHeader = (m) => header(m, `metric:${m}`, 'asc', 'num');
@@ -122,6 +123,8 @@ export function leaderboard(section, ref) {
         h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
           title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
         groupCell(t.rank),
+        tested ? h('td', {class: 'num test', title: 'refit on all non-test rows, scored once on the held-out test split'},
+            t.finalization && t.finalization.test ? num(t.finalization.test[primary.metric]) : '') : null,
         objectiveColumns.map((m) => metricCell(t, m)),
         params.map((p) => h('td', {class: numericParam[p] ? 'num' : ''}, paramText((t.params || {})[p]))),
         metricColumns.map((m) => metricCell(t, m)),
@@ -135,12 +138,13 @@ export function leaderboard(section, ref) {
             header('State', 'state', 'asc'),
             header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
             h('th', {scope: 'col', title: 'against the best trial, by a paired test on the repetitions both have'}, 'Compared with best'),
+            tested ? h('th', {scope: 'col', class: 'num'}, `Test ${primary.metric}`) : null,
             objectiveColumns.map(metricHeader),
             params.map((p) => header(dotted(p), `param:${p}`, 'asc', numericParam[p] ? 'num param' : 'param')),
             metricColumns.map(metricHeader),
             header('Duration', 'duration', 'asc', 'num'),
             h('th', {scope: 'col'}, 'Worker'))),
-        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(7 + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(7 + (tested ? 1 : 0) + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
             query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
 
     const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
