@@ -384,8 +384,8 @@ class WebUiBrowserTest {
         assertThat(browser.attributes("#trials-table tbody td.group-cell.worse", "title").getFirst())
                 .contains("5 shared repetitions").contains("Holm-adjusted");
         Object tiedBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td')).backgroundColor");
-        Object worseColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-worse td')).color");
-        Object tiedColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td')).color");
+        Object worseColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-worse td.value')).color");
+        Object tiedColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td.value')).color");
         assertThat(tiedBackground).isNotEqualTo("rgba(0, 0, 0, 0)");
         assertThat(worseColor).isNotEqualTo(tiedColor);
         // The test score sits beside the selection score, in the table and on the winner card.

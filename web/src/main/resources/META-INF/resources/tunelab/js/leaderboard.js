@@ -212,7 +212,7 @@ function dotted(name) {
 function groupCell(rank) {
   if (!rank) return h('td', {class: 'group-cell'}, '');
   const shared = `${rank.sharedRepetitions} shared repetition${rank.sharedRepetitions === 1 ? '' : 's'}`;
-  const text = {best: 'best', tied: 'tied', worse: `worse ${pText(rank.adjustedPValue)}`, unranked: 'by value'}[rank.group];
+  const text = rank.group === 'worse' ? `worse ${pText(rank.adjustedPValue)}` : rank.group === 'unranked' ? 'by value' : rank.group;
   const title = rank.group === 'unranked' ? rank.note
     : rank.group === 'best' ? `the best mean; the others are compared with it on the repetitions they share`
       : `compared with the best on ${shared}: p = ${num(rank.pValue)}, Holm-adjusted p = ${num(rank.adjustedPValue)}`;
