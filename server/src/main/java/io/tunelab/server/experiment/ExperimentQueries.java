@@ -73,11 +73,6 @@ public final class ExperimentQueries {
                         .withFinalization(e.finalizationOf(r.trialId()))).toList());
     }
 
-    /** The best {@code limit} trials of the significance-aware leaderboard. */
-    public List<Trial> leaderboard(String ref, int limit) {
-        return leaderboard(ref, 0, limit).trials();
-    }
-
     /** A page of the significance-aware ranking by the primary objective, with the test and alpha that made it. */
     public RankingPage ranking(String ref, int offset, int limit) {
         TrialRanking ranking = rankings.of(registry.find(ref)).ranking();
