@@ -92,7 +92,7 @@ final class Console {
                 var stats = t.statistics().get(m);
                 String v = number(t.value(m));
                 if (stats != null && stats.n() > 1) {
-                    v += " ± " + number((stats.ciHigh() - stats.ciLow()) / 2);
+                    v += interval(stats);
                 }
                 row.add(v);
             }
@@ -114,6 +114,17 @@ final class Console {
         out.println(groupsLine(trials));
     }
 
+    /**
+     * The 95% interval after a mean: " ± half" when it is symmetric, else " [low, high]" (an
+     * interval cut to the metric's range, such as accuracy at 1.0, is no longer symmetric).
+     */
+    static String interval(Statistics s) {
+        double below = s.mean() - s.ciLow();
+        double above = s.ciHigh() - s.mean();
+        return Math.abs(below - above) <= 1e-9 * Math.max(1, Math.abs(s.mean()))
+                ? " ± " + number(above) : " [" + number(s.ciLow()) + ", " + number(s.ciHigh()) + "]";
+    }
+
     /** The trial's score on the held-out test split, when it was finalized. */
     private static Double testValue(Trial t, String metric) {
         return t.finalization() == null || t.finalization().test() == null ? null : t.finalization().test().get(metric);
@@ -126,7 +137,7 @@ final class Console {
             case COMPLETE -> {
                 Statistics s = f.selection();
                 String selection = s == null ? "" : "; selection " + metric + " " + number(s.mean())
-                        + (s.n() > 1 ? " ± " + number((s.ciHigh() - s.ciLow()) / 2) + " over " + s.n() + " repetitions" : "")
+                        + (s.n() > 1 ? interval(s) + " over " + s.n() + " repetitions" : "")
                         + " (optimistic: it chose the winner)";
                 yield "Refit winner #" + f.number() + (f.epochs() == null ? "" : " (" + f.epochs() + " epochs)")
                         + ": test " + metric + " " + number(f.test().get(metric)) + selection;

@@ -220,6 +220,17 @@ function groupCell(rank) {
       rank.group === 'tied' || rank.group === 'worse' ? h('span', {class: 'ci'}, ` (${rank.sharedRepetitions})`) : null);
 }
 
+/**
+ * The 95% interval after a mean: " ± half" when symmetric, else " [low, high]": an interval
+ * cut to the metric's range (accuracy at 1) is no longer symmetric.
+ */
+export function intervalText(stats) {
+  const below = stats.mean - stats.ciLow;
+  const above = stats.ciHigh - stats.mean;
+  return Math.abs(below - above) <= 1e-9 * Math.max(1, Math.abs(stats.mean))
+    ? ` ± ${short(above)}` : ` [${num(stats.ciLow)}, ${num(stats.ciHigh)}]`;
+}
+
 /** A p-value as a table shows it: three decimals, or "p<0.001". */
 function pText(p) {
   return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`;
@@ -229,9 +240,8 @@ function pText(p) {
 function valueCell(trial, metric) {
   const stats = trial.statistics && trial.statistics[metric];
   if (stats && stats.n > 1) {
-    const half = (stats.ciHigh - stats.ciLow) / 2;
     return h('span', {title: `mean of ${stats.n} repetitions; 95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}], std ${num(stats.std)}`},
-        num(stats.mean), h('span', {class: 'ci'}, ` ± ${short(half)}`));
+        num(stats.mean), h('span', {class: 'ci'}, intervalText(stats)));
   }
   const v = trial.values ? trial.values[metric] : undefined;
   return num(v !== undefined ? v : stats ? stats.mean : null);

@@ -5,6 +5,7 @@
 import {h, fill, num, paramText, trialHref} from './dom.js';
 import {api} from './api.js';
 import {primaryOf} from './spec.js';
+import {intervalText} from './leaderboard.js';
 
 /** Draws the winner into the section; returns {setExperiment, refresh}. */
 export function winnerCard(section, ref) {
@@ -32,7 +33,7 @@ export function winnerCard(section, ref) {
     const stats = best.statistics && best.statistics[metric];
     const final = best.finalization;
     const selection = stats && stats.n > 1
-      ? [num(stats.mean), h('span', {class: 'ci'}, ` ± ${num((stats.ciHigh - stats.ciLow) / 2)}`),
+      ? [num(stats.mean), h('span', {class: 'ci'}, intervalText(stats)),
         h('span', {class: 'muted small'}, ` over ${stats.n} repetitions (95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}])`)]
       : num(best.values ? best.values[metric] : null);
     const test = !final ? h('span', {class: 'muted'}, 'not finalized (no held-out test split)')
