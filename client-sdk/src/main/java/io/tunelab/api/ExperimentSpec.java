@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * What an experiment is: its unique name, its objective(s), the search space, the strategy
  * and pruner, the budget, how many repetitions evaluate each trial, an optional task for
- * workers, and a seed. Loaded from YAML or JSON by {@link Specs}; a spec may say
- * {@code objective: {...}} for one objective or {@code objectives: [...]} for several.
+ * workers, a seed, and how the leaderboard compares trials ({@link Analysis}). Loaded from YAML
+ * or JSON by {@link Specs}; a spec may say {@code objective: {...}} for one objective or
+ * {@code objectives: [...]} for several.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(
@@ -25,7 +26,8 @@ public record ExperimentSpec(
         Budget budget,
         int repetitions,
         Map<String, Object> task,
-        Long seed) {
+        Long seed,
+        Analysis analysis) {
 
     /** Names are used in URLs and CLI arguments; keep them to a readable, unambiguous set. */
     public static final int MAX_NAME_LENGTH = 200;
@@ -65,6 +67,13 @@ public record ExperimentSpec(
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
         task = task == null ? null : Map.copyOf(task);
+        analysis = analysis == null ? Analysis.defaults() : analysis;
+    }
+
+    /** A spec with the default analysis. */
+    public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
+                          Budget budget, int repetitions, Map<String, Object> task, Long seed) {
+        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, null);
     }
 
     @JsonCreator
@@ -78,7 +87,8 @@ public record ExperimentSpec(
             @JsonProperty("budget") Budget budget,
             @JsonProperty("repetitions") Integer repetitions,
             @JsonProperty("task") Map<String, Object> task,
-            @JsonProperty("seed") Long seed) {
+            @JsonProperty("seed") Long seed,
+            @JsonProperty("analysis") Analysis analysis) {
         if (objective != null && objectives != null) {
             throw TunelabException.invalidSpec("give either objective (one) or objectives (a list), not both");
         }
@@ -86,7 +96,7 @@ public record ExperimentSpec(
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
         return new ExperimentSpec(name, objective != null ? List.of(objective) : objectives, space, strategy, pruner,
-                budget, repetitions == null ? 1 : repetitions, task, seed);
+                budget, repetitions == null ? 1 : repetitions, task, seed, analysis);
     }
 
     public static Builder builder(String name) {
@@ -106,19 +116,19 @@ public record ExperimentSpec(
     }
 
     public ExperimentSpec withSpace(SearchSpace space) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
     }
 
     public ExperimentSpec withBudget(Budget budget) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
     }
 
     public ExperimentSpec withSeed(Long seed) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
     }
 
     public ExperimentSpec withName(String name) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
     }
 
     /** Builds a spec in code, for SDK users. */
@@ -132,6 +142,7 @@ public record ExperimentSpec(
         private int repetitions = 1;
         private Map<String, Object> task;
         private Long seed;
+        private Analysis analysis;
 
         private Builder(String name) {
             this.name = name;
@@ -194,8 +205,14 @@ public record ExperimentSpec(
             return this;
         }
 
+        /** How the leaderboard compares trials: the paired test for seeds and the significance level. */
+        public Builder analysis(Analysis analysis) {
+            this.analysis = analysis;
+            return this;
+        }
+
         public ExperimentSpec build() {
-            return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed);
+            return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
  * A trial handed to a worker: the lease id that the worker sends with every heartbeat, report
  * and result; when the lease expires unless renewed; the trial; and what the worker needs to
  * run it (the experiment, its objectives, repetitions, the experiment seed, and the task).
+ * With a {@code finalization} the work is not the search's: refit the (finished) trial's
+ * configuration on every row outside the test split and tell its score on the test split.
  */
 public record Lease(
         String leaseId,
@@ -19,5 +21,12 @@ public record Lease(
         List<Objective> objectives,
         int repetitions,
         long seed,
-        Map<String, Object> task) {
+        Map<String, Object> task,
+        Finalization finalization) {
+
+    /** A lease of a trial of the search. */
+    public Lease(String leaseId, Instant expiresAt, int leaseSeconds, TrialProposal trial, long experimentId,
+                 String experimentName, List<Objective> objectives, int repetitions, long seed, Map<String, Object> task) {
+        this(leaseId, expiresAt, leaseSeconds, trial, experimentId, experimentName, objectives, repetitions, seed, task, null);
+    }
 }

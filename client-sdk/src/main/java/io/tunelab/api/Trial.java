@@ -11,6 +11,9 @@ import java.util.Map;
  * result (the mean over repetitions when there are several); {@code statistics} summarise
  * the repetitions per metric; {@code reports} are the intermediate values, by step;
  * {@code toldBy} names the token that told the result (null until told, or when told in-process).
+ * {@code rank} is where a complete trial stands on its experiment's significance-aware
+ * leaderboard and {@code finalization} its refit and held-out test score when it won; the
+ * API fills both in when it shows the trial, they are not part of the trial's row.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Trial(
@@ -29,7 +32,9 @@ public record Trial(
         String worker,
         String error,
         Map<String, Object> provenance,
-        String toldBy) {
+        String toldBy,
+        RankedTrial rank,
+        Finalization finalization) {
 
     public Trial {
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
@@ -38,6 +43,27 @@ public record Trial(
         statistics = statistics == null ? Map.of() : Map.copyOf(statistics);
         reports = reports == null ? List.of() : List.copyOf(reports);
         provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+    }
+
+    /** A trial without a rank or a finalization, as it is stored. */
+    public Trial(long id, long experimentId, int number, Map<String, Object> params, TrialState state,
+                 Map<String, Double> values, List<Repetition> repetitions, Map<String, Statistics> statistics,
+                 List<Report> reports, Instant created, Instant started, Instant finished, String worker, String error,
+                 Map<String, Object> provenance, String toldBy) {
+        this(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started, finished,
+                worker, error, provenance, toldBy, null, null);
+    }
+
+    /** This trial as seen on a leaderboard: with its rank, or without one when {@code rank} is null. */
+    public Trial withRank(RankedTrial rank) {
+        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
+                finished, worker, error, provenance, toldBy, rank, finalization);
+    }
+
+    /** This trial with its finalization (refit and test score), or without one when null. */
+    public Trial withFinalization(Finalization finalization) {
+        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
+                finished, worker, error, provenance, toldBy, rank, finalization);
     }
 
     /** The value of a metric, or null when the trial has none. */

@@ -100,9 +100,17 @@ public final class ExperimentHandle {
         return client.trials(ref());
     }
 
-    /** The best {@code limit} finished trials, best first. */
+    /** The best {@code limit} complete trials, best first, each with its significance group against the best. */
     public List<Trial> leaderboard(int limit) {
         return client.leaderboard(ref(), limit);
+    }
+
+    /**
+     * Records the final evaluation of a complete trial, its score on test rows the search never
+     * saw (computed by the caller), beside the selection score that chose it.
+     */
+    public io.tunelab.api.Finalization finalEvaluation(long trialId, Map<String, Double> testValues) {
+        return client.test(trialId, io.tunelab.api.TestResult.of(testValues));
     }
 
     public Experiment pause() {

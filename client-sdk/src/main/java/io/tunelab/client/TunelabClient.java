@@ -145,7 +145,10 @@ public final class TunelabClient implements AutoCloseable {
         return send("GET", "/api/experiments/" + encode(ref) + "/trials", null, new TypeReference<>() { });
     }
 
-    /** The best {@code limit} finished trials, best first by the primary objective. */
+    /**
+     * The best {@code limit} complete trials of the significance-aware leaderboard: the best,
+     * those tied with it, then the worse ones; each with its {@link Trial#rank()}.
+     */
     public List<Trial> leaderboard(String ref, int limit) {
         return send("GET", "/api/experiments/" + encode(ref) + "/leaderboard?limit=" + limit, null, new TypeReference<>() { });
     }
@@ -187,6 +190,16 @@ public final class TunelabClient implements AutoCloseable {
 
     public Experiment stop(String ref) {
         return send("POST", "/api/experiments/" + encode(ref) + "/stop", "{}", Experiment.class);
+    }
+
+    /** Asks a worker to refit the winner on the rows outside the task's test split and score it on that split. */
+    public io.tunelab.api.Finalization finalizeWinner(String ref) {
+        return send("POST", "/api/experiments/" + encode(ref) + "/finalize", "{}", io.tunelab.api.Finalization.class);
+    }
+
+    /** The experiment's finalization: the winner, its selection score, and its test score once known. */
+    public io.tunelab.api.Finalization finalization(String ref) {
+        return send("GET", "/api/experiments/" + encode(ref) + "/finalization", null, io.tunelab.api.Finalization.class);
     }
 
     // ---------------------------------------------------------------- trials
@@ -232,6 +245,11 @@ public final class TunelabClient implements AutoCloseable {
     /** Gives a leased trial back to the server for another worker, without counting an expired lease. */
     public void release(long trialId, String leaseId) {
         check(exchange("POST", "/api/trials/" + trialId + "/release", Json.write(Map.of("leaseId", leaseId))));
+    }
+
+    /** Records a trial's score on held-out test rows (a worker's finalization adds its lease id). */
+    public io.tunelab.api.Finalization test(long trialId, io.tunelab.api.TestResult result) {
+        return send("POST", "/api/trials/" + trialId + "/test", Json.write(result), io.tunelab.api.Finalization.class);
     }
 
     /** Uploads the trained model of a leased trial. */

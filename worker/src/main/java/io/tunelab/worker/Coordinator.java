@@ -5,6 +5,7 @@ import io.tunelab.api.Heartbeat;
 import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TestResult;
 import io.tunelab.api.TrialResult;
 import io.tunelab.client.TunelabClient;
 
@@ -27,6 +28,9 @@ interface Coordinator {
     void result(long trialId, TrialResult result);
 
     void uploadModel(long trialId, String leaseId, byte[] model);
+
+    /** Tells the test score of a finalization (the refit winner on the test split). */
+    void test(long trialId, TestResult result);
 
     /** Gives a leased trial back so another worker takes it at once, not after the lease expires. */
     void release(long trialId, String leaseId);
@@ -59,6 +63,11 @@ interface Coordinator {
             @Override
             public void uploadModel(long trialId, String leaseId, byte[] model) {
                 client.uploadModel(trialId, leaseId, model);
+            }
+
+            @Override
+            public void test(long trialId, TestResult result) {
+                client.test(trialId, result);
             }
 
             @Override

@@ -6,6 +6,7 @@ import io.tunelab.api.Lease;
 import io.tunelab.api.Objective;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.Repetition;
+import io.tunelab.api.TestResult;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
@@ -14,6 +15,7 @@ import io.tunelab.worker.data.DataRefusedException;
 import io.tunelab.worker.data.DataReport;
 import io.tunelab.worker.data.Dataset;
 import io.tunelab.worker.data.PreparedData;
+import io.tunelab.worker.data.Splits;
 import io.tunelab.worker.data.UnusableDataException;
 import io.tunelab.worker.train.Metrics;
 import io.tunelab.worker.train.TaskRun;
@@ -44,6 +46,10 @@ import java.util.function.BooleanSupplier;
  * with the message in the result; unusable data, and a file the worker's data sandbox
  * refuses, also send a report with {@code usable: false}, which stops the experiment. A lost lease abandons the trial
  * silently: another worker owns it now.
+ *
+ * <p>A trial of the search never sees the task's test rows. A lease with a finalization is the
+ * winner after the search: its configuration is refit on every row outside the test split,
+ * scored once on the test split, and the refit model replaces the trial's model.
  */
 final class TrialExecution implements TaskRun.Listener {
     private static final Logger log = LoggerFactory.getLogger(TrialExecution.class);
@@ -105,6 +111,10 @@ final class TrialExecution implements TaskRun.Listener {
         provenance.put("worker", config.name());
         provenance.put("runner", TaskSpec.RUNNER);
         provenance.put("experiment_seed", lease.seed());
+        if (lease.finalization() != null) {
+            finalizeWinner();
+            return;
+        }
         TrialResult result;
         try {
             result = train(provenance);
@@ -121,7 +131,8 @@ final class TrialExecution implements TaskRun.Listener {
             return;
         }
         try {
-            deliver(result);
+            TrialResult told = result;
+            deliver(() -> coordinator.result(trialId(), told));
             log.info("{} {} {}{} in {} s", label, result.state(), result.values(),
                     result.error() == null ? "" : ": " + result.error(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
         } catch (TunelabException e) {
@@ -146,15 +157,13 @@ final class TrialExecution implements TaskRun.Listener {
         provenance.put("dataset", dataset.source());
         provenance.put("dataset_sha256", dataset.sha256());
         provenance.put("dataset_rows", dataset.rows());
-
-        String metric = spec.metric() != null ? spec.metric() : lease.objectives().getFirst().metric();
+        if (spec.dataset().test() != null) {
+            // The search sees only the rows outside the test split.
+            dataset = dataset.subset(Splits.test(dataset, spec.dataset().test(), lease.seed()).train());
+            provenance.put("test_rows", (Integer) provenance.get("dataset_rows") - dataset.rows());
+        }
         checkObjectives(dataset);
-        Direction direction = lease.objectives().stream().filter(o -> o.metric().equals(metric))
-                .map(Objective::direction).findFirst().orElse(Metrics.direction(metric));
-        var saved = new LinkedHashMap<String, Object>(lease.task());
-        saved.put("params", lease.trial().params());
-        TaskRun.Outcome outcome = new TaskRun(spec, saved, dataset, metric, direction)
-                .run(lease.repetitions(), lease.seed(), this);
+        TaskRun.Outcome outcome = taskRun(spec, dataset).run(lease.repetitions(), lease.seed(), this);
         provenance.put("seeds", outcome.seeds());
         provenance.put("preprocessing", outcome.preprocessing());
         long waitStarted = System.nanoTime();
@@ -177,6 +186,55 @@ final class TrialExecution implements TaskRun.Listener {
                 return new TrialResult(TrialState.COMPLETE, objectivesOf(means(outcome.repetitions())),
                         outcome.repetitions(), null, leaseId(), provenance);
             }
+        }
+    }
+
+    /** The run of the trial's configuration on a dataset, watching the task's metric (default: the first objective). */
+    private TaskRun taskRun(TaskSpec spec, Dataset dataset) {
+        String metric = spec.metric() != null ? spec.metric() : lease.objectives().getFirst().metric();
+        Direction direction = lease.objectives().stream().filter(o -> o.metric().equals(metric))
+                .map(Objective::direction).findFirst().orElse(Metrics.direction(metric));
+        var saved = new LinkedHashMap<String, Object>(lease.task());
+        saved.put("params", lease.trial().params());
+        return new TaskRun(spec, saved, dataset, metric, direction);
+    }
+
+    /**
+     * The finalization: refits the winner on the rows outside the test split for the lease's
+     * epochs (the task's when it names none), uploads the refit model and tells the test score.
+     */
+    private void finalizeWinner() {
+        TestResult result;
+        try {
+            TaskSpec spec = TaskSpec.parse(lease.task(), lease.trial().params());
+            if (spec.dataset().test() == null) {
+                throw TunelabException.invalidSpec("the task has no dataset.test split to score the refit winner on");
+            }
+            Dataset dataset = data.prepare(spec.dataset()).require();
+            int epochs = lease.finalization().epochs() != null ? lease.finalization().epochs() : spec.training().epochs();
+            TaskRun.Outcome outcome = taskRun(spec, dataset).refit(Splits.test(dataset, spec.dataset().test(), lease.seed()),
+                    epochs, TaskRun.repetitionSeed(lease.seed(), 0), this);
+            if (outcome.status() == TaskRun.Status.CANCELLED) {
+                log.info("{}: finalization abandoned: {}", label, leaseLost ? "the lease was lost" : "the worker is stopping");
+                return;
+            }
+            coordinator.uploadModel(trialId(), leaseId(), outcome.model().write());
+            result = new TestResult(outcome.repetitions().getFirst().values(), null, leaseId());
+        } catch (UnusableDataException | DataRefusedException | TunelabException.BadRequest e) {
+            result = new TestResult(null, e.getMessage(), leaseId());
+        } catch (RuntimeException e) {
+            log.error("{}: finalization failed unexpectedly", label, e);
+            result = new TestResult(null, "the worker failed: " + e, leaseId());
+        } finally {
+            reports.shutdownNow();
+        }
+        try {
+            TestResult told = result;
+            deliver(() -> coordinator.test(trialId(), told));
+            log.info("{}: finalized, test {}{} in {} s", label, result.values(), result.error() == null ? "" : ": " + result.error(),
+                    String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        } catch (TunelabException e) {
+            log.warn("{}: the server refused the test result: {}", label, e.getMessage());
         }
     }
 
@@ -253,13 +311,13 @@ final class TrialExecution implements TaskRun.Listener {
         }
     }
 
-    /** Tells the result, retrying while the server is unreachable. */
-    private void deliver(TrialResult result) {
+    /** Tells a result, retrying while the server is unreachable. */
+    private void deliver(Runnable tell) {
         var backoff = new Backoff(config.maxBackoff());
         long deadline = System.nanoTime() + RESULT_RETRY.toNanos();
         while (true) {
             try {
-                coordinator.result(trialId(), result);
+                tell.run();
                 return;
             } catch (TunelabException.ServerFailure e) {
                 if (System.nanoTime() > deadline) {

@@ -26,6 +26,7 @@ final class FakeCoordinator implements Coordinator {
     final BlockingQueue<Lease> leases = new LinkedBlockingQueue<>();
     final Map<Long, TrialResult> results = new ConcurrentHashMap<>();
     final Map<Long, byte[]> models = new ConcurrentHashMap<>();
+    final Map<Long, io.tunelab.api.TestResult> tests = new ConcurrentHashMap<>();
     final Map<String, Map<String, Object>> dataReports = new ConcurrentHashMap<>();
     final List<ReportRequest> reports = new CopyOnWriteArrayList<>();
     final List<Long> heartbeats = new CopyOnWriteArrayList<>();
@@ -85,6 +86,18 @@ final class FakeCoordinator implements Coordinator {
     @Override
     public void uploadModel(long trialId, String leaseId, byte[] model) {
         models.put(trialId, model);
+    }
+
+    @Override
+    public void test(long trialId, io.tunelab.api.TestResult result) {
+        tests.put(trialId, result);
+    }
+
+    io.tunelab.api.TestResult awaitTest(long trialId) throws InterruptedException {
+        for (int i = 0; i < 1200 && !tests.containsKey(trialId); i++) {
+            Thread.sleep(50);
+        }
+        return tests.get(trialId);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tunelab.worker;
 
+import io.tunelab.api.Finalization;
+import io.tunelab.api.Lease;
 import io.tunelab.api.Objective;
 import io.tunelab.api.TrialState;
 import io.tunelab.worker.data.DataSandbox;
@@ -68,6 +70,33 @@ class WorkerTest {
         var prediction = bundle.predict(new DatasetSource.Bundled("iris").read());
         assertThat(prediction.size()).isEqualTo(150);
         assertThat(bundle.meta().encoding().classes()).containsExactly("0", "1", "2");
+    }
+
+    static final Map<String, Object> IRIS_WITH_TEST = Map.of(
+            "dataset", Map.of("name", "iris", "test", 0.2, "validation", Map.of("folds", 3)),
+            "model", Map.of("layers", 1, "units", 8),
+            "training", Map.of("learning_rate", 0.05, "epochs", 6, "batch_size", 16));
+
+    @Test
+    void theSearchNeverSeesTheTestRowsAndTheFinalizationRefitsAndScoresOnThem() throws Exception {
+        server.leases.add(FakeCoordinator.lease(1, IRIS_WITH_TEST, Map.of(), Objective.maximize("accuracy"), 1));
+        var result = server.awaitResult(1);
+        assertThat(result.state()).as(result.error()).isEqualTo(TrialState.COMPLETE);
+        assertThat(result.provenance()).containsEntry("test_rows", 30);
+        assertThat(result.repetitions()).hasSize(3).allSatisfy(r -> assertThat(r.values().get("best_epoch")).isBetween(1.0, 6.0));
+
+        Lease search = FakeCoordinator.lease(1, IRIS_WITH_TEST, Map.of(), Objective.maximize("accuracy"), 1);
+        var finalization = new Finalization(1, 1, TrialState.RUNNING, null, 3, null, "test:1", null, 0, null, null);
+        server.leases.add(new Lease("final-1", search.expiresAt(), 3, search.trial(), 1, "test", search.objectives(), 1, 42,
+                IRIS_WITH_TEST, finalization));
+        var test = server.awaitTest(1);
+        assertThat(test.error()).isNull();
+        assertThat(test.leaseId()).isEqualTo("final-1");
+        assertThat(test.values()).containsKeys("accuracy", "f1_macro").containsEntry("epochs", 3.0);
+        // No report goes out for the finalized trial: its search is over.
+        assertThat(server.reports).allSatisfy(r -> assertThat(r.leaseId()).isEqualTo("lease-1"));
+        var bundle = ModelBundle.read(server.models.get(1L));
+        assertThat(bundle.predict(new DatasetSource.Bundled("iris").read()).size()).isEqualTo(150);
     }
 
     @Test

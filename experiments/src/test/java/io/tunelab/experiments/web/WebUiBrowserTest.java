@@ -69,6 +69,7 @@ class WebUiBrowserTest {
         }
         seedPaging();
         seedTradeoff();
+        seedGroups();
         browser = new Browser();
         browser.login(server.url(), server.adminToken());
     }
@@ -134,6 +135,24 @@ class WebUiBrowserTest {
                 exp.tell(p.id(), Map.of("val_loss", loss));
             }
         }
+    }
+
+    /** Three trials on the same five seeds: the best, one tied with it, one clearly worse. */
+    private void seedGroups() {
+        var exp = client.launch(spec("seeded-groups", 3).minimize("rmse").build());
+        double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
+        long best = -1;
+        for (double[] trial : losses) {
+            var reps = new java.util.ArrayList<Repetition>();
+            for (int i = 0; i < trial.length; i++) {
+                reps.add(new Repetition(null, 100L + i, Map.of("rmse", trial[i])));
+            }
+            long id = exp.ask().id();
+            best = best < 0 ? id : best;
+            exp.tell(id, TrialResult.ofRepetitions(reps));
+        }
+        // The user scores the winner on rows the search never saw.
+        exp.finalEvaluation(best, Map.of("rmse", 1.1));
     }
 
     private void seedTradeoff() {
@@ -355,6 +374,27 @@ class WebUiBrowserTest {
         // Filtering by state goes to the server too.
         new Select(browser.find("#trial-state")).selectByValue("RUNNING");
         browser.await("no running trials", () -> browser.text("#trials-table tbody").contains("No running trials."));
+    }
+
+    @Test
+    void theLeaderboardHighlightsTrialsTiedWithTheBestAndMutesWorseOnes() {
+        openExperiment("seeded-groups");
+        assertThat(column("data-number")).containsExactly("0", "1", "2");
+        assertThat(column("class")).containsExactly("rank-best", "rank-tied", "rank-worse");
+        assertThat(browser.texts("#trials-table tbody td.group-cell")).containsExactly("best", "tied (5)", "worse p<0.001 (5)");
+        assertThat(browser.attributes("#trials-table tbody td.group-cell.worse", "title").getFirst())
+                .contains("5 shared repetitions").contains("Holm-adjusted");
+        Object tiedBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td')).backgroundColor");
+        Object worseColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-worse td.value')).color");
+        Object tiedColor = browser.js("return getComputedStyle(document.querySelector('tr.rank-tied td.value')).color");
+        assertThat(tiedBackground).isNotEqualTo("rgba(0, 0, 0, 0)");
+        assertThat(worseColor).isNotEqualTo(tiedColor);
+        // The test score sits beside the selection score, in the table and on the winner card.
+        assertThat(browser.texts("#trials-table tbody td.test")).containsExactly("1.1", "", "");
+        browser.await("the winner card", () -> browser.text("#winner").contains("Winner #0"));
+        assertThat(browser.text("#winner-selection")).contains("±").contains("over 5 repetitions");
+        assertThat(browser.text("#winner-test")).isEqualTo("1.1");
+        assertThat(browser.texts("#winner-tied a")).containsExactly("#1");
     }
 
     /** The position of the column that the button for {@code sort} sorts by. */

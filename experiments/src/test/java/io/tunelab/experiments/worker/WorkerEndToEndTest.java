@@ -92,6 +92,52 @@ class WorkerEndToEndTest {
     }
 
     @Test
+    void aSweepWithATestSplitEndsWithItsWinnerRefitScoredOnTheTestRowsAndItsRefitModel() throws Exception {
+        try (var server = TunelabProcesses.startServer(dir.resolve("data"));
+             TunelabClient client = server.client();
+             var worker = TunelabProcesses.startWorker(server, 2, dir.resolve("worker.log"))) {
+            var experiment = client.launch(ExperimentSpec.builder("iris-final").maximize("accuracy")
+                    .param("model.units", IntParam.of(4, 24)).strategy(new StrategySpec("random", 1L, Map.of()))
+                    .budget(new Budget(2, 2, null))
+                    .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2, "validation", Map.of("folds", 3)),
+                            "model", Map.of("layers", 1), "training", Map.of("epochs", 10, "learning_rate", 0.03)))
+                    .build());
+            assertThat(experiment.awaitCompletion(Duration.ofMinutes(3)).state())
+                    .as("worker log:\n%s", Files.readString(dir.resolve("worker.log"))).isEqualTo(ExperimentState.COMPLETED);
+            Trial winner = experiment.leaderboard(1).getFirst();
+            assertThat(winner.provenance()).containsEntry("test_rows", 30);
+            assertThat(winner.repetitions()).hasSize(3).allSatisfy(r -> assertThat(r.values()).containsKey("best_epoch"));
+
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            io.tunelab.api.Finalization finalization = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    finalization = client.finalization("iris-final");
+                } catch (io.tunelab.api.TunelabException.NotFound e) {
+                    // Completion and the finalization it asks for are two writes.
+                }
+                if (finalization != null && finalization.state().isFinished()) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(finalization).isNotNull();
+            assertThat(finalization.state()).as("worker log:\n%s", Files.readString(dir.resolve("worker.log")))
+                    .isEqualTo(TrialState.COMPLETE);
+            assertThat(finalization.trialId()).isEqualTo(winner.id());
+            assertThat(finalization.test().get("accuracy")).isBetween(0.0, 1.0);
+            assertThat(finalization.selection().n()).isEqualTo(3);
+            assertThat(client.trial(winner.id()).finalization()).isEqualTo(finalization);
+
+            Path model = dir.resolve("refit.model");
+            Files.write(model, client.downloadModel(winner.id()));
+            Path csv = dir.resolve("flowers.csv");
+            Files.writeString(csv, "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
+            assertThat(predict(model, csv)).hasSize(2);
+        }
+    }
+
+    @Test
     void badInputFailsItsTrialsClearlyAndUnusableDataStopsItsExperimentWhileTheWorkerServesOn() throws Exception {
         Path cities = dir.resolve("cities.csv");
         Files.writeString(cities, "x,target\n1,paris\n2,rome\n3,oslo\n");

@@ -2,7 +2,11 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Finalization;
 import io.tunelab.api.Objective;
+import io.tunelab.api.RankGroup;
+import io.tunelab.api.RankedTrial;
+import io.tunelab.api.Statistics;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 
@@ -71,20 +75,29 @@ final class Console {
         experiment.spec().objectives().forEach(o -> metrics.add(o.metric()));
         var params = new LinkedHashSet<String>();
         trials.forEach(t -> params.addAll(t.params().keySet()));
-        var header = new ArrayList<String>(List.of("RANK", "TRIAL"));
+        var header = new ArrayList<String>(List.of("RANK", "TRIAL", "GROUP", "PAIRED"));
         metrics.forEach(m -> header.add(m.toUpperCase(Locale.ROOT)));
+        String primary = experiment.spec().primary().metric();
+        boolean tested = trials.stream().anyMatch(t -> testValue(t, primary) != null);
+        if (tested) {
+            header.add("TEST " + primary.toUpperCase(Locale.ROOT));
+        }
         params.forEach(header::add);
         var rows = new ArrayList<List<String>>();
         int rank = 1;
         for (Trial t : trials) {
-            var row = new ArrayList<String>(List.of(Integer.toString(rank++), "#" + t.number()));
+            var row = new ArrayList<String>(List.of(Integer.toString(rank++), "#" + t.number(), group(t.rank()),
+                    t.rank() == null || t.rank().group() == RankGroup.UNRANKED ? "-" : Integer.toString(t.rank().sharedRepetitions())));
             for (String m : metrics) {
                 var stats = t.statistics().get(m);
                 String v = number(t.value(m));
                 if (stats != null && stats.n() > 1) {
-                    v += " ± " + number((stats.ciHigh() - stats.ciLow()) / 2);
+                    v += interval(stats);
                 }
                 row.add(v);
+            }
+            if (tested) {
+                row.add(testValue(t, primary) == null ? "" : number(testValue(t, primary)));
             }
             for (String p : params) {
                 row.add(t.params().containsKey(p) ? value(t.params().get(p)) : "");
@@ -98,6 +111,74 @@ final class Console {
             return;
         }
         table(out, header, rows);
+        out.println(groupsLine(trials));
+    }
+
+    /**
+     * The 95% interval after a mean: " ± half" when it is symmetric, else " [low, high]" (an
+     * interval cut to the metric's range, such as accuracy at 1.0, is no longer symmetric).
+     */
+    static String interval(Statistics s) {
+        double below = s.mean() - s.ciLow();
+        double above = s.ciHigh() - s.mean();
+        return Math.abs(below - above) <= 1e-9 * Math.max(1, Math.abs(s.mean()))
+                ? " ± " + number(above) : " [" + number(s.ciLow()) + ", " + number(s.ciHigh()) + "]";
+    }
+
+    /** The trial's score on the held-out test split, when it was finalized. */
+    private static Double testValue(Trial t, String metric) {
+        return t.finalization() == null || t.finalization().test() == null ? null : t.finalization().test().get(metric);
+    }
+
+    /** One line on the finalized winner: its test score beside the selection score that chose it. */
+    static String finalization(Experiment e, Finalization f) {
+        String metric = e.spec().primary().metric();
+        return switch (f.state()) {
+            case COMPLETE -> {
+                Statistics s = f.selection();
+                String selection = s == null ? "" : "; selection " + metric + " " + number(s.mean())
+                        + (s.n() > 1 ? interval(s) + " over " + s.n() + " repetitions" : "")
+                        + " (optimistic: it chose the winner)";
+                yield "Refit winner #" + f.number() + (f.epochs() == null ? "" : " (" + f.epochs() + " epochs)")
+                        + ": test " + metric + " " + number(f.test().get(metric)) + selection;
+            }
+            case FAILED -> "Finalization of #" + f.number() + " failed: " + f.error();
+            default -> "Finalization of #" + f.number() + ": " + f.state() + (f.worker() == null ? ", waiting for a worker" : " on " + f.worker());
+        };
+    }
+
+    /** What a trial's group says in a table: best, tied, worse with its adjusted p-value, or by value. */
+    static String group(RankedTrial rank) {
+        if (rank == null) {
+            return "-";
+        }
+        return switch (rank.group()) {
+            case BEST -> "best";
+            case TIED -> "tied";
+            case WORSE -> "worse " + pValue(rank.adjustedPValue());
+            case UNRANKED -> "by value";
+        };
+    }
+
+    static String pValue(Double p) {
+        return p == null ? "" : p < 0.001 ? "p<0.001" : String.format(Locale.ROOT, "p=%.3f", p);
+    }
+
+    /** One line under the table that says which trials the data cannot tell from the best. */
+    private static String groupsLine(List<Trial> trials) {
+        Trial best = trials.stream().filter(t -> t.rank() != null && t.rank().group() == RankGroup.BEST).findFirst().orElse(null);
+        if (best == null) {
+            return "";
+        }
+        List<String> tied = trials.stream().filter(t -> t.rank() != null && t.rank().group() == RankGroup.TIED)
+                .map(t -> "#" + t.number()).toList();
+        if (best.rank().sharedRepetitions() < 2) {
+            return "Ranked by value: the trials have too few repetitions for a paired test.";
+        }
+        return tied.isEmpty()
+                ? "#" + best.number() + " is significantly better than every other trial shown (paired tests on shared repetitions, Holm-corrected)."
+                : "Tied with the best #" + best.number() + " (not significantly worse on their shared repetitions, Holm-corrected): "
+                + String.join(", ", tied) + ".";
     }
 
     /** One line of progress: a bar of finished trials against the budget, what runs, the best value. */

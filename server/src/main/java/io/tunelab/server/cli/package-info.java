@@ -1,7 +1,7 @@
 /**
  * The {@code tunelab} command line: {@code server}, {@code sweep run}, {@code sweep resume},
- * {@code experiments}, {@code leaderboard}, {@code export} and {@code demo}. Client commands
- * speak to a server through the SDK only; {@code server} and {@code demo} start one in this
- * process.
+ * {@code experiments}, {@code leaderboard}, {@code export}, {@code finalize} and {@code demo}. Client
+ * commands speak to a server through the SDK only; {@code server} and {@code demo} start one in
+ * this process.
  */
 package io.tunelab.server.cli;

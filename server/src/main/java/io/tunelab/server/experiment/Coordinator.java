@@ -12,12 +12,14 @@ import java.util.function.BiFunction;
 
 /**
  * The coordinator's services over one storage, wired together: {@link #experiments()} changes
- * experiments and trials, {@link #leases()} hands trials to workers, {@link #queries()} reads.
+ * experiments and trials, {@link #leases()} hands trials to workers, {@link #queries()} reads,
+ * {@link #finalizations()} refits winners and records their test scores.
  * {@link #open} loads the stored experiments (without a meter registry, metrics go nowhere); scheduling the lease reaper
  * ({@link LeaseService#reapQuietly()} every {@link CoordinatorConfig#reaperInterval()}) is the
  * caller's, as is closing the storage.
  */
-public record Coordinator(ExperimentService experiments, LeaseService leases, ExperimentQueries queries) {
+public record Coordinator(ExperimentService experiments, LeaseService leases, ExperimentQueries queries,
+                          Finalizations finalizations) {
 
     /** Loads the experiments of {@code storage}, with the strategies their specs name. */
     public static Coordinator open(Storage storage, InstantSource clock, Events events, CoordinatorConfig config,
@@ -36,11 +38,13 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         var journal = new Journal(storage, events);
         var work = new WorkSignal();
         var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);
+        var rankings = new Rankings();
+        var finalizations = new Finalizations(registry, journal, rankings, work, storageClock, config);
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
         return new Coordinator(
-                new ExperimentService(registry, journal, proposals, work, storageClock),
-                new LeaseService(registry, journal, proposals, work, storageClock, config),
-                new ExperimentQueries(registry, storage));
+                new ExperimentService(registry, journal, proposals, finalizations, work, storageClock),
+                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config),
+                new ExperimentQueries(registry, storage, rankings), finalizations);
     }
 }

@@ -5,7 +5,10 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
+import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
+import io.tunelab.api.TrialRanking;
+import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.Pareto;
 import io.tunelab.server.storage.Storage;
@@ -15,18 +18,20 @@ import java.util.Map;
 
 /**
  * What the API reads about experiments and trials: summaries, one experiment, one trial,
- * pages of trials, the leaderboard, the Pareto front, the optimization history, the
- * intermediate-value curves, the export of every trial, and the stored models and data
- * reports. Changes nothing.
+ * pages of trials, the significance-aware leaderboard and ranking (cached per experiment until
+ * a trial completes), the Pareto front, the optimization history, the intermediate-value
+ * curves, the export of every trial, and the stored models and data reports. Changes nothing.
  * Thread-safe; the model and data-report reads go to storage and may block.
  */
 public final class ExperimentQueries {
     private final ExperimentRegistry registry;
     private final Storage storage;
+    private final Rankings rankings;
 
-    ExperimentQueries(ExperimentRegistry registry, Storage storage) {
+    ExperimentQueries(ExperimentRegistry registry, Storage storage, Rankings rankings) {
         this.registry = registry;
         this.storage = storage;
+        this.rankings = rankings;
     }
 
     public List<ExperimentSummary> summaries() {
@@ -37,21 +42,57 @@ public final class ExperimentQueries {
         return registry.find(ref).experiment();
     }
 
+    /** A trial; the winner shows its finalization (refit and test score) beside its selection statistics. */
     public Trial trial(long trialId) {
-        return registry.owner(trialId).trial(trialId).trial();
+        LiveExperiment e = registry.owner(trialId);
+        return e.trial(trialId).trial().withFinalization(e.finalizationOf(trialId));
     }
 
+    /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
     public TrialPage trials(String ref, TrialQuery query) {
-        return registry.find(ref).page(query);
+        LiveExperiment e = registry.find(ref);
+        TrialPage page = e.page(query);
+        if (page.trials().stream().noneMatch(t -> t.state() == TrialState.COMPLETE)) {
+            return page;
+        }
+        Rankings.Ranked ranked = rankings.of(e);
+        return new TrialPage(page.total(), page.trials().stream()
+                .map(t -> t.withRank(ranked.of(t.id())).withFinalization(e.finalizationOf(t.id()))).toList());
     }
 
-    /** The best {@code limit} complete trials by the primary objective. */
-    public List<Trial> leaderboard(String ref, int limit) {
+    /**
+     * A page of the significance-aware leaderboard by the primary objective: the complete trials
+     * with the best first, then those tied with it, those significantly worse, and those ranked
+     * by value alone; each trial carries its rank.
+     */
+    public TrialPage leaderboard(String ref, int offset, int limit) {
+        LiveExperiment e = registry.find(ref);
+        List<RankedTrial> all = rankings.of(e).ranking().trials();
+        return new TrialPage(all.size(), page(all, offset, limit).stream()
+                .map(r -> Transitions.withoutReports(e.trial(r.trialId()).trial()).withRank(r)
+                        .withFinalization(e.finalizationOf(r.trialId()))).toList());
+    }
+
+    /** A page of the significance-aware ranking by the primary objective, with the test and alpha that made it. */
+    public RankingPage ranking(String ref, int offset, int limit) {
+        TrialRanking ranking = rankings.of(registry.find(ref)).ranking();
+        return new RankingPage(ranking.trials().size(), new TrialRanking(ranking.objective(), ranking.test(), ranking.alpha(),
+                page(ranking.trials(), offset, limit)));
+    }
+
+    /** One page of a ranking and how many trials it holds in all. */
+    public record RankingPage(int total, TrialRanking ranking) {
+    }
+
+    private static <T> List<T> page(List<T> all, int offset, int limit) {
+        if (offset < 0) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "offset must be 0 or more, got " + offset);
+        }
         if (limit < 1 || limit > TrialQuery.MAX_LIMIT) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "limit must be from 1 to " + TrialQuery.MAX_LIMIT + ", got " + limit);
         }
-        Snapshot s = snapshotOf(ref);
-        return TrialViews.leaderboard(s.trials(), s.spec().primary(), limit).stream().map(Transitions::withoutReports).toList();
+        int from = Math.min(offset, all.size());
+        return List.copyOf(all.subList(from, Math.min(all.size(), from + limit)));
     }
 
     /** The non-dominated complete trials by every objective. */

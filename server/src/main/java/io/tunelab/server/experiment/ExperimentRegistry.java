@@ -2,6 +2,7 @@ package io.tunelab.server.experiment;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.Json;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.Storage;
@@ -46,7 +47,10 @@ final class ExperimentRegistry {
         long maxExperiment = 0;
         for (StoredExperiment row : storage.experiments()) {
             List<StoredTrial> trials = storage.trials(row.id());
-            var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials);
+            FinalizationRow finalization = storage.finalization(row.id())
+                    .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
+            var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
+                    finalization);
             trials.forEach(t -> byTrial.put(t.id(), live));
             byId.put(row.id(), live);
             byName.put(row.name(), live);

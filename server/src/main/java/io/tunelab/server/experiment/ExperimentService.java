@@ -16,6 +16,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.analysis.RankingPolicy;
 import io.tunelab.server.pruner.PruneContext;
 import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.StoredExperiment;
@@ -45,13 +46,16 @@ public final class ExperimentService {
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final Proposals proposals;
+    private final Finalizations finalizations;
     private final WorkSignal work;
     private final StorageClock clock;
 
-    ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, WorkSignal work, StorageClock clock) {
+    ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
+                      WorkSignal work, StorageClock clock) {
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
+        this.finalizations = finalizations;
         this.work = work;
         this.clock = clock;
     }
@@ -63,6 +67,7 @@ public final class ExperimentService {
 
     /** Creates an experiment on behalf of the token named {@code createdBy}; its name must be new. */
     public Experiment create(ExperimentSpec spec, String createdBy) {
+        RankingPolicy.of(spec);
         long seed = spec.effectiveSeed() != null ? spec.effectiveSeed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
         SearchStrategy strategy = registry.strategy(spec, seed);
         var pruner = Pruners.create(spec.pruner());
@@ -158,7 +163,9 @@ public final class ExperimentService {
             Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
             return Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts())).answering(t);
         });
-        proposals.completeIfDone(e);
+        if (proposals.completeIfDone(e)) {
+            finalizations.afterCompletion(e);
+        }
         work.signal();
         return told;
     }
@@ -258,8 +265,11 @@ public final class ExperimentService {
         }
         String sha256 = sha256(content);
         LiveExperiment e = registry.owner(trialId);
+        // The worker refitting the winner holds the finalization's lease, not the trial's: its
+        // model replaces the winner's, and the SHA-256 in provenance names the model served.
+        boolean refit = finalizations.leases(e, trialId, leaseId);
         journal.record(e, x -> {
-            StoredTrial current = x.openTrial(trialId, leaseId);
+            StoredTrial current = refit ? x.trial(trialId) : x.openTrial(trialId, leaseId);
             return Journal.Entry.none().write(c -> c.putModel(trialId, content))
                     .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });

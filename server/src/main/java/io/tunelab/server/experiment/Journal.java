@@ -1,6 +1,7 @@
 package io.tunelab.server.experiment;
 
 import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Json;
 import io.tunelab.api.Report;
 import io.tunelab.api.Trial;
 import io.tunelab.server.storage.Storage;
@@ -102,6 +103,7 @@ final class Journal {
      */
     static final class Entry {
         StoredExperiment experiment;
+        FinalizationRow finalization;
         final List<StoredTrial> added = new ArrayList<>();
         final List<StoredTrial> replaced = new ArrayList<>();
         final List<Consumer<Storage.Changes>> writes = new ArrayList<>();
@@ -156,6 +158,15 @@ final class Journal {
             replaced.add(after);
             announced.add(after.trial());
             writes.add(c -> c.insertReport(after.id(), report));
+            return this;
+        }
+
+        /** Writes the experiment's finalization and sets it in memory; announces the experiment. */
+        Entry finalization(long experimentId, FinalizationRow row) {
+            finalization = row;
+            announceExperiment = true;
+            String json = Json.write(row);
+            writes.add(c -> c.putFinalization(experimentId, json));
             return this;
         }
 

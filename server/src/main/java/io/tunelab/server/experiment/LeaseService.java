@@ -32,23 +32,26 @@ public final class LeaseService {
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final Proposals proposals;
+    private final Finalizations finalizations;
     private final WorkSignal work;
     private final StorageClock clock;
     private final CoordinatorConfig config;
 
-    LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, WorkSignal work, StorageClock clock,
-                 CoordinatorConfig config) {
+    LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
+                 StorageClock clock, CoordinatorConfig config) {
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
+        this.finalizations = finalizations;
         this.work = work;
         this.clock = clock;
         this.config = config;
     }
 
     /**
-     * Gives a worker one trial of an experiment whose task it can run: a trial waiting for a new
-     * worker first, else a new one from the strategy. Waits up to the request's wait time.
+     * Gives a worker one trial of an experiment whose task it can run: a winner waiting for its
+     * finalization first, then a trial waiting for a new worker, else a new one from the
+     * strategy. Waits up to the request's wait time.
      */
     public Optional<Lease> lease(LeaseRequest request) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.waitSeconds() == null ? 0 : request.waitSeconds());
@@ -67,6 +70,13 @@ public final class LeaseService {
     }
 
     private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request) {
+        Map<String, Object> finalTask = e.spec().task();
+        if (finalTask != null) {
+            Optional<Lease> finalization = finalizations.tryLease(e, request, runnerOf(finalTask));
+            if (finalization.isPresent()) {
+                return finalization;
+            }
+        }
         synchronized (e) {
             Map<String, Object> task = e.spec().task();
             if (task == null || !e.isRunning() || !request.runners().contains(runnerOf(task))) {
@@ -97,6 +107,9 @@ public final class LeaseService {
     public Heartbeat heartbeat(long trialId, String leaseId) {
         requireLeaseId(leaseId, "heartbeat");
         LiveExperiment e = registry.owner(trialId);
+        if (finalizations.leases(e, trialId, leaseId)) {
+            return finalizations.heartbeat(e, leaseId);
+        }
         StoredTrial renewed = journal.record(e, x -> {
             StoredTrial current = x.openTrial(trialId, leaseId);
             StoredTrial next = current.withLease(leaseId, clock.instant().plus(config.leaseDuration()), current.attempts());
@@ -113,6 +126,10 @@ public final class LeaseService {
     public Trial release(long trialId, String leaseId) {
         requireLeaseId(leaseId, "release");
         LiveExperiment e = registry.owner(trialId);
+        if (finalizations.leases(e, trialId, leaseId)) {
+            finalizations.release(e, leaseId);
+            return e.trial(trialId).trial();
+        }
         Trial waiting = journal.record(e, x -> {
             StoredTrial current = x.openTrial(trialId, leaseId);
             Trial next = Transitions.waiting(current.trial());
@@ -148,11 +165,12 @@ public final class LeaseService {
                 }
                 return entry.answering(n);
             });
-            if (changed > 0) {
-                proposals.completeIfDone(e);
+            if (changed > 0 && proposals.completeIfDone(e)) {
+                finalizations.afterCompletion(e);
             }
             reaped += changed;
         }
+        reaped += finalizations.reap(now);
         if (reaped > 0) {
             work.signal();
         }

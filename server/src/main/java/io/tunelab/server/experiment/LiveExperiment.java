@@ -56,6 +56,8 @@ final class LiveExperiment {
     /** Trials, and the experiment's row, whose write is under way: held until applied or abandoned. */
     private final Set<Long> heldTrials = new HashSet<>();
     private boolean rowHeld;
+    /** The refit of the winner and its test score, once asked for. */
+    private FinalizationRow finalization;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.id = row.id();
@@ -66,10 +68,21 @@ final class LiveExperiment {
     }
 
     /** Builds the state of a stored experiment and its stored trials (in any order). */
-    static LiveExperiment of(StoredExperiment row, SearchStrategy strategy, Pruner pruner, List<StoredTrial> stored) {
+    static LiveExperiment of(StoredExperiment row, SearchStrategy strategy, Pruner pruner, List<StoredTrial> stored,
+                             FinalizationRow finalization) {
         var e = new LiveExperiment(row, strategy, pruner);
         stored.forEach(e::add);
+        e.finalization = finalization;
         return e;
+    }
+
+    synchronized FinalizationRow finalization() {
+        return finalization;
+    }
+
+    /** The finalization of a trial, or null when the trial is not the one finalized. */
+    synchronized io.tunelab.api.Finalization finalizationOf(long trialId) {
+        return finalization != null && finalization.finalization().trialId() == trialId ? finalization.finalization() : null;
     }
 
     long id() {
@@ -166,6 +179,17 @@ final class LiveExperiment {
         return out;
     }
 
+    /** The trials in a state, in number order. */
+    synchronized List<Trial> trialsIn(TrialState state) {
+        var out = new ArrayList<Trial>(counts.getOrDefault(state, 0));
+        for (StoredTrial t : trials) {
+            if (t.trial().state() == state) {
+                out.add(t.trial());
+            }
+        }
+        return out;
+    }
+
     /** Whether a trial stored after the first {@code from} has these params (by configuration key). */
     synchronized boolean hasParamsAfter(int from, String key, java.util.function.Function<Trial, String> keyOf) {
         for (int i = from; i < trials.size(); i++) {
@@ -242,7 +266,7 @@ final class LiveExperiment {
 
     /** Whether a row the entry changes is held by another entry's write. */
     synchronized boolean holds(Journal.Entry entry) {
-        if (entry.experiment != null && rowHeld) {
+        if ((entry.experiment != null || entry.finalization != null) && rowHeld) {
             return true;
         }
         for (StoredTrial t : entry.replaced) {
@@ -254,7 +278,7 @@ final class LiveExperiment {
     }
 
     synchronized void hold(Journal.Entry entry) {
-        rowHeld |= entry.experiment != null;
+        rowHeld |= entry.experiment != null || entry.finalization != null;
         entry.replaced.forEach(t -> heldTrials.add(t.id()));
     }
 
@@ -262,6 +286,9 @@ final class LiveExperiment {
     synchronized void apply(Journal.Entry entry) {
         if (entry.experiment != null) {
             row = entry.experiment;
+        }
+        if (entry.finalization != null) {
+            finalization = entry.finalization;
         }
         for (StoredTrial t : entry.added) {
             inFlight--;
@@ -281,7 +308,7 @@ final class LiveExperiment {
     }
 
     private void release(Journal.Entry entry) {
-        if (entry.experiment != null) {
+        if (entry.experiment != null || entry.finalization != null) {
             rowHeld = false;
         }
         entry.replaced.forEach(t -> heldTrials.remove(t.id()));

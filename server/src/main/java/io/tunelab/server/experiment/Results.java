@@ -9,6 +9,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.analysis.RankingPolicy;
 import io.tunelab.server.analysis.RepetitionStatistics;
 
 import java.time.Instant;
@@ -17,7 +18,9 @@ import java.util.Map;
 
 /**
  * What a told result or a report must hold to be accepted, and the finished trial a result
- * makes: its values (the repetitions' means when none are given) and statistics. Pure.
+ * makes: its values (the repetitions' means when none are given) and statistics, whose
+ * intervals are corrected for what the repetitions are (cross-validation folds share training
+ * rows) and cut to the metric's range. Pure.
  */
 final class Results {
     private Results() {
@@ -35,7 +38,7 @@ final class Results {
         for (int i = 0; i < result.repetitions().size(); i++) {
             checkFinite(result.repetitions().get(i).values(), "repetitions[" + i + "].values");
         }
-        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions());
+        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.of(spec).kind());
         if (values.isEmpty() && !statistics.isEmpty()) {
             var means = new LinkedHashMap<String, Double>();
             for (Objective o : spec.objectives()) {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The views of an experiment's trials that the API serves: a filtered and sorted selection
- * for paging, the leaderboard, the optimization history in columns and the intermediate-value
+ * for paging, the optimization history in columns and the intermediate-value
  * curves. Pure functions of a snapshot of the trials.
  */
 final class TrialViews {
@@ -147,11 +147,6 @@ final class TrialViews {
             case Boolean b -> 1;
             default -> 2;
         };
-    }
-
-    /** The best {@code limit} complete trials by an objective. */
-    static List<Trial> leaderboard(List<Trial> all, Objective primary, int limit) {
-        return all.stream().filter(t -> Ranking.ranked(t, primary)).sorted(Ranking.byObjective(primary)).limit(limit).toList();
     }
 
     /** Trial numbers, values and best-so-far of the complete trials, in columns. */

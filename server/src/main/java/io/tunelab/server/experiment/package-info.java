@@ -4,8 +4,11 @@
  * trial, loaded by an explicit {@code load()}), {@link io.tunelab.server.experiment.ExperimentService}
  * (create, pause, resume, stop, ask, tell, report, suggest),
  * {@link io.tunelab.server.experiment.LeaseService} (lease, heartbeat, release, reap),
- * {@link io.tunelab.server.experiment.ExperimentQueries} (pages, leaderboard, Pareto front,
- * history, curves, stored models and data reports), {@code Transitions} (every Trial → Trial
+ * {@link io.tunelab.server.experiment.ExperimentQueries} (pages, the significance-aware
+ * leaderboard and ranking, Pareto front, history, curves, stored models and data reports),
+ * {@code Rankings} (each experiment's ranking, cached until a trial completes),
+ * {@link io.tunelab.server.experiment.Finalizations} (the winner refit and scored on the
+ * held-out test split, leased to a worker like a trial), {@code Transitions} (every Trial → Trial
  * change, pure), {@code Journal} (persist, then change memory, then publish) and
  * {@code LiveExperiment} (one experiment's state, behind its monitor).
  *

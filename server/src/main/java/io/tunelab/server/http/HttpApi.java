@@ -63,6 +63,7 @@ public final class HttpApi {
     private final ExperimentService experiments;
     private final LeaseService leases;
     private final ExperimentQueries queries;
+    private final WinnerRoutes winners;
     private final EventStream events;
     private final PrometheusMeterRegistry metrics;
     private final RequestGuard guard;
@@ -75,6 +76,7 @@ public final class HttpApi {
         this.experiments = coordinator.experiments();
         this.leases = coordinator.leases();
         this.queries = coordinator.queries();
+        this.winners = new WinnerRoutes(this, coordinator.queries(), coordinator.finalizations());
         this.events = events;
         this.metrics = metrics;
     }
@@ -125,6 +127,7 @@ public final class HttpApi {
         router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
         router.get("/api/trials/:id/model").handler(requires(READ)).handler(this::model);
         router.post("/api/leases").handler(requires(WORKER)).handler(this::lease);
+        winners.mount(router);
 
         router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
@@ -183,7 +186,11 @@ public final class HttpApi {
 
     private void leaderboard(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        run(rc, 200, () -> queries.leaderboard(ref, intParam(rc, "limit", 10)));
+        run(rc, 200, () -> {
+            TrialPage page = queries.leaderboard(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 10));
+            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
+            return page.trials();
+        });
     }
 
     private void pareto(RoutingContext rc) {
@@ -336,7 +343,7 @@ public final class HttpApi {
     // ------------------------------------------------------------------ plumbing
 
     /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
-    private void run(RoutingContext rc, int status, Callable<Object> work) {
+    void run(RoutingContext rc, int status, Callable<Object> work) {
         runThen(rc, () -> Json.writeBytes(work.call()), (r, json) -> send(r, status, json));
     }
 
@@ -360,7 +367,7 @@ public final class HttpApi {
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
     }
 
-    private static long trialId(RoutingContext rc) {
+    static long trialId(RoutingContext rc) {
         String id = rc.pathParam("id");
         try {
             return Long.parseLong(id);
@@ -369,7 +376,7 @@ public final class HttpApi {
         }
     }
 
-    private static int intParam(RoutingContext rc, String name, int fallback) {
+    static int intParam(RoutingContext rc, String name, int fallback) {
         String v = rc.queryParams().get(name);
         if (v == null || v.isBlank()) {
             return fallback;

@@ -171,6 +171,14 @@ public final class JdbcStorage implements Storage {
             });
         }
 
+        @Override
+        public void putFinalization(long experimentId, String json) {
+            run("UPDATE experiment SET finalization = ? WHERE id = ?", ps -> {
+                ps.setString(1, json);
+                ps.setLong(2, experimentId);
+            });
+        }
+
         private void run(String sql, Binder binder) {
             try {
                 PreparedStatement ps = statements.get(sql);
@@ -259,8 +267,18 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
-    public synchronized Optional<String> dataReport(long experimentId) {
-        try (var ps = reader.prepareStatement("SELECT data_report FROM experiment WHERE id = ?")) {
+    public Optional<String> dataReport(long experimentId) {
+        return experimentDocument("data_report", experimentId);
+    }
+
+    @Override
+    public Optional<String> finalization(long experimentId) {
+        return experimentDocument("finalization", experimentId);
+    }
+
+    /** One JSON document column of an experiment's row. */
+    private synchronized Optional<String> experimentDocument(String column, long experimentId) {
+        try (var ps = reader.prepareStatement("SELECT " + column + " FROM experiment WHERE id = ?")) {
             ps.setLong(1, experimentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();

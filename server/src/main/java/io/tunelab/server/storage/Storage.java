@@ -34,6 +34,9 @@ public interface Storage extends AutoCloseable {
     /** Every token, revoked ones included, in creation order. */
     List<StoredToken> tokens();
 
+    /** The experiment's finalization document (JSON), if it has one. */
+    Optional<String> finalization(long experimentId);
+
     @Override
     void close();
 
@@ -61,5 +64,8 @@ public interface Storage extends AutoCloseable {
 
         /** Marks the named token revoked at {@code token.revoked()}. */
         void revokeToken(StoredToken token);
+
+        /** Replaces the experiment's finalization document (JSON). */
+        void putFinalization(long experimentId, String json);
     }
 }

@@ -80,11 +80,70 @@ class TunelabCommandTest {
         assertThat(list.out()).contains("cli").contains("COMPLETED").contains("3/3");
         Run board = run("leaderboard", "cli", "--server", url, "--token-file", tokenFile, "--limit", "2");
         assertThat(board.exit()).isZero();
-        assertThat(board.out()).contains("RANK").contains("LOSS").contains("#");
+        assertThat(board.out()).contains("RANK").contains("GROUP").contains("LOSS").contains("#").contains("best").contains("by value")
+                .contains("Ranked by value");
         assertThat(board.out().lines().filter(l -> l.matches("^[12] .*"))).hasSize(2);
         Run resumed = run("sweep", "resume", "cli", "--trials", "2", "--server", url, "--token-file", tokenFile, "--detach");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
+    }
+
+    @Test
+    void leaderboardShowsTheTrialsTiedWithTheBestAndTheWorseOnesWithTheirPValue() throws Exception {
+        var client = io.tunelab.client.TunelabClient.connect(url);
+        var exp = client.launch(io.tunelab.api.ExperimentSpec.builder("seeds").minimize("loss")
+                .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(3).build());
+        double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
+        for (double[] trial : losses) {
+            var reps = new java.util.ArrayList<io.tunelab.api.Repetition>();
+            for (int i = 0; i < trial.length; i++) {
+                reps.add(new io.tunelab.api.Repetition(null, 100L + i, java.util.Map.of("loss", trial[i])));
+            }
+            exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
+        }
+        Run board = run("leaderboard", "seeds", "--server", url);
+        assertThat(board.exit()).as(board.err()).isZero();
+        assertThat(board.out().lines().filter(l -> l.matches("^1 +#0 +best +5 .*"))).hasSize(1);
+        assertThat(board.out().lines().filter(l -> l.matches("^2 +#1 +tied +5 .*"))).hasSize(1);
+        assertThat(board.out().lines().filter(l -> l.matches("^3 +#2 +worse p<0\\.001 +5 .*"))).hasSize(1);
+        assertThat(board.out()).contains("Tied with the best #0").contains(": #1.");
+    }
+
+    @Test
+    void finalizeRefitsTheWinnerAndTheLeaderboardShowsItsTestScore() throws Exception {
+        var client = io.tunelab.client.TunelabClient.connect(url);
+        var exp = client.launch("""
+                name: held-out
+                objective: {metric: accuracy, direction: maximize}
+                space: {x: {type: float, low: 0, high: 1}}
+                budget: {trials: 5}
+                task: {dataset: {name: iris, test: 0.2, validation: {folds: 3}}}
+                """);
+        double[][] accuracy = {{0.90, 0.92, 0.91}, {0.95, 0.97, 0.96}};
+        for (double[] trial : accuracy) {
+            var reps = new java.util.ArrayList<io.tunelab.api.Repetition>();
+            for (int i = 0; i < trial.length; i++) {
+                reps.add(new io.tunelab.api.Repetition(i, null, java.util.Map.of("accuracy", trial[i], "best_epoch", 10.0 + i)));
+            }
+            exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
+        }
+        Run asked = run("finalize", "held-out", "--server", url);
+        assertThat(asked.exit()).as(asked.err()).isZero();
+        assertThat(asked.out()).contains("finalization of held-out #1: WAITING (11 epochs");
+
+        var lease = client.lease(new io.tunelab.api.LeaseRequest("w:1", null, 0)).orElseThrow();
+        assertThat(lease.finalization().epochs()).isEqualTo(11);
+        client.test(lease.trial().id(), new io.tunelab.api.TestResult(java.util.Map.of("accuracy", 0.9333), null, lease.leaseId()));
+
+        Run done = run("finalize", "held-out", "--wait", "--server", url);
+        assertThat(done.out()).contains("Refit winner #1 (11 epochs): test accuracy 0.93330; selection accuracy 0.96000 ± ")
+                .contains("over 3 repetitions");
+        Run board = run("leaderboard", "held-out", "--server", url);
+        assertThat(board.out()).contains("TEST ACCURACY").containsPattern("(?m)^1 +#1 +best +3 .*0\\.93330");
+
+        Run noTask = run("finalize", "ghost", "--server", url);
+        assertThat(noTask.exit()).isEqualTo(2);
+        assertThat(noTask.err()).contains("no experiment with id or name \"ghost\"");
     }
 
     @Test

@@ -63,6 +63,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public Optional<String> finalization(long experimentId) {
+        return storage.finalization(experimentId);
+    }
+
+    @Override
     public void close() {
         storage.close();
     }

@@ -198,11 +198,172 @@ class ApiServerTest {
             unknown pruner            | {"name":"x","objective":{"metric":"l"},"pruner":{"name":"early"}}     | 400 | INVALID_SPEC | allowed pruners
             missing objective         | {"name":"x"}                                                            | 400 | INVALID_SPEC | an objective is required
             unknown field             | {"name":"x","objective":{"metric":"l"},"stratgy":{"name":"random"}}   | 400 | INVALID_SPEC | unknown field "stratgy"
+            alpha out of range        | {"name":"x","objective":{"metric":"l"},"analysis":{"alpha":2}}        | 400 | INVALID_SPEC | analysis.alpha must be above 0 and at most 0.5
+            corrected-t for seeds     | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"corrected-t"}} | 400 | INVALID_SPEC | corrected-t is chosen by itself
+            wilcoxon with folds       | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"wilcoxon"},"task":{"dataset":{"name":"iris","validation":{"folds":3}}}} | 400 | INVALID_SPEC | remove analysis.test
+            folds not a number        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"folds":"three"}}}} | 400 | INVALID_SPEC | folds must be a whole number of at least 2
             """)
     void badSpecsAreRefusedAndChangeNothing(String what, String body, int status, ErrorCode code, String message) throws Exception {
         String before = state();
         assertError(call("POST", "/api/experiments", body), status, code, message);
         assertThat(state()).isEqualTo(before);
+    }
+
+    /** Tells a trial's result; returns the trial's id. */
+    long tellNew(String experiment, String result) throws Exception {
+        long id = ((Number) call("POST", "/api/experiments/" + experiment + "/trials", null).json().get("id")).longValue();
+        Reply told = call("POST", "/api/trials/" + id + "/result", result);
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+        return id;
+    }
+
+    /** A COMPLETE result with one repetition per seed: loss = base + offsets[i] on seed i. */
+    static String seeded(double base, double... offsets) {
+        var reps = new java.util.ArrayList<String>();
+        for (int i = 0; i < offsets.length; i++) {
+            reps.add("{\"seed\": " + (100 + i) + ", \"values\": {\"loss\": " + (base + offsets[i]) + "}}");
+        }
+        return "{\"state\": \"COMPLETE\", \"repetitions\": [" + String.join(", ", reps) + "]}";
+    }
+
+    @Test
+    void leaderboardSaysWhichTrialsAreTiedWithTheBestAndWhichAreWorse() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART.replace("trials: 5", "trials: 10"));
+        double[] noise = {0.05, -0.04, 0.02, -0.03, 0.01, 0.0};
+        long best = tellNew("quickstart", seeded(1.0, noise));
+        long tied = tellNew("quickstart", seeded(1.01, -0.05, 0.06, -0.02, 0.01, 0.03, -0.04));
+        long worse = tellNew("quickstart", seeded(2.0, 0.05, -0.03, 0.02, -0.03, 0.02, 0.01));
+        long plain = tellNew("quickstart", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 1.5}}");
+        tellNew("quickstart", "{\"state\": \"PRUNED\", \"values\": {\"loss\": 0.1}}");
+
+        Reply reply = call("GET", "/api/experiments/quickstart/leaderboard", null);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<Object> board = reply.array();
+        assertThat(board).extracting(t -> ((Number) ((Map<?, ?>) t).get("id")).longValue()).containsExactly(best, tied, worse, plain);
+        List<Map<String, Object>> ranks = board.stream().map(t -> (Map<String, Object>) ((Map<?, ?>) t).get("rank")).toList();
+        assertThat(ranks).extracting(r -> r.get("group")).containsExactly("best", "tied", "worse", "unranked");
+        assertThat(ranks).extracting(r -> r.get("sharedRepetitions")).containsExactly(6, 6, 6, 0);
+        assertThat((Double) ranks.get(1).get("adjustedPValue")).isGreaterThan(0.05);
+        assertThat((Double) ranks.get(2).get("adjustedPValue")).isLessThan(0.001);
+        assertThat((String) ranks.get(3).get("note")).startsWith("ranked by value");
+
+        Reply page = call("GET", "/api/experiments/quickstart/leaderboard?offset=1&limit=2", null);
+        assertThat(page.array()).extracting(t -> ((Number) ((Map<?, ?>) t).get("id")).longValue()).containsExactly(tied, worse);
+
+        Reply ranking = call("GET", "/api/experiments/quickstart/ranking?limit=1", null);
+        assertThat(ranking.json()).containsEntry("test", "paired-t").containsEntry("alpha", 0.05);
+        assertThat((List<Object>) ranking.json().get("trials")).hasSize(1);
+
+        // A page of trials shows the same rank on each complete trial, and none on the pruned one.
+        List<Object> trials = call("GET", "/api/experiments/quickstart/trials?sort=number", null).array();
+        assertThat(trials).extracting(t -> ((Map<?, ?>) t).get("rank") == null ? null : (Object) ((Map<?, ?>) ((Map<?, ?>) t).get("rank")).get("group"))
+                .containsExactly("best", "tied", "worse", "unranked", null);
+
+        assertError(call("GET", "/api/experiments/quickstart/leaderboard?offset=-1", null), 400, ErrorCode.INVALID_ARGUMENT, "offset must be 0 or more");
+        assertError(call("GET", "/api/experiments/quickstart/ranking?limit=0", null), 400, ErrorCode.INVALID_ARGUMENT, "limit must be from 1");
+    }
+
+    @Test
+    void wilcoxonFromTheSpecAndCorrectedClippedIntervalsForFolds() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART.replace("name: quickstart", "name: signed") + "analysis: {test: wilcoxon, alpha: 0.1}\n");
+        tellNew("signed", seeded(1.0, 0.01, 0.02, 0.03));
+        assertThat(call("GET", "/api/experiments/signed/ranking", null).json()).containsEntry("test", "wilcoxon").containsEntry("alpha", 0.1);
+
+        call("POST", "/api/experiments", """
+                name: folds
+                objective: {metric: accuracy, direction: maximize}
+                space: {x: {type: float, low: 0, high: 1}}
+                task: {dataset: {name: digits, validation: {folds: 3}}}
+                """);
+        long id = tellNew("folds", """
+                {"state": "COMPLETE", "repetitions": [{"index": 0, "values": {"accuracy": 0.99}},
+                 {"index": 1, "values": {"accuracy": 1.0}}, {"index": 2, "values": {"accuracy": 0.97}}]}""");
+        Map<String, Object> stats = (Map<String, Object>) ((Map<String, Object>) call("GET", "/api/trials/" + id, null).json()
+                .get("statistics")).get("accuracy");
+        // Corrected for 3 overlapping folds: t(0.975, 2) * s * sqrt(1/3 + 1/2), cut at 1.0.
+        double std = (Double) stats.get("std");
+        assertThat((Double) stats.get("ciLow")).isCloseTo(0.98667 - 4.302653 * std * Math.sqrt(1.0 / 3 + 0.5),
+                org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(stats).containsEntry("ciHigh", 1.0);
+        assertThat(call("GET", "/api/experiments/folds/ranking", null).json()).containsEntry("test", "corrected-t");
+    }
+
+    static final String HELD_OUT = """
+            name: held-out
+            objective: {metric: accuracy, direction: maximize}
+            space: {x: {type: float, low: 0, high: 1}}
+            strategy: {name: random, seed: 3}
+            budget: {trials: 2}
+            task: {dataset: {name: iris, test: 0.2, validation: {folds: 3}}}
+            """;
+
+    /** A COMPLETE result over three folds, each with the epoch its best weights came from. */
+    static String folds(double a, double b, double c, int bestEpoch) {
+        return "{\"state\": \"COMPLETE\", \"repetitions\": [" + String.join(", ",
+                "{\"index\": 0, \"values\": {\"accuracy\": " + a + ", \"best_epoch\": " + bestEpoch + "}}",
+                "{\"index\": 1, \"values\": {\"accuracy\": " + b + ", \"best_epoch\": " + (bestEpoch + 1) + "}}",
+                "{\"index\": 2, \"values\": {\"accuracy\": " + c + ", \"best_epoch\": " + (bestEpoch + 2) + "}}") + "]}";
+    }
+
+    @Test
+    void aCompletedExperimentWithATestSplitHasItsWinnerRefitByAWorkerAndScoredOnce() throws Exception {
+        call("POST", "/api/experiments", HELD_OUT);
+        assertError(call("POST", "/api/experiments/held-out/finalize", null), 409, ErrorCode.INVALID_STATE, "no complete trial");
+        tellNew("held-out", folds(0.90, 0.92, 0.91, 4));
+        long winner = tellNew("held-out", folds(0.95, 0.97, 0.96, 7));
+        // Completing the experiment asked for the finalization of the winner.
+        Map<String, Object> waiting = call("GET", "/api/experiments/held-out/finalization", null).json();
+        assertThat(waiting).containsEntry("trialId", (int) winner).containsEntry("state", "WAITING").containsEntry("epochs", 8);
+        assertThat((Map<String, Object>) waiting.get("selection")).containsEntry("n", 3);
+
+        Reply leased = call("POST", "/api/leases", "{\"worker\": \"w:1\"}");
+        assertThat(leased.status()).as(leased.body()).isEqualTo(200);
+        Map<String, Object> lease = leased.json();
+        assertThat((Map<String, Object>) lease.get("finalization")).containsEntry("epochs", 8).containsEntry("state", "RUNNING");
+        assertThat((Map<String, Object>) lease.get("trial")).containsEntry("id", (int) winner);
+        String leaseId = (String) lease.get("leaseId");
+        assertThat(call("POST", "/api/trials/" + winner + "/heartbeat", "{\"leaseId\": \"" + leaseId + "\"}").status()).isEqualTo(200);
+        assertError(call("POST", "/api/trials/" + winner + "/test", "{\"values\": {}, \"leaseId\": \"" + leaseId + "\"}"),
+                400, ErrorCode.INVALID_VALUE, "needs values");
+        assertError(call("POST", "/api/trials/" + winner + "/test", "{\"values\": {\"accuracy\": 0.9}, \"leaseId\": \"other\"}"),
+                409, ErrorCode.LEASE_LOST, "expired or was never given");
+        Reply told = call("POST", "/api/trials/" + winner + "/test", "{\"values\": {\"accuracy\": 0.93}, \"leaseId\": \"" + leaseId + "\"}");
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+
+        restart();
+        Map<String, Object> trial = call("GET", "/api/trials/" + winner, null).json();
+        Map<String, Object> finalization = (Map<String, Object>) trial.get("finalization");
+        assertThat(finalization).containsEntry("state", "COMPLETE").containsEntry("worker", "w:1");
+        assertThat((Map<String, Object>) finalization.get("test")).containsEntry("accuracy", 0.93);
+        assertThat((Map<String, Object>) finalization.get("selection")).containsEntry("mean", 0.96);
+        Map<String, Object> top = (Map<String, Object>) call("GET", "/api/experiments/held-out/leaderboard", null).array().getFirst();
+        assertThat(((Map<String, Object>) top.get("finalization")).get("test")).isEqualTo(Map.of("accuracy", 0.93));
+        // Asking again for the same winner answers the finalization that is done.
+        assertThat(call("POST", "/api/experiments/held-out/finalize", null).json()).containsEntry("state", "COMPLETE");
+        assertThat(call("POST", "/api/leases", "{\"worker\": \"w:1\"}").status()).isEqualTo(204);
+    }
+
+    @Test
+    void anSdkUserRecordsTheTestScoreOfTheirOwnWinner() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART);
+        assertError(call("POST", "/api/experiments/quickstart/finalize", null), 409, ErrorCode.INVALID_STATE, "no task");
+        long id = tellNew("quickstart", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.3}}");
+        Object open = call("POST", "/api/experiments/quickstart/trials", null).json().get("id");
+        assertError(call("POST", "/api/trials/" + open + "/test", "{\"values\": {\"loss\": 0.4}}"), 409, ErrorCode.INVALID_STATE,
+                "only a COMPLETE trial");
+        assertError(call("POST", "/api/trials/" + id + "/test", "{\"values\": {\"loss\": NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
+        assertError(call("POST", "/api/trials/" + id + "/test", "{\"error\": \"no\"}"), 400, ErrorCode.INVALID_VALUE, "only the worker");
+        assertError(call("GET", "/api/experiments/quickstart/finalization", null), 404, ErrorCode.NOT_FOUND, "no finalization");
+        Reply told = call("POST", "/api/trials/" + id + "/test", "{\"values\": {\"loss\": 0.35}}");
+        assertThat(told.status()).as(told.body()).isEqualTo(200);
+        Map<String, Object> f = call("GET", "/api/experiments/quickstart/finalization", null).json();
+        assertThat(f).containsEntry("trialId", (int) id).containsEntry("state", "COMPLETE");
+        assertThat((Map<String, Object>) f.get("test")).containsEntry("loss", 0.35);
+        assertThat((Map<String, Object>) f.get("selection")).containsEntry("mean", 0.3);
+
+        call("POST", "/api/experiments", HELD_OUT.replace("held-out", "no-test").replace("test: 0.2, ", ""));
+        tellNew("no-test", folds(0.9, 0.9, 0.9, 3));
+        assertError(call("POST", "/api/experiments/no-test/finalize", null), 409, ErrorCode.INVALID_STATE, "no test split");
     }
 
     @Test

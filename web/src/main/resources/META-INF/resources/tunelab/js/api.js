@@ -97,6 +97,8 @@ export const api = {
     const total = Number(headers.get('X-Total-Count'));
     return {trials: data, total: Number.isFinite(total) && headers.has('X-Total-Count') ? total : null};
   },
+  /** The first trials of the significance-aware leaderboard, each with its rank (and the winner its finalization). */
+  leaderboard: async (ref, limit = 20) => (await request('GET', `/api/experiments/${enc(ref)}/leaderboard?limit=${limit}`)).data,
   history: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/history`)).data,
   curves: async (ref, limit = 50) => (await request('GET', `/api/experiments/${enc(ref)}/curves?limit=${limit}`)).data,
   pareto: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/pareto`)).data,

@@ -6,6 +6,7 @@ import {api, canWrite, who} from './api.js';
 import {on} from './events.js';
 import {progress} from './experiments-page.js';
 import {leaderboard} from './leaderboard.js';
+import {winnerCard} from './winner-card.js';
 import {chartsSection} from './experiment-charts.js';
 
 export function experimentPage(main, ref) {
@@ -18,9 +19,11 @@ export function experimentPage(main, ref) {
 
   const head = h('section', {class: 'exp-head', 'aria-label': 'Experiment'}, h('h1', {}, ref), h('p', {class: 'muted'}, 'Loading…'));
   const controls = h('section', {class: 'controls card', 'aria-label': 'Controls'});
+  const winnerSection = h('section', {class: 'card winner', id: 'winner', 'aria-labelledby': 'winner-title'});
   const board = h('section', {class: 'card', id: 'leaderboard', 'aria-labelledby': 'leaderboard-title'});
   const charts = h('div', {class: 'charts', id: 'charts'});
-  fill(main, head, controls, board, charts);
+  fill(main, head, controls, winnerSection, board, charts);
+  const winner = winnerCard(winnerSection, ref);
 
   const table = leaderboard(board, ref);
   disposers.push(table.dispose);
@@ -133,6 +136,7 @@ export function experimentPage(main, ref) {
       showHead(exp);
       // The leaderboard first, alone: the charts' larger queries would compete with it for the server.
       await table.setExperiment(exp);
+      winner.setExperiment(exp);
       if (!closed) {
         chartSet.setExperiment(experiment);
         chartsStarted = true;
@@ -147,12 +151,14 @@ export function experimentPage(main, ref) {
 
   const refreshLive = throttle(() => {
     table.refresh();
+    winner.refresh();
     chartSet.refresh();
   }, 1000);
   disposers.push(refreshLive.cancel);
   disposers.push(on('experiment', (summary) => {
     if (experiment && summary.id === experiment.id) {
       showHead({...experiment, state: summary.state, summary});
+      winner.refresh();
       if (chartsStarted) chartSet.setExperiment(experiment);
     }
   }));

@@ -96,6 +96,7 @@ export function leaderboard(section, ref) {
     }
     // Columns read: the objectives, the configuration, then the other metrics.
     const objectiveColumns = objectiveMetrics.slice(1);
+    const tested = trials.some((t) => t.finalization && t.finalization.test);
     const metricColumns = [...others].sort();
     const metricCell = (t, m) => h('td', {class: 'num'}, valueCell(t, m));
     const metricHeader = (m) => header(m, `metric:${m}`, 'asc', 'num');
@@ -113,13 +114,17 @@ export function leaderboard(section, ref) {
             onclick: () => sortBy(column, defaultOrder)},
           label, h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')) : label);
     };
-    const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)}},
+    const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)},
+      class: t.rank ? `rank-${t.rank.group}` : null},
         // Only a complete trial has a rank: a pruned trial's value is its last intermediate one.
         h('td', {class: 'num rank'}, ranked && t.state === 'COMPLETE' ? String(query.offset + i + 1) : ''),
         h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
         h('td', {}, badge(t.state)),
         h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
           title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
+        groupCell(t.rank),
+        tested ? h('td', {class: 'num test', title: 'refit on all non-test rows, scored once on the held-out test split'},
+            t.finalization && t.finalization.test ? num(t.finalization.test[primary.metric]) : '') : null,
         objectiveColumns.map((m) => metricCell(t, m)),
         params.map((p) => h('td', {class: numericParam[p] ? 'num' : ''}, paramText((t.params || {})[p]))),
         metricColumns.map((m) => metricCell(t, m)),
@@ -132,12 +137,14 @@ export function leaderboard(section, ref) {
             header('Trial', 'number', 'desc', 'num'),
             header('State', 'state', 'asc'),
             header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
+            h('th', {scope: 'col', title: 'against the best trial, by a paired test on the repetitions both have'}, 'Compared with best'),
+            tested ? h('th', {scope: 'col', class: 'num'}, `Test ${primary.metric}`) : null,
             objectiveColumns.map(metricHeader),
             params.map((p) => header(dotted(p), `param:${p}`, 'asc', numericParam[p] ? 'num param' : 'param')),
             metricColumns.map(metricHeader),
             header('Duration', 'duration', 'asc', 'num'),
             h('th', {scope: 'col'}, 'Worker'))),
-        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(6 + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(7 + (tested ? 1 : 0) + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
             query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
 
     const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
@@ -197,13 +204,44 @@ function dotted(name) {
   return h('span', {class: 'dotted'}, h('span', {class: 'prefix'}, name.slice(0, dot + 1)), h('span', {}, name.slice(dot + 1)));
 }
 
+/**
+ * Where a complete trial stands against the best: "best", "tied" (not significantly worse on
+ * the repetitions both have), "worse p=…" (Holm-adjusted), or "by value" when too few
+ * repetitions are shared for a paired test.
+ */
+function groupCell(rank) {
+  if (!rank) return h('td', {class: 'group-cell'}, '');
+  const shared = `${rank.sharedRepetitions} shared repetition${rank.sharedRepetitions === 1 ? '' : 's'}`;
+  const text = rank.group === 'worse' ? `worse ${pText(rank.adjustedPValue)}` : rank.group === 'unranked' ? 'by value' : rank.group;
+  const title = rank.group === 'unranked' ? rank.note
+    : rank.group === 'best' ? `the best mean; the others are compared with it on the repetitions they share`
+      : `compared with the best on ${shared}: p = ${num(rank.pValue)}, Holm-adjusted p = ${num(rank.adjustedPValue)}`;
+  return h('td', {class: `group-cell ${rank.group}`, title}, text,
+      rank.group === 'tied' || rank.group === 'worse' ? h('span', {class: 'ci'}, ` (${rank.sharedRepetitions})`) : null);
+}
+
+/**
+ * The 95% interval after a mean: " ± half" when symmetric, else " [low, high]": an interval
+ * cut to the metric's range (accuracy at 1) is no longer symmetric.
+ */
+export function intervalText(stats) {
+  const below = stats.mean - stats.ciLow;
+  const above = stats.ciHigh - stats.mean;
+  return Math.abs(below - above) <= 1e-9 * Math.max(1, Math.abs(stats.mean))
+    ? ` ± ${short(above)}` : ` [${num(stats.ciLow)}, ${num(stats.ciHigh)}]`;
+}
+
+/** A p-value as a table shows it: three decimals, or "p<0.001". */
+function pText(p) {
+  return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`;
+}
+
 /** A metric cell: the value, or mean ± half the 95% CI when there are several repetitions. */
 function valueCell(trial, metric) {
   const stats = trial.statistics && trial.statistics[metric];
   if (stats && stats.n > 1) {
-    const half = (stats.ciHigh - stats.ciLow) / 2;
     return h('span', {title: `mean of ${stats.n} repetitions; 95% CI [${num(stats.ciLow)}, ${num(stats.ciHigh)}], std ${num(stats.std)}`},
-        num(stats.mean), h('span', {class: 'ci'}, ` ± ${short(half)}`));
+        num(stats.mean), h('span', {class: 'ci'}, intervalText(stats)));
   }
   const v = trial.values ? trial.values[metric] : undefined;
   return num(v !== undefined ? v : stats ? stats.mean : null);

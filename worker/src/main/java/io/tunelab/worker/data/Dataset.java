@@ -31,6 +31,11 @@ public record Dataset(String source, String sha256, Encoding encoding, double[][
         return out;
     }
 
+    /** The dataset of the rows at some positions, in that order (rows shared, not copied). */
+    public Dataset subset(int[] at) {
+        return new Dataset(source, sha256, encoding, rows(at), targets(at));
+    }
+
     public double[] targets(int[] at) {
         double[] out = new double[at.length];
         for (int i = 0; i < at.length; i++) {

@@ -12,16 +12,19 @@ import java.util.Map;
  * Which data a task trains on: a bundled sample ({@code name}) or a CSV file ({@code path}),
  * the target column, the task type, how it is validated (a hold-out share, or k folds), and
  * the shape of an input row ({@code [channels, height, width]}, for convolutional models;
- * null when the inputs have none).
+ * null when the inputs have none), and the share of rows held out as the {@code test} split
+ * (null: none), which the search never sees and only the finalization of the winner scores on.
  */
-public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation, List<Integer> shape) {
+public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation, List<Integer> shape,
+                          Double test) {
 
     public DatasetSpec {
         shape = shape == null ? null : List.copyOf(shape);
     }
 
+    /** A dataset whose rows have no shape and that has no test split. */
     public DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation) {
-        this(source, target, type, validation, null);
+        this(source, target, type, validation, null, null);
     }
 
     /** How a configuration is validated. */
@@ -37,7 +40,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
     }
 
     /**
-     * Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}}};
+     * Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}, test: 0.2}};
      * {@code shape} is the raw value of {@code dataset.shape} (a list), or null.
      */
     public static DatasetSpec parse(Options s, Object shape) {
@@ -51,8 +54,12 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
         String target = s.string("target", "target");
         String type = s.string("type", name != null && name.equals("diabetes") ? "regression" : "classification");
         Validation validation = parseValidation(s.section("validation"));
+        Double test = s.has("test") ? s.number("test", 0.2) : null;
+        if (test != null && !(test > 0 && test < 1)) {
+            throw TunelabException.invalidSpec(s.name("test") + " must be between 0 and 1 (exclusive), as 0.2; got " + test);
+        }
         s.done();
-        return new DatasetSpec(source, target, TaskType.parse(type), validation, parseShape(shape));
+        return new DatasetSpec(source, target, TaskType.parse(type), validation, parseShape(shape), test);
     }
 
     /** {@code [channels, height, width]}, each a whole number from 1 to 4096. */

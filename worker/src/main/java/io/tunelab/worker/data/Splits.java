@@ -36,6 +36,15 @@ public final class Splits {
         return new Split(sorted(train), sorted(validation));
     }
 
+    /**
+     * The held-out test split of an experiment: about {@code fraction} of the rows (of each
+     * class) in {@code validation}, the rows the search may use in {@code train}. Fixed by the
+     * experiment seed, and drawn apart from every repetition's split.
+     */
+    public static Split test(Dataset data, double fraction, long experimentSeed) {
+        return holdout(data, fraction, experimentSeed ^ 0x5DEECE66DL * 31);
+    }
+
     /** k splits whose validation parts partition the rows. */
     public static List<Split> kfold(Dataset data, int k, long seed) {
         if (k < 2) {

@@ -11,12 +11,13 @@ import java.util.Map;
  * The evaluation metrics of a task type, computed from predictions: for classification
  * {@code accuracy}, {@code f1_macro}, {@code log_loss} and (binary only) {@code roc_auc};
  * for regression {@code rmse}, {@code mae} and {@code r2}. Every trial also reports
- * {@code epochs} and {@code wall_time_s}.
+ * {@code epochs}, {@code best_epoch} (whose weights it keeps) and {@code wall_time_s}.
  */
 public final class Metrics {
     public static final List<String> CLASSIFICATION = List.of("accuracy", "f1_macro", "log_loss", "roc_auc");
     public static final List<String> REGRESSION = List.of("rmse", "mae", "r2");
     public static final String EPOCHS = "epochs";
+    public static final String BEST_EPOCH = "best_epoch";
     public static final String WALL_TIME = "wall_time_s";
     public static final String TRAIN_LOSS = "train_loss";
 

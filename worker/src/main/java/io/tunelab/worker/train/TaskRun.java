@@ -128,6 +128,7 @@ public final class TaskRun {
             Fold f = folds.get(r);
             var values = new LinkedHashMap<>(f.bestValues);
             values.put(Metrics.EPOCHS, (double) f.epochs);
+            values.put(Metrics.BEST_EPOCH, (double) f.bestEpoch);
             values.put(Metrics.WALL_TIME, f.nanos / 1e9);
             result.add(new Repetition(r, f.seed, values));
         }
@@ -136,6 +137,30 @@ public final class TaskRun {
         var model = new ModelBundle(new ModelBundle.Meta(ModelBundle.FORMAT, ModelBundle.kind(first.net), data.encoding(),
                 first.preprocessor, first.targetCenter, first.targetScale, taskMap, Map.of()), first.net);
         return new Outcome(Status.COMPLETE, result, last, model, seeds, trainingSeconds(folds), fitted);
+    }
+
+    /**
+     * The finalization of a configuration: one network trained on {@code split.train()} (every
+     * row outside the test split) for exactly {@code epochs} epochs, with no early stopping and
+     * no choice of epoch, since either would peek at the test rows; then scored once on
+     * {@code split.validation()}, the test rows. The outcome's single repetition holds the test
+     * values, its model is the refit network with preprocessing fitted on the same rows.
+     */
+    public Outcome refit(Splits.Split split, int epochs, long seed, Listener listener) {
+        Fold fold = new Fold(split, seed, true);
+        for (int epoch = 1; epoch <= epochs && !fold.stopped; epoch++) {
+            if (!fold.trainEpoch(listener) || listener.signal() == Signal.ABANDON) {
+                return new Outcome(Status.CANCELLED, List.of(), Map.of(), null, List.of(seed), trainingSeconds(List.of(fold)),
+                        List.of(fold.described));
+            }
+        }
+        var values = new LinkedHashMap<>(fold.evaluate());
+        values.put(Metrics.EPOCHS, (double) fold.epochs);
+        values.put(Metrics.WALL_TIME, fold.nanos / 1e9);
+        var model = new ModelBundle(new ModelBundle.Meta(ModelBundle.FORMAT, ModelBundle.kind(fold.net), data.encoding(),
+                fold.preprocessor, fold.targetCenter, fold.targetScale, taskMap, Map.of()), fold.net);
+        return new Outcome(Status.COMPLETE, List.of(new Repetition(0, seed, values)), values, model, List.of(seed),
+                trainingSeconds(List.of(fold)), List.of(fold.described));
     }
 
     private static double trainingSeconds(List<Fold> folds) {
@@ -194,14 +219,22 @@ public final class TaskRun {
         INDArray bestParams;
         double lastLoss = Double.NaN;
         int epochs;
+        int bestEpoch;
         int sinceBest;
+        /** A refit trains blind: its validation rows are test rows, which must not steer training. */
+        final boolean refit;
         boolean stopped;
         /** Time spent on this repetition: fitting its preprocessing, building, training and evaluating its network. */
         long nanos;
 
         Fold(Splits.Split split, long seed) {
+            this(split, seed, false);
+        }
+
+        Fold(Splits.Split split, long seed, boolean refit) {
             long started = System.nanoTime();
             this.seed = seed;
+            this.refit = refit;
             this.random = new Random(seed);
             var fit = Preprocessor.fit(task.preprocessing(), data, split.train());
             this.preprocessor = fit.preprocessor();
@@ -252,8 +285,8 @@ public final class TaskRun {
             var shape = new Networks.Shape((int) xTrain.columns(), task.dataset().shape(), outputs, data.isClassification(),
                     classWeights);
             this.net = Networks.build(task.model(), task.training(), shape, seed, iterations);
-            this.bestValues = new LinkedHashMap<>(evaluate());
-            this.bestParams = net.params().dup();
+            this.bestValues = refit ? Map.of() : new LinkedHashMap<>(evaluate());
+            this.bestParams = refit ? null : net.params().dup();
             this.nanos = System.nanoTime() - started;
         }
 
@@ -281,11 +314,12 @@ public final class TaskRun {
             epochs++;
             if (!Double.isFinite(lastLoss)) {
                 stopped = true;
-            } else {
+            } else if (!refit) {
                 Map<String, Double> values = evaluate();
                 if (epochs == 1 || better(values.get(metric), bestValues.get(metric))) {
                     bestValues = new LinkedHashMap<>(values);
                     bestParams = net.params().dup();
+                    bestEpoch = epochs;
                     sinceBest = 0;
                 } else if (task.training().patience() > 0 && ++sinceBest >= task.training().patience()) {
                     stopped = true;

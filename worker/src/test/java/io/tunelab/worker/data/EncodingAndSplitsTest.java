@@ -72,4 +72,23 @@ class EncodingAndSplitsTest {
         }
         assertThat(seen).hasSize(data.rows());
     }
+
+    @Test
+    void theTestSplitIsStratifiedFixedByTheExperimentSeedAndApartFromTheSearchRows() {
+        var data = digits();
+        var test = Splits.test(data, 0.2, 7);
+        assertThat(test.validation().length).isBetween(355, 365);
+        assertThat(IntStream.of(test.train()).boxed().toList()).doesNotContainAnyElementsOf(
+                IntStream.of(test.validation()).boxed().toList());
+        for (int c = 0; c < 10; c++) {
+            int k = c;
+            assertThat(Arrays.stream(test.validation()).filter(i -> data.y()[i] == k).count()).isBetween(34L, 38L);
+        }
+        assertThat(Splits.test(data, 0.2, 7).validation()).isEqualTo(test.validation());
+        // Not the hold-out split a repetition with the experiment seed would draw.
+        assertThat(Splits.holdout(data, 0.2, 7).validation()).isNotEqualTo(test.validation());
+        Dataset search = data.subset(test.train());
+        assertThat(search.rows()).isEqualTo(test.train().length);
+        assertThat(search.x()[0]).isSameAs(data.x()[test.train()[0]]);
+    }
 }

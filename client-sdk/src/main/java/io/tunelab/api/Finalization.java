@@ -1,0 +1,49 @@
+package io.tunelab.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The winner of an experiment refit and scored once on held-out rows: trial {@code trialId}
+ * (number {@code number}) was chosen by its {@code selection} score (the statistics of the
+ * primary metric over its repetitions, which picked it and are therefore optimistic); a
+ * worker retrains its configuration on every row outside the task's test split for
+ * {@code epochs} epochs (the mean best epoch over its repetitions; null means the task's
+ * configured epochs), and {@code test} holds the metric values on the test split. SDK users
+ * record {@code test} themselves. {@code state} is WAITING for a worker, RUNNING, COMPLETE or
+ * FAILED (with {@code error}); {@code attempts} counts the leases of it that expired.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Finalization(
+        long trialId,
+        int number,
+        TrialState state,
+        Statistics selection,
+        Integer epochs,
+        Map<String, Double> test,
+        String worker,
+        String error,
+        int attempts,
+        Instant requested,
+        Instant finished) {
+
+    public Finalization {
+        if (state == null || state == TrialState.PRUNED) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "a finalization is WAITING, RUNNING, COMPLETE or FAILED, got " + state);
+        }
+        test = test == null ? null : Map.copyOf(test);
+    }
+
+    /** This finalization in another state, by another worker. */
+    public Finalization with(TrialState state, String worker, int attempts) {
+        return new Finalization(trialId, number, state, selection, epochs, test, worker, error, attempts, requested, finished);
+    }
+
+    /** This finalization ended: COMPLETE with test values, or FAILED with an error. */
+    public Finalization ended(Map<String, Double> test, String error, Instant at) {
+        return new Finalization(trialId, number, test != null ? TrialState.COMPLETE : TrialState.FAILED, selection, epochs, test,
+                worker, error, attempts, requested, at);
+    }
+}

@@ -1,0 +1,46 @@
+package io.tunelab.server.analysis;
+
+import io.tunelab.api.Analysis;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.PairedTest;
+import io.tunelab.api.TunelabException;
+
+import java.util.Map;
+
+/**
+ * How one experiment's trials are compared, read from its spec: a task whose
+ * {@code dataset.validation.folds} is k makes the repetitions the k folds of one
+ * cross-validation ({@link RepetitionKind#folds}); otherwise the repetitions are seeds, compared
+ * by the spec's {@code analysis.test} (paired-t unless it says wilcoxon). The significance level
+ * is {@code analysis.alpha}, 0.05 unless given.
+ */
+public record RankingPolicy(RepetitionKind kind, double alpha) {
+
+    /** The policy of a spec, or INVALID_SPEC when its folds or its analysis do not fit together. */
+    public static RankingPolicy of(ExperimentSpec spec) {
+        Analysis analysis = spec.analysis();
+        Integer folds = folds(spec.task());
+        if (folds != null && analysis.test() != null) {
+            throw TunelabException.invalidSpec("analysis.test " + analysis.test().json() + " applies to seeds, but this task's "
+                    + "repetitions are its " + folds + " cross-validation folds, which are always compared by the corrected "
+                    + "resampled t-test; remove analysis.test");
+        }
+        RepetitionKind kind = folds != null ? RepetitionKind.folds(folds)
+                : RepetitionKind.seeds(analysis.test() == null ? PairedTest.PAIRED_T : analysis.test());
+        return new RankingPolicy(kind, analysis.alphaOrDefault());
+    }
+
+    /** The fixed {@code dataset.validation.folds} of a task, or null when it has none. */
+    private static Integer folds(Map<String, Object> task) {
+        if (task == null || !(task.get("dataset") instanceof Map<?, ?> dataset)
+                || !(dataset.get("validation") instanceof Map<?, ?> validation) || !validation.containsKey("folds")) {
+            return null;
+        }
+        Object k = validation.get("folds");
+        if (!(k instanceof Integer n) || n < 2) {
+            throw TunelabException.invalidSpec("task.dataset.validation.folds must be a whole number of at least 2, as "
+                    + "{folds: 5}; got " + k);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,59 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.Json;
+import io.tunelab.api.TestResult;
+import io.tunelab.server.experiment.ExperimentQueries;
+import io.tunelab.server.experiment.Finalizations;
+import io.tunelab.server.http.auth.RequestGuard;
+import io.tunelab.server.http.auth.Scope;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The routes that name a winner honestly: the significance-aware ranking, the finalization
+ * that refits the winner and scores it on the held-out test split, and the test score an SDK
+ * user (or the finalizing worker) tells. Runs its domain calls through {@link HttpApi#run}.
+ */
+final class WinnerRoutes {
+    private final HttpApi api;
+    private final ExperimentQueries queries;
+    private final Finalizations finalizations;
+
+    WinnerRoutes(HttpApi api, ExperimentQueries queries, Finalizations finalizations) {
+        this.api = api;
+        this.queries = queries;
+        this.finalizations = finalizations;
+    }
+
+    void mount(Router router) {
+        router.get("/api/experiments/:ref/ranking").handler(RequestGuard.requires(Scope.READ)).handler(this::ranking);
+        router.post("/api/experiments/:ref/finalize").handler(RequestGuard.requires(Scope.WRITE)).handler(this::finalizeWinner);
+        router.get("/api/experiments/:ref/finalization").handler(RequestGuard.requires(Scope.READ)).handler(this::finalization);
+        router.post("/api/trials/:id/test").handler(RequestGuard.requires(Scope.WRITE, Scope.WORKER)).handler(this::testResult);
+    }
+
+    private void ranking(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        api.run(rc, 200, () -> {
+            ExperimentQueries.RankingPage page = queries.ranking(ref, HttpApi.intParam(rc, "offset", 0),
+                    HttpApi.intParam(rc, "limit", 100));
+            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
+            return page.ranking();
+        });
+    }
+
+    private void finalizeWinner(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        api.run(rc, 202, () -> finalizations.finalize(ref));
+    }
+
+    private void finalization(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        api.run(rc, 200, () -> finalizations.of(ref));
+    }
+
+    private void testResult(RoutingContext rc) {
+        String body = rc.body().asString();
+        api.run(rc, 200, () -> finalizations.recordTest(HttpApi.trialId(rc), Json.read(body, TestResult.class)));
+    }
+}

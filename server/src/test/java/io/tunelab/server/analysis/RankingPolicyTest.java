@@ -1,0 +1,49 @@
+package io.tunelab.server.analysis;
+
+import io.tunelab.api.Analysis;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.PairedTest;
+import io.tunelab.api.TunelabException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RankingPolicyTest {
+    static ExperimentSpec spec(Map<String, Object> task, Analysis analysis) {
+        return ExperimentSpec.builder("x").minimize("loss").task(task).analysis(analysis).build();
+    }
+
+    static Map<String, Object> folds(Object k) {
+        return Map.of("dataset", Map.of("name", "iris", "validation", Map.of("folds", k)));
+    }
+
+    @Test
+    void aTaskWithFoldsIsComparedByTheCorrectedTest() {
+        RankingPolicy p = RankingPolicy.of(spec(folds(5), null));
+        assertThat(p.kind()).isEqualTo(RepetitionKind.folds(5));
+        assertThat(p.alpha()).isEqualTo(0.05);
+    }
+
+    @Test
+    void withoutFoldsTheRepetitionsAreSeedsComparedByTheTestTheSpecNames() {
+        assertThat(RankingPolicy.of(spec(null, null)).kind()).isEqualTo(RepetitionKind.seeds());
+        assertThat(RankingPolicy.of(spec(Map.of("dataset", Map.of("validation", Map.of("holdout", 0.2))), null)).kind())
+                .isEqualTo(RepetitionKind.seeds());
+        RankingPolicy wilcoxon = RankingPolicy.of(spec(null, new Analysis(PairedTest.WILCOXON, 0.1)));
+        assertThat(wilcoxon.kind()).isEqualTo(RepetitionKind.seeds(PairedTest.WILCOXON));
+        assertThat(wilcoxon.alpha()).isEqualTo(0.1);
+    }
+
+    @Test
+    void aTestForFoldsOrFoldsThatAreNotAWholeNumberAreRefused() {
+        assertThatThrownBy(() -> RankingPolicy.of(spec(folds(3), new Analysis(PairedTest.WILCOXON, null))))
+                .isInstanceOf(TunelabException.class).hasMessageContaining("remove analysis.test")
+                .satisfies(e -> assertThat(((TunelabException) e).code()).isEqualTo(ErrorCode.INVALID_SPEC));
+        assertThatThrownBy(() -> RankingPolicy.of(spec(folds(1), null))).hasMessageContaining("at least 2, as {folds: 5}; got 1");
+        assertThatThrownBy(() -> RankingPolicy.of(spec(folds("3"), null))).hasMessageContaining("whole number");
+    }
+}
