@@ -32,7 +32,7 @@ final class FinalizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (TunelabClient client = TunelabClient.connect(server.url)) {
+        try (TunelabClient client = server.connect()) {
             Experiment e = client.describe(name);
             Finalization f = client.finalizeWinner(name);
             System.out.println("finalization of " + e.name() + " #" + f.number() + ": " + f.state()

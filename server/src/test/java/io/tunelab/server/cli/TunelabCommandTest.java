@@ -90,7 +90,7 @@ class TunelabCommandTest {
 
     @Test
     void leaderboardShowsTheTrialsTiedWithTheBestAndTheWorseOnesWithTheirPValue() throws Exception {
-        var client = io.tunelab.client.TunelabClient.connect(url);
+        var client = io.tunelab.client.TunelabClient.connect(url, java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip());
         var exp = client.launch(io.tunelab.api.ExperimentSpec.builder("seeds").minimize("loss")
                 .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(3).build());
         double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
@@ -101,7 +101,7 @@ class TunelabCommandTest {
             }
             exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
         }
-        Run board = run("leaderboard", "seeds", "--server", url);
+        Run board = run("leaderboard", "seeds", "--server", url, "--token-file", tokenFile);
         assertThat(board.exit()).as(board.err()).isZero();
         assertThat(board.out().lines().filter(l -> l.matches("^1 +#0 +best +5 .*"))).hasSize(1);
         assertThat(board.out().lines().filter(l -> l.matches("^2 +#1 +tied +5 .*"))).hasSize(1);
@@ -111,7 +111,7 @@ class TunelabCommandTest {
 
     @Test
     void finalizeRefitsTheWinnerAndTheLeaderboardShowsItsTestScore() throws Exception {
-        var client = io.tunelab.client.TunelabClient.connect(url);
+        var client = io.tunelab.client.TunelabClient.connect(url, java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip());
         var exp = client.launch("""
                 name: held-out
                 objective: {metric: accuracy, direction: maximize}
@@ -127,7 +127,7 @@ class TunelabCommandTest {
             }
             exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
         }
-        Run asked = run("finalize", "held-out", "--server", url);
+        Run asked = run("finalize", "held-out", "--server", url, "--token-file", tokenFile);
         assertThat(asked.exit()).as(asked.err()).isZero();
         assertThat(asked.out()).contains("finalization of held-out #1: WAITING (11 epochs");
 
@@ -135,13 +135,13 @@ class TunelabCommandTest {
         assertThat(lease.finalization().epochs()).isEqualTo(11);
         client.test(lease.trial().id(), new io.tunelab.api.TestResult(java.util.Map.of("accuracy", 0.9333), null, lease.leaseId()));
 
-        Run done = run("finalize", "held-out", "--wait", "--server", url);
+        Run done = run("finalize", "held-out", "--wait", "--server", url, "--token-file", tokenFile);
         assertThat(done.out()).contains("Refit winner #1 (11 epochs): test accuracy 0.93330; selection accuracy 0.96000 ± ")
                 .contains("over 3 repetitions");
-        Run board = run("leaderboard", "held-out", "--server", url);
+        Run board = run("leaderboard", "held-out", "--server", url, "--token-file", tokenFile);
         assertThat(board.out()).contains("TEST ACCURACY").containsPattern("(?m)^1 +#1 +best +3 .*0\\.93330");
 
-        Run noTask = run("finalize", "ghost", "--server", url);
+        Run noTask = run("finalize", "ghost", "--server", url, "--token-file", tokenFile);
         assertThat(noTask.exit()).isEqualTo(2);
         assertThat(noTask.err()).contains("no experiment with id or name \"ghost\"");
     }
