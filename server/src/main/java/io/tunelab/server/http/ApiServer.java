@@ -12,9 +12,6 @@ import io.vertx.core.http.HttpServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,12 +46,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Opens storage, loads the experiments and starts listening; returns once the port is bound. */
     public static ApiServer start(ServerConfig config) {
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
-        }
-        Storage storage = JdbcStorage.openDataDirectory(config.dataDir(), config.durability());
+        Storage storage = JdbcStorage.open(config.database(), config.durability());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var events = new EventStream();
         Coordinator coordinator;
@@ -76,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
                     .requestHandler(api.router(vertx))
                     .listen().toCompletionStage().toCompletableFuture().join();
             long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
-            LOG.info("Tunelab listening on http://{}:{} with data in {}", config.host(), http.actualPort(), config.dataDir().toAbsolutePath());
+            LOG.info("Tunelab listening on http://{}:{} with data in {}", config.host(), http.actualPort(), config.database().describe());
             return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer);
         } catch (RuntimeException e) {
             vertx.close();
