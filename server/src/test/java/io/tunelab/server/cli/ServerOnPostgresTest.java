@@ -7,7 +7,6 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.ApiServer;
 import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +30,7 @@ class ServerOnPostgresTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = PostgresCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = PostgresCluster.shared();
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.tunelab.server.storage;
 
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,14 +26,7 @@ class PostgresStorageTest extends StorageContract {
 
     @BeforeAll
     static void startCluster() {
-        cluster = PostgresCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster = PostgresCluster.shared();
     }
 
     private static Database freshDatabase() {

@@ -47,12 +47,24 @@ public final class PostgresCluster implements AutoCloseable {
     private final Optional<String> runAs;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private static PostgresCluster shared;
 
     private PostgresCluster(Path root, Path bin, Optional<String> runAs, int port) {
         this.root = root;
         this.bin = bin;
         this.runAs = runAs;
         this.port = port;
+    }
+
+    /**
+     * The one cluster of this JVM, started on first use and stopped and deleted when the JVM
+     * exits; test classes share it, each in databases of its own ({@link #createDatabase}).
+     */
+    public static synchronized PostgresCluster shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
     }
 
     /** Creates and starts a cluster; stop it with {@link #close()} (a JVM shutdown hook does so too). */
