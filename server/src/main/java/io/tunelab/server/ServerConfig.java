@@ -2,19 +2,21 @@ package io.tunelab.server;
 
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.auth.AccessConfig;
+import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.Durability;
 
 import java.nio.file.Path;
 
 /**
  * How a server runs: the address it binds (127.0.0.1 unless told otherwise), its port (0 picks
- * a free one), the data directory holding the H2 database, what an acknowledged write survives,
- * the coordinator's settings, and who may reach it ({@link AccessConfig}: allowed hosts and
- * origins, TLS). Built once in {@link Main} from flags and passed down. A host beyond loopback
- * without TLS or {@code --behind-proxy} is refused.
+ * a free one), its data directory (the admin token file, and the embedded H2 database unless
+ * {@code database} names PostgreSQL), the database it keeps its data in, what an acknowledged
+ * write survives, the coordinator's settings, and who may reach it ({@link AccessConfig}:
+ * allowed hosts and origins, TLS). Built once in {@link Main} from flags and passed down. A host
+ * beyond loopback without TLS or {@code --behind-proxy} is refused.
  */
-public record ServerConfig(String host, int port, Path dataDir, Durability durability, CoordinatorConfig coordinator,
-                           AccessConfig access) {
+public record ServerConfig(String host, int port, Path dataDir, Database database, Durability durability,
+                           CoordinatorConfig coordinator, AccessConfig access) {
     public ServerConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
@@ -22,15 +24,25 @@ public record ServerConfig(String host, int port, Path dataDir, Durability durab
         if (host == null || host.isBlank()) {
             host = "127.0.0.1";
         }
+        if (dataDir == null) {
+            throw new IllegalArgumentException("the data directory is missing; give a directory such as ./tunelab-data");
+        }
+        database = database == null ? Database.embedded(dataDir) : database;
         durability = durability == null ? Durability.PROCESS : durability;
         coordinator = coordinator == null ? CoordinatorConfig.defaults() : coordinator;
         access = access == null ? AccessConfig.defaults() : access;
         access.checkBinding(host);
     }
 
-    /** A server with the default access: loopback names only, plain HTTP. */
+    /** A server on the embedded H2 database in {@code dataDir}. */
+    public ServerConfig(String host, int port, Path dataDir, Durability durability, CoordinatorConfig coordinator,
+                        AccessConfig access) {
+        this(host, port, dataDir, null, durability, coordinator, access);
+    }
+
+    /** A server on the embedded H2 database in {@code dataDir}, with the default access: loopback names only, plain HTTP. */
     public ServerConfig(String host, int port, Path dataDir, Durability durability, CoordinatorConfig coordinator) {
-        this(host, port, dataDir, durability, coordinator, AccessConfig.defaults());
+        this(host, port, dataDir, null, durability, coordinator, AccessConfig.defaults());
     }
 
     public static ServerConfig of(Path dataDir, int port) {

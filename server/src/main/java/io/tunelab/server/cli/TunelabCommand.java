@@ -75,19 +75,20 @@ public final class TunelabCommand implements Runnable {
         }
     }
 
-    @Command(name = "server", mixinStandardHelpOptions = true, description = "Runs a Tunelab server on the embedded H2 database.")
+    @Command(name = "server", mixinStandardHelpOptions = true,
+            description = "Runs a Tunelab server on the embedded H2 database (the default) or on PostgreSQL (--db).")
     static final class Server implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "8080", description = "port to listen on (0 picks a free one; default ${DEFAULT-VALUE})")
         int port;
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
         String host;
-        @Option(names = "--data-dir", defaultValue = "./tunelab-data", description = "where the database lives (default ${DEFAULT-VALUE})")
-        Path dataDir;
+        @CommandLine.Mixin
+        DatabaseOptions database;
         @Option(names = "--lease-seconds", defaultValue = "60", description = "how long a worker's lease lasts without a heartbeat")
         int leaseSeconds;
         @Option(names = "--durability", defaultValue = "process", paramLabel = "process|fsync",
                 description = "what an acknowledged write survives: process (default; any death of the server process) "
-                        + "or fsync (also power loss; one fsync per group commit)")
+                        + "or fsync (also power loss; one fsync per group commit). PostgreSQL's commits satisfy both.")
         String durability;
         @Option(names = "--allowed-hosts", split = ",", paramLabel = "NAME", description = "more names the Host header may carry "
                 + "(besides 127.0.0.1, localhost and --host), as tunelab.example.com")
@@ -105,6 +106,17 @@ public final class TunelabCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
+            ServerConfig config = config();
+            ApiServer server = ApiServer.start(config);
+            System.out.println("Tunelab server on " + server.origin() + "  (data: " + config.database().describe() + ")");
+            printAccess(server, config.dataDir());
+            System.out.flush();
+            serveUntilStopped(server);
+            return 0;
+        }
+
+        /** The configuration the flags ask for; a bad flag is an error that names it and says what would be right. */
+        ServerConfig config() {
             if (port < 0 || port > 65535) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--port must be from 0 to 65535, got " + port);
             }
@@ -112,14 +124,8 @@ public final class TunelabCommand implements Runnable {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--lease-seconds must be 1 or more, got " + leaseSeconds);
             }
             var access = new AccessConfig(allowedHosts, allowedOrigins, tlsCert, tlsKey, behindProxy);
-            var config = new ServerConfig(host, port, dataDir, Durability.parse(durability),
+            return new ServerConfig(host, port, database.dataDir(), database.database(), Durability.parse(durability),
                     new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)), access);
-            ApiServer server = ApiServer.start(config);
-            System.out.println("Tunelab server on " + server.origin() + "  (data: " + dataDir.toAbsolutePath() + ")");
-            printAccess(server, dataDir);
-            System.out.flush();
-            serveUntilStopped(server);
-            return 0;
         }
     }
 

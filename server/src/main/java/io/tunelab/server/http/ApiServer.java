@@ -67,12 +67,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Opens storage, loads the experiments and starts listening; returns once the port is bound. */
     public static ApiServer start(ServerConfig config) {
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
-        }
-        Storage storage = JdbcStorage.openDataDirectory(config.dataDir(), config.durability());
+        Storage storage = JdbcStorage.open(config.database(), config.durability());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var events = new EventStream();
         Coordinator coordinator;
@@ -114,7 +109,7 @@ public final class ApiServer implements AutoCloseable {
                     .listen().toCompletionStage().toCompletableFuture().join();
             long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
             String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
-            LOG.info("Tunelab listening on {} with data in {}", origin, config.dataDir().toAbsolutePath());
+            LOG.info("Tunelab listening on {} with data in {}", origin, config.database().describe());
             return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer,
                     new Access(tokens, sessions, newAdminToken, origin));
         } catch (RuntimeException e) {
@@ -157,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static void writeOwnerOnly(Path file, String secret) {
         try {
+            Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -2,18 +2,30 @@ package io.tunelab.server.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 /**
  * What differs between the databases {@link JdbcStorage} runs on: the few statements that are
- * not standard SQL, and what makes a commit as durable as {@link Durability} asks. Everything
- * else is the same SQL for every database.
+ * not standard SQL, its types for large text and bytes, and what makes a commit as durable as
+ * {@link Durability} asks. Everything else is the same SQL for every
+ * database.
  */
 interface Dialect {
+    /** The folder under {@code db/migration} with this database's own migrations, beside {@code common}. */
+    String migrations();
+
+    /** The column types the migrations name by placeholder: {@code text} (large text) and {@code bytes}. */
+    Map<String, String> columnTypes();
+
     /** Inserts or replaces a report; parameters: trial id, step, metric values (JSON), time. */
     String upsertReport();
 
     /** Inserts or replaces a trial's model; parameters: trial id, content, time. */
     String upsertModel();
+
+    /** Sets up the writer's connection once, before its first write. */
+    default void prepareWriter(Connection connection) throws SQLException {
+    }
 
     /** Runs after each group commit, before any caller of the group is answered. */
     void afterCommit(Connection connection, Durability durability) throws SQLException;

@@ -3,6 +3,7 @@ package io.tunelab.server.storage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 /**
  * The embedded H2 database: its upserts are {@code MERGE ... KEY}; commits reach the file
@@ -28,6 +29,16 @@ final class H2Dialect implements Dialect {
 
     private static Path base(Path dataDir) {
         return dataDir.toAbsolutePath().resolve("tunelab");
+    }
+
+    @Override
+    public String migrations() {
+        return "h2";
+    }
+
+    @Override
+    public Map<String, String> columnTypes() {
+        return Map.of("text", "CLOB", "bytes", "BLOB");
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.tunelab.server.storage;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.Report;
 import io.tunelab.api.TunelabException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,47 +24,109 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@link Storage} over JDBC; H2 in a data directory by default.
+ * {@link Storage} over JDBC: the embedded H2 database in a data directory by default, or
+ * PostgreSQL.
  *
  * <p>Writes go through a {@link GroupCommitWriter}: concurrent writes share one commit, and each
  * caller returns only once its changes are committed as durably as its {@link Durability} asks.
  * The SQL is the same for every database but for what its {@link Dialect} says; rows are mapped
- * by {@link RowCodec}. Reads run on a second connection, one at a time.
+ * by {@link RowCodec}; the schema is brought up to date by {@link Migrations} at open. Reads
+ * borrow connections from a small pool, so several run at once.
  */
 public final class JdbcStorage implements Storage {
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
+    /** The readers' pool: enough for the HTTP handlers' concurrent reads, few enough to share a PostgreSQL server. */
+    private static final int READERS = 4;
+    private static final String H2_USER = "tunelab";
 
     private final Dialect dialect;
-    private final Connection reader;
+    private final HikariDataSource readers;
     private final GroupCommitWriter writer;
     /** The writer's prepared statements, touched by the writer thread alone. */
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-    private JdbcStorage(String url, Dialect dialect, Durability durability) throws SQLException {
+    private JdbcStorage(String url, String user, String password, Dialect dialect, Durability durability) throws SQLException {
         this.dialect = dialect;
-        Connection writing = DriverManager.getConnection(url, "tunelab", "");
+        this.readers = pool(url, user, password);
+        Connection writing = null;
         try {
-            this.reader = DriverManager.getConnection(url, "tunelab", "");
-            Migrations.apply(writing);
-        } catch (SQLException e) {
-            writing.close();
+            Migrations.apply(readers, dialect);
+            writing = DriverManager.getConnection(url, user, password);
+            dialect.prepareWriter(writing);
+            this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability));
+        } catch (SQLException | RuntimeException e) {
+            if (writing != null) {
+                writing.close();
+            }
+            readers.close();
             throw e;
         }
-        this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability));
+    }
+
+    private static HikariDataSource pool(String url, String user, String password) throws SQLException {
+        var config = new HikariConfig();
+        config.setPoolName("tunelab-readers");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(READERS);
+        config.setMinimumIdle(1);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            // The pool connects once at start; the database's own message is what says what is wrong.
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof SQLException)) {
+                cause = cause.getCause();
+            }
+            throw cause instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+        }
     }
 
     /** Opens (creating and migrating if needed) the H2 database in a data directory, with {@link Durability#PROCESS}. */
     public static JdbcStorage openDataDirectory(Path dataDir) {
-        return openDataDirectory(dataDir, Durability.PROCESS);
+        return open(Database.embedded(dataDir), Durability.PROCESS);
     }
 
     /** Opens (recovering, creating and migrating if needed) the H2 database in a data directory. */
     public static JdbcStorage openDataDirectory(Path dataDir, Durability durability) {
+        return open(Database.embedded(dataDir), durability);
+    }
+
+    /**
+     * Opens a database, creating its schema or migrating it to this build's as needed: the
+     * embedded H2 database in a data directory (creating the directory, recovering the file), or
+     * a PostgreSQL database, which must exist already and belong to (or be writable by) the user.
+     */
+    public static JdbcStorage open(Database database, Durability durability) {
+        return switch (database) {
+            case Database.Embedded embedded -> openEmbedded(embedded.dataDir(), durability);
+            case Database.Postgres postgres -> openPostgres(postgres, durability);
+        };
+    }
+
+    private static JdbcStorage openPostgres(Database.Postgres pg, Durability durability) {
+        try {
+            return new JdbcStorage(pg.url(), pg.user(), pg.password(), PostgresDialect.INSTANCE, durability);
+        } catch (SQLException | RuntimeException e) {
+            throw TunelabException.of(ErrorCode.INTERNAL, "cannot open the database " + pg.describe() + ": " + e.getMessage()
+                    + connectionHint(e), Map.of(), e);
+        }
+    }
+
+    /** What to check when PostgreSQL cannot be reached, does not know the database or refuses the login. */
+    private static String connectionHint(Exception e) {
+        String state = e instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+        return state.startsWith("08") || state.startsWith("28") || state.startsWith("3D")
+                ? " (check --db, --db-user and --db-password-file, and that the database server is up)" : "";
+    }
+
+    private static JdbcStorage openEmbedded(Path dataDir, Durability durability) {
         String url = H2Dialect.url(dataDir);
         try {
+            Files.createDirectories(dataDir);
             H2Dialect.recover(dataDir);
-            return new JdbcStorage(url, H2Dialect.INSTANCE, durability);
-        } catch (SQLException | IllegalStateException e) {
+            return new JdbcStorage(url, H2_USER, "", H2Dialect.INSTANCE, durability);
+        } catch (SQLException | IOException | RuntimeException e) {
             String hint = e.getMessage() != null && e.getMessage().contains("locked")
                     ? " (another Tunelab server uses this data directory; stop it or choose another --data-dir)" : "";
             throw TunelabException.of(ErrorCode.INTERNAL, "cannot open the database " + url + ": " + e.getMessage() + hint, Map.of(), e);
@@ -202,9 +266,10 @@ public final class JdbcStorage implements Storage {
     // ------------------------------------------------------------------ reads
 
     @Override
-    public synchronized List<StoredExperiment> experiments() {
+    public List<StoredExperiment> experiments() {
         var out = new ArrayList<StoredExperiment>();
-        try (var ps = reader.prepareStatement("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment ORDER BY id");
+        try (Connection c = readers.getConnection();
+             var ps = c.prepareStatement("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment ORDER BY id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(RowCodec.readExperiment(rs));
@@ -216,9 +281,9 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
-    public synchronized List<StoredTrial> trials(long experimentId) {
+    public List<StoredTrial> trials(long experimentId) {
         var reports = new HashMap<Long, List<Report>>();
-        try (var ps = reader.prepareStatement("SELECT r.trial_id, r.step, r.metric_values, r.reported_at FROM report r "
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT r.trial_id, r.step, r.metric_values, r.reported_at FROM report r "
                 + "JOIN trial t ON r.trial_id = t.id WHERE t.experiment_id = ? ORDER BY r.trial_id, r.step")) {
             ps.setLong(1, experimentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -230,7 +295,7 @@ public final class JdbcStorage implements Storage {
             throw readFailure(e);
         }
         var out = new ArrayList<StoredTrial>();
-        try (var ps = reader.prepareStatement("SELECT id, number, " + RowCodec.TRIAL_COLUMNS
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT id, number, " + RowCodec.TRIAL_COLUMNS
                 + " FROM trial WHERE experiment_id = ? ORDER BY number")) {
             ps.setLong(1, experimentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -245,8 +310,9 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
-    public synchronized long maxTrialId() {
-        try (var ps = reader.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM trial"); ResultSet rs = ps.executeQuery()) {
+    public long maxTrialId() {
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM trial");
+             ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -255,8 +321,8 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
-    public synchronized Optional<byte[]> model(long trialId) {
-        try (var ps = reader.prepareStatement("SELECT content FROM model WHERE trial_id = ?")) {
+    public Optional<byte[]> model(long trialId) {
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT content FROM model WHERE trial_id = ?")) {
             ps.setLong(1, trialId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
@@ -277,8 +343,8 @@ public final class JdbcStorage implements Storage {
     }
 
     /** One JSON document column of an experiment's row. */
-    private synchronized Optional<String> experimentDocument(String column, long experimentId) {
-        try (var ps = reader.prepareStatement("SELECT " + column + " FROM experiment WHERE id = ?")) {
+    private Optional<String> experimentDocument(String column, long experimentId) {
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT " + column + " FROM experiment WHERE id = ?")) {
             ps.setLong(1, experimentId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -289,9 +355,10 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
-    public synchronized List<StoredToken> tokens() {
+    public List<StoredToken> tokens() {
         var out = new ArrayList<StoredToken>();
-        try (var ps = reader.prepareStatement("SELECT name, scopes, hash, created_at, revoked_at FROM token ORDER BY created_at, name");
+        try (Connection c = readers.getConnection();
+             var ps = c.prepareStatement("SELECT name, scopes, hash, created_at, revoked_at FROM token ORDER BY created_at, name");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(RowCodec.readToken(rs));
@@ -305,11 +372,7 @@ public final class JdbcStorage implements Storage {
     @Override
     public void close() {
         writer.close();
-        try {
-            reader.close();
-        } catch (SQLException e) {
-            LOG.warn("closing the database: {}", e.getMessage());
-        }
+        readers.close();
     }
 
     private static TunelabException readFailure(SQLException e) {

@@ -1,92 +1,114 @@
 package io.tunelab.server.storage;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.FlywayException;
+
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Versioned schema migrations: the scripts in {@code db/migration}, applied in order once each,
- * recorded in {@code schema_version}. A database newer than this build is refused rather than
- * written to.
+ * Versioned schema migrations, applied by Flyway: the scripts in {@code db/migration/common}, with
+ * the dialect's column types put in for their placeholders, and in the dialect's own folder
+ * ({@code db/migration/h2}, {@code db/migration/postgresql}), in version order, once each,
+ * recorded in {@code flyway_schema_history}. Adding a migration is
+ * adding a script there; nothing here lists them.
+ *
+ * <p>A database migrated by a newer release is refused rather than written to. A data directory
+ * written before Flyway kept its version in the table {@code schema_version}; such a database is
+ * entered into Flyway's history at that version (a baseline: the scripts up to it already ran)
+ * and the old table is dropped, so a release that still reads {@code schema_version} refuses the
+ * database instead of writing to a schema it does not know.
  */
 final class Migrations {
-    /** Every migration, in order; a new one is appended, never edited once released. */
-    static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__tokens.sql", "V3__finalization.sql");
+    static final String HISTORY = "flyway_schema_history";
+    static final String LEGACY_HISTORY = "schema_version";
 
     private Migrations() {
     }
 
-    static int apply(Connection c) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL, "
-                    + "applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)");
-            int current = 0;
-            try (var rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+    /** Brings the database behind {@code dataSource} to the newest schema this build knows. */
+    static void apply(DataSource dataSource, Dialect dialect) throws SQLException {
+        Optional<Integer> legacy = legacyVersion(dataSource);
+        var configuration = configure(dataSource, dialect);
+        legacy.ifPresent(version -> configuration.baselineOnMigrate(true)
+                .baselineVersion(MigrationVersion.fromVersion(Integer.toString(version)))
+                .baselineDescription("schema_version " + version + ", before Flyway"));
+        Flyway flyway = configuration.load();
+        refuseNewer(flyway);
+        try {
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new SQLException("schema migration failed: " + e.getMessage(), e);
+        }
+        if (legacy.isPresent()) {
+            try (Connection c = dataSource.getConnection(); var drop = c.createStatement()) {
+                drop.execute("DROP TABLE " + LEGACY_HISTORY);
+            }
+        }
+    }
+
+    /** Flyway set up for this build's scripts on {@code dataSource}; also what tests inspect. */
+    static Flyway flyway(DataSource dataSource, Dialect dialect) {
+        return configure(dataSource, dialect).load();
+    }
+
+    private static org.flywaydb.core.api.configuration.FluentConfiguration configure(DataSource dataSource, Dialect dialect) {
+        return Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrations())
+                .placeholders(dialect.columnTypes())
+                .table(HISTORY)
+                // Nothing ignored: a version applied by a newer release is reported, not skipped.
+                .ignoreMigrationPatterns(new String[0])
+                .cleanDisabled(true);
+    }
+
+    private static void refuseNewer(Flyway flyway) throws SQLException {
+        MigrationInfo[] all = flyway.info().all();
+        Optional<MigrationInfo> future = Arrays.stream(all)
+                .filter(i -> i.getState() == MigrationState.FUTURE_SUCCESS || i.getState() == MigrationState.FUTURE_FAILED)
+                .max(Comparator.comparing(MigrationInfo::getVersion));
+        if (future.isPresent()) {
+            String known = Arrays.stream(all).filter(i -> i.getState() != MigrationState.FUTURE_SUCCESS
+                            && i.getState() != MigrationState.FUTURE_FAILED)
+                    .map(MigrationInfo::getVersion).filter(Objects::nonNull).max(Comparator.naturalOrder())
+                    .map(MigrationVersion::getVersion).orElse("none");
+            throw new SQLException("the database has schema version " + future.get().getVersion().getVersion()
+                    + " but this Tunelab knows only up to " + known + "; use a newer Tunelab with this database");
+        }
+    }
+
+    /** The version in the pre-Flyway {@code schema_version} table, if that table is there and Flyway's is not. */
+    private static Optional<Integer> legacyVersion(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!hasTable(c, LEGACY_HISTORY) || hasTable(c, HISTORY)) {
+                return Optional.empty();
+            }
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_HISTORY)) {
                 rs.next();
-                current = rs.getInt(1);
+                int version = rs.getInt(1);
+                return version == 0 ? Optional.empty() : Optional.of(version);
             }
-            if (current > SCRIPTS.size()) {
-                throw new SQLException("the database has schema version " + current + " but this Tunelab knows only up to "
-                        + SCRIPTS.size() + "; use a newer Tunelab with this data directory");
-            }
-            for (int v = current + 1; v <= SCRIPTS.size(); v++) {
-                String script = SCRIPTS.get(v - 1);
-                for (String sql : statements(read(script))) {
-                    s.execute(sql);
-                }
-                try (var ps = c.prepareStatement("INSERT INTO schema_version (version, script) VALUES (?, ?)")) {
-                    ps.setInt(1, v);
-                    ps.setString(2, script);
-                    ps.executeUpdate();
-                }
-            }
-            c.commit();
-            return SCRIPTS.size();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(auto);
         }
     }
 
-    private static String read(String script) throws SQLException {
-        try (InputStream in = Migrations.class.getResourceAsStream("/db/migration/" + script)) {
-            if (in == null) {
-                throw new SQLException("migration " + script + " is missing from the build");
+    /** Whether the connection's current schema has a table of this name, in whatever case the database folds it to. */
+    private static boolean hasTable(Connection c, String name) throws SQLException {
+        try (var rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), null, new String[]{"TABLE"})) {
+            while (rs.next()) {
+                if (rs.getString("TABLE_NAME").equalsIgnoreCase(name)) {
+                    return true;
+                }
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new SQLException("cannot read migration " + script, e);
+            return false;
         }
-    }
-
-    /** Splits a script into statements at semicolons that end a line; drops {@code --} comments. */
-    static List<String> statements(String script) {
-        var out = new ArrayList<String>();
-        var current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
-                String sql = current.toString().strip();
-                out.add(sql.substring(0, sql.length() - 1));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            out.add(current.toString().strip());
-        }
-        return out;
     }
 }

@@ -2,22 +2,25 @@ package io.tunelab.server.storage;
 
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A data directory written by an earlier release opens with this one: the committed fixture
  * {@code storage/v1/tunelab.mv.db} holds an H2 file written by schema version 1 (one experiment,
  * three trials - two complete with repetitions, one running - with reports, a model and a data
- * report). Opening it applies every later migration and reads everything back unchanged.
+ * report), its version kept in the pre-Flyway table {@code schema_version}. Opening it enters
+ * version 1 into Flyway's history as a baseline, applies every later migration and reads
+ * everything back unchanged.
  */
 class MigrationFixtureTest {
     @TempDir
@@ -49,14 +52,47 @@ class MigrationFixtureTest {
             assertThat(s.maxTrialId()).isEqualTo(3);
             s.write(c -> c.insert(StorageContract.trial(4, 1, 3)));
         }
-        try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("tunelab"), "tunelab", "");
-             var rs = c.createStatement().executeQuery("SELECT MAX(version) FROM schema_version")) {
-            rs.next();
-            assertThat(rs.getInt(1)).as("every migration applied").isEqualTo(Migrations.SCRIPTS.size());
+        var h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("tunelab"));
+        h2.setUser("tunelab");
+        var history = Migrations.flyway(h2, H2Dialect.INSTANCE).info();
+        assertThat(history.pending()).as("every migration applied").isEmpty();
+        assertThat(history.applied()[0]).satisfies(baseline -> {
+            assertThat(baseline.getType().isBaseline()).as("version 1 entered as a baseline, not run again").isTrue();
+            assertThat(baseline.getVersion().getVersion()).isEqualTo("1");
+        });
+        try (var c = h2.getConnection(); var rs = c.getMetaData().getTables(null, null, "SCHEMA_VERSION", null)) {
+            assertThat(rs.next()).as("the pre-Flyway version table is gone").isFalse();
         }
         try (Storage again = JdbcStorage.openDataDirectory(dir)) {
             assertThat(again.trials(1)).hasSize(4);
         }
     }
 
+    @Test
+    void aDatabaseMigratedByANewerReleaseIsRefusedAndLeftAsItWas() throws Exception {
+        JdbcStorage.openDataDirectory(dir).close();
+        var h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("tunelab"));
+        h2.setUser("tunelab");
+        int rows = historyRows(h2);
+        try (var c = h2.getConnection(); var s = c.createStatement()) {
+            s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\", \"type\", "
+                    + "\"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "
+                    + "VALUES (99, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, 'tunelab', 1, TRUE)");
+        }
+        assertThatThrownBy(() -> JdbcStorage.openDataDirectory(dir))
+                .isInstanceOf(TunelabException.class)
+                .hasMessageContaining("the database has schema version 99 but this Tunelab knows only up to")
+                .hasMessageContaining("use a newer Tunelab");
+        assertThat(historyRows(h2)).as("nothing applied after the refusal").isEqualTo(rows + 1);
+    }
+
+    private static int historyRows(javax.sql.DataSource h2) throws Exception {
+        try (var c = h2.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\"")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
 }

@@ -1,0 +1,79 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.Database;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The flags that say where a server keeps its data: {@code --data-dir} for the embedded H2
+ * database (the default, {@code ./tunelab-data}), or {@code --db}, {@code --db-user} and
+ * {@code --db-password-file} for PostgreSQL.
+ */
+final class DatabaseOptions {
+    static final Path DEFAULT_DATA_DIR = Path.of("./tunelab-data");
+
+    @Option(names = "--data-dir", description = "where the embedded database lives (default ./tunelab-data; not with --db)")
+    Path dataDir;
+    @Option(names = "--db", paramLabel = "jdbc:postgresql://HOST:PORT/DB",
+            description = "keep the data in this PostgreSQL database instead of the embedded one")
+    String db;
+    @Option(names = "--db-user", paramLabel = "USER", description = "the PostgreSQL user to log in as (with --db)")
+    String dbUser;
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+            description = "a file holding that user's password on its first line (with --db; leave out when the server asks for none)")
+    Path dbPasswordFile;
+
+    /**
+     * The server's data directory: the embedded database's (the default {@code ./tunelab-data}),
+     * and with {@code --db} the directory of the admin token file, {@code ./tunelab-data}.
+     */
+    Path dataDir() {
+        return dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+    }
+
+    /** The database the flags name; a bad combination is an error that names the flags and says what would be right. */
+    Database database() {
+        if (db == null) {
+            if (dbUser != null || dbPasswordFile != null) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT,
+                        "--db-user and --db-password-file go with --db jdbc:postgresql://HOST:PORT/DB; give --db too, or leave them out");
+            }
+            return Database.embedded(dataDir == null ? DEFAULT_DATA_DIR : dataDir);
+        }
+        if (dataDir != null) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--data-dir is for the embedded database and --db names a "
+                    + "PostgreSQL one; give one of them, not both");
+        }
+        if (dbUser == null || dbUser.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db needs --db-user, the PostgreSQL user to log in as");
+        }
+        try {
+            return new Database.Postgres(db, dbUser, password());
+        } catch (IllegalArgumentException e) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db: " + e.getMessage());
+        }
+    }
+
+    /** The password file's first line, without its line break; an empty password when no file is given. */
+    private String password() {
+        if (dbPasswordFile == null) {
+            return "";
+        }
+        if (!Files.isRegularFile(dbPasswordFile) || !Files.isReadable(dbPasswordFile)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db-password-file " + dbPasswordFile
+                    + " is not a readable file; give a file holding the password on its first line");
+        }
+        try {
+            return Files.readString(dbPasswordFile).lines().findFirst().orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db-password-file " + dbPasswordFile
+                    + " cannot be read as text (" + e.getMessage() + "); give a file holding the password on its first line");
+        }
+    }
+}

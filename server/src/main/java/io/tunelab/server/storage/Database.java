@@ -1,0 +1,64 @@
+package io.tunelab.server.storage;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where a server keeps its data: the embedded H2 database in a data directory (the default), or
+ * a PostgreSQL database that the server reaches over JDBC. A value, built once from the command
+ * line and handed to {@link JdbcStorage#open}.
+ */
+public sealed interface Database {
+    /** What the server's start-up line and log say about where the data is; never a password. */
+    String describe();
+
+    /** The embedded H2 database in {@code dataDir}, created with the directory if missing. */
+    static Database embedded(Path dataDir) {
+        return new Embedded(dataDir);
+    }
+
+    /** The embedded H2 database in a data directory. */
+    record Embedded(Path dataDir) implements Database {
+        public Embedded {
+            if (dataDir == null) {
+                throw new IllegalArgumentException("the data directory is missing; give a directory such as ./tunelab-data");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return dataDir.toAbsolutePath().toString();
+        }
+    }
+
+    /**
+     * A PostgreSQL database: its JDBC URL ({@code jdbc:postgresql://HOST:PORT/DB}), the user to log
+     * in as and that user's password. The password is left out of {@link #toString()}.
+     */
+    record Postgres(String url, String user, String password) implements Database {
+        static final String PREFIX = "jdbc:postgresql://";
+
+        public Postgres {
+            if (url == null || !url.toLowerCase(Locale.ROOT).startsWith(PREFIX) || url.length() == PREFIX.length()) {
+                throw new IllegalArgumentException("a PostgreSQL database is named by a URL like " + PREFIX
+                        + "HOST:PORT/DB, got \"" + url + "\"");
+            }
+            if (user == null || user.isBlank()) {
+                throw new IllegalArgumentException("a PostgreSQL database needs the user to log in as");
+            }
+            if (password == null) {
+                throw new IllegalArgumentException("a PostgreSQL database needs the user's password (it may be empty)");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return url + " as " + user;
+        }
+
+        @Override
+        public String toString() {
+            return "Postgres[url=" + url + ", user=" + user + ", password=(hidden)]";
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.tunelab.server.storage;
+
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.testing.PostgresCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.DriverManager;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The storage contract on a real PostgreSQL server (a throwaway cluster this class starts and
+ * deletes), one fresh database per case; and what is PostgreSQL's own: the schema comes from
+ * Flyway's PostgreSQL scripts, a wrong password or a missing database is refused with a message
+ * naming the flags, a second server on one database is refused, and the writer commits
+ * synchronously whatever the server's default.
+ */
+class PostgresStorageTest extends StorageContract {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresCluster cluster;
+
+    private Database database;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresCluster.shared();
+    }
+
+    private static Database freshDatabase() {
+        String url = cluster.createDatabase("contract_" + DATABASES.incrementAndGet());
+        return new Database.Postgres(url, PostgresCluster.USER, PostgresCluster.PASSWORD);
+    }
+
+    @Override
+    protected Storage open() {
+        database = freshDatabase();
+        return JdbcStorage.open(database, Durability.PROCESS);
+    }
+
+    @Override
+    protected Storage reopen(Storage storage) {
+        storage.close();
+        return JdbcStorage.open(database, Durability.FSYNC);
+    }
+
+    @Test
+    void theSchemaIsFlywaysPostgresqlVersionAndReopeningAppliesNothingTwice() throws Exception {
+        Storage s = open();
+        s = reopen(s);
+        s.close();
+        var pg = (Database.Postgres) database;
+        try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password()); var st = c.createStatement()) {
+            try (var rs = st.executeQuery("SELECT version, script, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("1");
+                assertThat(rs.getString(2)).isEqualTo("V1__initial.sql");
+                assertThat(rs.getBoolean(3)).isTrue();
+            }
+            try (var rs = st.executeQuery("SELECT data_type FROM information_schema.columns WHERE table_name = 'model' AND column_name = 'content'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("bytea");
+            }
+            try (var rs = st.executeQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '1'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("version 1 applied once").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithAMessageThatNamesTheFlags() {
+        var pg = (Database.Postgres) freshDatabase();
+        var wrong = new Database.Postgres(pg.url(), pg.user(), "not-the-password");
+        assertThatThrownBy(() -> JdbcStorage.open(wrong, Durability.PROCESS))
+                .isInstanceOf(TunelabException.class)
+                .hasMessageContaining("password authentication failed")
+                .hasMessageContaining("--db-password-file")
+                .hasMessageNotContaining("not-the-password");
+    }
+
+    @Test
+    void aSecondServerOnTheSameDatabaseIsRefusedUntilTheFirstCloses() {
+        Storage first = open();
+        assertThatThrownBy(() -> JdbcStorage.open(database, Durability.PROCESS))
+                .isInstanceOf(TunelabException.class)
+                .hasMessageContaining("another Tunelab server uses this database");
+        first.write(c -> c.insert(experiment(1, "still-writable")));
+        first.close();
+        try (Storage second = JdbcStorage.open(database, Durability.PROCESS)) {
+            assertThat(second.experiments()).extracting(StoredExperiment::name).containsExactly("still-writable");
+        }
+    }
+
+    @Test
+    void aDatabaseThatDoesNotExistIsRefusedWithAMessageThatNamesTheFlags() {
+        var missing = new Database.Postgres(cluster.url("no_such_database"), PostgresCluster.USER, PostgresCluster.PASSWORD);
+        assertThatThrownBy(() -> JdbcStorage.open(missing, Durability.PROCESS))
+                .isInstanceOf(TunelabException.class)
+                .hasMessageContaining("no_such_database")
+                .hasMessageContaining("check --db");
+    }
+
+    @Test
+    void theWriterCommitsSynchronouslyWhateverTheServersDefault() throws Exception {
+        var pg = (Database.Postgres) freshDatabase();
+        String name = pg.url().substring(pg.url().lastIndexOf('/') + 1);
+        try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password()); var st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + name + " SET synchronous_commit = off");
+        }
+        try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
+            assertThat(setting(c)).as("the database's default").isEqualTo("off");
+            PostgresDialect.INSTANCE.prepareWriter(c);
+            assertThat(setting(c)).as("the writer's session").isEqualTo("on");
+        }
+    }
+
+    private static String setting(java.sql.Connection c) throws Exception {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SHOW synchronous_commit")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
