@@ -18,7 +18,8 @@ import java.nio.file.Path;
 final class DatabaseOptions {
     static final Path DEFAULT_DATA_DIR = Path.of("./tunelab-data");
 
-    @Option(names = "--data-dir", description = "where the embedded database lives (default ./tunelab-data; not with --db)")
+    @Option(names = "--data-dir", description = "where the embedded database lives, and the admin token file "
+            + "(default ./tunelab-data; with --db only the token file)")
     Path dataDir;
     @Option(names = "--db", paramLabel = "jdbc:postgresql://HOST:PORT/DB",
             description = "keep the data in this PostgreSQL database instead of the embedded one")
@@ -30,8 +31,8 @@ final class DatabaseOptions {
     Path dbPasswordFile;
 
     /**
-     * The server's data directory: the embedded database's (the default {@code ./tunelab-data}),
-     * and with {@code --db} the directory of the admin token file, {@code ./tunelab-data}.
+     * The server's data directory (default {@code ./tunelab-data}): the embedded database's and
+     * the admin token file's; with {@code --db} the token file's only.
      */
     Path dataDir() {
         return dataDir == null ? DEFAULT_DATA_DIR : dataDir;
@@ -45,10 +46,6 @@ final class DatabaseOptions {
                         "--db-user and --db-password-file go with --db jdbc:postgresql://HOST:PORT/DB; give --db too, or leave them out");
             }
             return Database.embedded(dataDir == null ? DEFAULT_DATA_DIR : dataDir);
-        }
-        if (dataDir != null) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--data-dir is for the embedded database and --db names a "
-                    + "PostgreSQL one; give one of them, not both");
         }
         if (dbUser == null || dbUser.isBlank()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db needs --db-user, the PostgreSQL user to log in as");

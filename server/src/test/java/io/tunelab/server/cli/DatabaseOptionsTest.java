@@ -66,9 +66,10 @@ class DatabaseOptionsTest {
     }
 
     @Test
-    void aDataDirBesideDbIsRefused() {
-        refused("give one of them, not both", "server", "--db", "jdbc:postgresql://h/db", "--db-user", "u",
-                "--data-dir", dir.resolve("data").toString(), "--port", "0");
+    void aDataDirBesideDbHoldsOnlyTheAdminTokenFile() {
+        var config = config("--db", "jdbc:postgresql://h/db", "--db-user", "u", "--data-dir", dir.toString());
+        assertThat(config.database()).isEqualTo(new Database.Postgres("jdbc:postgresql://h/db", "u", ""));
+        assertThat(config.dataDir()).isEqualTo(dir);
     }
 
     @Test
