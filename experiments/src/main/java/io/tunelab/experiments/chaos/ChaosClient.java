@@ -122,12 +122,15 @@ final class ChaosClient implements Runnable {
         if (told == null) {
             return;
         }
-        if (told.ok() || told.hasCode("TRIAL_FINISHED")) {
-            // TRIAL_FINISHED: an earlier attempt of this very tell landed before the kill and its
-            // reply was lost; the stored value must be this one.
+        if (told.ok()) {
             ledger.told(t.id(), value);
         } else if (isLeaseLoss(told)) {
-            ledger.forgetReports(t.id());
+            // Not acknowledged: an earlier attempt of this tell landed before a kill (its reply
+            // lost), or, under a lease, the lease expired and the trial went on without this
+            // client, which drops the reports made under it.
+            if (t.leaseId() != null) {
+                ledger.forgetReports(t.id());
+            }
         } else {
             throw new IllegalStateException("a tell was refused: " + told.status() + " " + told.body());
         }

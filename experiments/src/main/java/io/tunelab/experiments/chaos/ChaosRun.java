@@ -69,8 +69,10 @@ public final class ChaosRun {
             link.close();
             var verifier = new ServerLink();
             verifier.point(server.url(), auth(server));
-            return verify(verifier, experimentId, ledger, link.serverErrors(), System.nanoTime() - started,
+            ChaosReport report = verify(verifier, experimentId, ledger, link.serverErrors(), System.nanoTime() - started,
                     options.kills() == 0 ? 0 : restartNanos / options.kills());
+            link.firstServerErrors().forEach(e -> System.err.println("5xx: " + e));
+            return report;
         } finally {
             running.set(false);
             link.close();
@@ -84,7 +86,9 @@ public final class ChaosRun {
     }
 
     private TunelabProcesses.ServerProcess start(Path data) throws IOException {
-        return TunelabProcesses.startServer(data, "--lease-seconds", "5", "--durability", options.durability());
+        // Leases outlive a restart (a loaded machine restarts the server in several seconds), as the
+        // default of 60 s does: the run exercises leases and heartbeats across kills, not expiry.
+        return TunelabProcesses.startServer(data, "--lease-seconds", "20", "--durability", options.durability());
     }
 
     private long life(SplittableRandom random) {

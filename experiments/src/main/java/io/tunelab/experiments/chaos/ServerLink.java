@@ -22,6 +22,7 @@ final class ServerLink {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicLong serverErrors = new AtomicLong();
+    private final java.util.Queue<String> firstServerErrors = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile String url;
     private volatile Map<String, String> headers = Map.of();
     private volatile boolean closed;
@@ -57,6 +58,11 @@ final class ServerLink {
         return serverErrors.get();
     }
 
+    /** The first few 5xx replies: what was asked and what came back. */
+    java.util.List<String> firstServerErrors() {
+        return java.util.List.copyOf(firstServerErrors);
+    }
+
     /**
      * Sends {@code method path} with a JSON body (or none) until a server answers it; a 5xx
      * answer is counted and sent again. Returns {@code null} only once the link is closed.
@@ -77,7 +83,9 @@ final class ServerLink {
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() >= 500) {
-                    serverErrors.incrementAndGet();
+                    if (serverErrors.incrementAndGet() <= 5) {
+                        firstServerErrors.add(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+                    }
                     Thread.sleep(20);
                     continue;
                 }
