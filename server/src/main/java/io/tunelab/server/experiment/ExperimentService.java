@@ -103,7 +103,7 @@ public final class ExperimentService {
         journal.record(e, x -> {
             Instant now = clock.instant();
             StoredExperiment row = x.row();
-            int trials = x.nextNumber();
+            int trials = x.trialCount();
             Budget next = row.spec().budget().overriddenBy(budget);
             if (next.trials() != null && next.trials() < trials) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "budget.trials (" + next.trials()

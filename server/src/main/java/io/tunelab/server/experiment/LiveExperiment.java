@@ -48,6 +48,12 @@ final class LiveExperiment {
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
     /** Trial numbers handed out whose trials are not stored yet. */
     private int inFlight;
+    /**
+     * The number the next new trial gets: one past the largest number handed out or stored.
+     * Numbers may have holes (an ask whose write failed, or a crash between two concurrent asks'
+     * writes), so this is not the count of trials; a number is never handed out twice.
+     */
+    private int nextFreeNumber;
     private Trial best;
     /** When a trial of the experiment last changed: the summary's "updated" moves with trial activity. */
     private Instant lastActivity;
@@ -113,19 +119,26 @@ final class LiveExperiment {
         return row.state() == ExperimentState.RUNNING;
     }
 
-    /** The number the next trial gets. */
-    synchronized int nextNumber() {
+    /** How many trials the experiment has, counting those whose numbers are reserved. */
+    synchronized int trialCount() {
         return trials.size() + inFlight;
     }
 
-    /** Reserves the next trial number; the entry that adds its trial (or abandons it) gives it back. */
+    /** Reserves the next trial number; the entry that adds its trial (or abandons it) ends the reservation. */
     synchronized int reserveNumber() {
-        return trials.size() + inFlight++;
+        inFlight++;
+        return nextFreeNumber++;
     }
 
-    /** Gives back a reserved number whose trial will not be added. */
-    synchronized void releaseNumber() {
+    /**
+     * Gives back a reserved number whose trial will not be added. Only the last number handed out
+     * is taken back; an earlier one stays a hole, since a later number may be stored already.
+     */
+    synchronized void releaseNumber(int number) {
         inFlight--;
+        if (number == nextFreeNumber - 1) {
+            nextFreeNumber--;
+        }
         notifyAll();
     }
 
@@ -242,7 +255,7 @@ final class LiveExperiment {
 
     /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
     synchronized String budgetSpent(Instant now) {
-        return budgetSpent(row, nextNumber(), now);
+        return budgetSpent(row, trialCount(), now);
     }
 
     /** Why a budget allows no trial numbered {@code next} at {@code now} for this row, or null. */
@@ -300,7 +313,7 @@ final class LiveExperiment {
 
     /** Forgets an entry whose write failed (or never started): memory stays as it was. */
     synchronized void abandon(Journal.Entry entry, boolean held) {
-        inFlight -= entry.added.size();
+        entry.added.forEach(t -> releaseNumber(t.trial().number()));
         if (held) {
             release(entry);
         }
@@ -322,6 +335,7 @@ final class LiveExperiment {
             i--;
         }
         trials.add(i, t);
+        nextFreeNumber = Math.max(nextFreeNumber, t.trial().number() + 1);
         // Concurrent asks store their trials slightly out of order; only the few trials after
         // the insertion point move.
         for (int k = i; k < trials.size(); k++) {

@@ -92,7 +92,7 @@ final class Proposals {
         try {
             params = propose(e, number, history);
         } catch (RuntimeException ex) {
-            e.releaseNumber();
+            e.releaseNumber(number);
             throw ex;
         }
         Instant now = clock.instant();

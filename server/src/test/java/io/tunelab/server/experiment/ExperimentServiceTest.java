@@ -57,6 +57,28 @@ class ExperimentServiceTest {
     }
 
     @Test
+    void aHoleInTheStoredNumbersIsNeverFilledAgainAndTheBudgetCountsTrials() {
+        // Two concurrent asks took numbers 2 and 3; the server died after only 3 was stored.
+        long id = service.create(spec("holes").budget(new Budget(5, null, null)).build()).id();
+        for (int n = 0; n < 2; n++) {
+            service.tell(service.ask("holes").id(), TrialResult.complete(Map.of("loss", 1.0)));
+        }
+        var orphan = new io.tunelab.api.Trial(100, id, 3, Map.of("x", 0.5), TrialState.RUNNING, null, null, null, null, now, now,
+                null, null, null, null, null);
+        storage.write(c -> c.insert(io.tunelab.server.storage.StoredTrial.of(orphan)));
+        storage.close();
+        open();
+
+        var next = service.ask("holes");
+        assertThat(next.number()).as("the number after the largest stored, not the count").isEqualTo(4);
+        service.tell(next.id(), TrialResult.complete(Map.of("loss", 0.5)));
+        service.tell(100, TrialResult.complete(Map.of("loss", 0.7)));
+        service.ask("holes");
+        assertThatThrownBy(() -> service.ask("holes")).as("5 trials in all, whatever their numbers")
+                .isInstanceOf(TunelabException.BudgetExhausted.class);
+    }
+
+    @Test
     void aMinutesBudgetCountsOnlyRunningTimeAndCompletesTheExperiment() {
         service.create(spec("timed").budget(new Budget(null, null, 1.0)).build());
         var t = service.ask("timed");
