@@ -39,7 +39,7 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
         return new Coordinator(
-                new ExperimentService(registry, journal, proposals, work, storageClock),
+                new ExperimentService(registry, journal, proposals, work, storageClock, config),
                 new LeaseService(registry, journal, proposals, work, storageClock, config),
                 new ExperimentQueries(registry, storage));
     }

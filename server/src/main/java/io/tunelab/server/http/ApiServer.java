@@ -74,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
         }
         Storage storage = JdbcStorage.openDataDirectory(config.dataDir(), config.durability());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var events = new EventStream();
+        var events = new EventStream(config.limits());
         Coordinator coordinator;
         Tokens tokens;
         String newAdminToken;
@@ -96,7 +96,8 @@ public final class ApiServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         var sessions = new Sessions(InstantSource.system());
         var guard = new RequestGuard(tokens, sessions, config.access(), config.host());
-        var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()));
+        var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()),
+                config.limits());
         try {
             var options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setCompressionSupported(true).setTcpNoDelay(true);
@@ -112,7 +113,7 @@ public final class ApiServer implements AutoCloseable {
                         }
                     })
                     .listen().toCompletionStage().toCompletableFuture().join();
-            long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
+            long timer = events.start(vertx);
             String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
             LOG.info("Tunelab listening on {} with data in {}", origin, config.dataDir().toAbsolutePath());
             return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer,

@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class Migrations {
     /** Every migration, in order; a new one is appended, never edited once released. */
-    static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__tokens.sql");
+    static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__tokens.sql", "V3__updated_by.sql");
 
     private Migrations() {
     }
