@@ -78,7 +78,8 @@ public final class ExperimentService {
         Instant now = clock.instant();
         LiveExperiment live = registry.register(spec.name(), id -> new LiveExperiment(new StoredExperiment(id, budgeted.name(),
                 ExperimentState.RUNNING, budgeted, seed, now, now, null, 0, now, createdBy, null), strategy, pruner), journal::insert);
-        LOG.info("experiment {} ({}) created with strategy {}", live.name(), live.id(), budgeted.strategy().name());
+        LOG.info("experiment {} ({}) created with strategy {} by token {}", LogText.of(live.name()), live.id(),
+                LogText.of(budgeted.strategy().name()), LogText.of(createdBy));
         journal.announce(live);
         work.signal();
         return live.experiment();
@@ -274,7 +275,7 @@ public final class ExperimentService {
                 Object problems = report.get("problems");
                 String reason = "unusable data: " + (problems instanceof List<?> l
                         ? String.join("; ", l.stream().map(String::valueOf).toList()) : String.valueOf(problems));
-                LOG.warn("experiment {} stopped: {}", x.name(), reason);
+                LOG.warn("experiment {} stopped: {}", LogText.of(x.name()), LogText.of(reason));
                 entry.experiment(x.row().withState(ExperimentState.STOPPED, clock.instant(), reason));
             }
             return entry.answering(null);

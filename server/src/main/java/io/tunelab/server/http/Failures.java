@@ -4,6 +4,7 @@ import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.experiment.LogText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -55,7 +56,7 @@ final class Failures {
     private static TunelabException internal(RoutingContext rc, Throwable t) {
         String id = UUID.randomUUID().toString();
         String what = rc.request().method() + " " + rc.request().path();
-        LOG.error("request {}: {} failed", id, what, t);
+        LOG.error("request {}: {} failed", id, LogText.of(what), t);
         return TunelabException.of(ErrorCode.INTERNAL, "the server failed on " + what + "; the server log has the cause "
                 + "under request id " + id, Map.of("requestId", id));
     }

@@ -12,6 +12,7 @@ import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.experiment.ExperimentQueries;
 import io.tunelab.server.experiment.ExperimentService;
 import io.tunelab.server.experiment.LeaseService;
+import io.tunelab.server.experiment.LogText;
 import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -149,7 +150,7 @@ final class TrialRoutes {
         try {
             leases.release(trialId, leaseId);
         } catch (TunelabException e) {
-            LOG.warn("could not release trial {} of a departed worker: {}", trialId, e.getMessage());
+            LOG.warn("could not release trial {} of a departed worker: {}", trialId, LogText.of(e.getMessage()));
         }
     }
 
