@@ -41,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--output " + output + ": there is no directory "
                     + target.getParent() + "; give a file in an existing directory");
         }
-        try (TunelabClient client = TunelabClient.connect(server.url)) {
+        try (TunelabClient client = server.connect()) {
             if (target == null) {
                 client.exportTrials(name, exportFormat, System.out);
                 System.out.flush();

@@ -25,12 +25,14 @@ class ExportCommandTest {
     Path dir;
     ApiServer server;
     String url;
+    String tokenFile;
 
     @BeforeEach
     void start() {
         server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
         url = "http://127.0.0.1:" + server.port();
-        try (TunelabClient client = TunelabClient.connect(url)) {
+        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
+        try (TunelabClient client = TunelabClient.connect(url, server.newAdminToken().orElseThrow())) {
             client.launch(ExperimentSpec.builder("cli-export").minimize("loss").param("x", FloatParam.of(0, 1)).trials(3).build())
                     .optimize(t -> t.floatParam("x"), 3, 1);
         }
@@ -43,7 +45,7 @@ class ExportCommandTest {
 
     @Test
     void csvGoesToStandardOutputAndJsonToAFile() throws Exception {
-        TunelabCommandTest.Run csv = run("export", "cli-export", "--server", url);
+        TunelabCommandTest.Run csv = run("export", "cli-export", "--server", url, "--token-file", tokenFile);
         assertThat(csv.exit()).as(csv.err()).isZero();
         List<String> lines = csv.out().lines().toList();
         assertThat(lines).hasSize(4);
@@ -51,7 +53,7 @@ class ExportCommandTest {
         assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l).contains(",COMPLETE,"));
 
         Path file = dir.resolve("trials.json");
-        TunelabCommandTest.Run json = run("export", "cli-export", "--format", "json", "--output", file.toString(), "--server", url);
+        TunelabCommandTest.Run json = run("export", "cli-export", "--format", "json", "--output", file.toString(), "--server", url, "--token-file", tokenFile);
         assertThat(json.exit()).as(json.err()).isZero();
         assertThat(json.out()).contains("exported the trials of cli-export as json to " + file);
         List<Map<String, Object>> rows = Json.read(Files.readString(file), List.class);
@@ -64,23 +66,23 @@ class ExportCommandTest {
         Path file = dir.resolve("kept.csv");
         Files.writeString(file, "what was there");
 
-        TunelabCommandTest.Run unknown = run("export", "ghost", "--output", file.toString(), "--server", url);
+        TunelabCommandTest.Run unknown = run("export", "ghost", "--output", file.toString(), "--server", url, "--token-file", tokenFile);
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
         assertThat(file).hasContent("what was there");
         assertThat(dir).isDirectoryNotContaining("glob:**.partial");
 
-        TunelabCommandTest.Run badFormat = run("export", "cli-export", "--format", "xml", "--output", file.toString(), "--server", url);
+        TunelabCommandTest.Run badFormat = run("export", "cli-export", "--format", "xml", "--output", file.toString(), "--server", url, "--token-file", tokenFile);
         assertThat(badFormat.exit()).isEqualTo(2);
         assertThat(badFormat.err()).contains("export format must be csv or json, got \"xml\"");
         assertThat(file).hasContent("what was there");
 
-        TunelabCommandTest.Run noDirectory = run("export", "cli-export", "--output", dir.resolve("missing/trials.csv").toString(), "--server", url);
+        TunelabCommandTest.Run noDirectory = run("export", "cli-export", "--output", dir.resolve("missing/trials.csv").toString(), "--server", url, "--token-file", tokenFile);
         assertThat(noDirectory.exit()).isEqualTo(2);
         assertThat(noDirectory.err()).contains("there is no directory").contains("missing");
         assertThat(dir.resolve("missing")).doesNotExist();
 
-        TunelabCommandTest.Run noName = run("export", "--server", url);
+        TunelabCommandTest.Run noName = run("export", "--server", url, "--token-file", tokenFile);
         assertThat(noName.exit()).isEqualTo(2);
         assertThat(noName.err()).contains("Missing required parameter");
 

@@ -42,9 +42,12 @@ class TrialExportApiTest {
         }
     }
 
+    String token;
+
     @BeforeEach
     void start() {
         server = ApiServer.start(ServerConfig.of(dataDir, 0));
+        token = server.newAdminToken().orElseThrow();
     }
 
     @AfterEach
@@ -55,6 +58,7 @@ class TrialExportApiTest {
     Reply call(String method, String path, String body) throws Exception {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body(), r);
     }
