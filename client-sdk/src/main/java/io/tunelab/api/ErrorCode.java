@@ -34,6 +34,8 @@ public enum ErrorCode {
     LEASE_LOST(409),
     /** The request asks for a state change that the current state does not allow. */
     INVALID_STATE(409),
+    /** A bounded resource is full: a trial's reports or an experiment's params; the message names the limit and its flag. */
+    LIMIT_REACHED(409),
     /** The body is larger than the route accepts. */
     BODY_TOO_LARGE(413),
     /** The body's Content-Type is not one the route reads (application/json or application/yaml). */

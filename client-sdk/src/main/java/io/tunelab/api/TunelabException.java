@@ -54,6 +54,7 @@ public sealed class TunelabException extends RuntimeException
             case TRIAL_FINISHED -> new TrialFinished(message, details, cause);
             case LEASE_LOST -> new LeaseLost(message, details, cause);
             case INVALID_STATE -> new InvalidState(message, details, cause);
+            case LIMIT_REACHED -> new LimitReached(message, details, cause);
             case BODY_TOO_LARGE -> new BodyTooLarge(message, details, cause);
             case UNSUPPORTED_MEDIA_TYPE -> new UnsupportedMediaType(message, details, cause);
             case INTERNAL -> new Internal(message, details, cause);
@@ -88,7 +89,7 @@ public sealed class TunelabException extends RuntimeException
     /** The request conflicts with the current state (409). */
     public static sealed class Conflict extends TunelabException
             permits DuplicateName, BudgetExhausted, ParallelLimit, ExperimentNotRunning, TrialFinished,
-            LeaseLost, InvalidState {
+            LeaseLost, InvalidState, LimitReached {
         Conflict(ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
             super(code, message, details, cause);
         }
@@ -167,6 +168,10 @@ public sealed class TunelabException extends RuntimeException
 
     public static final class InvalidState extends Conflict {
         InvalidState(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.INVALID_STATE, m, d, c); }
+    }
+
+    public static final class LimitReached extends Conflict {
+        LimitReached(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.LIMIT_REACHED, m, d, c); }
     }
 
     public static final class Internal extends ServerFailure {

@@ -545,6 +545,10 @@ class WebUiBrowserTest {
         browser.await("STOPPED", () -> "STOPPED".equals(browser.text(".exp-head .badge")));
         assertThat(client.describe("control-sweep").state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(browser.find("#resume").isEnabled()).isTrue();
+        // The page says which token made the last change: the one the browser logged in with.
+        browser.await("who stopped it", () -> "admin".equals(browser.js("return [...document.querySelectorAll('.exp-head dt')]"
+                + ".find(d => d.textContent === 'State changed by')?.nextElementSibling.textContent")));
+        assertThat(browser.text(".exp-head .notice")).isEqualTo("stopped by token admin");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.tunelab.server.ServerConfig;
 import io.tunelab.server.storage.Durability;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.ApiServer;
+import io.tunelab.server.http.HttpLimits;
 import io.tunelab.server.http.auth.AccessConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -103,6 +104,21 @@ public final class TunelabCommand implements Runnable {
         @Option(names = "--behind-proxy", description = "TLS ends at a proxy in front of this server, so --host may be "
                 + "beyond loopback without --tls-cert")
         boolean behindProxy;
+        @Option(names = "--max-reports-per-trial", paramLabel = "N", defaultValue = "10000",
+                description = "report steps one trial may have (default ${DEFAULT-VALUE})")
+        int maxReportsPerTrial;
+        @Option(names = "--max-params", paramLabel = "N", defaultValue = "200",
+                description = "params one experiment may have, define-by-run ones included (default ${DEFAULT-VALUE})")
+        int maxParams;
+        @Option(names = "--max-event-streams", paramLabel = "N", defaultValue = "256",
+                description = "server-sent-event streams (/api/events) open at once (default ${DEFAULT-VALUE})")
+        int maxEventStreams;
+        @Option(names = "--event-idle-seconds", paramLabel = "S", defaultValue = "60",
+                description = "an event stream whose writes do not reach its client for this long is closed (default ${DEFAULT-VALUE})")
+        int eventIdleSeconds;
+        @Option(names = "--max-model-mb", paramLabel = "MB", defaultValue = "256",
+                description = "the largest model a worker may upload (default ${DEFAULT-VALUE})")
+        int maxModelMb;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -125,8 +141,19 @@ public final class TunelabCommand implements Runnable {
             }
             var access = new AccessConfig(allowedHosts, allowedOrigins, tlsCert, tlsKey, behindProxy);
             return new ServerConfig(host, port, database.dataDir(), database.database(), Durability.parse(durability),
-                    new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1)), access);
+                    new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1))
+                            .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams)),
+                    access, new HttpLimits(positive("--max-event-streams", maxEventStreams),
+                    Duration.ofSeconds(positive("--event-idle-seconds", eventIdleSeconds)),
+                    positive("--max-model-mb", maxModelMb) * 1024L * 1024));
         }
+    }
+
+    private static int positive(String flag, int value) {
+        if (value < 1) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " must be 1 or more, got " + value);
+        }
+        return value;
     }
 
     @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Launches or resumes a sweep and follows it.",

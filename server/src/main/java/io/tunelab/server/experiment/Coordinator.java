@@ -43,7 +43,7 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
         return new Coordinator(
-                new ExperimentService(registry, journal, proposals, finalizations, work, storageClock),
+                new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config),
                 new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config),
                 new ExperimentQueries(registry, storage, rankings), finalizations);
     }

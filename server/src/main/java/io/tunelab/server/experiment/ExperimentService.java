@@ -49,9 +49,11 @@ public final class ExperimentService {
     private final Finalizations finalizations;
     private final WorkSignal work;
     private final StorageClock clock;
+    private final CoordinatorConfig limits;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
-                      WorkSignal work, StorageClock clock) {
+                      WorkSignal work, StorageClock clock, CoordinatorConfig limits) {
+        this.limits = limits;
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
@@ -68,6 +70,9 @@ public final class ExperimentService {
     /** Creates an experiment on behalf of the token named {@code createdBy}; its name must be new. */
     public Experiment create(ExperimentSpec spec, String createdBy) {
         RankingPolicy.of(spec);
+        if (spec.space().size() > limits.maxParams()) {
+            throw paramLimit("the spec has " + spec.space().size() + " params");
+        }
         long seed = spec.effectiveSeed() != null ? spec.effectiveSeed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
         SearchStrategy strategy = registry.strategy(spec, seed);
         var pruner = Pruners.create(spec.pruner());
@@ -76,19 +81,27 @@ public final class ExperimentService {
                 ? spec.withBudget(spec.budget().withTrials((int) Math.min(Integer.MAX_VALUE, capacity))) : spec;
         Instant now = clock.instant();
         LiveExperiment live = registry.register(spec.name(), id -> new LiveExperiment(new StoredExperiment(id, budgeted.name(),
-                ExperimentState.RUNNING, budgeted, seed, now, now, null, 0, now, createdBy), strategy, pruner), journal::insert);
-        LOG.info("experiment {} ({}) created with strategy {}", live.name(), live.id(), budgeted.strategy().name());
+                ExperimentState.RUNNING, budgeted, seed, now, now, null, 0, now, createdBy, null), strategy, pruner), journal::insert);
+        LOG.info("experiment {} ({}) created with strategy {} by token {}", LogText.of(live.name()), live.id(),
+                LogText.of(budgeted.strategy().name()), LogText.of(createdBy));
         journal.announce(live);
         work.signal();
         return live.experiment();
     }
 
+    /** Pauses for an in-process caller, which has no token. */
     public Experiment pause(String ref) {
+        return pause(ref, null);
+    }
+
+    /** Pauses on behalf of the token named {@code by}, which the experiment records as its {@code updatedBy}. */
+    public Experiment pause(String ref, String by) {
         LiveExperiment e = registry.find(ref);
         journal.record(e, x -> {
             StoredExperiment row = x.row();
             return switch (row.state()) {
-                case RUNNING -> Journal.Entry.none().experiment(row.withState(ExperimentState.PAUSED, clock.instant(), null)).answering(null);
+                case RUNNING -> Journal.Entry.none().experiment(row.withState(ExperimentState.PAUSED, clock.instant(), null).by(by))
+                        .answering(null);
                 case PAUSED -> Journal.Entry.none().experiment(row).answering(null);
                 default -> throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + row.name() + "\" is "
                         + row.state() + "; only a RUNNING experiment can be paused");
@@ -97,8 +110,13 @@ public final class ExperimentService {
         return e.experiment();
     }
 
-    /** Resumes; each field the budget sets replaces the old budget's. */
+    /** Resumes for an in-process caller, which has no token; each field the budget sets replaces the old budget's. */
     public Experiment resume(String ref, Budget budget) {
+        return resume(ref, budget, null);
+    }
+
+    /** Resumes on behalf of the token named {@code by}; each field the budget sets replaces the old budget's. */
+    public Experiment resume(String ref, Budget budget, String by) {
         LiveExperiment e = registry.find(ref);
         journal.record(e, x -> {
             Instant now = clock.instant();
@@ -116,18 +134,25 @@ public final class ExperimentService {
                         ? "; raise it, as --trials N or {\"budget\": {\"trials\": " + (trials + 10) + "}}" : "; raise budget.minutes";
                 throw TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, "cannot resume \"" + row.name() + "\": " + spent + hint);
             }
-            return Journal.Entry.none().experiment(candidate.withState(ExperimentState.RUNNING, now, null)).answering(null);
+            return Journal.Entry.none().experiment(candidate.withState(ExperimentState.RUNNING, now, null).by(by)).answering(null);
         });
         work.signal();
         return e.experiment();
     }
 
+    /** Stops for an in-process caller, which has no token. */
     public Experiment stop(String ref) {
+        return stop(ref, null);
+    }
+
+    /** Stops on behalf of the token named {@code by}; the stop reason names it. */
+    public Experiment stop(String ref, String by) {
         LiveExperiment e = registry.find(ref);
         journal.record(e, x -> {
             StoredExperiment row = x.row();
             return Journal.Entry.none().experiment(row.state() == ExperimentState.STOPPED ? row
-                    : row.withState(ExperimentState.STOPPED, clock.instant(), null)).answering(null);
+                    : row.withState(ExperimentState.STOPPED, clock.instant(), by == null ? null : "stopped by token " + by).by(by))
+                    .answering(null);
         });
         return e.experiment();
     }
@@ -177,6 +202,12 @@ public final class ExperimentService {
         var report = new Report(request.step(), request.values(), clock.instant());
         Trial updated = journal.record(e, x -> {
             StoredTrial current = x.openTrial(trialId, request.leaseId());
+            List<Report> reports = current.trial().reports();
+            if (reports.size() >= limits.maxReportsPerTrial() && reports.stream().noneMatch(r -> r.step() == report.step())) {
+                throw TunelabException.of(ErrorCode.LIMIT_REACHED, "trial " + trialId + " has " + reports.size()
+                        + " report steps, the most a trial may have (--max-reports-per-trial " + limits.maxReportsPerTrial()
+                        + "); report fewer steps (every 10th epoch, say) or start the server with a higher --max-reports-per-trial");
+            }
             Trial t = Transitions.reported(current.trial(), report);
             return Journal.Entry.none().report(current.with(t), report).answering(t);
         });
@@ -218,6 +249,9 @@ public final class ExperimentService {
                 return Journal.Entry.nothing(t.params().get(name));
             }
             if (known == null) {
+                if (space.size() >= limits.maxParams()) {
+                    throw paramLimit("param \"" + name + "\" would be its " + (space.size() + 1) + "th");
+                }
                 space = space.with(name, param);
                 row = row.withSpec(row.spec().withSpace(space), clock.instant());
             }
@@ -226,6 +260,11 @@ public final class ExperimentService {
             return Journal.Entry.none().experiment(row).replace(current, current.with(Transitions.withParam(t, name, value)))
                     .answering(value);
         });
+    }
+
+    private TunelabException paramLimit(String what) {
+        return TunelabException.of(ErrorCode.LIMIT_REACHED, what + ", more than an experiment may have (--max-params "
+                + limits.maxParams() + "); define fewer params or start the server with a higher --max-params");
     }
 
     /** Stores the dataset's data-quality report; {@code usable: false} stops the experiment with its problems. */
@@ -242,7 +281,7 @@ public final class ExperimentService {
                 Object problems = report.get("problems");
                 String reason = "unusable data: " + (problems instanceof List<?> l
                         ? String.join("; ", l.stream().map(String::valueOf).toList()) : String.valueOf(problems));
-                LOG.warn("experiment {} stopped: {}", x.name(), reason);
+                LOG.warn("experiment {} stopped: {}", LogText.of(x.name()), LogText.of(reason));
                 entry.experiment(x.row().withState(ExperimentState.STOPPED, clock.instant(), reason));
             }
             return entry.answering(null);

@@ -160,7 +160,7 @@ public final class LeaseService {
                                     + running.worker() + "); the trial's workers stopped heartbeating")
                             : Transitions.waiting(running);
                     entry.replace(t, new StoredTrial(next, null, null, attempts));
-                    LOG.warn("lease of trial {} (worker {}) expired; trial is now {}", running.id(), running.worker(), next.state());
+                    LOG.warn("lease of trial {} (worker {}) expired; trial is now {}", running.id(), LogText.of(running.worker()), next.state());
                     n++;
                 }
                 return entry.answering(n);

@@ -250,7 +250,7 @@ final class LiveExperiment {
     }
 
     synchronized Experiment experiment() {
-        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary(), row.createdBy());
+        return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary(), row.createdBy(), row.updatedBy());
     }
 
     /** Why the budget allows no new trial at {@code now}, or null when it allows one. */

@@ -69,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ServerConfig config) {
         Storage storage = JdbcStorage.open(config.database(), config.durability());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var events = new EventStream();
+        var events = new EventStream(config.limits());
         Coordinator coordinator;
         Tokens tokens;
         String newAdminToken;
@@ -91,7 +91,8 @@ public final class ApiServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         var sessions = new Sessions(InstantSource.system());
         var guard = new RequestGuard(tokens, sessions, config.access(), config.host());
-        var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()));
+        var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()),
+                config.limits());
         try {
             var options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setCompressionSupported(true).setTcpNoDelay(true);
@@ -107,7 +108,7 @@ public final class ApiServer implements AutoCloseable {
                         }
                     })
                     .listen().toCompletionStage().toCompletableFuture().join();
-            long timer = vertx.setPeriodic(15_000, id -> events.keepAlive());
+            long timer = events.start(vertx);
             String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
             LOG.info("Tunelab listening on {} with data in {}", origin, config.database().describe());
             return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer,

@@ -4,6 +4,7 @@ import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.experiment.LogText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -33,8 +34,7 @@ final class Failures {
             t = switch (status) {
                 case 404 -> TunelabException.of(ErrorCode.NOT_FOUND, "nothing at " + what);
                 case 413 -> TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the body of " + what + " is larger than it accepts "
-                        + "(JSON bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB, models up to "
-                        + HttpApi.MAX_MODEL_BYTES / (1024 * 1024) + " MB)");
+                        + "(JSON bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB)");
                 case 415 -> TunelabException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body of " + what
                         + " must be application/json or application/yaml");
                 default -> TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
@@ -56,7 +56,7 @@ final class Failures {
     private static TunelabException internal(RoutingContext rc, Throwable t) {
         String id = UUID.randomUUID().toString();
         String what = rc.request().method() + " " + rc.request().path();
-        LOG.error("request {}: {} failed", id, what, t);
+        LOG.error("request {}: {} failed", id, LogText.of(what), t);
         return TunelabException.of(ErrorCode.INTERNAL, "the server failed on " + what + "; the server log has the cause "
                 + "under request id " + id, Map.of("requestId", id));
     }

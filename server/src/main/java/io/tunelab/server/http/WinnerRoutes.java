@@ -12,15 +12,15 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The routes that name a winner honestly: the significance-aware ranking, the finalization
  * that refits the winner and scores it on the held-out test split, and the test score an SDK
- * user (or the finalizing worker) tells. Runs its domain calls through {@link HttpApi#run}.
+ * user (or the finalizing worker) tells. Runs its domain calls off the event loop ({@link Blocking}).
  */
 final class WinnerRoutes {
-    private final HttpApi api;
+    private final Blocking blocking;
     private final ExperimentQueries queries;
     private final Finalizations finalizations;
 
-    WinnerRoutes(HttpApi api, ExperimentQueries queries, Finalizations finalizations) {
-        this.api = api;
+    WinnerRoutes(Blocking blocking, ExperimentQueries queries, Finalizations finalizations) {
+        this.blocking = blocking;
         this.queries = queries;
         this.finalizations = finalizations;
     }
@@ -34,7 +34,7 @@ final class WinnerRoutes {
 
     private void ranking(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        api.run(rc, 200, () -> {
+        blocking.run(rc, 200, () -> {
             ExperimentQueries.RankingPage page = queries.ranking(ref, HttpApi.intParam(rc, "offset", 0),
                     HttpApi.intParam(rc, "limit", 100));
             rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
@@ -44,16 +44,16 @@ final class WinnerRoutes {
 
     private void finalizeWinner(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        api.run(rc, 202, () -> finalizations.finalize(ref));
+        blocking.run(rc, 202, () -> finalizations.finalize(ref));
     }
 
     private void finalization(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        api.run(rc, 200, () -> finalizations.of(ref));
+        blocking.run(rc, 200, () -> finalizations.of(ref));
     }
 
     private void testResult(RoutingContext rc) {
         String body = rc.body().asString();
-        api.run(rc, 200, () -> finalizations.recordTest(HttpApi.trialId(rc), Json.read(body, TestResult.class)));
+        blocking.run(rc, 200, () -> finalizations.recordTest(TrialRoutes.trialId(rc), Json.read(body, TestResult.class)));
     }
 }

@@ -150,7 +150,7 @@ public final class JdbcStorage implements Storage {
 
         @Override
         public void insert(StoredExperiment e) {
-            run("INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            run("INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                 RowCodec.bindExperiment(ps, e);
                 ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
             });

@@ -32,17 +32,17 @@ import java.util.Map;
 final class RowCodec {
     /** The experiment columns {@link #bindExperiment} binds, in order; the id follows them. */
     static final String EXPERIMENT_COLUMNS = "name, state, spec, seed, created_at, updated_at, stop_reason, running_millis, running_since, "
-            + "created_by";
+            + "created_by, updated_by";
     /** The trial columns {@link #bindTrial} binds, in order. */
     static final String TRIAL_COLUMNS = "state, params, metric_values, repetitions, statistics, created_at, started_at, finished_at, "
             + "worker, error, provenance, lease_id, lease_expires, attempts, told_by";
     static final int TRIAL_COLUMN_COUNT = 15;
-    static final int EXPERIMENT_COLUMN_COUNT = 10;
+    static final int EXPERIMENT_COLUMN_COUNT = 11;
 
     private RowCodec() {
     }
 
-    /** Binds {@link #EXPERIMENT_COLUMNS} to parameters 1–10. */
+    /** Binds {@link #EXPERIMENT_COLUMNS} to parameters 1–11. */
     static void bindExperiment(PreparedStatement ps, StoredExperiment e) throws SQLException {
         ps.setString(1, e.name());
         ps.setString(2, e.state().name());
@@ -54,13 +54,14 @@ final class RowCodec {
         ps.setLong(8, e.runningMillis());
         ps.setObject(9, time(e.runningSince()));
         ps.setString(10, e.createdBy());
+        ps.setString(11, e.updatedBy());
     }
 
     /** Reads a row of {@code id, } + {@link #EXPERIMENT_COLUMNS}. */
     static StoredExperiment readExperiment(ResultSet rs) throws SQLException {
         return new StoredExperiment(rs.getLong(1), rs.getString(2), ExperimentState.valueOf(rs.getString(3)),
                 Json.read(rs.getString(4), ExperimentSpec.class), rs.getLong(5), instant(rs, 6), instant(rs, 7),
-                rs.getString(8), rs.getLong(9), instant(rs, 10), rs.getString(11));
+                rs.getString(8), rs.getLong(9), instant(rs, 10), rs.getString(11), rs.getString(12));
     }
 
     /** Binds {@link #TRIAL_COLUMNS} to parameters 1–15. */

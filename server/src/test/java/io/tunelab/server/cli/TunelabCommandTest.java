@@ -196,6 +196,18 @@ class TunelabCommandTest {
     }
 
     @Test
+    void aServerLimitBelowOneIsRefusedNamingItsFlagAndNothingStarts() {
+        Path data = dir.resolve("limited");
+        for (String flag : java.util.List.of("--max-reports-per-trial", "--max-params", "--max-event-streams", "--event-idle-seconds",
+                "--max-model-mb")) {
+            Run refused = run("server", "--port", "0", "--data-dir", data.toString(), flag, "0");
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.err()).contains(flag + " must be 1 or more, got 0");
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void tokenCreateListRevokeWithTheAdminToken() throws Exception {
         Run created = run("token", "create", "--scope", "worker", "--name", "gpu-box-1", "--server", url, "--token-file", tokenFile);
         assertThat(created.exit()).as(created.err()).isZero();

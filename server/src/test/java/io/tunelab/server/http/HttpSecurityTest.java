@@ -227,6 +227,28 @@ class HttpSecurityTest {
     }
 
     @Test
+    void pauseResumeAndStopRecordTheirTokenAndAStopNamesItInItsReason() throws Exception {
+        String ops = token("ops", Scope.WRITE);
+        String night = token("nightly", Scope.WRITE);
+        assertThat(adminClient.describe("target").updatedBy()).isNull();
+        assertThat(raw.send("POST", "/api/experiments/target/pause", bearer(ops), "{}").json()).containsEntry("updatedBy", "ops");
+        assertThat(raw.send("POST", "/api/experiments/target/resume", bearer(night), "{}").json()).containsEntry("updatedBy", "nightly");
+        assertThat(raw.send("POST", "/api/experiments/target/stop", bearer(ops), "{}").status()).isEqualTo(200);
+        var stopped = adminClient.describe("target");
+        assertThat(stopped.updatedBy()).isEqualTo("ops");
+        assertThat(stopped.summary().stopReason()).isEqualTo("stopped by token ops");
+        // A refused write records nobody.
+        String reader = token("viewer", Scope.READ);
+        assertRefused(raw.send("POST", "/api/experiments/target/resume", bearer(reader), "{}"), 403, ErrorCode.FORBIDDEN, "write");
+        assertThat(adminClient.describe("target").updatedBy()).isEqualTo("ops");
+        // It survives a restart.
+        server.close();
+        server = ApiServer.start(ServerConfig.of(dir, 0));
+        adminClient = TunelabClient.connect(server.origin(), admin);
+        assertThat(adminClient.describe("target").updatedBy()).isEqualTo("ops");
+    }
+
+    @Test
     void aModelIsStoredOnlyUnderTheLiveLeaseAndNeverAfterTheTell() throws Exception {
         TrialProposal t = adminClient.askLeased("target");
         byte[] model = {1, 2, 3, 4};

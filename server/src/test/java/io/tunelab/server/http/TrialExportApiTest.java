@@ -43,9 +43,12 @@ class TrialExportApiTest {
         }
     }
 
+    String token;
+
     @BeforeEach
     void start() {
         server = ApiServer.start(ServerConfig.of(dataDir, 0));
+        token = server.newAdminToken().orElseThrow();
     }
 
     @AfterEach
@@ -60,6 +63,7 @@ class TrialExportApiTest {
             b.header("Content-Type", "application/json");
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body(), r);
     }

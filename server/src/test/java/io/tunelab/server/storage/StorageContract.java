@@ -37,7 +37,7 @@ public abstract class StorageContract {
 
     protected static StoredExperiment experiment(long id, String name) {
         var spec = ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(10).build();
-        return new StoredExperiment(id, name, ExperimentState.RUNNING, spec, 42, T0, T0, null, 0, T0, null);
+        return new StoredExperiment(id, name, ExperimentState.RUNNING, spec, 42, T0, T0, null, 0, T0, null, null);
     }
 
     protected static StoredTrial trial(long id, long experiment, int number) {
@@ -53,6 +53,7 @@ public abstract class StorageContract {
         Storage s = open();
         var e = experiment(1, "one");
         s.write(c -> c.insert(e));
+        s.write(c -> c.update(e.withState(ExperimentState.PAUSED, T0.plusSeconds(5), null).by("ops")));
         var t = trial(7, 1, 0);
         s.write(c -> c.insert(t));
         var done = new Trial(7, 1, 0, t.trial().params(), TrialState.COMPLETE, Map.of("loss", 0.5),
@@ -448,8 +449,9 @@ public abstract class StorageContract {
     @Test
     void tokensAndWhoWroteReadBackAfterReopening() {
         Storage s = open();
-        var e = new StoredExperiment(1, "mine", ExperimentState.RUNNING, experiment(1, "mine").spec(), 42, T0, T0, null, 0, T0, "ci");
+        var e = new StoredExperiment(1, "mine", ExperimentState.RUNNING, experiment(1, "mine").spec(), 42, T0, T0, null, 0, T0, "ci", null);
         s.write(c -> c.insert(e));
+        s.write(c -> c.update(e.withState(ExperimentState.PAUSED, T0.plusSeconds(5), null).by("ops")));
         var t = trial(7, 1, 0);
         s.write(c -> c.insert(t));
         Trial told = t.trial();
@@ -462,6 +464,7 @@ public abstract class StorageContract {
                 T0.plusSeconds(9))));
         s = reopen(s);
         assertThat(s.experiments().getFirst().createdBy()).isEqualTo("ci");
+        assertThat(s.experiments().getFirst().updatedBy()).isEqualTo("ops");
         assertThat(s.trials(1).getFirst().trial().toldBy()).isEqualTo("gpu-box-1");
         assertThat(s.tokens()).extracting(StoredToken::name).containsExactly("admin", "gpu-box-1");
         assertThat(s.tokens().get(1).scopes()).containsExactly("worker", "read");

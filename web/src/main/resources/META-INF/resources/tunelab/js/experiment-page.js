@@ -50,6 +50,7 @@ export function experimentPage(main, ref) {
             fact('Strategy', s.strategy || (exp.spec && exp.spec.strategy && exp.spec.strategy.name) || '—'),
             fact('Seed', exp.seed === undefined ? '—' : String(exp.seed)),
             fact('Created by', exp.createdBy || '—'),
+            fact('State changed by', exp.updatedBy || '—'),
             fact('Started', time(s.created)),
             fact('Updated', time(s.updated))));
     if (focusedLink) document.getElementById(focusedLink)?.focus({preventScroll: true});

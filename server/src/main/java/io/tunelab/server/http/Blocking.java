@@ -1,0 +1,56 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.Json;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+
+/**
+ * Where handlers run their domain calls: on a virtual thread each, off the event loop, with the
+ * answer handed back to the request's event-loop context; a failure becomes the one error body
+ * ({@link Failures}). Thread-safe; {@link #close()} interrupts what still runs.
+ */
+final class Blocking implements Executor {
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
+    void run(RoutingContext rc, int status, Callable<Object> work) {
+        runThen(rc, () -> Json.writeBytes(work.call()), (r, json) -> send(r, status, json));
+    }
+
+    /**
+     * Runs blocking work on a virtual thread, then hands its result to {@code reply} on the
+     * request's event-loop context; a failure becomes the error response.
+     */
+    <T> void runThen(RoutingContext rc, Callable<T> work, BiConsumer<RoutingContext, T> reply) {
+        Context context = Vertx.currentContext();
+        executor.execute(() -> {
+            try {
+                T result = work.call();
+                context.runOnContext(v -> reply.accept(rc, result));
+            } catch (Throwable t) {
+                context.runOnContext(v -> Failures.send(rc, t));
+            }
+        });
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    static void send(RoutingContext rc, int status, byte[] json) {
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
+    }
+
+    void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,165 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Json;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.ReportReply;
+import io.tunelab.api.ReportRequest;
+import io.tunelab.api.SuggestRequest;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.experiment.Coordinator;
+import io.tunelab.server.experiment.ExperimentQueries;
+import io.tunelab.server.experiment.ExperimentService;
+import io.tunelab.server.experiment.LeaseService;
+import io.tunelab.server.experiment.LogText;
+import io.tunelab.server.http.auth.RequestGuard;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+import static io.tunelab.server.http.auth.RequestGuard.requires;
+import static io.tunelab.server.http.auth.Scope.READ;
+import static io.tunelab.server.http.auth.Scope.WORKER;
+import static io.tunelab.server.http.auth.Scope.WRITE;
+
+/**
+ * The routes of one trial and of leases: read a trial, report, tell, suggest, heartbeat, release,
+ * upload and download its model, and lease the next one. Each handler parses its request, runs
+ * the domain call through {@link Blocking} and answers with JSON.
+ */
+final class TrialRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(TrialRoutes.class);
+
+    private final ExperimentService experiments;
+    private final LeaseService leases;
+    private final ExperimentQueries queries;
+    private final Blocking blocking;
+    private final long maxModelBytes;
+
+    TrialRoutes(Coordinator coordinator, Blocking blocking, long maxModelBytes) {
+        this.experiments = coordinator.experiments();
+        this.leases = coordinator.leases();
+        this.queries = coordinator.queries();
+        this.blocking = blocking;
+        this.maxModelBytes = maxModelBytes;
+    }
+
+    /**
+     * The model route's own body limit, and its own answer when a model is over it; to register
+     * before the API's JSON body handler and the router's failure handler.
+     */
+    void registerModelBody(Router router) {
+        router.put("/api/trials/:id/model").handler(BodyHandler.create(false).setBodyLimit(maxModelBytes))
+                .failureHandler(rc -> {
+                    if (rc.failure() == null && rc.statusCode() == 413) {
+                        Failures.send(rc, TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the model is larger than this server "
+                                + "accepts (--max-model-mb " + Math.max(1, maxModelBytes / (1024 * 1024)) + "); export a smaller "
+                                + "model or start the server with a higher --max-model-mb"));
+                    } else {
+                        rc.next();
+                    }
+                });
+    }
+
+    void register(Router router) {
+        router.get("/api/trials/:id").handler(requires(READ)).handler(this::trial);
+        router.post("/api/trials/:id/reports").handler(requires(WRITE, WORKER)).handler(this::report);
+        router.post("/api/trials/:id/result").handler(requires(WRITE, WORKER)).handler(this::result);
+        router.post("/api/trials/:id/suggest").handler(requires(WRITE)).handler(this::suggest);
+        router.post("/api/trials/:id/heartbeat").handler(requires(WRITE, WORKER)).handler(this::heartbeat);
+        router.post("/api/trials/:id/release").handler(requires(WRITE, WORKER)).handler(this::release);
+        router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
+        router.get("/api/trials/:id/model").handler(requires(READ)).handler(this::model);
+        router.post("/api/leases").handler(requires(WORKER)).handler(this::lease);
+    }
+
+    private void trial(RoutingContext rc) {
+        blocking.run(rc, 200, () -> queries.trial(trialId(rc)));
+    }
+
+    private void report(RoutingContext rc) {
+        String body = rc.body().asString();
+        blocking.run(rc, 200, () -> new ReportReply(experiments.report(trialId(rc), Json.read(body, ReportRequest.class))));
+    }
+
+    private void result(RoutingContext rc) {
+        String body = rc.body().asString();
+        String by = RequestGuard.principal(rc).name();
+        blocking.run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class), by));
+    }
+
+    private void suggest(RoutingContext rc) {
+        String body = rc.body().asString();
+        blocking.run(rc, 200, () -> {
+            SuggestRequest request = Json.read(body, SuggestRequest.class);
+            return Map.of("value", experiments.suggest(trialId(rc), request.name(), request.param()));
+        });
+    }
+
+    private record HeartbeatRequest(String leaseId) {
+    }
+
+    private void heartbeat(RoutingContext rc) {
+        String body = rc.body().asString();
+        blocking.run(rc, 200, () -> leases.heartbeat(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+    }
+
+    private void release(RoutingContext rc) {
+        String body = rc.body().asString();
+        blocking.run(rc, 200, () -> leases.release(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+    }
+
+    private void putModel(RoutingContext rc) {
+        Buffer body = rc.body().buffer();
+        String leaseId = rc.queryParams().get("leaseId");
+        blocking.run(rc, 200, () -> {
+            long id = trialId(rc);
+            String sha256 = experiments.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
+            return Map.of("trial", id, "bytes", body == null ? 0 : body.length(), "sha256", sha256);
+        });
+    }
+
+    private void model(RoutingContext rc) {
+        blocking.runThen(rc, () -> queries.model(trialId(rc)), (r, model) -> r.response()
+                .putHeader("Content-Type", "application/octet-stream")
+                .putHeader("Content-Disposition", "attachment; filename=\"trial-" + r.pathParam("id") + "-model.zip\"")
+                .end(Buffer.buffer(model)));
+    }
+
+    private void lease(RoutingContext rc) {
+        String body = rc.body().asString();
+        blocking.runThen(rc, () -> leases.lease(Json.read(body, LeaseRequest.class)), (r, lease) -> {
+            if (lease.isEmpty()) {
+                r.response().setStatusCode(204).end();
+            } else if (r.response().closed()) {
+                // The worker went away while it waited: give the trial to the next one.
+                blocking.execute(() -> releaseQuietly(lease.get().trial().id(), lease.get().leaseId()));
+            } else {
+                Blocking.send(r, 200, Json.writeBytes(lease.get()));
+            }
+        });
+    }
+
+    private void releaseQuietly(long trialId, String leaseId) {
+        try {
+            leases.release(trialId, leaseId);
+        } catch (TunelabException e) {
+            LOG.warn("could not release trial {} of a departed worker: {}", trialId, LogText.of(e.getMessage()));
+        }
+    }
+
+    static long trialId(RoutingContext rc) {
+        String id = rc.pathParam("id");
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException ex) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id \"" + id + "\"; trial ids are numbers");
+        }
+    }
+}
