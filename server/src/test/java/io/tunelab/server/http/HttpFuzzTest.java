@@ -35,7 +35,9 @@ class HttpFuzzTest {
             "POST /api/trials/{id}/suggest", "POST /api/trials/{id}/heartbeat", "POST /api/trials/{id}/release",
             "PUT /api/trials/{id}/model", "GET /api/trials/{id}/model", "POST /api/leases", "GET /api/openapi.yaml",
             "GET /api/session", "POST /api/session", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{name}",
-            "GET /metrics", "GET /health", "GET /", "GET /login");
+            "GET /metrics", "GET /health", "GET /", "GET /login", "DELETE /api/session",
+            "GET /api/experiments/{ref}/trials.csv", "GET /api/experiments/{ref}/trials.json", "GET /api/experiments/{ref}/ranking",
+            "POST /api/experiments/{ref}/finalize", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "BREW");
     static final List<String> TYPES = List.of("application/json", "application/yaml", "application/json; charset=utf-8",
             "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", "");
