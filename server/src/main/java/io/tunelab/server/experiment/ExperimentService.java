@@ -19,6 +19,7 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.RankingPolicy;
 import io.tunelab.server.pruner.PruneContext;
 import io.tunelab.server.pruner.Pruners;
+import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.ProposalContext;
@@ -27,11 +28,21 @@ import io.tunelab.server.strategy.Strategies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The experiment lifecycle and the SDK's loop: create, pause, resume, stop, ask, tell, report
@@ -298,27 +309,53 @@ public final class ExperimentService {
         if (content == null || content.length == 0) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
         }
+        return storeModel(trialId, leaseId, sha256(content), c -> c.putModel(trialId, content));
+    }
+
+    /**
+     * Stores the model in {@code file} as {@link #putModel(long, String, byte[])} does, read from
+     * the file as it is written to storage (a retried write reads it again), never whole.
+     */
+    public String putModel(long trialId, String leaseId, Path file) {
+        long size;
+        String sha256;
+        try (var in = new DigestInputStream(Files.newInputStream(file), newSha256())) {
+            size = in.transferTo(OutputStream.nullOutputStream());
+            sha256 = HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the uploaded model " + file, e);
+        }
+        if (size == 0) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
+        }
+        return storeModel(trialId, leaseId, sha256, c -> c.putModel(trialId, file));
+    }
+
+    private String storeModel(long trialId, String leaseId, String sha256, Consumer<Storage.Changes> write) {
         if (leaseId == null || leaseId.isBlank()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
                     + "only the worker holding the trial's lease may store its model");
         }
-        String sha256 = sha256(content);
         LiveExperiment e = registry.owner(trialId);
         // The worker refitting the winner holds the finalization's lease, not the trial's: its
         // model replaces the winner's, and the SHA-256 in provenance names the model served.
         boolean refit = finalizations.leases(e, trialId, leaseId);
         journal.record(e, x -> {
             StoredTrial current = refit ? x.trial(trialId) : x.openTrial(trialId, leaseId);
-            return Journal.Entry.none().write(c -> c.putModel(trialId, content))
+            return Journal.Entry.none().write(write)
                     .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });
         return sha256;
     }
 
     private static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(newSha256().digest(content));
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }

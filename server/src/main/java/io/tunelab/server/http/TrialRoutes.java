@@ -15,12 +15,17 @@ import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.LogText;
 import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static io.tunelab.server.http.auth.RequestGuard.requires;
@@ -51,20 +56,13 @@ final class TrialRoutes {
     }
 
     /**
-     * The model route's own body limit, and its own answer when a model is over it; to register
-     * before the API's JSON body handler and the router's failure handler.
+     * The model upload, registered before the API's JSON body handler: it reads the body itself,
+     * streaming it to a temporary file (never whole into memory), and answers, so no body handler
+     * sees the request. A body without a Content-Length, or longer than the model cap, is refused
+     * before any of it is read.
      */
     void registerModelBody(Router router) {
-        router.put("/api/trials/:id/model").handler(BodyHandler.create(false).setBodyLimit(maxModelBytes))
-                .failureHandler(rc -> {
-                    if (rc.failure() == null && rc.statusCode() == 413) {
-                        Failures.send(rc, TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the model is larger than this server "
-                                + "accepts (--max-model-mb " + Math.max(1, maxModelBytes / (1024 * 1024)) + "); export a smaller "
-                                + "model or start the server with a higher --max-model-mb"));
-                    } else {
-                        rc.next();
-                    }
-                });
+        router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
     }
 
     void register(Router router) {
@@ -74,7 +72,6 @@ final class TrialRoutes {
         router.post("/api/trials/:id/suggest").handler(requires(WRITE)).handler(this::suggest);
         router.post("/api/trials/:id/heartbeat").handler(requires(WRITE, WORKER)).handler(this::heartbeat);
         router.post("/api/trials/:id/release").handler(requires(WRITE, WORKER)).handler(this::release);
-        router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
         router.get("/api/trials/:id/model").handler(requires(READ)).handler(this::model);
         router.post("/api/leases").handler(requires(WORKER)).handler(this::lease);
     }
@@ -116,13 +113,78 @@ final class TrialRoutes {
     }
 
     private void putModel(RoutingContext rc) {
-        Buffer body = rc.body().buffer();
-        String leaseId = rc.queryParams().get("leaseId");
-        blocking.run(rc, 200, () -> {
-            long id = trialId(rc);
-            String sha256 = experiments.putModel(id, leaseId, body == null ? new byte[0] : body.getBytes());
-            return Map.of("trial", id, "bytes", body == null ? 0 : body.length(), "sha256", sha256);
-        });
+        HttpServerRequest request = rc.request();
+        request.pause();
+        String leaseId = request.getParam("leaseId");
+        long length = contentLength(request);
+        if (length < 0) {
+            refuse(rc, TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs a Content-Length header: send the "
+                    + "model file's bytes as one body"));
+            return;
+        }
+        if (length > maxModelBytes) {
+            refuse(rc, TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the model is larger than this server accepts (--max-model-mb "
+                    + Math.max(1, maxModelBytes / (1024 * 1024)) + "); export a smaller model or start the server with a higher "
+                    + "--max-model-mb"));
+            return;
+        }
+        Path file;
+        try {
+            file = Files.createTempFile("tunelab-model-", ".part");
+        } catch (IOException e) {
+            Failures.send(rc, e);
+            return;
+        }
+        rc.vertx().fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                .compose(request::pipeTo)
+                .onComplete(piped -> {
+                    if (piped.failed()) {
+                        deleteQuietly(file);
+                        Failures.send(rc, piped.cause());
+                        return;
+                    }
+                    blocking.run(rc, 200, () -> {
+                        try {
+                            long id = trialId(rc);
+                            long size = Files.size(file);
+                            if (size != length) {
+                                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the model body had " + size
+                                        + " bytes but Content-Length said " + length + "; send the whole file again");
+                            }
+                            String sha256 = experiments.putModel(id, leaseId, file);
+                            return Map.of("trial", id, "bytes", size, "sha256", sha256);
+                        } finally {
+                            deleteQuietly(file);
+                        }
+                    });
+                });
+    }
+
+    /** The request's Content-Length, or -1 when it has none or an unreadable one. */
+    private static long contentLength(HttpServerRequest request) {
+        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return header == null ? -1 : Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Answers an upload refused before its body was read; the body the client still sends is
+     * drained unread, so the client sees the answer rather than a reset connection.
+     */
+    private static void refuse(RoutingContext rc, TunelabException e) {
+        rc.request().handler(ignored -> { }).resume();
+        Failures.send(rc, e);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the upload {}: {}", file, e.getMessage());
+        }
     }
 
     private void model(RoutingContext rc) {

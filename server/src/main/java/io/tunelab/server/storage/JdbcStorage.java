@@ -195,6 +195,20 @@ public final class JdbcStorage implements Storage {
         }
 
         @Override
+        public void putModel(long trialId, java.nio.file.Path file) {
+            try (var in = java.nio.file.Files.newInputStream(file)) {
+                long size = java.nio.file.Files.size(file);
+                run(dialect.upsertModel(), ps -> {
+                    ps.setLong(1, trialId);
+                    ps.setBinaryStream(2, in, size);
+                    ps.setObject(3, RowCodec.time(Instant.now()));
+                });
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read the model file " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
         public void deleteReports(long trialId) {
             run("DELETE FROM report WHERE trial_id = ?", ps -> ps.setLong(1, trialId));
         }

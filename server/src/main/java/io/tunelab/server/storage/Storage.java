@@ -57,6 +57,9 @@ public interface Storage extends AutoCloseable {
 
         void putModel(long trialId, byte[] content);
 
+        /** Stores the model in {@code file}, read as it is written (the file must stay until the write returns). */
+        void putModel(long trialId, java.nio.file.Path file);
+
         void putDataReport(long experimentId, String json);
 
         /** Adds a token; its name and hash must be new. */

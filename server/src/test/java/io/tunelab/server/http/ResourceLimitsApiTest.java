@@ -117,4 +117,15 @@ class ResourceLimitsApiTest {
         assertRefused(reply, 413, ErrorCode.BODY_TOO_LARGE, "--max-model-mb 1");
         assertThat(client.trial(trial).provenance()).doesNotContainKey("model_sha256");
     }
+
+    @Test
+    void aModelWithoutAContentLengthIsRefusedBeforeItIsRead() throws Exception {
+        var headers = new java.util.HashMap<>(bearer(server.tokens().create("box", java.util.Set.of(Scope.WORKER)).secret()));
+        headers.put("Content-Type", "application/octet-stream");
+        headers.put("Transfer-Encoding", "chunked");
+        headers.put("Content-Length", null);
+        var chunked = raw.send("PUT", "/api/trials/" + trial + "/model?leaseId=x", headers, "5\r\nhello\r\n0\r\n\r\n");
+        assertRefused(chunked, 400, ErrorCode.INVALID_ARGUMENT, "needs a Content-Length header");
+        assertThat(client.trial(trial).provenance()).doesNotContainKey("model_sha256");
+    }
 }

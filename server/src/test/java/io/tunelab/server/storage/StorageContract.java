@@ -322,6 +322,24 @@ public abstract class StorageContract {
     }
 
     @Test
+    void aModelStoredFromAFileReadsBackByteForByteAndTheFileCanGoAfterwards(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+        });
+        byte[] big = new byte[(5 << 20) + 3];
+        new java.util.Random(9).nextBytes(big);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("model.part"), big);
+        s.write(c -> c.putModel(1, file));
+        java.nio.file.Files.delete(file);
+        s = reopen(s);
+        assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+        s.close();
+    }
+
+    @Test
     void aDataReportIsEmptyUntilPutAndTheLastOneWins() {
         Storage s = open();
         s.write(c -> c.insert(experiment(1, "one")));
