@@ -16,6 +16,18 @@ import java.util.Map;
  */
 public record RankingPolicy(RepetitionKind kind, double alpha) {
 
+    /**
+     * The policy of a stored experiment's spec: as {@link #of}, but a spec stored before folds and
+     * analysis were checked together, which {@link #of} would refuse, is compared by seeds.
+     */
+    public static RankingPolicy ofStored(ExperimentSpec spec) {
+        try {
+            return of(spec);
+        } catch (TunelabException e) {
+            return new RankingPolicy(RepetitionKind.seeds(), spec.analysis().alphaOrDefault());
+        }
+    }
+
     /** The policy of a spec, or INVALID_SPEC when its folds or its analysis do not fit together. */
     public static RankingPolicy of(ExperimentSpec spec) {
         Analysis analysis = spec.analysis();

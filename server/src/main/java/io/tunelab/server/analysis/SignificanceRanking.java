@@ -1,5 +1,6 @@
 package io.tunelab.server.analysis;
 
+import io.tunelab.api.Analysis;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Objective;
 import io.tunelab.api.RankGroup;
@@ -31,7 +32,7 @@ import java.util.Objects;
  */
 public final class SignificanceRanking {
     /** The family-wise significance level used unless another is given. */
-    public static final double DEFAULT_ALPHA = 0.05;
+    public static final double DEFAULT_ALPHA = Analysis.DEFAULT_ALPHA;
 
     private SignificanceRanking() {
     }

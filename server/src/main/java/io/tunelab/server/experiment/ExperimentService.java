@@ -18,8 +18,8 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.RankingPolicy;
 import io.tunelab.server.pruner.PruneContext;
+import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.pruner.Pruners;
-import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.ProposalContext;
@@ -42,7 +42,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The experiment lifecycle and the SDK's loop: create, pause, resume, stop, ask, tell, report
@@ -223,8 +222,8 @@ public final class ExperimentService {
             return Journal.Entry.none().report(current.with(t), report).answering(t);
         });
         Objective watched = watchedObjective(e.spec(), request.values());
-        if (watched == null) {
-            return Decision.CONTINUE;
+        if (watched == null || e.pruner() == Pruner.NONE) {
+            return Decision.CONTINUE; // no need to copy the history on every report
         }
         return e.pruner().decide(new PruneContext(watched.metric(), watched.direction(), updated, request.step(), e.history(),
                 e.row().seed()));
@@ -300,23 +299,18 @@ public final class ExperimentService {
     }
 
     /**
-     * Stores the model a trial's worker exported, and its SHA-256 in the trial's provenance. Only
-     * the holder of the trial's live lease may, before it tells the result: a finished trial
-     * refuses a new model ({@code TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}).
-     * Answers the digest (hex).
-     */
-    public String putModel(long trialId, String leaseId, byte[] content) {
-        if (content == null || content.length == 0) {
-            throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
-        }
-        return storeModel(trialId, leaseId, sha256(content), c -> c.putModel(trialId, content));
-    }
-
-    /**
-     * Stores the model in {@code file} as {@link #putModel(long, String, byte[])} does, read from
-     * the file as it is written to storage (a retried write reads it again), never whole.
+     * Stores the model a trial's worker uploaded (streamed into {@code file}) and its SHA-256 in
+     * the trial's provenance; answers the digest (hex). Only the holder of the trial's live lease
+     * may, before it tells the result: a finished trial refuses a new model ({@code
+     * TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}); the refit winner's
+     * model comes under the finalization's lease. The file is read as it is written to storage
+     * (a retried write reads it again), never whole.
      */
     public String putModel(long trialId, String leaseId, Path file) {
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
+                    + "only the worker holding the trial's lease may store its model");
+        }
         long size;
         String sha256;
         try (var in = new DigestInputStream(Files.newInputStream(file), newSha256())) {
@@ -328,28 +322,16 @@ public final class ExperimentService {
         if (size == 0) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
         }
-        return storeModel(trialId, leaseId, sha256, c -> c.putModel(trialId, file));
-    }
-
-    private String storeModel(long trialId, String leaseId, String sha256, Consumer<Storage.Changes> write) {
-        if (leaseId == null || leaseId.isBlank()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
-                    + "only the worker holding the trial's lease may store its model");
-        }
         LiveExperiment e = registry.owner(trialId);
         // The worker refitting the winner holds the finalization's lease, not the trial's: its
         // model replaces the winner's, and the SHA-256 in provenance names the model served.
         boolean refit = finalizations.leases(e, trialId, leaseId);
         journal.record(e, x -> {
             StoredTrial current = refit ? x.trial(trialId) : x.openTrial(trialId, leaseId);
-            return Journal.Entry.none().write(write)
+            return Journal.Entry.none().write(c -> c.putModel(trialId, file))
                     .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });
         return sha256;
-    }
-
-    private static String sha256(byte[] content) {
-        return HexFormat.of().formatHex(newSha256().digest(content));
     }
 
     private static MessageDigest newSha256() {

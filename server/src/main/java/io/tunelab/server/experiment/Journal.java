@@ -59,7 +59,7 @@ final class Journal {
             e.hold(planned.entry());
         }
         Entry entry = planned.entry();
-        if (!entry.writes.isEmpty()) {
+        if (!entry.isEmpty()) {
             try {
                 storage.write(c -> entry.writes.forEach(w -> w.accept(c)));
             } catch (RuntimeException ex) {

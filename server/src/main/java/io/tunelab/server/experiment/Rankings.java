@@ -5,9 +5,7 @@ import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialRanking;
 import io.tunelab.api.TrialState;
-import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.RankingPolicy;
-import io.tunelab.server.analysis.RepetitionKind;
 import io.tunelab.server.analysis.SignificanceRanking;
 
 import java.util.HashMap;
@@ -46,7 +44,7 @@ final class Rankings {
             complete = e.trialsIn(TrialState.COMPLETE);
             spec = e.spec();
         }
-        RankingPolicy policy = policyOf(spec);
+        RankingPolicy policy = RankingPolicy.ofStored(spec);
         TrialRanking ranking = SignificanceRanking.rank(complete, spec.primary(), policy.kind(), policy.alpha());
         var byTrial = new HashMap<Long, RankedTrial>(ranking.trials().size() * 2);
         ranking.trials().forEach(r -> byTrial.put(r.trialId(), r));
@@ -55,11 +53,4 @@ final class Rankings {
     }
 
     /** The spec's policy; a spec stored before its folds were checked falls back to seeds rather than fail every read. */
-    private static RankingPolicy policyOf(ExperimentSpec spec) {
-        try {
-            return RankingPolicy.of(spec);
-        } catch (TunelabException e) {
-            return new RankingPolicy(RepetitionKind.seeds(), spec.analysis().alphaOrDefault());
-        }
-    }
 }

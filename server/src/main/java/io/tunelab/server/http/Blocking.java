@@ -10,7 +10,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * Where handlers run their domain calls: on a virtual thread each, off the event loop, with the
@@ -23,6 +26,21 @@ final class Blocking implements Executor {
     /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
     void run(RoutingContext rc, int status, Callable<Object> work) {
         runThen(rc, () -> Json.writeBytes(work.call()), (r, json) -> send(r, status, json));
+    }
+
+    /**
+     * Runs a domain call that answers one page of a longer list, then, on the request's context
+     * (responses are not thread-safe), answers the page's items as JSON with the whole list's
+     * length in {@code X-Total-Count}.
+     */
+    <T> void runPage(RoutingContext rc, Callable<T> work, ToIntFunction<T> total, Function<T, Object> items) {
+        runThen(rc, () -> {
+            T page = work.call();
+            return Map.entry(total.applyAsInt(page), Json.writeBytes(items.apply(page)));
+        }, (r, page) -> {
+            r.response().putHeader("X-Total-Count", Integer.toString(page.getKey()));
+            send(r, 200, page.getValue());
+        });
     }
 
     /**

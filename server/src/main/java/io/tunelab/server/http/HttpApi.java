@@ -23,8 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +40,6 @@ import static io.tunelab.server.http.auth.Scope.WRITE;
  * where, is decided before the handler runs ({@link RequestGuard}).
  */
 public final class HttpApi {
-    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** Every JSON or YAML body: specs, results, reports, data reports. */
     static final long MAX_JSON_BYTES = 1024 * 1024;
 
@@ -80,7 +77,7 @@ public final class HttpApi {
         router.post("/api/session").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES)).handler(auth::login);
         router.route("/api/*").handler(guard::authenticate);
         router.get("/metrics").handler(guard::authenticate).handler(requires(READ)).handler(this::metrics);
-        trials.registerModelBody(router);
+        trials.registerModelUpload(router);
         // Bodies only for the methods that carry one: a GET with a multipart Content-Type has nothing to decode.
         router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
@@ -143,13 +140,11 @@ public final class HttpApi {
 
     private void trials(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.run(rc, 200, () -> {
+        blocking.runPage(rc, () -> {
             var query = new TrialQuery(intParam(rc, "offset", 0), intParam(rc, "limit", TrialQuery.MAX_LIMIT),
                     rc.queryParams().get("sort"), "desc".equalsIgnoreCase(orderParam(rc)), stateParam(rc));
-            TrialPage page = queries.trials(ref, query);
-            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
-            return page.trials();
-        });
+            return queries.trials(ref, query);
+        }, TrialPage::total, TrialPage::trials);
     }
 
     /** Every trial as a CSV or JSON table, streamed; the format is the path's extension. */
@@ -165,11 +160,8 @@ public final class HttpApi {
 
     private void leaderboard(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.run(rc, 200, () -> {
-            TrialPage page = queries.leaderboard(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 10));
-            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
-            return page.trials();
-        });
+        blocking.runPage(rc, () -> queries.leaderboard(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 10)),
+                TrialPage::total, TrialPage::trials);
     }
 
     private void pareto(RoutingContext rc) {

@@ -14,6 +14,7 @@ import io.tunelab.server.experiment.ExperimentService;
 import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.LogText;
 import io.tunelab.server.http.auth.RequestGuard;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
@@ -61,7 +62,7 @@ final class TrialRoutes {
      * sees the request. A body without a Content-Length, or longer than the model cap, is refused
      * before any of it is read.
      */
-    void registerModelBody(Router router) {
+    void registerModelUpload(Router router) {
         router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
     }
 
@@ -128,21 +129,19 @@ final class TrialRoutes {
                     + "--max-model-mb"));
             return;
         }
-        Path file;
-        try {
-            file = Files.createTempFile("tunelab-model-", ".part");
-        } catch (IOException e) {
-            Failures.send(rc, e);
-            return;
-        }
-        rc.vertx().fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                .compose(request::pipeTo)
+        var files = rc.vertx().fileSystem();
+        files.createTempFile("tunelab-model-", ".part")
+                .compose(path -> files.open(path, new OpenOptions().setWrite(true).setTruncateExisting(true))
+                        .compose(request::pipeTo)
+                        .map(done -> Path.of(path))
+                        // A broken upload leaves no file behind, whether or not the delete works.
+                        .recover(failed -> files.delete(path).transform(deleted -> Future.<Path>failedFuture(failed))))
                 .onComplete(piped -> {
                     if (piped.failed()) {
-                        deleteQuietly(file);
                         Failures.send(rc, piped.cause());
                         return;
                     }
+                    Path file = piped.result();
                     blocking.run(rc, 200, () -> {
                         try {
                             long id = trialId(rc);

@@ -34,12 +34,8 @@ final class WinnerRoutes {
 
     private void ranking(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.run(rc, 200, () -> {
-            ExperimentQueries.RankingPage page = queries.ranking(ref, HttpApi.intParam(rc, "offset", 0),
-                    HttpApi.intParam(rc, "limit", 100));
-            rc.response().putHeader("X-Total-Count", Integer.toString(page.total()));
-            return page.ranking();
-        });
+        blocking.runPage(rc, () -> queries.ranking(ref, HttpApi.intParam(rc, "offset", 0), HttpApi.intParam(rc, "limit", 100)),
+                ExperimentQueries.RankingPage::total, ExperimentQueries.RankingPage::ranking);
     }
 
     private void finalizeWinner(RoutingContext rc) {

@@ -38,6 +38,15 @@ public final class JdbcStorage implements Storage {
     private static final int READERS = 4;
     private static final String H2_USER = "tunelab";
 
+    // The SQL the codec's column lists make, built once.
+    private static final String INSERT_EXPERIMENT = "INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES ("
+            + RowCodec.markers(RowCodec.EXPERIMENT_COLUMN_COUNT + 1) + ")";
+    private static final String UPDATE_EXPERIMENT = "UPDATE experiment SET " + RowCodec.EXPERIMENT_COLUMNS.replace(",", " = ?,")
+            + " = ? WHERE id = ?";
+    private static final String INSERT_TRIAL = "INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS + ", id, experiment_id, number) VALUES ("
+            + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 3) + ")";
+    private static final String UPDATE_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,") + " = ? WHERE id = ?";
+
     private final Dialect dialect;
     private final HikariDataSource readers;
     private final GroupCommitWriter writer;
@@ -150,7 +159,7 @@ public final class JdbcStorage implements Storage {
 
         @Override
         public void insert(StoredExperiment e) {
-            run("INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            run(INSERT_EXPERIMENT, ps -> {
                 RowCodec.bindExperiment(ps, e);
                 ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
             });
@@ -159,7 +168,7 @@ public final class JdbcStorage implements Storage {
         @Override
         public void update(StoredExperiment e) {
             // The name, seed and creation time never change; binding them again keeps one codec.
-            run("UPDATE experiment SET " + RowCodec.EXPERIMENT_COLUMNS.replace(",", " = ?,") + " = ? WHERE id = ?", ps -> {
+            run(UPDATE_EXPERIMENT, ps -> {
                 RowCodec.bindExperiment(ps, e);
                 ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
             });
@@ -167,8 +176,7 @@ public final class JdbcStorage implements Storage {
 
         @Override
         public void insert(StoredTrial s) {
-            run("INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS + ", id, experiment_id, number) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            run(INSERT_TRIAL, ps -> {
                 RowCodec.bindTrial(ps, s);
                 ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
                 ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.trial().experimentId());
@@ -178,7 +186,7 @@ public final class JdbcStorage implements Storage {
 
         @Override
         public void update(StoredTrial s) {
-            run("UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,") + " = ? WHERE id = ?", ps -> {
+            run(UPDATE_TRIAL, ps -> {
                 RowCodec.bindTrial(ps, s);
                 ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
             });
@@ -195,9 +203,9 @@ public final class JdbcStorage implements Storage {
         }
 
         @Override
-        public void putModel(long trialId, java.nio.file.Path file) {
-            try (var in = java.nio.file.Files.newInputStream(file)) {
-                long size = java.nio.file.Files.size(file);
+        public void putModel(long trialId, Path file) {
+            try (var in = Files.newInputStream(file)) {
+                long size = Files.size(file);
                 run(dialect.upsertModel(), ps -> {
                     ps.setLong(1, trialId);
                     ps.setBinaryStream(2, in, size);

@@ -36,8 +36,13 @@ final class RowCodec {
     /** The trial columns {@link #bindTrial} binds, in order. */
     static final String TRIAL_COLUMNS = "state, params, metric_values, repetitions, statistics, created_at, started_at, finished_at, "
             + "worker, error, provenance, lease_id, lease_expires, attempts, told_by";
-    static final int TRIAL_COLUMN_COUNT = 15;
-    static final int EXPERIMENT_COLUMN_COUNT = 11;
+    static final int TRIAL_COLUMN_COUNT = TRIAL_COLUMNS.split(",").length;
+    static final int EXPERIMENT_COLUMN_COUNT = EXPERIMENT_COLUMNS.split(",").length;
+
+    /** {@code n} parameter markers for a VALUES list: {@code ?, ?, ?}. */
+    static String markers(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
 
     private RowCodec() {
     }

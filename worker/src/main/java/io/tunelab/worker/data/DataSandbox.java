@@ -107,15 +107,6 @@ public final class DataSandbox {
         }
     }
 
-    /** The real paths of the roots. */
-    public List<Path> roots() {
-        return roots.stream().map(Root::real).toList();
-    }
-
-    public long maxBytes() {
-        return maxBytes;
-    }
-
     /** Reads and parses a permitted CSV file; see the class comment for what is refused. */
     public RawTable read(String given) {
         return read(locate(given));
