@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The clients' way to the server across its restarts: it knows the current address (a restarted
  * server listens on a new port) and resends a request that failed for want of a server until
  * one answers or the run ends. A request is sent as a user's client sends it: JSON over HTTP,
- * with the headers every request needs. Thread-safe.
+ * with the headers every request needs. Not the SDK: the run must see each reply's status to
+ * know what the server acknowledged, and resend the same request to the next server. Thread-safe.
  */
 final class ServerLink {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
