@@ -47,29 +47,38 @@ final class DatabaseOptions {
             }
             return Database.embedded(dataDir == null ? DEFAULT_DATA_DIR : dataDir);
         }
-        if (dbUser == null || dbUser.isBlank()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db needs --db-user, the PostgreSQL user to log in as");
+        return postgres(new Flags("--db", "--db-user", "--db-password-file"), db, dbUser, dbPasswordFile);
+    }
+
+    /** The names of the flags that give a PostgreSQL database, for messages that name them. */
+    record Flags(String url, String user, String passwordFile) {
+    }
+
+    /** A PostgreSQL database from its URL, user and password file; an error names the flag that is wrong and says what would be right. */
+    static Database postgres(Flags flags, String url, String user, Path passwordFile) {
+        if (user == null || user.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flags.url() + " needs " + flags.user() + ", the PostgreSQL user to log in as");
         }
         try {
-            return new Database.Postgres(db, dbUser, password());
+            return new Database.Postgres(url, user, password(flags, passwordFile));
         } catch (IllegalArgumentException e) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db: " + e.getMessage());
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flags.url() + ": " + e.getMessage());
         }
     }
 
     /** The password file's first line, without its line break; an empty password when no file is given. */
-    private String password() {
-        if (dbPasswordFile == null) {
+    private static String password(Flags flags, Path file) {
+        if (file == null) {
             return "";
         }
-        if (!Files.isRegularFile(dbPasswordFile) || !Files.isReadable(dbPasswordFile)) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db-password-file " + dbPasswordFile
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flags.passwordFile() + " " + file
                     + " is not a readable file; give a file holding the password on its first line");
         }
         try {
-            return Files.readString(dbPasswordFile).lines().findFirst().orElse("");
+            return Files.readString(file).lines().findFirst().orElse("");
         } catch (IOException | UncheckedIOException e) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--db-password-file " + dbPasswordFile
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flags.passwordFile() + " " + file
                     + " cannot be read as text (" + e.getMessage() + "); give a file holding the password on its first line");
         }
     }

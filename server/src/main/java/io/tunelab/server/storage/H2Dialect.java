@@ -24,7 +24,12 @@ final class H2Dialect implements Dialect {
 
     /** Brings the data directory's database file to its newest committed state, if it exists. */
     static void recover(Path dataDir) {
-        H2Recovery.recover(base(dataDir).resolveSibling("tunelab.mv.db"));
+        H2Recovery.recover(file(dataDir));
+    }
+
+    /** The database file in a data directory. */
+    static Path file(Path dataDir) {
+        return base(dataDir).resolveSibling("tunelab.mv.db");
     }
 
     private static Path base(Path dataDir) {

@@ -36,7 +36,7 @@ import java.util.function.Consumer;
 public final class JdbcStorage implements Storage {
     /** The readers' pool: enough for the HTTP handlers' concurrent reads, few enough to share a PostgreSQL server. */
     private static final int READERS = 4;
-    private static final String H2_USER = "tunelab";
+    static final String H2_USER = "tunelab";
 
     // The SQL the codec's column lists make, built once.
     private static final String INSERT_EXPERIMENT = "INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES ("
