@@ -74,7 +74,7 @@ class MetricsTest {
             assertThat(sample(metrics, "tunelab_trials{state=\"RUNNING\"}")).isZero();
             assertThat(sample(metrics, "tunelab_ask_seconds_count")).isEqualTo(4.0);
             assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds",
-                    "jvm_gc_pause_seconds");
+                    "jvm_gc_max_data_size_bytes");
             assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"201\"[^}]*method=\"POST\"[^}]*route=\"[^\"]*/api/experiments/:ref/trials\"");
             assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"404\"[^}]*route=\"[^\"]*/api/trials/:id\"");
             assertThat(metrics).as("no raw path with an id becomes a label").doesNotContain("999999");
