@@ -1,8 +1,11 @@
 package io.tunelab.server.experiment;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.TrialState;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.strategy.SearchStrategy;
 import io.tunelab.server.strategy.Strategies;
@@ -42,9 +45,15 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         var finalizations = new Finalizations(registry, journal, rankings, work, storageClock, config);
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
+        for (TrialState state : TrialState.values()) {
+            Gauge.builder("tunelab.trials", registry, r -> r.trialsIn(state)).tag("state", state.name())
+                    .description("trials in each state, over every experiment").register(metrics);
+        }
+        Counter expirations = Counter.builder("tunelab.leases.expired")
+                .description("leases that expired because their worker stopped heartbeating").register(metrics);
         return new Coordinator(
                 new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config),
-                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config),
+                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations),
                 new ExperimentQueries(registry, storage, rankings), finalizations);
     }
 }

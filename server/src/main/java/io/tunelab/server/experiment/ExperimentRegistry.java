@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.TrialState;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Json;
@@ -125,6 +126,11 @@ final class ExperimentRegistry {
 
     int size() {
         return byId.size();
+    }
+
+    /** Trials in one state, over every experiment. */
+    int trialsIn(TrialState state) {
+        return byId.values().stream().mapToInt(e -> e.count(state)).sum();
     }
 
     /** Trials running or waiting, over every experiment. */

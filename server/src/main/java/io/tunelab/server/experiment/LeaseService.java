@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.micrometer.core.instrument.Counter;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Heartbeat;
@@ -36,9 +37,11 @@ public final class LeaseService {
     private final WorkSignal work;
     private final StorageClock clock;
     private final CoordinatorConfig config;
+    private final Counter expirations;
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
-                 StorageClock clock, CoordinatorConfig config) {
+                 StorageClock clock, CoordinatorConfig config, Counter expirations) {
+        this.expirations = expirations;
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
@@ -169,6 +172,7 @@ public final class LeaseService {
                 finalizations.afterCompletion(e);
             }
             reaped += changed;
+            expirations.increment(changed);
         }
         reaped += finalizations.reap(now);
         if (reaped > 0) {

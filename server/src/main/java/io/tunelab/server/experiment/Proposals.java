@@ -30,6 +30,7 @@ final class Proposals {
     private final StorageClock clock;
     private final Duration leaseDuration;
     private final Timer proposeTimer;
+    private final Timer askTimer;
 
     Proposals(ExperimentRegistry registry, Journal journal, StorageClock clock, Duration leaseDuration, MeterRegistry meters) {
         this.registry = registry;
@@ -38,6 +39,8 @@ final class Proposals {
         this.leaseDuration = leaseDuration;
         this.proposeTimer = Timer.builder("tunelab.strategy.propose").description("time a strategy takes to propose a trial")
                 .publishPercentiles(0.5, 0.99).register(meters);
+        this.askTimer = Timer.builder("tunelab.ask").description("time from an ask (or a lease that starts a new trial) to its "
+                        + "trial stored durably: the proposal, the number and the commit").publishPercentiles(0.5, 0.99).register(meters);
     }
 
     /**
@@ -68,6 +71,15 @@ final class Proposals {
      * lease loop).
      */
     StoredTrial newTrial(LiveExperiment e, String worker, String leaseId, boolean strict) {
+        long start = System.nanoTime();
+        StoredTrial stored = proposeAndStore(e, worker, leaseId, strict);
+        if (stored != null) {
+            askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        return stored;
+    }
+
+    private StoredTrial proposeAndStore(LiveExperiment e, String worker, String leaseId, boolean strict) {
         int number;
         List<Trial> history;
         String refusal;

@@ -1,7 +1,5 @@
 package io.tunelab.server.http;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.http.auth.AuthRoutes;
@@ -14,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,13 +48,17 @@ public final class ApiServer implements AutoCloseable {
     private final Storage storage;
     private final long keepAliveTimer;
     private final Access access;
+    private final ServerMeters meters;
+    private final Router router;
 
     /** Who may call this server: its tokens, its sessions, the admin secret a first start made, its origin. */
     private record Access(Tokens tokens, Sessions sessions, String newAdminToken, String origin) {
     }
 
     private ApiServer(Vertx vertx, HttpServer http, HttpApi api, Coordinator coordinator, ScheduledExecutorService reaper,
-                      Storage storage, long keepAliveTimer, Access access) {
+                      Storage storage, long keepAliveTimer, Access access, ServerMeters meters, Router router) {
+        this.meters = meters;
+        this.router = router;
         this.vertx = vertx;
         this.http = http;
         this.api = api;
@@ -68,7 +72,8 @@ public final class ApiServer implements AutoCloseable {
     /** Opens storage, loads the experiments and starts listening; returns once the port is bound. */
     public static ApiServer start(ServerConfig config) {
         Storage storage = JdbcStorage.open(config.database(), config.durability());
-        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var meters = new ServerMeters();
+        var metrics = meters.registry();
         var events = new EventStream(config.limits());
         Coordinator coordinator;
         Tokens tokens;
@@ -88,7 +93,7 @@ public final class ApiServer implements AutoCloseable {
                 Thread.ofPlatform().name("tunelab-lease-reaper").daemon(true).factory());
         long every = config.coordinator().reaperInterval().toMillis();
         reaper.scheduleWithFixedDelay(coordinator.leases()::reapQuietly, every, every, TimeUnit.MILLISECONDS);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = meters.vertx();
         var sessions = new Sessions(InstantSource.system());
         var guard = new RequestGuard(tokens, sessions, config.access(), config.host());
         var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()),
@@ -112,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
             String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
             LOG.info("Tunelab listening on {} with data in {}", origin, config.database().describe());
             return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer,
-                    new Access(tokens, sessions, newAdminToken, origin));
+                    new Access(tokens, sessions, newAdminToken, origin), meters, router);
         } catch (RuntimeException e) {
             vertx.close();
             reaper.shutdownNow();
@@ -120,6 +125,12 @@ public final class ApiServer implements AutoCloseable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /** Every route the server answers, as {@code METHOD /path/:param}; what the OpenAPI test compares with the document. */
+    List<String> routes() {
+        return router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
+                .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).distinct().sorted().toList();
     }
 
     public int port() {
@@ -174,5 +185,6 @@ public final class ApiServer implements AutoCloseable {
         reaper.shutdownNow();
         storage.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
+        meters.close();
     }
 }
