@@ -1,0 +1,187 @@
+package io.tunelab.experiments.heldout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tunelab.api.Finalization;
+import io.tunelab.api.Json;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.TunelabProcesses;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Two ways to set up a sweep, compared by what a user gets: the held-out test score of each
+ * sweep's refit winner. Every sweep holds out the same stratified 20% of the rows for a given
+ * seed (the split is fixed by the experiment seed), searches with the same number of trials on
+ * the rest, and is finalized: the winner is refit on every non-test row and scored once on the
+ * test rows. The selection score (the best validation score, the one that chose the winner, so
+ * optimistic) is printed beside it but never compared.
+ *
+ * <p>Comparisons ({@code --compare}):
+ * <ul>
+ *   <li>{@code digits-family}: {@code digits-mlp.yaml} (dense network, 3-fold CV) against
+ *       {@code digits-cnn.yaml} (the convolutional family on 1×8×8 images, one 20% hold-out);</li>
+ *   <li>{@code breast-cancer-features}: {@code breast-cancer-features.yaml} (searched feature
+ *       selection, extraction and class-imbalance steps) against the same sweep with those steps
+ *       left out of the space (the model's dropout still searched), reporting the inputs the
+ *       winner's model kept.</li>
+ * </ul>
+ * Usage: {@code HeldOutBenchmark --compare digits-family|breast-cancer-features [--trials 20]
+ * [--seeds 1,2,3] [--slots 2]}. It starts its own server and worker.
+ */
+public final class HeldOutBenchmark {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final double TEST_FRACTION = 0.2;
+
+    private HeldOutBenchmark() {
+    }
+
+    /** One sweep set-up: a label, the spec file it starts from, and what it changes in it. */
+    record Setup(String label, String specFile, UnaryOperator<Map<String, Object>> change) {
+    }
+
+    /** What one finalized sweep gave: the selection score, the refit winner's test score, its model's inputs. */
+    record Outcome(String setup, long seed, double selection, double test, Object inputs, String params) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = flags(args);
+        String compare = flags.getOrDefault("compare", "digits-family");
+        int trials = Integer.parseInt(flags.getOrDefault("trials", "20"));
+        int slots = Integer.parseInt(flags.getOrDefault("slots", "2"));
+        List<Long> seeds = new ArrayList<>();
+        for (String s : flags.getOrDefault("seeds", "1,2,3").split(",")) {
+            seeds.add(Long.parseLong(s.strip()));
+        }
+        List<Setup> setups = setups(compare);
+        Path work = Files.createTempDirectory("tunelab-heldout");
+        List<Outcome> outcomes = new ArrayList<>();
+        try (var server = TunelabProcesses.startServer(work.resolve("data"));
+             var worker = TunelabProcesses.startWorker(server, slots, work.resolve("worker.log"));
+             TunelabClient client = server.client()) {
+            for (long seed : seeds) {
+                for (Setup setup : setups) {
+                    outcomes.add(run(client, setup, seed, trials));
+                    Outcome o = outcomes.getLast();
+                    System.out.printf(Locale.ROOT, "%-28s seed %3d  selection %.4f  test %.4f  inputs %s  %s%n",
+                            o.setup(), o.seed(), o.selection(), o.test(), o.inputs(), o.params());
+                }
+            }
+        }
+        print(compare, trials, seeds, setups, outcomes);
+    }
+
+    static List<Setup> setups(String compare) {
+        return switch (compare) {
+            case "digits-family" -> List.of(
+                    new Setup("mlp (3-fold CV)", "digits-mlp.yaml", spec -> spec),
+                    new Setup("cnn (20% hold-out)", "digits-cnn.yaml", spec -> spec));
+            case "breast-cancer-features" -> List.of(
+                    new Setup("searched feature steps", "breast-cancer-features.yaml", spec -> spec),
+                    new Setup("no feature steps", "breast-cancer-features.yaml", HeldOutBenchmark::withoutFeatureSteps));
+            default -> throw new IllegalArgumentException("--compare is digits-family or breast-cancer-features, not " + compare);
+        };
+    }
+
+    /** The same sweep with the feature selection, extraction and imbalance steps out of its space. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withoutFeatureSteps(Map<String, Object> spec) {
+        var space = new LinkedHashMap<>((Map<String, Object>) spec.get("space"));
+        space.keySet().removeIf(name -> name.startsWith("preprocessing.") || name.equals("training.class_weights")
+                || name.equals("training.oversampling"));
+        var out = new LinkedHashMap<>(spec);
+        out.put("space", space);
+        return out;
+    }
+
+    /** The spec file with this seed, budget and a 20% test split, named for the set-up and seed. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> spec(Setup setup, long seed, int trials) throws IOException {
+        Map<String, Object> spec = YAML.readValue(TunelabProcesses.home().resolve("experiments/sweeps").resolve(setup.specFile()).toFile(), Map.class);
+        spec = setup.change().apply(new LinkedHashMap<>(spec));
+        spec.put("name", setup.label().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "") + "-seed-" + seed);
+        spec.put("seed", seed);
+        var budget = new LinkedHashMap<>((Map<String, Object>) spec.getOrDefault("budget", Map.of()));
+        budget.put("trials", trials);
+        spec.put("budget", budget);
+        var task = new LinkedHashMap<>((Map<String, Object>) spec.get("task"));
+        var dataset = new LinkedHashMap<>((Map<String, Object>) task.get("dataset"));
+        dataset.put("test", TEST_FRACTION);
+        task.put("dataset", dataset);
+        spec.put("task", task);
+        return spec;
+    }
+
+    private static Outcome run(TunelabClient client, Setup setup, long seed, int trials) throws Exception {
+        Map<String, Object> spec = spec(setup, seed, trials);
+        var experiment = client.launch(Json.write(spec));
+        experiment.awaitCompletion(Duration.ofHours(2));
+        Finalization f = client.finalization(experiment.name());
+        for (long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+             !f.state().isFinished() && System.nanoTime() < deadline; f = client.finalization(experiment.name())) {
+            Thread.sleep(1_000);
+        }
+        if (f.state() != TrialState.COMPLETE) {
+            throw new IllegalStateException(experiment.name() + ": the finalization ended " + f.state() + ": " + f.error());
+        }
+        String metric = (String) ((Map<?, ?>) spec.get("objective")).get("metric");
+        Trial winner = client.trial(f.trialId());
+        Object inputs = winner.provenance() == null ? null
+                : winner.provenance().get("preprocessing") instanceof Map<?, ?> p ? p.get("outputs") : null;
+        return new Outcome(setup.label(), seed, f.selection().mean(), f.test().get(metric), inputs, winner.params().toString());
+    }
+
+    private static void print(String compare, int trials, List<Long> seeds, List<Setup> setups, List<Outcome> outcomes) {
+        System.out.printf(Locale.ROOT, "%n%s: %d trials per sweep, seeds %s, 20%% test split fixed by the seed; "
+                + "test = the refit winner scored once on the test rows%n", compare, trials, seeds);
+        System.out.println("| set-up | selection score (optimistic) | test score, mean | test score per seed | winner's model inputs |");
+        System.out.println("|---|---|---|---|---|");
+        for (Setup s : setups) {
+            List<Outcome> mine = outcomes.stream().filter(o -> o.setup().equals(s.label())).toList();
+            System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %s | %s |%n", s.label(),
+                    mine.stream().mapToDouble(Outcome::selection).average().orElse(Double.NaN),
+                    mine.stream().mapToDouble(Outcome::test).average().orElse(Double.NaN),
+                    String.join(", ", mine.stream().map(o -> String.format(Locale.ROOT, "%.4f", o.test())).toList()),
+                    String.join(", ", mine.stream().map(o -> String.valueOf(o.inputs())).toList()));
+        }
+        if (setups.size() == 2) {
+            int wins = 0;
+            double sum = 0;
+            for (long seed : seeds) {
+                double a = testOf(outcomes, setups.get(0), seed);
+                double b = testOf(outcomes, setups.get(1), seed);
+                sum += a - b;
+                wins += a > b ? 1 : 0;
+            }
+            System.out.printf(Locale.ROOT, "%s minus %s on the same test rows: mean %+.4f; better on %d of %d seeds%n",
+                    setups.get(0).label(), setups.get(1).label(), sum / seeds.size(), wins, seeds.size());
+        }
+    }
+
+    private static double testOf(List<Outcome> outcomes, Setup setup, long seed) {
+        return outcomes.stream().filter(o -> o.setup().equals(setup.label()) && o.seed() == seed)
+                .mapToDouble(Outcome::test).findFirst().orElse(Double.NaN);
+    }
+
+    private static Map<String, String> flags(String[] args) {
+        var out = new LinkedHashMap<String, String>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("flags come as --name value; got " + args[i]);
+            }
+            out.put(args[i].substring(2), args[++i]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,36 @@
+package io.tunelab.experiments.heldout;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The sweeps the held-out benchmark compares: same split, seed and budget on both sides; only the named difference. */
+class HeldOutBenchmarkTest {
+    @Test
+    @SuppressWarnings("unchecked")
+    void bothSidesOfAComparisonHoldOutTheSameTestSplitWithTheSameSeedAndBudget() throws Exception {
+        var setups = HeldOutBenchmark.setups("breast-cancer-features");
+        Map<String, Object> searched = HeldOutBenchmark.spec(setups.get(0), 4, 12);
+        Map<String, Object> plain = HeldOutBenchmark.spec(setups.get(1), 4, 12);
+        for (Map<String, Object> spec : java.util.List.of(searched, plain)) {
+            assertThat(spec).containsEntry("seed", 4L);
+            assertThat((Map<String, Object>) spec.get("budget")).containsEntry("trials", 12);
+            assertThat((Map<String, Object>) ((Map<String, Object>) spec.get("task")).get("dataset")).containsEntry("test", 0.2);
+        }
+        assertThat(searched.get("name")).isNotEqualTo(plain.get("name"));
+        assertThat((Map<String, Object>) searched.get("space")).containsKeys("preprocessing.selection", "training.class_weights");
+        assertThat((Map<String, Object>) plain.get("space")).containsOnlyKeys("model.dropout");
+        assertThat(plain.get("task")).as("only the space differs").isEqualTo(searched.get("task"));
+    }
+
+    @Test
+    void theModelFamilyComparisonStartsFromTheTwoDigitsSweeps() throws Exception {
+        var setups = HeldOutBenchmark.setups("digits-family");
+        assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", "digits-cnn.yaml");
+        assertThat(HeldOutBenchmark.spec(setups.get(1), 2, 20).get("name")).isEqualTo("cnn-20-hold-out-seed-2");
+        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family or breast-cancer-features");
+    }
+}
