@@ -5,6 +5,7 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.worker.data.DataRefusedException;
 import io.tunelab.worker.data.DataSandbox;
 import io.tunelab.worker.data.RawTable;
+import io.tunelab.worker.runner.Runners;
 import io.tunelab.worker.train.Metrics;
 import io.tunelab.worker.train.ModelBundle;
 import picocli.CommandLine;
@@ -26,7 +27,7 @@ import java.util.concurrent.Callable;
  * SIGTERM; {@code predict --model FILE --csv FILE} applies an exported model to a CSV.
  */
 @Command(name = "tunelab", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Predict.class},
-        description = "Tunelab worker: trains the trials of a Tunelab server with Deeplearning4j.")
+        description = "Tunelab worker: trains the trials of a Tunelab server with Deeplearning4j, Tribuo or a runner of your own.")
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -71,8 +72,20 @@ public final class Main implements Runnable {
                 + "(default: ${DEFAULT-VALUE}).")
         int dataCacheMb = WorkerConfig.DEFAULT_DATA_CACHE_MB;
 
+        @Option(names = "--runner-jar", paramLabel = "FILE", description = "A jar with more runners (classes implementing "
+                + "io.tunelab.worker.runner.Runner, listed in its META-INF/services); repeatable. The worker leases only "
+                + "experiments whose runners it has (built in: dl4j, tribuo).")
+        List<Path> runnerJars = new ArrayList<>();
+
         @Override
         public Integer call() throws InterruptedException {
+            Runners runners;
+            try {
+                runners = Runners.load(runnerJars);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             String who = name != null ? name : Software.host() + ":" + ProcessHandle.current().pid();
             WorkerConfig config;
             try {
@@ -106,7 +119,7 @@ public final class Main implements Runnable {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
-            var worker = new Worker(config, Coordinator.of(client));
+            var worker = new Worker(config, Coordinator.of(client), runners);
             var done = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();

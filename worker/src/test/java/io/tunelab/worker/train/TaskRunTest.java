@@ -43,8 +43,8 @@ class TaskRunTest {
         }
 
         @Override
-        public TaskRun.Signal signal() {
-            return prune ? TaskRun.Signal.PRUNE : TaskRun.Signal.GO;
+        public io.tunelab.worker.runner.Signal signal() {
+            return prune ? io.tunelab.worker.runner.Signal.PRUNE : io.tunelab.worker.runner.Signal.GO;
         }
     }
 
@@ -56,7 +56,7 @@ class TaskRunTest {
         var outcome = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE)
                 .run(1, 7, new Recorder(reports, Integer.MAX_VALUE));
 
-        assertThat(outcome.status()).isEqualTo(TaskRun.Status.COMPLETE);
+        assertThat(outcome.status()).isEqualTo(io.tunelab.worker.runner.RunOutcome.Status.COMPLETE);
         assertThat(outcome.repetitions()).hasSize(3);
         for (var r : outcome.repetitions()) {
             assertThat(r.values().get("accuracy")).isGreaterThan(0.85);
@@ -75,7 +75,7 @@ class TaskRunTest {
         var outcome = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE)
                 .run(1, 7, new Recorder(reports, 2));
 
-        assertThat(outcome.status()).isEqualTo(TaskRun.Status.PRUNED);
+        assertThat(outcome.status()).isEqualTo(io.tunelab.worker.runner.RunOutcome.Status.PRUNED);
         assertThat(reports).hasSize(2);
     }
 
