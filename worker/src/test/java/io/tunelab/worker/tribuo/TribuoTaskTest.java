@@ -9,9 +9,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class TribuoTaskTest {
+public class TribuoTaskTest {
     static final Map<String, Object> TASK = Map.of("runner", "tribuo",
             "dataset", Map.of("name", "breast_cancer", "validation", Map.of("folds", 3)));
+
+    /** The model file of a small random forest fitted on every row of a dataset, as a trial would upload it. */
+    public static byte[] fitted(io.tunelab.worker.data.Dataset data) {
+        int[] all = java.util.stream.IntStream.range(0, data.rows()).toArray();
+        return TribuoBundle.fit(parse(Map.of("model.trees", 5)).model(), data.encoding(), io.tunelab.worker.data.Preprocessor.identity(),
+                data.rows(all), data.y(), 1, Map.of()).write();
+    }
 
     static TribuoTask parse(Map<String, Object> params) {
         return TribuoTask.parse(TASK, params);
