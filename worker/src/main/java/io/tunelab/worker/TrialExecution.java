@@ -123,10 +123,10 @@ final class TrialExecution implements RunContext {
         try {
             result = train();
         } catch (UnusableDataException | DataRefusedException | TunelabException.BadRequest e) {
-            result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), Map.copyOf(provenance));
+            result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), provenanceSoFar());
         } catch (RuntimeException e) {
             log.error("{} failed unexpectedly", label, e);
-            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + e, leaseId(), Map.copyOf(provenance));
+            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + e, leaseId(), provenanceSoFar());
         } finally {
             reports.close();
         }
@@ -144,10 +144,7 @@ final class TrialExecution implements RunContext {
         }
     }
 
-    /**
-     * Which repetitions this lease runs: every repetition of the trial (the k folds with k-fold
-     * validation, else the experiment's repetitions).
-     */
+    /** Which repetitions this lease runs: all of the trial's (the k folds, else the experiment's repetitions). */
     private List<Integer> repetitionsToRun(DatasetSpec spec) {
         int count = RepetitionPlan.count(spec == null ? null : spec.validation(), lease.repetitions());
         return IntStream.range(0, count).boxed().toList();
@@ -189,15 +186,22 @@ final class TrialExecution implements RunContext {
         return switch (outcome.status()) {
             case CANCELLED -> null;
             case PRUNED -> new TrialResult(TrialState.PRUNED, objectivesOf(outcome.lastReport()), null, null, leaseId(),
-                    Map.copyOf(provenance));
+                    provenanceSoFar());
             case COMPLETE -> {
                 if (uploaded) {
                     provenance.put("model_repetition", plans.getFirst().index());
                 }
                 yield new TrialResult(TrialState.COMPLETE, objectivesOf(means(outcome.repetitions())),
-                        outcome.repetitions(), null, leaseId(), Map.copyOf(provenance));
+                        outcome.repetitions(), null, leaseId(), provenanceSoFar());
             }
         };
+    }
+
+    /** The provenance so far, copied. */
+    private Map<String, Object> provenanceSoFar() {
+        synchronized (provenance) {
+            return new LinkedHashMap<>(provenance);
+        }
     }
 
     /** The prepared dataset of a task, its provenance noted. */
