@@ -118,4 +118,23 @@ class TaskRunTest {
             }
         }
     }
+
+    @Test
+    void aRunOfSomeRepetitionsGivesEachTheIndexSeedAndFoldItHasInTheFullRun() {
+        var map = Map.<String, Object>of("dataset", Map.of("name", "wine", "validation", Map.of("folds", 3)),
+                "model", Map.of("layers", 1, "units", 8), "training", Map.of("epochs", 2));
+        var spec = TaskSpec.parse(map, Map.of());
+        Dataset data = load(spec);
+        var run = new TaskRun(spec, map, data, "accuracy", Direction.MAXIMIZE);
+
+        var all = run.run(1, 5, new Recorder(new ArrayList<>(), Integer.MAX_VALUE));
+        var third = run.run(io.tunelab.worker.runner.RepetitionPlan.of(data, spec.dataset().validation(), List.of(2), 5),
+                new Recorder(new ArrayList<>(), Integer.MAX_VALUE));
+
+        assertThat(third.repetitions()).hasSize(1);
+        assertThat(third.repetitions().getFirst().index()).isEqualTo(2);
+        assertThat(third.repetitions().getFirst().seed()).isEqualTo(all.repetitions().get(2).seed());
+        // The same fold and seed train the same network: the same scores.
+        assertThat(third.repetitions().getFirst().values().get("log_loss")).isEqualTo(all.repetitions().get(2).values().get("log_loss"));
+    }
 }
