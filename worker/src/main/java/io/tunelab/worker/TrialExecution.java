@@ -307,25 +307,7 @@ final class TrialExecution implements RunContext {
 
     /** Tells a result, retrying while the server is unreachable. */
     private void deliver(Runnable tell) {
-        var backoff = new Backoff(config.maxBackoff());
-        long deadline = System.nanoTime() + RESULT_RETRY.toNanos();
-        while (true) {
-            try {
-                tell.run();
-                return;
-            } catch (TunelabException.ServerFailure e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                log.warn("{}: could not tell the result ({}); retrying", label, e.getMessage());
-                try {
-                    Thread.sleep(backoff.next());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        Backoff.retrying(tell, config.maxBackoff(), RESULT_RETRY, label);
     }
 
     @Override
