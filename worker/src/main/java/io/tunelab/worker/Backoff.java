@@ -1,9 +1,14 @@
 package io.tunelab.worker;
 
+import io.tunelab.api.TunelabException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 
 /** Exponential pauses between retries (0.5 s doubling up to a maximum), reset after a success. Not thread-safe. */
 final class Backoff {
+    private static final Logger log = LoggerFactory.getLogger(Backoff.class);
     private static final long FIRST_MILLIS = 500;
     private final long maxMillis;
     private long next = FIRST_MILLIS;
@@ -21,5 +26,31 @@ final class Backoff {
 
     void reset() {
         next = FIRST_MILLIS;
+    }
+
+    /**
+     * Runs {@code tell}, retrying with exponential pauses up to {@code max} while the server
+     * cannot be reached, for at most {@code limit}; then (or when interrupted) rethrows.
+     */
+    static void retrying(Runnable tell, Duration max, Duration limit, String what) {
+        var backoff = new Backoff(max);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                tell.run();
+                return;
+            } catch (TunelabException.ServerFailure e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("{}: could not tell the result ({}); retrying", what, e.getMessage());
+                try {
+                    Thread.sleep(backoff.next());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -5,6 +5,8 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.worker.data.DataRefusedException;
 import io.tunelab.worker.data.DataSandbox;
 import io.tunelab.worker.data.RawTable;
+import io.tunelab.worker.runner.Runners;
+import io.tunelab.worker.tribuo.TribuoBundle;
 import io.tunelab.worker.train.Metrics;
 import io.tunelab.worker.train.ModelBundle;
 import picocli.CommandLine;
@@ -26,7 +28,7 @@ import java.util.concurrent.Callable;
  * SIGTERM; {@code predict --model FILE --csv FILE} applies an exported model to a CSV.
  */
 @Command(name = "tunelab", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Predict.class},
-        description = "Tunelab worker: trains the trials of a Tunelab server with Deeplearning4j.")
+        description = "Tunelab worker: trains the trials of a Tunelab server with Deeplearning4j, Tribuo or a runner of your own.")
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -71,8 +73,20 @@ public final class Main implements Runnable {
                 + "(default: ${DEFAULT-VALUE}).")
         int dataCacheMb = WorkerConfig.DEFAULT_DATA_CACHE_MB;
 
+        @Option(names = "--runner-jar", paramLabel = "FILE", description = "A jar with more runners (classes implementing "
+                + "io.tunelab.worker.runner.Runner, listed in its META-INF/services); repeatable. The worker leases only "
+                + "experiments whose runners it has (built in: dl4j, tribuo).")
+        List<Path> runnerJars = new ArrayList<>();
+
         @Override
         public Integer call() throws InterruptedException {
+            Runners runners;
+            try {
+                runners = Runners.load(runnerJars);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             String who = name != null ? name : Software.host() + ":" + ProcessHandle.current().pid();
             WorkerConfig config;
             try {
@@ -106,7 +120,7 @@ public final class Main implements Runnable {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
-            var worker = new Worker(config, Coordinator.of(client));
+            var worker = new Worker(config, Coordinator.of(client), runners);
             var done = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
@@ -120,7 +134,8 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true,
-            description = "Predict with an exported model (from GET /api/trials/{id}/model) on the rows of a CSV file.")
+            description = "Predict with an exported model (from GET /api/trials/{id}/model) of the dl4j or tribuo runner on "
+                    + "the rows of a CSV file.")
     static final class Predict implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "The model file.")
         Path model;
@@ -148,13 +163,22 @@ public final class Main implements Runnable {
                             + " its trial recorded; it is not the model that trial stored");
                     return 2;
                 }
-                ModelBundle bundle = ModelBundle.read(bytes);
                 RawTable table = DataSandbox.readNamed(csv, (long) DataSandbox.DEFAULT_MAX_MB << 20);
-                var prediction = bundle.predict(table);
+                ModelBundle.Meta meta;
+                ModelBundle.Prediction prediction;
+                if (TribuoBundle.isOne(bytes)) {
+                    TribuoBundle bundle = TribuoBundle.read(bytes);
+                    meta = bundle.meta();
+                    prediction = bundle.predict(table);
+                } else {
+                    ModelBundle bundle = ModelBundle.read(bytes);
+                    meta = bundle.meta();
+                    prediction = bundle.predict(table);
+                }
                 try (PrintStream out = output == null ? System.out : new PrintStream(Files.newOutputStream(output), false, "UTF-8")) {
                     write(prediction, out);
                 }
-                printMetrics(bundle, table, prediction);
+                printMetrics(meta, table, prediction);
                 return 0;
             } catch (TunelabException | DataRefusedException e) {
                 System.err.println("error: " + e.getMessage());
@@ -180,8 +204,8 @@ public final class Main implements Runnable {
         }
 
         /** When the CSV also has the target column, how well the model did on it (to standard error). */
-        private static void printMetrics(ModelBundle bundle, RawTable table, ModelBundle.Prediction p) {
-            var encoding = bundle.meta().encoding();
+        private static void printMetrics(ModelBundle.Meta meta, RawTable table, ModelBundle.Prediction p) {
+            var encoding = meta.encoding();
             int t = table.indexOf(encoding.target());
             if (t < 0) {
                 return;

@@ -1,44 +1,45 @@
 package io.tunelab.worker;
 
-import io.tunelab.api.Decision;
 import io.tunelab.api.Direction;
 import io.tunelab.api.Lease;
 import io.tunelab.api.Objective;
-import io.tunelab.api.ReportRequest;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.TestResult;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
-import io.tunelab.worker.data.DataCache;
 import io.tunelab.worker.data.DataRefusedException;
-import io.tunelab.worker.data.DataReport;
 import io.tunelab.worker.data.Dataset;
-import io.tunelab.worker.data.PreparedData;
 import io.tunelab.worker.data.Splits;
 import io.tunelab.worker.data.UnusableDataException;
+import io.tunelab.worker.data.DataSandbox;
+import io.tunelab.worker.data.DatasetSpec;
+import io.tunelab.worker.runner.RepetitionPlan;
+import io.tunelab.worker.runner.RunContext;
+import io.tunelab.worker.runner.RunOutcome;
+import io.tunelab.worker.runner.Runner;
+import io.tunelab.worker.runner.RunnerTask;
+import io.tunelab.worker.runner.Runners;
+import io.tunelab.worker.runner.Signal;
+import io.tunelab.worker.runner.TaskParams;
 import io.tunelab.worker.train.Metrics;
-import io.tunelab.worker.train.TaskRun;
-import io.tunelab.worker.train.TaskSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
- * One leased trial from task to result: parse the task with the trial's params, prepare the
- * data (and send its quality report once per experiment), train the repetitions while
- * reporting each epoch, then upload the model and tell the result with its provenance.
+ * One leased trial from task to result, the same for every {@link Runner}: find the runner the
+ * trial's task names and let it check the task with the trial's params, prepare the data (and
+ * send its quality report once per experiment), choose the repetitions to run, let the runner
+ * run them while it reports (it uploads its model through this context), then tell the result
+ * with its provenance. The execution is the runner's {@link RunContext}.
  *
  * <p>Reports go out in order on their own thread, so training never waits for the server;
  * a PRUNE answer stops training at the next minibatch, within the epoch that follows it.
@@ -51,41 +52,44 @@ import java.util.function.BooleanSupplier;
  * winner after the search: its configuration is refit on every row outside the test split,
  * scored once on the test split, and the refit model replaces the trial's model.
  */
-final class TrialExecution implements TaskRun.Listener {
+final class TrialExecution implements RunContext {
     private static final Logger log = LoggerFactory.getLogger(TrialExecution.class);
     private static final Duration RESULT_RETRY = Duration.ofMinutes(2);
 
     private final Lease lease;
     private final double leaseSeconds;
     private final Coordinator coordinator;
-    private final DataCache data;
-    private final Set<Long> reportedExperiments;
+    private final TrialData data;
     private final WorkerConfig config;
+    private final Runners runners;
     private final BooleanSupplier abandon;
     private final String label;
     private final long started = System.nanoTime();
-    private final ExecutorService reports = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("reports").factory());
-    private volatile boolean leaseLost;
-    private volatile boolean pruned;
+    private final ReportChannel reports;
+    private final Map<String, Object> provenance = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Set before the runner runs: what this context hands it. */
+    private Dataset dataset;
+    private String metric;
+    private Direction direction;
+    private List<RepetitionPlan> plans;
+    private volatile boolean uploaded;
+    private double uploadSeconds;
 
     /**
      * @param leaseSeconds how long the lease request that brought this trial took (part of
      *                     the worker's overhead when work was waiting)
      */
-    TrialExecution(Lease lease, double leaseSeconds, Coordinator coordinator, DataCache data, Set<Long> reportedExperiments,
-                   WorkerConfig config, BooleanSupplier abandon) {
+    TrialExecution(Lease lease, double leaseSeconds, Coordinator coordinator, TrialData data,
+                   WorkerConfig config, Runners runners, BooleanSupplier abandon) {
         this.lease = lease;
         this.leaseSeconds = leaseSeconds;
         this.coordinator = coordinator;
         this.data = data;
-        this.reportedExperiments = reportedExperiments;
         this.config = config;
+        this.runners = runners;
         this.abandon = abandon;
         this.label = "trial " + lease.trial().id() + " (" + lease.experimentName() + " #" + lease.trial().number() + ")";
-    }
-
-    static Set<Long> newReportedSet() {
-        return ConcurrentHashMap.newKeySet();
+        this.reports = new ReportChannel(coordinator, lease.trial().id(), lease.leaseId(), label);
     }
 
     long trialId() {
@@ -102,14 +106,14 @@ final class TrialExecution implements TaskRun.Listener {
 
     /** Called by the heartbeat thread when the server says the lease is gone. */
     void leaseLost() {
-        leaseLost = true;
+        reports.loseLease();
     }
 
     /** Runs the trial to its end and tells the server how it ended; never throws. */
     void run() {
-        var provenance = new LinkedHashMap<String, Object>(Software.describe());
+        provenance.putAll(Software.describe());
         provenance.put("worker", config.name());
-        provenance.put("runner", TaskSpec.RUNNER);
+        provenance.put("runner", TaskParams.runnerOf(lease.task(), lease.trial().params()));
         provenance.put("experiment_seed", lease.seed());
         if (lease.finalization() != null) {
             finalizeWinner();
@@ -117,17 +121,17 @@ final class TrialExecution implements TaskRun.Listener {
         }
         TrialResult result;
         try {
-            result = train(provenance);
+            result = train();
         } catch (UnusableDataException | DataRefusedException | TunelabException.BadRequest e) {
-            result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), provenance);
+            result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), provenanceSoFar());
         } catch (RuntimeException e) {
             log.error("{} failed unexpectedly", label, e);
-            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + e, leaseId(), provenance);
+            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + e, leaseId(), provenanceSoFar());
         } finally {
-            reports.shutdownNow();
+            reports.close();
         }
         if (result == null) {
-            log.info("{} abandoned: {}", label, leaseLost ? "the lease was lost" : "the worker is stopping");
+            log.info("{} abandoned: {}", label, reports.leaseLost() ? "the lease was lost" : "the worker is stopping");
             return;
         }
         try {
@@ -140,85 +144,104 @@ final class TrialExecution implements TaskRun.Listener {
         }
     }
 
+    /** Which repetitions this lease runs: all of the trial's (the k folds, else the experiment's repetitions). */
+    private List<Integer> repetitionsToRun(DatasetSpec spec) {
+        int count = RepetitionPlan.count(spec == null ? null : spec.validation(), lease.repetitions());
+        return IntStream.range(0, count).boxed().toList();
+    }
+
+    /** The runner the trial's task names, checking the task; INVALID_SPEC when this worker lacks it. */
+    private RunnerTask validate() {
+        String name = TaskParams.runnerOf(lease.task(), lease.trial().params());
+        Runner runner = runners.get(name);
+        if (runner == null) {
+            throw TunelabException.invalidSpec("task.runner: this worker has no runner \"" + name + "\"; it has "
+                    + String.join(", ", runners.names()) + " (a worker loads more with --runner-jar FILE)");
+        }
+        return runner.validate(lease.task(), lease.trial().params());
+    }
+
     /** Trains the trial; the result to tell, or null when the trial was abandoned. */
-    private TrialResult train(Map<String, Object> provenance) {
-        TaskSpec spec = TaskSpec.parse(lease.task(), lease.trial().params());
+    private TrialResult train() {
+        RunnerTask task = validate();
         long dataStarted = System.nanoTime();
-        PreparedData prepared;
-        try {
-            prepared = data.prepare(spec.dataset());
-        } catch (DataRefusedException e) {
-            sendDataReport(DataReport.refused(spec.dataset().source().describe(), e.getMessage()));
-            throw e;
+        if (task.dataset() != null) {
+            dataset = prepare(task.dataset());
+            if (task.dataset().test() != null) {
+                // The search sees only the rows outside the test split.
+                dataset = dataset.subset(Splits.test(dataset, task.dataset().test(), lease.seed()).train());
+                provenance.put("test_rows", (Integer) provenance.get("dataset_rows") - dataset.rows());
+            }
+            checkObjectives(task, dataset);
         }
-        sendDataReport(prepared.report());
-        Dataset dataset = prepared.require();
         double dataSeconds = (System.nanoTime() - dataStarted) / 1e9;
-        provenance.put("dataset", dataset.source());
-        provenance.put("dataset_sha256", dataset.sha256());
-        provenance.put("dataset_rows", dataset.rows());
-        if (spec.dataset().test() != null) {
-            // The search sees only the rows outside the test split.
-            dataset = dataset.subset(Splits.test(dataset, spec.dataset().test(), lease.seed()).train());
-            provenance.put("test_rows", (Integer) provenance.get("dataset_rows") - dataset.rows());
-        }
-        checkObjectives(dataset);
-        TaskRun.Outcome outcome = taskRun(spec, dataset).run(lease.repetitions(), lease.seed(), this);
-        provenance.put("seeds", outcome.seeds());
-        provenance.put("preprocessing", outcome.preprocessing());
+        watch(task);
+        plans = RepetitionPlan.of(dataset, task.dataset() == null ? null : task.dataset().validation(),
+                repetitionsToRun(task.dataset()), lease.seed());
+        RunOutcome outcome = task.run(this);
         long waitStarted = System.nanoTime();
-        awaitReports();
+        reports.await();
         double reportWait = (System.nanoTime() - waitStarted) / 1e9;
-        switch (outcome.status()) {
-            case CANCELLED -> {
-                return null;
+        provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, reportWait, uploadSeconds));
+        return switch (outcome.status()) {
+            case CANCELLED -> null;
+            case PRUNED -> new TrialResult(TrialState.PRUNED, objectivesOf(outcome.lastReport()), null, null, leaseId(),
+                    provenanceSoFar());
+            case COMPLETE -> {
+                if (uploaded) {
+                    provenance.put("model_repetition", plans.getFirst().index());
+                }
+                yield new TrialResult(TrialState.COMPLETE, objectivesOf(means(outcome.repetitions())),
+                        outcome.repetitions(), null, leaseId(), provenanceSoFar());
             }
-            case PRUNED -> {
-                provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, reportWait, 0));
-                return new TrialResult(TrialState.PRUNED, objectivesOf(outcome.lastReport()), null, null, leaseId(), provenance);
-            }
-            default -> {
-                long uploadStarted = System.nanoTime();
-                provenance.put("model_repetition", 0);
-                coordinator.uploadModel(trialId(), leaseId(), outcome.model().write());
-                double uploadSeconds = (System.nanoTime() - uploadStarted) / 1e9;
-                provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, reportWait, uploadSeconds));
-                return new TrialResult(TrialState.COMPLETE, objectivesOf(means(outcome.repetitions())),
-                        outcome.repetitions(), null, leaseId(), provenance);
-            }
+        };
+    }
+
+    /** The provenance so far, copied. */
+    private Map<String, Object> provenanceSoFar() {
+        synchronized (provenance) {
+            return new LinkedHashMap<>(provenance);
         }
     }
 
-    /** The run of the trial's configuration on a dataset, watching the task's metric (default: the first objective). */
-    private TaskRun taskRun(TaskSpec spec, Dataset dataset) {
-        String metric = spec.metric() != null ? spec.metric() : lease.objectives().getFirst().metric();
-        Direction direction = lease.objectives().stream().filter(o -> o.metric().equals(metric))
+    /** The prepared dataset of a task, its provenance noted. */
+    private Dataset prepare(DatasetSpec spec) {
+        Dataset ready = data.prepare(lease, spec);
+        provenance.put("dataset", ready.source());
+        provenance.put("dataset_sha256", ready.sha256());
+        provenance.put("dataset_rows", ready.rows());
+        return ready;
+    }
+
+    /** The metric the run reports and watches (default: the first objective), and its direction. */
+    private void watch(RunnerTask task) {
+        metric = task.metric() != null ? task.metric() : lease.objectives().getFirst().metric();
+        direction = lease.objectives().stream().filter(o -> o.metric().equals(metric))
                 .map(Objective::direction).findFirst().orElse(Metrics.direction(metric));
-        var saved = new LinkedHashMap<String, Object>(lease.task());
-        saved.put("params", lease.trial().params());
-        return new TaskRun(spec, saved, dataset, metric, direction);
     }
 
     /**
-     * The finalization: refits the winner on the rows outside the test split for the lease's
-     * epochs (the task's when it names none), uploads the refit model and tells the test score.
+     * The finalization: the runner refits the winner on the rows outside the test split (for
+     * the lease's epochs, the task's when it names none), uploads the refit model, and the
+     * test score is told.
      */
     private void finalizeWinner() {
         TestResult result;
         try {
-            TaskSpec spec = TaskSpec.parse(lease.task(), lease.trial().params());
-            if (spec.dataset().test() == null) {
+            RunnerTask task = validate();
+            if (task.dataset() == null || task.dataset().test() == null) {
                 throw TunelabException.invalidSpec("the task has no dataset.test split to score the refit winner on");
             }
-            Dataset dataset = data.prepare(spec.dataset()).require();
-            int epochs = lease.finalization().epochs() != null ? lease.finalization().epochs() : spec.training().epochs();
-            TaskRun.Outcome outcome = taskRun(spec, dataset).refit(Splits.test(dataset, spec.dataset().test(), lease.seed()),
-                    epochs, TaskRun.repetitionSeed(lease.seed(), 0), this);
-            if (outcome.status() == TaskRun.Status.CANCELLED) {
-                log.info("{}: finalization abandoned: {}", label, leaseLost ? "the lease was lost" : "the worker is stopping");
+            dataset = data.prepareQuietly(task.dataset());
+            watch(task);
+            Splits.Split test = Splits.test(dataset, task.dataset().test(), lease.seed());
+            long seed = RepetitionPlan.seed(lease.seed(), 0);
+            plans = List.of(new RepetitionPlan(0, seed, test));
+            RunOutcome outcome = task.refit(this, new RunnerTask.Refit(test, lease.finalization().epochs(), seed));
+            if (outcome.status() == RunOutcome.Status.CANCELLED) {
+                log.info("{}: finalization abandoned: {}", label, reports.leaseLost() ? "the lease was lost" : "the worker is stopping");
                 return;
             }
-            coordinator.uploadModel(trialId(), leaseId(), outcome.model().write());
             result = new TestResult(outcome.repetitions().getFirst().values(), null, leaseId());
         } catch (UnusableDataException | DataRefusedException | TunelabException.BadRequest e) {
             result = new TestResult(null, e.getMessage(), leaseId());
@@ -226,7 +249,7 @@ final class TrialExecution implements TaskRun.Listener {
             log.error("{}: finalization failed unexpectedly", label, e);
             result = new TestResult(null, "the worker failed: " + e, leaseId());
         } finally {
-            reports.shutdownNow();
+            reports.close();
         }
         try {
             TestResult told = result;
@@ -249,31 +272,14 @@ final class TrialExecution implements TaskRun.Listener {
         return out;
     }
 
-    /** Every objective must be a value this worker reports, else no trial could ever be ranked. */
-    private void checkObjectives(Dataset dataset) {
-        var available = new ArrayList<>(dataset.isClassification() ? Metrics.CLASSIFICATION : Metrics.REGRESSION);
-        if (dataset.isClassification() && dataset.classes() != 2) {
-            available.remove("roc_auc");
-        }
-        available.add(Metrics.EPOCHS);
-        available.add(Metrics.WALL_TIME);
+    /** Every objective must be a value the runner reports, else no trial could ever be ranked. */
+    private void checkObjectives(RunnerTask task, Dataset data) {
+        List<String> available = task.reportedMetrics(data);
         for (Objective o : lease.objectives()) {
             if (!available.contains(o.metric())) {
                 throw TunelabException.invalidSpec("objective metric \"" + o.metric() + "\" is not reported for this "
-                        + dataset.encoding().type().wire() + " task; reported: " + String.join(", ", available));
+                        + data.encoding().type().wire() + " task; reported: " + String.join(", ", available));
             }
-        }
-    }
-
-    private void sendDataReport(Map<String, Object> report) {
-        if (!reportedExperiments.add(lease.experimentId())) {
-            return;
-        }
-        try {
-            coordinator.putDataReport(String.valueOf(lease.experimentId()), report);
-        } catch (TunelabException e) {
-            reportedExperiments.remove(lease.experimentId());
-            log.warn("could not store the data report of experiment {}: {}", lease.experimentName(), e.getMessage());
         }
     }
 
@@ -299,65 +305,76 @@ final class TrialExecution implements TaskRun.Listener {
         return sums;
     }
 
-    /** Lets the queued reports reach the server before the result does. */
-    private void awaitReports() {
-        reports.shutdown();
-        try {
-            if (!reports.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("{}: reports still pending after 30 s; telling the result anyway", label);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Tells a result, retrying while the server is unreachable. */
     private void deliver(Runnable tell) {
-        var backoff = new Backoff(config.maxBackoff());
-        long deadline = System.nanoTime() + RESULT_RETRY.toNanos();
-        while (true) {
-            try {
-                tell.run();
-                return;
-            } catch (TunelabException.ServerFailure e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                log.warn("{}: could not tell the result ({}); retrying", label, e.getMessage());
-                try {
-                    Thread.sleep(backoff.next());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        Backoff.retrying(tell, config.maxBackoff(), RESULT_RETRY, label);
     }
 
     @Override
-    public void epoch(int epoch, Map<String, Double> values) {
-        reports.execute(() -> {
-            if (pruned || leaseLost) {
-                return;
-            }
-            try {
-                if (coordinator.report(trialId(), new ReportRequest(epoch, values, leaseId())) == Decision.PRUNE) {
-                    pruned = true;
-                }
-            } catch (TunelabException.LeaseLost | TunelabException.TrialFinished e) {
-                leaseLost = true;
-            } catch (TunelabException e) {
-                // A report that cannot be delivered must not cost the training: go on, and say so.
-                log.warn("{}: report at epoch {} not delivered: {}", label, epoch, e.getMessage());
-            }
-        });
+    public Dataset data() {
+        return dataset;
     }
 
     @Override
-    public TaskRun.Signal signal() {
-        if (leaseLost || abandon.getAsBoolean()) {
-            return TaskRun.Signal.ABANDON;
+    public DataSandbox sandbox() {
+        return config.sandbox();
+    }
+
+    @Override
+    public List<Objective> objectives() {
+        return lease.objectives();
+    }
+
+    @Override
+    public String metric() {
+        return metric;
+    }
+
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    public long seed() {
+        return lease.seed();
+    }
+
+    @Override
+    public List<RepetitionPlan> repetitions() {
+        return plans;
+    }
+
+    @Override
+    public Map<String, Object> savedTask() {
+        var saved = new LinkedHashMap<String, Object>(lease.task());
+        saved.put("params", lease.trial().params());
+        return saved;
+    }
+
+    @Override
+    public void provenance(String key, Object value) {
+        provenance.put(key, value);
+    }
+
+    @Override
+    public synchronized void uploadModel(byte[] model) {
+        long uploadStarted = System.nanoTime();
+        coordinator.uploadModel(trialId(), leaseId(), model);
+        uploadSeconds += (System.nanoTime() - uploadStarted) / 1e9;
+        uploaded = true;
+    }
+
+    @Override
+    public void report(int step, Map<String, Double> values) {
+        reports.send(step, values);
+    }
+
+    @Override
+    public Signal signal() {
+        if (reports.leaseLost() || abandon.getAsBoolean()) {
+            return Signal.ABANDON;
         }
-        return pruned ? TaskRun.Signal.PRUNE : TaskRun.Signal.GO;
+        return reports.pruned() ? Signal.PRUNE : Signal.GO;
     }
 }

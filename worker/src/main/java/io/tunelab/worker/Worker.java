@@ -5,7 +5,7 @@ import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.LeaseHeartbeats;
 import io.tunelab.worker.data.DataCache;
-import io.tunelab.worker.train.TaskSpec;
+import io.tunelab.worker.runner.Runners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,8 @@ public final class Worker {
 
     private final WorkerConfig config;
     private final Coordinator coordinator;
-    private final DataCache data;
-    private final Set<Long> reportedExperiments = TrialExecution.newReportedSet();
+    private final TrialData data;
+    private final Runners runners;
     private final Map<Long, TrialExecution> running = new ConcurrentHashMap<>();
     private final List<Thread> slots = new ArrayList<>();
     private final Set<Thread> idle = ConcurrentHashMap.newKeySet();
@@ -40,10 +40,17 @@ public final class Worker {
     private volatile boolean stopping;
     private volatile boolean abandoning;
 
+    /** A worker with the runners on its class path. */
     Worker(WorkerConfig config, Coordinator coordinator) {
+        this(config, coordinator, Runners.load(List.of()));
+    }
+
+    /** A worker that runs the tasks of these runners only, and leases nothing else. */
+    Worker(WorkerConfig config, Coordinator coordinator, Runners runners) {
         this.config = config;
         this.coordinator = coordinator;
-        this.data = new DataCache(config.sandbox(), DataCache.DEFAULT_ENTRIES, config.dataCacheBytes());
+        this.runners = runners;
+        this.data = new TrialData(new DataCache(config.sandbox(), DataCache.DEFAULT_ENTRIES, config.dataCacheBytes()), coordinator);
         this.heartbeats = LeaseHeartbeats.start("heartbeats", coordinator::heartbeat, new HeartbeatLog());
     }
 
@@ -54,7 +61,8 @@ public final class Worker {
             slots.add(t);
             t.start();
         }
-        log.info("worker {} serving {} with {} slot(s)", config.name(), config.server(), config.slots());
+        log.info("worker {} serving {} with {} slot(s) and the runners {}", config.name(), config.server(), config.slots(),
+                runners.names());
     }
 
     /** Waits until every slot has ended (after {@link #stop}). */
@@ -108,7 +116,7 @@ public final class Worker {
 
     private void serve() {
         var backoff = new Backoff(config.maxBackoff());
-        var request = new LeaseRequest(config.name(), List.of(TaskSpec.RUNNER), (int) config.leaseWait().toSeconds());
+        var request = new LeaseRequest(config.name(), runners.names(), (int) config.leaseWait().toSeconds());
         while (!stopping) {
             Optional<Lease> lease;
             idle.add(Thread.currentThread());
@@ -134,7 +142,7 @@ public final class Worker {
     }
 
     private void execute(Lease lease, double leaseSeconds) {
-        var execution = new TrialExecution(lease, leaseSeconds, coordinator, data, reportedExperiments, config,
+        var execution = new TrialExecution(lease, leaseSeconds, coordinator, data, config, runners,
                 () -> abandoning);
         running.put(execution.trialId(), execution);
         // About three renewals per lease period, so one late renewal does not cost the lease.

@@ -29,6 +29,7 @@ final class FakeCoordinator implements Coordinator {
     final Map<Long, io.tunelab.api.TestResult> tests = new ConcurrentHashMap<>();
     final Map<String, Map<String, Object>> dataReports = new ConcurrentHashMap<>();
     final List<ReportRequest> reports = new CopyOnWriteArrayList<>();
+    final List<LeaseRequest> requests = new CopyOnWriteArrayList<>();
     final List<Long> heartbeats = new CopyOnWriteArrayList<>();
     final java.util.Set<Long> lost = ConcurrentHashMap.newKeySet();
     volatile Decision decision = Decision.CONTINUE;
@@ -44,6 +45,7 @@ final class FakeCoordinator implements Coordinator {
     @Override
     public Optional<Lease> lease(LeaseRequest request) {
         leaseCalls.incrementAndGet();
+        requests.add(request);
         if (outages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server");
         }

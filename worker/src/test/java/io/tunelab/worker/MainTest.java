@@ -39,4 +39,41 @@ class MainTest {
         assertThat(cache[0]).isEqualTo("2");
         assertThat(cache[1]).contains("error: --data-cache-mb must be 1 or more, got 0");
     }
+
+    @Test
+    void aBadRunnerJarStopsTheWorkerBeforeItServesAndAGoodOneLoads(@TempDir Path dir) throws Exception {
+        var missing = run("worker", "--server", "http://127.0.0.1:9", "--runner-jar", dir.resolve("nope.jar").toString());
+        assertThat(missing[0]).isEqualTo("2");
+        assertThat(missing[1]).contains("error: --runner-jar " + dir.resolve("nope.jar") + ": no such file");
+
+        var empty = run("worker", "--server", "http://127.0.0.1:9", "--runner-jar",
+                io.tunelab.worker.runner.ExampleRunnerJar.build(dir.resolve("a"), false).toString());
+        assertThat(empty[0]).isEqualTo("2");
+        assertThat(empty[1]).contains("holds no runner");
+
+        // A good jar loads; the worker then stops at the next check, its token file.
+        var good = run("worker", "--server", "http://127.0.0.1:9", "--token-file", dir.resolve("no-token").toString(),
+                "--runner-jar", io.tunelab.worker.runner.ExampleRunnerJar.build(dir.resolve("b"), true).toString());
+        assertThat(good[0]).isEqualTo("2");
+        assertThat(good[1]).contains("cannot read the token file").doesNotContain("runner");
+    }
+
+    @Test
+    void predictReadsATribuoModel(@TempDir Path dir) throws Exception {
+        var model = dir.resolve("model.zip");
+        var rows = new io.tunelab.worker.data.DatasetSource.Bundled("iris").read();
+        var data = io.tunelab.worker.data.Encoding.fit(rows, "target", io.tunelab.worker.data.TaskType.CLASSIFICATION).encode(rows);
+        var task = io.tunelab.worker.tribuo.TribuoTaskTest.fitted(data);
+        java.nio.file.Files.write(model, task);
+        var csv = dir.resolve("iris.csv");
+        java.nio.file.Files.writeString(csv, "sepal_length,sepal_width,petal_length,petal_width,target\n5.1,3.5,1.4,0.2,0\n6.7,3.0,5.2,2.3,2\n");
+        var out = dir.resolve("out.csv");
+
+        var result = run("predict", "--model", model.toString(), "--csv", csv.toString(), "--output", out.toString());
+
+        assertThat(result[0]).as(result[1]).isEqualTo("0");
+        assertThat(java.nio.file.Files.readAllLines(out)).first().asString().startsWith("prediction,p_0,p_1,p_2");
+        assertThat(java.nio.file.Files.readAllLines(out)).hasSize(3);
+        assertThat(result[1]).contains("on the 2 rows with a target");
+    }
 }

@@ -26,14 +26,17 @@ class WorkerTest {
             "model", Map.of("layers", 1, "units", 8),
             "training", Map.of("learning_rate", 0.05, "epochs", 8, "batch_size", 16));
 
+    /** One slot, no lease wait, the bundled datasets only. */
+    static final WorkerConfig ONE_SLOT = new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofSeconds(5),
+            Duration.ofSeconds(1));
+
     FakeCoordinator server;
     Worker worker;
 
     @BeforeEach
     void start() {
         server = new FakeCoordinator();
-        worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1)),
-                server);
+        worker = new Worker(ONE_SLOT, server);
         worker.start();
     }
 

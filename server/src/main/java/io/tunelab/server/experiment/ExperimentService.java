@@ -80,6 +80,7 @@ public final class ExperimentService {
     /** Creates an experiment on behalf of the token named {@code createdBy}; its name must be new. */
     public Experiment create(ExperimentSpec spec, String createdBy) {
         RankingPolicy.of(spec);
+        TaskRunners.check(spec);
         if (spec.space().size() > limits.maxParams()) {
             throw paramLimit("the spec has " + spec.space().size() + " params");
         }

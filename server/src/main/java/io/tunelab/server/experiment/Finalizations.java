@@ -109,9 +109,9 @@ public final class Finalizations {
     }
 
     /** A waiting finalization of the experiment for a worker that runs its task, under a new lease. */
-    Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, String runner) {
+    Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, java.util.Set<String> runners) {
         FinalizationRow waiting = e.finalization();
-        if (waiting == null || waiting.finalization().state() != TrialState.WAITING || !request.runners().contains(runner)) {
+        if (waiting == null || waiting.finalization().state() != TrialState.WAITING || !request.runners().containsAll(runners)) {
             return Optional.empty();
         }
         String leaseId = UUID.randomUUID().toString();

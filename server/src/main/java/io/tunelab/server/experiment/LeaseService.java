@@ -22,7 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Leases: workers take trials of the experiments whose task they can run, keep them with
+ * Leases: workers take trials of the experiments whose task they can run (they have every
+ * runner the trials may need, see {@link TaskRunners}), keep them with
  * heartbeats and give them back; {@link #reapExpiredLeases()} puts the trials of silent workers
  * back to WAITING, or fails them after too many expiries. The server schedules the reaper;
  * this class starts no thread. Thread-safe; every method may block.
@@ -75,14 +76,14 @@ public final class LeaseService {
     private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request) {
         Map<String, Object> finalTask = e.spec().task();
         if (finalTask != null) {
-            Optional<Lease> finalization = finalizations.tryLease(e, request, runnerOf(finalTask));
+            Optional<Lease> finalization = finalizations.tryLease(e, request, TaskRunners.of(e.spec()));
             if (finalization.isPresent()) {
                 return finalization;
             }
         }
         synchronized (e) {
             Map<String, Object> task = e.spec().task();
-            if (task == null || !e.isRunning() || !request.runners().contains(runnerOf(task))) {
+            if (task == null || !e.isRunning() || !request.runners().containsAll(TaskRunners.of(e.spec()))) {
                 return Optional.empty();
             }
         }
@@ -99,11 +100,6 @@ public final class LeaseService {
         return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
                 new TrialProposal(t.id(), t.number(), t.params(), null), e.id(), e.name(), spec.objectives(),
                 spec.repetitions(), e.row().seed(), spec.task()));
-    }
-
-    private static String runnerOf(Map<String, Object> task) {
-        Object runner = task.get("runner");
-        return runner == null ? "dl4j" : runner.toString();
     }
 
     /** Renews a lease. */

@@ -24,6 +24,20 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /**
+     * The metrics a run reports on a dataset: the validation metrics of its task type (roc_auc
+     * for two classes only), the epochs trained and the wall time.
+     */
+    public static List<String> reported(io.tunelab.worker.data.Dataset data) {
+        var available = new java.util.ArrayList<>(data.isClassification() ? CLASSIFICATION : REGRESSION);
+        if (data.isClassification() && data.classes() != 2) {
+            available.remove("roc_auc");
+        }
+        available.add(EPOCHS);
+        available.add(WALL_TIME);
+        return List.copyOf(available);
+    }
+
     /** Whether larger is better, for a metric this worker computes. */
     public static Direction direction(String metric) {
         return switch (metric) {

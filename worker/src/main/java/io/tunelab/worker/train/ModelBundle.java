@@ -15,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -36,16 +37,28 @@ public record ModelBundle(Meta meta, Network network) {
 
     /** The bundle as the bytes of one zip file. */
     public byte[] write() {
+        return zip(meta, "network.bin", out -> {
+            var net = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(network.model(), net, false);
+            out.write(net.toByteArray());
+        });
+    }
+
+    /** Writes a model's bytes to a stream. */
+    public interface ModelWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** A model file of any runner: {@code bundle.json} (the meta) and one entry holding the model itself. */
+    public static byte[] zip(Meta meta, String entry, ModelWriter model) {
         try {
             var bytes = new ByteArrayOutputStream();
             try (var zip = new ZipOutputStream(bytes)) {
                 zip.putNextEntry(new ZipEntry("bundle.json"));
                 zip.write(Json.writeBytes(meta));
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry("network.bin"));
-                var net = new ByteArrayOutputStream();
-                ModelSerializer.writeModel(network.model(), net, false);
-                zip.write(net.toByteArray());
+                zip.putNextEntry(new ZipEntry(entry));
+                model.write(zip);
                 zip.closeEntry();
             }
             return bytes.toByteArray();

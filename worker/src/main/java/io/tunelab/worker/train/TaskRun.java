@@ -4,10 +4,12 @@ import io.tunelab.api.Direction;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.TunelabException;
 import io.tunelab.worker.data.Dataset;
-import io.tunelab.worker.data.DatasetSpec;
 import io.tunelab.worker.data.Imbalance;
 import io.tunelab.worker.data.Preprocessor;
 import io.tunelab.worker.data.Splits;
+import io.tunelab.worker.runner.RepetitionPlan;
+import io.tunelab.worker.runner.RunOutcome.Status;
+import io.tunelab.worker.runner.Signal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,11 +45,6 @@ public final class TaskRun {
         /** Checked between minibatches and after each epoch. */
         Signal signal();
     }
-
-    /** Whether a run goes on, stops as pruned, or is abandoned (lease lost, worker stopping). */
-    public enum Signal { GO, PRUNE, ABANDON }
-
-    public enum Status { COMPLETE, PRUNED, CANCELLED }
 
     /**
      * What became of the run: the repetitions with their final values (complete runs), the
@@ -87,17 +84,15 @@ public final class TaskRun {
         this.direction = direction;
     }
 
-    /** The seed of repetition r of an experiment: the same for every trial, so trials compare on equal terms. */
-    public static long repetitionSeed(long experimentSeed, int r) {
-        long z = experimentSeed + 0x9E3779B97F4A7C15L * (r + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+    /** Runs every repetition: with k folds their number is k, else {@code repetitions}. */
+    public Outcome run(int repetitions, long experimentSeed, Listener listener) {
+        var all = java.util.stream.IntStream.range(0, RepetitionPlan.count(task.dataset().validation(), repetitions)).boxed().toList();
+        return run(RepetitionPlan.of(data, task.dataset().validation(), all, experimentSeed), listener);
     }
 
-    /** Runs the repetitions; with k folds their number is k, else {@code repetitions}. */
-    public Outcome run(int repetitions, long experimentSeed, Listener listener) {
-        List<Fold> folds = prepare(repetitions, experimentSeed);
+    /** Runs some repetitions, in lockstep. */
+    public Outcome run(List<RepetitionPlan> plans, Listener listener) {
+        List<Fold> folds = plans.stream().map(p -> new Fold(p.split(), p.seed(), p.index())).toList();
         var seeds = folds.stream().map(f -> f.seed).toList();
         var fitted = folds.stream().map(f -> f.described).toList();
         Map<String, Double> last = Map.of();
@@ -130,7 +125,7 @@ public final class TaskRun {
             values.put(Metrics.EPOCHS, (double) f.epochs);
             values.put(Metrics.BEST_EPOCH, (double) f.bestEpoch);
             values.put(Metrics.WALL_TIME, f.nanos / 1e9);
-            result.add(new Repetition(r, f.seed, values));
+            result.add(new Repetition(f.index, f.seed, values));
         }
         Fold first = folds.getFirst();
         first.restoreBest();
@@ -147,7 +142,7 @@ public final class TaskRun {
      * values, its model is the refit network with preprocessing fitted on the same rows.
      */
     public Outcome refit(Splits.Split split, int epochs, long seed, Listener listener) {
-        Fold fold = new Fold(split, seed, true);
+        Fold fold = new Fold(split, seed, 0, true);
         for (int epoch = 1; epoch <= epochs && !fold.stopped; epoch++) {
             if (!fold.trainEpoch(listener) || listener.signal() == Signal.ABANDON) {
                 return new Outcome(Status.CANCELLED, List.of(), Map.of(), null, List.of(seed), trainingSeconds(List.of(fold)),
@@ -165,23 +160,6 @@ public final class TaskRun {
 
     private static double trainingSeconds(List<Fold> folds) {
         return folds.stream().mapToLong(f -> f.nanos).sum() / 1e9;
-    }
-
-    private List<Fold> prepare(int repetitions, long experimentSeed) {
-        var folds = new ArrayList<Fold>();
-        if (task.dataset().validation() instanceof DatasetSpec.Folds(int k)) {
-            List<Splits.Split> splits = Splits.kfold(data, k, experimentSeed);
-            for (int r = 0; r < k; r++) {
-                folds.add(new Fold(splits.get(r), repetitionSeed(experimentSeed, r)));
-            }
-        } else {
-            double fraction = ((DatasetSpec.Holdout) task.dataset().validation()).fraction();
-            for (int r = 0; r < repetitions; r++) {
-                long seed = repetitionSeed(experimentSeed, r);
-                folds.add(new Fold(Splits.holdout(data, fraction, seed), seed));
-            }
-        }
-        return folds;
     }
 
     private Map<String, Double> meanReport(List<Fold> folds) {
@@ -205,6 +183,7 @@ public final class TaskRun {
     /** One repetition: its split, fitted preprocessing, network and early-stopping state. */
     private final class Fold {
         final long seed;
+        final int index;
         final Preprocessor preprocessor;
         final double targetCenter;
         final double targetScale;
@@ -227,13 +206,14 @@ public final class TaskRun {
         /** Time spent on this repetition: fitting its preprocessing, building, training and evaluating its network. */
         long nanos;
 
-        Fold(Splits.Split split, long seed) {
-            this(split, seed, false);
+        Fold(Splits.Split split, long seed, int index) {
+            this(split, seed, index, false);
         }
 
-        Fold(Splits.Split split, long seed, boolean refit) {
+        Fold(Splits.Split split, long seed, int index, boolean refit) {
             long started = System.nanoTime();
             this.seed = seed;
+            this.index = index;
             this.refit = refit;
             this.random = new Random(seed);
             var fit = Preprocessor.fit(task.preprocessing(), data, split.train());

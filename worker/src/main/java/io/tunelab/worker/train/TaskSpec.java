@@ -4,8 +4,9 @@ import io.tunelab.api.Options;
 import io.tunelab.api.TunelabException;
 import io.tunelab.worker.data.DatasetSpec;
 import io.tunelab.worker.data.PreprocessingSpec;
+import io.tunelab.worker.runner.Runners;
+import io.tunelab.worker.runner.TaskParams;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec preprocessing, ModelSpec model,
                        TrainingSpec training, String metric) {
-    public static final String RUNNER = "dl4j";
+    public static final String RUNNER = Runners.DEFAULT;
     static final List<String> SECTIONS = List.of("dataset", "preprocessing", "model", "training");
 
     /** Parses a task with a trial's params laid over it; bad fields are INVALID_SPEC errors naming the path. */
@@ -34,7 +35,7 @@ public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec pre
         var s = Options.of("", merged);
         String runner = s.string("runner", RUNNER);
         if (!runner.equals(RUNNER)) {
-            throw TunelabException.invalidSpec("task.runner: this worker runs \"" + RUNNER + "\" tasks, not \"" + runner + "\"");
+            throw TunelabException.invalidSpec("task.runner: the " + RUNNER + " runner runs \"" + RUNNER + "\" tasks, not \"" + runner + "\"");
         }
         var spec = new TaskSpec(runner,
                 DatasetSpec.parse(sectionOf(s, "dataset"), shape),
@@ -56,40 +57,11 @@ public record TaskSpec(String runner, DatasetSpec dataset, PreprocessingSpec pre
 
     /** The task map with each param written at its dotted path. */
     static Map<String, Object> withParams(Map<String, Object> task, Map<String, Object> params) {
-        var root = castCopy(task);
-        if (params == null) {
-            return root;
-        }
-        for (var e : params.entrySet()) {
-            String name = e.getKey();
-            String[] path = name.split("\\.");
-            boolean known = path.length == 1 ? name.equals("metric")
-                    : path.length == 2 && SECTIONS.contains(path[0])
-                    || path.length == 3 && path[0].equals("dataset") && path[1].equals("validation");
-            if (!known) {
-                throw TunelabException.invalidSpec("param \"" + name + "\" does not name a task field; name params after the "
-                        + "field they set, as model.units, preprocessing.scaling, training.learning_rate or metric");
-            }
-            Map<String, Object> at = root;
-            for (int i = 0; i < path.length - 1; i++) {
-                Object next = at.get(path[i]);
-                Map<String, Object> child = next instanceof Map<?, ?> m ? castCopy(m) : new LinkedHashMap<>();
-                at.put(path[i], child);
-                at = child;
-            }
-            at.put(path[path.length - 1], e.getValue());
-        }
-        return root;
+        return TaskParams.apply(task, params, SECTIONS);
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Map<?, ?> map) {
         return (Map<String, Object>) map;
-    }
-
-    private static Map<String, Object> castCopy(Map<?, ?> map) {
-        var copy = new LinkedHashMap<String, Object>();
-        map.forEach((k, v) -> copy.put(String.valueOf(k), v instanceof Map<?, ?> m ? castCopy(m) : v));
-        return copy;
     }
 }

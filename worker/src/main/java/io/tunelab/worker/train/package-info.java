@@ -1,5 +1,5 @@
 /**
- * Training on DL4J: the typed task ({@link io.tunelab.worker.train.TaskSpec} with its
+ * The {@code dl4j} runner ({@link io.tunelab.worker.train.Dl4jRunner}), training on DL4J: the typed task ({@link io.tunelab.worker.train.TaskSpec} with its
  * {@link io.tunelab.worker.train.ModelSpec} and {@link io.tunelab.worker.train.TrainingSpec}),
  * the checks of a task against its data ({@link io.tunelab.worker.train.TaskCheck}), the model
  * families (MLP, wide-and-deep, and the convolutional family in

@@ -24,7 +24,7 @@ class ConvolutionalNetworksTest {
         var outcome = new TaskRun(spec, task, TaskRunTest.load(spec), "accuracy", Direction.MAXIMIZE)
                 .run(1, 3, new TaskRunTest.Recorder(new ArrayList<>(), Integer.MAX_VALUE));
 
-        assertThat(outcome.status()).isEqualTo(TaskRun.Status.COMPLETE);
+        assertThat(outcome.status()).isEqualTo(io.tunelab.worker.runner.RunOutcome.Status.COMPLETE);
         assertThat(outcome.repetitions().getFirst().values().get("accuracy")).isGreaterThan(0.85);
         var layers = ((Network.Layers) outcome.model().network()).model().getLayers();
         assertThat(layers[0]).isInstanceOf(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class);

@@ -43,8 +43,8 @@ class TaskRunTest {
         }
 
         @Override
-        public TaskRun.Signal signal() {
-            return prune ? TaskRun.Signal.PRUNE : TaskRun.Signal.GO;
+        public io.tunelab.worker.runner.Signal signal() {
+            return prune ? io.tunelab.worker.runner.Signal.PRUNE : io.tunelab.worker.runner.Signal.GO;
         }
     }
 
@@ -56,7 +56,7 @@ class TaskRunTest {
         var outcome = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE)
                 .run(1, 7, new Recorder(reports, Integer.MAX_VALUE));
 
-        assertThat(outcome.status()).isEqualTo(TaskRun.Status.COMPLETE);
+        assertThat(outcome.status()).isEqualTo(io.tunelab.worker.runner.RunOutcome.Status.COMPLETE);
         assertThat(outcome.repetitions()).hasSize(3);
         for (var r : outcome.repetitions()) {
             assertThat(r.values().get("accuracy")).isGreaterThan(0.85);
@@ -75,7 +75,7 @@ class TaskRunTest {
         var outcome = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE)
                 .run(1, 7, new Recorder(reports, 2));
 
-        assertThat(outcome.status()).isEqualTo(TaskRun.Status.PRUNED);
+        assertThat(outcome.status()).isEqualTo(io.tunelab.worker.runner.RunOutcome.Status.PRUNED);
         assertThat(reports).hasSize(2);
     }
 
@@ -117,5 +117,24 @@ class TaskRunTest {
                 assertThat(center[c]).isNotCloseTo(allMean, org.assertj.core.data.Offset.offset(1e-9));
             }
         }
+    }
+
+    @Test
+    void aRunOfSomeRepetitionsGivesEachTheIndexSeedAndFoldItHasInTheFullRun() {
+        var map = Map.<String, Object>of("dataset", Map.of("name", "wine", "validation", Map.of("folds", 3)),
+                "model", Map.of("layers", 1, "units", 8), "training", Map.of("epochs", 2));
+        var spec = TaskSpec.parse(map, Map.of());
+        Dataset data = load(spec);
+        var run = new TaskRun(spec, map, data, "accuracy", Direction.MAXIMIZE);
+
+        var all = run.run(1, 5, new Recorder(new ArrayList<>(), Integer.MAX_VALUE));
+        var third = run.run(io.tunelab.worker.runner.RepetitionPlan.of(data, spec.dataset().validation(), List.of(2), 5),
+                new Recorder(new ArrayList<>(), Integer.MAX_VALUE));
+
+        assertThat(third.repetitions()).hasSize(1);
+        assertThat(third.repetitions().getFirst().index()).isEqualTo(2);
+        assertThat(third.repetitions().getFirst().seed()).isEqualTo(all.repetitions().get(2).seed());
+        // The same fold and seed train the same network: the same scores.
+        assertThat(third.repetitions().getFirst().values().get("log_loss")).isEqualTo(all.repetitions().get(2).values().get("log_loss"));
     }
 }
