@@ -137,9 +137,16 @@ public final class HeldOutBenchmark {
         }
         String metric = (String) ((Map<?, ?>) spec.get("objective")).get("metric");
         Trial winner = client.trial(f.trialId());
-        Object inputs = winner.provenance() == null ? null
-                : winner.provenance().get("preprocessing") instanceof Map<?, ?> p ? p.get("outputs") : null;
+        Object inputs = modelInputs(winner.provenance() == null ? null : winner.provenance().get("preprocessing"));
         return new Outcome(setup.label(), seed, f.selection().mean(), f.test().get(metric), inputs, winner.params().toString());
+    }
+
+    /** The model inputs after the feature steps: one figure, or one per fold ("12/13/12") when the folds kept different ones. */
+    static String modelInputs(Object preprocessing) {
+        List<?> folds = preprocessing instanceof List<?> list ? list : preprocessing == null ? List.of() : List.of(preprocessing);
+        var outputs = folds.stream().filter(f -> f instanceof Map<?, ?>).map(f -> String.valueOf(((Map<?, ?>) f).get("outputs")))
+                .distinct().toList();
+        return outputs.isEmpty() ? "?" : String.join("/", outputs);
     }
 
     private static void print(String compare, int trials, List<Long> seeds, List<Setup> setups, List<Outcome> outcomes) {

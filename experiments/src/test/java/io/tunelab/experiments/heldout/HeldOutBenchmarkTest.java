@@ -33,4 +33,12 @@ class HeldOutBenchmarkTest {
         assertThat(HeldOutBenchmark.spec(setups.get(1), 2, 20).get("name")).isEqualTo("cnn-20-hold-out-seed-2");
         assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family or breast-cancer-features");
     }
+
+    @Test
+    void theModelInputsAreReadFromEachFoldsPreprocessing() {
+        assertThat(HeldOutBenchmark.modelInputs(java.util.List.of(Map.of("outputs", 12), Map.of("outputs", 13), Map.of("outputs", 12))))
+                .isEqualTo("12/13");
+        assertThat(HeldOutBenchmark.modelInputs(Map.of("inputs", 30, "outputs", 9))).isEqualTo("9");
+        assertThat(HeldOutBenchmark.modelInputs(null)).isEqualTo("?");
+    }
 }
