@@ -119,6 +119,9 @@ public final class TunelabCommand implements Runnable {
         @Option(names = "--max-model-mb", paramLabel = "MB", defaultValue = "256",
                 description = "the largest model a worker may upload (default ${DEFAULT-VALUE})")
         int maxModelMb;
+        @Option(names = "--max-artifact-mb", paramLabel = "MB", defaultValue = "64",
+                description = "the largest artifact a trial may attach (default ${DEFAULT-VALUE})")
+        int maxArtifactMb;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -145,7 +148,7 @@ public final class TunelabCommand implements Runnable {
                             .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams)),
                     access, new HttpLimits(positive("--max-event-streams", maxEventStreams),
                     Duration.ofSeconds(positive("--event-idle-seconds", eventIdleSeconds)),
-                    positive("--max-model-mb", maxModelMb) * 1024L * 1024));
+                    positive("--max-model-mb", maxModelMb) * 1024L * 1024, positive("--max-artifact-mb", maxArtifactMb) * 1024L * 1024));
         }
     }
 

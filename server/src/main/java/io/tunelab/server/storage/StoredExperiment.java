@@ -33,6 +33,12 @@ public record StoredExperiment(long id, String name, ExperimentState state, Expe
                 updatedBy);
     }
 
+    /** The row (and its spec) under a new name. */
+    public StoredExperiment withName(String name, Instant now) {
+        return new StoredExperiment(id, name, state, spec.withName(name), seed, created, now, stopReason, runningMillis, runningSince,
+                createdBy, updatedBy);
+    }
+
     /** The row as changed by the token named {@code token}. */
     public StoredExperiment by(String token) {
         return new StoredExperiment(id, name, state, spec, seed, created, updated, stopReason, runningMillis, runningSince, createdBy,
