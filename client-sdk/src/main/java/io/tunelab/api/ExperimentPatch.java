@@ -30,6 +30,7 @@ public record ExperimentPatch(String name, List<String> tags, List<String> addTa
     }
 
     /** Whether the patch changes nothing at all. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return name == null && tags == null && addTags == null && removeTags == null && notes == null && archived == null;
     }

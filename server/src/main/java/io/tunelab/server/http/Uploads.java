@@ -45,7 +45,7 @@ final class Uploads {
         request.pause();
         long length = contentLength(request);
         if (length < 0) {
-            refuse(rc, TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a " + cap.what() + " upload needs a Content-Length header: "
+            refuse(rc, TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a" + (cap.what().matches("[aeiou].*") ? "n " : " ") + cap.what() + " upload needs a Content-Length header: "
                     + "send the " + cap.what() + " file's bytes as one body"));
             return;
         }
