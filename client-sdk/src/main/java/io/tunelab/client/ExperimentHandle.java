@@ -141,7 +141,7 @@ public final class ExperimentHandle {
 
     /** Changes the experiment's name, tags, notes or archived flag: each field the patch sets. */
     public Experiment update(io.tunelab.api.ExperimentPatch patch) {
-        Experiment e = client.send("PATCH", "/api/experiments/" + ref(), io.tunelab.api.Json.write(patch), Experiment.class);
+        Experiment e = Catalog.of(client).update(ref(), patch);
         name = e.name();
         return e;
     }
@@ -171,14 +171,12 @@ public final class ExperimentHandle {
 
     /** Deletes the experiment with its trials, reports, models and artifacts; a RUNNING one must be paused or stopped first. */
     public void delete() {
-        client.send("DELETE", "/api/experiments/" + ref(), null, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        Catalog.of(client).delete(ref());
     }
 
     /** A new experiment named {@code newName} with this one's spec, tags and notes, and none of its trials. */
     public ExperimentHandle cloneAs(String newName) {
-        Experiment e = client.send("POST", "/api/experiments/" + ref() + "/clone", io.tunelab.api.Json.write(Map.of("name", newName)),
-                Experiment.class);
-        return new ExperimentHandle(client, e);
+        return new ExperimentHandle(client, Catalog.of(client).copy(ref(), newName));
     }
 
     /** Waits until the experiment is COMPLETED or STOPPED, or the timeout passes; returns it as it is then. */
