@@ -160,8 +160,16 @@ class ArtifactApiTest {
         try (var box = TunelabClient.connect(server.origin(), worker)) {
             assertThat(Artifacts.of(box).upload(leased.id(), leased.leaseId(), "ckpt.bin", new byte[]{4}).createdBy()).isEqualTo("gpu-box");
         }
+        // A lease of another experiment's trial is no lease on this one.
+        TrialProposal elsewhere = client.launch(ExperimentSpec.builder("elsewhere").minimize("loss").param("x", FloatParam.of(0, 1))
+                .build()).ask();
+        TrialProposal foreign = client.askLeased("elsewhere");
+        assertRefused(raw.send("PUT", "/api/trials/" + leased.id() + "/artifacts/x.bin?leaseId=" + foreign.leaseId(), binary(worker),
+                new byte[]{1}), 409, ErrorCode.LEASE_LOST, "trial " + leased.id());
         assertThat(artifacts.list(leased.id())).extracting(Artifact::name).containsExactly("ckpt.bin");
         assertThat(artifacts.list(other.id())).isEmpty();
+        assertThat(artifacts.list(elsewhere.id())).isEmpty();
+        assertThat(artifacts.list(foreign.id())).isEmpty();
     }
 
     @Test

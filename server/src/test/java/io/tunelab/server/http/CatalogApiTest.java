@@ -164,6 +164,24 @@ class CatalogApiTest {
     }
 
     @Test
+    void aCallerStillHoldingALeaseOnADeletedExperimentsTrialIsToldItIsGone() throws Exception {
+        var leased = client.askLeased("lr-sweep");
+        experiment.pause();
+        experiment.delete();
+        String result = "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.2}, \"leaseId\": \"" + leased.leaseId() + "\"}";
+        assertRefused(raw.send("POST", "/api/trials/" + leased.id() + "/result", bearer(admin), result), 404, ErrorCode.NOT_FOUND,
+                "no trial with id " + leased.id());
+        assertRefused(raw.send("POST", "/api/trials/" + leased.id() + "/heartbeat", bearer(admin),
+                "{\"leaseId\": \"" + leased.leaseId() + "\"}"), 404, ErrorCode.NOT_FOUND, "no trial");
+        var headers = new java.util.HashMap<>(bearer(admin));
+        headers.put("Content-Type", "application/octet-stream");
+        assertRefused(raw.send("PUT", "/api/trials/" + leased.id() + "/artifacts/late.bin?leaseId=" + leased.leaseId(), headers,
+                new byte[]{1}), 404, ErrorCode.NOT_FOUND, "no trial");
+        restart();
+        assertThat(client.experiments()).isEmpty();
+    }
+
+    @Test
     void aCloneIsANewExperimentWithTheSpecTagsAndNotesButNoTrials() throws Exception {
         experiment.tell(experiment.ask().id(), 0.3);
         experiment.tag("baseline");
