@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static io.tunelab.server.cli.TunelabCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code tunelab experiment ...} and {@code tunelab experiments --tag/--archived} against a real server, with bad input. */
@@ -42,13 +41,7 @@ class ExperimentCommandTest {
     }
 
     private TunelabCommandTest.Run cli(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--server";
-        all[args.length + 1] = url;
-        all[args.length + 2] = "--token-file";
-        all[args.length + 3] = tokenFile;
-        return run(all);
+        return TunelabCommandTest.runAgainst(url, tokenFile, args);
     }
 
     @Test
