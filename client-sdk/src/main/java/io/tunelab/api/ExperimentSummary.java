@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * What a list of experiments shows: state, trial counts by state, the best trial's values,
  * the strategy, the budget, and times. {@code stopReason} says why a STOPPED experiment
- * stopped when it was not a person.
+ * stopped when it was not a person. {@code labels} are its tags, notes and archived flag.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSummary(
@@ -24,12 +24,21 @@ public record ExperimentSummary(
         Budget budget,
         Instant created,
         Instant updated,
-        String stopReason) {
+        String stopReason,
+        ExperimentLabels labels) {
 
     public ExperimentSummary {
+        labels = labels == null ? ExperimentLabels.none() : labels;
         trials = trials == null ? Map.of() : Map.copyOf(trials);
         best = best == null ? null : Map.copyOf(best);
         objectives = objectives == null ? List.of() : List.copyOf(objectives);
+    }
+
+    /** A summary without labels. */
+    public ExperimentSummary(long id, String name, ExperimentState state, Map<TrialState, Integer> trials, Map<String, Double> best,
+                             Long bestTrial, List<Objective> objectives, String strategy, Budget budget, Instant created,
+                             Instant updated, String stopReason) {
+        this(id, name, state, trials, best, bestTrial, objectives, strategy, budget, created, updated, stopReason, null);
     }
 
     /** How many trials the experiment has in all. */

@@ -35,7 +35,7 @@ public final class ExperimentHandle {
 
     private final TunelabClient client;
     private final long id;
-    private final String name;
+    private volatile String name;
     private final String metric;
 
     ExperimentHandle(TunelabClient client, Experiment experiment) {
@@ -139,6 +139,46 @@ public final class ExperimentHandle {
         return client.stop(ref());
     }
 
+    /** Changes the experiment's name, tags, notes or archived flag: each field the patch sets. */
+    public Experiment update(io.tunelab.api.ExperimentPatch patch) {
+        Experiment e = Catalog.of(client).update(ref(), patch);
+        name = e.name();
+        return e;
+    }
+
+    public Experiment rename(String newName) {
+        return update(io.tunelab.api.ExperimentPatch.rename(newName));
+    }
+
+    /** Adds tags (short words, as "baseline") to the experiment. */
+    public Experiment tag(String... tags) {
+        return update(io.tunelab.api.ExperimentPatch.tagging(List.of(tags), null));
+    }
+
+    public Experiment untag(String... tags) {
+        return update(io.tunelab.api.ExperimentPatch.tagging(null, List.of(tags)));
+    }
+
+    /** Replaces the experiment's notes (an empty text clears them). */
+    public Experiment notes(String text) {
+        return update(io.tunelab.api.ExperimentPatch.notes(text));
+    }
+
+    /** Archives the experiment (hidden from the experiments page unless asked for) or brings it back. */
+    public Experiment archive(boolean archived) {
+        return update(io.tunelab.api.ExperimentPatch.archive(archived));
+    }
+
+    /** Deletes the experiment with its trials, reports, models and artifacts; a RUNNING one must be paused or stopped first. */
+    public void delete() {
+        Catalog.of(client).delete(ref());
+    }
+
+    /** A new experiment named {@code newName} with this one's spec, tags and notes, and none of its trials. */
+    public ExperimentHandle cloneAs(String newName) {
+        return new ExperimentHandle(client, Catalog.of(client).copy(ref(), newName));
+    }
+
     /** Waits until the experiment is COMPLETED or STOPPED, or the timeout passes; returns it as it is then. */
     public Experiment awaitCompletion(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
@@ -230,20 +270,24 @@ public final class ExperimentHandle {
 
     private TrialResult evaluate(MetricsFunction function, TrialProposal proposal) {
         var context = new TrialContext(client, metric, proposal);
+        Map<String, Object> captured = SdkProvenance.current();
         try {
             Map<String, Double> values = function.evaluate(context);
-            return new TrialResult(TrialState.COMPLETE, values, null, null, proposal.leaseId(), Map.of());
+            List<io.tunelab.api.Repetition> repetitions = context.repetitions();
+            // With repetitions the server takes their means as the values, as it does for workers.
+            return new TrialResult(TrialState.COMPLETE, repetitions.isEmpty() ? values : null, repetitions, null, proposal.leaseId(),
+                    context.provenance(captured));
         } catch (TrialPrunedException e) {
             var values = new HashMap<String, Double>();
             if (context.lastValue() != null) {
                 values.put(metric, context.lastValue());
             }
-            return new TrialResult(TrialState.PRUNED, values, null, null, proposal.leaseId(), null);
+            return new TrialResult(TrialState.PRUNED, values, null, null, proposal.leaseId(), context.provenance(captured));
         } catch (TunelabException e) {
             throw e;
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return new TrialResult(TrialState.FAILED, null, null, message, proposal.leaseId(), null);
+            return new TrialResult(TrialState.FAILED, null, null, message, proposal.leaseId(), context.provenance(captured));
         }
     }
 }

@@ -5,9 +5,15 @@ import io.tunelab.api.Decision;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.IntParam;
 import io.tunelab.api.Param;
+import io.tunelab.api.Artifact;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Repetition;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TunelabException;
 import io.tunelab.api.TrialProposal;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +23,8 @@ import java.util.Map;
  * declared space, and {@code suggest*} for params the function defines while it runs
  * (define-by-run; the server adds them to the experiment's space and proposes their values).
  * Intermediate values go through {@link #report}, which answers whether to prune.
+ * {@link #artifact} attaches files at once; {@link #repetition}, {@link #tag} and {@link #note}
+ * are kept and told with the trial's result, beside the provenance {@code optimize} captures.
  * Not thread-safe: one trial, one thread.
  */
 public final class TrialContext {
@@ -27,6 +35,9 @@ public final class TrialContext {
     private int lastStep = -1;
     private Double lastValue;
     private boolean pruneAsked;
+    private final List<Repetition> repetitions = new ArrayList<>();
+    private final Map<String, String> tags = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
 
     TrialContext(TunelabClient client, String metric, TrialProposal proposal) {
         this.client = client;
@@ -127,5 +138,71 @@ public final class TrialContext {
 
     Double lastValue() {
         return lastValue;
+    }
+
+    /** Attaches a file to this trial under {@code name} (a plain file name, as "loss.png"), streamed; replaces one of that name. */
+    public Artifact artifact(String name, Path file) {
+        return Artifacts.of(client).upload(id(), proposal.leaseId(), name, file);
+    }
+
+    /** Attaches bytes to this trial under {@code name}; replaces one of that name. */
+    public Artifact artifact(String name, byte[] content) {
+        return Artifacts.of(client).upload(id(), proposal.leaseId(), name, content);
+    }
+
+    /**
+     * Records one evaluation of this trial's configuration (a seed or a fold, numbered by
+     * {@code id}) with its metric values. A trial with repetitions is told with them: its values
+     * are then the repetitions' means, with their statistics, as a worker's trial is, and the
+     * objective function's own return value is not used.
+     */
+    public void repetition(int id, Map<String, Double> values) {
+        repetition(id, null, values);
+    }
+
+    /** A repetition with the seed it used. */
+    public void repetition(int id, Long seed, Map<String, Double> values) {
+        if (repetitions.stream().anyMatch(r -> r.index() == id)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "trial " + id() + " has a repetition " + id
+                    + " already; number each repetition once");
+        }
+        if (values == null || values.isEmpty()) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "repetition " + id + " needs at least one metric value, as {\"" + metric
+                    + "\": 0.4}");
+        }
+        repetitions.add(new Repetition(id, seed, values));
+    }
+
+    /** Tags the trial (told with its result, shown on its page); a second tag of the same key replaces the first. */
+    public void tag(String key, String value) {
+        if (key == null || key.isBlank() || key.length() > 100 || value == null || value.length() > 1000) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a tag needs a key of 1 to 100 characters and a value of at most "
+                    + "1000, as trial.tag(\"model\", \"ridge\")");
+        }
+        tags.put(key, value);
+    }
+
+    /** Adds a note to the trial (told with its result, shown on its page). */
+    public void note(String text) {
+        if (text == null || text.isBlank() || text.length() > 10_000) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a note needs 1 to 10000 characters of text");
+        }
+        notes.add(text);
+    }
+
+    List<Repetition> repetitions() {
+        return List.copyOf(repetitions);
+    }
+
+    /** The captured provenance with the trial's tags and notes beside it. */
+    Map<String, Object> provenance(Map<String, Object> captured) {
+        var p = new LinkedHashMap<String, Object>(captured);
+        if (!tags.isEmpty()) {
+            p.put("tags", Map.copyOf(tags));
+        }
+        if (!notes.isEmpty()) {
+            p.put("notes", List.copyOf(notes));
+        }
+        return p;
     }
 }

@@ -324,7 +324,7 @@ public final class TunelabClient implements AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request(String path) {
         var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
         return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
@@ -339,7 +339,7 @@ public final class TunelabClient implements AutoCloseable {
         return execute(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
             return http.send(request, handler);
         } catch (ConnectException e) {
@@ -353,11 +353,11 @@ public final class TunelabClient implements AutoCloseable {
         }
     }
 
-    private <T> T send(String method, String path, String body, Class<T> type) {
+    <T> T send(String method, String path, String body, Class<T> type) {
         return decode(exchange(method, path, body), type);
     }
 
-    private <T> T send(String method, String path, String body, TypeReference<T> type) {
+    <T> T send(String method, String path, String body, TypeReference<T> type) {
         HttpResponse<String> r = check(exchange(method, path, body));
         try {
             return Json.mapper().readValue(r.body(), type);
@@ -375,14 +375,14 @@ public final class TunelabClient implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> check(HttpResponse<String> r) {
+    HttpResponse<String> check(HttpResponse<String> r) {
         if (r.statusCode() >= 400) {
             throw error(r.statusCode(), r.body());
         }
         return r;
     }
 
-    private TunelabException error(int status, String body) {
+    TunelabException error(int status, String body) {
         try {
             return TunelabException.of(Json.mapper().readValue(body, ErrorBody.class));
         } catch (IOException | RuntimeException e) {

@@ -87,12 +87,25 @@ final class BreastCancerModel {
      * rows (lower is better; 0.693 is a coin toss).
      */
     double validationLoss(double lr, int batch, int epochs) {
+        return fit(lr, batch, epochs, SEED).loss();
+    }
+
+    /** A trained model: its weights and bias, and the validation log-loss after each epoch (the last is {@link #loss()}). */
+    record Fit(double[] weights, double bias, double[] lossByEpoch) {
+        double loss() {
+            return lossByEpoch[lossByEpoch.length - 1];
+        }
+    }
+
+    /** Trains as {@link #validationLoss} does, with {@code seed} shuffling the minibatches. */
+    Fit fit(double lr, int batch, int epochs, long seed) {
         int features = trainX[0].length;
         double[] w = new double[features];
         double b = 0;
+        double[] losses = new double[epochs];
         Integer[] order = new Integer[trainX.length];
         Arrays.setAll(order, i -> i);
-        Random random = new Random(SEED);
+        Random random = new Random(seed);
         for (int epoch = 0; epoch < epochs; epoch++) {
             Collections.shuffle(Arrays.asList(order), random);
             for (int start = 0; start < order.length; start += batch) {
@@ -113,7 +126,12 @@ final class BreastCancerModel {
                 }
                 b -= lr * gradB / n;
             }
+            losses[epoch] = validationLoss(w, b);
         }
+        return new Fit(w, b, losses);
+    }
+
+    private double validationLoss(double[] w, double b) {
         double loss = 0;
         for (int i = 0; i < validX.length; i++) {
             double p = Math.clamp(probability(w, b, validX[i]), 1e-12, 1 - 1e-12);

@@ -80,6 +80,18 @@ class SdkExampleTest {
             assertThat(best.getFirst().value("loss")).as("the best validation log-loss").isLessThan(0.3);
             assertThat(output.lines().map(l -> l.split(" ")[0]).toList())
                     .as("the example prints the leaderboard").containsSubsequence(best.stream().map(t -> Integer.toString(t.number())).toList());
+
+            // The second example: repetitions, tags, notes, artifacts and provenance on every trial.
+            run(List.of(java, "-cp", jar.toString(), "com.example.tunelab.TrackedSweep", server.url(), server.adminToken()), project, "tracked");
+            var tracked = client.experiment("logreg-tracked");
+            assertThat(tracked.info().summary().labels().tags()).contains("example");
+            assertThat(tracked.trials()).hasSize(12).allSatisfy(t -> {
+                assertThat(t.repetitions()).hasSize(3);
+                assertThat(t.statistics().get("loss").n()).isEqualTo(3);
+                assertThat(t.provenance()).containsEntry("runner", "sdk").containsKeys("class_path", "java_version", "host", "tags");
+                assertThat(io.tunelab.client.Artifacts.of(client).list(t.id())).extracting(a -> a.name())
+                        .containsExactly("loss-curves.csv", "weights.csv");
+            });
         }
     }
 

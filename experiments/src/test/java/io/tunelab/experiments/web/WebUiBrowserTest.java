@@ -583,4 +583,46 @@ class WebUiBrowserTest {
         assertThat(message).contains("no-such-sweep");
         assertThat(browser.findAll("#trials-table")).isEmpty();
     }
+
+    @Test
+    void aTrialPageListsItsArtifactsTagsAndNotes() {
+        var exp = client.launch(spec("tracked-page", 5).minimize("f1_loss").build());
+        exp.optimize(trial -> {
+            trial.tag("model", "ridge");
+            trial.note("a note with <b>markup</b>");
+            trial.artifact("curve.csv", "epoch,loss\n1,0.5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            trial.repetition(0, Map.of("f1_loss", 0.4));
+            trial.repetition(1, Map.of("f1_loss", 0.6));
+            return 0.5;
+        }, 1, 1);
+        long id = exp.trials().getFirst().id();
+        browser.open(url("#/trials/" + id));
+        browser.await("the artifacts", () -> !browser.findAll("#trial-artifacts a").isEmpty());
+        assertThat(browser.texts("#trial-artifacts tbody td:first-child")).containsExactly("curve.csv");
+        assertThat(browser.attributes("#trial-artifacts a", "href")).containsExactly("/api/trials/" + id + "/artifacts/curve.csv");
+        assertThat(browser.texts("#trial-labels .tag")).containsExactly("model: ridge");
+        assertThat(browser.text("#trial-labels .note")).isEqualTo("a note with <b>markup</b>");
+        assertThat(browser.findAll("#app b")).isEmpty();
+        assertThat(browser.text("#prov-title")).isEqualTo("Provenance");
+        assertThat(browser.text("main")).contains("Repetitions (2)", "runner", "sdk", "class_path");
+        // The link downloads the stored bytes.
+        Object body = browser.js("return fetch(document.querySelector('#trial-artifacts a').href).then(r => r.text());");
+        assertThat(body).isEqualTo("epoch,loss\n1,0.5\n");
+    }
+
+    @Test
+    void theExperimentsPageFiltersByTagAndHidesArchivedOnes() {
+        client.launch(spec("tagged-one", 5).minimize("mae").build()).tag("vision");
+        client.launch(spec("archived-one", 5).minimize("mae").build()).archive(true);
+        browser.open(url("#/"));
+        browser.await("the tagged experiment", () -> browser.texts("#experiments td.name a").contains("tagged-one"));
+        assertThat(browser.texts("#experiments td.name a")).doesNotContain("archived-one");
+        new Select(browser.find("#filter-tag")).selectByValue("vision");
+        browser.await("the tag filter", () -> browser.texts("#experiments td.name a").equals(List.of("tagged-one")));
+        new Select(browser.find("#filter-tag")).selectByValue("");
+        browser.click("#show-archived");
+        browser.await("the archived experiment", () -> browser.texts("#experiments td.name a").contains("archived-one"));
+        assertThat(browser.text("#experiments")).contains("archived");
+        browser.click("#show-archived");
+    }
 }

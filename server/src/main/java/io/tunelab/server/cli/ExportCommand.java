@@ -1,8 +1,6 @@
 package io.tunelab.server.cli;
 
-import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExportFormat;
-import io.tunelab.api.TunelabException;
 import io.tunelab.client.TunelabClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,10 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 /**
@@ -36,28 +31,15 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ExportFormat exportFormat = ExportFormat.parse(format);
-        Path target = output == null ? null : output.toAbsolutePath();
-        if (target != null && !Files.isDirectory(target.getParent())) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--output " + output + ": there is no directory "
-                    + target.getParent() + "; give a file in an existing directory");
-        }
+        Path target = output == null ? null : WholeFile.target(output, "--output");
         try (TunelabClient client = server.connect()) {
             if (target == null) {
                 client.exportTrials(name, exportFormat, System.out);
                 System.out.flush();
                 return 0;
             }
-            // Into a file beside the target, moved over it once complete: a refused or broken
-            // export leaves an existing file as it was.
-            Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
-            try {
-                try (OutputStream out = Files.newOutputStream(partial)) {
-                    client.exportTrials(name, exportFormat, out);
-                }
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+            // A refused or broken export leaves an existing file as it was.
+            WholeFile.write(target, out -> client.exportTrials(name, exportFormat, out));
             System.out.println("exported the trials of " + name + " as " + exportFormat.extension() + " to " + output);
             return 0;
         }

@@ -32,7 +32,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "tunelab", mixinStandardHelpOptions = true, version = "Tunelab 0.1.0",
         description = "Hyperparameter optimization and experiment tracking for the JVM.",
         subcommands = {TunelabCommand.Server.class, TunelabCommand.Sweep.class, TunelabCommand.Experiments.class,
-                TunelabCommand.Leaderboard.class, ExportCommand.class, FinalizeCommand.class, TokenCommand.class, DbCommand.class, DemoCommand.class})
+                TunelabCommand.Leaderboard.class, ExperimentCommand.class, ArtifactCommand.class, ExportCommand.class,
+                FinalizeCommand.class, TokenCommand.class, DbCommand.class, DemoCommand.class})
 public final class TunelabCommand implements Runnable {
     static final String DEFAULT_SERVER = "${env:TUNELAB_SERVER:-http://127.0.0.1:8080}";
 
@@ -119,6 +120,9 @@ public final class TunelabCommand implements Runnable {
         @Option(names = "--max-model-mb", paramLabel = "MB", defaultValue = "256",
                 description = "the largest model a worker may upload (default ${DEFAULT-VALUE})")
         int maxModelMb;
+        @Option(names = "--max-artifact-mb", paramLabel = "MB", defaultValue = "64",
+                description = "the largest artifact a trial may attach (default ${DEFAULT-VALUE})")
+        int maxArtifactMb;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -145,7 +149,7 @@ public final class TunelabCommand implements Runnable {
                             .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams)),
                     access, new HttpLimits(positive("--max-event-streams", maxEventStreams),
                     Duration.ofSeconds(positive("--event-idle-seconds", eventIdleSeconds)),
-                    positive("--max-model-mb", maxModelMb) * 1024L * 1024));
+                    positive("--max-model-mb", maxModelMb) * 1024L * 1024, positive("--max-artifact-mb", maxArtifactMb) * 1024L * 1024));
         }
     }
 
@@ -276,15 +280,19 @@ public final class TunelabCommand implements Runnable {
         }
     }
 
-    @Command(name = "experiments", mixinStandardHelpOptions = true, description = "Lists every experiment with its state, progress and best value.")
+    @Command(name = "experiments", mixinStandardHelpOptions = true, description = "Lists the experiments with their state, progress and best value.")
     static final class Experiments implements Callable<Integer> {
+        @Option(names = "--tag", paramLabel = "TAG", description = "only experiments with this tag")
+        String tag;
+        @Option(names = "--archived", description = "archived experiments too")
+        boolean archived;
         @CommandLine.Mixin
         ServerOption server;
 
         @Override
         public Integer call() {
             try (TunelabClient client = server.connect()) {
-                var list = client.experiments();
+                var list = io.tunelab.client.Catalog.of(client).list(tag, archived);
                 if (list.isEmpty()) {
                     System.out.println("no experiments yet; launch one with: tunelab sweep run FILE");
                 } else {

@@ -38,6 +38,17 @@ public final class ExperimentQueries {
         return registry.all().stream().map(LiveExperiment::summary).toList();
     }
 
+    /**
+     * The summaries that carry {@code tag} (any when null) and whose archived flag is
+     * {@code archived} (either when null).
+     */
+    public List<ExperimentSummary> summaries(String tag, Boolean archived) {
+        return summaries().stream()
+                .filter(s -> tag == null || s.labels().tags().contains(tag))
+                .filter(s -> archived == null || s.labels().archived() == archived)
+                .toList();
+    }
+
     public Experiment experiment(String ref) {
         return registry.find(ref).experiment();
     }

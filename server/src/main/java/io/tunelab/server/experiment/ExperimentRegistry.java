@@ -52,6 +52,7 @@ final class ExperimentRegistry {
                     .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
             var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
                     finalization);
+            storage.labels(row.id()).map(json -> Json.read(json, io.tunelab.api.ExperimentLabels.class)).ifPresent(live::loadLabels);
             trials.forEach(t -> byTrial.put(t.id(), live));
             byId.put(row.id(), live);
             byName.put(row.name(), live);
@@ -86,6 +87,36 @@ final class ExperimentRegistry {
             byId.put(live.id(), live);
             byName.put(name, live);
             return live;
+        }
+    }
+
+    /**
+     * Gives an experiment a new name no other has: {@code persist} writes the renamed row first
+     * (under the lock that keeps names unique), so a failed write renames nothing.
+     */
+    void rename(LiveExperiment e, String name, Runnable persist) {
+        synchronized (byName) {
+            LiveExperiment holder = byName.get(name);
+            if (holder == e) {
+                return;
+            }
+            if (holder != null) {
+                throw TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
+                        + "\" exists already; choose another name", Map.of("name", name));
+            }
+            String old = e.name();
+            persist.run();
+            byName.remove(old, e);
+            byName.put(name, e);
+        }
+    }
+
+    /** Forgets a deleted experiment and its trials. */
+    void remove(LiveExperiment e) {
+        synchronized (byName) {
+            byName.remove(e.name(), e);
+            byId.remove(e.id(), e);
+            byTrial.values().removeIf(owner -> owner == e);
         }
     }
 

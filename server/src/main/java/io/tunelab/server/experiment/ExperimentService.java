@@ -28,17 +28,9 @@ import io.tunelab.server.strategy.Strategies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -312,15 +304,9 @@ public final class ExperimentService {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
                     + "only the worker holding the trial's lease may store its model");
         }
-        long size;
-        String sha256;
-        try (var in = new DigestInputStream(Files.newInputStream(file), newSha256())) {
-            size = in.transferTo(OutputStream.nullOutputStream());
-            sha256 = HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the uploaded model " + file, e);
-        }
-        if (size == 0) {
+        FileDigest digest = FileDigest.of(file, "model");
+        String sha256 = digest.sha256();
+        if (digest.size() == 0) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
         }
         LiveExperiment e = registry.owner(trialId);
@@ -333,13 +319,5 @@ public final class ExperimentService {
                     .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });
         return sha256;
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
     }
 }

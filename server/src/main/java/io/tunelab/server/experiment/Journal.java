@@ -1,9 +1,12 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
 import io.tunelab.api.Report;
 import io.tunelab.api.Trial;
+import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
@@ -44,6 +47,10 @@ final class Journal {
         Planned<T> planned;
         synchronized (e) {
             while (true) {
+                if (e.deleted()) {
+                    throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" was deleted",
+                            java.util.Map.of("experiment", e.name()));
+                }
                 planned = step.apply(e);
                 if (!e.holds(planned.entry())) {
                     break;
@@ -87,6 +94,11 @@ final class Journal {
         events.publish("experiment", s);
     }
 
+    /** Announces that the experiment is gone, with its id and last name. */
+    void announceDeleted(LiveExperiment e) {
+        events.publish("experiment-deleted", java.util.Map.of("id", e.id(), "name", e.name()));
+    }
+
     private void announce(LiveExperiment e, Entry entry) {
         for (Trial t : entry.announced) {
             events.publish("trial", Transitions.withoutReports(t));
@@ -104,6 +116,8 @@ final class Journal {
     static final class Entry {
         StoredExperiment experiment;
         FinalizationRow finalization;
+        ExperimentLabels labels;
+        boolean deletes;
         final List<StoredTrial> added = new ArrayList<>();
         final List<StoredTrial> replaced = new ArrayList<>();
         final List<Consumer<Storage.Changes>> writes = new ArrayList<>();
@@ -167,6 +181,22 @@ final class Journal {
             announceExperiment = true;
             String json = Json.write(row);
             writes.add(c -> c.putFinalization(experimentId, json));
+            return this;
+        }
+
+        /** Writes the experiment's labels and sets them in memory; announces the experiment. */
+        Entry labels(long experimentId, ExperimentLabels labels) {
+            this.labels = labels;
+            announceExperiment = true;
+            String json = Json.write(labels);
+            writes.add(c -> c.putLabels(experimentId, json));
+            return this;
+        }
+
+        /** Deletes the experiment with everything of it; once applied, no step may plan on it. */
+        Entry deleting(long experimentId) {
+            deletes = true;
+            writes.add(c -> c.deleteExperiment(experimentId));
             return this;
         }
 

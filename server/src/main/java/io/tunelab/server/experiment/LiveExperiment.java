@@ -39,7 +39,8 @@ final class LiveExperiment {
     private static final int MAX_VIEWS = 8;
 
     private final long id;
-    private final String name;
+    /** The row's name, readable without the monitor; it changes only when the experiment is renamed. */
+    private volatile String name;
     private StoredExperiment row;
     private final SearchStrategy strategy;
     private final Pruner pruner;
@@ -64,6 +65,12 @@ final class LiveExperiment {
     private boolean rowHeld;
     /** The refit of the winner and its test score, once asked for. */
     private FinalizationRow finalization;
+    /** Tags, notes and the archived flag. */
+    private io.tunelab.api.ExperimentLabels labels = io.tunelab.api.ExperimentLabels.none();
+    /** Set once the experiment's delete is written: no step may plan on it any more. */
+    private boolean deleted;
+    /** Whether the experiment's delete is being written. */
+    private boolean deleting;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.id = row.id();
@@ -80,6 +87,19 @@ final class LiveExperiment {
         stored.forEach(e::add);
         e.finalization = finalization;
         return e;
+    }
+
+    synchronized io.tunelab.api.ExperimentLabels labels() {
+        return labels;
+    }
+
+    /** Sets the labels read from storage at load. */
+    synchronized void loadLabels(io.tunelab.api.ExperimentLabels stored) {
+        labels = stored;
+    }
+
+    synchronized boolean deleted() {
+        return deleted;
     }
 
     synchronized FinalizationRow finalization() {
@@ -246,7 +266,7 @@ final class LiveExperiment {
         ExperimentSpec spec = row.spec();
         return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
                 best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
-                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason());
+                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason(), labels);
     }
 
     synchronized Experiment experiment() {
@@ -279,7 +299,13 @@ final class LiveExperiment {
 
     /** Whether a row the entry changes is held by another entry's write. */
     synchronized boolean holds(Journal.Entry entry) {
-        if ((entry.experiment != null || entry.finalization != null) && rowHeld) {
+        if (deleting) {
+            return true; // nothing plans while the experiment's delete is being written
+        }
+        if (entry.deletes && (rowHeld || !heldTrials.isEmpty())) {
+            return true; // the delete waits for the writes under way
+        }
+        if ((entry.experiment != null || entry.finalization != null || entry.labels != null) && rowHeld) {
             return true;
         }
         for (StoredTrial t : entry.replaced) {
@@ -291,7 +317,8 @@ final class LiveExperiment {
     }
 
     synchronized void hold(Journal.Entry entry) {
-        rowHeld |= entry.experiment != null || entry.finalization != null;
+        rowHeld |= entry.experiment != null || entry.finalization != null || entry.labels != null;
+        deleting |= entry.deletes;
         entry.replaced.forEach(t -> heldTrials.add(t.id()));
     }
 
@@ -299,10 +326,15 @@ final class LiveExperiment {
     synchronized void apply(Journal.Entry entry) {
         if (entry.experiment != null) {
             row = entry.experiment;
+            name = row.name();
         }
         if (entry.finalization != null) {
             finalization = entry.finalization;
         }
+        if (entry.labels != null) {
+            labels = entry.labels;
+        }
+        deleted |= entry.deletes;
         for (StoredTrial t : entry.added) {
             inFlight--;
             add(t);
@@ -321,7 +353,10 @@ final class LiveExperiment {
     }
 
     private void release(Journal.Entry entry) {
-        if (entry.experiment != null || entry.finalization != null) {
+        if (entry.deletes) {
+            deleting = false;
+        }
+        if (entry.experiment != null || entry.finalization != null || entry.labels != null) {
             rowHeld = false;
         }
         entry.replaced.forEach(t -> heldTrials.remove(t.id()));

@@ -47,6 +47,8 @@ public final class HttpApi {
     private final ExperimentQueries queries;
     private final TrialRoutes trials;
     private final WinnerRoutes winners;
+    private final ArtifactRoutes artifacts;
+    private final CatalogRoutes catalog;
     private final EventStream events;
     private final PrometheusMeterRegistry metrics;
     private final RequestGuard guard;
@@ -61,6 +63,8 @@ public final class HttpApi {
         this.trials = new TrialRoutes(coordinator, blocking, limits.maxModelBytes());
         this.winners = new WinnerRoutes(blocking, coordinator.queries(), coordinator.finalizations());
         this.queries = coordinator.queries();
+        this.artifacts = new ArtifactRoutes(coordinator.artifacts(), blocking, limits.maxArtifactBytes());
+        this.catalog = new CatalogRoutes(coordinator.catalog(), coordinator.queries(), blocking);
         this.events = events;
         this.metrics = metrics;
     }
@@ -78,6 +82,7 @@ public final class HttpApi {
         router.route("/api/*").handler(guard::authenticate);
         router.get("/metrics").handler(guard::authenticate).handler(requires(READ)).handler(this::metrics);
         trials.registerModelUpload(router);
+        artifacts.registerUpload(router);
         // Bodies only for the methods that carry one: a GET with a multipart Content-Type has nothing to decode.
         router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
@@ -87,7 +92,7 @@ public final class HttpApi {
         router.get("/api/events").handler(requires(READ)).handler(this::eventStream);
 
         router.post("/api/experiments").handler(requires(WRITE)).handler(this::create);
-        router.get("/api/experiments").handler(requires(READ)).handler(this::list);
+        catalog.registerList(router);
         router.get("/api/experiments/:ref").handler(requires(READ)).handler(this::describe);
         router.post("/api/experiments/:ref/trials").handler(requires(WRITE)).handler(this::ask);
         router.get("/api/experiments/:ref/trials").handler(requires(READ)).handler(this::trials);
@@ -104,6 +109,8 @@ public final class HttpApi {
 
         trials.register(router);
         winners.mount(router);
+        artifacts.register(router);
+        catalog.register(router);
 
         router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
@@ -121,10 +128,6 @@ public final class HttpApi {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
         blocking.run(rc, 201, () -> experiments.create(Json.readJsonOrYaml(body, ExperimentSpec.class), by));
-    }
-
-    private void list(RoutingContext rc) {
-        blocking.run(rc, 200, queries::summaries);
     }
 
     private void describe(RoutingContext rc) {

@@ -14,19 +14,12 @@ import io.tunelab.server.experiment.ExperimentService;
 import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.LogText;
 import io.tunelab.server.http.auth.RequestGuard;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static io.tunelab.server.http.auth.RequestGuard.requires;
@@ -46,14 +39,14 @@ final class TrialRoutes {
     private final LeaseService leases;
     private final ExperimentQueries queries;
     private final Blocking blocking;
-    private final long maxModelBytes;
+    private final Uploads.Cap modelCap;
 
     TrialRoutes(Coordinator coordinator, Blocking blocking, long maxModelBytes) {
         this.experiments = coordinator.experiments();
         this.leases = coordinator.leases();
         this.queries = coordinator.queries();
         this.blocking = blocking;
-        this.maxModelBytes = maxModelBytes;
+        this.modelCap = new Uploads.Cap("model", maxModelBytes, "--max-model-mb", "export a smaller model");
     }
 
     /**
@@ -114,76 +107,12 @@ final class TrialRoutes {
     }
 
     private void putModel(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        request.pause();
-        String leaseId = request.getParam("leaseId");
-        long length = contentLength(request);
-        if (length < 0) {
-            refuse(rc, TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs a Content-Length header: send the "
-                    + "model file's bytes as one body"));
-            return;
-        }
-        if (length > maxModelBytes) {
-            refuse(rc, TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the model is larger than this server accepts (--max-model-mb "
-                    + Math.max(1, maxModelBytes / (1024 * 1024)) + "); export a smaller model or start the server with a higher "
-                    + "--max-model-mb"));
-            return;
-        }
-        var files = rc.vertx().fileSystem();
-        files.createTempFile("tunelab-model-", ".part")
-                .compose(path -> files.open(path, new OpenOptions().setWrite(true).setTruncateExisting(true))
-                        .compose(request::pipeTo)
-                        .map(done -> Path.of(path))
-                        // A broken upload leaves no file behind, whether or not the delete works.
-                        .recover(failed -> files.delete(path).transform(deleted -> Future.<Path>failedFuture(failed))))
-                .onComplete(piped -> {
-                    if (piped.failed()) {
-                        Failures.send(rc, piped.cause());
-                        return;
-                    }
-                    Path file = piped.result();
-                    blocking.run(rc, 200, () -> {
-                        try {
-                            long id = trialId(rc);
-                            long size = Files.size(file);
-                            if (size != length) {
-                                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the model body had " + size
-                                        + " bytes but Content-Length said " + length + "; send the whole file again");
-                            }
-                            String sha256 = experiments.putModel(id, leaseId, file);
-                            return Map.of("trial", id, "bytes", size, "sha256", sha256);
-                        } finally {
-                            deleteQuietly(file);
-                        }
-                    });
-                });
-    }
-
-    /** The request's Content-Length, or -1 when it has none or an unreadable one. */
-    private static long contentLength(HttpServerRequest request) {
-        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        try {
-            return header == null ? -1 : Long.parseLong(header.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /**
-     * Answers an upload refused before its body was read; the body the client still sends is
-     * drained unread, so the client sees the answer rather than a reset connection.
-     */
-    private static void refuse(RoutingContext rc, TunelabException e) {
-        rc.request().handler(ignored -> { }).resume();
-        Failures.send(rc, e);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("cannot delete the upload {}: {}", file, e.getMessage());
-        }
+        String leaseId = rc.request().getParam("leaseId");
+        Uploads.receive(rc, blocking, modelCap, (file, size) -> {
+            long id = trialId(rc);
+            String sha256 = experiments.putModel(id, leaseId, file);
+            return Map.of("trial", id, "bytes", size, "sha256", sha256);
+        });
     }
 
     private void model(RoutingContext rc) {

@@ -265,6 +265,32 @@ public final class JdbcStorage implements Storage {
             });
         }
 
+        @Override
+        public void putLabels(long experimentId, String json) {
+            run("UPDATE experiment SET labels = ? WHERE id = ?", ps -> {
+                ps.setString(1, json);
+                ps.setLong(2, experimentId);
+            });
+        }
+
+        @Override
+        public void putArtifact(long trialId, io.tunelab.api.Artifact artifact, Path file) {
+            try {
+                ArtifactRows.put(connection, trialId, artifact, file);
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException("cannot store artifact " + artifact.name() + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void deleteExperiment(long experimentId) {
+            try {
+                ArtifactRows.deleteExperiment(connection, experimentId);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
         private void run(String sql, Binder binder) {
             try {
                 PreparedStatement ps = statements.get(sql);
@@ -362,6 +388,29 @@ public final class JdbcStorage implements Storage {
     @Override
     public Optional<String> finalization(long experimentId) {
         return experimentDocument("finalization", experimentId);
+    }
+
+    @Override
+    public Optional<String> labels(long experimentId) {
+        return experimentDocument("labels", experimentId);
+    }
+
+    @Override
+    public List<io.tunelab.api.Artifact> artifacts(long trialId) {
+        try (Connection c = readers.getConnection()) {
+            return ArtifactRows.list(c, trialId);
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
+    }
+
+    @Override
+    public boolean copyArtifactContent(String sha256, java.io.OutputStream out) throws IOException {
+        try (Connection c = readers.getConnection()) {
+            return ArtifactRows.copy(c, sha256, out);
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
     }
 
     /** One JSON document column of an experiment's row. */

@@ -37,6 +37,18 @@ public interface Storage extends AutoCloseable {
     /** The experiment's finalization document (JSON), if it has one. */
     Optional<String> finalization(long experimentId);
 
+    /** The experiment's labels document (JSON: tags, notes, archived), if it has one. */
+    Optional<String> labels(long experimentId);
+
+    /** The trial's artifacts in name order. */
+    List<io.tunelab.api.Artifact> artifacts(long trialId);
+
+    /**
+     * Writes the artifact content stored under {@code sha256} to {@code out}; false (writing
+     * nothing) when none is stored.
+     */
+    boolean copyArtifactContent(String sha256, java.io.OutputStream out) throws java.io.IOException;
+
     @Override
     void close();
 
@@ -70,5 +82,18 @@ public interface Storage extends AutoCloseable {
 
         /** Replaces the experiment's finalization document (JSON). */
         void putFinalization(long experimentId, String json);
+
+        /** Replaces the experiment's labels document (JSON). */
+        void putLabels(long experimentId, String json);
+
+        /**
+         * Adds an artifact to a trial, replacing the trial's artifact of that name; the content
+         * (read from {@code file}, which must stay until the write returns) is stored once per
+         * SHA-256, and content no artifact names any more is dropped.
+         */
+        void putArtifact(long trialId, io.tunelab.api.Artifact artifact, java.nio.file.Path file);
+
+        /** Deletes an experiment and everything of it: trials, reports, models, artifacts, finalization. */
+        void deleteExperiment(long experimentId);
     }
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
  * An experiment row: its spec (budget included), state, seed and times. {@code runningMillis}
  * is the wall time spent RUNNING before {@code runningSince} (set while RUNNING), so a
  * minutes budget survives pauses and restarts. {@code createdBy} names the token that created it,
- * {@code updatedBy} the token that last paused, resumed or stopped it (null when none did, or an
+ * {@code updatedBy} the token that last paused, resumed, stopped, renamed or labelled it (null when none did, or an
  * in-process caller without a token).
  */
 public record StoredExperiment(long id, String name, ExperimentState state, ExperimentSpec spec, long seed,
@@ -31,6 +31,12 @@ public record StoredExperiment(long id, String name, ExperimentState state, Expe
     public StoredExperiment withSpec(ExperimentSpec spec, Instant now) {
         return new StoredExperiment(id, name, state, spec, seed, created, now, stopReason, runningMillis, runningSince, createdBy,
                 updatedBy);
+    }
+
+    /** The row (and its spec) under a new name. */
+    public StoredExperiment withName(String name, Instant now) {
+        return new StoredExperiment(id, name, state, spec.withName(name), seed, created, now, stopReason, runningMillis, runningSince,
+                createdBy, updatedBy);
     }
 
     /** The row as changed by the token named {@code token}. */

@@ -41,6 +41,16 @@ class TunelabCommandTest {
         server.close();
     }
 
+    /** Runs a client command against the server at {@code url} with the token in {@code tokenFile}. */
+    static Run runAgainst(String url, String tokenFile, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
+        all[args.length] = "--server";
+        all[args.length + 1] = url;
+        all[args.length + 2] = "--token-file";
+        all[args.length + 3] = tokenFile;
+        return run(all);
+    }
+
     static Run run(String... args) {
         CommandLine cl = TunelabCommand.commandLine();
         var err = new StringWriter();

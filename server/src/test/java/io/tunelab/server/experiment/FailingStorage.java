@@ -68,6 +68,21 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public Optional<String> labels(long experimentId) {
+        return storage.labels(experimentId);
+    }
+
+    @Override
+    public List<io.tunelab.api.Artifact> artifacts(long trialId) {
+        return storage.artifacts(trialId);
+    }
+
+    @Override
+    public boolean copyArtifactContent(String sha256, java.io.OutputStream out) throws java.io.IOException {
+        return storage.copyArtifactContent(sha256, out);
+    }
+
+    @Override
     public void close() {
         storage.close();
     }

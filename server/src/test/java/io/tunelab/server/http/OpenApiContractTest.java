@@ -170,6 +170,12 @@ class OpenApiContractTest {
         call("suggest", "POST", "/api/trials/" + id + "/suggest", "application/json",
                 "{\"name\": \"extra\", \"param\": {\"type\": \"categorical\", \"choices\": [\"a\", \"b\"]}}");
         call("heartbeat", "POST", "/api/trials/" + id + "/heartbeat", "application/json", lease);
+        call("uploadArtifact", "PUT", "/api/trials/" + id + "/artifacts/curve.csv?leaseId=" + asked.getString("leaseId"),
+                "application/octet-stream", "epoch,loss\n1,0.7\n");
+        call("uploadArtifact", "PUT", "/api/trials/" + id + "/artifacts/..%2Fescape", "application/octet-stream", "x");
+        call("listArtifacts", "GET", "/api/trials/" + id + "/artifacts", null, null);
+        call("downloadArtifact", "GET", "/api/trials/" + id + "/artifacts/curve.csv", null, null);
+        call("downloadArtifact", "GET", "/api/trials/" + id + "/artifacts/missing.txt", null, null);
         call("uploadModel", "PUT", "/api/trials/" + id + "/model?leaseId=" + asked.getString("leaseId"), "application/octet-stream", "model bytes");
         call("tell", "POST", "/api/trials/" + id + "/result", "application/json",
                 new JsonObject(lease).put("state", "COMPLETE").put("values", new JsonObject().put("loss", 0.25)).encode());
@@ -193,6 +199,15 @@ class OpenApiContractTest {
         call("resume", "POST", "/api/experiments/contract/resume", "application/json", "{\"budget\": {\"trials\": 4}}");
         call("stop", "POST", "/api/experiments/contract/stop", null, null);
         call("ask", "POST", "/api/experiments/contract/trials", null, null);
+        call("updateExperiment", "PATCH", "/api/experiments/contract", "application/json",
+                "{\"addTags\": [\"nightly\"], \"notes\": \"checked by the contract test\", \"archived\": true}");
+        call("updateExperiment", "PATCH", "/api/experiments/contract", "application/json", "{\"archived\": \"yes\"}");
+        call("listExperiments", "GET", "/api/experiments?tag=nightly&archived=true", null, null);
+        call("cloneExperiment", "POST", "/api/experiments/contract/clone", "application/json", "{\"name\": \"contract-copy\"}");
+        call("cloneExperiment", "POST", "/api/experiments/contract/clone", "application/json", "{\"name\": \"contract-copy\"}");
+        call("deleteExperiment", "DELETE", "/api/experiments/contract-copy", null, null);
+        call("stop", "POST", "/api/experiments/contract-copy/stop", null, null);
+        call("deleteExperiment", "DELETE", "/api/experiments/contract-copy", null, null);
 
         call("putDataReport", "PUT", "/api/experiments/contract-held/data-report", "application/json",
                 "{\"usable\": true, \"rows\": 150, \"warnings\": []}");

@@ -127,6 +127,9 @@ export const api = {
     }
   },
   modelHref: (id) => `/api/trials/${enc(id)}/model`,
+  /** The trial's artifacts: [{name, size, sha256, created, createdBy}] in name order. */
+  artifacts: async (id) => (await request('GET', `/api/trials/${enc(id)}/artifacts`)).data,
+  artifactHref: (id, name) => `/api/trials/${enc(id)}/artifacts/${enc(name)}`,
 
   pause: async (ref) => (await request('POST', `/api/experiments/${enc(ref)}/pause`)).data,
   resume: async (ref, trials) => (await request('POST', `/api/experiments/${enc(ref)}/resume`,

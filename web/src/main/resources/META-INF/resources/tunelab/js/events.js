@@ -1,8 +1,9 @@
 // One EventSource for the whole page: the server pushes `experiment` events (an
-// ExperimentSummary) and `trial` events (a Trial without its reports). Pages subscribe
+// ExperimentSummary), `trial` events (a Trial without its reports) and `experiment-deleted`
+// events ({id, name}). Pages subscribe
 // while they are shown and unsubscribe when they are left.
 
-const listeners = {experiment: new Set(), trial: new Set(), open: new Set()};
+const listeners = {experiment: new Set(), trial: new Set(), 'experiment-deleted': new Set(), open: new Set()};
 let source = null;
 let opened = false;
 
@@ -25,7 +26,7 @@ export function connect() {
   source.addEventListener('error', () => {
     status(source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…', false);
   });
-  for (const type of ['experiment', 'trial']) {
+  for (const type of ['experiment', 'trial', 'experiment-deleted']) {
     source.addEventListener(type, (event) => {
       let data;
       try {
@@ -38,7 +39,7 @@ export function connect() {
   }
 }
 
-/** Subscribes fn to events of a type ('experiment', 'trial', or 'open' for a reconnect); returns the unsubscribe. */
+/** Subscribes fn to events of a type ('experiment', 'trial', 'experiment-deleted', or 'open' for a reconnect); returns the unsubscribe. */
 export function on(type, fn) {
   listeners[type].add(fn);
   return () => listeners[type].delete(fn);

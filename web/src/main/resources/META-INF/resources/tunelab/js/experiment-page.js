@@ -42,6 +42,7 @@ export function experimentPage(main, ref) {
     fill(head,
         h('div', {class: 'title-row'}, h('h1', {}, exp.name), badge(s.state || exp.state)),
         s.stopReason ? h('p', {class: 'notice'}, s.stopReason) : null,
+        s.labels && s.labels.notes ? h('p', {class: 'note', id: 'experiment-notes'}, s.labels.notes) : null,
         h('dl', {class: 'facts'},
             fact('Objective', objectives.map((o) => `${o.metric} ${String(o.direction).toUpperCase() === 'MAXIMIZE' ? '↑ maximize' : '↓ minimize'}`).join(', ')),
             fact('Best', objectives.map((o) => `${o.metric} ${num(best[o.metric])}`).join(' · '),
@@ -51,6 +52,9 @@ export function experimentPage(main, ref) {
             fact('Seed', exp.seed === undefined ? '—' : String(exp.seed)),
             fact('Created by', exp.createdBy || '—'),
             fact('State changed by', exp.updatedBy || '—'),
+            fact('Tags', (s.labels && s.labels.tags && s.labels.tags.length) || (s.labels && s.labels.archived)
+              ? h('ul', {class: 'tags', id: 'experiment-tags'}, s.labels.archived ? h('li', {class: 'tag archived'}, 'archived') : null,
+                  (s.labels.tags || []).map((t) => h('li', {class: 'tag'}, t))) : '—'),
             fact('Started', time(s.created)),
             fact('Updated', time(s.updated))));
     if (focusedLink) document.getElementById(focusedLink)?.focus({preventScroll: true});

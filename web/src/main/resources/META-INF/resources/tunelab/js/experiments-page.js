@@ -1,5 +1,6 @@
 // The experiments page: every experiment, grouped by its primary objective and ranked
-// within the group by its best value in that objective's direction, live.
+// within the group by its best value in that objective's direction, live. Filters by name,
+// state and tag; archived experiments are hidden unless asked for.
 
 import {h, fill, num, time, badge, throttle, experimentHref, trialHref, crumbs, errorBox} from './dom.js';
 import {api} from './api.js';
@@ -12,26 +13,31 @@ export function experimentsPage(main) {
   crumbs(['Experiments']);
   document.title = 'Experiments · Tunelab';
   const byId = new Map();
-  const filter = {text: '', state: ''};
+  const filter = {text: '', state: '', tag: '', archived: false};
   let loaded = false;
 
   const nameInput = h('input', {type: 'search', id: 'filter-name', placeholder: 'Filter by name', 'aria-label': 'Filter experiments by name', autocomplete: 'off'});
   const stateSelect = h('select', {id: 'filter-state', 'aria-label': 'Filter experiments by state'},
       h('option', {value: ''}, 'All states'), STATES.map((s) => h('option', {value: s}, s.toLowerCase())));
+  const tagSelect = h('select', {id: 'filter-tag', 'aria-label': 'Filter experiments by tag'}, h('option', {value: ''}, 'All tags'));
+  const archivedBox = h('input', {type: 'checkbox', id: 'show-archived'});
+  const archivedLabel = h('label', {for: 'show-archived', class: 'small'}, archivedBox, ' Show archived');
   const count = h('span', {class: 'muted', role: 'status'});
   const body = h('div', {id: 'experiments'}, h('p', {class: 'muted'}, 'Loading experiments…'));
 
   fill(main,
       h('div', {class: 'page-head'},
           h('h1', {}, 'Experiments'),
-          h('div', {class: 'filters'}, nameInput, stateSelect, count)),
+          h('div', {class: 'filters'}, nameInput, stateSelect, tagSelect, archivedLabel, count)),
       body);
 
   const render = () => {
     if (!loaded) return;
     const text = filter.text.toLowerCase();
+    syncTags();
     const shown = [...byId.values()].filter((e) =>
-        (!text || String(e.name).toLowerCase().includes(text)) && (!filter.state || e.state === filter.state));
+        (!text || String(e.name).toLowerCase().includes(text)) && (!filter.state || e.state === filter.state)
+        && (!filter.tag || labels(e).tags.includes(filter.tag)) && (filter.archived || !labels(e).archived));
     count.textContent = `${shown.length} of ${byId.size}`;
     if (byId.size === 0) {
       fill(body, h('section', {class: 'card empty'},
@@ -54,6 +60,24 @@ export function experimentsPage(main) {
     }
   };
   const rerender = throttle(render, 250);
+
+  // The tag filter offers every tag some experiment carries, keeping the chosen one.
+  const syncTags = () => {
+    const tags = [...new Set([...byId.values()].flatMap((e) => labels(e).tags))].sort();
+    const known = [...tagSelect.options].slice(1).map((o) => o.value);
+    if (tags.join('\u0000') === known.join('\u0000')) return;
+    fill(tagSelect, h('option', {value: ''}, 'All tags'), tags.map((t) => h('option', {value: t}, t)));
+    tagSelect.value = tags.includes(filter.tag) ? filter.tag : '';
+    filter.tag = tagSelect.value;
+  };
+  tagSelect.addEventListener('change', () => {
+    filter.tag = tagSelect.value;
+    render();
+  });
+  archivedBox.addEventListener('change', () => {
+    filter.archived = archivedBox.checked;
+    render();
+  });
 
   nameInput.addEventListener('input', () => {
     filter.text = nameInput.value;
@@ -87,6 +111,10 @@ export function experimentsPage(main) {
     on('trial', (trial) => {
       if (loaded && !byId.has(trial.experimentId)) reload();
     }),
+    on('experiment-deleted', (gone) => {
+      byId.delete(gone.id);
+      rerender();
+    }),
     on('open', () => reload()),
   ];
   return () => {
@@ -94,6 +122,12 @@ export function experimentsPage(main) {
     rerender.cancel();
     reload.cancel();
   };
+}
+
+/** An experiment's tags and archived flag (older servers send none). */
+function labels(e) {
+  const l = e.labels || {};
+  return {tags: Array.isArray(l.tags) ? l.tags : [], archived: Boolean(l.archived)};
 }
 
 /** Experiments grouped by primary objective (metric and direction), each group ranked best first. */
@@ -158,7 +192,10 @@ function row(e, rank, objective) {
           h('a', {href: experimentHref(e.name)}, e.name),
           others.length ? h('div', {class: 'muted small'},
               `also ${others.map((o) => `${o.metric} ${direction(o) === 'maximize' ? '↑' : '↓'}`).join(', ')}`) : null,
-          e.stopReason ? h('div', {class: 'muted small'}, e.stopReason) : null),
+          e.stopReason ? h('div', {class: 'muted small'}, e.stopReason) : null,
+          labels(e).tags.length || labels(e).archived ? h('ul', {class: 'tags small'},
+              labels(e).archived ? h('li', {class: 'tag archived'}, 'archived') : null,
+              labels(e).tags.map((t) => h('li', {class: 'tag'}, t))) : null),
       h('td', {}, badge(e.state)),
       h('td', {class: 'num best'}, e.bestTrial && best !== null && best !== undefined
         ? h('a', {href: trialHref(e.bestTrial), title: 'Open the best trial'}, num(best)) : num(best),

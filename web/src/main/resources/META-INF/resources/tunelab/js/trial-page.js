@@ -1,5 +1,6 @@
 // The trial page: its params, every repetition and their statistics, the per-step curves,
-// provenance, and the model when the worker uploaded one.
+// tags and notes, artifacts with download links, provenance, and the model when the worker
+// uploaded one.
 
 import {h, fill, num, paramText, time, badge, duration, secondsBetween, throttle, experimentHref, crumbs, errorBox, fact} from './dom.js';
 import {api} from './api.js';
@@ -18,7 +19,7 @@ export function trialPage(main, id) {
 
   const destroyCharts = () => charts.splice(0).forEach((c) => c.destroy());
 
-  const render = (hasModel) => {
+  const render = (hasModel, artifacts) => {
     const t = trial;
     const expName = experiment ? experiment.name : String(t.experimentId);
     const objectives = (experiment && experiment.summary && experiment.summary.objectives) || [];
@@ -99,9 +100,11 @@ export function trialPage(main, id) {
         h('section', {class: 'card', 'aria-labelledby': 'curves-title'},
             h('h2', {id: 'curves-title'}, 'Intermediate values'),
             curveCharts.length ? h('div', {class: 'slices'}, curveCharts) : h('p', {class: 'muted'}, 'This trial reported no intermediate values.')),
-        Object.keys(t.provenance || {}).length ? h('section', {class: 'card', 'aria-labelledby': 'prov-title'},
+        labelsCard(t.provenance || {}),
+        artifactsCard(t.id, artifacts),
+        Object.keys(provenanceOnly(t.provenance)).length ? h('section', {class: 'card', 'aria-labelledby': 'prov-title'},
             h('h2', {id: 'prov-title'}, 'Provenance'),
-            keyValues(t.provenance)) : null);
+            keyValues(provenanceOnly(t.provenance))) : null);
   };
 
   const load = async () => {
@@ -111,7 +114,8 @@ export function trialPage(main, id) {
         experiment = await api.experiment(String(trial.experimentId)).catch(() => null);
       }
       const hasModel = trial.state === 'COMPLETE' ? await api.hasModel(trial.id) : false;
-      if (!closed) render(hasModel);
+      const artifacts = await api.artifacts(trial.id).catch(() => []);
+      if (!closed) render(hasModel, artifacts);
     } catch (e) {
       if (!closed) fill(content, errorBox(e));
     }
@@ -134,6 +138,39 @@ export function trialPage(main, id) {
     reload.cancel();
     destroyCharts();
   };
+}
+
+/** The provenance without the tags and notes the trial's code added, which have their own card. */
+function provenanceOnly(provenance) {
+  const {tags, notes, ...rest} = provenance || {};
+  return rest;
+}
+
+/** The tags (key: value) and notes the trial's code recorded, or nothing when it recorded none. */
+function labelsCard(provenance) {
+  const tags = provenance.tags && typeof provenance.tags === 'object' ? Object.entries(provenance.tags) : [];
+  const notes = Array.isArray(provenance.notes) ? provenance.notes : [];
+  if (!tags.length && !notes.length) return null;
+  return h('section', {class: 'card', 'aria-labelledby': 'labels-title', id: 'trial-labels'},
+      h('h2', {id: 'labels-title'}, 'Tags and notes'),
+      tags.length ? h('ul', {class: 'tags'}, tags.map(([k, v]) => h('li', {class: 'tag'}, `${k}: ${paramText(v)}`))) : null,
+      notes.map((n) => h('p', {class: 'note'}, String(n))));
+}
+
+/** The trial's artifacts with their sizes and digests, each a download link. */
+function artifactsCard(id, artifacts) {
+  return h('section', {class: 'card', 'aria-labelledby': 'artifacts-title', id: 'trial-artifacts'},
+      h('h2', {id: 'artifacts-title'}, `Artifacts (${artifacts.length})`),
+      artifacts.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'stats'},
+          h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col', class: 'num'}, 'Bytes'),
+              h('th', {scope: 'col'}, 'SHA-256'), h('th', {scope: 'col'}, 'Stored'), h('th', {scope: 'col'}, 'By'))),
+          h('tbody', {}, artifacts.map((a) => h('tr', {},
+              h('td', {}, h('a', {href: api.artifactHref(id, a.name), download: a.name}, a.name)),
+              h('td', {class: 'num'}, num(a.size)),
+              h('td', {}, h('code', {title: a.sha256}, String(a.sha256).slice(0, 12))),
+              h('td', {}, time(a.created)),
+              h('td', {}, a.createdBy || '—'))))))
+        : h('p', {class: 'muted'}, 'No artifacts. Attach files with trial.artifact(name, file) in the SDK, or PUT /api/trials/{id}/artifacts/{name}.'));
 }
 
 /** Provenance as a definition list: nested objects as nested lists, lists of values joined. */

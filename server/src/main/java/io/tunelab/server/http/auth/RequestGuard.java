@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 public final class RequestGuard {
     private static final String PRINCIPAL = "tunelab.principal";
     private static final Set<String> JSON_OR_YAML = Set.of("application/json", "application/yaml");
-    private static final Pattern MODEL_UPLOAD = Pattern.compile("/api/trials/[^/]+/model");
+    private static final Pattern MODEL_UPLOAD = Pattern.compile("/api/trials/[^/]+/(model|artifacts/[^/]+)");
     private static final Map<String, String> HEADERS = Map.of(
             "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",

@@ -1,0 +1,84 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.Artifact;
+import io.tunelab.server.experiment.TrialArtifacts;
+import io.tunelab.server.http.auth.Principal;
+import io.tunelab.server.http.auth.RequestGuard;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.tunelab.server.http.auth.RequestGuard.requires;
+import static io.tunelab.server.http.auth.Scope.READ;
+import static io.tunelab.server.http.auth.Scope.WORKER;
+import static io.tunelab.server.http.auth.Scope.WRITE;
+
+/**
+ * A trial's artifacts: upload ({@code PUT /api/trials/{id}/artifacts/{name}}, streamed like the
+ * model upload, Content-Length required, capped by {@code --max-artifact-mb}), list and download.
+ * A download goes from storage to a temporary file off the event loop and from there to the
+ * client, so a slow client holds no database connection.
+ */
+final class ArtifactRoutes {
+    private final TrialArtifacts artifacts;
+    private final Blocking blocking;
+    private final Uploads.Cap cap;
+
+    ArtifactRoutes(TrialArtifacts artifacts, Blocking blocking, long maxArtifactBytes) {
+        this.artifacts = artifacts;
+        this.blocking = blocking;
+        this.cap = new Uploads.Cap("artifact", maxArtifactBytes, "--max-artifact-mb", "split the file or compress it");
+    }
+
+    /** The upload, registered before the API's JSON body handler (it reads its body itself). */
+    void registerUpload(Router router) {
+        router.put("/api/trials/:id/artifacts/:name").handler(requires(WRITE, WORKER)).handler(this::put);
+    }
+
+    void register(Router router) {
+        router.get("/api/trials/:id/artifacts").handler(requires(READ)).handler(this::list);
+        router.get("/api/trials/:id/artifacts/:name").handler(requires(READ)).handler(this::download);
+    }
+
+    private void put(RoutingContext rc) {
+        String leaseId = rc.request().getParam("leaseId");
+        String name = rc.pathParam("name");
+        Principal principal = RequestGuard.principal(rc);
+        // A worker token attaches only under the trial's lease; a write token may without one.
+        boolean mayOmitLease = principal.allows(WRITE);
+        Uploads.receive(rc, blocking, cap, (file, size) ->
+                artifacts.put(TrialRoutes.trialId(rc), name, leaseId, mayOmitLease, principal.name(), file));
+    }
+
+    private void list(RoutingContext rc) {
+        blocking.run(rc, 200, () -> artifacts.list(TrialRoutes.trialId(rc)));
+    }
+
+    private record Download(Artifact artifact, Path file) {
+    }
+
+    private void download(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        blocking.runThen(rc, () -> {
+            Artifact artifact = artifacts.find(TrialRoutes.trialId(rc), name);
+            Path file = Files.createTempFile("tunelab-download-", ".part");
+            try (OutputStream out = Files.newOutputStream(file)) {
+                artifacts.copy(artifact, out);
+            } catch (Exception e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+            return new Download(artifact, file);
+        }, (r, d) -> r.response()
+                .putHeader("Content-Type", "application/octet-stream")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("ETag", "\"" + d.artifact().sha256() + "\"")
+                // The name holds only letters, digits, '.', '_' and '-' (Artifact.checkName), so it needs no escaping.
+                .putHeader("Content-Disposition", "attachment; filename=\"" + d.artifact().name() + "\"")
+                .sendFile(d.file().toString())
+                .onComplete(sent -> r.vertx().fileSystem().delete(d.file().toString())));
+    }
+}
