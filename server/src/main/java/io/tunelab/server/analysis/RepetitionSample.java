@@ -29,6 +29,15 @@ record RepetitionSample(Trial trial, double mean, int count, Map<Key, Double> ke
         int size() {
             return x.length;
         }
+
+        /** The mean of x minus y over the pairs; 0 when there are none. */
+        double meanDifference() {
+            double sum = 0;
+            for (int i = 0; i < x.length; i++) {
+                sum += x[i] - y[i];
+            }
+            return x.length == 0 ? 0 : sum / x.length;
+        }
     }
 
     /** The sample of a trial, or null when it has no finite value of the metric at all. */

@@ -84,7 +84,7 @@ public final class SignificanceRanking {
         double[] adjusted = HolmCorrection.adjust(tested.stream().mapToDouble(Comparison::pValue).toArray());
         for (int i = 0; i < tested.size(); i++) {
             Comparison c = tested.get(i);
-            double difference = meanDifference(c.pairs());
+            double difference = c.pairs().meanDifference();
             boolean worse = adjusted[i] < alpha && objective.direction().asLoss(difference) > 0;
             ranked.add(new RankedTrial(c.sample().trial().id(), c.sample().trial().number(),
                     worse ? RankGroup.WORSE : RankGroup.TIED, c.sample().mean(), c.sample().count(), c.pairs().size(),
@@ -103,15 +103,6 @@ public final class SignificanceRanking {
         String note = "ranked by value: shares " + pairs.size() + (pairs.size() == 1 ? " repetition" : " repetitions")
                 + " with the best trial #" + best.trial().number() + ", and a paired test needs at least 2";
         return new RankedTrial(other.trial().id(), other.trial().number(), RankGroup.UNRANKED, other.mean(), other.count(),
-                pairs.size(), pairs.size() == 0 ? null : meanDifference(pairs), null, null, note);
-    }
-
-    /** Mean of this trial's values minus the best's, over the shared repetitions. */
-    private static double meanDifference(RepetitionSample.Pairs pairs) {
-        double sum = 0;
-        for (int i = 0; i < pairs.size(); i++) {
-            sum += pairs.x()[i] - pairs.y()[i];
-        }
-        return sum / pairs.size();
+                pairs.size(), pairs.size() == 0 ? null : pairs.meanDifference(), null, null, note);
     }
 }

@@ -31,7 +31,7 @@ final class Results {
 
     /** The trial finished by {@code result}, or an INVALID_VALUE error that says what is missing. */
     static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now, String toldBy) {
-        if (result.state() == null || !result.state().isFinished()) {
+        if (result.state() == null || !result.state().isFinished() || result.state() == TrialState.RACED_OUT) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
         }
         Map<String, Double> values = checkValues(result.values(), spec, "values");
