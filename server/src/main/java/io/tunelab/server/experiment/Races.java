@@ -45,7 +45,7 @@ final class Races {
     static Trial told(Trial current, TrialResult result, ExperimentSpec spec, List<Trial> history, Instant now, String toldBy) {
         int expected = current.repetitions().size();
         var repetitions = new ArrayList<>(current.repetitions());
-        repetitions.add(repetition(current, result, expected));
+        repetitions.add(repetition(current, result, spec, expected));
         var all = new TrialResult(TrialState.COMPLETE, null, repetitions, null, result.leaseId(), result.provenance());
         Trial scored = Results.finished(current, all, spec, now, toldBy);
         return switch (RaceDecision.decide(scored, history, spec.primary(), RacePolicy.ofStored(spec))) {
@@ -62,10 +62,10 @@ final class Races {
         };
     }
 
-    private static Repetition repetition(Trial t, TrialResult result, int expected) {
+    private static Repetition repetition(Trial t, TrialResult result, ExperimentSpec spec, int expected) {
         List<Repetition> told = result.repetitions();
         if (told.isEmpty()) {
-            return new Repetition(expected, null, result.values());
+            return new Repetition(expected, null, Results.checkValues(result.values(), spec, "values"));
         }
         if (told.size() > 1) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "this experiment races its trials, so a result tells one "

@@ -79,7 +79,7 @@ final class Results {
         checkFinite(request.values(), "values");
     }
 
-    private static Map<String, Double> checkValues(Map<String, Double> values, ExperimentSpec spec, String where) {
+    static Map<String, Double> checkValues(Map<String, Double> values, ExperimentSpec spec, String where) {
         checkFinite(values, where);
         for (String metric : values.keySet()) {
             if (spec.objectives().stream().noneMatch(o -> o.metric().equals(metric))) {
