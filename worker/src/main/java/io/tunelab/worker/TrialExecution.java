@@ -163,7 +163,8 @@ final class TrialExecution implements TaskRun.Listener {
             provenance.put("test_rows", (Integer) provenance.get("dataset_rows") - dataset.rows());
         }
         checkObjectives(dataset);
-        TaskRun.Outcome outcome = taskRun(spec, dataset).run(lease.repetitions(), lease.seed(), this);
+        // A raced trial's lease names the one repetition to run.
+        TaskRun.Outcome outcome = taskRun(spec, dataset).run(lease.repetitions(), lease.seed(), lease.trial().repetition(), this);
         provenance.put("seeds", outcome.seeds());
         provenance.put("preprocessing", outcome.preprocessing());
         long waitStarted = System.nanoTime();
@@ -179,7 +180,7 @@ final class TrialExecution implements TaskRun.Listener {
             }
             default -> {
                 long uploadStarted = System.nanoTime();
-                provenance.put("model_repetition", 0);
+                provenance.put("model_repetition", outcome.repetitions().getFirst().index());
                 coordinator.uploadModel(trialId(), leaseId(), outcome.model().write());
                 double uploadSeconds = (System.nanoTime() - uploadStarted) / 1e9;
                 provenance.put("timing", timing(outcome.trainingSeconds(), dataSeconds, reportWait, uploadSeconds));

@@ -97,7 +97,16 @@ public final class TaskRun {
 
     /** Runs the repetitions; with k folds their number is k, else {@code repetitions}. */
     public Outcome run(int repetitions, long experimentSeed, Listener listener) {
-        List<Fold> folds = prepare(repetitions, experimentSeed);
+        return run(repetitions, experimentSeed, null, listener);
+    }
+
+    /**
+     * Runs one repetition when {@code only} names it (a raced trial's lease: fold or seed index
+     * {@code only}, the same split and seed it has among all the repetitions), else all of them.
+     */
+    public Outcome run(int repetitions, long experimentSeed, Integer only, Listener listener) {
+        List<Fold> folds = prepare(repetitions, experimentSeed, only);
+        int firstIndex = only == null ? 0 : only;
         var seeds = folds.stream().map(f -> f.seed).toList();
         var fitted = folds.stream().map(f -> f.described).toList();
         Map<String, Double> last = Map.of();
@@ -130,7 +139,7 @@ public final class TaskRun {
             values.put(Metrics.EPOCHS, (double) f.epochs);
             values.put(Metrics.BEST_EPOCH, (double) f.bestEpoch);
             values.put(Metrics.WALL_TIME, f.nanos / 1e9);
-            result.add(new Repetition(r, f.seed, values));
+            result.add(new Repetition(firstIndex + r, f.seed, values));
         }
         Fold first = folds.getFirst();
         first.restoreBest();
@@ -167,16 +176,18 @@ public final class TaskRun {
         return folds.stream().mapToLong(f -> f.nanos).sum() / 1e9;
     }
 
-    private List<Fold> prepare(int repetitions, long experimentSeed) {
+    private List<Fold> prepare(int repetitions, long experimentSeed, Integer only) {
         var folds = new ArrayList<Fold>();
         if (task.dataset().validation() instanceof DatasetSpec.Folds(int k)) {
             List<Splits.Split> splits = Splits.kfold(data, k, experimentSeed);
             for (int r = 0; r < k; r++) {
-                folds.add(new Fold(splits.get(r), repetitionSeed(experimentSeed, r)));
+                if (only == null || only == r) {
+                    folds.add(new Fold(splits.get(r), repetitionSeed(experimentSeed, r)));
+                }
             }
         } else {
             double fraction = ((DatasetSpec.Holdout) task.dataset().validation()).fraction();
-            for (int r = 0; r < repetitions; r++) {
+            for (int r = only == null ? 0 : only; r < (only == null ? repetitions : only + 1); r++) {
                 long seed = repetitionSeed(experimentSeed, r);
                 folds.add(new Fold(Splits.holdout(data, fraction, seed), seed));
             }

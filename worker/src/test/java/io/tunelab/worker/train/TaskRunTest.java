@@ -68,6 +68,34 @@ class TaskRunTest {
     }
 
     @Test
+    void aRacedLeaseRunsOnlyTheRepetitionItNamesOnTheSameFoldAndSeed() {
+        var map = task("iris", Map.of("learning_rate", 0.02, "epochs", 5, "batch_size", 16));
+        var spec = TaskSpec.parse(map, Map.of());
+        Dataset data = load(spec);
+        var all = new TaskRun(spec, map, data, "accuracy", Direction.MAXIMIZE).run(1, 7, new Recorder(new ArrayList<>(), 99));
+        var one = new TaskRun(spec, map, data, "accuracy", Direction.MAXIMIZE).run(1, 7, 1, new Recorder(new ArrayList<>(), 99));
+
+        assertThat(one.repetitions()).hasSize(1);
+        assertThat(one.repetitions().getFirst().index()).isEqualTo(1);
+        assertThat(one.repetitions().getFirst().seed()).isEqualTo(all.repetitions().get(1).seed());
+        assertThat(one.repetitions().getFirst().values().get("accuracy"))
+                .isEqualTo(all.repetitions().get(1).values().get("accuracy"));
+    }
+
+    @Test
+    void aRacedLeaseOfASeedRunsThatSeedAlone() {
+        var map = Map.<String, Object>of("dataset", Map.of("name", "iris", "validation", Map.of("holdout", 0.3)),
+                "model", Map.of("family", "mlp", "layers", 1, "units", 8), "training", Map.of("epochs", 2));
+        var spec = TaskSpec.parse(map, Map.of());
+        var one = new TaskRun(spec, map, load(spec), "accuracy", Direction.MAXIMIZE).run(4, 7, 2, new Recorder(new ArrayList<>(), 99));
+
+        assertThat(one.repetitions()).singleElement().satisfies(r -> {
+            assertThat(r.index()).isEqualTo(2);
+            assertThat(r.seed()).isEqualTo(TaskRun.repetitionSeed(7, 2));
+        });
+    }
+
+    @Test
     void aPruneDecisionStopsTheRunAtThatEpoch() {
         var map = task("wine", Map.of("epochs", 50, "patience", 0));
         var spec = TaskSpec.parse(map, Map.of());
