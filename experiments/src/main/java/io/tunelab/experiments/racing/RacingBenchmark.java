@@ -35,7 +35,7 @@ import java.util.Map;
  *
  * <pre>
  *   RacingBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0] [--evaluations 150]
- *                   [--min 2] [--max 6] [--strategy random]
+ *                   [--min 2] [--max 6] [--alpha 0.05] [--strategy random]
  * </pre>
  */
 public final class RacingBenchmark {
@@ -53,7 +53,8 @@ public final class RacingBenchmark {
         int seeds = a.integer("seeds", 20);
         int seedStart = a.integer("seed-start", 0);
         int evaluations = a.integer("evaluations", 150);
-        var racing = Racing.of(a.integer("min", 2), a.integer("max", 6));
+        String alpha = a.string("alpha", null);
+        var racing = new Racing(a.integer("min", 2), a.integer("max", 6), alpha == null ? null : Double.valueOf(alpha), null);
         String strategy = a.string("strategy", "random");
         var fixed = new ArrayList<Run>();
         var raced = new ArrayList<Run>();
@@ -78,7 +79,8 @@ public final class RacingBenchmark {
                 evaluations, strategy, seeds, NoisySuite.minimum(), NoisySuite.quantile(0.05)));
         sb.append("| search | trials (median) | median regret | mean regret | winner in the best 5% |\n|---|---:|---:|---:|---:|\n");
         sb.append(row("repetitions: " + FIXED_REPETITIONS, fixed));
-        sb.append(row("racing " + racing.minRepetitions() + " to " + racing.maxRepetitions(), raced));
+        sb.append(row("racing " + racing.minRepetitions() + " to " + racing.maxRepetitions()
+                + (racing.alpha() == null ? "" : ", alpha " + racing.alpha()), raced));
         sb.append(String.format(Locale.ROOT, "%nracing's median regret / fixed repetitions': %.2f%n",
                 Medians.of(regrets(raced)) / Medians.of(regrets(fixed))));
         return sb.toString();

@@ -6,6 +6,7 @@ import io.tunelab.api.ExperimentState;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Json;
 import io.tunelab.api.Racing;
+import io.tunelab.api.RankGroup;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.Trial;
@@ -104,7 +105,7 @@ class HttpRacingTest {
     }
 
     @Test
-    void aRaceGoesOnWhereItStoodAfterRestarts() {
+    void aRaceGoesOnWhereItStoodAfterRestarts() throws Exception {
         client.launch(race("resumed").trials(2).build());
         TrialProposal first = client.askLeased("resumed");
         assertThat(first.repetition()).isEqualTo(0);
@@ -142,6 +143,18 @@ class HttpRacingTest {
         assertThat(out.state()).isEqualTo(TrialState.RACED_OUT);
         assertThat((Map<String, Object>) out.provenance().get("race")).containsEntry("shared_repetitions", 2).containsEntry("incumbent", 0);
         assertThat(client.describe("resumed").state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThat(client.describe("resumed").spec().racing()).isEqualTo(Racing.of(2, 5));
+
+        // The leaderboard: the ranked trials, then those the race ended, without a rank; paged across both.
+        List<Trial> board = client.leaderboard("resumed", 10);
+        assertThat(board).extracting(Trial::id).containsExactly(first.id(), challenger.id());
+        assertThat(board.getFirst().rank().group()).isEqualTo(RankGroup.BEST);
+        assertThat(board.getLast().state()).isEqualTo(TrialState.RACED_OUT);
+        assertThat(board.getLast().rank()).isNull();
+        RawHttp.Reply page = raw.send("GET", "/api/experiments/resumed/leaderboard?offset=1&limit=1",
+                Map.of("Authorization", "Bearer " + token), (String) null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("RACED_OUT").contains("p_value").doesNotContain("\"rank\"");
     }
 
     private void tell(TrialProposal p, double loss) {
