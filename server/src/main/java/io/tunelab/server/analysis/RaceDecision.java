@@ -21,13 +21,16 @@ import java.util.Objects;
  *   <li>the incumbent is the trial with the best mean among the others that are COMPLETE, or
  *       still racing with at least the least repetitions (ties: more repetitions, then lower
  *       number); when the trial is significantly worse than it on at least two shared
- *       repetitions (the policy's paired test, two-sided, at the policy's alpha): {@link RacedOut};</li>
+ *       repetitions (the policy's paired test, one-sided, at the policy's alpha): {@link RacedOut};</li>
  *   <li>n at the most: {@link Complete};</li>
  *   <li>no incumbent, or the trial better on the shared repetitions: it leads, {@link Continue};</li>
  *   <li>as many repetitions as the incumbent: tied with it, {@link Complete}; else {@link Continue}.</li>
  * </ol>
- * Each decision is one comparison (not a family), so alpha is not corrected for multiple tests,
- * as in F-race and SMAC3. A pure function: the same trials give the same verdict.
+ * The test is one-sided because the question is: is the challenger worse? (The null distributions
+ * of the three paired tests are symmetric, so its p-value is half the two-sided one when the
+ * challenger's shared mean is the worse.) Each decision is one comparison, not a family, so alpha
+ * is not corrected for multiple tests, as in F-race and SMAC3. A pure function: the same trials
+ * give the same verdict.
  */
 public final class RaceDecision {
     private RaceDecision() {
@@ -48,7 +51,7 @@ public final class RaceDecision {
     /**
      * The trial is significantly worse than the incumbent (trial {@code incumbentNumber}): on
      * {@code sharedRepetitions} repetitions its mean was worse by {@code difference} (in the
-     * metric's units, this trial minus the incumbent) with two-sided {@code pValue}.
+     * metric's units, this trial minus the incumbent) with one-sided {@code pValue}.
      */
     public record RacedOut(double pValue, int sharedRepetitions, double difference, int incumbentNumber) implements Verdict {
     }
@@ -70,7 +73,7 @@ public final class RaceDecision {
             double difference = pairs.meanDifference();
             double loss = objective.direction().asLoss(difference);
             if (pairs.size() >= 2 && loss > 0) {
-                double p = PairedTests.compare(policy.kind(), pairs.x(), pairs.y()).pValue();
+                double p = PairedTests.compare(policy.kind(), pairs.x(), pairs.y()).pValue() / 2;
                 if (p < policy.alpha()) {
                     return new RacedOut(p, pairs.size(), difference, incumbent.trial().number());
                 }
