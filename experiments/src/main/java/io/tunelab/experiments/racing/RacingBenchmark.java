@@ -35,7 +35,7 @@ import java.util.Map;
  *
  * <pre>
  *   RacingBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0] [--evaluations 150]
- *                   [--min 2] [--max 6] [--alpha 0.05] [--strategy random]
+ *                   [--min 2] [--max 6] [--alpha 0.05] [--strategy tpe]
  * </pre>
  */
 public final class RacingBenchmark {
@@ -55,7 +55,7 @@ public final class RacingBenchmark {
         int evaluations = a.integer("evaluations", 150);
         String alpha = a.string("alpha", null);
         var racing = new Racing(a.integer("min", 2), a.integer("max", 6), alpha == null ? null : Double.valueOf(alpha), null);
-        String strategy = a.string("strategy", "random");
+        String strategy = a.string("strategy", "tpe");
         var fixed = new ArrayList<Run>();
         var raced = new ArrayList<Run>();
         try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {

@@ -17,7 +17,7 @@ class RacingBenchmarkTest {
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            RacingBenchmark.main(new String[] {"--own-server", "--seeds", "2", "--evaluations", "24", "--max", "4"});
+            RacingBenchmark.main(new String[] {"--own-server", "--seeds", "2", "--evaluations", "24", "--max", "4", "--strategy", "random"});
         } finally {
             System.setOut(stdout);
         }
