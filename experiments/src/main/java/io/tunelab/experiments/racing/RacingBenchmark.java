@@ -16,7 +16,6 @@ import io.tunelab.experiments.support.Medians;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,9 +28,9 @@ import java.util.Map;
  * configuration each names as its winner (its true loss above the true minimum) and whether that
  * winner is truly among the best 5% of the space.
  *
- * <p>The winner of fixed repetitions is the leaderboard's best trial (every trial has the same
- * three repetitions). The winner of a race is its incumbent: of the trials not raced out, the best
- * mean among those that gathered the most repetitions.
+ * <p>Each search's winner is its leaderboard's best trial: with fixed repetitions the best mean
+ * (every trial has the same three repetitions), in a race the incumbent (the best mean among the
+ * complete trials with the most repetitions).
  *
  * <pre>
  *   RacingBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0] [--evaluations 150]
@@ -123,20 +122,7 @@ public final class RacingBenchmark {
         exp.stop();
         List<Trial> trials = exp.trials();
         int racedOut = (int) trials.stream().filter(t -> t.state() == TrialState.RACED_OUT).count();
-        return run(trials.size(), racedOut, incumbent(trials));
-    }
-
-    /** Of the trials not raced out (nor pruned or failed), the best mean among those with the most repetitions. */
-    static Trial incumbent(List<Trial> trials) {
-        List<Trial> contenders = trials.stream().filter(t -> !t.repetitions().isEmpty() && (t.state() == TrialState.COMPLETE
-                || t.state() == TrialState.WAITING || t.state() == TrialState.RUNNING)).toList();
-        int most = contenders.stream().mapToInt(t -> t.repetitions().size()).max().orElseThrow();
-        return contenders.stream().filter(t -> t.repetitions().size() == most)
-                .min(Comparator.comparingDouble(RacingBenchmark::mean)).orElseThrow();
-    }
-
-    static double mean(Trial t) {
-        return t.repetitions().stream().mapToDouble(r -> r.values().get("loss")).average().orElse(Double.NaN);
+        return run(trials.size(), racedOut, exp.leaderboard(1).getFirst());
     }
 
     private static Run run(int trials, int racedOut, Trial winner) {

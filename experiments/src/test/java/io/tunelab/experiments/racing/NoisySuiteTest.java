@@ -1,13 +1,8 @@
 package io.tunelab.experiments.racing;
 
-import io.tunelab.api.Repetition;
-import io.tunelab.api.Trial;
-import io.tunelab.api.TrialState;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -63,18 +58,6 @@ class NoisySuiteTest {
     }
 
     @Test
-    void theRacesWinnerIsTheBestMeanAmongTheTrialsWithTheMostRepetitionsThatWereNotRacedOut() {
-        var trials = List.of(
-                trial(0, TrialState.COMPLETE, 0.30, 0.32, 0.31, 0.29),
-                trial(1, TrialState.COMPLETE, 0.28, 0.30, 0.29, 0.30),
-                trial(2, TrialState.COMPLETE, 0.10, 0.12),
-                trial(3, TrialState.RACED_OUT, 0.01, 0.01, 0.01, 0.01));
-
-        assertThat(RacingBenchmark.incumbent(trials).number()).isEqualTo(1);
-        assertThat(RacingBenchmark.mean(trials.get(1))).isCloseTo(0.2925, within(1e-12));
-    }
-
-    @Test
     void theSummaryPrintsBothSearchesAndTheRatioOfTheirMedianRegrets() {
         var fixed = List.of(new RacingBenchmark.Run(50, 0, 3, 0.04, false), new RacingBenchmark.Run(50, 0, 3, 0.02, true));
         var raced = List.of(new RacingBenchmark.Run(70, 40, 6, 0.01, true), new RacingBenchmark.Run(70, 40, 6, 0.02, true));
@@ -84,14 +67,5 @@ class NoisySuiteTest {
         assertThat(summary).contains("| repetitions: 3 | 50 | 0.0300 | 0.0300 | 1 of 2 |")
                 .contains("| racing 2 to 6 | 70 | 0.0150 | 0.0150 | 2 of 2 |")
                 .contains("racing's median regret / fixed repetitions': 0.50");
-    }
-
-    private static Trial trial(int number, TrialState state, double... losses) {
-        var repetitions = new ArrayList<Repetition>();
-        for (int i = 0; i < losses.length; i++) {
-            repetitions.add(new Repetition(i, null, Map.of("loss", losses[i])));
-        }
-        return new Trial(number, 1, number, Map.of("x", 0.5, "y", 0.5), state, null, repetitions, null, null, null, null, null,
-                null, null, null, null);
     }
 }

@@ -1,6 +1,6 @@
 /**
  * Tests of the racing benchmark: the noisy suite's maths (truth, noise size, noise shared by
- * repetition), how a race's winner is named and the summary it prints, and, slow, a run end to
+ * repetition), the summary it prints, and, slow, a run end to
  * end against a server of its own with tiny budgets. Its figures are not asserted.
  */
 package io.tunelab.experiments.racing;

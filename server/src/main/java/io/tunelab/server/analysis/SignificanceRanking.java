@@ -50,6 +50,17 @@ public final class SignificanceRanking {
      * then trial number.
      */
     public static TrialRanking rank(List<Trial> trials, Objective objective, RepetitionKind kind, double alpha) {
+        return rank(trials, objective, kind, alpha, false);
+    }
+
+    /**
+     * As {@link #rank(List, Objective, RepetitionKind, double)}; with {@code raced}, the best is
+     * a race's incumbent: the best mean among the trials with the most repetitions. A raced trial
+     * that completed on fewer repetitions, compared on the first ones only, may have a better mean
+     * for being lucky on them (repetitions share noise across trials); it is compared with the
+     * incumbent on the repetitions they share like any other.
+     */
+    public static TrialRanking rank(List<Trial> trials, Objective objective, RepetitionKind kind, double alpha, boolean raced) {
         Objects.requireNonNull(trials, "trials");
         Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(kind, "kind");
@@ -68,12 +79,17 @@ public final class SignificanceRanking {
         if (samples.isEmpty()) {
             return new TrialRanking(objective, kind.test(), alpha, List.of());
         }
-        RepetitionSample best = samples.getFirst();
+        int most = samples.stream().mapToInt(RepetitionSample::count).max().orElseThrow();
+        RepetitionSample best = raced ? samples.stream().filter(x -> x.count() == most).findFirst().orElseThrow()
+                : samples.getFirst();
         List<Comparison> tested = new ArrayList<>();
         List<RankedTrial> ranked = new ArrayList<>();
         ranked.add(new RankedTrial(best.trial().id(), best.trial().number(), RankGroup.BEST, best.mean(), best.count(),
                 best.keyed().size(), null, null, null, null));
-        for (RepetitionSample other : samples.subList(1, samples.size())) {
+        for (RepetitionSample other : samples) {
+            if (other == best) {
+                continue;
+            }
             RepetitionSample.Pairs pairs = other.pairedWith(best);
             if (pairs.size() < 2) {
                 ranked.add(unranked(other, best, pairs));

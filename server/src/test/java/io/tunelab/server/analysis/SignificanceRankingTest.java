@@ -235,6 +235,23 @@ class SignificanceRankingTest {
         assertThat(Json.read(json, TrialRanking.class)).isEqualTo(ranking);
     }
 
+    @Test
+    void inARaceTheBestIsTheIncumbentWithTheMostRepetitionsNotATrialLuckyOnTheFirstFew() {
+        // Folds 0 and 1 are easy for everyone; #2 stopped there, tied with #1 on them.
+        Trial incumbent = folds(1, 0.97, 0.96, 0.90, 0.91, 0.92);
+        Trial lucky = folds(2, 0.965, 0.962);
+        Trial worse = folds(3, 0.90, 0.89, 0.83, 0.85, 0.84);
+
+        TrialRanking raced = SignificanceRanking.rank(List.of(lucky, incumbent, worse), ACCURACY, FIVE_FOLDS, 0.05, true);
+
+        assertThat(raced.trials()).extracting(RankedTrial::number, RankedTrial::group)
+                .containsExactly(tuple(1, RankGroup.BEST), tuple(2, RankGroup.TIED), tuple(3, RankGroup.WORSE));
+        assertThat(find(raced, 2).sharedRepetitions()).isEqualTo(2);
+        // Without racing the best mean wins, whatever it rests on.
+        assertThat(SignificanceRanking.rank(List.of(lucky, incumbent, worse), ACCURACY, FIVE_FOLDS).trials().getFirst().number())
+                .isEqualTo(2);
+    }
+
     private static RankedTrial find(TrialRanking ranking, int number) {
         return ranking.trials().stream().filter(t -> t.number() == number).findFirst().orElseThrow();
     }
