@@ -11,16 +11,23 @@ import io.tunelab.api.TunelabException;
  * them, the significance level, and the least and most repetitions a trial runs.
  */
 public record RacePolicy(RepetitionKind kind, double alpha, int minRepetitions, int maxRepetitions) {
+    /** The param that would give each trial its own cross-validation folds. */
+    private static final String SEARCHED_FOLDS = "dataset.validation.folds";
 
     /**
      * The policy of a spec, null when it does not race, or INVALID_SPEC when its racing section
-     * does not fit its repetitions: corrected-t is for folds, paired-t and wilcoxon for seeds, and
-     * a trial cannot run more repetitions than its cross-validation has folds.
+     * does not fit its repetitions: corrected-t is for folds, paired-t and wilcoxon for seeds, a
+     * trial cannot run more repetitions than its cross-validation has folds, and every trial must
+     * have the same folds (they cannot be a searched param).
      */
     public static RacePolicy of(ExperimentSpec spec) {
         Racing racing = spec.racing();
         if (racing == null) {
             return null;
+        }
+        if (spec.space().get(SEARCHED_FOLDS) != null) {
+            throw TunelabException.invalidSpec("racing compares trials on the same repetitions, but param \"" + SEARCHED_FOLDS
+                    + "\" gives each trial its own folds; fix the folds in task.dataset.validation.folds or remove racing");
         }
         RankingPolicy ranking = RankingPolicy.of(spec);
         RepetitionKind kind = ranking.kind();

@@ -182,6 +182,7 @@ class HttpRacingTest {
             repetitions disagree   | "repetitions": 3, "racing": {"max_repetitions": 5}              | repetitions (3) and racing.max_repetitions (5) disagree
             two objectives         | "objectives": [{"metric": "a"}, {"metric": "b"}], "racing": {"max_repetitions": 3} | racing compares trials on one objective
             more than the folds    | "racing": {"max_repetitions": 4}, "task": {"dataset": {"name": "iris", "validation": {"folds": 3}}} | racing.max_repetitions (4) is more than the 3 cross-validation folds
+            searched folds         | "racing": {"max_repetitions": 3}, "space": {"dataset.validation.folds": {"type": "int", "low": 3, "high": 5}} | param "dataset.validation.folds" gives each trial its own folds
             seed test with folds   | "racing": {"max_repetitions": 3, "test": "wilcoxon"}, "task": {"dataset": {"name": "iris", "validation": {"folds": 3}}} | racing.test wilcoxon applies to seeds
             """)
     void racingThatDoesNotFitTheRestOfTheSpecIsRefused(String what, String fields, String message) throws Exception {
