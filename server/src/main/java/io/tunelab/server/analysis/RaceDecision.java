@@ -29,8 +29,10 @@ import java.util.Objects;
  * The test is one-sided because the question is: is the challenger worse? (The null distributions
  * of the three paired tests are symmetric, so its p-value is half the two-sided one when the
  * challenger's shared mean is the worse.) Each decision is one comparison, not a family, so alpha
- * is not corrected for multiple tests, as in F-race and SMAC3. A pure function: the same trials
- * give the same verdict.
+ * is not corrected for multiple tests, as F-race tests at every step. Where SMAC3 rejects a
+ * challenger whose mean on the shared repetitions is worse at all, this asks for significance,
+ * so a noisy first few repetitions do not end a good configuration. A pure function: the same
+ * trials give the same verdict.
  */
 public final class RaceDecision {
     private RaceDecision() {
