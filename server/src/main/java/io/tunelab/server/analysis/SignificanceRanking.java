@@ -3,6 +3,7 @@ package io.tunelab.server.analysis;
 import io.tunelab.api.Analysis;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Objective;
+import io.tunelab.api.PairedTest;
 import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A leaderboard that names a winner only where the data can: the trial with the best mean is
@@ -61,9 +63,19 @@ public final class SignificanceRanking {
      * incumbent on the repetitions they share like any other.
      */
     public static TrialRanking rank(List<Trial> trials, Objective objective, RepetitionKind kind, double alpha, boolean raced) {
+        Objects.requireNonNull(kind, "kind");
+        return rank(trials, objective, t -> kind, kind.test(), alpha, raced);
+    }
+
+    /**
+     * As {@link #rank(List, Objective, RepetitionKind, double, boolean)} with each trial's own kind
+     * of repetition: the folds of its own k when the folds are searched. Two trials are paired only
+     * on repetitions of the same kind (folds of the same k), and compared by that kind's test.
+     */
+    public static TrialRanking rank(List<Trial> trials, Objective objective, Function<Trial, RepetitionKind> kindOf,
+                                    PairedTest test, double alpha, boolean raced) {
         Objects.requireNonNull(trials, "trials");
         Objects.requireNonNull(objective, "objective");
-        Objects.requireNonNull(kind, "kind");
         if (!(alpha > 0 && alpha < 1)) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "alpha must lie strictly between 0 and 1, got " + alpha);
         }
@@ -72,12 +84,12 @@ public final class SignificanceRanking {
                 .thenComparingInt(s -> s.trial().number());
         List<RepetitionSample> samples = trials.stream()
                 .filter(t -> t.state() == TrialState.COMPLETE)
-                .map(t -> RepetitionSample.of(t, objective.metric(), kind))
+                .map(t -> RepetitionSample.of(t, objective.metric(), kindOf.apply(t)))
                 .filter(Objects::nonNull)
                 .sorted(byMean)
                 .toList();
         if (samples.isEmpty()) {
-            return new TrialRanking(objective, kind.test(), alpha, List.of());
+            return new TrialRanking(objective, test, alpha, List.of());
         }
         int most = samples.stream().mapToInt(RepetitionSample::count).max().orElseThrow();
         RepetitionSample best = raced ? samples.stream().filter(x -> x.count() == most).findFirst().orElseThrow()
@@ -94,6 +106,7 @@ public final class SignificanceRanking {
             if (pairs.size() < 2) {
                 ranked.add(unranked(other, best, pairs));
             } else {
+                RepetitionKind kind = kindOf.apply(other.trial());
                 tested.add(new Comparison(other, pairs, PairedTests.compare(kind, pairs.x(), pairs.y()).pValue()));
             }
         }
@@ -109,7 +122,7 @@ public final class SignificanceRanking {
         ranked.sort(Comparator.comparing(RankedTrial::group)
                 .thenComparingDouble(r -> objective.direction().asLoss(r.mean()))
                 .thenComparingInt(RankedTrial::number));
-        return new TrialRanking(objective, kind.test(), alpha, ranked);
+        return new TrialRanking(objective, test, alpha, ranked);
     }
 
     private record Comparison(RepetitionSample sample, RepetitionSample.Pairs pairs, double pValue) {

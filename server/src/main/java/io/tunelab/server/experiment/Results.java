@@ -38,7 +38,7 @@ final class Results {
         for (int i = 0; i < result.repetitions().size(); i++) {
             checkFinite(result.repetitions().get(i).values(), "repetitions[" + i + "].values");
         }
-        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.ofStored(spec).kind());
+        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.ofStored(spec).kindOf(t));
         if (values.isEmpty() && !statistics.isEmpty()) {
             var means = new LinkedHashMap<String, Double>();
             for (Objective o : spec.objectives()) {

@@ -4,6 +4,7 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
 import io.tunelab.api.Json;
 import io.tunelab.api.Racing;
 import io.tunelab.api.RankGroup;
@@ -16,6 +17,7 @@ import io.tunelab.api.TrialState;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
+import io.tunelab.server.analysis.RepetitionStatistics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Racing over real HTTP against a server on a real port with H2 files: repetitions leased one at
@@ -188,6 +191,32 @@ class HttpRacingTest {
     void racingThatDoesNotFitTheRestOfTheSpecIsRefused(String what, String fields, String message) throws Exception {
         String objective = fields.contains("objectives") ? "" : "\"objective\": {\"metric\": \"loss\"}, ";
         assertRefused("{\"name\": \"bad\", " + objective + fields + "}", ErrorCode.INVALID_SPEC, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            float folds param      | {"type": "float", "low": 2, "high": 5}                         | param "dataset.validation.folds" must be an int param with low at least 2
+            folds param below 2    | {"type": "int", "low": 1, "high": 5}                           | must be an int param with low at least 2, as {type: int, low: 3, high: 10}
+            """)
+    void searchedFoldsThatCannotBeFoldsAreRefused(String what, String param, String message) throws Exception {
+        assertRefused("{\"name\": \"bad\", \"objective\": {\"metric\": \"loss\"}, \"space\": {\"dataset.validation.folds\": "
+                + param + "}}", ErrorCode.INVALID_SPEC, message);
+    }
+
+    @Test
+    void searchedFoldsAreAcceptedAndEachTrialsIntervalIsCorrectedForItsOwnK() {
+        client.launch(ExperimentSpec.builder("k").minimize("loss").param("dataset.validation.folds", IntParam.of(3, 5))
+                .strategy(new StrategySpec("random", 2L, Map.of())).trials(1).build());
+        TrialProposal p = client.ask("k");
+        int k = ((Number) p.params().get("dataset.validation.folds")).intValue();
+        var repetitions = IntStream.range(0, k).mapToObj(i -> new Repetition(i, null, Map.of("loss", 0.5 + 0.01 * i))).toList();
+        client.result(p.id(), TrialResult.ofRepetitions(repetitions));
+
+        var stats = client.trial(p.id()).statistics().get("loss");
+        double plain = RepetitionStatistics.of(repetitions.stream()
+                .mapToDouble(r -> r.values().get("loss")).toArray()).ciHigh() - stats.mean();
+        // The corrected interval is wider than the plain one by sqrt(1 + k/(k-1)).
+        assertThat(stats.ciHigh() - stats.mean()).isCloseTo(plain * Math.sqrt(1 + k / (k - 1.0)), within(1e-9));
     }
 
     @Test
