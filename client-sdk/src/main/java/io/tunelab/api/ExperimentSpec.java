@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * What an experiment is: its unique name, its objective(s), the search space, the strategy
  * and pruner, the budget, how many repetitions evaluate each trial, an optional task for
- * workers, a seed, and how the leaderboard compares trials ({@link Analysis}). Loaded from YAML
+ * workers, a seed, how the leaderboard compares trials ({@link Analysis}) and, optionally, how
+ * trials are raced ({@link Racing}: then {@code repetitions} is the racing maximum). Loaded from YAML
  * or JSON by {@link Specs}; a spec may say {@code objective: {...}} for one objective or
  * {@code objectives: [...]} for several.
  */
@@ -27,7 +28,8 @@ public record ExperimentSpec(
         int repetitions,
         Map<String, Object> task,
         Long seed,
-        Analysis analysis) {
+        Analysis analysis,
+        Racing racing) {
 
     /** Names are used in URLs and CLI arguments; keep them to a readable, unambiguous set. */
     public static final int MAX_NAME_LENGTH = 200;
@@ -68,6 +70,23 @@ public record ExperimentSpec(
         }
         task = task == null ? null : Map.copyOf(task);
         analysis = analysis == null ? Analysis.defaults() : analysis;
+        if (racing != null) {
+            if (repetitions != 1 && repetitions != racing.maxRepetitions()) {
+                throw TunelabException.invalidSpec("repetitions (" + repetitions + ") and racing.max_repetitions ("
+                        + racing.maxRepetitions() + ") disagree; with racing give racing.max_repetitions alone");
+            }
+            if (objectives.size() > 1) {
+                throw TunelabException.invalidSpec("racing compares trials on one objective, this spec has "
+                        + objectives.size() + "; race on one objective or remove racing");
+            }
+            repetitions = racing.maxRepetitions();
+        }
+    }
+
+    /** A spec without racing. */
+    public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
+                          Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis) {
+        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, null);
     }
 
     /** A spec with the default analysis. */
@@ -88,7 +107,8 @@ public record ExperimentSpec(
             @JsonProperty("repetitions") Integer repetitions,
             @JsonProperty("task") Map<String, Object> task,
             @JsonProperty("seed") Long seed,
-            @JsonProperty("analysis") Analysis analysis) {
+            @JsonProperty("analysis") Analysis analysis,
+            @JsonProperty("racing") Racing racing) {
         if (objective != null && objectives != null) {
             throw TunelabException.invalidSpec("give either objective (one) or objectives (a list), not both");
         }
@@ -96,7 +116,7 @@ public record ExperimentSpec(
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
         return new ExperimentSpec(name, objective != null ? List.of(objective) : objectives, space, strategy, pruner,
-                budget, repetitions == null ? 1 : repetitions, task, seed, analysis);
+                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing);
     }
 
     public static Builder builder(String name) {
@@ -116,19 +136,19 @@ public record ExperimentSpec(
     }
 
     public ExperimentSpec withSpace(SearchSpace space) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
     }
 
     public ExperimentSpec withBudget(Budget budget) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
     }
 
     public ExperimentSpec withSeed(Long seed) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
     }
 
     public ExperimentSpec withName(String name) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
     }
 
     /** Builds a spec in code, for SDK users. */
@@ -143,6 +163,7 @@ public record ExperimentSpec(
         private Map<String, Object> task;
         private Long seed;
         private Analysis analysis;
+        private Racing racing;
 
         private Builder(String name) {
             this.name = name;
@@ -211,8 +232,15 @@ public record ExperimentSpec(
             return this;
         }
 
+        /** Races the trials: repetitions leased one at a time, significantly worse trials ended early. */
+        public Builder racing(Racing racing) {
+            this.racing = racing;
+            return this;
+        }
+
         public ExperimentSpec build() {
-            return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis);
+            return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis,
+                    racing);
         }
     }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * A trial handed to a worker: the lease id that the worker sends with every heartbeat, report
  * and result; when the lease expires unless renewed; the trial; and what the worker needs to
- * run it (the experiment, its objectives, repetitions, the experiment seed, and the task).
+ * run it (the experiment, its objectives, repetitions, the experiment seed, and the task). When
+ * the experiment races, {@code trial.repetition()} names the one repetition (fold or seed index)
+ * to run and tell; otherwise it is null and the worker runs all {@code repetitions}.
  * With a {@code finalization} the work is not the search's: refit the (finished) trial's
  * configuration on every row outside the test split and tell its score on the test split.
  */

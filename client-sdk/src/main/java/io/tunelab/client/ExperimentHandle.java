@@ -208,7 +208,8 @@ public final class ExperimentHandle {
      * trial whose function throws is told FAILED with the message, and the loop goes on.
      * Trials are held under leases that a background thread renews, so should this process die,
      * its running trials go to the next caller instead of staying RUNNING. Returns how many
-     * trials this call finished.
+     * trials this call finished. When the experiment races, each call of the function is one
+     * repetition ({@link TrialContext#repetition()}), counted and told as one.
      */
     public int optimize(ObjectiveFunction objective, int nTrials, int parallelism) {
         return optimizeMetrics(t -> Map.of(metric, objective.evaluate(t)), nTrials, parallelism, trial -> { });

@@ -17,14 +17,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * What an objective function sees of its trial: the params the strategy proposed for the
  * declared space, and {@code suggest*} for params the function defines while it runs
  * (define-by-run; the server adds them to the experiment's space and proposes their values).
  * Intermediate values go through {@link #report}, which answers whether to prune.
- * {@link #artifact} attaches files at once; {@link #repetition}, {@link #tag} and {@link #note}
- * are kept and told with the trial's result, beside the provenance {@code optimize} captures.
+ * {@link #artifact} attaches files at once; {@link #repetition(int, Map)}, {@link #tag} and
+ * {@link #note} are kept and told with the trial's result, beside the provenance {@code optimize}
+ * captures. When the experiment races, each context is one repetition of its trial, named by
+ * {@link #repetition()}.
  * Not thread-safe: one trial, one thread.
  */
 public final class TrialContext {
@@ -52,6 +55,14 @@ public final class TrialContext {
 
     public int number() {
         return proposal.number();
+    }
+
+    /**
+     * The one repetition to evaluate when the experiment races its trials (a fold or seed index,
+     * from 0; the value returned is told as that repetition), or empty when it does not race.
+     */
+    public OptionalInt repetition() {
+        return proposal.repetition() == null ? OptionalInt.empty() : OptionalInt.of(proposal.repetition());
     }
 
     /** The params so far: proposed ones and those suggested while running. */

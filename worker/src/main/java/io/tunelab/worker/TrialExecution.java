@@ -144,8 +144,13 @@ final class TrialExecution implements RunContext {
         }
     }
 
-    /** Which repetitions this lease runs: all of the trial's (the k folds, else the experiment's repetitions). */
+    /** Which repetitions this lease runs: the one a raced trial's lease names, else all of the trial's (the k folds, else the experiment's repetitions). */
     private List<Integer> repetitionsToRun(DatasetSpec spec) {
+        // A raced trial's lease names the one repetition (fold or seed index) to run.
+        Integer only = lease.trial().repetition();
+        if (only != null) {
+            return List.of(only);
+        }
         int count = RepetitionPlan.count(spec == null ? null : spec.validation(), lease.repetitions());
         return IntStream.range(0, count).boxed().toList();
     }

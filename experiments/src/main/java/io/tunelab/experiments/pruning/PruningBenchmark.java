@@ -10,6 +10,8 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.quality.Args;
 
 import java.util.ArrayList;
+import io.tunelab.experiments.support.Medians;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -92,8 +94,8 @@ public final class PruningBenchmark {
                     better += rs.get(k).bestFinal < base.get(k).bestFinal ? 1 : 0;
                 }
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %s |%n", p, s,
-                        median(rs.stream().mapToDouble(Run::bestFinal).toArray()),
-                        median(rs.stream().mapToDouble(Run::bestTrue).toArray()),
+                        Medians.of(rs.stream().mapToDouble(Run::bestFinal).toArray()),
+                        Medians.of(rs.stream().mapToDouble(Run::bestTrue).toArray()),
                         s.equals(strategies.getFirst()) ? "—" : better + " of " + rs.size()));
             }
         }
@@ -156,20 +158,9 @@ public final class PruningBenchmark {
         return new Run(strategy, pruner, seed, done, epochs, pruned, bestFinal, bestTrue);
     }
 
-    /** The median, or NaN of no values. */
-    static double median(double[] xs) {
-        if (xs.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
     static String table(List<Run> runs, LearningCurves curves, List<String> pruners, int seeds, int trials, String strategy,
                         double share) {
-        double noneEpochs = median(runs.stream().filter(r -> r.pruner.equals(PrunerSpec.NONE)).mapToDouble(Run::epochs).toArray());
+        double noneEpochs = Medians.of(runs.stream().filter(r -> r.pruner.equals(PrunerSpec.NONE)).mapToDouble(Run::epochs).toArray());
         var sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s curves; none: %d trials of %d epochs; pruners: %s (strategy %s), medians over %d seeds; "
                         + "real server via the SDK%n%n", curves.name().toLowerCase(Locale.ROOT), trials, LearningCurves.EPOCHS,
@@ -179,13 +170,13 @@ public final class PruningBenchmark {
         sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String p : pruners) {
             var rs = runs.stream().filter(r -> r.pruner.equals(p)).toList();
-            double epochs = median(rs.stream().mapToDouble(Run::epochs).toArray());
+            double epochs = Medians.of(rs.stream().mapToDouble(Run::epochs).toArray());
             sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.0f | %.4f | %.4f |%n", p,
-                    median(rs.stream().mapToDouble(Run::trials).toArray()), epochs,
+                    Medians.of(rs.stream().mapToDouble(Run::trials).toArray()), epochs,
                     Double.isNaN(noneEpochs) ? "n/a" : String.format(Locale.ROOT, "%.2f", epochs / noneEpochs),
-                    median(rs.stream().mapToDouble(Run::pruned).toArray()),
-                    median(rs.stream().mapToDouble(Run::bestFinal).toArray()),
-                    median(rs.stream().mapToDouble(Run::bestTrue).toArray())));
+                    Medians.of(rs.stream().mapToDouble(Run::pruned).toArray()),
+                    Medians.of(rs.stream().mapToDouble(Run::bestFinal).toArray()),
+                    Medians.of(rs.stream().mapToDouble(Run::bestTrue).toArray())));
         }
         return sb.toString();
     }

@@ -2,7 +2,10 @@ package io.tunelab.server.analysis;
 
 import io.tunelab.api.Analysis;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.IntParam;
 import io.tunelab.api.PairedTest;
+import io.tunelab.api.Param;
+import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 
 import java.util.Map;
@@ -12,9 +15,25 @@ import java.util.Map;
  * {@code dataset.validation.folds} is k makes the repetitions the k folds of one
  * cross-validation ({@link RepetitionKind#folds}); otherwise the repetitions are seeds, compared
  * by the spec's {@code analysis.test} (paired-t unless it says wilcoxon). The significance level
- * is {@code analysis.alpha}, 0.05 unless given.
+ * is {@code analysis.alpha}, 0.05 unless given. When the folds are a searched param ({@code
+ * dataset.validation.folds}), each trial's repetitions are the folds of its own k
+ * ({@link #kindOf}), and only trials with the same k are paired.
  */
-public record RankingPolicy(RepetitionKind kind, double alpha) {
+public record RankingPolicy(RepetitionKind kind, double alpha, boolean foldsSearched) {
+    /** The param that gives each trial its own number of cross-validation folds. */
+    public static final String FOLDS_PARAM = "dataset.validation.folds";
+
+    public RankingPolicy(RepetitionKind kind, double alpha) {
+        this(kind, alpha, false);
+    }
+
+    /** What one trial's repetitions are: the folds of its own k when the folds are searched, else {@link #kind}. */
+    public RepetitionKind kindOf(Trial trial) {
+        if (foldsSearched && trial.params().get(FOLDS_PARAM) instanceof Number k && k.intValue() >= 2) {
+            return RepetitionKind.folds(k.intValue());
+        }
+        return kind;
+    }
 
     /**
      * The policy of a stored experiment's spec: as {@link #of}, but a spec stored before folds and
@@ -31,6 +50,19 @@ public record RankingPolicy(RepetitionKind kind, double alpha) {
     /** The policy of a spec, or INVALID_SPEC when its folds or its analysis do not fit together. */
     public static RankingPolicy of(ExperimentSpec spec) {
         Analysis analysis = spec.analysis();
+        Param searched = spec.space().get(FOLDS_PARAM);
+        if (searched != null) {
+            if (!(searched instanceof IntParam k) || k.low() < 2) {
+                throw TunelabException.invalidSpec("param \"" + FOLDS_PARAM + "\" must be an int param with low at least 2, "
+                        + "as {type: int, low: 3, high: 10}");
+            }
+            if (analysis.test() != null) {
+                throw TunelabException.invalidSpec("analysis.test " + analysis.test().json() + " applies to seeds, but this "
+                        + "experiment's repetitions are cross-validation folds (param \"" + FOLDS_PARAM + "\"), which are "
+                        + "always compared by the corrected resampled t-test; remove analysis.test");
+            }
+            return new RankingPolicy(RepetitionKind.folds(k.low()), analysis.alphaOrDefault(), true);
+        }
         Integer folds = folds(spec.task());
         if (folds != null && analysis.test() != null) {
             throw TunelabException.invalidSpec("analysis.test " + analysis.test().json() + " applies to seeds, but this task's "

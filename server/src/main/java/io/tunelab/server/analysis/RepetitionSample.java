@@ -16,11 +16,17 @@ import java.util.TreeMap;
  */
 record RepetitionSample(Trial trial, double mean, int count, Map<Key, Double> keyed) {
 
-    /** What pairs two repetitions: a fold or repetition index, or a seed. */
-    record Key(boolean seed, long value) implements Comparable<Key> {
+    /**
+     * What pairs two repetitions: a fold index of a k-fold cross-validation ({@code folds} is k;
+     * folds of different k never pair), a repetition index ({@code folds} 0), or a seed.
+     */
+    record Key(boolean seed, int folds, long value) implements Comparable<Key> {
         @Override
         public int compareTo(Key o) {
-            return seed != o.seed ? Boolean.compare(seed, o.seed) : Long.compare(value, o.value);
+            if (seed != o.seed) {
+                return Boolean.compare(seed, o.seed);
+            }
+            return folds != o.folds ? Integer.compare(folds, o.folds) : Long.compare(value, o.value);
         }
     }
 
@@ -28,6 +34,15 @@ record RepetitionSample(Trial trial, double mean, int count, Map<Key, Double> ke
     record Pairs(double[] x, double[] y) {
         int size() {
             return x.length;
+        }
+
+        /** The mean of x minus y over the pairs; 0 when there are none. */
+        double meanDifference() {
+            double sum = 0;
+            for (int i = 0; i < x.length; i++) {
+                sum += x[i] - y[i];
+            }
+            return x.length == 0 ? 0 : sum / x.length;
         }
     }
 
@@ -57,9 +72,9 @@ record RepetitionSample(Trial trial, double mean, int count, Map<Key, Double> ke
 
     private static Key keyOf(Repetition r, RepetitionKind kind) {
         return switch (kind) {
-            case RepetitionKind.Folds folds -> r.index() == null ? null : new Key(false, r.index());
-            case RepetitionKind.Seeds seeds -> r.seed() != null ? new Key(true, r.seed())
-                    : r.index() == null ? null : new Key(false, r.index());
+            case RepetitionKind.Folds folds -> r.index() == null ? null : new Key(false, folds.k(), r.index());
+            case RepetitionKind.Seeds seeds -> r.seed() != null ? new Key(true, 0, r.seed())
+                    : r.index() == null ? null : new Key(false, 0, r.index());
         };
     }
 

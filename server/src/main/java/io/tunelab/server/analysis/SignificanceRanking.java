@@ -3,6 +3,7 @@ package io.tunelab.server.analysis;
 import io.tunelab.api.Analysis;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Objective;
+import io.tunelab.api.PairedTest;
 import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A leaderboard that names a winner only where the data can: the trial with the best mean is
@@ -50,9 +52,30 @@ public final class SignificanceRanking {
      * then trial number.
      */
     public static TrialRanking rank(List<Trial> trials, Objective objective, RepetitionKind kind, double alpha) {
+        return rank(trials, objective, kind, alpha, false);
+    }
+
+    /**
+     * As {@link #rank(List, Objective, RepetitionKind, double)}; with {@code raced}, the best is
+     * a race's incumbent: the best mean among the trials with the most repetitions. A raced trial
+     * that completed on fewer repetitions, compared on the first ones only, may have a better mean
+     * for being lucky on them (repetitions share noise across trials); it is compared with the
+     * incumbent on the repetitions they share like any other.
+     */
+    public static TrialRanking rank(List<Trial> trials, Objective objective, RepetitionKind kind, double alpha, boolean raced) {
+        Objects.requireNonNull(kind, "kind");
+        return rank(trials, objective, t -> kind, kind.test(), alpha, raced);
+    }
+
+    /**
+     * As {@link #rank(List, Objective, RepetitionKind, double, boolean)} with each trial's own kind
+     * of repetition: the folds of its own k when the folds are searched. Two trials are paired only
+     * on repetitions of the same kind (folds of the same k), and compared by that kind's test.
+     */
+    public static TrialRanking rank(List<Trial> trials, Objective objective, Function<Trial, RepetitionKind> kindOf,
+                                    PairedTest test, double alpha, boolean raced) {
         Objects.requireNonNull(trials, "trials");
         Objects.requireNonNull(objective, "objective");
-        Objects.requireNonNull(kind, "kind");
         if (!(alpha > 0 && alpha < 1)) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "alpha must lie strictly between 0 and 1, got " + alpha);
         }
@@ -61,30 +84,36 @@ public final class SignificanceRanking {
                 .thenComparingInt(s -> s.trial().number());
         List<RepetitionSample> samples = trials.stream()
                 .filter(t -> t.state() == TrialState.COMPLETE)
-                .map(t -> RepetitionSample.of(t, objective.metric(), kind))
+                .map(t -> RepetitionSample.of(t, objective.metric(), kindOf.apply(t)))
                 .filter(Objects::nonNull)
                 .sorted(byMean)
                 .toList();
         if (samples.isEmpty()) {
-            return new TrialRanking(objective, kind.test(), alpha, List.of());
+            return new TrialRanking(objective, test, alpha, List.of());
         }
-        RepetitionSample best = samples.getFirst();
+        int most = samples.stream().mapToInt(RepetitionSample::count).max().orElseThrow();
+        RepetitionSample best = raced ? samples.stream().filter(x -> x.count() == most).findFirst().orElseThrow()
+                : samples.getFirst();
         List<Comparison> tested = new ArrayList<>();
         List<RankedTrial> ranked = new ArrayList<>();
         ranked.add(new RankedTrial(best.trial().id(), best.trial().number(), RankGroup.BEST, best.mean(), best.count(),
                 best.keyed().size(), null, null, null, null));
-        for (RepetitionSample other : samples.subList(1, samples.size())) {
+        for (RepetitionSample other : samples) {
+            if (other == best) {
+                continue;
+            }
             RepetitionSample.Pairs pairs = other.pairedWith(best);
             if (pairs.size() < 2) {
                 ranked.add(unranked(other, best, pairs));
             } else {
+                RepetitionKind kind = kindOf.apply(other.trial());
                 tested.add(new Comparison(other, pairs, PairedTests.compare(kind, pairs.x(), pairs.y()).pValue()));
             }
         }
         double[] adjusted = HolmCorrection.adjust(tested.stream().mapToDouble(Comparison::pValue).toArray());
         for (int i = 0; i < tested.size(); i++) {
             Comparison c = tested.get(i);
-            double difference = meanDifference(c.pairs());
+            double difference = c.pairs().meanDifference();
             boolean worse = adjusted[i] < alpha && objective.direction().asLoss(difference) > 0;
             ranked.add(new RankedTrial(c.sample().trial().id(), c.sample().trial().number(),
                     worse ? RankGroup.WORSE : RankGroup.TIED, c.sample().mean(), c.sample().count(), c.pairs().size(),
@@ -93,7 +122,7 @@ public final class SignificanceRanking {
         ranked.sort(Comparator.comparing(RankedTrial::group)
                 .thenComparingDouble(r -> objective.direction().asLoss(r.mean()))
                 .thenComparingInt(RankedTrial::number));
-        return new TrialRanking(objective, kind.test(), alpha, ranked);
+        return new TrialRanking(objective, test, alpha, ranked);
     }
 
     private record Comparison(RepetitionSample sample, RepetitionSample.Pairs pairs, double pValue) {
@@ -103,15 +132,6 @@ public final class SignificanceRanking {
         String note = "ranked by value: shares " + pairs.size() + (pairs.size() == 1 ? " repetition" : " repetitions")
                 + " with the best trial #" + best.trial().number() + ", and a paired test needs at least 2";
         return new RankedTrial(other.trial().id(), other.trial().number(), RankGroup.UNRANKED, other.mean(), other.count(),
-                pairs.size(), pairs.size() == 0 ? null : meanDifference(pairs), null, null, note);
-    }
-
-    /** Mean of this trial's values minus the best's, over the shared repetitions. */
-    private static double meanDifference(RepetitionSample.Pairs pairs) {
-        double sum = 0;
-        for (int i = 0; i < pairs.size(); i++) {
-            sum += pairs.x()[i] - pairs.y()[i];
-        }
-        return sum / pairs.size();
+                pairs.size(), pairs.size() == 0 ? null : pairs.meanDifference(), null, null, note);
     }
 }

@@ -4,6 +4,7 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Finalization;
 import io.tunelab.api.Objective;
+import io.tunelab.api.Racing;
 import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Statistics;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Text rendering for the CLI: tables of experiments and trials, and the progress bar. */
 final class Console {
@@ -76,6 +78,10 @@ final class Console {
         var params = new LinkedHashSet<String>();
         trials.forEach(t -> params.addAll(t.params().keySet()));
         var header = new ArrayList<String>(List.of("RANK", "TRIAL", "GROUP", "PAIRED"));
+        Racing racing = experiment.spec().racing();
+        if (racing != null) {
+            header.add("REPETITIONS");
+        }
         metrics.forEach(m -> header.add(m.toUpperCase(Locale.ROOT)));
         String primary = experiment.spec().primary().metric();
         boolean tested = trials.stream().anyMatch(t -> testValue(t, primary) != null);
@@ -86,8 +92,12 @@ final class Console {
         var rows = new ArrayList<List<String>>();
         int rank = 1;
         for (Trial t : trials) {
-            var row = new ArrayList<String>(List.of(Integer.toString(rank++), "#" + t.number(), group(t.rank()),
+            var row = new ArrayList<String>(t.state() == TrialState.RACED_OUT ? racedOut(t, rank++)
+                    : List.of(Integer.toString(rank++), "#" + t.number(), group(t.rank()),
                     t.rank() == null || t.rank().group() == RankGroup.UNRANKED ? "-" : Integer.toString(t.rank().sharedRepetitions())));
+            if (racing != null) {
+                row.add(t.repetitions().size() + "/" + racing.maxRepetitions());
+            }
             for (String m : metrics) {
                 var stats = t.statistics().get(m);
                 String v = number(t.value(m));
@@ -145,6 +155,15 @@ final class Console {
             case FAILED -> "Finalization of #" + f.number() + " failed: " + f.error();
             default -> "Finalization of #" + f.number() + ": " + f.state() + (f.worker() == null ? ", waiting for a worker" : " on " + f.worker());
         };
+    }
+
+    /** The first cells of a trial a race ended: no rank, "raced out" with its p-value, and the repetitions it shared. */
+    private static List<String> racedOut(Trial t, int rank) {
+        Object race = t.provenance().get("race");
+        Map<?, ?> r = race instanceof Map<?, ?> m ? m : Map.of();
+        return List.of(Integer.toString(rank), "#" + t.number(),
+                "raced out " + (r.get("p_value") instanceof Number p ? pValue(p.doubleValue()) : ""),
+                r.get("shared_repetitions") == null ? "-" : String.valueOf(r.get("shared_repetitions")));
     }
 
     /** What a trial's group says in a table: best, tied, worse with its adjusted p-value, or by value. */

@@ -11,8 +11,10 @@ import io.tunelab.api.TrialRanking;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.Pareto;
+import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.storage.Storage;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -74,14 +76,23 @@ public final class ExperimentQueries {
     /**
      * A page of the significance-aware leaderboard by the primary objective: the complete trials
      * with the best first, then those tied with it, those significantly worse, and those ranked
-     * by value alone; each trial carries its rank.
+     * by value alone; each trial carries its rank. The trials a race ended (RACED_OUT, without a
+     * rank; their race is in their provenance) come after them, best value first.
      */
     public TrialPage leaderboard(String ref, int offset, int limit) {
         LiveExperiment e = registry.find(ref);
         List<RankedTrial> all = rankings.of(e).ranking().trials();
-        return new TrialPage(all.size(), page(all, offset, limit).stream()
-                .map(r -> Transitions.withoutReports(e.trial(r.trialId()).trial()).withRank(r)
-                        .withFinalization(e.finalizationOf(r.trialId()))).toList());
+        List<Trial> racedOut = e.trialsIn(TrialState.RACED_OUT);
+        var trials = new ArrayList<Trial>();
+        for (RankedTrial r : page(all, offset, limit)) {
+            trials.add(Transitions.withoutReports(e.trial(r.trialId()).trial()).withRank(r)
+                    .withFinalization(e.finalizationOf(r.trialId())));
+        }
+        if (trials.size() < limit && !racedOut.isEmpty()) {
+            racedOut.sort(Ranking.byObjective(e.spec().primary()));
+            page(racedOut, Math.max(0, offset - all.size()), limit - trials.size()).forEach(t -> trials.add(Transitions.withoutReports(t)));
+        }
+        return new TrialPage(all.size() + racedOut.size(), trials);
     }
 
     /** A page of the significance-aware ranking by the primary objective, with the test and alpha that made it. */

@@ -16,6 +16,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.analysis.RacePolicy;
 import io.tunelab.server.analysis.RankingPolicy;
 import io.tunelab.server.pruner.PruneContext;
 import io.tunelab.server.pruner.Pruner;
@@ -73,6 +74,7 @@ public final class ExperimentService {
     public Experiment create(ExperimentSpec spec, String createdBy) {
         RankingPolicy.of(spec);
         TaskRunners.check(spec);
+        RacePolicy.of(spec);
         if (spec.space().size() > limits.maxParams()) {
             throw paramLimit("the spec has " + spec.space().size() + " params");
         }
@@ -175,7 +177,8 @@ public final class ExperimentService {
         // Trials of a task wait for workers; the others wait for the next ask.
         StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId) : null;
         StoredTrial t = waiting != null ? waiting : proposals.newTrial(e, null, leaseId, true);
-        return new TrialProposal(t.id(), t.trial().number(), t.trial().params(), leaseId);
+        return new TrialProposal(t.id(), t.trial().number(), t.trial().params(), leaseId,
+                Races.nextRepetition(e.spec(), t.trial()));
     }
 
     /** Records a trial's result durably (the tell) for an in-process caller, which has no token. */
@@ -183,12 +186,18 @@ public final class ExperimentService {
         return tell(trialId, result, null);
     }
 
-    /** Records a trial's result durably (the tell), told by the token named {@code toldBy}. */
+    /**
+     * Records a trial's result durably (the tell), told by the token named {@code toldBy}. When the
+     * experiment races, a COMPLETE result tells the trial's leased repetition, after which the trial
+     * waits for its next one or ends COMPLETE or RACED_OUT ({@link Races}).
+     */
     public Trial tell(long trialId, TrialResult result, String toldBy) {
         LiveExperiment e = registry.owner(trialId);
         Trial told = journal.record(e, x -> {
             StoredTrial current = x.openTrial(trialId, result.leaseId());
-            Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
+            Trial t = Races.tellsRepetition(x.spec(), result)
+                    ? Races.told(current.trial(), result, x.spec(), x.history(), clock.instant(), toldBy)
+                    : Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
             return Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts())).answering(t);
         });
         if (proposals.completeIfDone(e)) {

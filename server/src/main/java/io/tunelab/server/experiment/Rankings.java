@@ -45,7 +45,8 @@ final class Rankings {
             spec = e.spec();
         }
         RankingPolicy policy = RankingPolicy.ofStored(spec);
-        TrialRanking ranking = SignificanceRanking.rank(complete, spec.primary(), policy.kind(), policy.alpha());
+        TrialRanking ranking = SignificanceRanking.rank(complete, spec.primary(), policy::kindOf, policy.kind().test(),
+                policy.alpha(), spec.racing() != null);
         var byTrial = new HashMap<Long, RankedTrial>(ranking.trials().size() * 2);
         ranking.trials().forEach(r -> byTrial.put(r.trialId(), r));
         Ranked fresh = new Ranked(version, ranking, byTrial);

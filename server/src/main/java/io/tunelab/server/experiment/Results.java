@@ -31,14 +31,14 @@ final class Results {
 
     /** The trial finished by {@code result}, or an INVALID_VALUE error that says what is missing. */
     static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now, String toldBy) {
-        if (result.state() == null || !result.state().isFinished()) {
+        if (result.state() == null || !result.state().isFinished() || result.state() == TrialState.RACED_OUT) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
         }
         Map<String, Double> values = checkValues(result.values(), spec, "values");
         for (int i = 0; i < result.repetitions().size(); i++) {
             checkFinite(result.repetitions().get(i).values(), "repetitions[" + i + "].values");
         }
-        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.ofStored(spec).kind());
+        Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.ofStored(spec).kindOf(t));
         if (values.isEmpty() && !statistics.isEmpty()) {
             var means = new LinkedHashMap<String, Double>();
             for (Objective o : spec.objectives()) {
@@ -79,7 +79,7 @@ final class Results {
         checkFinite(request.values(), "values");
     }
 
-    private static Map<String, Double> checkValues(Map<String, Double> values, ExperimentSpec spec, String where) {
+    static Map<String, Double> checkValues(Map<String, Double> values, ExperimentSpec spec, String where) {
         checkFinite(values, where);
         for (String metric : values.keySet()) {
             if (spec.objectives().stream().noneMatch(o -> o.metric().equals(metric))) {

@@ -20,6 +20,8 @@ import java.util.Map;
 final class Transitions {
     /** The provenance key of the SHA-256 (hex) of the model stored for a trial. */
     static final String MODEL_SHA256 = "model_sha256";
+    /** The provenance key of a raced-out trial's race: its p-value, shared repetitions, difference and incumbent. */
+    static final String RACE = "race";
 
     private Transitions() {
     }
@@ -38,16 +40,41 @@ final class Transitions {
                 null, null, null);
     }
 
-    /** A waiting trial handed to its next owner: RUNNING again from {@code now}, nothing of earlier attempts. */
+    /**
+     * A waiting trial handed to its next owner: RUNNING again from {@code now}, nothing of earlier
+     * attempts but the repetitions a raced trial already told (with their values, statistics and provenance).
+     */
     static Trial restarted(Trial t, Instant now, String worker) {
-        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.RUNNING, null, null, null, List.of(),
-                t.created(), now, null, worker, null, null, null);
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.RUNNING, t.values(), t.repetitions(),
+                t.statistics(), List.of(), t.created(), now, null, worker, null, t.provenance(), null);
     }
 
-    /** The trial as it waits for its next worker: its params and number, nothing of the last attempt. */
+    /**
+     * The trial as it waits for its next worker: its params and number, and the repetitions a raced
+     * trial already told (a trial that is not raced has none until it finishes); nothing of the last attempt.
+     */
     static Trial waiting(Trial t) {
-        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.WAITING, null, null, null, List.of(),
-                t.created(), null, null, null, null, null, null);
+        return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.WAITING, t.values(), t.repetitions(),
+                t.statistics(), List.of(), t.created(), null, null, null, null, null, null);
+    }
+
+    /**
+     * A raced trial after one more repetition, waiting for its next: {@code scored} is the trial as
+     * if it finished with all its repetitions so far (their means, statistics and provenance).
+     */
+    static Trial awaitingRepetition(Trial scored) {
+        return new Trial(scored.id(), scored.experimentId(), scored.number(), scored.params(), TrialState.WAITING,
+                scored.values(), scored.repetitions(), scored.statistics(), scored.reports(), scored.created(), null, null, null,
+                null, scored.provenance(), null);
+    }
+
+    /** A raced trial ended by the server as significantly worse than the incumbent; {@code race} says by how much. */
+    static Trial racedOut(Trial scored, Map<String, Object> race) {
+        var provenance = new LinkedHashMap<String, Object>(scored.provenance());
+        provenance.put(RACE, race);
+        return new Trial(scored.id(), scored.experimentId(), scored.number(), scored.params(), TrialState.RACED_OUT,
+                scored.values(), scored.repetitions(), scored.statistics(), scored.reports(), scored.created(), scored.started(),
+                scored.finished(), scored.worker(), null, provenance, scored.toldBy());
     }
 
     /** The trial FAILED at {@code now} because its workers went away, with the reason. */
@@ -58,15 +85,19 @@ final class Transitions {
 
     /**
      * The trial finished with a told result; the result's provenance adds to the trial's, except
-     * what the server recorded itself (the model's digest), which a result cannot overwrite.
+     * what the server recorded itself (the model's digest, a race), which a result cannot overwrite.
      */
     static Trial finished(Trial t, TrialState state, Map<String, Double> values, List<Repetition> repetitions,
                           Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now,
                           String toldBy) {
         var merged = new LinkedHashMap<String, Object>(t.provenance());
         merged.putAll(provenance);
-        if (t.provenance().containsKey(MODEL_SHA256)) {
-            merged.put(MODEL_SHA256, t.provenance().get(MODEL_SHA256));
+        for (String server : List.of(MODEL_SHA256, RACE)) {
+            if (t.provenance().containsKey(server)) {
+                merged.put(server, t.provenance().get(server));
+            } else {
+                merged.remove(server);
+            }
         }
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), state, values, repetitions, statistics, t.reports(),
                 t.created(), t.started() == null ? now : t.started(), now, t.worker(), error, merged, toldBy);

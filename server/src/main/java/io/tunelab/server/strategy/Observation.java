@@ -16,27 +16,31 @@ import java.util.Map;
  *
  * <ul>
  *   <li>COMPLETE with a finite value for every objective: its final values;</li>
+ *   <li>RACED_OUT: its values, the mean over its repetitions, which are the ones it shared with the
+ *       incumbent that raced it out (a challenger runs the incumbent's repetitions in order);</li>
  *   <li>PRUNED: the values of its last report (its final values if it has no report with
  *       them), and the step of that report;</li>
  *   <li>FAILED, or COMPLETE without a finite value: infeasible, losses +∞;</li>
  *   <li>RUNNING and WAITING trials are not observations (they only count as configurations
  *       not to propose again, see {@link NoRepeats}).</li>
  * </ul>
- * {@link #BEST_FIRST} ranks them as Optuna's TPE does: complete trials by loss, then pruned ones
- * by the step they reached (later is better) and their loss at it, then the infeasible ones.
+ * {@link #BEST_FIRST} ranks them as Optuna's TPE does: complete trials by loss, then raced-out
+ * ones by loss, then pruned ones by the step they reached (later is better) and their loss at it,
+ * then the infeasible ones.
  *
  * @param trial  the trial
  * @param point  its coordinates (NaN for inactive params)
  * @param losses one loss per objective
- * @param tier   0 complete, 1 pruned, 2 infeasible
+ * @param tier   0 complete, 1 raced out, 2 pruned, 3 infeasible
  * @param step   the step of a pruned trial's last report (-1 without one); 0 otherwise
  */
 record Observation(Trial trial, double[] point, double[] losses, int tier, int step) {
     static final int COMPLETE = 0;
-    static final int PRUNED = 1;
-    static final int INFEASIBLE = 2;
+    static final int RACED_OUT = 1;
+    static final int PRUNED = 2;
+    static final int INFEASIBLE = 3;
 
-    /** Complete trials by loss, then pruned ones by step (later first) and loss, then infeasible ones; ties by number. */
+    /** Complete trials by loss, then raced-out ones by loss, then pruned ones by step (later first) and loss, then infeasible ones; ties by number. */
     static final Comparator<Observation> BEST_FIRST = (a, b) -> {
         // Written out rather than chained: histories of thousands are sorted on every proposal.
         int c = Integer.compare(a.tier, b.tier);
@@ -86,7 +90,8 @@ record Observation(Trial trial, double[] point, double[] losses, int tier, int s
                 finite &= v != null && Double.isFinite(v);
                 losses[k] = v != null && Double.isFinite(v) ? objectives.get(k).direction().asLoss(v) : Double.POSITIVE_INFINITY;
             }
-            int tier = !finite ? INFEASIBLE : t.state() == TrialState.PRUNED ? PRUNED : COMPLETE;
+            int tier = !finite ? INFEASIBLE : t.state() == TrialState.PRUNED ? PRUNED
+                    : t.state() == TrialState.RACED_OUT ? RACED_OUT : COMPLETE;
             if (completeOnly && tier != COMPLETE) {
                 continue;
             }

@@ -235,6 +235,47 @@ class SignificanceRankingTest {
         assertThat(Json.read(json, TrialRanking.class)).isEqualTo(ranking);
     }
 
+    @Test
+    void inARaceTheBestIsTheIncumbentWithTheMostRepetitionsNotATrialLuckyOnTheFirstFew() {
+        // Folds 0 and 1 are easy for everyone; #2 stopped there, tied with #1 on them.
+        Trial incumbent = folds(1, 0.97, 0.96, 0.90, 0.91, 0.92);
+        Trial lucky = folds(2, 0.965, 0.962);
+        Trial worse = folds(3, 0.90, 0.89, 0.83, 0.85, 0.84);
+
+        TrialRanking raced = SignificanceRanking.rank(List.of(lucky, incumbent, worse), ACCURACY, FIVE_FOLDS, 0.05, true);
+
+        assertThat(raced.trials()).extracting(RankedTrial::number, RankedTrial::group)
+                .containsExactly(tuple(1, RankGroup.BEST), tuple(2, RankGroup.TIED), tuple(3, RankGroup.WORSE));
+        assertThat(find(raced, 2).sharedRepetitions()).isEqualTo(2);
+        // Without racing the best mean wins, whatever it rests on.
+        assertThat(SignificanceRanking.rank(List.of(lucky, incumbent, worse), ACCURACY, FIVE_FOLDS).trials().getFirst().number())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void withSearchedFoldsTrialsPairOnlyWithTrialsOfTheSameKByTheirKsCorrectedTest() {
+        Trial best = withK(3, folds(1, 0.95, 0.96, 0.94));
+        Trial sameK = withK(3, folds(2, 0.93, 0.95, 0.92));
+        Trial otherK = withK(5, folds(3, 0.90, 0.91, 0.92, 0.90, 0.91));
+        var policy = new RankingPolicy(RepetitionKind.folds(3), 0.05, true);
+
+        TrialRanking ranking = SignificanceRanking.rank(List.of(best, sameK, otherK), ACCURACY, policy::kindOf,
+                PairedTest.CORRECTED_T, 0.05, false);
+
+        assertThat(find(ranking, 1).group()).isEqualTo(RankGroup.BEST);
+        assertThat(find(ranking, 2).sharedRepetitions()).isEqualTo(3);
+        assertThat(find(ranking, 2).pValue())
+                .isEqualTo(PairedTests.correctedT(values(sameK), values(best), 0.5).pValue());
+        // Fold 0 of a 5-fold split is not fold 0 of a 3-fold one: nothing is shared.
+        assertThat(find(ranking, 3).group()).isEqualTo(RankGroup.UNRANKED);
+        assertThat(find(ranking, 3).sharedRepetitions()).isZero();
+    }
+
+    private static Trial withK(int k, Trial t) {
+        return new Trial(t.id(), t.experimentId(), t.number(), Map.of(RankingPolicy.FOLDS_PARAM, k), t.state(), t.values(),
+                t.repetitions(), t.statistics(), null, null, null, null, null, null, null, null);
+    }
+
     private static RankedTrial find(TrialRanking ranking, int number) {
         return ranking.trials().stream().filter(t -> t.number() == number).findFirst().orElseThrow();
     }

@@ -1,9 +1,22 @@
 package io.tunelab.server.cli;
 
+import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.Racing;
 import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
+import io.tunelab.api.Repetition;
 import io.tunelab.api.Statistics;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
 import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +25,27 @@ class ConsoleTest {
     void aSymmetricIntervalReadsAsPlusMinusAndACutOneAsItsBounds() {
         assertThat(Console.interval(new Statistics(3, 0.9, 0.01, 0.87, 0.93))).isEqualTo(" ± 0.030000");
         assertThat(Console.interval(new Statistics(3, 0.98, 0.01, 0.95, 1.0))).isEqualTo(" [0.95000, 1.0000]");
+    }
+
+    @Test
+    void aRacedLeaderboardShowsRepetitionsDoneOfPlannedAndRacedOutTrialsWithTheirPValue() {
+        var spec = ExperimentSpec.builder("race").minimize("loss").racing(Racing.of(2, 5)).build();
+        var experiment = new Experiment(1, "race", ExperimentState.RUNNING, spec, 1, null, null, null);
+        var reps = List.of(new Repetition(0, null, Map.of("loss", 0.9)),
+                new Repetition(1, null, Map.of("loss", 0.8)));
+        var best = new Trial(1, 1, 0, Map.of(), TrialState.COMPLETE,
+                Map.of("loss", 0.1), reps, null, null, null, null, null, null, null, null, null)
+                .withRank(new RankedTrial(1, 0, RankGroup.BEST, 0.1, 2, 2, null, null, null, null));
+        var out = new Trial(2, 1, 1, Map.of(), TrialState.RACED_OUT,
+                Map.of("loss", 0.85), reps, null, null, null, null, null, null, null,
+                Map.of("race", Map.of("p_value", 0.0123, "shared_repetitions", 2, "incumbent", 0)), null);
+        var printed = new ByteArrayOutputStream();
+
+        Console.leaderboard(new PrintStream(printed, true, StandardCharsets.UTF_8), experiment,
+                List.of(best, out));
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("REPETITIONS")
+                .containsPattern("#0 +best +2 +2/5").containsPattern("#1 +raced out p=0.012 +2 +2/5");
     }
 
     @Test

@@ -52,6 +52,22 @@ class ObservationTest {
     }
 
     @Test
+    void racedOutTrialsRankAfterTheCompleteOnesByTheirMeanAndBeforeThePrunedOnes() {
+        var observed = observe(false,
+                trial(0, TrialState.PRUNED, null, report(9, 0.01)),
+                trial(1, TrialState.RACED_OUT, 0.6),
+                trial(2, TrialState.COMPLETE, 0.9),
+                trial(3, TrialState.RACED_OUT, 0.4),
+                trial(4, TrialState.FAILED, null));
+        assertThat(observed.get(1).loss()).isEqualTo(0.6);
+        assertThat(observed.get(1).tier()).isEqualTo(Observation.RACED_OUT);
+        assertThat(observed.stream().sorted(Observation.BEST_FIRST).map(o -> o.trial().number()))
+                .containsExactly(2, 3, 1, 0, 4);
+        assertThat(observe(true, trial(0, TrialState.RACED_OUT, 0.1), trial(1, TrialState.COMPLETE, 0.5)))
+                .extracting(o -> o.trial().number()).containsExactly(1);
+    }
+
+    @Test
     void completeOnlyLeavesTheOthersOut() {
         var observed = observe(true, trial(0, TrialState.PRUNED, null, report(2, 0.1)), trial(1, TrialState.COMPLETE, 0.5),
                 trial(2, TrialState.FAILED, null), trial(3, TrialState.COMPLETE, Double.POSITIVE_INFINITY));

@@ -7,7 +7,7 @@ import {api} from './api.js';
 import {on} from './events.js';
 
 const STATES = ['RUNNING', 'PAUSED', 'COMPLETED', 'STOPPED'];
-const FINISHED = ['COMPLETE', 'PRUNED', 'FAILED'];
+const FINISHED = ['COMPLETE', 'PRUNED', 'RACED_OUT', 'FAILED'];
 
 export function experimentsPage(main) {
   crumbs(['Experiments']);

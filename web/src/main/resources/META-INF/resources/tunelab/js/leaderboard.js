@@ -5,7 +5,7 @@ import {h, fill, num, paramText, badge, duration, secondsBetween, trialHref, err
 import {api} from './api.js';
 import {primaryOf, isMax, paramNames, paramDef} from './spec.js';
 
-const TRIAL_STATES = ['COMPLETE', 'RUNNING', 'WAITING', 'PRUNED', 'FAILED'];
+const TRIAL_STATES = ['COMPLETE', 'RUNNING', 'WAITING', 'PRUNED', 'RACED_OUT', 'FAILED'];
 const PAGE_SIZES = [25, 50, 100];
 
 /** The trial leaderboard: sortable headers, a state filter, server-side pages. */
@@ -114,15 +114,19 @@ export function leaderboard(section, ref) {
             onclick: () => sortBy(column, defaultOrder)},
           label, h('span', {class: 'arrow', 'aria-hidden': 'true'}, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')) : label);
     };
+    // A raced experiment: how many of its planned repetitions each trial has run.
+    const planned = exp.spec && exp.spec.racing ? exp.spec.racing.max_repetitions : null;
     const rows = trials.map((t, i) => h('tr', {dataset: {trial: String(t.id), number: String(t.number)},
-      class: t.rank ? `rank-${t.rank.group}` : null},
+      class: t.rank ? `rank-${t.rank.group}` : t.state === 'RACED_OUT' ? 'raced-out' : null},
         // Only a complete trial has a rank: a pruned trial's value is its last intermediate one.
         h('td', {class: 'num rank'}, ranked && t.state === 'COMPLETE' ? String(query.offset + i + 1) : ''),
         h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
         h('td', {}, badge(t.state)),
         h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
           title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
-        groupCell(t.rank),
+        t.state === 'RACED_OUT' ? racedOutCell(t) : groupCell(t.rank),
+        planned ? h('td', {class: 'num repetitions', title: 'repetitions run of the most a raced trial may run'},
+            `${(t.repetitions || []).length}/${planned}`) : null,
         tested ? h('td', {class: 'num test', title: 'refit on all non-test rows, scored once on the held-out test split'},
             t.finalization && t.finalization.test ? num(t.finalization.test[primary.metric]) : '') : null,
         objectiveColumns.map((m) => metricCell(t, m)),
@@ -138,13 +142,14 @@ export function leaderboard(section, ref) {
             header('State', 'state', 'asc'),
             header(`${primary.metric} ${isMax(primary) ? '↑' : '↓'}`, 'value', bestOrder, 'num'),
             h('th', {scope: 'col', title: 'against the best trial, by a paired test on the repetitions both have'}, 'Compared with best'),
+            planned ? h('th', {scope: 'col', class: 'num', title: 'repetitions done / planned (racing)'}, 'Repetitions') : null,
             tested ? h('th', {scope: 'col', class: 'num'}, `Test ${primary.metric}`) : null,
             objectiveColumns.map(metricHeader),
             params.map((p) => header(dotted(p), `param:${p}`, 'asc', numericParam[p] ? 'num param' : 'param')),
             metricColumns.map(metricHeader),
             header('Duration', 'duration', 'asc', 'num'),
             h('th', {scope: 'col'}, 'Worker'))),
-        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(7 + (tested ? 1 : 0) + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
+        h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(7 + (tested ? 1 : 0) + (planned ? 1 : 0) + objectiveColumns.length + params.length + metricColumns.length), class: 'muted'},
             query.state ? `No ${query.state.toLowerCase()} trials.` : 'No trials yet.')))));
 
     const totalKnown = total !== null ? total : query.offset + trials.length + (trials.length === query.limit ? 1 : 0);
@@ -218,6 +223,15 @@ function groupCell(rank) {
       : `compared with the best on ${shared}: p = ${num(rank.pValue)}, Holm-adjusted p = ${num(rank.adjustedPValue)}`;
   return h('td', {class: `group-cell ${rank.group}`, title}, text,
       rank.group === 'tied' || rank.group === 'worse' ? h('span', {class: 'ci'}, ` (${rank.sharedRepetitions})`) : null);
+}
+
+/** A trial the race ended: "raced out p=…" and the repetitions it shared with the incumbent that beat it. */
+function racedOutCell(trial) {
+  const race = (trial.provenance && trial.provenance.race) || {};
+  const shared = race.shared_repetitions;
+  return h('td', {class: 'group-cell raced-out', title: `significantly worse than trial #${race.incumbent} on ${shared} shared `
+      + `repetitions (p = ${num(race.p_value)}); the race gave it no more`},
+  `raced out ${Number.isFinite(race.p_value) ? pText(race.p_value) : ''}`, h('span', {class: 'ci'}, ` (${shared})`));
 }
 
 /**
