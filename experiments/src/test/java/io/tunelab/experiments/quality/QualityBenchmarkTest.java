@@ -18,10 +18,10 @@ class QualityBenchmarkTest {
     @Tag("slow")
     void with_its_own_server_the_benchmark_writes_the_table_and_every_run() throws Exception {
         QualityBenchmark.main(new String[] {"--own-server", "--problems", "branin", "--strategies", "random,sobol",
-                "--seeds", "2", "--out", out.toString()});
+                "--seeds", "2", "--sets", "reported", "--out", out.toString()});
 
         String summary = Files.readString(out.resolve("quality_summary.md"));
-        assertThat(summary).contains("over 2 seeds; own server via the SDK", "| problem | trials | random | sobol |")
+        assertThat(summary).contains("### open problems, reported seeds 100–101", "over 2 seeds; own server via the SDK", "| problem | trials | random | sobol |")
                 .containsPattern("\\| branin \\| 100 \\| [0-9.e+-]+ \\[[0-9.e+-]+, [0-9.e+-]+\\] \\|")
                 .contains("then the server's mean propose time");
         assertThat(Files.readAllLines(out.resolve("quality_runs.csv"))).hasSize(1 + 2 * 2)
