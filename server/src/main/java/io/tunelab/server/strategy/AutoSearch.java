@@ -37,7 +37,8 @@ public final class AutoSearch implements SearchStrategy {
         }
         int population = space.size() < 10 ? 10 : 2 * space.size();
         return Strategies.create(new StrategySpec("portfolio", null, Map.of("members", "cmaes+genetic",
-                "mutation_sigma", 0.05, "adaptive_mutation", true, "population", population)), space, objectives, seed);
+                "mutation_sigma", 0.05, "adaptive_mutation", true, "population", population, "allocation", "progress")),
+                space, objectives, seed);
     }
 
     /** The strategy auto chose, for provenance and tests. */
