@@ -149,7 +149,7 @@ public final class QualityBenchmark {
         return new Run(problem.name(), strategy, seed, regretAt, askMillis);
     }
 
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(sorted.length - 1, lo + 1);

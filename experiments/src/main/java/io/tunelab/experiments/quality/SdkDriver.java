@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * always reaches them over HTTP; the server's own propose timer ({@link #proposeTotals}) still
  * gives the strategies' time apart from the round trip.
  */
-final class SdkDriver implements AutoCloseable {
+public final class SdkDriver implements AutoCloseable {
     private final TunelabClient client;
     private final ServerProcess ownServer;
     private final Path ownData;
@@ -36,7 +36,7 @@ final class SdkDriver implements AutoCloseable {
         this.ownData = ownData;
     }
 
-    static SdkDriver connect(String url) {
+    public static SdkDriver connect(String url) {
         if (url == null) {
             throw new IllegalArgumentException("give --server http://127.0.0.1:PORT (a server started with "
                     + "./tunelab server --port PORT --data-dir DIR), or --own-server to let the benchmark start one");
@@ -45,7 +45,7 @@ final class SdkDriver implements AutoCloseable {
     }
 
     /** Starts a server of the benchmark's own on a free port, its data in a new temporary folder. */
-    static SdkDriver startOwnServer() throws IOException {
+    public static SdkDriver startOwnServer() throws IOException {
         Path data = Files.createTempDirectory("tunelab-quality-");
         try {
             ServerProcess server = TunelabProcesses.startServer(data.resolve("data"));
@@ -57,7 +57,7 @@ final class SdkDriver implements AutoCloseable {
     }
 
     /** Creates the experiment; the benchmark asks and tells on the handle. */
-    ExperimentHandle launch(ExperimentSpec spec) {
+    public ExperimentHandle launch(ExperimentSpec spec) {
         return client.launch(spec);
     }
 
