@@ -29,6 +29,25 @@ class QualityBenchmarkTest {
     }
 
     @Test
+    void optunas_runs_on_the_same_seeds_stand_beside_tunelabs_with_the_best_of_them() throws Exception {
+        Path csv = out.resolve("optuna.csv");
+        Files.writeString(csv, """
+                function,sampler,seed,regret_100,regret_300,wall_s
+                ackley10-shifted,tpe,100,4.0,2.0,1
+                ackley10-shifted,cmaes,100,3.0,1.0,1
+                ackley10-shifted,cmaes,101,5.0,3.0,1
+                """);
+        var optuna = OptunaRuns.read(java.util.List.of(csv));
+        var mine = java.util.List.of(new QualityBenchmark.Run("ackley10-shifted", "auto", 100, java.util.Map.of(100, 2.5, 300, 0.5),
+                new double[0]));
+        String table = QualityBenchmark.table(mine, optuna, java.util.List.of(Problem.named("ackley10-shifted")),
+                java.util.List.of("auto"), 1, "test");
+        assertThat(table).contains("| problem | trials | auto | optuna tpe | optuna cmaes | best of Optuna |")
+                .contains("| ackley10-shifted | 100 | 2.50 [2.50, 2.50] | 4.00 | 4.00 (2 seeds) | 4.00 (tpe) |")
+                .contains("| ackley10-shifted | 300 | 0.500 [0.500, 0.500] | 2.00 | 2.00 (2 seeds) | 2.00 (tpe) |");
+    }
+
+    @Test
     void the_old_in_process_flag_is_refused_with_what_to_use_instead() {
         assertThatThrownBy(() -> QualityBenchmark.main(new String[] {"--in-process", "--out", out.toString()}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--own-server");
