@@ -27,6 +27,7 @@ import java.util.Map;
  *                    [--strategies auto,random,sobol,tpe,cmaes,genetic] [--problems branin,...]
  *                    (a strategy may carry options: cmaes:population=20:sigma0=0.3)
  *                    [--optuna results/optuna/quality_runs.csv,...] [--out results/quality]
+ *                    [--from-csv results/a/quality_runs.csv,...]  (run nothing: tables of earlier runs)
  * </pre>
  * Two seed sets: settings are chosen on the tuning seeds (0–19), and the figures reported are
  * those of seeds never looked at while choosing (100–119); both are printed. The problems come
@@ -66,9 +67,17 @@ public final class QualityBenchmark {
         }
         Path out = Path.of(a.string("out", "results/quality"));
         Files.createDirectories(out);
-        var optuna = OptunaRuns.read(a.list("optuna", List.of()).stream().map(Path::of).toList());
+        var optuna = RunFiles.read(a.list("optuna", List.of()).stream().map(Path::of).toList());
         var runs = new ArrayList<Run>();
         var serverMillis = new LinkedHashMap<String, Double>();
+        if (a.values().containsKey("from-csv")) {
+            // Runs nothing: the tables of runs made before, by one or several invocations.
+            runs.addAll(RunFiles.read(a.list("from-csv", List.of()).stream().map(Path::of).toList()));
+            List<String> made = a.list("strategies", runs.stream().map(Run::strategy).distinct().toList());
+            Files.writeString(out.resolve("quality_summary.md"), tables(runs, optuna, sets, problems, made, "from " + a.string("from-csv", "")));
+            System.out.println(Files.readString(out.resolve("quality_summary.md")));
+            return;
+        }
         if (a.flag("in-process")) {
             throw new IllegalArgumentException("--in-process is gone: the strategies live in the server, which the benchmarks "
                     + "reach only over HTTP; use --own-server to let the benchmark start a server of its own");
@@ -96,6 +105,13 @@ public final class QualityBenchmark {
             }
         }
         writeCsv(out.resolve("quality_runs.csv"), runs);
+        String tables = tables(runs, optuna, sets, problems, strategies, mode) + latencyTable(runs, serverMillis, problems, strategies);
+        Files.writeString(out.resolve("quality_summary.md"), tables);
+        System.out.println(tables);
+    }
+
+    /** One table per seed set and problem family. */
+    static String tables(List<Run> runs, List<Run> optuna, List<SeedSet> sets, List<Problem> problems, List<String> strategies, String mode) {
         var sb = new StringBuilder();
         for (SeedSet set : sets) {
             for (Problem.Family family : Problem.Family.values()) {
@@ -107,9 +123,7 @@ public final class QualityBenchmark {
                 }
             }
         }
-        sb.append(latencyTable(runs, serverMillis, problems, strategies));
-        Files.writeString(out.resolve("quality_summary.md"), sb);
-        System.out.println(sb);
+        return sb.toString();
     }
 
     /** A range of seeds: those settings were chosen on ("tuning") or the unseen ones reported. */

@@ -37,7 +37,7 @@ class QualityBenchmarkTest {
                 ackley10-shifted,cmaes,100,3.0,1.0,1
                 ackley10-shifted,cmaes,101,5.0,3.0,1
                 """);
-        var optuna = OptunaRuns.read(java.util.List.of(csv));
+        var optuna = RunFiles.read(java.util.List.of(csv));
         var mine = java.util.List.of(new QualityBenchmark.Run("ackley10-shifted", "auto", 100, java.util.Map.of(100, 2.5, 300, 0.5),
                 new double[0]));
         String table = QualityBenchmark.table(mine, optuna, java.util.List.of(Problem.named("ackley10-shifted")),
@@ -45,6 +45,21 @@ class QualityBenchmarkTest {
         assertThat(table).contains("| problem | trials | auto | optuna tpe | optuna cmaes | best of Optuna |")
                 .contains("| ackley10-shifted | 100 | 2.50 [2.50, 2.50] | 4.00 | 4.00 (2 seeds) | 4.00 (tpe) |")
                 .contains("| ackley10-shifted | 300 | 0.500 [0.500, 0.500] | 2.00 | 2.00 (2 seeds) | 2.00 (tpe) |");
+    }
+
+    @Test
+    void from_csv_the_benchmark_runs_nothing_and_tables_the_runs_of_earlier_invocations() throws Exception {
+        Path mine = out.resolve("mine.csv");
+        Files.writeString(mine, """
+                problem,strategy,seed,regret_100,regret_300,ask_ms_median
+                mixed7,auto,0,0.5,,1.0
+                mixed7,auto,1,0.7,,1.0
+                mixed7,auto,100,0.2,,1.0
+                """);
+        QualityBenchmark.main(new String[] {"--from-csv", mine.toString(), "--problems", "mixed7", "--seeds", "2", "--out", out.toString()});
+        String summary = Files.readString(out.resolve("quality_summary.md"));
+        assertThat(summary).contains("### open problems, tuning seeds 0–1", "### open problems, reported seeds 100–101")
+                .contains("| mixed7 | 100 | 0.600 [0.550, 0.650] |", "| mixed7 | 100 | 0.200 [0.200, 0.200] |");
     }
 
     @Test
