@@ -319,6 +319,7 @@ def main():
     ap.add_argument("--functions", default=",".join(FUNCTIONS))
     ap.add_argument("--samplers", default="tpe,tpe_mv,cmaes")
     ap.add_argument("--multi", action="store_true", help="the multi-objective problems (nsga2, motpe)")
+    ap.add_argument("--problems", default=",".join(MULTI), help="with --multi: which of zdt1, zdt2, dtlz2")
     ap.add_argument("--print-offsets", action="store_true", help="print seed 0's shifts and stop")
     args = ap.parse_args()
     if args.print_offsets:
@@ -330,7 +331,7 @@ def main():
     t0 = time.perf_counter()
     if args.multi:
         samplers = [s for s in args.samplers.split(",") if s in ("nsga2", "motpe")] or ["nsga2", "motpe"]
-        tasks = [(p, s, seed) for p in MULTI for s in samplers for seed in seeds]
+        tasks = [(p, s, seed) for p in args.problems.split(",") for s in samplers for seed in seeds]
         path = os.path.join(args.out, "pareto_fronts.csv")
         with mp.Pool(args.workers) as pool, open(path, "w", newline="") as fh:
             w = csv.writer(fh)

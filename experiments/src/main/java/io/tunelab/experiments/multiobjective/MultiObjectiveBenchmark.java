@@ -28,6 +28,7 @@ import java.util.Map;
  *   MultiObjectiveBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0]
  *                           [--strategies nsga2,auto] [--problems zdt1,zdt2,dtlz2]
  *                           [--optuna results/optuna/pareto_fronts.csv] [--out results/multiobjective]
+ *                           [--from-csv results/multiobjective/multiobjective_runs.csv]  (run nothing: tables earlier runs)
  * </pre>
  */
 public final class MultiObjectiveBenchmark {
@@ -50,17 +51,11 @@ public final class MultiObjectiveBenchmark {
         Path out = Path.of(a.string("out", "results/multiobjective"));
         Files.createDirectories(out);
         var runs = new ArrayList<Run>();
-        try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
-            long started = System.nanoTime();
-            for (MultiObjectiveProblem problem : problems) {
-                for (String strategy : strategies) {
-                    for (long seed = seedStart; seed < seedStart + seeds; seed++) {
-                        runs.add(run(driver, problem, strategy, seed));
-                    }
-                    System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %d seeds done%n", (System.nanoTime() - started) / 1e9,
-                            problem.name(), strategy, seeds);
-                }
-            }
+        if (a.values().containsKey("from-csv")) {
+            // Runs nothing: the table of runs made before (this program's multiobjective_runs.csv).
+            runs.addAll(readRuns(Path.of(a.string("from-csv", ""))));
+        } else {
+            runs.addAll(runAll(a, problems, strategies, seeds, seedStart));
         }
         String optunaFronts = a.string("optuna", null);
         if (optunaFronts != null) {
@@ -73,6 +68,40 @@ public final class MultiObjectiveBenchmark {
         String table = table(runs, problems);
         Files.writeString(out.resolve("multiobjective_summary.md"), table);
         System.out.println(table);
+    }
+
+    private static List<Run> readRuns(Path file) throws IOException {
+        var runs = new ArrayList<Run>();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            var at = new LinkedHashMap<Integer, Double>();
+            for (int k = 0; k < CHECKPOINTS.length; k++) {
+                if (!c[3 + k].isEmpty() && !c[3 + k].equals("null")) {
+                    at.put(CHECKPOINTS[k], Double.parseDouble(c[3 + k]));
+                }
+            }
+            runs.add(new Run(c[0], c[1], Long.parseLong(c[2]), at));
+        }
+        return runs;
+    }
+
+    private static List<Run> runAll(Args a, List<MultiObjectiveProblem> problems, List<String> strategies, int seeds, int seedStart)
+            throws IOException, InterruptedException {
+        var runs = new ArrayList<Run>();
+        try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
+            long started = System.nanoTime();
+            for (MultiObjectiveProblem problem : problems) {
+                for (String strategy : strategies) {
+                    for (long seed = seedStart; seed < seedStart + seeds; seed++) {
+                        runs.add(run(driver, problem, strategy, seed));
+                    }
+                    System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %d seeds done%n", (System.nanoTime() - started) / 1e9,
+                            problem.name(), strategy, seeds);
+                }
+            }
+        }
+        return runs;
     }
 
     static Run run(SdkDriver driver, MultiObjectiveProblem problem, String strategy, long seed) {
@@ -121,7 +150,7 @@ public final class MultiObjectiveBenchmark {
         var runs = new LinkedHashMap<List<Object>, Run>();
         fronts.forEach((key, front) -> {
             var problem = MultiObjectiveProblem.named((String) key.get(0));
-            if (problems.contains(problem)) {
+            if (problems.stream().anyMatch(p -> p.name().equals(problem.name()))) {
                 var id = List.of(key.get(0), key.get(1), key.get(2));
                 runs.computeIfAbsent(id, k -> new Run((String) key.get(0), "optuna " + key.get(1), (Long) key.get(2), new LinkedHashMap<>()))
                         .hypervolumeAt().put((Integer) key.get(3), Hypervolume.of(front, problem.reference()));
