@@ -89,7 +89,7 @@ final class Functions {
                 + OPT_PENALTY.get(optimizer) + ACT_PENALTY.get(activation);
     }
 
-    private static double num(Map<String, Object> p, String name) {
+    static double num(Map<String, Object> p, String name) {
         return ((Number) p.get(name)).doubleValue();
     }
 }

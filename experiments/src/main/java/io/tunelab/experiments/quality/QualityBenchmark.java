@@ -22,11 +22,19 @@ import java.util.Map;
  * known minimum) and the median ask latency, and writes every run to a CSV.
  *
  * <pre>
- *   QualityBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0]
+ *   QualityBenchmark [--server URL | --own-server] [--seeds 20] [--sets tuning,reported]
+ *                    [--tuning-seed-start 0] [--seed-start 100]
  *                    [--strategies auto,random,sobol,tpe,cmaes,genetic] [--problems branin,...]
  *                    (a strategy may carry options: cmaes:population=20:sigma0=0.3)
- *                    [--out results/quality]
+ *                    [--optuna results/optuna/quality_runs.csv,...] [--out results/quality]
+ *                    [--from-csv results/a/quality_runs.csv,...]  (run nothing: tables of earlier runs)
  * </pre>
+ * Two seed sets: settings are chosen on the tuning seeds (0–19), and the figures reported are
+ * those of seeds never looked at while choosing (100–119); both are printed. The problems come
+ * in three tables: open (the nine rows of shared/bench), shifted (the open functions whose
+ * optimum is at the centre of the box, moved per seed) and held out (shapes no setting was
+ * chosen on). {@code --optuna} reads the runs experiments/optuna/quality_shifted.py (or
+ * shared/bench/quality.py) wrote and prints Optuna's medians on the same seeds beside them.
  * The trials go through the SDK to a real server, as users' do: the running server at
  * {@code --server URL}, or with {@code --own-server} one the benchmark starts from the built
  * server jar on a free port and a temporary data folder, and stops when it is done.
@@ -48,11 +56,28 @@ public final class QualityBenchmark {
         List<Problem> problems = a.list("problems", Problem.all().stream().map(Problem::name).toList())
                 .stream().map(Problem::named).toList();
         int seeds = a.integer("seeds", 20);
-        int seedStart = a.integer("seed-start", 0);
+        // Settings are chosen on the tuning seeds; the reported seeds were never looked at while choosing.
+        var sets = new ArrayList<SeedSet>();
+        for (String set : a.list("sets", List.of("tuning", "reported"))) {
+            sets.add(switch (set) {
+                case "tuning" -> new SeedSet("tuning", a.integer("tuning-seed-start", 0), seeds);
+                case "reported" -> new SeedSet("reported", a.integer("seed-start", 100), seeds);
+                default -> throw new IllegalArgumentException("--sets takes tuning and/or reported, got " + set);
+            });
+        }
         Path out = Path.of(a.string("out", "results/quality"));
         Files.createDirectories(out);
+        var optuna = RunFiles.read(a.list("optuna", List.of()).stream().map(Path::of).toList());
         var runs = new ArrayList<Run>();
         var serverMillis = new LinkedHashMap<String, Double>();
+        if (a.values().containsKey("from-csv")) {
+            // Runs nothing: the tables of runs made before, by one or several invocations.
+            runs.addAll(RunFiles.read(a.list("from-csv", List.of()).stream().map(Path::of).toList()));
+            List<String> made = a.list("strategies", runs.stream().map(Run::strategy).distinct().toList());
+            Files.writeString(out.resolve("quality_summary.md"), tables(runs, optuna, sets, problems, made, "from " + a.string("from-csv", "")));
+            System.out.println(Files.readString(out.resolve("quality_summary.md")));
+            return;
+        }
         if (a.flag("in-process")) {
             throw new IllegalArgumentException("--in-process is gone: the strategies live in the server, which the benchmarks "
                     + "reach only over HTTP; use --own-server to let the benchmark start a server of its own");
@@ -60,27 +85,57 @@ public final class QualityBenchmark {
         String mode;
         try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
             mode = a.flag("own-server") ? "own server via the SDK (started by the benchmark)" : "real server via the SDK";
-            System.out.println("mode: " + mode);
+            System.out.println("mode: " + mode + "; seed sets: " + sets);
             long started = System.nanoTime();
             for (Problem problem : problems) {
                 for (String strategy : strategies) {
                     double[] before = driver.proposeTotals();
-                    for (long seed = seedStart; seed < seedStart + seeds; seed++) {
-                        runs.add(run(driver, problem, strategy, seed));
+                    for (SeedSet set : sets) {
+                        for (long seed = set.first(); seed < set.first() + set.count(); seed++) {
+                            runs.add(run(driver, problem, strategy, seed));
+                        }
                     }
                     double[] after = driver.proposeTotals();
                     if (after[0] > before[0]) {
                         serverMillis.put(problem.name() + "/" + strategy, 1000 * (after[1] - before[1]) / (after[0] - before[0]));
                     }
-                    System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %d seeds done%n",
-                            (System.nanoTime() - started) / 1e9, problem.name(), strategy, seeds);
+                    System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %s done%n",
+                            (System.nanoTime() - started) / 1e9, problem.name(), strategy, sets);
                 }
             }
         }
         writeCsv(out.resolve("quality_runs.csv"), runs);
-        String table = table(runs, serverMillis, problems, strategies, seeds, mode);
-        Files.writeString(out.resolve("quality_summary.md"), table);
-        System.out.println(table);
+        String tables = tables(runs, optuna, sets, problems, strategies, mode) + latencyTable(runs, serverMillis, problems, strategies);
+        Files.writeString(out.resolve("quality_summary.md"), tables);
+        System.out.println(tables);
+    }
+
+    /** One table per seed set and problem family. */
+    static String tables(List<Run> runs, List<Run> optuna, List<SeedSet> sets, List<Problem> problems, List<String> strategies, String mode) {
+        var sb = new StringBuilder();
+        for (SeedSet set : sets) {
+            for (Problem.Family family : Problem.Family.values()) {
+                List<Problem> rows = problems.stream().filter(p -> p.family() == family).toList();
+                if (!rows.isEmpty()) {
+                    sb.append("### ").append(family.name().toLowerCase(Locale.ROOT).replace('_', '-')).append(" problems, ")
+                            .append(set).append("\n\n");
+                    sb.append(table(set.of(runs), set.of(optuna), rows, strategies, set.count(), mode)).append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A range of seeds: those settings were chosen on ("tuning") or the unseen ones reported. */
+    record SeedSet(String name, long first, int count) {
+        List<Run> of(List<Run> runs) {
+            return runs.stream().filter(r -> r.seed() >= first && r.seed() < first + count).toList();
+        }
+
+        @Override
+        public String toString() {
+            return name + " seeds " + first + "–" + (first + count - 1);
+        }
     }
 
     static Run run(SdkDriver driver, Problem problem, String strategy, long seed) {
@@ -96,7 +151,7 @@ public final class QualityBenchmark {
             long t0 = System.nanoTime();
             var trial = experiment.ask();
             askMillis[i - 1] = (System.nanoTime() - t0) / 1e6;
-            double value = problem.function().applyAsDouble(trial.params());
+            double value = problem.value(trial.params(), seed);
             experiment.tell(trial.id(), Map.of("value", value));
             best = Math.min(best, value);
             for (int c : CHECKPOINTS) {
@@ -108,19 +163,23 @@ public final class QualityBenchmark {
         return new Run(problem.name(), strategy, seed, regretAt, askMillis);
     }
 
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(sorted.length - 1, lo + 1);
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    static String table(List<Run> runs, Map<String, Double> serverMillis, List<Problem> problems, List<String> strategies,
-                        int seeds, String mode) {
+    static String table(List<Run> runs, List<Run> optuna, List<Problem> problems, List<String> strategies, int seeds, String mode) {
+        List<String> samplers = optuna.stream().map(Run::strategy).distinct().toList();
         var sb = new StringBuilder();
-        sb.append("Median simple regret [q25, q75] over ").append(seeds).append(" seeds; ").append(mode).append("\n\n");
-        sb.append("| problem | trials | ").append(String.join(" | ", strategies)).append(" |\n");
-        sb.append("|---|---:|").append("---:|".repeat(strategies.size())).append("\n");
+        sb.append("Median simple regret [q25, q75] over ").append(seeds).append(" seeds; ").append(mode)
+                .append(samplers.isEmpty() ? "" : "; Optuna 3.1 on the same functions and seeds (its median, and the best of them)")
+                .append("\n\n");
+        sb.append("| problem | trials | ").append(String.join(" | ", strategies));
+        samplers.forEach(o -> sb.append(" | optuna ").append(o));
+        sb.append(samplers.isEmpty() ? "" : " | best of Optuna").append(" |\n");
+        sb.append("|---|---:|").append("---:|".repeat(strategies.size() + samplers.size() + (samplers.isEmpty() ? 0 : 1))).append("\n");
         for (Problem p : problems) {
             for (int c : CHECKPOINTS) {
                 if (c > p.budget()) {
@@ -128,15 +187,38 @@ public final class QualityBenchmark {
                 }
                 sb.append("| ").append(p.name()).append(" | ").append(c).append(" |");
                 for (String s : strategies) {
-                    double[] r = runs.stream().filter(x -> x.problem().equals(p.name()) && x.strategy().equals(s))
-                            .mapToDouble(x -> x.regretAt().get(c)).sorted().toArray();
+                    double[] r = regrets(runs, p.name(), s, c);
                     sb.append(' ').append(r.length == 0 ? "n/a" : String.format(Locale.ROOT, "%s [%s, %s]",
                             g(quantile(r, 0.5)), g(quantile(r, 0.25)), g(quantile(r, 0.75)))).append(" |");
+                }
+                String bestName = null;
+                double best = Double.POSITIVE_INFINITY;
+                for (String o : samplers) {
+                    double[] r = regrets(optuna, p.name(), o, c);
+                    sb.append(' ').append(r.length == 0 ? "n/a" : g(quantile(r, 0.5)) + (r.length == seeds ? "" : " (" + r.length + " seeds)"))
+                            .append(" |");
+                    if (r.length > 0 && quantile(r, 0.5) < best) {
+                        best = quantile(r, 0.5);
+                        bestName = o;
+                    }
+                }
+                if (!samplers.isEmpty()) {
+                    sb.append(' ').append(bestName == null ? "n/a" : g(best) + " (" + bestName + ")").append(" |");
                 }
                 sb.append('\n');
             }
         }
-        sb.append("\nAsk latency in ms: median [p95] of the client-side round trip over all asks of all runs");
+        return sb.toString();
+    }
+
+    private static double[] regrets(List<Run> runs, String problem, String strategy, int checkpoint) {
+        return runs.stream().filter(x -> x.problem().equals(problem) && x.strategy().equals(strategy) && x.regretAt().containsKey(checkpoint))
+                .mapToDouble(x -> x.regretAt().get(checkpoint)).sorted().toArray();
+    }
+
+    static String latencyTable(List<Run> runs, Map<String, Double> serverMillis, List<Problem> problems, List<String> strategies) {
+        var sb = new StringBuilder();
+        sb.append("Ask latency in ms: median [p95] of the client-side round trip over all asks of all runs");
         sb.append(serverMillis.isEmpty() ? "" : "; then the server's mean propose time (its tunelab.strategy.propose timer)");
         sb.append("\n\n");
         sb.append("| problem | ").append(String.join(" | ", strategies)).append(" |\n");

@@ -18,14 +18,48 @@ class QualityBenchmarkTest {
     @Tag("slow")
     void with_its_own_server_the_benchmark_writes_the_table_and_every_run() throws Exception {
         QualityBenchmark.main(new String[] {"--own-server", "--problems", "branin", "--strategies", "random,sobol",
-                "--seeds", "2", "--out", out.toString()});
+                "--seeds", "2", "--sets", "reported", "--out", out.toString()});
 
         String summary = Files.readString(out.resolve("quality_summary.md"));
-        assertThat(summary).contains("over 2 seeds; own server via the SDK", "| problem | trials | random | sobol |")
+        assertThat(summary).contains("### open problems, reported seeds 100–101", "over 2 seeds; own server via the SDK", "| problem | trials | random | sobol |")
                 .containsPattern("\\| branin \\| 100 \\| [0-9.e+-]+ \\[[0-9.e+-]+, [0-9.e+-]+\\] \\|")
                 .contains("then the server's mean propose time");
         assertThat(Files.readAllLines(out.resolve("quality_runs.csv"))).hasSize(1 + 2 * 2)
                 .first().isEqualTo("problem,strategy,seed,regret_100,regret_300,ask_ms_median");
+    }
+
+    @Test
+    void optunas_runs_on_the_same_seeds_stand_beside_tunelabs_with_the_best_of_them() throws Exception {
+        Path csv = out.resolve("optuna.csv");
+        Files.writeString(csv, """
+                function,sampler,seed,regret_100,regret_300,wall_s
+                ackley10-shifted,tpe,100,4.0,2.0,1
+                ackley10-shifted,cmaes,100,3.0,1.0,1
+                ackley10-shifted,cmaes,101,5.0,3.0,1
+                """);
+        var optuna = RunFiles.read(java.util.List.of(csv));
+        var mine = java.util.List.of(new QualityBenchmark.Run("ackley10-shifted", "auto", 100, java.util.Map.of(100, 2.5, 300, 0.5),
+                new double[0]));
+        String table = QualityBenchmark.table(mine, optuna, java.util.List.of(Problem.named("ackley10-shifted")),
+                java.util.List.of("auto"), 1, "test");
+        assertThat(table).contains("| problem | trials | auto | optuna tpe | optuna cmaes | best of Optuna |")
+                .contains("| ackley10-shifted | 100 | 2.50 [2.50, 2.50] | 4.00 | 4.00 (2 seeds) | 4.00 (tpe) |")
+                .contains("| ackley10-shifted | 300 | 0.500 [0.500, 0.500] | 2.00 | 2.00 (2 seeds) | 2.00 (tpe) |");
+    }
+
+    @Test
+    void from_csv_the_benchmark_runs_nothing_and_tables_the_runs_of_earlier_invocations() throws Exception {
+        Path mine = out.resolve("mine.csv");
+        Files.writeString(mine, """
+                problem,strategy,seed,regret_100,regret_300,ask_ms_median
+                mixed7,auto,0,0.5,,1.0
+                mixed7,auto,1,0.7,,1.0
+                mixed7,auto,100,0.2,,1.0
+                """);
+        QualityBenchmark.main(new String[] {"--from-csv", mine.toString(), "--problems", "mixed7", "--seeds", "2", "--out", out.toString()});
+        String summary = Files.readString(out.resolve("quality_summary.md"));
+        assertThat(summary).contains("### open problems, tuning seeds 0–1", "### open problems, reported seeds 100–101")
+                .contains("| mixed7 | 100 | 0.600 [0.550, 0.650] |", "| mixed7 | 100 | 0.200 [0.200, 0.200] |");
     }
 
     @Test

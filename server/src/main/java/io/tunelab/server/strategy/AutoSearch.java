@@ -14,13 +14,16 @@ import java.util.Map;
  * <ul>
  *   <li>several objectives → {@link Nsga2Search};</li>
  *   <li>one objective → a {@link PortfolioSearch} in which CMA-ES and the steady-state
- *       {@link GeneticSearch} take turns over one history. CMA-ES makes the large, correlated
- *       moves (Rosenbrock, Ackley); the genetic algorithm (mutation step 0.05 of each range,
- *       shrinking with the population's spread) recombines the best trials either found, which wins on rugged, separable landscapes
- *       (Rastrigin) and on categorical params, where CMA-ES defers to TPE's per-param model.
+ *       {@link GeneticSearch} share one history, each getting trials in proportion to the
+ *       progress it has made on this experiment ({@link ProgressShares}). CMA-ES makes the
+ *       large, correlated moves (Rosenbrock, Ackley); the genetic algorithm (mutation step 0.05
+ *       of each range, shrinking with the population's spread) recombines the best trials either
+ *       found, which wins on rugged, separable landscapes (Rastrigin) and on categorical params,
+ *       where CMA-ES defers to TPE's per-param model.
  *       The genetic population is 10 below ten params and two per param from there.</li>
  * </ul>
- * The choice depends only on the space and the objectives, so it is stable across restarts.
+ * The choice of members depends only on the space and the objectives, and their shares only on
+ * the history, so both are stable across restarts.
  * What it learns from COMPLETE, PRUNED, FAILED and RUNNING/WAITING trials is what the chosen
  * strategies' Javadoc says; like them it never proposes a configuration already in the experiment.
  */
@@ -37,7 +40,8 @@ public final class AutoSearch implements SearchStrategy {
         }
         int population = space.size() < 10 ? 10 : 2 * space.size();
         return Strategies.create(new StrategySpec("portfolio", null, Map.of("members", "cmaes+genetic",
-                "mutation_sigma", 0.05, "adaptive_mutation", true, "population", population)), space, objectives, seed);
+                "mutation_sigma", 0.05, "adaptive_mutation", true, "population", population, "allocation", "progress")),
+                space, objectives, seed);
     }
 
     /** The strategy auto chose, for provenance and tests. */

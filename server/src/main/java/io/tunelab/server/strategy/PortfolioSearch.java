@@ -12,18 +12,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Several strategies taking turns by trial number, each seeing the whole history, so each
- * builds on what the others found: a cheap way to be robust across problems no single
- * strategy wins. Stateless beyond its members. Each member learns from trials of each state as
+ * Several strategies sharing one history, each seeing every trial, so each builds on what the
+ * others found: a cheap way to be robust across problems no single strategy wins. With option
+ * {@code allocation: progress} (what {@code auto} uses) members get trials in proportion to the
+ * progress each made on this experiment ({@link ProgressShares}); with {@code turns} (the
+ * default) they take turns by trial number. Stateless beyond its members. Each member learns from trials of each state as
  * its own Javadoc says, and each guards its own proposals against repeats ({@link NoRepeats}),
  * so whoever proposes, no configuration already in the experiment comes back.
  */
 final class PortfolioSearch implements SearchStrategy {
     private final List<SearchStrategy> members;
+    private final boolean byProgress;
 
-    PortfolioSearch(List<SearchStrategy> members) {
+    PortfolioSearch(List<SearchStrategy> members, boolean byProgress) {
         this.members = List.copyOf(members);
+        this.byProgress = byProgress;
     }
+
+    /** How members share the trials, option {@code allocation}. */
+    static final List<String> ALLOCATIONS = List.of("turns", "progress");
 
     /** Strategies that may take turns, in option {@code members} such as {@code cmaes+genetic}. */
     static final List<String> MEMBERS = List.of("cmaes", "genetic", "tpe", "sobol", "random");
@@ -31,6 +38,11 @@ final class PortfolioSearch implements SearchStrategy {
     /** Reads the options of strategy "portfolio". */
     static PortfolioSearch of(Options options, SearchSpace space, List<Objective> objectives, long seed) {
         String text = options.string("members", "cmaes+genetic");
+        String allocation = options.string("allocation", "turns");
+        if (!ALLOCATIONS.contains(allocation)) {
+            throw TunelabException.invalidSpec(options.name("allocation") + " is \"" + allocation + "\"; allowed: "
+                    + String.join(", ", ALLOCATIONS));
+        }
         // Passed on to the members: the genetic member's largest mutation step, whether it adapts,
         // and its population; CMA-ES's initial step.
         var genetic = Map.<String, Object>of("mutation_sigma", options.number("mutation_sigma", 0.05, 1e-4, 1.0),
@@ -47,7 +59,7 @@ final class PortfolioSearch implements SearchStrategy {
             var spec = new StrategySpec(m, null, m.equals("genetic") ? genetic : m.equals("cmaes") ? cmaes : Map.of());
             members.add(Strategies.create(spec, space, objectives, seed));
         }
-        return new PortfolioSearch(members);
+        return new PortfolioSearch(members, allocation.equals("progress"));
     }
 
     List<SearchStrategy> members() {
@@ -62,6 +74,9 @@ final class PortfolioSearch implements SearchStrategy {
 
     @Override
     public Map<String, Object> propose(ProposalContext context) {
-        return members.get(Math.floorMod(context.number(), members.size())).propose(context);
+        int member = byProgress
+                ? ProgressShares.owner(context.history(), context.number(), members.size(), context.objectives().getFirst())
+                : Math.floorMod(context.number(), members.size());
+        return members.get(member).propose(context);
     }
 }

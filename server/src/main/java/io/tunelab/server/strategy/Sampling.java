@@ -58,11 +58,7 @@ public final class Sampling {
     /** Maps u in [0,1) to an int param's value, each allowed value equally wide (log-scaled when log). */
     public static int fromUnit(IntParam p, double u) {
         if (p.log()) {
-            double lo2 = Math.log(p.low() - 0.5);
-            double hi = Math.log(p.high() + 0.5);
-            double v = Math.exp(lo2 + u * (hi - lo2));
-            int r = (int) Math.round(v);
-            return Math.max(p.low(), Math.min(p.high(), r));
+            return logIntFromUnit(p.low(), p.high(), u);
         }
         long n = p.cardinality();
         long k = Math.min(n - 1, (long) Math.floor(u * n));
@@ -80,12 +76,35 @@ public final class Sampling {
     /** The inverse of {@link #fromUnit(IntParam, double)}: the centre of a value's cell in [0,1]. */
     public static double toUnit(IntParam p, int v) {
         if (p.log()) {
-            double lo = Math.log(p.low() - 0.5);
-            double hi = Math.log(p.high() + 0.5);
-            return (Math.log(v) - lo) / (hi - lo);
+            return logIntToUnit(p.low(), p.high(), v);
         }
         long n = p.cardinality();
         long k = (v - p.low()) / p.stepOrOne();
         return (k + 0.5) / n;
+    }
+
+    /**
+     * Each int of [low, high] owns the cell [v − 0.5, v + 0.5), measured on a log scale as
+     * Optuna does. From a low below 1 that scale would reach log(≤ 0.5 − 1), so every value is
+     * first moved up by 1 − low: a low of 0 maps like log(v + 1).
+     */
+    static int logIntFromUnit(int low, int high, double u) {
+        double shift = logShift(low);
+        double lo = Math.log(low - 0.5 + shift);
+        double hi = Math.log(high + 0.5 + shift);
+        long r = Math.round(Math.exp(lo + u * (hi - lo)) - shift);
+        return (int) Math.max(low, Math.min(high, r));
+    }
+
+    /** The inverse of {@link #logIntFromUnit}: where a value sits in [0,1]. */
+    static double logIntToUnit(int low, int high, int v) {
+        double shift = logShift(low);
+        double lo = Math.log(low - 0.5 + shift);
+        double hi = Math.log(high + 0.5 + shift);
+        return (Math.log(v + shift) - lo) / (hi - lo);
+    }
+
+    private static double logShift(int low) {
+        return low < 1 ? 1.0 - low : 0.0;
     }
 }

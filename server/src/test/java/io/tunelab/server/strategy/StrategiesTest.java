@@ -50,6 +50,13 @@ class StrategiesTest {
     }
 
     @Test
+    void aPortfolioAllocatesByTurnsOrByProgressAndNothingElse() {
+        assertInvalid(() -> create("portfolio", Map.of("allocation", "bandit"), StrategyContract.ONE),
+                "strategy.options.allocation", "\"bandit\"", "turns, progress");
+        assertThat(create("portfolio", Map.of("allocation", "progress"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
+    }
+
+    @Test
     void outOfRangeOptionsNameTheOptionAndItsRange() {
         assertInvalid(() -> create("genetic", Map.of("population", 2), StrategyContract.ONE), "population", "4", "10000");
         assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContract.ONE), "elites", "population (10)");

@@ -33,6 +33,8 @@ public final class StrategyLatency {
     public static void main(String[] args) {
         int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "1000,10000").split(",")).mapToInt(Integer::parseInt).toArray();
         int asks = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        List<String> names = args.length > 2 ? List.of(args[2].split(","))
+                : List.of("auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2");
         var box = SearchSpace.builder();
         for (int i = 0; i < 10; i++) {
             box.add("x" + i, FloatParam.of(-5, 10));
@@ -44,7 +46,7 @@ public final class StrategyLatency {
                 .add("activation", CategoricalParam.of("relu", "tanh", "sigmoid")).build());
         System.out.println("| strategy | space | trials | median ms | max ms |");
         System.out.println("|---|---|---:|---:|---:|");
-        for (String name : List.of("auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2")) {
+        for (String name : names) {
             for (var space : List.of("10-D box", "mixed7")) {
                 for (int size : sizes) {
                     double[] ms = time(name, spaces.get(space), size, asks);
