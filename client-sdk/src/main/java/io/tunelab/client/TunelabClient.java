@@ -219,6 +219,11 @@ public final class TunelabClient implements AutoCloseable {
         check(exchange("POST", "/api/trials/" + trialId + "/result", Json.write(result)));
     }
 
+    /** Who the server says the caller is, {@code {name, scopes}}: the cheapest authenticated request. */
+    public Map<String, Object> session() {
+        return send("GET", "/api/session", null, new TypeReference<>() { });
+    }
+
     /** Asks for a value of a param the trial's code defines while running (define-by-run). */
     public Object suggest(long trialId, String name, Param param) {
         Map<String, Object> reply = send("POST", "/api/trials/" + trialId + "/suggest",
@@ -353,11 +358,11 @@ public final class TunelabClient implements AutoCloseable {
         }
     }
 
-    private <T> T send(String method, String path, String body, Class<T> type) {
+    <T> T send(String method, String path, String body, Class<T> type) {
         return decode(exchange(method, path, body), type);
     }
 
-    private <T> T send(String method, String path, String body, TypeReference<T> type) {
+    <T> T send(String method, String path, String body, TypeReference<T> type) {
         HttpResponse<String> r = check(exchange(method, path, body));
         try {
             return Json.mapper().readValue(r.body(), type);
