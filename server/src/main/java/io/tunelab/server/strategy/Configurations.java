@@ -53,7 +53,19 @@ public final class Configurations {
 
     /** The configurations of the history (any state: running trials count too). */
     public static Seen seen(ProposalContext context) {
-        return new Seen(context.history().stream().map(Trial::params).toList());
+        List<Trial> history = context.history();
+        // A view, not a copy: most proposals look at each configuration once, if at all.
+        return new Seen(new java.util.AbstractList<>() {
+            @Override
+            public Map<String, Object> get(int index) {
+                return history.get(index).params();
+            }
+
+            @Override
+            public int size() {
+                return history.size();
+            }
+        });
     }
 
     /**
