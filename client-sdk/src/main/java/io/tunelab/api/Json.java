@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -67,6 +68,36 @@ public final class Json {
     /** Reads JSON into a type, or throws MALFORMED_BODY / INVALID_SPEC with a readable message. */
     public static <T> T read(String json, Class<T> type) {
         return read(JSON, json, type, ErrorCode.MALFORMED_BODY);
+    }
+
+    /**
+     * Reads an already parsed JSON object into a type, with the same errors as {@link #read(String,
+     * Class)}: for a request whose body carries a field beside the type's own (a tell's
+     * {@code next}), taken off before the rest is read.
+     */
+    public static <T> T read(JsonNode json, Class<T> type) {
+        try {
+            T value = JSON.treeToValue(json, type);
+            if (value == null) {
+                throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is null; expected a " + describe(type) + " document");
+            }
+            return value;
+        } catch (JacksonException e) {
+            throw translate(e, type, ErrorCode.MALFORMED_BODY);
+        }
+    }
+
+    /** Parses a JSON document into a tree, or throws MALFORMED_BODY saying what is wrong. */
+    public static JsonNode tree(String json) {
+        if (json == null || json.isBlank()) {
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is empty; expected a JSON document");
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, "could not parse the body: " + firstLine(e.getOriginalMessage())
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+        }
     }
 
     /** Reads JSON or YAML (told apart by the first character) into a type. */

@@ -1,10 +1,16 @@
 package io.tunelab.client;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunelab.api.AskBatchRequest;
 import io.tunelab.api.Budget;
 import io.tunelab.api.Decision;
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentState;
+import io.tunelab.api.Json;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
@@ -37,6 +43,8 @@ public final class ExperimentHandle {
     private final long id;
     private volatile String name;
     private final String metric;
+    /** False once the server refused a tell with {@code next} as an unknown field (a server older than it). */
+    private volatile boolean tellThenAskKnown = true;
 
     ExperimentHandle(TunelabClient client, Experiment experiment) {
         this.client = client;
@@ -65,6 +73,36 @@ public final class ExperimentHandle {
     /** A new trial from the strategy; BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when none is due. */
     public TrialProposal ask() {
         return client.ask(ref());
+    }
+
+    /**
+     * Up to {@code count} new trials in one request (1 to {@link AskBatchRequest#MAX_COUNT}), for a
+     * caller with that many free slots; each held under its own lease when {@code leased} (renew
+     * them with {@link TunelabClient#heartbeat}). Fewer when the budget runs out part-way;
+     * BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when not even one is due.
+     */
+    public List<TrialProposal> ask(int count, boolean leased) {
+        return client.send("POST", "/api/experiments/" + ref() + "/trials/batch", Json.write(AskBatchRequest.of(count, leased)),
+                new TypeReference<>() { });
+    }
+
+    /**
+     * Tells a completed trial's objective value and gets the next trial in the same request: the
+     * reply's {@link TellReply#next()}, or in {@link TellReply#noNext()} why there is none.
+     */
+    public TellReply tellThenAsk(long trialId, double value) {
+        return tellThenAsk(trialId, TrialResult.complete(Map.of(metric, value)));
+    }
+
+    /**
+     * Tells any result and asks for the next trial in the same request (one round trip instead of
+     * two); the next trial is leased when the result carries a lease id. The result is recorded
+     * whether or not a next trial is due.
+     */
+    public TellReply tellThenAsk(long trialId, TrialResult result) {
+        ObjectNode body = Json.mapper().valueToTree(result);
+        body.put("next", true);
+        return client.send("POST", "/api/trials/" + trialId + "/result", body.toString(), TellReply.class);
     }
 
     /** Tells a completed trial's objective value (the primary objective's metric). */
@@ -228,20 +266,32 @@ public final class ExperimentHandle {
             List<Future<?>> loops = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
                 loops.add(pool.submit(() -> {
-                    while (remaining.getAndDecrement() > 0) {
-                        TrialProposal proposal;
-                        try {
-                            proposal = client.askLeased(Long.toString(id));
-                        } catch (TunelabException.BudgetExhausted | TunelabException.ExperimentNotRunning e) {
-                            return null;
-                        } catch (TunelabException.ParallelLimit e) {
-                            remaining.incrementAndGet();
-                            Thread.sleep(50);
-                            continue;
+                    TrialProposal proposal = null;
+                    while (true) {
+                        if (proposal == null) {
+                            if (remaining.getAndDecrement() <= 0) {
+                                return null;
+                            }
+                            try {
+                                proposal = client.askLeased(Long.toString(id));
+                            } catch (TunelabException.BudgetExhausted | TunelabException.ExperimentNotRunning e) {
+                                return null;
+                            } catch (TunelabException.ParallelLimit e) {
+                                remaining.incrementAndGet();
+                                Thread.sleep(50);
+                                continue;
+                            }
                         }
                         heartbeats.hold(proposal.id(), proposal.leaseId(), HEARTBEAT_EVERY);
+                        // The next trial's place is taken before the tell, so the tell can bring it back.
+                        boolean more = remaining.getAndDecrement() > 0;
+                        TellReply reply = null;
                         try {
-                            client.result(proposal.id(), evaluate(function, proposal));
+                            TrialResult result = evaluate(function, proposal);
+                            reply = more ? tellMaybeThenAsk(proposal.id(), result) : null;
+                            if (reply == null) {
+                                client.result(proposal.id(), result);
+                            }
                             finished.incrementAndGet();
                             onTrial.accept(proposal);
                         } catch (TunelabException.LeaseLost e) {
@@ -249,8 +299,14 @@ public final class ExperimentHandle {
                         } finally {
                             heartbeats.drop(proposal.id());
                         }
+                        proposal = reply == null ? null : reply.next();
+                        if (proposal == null) {
+                            remaining.incrementAndGet();
+                            if (!more || reply != null && reply.noNext().code() != ErrorCode.PARALLEL_LIMIT) {
+                                return null;
+                            }
+                        }
                     }
-                    return null;
                 }));
             }
             for (Future<?> f : loops) {
@@ -267,6 +323,26 @@ public final class ExperimentHandle {
             heartbeats.close();
         }
         return finished.get();
+    }
+
+    /**
+     * Tells a result and asks for the next trial in one request, or answers null, having told
+     * nothing, when the server is one that does not know the combined tell (then the caller
+     * tells and asks apart, from now on).
+     */
+    private TellReply tellMaybeThenAsk(long trialId, TrialResult result) {
+        if (!tellThenAskKnown) {
+            return null;
+        }
+        try {
+            return tellThenAsk(trialId, result);
+        } catch (TunelabException e) {
+            if (e.code() != ErrorCode.MALFORMED_BODY || !e.getMessage().contains("\"next\"")) {
+                throw e;
+            }
+            tellThenAskKnown = false;
+            return null;
+        }
     }
 
     private TrialResult evaluate(MetricsFunction function, TrialProposal proposal) {

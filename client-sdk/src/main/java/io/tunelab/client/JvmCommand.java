@@ -26,7 +26,9 @@ import java.util.Map;
  * <p>A worker runs with {@code OMP_NUM_THREADS=1} (unless the starting process's environment
  * sets it: then that value wins, as in the launcher), because a worker runs several trials at
  * once, each single-threaded, and with the parallel collector, which keeps several training
- * slots from stalling on G1's concurrent work. Immutable.
+ * slots from stalling on G1's concurrent work; its memory is bounded ({@link #WORKER_MEMORY}), and
+ * {@code MALLOC_ARENA_MAX=2} keeps the C allocator from holding an arena per training thread.
+ * Immutable.
  *
  * @param java        the {@code java} binary: the one running this process
  * @param jvmOptions  options before the class path
@@ -37,6 +39,17 @@ import java.util.Map;
 public record JvmCommand(String java, List<String> jvmOptions, Map<String, String> environment, Path jar, String mainClass) {
     /** JDK 22+ warns on every native call without it; DL4J's and H2's libraries make such calls. */
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * A worker's memory bounds, so its resident size stays near 1.5 GB however long it trains.
+     * ND4J's arrays live outside the heap and are freed only when the garbage collector finds
+     * their Java objects unreachable; with the default heap (a quarter of the machine) that took
+     * so long that a worker grew to 7.4 GB. A small heap collects often; JavaCPP counts its
+     * off-heap bytes and collects (then refuses) above {@code maxbytes}, and collects when the
+     * whole process's resident size passes {@code maxphysicalbytes}.
+     */
+    static final List<String> WORKER_MEMORY = List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=1400m");
 
     public JvmCommand {
         jvmOptions = List.copyOf(jvmOptions);
@@ -50,8 +63,11 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
 
     /** A worker from {@code home/worker/<buildDirectory>} (the build's {@code tunelab.target}). */
     public static JvmCommand worker(Path home, String buildDirectory) {
-        return new JvmCommand(currentJava(), List.of(NATIVE_ACCESS, "-XX:+UseParallelGC", homeProperty(home)),
-                Map.of("OMP_NUM_THREADS", "1"), jar(home, "worker", buildDirectory), "io.tunelab.worker.Main");
+        var options = new ArrayList<>(List.of(NATIVE_ACCESS, "-XX:+UseParallelGC"));
+        options.addAll(WORKER_MEMORY);
+        options.add(homeProperty(home));
+        return new JvmCommand(currentJava(), options, Map.of("OMP_NUM_THREADS", "1", "MALLOC_ARENA_MAX", "2"),
+                jar(home, "worker", buildDirectory), "io.tunelab.worker.Main");
     }
 
     /** A server ({@code io.tunelab.server.Main}) from {@code home/server/target}. */
@@ -147,7 +163,8 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
     static void print(JvmCommand command, Map<String, String> callerEnvironment, PrintStream out) {
         var words = new ArrayList<String>();
         words.add("env");
-        command.environment().forEach((name, value) -> words.add(name + "=" + callerEnvironment.getOrDefault(name, value)));
+        // Sorted, so the same command prints the same line every time.
+        new java.util.TreeMap<>(command.environment()).forEach((name, value) -> words.add(name + "=" + callerEnvironment.getOrDefault(name, value)));
         words.addAll(command.command(List.of()));
         var text = new StringBuilder();
         words.forEach(w -> text.append(w).append('\0'));

@@ -219,6 +219,11 @@ public final class TunelabClient implements AutoCloseable {
         check(exchange("POST", "/api/trials/" + trialId + "/result", Json.write(result)));
     }
 
+    /** Who the server says the caller is, {@code {name, scopes}}: the cheapest authenticated request. */
+    public Map<String, Object> session() {
+        return send("GET", "/api/session", null, new TypeReference<>() { });
+    }
+
     /** Asks for a value of a param the trial's code defines while running (define-by-run). */
     public Object suggest(long trialId, String name, Param param) {
         Map<String, Object> reply = send("POST", "/api/trials/" + trialId + "/suggest",

@@ -24,10 +24,11 @@ class JvmCommandTest {
 
         assertThat(worker.command(List.of("worker", "--slots", "2"))).containsExactly(
                 ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Dtunelab.home=" + home,
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=1400m", "-Dtunelab.home=" + home,
                 "-cp", home.resolve("worker/target/tunelab-worker.jar") + ":" + home.resolve("worker/target/lib") + "/*",
                 "io.tunelab.worker.Main", "worker", "--slots", "2");
-        assertThat(worker.environment()).containsExactly(Map.entry("OMP_NUM_THREADS", "1"));
+        assertThat(worker.environment()).containsOnly(Map.entry("OMP_NUM_THREADS", "1"), Map.entry("MALLOC_ARENA_MAX", "2"));
     }
 
     @Test
@@ -44,7 +45,7 @@ class JvmCommandTest {
     void extra_options_and_another_main_class_keep_the_rest() {
         var bench = JvmCommand.worker(home).withJvmOptions(List.of("-Xmx1g")).withMainClass("io.tunelab.worker.bench.TrainingBenchmark");
 
-        assertThat(bench.jvmOptions()).endsWith("-XX:+UseParallelGC", "-Dtunelab.home=" + home, "-Xmx1g");
+        assertThat(bench.jvmOptions()).contains("-XX:+UseParallelGC").endsWith("-Dtunelab.home=" + home, "-Xmx1g");
         assertThat(bench.command(List.of())).endsWith("io.tunelab.worker.bench.TrainingBenchmark");
         assertThat(bench.environment()).isEqualTo(JvmCommand.worker(home).environment());
     }
@@ -75,7 +76,7 @@ class JvmCommandTest {
         JvmCommand.print(command, Map.of("OMP_NUM_THREADS", "4"), new PrintStream(out, true, StandardCharsets.UTF_8));
 
         String[] words = out.toString(StandardCharsets.UTF_8).split("\0");
-        assertThat(words).startsWith("env", "OMP_NUM_THREADS=4", command.java());
+        assertThat(words).startsWith("env", "MALLOC_ARENA_MAX=2", "OMP_NUM_THREADS=4", command.java());
         assertThat(words).endsWith("-Xmx1g", "-cp", command.classPath(), "x.Bench");
         assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("x.Bench\0");
     }

@@ -6,82 +6,117 @@ import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.IntParam;
 import io.tunelab.api.StrategySpec;
-import io.tunelab.api.TrialProposal;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.support.TunelabProcesses;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Durable ask+tell throughput: N concurrent SDK clients run ask → tell round trips against a
- * real server process on H2 (started here unless {@code --server URL} is given), in one
- * experiment with the {@code random} strategy, and the program prints round trips per second
- * and the round trip's p50/p99 latency over the first 1,000 trials and over trials
- * 9,001–10,000.
+ * Durable ask+tell throughput against its anchor, in one run: first Optuna 3.1's journal-file
+ * storage ({@link OptunaJournal}: same three params, random sampler, 1,000 sequential ask+tell in
+ * one process), then a real Tunelab server process on H2 (started here unless {@code --server URL}
+ * is given) with N concurrent SDK clients, in one experiment per protocol with the {@code random}
+ * strategy: the classic ask then tell (two requests per trial) and the tell that brings the next
+ * trial (one request per trial), each over trials 1–1,000 and the last 1,000; then the same
+ * clients on an authenticated request that does nothing ({@code GET /api/session}), the HTTP
+ * floor of this machine. It prints the table, the ratios to Optuna and to the floor, the p99
+ * growth, and the CPU µs per trial in the server (from its {@code /proc/<pid>/stat}) and in the
+ * clients (this process). A round trip is one trial's ask and tell, whatever the requests.
  *
- * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 8] [--trials 10000] [--server URL]
- * [--durability process|fsync]}; the durability goes to the server the program starts.
+ * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
+ * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next]}.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        int clients = 8;
+        int clients = 16;
         int trials = 10_000;
         String url = null;
         String durability = "process";
+        int optunaRuns = 3;
+        List<String> protocols = List.of("classic", "next");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--server" -> url = args[++i];
                 case "--durability" -> durability = args[++i];
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --clients N --trials N --server URL --durability process|fsync");
+                case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
+                case "--protocols" -> protocols = List.of(args[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next");
             }
         }
-        if (trials < 1000) {
-            throw new IllegalArgumentException("--trials must be at least 1000, got " + trials);
+        if (trials < 2000) {
+            throw new IllegalArgumentException("--trials must be at least 2000, got " + trials);
+        }
+        Path scratch = Files.createTempDirectory("tunelab-throughput");
+        double optuna = Double.NaN;
+        if (optunaRuns > 0) {
+            List<Double> rates = OptunaJournal.measure(1000, optunaRuns, scratch);
+            optuna = rates.stream().sorted().toList().get(rates.size() / 2);
+            System.out.printf(Locale.ROOT, "Optuna 3.1 journal file, random sampler, 1,000 sequential ask+tell in one process: "
+                    + "median %.0f trials/s over %d runs %s%n", optuna, rates.size(), rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
         }
         TunelabProcesses.ServerProcess server = null;
-        Path data = null;
         if (url == null) {
-            data = Files.createTempDirectory("tunelab-throughput");
-            server = TunelabProcesses.startServer(data.resolve("data"), "--durability", durability);
+            server = TunelabProcesses.startServer(scratch.resolve("data"), "--durability", durability);
             url = server.url();
         }
+        long pid = server == null ? -1 : server.process().pid();
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
-            ExperimentHandle exp = client.launch(spec("throughput-" + System.currentTimeMillis(), trials));
-            System.out.printf(Locale.ROOT, "Tunelab ask+tell throughput: %d clients, %d trials, random strategy, server %s (H2, "
-                    + "every reply after its commit, durability %s)%n", clients, trials, url, server == null ? "as the server was started" : durability);
-            // Warm the JIT of both processes (5,000 round trips on a separate experiment) so the figures are steady state.
-            runPhase(client, client.launch(spec("throughput-warmup-" + System.currentTimeMillis(), 5000)), clients, 5000);
-            long serverCpu0 = cpuNanos(server);
-            long clientCpu0 = cpuNanos(ProcessHandle.current());
-            Phase first = runPhase(client, exp, clients, 1000);
-            runPhase(client, exp, clients, trials - 2000);
-            Phase last = runPhase(client, exp, clients, 1000);
-            double serverCpu = (cpuNanos(server) - serverCpu0) / 1e3 / trials;
-            double clientCpu = (cpuNanos(ProcessHandle.current()) - clientCpu0) / 1e3 / trials;
+            System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
+                    + "after its commit, durability %s); %d cores, shared with whatever else runs%n", clients, trials, url,
+                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors());
+            // Warm both JITs on separate experiments so the figures are steady state.
+            long stamp = System.currentTimeMillis();
+            Load.run(clients, 3000, pid, Load.classic(client.launch(spec("warmup-classic-" + stamp, 3000))));
+            Load.run(clients, 3000, pid, Load.tellWithNext(client.launch(spec("warmup-next-" + stamp, 3000))));
+            Load.run(clients, 3000, pid, Load.floor(client));
+
+            var results = new java.util.ArrayList<Protocol>();
+            for (String name : protocols) {
+                ExperimentHandle exp = client.launch(spec("throughput-" + name + "-" + stamp, trials));
+                boolean next = name.equals("next");
+                Load.Driver driver = next ? Load.tellWithNext(exp) : Load.classic(exp);
+                Load.Phase first = Load.run(clients, 1000, pid, driver);
+                Load.Phase middle = Load.run(clients, trials - 2000, pid, driver);
+                Load.Phase last = Load.run(clients, 1000, pid, driver);
+                results.add(new Protocol(next ? "tell with next (1 request per trial)" : "classic ask + tell (2 requests per trial)",
+                        next ? 1 : 2, next ? 25 : 10, first, last, List.of(first, middle, last)));
+            }
+            Load.Phase floor = Load.run(clients, 10_000, pid, Load.floor(client));
+
             System.out.println();
             System.out.println("| trials in the experiment | round trips/s | p50 ms | p99 ms |");
             System.out.println("|---|---:|---:|---:|");
-            System.out.printf(Locale.ROOT, "| 1 – 1,000 | %.0f | %.2f | %.2f |%n", first.rate(), first.p50(), first.p99());
-            System.out.printf(Locale.ROOT, "| %,d – %,d | %.0f | %.2f | %.2f |%n", trials - 999, trials, last.rate(), last.p50(), last.p99());
-            System.out.printf(Locale.ROOT, "p99 ratio (last 1,000 / first 1,000): %.2f%n", last.p99() / first.p99());
-            if (serverCpu > 0) {
-                System.out.printf(Locale.ROOT, "CPU per round trip: server %.0f µs, clients %.0f µs (2 cores give at most %.0f round trips/s)%n",
-                        serverCpu, clientCpu, 2e6 / (serverCpu + clientCpu));
+            for (Protocol p : results) {
+                row(p.label() + ", 1 – 1,000", p.first());
+                row(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), trials - 999, trials), p.last());
             }
+            row("HTTP floor: GET /api/session, no work (requests/s)", floor);
+            if (!Double.isNaN(optuna)) {
+                System.out.printf(Locale.ROOT, "| Optuna 3.1 journal file, 1 – 1,000 (one process, sequential) | %.0f | | |%n", optuna);
+            }
+            System.out.println();
+            for (Protocol p : results) {
+                System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal (first / last 1,000; target ≥ %d×); p99 at %,d trials "
+                                + "is %.2f× the p99 at 1,000 (target ≤ 2×)%n", p.label(), p.first().rate() / optuna, p.last().rate() / optuna,
+                        p.target(), trials, p.last().p99() / p.first().p99());
+                System.out.printf(Locale.ROOT, "%s: %.0f / %.0f requests/s, %.0f%% / %.0f%% of the HTTP floor's %.0f; CPU per trial over "
+                                + "all %,d: server %.0f µs, clients %.0f µs%n", p.label(), p.first().rate() * p.requests(),
+                        p.last().rate() * p.requests(), 100 * p.first().rate() * p.requests() / floor.rate(),
+                        100 * p.last().rate() * p.requests() / floor.rate(), floor.rate(), trials, p.serverCpu(), p.clientCpu());
+            }
+            System.out.printf(Locale.ROOT, "HTTP floor: CPU per request: server %.0f µs, clients %.0f µs%n",
+                    floor.serverCpuMicros(), floor.clientCpuMicros());
         } finally {
             if (server != null) {
                 server.close();
@@ -89,55 +124,27 @@ public final class ThroughputBenchmark {
         }
     }
 
-    /** CPU time a process has used, or 0 when it is not known (a server given by URL). */
-    private static long cpuNanos(TunelabProcesses.ServerProcess server) {
-        return server == null ? 0 : cpuNanos(server.process().toHandle());
+    /** One protocol's figures: its first and last 1,000 trials, and every phase for the CPU per trial. */
+    private record Protocol(String label, int requests, int target, Load.Phase first, Load.Phase last, List<Load.Phase> phases) {
+        double serverCpu() {
+            return phases.stream().mapToDouble(p -> p.serverCpuMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
+        }
+
+        double clientCpu() {
+            return phases.stream().mapToDouble(p -> p.clientCpuMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
+        }
     }
 
-    private static long cpuNanos(ProcessHandle process) {
-        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    private static void row(String label, Load.Phase p) {
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f |%n", label, p.rate(), p.p50(), p.p99());
     }
 
-    /** The measured experiment, and the warm-up one: three params of three kinds, random strategy. */
+    /** The measured experiments: three params of three kinds, the same as Optuna's, random strategy. */
     private static ExperimentSpec spec(String name, int trials) {
         return ExperimentSpec.builder(name).minimize("loss")
                 .param("lr", FloatParam.log(1e-5, 1))
                 .param("units", IntParam.of(8, 512))
                 .param("optimizer", CategoricalParam.of("adam", "sgd", "rmsprop"))
                 .strategy(new StrategySpec("random", 1L, Map.of())).budget(new Budget(trials, null, null)).build();
-    }
-
-    record Phase(double rate, double p50, double p99) {
-    }
-
-    private static Phase runPhase(TunelabClient client, ExperimentHandle exp, int clients, int count) throws InterruptedException {
-        var remaining = new AtomicInteger(count);
-        var latencies = new long[count];
-        var index = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                while (remaining.getAndDecrement() > 0) {
-                    long t0 = System.nanoTime();
-                    TrialProposal t = exp.ask();
-                    double first = ((Number) t.params().values().iterator().next()).doubleValue();
-                    exp.tell(t.id(), Math.abs(Math.log10(first) + 3));
-                    latencies[index.getAndIncrement()] = System.nanoTime() - t0;
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long[] sorted = Arrays.copyOf(latencies, index.get());
-        Arrays.sort(sorted);
-        return new Phase(count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99));
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-        return sorted[Math.max(0, i)] / 1e6;
     }
 }

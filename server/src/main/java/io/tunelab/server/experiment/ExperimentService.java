@@ -2,6 +2,7 @@ package io.tunelab.server.experiment;
 
 import io.tunelab.api.Budget;
 import io.tunelab.api.Decision;
+import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
@@ -12,6 +13,7 @@ import io.tunelab.api.Param;
 import io.tunelab.api.Report;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.SearchSpace;
+import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
@@ -172,7 +174,57 @@ public final class ExperimentService {
      * lease expired waits for the next ask, which gets it (same params) before any new one.
      */
     public TrialProposal ask(String ref, boolean leased) {
+        return ask(registry.find(ref), leased);
+    }
+
+    /**
+     * Up to {@code count} trials at once (a batch ask), each as {@link #ask(String, boolean)}
+     * hands it out: fewer when the budget or {@code budget.parallel} runs out part-way; the
+     * refusal of an ask when not even one is due.
+     */
+    public List<TrialProposal> ask(String ref, int count, boolean leased) {
         LiveExperiment e = registry.find(ref);
+        var proposals = new java.util.ArrayList<TrialProposal>(count);
+        for (int i = 0; i < count; i++) {
+            try {
+                proposals.add(ask(e, leased));
+            } catch (TunelabException refused) {
+                if (proposals.isEmpty() || !isNoTrialDue(refused)) {
+                    throw refused;
+                }
+                break;
+            }
+        }
+        return proposals;
+    }
+
+    /**
+     * Records a trial's result as {@link #tell(long, TrialResult, String)} does, then asks its
+     * experiment for the next trial in the same call (one round trip for the SDK's loop): leased
+     * when the tell carried a lease. When no trial is due the reply says why; the result is
+     * recorded either way.
+     */
+    public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy) {
+        Trial told = tell(trialId, result, toldBy);
+        try {
+            return new TellReply(trialId, told.state(), ask(registry.owner(trialId), result.leaseId() != null), null);
+        } catch (TunelabException refused) {
+            if (!isNoTrialDue(refused)) {
+                throw refused;
+            }
+            return new TellReply(trialId, told.state(), null, ErrorBody.of(refused));
+        }
+    }
+
+    /** Whether an ask was refused because the experiment has no trial to give now (not a fault). */
+    private static boolean isNoTrialDue(TunelabException refused) {
+        return switch (refused.code()) {
+            case BUDGET_EXHAUSTED, EXPERIMENT_NOT_RUNNING, PARALLEL_LIMIT -> true;
+            default -> false;
+        };
+    }
+
+    private TrialProposal ask(LiveExperiment e, boolean leased) {
         String leaseId = leased ? UUID.randomUUID().toString() : null;
         // Trials of a task wait for workers; the others wait for the next ask.
         StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId) : null;

@@ -50,7 +50,8 @@ final class Proposals {
      */
     StoredTrial takeWaiting(LiveExperiment e, String worker, String leaseId) {
         return journal.record(e, x -> {
-            if (!x.isRunning()) {
+            // The count is kept per state: no scan of every trial on the ask of an experiment where none waits.
+            if (!x.isRunning() || x.count(TrialState.WAITING) == 0) {
                 return Journal.Entry.nothing(null);
             }
             for (StoredTrial t : x.storedTrials()) {

@@ -30,6 +30,12 @@ final class Rankings {
 
     private final Map<Long, Ranked> cache = new ConcurrentHashMap<>();
 
+    /** Whether the experiment's ranking is built and no trial completed since. */
+    boolean isCurrent(LiveExperiment e) {
+        Ranked cached = cache.get(e.id());
+        return cached != null && cached.version() == e.count(TrialState.COMPLETE);
+    }
+
     /** The current ranking of an experiment. */
     Ranked of(LiveExperiment e) {
         Ranked cached = cache.get(e.id());

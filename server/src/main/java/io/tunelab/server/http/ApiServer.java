@@ -113,6 +113,14 @@ public final class ApiServer implements AutoCloseable {
                         }
                     })
                     .listen().toCompletionStage().toCompletableFuture().join();
+            // Off the request path: the first reader of a large experiment finds its page built and the code warm.
+            Thread.ofPlatform().name("tunelab-prepare").daemon(true).priority(Thread.MIN_PRIORITY).start(() -> {
+                try {
+                    coordinator.queries().prepare();
+                } catch (RuntimeException e) {
+                    LOG.warn("could not prepare the experiments' first pages: {}", e.toString());
+                }
+            });
             long timer = events.start(vertx);
             String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
             LOG.info("Tunelab listening on {} with data in {}", origin, config.database().describe());

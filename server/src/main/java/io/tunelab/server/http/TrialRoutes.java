@@ -1,12 +1,12 @@
 package io.tunelab.server.http;
 
+import io.tunelab.api.AskBatchRequest;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.ReportReply;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.SuggestRequest;
-import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.experiment.ExperimentQueries;
@@ -28,8 +28,9 @@ import static io.tunelab.server.http.auth.Scope.WORKER;
 import static io.tunelab.server.http.auth.Scope.WRITE;
 
 /**
- * The routes of one trial and of leases: read a trial, report, tell, suggest, heartbeat, release,
- * upload and download its model, and lease the next one. Each handler parses its request, runs
+ * The routes of one trial and of leases: read a trial, report, tell (optionally answered with the
+ * next trial), suggest, heartbeat, release, upload and download its model, lease the next one, and
+ * ask for several trials at once. Each handler parses its request, runs
  * the domain call through {@link Blocking} and answers with JSON.
  */
 final class TrialRoutes {
@@ -68,6 +69,7 @@ final class TrialRoutes {
         router.post("/api/trials/:id/release").handler(requires(WRITE, WORKER)).handler(this::release);
         router.get("/api/trials/:id/model").handler(requires(READ)).handler(this::model);
         router.post("/api/leases").handler(requires(WORKER)).handler(this::lease);
+        router.post("/api/experiments/:ref/trials/batch").handler(requires(WRITE)).handler(this::askBatch);
     }
 
     private void trial(RoutingContext rc) {
@@ -82,7 +84,19 @@ final class TrialRoutes {
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
-        blocking.run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class), by));
+        blocking.run(rc, 200, () -> {
+            TellRequest tell = TellRequest.parse(body);
+            return tell.next() ? experiments.tellThenAsk(trialId(rc), tell.result(), by) : experiments.tell(trialId(rc), tell.result(), by);
+        });
+    }
+
+    private void askBatch(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        String body = rc.body().asString();
+        blocking.run(rc, 201, () -> {
+            AskBatchRequest request = Json.read(body, AskBatchRequest.class);
+            return experiments.ask(ref, request.count(), request.leased());
+        });
     }
 
     private void suggest(RoutingContext rc) {

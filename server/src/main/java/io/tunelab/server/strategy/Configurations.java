@@ -53,31 +53,95 @@ public final class Configurations {
 
     /** The configurations of the history (any state: running trials count too). */
     public static Seen seen(ProposalContext context) {
-        return new Seen(context.history().stream().map(Trial::params).toList());
+        List<Trial> history = context.history();
+        // A view, not a copy: most proposals look at each configuration once, if at all.
+        return new Seen(new java.util.AbstractList<>() {
+            @Override
+            public Map<String, Object> get(int index) {
+                return history.get(index).params();
+            }
+
+            @Override
+            public int size() {
+                return history.size();
+            }
+        });
     }
 
     /**
-     * A set of configurations, looked up by an order-independent 64-bit fingerprint and confirmed
-     * by {@link #key}: building it for 1,000 trials costs a few microseconds per trial, with no
-     * strings made until two fingerprints agree.
+     * A set of configurations. The first question is answered by one pass over the
+     * configurations that builds nothing: each is skipped on one number it must share with the
+     * asked configuration (or on its fingerprint when the asked one has no number), and only a
+     * candidate that passes is compared by {@link #key}. Almost every proposal is new and asks
+     * once, so an ask at 10,000 trials costs one map lookup per trial. Further questions (a
+     * collision, then redraws) build an index by order-independent 64-bit fingerprint, confirmed
+     * by {@link #key}, and answer from it. Not thread-safe: one proposal's.
      */
     public static final class Seen {
-        private final Map<Long, List<Map<String, Object>>> byFingerprint = new HashMap<>();
+        private final List<Map<String, Object>> configurations;
+        private Map<Long, List<Map<String, Object>>> byFingerprint;
 
         Seen(List<Map<String, Object>> configurations) {
-            for (var c : configurations) {
-                byFingerprint.computeIfAbsent(fingerprint(c), f -> new ArrayList<>(1)).add(c);
-            }
+            this.configurations = configurations;
         }
 
         /** Whether a configuration equal to this one (by {@link #key}) is in the set. */
         public boolean contains(Map<String, Object> config) {
+            if (byFingerprint == null) {
+                byFingerprint = new HashMap<>();
+                return scan(config);
+            }
+            if (byFingerprint.isEmpty()) {
+                for (var c : configurations) {
+                    byFingerprint.computeIfAbsent(fingerprint(c), f -> new ArrayList<>(1)).add(c);
+                }
+            }
             var same = byFingerprint.get(fingerprint(config));
             if (same == null) {
                 return false;
             }
             String key = key(config);
             return same.stream().anyMatch(c -> key(c).equals(key));
+        }
+
+        private boolean scan(Map<String, Object> config) {
+            String probe = discriminating(config);
+            long fingerprint = probe == null ? fingerprint(config) : 0;
+            double value = probe == null ? 0 : ((Number) config.get(probe)).doubleValue();
+            String key = null;
+            for (var c : configurations) {
+                if (c.size() != config.size()) {
+                    continue;
+                }
+                if (probe != null) {
+                    // Equal keys hold equal numbers (as Double.toString tells them apart).
+                    if (!(c.get(probe) instanceof Number n) || Double.doubleToLongBits(n.doubleValue()) != Double.doubleToLongBits(value)) {
+                        continue;
+                    }
+                } else if (fingerprint(c) != fingerprint) {
+                    continue;
+                }
+                key = key == null ? key(config) : key;
+                if (key(c).equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The param whose number best tells configurations apart: a fractional one if any, else any number; null if none. */
+        private static String discriminating(Map<String, Object> config) {
+            String any = null;
+            for (var e : config.entrySet()) {
+                if (e.getValue() instanceof Number n) {
+                    double d = n.doubleValue();
+                    if (d != Math.rint(d)) {
+                        return e.getKey();
+                    }
+                    any = any == null ? e.getKey() : any;
+                }
+            }
+            return any;
         }
     }
 
@@ -88,7 +152,8 @@ public final class Configurations {
             long v = switch (e.getValue()) {
                 case Number n -> Double.hashCode(n.doubleValue() == 0 ? 0.0 : n.doubleValue());
                 case null -> 7;
-                default -> e.getValue().hashCode() * 31L + e.getValue().getClass().getName().length();
+                // Equal keys hold equal strings here (params are strings, numbers and booleans).
+                default -> e.getValue().hashCode() * 31L;
             };
             h += Seeds.mix(e.getKey().hashCode() * 0x9E3779B97F4A7C15L ^ v);
         }

@@ -37,7 +37,7 @@ class HttpFuzzTest {
             "GET /api/session", "POST /api/session", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{name}",
             "GET /metrics", "GET /health", "GET /", "GET /login", "DELETE /api/session",
             "GET /api/experiments/{ref}/trials.csv", "GET /api/experiments/{ref}/trials.json", "GET /api/experiments/{ref}/ranking",
-            "POST /api/experiments/{ref}/finalize", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test",
+            "POST /api/experiments/{ref}/finalize", "POST /api/experiments/{ref}/trials/batch", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test",
             "PATCH /api/experiments/{ref}", "DELETE /api/experiments/{ref}", "POST /api/experiments/{ref}/clone",
             "GET /api/trials/{id}/artifacts", "GET /api/trials/{id}/artifacts/{name}", "PUT /api/trials/{id}/artifacts/{name}");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "BREW");

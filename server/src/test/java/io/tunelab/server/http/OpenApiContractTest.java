@@ -184,6 +184,7 @@ class OpenApiContractTest {
         call("getTrial", "GET", "/api/trials/" + id, null, null);
         call("getTrial", "GET", "/api/trials/999999", null, null);
         call("testResult", "POST", "/api/trials/" + id + "/test", "application/json", "{\"values\": {\"loss\": 0.31}}");
+        call("askBatch", "POST", "/api/experiments/contract/trials/batch", "application/json", "{\"count\": 0}");
         JsonObject second = call("ask", "POST", "/api/experiments/contract/trials", "application/json", "{\"lease\": true}");
         call("release", "POST", "/api/trials/" + second.getLong("id") + "/release", "application/json",
                 "{\"leaseId\": \"" + second.getString("leaseId") + "\"}");
@@ -196,7 +197,14 @@ class OpenApiContractTest {
         call("curves", "GET", "/api/experiments/contract/curves", null, null);
         call("pause", "POST", "/api/experiments/contract/pause", null, null);
         call("pause", "POST", "/api/experiments/contract/pause", null, null);
-        call("resume", "POST", "/api/experiments/contract/resume", "application/json", "{\"budget\": {\"trials\": 4}}");
+        call("resume", "POST", "/api/experiments/contract/resume", "application/json", "{\"budget\": {\"trials\": 6}}");
+        long batched = call("askBatch", "POST", "/api/experiments/contract/trials/batch", "application/json", "{\"count\": 2}")
+                .getLong("id", -1L);
+        JsonObject asked3 = call("ask", "POST", "/api/experiments/contract/trials", null, null);
+        call("tell", "POST", "/api/trials/" + asked3.getLong("id") + "/result", "application/json",
+                "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.2}, \"next\": true}");
+        call("tell", "POST", "/api/trials/" + asked3.getLong("id") + "/result", "application/json", "{\"state\": \"COMPLETE\", \"next\": 3}");
+        assertThat(batched).as("a batch replies with an array").isEqualTo(-1L);
         call("stop", "POST", "/api/experiments/contract/stop", null, null);
         call("ask", "POST", "/api/experiments/contract/trials", null, null);
         call("updateExperiment", "PATCH", "/api/experiments/contract", "application/json",

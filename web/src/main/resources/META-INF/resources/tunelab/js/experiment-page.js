@@ -136,6 +136,7 @@ export function experimentPage(main, ref) {
 
   const load = async () => {
     try {
+      table.prefetch();
       const exp = await api.experiment(ref);
       if (closed) return;
       showHead(exp);

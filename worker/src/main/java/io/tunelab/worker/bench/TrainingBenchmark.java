@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Measures, in one run on this machine: the single-thread ND4J mmul ceiling (GFLOP/s), the
@@ -42,6 +45,9 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     @Option(names = "--experiment", description = "The experiment (name or id) to read trial timings from.")
     String experiment;
+
+    /** Minibatches each slot trains before the barrier, so no slot is still warming up when the window opens. */
+    private static final int WARM_STEPS = 30;
 
     /** The three MLP sizes: hidden layers × units. */
     static final List<int[]> SIZES = List.of(new int[] {1, 64}, new int[] {2, 256}, new int[] {2, 1024});
@@ -71,7 +77,12 @@ public final class TrainingBenchmark implements Callable<Integer> {
         double many = parallelRate(medium, slots);
         System.out.printf(Locale.ROOT, "%n%s, all slots training at once:%n", label(medium));
         System.out.printf(Locale.ROOT, "  1 slot : %10.0f samples/s%n", one);
-        System.out.printf(Locale.ROOT, "  %d slots: %10.0f samples/s  (%.2fx of 1 slot)%n", slots, many, many / one);
+        System.out.printf(Locale.ROOT, "  %d slots: %10.0f samples/s  (%.2fx of 1 slot; one common %.0f s window, slots started on a barrier)%n",
+                slots, many, many / one, seconds);
+        double perSlotCeiling = ceiling * 1e9 / ThroughputProbe.digits(medium[0], medium[1], batchSize, 1).flopsPerSample();
+        System.out.printf(Locale.ROOT, "  ceiling: %d × the single-thread mmul rate = %10.0f samples/s (1 slot is %.0f%%, %d slots %.0f%% of it)%n",
+                slots, slots * perSlotCeiling, 100 * one / perSlotCeiling, slots, 100 * many / (slots * perSlotCeiling));
+        System.out.printf(Locale.ROOT, "peak resident memory of this process: %d MB (VmHWM)%n", peakRssMb());
 
         if (server != null && experiment != null) {
             overhead();
@@ -83,15 +94,82 @@ public final class TrainingBenchmark implements Callable<Integer> {
         return "64-" + (size[1] + "-").repeat(size[0]) + "10";
     }
 
-    /** Aggregate samples/s of n slots, each its own thread and network, training at the same time. */
+    /**
+     * Aggregate samples/s of n slots, each its own thread and network: every slot builds and
+     * warms its network, all start together on a barrier, and the samples of every slot are
+     * counted in one common window that opens after they all run and closes for all at once,
+     * so a slot that starts late or ends early cannot inflate the sum.
+     */
     private double parallelRate(int[] size, int n) {
-        var futures = new ArrayList<CompletableFuture<Double>>();
+        var ready = new CyclicBarrier(n + 1);
+        var counting = new AtomicBoolean();
+        var done = new AtomicBoolean();
+        var counted = new LongAdder();
+        var slots = new ArrayList<Thread>();
         for (int i = 0; i < n; i++) {
             long seed = i + 1;
-            futures.add(CompletableFuture.supplyAsync(() -> ThroughputProbe.digits(size[0], size[1], batchSize, seed)
-                    .samplesPerSecond(seconds), r -> Thread.ofPlatform().start(r)));
+            slots.add(Thread.ofPlatform().name("slot-" + i).start(() -> {
+                var probe = ThroughputProbe.digits(size[0], size[1], batchSize, seed);
+                for (int warm = 0; warm < WARM_STEPS; warm++) {
+                    probe.step();
+                }
+                await(ready);
+                while (!done.get()) {
+                    int samples = probe.step();
+                    if (counting.get()) {
+                        counted.add(samples);
+                    }
+                }
+            }));
         }
-        return futures.stream().mapToDouble(CompletableFuture::join).sum();
+        await(ready);
+        sleep(0.5); // every slot is past its first steps
+        counting.set(true);
+        long start = System.nanoTime();
+        sleep(seconds);
+        counting.set(false);
+        double window = (System.nanoTime() - start) / 1e9;
+        done.set(true);
+        slots.forEach(TrainingBenchmark::join);
+        return counted.sum() / window;
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (InterruptedException | BrokenBarrierException e) {
+            throw new IllegalStateException("the slots did not start together", e);
+        }
+    }
+
+    private static void sleep(double seconds) {
+        try {
+            Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Peak resident memory of this process so far, in MB, from {@code VmHWM} in /proc/self/status; -1 when unknown. */
+    static long peakRssMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** GFLOP/s of repeated n×n×n float matrix products on this thread. */

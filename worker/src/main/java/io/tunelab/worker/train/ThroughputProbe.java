@@ -24,6 +24,7 @@ public final class ThroughputProbe {
     private final INDArray y;
     private final int batchSize;
     private final long parameters;
+    private int next;
 
     private ThroughputProbe(Network net, INDArray x, INDArray y, int batchSize) {
         this.net = net;
@@ -69,6 +70,21 @@ public final class ThroughputProbe {
             samples += epoch();
         }
         return samples / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Trains the next minibatch (cycling through the rows) and answers how many samples it held:
+     * for callers that count samples in a window of their own, such as several slots measured
+     * over one common window. Not thread-safe: one probe per thread.
+     */
+    public int step() {
+        int n = (int) x.rows();
+        int from = next;
+        int to = Math.min(n, from + batchSize);
+        var rows = NDArrayIndex.interval(from, to);
+        net.fit(x.get(rows, NDArrayIndex.all()), y.get(rows, NDArrayIndex.all()));
+        next = to >= n ? 0 : to;
+        return to - from;
     }
 
     private long epoch() {

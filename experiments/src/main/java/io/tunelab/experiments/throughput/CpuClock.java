@@ -1,0 +1,33 @@
+package io.tunelab.experiments.throughput;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time a process has used, user plus system, read from {@code /proc/<pid>/stat} (fields 14
+ * and 15, in clock ticks of 10 ms): the kernel's own account, the same for the server process
+ * and for this one. Resolution is one tick, so measure over thousands of trials.
+ */
+final class CpuClock {
+    private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+
+    private CpuClock() {
+    }
+
+    /** Nanoseconds of CPU the process {@code pid} has used so far, or -1 when /proc cannot tell. */
+    static long nanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // The command name (field 2) may hold spaces; the fields after it start past its ')'.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static long self() {
+        return nanos(ProcessHandle.current().pid());
+    }
+}

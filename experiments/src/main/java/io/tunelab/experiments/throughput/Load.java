@@ -1,0 +1,163 @@
+package io.tunelab.experiments.throughput;
+
+import io.tunelab.api.TellReply;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.client.ExperimentHandle;
+import io.tunelab.client.TunelabClient;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The load one phase puts on the server: {@code clients} platform threads sharing one SDK client,
+ * started together on a barrier, until {@code count} trials (or requests) are done. Each records
+ * the latency of every trial it finishes; the phase reports the rate, p50 and p99 and the CPU
+ * both processes used meanwhile.
+ */
+final class Load {
+    /** What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this process. */
+    record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros) {
+    }
+
+    /** How one client thread finishes units of work until the shared count runs out; returns the latencies it saw. */
+    interface Driver {
+        void run(AtomicInteger remaining, Latencies latencies) throws Exception;
+    }
+
+    /** Latencies in nanoseconds, shared by the phase's threads. */
+    static final class Latencies {
+        private final long[] values;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Latencies(int capacity) {
+            values = new long[capacity];
+        }
+
+        void add(long nanos) {
+            int i = next.getAndIncrement();
+            if (i < values.length) {
+                values[i] = nanos;
+            }
+        }
+
+        long[] sorted() {
+            long[] s = Arrays.copyOf(values, Math.min(next.get(), values.length));
+            Arrays.sort(s);
+            return s;
+        }
+    }
+
+    private Load() {
+    }
+
+    static Phase run(int clients, int count, long serverPid, Driver driver) throws Exception {
+        var remaining = new AtomicInteger(count);
+        var latencies = new Latencies(count);
+        var barrier = new CyclicBarrier(clients + 1);
+        var failures = new ArrayList<Throwable>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    barrier.await();
+                    driver.run(remaining, latencies);
+                } catch (Throwable t) {
+                    synchronized (failures) {
+                        failures.add(t);
+                    }
+                }
+            }));
+        }
+        barrier.await();
+        long server0 = CpuClock.nanos(serverPid);
+        long client0 = CpuClock.self();
+        long start = System.nanoTime();
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double serverCpu = (CpuClock.nanos(serverPid) - server0) / 1e3 / count;
+        double clientCpu = (CpuClock.self() - client0) / 1e3 / count;
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
+        }
+        long[] sorted = latencies.sorted();
+        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu);
+    }
+
+    /** The classic loop: ask, evaluate, tell — two requests per trial. */
+    static Driver classic(ExperimentHandle exp) {
+        return (remaining, latencies) -> {
+            while (remaining.getAndDecrement() > 0) {
+                long t0 = System.nanoTime();
+                TrialProposal t = exp.ask();
+                exp.tell(t.id(), objective(t));
+                latencies.add(System.nanoTime() - t0);
+            }
+        };
+    }
+
+    /**
+     * The one-round-trip loop: one ask to start, then each tell brings the next trial; the last
+     * trial of the phase is told without asking for another, so the phase makes exactly its count.
+     */
+    static Driver tellWithNext(ExperimentHandle exp) {
+        return (remaining, latencies) -> {
+            TrialProposal t = null;
+            long t0 = System.nanoTime();
+            while (true) {
+                if (t == null) {
+                    if (remaining.getAndDecrement() <= 0) {
+                        return;
+                    }
+                    t0 = System.nanoTime();
+                    t = exp.ask();
+                }
+                boolean more = remaining.getAndDecrement() > 0;
+                TrialProposal next = null;
+                if (more) {
+                    TellReply reply = exp.tellThenAsk(t.id(), objective(t));
+                    next = reply.next();
+                    if (next == null) {
+                        remaining.incrementAndGet();
+                    }
+                } else {
+                    exp.tell(t.id(), objective(t));
+                }
+                long now = System.nanoTime();
+                latencies.add(now - t0);
+                t0 = now;
+                t = next;
+                if (!more) {
+                    return;
+                }
+            }
+        };
+    }
+
+    /** The HTTP floor: the same clients on the cheapest authenticated request, which does nothing. */
+    static Driver floor(TunelabClient client) {
+        return (remaining, latencies) -> {
+            while (remaining.getAndDecrement() > 0) {
+                long t0 = System.nanoTime();
+                client.session();
+                latencies.add(System.nanoTime() - t0);
+            }
+        };
+    }
+
+    private static double objective(TrialProposal t) {
+        return Math.abs(Math.log10(((Number) t.params().get("lr")).doubleValue()) + 3);
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+}
