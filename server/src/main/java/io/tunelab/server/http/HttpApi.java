@@ -104,6 +104,7 @@ public final class HttpApi {
 
         trials.register(router);
         winners.mount(router);
+        new ImportanceRoutes(blocking, queries).mount(router);
 
         router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));

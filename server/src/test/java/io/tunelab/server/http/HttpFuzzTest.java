@@ -37,7 +37,8 @@ class HttpFuzzTest {
             "GET /api/session", "POST /api/session", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{name}",
             "GET /metrics", "GET /health", "GET /", "GET /login", "DELETE /api/session",
             "GET /api/experiments/{ref}/trials.csv", "GET /api/experiments/{ref}/trials.json", "GET /api/experiments/{ref}/ranking",
-            "POST /api/experiments/{ref}/finalize", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test");
+            "POST /api/experiments/{ref}/finalize", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test",
+            "GET /api/experiments/{ref}/importance");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "BREW");
     static final List<String> TYPES = List.of("application/json", "application/yaml", "application/json; charset=utf-8",
             "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", "");
