@@ -1,39 +1,42 @@
 package io.tunelab.server.analysis;
 
 import org.tribuo.ImmutableFeatureMap;
-import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.common.tree.LeafNode;
 import org.tribuo.common.tree.Node;
 import org.tribuo.common.tree.SplitNode;
 import org.tribuo.common.tree.TreeModel;
-import org.tribuo.ensemble.BaggingTrainer;
-import org.tribuo.ensemble.EnsembleModel;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
-import org.tribuo.regression.ensemble.AveragingCombiner;
 import org.tribuo.regression.rtree.CARTRegressionTrainer;
 import org.tribuo.regression.rtree.IndependentRegressionTreeModel;
 import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A random forest fitted with Tribuo (bagged CART regression trees, every column a candidate at
- * every split, leaves of one row allowed: what Optuna's fANOVA asks of scikit-learn's
- * {@code RandomForestRegressor}), read back as the structure of each tree. Tribuo's tree models
- * expose their structure publicly ({@link SplitNode#getFeatureID()}, {@link SplitNode#splitValue()},
- * its two children, {@link LeafNode#getOutput()}), so nothing here depends on its internals.
+ * A random forest of Tribuo's CART regression trees, read back as the structure of each tree:
+ * what Optuna's fANOVA asks of scikit-learn's {@code RandomForestRegressor} (a bootstrap sample
+ * per tree, every column a candidate at every split, leaves of one row allowed). Tribuo's tree
+ * models expose their structure publicly ({@link SplitNode#getFeatureID()},
+ * {@link SplitNode#splitValue()}, its two children, {@link LeafNode#getOutput()}), so nothing here
+ * depends on Tribuo's internals.
+ *
+ * <p>The bagging is this class's own loop rather than Tribuo's {@code BaggingTrainer}: when
+ * several columns split a node equally well, which is common with few trials, CART keeps the
+ * first column it tried, so every tree would credit the same one; scikit-learn's forest breaks
+ * such ties at random. Each tree here therefore sees the columns in its own random order.
  * Deterministic for a seed. Stateless.
  */
 final class RegressionForest {
     private static final String TARGET = "objective";
-    /** Tribuo logs every bagged tree at INFO; held here so the level set on it is not collected with it. */
+    /** Tribuo logs at INFO as it trains; held here so the level set on it is not collected with it. */
     private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
 
     static {
@@ -48,34 +51,61 @@ final class RegressionForest {
      * a tree splits a node while it holds two rows or more, up to {@code maxDepth}.
      */
     static List<FanovaTree.Nodes> fit(double[][] x, double[] y, int trees, int maxDepth, long seed) {
-        var factory = new RegressionFactory();
-        var data = new MutableDataset<Regressor>(new SimpleDataSourceProvenance("complete trials", factory), factory);
-        for (int i = 0; i < x.length; i++) {
-            var example = new ArrayExample<Regressor>(new Regressor(TARGET, y[i]));
-            for (int c = 0; c < x[i].length; c++) {
-                example.add(columnName(c), x[i][c]);
-            }
-            data.add(example);
-        }
-        var cart = new CARTRegressionTrainer(maxDepth, 1.0f, 0.0f, 1.0f, false, new MeanSquaredError(), seed);
-        EnsembleModel<Regressor> forest = new BaggingTrainer<>(cart, new AveragingCombiner(), trees, seed).train(data);
+        var random = new SplittableRandom(seed);
+        int columns = x.length == 0 ? 0 : x[0].length;
         var out = new ArrayList<FanovaTree.Nodes>(trees);
-        for (Model<Regressor> member : forest.getModels()) {
-            out.add(structure(member));
+        for (int t = 0; t < trees; t++) {
+            int[] order = shuffled(columns, random);
+            var factory = new RegressionFactory();
+            var data = new MutableDataset<Regressor>(new SimpleDataSourceProvenance("complete trials", factory), factory);
+            for (int k = 0; k < x.length; k++) {
+                int i = random.nextInt(x.length);
+                var example = new ArrayExample<Regressor>(new Regressor(TARGET, y[i]));
+                for (int c = 0; c < columns; c++) {
+                    example.add(featureName(order[c]), x[i][c]);
+                }
+                data.add(example);
+            }
+            var cart = new CARTRegressionTrainer(maxDepth, 1.0f, 0.0f, 1.0f, false, new MeanSquaredError(), random.nextLong());
+            out.add(structure(cart.train(data), inverse(order)));
         }
         return out;
     }
 
-    private static String columnName(int column) {
-        // Zero-padded so Tribuo's feature order (by name) is the column order.
-        return String.format("c%05d", column);
+    /** The numbers 0 to n - 1 in a random order. */
+    private static int[] shuffled(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
     }
 
-    private static FanovaTree.Nodes structure(Model<Regressor> member) {
-        Node<Regressor> root = member instanceof IndependentRegressionTreeModel independent
+    private static int[] inverse(int[] order) {
+        int[] inverse = new int[order.length];
+        for (int c = 0; c < order.length; c++) {
+            inverse[order[c]] = c;
+        }
+        return inverse;
+    }
+
+    private static String featureName(int position) {
+        // Zero-padded so Tribuo's feature order (by name) is the order of the positions.
+        return String.format("f%05d", position);
+    }
+
+    /** A tree's structure, with the column at each feature position ({@code columnAt[position]}). */
+    private static FanovaTree.Nodes structure(TreeModel<Regressor> tree, int[] columnAt) {
+        Node<Regressor> root = tree instanceof IndependentRegressionTreeModel independent
                 ? independent.getRoots().values().iterator().next()
-                : ((TreeModel<Regressor>) member).getRoot();
-        var flat = new Flattened(member.getFeatureIDMap());
+                : tree.getRoot();
+        var flat = new Flattened(tree.getFeatureIDMap(), columnAt);
         flat.add(root);
         return flat.nodes();
     }
@@ -83,14 +113,16 @@ final class RegressionForest {
     /** A tree's nodes written out in pre-order, each split's feature id turned into its column. */
     private static final class Flattened {
         private final ImmutableFeatureMap features;
+        private final int[] columnAt;
         private final List<Integer> column = new ArrayList<>();
         private final List<Double> threshold = new ArrayList<>();
         private final List<Integer> lessOrEqual = new ArrayList<>();
         private final List<Integer> greater = new ArrayList<>();
         private final List<Double> value = new ArrayList<>();
 
-        Flattened(ImmutableFeatureMap features) {
+        Flattened(ImmutableFeatureMap features, int[] columnAt) {
             this.features = features;
+            this.columnAt = columnAt;
         }
 
         int add(Node<Regressor> node) {
@@ -101,7 +133,7 @@ final class RegressionForest {
             greater.add(-1);
             value.add(Double.NaN);
             if (node instanceof SplitNode<Regressor> split) {
-                column.set(index, Integer.parseInt(features.get(split.getFeatureID()).getName().substring(1)));
+                column.set(index, columnAt[Integer.parseInt(features.get(split.getFeatureID()).getName().substring(1))]);
                 threshold.set(index, split.splitValue());
                 lessOrEqual.set(index, add(split.getLessThanOrEqual()));
                 greater.set(index, add(split.getGreaterThan()));
