@@ -83,17 +83,24 @@ final class FanovaTree {
                 widths[g][i] = c[i + 1] - c[i];
             }
         }
+        // Where each column sits in the group (-1: averaged out), so a box need only hold the group's ranges.
+        int[] position = new int[bounds.length];
+        Arrays.fill(position, -1);
+        BitSet fixed = new BitSet(bounds.length);
+        for (int g = 0; g < group.length; g++) {
+            position[group[g]] = g;
+            fixed.set(group[g]);
+        }
         List<double[]> cells = new ArrayList<>();
         int[] index = new int[group.length];
-        double[] point = new double[bounds.length];
+        double[] point = new double[group.length];
         while (true) {
-            Arrays.fill(point, Double.NaN);
             double cellWidth = 1;
             for (int g = 0; g < group.length; g++) {
-                point[group[g]] = midpoints[g][index[g]];
+                point[g] = midpoints[g][index[g]];
                 cellWidth *= widths[g][index[g]];
             }
-            double[] marginal = marginalized(point);
+            double[] marginal = marginalized(group, position, fixed, point);
             cells.add(new double[]{marginal[0], marginal[1] * cellWidth});
             if (!advance(index, midpoints)) {
                 break;
@@ -114,18 +121,14 @@ final class FanovaTree {
     }
 
     /**
-     * The tree's prediction at a point whose NaN columns are averaged out: the volume-weighted mean
-     * of the nodes the point's fixed columns lead to, and the weight of that mean.
+     * The tree's prediction with the group's columns at {@code point} and every other column
+     * averaged out: the volume-weighted mean of the nodes the point leads to, and the weight of
+     * that mean. A column averaged out counts with volume 1, so a box holds only the group's ranges.
      */
-    private double[] marginalized(double[] point) {
-        BitSet fixed = new BitSet(point.length);
-        double[][] box = new double[point.length][];
-        for (int c = 0; c < point.length; c++) {
-            // A column averaged out counts with volume 1, so only the fixed columns' ranges weigh.
-            box[c] = Double.isNaN(point[c]) ? new double[]{0, 1} : bounds[c].clone();
-            if (!Double.isNaN(point[c])) {
-                fixed.set(c);
-            }
+    private double[] marginalized(int[] group, int[] position, BitSet fixed, double[] point) {
+        double[][] box = new double[group.length][];
+        for (int g = 0; g < group.length; g++) {
+            box[g] = bounds[group[g]].clone();
         }
         var pending = new ArrayDeque<Visit>();
         pending.push(new Visit(0, box));
@@ -136,11 +139,11 @@ final class FanovaTree {
             int node = visit.node();
             double[][] space = visit.box();
             if (!nodes.isLeaf(node)) {
-                int column = nodes.column()[node];
-                if (fixed.get(column)) {
-                    boolean left = point[column] <= nodes.threshold()[node];
+                int g = position[nodes.column()[node]];
+                if (g >= 0) {
+                    boolean left = point[g] <= nodes.threshold()[node];
                     pending.push(new Visit(left ? nodes.lessOrEqual()[node] : nodes.greater()[node],
-                            narrowed(space, column, nodes.threshold()[node], left)));
+                            narrowed(space, g, nodes.threshold()[node], left)));
                     continue;
                 }
                 if (subtreeColumns[node].intersects(fixed)) {
