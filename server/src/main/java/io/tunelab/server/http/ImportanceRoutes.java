@@ -21,7 +21,8 @@ import java.util.List;
  * of objective N (0, the primary, by default) over the experiment's complete trials, by fANOVA
  * ({@link ParamImportances}). Too few complete trials is not an error: the answer is a 200 with
  * no params and a {@code reason}. Fitting the forest runs off the event loop ({@link Blocking})
- * and its answer is kept until the experiment's count of finished trials changes.
+ * and its answer is kept until the experiment's count of finished trials changes; while the next
+ * one is computed, the previous one (whose {@code trials} says what it saw) is answered.
  */
 final class ImportanceRoutes {
     private static final int CACHED_EXPERIMENTS = 256;
