@@ -162,8 +162,9 @@ public final class ParamImportances {
                 Object v = values.get(names.get(p));
                 switch (params.get(p)) {
                     case CategoricalParam c -> {
-                        if (group.length > 0) {
-                            row[group[0] + c.indexOf(v)] = 1;
+                        int choice = c.indexOf(v);
+                        if (group.length > 0 && choice >= 0) {
+                            row[group[0] + choice] = 1;
                         }
                     }
                     case FloatParam f -> row[group[0]] = ((Number) v).doubleValue();
