@@ -202,6 +202,11 @@ public final class TunelabClient implements AutoCloseable {
         return send("GET", "/api/experiments/" + encode(ref) + "/finalization", null, io.tunelab.api.Finalization.class);
     }
 
+    /** Each param's share of the variance of objective {@code objective} (0 is the first) over the complete trials. */
+    public io.tunelab.api.ParamImportance importance(String ref, int objective) {
+        return send("GET", "/api/experiments/" + encode(ref) + "/importance?objective=" + objective, null, io.tunelab.api.ParamImportance.class);
+    }
+
     // ---------------------------------------------------------------- trials
 
     public Trial trial(long id) {

@@ -473,6 +473,24 @@ class WebUiBrowserTest {
     }
 
     @Test
+    void theParameterImportanceShowsAsBarsWithAnObjectivePickerOrItsReason() throws Exception {
+        openExperiment("paging-sweep");
+        browser.await("the importance bars", () -> browser.findAll("#importance-table tbody tr").size() == 3);
+        assertThat(browser.texts("#importance-table tbody th")).containsExactlyInAnyOrder("lr", "layers", "optimizer");
+        assertThat(browser.text("#importance-note")).contains("val_loss over 120 complete trials").contains("not a cause");
+        assertThat(browser.findAll("#importance-objective")).allSatisfy(e -> assertThat(e.isDisplayed()).isFalse());
+        browser.screenshot("experiment-importance");
+
+        openExperiment("tradeoff");
+        browser.await("the importance of latency", () -> String.valueOf(browser.text("#importance-note")).contains("latency"));
+        new org.openqa.selenium.support.ui.Select(browser.find("#importance-objective")).selectByVisibleText("accuracy");
+        browser.await("the importance of accuracy", () -> String.valueOf(browser.text("#importance-note")).contains("accuracy"));
+
+        openExperiment("cnn-tiny");
+        browser.await("the reason", () -> String.valueOf(browser.text("#importance-reason")).contains("at least 2 complete trials"));
+    }
+
+    @Test
     void theDataQualityReportShowsWhenPresent() throws Exception {
         var report = new LinkedHashMap<String, Object>();
         report.put("dataset", "samples/iris.csv");

@@ -111,6 +111,7 @@ public final class HttpApi {
         winners.mount(router);
         artifacts.register(router);
         catalog.register(router);
+        new ImportanceRoutes(blocking, queries).mount(router);
 
         router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));

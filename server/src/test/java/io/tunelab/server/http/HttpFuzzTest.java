@@ -39,7 +39,8 @@ class HttpFuzzTest {
             "GET /api/experiments/{ref}/trials.csv", "GET /api/experiments/{ref}/trials.json", "GET /api/experiments/{ref}/ranking",
             "POST /api/experiments/{ref}/finalize", "POST /api/experiments/{ref}/trials/batch", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test",
             "PATCH /api/experiments/{ref}", "DELETE /api/experiments/{ref}", "POST /api/experiments/{ref}/clone",
-            "GET /api/trials/{id}/artifacts", "GET /api/trials/{id}/artifacts/{name}", "PUT /api/trials/{id}/artifacts/{name}");
+            "GET /api/trials/{id}/artifacts", "GET /api/trials/{id}/artifacts/{name}", "PUT /api/trials/{id}/artifacts/{name}",
+            "GET /api/experiments/{ref}/importance");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "BREW");
     static final List<String> TYPES = List.of("application/json", "application/yaml", "application/json; charset=utf-8",
             "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", "");

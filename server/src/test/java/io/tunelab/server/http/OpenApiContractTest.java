@@ -194,6 +194,8 @@ class OpenApiContractTest {
         call("ranking", "GET", "/api/experiments/contract/ranking", null, null);
         call("pareto", "GET", "/api/experiments/contract/pareto", null, null);
         call("history", "GET", "/api/experiments/contract/history", null, null);
+        call("importance", "GET", "/api/experiments/contract/importance", null, null);
+        call("importance", "GET", "/api/experiments/contract/importance?objective=3", null, null);
         call("curves", "GET", "/api/experiments/contract/curves", null, null);
         call("pause", "POST", "/api/experiments/contract/pause", null, null);
         call("pause", "POST", "/api/experiments/contract/pause", null, null);

@@ -3,6 +3,7 @@ package io.tunelab.server.http;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.server.ServerConfig;
+import io.tunelab.server.testing.Csv;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class TrialExportApiTest {
         assertThat(csv.status()).as(csv.body()).isEqualTo(200);
         assertThat(csv.response().headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
         assertThat(csv.response().headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"export-trials.csv\"");
-        List<List<String>> rows = parseCsv(csv.body());
+        List<List<String>> rows = Csv.parse(csv.body());
         assertThat(rows.getFirst()).containsExactly("number", "id", "state", "params_optimizer", "params_lr", "params_batch", "values_loss",
                 "stats_loss_n", "stats_loss_mean", "stats_loss_std", "stats_loss_ci_low", "stats_loss_ci_high",
                 "started", "finished", "duration_seconds", "worker", "error");
@@ -127,7 +128,7 @@ class TrialExportApiTest {
         for (int i = 0; i < trials; i++) {
             tell(ask(), "{\"state\": \"FAILED\", \"error\": \"" + i + error + "\"}");
         }
-        List<List<String>> rows = parseCsv(call("GET", "/api/experiments/export/trials.csv", null).body());
+        List<List<String>> rows = Csv.parse(call("GET", "/api/experiments/export/trials.csv", null).body());
         assertThat(rows).hasSize(trials + 1);
         for (int i = 0; i < trials; i++) {
             assertThat(rows.get(i + 1).getLast()).isEqualTo(i + error);
@@ -148,42 +149,5 @@ class TrialExportApiTest {
         assertThat(xml.json()).containsEntry("code", ErrorCode.INVALID_ARGUMENT.name())
                 .containsEntry("message", "export format must be csv or json, got \"xml\"");
         assertThat(call("GET", "/api/experiments/export/trials", null).status()).as("the trials route is still there").isEqualTo(200);
-    }
-
-    /** RFC 4180: fields split by commas, records by CRLF, quoted fields may hold both and doubled quotes. */
-    static List<List<String>> parseCsv(String text) {
-        var rows = new ArrayList<List<String>>();
-        var row = new ArrayList<String>();
-        var field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                row.add(field.toString());
-                field.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-                i++;
-            } else {
-                field.append(c);
-            }
-        }
-        assertThat(quoted).as("a quote is left open").isFalse();
-        assertThat(row).as("the last record ends with CRLF").isEmpty();
-        return rows;
     }
 }

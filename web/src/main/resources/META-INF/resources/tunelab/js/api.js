@@ -102,6 +102,8 @@ export const api = {
   history: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/history`)).data,
   curves: async (ref, limit = 50) => (await request('GET', `/api/experiments/${enc(ref)}/curves?limit=${limit}`)).data,
   pareto: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/pareto`)).data,
+  /** Each param's share of the objective's variance (0 is the first) over the complete trials (fANOVA). */
+  importance: async (ref, objective = 0) => (await request('GET', `/api/experiments/${enc(ref)}/importance?objective=${objective}`)).data,
 
   /** The data-quality report, or null when the experiment has none (404). */
   dataReport: async (ref) => {

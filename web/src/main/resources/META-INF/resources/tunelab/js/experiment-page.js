@@ -8,6 +8,7 @@ import {progress} from './experiments-page.js';
 import {leaderboard} from './leaderboard.js';
 import {winnerCard} from './winner-card.js';
 import {chartsSection} from './experiment-charts.js';
+import {importanceCard} from './importance-chart.js';
 
 export function experimentPage(main, ref) {
   crumbs(['Experiments', '#/'], [ref]);
@@ -21,8 +22,9 @@ export function experimentPage(main, ref) {
   const controls = h('section', {class: 'controls card', 'aria-label': 'Controls'});
   const winnerSection = h('section', {class: 'card winner', id: 'winner', 'aria-labelledby': 'winner-title'});
   const board = h('section', {class: 'card', id: 'leaderboard', 'aria-labelledby': 'leaderboard-title'});
+  const importanceSection = h('section', {class: 'card', id: 'importance', 'aria-labelledby': 'importance-title'});
   const charts = h('div', {class: 'charts', id: 'charts'});
-  fill(main, head, controls, winnerSection, board, charts);
+  fill(main, head, controls, winnerSection, board, importanceSection, charts);
   const winner = winnerCard(winnerSection, ref);
 
   const table = leaderboard(board, ref);
@@ -30,6 +32,9 @@ export function experimentPage(main, ref) {
 
   const chartSet = chartsSection(charts, ref);
   disposers.push(chartSet.dispose);
+
+  const importance = importanceCard(importanceSection, ref);
+  disposers.push(importance.dispose);
 
   const showHead = (exp) => {
     experiment = exp;
@@ -143,6 +148,7 @@ export function experimentPage(main, ref) {
       // The leaderboard first, alone: the charts' larger queries would compete with it for the server.
       await table.setExperiment(exp);
       winner.setExperiment(exp);
+      importance.setExperiment(exp);
       if (!closed) {
         chartSet.setExperiment(experiment);
         chartsStarted = true;
@@ -165,6 +171,7 @@ export function experimentPage(main, ref) {
     if (experiment && summary.id === experiment.id) {
       showHead({...experiment, state: summary.state, summary});
       winner.refresh();
+      importance.setExperiment(experiment);
       if (chartsStarted) chartSet.setExperiment(experiment);
     }
   }));
