@@ -33,18 +33,21 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
                             BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
         MeterRegistry metrics = meters == null ? new SimpleMeterRegistry() : meters;
         var registry = new ExperimentRegistry(storage, strategies);
+        var peers = new Peers(storage.shared().orElse(null), registry);
+        registry.sharing(peers);
         registry.load();
         var storageClock = new StorageClock(clock);
-        var journal = new Journal(storage, events);
+        var journal = new Journal(storage, events, peers);
         var work = new WorkSignal();
+        peers.listen(journal, work);
         var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);
         var rankings = new Rankings();
         var finalizations = new Finalizations(registry, journal, rankings, work, storageClock, config);
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
         return new Coordinator(
-                new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config),
-                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config),
+                new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config, new Requests(storage)),
+                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, peers),
                 new ExperimentQueries(registry, storage, rankings), finalizations);
     }
 }

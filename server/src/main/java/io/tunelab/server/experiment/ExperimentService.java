@@ -42,6 +42,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The experiment lifecycle and the SDK's loop: create, pause, resume, stop, ask, tell, report
@@ -60,9 +61,11 @@ public final class ExperimentService {
     private final WorkSignal work;
     private final StorageClock clock;
     private final CoordinatorConfig limits;
+    private final Requests requests;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
-                      WorkSignal work, StorageClock clock, CoordinatorConfig limits) {
+                      WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests) {
+        this.requests = requests;
         this.limits = limits;
         this.registry = registry;
         this.journal = journal;
@@ -177,11 +180,34 @@ public final class ExperimentService {
      * lease expired waits for the next ask, which gets it (same params) before any new one.
      */
     public TrialProposal ask(String ref, boolean leased) {
+        return ask(ref, leased, null);
+    }
+
+    /**
+     * {@link #ask(String, boolean)} under a request id (null for none): a retry with the same id
+     * answers the trial the first ask got, and asks for no new one.
+     */
+    public TrialProposal ask(String ref, boolean leased, String requestId) {
+        Requests.check(requestId);
         LiveExperiment e = registry.find(ref);
+        String kind = "ask:" + e.id();
+        var prior = requests.answered(requestId, kind, TrialProposal.class);
+        if (prior.isPresent()) {
+            return prior.get();
+        }
         String leaseId = leased ? UUID.randomUUID().toString() : null;
-        // Trials of a task wait for workers; the others wait for the next ask.
-        StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId) : null;
-        StoredTrial t = waiting != null ? waiting : proposals.newTrial(e, null, leaseId, true);
+        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(t, leaseId));
+        try {
+            // Trials of a task wait for workers; the others wait for the next ask.
+            StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId, answer) : null;
+            return proposal(waiting != null ? waiting : proposals.newTrial(e, null, leaseId, true, answer), leaseId);
+        } catch (RuntimeException ex) {
+            // A retry that raced its first attempt: that one's answer, once stored.
+            return requests.answered(requestId, kind, TrialProposal.class).orElseThrow(() -> ex);
+        }
+    }
+
+    private static TrialProposal proposal(StoredTrial t, String leaseId) {
         return new TrialProposal(t.id(), t.trial().number(), t.trial().params(), leaseId);
     }
 
@@ -192,12 +218,34 @@ public final class ExperimentService {
 
     /** Records a trial's result durably (the tell), told by the token named {@code toldBy}. */
     public Trial tell(long trialId, TrialResult result, String toldBy) {
+        return tell(trialId, result, toldBy, null);
+    }
+
+    /**
+     * {@link #tell(long, TrialResult, String)} under a request id (null for none): a retry with
+     * the same id answers what the first tell answered, and is not applied again.
+     */
+    public Trial tell(long trialId, TrialResult result, String toldBy, String requestId) {
+        Requests.check(requestId);
+        String kind = "tell:" + trialId;
+        var prior = requests.answered(requestId, kind, Trial.class);
+        if (prior.isPresent()) {
+            return prior.get();
+        }
         LiveExperiment e = registry.owner(trialId);
-        Trial told = journal.record(e, x -> {
-            StoredTrial current = x.openTrial(trialId, result.leaseId());
-            Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
-            return Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts())).answering(t);
-        });
+        Trial told;
+        try {
+            told = journal.record(e, x -> {
+                StoredTrial current = x.openTrial(trialId, result.leaseId());
+                Trial t = Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
+                var entry = Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts()));
+                Requests.remember(entry, requestId, kind, t);
+                return entry.answering(t);
+            });
+        } catch (RuntimeException ex) {
+            // A retry that raced its first attempt (which finished the trial): that one's answer.
+            return requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex);
+        }
         if (proposals.completeIfDone(e)) {
             finalizations.afterCompletion(e);
         }

@@ -36,9 +36,11 @@ public final class LeaseService {
     private final WorkSignal work;
     private final StorageClock clock;
     private final CoordinatorConfig config;
+    private final Peers peers;
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
-                 StorageClock clock, CoordinatorConfig config) {
+                 StorageClock clock, CoordinatorConfig config, Peers peers) {
+        this.peers = peers;
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
@@ -177,8 +179,16 @@ public final class LeaseService {
         return reaped;
     }
 
-    /** Reaps, logging a failure instead of throwing it: the server's scheduled reaper calls this. */
+    /**
+     * Reaps, logging a failure instead of throwing it: the server's scheduled reaper calls this.
+     * With other coordinators on the database, it first catches up with what they changed (should
+     * a notice have been missed), and only the leader among them reaps.
+     */
     public void reapQuietly() {
+        peers.refreshQuietly();
+        if (!peers.leads()) {
+            return;
+        }
         try {
             reapExpiredLeases();
         } catch (RuntimeException ex) {

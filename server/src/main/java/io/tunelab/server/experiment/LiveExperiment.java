@@ -64,6 +64,8 @@ final class LiveExperiment {
     private boolean rowHeld;
     /** The refit of the winner and its test score, once asked for. */
     private FinalizationRow finalization;
+    /** On a shared database, the experiment's revision this memory shows; -1 before the first catch-up. */
+    volatile long revision;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.id = row.id();
@@ -276,6 +278,23 @@ final class LiveExperiment {
     }
 
     // ------------------------------------------------------------------ the journal's side
+
+    /** Takes in what other coordinators stored since {@link #revision}; answers the trials new here. */
+    synchronized List<StoredTrial> catchUp(StoredExperiment stored, List<StoredTrial> changed, FinalizationRow storedFinalization, long revision) {
+        row = stored;
+        finalization = storedFinalization;
+        this.revision = revision;
+        var added = new ArrayList<StoredTrial>();
+        for (StoredTrial t : changed) {
+            if (indexById.containsKey(t.id())) {
+                replace(t);
+            } else {
+                add(t);
+                added.add(t);
+            }
+        }
+        return added;
+    }
 
     /** Whether a row the entry changes is held by another entry's write. */
     synchronized boolean holds(Journal.Entry entry) {

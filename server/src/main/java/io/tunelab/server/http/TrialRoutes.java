@@ -89,7 +89,8 @@ final class TrialRoutes {
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
-        blocking.run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class), by));
+        String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
+        blocking.run(rc, 200, () -> experiments.tell(trialId(rc), Json.read(body, TrialResult.class), by, requestId));
     }
 
     private void suggest(RoutingContext rc) {

@@ -37,6 +37,14 @@ public interface Storage extends AutoCloseable {
     /** The experiment's finalization document (JSON), if it has one. */
     Optional<String> finalization(long experimentId);
 
+    /** The answer stored for a request id by {@link Changes#putAnswer}, if any. */
+    Optional<String> answer(String requestId);
+
+    /** How this storage is shared with other coordinators; empty when this process alone writes it. */
+    default Optional<SharedDatabase> shared() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 
@@ -70,5 +78,8 @@ public interface Storage extends AutoCloseable {
 
         /** Replaces the experiment's finalization document (JSON). */
         void putFinalization(long experimentId, String json);
+
+        /** Stores the answer (JSON) given to a request id; the id must be new. */
+        void putAnswer(String requestId, String kind, String answer);
     }
 }

@@ -1,0 +1,96 @@
+package io.tunelab.server.storage;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock: the catch-up reads and the stamps. */
+final class LockedTransaction implements SharedDatabase.Locked {
+    private final Connection c;
+    private final long experimentId;
+    private final long revision;
+    private final Storage.Changes changes;
+
+    LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes) {
+        this.c = c;
+        this.experimentId = experimentId;
+        this.revision = revision;
+        this.changes = changes;
+    }
+
+    @Override
+    public long revision() {
+        return revision;
+    }
+
+    @Override
+    public StoredExperiment experiment() {
+        return read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> {
+                    rs.next();
+                    return RowCodec.readExperiment(rs);
+                });
+    }
+
+    @Override
+    public List<StoredTrial> trialsSince(long since) {
+        try {
+            return RowCodec.readTrials(c, experimentId, since);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> finalization() {
+        return read("SELECT finalization FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty());
+    }
+
+    @Override
+    public void stamp(long next, Collection<Long> trialIds) {
+        read("UPDATE experiment SET revision = ? WHERE id = ?", ps -> {
+            ps.setLong(1, next);
+            ps.setLong(2, experimentId);
+        }, null);
+        if (!trialIds.isEmpty()) {
+            read("UPDATE trial SET revision = ? WHERE id = ANY (?)", ps -> {
+                ps.setLong(1, next);
+                ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
+            }, null);
+        }
+    }
+
+    @Override
+    public void notifyPeers(String payload) {
+        try {
+            PostgresShared.notify(c, payload);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs a statement; with a reader, a query whose rows it reads. */
+    private <T> T read(String sql, PostgresShared.Binder binder, PostgresShared.Reader<T> reader) {
+        try (var ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            if (reader == null) {
+                ps.executeUpdate();
+                return null;
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Storage.Changes changes() {
+        return changes;
+    }
+}
