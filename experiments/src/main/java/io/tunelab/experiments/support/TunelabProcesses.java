@@ -63,7 +63,7 @@ public final class TunelabProcesses {
         var url = new CompletableFuture<String>();
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {
-            String u = url.get(60, TimeUnit.SECONDS);
+            String u = url.get(120, TimeUnit.SECONDS);
             // A server that shares its database with one started before it finds the tokens there and writes none.
             Path token = dataDir.resolve("admin.token");
             return new ServerProcess(process, u, log, Files.exists(token) ? Files.readString(token).strip() : null);

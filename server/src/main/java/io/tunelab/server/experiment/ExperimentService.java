@@ -191,10 +191,8 @@ public final class ExperimentService {
         Requests.check(requestId);
         LiveExperiment e = registry.find(ref);
         String kind = "ask:" + e.id();
-        var prior = requests.answered(requestId, kind, TrialProposal.class);
-        if (prior.isPresent()) {
-            return prior.get();
-        }
+        // A retry is not looked up first: its own write fails on the stored request id, and the
+        // stored answer is read then, so a first request costs no read.
         String leaseId = leased ? UUID.randomUUID().toString() : null;
         BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(t, leaseId));
         try {
@@ -202,7 +200,7 @@ public final class ExperimentService {
             StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId, answer) : null;
             return proposal(waiting != null ? waiting : proposals.newTrial(e, null, leaseId, true, answer), leaseId);
         } catch (RuntimeException ex) {
-            // A retry that raced its first attempt: that one's answer, once stored.
+            // A retry: the first attempt's answer, stored under the request id.
             return requests.answered(requestId, kind, TrialProposal.class).orElseThrow(() -> ex);
         }
     }
@@ -228,10 +226,6 @@ public final class ExperimentService {
     public Trial tell(long trialId, TrialResult result, String toldBy, String requestId) {
         Requests.check(requestId);
         String kind = "tell:" + trialId;
-        var prior = requests.answered(requestId, kind, Trial.class);
-        if (prior.isPresent()) {
-            return prior.get();
-        }
         LiveExperiment e = registry.owner(trialId);
         Trial told;
         try {
@@ -243,7 +237,7 @@ public final class ExperimentService {
                 return entry.answering(t);
             });
         } catch (RuntimeException ex) {
-            // A retry that raced its first attempt (which finished the trial): that one's answer.
+            // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
             return requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex);
         }
         if (proposals.completeIfDone(e)) {

@@ -6,13 +6,9 @@ import io.tunelab.server.storage.StoredTrial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -26,14 +22,14 @@ import java.util.function.Function;
  * <p>On a database this process alone writes (H2) there are no peers: {@link #shared()} is
  * false and the {@link Journal} keeps its own, faster path. Thread-safe.
  */
-final class Peers {
+final class Peers implements SharedSteps.Transaction {
     private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
 
     private final SharedDatabase db;
     private final ExperimentRegistry registry;
     /** This coordinator's name in its notices, so it skips its own. */
     private final String self = UUID.randomUUID().toString().substring(0, 8);
-    private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final SharedSteps steps;
     private Journal journal;
     private WorkSignal work;
 
@@ -41,6 +37,7 @@ final class Peers {
     Peers(SharedDatabase db, ExperimentRegistry registry) {
         this.db = db;
         this.registry = registry;
+        this.steps = db == null ? null : new SharedSteps(db, this);
     }
 
     boolean shared() {
@@ -58,69 +55,24 @@ final class Peers {
 
     /**
      * Runs a step of the journal under the experiment's lock in the database: catches up, plans,
-     * writes, commits and only then applies to memory. Answers the plan, applied, and the trials
-     * caught up on, for the journal to announce.
+     * writes, commits and only then applies to memory (in a batch with the steps of the same
+     * experiment waiting meanwhile, see {@link SharedSteps}). Answers the plan, applied; the
+     * trials caught up on land in {@code caughtUp}, for the journal to announce.
      */
     <T> Journal.Planned<T> record(LiveExperiment e, Function<LiveExperiment, Journal.Planned<T>> step, List<StoredTrial> caughtUp) {
-        ReentrantLock lock = locks.computeIfAbsent(e.id(), id -> new ReentrantLock());
-        lock.lock();
-        try {
-            long[] next = {-1};
-            Journal.Entry[] written = {null};
-            Journal.Planned<T> planned;
-            try {
-                planned = db.locked(e.id(), tx -> {
-                    caughtUp.addAll(catchUp(e, tx));
-                    Journal.Planned<T> p;
-                    synchronized (e) {
-                        p = step.apply(e);
-                    }
-                    Journal.Entry entry = p.entry();
-                    if (!entry.isEmpty()) {
-                        try {
-                            entry.writes.forEach(w -> w.accept(tx.changes()));
-                            next[0] = tx.revision() + 1;
-                            tx.stamp(next[0], touched(entry));
-                            tx.notifyPeers(self + ":" + e.id() + ":" + next[0]);
-                        } catch (RuntimeException ex) {
-                            synchronized (e) {
-                                e.abandon(entry, false);
-                            }
-                            throw ex;
-                        }
-                        written[0] = entry;
-                    }
-                    return p;
-                });
-            } catch (RuntimeException ex) {
-                if (written[0] != null) { // the commit failed: nothing of the entry reaches memory
-                    synchronized (e) {
-                        e.abandon(written[0], false);
-                    }
-                }
-                throw ex;
-            }
-            synchronized (e) {
-                e.apply(planned.entry());
-                if (next[0] >= 0) {
-                    e.revision = next[0];
-                }
-            }
-            return planned;
-        } finally {
-            lock.unlock();
-        }
+        return steps.run(e, step, caughtUp);
     }
 
-    private static Set<Long> touched(Journal.Entry entry) {
-        var ids = new HashSet<Long>();
-        entry.added.forEach(t -> ids.add(t.id()));
-        entry.replaced.forEach(t -> ids.add(t.id()));
-        return ids;
+    @Override
+    public long stamp(LiveExperiment e, SharedDatabase.Locked tx, Set<Long> touched) {
+        long next = tx.revision() + 1;
+        tx.stamp(next, touched, self + ":" + e.id() + ":" + next);
+        return next;
     }
 
     /** Brings the experiment up to what the database holds; answers the trials that changed. */
-    private List<StoredTrial> catchUp(LiveExperiment e, SharedDatabase.Locked tx) {
+    @Override
+    public List<StoredTrial> catchUp(LiveExperiment e, SharedDatabase.Locked tx) {
         long seen = e.revision;
         if (tx.revision() == seen) {
             return List.of();

@@ -55,6 +55,11 @@ final class Proposals {
 
     /** {@link #takeWaiting(LiveExperiment, String, String)}, its entry completed by {@code answer}. */
     StoredTrial takeWaiting(LiveExperiment e, String worker, String leaseId, BiConsumer<Journal.Entry, StoredTrial> answer) {
+        if (journal.shared() && e.count(TrialState.WAITING) == 0) {
+            // Spares a transaction: a trial another coordinator put back to WAITING just now is
+            // seen by the next ask, after this one's transaction caught up.
+            return null;
+        }
         return journal.record(e, x -> {
             if (!x.isRunning()) {
                 return Journal.Entry.nothing(null);
@@ -229,6 +234,11 @@ final class Proposals {
 
     /** Marks a RUNNING experiment COMPLETED once its budget is spent and no trial is active. */
     boolean completeIfDone(LiveExperiment e) {
+        if (journal.shared() && !e.isDone(clock.instant())) {
+            // Memory is current up to the caller's own step: of two coordinators whose steps
+            // finish an experiment, the later one sees the earlier one's and completes it.
+            return false;
+        }
         return journal.record(e, x -> {
             Instant now = clock.instant();
             if (!x.isDone(now)) {

@@ -51,26 +51,16 @@ final class LockedTransaction implements SharedDatabase.Locked {
     }
 
     @Override
-    public void stamp(long next, Collection<Long> trialIds) {
-        read("UPDATE experiment SET revision = ? WHERE id = ?", ps -> {
-            ps.setLong(1, next);
-            ps.setLong(2, experimentId);
-        }, null);
-        if (!trialIds.isEmpty()) {
-            read("UPDATE trial SET revision = ? WHERE id = ANY (?)", ps -> {
-                ps.setLong(1, next);
-                ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
-            }, null);
-        }
-    }
-
-    @Override
-    public void notifyPeers(String payload) {
-        try {
-            PostgresShared.notify(c, payload);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+    public void stamp(long next, Collection<Long> trialIds, String notice) {
+        // One round trip: the trials, the experiment, and the notice sent at commit.
+        read("WITH t AS (UPDATE trial SET revision = ? WHERE id = ANY (?)) "
+                + "UPDATE experiment SET revision = ? WHERE id = ? RETURNING pg_notify('" + PostgresShared.CHANNEL + "', ?)", ps -> {
+                    ps.setLong(1, next);
+                    ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
+                    ps.setLong(3, next);
+                    ps.setLong(4, experimentId);
+                    ps.setString(5, notice);
+                }, rs -> null);
     }
 
     /** Runs a statement; with a reader, a query whose rows it reads. */

@@ -71,15 +71,17 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     public <T> T locked(long experimentId, Function<Locked, T> work) {
         return transaction(c -> {
             // An advisory lock, not a row lock: a step that changes nothing then writes nothing
-            // (no transaction id, no commit to flush), and the lock ends with the transaction.
-            try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                ps.setLong(1, experimentId);
-                ps.execute();
-            }
+            // (no transaction id, no commit to flush). Both statements go in one round trip; the
+            // second reads after the first returned the lock (each has a snapshot of its own).
             long revision;
-            try (var ps = c.prepareStatement("SELECT revision FROM experiment WHERE id = ?")) {
+            try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?); SELECT revision FROM experiment WHERE id = ?")) {
                 ps.setLong(1, experimentId);
-                try (ResultSet rs = ps.executeQuery()) {
+                ps.setLong(2, experimentId);
+                ps.execute();
+                if (!ps.getMoreResults()) {
+                    throw new SQLException("no revision read after the experiment's lock");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
                     if (!rs.next()) {
                         throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id " + experimentId);
                     }

@@ -53,7 +53,7 @@ public interface SharedDatabase {
     void notifyPeers(String payload);
 
     /**
-     * Delivers what coordinators send with {@link #notifyPeers} or {@link Locked#notifyPeers} to
+     * Delivers what coordinators send with {@link #notifyPeers} or {@link Locked#stamp} to
      * {@code listener}, on a thread of its own, from now until the storage closes. Should the
      * connection drop, it is opened again and {@code listener} gets {@code ""}: notices may have
      * been missed.
@@ -75,10 +75,10 @@ public interface SharedDatabase {
 
         Optional<String> finalization();
 
-        /** Sets the experiment's revision and marks the trials this transaction touched with it. */
-        void stamp(long revision, Collection<Long> trialIds);
-
-        /** Sends {@code payload} to the listening coordinators once this transaction commits. */
-        void notifyPeers(String payload);
+        /**
+         * Sets the experiment's revision, marks the trials this transaction touched with it, and
+         * sends {@code notice} to the listening coordinators once the transaction commits.
+         */
+        void stamp(long revision, Collection<Long> trialIds, String notice);
     }
 }
