@@ -9,6 +9,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -30,6 +34,13 @@ final class Peers implements SharedSteps.Transaction {
     /** This coordinator's name in its notices, so it skips its own. */
     private final String self = UUID.randomUUID().toString().substring(0, 8);
     private final SharedSteps steps;
+    /** How long a notice waits before its catch-up, so that the notices meanwhile share it. */
+    private static final long NOTICE_DELAY_MILLIS = 100;
+    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    /** The newest revision another coordinator announced, by experiment. */
+    private final java.util.Map<Long, Long> notified = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("tunelab-peer-catch-up").daemon(true).factory());
     private Journal journal;
     private WorkSignal work;
 
@@ -82,6 +93,15 @@ final class Peers implements SharedSteps.Transaction {
         List<StoredTrial> added = e.catchUp(tx.experiment(), changed, finalization, tx.revision());
         added.forEach(t -> registry.registerTrial(t.id(), e));
         return changed;
+    }
+
+    private void catchUpQuietly(LiveExperiment e) {
+        try {
+            catchUp(e);
+            work.signal();
+        } catch (RuntimeException ex) {
+            LOG.warn("catching up with experiment {} failed: {}", e.id(), ex.getMessage());
+        }
     }
 
     /** Catches up on one experiment now, announcing what changed. */
@@ -189,10 +209,21 @@ final class Peers implements SharedSteps.Transaction {
             LiveExperiment e = registry.byId(id);
             if (e == null) {
                 adopt(id);
-            } else if (e.revision < Long.parseLong(parts[2])) {
-                catchUp(e); // unless a request here caught up already
+            } else {
+                long revision = Long.parseLong(parts[2]);
+                notified.merge(id, revision, Math::max);
+                if (e.revision < revision && pending.add(id)) {
+                    // Under load notices come faster than catching up pays: one catch-up a moment
+                    // later covers every notice of the experiment until then, unless a step here
+                    // caught up meanwhile.
+                    later.schedule(() -> {
+                        pending.remove(id);
+                        if (e.revision < notified.get(id)) {
+                            catchUpQuietly(e);
+                        }
+                    }, NOTICE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                }
             }
-            work.signal();
         } catch (RuntimeException ex) {
             LOG.warn("a notice from another coordinator ({}) could not be followed: {}", LogText.of(payload), ex.getMessage());
         }

@@ -13,6 +13,8 @@ final class LockedTransaction implements SharedDatabase.Locked {
     private final long experimentId;
     private final long revision;
     private final Storage.Changes changes;
+    private StoredExperiment row;
+    private String finalization;
 
     LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes) {
         this.c = c;
@@ -28,11 +30,21 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public StoredExperiment experiment() {
-        return read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
-                rs -> {
-                    rs.next();
-                    return RowCodec.readExperiment(rs);
-                });
+        readRow();
+        return row;
+    }
+
+    /** Reads the experiment's row and its finalization in one query, once. */
+    private void readRow() {
+        if (row == null) {
+            read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + ", finalization FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                    rs -> {
+                        rs.next();
+                        row = RowCodec.readExperiment(rs);
+                        finalization = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 2);
+                        return null;
+                    });
+        }
     }
 
     @Override
@@ -46,8 +58,8 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public Optional<String> finalization() {
-        return read("SELECT finalization FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
-                rs -> rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty());
+        readRow();
+        return Optional.ofNullable(finalization);
     }
 
     @Override
