@@ -26,7 +26,6 @@ import io.tunelab.api.TunelabException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -37,7 +36,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A connection to a Tunelab server, or to several coordinators of one (their URLs comma-separated,
@@ -55,18 +53,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TunelabClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
-    private final List<URI> servers;
-    /** The index of the server that answered last: requests go there first. */
-    private final AtomicInteger current = new AtomicInteger();
+    private final Servers servers;
     private final String token;
     private final HttpClient http;
 
-    private TunelabClient(List<URI> servers, String token) {
+    private TunelabClient(Servers servers, String token) {
         this.token = token;
-        this.servers = servers.stream().map(u -> {
-            String s = u.toString();
-            return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        }).toList();
+        this.servers = servers;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -92,20 +85,7 @@ public final class TunelabClient implements AutoCloseable {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the token is empty or holds spaces or control characters; "
                     + "give the token as the server printed it, as tl_…");
         }
-        var servers = new java.util.ArrayList<URI>();
-        for (String one : (url == null ? "" : url).split(",", -1)) {
-            try {
-                URI uri = URI.create(one.strip());
-                if (uri.getScheme() == null || uri.getHost() == null) {
-                    throw new IllegalArgumentException("no scheme or host");
-                }
-                servers.add(uri);
-            } catch (IllegalArgumentException e) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "server URL \"" + one.strip() + "\" is not valid; expected one like "
-                        + "http://127.0.0.1:8080, or several separated by commas");
-            }
-        }
-        return new TunelabClient(servers, token == null ? null : token.strip());
+        return new TunelabClient(Servers.parse(url), token == null ? null : token.strip());
     }
 
     public static TunelabClient connect(URI url, String token) {
@@ -119,11 +99,11 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Every server URL this client tries, in order. */
     public List<URI> urls() {
-        return servers;
+        return servers.all();
     }
 
     private URI base() {
-        return servers.get(current.get());
+        return servers.current();
     }
 
     // ---------------------------------------------------------------- experiments
@@ -376,42 +356,8 @@ public final class TunelabClient implements AutoCloseable {
         return execute(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Sends a request to the server that answered last, and on to the next after a connection failure (see the class comment). */
     private <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        int first = current.get();
-        String path = request.uri().toString().substring(servers.get(first).toString().length());
-        boolean repeatable = repeatable(request);
-        TunelabException failure = null;
-        for (int i = 0; i < servers.size(); i++) {
-            int k = (first + i) % servers.size();
-            URI server = servers.get(k);
-            HttpRequest attempt = i == 0 ? request : HttpRequest.newBuilder(request, (name, value) -> true)
-                    .uri(URI.create(server + path)).build();
-            try {
-                HttpResponse<T> r = http.send(attempt, handler);
-                current.set(k);
-                return r;
-            } catch (ConnectException e) {
-                failure = TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server at " + server
-                        + "; is it running? (start one with: tunelab server)", Map.of(), e);
-            } catch (IOException e) {
-                failure = TunelabException.of(ErrorCode.UNAVAILABLE, "lost the connection to " + server + ": " + e, Map.of(), e);
-                if (!repeatable) {
-                    throw failure;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + server, Map.of(), e);
-            }
-        }
-        throw failure;
-    }
-
-    /** Whether sending a request twice does what sending it once does. */
-    private static boolean repeatable(HttpRequest r) {
-        String path = r.uri().getPath();
-        return !r.method().equals("POST") || r.headers().firstValue(RequestId.HEADER).isPresent()
-                || path.endsWith("/heartbeat") || path.endsWith("/reports");
+        return servers.send(http, request, handler);
     }
 
     private <T> T send(String method, String path, String body, Class<T> type) {
