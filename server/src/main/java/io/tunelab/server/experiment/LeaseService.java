@@ -147,6 +147,12 @@ public final class LeaseService {
         int reaped = 0;
         Instant now = clock.instant();
         for (LiveExperiment e : registry.all()) {
+            if (journal.shared() && noneExpired(e, now)) {
+                // Spares a transaction per experiment and run: memory may miss a renewal made on
+                // another coordinator (the step then catches up and reaps nothing), not an expiry:
+                // the scheduled run caught up on every changed experiment first.
+                continue;
+            }
             int changed = journal.record(e, x -> {
                 var entry = Journal.Entry.none();
                 int n = 0;
@@ -177,6 +183,16 @@ public final class LeaseService {
             work.signal();
         }
         return reaped;
+    }
+
+    /** Whether no trial of the experiment holds an expired lease, as memory shows. */
+    private static boolean noneExpired(LiveExperiment e, Instant now) {
+        for (StoredTrial t : e.storedTrials()) {
+            if (t.leaseExpires() != null && !t.leaseExpires().isAfter(now) && t.trial().state() == TrialState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

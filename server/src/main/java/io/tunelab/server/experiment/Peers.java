@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,17 +29,17 @@ import java.util.function.Function;
  */
 final class Peers implements SharedSteps.Transaction {
     private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
+    /** How long a notice waits before its catch-up, so that the notices meanwhile share it. */
+    private static final long NOTICE_DELAY_MILLIS = 100;
 
     private final SharedDatabase db;
     private final ExperimentRegistry registry;
     /** This coordinator's name in its notices, so it skips its own. */
     private final String self = UUID.randomUUID().toString().substring(0, 8);
     private final SharedSteps steps;
-    /** How long a notice waits before its catch-up, so that the notices meanwhile share it. */
-    private static final long NOTICE_DELAY_MILLIS = 100;
     private final Set<Long> pending = ConcurrentHashMap.newKeySet();
     /** The newest revision another coordinator announced, by experiment. */
-    private final java.util.Map<Long, Long> notified = new ConcurrentHashMap<>();
+    private final Map<Long, Long> notified = new ConcurrentHashMap<>();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tunelab-peer-catch-up").daemon(true).factory());
     private Journal journal;
