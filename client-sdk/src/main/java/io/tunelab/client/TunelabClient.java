@@ -15,6 +15,7 @@ import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.Param;
 import io.tunelab.api.ReportReply;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.Token;
 import io.tunelab.api.TokenRequest;
 import io.tunelab.api.Trial;
@@ -25,7 +26,6 @@ import io.tunelab.api.TunelabException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,22 +38,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A connection to one Tunelab server. Thread-safe: one client may serve many threads (the
- * optimize loop and workers share one). Every call is a single HTTP request; server errors are
- * thrown as the {@link TunelabException} subclass of their code, an unreachable server as
+ * A connection to a Tunelab server, or to several coordinators of one (their URLs comma-separated,
+ * or one load balancer's URL). Thread-safe: one client may serve many threads (the optimize loop
+ * and workers share one). Every call is a single HTTP request; server errors are thrown as the
+ * {@link TunelabException} subclass of their code, an unreachable server as
  * {@link TunelabException.Unavailable}.
+ *
+ * <p>Fail-over: a request that never reached a server goes to the next URL; one whose connection
+ * dropped after it was sent goes to the next only when repeating it is harmless: reads, heartbeats
+ * and reports (a report replaces its step), and asks and tells, which carry a request id
+ * ({@link RequestId}) so that a server answers a retry with the first answer instead of applying
+ * it twice. A URL that answered is used for the following requests.
  */
 public final class TunelabClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
-    private final URI base;
+    private final Servers servers;
     private final String token;
     private final HttpClient http;
 
-    private TunelabClient(URI base, String token) {
+    private TunelabClient(Servers servers, String token) {
         this.token = token;
-        String s = base.toString();
-        this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.servers = servers;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -71,30 +77,33 @@ public final class TunelabClient implements AutoCloseable {
     /**
      * A client for the server at {@code url} that sends {@code token} (as {@code tl_…}) with every
      * request. The token's scopes decide what it may do: {@code read}, {@code write} (launch,
-     * pause, resume, stop, ask, tell), {@code worker}, {@code admin}.
+     * pause, resume, stop, ask, tell), {@code worker}, {@code admin}. Several coordinators of one
+     * server are given as their URLs separated by commas ({@code http://a:8080,http://b:8080}).
      */
     public static TunelabClient connect(String url, String token) {
         if (token != null && (token.isBlank() || token.strip().chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the token is empty or holds spaces or control characters; "
                     + "give the token as the server printed it, as tl_…");
         }
-        try {
-            URI uri = URI.create(url);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("no scheme or host");
-            }
-            return new TunelabClient(uri, token == null ? null : token.strip());
-        } catch (IllegalArgumentException e) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "server URL \"" + url + "\" is not valid; expected one like http://127.0.0.1:8080");
-        }
+        return new TunelabClient(Servers.parse(url), token == null ? null : token.strip());
     }
 
     public static TunelabClient connect(URI url, String token) {
         return connect(url.toString(), token);
     }
 
+    /** The URL of the server that answered last (the first given, before any request). */
     public URI url() {
-        return base;
+        return base();
+    }
+
+    /** Every server URL this client tries, in order. */
+    public List<URI> urls() {
+        return servers.all();
+    }
+
+    private URI base() {
+        return servers.current();
     }
 
     // ---------------------------------------------------------------- experiments
@@ -128,7 +137,7 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Asks the experiment's strategy for a new trial. */
     public TrialProposal ask(String ref) {
-        return send("POST", "/api/experiments/" + encode(ref) + "/trials", "{}", TrialProposal.class);
+        return decode(exchange("POST", "/api/experiments/" + encode(ref) + "/trials", "{}", RequestId.random()), TrialProposal.class);
     }
 
     /**
@@ -137,7 +146,8 @@ public final class TunelabClient implements AutoCloseable {
      * to the next ask.
      */
     public TrialProposal askLeased(String ref) {
-        return send("POST", "/api/experiments/" + encode(ref) + "/trials", "{\"lease\": true}", TrialProposal.class);
+        return decode(exchange("POST", "/api/experiments/" + encode(ref) + "/trials", "{\"lease\": true}", RequestId.random()),
+                TrialProposal.class);
     }
 
     /** The experiment's trials in number order. */
@@ -174,7 +184,7 @@ public final class TunelabClient implements AutoCloseable {
             }
             body.transferTo(out);
         } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the export of \"" + ref + "\" from " + base + " stopped: " + e, Map.of(), e);
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the export of \"" + ref + "\" from " + base() + " stopped: " + e, Map.of(), e);
         }
     }
 
@@ -221,7 +231,7 @@ public final class TunelabClient implements AutoCloseable {
     /** Tells the trial's result. Acknowledged results are durable. */
     public void result(long trialId, TrialResult result) {
         // The reply is the stored trial; the caller has what it told, so it is not parsed.
-        check(exchange("POST", "/api/trials/" + trialId + "/result", Json.write(result)));
+        check(exchange("POST", "/api/trials/" + trialId + "/result", Json.write(result), RequestId.random()));
     }
 
     /** Who the server says the caller is, {@code {name, scopes}}: the cheapest authenticated request. */
@@ -335,12 +345,19 @@ public final class TunelabClient implements AutoCloseable {
     }
 
     HttpRequest.Builder request(String path) {
-        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+        var builder = HttpRequest.newBuilder(URI.create(base() + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
         return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     private HttpResponse<String> exchange(String method, String path, String body) {
+        return exchange(method, path, body, null);
+    }
+
+    private HttpResponse<String> exchange(String method, String path, String body, String requestId) {
         var builder = request(path);
+        if (requestId != null) {
+            builder.header(RequestId.HEADER, requestId);
+        }
         if (body == null) {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -350,17 +367,7 @@ public final class TunelabClient implements AutoCloseable {
     }
 
     <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (ConnectException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server at " + base
-                    + "; is it running? (start one with: tunelab server)", Map.of(), e);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "lost the connection to " + base + ": " + e, Map.of(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + base, Map.of(), e);
-        }
+        return servers.send(http, request, handler);
     }
 
     <T> T send(String method, String path, String body, Class<T> type) {
@@ -372,7 +379,7 @@ public final class TunelabClient implements AutoCloseable {
         try {
             return Json.mapper().readValue(r.body(), type);
         } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base + " answered with something that is not Tunelab JSON");
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base() + " answered with something that is not Tunelab JSON");
         }
     }
 
@@ -381,7 +388,7 @@ public final class TunelabClient implements AutoCloseable {
         try {
             return Json.mapper().readValue(r.body(), type);
         } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base + " answered with something that is not Tunelab JSON: " + e.getMessage());
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base() + " answered with something that is not Tunelab JSON: " + e.getMessage());
         }
     }
 
@@ -397,7 +404,7 @@ public final class TunelabClient implements AutoCloseable {
             return TunelabException.of(Json.mapper().readValue(body, ErrorBody.class));
         } catch (IOException | RuntimeException e) {
             return TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
-                    "HTTP " + status + " from " + base + ": " + (body == null ? "" : body.strip()));
+                    "HTTP " + status + " from " + base() + ": " + (body == null ? "" : body.strip()));
         }
     }
 }

@@ -43,7 +43,7 @@ public final class Main implements Runnable {
     @Command(name = "worker", mixinStandardHelpOptions = true,
             description = "Lease trials from a server and run them, N at a time, until stopped (SIGTERM).")
     static final class Serve implements Callable<Integer> {
-        @Option(names = "--server", required = true, description = "The server URL, as http://127.0.0.1:8080.")
+        @Option(names = "--server", required = true, description = "The server URL, as http://127.0.0.1:8080, or several coordinators' URLs separated by commas.")
         String server;
 
         @Option(names = "--slots", description = "Trials at once (default: the number of cores, ${DEFAULT-VALUE}).")

@@ -50,16 +50,23 @@ public final class TunelabProcesses {
 
     /** Starts a server on a free port with its data in {@code dataDir}; returns once it answers. */
     public static ServerProcess startServer(Path dataDir, String... extraArgs) throws IOException {
+        return startServer(dataDir, 0, extraArgs);
+    }
+
+    /** Starts a server on {@code port} (0 for a free one) with its data in {@code dataDir}; returns once it answers. */
+    public static ServerProcess startServer(Path dataDir, int port, String... extraArgs) throws IOException {
         Files.createDirectories(dataDir);
-        var args = new ArrayList<>(List.of("server", "--port", "0", "--data-dir", dataDir.toString()));
+        var args = new ArrayList<>(List.of("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         Process process = JvmCommand.server(home(), buildDirectory()).processBuilder(args).redirectErrorStream(true).start();
         var url = new CompletableFuture<String>();
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {
-            String u = url.get(60, TimeUnit.SECONDS);
-            return new ServerProcess(process, u, log, Files.readString(dataDir.resolve("admin.token")).strip());
+            String u = url.get(120, TimeUnit.SECONDS);
+            // A server that shares its database with one started before it finds the tokens there and writes none.
+            Path token = dataDir.resolve("admin.token");
+            return new ServerProcess(process, u, log, Files.exists(token) ? Files.readString(token).strip() : null);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IOException("the server did not start; its output is in " + log + ":\n" + Files.readString(log), e);

@@ -65,7 +65,7 @@ public final class TunelabCommand implements Runnable {
      * the admin token a local server wrote to {@code ./tunelab-data/admin.token}.
      */
     static final class ServerOption {
-        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL (default ${DEFAULT-VALUE})")
+        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL, or several coordinators' URLs separated by commas (default ${DEFAULT-VALUE})")
         String url;
         @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the token (default: $TUNELAB_TOKEN, "
                 + "else ./tunelab-data/admin.token when the server is on this machine)")

@@ -37,10 +37,13 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
                             BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
         MeterRegistry metrics = meters == null ? new SimpleMeterRegistry() : meters;
         var registry = new ExperimentRegistry(storage, strategies);
+        var peers = new Peers(storage.shared().orElse(null), registry);
+        registry.sharing(peers);
         registry.load();
         var storageClock = new StorageClock(clock);
-        var journal = new Journal(storage, events);
+        var journal = new Journal(storage, events, peers);
         var work = new WorkSignal();
+        peers.listen(journal, work);
         var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);
         var rankings = new Rankings();
         var finalizations = new Finalizations(registry, journal, rankings, work, storageClock, config);
@@ -52,9 +55,10 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         }
         Counter expirations = Counter.builder("tunelab.leases.expired")
                 .description("leases that expired because their worker stopped heartbeating").register(metrics);
-        var experiments = new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config);
+        var experiments = new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config,
+                new Requests(storage));
         return new Coordinator(experiments,
-                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations),
+                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations, peers),
                 new ExperimentQueries(registry, storage, rankings), finalizations,
                 new TrialArtifacts(registry, journal, storage, storageClock),
                 new ExperimentCatalog(registry, journal, experiments, storageClock));

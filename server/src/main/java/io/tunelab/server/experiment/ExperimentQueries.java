@@ -76,18 +76,18 @@ public final class ExperimentQueries {
     }
 
     public Experiment experiment(String ref) {
-        return registry.find(ref).experiment();
+        return registry.current(ref).experiment();
     }
 
     /** A trial; the winner shows its finalization (refit and test score) beside its selection statistics. */
     public Trial trial(long trialId) {
-        LiveExperiment e = registry.owner(trialId);
+        LiveExperiment e = registry.currentOwner(trialId);
         return e.trial(trialId).trial().withFinalization(e.finalizationOf(trialId));
     }
 
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
     public TrialPage trials(String ref, TrialQuery query) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         TrialPage page = e.page(query);
         if (page.trials().stream().noneMatch(t -> t.state() == TrialState.COMPLETE)) {
             return page;
@@ -104,7 +104,7 @@ public final class ExperimentQueries {
      * rank; their race is in their provenance) come after them, best value first.
      */
     public TrialPage leaderboard(String ref, int offset, int limit) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         List<RankedTrial> all = rankings.of(e).ranking().trials();
         List<Trial> racedOut = e.trialsIn(TrialState.RACED_OUT);
         var trials = new ArrayList<Trial>();
@@ -121,7 +121,7 @@ public final class ExperimentQueries {
 
     /** A page of the significance-aware ranking by the primary objective, with the test and alpha that made it. */
     public RankingPage ranking(String ref, int offset, int limit) {
-        TrialRanking ranking = rankings.of(registry.find(ref)).ranking();
+        TrialRanking ranking = rankings.of(registry.current(ref)).ranking();
         return new RankingPage(ranking.trials().size(), new TrialRanking(ranking.objective(), ranking.test(), ranking.alpha(),
                 page(ranking.trials(), offset, limit)));
     }
@@ -169,13 +169,13 @@ public final class ExperimentQueries {
     }
 
     public byte[] model(long trialId) {
-        registry.owner(trialId);
+        registry.currentOwner(trialId);
         return storage.model(trialId).orElseThrow(() -> TunelabException.of(ErrorCode.NOT_FOUND,
                 "trial " + trialId + " has no stored model; only trials run by a worker with a task have one"));
     }
 
     public Map<String, Object> dataReport(String ref) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         String json = storage.dataReport(e.id()).orElseThrow(() -> TunelabException.of(ErrorCode.NOT_FOUND,
                 "experiment \"" + e.name() + "\" has no data report yet; a worker computes it when it first runs the task"));
         @SuppressWarnings("unchecked")
@@ -188,7 +188,7 @@ public final class ExperimentQueries {
     }
 
     private Snapshot snapshotOf(String ref) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         synchronized (e) {
             return new Snapshot(e.history(), e.spec());
         }

@@ -36,6 +36,8 @@ final class ExperimentRegistry {
     private final Map<Long, LiveExperiment> byTrial = new ConcurrentHashMap<>();
     private final AtomicLong lastExperimentId = new AtomicLong();
     private final AtomicLong lastTrialId = new AtomicLong();
+    /** The other coordinators on the same database, once wired ({@link #sharing}); ids and lookups go through them. */
+    private Peers peers;
 
     /** {@code strategies} builds an experiment's strategy from its spec and seed. */
     ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
@@ -43,9 +45,16 @@ final class ExperimentRegistry {
         this.strategies = strategies;
     }
 
+    /** Shares the database with other coordinators through {@code peers}. Call before {@link #load()}. */
+    void sharing(Peers peers) {
+        this.peers = peers;
+    }
+
     /** Reads every stored experiment and trial into memory. Call once, before serving. */
     void load() {
         long maxExperiment = 0;
+        // Read before the trials: a later change is caught up on, never missed.
+        Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : Map.of();
         for (StoredExperiment row : storage.experiments()) {
             List<StoredTrial> trials = storage.trials(row.id());
             FinalizationRow finalization = storage.finalization(row.id())
@@ -53,6 +62,7 @@ final class ExperimentRegistry {
             var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
                     finalization);
             storage.labels(row.id()).map(json -> Json.read(json, io.tunelab.api.ExperimentLabels.class)).ifPresent(live::loadLabels);
+            live.revision = revisions.getOrDefault(row.id(), -1L);
             trials.forEach(t -> byTrial.put(t.id(), live));
             byId.put(row.id(), live);
             byName.put(row.name(), live);
@@ -68,7 +78,27 @@ final class ExperimentRegistry {
     }
 
     long nextTrialId() {
-        return lastTrialId.incrementAndGet();
+        return peers.shared() ? peers.nextTrialId() : lastTrialId.incrementAndGet();
+    }
+
+    /** Registers an experiment another coordinator created, with none of its trials yet (revision -1: all to catch up on). */
+    LiveExperiment adopt(StoredExperiment row) {
+        synchronized (byName) {
+            LiveExperiment known = byId.get(row.id());
+            if (known != null) {
+                return known;
+            }
+            var live = new LiveExperiment(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()));
+            live.revision = -1;
+            byId.put(row.id(), live);
+            byName.put(row.name(), live);
+            return live;
+        }
+    }
+
+    /** The experiment with this id in memory, or null. */
+    LiveExperiment byId(long id) {
+        return byId.get(id);
     }
 
     /**
@@ -78,9 +108,10 @@ final class ExperimentRegistry {
     LiveExperiment register(String name, java.util.function.LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
         synchronized (byName) {
             if (byName.containsKey(name)) {
-                throw TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
-                        + "\" exists already; choose another name, or resume it with: tunelab sweep resume " + name,
-                        Map.of("name", name));
+                throw duplicateName(name);
+            }
+            if (peers.shared()) {
+                return registerShared(name, build, persist);
             }
             LiveExperiment live = build.apply(lastExperimentId.incrementAndGet());
             persist.accept(live.row());
@@ -120,6 +151,32 @@ final class ExperimentRegistry {
         }
     }
 
+    /** Another coordinator may have taken the name: its row then refuses ours, and the name is a duplicate. */
+    private LiveExperiment registerShared(String name, java.util.function.LongFunction<LiveExperiment> build,
+                                          Consumer<StoredExperiment> persist) {
+        LiveExperiment live = build.apply(peers.nextExperimentId());
+        try {
+            persist.accept(live.row());
+        } catch (RuntimeException ex) {
+            peers.refresh();
+            if (byName.containsKey(name)) {
+                throw duplicateName(name);
+            }
+            throw ex;
+        }
+        live.revision = 0;
+        byId.put(live.id(), live);
+        byName.put(name, live);
+        peers.announce(live.id());
+        return live;
+    }
+
+    private static TunelabException duplicateName(String name) {
+        return TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
+                + "\" exists already; choose another name, or resume it with: tunelab sweep resume " + name,
+                Map.of("name", name));
+    }
+
     /** Records which experiment a newly stored trial belongs to. */
     void registerTrial(long trialId, LiveExperiment e) {
         byTrial.put(trialId, e);
@@ -130,9 +187,10 @@ final class ExperimentRegistry {
         if (ref == null || ref.isBlank()) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
         }
-        LiveExperiment e = byName.get(ref);
-        if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
-            e = byId.get(Long.parseLong(ref));
+        LiveExperiment e = lookup(ref);
+        if (e == null && peers.shared()) {
+            peers.refresh(); // another coordinator may have created it
+            e = lookup(ref);
         }
         if (e == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with GET /api/experiments",
@@ -141,9 +199,33 @@ final class ExperimentRegistry {
         return e;
     }
 
+    private LiveExperiment lookup(String ref) {
+        LiveExperiment e = byName.get(ref);
+        if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
+            e = byId.get(Long.parseLong(ref));
+        }
+        return e;
+    }
+
+    /**
+     * {@link #find}, for a read: on a database other coordinators share, brought up to what they
+     * wrote first (when its stored revision moved), so a read after a change made elsewhere sees it.
+     */
+    LiveExperiment current(String ref) {
+        return peers.fresh(find(ref));
+    }
+
+    /** {@link #owner}, for a read: brought up to what other coordinators wrote, as {@link #current}. */
+    LiveExperiment currentOwner(long trialId) {
+        return peers.fresh(owner(trialId));
+    }
+
     /** The experiment a trial belongs to. */
     LiveExperiment owner(long trialId) {
         LiveExperiment e = byTrial.get(trialId);
+        if (e == null && peers.shared() && peers.ownerOf(trialId) != null) {
+            e = byTrial.get(trialId); // a trial another coordinator created
+        }
         if (e == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
         }

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The experiment lifecycle and the SDK's loop: create, pause, resume, stop, ask, tell, report
@@ -55,9 +56,11 @@ public final class ExperimentService {
     private final WorkSignal work;
     private final StorageClock clock;
     private final CoordinatorConfig limits;
+    private final Requests requests;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
-                      WorkSignal work, StorageClock clock, CoordinatorConfig limits) {
+                      WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests) {
+        this.requests = requests;
         this.limits = limits;
         this.registry = registry;
         this.journal = journal;
@@ -174,7 +177,15 @@ public final class ExperimentService {
      * lease expired waits for the next ask, which gets it (same params) before any new one.
      */
     public TrialProposal ask(String ref, boolean leased) {
-        return ask(registry.find(ref), leased);
+        return ask(ref, leased, null);
+    }
+
+    /**
+     * {@link #ask(String, boolean)} under a request id (null for none): a retry with the same id
+     * answers the trial the first ask got, and asks for no new one.
+     */
+    public TrialProposal ask(String ref, boolean leased, String requestId) {
+        return ask(registry.find(ref), leased, requestId);
     }
 
     /**
@@ -187,7 +198,7 @@ public final class ExperimentService {
         var proposals = new java.util.ArrayList<TrialProposal>(count);
         for (int i = 0; i < count; i++) {
             try {
-                proposals.add(ask(e, leased));
+                proposals.add(ask(e, leased, null));
             } catch (TunelabException refused) {
                 if (proposals.isEmpty() || !isNoTrialDue(refused)) {
                     throw refused;
@@ -204,10 +215,10 @@ public final class ExperimentService {
      * when the tell carried a lease. When no trial is due the reply says why; the result is
      * recorded either way.
      */
-    public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy) {
-        Trial told = tell(trialId, result, toldBy);
+    public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy, String requestId) {
+        Trial told = tell(trialId, result, toldBy, requestId);
         try {
-            return new TellReply(trialId, told.state(), ask(registry.owner(trialId), result.leaseId() != null), null);
+            return new TellReply(trialId, told.state(), ask(registry.owner(trialId), result.leaseId() != null, null), null);
         } catch (TunelabException refused) {
             if (!isNoTrialDue(refused)) {
                 throw refused;
@@ -224,11 +235,24 @@ public final class ExperimentService {
         };
     }
 
-    private TrialProposal ask(LiveExperiment e, boolean leased) {
+    private TrialProposal ask(LiveExperiment e, boolean leased, String requestId) {
+        Requests.check(requestId);
+        String kind = "ask:" + e.id();
+        // A retry is not looked up first: its own write fails on the stored request id, and the
+        // stored answer is read then, so a first request costs no read.
         String leaseId = leased ? UUID.randomUUID().toString() : null;
-        // Trials of a task wait for workers; the others wait for the next ask.
-        StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId) : null;
-        StoredTrial t = waiting != null ? waiting : proposals.newTrial(e, null, leaseId, true);
+        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(e, t, leaseId));
+        try {
+            // Trials of a task wait for workers; the others wait for the next ask.
+            StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId, answer) : null;
+            return proposal(e, waiting != null ? waiting : proposals.newTrial(e, null, leaseId, true, answer), leaseId);
+        } catch (RuntimeException ex) {
+            // A retry: the first attempt's answer, stored under the request id.
+            return requests.answered(requestId, kind, TrialProposal.class).orElseThrow(() -> ex);
+        }
+    }
+
+    private static TrialProposal proposal(LiveExperiment e, StoredTrial t, String leaseId) {
         return new TrialProposal(t.id(), t.trial().number(), t.trial().params(), leaseId,
                 Races.nextRepetition(e.spec(), t.trial()));
     }
@@ -244,14 +268,32 @@ public final class ExperimentService {
      * waits for its next one or ends COMPLETE or RACED_OUT ({@link Races}).
      */
     public Trial tell(long trialId, TrialResult result, String toldBy) {
+        return tell(trialId, result, toldBy, null);
+    }
+
+    /**
+     * {@link #tell(long, TrialResult, String)} under a request id (null for none): a retry with
+     * the same id answers what the first tell answered, and is not applied again.
+     */
+    public Trial tell(long trialId, TrialResult result, String toldBy, String requestId) {
+        Requests.check(requestId);
+        String kind = "tell:" + trialId;
         LiveExperiment e = registry.owner(trialId);
-        Trial told = journal.record(e, x -> {
-            StoredTrial current = x.openTrial(trialId, result.leaseId());
-            Trial t = Races.tellsRepetition(x.spec(), result)
-                    ? Races.told(current.trial(), result, x.spec(), x.history(), clock.instant(), toldBy)
-                    : Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
-            return Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts())).answering(t);
-        });
+        Trial told;
+        try {
+            told = journal.record(e, x -> {
+                StoredTrial current = x.openTrial(trialId, result.leaseId());
+                Trial t = Races.tellsRepetition(x.spec(), result)
+                        ? Races.told(current.trial(), result, x.spec(), x.history(), clock.instant(), toldBy)
+                        : Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
+                var entry = Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts()));
+                Requests.remember(entry, requestId, kind, t);
+                return entry.answering(t);
+            });
+        } catch (RuntimeException ex) {
+            // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
+            return requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex);
+        }
         if (proposals.completeIfDone(e)) {
             finalizations.afterCompletion(e);
         }

@@ -29,10 +29,17 @@ import java.util.function.Function;
 final class Journal {
     private final Storage storage;
     private final Events events;
+    private final Peers peers;
 
-    Journal(Storage storage, Events events) {
+    Journal(Storage storage, Events events, Peers peers) {
         this.storage = storage;
         this.events = events;
+        this.peers = peers;
+    }
+
+    /** Whether other coordinators write the same database: then a step plans inside its transaction. */
+    boolean shared() {
+        return peers.shared();
     }
 
     /** A step's plan: what it changes and what it answers. */
@@ -44,6 +51,9 @@ final class Journal {
      * throws to refuse), writes the plan's entry, applies it to memory and announces it.
      */
     <T> T record(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
+        if (peers.shared()) {
+            return recordShared(e, step);
+        }
         Planned<T> planned;
         synchronized (e) {
             while (true) {
@@ -80,6 +90,25 @@ final class Journal {
             e.apply(entry);
         }
         announce(e, entry);
+        return planned.result();
+    }
+
+    /**
+     * The step on a database other coordinators write too: it plans, under the experiment's lock
+     * in the database, from what every coordinator wrote, then writes and commits (see {@link Peers}).
+     */
+    private <T> T recordShared(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
+        var caughtUp = new ArrayList<StoredTrial>();
+        Planned<T> planned;
+        try {
+            planned = peers.record(e, step, caughtUp);
+        } finally {
+            if (!caughtUp.isEmpty()) {
+                caughtUp.forEach(t -> events.publish("trial", Transitions.withoutReports(e.trial(t.id()).trial())));
+                announce(e);
+            }
+        }
+        announce(e, planned.entry());
         return planned.result();
     }
 

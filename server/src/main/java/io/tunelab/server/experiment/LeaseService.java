@@ -39,10 +39,12 @@ public final class LeaseService {
     private final StorageClock clock;
     private final CoordinatorConfig config;
     private final Counter expirations;
+    private final Peers peers;
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
-                 StorageClock clock, CoordinatorConfig config, Counter expirations) {
+                 StorageClock clock, CoordinatorConfig config, Counter expirations, Peers peers) {
         this.expirations = expirations;
+        this.peers = peers;
         this.registry = registry;
         this.journal = journal;
         this.proposals = proposals;
@@ -144,6 +146,12 @@ public final class LeaseService {
         int reaped = 0;
         Instant now = clock.instant();
         for (LiveExperiment e : registry.all()) {
+            if (journal.shared() && noneExpired(e, now)) {
+                // Spares a transaction per experiment and run: memory may miss a renewal made on
+                // another coordinator (the step then catches up and reaps nothing), not an expiry:
+                // the scheduled run caught up on every changed experiment first.
+                continue;
+            }
             int changed = journal.record(e, x -> {
                 var entry = Journal.Entry.none();
                 int n = 0;
@@ -177,8 +185,26 @@ public final class LeaseService {
         return reaped;
     }
 
-    /** Reaps, logging a failure instead of throwing it: the server's scheduled reaper calls this. */
+    /** Whether no trial of the experiment holds an expired lease, as memory shows. */
+    private static boolean noneExpired(LiveExperiment e, Instant now) {
+        for (StoredTrial t : e.storedTrials()) {
+            if (t.leaseExpires() != null && !t.leaseExpires().isAfter(now) && t.trial().state() == TrialState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reaps, logging a failure instead of throwing it: the server's scheduled reaper calls this.
+     * With other coordinators on the database, it first catches up with what they changed (should
+     * a notice have been missed), and only the leader among them reaps.
+     */
     public void reapQuietly() {
+        peers.refreshQuietly();
+        if (!peers.leads()) {
+            return;
+        }
         try {
             reapExpiredLeases();
         } catch (RuntimeException ex) {

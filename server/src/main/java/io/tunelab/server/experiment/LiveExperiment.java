@@ -71,6 +71,8 @@ final class LiveExperiment {
     private boolean deleted;
     /** Whether the experiment's delete is being written. */
     private boolean deleting;
+    /** On a shared database, the experiment's revision this memory shows; -1 before the first catch-up. */
+    volatile long revision;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.id = row.id();
@@ -296,6 +298,23 @@ final class LiveExperiment {
     }
 
     // ------------------------------------------------------------------ the journal's side
+
+    /** Takes in what other coordinators stored since {@link #revision}; answers the trials new here. */
+    synchronized List<StoredTrial> catchUp(StoredExperiment stored, List<StoredTrial> changed, FinalizationRow storedFinalization, long revision) {
+        row = stored;
+        finalization = storedFinalization;
+        this.revision = revision;
+        var added = new ArrayList<StoredTrial>();
+        for (StoredTrial t : changed) {
+            if (indexById.containsKey(t.id())) {
+                replace(t);
+            } else {
+                add(t);
+                added.add(t);
+            }
+        }
+        return added;
+    }
 
     /** Whether a row the entry changes is held by another entry's write. */
     synchronized boolean holds(Journal.Entry entry) {

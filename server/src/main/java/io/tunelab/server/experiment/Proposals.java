@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Where an experiment's next trial comes from: a trial waiting for a new owner first, else a
@@ -49,6 +50,19 @@ final class Proposals {
      * none waits.
      */
     StoredTrial takeWaiting(LiveExperiment e, String worker, String leaseId) {
+        return takeWaiting(e, worker, leaseId, NO_ANSWER);
+    }
+
+    /** What a step also writes about the trial it hands out: the answer to a request id, say. */
+    static final BiConsumer<Journal.Entry, StoredTrial> NO_ANSWER = (entry, t) -> { };
+
+    /** {@link #takeWaiting(LiveExperiment, String, String)}, its entry completed by {@code answer}. */
+    StoredTrial takeWaiting(LiveExperiment e, String worker, String leaseId, BiConsumer<Journal.Entry, StoredTrial> answer) {
+        if (journal.shared() && e.count(TrialState.WAITING) == 0) {
+            // Spares a transaction: a trial another coordinator put back to WAITING just now is
+            // seen by the next ask, after this one's transaction caught up.
+            return null;
+        }
         return journal.record(e, x -> {
             // The count is kept per state: no scan of every trial on the ask of an experiment where none waits.
             if (!x.isRunning() || x.count(TrialState.WAITING) == 0) {
@@ -59,7 +73,9 @@ final class Proposals {
                     Instant now = clock.instant();
                     var leased = new StoredTrial(Transitions.restarted(t.trial(), now, worker), leaseId,
                             leaseId == null ? null : now.plus(leaseDuration), t.attempts());
-                    return Journal.Entry.none().replace(t, leased).answering(leased);
+                    var entry = Journal.Entry.none().replace(t, leased);
+                    answer.accept(entry, leased);
+                    return entry.answering(leased);
                 }
             }
             return Journal.Entry.nothing(null);
@@ -72,15 +88,23 @@ final class Proposals {
      * lease loop).
      */
     StoredTrial newTrial(LiveExperiment e, String worker, String leaseId, boolean strict) {
+        return newTrial(e, worker, leaseId, strict, NO_ANSWER);
+    }
+
+    /** {@link #newTrial(LiveExperiment, String, String, boolean)}, its entry completed by {@code answer}. */
+    StoredTrial newTrial(LiveExperiment e, String worker, String leaseId, boolean strict,
+                         BiConsumer<Journal.Entry, StoredTrial> answer) {
         long start = System.nanoTime();
-        StoredTrial stored = proposeAndStore(e, worker, leaseId, strict);
+        StoredTrial stored = journal.shared() ? newTrialShared(e, worker, leaseId, strict, answer)
+                : proposeAndStore(e, worker, leaseId, strict, answer);
         if (stored != null) {
             askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         return stored;
     }
 
-    private StoredTrial proposeAndStore(LiveExperiment e, String worker, String leaseId, boolean strict) {
+    private StoredTrial proposeAndStore(LiveExperiment e, String worker, String leaseId, boolean strict,
+                                        BiConsumer<Journal.Entry, StoredTrial> answer) {
         int number;
         List<Trial> history;
         String refusal;
@@ -111,9 +135,57 @@ final class Proposals {
         Instant now = clock.instant();
         var trial = Transitions.started(registry.nextTrialId(), e.id(), number, params, now, worker);
         var stored = leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
-        journal.record(e, x -> Journal.Entry.none().add(stored).answering(stored));
+        journal.record(e, x -> {
+            var entry = Journal.Entry.none().add(stored);
+            answer.accept(entry, stored);
+            return entry.answering(stored);
+        });
         registry.registerTrial(stored.id(), e);
         return stored;
+    }
+
+    /** What a step of {@link #newTrialShared} came to: a trial, or why there is none. */
+    private record Outcome(StoredTrial trial, String refusal) {
+    }
+
+    /**
+     * A new trial when other coordinators share the database: refusal, number and proposal are
+     * decided in one step, under the experiment's lock, from the history every coordinator wrote.
+     */
+    private StoredTrial newTrialShared(LiveExperiment e, String worker, String leaseId, boolean strict,
+                                       BiConsumer<Journal.Entry, StoredTrial> answer) {
+        Outcome outcome = journal.record(e, x -> {
+            String refusal = refusal(x);
+            if (refusal != null) {
+                return Journal.Entry.nothing(new Outcome(null, refusal));
+            }
+            int number = x.reserveNumber();
+            try {
+                ExperimentSpec spec = x.spec();
+                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history());
+                long start = System.nanoTime();
+                Map<String, Object> params = x.strategy().propose(context);
+                proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                Instant now = clock.instant();
+                var trial = Transitions.started(registry.nextTrialId(), x.id(), number, params, now, worker);
+                var stored = leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
+                var entry = Journal.Entry.none().add(stored);
+                answer.accept(entry, stored);
+                return entry.answering(new Outcome(stored, null));
+            } catch (RuntimeException ex) {
+                x.releaseNumber(number);
+                throw ex;
+            }
+        });
+        if (outcome.refusal() != null) {
+            completeIfDone(e);
+            if (!strict) {
+                return null;
+            }
+            throw refusalError(e, outcome.refusal());
+        }
+        registry.registerTrial(outcome.trial().id(), e);
+        return outcome.trial();
     }
 
     private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history) {
@@ -174,6 +246,11 @@ final class Proposals {
 
     /** Marks a RUNNING experiment COMPLETED once its budget is spent and no trial is active. */
     boolean completeIfDone(LiveExperiment e) {
+        if (journal.shared() && !e.isDone(clock.instant())) {
+            // Memory is current up to the caller's own step: of two coordinators whose steps
+            // finish an experiment, the later one sees the earlier one's and completes it.
+            return false;
+        }
         return journal.record(e, x -> {
             Instant now = clock.instant();
             if (!x.isDone(now)) {

@@ -93,6 +93,16 @@ public final class ApiServer implements AutoCloseable {
                 Thread.ofPlatform().name("tunelab-lease-reaper").daemon(true).factory());
         long every = config.coordinator().reaperInterval().toMillis();
         reaper.scheduleWithFixedDelay(coordinator.leases()::reapQuietly, every, every, TimeUnit.MILLISECONDS);
+        if (storage.shared().isPresent()) {
+            // Tokens another coordinator revoked stop working here within seconds.
+            reaper.scheduleWithFixedDelay(() -> {
+                try {
+                    tokens.reload();
+                } catch (RuntimeException e) {
+                    LOG.warn("reading the tokens again failed: {}", e.getMessage());
+                }
+            }, 5, 5, TimeUnit.SECONDS);
+        }
         Vertx vertx = meters.vertx();
         var sessions = new Sessions(InstantSource.system());
         var guard = new RequestGuard(tokens, sessions, config.access(), config.host());

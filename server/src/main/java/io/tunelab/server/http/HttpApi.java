@@ -40,6 +40,9 @@ import static io.tunelab.server.http.auth.Scope.WRITE;
  * where, is decided before the handler runs ({@link RequestGuard}).
  */
 public final class HttpApi {
+    /** The header of an ask's or a tell's request id: a retry with the same id gets the first answer. */
+    static final String REQUEST_ID = io.tunelab.api.RequestId.HEADER;
+
     /** Every JSON or YAML body: specs, results, reports, data reports. */
     static final long MAX_JSON_BYTES = 1024 * 1024;
 
@@ -139,7 +142,9 @@ public final class HttpApi {
     private void ask(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
-        blocking.run(rc, 201, () -> experiments.ask(ref, body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased()));
+        String requestId = rc.request().getHeader(REQUEST_ID);
+        blocking.run(rc, 201, () -> experiments.ask(ref, body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased(),
+                requestId));
     }
 
     private void trials(RoutingContext rc) {

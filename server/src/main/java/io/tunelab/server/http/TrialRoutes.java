@@ -84,9 +84,11 @@ final class TrialRoutes {
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
+        String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
         blocking.run(rc, 200, () -> {
             TellRequest tell = TellRequest.parse(body);
-            return tell.next() ? experiments.tellThenAsk(trialId(rc), tell.result(), by) : experiments.tell(trialId(rc), tell.result(), by);
+            return tell.next() ? experiments.tellThenAsk(trialId(rc), tell.result(), by, requestId)
+                    : experiments.tell(trialId(rc), tell.result(), by, requestId);
         });
     }
 

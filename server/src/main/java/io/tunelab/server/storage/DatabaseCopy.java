@@ -71,6 +71,9 @@ public final class DatabaseCopy {
             target.setAutoCommit(false);
             try {
                 Copied copied = copyTables(source, target, to);
+                if (to instanceof Database.Postgres) {
+                    continueIdSequences(target);
+                }
                 target.commit();
                 return copied;
             } catch (SQLException | RuntimeException e) {
@@ -104,6 +107,14 @@ public final class DatabaseCopy {
             rows.put(table, copied);
         }
         return new Copied(rows);
+    }
+
+    /** PostgreSQL's coordinators take ids from sequences: they go on after the copied ids, as the migration sets them. */
+    private static void continueIdSequences(Connection target) throws SQLException {
+        try (var s = target.createStatement()) {
+            s.execute("SELECT setval('experiment_ids', (SELECT COALESCE(MAX(id), 0) + 1 FROM experiment), false)");
+            s.execute("SELECT setval('trial_ids', (SELECT COALESCE(MAX(id), 0) + 1 FROM trial), false)");
+        }
     }
 
     private static long copyTable(Connection source, Connection target, String table) throws SQLException {

@@ -1,6 +1,5 @@
 package io.tunelab.server.storage;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
@@ -27,9 +26,10 @@ import java.util.function.Consumer;
  * {@link Storage} over JDBC: the embedded H2 database in a data directory by default, or
  * PostgreSQL.
  *
- * <p>Writes go through a {@link GroupCommitWriter}: concurrent writes share one commit, and each
- * caller returns only once its changes are committed as durably as its {@link Durability} asks.
- * The SQL is the same for every database but for what its {@link Dialect} says; rows are mapped
+ * <p>On H2, writes go through a {@link GroupCommitWriter}: concurrent writes share one commit, and
+ * each caller returns only once its changes are committed as durably as its {@link Durability}
+ * asks. On PostgreSQL, which other coordinators may share, they go through {@link PostgresShared}
+ * (see {@link #shared()}). The SQL is the same for every database but for what its {@link Dialect} says; rows are mapped
  * by {@link RowCodec}; the schema is brought up to date by {@link Migrations} at open. Reads
  * borrow connections from a small pool, so several run at once.
  */
@@ -49,45 +49,34 @@ public final class JdbcStorage implements Storage {
 
     private final Dialect dialect;
     private final HikariDataSource readers;
+    /** The one writer of a database this process alone writes (H2); null on PostgreSQL. */
     private final GroupCommitWriter writer;
+    /** The writers of a database several coordinators share (PostgreSQL); null on H2. */
+    private final PostgresShared shared;
     /** The writer's prepared statements, touched by the writer thread alone. */
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     private JdbcStorage(String url, String user, String password, Dialect dialect, Durability durability) throws SQLException {
         this.dialect = dialect;
-        this.readers = pool(url, user, password);
+        this.readers = Pools.open("tunelab-readers", url, user, password, READERS, config -> { });
         Connection writing = null;
         try {
             Migrations.apply(readers, dialect);
-            writing = DriverManager.getConnection(url, user, password);
-            dialect.prepareWriter(writing);
-            this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability));
+            if (dialect == PostgresDialect.INSTANCE) {
+                this.shared = new PostgresShared(url, user, password, c -> new JdbcChanges(c, new HashMap<>()));
+                this.writer = null;
+            } else {
+                writing = DriverManager.getConnection(url, user, password);
+                dialect.prepareWriter(writing);
+                this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability));
+                this.shared = null;
+            }
         } catch (SQLException | RuntimeException e) {
             if (writing != null) {
                 writing.close();
             }
             readers.close();
             throw e;
-        }
-    }
-
-    private static HikariDataSource pool(String url, String user, String password) throws SQLException {
-        var config = new HikariConfig();
-        config.setPoolName("tunelab-readers");
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(READERS);
-        config.setMinimumIdle(1);
-        try {
-            return new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            // The pool connects once at start; the database's own message is what says what is wrong.
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof SQLException)) {
-                cause = cause.getCause();
-            }
-            throw cause instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
         }
     }
 
@@ -146,15 +135,26 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public void write(Consumer<Changes> changes) {
-        writer.write(connection -> changes.accept(new JdbcChanges(connection)));
+        if (shared != null) {
+            shared.write(changes);
+        } else {
+            writer.write(connection -> changes.accept(new JdbcChanges(connection, statements)));
+        }
     }
 
-    /** The changes of one write, executed on the writer's connection inside its group's transaction. */
+    @Override
+    public Optional<SharedDatabase> shared() {
+        return Optional.ofNullable(shared);
+    }
+
+    /** The changes of one write, executed on a writer's connection inside its transaction, with its prepared statements. */
     private final class JdbcChanges implements Changes {
         private final Connection connection;
+        private final Map<String, PreparedStatement> statements;
 
-        JdbcChanges(Connection connection) {
+        JdbcChanges(Connection connection, Map<String, PreparedStatement> statements) {
             this.connection = connection;
+            this.statements = statements;
         }
 
         @Override
@@ -291,6 +291,16 @@ public final class JdbcStorage implements Storage {
             }
         }
 
+        @Override
+        public void putAnswer(String requestId, String kind, String answer) {
+            run("INSERT INTO request (id, kind, answer, created_at) VALUES (?, ?, ?, ?)", ps -> {
+                ps.setString(1, requestId);
+                ps.setString(2, kind);
+                ps.setString(3, answer);
+                ps.setObject(4, RowCodec.time(Instant.now()));
+            });
+        }
+
         private void run(String sql, Binder binder) {
             try {
                 PreparedStatement ps = statements.get(sql);
@@ -330,28 +340,8 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<StoredTrial> trials(long experimentId) {
-        var reports = new HashMap<Long, List<Report>>();
-        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT r.trial_id, r.step, r.metric_values, r.reported_at FROM report r "
-                + "JOIN trial t ON r.trial_id = t.id WHERE t.experiment_id = ? ORDER BY r.trial_id, r.step")) {
-            ps.setLong(1, experimentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    reports.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(RowCodec.readReport(rs));
-                }
-            }
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
-        var out = new ArrayList<StoredTrial>();
-        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT id, number, " + RowCodec.TRIAL_COLUMNS
-                + " FROM trial WHERE experiment_id = ? ORDER BY number")) {
-            ps.setLong(1, experimentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(RowCodec.readTrial(rs, experimentId, reports.getOrDefault(rs.getLong(1), List.of())));
-                }
-            }
-            return out;
+        try (Connection c = readers.getConnection()) {
+            return RowCodec.readTrials(c, experimentId, -1);
         } catch (SQLException e) {
             throw readFailure(e);
         }
@@ -359,25 +349,17 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public long maxTrialId() {
-        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM trial");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
+        return firstColumn("SELECT COALESCE(MAX(id), 0) FROM trial", ps -> { }, rs -> rs.getLong(1)).orElse(0L);
     }
 
     @Override
     public Optional<byte[]> model(long trialId) {
-        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT content FROM model WHERE trial_id = ?")) {
-            ps.setLong(1, trialId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
+        return firstColumn("SELECT content FROM model WHERE trial_id = ?", ps -> ps.setLong(1, trialId), rs -> rs.getBytes(1));
+    }
+
+    @Override
+    public Optional<String> answer(String requestId) {
+        return firstColumn("SELECT answer FROM request WHERE id = ?", ps -> ps.setString(1, requestId), rs -> rs.getString(1));
     }
 
     @Override
@@ -415,10 +397,20 @@ public final class JdbcStorage implements Storage {
 
     /** One JSON document column of an experiment's row. */
     private Optional<String> experimentDocument(String column, long experimentId) {
-        try (Connection c = readers.getConnection(); var ps = c.prepareStatement("SELECT " + column + " FROM experiment WHERE id = ?")) {
-            ps.setLong(1, experimentId);
+        return firstColumn("SELECT " + column + " FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId), rs -> rs.getString(1));
+    }
+
+    @FunctionalInterface
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first row's column of a query of one row at most; empty without a row or with NULL there. */
+    private <T> Optional<T> firstColumn(String sql, Binder binder, Column<T> column) {
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.ofNullable(column.read(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw readFailure(e);
@@ -442,7 +434,11 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public void close() {
-        writer.close();
+        if (writer != null) {
+            writer.close();
+        } else {
+            shared.close();
+        }
         readers.close();
     }
 

@@ -14,8 +14,8 @@ import java.util.Map;
  */
 final class PostgresDialect implements Dialect {
     static final PostgresDialect INSTANCE = new PostgresDialect();
-    /** The advisory lock key of a Tunelab server on a database ("TUNELAB" in ASCII). */
-    static final long SERVER_LOCK = 0x54554E454C4142L;
+    /** What each writer's session runs first. */
+    static final String SYNCHRONOUS_COMMIT = "SET synchronous_commit TO on";
 
     private PostgresDialect() {
     }
@@ -43,22 +43,13 @@ final class PostgresDialect implements Dialect {
     }
 
     /**
-     * Sets {@code synchronous_commit=on} for the writer's session, and takes the database's
-     * Tunelab lock: a session-level advisory lock that the writer holds while its connection
-     * lives, so that a second server on the same database is refused at start instead of writing
-     * beside the first (one server per database, as with a data directory's file lock).
+     * Sets {@code synchronous_commit=on} for a writer's session. Several coordinators may share
+     * the database: what keeps them apart is {@link SharedDatabase}, not a lock on the database.
      */
     @Override
     public void prepareWriter(Connection connection) throws SQLException {
         try (var s = connection.createStatement()) {
-            s.execute("SET synchronous_commit TO on");
-            try (var rs = s.executeQuery("SELECT pg_try_advisory_lock(" + SERVER_LOCK + ")")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new SQLException("another Tunelab server uses this database; stop it or give this one another "
-                            + "database (several servers on one database are not supported yet)");
-                }
-            }
+            s.execute(SYNCHRONOUS_COMMIT);
         }
     }
 

@@ -147,4 +147,34 @@ final class RowCodec {
     private static Map<String, Statistics> statistics(String json) {
         return parse(json, new TypeReference<Map<String, Statistics>>() { }, Map.of());
     }
+
+    /**
+     * The experiment's trials whose revision is above {@code since} (every trial for -1), in number
+     * order, each with its reports, read on {@code c}.
+     */
+    static List<StoredTrial> readTrials(java.sql.Connection c, long experimentId, long since) throws SQLException {
+        var reports = new java.util.HashMap<Long, List<Report>>();
+        try (var ps = c.prepareStatement("SELECT r.trial_id, r.step, r.metric_values, r.reported_at FROM report r "
+                + "JOIN trial t ON r.trial_id = t.id WHERE t.experiment_id = ? AND t.revision > ? ORDER BY r.trial_id, r.step")) {
+            ps.setLong(1, experimentId);
+            ps.setLong(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reports.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(readReport(rs));
+                }
+            }
+        }
+        var out = new java.util.ArrayList<StoredTrial>();
+        try (var ps = c.prepareStatement("SELECT id, number, " + TRIAL_COLUMNS + " FROM trial WHERE experiment_id = ? AND revision > ? "
+                + "ORDER BY number")) {
+            ps.setLong(1, experimentId);
+            ps.setLong(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(readTrial(rs, experimentId, reports.getOrDefault(rs.getLong(1), List.of())));
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -49,6 +49,14 @@ public interface Storage extends AutoCloseable {
      */
     boolean copyArtifactContent(String sha256, java.io.OutputStream out) throws java.io.IOException;
 
+    /** The answer stored for a request id by {@link Changes#putAnswer}, if any. */
+    Optional<String> answer(String requestId);
+
+    /** How this storage is shared with other coordinators; empty when this process alone writes it. */
+    default Optional<SharedDatabase> shared() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 
@@ -95,5 +103,8 @@ public interface Storage extends AutoCloseable {
 
         /** Deletes an experiment and everything of it: trials, reports, models, artifacts, finalization. */
         void deleteExperiment(long experimentId);
+
+        /** Stores the answer (JSON) given to a request id; the id must be new. */
+        void putAnswer(String requestId, String kind, String answer);
     }
 }

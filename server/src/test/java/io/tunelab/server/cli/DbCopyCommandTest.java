@@ -91,6 +91,12 @@ class DbCopyCommandTest {
             Map<String, Reply> after = readEverything(server.port(), token);
             assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
             before.forEach((path, reply) -> assertThat(after.get(path)).as(path).isEqualTo(reply));
+            // New experiments and trials on the copy take ids after the copied ones.
+            try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
+                var next = client.launch(ExperimentSpec.builder("after-copy").minimize("loss").param("x", FloatParam.of(0, 1)).trials(2).build());
+                assertThat(next.id()).isEqualTo(4);
+                assertThat(next.ask().id()).isEqualTo(14);
+            }
         }
         // A second copy into the now full database is refused and changes nothing.
         var refused = new StringWriter();

@@ -33,6 +33,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public Optional<String> answer(String requestId) {
+        return storage.answer(requestId);
+    }
+
+    @Override
     public List<StoredExperiment> experiments() {
         return storage.experiments();
     }

@@ -82,15 +82,37 @@ class PostgresStorageTest extends StorageContract {
     }
 
     @Test
-    void aSecondServerOnTheSameDatabaseIsRefusedUntilTheFirstCloses() {
+    void twoServersShareOneDatabaseAndEachReadsWhatTheOtherWrote() {
         Storage first = open();
-        assertThatThrownBy(() -> JdbcStorage.open(database, Durability.PROCESS))
-                .isInstanceOf(TunelabException.class)
-                .hasMessageContaining("another Tunelab server uses this database");
-        first.write(c -> c.insert(experiment(1, "still-writable")));
-        first.close();
         try (Storage second = JdbcStorage.open(database, Durability.PROCESS)) {
-            assertThat(second.experiments()).extracting(StoredExperiment::name).containsExactly("still-writable");
+            first.write(c -> c.insert(experiment(1, "from-the-first")));
+            second.write(c -> c.insert(experiment(2, "from-the-second")));
+            assertThat(second.experiments()).extracting(StoredExperiment::name).containsExactly("from-the-first", "from-the-second");
+            assertThat(first.experiments()).extracting(StoredExperiment::name).containsExactly("from-the-first", "from-the-second");
+            assertThat(first.shared()).isPresent();
+            assertThat(first.shared().orElseThrow().nextTrialId()).isNotEqualTo(second.shared().orElseThrow().nextTrialId());
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void theWritersConnectionsAreOpenedAgainAfterTheDatabaseDropsThem() throws Exception {
+        Storage storage = open();
+        try {
+            storage.write(c -> c.insert(experiment(1, "before")));
+            var pg = (Database.Postgres) database;
+            String name = pg.url().substring(pg.url().lastIndexOf('/') + 1);
+            try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password()); var st = c.createStatement()) {
+                // What a restart of PostgreSQL does to every open connection of this database.
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name
+                        + "' AND pid <> pg_backend_pid()");
+            }
+            Thread.sleep(1_000); // as long as a restart takes at least: the readers' pool checks connections idle that long
+            storage.write(c -> c.insert(experiment(2, "after")));
+            assertThat(storage.experiments()).extracting(StoredExperiment::name).containsExactly("before", "after");
+        } finally {
+            storage.close();
         }
     }
 

@@ -37,6 +37,8 @@ public final class Tokens {
     private final InstantSource clock;
     private final Map<String, StoredToken> byHash = new ConcurrentHashMap<>();
     private final Map<String, StoredToken> byName = new ConcurrentHashMap<>();
+    /** When the tokens were last read from a database other coordinators share (nanoTime), to read at most once a second. */
+    private volatile long readAt = System.nanoTime();
 
     public Tokens(Storage storage, InstantSource clock) {
         this.storage = storage;
@@ -97,7 +99,23 @@ public final class Tokens {
         if (secret == null || secret.isBlank()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(byHash.get(hash(secret.trim()))).filter(t -> !t.isRevoked()).map(Tokens::principal);
+        String hash = hash(secret.trim());
+        if (!byHash.containsKey(hash) && storage.shared().isPresent() && System.nanoTime() - readAt > 1_000_000_000L) {
+            reload(); // created by another coordinator, perhaps
+        }
+        return Optional.ofNullable(byHash.get(hash)).filter(t -> !t.isRevoked()).map(Tokens::principal);
+    }
+
+    /**
+     * Reads the tokens again from a database that other coordinators share, so that tokens they
+     * created or revoked count here too; the server calls this every few seconds. Does nothing on
+     * a database this process alone writes.
+     */
+    public void reload() {
+        if (storage.shared().isPresent()) {
+            readAt = System.nanoTime();
+            storage.tokens().forEach(this::remember);
+        }
     }
 
     /** The principal of the named token while it is live, so sessions end when their token is revoked. */

@@ -1,0 +1,69 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.Storage;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Request ids of asks and tells: a caller that retries a request (its connection dropped, or it
+ * tried the next server) sends the same id, and gets the answer the first one got, stored in the
+ * same commit as its change, so a retried request is never applied twice. Thread-safe.
+ */
+final class Requests {
+    private static final int MAX_LENGTH = RequestId.MAX_LENGTH;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
+
+    private final Storage storage;
+
+    Requests(Storage storage) {
+        this.storage = storage;
+    }
+
+    /** Refuses an id that is blank, too long or holds other characters than letters, digits and {@code . _ : -}. */
+    static String check(String requestId) {
+        if (requestId != null && !ID.matcher(requestId).matches()) {
+            String shown = requestId.length() > MAX_LENGTH ? requestId.substring(0, MAX_LENGTH) + "…" : requestId;
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + LogText.of(shown) + "\" ("
+                    + requestId.length() + " characters) is not valid; give 1 to " + MAX_LENGTH
+                    + " letters, digits or . _ : - (a UUID, say)", Map.of("requestId", "invalid"));
+        }
+        return requestId;
+    }
+
+    /**
+     * The answer stored for {@code requestId} when it answered a request of this {@code kind};
+     * an id that answered another kind of request is refused.
+     */
+    <T> Optional<T> answered(String requestId, String kind, Class<T> type) {
+        if (requestId == null) {
+            return Optional.empty();
+        }
+        return storage.answer(requestId).map(json -> {
+            var stored = Json.read(json, StoredAnswer.class);
+            if (!stored.kind().equals(kind)) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + requestId + "\" was used for "
+                        + stored.kind() + " already; give each request its own id, and the same id only to its retries",
+                        Map.of("requestId", requestId));
+            }
+            return Json.mapper().convertValue(stored.answer(), type);
+        });
+    }
+
+    /** What a journal entry writes to remember the answer to {@code requestId}; nothing without an id. */
+    static void remember(Journal.Entry entry, String requestId, String kind, Object answer) {
+        if (requestId != null) {
+            String json = Json.write(new StoredAnswer(kind, answer));
+            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json));
+        }
+    }
+
+    /** The stored form: the kind of request (ask of an experiment, tell of a trial) and its answer. */
+    record StoredAnswer(String kind, Object answer) {
+    }
+}

@@ -1,0 +1,162 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.server.storage.SharedDatabase;
+import io.tunelab.server.storage.StoredTrial;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The journal's steps on a {@link SharedDatabase}, run in transactions that hold the experiment's
+ * lock in the database: the steps of one experiment that wait at the same time share one
+ * transaction (one lock, one catch-up, one commit and its flush), as the embedded database's
+ * writes share a group commit. Within a batch each step is planned from memory with the rows of
+ * the steps before it held, so a step that would change one of them waits for the next batch;
+ * a batch whose transaction fails is run again one step at a time, so that one bad step fails
+ * only its own caller. Memory changes only after the commit. Thread-safe.
+ */
+final class SharedSteps {
+    private static final int MAX_BATCH = 64;
+
+    /** A step waiting for its experiment's next transaction, and, once done, its plan or failure. */
+    private static final class Pending {
+        final Function<LiveExperiment, ? extends Journal.Planned<?>> step;
+        final List<StoredTrial> caughtUp;
+        Journal.Planned<?> planned;
+        RuntimeException failure;
+        volatile boolean done;
+
+        Pending(Function<LiveExperiment, ? extends Journal.Planned<?>> step, List<StoredTrial> caughtUp) {
+            this.step = step;
+            this.caughtUp = caughtUp;
+        }
+    }
+
+    /** What a batch's transaction does besides the steps' own writes: catching up first, stamping and notifying last. */
+    interface Transaction {
+        /** Catches the experiment up on what the database holds; answers the trials that changed. */
+        List<StoredTrial> catchUp(LiveExperiment e, SharedDatabase.Locked tx);
+
+        /** Marks the touched trials with the new revision and tells the other coordinators; answers the revision. */
+        long stamp(LiveExperiment e, SharedDatabase.Locked tx, Set<Long> touched);
+    }
+
+    private final SharedDatabase db;
+    private final Transaction transaction;
+    private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Map<Long, Queue<Pending>> queues = new ConcurrentHashMap<>();
+
+    SharedSteps(SharedDatabase db, Transaction transaction) {
+        this.db = db;
+        this.transaction = transaction;
+    }
+
+    /** Runs {@code step} in the experiment's next transaction; answers its plan, applied to memory after the commit. */
+    @SuppressWarnings("unchecked")
+    <T> Journal.Planned<T> run(LiveExperiment e, Function<LiveExperiment, Journal.Planned<T>> step, List<StoredTrial> caughtUp) {
+        var mine = new Pending(step, caughtUp);
+        Queue<Pending> queue = queues.computeIfAbsent(e.id(), id -> new ConcurrentLinkedQueue<>());
+        queue.add(mine);
+        ReentrantLock lock = locks.computeIfAbsent(e.id(), id -> new ReentrantLock());
+        lock.lock();
+        try {
+            while (!mine.done) {
+                var batch = new ArrayList<Pending>();
+                Pending p;
+                while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+                    batch.add(p);
+                }
+                if (!batch.isEmpty() && !runTogether(e, batch, queue) && batch.size() > 1) {
+                    queue.removeAll(batch); // those put back for the next batch run alone now, as the others
+                    for (Pending one : batch) {
+                        if (!one.done) {
+                            runTogether(e, List.of(one), null);
+                        }
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return (Journal.Planned<T>) mine.planned;
+    }
+
+    /**
+     * Runs a batch in one transaction; false when the transaction failed (nothing of it reached
+     * memory; a batch of one has its failure). Steps whose rows an earlier step holds go back to
+     * {@code requeue} (with none, they cannot be held: they run alone).
+     */
+    private boolean runTogether(LiveExperiment e, List<Pending> batch, Queue<Pending> requeue) {
+        var planned = new ArrayList<Pending>();
+        long[] revision = {-1};
+        try {
+            db.locked(e.id(), tx -> {
+                batch.getFirst().caughtUp.addAll(transaction.catchUp(e, tx));
+                var touched = new HashSet<Long>();
+                boolean writes = false;
+                for (Pending p : batch) {
+                    Journal.Entry entry;
+                    synchronized (e) {
+                        try {
+                            p.planned = p.step.apply(e);
+                        } catch (RuntimeException ex) {
+                            p.failure = ex;
+                            p.done = true;
+                            continue;
+                        }
+                        entry = p.planned.entry();
+                        if (requeue != null && e.holds(entry)) {
+                            e.abandon(entry, false);
+                            p.planned = null;
+                            requeue.add(p);
+                            continue;
+                        }
+                        e.hold(entry);
+                        planned.add(p);
+                    }
+                    if (!entry.isEmpty()) {
+                        entry.writes.forEach(w -> w.accept(tx.changes()));
+                        entry.added.forEach(t -> touched.add(t.id()));
+                        entry.replaced.forEach(t -> touched.add(t.id()));
+                        writes = true;
+                    }
+                }
+                if (writes) {
+                    revision[0] = transaction.stamp(e, tx, touched);
+                }
+                return null;
+            });
+        } catch (RuntimeException ex) {
+            synchronized (e) {
+                planned.forEach(p -> e.abandon(p.planned.entry(), true));
+            }
+            planned.forEach(p -> p.planned = null);
+            if (batch.size() == 1) {
+                batch.getFirst().failure = ex;
+                batch.getFirst().done = true;
+            }
+            return false;
+        }
+        synchronized (e) {
+            for (Pending p : planned) {
+                e.apply(p.planned.entry());
+                p.done = true;
+            }
+            if (revision[0] >= 0) {
+                e.revision = revision[0];
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,98 @@
+package io.tunelab.server.storage;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock: the catch-up reads and the stamps. */
+final class LockedTransaction implements SharedDatabase.Locked {
+    private final Connection c;
+    private final long experimentId;
+    private final long revision;
+    private final Storage.Changes changes;
+    private StoredExperiment row;
+    private String finalization;
+
+    LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes) {
+        this.c = c;
+        this.experimentId = experimentId;
+        this.revision = revision;
+        this.changes = changes;
+    }
+
+    @Override
+    public long revision() {
+        return revision;
+    }
+
+    @Override
+    public StoredExperiment experiment() {
+        readRow();
+        return row;
+    }
+
+    /** Reads the experiment's row and its finalization in one query, once. */
+    private void readRow() {
+        if (row == null) {
+            read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + ", finalization FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                    rs -> {
+                        rs.next();
+                        row = RowCodec.readExperiment(rs);
+                        finalization = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 2);
+                        return null;
+                    });
+        }
+    }
+
+    @Override
+    public List<StoredTrial> trialsSince(long since) {
+        try {
+            return RowCodec.readTrials(c, experimentId, since);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> finalization() {
+        readRow();
+        return Optional.ofNullable(finalization);
+    }
+
+    @Override
+    public void stamp(long next, Collection<Long> trialIds, String notice) {
+        // One round trip: the trials, the experiment, and the notice sent at commit.
+        read("WITH t AS (UPDATE trial SET revision = ? WHERE id = ANY (?)) "
+                + "UPDATE experiment SET revision = ? WHERE id = ? RETURNING pg_notify('" + PostgresShared.CHANNEL + "', ?)", ps -> {
+                    ps.setLong(1, next);
+                    ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
+                    ps.setLong(3, next);
+                    ps.setLong(4, experimentId);
+                    ps.setString(5, notice);
+                }, rs -> null);
+    }
+
+    /** Runs a statement; with a reader, a query whose rows it reads. */
+    private <T> T read(String sql, PostgresShared.Binder binder, PostgresShared.Reader<T> reader) {
+        try (var ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            if (reader == null) {
+                ps.executeUpdate();
+                return null;
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Storage.Changes changes() {
+        return changes;
+    }
+}

@@ -1,0 +1,84 @@
+package io.tunelab.server.storage;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * A database that several coordinators write at once (PostgreSQL): what they need beyond
+ * {@link Storage} to stay one coordinator to their callers. Changes of one experiment are
+ * serialised by {@link #locked}, a transaction that holds the experiment's lock; ids come
+ * from the database's sequences; one coordinator at a time {@link #leads()}; and every commit
+ * can wake the other coordinators through {@link #listen}.
+ *
+ * <p>Thread-safe; every method may block.
+ */
+public interface SharedDatabase {
+
+    /**
+     * Runs {@code work} in one transaction that holds the experiment's lock (no other coordinator
+     * changes the experiment until it commits), then commits durably. Whatever {@code work}
+     * throws rolls the transaction back and is rethrown.
+     */
+    <T> T locked(long experimentId, java.util.function.Function<Locked, T> work);
+
+    /** A new trial id, never handed out before by any coordinator. */
+    long nextTrialId();
+
+    /** A new experiment id, never handed out before by any coordinator. */
+    long nextExperimentId();
+
+    /** The experiment a stored trial belongs to. */
+    OptionalLong experimentOfTrial(long trialId);
+
+    /** The stored experiment with this id. */
+    Optional<StoredExperiment> experiment(long experimentId);
+
+    /** The experiment's revision as committed (-1 when there is no such experiment). */
+    long revision(long experimentId);
+
+    /** Every experiment's revision, by id. */
+    Map<Long, Long> revisions();
+
+    /**
+     * Whether this coordinator leads (holds the leader's lock, taking it when free): the leader
+     * alone runs the lease reaper. A leader that dies drops the lock with its connection.
+     */
+    boolean leads();
+
+    /** Sends {@code payload} to every coordinator that listens, this one included. */
+    void notifyPeers(String payload);
+
+    /**
+     * Delivers what coordinators send with {@link #notifyPeers} or {@link Locked#stamp} to
+     * {@code listener}, on a thread of its own, from now until the storage closes. Should the
+     * connection drop, it is opened again and {@code listener} gets {@code ""}: notices may have
+     * been missed.
+     */
+    void listen(Consumer<String> listener);
+
+    /** One transaction of {@link #locked}: the experiment as stored now, and the changes to make. */
+    interface Locked {
+        /** The changes to make, in this transaction. */
+        Storage.Changes changes();
+
+        /** The experiment's revision as committed, read under the lock. */
+        long revision();
+
+        StoredExperiment experiment();
+
+        /** The experiment's trials whose revision is above {@code revision}, in number order, with their reports. */
+        List<StoredTrial> trialsSince(long revision);
+
+        Optional<String> finalization();
+
+        /**
+         * Sets the experiment's revision, marks the trials this transaction touched with it, and
+         * sends {@code notice} to the listening coordinators once the transaction commits.
+         */
+        void stamp(long revision, Collection<Long> trialIds, String notice);
+    }
+}

@@ -1,0 +1,234 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.Database;
+import io.tunelab.server.storage.Durability;
+import io.tunelab.server.storage.JdbcStorage;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.testing.PostgresCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Two coordinators on one PostgreSQL database, both active: asks and tells made on either are
+ * serialised in the database, numbers never repeat, no tell is lost, the strategy proposes the
+ * same trials as one coordinator would, state changes and leases hold across them, one of them
+ * reaps, and a change on one reaches the other's live events.
+ */
+class PeersTest {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static PostgresCluster cluster;
+
+    private final List<Storage> storages = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresCluster.shared();
+    }
+
+    @AfterEach
+    void close() {
+        storages.forEach(Storage::close);
+    }
+
+    private Database database() {
+        return new Database.Postgres(cluster.createDatabase("peers_" + DATABASES.incrementAndGet()), PostgresCluster.USER,
+                PostgresCluster.PASSWORD);
+    }
+
+    private Coordinator coordinator(Database db, Events events) {
+        Storage storage = JdbcStorage.open(db, Durability.PROCESS);
+        storages.add(storage);
+        return Coordinator.open(storage, Instant::now, events,
+                new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
+    }
+
+    private static ExperimentSpec spec(String name, int trials) {
+        return ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).param("y", FloatParam.of(-1, 1))
+                .strategy("tpe").seed(7L).trials(trials).build();
+    }
+
+    private static double loss(Map<String, Object> params) {
+        double x = ((Number) params.get("x")).doubleValue();
+        double y = ((Number) params.get("y")).doubleValue();
+        return (x - 0.3) * (x - 0.3) + y * y;
+    }
+
+    @Test
+    void concurrentAsksAndTellsOnBothCoordinatorsNeverRepeatANumberNorLoseATell() throws Exception {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        a.experiments().create(spec("shared", 120));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        var told = new CopyOnWriteArrayList<Trial>();
+        var futures = new ArrayList<Future<?>>();
+        for (int client = 0; client < 8; client++) {
+            int c = client;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < 15; i++) {
+                    Coordinator asked = (c + i) % 2 == 0 ? a : b;
+                    Coordinator telling = (c + i) % 3 == 0 ? a : b;
+                    TrialProposal p = asked.experiments().ask("shared");
+                    told.add(telling.experiments().tell(p.id(), TrialResult.complete(Map.of("loss", loss(p.params())))));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertThat(told).hasSize(120);
+        List<StoredTrial> stored = storages.getFirst().trials(a.queries().experiment("shared").id());
+        assertThat(stored).hasSize(120).allMatch(t -> t.trial().state() == TrialState.COMPLETE);
+        assertThat(stored).extracting(t -> t.trial().number()).doesNotHaveDuplicates();
+        assertThat(stored).extracting(StoredTrial::id).doesNotHaveDuplicates();
+        // Each tell is stored once, with the values told.
+        for (Trial t : told) {
+            assertThat(stored).filteredOn(s -> s.id() == t.id()).singleElement()
+                    .satisfies(s -> assertThat(s.trial().values()).isEqualTo(t.values()));
+        }
+        // The budget is spent: whichever coordinator is asked refuses, and both show it COMPLETED.
+        assertThatThrownBy(() -> b.experiments().ask("shared")).isInstanceOf(TunelabException.class);
+        a.leases().reapQuietly();
+        b.leases().reapQuietly();
+        assertThat(a.queries().experiment("shared").state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThat(b.queries().experiment("shared").state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThat(b.queries().experiment("shared").summary().trials()).containsEntry(TrialState.COMPLETE, 120);
+    }
+
+    @Test
+    void theStrategyProposesTheSameTrialsWhicheverCoordinatorIsAsked() {
+        Coordinator alone = coordinator(database(), Events.NONE);
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        alone.experiments().create(spec("same", 30));
+        a.experiments().create(spec("same", 30));
+        for (int i = 0; i < 30; i++) {
+            TrialProposal single = alone.experiments().ask("same");
+            alone.experiments().tell(single.id(), TrialResult.complete(Map.of("loss", loss(single.params()))));
+            TrialProposal shared = (i % 2 == 0 ? a : b).experiments().ask("same");
+            assertThat(shared.number()).isEqualTo(single.number());
+            assertThat(shared.params()).as("trial %d", i).isEqualTo(single.params());
+            (i % 3 == 0 ? b : a).experiments().tell(shared.id(), TrialResult.complete(Map.of("loss", loss(shared.params()))));
+        }
+    }
+
+    @Test
+    void creationPauseResumeAndStopOnOneCoordinatorAreSeenByTheOther() {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        a.experiments().create(spec("states", 50));
+        assertThat(b.queries().experiment("states").state()).isEqualTo(ExperimentState.RUNNING);
+        assertThatThrownBy(() -> b.experiments().create(spec("states", 50)))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
+
+        a.experiments().pause("states");
+        assertThatThrownBy(() -> b.experiments().ask("states"))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EXPERIMENT_NOT_RUNNING));
+        b.experiments().resume("states", null);
+        TrialProposal p = a.experiments().ask("states");
+        b.experiments().stop("states");
+        assertThatThrownBy(() -> a.experiments().ask("states"))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EXPERIMENT_NOT_RUNNING));
+        // A trial asked before the stop may still be told, on either coordinator.
+        assertThat(b.experiments().tell(p.id(), TrialResult.complete(Map.of("loss", 1.0))).state()).isEqualTo(TrialState.COMPLETE);
+    }
+
+    @Test
+    void leasesHoldAcrossCoordinatorsAndOnlyTheLeaderReaps() {
+        Database db = database();
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        Storage sa = JdbcStorage.open(db, Durability.PROCESS);
+        Storage sb = JdbcStorage.open(db, Durability.PROCESS);
+        storages.add(sa);
+        storages.add(sb);
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1));
+        Coordinator a = Coordinator.open(sa, () -> now[0], Events.NONE, config, null);
+        Coordinator b = Coordinator.open(sb, () -> now[0], Events.NONE, config, null);
+        a.experiments().create(ExperimentSpec.builder("leased").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                .trials(3).task(Map.of("dataset", Map.of("name", "iris"))).build());
+        Lease lease = a.leases().lease(new LeaseRequest("w1", List.of("dl4j"), 0)).orElseThrow();
+        long trial = lease.trial().id();
+
+        now[0] = now[0].plusSeconds(20);
+        assertThat(b.leases().heartbeat(trial, lease.leaseId()).expiresAt()).isEqualTo(now[0].plusSeconds(30));
+        assertThatThrownBy(() -> b.experiments().tell(trial, new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, "someone-else", null)))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEASE_LOST));
+
+        // Past the first expiry, not the renewed one: no coordinator takes the trial back.
+        now[0] = now[0].plusSeconds(20);
+        a.leases().reapQuietly();
+        b.leases().reapQuietly();
+        assertThat(b.queries().trial(trial).state()).isEqualTo(TrialState.RUNNING);
+
+        // Past the renewed expiry: the leader reaps, the trial waits, and the other coordinator leases it out again.
+        now[0] = now[0].plusSeconds(30);
+        assertThat(a.leases().reapExpiredLeases() + (b.leases().reapExpiredLeases())).isEqualTo(1);
+        Lease again = b.leases().lease(new LeaseRequest("w2", List.of("dl4j"), 0)).orElseThrow();
+        assertThat(again.trial().id()).isEqualTo(trial);
+        assertThatThrownBy(() -> a.leases().heartbeat(trial, lease.leaseId()))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEASE_LOST));
+    }
+
+    @Test
+    void exactlyOneCoordinatorLeadsAndAnotherTakesOverWhenItCloses() {
+        Database db = database();
+        coordinator(db, Events.NONE);
+        coordinator(db, Events.NONE);
+        var first = storages.get(0).shared().orElseThrow();
+        var second = storages.get(1).shared().orElseThrow();
+        assertThat(first.leads()).isTrue();
+        assertThat(second.leads()).isFalse();
+        storages.removeFirst().close();
+        assertThat(second.leads()).isTrue();
+    }
+
+    @Test
+    void aChangeOnOneCoordinatorReachesTheOthersLiveEvents() throws Exception {
+        Database db = database();
+        var seenByB = new CopyOnWriteArrayList<Object>();
+        Coordinator a = coordinator(db, Events.NONE);
+        coordinator(db, (type, payload) -> seenByB.add(payload));
+        a.experiments().create(spec("live", 10));
+        TrialProposal p = a.experiments().ask("live");
+        a.experiments().tell(p.id(), TrialResult.complete(Map.of("loss", 0.25)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (seenByB.stream().noneMatch(o -> o instanceof Trial t && t.id() == p.id() && t.state() == TrialState.COMPLETE)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(seenByB).anyMatch(o -> o instanceof Trial t && t.id() == p.id() && t.state() == TrialState.COMPLETE);
+    }
+}

@@ -1,0 +1,143 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
+import io.tunelab.api.TrialResult;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.experiment.CoordinatorConfig;
+import io.tunelab.server.storage.Durability;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Request ids over real HTTP: a retried ask or tell with the same id answers the first answer
+ * and changes nothing, also after a restart; a malformed or overlong id is refused with 400 and
+ * changes nothing; and the SDK given several server URLs goes on to the next one that answers.
+ */
+class RequestIdApiTest {
+    private static final String SPEC = """
+            {"name": "ids", "objectives": [{"metric": "loss", "direction": "minimize"}],
+             "space": {"x": {"type": "float", "low": 0, "high": 1}},
+             "strategy": {"name": "random", "seed": 3}, "budget": {"trials": 20}}
+            """;
+
+    @TempDir
+    Path dataDir;
+    ApiServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
+                new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private String token() throws Exception {
+        return Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip();
+    }
+
+    private HttpResponse<String> post(String path, String body, String requestId) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (requestId != null) {
+            b.header(RequestId.HEADER, requestId);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int trialCount() throws Exception {
+        try (var client = TunelabClient.connect("http://127.0.0.1:" + server.port(), token())) {
+            return client.trials("ids").size();
+        }
+    }
+
+    @Test
+    void aRetriedAskOrTellWithTheSameIdAnswersTheFirstAnswerAndIsAppliedOnce() throws Exception {
+        assertThat(post("/api/experiments", SPEC, null).statusCode()).isEqualTo(201);
+        var first = post("/api/experiments/ids/trials", "{}", "ask-1");
+        var retried = post("/api/experiments/ids/trials", "{}", "ask-1");
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(retried.statusCode()).isEqualTo(201);
+        assertThat(Json.read(retried.body(), Map.class)).isEqualTo(Json.read(first.body(), Map.class));
+        assertThat(trialCount()).isEqualTo(1);
+
+        long id = ((Number) Json.read(first.body(), Map.class).get("id")).longValue();
+        String result = Json.write(TrialResult.complete(Map.of("loss", 0.5)));
+        var told = post("/api/trials/" + id + "/result", result, "tell-1");
+        assertThat(told.statusCode()).isEqualTo(200);
+        // Without an id a second tell is refused as before; with the first one's id it gets the first answer.
+        assertThat(post("/api/trials/" + id + "/result", result, null).statusCode()).isEqualTo(409);
+        server.close();
+        start();
+        var again = post("/api/trials/" + id + "/result", Json.write(TrialResult.complete(Map.of("loss", 0.1))), "tell-1");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Json.read(again.body(), Map.class)).isEqualTo(Json.read(told.body(), Map.class));
+        assertThat(Json.read(post("/api/experiments/ids/trials", "{}", "ask-1").body(), Map.class))
+                .isEqualTo(Json.read(first.body(), Map.class));
+        assertThat(trialCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdUsedForAnotherRequestIsRefused() throws Exception {
+        post("/api/experiments", SPEC, null);
+        var asked = post("/api/experiments/ids/trials", "{}", "same-id");
+        long id = ((Number) Json.read(asked.body(), Map.class).get("id")).longValue();
+        var reused = post("/api/trials/" + id + "/result", Json.write(TrialResult.complete(Map.of("loss", 0.5))), "same-id");
+        assertThat(reused.statusCode()).isEqualTo(400);
+        assertThat(reused.body()).contains("INVALID_ARGUMENT").contains("was used for ask");
+        assertThat(Json.read(post("/api/experiments/ids/trials", "{}", "other").body(), Map.class).get("number")).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedOrOverlongIdIsRefusedWith400AndChangesNothing() throws Exception {
+        post("/api/experiments", SPEC, null);
+        for (String bad : List.of("has space", "x".repeat(RequestId.MAX_LENGTH + 1), "semi;colon", "é")) {
+            var r = post("/api/experiments/ids/trials", "{}", bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            Map<?, ?> body = Json.read(r.body(), Map.class);
+            assertThat(body.get("code")).isEqualTo(ErrorCode.INVALID_ARGUMENT.name());
+            assertThat((String) body.get("message")).contains("request id").contains("1 to " + RequestId.MAX_LENGTH);
+        }
+        assertThat(trialCount()).isZero();
+    }
+
+    @Test
+    void theSdkGoesOnToTheNextServerWhenOneCannotBeReached() throws Exception {
+        post("/api/experiments", SPEC, null);
+        int closedPort;
+        try (var s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String urls = "http://127.0.0.1:" + closedPort + ", http://127.0.0.1:" + server.port();
+        try (var client = TunelabClient.connect(urls, token())) {
+            assertThat(client.urls()).hasSize(2);
+            var proposal = client.ask("ids");
+            client.result(proposal.id(), TrialResult.complete(Map.of("loss", 0.2)));
+            assertThat(client.url().getPort()).isEqualTo(server.port());
+            assertThat(client.trials("ids")).singleElement().satisfies(t -> assertThat(t.values()).containsEntry("loss", 0.2));
+        }
+    }
+}
