@@ -13,6 +13,8 @@ import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.strategy.Configurations;
+import io.tunelab.server.strategy.ProposedConfigurations;
 import io.tunelab.server.strategy.SearchStrategy;
 
 import java.time.Instant;
@@ -46,6 +48,8 @@ final class LiveExperiment {
     private final Pruner pruner;
     private final List<StoredTrial> trials = new ArrayList<>();
     private final Map<Long, Integer> indexById = new HashMap<>();
+    /** The trials' configurations as a set, kept with {@link #trials}: the no-repeat check asks it. */
+    private final ProposedConfigurations proposed = new ProposedConfigurations();
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
     /** Trial numbers handed out whose trials are not stored yet. */
     private int inFlight;
@@ -212,6 +216,11 @@ final class LiveExperiment {
         return out;
     }
 
+    /** The configurations of {@link #history()} as a set; take both in one hold of the monitor to match. */
+    synchronized Configurations.Seen proposed() {
+        return proposed.snapshot();
+    }
+
     /** The trials in a state, in number order. */
     synchronized List<Trial> trialsIn(TrialState state) {
         var out = new ArrayList<Trial>(counts.getOrDefault(state, 0));
@@ -376,6 +385,7 @@ final class LiveExperiment {
         for (int k = i; k < trials.size(); k++) {
             indexById.put(trials.get(k).id(), k);
         }
+        proposed.add(t.trial().params());
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
         touch(t.trial());
@@ -389,6 +399,9 @@ final class LiveExperiment {
         trials.set(i, t);
         if (before != t.trial()) {
             views.values().forEach(v -> v.update(before, t.trial()));
+        }
+        if (before.params() != t.trial().params()) {
+            proposed.change(before.params(), t.trial().params());
         }
         counts.merge(before.state(), -1, Integer::sum);
         counts.merge(t.trial().state(), 1, Integer::sum);
