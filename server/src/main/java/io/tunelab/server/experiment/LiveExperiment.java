@@ -47,6 +47,8 @@ final class LiveExperiment {
     private final SearchStrategy strategy;
     private final Pruner pruner;
     private final List<StoredTrial> trials = new ArrayList<>();
+    /** The trials of {@link #trials} alone, kept with it: an ask copies them in one pass, with no unwrapping. */
+    private final List<Trial> history = new ArrayList<>();
     private final Map<Long, Integer> indexById = new HashMap<>();
     /** The trials' configurations as a set, kept with {@link #trials}: the no-repeat check asks it. */
     private final ProposedConfigurations proposed = new ProposedConfigurations();
@@ -207,13 +209,9 @@ final class LiveExperiment {
         return List.copyOf(trials);
     }
 
-    /** The trials in number order. */
+    /** The trials in number order, an immutable copy (which {@code List.copyOf} takes as it is). */
     synchronized List<Trial> history() {
-        var out = new ArrayList<Trial>(trials.size());
-        for (StoredTrial t : trials) {
-            out.add(t.trial());
-        }
-        return out;
+        return List.copyOf(history);
     }
 
     /** The configurations of {@link #history()} as a set; take both in one hold of the monitor to match. */
@@ -379,6 +377,7 @@ final class LiveExperiment {
             i--;
         }
         trials.add(i, t);
+        history.add(i, t.trial());
         nextFreeNumber = Math.max(nextFreeNumber, t.trial().number() + 1);
         // Concurrent asks store their trials slightly out of order; only the few trials after
         // the insertion point move.
@@ -397,6 +396,7 @@ final class LiveExperiment {
         int i = indexById.get(t.id());
         Trial before = trials.get(i).trial();
         trials.set(i, t);
+        history.set(i, t.trial());
         if (before != t.trial()) {
             views.values().forEach(v -> v.update(before, t.trial()));
         }
