@@ -146,6 +146,21 @@ class ExperimentServiceTest {
                 .hasMessageContaining("every configuration");
     }
 
+    @Test
+    void aConfigurationCompletedByADefineByRunParamIsNotProposedAgain() {
+        service.create(ExperimentSpec.builder("dbr-small").minimize("loss").param("n", IntParam.of(1, 2))
+                .strategy(new StrategySpec("random", 5L, Map.of())).build());
+        var first = service.ask("dbr-small");
+        service.suggest(first.id(), "kind", CategoricalParam.of("p", "q"));
+        var keys = new java.util.ArrayList<String>();
+        keys.add(io.tunelab.server.strategy.Configurations.key(queries.trial(first.id()).params()));
+        for (int i = 0; i < 3; i++) {
+            keys.add(askAndTellEvenOnes("dbr-small", i));
+        }
+        assertThat(keys).as("2 × 2 configurations, the first one completed by its define-by-run param").doesNotHaveDuplicates();
+        assertThatThrownBy(() -> service.ask("dbr-small")).isInstanceOf(TunelabException.BudgetExhausted.class);
+    }
+
     /** Asks for a trial, tells it when {@code i} is even (the others stay running), and gives its configuration's key. */
     private String askAndTellEvenOnes(String experiment, int i) {
         var t = service.ask(experiment);
