@@ -13,6 +13,8 @@ import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.strategy.Configurations;
+import io.tunelab.server.strategy.ProposedConfigurations;
 import io.tunelab.server.strategy.SearchStrategy;
 
 import java.time.Instant;
@@ -45,7 +47,11 @@ final class LiveExperiment {
     private final SearchStrategy strategy;
     private final Pruner pruner;
     private final List<StoredTrial> trials = new ArrayList<>();
+    /** The trials of {@link #trials} alone, kept with it: an ask copies them in one pass, with no unwrapping. */
+    private final List<Trial> history = new ArrayList<>();
     private final Map<Long, Integer> indexById = new HashMap<>();
+    /** The trials' configurations as a set, kept with {@link #trials}: the no-repeat check asks it. */
+    private final ProposedConfigurations proposed = new ProposedConfigurations();
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
     /** Trial numbers handed out whose trials are not stored yet. */
     private int inFlight;
@@ -205,13 +211,14 @@ final class LiveExperiment {
         return List.copyOf(trials);
     }
 
-    /** The trials in number order. */
+    /** The trials in number order, an immutable copy (which {@code List.copyOf} takes as it is). */
     synchronized List<Trial> history() {
-        var out = new ArrayList<Trial>(trials.size());
-        for (StoredTrial t : trials) {
-            out.add(t.trial());
-        }
-        return out;
+        return List.copyOf(history);
+    }
+
+    /** The configurations of {@link #history()} as a set; take both in one hold of the monitor to match. */
+    synchronized Configurations.Seen proposed() {
+        return proposed.snapshot();
     }
 
     /** The trials in a state, in number order. */
@@ -389,12 +396,14 @@ final class LiveExperiment {
             i--;
         }
         trials.add(i, t);
+        history.add(i, t.trial());
         nextFreeNumber = Math.max(nextFreeNumber, t.trial().number() + 1);
         // Concurrent asks store their trials slightly out of order; only the few trials after
         // the insertion point move.
         for (int k = i; k < trials.size(); k++) {
             indexById.put(trials.get(k).id(), k);
         }
+        proposed.add(t.trial().params());
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
         touch(t.trial());
@@ -406,8 +415,12 @@ final class LiveExperiment {
         int i = indexById.get(t.id());
         Trial before = trials.get(i).trial();
         trials.set(i, t);
+        history.set(i, t.trial());
         if (before != t.trial()) {
             views.values().forEach(v -> v.update(before, t.trial()));
+        }
+        if (before.params() != t.trial().params()) {
+            proposed.change(before.params(), t.trial().params());
         }
         counts.merge(before.state(), -1, Integer::sum);
         counts.merge(t.trial().state(), 1, Integer::sum);

@@ -107,15 +107,18 @@ final class Proposals {
                                         BiConsumer<Journal.Entry, StoredTrial> answer) {
         int number;
         List<Trial> history;
+        Configurations.Seen proposed;
         String refusal;
         synchronized (e) {
             refusal = refusal(e);
             if (refusal == null) {
                 number = e.reserveNumber();
                 history = e.history();
+                proposed = e.proposed();
             } else {
                 number = -1;
                 history = null;
+                proposed = null;
             }
         }
         if (refusal != null) {
@@ -127,7 +130,7 @@ final class Proposals {
         }
         Map<String, Object> params;
         try {
-            params = propose(e, number, history);
+            params = propose(e, number, history, proposed);
         } catch (RuntimeException ex) {
             e.releaseNumber(number);
             throw ex;
@@ -188,11 +191,11 @@ final class Proposals {
         return outcome.trial();
     }
 
-    private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history) {
+    private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed) {
         ExperimentSpec spec = e.spec();
         boolean empty = spec.space().size() == 0;
         for (int attempt = 0; ; attempt++) {
-            var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history);
+            var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history, proposed);
             long start = System.nanoTime();
             Map<String, Object> params = e.strategy().propose(context);
             proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -207,6 +210,7 @@ final class Proposals {
                     return params;
                 }
                 history = e.history();
+                proposed = e.proposed();
             }
         }
     }

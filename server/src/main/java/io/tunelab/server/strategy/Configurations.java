@@ -51,11 +51,15 @@ public final class Configurations {
         return sb.toString();
     }
 
-    /** The configurations of the history (any state: running trials count too). */
+    /** The configurations of the proposal's history as a set: the one its context carries. */
     public static Seen seen(ProposalContext context) {
-        List<Trial> history = context.history();
+        return context.proposed();
+    }
+
+    /** The configurations of these trials (any state: running trials count too), by a scan of them. */
+    static Seen seen(List<Trial> history) {
         // A view, not a copy: most proposals look at each configuration once, if at all.
-        return new Seen(new java.util.AbstractList<>() {
+        return Seen.of(new java.util.AbstractList<>() {
             @Override
             public Map<String, Object> get(int index) {
                 return history.get(index).params();
@@ -69,24 +73,39 @@ public final class Configurations {
     }
 
     /**
-     * A set of configurations. The first question is answered by one pass over the
-     * configurations that builds nothing: each is skipped on one number it must share with the
-     * asked configuration (or on its fingerprint when the asked one has no number), and only a
-     * candidate that passes is compared by {@link #key}. Almost every proposal is new and asks
-     * once, so an ask at 10,000 trials costs one map lookup per trial. Further questions (a
-     * collision, then redraws) build an index by order-independent 64-bit fingerprint, confirmed
-     * by {@link #key}, and answer from it. Not thread-safe: one proposal's.
+     * A set of configurations, equal by {@link #key}: numbers by value (bit for bit, as
+     * {@code Double.toString} tells them apart), strings apart from numbers, any param order.
      */
-    public static final class Seen {
+    @FunctionalInterface
+    public interface Seen {
+        /** Whether a configuration equal to this one (by {@link #key}) is in the set. */
+        boolean contains(Map<String, Object> config);
+
+        /** The set of these configurations, answered by scanning them ({@link Scan}). */
+        static Seen of(List<Map<String, Object>> configurations) {
+            return new Scan(configurations);
+        }
+    }
+
+    /**
+     * A set answered from a list of configurations, for a history that has no
+     * {@link ProposedConfigurations} beside it. The first question is answered by one pass over
+     * the configurations that builds nothing: each is skipped on one number it must share with the
+     * asked configuration (or on its fingerprint when the asked one has no number), and only a
+     * candidate that passes is compared by {@link #key}. Further questions (a collision, then
+     * redraws) build an index by order-independent 64-bit fingerprint, confirmed by
+     * {@link #key}, and answer from it. Thread-safe.
+     */
+    private static final class Scan implements Seen {
         private final List<Map<String, Object>> configurations;
         private Map<Long, List<Map<String, Object>>> byFingerprint;
 
-        Seen(List<Map<String, Object>> configurations) {
+        Scan(List<Map<String, Object>> configurations) {
             this.configurations = configurations;
         }
 
-        /** Whether a configuration equal to this one (by {@link #key}) is in the set. */
-        public boolean contains(Map<String, Object> config) {
+        @Override
+        public synchronized boolean contains(Map<String, Object> config) {
             if (byFingerprint == null) {
                 byFingerprint = new HashMap<>();
                 return scan(config);

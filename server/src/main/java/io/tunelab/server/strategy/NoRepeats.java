@@ -26,7 +26,9 @@ import java.util.random.RandomGenerator;
  * BUDGET_EXHAUSTED when a discrete space has none left. Every step is seeded by the experiment
  * seed and the trial number, so the same history gives the same proposal.
  *
- * <p>Cost: one 64-bit fingerprint per earlier trial ({@link Configurations.Seen}).
+ * <p>Cost: one hash lookup per question, however many trials the experiment has, with the
+ * coordinator's {@link ProposedConfigurations} (kept as trials are added, rebuilt from the
+ * history after a restart); one pass over the history when a context carries no such set.
  */
 final class NoRepeats {
     /** Proposals drawn from the strategy's model before falling back. */

@@ -9,11 +9,21 @@ import java.util.List;
 /**
  * Everything a strategy may look at: the space, the objectives, the experiment seed, the
  * number of the trial being proposed, and the history — every earlier trial of the experiment
- * (finished, running or waiting), ordered by number.
+ * (finished, running or waiting), ordered by number — with its configurations as a set,
+ * {@code proposed}. The set must hold exactly the history's configurations: the coordinator
+ * passes a {@link ProposedConfigurations#snapshot()} taken with the history; without one
+ * (the five-argument constructor) it is answered from the history itself.
  */
-public record ProposalContext(SearchSpace space, List<Objective> objectives, long seed, int number, List<Trial> history) {
+public record ProposalContext(SearchSpace space, List<Objective> objectives, long seed, int number, List<Trial> history,
+                              Configurations.Seen proposed) {
     public ProposalContext {
         objectives = List.copyOf(objectives);
         history = List.copyOf(history);
+        proposed = proposed != null ? proposed : Configurations.seen(history);
+    }
+
+    /** A context whose set of configurations is answered from {@code history}. */
+    public ProposalContext(SearchSpace space, List<Objective> objectives, long seed, int number, List<Trial> history) {
+        this(space, objectives, seed, number, history, null);
     }
 }

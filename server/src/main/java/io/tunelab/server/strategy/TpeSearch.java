@@ -97,7 +97,8 @@ public final class TpeSearch implements SearchStrategy {
         // decided that the param is being asked for.
         var space = SearchSpace.builder().add(name, param.withWhen(null)).build();
         var unit = new UnitSpace(space);
-        var one = new ProposalContext(space, context.objectives(), context.seed(), context.number(), context.history());
+        var one = new ProposalContext(space, context.objectives(), context.seed(), context.number(), context.history(),
+                context.proposed());
         var observations = Observation.of(one, unit, null, completeOnly).stream().filter(o -> !Double.isNaN(o.point()[0])).toList();
         if (observations.size() < startup) {
             return SearchStrategy.super.suggest(context, name, param);

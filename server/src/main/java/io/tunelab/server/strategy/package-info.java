@@ -7,7 +7,8 @@
  *
  * <p>A strategy keeps no state that cannot be rebuilt from the history and the experiment's
  * seed: a restarted server or a resumed experiment continues the same sequence. Caches (the
- * CMA-ES and NSGA-II replays) are only ever reused when they equal a fresh rebuild. Every
+ * CMA-ES and NSGA-II replays, the set of proposed configurations) are only ever used when they
+ * equal a fresh rebuild. Every
  * model works in the unit cube of {@code UnitSpace}, so bounds, log scales, steps and
  * conditions are handled in one place. Strategies are plain Java; no Vert.x, no SQL.
  */

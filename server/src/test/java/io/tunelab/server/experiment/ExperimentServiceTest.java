@@ -122,6 +122,55 @@ class ExperimentServiceTest {
     }
 
     @Test
+    void noConfigurationIsProposedTwiceAndARestartContinuesTheSameSequence() {
+        for (String name : new String[]{"straight", "restarted"}) {
+            service.create(ExperimentSpec.builder(name).minimize("loss").param("n", IntParam.of(1, 3))
+                    .param("c", CategoricalParam.of("a", 1, true)).strategy(new StrategySpec("random", 5L, Map.of())).build());
+        }
+        var straight = new java.util.ArrayList<String>();
+        var restarted = new java.util.ArrayList<String>();
+        for (int i = 0; i < 9; i++) {
+            straight.add(askAndTellEvenOnes("straight", i));
+        }
+        for (int i = 0; i < 4; i++) {
+            restarted.add(askAndTellEvenOnes("restarted", i));
+        }
+        close();
+        open();
+        for (int i = 4; i < 9; i++) {
+            restarted.add(askAndTellEvenOnes("restarted", i));
+        }
+        assertThat(straight).doesNotHaveDuplicates().hasSize(9);
+        assertThat(restarted).as("the set of proposed configurations rebuilt from storage").containsExactlyElementsOf(straight);
+        assertThatThrownBy(() -> service.ask("restarted")).isInstanceOf(TunelabException.BudgetExhausted.class)
+                .hasMessageContaining("every configuration");
+    }
+
+    @Test
+    void aConfigurationCompletedByADefineByRunParamIsNotProposedAgain() {
+        service.create(ExperimentSpec.builder("dbr-small").minimize("loss").param("n", IntParam.of(1, 2))
+                .strategy(new StrategySpec("random", 5L, Map.of())).build());
+        var first = service.ask("dbr-small");
+        service.suggest(first.id(), "kind", CategoricalParam.of("p", "q"));
+        var keys = new java.util.ArrayList<String>();
+        keys.add(io.tunelab.server.strategy.Configurations.key(queries.trial(first.id()).params()));
+        for (int i = 0; i < 3; i++) {
+            keys.add(askAndTellEvenOnes("dbr-small", i));
+        }
+        assertThat(keys).as("2 × 2 configurations, the first one completed by its define-by-run param").doesNotHaveDuplicates();
+        assertThatThrownBy(() -> service.ask("dbr-small")).isInstanceOf(TunelabException.BudgetExhausted.class);
+    }
+
+    /** Asks for a trial, tells it when {@code i} is even (the others stay running), and gives its configuration's key. */
+    private String askAndTellEvenOnes(String experiment, int i) {
+        var t = service.ask(experiment);
+        if (i % 2 == 0) {
+            service.tell(t.id(), TrialResult.complete(Map.of("loss", 1.0)));
+        }
+        return io.tunelab.server.strategy.Configurations.key(t.params());
+    }
+
+    @Test
     void defineByRunParamsJoinTheSpaceAndMustKeepTheirDefinition() {
         service.create(spec("dbr").build());
         var t = service.ask("dbr");

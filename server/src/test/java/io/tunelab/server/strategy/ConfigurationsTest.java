@@ -26,7 +26,7 @@ class ConfigurationsTest {
 
     /** Asked first (the scan) and asked after another question (the index): the answer must not differ. */
     static boolean contains(Map<String, Object> config, boolean indexed) {
-        var seen = new Configurations.Seen(HISTORY);
+        var seen = Configurations.Seen.of(HISTORY);
         if (indexed) {
             seen.contains(Map.of("nothing", "like it"));
         }
@@ -63,8 +63,8 @@ class ConfigurationsTest {
             Map<String, Object> probe = Map.of("x", rng.nextInt(4) / 2.0, "n", (long) rng.nextInt(3), "c", List.of("a", "b").get(rng.nextInt(2)));
             String key = Configurations.key(probe);
             boolean expected = history.stream().anyMatch(c -> Configurations.key(c).equals(key));
-            var scanned = new Configurations.Seen(history);
-            var indexed = new Configurations.Seen(history);
+            var scanned = Configurations.Seen.of(history);
+            var indexed = Configurations.Seen.of(history);
             indexed.contains(Map.of());
             assertThat(scanned.contains(probe)).as(key).isEqualTo(expected);
             assertThat(indexed.contains(probe)).as(key).isEqualTo(expected);

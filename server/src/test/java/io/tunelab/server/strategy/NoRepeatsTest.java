@@ -88,7 +88,7 @@ class NoRepeatsTest {
         reversed.put("a", 3.0);
         assertThat(Configurations.key(ordered)).isEqualTo(Configurations.key(reversed));
         assertThat(Configurations.key(Map.of("a", "3.0"))).isNotEqualTo(Configurations.key(Map.of("a", 3.0)));
-        var seen = new Configurations.Seen(List.of(ordered, Map.of("a", "3.0")));
+        var seen = Configurations.Seen.of(List.of(ordered, Map.of("a", "3.0")));
         assertThat(seen.contains(reversed)).isTrue();
         assertThat(seen.contains(Map.of("a", 3))).isFalse();
         assertThat(seen.contains(Map.of("a", 3.0, "b", "y"))).isFalse();
