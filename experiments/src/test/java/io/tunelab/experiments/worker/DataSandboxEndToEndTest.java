@@ -59,6 +59,12 @@ class DataSandboxEndToEndTest {
                         .isEqualTo(ExperimentState.STOPPED);
                 assertThat(refused.info().summary().stopReason()).startsWith("unusable data");
                 assertThat(client.dataReport(refused.name()).orElseThrow()).containsEntry("usable", false);
+                // The worker stores the data report (which stops the experiment) before it tells the
+                // trial's failure, so the tell may land a moment after the stop.
+                for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                     refused.trials().getFirst().state() == TrialState.RUNNING && System.nanoTime() < deadline; ) {
+                    Thread.sleep(200);
+                }
                 assertThat(refused.trials()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(TrialState.FAILED));
             }
             String realRoot = root.toRealPath().toString();
