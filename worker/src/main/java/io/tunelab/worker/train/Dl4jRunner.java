@@ -99,9 +99,15 @@ public final class Dl4jRunner implements Runner {
             }
         }
 
+        /**
+         * A pbt member is refitted from scratch with its last params for the epochs its whole
+         * lineage trained: the ones before it plus its own (the schedule's earlier params are
+         * not replayed).
+         */
         @Override
         public RunOutcome refit(RunContext context, Refit refit) {
-            int epochs = refit.epochs() != null ? refit.epochs() : spec.training().epochs();
+            int epochs = (refit.epochs() != null ? refit.epochs() : spec.training().epochs())
+                    + (lineage == null ? 0 : lineage.startEpoch());
             return finish(context, taskRun(context).refit(refit.split(), epochs, refit.seed(), listener(context, 0)));
         }
 
