@@ -64,6 +64,10 @@ class PbtWorkerTest {
         var before = Checkpoint.read(parentCheckpoint).weights();
         var after = Checkpoint.read(server.artifacts.get(2L).get(Lineage.CHECKPOINT));
         assertThat(Transforms.abs(after.weights().sub(before)).maxNumber().doubleValue()).isLessThan(1e-3);
+        // The updater goes on counting: 3 epochs of the parent's steps, then 3 of the child's.
+        int parentSteps = Checkpoint.read(parentCheckpoint).iterations();
+        assertThat(parentSteps).isPositive();
+        assertThat(after.iterations()).isEqualTo(2 * parentSteps);
         assertThat(after.schedule()).extracting(s -> (Object) ((Map<?, ?>) s.get("params")).get("training.learning_rate"))
                 .containsExactly(0.05, 1e-7);
 

@@ -3,6 +3,7 @@ package io.tunelab.worker.train;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.TunelabException;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  * <p>A child continues from it by {@link #restoreInto}: its own network is built from its own
  * (perturbed) configuration and takes the parent's weights and, when the updater has the same
  * shape, the updater state (Adam's moments, momentum). So learning rate, L2, dropout and
- * momentum change in place; the layer sizes, the layer count, the activation and the inputs
+ * momentum change in place, and the updater's iteration count goes on from the parent's; the layer sizes, the layer count, the activation and the inputs
  * (preprocessing that changes the feature count) cannot, and a child whose network has another
  * number of weights fails with a message saying so.
  */
@@ -106,6 +107,31 @@ public record Checkpoint(Network network, List<Map<String, Object>> schedule) {
         INDArray to = updaterState(target);
         if (from != null && to != null && from.length() == to.length()) {
             to.assign(from);
+            // Adam's bias correction counts from the first iteration: restored moments with a count
+            // of 0 would shrink every step of the continuation to about a third.
+            setCounts(target, iterations(), network.model() instanceof MultiLayerNetwork m ? m.getEpochCount()
+                    : ((ComputationGraph) network.model()).getEpochCount());
+        }
+    }
+
+    /** The optimisation steps the checkpoint's network took along its lineage. */
+    public int iterations() {
+        return switch (network) {
+            case Network.Layers l -> l.model().getIterationCount();
+            case Network.Graph g -> g.model().getIterationCount();
+        };
+    }
+
+    private static void setCounts(Network net, int iterations, int epochs) {
+        switch (net) {
+            case Network.Layers l -> {
+                l.model().setIterationCount(iterations);
+                l.model().setEpochCount(epochs);
+            }
+            case Network.Graph g -> {
+                g.model().getConfiguration().setIterationCount(iterations);
+                g.model().getConfiguration().setEpochCount(epochs);
+            }
         }
     }
 
