@@ -189,7 +189,7 @@ public final class HeldOutBenchmark {
     }
 
     private static void print(String compare, int trials, List<Long> seeds, List<Setup> setups, List<Outcome> outcomes) {
-        System.out.printf(Locale.ROOT, "%n%s: %d trials per sweep, seeds %s, 20%% test split fixed by the seed; "
+        System.out.printf(Locale.ROOT, "%n%s: %d trials per sweep unless the set-up names its own, seeds %s, 20%% test split fixed by the seed; "
                 + "test = the refit winner scored once on the test rows%n", compare, trials, seeds);
         System.out.println("| set-up | selection score (optimistic) | test score, mean | test score per seed | winner's model inputs |");
         System.out.println("|---|---|---|---|---|");
