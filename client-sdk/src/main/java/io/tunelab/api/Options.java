@@ -153,6 +153,32 @@ public final class Options {
         return i;
     }
 
+    /** A non-empty list of finite numbers (a single number reads as a list of one); the fallback when absent. */
+    public List<Double> numbers(String key, List<Double> fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        var items = v instanceof List<?> l ? l : List.of(v);
+        if (items.isEmpty()) {
+            throw TunelabException.invalidSpec(name(key) + " must list at least one number, as [0.8, 1.2]");
+        }
+        var out = new java.util.ArrayList<Double>();
+        for (Object item : items) {
+            double d;
+            try {
+                d = item instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(item).strip());
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+            }
+            if (!Double.isFinite(d)) {
+                throw TunelabException.invalidSpec(name(key) + " must list finite numbers, as [0.8, 1.2], got " + v);
+            }
+            out.add(d);
+        }
+        return List.copyOf(out);
+    }
+
     /** true or false, also written as yes/no, on/off or 1/0. */
     public boolean bool(String key, boolean fallback) {
         Object v = raw(key);

@@ -14,6 +14,13 @@ import java.util.Map;
  * {@link #isActive} decided from what was assigned before.
  */
 public record SearchSpace(Map<String, Param> params) {
+    /**
+     * The prefix of the keys a strategy adds to a trial's params to record its lineage
+     * (population-based training's {@code pbt.parent}, {@code pbt.generation}, ...). No param
+     * may take such a name; {@link #validate} carries such keys through unchanged.
+     */
+    public static final String RESERVED = "pbt.";
+
     public SearchSpace {
         var copy = new LinkedHashMap<String, Param>();
         if (params != null) {
@@ -22,6 +29,10 @@ public record SearchSpace(Map<String, Param> params) {
                 Param p = e.getValue();
                 if (name == null || name.isBlank()) {
                     throw TunelabException.invalidSpec("every param needs a non-blank name");
+                }
+                if (name.startsWith(RESERVED)) {
+                    throw TunelabException.invalidSpec("param \"" + name + "\": names starting with \"" + RESERVED
+                            + "\" are reserved for the lineage population-based training records; rename it");
                 }
                 if (p == null) {
                     throw TunelabException.invalidSpec("param \"" + name + "\" needs a definition such as {type: float, low: 0, high: 1}");
@@ -105,7 +116,8 @@ public record SearchSpace(Map<String, Param> params) {
 
     /**
      * Checks a full assignment against the space: every active param has a value of its kind,
-     * no inactive or unknown param has one. Returns the values in canonical types and order.
+     * no inactive or unknown param has one. Returns the values in canonical types and order,
+     * followed by any lineage keys ({@link #RESERVED}) as they were.
      */
     public Map<String, Object> validate(Map<String, Object> values) {
         var out = new LinkedHashMap<String, Object>();
@@ -124,7 +136,9 @@ public record SearchSpace(Map<String, Param> params) {
             }
         }
         for (String name : values.keySet()) {
-            if (!out.containsKey(name)) {
+            if (name.startsWith(RESERVED)) {
+                out.put(name, values.get(name));
+            } else if (!out.containsKey(name)) {
                 throw TunelabException.of(ErrorCode.INVALID_VALUE, "param \"" + name + "\" is "
                         + (params.containsKey(name) ? "inactive for these values" : "not in the search space " + params.keySet()));
             }

@@ -80,4 +80,16 @@ class OptionsTest {
         assertThat(task.section("model").integer("units", 64, 1, 4096)).as("an absent section reads as empty").isEqualTo(64);
         assertInvalid(() -> Options.of("", Map.of("model", 3)).section("model"), "model must be a map of fields, got 3");
     }
+
+    @Test
+    void numbersReadAListOrOneNumberAndRefuseAnythingElseNamingTheField() {
+        var o = Options.of("strategy.options", Map.of("factors", List.of(0.8, "1.2"), "one", 2));
+        assertThat(o.numbers("factors", List.of())).containsExactly(0.8, 1.2);
+        assertThat(o.numbers("one", List.of())).containsExactly(2.0);
+        assertThat(o.numbers("absent", List.of(1.0))).containsExactly(1.0);
+        assertInvalid(() -> Options.of("strategy.options", Map.of("factors", List.of())).numbers("factors", List.of()),
+                "strategy.options.factors must list at least one number, as [0.8, 1.2]");
+        assertInvalid(() -> Options.of("strategy.options", Map.of("factors", List.of(0.8, "x"))).numbers("factors", List.of()),
+                "strategy.options.factors must list finite numbers, as [0.8, 1.2], got [0.8, x]");
+    }
 }

@@ -7,6 +7,7 @@ import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.TestResult;
 import io.tunelab.api.TrialResult;
+import io.tunelab.client.Artifacts;
 import io.tunelab.client.TunelabClient;
 
 import java.util.Map;
@@ -28,6 +29,12 @@ interface Coordinator {
     void result(long trialId, TrialResult result);
 
     void uploadModel(long trialId, String leaseId, byte[] model);
+
+    /** Uploads an artifact of a leased trial. */
+    void uploadArtifact(long trialId, String leaseId, String name, byte[] content);
+
+    /** The content of a trial's artifact. */
+    byte[] artifact(long trialId, String name);
 
     /** Tells the test score of a finalization (the refit winner on the test split). */
     void test(long trialId, TestResult result);
@@ -63,6 +70,16 @@ interface Coordinator {
             @Override
             public void uploadModel(long trialId, String leaseId, byte[] model) {
                 client.uploadModel(trialId, leaseId, model);
+            }
+
+            @Override
+            public void uploadArtifact(long trialId, String leaseId, String name, byte[] content) {
+                Artifacts.of(client).upload(trialId, leaseId, name, content);
+            }
+
+            @Override
+            public byte[] artifact(long trialId, String name) {
+                return Artifacts.of(client).download(trialId, name);
             }
 
             @Override

@@ -14,6 +14,7 @@ import io.tunelab.worker.data.Splits;
 import io.tunelab.worker.data.UnusableDataException;
 import io.tunelab.worker.data.DataSandbox;
 import io.tunelab.worker.data.DatasetSpec;
+import io.tunelab.worker.runner.Lineage;
 import io.tunelab.worker.runner.RepetitionPlan;
 import io.tunelab.worker.runner.RunContext;
 import io.tunelab.worker.runner.RunOutcome;
@@ -353,7 +354,7 @@ final class TrialExecution implements RunContext {
     @Override
     public Map<String, Object> savedTask() {
         var saved = new LinkedHashMap<String, Object>(lease.task());
-        saved.put("params", lease.trial().params());
+        saved.put("params", Lineage.strip(lease.trial().params()));
         return saved;
     }
 
@@ -368,6 +369,18 @@ final class TrialExecution implements RunContext {
         coordinator.uploadModel(trialId(), leaseId(), model);
         uploadSeconds += (System.nanoTime() - uploadStarted) / 1e9;
         uploaded = true;
+    }
+
+    @Override
+    public byte[] artifact(long trialId, String name) {
+        return coordinator.artifact(trialId, name);
+    }
+
+    @Override
+    public synchronized void uploadArtifact(String name, byte[] content) {
+        long uploadStarted = System.nanoTime();
+        coordinator.uploadArtifact(trialId(), leaseId(), name, content);
+        uploadSeconds += (System.nanoTime() - uploadStarted) / 1e9;
     }
 
     @Override

@@ -90,6 +90,23 @@ final class FakeCoordinator implements Coordinator {
         models.put(trialId, model);
     }
 
+    /** Artifacts by trial id, then name. */
+    final Map<Long, Map<String, byte[]>> artifacts = new ConcurrentHashMap<>();
+
+    @Override
+    public void uploadArtifact(long trialId, String leaseId, String name, byte[] content) {
+        artifacts.computeIfAbsent(trialId, id -> new ConcurrentHashMap<>()).put(name, content);
+    }
+
+    @Override
+    public byte[] artifact(long trialId, String name) {
+        byte[] content = artifacts.getOrDefault(trialId, Map.of()).get(name);
+        if (content == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "trial " + trialId + " has no artifact \"" + name + "\"");
+        }
+        return content;
+    }
+
     @Override
     public void test(long trialId, io.tunelab.api.TestResult result) {
         tests.put(trialId, result);

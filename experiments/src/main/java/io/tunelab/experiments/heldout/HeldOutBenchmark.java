@@ -35,9 +35,15 @@ import java.util.function.UnaryOperator;
  *   <li>{@code breast-cancer-features}: {@code breast-cancer-features.yaml} (searched feature
  *       selection, extraction and class-imbalance steps) against the same sweep with those steps
  *       left out of the space (the model's dropout still searched), reporting the inputs the
- *       winner's model kept.</li>
+ *       winner's model kept;</li>
+ *   <li>{@code digits-pbt}: {@code digits-pbt.yaml} (population-based training, 16 trials of 3
+ *       epochs: 48 epochs) against random search with ASHA (8 trials of up to 12 epochs, cut at 3
+ *       and 6: about 48) and random search without a scheduler (4 trials of 12 epochs: 48), each
+ *       setting its own trial count ({@code --trials} is ignored). The PBT winner is refit from
+ *       scratch with its last params for its lineage's 12 epochs, so the test score measures the
+ *       params PBT ends with, not its schedule.</li>
  * </ul>
- * Usage: {@code HeldOutBenchmark --compare digits-family|breast-cancer-features [--trials 20]
+ * Usage: {@code HeldOutBenchmark --compare digits-family|breast-cancer-features|digits-pbt [--trials 20]
  * [--seeds 1,2,3] [--slots 2]}. It starts its own server and worker.
  */
 public final class HeldOutBenchmark {
@@ -90,7 +96,13 @@ public final class HeldOutBenchmark {
             case "breast-cancer-features" -> List.of(
                     new Setup("searched feature steps", "breast-cancer-features.yaml", spec -> spec),
                     new Setup("no feature steps", "breast-cancer-features.yaml", HeldOutBenchmark::withoutFeatureSteps));
-            default -> throw new IllegalArgumentException("--compare is digits-family or breast-cancer-features, not " + compare);
+            case "digits-pbt" -> List.of(
+                    new Setup("pbt (16 x 3 epochs)", "digits-pbt.yaml", spec -> withTrials(spec, 16)),
+                    new Setup("random + asha (8 x 3-12 epochs)", "digits-pbt.yaml", spec -> random(spec, 8,
+                            Map.of("name", "asha", "options", Map.of("min_resource", 3, "reduction_factor", 2)))),
+                    new Setup("random (4 x 12 epochs)", "digits-pbt.yaml", spec -> random(spec, 4, null)));
+            default -> throw new IllegalArgumentException("--compare is digits-family, breast-cancer-features or digits-pbt, not "
+                    + compare);
         };
     }
 
@@ -105,16 +117,43 @@ public final class HeldOutBenchmark {
         return out;
     }
 
-    /** The spec file with this seed, budget and a 20% test split, named for the set-up and seed. */
+    /** The PBT sweep as random search of {@code trials} trials of 12 epochs, with a pruner or none. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> random(Map<String, Object> spec, int trials, Map<String, Object> pruner) {
+        var out = new LinkedHashMap<>(spec);
+        out.put("strategy", Map.of("name", "random"));
+        if (pruner != null) {
+            out.put("pruner", pruner);
+        }
+        var task = new LinkedHashMap<>((Map<String, Object>) spec.get("task"));
+        var training = new LinkedHashMap<>((Map<String, Object>) task.get("training"));
+        training.put("epochs", 12);
+        task.put("training", training);
+        out.put("task", task);
+        return withTrials(out, trials);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withTrials(Map<String, Object> spec, int trials) {
+        var out = new LinkedHashMap<>(spec);
+        var budget = new LinkedHashMap<>((Map<String, Object>) spec.get("budget"));
+        budget.put("trials", trials);
+        out.put("budget", budget);
+        return out;
+    }
+
+    /** The spec file with this seed, budget (unless the set-up sets its own) and a 20% test split, named for the set-up and seed. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> spec(Setup setup, long seed, int trials) throws IOException {
         Map<String, Object> spec = YAML.readValue(TunelabProcesses.home().resolve("experiments/sweeps").resolve(setup.specFile()).toFile(), Map.class);
-        spec = setup.change().apply(new LinkedHashMap<>(spec));
+        spec = new LinkedHashMap<>(spec);
         spec.put("name", setup.label().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "") + "-seed-" + seed);
         spec.put("seed", seed);
         var budget = new LinkedHashMap<>((Map<String, Object>) spec.getOrDefault("budget", Map.of()));
         budget.put("trials", trials);
         spec.put("budget", budget);
+        // After the budget: a set-up may set its own number of trials.
+        spec = setup.change().apply(spec);
         var task = new LinkedHashMap<>((Map<String, Object>) spec.get("task"));
         var dataset = new LinkedHashMap<>((Map<String, Object>) task.get("dataset"));
         dataset.put("test", TEST_FRACTION);
@@ -150,7 +189,7 @@ public final class HeldOutBenchmark {
     }
 
     private static void print(String compare, int trials, List<Long> seeds, List<Setup> setups, List<Outcome> outcomes) {
-        System.out.printf(Locale.ROOT, "%n%s: %d trials per sweep, seeds %s, 20%% test split fixed by the seed; "
+        System.out.printf(Locale.ROOT, "%n%s: %d trials per sweep unless the set-up names its own, seeds %s, 20%% test split fixed by the seed; "
                 + "test = the refit winner scored once on the test rows%n", compare, trials, seeds);
         System.out.println("| set-up | selection score (optimistic) | test score, mean | test score per seed | winner's model inputs |");
         System.out.println("|---|---|---|---|---|");

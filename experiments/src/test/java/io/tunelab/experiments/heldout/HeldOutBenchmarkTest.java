@@ -31,7 +31,7 @@ class HeldOutBenchmarkTest {
         var setups = HeldOutBenchmark.setups("digits-family");
         assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", "digits-cnn.yaml");
         assertThat(HeldOutBenchmark.spec(setups.get(1), 2, 20).get("name")).isEqualTo("cnn-20-hold-out-seed-2");
-        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family or breast-cancer-features");
+        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, breast-cancer-features or digits-pbt");
     }
 
     @Test
@@ -40,5 +40,26 @@ class HeldOutBenchmarkTest {
                 .isEqualTo("12/13");
         assertThat(HeldOutBenchmark.modelInputs(Map.of("inputs", 30, "outputs", 9))).isEqualTo("9");
         assertThat(HeldOutBenchmark.modelInputs(null)).isEqualTo("?");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePbtComparisonGivesEachSideTheSameFortyEightEpochs() throws Exception {
+        var setups = HeldOutBenchmark.setups("digits-pbt");
+        var pbt = HeldOutBenchmark.spec(setups.get(0), 3, 99);
+        var asha = HeldOutBenchmark.spec(setups.get(1), 3, 99);
+        var plain = HeldOutBenchmark.spec(setups.get(2), 3, 99);
+        assertThat((Map<String, Object>) pbt.get("budget")).containsEntry("trials", 16);
+        assertThat((Map<String, Object>) pbt.get("strategy")).containsEntry("name", "pbt");
+        assertThat((Map<String, Object>) asha.get("budget")).containsEntry("trials", 8);
+        assertThat((Map<String, Object>) ((Map<String, Object>) asha.get("pruner"))).containsEntry("name", "asha");
+        assertThat((Map<String, Object>) plain.get("budget")).containsEntry("trials", 4);
+        assertThat(plain).doesNotContainKey("pruner");
+        for (var spec : java.util.List.of(asha, plain)) {
+            var task = (Map<String, Object>) spec.get("task");
+            assertThat((Map<String, Object>) task.get("training")).containsEntry("epochs", 12);
+            assertThat((Map<String, Object>) task.get("dataset")).containsEntry("test", 0.2);
+            assertThat(spec.get("space")).isEqualTo(pbt.get("space"));
+        }
     }
 }

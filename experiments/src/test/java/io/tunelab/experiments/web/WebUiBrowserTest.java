@@ -643,4 +643,27 @@ class WebUiBrowserTest {
         assertThat(browser.text("#experiments")).contains("archived");
         browser.click("#show-archived");
     }
+
+    @Test
+    void aTrialPageDrawsAPbtMembersLineageAndSchedule() {
+        client.launch(spec("pbt-page", 5).maximize("accuracy").build());
+        TrialProposal parent = client.askLeased("pbt-page");
+        client.result(parent.id(), new TrialResult(io.tunelab.api.TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null,
+                parent.leaseId(), Map.of()));
+        TrialProposal child = client.askLeased("pbt-page");
+        var schedule = List.of(
+                Map.of("generation", 0, "from_epoch", 0, "to_epoch", 3, "params", Map.of("training.learning_rate", 0.01)),
+                Map.of("generation", 1, "from_epoch", 3, "to_epoch", 6, "params", Map.of("training.learning_rate", 0.012)));
+        client.result(child.id(), new TrialResult(io.tunelab.api.TrialState.COMPLETE, Map.of("accuracy", 0.95), null, null,
+                child.leaseId(), Map.of("pbt", Map.of("parent", parent.id(), "generation", 1, "member", 0, "start_epoch", 3,
+                        "epochs_run", 3, "schedule", schedule))));
+        browser.open(url("#/trials/" + child.id()));
+        browser.await("the lineage", () -> !browser.findAll("#lineage-parent").isEmpty());
+        assertThat(browser.attributes("#lineage-parent", "href")).singleElement().asString().endsWith("#/trials/" + parent.id());
+        assertThat(browser.texts("#lineage-schedule tbody tr")).hasSize(2);
+        assertThat(browser.text("#lineage-schedule")).contains("0 → 3", "3 → 6", "training.learning_rate", "0.012");
+        assertThat(browser.text("#trial-lineage")).contains("3 → 6");
+        browser.click("#lineage-parent");
+        browser.await("the parent's page", () -> browser.text("main").contains("Trial #" + parent.number()));
+    }
 }

@@ -90,7 +90,7 @@ class WorkerKillTest {
         throw new AssertionError("no trial ran on the worker within " + timeout);
     }
 
-    private static void awaitReports(TunelabClient client, long trialId, int count, Duration timeout) throws InterruptedException {
+    static void awaitReports(TunelabClient client, long trialId, int count, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             Trial t = client.trial(trialId);

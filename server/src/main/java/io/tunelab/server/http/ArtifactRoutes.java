@@ -40,7 +40,8 @@ final class ArtifactRoutes {
 
     void register(Router router) {
         router.get("/api/trials/:id/artifacts").handler(requires(READ)).handler(this::list);
-        router.get("/api/trials/:id/artifacts/:name").handler(requires(READ)).handler(this::download);
+        // A worker reads artifacts too: a population-based training member continues from its parent's checkpoint.
+        router.get("/api/trials/:id/artifacts/:name").handler(requires(READ, WORKER)).handler(this::download);
     }
 
     private void put(RoutingContext rc) {

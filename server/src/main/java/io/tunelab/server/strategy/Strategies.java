@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class Strategies {
     /** Every strategy name the server knows. */
-    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio");
+    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio", "pbt");
 
     private Strategies() {
     }
@@ -39,6 +39,7 @@ public final class Strategies {
             case "tpe" -> TpeSearch.of(options);
             case "cmaes" -> CmaEsSearch.of(options);
             case "genetic" -> GeneticSearch.of(options);
+            case "pbt" -> PbtSearch.of(options);
             case "portfolio" -> PortfolioSearch.of(options, space, objectives, seed);
             case "nsga2" -> {
                 if (objectives.size() < 2) {

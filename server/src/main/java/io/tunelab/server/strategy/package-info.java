@@ -3,6 +3,7 @@
  * the next configuration from an experiment's stored history, and its implementations —
  * {@code random}, {@code grid}, {@code sobol} (quasi-random), {@code tpe}, {@code cmaes},
  * {@code genetic} (Jenetics, steady-state), {@code nsga2} (jenetics.ext MOEA), {@code portfolio},
+ * {@code pbt} (population-based training, whose proposals carry a lineage under reserved keys),
  * and {@code auto}, the default, which picks among them by the shape of the experiment.
  *
  * <p>A strategy keeps no state that cannot be rebuilt from the history and the experiment's

@@ -159,6 +159,8 @@ class ArtifactApiTest {
                 new byte[]{1}), 409, ErrorCode.LEASE_LOST, "trial " + leased.id());
         try (var box = TunelabClient.connect(server.origin(), worker)) {
             assertThat(Artifacts.of(box).upload(leased.id(), leased.leaseId(), "ckpt.bin", new byte[]{4}).createdBy()).isEqualTo("gpu-box");
+            // Any worker reads a trial's checkpoint back, to continue from it (population-based training).
+            assertThat(Artifacts.of(box).download(leased.id(), "ckpt.bin")).containsExactly(4);
         }
         // A lease of another experiment's trial is no lease on this one.
         TrialProposal elsewhere = client.launch(ExperimentSpec.builder("elsewhere").minimize("loss").param("x", FloatParam.of(0, 1))

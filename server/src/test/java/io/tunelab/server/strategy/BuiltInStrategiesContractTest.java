@@ -90,6 +90,19 @@ class BuiltInStrategiesContractTest {
     }
 
     @Nested
+    class Pbt extends BuiltIn {
+        @Override
+        String name() {
+            return "pbt";
+        }
+
+        @Override
+        protected boolean continuesConfigurations() {
+            return true;
+        }
+    }
+
+    @Nested
     class Nsga2 extends BuiltIn {
         @Override
         String name() {

@@ -2,7 +2,7 @@
 // tags and notes, artifacts with download links, provenance, and the model when the worker
 // uploaded one.
 
-import {h, fill, num, paramText, time, badge, duration, secondsBetween, throttle, experimentHref, crumbs, errorBox, fact} from './dom.js';
+import {h, fill, num, paramText, time, badge, duration, secondsBetween, throttle, experimentHref, trialHref, crumbs, errorBox, fact} from './dom.js';
 import {api} from './api.js';
 import {on} from './events.js';
 import {lines, seriesColor} from './charts.js';
@@ -100,6 +100,7 @@ export function trialPage(main, id) {
         h('section', {class: 'card', 'aria-labelledby': 'curves-title'},
             h('h2', {id: 'curves-title'}, 'Intermediate values'),
             curveCharts.length ? h('div', {class: 'slices'}, curveCharts) : h('p', {class: 'muted'}, 'This trial reported no intermediate values.')),
+        lineageCard(t.provenance || {}),
         labelsCard(t.provenance || {}),
         artifactsCard(t.id, artifacts),
         Object.keys(provenanceOnly(t.provenance)).length ? h('section', {class: 'card', 'aria-labelledby': 'prov-title'},
@@ -144,6 +145,33 @@ export function trialPage(main, id) {
 function provenanceOnly(provenance) {
   const {tags, notes, ...rest} = provenance || {};
   return rest;
+}
+
+/**
+ * A population-based training member's lineage (provenance pbt): the trial it continued from,
+ * its generation and epochs, and the hyperparameter schedule its lineage ran, one row a generation.
+ */
+function lineageCard(provenance) {
+  const pbt = provenance.pbt;
+  if (!pbt || typeof pbt !== 'object') return null;
+  const schedule = Array.isArray(pbt.schedule) ? pbt.schedule : [];
+  const names = [...new Set(schedule.flatMap((s) => Object.keys(s.params || {})))];
+  return h('section', {class: 'card', 'aria-labelledby': 'lineage-title', id: 'trial-lineage'},
+      h('h2', {id: 'lineage-title'}, 'Lineage'),
+      h('dl', {class: 'kv'},
+          h('dt', {}, 'Continued from'),
+          h('dd', {}, pbt.parent == null ? 'nothing: trained afresh'
+            : h('a', {href: trialHref(pbt.parent), id: 'lineage-parent'}, `trial ${pbt.parent}`)),
+          h('dt', {}, 'Generation'), h('dd', {}, String(pbt.generation)),
+          h('dt', {}, 'Epochs'), h('dd', {}, `${pbt.start_epoch} → ${pbt.start_epoch + (pbt.epochs_run ?? 0)}`)),
+      schedule.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'stats', id: 'lineage-schedule'},
+          h('caption', {}, 'The schedule its lineage ran'),
+          h('thead', {}, h('tr', {}, h('th', {scope: 'col', class: 'num'}, 'Generation'), h('th', {scope: 'col'}, 'Epochs'),
+              names.map((n) => h('th', {scope: 'col', class: 'num'}, n)))),
+          h('tbody', {}, schedule.map((s) => h('tr', {},
+              h('td', {class: 'num'}, String(s.generation)),
+              h('td', {}, `${s.from_epoch} → ${s.to_epoch}`),
+              names.map((n) => h('td', {class: 'num'}, paramText((s.params || {})[n] ?? '—')))))))) : null);
 }
 
 /** The tags (key: value) and notes the trial's code recorded, or nothing when it recorded none. */

@@ -51,4 +51,10 @@ public interface RunContext {
 
     /** Uploads the trial's model file (at most one per unit; a later one replaces it). */
     void uploadModel(byte[] model);
+
+    /** The content of an artifact of any trial of the experiment (a parent's checkpoint), read from the server. */
+    byte[] artifact(long trialId, String name);
+
+    /** Uploads an artifact of this trial under its lease (a later one of the same name replaces it). */
+    void uploadArtifact(String name, byte[] content);
 }

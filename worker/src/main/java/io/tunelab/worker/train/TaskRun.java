@@ -62,6 +62,8 @@ public final class TaskRun {
     private final Dataset data;
     private final String metric;
     private final Direction direction;
+    /** The checkpoint every repetition's network starts from (population-based training), or null. */
+    private Checkpoint start;
 
     /**
      * @param taskMap  the task with the trial's params applied, saved with the model
@@ -82,6 +84,15 @@ public final class TaskRun {
         this.data = data;
         this.metric = metric;
         this.direction = direction;
+    }
+
+    /**
+     * Starts every repetition's network of {@link #run} from a checkpoint's weights (and updater
+     * state) instead of fresh ones; refits still start afresh. Returns this run.
+     */
+    public TaskRun startingFrom(Checkpoint checkpoint) {
+        this.start = checkpoint;
+        return this;
     }
 
     /** Runs every repetition: with k folds their number is k, else {@code repetitions}. */
@@ -265,6 +276,9 @@ public final class TaskRun {
             var shape = new Networks.Shape((int) xTrain.columns(), task.dataset().shape(), outputs, data.isClassification(),
                     classWeights);
             this.net = Networks.build(task.model(), task.training(), shape, seed, iterations);
+            if (start != null && !refit) {
+                start.restoreInto(net);
+            }
             this.bestValues = refit ? Map.of() : new LinkedHashMap<>(evaluate());
             this.bestParams = refit ? null : net.params().dup();
             this.nanos = System.nanoTime() - started;
