@@ -42,8 +42,10 @@ import java.util.function.UnaryOperator;
  *       setting its own trial count ({@code --trials} is ignored). The PBT winner is refit from
  *       scratch with its last params for its lineage's 12 epochs, so the test score measures the
  *       params PBT ends with, not its schedule.</li>
+ *   <li>{@code digits-pbt-sgd}: the same three with plain SGD (no momentum) and the learning rate
+ *       searched from 0.001 to 1, a task where the learning rate's schedule matters.</li>
  * </ul>
- * Usage: {@code HeldOutBenchmark --compare digits-family|breast-cancer-features|digits-pbt [--trials 20]
+ * Usage: {@code HeldOutBenchmark --compare digits-family|breast-cancer-features|digits-pbt|digits-pbt-sgd [--trials 20]
  * [--seeds 1,2,3] [--slots 2]}. It starts its own server and worker.
  */
 public final class HeldOutBenchmark {
@@ -101,8 +103,13 @@ public final class HeldOutBenchmark {
                     new Setup("random + asha (8 x 3-12 epochs)", "digits-pbt.yaml", spec -> random(spec, 8,
                             Map.of("name", "asha", "options", Map.of("min_resource", 3, "reduction_factor", 2)))),
                     new Setup("random (4 x 12 epochs)", "digits-pbt.yaml", spec -> random(spec, 4, null)));
-            default -> throw new IllegalArgumentException("--compare is digits-family, breast-cancer-features or digits-pbt, not "
-                    + compare);
+            case "digits-pbt-sgd" -> List.of(
+                    new Setup("pbt sgd (16 x 3 epochs)", "digits-pbt.yaml", spec -> withTrials(plainSgd(spec), 16)),
+                    new Setup("random + asha sgd (8 x 3-12 epochs)", "digits-pbt.yaml", spec -> random(plainSgd(spec), 8,
+                            Map.of("name", "asha", "options", Map.of("min_resource", 3, "reduction_factor", 2)))),
+                    new Setup("random sgd (4 x 12 epochs)", "digits-pbt.yaml", spec -> random(plainSgd(spec), 4, null)));
+            default -> throw new IllegalArgumentException("--compare is digits-family, breast-cancer-features, digits-pbt or "
+                    + "digits-pbt-sgd, not " + compare);
         };
     }
 
@@ -131,6 +138,25 @@ public final class HeldOutBenchmark {
         task.put("training", training);
         out.put("task", task);
         return withTrials(out, trials);
+    }
+
+    /**
+     * The PBT sweep made sensitive to its learning rate: plain SGD (no momentum, no adaptive
+     * steps) searched over three decades, from too slow to diverging, where Adam's steps would
+     * hide most of the difference.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> plainSgd(Map<String, Object> spec) {
+        var out = new LinkedHashMap<>(spec);
+        var task = new LinkedHashMap<>((Map<String, Object>) spec.get("task"));
+        var training = new LinkedHashMap<>((Map<String, Object>) task.get("training"));
+        training.put("optimizer", "sgd");
+        task.put("training", training);
+        out.put("task", task);
+        var space = new LinkedHashMap<>((Map<String, Object>) spec.get("space"));
+        space.put("training.learning_rate", Map.of("type", "float", "low", 1.0e-3, "high", 1.0, "log", true));
+        out.put("space", space);
+        return out;
     }
 
     @SuppressWarnings("unchecked")

@@ -31,7 +31,7 @@ class HeldOutBenchmarkTest {
         var setups = HeldOutBenchmark.setups("digits-family");
         assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", "digits-cnn.yaml");
         assertThat(HeldOutBenchmark.spec(setups.get(1), 2, 20).get("name")).isEqualTo("cnn-20-hold-out-seed-2");
-        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, breast-cancer-features or digits-pbt");
+        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, breast-cancer-features, digits-pbt or digits-pbt-sgd");
     }
 
     @Test
@@ -60,6 +60,18 @@ class HeldOutBenchmarkTest {
             assertThat((Map<String, Object>) task.get("training")).containsEntry("epochs", 12);
             assertThat((Map<String, Object>) task.get("dataset")).containsEntry("test", 0.2);
             assertThat(spec.get("space")).isEqualTo(pbt.get("space"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLearningRateSensitiveComparisonRunsEverySideWithPlainSgdOverThreeDecades() throws Exception {
+        for (var setup : HeldOutBenchmark.setups("digits-pbt-sgd")) {
+            Map<String, Object> spec = HeldOutBenchmark.spec(setup, 2, 99);
+            var training = (Map<String, Object>) ((Map<String, Object>) spec.get("task")).get("training");
+            assertThat(training).as(setup.label()).containsEntry("optimizer", "sgd");
+            assertThat((Map<String, Object>) ((Map<String, Object>) spec.get("space")).get("training.learning_rate"))
+                    .containsEntry("low", 1.0e-3).containsEntry("high", 1.0);
         }
     }
 }
