@@ -36,6 +36,9 @@ import java.util.function.UnaryOperator;
  *       selection, extraction and class-imbalance steps) against the same sweep with those steps
  *       left out of the space (the model's dropout still searched), reporting the inputs the
  *       winner's model kept;</li>
+ *   <li>{@code digits-anchor}: {@code digits-mlp.yaml} against the anchor, Optuna 3.1's TPE tuning
+ *       scikit-learn's MLP by 3-fold CV on the same search rows with the same number of trials,
+ *       its best refit and scored on the same test rows ({@code experiments/anchor/digits_anchor.py}).</li>
  *   <li>{@code digits-pbt}: {@code digits-pbt.yaml} (population-based training, 16 trials of 3
  *       epochs: 48 epochs) against random search with ASHA (8 trials of up to 12 epochs, cut at 3
  *       and 6: about 48) and random search without a scheduler (4 trials of 12 epochs: 48), each
@@ -45,12 +48,13 @@ import java.util.function.UnaryOperator;
  *   <li>{@code digits-pbt-sgd}: the same three with plain SGD (no momentum) and the learning rate
  *       searched from 0.001 to 1, a task where the learning rate's schedule matters.</li>
  * </ul>
- * Usage: {@code HeldOutBenchmark --compare digits-family|breast-cancer-features|digits-pbt|digits-pbt-sgd [--trials 20]
+ * Usage: {@code HeldOutBenchmark --compare digits-family|digits-anchor|breast-cancer-features|digits-pbt|digits-pbt-sgd [--trials 20]
  * [--seeds 1,2,3] [--slots 2]}. It starts its own server and worker.
  */
 public final class HeldOutBenchmark {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final double TEST_FRACTION = 0.2;
+    static final String ANCHOR = "optuna tpe + sklearn mlp (3-fold CV)";
 
     private HeldOutBenchmark() {
     }
@@ -80,7 +84,7 @@ public final class HeldOutBenchmark {
              TunelabClient client = server.client()) {
             for (long seed : seeds) {
                 for (Setup setup : setups) {
-                    outcomes.add(run(client, setup, seed, trials));
+                    outcomes.add(setup.specFile() == null ? anchor(setup, seed, trials) : run(client, setup, seed, trials));
                     Outcome o = outcomes.getLast();
                     System.out.printf(Locale.ROOT, "%-28s seed %3d  selection %.4f  test %.4f  inputs %s  %s%n",
                             o.setup(), o.seed(), o.selection(), o.test(), o.inputs(), o.params());
@@ -95,6 +99,9 @@ public final class HeldOutBenchmark {
             case "digits-family" -> List.of(
                     new Setup("mlp (3-fold CV)", "digits-mlp.yaml", spec -> spec),
                     new Setup("cnn (20% hold-out)", "digits-cnn.yaml", spec -> spec));
+            case "digits-anchor" -> List.of(
+                    new Setup("tunelab mlp (3-fold CV)", "digits-mlp.yaml", spec -> spec),
+                    new Setup(ANCHOR, null, spec -> spec));
             case "breast-cancer-features" -> List.of(
                     new Setup("searched feature steps", "breast-cancer-features.yaml", spec -> spec),
                     new Setup("no feature steps", "breast-cancer-features.yaml", HeldOutBenchmark::withoutFeatureSteps));
@@ -108,9 +115,30 @@ public final class HeldOutBenchmark {
                     new Setup("random + asha sgd (8 x 3-12 epochs)", "digits-pbt.yaml", spec -> random(plainSgd(spec), 8,
                             Map.of("name", "asha", "options", Map.of("min_resource", 3, "reduction_factor", 2)))),
                     new Setup("random sgd (4 x 12 epochs)", "digits-pbt.yaml", spec -> random(plainSgd(spec), 4, null)));
-            default -> throw new IllegalArgumentException("--compare is digits-family, breast-cancer-features, digits-pbt or "
-                    + "digits-pbt-sgd, not " + compare);
+            default -> throw new IllegalArgumentException("--compare is digits-family, digits-anchor, breast-cancer-features, "
+                    + "digits-pbt or digits-pbt-sgd, not " + compare);
         };
+    }
+
+    /**
+     * The anchor's run for a seed: {@code experiments/anchor/digits_anchor.py} (Optuna 3.1's TPE
+     * tuning scikit-learn's MLPClassifier by 3-fold CV, as ../shared/bench/mlp_digits.py does) on
+     * the rows outside the test split Tunelab's worker holds out for that seed (the script
+     * reimplements it; a worker test pins the two together), refit and scored once on the test rows.
+     */
+    private static Outcome anchor(Setup setup, long seed, int trials) throws IOException, InterruptedException {
+        Path home = TunelabProcesses.home();
+        Process p = new ProcessBuilder("/usr/bin/python3", home.resolve("experiments/anchor/digits_anchor.py").toString(),
+                "--csv", home.resolve("worker/src/main/resources/datasets/digits.csv").toString(),
+                "--seed", Long.toString(seed), "--trials", Integer.toString(trials), "--test", Double.toString(TEST_FRACTION))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IllegalStateException("the anchor script failed for seed " + seed + " (it needs python3-optuna and python3-sklearn)");
+        }
+        Map<?, ?> result = Json.read(out.lines().reduce((a, b) -> b).orElseThrow(), Map.class);
+        return new Outcome(setup.label(), seed, ((Number) result.get("selection")).doubleValue(),
+                ((Number) result.get("test")).doubleValue(), 64, String.valueOf(result.get("best")));
     }
 
     /** The same sweep with the feature selection, extraction and imbalance steps out of its space. */

@@ -31,7 +31,7 @@ class HeldOutBenchmarkTest {
         var setups = HeldOutBenchmark.setups("digits-family");
         assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", "digits-cnn.yaml");
         assertThat(HeldOutBenchmark.spec(setups.get(1), 2, 20).get("name")).isEqualTo("cnn-20-hold-out-seed-2");
-        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, breast-cancer-features, digits-pbt or digits-pbt-sgd");
+        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, digits-anchor, breast-cancer-features, digits-pbt or digits-pbt-sgd");
     }
 
     @Test
@@ -73,5 +73,13 @@ class HeldOutBenchmarkTest {
             assertThat((Map<String, Object>) ((Map<String, Object>) spec.get("space")).get("training.learning_rate"))
                     .containsEntry("low", 1.0e-3).containsEntry("high", 1.0);
         }
+    }
+
+    @Test
+    void theAnchorComparisonRunsTheDigitsSweepBesideTheAnchorScript() throws Exception {
+        var setups = HeldOutBenchmark.setups("digits-anchor");
+        assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", null);
+        assertThat(setups.get(1).label()).isEqualTo(HeldOutBenchmark.ANCHOR);
+        assertThat(io.tunelab.experiments.support.TunelabProcesses.home().resolve("experiments/anchor/digits_anchor.py")).exists();
     }
 }

@@ -42,6 +42,27 @@ class EncodingAndSplitsTest {
         return Encoding.fit(t, "target", TaskType.CLASSIFICATION).encode(t);
     }
 
+    /**
+     * The anchor benchmark (experiments/anchor/digits_anchor.py) reimplements the test split in
+     * Python so that Optuna and scikit-learn score the rows Tunelab held out; its split for three
+     * seeds is committed here, and must stay the worker's.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAnchorBenchmarksTestSplitIsTheWorkers() throws Exception {
+        var data = digits();
+        List<java.util.Map<String, Object>> fixture;
+        try (var in = getClass().getResourceAsStream("/splits/digits-test-rows.json")) {
+            fixture = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, List.class);
+        }
+        assertThat(fixture).hasSize(3);
+        for (var entry : fixture) {
+            long seed = ((Number) entry.get("seed")).longValue();
+            int[] expected = ((List<Integer>) entry.get("test_rows")).stream().mapToInt(Integer::intValue).toArray();
+            assertThat(Splits.test(data, 0.2, seed).validation()).as("seed " + seed).containsExactly(expected);
+        }
+    }
+
     @Test
     void aHoldoutSplitIsStratifiedAndRepeatable() {
         var data = digits();
