@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -46,7 +45,7 @@ final class SdkProvenance {
     static Map<String, Object> capture(String classPath, Path workDir) {
         var m = new LinkedHashMap<String, Object>();
         m.put("runner", "sdk");
-        m.put("tunelab_sdk_version", sdkVersion());
+        m.put("tunelab_sdk_version", MavenVersions.of("io.tunelab", "tunelab-client-sdk"));
         m.put("host", host());
         m.put("java_version", System.getProperty("java.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));
@@ -162,20 +161,6 @@ final class SdkProvenance {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        }
-    }
-
-    /** The SDK's version from its jar's Maven metadata; "dev" when running from classes. */
-    private static String sdkVersion() {
-        try (InputStream in = SdkProvenance.class.getResourceAsStream("/META-INF/maven/io.tunelab/tunelab-client-sdk/pom.properties")) {
-            if (in == null) {
-                return "dev";
-            }
-            var p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.tunelab.worker;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.tunelab.client.MavenVersions;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 
 /** What this worker runs on: host, Tunelab, DL4J and Java versions — the software half of a trial's provenance. */
 final class Software {
@@ -32,27 +31,12 @@ final class Software {
     private static Map<String, Object> read() {
         var m = new LinkedHashMap<String, Object>();
         m.put("host", host());
-        m.put("tunelab_version", mavenVersion("io.tunelab", "tunelab-worker"));
-        m.put("dl4j_version", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
-        m.put("nd4j_version", mavenVersion("org.nd4j", "nd4j-native"));
+        m.put("tunelab_version", MavenVersions.of("io.tunelab", "tunelab-worker"));
+        m.put("dl4j_version", MavenVersions.of("org.deeplearning4j", "deeplearning4j-nn"));
+        m.put("nd4j_version", MavenVersions.of("org.nd4j", "nd4j-native"));
         m.put("java_version", System.getProperty("java.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return m;
-    }
-
-    /** The version in a jar's Maven metadata; "dev" when running from classes (an IDE or tests). */
-    private static String mavenVersion(String group, String artifact) {
-        String path = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-        try (InputStream in = Software.class.getResourceAsStream(path)) {
-            if (in == null) {
-                return "dev";
-            }
-            var p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
     }
 }

@@ -200,13 +200,11 @@ class OpenApiContractTest {
         call("pause", "POST", "/api/experiments/contract/pause", null, null);
         call("pause", "POST", "/api/experiments/contract/pause", null, null);
         call("resume", "POST", "/api/experiments/contract/resume", "application/json", "{\"budget\": {\"trials\": 6}}");
-        long batched = call("askBatch", "POST", "/api/experiments/contract/trials/batch", "application/json", "{\"count\": 2}")
-                .getLong("id", -1L);
+        call("askBatch", "POST", "/api/experiments/contract/trials/batch", "application/json", "{\"count\": 2}");
         JsonObject asked3 = call("ask", "POST", "/api/experiments/contract/trials", null, null);
         call("tell", "POST", "/api/trials/" + asked3.getLong("id") + "/result", "application/json",
                 "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.2}, \"next\": true}");
         call("tell", "POST", "/api/trials/" + asked3.getLong("id") + "/result", "application/json", "{\"state\": \"COMPLETE\", \"next\": 3}");
-        assertThat(batched).as("a batch replies with an array").isEqualTo(-1L);
         call("stop", "POST", "/api/experiments/contract/stop", null, null);
         call("ask", "POST", "/api/experiments/contract/trials", null, null);
         call("updateExperiment", "PATCH", "/api/experiments/contract", "application/json",
