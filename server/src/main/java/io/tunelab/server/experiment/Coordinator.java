@@ -47,6 +47,7 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);
         var rankings = new Rankings();
         var finalizations = new Finalizations(registry, journal, rankings, work, storageClock, config);
+        proposals.whenCompleted(finalizations::afterCompletion);
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
         for (TrialState state : TrialState.values()) {

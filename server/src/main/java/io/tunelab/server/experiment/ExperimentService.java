@@ -294,9 +294,7 @@ public final class ExperimentService {
             // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
             return requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex);
         }
-        if (proposals.completeIfDone(e)) {
-            finalizations.afterCompletion(e);
-        }
+        proposals.afterStep(e);
         work.signal();
         return told;
     }

@@ -53,10 +53,17 @@ public final class Finalizations {
         this.config = config;
     }
 
-    /** The experiment's finalization, or NOT_FOUND. */
+    /**
+     * The experiment's finalization, or NOT_FOUND. A completed experiment whose automatic
+     * finalization is not stored yet (the reader came between the completing tell and it, or the
+     * server stopped between the two) has it recorded now, so the answer is never a passing 404.
+     */
     public Finalization of(String ref) {
         LiveExperiment e = registry.find(ref);
         FinalizationRow row = e.finalization();
+        if (row == null && finalizesAutomatically(e)) {
+            return finalize(String.valueOf(e.id()));
+        }
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" has no finalization; start one with "
                     + "POST /api/experiments/" + e.name() + "/finalize (tunelab finalize " + e.name() + ")");
@@ -100,12 +107,26 @@ public final class Finalizations {
         return f;
     }
 
-    /** Finalizes an experiment that just completed, once, when its task has a test split. */
+    /**
+     * Finalizes an experiment that just completed, once, when its task has a test split. The tell
+     * that completed it is already stored and answered: a failure here is logged, not passed to
+     * that tell, and the next read of the finalization records it.
+     */
     void afterCompletion(LiveExperiment e) {
-        if (e.row().state() == ExperimentState.COMPLETED && e.finalization() == null && e.spec().task() != null
-                && testShare(e.spec()) != null && !rankings.of(e).ranking().trials().isEmpty()) {
-            finalize(String.valueOf(e.id()));
+        if (!finalizesAutomatically(e)) {
+            return;
         }
+        try {
+            finalize(String.valueOf(e.id()));
+        } catch (RuntimeException ex) {
+            LOG.warn("experiment {}: the automatic finalization was not recorded ({}); reading it records it",
+                    e.name(), ex.toString());
+        }
+    }
+
+    private boolean finalizesAutomatically(LiveExperiment e) {
+        return e.row().state() == ExperimentState.COMPLETED && e.finalization() == null && e.spec().task() != null
+                && testShare(e.spec()) != null && !rankings.of(e).ranking().trials().isEmpty();
     }
 
     /** A waiting finalization of the experiment for a worker that runs its task, under a new lease. */

@@ -172,8 +172,8 @@ public final class LeaseService {
                 }
                 return entry.answering(n);
             });
-            if (changed > 0 && proposals.completeIfDone(e)) {
-                finalizations.afterCompletion(e);
+            if (changed > 0) {
+                proposals.afterStep(e);
             }
             reaped += changed;
             expirations.increment(changed);

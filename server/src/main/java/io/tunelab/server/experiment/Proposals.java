@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where an experiment's next trial comes from: a trial waiting for a new owner first, else a
@@ -26,12 +29,15 @@ import java.util.function.BiConsumer;
  * Thread-safe; proposals run outside the experiment's monitor.
  */
 final class Proposals {
+    private static final Logger LOG = LoggerFactory.getLogger(Proposals.class);
+
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final StorageClock clock;
     private final Duration leaseDuration;
     private final Timer proposeTimer;
     private final Timer askTimer;
+    private volatile Consumer<LiveExperiment> whenCompleted = e -> { };
 
     Proposals(ExperimentRegistry registry, Journal journal, StorageClock clock, Duration leaseDuration, MeterRegistry meters) {
         this.registry = registry;
@@ -248,19 +254,44 @@ final class Proposals {
         return TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, refusal + "; resume with a larger budget to go on");
     }
 
-    /** Marks a RUNNING experiment COMPLETED once its budget is spent and no trial is active. */
+    /** What runs after this coordinator completes an experiment (its automatic finalization). */
+    void whenCompleted(Consumer<LiveExperiment> then) {
+        whenCompleted = then;
+    }
+
+    /**
+     * After a stored step that may have spent the budget (a tell, reaped leases): completes the
+     * experiment. That step is already answered, so a failure here is logged, not passed on; the
+     * next ask finds the budget spent and completes the experiment then.
+     */
+    void afterStep(LiveExperiment e) {
+        try {
+            completeIfDone(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("experiment {}: completing it was not recorded ({}); the next ask completes it", e.name(), ex.toString());
+        }
+    }
+
+    /**
+     * Marks a RUNNING experiment COMPLETED once its budget is spent and no trial is active, then
+     * runs what follows a completion.
+     */
     boolean completeIfDone(LiveExperiment e) {
         if (journal.shared() && !e.isDone(clock.instant())) {
             // Memory is current up to the caller's own step: of two coordinators whose steps
             // finish an experiment, the later one sees the earlier one's and completes it.
             return false;
         }
-        return journal.record(e, x -> {
+        boolean completed = journal.record(e, x -> {
             Instant now = clock.instant();
             if (!x.isDone(now)) {
                 return Journal.Entry.nothing(false);
             }
             return Journal.Entry.none().experiment(x.row().withState(ExperimentState.COMPLETED, now, null)).answering(true);
         });
+        if (completed) {
+            whenCompleted.accept(e);
+        }
+        return completed;
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 final class FailingStorage implements Storage {
     private final Storage storage;
     private volatile boolean failNext;
+    private volatile int passBeforeFailing = -1;
 
     FailingStorage(Storage storage) {
         this.storage = storage;
@@ -23,8 +24,19 @@ final class FailingStorage implements Storage {
         failNext = true;
     }
 
+    /** The write after the next {@code passing} ones throws and writes nothing. */
+    void failWriteAfter(int passing) {
+        passBeforeFailing = passing;
+    }
+
     @Override
     public void write(Consumer<Changes> changes) {
+        if (passBeforeFailing == 0) {
+            passBeforeFailing = -1;
+            failNext = true;
+        } else if (passBeforeFailing > 0) {
+            passBeforeFailing--;
+        }
         if (failNext) {
             failNext = false;
             throw new IllegalStateException("the disk is full");
