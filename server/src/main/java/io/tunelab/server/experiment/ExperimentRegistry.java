@@ -68,7 +68,7 @@ final class ExperimentRegistry {
             byName.put(row.name(), live);
             maxExperiment = Math.max(maxExperiment, row.id());
         }
-        lastExperimentId.set(maxExperiment);
+        lastExperimentId.set(Math.max(maxExperiment, storage.maxExperimentId()));
         lastTrialId.set(storage.maxTrialId());
         LOG.info("loaded {} experiments, {} trials", byId.size(), byTrial.size());
     }

@@ -27,6 +27,19 @@ interface Dialect {
     default void prepareWriter(Connection connection) throws SQLException {
     }
 
+    /**
+     * Keeps the ids up to {@code upTo} of {@code sequence} ({@code experiment_ids} or
+     * {@code trial_ids}) issued, inside the writer's transaction that deletes them, so that they
+     * are never handed out again. Where ids are drawn from the sequence itself there is nothing to do.
+     */
+    default void keepIssued(Connection connection, String sequence, long upTo) throws SQLException {
+    }
+
+    /** A query for the largest id of {@code sequence} kept issued by {@link #keepIssued}, or null when it has none. */
+    default String issued(String sequence) {
+        return null;
+    }
+
     /** Runs after each group commit, before any caller of the group is answered. */
     void afterCommit(Connection connection, Durability durability) throws SQLException;
 }

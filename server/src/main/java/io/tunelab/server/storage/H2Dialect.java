@@ -56,6 +56,29 @@ final class H2Dialect implements Dialect {
         return "MERGE INTO model (trial_id, content, stored_at) KEY (trial_id) VALUES (?, ?, ?)";
     }
 
+    /**
+     * The coordinator of an embedded database counts ids in memory from the largest stored one,
+     * so a deleted experiment's ids are kept in the (otherwise unused) sequences. ALTER SEQUENCE
+     * does not end the writer's transaction; a rollback leaves the raised value, which only skips ids.
+     */
+    @Override
+    public void keepIssued(Connection connection, String sequence, long upTo) throws SQLException {
+        try (var read = connection.prepareStatement(issued(sequence)); var rs = read.executeQuery()) {
+            if (rs.next() && rs.getLong(1) >= upTo) {
+                return;
+            }
+        }
+        try (var raise = connection.createStatement()) {
+            raise.execute("ALTER SEQUENCE " + sequence + " RESTART WITH " + (upTo + 1));
+        }
+    }
+
+    @Override
+    public String issued(String sequence) {
+        return "SELECT BASE_VALUE - 1 FROM INFORMATION_SCHEMA.SEQUENCES WHERE SEQUENCE_NAME = '"
+                + sequence.toUpperCase(java.util.Locale.ROOT) + "'";
+    }
+
     @Override
     public void afterCommit(Connection connection, Durability durability) throws SQLException {
         if (durability == Durability.FSYNC) {

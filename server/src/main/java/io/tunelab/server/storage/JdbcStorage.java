@@ -285,6 +285,15 @@ public final class JdbcStorage implements Storage {
         @Override
         public void deleteExperiment(long experimentId) {
             try {
+                long lastTrial;
+                try (var ps = connection.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM trial WHERE experiment_id = ?")) {
+                    ps.setLong(1, experimentId);
+                    try (var rs = ps.executeQuery()) {
+                        lastTrial = rs.next() ? rs.getLong(1) : 0;
+                    }
+                }
+                dialect.keepIssued(connection, "trial_ids", lastTrial);
+                dialect.keepIssued(connection, "experiment_ids", experimentId);
                 ArtifactRows.deleteExperiment(connection, experimentId);
             } catch (SQLException e) {
                 throw new IllegalStateException(e.getMessage(), e);
@@ -349,7 +358,18 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public long maxTrialId() {
-        return firstColumn("SELECT COALESCE(MAX(id), 0) FROM trial", ps -> { }, rs -> rs.getLong(1)).orElse(0L);
+        return maxIssued("trial", "trial_ids");
+    }
+
+    @Override
+    public long maxExperimentId() {
+        return maxIssued("experiment", "experiment_ids");
+    }
+
+    private long maxIssued(String table, String sequence) {
+        long stored = firstColumn("SELECT COALESCE(MAX(id), 0) FROM " + table, ps -> { }, rs -> rs.getLong(1)).orElse(0L);
+        String issued = dialect.issued(sequence);
+        return issued == null ? stored : Math.max(stored, firstColumn(issued, ps -> { }, rs -> rs.getLong(1)).orElse(0L));
     }
 
     @Override

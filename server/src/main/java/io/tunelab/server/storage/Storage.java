@@ -24,8 +24,11 @@ public interface Storage extends AutoCloseable {
     /** The experiment's trials in number order, each with its reports. */
     List<StoredTrial> trials(long experimentId);
 
-    /** The largest trial id in use, or 0. */
+    /** The largest trial id ever issued (in use, or of a deleted experiment), or 0. */
     long maxTrialId();
+
+    /** The largest experiment id ever issued (in use, or deleted), or 0. */
+    long maxExperimentId();
 
     Optional<byte[]> model(long trialId);
 

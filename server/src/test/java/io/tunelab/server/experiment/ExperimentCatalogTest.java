@@ -36,13 +36,17 @@ class ExperimentCatalogTest {
 
     @BeforeEach
     void open() {
+        start();
+        service.create(ExperimentSpec.builder("one").minimize("loss").param("x", FloatParam.of(0, 1)).build(), "ci");
+    }
+
+    private void start() {
         storage = JdbcStorage.openDataDirectory(dir);
         failing = new FailingStorage(storage);
         coordinator = Coordinator.open(failing, () -> Instant.parse("2026-01-01T00:00:00Z"), Events.NONE,
                 new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
         catalog = coordinator.catalog();
         service = coordinator.experiments();
-        service.create(ExperimentSpec.builder("one").minimize("loss").param("x", FloatParam.of(0, 1)).build(), "ci");
     }
 
     @AfterEach
@@ -96,5 +100,22 @@ class ExperimentCatalogTest {
         assertThatThrownBy(() -> catalog.update("one", ExperimentPatch.archive(true), "ci")).isInstanceOf(TunelabException.NotFound.class);
         assertThat(storage.experiments()).isEmpty();
         assertThat(storage.artifacts(trial)).isEmpty();
+    }
+
+    @Test
+    void theIdsOfADeletedExperimentAreNeverHandedOutAgainAfterARestart() {
+        long experiment = service.create(ExperimentSpec.builder("two").minimize("loss").param("x", FloatParam.of(0, 1)).build(), "ci").id();
+        long lastTrial = 0;
+        for (int i = 0; i < 3; i++) {
+            lastTrial = service.ask("two").id();
+        }
+        service.stop("two");
+        catalog.delete("two", "ci");
+        storage.close();
+        start();
+
+        long next = service.create(ExperimentSpec.builder("three").minimize("loss").param("x", FloatParam.of(0, 1)).build(), "ci").id();
+        assertThat(next).as("a link to the deleted experiment never names another one").isGreaterThan(experiment);
+        assertThat(service.ask("three").id()).as("nor a link to its trials another trial").isGreaterThan(lastTrial);
     }
 }

@@ -65,6 +65,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public long maxExperimentId() {
+        return storage.maxExperimentId();
+    }
+
+    @Override
     public Optional<byte[]> model(long trialId) {
         return storage.model(trialId);
     }
