@@ -63,6 +63,24 @@ public record Constraint(String metric, Double min, Double max) {
     }
 
     /**
+     * What a trial's values break, for people: {@code "latency_ms 25.0 above max 20.0; size_mb not
+     * reported"}; empty when they break nothing.
+     */
+    public static String describe(List<Constraint> constraints, Map<String, Double> values) {
+        var out = new StringBuilder();
+        for (Constraint c : constraints) {
+            Double v = values.get(c.metric());
+            String broken = v == null || !Double.isFinite(v) ? c.metric() + (v == null ? " not reported" : " is " + v)
+                    : c.min() != null && v < c.min() ? c.metric() + " " + v + " below min " + c.min()
+                    : c.max() != null && v > c.max() ? c.metric() + " " + v + " above max " + c.max() : null;
+            if (broken != null) {
+                out.append(out.isEmpty() ? "" : "; ").append(broken);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * Validates a spec's constraints against its objectives: each names a metric, has a min or
      * a max (finite, min ≤ max), constrains no objective and no metric twice, and there are at
      * most {@link #MAX_CONSTRAINTS}. Throws INVALID_SPEC naming {@code constraints[i].field}.

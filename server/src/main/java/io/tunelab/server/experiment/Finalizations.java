@@ -7,6 +7,7 @@ import io.tunelab.api.Finalization;
 import io.tunelab.api.Heartbeat;
 import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.Statistics;
@@ -92,7 +93,7 @@ public final class Finalizations {
             }
             Trial t = x.trial(best.trialId()).trial();
             var next = new Finalization(t.id(), t.number(), TrialState.WAITING, selection(t, spec), bestEpochs(t), null, null,
-                    null, 0, clock.instant(), null);
+                    null, 0, clock.instant(), null, infeasibleNote(best));
             return Journal.Entry.none().finalization(x.id(), new FinalizationRow(next, null, null)).answering(next);
         });
         LOG.info("experiment {}: finalization of trial #{} {}", e.name(), f.number(), f.state());
@@ -100,7 +101,13 @@ public final class Finalizations {
         return f;
     }
 
-    /** Finalizes an experiment that just completed, once, when its task has a test split. */
+    /** What a finalization says when the best trial breaks the constraints: no trial keeps them. */
+    static String infeasibleNote(RankedTrial best) {
+        return best.group() != RankGroup.INFEASIBLE ? null : "no trial keeps the experiment's constraints; trial #" + best.number()
+                + " breaks them least (" + best.note().replaceFirst("^infeasible: ", "") + ")";
+    }
+
+        /** Finalizes an experiment that just completed, once, when its task has a test split. */
     void afterCompletion(LiveExperiment e) {
         if (e.row().state() == ExperimentState.COMPLETED && e.finalization() == null && e.spec().task() != null
                 && testShare(e.spec()) != null && !rankings.of(e).ranking().trials().isEmpty()) {

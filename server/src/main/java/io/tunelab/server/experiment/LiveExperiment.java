@@ -438,7 +438,7 @@ final class LiveExperiment {
 
     private void considerBest(Trial t) {
         Objective o = row.spec().primary();
-        if (Ranking.ranked(t, o) && (best == null || Ranking.byObjective(o).compare(t, best) < 0)) {
+        if (Ranking.ranked(t, o) && (best == null || Ranking.byFeasibilityThenObjective(row.spec()).compare(t, best) < 0)) {
             best = t;
         }
     }
