@@ -103,6 +103,31 @@ class HttpConstraintsTest {
         assertThat(t.rank().violation()).isEqualTo(5.0);
     }
 
+    @Test
+    void theFinalizationRefitsTheBestFeasibleTrialAndSaysSoWhenNoneIsFeasible() throws Exception {
+        // best_epoch, measured over the folds, stands in for any constrained metric a worker reports.
+        for (int max : new int[]{6, 2}) {
+            String name = "held-out-" + max;
+            assertThat(post("/api/experiments", ApiServerTest.HELD_OUT.replace("name: held-out", "name: " + name)
+                    + "constraints: [{metric: best_epoch, max: " + max + "}]\n", "application/yaml")
+                    .status()).isEqualTo(201);
+            ExperimentHandle exp = client.experiment(name);
+            long feasible = exp.ask().id();
+            assertThat(post("/api/trials/" + feasible + "/result", ApiServerTest.folds(0.90, 0.92, 0.91, 4)).status()).isEqualTo(200);
+            long better = exp.ask().id();
+            assertThat(post("/api/trials/" + better + "/result", ApiServerTest.folds(0.95, 0.97, 0.96, 7)).status()).isEqualTo(200);
+
+            Map<String, Object> f = raw.send("GET", "/api/experiments/" + name + "/finalization",
+                    Map.of("Authorization", "Bearer " + token), (byte[]) null).json();
+            if (max == 6) {
+                assertThat(f).containsEntry("trialId", (int) feasible).doesNotContainKey("note");
+            } else {
+                assertThat(f).containsEntry("trialId", (int) feasible).containsEntry("note", "no trial keeps the experiment's "
+                        + "constraints; trial #0 breaks them least (best_epoch 5.0 above max 2.0)");
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "[{\"max\": 1}]                                        | constraints[0].metric is required",
@@ -132,7 +157,11 @@ class HttpConstraintsTest {
     }
 
     private RawHttp.Reply post(String path, String body) throws Exception {
-        return raw.send("POST", path, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+        return post(path, body, "application/json");
+    }
+
+    private RawHttp.Reply post(String path, String body, String type) throws Exception {
+        return raw.send("POST", path, Map.of("Authorization", "Bearer " + token, "Content-Type", type),
                 body.getBytes(StandardCharsets.UTF_8));
     }
 }
