@@ -128,6 +128,20 @@ class HttpConstraintsTest {
         }
     }
 
+    @Test
+    void theParetoFrontHoldsOnlyFeasibleTrials() {
+        client.launch(ExperimentSpec.builder("front").objectives(io.tunelab.api.Objective.minimize("loss"), io.tunelab.api.Objective.minimize("cost"))
+                .param("x", FloatParam.of(0, 1)).constraints(Constraint.atMost("latency_ms", 20)).build());
+        ExperimentHandle exp = client.experiment("front");
+        long[] ids = new long[3];
+        double[][] rows = {{0.1, 0.1, 50}, {0.2, 0.5, 10}, {0.5, 0.2, 15}};  // #0 dominates both, but is too slow
+        for (int i = 0; i < rows.length; i++) {
+            ids[i] = exp.ask().id();
+            exp.tell(ids[i], Map.of("loss", rows[i][0], "cost", rows[i][1], "latency_ms", rows[i][2]));
+        }
+        assertThat(client.pareto("front")).extracting(Trial::id).containsExactlyInAnyOrder(ids[1], ids[2]);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "[{\"max\": 1}]                                        | constraints[0].metric is required",
