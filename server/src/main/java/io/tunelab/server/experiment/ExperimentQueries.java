@@ -80,18 +80,10 @@ public final class ExperimentQueries {
         return registry.current(ref).experiment();
     }
 
-    /**
-     * A trial; a complete one carries its rank (with its feasibility under the experiment's
-     * constraints), and the winner shows its finalization (refit and test score) beside its
-     * selection statistics.
-     */
+    /** A trial; the winner shows its finalization (refit and test score) beside its selection statistics. */
     public Trial trial(long trialId) {
         LiveExperiment e = registry.currentOwner(trialId);
-        Trial t = e.trial(trialId).trial();
-        if (t.state() == TrialState.COMPLETE) {
-            t = t.withRank(rankings.of(e).of(trialId));
-        }
-        return t.withFinalization(e.finalizationOf(trialId));
+        return e.trial(trialId).trial().withFinalization(e.finalizationOf(trialId));
     }
 
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */

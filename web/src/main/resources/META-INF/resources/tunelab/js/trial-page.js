@@ -62,11 +62,7 @@ export function trialPage(main, id) {
                 fact('Started', time(t.started)),
                 fact('Finished', time(t.finished)),
                 fact('Duration', duration(secondsBetween(t.started, t.finished))),
-                fact('Model', hasModel ? h('a', {href: api.modelHref(t.id), download: `trial-${t.id}-model`, id: 'model-link'}, 'Download the model') : 'none'),
-                // Only an experiment with constraints says whether its trials keep them.
-                t.rank && t.rank.feasible != null ? fact('Constraints', t.rank.feasible ? 'kept (feasible)'
-                  : h('span', {class: 'infeasible', title: t.rank.note},
-                      `broken: ${t.rank.violation == null ? 'a constrained metric is missing' : `violation ${num(t.rank.violation)}`}`)) : null),
+                fact('Model', hasModel ? h('a', {href: api.modelHref(t.id), download: `trial-${t.id}-model`, id: 'model-link'}, 'Download the model') : 'none')),
             t.error ? h('pre', {class: 'error', role: 'alert'}, t.error) : null),
         h('div', {class: 'two-col'},
             h('section', {class: 'card', 'aria-labelledby': 'params-title'},
