@@ -15,7 +15,8 @@ import java.util.Map;
  * workers, a seed, how the leaderboard compares trials ({@link Analysis}) and, optionally, how
  * trials are raced ({@link Racing}: then {@code repetitions} is the racing maximum). Loaded from YAML
  * or JSON by {@link Specs}; a spec may say {@code objective: {...}} for one objective or
- * {@code objectives: [...]} for several.
+ * {@code objectives: [...]} for several. {@code constraints} bound other reported metrics: a trial
+ * outside them is infeasible and ranks after every feasible one ({@link Constraint}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(
@@ -29,7 +30,8 @@ public record ExperimentSpec(
         Map<String, Object> task,
         Long seed,
         Analysis analysis,
-        Racing racing) {
+        Racing racing,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Constraint> constraints) {
 
     /** Names are used in URLs and CLI arguments; keep them to a readable, unambiguous set. */
     public static final int MAX_NAME_LENGTH = 200;
@@ -81,6 +83,13 @@ public record ExperimentSpec(
             }
             repetitions = racing.maxRepetitions();
         }
+        constraints = Constraint.check(constraints, objectives);
+    }
+
+    /** A spec without constraints. */
+    public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
+                          Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis, Racing racing) {
+        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null);
     }
 
     /** A spec without racing. */
@@ -108,7 +117,8 @@ public record ExperimentSpec(
             @JsonProperty("task") Map<String, Object> task,
             @JsonProperty("seed") Long seed,
             @JsonProperty("analysis") Analysis analysis,
-            @JsonProperty("racing") Racing racing) {
+            @JsonProperty("racing") Racing racing,
+            @JsonProperty("constraints") List<Constraint> constraints) {
         if (objective != null && objectives != null) {
             throw TunelabException.invalidSpec("give either objective (one) or objectives (a list), not both");
         }
@@ -116,7 +126,7 @@ public record ExperimentSpec(
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
         return new ExperimentSpec(name, objective != null ? List.of(objective) : objectives, space, strategy, pruner,
-                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing);
+                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing, constraints);
     }
 
     public static Builder builder(String name) {
@@ -136,19 +146,23 @@ public record ExperimentSpec(
     }
 
     public ExperimentSpec withSpace(SearchSpace space) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
+                constraints);
     }
 
     public ExperimentSpec withBudget(Budget budget) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
+                constraints);
     }
 
     public ExperimentSpec withSeed(Long seed) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
+                constraints);
     }
 
     public ExperimentSpec withName(String name) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
+                constraints);
     }
 
     /** Builds a spec in code, for SDK users. */
@@ -164,6 +178,7 @@ public record ExperimentSpec(
         private Long seed;
         private Analysis analysis;
         private Racing racing;
+        private List<Constraint> constraints;
 
         private Builder(String name) {
             this.name = name;
@@ -238,9 +253,15 @@ public record ExperimentSpec(
             return this;
         }
 
+        /** The bounds a trial's reported metrics must keep to be feasible ({@link Constraint}). */
+        public Builder constraints(Constraint... constraints) {
+            this.constraints = List.of(constraints);
+            return this;
+        }
+
         public ExperimentSpec build() {
             return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis,
-                    racing);
+                    racing, constraints);
         }
     }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code epochs} epochs (the mean best epoch over its repetitions; null means the task's
  * configured epochs), and {@code test} holds the metric values on the test split. SDK users
  * record {@code test} themselves. {@code state} is WAITING for a worker, RUNNING, COMPLETE or
- * FAILED (with {@code error}); {@code attempts} counts the leases of it that expired.
+ * FAILED (with {@code error}); {@code attempts} counts the leases of it that expired. {@code note}
+ * warns about the choice: when the experiment has constraints and no trial keeps them, it names
+ * the refit trial as the one that breaks them least.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finalization(
@@ -27,7 +29,8 @@ public record Finalization(
         String error,
         int attempts,
         Instant requested,
-        Instant finished) {
+        Instant finished,
+        String note) {
 
     public Finalization {
         if (state == null || state == TrialState.PRUNED) {
@@ -36,14 +39,20 @@ public record Finalization(
         test = test == null ? null : Map.copyOf(test);
     }
 
+    /** A finalization without a note. */
+    public Finalization(long trialId, int number, TrialState state, Statistics selection, Integer epochs, Map<String, Double> test,
+                        String worker, String error, int attempts, Instant requested, Instant finished) {
+        this(trialId, number, state, selection, epochs, test, worker, error, attempts, requested, finished, null);
+    }
+
     /** This finalization in another state, by another worker. */
     public Finalization with(TrialState state, String worker, int attempts) {
-        return new Finalization(trialId, number, state, selection, epochs, test, worker, error, attempts, requested, finished);
+        return new Finalization(trialId, number, state, selection, epochs, test, worker, error, attempts, requested, finished, note);
     }
 
     /** This finalization ended: COMPLETE with test values, or FAILED with an error. */
     public Finalization ended(Map<String, Double> test, String error, Instant at) {
         return new Finalization(trialId, number, test != null ? TrialState.COMPLETE : TrialState.FAILED, selection, epochs, test,
-                worker, error, attempts, requested, at);
+                worker, error, attempts, requested, at, note);
     }
 }

@@ -70,6 +70,7 @@ class WebUiBrowserTest {
         seedPaging();
         seedTradeoff();
         seedGroups();
+        seedConstrained();
         browser = new Browser();
         browser.login(server.url(), server.adminToken());
     }
@@ -153,6 +154,16 @@ class WebUiBrowserTest {
         }
         // The user scores the winner on rows the search never saw.
         exp.finalEvaluation(best, Map.of("rmse", 1.1));
+    }
+
+    /** Three trials under latency_ms ≤ 20: the best error rate is too slow. */
+    private void seedConstrained() {
+        // Its own metric, so the experiments page's loss group stays as the ranking test expects.
+        var exp = client.launch(spec("constrained", 3).minimize("error_rate")
+                .constraints(io.tunelab.api.Constraint.atMost("latency_ms", 20)).build());
+        for (double[] t : new double[][]{{0.1, 35}, {0.3, 10}, {0.2, 15}}) {
+            exp.tell(exp.ask().id(), Map.of("error_rate", t[0], "latency_ms", t[1]));
+        }
     }
 
     private void seedTradeoff() {
@@ -395,6 +406,19 @@ class WebUiBrowserTest {
         assertThat(browser.text("#winner-selection")).contains("±").contains("over 5 repetitions");
         assertThat(browser.text("#winner-test")).isEqualTo("1.1");
         assertThat(browser.texts("#winner-tied a")).containsExactly("#1");
+    }
+
+    @Test
+    void theLeaderboardMarksInfeasibleTrialsAfterTheFeasibleOnes() {
+        openExperiment("constrained");
+        assertThat(column("data-number")).containsExactly("2", "1", "0");
+        assertThat(column("class")).containsExactly("rank-best", "rank-unranked", "rank-infeasible");
+        assertThat(browser.texts("#trials-table tbody td.group-cell").getLast()).isEqualTo("⚠ infeasible (violation 15)");
+        assertThat(browser.attributes("#trials-table tbody td.group-cell.infeasible", "title").getFirst())
+                .isEqualTo("infeasible: latency_ms 35.0 above max 20.0");
+        Object infeasibleBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-infeasible td')).backgroundColor");
+        Object bestBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-best td')).backgroundColor");
+        assertThat(infeasibleBackground).isNotEqualTo(bestBackground);
     }
 
     /** The position of the column that the button for {@code sort} sorts by. */

@@ -1,10 +1,13 @@
 package io.tunelab.server.analysis;
 
+import io.tunelab.api.Constraint;
+import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 
 import java.util.Comparator;
+import java.util.List;
 
 /** Orders trials by an objective: complete trials with a value first, best first, then by number. */
 public final class Ranking {
@@ -22,6 +25,20 @@ public final class Ranking {
             int c = Double.compare(objective.direction().asLoss(x), objective.direction().asLoss(y));
             return c != 0 ? c : Integer.compare(a.number(), b.number());
         };
+    }
+
+    /**
+     * As {@link #byObjective} under a spec's constraints: feasible trials first, then the
+     * infeasible ones by violation (least first), each group best first by the primary objective.
+     * Without constraints, {@link #byObjective} of the primary objective.
+     */
+    public static Comparator<Trial> byFeasibilityThenObjective(ExperimentSpec spec) {
+        Comparator<Trial> byValue = byObjective(spec.primary());
+        List<Constraint> constraints = spec.constraints();
+        if (constraints.isEmpty()) {
+            return byValue;
+        }
+        return Comparator.<Trial>comparingDouble(t -> Constraint.violation(constraints, t.values())).thenComparing(byValue);
     }
 
     /** Whether a trial counts for the leaderboard: complete, with the objective's value. */

@@ -1,6 +1,7 @@
 package io.tunelab.server.analysis;
 
 import io.tunelab.api.Analysis;
+import io.tunelab.api.Constraint;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Objective;
 import io.tunelab.api.PairedTest;
@@ -29,6 +30,10 @@ import java.util.function.Function;
  * <p>The tests are two-sided: the best was picked for its mean, so a one-sided test in its
  * favour would overstate the evidence. A trial that is significantly different but better on
  * the shared repetitions (possible when the best has repetitions the other lacks) stays tied.
+ *
+ * <p>With constraints, only the feasible trials are compared and tied: every trial that breaks a
+ * constraint comes after them in group {@code INFEASIBLE}, least violation first (then by mean and
+ * number), carrying its violation and, in its note, what it breaks.
  *
  * <p>A pure function of its arguments; the order of the input does not matter.
  */
@@ -122,6 +127,45 @@ public final class SignificanceRanking {
         ranked.sort(Comparator.comparing(RankedTrial::group)
                 .thenComparingDouble(r -> objective.direction().asLoss(r.mean()))
                 .thenComparingInt(RankedTrial::number));
+        return new TrialRanking(objective, test, alpha, ranked);
+    }
+
+    /**
+     * As {@link #rank(List, Objective, Function, PairedTest, double, boolean)} under the experiment's
+     * {@code constraints}: the feasible complete trials are ranked as there, each marked feasible;
+     * the infeasible ones follow in group {@code INFEASIBLE}, least violation first, then by mean,
+     * then by number. Without constraints, the same ranking as without them.
+     */
+    public static TrialRanking rank(List<Trial> trials, Objective objective, Function<Trial, RepetitionKind> kindOf,
+                                    PairedTest test, double alpha, boolean raced, List<Constraint> constraints) {
+        if (constraints.isEmpty()) {
+            return rank(trials, objective, kindOf, test, alpha, raced);
+        }
+        var feasible = new ArrayList<Trial>();
+        var infeasible = new ArrayList<RankedTrial>();
+        var violations = new java.util.HashMap<Long, Double>();
+        for (Trial t : trials) {
+            if (t.state() != TrialState.COMPLETE) {
+                continue;
+            }
+            double violation = Constraint.violation(constraints, t.values());
+            if (violation == 0) {
+                feasible.add(t);
+                continue;
+            }
+            RepetitionSample sample = RepetitionSample.of(t, objective.metric(), kindOf.apply(t));
+            if (sample != null) {
+                infeasible.add(new RankedTrial(t.id(), t.number(), RankGroup.INFEASIBLE, sample.mean(), sample.count(), 0, null,
+                        null, null, "infeasible: " + Constraint.describe(constraints, t.values()), false, violation));
+                violations.put(t.id(), violation);
+            }
+        }
+        var ranked = new ArrayList<RankedTrial>();
+        rank(feasible, objective, kindOf, test, alpha, raced).trials().forEach(r -> ranked.add(r.withFeasibility(0)));
+        infeasible.sort(Comparator.comparingDouble((RankedTrial r) -> violations.get(r.trialId()))
+                .thenComparingDouble(r -> objective.direction().asLoss(r.mean()))
+                .thenComparingInt(RankedTrial::number));
+        ranked.addAll(infeasible);
         return new TrialRanking(objective, test, alpha, ranked);
     }
 

@@ -94,7 +94,7 @@ final class Console {
         for (Trial t : trials) {
             var row = new ArrayList<String>(t.state() == TrialState.RACED_OUT ? racedOut(t, rank++)
                     : List.of(Integer.toString(rank++), "#" + t.number(), group(t.rank()),
-                    t.rank() == null || t.rank().group() == RankGroup.UNRANKED ? "-" : Integer.toString(t.rank().sharedRepetitions())));
+                    t.rank() == null || t.rank().group().compareTo(RankGroup.UNRANKED) >= 0 ? "-" : Integer.toString(t.rank().sharedRepetitions())));
             if (racing != null) {
                 row.add(t.repetitions().size() + "/" + racing.maxRepetitions());
             }
@@ -154,7 +154,7 @@ final class Console {
             }
             case FAILED -> "Finalization of #" + f.number() + " failed: " + f.error();
             default -> "Finalization of #" + f.number() + ": " + f.state() + (f.worker() == null ? ", waiting for a worker" : " on " + f.worker());
-        };
+        } + (f.note() == null ? "" : " (" + f.note() + ")");
     }
 
     /** The first cells of a trial a race ended: no rank, "raced out" with its p-value, and the repetitions it shared. */
@@ -176,6 +176,8 @@ final class Console {
             case TIED -> "tied";
             case WORSE -> "worse " + pValue(rank.adjustedPValue());
             case UNRANKED -> "by value";
+            case INFEASIBLE -> "infeasible " + (rank.violation() == null ? "(missing a constrained metric)"
+                    : "(violation " + number(rank.violation()) + ")");
         };
     }
 
@@ -187,7 +189,8 @@ final class Console {
     private static String groupsLine(List<Trial> trials) {
         Trial best = trials.stream().filter(t -> t.rank() != null && t.rank().group() == RankGroup.BEST).findFirst().orElse(null);
         if (best == null) {
-            return "";
+            return trials.stream().anyMatch(t -> t.rank() != null && t.rank().group() == RankGroup.INFEASIBLE)
+                    ? "No trial keeps the experiment's constraints; the least infeasible come first." : "";
         }
         List<String> tied = trials.stream().filter(t -> t.rank() != null && t.rank().group() == RankGroup.TIED)
                 .map(t -> "#" + t.number()).toList();

@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.Constraint;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
@@ -141,10 +142,16 @@ public final class ExperimentQueries {
         return List.copyOf(all.subList(from, Math.min(all.size(), from + limit)));
     }
 
-    /** The non-dominated complete trials by every objective. */
+    /**
+     * The non-dominated complete trials by every objective; with constraints, among the trials
+     * that keep them (as Optuna's best trials), so the front is empty while none does.
+     */
     public List<Trial> pareto(String ref) {
         Snapshot s = snapshotOf(ref);
-        return Pareto.front(s.trials(), s.spec().objectives()).stream().map(Transitions::withoutReports).toList();
+        List<Constraint> constraints = s.spec().constraints();
+        List<Trial> trials = constraints.isEmpty() ? s.trials()
+                : s.trials().stream().filter(t -> Constraint.violation(constraints, t.values()) == 0).toList();
+        return Pareto.front(trials, s.spec().objectives()).stream().map(Transitions::withoutReports).toList();
     }
 
     /** Optimization history of the primary objective in columns: trial numbers, values, best so far. */

@@ -359,7 +359,8 @@ public final class ExperimentService {
                 space = space.with(name, param);
                 row = row.withSpec(row.spec().withSpace(space), clock.instant());
             }
-            var context = new ProposalContext(space, row.spec().objectives(), row.seed(), t.number(), x.history(), x.proposed());
+            var context = new ProposalContext(space, row.spec().objectives(), row.seed(), t.number(), x.history(), x.proposed(),
+                    row.spec().constraints());
             Object value = param.coerce(x.strategy().suggest(context, name, param));
             return Journal.Entry.none().experiment(row).replace(current, current.with(Transitions.withParam(t, name, value)))
                     .answering(value);

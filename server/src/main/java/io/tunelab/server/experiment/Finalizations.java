@@ -7,6 +7,7 @@ import io.tunelab.api.Finalization;
 import io.tunelab.api.Heartbeat;
 import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.Statistics;
@@ -99,12 +100,18 @@ public final class Finalizations {
             }
             Trial t = x.trial(best.trialId()).trial();
             var next = new Finalization(t.id(), t.number(), TrialState.WAITING, selection(t, spec), bestEpochs(t), null, null,
-                    null, 0, clock.instant(), null);
+                    null, 0, clock.instant(), null, infeasibleNote(best));
             return Journal.Entry.none().finalization(x.id(), new FinalizationRow(next, null, null)).answering(next);
         });
         LOG.info("experiment {}: finalization of trial #{} {}", e.name(), f.number(), f.state());
         work.signal();
         return f;
+    }
+
+    /** What a finalization says when the best trial breaks the constraints: no trial keeps them. */
+    static String infeasibleNote(RankedTrial best) {
+        return best.group() != RankGroup.INFEASIBLE ? null : "no trial keeps the experiment's constraints; trial #" + best.number()
+                + " breaks them least (" + best.note().replaceFirst("^infeasible: ", "") + ")";
     }
 
     /**

@@ -259,7 +259,7 @@ final class LiveExperiment {
             if (views.size() >= MAX_VIEWS) {
                 views.remove(views.keySet().iterator().next());
             }
-            v = new TrialViews.View(history(), query, row.spec().primary());
+            v = new TrialViews.View(history(), query, row.spec().primary(), row.spec().constraints());
             views.put(key, v);
         }
         return new TrialPage(v.size(), v.page(query.offset(), query.limit()).stream().map(Transitions::withoutReports).toList());
@@ -438,7 +438,7 @@ final class LiveExperiment {
 
     private void considerBest(Trial t) {
         Objective o = row.spec().primary();
-        if (Ranking.ranked(t, o) && (best == null || Ranking.byObjective(o).compare(t, best) < 0)) {
+        if (Ranking.ranked(t, o) && (best == null || Ranking.byFeasibilityThenObjective(row.spec()).compare(t, best) < 0)) {
             best = t;
         }
     }

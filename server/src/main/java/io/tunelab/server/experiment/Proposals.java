@@ -171,7 +171,8 @@ final class Proposals {
             int number = x.reserveNumber();
             try {
                 ExperimentSpec spec = x.spec();
-                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history());
+                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), null,
+                        spec.constraints());
                 long start = System.nanoTime();
                 Map<String, Object> params = x.strategy().propose(context);
                 proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -201,7 +202,8 @@ final class Proposals {
         ExperimentSpec spec = e.spec();
         boolean empty = spec.space().size() == 0;
         for (int attempt = 0; ; attempt++) {
-            var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history, proposed);
+            var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history, proposed,
+                    spec.constraints());
             long start = System.nanoTime();
             Map<String, Object> params = e.strategy().propose(context);
             proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

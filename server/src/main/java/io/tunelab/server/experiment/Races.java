@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.Constraint;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Repetition;
@@ -40,7 +41,8 @@ final class Races {
     /**
      * The trial after its next repetition was told by {@code result}: waiting for another, COMPLETE
      * or RACED_OUT. The result carries the repetition as its one repetition or, from the SDK, as
-     * plain values; INVALID_VALUE when it names another repetition or several.
+     * plain values; INVALID_VALUE when it names another repetition or several. With constraints,
+     * the incumbent is the best trial among those that keep them.
      */
     static Trial told(Trial current, TrialResult result, ExperimentSpec spec, List<Trial> history, Instant now, String toldBy) {
         int expected = current.repetitions().size();
@@ -48,7 +50,10 @@ final class Races {
         repetitions.add(repetition(current, result, spec, expected));
         var all = new TrialResult(TrialState.COMPLETE, null, repetitions, null, result.leaseId(), result.provenance());
         Trial scored = Results.finished(current, all, spec, now, toldBy);
-        return switch (RaceDecision.decide(scored, history, spec.primary(), RacePolicy.ofStored(spec))) {
+        // Only a trial that keeps the constraints may be the incumbent that races others out.
+        List<Trial> rivals = spec.constraints().isEmpty() ? history
+                : history.stream().filter(h -> Constraint.violation(spec.constraints(), h.values()) == 0).toList();
+        return switch (RaceDecision.decide(scored, rivals, spec.primary(), RacePolicy.ofStored(spec))) {
             case RaceDecision.Continue c -> Transitions.awaitingRepetition(scored);
             case RaceDecision.Complete c -> scored;
             case RaceDecision.RacedOut out -> {

@@ -52,7 +52,7 @@ final class Rankings {
         }
         RankingPolicy policy = RankingPolicy.ofStored(spec);
         TrialRanking ranking = SignificanceRanking.rank(complete, spec.primary(), policy::kindOf, policy.kind().test(),
-                policy.alpha(), spec.racing() != null);
+                policy.alpha(), spec.racing() != null, spec.constraints());
         var byTrial = new HashMap<Long, RankedTrial>(ranking.trials().size() * 2);
         ranking.trials().forEach(r -> byTrial.put(r.trialId(), r));
         Ranked fresh = new Ranked(version, ranking, byTrial);

@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.Constraint;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Objective;
@@ -49,6 +50,7 @@ final class Results {
             }
             values = means;
         }
+        values = withConstrainedMeans(values, statistics, spec);
         if (result.state() == TrialState.COMPLETE) {
             for (Objective o : spec.objectives()) {
                 if (!values.containsKey(o.metric())) {
@@ -79,13 +81,33 @@ final class Results {
         checkFinite(request.values(), "values");
     }
 
+    /**
+     * The values with the repetitions' mean of each constrained metric they lack: a trial is
+     * held to its constraints by the metric's value, told or measured over its repetitions.
+     */
+    private static Map<String, Double> withConstrainedMeans(Map<String, Double> values, Map<String, Statistics> statistics,
+                                                            ExperimentSpec spec) {
+        Map<String, Double> out = values;
+        for (Constraint c : spec.constraints()) {
+            Statistics s = statistics.get(c.metric());
+            if (!values.containsKey(c.metric()) && s != null) {
+                out = out == values ? new LinkedHashMap<>(values) : out;
+                out.put(c.metric(), s.mean());
+            }
+        }
+        return out;
+    }
+
     static Map<String, Double> checkValues(Map<String, Double> values, ExperimentSpec spec, String where) {
         checkFinite(values, where);
         for (String metric : values.keySet()) {
-            if (spec.objectives().stream().noneMatch(o -> o.metric().equals(metric))) {
+            if (spec.objectives().stream().noneMatch(o -> o.metric().equals(metric))
+                    && spec.constraints().stream().noneMatch(c -> c.metric().equals(metric))) {
                 throw TunelabException.of(ErrorCode.INVALID_VALUE, where + " names metric \"" + metric
                         + "\", which is not an objective of this experiment; objectives: "
                         + spec.objectives().stream().map(Objective::metric).toList()
+                        + (spec.constraints().isEmpty() ? "" : ", constrained metrics: "
+                        + spec.constraints().stream().map(Constraint::metric).toList())
                         + " (other metrics go in repetitions)", Map.of("metric", metric));
             }
         }

@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.Constraint;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Report;
 import io.tunelab.api.Trial;
@@ -24,7 +25,9 @@ final class TrialViews {
      * The trials of a query, kept in its order as trials come and change: built once by
      * sorting, then each added or changed trial moves by binary search, so a page of a large
      * experiment costs the page, not a sort. The order is total (ties go by trial number), so
-     * every trial has one place. Not thread-safe: the experiment's monitor guards it.
+     * every trial has one place. Sorted by value under constraints, the trials that keep them come
+     * first in either order, then the others by violation (least first). Not thread-safe: the
+     * experiment's monitor guards it.
      */
     static final class View {
         private final TrialState state;
@@ -32,12 +35,16 @@ final class TrialViews {
         private final ArrayList<Trial> trials;
 
         View(List<Trial> all, TrialQuery query, Objective primary) {
+            this(all, query, primary, List.of());
+        }
+
+        View(List<Trial> all, TrialQuery query, Objective primary, List<Constraint> constraints) {
             this.state = query.state();
             Comparator<Trial> o = comparator(query.sort(), primary);
             if (query.descending()) {
                 o = o.reversed();
             }
-            this.order = nullsLast(o, query.sort(), primary);
+            this.order = nullsLast(o, query.sort(), primary, constraints);
             this.trials = new ArrayList<>(all.size());
             for (Trial t : all) {
                 if (selects(t)) {
@@ -94,14 +101,18 @@ final class TrialViews {
     }
 
     /** Keeps trials without the sorted value last whichever the order. */
-    private static Comparator<Trial> nullsLast(Comparator<Trial> order, String sort, Objective primary) {
+    private static Comparator<Trial> nullsLast(Comparator<Trial> order, String sort, Objective primary,
+                                               List<Constraint> constraints) {
+        boolean feasibleFirst = sort.equals("value") && !constraints.isEmpty();
         return (a, b) -> {
             boolean x = missing(a, sort, primary);
             boolean y = missing(b, sort, primary);
             if (x != y) {
                 return x ? 1 : -1;
             }
-            int c = order.compare(a, b);
+            int c = feasibleFirst && !x
+                    ? Double.compare(Constraint.violation(constraints, a.values()), Constraint.violation(constraints, b.values())) : 0;
+            c = c != 0 ? c : order.compare(a, b);
             return c != 0 ? c : Integer.compare(a.number(), b.number());
         };
     }

@@ -26,6 +26,8 @@ import java.util.Map;
  * the history, so both are stable across restarts.
  * What it learns from COMPLETE, PRUNED, FAILED and RUNNING/WAITING trials is what the chosen
  * strategies' Javadoc says; like them it never proposes a configuration already in the experiment.
+ * Constraints reach it through its members: NSGA-II's constrained domination, CMA-ES's and the
+ * genetic algorithm's feasibility-first ranking, and progress shares that credit feasible trials only.
  */
 public final class AutoSearch implements SearchStrategy {
     private final SearchStrategy delegate;

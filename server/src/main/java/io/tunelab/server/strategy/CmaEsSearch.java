@@ -24,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * current ones, so a cached proposal equals a fresh rebuild.
  *
  * <p>Within a generation the trials are ranked by {@link Observation#BEST_FIRST}: COMPLETE ones
- * by value, then PRUNED ones by the step they reached and their value there, then FAILED ones
- * (infeasible) last, so active CMA's negative weights push the distribution away from them.
+ * by value, then PRUNED ones by the step they reached and their value there, then complete ones
+ * outside the experiment's constraints by violation (least first), then FAILED ones (infeasible)
+ * last, so the distribution moves toward feasible trials and active CMA's negative weights push
+ * it away from the ones that break the constraints most.
  * RUNNING and WAITING trials are not replayed, only never proposed again. Integer and stepped
  * params round the sample onto their grid; a sample that rounds onto an earlier configuration
  * is drawn again from the same distribution ({@link NoRepeats}).

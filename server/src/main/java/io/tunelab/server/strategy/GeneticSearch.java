@@ -28,7 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Trial states: the fitness a tournament compares is the rank by {@link Observation#BEST_FIRST}
  * — COMPLETE trials by value, then PRUNED ones by the step they reached and their value there,
- * then FAILED ones (infeasible), which lose every tournament against any other. RUNNING and
+ * then complete ones outside the experiment's constraints by violation, then FAILED ones
+ * (infeasible), which lose every tournament against any other. With constraints this is Deb's
+ * feasibility rule: a feasible trial beats an infeasible one, of two infeasible ones the one with
+ * less violation wins, of two feasible ones the better value; the elites are chosen in the same
+ * order, so feasible trials survive first. RUNNING and
  * WAITING trials are not in the population; they are only never proposed again ({@link NoRepeats}).
  *
  * <p>Options: {@code population} (20), {@code elites} (half the population), {@code tournament}

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
  * number n starts at the n-th point of that order and takes the first point not in the history,
  * so a resumed experiment never re-proposes a point in any state (waiting, running, complete,
  * pruned or failed) and concurrent asks start apart. Learns nothing from results.
+ * Constraints change nothing here: it proposes the same points with or without them.
  */
 public final class GridSearch implements SearchStrategy {
     private final List<Map<String, Object>> points;

@@ -5,6 +5,8 @@ import io.tunelab.api.Seeds;
 import io.jenetics.DoubleGene;
 import io.jenetics.Optimize;
 import io.jenetics.Phenotype;
+import io.jenetics.ext.moea.ElementComparator;
+import io.jenetics.ext.moea.ElementDistance;
 import io.jenetics.ext.moea.NSGA2Selector;
 import io.jenetics.ext.moea.UFTournamentSelector;
 import io.jenetics.ext.moea.Vec;
@@ -13,6 +15,7 @@ import io.jenetics.util.RandomRegistry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * they never survive, so they are left out of the fold (and do not count toward the start).
  * RUNNING and WAITING trials are not observed either; trials of every state are never proposed
  * again ({@link NoRepeats}).
+ *
+ * <p>Constraints: complete trials outside the experiment's constraints stay in the fold and are
+ * compared by constrained domination (Deb et al. 2002, as Optuna's NSGA-II sampler does): a
+ * feasible trial dominates an infeasible one, of two infeasible ones the one with less violation
+ * dominates, and two feasible ones compare by their objectives. So infeasible trials fill the
+ * population only while too few feasible ones exist, least violation first.
  */
 public final class Nsga2Search implements SearchStrategy {
     private final int population;
@@ -93,12 +102,48 @@ public final class Nsga2Search implements SearchStrategy {
         return ISeq.of(merged);
     }
 
-    /** Jenetics' vectors are better when larger, so the losses are negated. */
+    /** Jenetics' vectors are better when larger, so the losses are negated; the violation rides along. */
     private static Vec<double[]> fitness(Observation o) {
-        double[] v = o.losses().clone();
-        for (int k = 0; k < v.length; k++) {
+        double[] v = Arrays.copyOf(o.losses(), o.losses().length + 1);
+        for (int k = 0; k < o.losses().length; k++) {
             v[k] = -v[k];
         }
-        return Vec.of(v);
+        v[o.losses().length] = o.violation();
+        return new Constrained(v);
+    }
+
+    /**
+     * A fitness of negated losses followed by the trial's violation, compared by constrained
+     * domination; the crowding distance sees only the objectives. Without violations it orders
+     * exactly as Jenetics' plain {@code Vec.of(double...)}.
+     */
+    record Constrained(double[] data) implements Vec<double[]> {
+        @Override
+        public int length() {
+            return data.length - 1;
+        }
+
+        @Override
+        public ElementComparator<double[]> comparator() {
+            return (u, v, i) -> Double.compare(u[i], v[i]);
+        }
+
+        @Override
+        public ElementDistance<double[]> distance() {
+            return (u, v, i) -> u[i] - v[i];
+        }
+
+        @Override
+        public Comparator<double[]> dominance() {
+            return (u, v) -> {
+                int n = u.length - 1;
+                double x = u[n];
+                double y = v[n];
+                if (x > 0 || y > 0) {
+                    return -Double.compare(x, y);
+                }
+                return Vec.dominance(Arrays.copyOf(u, n), Arrays.copyOf(v, n));
+            };
+        }
     }
 }

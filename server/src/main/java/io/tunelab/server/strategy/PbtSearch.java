@@ -45,7 +45,7 @@ import java.util.random.RandomGenerator;
  * <p>Unlike the other strategies a member that continues itself repeats its configuration on
  * purpose; the lineage keys (generation, member) still make every proposal distinct, and a
  * finite space is never exhausted. Stateless: every proposal is a function of the history and
- * the seed; thread-safe.
+ * the seed; thread-safe. Constraints change nothing here: members are ranked by value alone.
  */
 public final class PbtSearch implements SearchStrategy {
     public static final String PARENT = SearchSpace.RESERVED + "parent";

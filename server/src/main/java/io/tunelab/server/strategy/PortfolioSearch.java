@@ -75,7 +75,8 @@ final class PortfolioSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         int member = byProgress
-                ? ProgressShares.owner(context.history(), context.number(), members.size(), context.objectives().getFirst())
+                ? ProgressShares.owner(context.history(), context.number(), members.size(), context.objectives().getFirst(),
+                        context.constraints())
                 : Math.floorMod(context.number(), members.size());
         return members.get(member).propose(context);
     }

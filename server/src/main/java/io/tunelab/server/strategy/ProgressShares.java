@@ -1,5 +1,6 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.Constraint;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
@@ -23,7 +24,8 @@ import java.util.Map;
  * half-life of {@link #HALF_LIFE} trials (what pays now counts more than what paid at the start).
  * Only trials finished when the history is read earn credit, so the owners are a function of
  * the history alone: the same history gives the same owners after a restart, and for a
- * sequential experiment they are exactly the members that proposed.
+ * sequential experiment they are exactly the members that proposed. With constraints, only a
+ * trial that keeps them can improve on the best and earn credit.
  */
 final class ProgressShares {
     /** The share of the trials spread evenly whatever the progress. */
@@ -40,8 +42,18 @@ final class ProgressShares {
         return owners(history, number, members, objective)[number];
     }
 
+    /** The member (0-based) that proposes trial {@code number} of an experiment with constraints. */
+    static int owner(List<Trial> history, int number, int members, Objective objective, List<Constraint> constraints) {
+        return owners(history, number, members, objective, constraints)[number];
+    }
+
     /** The owners of trials 0..number. */
     static int[] owners(List<Trial> history, int number, int members, Objective objective) {
+        return owners(history, number, members, objective, List.of());
+    }
+
+    /** The owners of trials 0..number, crediting only trials that keep the constraints. */
+    static int[] owners(List<Trial> history, int number, int members, Objective objective, List<Constraint> constraints) {
         Map<Integer, Trial> byNumber = new HashMap<>();
         for (Trial t : history) {
             byNumber.put(t.number(), t);
@@ -58,7 +70,7 @@ final class ProgressShares {
                 credit[m] *= FADE;
             }
             Trial t = byNumber.get(k);
-            if (t != null && t.state() == TrialState.COMPLETE) {
+            if (t != null && t.state() == TrialState.COMPLETE && Constraint.violation(constraints, t.values()) == 0) {
                 Double v = t.value(objective.metric());
                 if (v != null && Double.isFinite(v)) {
                     double loss = objective.direction().asLoss(v);

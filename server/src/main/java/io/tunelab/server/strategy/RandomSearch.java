@@ -8,6 +8,7 @@ import java.util.Map;
  * seed and the trial number. A draw that repeats a configuration already in the experiment is
  * drawn again ({@link NoRepeats}), so small discrete spaces see no repeats until exhausted.
  * Learns nothing: trials of every state count only as configurations not to repeat.
+ * Constraints change nothing here: it proposes the same points with or without them.
  */
 public final class RandomSearch implements SearchStrategy {
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Stateless: the point depends only on the seed and the trial number. Learns nothing: trials
  * of every state count only as configurations not to repeat ({@link NoRepeats}).
+ * Constraints change nothing here: it proposes the same points with or without them.
  */
 public final class SobolSearch implements SearchStrategy {
     /** The Joe–Kuo table shipped with commons-math covers this many dimensions. */

@@ -35,6 +35,11 @@ import java.util.random.RandomGenerator;
  * trials alone (and counts only them toward the start). A proposal that repeats an earlier
  * configuration is drawn again from the model ({@link NoRepeats}).
  *
+ * <p>Constraints, as Optuna's TPE with {@code constraints_func}: a complete trial outside the
+ * experiment's constraints ranks after every feasible and pruned one, least violation first, so
+ * it is "good" only while too few feasible trials exist to fill γ(n), and the good density
+ * gathers where the constraints hold.
+ *
  * <p>Stateless: everything is derived from the history, the seed and the trial number.
  */
 public final class TpeSearch implements SearchStrategy {
@@ -98,7 +103,7 @@ public final class TpeSearch implements SearchStrategy {
         var space = SearchSpace.builder().add(name, param.withWhen(null)).build();
         var unit = new UnitSpace(space);
         var one = new ProposalContext(space, context.objectives(), context.seed(), context.number(), context.history(),
-                context.proposed());
+                context.proposed(), context.constraints());
         var observations = Observation.of(one, unit, null, completeOnly).stream().filter(o -> !Double.isNaN(o.point()[0])).toList();
         if (observations.size() < startup) {
             return SearchStrategy.super.suggest(context, name, param);

@@ -57,4 +57,34 @@ class ConsoleTest {
         assertThat(Console.group(new RankedTrial(5, 4, RankGroup.UNRANKED, 1, 0, 0, null, null, null, "n"))).isEqualTo("by value");
         assertThat(Console.group(null)).isEqualTo("-");
     }
+
+    @Test
+    void anInfeasibleTrialSaysSoWithItsViolationAndTheLineBelowSaysWhenNoneIsFeasible() {
+        var spec = ExperimentSpec.builder("c").minimize("loss").constraints(io.tunelab.api.Constraint.atMost("latency_ms", 20))
+                .build();
+        var experiment = new Experiment(1, "c", ExperimentState.RUNNING, spec, 1, null, null, null);
+        var slow = new Trial(1, 1, 0, Map.of(), TrialState.COMPLETE, Map.of("loss", 0.1, "latency_ms", 35.0), null, null, null,
+                null, null, null, null, null, null, null)
+                .withRank(new RankedTrial(1, 0, RankGroup.INFEASIBLE, 0.1, 0, 0, null, null, null, "infeasible", false, 15.0));
+        var unmeasured = new Trial(2, 1, 1, Map.of(), TrialState.COMPLETE, Map.of("loss", 0.2), null, null, null,
+                null, null, null, null, null, null, null)
+                .withRank(new RankedTrial(2, 1, RankGroup.INFEASIBLE, 0.2, 0, 0, null, null, null, "infeasible", false, null));
+        var printed = new ByteArrayOutputStream();
+
+        Console.leaderboard(new PrintStream(printed, true, StandardCharsets.UTF_8), experiment, List.of(slow, unmeasured));
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).containsPattern("#0 +infeasible \\(violation 15.000\\) +-")
+                .containsPattern("#1 +infeasible \\(missing a constrained metric\\) +-")
+                .contains("No trial keeps the experiment's constraints; the least infeasible come first.");
+    }
+
+    @Test
+    void aFinalizationOfAnInfeasibleWinnerCarriesItsNote() {
+        var spec = ExperimentSpec.builder("c").minimize("loss").build();
+        var experiment = new Experiment(1, "c", ExperimentState.COMPLETED, spec, 1, null, null, null);
+        var f = new io.tunelab.api.Finalization(1, 0, TrialState.WAITING, null, null, null, null, null, 0, null, null,
+                "no trial keeps the experiment's constraints; trial #0 breaks them least (latency_ms 35.0 above max 20.0)");
+        assertThat(Console.finalization(experiment, f)).isEqualTo("Finalization of #0: WAITING, waiting for a worker "
+                + "(no trial keeps the experiment's constraints; trial #0 breaks them least (latency_ms 35.0 above max 20.0))");
+    }
 }

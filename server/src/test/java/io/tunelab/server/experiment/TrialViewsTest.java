@@ -85,4 +85,21 @@ class TrialViewsTest {
         var descending = new TrialViews.View(trials, new TrialQuery(0, 100, "param:c", true, null), LOSS);
         assertThat(descending.page(0, 100)).extracting(t -> t.params().get("c")).containsExactlyElementsOf(expected.reversed());
     }
+
+    @Test
+    void sortedByValueUnderConstraintsTheFeasibleTrialsComeFirstInEitherOrder() {
+        var constraints = List.of(io.tunelab.api.Constraint.atMost("latency", 10));
+        double[][] rows = {{0.1, 30}, {0.5, 5}, {0.3, 12}, {0.2, 8}};
+        var trials = new ArrayList<Trial>();
+        for (int i = 0; i < rows.length; i++) {
+            trials.add(new Trial(i + 1, 1, i, Map.of("x", i), TrialState.COMPLETE, Map.of("loss", rows[i][0], "latency", rows[i][1]),
+                    null, null, null, Instant.EPOCH, Instant.EPOCH, null, null, null, null, null));
+        }
+        var ascending = new TrialViews.View(trials, new TrialQuery(0, 100, "value", false, null), LOSS, constraints);
+        assertThat(ascending.page(0, 100)).extracting(Trial::number).containsExactly(3, 1, 2, 0);
+        var descending = new TrialViews.View(trials, new TrialQuery(0, 100, "value", true, null), LOSS, constraints);
+        assertThat(descending.page(0, 100)).extracting(Trial::number).containsExactly(1, 3, 2, 0);
+        var byNumber = new TrialViews.View(trials, new TrialQuery(0, 100, "number", false, null), LOSS, constraints);
+        assertThat(byNumber.page(0, 100)).extracting(Trial::number).containsExactly(0, 1, 2, 3);
+    }
 }

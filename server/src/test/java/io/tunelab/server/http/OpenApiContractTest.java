@@ -229,6 +229,18 @@ class OpenApiContractTest {
         call("lease", "POST", "/api/leases", "application/json", "{\"worker\": \"w:1\", \"waitSeconds\": 0}");
         call("lease", "POST", "/api/leases", "application/json", "{\"worker\": \"w:1\", \"waitSeconds\": 0}");
         call("lease", "POST", "/api/leases", "application/json", "{\"waitSeconds\": 99}");
+
+        // Constraints: the spec field, and a feasible and an infeasible trial on the leaderboard and as trials.
+        call("createExperiment", "POST", "/api/experiments", "application/json", "{\"name\": \"contract-constrained\", "
+                + "\"objective\": {\"metric\": \"loss\"}, \"constraints\": [{\"metric\": \"latency_ms\", \"max\": 20}]}");
+        for (double latency : new double[]{12, 30}) {
+            JsonObject c = call("ask", "POST", "/api/experiments/contract-constrained/trials", null, null);
+            call("tell", "POST", "/api/trials/" + c.getLong("id") + "/result", "application/json",
+                    "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.2, \"latency_ms\": " + latency + "}}");
+            call("getTrial", "GET", "/api/trials/" + c.getLong("id"), null, null);
+        }
+        call("leaderboard", "GET", "/api/experiments/contract-constrained/leaderboard", null, null);
+        call("ranking", "GET", "/api/experiments/contract-constrained/ranking", null, null);
     }
 
     /** The event stream never ends: its status and content type are checked, the body is not waited for. */

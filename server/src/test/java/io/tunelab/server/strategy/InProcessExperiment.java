@@ -39,7 +39,8 @@ public final class InProcessExperiment implements Supplier<TrialProposal>, BiCon
     @Override
     public TrialProposal get() {
         int number = history.size();
-        var params = strategy.propose(new ProposalContext(spec.space(), spec.objectives(), seed, number, history));
+        var params = strategy.propose(new ProposalContext(spec.space(), spec.objectives(), seed, number, history, null,
+                spec.constraints()));
         var validated = spec.space().validate(params);
         history.add(trial(number, validated, TrialState.RUNNING, null));
         return new TrialProposal(number + 1, number, validated);

@@ -73,4 +73,38 @@ class ObservationTest {
                 trial(2, TrialState.FAILED, null), trial(3, TrialState.COMPLETE, Double.POSITIVE_INFINITY));
         assertThat(observed).extracting(o -> o.trial().number()).containsExactly(1);
     }
+
+    @Test
+    void trialsOutsideTheConstraintsRankAfterFeasibleAndPrunedOnesByViolationAndBeforeFailedOnes() {
+        var constraints = List.of(io.tunelab.api.Constraint.atMost("latency", 10));
+        var trials = List.of(
+                withLatency(0, TrialState.COMPLETE, 0.1, 30.0),
+                withLatency(1, TrialState.COMPLETE, 0.9, 5.0),
+                withLatency(2, TrialState.COMPLETE, 0.2, 12.0),
+                withLatency(3, TrialState.COMPLETE, 0.05, null),
+                trial(4, TrialState.PRUNED, null, report(2, 0.3)),
+                trial(5, TrialState.FAILED, null),
+                withLatency(6, TrialState.RACED_OUT, 0.4, 11.0));
+        var context = new ProposalContext(SPACE, StrategyContract.ONE, 1, trials.size(), trials, null, constraints);
+        var observed = Observation.of(context, new UnitSpace(SPACE), null, false);
+        assertThat(observed).extracting(Observation::tier).containsExactly(Observation.CONSTRAINED, Observation.COMPLETE,
+                Observation.CONSTRAINED, Observation.CONSTRAINED, Observation.PRUNED, Observation.INFEASIBLE,
+                Observation.CONSTRAINED);
+        assertThat(observed).extracting(Observation::violation).containsExactly(20.0, 0.0, 2.0, Double.POSITIVE_INFINITY, 0.0,
+                0.0, 1.0);
+        assertThat(observed.stream().sorted(Observation.BEST_FIRST).map(o -> o.trial().number()))
+                .containsExactly(1, 4, 6, 2, 0, 3, 5);
+        // Learning from complete trials alone keeps the constrained complete ones.
+        assertThat(Observation.of(context, new UnitSpace(SPACE), null, true)).extracting(o -> o.trial().number())
+                .containsExactly(0, 1, 2, 3);
+    }
+
+    static Trial withLatency(int number, TrialState state, double loss, Double latency) {
+        var values = new java.util.HashMap<String, Double>(Map.of("loss", loss));
+        if (latency != null) {
+            values.put("latency", latency);
+        }
+        return new Trial(number + 1, 1, number, Map.of("x", number / 100.0), state, values, null, null, List.of(), null, null,
+                null, null, null, null, null);
+    }
 }

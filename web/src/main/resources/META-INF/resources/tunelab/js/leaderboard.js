@@ -227,10 +227,15 @@ function dotted(name) {
 /**
  * Where a complete trial stands against the best: "best", "tied" (not significantly worse on
  * the repetitions both have), "worse p=…" (Holm-adjusted), or "by value" when too few
- * repetitions are shared for a paired test.
+ * repetitions are shared for a paired test; "infeasible" with its violation when it breaks the
+ * experiment's constraints (its title says which).
  */
 function groupCell(rank) {
   if (!rank) return h('td', {class: 'group-cell'}, '');
+  if (rank.group === 'infeasible') {
+    return h('td', {class: 'group-cell infeasible', title: rank.note},
+        '⚠ infeasible', h('span', {class: 'ci'}, rank.violation == null ? ' (metric missing)' : ` (violation ${num(rank.violation)})`));
+  }
   const shared = `${rank.sharedRepetitions} shared repetition${rank.sharedRepetitions === 1 ? '' : 's'}`;
   const text = rank.group === 'worse' ? `worse ${pText(rank.adjustedPValue)}` : rank.group === 'unranked' ? 'by value' : rank.group;
   const title = rank.group === 'unranked' ? rank.note
