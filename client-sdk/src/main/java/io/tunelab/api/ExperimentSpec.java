@@ -29,7 +29,8 @@ public record ExperimentSpec(
         Map<String, Object> task,
         Long seed,
         Analysis analysis,
-        Racing racing) {
+        Racing racing,
+        @JsonProperty("warm_start") WarmStart warmStart) {
 
     /** Names are used in URLs and CLI arguments; keep them to a readable, unambiguous set. */
     public static final int MAX_NAME_LENGTH = 200;
@@ -83,6 +84,12 @@ public record ExperimentSpec(
         }
     }
 
+    /** A spec without a warm start. */
+    public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
+                          Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis, Racing racing) {
+        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null);
+    }
+
     /** A spec without racing. */
     public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
                           Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis) {
@@ -108,7 +115,8 @@ public record ExperimentSpec(
             @JsonProperty("task") Map<String, Object> task,
             @JsonProperty("seed") Long seed,
             @JsonProperty("analysis") Analysis analysis,
-            @JsonProperty("racing") Racing racing) {
+            @JsonProperty("racing") Racing racing,
+            @JsonProperty("warm_start") WarmStart warmStart) {
         if (objective != null && objectives != null) {
             throw TunelabException.invalidSpec("give either objective (one) or objectives (a list), not both");
         }
@@ -116,7 +124,7 @@ public record ExperimentSpec(
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
         return new ExperimentSpec(name, objective != null ? List.of(objective) : objectives, space, strategy, pruner,
-                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing);
+                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing, warmStart);
     }
 
     public static Builder builder(String name) {
@@ -136,19 +144,19 @@ public record ExperimentSpec(
     }
 
     public ExperimentSpec withSpace(SearchSpace space) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, warmStart);
     }
 
     public ExperimentSpec withBudget(Budget budget) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, warmStart);
     }
 
     public ExperimentSpec withSeed(Long seed) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, warmStart);
     }
 
     public ExperimentSpec withName(String name) {
-        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing);
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, warmStart);
     }
 
     /** Builds a spec in code, for SDK users. */
@@ -164,6 +172,7 @@ public record ExperimentSpec(
         private Long seed;
         private Analysis analysis;
         private Racing racing;
+        private WarmStart warmStart;
 
         private Builder(String name) {
             this.name = name;
@@ -238,9 +247,15 @@ public record ExperimentSpec(
             return this;
         }
 
+        /** Starts the history with the best trials of another experiment ({@link WarmStart}). */
+        public Builder warmStart(WarmStart warmStart) {
+            this.warmStart = warmStart;
+            return this;
+        }
+
         public ExperimentSpec build() {
             return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis,
-                    racing);
+                    racing, warmStart);
         }
     }
 }

@@ -41,6 +41,26 @@ final class Transitions {
     }
 
     /**
+     * A configuration a user enqueued: WAITING from {@code now} for the next ask or lease, which
+     * hands it out before the strategy proposes; its provenance marks it {@link TrialQueue#ENQUEUED}.
+     */
+    static Trial enqueued(long id, long experimentId, int number, Map<String, Object> params, Instant now) {
+        return new Trial(id, experimentId, number, params, TrialState.WAITING, null, null, null, null, now, null, null, null,
+                null, Map.of(TrialQueue.ENQUEUED, true), null);
+    }
+
+    /**
+     * A trial evaluated elsewhere (another experiment, or a CSV of results), finished as it was
+     * there: {@code provenance} says where it came from ({@link TrialImports#IMPORTED}).
+     */
+    static Trial imported(long id, long experimentId, int number, Map<String, Object> params, TrialState state,
+                          Map<String, Double> values, List<Repetition> repetitions, Map<String, Statistics> statistics,
+                          String error, Map<String, Object> provenance, Instant started, Instant finished, Instant now, String by) {
+        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, null, now,
+                started == null ? now : started, finished == null ? now : finished, null, error, provenance, by);
+    }
+
+    /**
      * A waiting trial handed to its next owner: RUNNING again from {@code now}, nothing of earlier
      * attempts but the repetitions a raced trial already told (with their values, statistics and provenance).
      */
