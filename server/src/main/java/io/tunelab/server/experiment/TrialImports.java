@@ -65,7 +65,7 @@ public final class TrialImports {
      * experiment, in one write; a bad row imports nothing (see {@link CsvTrials}).
      */
     public TrialImport importCsv(String ref, String csv, String by) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref); // its space as other coordinators may have grown it
         CsvTrials.Read read = CsvTrials.read(e.spec(), csv);
         List<StoredTrial> stored = journal.record(e, x -> {
             var entry = Journal.Entry.none();
@@ -96,7 +96,7 @@ public final class TrialImports {
         }
         LiveExperiment source;
         try {
-            source = registry.find(warm.from());
+            source = registry.current(warm.from()); // caught up on what other coordinators told it
         } catch (TunelabException ex) {
             throw TunelabException.of(ErrorCode.INVALID_SPEC, "warm_start.from: no experiment with id or name \"" + warm.from()
                     + "\"; name one that exists (tunelab experiments lists them)", Map.of("field", "warm_start.from"));

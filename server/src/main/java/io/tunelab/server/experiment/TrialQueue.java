@@ -76,7 +76,7 @@ public final class TrialQueue {
 
     /** The configurations still queued, first out first: enqueued trials no ask has handed out yet. */
     public List<Trial> queued(String ref) {
-        return registry.find(ref).trialsIn(TrialState.WAITING).stream().filter(TrialQueue::isQueued).toList();
+        return registry.current(ref).trialsIn(TrialState.WAITING).stream().filter(TrialQueue::isQueued).toList();
     }
 
     /** Whether a trial waits as it was enqueued: never handed out (a raced trial waiting for its next repetition has some). */

@@ -170,6 +170,17 @@ class TrialQueueTest {
     }
 
     @Test
+    void aWorkersLeaseTakesTheQueuedConfigurationOfATaskFirst() {
+        service.create(ExperimentSpec.builder("task").minimize("loss").param("x", FloatParam.of(0, 1)).trials(5)
+                .task(Map.of("dataset", Map.of("name", "iris"))).build());
+        queue.enqueue("task", params("x", 0.375), null);
+        var lease = coordinator.leases().lease(new io.tunelab.api.LeaseRequest("w:1", List.of("dl4j"), 0)).orElseThrow();
+        assertThat(lease.trial().params()).isEqualTo(params("x", 0.375));
+        assertThat(coordinator.queries().trial(lease.trial().id()).worker()).isEqualTo("w:1");
+        assertThat(queue.queued("task")).isEmpty();
+    }
+
+    @Test
     void theQueueSurvivesARestart() {
         service.create(spec("durable").build());
         queue.enqueue("durable", adam(0.75, 4), null);
