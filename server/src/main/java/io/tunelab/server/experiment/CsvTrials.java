@@ -24,7 +24,7 @@ import java.util.Map;
  * of the objectives the values, {@code state} says how the trial ended (COMPLETE when the column
  * is missing or the cell empty), {@code error}, {@code started} and {@code finished} are kept when
  * present; every other column ({@code number}, {@code id}, {@code stats_…}, values of metrics
- * that are not objectives) is ignored. Rows of WAITING, RUNNING or RACED_OUT trials are skipped.
+ * that are not objectives, a population-based training lineage {@code params_pbt.…}) is ignored. Rows of WAITING, RUNNING or RACED_OUT trials are skipped.
  * Every row is checked before any is kept: the first bad cell is an INVALID_VALUE error naming
  * its row (the first row after the header is row 1) and column and what would be right. Pure.
  */
@@ -77,6 +77,9 @@ final class CsvTrials {
         SearchSpace space = spec.space();
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i).strip();
+            if (column.startsWith(PARAMS + SearchSpace.RESERVED)) {
+                continue; // a population-based training lineage the export carries: it was that experiment's own
+            }
             if (column.startsWith(PARAMS)) {
                 String name = column.substring(PARAMS.length());
                 if (space.get(name) == null) {

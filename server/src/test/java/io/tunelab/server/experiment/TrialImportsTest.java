@@ -213,7 +213,8 @@ class TrialImportsTest {
                     .hasMessageContaining(c.says());
         }
         assertThat(trials("strict")).isEmpty();
-        TrialImport ok = imports.importCsv("strict", header + "0,0.5,sgd,0.3,0.1,7,COMPLETE\r\n1,0.25,adam,,,,PRUNED\r\n2,0.1,adam,,,,WAITING\r\n", null);
+        TrialImport ok = imports.importCsv("strict", header.replace(",state", ",state,params_pbt.parent")
+                .replace("\n", "\r\n") + "0,0.5,sgd,0.3,0.1,7,COMPLETE,\r\n1,0.25,adam,,,,PRUNED,0\r\n2,0.1,adam,,,,WAITING,0\r\n", null);
         assertThat(ok.imported()).isEqualTo(2);
         assertThat(ok.skipped()).isEqualTo(1);
         assertThat(trials("strict")).extracting(Trial::params)

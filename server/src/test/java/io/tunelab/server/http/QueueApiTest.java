@@ -124,6 +124,19 @@ class QueueApiTest {
     }
 
     @Test
+    void aSpecWhoseWarmStartCannotBeMadeIsRefusedAndCreatesNothing() throws Exception {
+        String yaml = "name: warm\nobjective: {metric: loss}\nspace: {x: {type: float, low: 0, high: 1}}\n";
+        var headers = Map.of("Authorization", "Bearer " + admin, "Content-Type", "application/yaml");
+        assertRefused(raw.send("POST", "/api/experiments", headers, yaml + "warm_start: {from: ghost, top: 5}"), 400,
+                ErrorCode.INVALID_SPEC, "warm_start.from: no experiment with id or name \"ghost\"");
+        assertRefused(raw.send("POST", "/api/experiments", headers, yaml + "warm_start: {from: sweep, top: 0}"), 400,
+                ErrorCode.INVALID_SPEC, "warm_start.top must be between 1 and 10000");
+        assertRefused(raw.send("POST", "/api/experiments", headers, yaml.replace("loss}", "loss, direction: maximize}")
+                + "warm_start: {from: sweep, top: 5}"), 400, ErrorCode.INVALID_SPEC, "same objectives");
+        assertThat(client.experiments()).extracting(s -> s.name()).containsExactly("sweep");
+    }
+
+    @Test
     void badImportsAreRefusedWithTheirRowAndColumnAndImportNothing() throws Exception {
         String header = "params_x,params_opt,values_loss,state\r\n";
         assertRefused(raw.send("POST", IMPORT, csv(admin), header + "0.5,sgd,0.1,COMPLETE\r\n0.5,sgd,oops,COMPLETE\r\n"), 400,
