@@ -378,7 +378,7 @@ final class LiveExperiment {
 
     /** Forgets an entry whose write failed (or never started): memory stays as it was. */
     synchronized void abandon(Journal.Entry entry, boolean held) {
-        entry.added.forEach(t -> releaseNumber(t.trial().number()));
+        entry.added.reversed().forEach(t -> releaseNumber(t.trial().number())); // last first: an import's numbers all come back
         if (held) {
             release(entry);
         }

@@ -51,13 +51,12 @@ final class Transitions {
 
     /**
      * A trial evaluated elsewhere (another experiment, or a CSV of results), finished as it was
-     * there: {@code provenance} says where it came from ({@link TrialImports#IMPORTED}).
+     * there; its provenance says where it came from ({@link TrialImports#IMPORTED}).
      */
-    static Trial imported(long id, long experimentId, int number, Map<String, Object> params, TrialState state,
-                          Map<String, Double> values, List<Repetition> repetitions, Map<String, Statistics> statistics,
-                          String error, Map<String, Object> provenance, Instant started, Instant finished, Instant now, String by) {
-        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, null, now,
-                started == null ? now : started, finished == null ? now : finished, null, error, provenance, by);
+    static Trial imported(long id, long experimentId, int number, TrialImports.Imported t, Instant now, String by) {
+        return new Trial(id, experimentId, number, t.params(), t.state(), t.values(), t.repetitions(), t.statistics(), null, now,
+                t.started() == null ? now : t.started(), t.finished() == null ? now : t.finished(), null, t.error(),
+                Map.of(TrialImports.IMPORTED, t.source()), by);
     }
 
     /**

@@ -138,8 +138,7 @@ public final class TrialImports {
     }
 
     private static StoredTrial stored(Imported t, long experimentId, int number, long id, Instant now, String by) {
-        return StoredTrial.of(Transitions.imported(id, experimentId, number, t.params(), t.state(), t.values(), t.repetitions(),
-                t.statistics(), t.error(), Map.of(IMPORTED, t.source()), t.started(), t.finished(), now, by));
+        return StoredTrial.of(Transitions.imported(id, experimentId, number, t, now, by));
     }
 
     /** The params of {@code space} in {@code params}, canonical, or null when an active one is missing or out of bounds. */

@@ -154,6 +154,30 @@ class TrialImportsTest {
         assertThatThrownBy(() -> WarmStart.of(" ", 3)).hasMessageContaining("warm_start.from is required");
     }
 
+    @Test
+    void aFailedWriteOfAWarmStartOrAnImportLeavesNothingBehind() {
+        source("stored", 5);
+        storage.close();
+        var failing = new FailingStorage(JdbcStorage.openDataDirectory(dir));
+        var c = Coordinator.open(failing, () -> now, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+        ExperimentSpec warm = spec("warm", 1).warmStart(WarmStart.of("stored", 3)).build();
+        failing.failNextWrite();
+        assertThatThrownBy(() -> c.experiments().create(warm)).hasMessageContaining("the disk is full");
+        assertThat(c.queries().summaries()).extracting(s -> s.name()).containsExactly("stored");
+        assertThat(failing.experiments()).hasSize(1);
+
+        c.experiments().create(warm);
+        failing.failNextWrite();
+        assertThatThrownBy(() -> c.imports().importCsv("warm", "params_x,values_loss\n0.5,1\n0.25,2\n", null))
+                .hasMessageContaining("the disk is full");
+        assertThat(c.queries().trials("warm", TrialQuery.all()).trials()).hasSize(3);
+        assertThat(c.imports().importCsv("warm", "params_x,values_loss\n0.5,1\n", null).imported()).isEqualTo(1);
+        assertThat(c.experiments().ask("warm").number()).as("the failed import's numbers were given back").isEqualTo(4);
+        failing.close();
+        open();
+        assertThat(trials("warm")).hasSize(5).filteredOn(TrialImports::isImported).hasSize(4);
+    }
+
     private String export(String ref) throws IOException {
         var out = new ByteArrayOutputStream();
         queries.export(ref).write(ExportFormat.CSV, out);
