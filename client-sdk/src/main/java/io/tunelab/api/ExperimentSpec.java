@@ -31,7 +31,8 @@ public record ExperimentSpec(
         Long seed,
         Analysis analysis,
         Racing racing,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Constraint> constraints) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Constraint> constraints,
+        @JsonProperty("warm_start") WarmStart warmStart) {
 
     /** Names are used in URLs and CLI arguments; keep them to a readable, unambiguous set. */
     public static final int MAX_NAME_LENGTH = 200;
@@ -92,6 +93,12 @@ public record ExperimentSpec(
         this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null);
     }
 
+    /** A spec without a warm start. */
+    public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
+                          Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis, Racing racing) {
+        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null);
+    }
+
     /** A spec without racing. */
     public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
                           Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis) {
@@ -118,7 +125,8 @@ public record ExperimentSpec(
             @JsonProperty("seed") Long seed,
             @JsonProperty("analysis") Analysis analysis,
             @JsonProperty("racing") Racing racing,
-            @JsonProperty("constraints") List<Constraint> constraints) {
+            @JsonProperty("constraints") List<Constraint> constraints,
+            @JsonProperty("warm_start") WarmStart warmStart) {
         if (objective != null && objectives != null) {
             throw TunelabException.invalidSpec("give either objective (one) or objectives (a list), not both");
         }
@@ -126,7 +134,7 @@ public record ExperimentSpec(
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
         return new ExperimentSpec(name, objective != null ? List.of(objective) : objectives, space, strategy, pruner,
-                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing, constraints);
+                budget, repetitions == null ? 1 : repetitions, task, seed, analysis, racing, constraints, warmStart);
     }
 
     public static Builder builder(String name) {
@@ -147,22 +155,22 @@ public record ExperimentSpec(
 
     public ExperimentSpec withSpace(SearchSpace space) {
         return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
-                constraints);
+                constraints, warmStart);
     }
 
     public ExperimentSpec withBudget(Budget budget) {
         return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
-                constraints);
+                constraints, warmStart);
     }
 
     public ExperimentSpec withSeed(Long seed) {
         return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
-                constraints);
+                constraints, warmStart);
     }
 
     public ExperimentSpec withName(String name) {
         return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
-                constraints);
+                constraints, warmStart);
     }
 
     /** Builds a spec in code, for SDK users. */
@@ -179,6 +187,7 @@ public record ExperimentSpec(
         private Analysis analysis;
         private Racing racing;
         private List<Constraint> constraints;
+        private WarmStart warmStart;
 
         private Builder(String name) {
             this.name = name;
@@ -259,9 +268,15 @@ public record ExperimentSpec(
             return this;
         }
 
+        /** Starts the history with the best trials of another experiment ({@link WarmStart}). */
+        public Builder warmStart(WarmStart warmStart) {
+            this.warmStart = warmStart;
+            return this;
+        }
+
         public ExperimentSpec build() {
             return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis,
-                    racing, constraints);
+                    racing, constraints, warmStart);
         }
     }
 }

@@ -65,6 +65,14 @@ public final class ExperimentHandle {
         return Long.toString(id);
     }
 
+    /**
+     * Enqueues a configuration (Optuna's {@code enqueue_trial}): the next ask hands it out before
+     * the strategy proposes. Params left out are filled from the strategy's proposal.
+     */
+    public Trial enqueue(Map<String, Object> params) {
+        return TrialQueue.of(client).enqueue(ref(), params);
+    }
+
     /** The experiment as the server has it now. */
     public Experiment info() {
         return client.describe(ref());

@@ -17,13 +17,15 @@ import java.util.function.BiFunction;
  * The coordinator's services over one storage, wired together: {@link #experiments()} changes
  * experiments and trials, {@link #leases()} hands trials to workers, {@link #queries()} reads,
  * {@link #finalizations()} refits winners and records their test scores, {@link #artifacts()} keeps
- * trials' files, {@link #catalog()} renames, labels, deletes and copies experiments.
+ * trials' files, {@link #catalog()} renames, labels, deletes and copies experiments,
+ * {@link #queue()} enqueues configurations and {@link #imports()} imports trials evaluated elsewhere.
  * {@link #open} loads the stored experiments (without a meter registry, metrics go nowhere); scheduling the lease reaper
  * ({@link LeaseService#reapQuietly()} every {@link CoordinatorConfig#reaperInterval()}) is the
  * caller's, as is closing the storage.
  */
 public record Coordinator(ExperimentService experiments, LeaseService leases, ExperimentQueries queries,
-                          Finalizations finalizations, TrialArtifacts artifacts, ExperimentCatalog catalog) {
+                          Finalizations finalizations, TrialArtifacts artifacts, ExperimentCatalog catalog, TrialQueue queue,
+                          TrialImports imports) {
 
     /** Loads the experiments of {@code storage}, with the strategies their specs name. */
     public static Coordinator open(Storage storage, InstantSource clock, Events events, CoordinatorConfig config,
@@ -56,12 +58,14 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         }
         Counter expirations = Counter.builder("tunelab.leases.expired")
                 .description("leases that expired because their worker stopped heartbeating").register(metrics);
+        var imports = new TrialImports(registry, journal, rankings, storageClock);
         var experiments = new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config,
-                new Requests(storage));
+                new Requests(storage), imports);
         return new Coordinator(experiments,
                 new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations, peers),
                 new ExperimentQueries(registry, storage, rankings), finalizations,
                 new TrialArtifacts(registry, journal, storage, storageClock),
-                new ExperimentCatalog(registry, journal, experiments, storageClock));
+                new ExperimentCatalog(registry, journal, experiments, storageClock),
+                new TrialQueue(registry, journal, storageClock, work), imports);
     }
 }

@@ -57,10 +57,12 @@ public final class ExperimentService {
     private final StorageClock clock;
     private final CoordinatorConfig limits;
     private final Requests requests;
+    private final TrialImports imports;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
-                      WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests) {
+                      WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests, TrialImports imports) {
         this.requests = requests;
+        this.imports = imports;
         this.limits = limits;
         this.registry = registry;
         this.journal = journal;
@@ -89,9 +91,15 @@ public final class ExperimentService {
         long capacity = Strategies.capacity(strategy);
         ExperimentSpec budgeted = capacity >= 0 && spec.budget().trials() == null
                 ? spec.withBudget(spec.budget().withTrials((int) Math.min(Integer.MAX_VALUE, capacity))) : spec;
+        List<TrialImports.Imported> warm = imports.warmStart(spec);
         Instant now = clock.instant();
-        LiveExperiment live = registry.register(spec.name(), id -> new LiveExperiment(new StoredExperiment(id, budgeted.name(),
-                ExperimentState.RUNNING, budgeted, seed, now, now, null, 0, now, createdBy, null), strategy, pruner), journal::insert);
+        var imported = new java.util.ArrayList<StoredTrial>(); // the warm start's trials, written with the row
+        LiveExperiment live = registry.register(spec.name(), id -> {
+            imported.addAll(imports.stored(warm, id, now, createdBy));
+            return LiveExperiment.of(new StoredExperiment(id, budgeted.name(), ExperimentState.RUNNING, budgeted, seed, now, now, null,
+                    0, now, createdBy, null), strategy, pruner, imported, null);
+        }, row -> journal.insert(row, imported));
+        imported.forEach(t -> registry.registerTrial(t.id(), live));
         LOG.info("experiment {} ({}) created with strategy {} by token {}", LogText.of(live.name()), live.id(),
                 LogText.of(budgeted.strategy().name()), LogText.of(createdBy));
         journal.announce(live);
@@ -131,7 +139,7 @@ public final class ExperimentService {
         journal.record(e, x -> {
             Instant now = clock.instant();
             StoredExperiment row = x.row();
-            int trials = x.trialCount();
+            int trials = x.budgetedCount();
             Budget next = row.spec().budget().overriddenBy(budget);
             if (next.trials() != null && next.trials() < trials) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "budget.trials (" + next.trials()

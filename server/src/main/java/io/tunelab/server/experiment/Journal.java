@@ -117,6 +117,14 @@ final class Journal {
         storage.write(c -> c.insert(row));
     }
 
+    /** Writes a new experiment's row with the trials it starts with (a warm start's), in one write. */
+    void insert(StoredExperiment row, List<StoredTrial> trials) {
+        storage.write(c -> {
+            c.insert(row);
+            trials.forEach(c::insert);
+        });
+    }
+
     /** Announces the experiment's summary as it is now. */
     void announce(LiveExperiment e) {
         ExperimentSummary s = e.summary();

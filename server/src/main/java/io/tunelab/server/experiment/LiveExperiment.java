@@ -55,6 +55,8 @@ final class LiveExperiment {
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
     /** Trial numbers handed out whose trials are not stored yet. */
     private int inFlight;
+    /** Trials imported from elsewhere ({@link TrialImports}): history the strategy learns from, outside {@code budget.trials}. */
+    private int imported;
     /**
      * The number the next new trial gets: one past the largest number handed out or stored.
      * Numbers may have holes (an ask whose write failed, or a crash between two concurrent asks'
@@ -150,6 +152,11 @@ final class LiveExperiment {
     /** How many trials the experiment has, counting those whose numbers are reserved. */
     synchronized int trialCount() {
         return trials.size() + inFlight;
+    }
+
+    /** How many trials count toward {@code budget.trials}: all but the imported ones. */
+    synchronized int budgetedCount() {
+        return trialCount() - imported;
     }
 
     /** Reserves the next trial number; the entry that adds its trial (or abandons it) ends the reservation. */
@@ -284,7 +291,7 @@ final class LiveExperiment {
 
     /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
     synchronized String budgetSpent(Instant now) {
-        return budgetSpent(row, trialCount(), now);
+        return budgetSpent(row, budgetedCount(), now);
     }
 
     /** Why a budget allows no trial numbered {@code next} at {@code now} for this row, or null. */
@@ -371,7 +378,7 @@ final class LiveExperiment {
 
     /** Forgets an entry whose write failed (or never started): memory stays as it was. */
     synchronized void abandon(Journal.Entry entry, boolean held) {
-        entry.added.forEach(t -> releaseNumber(t.trial().number()));
+        entry.added.reversed().forEach(t -> releaseNumber(t.trial().number())); // last first: an import's numbers all come back
         if (held) {
             release(entry);
         }
@@ -404,6 +411,7 @@ final class LiveExperiment {
             indexById.put(trials.get(k).id(), k);
         }
         proposed.add(t.trial().params());
+        imported += TrialImports.isImported(t.trial()) ? 1 : 0;
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
         touch(t.trial());

@@ -69,23 +69,27 @@ final class Proposals {
             // seen by the next ask, after this one's transaction caught up.
             return null;
         }
-        return journal.record(e, x -> {
-            // The count is kept per state: no scan of every trial on the ask of an experiment where none waits.
-            if (!x.isRunning() || x.count(TrialState.WAITING) == 0) {
-                return Journal.Entry.nothing(null);
-            }
-            for (StoredTrial t : x.storedTrials()) {
-                if (t.trial().state() == TrialState.WAITING) {
-                    Instant now = clock.instant();
-                    var leased = new StoredTrial(Transitions.restarted(t.trial(), now, worker), leaseId,
-                            leaseId == null ? null : now.plus(leaseDuration), t.attempts());
-                    var entry = Journal.Entry.none().replace(t, leased);
-                    answer.accept(entry, leased);
-                    return entry.answering(leased);
-                }
-            }
+        return journal.record(e, x -> handOutWaiting(x, worker, leaseId, answer));
+    }
+
+    /** The step that hands out the first waiting trial (an enqueued one, or one whose lease expired), or plans nothing. */
+    private Journal.Planned<StoredTrial> handOutWaiting(LiveExperiment x, String worker, String leaseId,
+                                                        BiConsumer<Journal.Entry, StoredTrial> answer) {
+        // The count is kept per state: no scan of every trial on the ask of an experiment where none waits.
+        if (!x.isRunning() || x.count(TrialState.WAITING) == 0) {
             return Journal.Entry.nothing(null);
-        });
+        }
+        for (StoredTrial t : x.storedTrials()) {
+            if (t.trial().state() == TrialState.WAITING) {
+                Instant now = clock.instant();
+                var leased = new StoredTrial(Transitions.restarted(t.trial(), now, worker), leaseId,
+                        leaseId == null ? null : now.plus(leaseDuration), t.attempts());
+                var entry = Journal.Entry.none().replace(t, leased);
+                answer.accept(entry, leased);
+                return entry.answering(leased);
+            }
+        }
+        return Journal.Entry.nothing(null);
     }
 
     /**
@@ -167,6 +171,14 @@ final class Proposals {
             String refusal = refusal(x);
             if (refusal != null) {
                 return Journal.Entry.nothing(new Outcome(null, refusal));
+            }
+            // A trial enqueued (or put back) on another coordinator is seen only now, after the catch-up:
+            // it goes first, to a worker's lease or to the ask of an experiment without a task.
+            if ((worker != null || x.spec().task() == null) && x.count(TrialState.WAITING) > 0) {
+                Journal.Planned<StoredTrial> waiting = handOutWaiting(x, worker, leaseId, answer);
+                if (waiting.result() != null) {
+                    return waiting.entry().answering(new Outcome(waiting.result(), null));
+                }
             }
             int number = x.reserveNumber();
             try {

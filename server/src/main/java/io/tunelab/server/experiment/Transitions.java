@@ -41,6 +41,25 @@ final class Transitions {
     }
 
     /**
+     * A configuration a user enqueued: WAITING from {@code now} for the next ask or lease, which
+     * hands it out before the strategy proposes; its provenance marks it {@link TrialQueue#ENQUEUED}.
+     */
+    static Trial enqueued(long id, long experimentId, int number, Map<String, Object> params, Instant now) {
+        return new Trial(id, experimentId, number, params, TrialState.WAITING, null, null, null, null, now, null, null, null,
+                null, Map.of(TrialQueue.ENQUEUED, true), null);
+    }
+
+    /**
+     * A trial evaluated elsewhere (another experiment, or a CSV of results), finished as it was
+     * there; its provenance says where it came from ({@link TrialImports#IMPORTED}).
+     */
+    static Trial imported(long id, long experimentId, int number, TrialImports.Imported t, Instant now, String by) {
+        return new Trial(id, experimentId, number, t.params(), t.state(), t.values(), t.repetitions(), t.statistics(), null, now,
+                t.started() == null ? now : t.started(), t.finished() == null ? now : t.finished(), null, t.error(),
+                Map.of(TrialImports.IMPORTED, t.source()), by);
+    }
+
+    /**
      * A waiting trial handed to its next owner: RUNNING again from {@code now}, nothing of earlier
      * attempts but the repetitions a raced trial already told (with their values, statistics and provenance).
      */

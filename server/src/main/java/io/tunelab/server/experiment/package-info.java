@@ -9,8 +9,11 @@
  * {@code Rankings} (each experiment's ranking, cached until a trial completes),
  * {@link io.tunelab.server.experiment.Finalizations} (the winner refit and scored on the
  * held-out test split, leased to a worker like a trial), {@code Transitions} (every Trial → Trial
- * change, pure), {@code Journal} (persist, then change memory, then publish) and
- * {@code LiveExperiment} (one experiment's state, behind its monitor).
+ * change, pure), {@code Journal} (persist, then change memory, then publish),
+ * {@code LiveExperiment} (one experiment's state, behind its monitor),
+ * {@link io.tunelab.server.experiment.TrialQueue} (configurations enqueued to be handed out
+ * next) and {@link io.tunelab.server.experiment.TrialImports} (a warm start's and a CSV's trials
+ * taken into the history).
  *
  * <p>Plain Java: it knows the {@link io.tunelab.server.storage.Storage} interface, the strategy
  * and pruner SPIs and the wire records, never HTTP or SQL. Constructors do no I/O and start no

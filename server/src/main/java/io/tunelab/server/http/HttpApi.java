@@ -52,6 +52,7 @@ public final class HttpApi {
     private final WinnerRoutes winners;
     private final ArtifactRoutes artifacts;
     private final CatalogRoutes catalog;
+    private final QueueRoutes queue;
     private final EventStream events;
     private final PrometheusMeterRegistry metrics;
     private final RequestGuard guard;
@@ -68,6 +69,7 @@ public final class HttpApi {
         this.queries = coordinator.queries();
         this.artifacts = new ArtifactRoutes(coordinator.artifacts(), blocking, limits.maxArtifactBytes());
         this.catalog = new CatalogRoutes(coordinator.catalog(), coordinator.queries(), blocking);
+        this.queue = new QueueRoutes(coordinator.queue(), coordinator.imports(), blocking);
         this.events = events;
         this.metrics = metrics;
     }
@@ -115,6 +117,7 @@ public final class HttpApi {
         artifacts.register(router);
         catalog.register(router);
         new ImportanceRoutes(blocking, queries).mount(router);
+        queue.mount(router);
 
         router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
                 "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));

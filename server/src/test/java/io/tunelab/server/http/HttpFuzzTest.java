@@ -40,10 +40,11 @@ class HttpFuzzTest {
             "POST /api/experiments/{ref}/finalize", "POST /api/experiments/{ref}/trials/batch", "GET /api/experiments/{ref}/finalization", "POST /api/trials/{id}/test",
             "PATCH /api/experiments/{ref}", "DELETE /api/experiments/{ref}", "POST /api/experiments/{ref}/clone",
             "GET /api/trials/{id}/artifacts", "GET /api/trials/{id}/artifacts/{name}", "PUT /api/trials/{id}/artifacts/{name}",
-            "GET /api/experiments/{ref}/importance");
+            "GET /api/experiments/{ref}/importance",
+            "POST /api/experiments/{ref}/trials/enqueue", "GET /api/experiments/{ref}/trials/queue", "POST /api/experiments/{ref}/trials/import");
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "BREW");
     static final List<String> TYPES = List.of("application/json", "application/yaml", "application/json; charset=utf-8",
-            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", "");
+            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", "text/csv", "");
 
     @Test
     void malformedRequestsOverEveryRouteNeverFailTheServerAndAlwaysAnswerTheErrorBody(@TempDir Path dir) throws Exception {

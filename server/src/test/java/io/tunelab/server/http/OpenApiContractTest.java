@@ -241,6 +241,15 @@ class OpenApiContractTest {
         }
         call("leaderboard", "GET", "/api/experiments/contract-constrained/leaderboard", null, null);
         call("ranking", "GET", "/api/experiments/contract-constrained/ranking", null, null);
+        call("createExperiment", "POST", "/api/experiments", "application/json", """
+                {"name": "contract-warm", "objective": {"metric": "loss", "direction": "minimize"},
+                 "space": {"x": {"type": "float", "low": 0, "high": 1}}, "warm_start": {"from": "contract", "top": 2}}
+                """);
+        call("enqueueTrial", "POST", "/api/experiments/contract-warm/trials/enqueue", "application/json", "{\"params\": {\"x\": 0.5}}");
+        call("enqueueTrial", "POST", "/api/experiments/contract-warm/trials/enqueue", "application/json", "{\"params\": {\"x\": 2}}");
+        call("listQueuedTrials", "GET", "/api/experiments/contract-warm/trials/queue", null, null);
+        call("importTrials", "POST", "/api/experiments/contract-warm/trials/import", "text/csv", "params_x,values_loss,state\r\n0.25,0.5,COMPLETE\r\n");
+        call("importTrials", "POST", "/api/experiments/contract-warm/trials/import", "text/csv", "params_x,values_loss\r\n7,0.5\r\n");
     }
 
     /** The event stream never ends: its status and content type are checked, the body is not waited for. */
@@ -334,6 +343,11 @@ class OpenApiContractTest {
                 for (Object operation : ((Map<String, Object>) item).values()) {
                     if (!(operation instanceof Map<?, ?> op) || !op.containsKey("operationId")) {
                         continue;
+                    }
+                    // Vert.x reads no CSV request body (an import's): its copy of such an operation takes none.
+                    if (op.get("requestBody") instanceof Map<?, ?> body && body.get("content") instanceof Map<?, ?> types
+                            && types.keySet().stream().allMatch(type -> ((String) type).startsWith("text/"))) {
+                        ((Map<String, Object>) operation).remove("requestBody");
                     }
                     var responses = (Map<String, Object>) op.get("responses");
                     responses.forEach((status, response) -> {

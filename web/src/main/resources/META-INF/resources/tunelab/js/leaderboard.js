@@ -124,7 +124,7 @@ export function leaderboard(section, ref) {
       class: t.rank ? `rank-${t.rank.group}` : t.state === 'RACED_OUT' ? 'raced-out' : null},
         // Only a complete trial has a rank: a pruned trial's value is its last intermediate one.
         h('td', {class: 'num rank'}, ranked && t.state === 'COMPLETE' ? String(query.offset + i + 1) : ''),
-        h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`)),
+        h('td', {class: 'num'}, h('a', {href: trialHref(t.id)}, `#${t.number}`), originTag(t.provenance)),
         h('td', {}, badge(t.state)),
         h('td', {class: `num value${t.state === 'COMPLETE' ? '' : ' partial'}`,
           title: t.state === 'PRUNED' ? 'the last value reported before the trial was pruned' : null}, valueCell(t, primary.metric)),
@@ -279,4 +279,14 @@ function valueCell(trial, metric) {
   }
   const v = trial.values ? trial.values[metric] : undefined;
   return num(v !== undefined ? v : stats ? stats.mean : null);
+}
+
+/** A trial not proposed by this experiment's strategy: imported (warm start or CSV) or enqueued by a user. */
+function originTag(provenance) {
+  const imported = provenance && provenance.imported;
+  if (imported) {
+    const from = imported.from === 'csv' ? `a CSV, row ${imported.row}` : `experiment ${imported.from}, trial ${imported.trial}`;
+    return h('span', {class: 'tag origin', title: `imported from ${from}; outside budget.trials`}, 'imported');
+  }
+  return provenance && provenance.enqueued ? h('span', {class: 'tag origin', title: 'enqueued by a user'}, 'enqueued') : null;
 }

@@ -31,6 +31,8 @@ public final class RequestGuard {
     private static final String PRINCIPAL = "tunelab.principal";
     private static final Set<String> JSON_OR_YAML = Set.of("application/json", "application/yaml");
     private static final Pattern MODEL_UPLOAD = Pattern.compile("/api/trials/[^/]+/(model|artifacts/[^/]+)");
+    /** The import of trials from a CSV: its body is the CSV itself. */
+    private static final Pattern TRIAL_IMPORT = Pattern.compile("/api/experiments/[^/]+/trials/import");
     private static final Map<String, String> HEADERS = Map.of(
             "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",
@@ -184,6 +186,9 @@ public final class RequestGuard {
     }
 
     private static Set<String> acceptedMediaTypes(HttpServerRequest request) {
+        if (request.method() == HttpMethod.POST && TRIAL_IMPORT.matcher(request.path()).matches()) {
+            return Set.of("text/csv");
+        }
         return request.method() == HttpMethod.PUT && MODEL_UPLOAD.matcher(request.path()).matches()
                 ? Set.of("application/octet-stream") : JSON_OR_YAML;
     }

@@ -1,0 +1,95 @@
+package io.tunelab.server.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Json;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TunelabException;
+import io.tunelab.client.TrialQueue;
+import io.tunelab.client.TunelabClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tunelab enqueue NAME --param k=v ... | --file params.json}: a configuration the next ask
+ * of the experiment hands out before its strategy proposes. A {@code --param} value is read as
+ * JSON when it is a JSON number, boolean or quoted string, else as the text it is.
+ */
+@Command(name = "enqueue", mixinStandardHelpOptions = true,
+        description = "Enqueues a configuration: the experiment's next ask (or worker lease) evaluates it before the strategy "
+                + "proposes. Params left out are filled from the strategy's proposal.")
+final class EnqueueCommand implements Callable<Integer> {
+    /** The most a params file may hold: the server's bound on a JSON body. */
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+
+    @Parameters(index = "0", description = "the experiment's name or id")
+    String name;
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "a param's value, as lr=0.01 or optimizer=adam; repeat for each")
+    List<String> params = new ArrayList<>();
+    @Option(names = "--file", paramLabel = "FILE", description = "a JSON object of params, as {\"lr\": 0.01, \"optimizer\": \"adam\"}")
+    Path file;
+    @CommandLine.Mixin
+    TunelabCommand.ServerOption server;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> values = values();
+        try (TunelabClient client = server.connect()) {
+            Trial t = TrialQueue.of(client).enqueue(name, values);
+            System.out.println("enqueued trial " + t.number() + " (id " + t.id() + ") of " + name + ": " + Json.write(t.params()));
+            return 0;
+        }
+    }
+
+    private Map<String, Object> values() {
+        if (file != null && !params.isEmpty()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "give --param NAME=VALUE or --file FILE, not both");
+        }
+        if (file != null) {
+            String text = InputFile.read(file, "params file", MAX_FILE_BYTES);
+            try {
+                return Json.mapper().readValue(text, LinkedHashMap.class);
+            } catch (JsonProcessingException | RuntimeException e) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "params file " + file + " is not a JSON object of params, "
+                        + "as {\"lr\": 0.01, \"optimizer\": \"adam\"}");
+            }
+        }
+        if (params.isEmpty()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "give the configuration as --param NAME=VALUE (repeated) or --file FILE");
+        }
+        var values = new LinkedHashMap<String, Object>();
+        for (String p : params) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + p + " must be NAME=VALUE, as lr=0.01");
+            }
+            String key = p.substring(0, eq).strip();
+            if (values.put(key, value(p.substring(eq + 1).strip())) != null) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + key + " is given twice; give each param once");
+            }
+        }
+        return values;
+    }
+
+    /** A JSON number, boolean or quoted string as that value; any other text as itself. */
+    static Object value(String text) {
+        try {
+            Object v = Json.mapper().readValue(text, Object.class);
+            if (v instanceof Number || v instanceof Boolean || v instanceof String) {
+                return v;
+            }
+        } catch (JsonProcessingException e) {
+            // plain text, as optimizer=adam
+        }
+        return text;
+    }
+}
