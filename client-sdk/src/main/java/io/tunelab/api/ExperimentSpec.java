@@ -87,16 +87,10 @@ public record ExperimentSpec(
         constraints = Constraint.check(constraints, objectives);
     }
 
-    /** A spec without constraints. */
+    /** A spec without constraints or a warm start. */
     public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
                           Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis, Racing racing) {
-        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null);
-    }
-
-    /** A spec without a warm start. */
-    public ExperimentSpec(String name, List<Objective> objectives, SearchSpace space, StrategySpec strategy, PrunerSpec pruner,
-                          Budget budget, int repetitions, Map<String, Object> task, Long seed, Analysis analysis, Racing racing) {
-        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null);
+        this(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing, null, null);
     }
 
     /** A spec without racing. */
