@@ -193,6 +193,7 @@ public final class ExperimentService {
      * answers the trial the first ask got, and asks for no new one.
      */
     public TrialProposal ask(String ref, boolean leased, String requestId) {
+        Requests.check(requestId);
         return ask(registry.find(ref), leased, requestId);
     }
 
@@ -226,7 +227,9 @@ public final class ExperimentService {
     public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy, String requestId) {
         Trial told = tell(trialId, result, toldBy, requestId);
         try {
-            return new TellReply(trialId, told.state(), ask(registry.owner(trialId), result.leaseId() != null, null), null);
+            // A retry with the same request id gets the trial the first one got, not another.
+            return new TellReply(trialId, told.state(), ask(registry.owner(trialId), result.leaseId() != null,
+                    Requests.nextOf(requestId)), null);
         } catch (TunelabException refused) {
             if (!isNoTrialDue(refused)) {
                 throw refused;
@@ -244,7 +247,6 @@ public final class ExperimentService {
     }
 
     private TrialProposal ask(LiveExperiment e, boolean leased, String requestId) {
-        Requests.check(requestId);
         String kind = "ask:" + e.id();
         // A retry is not looked up first: its own write fails on the stored request id, and the
         // stored answer is read then, so a first request costs no read.

@@ -183,7 +183,9 @@ final class Proposals {
             int number = x.reserveNumber();
             try {
                 ExperimentSpec spec = x.spec();
-                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), null,
+                // The experiment's set of configurations beside its history: the no-repeat guard asks
+                // one hash lookup instead of a pass over every earlier trial.
+                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), x.proposed(),
                         spec.constraints());
                 long start = System.nanoTime();
                 Map<String, Object> params = x.strategy().propose(context);

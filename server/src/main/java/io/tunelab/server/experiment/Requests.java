@@ -6,6 +6,10 @@ import io.tunelab.api.RequestId;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -34,6 +38,24 @@ final class Requests {
                     + " letters, digits or . _ : - (a UUID, say)", Map.of("requestId", "invalid"));
         }
         return requestId;
+    }
+
+    /**
+     * The id under which the trial a tell with {@code "next": true} handed out is stored, derived
+     * from the tell's own id (null for none), so a retried tell answers that same trial. It starts
+     * with {@code ~}, which no caller's id holds, and fits the stored ids' length whatever the
+     * tell's id.
+     */
+    static String nextOf(String tellRequestId) {
+        if (tellRequestId == null) {
+            return null;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(tellRequestId.getBytes(StandardCharsets.UTF_8));
+            return "~next:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     /**

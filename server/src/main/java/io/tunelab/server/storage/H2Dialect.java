@@ -9,7 +9,10 @@ import java.util.Map;
  * The embedded H2 database: its upserts are {@code MERGE ... KEY}; commits reach the file
  * before they return ({@code WRITE_DELAY=0}), and {@link Durability#FSYNC} forces the file to
  * the disk after each group. A data directory's file is recovered before it is opened
- * ({@link H2Recovery}).
+ * ({@link H2Recovery}). Text and bytes up to {@link #IN_ROW_LOB_BYTES} live in their row: H2's
+ * default of 256 bytes put nearly every trial's provenance and every stored request answer in its
+ * separate LOB store, which cost more per write than the row itself (a profile of ask+tell under
+ * load: an answer's insert cost as much as the trial's insert and update together).
  */
 final class H2Dialect implements Dialect {
     static final H2Dialect INSTANCE = new H2Dialect();
@@ -17,9 +20,16 @@ final class H2Dialect implements Dialect {
     private H2Dialect() {
     }
 
-    /** The URL of the database file in a data directory; {@link #recover} it before connecting. */
+    /** The longest CLOB or BLOB value (in bytes) that is stored in its row rather than in the LOB store. */
+    static final int IN_ROW_LOB_BYTES = 16_384;
+
+    /**
+     * The URL of the database file in a data directory; {@link #recover} it before connecting.
+     * H2 keeps the in-row limit in the database, so values written before it was raised stay
+     * where they are and read back as before.
+     */
     static String url(Path dataDir) {
-        return "jdbc:h2:file:" + base(dataDir) + ";WRITE_DELAY=0;PAGE_SIZE=4096";
+        return "jdbc:h2:file:" + base(dataDir) + ";WRITE_DELAY=0;PAGE_SIZE=4096;MAX_LENGTH_INPLACE_LOB=" + IN_ROW_LOB_BYTES;
     }
 
     /** Brings the data directory's database file to its newest committed state, if it exists. */

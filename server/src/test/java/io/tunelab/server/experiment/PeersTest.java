@@ -145,6 +145,43 @@ class PeersTest {
     }
 
     @Test
+    void noConfigurationIsProposedTwiceAcrossCoordinatorsUntilASmallSpaceIsUsedUp() {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        a.experiments().create(ExperimentSpec.builder("small").minimize("loss").param("k", io.tunelab.api.IntParam.of(0, 7))
+                .strategy("random").seed(3L).trials(8).build());
+        var seen = new ArrayList<Object>();
+        for (int i = 0; i < 8; i++) {
+            Coordinator asked = i % 2 == 0 ? a : b;
+            TrialProposal p = asked.experiments().ask("small");
+            seen.add(p.params().get("k"));
+            (i % 3 == 0 ? b : a).experiments().tell(p.id(), TrialResult.complete(Map.of("loss", 1.0)));
+        }
+        assertThat(seen).doesNotHaveDuplicates().hasSize(8);
+    }
+
+    @Test
+    void aRetriedTellWithNextOnTheOtherCoordinatorAnswersTheSameNextTrial() {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        a.experiments().create(spec("retried", 10));
+        TrialProposal first = a.experiments().ask("retried");
+        var result = TrialResult.complete(Map.of("loss", loss(first.params())));
+
+        io.tunelab.api.TellReply reply = a.experiments().tellThenAsk(first.id(), result, null, "tell-next-7");
+        io.tunelab.api.TellReply retried = b.experiments().tellThenAsk(first.id(), result, null, "tell-next-7");
+
+        assertThat(retried.next()).isEqualTo(reply.next());
+        assertThat(retried.state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(storages.getFirst().trials(a.queries().experiment("retried").id())).hasSize(2);
+        TrialProposal other = b.experiments().tellThenAsk(reply.next().id(),
+                TrialResult.complete(Map.of("loss", loss(reply.next().params()))), null, "tell-next-8").next();
+        assertThat(other.number()).isEqualTo(2);
+    }
+
+    @Test
     void creationPauseResumeAndStopOnOneCoordinatorAreSeenByTheOther() {
         Database db = database();
         Coordinator a = coordinator(db, Events.NONE);

@@ -101,6 +101,33 @@ class RequestIdApiTest {
     }
 
     @Test
+    void aRetriedTellWithNextAnswersTheSameNextTrialAlsoAfterARestartAndAsksNoOther() throws Exception {
+        assertThat(post("/api/experiments", SPEC, null).statusCode()).isEqualTo(201);
+        long id = ((Number) Json.read(post("/api/experiments/ids/trials", "{}", null).body(), Map.class).get("id")).longValue();
+        String result = Json.write(TrialResult.complete(Map.of("loss", 0.5)));
+        String body = result.substring(0, result.lastIndexOf('}')) + ", \"next\": true}";
+        var first = post("/api/trials/" + id + "/result", body, "tell-next-1");
+        assertThat(first.statusCode()).isEqualTo(200);
+        Map<?, ?> next = (Map<?, ?>) Json.read(first.body(), Map.class).get("next");
+        assertThat(next.get("number")).isEqualTo(1);
+
+        var retried = post("/api/trials/" + id + "/result", body, "tell-next-1");
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(Json.read(retried.body(), Map.class)).isEqualTo(Json.read(first.body(), Map.class));
+        assertThat(trialCount()).isEqualTo(2);
+        server.close();
+        start();
+        assertThat(Json.read(post("/api/trials/" + id + "/result", body, "tell-next-1").body(), Map.class))
+                .isEqualTo(Json.read(first.body(), Map.class));
+        assertThat(trialCount()).isEqualTo(2);
+        // Another tell with next under its own id gets a new trial, as before.
+        long nextId = ((Number) next.get("id")).longValue();
+        Map<?, ?> after = Json.read(post("/api/trials/" + nextId + "/result", body, "tell-next-2").body(), Map.class);
+        assertThat(((Map<?, ?>) after.get("next")).get("number")).isEqualTo(2);
+        assertThat(trialCount()).isEqualTo(3);
+    }
+
+    @Test
     void anIdUsedForAnotherRequestIsRefused() throws Exception {
         post("/api/experiments", SPEC, null);
         var asked = post("/api/experiments/ids/trials", "{}", "same-id");

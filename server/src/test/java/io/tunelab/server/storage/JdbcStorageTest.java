@@ -1,8 +1,13 @@
 package io.tunelab.server.storage;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The storage contract on H2 files in a temporary data directory. */
 class JdbcStorageTest extends StorageContract {
@@ -18,5 +23,27 @@ class JdbcStorageTest extends StorageContract {
     protected Storage reopen(Storage storage) {
         storage.close();
         return JdbcStorage.openDataDirectory(dir);
+    }
+
+    @Test
+    void textInItsRowAndTextInTheLobStoreBothReadBackWholeAfterReopening() throws SQLException {
+        Storage s = open();
+        String inRow = "a".repeat(H2Dialect.IN_ROW_LOB_BYTES - 100);
+        String beyond = "b".repeat(3 * H2Dialect.IN_ROW_LOB_BYTES);
+        s.write(c -> {
+            c.putAnswer("in-row", "tell:1", inRow);
+            c.putAnswer("beyond", "tell:2", beyond);
+        });
+        s = reopen(s);
+        assertThat(s.answer("in-row")).contains(inRow);
+        assertThat(s.answer("beyond")).contains(beyond);
+        s.close();
+        // The limit is the database's own setting: whoever opens the file finds it.
+        try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tunelab"), JdbcStorage.H2_USER, "");
+             var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME = 'MAX_LENGTH_INPLACE_LOB'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(H2Dialect.IN_ROW_LOB_BYTES);
+        }
     }
 }

@@ -12,7 +12,15 @@ public record Principal(String name, Set<Scope> scopes) {
 
     /** Whether any held scope grants any of {@code anyOf}. */
     public boolean allows(Scope... anyOf) {
-        return Arrays.stream(anyOf).anyMatch(needed -> scopes.stream().anyMatch(held -> held.grants(needed)));
+        // Loops, not streams: every request asks this.
+        for (Scope needed : anyOf) {
+            for (Scope held : scopes) {
+                if (held.grants(needed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The scopes' wire names, in declaration order. */

@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
  * The bearer tokens: created with a random secret ({@code tl_} and 32 random bytes, base64url)
  * of which only the SHA-256 is stored, listed, revoked, and checked on every request. Tokens are
  * kept in memory by hash, loaded from storage at start and updated on each write (which goes
- * through {@link Storage#write} first, so a failed write changes nothing). Thread-safe.
+ * through {@link Storage#write} first, so a failed write changes nothing). A secret that passed
+ * its hash check is remembered with its token's name ({@link VerifiedSecrets}), so the next
+ * request with it costs a map lookup rather than a SHA-256; every such hit still asks whether the
+ * named token is live, so a revocation counts at once here, and on another coordinator at its
+ * next {@link #reload}. Thread-safe.
  */
 public final class Tokens {
     /** The name of the token a server creates on its first start. */
@@ -37,6 +41,8 @@ public final class Tokens {
     private final InstantSource clock;
     private final Map<String, StoredToken> byHash = new ConcurrentHashMap<>();
     private final Map<String, StoredToken> byName = new ConcurrentHashMap<>();
+    private final VerifiedSecrets verified = new VerifiedSecrets();
+    private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     /** When the tokens were last read from a database other coordinators share (nanoTime), to read at most once a second. */
     private volatile long readAt = System.nanoTime();
 
@@ -99,11 +105,17 @@ public final class Tokens {
         if (secret == null || secret.isBlank()) {
             return Optional.empty();
         }
+        Optional<String> name = verified.nameOf(secret);
+        if (name.isPresent()) {
+            return active(name.get());
+        }
         String hash = hash(secret.trim());
         if (!byHash.containsKey(hash) && storage.shared().isPresent() && System.nanoTime() - readAt > 1_000_000_000L) {
             reload(); // created by another coordinator, perhaps
         }
-        return Optional.ofNullable(byHash.get(hash)).filter(t -> !t.isRevoked()).map(Tokens::principal);
+        Optional<StoredToken> live = Optional.ofNullable(byHash.get(hash)).filter(t -> !t.isRevoked());
+        live.ifPresent(t -> verified.remember(secret, t.name()));
+        return live.map(this::principal);
     }
 
     /**
@@ -120,18 +132,22 @@ public final class Tokens {
 
     /** The principal of the named token while it is live, so sessions end when their token is revoked. */
     public Optional<Principal> active(String name) {
-        return Optional.ofNullable(byName.get(name)).filter(t -> !t.isRevoked()).map(Tokens::principal);
+        return Optional.ofNullable(byName.get(name)).filter(t -> !t.isRevoked()).map(this::principal);
     }
 
     private void remember(StoredToken row) {
         byHash.put(row.hash(), row);
         byName.put(row.name(), row);
+        principals.remove(row.name());
     }
 
-    private static Principal principal(StoredToken row) {
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        row.scopes().forEach(s -> scopes.add(Scope.parse(s)));
-        return new Principal(row.name(), scopes);
+    /** The principal of a token row, built once per row (its scopes never change). */
+    private Principal principal(StoredToken row) {
+        return principals.computeIfAbsent(row.name(), n -> {
+            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+            row.scopes().forEach(s -> scopes.add(Scope.parse(s)));
+            return new Principal(row.name(), scopes);
+        });
     }
 
     private static Token view(StoredToken row) {

@@ -1,0 +1,102 @@
+package io.tunelab.server.http.auth;
+
+import io.tunelab.server.storage.Database;
+import io.tunelab.server.storage.Durability;
+import io.tunelab.server.storage.JdbcStorage;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.testing.PostgresCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bearer tokens as a request sees them: a secret verified once is refused the moment its token is revoked. */
+class TokensTest {
+    private final List<Storage> storages = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close() {
+        storages.forEach(Storage::close);
+    }
+
+    private Storage embedded() {
+        Storage s = JdbcStorage.openDataDirectory(dir);
+        storages.add(s);
+        return s;
+    }
+
+    @Test
+    void aSecretUsedBeforeIsRefusedAtOnceWhenItsTokenIsRevoked() {
+        var tokens = new Tokens(embedded(), InstantSource.system());
+        String secret = tokens.create("ci", Set.of(Scope.WRITE)).secret();
+        assertThat(tokens.authenticate(secret)).map(Principal::name).contains("ci");
+        assertThat(tokens.authenticate(secret)).map(Principal::scopes).contains(Set.of(Scope.WRITE));
+
+        tokens.revoke("ci");
+
+        assertThat(tokens.authenticate(secret)).isEmpty();
+        assertThat(tokens.active("ci")).isEmpty();
+    }
+
+    @Test
+    void anotherTokensSecretOrAnAlteredSecretIsNotTakenForAVerifiedOne() {
+        var tokens = new Tokens(embedded(), InstantSource.system());
+        String ci = tokens.create("ci", Set.of(Scope.WRITE)).secret();
+        String reader = tokens.create("reader", Set.of(Scope.READ)).secret();
+        assertThat(tokens.authenticate(ci)).isPresent();
+
+        assertThat(tokens.authenticate(reader)).map(Principal::name).contains("reader");
+        assertThat(tokens.authenticate(ci.substring(0, ci.length() - 1) + (ci.endsWith("A") ? "B" : "A"))).isEmpty();
+        assertThat(tokens.authenticate(ci + "x")).isEmpty();
+        tokens.revoke("reader");
+        assertThat(tokens.authenticate(ci)).map(Principal::name).contains("ci");
+        assertThat(tokens.authenticate(reader)).isEmpty();
+    }
+
+    @Test
+    void aTokenRevokedOnAnotherCoordinatorIsRefusedHereAfterTheNextReload() {
+        var db = new Database.Postgres(PostgresCluster.shared().createDatabase("tokens_revoke"), PostgresCluster.USER,
+                PostgresCluster.PASSWORD);
+        Storage first = JdbcStorage.open(db, Durability.PROCESS);
+        storages.add(first);
+        Storage second = JdbcStorage.open(db, Durability.PROCESS);
+        storages.add(second);
+        var here = new Tokens(first, InstantSource.system());
+        var there = new Tokens(second, InstantSource.system());
+        String secret = there.create("worker-1", Set.of(Scope.WORKER)).secret();
+        here.reload();
+        assertThat(here.authenticate(secret)).map(Principal::name).contains("worker-1");
+        assertThat(here.authenticate(secret)).isPresent();
+
+        there.revoke("worker-1");
+        assertThat(there.authenticate(secret)).isEmpty();
+        here.reload(); // what the server does every 5 seconds on a shared database
+
+        assertThat(here.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void theVerifiedSecretsStayBoundedAndAForgottenSecretStillAuthenticates() {
+        var verified = new VerifiedSecrets();
+        for (int i = 0; i < VerifiedSecrets.CAPACITY + 10; i++) {
+            verified.remember("tl_secret-" + i, "t");
+        }
+        assertThat(verified.size()).isLessThanOrEqualTo(VerifiedSecrets.CAPACITY);
+        assertThat(verified.nameOf("tl_secret-0")).isEmpty();
+
+        var tokens = new Tokens(embedded(), InstantSource.system());
+        String secret = tokens.create("ci", Set.of(Scope.WRITE)).secret();
+        assertThat(tokens.authenticate(secret)).isPresent();
+        assertThat(tokens.authenticate(secret)).isPresent();
+    }
+}
