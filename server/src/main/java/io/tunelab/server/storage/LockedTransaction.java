@@ -7,26 +7,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/**
- * One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock:
- * the catch-up reads, and the stamp, which carries the steps' deferred writes ({@link DeferredWrites}).
- */
+/** One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock: the catch-up reads and the stamps. */
 final class LockedTransaction implements SharedDatabase.Locked {
     private final Connection c;
     private final long experimentId;
     private final long revision;
     private final Storage.Changes changes;
-    private final DeferredWrites deferred;
     private StoredExperiment row;
     private String finalization;
 
-    /** {@code changes} write through {@code deferred}, which {@link #stamp} sends with the stamp. */
-    LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes, DeferredWrites deferred) {
+    LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes) {
         this.c = c;
         this.experimentId = experimentId;
         this.revision = revision;
         this.changes = changes;
-        this.deferred = deferred;
     }
 
     @Override
@@ -55,9 +49,6 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public List<StoredTrial> trialsSince(long since) {
-        if (deferred.pending() > 0) {
-            throw new IllegalStateException("a locked transaction reads trials after writes it has not sent");
-        }
         try {
             return RowCodec.readTrials(c, experimentId, since);
         } catch (SQLException e) {
@@ -73,26 +64,19 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public void stamp(long next, Collection<Long> trialIds, String notice) {
-        // One round trip: the steps' writes, then the trials, the experiment, and the notice sent at commit.
-        try {
-            deferred.sendWith("WITH t AS (UPDATE trial SET revision = ? WHERE id = ANY (?)) "
-                    + "UPDATE experiment SET revision = ? WHERE id = ? RETURNING pg_notify('" + PostgresShared.CHANNEL + "', ?)", ps -> {
-                        ps.setLong(1, next);
-                        ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
-                        ps.setLong(3, next);
-                        ps.setLong(4, experimentId);
-                        ps.setString(5, notice);
-                    });
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        // One round trip: the trials, the experiment, and the notice sent at commit.
+        read("WITH t AS (UPDATE trial SET revision = ? WHERE id = ANY (?)) "
+                + "UPDATE experiment SET revision = ? WHERE id = ? RETURNING pg_notify('" + PostgresShared.CHANNEL + "', ?)", ps -> {
+                    ps.setLong(1, next);
+                    ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
+                    ps.setLong(3, next);
+                    ps.setLong(4, experimentId);
+                    ps.setString(5, notice);
+                }, rs -> null);
     }
 
     /** Runs a statement; with a reader, a query whose rows it reads. */
     private <T> T read(String sql, PostgresShared.Binder binder, PostgresShared.Reader<T> reader) {
-        if (deferred.pending() > 0) {
-            throw new IllegalStateException("a locked transaction reads after writes it has not sent: " + sql);
-        }
         try (var ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             if (reader == null) {

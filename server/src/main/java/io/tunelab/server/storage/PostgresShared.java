@@ -88,11 +88,7 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
                     revision = rs.getLong(1);
                 }
             }
-            // The steps' writes wait and go to the database with the stamp, in one round trip.
-            var deferred = new DeferredWrites(c);
-            T result = work.apply(new LockedTransaction(c, experimentId, revision, changes.apply(deferred.connection()), deferred));
-            deferred.sendWith(null, null);
-            return result;
+            return work.apply(new LockedTransaction(c, experimentId, revision, changes.apply(c)));
         });
     }
 
