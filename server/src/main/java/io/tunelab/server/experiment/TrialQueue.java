@@ -58,7 +58,8 @@ public final class TrialQueue {
             int number = x.reserveNumber();
             try {
                 ExperimentSpec spec = x.spec();
-                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), x.proposed());
+                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), x.proposed(),
+                        spec.constraints());
                 Map<String, Object> complete = EnqueuedParams.complete(spec.space(), params, x.strategy(), context);
                 Instant now = clock.instant();
                 var t = StoredTrial.of(Transitions.enqueued(registry.nextTrialId(), x.id(), number, complete, now));
