@@ -13,7 +13,8 @@ import java.util.Map;
  * What an experiment is: its unique name, its objective(s), the search space, the strategy
  * and pruner, the budget, how many repetitions evaluate each trial, an optional task for
  * workers, a seed, how the leaderboard compares trials ({@link Analysis}) and, optionally, how
- * trials are raced ({@link Racing}: then {@code repetitions} is the racing maximum). Loaded from YAML
+ * trials are raced ({@link Racing}: then {@code repetitions} is the racing maximum) and, optionally,
+ * which experiment's best trials start its history ({@link WarmStart}). Loaded from YAML
  * or JSON by {@link Specs}; a spec may say {@code objective: {...}} for one objective or
  * {@code objectives: [...]} for several. {@code constraints} bound other reported metrics: a trial
  * outside them is infeasible and ranks after every feasible one ({@link Constraint}).

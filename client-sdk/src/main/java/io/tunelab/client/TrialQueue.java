@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.tunelab.api.EnqueueRequest;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialImport;
 import io.tunelab.api.TunelabException;
@@ -35,7 +36,11 @@ public final class TrialQueue {
      * from the strategy's proposal. Answers the WAITING trial the next ask will hand out.
      */
     public Trial enqueue(String ref, Map<String, Object> params) {
-        return client.send("POST", path(ref) + "/enqueue", Json.write(EnqueueRequest.of(params)), Trial.class);
+        // Under a request id, so that a retry on another coordinator enqueues once.
+        var request = client.request(path(ref) + "/enqueue").header("Content-Type", "application/json")
+                .header(RequestId.HEADER, RequestId.random()).POST(HttpRequest.BodyPublishers.ofString(Json.write(EnqueueRequest.of(params))))
+                .build();
+        return read(client.check(client.execute(request, HttpResponse.BodyHandlers.ofString())), Trial.class);
     }
 
     /** The configurations still queued, first out first. */
@@ -47,11 +52,14 @@ public final class TrialQueue {
     public TrialImport importCsv(String ref, String csv) {
         var request = client.request(path(ref) + "/import").header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofString(csv)).build();
-        HttpResponse<String> r = client.check(client.execute(request, HttpResponse.BodyHandlers.ofString()));
+        return read(client.check(client.execute(request, HttpResponse.BodyHandlers.ofString())), TrialImport.class);
+    }
+
+    private static <T> T read(HttpResponse<String> r, Class<T> type) {
         try {
-            return Json.mapper().readValue(r.body(), TrialImport.class);
+            return Json.mapper().readValue(r.body(), type);
         } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server answered an import with something that is not Tunelab JSON");
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server answered with something that is not Tunelab JSON");
         }
     }
 

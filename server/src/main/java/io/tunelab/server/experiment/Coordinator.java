@@ -59,13 +59,14 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         Counter expirations = Counter.builder("tunelab.leases.expired")
                 .description("leases that expired because their worker stopped heartbeating").register(metrics);
         var imports = new TrialImports(registry, journal, rankings, storageClock);
+        var requests = new Requests(storage);
         var experiments = new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config,
-                new Requests(storage), imports);
+                requests, imports);
         return new Coordinator(experiments,
                 new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations, peers),
                 new ExperimentQueries(registry, storage, rankings), finalizations,
                 new TrialArtifacts(registry, journal, storage, storageClock),
                 new ExperimentCatalog(registry, journal, experiments, storageClock),
-                new TrialQueue(registry, journal, storageClock, work), imports);
+                new TrialQueue(registry, journal, storageClock, work, requests), imports);
     }
 }

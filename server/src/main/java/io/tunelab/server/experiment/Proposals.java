@@ -81,6 +81,9 @@ final class Proposals {
         }
         for (StoredTrial t : x.storedTrials()) {
             if (t.trial().state() == TrialState.WAITING) {
+                if (TrialQueue.isQueued(t.trial()) && atParallelLimit(x)) {
+                    return Journal.Entry.nothing(null); // a new trial for budget.parallel: the ask is refused as one would be
+                }
                 Instant now = clock.instant();
                 var leased = new StoredTrial(Transitions.restarted(t.trial(), now, worker), leaseId,
                         leaseId == null ? null : now.plus(leaseDuration), t.attempts());
@@ -237,6 +240,11 @@ final class Proposals {
         }
     }
 
+    private static boolean atParallelLimit(LiveExperiment e) {
+        Integer parallel = e.spec().budget().parallel();
+        return parallel != null && e.count(TrialState.RUNNING) + e.inFlight() >= parallel;
+    }
+
     /** Why the experiment hands out no trial now, or null. The caller holds the monitor. */
     private String refusal(LiveExperiment e) {
         if (!e.isRunning()) {
@@ -246,9 +254,8 @@ final class Proposals {
         if (spent != null) {
             return spent;
         }
-        Integer parallel = e.spec().budget().parallel();
-        if (parallel != null && e.count(TrialState.RUNNING) + e.inFlight() >= parallel) {
-            return "the experiment already runs " + parallel + " trials at once (budget.parallel)";
+        if (atParallelLimit(e)) {
+            return "the experiment already runs " + e.spec().budget().parallel() + " trials at once (budget.parallel)";
         }
         return null;
     }

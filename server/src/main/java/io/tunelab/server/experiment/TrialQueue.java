@@ -11,7 +11,6 @@ import io.tunelab.server.strategy.ProposalContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +33,10 @@ public final class TrialQueue {
     private final Journal journal;
     private final StorageClock clock;
     private final WorkSignal work;
+    private final Requests requests;
 
-    TrialQueue(ExperimentRegistry registry, Journal journal, StorageClock clock, WorkSignal work) {
+    TrialQueue(ExperimentRegistry registry, Journal journal, StorageClock clock, WorkSignal work, Requests requests) {
+        this.requests = requests;
         this.registry = registry;
         this.journal = journal;
         this.clock = clock;
@@ -49,26 +50,43 @@ public final class TrialQueue {
      * (BUDGET_EXHAUSTED); params that do not fit the space are refused (INVALID_VALUE) and nothing is stored.
      */
     public Trial enqueue(String ref, Map<String, Object> params, String by) {
+        return enqueue(ref, params, by, null);
+    }
+
+    /**
+     * {@link #enqueue(String, Map, String)} under a request id (null for none): a retry with the
+     * same id answers the trial the first enqueue stored, and enqueues nothing more.
+     */
+    public Trial enqueue(String ref, Map<String, Object> params, String by, String requestId) {
+        Requests.check(requestId);
         if (params == null) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "an enqueue needs params, as {\"params\": {\"lr\": 0.01}}");
         }
         LiveExperiment e = registry.find(ref);
-        StoredTrial stored = journal.record(e, x -> {
-            refuseUnlessOpen(x);
-            int number = x.reserveNumber();
-            try {
-                ExperimentSpec spec = x.spec();
-                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), x.proposed(),
-                        spec.constraints());
-                Map<String, Object> complete = EnqueuedParams.complete(spec.space(), params, x.strategy(), context);
-                Instant now = clock.instant();
-                var t = StoredTrial.of(Transitions.enqueued(registry.nextTrialId(), x.id(), number, complete, now));
-                return Journal.Entry.none().add(t).answering(t);
-            } catch (RuntimeException ex) {
-                x.releaseNumber(number);
-                throw ex;
-            }
-        });
+        String kind = "enqueue:" + e.id();
+        StoredTrial stored;
+        try {
+            stored = journal.record(e, x -> {
+                refuseUnlessOpen(x);
+                int number = x.reserveNumber();
+                try {
+                    ExperimentSpec spec = x.spec();
+                    var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(),
+                            x.proposed(), spec.constraints());
+                    Map<String, Object> complete = EnqueuedParams.complete(spec.space(), params, x.strategy(), context);
+                    var t = StoredTrial.of(Transitions.enqueued(registry.nextTrialId(), x.id(), number, complete, clock.instant()));
+                    var entry = Journal.Entry.none().add(t);
+                    Requests.remember(entry, requestId, kind, t.trial());
+                    return entry.answering(t);
+                } catch (RuntimeException ex) {
+                    x.releaseNumber(number);
+                    throw ex;
+                }
+            });
+        } catch (RuntimeException ex) {
+            // A retry: the first attempt's trial, stored under the request id.
+            return requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex);
+        }
         registry.registerTrial(stored.id(), e);
         LOG.info("trial {} of experiment {} enqueued by token {}", stored.trial().number(), LogText.of(e.name()), LogText.of(by));
         work.signal();

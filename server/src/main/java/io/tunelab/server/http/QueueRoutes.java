@@ -40,7 +40,8 @@ final class QueueRoutes {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
-        blocking.run(rc, 201, () -> queue.enqueue(ref, Json.read(body, EnqueueRequest.class).params(), by));
+        String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
+        blocking.run(rc, 201, () -> queue.enqueue(ref, Json.read(body, EnqueueRequest.class).params(), by, requestId));
     }
 
     private void queued(RoutingContext rc) {

@@ -181,6 +181,18 @@ class TrialQueueTest {
     }
 
     @Test
+    void aQueuedConfigurationWaitsForBudgetParallelAsANewTrialWould() {
+        service.create(spec("parallel").budget(new Budget(null, 1, null)).build());
+        queue.enqueue("parallel", adam(0.1, 1), null);
+        queue.enqueue("parallel", adam(0.2, 1), null);
+        TrialProposal first = service.ask("parallel");
+        assertThatThrownBy(() -> service.ask("parallel")).isInstanceOf(TunelabException.ParallelLimit.class);
+        assertThat(queue.queued("parallel")).hasSize(1);
+        var next = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 1.0)), null, null).next();
+        assertThat(next.params()).isEqualTo(adam(0.2, 1));
+    }
+
+    @Test
     void theQueueSurvivesARestart() {
         service.create(spec("durable").build());
         queue.enqueue("durable", adam(0.75, 4), null);

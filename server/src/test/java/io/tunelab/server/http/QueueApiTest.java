@@ -104,6 +104,21 @@ class QueueApiTest {
     }
 
     @Test
+    void aRetriedEnqueueWithTheSameRequestIdEnqueuesOnce() throws Exception {
+        var headers = new HashMap<>(bearer(admin));
+        headers.put("Tunelab-Request-Id", "enqueue-1");
+        var first = raw.send("POST", ENQUEUE, headers, "{\"params\": {\"x\": 0.5, \"opt\": \"sgd\"}}");
+        var retry = raw.send("POST", ENQUEUE, headers, "{\"params\": {\"x\": 0.5, \"opt\": \"sgd\"}}");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(retry.status()).as(retry.body()).isEqualTo(201);
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(TrialQueue.of(client).queued("sweep")).hasSize(1);
+        headers.put("Tunelab-Request-Id", "not valid!");
+        assertRefused(raw.send("POST", ENQUEUE, headers, "{\"params\": {}}"), 400, ErrorCode.INVALID_ARGUMENT, "request id");
+        assertThat(trials()).isEqualTo(1);
+    }
+
+    @Test
     void badEnqueuesAreRefusedAndStoreNothing() throws Exception {
         assertRefused(raw.send("POST", ENQUEUE, bearer(admin), "{\"params\": {\"x\": 2}}"), 400, ErrorCode.INVALID_VALUE,
                 "param \"x\": 2.0 is outside [0.0, 1.0]");
