@@ -126,6 +126,9 @@ final class ExperimentRegistry {
      * (under the lock that keeps names unique), so a failed write renames nothing.
      */
     void rename(LiveExperiment e, String name, Runnable persist) {
+        if (peers.shared()) {
+            peers.refresh(); // the name may be another coordinator's new experiment's
+        }
         synchronized (byName) {
             LiveExperiment holder = byName.get(name);
             if (holder == e) {
@@ -139,6 +142,14 @@ final class ExperimentRegistry {
             persist.run();
             byName.remove(old, e);
             byName.put(name, e);
+        }
+    }
+
+    /** Files an experiment another coordinator renamed under its new name, no longer under {@code old}. */
+    void renamed(LiveExperiment e, String old) {
+        synchronized (byName) {
+            byName.remove(old, e);
+            byName.put(e.name(), e);
         }
     }
 
@@ -188,8 +199,8 @@ final class ExperimentRegistry {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
         }
         LiveExperiment e = lookup(ref);
-        if (e == null && peers.shared()) {
-            peers.refresh(); // another coordinator may have created it
+        if (peers.shared() && (e == null || !stillNamed(e, ref))) {
+            peers.refresh(); // another coordinator may have created, renamed or deleted it
             e = lookup(ref);
         }
         if (e == null) {
@@ -197,6 +208,24 @@ final class ExperimentRegistry {
                     Map.of("experiment", ref));
         }
         return e;
+    }
+
+    /**
+     * Whether an experiment found by its name here still has it in the database: another
+     * coordinator may have renamed or deleted it (found by id, it keeps the id).
+     */
+    private boolean stillNamed(LiveExperiment e, String ref) {
+        if (!ref.equals(e.name())) {
+            return true;
+        }
+        try {
+            return ref.equals(peers.fresh(e).name());
+        } catch (TunelabException ex) {
+            if (ex.code() == ErrorCode.NOT_FOUND) {
+                return false;
+            }
+            throw ex;
+        }
     }
 
     private LiveExperiment lookup(String ref) {
@@ -230,6 +259,12 @@ final class ExperimentRegistry {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
         }
         return e;
+    }
+
+    /** Every experiment, by id; on a database other coordinators share, read as they left it (created, changed, deleted). */
+    List<LiveExperiment> allCurrent() {
+        peers.refresh();
+        return all();
     }
 
     /** Every experiment, by id. */

@@ -16,6 +16,7 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.RepetitionStatistics;
+import io.tunelab.server.storage.StoredTrial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class Finalizations {
 
     /** The experiment's finalization, or NOT_FOUND. */
     public Finalization of(String ref) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         FinalizationRow row = e.finalization();
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" has no finalization; start one with "
@@ -69,7 +70,7 @@ public final class Finalizations {
      * finalization, the one already under way or done for the same winner when there is one.
      */
     public Finalization finalize(String ref) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         ExperimentSpec spec = e.spec();
         if (spec.task() == null) {
             throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + e.name() + "\" has no task for a worker to "
@@ -134,10 +135,29 @@ public final class Finalizations {
                 e.row().seed(), spec.task(), leased.finalization()));
     }
 
-    /** Whether a trial id and lease id name the experiment's running finalization. */
+    /**
+     * Whether a trial id and lease id name the experiment's running finalization. On a database
+     * other coordinators share, a lease this coordinator does not know (neither the finalization's
+     * nor the trial's in its memory) may be one another coordinator gave since this one last caught
+     * up: the experiment's lock in the database decides, after catching up.
+     */
     boolean leases(LiveExperiment e, long trialId, String leaseId) {
+        if (leaseId == null) {
+            return false;
+        }
+        if (leasedBy(e, trialId, leaseId)) {
+            return true;
+        }
+        StoredTrial trial = e.trial(trialId);
+        if (!journal.shared() || trial != null && leaseId.equals(trial.leaseId())) {
+            return false;
+        }
+        return journal.record(e, x -> Journal.Entry.nothing(leasedBy(x, trialId, leaseId)));
+    }
+
+    private static boolean leasedBy(LiveExperiment e, long trialId, String leaseId) {
         FinalizationRow row = e.finalization();
-        return row != null && leaseId != null && leaseId.equals(row.leaseId()) && row.finalization().trialId() == trialId;
+        return row != null && leaseId.equals(row.leaseId()) && row.finalization().trialId() == trialId;
     }
 
     Heartbeat heartbeat(LiveExperiment e, String leaseId) {
