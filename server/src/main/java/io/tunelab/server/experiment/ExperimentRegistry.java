@@ -145,12 +145,15 @@ final class ExperimentRegistry {
         }
     }
 
-    /** Files an experiment another coordinator renamed under its new name, no longer under {@code old}. */
+    /**
+     * Files an experiment another coordinator renamed under its new name, no longer under
+     * {@code old}. Called while catching up, inside the experiment's step: it takes no lock of
+     * the registry, since {@link #rename} and {@link #register} hold that lock while they wait for
+     * a step (the database's unique names keep two experiments from one name).
+     */
     void renamed(LiveExperiment e, String old) {
-        synchronized (byName) {
-            byName.remove(old, e);
-            byName.put(e.name(), e);
-        }
+        byName.remove(old, e);
+        byName.put(e.name(), e);
     }
 
     /** Forgets a deleted experiment and its trials. */
