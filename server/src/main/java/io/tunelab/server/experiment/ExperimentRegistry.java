@@ -135,14 +135,28 @@ final class ExperimentRegistry {
                 return;
             }
             if (holder != null) {
-                throw TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
-                        + "\" exists already; choose another name", Map.of("name", name));
+                throw nameTaken(name);
             }
             String old = e.name();
-            persist.run();
+            try {
+                persist.run();
+            } catch (RuntimeException ex) {
+                if (peers.shared()) {
+                    peers.refresh(); // taken meanwhile on another coordinator: its row refuses ours
+                    if (byName.get(name) != null && byName.get(name) != e) {
+                        throw nameTaken(name);
+                    }
+                }
+                throw ex;
+            }
             byName.remove(old, e);
             byName.put(name, e);
         }
+    }
+
+    private static TunelabException nameTaken(String name) {
+        return TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
+                + "\" exists already; choose another name", Map.of("name", name));
     }
 
     /**

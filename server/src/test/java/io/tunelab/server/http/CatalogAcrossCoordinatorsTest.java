@@ -95,6 +95,26 @@ class CatalogAcrossCoordinatorsTest {
         toB.launch(spec("alpha"));
         assertThat(toA.describe("alpha").id()).isNotEqualTo(id);
         assertThat(toA.describe("beta").id()).isEqualTo(id);
+        // A name just taken on the other coordinator is a duplicate, not a failed write.
+        toA.launch(spec("gamma"));
+        assertThatThrownBy(() -> Catalog.of(toB).update("beta", ExperimentPatch.rename("gamma")))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
+        assertThat(toA.describe("beta").id()).isEqualTo(id);
+    }
+
+    @Test
+    void parameterImportanceOnOneCoordinatorCountsTheTrialsToldOnTheOther() {
+        toA.launch(spec("important"));
+        for (int i = 0; i < 4; i++) {
+            TrialProposal p = toA.ask("important");
+            toA.result(p.id(), TrialResult.complete(Map.of("loss", ((Number) p.params().get("x")).doubleValue())));
+        }
+        assertThat(toB.importance("important", 0).trials()).isEqualTo(4);
+
+        TrialProposal p = toA.ask("important");
+        toA.result(p.id(), TrialResult.complete(Map.of("loss", 0.5)));
+
+        assertThat(toB.importance("important", 0).trials()).as("never the answer cached for 4 trials").isEqualTo(5);
     }
 
     @Test
