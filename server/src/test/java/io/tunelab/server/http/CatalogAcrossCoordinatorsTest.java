@@ -143,11 +143,17 @@ class CatalogAcrossCoordinatorsTest {
         assertThat(Catalog.of(toB).list("lr", false)).extracting(ExperimentSummary::name).containsExactly("source", "copy");
         assertThat(toB.describe("copy").id()).isEqualTo(copy);
 
+        long trial = toA.ask("copy").id();
+        Artifacts.of(toA).upload(trial, null, "notes.txt", new byte[]{1});
+        assertThat(Artifacts.of(toB).list(trial)).hasSize(1);
+
         toA.stop("copy");
         Catalog.of(toA).delete("copy");
         assertThat(toB.experiments()).extracting(ExperimentSummary::name).containsExactly("source");
         assertNotFound(() -> toB.describe("copy"));
         assertNotFound(() -> toB.describe(Long.toString(copy)));
+        assertNotFound(() -> toB.trial(trial));
+        assertNotFound(() -> Artifacts.of(toB).list(trial));
     }
 
     @Test
