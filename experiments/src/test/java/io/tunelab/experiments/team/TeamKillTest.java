@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("slow")
 class TeamKillTest {
-    private static final int WORKER_TRIALS = 24;
+    private static final int WORKER_TRIALS = 18;
     private static final int CLIENT_TRIALS = 150;
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
