@@ -258,7 +258,8 @@ final class ExperimentRegistry {
      * wrote first (when its stored revision moved), so a read after a change made elsewhere sees it.
      */
     LiveExperiment current(String ref) {
-        return peers.fresh(find(ref));
+        LiveExperiment e = find(ref);
+        return peers.shared() && ref.equals(e.name()) ? e : peers.fresh(e); // by name, find brought it up already
     }
 
     /** {@link #owner}, for a read: brought up to what other coordinators wrote, as {@link #current}. */
