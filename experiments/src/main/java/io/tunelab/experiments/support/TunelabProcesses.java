@@ -75,11 +75,36 @@ public final class TunelabProcesses {
 
     /** Starts a worker serving {@code server} with {@code slots} slots and a token of the {@code worker} scope. */
     public static WorkerProcess startWorker(ServerProcess server, int slots, Path log, String... extraArgs) throws IOException {
-        var args = new ArrayList<>(List.of("worker", "--server", server.url(), "--slots", Integer.toString(slots)));
+        return startWorker(List.of(), server.url(), server.workerToken(), slots, log, extraArgs);
+    }
+
+    /**
+     * Starts a worker serving {@code servers} (one URL, or several separated by commas) with
+     * {@code token}, its command after {@code prefix} (as {@link NetworkNamespaces#prefix}; empty for none).
+     */
+    public static WorkerProcess startWorker(List<String> prefix, String servers, String token, int slots, Path log,
+                                            String... extraArgs) throws IOException {
+        var args = new ArrayList<>(List.of("worker", "--server", servers, "--slots", Integer.toString(slots)));
         args.addAll(List.of(extraArgs));
         ProcessBuilder builder = worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("TUNELAB_TOKEN", server.workerToken());
+        builder.command().addAll(0, prefix);
+        builder.environment().put("TUNELAB_TOKEN", token);
         return new WorkerProcess(builder.start(), log);
+    }
+
+    /**
+     * Runs {@code main} of this module in a JVM of its own (this JVM's {@code java} and class
+     * path), with {@code args}, {@code TUNELAB_TOKEN} set to {@code token}, its command after
+     * {@code prefix}, its output in {@code log}.
+     */
+    public static Process startMain(List<String> prefix, Class<?> main, List<String> args, String token, Path log) throws IOException {
+        var command = new ArrayList<>(prefix);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(args);
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("TUNELAB_TOKEN", token);
+        return builder.start();
     }
 
     /**

@@ -1,14 +1,15 @@
 package io.tunelab.experiments.team;
 
+import io.tunelab.api.Budget;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.StrategySpec;
 import io.tunelab.api.Trial;
-import io.tunelab.api.TrialProposal;
-import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
-import io.tunelab.api.TunelabException;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.NetworkNamespaces;
 import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
 import org.junit.jupiter.api.Tag;
@@ -16,121 +17,147 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A team's set-up end to end, with real processes: a throwaway PostgreSQL, two coordinator
- * processes on it, three workers (leasing trials through the SDK and evaluating a cheap function)
- * and an SDK client asking and telling, each given both coordinators' URLs. One coordinator is
- * killed with SIGKILL mid-sweep and restarted on its port: every acknowledged result is stored
- * once with the values told, no trial number repeats, and the sweep completes.
+ * A team's set-up end to end, every part its own process: a throwaway PostgreSQL, two
+ * coordinator processes on it, three {@code tunelab worker} processes training on iris, and an
+ * SDK client process ({@link SweepClient}) asking and telling a sweep of its own, each given both
+ * coordinators' URLs. Where the machine allows (root, {@code ip}, namespaces, veth, bridges), the
+ * workers and the client each run in a network namespace of their own and reach the
+ * coordinators over a bridge, as other machines would; otherwise on the loopback (the test says
+ * why). One coordinator is killed with SIGKILL mid-sweep and restarted on its port: every result
+ * the client saw acknowledged is stored once with its value, no trial number repeats, and both
+ * sweeps complete.
  */
 @Tag("slow")
 class TeamKillTest {
-    private static final int TRIALS = 240;
+    private static final int WORKER_TRIALS = 18;
+    private static final int CLIENT_TRIALS = 150;
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir
     Path dir;
 
     @Test
-    void aCoordinatorKilledMidSweepLosesNothingAndTheSweepCompletes() throws Exception {
-        try (var pg = ThrowawayPostgres.start(false)) {
+    void aCoordinatorKilledMidSweepLosesNothingAndBothSweepsComplete() throws Exception {
+        try (var pg = ThrowawayPostgres.start(false); var network = NetworkNamespaces.orLoopback(4)) {
+            System.out.println(network.isolated() ? "TeamKillTest: workers and client in network namespaces, coordinators on "
+                    + network.host() : "TeamKillTest: on the loopback: " + network.reason());
             String db = pg.createDatabase("team");
-            String[] dbArgs = {"--db", db, "--db-user", ThrowawayPostgres.USER, "--lease-seconds", "5"};
-            var a = TunelabProcesses.startServer(dir.resolve("a"), dbArgs);
-            var b = TunelabProcesses.startServer(dir.resolve("b"), dbArgs);
-            String token = a.adminToken();
+            var dbArgs = new ArrayList<>(List.of("--db", db, "--db-user", ThrowawayPostgres.USER, "--lease-seconds", "5",
+                    "--host", network.host()));
+            if (network.isolated()) {
+                dbArgs.add("--behind-proxy"); // beyond loopback without TLS, on a bridge no other machine reaches
+            }
+            String[] serverArgs = dbArgs.toArray(String[]::new);
+            var a = TunelabProcesses.startServer(dir.resolve("a"), serverArgs);
+            var b = TunelabProcesses.startServer(dir.resolve("b"), serverArgs);
             int portA = URI.create(a.url()).getPort();
+            String token = a.adminToken() != null ? a.adminToken() : b.adminToken();
+            String workerToken;
             try (var admin = TunelabClient.connect(a.url(), token)) {
-                admin.launch(ExperimentSpec.builder("team").minimize("loss").param("x", FloatParam.of(0, 1))
-                        .param("y", FloatParam.of(-1, 1)).strategy("random").seed(5L).trials(TRIALS).build());
+                admin.launch(ExperimentSpec.builder("team-workers").maximize("accuracy").param("model.units", IntParam.of(4, 16))
+                        .param("training.learning_rate", FloatParam.log(1e-3, 1e-1))
+                        .strategy(new StrategySpec("random", 3L, Map.of())).budget(new Budget(WORKER_TRIALS, 3, null))
+                        .task(Map.of("dataset", Map.of("name", "iris", "validation", Map.of("holdout", 0.3)),
+                                "model", Map.of("layers", 1), "training", Map.of("epochs", 3, "batch_size", 16))).build());
+                admin.launch(ExperimentSpec.builder("team-sdk").minimize("loss").param("x", FloatParam.of(0, 1))
+                        .param("y", FloatParam.of(-1, 1)).strategy("random").seed(5L).trials(CLIENT_TRIALS).build());
+                workerToken = admin.createToken("team-workers", List.of("worker")).secret();
             }
-            Map<Long, Double> acknowledged = new ConcurrentHashMap<>();
-            var failures = new ConcurrentHashMap<String, Integer>();
-            var told = new AtomicInteger();
-            var threads = new ArrayList<Thread>();
-            for (int i = 0; i < 4; i++) {
-                boolean worker = i < 3; // three workers under leases, one SDK client
-                String urls = i % 2 == 0 ? a.url() + "," + b.url() : b.url() + "," + a.url();
-                threads.add(Thread.ofPlatform().start(() -> drive(urls, token, worker, acknowledged, told, failures)));
-            }
-            while (told.get() < TRIALS / 3) {
-                Thread.sleep(20);
-            }
-            a.kill();
-            int atKill = told.get();
-            Thread.sleep(1_000);
-            var restarted = TunelabProcesses.startServer(dir.resolve("a"), portA, dbArgs);
-            for (Thread t : threads) {
-                t.join(Duration.ofMinutes(5).toMillis());
-            }
-            try (var client = TunelabClient.connect(restarted.url() + "," + b.url(), token)) {
-                List<Trial> trials = client.trials("team");
-                assertThat(told.get()).as("tells acknowledged after the kill").isGreaterThan(atKill);
-                assertThat(trials).extracting(Trial::number).doesNotHaveDuplicates();
-                assertThat(trials).extracting(Trial::id).doesNotHaveDuplicates();
-                assertThat(trials).as("failed requests: %s", failures).hasSize(TRIALS);
-                for (var e : acknowledged.entrySet()) {
-                    assertThat(trials).filteredOn(t -> t.id() == e.getKey()).singleElement()
-                            .satisfies(t -> assertThat(t.values()).containsEntry("loss", e.getValue()));
+            String aFirst = a.url() + "," + b.url();
+            String bFirst = b.url() + "," + a.url();
+            var workers = new ArrayList<TunelabProcesses.WorkerProcess>();
+            Path acknowledged = dir.resolve("acknowledged.txt");
+            Process client = null;
+            var restarted = a;
+            try {
+                for (int i = 0; i < 3; i++) {
+                    workers.add(TunelabProcesses.startWorker(network.prefix(i), i % 2 == 0 ? aFirst : bFirst, workerToken, 1,
+                            dir.resolve("worker-" + i + ".log"), "--lease-wait-seconds", "2"));
                 }
-                assertThat(client.describe("team").state()).isEqualTo(ExperimentState.COMPLETED);
-                assertThat(trials).allMatch(t -> t.state() == TrialState.COMPLETE);
+                client = TunelabProcesses.startMain(network.prefix(3), SweepClient.class, List.of(aFirst, "team-sdk", acknowledged.toString()),
+                        token, dir.resolve("client.log"));
+                try (var observer = TunelabClient.connect(b.url(), token)) {
+                    awaitCompleteTrials(observer, "team-workers", WORKER_TRIALS / 3);
+                    awaitCompleteTrials(observer, "team-sdk", CLIENT_TRIALS / 3);
+                }
+                a.kill();
+                int atKill = lines(acknowledged);
+                Thread.sleep(1_000);
+                restarted = TunelabProcesses.startServer(dir.resolve("a"), portA, serverArgs);
+
+                assertThat(client.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) && client.exitValue() == 0)
+                        .as("the client ended with exit 0; its output:%n%s", Files.readString(dir.resolve("client.log"))).isTrue();
+                try (var check = TunelabClient.connect(restarted.url() + "," + b.url(), token)) {
+                    assertThat(check.experiment("team-workers").awaitCompletion(TIMEOUT).state())
+                            .as("worker 0's log:%n%s", Files.readString(dir.resolve("worker-0.log"))).isEqualTo(ExperimentState.COMPLETED);
+                    assertThat(lines(acknowledged)).as("tells acknowledged after the kill").isGreaterThan(atKill);
+                    assertSweep(check.trials("team-sdk"), CLIENT_TRIALS);
+                    Map<Long, Double> told = acknowledged(acknowledged);
+                    List<Trial> sdkTrials = check.trials("team-sdk");
+                    for (var e : told.entrySet()) {
+                        assertThat(sdkTrials).filteredOn(t -> t.id() == e.getKey()).singleElement()
+                                .satisfies(t -> assertThat(t.values()).containsEntry("loss", e.getValue()));
+                    }
+                    List<Trial> workerTrials = check.trials("team-workers");
+                    assertSweep(workerTrials, WORKER_TRIALS);
+                    assertThat(workerTrials).allSatisfy(t -> assertThat(t.repetitions()).as("trial %d", t.id()).hasSize(1));
+                }
             } finally {
+                if (client != null) {
+                    client.destroyForcibly();
+                }
+                for (var w : workers) {
+                    w.close();
+                }
                 restarted.close();
                 b.close();
             }
         }
     }
 
-    /** Asks (under a lease for a worker), evaluates and tells until the budget is spent; records what was acknowledged. */
-    private static void drive(String urls, String token, boolean worker, Map<Long, Double> acknowledged, AtomicInteger told,
-                              Map<String, Integer> failures) {
-        try (var client = TunelabClient.connect(urls, token)) {
-            while (true) {
-                TrialProposal p;
-                try {
-                    p = worker ? client.askLeased("team") : client.ask("team");
-                } catch (TunelabException.Unavailable e) {
-                    pause();
-                    continue;
-                } catch (TunelabException e) {
-                    // The budget is asked out: done once every trial is told (a trial whose tell
-                    // was lost waits for the next ask when its lease expires).
-                    if (client.describe("team").state() == ExperimentState.COMPLETED) {
-                        return;
-                    }
-                    pause();
-                    continue;
-                }
-                double x = ((Number) p.params().get("x")).doubleValue();
-                double y = ((Number) p.params().get("y")).doubleValue();
-                double loss = (x - 0.3) * (x - 0.3) + y * y;
-                try {
-                    client.result(p.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", loss), null, null, p.leaseId(), null));
-                    acknowledged.put(p.id(), loss);
-                    told.incrementAndGet();
-                } catch (TunelabException e) {
-                    // Not acknowledged: the trial's lease expires and the trial goes to the next ask.
-                    failures.merge(e.code().name() + ": " + e.getMessage(), 1, Integer::sum);
-                }
-            }
-        }
+    private static void assertSweep(List<Trial> trials, int size) {
+        assertThat(trials).hasSize(size).allSatisfy(t -> assertThat(t.state()).as("trial %d: %s", t.id(), t.error())
+                .isEqualTo(TrialState.COMPLETE));
+        assertThat(trials).extracting(Trial::number).doesNotHaveDuplicates();
+        assertThat(trials).extracting(Trial::id).doesNotHaveDuplicates();
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static void awaitCompleteTrials(TunelabClient client, String experiment, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (client.describe(experiment).summary().trials().getOrDefault(TrialState.COMPLETE, 0) >= count) {
+                return;
+            }
+            Thread.sleep(200);
         }
+        throw new AssertionError(experiment + " did not reach " + count + " complete trials within " + TIMEOUT);
+    }
+
+    private static int lines(Path file) throws java.io.IOException {
+        return Files.exists(file) ? (int) Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count() : 0;
+    }
+
+    /** The client's acknowledged results, by trial id; a trial acknowledged twice fails the test. */
+    private static Map<Long, Double> acknowledged(Path file) throws java.io.IOException {
+        var out = new HashMap<Long, Double>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                String[] parts = line.split(" ");
+                assertThat(out.put(Long.parseLong(parts[0]), Double.parseDouble(parts[1]))).as("trial %s acknowledged twice", parts[0]).isNull();
+            }
+        }
+        return out;
     }
 }

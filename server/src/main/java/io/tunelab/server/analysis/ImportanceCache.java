@@ -12,16 +12,18 @@ import java.util.function.Supplier;
 /**
  * The last parameter importance computed per experiment and objective, kept while the
  * experiment's count of finished trials stays the same: finished trials never change, so the
- * same count means the same trials and the same answer. Fitting the forest takes a while on a
- * large experiment, so one computation at a time runs per experiment and objective: while it
- * runs, callers get the previous answer (its {@code trials} says how many trials it saw), or,
- * when there is none yet, wait for the running one. Holds at most {@code capacity}
- * experiment-objective pairs, dropping the least recently asked. Thread-safe.
+ * same count means the same trials and the same answer. An answer is served only for the count
+ * it was computed from, never for another: the caller passes the count of the experiment as the
+ * database holds it now (caught up on what other coordinators wrote), so each coordinator's cache
+ * answers as the others do. Fitting the forest takes a while on a large experiment, so callers
+ * asking for the same count while it is being computed wait for that one computation. Holds at
+ * most {@code capacity} experiment-objective pairs, dropping the least recently asked.
+ * Thread-safe.
  */
 public final class ImportanceCache {
     private final int capacity;
     private final Map<Key, Entry> entries;
-    private final Map<Key, CompletableFuture<ParamImportance>> running = new HashMap<>();
+    private final Map<Computation, CompletableFuture<ParamImportance>> running = new HashMap<>();
 
     public ImportanceCache(int capacity) {
         if (capacity < 1) {
@@ -32,11 +34,13 @@ public final class ImportanceCache {
     }
 
     /**
-     * The cached importance for this count of finished trials; else the previous one while another
-     * computation runs; else the one {@code compute} gives (run on the calling thread), then cached.
+     * The cached importance for this count of finished trials; else the one being computed for
+     * this count, waited for; else the one {@code compute} gives (run on the calling thread), then
+     * cached (unless an answer for a larger count was cached meanwhile).
      */
     public ParamImportance get(long experimentId, int objective, int finishedTrials, Supplier<ParamImportance> compute) {
         var key = new Key(experimentId, objective);
+        var computation = new Computation(key, finishedTrials);
         CompletableFuture<ParamImportance> mine;
         CompletableFuture<ParamImportance> theirs;
         synchronized (this) {
@@ -44,13 +48,10 @@ public final class ImportanceCache {
             if (e != null && e.finishedTrials() == finishedTrials) {
                 return e.importance();
             }
-            theirs = running.get(key);
-            if (theirs != null && e != null) {
-                return e.importance();
-            }
+            theirs = running.get(computation);
             mine = theirs == null ? new CompletableFuture<>() : null;
             if (mine != null) {
-                running.put(key, mine);
+                running.put(computation, mine);
             }
         }
         if (mine == null) {
@@ -63,7 +64,10 @@ public final class ImportanceCache {
         try {
             ParamImportance computed = compute.get();
             synchronized (this) {
-                entries.put(key, new Entry(finishedTrials, computed));
+                Entry newer = entries.get(key);
+                if (newer == null || newer.finishedTrials() < finishedTrials) {
+                    entries.put(key, new Entry(finishedTrials, computed));
+                }
                 if (entries.size() > capacity) {
                     entries.remove(entries.keySet().iterator().next());
                 }
@@ -75,12 +79,16 @@ public final class ImportanceCache {
             throw e;
         } finally {
             synchronized (this) {
-                running.remove(key);
+                running.remove(computation);
             }
         }
     }
 
     private record Key(long experimentId, int objective) {
+    }
+
+    /** One computation under way: of an experiment and objective, from a count of finished trials. */
+    private record Computation(Key key, int finishedTrials) {
     }
 
     private record Entry(int finishedTrials, ParamImportance importance) {

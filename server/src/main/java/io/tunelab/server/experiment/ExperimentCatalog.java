@@ -96,7 +96,7 @@ public final class ExperimentCatalog {
             return Journal.Entry.none().deleting(x.id()).answering(null);
         });
         registry.remove(e);
-        journal.announceDeleted(e);
+        journal.deleted(e);
         LOG.info("experiment {} ({}) deleted by token {}", LogText.of(e.name()), e.id(), LogText.of(by));
     }
 

@@ -62,7 +62,7 @@ public final class ExperimentQueries {
     }
 
     public List<ExperimentSummary> summaries() {
-        return registry.all().stream().map(LiveExperiment::summary).toList();
+        return registry.allCurrent().stream().map(LiveExperiment::summary).toList();
     }
 
     /**

@@ -126,20 +126,48 @@ final class ExperimentRegistry {
      * (under the lock that keeps names unique), so a failed write renames nothing.
      */
     void rename(LiveExperiment e, String name, Runnable persist) {
+        if (peers.shared()) {
+            peers.refresh(); // the name may be another coordinator's new experiment's
+        }
         synchronized (byName) {
             LiveExperiment holder = byName.get(name);
             if (holder == e) {
                 return;
             }
             if (holder != null) {
-                throw TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
-                        + "\" exists already; choose another name", Map.of("name", name));
+                throw nameTaken(name);
             }
             String old = e.name();
-            persist.run();
+            try {
+                persist.run();
+            } catch (RuntimeException ex) {
+                if (peers.shared()) {
+                    peers.refresh(); // taken meanwhile on another coordinator: its row refuses ours
+                    if (byName.get(name) != null && byName.get(name) != e) {
+                        throw nameTaken(name);
+                    }
+                }
+                throw ex;
+            }
             byName.remove(old, e);
             byName.put(name, e);
         }
+    }
+
+    private static TunelabException nameTaken(String name) {
+        return TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
+                + "\" exists already; choose another name", Map.of("name", name));
+    }
+
+    /**
+     * Files an experiment another coordinator renamed under its new name, no longer under
+     * {@code old}. Called while catching up, inside the experiment's step: it takes no lock of
+     * the registry, since {@link #rename} and {@link #register} hold that lock while they wait for
+     * a step (the database's unique names keep two experiments from one name).
+     */
+    void renamed(LiveExperiment e, String old) {
+        byName.remove(old, e);
+        byName.put(e.name(), e);
     }
 
     /** Forgets a deleted experiment and its trials. */
@@ -188,8 +216,8 @@ final class ExperimentRegistry {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
         }
         LiveExperiment e = lookup(ref);
-        if (e == null && peers.shared()) {
-            peers.refresh(); // another coordinator may have created it
+        if (peers.shared() && (e == null || !stillNamed(e, ref))) {
+            peers.refresh(); // another coordinator may have created, renamed or deleted it
             e = lookup(ref);
         }
         if (e == null) {
@@ -197,6 +225,24 @@ final class ExperimentRegistry {
                     Map.of("experiment", ref));
         }
         return e;
+    }
+
+    /**
+     * Whether an experiment found by its name here still has it in the database: another
+     * coordinator may have renamed or deleted it (found by id, it keeps the id).
+     */
+    private boolean stillNamed(LiveExperiment e, String ref) {
+        if (!ref.equals(e.name())) {
+            return true;
+        }
+        try {
+            return ref.equals(peers.fresh(e).name());
+        } catch (TunelabException ex) {
+            if (ex.code() == ErrorCode.NOT_FOUND) {
+                return false;
+            }
+            throw ex;
+        }
     }
 
     private LiveExperiment lookup(String ref) {
@@ -212,7 +258,8 @@ final class ExperimentRegistry {
      * wrote first (when its stored revision moved), so a read after a change made elsewhere sees it.
      */
     LiveExperiment current(String ref) {
-        return peers.fresh(find(ref));
+        LiveExperiment e = find(ref);
+        return peers.shared() && ref.equals(e.name()) ? e : peers.fresh(e); // by name, find brought it up already
     }
 
     /** {@link #owner}, for a read: brought up to what other coordinators wrote, as {@link #current}. */
@@ -230,6 +277,12 @@ final class ExperimentRegistry {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
         }
         return e;
+    }
+
+    /** Every experiment, by id; on a database other coordinators share, read as they left it (created, changed, deleted). */
+    List<LiveExperiment> allCurrent() {
+        peers.refresh();
+        return all();
     }
 
     /** Every experiment, by id. */

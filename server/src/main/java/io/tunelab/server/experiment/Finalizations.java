@@ -17,6 +17,7 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.RepetitionStatistics;
+import io.tunelab.server.storage.StoredTrial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class Finalizations {
      * server stopped between the two) has it recorded now, so the answer is never a passing 404.
      */
     public Finalization of(String ref) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         FinalizationRow row = e.finalization();
         if (row == null && finalizesAutomatically(e)) {
             return finalize(String.valueOf(e.id()));
@@ -77,7 +78,7 @@ public final class Finalizations {
      * finalization, the one already under way or done for the same winner when there is one.
      */
     public Finalization finalize(String ref) {
-        LiveExperiment e = registry.find(ref);
+        LiveExperiment e = registry.current(ref);
         ExperimentSpec spec = e.spec();
         if (spec.task() == null) {
             throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + e.name() + "\" has no task for a worker to "
@@ -162,10 +163,29 @@ public final class Finalizations {
                 e.row().seed(), spec.task(), leased.finalization()));
     }
 
-    /** Whether a trial id and lease id name the experiment's running finalization. */
+    /**
+     * Whether a trial id and lease id name the experiment's running finalization. On a database
+     * other coordinators share, a lease this coordinator does not know (neither the finalization's
+     * nor the trial's in its memory) may be one another coordinator gave since this one last caught
+     * up: the experiment's lock in the database decides, after catching up.
+     */
     boolean leases(LiveExperiment e, long trialId, String leaseId) {
+        if (leaseId == null) {
+            return false;
+        }
+        if (leasedBy(e, trialId, leaseId)) {
+            return true;
+        }
+        StoredTrial trial = e.trial(trialId);
+        if (!journal.shared() || trial != null && leaseId.equals(trial.leaseId())) {
+            return false;
+        }
+        return journal.record(e, x -> Journal.Entry.nothing(leasedBy(x, trialId, leaseId)));
+    }
+
+    private static boolean leasedBy(LiveExperiment e, long trialId, String leaseId) {
         FinalizationRow row = e.finalization();
-        return row != null && leaseId != null && leaseId.equals(row.leaseId()) && row.finalization().trialId() == trialId;
+        return row != null && leaseId.equals(row.leaseId()) && row.finalization().trialId() == trialId;
     }
 
     Heartbeat heartbeat(LiveExperiment e, String leaseId) {

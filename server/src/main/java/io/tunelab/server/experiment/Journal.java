@@ -136,6 +136,12 @@ final class Journal {
         events.publish("experiment-deleted", java.util.Map.of("id", e.id(), "name", e.name()));
     }
 
+    /** Announces a delete made here, to this coordinator's browsers and to the other coordinators, which forget it. */
+    void deleted(LiveExperiment e) {
+        announceDeleted(e);
+        peers.announceDeleted(e.id());
+    }
+
     private void announce(LiveExperiment e, Entry entry) {
         for (Trial t : entry.announced) {
             events.publish("trial", Transitions.withoutReports(t));

@@ -314,9 +314,12 @@ final class LiveExperiment {
     // ------------------------------------------------------------------ the journal's side
 
     /** Takes in what other coordinators stored since {@link #revision}; answers the trials new here. */
-    synchronized List<StoredTrial> catchUp(StoredExperiment stored, List<StoredTrial> changed, FinalizationRow storedFinalization, long revision) {
+    synchronized List<StoredTrial> catchUp(StoredExperiment stored, List<StoredTrial> changed, FinalizationRow storedFinalization,
+                                           io.tunelab.api.ExperimentLabels storedLabels, long revision) {
         row = stored;
+        name = stored.name();
         finalization = storedFinalization;
+        labels = storedLabels;
         this.revision = revision;
         var added = new ArrayList<StoredTrial>();
         for (StoredTrial t : changed) {

@@ -1,6 +1,9 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.Json;
+import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.SharedDatabase;
 import io.tunelab.server.storage.StoredTrial;
 import org.slf4j.Logger;
@@ -31,6 +34,8 @@ final class Peers implements SharedSteps.Transaction {
     private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
     /** How long a notice waits before its catch-up, so that the notices meanwhile share it. */
     private static final long NOTICE_DELAY_MILLIS = 100;
+    /** The last part of a notice that says the experiment was deleted (others carry its new revision). */
+    private static final String DELETED = "deleted";
 
     private final SharedDatabase db;
     private final ExperimentRegistry registry;
@@ -91,8 +96,13 @@ final class Peers implements SharedSteps.Transaction {
         }
         List<StoredTrial> changed = tx.trialsSince(seen);
         FinalizationRow finalization = tx.finalization().map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
-        List<StoredTrial> added = e.catchUp(tx.experiment(), changed, finalization, tx.revision());
+        ExperimentLabels labels = tx.labels().map(json -> Json.read(json, ExperimentLabels.class)).orElse(ExperimentLabels.none());
+        String name = e.name();
+        List<StoredTrial> added = e.catchUp(tx.experiment(), changed, finalization, labels, tx.revision());
         added.forEach(t -> registry.registerTrial(t.id(), e));
+        if (!name.equals(e.name())) {
+            registry.renamed(e, name); // renamed by another coordinator: the old name no longer finds it
+        }
         return changed;
     }
 
@@ -100,6 +110,10 @@ final class Peers implements SharedSteps.Transaction {
         try {
             catchUp(e);
             work.signal();
+        } catch (TunelabException ex) {
+            if (ex.code() != ErrorCode.NOT_FOUND || !forgetIfDeleted(e)) {
+                LOG.warn("catching up with experiment {} failed: {}", e.id(), ex.getMessage());
+            }
         } catch (RuntimeException ex) {
             LOG.warn("catching up with experiment {} failed: {}", e.id(), ex.getMessage());
         }
@@ -110,12 +124,43 @@ final class Peers implements SharedSteps.Transaction {
         journal.record(e, x -> Journal.Entry.nothing(null));
     }
 
-    /** The experiment, caught up first when another coordinator changed it since this one last looked. */
+    /**
+     * The experiment, caught up first when another coordinator changed it since this one last
+     * looked; NOT_FOUND, and forgotten here, when another coordinator deleted it.
+     */
     LiveExperiment fresh(LiveExperiment e) {
-        if (db != null && db.revision(e.id()) != e.revision) {
+        if (db == null) {
+            return e;
+        }
+        long stored = db.revision(e.id());
+        if (stored < 0) {
+            forgetIfDeleted(e);
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" was deleted",
+                    Map.of("experiment", e.name()));
+        }
+        if (stored != e.revision) {
             catchUp(e);
         }
         return e;
+    }
+
+    /** Forgets an experiment another coordinator deleted, announcing it to this one's browsers; false if it is still stored. */
+    private boolean forgetIfDeleted(LiveExperiment e) {
+        if (db.revision(e.id()) >= 0) {
+            return false;
+        }
+        if (registry.byId(e.id()) == e) {
+            registry.remove(e);
+            journal.announceDeleted(e);
+        }
+        return true;
+    }
+
+    /** Tells the other coordinators that an experiment was deleted here, so they forget it at once. */
+    void announceDeleted(long experimentId) {
+        if (db != null) {
+            db.notifyPeers(self + ":" + experimentId + ":" + DELETED);
+        }
     }
 
     /**
@@ -126,12 +171,24 @@ final class Peers implements SharedSteps.Transaction {
         if (db == null) {
             return;
         }
-        for (var r : db.revisions().entrySet()) {
+        Map<Long, Long> stored = db.revisions();
+        for (LiveExperiment e : registry.all()) {
+            if (!stored.containsKey(e.id())) {
+                forgetIfDeleted(e);
+            }
+        }
+        for (var r : stored.entrySet()) {
             LiveExperiment e = registry.byId(r.getKey());
             if (e == null) {
                 adopt(r.getKey());
             } else if (e.revision != r.getValue()) {
-                catchUp(e);
+                try {
+                    catchUp(e);
+                } catch (TunelabException ex) {
+                    if (ex.code() != ErrorCode.NOT_FOUND || !forgetIfDeleted(e)) {
+                        throw ex;
+                    }
+                }
             }
         }
     }
@@ -208,7 +265,11 @@ final class Peers implements SharedSteps.Transaction {
             }
             long id = Long.parseLong(parts[1]);
             LiveExperiment e = registry.byId(id);
-            if (e == null) {
+            if (parts[2].equals(DELETED)) {
+                if (e != null) {
+                    forgetIfDeleted(e);
+                }
+            } else if (e == null) {
                 adopt(id);
             } else {
                 long revision = Long.parseLong(parts[2]);

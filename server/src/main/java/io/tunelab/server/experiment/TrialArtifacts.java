@@ -66,9 +66,9 @@ public final class TrialArtifacts {
         });
     }
 
-    /** The trial's artifacts in name order; NOT_FOUND for an unknown trial. */
+    /** The trial's artifacts in name order; NOT_FOUND for an unknown trial (or one whose experiment another coordinator deleted). */
     public List<Artifact> list(long trialId) {
-        registry.owner(trialId);
+        registry.currentOwner(trialId);
         return storage.artifacts(trialId);
     }
 

@@ -15,6 +15,7 @@ final class LockedTransaction implements SharedDatabase.Locked {
     private final Storage.Changes changes;
     private StoredExperiment row;
     private String finalization;
+    private String labels;
 
     LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes) {
         this.c = c;
@@ -34,14 +35,15 @@ final class LockedTransaction implements SharedDatabase.Locked {
         return row;
     }
 
-    /** Reads the experiment's row and its finalization in one query, once. */
+    /** Reads the experiment's row, its finalization and its labels in one query, once. */
     private void readRow() {
         if (row == null) {
-            read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + ", finalization FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
-                    rs -> {
+            read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + ", finalization, labels FROM experiment WHERE id = ?",
+                    ps -> ps.setLong(1, experimentId), rs -> {
                         rs.next();
                         row = RowCodec.readExperiment(rs);
                         finalization = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 2);
+                        labels = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 3);
                         return null;
                     });
         }
@@ -60,6 +62,12 @@ final class LockedTransaction implements SharedDatabase.Locked {
     public Optional<String> finalization() {
         readRow();
         return Optional.ofNullable(finalization);
+    }
+
+    @Override
+    public Optional<String> labels() {
+        readRow();
+        return Optional.ofNullable(labels);
     }
 
     @Override

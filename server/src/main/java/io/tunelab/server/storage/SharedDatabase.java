@@ -75,6 +75,9 @@ public interface SharedDatabase {
 
         Optional<String> finalization();
 
+        /** The experiment's tags, notes and archived flag as stored (JSON), if any were set. */
+        Optional<String> labels();
+
         /**
          * Sets the experiment's revision, marks the trials this transaction touched with it, and
          * sends {@code notice} to the listening coordinators once the transaction commits.

@@ -61,19 +61,18 @@ class ImportanceCacheTest {
     }
 
     @Test
-    void whileOneComputationRunsOthersGetThePreviousAnswerOrWaitForIt() throws Exception {
+    void whileOneComputationRunsTheSameCountWaitsForItAndAnotherCountIsNeverAnsweredWithIt() throws Exception {
         var cache = new ImportanceCache(4);
         cache.get(1, 0, 10, () -> compute(10));
-        var started = new CountDownLatch(2);
+        var started = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<ParamImportance> first = executor.submit(() -> cache.get(1, 0, 11, slow(11, started, release)));
-            Future<ParamImportance> fresh = executor.submit(() -> cache.get(2, 0, 5, slow(5, started, release)));
             started.await();
 
-            assertThat(cache.get(1, 0, 12, () -> compute(12)).trials()).as("the previous answer, at once").isEqualTo(10);
+            assertThat(cache.get(1, 0, 12, () -> compute(12)).trials()).as("its own count, never the previous answer").isEqualTo(12);
             var waited = new AtomicReference<ParamImportance>();
-            Thread waiting = Thread.ofPlatform().start(() -> waited.set(cache.get(2, 0, 6, () -> compute(6))));
+            Thread waiting = Thread.ofPlatform().start(() -> waited.set(cache.get(1, 0, 11, () -> compute(11))));
             while (waiting.getState() != Thread.State.WAITING) {
                 Thread.onSpinWait();
             }
@@ -81,10 +80,11 @@ class ImportanceCacheTest {
             waiting.join();
 
             assertThat(first.get().trials()).isEqualTo(11);
-            assertThat(fresh.get().trials()).isEqualTo(5);
-            assertThat(waited.get().trials()).as("no previous answer: the running one's").isEqualTo(5);
+            assertThat(waited.get().trials()).as("the running computation's, for the same count").isEqualTo(11);
         }
-        assertThat(computed).as("10, 11 and 5; never 12 or 6").hasValue(3);
+        assertThat(computed).as("10, 12 and 11 once each").hasValue(3);
+        assertThat(cache.get(1, 0, 12, () -> compute(99)).trials()).as("the larger count stays cached").isEqualTo(12);
+        assertThat(computed).hasValue(3);
     }
 
     private Supplier<ParamImportance> slow(int trials, CountDownLatch started, CountDownLatch release) {

@@ -52,9 +52,28 @@ public final class Tokens {
         storage.tokens().forEach(this::remember);
     }
 
-    /** Creates the {@value #ADMIN} token when there is no token at all (a first start); answers its secret then. */
+    /**
+     * Creates the {@value #ADMIN} token when there is no token at all (a first start); answers its
+     * secret then. Coordinators that start at once on an empty shared database all try, and the
+     * database decides: the token's name is unique there, so one insert commits and the others are
+     * refused; those read the tokens again, find the admin token and answer empty.
+     */
     public synchronized Optional<String> createAdminOnFirstStart() {
-        return byName.isEmpty() ? Optional.of(create(ADMIN, Set.of(Scope.ADMIN)).secret()) : Optional.empty();
+        if (!byName.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(create(ADMIN, Set.of(Scope.ADMIN)).secret());
+        } catch (RuntimeException e) {
+            if (storage.shared().isEmpty()) {
+                throw e;
+            }
+            storage.tokens().forEach(this::remember);
+            if (!byName.containsKey(ADMIN)) {
+                throw e;
+            }
+            return Optional.empty();
+        }
     }
 
     /** Creates a token; its name must be new (revoked names stay taken). Answers it with its secret. */

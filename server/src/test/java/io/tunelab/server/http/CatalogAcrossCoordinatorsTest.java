@@ -1,0 +1,193 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.Artifact;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentPatch;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.TestResult;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.client.Artifacts;
+import io.tunelab.client.Catalog;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.storage.Database;
+import io.tunelab.server.storage.Durability;
+import io.tunelab.server.testing.PostgresCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Two coordinators on one PostgreSQL database, as behind a load balancer: a client writes to
+ * one (A) and reads from the other (B) right after the write returns, with no waiting for
+ * notices. Renames, tags, notes, archiving, clones, deletes, artifacts and finalizations made on
+ * A are what B answers at once, by name, by id and in its list.
+ */
+class CatalogAcrossCoordinatorsTest {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @TempDir
+    Path dir;
+    private ApiServer a;
+    private ApiServer b;
+    private TunelabClient toA;
+    private TunelabClient toB;
+
+    @BeforeEach
+    void start() {
+        var db = new Database.Postgres(PostgresCluster.shared().createDatabase("catalog_" + DATABASES.incrementAndGet()),
+                PostgresCluster.USER, PostgresCluster.PASSWORD);
+        a = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("a"), db, Durability.PROCESS, null, null, null));
+        b = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("b"), db, Durability.PROCESS, null, null, null));
+        String admin = a.newAdminToken().orElseThrow();
+        toA = TunelabClient.connect(a.origin(), admin);
+        toB = TunelabClient.connect(b.origin(), admin);
+    }
+
+    @AfterEach
+    void stop() {
+        toA.close();
+        toB.close();
+        a.close();
+        b.close();
+    }
+
+    private static ExperimentSpec spec(String name) {
+        return ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(20).build();
+    }
+
+    private static void assertNotFound(Runnable read) {
+        assertThatThrownBy(read::run).isInstanceOfSatisfying(TunelabException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void aRenameOnOneCoordinatorIsTheNameTheOtherAnswersToAtOnceAndTheOldNameIsRefused() {
+        long id = toA.launch(spec("alpha")).info().id();
+        assertThat(toB.describe("alpha").id()).as("B knows the old name").isEqualTo(id);
+
+        Catalog.of(toA).update("alpha", ExperimentPatch.rename("beta"));
+
+        assertThat(toB.describe("beta").id()).isEqualTo(id);
+        assertNotFound(() -> toB.describe("alpha"));
+        assertNotFound(() -> toB.ask("alpha"));
+        assertThat(toB.describe(Long.toString(id)).name()).isEqualTo("beta");
+        assertThat(toB.experiments()).extracting(ExperimentSummary::name).containsExactly("beta");
+
+        // The old name is free again, on either coordinator, and the two never mix up.
+        toB.launch(spec("alpha"));
+        assertThat(toA.describe("alpha").id()).isNotEqualTo(id);
+        assertThat(toA.describe("beta").id()).isEqualTo(id);
+        // A name just taken on the other coordinator is a duplicate, not a failed write.
+        toA.launch(spec("gamma"));
+        assertThatThrownBy(() -> Catalog.of(toB).update("beta", ExperimentPatch.rename("gamma")))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
+        assertThat(toA.describe("beta").id()).isEqualTo(id);
+    }
+
+    @Test
+    void parameterImportanceOnOneCoordinatorCountsTheTrialsToldOnTheOther() {
+        toA.launch(spec("important"));
+        for (int i = 0; i < 4; i++) {
+            TrialProposal p = toA.ask("important");
+            toA.result(p.id(), TrialResult.complete(Map.of("loss", ((Number) p.params().get("x")).doubleValue())));
+        }
+        assertThat(toB.importance("important", 0).trials()).isEqualTo(4);
+
+        TrialProposal p = toA.ask("important");
+        toA.result(p.id(), TrialResult.complete(Map.of("loss", 0.5)));
+
+        assertThat(toB.importance("important", 0).trials()).as("never the answer cached for 4 trials").isEqualTo(5);
+    }
+
+    @Test
+    void tagsNotesAndArchivingOnOneCoordinatorFilterTheOthersListAtOnce() {
+        toA.launch(spec("kept"));
+        toA.launch(spec("shelved"));
+        assertThat(toB.experiments()).hasSize(2);
+
+        Catalog.of(toA).update("shelved", new ExperimentPatch(null, null, List.of("baseline"), null, "the first try", true));
+
+        assertThat(Catalog.of(toB).list("baseline", true)).extracting(ExperimentSummary::name).containsExactly("shelved");
+        assertThat(Catalog.of(toB).list(null, false)).extracting(ExperimentSummary::name).containsExactly("kept");
+        var labels = toB.describe("shelved").summary().labels();
+        assertThat(labels.tags()).containsExactly("baseline");
+        assertThat(labels.notes()).isEqualTo("the first try");
+        assertThat(labels.archived()).isTrue();
+    }
+
+    @Test
+    void aCloneAndADeleteOnOneCoordinatorAreTheOthersAtOnce() {
+        toA.launch(spec("source"));
+        Catalog.of(toA).update("source", ExperimentPatch.tagging(List.of("lr"), List.of()));
+        assertThat(toB.experiments()).extracting(ExperimentSummary::name).containsExactly("source");
+
+        long copy = Catalog.of(toA).copy("source", "copy").id();
+        assertThat(Catalog.of(toB).list("lr", false)).extracting(ExperimentSummary::name).containsExactly("source", "copy");
+        assertThat(toB.describe("copy").id()).isEqualTo(copy);
+
+        long trial = toA.ask("copy").id();
+        Artifacts.of(toA).upload(trial, null, "notes.txt", new byte[]{1});
+        assertThat(Artifacts.of(toB).list(trial)).hasSize(1);
+
+        toA.stop("copy");
+        Catalog.of(toA).delete("copy");
+        assertThat(toB.experiments()).extracting(ExperimentSummary::name).containsExactly("source");
+        assertNotFound(() -> toB.describe("copy"));
+        assertNotFound(() -> toB.describe(Long.toString(copy)));
+        assertNotFound(() -> toB.trial(trial));
+        assertNotFound(() -> Artifacts.of(toB).list(trial));
+    }
+
+    @Test
+    void anArtifactAttachedOnOneCoordinatorIsListedAndServedByTheOtherAtOnce() {
+        var experiment = toA.launch(spec("files"));
+        experiment.ask();
+        long trial = toA.ask("files").id(); // a trial B has not seen
+        byte[] log = "epoch 1: 0.5\n".getBytes(StandardCharsets.UTF_8);
+
+        Artifacts.of(toA).upload(trial, null, "log.txt", log);
+
+        assertThat(Artifacts.of(toB).list(trial)).extracting(Artifact::name).containsExactly("log.txt");
+        assertThat(Artifacts.of(toB).download(trial, "log.txt")).isEqualTo(log);
+    }
+
+    @Test
+    void aFinalizationOnOneCoordinatorIsTheOthersAtOnceAndItsLeaseHoldsThere() {
+        var spec = ExperimentSpec.builder("refit").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1)).trials(20)
+                .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build();
+        toA.launch(spec);
+        TrialProposal p = toA.ask("refit");
+        toA.result(p.id(), TrialResult.complete(Map.of("accuracy", 0.9)));
+        assertNotFound(() -> toB.finalization("refit"));
+
+        toA.finalizeWinner("refit");
+        assertThat(toB.finalization("refit").state()).isEqualTo(TrialState.WAITING);
+        toA.pause("refit"); // no trial to lease: the worker's lease is the finalization's
+        Lease lease = toA.lease(new LeaseRequest("w1", List.of("dl4j"), 0)).orElseThrow();
+        assertThat(lease.finalization()).isNotNull();
+
+        assertThat(toB.heartbeat(p.id(), lease.leaseId()).leaseId()).isEqualTo(lease.leaseId());
+        assertThat(toB.finalization("refit").state()).isEqualTo(TrialState.RUNNING);
+        toB.test(p.id(), new TestResult(Map.of("accuracy", 0.88), null, lease.leaseId()));
+        assertThat(toA.finalization("refit").state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(toA.finalization("refit").test()).containsEntry("accuracy", 0.88);
+    }
+}
