@@ -107,7 +107,7 @@ public final class Finalizations {
                 + " breaks them least (" + best.note().replaceFirst("^infeasible: ", "") + ")";
     }
 
-        /** Finalizes an experiment that just completed, once, when its task has a test split. */
+    /** Finalizes an experiment that just completed, once, when its task has a test split. */
     void afterCompletion(LiveExperiment e) {
         if (e.row().state() == ExperimentState.COMPLETED && e.finalization() == null && e.spec().task() != null
                 && testShare(e.spec()) != null && !rankings.of(e).ranking().trials().isEmpty()) {
