@@ -1,12 +1,14 @@
 package io.tunelab.server.experiment;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.tunelab.api.Constraint;
 import io.tunelab.api.ExportFormat;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Json;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Statistics;
 import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -24,7 +26,8 @@ import java.util.TreeSet;
 /**
  * An experiment's trials as one table, a row per trial in number order, ready for
  * {@code pandas.read_csv} or a spreadsheet. The columns:
- * {@code number, id, state}; {@code params_NAME} for every param any trial has (the search
+ * {@code number, id, state}; with constraints, {@code feasible} and {@code violation} of each
+ * complete or raced-out trial (violation empty when a constrained metric is missing); {@code params_NAME} for every param any trial has (the search
  * space's order, then define-by-run params as they first appear); {@code values_METRIC} for
  * every metric any trial has (the objectives first, then the others by name); for each metric
  * its statistics over the repetitions, {@code stats_METRIC_n}, {@code _mean}, {@code _std},
@@ -43,12 +46,15 @@ public final class TrialExport {
     private final List<Trial> trials;
     private final List<String> params;
     private final List<String> metrics;
+    private final List<Constraint> constraints;
 
-    private TrialExport(String experiment, List<Trial> trials, List<String> params, List<String> metrics) {
+    private TrialExport(String experiment, List<Trial> trials, List<String> params, List<String> metrics,
+                        List<Constraint> constraints) {
         this.experiment = experiment;
         this.trials = trials;
         this.params = params;
         this.metrics = metrics;
+        this.constraints = constraints;
     }
 
     /** The export of an experiment's trials, given in number order. */
@@ -65,7 +71,7 @@ public final class TrialExport {
         metrics.addAll(others);
         // Only params some trial has: a conditional param no trial reached would be an empty column.
         params.removeIf(p -> trials.stream().noneMatch(t -> t.params().containsKey(p)));
-        return new TrialExport(spec.name(), List.copyOf(trials), List.copyOf(params), List.copyOf(metrics));
+        return new TrialExport(spec.name(), List.copyOf(trials), List.copyOf(params), List.copyOf(metrics), spec.constraints());
     }
 
     /** A file name for the export: the experiment's name, with only letters, digits, '.', '-' and '_'. */
@@ -76,6 +82,9 @@ public final class TrialExport {
     /** The header: every column's name, in order. */
     public List<String> columns() {
         var columns = new ArrayList<>(List.of("number", "id", "state"));
+        if (!constraints.isEmpty()) {
+            columns.addAll(List.of("feasible", "violation"));
+        }
         params.forEach(p -> columns.add("params_" + p));
         metrics.forEach(m -> columns.add("values_" + m));
         for (String m : metrics) {
@@ -149,11 +158,18 @@ public final class TrialExport {
 
     /** One trial's cells, in the order of {@link #columns()}: numbers, strings, booleans or null. */
     private Object[] row(Trial t) {
-        Object[] row = new Object[3 + params.size() + metrics.size() * (1 + STATISTICS.size()) + 5];
+        int feasibility = constraints.isEmpty() ? 0 : 2;
+        Object[] row = new Object[3 + feasibility + params.size() + metrics.size() * (1 + STATISTICS.size()) + 5];
         int i = 0;
         row[i++] = t.number();
         row[i++] = t.id();
         row[i++] = t.state().name();
+        if (feasibility > 0) {
+            boolean held = t.state() == TrialState.COMPLETE || t.state() == TrialState.RACED_OUT;
+            double violation = held ? Constraint.violation(constraints, t.values()) : Double.NaN;
+            row[i++] = held ? violation == 0 : null;
+            row[i++] = held && Double.isFinite(violation) ? violation : null;
+        }
         for (String p : params) {
             row[i++] = t.params().get(p);
         }

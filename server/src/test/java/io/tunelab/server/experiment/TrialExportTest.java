@@ -139,4 +139,22 @@ class TrialExportTest {
             }
         }
     }
+
+    @Test
+    void withConstraintsEachFinishedTrialSaysWhetherItKeepsThemAndByHowMuchItMisses() throws IOException {
+        var spec = ExperimentSpec.builder("export").minimize("loss")
+                .constraints(io.tunelab.api.Constraint.atLeast("accuracy", 0.875)).build();
+        String csv = csv(TrialExport.of(spec, List.of(
+                trial(1, params("optimizer", "adam"), TrialState.COMPLETE, Map.of("loss", 0.25, "accuracy", 0.75), Map.of(), null),
+                trial(2, params("optimizer", "sgd"), TrialState.COMPLETE, Map.of("loss", 0.3, "accuracy", 0.97), Map.of(), null),
+                trial(3, params("optimizer", "sgd"), TrialState.COMPLETE, Map.of("loss", 0.2), Map.of(), null),
+                trial(4, params("optimizer", "adam"), TrialState.WAITING, Map.of(), Map.of(), null))));
+        List<String> lines = csv.lines().toList();
+        assertThat(lines.getFirst()).startsWith("number,id,state,feasible,violation,params_optimizer,");
+        assertThat(lines.get(1)).startsWith("1,101,COMPLETE,false,0.125,");
+        assertThat(lines.get(2)).startsWith("2,102,COMPLETE,true,0.0,");
+        assertThat(lines.get(3)).startsWith("3,103,COMPLETE,false,,");
+        assertThat(lines.get(4)).startsWith("4,104,WAITING,,,");
+        assertThat(csv(TrialExport.of(SPEC, TRIALS)).lines().findFirst().orElseThrow()).doesNotContain("feasible");
+    }
 }
