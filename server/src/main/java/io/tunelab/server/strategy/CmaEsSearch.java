@@ -36,7 +36,7 @@ public final class CmaEsSearch implements SearchStrategy {
     private final int populationOption;
     private final double sigma0;
     private final int startup;
-    private final TpeSearch others = new TpeSearch(10, 24, 1.0, false);
+    private final TpeSearch others = TpeSearch.countingChoices();
     private final SearchStrategy start = new SobolSearch();
     /** Trial id → unit point; finished trials never change, so their encoding is kept. */
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();

@@ -56,9 +56,19 @@ public final class Nsga2Search implements SearchStrategy {
         this.settings = settings;
     }
 
+    /**
+     * The default mutation step, 0.3 of each range (the evolutionary strategies' is 0.1). Chosen
+     * on seeds 0–19 of ZDT1, ZDT2 and DTLZ2 (MultiObjectiveBenchmark's problems), where with 0.1
+     * the front of ZDT2 stalled behind Optuna's NSGA-II (which resamples a mutated param
+     * uniformly): hypervolume after 500 trials 82.8 with 0.1, 84.7 with 0.2, 86.3 with 0.3, 85.9
+     * with 0.5; ZDT1 and DTLZ2 moved by 1 % or less either way. A population of 35 or 50 (Optuna's
+     * default) instead of 20 did worse on ZDT2 (81.4, 81.1).
+     */
+    static final double MUTATION_SIGMA = 0.3;
+
     /** Reads the options of strategy "nsga2". */
     static Nsga2Search of(Options options) {
-        var nsga2 = new Nsga2Search(options.integer("population", 20, 4, 10_000), Variation.Settings.of(options));
+        var nsga2 = new Nsga2Search(options.integer("population", 20, 4, 10_000), Variation.Settings.of(options, MUTATION_SIGMA));
         options.done();
         return nsga2;
     }

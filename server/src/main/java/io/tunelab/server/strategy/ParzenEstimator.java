@@ -9,15 +9,25 @@ import java.util.random.RandomGenerator;
  * A mixture of Gaussians truncated to [0,1], one per observation plus a wide prior at the
  * centre, with Optuna's bandwidth rule: each kernel is as wide as the larger gap to its
  * sorted neighbours, clipped to [1 / min(100, n + 1), 1]. Immutable.
+ *
+ * <p>It scores candidates as Optuna 3.1's TPE does, which is not quite a density: a continuous
+ * point by {@link #logDensity}, whose kernels lack their 1/σ factor (Optuna 3.1's truncated
+ * normal log-pdf leaves out −log σ), so a kernel counts in proportion to its width; a cell of
+ * a discrete param (an int, a stepped float) by {@link #logMass}, the mixture's probability of
+ * the cell. Fed the same observations, both agree with Optuna 3.1's {@code _ParzenEstimator}
+ * to 1e-13 ({@code ParzenEstimatorTest}). Scoring with the true density instead made TPE
+ * 1.5–4× worse than Optuna's on Branin, Rosenbrock and mixed7.
  */
 final class ParzenEstimator {
     private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+    private static final double SQRT2 = Math.sqrt(2);
 
     private final double[] mu;
     private final double[] sigma;
     private final double[] cumulative;
-    /** log(weight) − log(sigma) − log√(2π) − log(mass inside [0,1]), per kernel. */
+    /** log(weight) − log√(2π) − log(mass inside [0,1]), per kernel (no −log σ: see above). */
     private final double[] offset;
+    private final double[] logSigma;
 
     /**
      * @param xs          observed coordinates in [0,1]
@@ -35,22 +45,26 @@ final class ParzenEstimator {
         double total = Arrays.stream(w).sum();
         cumulative = new double[n];
         offset = new double[n];
+        logSigma = new double[n];
         double acc = 0;
         for (int j = 0; j < n; j++) {
             acc += w[j] / total;
             cumulative[j] = acc;
             // Beyond 8 sigmas from both bounds the mass inside is 1 to double precision; erf is
             // the costliest step of a 10,000-kernel mixture, so it is skipped there.
-            boolean inside = mu[j] / sigma[j] > 8 && (1 - mu[j]) / sigma[j] > 8;
-            double mass = inside ? 1.0 : phi((1 - mu[j]) / sigma[j]) - phi(-mu[j] / sigma[j]);
-            offset[j] = Math.log(w[j] / total) - Math.log(sigma[j]) - LOG_SQRT_2PI - Math.log(Math.max(mass, 1e-300));
+            boolean far = mu[j] / sigma[j] > 8 && (1 - mu[j]) / sigma[j] > 8;
+            double mass = far ? 1.0 : phi((1 - mu[j]) / sigma[j]) - phi(-mu[j] / sigma[j]);
+            offset[j] = Math.log(w[j] / total) - LOG_SQRT_2PI - Math.log(Math.max(mass, 1e-300));
+            logSigma[j] = Math.log(sigma[j]);
         }
     }
 
     private static double[] bandwidths(double[] mu) {
         int n = mu.length;
-        // Primitive sort and a lower-bound search instead of an index sort: tied kernels share
-        // the bandwidth of the first of them, and 10,000 kernels sort in well under a millisecond.
+        // Primitive sort and a lower-bound search instead of an index sort (10,000 kernels sort
+        // in well under a millisecond). Tied kernels take consecutive sorted positions in the
+        // order they come, as in Optuna: in a run of ties only the first and the last see a
+        // gap, the ones between get the narrowest bandwidth.
         double[] sorted = mu.clone();
         Arrays.sort(sorted);
         double[] gap = new double[n];
@@ -65,9 +79,11 @@ final class ParzenEstimator {
             gap[n - 1] = sorted[n - 1] - sorted[n - 2];
         }
         double min = 1.0 / Math.min(100.0, n + 1.0);
+        int[] taken = new int[n];
         double[] out = new double[n];
         for (int j = 0; j < n; j++) {
-            out[j] = Math.min(1.0, Math.max(min, gap[lowerBound(sorted, mu[j])]));
+            int first = lowerBound(sorted, mu[j]);
+            out[j] = Math.min(1.0, Math.max(min, gap[first + taken[first]++]));
         }
         return out;
     }
@@ -90,6 +106,51 @@ final class ParzenEstimator {
         return 0.5 * (1 + Erf.erf(z / Math.sqrt(2)));
     }
 
+    /**
+     * The log of the mixture's probability mass in [lo, hi], each kernel's share relative to its
+     * mass inside [0,1]. A first pass bounds each kernel's term from above; only kernels within
+     * e^40 of the largest bound are integrated (a cell narrow against the kernel by Simpson's
+     * rule, a wide one by erf), so a proposal at thousands of trials stays cheap.
+     */
+    double logMass(double lo, double hi) {
+        double[] bound = new double[mu.length];
+        double max = Double.NEGATIVE_INFINITY;
+        double logWidth = Math.log(hi - lo);
+        for (int j = 0; j < mu.length; j++) {
+            // The kernel's density at the cell's nearest point times the cell's width, at most 1.
+            double d = Math.max(0, Math.max(lo - mu[j], mu[j] - hi)) / sigma[j];
+            bound[j] = offset[j] + Math.min(LOG_SQRT_2PI, logWidth - logSigma[j] - 0.5 * d * d);
+            max = Math.max(max, bound[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < mu.length; j++) {
+            if (bound[j] > max - 40) {
+                sum += Math.exp(offset[j] + LOG_SQRT_2PI - max) * gaussMass((lo - mu[j]) / sigma[j], (hi - mu[j]) / sigma[j]);
+            }
+        }
+        // Every term underflowed (a cell far from every kernel, possible without a prior): the bound.
+        return sum > 0 ? max + Math.log(sum) : max;
+    }
+
+    /** Φ(b) − Φ(a) for a ≤ b, accurate in either tail. */
+    static double gaussMass(double a, double b) {
+        if (b - a <= 0.25) {
+            double m = 0.5 * (a + b);
+            return (b - a) / 6 * (density(a) + 4 * density(m) + density(b));
+        }
+        if (a > 0) {
+            return 0.5 * (Erf.erfc(a / SQRT2) - Erf.erfc(b / SQRT2));
+        }
+        if (b < 0) {
+            return gaussMass(-b, -a);
+        }
+        return 0.5 * (Erf.erf(b / SQRT2) - Erf.erf(a / SQRT2));
+    }
+
+    private static double density(double z) {
+        return Math.exp(-0.5 * z * z - LOG_SQRT_2PI);
+    }
+
     /** A draw from the mixture, inside [0,1]. */
     double sample(RandomGenerator rng) {
         double r = rng.nextDouble();
@@ -105,7 +166,8 @@ final class ParzenEstimator {
     }
 
     /**
-     * The log density at x: the largest kernel term first, then the sum of the terms within
+     * The log score of a continuous point, as Optuna 3.1 computes it (kernels without their 1/σ,
+     * see the class comment): the largest kernel term first, then the sum of the terms within
      * e^40 of it (the others change nothing in double precision). With thousands of narrow
      * kernels only the few near x cost an exponential.
      */

@@ -51,9 +51,14 @@ final class Variation {
     record Settings(double crossoverRate, double mutationRate, double mutationSigma, boolean adaptive) {
         /** Reads the shared options of the evolutionary strategies. */
         static Settings of(Options options) {
+            return of(options, 0.1);
+        }
+
+        /** The same, with a strategy's own default mutation step. */
+        static Settings of(Options options, double defaultSigma) {
             return new Settings(options.number("crossover_rate", 0.9, 0.0, 1.0),
                     options.number("mutation_rate", 0.0, 0.0, 1.0),
-                    options.number("mutation_sigma", 0.1, 1e-4, 1.0),
+                    options.number("mutation_sigma", defaultSigma, 1e-4, 1.0),
                     options.bool("adaptive_mutation", false));
         }
     }

@@ -44,12 +44,16 @@ class Nsga2SearchTest {
     }
 
     static List<Trial> run(String strategy, int trials) {
+        return run(strategy, Map.of(), trials);
+    }
+
+    static List<Trial> run(String strategy, Map<String, Object> options, int trials) {
         var space = SearchSpace.builder();
         for (int i = 0; i < 4; i++) {
             space.add("x" + i, FloatParam.of(0, 1));
         }
         var s = space.build();
-        var search = Strategies.create(new StrategySpec(strategy, 3L, Map.of()), s, OBJECTIVES, 3);
+        var search = Strategies.create(new StrategySpec(strategy, 3L, options), s, OBJECTIVES, 3);
         var history = new ArrayList<Trial>();
         for (int n = 0; n < trials; n++) {
             var params = search.propose(new ProposalContext(s, OBJECTIVES, 3, n, history));
@@ -63,5 +67,12 @@ class Nsga2SearchTest {
         double nsga2 = hypervolume(Pareto.front(run("nsga2", 300), OBJECTIVES));
         double random = hypervolume(Pareto.front(run("random", 300), OBJECTIVES));
         assertThat(nsga2).isGreaterThan(random);
+    }
+
+    @Test
+    void theDefaultMutationStepIsThreeTenthsOfEachRangeAndAnOptionStillSetsIt() {
+        var byDefault = run("nsga2", 60).stream().map(Trial::params).toList();
+        assertThat(byDefault).isEqualTo(run("nsga2", Map.of("mutation_sigma", 0.3), 60).stream().map(Trial::params).toList());
+        assertThat(byDefault).isNotEqualTo(run("nsga2", Map.of("mutation_sigma", 0.1), 60).stream().map(Trial::params).toList());
     }
 }
