@@ -7,12 +7,8 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
-import io.tunelab.api.Json;
-import io.tunelab.api.Objective;
 import io.tunelab.api.Param;
-import io.tunelab.api.Report;
 import io.tunelab.api.ReportRequest;
-import io.tunelab.api.SearchSpace;
 import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
@@ -20,12 +16,9 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.RacePolicy;
 import io.tunelab.server.analysis.RankingPolicy;
-import io.tunelab.server.pruner.PruneContext;
-import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
-import io.tunelab.server.strategy.ProposalContext;
 import io.tunelab.server.strategy.SearchStrategy;
 import io.tunelab.server.strategy.Strategies;
 import org.slf4j.Logger;
@@ -58,6 +51,7 @@ public final class ExperimentService {
     private final CoordinatorConfig limits;
     private final Requests requests;
     private final TrialImports imports;
+    private final TrialInputs inputs;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
                       WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests, TrialImports imports) {
@@ -70,6 +64,7 @@ public final class ExperimentService {
         this.finalizations = finalizations;
         this.work = work;
         this.clock = clock;
+        this.inputs = new TrialInputs(registry, journal, finalizations, clock, limits);
     }
 
     /** Creates an experiment for an in-process caller, which has no token; its name must be new. */
@@ -83,7 +78,7 @@ public final class ExperimentService {
         TaskRunners.check(spec);
         RacePolicy.of(spec);
         if (spec.space().size() > limits.maxParams()) {
-            throw paramLimit("the spec has " + spec.space().size() + " params");
+            throw TrialInputs.paramLimit(limits, "the spec has " + spec.space().size() + " params");
         }
         long seed = spec.effectiveSeed() != null ? spec.effectiveSeed() : new SecureRandom().nextLong() & Long.MAX_VALUE;
         SearchStrategy strategy = registry.strategy(spec, seed);
@@ -311,125 +306,21 @@ public final class ExperimentService {
 
     /** Records an intermediate report durably and answers with the pruner's decision. */
     public Decision report(long trialId, ReportRequest request) {
-        LiveExperiment e = registry.owner(trialId);
-        Results.checkReport(request);
-        var report = new Report(request.step(), request.values(), clock.instant());
-        Trial updated = journal.record(e, x -> {
-            StoredTrial current = x.openTrial(trialId, request.leaseId());
-            List<Report> reports = current.trial().reports();
-            if (reports.size() >= limits.maxReportsPerTrial() && reports.stream().noneMatch(r -> r.step() == report.step())) {
-                throw TunelabException.of(ErrorCode.LIMIT_REACHED, "trial " + trialId + " has " + reports.size()
-                        + " report steps, the most a trial may have (--max-reports-per-trial " + limits.maxReportsPerTrial()
-                        + "); report fewer steps (every 10th epoch, say) or start the server with a higher --max-reports-per-trial");
-            }
-            Trial t = Transitions.reported(current.trial(), report);
-            return Journal.Entry.none().report(current.with(t), report).answering(t);
-        });
-        Objective watched = watchedObjective(e.spec(), request.values());
-        if (watched == null || e.pruner() == Pruner.NONE) {
-            return Decision.CONTINUE; // no need to copy the history on every report
-        }
-        return e.pruner().decide(new PruneContext(watched.metric(), watched.direction(), updated, request.step(), e.history(),
-                e.row().seed()));
-    }
-
-    private static Objective watchedObjective(ExperimentSpec spec, Map<String, Double> values) {
-        for (Objective o : spec.objectives()) {
-            if (values.containsKey(o.metric())) {
-                return o;
-            }
-        }
-        return null;
+        return inputs.report(trialId, request);
     }
 
     /** A value for a param that the trial's code defines while it runs; adds it to the space when new. */
     public Object suggest(long trialId, String name, Param param) {
-        if (name == null || name.isBlank() || param == null) {
-            throw TunelabException.of(ErrorCode.INVALID_SPEC, "suggest needs a name and a param, as {\"name\": \"lr\", \"param\": {\"type\": \"float\", \"low\": 0.001, \"high\": 0.1}}");
-        }
-        LiveExperiment e = registry.owner(trialId);
-        return journal.record(e, x -> {
-            StoredTrial current = x.trial(trialId);
-            Trial t = current.trial();
-            LiveExperiment.requireNotFinished(t);
-            StoredExperiment row = x.row();
-            SearchSpace space = row.spec().space();
-            Param known = space.get(name);
-            if (known != null && !known.equals(param)) {
-                throw TunelabException.of(ErrorCode.INVALID_SPEC, "param \"" + name + "\" is defined as " + Json.write(known)
-                        + " in this experiment; suggest it with the same definition");
-            }
-            if (t.params().containsKey(name)) {
-                return Journal.Entry.nothing(t.params().get(name));
-            }
-            if (known == null) {
-                if (space.size() >= limits.maxParams()) {
-                    throw paramLimit("param \"" + name + "\" would be its " + (space.size() + 1) + "th");
-                }
-                space = space.with(name, param);
-                row = row.withSpec(row.spec().withSpace(space), clock.instant());
-            }
-            var context = new ProposalContext(space, row.spec().objectives(), row.seed(), t.number(), x.history(), x.proposed(),
-                    row.spec().constraints());
-            Object value = param.coerce(x.strategy().suggest(context, name, param));
-            return Journal.Entry.none().experiment(row).replace(current, current.with(Transitions.withParam(t, name, value)))
-                    .answering(value);
-        });
-    }
-
-    private TunelabException paramLimit(String what) {
-        return TunelabException.of(ErrorCode.LIMIT_REACHED, what + ", more than an experiment may have (--max-params "
-                + limits.maxParams() + "); define fewer params or start the server with a higher --max-params");
+        return inputs.suggest(trialId, name, param);
     }
 
     /** Stores the dataset's data-quality report; {@code usable: false} stops the experiment with its problems. */
     public void putDataReport(String ref, Map<String, Object> report) {
-        LiveExperiment e = registry.find(ref);
-        Object usable = report.get("usable");
-        if (!(usable instanceof Boolean)) {
-            throw TunelabException.of(ErrorCode.INVALID_VALUE, "a data report needs \"usable\": true or false");
-        }
-        String json = Json.write(report);
-        journal.record(e, x -> {
-            var entry = Journal.Entry.none().write(c -> c.putDataReport(x.id(), json)).announcingExperiment();
-            if (!(Boolean) usable) {
-                Object problems = report.get("problems");
-                String reason = "unusable data: " + (problems instanceof List<?> l
-                        ? String.join("; ", l.stream().map(String::valueOf).toList()) : String.valueOf(problems));
-                LOG.warn("experiment {} stopped: {}", LogText.of(x.name()), LogText.of(reason));
-                entry.experiment(x.row().withState(ExperimentState.STOPPED, clock.instant(), reason));
-            }
-            return entry.answering(null);
-        });
+        inputs.putDataReport(ref, report);
     }
 
-    /**
-     * Stores the model a trial's worker uploaded (streamed into {@code file}) and its SHA-256 in
-     * the trial's provenance; answers the digest (hex). Only the holder of the trial's live lease
-     * may, before it tells the result: a finished trial refuses a new model ({@code
-     * TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}); the refit winner's
-     * model comes under the finalization's lease. The file is read as it is written to storage
-     * (a retried write reads it again), never whole.
-     */
+    /** Stores the model a trial's worker uploaded under its lease; answers its SHA-256 ({@link TrialInputs#putModel}). */
     public String putModel(long trialId, String leaseId, Path file) {
-        if (leaseId == null || leaseId.isBlank()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
-                    + "only the worker holding the trial's lease may store its model");
-        }
-        FileDigest digest = FileDigest.of(file, "model");
-        String sha256 = digest.sha256();
-        if (digest.size() == 0) {
-            throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
-        }
-        LiveExperiment e = registry.owner(trialId);
-        // The worker refitting the winner holds the finalization's lease, not the trial's: its
-        // model replaces the winner's, and the SHA-256 in provenance names the model served.
-        boolean refit = finalizations.leases(e, trialId, leaseId);
-        journal.record(e, x -> {
-            StoredTrial current = refit ? x.trial(trialId) : x.openTrial(trialId, leaseId);
-            return Journal.Entry.none().write(c -> c.putModel(trialId, file))
-                    .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
-        });
-        return sha256;
+        return inputs.putModel(trialId, leaseId, file);
     }
 }
