@@ -2,7 +2,6 @@ package io.tunelab.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tunelab.api.Decision;
-import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
@@ -375,21 +374,11 @@ public final class TunelabClient implements AutoCloseable {
     }
 
     <T> T send(String method, String path, String body, TypeReference<T> type) {
-        HttpResponse<String> r = check(exchange(method, path, body));
-        try {
-            return Json.mapper().readValue(r.body(), type);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base() + " answered with something that is not Tunelab JSON");
-        }
+        return Replies.read(base(), check(exchange(method, path, body)).body(), type);
     }
 
     private <T> T decode(HttpResponse<String> r, Class<T> type) {
-        check(r);
-        try {
-            return Json.mapper().readValue(r.body(), type);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + base() + " answered with something that is not Tunelab JSON: " + e.getMessage());
-        }
+        return Replies.read(base(), check(r).body(), Json.mapper().constructType(type));
     }
 
     HttpResponse<String> check(HttpResponse<String> r) {
@@ -400,11 +389,6 @@ public final class TunelabClient implements AutoCloseable {
     }
 
     TunelabException error(int status, String body) {
-        try {
-            return TunelabException.of(Json.mapper().readValue(body, ErrorBody.class));
-        } catch (IOException | RuntimeException e) {
-            return TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
-                    "HTTP " + status + " from " + base() + ": " + (body == null ? "" : body.strip()));
-        }
+        return Replies.error(base(), status, body);
     }
 }
