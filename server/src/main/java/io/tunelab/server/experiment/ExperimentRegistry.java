@@ -22,27 +22,44 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The live experiments, found by id, by name or by one of their trials, and the counters that
- * give new experiments and trials their ids. Filled from storage by {@link #load()}; the
- * constructor does no I/O. Thread-safe.
+ * The experiments, found by id, by name or by one of their trials, and the counters that give
+ * new experiments and trials their ids. Only some are in memory ({@link LoadedExperiments}): one
+ * is loaded from the database when first used and evicted when idle; {@link #load()} at start
+ * loads only those that workers or the lease reaper need. The constructor does no I/O. Thread-safe.
  */
 final class ExperimentRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRegistry.class);
 
     private final Storage storage;
     private final BiFunction<ExperimentSpec, Long, SearchStrategy> strategies;
-    private final Map<Long, LiveExperiment> byId = new ConcurrentHashMap<>();
-    private final Map<String, LiveExperiment> byName = new ConcurrentHashMap<>();
-    private final Map<Long, LiveExperiment> byTrial = new ConcurrentHashMap<>();
+    private final LoadedExperiments loaded;
+    /** The ids of every stored experiment (on a database other coordinators share, those this one knows of). */
+    private final java.util.Set<Long> ids = ConcurrentHashMap.newKeySet();
+    /** Every known experiment's id by name, and the trials of those in memory by their experiment's id. */
+    private final Map<String, Long> byName = new ConcurrentHashMap<>();
+    private final Map<Long, Long> byTrial = new ConcurrentHashMap<>();
+    /** On a database other coordinators share, the revision last seen of each experiment not in memory. */
+    private final Map<Long, Long> seenElsewhere = new ConcurrentHashMap<>();
+    private final UnloadedSummaries unloaded;
+    /** Told of each experiment evicted (its cached ranking goes). */
+    private java.util.function.LongConsumer onEviction = id -> { };
     private final AtomicLong lastExperimentId = new AtomicLong();
     private final AtomicLong lastTrialId = new AtomicLong();
     /** The other coordinators on the same database, once wired ({@link #sharing}); ids and lookups go through them. */
     private Peers peers;
 
-    /** {@code strategies} builds an experiment's strategy from its spec and seed. */
-    ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
+    /** {@code strategies} builds an experiment's strategy from its spec and seed; {@code nanos} tells the time of each use. */
+    ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies, CoordinatorConfig config,
+                       java.util.function.LongSupplier nanos) {
         this.storage = storage;
         this.strategies = strategies;
+        this.unloaded = new UnloadedSummaries(storage);
+        this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos, this::evicted);
+    }
+
+    /** {@code listener} hears the id of each experiment evicted. */
+    void onEviction(java.util.function.LongConsumer listener) {
+        this.onEviction = listener;
     }
 
     /** Shares the database with other coordinators through {@code peers}. Call before {@link #load()}. */
@@ -50,27 +67,106 @@ final class ExperimentRegistry {
         this.peers = peers;
     }
 
-    /** Reads every stored experiment and trial into memory. Call once, before serving. */
+    /**
+     * Learns every stored experiment's id and loads those that must stay in memory: with a trial
+     * under a lease, or with a task for workers to run (see {@link #pinned}). Call once, before serving.
+     */
     void load() {
         long maxExperiment = 0;
-        // Read before the trials: a later change is caught up on, never missed.
-        Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : Map.of();
+        java.util.Set<Long> leased = storage.index().experimentsWithLeases();
+        storage.shared().ifPresent(db -> seenElsewhere.putAll(db.revisions()));
         for (StoredExperiment row : storage.experiments()) {
-            List<StoredTrial> trials = storage.trials(row.id());
-            FinalizationRow finalization = storage.finalization(row.id())
-                    .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
-            var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
-                    finalization);
-            storage.labels(row.id()).map(json -> Json.read(json, io.tunelab.api.ExperimentLabels.class)).ifPresent(live::loadLabels);
-            live.revision = revisions.getOrDefault(row.id(), -1L);
-            trials.forEach(t -> byTrial.put(t.id(), live));
-            byId.put(row.id(), live);
-            byName.put(row.name(), live);
+            ids.add(row.id());
+            byName.put(row.name(), row.id());
             maxExperiment = Math.max(maxExperiment, row.id());
+            if (leased.contains(row.id()) || (row.spec().task() != null && (row.state() == io.tunelab.api.ExperimentState.RUNNING
+                    || storage.finalization(row.id()).map(json -> Json.read(json, FinalizationRow.class))
+                    .filter(f -> !f.finalization().state().isFinished()).isPresent()))) {
+                loaded.put(read(row));
+            }
         }
         lastExperimentId.set(maxExperiment);
         lastTrialId.set(storage.maxTrialId());
-        LOG.info("loaded {} experiments, {} trials", byId.size(), byTrial.size());
+        LOG.info("{} experiments stored, {} loaded (with leases or tasks for workers), {} trials loaded", ids.size(),
+                loaded.size(), byTrial.size());
+    }
+
+    /** Builds a stored experiment's memory from its row, trials, finalization and labels, and records its name and trials. */
+    private LiveExperiment read(StoredExperiment row) {
+        // Read before the trials: a later change is caught up on, never missed.
+        long revision = peers.shared() ? storage.shared().orElseThrow().revision(row.id()) : 0;
+        List<StoredTrial> trials = storage.trials(row.id());
+        FinalizationRow finalization = storage.finalization(row.id())
+                .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
+        var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
+                finalization);
+        storage.labels(row.id()).map(json -> Json.read(json, io.tunelab.api.ExperimentLabels.class)).ifPresent(live::loadLabels);
+        live.revision = peers.shared() ? revision : -1;
+        trials.forEach(t -> byTrial.put(t.id(), row.id()));
+        byName.put(row.name(), row.id());
+        unloaded.changed(row.id());
+        return live;
+    }
+
+    /** The experiment with this id, loaded from the database when not in memory; null when none is stored. */
+    private LiveExperiment load(long id) {
+        return loaded.get(id, x -> storage.index().experiment(x).map(row -> {
+            ids.add(row.id());
+            return read(row);
+        }).orElse(null));
+    }
+
+    /**
+     * Whether an experiment must stay in memory although idle: workers lease from it (RUNNING with
+     * a task, or its winner's finalization waiting or running). Trials under a lease keep it too
+     * ({@link LiveExperiment#settled()}).
+     */
+    private static boolean pinned(LiveExperiment e) {
+        if (e.spec().task() == null) {
+            return false;
+        }
+        FinalizationRow f = e.finalization();
+        return e.isRunning() || (f != null && !f.finalization().state().isFinished());
+    }
+
+    /** Evicts the experiments idle for the idle time and those beyond the bound; answers how many. */
+    int evictIdle() {
+        return loaded.evict(ExperimentRegistry::pinned);
+    }
+
+    private void evicted(LiveExperiment e) {
+        for (StoredTrial t : e.storedTrials()) {
+            byTrial.remove(t.id(), e.id());
+        }
+        unloaded.evicted(e);
+        onEviction.accept(e.id());
+    }
+
+    /** How many experiments are in memory now. */
+    int loadedCount() {
+        return loaded.size();
+    }
+
+    /** Drops what the catalog knows of an experiment that is not in memory, once it changed. */
+    void changed(long experimentId) {
+        unloaded.changed(experimentId);
+    }
+
+    /**
+     * Another coordinator created or changed an experiment this one does not hold in memory: learns
+     * its name, and answers whether to load it now (workers lease from it, see {@link #pinned}).
+     * Reads its row only when the revision moved since last seen.
+     */
+    boolean wantsLoading(long experimentId, long revision) {
+        Long seen = seenElsewhere.put(experimentId, revision);
+        if (seen != null && seen == revision) {
+            return false;
+        }
+        return storage.index().experiment(experimentId).map(row -> {
+            ids.add(row.id());
+            byName.put(row.name(), row.id());
+            return row.spec().task() != null && row.state() == io.tunelab.api.ExperimentState.RUNNING;
+        }).orElse(false);
     }
 
     SearchStrategy strategy(ExperimentSpec spec, long seed) {
@@ -81,24 +177,15 @@ final class ExperimentRegistry {
         return peers.shared() ? peers.nextTrialId() : lastTrialId.incrementAndGet();
     }
 
-    /** Registers an experiment another coordinator created, with none of its trials yet (revision -1: all to catch up on). */
+    /** Loads an experiment another coordinator created or changed, as any other is loaded when used. */
     LiveExperiment adopt(StoredExperiment row) {
-        synchronized (byName) {
-            LiveExperiment known = byId.get(row.id());
-            if (known != null) {
-                return known;
-            }
-            var live = new LiveExperiment(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()));
-            live.revision = -1;
-            byId.put(row.id(), live);
-            byName.put(row.name(), live);
-            return live;
-        }
+        ids.add(row.id());
+        return load(row.id());
     }
 
-    /** The experiment with this id in memory, or null. */
+    /** The experiment with this id in memory, or null: a read does not load it. */
     LiveExperiment byId(long id) {
-        return byId.get(id);
+        return loaded.peek(id);
     }
 
     /**
@@ -107,7 +194,7 @@ final class ExperimentRegistry {
      */
     LiveExperiment register(String name, java.util.function.LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
         synchronized (byName) {
-            if (byName.containsKey(name)) {
+            if (lookup(name) != null) {
                 throw duplicateName(name);
             }
             if (peers.shared()) {
@@ -115,8 +202,7 @@ final class ExperimentRegistry {
             }
             LiveExperiment live = build.apply(lastExperimentId.incrementAndGet());
             persist.accept(live.row());
-            byId.put(live.id(), live);
-            byName.put(name, live);
+            hold(live);
             return live;
         }
     }
@@ -127,7 +213,7 @@ final class ExperimentRegistry {
      */
     void rename(LiveExperiment e, String name, Runnable persist) {
         synchronized (byName) {
-            LiveExperiment holder = byName.get(name);
+            LiveExperiment holder = lookup(name);
             if (holder == e) {
                 return;
             }
@@ -137,17 +223,20 @@ final class ExperimentRegistry {
             }
             String old = e.name();
             persist.run();
-            byName.remove(old, e);
-            byName.put(name, e);
+            byName.remove(old, e.id());
+            byName.put(name, e.id());
+            unloaded.changed(e.id());
         }
     }
 
     /** Forgets a deleted experiment and its trials. */
     void remove(LiveExperiment e) {
         synchronized (byName) {
-            byName.remove(e.name(), e);
-            byId.remove(e.id(), e);
-            byTrial.values().removeIf(owner -> owner == e);
+            byName.remove(e.name(), e.id());
+            loaded.remove(e);
+            ids.remove(e.id());
+            unloaded.changed(e.id());
+            byTrial.values().removeIf(owner -> owner == e.id());
         }
     }
 
@@ -159,16 +248,23 @@ final class ExperimentRegistry {
             persist.accept(live.row());
         } catch (RuntimeException ex) {
             peers.refresh();
-            if (byName.containsKey(name)) {
+            if (lookup(name) != null) {
                 throw duplicateName(name);
             }
             throw ex;
         }
         live.revision = 0;
-        byId.put(live.id(), live);
-        byName.put(name, live);
+        hold(live);
         peers.announce(live.id());
         return live;
+    }
+
+    /** Holds a new experiment in memory. */
+    private void hold(LiveExperiment live) {
+        ids.add(live.id());
+        byName.put(live.name(), live.id());
+        loaded.put(live);
+        loaded.bound(live.id());
     }
 
     private static TunelabException duplicateName(String name) {
@@ -179,7 +275,7 @@ final class ExperimentRegistry {
 
     /** Records which experiment a newly stored trial belongs to. */
     void registerTrial(long trialId, LiveExperiment e) {
-        byTrial.put(trialId, e);
+        byTrial.put(trialId, e.id());
     }
 
     /** The experiment with this name, or with this id. */
@@ -199,10 +295,15 @@ final class ExperimentRegistry {
         return e;
     }
 
+    /** The experiment with this name, or else this id, loading it when stored but not in memory; null when none. */
     private LiveExperiment lookup(String ref) {
-        LiveExperiment e = byName.get(ref);
+        Long id = byName.get(ref);
+        LiveExperiment e = id == null ? null : load(id);
+        if (e == null && peers.shared()) { // created or renamed by another coordinator
+            e = storage.index().experimentNamed(ref).map(row -> load(row.id())).orElse(null);
+        }
         if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
-            e = byId.get(Long.parseLong(ref));
+            e = load(Long.parseLong(ref));
         }
         return e;
     }
@@ -222,9 +323,14 @@ final class ExperimentRegistry {
 
     /** The experiment a trial belongs to. */
     LiveExperiment owner(long trialId) {
-        LiveExperiment e = byTrial.get(trialId);
-        if (e == null && peers.shared() && peers.ownerOf(trialId) != null) {
-            e = byTrial.get(trialId); // a trial another coordinator created
+        Long id = byTrial.get(trialId);
+        if (id == null) {
+            var stored = storage.index().experimentOfTrial(trialId);
+            id = stored.isPresent() ? stored.getAsLong() : null;
+        }
+        LiveExperiment e = id == null ? null : load(id);
+        if (e != null && e.trial(trialId) == null) {
+            e = peers.shared() && peers.ownerOf(trialId) != null ? load(id) : null; // a trial another coordinator created
         }
         if (e == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
@@ -232,22 +338,43 @@ final class ExperimentRegistry {
         return e;
     }
 
-    /** Every experiment, by id. */
+    /** Every experiment in memory, by id: those workers lease from and the reaper watches are always among them. */
     List<LiveExperiment> all() {
-        return byId.values().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();
+        return loaded.all().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();
+    }
+
+    /**
+     * Every experiment's summary, by id: from memory for those loaded, else from {@link UnloadedSummaries}.
+     * On a database other coordinators share, the stored experiments and their revisions name what to show.
+     */
+    List<io.tunelab.api.ExperimentSummary> summaries() {
+        Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : null;
+        var every = new java.util.ArrayList<>(revisions != null ? revisions.keySet() : ids);
+        every.sort(null);
+        var out = new java.util.ArrayList<io.tunelab.api.ExperimentSummary>(every.size());
+        for (long id : every) {
+            LiveExperiment e = loaded.peek(id);
+            var summary = e != null ? e.summary() : unloaded.of(id, revisions == null ? 0 : revisions.get(id));
+            if (summary != null) {
+                out.add(summary);
+            }
+        }
+        return out;
     }
 
     int size() {
-        return byId.size();
+        return ids.size();
     }
 
-    /** Trials in one state, over every experiment. */
+    /** Trials in one state, over every experiment in memory or summarised. */
     int trialsIn(TrialState state) {
-        return byId.values().stream().mapToInt(e -> e.count(state)).sum();
+        return loaded.all().stream().mapToInt(e -> e.count(state)).sum()
+                + java.util.stream.StreamSupport.stream(unloaded.known().spliterator(), false)
+                .mapToInt(s -> s.trials().getOrDefault(state, 0)).sum();
     }
 
-    /** Trials running or waiting, over every experiment. */
+    /** Trials running or waiting, over every experiment in memory or summarised. */
     int activeTrials() {
-        return byId.values().stream().mapToInt(LiveExperiment::active).sum();
+        return trialsIn(TrialState.RUNNING) + trialsIn(TrialState.WAITING);
     }
 }

@@ -266,16 +266,18 @@ final class LiveExperiment {
     }
 
     synchronized ExperimentSummary summary() {
-        var byState = new EnumMap<TrialState, Integer>(TrialState.class);
-        counts.forEach((k, v) -> {
-            if (v > 0) {
-                byState.put(k, v);
-            }
-        });
-        ExperimentSpec spec = row.spec();
-        return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
-                best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
-                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason(), labels);
+        return Summaries.of(row, counts, best, lastActivity, labels);
+    }
+
+    /**
+     * Whether the database holds all of this memory, and nobody needs it held: no write under way,
+     * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
+     */
+    synchronized boolean settled() {
+        if (rowHeld || deleting || !heldTrials.isEmpty() || inFlight > 0) {
+            return false;
+        }
+        return count(TrialState.RUNNING) == 0 || trials.stream().noneMatch(t -> t.leaseId() != null);
     }
 
     synchronized Experiment experiment() {

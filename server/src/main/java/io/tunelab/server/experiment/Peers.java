@@ -129,7 +129,9 @@ final class Peers implements SharedSteps.Transaction {
         for (var r : db.revisions().entrySet()) {
             LiveExperiment e = registry.byId(r.getKey());
             if (e == null) {
-                adopt(r.getKey());
+                if (registry.wantsLoading(r.getKey(), r.getValue())) {
+                    adopt(r.getKey());
+                }
             } else if (e.revision != r.getValue()) {
                 catchUp(e);
             }
@@ -209,7 +211,9 @@ final class Peers implements SharedSteps.Transaction {
             long id = Long.parseLong(parts[1]);
             LiveExperiment e = registry.byId(id);
             if (e == null) {
-                adopt(id);
+                if (registry.wantsLoading(id, Long.parseLong(parts[2]))) {
+                    adopt(id);
+                }
             } else {
                 long revision = Long.parseLong(parts[2]);
                 notified.merge(id, revision, Math::max);

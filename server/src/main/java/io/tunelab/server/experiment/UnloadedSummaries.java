@@ -1,0 +1,64 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentLabels;
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Json;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredExperiment;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The summaries of experiments that are not in memory, for the catalog: kept from the moment one
+ * was evicted, or read from the database's indexed queries (the row, the labels and the trials'
+ * outcomes, see {@link io.tunelab.server.storage.ExperimentIndex#outcomes}) when first asked for.
+ * A summary is dropped whenever its experiment changes ({@link #changed}) and, on a database other
+ * coordinators share, read again once the experiment's revision moved. Thread-safe; {@link #of}
+ * may block.
+ */
+final class UnloadedSummaries {
+    /** A summary and the experiment's revision it shows (0 on a database this process alone writes). */
+    private record Known(ExperimentSummary summary, long revision) {
+    }
+
+    private final Storage storage;
+    private final Map<Long, Known> known = new ConcurrentHashMap<>();
+
+    UnloadedSummaries(Storage storage) {
+        this.storage = storage;
+    }
+
+    /** Keeps the summary of an experiment just evicted, at the revision its memory showed. */
+    void evicted(LiveExperiment e) {
+        known.put(e.id(), new Known(e.summary(), Math.max(0, e.revision)));
+    }
+
+    /** Drops what is known of an experiment that changed, was loaded or deleted. */
+    void changed(long experimentId) {
+        known.remove(experimentId);
+    }
+
+    /** The summary of the experiment at {@code revision}, read from the database unless known; null when it is not stored. */
+    ExperimentSummary of(long experimentId, long revision) {
+        Known k = known.get(experimentId);
+        if (k != null && k.revision() == revision) {
+            return k.summary();
+        }
+        StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
+        if (row == null) {
+            known.remove(experimentId);
+            return null;
+        }
+        ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
+                .orElse(ExperimentLabels.none());
+        ExperimentSummary summary = Summaries.of(row, storage.index().outcomes(experimentId), labels);
+        known.put(experimentId, new Known(summary, revision));
+        return summary;
+    }
+
+    /** The summaries known now, without reading the database (for the gauges). */
+    Iterable<ExperimentSummary> known() {
+        return known.values().stream().map(Known::summary).toList();
+    }
+}
