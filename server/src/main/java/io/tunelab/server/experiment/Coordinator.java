@@ -39,6 +39,7 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         var registry = new ExperimentRegistry(storage, strategies, config, System::nanoTime);
         var peers = new Peers(storage.shared().orElse(null), registry);
         registry.sharing(peers);
+        registry.listenedBy(events::listened);
         registry.load();
         var storageClock = new StorageClock(clock);
         var journal = new Journal(storage, (type, payload) -> {

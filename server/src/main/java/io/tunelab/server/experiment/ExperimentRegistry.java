@@ -41,6 +41,8 @@ final class ExperimentRegistry {
     /** On a database other coordinators share, the revision last seen of each experiment not in memory. */
     private final Map<Long, Long> seenElsewhere = new ConcurrentHashMap<>();
     private final UnloadedSummaries unloaded;
+    /** Whether anyone listens to the live events: then experiments other coordinators change are followed in memory. */
+    private java.util.function.BooleanSupplier listened = () -> false;
     /** Told of each experiment evicted (its cached ranking goes). */
     private java.util.function.LongConsumer onEviction = id -> { };
     private final AtomicLong lastExperimentId = new AtomicLong();
@@ -55,6 +57,11 @@ final class ExperimentRegistry {
         this.strategies = strategies;
         this.unloaded = new UnloadedSummaries(storage);
         this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos, this::evicted);
+    }
+
+    /** {@code listened} says whether anyone listens to the live events now. */
+    void listenedBy(java.util.function.BooleanSupplier listened) {
+        this.listened = listened;
     }
 
     /** {@code listener} hears the id of each experiment evicted. */
@@ -154,7 +161,8 @@ final class ExperimentRegistry {
 
     /**
      * Another coordinator created or changed an experiment this one does not hold in memory: learns
-     * its name, and answers whether to load it now (workers lease from it, see {@link #pinned}).
+     * its name, and answers whether to load it now: workers lease from it (see {@link #pinned}), or
+     * someone listens to the live events here and should see the change.
      * Reads its row only when the revision moved since last seen.
      */
     boolean wantsLoading(long experimentId, long revision) {
@@ -165,7 +173,7 @@ final class ExperimentRegistry {
         return storage.index().experiment(experimentId).map(row -> {
             ids.add(row.id());
             byName.put(row.name(), row.id());
-            return row.spec().task() != null && row.state() == io.tunelab.api.ExperimentState.RUNNING;
+            return listened.getAsBoolean() || (row.spec().task() != null && row.state() == io.tunelab.api.ExperimentState.RUNNING);
         }).orElse(false);
     }
 

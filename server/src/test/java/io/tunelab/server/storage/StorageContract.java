@@ -181,6 +181,45 @@ public abstract class StorageContract {
     }
 
     @Test
+    void theIndexFindsAnExperimentByIdNameAndTrialAndThoseWithLeasesWithoutReadingTheRest() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+            c.insert(experiment(3, "three"));
+            c.insert(trial(10, 1, 1));
+            c.insert(trial(11, 1, 0));
+            c.insert(trial(12, 2, 0).withLease("lease-a", T0.plusSeconds(30), 0));
+        });
+        var done = new Trial(10, 1, 1, Map.of("x", 0.5), TrialState.COMPLETE, Map.of("loss", 0.25), null, null, null, T0, T0,
+                T0.plusSeconds(9), "w:1", null, Map.of("host", "h"), null);
+        s.write(c -> {
+            c.update(StoredTrial.of(done));
+            c.insertReport(10, new Report(1, Map.of("loss", 0.5), T0));
+        });
+        s = reopen(s);
+        ExperimentIndex index = s.index();
+        assertThat(index.experiment(2)).hasValueSatisfying(e -> assertThat(e.name()).isEqualTo("two"));
+        assertThat(index.experiment(4)).isEmpty();
+        assertThat(index.experimentNamed("three")).hasValueSatisfying(e -> assertThat(e.id()).isEqualTo(3));
+        assertThat(index.experimentNamed("four")).isEmpty();
+        assertThat(index.experimentOfTrial(12)).hasValue(2);
+        assertThat(index.experimentOfTrial(99)).isEmpty();
+        assertThat(index.experimentsWithLeases()).containsExactly(2L);
+        assertThat(index.outcomes(1)).extracting(Trial::number).containsExactly(0, 1);
+        assertThat(index.outcomes(1).get(1)).satisfies(t -> {
+            assertThat(t.id()).isEqualTo(10);
+            assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+            assertThat(t.values()).isEqualTo(Map.of("loss", 0.25));
+            assertThat(t.finished()).isEqualTo(T0.plusSeconds(9));
+            assertThat(t.params()).as("what a summary does not need is not read").isEmpty();
+            assertThat(t.reports()).isEmpty();
+        });
+        assertThat(index.outcomes(3)).isEmpty();
+        s.close();
+    }
+
+    @Test
     void theLargestTrialIdCountsEveryExperiment() {
         Storage s = open();
         s.write(c -> {
