@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
  * experiments and trials, {@link #leases()} hands trials to workers, {@link #queries()} reads,
  * {@link #finalizations()} refits winners and records their test scores, {@link #artifacts()} keeps
  * trials' files, {@link #catalog()} renames, labels, deletes and copies experiments.
- * {@link #open} loads the stored experiments (without a meter registry, metrics go nowhere); scheduling the lease reaper
+ * {@link #open} loads the stored experiments that workers or the reaper need, the others when used (without a meter registry, metrics go nowhere); scheduling the lease reaper
  * ({@link LeaseService#reapQuietly()} every {@link CoordinatorConfig#reaperInterval()}) is the
  * caller's, as is closing the storage.
  */

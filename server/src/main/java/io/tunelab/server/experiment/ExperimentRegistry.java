@@ -56,7 +56,8 @@ final class ExperimentRegistry {
         this.storage = storage;
         this.strategies = strategies;
         this.unloaded = new UnloadedSummaries(storage);
-        this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos, this::evicted);
+        this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos,
+                ExperimentRegistry::pinned, this::evicted);
     }
 
     /** {@code listened} says whether anyone listens to the live events now. */
@@ -138,7 +139,7 @@ final class ExperimentRegistry {
 
     /** Evicts the experiments idle for the idle time and those beyond the bound; answers how many. */
     int evictIdle() {
-        return loaded.evict(ExperimentRegistry::pinned);
+        return loaded.evict();
     }
 
     private void evicted(LiveExperiment e) {

@@ -31,13 +31,18 @@ final class LoadedExperiments {
     private final long idleNanos;
     private final LongSupplier nanos;
     private final Consumer<LiveExperiment> evicted;
+    private final Predicate<LiveExperiment> pinned;
     private final Map<Long, LiveExperiment> loaded = new ConcurrentHashMap<>();
     private final Map<Long, Long> lastUse = new ConcurrentHashMap<>();
     private final Map<Long, WeakReference<LiveExperiment>> released = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[LOCKS];
 
-    /** {@code nanos} tells the time of use; {@code evicted} hears of each experiment after its eviction. */
-    LoadedExperiments(int max, long idleNanos, LongSupplier nanos, Consumer<LiveExperiment> evicted) {
+    /**
+     * {@code nanos} tells the time of use; {@code pinned} says which experiments stay however idle;
+     * {@code evicted} hears of each experiment after its eviction.
+     */
+    LoadedExperiments(int max, long idleNanos, LongSupplier nanos, Predicate<LiveExperiment> pinned, Consumer<LiveExperiment> evicted) {
+        this.pinned = pinned;
         this.max = max;
         this.idleNanos = idleNanos;
         this.nanos = nanos;
@@ -115,7 +120,7 @@ final class LoadedExperiments {
 
     /** Evicts the least recently used experiments beyond the bound, sparing {@code spare}; call holding no id's lock. */
     void bound(long spare) {
-        evict(x -> false, false, spare);
+        evict(false, spare);
     }
 
     /** Holds a new (or newly loaded) experiment, marked used; {@link #bound} keeps the bound after. */
@@ -145,13 +150,13 @@ final class LoadedExperiments {
 
     /**
      * Evicts the experiments idle for the idle time and the least recently used beyond the bound,
-     * skipping those not settled or {@code pinned}; answers how many it evicted.
+     * skipping those not settled or pinned; answers how many it evicted.
      */
-    int evict(Predicate<LiveExperiment> pinned) {
-        return evict(pinned, true, Long.MIN_VALUE);
+    int evict() {
+        return evict(true, Long.MIN_VALUE);
     }
 
-    private int evict(Predicate<LiveExperiment> pinned, boolean idleToo, long spare) {
+    private int evict(boolean idleToo, long spare) {
         int excess = loaded.size() - max;
         if (excess <= 0 && !idleToo) {
             return 0;
@@ -165,7 +170,7 @@ final class LoadedExperiments {
             if (!idle && excess <= 0) {
                 break;
             }
-            if (use.getKey() != spare && evict(use.getKey(), pinned)) {
+            if (use.getKey() != spare && evict(use.getKey())) {
                 excess--;
                 n++;
             }
@@ -173,7 +178,7 @@ final class LoadedExperiments {
         return n;
     }
 
-    private boolean evict(long id, Predicate<LiveExperiment> pinned) {
+    private boolean evict(long id) {
         LiveExperiment e;
         synchronized (lock(id)) {
             e = loaded.get(id);

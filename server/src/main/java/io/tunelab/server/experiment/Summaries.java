@@ -7,16 +7,16 @@ import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.server.analysis.Ranking;
+import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.StoredExperiment;
 
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * How an experiment's summary is made: one rule for a loaded experiment ({@link LiveExperiment#summary()})
- * and for one read from the trials' outcomes alone ({@link #of(StoredExperiment, List, ExperimentLabels)}),
+ * and for one the database tallied ({@link #of(StoredExperiment, ExperimentIndex.Tally, ExperimentLabels)}),
  * so the catalog shows the same summary whether the experiment is in memory or not. Stateless.
  */
 final class Summaries {
@@ -38,24 +38,16 @@ final class Summaries {
                 lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason(), labels);
     }
 
-    /** The summary of a row whose trials had these outcomes (state, values and times are read; in any order). */
-    static ExperimentSummary of(StoredExperiment row, List<Trial> outcomes, ExperimentLabels labels) {
-        var counts = new EnumMap<TrialState, Integer>(TrialState.class);
+    /** The summary of a row whose trials the database tallied. */
+    static ExperimentSummary of(StoredExperiment row, ExperimentIndex.Tally tally, ExperimentLabels labels) {
         Objective primary = row.spec().primary();
         var byObjective = Ranking.byObjective(primary);
         Trial best = null;
-        Instant last = null;
-        for (Trial t : outcomes) {
-            counts.merge(t.state(), 1, Integer::sum);
+        for (Trial t : tally.complete()) {
             if (Ranking.ranked(t, primary) && (best == null || byObjective.compare(t, best) < 0)) {
                 best = t;
             }
-            for (Instant i : new Instant[]{t.created(), t.started(), t.finished()}) {
-                if (i != null && (last == null || i.isAfter(last))) {
-                    last = i;
-                }
-            }
         }
-        return of(row, counts, best, last, labels);
+        return of(row, tally.counts(), best, tally.lastActivity(), labels);
     }
 }

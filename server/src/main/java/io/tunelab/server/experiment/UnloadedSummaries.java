@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The summaries of experiments that are not in memory, for the catalog: kept from the moment one
  * was evicted, or read from the database's indexed queries (the row, the labels and the trials'
- * outcomes, see {@link io.tunelab.server.storage.ExperimentIndex#outcomes}) when first asked for.
+ * tally, see {@link io.tunelab.server.storage.ExperimentIndex#tally}) when first asked for; one
+ * experiment's summary is read once however many ask for it at the same time.
  * A summary is dropped whenever its experiment changes ({@link #changed}) and, on a database other
  * coordinators share, read again once the experiment's revision moved. Thread-safe; {@link #of}
  * may block.
@@ -24,9 +25,13 @@ final class UnloadedSummaries {
 
     private final Storage storage;
     private final Map<Long, Known> known = new ConcurrentHashMap<>();
+    private final Object[] reading = new Object[64];
 
     UnloadedSummaries(Storage storage) {
         this.storage = storage;
+        for (int i = 0; i < reading.length; i++) {
+            reading[i] = new Object();
+        }
     }
 
     /** Keeps the summary of an experiment just evicted, at the revision its memory showed. */
@@ -45,6 +50,13 @@ final class UnloadedSummaries {
         if (k != null && k.revision() == revision) {
             return k.summary();
         }
+        synchronized (reading[(int) Math.floorMod(experimentId, (long) reading.length)]) {
+            k = known.get(experimentId);
+            return k != null && k.revision() == revision ? k.summary() : read(experimentId, revision);
+        }
+    }
+
+    private ExperimentSummary read(long experimentId, long revision) {
         StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
         if (row == null) {
             known.remove(experimentId);
@@ -52,7 +64,7 @@ final class UnloadedSummaries {
         }
         ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
                 .orElse(ExperimentLabels.none());
-        ExperimentSummary summary = Summaries.of(row, storage.index().outcomes(experimentId), labels);
+        ExperimentSummary summary = Summaries.of(row, storage.index().tally(experimentId), labels);
         known.put(experimentId, new Known(summary, revision));
         return summary;
     }

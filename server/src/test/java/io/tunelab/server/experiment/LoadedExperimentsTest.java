@@ -156,6 +156,30 @@ class LoadedExperimentsTest {
     }
 
     @Test
+    void anExperimentWithATaskOrALeaseStaysLoadedAndIsLoadedAtTheStartSoWorkersAndTheReaperFindIt() {
+        Coordinator c = open("tasks", true, 1);
+        c.experiments().create(ExperimentSpec.builder("tabular").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                .trials(3).task(Map.of("dataset", Map.of("name", "iris"))).build());
+        c.experiments().create(spec("idle", "random"));
+        c.leases().reapQuietly();
+        assertThat(c.queries().loadedExperiments()).as("the RUNNING experiment with a task, for workers").isEqualTo(1);
+
+        storages.removeLast().close();
+        Coordinator restarted = open("tasks", true, 1);
+        assertThat(restarted.queries().loadedExperiments()).isEqualTo(1);
+        var lease = restarted.leases().lease(new io.tunelab.api.LeaseRequest("w:1", List.of("dl4j"), 0)).orElseThrow();
+        assertThat(lease.experimentName()).isEqualTo("tabular");
+        restarted.experiments().pause("tabular");
+        restarted.leases().reapQuietly();
+        assertThat(restarted.queries().loadedExperiments()).as("PAUSED, but its trial is leased").isEqualTo(1);
+
+        storages.removeLast().close();
+        Coordinator again = open("tasks", true, 1);
+        assertThat(again.queries().loadedExperiments()).as("found at the start by its leased trial").isEqualTo(1);
+        again.leases().heartbeat(lease.trial().id(), lease.leaseId());
+    }
+
+    @Test
     void theBoundKeepsTheMostRecentlyUsedAndEveryExperimentStaysReachable() {
         Coordinator c = open("bound", false, 2);
         for (int i = 0; i < 5; i++) {

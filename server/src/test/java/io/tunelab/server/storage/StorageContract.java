@@ -206,16 +206,17 @@ public abstract class StorageContract {
         assertThat(index.experimentOfTrial(12)).hasValue(2);
         assertThat(index.experimentOfTrial(99)).isEmpty();
         assertThat(index.experimentsWithLeases()).containsExactly(2L);
-        assertThat(index.outcomes(1)).extracting(Trial::number).containsExactly(0, 1);
-        assertThat(index.outcomes(1).get(1)).satisfies(t -> {
+        ExperimentIndex.Tally one = index.tally(1);
+        assertThat(one.counts()).isEqualTo(Map.of(TrialState.COMPLETE, 1, TrialState.RUNNING, 1));
+        assertThat(one.lastActivity()).isEqualTo(T0.plusSeconds(9));
+        assertThat(one.complete()).singleElement().satisfies(t -> {
             assertThat(t.id()).isEqualTo(10);
-            assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+            assertThat(t.number()).isEqualTo(1);
             assertThat(t.values()).isEqualTo(Map.of("loss", 0.25));
-            assertThat(t.finished()).isEqualTo(T0.plusSeconds(9));
             assertThat(t.params()).as("what a summary does not need is not read").isEmpty();
             assertThat(t.reports()).isEmpty();
         });
-        assertThat(index.outcomes(3)).isEmpty();
+        assertThat(index.tally(3)).isEqualTo(new ExperimentIndex.Tally(Map.of(), null, List.of()));
         s.close();
     }
 
