@@ -32,6 +32,8 @@ final class ExperimentRegistry {
 
     private final Storage storage;
     private final BiFunction<ExperimentSpec, Long, SearchStrategy> strategies;
+    /** How many summaries to read one by one at most; more are read in one pass over every trial. */
+    private static final int BULK_SUMMARIES = 32;
     private final LoadedExperiments loaded;
     /** The ids of every stored experiment (on a database other coordinators share, those this one knows of). */
     private final java.util.Set<Long> ids = ConcurrentHashMap.newKeySet();
@@ -360,6 +362,11 @@ final class ExperimentRegistry {
         Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : null;
         var every = new java.util.ArrayList<>(revisions != null ? revisions.keySet() : ids);
         every.sort(null);
+        long unknown = every.stream().filter(id -> loaded.peek(id) == null
+                && !unloaded.knows(id, revisions == null ? 0 : revisions.get(id))).count();
+        if (unknown > BULK_SUMMARIES) {
+            unloaded.readAll(revisions, id -> loaded.peek(id) != null);
+        }
         var out = new java.util.ArrayList<io.tunelab.api.ExperimentSummary>(every.size());
         for (long id : every) {
             LiveExperiment e = loaded.peek(id);

@@ -5,11 +5,9 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
-import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
@@ -439,9 +437,6 @@ final class LiveExperiment {
     }
 
     private void considerBest(Trial t) {
-        Objective o = row.spec().primary();
-        if (Ranking.ranked(t, o) && (best == null || Ranking.byObjective(o).compare(t, best) < 0)) {
-            best = t;
-        }
+        best = Summaries.better(row.spec().primary(), best, t);
     }
 }

@@ -41,13 +41,15 @@ final class Summaries {
     /** The summary of a row whose trials the database tallied. */
     static ExperimentSummary of(StoredExperiment row, ExperimentIndex.Tally tally, ExperimentLabels labels) {
         Objective primary = row.spec().primary();
-        var byObjective = Ranking.byObjective(primary);
         Trial best = null;
         for (Trial t : tally.complete()) {
-            if (Ranking.ranked(t, primary) && (best == null || byObjective.compare(t, best) < 0)) {
-                best = t;
-            }
+            best = better(primary, best, t);
         }
         return of(row, tally.counts(), best, tally.lastActivity(), labels);
+    }
+
+    /** The best trial by the primary objective of {@code best} (null for none yet) and {@code t}, as a live experiment keeps it. */
+    static Trial better(Objective primary, Trial best, Trial t) {
+        return Ranking.ranked(t, primary) && (best == null || Ranking.byObjective(primary).compare(t, best) < 0) ? t : best;
     }
 }

@@ -3,6 +3,7 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
+import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 
@@ -25,6 +26,9 @@ final class UnloadedSummaries {
 
     private final Storage storage;
     private final Map<Long, Known> known = new ConcurrentHashMap<>();
+    /** Counts changes; {@link #changedAt} holds the count at each experiment's last, so a read that began before it keeps nothing of it. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<Long, Long> changedAt = new ConcurrentHashMap<>();
     private final Object[] reading = new Object[64];
 
     UnloadedSummaries(Storage storage) {
@@ -41,7 +45,45 @@ final class UnloadedSummaries {
 
     /** Drops what is known of an experiment that changed, was loaded or deleted. */
     void changed(long experimentId) {
+        changedAt.put(experimentId, changes.incrementAndGet());
         known.remove(experimentId);
+    }
+
+    /** Whether the summary of the experiment at {@code revision} is known. */
+    boolean knows(long experimentId, long revision) {
+        Known k = known.get(experimentId);
+        return k != null && k.revision() == revision;
+    }
+
+    /**
+     * Reads the summaries of every stored experiment but those {@code skip} names in one pass: four
+     * queries instead of three per experiment (after a start). {@code revisions} gives each one's
+     * revision, read before this (null on a database this process alone writes). What changed
+     * while it read, or became known meanwhile, is left as it is.
+     */
+    void readAll(Map<Long, Long> revisions, java.util.function.LongPredicate skip) {
+        long before = changes.get();
+        var rows = new java.util.HashMap<Long, StoredExperiment>();
+        storage.experiments().forEach(row -> rows.put(row.id(), row));
+        Map<Long, String> labels = storage.index().labels();
+        var best = new java.util.HashMap<Long, io.tunelab.api.Trial>();
+        Map<Long, ExperimentIndex.Tally> tallies = storage.index().tallies(t -> {
+            StoredExperiment row = rows.get(t.experimentId());
+            if (row != null) {
+                best.put(t.experimentId(), Summaries.better(row.spec().primary(), best.get(t.experimentId()), t));
+            }
+        });
+        for (StoredExperiment row : rows.values()) {
+            long id = row.id();
+            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before || (revisions != null && !revisions.containsKey(id))) {
+                continue;
+            }
+            ExperimentIndex.Tally tally = tallies.get(id);
+            ExperimentLabels l = labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
+            var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l)
+                    : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l);
+            known.putIfAbsent(id, new Known(summary, revisions == null ? 0 : revisions.get(id)));
+        }
     }
 
     /** The summary of the experiment at {@code revision}, read from the database unless known; null when it is not stored. */

@@ -107,6 +107,53 @@ public final class ExperimentIndex {
         return new Tally(counts, last, complete);
     }
 
+    /**
+     * Every experiment's {@link Tally} in one pass over the trials (for a start, where one query per
+     * experiment would cost thousands): the tallies carry no complete trials; each COMPLETE trial
+     * (id, experiment, number and values alone) goes to {@code complete} instead, one at a time,
+     * so the caller keeps what it needs of them.
+     */
+    public Map<Long, Tally> tallies(java.util.function.Consumer<Trial> complete) {
+        var counts = new java.util.HashMap<Long, EnumMap<TrialState, Integer>>();
+        var latest = new java.util.HashMap<Long, Instant>();
+        query("SELECT experiment_id, state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at) FROM trial "
+                + "GROUP BY experiment_id, state", ps -> { }, rs -> {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                counts.computeIfAbsent(id, k -> new EnumMap<>(TrialState.class)).put(TrialState.valueOf(rs.getString(2)), rs.getInt(3));
+                for (int column = 4; column <= 6; column++) {
+                    Instant i = RowCodec.instant(rs, column);
+                    if (i != null) {
+                        latest.merge(id, i, (a, b) -> a.isAfter(b) ? a : b);
+                    }
+                }
+            }
+            return null;
+        });
+        query("SELECT experiment_id, id, number, CAST(metric_values AS VARCHAR(100000)) FROM trial WHERE state = ?",
+                ps -> ps.setString(1, TrialState.COMPLETE.name()), rs -> {
+            while (rs.next()) {
+                complete.accept(new Trial(rs.getLong(2), rs.getLong(1), rs.getInt(3), null, TrialState.COMPLETE,
+                        RowCodec.doubles(rs.getString(4)), null, null, null, null, null, null, null, null, null, null));
+            }
+            return null;
+        });
+        var out = new java.util.HashMap<Long, Tally>();
+        counts.forEach((id, byState) -> out.put(id, new Tally(byState, latest.get(id), List.of())));
+        return out;
+    }
+
+    /** Every experiment's labels document (JSON), by id; those without labels are left out. */
+    public Map<Long, String> labels() {
+        return query("SELECT id, labels FROM experiment WHERE labels IS NOT NULL", ps -> { }, rs -> {
+            var out = new java.util.HashMap<Long, String>();
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getString(2));
+            }
+            return out;
+        });
+    }
+
     @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement ps) throws SQLException;

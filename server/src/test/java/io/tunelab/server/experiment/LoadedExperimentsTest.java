@@ -116,6 +116,24 @@ class LoadedExperimentsTest {
     }
 
     @Test
+    void aCatalogOfManyExperimentsNoneInMemoryIsReadInOnePassAndShowsWhatMemoryShowed() {
+        Coordinator c = open("many", false, 100);
+        for (int i = 0; i < 40; i++) {
+            c.experiments().create(spec("many-" + i, "random"));
+            sweep(c, "many-" + i, i % 8);
+            if (i % 3 == 0) {
+                c.catalog().update("many-" + i, new io.tunelab.api.ExperimentPatch(null, List.of("t" + i), null, null, "n", null), null);
+            }
+        }
+        String before = io.tunelab.api.Json.write(c.queries().summaries());
+        storages.removeLast().close();
+        Coordinator fresh = open("many", false, 100);
+        assertThat(fresh.queries().loadedExperiments()).isZero();
+        assertThat(io.tunelab.api.Json.write(fresh.queries().summaries())).isEqualTo(before);
+        assertThat(fresh.queries().loadedExperiments()).isZero();
+    }
+
+    @Test
     void asksAfterEveryEvictionContinueTheSequenceTheyWouldHaveWithout() {
         Coordinator kept = open("kept", false, 100);
         Coordinator evicting = open("evicting", true, 100);

@@ -217,6 +217,13 @@ public abstract class StorageContract {
             assertThat(t.reports()).isEmpty();
         });
         assertThat(index.tally(3)).isEqualTo(new ExperimentIndex.Tally(Map.of(), null, List.of()));
+        var complete = new ArrayList<Trial>();
+        assertThat(index.tallies(complete::add)).isEqualTo(Map.of(
+                1L, new ExperimentIndex.Tally(one.counts(), one.lastActivity(), List.of()),
+                2L, new ExperimentIndex.Tally(Map.of(TrialState.RUNNING, 1), T0, List.of())));
+        assertThat(complete).isEqualTo(one.complete());
+        s.write(c -> c.putLabels(3, "{\"tags\":[\"a\"]}"));
+        assertThat(index.labels()).isEqualTo(Map.of(3L, "{\"tags\":[\"a\"]}"));
         s.close();
     }
 
