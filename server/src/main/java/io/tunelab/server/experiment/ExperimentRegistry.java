@@ -188,10 +188,20 @@ final class ExperimentRegistry {
         return peers.shared() ? peers.nextTrialId() : lastTrialId.incrementAndGet();
     }
 
-    /** Loads an experiment another coordinator created or changed, as any other is loaded when used. */
+    /**
+     * Holds an experiment another coordinator created or changed, with none of its trials yet
+     * (revision -1: the caller's catch-up reads them all through the journal, which announces
+     * them to this coordinator's live events); the one in memory when there is one.
+     */
     LiveExperiment adopt(StoredExperiment row) {
         ids.add(row.id());
-        return load(row.id());
+        byName.put(row.name(), row.id());
+        return loaded.get(row.id(), id -> {
+            var live = new LiveExperiment(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()));
+            live.revision = -1;
+            unloaded.changed(id);
+            return live;
+        });
     }
 
     /** The experiment with this id in memory, or null: a read does not load it. */
