@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * each kind of read (loopback round trips, an upper bound of the server-side time).
  *
  * <p>Usage: {@code java -cp … MemoryBenchmark [--experiments 1000] [--trials-per-experiment 1000]
- * [--clients 16] [--reads 300] [--no-postgres]}
+ * [--clients 16] [--reads 300] [--no-postgres] [--data-dir DIR]}: with {@code --data-dir}, the embedded
+ * database is kept in DIR and filled only when DIR holds none yet (its sizes must then match).
  */
 public final class MemoryBenchmark {
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
@@ -58,6 +59,7 @@ public final class MemoryBenchmark {
         int clients = 16;
         int reads = 300;
         boolean postgres = true;
+        Path dir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--experiments" -> experiments = Integer.parseInt(args[++i]);
@@ -65,20 +67,27 @@ public final class MemoryBenchmark {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--reads" -> reads = Integer.parseInt(args[++i]);
                 case "--no-postgres" -> postgres = false;
+                case "--data-dir" -> dir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --experiments N --trials-per-experiment N --clients N --reads N --no-postgres");
+                        + "; use --experiments N --trials-per-experiment N --clients N --reads N --no-postgres --data-dir DIR");
             }
         }
-        Path dir = Files.createTempDirectory("tunelab-memory");
+        dir = dir != null ? dir : Files.createTempDirectory("tunelab-memory");
         Path data = dir.resolve("h2");
         String token;
         try (var server = TunelabProcesses.startServer(data, 0, List.of("-Xmx1g"))) {
-            token = server.adminToken();
-            long t0 = System.nanoTime();
-            fill(server, experiments, trials, clients);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "filled %,d experiments x %,d trials = %,d trials in %.0f s (%.0f trials/s), load %s%n",
-                    experiments, trials, (long) experiments * trials, seconds, experiments * (double) trials / seconds, load());
+            token = server.adminToken() != null ? server.adminToken() : Files.readString(data.resolve("admin.token")).strip();
+            if (Files.exists(dir.resolve("filled"))) {
+                System.out.println("the database in " + data + " is filled already: " + Files.readString(dir.resolve("filled")).strip());
+            } else {
+                long t0 = System.nanoTime();
+                fill(server, experiments, trials, clients);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String filled = String.format(Locale.ROOT, "%,d experiments x %,d trials = %,d trials in %.0f s (%.0f trials/s), load %s",
+                        experiments, trials, (long) experiments * trials, seconds, experiments * (double) trials / seconds, load());
+                Files.writeString(dir.resolve("filled"), filled);
+                System.out.println("filled " + filled);
+            }
         }
         System.out.println();
         System.out.println("| database, " + String.format(Locale.ROOT, "%,d x %,d trials", experiments, trials)

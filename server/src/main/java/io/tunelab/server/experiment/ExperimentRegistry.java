@@ -372,11 +372,7 @@ final class ExperimentRegistry {
         Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : null;
         var every = new java.util.ArrayList<>(revisions != null ? revisions.keySet() : ids);
         every.sort(null);
-        long unknown = every.stream().filter(id -> loaded.peek(id) == null
-                && !unloaded.knows(id, revisions == null ? 0 : revisions.get(id))).count();
-        if (unknown > BULK_SUMMARIES) {
-            unloaded.readAll(revisions, id -> loaded.peek(id) != null);
-        }
+        unloaded.readAllIfMany(every, revisions, id -> loaded.peek(id) != null, BULK_SUMMARIES);
         var out = new java.util.ArrayList<io.tunelab.api.ExperimentSummary>(every.size());
         for (long id : every) {
             LiveExperiment e = loaded.peek(id);

@@ -56,12 +56,25 @@ final class UnloadedSummaries {
     }
 
     /**
+     * {@link #readAll} when more than {@code many} of {@code ids} (but those {@code skip} names) are
+     * not known at their revision; one caller at a time, so a start's warm-up and a first reader
+     * of the catalog share one pass.
+     */
+    synchronized void readAllIfMany(java.util.Collection<Long> ids, Map<Long, Long> revisions, java.util.function.LongPredicate skip,
+                                    int many) {
+        long unknown = ids.stream().filter(id -> !skip.test(id) && !knows(id, revisions == null ? 0 : revisions.get(id))).count();
+        if (unknown > many) {
+            readAll(revisions, skip);
+        }
+    }
+
+    /**
      * Reads the summaries of every stored experiment but those {@code skip} names in one pass: four
      * queries instead of three per experiment (after a start). {@code revisions} gives each one's
      * revision, read before this (null on a database this process alone writes). What changed
      * while it read, or became known meanwhile, is left as it is.
      */
-    void readAll(Map<Long, Long> revisions, java.util.function.LongPredicate skip) {
+    private void readAll(Map<Long, Long> revisions, java.util.function.LongPredicate skip) {
         long before = changes.get();
         var rows = new java.util.HashMap<Long, StoredExperiment>();
         storage.experiments().forEach(row -> rows.put(row.id(), row));
