@@ -1,9 +1,12 @@
 package io.tunelab.server.experiment;
 
-import io.tunelab.api.TrialState;
 import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
+import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.Storage;
@@ -16,10 +19,16 @@ import org.slf4j.LoggerFactory;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import java.util.stream.StreamSupport;
 
 /**
  * The experiments, found by id, by name or by one of their trials, and the counters that give
@@ -32,11 +41,9 @@ final class ExperimentRegistry {
 
     private final Storage storage;
     private final BiFunction<ExperimentSpec, Long, SearchStrategy> strategies;
-    /** How many summaries to read one by one at most; more are read in one pass over every trial. */
-    private static final int BULK_SUMMARIES = 32;
     private final LoadedExperiments loaded;
     /** The ids of every stored experiment (on a database other coordinators share, those this one knows of). */
-    private final java.util.Set<Long> ids = ConcurrentHashMap.newKeySet();
+    private final Set<Long> ids = ConcurrentHashMap.newKeySet();
     /** Every known experiment's id by name, and the trials of those in memory by their experiment's id. */
     private final Map<String, Long> byName = new ConcurrentHashMap<>();
     private final Map<Long, Long> byTrial = new ConcurrentHashMap<>();
@@ -44,9 +51,9 @@ final class ExperimentRegistry {
     private final Map<Long, Long> seenElsewhere = new ConcurrentHashMap<>();
     private final UnloadedSummaries unloaded;
     /** Whether anyone listens to the live events: then experiments other coordinators change are followed in memory. */
-    private java.util.function.BooleanSupplier listened = () -> false;
+    private BooleanSupplier listened = () -> false;
     /** Told of each experiment evicted (its cached ranking goes). */
-    private java.util.function.LongConsumer onEviction = id -> { };
+    private LongConsumer onEviction = id -> { };
     private final AtomicLong lastExperimentId = new AtomicLong();
     private final AtomicLong lastTrialId = new AtomicLong();
     /** The other coordinators on the same database, once wired ({@link #sharing}); ids and lookups go through them. */
@@ -54,7 +61,7 @@ final class ExperimentRegistry {
 
     /** {@code strategies} builds an experiment's strategy from its spec and seed; {@code nanos} tells the time of each use. */
     ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies, CoordinatorConfig config,
-                       java.util.function.LongSupplier nanos) {
+                       LongSupplier nanos) {
         this.storage = storage;
         this.strategies = strategies;
         this.unloaded = new UnloadedSummaries(storage);
@@ -63,12 +70,12 @@ final class ExperimentRegistry {
     }
 
     /** {@code listened} says whether anyone listens to the live events now. */
-    void listenedBy(java.util.function.BooleanSupplier listened) {
+    void listenedBy(BooleanSupplier listened) {
         this.listened = listened;
     }
 
     /** {@code listener} hears the id of each experiment evicted. */
-    void onEviction(java.util.function.LongConsumer listener) {
+    void onEviction(LongConsumer listener) {
         this.onEviction = listener;
     }
 
@@ -83,13 +90,13 @@ final class ExperimentRegistry {
      */
     void load() {
         long maxExperiment = 0;
-        java.util.Set<Long> leased = storage.index().experimentsWithLeases();
+        Set<Long> leased = storage.index().experimentsWithLeases();
         storage.shared().ifPresent(db -> seenElsewhere.putAll(db.revisions()));
         for (StoredExperiment row : storage.experiments()) {
             ids.add(row.id());
             byName.put(row.name(), row.id());
             maxExperiment = Math.max(maxExperiment, row.id());
-            if (leased.contains(row.id()) || (row.spec().task() != null && (row.state() == io.tunelab.api.ExperimentState.RUNNING
+            if (leased.contains(row.id()) || (row.spec().task() != null && (row.state() == ExperimentState.RUNNING
                     || storage.finalization(row.id()).map(json -> Json.read(json, FinalizationRow.class))
                     .filter(f -> !f.finalization().state().isFinished()).isPresent()))) {
                 loaded.put(read(row));
@@ -110,7 +117,7 @@ final class ExperimentRegistry {
                 .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
         var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
                 finalization);
-        storage.labels(row.id()).map(json -> Json.read(json, io.tunelab.api.ExperimentLabels.class)).ifPresent(live::loadLabels);
+        storage.labels(row.id()).map(json -> Json.read(json, ExperimentLabels.class)).ifPresent(live::loadLabels);
         live.revision = peers.shared() ? revision : -1;
         trials.forEach(t -> byTrial.put(t.id(), row.id()));
         byName.put(row.name(), row.id());
@@ -176,7 +183,7 @@ final class ExperimentRegistry {
         return storage.index().experiment(experimentId).map(row -> {
             ids.add(row.id());
             byName.put(row.name(), row.id());
-            return listened.getAsBoolean() || (row.spec().task() != null && row.state() == io.tunelab.api.ExperimentState.RUNNING);
+            return listened.getAsBoolean() || (row.spec().task() != null && row.state() == ExperimentState.RUNNING);
         }).orElse(false);
     }
 
@@ -213,7 +220,7 @@ final class ExperimentRegistry {
      * Registers a new experiment under a name no other has: {@code persist} writes its row
      * first, so a failed write registers nothing.
      */
-    LiveExperiment register(String name, java.util.function.LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
+    LiveExperiment register(String name, LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
         synchronized (byName) {
             if (lookup(name) != null) {
                 throw duplicateName(name);
@@ -262,7 +269,7 @@ final class ExperimentRegistry {
     }
 
     /** Another coordinator may have taken the name: its row then refuses ours, and the name is a duplicate. */
-    private LiveExperiment registerShared(String name, java.util.function.LongFunction<LiveExperiment> build,
+    private LiveExperiment registerShared(String name, LongFunction<LiveExperiment> build,
                                           Consumer<StoredExperiment> persist) {
         LiveExperiment live = build.apply(peers.nextExperimentId());
         try {
@@ -368,20 +375,9 @@ final class ExperimentRegistry {
      * Every experiment's summary, by id: from memory for those loaded, else from {@link UnloadedSummaries}.
      * On a database other coordinators share, the stored experiments and their revisions name what to show.
      */
-    List<io.tunelab.api.ExperimentSummary> summaries() {
+    List<ExperimentSummary> summaries() {
         Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : null;
-        var every = new java.util.ArrayList<>(revisions != null ? revisions.keySet() : ids);
-        every.sort(null);
-        unloaded.readAllIfMany(every, revisions, id -> loaded.peek(id) != null, BULK_SUMMARIES);
-        var out = new java.util.ArrayList<io.tunelab.api.ExperimentSummary>(every.size());
-        for (long id : every) {
-            LiveExperiment e = loaded.peek(id);
-            var summary = e != null ? e.summary() : unloaded.of(id, revisions == null ? 0 : revisions.get(id));
-            if (summary != null) {
-                out.add(summary);
-            }
-        }
-        return out;
+        return unloaded.catalog(revisions != null ? revisions.keySet() : ids, revisions, loaded::peek);
     }
 
     int size() {
@@ -391,7 +387,7 @@ final class ExperimentRegistry {
     /** Trials in one state, over every experiment in memory or summarised. */
     int trialsIn(TrialState state) {
         return loaded.all().stream().mapToInt(e -> e.count(state)).sum()
-                + java.util.stream.StreamSupport.stream(unloaded.known().spliterator(), false)
+                + StreamSupport.stream(unloaded.known().spliterator(), false)
                 .mapToInt(s -> s.trials().getOrDefault(state, 0)).sum();
     }
 

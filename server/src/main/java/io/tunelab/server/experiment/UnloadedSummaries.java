@@ -3,12 +3,20 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
+import io.tunelab.api.Trial;
 import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 
 /**
  * The summaries of experiments that are not in memory, for the catalog: kept from the moment one
@@ -27,7 +35,7 @@ final class UnloadedSummaries {
     private final Storage storage;
     private final Map<Long, Known> known = new ConcurrentHashMap<>();
     /** Counts changes; {@link #changedAt} holds the count at each experiment's last, so a read that began before it keeps nothing of it. */
-    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
     private final Map<Long, Long> changedAt = new ConcurrentHashMap<>();
     private final Object[] reading = new Object[64];
 
@@ -36,6 +44,29 @@ final class UnloadedSummaries {
         for (int i = 0; i < reading.length; i++) {
             reading[i] = new Object();
         }
+    }
+
+    /** How many summaries to read one by one at most; more are read in one pass over every trial. */
+    private static final int ONE_BY_ONE = 32;
+
+    /**
+     * The summaries of the experiments {@code ids}, by id: from memory for those {@code inMemory}
+     * finds, else known or read; {@code revisions} gives each one's revision (null on a database
+     * this process alone writes). An experiment no longer stored is left out.
+     */
+    List<ExperimentSummary> catalog(Collection<Long> ids, Map<Long, Long> revisions, LongFunction<LiveExperiment> inMemory) {
+        var every = new ArrayList<>(ids);
+        every.sort(null);
+        readAllIfMany(every, revisions, id -> inMemory.apply(id) != null, ONE_BY_ONE);
+        var out = new ArrayList<ExperimentSummary>(every.size());
+        for (long id : every) {
+            LiveExperiment e = inMemory.apply(id);
+            var summary = e != null ? e.summary() : of(id, revisions == null ? 0 : revisions.get(id));
+            if (summary != null) {
+                out.add(summary);
+            }
+        }
+        return out;
     }
 
     /** Keeps the summary of an experiment just evicted, at the revision its memory showed. */
@@ -60,7 +91,7 @@ final class UnloadedSummaries {
      * not known at their revision; one caller at a time, so a start's warm-up and a first reader
      * of the catalog share one pass.
      */
-    synchronized void readAllIfMany(java.util.Collection<Long> ids, Map<Long, Long> revisions, java.util.function.LongPredicate skip,
+    private synchronized void readAllIfMany(Collection<Long> ids, Map<Long, Long> revisions, LongPredicate skip,
                                     int many) {
         long unknown = ids.stream().filter(id -> !skip.test(id) && !knows(id, revisions == null ? 0 : revisions.get(id))).count();
         if (unknown > many) {
@@ -74,12 +105,12 @@ final class UnloadedSummaries {
      * revision, read before this (null on a database this process alone writes). What changed
      * while it read, or became known meanwhile, is left as it is.
      */
-    private void readAll(Map<Long, Long> revisions, java.util.function.LongPredicate skip) {
+    private void readAll(Map<Long, Long> revisions, LongPredicate skip) {
         long before = changes.get();
-        var rows = new java.util.HashMap<Long, StoredExperiment>();
+        var rows = new HashMap<Long, StoredExperiment>();
         storage.experiments().forEach(row -> rows.put(row.id(), row));
         Map<Long, String> labels = storage.index().labels();
-        var best = new java.util.HashMap<Long, io.tunelab.api.Trial>();
+        var best = new HashMap<Long, Trial>();
         Map<Long, ExperimentIndex.Tally> tallies = storage.index().tallies(t -> {
             StoredExperiment row = rows.get(t.experimentId());
             if (row != null) {
