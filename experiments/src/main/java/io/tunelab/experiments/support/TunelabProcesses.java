@@ -55,11 +55,16 @@ public final class TunelabProcesses {
 
     /** Starts a server on {@code port} (0 for a free one) with its data in {@code dataDir}; returns once it answers. */
     public static ServerProcess startServer(Path dataDir, int port, String... extraArgs) throws IOException {
+        return startServer(dataDir, port, List.of(), extraArgs);
+    }
+
+    /** {@link #startServer(Path, int, String...)} with more JVM options for the server's process (as {@code -Xmx1g}). */
+    public static ServerProcess startServer(Path dataDir, int port, List<String> jvmOptions, String... extraArgs) throws IOException {
         Files.createDirectories(dataDir);
         var args = new ArrayList<>(List.of("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
-        Process process = JvmCommand.server(home(), buildDirectory()).processBuilder(args).redirectErrorStream(true).start();
+        Process process = server().withJvmOptions(jvmOptions).processBuilder(args).redirectErrorStream(true).start();
         var url = new CompletableFuture<String>();
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {
@@ -113,6 +118,11 @@ public final class TunelabProcesses {
      */
     public static Process startWorkerCommand(List<String> args, Path log) throws IOException {
         return worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The server's process from the built server jar (its {@code tunelab} commands: {@code server}, {@code db copy}, …). */
+    public static JvmCommand server() {
+        return JvmCommand.server(home(), buildDirectory());
     }
 
     /** The worker's process from the built worker jar. */

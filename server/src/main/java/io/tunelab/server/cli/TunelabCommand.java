@@ -112,6 +112,13 @@ public final class TunelabCommand implements Runnable {
         @Option(names = "--max-params", paramLabel = "N", defaultValue = "200",
                 description = "params one experiment may have, define-by-run ones included (default ${DEFAULT-VALUE})")
         int maxParams;
+        @Option(names = "--max-loaded-experiments", paramLabel = "N", defaultValue = "100",
+                description = "experiments held in memory at once, besides those with leases or tasks for workers; the others "
+                        + "are read from the database when used (default ${DEFAULT-VALUE})")
+        int maxLoadedExperiments;
+        @Option(names = "--evict-idle-seconds", paramLabel = "S", defaultValue = "600",
+                description = "an experiment nobody asked, told, leased or read for this long leaves memory (default ${DEFAULT-VALUE})")
+        int evictIdleSeconds;
         @Option(names = "--max-event-streams", paramLabel = "N", defaultValue = "256",
                 description = "server-sent-event streams (/api/events) open at once (default ${DEFAULT-VALUE})")
         int maxEventStreams;
@@ -147,7 +154,9 @@ public final class TunelabCommand implements Runnable {
             var access = new AccessConfig(allowedHosts, allowedOrigins, tlsCert, tlsKey, behindProxy);
             return new ServerConfig(host, port, database.dataDir(), database.database(), Durability.parse(durability),
                     new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1))
-                            .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams)),
+                            .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams))
+                            .withMemory(positive("--max-loaded-experiments", maxLoadedExperiments),
+                                    Duration.ofSeconds(positive("--evict-idle-seconds", evictIdleSeconds))),
                     access, new HttpLimits(positive("--max-event-streams", maxEventStreams),
                     Duration.ofSeconds(positive("--event-idle-seconds", eventIdleSeconds)),
                     positive("--max-model-mb", maxModelMb) * 1024L * 1024, positive("--max-artifact-mb", maxArtifactMb) * 1024L * 1024));

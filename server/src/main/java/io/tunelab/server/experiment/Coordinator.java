@@ -19,7 +19,7 @@ import java.util.function.BiFunction;
  * {@link #finalizations()} refits winners and records their test scores, {@link #artifacts()} keeps
  * trials' files, {@link #catalog()} renames, labels, deletes and copies experiments,
  * {@link #queue()} enqueues configurations and {@link #imports()} imports trials evaluated elsewhere.
- * {@link #open} loads the stored experiments (without a meter registry, metrics go nowhere); scheduling the lease reaper
+ * {@link #open} loads the stored experiments that workers or the reaper need, the others when used (without a meter registry, metrics go nowhere); scheduling the lease reaper
  * ({@link LeaseService#reapQuietly()} every {@link CoordinatorConfig#reaperInterval()}) is the
  * caller's, as is closing the storage.
  */
@@ -38,19 +38,27 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
     static Coordinator open(Storage storage, InstantSource clock, Events events, CoordinatorConfig config, MeterRegistry meters,
                             BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
         MeterRegistry metrics = meters == null ? new SimpleMeterRegistry() : meters;
-        var registry = new ExperimentRegistry(storage, strategies);
+        var registry = new ExperimentRegistry(storage, strategies, config, System::nanoTime);
         var peers = new Peers(storage.shared().orElse(null), registry);
         registry.sharing(peers);
+        registry.listenedBy(events::listened);
         registry.load();
         var storageClock = new StorageClock(clock);
-        var journal = new Journal(storage, events, peers);
+        var journal = new Journal(storage, (type, payload) -> {
+            if (payload instanceof io.tunelab.api.ExperimentSummary s) {
+                registry.changed(s.id()); // the catalog's summary of it, should it be evicted, is read again
+            }
+            events.publish(type, payload);
+        }, peers);
         var work = new WorkSignal();
         peers.listen(journal, work);
         var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);
         var rankings = new Rankings();
+        registry.onEviction(rankings::forget);
         var finalizations = new Finalizations(registry, journal, rankings, work, storageClock, config);
         proposals.whenCompleted(finalizations::afterCompletion);
         metrics.gauge("tunelab.experiments", registry, ExperimentRegistry::size);
+        metrics.gauge("tunelab.experiments.loaded", registry, ExperimentRegistry::loadedCount);
         metrics.gauge("tunelab.trials.running", registry, ExperimentRegistry::activeTrials);
         for (TrialState state : TrialState.values()) {
             Gauge.builder("tunelab.trials", registry, r -> r.trialsIn(state)).tag("state", state.name())

@@ -6,12 +6,17 @@ import java.time.Duration;
  * Settings of the coordinator: how long a lease lasts without a heartbeat, how many times a
  * trial's lease may expire before the trial fails, how often expired leases are reaped, and the
  * bounds on what callers may grow: report steps per trial ({@code --max-reports-per-trial}) and
- * params per experiment, define-by-run ones included ({@code --max-params}).
+ * params per experiment, define-by-run ones included ({@code --max-params}); and how many
+ * experiments stay in memory ({@code --max-loaded-experiments}) and how long an idle one stays
+ * ({@code --evict-idle-after}), see {@link LoadedExperiments}.
  */
 public record CoordinatorConfig(Duration leaseDuration, int maxLeaseAttempts, Duration reaperInterval,
-                                int maxReportsPerTrial, int maxParams) {
+                                int maxReportsPerTrial, int maxParams, int maxLoadedExperiments, Duration evictIdleAfter) {
     public static final int DEFAULT_MAX_REPORTS_PER_TRIAL = 10_000;
     public static final int DEFAULT_MAX_PARAMS = 200;
+    /** Enough for the experiments a team works on at once; at 1,000 trials each, about 200 MB of heap. */
+    public static final int DEFAULT_MAX_LOADED_EXPERIMENTS = 100;
+    public static final Duration DEFAULT_EVICT_IDLE_AFTER = Duration.ofMinutes(10);
 
     public CoordinatorConfig {
         if (leaseDuration.isNegative() || leaseDuration.isZero()) {
@@ -26,6 +31,19 @@ public record CoordinatorConfig(Duration leaseDuration, int maxLeaseAttempts, Du
         if (maxParams < 1) {
             throw new IllegalArgumentException("--max-params must be 1 or more, got " + maxParams);
         }
+        if (maxLoadedExperiments < 1) {
+            throw new IllegalArgumentException("--max-loaded-experiments must be 1 or more, got " + maxLoadedExperiments);
+        }
+        if (evictIdleAfter.isNegative()) {
+            throw new IllegalArgumentException("--evict-idle-after must be 0 or more seconds, got " + evictIdleAfter.toSeconds());
+        }
+    }
+
+    /** The settings with the default bounds on memory. */
+    public CoordinatorConfig(Duration leaseDuration, int maxLeaseAttempts, Duration reaperInterval, int maxReportsPerTrial,
+                             int maxParams) {
+        this(leaseDuration, maxLeaseAttempts, reaperInterval, maxReportsPerTrial, maxParams, DEFAULT_MAX_LOADED_EXPERIMENTS,
+                DEFAULT_EVICT_IDLE_AFTER);
     }
 
     /** The settings with the default bounds. */
@@ -39,6 +57,13 @@ public record CoordinatorConfig(Duration leaseDuration, int maxLeaseAttempts, Du
 
     /** These settings with other bounds on reports per trial and params per experiment. */
     public CoordinatorConfig withLimits(int maxReportsPerTrial, int maxParams) {
-        return new CoordinatorConfig(leaseDuration, maxLeaseAttempts, reaperInterval, maxReportsPerTrial, maxParams);
+        return new CoordinatorConfig(leaseDuration, maxLeaseAttempts, reaperInterval, maxReportsPerTrial, maxParams,
+                maxLoadedExperiments, evictIdleAfter);
+    }
+
+    /** These settings with other bounds on the experiments held in memory. */
+    public CoordinatorConfig withMemory(int maxLoadedExperiments, Duration evictIdleAfter) {
+        return new CoordinatorConfig(leaseDuration, maxLeaseAttempts, reaperInterval, maxReportsPerTrial, maxParams,
+                maxLoadedExperiments, evictIdleAfter);
     }
 }

@@ -48,6 +48,7 @@ public final class ExperimentQueries {
      * instead of paying for it. Changes nothing a reader sees.
      */
     public void prepare() {
+        summaries(); // reads the summaries of the experiments not in memory, for the catalog
         var experiments = new java.util.ArrayList<>(registry.all());
         experiments.sort(java.util.Comparator.comparing((LiveExperiment e) -> e.summary().updated()).reversed());
         for (LiveExperiment e : experiments) {
@@ -56,13 +57,19 @@ public final class ExperimentQueries {
         }
     }
 
+    /** How many experiments are in memory now. */
+    int loadedExperiments() {
+        return registry.loadedCount();
+    }
+
     /** Whether the ranking of an experiment is built and current (for tests of {@link #prepare()}). */
     boolean hasCurrentRanking(String ref) {
         return rankings.isCurrent(registry.find(ref));
     }
 
+    /** Every experiment's summary, by id, whether it is in memory or not. */
     public List<ExperimentSummary> summaries() {
-        return registry.allCurrent().stream().map(LiveExperiment::summary).toList();
+        return registry.currentSummaries();
     }
 
     /**

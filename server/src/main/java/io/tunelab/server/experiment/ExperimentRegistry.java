@@ -1,9 +1,12 @@
 package io.tunelab.server.experiment;
 
-import io.tunelab.api.TrialState;
 import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
+import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.Storage;
@@ -16,33 +19,64 @@ import org.slf4j.LoggerFactory;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import java.util.stream.StreamSupport;
 
 /**
- * The live experiments, found by id, by name or by one of their trials, and the counters that
- * give new experiments and trials their ids. Filled from storage by {@link #load()}; the
- * constructor does no I/O. Thread-safe.
+ * The experiments, found by id, by name or by one of their trials, and the counters that give
+ * new experiments and trials their ids. Only some are in memory ({@link LoadedExperiments}): one
+ * is loaded from the database when first used and evicted when idle; {@link #load()} at start
+ * loads only those that workers or the lease reaper need. The constructor does no I/O. Thread-safe.
  */
 final class ExperimentRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRegistry.class);
 
     private final Storage storage;
     private final BiFunction<ExperimentSpec, Long, SearchStrategy> strategies;
-    private final Map<Long, LiveExperiment> byId = new ConcurrentHashMap<>();
-    private final Map<String, LiveExperiment> byName = new ConcurrentHashMap<>();
-    private final Map<Long, LiveExperiment> byTrial = new ConcurrentHashMap<>();
+    private final LoadedExperiments loaded;
+    /** The ids of every stored experiment (on a database other coordinators share, those this one knows of). */
+    private final Set<Long> ids = ConcurrentHashMap.newKeySet();
+    /** Every known experiment's id by name, and the trials of those in memory by their experiment's id. */
+    private final Map<String, Long> byName = new ConcurrentHashMap<>();
+    private final Map<Long, Long> byTrial = new ConcurrentHashMap<>();
+    /** On a database other coordinators share, the revision last seen of each experiment not in memory. */
+    private final Map<Long, Long> seenElsewhere = new ConcurrentHashMap<>();
+    private final UnloadedSummaries unloaded;
+    /** Whether anyone listens to the live events: then experiments other coordinators change are followed in memory. */
+    private BooleanSupplier listened = () -> false;
+    /** Told of each experiment evicted (its cached ranking goes). */
+    private LongConsumer onEviction = id -> { };
     private final AtomicLong lastExperimentId = new AtomicLong();
     private final AtomicLong lastTrialId = new AtomicLong();
     /** The other coordinators on the same database, once wired ({@link #sharing}); ids and lookups go through them. */
     private Peers peers;
 
-    /** {@code strategies} builds an experiment's strategy from its spec and seed. */
-    ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies) {
+    /** {@code strategies} builds an experiment's strategy from its spec and seed; {@code nanos} tells the time of each use. */
+    ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies, CoordinatorConfig config,
+                       LongSupplier nanos) {
         this.storage = storage;
         this.strategies = strategies;
+        this.unloaded = new UnloadedSummaries(storage);
+        this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos,
+                ExperimentRegistry::pinned, this::evicted);
+    }
+
+    /** {@code listened} says whether anyone listens to the live events now. */
+    void listenedBy(BooleanSupplier listened) {
+        this.listened = listened;
+    }
+
+    /** {@code listener} hears the id of each experiment evicted. */
+    void onEviction(LongConsumer listener) {
+        this.onEviction = listener;
     }
 
     /** Shares the database with other coordinators through {@code peers}. Call before {@link #load()}. */
@@ -50,27 +84,107 @@ final class ExperimentRegistry {
         this.peers = peers;
     }
 
-    /** Reads every stored experiment and trial into memory. Call once, before serving. */
+    /**
+     * Learns every stored experiment's id and loads those that must stay in memory: with a trial
+     * under a lease, or with a task for workers to run (see {@link #pinned}). Call once, before serving.
+     */
     void load() {
         long maxExperiment = 0;
-        // Read before the trials: a later change is caught up on, never missed.
-        Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : Map.of();
+        Set<Long> leased = storage.index().experimentsWithLeases();
+        storage.shared().ifPresent(db -> seenElsewhere.putAll(db.revisions()));
         for (StoredExperiment row : storage.experiments()) {
-            List<StoredTrial> trials = storage.trials(row.id());
-            FinalizationRow finalization = storage.finalization(row.id())
-                    .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
-            var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
-                    finalization);
-            storage.labels(row.id()).map(json -> Json.read(json, io.tunelab.api.ExperimentLabels.class)).ifPresent(live::loadLabels);
-            live.revision = revisions.getOrDefault(row.id(), -1L);
-            trials.forEach(t -> byTrial.put(t.id(), live));
-            byId.put(row.id(), live);
-            byName.put(row.name(), live);
+            ids.add(row.id());
+            byName.put(row.name(), row.id());
             maxExperiment = Math.max(maxExperiment, row.id());
+            if (leased.contains(row.id()) || (row.spec().task() != null && (row.state() == ExperimentState.RUNNING
+                    || storage.finalization(row.id()).map(json -> Json.read(json, FinalizationRow.class))
+                    .filter(f -> !f.finalization().state().isFinished()).isPresent()))) {
+                loaded.put(read(row));
+            }
         }
         lastExperimentId.set(Math.max(maxExperiment, storage.maxExperimentId()));
         lastTrialId.set(storage.maxTrialId());
-        LOG.info("loaded {} experiments, {} trials", byId.size(), byTrial.size());
+        LOG.info("{} experiments stored, {} loaded (with leases or tasks for workers), {} trials loaded", ids.size(),
+                loaded.size(), byTrial.size());
+    }
+
+    /** Builds a stored experiment's memory from its row, trials, finalization and labels, and records its name and trials. */
+    private LiveExperiment read(StoredExperiment row) {
+        // Read before the trials: a later change is caught up on, never missed.
+        long revision = peers.shared() ? storage.shared().orElseThrow().revision(row.id()) : 0;
+        List<StoredTrial> trials = storage.trials(row.id());
+        FinalizationRow finalization = storage.finalization(row.id())
+                .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
+        var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
+                finalization);
+        storage.labels(row.id()).map(json -> Json.read(json, ExperimentLabels.class)).ifPresent(live::loadLabels);
+        live.revision = peers.shared() ? revision : -1;
+        trials.forEach(t -> byTrial.put(t.id(), row.id()));
+        byName.put(row.name(), row.id());
+        unloaded.changed(row.id());
+        return live;
+    }
+
+    /** The experiment with this id, loaded from the database when not in memory; null when none is stored. */
+    private LiveExperiment load(long id) {
+        return loaded.get(id, x -> storage.index().experiment(x).map(row -> {
+            ids.add(row.id());
+            return read(row);
+        }).orElse(null));
+    }
+
+    /**
+     * Whether an experiment must stay in memory although idle: workers lease from it (RUNNING with
+     * a task, or its winner's finalization waiting or running). Trials under a lease keep it too
+     * ({@link LiveExperiment#settled()}).
+     */
+    private static boolean pinned(LiveExperiment e) {
+        if (e.spec().task() == null) {
+            return false;
+        }
+        FinalizationRow f = e.finalization();
+        return e.isRunning() || (f != null && !f.finalization().state().isFinished());
+    }
+
+    /** Evicts the experiments idle for the idle time and those beyond the bound; answers how many. */
+    int evictIdle() {
+        return loaded.evict();
+    }
+
+    private void evicted(LiveExperiment e) {
+        for (StoredTrial t : e.storedTrials()) {
+            byTrial.remove(t.id(), e.id());
+        }
+        unloaded.evicted(e);
+        onEviction.accept(e.id());
+    }
+
+    /** How many experiments are in memory now. */
+    int loadedCount() {
+        return loaded.size();
+    }
+
+    /** Drops what the catalog knows of an experiment that is not in memory, once it changed. */
+    void changed(long experimentId) {
+        unloaded.changed(experimentId);
+    }
+
+    /**
+     * Another coordinator created or changed an experiment this one does not hold in memory: learns
+     * its name, and answers whether to load it now: workers lease from it (see {@link #pinned}), or
+     * someone listens to the live events here and should see the change.
+     * Reads its row only when the revision moved since last seen.
+     */
+    boolean wantsLoading(long experimentId, long revision) {
+        Long seen = seenElsewhere.put(experimentId, revision);
+        if (seen != null && seen == revision) {
+            return false;
+        }
+        return storage.index().experiment(experimentId).map(row -> {
+            ids.add(row.id());
+            byName.put(row.name(), row.id());
+            return listened.getAsBoolean() || (row.spec().task() != null && row.state() == ExperimentState.RUNNING);
+        }).orElse(false);
     }
 
     SearchStrategy strategy(ExperimentSpec spec, long seed) {
@@ -81,33 +195,34 @@ final class ExperimentRegistry {
         return peers.shared() ? peers.nextTrialId() : lastTrialId.incrementAndGet();
     }
 
-    /** Registers an experiment another coordinator created, with none of its trials yet (revision -1: all to catch up on). */
+    /**
+     * Holds an experiment another coordinator created or changed, with none of its trials yet
+     * (revision -1: the caller's catch-up reads them all through the journal, which announces
+     * them to this coordinator's live events); the one in memory when there is one.
+     */
     LiveExperiment adopt(StoredExperiment row) {
-        synchronized (byName) {
-            LiveExperiment known = byId.get(row.id());
-            if (known != null) {
-                return known;
-            }
+        ids.add(row.id());
+        byName.put(row.name(), row.id());
+        return loaded.get(row.id(), id -> {
             var live = new LiveExperiment(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()));
             live.revision = -1;
-            byId.put(row.id(), live);
-            byName.put(row.name(), live);
+            unloaded.changed(id);
             return live;
-        }
+        });
     }
 
-    /** The experiment with this id in memory, or null. */
+    /** The experiment with this id in memory, or null: a read does not load it. */
     LiveExperiment byId(long id) {
-        return byId.get(id);
+        return loaded.peek(id);
     }
 
     /**
      * Registers a new experiment under a name no other has: {@code persist} writes its row
      * first, so a failed write registers nothing.
      */
-    LiveExperiment register(String name, java.util.function.LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
+    LiveExperiment register(String name, LongFunction<LiveExperiment> build, Consumer<StoredExperiment> persist) {
         synchronized (byName) {
-            if (byName.containsKey(name)) {
+            if (lookup(name) != null) {
                 throw duplicateName(name);
             }
             if (peers.shared()) {
@@ -115,8 +230,7 @@ final class ExperimentRegistry {
             }
             LiveExperiment live = build.apply(lastExperimentId.incrementAndGet());
             persist.accept(live.row());
-            byId.put(live.id(), live);
-            byName.put(name, live);
+            hold(live);
             return live;
         }
     }
@@ -130,7 +244,7 @@ final class ExperimentRegistry {
             peers.refresh(); // the name may be another coordinator's new experiment's
         }
         synchronized (byName) {
-            LiveExperiment holder = byName.get(name);
+            LiveExperiment holder = lookup(name);
             if (holder == e) {
                 return;
             }
@@ -143,14 +257,16 @@ final class ExperimentRegistry {
             } catch (RuntimeException ex) {
                 if (peers.shared()) {
                     peers.refresh(); // taken meanwhile on another coordinator: its row refuses ours
-                    if (byName.get(name) != null && byName.get(name) != e) {
+                    LiveExperiment taken = lookup(name);
+                    if (taken != null && taken != e) {
                         throw nameTaken(name);
                     }
                 }
                 throw ex;
             }
-            byName.remove(old, e);
-            byName.put(name, e);
+            byName.remove(old, e.id());
+            byName.put(name, e.id());
+            unloaded.changed(e.id());
         }
     }
 
@@ -166,37 +282,47 @@ final class ExperimentRegistry {
      * a step (the database's unique names keep two experiments from one name).
      */
     void renamed(LiveExperiment e, String old) {
-        byName.remove(old, e);
-        byName.put(e.name(), e);
+        byName.remove(old, e.id());
+        byName.put(e.name(), e.id());
+        unloaded.changed(e.id());
     }
 
     /** Forgets a deleted experiment and its trials. */
     void remove(LiveExperiment e) {
         synchronized (byName) {
-            byName.remove(e.name(), e);
-            byId.remove(e.id(), e);
-            byTrial.values().removeIf(owner -> owner == e);
+            byName.remove(e.name(), e.id());
+            loaded.remove(e);
+            ids.remove(e.id());
+            unloaded.changed(e.id());
+            byTrial.values().removeIf(owner -> owner == e.id());
         }
     }
 
     /** Another coordinator may have taken the name: its row then refuses ours, and the name is a duplicate. */
-    private LiveExperiment registerShared(String name, java.util.function.LongFunction<LiveExperiment> build,
+    private LiveExperiment registerShared(String name, LongFunction<LiveExperiment> build,
                                           Consumer<StoredExperiment> persist) {
         LiveExperiment live = build.apply(peers.nextExperimentId());
         try {
             persist.accept(live.row());
         } catch (RuntimeException ex) {
             peers.refresh();
-            if (byName.containsKey(name)) {
+            if (lookup(name) != null) {
                 throw duplicateName(name);
             }
             throw ex;
         }
         live.revision = 0;
-        byId.put(live.id(), live);
-        byName.put(name, live);
+        hold(live);
         peers.announce(live.id());
         return live;
+    }
+
+    /** Holds a new experiment in memory. */
+    private void hold(LiveExperiment live) {
+        ids.add(live.id());
+        byName.put(live.name(), live.id());
+        loaded.put(live);
+        loaded.bound(live.id());
     }
 
     private static TunelabException duplicateName(String name) {
@@ -207,7 +333,7 @@ final class ExperimentRegistry {
 
     /** Records which experiment a newly stored trial belongs to. */
     void registerTrial(long trialId, LiveExperiment e) {
-        byTrial.put(trialId, e);
+        byTrial.put(trialId, e.id());
     }
 
     /** The experiment with this name, or with this id. */
@@ -245,10 +371,15 @@ final class ExperimentRegistry {
         }
     }
 
+    /** The experiment with this name, or else this id, loading it when stored but not in memory; null when none. */
     private LiveExperiment lookup(String ref) {
-        LiveExperiment e = byName.get(ref);
+        Long id = byName.get(ref);
+        LiveExperiment e = id == null ? null : load(id);
+        if (e == null && peers.shared()) { // created or renamed by another coordinator
+            e = storage.index().experimentNamed(ref).map(row -> load(row.id())).orElse(null);
+        }
         if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
-            e = byId.get(Long.parseLong(ref));
+            e = load(Long.parseLong(ref));
         }
         return e;
     }
@@ -269,9 +400,14 @@ final class ExperimentRegistry {
 
     /** The experiment a trial belongs to. */
     LiveExperiment owner(long trialId) {
-        LiveExperiment e = byTrial.get(trialId);
-        if (e == null && peers.shared() && peers.ownerOf(trialId) != null) {
-            e = byTrial.get(trialId); // a trial another coordinator created
+        Long id = byTrial.get(trialId);
+        if (id == null) {
+            var stored = storage.index().experimentOfTrial(trialId);
+            id = stored.isPresent() ? stored.getAsLong() : null;
+        }
+        LiveExperiment e = id == null ? null : load(id);
+        if (e != null && e.trial(trialId) == null) {
+            e = peers.shared() && peers.ownerOf(trialId) != null ? load(id) : null; // a trial another coordinator created
         }
         if (e == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
@@ -279,28 +415,39 @@ final class ExperimentRegistry {
         return e;
     }
 
-    /** Every experiment, by id; on a database other coordinators share, read as they left it (created, changed, deleted). */
-    List<LiveExperiment> allCurrent() {
-        peers.refresh();
-        return all();
+    /** Every experiment in memory, by id: those workers lease from and the reaper watches are always among them. */
+    List<LiveExperiment> all() {
+        return loaded.all().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();
     }
 
-    /** Every experiment, by id. */
-    List<LiveExperiment> all() {
-        return byId.values().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();
+    /**
+     * Every experiment's summary, by id: from memory for those loaded, else from {@link UnloadedSummaries}.
+     * On a database other coordinators share, the stored experiments and their revisions name what to show.
+     */
+    /** {@link #summaries()} after catching up on what other coordinators sharing the database changed. */
+    List<ExperimentSummary> currentSummaries() {
+        peers.refresh();
+        return summaries();
+    }
+
+    List<ExperimentSummary> summaries() {
+        Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : null;
+        return unloaded.catalog(revisions != null ? revisions.keySet() : ids, revisions, loaded::peek);
     }
 
     int size() {
-        return byId.size();
+        return ids.size();
     }
 
-    /** Trials in one state, over every experiment. */
+    /** Trials in one state, over every experiment in memory or summarised. */
     int trialsIn(TrialState state) {
-        return byId.values().stream().mapToInt(e -> e.count(state)).sum();
+        return loaded.all().stream().mapToInt(e -> e.count(state)).sum()
+                + StreamSupport.stream(unloaded.known().spliterator(), false)
+                .mapToInt(s -> s.trials().getOrDefault(state, 0)).sum();
     }
 
-    /** Trials running or waiting, over every experiment. */
+    /** Trials running or waiting, over every experiment in memory or summarised. */
     int activeTrials() {
-        return byId.values().stream().mapToInt(LiveExperiment::active).sum();
+        return trialsIn(TrialState.RUNNING) + trialsIn(TrialState.WAITING);
     }
 }

@@ -198,10 +198,16 @@ public final class LeaseService {
     /**
      * Reaps, logging a failure instead of throwing it: the server's scheduled reaper calls this.
      * With other coordinators on the database, it first catches up with what they changed (should
-     * a notice have been missed), and only the leader among them reaps.
+     * a notice have been missed), and only the leader among them reaps. Every coordinator evicts
+     * its idle experiments from memory here too.
      */
     public void reapQuietly() {
         peers.refreshQuietly();
+        try {
+            registry.evictIdle();
+        } catch (RuntimeException ex) {
+            LOG.error("evicting idle experiments failed: {}", ex.getMessage(), ex);
+        }
         if (!peers.leads()) {
             return;
         }

@@ -5,11 +5,9 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
-import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
@@ -273,16 +271,18 @@ final class LiveExperiment {
     }
 
     synchronized ExperimentSummary summary() {
-        var byState = new EnumMap<TrialState, Integer>(TrialState.class);
-        counts.forEach((k, v) -> {
-            if (v > 0) {
-                byState.put(k, v);
-            }
-        });
-        ExperimentSpec spec = row.spec();
-        return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
-                best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
-                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason(), labels);
+        return Summaries.of(row, counts, best, lastActivity, labels);
+    }
+
+    /**
+     * Whether the database holds all of this memory, and nobody needs it held: no write under way,
+     * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
+     */
+    synchronized boolean settled() {
+        if (rowHeld || deleting || !heldTrials.isEmpty() || inFlight > 0) {
+            return false;
+        }
+        return count(TrialState.RUNNING) == 0 || trials.stream().noneMatch(t -> t.leaseId() != null);
     }
 
     synchronized Experiment experiment() {
@@ -448,9 +448,6 @@ final class LiveExperiment {
     }
 
     private void considerBest(Trial t) {
-        Objective o = row.spec().primary();
-        if (Ranking.ranked(t, o) && (best == null || Ranking.byFeasibilityThenObjective(row.spec()).compare(t, best) < 0)) {
-            best = t;
-        }
+        best = Summaries.better(row.spec(), best, t);
     }
 }

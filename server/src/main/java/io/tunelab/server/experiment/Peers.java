@@ -180,7 +180,9 @@ final class Peers implements SharedSteps.Transaction {
         for (var r : stored.entrySet()) {
             LiveExperiment e = registry.byId(r.getKey());
             if (e == null) {
-                adopt(r.getKey());
+                if (registry.wantsLoading(r.getKey(), r.getValue())) {
+                    adopt(r.getKey());
+                }
             } else if (e.revision != r.getValue()) {
                 try {
                     catchUp(e);
@@ -270,7 +272,9 @@ final class Peers implements SharedSteps.Transaction {
                     forgetIfDeleted(e);
                 }
             } else if (e == null) {
-                adopt(id);
+                if (registry.wantsLoading(id, Long.parseLong(parts[2]))) {
+                    adopt(id);
+                }
             } else {
                 long revision = Long.parseLong(parts[2]);
                 notified.merge(id, revision, Math::max);

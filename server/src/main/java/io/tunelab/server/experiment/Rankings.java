@@ -30,6 +30,11 @@ final class Rankings {
 
     private final Map<Long, Ranked> cache = new ConcurrentHashMap<>();
 
+    /** Drops the ranking of an experiment no longer in memory. */
+    void forget(long experimentId) {
+        cache.remove(experimentId);
+    }
+
     /** Whether the experiment's ranking is built and no trial completed since. */
     boolean isCurrent(LiveExperiment e) {
         Ranked cached = cache.get(e.id());

@@ -74,6 +74,11 @@ final class EventStream implements Events {
         response.exceptionHandler(e -> streams.remove(response));
     }
 
+    @Override
+    public boolean listened() {
+        return !streams.isEmpty();
+    }
+
     /** How many streams are open. */
     int size() {
         return streams.size();

@@ -49,6 +49,7 @@ public final class JdbcStorage implements Storage {
 
     private final Dialect dialect;
     private final HikariDataSource readers;
+    private final ExperimentIndex index;
     /** The one writer of a database this process alone writes (H2); null on PostgreSQL. */
     private final GroupCommitWriter writer;
     /** The writers of a database several coordinators share (PostgreSQL); null on H2. */
@@ -59,6 +60,7 @@ public final class JdbcStorage implements Storage {
     private JdbcStorage(String url, String user, String password, Dialect dialect, Durability durability) throws SQLException {
         this.dialect = dialect;
         this.readers = Pools.open("tunelab-readers", url, user, password, READERS, config -> { });
+        this.index = new ExperimentIndex(readers);
         Connection writing = null;
         try {
             Migrations.apply(readers, dialect);
@@ -140,6 +142,11 @@ public final class JdbcStorage implements Storage {
         } else {
             writer.write(connection -> changes.accept(new JdbcChanges(connection, statements)));
         }
+    }
+
+    @Override
+    public ExperimentIndex index() {
+        return index;
     }
 
     @Override

@@ -112,7 +112,7 @@ final class RowCodec {
         return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
+    static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
@@ -136,7 +136,7 @@ final class RowCodec {
         return parse(json, new TypeReference<Map<String, Object>>() { }, Map.of());
     }
 
-    private static Map<String, Double> doubles(String json) {
+    static Map<String, Double> doubles(String json) {
         return parse(json, new TypeReference<Map<String, Double>>() { }, Map.of());
     }
 

@@ -55,6 +55,9 @@ public interface Storage extends AutoCloseable {
     /** The answer stored for a request id by {@link Changes#putAnswer}, if any. */
     Optional<String> answer(String requestId);
 
+    /** Indexed reads of one experiment or trial, for a coordinator that does not hold every experiment in memory. */
+    ExperimentIndex index();
+
     /** How this storage is shared with other coordinators; empty when this process alone writes it. */
     default Optional<SharedDatabase> shared() {
         return Optional.empty();

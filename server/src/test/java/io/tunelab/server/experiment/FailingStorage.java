@@ -45,6 +45,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public io.tunelab.server.storage.ExperimentIndex index() {
+        return storage.index();
+    }
+
+    @Override
     public Optional<String> answer(String requestId) {
         return storage.answer(requestId);
     }

@@ -181,6 +181,53 @@ public abstract class StorageContract {
     }
 
     @Test
+    void theIndexFindsAnExperimentByIdNameAndTrialAndThoseWithLeasesWithoutReadingTheRest() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+            c.insert(experiment(3, "three"));
+            c.insert(trial(10, 1, 1));
+            c.insert(trial(11, 1, 0));
+            c.insert(trial(12, 2, 0).withLease("lease-a", T0.plusSeconds(30), 0));
+        });
+        var done = new Trial(10, 1, 1, Map.of("x", 0.5), TrialState.COMPLETE, Map.of("loss", 0.25), null, null, null, T0, T0,
+                T0.plusSeconds(9), "w:1", null, Map.of("host", "h"), null);
+        s.write(c -> {
+            c.update(StoredTrial.of(done));
+            c.insertReport(10, new Report(1, Map.of("loss", 0.5), T0));
+        });
+        s = reopen(s);
+        ExperimentIndex index = s.index();
+        assertThat(index.experiment(2)).hasValueSatisfying(e -> assertThat(e.name()).isEqualTo("two"));
+        assertThat(index.experiment(4)).isEmpty();
+        assertThat(index.experimentNamed("three")).hasValueSatisfying(e -> assertThat(e.id()).isEqualTo(3));
+        assertThat(index.experimentNamed("four")).isEmpty();
+        assertThat(index.experimentOfTrial(12)).hasValue(2);
+        assertThat(index.experimentOfTrial(99)).isEmpty();
+        assertThat(index.experimentsWithLeases()).containsExactly(2L);
+        ExperimentIndex.Tally one = index.tally(1);
+        assertThat(one.counts()).isEqualTo(Map.of(TrialState.COMPLETE, 1, TrialState.RUNNING, 1));
+        assertThat(one.lastActivity()).isEqualTo(T0.plusSeconds(9));
+        assertThat(one.complete()).singleElement().satisfies(t -> {
+            assertThat(t.id()).isEqualTo(10);
+            assertThat(t.number()).isEqualTo(1);
+            assertThat(t.values()).isEqualTo(Map.of("loss", 0.25));
+            assertThat(t.params()).as("what a summary does not need is not read").isEmpty();
+            assertThat(t.reports()).isEmpty();
+        });
+        assertThat(index.tally(3)).isEqualTo(new ExperimentIndex.Tally(Map.of(), null, List.of()));
+        var complete = new ArrayList<Trial>();
+        assertThat(index.tallies(complete::add)).isEqualTo(Map.of(
+                1L, new ExperimentIndex.Tally(one.counts(), one.lastActivity(), List.of()),
+                2L, new ExperimentIndex.Tally(Map.of(TrialState.RUNNING, 1), T0, List.of())));
+        assertThat(complete).isEqualTo(one.complete());
+        s.write(c -> c.putLabels(3, "{\"tags\":[\"a\"]}"));
+        assertThat(index.labels()).isEqualTo(Map.of(3L, "{\"tags\":[\"a\"]}"));
+        s.close();
+    }
+
+    @Test
     void theLargestTrialIdCountsEveryExperiment() {
         Storage s = open();
         s.write(c -> {

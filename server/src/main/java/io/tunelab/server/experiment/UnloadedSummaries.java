@@ -1,0 +1,162 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentLabels;
+import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Json;
+import io.tunelab.api.Trial;
+import io.tunelab.server.storage.ExperimentIndex;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredExperiment;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+
+/**
+ * The summaries of experiments that are not in memory, for the catalog: kept from the moment one
+ * was evicted, or read from the database's indexed queries (the row, the labels and the trials'
+ * tally, see {@link io.tunelab.server.storage.ExperimentIndex#tally}) when first asked for; one
+ * experiment's summary is read once however many ask for it at the same time.
+ * A summary is dropped whenever its experiment changes ({@link #changed}) and, on a database other
+ * coordinators share, read again once the experiment's revision moved. Thread-safe; {@link #of}
+ * may block.
+ */
+final class UnloadedSummaries {
+    /** A summary and the experiment's revision it shows (0 on a database this process alone writes). */
+    private record Known(ExperimentSummary summary, long revision) {
+    }
+
+    private final Storage storage;
+    private final Map<Long, Known> known = new ConcurrentHashMap<>();
+    /** Counts changes; {@link #changedAt} holds the count at each experiment's last, so a read that began before it keeps nothing of it. */
+    private final AtomicLong changes = new AtomicLong();
+    private final Map<Long, Long> changedAt = new ConcurrentHashMap<>();
+    private final Object[] reading = new Object[64];
+
+    UnloadedSummaries(Storage storage) {
+        this.storage = storage;
+        for (int i = 0; i < reading.length; i++) {
+            reading[i] = new Object();
+        }
+    }
+
+    /** How many summaries to read one by one at most; more are read in one pass over every trial. */
+    private static final int ONE_BY_ONE = 32;
+
+    /**
+     * The summaries of the experiments {@code ids}, by id: from memory for those {@code inMemory}
+     * finds, else known or read; {@code revisions} gives each one's revision (null on a database
+     * this process alone writes). An experiment no longer stored is left out.
+     */
+    List<ExperimentSummary> catalog(Collection<Long> ids, Map<Long, Long> revisions, LongFunction<LiveExperiment> inMemory) {
+        var every = new ArrayList<>(ids);
+        every.sort(null);
+        readAllIfMany(every, revisions, id -> inMemory.apply(id) != null, ONE_BY_ONE);
+        var out = new ArrayList<ExperimentSummary>(every.size());
+        for (long id : every) {
+            LiveExperiment e = inMemory.apply(id);
+            var summary = e != null ? e.summary() : of(id, revisions == null ? 0 : revisions.get(id));
+            if (summary != null) {
+                out.add(summary);
+            }
+        }
+        return out;
+    }
+
+    /** Keeps the summary of an experiment just evicted, at the revision its memory showed. */
+    void evicted(LiveExperiment e) {
+        known.put(e.id(), new Known(e.summary(), Math.max(0, e.revision)));
+    }
+
+    /** Drops what is known of an experiment that changed, was loaded or deleted. */
+    void changed(long experimentId) {
+        changedAt.put(experimentId, changes.incrementAndGet());
+        known.remove(experimentId);
+    }
+
+    /** Whether the summary of the experiment at {@code revision} is known. */
+    boolean knows(long experimentId, long revision) {
+        Known k = known.get(experimentId);
+        return k != null && k.revision() == revision;
+    }
+
+    /**
+     * {@link #readAll} when more than {@code many} of {@code ids} (but those {@code skip} names) are
+     * not known at their revision; one caller at a time, so a start's warm-up and a first reader
+     * of the catalog share one pass.
+     */
+    private synchronized void readAllIfMany(Collection<Long> ids, Map<Long, Long> revisions, LongPredicate skip,
+                                    int many) {
+        long unknown = ids.stream().filter(id -> !skip.test(id) && !knows(id, revisions == null ? 0 : revisions.get(id))).count();
+        if (unknown > many) {
+            readAll(revisions, skip);
+        }
+    }
+
+    /**
+     * Reads the summaries of every stored experiment but those {@code skip} names in one pass: four
+     * queries instead of three per experiment (after a start). {@code revisions} gives each one's
+     * revision, read before this (null on a database this process alone writes). What changed
+     * while it read, or became known meanwhile, is left as it is.
+     */
+    private void readAll(Map<Long, Long> revisions, LongPredicate skip) {
+        long before = changes.get();
+        var rows = new HashMap<Long, StoredExperiment>();
+        storage.experiments().forEach(row -> rows.put(row.id(), row));
+        Map<Long, String> labels = storage.index().labels();
+        var best = new HashMap<Long, Trial>();
+        Map<Long, ExperimentIndex.Tally> tallies = storage.index().tallies(t -> {
+            StoredExperiment row = rows.get(t.experimentId());
+            if (row != null) {
+                best.put(t.experimentId(), Summaries.better(row.spec(), best.get(t.experimentId()), t));
+            }
+        });
+        for (StoredExperiment row : rows.values()) {
+            long id = row.id();
+            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before || (revisions != null && !revisions.containsKey(id))) {
+                continue;
+            }
+            ExperimentIndex.Tally tally = tallies.get(id);
+            ExperimentLabels l = labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
+            var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l)
+                    : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l);
+            known.putIfAbsent(id, new Known(summary, revisions == null ? 0 : revisions.get(id)));
+        }
+    }
+
+    /** The summary of the experiment at {@code revision}, read from the database unless known; null when it is not stored. */
+    ExperimentSummary of(long experimentId, long revision) {
+        Known k = known.get(experimentId);
+        if (k != null && k.revision() == revision) {
+            return k.summary();
+        }
+        synchronized (reading[(int) Math.floorMod(experimentId, (long) reading.length)]) {
+            k = known.get(experimentId);
+            return k != null && k.revision() == revision ? k.summary() : read(experimentId, revision);
+        }
+    }
+
+    private ExperimentSummary read(long experimentId, long revision) {
+        StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
+        if (row == null) {
+            known.remove(experimentId);
+            return null;
+        }
+        ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
+                .orElse(ExperimentLabels.none());
+        ExperimentSummary summary = Summaries.of(row, storage.index().tally(experimentId), labels);
+        known.put(experimentId, new Known(summary, revision));
+        return summary;
+    }
+
+    /** The summaries known now, without reading the database (for the gauges). */
+    Iterable<ExperimentSummary> known() {
+        return known.values().stream().map(Known::summary).toList();
+    }
+}

@@ -1,0 +1,177 @@
+package io.tunelab.server.storage;
+
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The indexed reads that find one experiment without holding every experiment in memory: its
+ * row by id or by name, the experiment a trial belongs to, the experiments that hold leases, and
+ * the tally of an experiment's trials (what its summary counts, without params, reports or
+ * provenance). Each is a query on an index (the primary keys, {@code experiment.name},
+ * {@code trial(experiment_id, number)} and {@code trial_lease} of V12). Thread-safe; every
+ * method borrows a reader's connection and may block.
+ */
+public final class ExperimentIndex {
+    private static final String EXPERIMENT = "SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment WHERE ";
+
+    private final DataSource readers;
+
+    ExperimentIndex(DataSource readers) {
+        this.readers = readers;
+    }
+
+    /** The experiment's row, if it is stored. */
+    public Optional<StoredExperiment> experiment(long experimentId) {
+        return query(EXPERIMENT + "id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> rs.next() ? Optional.of(RowCodec.readExperiment(rs)) : Optional.empty());
+    }
+
+    /** The row of the experiment with this name, if one is stored. */
+    public Optional<StoredExperiment> experimentNamed(String name) {
+        return query(EXPERIMENT + "name = ?", ps -> ps.setString(1, name),
+                rs -> rs.next() ? Optional.of(RowCodec.readExperiment(rs)) : Optional.empty());
+    }
+
+    /** The id of the experiment a stored trial belongs to; empty when no such trial is stored. */
+    public OptionalLong experimentOfTrial(long trialId) {
+        return query("SELECT experiment_id FROM trial WHERE id = ?", ps -> ps.setLong(1, trialId),
+                rs -> rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty());
+    }
+
+    /** The experiments with a trial under a lease, expired or not: the coordinator keeps these in memory. */
+    public Set<Long> experimentsWithLeases() {
+        return query("SELECT DISTINCT experiment_id FROM trial WHERE lease_expires IS NOT NULL", ps -> { }, rs -> {
+            var out = new HashSet<Long>();
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * What an experiment's summary counts: its trials by state, the latest time one of them was
+     * created, started or finished (null without trials), and its COMPLETE trials with their id,
+     * number and values alone (no params, times, repetitions, statistics, reports or provenance).
+     */
+    public record Tally(Map<TrialState, Integer> counts, Instant lastActivity, List<Trial> complete) {
+        public Tally {
+            counts = Map.copyOf(counts);
+            complete = List.copyOf(complete);
+        }
+    }
+
+    /** The experiment's {@link Tally}: two queries on {@code trial(experiment_id, …)}, reading only the columns it names. */
+    public Tally tally(long experimentId) {
+        var counts = new EnumMap<TrialState, Integer>(TrialState.class);
+        Instant last = query("SELECT state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at) FROM trial "
+                + "WHERE experiment_id = ? GROUP BY state", ps -> ps.setLong(1, experimentId), rs -> {
+            Instant latest = null;
+            while (rs.next()) {
+                counts.put(TrialState.valueOf(rs.getString(1)), rs.getInt(2));
+                for (int column = 3; column <= 5; column++) {
+                    Instant i = RowCodec.instant(rs, column);
+                    latest = i != null && (latest == null || i.isAfter(latest)) ? i : latest;
+                }
+            }
+            return latest;
+        });
+        // The values as VARCHAR: H2 hands a CLOB column out twice as slowly.
+        List<Trial> complete = query("SELECT id, number, CAST(metric_values AS VARCHAR(100000)) FROM trial "
+                + "WHERE experiment_id = ? AND state = ?", ps -> {
+            ps.setLong(1, experimentId);
+            ps.setString(2, TrialState.COMPLETE.name());
+        }, rs -> {
+            var out = new ArrayList<Trial>();
+            while (rs.next()) {
+                out.add(new Trial(rs.getLong(1), experimentId, rs.getInt(2), null, TrialState.COMPLETE, RowCodec.doubles(rs.getString(3)),
+                        null, null, null, null, null, null, null, null, null, null));
+            }
+            return out;
+        });
+        return new Tally(counts, last, complete);
+    }
+
+    /**
+     * Every experiment's {@link Tally} in one pass over the trials (for a start, where one query per
+     * experiment would cost thousands): the tallies carry no complete trials; each COMPLETE trial
+     * (id, experiment, number and values alone) goes to {@code complete} instead, one at a time,
+     * so the caller keeps what it needs of them.
+     */
+    public Map<Long, Tally> tallies(java.util.function.Consumer<Trial> complete) {
+        var counts = new java.util.HashMap<Long, EnumMap<TrialState, Integer>>();
+        var latest = new java.util.HashMap<Long, Instant>();
+        query("SELECT experiment_id, state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at) FROM trial "
+                + "GROUP BY experiment_id, state", ps -> { }, rs -> {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                counts.computeIfAbsent(id, k -> new EnumMap<>(TrialState.class)).put(TrialState.valueOf(rs.getString(2)), rs.getInt(3));
+                for (int column = 4; column <= 6; column++) {
+                    Instant i = RowCodec.instant(rs, column);
+                    if (i != null) {
+                        latest.merge(id, i, (a, b) -> a.isAfter(b) ? a : b);
+                    }
+                }
+            }
+            return null;
+        });
+        query("SELECT experiment_id, id, number, CAST(metric_values AS VARCHAR(100000)) FROM trial WHERE state = ?",
+                ps -> ps.setString(1, TrialState.COMPLETE.name()), rs -> {
+            while (rs.next()) {
+                complete.accept(new Trial(rs.getLong(2), rs.getLong(1), rs.getInt(3), null, TrialState.COMPLETE,
+                        RowCodec.doubles(rs.getString(4)), null, null, null, null, null, null, null, null, null, null));
+            }
+            return null;
+        });
+        var out = new java.util.HashMap<Long, Tally>();
+        counts.forEach((id, byState) -> out.put(id, new Tally(byState, latest.get(id), List.of())));
+        return out;
+    }
+
+    /** Every experiment's labels document (JSON), by id; those without labels are left out. */
+    public Map<Long, String> labels() {
+        return query("SELECT id, labels FROM experiment WHERE labels IS NOT NULL", ps -> { }, rs -> {
+            var out = new java.util.HashMap<Long, String>();
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getString(2));
+            }
+            return out;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String sql, Binder binder, Reader<T> reader) {
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storage read failed: " + e.getMessage(), e);
+        }
+    }
+}

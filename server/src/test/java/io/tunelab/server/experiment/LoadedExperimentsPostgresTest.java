@@ -1,0 +1,87 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.server.storage.Database;
+import io.tunelab.server.storage.Durability;
+import io.tunelab.server.storage.JdbcStorage;
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.testing.PostgresCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bounded memory with two coordinators on one PostgreSQL database: an experiment one of them
+ * evicted stays out of its memory while the other changes it (catching up on other coordinators
+ * does not load it back), its catalog shows the change, and when used again it is loaded caught
+ * up and its asks go on where the other left off.
+ */
+class LoadedExperimentsPostgresTest {
+    private static PostgresCluster cluster;
+    private final List<Storage> storages = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresCluster.shared();
+    }
+
+    @AfterEach
+    void close() {
+        storages.forEach(Storage::close);
+    }
+
+    private Coordinator coordinator(Database db, boolean evictAtOnce) {
+        Storage storage = JdbcStorage.open(db, Durability.PROCESS);
+        storages.add(storage);
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1))
+                .withMemory(100, evictAtOnce ? Duration.ZERO : Duration.ofHours(1));
+        return Coordinator.open(storage, Instant::now, Events.NONE, config, null);
+    }
+
+    private static void sweep(Coordinator c, String ref, int n) {
+        for (int i = 0; i < n; i++) {
+            TrialProposal p = c.experiments().ask(ref);
+            double x = ((Number) p.params().get("x")).doubleValue();
+            c.experiments().tell(p.id(), TrialResult.complete(Map.of("loss", (x - 0.4) * (x - 0.4))));
+        }
+    }
+
+    @Test
+    void anExperimentEvictedOnOneCoordinatorStaysOutWhileTheOtherChangesItAndComesBackCaughtUp() {
+        var db = new Database.Postgres(cluster.createDatabase("memory_peers"), PostgresCluster.USER, PostgresCluster.PASSWORD);
+        Coordinator a = coordinator(db, true);
+        Coordinator b = coordinator(db, false);
+        a.experiments().create(ExperimentSpec.builder("shared").minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy("tpe").seed(3L).trials(100).build());
+        sweep(a, "shared", 8);
+        a.leases().reapQuietly();
+        assertThat(a.queries().loadedExperiments()).isZero();
+
+        sweep(b, "shared", 5);
+        a.leases().reapQuietly();
+        a.leases().reapQuietly();
+        assertThat(a.queries().loadedExperiments()).as("catching up on the other coordinator does not load it back").isZero();
+        assertThat(Json.write(a.queries().summaries())).as("the catalog shows the other's trials")
+                .isEqualTo(Json.write(b.queries().summaries()));
+        assertThat(a.queries().loadedExperiments()).isZero();
+
+        assertThat(Json.write(a.queries().trials("shared", TrialQuery.all())))
+                .isEqualTo(Json.write(b.queries().trials("shared", TrialQuery.all())));
+        assertThat(Json.write(a.queries().leaderboard("shared", 0, 20))).isEqualTo(Json.write(b.queries().leaderboard("shared", 0, 20)));
+        TrialProposal next = a.experiments().ask("shared");
+        assertThat(next.number()).as("numbers go on after the other coordinator's").isEqualTo(13);
+        assertThat(b.queries().trial(next.id()).params()).isEqualTo(next.params());
+    }
+}
