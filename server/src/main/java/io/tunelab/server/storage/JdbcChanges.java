@@ -1,0 +1,209 @@
+package io.tunelab.server.storage;
+
+import io.tunelab.api.Json;
+import io.tunelab.api.Report;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The changes of one write, executed on a writer's connection inside its transaction, with the
+ * prepared statements that connection keeps: the embedded database's single writer and each
+ * locked transaction on PostgreSQL write through it. Not thread-safe: one write's thread.
+ */
+final class JdbcChanges implements Storage.Changes {
+    private static final String INSERT_EXPERIMENT = "INSERT INTO experiment (" + RowCodec.EXPERIMENT_COLUMNS + ", id) VALUES ("
+            + RowCodec.markers(RowCodec.EXPERIMENT_COLUMN_COUNT + 1) + ")";
+    private static final String UPDATE_EXPERIMENT = "UPDATE experiment SET " + RowCodec.EXPERIMENT_COLUMNS.replace(",", " = ?,")
+            + " = ? WHERE id = ?";
+    private static final String INSERT_TRIAL = "INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS + ", id, experiment_id, number) VALUES ("
+            + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 3) + ")";
+    private static final String UPDATE_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,") + " = ? WHERE id = ?";
+
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements;
+    private final Dialect dialect;
+
+    JdbcChanges(Connection connection, Map<String, PreparedStatement> statements, Dialect dialect) {
+        this.connection = connection;
+        this.statements = statements;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public void insert(StoredExperiment e) {
+        run(INSERT_EXPERIMENT, ps -> {
+            RowCodec.bindExperiment(ps, e);
+            ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
+        });
+    }
+
+    @Override
+    public void update(StoredExperiment e) {
+        // The name, seed and creation time never change; binding them again keeps one codec.
+        run(UPDATE_EXPERIMENT, ps -> {
+            RowCodec.bindExperiment(ps, e);
+            ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
+        });
+    }
+
+    @Override
+    public void insert(StoredTrial s) {
+        run(INSERT_TRIAL, ps -> {
+            RowCodec.bindTrial(ps, s);
+            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
+            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.trial().experimentId());
+            ps.setInt(RowCodec.TRIAL_COLUMN_COUNT + 3, s.trial().number());
+        });
+    }
+
+    @Override
+    public void update(StoredTrial s) {
+        run(UPDATE_TRIAL, ps -> {
+            RowCodec.bindTrial(ps, s);
+            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
+        });
+    }
+
+    @Override
+    public void insertReport(long trialId, Report report) {
+        run(dialect.upsertReport(), ps -> {
+            ps.setLong(1, trialId);
+            ps.setInt(2, report.step());
+            ps.setString(3, Json.write(report.values()));
+            ps.setObject(4, RowCodec.time(report.at()));
+        });
+    }
+
+    @Override
+    public void putModel(long trialId, Path file) {
+        try (var in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            run(dialect.upsertModel(), ps -> {
+                ps.setLong(1, trialId);
+                ps.setBinaryStream(2, in, size);
+                ps.setObject(3, RowCodec.time(Instant.now()));
+            });
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the model file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteReports(long trialId) {
+        run("DELETE FROM report WHERE trial_id = ?", ps -> ps.setLong(1, trialId));
+    }
+
+    @Override
+    public void putModel(long trialId, byte[] content) {
+        run(dialect.upsertModel(), ps -> {
+            ps.setLong(1, trialId);
+            ps.setBytes(2, content);
+            ps.setObject(3, RowCodec.time(Instant.now()));
+        });
+    }
+
+    @Override
+    public void insertToken(StoredToken token) {
+        run("INSERT INTO token (name, scopes, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)", ps -> {
+            ps.setString(1, token.name());
+            ps.setString(2, String.join(",", token.scopes()));
+            ps.setString(3, token.hash());
+            ps.setObject(4, RowCodec.time(token.created()));
+            ps.setObject(5, RowCodec.time(token.revoked()));
+        });
+    }
+
+    @Override
+    public void revokeToken(StoredToken token) {
+        run("UPDATE token SET revoked_at = ? WHERE name = ?", ps -> {
+            ps.setObject(1, RowCodec.time(token.revoked()));
+            ps.setString(2, token.name());
+        });
+    }
+
+    @Override
+    public void putDataReport(long experimentId, String json) {
+        run("UPDATE experiment SET data_report = ? WHERE id = ?", ps -> {
+            ps.setString(1, json);
+            ps.setLong(2, experimentId);
+        });
+    }
+
+    @Override
+    public void putFinalization(long experimentId, String json) {
+        run("UPDATE experiment SET finalization = ? WHERE id = ?", ps -> {
+            ps.setString(1, json);
+            ps.setLong(2, experimentId);
+        });
+    }
+
+    @Override
+    public void putLabels(long experimentId, String json) {
+        run("UPDATE experiment SET labels = ? WHERE id = ?", ps -> {
+            ps.setString(1, json);
+            ps.setLong(2, experimentId);
+        });
+    }
+
+    @Override
+    public void putArtifact(long trialId, io.tunelab.api.Artifact artifact, Path file) {
+        try {
+            ArtifactRows.put(connection, trialId, artifact, file);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot store artifact " + artifact.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteExperiment(long experimentId) {
+        try {
+            long lastTrial;
+            try (var ps = connection.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM trial WHERE experiment_id = ?")) {
+                ps.setLong(1, experimentId);
+                try (var rs = ps.executeQuery()) {
+                    lastTrial = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            dialect.keepIssued(connection, "trial_ids", lastTrial);
+            dialect.keepIssued(connection, "experiment_ids", experimentId);
+            ArtifactRows.deleteExperiment(connection, experimentId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void putAnswer(String requestId, String kind, String answer) {
+        run("INSERT INTO request (id, kind, answer, created_at) VALUES (?, ?, ?, ?)", ps -> {
+            ps.setString(1, requestId);
+            ps.setString(2, kind);
+            ps.setString(3, answer);
+            ps.setObject(4, RowCodec.time(Instant.now()));
+        });
+    }
+
+    private void run(String sql, Binder binder) {
+        try {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = connection.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+}
