@@ -1,13 +1,11 @@
 package io.tunelab.server.experiment;
 
-import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
-import io.tunelab.api.TunelabException;
 import io.tunelab.server.pruner.Pruner;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
@@ -19,8 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +32,6 @@ import java.util.Set;
  * it applies returned.
  */
 final class LiveExperiment {
-    private static final int MAX_VIEWS = 8;
-
     private final long id;
     /** The row's name, readable without the monitor; it changes only when the experiment is renamed. */
     private volatile String name;
@@ -65,18 +59,15 @@ final class LiveExperiment {
     /** When a trial of the experiment last changed: the summary's "updated" moves with trial activity. */
     private Instant lastActivity;
     /** Sorted and filtered trial lists by query, kept current as trials change; the most recent few. */
-    private final Map<String, TrialViews.View> views = new LinkedHashMap<>(16, 0.75f, true);
-    /** Trials, and the experiment's row, whose write is under way: held until applied or abandoned. */
-    private final Set<Long> heldTrials = new HashSet<>();
-    private boolean rowHeld;
+    private final ViewCache views = new ViewCache();
+    /** The rows whose write is under way: held until applied or abandoned. */
+    private final WriteHolds holds = new WriteHolds();
     /** The refit of the winner and its test score, once asked for. */
     private FinalizationRow finalization;
     /** Tags, notes and the archived flag. */
     private io.tunelab.api.ExperimentLabels labels = io.tunelab.api.ExperimentLabels.none();
     /** Set once the experiment's delete is written: no step may plan on it any more. */
     private boolean deleted;
-    /** Whether the experiment's delete is being written. */
-    private boolean deleting;
     /** On a shared database, the experiment's revision this memory shows; -1 before the first catch-up. */
     volatile long revision;
 
@@ -189,26 +180,7 @@ final class LiveExperiment {
      * that lease (or to none when {@code leaseId} is null).
      */
     synchronized StoredTrial openTrial(long trialId, String leaseId) {
-        StoredTrial current = trial(trialId);
-        Trial t = current.trial();
-        requireNotFinished(t);
-        if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
-            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to " + t.worker()
-                    + (leaseId == null ? "; only the lease holder may report or tell it" : "; your lease " + leaseId + " expired and the trial was handed on"),
-                    Map.of("trial", t.id()));
-        }
-        if (current.leaseId() == null && leaseId != null) {
-            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is " + t.state()
-                    + " without a lease: lease " + leaseId + " expired and was taken back", Map.of("trial", t.id()));
-        }
-        return current;
-    }
-
-    static void requireNotFinished(Trial t) {
-        if (t.state().isFinished()) {
-            throw TunelabException.of(ErrorCode.TRIAL_FINISHED, "trial " + t.id() + " is " + t.state()
-                    + " already; finished trials never change", Map.of("trial", t.id(), "state", t.state().name()));
-        }
+        return Transitions.requireOpen(trial(trialId), leaseId);
     }
 
     /** A copy of the stored trials in number order. */
@@ -258,16 +230,7 @@ final class LiveExperiment {
 
     /** A page of the query's view, built on first use and kept current after. */
     synchronized TrialPage page(TrialQuery query) {
-        String key = query.sort() + "|" + query.descending() + "|" + query.state();
-        TrialViews.View v = views.get(key);
-        if (v == null) {
-            if (views.size() >= MAX_VIEWS) {
-                views.remove(views.keySet().iterator().next());
-            }
-            v = new TrialViews.View(history(), query, row.spec().primary(), row.spec().constraints());
-            views.put(key, v);
-        }
-        return new TrialPage(v.size(), v.page(query.offset(), query.limit()).stream().map(Transitions::withoutReports).toList());
+        return views.page(query, history, row.spec());
     }
 
     synchronized ExperimentSummary summary() {
@@ -279,7 +242,7 @@ final class LiveExperiment {
      * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
      */
     synchronized boolean settled() {
-        if (rowHeld || deleting || !heldTrials.isEmpty() || inFlight > 0) {
+        if (!holds.none() || inFlight > 0) {
             return false;
         }
         return count(TrialState.RUNNING) == 0 || trials.stream().noneMatch(t -> t.leaseId() != null);
@@ -335,27 +298,11 @@ final class LiveExperiment {
 
     /** Whether a row the entry changes is held by another entry's write. */
     synchronized boolean holds(Journal.Entry entry) {
-        if (deleting) {
-            return true; // nothing plans while the experiment's delete is being written
-        }
-        if (entry.deletes && (rowHeld || !heldTrials.isEmpty())) {
-            return true; // the delete waits for the writes under way
-        }
-        if ((entry.experiment != null || entry.finalization != null || entry.labels != null) && rowHeld) {
-            return true;
-        }
-        for (StoredTrial t : entry.replaced) {
-            if (heldTrials.contains(t.id())) {
-                return true;
-            }
-        }
-        return false;
+        return holds.blocks(entry);
     }
 
     synchronized void hold(Journal.Entry entry) {
-        rowHeld |= entry.experiment != null || entry.finalization != null || entry.labels != null;
-        deleting |= entry.deletes;
-        entry.replaced.forEach(t -> heldTrials.add(t.id()));
+        holds.hold(entry);
     }
 
     /** Applies a written entry to memory and lets steps waiting on its rows go on. */
@@ -389,13 +336,7 @@ final class LiveExperiment {
     }
 
     private void release(Journal.Entry entry) {
-        if (entry.deletes) {
-            deleting = false;
-        }
-        if (entry.experiment != null || entry.finalization != null || entry.labels != null) {
-            rowHeld = false;
-        }
-        entry.replaced.forEach(t -> heldTrials.remove(t.id()));
+        holds.release(entry);
         notifyAll();
     }
 
@@ -418,7 +359,7 @@ final class LiveExperiment {
         counts.merge(t.trial().state(), 1, Integer::sum);
         considerBest(t.trial());
         touch(t.trial());
-        views.values().forEach(v -> v.update(null, t.trial()));
+        views.update(null, t.trial());
     }
 
     /** Replaces a trial's row, keeping counts, views and the best trial current. */
@@ -428,7 +369,7 @@ final class LiveExperiment {
         trials.set(i, t);
         history.set(i, t.trial());
         if (before != t.trial()) {
-            views.values().forEach(v -> v.update(before, t.trial()));
+            views.update(before, t.trial());
         }
         if (before.params() != t.trial().params()) {
             proposed.change(before.params(), t.trial().params());

@@ -1,10 +1,13 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.Report;
 import io.tunelab.api.Statistics;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.StoredTrial;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +27,33 @@ final class Transitions {
     static final String RACE = "race";
 
     private Transitions() {
+    }
+
+    /**
+     * The stored trial, if it is still open to the holder of {@code leaseId}: not finished, and
+     * leased to that lease (or to none when {@code leaseId} is null); else LEASE_LOST or TRIAL_FINISHED.
+     */
+    static StoredTrial requireOpen(StoredTrial current, String leaseId) {
+        Trial t = current.trial();
+        requireNotFinished(t);
+        if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
+            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to " + t.worker()
+                    + (leaseId == null ? "; only the lease holder may report or tell it" : "; your lease " + leaseId + " expired and the trial was handed on"),
+                    Map.of("trial", t.id()));
+        }
+        if (current.leaseId() == null && leaseId != null) {
+            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is " + t.state()
+                    + " without a lease: lease " + leaseId + " expired and was taken back", Map.of("trial", t.id()));
+        }
+        return current;
+    }
+
+    /** Refuses a change to a finished trial (TRIAL_FINISHED): finished trials never change. */
+    static void requireNotFinished(Trial t) {
+        if (t.state().isFinished()) {
+            throw TunelabException.of(ErrorCode.TRIAL_FINISHED, "trial " + t.id() + " is " + t.state()
+                    + " already; finished trials never change", Map.of("trial", t.id(), "state", t.state().name()));
+        }
     }
 
     /** The running trial with the digest of the model its lease holder stored. */

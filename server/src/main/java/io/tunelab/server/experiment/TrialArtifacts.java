@@ -55,7 +55,7 @@ public final class TrialArtifacts {
         Artifact artifact = new Artifact(name, digest.size(), digest.sha256(), clock.instant(), by);
         return journal.record(e, x -> {
             StoredTrial current = lease != null ? x.openTrial(trialId, lease) : x.trial(trialId);
-            LiveExperiment.requireNotFinished(current.trial());
+            Transitions.requireNotFinished(current.trial());
             List<Artifact> existing = storage.artifacts(trialId);
             if (existing.size() >= MAX_PER_TRIAL && existing.stream().noneMatch(a -> a.name().equals(name))) {
                 throw TunelabException.of(ErrorCode.LIMIT_REACHED, "trial " + trialId + " has " + existing.size()

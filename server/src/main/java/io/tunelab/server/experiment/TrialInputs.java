@@ -90,7 +90,7 @@ final class TrialInputs {
         return journal.record(e, x -> {
             StoredTrial current = x.trial(trialId);
             Trial t = current.trial();
-            LiveExperiment.requireNotFinished(t);
+            Transitions.requireNotFinished(t);
             StoredExperiment row = x.row();
             SearchSpace space = row.spec().space();
             Param known = space.get(name);
