@@ -1,14 +1,10 @@
 package io.tunelab.server.experiment;
 
 import io.tunelab.api.ErrorCode;
-import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentSpec;
-import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
-import io.tunelab.api.Json;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.pruner.Pruners;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
@@ -40,7 +36,7 @@ final class ExperimentRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRegistry.class);
 
     private final Storage storage;
-    private final BiFunction<ExperimentSpec, Long, SearchStrategy> strategies;
+    private final ExperimentReader reader;
     private final LoadedExperiments loaded;
     /** The ids of every stored experiment (on a database other coordinators share, those this one knows of). */
     private final Set<Long> ids = ConcurrentHashMap.newKeySet();
@@ -63,10 +59,10 @@ final class ExperimentRegistry {
     ExperimentRegistry(Storage storage, BiFunction<ExperimentSpec, Long, SearchStrategy> strategies, CoordinatorConfig config,
                        LongSupplier nanos) {
         this.storage = storage;
-        this.strategies = strategies;
+        this.reader = new ExperimentReader(storage, strategies, () -> peers.shared());
         this.unloaded = new UnloadedSummaries(storage);
         this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos,
-                ExperimentRegistry::pinned, this::evicted);
+                ExperimentReader::pinned, this::evicted);
     }
 
     /** {@code listened} says whether anyone listens to the live events now. */
@@ -86,7 +82,7 @@ final class ExperimentRegistry {
 
     /**
      * Learns every stored experiment's id and loads those that must stay in memory: with a trial
-     * under a lease, or with a task for workers to run (see {@link #pinned}). Call once, before serving.
+     * under a lease, or with a task for workers to run (see {@link ExperimentReader#pinned}). Call once, before serving.
      */
     void load() {
         long maxExperiment = 0;
@@ -96,9 +92,7 @@ final class ExperimentRegistry {
             ids.add(row.id());
             byName.put(row.name(), row.id());
             maxExperiment = Math.max(maxExperiment, row.id());
-            if (leased.contains(row.id()) || (row.spec().task() != null && (row.state() == ExperimentState.RUNNING
-                    || storage.finalization(row.id()).map(json -> Json.read(json, FinalizationRow.class))
-                    .filter(f -> !f.finalization().state().isFinished()).isPresent()))) {
+            if (reader.mustStayLoaded(row, leased)) {
                 loaded.put(read(row));
             }
         }
@@ -108,18 +102,10 @@ final class ExperimentRegistry {
                 loaded.size(), byTrial.size());
     }
 
-    /** Builds a stored experiment's memory from its row, trials, finalization and labels, and records its name and trials. */
+    /** Builds a stored experiment's memory ({@link ExperimentReader#read}) and records its name and trials. */
     private LiveExperiment read(StoredExperiment row) {
-        // Read before the trials: a later change is caught up on, never missed.
-        long revision = peers.shared() ? storage.shared().orElseThrow().revision(row.id()) : 0;
-        List<StoredTrial> trials = storage.trials(row.id());
-        FinalizationRow finalization = storage.finalization(row.id())
-                .map(json -> Json.read(json, FinalizationRow.class)).orElse(null);
-        var live = LiveExperiment.of(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()), trials,
-                finalization);
-        storage.labels(row.id()).map(json -> Json.read(json, ExperimentLabels.class)).ifPresent(live::loadLabels);
-        live.revision = peers.shared() ? revision : -1;
-        trials.forEach(t -> byTrial.put(t.id(), row.id()));
+        LiveExperiment live = reader.read(row);
+        live.storedTrials().forEach(t -> byTrial.put(t.id(), row.id()));
         byName.put(row.name(), row.id());
         unloaded.changed(row.id());
         return live;
@@ -131,19 +117,6 @@ final class ExperimentRegistry {
             ids.add(row.id());
             return read(row);
         }).orElse(null));
-    }
-
-    /**
-     * Whether an experiment must stay in memory although idle: workers lease from it (RUNNING with
-     * a task, or its winner's finalization waiting or running). Trials under a lease keep it too
-     * ({@link LiveExperiment#settled()}).
-     */
-    private static boolean pinned(LiveExperiment e) {
-        if (e.spec().task() == null) {
-            return false;
-        }
-        FinalizationRow f = e.finalization();
-        return e.isRunning() || (f != null && !f.finalization().state().isFinished());
     }
 
     /** Evicts the experiments idle for the idle time and those beyond the bound; answers how many. */
@@ -171,7 +144,7 @@ final class ExperimentRegistry {
 
     /**
      * Another coordinator created or changed an experiment this one does not hold in memory: learns
-     * its name, and answers whether to load it now: workers lease from it (see {@link #pinned}), or
+     * its name, and answers whether to load it now: workers lease from it (see {@link ExperimentReader#pinned}), or
      * someone listens to the live events here and should see the change.
      * Reads its row only when the revision moved since last seen.
      */
@@ -183,12 +156,12 @@ final class ExperimentRegistry {
         return storage.index().experiment(experimentId).map(row -> {
             ids.add(row.id());
             byName.put(row.name(), row.id());
-            return listened.getAsBoolean() || (row.spec().task() != null && row.state() == ExperimentState.RUNNING);
+            return listened.getAsBoolean() || ExperimentReader.leasedFrom(row);
         }).orElse(false);
     }
 
     SearchStrategy strategy(ExperimentSpec spec, long seed) {
-        return strategies.apply(spec, seed);
+        return reader.strategy(spec, seed);
     }
 
     long nextTrialId() {
@@ -204,10 +177,8 @@ final class ExperimentRegistry {
         ids.add(row.id());
         byName.put(row.name(), row.id());
         return loaded.get(row.id(), id -> {
-            var live = new LiveExperiment(row, strategy(row.spec(), row.seed()), Pruners.create(row.spec().pruner()));
-            live.revision = -1;
             unloaded.changed(id);
-            return live;
+            return reader.empty(row);
         });
     }
 
@@ -420,16 +391,16 @@ final class ExperimentRegistry {
         return loaded.all().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();
     }
 
-    /**
-     * Every experiment's summary, by id: from memory for those loaded, else from {@link UnloadedSummaries}.
-     * On a database other coordinators share, the stored experiments and their revisions name what to show.
-     */
     /** {@link #summaries()} after catching up on what other coordinators sharing the database changed. */
     List<ExperimentSummary> currentSummaries() {
         peers.refresh();
         return summaries();
     }
 
+    /**
+     * Every experiment's summary, by id: from memory for those loaded, else from {@link UnloadedSummaries}.
+     * On a database other coordinators share, the stored experiments and their revisions name what to show.
+     */
     List<ExperimentSummary> summaries() {
         Map<Long, Long> revisions = peers.shared() ? storage.shared().orElseThrow().revisions() : null;
         return unloaded.catalog(revisions != null ? revisions.keySet() : ids, revisions, loaded::peek);
