@@ -3,6 +3,7 @@ package io.tunelab.server.strategy;
 import org.apache.commons.math3.special.Erf;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -35,13 +36,29 @@ final class ParzenEstimator {
      * @param priorWeight the weight of the prior kernel (mean 0.5, width 1)
      */
     ParzenEstimator(double[] xs, double[] weights, double priorWeight) {
-        int n = xs.length + 1;
-        mu = Arrays.copyOf(xs, n);
-        mu[n - 1] = 0.5;
-        double[] w = Arrays.copyOf(weights, n);
-        w[n - 1] = priorWeight;
-        sigma = bandwidths(mu);
-        sigma[n - 1] = 1.0;
+        int all = xs.length + 1;
+        double[] centres = Arrays.copyOf(xs, all);
+        centres[all - 1] = 0.5;
+        double[] widths = bandwidths(centres);
+        widths[all - 1] = 1.0;
+        double[] given = Arrays.copyOf(weights, all);
+        given[all - 1] = priorWeight;
+        if (distinct(centres)) {
+            mu = centres;
+            sigma = widths;
+        } else {
+            // Identical kernels (an int's tied values inside their run) are merged, their weights
+            // added: the same mixture, and a few dozen kernels instead of a thousand.
+            var merged = new java.util.LinkedHashMap<List<Double>, Double>();
+            for (int j = 0; j < all; j++) {
+                merged.merge(List.of(centres[j], widths[j]), given[j], Double::sum);
+            }
+            mu = merged.keySet().stream().mapToDouble(key -> key.get(0)).toArray();
+            sigma = merged.keySet().stream().mapToDouble(key -> key.get(1)).toArray();
+            given = merged.values().stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        double[] w = given;
+        int n = mu.length;
         double total = Arrays.stream(w).sum();
         cumulative = new double[n];
         offset = new double[n];
@@ -57,6 +74,17 @@ final class ParzenEstimator {
             offset[j] = Math.log(w[j] / total) - LOG_SQRT_2PI - Math.log(Math.max(mass, 1e-300));
             logSigma[j] = Math.log(sigma[j]);
         }
+    }
+
+    private static boolean distinct(double[] xs) {
+        double[] sorted = xs.clone();
+        Arrays.sort(sorted);
+        for (int j = 1; j < sorted.length; j++) {
+            if (sorted[j] == sorted[j - 1]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double[] bandwidths(double[] mu) {
@@ -108,29 +136,48 @@ final class ParzenEstimator {
 
     /**
      * The log of the mixture's probability mass in [lo, hi], each kernel's share relative to its
-     * mass inside [0,1]. A first pass bounds each kernel's term from above; only kernels within
-     * e^40 of the largest bound are integrated (a cell narrow against the kernel by Simpson's
-     * rule, a wide one by erf), so a proposal at thousands of trials stays cheap.
+     * mass inside [0,1]. A kernel much wider than the cell (the usual case for an int of many
+     * values) contributes its density at the cell's middle times the width, corrected for the
+     * curvature (an error of order (width/σ)⁴); a wider cell is integrated by erf, and only when
+     * an upper bound of its term is within e^40 of the largest term (the others add nothing in
+     * double precision), so a proposal at thousands of trials stays cheap.
      */
     double logMass(double lo, double hi) {
-        double[] bound = new double[mu.length];
+        double[] term = new double[mu.length];
         double max = Double.NEGATIVE_INFINITY;
         double logWidth = Math.log(hi - lo);
         for (int j = 0; j < mu.length; j++) {
-            // The kernel's density at the cell's nearest point times the cell's width, at most 1.
-            double d = Math.max(0, Math.max(lo - mu[j], mu[j] - hi)) / sigma[j];
-            bound[j] = offset[j] + Math.min(LOG_SQRT_2PI, logWidth - logSigma[j] - 0.5 * d * d);
-            max = Math.max(max, bound[j]);
+            double w = (hi - lo) / sigma[j];
+            if (w <= NARROW) {
+                double m = (0.5 * (lo + hi) - mu[j]) / sigma[j];
+                term[j] = offset[j] + logWidth - logSigma[j] - 0.5 * m * m;
+            } else {
+                // An upper bound: the density at the cell's nearest point times its width, at most 1.
+                double d = Math.max(0, Math.max(lo - mu[j], mu[j] - hi)) / sigma[j];
+                term[j] = offset[j] + Math.min(LOG_SQRT_2PI, logWidth - logSigma[j] - 0.5 * d * d);
+            }
+            max = Math.max(max, term[j]);
         }
         double sum = 0;
         for (int j = 0; j < mu.length; j++) {
-            if (bound[j] > max - 40) {
-                sum += Math.exp(offset[j] + LOG_SQRT_2PI - max) * gaussMass((lo - mu[j]) / sigma[j], (hi - mu[j]) / sigma[j]);
+            if (term[j] <= max - 40) {
+                continue;
+            }
+            double a = (lo - mu[j]) / sigma[j];
+            double b = (hi - mu[j]) / sigma[j];
+            if (b - a <= NARROW) {
+                double m = 0.5 * (a + b);
+                sum += Math.exp(term[j] - max) * (1 + (b - a) * (b - a) * (m * m - 1) / 24);
+            } else {
+                sum += Math.exp(offset[j] + LOG_SQRT_2PI - max) * gaussMass(a, b);
             }
         }
-        // Every term underflowed (a cell far from every kernel, possible without a prior): the bound.
+        // Every term underflowed (a cell far from every kernel, possible without a prior): the largest.
         return sum > 0 ? max + Math.log(sum) : max;
     }
+
+    /** A cell at most this many kernel widths wide is integrated by its middle. */
+    private static final double NARROW = 0.25;
 
     /** Φ(b) − Φ(a) for a ≤ b, accurate in either tail. */
     static double gaussMass(double a, double b) {
