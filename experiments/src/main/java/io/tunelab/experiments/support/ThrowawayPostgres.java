@@ -88,6 +88,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
                 System.err.println("stopping the throwaway PostgreSQL: " + e.getMessage());
             }
         }
+        if (!Files.exists(root)) {
+            return; // closed already
+        }
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
