@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The changes of one write, executed on a writer's connection inside its transaction, with the
@@ -24,15 +26,36 @@ final class JdbcChanges implements Storage.Changes {
     private static final String INSERT_TRIAL = "INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS + ", id, experiment_id, number) VALUES ("
             + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 3) + ")";
     private static final String UPDATE_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,") + " = ? WHERE id = ?";
+    private static final String INSERT_STAMPED_TRIAL = "INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS
+            + ", id, experiment_id, number, revision) VALUES (" + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 4) + ")";
+    private static final String UPDATE_STAMPED_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
+            + " = ?, revision = ? WHERE id = ?";
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements;
     private final Dialect dialect;
+    /** The revision trials are written with (-1: the column is left as it is), and the ids so written. */
+    private long revision = -1;
+    private final Set<Long> stamped = new HashSet<>();
 
     JdbcChanges(Connection connection, Map<String, PreparedStatement> statements, Dialect dialect) {
         this.connection = connection;
         this.statements = statements;
         this.dialect = dialect;
+    }
+
+    /**
+     * Writes every trial with {@code revision} in its row, in the same statement as the rest of it,
+     * so that the step's stamp need not write those rows a second time ({@link #stamped}).
+     */
+    JdbcChanges stampingTrials(long revision) {
+        this.revision = revision;
+        return this;
+    }
+
+    /** The trials written with {@code revision} in their row. */
+    Set<Long> stamped(long revision) {
+        return this.revision == revision ? stamped : Set.of();
     }
 
     @Override
@@ -54,20 +77,35 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void insert(StoredTrial s) {
-        run(INSERT_TRIAL, ps -> {
+        run(revision < 0 ? INSERT_TRIAL : INSERT_STAMPED_TRIAL, ps -> {
             RowCodec.bindTrial(ps, s);
             ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
             ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.trial().experimentId());
             ps.setInt(RowCodec.TRIAL_COLUMN_COUNT + 3, s.trial().number());
+            if (revision >= 0) {
+                ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 4, revision);
+            }
         });
+        if (revision >= 0) {
+            stamped.add(s.id());
+        }
     }
 
     @Override
     public void update(StoredTrial s) {
-        run(UPDATE_TRIAL, ps -> {
+        if (revision < 0) {
+            run(UPDATE_TRIAL, ps -> {
+                RowCodec.bindTrial(ps, s);
+                ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
+            });
+            return;
+        }
+        run(UPDATE_STAMPED_TRIAL, ps -> {
             RowCodec.bindTrial(ps, s);
-            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
+            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, revision);
+            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.id());
         });
+        stamped.add(s.id());
     }
 
     @Override

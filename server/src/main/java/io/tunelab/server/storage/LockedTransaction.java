@@ -6,18 +6,19 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock: the catch-up reads and the stamps. */
 final class LockedTransaction implements SharedDatabase.Locked {
     private final Connection c;
     private final long experimentId;
     private final long revision;
-    private final Storage.Changes changes;
+    private final JdbcChanges changes;
     private StoredExperiment row;
     private String finalization;
     private String labels;
 
-    LockedTransaction(Connection c, long experimentId, long revision, Storage.Changes changes) {
+    LockedTransaction(Connection c, long experimentId, long revision, JdbcChanges changes) {
         this.c = c;
         this.experimentId = experimentId;
         this.revision = revision;
@@ -72,11 +73,22 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public void stamp(long next, Collection<Long> trialIds, String notice) {
+        // Trials written in this transaction carry the stamp already (JdbcChanges#stampingTrials).
+        Set<Long> written = changes.stamped(next);
+        List<Long> rest = trialIds.stream().filter(id -> !written.contains(id)).toList();
+        if (rest.isEmpty()) {
+            read("UPDATE experiment SET revision = ? WHERE id = ? RETURNING pg_notify('" + PostgresShared.CHANNEL + "', ?)", ps -> {
+                ps.setLong(1, next);
+                ps.setLong(2, experimentId);
+                ps.setString(3, notice);
+            }, rs -> null);
+            return;
+        }
         // One round trip: the trials, the experiment, and the notice sent at commit.
         read("WITH t AS (UPDATE trial SET revision = ? WHERE id = ANY (?)) "
                 + "UPDATE experiment SET revision = ? WHERE id = ? RETURNING pg_notify('" + PostgresShared.CHANNEL + "', ?)", ps -> {
                     ps.setLong(1, next);
-                    ps.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
+                    ps.setArray(2, c.createArrayOf("bigint", rest.toArray()));
                     ps.setLong(3, next);
                     ps.setLong(4, experimentId);
                     ps.setString(5, notice);

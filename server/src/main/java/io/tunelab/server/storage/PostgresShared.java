@@ -40,7 +40,7 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     private final String user;
     private final String password;
     private final HikariDataSource writers;
-    private final Function<Connection, Storage.Changes> changes;
+    private final Function<Connection, JdbcChanges> changes;
     private final Object leaderGuard = new Object();
     private Connection leader;
     private volatile boolean closed;
@@ -48,7 +48,7 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     private final java.util.ArrayDeque<Long> trialIds = new java.util.ArrayDeque<>();
 
     /** {@code changes} makes the storage's changes on a connection inside its transaction. */
-    PostgresShared(String url, String user, String password, Function<Connection, Storage.Changes> changes) throws SQLException {
+    PostgresShared(String url, String user, String password, Function<Connection, JdbcChanges> changes) throws SQLException {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -88,7 +88,8 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
                     revision = rs.getLong(1);
                 }
             }
-            return work.apply(new LockedTransaction(c, experimentId, revision, changes.apply(c)));
+            // The step's stamp will be revision + 1 (Peers#stamp): its trials carry it as they are written.
+            return work.apply(new LockedTransaction(c, experimentId, revision, changes.apply(c).stampingTrials(revision + 1)));
         });
     }
 

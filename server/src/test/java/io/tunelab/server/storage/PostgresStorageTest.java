@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.DriverManager;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,6 +144,32 @@ class PostgresStorageTest extends StorageContract {
         try (var st = c.createStatement(); var rs = st.executeQuery("SHOW synchronous_commit")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    @Test
+    void aLockedStepsTrialsCarryItsStampWhetherWrittenInItOrOnlyTouched() {
+        Storage s = open();
+        try {
+            var db = s.shared().orElseThrow();
+            s.write(c -> {
+                c.insert(experiment(1, "one"));
+                c.insert(trial(7, 1, 0));
+            });
+            long stamped = db.locked(1, tx -> {
+                long next = tx.revision() + 1;
+                tx.changes().insert(trial(8, 1, 1)); // written in the step: the stamp is in its own row
+                tx.stamp(next, List.of(7L, 8L), "test:1:" + next); // 7 only touched: the stamp writes it
+                return next;
+            });
+            long revision = db.locked(1, tx -> tx.revision());
+            List<StoredTrial> since = db.locked(1, tx -> tx.trialsSince(stamped - 1));
+            List<StoredTrial> after = db.locked(1, tx -> tx.trialsSince(stamped));
+            assertThat(revision).isEqualTo(stamped);
+            assertThat(since).extracting(StoredTrial::id).containsExactlyInAnyOrder(7L, 8L);
+            assertThat(after).isEmpty();
+        } finally {
+            s.close();
         }
     }
 }
