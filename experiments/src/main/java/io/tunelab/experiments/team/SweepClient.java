@@ -22,7 +22,9 @@ import java.util.Map;
  * {@code TRIAL_ID LOSS}, so that whoever started it can check that each was stored once.
  * A tell the server did not acknowledge is left to its lease's expiry.
  *
- * <pre>SweepClient URLS EXPERIMENT ACKNOWLEDGED_FILE</pre>
+ * <pre>SweepClient URLS EXPERIMENT ACKNOWLEDGED_FILE [EVALUATION_MS]</pre>
+ * {@code EVALUATION_MS} (default 0) is how long each evaluation takes, as a model's training would:
+ * it keeps the sweep going long enough for a coordinator to be killed in the middle of it.
  * The token comes from {@code TUNELAB_TOKEN} (a token with the {@code write} scope). Exits 0
  * once the experiment is COMPLETED.
  */
@@ -31,10 +33,12 @@ public final class SweepClient {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: SweepClient URLS EXPERIMENT ACKNOWLEDGED_FILE, with TUNELAB_TOKEN set; got " + args.length + " arguments");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: SweepClient URLS EXPERIMENT ACKNOWLEDGED_FILE [EVALUATION_MS], with TUNELAB_TOKEN set; got "
+                    + args.length + " arguments");
             System.exit(2);
         }
+        long evaluationMillis = args.length == 4 ? Long.parseLong(args[3]) : 0;
         String token = System.getenv("TUNELAB_TOKEN");
         if (token == null || token.isBlank()) {
             System.err.println("SweepClient: set TUNELAB_TOKEN to a token with the write scope");
@@ -43,13 +47,13 @@ public final class SweepClient {
         try (var client = TunelabClient.connect(args[0], token.strip());
              var acknowledged = new PrintWriter(Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-            int told = run(client, args[1], acknowledged);
+            int told = run(client, args[1], acknowledged, evaluationMillis);
             System.out.println("SweepClient: " + told + " results acknowledged; " + args[1] + " is COMPLETED");
         }
     }
 
     /** Asks, evaluates and tells until the experiment completes; answers how many tells were acknowledged. */
-    static int run(TunelabClient client, String experiment, PrintWriter acknowledged) {
+    static int run(TunelabClient client, String experiment, PrintWriter acknowledged, long evaluationMillis) {
         int told = 0;
         while (true) {
             TrialProposal p;
@@ -70,6 +74,7 @@ public final class SweepClient {
             double x = ((Number) p.params().get("x")).doubleValue();
             double y = ((Number) p.params().get("y")).doubleValue();
             double loss = (x - 0.3) * (x - 0.3) + y * y;
+            sleep(evaluationMillis);
             try {
                 client.result(p.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", loss), null, null, p.leaseId(), null));
             } catch (TunelabException e) {
@@ -83,8 +88,12 @@ public final class SweepClient {
     }
 
     private static void pause() {
+        sleep(100);
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(100);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

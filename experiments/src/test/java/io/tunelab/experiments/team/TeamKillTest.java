@@ -86,10 +86,12 @@ class TeamKillTest {
                     workers.add(TunelabProcesses.startWorker(network.prefix(i), i % 2 == 0 ? aFirst : bFirst, workerToken, 1,
                             dir.resolve("worker-" + i + ".log"), "--lease-wait-seconds", "2"));
                 }
-                client = TunelabProcesses.startMain(network.prefix(3), SweepClient.class, List.of(aFirst, "team-sdk", acknowledged.toString()),
-                        token, dir.resolve("client.log"));
                 try (var observer = TunelabClient.connect(b.url(), token)) {
                     awaitCompleteTrials(observer, "team-workers", WORKER_TRIALS / 3);
+                    // Started once the workers are under way, and 50 ms per evaluation, so that the
+                    // kill falls in the middle of both sweeps however fast the coordinators are.
+                    client = TunelabProcesses.startMain(network.prefix(3), SweepClient.class,
+                            List.of(aFirst, "team-sdk", acknowledged.toString(), "50"), token, dir.resolve("client.log"));
                     awaitCompleteTrials(observer, "team-sdk", CLIENT_TRIALS / 3);
                 }
                 a.kill();
