@@ -47,8 +47,11 @@ import java.util.function.UnaryOperator;
  *       params PBT ends with, not its schedule.</li>
  *   <li>{@code digits-pbt-sgd}: the same three with plain SGD (no momentum) and the learning rate
  *       searched from 0.001 to 1, a task where the learning rate's schedule matters.</li>
+ *   <li>{@code digits-learn-from}: {@code digits-mlp.yaml} (ASHA prunes most trials) searched by
+ *       {@code tpe} learning from every trial (pruned ones by their last report) against {@code tpe}
+ *       learning from complete trials only.</li>
  * </ul>
- * Usage: {@code HeldOutBenchmark --compare digits-family|digits-anchor|breast-cancer-features|digits-pbt|digits-pbt-sgd [--trials 20]
+ * Usage: {@code HeldOutBenchmark --compare digits-family|digits-anchor|breast-cancer-features|digits-pbt|digits-pbt-sgd|digits-learn-from [--trials 20]
  * [--seeds 1,2,3] [--slots 2]}. It starts its own server and worker.
  */
 public final class HeldOutBenchmark {
@@ -115,8 +118,11 @@ public final class HeldOutBenchmark {
                     new Setup("random + asha sgd (8 x 3-12 epochs)", "digits-pbt.yaml", spec -> random(plainSgd(spec), 8,
                             Map.of("name", "asha", "options", Map.of("min_resource", 3, "reduction_factor", 2)))),
                     new Setup("random sgd (4 x 12 epochs)", "digits-pbt.yaml", spec -> random(plainSgd(spec), 4, null)));
+            case "digits-learn-from" -> List.of(
+                    new Setup("tpe learning from every trial (asha)", "digits-mlp.yaml", spec -> tpe(spec, "all")),
+                    new Setup("tpe learning from complete trials only (asha)", "digits-mlp.yaml", spec -> tpe(spec, "complete")));
             default -> throw new IllegalArgumentException("--compare is digits-family, digits-anchor, breast-cancer-features, "
-                    + "digits-pbt or digits-pbt-sgd, not " + compare);
+                    + "digits-pbt, digits-pbt-sgd or digits-learn-from, not " + compare);
         };
     }
 
@@ -188,6 +194,13 @@ public final class HeldOutBenchmark {
     }
 
     @SuppressWarnings("unchecked")
+    /** The spec searched by {@code tpe} learning from {@code learnFrom} ({@code all} or {@code complete}) trials. */
+    static Map<String, Object> tpe(Map<String, Object> spec, String learnFrom) {
+        var out = new LinkedHashMap<>(spec);
+        out.put("strategy", Map.of("name", "tpe", "options", Map.of("learn_from", learnFrom)));
+        return out;
+    }
+
     static Map<String, Object> withTrials(Map<String, Object> spec, int trials) {
         var out = new LinkedHashMap<>(spec);
         var budget = new LinkedHashMap<>((Map<String, Object>) spec.get("budget"));

@@ -31,7 +31,7 @@ class HeldOutBenchmarkTest {
         var setups = HeldOutBenchmark.setups("digits-family");
         assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", "digits-cnn.yaml");
         assertThat(HeldOutBenchmark.spec(setups.get(1), 2, 20).get("name")).isEqualTo("cnn-20-hold-out-seed-2");
-        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, digits-anchor, breast-cancer-features, digits-pbt or digits-pbt-sgd");
+        assertThatThrownBy(() -> HeldOutBenchmark.setups("pbt")).hasMessageContaining("digits-family, digits-anchor, breast-cancer-features, digits-pbt, digits-pbt-sgd or digits-learn-from");
     }
 
     @Test
@@ -81,5 +81,19 @@ class HeldOutBenchmarkTest {
         assertThat(setups).extracting(HeldOutBenchmark.Setup::specFile).containsExactly("digits-mlp.yaml", null);
         assertThat(setups.get(1).label()).isEqualTo(HeldOutBenchmark.ANCHOR);
         assertThat(io.tunelab.experiments.support.TunelabProcesses.home().resolve("experiments/anchor/digits_anchor.py")).exists();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLearnFromComparisonDiffersOnlyInWhatTpeLearnsFrom() throws Exception {
+        var setups = HeldOutBenchmark.setups("digits-learn-from");
+        Map<String, Object> all = HeldOutBenchmark.spec(setups.get(0), 2, 60);
+        Map<String, Object> complete = HeldOutBenchmark.spec(setups.get(1), 2, 60);
+        assertThat((Map<String, Object>) all.get("strategy")).containsEntry("name", "tpe")
+                .containsEntry("options", Map.of("learn_from", "all"));
+        assertThat((Map<String, Object>) complete.get("strategy")).containsEntry("options", Map.of("learn_from", "complete"));
+        assertThat(all.get("pruner")).isEqualTo(complete.get("pruner")).isNotNull();
+        assertThat(all.get("task")).isEqualTo(complete.get("task"));
+        assertThat(all.get("budget")).isEqualTo(complete.get("budget"));
     }
 }
