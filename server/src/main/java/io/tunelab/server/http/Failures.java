@@ -34,7 +34,7 @@ final class Failures {
             t = switch (status) {
                 case 404 -> TunelabException.of(ErrorCode.NOT_FOUND, "nothing at " + what);
                 case 413 -> TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the body of " + what + " is larger than it accepts "
-                        + "(JSON bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB)");
+                        + "(JSON, YAML and CSV bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB)");
                 case 415 -> TunelabException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body of " + what
                         + " must be application/json or application/yaml");
                 default -> TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,

@@ -178,7 +178,7 @@ class QueueApiTest {
             String big = write[1].equals("text/csv") ? "params_x,params_opt,values_loss\r\n" + "0.5,sgd,0.1\r\n".repeat(120_000)
                     : "{\"params\": {\"x\": \"" + "x".repeat((int) HttpApi.MAX_JSON_BYTES + 10) + "\"}}";
             assertRefused(raw.send("POST", write[0], Map.of("Authorization", "Bearer " + admin, "Content-Type", write[1]), big), 413,
-                    ErrorCode.BODY_TOO_LARGE, "");
+                    ErrorCode.BODY_TOO_LARGE, "JSON, YAML and CSV bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB");
         }
         assertRefused(raw.send("GET", "/api/experiments/sweep/trials/queue", Map.of(), (String) null), 401, ErrorCode.UNAUTHENTICATED,
                 "token");
