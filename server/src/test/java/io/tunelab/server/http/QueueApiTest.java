@@ -164,6 +164,23 @@ class QueueApiTest {
     }
 
     @Test
+    void malformedCsvIsRefusedWithItsLineOrRowAndImportsNothing() throws Exception {
+        String header = "params_x,params_opt,values_loss,state\r\n";
+        assertRefused(raw.send("POST", IMPORT, csv(admin), header + "0.5,sgd,0.1,COMPLETE\r\n0.5,\"sgd,0.1,COMPLETE\r\n"), 400,
+                ErrorCode.INVALID_VALUE, "line 3: a quoted field is never closed");
+        assertRefused(raw.send("POST", IMPORT, csv(admin), header + "0.5,\"sgd\"x,0.1,COMPLETE\r\n"), 400,
+                ErrorCode.INVALID_VALUE, "line 2: the text is not CSV");
+        assertRefused(raw.send("POST", IMPORT, csv(admin), header + "0.5,sgd,0.1,COMPLETE\r\n0.5,sgd,0.1\r\n"), 400,
+                ErrorCode.INVALID_VALUE, "row 2: has 3 cells, the header 4");
+        assertRefused(raw.send("POST", IMPORT, csv(admin), header + "0.5,sgd,0.1,COMPLETE,extra\r\n"), 400,
+                ErrorCode.INVALID_VALUE, "row 1: has 5 cells, the header 4; quote a cell that holds a comma");
+        assertThat(trials()).isZero();
+        assertThat(raw.send("POST", IMPORT, csv(admin), "\uFEFF" + header + "\"0.5\",\"sgd\",0.1,COMPLETE\r\n").status())
+                .as("a byte order mark and quoted cells import").isEqualTo(201);
+        assertThat(trials()).isEqualTo(1);
+    }
+
+    @Test
     void everyNewRouteNeedsItsScopeRefusesOtherSitesAndBoundsItsBody() throws Exception {
         String reader = server.tokens().create("viewer", Set.of(Scope.READ)).secret();
         String body = "{\"params\": {\"x\": 0.5}}";
