@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * kept in memory by hash, loaded from storage at start and updated on each write (which goes
  * through {@link Storage#write} first, so a failed write changes nothing). A secret that passed
  * its hash check is remembered with its token's name ({@link VerifiedSecrets}), so the next
- * request with it costs a map lookup rather than a SHA-256; every such hit still asks whether the
+ * request with it costs a keyed SipHash and a map lookup rather than a SHA-256; every such hit still asks whether the
  * named token is live, so a revocation counts at once here, and on another coordinator at its
  * next {@link #reload}. Thread-safe.
  */
