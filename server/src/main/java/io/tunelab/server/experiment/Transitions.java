@@ -99,12 +99,14 @@ final class Transitions {
     }
 
     /**
-     * The trial as it waits for its next worker: its params and number, and the repetitions a raced
-     * trial already told (a trial that is not raced has none until it finishes); nothing of the last attempt.
+     * The trial as it waits for its next worker: its params and number, its provenance (an
+     * {@link TrialQueue#ENQUEUED} trial stays enqueued, so it is queued again), and the repetitions
+     * a raced trial already told (a trial that is not raced has none until it finishes); nothing
+     * else of the last attempt (its start, worker and reports).
      */
     static Trial waiting(Trial t) {
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), TrialState.WAITING, t.values(), t.repetitions(),
-                t.statistics(), List.of(), t.created(), null, null, null, null, null, null);
+                t.statistics(), List.of(), t.created(), null, null, null, null, t.provenance(), null);
     }
 
     /**

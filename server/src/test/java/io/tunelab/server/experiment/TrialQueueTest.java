@@ -97,6 +97,41 @@ class TrialQueueTest {
     }
 
     @Test
+    void anEnqueuedTrialWhoseLeaseExpiresOrIsReleasedIsQueuedAgainAcrossARestart() {
+        service.create(spec("lost").trials(10).build());
+        Trial enqueued = queue.enqueue("lost", adam(0.3, 2), "alice");
+        TrialProposal leased = service.ask("lost", true);
+        assertThat(leased.id()).isEqualTo(enqueued.id());
+        assertThat(queue.queued("lost")).isEmpty();
+
+        now = now.plus(Duration.ofSeconds(31)); // the lease was 30 s
+        assertThat(coordinator.leases().reapExpiredLeases()).isEqualTo(1);
+
+        Trial waiting = coordinator.queries().trial(enqueued.id());
+        assertThat(waiting.state()).isEqualTo(TrialState.WAITING);
+        assertThat(waiting.provenance()).containsEntry(TrialQueue.ENQUEUED, true);
+        assertThat(waiting.started()).isNull();
+        assertThat(queue.queued("lost")).extracting(Trial::id).containsExactly(enqueued.id());
+
+        storage.close();
+        open();
+        assertThat(coordinator.queries().trial(enqueued.id()).provenance()).containsEntry(TrialQueue.ENQUEUED, true);
+        assertThat(queue.queued("lost")).extracting(Trial::id).containsExactly(enqueued.id());
+
+        TrialProposal again = service.ask("lost", true);
+        assertThat(again.id()).isEqualTo(enqueued.id());
+        assertThat(again.params()).isEqualTo(enqueued.params());
+        coordinator.leases().release(again.id(), again.leaseId());
+        assertThat(queue.queued("lost")).extracting(Trial::id).as("a released lease too").containsExactly(enqueued.id());
+        TrialProposal last = service.ask("lost");
+        service.tell(last.id(), TrialResult.complete(Map.of("loss", 0.2)));
+        Trial done = coordinator.queries().trial(enqueued.id());
+        assertThat(done.state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(done.provenance()).containsEntry(TrialQueue.ENQUEUED, true);
+        assertThat(queue.queued("lost")).isEmpty();
+    }
+
+    @Test
     void paramsLeftOutAreFilledFromTheStrategyAndFollowTheConditions() {
         service.create(spec("partial").build());
         Trial sgd = queue.enqueue("partial", params("optimizer", "sgd"), null);
