@@ -12,8 +12,9 @@ import java.util.Map;
  * the repetitions per metric; {@code reports} are the intermediate values, by step;
  * {@code toldBy} names the token that told the result (null until told, or when told in-process).
  * {@code rank} is where a complete trial stands on its experiment's significance-aware
- * leaderboard and {@code finalization} its refit and held-out test score when it won; the
- * API fills both in when it shows the trial, they are not part of the trial's row.
+ * leaderboard and {@code finalization} its refit and held-out test score when it won;
+ * {@code feasibility} whether a finished trial keeps its experiment's constraints (null without
+ * constraints). The API fills these in when it shows the trial, they are not part of the trial's row.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Trial(
@@ -34,7 +35,8 @@ public record Trial(
         Map<String, Object> provenance,
         String toldBy,
         RankedTrial rank,
-        Finalization finalization) {
+        Finalization finalization,
+        Feasibility feasibility) {
 
     public Trial {
         params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
@@ -51,19 +53,25 @@ public record Trial(
                  List<Report> reports, Instant created, Instant started, Instant finished, String worker, String error,
                  Map<String, Object> provenance, String toldBy) {
         this(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started, finished,
-                worker, error, provenance, toldBy, null, null);
+                worker, error, provenance, toldBy, null, null, null);
     }
 
     /** This trial as seen on a leaderboard: with its rank, or without one when {@code rank} is null. */
     public Trial withRank(RankedTrial rank) {
         return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
-                finished, worker, error, provenance, toldBy, rank, finalization);
+                finished, worker, error, provenance, toldBy, rank, finalization, feasibility);
     }
 
     /** This trial with its finalization (refit and test score), or without one when null. */
     public Trial withFinalization(Finalization finalization) {
         return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
-                finished, worker, error, provenance, toldBy, rank, finalization);
+                finished, worker, error, provenance, toldBy, rank, finalization, feasibility);
+    }
+
+    /** This trial with whether it keeps its experiment's constraints, or without that when null. */
+    public Trial withFeasibility(Feasibility feasibility) {
+        return new Trial(id, experimentId, number, params, state, values, repetitions, statistics, reports, created, started,
+                finished, worker, error, provenance, toldBy, rank, finalization, feasibility);
     }
 
     /** The value of a metric, or null when the trial has none. */

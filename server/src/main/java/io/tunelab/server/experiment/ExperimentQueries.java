@@ -5,6 +5,7 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.Feasibility;
 import io.tunelab.api.Json;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
@@ -87,22 +88,34 @@ public final class ExperimentQueries {
         return registry.current(ref).experiment();
     }
 
-    /** A trial; the winner shows its finalization (refit and test score) beside its selection statistics. */
+    /**
+     * A trial; the winner shows its finalization (refit and test score) beside its selection
+     * statistics, and a finished trial of an experiment with constraints whether it keeps them.
+     */
     public Trial trial(long trialId) {
         LiveExperiment e = registry.currentOwner(trialId);
-        return e.trial(trialId).trial().withFinalization(e.finalizationOf(trialId));
+        Trial t = e.trial(trialId).trial();
+        return t.withFinalization(e.finalizationOf(trialId)).withFeasibility(Feasibility.of(e.spec().constraints(), t));
+    }
+
+    /** A trial just told, as {@link #trial} shows it: with its feasibility under its experiment's constraints. */
+    public Trial told(Trial t) {
+        return t.withFeasibility(Feasibility.of(registry.currentOwner(t.id()).spec().constraints(), t));
     }
 
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
     public TrialPage trials(String ref, TrialQuery query) {
         LiveExperiment e = registry.current(ref);
         TrialPage page = e.page(query);
+        List<Constraint> constraints = e.spec().constraints();
         if (page.trials().stream().noneMatch(t -> t.state() == TrialState.COMPLETE)) {
-            return page;
+            return constraints.isEmpty() ? page : new TrialPage(page.total(), page.trials().stream()
+                    .map(t -> t.withFeasibility(Feasibility.of(constraints, t))).toList());
         }
         Rankings.Ranked ranked = rankings.of(e);
         return new TrialPage(page.total(), page.trials().stream()
-                .map(t -> t.withRank(ranked.of(t.id())).withFinalization(e.finalizationOf(t.id()))).toList());
+                .map(t -> t.withRank(ranked.of(t.id())).withFinalization(e.finalizationOf(t.id()))
+                        .withFeasibility(Feasibility.of(constraints, t))).toList());
     }
 
     /**
@@ -117,12 +130,14 @@ public final class ExperimentQueries {
         List<Trial> racedOut = e.trialsIn(TrialState.RACED_OUT);
         var trials = new ArrayList<Trial>();
         for (RankedTrial r : page(all, offset, limit)) {
-            trials.add(Transitions.withoutReports(e.trial(r.trialId()).trial()).withRank(r)
-                    .withFinalization(e.finalizationOf(r.trialId())));
+            Trial t = e.trial(r.trialId()).trial();
+            trials.add(Transitions.withoutReports(t).withRank(r).withFinalization(e.finalizationOf(r.trialId()))
+                    .withFeasibility(Feasibility.of(e.spec().constraints(), t)));
         }
         if (trials.size() < limit && !racedOut.isEmpty()) {
             racedOut.sort(Ranking.byObjective(e.spec().primary()));
-            page(racedOut, Math.max(0, offset - all.size()), limit - trials.size()).forEach(t -> trials.add(Transitions.withoutReports(t)));
+            page(racedOut, Math.max(0, offset - all.size()), limit - trials.size()).forEach(t -> trials.add(Transitions.withoutReports(t)
+                    .withFeasibility(Feasibility.of(e.spec().constraints(), t))));
         }
         return new TrialPage(all.size() + racedOut.size(), trials);
     }

@@ -88,7 +88,7 @@ final class TrialRoutes {
         blocking.run(rc, 200, () -> {
             TellRequest tell = TellRequest.parse(body);
             return tell.next() ? experiments.tellThenAsk(trialId(rc), tell.result(), by, requestId)
-                    : experiments.tell(trialId(rc), tell.result(), by, requestId);
+                    : queries.told(experiments.tell(trialId(rc), tell.result(), by, requestId)); // as GET /api/trials/{id} shows it
         });
     }
 

@@ -89,6 +89,42 @@ class HttpConstraintsTest {
     }
 
     @Test
+    void aTrialAndItsTellReplyShowItsFeasibilityAsTheLeaderboardDoes() throws Exception {
+        client.launch(ExperimentSpec.builder("gated").minimize("loss").param("x", FloatParam.of(0, 1))
+                .constraints(Constraint.atMost("latency_ms", 20)).build());
+        client.launch(ExperimentSpec.builder("free").minimize("loss").param("x", FloatParam.of(0, 1)).build());
+        ExperimentHandle exp = client.experiment("gated");
+        record Case(String values, Map<String, Object> feasibility) {
+        }
+        for (Case c : List.of(
+                new Case("{\"loss\": 0.2, \"latency_ms\": 12}", Map.of("feasible", true, "violation", 0.0)),
+                new Case("{\"loss\": 0.1, \"latency_ms\": 27.5}", Map.of("feasible", false, "violation", 7.5,
+                        "note", "infeasible: latency_ms 27.5 above max 20.0")),
+                new Case("{\"loss\": 0.3}", Map.of("feasible", false, "note", "infeasible: latency_ms not reported")))) {
+            long id = exp.ask().id();
+            RawHttp.Reply told = post("/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": " + c.values() + "}");
+            assertThat(told.status()).as(told.body()).isEqualTo(200);
+            RawHttp.Reply shown = raw.send("GET", "/api/trials/" + id, Map.of("Authorization", "Bearer " + token), (byte[]) null);
+            assertThat(told.body()).as("the tell's reply is the trial as GET shows it").isEqualTo(shown.body());
+            assertThat(shown.json()).containsEntry("feasibility", c.feasibility());
+            Trial t = client.trial(id);
+            Trial listed = exp.leaderboard(10).stream().filter(x -> x.id() == id).findFirst().orElseThrow();
+            assertThat(t.feasibility()).isEqualTo(listed.feasibility());
+            assertThat(t.feasibility().feasible()).isEqualTo(listed.rank().feasible());
+            assertThat(t.feasibility().violation()).isEqualTo(listed.rank().violation());
+            if (!t.feasibility().feasible()) {
+                assertThat(t.feasibility().note()).isEqualTo(listed.rank().note());
+            }
+        }
+        long running = exp.ask().id();
+        assertThat(client.trial(running).feasibility()).as("not finished: nothing to judge").isNull();
+        ExperimentHandle free = client.experiment("free");
+        long plain = free.ask().id();
+        RawHttp.Reply told = post("/api/trials/" + plain + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 1}}");
+        assertThat(told.json()).as("without constraints").doesNotContainKey("feasibility");
+    }
+
+    @Test
     void aConstrainedMetricToldInRepetitionsCountsByItsMean() {
         client.launch(ExperimentSpec.builder("sized").minimize("loss").param("x", FloatParam.of(0, 1))
                 .constraints(Constraint.atMost("size_mb", 50)).build());
