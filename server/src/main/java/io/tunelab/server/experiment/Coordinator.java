@@ -74,7 +74,7 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
                 new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations, peers),
                 new ExperimentQueries(registry, storage, rankings), finalizations,
                 new TrialArtifacts(registry, journal, storage, storageClock),
-                new ExperimentCatalog(registry, journal, experiments, storageClock),
+                new ExperimentCatalog(registry, journal, experiments, imports, storageClock),
                 new TrialQueue(registry, journal, storageClock, work, requests), imports);
     }
 }

@@ -27,12 +27,15 @@ public final class ExperimentCatalog {
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final ExperimentService experiments;
+    private final TrialImports imports;
     private final StorageClock clock;
 
-    ExperimentCatalog(ExperimentRegistry registry, Journal journal, ExperimentService experiments, StorageClock clock) {
+    ExperimentCatalog(ExperimentRegistry registry, Journal journal, ExperimentService experiments, TrialImports imports,
+                      StorageClock clock) {
         this.registry = registry;
         this.journal = journal;
         this.experiments = experiments;
+        this.imports = imports;
         this.clock = clock;
     }
 
@@ -102,14 +105,16 @@ public final class ExperimentCatalog {
 
     /**
      * A new experiment named {@code name} with the spec of {@code ref} (the same space,
-     * objectives, strategy, budget and seed) and its tags and notes; none of its trials.
+     * objectives, strategy, budget and seed) and its tags and notes; none of its trials but
+     * those its warm start copied, copied again as they are there (outside the budget as there),
+     * so the clone starts as {@code ref} did.
      */
     public Experiment copy(String ref, String name, String by) {
         if (name == null || name.isBlank()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a clone needs a name for the new experiment, as {\"name\": \"lr-sweep-2\"}");
         }
         LiveExperiment source = registry.find(ref);
-        Experiment created = experiments.create(source.row().spec().withName(name), by);
+        Experiment created = experiments.create(source.row().spec().withName(name), by, imports.warmStartOf(source));
         ExperimentLabels labels = source.labels();
         if (!labels.tags().isEmpty() || labels.notes() != null) {
             LiveExperiment copy = registry.find(Long.toString(created.id()));

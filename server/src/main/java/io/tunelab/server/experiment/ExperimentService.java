@@ -74,6 +74,11 @@ public final class ExperimentService {
 
     /** Creates an experiment on behalf of the token named {@code createdBy}; its name must be new. */
     public Experiment create(ExperimentSpec spec, String createdBy) {
+        return create(spec, createdBy, null);
+    }
+
+    /** {@link #create(ExperimentSpec, String)} with these as its warm start's trials; null: those its {@code warm_start} names now. */
+    Experiment create(ExperimentSpec spec, String createdBy, List<TrialImports.Imported> warmStart) {
         RankingPolicy.of(spec);
         TaskRunners.check(spec);
         RacePolicy.of(spec);
@@ -86,7 +91,7 @@ public final class ExperimentService {
         long capacity = Strategies.capacity(strategy);
         ExperimentSpec budgeted = capacity >= 0 && spec.budget().trials() == null
                 ? spec.withBudget(spec.budget().withTrials((int) Math.min(Integer.MAX_VALUE, capacity))) : spec;
-        List<TrialImports.Imported> warm = imports.warmStart(spec);
+        List<TrialImports.Imported> warm = warmStart != null ? warmStart : imports.warmStart(spec);
         Instant now = clock.instant();
         var imported = new java.util.ArrayList<StoredTrial>(); // the warm start's trials, written with the row
         LiveExperiment live = registry.register(spec.name(), id -> {

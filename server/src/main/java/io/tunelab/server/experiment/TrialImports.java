@@ -128,6 +128,29 @@ public final class TrialImports {
         return out;
     }
 
+    /**
+     * The trials {@code original}'s warm start copied when it was created, as they are there, so
+     * a clone starts as the original did: the same history under the same seed, whatever the
+     * experiment its {@code warm_start} names has become since (better trials, another name,
+     * deleted, or its name taken by another). Null when the original has no warm start.
+     */
+    List<Imported> warmStartOf(LiveExperiment original) {
+        if (original.spec().warmStart() == null) {
+            return null;
+        }
+        var out = new ArrayList<Imported>();
+        for (Trial t : original.trialsIn(TrialState.COMPLETE)) {
+            // A warm start's provenance names the trial it copied; a CSV's names its row.
+            if (t.provenance().get(IMPORTED) instanceof Map<?, ?> source && source.containsKey("trial")) {
+                var from = new LinkedHashMap<String, Object>();
+                source.forEach((k, v) -> from.put(String.valueOf(k), v));
+                out.add(new Imported(t.params(), TrialState.COMPLETE, t.values(), t.repetitions(), t.statistics(), null, from,
+                        t.started(), t.finished()));
+            }
+        }
+        return out;
+    }
+
     /** The trials of a warm start as the new experiment {@code experimentId} stores them, numbered from 0. */
     List<StoredTrial> stored(List<Imported> trials, long experimentId, Instant now, String by) {
         var out = new ArrayList<StoredTrial>(trials.size());

@@ -4,6 +4,7 @@ import io.tunelab.api.Budget;
 import io.tunelab.api.CategoricalParam;
 import io.tunelab.api.Condition;
 import io.tunelab.api.ErrorCode;
+import io.tunelab.api.ExperimentPatch;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExportFormat;
 import io.tunelab.api.FloatParam;
@@ -152,6 +153,42 @@ class TrialImportsTest {
         assertThat(queries.summaries()).extracting(s -> s.name()).containsExactly("minimized");
         assertThatThrownBy(() -> WarmStart.of("x", 0)).hasMessageContaining("warm_start.top must be between 1 and 10000");
         assertThatThrownBy(() -> WarmStart.of(" ", 3)).hasMessageContaining("warm_start.from is required");
+    }
+
+    @Test
+    void aCloneOfAWarmStartedExperimentStartsAsTheOriginalDidWhateverItsSourceBecame() {
+        source("first", 8);
+        service.create(spec("warm", 1).trials(2).warmStart(WarmStart.of("first", 3)).build());
+        List<Trial> warmed = trials("warm");
+        TrialProposal originalFirst = service.ask("warm");
+        service.tell(originalFirst.id(), TrialResult.complete(Map.of("loss", 0.5)));
+        // The source gets better trials, then another name: its top 3 now are others, under another name.
+        for (int i = 0; i < 3; i++) {
+            service.tell(service.ask("first").id(), TrialResult.complete(Map.of("loss", 0.0)));
+        }
+        coordinator.catalog().update("first", ExperimentPatch.rename("renamed"), null);
+        service.create(ExperimentSpec.builder("first").minimize("loss").param("x", FloatParam.of(0, 1)).build());
+        service.tell(service.ask("first").id(), TrialResult.complete(Map.of("loss", -1.0)));
+
+        coordinator.catalog().copy("warm", "again", "alice");
+
+        List<Trial> copied = trials("again");
+        assertThat(copied).as("the original's warm start, once; none of its own trials").hasSize(3).allSatisfy(t -> {
+            assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+            assertThat(t.toldBy()).isEqualTo("alice");
+        });
+        assertThat(copied).extracting(Trial::params).containsExactlyElementsOf(warmed.stream().map(Trial::params).toList());
+        assertThat(copied).extracting(Trial::values).containsExactlyElementsOf(warmed.stream().map(Trial::values).toList());
+        assertThat(copied).extracting(t -> t.provenance().get(TrialImports.IMPORTED))
+                .containsExactlyElementsOf(warmed.stream().map(t -> t.provenance().get(TrialImports.IMPORTED)).toList());
+        assertThat(queries.experiment("again").spec().warmStart()).isEqualTo(WarmStart.of("first", 3));
+
+        TrialProposal cloneFirst = service.ask("again");
+        assertThat(cloneFirst.number()).isEqualTo(3);
+        assertThat(cloneFirst.params()).as("same seed, same history: the same first proposal").isEqualTo(originalFirst.params());
+        service.ask("again");
+        assertThatThrownBy(() -> service.ask("again")).as("imported trials are outside budget.trials (2)")
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUDGET_EXHAUSTED));
     }
 
     @Test
