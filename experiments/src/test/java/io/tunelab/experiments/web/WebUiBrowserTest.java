@@ -8,9 +8,11 @@ import io.tunelab.api.IntParam;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.StrategySpec;
+import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.client.ExperimentHandle;
+import io.tunelab.client.TrialQueue;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.support.TunelabProcesses;
 import io.tunelab.experiments.support.TunelabProcesses.ServerProcess;
@@ -596,12 +598,15 @@ class WebUiBrowserTest {
     @Test
     void aReadOnlyTokenSeesNoPauseResumeOrStop() throws Exception {
         seed("read-only-sweep", "error", 50, 0.3, 0.2);
+        Trial queued = TrialQueue.of(client).enqueue("read-only-sweep", Map.of("lr", 0.01, "layers", 3, "optimizer", "sgd"));
         String reader = client.createToken("browser-reader", List.of("read")).secret();
         try {
             browser.login(server.url(), reader);
             openExperiment("read-only-sweep");
             browser.await("the read-only note", () -> browser.text("#read-only") != null);
             assertThat(browser.text("#read-only")).contains("browser-reader").contains("write scope");
+            browser.await("the queue card with the enqueued configuration", () -> browser.text("#queue-list") != null
+                    && browser.text("#queue-list").contains("#" + queued.number()) && browser.text("#queue-list").contains("layers=3"));
             assertThat(browser.findAll("#pause")).isEmpty();
             assertThat(browser.findAll("#resume")).isEmpty();
             assertThat(browser.findAll("#stop")).isEmpty();

@@ -114,6 +114,8 @@ export const api = {
       throw e;
     }
   },
+  /** The configurations enqueued and not handed out yet, first out first. */
+  queue: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}/trials/queue`)).data,
   trial: async (id) => (await request('GET', `/api/trials/${enc(id)}`)).data,
 
   /** Whether the trial has a model to download, read from the response headers only. */

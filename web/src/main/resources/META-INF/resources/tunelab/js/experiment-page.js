@@ -1,5 +1,5 @@
-// The experiment page: what it is and how far it got, the controls, the trial leaderboard
-// and the charts, all kept live by the events.
+// The experiment page: what it is and how far it got, the controls, the queue, the trial
+// leaderboard and the charts, all kept live by the events.
 
 import {h, fill, num, time, badge, throttle, trialHref, crumbs, errorBox, fact} from './dom.js';
 import {api, canWrite, who} from './api.js';
@@ -9,6 +9,7 @@ import {leaderboard} from './leaderboard.js';
 import {winnerCard} from './winner-card.js';
 import {chartsSection} from './experiment-charts.js';
 import {importanceCard} from './importance-chart.js';
+import {queueCard} from './queue-card.js';
 
 export function experimentPage(main, ref) {
   crumbs(['Experiments', '#/'], [ref]);
@@ -21,11 +22,13 @@ export function experimentPage(main, ref) {
   const head = h('section', {class: 'exp-head', 'aria-label': 'Experiment'}, h('h1', {}, ref), h('p', {class: 'muted'}, 'Loading…'));
   const controls = h('section', {class: 'controls card', 'aria-label': 'Controls'});
   const winnerSection = h('section', {class: 'card winner', id: 'winner', 'aria-labelledby': 'winner-title'});
+  const queueSection = h('section', {class: 'card', id: 'queue', 'aria-labelledby': 'queue-title'});
   const board = h('section', {class: 'card', id: 'leaderboard', 'aria-labelledby': 'leaderboard-title'});
   const importanceSection = h('section', {class: 'card', id: 'importance', 'aria-labelledby': 'importance-title'});
   const charts = h('div', {class: 'charts', id: 'charts'});
-  fill(main, head, controls, winnerSection, board, importanceSection, charts);
+  fill(main, head, controls, winnerSection, queueSection, board, importanceSection, charts);
   const winner = winnerCard(winnerSection, ref);
+  const queue = queueCard(queueSection, ref);
 
   const table = leaderboard(board, ref);
   disposers.push(table.dispose);
@@ -148,6 +151,7 @@ export function experimentPage(main, ref) {
       // The leaderboard first, alone: the charts' larger queries would compete with it for the server.
       await table.setExperiment(exp);
       winner.setExperiment(exp);
+      queue.refresh();
       importance.setExperiment(exp);
       if (!closed) {
         chartSet.setExperiment(experiment);
@@ -164,6 +168,7 @@ export function experimentPage(main, ref) {
   const refreshLive = throttle(() => {
     table.refresh();
     winner.refresh();
+    queue.refresh();
     chartSet.refresh();
   }, 1000);
   disposers.push(refreshLive.cancel);
