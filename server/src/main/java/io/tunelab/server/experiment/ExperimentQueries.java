@@ -100,7 +100,7 @@ public final class ExperimentQueries {
 
     /** A trial just told, as {@link #trial} shows it: with its feasibility under its experiment's constraints. */
     public Trial told(Trial t) {
-        return t.withFeasibility(Feasibility.of(registry.currentOwner(t.id()).spec().constraints(), t));
+        return t.withFeasibility(Feasibility.of(registry.owner(t.id()).spec().constraints(), t)); // the tell caught up already
     }
 
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
