@@ -4,6 +4,8 @@ import io.tunelab.api.Budget;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.Objective;
 import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.client.ExperimentHandle;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The search-quality benchmark: every strategy on every problem of shared/bench/quality.py,
@@ -22,8 +26,8 @@ import java.util.Map;
  * known minimum) and the median ask latency, and writes every run to a CSV.
  *
  * <pre>
- *   QualityBenchmark [--server URL | --own-server] [--seeds 20] [--sets tuning,reported]
- *                    [--tuning-seed-start 0] [--seed-start 100]
+ *   QualityBenchmark [--server URL | --own-server | --direct] [--seeds 20] [--sets tuning,reported]
+ *                    [--tuning-seed-start 0] [--tuning-seeds N (default --seeds)] [--seed-start 100]
  *                    [--strategies auto,random,sobol,tpe,cmaes,genetic] [--problems branin,...]
  *                    (a strategy may carry options: cmaes:population=20:sigma0=0.3)
  *                    [--optuna results/optuna/quality_runs.csv,...] [--out results/quality]
@@ -37,7 +41,10 @@ import java.util.Map;
  * shared/bench/quality.py) wrote and prints Optuna's medians on the same seeds beside them.
  * The trials go through the SDK to a real server, as users' do: the running server at
  * {@code --server URL}, or with {@code --own-server} one the benchmark starts from the built
- * server jar on a free port and a temporary data folder, and stops when it is done.
+ * server jar on a free port and a temporary data folder, and stops when it is done. With
+ * {@code --direct} the server's strategies are called in this JVM, with no HTTP and no storage
+ * ({@link DirectRuns}; the server's classes must be on the classpath): the same trials, seed by
+ * seed, fast enough to choose settings over twenty seeds.
  */
 public final class QualityBenchmark {
     static final List<String> STRATEGIES = List.of("auto", "random", "sobol", "tpe", "cmaes", "genetic");
@@ -60,7 +67,7 @@ public final class QualityBenchmark {
         var sets = new ArrayList<SeedSet>();
         for (String set : a.list("sets", List.of("tuning", "reported"))) {
             sets.add(switch (set) {
-                case "tuning" -> new SeedSet("tuning", a.integer("tuning-seed-start", 0), seeds);
+                case "tuning" -> new SeedSet("tuning", a.integer("tuning-seed-start", 0), a.integer("tuning-seeds", seeds));
                 case "reported" -> new SeedSet("reported", a.integer("seed-start", 100), seeds);
                 default -> throw new IllegalArgumentException("--sets takes tuning and/or reported, got " + set);
             });
@@ -83,31 +90,65 @@ public final class QualityBenchmark {
                     + "reach only over HTTP; use --own-server to let the benchmark start a server of its own");
         }
         String mode;
-        try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
-            mode = a.flag("own-server") ? "own server via the SDK (started by the benchmark)" : "real server via the SDK";
+        if (a.flag("direct")) {
+            var direct = DirectRuns.load();
+            mode = "strategies called directly (no server)";
             System.out.println("mode: " + mode + "; seed sets: " + sets);
-            long started = System.nanoTime();
-            for (Problem problem : problems) {
-                for (String strategy : strategies) {
-                    double[] before = driver.proposeTotals();
-                    for (SeedSet set : sets) {
-                        for (long seed = set.first(); seed < set.first() + set.count(); seed++) {
-                            runs.add(run(driver, problem, strategy, seed));
-                        }
-                    }
-                    double[] after = driver.proposeTotals();
-                    if (after[0] > before[0]) {
-                        serverMillis.put(problem.name() + "/" + strategy, 1000 * (after[1] - before[1]) / (after[0] - before[0]));
-                    }
-                    System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %s done%n",
-                            (System.nanoTime() - started) / 1e9, problem.name(), strategy, sets);
-                }
+            runAll(direct::launch, direct::proposeTotals, problems, strategies, sets, runs, serverMillis);
+        } else {
+            try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
+                mode = a.flag("own-server") ? "own server via the SDK (started by the benchmark)" : "real server via the SDK";
+                System.out.println("mode: " + mode + "; seed sets: " + sets);
+                runAll(spec -> viaSdk(driver.launch(spec)), driver::proposeTotals, problems, strategies, sets, runs, serverMillis);
             }
         }
         writeCsv(out.resolve("quality_runs.csv"), runs);
         String tables = tables(runs, optuna, sets, problems, strategies, mode) + latencyTable(runs, serverMillis, problems, strategies);
         Files.writeString(out.resolve("quality_summary.md"), tables);
         System.out.println(tables);
+    }
+
+    /** What a run needs of an experiment: the next trial, and where its value goes. */
+    interface AskTell {
+        TrialProposal ask();
+
+        void tell(long trialId, Map<String, Double> values);
+    }
+
+    private static AskTell viaSdk(ExperimentHandle handle) {
+        return new AskTell() {
+            @Override
+            public TrialProposal ask() {
+                return handle.ask();
+            }
+
+            @Override
+            public void tell(long trialId, Map<String, Double> values) {
+                handle.tell(trialId, values);
+            }
+        };
+    }
+
+    /** Every strategy on every problem and seed; {@code proposeTotals} is {count, seconds} spent proposing so far. */
+    private static void runAll(Function<ExperimentSpec, AskTell> launch, Supplier<double[]> proposeTotals, List<Problem> problems,
+                               List<String> strategies, List<SeedSet> sets, List<Run> runs, Map<String, Double> serverMillis) {
+        long started = System.nanoTime();
+        for (Problem problem : problems) {
+            for (String strategy : strategies) {
+                double[] before = proposeTotals.get();
+                for (SeedSet set : sets) {
+                    for (long seed = set.first(); seed < set.first() + set.count(); seed++) {
+                        runs.add(run(launch, problem, strategy, seed));
+                    }
+                }
+                double[] after = proposeTotals.get();
+                if (after[0] > before[0]) {
+                    serverMillis.put(problem.name() + "/" + strategy, 1000 * (after[1] - before[1]) / (after[0] - before[0]));
+                }
+                System.out.printf(Locale.ROOT, "[%6.1fs] %s %s: %s done%n",
+                        (System.nanoTime() - started) / 1e9, problem.name(), strategy, sets);
+            }
+        }
     }
 
     /** One table per seed set and problem family. */
@@ -138,12 +179,12 @@ public final class QualityBenchmark {
         }
     }
 
-    static Run run(SdkDriver driver, Problem problem, String strategy, long seed) {
+    static Run run(Function<ExperimentSpec, AskTell> launch, Problem problem, String strategy, long seed) {
         var named = Args.Named.parse(strategy);
         var spec = new ExperimentSpec("quality-" + problem.name() + "-" + named.name() + "-" + seed + "-" + System.nanoTime(),
                 List.of(Objective.minimize("value")), problem.space(), new StrategySpec(named.name(), seed, named.options()),
                 null, Budget.trials(problem.budget()), 1, null, seed);
-        var experiment = driver.launch(spec);
+        var experiment = launch.apply(spec);
         double best = Double.POSITIVE_INFINITY;
         var regretAt = new LinkedHashMap<Integer, Double>();
         double[] askMillis = new double[problem.budget()];

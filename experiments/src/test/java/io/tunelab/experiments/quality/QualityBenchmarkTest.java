@@ -63,6 +63,41 @@ class QualityBenchmarkTest {
     }
 
     @Test
+    void a_direct_run_shows_the_strategy_each_trials_number_the_seed_and_the_history_with_every_earlier_value() {
+        var direct = DirectRuns.load("io.tunelab.experiments.quality.fake.");
+        io.tunelab.experiments.quality.fake.Strategies.SHOWN.clear();
+        var run = QualityBenchmark.run(direct::launch, Problem.named("branin"), "anything", 7);
+
+        var shown = io.tunelab.experiments.quality.fake.Strategies.SHOWN;
+        assertThat(shown).hasSize(100);
+        for (int k = 0; k < 100; k++) {
+            var context = shown.get(k);
+            assertThat(context.number()).isEqualTo(k);
+            assertThat(context.seed()).isEqualTo(7);
+            assertThat(context.history()).hasSize(k).allSatisfy(t -> {
+                assertThat(t.state()).isEqualTo(io.tunelab.api.TrialState.COMPLETE);
+                assertThat(t.values()).containsKey("value");
+            });
+        }
+        assertThat(shown.get(99).history().get(98).params()).containsEntry("x1", 7.0);
+        assertThat(run.regretAt()).containsKey(100);
+        assertThat(direct.proposeTotals()[0]).isEqualTo(100);
+    }
+
+    @Test
+    void a_direct_run_passes_on_the_strategys_own_error() {
+        var direct = DirectRuns.load("io.tunelab.experiments.quality.fake.");
+        assertThatThrownBy(() -> QualityBenchmark.run(direct::launch, Problem.named("branin"), "broken", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"broken\" is unknown");
+    }
+
+    @Test
+    void direct_runs_without_the_servers_classes_say_what_to_add() {
+        assertThatThrownBy(() -> QualityBenchmark.main(new String[] {"--direct", "--problems", "branin", "--out", out.toString()}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server/target/classes").hasMessageContaining("--own-server");
+    }
+
+    @Test
     void the_old_in_process_flag_is_refused_with_what_to_use_instead() {
         assertThatThrownBy(() -> QualityBenchmark.main(new String[] {"--in-process", "--out", out.toString()}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--own-server");

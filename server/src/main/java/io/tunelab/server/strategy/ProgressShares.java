@@ -20,8 +20,13 @@ import java.util.Map;
  * trial count is furthest below its share, ties to the earlier member. A member's share is a
  * floor of {@link #FLOOR}/members (no member starves: what did not pay early may pay later)
  * plus the rest in proportion to its credit + 1, where each COMPLETE trial that improved on the
- * best value of the trials numbered before it earns its member 1, and credits fade with a
- * half-life of {@link #HALF_LIFE} trials (what pays now counts more than what paid at the start).
+ * best value of the trials numbered before it earns its member its {@linkplain #gain gain}: how
+ * far it moved the best, in units of the gap between the median and the best of those earlier
+ * trials, at most 1. A jump across the spread of values found so far earns 1; a refinement in
+ * the last digits earns next to nothing, so a member that only polishes the incumbent does not
+ * outbid one that finds new basins. The gain does not change when the objective is shifted or
+ * scaled. Credits fade with a half-life of {@link #HALF_LIFE} trials (what pays now counts more
+ * than what paid at the start).
  * Only trials finished when the history is read earn credit, so the owners are a function of
  * the history alone: the same history gives the same owners after a restart, and for a
  * sequential experiment they are exactly the members that proposed. With constraints, only a
@@ -62,6 +67,7 @@ final class ProgressShares {
         int[] count = new int[members];
         double[] credit = new double[members];
         double best = Double.POSITIVE_INFINITY;
+        var earlier = new RunningMedian();
         for (int k = 0; k <= number; k++) {
             int owner = k < 2 * members ? k % members : furthestBelowShare(count, credit);
             owners[k] = owner;
@@ -75,13 +81,23 @@ final class ProgressShares {
                 if (v != null && Double.isFinite(v)) {
                     double loss = objective.direction().asLoss(v);
                     if (loss < best) {
-                        credit[owner] += Double.isInfinite(best) ? 0 : 1;
+                        credit[owner] += Double.isInfinite(best) ? 0 : gain(best, loss, earlier.median());
                         best = loss;
                     }
+                    earlier.add(loss);
                 }
             }
         }
         return owners;
+    }
+
+    /**
+     * The credit for improving the best from {@code best} to {@code loss} when the earlier
+     * trials' median is {@code median}: (best − loss) / (median − best), at most 1; 1 when the
+     * median is the best (every earlier value equal), since then any improvement is a jump.
+     */
+    static double gain(double best, double loss, double median) {
+        return median > best ? Math.min(1, (best - loss) / (median - best)) : 1;
     }
 
     private static int furthestBelowShare(int[] count, double[] credit) {
