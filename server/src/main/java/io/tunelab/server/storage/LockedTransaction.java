@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock: the catch-up reads and the stamps. */
+/**
+ * One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock:
+ * the catch-up reads and the stamps; or, without changes, one of {@link SharedDatabase#snapshot},
+ * which only reads.
+ */
 final class LockedTransaction implements SharedDatabase.Locked {
     private final Connection c;
     private final long experimentId;
@@ -18,6 +22,7 @@ final class LockedTransaction implements SharedDatabase.Locked {
     private String finalization;
     private String labels;
 
+    /** {@code changes} null: a snapshot, which refuses to write. */
     LockedTransaction(Connection c, long experimentId, long revision, JdbcChanges changes) {
         this.c = c;
         this.experimentId = experimentId;
@@ -73,6 +78,7 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public void stamp(long next, Collection<Long> trialIds, String notice) {
+        changes();
         // Trials written in this transaction carry the stamp already (JdbcChanges#stampingTrials).
         Set<Long> written = changes.stamped(next);
         List<Long> rest = trialIds.stream().filter(id -> !written.contains(id)).toList();
@@ -113,6 +119,9 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public Storage.Changes changes() {
+        if (changes == null) {
+            throw new IllegalStateException("a snapshot of experiment " + experimentId + " only reads; change it in SharedDatabase#locked");
+        }
         return changes;
     }
 }

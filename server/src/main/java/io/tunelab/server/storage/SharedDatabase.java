@@ -25,6 +25,16 @@ public interface SharedDatabase {
      */
     <T> T locked(long experimentId, java.util.function.Function<Locked, T> work);
 
+    /**
+     * Runs {@code work} in a read-only transaction that sees one committed state of the database
+     * (repeatable read), without the experiment's lock: a catch-up that only reads, so it neither
+     * waits for the coordinator holding the lock nor delays it. {@code work} sees the experiment
+     * at {@link Locked#revision()} with every trial of that revision or before; it cannot write
+     * ({@link Locked#changes()} and {@link Locked#stamp} refuse). NOT_FOUND when the experiment
+     * is not stored.
+     */
+    <T> T snapshot(long experimentId, java.util.function.Function<Locked, T> work);
+
     /** A new trial id, never handed out before by any coordinator. */
     long nextTrialId();
 
@@ -36,6 +46,9 @@ public interface SharedDatabase {
 
     /** The stored experiment with this id. */
     Optional<StoredExperiment> experiment(long experimentId);
+
+    /** The experiment's name as committed; empty when there is no such experiment. */
+    Optional<String> name(long experimentId);
 
     /** The experiment's revision as committed (-1 when there is no such experiment). */
     long revision(long experimentId);
