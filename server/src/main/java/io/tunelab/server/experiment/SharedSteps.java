@@ -120,7 +120,7 @@ final class SharedSteps {
         var refused = new ArrayList<Pending>();
         long[] revision = {-1};
         try {
-            db.locked(e.id(), tx -> {
+            db.locked(e.id(), e.revision, tx -> {
                 undo(e, planned); // a transaction run again on a new connection plans from the start
                 held.clear();
                 refused.clear();

@@ -68,15 +68,12 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     }
 
     @Override
-    public <T> T locked(long experimentId, Function<Locked, T> work) {
-        return transaction(c -> {
-            // An advisory lock, not a row lock: a step that changes nothing then writes nothing
-            // (no transaction id, no commit to flush). Both statements go in one round trip; the
-            // second reads after the first returned the lock (each has a snapshot of its own).
-            long revision = revisionAfter(c, "SELECT pg_advisory_xact_lock(?); SELECT revision FROM experiment WHERE id = ?", experimentId, 2);
-            // The step's stamp will be revision + 1 (Peers#stamp): its trials carry it as they are written.
-            return work.apply(new LockedTransaction(c, experimentId, revision, changes.apply(c).stampingTrials(revision + 1)));
-        });
+    public <T> T locked(long experimentId, long since, Function<Locked, T> work) {
+        // An advisory lock, not a row lock: a step that changes nothing then writes nothing (no
+        // transaction id, no commit to flush). The step's stamp will be revision + 1 (Peers#stamp):
+        // its trials carry it as they are written.
+        return transaction(c -> work.apply(LockedTransaction.lock(c, experimentId, since,
+                revision -> changes.apply(c).stampingTrials(revision + 1))));
     }
 
     @Override
@@ -84,20 +81,18 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
         return transaction(c -> {
             // One snapshot for every read of the transaction, taken by its first query, in the same round trip.
             long revision = revisionAfter(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
-                    + "SELECT revision FROM experiment WHERE id = ?", experimentId, 1);
+                    + "SELECT revision FROM experiment WHERE id = ?", experimentId);
             return work.apply(new LockedTransaction(c, experimentId, revision, null));
         });
     }
 
     /**
-     * Runs two statements in one round trip, the experiment's id bound to the markers up to
-     * {@code markers}, and answers the revision the second reads; NOT_FOUND when it reads none.
+     * Runs two statements in one round trip, the experiment's id bound to the one marker of the
+     * second, and answers the revision it reads; NOT_FOUND when it reads none.
      */
-    private static long revisionAfter(Connection c, String sql, long experimentId, int markers) throws SQLException {
+    private static long revisionAfter(Connection c, String sql, long experimentId) throws SQLException {
         try (var ps = c.prepareStatement(sql)) {
-            for (int i = 1; i <= markers; i++) {
-                ps.setLong(i, experimentId);
-            }
+            ps.setLong(1, experimentId);
             ps.execute();
             if (!ps.getMoreResults()) {
                 throw new SQLException("no revision read after " + sql);

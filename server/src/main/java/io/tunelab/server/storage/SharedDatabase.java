@@ -23,7 +23,16 @@ public interface SharedDatabase {
      * changes the experiment until it commits), then commits durably. Whatever {@code work}
      * throws rolls the transaction back and is rethrown.
      */
-    <T> T locked(long experimentId, java.util.function.Function<Locked, T> work);
+    default <T> T locked(long experimentId, java.util.function.Function<Locked, T> work) {
+        return locked(experimentId, Long.MAX_VALUE, work);
+    }
+
+    /**
+     * {@link #locked(long, java.util.function.Function)} for a caller that has seen the experiment at
+     * revision {@code since}: the trials changed after it are read with the lock, in the same
+     * round trip ({@link Locked#trialsSince} of {@code since} answers them without another).
+     */
+    <T> T locked(long experimentId, long since, java.util.function.Function<Locked, T> work);
 
     /**
      * Runs {@code work} in a read-only transaction that sees one committed state of the database

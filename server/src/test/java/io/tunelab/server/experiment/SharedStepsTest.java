@@ -116,7 +116,7 @@ class SharedStepsTest {
                 asks.add(Thread.ofPlatform().start(() -> proposals.add(b.experiments().ask("turns"))));
             }
             // One ask waits for the database's lock; the others wait for it here, behind it.
-            waitFor(() -> asks.stream().filter(t -> waitsIn(t, "revisionAfter")).count() == 1
+            waitFor(() -> asks.stream().filter(t -> waitsIn(t, "lock")).count() == 1
                     && asks.stream().filter(t -> t.getState() == Thread.State.WAITING && waitsIn(t, "run")).count() == ASKS - 1);
             assertThat(turn.over()).isFalse();
         }
@@ -175,7 +175,7 @@ class SharedStepsTest {
 
     private static boolean waitsIn(Thread t, String method) {
         return Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals(method)
-                && (f.getClassName().endsWith("SharedSteps") || f.getClassName().endsWith("PostgresShared")));
+                && (f.getClassName().endsWith("SharedSteps") || f.getClassName().endsWith("LockedTransaction")));
     }
 
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
