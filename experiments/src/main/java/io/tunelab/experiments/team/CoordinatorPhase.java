@@ -23,13 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * One Tunelab phase of {@link TeamBenchmark}: {@code clients} SDK threads split evenly over
  * {@code coordinators} server processes (started from {@code server}, another build's jar if need
  * be) on a fresh database of the throwaway PostgreSQL, ask → evaluate → tell in one experiment;
- * after the warm-up it counts the round trips of {@code seconds} and reads what they cost:
+ * after {@code warmupSeconds} it counts the round trips of {@code seconds} and reads what they cost:
  * the servers' CPU from {@code /proc}, the transactions PostgreSQL committed, what its client
  * backends waited on (sampled four times a second), and with {@code pg_stat_statements} loaded
  * the statements they ran.
  */
 final class CoordinatorPhase {
-    private static final int WARMUP_SECONDS = 3;
     /** Clock ticks per second of {@code /proc/PID/stat} (USER_HZ, 100 on Linux). */
     private static final double TICKS = 100;
 
@@ -45,7 +44,7 @@ final class CoordinatorPhase {
     }
 
     static Figures run(ThrowawayPostgres pg, Path dir, String label, JvmCommand server, int coordinators, int clients,
-                       int seconds, boolean statements) throws Exception {
+                       int warmupSeconds, int seconds, boolean statements) throws Exception {
         String database = ("tunelab_" + label).replaceAll("[^A-Za-z0-9_]", "_");
         String url = pg.createDatabase(database);
         if (statements) {
@@ -63,7 +62,7 @@ final class CoordinatorPhase {
                         .param("y", FloatParam.of(-1, 1)).strategy("random").seed(1L).build());
             }
             var counted = new AtomicLong();
-            long warmup = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_SECONDS);
+            long warmup = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
             long end = warmup + TimeUnit.SECONDS.toNanos(seconds);
             var threads = new ArrayList<Thread>();
             for (int i = 0; i < clients; i++) {

@@ -25,11 +25,12 @@ import java.util.concurrent.TimeUnit;
  * the ratios to Optuna's, with the servers' CPU per round trip and the commits per round trip
  * (see {@link CoordinatorPhase}).
  *
- * <p>Usage: {@code java -cp … TeamBenchmark [--clients 16] [--seconds 20] [--coordinators 1,2]
+ * <p>Usage: {@code java -cp … TeamBenchmark [--clients 16] [--seconds 20] [--warmup 3] [--coordinators 1,2]
  * [--jar NAME=PATH]... [--jvm-option OPTION]... [--statements]}: each {@code --jar} names a built
  * server jar (its {@code lib} folder beside it) to measure, alternated with the others in the same
  * run, so that a build before a change and one after it meet the same load (default: this
- * checkout's build); {@code --jvm-option} goes to every server process (a flight recording, say);
+ * checkout's build); {@code --warmup} is how long Tunelab's clients run before the count starts
+ * (the servers' JIT compiles meanwhile; Optuna's always warm up 3 s); {@code --jvm-option} goes to every server process (a flight recording, say);
  * {@code --statements} loads {@code pg_stat_statements} and prints each phase's statements.
  */
 public final class TeamBenchmark {
@@ -57,6 +58,7 @@ public final class TeamBenchmark {
     public static void main(String[] args) throws Exception {
         int clients = 16;
         int seconds = 20;
+        int warmup = 3;
         boolean statements = false;
         var jars = new LinkedHashMap<String, JvmCommand>();
         var jvmOptions = new ArrayList<String>();
@@ -65,6 +67,7 @@ public final class TeamBenchmark {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--coordinators" -> coordinators = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--jar" -> {
                     String[] named = args[++i].split("=", 2);
@@ -77,7 +80,7 @@ public final class TeamBenchmark {
                 }
                 case "--jvm-option" -> jvmOptions.add(args[++i]);
                 case "--statements" -> statements = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --seconds N "
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --seconds N --warmup N "
                         + "--coordinators 1,2 --jar NAME=PATH (repeatable) --jvm-option OPTION (repeatable) --statements");
             }
         }
@@ -90,9 +93,11 @@ public final class TeamBenchmark {
             // Alternated: each build with one coordinator, then each with two, so a change of the machine's load falls on all.
             for (int n : coordinators) {
                 for (var jar : jars.entrySet()) {
-                    String label = jar.getKey() + "_" + n;
-                    figures.add(CoordinatorPhase.run(pg, dir, label, jar.getValue().withJvmOptions(jvmOptions), n, clients, seconds,
-                            statements));
+                    String first = jar.getKey() + "_" + n;
+                    long before = figures.stream().filter(f -> f.label().startsWith(first)).count();
+                    String label = before == 0 ? first : first + "_" + (before + 1); // --coordinators 1,1 measures each twice
+                    figures.add(CoordinatorPhase.run(pg, dir, label, jar.getValue().withJvmOptions(jvmOptions), n, clients, warmup,
+                            seconds, statements));
                     print(figures.getLast(), clients);
                 }
             }

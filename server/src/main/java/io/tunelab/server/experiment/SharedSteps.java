@@ -53,6 +53,8 @@ final class SharedSteps {
     private final Transaction transaction;
     private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<Long, Queue<Pending>> queues = new ConcurrentHashMap<>();
+    /** The experiments another coordinator changed between this one's last two turns at them. */
+    private final Set<Long> contended = ConcurrentHashMap.newKeySet();
 
     SharedSteps(SharedDatabase db, Transaction transaction) {
         this.db = db;
@@ -120,7 +122,8 @@ final class SharedSteps {
         var refused = new ArrayList<Pending>();
         long[] revision = {-1};
         try {
-            db.locked(e.id(), e.revision, tx -> {
+            // Reads what other coordinators changed with the lock when they changed it at the last turn too.
+            db.locked(e.id(), contended.contains(e.id()) ? e.revision : SharedDatabase.NOTHING_SEEN, tx -> {
                 undo(e, planned); // a transaction run again on a new connection plans from the start
                 held.clear();
                 refused.clear();
@@ -130,6 +133,11 @@ final class SharedSteps {
                 }
                 if (batch.isEmpty()) {
                     return null;
+                }
+                if (tx.revision() != e.revision) {
+                    contended.add(e.id());
+                } else {
+                    contended.remove(e.id());
                 }
                 batch.getFirst().caughtUp.addAll(transaction.catchUp(e, tx));
                 var touched = new HashSet<Long>();

@@ -42,11 +42,25 @@ final class LockedTransaction implements SharedDatabase.Locked {
      * Takes the experiment's lock and, in the same round trip, reads its row and the trials changed
      * after {@code since} with their reports: each statement runs once the one before returned, so
      * all of them read under the lock, and a catch-up then costs no round trip of its own. The row
-     * is decoded only when the revision moved past {@code since}. NOT_FOUND when there is no such
-     * experiment; {@code changes} gets the revision read.
+     * is decoded only when the revision moved past {@code since}; with
+     * {@link SharedDatabase#NOTHING_SEEN} only the revision is read. NOT_FOUND when there is no
+     * such experiment; {@code changes} gets the revision read.
      */
     static LockedTransaction lock(Connection c, long experimentId, long since, java.util.function.LongFunction<JdbcChanges> changes)
             throws SQLException {
+        if (since == SharedDatabase.NOTHING_SEEN) {
+            try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?); SELECT revision FROM experiment WHERE id = ?")) {
+                ps.setLong(1, experimentId);
+                ps.setLong(2, experimentId);
+                ps.execute();
+                try (ResultSet rs = next(ps)) {
+                    if (!rs.next()) {
+                        throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id " + experimentId);
+                    }
+                    return new LockedTransaction(c, experimentId, rs.getLong(1), changes.apply(rs.getLong(1)));
+                }
+            }
+        }
         try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?); SELECT id, " + RowCodec.EXPERIMENT_COLUMNS
                 + ", finalization, labels, revision FROM experiment WHERE id = ?; " + RowCodec.REPORTS_SINCE + "; " + RowCodec.TRIALS_SINCE)) {
             ps.setLong(1, experimentId);

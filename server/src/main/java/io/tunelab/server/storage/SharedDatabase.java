@@ -24,13 +24,18 @@ public interface SharedDatabase {
      * throws rolls the transaction back and is rethrown.
      */
     default <T> T locked(long experimentId, java.util.function.Function<Locked, T> work) {
-        return locked(experimentId, Long.MAX_VALUE, work);
+        return locked(experimentId, NOTHING_SEEN, work);
     }
+
+    /** For {@link #locked(long, long, java.util.function.Function)}: read nothing with the lock but its revision. */
+    long NOTHING_SEEN = Long.MAX_VALUE;
 
     /**
      * {@link #locked(long, java.util.function.Function)} for a caller that has seen the experiment at
-     * revision {@code since}: the trials changed after it are read with the lock, in the same
-     * round trip ({@link Locked#trialsSince} of {@code since} answers them without another).
+     * revision {@code since} and expects other coordinators to have changed it: its row and the
+     * trials changed after {@code since} are read with the lock, in the same round trip
+     * ({@link Locked#trialsSince} of {@code since} answers them without another). With
+     * {@link #NOTHING_SEEN}, only the revision is read, as when no other coordinator is expected.
      */
     <T> T locked(long experimentId, long since, java.util.function.Function<Locked, T> work);
 
