@@ -41,6 +41,14 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     /** Creates and starts a cluster. */
     public static ThrowawayPostgres start(boolean durable) throws IOException {
+        return start(durable, false);
+    }
+
+    /**
+     * Creates and starts a cluster; with {@code statements}, {@code pg_stat_statements} is loaded,
+     * so that a benchmark can count the statements each database ran ({@link #query}).
+     */
+    public static ThrowawayPostgres start(boolean durable, boolean statements) throws IOException {
         Optional<String> runAs = "root".equals(System.getProperty("user.name")) ? Optional.of("nobody") : Optional.empty();
         Path root = Files.createTempDirectory("tunelab-team-pg-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectory(root.resolve("socket"));
@@ -60,7 +68,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
         pg.run("initdb", "-D", pg.data().toString(), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync");
         pg.run("pg_ctl", "-D", pg.data().toString(), "-l", root.resolve("server.log").toString(), "-w", "-t", Long.toString(TIMEOUT_SECONDS),
                 "-o", "-p " + port + " -k " + root.resolve("socket") + " -c listen_addresses=127.0.0.1 -c max_connections=300"
-                        + (durable ? " -c fsync=on" : " -c fsync=off -c full_page_writes=off"), "start");
+                        + (durable ? " -c fsync=on" : " -c fsync=off -c full_page_writes=off")
+                        + (statements ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=off" : ""),
+                "start");
         return pg;
     }
 
@@ -68,6 +78,11 @@ public final class ThrowawayPostgres implements AutoCloseable {
     public String createDatabase(String name) {
         run("createdb", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, name);
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+    }
+
+    /** Runs {@code sql} with {@code psql} on {@code database}; answers its rows, one a line, columns separated by {@code |}. */
+    public String query(String database, String sql) {
+        return run("psql", "-X", "-A", "-t", "-q", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-d", database, "-c", sql);
     }
 
     public int port() {
@@ -102,7 +117,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
         return root.resolve("data");
     }
 
-    private void run(String program, String... args) {
+    private String run(String program, String... args) {
         var command = new ArrayList<String>();
         runAs.ifPresent(user -> command.addAll(List.of("runuser", "-u", user, "--")));
         command.add(bin.resolve(program).toString());
@@ -117,6 +132,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
             }
+            return new String(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + program + "; install PostgreSQL (apt-get install postgresql)", e);
         } catch (InterruptedException e) {

@@ -60,11 +60,16 @@ public final class TunelabProcesses {
 
     /** {@link #startServer(Path, int, String...)} with more JVM options for the server's process (as {@code -Xmx1g}). */
     public static ServerProcess startServer(Path dataDir, int port, List<String> jvmOptions, String... extraArgs) throws IOException {
+        return startServer(server().withJvmOptions(jvmOptions), dataDir, port, extraArgs);
+    }
+
+    /** {@link #startServer(Path, int, String...)} with the server's process as {@code command} has it (another jar, say). */
+    public static ServerProcess startServer(JvmCommand command, Path dataDir, int port, String... extraArgs) throws IOException {
         Files.createDirectories(dataDir);
         var args = new ArrayList<>(List.of("server", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
-        Process process = server().withJvmOptions(jvmOptions).processBuilder(args).redirectErrorStream(true).start();
+        Process process = command.processBuilder(args).redirectErrorStream(true).start();
         var url = new CompletableFuture<String>();
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {

@@ -1,10 +1,6 @@
 package io.tunelab.experiments.team;
 
-import io.tunelab.api.ExperimentSpec;
-import io.tunelab.api.FloatParam;
-import io.tunelab.api.TrialProposal;
-import io.tunelab.api.TrialResult;
-import io.tunelab.client.TunelabClient;
+import io.tunelab.client.JvmCommand;
 import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
 
@@ -14,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Durable ask+tell round trips per second with 16 clients, side by side on one throwaway
@@ -26,9 +22,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code /usr/bin/python3} with {@code python3-optuna} and {@code python3-psycopg2}). Both sides
  * run random search over two floats in one experiment (study), ask, evaluate a cheap function and
  * tell; each side warms up, then counts the round trips of a fixed period. Prints each figure and
- * the ratios to Optuna's.
+ * the ratios to Optuna's, with the servers' CPU per round trip and the commits per round trip
+ * (see {@link CoordinatorPhase}).
  *
- * <p>Usage: {@code java -cp … TeamBenchmark [--clients 16] [--seconds 20]}.
+ * <p>Usage: {@code java -cp … TeamBenchmark [--clients 16] [--seconds 20] [--warmup 3] [--coordinators 1,2]
+ * [--jar NAME=PATH]... [--jvm-option OPTION]... [--statements]}: each {@code --jar} names a built
+ * server jar (its {@code lib} folder beside it) to measure, alternated with the others in the same
+ * run, so that a build before a change and one after it meet the same load (default: this
+ * checkout's build); {@code --warmup} is how long Tunelab's clients run before the count starts
+ * (the servers' JIT compiles meanwhile; Optuna's always warm up 3 s); {@code --jvm-option} goes to every server process (a flight recording, say);
+ * {@code --statements} loads {@code pg_stat_statements} and prints each phase's statements.
  */
 public final class TeamBenchmark {
     private static final String OPTUNA_CLIENT = """
@@ -55,69 +58,72 @@ public final class TeamBenchmark {
     public static void main(String[] args) throws Exception {
         int clients = 16;
         int seconds = 20;
+        int warmup = 3;
+        boolean statements = false;
+        var jars = new LinkedHashMap<String, JvmCommand>();
+        var jvmOptions = new ArrayList<String>();
+        List<Integer> coordinators = List.of(1, 2);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --seconds N");
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--coordinators" -> coordinators = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--jar" -> {
+                    String[] named = args[++i].split("=", 2);
+                    if (named.length != 2 || !Files.isRegularFile(Path.of(named[1]))) {
+                        throw new IllegalArgumentException("--jar takes NAME=PATH of a built server jar with its lib folder beside it, got " + args[i]);
+                    }
+                    JvmCommand built = TunelabProcesses.server();
+                    jars.put(named[0], new JvmCommand(built.java(), built.jvmOptions(), built.environment(),
+                            Path.of(named[1]).toAbsolutePath(), built.mainClass()));
+                }
+                case "--jvm-option" -> jvmOptions.add(args[++i]);
+                case "--statements" -> statements = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --seconds N --warmup N "
+                        + "--coordinators 1,2 --jar NAME=PATH (repeatable) --jvm-option OPTION (repeatable) --statements");
             }
         }
+        if (jars.isEmpty()) {
+            jars.put("built", TunelabProcesses.server());
+        }
         Path dir = Files.createTempDirectory("tunelab-team-bench");
-        try (var pg = ThrowawayPostgres.start(true)) {
-            double one = tunelab(pg, dir, "one", 1, clients, seconds);
-            double two = tunelab(pg, dir, "two", 2, clients, seconds);
+        var figures = new ArrayList<CoordinatorPhase.Figures>();
+        try (var pg = ThrowawayPostgres.start(true, statements)) {
+            // Alternated: each build with one coordinator, then each with two, so a change of the machine's load falls on all.
+            for (int n : coordinators) {
+                for (var jar : jars.entrySet()) {
+                    String first = jar.getKey() + "_" + n;
+                    long before = figures.stream().filter(f -> f.label().startsWith(first)).count();
+                    String label = before == 0 ? first : first + "_" + (before + 1); // --coordinators 1,1 measures each twice
+                    figures.add(CoordinatorPhase.run(pg, dir, label, jar.getValue().withJvmOptions(jvmOptions), n, clients, warmup,
+                            seconds, statements));
+                    print(figures.getLast(), clients);
+                }
+            }
+            String loadBefore = CoordinatorPhase.load();
             double optuna = optuna(pg, dir, clients, seconds);
-            System.out.printf("durable ask+tell round trips/s, %d clients, PostgreSQL %s, %d s each%n", clients, "(fsync=on)", seconds);
-            System.out.printf("  Tunelab, 1 coordinator : %8.1f/s  (%.1fx Optuna)%n", one, one / optuna);
-            System.out.printf("  Tunelab, 2 coordinators: %8.1f/s  (%.1fx Optuna)%n", two, two / optuna);
-            System.out.printf("  Optuna 3.1 RDB storage : %8.1f/s  (%d Python processes)%n", optuna, clients);
+            System.out.printf("%ndurable ask+tell round trips/s, %d clients, PostgreSQL (fsync=on), %d s each%n", clients, seconds);
+            for (var f : figures) {
+                System.out.printf("  Tunelab %-10s: %8.1f/s  (%.1fx Optuna)  server CPU %.0f µs per round trip, %.2f commits per round trip, load %s%n",
+                        f.label(), f.rate(), f.rate() / optuna, 1000 * f.cpuMillis() / f.roundTrips(),
+                        f.commits() / (double) f.roundTrips(), f.load());
+            }
+            System.out.printf("  Optuna 3.1 RDB storage : %8.1f/s  (%d Python processes), load %s → %s%n", optuna, clients, loadBefore,
+                    CoordinatorPhase.load());
         }
     }
 
-    /** Round trips per second of {@code clients} SDK clients split over {@code coordinators} processes on one database. */
-    private static double tunelab(ThrowawayPostgres pg, Path dir, String name, int coordinators, int clients, int seconds)
-            throws Exception {
-        String url = pg.createDatabase("tunelab_" + name);
-        var servers = new ArrayList<TunelabProcesses.ServerProcess>();
-        try {
-            for (int c = 0; c < coordinators; c++) {
-                servers.add(TunelabProcesses.startServer(dir.resolve(name + "-" + c), "--db", url, "--db-user", ThrowawayPostgres.USER));
-            }
-            String token = servers.getFirst().adminToken();
-            try (var admin = TunelabClient.connect(servers.getFirst().url(), token)) {
-                admin.launch(ExperimentSpec.builder("team").minimize("loss").param("x", FloatParam.of(0, 1))
-                        .param("y", FloatParam.of(-1, 1)).strategy("random").seed(1L).build());
-            }
-            var counted = new AtomicLong();
-            long warmup = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            long end = warmup + TimeUnit.SECONDS.toNanos(seconds);
-            var threads = new ArrayList<Thread>();
-            for (int i = 0; i < clients; i++) {
-                String server = servers.get(i % coordinators).url();
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try (var client = TunelabClient.connect(server, token)) {
-                        long now;
-                        while ((now = System.nanoTime()) < end) {
-                            TrialProposal p = client.ask("team");
-                            double x = ((Number) p.params().get("x")).doubleValue();
-                            double y = ((Number) p.params().get("y")).doubleValue();
-                            client.result(p.id(), TrialResult.complete(Map.of("loss", (x - 0.3) * (x - 0.3) + y * y)));
-                            if (now >= warmup) {
-                                counted.incrementAndGet();
-                            }
-                        }
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
-            return counted.get() / (double) seconds;
-        } finally {
-            for (var s : servers) {
-                s.close();
-            }
+    private static void print(CoordinatorPhase.Figures f, int clients) {
+        System.out.printf("%n== %s: %d round trips in %d s (%.1f/s), %d clients, server CPU %.0f ms, %d commits, load %s%n",
+                f.label(), f.roundTrips(), f.seconds(), f.rate(), clients, f.cpuMillis(), f.commits(), f.load());
+        System.out.println("PostgreSQL's client backends, mean count by state and wait event:");
+        System.out.print(f.waits().indent(2));
+        if (!f.statements().isEmpty()) {
+            System.out.println("statements (calls | rows | text), counted period:");
+            System.out.print(f.statements().indent(2));
         }
+        System.out.flush();
     }
 
     /** Round trips per second of {@code clients} Python processes on Optuna's RDB storage. */

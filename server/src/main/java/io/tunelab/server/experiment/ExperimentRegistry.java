@@ -333,7 +333,7 @@ final class ExperimentRegistry {
             return true;
         }
         try {
-            return ref.equals(peers.fresh(e).name());
+            return ref.equals(peers.storedName(e)); // the name alone: a step catches up under the lock anyway
         } catch (TunelabException ex) {
             if (ex.code() == ErrorCode.NOT_FOUND) {
                 return false;
@@ -361,7 +361,7 @@ final class ExperimentRegistry {
      */
     LiveExperiment current(String ref) {
         LiveExperiment e = find(ref);
-        return peers.shared() && ref.equals(e.name()) ? e : peers.fresh(e); // by name, find brought it up already
+        return peers.fresh(e);
     }
 
     /** {@link #owner}, for a read: brought up to what other coordinators wrote, as {@link #current}. */

@@ -103,13 +103,18 @@ final class Journal {
         try {
             planned = peers.record(e, step, caughtUp);
         } finally {
-            if (!caughtUp.isEmpty()) {
-                caughtUp.forEach(t -> events.publish("trial", Transitions.withoutReports(e.trial(t.id()).trial())));
-                announce(e);
-            }
+            announceCaughtUp(e, caughtUp);
         }
         announce(e, planned.entry());
         return planned.result();
+    }
+
+    /** Announces the trials a catch-up brought from other coordinators, and the experiment's summary, if any came. */
+    void announceCaughtUp(LiveExperiment e, List<StoredTrial> caughtUp) {
+        if (!caughtUp.isEmpty()) {
+            caughtUp.forEach(t -> events.publish("trial", Transitions.withoutReports(e.trial(t.id()).trial())));
+            announce(e);
+        }
     }
 
     /** Writes a new experiment's row; the caller registers it in memory only after this returns. */

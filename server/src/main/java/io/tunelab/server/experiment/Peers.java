@@ -119,9 +119,28 @@ final class Peers implements SharedSteps.Transaction {
         }
     }
 
-    /** Catches up on one experiment now, announcing what changed. */
+    /**
+     * Catches up on one experiment now, announcing what changed: from a snapshot, without the
+     * experiment's lock in the database, since it only reads (the steps that write catch up
+     * again under the lock).
+     */
     void catchUp(LiveExperiment e) {
-        journal.record(e, x -> Journal.Entry.nothing(null));
+        journal.announceCaughtUp(e, steps.catchUp(e));
+    }
+
+    /**
+     * The experiment's name in the database, which another coordinator may have changed; NOT_FOUND,
+     * and forgotten here, when another coordinator deleted it. One query, without catching up.
+     */
+    String storedName(LiveExperiment e) {
+        if (db == null) {
+            return e.name();
+        }
+        return db.name(e.id()).orElseThrow(() -> {
+            forgetIfDeleted(e);
+            return TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" was deleted",
+                    Map.of("experiment", e.name()));
+        });
     }
 
     /**

@@ -53,6 +53,8 @@ final class SharedSteps {
     private final Transaction transaction;
     private final Map<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<Long, Queue<Pending>> queues = new ConcurrentHashMap<>();
+    /** The experiments another coordinator changed between this one's last two turns at them. */
+    private final Set<Long> contended = ConcurrentHashMap.newKeySet();
 
     SharedSteps(SharedDatabase db, Transaction transaction) {
         this.db = db;
@@ -65,20 +67,15 @@ final class SharedSteps {
         var mine = new Pending(step, caughtUp);
         Queue<Pending> queue = queues.computeIfAbsent(e.id(), id -> new ConcurrentLinkedQueue<>());
         queue.add(mine);
-        ReentrantLock lock = locks.computeIfAbsent(e.id(), id -> new ReentrantLock());
+        ReentrantLock lock = lockOf(e);
         lock.lock();
         try {
             while (!mine.done) {
                 var batch = new ArrayList<Pending>();
-                Pending p;
-                while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
-                    batch.add(p);
-                }
-                if (!batch.isEmpty() && !runTogether(e, batch, queue) && batch.size() > 1) {
-                    queue.removeAll(batch); // those put back for the next batch run alone now, as the others
+                if (!runTogether(e, batch, queue) && batch.size() > 1) {
                     for (Pending one : batch) {
                         if (!one.done) {
-                            runTogether(e, List.of(one), null);
+                            runTogether(e, new ArrayList<>(List.of(one)), null);
                         }
                     }
                 }
@@ -93,15 +90,55 @@ final class SharedSteps {
     }
 
     /**
-     * Runs a batch in one transaction; false when the transaction failed (nothing of it reached
-     * memory; a batch of one has its failure). Steps whose rows an earlier step holds go back to
-     * {@code requeue} (with none, they cannot be held: they run alone).
+     * Catches the experiment up on what the database holds without its lock in the database (a
+     * snapshot: other coordinators' steps go on meanwhile), between this coordinator's own steps
+     * of it; answers the trials that changed.
      */
-    private boolean runTogether(LiveExperiment e, List<Pending> batch, Queue<Pending> requeue) {
+    List<StoredTrial> catchUp(LiveExperiment e) {
+        ReentrantLock lock = lockOf(e);
+        lock.lock();
+        try {
+            return db.snapshot(e.id(), tx -> transaction.catchUp(e, tx));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock lockOf(LiveExperiment e) {
+        return locks.computeIfAbsent(e.id(), id -> new ReentrantLock());
+    }
+
+    /**
+     * Runs a batch in one transaction; false when the transaction failed (nothing of it reached
+     * memory; a batch of one has its failure). With a {@code source}, the batch is every step
+     * waiting there once the experiment's lock is held (up to {@link #MAX_BATCH}), so the steps
+     * that arrived while another coordinator held it share this turn; steps whose rows an earlier
+     * step holds go back to {@code source} for the next batch. Without one, {@code batch} is
+     * given and its steps cannot be held (they run alone).
+     */
+    private boolean runTogether(LiveExperiment e, List<Pending> batch, Queue<Pending> source) {
         var planned = new ArrayList<Pending>();
+        var held = new ArrayList<Pending>();
+        var refused = new ArrayList<Pending>();
         long[] revision = {-1};
         try {
-            db.locked(e.id(), tx -> {
+            // Reads what other coordinators changed with the lock when they changed it at the last turn too.
+            db.locked(e.id(), contended.contains(e.id()) ? e.revision : SharedDatabase.NOTHING_SEEN, tx -> {
+                undo(e, planned); // a transaction run again on a new connection plans from the start
+                held.clear();
+                refused.clear();
+                revision[0] = -1;
+                if (source != null) {
+                    drain(source, batch);
+                }
+                if (batch.isEmpty()) {
+                    return null;
+                }
+                if (tx.revision() != e.revision) {
+                    contended.add(e.id());
+                } else {
+                    contended.remove(e.id());
+                }
                 batch.getFirst().caughtUp.addAll(transaction.catchUp(e, tx));
                 var touched = new HashSet<Long>();
                 boolean writes = false;
@@ -109,17 +146,18 @@ final class SharedSteps {
                     Journal.Entry entry;
                     synchronized (e) {
                         try {
+                            p.failure = null;
                             p.planned = p.step.apply(e);
                         } catch (RuntimeException ex) {
                             p.failure = ex;
-                            p.done = true;
+                            refused.add(p);
                             continue;
                         }
                         entry = p.planned.entry();
-                        if (requeue != null && e.holds(entry)) {
+                        if (source != null && e.holds(entry)) {
                             e.abandon(entry, false);
                             p.planned = null;
-                            requeue.add(p);
+                            held.add(p);
                             continue;
                         }
                         e.hold(entry);
@@ -138,10 +176,10 @@ final class SharedSteps {
                 return null;
             });
         } catch (RuntimeException ex) {
-            synchronized (e) {
-                planned.forEach(p -> e.abandon(p.planned.entry(), true));
+            undo(e, planned);
+            if (batch.isEmpty() && source != null) {
+                drain(source, batch); // failed before the lock: these steps fail or run alone now
             }
-            planned.forEach(p -> p.planned = null);
             if (batch.size() == 1) {
                 batch.getFirst().failure = ex;
                 batch.getFirst().done = true;
@@ -157,6 +195,26 @@ final class SharedSteps {
                 e.revision = revision[0];
             }
         }
+        refused.forEach(p -> p.done = true);
+        if (source != null) {
+            source.addAll(held); // none without a source
+        }
         return true;
+    }
+
+    private static void drain(Queue<Pending> source, List<Pending> batch) {
+        Pending p;
+        while (batch.size() < MAX_BATCH && (p = source.poll()) != null) {
+            batch.add(p);
+        }
+    }
+
+    /** Lets go of what the steps planned so far held (their rows, their trial numbers). */
+    private static void undo(LiveExperiment e, List<Pending> planned) {
+        synchronized (e) {
+            planned.forEach(p -> e.abandon(p.planned.entry(), true));
+        }
+        planned.forEach(p -> p.planned = null);
+        planned.clear();
     }
 }

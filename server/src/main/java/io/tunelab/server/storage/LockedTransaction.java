@@ -1,14 +1,23 @@
 package io.tunelab.server.storage;
 
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Report;
+import io.tunelab.api.TunelabException;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock: the catch-up reads and the stamps. */
+/**
+ * One transaction of {@link SharedDatabase#locked} on PostgreSQL, holding the experiment's lock:
+ * the catch-up reads and the stamps; or, without changes, one of {@link SharedDatabase#snapshot},
+ * which only reads.
+ */
 final class LockedTransaction implements SharedDatabase.Locked {
     private final Connection c;
     private final long experimentId;
@@ -17,12 +26,78 @@ final class LockedTransaction implements SharedDatabase.Locked {
     private StoredExperiment row;
     private String finalization;
     private String labels;
+    /** The trials changed after {@link #readSince}, read with the lock (null: not read). */
+    private List<StoredTrial> changedSince;
+    private long readSince;
 
+    /** {@code changes} null: a snapshot, which refuses to write. */
     LockedTransaction(Connection c, long experimentId, long revision, JdbcChanges changes) {
         this.c = c;
         this.experimentId = experimentId;
         this.revision = revision;
         this.changes = changes;
+    }
+
+    /**
+     * Takes the experiment's lock and, in the same round trip, reads its row and the trials changed
+     * after {@code since} with their reports: each statement runs once the one before returned, so
+     * all of them read under the lock, and a catch-up then costs no round trip of its own. The row
+     * is decoded only when the revision moved past {@code since}; with
+     * {@link SharedDatabase#NOTHING_SEEN} only the revision is read. NOT_FOUND when there is no
+     * such experiment; {@code changes} gets the revision read.
+     */
+    static LockedTransaction lock(Connection c, long experimentId, long since, java.util.function.LongFunction<JdbcChanges> changes)
+            throws SQLException {
+        if (since == SharedDatabase.NOTHING_SEEN) {
+            try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?); SELECT revision FROM experiment WHERE id = ?")) {
+                ps.setLong(1, experimentId);
+                ps.setLong(2, experimentId);
+                ps.execute();
+                try (ResultSet rs = next(ps)) {
+                    if (!rs.next()) {
+                        throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id " + experimentId);
+                    }
+                    return new LockedTransaction(c, experimentId, rs.getLong(1), changes.apply(rs.getLong(1)));
+                }
+            }
+        }
+        try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?); SELECT id, " + RowCodec.EXPERIMENT_COLUMNS
+                + ", finalization, labels, revision FROM experiment WHERE id = ?; " + RowCodec.REPORTS_SINCE + "; " + RowCodec.TRIALS_SINCE)) {
+            ps.setLong(1, experimentId);
+            ps.setLong(2, experimentId);
+            ps.setLong(3, experimentId);
+            ps.setLong(4, since);
+            ps.setLong(5, experimentId);
+            ps.setLong(6, since);
+            ps.execute();
+            LockedTransaction tx;
+            try (ResultSet rs = next(ps)) {
+                if (!rs.next()) {
+                    throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id " + experimentId);
+                }
+                long revision = rs.getLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 4);
+                tx = new LockedTransaction(c, experimentId, revision, changes.apply(revision));
+                if (revision != since) {
+                    tx.readRow(rs);
+                }
+            }
+            Map<Long, List<Report>> reports;
+            try (ResultSet rs = next(ps)) {
+                reports = RowCodec.readReports(rs);
+            }
+            try (ResultSet rs = next(ps)) {
+                tx.changedSince = RowCodec.readTrials(rs, experimentId, reports);
+                tx.readSince = since;
+            }
+            return tx;
+        }
+    }
+
+    private static ResultSet next(java.sql.PreparedStatement ps) throws SQLException {
+        if (!ps.getMoreResults()) {
+            throw new SQLException("a statement read after the experiment's lock answered no rows");
+        }
+        return ps.getResultSet();
     }
 
     @Override
@@ -42,16 +117,24 @@ final class LockedTransaction implements SharedDatabase.Locked {
             read("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + ", finalization, labels FROM experiment WHERE id = ?",
                     ps -> ps.setLong(1, experimentId), rs -> {
                         rs.next();
-                        row = RowCodec.readExperiment(rs);
-                        finalization = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 2);
-                        labels = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 3);
+                        readRow(rs);
                         return null;
                     });
         }
     }
 
+    /** Reads a row of {@code id, } + {@link RowCodec#EXPERIMENT_COLUMNS} + {@code , finalization, labels}. */
+    private void readRow(ResultSet rs) throws SQLException {
+        row = RowCodec.readExperiment(rs);
+        finalization = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 2);
+        labels = rs.getString(RowCodec.EXPERIMENT_COLUMN_COUNT + 3);
+    }
+
     @Override
     public List<StoredTrial> trialsSince(long since) {
+        if (changedSince != null && since == readSince) {
+            return changedSince;
+        }
         try {
             return RowCodec.readTrials(c, experimentId, since);
         } catch (SQLException e) {
@@ -73,6 +156,7 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public void stamp(long next, Collection<Long> trialIds, String notice) {
+        changes();
         // Trials written in this transaction carry the stamp already (JdbcChanges#stampingTrials).
         Set<Long> written = changes.stamped(next);
         List<Long> rest = trialIds.stream().filter(id -> !written.contains(id)).toList();
@@ -113,6 +197,9 @@ final class LockedTransaction implements SharedDatabase.Locked {
 
     @Override
     public Storage.Changes changes() {
+        if (changes == null) {
+            throw new IllegalStateException("a snapshot of experiment " + experimentId + " only reads; change it in SharedDatabase#locked");
+        }
         return changes;
     }
 }

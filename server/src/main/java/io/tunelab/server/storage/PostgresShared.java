@@ -68,29 +68,42 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     }
 
     @Override
-    public <T> T locked(long experimentId, Function<Locked, T> work) {
+    public <T> T locked(long experimentId, long since, Function<Locked, T> work) {
+        // An advisory lock, not a row lock: a step that changes nothing then writes nothing (no
+        // transaction id, no commit to flush). The step's stamp will be revision + 1 (Peers#stamp):
+        // its trials carry it as they are written.
+        return transaction(c -> work.apply(LockedTransaction.lock(c, experimentId, since,
+                revision -> changes.apply(c).stampingTrials(revision + 1))));
+    }
+
+    @Override
+    public <T> T snapshot(long experimentId, Function<Locked, T> work) {
         return transaction(c -> {
-            // An advisory lock, not a row lock: a step that changes nothing then writes nothing
-            // (no transaction id, no commit to flush). Both statements go in one round trip; the
-            // second reads after the first returned the lock (each has a snapshot of its own).
-            long revision;
-            try (var ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?); SELECT revision FROM experiment WHERE id = ?")) {
-                ps.setLong(1, experimentId);
-                ps.setLong(2, experimentId);
-                ps.execute();
-                if (!ps.getMoreResults()) {
-                    throw new SQLException("no revision read after the experiment's lock");
-                }
-                try (ResultSet rs = ps.getResultSet()) {
-                    if (!rs.next()) {
-                        throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id " + experimentId);
-                    }
-                    revision = rs.getLong(1);
-                }
-            }
-            // The step's stamp will be revision + 1 (Peers#stamp): its trials carry it as they are written.
-            return work.apply(new LockedTransaction(c, experimentId, revision, changes.apply(c).stampingTrials(revision + 1)));
+            // One snapshot for every read of the transaction, taken by its first query, in the same round trip.
+            long revision = revisionAfter(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+                    + "SELECT revision FROM experiment WHERE id = ?", experimentId);
+            return work.apply(new LockedTransaction(c, experimentId, revision, null));
         });
+    }
+
+    /**
+     * Runs two statements in one round trip, the experiment's id bound to the one marker of the
+     * second, and answers the revision it reads; NOT_FOUND when it reads none.
+     */
+    private static long revisionAfter(Connection c, String sql, long experimentId) throws SQLException {
+        try (var ps = c.prepareStatement(sql)) {
+            ps.setLong(1, experimentId);
+            ps.execute();
+            if (!ps.getMoreResults()) {
+                throw new SQLException("no revision read after " + sql);
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                if (!rs.next()) {
+                    throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id " + experimentId);
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -186,6 +199,12 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     public Optional<StoredExperiment> experiment(long experimentId) {
         return query("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
                 rs -> rs.next() ? Optional.of(RowCodec.readExperiment(rs)) : Optional.empty());
+    }
+
+    @Override
+    public Optional<String> name(long experimentId) {
+        return query("SELECT name FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty());
     }
 
     @Override

@@ -148,32 +148,49 @@ final class RowCodec {
         return parse(json, new TypeReference<Map<String, Statistics>>() { }, Map.of());
     }
 
+    /** The reports of an experiment's trials whose revision is above a given one: markers experiment id, revision. */
+    static final String REPORTS_SINCE = "SELECT r.trial_id, r.step, r.metric_values, r.reported_at FROM report r "
+            + "JOIN trial t ON r.trial_id = t.id WHERE t.experiment_id = ? AND t.revision > ? ORDER BY r.trial_id, r.step";
+    /** An experiment's trials whose revision is above a given one, in number order: markers experiment id, revision. */
+    static final String TRIALS_SINCE = "SELECT id, number, " + TRIAL_COLUMNS + " FROM trial WHERE experiment_id = ? AND revision > ? "
+            + "ORDER BY number";
+
     /**
      * The experiment's trials whose revision is above {@code since} (every trial for -1), in number
      * order, each with its reports, read on {@code c}.
      */
     static List<StoredTrial> readTrials(java.sql.Connection c, long experimentId, long since) throws SQLException {
-        var reports = new java.util.HashMap<Long, List<Report>>();
-        try (var ps = c.prepareStatement("SELECT r.trial_id, r.step, r.metric_values, r.reported_at FROM report r "
-                + "JOIN trial t ON r.trial_id = t.id WHERE t.experiment_id = ? AND t.revision > ? ORDER BY r.trial_id, r.step")) {
+        Map<Long, List<Report>> reports;
+        try (var ps = c.prepareStatement(REPORTS_SINCE)) {
             ps.setLong(1, experimentId);
             ps.setLong(2, since);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    reports.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(readReport(rs));
-                }
+                reports = readReports(rs);
             }
         }
-        var out = new java.util.ArrayList<StoredTrial>();
-        try (var ps = c.prepareStatement("SELECT id, number, " + TRIAL_COLUMNS + " FROM trial WHERE experiment_id = ? AND revision > ? "
-                + "ORDER BY number")) {
+        try (var ps = c.prepareStatement(TRIALS_SINCE)) {
             ps.setLong(1, experimentId);
             ps.setLong(2, since);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(readTrial(rs, experimentId, reports.getOrDefault(rs.getLong(1), List.of())));
-                }
+                return readTrials(rs, experimentId, reports);
             }
+        }
+    }
+
+    /** Reads the rows of {@link #REPORTS_SINCE}, by trial id. */
+    static Map<Long, List<Report>> readReports(ResultSet rs) throws SQLException {
+        var reports = new java.util.HashMap<Long, List<Report>>();
+        while (rs.next()) {
+            reports.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(readReport(rs));
+        }
+        return reports;
+    }
+
+    /** Reads the rows of {@link #TRIALS_SINCE}, each trial with its {@code reports}. */
+    static List<StoredTrial> readTrials(ResultSet rs, long experimentId, Map<Long, List<Report>> reports) throws SQLException {
+        var out = new java.util.ArrayList<StoredTrial>();
+        while (rs.next()) {
+            out.add(readTrial(rs, experimentId, reports.getOrDefault(rs.getLong(1), List.of())));
         }
         return out;
     }

@@ -23,7 +23,31 @@ public interface SharedDatabase {
      * changes the experiment until it commits), then commits durably. Whatever {@code work}
      * throws rolls the transaction back and is rethrown.
      */
-    <T> T locked(long experimentId, java.util.function.Function<Locked, T> work);
+    default <T> T locked(long experimentId, java.util.function.Function<Locked, T> work) {
+        return locked(experimentId, NOTHING_SEEN, work);
+    }
+
+    /** For {@link #locked(long, long, java.util.function.Function)}: read nothing with the lock but its revision. */
+    long NOTHING_SEEN = Long.MAX_VALUE;
+
+    /**
+     * {@link #locked(long, java.util.function.Function)} for a caller that has seen the experiment at
+     * revision {@code since} and expects other coordinators to have changed it: its row and the
+     * trials changed after {@code since} are read with the lock, in the same round trip
+     * ({@link Locked#trialsSince} of {@code since} answers them without another). With
+     * {@link #NOTHING_SEEN}, only the revision is read, as when no other coordinator is expected.
+     */
+    <T> T locked(long experimentId, long since, java.util.function.Function<Locked, T> work);
+
+    /**
+     * Runs {@code work} in a read-only transaction that sees one committed state of the database
+     * (repeatable read), without the experiment's lock: a catch-up that only reads, so it neither
+     * waits for the coordinator holding the lock nor delays it. {@code work} sees the experiment
+     * at {@link Locked#revision()} with every trial of that revision or before; it cannot write
+     * ({@link Locked#changes()} and {@link Locked#stamp} refuse). NOT_FOUND when the experiment
+     * is not stored.
+     */
+    <T> T snapshot(long experimentId, java.util.function.Function<Locked, T> work);
 
     /** A new trial id, never handed out before by any coordinator. */
     long nextTrialId();
@@ -36,6 +60,9 @@ public interface SharedDatabase {
 
     /** The stored experiment with this id. */
     Optional<StoredExperiment> experiment(long experimentId);
+
+    /** The experiment's name as committed; empty when there is no such experiment. */
+    Optional<String> name(long experimentId);
 
     /** The experiment's revision as committed (-1 when there is no such experiment). */
     long revision(long experimentId);

@@ -1,5 +1,6 @@
 package io.tunelab.server.storage;
 
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.testing.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.DriverManager;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -168,6 +170,34 @@ class PostgresStorageTest extends StorageContract {
             assertThat(revision).isEqualTo(stamped);
             assertThat(since).extracting(StoredTrial::id).containsExactlyInAnyOrder(7L, 8L);
             assertThat(after).isEmpty();
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void theTrialsChangedSinceARevisionComeWithTheLockAsTheyWouldByTheirOwnQuery() {
+        Storage s = open();
+        try {
+            var db = s.shared().orElseThrow();
+            s.write(c -> {
+                c.insert(experiment(1, "one"));
+                c.insert(trial(7, 1, 0));
+            });
+            db.locked(1, tx -> {
+                tx.changes().insert(trial(8, 1, 1));
+                tx.changes().insertReport(8, new io.tunelab.api.Report(1, Map.of("loss", 0.5), java.time.Instant.EPOCH));
+                tx.stamp(tx.revision() + 1, List.of(8L), "test:1");
+                return null;
+            });
+            List<StoredTrial> queried = db.locked(1, tx -> tx.trialsSince(0));
+            List<StoredTrial> withTheLock = db.locked(1, 0, tx -> tx.trialsSince(0));
+            String name = db.locked(1, 0, tx -> tx.experiment().name());
+            assertThat(withTheLock).isEqualTo(queried);
+            assertThat(withTheLock).singleElement().satisfies(t -> assertThat(t.trial().reports()).hasSize(1));
+            assertThat(name).isEqualTo("one");
+            assertThatThrownBy(() -> db.locked(2, 0, tx -> tx.revision()))
+                    .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         } finally {
             s.close();
         }
