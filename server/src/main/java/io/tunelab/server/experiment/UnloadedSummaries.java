@@ -15,14 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.function.LongPredicate;
 
 /**
  * The summaries of experiments that are not in memory, for the catalog: kept from the moment one
- * was evicted, or read from the database's indexed queries (the row, the labels and the trials'
- * tally, see {@link io.tunelab.server.storage.ExperimentIndex#tally}) when first asked for; one
- * experiment's summary is read once however many ask for it at the same time.
+ * was evicted, or read from the database when first asked for: the summary stored there at the
+ * experiment's current revision ({@link StoredSummaries}) when there is one, else made from the
+ * row, the labels and the trials' tally ({@link io.tunelab.server.storage.ExperimentIndex#tally})
+ * and stored for the next start; one experiment's summary is read once however many ask for it at
+ * the same time. Every summary made here or kept at eviction is stored with the revision read
+ * before it, so a start after a clean stop or a kill reads the catalog without reading any trial
+ * but those of experiments changed since.
  * A summary is dropped whenever its experiment changes ({@link #changed}) and, on a database other
  * coordinators share, read again once the experiment's revision moved. Thread-safe; {@link #of}
  * may block.
@@ -33,14 +38,19 @@ final class UnloadedSummaries {
     }
 
     private final Storage storage;
+    /** Whether other coordinators share the database: then a memory's revision is its own, not the database's. */
+    private final BooleanSupplier shared;
+    private final StoredSummaries stored;
     private final Map<Long, Known> known = new ConcurrentHashMap<>();
     /** Counts changes; {@link #changedAt} holds the count at each experiment's last, so a read that began before it keeps nothing of it. */
     private final AtomicLong changes = new AtomicLong();
     private final Map<Long, Long> changedAt = new ConcurrentHashMap<>();
     private final Object[] reading = new Object[64];
 
-    UnloadedSummaries(Storage storage) {
+    UnloadedSummaries(Storage storage, BooleanSupplier shared) {
         this.storage = storage;
+        this.shared = shared;
+        this.stored = new StoredSummaries(storage);
         for (int i = 0; i < reading.length; i++) {
             reading[i] = new Object();
         }
@@ -69,9 +79,34 @@ final class UnloadedSummaries {
         return out;
     }
 
-    /** Keeps the summary of an experiment just evicted, at the revision its memory showed. */
+    /** Keeps the summary of an experiment just evicted, at the revision its memory showed, and stores it. */
     void evicted(LiveExperiment e) {
-        known.put(e.id(), new Known(e.summary(), Math.max(0, e.revision)));
+        known.put(e.id(), new Known(store(e), Math.max(0, e.revision)));
+    }
+
+    /** Stores the summaries of experiments in memory (at a clean stop) and writes every one queued before returning. */
+    void store(Collection<LiveExperiment> inMemory) {
+        inMemory.forEach(this::store);
+        stored.flush();
+    }
+
+    /**
+     * Queues the summary of an experiment in memory for storing, at the revision the database has
+     * of what memory shows: the memory's own on a shared database; on one this process alone
+     * writes, the stored revision, read while no write of it is under way (settled, under its
+     * monitor), so memory and database agree. Answers the summary.
+     */
+    private ExperimentSummary store(LiveExperiment e) {
+        ExperimentSummary summary;
+        long revision;
+        synchronized (e) {
+            summary = e.summary();
+            revision = e.deleted() || !e.settled() ? -1 : shared.getAsBoolean() ? e.revision : storage.index().revision(e.id());
+        }
+        if (revision >= 0) {
+            stored.store(e.id(), revision, summary);
+        }
+        return summary;
     }
 
     /** Drops what is known of an experiment that changed, was loaded or deleted. */
@@ -100,34 +135,56 @@ final class UnloadedSummaries {
     }
 
     /**
-     * Reads the summaries of every stored experiment but those {@code skip} names in one pass: four
-     * queries instead of three per experiment (after a start). {@code revisions} gives each one's
-     * revision, read before this (null on a database this process alone writes). What changed
-     * while it read, or became known meanwhile, is left as it is.
+     * Reads the summaries of every stored experiment but those {@code skip} names: those stored at
+     * their experiment's revision in one query; the others, when few, one by one, else in one
+     * pass over every trial (four queries instead of three per experiment), then stores them.
+     * {@code revisions} gives each one's revision, read before this (null on a database this
+     * process alone writes). What changed while it read, or became known meanwhile, is left as it is.
      */
     private void readAll(Map<Long, Long> revisions, LongPredicate skip) {
         long before = changes.get();
+        // Read before the summaries and the trials: what changes meanwhile is stored as stale, never as current.
+        Map<Long, Long> current = revisions != null ? revisions : storage.index().revisions();
         var rows = new HashMap<Long, StoredExperiment>();
         storage.experiments().forEach(row -> rows.put(row.id(), row));
         Map<Long, String> labels = storage.index().labels();
+        Map<Long, ExperimentSummary> kept = stored.read();
+        var missing = new HashMap<Long, StoredExperiment>();
+        for (StoredExperiment row : rows.values()) {
+            long id = row.id();
+            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before || !current.containsKey(id)) {
+                continue;
+            }
+            if (kept.containsKey(id)) {
+                known.putIfAbsent(id, new Known(Summaries.of(row, kept.get(id), labels(labels, id)), revisions == null ? 0 : current.get(id)));
+            } else {
+                missing.put(id, row);
+            }
+        }
+        if (missing.size() <= ONE_BY_ONE) {
+            missing.keySet().forEach(id -> of(id, revisions == null ? 0 : current.get(id)));
+            return;
+        }
         var best = new HashMap<Long, Trial>();
         Map<Long, ExperimentIndex.Tally> tallies = storage.index().tallies(t -> {
-            StoredExperiment row = rows.get(t.experimentId());
+            StoredExperiment row = missing.get(t.experimentId());
             if (row != null) {
                 best.put(t.experimentId(), Summaries.better(row.spec(), best.get(t.experimentId()), t));
             }
         });
-        for (StoredExperiment row : rows.values()) {
+        for (StoredExperiment row : missing.values()) {
             long id = row.id();
-            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before || (revisions != null && !revisions.containsKey(id))) {
-                continue;
-            }
             ExperimentIndex.Tally tally = tallies.get(id);
-            ExperimentLabels l = labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
+            ExperimentLabels l = labels(labels, id);
             var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l)
                     : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l);
-            known.putIfAbsent(id, new Known(summary, revisions == null ? 0 : revisions.get(id)));
+            known.putIfAbsent(id, new Known(summary, revisions == null ? 0 : current.get(id)));
+            stored.store(id, current.get(id), summary);
         }
+    }
+
+    private static ExperimentLabels labels(Map<Long, String> labels, long id) {
+        return labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
     }
 
     /** The summary of the experiment at {@code revision}, read from the database unless known; null when it is not stored. */
@@ -143,6 +200,8 @@ final class UnloadedSummaries {
     }
 
     private ExperimentSummary read(long experimentId, long revision) {
+        // Read before the summary and the trials, as in readAll.
+        long current = storage.index().revision(experimentId);
         StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
         if (row == null) {
             known.remove(experimentId);
@@ -150,7 +209,14 @@ final class UnloadedSummaries {
         }
         ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
                 .orElse(ExperimentLabels.none());
-        ExperimentSummary summary = Summaries.of(row, storage.index().tally(experimentId), labels);
+        ExperimentSummary kept = stored.read(experimentId).orElse(null);
+        ExperimentSummary summary;
+        if (kept != null) {
+            summary = Summaries.of(row, kept, labels);
+        } else {
+            summary = Summaries.of(row, storage.index().tally(experimentId), labels);
+            stored.store(experimentId, current, summary);
+        }
         known.put(experimentId, new Known(summary, revision));
         return summary;
     }
