@@ -22,8 +22,10 @@ import java.util.Set;
  * The indexed reads that find one experiment without holding every experiment in memory: its
  * row by id or by name, the experiment a trial belongs to, the experiments that hold leases, and
  * the tally of an experiment's trials (what its summary counts, without params, reports or
- * provenance). Each is a query on an index (the primary keys, {@code experiment.name},
- * {@code trial(experiment_id, number)} and {@code trial_lease} of V12). Thread-safe; every
+ * provenance), and the catalog summaries stored at their experiment's current revision (V13).
+ * Each is a query on an index (the primary keys, {@code experiment.name},
+ * {@code trial(experiment_id, number)} and {@code trial_lease} of V12) or one pass over the
+ * experiments' rows alone (revisions, labels, finalizations). Thread-safe; every
  * method borrows a reader's connection and may block.
  */
 public final class ExperimentIndex {
