@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * How an experiment's summary is made: one rule for a loaded experiment ({@link LiveExperiment#summary()})
- * for one the database tallied ({@link #of(StoredExperiment, ExperimentIndex.Tally, ExperimentLabels)}) and for
- * one whose summary the database stores ({@link #of(StoredExperiment, ExperimentSummary, ExperimentLabels)}), so the catalog shows the same summary whether the experiment is in memory or not. Stateless.
+ * and for one the database tallied ({@link #of(StoredExperiment, ExperimentIndex.Tally, ExperimentLabels)}),
+ * so the catalog shows the same summary whether the experiment is in memory or not. Stateless.
  */
 final class Summaries {
     private Summaries() {
@@ -44,16 +44,6 @@ final class Summaries {
             best = better(row.spec(), best, t);
         }
         return of(row, tally.counts(), best, tally.lastActivity(), labels);
-    }
-
-    /**
-     * The summary of a row whose trials a stored summary counted ({@link StoredSummaries}): its
-     * counts, best trial and latest activity, with the row and labels as they are now.
-     */
-    static ExperimentSummary of(StoredExperiment row, ExperimentSummary stored, ExperimentLabels labels) {
-        Trial best = stored.bestTrial() == null ? null : new Trial(stored.bestTrial(), row.id(), 0, null, TrialState.COMPLETE,
-                stored.best(), null, null, null, null, null, null, null, null, null, null);
-        return of(row, stored.trials(), best, stored.updated(), labels);
     }
 
     /**

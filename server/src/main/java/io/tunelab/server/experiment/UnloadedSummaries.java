@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -33,6 +35,8 @@ import java.util.function.LongPredicate;
  * may block.
  */
 final class UnloadedSummaries {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnloadedSummaries.class);
+
     /** A summary and the experiment's revision it shows (0 on a database this process alone writes). */
     private record Known(ExperimentSummary summary, long revision) {
     }
@@ -136,55 +140,64 @@ final class UnloadedSummaries {
 
     /**
      * Reads the summaries of every stored experiment but those {@code skip} names: those stored at
-     * their experiment's revision in one query; the others, when few, one by one, else in one
+     * their experiment's revision in one query, as stored (the revision rises with any change of
+     * the row, labels or trials); the others, when few, one by one, else in one
      * pass over every trial (four queries instead of three per experiment), then stores them.
      * {@code revisions} gives each one's revision, read before this (null on a database this
      * process alone writes). What changed while it read, or became known meanwhile, is left as it is.
      */
     private void readAll(Map<Long, Long> revisions, LongPredicate skip) {
+        long t0 = System.nanoTime();
         long before = changes.get();
         // Read before the summaries and the trials: what changes meanwhile is stored as stale, never as current.
         Map<Long, Long> current = revisions != null ? revisions : storage.index().revisions();
-        var rows = new HashMap<Long, StoredExperiment>();
-        storage.experiments().forEach(row -> rows.put(row.id(), row));
-        Map<Long, String> labels = storage.index().labels();
         Map<Long, ExperimentSummary> kept = stored.read();
-        var missing = new HashMap<Long, StoredExperiment>();
-        for (StoredExperiment row : rows.values()) {
-            long id = row.id();
-            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before || !current.containsKey(id)) {
+        var missing = new HashSet<Long>();
+        for (long id : current.keySet()) {
+            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before) {
                 continue;
             }
+            // At the revision it was stored at, nothing of the experiment changed: not its row, labels or trials.
             if (kept.containsKey(id)) {
-                known.putIfAbsent(id, new Known(Summaries.of(row, kept.get(id), labels(labels, id)), revisions == null ? 0 : current.get(id)));
+                known.putIfAbsent(id, new Known(kept.get(id), revisions == null ? 0 : current.get(id)));
             } else {
-                missing.put(id, row);
+                missing.add(id);
             }
         }
         if (missing.size() <= ONE_BY_ONE) {
-            missing.keySet().forEach(id -> of(id, revisions == null ? 0 : current.get(id)));
-            return;
+            missing.forEach(id -> of(id, revisions == null ? 0 : current.get(id)));
+        } else {
+            readTrials(missing, current, revisions != null);
         }
+        LOG.info("catalog: {} summaries read as stored, {} made from the trials, in {} ms", kept.size(), missing.size(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Makes the summaries of {@code missing} in one pass over every trial and stores them at their revisions in {@code current}. */
+    private void readTrials(Set<Long> missing, Map<Long, Long> current, boolean shared) {
+        var rows = new HashMap<Long, StoredExperiment>();
+        storage.experiments().forEach(row -> {
+            if (missing.contains(row.id())) {
+                rows.put(row.id(), row);
+            }
+        });
+        Map<Long, String> labels = storage.index().labels();
         var best = new HashMap<Long, Trial>();
         Map<Long, ExperimentIndex.Tally> tallies = storage.index().tallies(t -> {
-            StoredExperiment row = missing.get(t.experimentId());
+            StoredExperiment row = rows.get(t.experimentId());
             if (row != null) {
                 best.put(t.experimentId(), Summaries.better(row.spec(), best.get(t.experimentId()), t));
             }
         });
-        for (StoredExperiment row : missing.values()) {
+        for (StoredExperiment row : rows.values()) {
             long id = row.id();
             ExperimentIndex.Tally tally = tallies.get(id);
-            ExperimentLabels l = labels(labels, id);
+            ExperimentLabels l = labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
             var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l)
                     : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l);
-            known.putIfAbsent(id, new Known(summary, revisions == null ? 0 : current.get(id)));
+            known.putIfAbsent(id, new Known(summary, shared ? current.get(id) : 0));
             stored.store(id, current.get(id), summary);
         }
-    }
-
-    private static ExperimentLabels labels(Map<Long, String> labels, long id) {
-        return labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
     }
 
     /** The summary of the experiment at {@code revision}, read from the database unless known; null when it is not stored. */
@@ -202,18 +215,15 @@ final class UnloadedSummaries {
     private ExperimentSummary read(long experimentId, long revision) {
         // Read before the summary and the trials, as in readAll.
         long current = storage.index().revision(experimentId);
-        StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
-        if (row == null) {
-            known.remove(experimentId);
-            return null;
-        }
-        ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
-                .orElse(ExperimentLabels.none());
-        ExperimentSummary kept = stored.read(experimentId).orElse(null);
-        ExperimentSummary summary;
-        if (kept != null) {
-            summary = Summaries.of(row, kept, labels);
-        } else {
+        ExperimentSummary summary = stored.read(experimentId).orElse(null);
+        if (summary == null) {
+            StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
+            if (row == null) {
+                known.remove(experimentId);
+                return null;
+            }
+            ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
+                    .orElse(ExperimentLabels.none());
             summary = Summaries.of(row, storage.index().tally(experimentId), labels);
             stored.store(experimentId, current, summary);
         }
