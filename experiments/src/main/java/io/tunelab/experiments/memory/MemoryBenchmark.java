@@ -207,10 +207,12 @@ public final class MemoryBenchmark {
      */
     private static List<String> restarted(String database, TunelabProcesses.ServerProcess server, String token) throws Exception {
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        memory(database, "after a restart", server, http, token); // as after the first start: the same pause before the read
         double[] catalog = new double[11];
         for (int i = 0; i < catalog.length; i++) {
             catalog[i] = get(http, server.url() + "/api/experiments", token);
         }
+        memory(database, "after the catalog, after a restart", server, http, token);
         System.out.printf(Locale.ROOT, "%s: first catalog read after a restart %.1f ms, load %s%n", database, catalog[0], load());
         return List.of(row(database, "catalog, first after a restart", new double[]{catalog[0]}),
                 row(database, "catalog, next 10 after a restart", Arrays.copyOfRange(catalog, 1, catalog.length)));
