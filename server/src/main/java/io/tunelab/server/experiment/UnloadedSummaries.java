@@ -7,12 +7,14 @@ import io.tunelab.api.Trial;
 import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +37,7 @@ import java.util.function.LongPredicate;
  * may block.
  */
 final class UnloadedSummaries {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnloadedSummaries.class);
+    private static final Logger LOG = LoggerFactory.getLogger(UnloadedSummaries.class);
 
     /** A summary and the experiment's revision it shows (0 on a database this process alone writes). */
     private record Known(ExperimentSummary summary, long revision) {
@@ -96,9 +98,11 @@ final class UnloadedSummaries {
 
     /**
      * Queues the summary of an experiment in memory for storing, at the revision the database has
-     * of what memory shows: the memory's own on a shared database; on one this process alone
-     * writes, the stored revision, read while no write of it is under way (settled, under its
-     * monitor), so memory and database agree. Answers the summary.
+     * of what memory shows: the memory's own on a shared database, where every step raises it; on
+     * one this process alone writes, the stored revision, read while no write of it is under way
+     * (settled, under its monitor) so memory and database agree, and the experiment's next write
+     * raises it ({@link LiveExperiment#raisesRevision}), so the summary is current until then.
+     * Answers the summary.
      */
     private ExperimentSummary store(LiveExperiment e) {
         ExperimentSummary summary;
@@ -106,6 +110,9 @@ final class UnloadedSummaries {
         synchronized (e) {
             summary = e.summary();
             revision = e.deleted() || !e.settled() ? -1 : shared.getAsBoolean() ? e.revision : storage.index().revision(e.id());
+            if (revision >= 0) {
+                e.raisesRevision = true;
+            }
         }
         if (revision >= 0) {
             stored.store(e.id(), revision, summary);

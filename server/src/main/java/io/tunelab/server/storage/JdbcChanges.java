@@ -37,8 +37,6 @@ final class JdbcChanges implements Storage.Changes {
     /** The revision trials are written with (-1: the column is left as it is), and the ids so written. */
     private long revision = -1;
     private final Set<Long> stamped = new HashSet<>();
-    /** The experiments whose row, trials, labels or finalization this write changed ({@link #raiseRevisions}). */
-    private final Set<Long> touched = new HashSet<>();
 
     JdbcChanges(Connection connection, Map<String, PreparedStatement> statements, Dialect dialect) {
         this.connection = connection;
@@ -53,19 +51,6 @@ final class JdbcChanges implements Storage.Changes {
     JdbcChanges stampingTrials(long revision) {
         this.revision = revision;
         return this;
-    }
-
-    /**
-     * Raises the revision of every experiment this write changed (its row, trials, labels or
-     * finalization) by one, in the same transaction: the embedded database's writer calls it after
-     * each write, as PostgreSQL's locked steps stamp theirs, so a catalog summary stored at an
-     * older revision is never taken for current. Models, reports and artifacts leave it.
-     */
-    void raiseRevisions() {
-        for (long id : touched) {
-            run("UPDATE experiment SET revision = revision + 1 WHERE id = ?", ps -> ps.setLong(1, id));
-        }
-        touched.clear();
     }
 
     /** The trials written with {@code revision} in their row. */
@@ -84,7 +69,6 @@ final class JdbcChanges implements Storage.Changes {
     @Override
     public void update(StoredExperiment e) {
         // The name, seed and creation time never change; binding them again keeps one codec.
-        touched.add(e.id());
         run(UPDATE_EXPERIMENT, ps -> {
             RowCodec.bindExperiment(ps, e);
             ps.setLong(RowCodec.EXPERIMENT_COLUMN_COUNT + 1, e.id());
@@ -93,7 +77,6 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void insert(StoredTrial s) {
-        touched.add(s.trial().experimentId());
         run(revision < 0 ? INSERT_TRIAL : INSERT_STAMPED_TRIAL, ps -> {
             RowCodec.bindTrial(ps, s);
             ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
@@ -110,7 +93,6 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void update(StoredTrial s) {
-        touched.add(s.trial().experimentId());
         if (revision < 0) {
             run(UPDATE_TRIAL, ps -> {
                 RowCodec.bindTrial(ps, s);
@@ -193,7 +175,6 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void putFinalization(long experimentId, String json) {
-        touched.add(experimentId);
         run("UPDATE experiment SET finalization = ? WHERE id = ?", ps -> {
             ps.setString(1, json);
             ps.setLong(2, experimentId);
@@ -202,7 +183,6 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void putLabels(long experimentId, String json) {
-        touched.add(experimentId);
         run("UPDATE experiment SET labels = ? WHERE id = ?", ps -> {
             ps.setString(1, json);
             ps.setLong(2, experimentId);
@@ -234,6 +214,11 @@ final class JdbcChanges implements Storage.Changes {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void raiseRevision(long experimentId) {
+        run("UPDATE experiment SET revision = revision + 1 WHERE id = ?", ps -> ps.setLong(1, experimentId));
     }
 
     @Override

@@ -129,11 +129,7 @@ public final class JdbcStorage implements Storage {
         if (shared != null) {
             shared.write(changes);
         } else {
-            writer.write(connection -> {
-                var c = new JdbcChanges(connection, statements, dialect);
-                changes.accept(c);
-                c.raiseRevisions();
-            });
+            writer.write(connection -> changes.accept(new JdbcChanges(connection, statements, dialect)));
         }
     }
 

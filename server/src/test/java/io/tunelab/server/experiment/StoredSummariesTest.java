@@ -122,12 +122,17 @@ class StoredSummariesTest {
         sweep(c, "kill-2", 4);
         c.catalog().update("kill-1", new ExperimentPatch(null, null, List.of("late"), null, null, null), null);
         assertThat(storage().index().summary(id)).as("the experiment's revision moved past the stored summary").isEmpty();
+        c.leases().reapQuietly();
+        c.queries().storeSummaries();
+        assertThat(storage().index().summary(id)).as("stored again at the next eviction").isPresent();
+        sweep(c, "kill-2", 1);
+        assertThat(storage().index().summary(id)).as("the first write after it moved the revision again").isEmpty();
         String expected = Json.write(c.queries().summaries());
         kill();
 
         Coordinator fresh = open("kill", false);
         assertThat(Json.write(fresh.queries().summaries())).isEqualTo(expected);
-        assertThat(named(fresh, "kill-2").trials().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(6);
+        assertThat(named(fresh, "kill-2").trials().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(7);
 
         // A summary written late, at a revision the experiment has left, is not stored at all.
         long old = storage().index().revision(id);
