@@ -2,12 +2,14 @@ package io.tunelab.server.experiment;
 
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
+import io.tunelab.api.TrialState;
 import io.tunelab.server.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,12 +97,24 @@ final class StoredSummaries {
     /** Every summary stored at its experiment's current revision, by id. */
     Map<Long, ExperimentSummary> read() {
         var out = new HashMap<Long, ExperimentSummary>();
-        storage.index().summaries().forEach((id, json) -> out.put(id, Json.read(json, ExperimentSummary.class)));
+        storage.index().summaries().forEach((id, json) -> out.put(id, parse(json)));
         return out;
     }
 
     /** The summary stored at the experiment's current revision, if there is one. */
     Optional<ExperimentSummary> read(long experimentId) {
-        return storage.index().summary(experimentId).map(json -> Json.read(json, ExperimentSummary.class));
+        return storage.index().summary(experimentId).map(StoredSummaries::parse);
+    }
+
+    /**
+     * A stored summary, its counts taken in by state as {@link Summaries} builds them, so it is
+     * written out (JSON) in the same order as the summary of the experiment in memory.
+     */
+    private static ExperimentSummary parse(String json) {
+        ExperimentSummary s = Json.read(json, ExperimentSummary.class);
+        var counts = new EnumMap<TrialState, Integer>(TrialState.class);
+        counts.putAll(s.trials());
+        return new ExperimentSummary(s.id(), s.name(), s.state(), counts, s.best(), s.bestTrial(), s.objectives(), s.strategy(),
+                s.budget(), s.created(), s.updated(), s.stopReason(), s.labels());
     }
 }

@@ -62,7 +62,7 @@ final class UnloadedSummaries {
         }
     }
 
-    /** How many summaries to read one by one at most; more are read in one pass over every trial. */
+    /** How many summaries to read one by one at least before one pass over every trial reads them (see {@link #readAll}). */
     private static final int ONE_BY_ONE = 32;
 
     /**
@@ -148,8 +148,8 @@ final class UnloadedSummaries {
     /**
      * Reads the summaries of every stored experiment but those {@code skip} names: those stored at
      * their experiment's revision in one query, as stored (the revision rises with any change of
-     * the row, labels or trials); the others, when few, one by one, else in one
-     * pass over every trial (four queries instead of three per experiment), then stores them.
+     * the row, labels or trials); the others, when at most a quarter of them (or 32), one by one,
+     * else in one pass over every trial (four queries instead of three per experiment), then stores them.
      * {@code revisions} gives each one's revision, read before this (null on a database this
      * process alone writes). What changed while it read, or became known meanwhile, is left as it is.
      */
@@ -171,7 +171,9 @@ final class UnloadedSummaries {
                 missing.add(id);
             }
         }
-        if (missing.size() <= ONE_BY_ONE) {
+        // One by one, each read costs its own trials; the pass costs every trial: it pays off only
+        // when a good part of the experiments is missing (as on a database from before V13).
+        if (missing.size() <= Math.max(ONE_BY_ONE, current.size() / 4)) {
             missing.forEach(id -> of(id, revisions == null ? 0 : current.get(id)));
         } else {
             readTrials(missing, current, revisions != null);
