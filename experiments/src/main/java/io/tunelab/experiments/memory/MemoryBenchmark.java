@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * page of trials, a deep page sorted by value and the leaderboard's first page. Prints the heap
  * used after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), the process's RSS, the
  * experiments the server holds in memory ({@code tunelab_experiments_loaded}) and the p50/p99 of
- * each kind of read (loopback round trips, an upper bound of the server-side time).
+ * each kind of read (loopback round trips, an upper bound of the server-side time). Then it stops
+ * that server cleanly, starts it again and times the catalog's first read after the restart.
  *
  * <p>Usage: {@code java -cp … MemoryBenchmark [--experiments 1000] [--trials-per-experiment 1000]
  * [--clients 16] [--reads 300] [--no-postgres] [--data-dir DIR]}: with {@code --data-dir}, the embedded
@@ -97,13 +98,19 @@ public final class MemoryBenchmark {
         try (var server = TunelabProcesses.startServer(data, 0, List.of("-Xmx1g"))) {
             latencies.addAll(measure("H2", server, token, experiments, trials, reads));
         }
+        try (var server = TunelabProcesses.startServer(data, 0, List.of("-Xmx1g"))) {
+            latencies.addAll(restarted("H2", server, token));
+        }
         if (postgres) {
             try (var pg = ThrowawayPostgres.start(false)) {
                 String url = pg.createDatabase("memory");
                 copy(data, url, pg, dir.resolve("copy.log"));
-                try (var server = TunelabProcesses.startServer(dir.resolve("pg"), 0, List.of("-Xmx1g"), "--db", url,
-                        "--db-user", ThrowawayPostgres.USER, "--db-password-file", pg.passwordFile().toString())) {
+                List<String> db = List.of("--db", url, "--db-user", ThrowawayPostgres.USER, "--db-password-file", pg.passwordFile().toString());
+                try (var server = TunelabProcesses.startServer(dir.resolve("pg"), 0, List.of("-Xmx1g"), db.toArray(String[]::new))) {
                     latencies.addAll(measure("PostgreSQL", server, token, experiments, trials, reads));
+                }
+                try (var server = TunelabProcesses.startServer(dir.resolve("pg"), 0, List.of("-Xmx1g"), db.toArray(String[]::new))) {
+                    latencies.addAll(restarted("PostgreSQL", server, token));
                 }
             }
         }
@@ -174,6 +181,7 @@ public final class MemoryBenchmark {
         for (int i = 0; i < catalog.length; i++) {
             catalog[i] = get(http, base, token);
         }
+        System.out.printf(Locale.ROOT, "%s: first catalog read after the start %.1f ms, load %s%n", database, catalog[0], load());
         memory(database, "after the catalog", server, http, token);
         var random = new Random(42);
         double[] first = new double[reads];
@@ -191,6 +199,23 @@ public final class MemoryBenchmark {
                 row(database, "first page of 100 trials", first),
                 row(database, "deep page of 100, sorted by value", deep),
                 row(database, "leaderboard, first 50", board));
+    }
+
+    /**
+     * The catalog read at once after a restart that followed a clean stop (which stored every
+     * experiment's summary), then 10 more; answers the latency rows.
+     */
+    private static List<String> restarted(String database, TunelabProcesses.ServerProcess server, String token) throws Exception {
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        memory(database, "after a restart", server, http, token); // as after the first start: the same pause before the read
+        double[] catalog = new double[11];
+        for (int i = 0; i < catalog.length; i++) {
+            catalog[i] = get(http, server.url() + "/api/experiments", token);
+        }
+        memory(database, "after the catalog, after a restart", server, http, token);
+        System.out.printf(Locale.ROOT, "%s: first catalog read after a restart %.1f ms, load %s%n", database, catalog[0], load());
+        return List.of(row(database, "catalog, first after a restart", new double[]{catalog[0]}),
+                row(database, "catalog, next 10 after a restart", Arrays.copyOfRange(catalog, 1, catalog.length)));
     }
 
     private static String row(String database, String read, double[] ms) {

@@ -58,6 +58,15 @@ public final class ExperimentQueries {
         }
     }
 
+    /**
+     * Stores the catalog summaries of the experiments in memory, and those queued, before
+     * returning: a clean stop calls it before closing the storage, so the next start reads the
+     * catalog without reading the trials.
+     */
+    public void storeSummaries() {
+        registry.storeSummaries();
+    }
+
     /** How many experiments are in memory now. */
     int loadedExperiments() {
         return registry.loadedCount();

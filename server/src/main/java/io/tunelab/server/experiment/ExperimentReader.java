@@ -10,6 +10,7 @@ import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.SearchStrategy;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -60,11 +61,23 @@ final class ExperimentReader {
         return live;
     }
 
-    /** Whether a stored experiment is loaded at start: a trial of it is leased ({@code leased}), or workers lease from it. */
-    boolean mustStayLoaded(StoredExperiment row, Set<Long> leased) {
-        return leased.contains(row.id()) || leasedFrom(row) || (row.spec().task() != null
-                && storage.finalization(row.id()).map(json -> Json.read(json, FinalizationRow.class))
-                .filter(f -> !f.finalization().state().isFinished()).isPresent());
+    /**
+     * Whether a stored experiment is loaded at start: a trial of it is leased ({@code leased}), or
+     * workers lease from it (RUNNING with a task, or with a task and its id among {@code finalizing}).
+     */
+    boolean mustStayLoaded(StoredExperiment row, Set<Long> leased, Set<Long> finalizing) {
+        return leased.contains(row.id()) || leasedFrom(row) || (row.spec().task() != null && finalizing.contains(row.id()));
+    }
+
+    /** The stored experiments whose winner's finalization is waiting or running, in one query over every experiment. */
+    Set<Long> finalizing() {
+        var out = new HashSet<Long>();
+        storage.index().finalizations().forEach((id, json) -> {
+            if (!Json.read(json, FinalizationRow.class).finalization().state().isFinished()) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     /** Whether workers lease new trials from a stored experiment: RUNNING, with a task. */

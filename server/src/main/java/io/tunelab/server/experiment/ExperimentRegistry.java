@@ -60,7 +60,7 @@ final class ExperimentRegistry {
                        LongSupplier nanos) {
         this.storage = storage;
         this.reader = new ExperimentReader(storage, strategies, () -> peers.shared());
-        this.unloaded = new UnloadedSummaries(storage);
+        this.unloaded = new UnloadedSummaries(storage, () -> peers.shared());
         this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos,
                 ExperimentReader::pinned, this::evicted);
     }
@@ -87,12 +87,13 @@ final class ExperimentRegistry {
     void load() {
         long maxExperiment = 0;
         Set<Long> leased = storage.index().experimentsWithLeases();
+        Set<Long> finalizing = reader.finalizing();
         storage.shared().ifPresent(db -> seenElsewhere.putAll(db.revisions()));
         for (StoredExperiment row : storage.experiments()) {
             ids.add(row.id());
             byName.put(row.name(), row.id());
             maxExperiment = Math.max(maxExperiment, row.id());
-            if (reader.mustStayLoaded(row, leased)) {
+            if (reader.mustStayLoaded(row, leased, finalizing)) {
                 loaded.put(read(row));
             }
         }
@@ -130,6 +131,11 @@ final class ExperimentRegistry {
         }
         unloaded.evicted(e);
         onEviction.accept(e.id());
+    }
+
+    /** Stores the catalog summaries of the experiments in memory, for the next start (at a clean stop). */
+    void storeSummaries() {
+        unloaded.store(loaded.all());
     }
 
     /** How many experiments are in memory now. */

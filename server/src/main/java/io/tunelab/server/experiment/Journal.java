@@ -55,6 +55,7 @@ final class Journal {
             return recordShared(e, step);
         }
         Planned<T> planned;
+        boolean raise;
         synchronized (e) {
             while (true) {
                 if (e.deleted()) {
@@ -74,11 +75,19 @@ final class Journal {
                 }
             }
             e.hold(planned.entry());
+            // The first write after the experiment was loaded, or after its catalog summary was
+            // stored, raises its revision: a summary stored before it is then never taken for current.
+            raise = e.raisesRevision && !planned.entry().isEmpty();
         }
         Entry entry = planned.entry();
         if (!entry.isEmpty()) {
             try {
-                storage.write(c -> entry.writes.forEach(w -> w.accept(c)));
+                storage.write(c -> {
+                    entry.writes.forEach(w -> w.accept(c));
+                    if (raise) {
+                        c.raiseRevision(e.id());
+                    }
+                });
             } catch (RuntimeException ex) {
                 synchronized (e) {
                     e.abandon(entry, true);
@@ -88,6 +97,9 @@ final class Journal {
         }
         synchronized (e) {
             e.apply(entry);
+            if (raise) {
+                e.raisesRevision = false;
+            }
         }
         announce(e, entry);
         return planned.result();

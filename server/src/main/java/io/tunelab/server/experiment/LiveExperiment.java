@@ -70,6 +70,8 @@ final class LiveExperiment {
     private boolean deleted;
     /** On a shared database, the experiment's revision this memory shows; -1 before the first catch-up. */
     volatile long revision;
+    /** On a database this process alone writes: whether the next write raises the revision (see {@link Journal#record}). */
+    boolean raisesRevision = true;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.id = row.id();

@@ -7,46 +7,62 @@ import io.tunelab.api.Trial;
 import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.function.LongPredicate;
 
 /**
  * The summaries of experiments that are not in memory, for the catalog: kept from the moment one
- * was evicted, or read from the database's indexed queries (the row, the labels and the trials'
- * tally, see {@link io.tunelab.server.storage.ExperimentIndex#tally}) when first asked for; one
- * experiment's summary is read once however many ask for it at the same time.
+ * was evicted, or read from the database when first asked for: the summary stored there at the
+ * experiment's current revision ({@link StoredSummaries}) when there is one, else made from the
+ * row, the labels and the trials' tally ({@link io.tunelab.server.storage.ExperimentIndex#tally})
+ * and stored for the next start; one experiment's summary is read once however many ask for it at
+ * the same time. Every summary made here or kept at eviction is stored with the revision read
+ * before it, so a start after a clean stop or a kill reads the catalog without reading any trial
+ * but those of experiments changed since.
  * A summary is dropped whenever its experiment changes ({@link #changed}) and, on a database other
  * coordinators share, read again once the experiment's revision moved. Thread-safe; {@link #of}
  * may block.
  */
 final class UnloadedSummaries {
+    private static final Logger LOG = LoggerFactory.getLogger(UnloadedSummaries.class);
+
     /** A summary and the experiment's revision it shows (0 on a database this process alone writes). */
     private record Known(ExperimentSummary summary, long revision) {
     }
 
     private final Storage storage;
+    /** Whether other coordinators share the database: then a memory's revision is its own, not the database's. */
+    private final BooleanSupplier shared;
+    private final StoredSummaries stored;
     private final Map<Long, Known> known = new ConcurrentHashMap<>();
     /** Counts changes; {@link #changedAt} holds the count at each experiment's last, so a read that began before it keeps nothing of it. */
     private final AtomicLong changes = new AtomicLong();
     private final Map<Long, Long> changedAt = new ConcurrentHashMap<>();
     private final Object[] reading = new Object[64];
 
-    UnloadedSummaries(Storage storage) {
+    UnloadedSummaries(Storage storage, BooleanSupplier shared) {
         this.storage = storage;
+        this.shared = shared;
+        this.stored = new StoredSummaries(storage);
         for (int i = 0; i < reading.length; i++) {
             reading[i] = new Object();
         }
     }
 
-    /** How many summaries to read one by one at most; more are read in one pass over every trial. */
+    /** How many summaries to read one by one at least before one pass over every trial reads them (see {@link #readAll}). */
     private static final int ONE_BY_ONE = 32;
 
     /**
@@ -69,9 +85,39 @@ final class UnloadedSummaries {
         return out;
     }
 
-    /** Keeps the summary of an experiment just evicted, at the revision its memory showed. */
+    /** Keeps the summary of an experiment just evicted, at the revision its memory showed, and stores it. */
     void evicted(LiveExperiment e) {
-        known.put(e.id(), new Known(e.summary(), Math.max(0, e.revision)));
+        known.put(e.id(), new Known(store(e), Math.max(0, e.revision)));
+    }
+
+    /** Stores the summaries of experiments in memory (at a clean stop) and writes every one queued before returning. */
+    void store(Collection<LiveExperiment> inMemory) {
+        inMemory.forEach(this::store);
+        stored.flush();
+    }
+
+    /**
+     * Queues the summary of an experiment in memory for storing, at the revision the database has
+     * of what memory shows: the memory's own on a shared database, where every step raises it; on
+     * one this process alone writes, the stored revision, read while no write of it is under way
+     * (settled, under its monitor) so memory and database agree, and the experiment's next write
+     * raises it ({@link LiveExperiment#raisesRevision}), so the summary is current until then.
+     * Answers the summary.
+     */
+    private ExperimentSummary store(LiveExperiment e) {
+        ExperimentSummary summary;
+        long revision;
+        synchronized (e) {
+            summary = e.summary();
+            revision = e.deleted() || !e.settled() ? -1 : shared.getAsBoolean() ? e.revision : storage.index().revision(e.id());
+            if (revision >= 0) {
+                e.raisesRevision = true;
+            }
+        }
+        if (revision >= 0) {
+            stored.store(e.id(), revision, summary);
+        }
+        return summary;
     }
 
     /** Drops what is known of an experiment that changed, was loaded or deleted. */
@@ -100,15 +146,50 @@ final class UnloadedSummaries {
     }
 
     /**
-     * Reads the summaries of every stored experiment but those {@code skip} names in one pass: four
-     * queries instead of three per experiment (after a start). {@code revisions} gives each one's
-     * revision, read before this (null on a database this process alone writes). What changed
-     * while it read, or became known meanwhile, is left as it is.
+     * Reads the summaries of every stored experiment but those {@code skip} names: those stored at
+     * their experiment's revision in one query, as stored (the revision rises with any change of
+     * the row, labels or trials); the others, when at most a quarter of them (or 32), one by one,
+     * else in one pass over every trial (four queries instead of three per experiment), then stores them.
+     * {@code revisions} gives each one's revision, read before this (null on a database this
+     * process alone writes). What changed while it read, or became known meanwhile, is left as it is.
      */
     private void readAll(Map<Long, Long> revisions, LongPredicate skip) {
+        long t0 = System.nanoTime();
         long before = changes.get();
+        // Read before the summaries and the trials: what changes meanwhile is stored as stale, never as current.
+        Map<Long, Long> current = revisions != null ? revisions : storage.index().revisions();
+        Map<Long, ExperimentSummary> kept = stored.read();
+        var missing = new HashSet<Long>();
+        for (long id : current.keySet()) {
+            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before) {
+                continue;
+            }
+            // At the revision it was stored at, nothing of the experiment changed: not its row, labels or trials.
+            if (kept.containsKey(id)) {
+                known.putIfAbsent(id, new Known(kept.get(id), revisions == null ? 0 : current.get(id)));
+            } else {
+                missing.add(id);
+            }
+        }
+        // One by one, each read costs its own trials; the pass costs every trial: it pays off only
+        // when a good part of the experiments is missing (as on a database from before V13).
+        if (missing.size() <= Math.max(ONE_BY_ONE, current.size() / 4)) {
+            missing.forEach(id -> of(id, revisions == null ? 0 : current.get(id)));
+        } else {
+            readTrials(missing, current, revisions != null);
+        }
+        LOG.info("catalog: {} summaries read as stored, {} made from the trials, in {} ms", kept.size(), missing.size(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Makes the summaries of {@code missing} in one pass over every trial and stores them at their revisions in {@code current}. */
+    private void readTrials(Set<Long> missing, Map<Long, Long> current, boolean shared) {
         var rows = new HashMap<Long, StoredExperiment>();
-        storage.experiments().forEach(row -> rows.put(row.id(), row));
+        storage.experiments().forEach(row -> {
+            if (missing.contains(row.id())) {
+                rows.put(row.id(), row);
+            }
+        });
         Map<Long, String> labels = storage.index().labels();
         var best = new HashMap<Long, Trial>();
         Map<Long, ExperimentIndex.Tally> tallies = storage.index().tallies(t -> {
@@ -119,14 +200,12 @@ final class UnloadedSummaries {
         });
         for (StoredExperiment row : rows.values()) {
             long id = row.id();
-            if (skip.test(id) || changedAt.getOrDefault(id, 0L) > before || (revisions != null && !revisions.containsKey(id))) {
-                continue;
-            }
             ExperimentIndex.Tally tally = tallies.get(id);
             ExperimentLabels l = labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
             var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l)
                     : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l);
-            known.putIfAbsent(id, new Known(summary, revisions == null ? 0 : revisions.get(id)));
+            known.putIfAbsent(id, new Known(summary, shared ? current.get(id) : 0));
+            stored.store(id, current.get(id), summary);
         }
     }
 
@@ -143,14 +222,20 @@ final class UnloadedSummaries {
     }
 
     private ExperimentSummary read(long experimentId, long revision) {
-        StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
-        if (row == null) {
-            known.remove(experimentId);
-            return null;
+        // Read before the summary and the trials, as in readAll.
+        long current = storage.index().revision(experimentId);
+        ExperimentSummary summary = stored.read(experimentId).orElse(null);
+        if (summary == null) {
+            StoredExperiment row = storage.index().experiment(experimentId).orElse(null);
+            if (row == null) {
+                known.remove(experimentId);
+                return null;
+            }
+            ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
+                    .orElse(ExperimentLabels.none());
+            summary = Summaries.of(row, storage.index().tally(experimentId), labels);
+            stored.store(experimentId, current, summary);
         }
-        ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
-                .orElse(ExperimentLabels.none());
-        ExperimentSummary summary = Summaries.of(row, storage.index().tally(experimentId), labels);
         known.put(experimentId, new Known(summary, revision));
         return summary;
     }

@@ -2,7 +2,7 @@
  * The experiment lifecycle, one concept per class. {@link io.tunelab.server.experiment.Coordinator}
  * wires them over one storage: the {@code ExperimentRegistry} (experiments by id, name and
  * trial, loaded from storage when used; {@code LoadedExperiments} holds a bounded number in memory
- * and evicts the idle ones, {@code UnloadedSummaries} shows the others in the catalog), {@link io.tunelab.server.experiment.ExperimentService}
+ * and evicts the idle ones, {@code UnloadedSummaries} shows the others in the catalog, from summaries {@code StoredSummaries} keeps in the database), {@link io.tunelab.server.experiment.ExperimentService}
  * (create, pause, resume, stop, ask, tell, report, suggest),
  * {@link io.tunelab.server.experiment.LeaseService} (lease, heartbeat, release, reap),
  * {@link io.tunelab.server.experiment.ExperimentQueries} (pages, the significance-aware

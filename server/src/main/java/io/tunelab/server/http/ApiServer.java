@@ -201,6 +201,11 @@ public final class ApiServer implements AutoCloseable {
         http.close().toCompletionStage().toCompletableFuture().join();
         api.close();
         reaper.shutdownNow();
+        try {
+            coordinator.queries().storeSummaries();
+        } catch (RuntimeException e) {
+            LOG.warn("could not store the catalog's summaries (the next start makes them again): {}", e.toString());
+        }
         storage.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
         meters.close();

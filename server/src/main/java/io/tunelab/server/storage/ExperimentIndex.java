@@ -22,8 +22,10 @@ import java.util.Set;
  * The indexed reads that find one experiment without holding every experiment in memory: its
  * row by id or by name, the experiment a trial belongs to, the experiments that hold leases, and
  * the tally of an experiment's trials (what its summary counts, without params, reports or
- * provenance). Each is a query on an index (the primary keys, {@code experiment.name},
- * {@code trial(experiment_id, number)} and {@code trial_lease} of V12). Thread-safe; every
+ * provenance), and the catalog summaries stored at their experiment's current revision (V13).
+ * Each is a query on an index (the primary keys, {@code experiment.name},
+ * {@code trial(experiment_id, number)} and {@code trial_lease} of V12) or one pass over the
+ * experiments' rows alone (revisions, labels, finalizations). Thread-safe; every
  * method borrows a reader's connection and may block.
  */
 public final class ExperimentIndex {
@@ -145,13 +147,46 @@ public final class ExperimentIndex {
 
     /** Every experiment's labels document (JSON), by id; those without labels are left out. */
     public Map<Long, String> labels() {
-        return query("SELECT id, labels FROM experiment WHERE labels IS NOT NULL", ps -> { }, rs -> {
-            var out = new java.util.HashMap<Long, String>();
+        return query("SELECT id, labels FROM experiment WHERE labels IS NOT NULL", ps -> { }, Rows::byId);
+    }
+
+    /**
+     * The catalog summaries (JSON) stored for experiments whose revision has not moved since, by
+     * id: one join of {@code experiment_summary} with the experiments' primary key; a summary
+     * stored at another revision than its experiment's is left out.
+     */
+    public Map<Long, String> summaries() {
+        return query("SELECT s.experiment_id, s.summary FROM experiment_summary s JOIN experiment e "
+                + "ON e.id = s.experiment_id AND e.revision = s.revision", ps -> { }, Rows::byId);
+    }
+
+    /** The catalog summary (JSON) stored for the experiment at its current revision, if there is one. */
+    public Optional<String> summary(long experimentId) {
+        return query("SELECT s.summary FROM experiment_summary s JOIN experiment e ON e.id = s.experiment_id "
+                + "AND e.revision = s.revision WHERE s.experiment_id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty());
+    }
+
+    /** The experiment's revision as committed; -1 when it is not stored. */
+    public long revision(long experimentId) {
+        return query("SELECT revision FROM experiment WHERE id = ?", ps -> ps.setLong(1, experimentId),
+                rs -> rs.next() ? rs.getLong(1) : -1L);
+    }
+
+    /** Every stored experiment's revision, by id. */
+    public Map<Long, Long> revisions() {
+        return query("SELECT id, revision FROM experiment", ps -> { }, rs -> {
+            var out = new java.util.HashMap<Long, Long>();
             while (rs.next()) {
-                out.put(rs.getLong(1), rs.getString(2));
+                out.put(rs.getLong(1), rs.getLong(2));
             }
             return out;
         });
+    }
+
+    /** Every experiment's finalization document (JSON), by id, in one query; those without one are left out. */
+    public Map<Long, String> finalizations() {
+        return query("SELECT id, finalization FROM experiment WHERE finalization IS NOT NULL", ps -> { }, Rows::byId);
     }
 
     @FunctionalInterface
@@ -162,6 +197,21 @@ public final class ExperimentIndex {
     @FunctionalInterface
     private interface Reader<T> {
         T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Readers of whole results. */
+    private static final class Rows {
+        private Rows() {
+        }
+
+        /** Each row's first column (a long) mapped to its second (a string). */
+        static Map<Long, String> byId(ResultSet rs) throws SQLException {
+            var out = new java.util.HashMap<Long, String>();
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getString(2));
+            }
+            return out;
+        }
     }
 
     private <T> T query(String sql, Binder binder, Reader<T> reader) {

@@ -29,7 +29,10 @@ final class H2Dialect implements Dialect {
      * where they are and read back as before.
      */
     static String url(Path dataDir) {
-        return "jdbc:h2:file:" + base(dataDir) + ";WRITE_DELAY=0;PAGE_SIZE=4096;MAX_LENGTH_INPLACE_LOB=" + IN_ROW_LOB_BYTES;
+        // DB_CLOSE_ON_EXIT=FALSE: the server closes the database itself when told to stop, after
+        // its last writes (the catalog's summaries); H2's own hook would close it first.
+        return "jdbc:h2:file:" + base(dataDir) + ";WRITE_DELAY=0;PAGE_SIZE=4096;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB="
+                + IN_ROW_LOB_BYTES;
     }
 
     /** Brings the data directory's database file to its newest committed state, if it exists. */

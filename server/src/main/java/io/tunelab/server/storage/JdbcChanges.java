@@ -217,6 +217,28 @@ final class JdbcChanges implements Storage.Changes {
     }
 
     @Override
+    public void raiseRevision(long experimentId) {
+        run("UPDATE experiment SET revision = revision + 1 WHERE id = ?", ps -> ps.setLong(1, experimentId));
+    }
+
+    @Override
+    public void putSummary(long experimentId, long revision, String json) {
+        run("DELETE FROM experiment_summary WHERE experiment_id = ? AND revision <= ?", ps -> {
+            ps.setLong(1, experimentId);
+            ps.setLong(2, revision);
+        });
+        // Stored only while the experiment still has that revision (and exists), and never over a
+        // newer one: a summary late for its experiment's change is not written at all.
+        run("INSERT INTO experiment_summary (experiment_id, revision, summary) SELECT id, revision, ? FROM experiment "
+                + "WHERE id = ? AND revision = ? AND NOT EXISTS (SELECT 1 FROM experiment_summary WHERE experiment_id = ?)", ps -> {
+            ps.setString(1, json);
+            ps.setLong(2, experimentId);
+            ps.setLong(3, revision);
+            ps.setLong(4, experimentId);
+        });
+    }
+
+    @Override
     public void putAnswer(String requestId, String kind, String answer) {
         run("INSERT INTO request (id, kind, answer, created_at) VALUES (?, ?, ?, ?)", ps -> {
             ps.setString(1, requestId);

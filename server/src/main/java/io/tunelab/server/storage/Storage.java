@@ -110,6 +110,15 @@ public interface Storage extends AutoCloseable {
         /** Deletes an experiment and everything of it: trials, reports, models, artifacts, finalization. */
         void deleteExperiment(long experimentId);
 
+        /** Raises the experiment's revision by one (on PostgreSQL every locked step stamps it instead). */
+        void raiseRevision(long experimentId);
+
+        /**
+         * Stores the catalog's summary (JSON) of an experiment at {@code revision}, replacing the
+         * one stored; written only while the experiment's revision is still {@code revision}.
+         */
+        void putSummary(long experimentId, long revision, String json);
+
         /** Stores the answer (JSON) given to a request id; the id must be new. */
         void putAnswer(String requestId, String kind, String answer);
     }

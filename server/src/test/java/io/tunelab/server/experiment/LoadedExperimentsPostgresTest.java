@@ -26,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bounded memory with two coordinators on one PostgreSQL database: an experiment one of them
  * evicted stays out of its memory while the other changes it (catching up on other coordinators
  * does not load it back), its catalog shows the change, and when used again it is loaded caught
- * up and its asks go on where the other left off.
+ * up and its asks go on where the other left off. A catalog summary one coordinator stored is
+ * not served once the other changed the experiment; one stored at the experiment's current
+ * revision serves any coordinator that starts.
  */
 class LoadedExperimentsPostgresTest {
     private static PostgresCluster cluster;
@@ -58,15 +60,20 @@ class LoadedExperimentsPostgresTest {
         }
     }
 
+    /** Creates the experiment "shared" on {@code a}, which evicts at once, tells 8 trials and evicts it. */
+    private static void evictedAfterEight(Coordinator a) {
+        a.experiments().create(ExperimentSpec.builder("shared").minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy("tpe").seed(3L).trials(100).build());
+        sweep(a, "shared", 8);
+        a.leases().reapQuietly();
+    }
+
     @Test
     void anExperimentEvictedOnOneCoordinatorStaysOutWhileTheOtherChangesItAndComesBackCaughtUp() {
         var db = new Database.Postgres(cluster.createDatabase("memory_peers"), PostgresCluster.USER, PostgresCluster.PASSWORD);
         Coordinator a = coordinator(db, true);
         Coordinator b = coordinator(db, false);
-        a.experiments().create(ExperimentSpec.builder("shared").minimize("loss").param("x", FloatParam.of(0, 1))
-                .strategy("tpe").seed(3L).trials(100).build());
-        sweep(a, "shared", 8);
-        a.leases().reapQuietly();
+        evictedAfterEight(a);
         assertThat(a.queries().loadedExperiments()).isZero();
 
         sweep(b, "shared", 5);
@@ -83,5 +90,29 @@ class LoadedExperimentsPostgresTest {
         TrialProposal next = a.experiments().ask("shared");
         assertThat(next.number()).as("numbers go on after the other coordinator's").isEqualTo(13);
         assertThat(b.queries().trial(next.id()).params()).isEqualTo(next.params());
+    }
+
+    @Test
+    void aSummaryOneCoordinatorStoredIsNotServedOnceAnotherChangedTheExperimentAndACurrentOneServesAnyStart() {
+        var db = new Database.Postgres(cluster.createDatabase("stored_summaries"), PostgresCluster.USER, PostgresCluster.PASSWORD);
+        Coordinator a = coordinator(db, true);
+        Coordinator b = coordinator(db, false);
+        evictedAfterEight(a);
+        a.queries().storeSummaries();
+        long id = a.queries().summaries().getFirst().id();
+        Storage index = storages.getFirst();
+        assertThat(index.index().summary(id)).as("stored by the coordinator that evicted it").isPresent();
+
+        sweep(b, "shared", 5);
+        assertThat(index.index().summary(id)).as("the other coordinator's steps moved the revision past it").isEmpty();
+        String expected = Json.write(b.queries().summaries());
+        assertThat(Json.write(coordinator(db, false).queries().summaries())).as("a start reads the other's trials").isEqualTo(expected);
+
+        b.queries().storeSummaries();
+        assertThat(index.index().summary(id)).as("stored by the other at the current revision").isPresent();
+        Coordinator fresh = coordinator(db, false);
+        assertThat(Json.write(fresh.queries().summaries())).isEqualTo(expected);
+        assertThat(fresh.queries().loadedExperiments()).isZero();
+        assertThat(Json.write(a.queries().summaries())).as("the evicting coordinator's catalog too").isEqualTo(expected);
     }
 }

@@ -198,6 +198,28 @@ class LoadedExperimentsTest {
     }
 
     @Test
+    void anExperimentWhoseWinnersFinalizationWaitsIsLoadedAtTheStartAndAPausedOneWithATaskIsNot() {
+        Coordinator c = open("finalizing", true, 100);
+        for (String name : List.of("finalizing", "paused")) {
+            c.experiments().create(ExperimentSpec.builder(name).maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                    .trials(2).task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+        }
+        for (int i = 0; i < 2; i++) {
+            TrialProposal p = c.experiments().ask("finalizing");
+            c.experiments().tell(p.id(), TrialResult.complete(Map.of("accuracy", 0.9 + i / 100.0)));
+        }
+        c.experiments().pause("paused");
+        assertThat(c.finalizations().of("finalizing").state()).isEqualTo(TrialState.WAITING);
+
+        storages.removeLast().close();
+        Coordinator restarted = open("finalizing", true, 100);
+        assertThat(restarted.queries().loadedExperiments()).as("the winner's finalization waits for a worker").isEqualTo(1);
+        restarted.leases().reapQuietly();
+        assertThat(restarted.queries().loadedExperiments()).as("pinned while it waits").isEqualTo(1);
+        assertThat(restarted.finalizations().of("finalizing").state()).isEqualTo(TrialState.WAITING);
+    }
+
+    @Test
     void theBoundKeepsTheMostRecentlyUsedAndEveryExperimentStaysReachable() {
         Coordinator c = open("bound", false, 2);
         for (int i = 0; i < 5; i++) {
