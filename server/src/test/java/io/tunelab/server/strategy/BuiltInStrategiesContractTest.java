@@ -115,6 +115,34 @@ class BuiltInStrategiesContractTest {
         }
     }
 
+    /** {@code tpe} with two objectives: multi-objective TPE ({@link ParetoSplit}). */
+    @Nested
+    class TpeWithTwoObjectives extends StrategyContract {
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec("tpe", seed, Map.of()), space, objectives, seed);
+        }
+
+        @Override
+        protected List<Objective> objectives() {
+            return TWO;
+        }
+    }
+
+    /** {@code auto} with two objectives: multi-objective TPE, then NSGA-II ({@link RelaySearch}). */
+    @Nested
+    class AutoWithTwoObjectives extends StrategyContract {
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec("auto", seed, Map.of()), space, objectives, seed);
+        }
+
+        @Override
+        protected List<Objective> objectives() {
+            return TWO;
+        }
+    }
+
     @Nested
     class Grid extends BuiltIn {
         @Override
