@@ -1,7 +1,6 @@
 package io.tunelab.server.strategy;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -106,14 +105,5 @@ final class Hypervolume {
             r[k] = r[k] == 0 ? ParetoSplit.EPS : r[k];
         }
         return r;
-    }
-
-    /** The point-wise worse of two loss vectors: the corner of the region both dominate. */
-    static double[] worse(double[] a, double[] b) {
-        double[] out = Arrays.copyOf(a, a.length);
-        for (int k = 0; k < out.length; k++) {
-            out[k] = Math.max(a[k], b[k]);
-        }
-        return out;
     }
 }

@@ -82,13 +82,18 @@ final class ParetoSplit {
 
     /**
      * Greedy hypervolume subset selection of {@code size} of a rank's points (Optuna's
-     * {@code _solve_hssp}): each pick is the point whose own region, less what the points
-     * already picked cover, is largest; ties go to the earlier point.
+     * {@code _solve_hssp}): each pick is the point that adds most to the hypervolume of the
+     * points already picked. What a point adds only shrinks as more are picked, so a gain
+     * computed in an earlier round bounds the current one from above: only the point on top
+     * is brought up to date, until the one on top is current (lazy greedy, the same picks as
+     * recomputing every gain each round, and a few hypervolumes per pick instead of one per
+     * point; three objectives give large ranks).
      */
     static List<Observation> subset(List<Observation> rank, int size) {
         var losses = rank.stream().map(Observation::losses).toList();
         double[] reference = Hypervolume.referenceFor(losses);
         double[] gain = new double[rank.size()];
+        int[] round = new int[rank.size()];
         for (int j = 0; j < gain.length; j++) {
             gain[j] = Hypervolume.of(List.of(losses.get(j)), reference);
         }
@@ -98,21 +103,22 @@ final class ParetoSplit {
         double covered = 0;
         while (out.size() < size) {
             int best = -1;
-            for (int j = 0; j < gain.length; j++) {
-                if (!taken[j] && (best < 0 || gain[j] > gain[best])) {
-                    best = j;
+            while (best < 0 || round[best] != out.size()) {
+                if (best >= 0) {
+                    var with = new ArrayList<>(picked);
+                    with.add(losses.get(best));
+                    gain[best] = Hypervolume.of(with, reference) - covered;
+                    round[best] = out.size();
+                }
+                best = -1;
+                for (int j = 0; j < gain.length; j++) {
+                    if (!taken[j] && (best < 0 || gain[j] > gain[best])) {
+                        best = j;
+                    }
                 }
             }
             taken[best] = true;
-            double[] pick = losses.get(best);
-            for (int j = 0; j < gain.length; j++) {
-                if (!taken[j]) {
-                    var with = new ArrayList<>(picked);
-                    with.add(Hypervolume.worse(pick, losses.get(j)));
-                    gain[j] -= Hypervolume.of(with, reference) - covered;
-                }
-            }
-            picked.add(pick);
+            picked.add(losses.get(best));
             out.add(rank.get(best));
             covered = Hypervolume.of(picked, reference);
         }
