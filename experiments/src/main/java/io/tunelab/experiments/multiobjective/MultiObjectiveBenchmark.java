@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The multi-objective benchmark: strategies ({@code nsga2}, {@code auto}) on ZDT1, ZDT2 and
+ * The multi-objective benchmark: strategies ({@code nsga2}, {@code tpe}, {@code auto}) on ZDT1, ZDT2 and
  * DTLZ2 through the real server, each trial asked and told over the SDK; the hypervolume of the
  * values found after 200 and 500 trials, median [q25, q75] over the seeds, beside Optuna's
  * NSGA-II and multi-objective TPE scored by the same {@link Hypervolume} from the Pareto fronts
@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <pre>
  *   MultiObjectiveBenchmark [--server URL | --own-server] [--seeds 20] [--seed-start 0]
- *                           [--strategies nsga2,auto] [--problems zdt1,zdt2,dtlz2]
+ *                           [--strategies nsga2,tpe,auto] [--problems zdt1,zdt2,dtlz2]
  *                           [--optuna results/optuna/pareto_fronts.csv] [--out results/multiobjective]
  *                           [--from-csv results/multiobjective/multiobjective_runs.csv]  (run nothing: tables earlier runs)
  * </pre>
@@ -43,7 +43,7 @@ public final class MultiObjectiveBenchmark {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         var a = Args.parse(args);
-        List<String> strategies = a.list("strategies", List.of("nsga2", "auto"));
+        List<String> strategies = a.list("strategies", List.of("nsga2", "tpe", "auto"));
         List<MultiObjectiveProblem> problems = a.list("problems", List.of("zdt1", "zdt2", "dtlz2")).stream()
                 .map(MultiObjectiveProblem::named).toList();
         int seeds = a.integer("seeds", 20);

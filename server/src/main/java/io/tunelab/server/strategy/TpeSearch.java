@@ -45,6 +45,12 @@ import java.util.random.RandomGenerator;
  * it is "good" only while too few feasible trials exist to fill γ(n), and the good density
  * gathers where the constraints hold.
  *
+ * <p>Several objectives (multi-objective TPE, as Optuna 3.1's {@code TPESampler} with several
+ * directions): the good group is chosen once per proposal among all observations, by
+ * non-domination rank, the last rank that fits only in part cut by greedy hypervolume subset
+ * selection, and each good trial's kernel is weighted by its hypervolume contribution
+ * ({@link ParetoSplit}); the bad group is weighted as with one objective.
+ *
  * <p>Stateless: everything is derived from the history, the seed and the trial number.
  */
 public final class TpeSearch implements SearchStrategy {
@@ -102,7 +108,7 @@ public final class TpeSearch implements SearchStrategy {
         if (observations.size() < startup) {
             return start.propose(context);
         }
-        var ranked = ranked(observations);
+        var ranked = ranked(observations, context.objectives().size());
         return NoRepeats.propose(context, "tpe", attempt -> {
             var out = new LinkedHashMap<String, Object>();
             for (int i = 0; i < unit.dimension(); i++) {
@@ -132,20 +138,36 @@ public final class TpeSearch implements SearchStrategy {
         if (observations.size() < startup) {
             return SearchStrategy.super.suggest(context, name, param);
         }
-        return unit.decode(0, coordinate(unit, 0, ranked(observations), Seeds.forTrial(context.seed(), context.number(), name)));
+        return unit.decode(0, coordinate(unit, 0, ranked(observations, context.objectives().size()), Seeds.forTrial(context.seed(), context.number(), name)));
     }
 
     /**
      * The observations in trial-number order and from best to worst ({@link Observation#BEST_FIRST}):
-     * sorted once per proposal, not once per param.
+     * sorted once per proposal, not once per param. With several objectives, {@code good} holds
+     * the good group and its weights ({@link ParetoSplit}), chosen once among all observations
+     * as Optuna does; with one it is null and each param takes the best γ(n) of the
+     * observations that have it.
      */
-    record Ranked(List<Observation> byNumber, List<Observation> bestFirst) {
+    record Ranked(List<Observation> byNumber, List<Observation> bestFirst, Map<Observation, Double> good) {
     }
 
+    /** The observations ranked by the first objective alone (CMA-ES's categorical model). */
     static Ranked ranked(List<Observation> observations) {
+        return ranked(observations, 1);
+    }
+
+    static Ranked ranked(List<Observation> observations, int objectives) {
+        if (objectives > 1) {
+            return new Ranked(observations, List.of(), ParetoSplit.good(observations, gamma(observations.size())));
+        }
         var bestFirst = new ArrayList<>(observations);
         bestFirst.sort(Observation.BEST_FIRST);
-        return new Ranked(observations, bestFirst);
+        return new Ranked(observations, bestFirst, null);
+    }
+
+    /** The size of the good group among n observations: min(⌈0.1·n⌉, 25). */
+    static int gamma(int n) {
+        return Math.min((int) Math.ceil(0.1 * n), 25);
     }
 
     /**
@@ -160,8 +182,8 @@ public final class TpeSearch implements SearchStrategy {
         }
         if (unit.param(i) instanceof CategoricalParam c) {
             int k = c.choices().size();
-            double[] good = categorical(split.below, i, k);
-            double[] bad = categorical(split.above, i, k);
+            double[] good = categorical(split.below, split.belowWeights(), i, k);
+            double[] bad = categorical(split.above, weights(split.above.size()), i, k);
             double[] cumulative = new double[k];
             double acc = 0;
             for (int j = 0; j < k; j++) {
@@ -184,8 +206,8 @@ public final class TpeSearch implements SearchStrategy {
             }
             return (best + 0.5) / k;
         }
-        var good = parzen(split.below, i);
-        var bad = parzen(split.above, i);
+        var good = parzen(split.below, split.belowWeights(), i);
+        var bad = parzen(split.above, weights(split.above.size()), i);
         double best = Double.NaN;
         double bestScore = Double.NEGATIVE_INFINITY;
         long cells = cells(unit.param(i));
@@ -219,12 +241,12 @@ public final class TpeSearch implements SearchStrategy {
         };
     }
 
-    private ParzenEstimator parzen(List<Observation> group, int i) {
+    private ParzenEstimator parzen(List<Observation> group, double[] weights, int i) {
         double[] xs = new double[group.size()];
         for (int j = 0; j < xs.length; j++) {
             xs[j] = group.get(j).point()[i];
         }
-        return new ParzenEstimator(xs, weights(xs.length), priorWeight);
+        return new ParzenEstimator(xs, weights, priorWeight);
     }
 
     /**
@@ -237,8 +259,11 @@ public final class TpeSearch implements SearchStrategy {
      * observation on its choice, normalised.
      */
     double[] categorical(List<Observation> group, int i, int k) {
+        return categorical(group, weights(group.size()), i, k);
+    }
+
+    double[] categorical(List<Observation> group, double[] obs, int i, int k) {
         int n = group.size();
-        double[] obs = weights(n);
         double total = Arrays.stream(obs).sum() + priorWeight;
         double epsilon = counting ? 0 : priorWeight / (n + 1);
         double[] p = new double[k];
@@ -276,10 +301,11 @@ public final class TpeSearch implements SearchStrategy {
     static final int MAX_ABOVE = 1000;
 
     /**
-     * The best γ(n) observations that have param i and the newest {@link #MAX_ABOVE} of the
-     * rest, each in trial-number order.
+     * The best γ(n) observations that have param i (with several objectives: those of the good
+     * group that have it) and the newest {@link #MAX_ABOVE} of the rest, each in trial-number
+     * order; with several objectives the good ones carry {@link ParetoSplit}'s weights.
      */
-    record Split(List<Observation> below, List<Observation> above) {
+    record Split(List<Observation> below, List<Observation> above, double[] belowWeights) {
         /** The split, or null when fewer than two observations have the param. */
         static Split of(Ranked ranked, int i) {
             int n = 0;
@@ -289,7 +315,10 @@ public final class TpeSearch implements SearchStrategy {
             if (n < 2) {
                 return null;
             }
-            int nBelow = Math.min((int) Math.ceil(0.1 * n), 25);
+            if (ranked.good() != null) {
+                return of(ranked.byNumber(), i, ranked.good());
+            }
+            int nBelow = gamma(n);
             // Infeasible trials are never good, however few the others.
             var best = Collections.newSetFromMap(new IdentityHashMap<Observation, Boolean>());
             for (var o : ranked.bestFirst()) {
@@ -307,7 +336,22 @@ public final class TpeSearch implements SearchStrategy {
                     (best.contains(o) ? below : above).add(o);
                 }
             }
-            return new Split(below, above.size() > MAX_ABOVE ? above.subList(above.size() - MAX_ABOVE, above.size()) : above);
+            return new Split(below, newest(above), weights(below.size()));
+        }
+
+        private static Split of(List<Observation> byNumber, int i, Map<Observation, Double> good) {
+            var below = new ArrayList<Observation>();
+            var above = new ArrayList<Observation>();
+            for (var o : byNumber) {
+                if (!Double.isNaN(o.point()[i])) {
+                    (good.containsKey(o) ? below : above).add(o);
+                }
+            }
+            return new Split(below, newest(above), below.stream().mapToDouble(good::get).toArray());
+        }
+
+        private static List<Observation> newest(List<Observation> above) {
+            return above.size() > MAX_ABOVE ? above.subList(above.size() - MAX_ABOVE, above.size()) : above;
         }
     }
 }

@@ -115,6 +115,42 @@ class BuiltInStrategiesContractTest {
         }
     }
 
+    /**
+     * A built-in strategy in an experiment with two objectives. Not a {@link BuiltIn}: the
+     * strategies that need two (nsga2) are there; these change what they do with them.
+     */
+    abstract static class WithTwoObjectives extends StrategyContract {
+        abstract String name();
+
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec(name(), seed, Map.of()), space, objectives, seed);
+        }
+
+        @Override
+        protected List<Objective> objectives() {
+            return TWO;
+        }
+    }
+
+    /** Multi-objective TPE ({@link ParetoSplit}). */
+    @Nested
+    class TpeWithTwoObjectives extends WithTwoObjectives {
+        @Override
+        String name() {
+            return "tpe";
+        }
+    }
+
+    /** Multi-objective TPE, then NSGA-II ({@link RelaySearch}). */
+    @Nested
+    class AutoWithTwoObjectives extends WithTwoObjectives {
+        @Override
+        String name() {
+            return "auto";
+        }
+    }
+
     @Nested
     class Grid extends BuiltIn {
         @Override

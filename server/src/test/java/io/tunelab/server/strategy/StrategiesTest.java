@@ -78,8 +78,10 @@ class StrategiesTest {
     }
 
     @Test
-    void autoUsesNsga2ForSeveralObjectivesAndACmaEsGeneticPortfolioForOne() {
-        assertThat(((AutoSearch) create("auto", Map.of(), StrategyContract.TWO)).delegate()).isInstanceOf(Nsga2Search.class);
+    void autoRunsMultiObjectiveTpeThenNsga2ForSeveralObjectivesAndACmaEsGeneticPortfolioForOne() {
+        var relay = (RelaySearch) ((AutoSearch) create("auto", Map.of(), StrategyContract.TWO)).delegate();
+        assertThat(relay.member(0)).isInstanceOf(TpeSearch.class);
+        assertThat(relay.member(AutoSearch.HAND_OVER)).isInstanceOf(Nsga2Search.class);
         for (var space : List.of(BOX, StrategyContract.MIXED, StrategyContract.DISCRETE)) {
             var chosen = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), space, StrategyContract.ONE, 1)).delegate();
             assertThat(chosen).isInstanceOf(PortfolioSearch.class);
