@@ -421,6 +421,15 @@ class WebUiBrowserTest {
         Object infeasibleBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-infeasible td')).backgroundColor");
         Object bestBackground = browser.js("return getComputedStyle(document.querySelector('tr.rank-best td')).backgroundColor");
         assertThat(infeasibleBackground).isNotEqualTo(bestBackground);
+        // The infeasible trial's own page says which constraint it broke and by how much; a feasible one says met.
+        var trials = client.experiment("constrained").trials();
+        browser.open(url("#/trials/" + trials.get(0).id()));
+        browser.await("the constraints fact", () -> !browser.findAll("#trial-feasibility").isEmpty());
+        assertThat(browser.text("#trial-feasibility")).isEqualTo("⚠ violated (violation 15): infeasible: latency_ms 35.0 above max 20.0");
+        browser.open(url("#/trials/" + trials.get(2).id()));
+        browser.await("the constraints fact", () -> "Trial #2".equals(browser.text(".exp-head h1"))
+                && !browser.findAll("#trial-feasibility").isEmpty());
+        assertThat(browser.text("#trial-feasibility")).isEqualTo("met");
     }
 
     /** The position of the column that the button for {@code sort} sorts by. */

@@ -58,6 +58,7 @@ export function trialPage(main, id) {
                 fact('Id', String(t.id)),
                 fact('Worker', t.worker || '—'),
                 fact('Told by', t.toldBy || '—'),
+                t.feasibility ? fact('Constraints', feasibilityText(t.feasibility)) : null,
                 fact('Created', time(t.created)),
                 fact('Started', time(t.started)),
                 fact('Finished', time(t.finished)),
@@ -139,6 +140,13 @@ export function trialPage(main, id) {
     reload.cancel();
     destroyCharts();
   };
+}
+
+/** Whether a finished trial of an experiment with constraints met them: its note says by how much it did not. */
+function feasibilityText(f) {
+  return f.feasible
+    ? h('span', {id: 'trial-feasibility', class: 'feasible'}, 'met')
+    : h('span', {id: 'trial-feasibility', class: 'infeasible', title: f.note || ''}, `⚠ violated (violation ${num(f.violation)}): ${f.note || ''}`);
 }
 
 /** The provenance without the tags and notes the trial's code added, which have their own card. */
