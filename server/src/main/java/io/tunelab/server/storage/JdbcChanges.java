@@ -167,23 +167,22 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void putDataReport(long experimentId, String json) {
-        run("UPDATE experiment SET data_report = ? WHERE id = ?", ps -> {
-            ps.setString(1, json);
-            ps.setLong(2, experimentId);
-        });
+        putExperimentJson("data_report", experimentId, json);
     }
 
     @Override
     public void putFinalization(long experimentId, String json) {
-        run("UPDATE experiment SET finalization = ? WHERE id = ?", ps -> {
-            ps.setString(1, json);
-            ps.setLong(2, experimentId);
-        });
+        putExperimentJson("finalization", experimentId, json);
     }
 
     @Override
     public void putLabels(long experimentId, String json) {
-        run("UPDATE experiment SET labels = ? WHERE id = ?", ps -> {
+        putExperimentJson("labels", experimentId, json);
+    }
+
+    /** Sets one JSON column of an experiment's row; {@code column} is a literal in this class, never input. */
+    private void putExperimentJson(String column, long experimentId, String json) {
+        run("UPDATE experiment SET " + column + " = ? WHERE id = ?", ps -> {
             ps.setString(1, json);
             ps.setLong(2, experimentId);
         });
