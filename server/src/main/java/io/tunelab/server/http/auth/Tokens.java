@@ -25,23 +25,23 @@ import java.util.regex.Pattern;
  * The bearer tokens: created with a random secret ({@code tl_} and 32 random bytes, base64url)
  * of which only the SHA-256 is stored, listed, revoked, and checked on every request. Tokens are
  * kept in memory by hash, loaded from storage at start and updated on each write (which goes
- * through {@link Storage#write} first, so a failed write changes nothing). A secret that passed
- * its hash check is remembered with its token's name ({@link VerifiedSecrets}), so the next
- * request with it costs a keyed SipHash and a map lookup rather than a SHA-256; every such hit still asks whether the
- * named token is live, so a revocation counts at once here, and on another coordinator at its
- * next {@link #reload}. Thread-safe.
+ * through {@link Storage#write} first, so a failed write changes nothing). Every request's
+ * secret is hashed and looked up by its hash (about 0.2 µs: the digest is cloned from a prototype
+ * rather than looked up among the JVM's providers), so no secret is ever held in memory and a
+ * revocation counts at once here, and on another coordinator at its next {@link #reload}.
+ * Thread-safe.
  */
 public final class Tokens {
     /** The name of the token a server creates on its first start. */
     public static final String ADMIN = "admin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final MessageDigest SHA_256 = sha256();
 
     private final Storage storage;
     private final InstantSource clock;
     private final Map<String, StoredToken> byHash = new ConcurrentHashMap<>();
     private final Map<String, StoredToken> byName = new ConcurrentHashMap<>();
-    private final VerifiedSecrets verified = new VerifiedSecrets();
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     /** When the tokens were last read from a database other coordinators share (nanoTime), to read at most once a second. */
     private volatile long readAt = System.nanoTime();
@@ -124,17 +124,11 @@ public final class Tokens {
         if (secret == null || secret.isBlank()) {
             return Optional.empty();
         }
-        Optional<String> name = verified.nameOf(secret);
-        if (name.isPresent()) {
-            return active(name.get());
-        }
         String hash = hash(secret.trim());
         if (!byHash.containsKey(hash) && storage.shared().isPresent() && System.nanoTime() - readAt > 1_000_000_000L) {
             reload(); // created by another coordinator, perhaps
         }
-        Optional<StoredToken> live = Optional.ofNullable(byHash.get(hash)).filter(t -> !t.isRevoked());
-        live.ifPresent(t -> verified.remember(secret, t.name()));
-        return live.map(this::principal);
+        return Optional.ofNullable(byHash.get(hash)).filter(t -> !t.isRevoked()).map(this::principal);
     }
 
     /**
@@ -175,7 +169,16 @@ public final class Tokens {
 
     static String hash(String secret) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+            var digest = (MessageDigest) SHA_256.clone();
+            return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
