@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -34,6 +36,8 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
     static final long LEADER_LOCK = 0x54554E454C4142L;
     static final String CHANNEL = "tunelab";
     private static final int WRITERS = 16;
+    /** How long {@link #listen} waits for its {@code LISTEN} to be in place before it answers. */
+    private static final int LISTEN_WAIT_SECONDS = 10;
     private static final int TRIAL_IDS_PER_BLOCK = 32;
 
     private final String url;
@@ -292,23 +296,33 @@ final class PostgresShared implements SharedDatabase, AutoCloseable {
 
     @Override
     public void listen(Consumer<String> listener) {
-        Thread t = Thread.ofPlatform().name("tunelab-peer-listener").daemon(true).start(() -> listenLoop(listener));
+        var listening = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().name("tunelab-peer-listener").daemon(true).start(() -> listenLoop(listener, listening));
         synchronized (listeners) {
             listeners.add(t);
         }
+        try {
+            if (!listening.await(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("not yet listening for other coordinators after {} s; their changes reach this one once it is", LISTEN_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private void listenLoop(Consumer<String> listener) {
-        boolean first = true;
+    /**
+     * Listens until closed. After each {@code LISTEN}, the first one included, {@code listener}
+     * gets {@code ""}: a change committed before it was in place (since this coordinator read the
+     * database, or while the connection was down) sent a notice no one here heard.
+     */
+    private void listenLoop(Consumer<String> listener, CountDownLatch listening) {
         while (!closed) {
             try (Connection c = DriverManager.getConnection(url, user, password)) {
                 try (var s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }
-                if (!first) {
-                    listener.accept("");
-                }
-                first = false;
+                listening.countDown();
+                listener.accept("");
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     var notices = pg.getNotifications(500);

@@ -81,9 +81,10 @@ public interface SharedDatabase {
 
     /**
      * Delivers what coordinators send with {@link #notifyPeers} or {@link Locked#stamp} to
-     * {@code listener}, on a thread of its own, from now until the storage closes. Should the
-     * connection drop, it is opened again and {@code listener} gets {@code ""}: notices may have
-     * been missed.
+     * {@code listener}, on a thread of its own, from now until the storage closes; answers once
+     * listening (or after waiting a few seconds for it). Each time listening starts, the first time
+     * included, and again after a dropped connection, {@code listener} gets {@code ""}: notices
+     * sent before then were missed.
      */
     void listen(Consumer<String> listener);
 

@@ -85,6 +85,23 @@ class PostgresStorageTest extends StorageContract {
     }
 
     @Test
+    void aListenerIsListeningWhenListenAnswersAndIsToldToCatchUpOnWhatCameBefore() throws Exception {
+        Storage first = open();
+        try (Storage second = JdbcStorage.open(database, Durability.PROCESS)) {
+            first.shared().orElseThrow().notifyPeers("sent-before-listening");
+            var heard = new java.util.concurrent.LinkedBlockingQueue<String>();
+            second.shared().orElseThrow().listen(heard::add);
+
+            assertThat(heard.poll(10, java.util.concurrent.TimeUnit.SECONDS)).as("catch up on what was missed").isEmpty();
+            first.shared().orElseThrow().notifyPeers("sent-after-listen-answered");
+            assertThat(heard.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("sent-after-listen-answered");
+            assertThat(heard).isEmpty();
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
     void twoServersShareOneDatabaseAndEachReadsWhatTheOtherWrote() {
         Storage first = open();
         try (Storage second = JdbcStorage.open(database, Durability.PROCESS)) {
