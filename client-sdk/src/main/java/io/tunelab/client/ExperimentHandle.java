@@ -1,7 +1,6 @@
 package io.tunelab.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunelab.api.AskBatchRequest;
 import io.tunelab.api.Budget;
 import io.tunelab.api.Decision;
@@ -17,6 +16,7 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,9 +108,8 @@ public final class ExperimentHandle {
      * whether or not a next trial is due.
      */
     public TellReply tellThenAsk(long trialId, TrialResult result) {
-        ObjectNode body = Json.mapper().valueToTree(result);
-        body.put("next", true);
-        return client.send("POST", "/api/trials/" + trialId + "/result", body.toString(), TellReply.class);
+        return client.decode(client.exchange("POST", "/api/trials/" + trialId + "/result", Json.writeBytes(new TellWithNext(result)), null,
+                HttpResponse.BodyHandlers.ofByteArray()), TellReply.class);
     }
 
     /** Tells a completed trial's objective value (the primary objective's metric). */
