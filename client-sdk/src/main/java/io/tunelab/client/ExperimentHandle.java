@@ -9,6 +9,7 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.Json;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
@@ -105,10 +106,12 @@ public final class ExperimentHandle {
     /**
      * Tells any result and asks for the next trial in the same request (one round trip instead of
      * two); the next trial is leased when the result carries a lease id. The result is recorded
-     * whether or not a next trial is due.
+     * whether or not a next trial is due. Under a request id, as a tell: a retry after a dropped
+     * connection gets the first answer, next trial included.
      */
     public TellReply tellThenAsk(long trialId, TrialResult result) {
-        return client.decode(client.exchange("POST", "/api/trials/" + trialId + "/result", Json.writeBytes(new TellWithNext(result)), null,
+        byte[] body = Json.writeBytes(new TellWithNext(result));
+        return client.decode(client.exchange("POST", "/api/trials/" + trialId + "/result", body, RequestId.random(),
                 HttpResponse.BodyHandlers.ofByteArray()), TellReply.class);
     }
 

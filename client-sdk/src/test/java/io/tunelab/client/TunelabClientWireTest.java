@@ -133,6 +133,7 @@ class TunelabClientWireTest {
         JsonNode expected = Json.mapper().valueToTree(result);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("next", true);
         assertThat(Json.tree(seen.getFirst().body())).isEqualTo(expected);
+        assertThat(seen.getFirst().requestId()).as("a retry must get the same answer").isNotBlank();
     }
 
     @Test
