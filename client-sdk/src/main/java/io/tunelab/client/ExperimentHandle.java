@@ -1,7 +1,6 @@
 package io.tunelab.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunelab.api.AskBatchRequest;
 import io.tunelab.api.Budget;
 import io.tunelab.api.Decision;
@@ -10,6 +9,7 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.Json;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
@@ -17,6 +17,7 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,12 +106,13 @@ public final class ExperimentHandle {
     /**
      * Tells any result and asks for the next trial in the same request (one round trip instead of
      * two); the next trial is leased when the result carries a lease id. The result is recorded
-     * whether or not a next trial is due.
+     * whether or not a next trial is due. Under a request id, as a tell: a retry after a dropped
+     * connection gets the first answer, next trial included.
      */
     public TellReply tellThenAsk(long trialId, TrialResult result) {
-        ObjectNode body = Json.mapper().valueToTree(result);
-        body.put("next", true);
-        return client.send("POST", "/api/trials/" + trialId + "/result", body.toString(), TellReply.class);
+        byte[] body = Json.writeBytes(new TellWithNext(result));
+        return client.decode(client.exchange("POST", "/api/trials/" + trialId + "/result", body, RequestId.random(),
+                HttpResponse.BodyHandlers.ofByteArray()), TellReply.class);
     }
 
     /** Tells a completed trial's objective value (the primary objective's metric). */

@@ -2,6 +2,7 @@ package io.tunelab.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.tunelab.api.ErrorBody;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
@@ -9,23 +10,40 @@ import io.tunelab.api.TunelabException;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How the client reads a server's replies: a JSON body as the type asked for, an error body as the
  * {@link TunelabException} of its code. A reply that is not Tunelab's JSON (a proxy's page, say)
  * becomes an error that names the server and what came back.
+ *
+ * <p>Bodies are read as the bytes that arrived, by one {@link ObjectReader} per reply type made
+ * once: no text copy of the body and no look-up of the type's deserializer per request.
  */
 final class Replies {
+    /**
+     * Keeps the body of an error reply and drops a successful one unread: for requests whose
+     * answer the caller does not use (a tell's reply is the stored trial, which the caller has).
+     */
+    static final HttpResponse.BodyHandler<byte[]> ERRORS_ONLY = info -> info.statusCode() >= 400
+            ? HttpResponse.BodySubscribers.ofByteArray()
+            : HttpResponse.BodySubscribers.replacing(new byte[0]);
+
+    private static final Map<JavaType, ObjectReader> READERS = new ConcurrentHashMap<>();
+
     private Replies() {
     }
 
-    static <T> T read(URI server, String body, TypeReference<T> type) {
+    static <T> T read(URI server, byte[] body, TypeReference<T> type) {
         return read(server, body, Json.mapper().getTypeFactory().constructType(type));
     }
 
-    static <T> T read(URI server, String body, JavaType type) {
+    static <T> T read(URI server, byte[] body, JavaType type) {
         try {
-            return Json.mapper().readValue(body, type);
+            return READERS.computeIfAbsent(type, t -> Json.mapper().readerFor(t)).readValue(body);
         } catch (IOException e) {
             throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + server
                     + " answered with something that is not Tunelab JSON: " + e.getMessage());
@@ -40,5 +58,10 @@ final class Replies {
             return TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
                     "HTTP " + status + " from " + server + ": " + (body == null ? "" : body.strip()));
         }
+    }
+
+    /** A reply body as text: a {@code String} as it is, bytes as UTF-8, none as null. */
+    static String text(Object body) {
+        return body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) body;
     }
 }

@@ -18,10 +18,7 @@ final class CpuClock {
     /** Nanoseconds of CPU the process {@code pid} has used so far, or -1 when /proc cannot tell. */
     static long nanos(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // The command name (field 2) may hold spaces; the fields after it start past its ')'.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat"))) * NANOS_PER_TICK;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -29,5 +26,32 @@ final class CpuClock {
 
     static long self() {
         return nanos(ProcessHandle.current().pid());
+    }
+
+    /**
+     * Nanoseconds of CPU this process's JIT compiler threads have used so far (the tasks the
+     * kernel names {@code C1 CompilerThre…} and {@code C2 CompilerThre…}), or -1 when /proc cannot
+     * tell: the part of {@link #self()} that is the JVM warming up, not the SDK's work.
+     */
+    static long selfJit() {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.mapToLong(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    return name.matches("C[12] CompilerThre.*") ? ticks(stat) * NANOS_PER_TICK : 0;
+                } catch (IOException | RuntimeException e) {
+                    return 0; // a thread that ended meanwhile
+                }
+            }).sum();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long ticks(String stat) {
+        // The command name (field 2) may hold spaces; the fields after it start past its ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * both processes used meanwhile.
  */
 final class Load {
-    /** What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this process. */
-    record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros) {
+    /**
+     * What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this
+     * process, and how much of this process's was its JIT compiler threads'.
+     */
+    record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros, double clientJitMicros) {
     }
 
     /** How one client thread finishes units of work until the shared count runs out; returns the latencies it saw. */
@@ -74,6 +77,7 @@ final class Load {
         barrier.await();
         long server0 = CpuClock.nanos(serverPid);
         long client0 = CpuClock.self();
+        long jit0 = CpuClock.selfJit();
         long start = System.nanoTime();
         for (Thread t : threads) {
             t.join();
@@ -81,11 +85,12 @@ final class Load {
         double seconds = (System.nanoTime() - start) / 1e9;
         double serverCpu = (CpuClock.nanos(serverPid) - server0) / 1e3 / count;
         double clientCpu = (CpuClock.self() - client0) / 1e3 / count;
+        double clientJit = (CpuClock.selfJit() - jit0) / 1e3 / count;
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
         }
         long[] sorted = latencies.sorted();
-        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu);
+        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit);
     }
 
     /** The classic loop: ask, evaluate, tell — two requests per trial. */

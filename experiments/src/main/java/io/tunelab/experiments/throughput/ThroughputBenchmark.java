@@ -26,7 +26,8 @@ import java.util.Map;
  * clients on an authenticated request that does nothing ({@code GET /api/session}), the HTTP
  * floor of this machine. It prints the table, the ratios to Optuna and to the floor, the p99
  * growth, and the CPU µs per trial in the server (from its {@code /proc/<pid>/stat}) and in the
- * clients (this process). A round trip is one trial's ask and tell, whatever the requests.
+ * clients (this process), the latter also apart from this JVM's JIT compiler threads. A round
+ * trip is one trial's ask and tell, whatever the requests.
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
  * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next]}.
@@ -117,6 +118,13 @@ public final class ThroughputBenchmark {
             }
             System.out.printf(Locale.ROOT, "HTTP floor: CPU per request: server %.0f µs, clients %.0f µs%n",
                     floor.serverCpuMicros(), floor.clientCpuMicros());
+            // The clients' JVM is still compiling for a while after the warm-up: its JIT threads' share, apart.
+            for (Protocol p : results) {
+                System.out.printf(Locale.ROOT, "%s: clients' CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
+                        p.label(), p.clientCpu() - p.clientJit(), p.clientJit());
+            }
+            System.out.printf(Locale.ROOT, "HTTP floor: clients' CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
+                    floor.clientCpuMicros() - floor.clientJitMicros(), floor.clientJitMicros());
         } finally {
             if (server != null) {
                 server.close();
@@ -132,6 +140,10 @@ public final class ThroughputBenchmark {
 
         double clientCpu() {
             return phases.stream().mapToDouble(p -> p.clientCpuMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
+        }
+
+        double clientJit() {
+            return phases.stream().mapToDouble(p -> p.clientJitMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
         }
     }
 

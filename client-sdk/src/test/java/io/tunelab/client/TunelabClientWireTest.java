@@ -1,0 +1,157 @@
+package io.tunelab.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
+import io.tunelab.api.TellReply;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the client puts on the wire for an ask and a tell, and how it reads what comes back:
+ * against a small in-process HTTP server that records each request and answers as told.
+ */
+class TunelabClientWireTest {
+    private record Seen(String method, String path, String requestId, String authorization, String contentType, String body) {
+    }
+
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
+    private volatile String reply = "{}";
+    private HttpServer server;
+    private TunelabClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::answer);
+        server.start();
+        client = TunelabClient.connect("http://127.0.0.1:" + server.getAddress().getPort(), "tl_secret");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        var h = exchange.getRequestHeaders();
+        seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), h.getFirst(RequestId.HEADER),
+                h.getFirst("Authorization"), h.getFirst("Content-Type"),
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+        byte[] body = reply.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Test
+    void anAskCarriesAFreshRequestIdAndTheTokenAndReadsTheProposal() {
+        reply = "{\"id\": 7, \"number\": 3, \"params\": {\"lr\": 0.01, \"optimizer\": \"adam\"}}";
+        TrialProposal first = client.ask("sweep one");
+        TrialProposal second = client.ask("sweep one");
+
+        assertThat(first).isEqualTo(new TrialProposal(7, 3, Map.of("lr", 0.01, "optimizer", "adam")));
+        assertThat(second).isEqualTo(first);
+        assertThat(seen).extracting(Seen::method, Seen::path, Seen::authorization, Seen::contentType, Seen::body)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple("POST", "/api/experiments/sweep one/trials", "Bearer tl_secret",
+                        "application/json", "{}"));
+        assertThat(seen.get(0).requestId()).isNotBlank().hasSizeLessThanOrEqualTo(RequestId.MAX_LENGTH)
+                .isNotEqualTo(seen.get(1).requestId());
+    }
+
+    @Test
+    void aLeasedAskSaysSo() {
+        reply = "{\"id\": 7, \"number\": 3, \"params\": {}, \"leaseId\": \"l-1\"}";
+        assertThat(client.askLeased("1").leaseId()).isEqualTo("l-1");
+        assertThat(Json.tree(seen.getFirst().body()).get("lease").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aTellSendsTheResultUnderARequestIdAndDoesNotNeedItsReplyToBeJson() {
+        reply = "the stored trial, which the caller does not read";
+        client.result(7, TrialResult.complete(Map.of("loss", 0.25)));
+
+        Seen tell = seen.getFirst();
+        assertThat(tell.path()).isEqualTo("/api/trials/7/result");
+        assertThat(tell.requestId()).isNotBlank();
+        assertThat(Json.read(tell.body(), TrialResult.class)).isEqualTo(TrialResult.complete(Map.of("loss", 0.25)));
+    }
+
+    @Test
+    void aRefusedTellIsThrownAsTheExceptionOfItsCode() {
+        status = 409;
+        reply = "{\"code\": \"LEASE_LOST\", \"message\": \"trial 7's lease expired\", \"details\": {\"trial\": 7}}";
+        assertThatThrownBy(() -> client.result(7, TrialResult.complete(Map.of("loss", 0.25))))
+                .isInstanceOfSatisfying(TunelabException.LeaseLost.class, e -> assertThat(e.details()).containsEntry("trial", 7))
+                .hasMessage("trial 7's lease expired");
+    }
+
+    @Test
+    void aReplyThatIsNotTunelabJsonNamesTheServer() {
+        status = 502;
+        reply = "<html>Bad Gateway</html>";
+        assertThatThrownBy(() -> client.result(7, TrialResult.complete(Map.of("loss", 0.25))))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                .hasMessageContaining("HTTP 502 from " + client.url()).hasMessageContaining("Bad Gateway");
+        status = 200;
+        assertThatThrownBy(() -> client.ask("1")).isInstanceOfSatisfying(TunelabException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE)).hasMessageContaining("not Tunelab JSON");
+    }
+
+    @Test
+    void aTellWithNextSendsTheResultsFieldsAndNextAndReadsTheNextTrial() {
+        var result = new TrialResult(TrialState.PRUNED, Map.of("loss", 0.5), null, null, "l-1", Map.of("host", "a"));
+        reply = "{\"trial\": 7, \"state\": \"PRUNED\", \"next\": {\"id\": 8, \"number\": 4, \"params\": {\"lr\": 0.1}, \"leaseId\": \"l-2\"}}";
+        TellReply answer = handle().tellThenAsk(7, result);
+
+        assertThat(answer).isEqualTo(new TellReply(7, TrialState.PRUNED, new TrialProposal(8, 4, Map.of("lr", 0.1), "l-2"), null));
+        JsonNode expected = Json.mapper().valueToTree(result);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("next", true);
+        assertThat(Json.tree(seen.getFirst().body())).isEqualTo(expected);
+        assertThat(seen.getFirst().requestId()).as("a retry must get the same answer").isNotBlank();
+    }
+
+    @Test
+    void aTellWithNextOfEveryKindOfResultWritesTheResultsOwnFields() {
+        reply = "{\"trial\": 7, \"state\": \"FAILED\", \"noNext\": {\"code\": \"BUDGET_EXHAUSTED\", \"message\": \"no trials left\"}}";
+        for (TrialResult result : List.of(TrialResult.failed("boom"), TrialResult.complete(Map.of()),
+                TrialResult.ofRepetitions(List.of(new io.tunelab.api.Repetition(0, null, Map.of("loss", 1.0)))))) {
+            seen.clear();
+            assertThat(handle().tellThenAsk(7, result).noNext().code()).isEqualTo(ErrorCode.BUDGET_EXHAUSTED);
+            JsonNode body = Json.tree(seen.getFirst().body());
+            assertThat(body.get("next").asBoolean()).isTrue();
+            assertThat(Json.read(((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy()).without("next"), TrialResult.class))
+                    .isEqualTo(result);
+        }
+    }
+
+    private ExperimentHandle handle() {
+        var spec = ExperimentSpec.builder("sweep").minimize("loss").param("lr", FloatParam.log(1e-5, 1)).build();
+        return new ExperimentHandle(client, new Experiment(1, "sweep", ExperimentState.RUNNING, spec, 0, null, null, null));
+    }
+}
