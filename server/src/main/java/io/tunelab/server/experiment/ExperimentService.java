@@ -29,6 +29,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 
@@ -225,17 +226,29 @@ public final class ExperimentService {
      * recorded either way.
      */
     public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy, String requestId) {
-        Trial told = tell(trialId, result, toldBy, requestId);
+        Told told = tellOnce(trialId, result, toldBy, requestId);
+        LiveExperiment e = registry.owner(trialId);
         try {
-            // A retry with the same request id gets the trial the first one got, not another.
-            return new TellReply(trialId, told.state(), ask(registry.owner(trialId), result.leaseId() != null,
-                    Requests.nextOf(requestId)), null);
+            // A retry with the same request id gets the trial the first one got, not another; a
+            // first tell made before the next trial's id followed the tell's stored it under the hashed id.
+            Optional<TrialProposal> earlier = told.retried()
+                    ? requests.answered(Requests.hashedNextOf(requestId), askKind(e), TrialProposal.class) : Optional.empty();
+            TrialProposal next = earlier.isPresent() ? earlier.get() : ask(e, result.leaseId() != null, Requests.nextOf(requestId));
+            return new TellReply(trialId, told.trial().state(), next, null);
         } catch (TunelabException refused) {
             if (!isNoTrialDue(refused)) {
                 throw refused;
             }
-            return new TellReply(trialId, told.state(), null, ErrorBody.of(refused));
+            return new TellReply(trialId, told.trial().state(), null, ErrorBody.of(refused));
         }
+    }
+
+    /** A tell's answer, and whether it was a retry answered from what the first attempt stored. */
+    private record Told(Trial trial, boolean retried) {
+    }
+
+    private static String askKind(LiveExperiment e) {
+        return "ask:" + e.id();
     }
 
     /** Whether an ask was refused because the experiment has no trial to give now (not a fault). */
@@ -247,7 +260,7 @@ public final class ExperimentService {
     }
 
     private TrialProposal ask(LiveExperiment e, boolean leased, String requestId) {
-        String kind = "ask:" + e.id();
+        String kind = askKind(e);
         // A retry is not looked up first: its own write fails on the stored request id, and the
         // stored answer is read then, so a first request costs no read.
         String leaseId = leased ? UUID.randomUUID().toString() : null;
@@ -286,6 +299,10 @@ public final class ExperimentService {
      * the same id answers what the first tell answered, and is not applied again.
      */
     public Trial tell(long trialId, TrialResult result, String toldBy, String requestId) {
+        return tellOnce(trialId, result, toldBy, requestId).trial();
+    }
+
+    private Told tellOnce(long trialId, TrialResult result, String toldBy, String requestId) {
         Requests.check(requestId);
         String kind = "tell:" + trialId;
         LiveExperiment e = registry.owner(trialId);
@@ -302,11 +319,11 @@ public final class ExperimentService {
             });
         } catch (RuntimeException ex) {
             // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
-            return requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex);
+            return new Told(requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex), true);
         }
         proposals.afterStep(e);
         work.signal();
-        return told;
+        return new Told(told, false);
     }
 
     /** Records an intermediate report durably and answers with the pruner's decision. */

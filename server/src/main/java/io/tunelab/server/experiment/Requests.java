@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 final class Requests {
     private static final int MAX_LENGTH = RequestId.MAX_LENGTH;
+    private static final String ORDERED_NEXT = "~n:";
+    private static final int ORDERED_MAX = MAX_LENGTH - 3;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
 
     private final Storage storage;
@@ -43,13 +45,24 @@ final class Requests {
     /**
      * The id under which the trial a tell with {@code "next": true} handed out is stored, derived
      * from the tell's own id (null for none), so a retried tell answers that same trial. It starts
-     * with {@code ~}, which no caller's id holds, and fits the stored ids' length whatever the
-     * tell's id.
+     * with {@code ~}, which no caller's id holds. A tell id of up to {@value #ORDERED_MAX} characters
+     * (the SDK's UUIDs) is kept as it is behind {@code ~n:}, so these ids follow the tells' own
+     * order: the SDK's ids are time-ordered, and answers stored in that order land side by side in
+     * the table's index, where a random id costs each group commit pages of its own. A longer id
+     * is hashed ({@link #hashedNextOf}) to fit the stored ids' length.
      */
     static String nextOf(String tellRequestId) {
         if (tellRequestId == null) {
             return null;
         }
+        return tellRequestId.length() <= ORDERED_MAX ? ORDERED_NEXT + tellRequestId : hashedNextOf(tellRequestId);
+    }
+
+    /**
+     * The hashed form of {@link #nextOf}: {@code ~next:} and the tell id's SHA-256, the only form
+     * before the ordered one, so a tell retried across that upgrade still finds its trial.
+     */
+    static String hashedNextOf(String tellRequestId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(tellRequestId.getBytes(StandardCharsets.UTF_8));
             return "~next:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);

@@ -1,0 +1,99 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.TellReply;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.server.storage.JdbcStorage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The ids a tell with next stores its next trial under, and retries of such tells on real H2
+ * files: a retry answers the trial the first attempt got, whichever form of id that attempt used.
+ */
+class RequestsTest {
+    @TempDir
+    Path dir;
+    JdbcStorage storage;
+    ExperimentService service;
+    long experimentId;
+
+    @BeforeEach
+    void open() {
+        storage = JdbcStorage.openDataDirectory(dir);
+        Coordinator coordinator = Coordinator.open(storage, Instant::now, Events.NONE,
+                new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+        service = coordinator.experiments();
+        experimentId = service.create(ExperimentSpec.builder("retries").minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy(new StrategySpec("random", 5L, Map.of())).trials(10).build()).id();
+    }
+
+    @AfterEach
+    void close() {
+        storage.close();
+    }
+
+    @Test
+    void theNextTrialOfAnSdkTellIsStoredUnderTheTellsOwnIdSoConsecutiveTellsStayInOrder() {
+        String first = RequestId.random();
+        String later = RequestId.random();
+
+        assertThat(Requests.nextOf(first)).isEqualTo("~n:" + first);
+        assertThat(Requests.nextOf(first).length()).isLessThanOrEqualTo(RequestId.MAX_LENGTH);
+        assertThat(Requests.nextOf(null)).isNull();
+        assertThat(Requests.nextOf(first).compareTo(Requests.nextOf(later)))
+                .as("ids made one after the other keep their order").isEqualTo(first.compareTo(later));
+    }
+
+    @Test
+    void aTellIdTooLongToKeepIsHashedToFitTheStoredIds() {
+        String longest = "r".repeat(RequestId.MAX_LENGTH);
+
+        assertThat(Requests.nextOf(longest)).isEqualTo(Requests.hashedNextOf(longest)).startsWith("~next:");
+        assertThat(Requests.nextOf(longest).length()).isLessThanOrEqualTo(RequestId.MAX_LENGTH);
+        assertThat(Requests.nextOf("r".repeat(RequestId.MAX_LENGTH - 3))).startsWith("~n:");
+    }
+
+    @Test
+    void aRetriedTellWithNextAnswersTheSameNextTrialAndAsksForNoOther() {
+        TrialProposal asked = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+
+        TellReply reply = service.tellThenAsk(asked.id(), result, null, "tell-1");
+        TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-1");
+
+        assertThat(retried.next()).isEqualTo(reply.next());
+        assertThat(storage.trials(experimentId)).hasSize(2);
+    }
+
+    @Test
+    void aTellWithNextRetriedAfterAnUpgradeFindsTheTrialItsFirstAttemptStoredUnderTheHashedId() {
+        // The first attempt, made by the release before: it told, asked, and stored the next trial under the hashed id.
+        TrialProposal asked = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+        service.tell(asked.id(), result, null, "tell-2");
+        TrialProposal handedOut = service.ask("retries");
+        String kind = "ask:" + experimentId;
+        storage.write(c -> c.putAnswer(Requests.hashedNextOf("tell-2"), kind,
+                Json.write(new Requests.StoredAnswer(kind, handedOut))));
+
+        TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-2");
+
+        assertThat(retried.next()).isEqualTo(handedOut);
+        assertThat(storage.trials(experimentId)).as("no third trial handed out").hasSize(2);
+    }
+}
