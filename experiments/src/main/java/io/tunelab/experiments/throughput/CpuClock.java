@@ -28,13 +28,18 @@ final class CpuClock {
         return nanos(ProcessHandle.current().pid());
     }
 
-    /**
-     * Nanoseconds of CPU this process's JIT compiler threads have used so far (the tasks the
-     * kernel names {@code C1 CompilerThre…} and {@code C2 CompilerThre…}), or -1 when /proc cannot
-     * tell: the part of {@link #self()} that is the JVM warming up, not the SDK's work.
-     */
+    /** {@link #jit} of this process: the part of {@link #self()} that is the JVM warming up, not the SDK's work. */
     static long selfJit() {
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        return jit(ProcessHandle.current().pid());
+    }
+
+    /**
+     * Nanoseconds of CPU the JIT compiler threads of the JVM {@code pid} have used so far (the
+     * tasks the kernel names {@code C1 CompilerThre…} and {@code C2 CompilerThre…}), or -1 when
+     * /proc cannot tell.
+     */
+    static long jit(long pid) {
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             return tasks.mapToLong(task -> {
                 try {
                     String stat = Files.readString(task.resolve("stat"));

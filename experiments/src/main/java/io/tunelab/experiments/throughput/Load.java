@@ -22,7 +22,8 @@ final class Load {
      * What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this
      * process, and how much of this process's was its JIT compiler threads'.
      */
-    record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros, double clientJitMicros) {
+    record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros, double clientJitMicros,
+                 double serverJitMicros) {
     }
 
     /** How one client thread finishes units of work until the shared count runs out; returns the latencies it saw. */
@@ -78,6 +79,7 @@ final class Load {
         long server0 = CpuClock.nanos(serverPid);
         long client0 = CpuClock.self();
         long jit0 = CpuClock.selfJit();
+        long serverJit0 = CpuClock.jit(serverPid);
         long start = System.nanoTime();
         for (Thread t : threads) {
             t.join();
@@ -86,11 +88,12 @@ final class Load {
         double serverCpu = (CpuClock.nanos(serverPid) - server0) / 1e3 / count;
         double clientCpu = (CpuClock.self() - client0) / 1e3 / count;
         double clientJit = (CpuClock.selfJit() - jit0) / 1e3 / count;
+        double serverJit = (CpuClock.jit(serverPid) - serverJit0) / 1e3 / count;
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
         }
         long[] sorted = latencies.sorted();
-        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit);
+        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit, serverJit);
     }
 
     /** The classic loop: ask, evaluate, tell — two requests per trial. */

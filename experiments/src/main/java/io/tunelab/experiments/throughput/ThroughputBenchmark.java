@@ -26,11 +26,15 @@ import java.util.Map;
  * clients on an authenticated request that does nothing ({@code GET /api/session}), the HTTP
  * floor of this machine. It prints the table, the ratios to Optuna and to the floor, the p99
  * growth, and the CPU µs per trial in the server (from its {@code /proc/<pid>/stat}) and in the
- * clients (this process), the latter also apart from this JVM's JIT compiler threads. A round
- * trip is one trial's ask and tell, whatever the requests.
+ * clients (this process), each also apart from its JVM's JIT compiler threads. A round trip is
+ * one trial's ask and tell, whatever the requests. Before the measured experiments the server and
+ * the clients warm up on {@code --warmup} trials of each protocol (other experiments) and as many
+ * floor requests: the server's JIT compiles for some 30,000 requests, so with the default the
+ * figures include part of its warm-up (printed apart), and with a longer one they are closer to
+ * a long-running server's.
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
- * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next]}.
+ * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]}.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -43,6 +47,7 @@ public final class ThroughputBenchmark {
         String durability = "process";
         int optunaRuns = 3;
         List<String> protocols = List.of("classic", "next");
+        int warmup = 3000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -51,12 +56,16 @@ public final class ThroughputBenchmark {
                 case "--durability" -> durability = args[++i];
                 case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
                 case "--protocols" -> protocols = List.of(args[++i].split(","));
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next");
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N");
             }
         }
         if (trials < 2000) {
             throw new IllegalArgumentException("--trials must be at least 2000, got " + trials);
+        }
+        if (warmup < 100) {
+            throw new IllegalArgumentException("--warmup must be at least 100 trials per protocol, got " + warmup);
         }
         Path scratch = Files.createTempDirectory("tunelab-throughput");
         double optuna = Double.NaN;
@@ -74,13 +83,14 @@ public final class ThroughputBenchmark {
         long pid = server == null ? -1 : server.process().pid();
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
-                    + "after its commit, durability %s); %d cores, shared with whatever else runs%n", clients, trials, url,
-                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors());
+                    + "after its commit, durability %s); %d cores, shared with whatever else runs; warm-up %,d trials of each "
+                    + "protocol and %,d floor requests%n", clients, trials, url,
+                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup, warmup);
             // Warm both JITs on separate experiments so the figures are steady state.
             long stamp = System.currentTimeMillis();
-            Load.run(clients, 3000, pid, Load.classic(client.launch(spec("warmup-classic-" + stamp, 3000))));
-            Load.run(clients, 3000, pid, Load.tellWithNext(client.launch(spec("warmup-next-" + stamp, 3000))));
-            Load.run(clients, 3000, pid, Load.floor(client));
+            Load.run(clients, warmup, pid, Load.classic(client.launch(spec("warmup-classic-" + stamp, warmup))));
+            Load.run(clients, warmup, pid, Load.tellWithNext(client.launch(spec("warmup-next-" + stamp, warmup))));
+            Load.run(clients, warmup, pid, Load.floor(client));
 
             var results = new java.util.ArrayList<Protocol>();
             for (String name : protocols) {
@@ -125,6 +135,14 @@ public final class ThroughputBenchmark {
             }
             System.out.printf(Locale.ROOT, "HTTP floor: clients' CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
                     floor.clientCpuMicros() - floor.clientJitMicros(), floor.clientJitMicros());
+            if (server != null) { // the server's JIT threads are read from its /proc, so only for a server started here
+                for (Protocol p : results) {
+                    System.out.printf(Locale.ROOT, "%s: server's CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
+                            p.label(), p.serverCpu() - p.serverJit(), p.serverJit());
+                }
+                System.out.printf(Locale.ROOT, "HTTP floor: server's CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
+                        floor.serverCpuMicros() - floor.serverJitMicros(), floor.serverJitMicros());
+            }
         } finally {
             if (server != null) {
                 server.close();
@@ -135,15 +153,25 @@ public final class ThroughputBenchmark {
     /** One protocol's figures: its first and last 1,000 trials, and every phase for the CPU per trial. */
     private record Protocol(String label, int requests, int target, Load.Phase first, Load.Phase last, List<Load.Phase> phases) {
         double serverCpu() {
-            return phases.stream().mapToDouble(p -> p.serverCpuMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
+            return perTrial(Load.Phase::serverCpuMicros);
         }
 
         double clientCpu() {
-            return phases.stream().mapToDouble(p -> p.clientCpuMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
+            return perTrial(Load.Phase::clientCpuMicros);
         }
 
         double clientJit() {
-            return phases.stream().mapToDouble(p -> p.clientJitMicros() * p.count()).sum() / phases.stream().mapToInt(Load.Phase::count).sum();
+            return perTrial(Load.Phase::clientJitMicros);
+        }
+
+        double serverJit() {
+            return perTrial(Load.Phase::serverJitMicros);
+        }
+
+        /** A per-trial figure over every phase, each weighted by its trials (the middle one is empty at 2,000 trials). */
+        private double perTrial(java.util.function.ToDoubleFunction<Load.Phase> figure) {
+            return phases.stream().filter(p -> p.count() > 0).mapToDouble(p -> figure.applyAsDouble(p) * p.count()).sum()
+                    / phases.stream().mapToInt(Load.Phase::count).sum();
         }
     }
 
