@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Options: {@code population} (20), {@code elites} (half the population), {@code tournament}
  * (3), {@code crossover_rate} (0.9), {@code mutation_rate} (0 = one param per child on
  * average), {@code mutation_sigma} (0.1 of each range), {@code adaptive_mutation} (false; true
- * shrinks each param's step to the population's spread in it, never above mutation_sigma).
+ * shrinks each param's step to the population's spread in it, never above mutation_sigma),
+ * {@code crossover} (blend; uniform) and {@code mutation} (gaussian; resample), see {@link Variation}.
  */
 public final class GeneticSearch implements SearchStrategy {
     private final int population;

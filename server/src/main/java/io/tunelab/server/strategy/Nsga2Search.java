@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * NSGA-II for several objectives, on Jenetics' {@code jenetics.ext} MOEA: survivors by
  * non-dominated rank and crowding distance ({@link NSGA2Selector}), parents by the
- * unique-fitness tournament ({@link UFTournamentSelector}), children by {@link Variation}.
+ * unique-fitness tournament ({@link UFTournamentSelector}), children by {@link Variation}
+ * (options {@code crossover}: {@code blend} (default) or {@code uniform}; {@code mutation}:
+ * {@code gaussian} (default) or {@code resample}).
  *
  * <p>Asynchronous and stateless: the population is rebuilt by folding the completed trials, in
  * trial-number order and {@code population} at a time, into the survivors of the previous
@@ -68,7 +70,7 @@ public final class Nsga2Search implements SearchStrategy {
 
     /** Reads the options of strategy "nsga2". */
     static Nsga2Search of(Options options) {
-        var nsga2 = new Nsga2Search(options.integer("population", 20, 4, 10_000), Variation.Settings.of(options, MUTATION_SIGMA));
+        var nsga2 = new Nsga2Search(options.integer("population", 20, 4, 10_000), Variation.Settings.of(options, MUTATION_SIGMA, "blend", "gaussian"));
         options.done();
         return nsga2;
     }

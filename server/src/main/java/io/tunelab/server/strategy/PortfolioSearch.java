@@ -44,10 +44,11 @@ final class PortfolioSearch implements SearchStrategy {
                     + String.join(", ", ALLOCATIONS));
         }
         // Passed on to the members: the genetic member's largest mutation step, whether it adapts,
-        // and its population; CMA-ES's initial step.
+        // its population and crossover; CMA-ES's initial step.
         var genetic = Map.<String, Object>of("mutation_sigma", options.number("mutation_sigma", 0.05, 1e-4, 1.0),
                 "adaptive_mutation", options.bool("adaptive_mutation", true),
-                "population", options.integer("population", 20, 4, 10_000));
+                "population", options.integer("population", 20, 4, 10_000),
+                "crossover", options.choice("crossover", "blend", List.of("blend", "uniform")));
         var cmaes = Map.<String, Object>of("sigma0", options.number("sigma0", 1.0 / 6, 1e-4, 1.0));
         options.done();
         var members = new ArrayList<SearchStrategy>();

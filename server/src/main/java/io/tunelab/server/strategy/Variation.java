@@ -21,12 +21,14 @@ import java.util.random.RandomGenerator;
  * coordinate; a param that a configuration does not have (inactive) carries a hidden gene
  * drawn from the trial's own generator, so it can become active again in a child.
  *
- * <p>Crossover: numeric params (floats, ints) recombine intermediately — the child lies on the
- * line through the parents, up to a quarter beyond either — and categoricals take one
- * parent's choice. Mutation: a numeric param moves by a Gaussian step in the unit cube
- * (reflected at the bounds), at least to the neighbouring value of an int or stepped float; a
- * categorical takes another choice uniformly. At least one param of every child mutates, and a
- * child that still repeats an earlier configuration is bred again ({@link NoRepeats}).
+ * <p>Crossover: by default numeric params (floats, ints) blend — the child lies on the line
+ * through the parents, up to a quarter beyond either — and categoricals take one parent's
+ * choice; with uniform crossover every param takes one parent's value. Mutation: by default a
+ * numeric param moves by a Gaussian step in the unit cube (reflected at the bounds), at least to
+ * the neighbouring value of an int or stepped float, and at least one param of every child
+ * mutates; with resampling a mutated numeric param is drawn again from its whole range (Optuna
+ * 3.1's NSGA-II does both). A categorical mutates to another choice, uniformly. A child that
+ * still repeats an earlier configuration is bred again ({@link NoRepeats}).
  */
 final class Variation {
     private static final SearchStrategy START = new SobolSearch();
@@ -36,6 +38,8 @@ final class Variation {
     private final double mutationRate;
     private final double mutationSigma;
     private final boolean adaptive;
+    private final boolean uniform;
+    private final boolean resample;
     /** Per-param mutation steps when adaptive; set by {@link #adapt}. */
     private double[] steps;
 
@@ -47,19 +51,31 @@ final class Variation {
      * @param mutationSigma the Gaussian step of a numeric mutation, in the unit cube
      * @param adaptive      whether each param's step shrinks to the population's spread in it
      *                      (never above mutationSigma; see {@link #adapt})
+     * @param uniform       whether a numeric param takes one parent's value (uniform crossover)
+     *                      instead of a point on the line through both (blend crossover)
+     * @param resample      whether a mutated numeric param is drawn again uniformly from its range
+     *                      instead of moved by a Gaussian step; no param is then forced to mutate
      */
-    record Settings(double crossoverRate, double mutationRate, double mutationSigma, boolean adaptive) {
-        /** Reads the shared options of the evolutionary strategies. */
-        static Settings of(Options options) {
-            return of(options, 0.1);
+    record Settings(double crossoverRate, double mutationRate, double mutationSigma, boolean adaptive,
+                    boolean uniform, boolean resample) {
+        /** Blend crossover and Gaussian mutation, the evolutionary strategies' default operators. */
+        Settings(double crossoverRate, double mutationRate, double mutationSigma, boolean adaptive) {
+            this(crossoverRate, mutationRate, mutationSigma, adaptive, false, false);
         }
 
-        /** The same, with a strategy's own default mutation step. */
-        static Settings of(Options options, double defaultSigma) {
+        /** Reads the shared options of the evolutionary strategies. */
+        static Settings of(Options options) {
+            return of(options, 0.1, "blend", "gaussian");
+        }
+
+        /** The same, with a strategy's own default mutation step and operators. */
+        static Settings of(Options options, double defaultSigma, String crossover, String mutation) {
             return new Settings(options.number("crossover_rate", 0.9, 0.0, 1.0),
                     options.number("mutation_rate", 0.0, 0.0, 1.0),
                     options.number("mutation_sigma", defaultSigma, 1e-4, 1.0),
-                    options.bool("adaptive_mutation", false));
+                    options.bool("adaptive_mutation", false),
+                    options.choice("crossover", crossover, List.of("blend", "uniform")).equals("uniform"),
+                    options.choice("mutation", mutation, List.of("gaussian", "resample")).equals("resample"));
         }
     }
 
@@ -75,6 +91,8 @@ final class Variation {
         this.mutationRate = settings.mutationRate() > 0 ? settings.mutationRate() : 1.0 / Math.max(1, unit.dimension());
         this.mutationSigma = settings.mutationSigma();
         this.adaptive = settings.adaptive();
+        this.uniform = settings.uniform();
+        this.resample = settings.resample();
     }
 
     /**
@@ -153,7 +171,7 @@ final class Variation {
         double[] x = a.clone();
         if (rng.nextDouble() < crossoverRate) {
             for (int i = 0; i < d; i++) {
-                if (unit.isCategorical(i)) {
+                if (uniform || unit.isCategorical(i)) {
                     x[i] = rng.nextBoolean() ? a[i] : b[i];
                 } else {
                     double beta = -0.25 + 1.5 * rng.nextDouble();
@@ -168,7 +186,7 @@ final class Variation {
                 mutated = true;
             }
         }
-        if (!mutated && d > 0) {
+        if (!mutated && !resample && d > 0) {
             mutate(x, rng.nextInt(d), rng);
         }
         return x;
@@ -187,6 +205,10 @@ final class Variation {
                 int current = Math.min(k - 1, (int) Math.floor(x[i] * k));
                 x[i] = ((current + 1 + rng.nextInt(k - 1)) % k + 0.5) / k;
             }
+            return;
+        }
+        if (resample) {
+            x[i] = rng.nextDouble();
             return;
         }
         double step = steps != null ? steps[i] : mutationSigma;

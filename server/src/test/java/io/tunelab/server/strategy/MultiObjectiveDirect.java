@@ -20,7 +20,8 @@ import java.util.Map;
  * experiments' MultiObjectiveBenchmark, and prints one line per run with the hypervolume of
  * every value found after each checkpoint (reference points (11, 11) and (2, 2, 2)), and the
  * mean milliseconds per proposal. A strategy may carry options: {@code tpe:candidates=48}; {@code relay=K}
- * is multi-objective TPE for the first K trials and NSGA-II after ({@link RelaySearch}).
+ * is multi-objective TPE for the first K trials and NSGA-II after ({@link RelaySearch}), its options
+ * NSGA-II's ({@code relay=150:crossover=blend}).
  *
  * <pre>java -cp … io.tunelab.server.strategy.MultiObjectiveDirect problems strategies seedFrom seedTo trials
  * java -cp … io.tunelab.server.strategy.MultiObjectiveDirect latency problem strategy 200,500,1000</pre>
@@ -106,7 +107,8 @@ public final class MultiObjectiveDirect {
         // relay=K: multi-objective TPE for trials 0 to K − 1, NSGA-II after (what auto may run).
         var search = parts[0].startsWith("relay=")
                 ? new RelaySearch(Strategies.create(StrategySpec.of("tpe"), space, objectives, seed),
-                        Strategies.create(StrategySpec.of("nsga2"), space, objectives, seed), Integer.parseInt(parts[0].substring(6)))
+                        Strategies.create(new StrategySpec("nsga2", seed, options), space, objectives, seed),
+                        Integer.parseInt(parts[0].substring(6)))
                 : Strategies.create(new StrategySpec(parts[0], seed, options), space, objectives, seed);
         var history = new ArrayList<Trial>();
         var found = new ArrayList<double[]>();

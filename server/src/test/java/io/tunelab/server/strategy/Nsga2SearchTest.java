@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class Nsga2SearchTest {
     static final List<Objective> OBJECTIVES = List.of(Objective.minimize("f1"), Objective.minimize("f2"));
@@ -74,5 +76,60 @@ class Nsga2SearchTest {
         var byDefault = run("nsga2", 60).stream().map(Trial::params).toList();
         assertThat(byDefault).isEqualTo(run("nsga2", Map.of("mutation_sigma", 0.3), 60).stream().map(Trial::params).toList());
         assertThat(byDefault).isNotEqualTo(run("nsga2", Map.of("mutation_sigma", 0.1), 60).stream().map(Trial::params).toList());
+    }
+
+    /** The share of the trials from {@code from} on that keep at least half their params exactly as an earlier trial had them. */
+    static double shareWithInheritedParams(List<Trial> history, int from) {
+        int inherited = 0;
+        for (int n = from; n < history.size(); n++) {
+            var params = history.get(n).params();
+            var earlier = history.subList(0, n);
+            long kept = params.keySet().stream()
+                    .filter(name -> earlier.stream().anyMatch(t -> t.params().get(name).equals(params.get(name)))).count();
+            inherited += kept * 2 >= params.size() ? 1 : 0;
+        }
+        return (double) inherited / (history.size() - from);
+    }
+
+    @Test
+    void uniformCrossoverGivesAChildItsParentsValuesWhereBlendCrossoverMovesThem() {
+        // Blend: a child lies on the line through its parents, so it keeps their values only when it skips crossover (1 in 10).
+        assertThat(shareWithInheritedParams(run("nsga2", 80), 20)).isLessThan(0.3);
+        assertThat(shareWithInheritedParams(run("nsga2", Map.of("crossover", "uniform"), 80), 20)).isGreaterThan(0.8);
+    }
+
+    @Test
+    void autoWithSeveralObjectivesRecombinesByUniformCrossoverAfterTheHandOver() {
+        int from = AutoSearch.HAND_OVER;
+        assertThat(shareWithInheritedParams(run("auto", from + 40), from)).isGreaterThan(0.8);
+    }
+
+    @Test
+    void aResampledParamLandsAnywhereInItsRangeAndAGaussianStepStaysNearItsParent() {
+        var space = SearchSpace.builder().add("x", FloatParam.of(0, 1)).build();
+        var unit = new UnitSpace(space);
+        var parent = Map.<String, Object>of("x", 0.5);
+        var o = new Observation(InProcessExperiment.trial(0, parent, TrialState.COMPLETE, Map.of("loss", 1.0)),
+                unit.encode(parent), new double[]{1.0}, Observation.COMPLETE, 0);
+        var resample = new Variation(unit, new Variation.Settings(0.0, 1.0, 1e-3, false, false, true));
+        var gaussian = new Variation(unit, new Variation.Settings(0.0, 1.0, 1e-3, false, false, false));
+        var rng = new SplittableRandom(5);
+        var resampled = new ArrayList<Double>();
+        var stepped = new ArrayList<Double>();
+        for (int k = 0; k < 200; k++) {
+            resampled.add(resample.child(resample.genotype(o, 1), resample.genotype(o, 1), rng)[0]);
+            stepped.add(gaussian.child(gaussian.genotype(o, 1), gaussian.genotype(o, 1), rng)[0]);
+        }
+        assertThat(resampled).anyMatch(u -> u < 0.1).anyMatch(u -> u > 0.9);
+        assertThat(stepped).allMatch(u -> Math.abs(u - 0.5) < 0.01);
+    }
+
+    @Test
+    void anUnknownCrossoverOrMutationIsRejectedWithTheOptions() {
+        var space = SearchSpace.builder().add("x", FloatParam.of(0, 1)).build();
+        assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("crossover", "sbx")), space, OBJECTIVES, 1))
+                .hasMessageContaining("crossover").hasMessageContaining("blend, uniform");
+        assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("mutation", "flip")), space, OBJECTIVES, 1))
+                .hasMessageContaining("mutation").hasMessageContaining("gaussian, resample");
     }
 }

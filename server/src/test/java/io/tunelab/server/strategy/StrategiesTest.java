@@ -57,6 +57,13 @@ class StrategiesTest {
     }
 
     @Test
+    void aPortfolioCrossoverIsBlendOrUniformAndNothingElse() {
+        assertInvalid(() -> create("portfolio", Map.of("crossover", "sbx"), StrategyContract.ONE),
+                "strategy.options.crossover", "\"sbx\"", "blend, uniform");
+        assertThat(create("portfolio", Map.of("crossover", "uniform"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
+    }
+
+    @Test
     void outOfRangeOptionsNameTheOptionAndItsRange() {
         assertInvalid(() -> create("genetic", Map.of("population", 2), StrategyContract.ONE), "population", "4", "10000");
         assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContract.ONE), "elites", "population (10)");
