@@ -53,6 +53,7 @@ public final class ExperimentService {
     private final Requests requests;
     private final TrialImports imports;
     private final TrialInputs inputs;
+    private final TellWithNext tellWithNext;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
                       WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests, TrialImports imports) {
@@ -66,6 +67,7 @@ public final class ExperimentService {
         this.work = work;
         this.clock = clock;
         this.inputs = new TrialInputs(registry, journal, finalizations, clock, limits);
+        this.tellWithNext = new TellWithNext(registry, journal, proposals, clock);
     }
 
     /** Creates an experiment for an in-process caller, which has no token; its name must be new. */
@@ -223,11 +225,27 @@ public final class ExperimentService {
      * Records a trial's result as {@link #tell(long, TrialResult, String)} does, then asks its
      * experiment for the next trial in the same call (one round trip for the SDK's loop): leased
      * when the tell carried a lease. When no trial is due the reply says why; the result is
-     * recorded either way.
+     * recorded either way. When a new trial is due after the tell, the tell and that trial are one
+     * step of the journal, written in one commit ({@link TellWithNext}).
      */
     public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy, String requestId) {
-        Told told = tellOnce(trialId, result, toldBy, requestId);
+        Requests.check(requestId);
         LiveExperiment e = registry.owner(trialId);
+        TellWithNext.Outcome one;
+        try {
+            one = tellWithNext.record(e, trialId, result, toldBy, requestId);
+        } catch (RuntimeException ex) {
+            // The same tell retried while its first attempt was written: the two steps below answer it from storage.
+            if (requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).isEmpty()) {
+                throw ex;
+            }
+            one = null;
+        }
+        if (one != null && one.next() != null) {
+            work.signal();
+            return new TellReply(trialId, one.told().state(), one.next(), null);
+        }
+        Told told = one == null ? tellOnce(trialId, result, toldBy, requestId) : afterTell(e, one.told());
         try {
             // A retry with the same request id gets the trial the first one got, not another; a
             // first tell made before the next trial's id followed the tell's stored it under the hashed id.
@@ -248,7 +266,14 @@ public final class ExperimentService {
     }
 
     private static String askKind(LiveExperiment e) {
-        return "ask:" + e.id();
+        return TellWithNext.askKind(e);
+    }
+
+    /** What follows a recorded tell: the experiment completes if that spent its budget, and workers look for work. */
+    private Told afterTell(LiveExperiment e, Trial told) {
+        proposals.afterStep(e);
+        work.signal();
+        return new Told(told, false);
     }
 
     /** Whether an ask was refused because the experiment has no trial to give now (not a fault). */
@@ -304,26 +329,19 @@ public final class ExperimentService {
 
     private Told tellOnce(long trialId, TrialResult result, String toldBy, String requestId) {
         Requests.check(requestId);
-        String kind = "tell:" + trialId;
         LiveExperiment e = registry.owner(trialId);
         Trial told;
         try {
             told = journal.record(e, x -> {
                 StoredTrial current = x.openTrial(trialId, result.leaseId());
-                Trial t = Races.tellsRepetition(x.spec(), result)
-                        ? Races.told(current.trial(), result, x.spec(), x.history(), clock.instant(), toldBy)
-                        : Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
-                var entry = Journal.Entry.none().replace(current, new StoredTrial(t, null, null, current.attempts()));
-                Requests.remember(entry, requestId, kind, t);
-                return entry.answering(t);
+                Trial t = tellWithNext.told(x, current, result, toldBy);
+                return TellWithNext.tell(current, t, requestId).answering(t);
             });
         } catch (RuntimeException ex) {
             // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
-            return new Told(requests.answered(requestId, kind, Trial.class).orElseThrow(() -> ex), true);
+            return new Told(requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).orElseThrow(() -> ex), true);
         }
-        proposals.afterStep(e);
-        work.signal();
-        return new Told(told, false);
+        return afterTell(e, told);
     }
 
     /** Records an intermediate report durably and answers with the pruner's decision. */

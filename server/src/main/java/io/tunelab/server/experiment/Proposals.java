@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,9 +149,7 @@ final class Proposals {
             e.releaseNumber(number);
             throw ex;
         }
-        Instant now = clock.instant();
-        var trial = Transitions.started(registry.nextTrialId(), e.id(), number, params, now, worker);
-        var stored = leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
+        var stored = started(e, number, params, worker, leaseId);
         journal.record(e, x -> {
             var entry = Journal.Entry.none().add(stored);
             answer.accept(entry, stored);
@@ -185,17 +184,7 @@ final class Proposals {
             }
             int number = x.reserveNumber();
             try {
-                ExperimentSpec spec = x.spec();
-                // The experiment's set of configurations beside its history: the no-repeat guard asks
-                // one hash lookup instead of a pass over every earlier trial.
-                var context = new ProposalContext(spec.space(), spec.objectives(), x.row().seed(), number, x.history(), x.proposed(),
-                        spec.constraints());
-                long start = System.nanoTime();
-                Map<String, Object> params = x.strategy().propose(context);
-                proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                Instant now = clock.instant();
-                var trial = Transitions.started(registry.nextTrialId(), x.id(), number, params, now, worker);
-                var stored = leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
+                var stored = started(x, number, proposeOnce(x, number, x.history(), x.proposed()), worker, leaseId);
                 var entry = Journal.Entry.none().add(stored);
                 answer.accept(entry, stored);
                 return entry.answering(new Outcome(stored, null));
@@ -216,14 +205,19 @@ final class Proposals {
     }
 
     private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed) {
-        ExperimentSpec spec = e.spec();
-        boolean empty = spec.space().size() == 0;
+        return propose(e, number, history, proposed, UnaryOperator.identity());
+    }
+
+    /**
+     * The strategy's proposal for trial {@code number}, outside the monitor, from {@code history};
+     * a proposal that repeats a trial stored meanwhile is made again from the history then, as
+     * {@code seen} shows it (a step that tells a trial proposes from the history with the told trial).
+     */
+    Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed,
+                                UnaryOperator<List<Trial>> seen) {
+        boolean empty = e.spec().space().size() == 0;
         for (int attempt = 0; ; attempt++) {
-            var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history, proposed,
-                    spec.constraints());
-            long start = System.nanoTime();
-            Map<String, Object> params = e.strategy().propose(context);
-            proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            Map<String, Object> params = proposeOnce(e, number, history, proposed);
             if (empty || attempt >= 3) {
                 return params;
             }
@@ -234,19 +228,70 @@ final class Proposals {
                 if (!e.hasParamsAfter(history.size(), Configurations.key(params), t -> Configurations.key(t.params()))) {
                     return params;
                 }
-                history = e.history();
+                history = seen.apply(e.history());
                 proposed = e.proposed();
             }
         }
     }
 
+    /**
+     * One proposal of the strategy for trial {@code number} from {@code history} and its set of
+     * configurations (the no-repeat guard asks one hash lookup instead of a pass over every earlier trial).
+     */
+    Map<String, Object> proposeOnce(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed) {
+        ExperimentSpec spec = e.spec();
+        var context = new ProposalContext(spec.space(), spec.objectives(), e.row().seed(), number, history, proposed,
+                spec.constraints());
+        long start = System.nanoTime();
+        Map<String, Object> params = e.strategy().propose(context);
+        proposeTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return params;
+    }
+
+    /** A new trial's row: RUNNING from now, held by {@code worker} under {@code leaseId} (none when null). */
+    StoredTrial started(LiveExperiment e, int number, Map<String, Object> params, String worker, String leaseId) {
+        Instant now = clock.instant();
+        var trial = Transitions.started(registry.nextTrialId(), e.id(), number, params, now, worker);
+        return leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
+    }
+
+    /** Records how long an ask that started at {@code startNanos} took until its trial was stored. */
+    void asked(long startNanos) {
+        askTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
     private static boolean atParallelLimit(LiveExperiment e) {
+        return atParallelLimit(e, e.count(TrialState.RUNNING));
+    }
+
+    private static boolean atParallelLimit(LiveExperiment e, int running) {
         Integer parallel = e.spec().budget().parallel();
-        return parallel != null && e.count(TrialState.RUNNING) + e.inFlight() >= parallel;
+        return parallel != null && running + e.inFlight() >= parallel;
+    }
+
+    /**
+     * Why a step that turns trial {@code before} into {@code after} is followed by no new trial of
+     * the strategy: the experiment hands out none (as {@link #refusal}, with the place {@code after}
+     * may free under {@code budget.parallel}), or a trial waits that an ask hands out first. Null
+     * when a new trial is due. The caller holds the monitor.
+     */
+    String refusalAfter(LiveExperiment e, Trial before, Trial after) {
+        if (e.spec().task() == null && e.count(TrialState.WAITING) - in(before, TrialState.WAITING) + in(after, TrialState.WAITING) > 0) {
+            return "a trial waits to be handed out first";
+        }
+        return refusal(e, e.count(TrialState.RUNNING) - in(before, TrialState.RUNNING) + in(after, TrialState.RUNNING));
+    }
+
+    private static int in(Trial t, TrialState state) {
+        return t.state() == state ? 1 : 0;
     }
 
     /** Why the experiment hands out no trial now, or null. The caller holds the monitor. */
     private String refusal(LiveExperiment e) {
+        return refusal(e, e.count(TrialState.RUNNING));
+    }
+
+    private String refusal(LiveExperiment e, int running) {
         if (!e.isRunning()) {
             return "experiment \"" + e.name() + "\" is " + e.row().state();
         }
@@ -254,7 +299,7 @@ final class Proposals {
         if (spent != null) {
             return spent;
         }
-        if (atParallelLimit(e)) {
+        if (atParallelLimit(e, running)) {
             return "the experiment already runs " + e.spec().budget().parallel() + " trials at once (budget.parallel)";
         }
         return null;

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** A storage that fails the next write when told to (as a full disk would), and passes everything else on. */
+/** A storage that fails the next write when told to (as a full disk would), counts the writes that went through, and passes everything else on. */
 final class FailingStorage implements Storage {
     private final Storage storage;
     private volatile boolean failNext;
     private volatile int passBeforeFailing = -1;
+    private final java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
 
     FailingStorage(Storage storage) {
         this.storage = storage;
@@ -42,6 +43,12 @@ final class FailingStorage implements Storage {
             throw new IllegalStateException("the disk is full");
         }
         storage.write(changes);
+        written.incrementAndGet();
+    }
+
+    /** How many writes (each one commit) went through so far. */
+    int written() {
+        return written.get();
     }
 
     @Override

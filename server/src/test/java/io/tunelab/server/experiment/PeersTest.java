@@ -182,6 +182,30 @@ class PeersTest {
     }
 
     @Test
+    void aTellWithNextIsOneTransactionOnEitherCoordinatorAndTheNextNumbersFollowAcrossThem() {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        long id = a.experiments().create(spec("one-step", 10)).id();
+        TrialProposal first = a.experiments().ask("one-step");
+        var shared = storages.getFirst().shared().orElseThrow();
+        long before = shared.revision(id);
+
+        io.tunelab.api.TellReply reply = b.experiments().tellThenAsk(first.id(),
+                TrialResult.complete(Map.of("loss", loss(first.params()))), null, "tell-one");
+        io.tunelab.api.TellReply then = a.experiments().tellThenAsk(reply.next().id(),
+                TrialResult.complete(Map.of("loss", loss(reply.next().params()))), null, "tell-two");
+
+        assertThat(shared.revision(id)).as("one transaction per tell with next").isEqualTo(before + 2);
+        assertThat(reply.next().number()).isEqualTo(1);
+        assertThat(then.next().number()).isEqualTo(2);
+        assertThat(storages.getFirst().trials(id)).extracting(t -> t.trial().state())
+                .containsExactly(TrialState.COMPLETE, TrialState.COMPLETE, TrialState.RUNNING);
+        b.experiments().tell(then.next().id(), TrialResult.complete(Map.of("loss", 1.0)));
+        assertThat(a.experiments().ask("one-step").number()).isEqualTo(3);
+    }
+
+    @Test
     void creationPauseResumeAndStopOnOneCoordinatorAreSeenByTheOther() {
         Database db = database();
         Coordinator a = coordinator(db, Events.NONE);

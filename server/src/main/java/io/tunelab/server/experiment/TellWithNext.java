@@ -1,0 +1,186 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.server.storage.StoredTrial;
+import io.tunelab.server.strategy.Configurations;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A tell that brings the next trial, as one step of the {@link Journal}: the told trial's row, the
+ * next trial's row and both request ids' answers are written in one commit, and only then applied
+ * to memory. The next trial is proposed from the history as it will be after the tell (with the
+ * told trial in its place) and is counted against the budget after it, as an ask made after the
+ * tell would be; a failed write changes nothing, neither the tell nor the next trial.
+ *
+ * <p>When no new trial of the strategy is due after the tell (the budget is spent, the experiment
+ * is not RUNNING, {@code budget.parallel} is reached, a trial waits to be handed out first) the
+ * step records the tell alone and says so, and the caller asks after it as before; when the tell
+ * cannot be planned here (a retry, a refused tell) nothing is done and the caller tells, then
+ * asks. On a database this process alone writes, without {@code budget.parallel}, the proposal is
+ * made outside the experiment's monitor and written if the told trial did not change meanwhile;
+ * otherwise it is made inside the step (under the experiment's lock in a shared database, after
+ * the catch-up). Thread-safe.
+ */
+final class TellWithNext {
+    private final ExperimentRegistry registry;
+    private final Journal journal;
+    private final Proposals proposals;
+    private final StorageClock clock;
+
+    TellWithNext(ExperimentRegistry registry, Journal journal, Proposals proposals, StorageClock clock) {
+        this.registry = registry;
+        this.journal = journal;
+        this.proposals = proposals;
+        this.clock = clock;
+    }
+
+    /** What the step recorded: the told trial, and the next trial with its proposal (null: none was planned with the tell). */
+    record Outcome(Trial told, TrialProposal next) {
+    }
+
+    /** The trial as the tell leaves it, planned from the experiment as it is; throws to refuse the tell. */
+    Trial told(LiveExperiment x, StoredTrial current, TrialResult result, String toldBy) {
+        return Races.tellsRepetition(x.spec(), result)
+                ? Races.told(current.trial(), result, x.spec(), x.history(), clock.instant(), toldBy)
+                : Results.finished(current.trial(), result, x.spec(), clock.instant(), toldBy);
+    }
+
+    /** The tell's changes: the trial's row and, under {@code requestId} (none when null), its answer. */
+    static Journal.Entry tell(StoredTrial current, Trial told, String requestId) {
+        var entry = Journal.Entry.none().replace(current, new StoredTrial(told, null, null, current.attempts()));
+        Requests.remember(entry, requestId, tellKind(told.id()), told);
+        return entry;
+    }
+
+    static String tellKind(long trialId) {
+        return "tell:" + trialId;
+    }
+
+    static String askKind(LiveExperiment e) {
+        return "ask:" + e.id();
+    }
+
+    /**
+     * Tells and plans the next trial (leased when the result carries a lease) in one step; null
+     * when nothing was done here (the caller then tells and asks in two steps, which refuse or
+     * answer a retry as they always did).
+     */
+    Outcome record(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId) {
+        String leaseId = result.leaseId() != null ? UUID.randomUUID().toString() : null;
+        if (!journal.shared() && e.spec().budget().parallel() == null) {
+            return proposedOutside(e, trialId, result, toldBy, requestId, leaseId);
+        }
+        // The next trial's place under budget.parallel is decided with the tell that frees it.
+        long start = System.nanoTime();
+        Outcome outcome = journal.record(e, x -> {
+            try {
+                return inStep(x, trialId, result, toldBy, requestId, leaseId);
+            } catch (RuntimeException refusedOrRetried) {
+                return Journal.Entry.nothing(null);
+            }
+        });
+        if (outcome != null && outcome.next() != null) {
+            registry.registerTrial(outcome.next().id(), e);
+            proposals.asked(start);
+        }
+        return outcome;
+    }
+
+    /** The whole step under the experiment's monitor: the tell, and the next trial when one is due after it. */
+    private Journal.Planned<Outcome> inStep(LiveExperiment x, long trialId, TrialResult result, String toldBy, String requestId,
+                                            String leaseId) {
+        StoredTrial current = x.openTrial(trialId, result.leaseId());
+        Trial told = told(x, current, result, toldBy);
+        Journal.Entry entry = tell(current, told, requestId);
+        if (x.holds(entry) || proposals.refusalAfter(x, current.trial(), told) != null) {
+            return entry.answering(new Outcome(told, null)); // held: planned again once the write under way ends
+        }
+        int number = x.reserveNumber();
+        Map<String, Object> params;
+        try {
+            params = proposals.proposeOnce(x, number, withTold(x.history(), told), x.proposed());
+        } catch (RuntimeException ex) {
+            x.releaseNumber(number);
+            return entry.answering(new Outcome(told, null)); // the ask after the tell meets the strategy's failure
+        }
+        StoredTrial next = proposals.started(x, number, params, null, leaseId);
+        return entry.answering(new Outcome(told, answer(x, entry, next, requestId, leaseId)));
+    }
+
+    /** The proposal made outside the monitor from the history with the told trial, written with the tell if that trial did not change meanwhile. */
+    private Outcome proposedOutside(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId,
+                                    String leaseId) {
+        long start = System.nanoTime();
+        StoredTrial current;
+        Trial told;
+        int number;
+        List<Trial> history;
+        Configurations.Seen proposed;
+        synchronized (e) {
+            try {
+                if (e.deleted()) {
+                    return null;
+                }
+                current = e.openTrial(trialId, result.leaseId());
+                told = told(e, current, result, toldBy);
+            } catch (RuntimeException refusedOrRetried) {
+                return null;
+            }
+            if (e.holds(tell(current, told, null)) || proposals.refusalAfter(e, current.trial(), told) != null) {
+                return null;
+            }
+            number = e.reserveNumber();
+            history = withTold(e.history(), told);
+            proposed = e.proposed();
+        }
+        Map<String, Object> params;
+        try {
+            params = proposals.propose(e, number, history, proposed, h -> withTold(h, told));
+        } catch (RuntimeException ex) {
+            e.releaseNumber(number);
+            return null; // the tell is recorded alone, and the ask after it meets the strategy's failure
+        }
+        StoredTrial next = proposals.started(e, number, params, null, leaseId);
+        Outcome outcome = journal.record(e, x -> {
+            if (x.trial(trialId) != current) {
+                return Journal.Entry.nothing(null); // changed meanwhile (a heartbeat, another tell): told in two steps
+            }
+            Journal.Entry entry = tell(current, told, requestId);
+            return entry.answering(new Outcome(told, answer(x, entry, next, requestId, leaseId)));
+        });
+        if (outcome == null) {
+            e.releaseNumber(number);
+            return null;
+        }
+        registry.registerTrial(next.id(), e);
+        proposals.asked(start);
+        return outcome;
+    }
+
+    /** Adds the next trial to the entry with its answer under the tell's derived id; answers its proposal. */
+    private static TrialProposal answer(LiveExperiment x, Journal.Entry entry, StoredTrial next, String requestId, String leaseId) {
+        entry.add(next);
+        var proposal = new TrialProposal(next.id(), next.trial().number(), next.trial().params(), leaseId,
+                Races.nextRepetition(x.spec(), next.trial()));
+        Requests.remember(entry, Requests.nextOf(requestId), askKind(x), proposal);
+        return proposal;
+    }
+
+    /** The history with {@code told} in its trial's place (searched from the end: the trials told are mostly the latest). */
+    private static List<Trial> withTold(List<Trial> history, Trial told) {
+        var out = new ArrayList<>(history);
+        for (int i = out.size() - 1; i >= 0; i--) {
+            if (out.get(i).id() == told.id()) {
+                out.set(i, told);
+                break;
+            }
+        }
+        return List.copyOf(out);
+    }
+}
