@@ -11,6 +11,7 @@ import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.Configurations;
 import io.tunelab.server.strategy.ProposedConfigurations;
+import io.tunelab.server.strategy.TrialHistory;
 import io.tunelab.server.strategy.SearchStrategy;
 
 import java.time.Instant;
@@ -40,7 +41,7 @@ final class LiveExperiment {
     private final Pruner pruner;
     private final List<StoredTrial> trials = new ArrayList<>();
     /** The trials of {@link #trials} alone, kept with it: an ask copies them in one pass, with no unwrapping. */
-    private final List<Trial> history = new ArrayList<>();
+    private final TrialHistory history = new TrialHistory();
     private final Map<Long, Integer> indexById = new HashMap<>();
     /** The trials' configurations as a set, kept with {@link #trials}: the no-repeat check asks it. */
     private final ProposedConfigurations proposed = new ProposedConfigurations();
@@ -190,9 +191,9 @@ final class LiveExperiment {
         return List.copyOf(trials);
     }
 
-    /** The trials in number order, an immutable copy (which {@code List.copyOf} takes as it is). */
-    synchronized List<Trial> history() {
-        return List.copyOf(history);
+    /** The trials in number order, an immutable snapshot that shares what did not change since the last ({@link TrialHistory}). */
+    synchronized TrialHistory.Snapshot history() {
+        return history.snapshot();
     }
 
     /** The configurations of {@link #history()} as a set; take both in one hold of the monitor to match. */
@@ -232,7 +233,7 @@ final class LiveExperiment {
 
     /** A page of the query's view, built on first use and kept current after. */
     synchronized TrialPage page(TrialQuery query) {
-        return views.page(query, history, row.spec());
+        return views.page(query, history.live(), row.spec());
     }
 
     synchronized ExperimentSummary summary() {

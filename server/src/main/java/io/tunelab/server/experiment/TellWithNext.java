@@ -5,8 +5,8 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.Configurations;
+import io.tunelab.server.strategy.TrialHistory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -174,13 +174,6 @@ final class TellWithNext {
 
     /** The history with {@code told} in its trial's place (searched from the end: the trials told are mostly the latest). */
     private static List<Trial> withTold(List<Trial> history, Trial told) {
-        var out = new ArrayList<>(history);
-        for (int i = out.size() - 1; i >= 0; i--) {
-            if (out.get(i).id() == told.id()) {
-                out.set(i, told);
-                break;
-            }
-        }
-        return List.copyOf(out);
+        return ((TrialHistory.Snapshot) history).with(told); // every history here is an experiment's snapshot
     }
 }

@@ -22,7 +22,7 @@ public record ProposalContext(SearchSpace space, List<Objective> objectives, lon
     public ProposalContext {
         objectives = List.copyOf(objectives);
         constraints = constraints == null ? List.of() : List.copyOf(constraints);
-        history = List.copyOf(history);
+        history = history instanceof TrialHistory.Snapshot ? history : List.copyOf(history); // a snapshot never changes
         proposed = proposed != null ? proposed : Configurations.seen(history);
     }
 
