@@ -233,7 +233,7 @@ final class LiveExperiment {
 
     /** A page of the query's view, built on first use and kept current after. */
     synchronized TrialPage page(TrialQuery query) {
-        return views.page(query, history.live(), row.spec());
+        return views.page(query, history.snapshot(), row.spec());
     }
 
     synchronized ExperimentSummary summary() {

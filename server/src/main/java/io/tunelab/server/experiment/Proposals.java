@@ -9,6 +9,7 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.Configurations;
 import io.tunelab.server.strategy.ProposalContext;
+import io.tunelab.server.strategy.TrialHistory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,7 +206,7 @@ final class Proposals {
     }
 
     private Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed) {
-        return propose(e, number, history, proposed, UnaryOperator.identity());
+        return propose(e, number, history, proposed, h -> h);
     }
 
     /**
@@ -214,7 +215,7 @@ final class Proposals {
      * {@code seen} shows it (a step that tells a trial proposes from the history with the told trial).
      */
     Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed,
-                                UnaryOperator<List<Trial>> seen) {
+                                Function<TrialHistory.Snapshot, List<Trial>> seen) {
         boolean empty = e.spec().space().size() == 0;
         for (int attempt = 0; ; attempt++) {
             Map<String, Object> params = proposeOnce(e, number, history, proposed);

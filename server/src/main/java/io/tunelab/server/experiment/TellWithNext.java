@@ -5,7 +5,6 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.Configurations;
-import io.tunelab.server.strategy.TrialHistory;
 
 import java.util.List;
 import java.util.Map;
@@ -104,7 +103,7 @@ final class TellWithNext {
         int number = x.reserveNumber();
         Map<String, Object> params;
         try {
-            params = proposals.proposeOnce(x, number, withTold(x.history(), told), x.proposed());
+            params = proposals.proposeOnce(x, number, x.history().with(told), x.proposed());
         } catch (RuntimeException ex) {
             x.releaseNumber(number);
             return entry.answering(new Outcome(told, null)); // the ask after the tell meets the strategy's failure
@@ -136,12 +135,12 @@ final class TellWithNext {
                 return null;
             }
             number = e.reserveNumber();
-            history = withTold(e.history(), told);
+            history = e.history().with(told);
             proposed = e.proposed();
         }
         Map<String, Object> params;
         try {
-            params = proposals.propose(e, number, history, proposed, h -> withTold(h, told));
+            params = proposals.propose(e, number, history, proposed, h -> h.with(told));
         } catch (RuntimeException ex) {
             e.releaseNumber(number);
             return null; // the tell is recorded alone, and the ask after it meets the strategy's failure
@@ -170,10 +169,5 @@ final class TellWithNext {
                 Races.nextRepetition(x.spec(), next.trial()));
         Requests.remember(entry, Requests.nextOf(requestId), askKind(x), proposal);
         return proposal;
-    }
-
-    /** The history with {@code told} in its trial's place (searched from the end: the trials told are mostly the latest). */
-    private static List<Trial> withTold(List<Trial> history, Trial told) {
-        return ((TrialHistory.Snapshot) history).with(told); // every history here is an experiment's snapshot
     }
 }

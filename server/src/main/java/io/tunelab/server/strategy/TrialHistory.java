@@ -69,21 +69,6 @@ public final class TrialHistory {
         return new Snapshot(Arrays.copyOf(chunks, used), size);
     }
 
-    /** The trials as they are now, read through to this history: only for a caller that holds the experiment's monitor. */
-    public List<Trial> live() {
-        return new AbstractList<>() {
-            @Override
-            public Trial get(int index) {
-                return TrialHistory.this.get(index);
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
-    }
-
     private void put(int index, Trial trial) {
         int chunk = index >>> SHIFT;
         if (shared[chunk]) {

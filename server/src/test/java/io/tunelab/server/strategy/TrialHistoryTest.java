@@ -43,7 +43,6 @@ class TrialHistoryTest {
             }
             assertThat(history.size()).isEqualTo(model.size());
         }
-        assertThat(history.live()).containsExactlyElementsOf(model);
         assertThat(history.snapshot()).containsExactlyElementsOf(model);
         for (int i = 0; i < snapshots.size(); i++) {
             assertThat(snapshots.get(i)).as("snapshot %d", i).containsExactlyElementsOf(expected.get(i));
