@@ -7,7 +7,6 @@ import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
-import io.tunelab.server.storage.StoredTrial;
 import io.tunelab.server.strategy.SearchStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ import java.util.function.LongSupplier;
 import java.util.stream.StreamSupport;
 
 /**
- * The experiments, found by id, by name or by one of their trials, and the counters that give
+ * The experiments, found by id, by name or by one of their trials ({@link ExperimentReferences}), and the counters that give
  * new experiments and trials their ids. Only some are in memory ({@link LoadedExperiments}): one
  * is loaded from the database when first used and evicted when idle; {@link #load()} at start
  * loads only those that workers or the lease reaper need. The constructor does no I/O. Thread-safe.
@@ -40,9 +39,9 @@ final class ExperimentRegistry {
     private final LoadedExperiments loaded;
     /** The ids of every stored experiment (on a database other coordinators share, those this one knows of). */
     private final Set<Long> ids = ConcurrentHashMap.newKeySet();
-    /** Every known experiment's id by name, and the trials of those in memory by their experiment's id. */
-    private final Map<String, Long> byName = new ConcurrentHashMap<>();
-    private final Map<Long, Long> byTrial = new ConcurrentHashMap<>();
+    /** Finds experiments by name, id or trial; {@link #byName} is its map of names, changed under its lock. */
+    private final ExperimentReferences references;
+    private final Map<String, Long> byName;
     /** On a database other coordinators share, the revision last seen of each experiment not in memory. */
     private final Map<Long, Long> seenElsewhere = new ConcurrentHashMap<>();
     private final UnloadedSummaries unloaded;
@@ -61,6 +60,8 @@ final class ExperimentRegistry {
         this.storage = storage;
         this.reader = new ExperimentReader(storage, strategies, () -> peers.shared());
         this.unloaded = new UnloadedSummaries(storage, () -> peers.shared());
+        this.references = new ExperimentReferences(storage::index, this::load, () -> peers);
+        this.byName = references.names();
         this.loaded = new LoadedExperiments(config.maxLoadedExperiments(), config.evictIdleAfter().toNanos(), nanos,
                 ExperimentReader::pinned, this::evicted);
     }
@@ -100,13 +101,13 @@ final class ExperimentRegistry {
         lastExperimentId.set(Math.max(maxExperiment, storage.maxExperimentId()));
         lastTrialId.set(storage.maxTrialId());
         LOG.info("{} experiments stored, {} loaded (with leases or tasks for workers), {} trials loaded", ids.size(),
-                loaded.size(), byTrial.size());
+                loaded.size(), references.trialsHeld());
     }
 
     /** Builds a stored experiment's memory ({@link ExperimentReader#read}) and records its name and trials. */
     private LiveExperiment read(StoredExperiment row) {
         LiveExperiment live = reader.read(row);
-        live.storedTrials().forEach(t -> byTrial.put(t.id(), row.id()));
+        references.holdTrials(live);
         byName.put(row.name(), row.id());
         unloaded.changed(row.id());
         return live;
@@ -126,9 +127,7 @@ final class ExperimentRegistry {
     }
 
     private void evicted(LiveExperiment e) {
-        for (StoredTrial t : e.storedTrials()) {
-            byTrial.remove(t.id(), e.id());
-        }
+        references.evicted(e);
         unloaded.evicted(e);
         onEviction.accept(e.id());
     }
@@ -267,11 +266,10 @@ final class ExperimentRegistry {
     /** Forgets a deleted experiment and its trials. */
     void remove(LiveExperiment e) {
         synchronized (byName) {
-            byName.remove(e.name(), e.id());
+            references.deleted(e);
             loaded.remove(e);
             ids.remove(e.id());
             unloaded.changed(e.id());
-            byTrial.values().removeIf(owner -> owner == e.id());
         }
     }
 
@@ -310,55 +308,16 @@ final class ExperimentRegistry {
 
     /** Records which experiment a newly stored trial belongs to. */
     void registerTrial(long trialId, LiveExperiment e) {
-        byTrial.put(trialId, e.id());
+        references.holdTrial(trialId, e.id());
     }
 
-    /** The experiment with this name, or with this id. */
+    /** The experiment with this name, or with this id ({@link ExperimentReferences#find}). */
     LiveExperiment find(String ref) {
-        if (ref == null || ref.isBlank()) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
-        }
-        LiveExperiment e = lookup(ref);
-        if (peers.shared() && (e == null || !stillNamed(e, ref))) {
-            peers.refresh(); // another coordinator may have created, renamed or deleted it
-            e = lookup(ref);
-        }
-        if (e == null) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with GET /api/experiments",
-                    Map.of("experiment", ref));
-        }
-        return e;
+        return references.find(ref);
     }
 
-    /**
-     * Whether an experiment found by its name here still has it in the database: another
-     * coordinator may have renamed or deleted it (found by id, it keeps the id).
-     */
-    private boolean stillNamed(LiveExperiment e, String ref) {
-        if (!ref.equals(e.name())) {
-            return true;
-        }
-        try {
-            return ref.equals(peers.storedName(e)); // the name alone: a step catches up under the lock anyway
-        } catch (TunelabException ex) {
-            if (ex.code() == ErrorCode.NOT_FOUND) {
-                return false;
-            }
-            throw ex;
-        }
-    }
-
-    /** The experiment with this name, or else this id, loading it when stored but not in memory; null when none. */
     private LiveExperiment lookup(String ref) {
-        Long id = byName.get(ref);
-        LiveExperiment e = id == null ? null : load(id);
-        if (e == null && peers.shared()) { // created or renamed by another coordinator
-            e = storage.index().experimentNamed(ref).map(row -> load(row.id())).orElse(null);
-        }
-        if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
-            e = load(Long.parseLong(ref));
-        }
-        return e;
+        return references.lookup(ref);
     }
 
     /**
@@ -375,21 +334,9 @@ final class ExperimentRegistry {
         return peers.fresh(owner(trialId));
     }
 
-    /** The experiment a trial belongs to. */
+    /** The experiment a trial belongs to ({@link ExperimentReferences#owner}). */
     LiveExperiment owner(long trialId) {
-        Long id = byTrial.get(trialId);
-        if (id == null) {
-            var stored = storage.index().experimentOfTrial(trialId);
-            id = stored.isPresent() ? stored.getAsLong() : null;
-        }
-        LiveExperiment e = id == null ? null : load(id);
-        if (e != null && e.trial(trialId) == null) {
-            e = peers.shared() && peers.ownerOf(trialId) != null ? load(id) : null; // a trial another coordinator created
-        }
-        if (e == null) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
-        }
-        return e;
+        return references.owner(trialId);
     }
 
     /** Every experiment in memory, by id: those workers lease from and the reaper watches are always among them. */

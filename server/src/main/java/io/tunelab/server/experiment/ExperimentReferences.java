@@ -1,0 +1,133 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.storage.ExperimentIndex;
+import io.tunelab.server.storage.StoredTrial;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * How a user's reference finds an experiment: by its name or id ({@link #find}), or by one of its
+ * trials ({@link #owner}). Holds every known experiment's id by name and the trials of those in
+ * memory by their experiment's id; what is not in memory is loaded through {@code load}, and on a
+ * database other coordinators share, a reference that may have moved there (a new, renamed or
+ * deleted experiment, a trial created elsewhere) is looked up again after catching up. Thread-safe;
+ * the registry changes names under {@link #names()}'s lock, so that no two experiments share one.
+ */
+final class ExperimentReferences {
+    private final Map<String, Long> byName = new ConcurrentHashMap<>();
+    private final Map<Long, Long> byTrial = new ConcurrentHashMap<>();
+    private final Supplier<ExperimentIndex> index;
+    private final LongFunction<LiveExperiment> load;
+    private final Supplier<Peers> peers;
+
+    /** {@code load} answers the experiment with an id, loading it when stored but not in memory, or null. */
+    ExperimentReferences(Supplier<ExperimentIndex> index, LongFunction<LiveExperiment> load, Supplier<Peers> peers) {
+        this.index = index;
+        this.load = load;
+        this.peers = peers;
+    }
+
+    /** Every known experiment's id by name; its lock is the one names change under. */
+    Map<String, Long> names() {
+        return byName;
+    }
+
+    /** Files the trials of an experiment now in memory under it. */
+    void holdTrials(LiveExperiment e) {
+        e.storedTrials().forEach(t -> byTrial.put(t.id(), e.id()));
+    }
+
+    /** Records which experiment a newly stored trial belongs to. */
+    void holdTrial(long trialId, long experimentId) {
+        byTrial.put(trialId, experimentId);
+    }
+
+    /** Forgets the trials of an experiment leaving memory (its name stays known). */
+    void evicted(LiveExperiment e) {
+        for (StoredTrial t : e.storedTrials()) {
+            byTrial.remove(t.id(), e.id());
+        }
+    }
+
+    /** Forgets a deleted experiment: its name and its trials. */
+    void deleted(LiveExperiment e) {
+        byName.remove(e.name(), e.id());
+        byTrial.values().removeIf(owner -> owner == e.id());
+    }
+
+    /** How many trials are filed under the experiments in memory. */
+    int trialsHeld() {
+        return byTrial.size();
+    }
+
+    /** The experiment with this name, or with this id. */
+    LiveExperiment find(String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
+        }
+        LiveExperiment e = lookup(ref);
+        if (peers.get().shared() && (e == null || !stillNamed(e, ref))) {
+            peers.get().refresh(); // another coordinator may have created, renamed or deleted it
+            e = lookup(ref);
+        }
+        if (e == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with GET /api/experiments",
+                    Map.of("experiment", ref));
+        }
+        return e;
+    }
+
+    /**
+     * Whether an experiment found by its name here still has it in the database: another
+     * coordinator may have renamed or deleted it (found by id, it keeps the id).
+     */
+    private boolean stillNamed(LiveExperiment e, String ref) {
+        if (!ref.equals(e.name())) {
+            return true;
+        }
+        try {
+            return ref.equals(peers.get().storedName(e)); // the name alone: a step catches up under the lock anyway
+        } catch (TunelabException ex) {
+            if (ex.code() == ErrorCode.NOT_FOUND) {
+                return false;
+            }
+            throw ex;
+        }
+    }
+
+    /** The experiment with this name, or else this id, loading it when stored but not in memory; null when none. */
+    LiveExperiment lookup(String ref) {
+        Long id = byName.get(ref);
+        LiveExperiment e = id == null ? null : load.apply(id);
+        if (e == null && peers.get().shared()) { // created or renamed by another coordinator
+            e = index.get().experimentNamed(ref).map(row -> load.apply(row.id())).orElse(null);
+        }
+        if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
+            e = load.apply(Long.parseLong(ref));
+        }
+        return e;
+    }
+
+    /** The experiment a trial belongs to. */
+    LiveExperiment owner(long trialId) {
+        Long id = byTrial.get(trialId);
+        if (id == null) {
+            var stored = index.get().experimentOfTrial(trialId);
+            id = stored.isPresent() ? stored.getAsLong() : null;
+        }
+        LiveExperiment e = id == null ? null : load.apply(id);
+        if (e != null && e.trial(trialId) == null) {
+            // a trial another coordinator created: the catch-up that finds its owner brings it in
+            e = peers.get().shared() && peers.get().ownerOf(trialId) != null ? load.apply(id) : null;
+        }
+        if (e == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
+        }
+        return e;
+    }
+}
