@@ -5,12 +5,9 @@ import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.client.Artifacts;
 import io.tunelab.client.ExperimentHandle;
-import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.http.ApiServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -22,43 +19,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArtifactCommandTest {
     @TempDir
     Path dir;
-    ApiServer server;
-    String url;
-    String tokenFile;
-    TunelabClient client;
+    @RegisterExtension
+    final CliServer server = new CliServer();
     ExperimentHandle experiment;
     long trial;
 
     @BeforeEach
     void start() throws Exception {
-        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
-        url = "http://127.0.0.1:" + server.port();
-        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
-        client = TunelabClient.connect(url, Files.readString(Path.of(tokenFile)).strip());
-        experiment = client.launch(ExperimentSpec.builder("cli-files").minimize("loss").param("x", FloatParam.of(0, 1)).build());
+        experiment = server.client().launch(ExperimentSpec.builder("cli-files").minimize("loss").param("x", FloatParam.of(0, 1)).build());
         trial = experiment.ask().id();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
-    }
-
-    private TunelabCommandTest.Run cli(String... args) {
-        return TunelabCommandTest.runAgainst(url, tokenFile, args);
     }
 
     @Test
     void putListAndGetRoundTrip() throws Exception {
         Path file = dir.resolve("notes.txt");
         Files.writeString(file, "hello");
-        var put = cli("artifacts", "put", Long.toString(trial), file.toString());
+        var put = server.run("artifacts", "put", Long.toString(trial), file.toString());
         assertThat(put.exit()).as(put.err()).isZero();
         assertThat(put.out()).contains("attached notes.txt (5 bytes");
-        assertThat(cli("artifacts", "list", Long.toString(trial)).out()).contains("notes.txt").contains("admin");
+        assertThat(server.run("artifacts", "list", Long.toString(trial)).out()).contains("notes.txt").contains("admin");
         Path out = dir.resolve("copy.txt");
-        var get = cli("artifacts", "get", Long.toString(trial), "notes.txt", "--output", out.toString());
+        var get = server.run("artifacts", "get", Long.toString(trial), "notes.txt", "--output", out.toString());
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(Files.readString(out)).isEqualTo("hello");
     }
@@ -67,17 +48,17 @@ class ArtifactCommandTest {
     void badInputSaysWhatIsWrongAndStoresOrWritesNothing() throws Exception {
         Path file = dir.resolve("x.bin");
         Files.write(file, new byte[]{1});
-        var badName = cli("artifacts", "put", Long.toString(trial), file.toString(), "--name", "../x");
+        var badName = server.run("artifacts", "put", Long.toString(trial), file.toString(), "--name", "../x");
         assertThat(badName.exit()).isEqualTo(2);
         assertThat(badName.err()).contains("not a plain file name");
-        var missingFile = cli("artifacts", "put", Long.toString(trial), dir.resolve("nope.bin").toString());
+        var missingFile = server.run("artifacts", "put", Long.toString(trial), dir.resolve("nope.bin").toString());
         assertThat(missingFile.exit()).isEqualTo(2);
         assertThat(missingFile.err()).contains("does not exist");
-        var unknownTrial = cli("artifacts", "list", "999999");
+        var unknownTrial = server.run("artifacts", "list", "999999");
         assertThat(unknownTrial.exit()).isEqualTo(2);
         assertThat(unknownTrial.err()).contains("no trial with id 999999");
         Path out = dir.resolve("missing.txt");
-        var missing = cli("artifacts", "get", Long.toString(trial), "missing.txt", "--output", out.toString());
+        var missing = server.run("artifacts", "get", Long.toString(trial), "missing.txt", "--output", out.toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("has no artifact \"missing.txt\"");
         assertThat(out).doesNotExist();
@@ -85,9 +66,9 @@ class ArtifactCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         }
         experiment.tell(trial, 0.5);
-        var finished = cli("artifacts", "put", Long.toString(trial), file.toString());
+        var finished = server.run("artifacts", "put", Long.toString(trial), file.toString());
         assertThat(finished.exit()).isEqualTo(2);
         assertThat(finished.err()).contains("finished trials never change");
-        assertThat(Artifacts.of(client).list(trial)).extracting(Artifact::name).isEmpty();
+        assertThat(Artifacts.of(server.client()).list(trial)).extracting(Artifact::name).isEmpty();
     }
 }

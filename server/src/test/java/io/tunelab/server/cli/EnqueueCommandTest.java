@@ -6,12 +6,9 @@ import io.tunelab.api.FloatParam;
 import io.tunelab.api.IntParam;
 import io.tunelab.api.Trial;
 import io.tunelab.client.TrialQueue;
-import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.http.ApiServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -19,64 +16,51 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static io.tunelab.server.cli.TunelabCommandTest.runAgainst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code tunelab enqueue} and {@code tunelab import} against a real server, and their bad input. */
 class EnqueueCommandTest {
     @TempDir
     Path dir;
-    ApiServer server;
-    String url;
-    String tokenFile;
-    TunelabClient client;
+    @RegisterExtension
+    final CliServer server = new CliServer();
 
     @BeforeEach
     void start() throws Exception {
-        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
-        url = "http://127.0.0.1:" + server.port();
-        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
-        client = TunelabClient.connect(url, Files.readString(Path.of(tokenFile)).strip());
-        client.launch(ExperimentSpec.builder("cli-queue").minimize("loss").param("lr", FloatParam.log(1e-4, 1e-1))
+        server.client().launch(ExperimentSpec.builder("cli-queue").minimize("loss").param("lr", FloatParam.log(1e-4, 1e-1))
                 .param("optimizer", CategoricalParam.of("sgd", "adam")).param("layers", IntParam.of(1, 4)).trials(10).build());
     }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
-    }
-
     private List<Trial> queued() {
-        return TrialQueue.of(client).queued("cli-queue");
+        return TrialQueue.of(server.client()).queued("cli-queue");
     }
 
     @Test
     void paramsFromFlagsOrAFileAreEnqueuedAndAnExportImportsBack() throws Exception {
-        TunelabCommandTest.Run flags = runAgainst(url, tokenFile, "enqueue", "cli-queue", "--param", "lr=0.01", "--param", "optimizer=adam",
+        TunelabCommandTest.Run flags = server.run("enqueue", "cli-queue", "--param", "lr=0.01", "--param", "optimizer=adam",
                 "--param", "layers=3");
         assertThat(flags.exit()).as(flags.err()).isZero();
         assertThat(flags.out()).contains("enqueued trial 0 (id ").contains("of cli-queue: {\"lr\":0.01,\"optimizer\":\"adam\",\"layers\":3}");
 
         Path file = dir.resolve("params.json");
         Files.writeString(file, "{\"optimizer\": \"sgd\"}");
-        TunelabCommandTest.Run fromFile = runAgainst(url, tokenFile, "enqueue", "cli-queue", "--file", file.toString());
+        TunelabCommandTest.Run fromFile = server.run("enqueue", "cli-queue", "--file", file.toString());
         assertThat(fromFile.exit()).as(fromFile.err()).isZero();
         assertThat(queued()).extracting(t -> t.params().get("optimizer")).containsExactly("adam", "sgd");
 
         for (int i = 0; i < 2; i++) {
-            var t = client.ask("cli-queue");
-            client.result(t.id(), io.tunelab.api.TrialResult.complete(Map.of("loss", 0.5 - i / 10.0)));
+            var t = server.client().ask("cli-queue");
+            server.client().result(t.id(), io.tunelab.api.TrialResult.complete(Map.of("loss", 0.5 - i / 10.0)));
         }
         Path csv = dir.resolve("trials.csv");
-        assertThat(runAgainst(url, tokenFile, "export", "cli-queue", "--output", csv.toString()).exit()).isZero();
-        client.launch(ExperimentSpec.builder("cli-copy").minimize("loss").param("lr", FloatParam.log(1e-4, 1e-1))
+        assertThat(server.run("export", "cli-queue", "--output", csv.toString()).exit()).isZero();
+        server.client().launch(ExperimentSpec.builder("cli-copy").minimize("loss").param("lr", FloatParam.log(1e-4, 1e-1))
                 .param("optimizer", CategoricalParam.of("sgd", "adam")).param("layers", IntParam.of(1, 4)).build());
-        TunelabCommandTest.Run imported = runAgainst(url, tokenFile, "import", "cli-copy", csv.toString());
+        TunelabCommandTest.Run imported = server.run("import", "cli-copy", csv.toString());
         assertThat(imported.exit()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("imported 2 trials into cli-copy");
-        assertThat(client.trials("cli-copy")).extracting(Trial::params).containsExactlyElementsOf(
-                client.trials("cli-queue").stream().map(Trial::params).toList());
+        assertThat(server.client().trials("cli-copy")).extracting(Trial::params).containsExactlyElementsOf(
+                server.client().trials("cli-queue").stream().map(Trial::params).toList());
     }
 
     @Test
@@ -101,12 +85,12 @@ class EnqueueCommandTest {
                 new Case("row 1, column params_layers: 9 is not one of 1, 2, … up to 4", "import", "cli-queue", badCsv.toString()),
                 new Case("does not exist", "import", "cli-queue", dir.resolve("missing.csv").toString()),
                 new Case("is a directory", "import", "cli-queue", dir.toString()))) {
-            TunelabCommandTest.Run run = runAgainst(url, tokenFile, c.args());
+            TunelabCommandTest.Run run = server.run(c.args());
             assertThat(run.exit()).as(String.join(" ", c.args())).isEqualTo(2);
             assertThat(run.err()).as(String.join(" ", c.args())).contains(c.says());
         }
         assertThat(queued()).isEmpty();
-        assertThat(client.trials("cli-queue")).isEmpty();
+        assertThat(server.client().trials("cli-queue")).isEmpty();
         assertThat(TunelabCommandTest.run("import", "cli-queue").err()).contains("Missing required parameter");
     }
 

@@ -3,12 +3,9 @@ package io.tunelab.server.cli;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Json;
-import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.http.ApiServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -23,37 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExportCommandTest {
     @TempDir
     Path dir;
-    ApiServer server;
-    String url;
-    String tokenFile;
+    @RegisterExtension
+    final CliServer server = new CliServer();
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
-        url = "http://127.0.0.1:" + server.port();
-        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
-        try (TunelabClient client = TunelabClient.connect(url, readToken())) {
-            client.launch(ExperimentSpec.builder("cli-export").minimize("loss").param("x", FloatParam.of(0, 1)).trials(3).build())
-                    .optimize(t -> t.floatParam("x"), 3, 1);
-        }
-    }
-
-    String readToken() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+        server.client().launch(ExperimentSpec.builder("cli-export").minimize("loss").param("x", FloatParam.of(0, 1)).trials(3).build())
+                .optimize(t -> t.floatParam("x"), 3, 1);
     }
 
     @Test
     void csvGoesToStandardOutputAndJsonToAFile() throws Exception {
-        TunelabCommandTest.Run csv = run("export", "cli-export", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run csv = server.run("export", "cli-export");
         assertThat(csv.exit()).as(csv.err()).isZero();
         List<String> lines = csv.out().lines().toList();
         assertThat(lines).hasSize(4);
@@ -61,7 +39,7 @@ class ExportCommandTest {
         assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l).contains(",COMPLETE,"));
 
         Path file = dir.resolve("trials.json");
-        TunelabCommandTest.Run json = run("export", "cli-export", "--format", "json", "--output", file.toString(), "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run json = server.run("export", "cli-export", "--format", "json", "--output", file.toString());
         assertThat(json.exit()).as(json.err()).isZero();
         assertThat(json.out()).contains("exported the trials of cli-export as json to " + file);
         List<Map<String, Object>> rows = Json.read(Files.readString(file), List.class);
@@ -74,23 +52,23 @@ class ExportCommandTest {
         Path file = dir.resolve("kept.csv");
         Files.writeString(file, "what was there");
 
-        TunelabCommandTest.Run unknown = run("export", "ghost", "--output", file.toString(), "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run unknown = server.run("export", "ghost", "--output", file.toString());
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
         assertThat(file).hasContent("what was there");
         assertThat(dir).isDirectoryNotContaining("glob:**.partial");
 
-        TunelabCommandTest.Run badFormat = run("export", "cli-export", "--format", "xml", "--output", file.toString(), "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run badFormat = server.run("export", "cli-export", "--format", "xml", "--output", file.toString());
         assertThat(badFormat.exit()).isEqualTo(2);
         assertThat(badFormat.err()).contains("export format must be csv or json, got \"xml\"");
         assertThat(file).hasContent("what was there");
 
-        TunelabCommandTest.Run noDirectory = run("export", "cli-export", "--output", dir.resolve("missing/trials.csv").toString(), "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run noDirectory = server.run("export", "cli-export", "--output", dir.resolve("missing/trials.csv").toString());
         assertThat(noDirectory.exit()).isEqualTo(2);
         assertThat(noDirectory.err()).contains("there is no directory").contains("missing");
         assertThat(dir.resolve("missing")).doesNotExist();
 
-        TunelabCommandTest.Run noName = run("export", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run noName = server.run("export");
         assertThat(noName.exit()).isEqualTo(2);
         assertThat(noName.err()).contains("Missing required parameter");
 

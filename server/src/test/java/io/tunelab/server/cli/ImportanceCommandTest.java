@@ -2,16 +2,10 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
-import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.http.ApiServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static io.tunelab.server.cli.TunelabCommandTest.run;
@@ -19,34 +13,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code tunelab importance} against a real server: the table of importances, too few trials, and bad input. */
 class ImportanceCommandTest {
-    @TempDir
-    Path dir;
-    ApiServer server;
-    String url;
-    String tokenFile;
+    @RegisterExtension
+    final CliServer server = new CliServer();
 
     @BeforeEach
     void start() throws Exception {
-        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
-        url = "http://127.0.0.1:" + server.port();
-        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
-        try (TunelabClient client = TunelabClient.connect(url, Files.readString(Path.of(tokenFile)).strip())) {
-            client.launch(ExperimentSpec.builder("cli-importance").minimize("loss").param("x", FloatParam.of(0, 1))
-                            .param("y", FloatParam.of(0, 1)).strategy("random").seed(5).trials(30).build())
-                    .optimize(t -> 10 * t.floatParam("x") + t.floatParam("y"), 30, 1);
-            client.launch(ExperimentSpec.builder("cli-young").minimize("loss").param("x", FloatParam.of(0, 1)).trials(1).build())
-                    .optimize(t -> t.floatParam("x"), 1, 1);
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+        server.client().launch(ExperimentSpec.builder("cli-importance").minimize("loss").param("x", FloatParam.of(0, 1))
+                        .param("y", FloatParam.of(0, 1)).strategy("random").seed(5).trials(30).build())
+                .optimize(t -> 10 * t.floatParam("x") + t.floatParam("y"), 30, 1);
+        server.client().launch(ExperimentSpec.builder("cli-young").minimize("loss").param("x", FloatParam.of(0, 1)).trials(1).build())
+                .optimize(t -> t.floatParam("x"), 1, 1);
     }
 
     @Test
     void printsTheParamsMostImportantFirstWithABar() {
-        TunelabCommandTest.Run r = run("importance", "cli-importance", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run r = server.run("importance", "cli-importance");
 
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
@@ -58,7 +39,7 @@ class ImportanceCommandTest {
 
     @Test
     void tooFewTrialsPrintTheReason() {
-        TunelabCommandTest.Run r = run("importance", "cli-young", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run r = server.run("importance", "cli-young");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("no importances: importance needs at least 2 complete trials with a value of loss; there is 1");
@@ -66,19 +47,19 @@ class ImportanceCommandTest {
 
     @Test
     void badInputExitsWithAClearMessage() {
-        TunelabCommandTest.Run unknown = run("importance", "ghost", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run unknown = server.run("importance", "ghost");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
 
-        TunelabCommandTest.Run outOfRange = run("importance", "cli-importance", "--objective", "1", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run outOfRange = server.run("importance", "cli-importance", "--objective", "1");
         assertThat(outOfRange.exit()).isEqualTo(2);
         assertThat(outOfRange.err()).contains("objective must be an objective's index from 0 to 0 ([loss]), got 1");
 
-        TunelabCommandTest.Run notANumber = run("importance", "cli-importance", "--objective", "first", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run notANumber = server.run("importance", "cli-importance", "--objective", "first");
         assertThat(notANumber.exit()).isEqualTo(2);
         assertThat(notANumber.err()).contains("--objective").contains("first");
 
-        TunelabCommandTest.Run missing = run("importance", "--server", url, "--token-file", tokenFile);
+        TunelabCommandTest.Run missing = server.run("importance");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required parameter");
     }

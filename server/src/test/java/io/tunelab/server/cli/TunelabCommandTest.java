@@ -1,10 +1,7 @@
 package io.tunelab.server.cli;
 
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.http.ApiServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -22,33 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TunelabCommandTest {
     @TempDir
     Path dir;
-    ApiServer server;
-    String url;
-    String tokenFile;
+    @RegisterExtension
+    final CliServer server = new CliServer();
 
     record Run(int exit, String out, String err) {
-    }
-
-    @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dir.resolve("data"), 0));
-        url = "http://127.0.0.1:" + server.port();
-        tokenFile = dir.resolve("data").resolve(ApiServer.ADMIN_TOKEN_FILE).toString();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    /** Runs a client command against the server at {@code url} with the token in {@code tokenFile}. */
-    static Run runAgainst(String url, String tokenFile, String... args) {
-        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
-        all[args.length] = "--server";
-        all[args.length + 1] = url;
-        all[args.length + 2] = "--token-file";
-        all[args.length + 3] = tokenFile;
-        return run(all);
     }
 
     static Run run(String... args) {
@@ -81,27 +55,26 @@ class TunelabCommandTest {
                 strategy: {name: random, seed: 1}
                 budget: {trials: 3}
                 """);
-        Run launched = run("sweep", "run", f.toString(), "--server", url, "--token-file", tokenFile, "--detach");
+        Run launched = server.run("sweep", "run", f.toString(), "--detach");
         assertThat(launched.exit()).as(launched.err()).isZero();
         assertThat(launched.out()).contains("launched experiment cli");
-        var exp = io.tunelab.client.TunelabClient.connect(url, server.newAdminToken().orElseThrow()).experiment("cli");
+        var exp = io.tunelab.client.TunelabClient.connect(server.url(), server.api().newAdminToken().orElseThrow()).experiment("cli");
         exp.optimize(t -> t.floatParam("x"), 3, 1);
-        Run list = run("experiments", "--server", url, "--token-file", tokenFile);
+        Run list = server.run("experiments");
         assertThat(list.out()).contains("cli").contains("COMPLETED").contains("3/3");
-        Run board = run("leaderboard", "cli", "--server", url, "--token-file", tokenFile, "--limit", "2");
+        Run board = server.run("leaderboard", "cli", "--limit", "2");
         assertThat(board.exit()).isZero();
         assertThat(board.out()).contains("RANK").contains("GROUP").contains("LOSS").contains("#").contains("best").contains("by value")
                 .contains("Ranked by value");
         assertThat(board.out().lines().filter(l -> l.matches("^[12] .*"))).hasSize(2);
-        Run resumed = run("sweep", "resume", "cli", "--trials", "2", "--server", url, "--token-file", tokenFile, "--detach");
+        Run resumed = server.run("sweep", "resume", "cli", "--trials", "2", "--detach");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
     }
 
     @Test
     void leaderboardShowsTheTrialsTiedWithTheBestAndTheWorseOnesWithTheirPValue() throws Exception {
-        var client = io.tunelab.client.TunelabClient.connect(url, java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip());
-        var exp = client.launch(io.tunelab.api.ExperimentSpec.builder("seeds").minimize("loss")
+        var exp = server.client().launch(io.tunelab.api.ExperimentSpec.builder("seeds").minimize("loss")
                 .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(3).build());
         double[][] losses = {{1.05, 0.96, 1.02, 0.97, 1.01}, {0.97, 1.07, 0.99, 1.03, 1.02}, {2.05, 1.97, 2.02, 1.98, 2.01}};
         for (double[] trial : losses) {
@@ -111,7 +84,7 @@ class TunelabCommandTest {
             }
             exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
         }
-        Run board = run("leaderboard", "seeds", "--server", url, "--token-file", tokenFile);
+        Run board = server.run("leaderboard", "seeds");
         assertThat(board.exit()).as(board.err()).isZero();
         assertThat(board.out().lines().filter(l -> l.matches("^1 +#0 +best +5 .*"))).hasSize(1);
         assertThat(board.out().lines().filter(l -> l.matches("^2 +#1 +tied +5 .*"))).hasSize(1);
@@ -121,8 +94,7 @@ class TunelabCommandTest {
 
     @Test
     void finalizeRefitsTheWinnerAndTheLeaderboardShowsItsTestScore() throws Exception {
-        var client = io.tunelab.client.TunelabClient.connect(url, java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip());
-        var exp = client.launch("""
+        var exp = server.client().launch("""
                 name: held-out
                 objective: {metric: accuracy, direction: maximize}
                 space: {x: {type: float, low: 0, high: 1}}
@@ -137,47 +109,47 @@ class TunelabCommandTest {
             }
             exp.tell(exp.ask().id(), io.tunelab.api.TrialResult.ofRepetitions(reps));
         }
-        Run asked = run("finalize", "held-out", "--server", url, "--token-file", tokenFile);
+        Run asked = server.run("finalize", "held-out");
         assertThat(asked.exit()).as(asked.err()).isZero();
         assertThat(asked.out()).contains("finalization of held-out #1: WAITING (11 epochs");
 
-        var lease = client.lease(new io.tunelab.api.LeaseRequest("w:1", null, 0)).orElseThrow();
+        var lease = server.client().lease(new io.tunelab.api.LeaseRequest("w:1", null, 0)).orElseThrow();
         assertThat(lease.finalization().epochs()).isEqualTo(11);
-        client.test(lease.trial().id(), new io.tunelab.api.TestResult(java.util.Map.of("accuracy", 0.9333), null, lease.leaseId()));
+        server.client().test(lease.trial().id(), new io.tunelab.api.TestResult(java.util.Map.of("accuracy", 0.9333), null, lease.leaseId()));
 
-        Run done = run("finalize", "held-out", "--wait", "--server", url, "--token-file", tokenFile);
+        Run done = server.run("finalize", "held-out", "--wait");
         assertThat(done.out()).contains("Refit winner #1 (11 epochs): test accuracy 0.93330; selection accuracy 0.96000 ± ")
                 .contains("over 3 repetitions");
-        Run board = run("leaderboard", "held-out", "--server", url, "--token-file", tokenFile);
+        Run board = server.run("leaderboard", "held-out");
         assertThat(board.out()).contains("TEST ACCURACY").containsPattern("(?m)^1 +#1 +best +3 .*0\\.93330");
 
-        Run noTask = run("finalize", "ghost", "--server", url, "--token-file", tokenFile);
+        Run noTask = server.run("finalize", "ghost");
         assertThat(noTask.exit()).isEqualTo(2);
         assertThat(noTask.err()).contains("no experiment with id or name \"ghost\"");
     }
 
     @Test
     void badInputExitsWithAClearMessageAndChangesNothing() throws Exception {
-        Run missing = run("sweep", "run", dir.resolve("nope.yaml").toString(), "--server", url, "--token-file", tokenFile);
+        Run missing = server.run("sweep", "run", dir.resolve("nope.yaml").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no sweep spec at").contains("nope.yaml");
 
-        Run invalid = run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, low: 1, high: 0}}\n").toString(), "--server", url, "--token-file", tokenFile);
+        Run invalid = server.run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, low: 1, high: 0}}\n").toString());
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains("param \"lr\": low (1.0) must be below high (0.0)");
 
-        Run unknown = run("leaderboard", "ghost", "--server", url, "--token-file", tokenFile);
+        Run unknown = server.run("leaderboard", "ghost");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");
 
-        Run resumeUnknown = run("sweep", "resume", "ghost", "--server", url, "--token-file", tokenFile);
+        Run resumeUnknown = server.run("sweep", "resume", "ghost");
         assertThat(resumeUnknown.exit()).isEqualTo(2);
 
-        Run badLimit = run("leaderboard", "ghost", "--limit", "0", "--server", url, "--token-file", tokenFile);
+        Run badLimit = server.run("leaderboard", "ghost", "--limit", "0");
         assertThat(badLimit.exit()).isEqualTo(2);
         assertThat(badLimit.err()).contains("--limit must be 1 or more");
 
-        Run badTrials = run("sweep", "resume", "ghost", "--trials", "-1", "--server", url, "--token-file", tokenFile);
+        Run badTrials = server.run("sweep", "resume", "ghost", "--trials", "-1");
         assertThat(badTrials.err()).contains("--trials must be 1 or more");
 
         Run unreachable = run("experiments", "--server", "http://127.0.0.1:1");
@@ -202,7 +174,7 @@ class TunelabCommandTest {
         assertThat(unknownCommand.exit()).isEqualTo(2);
         assertThat(unknownCommand.err()).contains("Unmatched argument");
 
-        assertThat(run("experiments", "--server", url, "--token-file", tokenFile).out()).contains("no experiments yet");
+        assertThat(server.run("experiments").out()).contains("no experiments yet");
     }
 
     @Test
@@ -219,26 +191,26 @@ class TunelabCommandTest {
 
     @Test
     void tokenCreateListRevokeWithTheAdminToken() throws Exception {
-        Run created = run("token", "create", "--scope", "worker", "--name", "gpu-box-1", "--server", url, "--token-file", tokenFile);
+        Run created = server.run("token", "create", "--scope", "worker", "--name", "gpu-box-1");
         assertThat(created.exit()).as(created.err()).isZero();
         String secret = created.out().lines().filter(l -> l.startsWith("tl_")).findFirst().orElseThrow();
-        Run list = run("token", "list", "--server", url, "--token-file", tokenFile);
+        Run list = server.run("token", "list");
         assertThat(list.out()).contains("admin").contains("gpu-box-1").contains("worker");
         Path workerFile = dir.resolve("worker.token");
         Files.writeString(workerFile, secret);
-        Run workerListing = run("experiments", "--server", url, "--token-file", workerFile.toString());
+        Run workerListing = run("experiments", "--server", server.url(), "--token-file", workerFile.toString());
         assertThat(workerListing.exit()).isEqualTo(2);
         assertThat(workerListing.err()).contains("gpu-box-1").contains("needs read");
-        Run revoked = run("token", "revoke", "gpu-box-1", "--server", url, "--token-file", tokenFile);
+        Run revoked = server.run("token", "revoke", "gpu-box-1");
         assertThat(revoked.exit()).as(revoked.err()).isZero();
-        Run afterRevoke = run("token", "create", "--scope", "read", "--name", "x", "--server", url, "--token-file", workerFile.toString());
+        Run afterRevoke = run("token", "create", "--scope", "read", "--name", "x", "--server", server.url(), "--token-file", workerFile.toString());
         assertThat(afterRevoke.exit()).isEqualTo(2);
         assertThat(afterRevoke.err()).contains("no valid token");
-        Run duplicate = run("token", "create", "--scope", "read", "--name", "gpu-box-1", "--server", url, "--token-file", tokenFile);
+        Run duplicate = server.run("token", "create", "--scope", "read", "--name", "gpu-box-1");
         assertThat(duplicate.err()).contains("exists already");
-        Run badScope = run("token", "create", "--scope", "root", "--name", "y", "--server", url, "--token-file", tokenFile);
+        Run badScope = server.run("token", "create", "--scope", "root", "--name", "y");
         assertThat(badScope.err()).contains("unknown scope \"root\"");
-        assertThat(run("token", "list", "--server", url, "--token-file", tokenFile).out()).doesNotContain(" y ");
+        assertThat(server.run("token", "list").out()).doesNotContain(" y ");
     }
 
     @Test
