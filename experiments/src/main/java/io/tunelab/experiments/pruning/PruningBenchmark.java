@@ -30,7 +30,7 @@ import java.util.Map;
  * the trials the pruner stopped.
  *
  * <pre>
- *   PruningBenchmark --server URL [--curves crossing|steady] [--trials 100] [--seeds 5] [--seed-start 0]
+ *   PruningBenchmark --server URL [--curves crossing|steady|plateau] [--trials 100] [--seeds 5] [--seed-start 0]
  *                    [--strategy random[,tpe,...]] [--epoch-share 0.33]
  *                    [--pruners none,median:warmup_steps=10,asha:min_resource=9,hyperband:min_resource=3]
  * </pre>

@@ -12,15 +12,15 @@ import io.tunelab.api.TunelabException;
  * aggressive). Each trial is put in a bracket by a draw seeded by the experiment seed and its
  * trial number, weighted by the number of trials Hyperband would start in that bracket, and
  * competes only with the trials of its own bracket. Steps past {@code max_resource} are never
- * judged.
+ * judged. {@code judge_by} ({@code value} or {@code curve}) as for {@link AshaPruner}.
  */
 public final class HyperbandPruner implements Pruner {
     private final SuccessiveHalving halving;
     private final int brackets;
     private final double[] cumulative;
 
-    HyperbandPruner(int minResource, int maxResource, int reductionFactor) {
-        this.halving = new SuccessiveHalving(minResource, reductionFactor, maxResource);
+    HyperbandPruner(int minResource, int maxResource, int reductionFactor, SuccessiveHalving.JudgeBy judgeBy) {
+        this.halving = new SuccessiveHalving(minResource, reductionFactor, maxResource, judgeBy);
         int sMax = (int) Math.floor(Math.log((double) maxResource / minResource) / Math.log(reductionFactor) + 1e-9);
         this.brackets = sMax + 1;
         double[] weights = new double[brackets];
@@ -42,12 +42,13 @@ public final class HyperbandPruner implements Pruner {
         int min = options.integer("min_resource", 1, 1, 1_000_000);
         int max = options.integer("max_resource", 81, 1, 1_000_000);
         int factor = options.integer("reduction_factor", 3, 2, 100);
+        var judgeBy = SuccessiveHalving.JudgeBy.of(options.choice("judge_by", "value", SuccessiveHalving.JudgeBy.NAMES));
         options.done();
         if (max <= min) {
             throw TunelabException.invalidSpec(options.name("max_resource") + " (" + max
                     + ") must be above min_resource (" + min + ")");
         }
-        return new HyperbandPruner(min, max, factor);
+        return new HyperbandPruner(min, max, factor, judgeBy);
     }
 
     int brackets() {

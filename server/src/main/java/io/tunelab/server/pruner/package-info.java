@@ -1,7 +1,9 @@
 /**
  * Pruners: the {@link io.tunelab.server.pruner.Pruner} SPI, which decides on each intermediate
  * report whether a running trial stops early, and its implementations: {@code none},
- * {@code median}, {@code asha} (asynchronous successive halving) and {@code hyperband}.
+ * {@code median}, {@code asha} (asynchronous successive halving) and {@code hyperband}, whose
+ * rungs judge by value or, with {@code judge_by: curve}, also by an optimistic extrapolation
+ * of each trial's own curve ({@code CurveBound}).
  * Options are read by {@link io.tunelab.api.Options}, and Hyperband's draws come from
  * {@link io.tunelab.api.Seeds}: nothing here uses the strategy package. Plain Java, no state
  * that cannot be rebuilt from the stored reports.

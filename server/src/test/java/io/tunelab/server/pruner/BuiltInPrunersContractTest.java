@@ -65,4 +65,22 @@ class BuiltInPrunersContractTest {
             return "hyperband";
         }
     }
+
+    /** ASHA whose rungs also judge by each trial's curve (not a pruner of its own: an option of asha). */
+    @Nested
+    class AshaJudgedByCurve extends PrunerContract {
+        @Override
+        protected Pruner create() {
+            return Pruners.create(new PrunerSpec("asha", Map.of("judge_by", "curve")));
+        }
+    }
+
+    /** Hyperband whose rungs also judge by each trial's curve. */
+    @Nested
+    class HyperbandJudgedByCurve extends PrunerContract {
+        @Override
+        protected Pruner create() {
+            return Pruners.create(new PrunerSpec("hyperband", Map.of("judge_by", "curve")));
+        }
+    }
 }

@@ -102,6 +102,49 @@ class PrunersTest {
                 .isEqualTo(Decision.CONTINUE);
     }
 
+    /** Losses a + b·exp(−t/tau) at steps 1..steps. */
+    static double[] decay(double a, double b, double tau, int steps) {
+        double[] v = new double[steps];
+        for (int t = 1; t <= steps; t++) {
+            v[t - 1] = a + b * Math.exp(-t / tau);
+        }
+        return v;
+    }
+
+    @Test
+    void ashaJudgedByCurveLetsASlowStarterStillFallingSteeplyGoOnWhereItsValueAloneWouldStopIt() {
+        // Six fast starters that flattened near 0.35 by step 27.
+        var others = new ArrayList<Trial>();
+        for (int i = 0; i < 6; i++) {
+            others.add(trial(i, TrialState.COMPLETE, decay(0.35 + 0.01 * i, 2.2, 2, 27)));
+        }
+        // At rung 9 the slow starter is at 1.13, last of seven, but falling 0.1 an epoch: it would reach 0.26 by step 27.
+        var slow = trial(10, TrialState.RUNNING, decay(0.05, 2.45, 11, 9));
+        // A trial that has flattened at 1.0 cannot get there.
+        var flat = trial(11, TrialState.RUNNING, decay(1.0, 1.5, 2, 9));
+        var byValue = create("asha", Map.of("min_resource", 9));
+        var byCurve = create("asha", Map.of("min_resource", 9, "judge_by", "curve"));
+        assertThat(decide(byValue, slow, others)).isEqualTo(Decision.PRUNE);
+        assertThat(decide(byCurve, slow, others)).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(byValue, flat, others)).isEqualTo(Decision.PRUNE);
+        assertThat(decide(byCurve, flat, others)).isEqualTo(Decision.PRUNE);
+        // Judged by curve in Hyperband too (min_resource 9 and max_resource 26 make one bracket; the horizon is 26).
+        var hyperband = create("hyperband", Map.of("min_resource", 9, "max_resource", 26, "judge_by", "curve"));
+        assertThat(((HyperbandPruner) hyperband).brackets()).isEqualTo(1);
+        assertThat(decide(hyperband, slow, others)).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(hyperband, flat, others)).isEqualTo(Decision.PRUNE);
+    }
+
+    @Test
+    void ashaJudgedByCurveDecidesByValueBeforeACurveHasFivePoints() {
+        var others = new ArrayList<Trial>();
+        for (int i = 0; i < 6; i++) {
+            others.add(trial(i, TrialState.COMPLETE, decay(0.35 + 0.01 * i, 2.2, 2, 27)));
+        }
+        var slow = trial(10, TrialState.RUNNING, decay(0.05, 2.45, 11, 3));
+        assertThat(decide(create("asha", Map.of("min_resource", 3, "judge_by", "curve")), slow, others)).isEqualTo(Decision.PRUNE);
+    }
+
     @Test
     void hyperbandPutsTrialsInBracketsBySeedAndJudgesThemOnlyWithinTheirBracket() {
         var pruner = (HyperbandPruner) create("hyperband", Map.of("min_resource", 1, "max_resource", 81, "reduction_factor", 3));
@@ -140,6 +183,13 @@ class PrunersTest {
                 .hasMessageContaining("pruner.options.warmup: unknown field").hasMessageContaining("warmup_steps");
         assertThatThrownBy(() -> create("hyperband", Map.of("min_resource", 10, "max_resource", 5)))
                 .hasMessageContaining("max_resource").hasMessageContaining("min_resource");
+        for (String name : List.of("asha", "hyperband")) {
+            assertThatThrownBy(() -> create(name, Map.of("judge_by", "trend")))
+                    .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC))
+                    .hasMessageContaining("pruner.options.judge_by").hasMessageContaining("\"trend\"")
+                    .hasMessageContaining("value, curve");
+        }
+        assertThat(create("asha", Map.of("judge_by", "CURVE"))).isNotNull();
         assertThatThrownBy(() -> create("successive", Map.of()))
                 .hasMessageContaining("none, median, asha, hyperband");
     }

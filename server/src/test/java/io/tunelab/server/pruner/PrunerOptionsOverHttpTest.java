@@ -1,0 +1,88 @@
+package io.tunelab.server.pruner;
+
+import io.tunelab.api.Json;
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.experiment.CoordinatorConfig;
+import io.tunelab.server.http.ApiServer;
+import io.tunelab.server.storage.Durability;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pruner's options as a user sends them, over real HTTP to a server on a real port: a bad
+ * value is answered 400 with the allowed values named and creates nothing; a good one creates
+ * the experiment.
+ */
+class PrunerOptionsOverHttpTest {
+    @TempDir
+    Path dataDir;
+    ApiServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
+                new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    HttpResponse<String> call(String method, String path, String json) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Authorization", "Bearer " + Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip());
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String spec(String pruner, String options) {
+        return "{\"name\":\"p\",\"objective\":{\"metric\":\"loss\"},\"space\":{\"lr\":{\"type\":\"float\",\"low\":0,\"high\":1}},"
+                + "\"pruner\":{\"name\":\"" + pruner + "\",\"options\":" + options + "}}";
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            asha      | {"judge_by":"trend"}        | pruner.options.judge_by: "trend" is not an option; options: value, curve
+            hyperband | {"judge_by":"extrapolate"}  | pruner.options.judge_by: "extrapolate" is not an option; options: value, curve
+            asha      | {"judge_by":["curve"]}      | pruner.options.judge_by must be a single value
+            """)
+    void aBadJudgeByIsRefusedNamingTheAllowedValuesAndCreatesNothing(String pruner, String options, String message) throws Exception {
+        String before = call("GET", "/api/experiments", null).body();
+        var reply = call("POST", "/api/experiments", spec(pruner, options));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
+        Map<?, ?> body = Json.read(reply.body(), Map.class);
+        assertThat(body.get("code")).isEqualTo("INVALID_SPEC");
+        assertThat((String) body.get("message")).contains(message);
+        assertThat(call("GET", "/api/experiments", null).body()).isEqualTo(before);
+        assertThat(call("GET", "/api/experiments/p", null).statusCode()).isEqualTo(404);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            asha      | {"min_resource":5,"judge_by":"curve"}
+            hyperband | {"judge_by":"Value"}
+            """)
+    void aGoodJudgeByCreatesTheExperiment(String pruner, String options) throws Exception {
+        var reply = call("POST", "/api/experiments", spec(pruner, options));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(201);
+    }
+}
