@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
@@ -54,6 +56,7 @@ public final class ExperimentService {
     private final TrialImports imports;
     private final TrialInputs inputs;
     private final TellWithNext tellWithNext;
+    private final RepliesOnCommit onCommit;
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
                       WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests, TrialImports imports) {
@@ -68,6 +71,7 @@ public final class ExperimentService {
         this.clock = clock;
         this.inputs = new TrialInputs(registry, journal, finalizations, clock, limits);
         this.tellWithNext = new TellWithNext(registry, journal, proposals, clock);
+        this.onCommit = new RepliesOnCommit(this, registry, journal, proposals, tellWithNext, requests, work, clock);
     }
 
     /** Creates an experiment for an in-process caller, which has no token; its name must be new. */
@@ -235,12 +239,41 @@ public final class ExperimentService {
         try {
             one = tellWithNext.record(e, trialId, result, toldBy, requestId);
         } catch (RuntimeException ex) {
-            // The same tell retried while its first attempt was written: the two steps below answer it from storage.
-            if (requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).isEmpty()) {
-                throw ex;
-            }
-            one = null;
+            one = retriedWhileWritten(ex, trialId, requestId);
         }
+        return afterOneStep(e, one, trialId, result, toldBy, requestId);
+    }
+
+    /**
+     * {@link #tellThenAsk} for a caller that does not wait for the commit ({@link RepliesOnCommit}):
+     * the future answers on the thread that commits; what reads or writes after the write runs on {@code blocking}.
+     */
+    public CompletableFuture<TellReply> tellThenAskLater(long trialId, TrialResult result, String toldBy, String requestId,
+                                                         Executor blocking) {
+        return onCommit.tellThenAsk(trialId, result, toldBy, requestId, blocking);
+    }
+
+    /** {@link #tell(long, TrialResult, String, String)} answered on commit, as {@link #tellThenAskLater}. */
+    public CompletableFuture<Trial> tellLater(long trialId, TrialResult result, String toldBy, String requestId, Executor blocking) {
+        return onCommit.tell(trialId, result, toldBy, requestId, blocking);
+    }
+
+    /** {@link #ask(String, boolean, String)} answered on commit, as {@link #tellThenAskLater}. */
+    public CompletableFuture<TrialProposal> askLater(String ref, boolean leased, String requestId, Executor blocking) {
+        return onCommit.ask(ref, leased, requestId, blocking);
+    }
+
+    /** Null when the same tell was retried while its first attempt was written (the two steps after it answer it from storage); else throws {@code failure}. */
+    TellWithNext.Outcome retriedWhileWritten(Throwable failure, long trialId, String requestId) {
+        if (requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).isEmpty()) {
+            throw RepliesOnCommit.rethrown(failure);
+        }
+        return null;
+    }
+
+    /** After the step that told, with the next trial or not ({@code one}: null when it did nothing): the reply, asking once more when needed. */
+    TellReply afterOneStep(LiveExperiment e, TellWithNext.Outcome one, long trialId, TrialResult result, String toldBy,
+                                   String requestId) {
         if (one != null && one.next() != null) {
             work.signal();
             return new TellReply(trialId, one.told().state(), one.next(), null);
@@ -262,7 +295,7 @@ public final class ExperimentService {
     }
 
     /** A tell's answer, and whether it was a retry answered from what the first attempt stored. */
-    private record Told(Trial trial, boolean retried) {
+    record Told(Trial trial, boolean retried) {
     }
 
     private static String askKind(LiveExperiment e) {
@@ -270,7 +303,7 @@ public final class ExperimentService {
     }
 
     /** What follows a recorded tell: the experiment completes if that spent its budget, and workers look for work. */
-    private Told afterTell(LiveExperiment e, Trial told) {
+    Told afterTell(LiveExperiment e, Trial told) {
         proposals.afterStep(e);
         work.signal();
         return new Told(told, false);
@@ -300,7 +333,7 @@ public final class ExperimentService {
         }
     }
 
-    private static TrialProposal proposal(LiveExperiment e, StoredTrial t, String leaseId) {
+    static TrialProposal proposal(LiveExperiment e, StoredTrial t, String leaseId) {
         return new TrialProposal(t.id(), t.trial().number(), t.trial().params(), leaseId,
                 Races.nextRepetition(e.spec(), t.trial()));
     }

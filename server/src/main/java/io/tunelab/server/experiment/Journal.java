@@ -13,6 +13,8 @@ import io.tunelab.server.storage.StoredTrial;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -54,8 +56,49 @@ final class Journal {
         if (peers.shared()) {
             return recordShared(e, step);
         }
+        Held<T> held = hold(e, step);
+        if (!held.entry().isEmpty()) {
+            try {
+                storage.write(held::write);
+            } catch (RuntimeException ex) {
+                held.abandon();
+                throw ex;
+            }
+        }
+        return held.applied();
+    }
+
+    /**
+     * {@link #record} that plans at once but does not wait for the write: the future answers the
+     * step's result once its entry is written, applied and announced, or fails with what
+     * {@code record} would throw (a refusal at once). It may complete on the thread that commits,
+     * which then applies the entry: chain nothing to it that writes, or chain it with an executor.
+     */
+    <T> CompletableFuture<T> recordLater(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
+        Held<T> held;
+        try {
+            if (peers.shared()) {
+                return CompletableFuture.completedFuture(recordShared(e, step));
+            }
+            held = hold(e, step);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (held.entry().isEmpty()) {
+            return CompletableFuture.completedFuture(held.applied());
+        }
+        return storage.writeLater(held::write).handle((written, failure) -> {
+            if (failure != null) {
+                held.abandon();
+                throw failure instanceof CompletionException c && c.getCause() != null ? c : new CompletionException(failure);
+            }
+            return held.applied();
+        });
+    }
+
+    /** Plans the step under the experiment's monitor, waiting while a write under way holds a row it changes, and holds its rows. */
+    private <T> Held<T> hold(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
         Planned<T> planned;
-        boolean raise;
         synchronized (e) {
             while (true) {
                 if (e.deleted()) {
@@ -77,32 +120,49 @@ final class Journal {
             e.hold(planned.entry());
             // The first write after the experiment was loaded, or after its catalog summary was
             // stored, raises its revision: a summary stored before it is then never taken for current.
-            raise = e.raisesRevision && !planned.entry().isEmpty();
+            return new Held<>(e, planned, e.raisesRevision && !planned.entry().isEmpty());
         }
-        Entry entry = planned.entry();
-        if (!entry.isEmpty()) {
-            try {
-                storage.write(c -> {
-                    entry.writes.forEach(w -> w.accept(c));
-                    if (raise) {
-                        c.raiseRevision(e.id());
-                    }
-                });
-            } catch (RuntimeException ex) {
-                synchronized (e) {
-                    e.abandon(entry, true);
-                }
-                throw ex;
-            }
+    }
+
+    /** A planned step whose rows are held until its entry is applied (once written) or abandoned (its write failed). */
+    private final class Held<T> {
+        private final LiveExperiment e;
+        private final Planned<T> planned;
+        private final boolean raise;
+
+        Held(LiveExperiment e, Planned<T> planned, boolean raise) {
+            this.e = e;
+            this.planned = planned;
+            this.raise = raise;
         }
-        synchronized (e) {
-            e.apply(entry);
+
+        Entry entry() {
+            return planned.entry();
+        }
+
+        void write(Storage.Changes c) {
+            entry().writes.forEach(w -> w.accept(c));
             if (raise) {
-                e.raisesRevision = false;
+                c.raiseRevision(e.id());
             }
         }
-        announce(e, entry);
-        return planned.result();
+
+        void abandon() {
+            synchronized (e) {
+                e.abandon(entry(), true);
+            }
+        }
+
+        T applied() {
+            synchronized (e) {
+                e.apply(entry());
+                if (raise) {
+                    e.raisesRevision = false;
+                }
+            }
+            announce(e, entry());
+            return planned.result();
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -110,31 +111,57 @@ final class Proposals {
     StoredTrial newTrial(LiveExperiment e, String worker, String leaseId, boolean strict,
                          BiConsumer<Journal.Entry, StoredTrial> answer) {
         long start = System.nanoTime();
-        StoredTrial stored = journal.shared() ? newTrialShared(e, worker, leaseId, strict, answer)
-                : proposeAndStore(e, worker, leaseId, strict, answer);
+        boolean shared = journal.shared();
+        StoredTrial stored = shared ? newTrialShared(e, worker, leaseId, strict, answer) : proposed(e, worker, leaseId, strict);
         if (stored != null) {
+            if (!shared) {
+                journal.record(e, adding(stored, answer));
+                registry.registerTrial(stored.id(), e);
+            }
             askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         return stored;
     }
 
-    private StoredTrial proposeAndStore(LiveExperiment e, String worker, String leaseId, boolean strict,
-                                        BiConsumer<Journal.Entry, StoredTrial> answer) {
+    /**
+     * {@link #newTrial(LiveExperiment, String, String, boolean, BiConsumer)} that refuses and
+     * proposes at once but does not wait for the write: the future answers the trial once it is
+     * committed and known by its id, on the thread that commits (chain nothing to it that writes).
+     * On a database other coordinators share, the trial is stored at once.
+     */
+    CompletableFuture<StoredTrial> newTrialLater(LiveExperiment e, String worker, String leaseId, boolean strict,
+                                                 BiConsumer<Journal.Entry, StoredTrial> answer) {
+        long start = System.nanoTime();
+        StoredTrial stored;
+        try {
+            if (journal.shared()) {
+                return CompletableFuture.completedFuture(newTrial(e, worker, leaseId, strict, answer));
+            }
+            stored = proposed(e, worker, leaseId, strict);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (stored == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return journal.recordLater(e, adding(stored, answer)).thenApply(t -> {
+            registry.registerTrial(t.id(), e);
+            askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return t;
+        });
+    }
+
+    /** The next trial, proposed outside the monitor under a reserved number; null (or the refusal, when strict) when none is due. */
+    private StoredTrial proposed(LiveExperiment e, String worker, String leaseId, boolean strict) {
         int number;
         List<Trial> history;
         Configurations.Seen proposed;
         String refusal;
         synchronized (e) {
             refusal = refusal(e);
-            if (refusal == null) {
-                number = e.reserveNumber();
-                history = e.history();
-                proposed = e.proposed();
-            } else {
-                number = -1;
-                history = null;
-                proposed = null;
-            }
+            number = refusal == null ? e.reserveNumber() : -1;
+            history = refusal == null ? e.history() : null;
+            proposed = refusal == null ? e.proposed() : null;
         }
         if (refusal != null) {
             completeIfDone(e);
@@ -150,14 +177,16 @@ final class Proposals {
             e.releaseNumber(number);
             throw ex;
         }
-        var stored = started(e, number, params, worker, leaseId);
-        journal.record(e, x -> {
+        return started(e, number, params, worker, leaseId);
+    }
+
+    private static Function<LiveExperiment, Journal.Planned<StoredTrial>> adding(StoredTrial stored,
+                                                                                 BiConsumer<Journal.Entry, StoredTrial> answer) {
+        return x -> {
             var entry = Journal.Entry.none().add(stored);
             answer.accept(entry, stored);
             return entry.answering(stored);
-        });
-        registry.registerTrial(stored.id(), e);
-        return stored;
+        };
     }
 
     /** What a step of {@link #newTrialShared} came to: a trial, or why there is none. */

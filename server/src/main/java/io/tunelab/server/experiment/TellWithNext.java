@@ -9,6 +9,8 @@ import io.tunelab.server.strategy.Configurations;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * A tell that brings the next trial, as one step of the {@link Journal}: the told trial's row, the
@@ -112,9 +114,39 @@ final class TellWithNext {
         return entry.answering(new Outcome(told, answer(x, entry, next, requestId, leaseId)));
     }
 
+    /**
+     * {@link #record} that does not wait for the write when the proposal is made outside the
+     * monitor: the future answers once the tell and the next trial are committed and applied, and
+     * completes on the thread that commits (chain nothing to it that writes). The other cases are
+     * recorded at once, as {@code record} does.
+     */
+    CompletableFuture<Outcome> recordLater(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId) {
+        if (journal.shared() || e.spec().budget().parallel() != null) {
+            try {
+                return CompletableFuture.completedFuture(record(e, trialId, result, toldBy, requestId));
+            } catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(ex);
+            }
+        }
+        Proposed proposed;
+        try {
+            proposed = proposeOutside(e, trialId, result, toldBy, result.leaseId() != null ? UUID.randomUUID().toString() : null);
+        } catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+        return proposed == null ? CompletableFuture.completedFuture(null)
+                : journal.recordLater(e, step(proposed, requestId)).thenApply(o -> recorded(proposed, o));
+    }
+
     /** The proposal made outside the monitor from the history with the told trial, written with the tell if that trial did not change meanwhile. */
     private Outcome proposedOutside(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId,
                                     String leaseId) {
+        Proposed proposed = proposeOutside(e, trialId, result, toldBy, leaseId);
+        return proposed == null ? null : recorded(proposed, journal.record(e, step(proposed, requestId)));
+    }
+
+    /** The told trial and the next trial proposed outside the monitor; null when the tell cannot be planned so. */
+    private Proposed proposeOutside(LiveExperiment e, long trialId, TrialResult result, String toldBy, String leaseId) {
         long start = System.nanoTime();
         StoredTrial current;
         Trial told;
@@ -145,20 +177,32 @@ final class TellWithNext {
             e.releaseNumber(number);
             return null; // the tell is recorded alone, and the ask after it meets the strategy's failure
         }
-        StoredTrial next = proposals.started(e, number, params, null, leaseId);
-        Outcome outcome = journal.record(e, x -> {
-            if (x.trial(trialId) != current) {
+        return new Proposed(e, current, told, number, proposals.started(e, number, params, null, leaseId), leaseId, start);
+    }
+
+    /** A tell and the next trial proposed outside the monitor, to be written as one step. */
+    private record Proposed(LiveExperiment e, StoredTrial current, Trial told, int number, StoredTrial next, String leaseId,
+                            long start) {
+    }
+
+    private Function<LiveExperiment, Journal.Planned<Outcome>> step(Proposed p, String requestId) {
+        return x -> {
+            if (x.trial(p.current().id()) != p.current()) {
                 return Journal.Entry.nothing(null); // changed meanwhile (a heartbeat, another tell): told in two steps
             }
-            Journal.Entry entry = tell(current, told, requestId);
-            return entry.answering(new Outcome(told, answer(x, entry, next, requestId, leaseId)));
-        });
+            Journal.Entry entry = tell(p.current(), p.told(), requestId);
+            return entry.answering(new Outcome(p.told(), answer(x, entry, p.next(), requestId, p.leaseId())));
+        };
+    }
+
+    /** After the step: the next trial is known by its id, or, when the step did nothing, its number is given back. */
+    private Outcome recorded(Proposed p, Outcome outcome) {
         if (outcome == null) {
-            e.releaseNumber(number);
+            p.e().releaseNumber(p.number());
             return null;
         }
-        registry.registerTrial(next.id(), e);
-        proposals.asked(start);
+        registry.registerTrial(p.next().id(), p.e());
+        proposals.asked(p.start());
         return outcome;
     }
 

@@ -12,6 +12,8 @@
  * held-out test split, leased to a worker like a trial), {@code Transitions} (every Trial → Trial
  * change, pure), {@code Journal} (persist, then change memory, then publish),
  * {@code TellWithNext} (a tell and the next trial as one step of the journal, one commit),
+ * {@code RepliesOnCommit} (the SDK's ask, tell and tell with next answered by the thread that
+ * commits, for callers that do not wait),
  * {@code LiveExperiment} (one experiment's state, behind its monitor),
  * {@link io.tunelab.server.experiment.TrialQueue} (configurations enqueued to be handed out
  * next) and {@link io.tunelab.server.experiment.TrialImports} (a warm start's and a CSV's trials

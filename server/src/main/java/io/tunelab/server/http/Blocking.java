@@ -7,6 +7,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +28,32 @@ final class Blocking implements Executor {
     /** Runs a domain call on a virtual thread and answers with its JSON on the request's context. */
     void run(RoutingContext rc, int status, Callable<Object> work) {
         runThen(rc, () -> Json.writeBytes(work.call()), (r, json) -> send(r, status, json));
+    }
+
+    /**
+     * Runs a domain call on a virtual thread that answers a future (the domain's call that does
+     * not wait for its commit), and answers with the future's result as JSON on the request's
+     * context once it completes: the thread that completes it hands the reply to the event loop
+     * directly, without waking the virtual thread again.
+     */
+    void runLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> work) {
+        Context context = Vertx.currentContext();
+        executor.execute(() -> {
+            try {
+                work.call().whenComplete((result, failure) -> context.runOnContext(v -> {
+                    try {
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        send(rc, status, Json.writeBytes(result));
+                    } catch (Throwable t) {
+                        Failures.send(rc, t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t);
+                    }
+                }));
+            } catch (Throwable t) {
+                context.runOnContext(v -> Failures.send(rc, t));
+            }
+        });
     }
 
     /**

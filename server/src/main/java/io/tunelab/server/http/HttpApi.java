@@ -146,8 +146,8 @@ public final class HttpApi {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
         String requestId = rc.request().getHeader(REQUEST_ID);
-        blocking.run(rc, 201, () -> experiments.ask(ref, body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased(),
-                requestId));
+        blocking.runLater(rc, 201, () -> experiments.askLater(ref, body != null && !body.isBlank()
+                && Json.read(body, AskRequest.class).leased(), requestId, blocking));
     }
 
     private void trials(RoutingContext rc) {

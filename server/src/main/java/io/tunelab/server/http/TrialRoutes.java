@@ -85,10 +85,10 @@ final class TrialRoutes {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
         String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
-        blocking.run(rc, 200, () -> {
+        blocking.runLater(rc, 200, () -> {
             TellRequest tell = TellRequest.parse(body);
-            return tell.next() ? experiments.tellThenAsk(trialId(rc), tell.result(), by, requestId)
-                    : queries.told(experiments.tell(trialId(rc), tell.result(), by, requestId)); // as GET /api/trials/{id} shows it
+            return tell.next() ? experiments.tellThenAskLater(trialId(rc), tell.result(), by, requestId, blocking)
+                    : experiments.tellLater(trialId(rc), tell.result(), by, requestId, blocking).thenApply(queries::told); // as GET /api/trials/{id} shows it
         });
     }
 

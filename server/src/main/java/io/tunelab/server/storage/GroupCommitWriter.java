@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  * Should a group fail, its writes are retried one by one so that one bad write fails only its own
  * caller.
  *
- * <p>Thread-safe: {@link #write} may be called from any thread; the connection is used by the
- * writer thread alone.
+ * <p>Thread-safe: {@link #write} and {@link #submit} may be called from any thread but the writer's
+ * own (it would wait for itself); the connection is used by the writer thread alone. The futures
+ * {@link #submit} answers are completed on the writer thread, so what a caller chains to them
+ * runs there, between two commits: it must be short and must not write.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -66,19 +68,34 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Runs {@code work} in the next group and returns once that group is committed. */
     void write(Work work) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("a write from the storage writer's own thread would wait for itself");
+        }
+        try {
+            submit(work).join();
+        } catch (CompletionException e) {
+            throw (TunelabException) e.getCause();
+        }
+    }
+
+    /**
+     * Queues {@code work} for the next group without waiting: the future completes (on the writer
+     * thread) once that group is committed, or with the {@link TunelabException} that {@link #write}
+     * would throw.
+     */
+    CompletableFuture<Void> submit(Work work) {
         if (closed) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server is shutting down; retry against the restarted server");
+            return CompletableFuture.failedFuture(
+                    TunelabException.of(ErrorCode.UNAVAILABLE, "the server is shutting down; retry against the restarted server"));
         }
         var pending = new Pending(work, new CompletableFuture<>());
         queue.add(pending);
-        try {
-            pending.done.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof TunelabException te) {
-                throw te;
-            }
-            throw TunelabException.of(ErrorCode.INTERNAL, "storage write failed: " + e.getCause().getMessage(), Map.of(), e.getCause());
-        }
+        return pending.done;
+    }
+
+    private static TunelabException failure(Throwable e) {
+        return e instanceof TunelabException te ? te
+                : TunelabException.of(ErrorCode.INTERNAL, "storage write failed: " + e.getMessage(), Map.of(), e);
     }
 
     private void loop() {
@@ -120,7 +137,7 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException | SQLException e) {
             rollbackQuietly();
             if (group.size() == 1) {
-                group.getFirst().done.completeExceptionally(e);
+                group.getFirst().done.completeExceptionally(failure(e));
                 return;
             }
             for (Pending p : group) {
@@ -134,7 +151,8 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (RuntimeException | SQLException e) {
             // Committed but not made as durable as asked: no caller is told it succeeded.
             LOG.error("a group commit could not be synced to disk: {}", e.getMessage());
-            group.forEach(p -> p.done.completeExceptionally(e));
+            TunelabException failed = failure(e);
+            group.forEach(p -> p.done.completeExceptionally(failed));
         }
     }
 

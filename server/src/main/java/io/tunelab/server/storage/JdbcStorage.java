@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -131,6 +132,15 @@ public final class JdbcStorage implements Storage {
         } else {
             writer.write(connection -> changes.accept(new JdbcChanges(connection, statements, dialect)));
         }
+    }
+
+    /** On the embedded database, queued to the group-commit writer, whose thread completes the future. */
+    @Override
+    public CompletableFuture<Void> writeLater(Consumer<Changes> changes) {
+        if (shared != null) {
+            return Storage.super.writeLater(changes);
+        }
+        return writer.submit(connection -> changes.accept(new JdbcChanges(connection, statements, dialect)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tunelab.api.Report;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,21 @@ public interface Storage extends AutoCloseable {
 
     /** Applies the changes that {@code changes} records, atomically and durably. */
     void write(Consumer<Changes> changes);
+
+    /**
+     * {@link #write} without waiting for the commit: the future completes once the changes are
+     * committed as durably as {@code write}'s, or fails with what {@code write} would throw. It
+     * may complete on the thread that commits: what is chained to it must be short and must not
+     * write (chain it with an executor to do more). By default the write is made at once.
+     */
+    default CompletableFuture<Void> writeLater(Consumer<Changes> changes) {
+        try {
+            write(changes);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     List<StoredExperiment> experiments();
 

@@ -7,6 +7,7 @@ import io.tunelab.server.storage.StoredTrial;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** A storage that fails the next write when told to (as a full disk would), counts the writes that went through, and passes everything else on. */
@@ -32,18 +33,32 @@ final class FailingStorage implements Storage {
 
     @Override
     public void write(Consumer<Changes> changes) {
+        if (failsThisWrite()) {
+            throw new IllegalStateException("the disk is full");
+        }
+        storage.write(changes);
+        written.incrementAndGet();
+    }
+
+    /** Passed on to the storage's own, which completes on its writer thread; a failing write fails the future. */
+    @Override
+    public CompletableFuture<Void> writeLater(Consumer<Changes> changes) {
+        if (failsThisWrite()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the disk is full"));
+        }
+        return storage.writeLater(changes).thenRun(written::incrementAndGet);
+    }
+
+    private boolean failsThisWrite() {
         if (passBeforeFailing == 0) {
             passBeforeFailing = -1;
             failNext = true;
         } else if (passBeforeFailing > 0) {
             passBeforeFailing--;
         }
-        if (failNext) {
-            failNext = false;
-            throw new IllegalStateException("the disk is full");
-        }
-        storage.write(changes);
-        written.incrementAndGet();
+        boolean fails = failNext;
+        failNext = false;
+        return fails;
     }
 
     /** How many writes (each one commit) went through so far. */

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -174,5 +175,62 @@ class TellWithNextTest {
 
         assertThat(reply.noNext().code()).isEqualTo(ErrorCode.EXPERIMENT_NOT_RUNNING);
         assertThat(storage.trials(id)).singleElement().satisfies(t -> assertThat(t.trial().state()).isEqualTo(TrialState.COMPLETE));
+    }
+
+    @Test
+    void theTellThatDoesNotWaitAnswersOnceTheOneWriteIsCommittedAndApplied() throws Exception {
+        long id = create("later", Budget.trials(10));
+        TrialProposal first = service.ask("later");
+        int before = storage.written();
+        var thread = new java.util.concurrent.atomic.AtomicReference<Thread>();
+
+        TellReply reply = service.tellThenAskLater(first.id(), TrialResult.complete(Map.of("loss", 0.25)), null, "tell-l",
+                Runnable::run).whenComplete((r, failure) -> thread.set(Thread.currentThread())).get(10, TimeUnit.SECONDS);
+
+        assertThat(thread.get().getName()).as("completed by the thread that committed").isEqualTo("tunelab-storage-writer");
+        assertThat(storage.written()).as("the tell, the next trial and both answers in one commit").isEqualTo(before + 1);
+        assertThat(reply.next().number()).isEqualTo(1);
+        assertThat(stored(id, first.id()).state()).isEqualTo(TrialState.COMPLETE);
+        assertThat(stored(id, reply.next().id()).state()).isEqualTo(TrialState.RUNNING);
+        assertThat(queries.experiment("later").summary().trials())
+                .as("applied to memory before the answer").containsEntry(TrialState.COMPLETE, 1).containsEntry(TrialState.RUNNING, 1);
+        TellReply next = service.tellThenAskLater(reply.next().id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-l2",
+                Runnable::run).get(10, TimeUnit.SECONDS);
+        assertThat(next.next().number()).as("the next trial is known by its id at once").isEqualTo(2);
+        assertThat(service.tellThenAskLater(first.id(), TrialResult.complete(Map.of("loss", 0.25)), null, "tell-l",
+                Runnable::run).get(10, TimeUnit.SECONDS)).as("a retry answers the same").isEqualTo(reply);
+    }
+
+    @Test
+    void whenTheWriteThatDoesNotWaitFailsNothingIsRecordedAndTheRetryGetsTheSameNumber() throws Exception {
+        long id = create("later-failing", Budget.trials(10));
+        TrialProposal first = service.ask("later-failing");
+        storage.failNextWrite();
+
+        assertThatThrownBy(() -> service.tellThenAskLater(first.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-lf",
+                Runnable::run).get(10, TimeUnit.SECONDS)).hasRootCauseMessage("the disk is full");
+
+        assertThat(storage.trials(id)).singleElement().satisfies(t -> assertThat(t.trial().state()).isEqualTo(TrialState.RUNNING));
+        assertThat(storage.answer("tell-lf")).isEmpty();
+        TellReply retried = service.tellThenAskLater(first.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-lf",
+                Runnable::run).get(10, TimeUnit.SECONDS);
+        assertThat(retried.next().number()).as("the failed write's number was given back").isEqualTo(1);
+        assertThat(storage.trials(id)).hasSize(2);
+    }
+
+    @Test
+    void withTheBudgetSpentTheTellThatDoesNotWaitGoesOnOnTheExecutorItIsGiven() throws Exception {
+        long id = create("later-spent", Budget.trials(1));
+        TrialProposal only = service.ask("later-spent");
+        var executed = new java.util.concurrent.atomic.AtomicInteger();
+
+        TellReply reply = service.tellThenAskLater(only.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-ls", task -> {
+            executed.incrementAndGet();
+            task.run();
+        }).get(10, TimeUnit.SECONDS);
+
+        assertThat(executed).hasValue(1);
+        assertThat(reply.noNext().code()).isEqualTo(ErrorCode.EXPERIMENT_NOT_RUNNING);
+        assertThat(stored(id, only.id()).state()).isEqualTo(TrialState.COMPLETE);
     }
 }
