@@ -75,11 +75,14 @@ final class Load {
                 }
             }));
         }
-        barrier.await();
+        // The CPU clocks are read while every client waits on the barrier, and the wall clock starts
+        // as the barrier opens: reading /proc for every thread of both processes took up to a large
+        // part of a phase on a loaded machine, and the phase's clients worked meanwhile.
         long server0 = CpuClock.nanos(serverPid);
         long client0 = CpuClock.self();
         long jit0 = CpuClock.selfJit();
         long serverJit0 = CpuClock.jit(serverPid);
+        barrier.await();
         long start = System.nanoTime();
         for (Thread t : threads) {
             t.join();
