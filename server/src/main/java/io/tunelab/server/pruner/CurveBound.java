@@ -2,6 +2,9 @@ package io.tunelab.server.pruner;
 
 import org.apache.commons.statistics.distribution.TDistribution;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleFunction;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -43,7 +46,7 @@ final class CurveBound {
         if (n < MIN_POINTS) {
             return Double.NaN;
         }
-        var fits = new java.util.ArrayList<Fit>();
+        var fits = new ArrayList<Fit>();
         fits.addAll(family(steps, losses, horizon, Math.log(0.5), Math.log(20 * horizon), u -> t -> Math.exp(-t / Math.exp(u))));
         fits.addAll(family(steps, losses, horizon, Math.log(0.05), Math.log(4), u -> t -> Math.pow(t, -Math.exp(u))));
         double bestSse = Double.POSITIVE_INFINITY;
@@ -72,9 +75,9 @@ final class CurveBound {
      * search between its neighbours, so a curve with little noise is fitted by its own shape
      * rather than by the nearest grid point's (which would make the bound pessimistic).
      */
-    private static java.util.List<Fit> family(double[] steps, double[] losses, double horizon, double low, double high,
-                                              java.util.function.DoubleFunction<DoubleUnaryOperator> shape) {
-        var out = new java.util.ArrayList<Fit>();
+    private static List<Fit> family(double[] steps, double[] losses, double horizon, double low, double high,
+                                              DoubleFunction<DoubleUnaryOperator> shape) {
+        var out = new ArrayList<Fit>();
         int best = -1;
         double bestSse = Double.POSITIVE_INFINITY;
         for (int i = 0; i < GRID; i++) {
