@@ -1,8 +1,8 @@
 package io.tunelab.experiments.chaos;
 
 import io.tunelab.experiments.quality.Args;
+import io.tunelab.experiments.support.Scratch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public final class ChaosBenchmark {
         var reports = new ArrayList<ChaosReport>();
         for (ChaosOptions.Mode mode : modes) {
             for (int run = 0; run < runs; run++) {
-                Path dir = Files.createTempDirectory("tunelab-chaos-");
+                Path dir = Scratch.directory("tunelab-chaos-");
                 var options = new ChaosOptions(clients, kills, life.get(0), life.get(1), durability, mode, seed + run, dir);
                 ChaosReport report = new ChaosRun(options).run();
                 reports.add(report);

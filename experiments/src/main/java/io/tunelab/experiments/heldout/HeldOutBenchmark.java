@@ -7,10 +7,10 @@ import io.tunelab.api.Json;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +80,7 @@ public final class HeldOutBenchmark {
             seeds.add(Long.parseLong(s.strip()));
         }
         List<Setup> setups = setups(compare);
-        Path work = Files.createTempDirectory("tunelab-heldout");
+        Path work = Scratch.directory("tunelab-heldout");
         List<Outcome> outcomes = new ArrayList<>();
         try (var server = TunelabProcesses.startServer(work.resolve("data"));
              var worker = TunelabProcesses.startWorker(server, slots, work.resolve("worker.log"));

@@ -6,6 +6,7 @@ import io.tunelab.api.Json;
 import io.tunelab.api.ParamImportance;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.quality.Args;
+import io.tunelab.experiments.support.Scratch;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -70,7 +71,7 @@ public final class ImportanceCheck {
                 System.out.println("saved the experiment, its trials and Optuna's importances in " + dir);
             }
         } finally {
-            deleteAll(work);
+            Scratch.delete(work);
         }
     }
 
@@ -107,13 +108,5 @@ public final class ImportanceCheck {
     private static double median(List<Double> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static void deleteAll(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import io.tunelab.api.TellReply;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
 
@@ -73,7 +74,7 @@ public final class MemoryBenchmark {
                         + "; use --experiments N --trials-per-experiment N --clients N --reads N --no-postgres --data-dir DIR");
             }
         }
-        dir = dir != null ? dir : Files.createTempDirectory("tunelab-memory");
+        dir = dir != null ? dir : Scratch.directory("tunelab-memory");
         Path data = dir.resolve("h2");
         String token;
         try (var server = TunelabProcesses.startServer(data, 0, List.of("-Xmx1g"))) {

@@ -9,13 +9,13 @@ import io.tunelab.api.StrategySpec;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Locale;
@@ -36,7 +36,7 @@ public final class PagingBenchmark {
 
     public static void main(String[] args) throws Exception {
         int trials = args.length == 2 && args[0].equals("--trials") ? Integer.parseInt(args[1]) : 100_000;
-        var data = Files.createTempDirectory("tunelab-paging");
+        var data = Scratch.directory("tunelab-paging");
         try (var server = TunelabProcesses.startServer(data.resolve("data")); TunelabClient client = server.client()) {
             ExperimentHandle exp = client.launch(ExperimentSpec.builder("paging").minimize("loss")
                     .param("lr", FloatParam.log(1e-5, 1)).param("units", IntParam.of(8, 512))

@@ -3,6 +3,7 @@ package io.tunelab.experiments.quality;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 import io.tunelab.experiments.support.TunelabProcesses.ServerProcess;
 
@@ -13,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Drives a real server through the SDK, exactly as a user's ask/tell loop does: a server
@@ -51,7 +50,7 @@ public final class SdkDriver implements AutoCloseable {
             ServerProcess server = TunelabProcesses.startServer(data.resolve("data"));
             return new SdkDriver(server.client(), server, data);
         } catch (IOException | RuntimeException e) {
-            delete(data);
+            Scratch.delete(data);
             throw e;
         }
     }
@@ -98,15 +97,7 @@ public final class SdkDriver implements AutoCloseable {
         client.close();
         if (ownServer != null) {
             ownServer.close();
-            delete(ownData);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the benchmark server's data in " + dir, e);
+            Scratch.delete(ownData);
         }
     }
 }

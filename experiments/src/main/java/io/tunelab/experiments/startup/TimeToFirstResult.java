@@ -5,6 +5,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class TimeToFirstResult {
         }
         System.out.printf(Locale.ROOT, "%d cores, load average %.1f at the start (other work on the machine slows every figure)%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage());
-        Path scratch = Files.createTempDirectory("tunelab-first-result");
+        Path scratch = Scratch.directory("tunelab-first-result");
         long start = System.nanoTime();
         try (var server = TunelabProcesses.startServer(scratch.resolve("data"))) {
             awaitHealthy(server.url());

@@ -70,6 +70,7 @@ public final class TunelabProcesses {
         args.addAll(List.of(extraArgs));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         Process process = command.processBuilder(args).redirectErrorStream(true).start();
+        AtExit.stop(process);
         var url = new CompletableFuture<String>();
         Thread.ofPlatform().daemon(true).start(() -> pump(process, log, url));
         try {
@@ -99,7 +100,7 @@ public final class TunelabProcesses {
         ProcessBuilder builder = worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.command().addAll(0, prefix);
         builder.environment().put("TUNELAB_TOKEN", token);
-        return new WorkerProcess(builder.start(), log);
+        return new WorkerProcess(started(builder), log);
     }
 
     /**
@@ -114,7 +115,7 @@ public final class TunelabProcesses {
         command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("TUNELAB_TOKEN", token);
-        return builder.start();
+        return started(builder);
     }
 
     /**
@@ -122,7 +123,14 @@ public final class TunelabProcesses {
      * {@link JvmCommand} defines the worker's process, its output in {@code log}.
      */
     public static Process startWorkerCommand(List<String> args, Path log) throws IOException {
-        return worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return started(worker().processBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile()));
+    }
+
+    /** Starts the process, to be stopped when this JVM exits if it still runs then (see {@link AtExit}). */
+    private static Process started(ProcessBuilder builder) throws IOException {
+        Process process = builder.start();
+        AtExit.stop(process);
+        return process;
     }
 
     /** The server's process from the built server jar (its {@code tunelab} commands: {@code server}, {@code db copy}, …). */

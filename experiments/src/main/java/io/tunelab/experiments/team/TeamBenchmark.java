@@ -1,6 +1,7 @@
 package io.tunelab.experiments.team;
 
 import io.tunelab.client.JvmCommand;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
 
@@ -87,7 +88,7 @@ public final class TeamBenchmark {
         if (jars.isEmpty()) {
             jars.put("built", TunelabProcesses.server());
         }
-        Path dir = Files.createTempDirectory("tunelab-team-bench");
+        Path dir = Scratch.directory("tunelab-team-bench");
         var figures = new ArrayList<CoordinatorPhase.Figures>();
         try (var pg = ThrowawayPostgres.start(true, statements)) {
             // Alternated: each build with one coordinator, then each with two, so a change of the machine's load falls on all.

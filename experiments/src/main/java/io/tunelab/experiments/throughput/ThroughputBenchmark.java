@@ -8,9 +8,9 @@ import io.tunelab.api.IntParam;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +67,7 @@ public final class ThroughputBenchmark {
         if (warmup < 100) {
             throw new IllegalArgumentException("--warmup must be at least 100 trials per protocol, got " + warmup);
         }
-        Path scratch = Files.createTempDirectory("tunelab-throughput");
+        Path scratch = Scratch.directory("tunelab-throughput");
         double optuna = Double.NaN;
         if (optunaRuns > 0) {
             List<Double> rates = OptunaJournal.measure(1000, optunaRuns, scratch);
