@@ -10,7 +10,7 @@ import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.ApiServer;
 import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.DatabaseCopy;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

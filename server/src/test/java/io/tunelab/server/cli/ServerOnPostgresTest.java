@@ -6,7 +6,7 @@ import io.tunelab.api.FloatParam;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.ApiServer;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -16,7 +16,7 @@ import io.tunelab.server.storage.Durability;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredTrial;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

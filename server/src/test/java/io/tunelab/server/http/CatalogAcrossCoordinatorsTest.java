@@ -19,7 +19,7 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.Durability;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

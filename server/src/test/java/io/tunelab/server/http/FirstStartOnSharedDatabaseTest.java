@@ -7,7 +7,7 @@ import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.Durability;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

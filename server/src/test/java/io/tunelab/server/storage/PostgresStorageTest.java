@@ -2,7 +2,7 @@ package io.tunelab.server.storage;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
