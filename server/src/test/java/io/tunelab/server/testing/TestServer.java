@@ -73,7 +73,7 @@ public class TestServer implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
-    /** Stops the server and starts it again on the same files (on another port); {@link #client()} reconnects. */
+    /** Stops the server and starts it again on the same files (on a new free port); {@link #client()} reconnects. */
     public void restart() {
         stop();
         server = ApiServer.start(config.apply(dataDir()));
@@ -84,7 +84,10 @@ public class TestServer implements BeforeEachCallback, AfterEachCallback {
             client.close();
             client = null;
         }
-        server.close();
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     /** The server itself, for what only it can do (tokens, its coordinator). */
