@@ -9,18 +9,17 @@ import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.http.ApiServer;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and the fallback to separate requests against a server that refuses {@code next}.
  */
 class OptimizeRoundTripsTest {
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     HttpServer proxy;
     final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     /** When set, the proxy answers a tell with {@code next} as a server that does not know the field. */
@@ -47,7 +45,6 @@ class OptimizeRoundTripsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = ApiServer.start(ServerConfig.of(dir, 0));
         proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         HttpClient upstream = HttpClient.newHttpClient();
         proxy.createContext("/", exchange -> {
@@ -83,14 +80,13 @@ class OptimizeRoundTripsTest {
             exchange.close();
         });
         proxy.start();
-        client = TunelabClient.connect("http://127.0.0.1:" + proxy.getAddress().getPort(), server.newAdminToken().orElseThrow());
+        client = TunelabClient.connect("http://127.0.0.1:" + proxy.getAddress().getPort(), server.adminToken());
     }
 
     @AfterEach
     void stop() {
         client.close();
         proxy.stop(0);
-        server.close();
     }
 
     int count(String kind) {

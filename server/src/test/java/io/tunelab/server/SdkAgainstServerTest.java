@@ -15,13 +15,11 @@ import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.http.ApiServer;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,21 +29,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The SDK against a real server on a real port: the optimize loop, define-by-run, typed errors, pause/resume. */
 class SdkAgainstServerTest {
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     TunelabClient client;
 
     @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dir, 0));
-        client = TunelabClient.connect("http://127.0.0.1:" + server.port(), server.newAdminToken().orElseThrow());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
+    void connect() {
+        client = server.client();
     }
 
     static ExperimentSpec.Builder quickstart(String name) {

@@ -10,8 +10,8 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.support.Scratch;
-import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
+import io.tunelab.throwaway.PostgresCluster;
 
 import java.io.IOException;
 import java.net.URI;
@@ -103,10 +103,10 @@ public final class MemoryBenchmark {
             latencies.addAll(restarted("H2", server, token));
         }
         if (postgres) {
-            try (var pg = ThrowawayPostgres.start(false)) {
+            try (var pg = PostgresCluster.start(PostgresCluster.Options.team(false, false))) {
                 String url = pg.createDatabase("memory");
                 copy(data, url, pg, dir.resolve("copy.log"));
-                List<String> db = List.of("--db", url, "--db-user", ThrowawayPostgres.USER, "--db-password-file", pg.passwordFile().toString());
+                List<String> db = List.of("--db", url, "--db-user", PostgresCluster.USER, "--db-password-file", pg.passwordFile().toString());
                 try (var server = TunelabProcesses.startServer(dir.resolve("pg"), 0, List.of("-Xmx1g"), db.toArray(String[]::new))) {
                     latencies.addAll(measure("PostgreSQL", server, token, experiments, trials, reads));
                 }
@@ -161,10 +161,10 @@ public final class MemoryBenchmark {
     }
 
     /** Copies the (stopped) embedded database to PostgreSQL with the server's own {@code tunelab db copy}. */
-    private static void copy(Path data, String url, ThrowawayPostgres pg, Path log) throws Exception {
+    private static void copy(Path data, String url, PostgresCluster pg, Path log) throws Exception {
         long t0 = System.nanoTime();
         Process p = TunelabProcesses.server().processBuilder(List.of("db", "copy", "--from", data.toString(), "--to", url,
-                "--to-user", ThrowawayPostgres.USER, "--to-password-file", pg.passwordFile().toString()))
+                "--to-user", PostgresCluster.USER, "--to-password-file", pg.passwordFile().toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException("tunelab db copy failed; its output is in " + log + ":\n" + Files.readString(log));

@@ -6,8 +6,8 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.client.JvmCommand;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
+import io.tunelab.throwaway.PostgresCluster;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ final class CoordinatorPhase {
     private CoordinatorPhase() {
     }
 
-    static Figures run(ThrowawayPostgres pg, Path dir, String label, JvmCommand server, int coordinators, int clients,
+    static Figures run(PostgresCluster pg, Path dir, String label, JvmCommand server, int coordinators, int clients,
                        int warmupSeconds, int seconds, boolean statements) throws Exception {
         String database = ("tunelab_" + label).replaceAll("[^A-Za-z0-9_]", "_");
         String url = pg.createDatabase(database);
@@ -54,7 +54,7 @@ final class CoordinatorPhase {
         try {
             for (int c = 0; c < coordinators; c++) {
                 servers.add(TunelabProcesses.startServer(server, dir.resolve(database + "-" + c), 0, "--db", url,
-                        "--db-user", ThrowawayPostgres.USER));
+                        "--db-user", PostgresCluster.USER));
             }
             String token = servers.getFirst().adminToken();
             try (var admin = TunelabClient.connect(servers.getFirst().url(), token)) {
@@ -110,7 +110,7 @@ final class CoordinatorPhase {
     }
 
     /** What the database's client backends were doing, sampled four times a second for {@code seconds}: state and wait event, with counts. */
-    private static String waits(ThrowawayPostgres pg, String database, int seconds) {
+    private static String waits(PostgresCluster pg, String database, int seconds) {
         return pg.query(database, "CREATE TEMP TABLE sampled (what text); "
                 + "DO $$ BEGIN FOR i IN 1.." + seconds * 4 + " LOOP PERFORM pg_stat_clear_snapshot(); "
                 + "INSERT INTO sampled SELECT state || ' ' || coalesce(wait_event_type || ':' || wait_event, 'running') "
@@ -119,7 +119,7 @@ final class CoordinatorPhase {
                 + "SELECT what, round(count(*) / " + seconds * 4 + ".0, 2) FROM sampled GROUP BY what ORDER BY 2 DESC");
     }
 
-    private static long commits(ThrowawayPostgres pg, String database) {
+    private static long commits(PostgresCluster pg, String database) {
         return Long.parseLong(pg.query(database, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").strip());
     }
 

@@ -2,8 +2,8 @@ package io.tunelab.experiments.team;
 
 import io.tunelab.client.JvmCommand;
 import io.tunelab.experiments.support.Scratch;
-import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
+import io.tunelab.throwaway.PostgresCluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +90,7 @@ public final class TeamBenchmark {
         }
         Path dir = Scratch.directory("tunelab-team-bench");
         var figures = new ArrayList<CoordinatorPhase.Figures>();
-        try (var pg = ThrowawayPostgres.start(true, statements)) {
+        try (var pg = PostgresCluster.start(PostgresCluster.Options.team(true, statements))) {
             // Alternated: each build with one coordinator, then each with two, so a change of the machine's load falls on all.
             for (int n : coordinators) {
                 for (var jar : jars.entrySet()) {
@@ -128,9 +128,9 @@ public final class TeamBenchmark {
     }
 
     /** Round trips per second of {@code clients} Python processes on Optuna's RDB storage. */
-    private static double optuna(ThrowawayPostgres pg, Path dir, int clients, int seconds) throws Exception {
+    private static double optuna(PostgresCluster pg, Path dir, int clients, int seconds) throws Exception {
         pg.createDatabase("optuna");
-        String url = "postgresql+psycopg2://" + ThrowawayPostgres.USER + "@127.0.0.1:" + pg.port() + "/optuna";
+        String url = "postgresql+psycopg2://" + PostgresCluster.USER + "@127.0.0.1:" + pg.port() + "/optuna";
         Path script = dir.resolve("optuna_client.py");
         Files.writeString(script, OPTUNA_CLIENT);
         Path errors = dir.resolve("optuna.err");

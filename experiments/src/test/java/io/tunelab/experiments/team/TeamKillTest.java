@@ -10,8 +10,8 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.support.NetworkNamespaces;
-import io.tunelab.experiments.support.ThrowawayPostgres;
 import io.tunelab.experiments.support.TunelabProcesses;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,11 +50,11 @@ class TeamKillTest {
 
     @Test
     void aCoordinatorKilledMidSweepLosesNothingAndBothSweepsComplete() throws Exception {
-        try (var pg = ThrowawayPostgres.start(false); var network = NetworkNamespaces.orLoopback(4)) {
+        try (var pg = PostgresCluster.start(PostgresCluster.Options.team(false, false)); var network = NetworkNamespaces.orLoopback(4)) {
             System.out.println(network.isolated() ? "TeamKillTest: workers and client in network namespaces, coordinators on "
                     + network.host() : "TeamKillTest: on the loopback: " + network.reason());
             String db = pg.createDatabase("team");
-            var dbArgs = new ArrayList<>(List.of("--db", db, "--db-user", ThrowawayPostgres.USER, "--lease-seconds", "5",
+            var dbArgs = new ArrayList<>(List.of("--db", db, "--db-user", PostgresCluster.USER, "--lease-seconds", "5",
                     "--host", network.host()));
             if (network.isolated()) {
                 dbArgs.add("--behind-proxy"); // beyond loopback without TLS, on a bridge no other machine reaches

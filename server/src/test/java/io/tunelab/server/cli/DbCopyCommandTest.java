@@ -10,8 +10,8 @@ import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.ApiServer;
 import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.DatabaseCopy;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import io.tunelab.server.testing.Storages;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,15 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refused with a message that names the flag, and leave the target as it was.
  */
 class DbCopyCommandTest {
-    private static PostgresCluster cluster;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = PostgresCluster.shared();
-    }
 
     private record Reply(int status, String contentType, byte[] body) {
         @Override
@@ -86,7 +79,7 @@ class DbCopyCommandTest {
             before = readEverything(server.port(), token);
         }
         Path password = Files.writeString(dir.resolve("pw"), PostgresCluster.PASSWORD + "\n");
-        String url = cluster.createDatabase("copied");
+        String url = PostgresCluster.shared().createDatabase("copied");
 
         var out = new StringWriter();
         int exit = run(out, "db", "copy", "--from", h2Dir.toString(), "--to", url, "--to-user", PostgresCluster.USER,
@@ -113,15 +106,14 @@ class DbCopyCommandTest {
         assertThat(run(refused, "db", "copy", "--from", h2Dir.toString(), "--to", url, "--to-user", PostgresCluster.USER,
                 "--to-password-file", password.toString())).isEqualTo(2);
         assertThat(refused.toString()).contains("already holds").contains("empty database");
-        var counts = DatabaseCopy.copy(Database.embedded(h2Dir), new Database.Postgres(cluster.createDatabase("copy_check"),
-                PostgresCluster.USER, PostgresCluster.PASSWORD));
+        var counts = DatabaseCopy.copy(Database.embedded(h2Dir), Storages.newPostgresDatabase("copy_check"));
         assertThat(counts.rows("trial")).isEqualTo(13);
     }
 
     @Test
     void badFlagsAreRefusedWithAMessageThatNamesTheFlag() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        String url = cluster.createDatabase("untouched");
+        String url = PostgresCluster.shared().createDatabase("untouched");
         Path password = Files.writeString(dir.resolve("pw"), PostgresCluster.PASSWORD + "\n");
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("--from " + empty + " --to " + url + " --to-user " + PostgresCluster.USER + " --to-password-file " + password,

@@ -6,8 +6,7 @@ import io.tunelab.api.FloatParam;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.ApiServer;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -23,19 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarted server on the same database has everything.
  */
 class ServerOnPostgresTest {
-    private static PostgresCluster cluster;
-
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = PostgresCluster.shared();
-    }
-
     @Test
     void aServerStartedWithTheDbFlagsKeepsItsExperimentsInPostgresAcrossARestart() throws Exception {
-        String url = cluster.createDatabase("server_flags");
+        String url = PostgresCluster.shared().createDatabase("server_flags");
         Path password = Files.writeString(dir.resolve("pw"), PostgresCluster.PASSWORD + "\n");
         ServerConfig config = CommandLine.populateCommand(new TunelabCommand.Server(), "--port", "0", "--db", url,
                 "--db-user", PostgresCluster.USER, "--db-password-file", password.toString(), "--data-dir", dir.toString()).config();

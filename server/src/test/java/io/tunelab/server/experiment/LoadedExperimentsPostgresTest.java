@@ -6,18 +6,13 @@ import io.tunelab.api.Json;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.Database;
-import io.tunelab.server.storage.Durability;
-import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,22 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * revision serves any coordinator that starts.
  */
 class LoadedExperimentsPostgresTest {
-    private static PostgresCluster cluster;
-    private final List<Storage> storages = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = PostgresCluster.shared();
-    }
-
-    @AfterEach
-    void close() {
-        storages.forEach(Storage::close);
-    }
+    @RegisterExtension
+    final Storages storages = new Storages();
 
     private Coordinator coordinator(Database db, boolean evictAtOnce) {
-        Storage storage = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(storage);
+        Storage storage = storages.open(db);
         var config = new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1))
                 .withMemory(100, evictAtOnce ? Duration.ZERO : Duration.ofHours(1));
         return Coordinator.open(storage, Instant::now, Events.NONE, config, null);
@@ -70,7 +54,7 @@ class LoadedExperimentsPostgresTest {
 
     @Test
     void anExperimentEvictedOnOneCoordinatorStaysOutWhileTheOtherChangesItAndComesBackCaughtUp() {
-        var db = new Database.Postgres(cluster.createDatabase("memory_peers"), PostgresCluster.USER, PostgresCluster.PASSWORD);
+        var db = Storages.newPostgresDatabase("memory_peers");
         Coordinator a = coordinator(db, true);
         Coordinator b = coordinator(db, false);
         evictedAfterEight(a);
@@ -94,13 +78,13 @@ class LoadedExperimentsPostgresTest {
 
     @Test
     void aSummaryOneCoordinatorStoredIsNotServedOnceAnotherChangedTheExperimentAndACurrentOneServesAnyStart() {
-        var db = new Database.Postgres(cluster.createDatabase("stored_summaries"), PostgresCluster.USER, PostgresCluster.PASSWORD);
+        var db = Storages.newPostgresDatabase("stored_summaries");
         Coordinator a = coordinator(db, true);
         Coordinator b = coordinator(db, false);
         evictedAfterEight(a);
         a.queries().storeSummaries();
         long id = a.queries().summaries().getFirst().id();
-        Storage index = storages.getFirst();
+        Storage index = storages.get(0);
         assertThat(index.index().summary(id)).as("stored by the coordinator that evicted it").isPresent();
 
         sweep(b, "shared", 5);

@@ -8,9 +8,9 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.storage.JdbcStorage;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -32,18 +32,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LoadedExperimentsTest {
     @TempDir
     Path dir;
-    private final List<JdbcStorage> storages = new ArrayList<>();
+    @RegisterExtension
+    final Storages storages = new Storages();
     private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @AfterEach
-    void close() {
-        storages.forEach(JdbcStorage::close);
-    }
 
     /** A coordinator on the data directory {@code name}; idle experiments go at the next reaper run when {@code evictAtOnce}. */
     private Coordinator open(String name, boolean evictAtOnce, int maxLoaded) {
-        var storage = JdbcStorage.openDataDirectory(dir.resolve(name));
-        storages.add(storage);
+        var storage = storages.openDataDirectory(dir.resolve(name));
         var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1))
                 .withMemory(maxLoaded, evictAtOnce ? Duration.ZERO : Duration.ofHours(1));
         return Coordinator.open(storage, () -> now, Events.NONE, config, null);
@@ -107,7 +102,7 @@ class LoadedExperimentsTest {
         assertThat(reads(c, "evicted")).isEqualTo(before);
         assertThat(c.queries().loadedExperiments()).isEqualTo(1);
 
-        storages.removeLast().close();
+        storages.closeLast();
         Coordinator fresh = open("a", true, 100);
         assertThat(fresh.queries().loadedExperiments()).as("a start loads no idle experiment").isZero();
         assertThat(io.tunelab.api.Json.write(fresh.queries().summaries())).as("the catalog, from the indexed reads")
@@ -126,7 +121,7 @@ class LoadedExperimentsTest {
             }
         }
         String before = io.tunelab.api.Json.write(c.queries().summaries());
-        storages.removeLast().close();
+        storages.closeLast();
         Coordinator fresh = open("many", false, 100);
         assertThat(fresh.queries().loadedExperiments()).isZero();
         assertThat(io.tunelab.api.Json.write(fresh.queries().summaries())).isEqualTo(before);
@@ -182,7 +177,7 @@ class LoadedExperimentsTest {
         c.leases().reapQuietly();
         assertThat(c.queries().loadedExperiments()).as("the RUNNING experiment with a task, for workers").isEqualTo(1);
 
-        storages.removeLast().close();
+        storages.closeLast();
         Coordinator restarted = open("tasks", true, 1);
         assertThat(restarted.queries().loadedExperiments()).isEqualTo(1);
         var lease = restarted.leases().lease(new io.tunelab.api.LeaseRequest("w:1", List.of("dl4j"), 0)).orElseThrow();
@@ -191,7 +186,7 @@ class LoadedExperimentsTest {
         restarted.leases().reapQuietly();
         assertThat(restarted.queries().loadedExperiments()).as("PAUSED, but its trial is leased").isEqualTo(1);
 
-        storages.removeLast().close();
+        storages.closeLast();
         Coordinator again = open("tasks", true, 1);
         assertThat(again.queries().loadedExperiments()).as("found at the start by its leased trial").isEqualTo(1);
         again.leases().heartbeat(lease.trial().id(), lease.leaseId());
@@ -211,7 +206,7 @@ class LoadedExperimentsTest {
         c.experiments().pause("paused");
         assertThat(c.finalizations().of("finalizing").state()).isEqualTo(TrialState.WAITING);
 
-        storages.removeLast().close();
+        storages.closeLast();
         Coordinator restarted = open("finalizing", true, 100);
         assertThat(restarted.queries().loadedExperiments()).as("the winner's finalization waits for a worker").isEqualTo(1);
         restarted.leases().reapQuietly();

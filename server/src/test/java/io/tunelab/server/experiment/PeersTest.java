@@ -12,15 +12,11 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Database;
-import io.tunelab.server.storage.Durability;
-import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredTrial;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,30 +38,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * reaps, and a change on one reaches the other's live events.
  */
 class PeersTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresCluster cluster;
+    @RegisterExtension
+    final Storages storages = new Storages();
 
-    private final List<Storage> storages = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = PostgresCluster.shared();
-    }
-
-    @AfterEach
-    void close() {
-        storages.forEach(Storage::close);
-    }
-
-    private Database database() {
-        return new Database.Postgres(cluster.createDatabase("peers_" + DATABASES.incrementAndGet()), PostgresCluster.USER,
-                PostgresCluster.PASSWORD);
+    private static Database database() {
+        return Storages.newPostgresDatabase("peers");
     }
 
     private Coordinator coordinator(Database db, Events events) {
-        Storage storage = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(storage);
-        return Coordinator.open(storage, Instant::now, events,
+        return Coordinator.open(storages.open(db), Instant::now, events,
                 new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
     }
 
@@ -108,7 +88,7 @@ class PeersTest {
         pool.shutdown();
 
         assertThat(told).hasSize(120);
-        List<StoredTrial> stored = storages.getFirst().trials(a.queries().experiment("shared").id());
+        List<StoredTrial> stored = storages.get(0).trials(a.queries().experiment("shared").id());
         assertThat(stored).hasSize(120).allMatch(t -> t.trial().state() == TrialState.COMPLETE);
         assertThat(stored).extracting(t -> t.trial().number()).doesNotHaveDuplicates();
         assertThat(stored).extracting(StoredTrial::id).doesNotHaveDuplicates();
@@ -175,7 +155,7 @@ class PeersTest {
 
         assertThat(retried.next()).isEqualTo(reply.next());
         assertThat(retried.state()).isEqualTo(TrialState.COMPLETE);
-        assertThat(storages.getFirst().trials(a.queries().experiment("retried").id())).hasSize(2);
+        assertThat(storages.get(0).trials(a.queries().experiment("retried").id())).hasSize(2);
         TrialProposal other = b.experiments().tellThenAsk(reply.next().id(),
                 TrialResult.complete(Map.of("loss", loss(reply.next().params()))), null, "tell-next-8").next();
         assertThat(other.number()).isEqualTo(2);
@@ -188,7 +168,7 @@ class PeersTest {
         Coordinator b = coordinator(db, Events.NONE);
         long id = a.experiments().create(spec("one-step", 10)).id();
         TrialProposal first = a.experiments().ask("one-step");
-        var shared = storages.getFirst().shared().orElseThrow();
+        var shared = storages.get(0).shared().orElseThrow();
         long before = shared.revision(id);
 
         io.tunelab.api.TellReply reply = b.experiments().tellThenAsk(first.id(),
@@ -199,7 +179,7 @@ class PeersTest {
         assertThat(shared.revision(id)).as("one transaction per tell with next").isEqualTo(before + 2);
         assertThat(reply.next().number()).isEqualTo(1);
         assertThat(then.next().number()).isEqualTo(2);
-        assertThat(storages.getFirst().trials(id)).extracting(t -> t.trial().state())
+        assertThat(storages.get(0).trials(id)).extracting(t -> t.trial().state())
                 .containsExactly(TrialState.COMPLETE, TrialState.COMPLETE, TrialState.RUNNING);
         b.experiments().tell(then.next().id(), TrialResult.complete(Map.of("loss", 1.0)));
         assertThat(a.experiments().ask("one-step").number()).isEqualTo(3);
@@ -231,10 +211,8 @@ class PeersTest {
     void leasesHoldAcrossCoordinatorsAndOnlyTheLeaderReaps() {
         Database db = database();
         Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
-        Storage sa = JdbcStorage.open(db, Durability.PROCESS);
-        Storage sb = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(sa);
-        storages.add(sb);
+        Storage sa = storages.open(db);
+        Storage sb = storages.open(db);
         var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1));
         Coordinator a = Coordinator.open(sa, () -> now[0], Events.NONE, config, null);
         Coordinator b = Coordinator.open(sb, () -> now[0], Events.NONE, config, null);
@@ -272,7 +250,7 @@ class PeersTest {
         var second = storages.get(1).shared().orElseThrow();
         assertThat(first.leads()).isTrue();
         assertThat(second.leads()).isFalse();
-        storages.removeFirst().close();
+        storages.closeFirst();
         assertThat(second.leads()).isTrue();
     }
 

@@ -8,13 +8,10 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.WarmStart;
 import io.tunelab.server.storage.Database;
-import io.tunelab.server.storage.Durability;
-import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,29 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * heard of it, and imported trials are the history of both.
  */
 class QueueOnPostgresTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresCluster cluster;
+    @RegisterExtension
+    final Storages storages = new Storages();
 
-    private final List<Storage> storages = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = PostgresCluster.shared();
-    }
-
-    @AfterEach
-    void close() {
-        storages.forEach(Storage::close);
-    }
-
-    private Database database() {
-        return new Database.Postgres(cluster.createDatabase("queue_" + DATABASES.incrementAndGet()), PostgresCluster.USER,
-                PostgresCluster.PASSWORD);
+    private static Database database() {
+        return Storages.newPostgresDatabase("queue");
     }
 
     private Coordinator coordinator(Database db) {
-        Storage storage = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(storage);
+        Storage storage = storages.open(db);
         return Coordinator.open(storage, Instant::now, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)),
                 null);
     }

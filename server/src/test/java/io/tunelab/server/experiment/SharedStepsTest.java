@@ -9,13 +9,10 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Database;
-import io.tunelab.server.storage.Durability;
-import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.SharedDatabase;
-import io.tunelab.server.storage.Storage;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,25 +36,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * transaction, and a catch-up that only reads does not wait for the lock at all.
  */
 class SharedStepsTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final int ASKS = 8;
 
-    private final List<Storage> storages = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        storages.forEach(Storage::close);
-    }
+    @RegisterExtension
+    final Storages storages = new Storages();
 
     private Coordinator coordinator(Database db) {
-        Storage storage = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(storage);
-        return Coordinator.open(storage, Instant::now, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
+        return Coordinator.open(storages.open(db), Instant::now, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
     }
 
     private static Database database() {
-        return new Database.Postgres(PostgresCluster.shared().createDatabase("steps_" + DATABASES.incrementAndGet()), PostgresCluster.USER,
-                PostgresCluster.PASSWORD);
+        return Storages.newPostgresDatabase("steps");
     }
 
     private static ExperimentSpec spec(String name) {
@@ -106,7 +94,7 @@ class SharedStepsTest {
         a.experiments().create(spec("turns"));
         b.experiments().ask("turns"); // the experiment runs, and b holds it
         long id = a.queries().experiment("turns").id();
-        SharedDatabase shared = storages.getFirst().shared().orElseThrow();
+        SharedDatabase shared = storages.get(0).shared().orElseThrow();
         long before;
         var proposals = new CopyOnWriteArrayList<TrialProposal>();
         var asks = new ArrayList<Thread>();
@@ -139,7 +127,7 @@ class SharedStepsTest {
         TrialProposal p = a.experiments().ask("reads");
         a.experiments().tell(p.id(), TrialResult.complete(Map.of("loss", 0.5)));
         long id = a.queries().experiment("reads").id();
-        SharedDatabase shared = storages.getFirst().shared().orElseThrow();
+        SharedDatabase shared = storages.get(0).shared().orElseThrow();
         // A change b is not told of (its notice is one b ignores), so that b is behind for sure.
         shared.locked(id, tx -> {
             tx.stamp(tx.revision() + 1, List.of(), "unannounced");
@@ -160,7 +148,7 @@ class SharedStepsTest {
         Coordinator a = coordinator(db);
         a.experiments().create(spec("snapshot"));
         long id = a.queries().experiment("snapshot").id();
-        SharedDatabase shared = storages.getFirst().shared().orElseThrow();
+        SharedDatabase shared = storages.get(0).shared().orElseThrow();
         String name = shared.snapshot(id, tx -> tx.experiment().name());
         assertThat(name).isEqualTo("snapshot");
         assertThatThrownBy(() -> shared.snapshot(id, tx -> tx.changes()))

@@ -8,15 +8,15 @@ import io.tunelab.api.Json;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.JdbcStorage;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,29 +32,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StoredSummariesTest {
     @TempDir
     Path dir;
-    private final List<JdbcStorage> storages = new ArrayList<>();
+    @RegisterExtension
+    final Storages storages = new Storages();
     private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-    @AfterEach
-    void close() {
-        storages.forEach(JdbcStorage::close);
-    }
-
     private Coordinator open(String name, boolean evictAtOnce) {
-        var storage = JdbcStorage.openDataDirectory(dir.resolve(name));
-        storages.add(storage);
+        var storage = storages.openDataDirectory(dir.resolve(name));
         var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1))
                 .withMemory(100, evictAtOnce ? Duration.ZERO : Duration.ofHours(1));
         return Coordinator.open(storage, () -> now, Events.NONE, config, null);
     }
 
     private JdbcStorage storage() {
-        return storages.getLast();
+        return storages.last();
     }
 
     /** Closes the storage of the last coordinator opened without a clean stop: nothing is stored on the way out. */
     private void kill() {
-        storages.removeLast().close();
+        storages.closeLast();
     }
 
     /** Asks and tells {@code n} trials: every fifth fails, the rest complete. */

@@ -2,23 +2,13 @@ package io.tunelab.server.http;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.storage.Durability;
-import io.tunelab.server.experiment.CoordinatorConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.tunelab.server.testing.TestServer;
+import io.tunelab.server.testing.TestServer.Reply;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -42,46 +32,15 @@ class ApiServerTest {
             budget: {trials: 5, parallel: 4}
             """;
 
-    @TempDir
-    Path dataDir;
-    ApiServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    record Reply(int status, String body) {
-        Map<String, Object> json() {
-            return Json.read(body, Map.class);
-        }
-
-        List<Object> array() {
-            return Json.read(body, List.class);
-        }
-    }
-
-    @BeforeEach
-    void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
-                new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     void restart() {
-        server.close();
-        start();
+        server.restart();
     }
 
     Reply call(String method, String path, String body) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Authorization", "Bearer " + Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip());
-        if (body != null) {
-            b.header("Content-Type", body.strip().startsWith("{") ? "application/json" : "application/yaml");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body());
+        return server.call(method, path, body);
     }
 
     void assertError(Reply r, int status, ErrorCode code, String messagePart) {

@@ -13,9 +13,10 @@ import io.tunelab.server.ServerConfig;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.auth.Scope;
 import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ArtifactApiTest {
     @TempDir
     Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer(dataDir -> new ServerConfig("127.0.0.1", 0, dataDir, null, Durability.PROCESS,
+            CoordinatorConfig.defaults(), null, new HttpLimits(8, Duration.ofSeconds(60), 1024 * 1024, 1024 * 1024)));
     RawHttp raw;
     String admin;
     TunelabClient client;
@@ -47,23 +50,15 @@ class ArtifactApiTest {
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir, null, Durability.PROCESS, CoordinatorConfig.defaults(), null,
-                new HttpLimits(8, Duration.ofSeconds(60), 1024 * 1024, 1024 * 1024)));
         raw = new RawHttp(server.port());
-        admin = server.newAdminToken().orElseThrow();
-        client = TunelabClient.connect(server.origin(), admin);
+        admin = server.adminToken();
+        client = server.client();
         artifacts = Artifacts.of(client);
         experiment = client.launch(ExperimentSpec.builder("files").minimize("loss").param("x", FloatParam.of(0, 1)).build());
     }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
-    }
-
     private String token(String name, Scope scope) {
-        return server.tokens().create(name, Set.of(scope)).secret();
+        return server.api().tokens().create(name, Set.of(scope)).secret();
     }
 
     private static Map<String, String> binary(String token) {
@@ -143,7 +138,7 @@ class ArtifactApiTest {
         String reader = token("dashboard", Scope.READ);
         assertRefused(raw.send("PUT", "/api/trials/" + trial + "/artifacts/more.txt", binary(reader), new byte[]{2}),
                 403, ErrorCode.FORBIDDEN, "needs");
-        try (var readOnly = TunelabClient.connect(server.origin(), reader)) {
+        try (var readOnly = TunelabClient.connect(server.url(), reader)) {
             assertThat(Artifacts.of(readOnly).list(trial)).extracting(Artifact::name).containsExactly("log.txt");
         }
     }
@@ -157,7 +152,7 @@ class ArtifactApiTest {
                 400, ErrorCode.INVALID_ARGUMENT, "needs the trial's lease");
         assertRefused(raw.send("PUT", "/api/trials/" + leased.id() + "/artifacts/ckpt.bin?leaseId=" + other.leaseId(), binary(worker),
                 new byte[]{1}), 409, ErrorCode.LEASE_LOST, "trial " + leased.id());
-        try (var box = TunelabClient.connect(server.origin(), worker)) {
+        try (var box = TunelabClient.connect(server.url(), worker)) {
             assertThat(Artifacts.of(box).upload(leased.id(), leased.leaseId(), "ckpt.bin", new byte[]{4}).createdBy()).isEqualTo("gpu-box");
             // Any worker reads a trial's checkpoint back, to continue from it (population-based training).
             assertThat(Artifacts.of(box).download(leased.id(), "ckpt.bin")).containsExactly(4);

@@ -17,9 +17,8 @@ import io.tunelab.client.Artifacts;
 import io.tunelab.client.Catalog;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
-import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.Durability;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +39,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A are what B answers at once, by name, by id and in its list.
  */
 class CatalogAcrossCoordinatorsTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
 
     @TempDir
     Path dir;
@@ -52,8 +49,7 @@ class CatalogAcrossCoordinatorsTest {
 
     @BeforeEach
     void start() {
-        var db = new Database.Postgres(PostgresCluster.shared().createDatabase("catalog_" + DATABASES.incrementAndGet()),
-                PostgresCluster.USER, PostgresCluster.PASSWORD);
+        var db = Storages.newPostgresDatabase("catalog");
         a = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("a"), db, Durability.PROCESS, null, null, null));
         b = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("b"), db, Durability.PROCESS, null, null, null));
         String admin = a.newAdminToken().orElseThrow();

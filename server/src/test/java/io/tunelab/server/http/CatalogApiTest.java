@@ -10,16 +10,12 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.client.Artifacts;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.auth.Scope;
-import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -35,9 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * a restart.
  */
 class CatalogApiTest {
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     RawHttp raw;
     String admin;
     TunelabClient client;
@@ -45,39 +40,25 @@ class CatalogApiTest {
 
     @BeforeEach
     void start() {
-        server = start(dir);
         raw = new RawHttp(server.port());
-        admin = server.newAdminToken().orElseThrow();
-        client = TunelabClient.connect(server.origin(), admin);
+        admin = server.adminToken();
+        client = server.client();
         experiment = client.launch(spec("lr-sweep"));
-    }
-
-    private static ApiServer start(Path dir) {
-        return ApiServer.start(new ServerConfig("127.0.0.1", 0, dir, null, Durability.PROCESS, CoordinatorConfig.defaults(), null,
-                HttpLimits.defaults()));
     }
 
     private static ExperimentSpec spec(String name) {
         return ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(5).seed(7L).build();
     }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
-    }
-
     private void restart() {
-        client.close();
-        server.close();
-        server = start(dir);
-        client = TunelabClient.connect(server.origin(), admin);
+        server.restart();
+        client = server.client();
     }
 
     @Test
     void renameTagsNotesAndArchiveLandRecordTheTokenAndSurviveARestart() {
-        String ci = server.tokens().create("ci", Set.of(Scope.WRITE, Scope.READ)).secret();
-        try (var byCi = TunelabClient.connect(server.origin(), ci)) {
+        String ci = server.api().tokens().create("ci", Set.of(Scope.WRITE, Scope.READ)).secret();
+        try (var byCi = TunelabClient.connect(server.url(), ci)) {
             var handle = byCi.experiment("lr-sweep");
             handle.rename("lr-sweep-v2");
             handle.tag("baseline", "cnn");
@@ -132,7 +113,7 @@ class CatalogApiTest {
         assertRefused(raw.send("PATCH", path, bearer(admin), "{\"archived\": \"yes\"}"), 400, ErrorCode.MALFORMED_BODY, "archived");
         assertRefused(raw.send("PATCH", "/api/experiments/nope", bearer(admin), "{\"archived\": true}"), 404, ErrorCode.NOT_FOUND,
                 "no experiment with id or name \"nope\"");
-        String reader = server.tokens().create("viewer", Set.of(Scope.READ)).secret();
+        String reader = server.api().tokens().create("viewer", Set.of(Scope.READ)).secret();
         assertRefused(raw.send("PATCH", path, bearer(reader), "{\"archived\": true}"), 403, ErrorCode.FORBIDDEN, "needs write");
         Experiment e = client.describe("lr-sweep");
         assertThat(e.summary().labels().tags()).isEmpty();
@@ -148,7 +129,7 @@ class CatalogApiTest {
         assertRefused(raw.send("DELETE", "/api/experiments/lr-sweep", bearer(admin), (String) null), 409, ErrorCode.INVALID_STATE,
                 "stop or pause it first (POST /api/experiments/");
         assertThat(client.trial(trial).id()).isEqualTo(trial);
-        String reader = server.tokens().create("viewer", Set.of(Scope.READ)).secret();
+        String reader = server.api().tokens().create("viewer", Set.of(Scope.READ)).secret();
         experiment.stop();
         assertRefused(raw.send("DELETE", "/api/experiments/lr-sweep", bearer(reader), (String) null), 403, ErrorCode.FORBIDDEN, "needs write");
         experiment.delete();

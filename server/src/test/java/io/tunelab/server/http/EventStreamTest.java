@@ -3,9 +3,9 @@ package io.tunelab.server.http;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,49 +22,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /api/events} streams every experiment and trial change as server-sent events. */
 class EventStreamTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     @Test
     void askAndTellArriveAsEvents() throws Exception {
-        try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0))) {
-            String url = "http://127.0.0.1:" + server.port();
-            String token = server.newAdminToken().orElseThrow();
-            HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url + "/api/events")).header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-            var lines = new ArrayList<String>();
-            var sawTell = new CompletableFuture<Void>();
-            Thread.ofPlatform().daemon(true).start(() -> {
-                try (var in = new BufferedReader(new InputStreamReader(stream.body()))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.add(line);
-                        }
-                        if (line.startsWith("data:") && line.contains("\"state\":\"COMPLETE\"")) {
-                            sawTell.complete(null);
-                        }
+        String url = server.url();
+        String token = server.adminToken();
+        HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url + "/api/events")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        var lines = new ArrayList<String>();
+        var sawTell = new CompletableFuture<Void>();
+        Thread.ofPlatform().daemon(true).start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(stream.body()))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.add(line);
                     }
-                } catch (Exception e) {
-                    sawTell.completeExceptionally(e);
+                    if (line.startsWith("data:") && line.contains("\"state\":\"COMPLETE\"")) {
+                        sawTell.complete(null);
+                    }
                 }
-            });
-            Thread.sleep(200);
-            try (TunelabClient client = TunelabClient.connect(url, token)) {
-                var exp = client.launch(ExperimentSpec.builder("live").minimize("loss").param("x", FloatParam.of(0, 1)).build());
-                var t = exp.ask();
-                exp.tell(t.id(), 0.25);
+            } catch (Exception e) {
+                sawTell.completeExceptionally(e);
             }
-            sawTell.get(10, TimeUnit.SECONDS);
-            List<String> seen;
-            synchronized (lines) {
-                seen = List.copyOf(lines);
-            }
-            assertThat(seen).contains("event: experiment", "event: trial");
-            assertThat(seen).anySatisfy(l -> assertThat(l).startsWith("data:").contains("\"name\":\"live\""));
-            assertThat(seen).anySatisfy(l -> assertThat(l).startsWith("data:").contains("\"values\":{\"loss\":0.25}"));
+        });
+        Thread.sleep(200);
+        try (TunelabClient client = TunelabClient.connect(url, token)) {
+            var exp = client.launch(ExperimentSpec.builder("live").minimize("loss").param("x", FloatParam.of(0, 1)).build());
+            var t = exp.ask();
+            exp.tell(t.id(), 0.25);
         }
+        sawTell.get(10, TimeUnit.SECONDS);
+        List<String> seen;
+        synchronized (lines) {
+            seen = List.copyOf(lines);
+        }
+        assertThat(seen).contains("event: experiment", "event: trial");
+        assertThat(seen).anySatisfy(l -> assertThat(l).startsWith("data:").contains("\"name\":\"live\""));
+        assertThat(seen).anySatisfy(l -> assertThat(l).startsWith("data:").contains("\"values\":{\"loss\":0.25}"));
     }
 }

@@ -7,7 +7,7 @@ import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.Durability;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
-import io.tunelab.server.testing.PostgresCluster;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,15 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exactly one of them creates the admin token, which every one of them then accepts.
  */
 class FirstStartOnSharedDatabaseTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final int ROUNDS = 4;
 
     @TempDir
     Path dir;
 
     private static Database freshDatabase() {
-        return new Database.Postgres(PostgresCluster.shared().createDatabase("first_start_" + DATABASES.incrementAndGet()),
-                PostgresCluster.USER, PostgresCluster.PASSWORD);
+        return Storages.newPostgresDatabase("first_start");
     }
 
     @Test

@@ -12,16 +12,14 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -34,25 +32,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * summary's best; every bad constraint is answered 400 naming its field, creating nothing.
  */
 class HttpConstraintsTest {
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     TunelabClient client;
     RawHttp raw;
     String token;
 
     @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dir, 0));
-        token = server.newAdminToken().orElseThrow();
-        client = TunelabClient.connect("http://127.0.0.1:" + server.port(), token);
+    void connect() {
+        token = server.adminToken();
+        client = server.client();
         raw = new RawHttp(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
     }
 
     @Test

@@ -16,17 +16,15 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
 import io.tunelab.server.analysis.RepetitionStatistics;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,30 +43,22 @@ class HttpRacingTest {
     /** Paired noise of each repetition id, shared by every configuration, as folds or seeds are. */
     private static final double[] SHARED = {0.08, -0.05, 0.03, -0.07, 0.01};
 
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     TunelabClient client;
     RawHttp raw;
     String token;
 
     @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dir, 0));
-        token = token == null ? server.newAdminToken().orElseThrow() : token;
-        client = TunelabClient.connect("http://127.0.0.1:" + server.port(), token);
+    void connect() {
+        token = server.adminToken();
+        client = server.client();
         raw = new RawHttp(server.port());
     }
 
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
-    }
-
     void restart() {
-        stop();
-        start();
+        server.restart();
+        connect();
     }
 
     static ExperimentSpec.Builder race(String name) {

@@ -12,9 +12,10 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.auth.Scope;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -42,30 +43,22 @@ class HttpSecurityTest {
     static final String SPEC = "{\"name\": \"probe\", \"objective\": {\"metric\": \"loss\", \"direction\": \"minimize\"}, "
             + "\"space\": {\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}, \"budget\": {\"trials\": 20}}";
 
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     RawHttp raw;
     String admin;
     TunelabClient adminClient;
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(ServerConfig.of(dir, 0));
         raw = new RawHttp(server.port());
-        admin = server.newAdminToken().orElseThrow();
-        adminClient = TunelabClient.connect(server.origin(), admin);
+        admin = server.api().newAdminToken().orElseThrow();
+        adminClient = server.client();
         adminClient.launch(ExperimentSpec.builder("target").minimize("loss").param("x", FloatParam.of(0, 1)).trials(20).build());
     }
 
-    @AfterEach
-    void stop() {
-        adminClient.close();
-        server.close();
-    }
-
     String token(String name, Scope... scopes) {
-        return server.tokens().create(name, Set.of(scopes)).secret();
+        return server.api().tokens().create(name, Set.of(scopes)).secret();
     }
 
     static Map<String, String> bearer(String token) {
@@ -84,18 +77,17 @@ class HttpSecurityTest {
 
     @Test
     void theFirstStartWritesTheAdminTokenForItsOwnerOnlyAndKeepsOnlyItsHash() throws Exception {
-        Path file = dir.resolve(ApiServer.ADMIN_TOKEN_FILE);
+        Path file = server.dataDir().resolve(ApiServer.ADMIN_TOKEN_FILE);
         assertThat(Files.readString(file).strip()).isEqualTo(admin).startsWith("tl_").hasSizeGreaterThan(40);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        server.close();
-        server = ApiServer.start(ServerConfig.of(dir, 0));
-        assertThat(server.newAdminToken()).as("a later start makes no new admin token").isEmpty();
-        adminClient = TunelabClient.connect(server.origin(), admin);
+        server.restart();
+        assertThat(server.api().newAdminToken()).as("a later start makes no new admin token").isEmpty();
+        adminClient = server.client();
         assertThat(adminClient.tokens()).singleElement().satisfies(t -> {
             assertThat(t.name()).isEqualTo("admin");
             assertThat(t.secret()).isNull();
         });
-        for (Path p : Files.list(dir).toList()) {
+        for (Path p : Files.list(server.dataDir()).toList()) {
             if (p.getFileName().toString().endsWith(".mv.db")) {
                 assertThat(new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(admin);
             }
@@ -192,10 +184,10 @@ class HttpSecurityTest {
         assertThat(state()).isEqualTo(ExperimentState.RUNNING);
         assertThat(adminClient.experiments()).hasSize(1);
         assertThat(adminClient.tokens()).extracting(t -> t.name()).containsExactly("admin", "dashboard", "gpu-box-1");
-        try (var sdk = TunelabClient.connect(server.origin(), reader)) {
+        try (var sdk = TunelabClient.connect(server.url(), reader)) {
             assertThatThrownBy(() -> sdk.stop("target")).isInstanceOf(TunelabException.Forbidden.class);
         }
-        try (var anonymous = TunelabClient.connect(server.origin())) {
+        try (var anonymous = TunelabClient.connect(server.url())) {
             assertThatThrownBy(anonymous::experiments).isInstanceOf(TunelabException.Unauthenticated.class);
         }
     }
@@ -215,7 +207,7 @@ class HttpSecurityTest {
     @Test
     void everyWriteRecordsTheTokenThatMadeIt() throws Exception {
         String ci = token("ci-writer", Scope.WRITE);
-        try (var sdk = TunelabClient.connect(server.origin(), ci)) {
+        try (var sdk = TunelabClient.connect(server.url(), ci)) {
             var handle = sdk.launch(SPEC);
             assertThat(handle.info().createdBy()).isEqualTo("ci-writer");
             TrialProposal t = handle.ask();
@@ -242,9 +234,8 @@ class HttpSecurityTest {
         assertRefused(raw.send("POST", "/api/experiments/target/resume", bearer(reader), "{}"), 403, ErrorCode.FORBIDDEN, "write");
         assertThat(adminClient.describe("target").updatedBy()).isEqualTo("ops");
         // It survives a restart.
-        server.close();
-        server = ApiServer.start(ServerConfig.of(dir, 0));
-        adminClient = TunelabClient.connect(server.origin(), admin);
+        server.restart();
+        adminClient = server.client();
         assertThat(adminClient.describe("target").updatedBy()).isEqualTo("ops");
     }
 
@@ -253,7 +244,7 @@ class HttpSecurityTest {
         TrialProposal t = adminClient.askLeased("target");
         byte[] model = {1, 2, 3, 4};
         String other = token("gpu-box-2", Scope.WORKER);
-        try (var worker = TunelabClient.connect(server.origin(), other)) {
+        try (var worker = TunelabClient.connect(server.url(), other)) {
             assertThatThrownBy(() -> worker.uploadModel(t.id(), "not-the-lease", new byte[]{9}))
                     .isInstanceOf(TunelabException.LeaseLost.class);
             worker.uploadModel(t.id(), t.leaseId(), model);
@@ -307,7 +298,7 @@ class HttpSecurityTest {
         assertThat(state()).isEqualTo(ExperimentState.STOPPED);
 
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            HttpResponse<java.io.InputStream> events = http.send(HttpRequest.newBuilder(URI.create(server.origin() + "/api/events"))
+            HttpResponse<java.io.InputStream> events = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/events"))
                     .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofInputStream());
             assertThat(events.statusCode()).isEqualTo(200);
             assertThat(events.headers().firstValue("Content-Type")).hasValue("text/event-stream");
@@ -327,8 +318,8 @@ class HttpSecurityTest {
         adminClient.revokeToken("viewer");
         assertRefused(raw.send("GET", "/api/experiments", Map.of("Cookie", cookie), (String) null), 401, ErrorCode.UNAUTHENTICATED, "revoked");
 
-        String link = server.loginLink().orElseThrow();
-        assertThat(link).startsWith(server.origin() + "/login#code=");
+        String link = server.api().loginLink().orElseThrow();
+        assertThat(link).startsWith(server.url() + "/login#code=");
         String code = link.substring(link.indexOf("#code=") + 6);
         String body = "{\"code\": \"" + code + "\"}";
         assertThat(raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), body).json()).containsEntry("name", "admin");
@@ -353,12 +344,12 @@ class HttpSecurityTest {
 
     @Test
     void aServerBeyondLoopbackNeedsTlsOrAProxy() {
-        assertThatThrownBy(() -> new ServerConfig("0.0.0.0", 0, dir, null, null))
+        assertThatThrownBy(() -> new ServerConfig("0.0.0.0", 0, server.dataDir(), null, null))
                 .isInstanceOf(TunelabException.InvalidArgument.class)
                 .hasMessageContaining("--tls-cert").hasMessageContaining("--tls-key").hasMessageContaining("--behind-proxy");
         var proxied = new io.tunelab.server.http.auth.AccessConfig(List.of(), List.of(), null, null, true);
-        assertThat(new ServerConfig("0.0.0.0", 0, dir, null, null, proxied).host()).isEqualTo("0.0.0.0");
-        assertThatThrownBy(() -> new io.tunelab.server.http.auth.AccessConfig(List.of(), List.of(), dir, null, false))
+        assertThat(new ServerConfig("0.0.0.0", 0, server.dataDir(), null, null, proxied).host()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> new io.tunelab.server.http.auth.AccessConfig(List.of(), List.of(), server.dataDir(), null, false))
                 .hasMessageContaining("--tls-cert and --tls-key go together");
     }
 

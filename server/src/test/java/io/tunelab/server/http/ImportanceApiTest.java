@@ -9,17 +9,15 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -32,21 +30,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * unknown experiment and a bad objective index, and the read scope it needs.
  */
 class ImportanceApiTest {
-    @TempDir
-    Path dataDir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     TunelabClient client;
 
     @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dataDir, 0));
-        client = TunelabClient.connect(server.origin(), server.newAdminToken().orElseThrow());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
+    void connect() {
+        client = server.client();
     }
 
     private ExperimentHandle launch(String name) {
@@ -105,7 +95,7 @@ class ImportanceApiTest {
                 .hasMessageContaining("objective must be").hasMessageContaining("from 0 to 1").hasMessageContaining("[loss, cost]");
         assertThatThrownBy(() -> client.importance("indexed", -1)).isInstanceOf(TunelabException.InvalidArgument.class)
                 .hasMessageContaining("objective");
-        HttpResponse<String> notANumber = get("/api/experiments/indexed/importance?objective=first", server.newAdminToken().orElseThrow());
+        HttpResponse<String> notANumber = get("/api/experiments/indexed/importance?objective=first", server.adminToken());
         assertThat(notANumber.statusCode()).isEqualTo(400);
         assertThat(Json.read(notANumber.body(), Map.class)).containsEntry("code", "INVALID_ARGUMENT");
         assertThat(notANumber.body()).contains("objective must be an integer");
@@ -123,7 +113,7 @@ class ImportanceApiTest {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.origin() + path)).GET();
+        var b = HttpRequest.newBuilder(URI.create(server.url() + path)).GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

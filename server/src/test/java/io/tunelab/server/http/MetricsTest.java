@@ -3,15 +3,11 @@ package io.tunelab.server.http;
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.storage.Durability;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -23,18 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * format; the raw paths with ids never become labels.
  */
 class MetricsTest {
-    @TempDir
-    Path dataDir;
-    final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final TestServer server = new TestServer(dataDir -> new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
+            new CoordinatorConfig(Duration.ofMillis(300), 3, Duration.ofMillis(50))));
 
-    private HttpResponse<String> call(ApiServer server, String method, String path, String body) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.origin() + path))
-                .header("Authorization", "Bearer " + Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip());
-        if (body != null) {
-            b.header("Content-Type", body.strip().startsWith("{") ? "application/json" : "application/yaml");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return server.call(method, path, body).response();
     }
 
     private static double sample(String exposition, String series) {
@@ -45,39 +35,35 @@ class MetricsTest {
 
     @Test
     void theMetricsCountTrialsByStateAsksExpiredLeasesAndRequestsByRoute() throws Exception {
-        var config = new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
-                new CoordinatorConfig(Duration.ofMillis(300), 3, Duration.ofMillis(50)));
-        try (ApiServer server = ApiServer.start(config)) {
-            assertThat(call(server, "POST", "/api/experiments", """
-                    name: metered
-                    objective: {metric: loss, direction: minimize}
-                    space: {x: {type: float, low: 0, high: 1}}
-                    budget: {trials: 10}
-                    """).statusCode()).isEqualTo(201);
-            for (int i = 0; i < 3; i++) {
-                String id = call(server, "POST", "/api/experiments/metered/trials", null).body().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
-                assertThat(call(server, "POST", "/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.5}}")
-                        .statusCode()).isEqualTo(200);
-            }
-            assertThat(call(server, "POST", "/api/experiments/metered/trials", "{\"lease\": true}").statusCode()).isEqualTo(201);
-            assertThat(call(server, "GET", "/api/trials/999999", null).statusCode()).isEqualTo(404);
-            String metrics = "";
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < deadline; Thread.sleep(100)) {
-                metrics = call(server, "GET", "/metrics", null).body();
-                if (metrics.contains("tunelab_leases_expired_total 1.0")) {
-                    break;
-                }
-            }
-            assertThat(sample(metrics, "tunelab_leases_expired_total")).as("the silent lease expired once").isEqualTo(1.0);
-            assertThat(sample(metrics, "tunelab_trials{state=\"COMPLETE\"}")).isEqualTo(3.0);
-            assertThat(sample(metrics, "tunelab_trials{state=\"WAITING\"}")).as("back to WAITING after its lease expired").isEqualTo(1.0);
-            assertThat(sample(metrics, "tunelab_trials{state=\"RUNNING\"}")).isZero();
-            assertThat(sample(metrics, "tunelab_ask_seconds_count")).isEqualTo(4.0);
-            assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds",
-                    "jvm_gc_max_data_size_bytes");
-            assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"201\"[^}]*method=\"POST\"[^}]*route=\"[^\"]*/api/experiments/:ref/trials\"");
-            assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"404\"[^}]*route=\"[^\"]*/api/trials/:id\"");
-            assertThat(metrics).as("no raw path with an id becomes a label").doesNotContain("/api/trials/999999");
+        assertThat(call("POST", "/api/experiments", """
+                name: metered
+                objective: {metric: loss, direction: minimize}
+                space: {x: {type: float, low: 0, high: 1}}
+                budget: {trials: 10}
+                """).statusCode()).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {
+            String id = call("POST", "/api/experiments/metered/trials", null).body().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
+            assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.5}}")
+                    .statusCode()).isEqualTo(200);
         }
+        assertThat(call("POST", "/api/experiments/metered/trials", "{\"lease\": true}").statusCode()).isEqualTo(201);
+        assertThat(call("GET", "/api/trials/999999", null).statusCode()).isEqualTo(404);
+        String metrics = "";
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < deadline; Thread.sleep(100)) {
+            metrics = call("GET", "/metrics", null).body();
+            if (metrics.contains("tunelab_leases_expired_total 1.0")) {
+                break;
+            }
+        }
+        assertThat(sample(metrics, "tunelab_leases_expired_total")).as("the silent lease expired once").isEqualTo(1.0);
+        assertThat(sample(metrics, "tunelab_trials{state=\"COMPLETE\"}")).isEqualTo(3.0);
+        assertThat(sample(metrics, "tunelab_trials{state=\"WAITING\"}")).as("back to WAITING after its lease expired").isEqualTo(1.0);
+        assertThat(sample(metrics, "tunelab_trials{state=\"RUNNING\"}")).isZero();
+        assertThat(sample(metrics, "tunelab_ask_seconds_count")).isEqualTo(4.0);
+        assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds",
+                "jvm_gc_max_data_size_bytes");
+        assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"201\"[^}]*method=\"POST\"[^}]*route=\"[^\"]*/api/experiments/:ref/trials\"");
+        assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"404\"[^}]*route=\"[^\"]*/api/trials/:id\"");
+        assertThat(metrics).as("no raw path with an id becomes a label").doesNotContain("/api/trials/999999");
     }
 }

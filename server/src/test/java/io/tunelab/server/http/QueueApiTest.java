@@ -11,16 +11,12 @@ import io.tunelab.api.WarmStart;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TrialQueue;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.auth.Scope;
-import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +35,8 @@ class QueueApiTest {
     private static final String ENQUEUE = "/api/experiments/sweep/trials/enqueue";
     private static final String IMPORT = "/api/experiments/sweep/trials/import";
 
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     RawHttp raw;
     String admin;
     TunelabClient client;
@@ -49,18 +44,10 @@ class QueueApiTest {
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir, null, Durability.PROCESS, CoordinatorConfig.defaults(), null,
-                HttpLimits.defaults()));
         raw = new RawHttp(server.port());
-        admin = server.newAdminToken().orElseThrow();
-        client = TunelabClient.connect(server.origin(), admin);
+        admin = server.adminToken();
+        client = server.client();
         experiment = client.launch(spec("sweep").build());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
     }
 
     private static ExperimentSpec.Builder spec(String name) {
@@ -182,7 +169,7 @@ class QueueApiTest {
 
     @Test
     void everyNewRouteNeedsItsScopeRefusesOtherSitesAndBoundsItsBody() throws Exception {
-        String reader = server.tokens().create("viewer", Set.of(Scope.READ)).secret();
+        String reader = server.api().tokens().create("viewer", Set.of(Scope.READ)).secret();
         String body = "{\"params\": {\"x\": 0.5}}";
         String rows = "params_x,params_opt,values_loss\r\n0.5,sgd,0.1\r\n";
         for (var write : List.of(new String[]{ENQUEUE, "application/json", body}, new String[]{IMPORT, "text/csv", rows})) {

@@ -5,22 +5,12 @@ import io.tunelab.api.Json;
 import io.tunelab.api.RequestId;
 import io.tunelab.api.TrialResult;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.experiment.CoordinatorConfig;
-import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -38,40 +28,15 @@ class RequestIdApiTest {
              "strategy": {"name": "random", "seed": 3}, "budget": {"trials": 20}}
             """;
 
-    @TempDir
-    Path dataDir;
-    ApiServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
-                new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private String token() throws Exception {
-        return Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     private HttpResponse<String> post(String path, String body, String requestId) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (requestId != null) {
-            b.header(RequestId.HEADER, requestId);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.call("POST", path, body, requestId == null ? Map.of() : Map.of(RequestId.HEADER, requestId)).response();
     }
 
-    private int trialCount() throws Exception {
-        try (var client = TunelabClient.connect("http://127.0.0.1:" + server.port(), token())) {
-            return client.trials("ids").size();
-        }
+    private int trialCount() {
+        return server.client().trials("ids").size();
     }
 
     @Test
@@ -90,8 +55,7 @@ class RequestIdApiTest {
         assertThat(told.statusCode()).isEqualTo(200);
         // Without an id a second tell is refused as before; with the first one's id it gets the first answer.
         assertThat(post("/api/trials/" + id + "/result", result, null).statusCode()).isEqualTo(409);
-        server.close();
-        start();
+        server.restart();
         var again = post("/api/trials/" + id + "/result", Json.write(TrialResult.complete(Map.of("loss", 0.1))), "tell-1");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(Json.read(again.body(), Map.class)).isEqualTo(Json.read(told.body(), Map.class));
@@ -115,8 +79,7 @@ class RequestIdApiTest {
         assertThat(retried.statusCode()).isEqualTo(200);
         assertThat(Json.read(retried.body(), Map.class)).isEqualTo(Json.read(first.body(), Map.class));
         assertThat(trialCount()).isEqualTo(2);
-        server.close();
-        start();
+        server.restart();
         assertThat(Json.read(post("/api/trials/" + id + "/result", body, "tell-next-1").body(), Map.class))
                 .isEqualTo(Json.read(first.body(), Map.class));
         assertThat(trialCount()).isEqualTo(2);
@@ -159,7 +122,7 @@ class RequestIdApiTest {
             closedPort = s.getLocalPort();
         }
         String urls = "http://127.0.0.1:" + closedPort + ", http://127.0.0.1:" + server.port();
-        try (var client = TunelabClient.connect(urls, token())) {
+        try (var client = TunelabClient.connect(urls, server.adminToken())) {
             assertThat(client.urls()).hasSize(2);
             var proposal = client.ask("ids");
             client.result(proposal.id(), TrialResult.complete(Map.of("loss", 0.2)));

@@ -8,16 +8,15 @@ import io.tunelab.server.ServerConfig;
 import io.tunelab.server.experiment.CoordinatorConfig;
 import io.tunelab.server.http.auth.Scope;
 import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * changes nothing.
  */
 class ResourceLimitsApiTest {
-    @TempDir
-    Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer(dataDir -> new ServerConfig("127.0.0.1", 0, dataDir, null, Durability.PROCESS,
+            CoordinatorConfig.defaults().withLimits(2, 2), null, new HttpLimits(2, Duration.ofSeconds(60), 1024 * 1024)));
     RawHttp raw;
     String admin;
     TunelabClient client;
@@ -43,20 +42,11 @@ class ResourceLimitsApiTest {
 
     @BeforeEach
     void start() {
-        var coordinator = CoordinatorConfig.defaults().withLimits(2, 2);
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir, null, Durability.PROCESS, coordinator, null,
-                new HttpLimits(2, Duration.ofSeconds(60), 1024 * 1024)));
         raw = new RawHttp(server.port());
-        admin = server.newAdminToken().orElseThrow();
-        client = TunelabClient.connect(server.origin(), admin);
+        admin = server.adminToken();
+        client = server.client();
         var experiment = client.launch(ExperimentSpec.builder("bounded").minimize("loss").param("x", FloatParam.of(0, 1)).build());
         trial = experiment.ask().id();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
     }
 
     @Test
@@ -83,7 +73,7 @@ class ResourceLimitsApiTest {
     @Test
     void aStreamBeyondTheLimitIsRefusedUntilOneCloses() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest events = HttpRequest.newBuilder(URI.create(server.origin() + "/api/events"))
+        HttpRequest events = HttpRequest.newBuilder(URI.create(server.url() + "/api/events"))
                 .header("Authorization", "Bearer " + admin).build();
         List<HttpResponse<java.io.InputStream>> open = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -111,7 +101,7 @@ class ResourceLimitsApiTest {
 
     @Test
     void aModelOverTheCapIsRefusedNamingTheFlag() throws Exception {
-        var headers = new java.util.HashMap<>(bearer(server.tokens().create("box", java.util.Set.of(Scope.WORKER)).secret()));
+        var headers = new java.util.HashMap<>(bearer(server.api().tokens().create("box", java.util.Set.of(Scope.WORKER)).secret()));
         headers.put("Content-Type", "application/octet-stream");
         var reply = raw.send("PUT", "/api/trials/" + trial + "/model?leaseId=x", headers, new byte[1024 * 1024 + 1]);
         assertRefused(reply, 413, ErrorCode.BODY_TOO_LARGE, "--max-model-mb 1");
@@ -120,7 +110,7 @@ class ResourceLimitsApiTest {
 
     @Test
     void aModelWithoutAContentLengthIsRefusedBeforeItIsRead() throws Exception {
-        var headers = new java.util.HashMap<>(bearer(server.tokens().create("box", java.util.Set.of(Scope.WORKER)).secret()));
+        var headers = new java.util.HashMap<>(bearer(server.api().tokens().create("box", java.util.Set.of(Scope.WORKER)).secret()));
         headers.put("Content-Type", "application/octet-stream");
         headers.put("Transfer-Encoding", "chunked");
         headers.put("Content-Length", null);

@@ -1,17 +1,10 @@
 package io.tunelab.server.http;
 
-import io.tunelab.api.Json;
-import io.tunelab.server.ServerConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.tunelab.server.testing.TestServer;
+import io.tunelab.server.testing.TestServer.Reply;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -30,39 +23,11 @@ class RoundTripApiTest {
              "strategy": {"name": "random", "seed": 3}, "budget": {"trials": %d}}
             """;
 
-    @TempDir
-    Path dataDir;
-    ApiServer server;
-    String token;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    record Reply(int status, String body) {
-        Map<String, Object> json() {
-            return Json.read(body, Map.class);
-        }
-
-        List<Map<String, Object>> list() {
-            return Json.read(body, List.class);
-        }
-    }
-
-    @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dataDir, 0));
-        token = server.newAdminToken().orElseThrow();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     Reply call(String method, String path, String body) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body());
+        return server.call(method, path, body);
     }
 
     void launch(int trials) throws Exception {

@@ -9,12 +9,10 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.client.Artifacts;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.experiment.CoordinatorConfig;
-import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.TestServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -34,22 +32,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SdkTrackingTest {
     @TempDir
     Path dir;
-    ApiServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer();
     TunelabClient client;
     ExperimentHandle experiment;
 
     @BeforeEach
     void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir, null, Durability.PROCESS, CoordinatorConfig.defaults(), null,
-                HttpLimits.defaults()));
-        client = TunelabClient.connect(server.origin(), server.newAdminToken().orElseThrow());
+        client = server.client();
         experiment = client.launch(ExperimentSpec.builder("sdk").minimize("loss").param("x", FloatParam.of(0, 1)).trials(2).build());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        server.close();
     }
 
     @Test

@@ -2,20 +2,12 @@ package io.tunelab.server.http;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
-import io.tunelab.server.ServerConfig;
 import io.tunelab.server.testing.Csv;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.tunelab.server.testing.TestServer;
+import io.tunelab.server.testing.TestServer.Reply;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,40 +25,11 @@ class TrialExportApiTest {
              "strategy": {"name": "random", "seed": 7}, "budget": {"trials": 50}}
             """;
 
-    @TempDir
-    Path dataDir;
-    ApiServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    record Reply(int status, String body, HttpResponse<String> response) {
-        Map<String, Object> json() {
-            return Json.read(body, Map.class);
-        }
-    }
-
-    String token;
-
-    @BeforeEach
-    void start() {
-        server = ApiServer.start(ServerConfig.of(dataDir, 0));
-        token = server.newAdminToken().orElseThrow();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     Reply call(String method, String path, String body) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Authorization", "Bearer " + Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip());
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        b.header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body(), r);
+        return server.call(method, path, body);
     }
 
     long ask() throws Exception {

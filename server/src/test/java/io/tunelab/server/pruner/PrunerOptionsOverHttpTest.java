@@ -1,23 +1,12 @@
 package io.tunelab.server.pruner;
 
 import io.tunelab.api.Json;
-import io.tunelab.server.ServerConfig;
-import io.tunelab.server.experiment.CoordinatorConfig;
-import io.tunelab.server.http.ApiServer;
-import io.tunelab.server.storage.Durability;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.tunelab.server.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,30 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the experiment.
  */
 class PrunerOptionsOverHttpTest {
-    @TempDir
-    Path dataDir;
-    ApiServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() {
-        server = ApiServer.start(new ServerConfig("127.0.0.1", 0, dataDir, Durability.PROCESS,
-                new CoordinatorConfig(Duration.ofSeconds(60), 3, Duration.ofSeconds(1))));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     HttpResponse<String> call(String method, String path, String json) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Authorization", "Bearer " + Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip());
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.call(method, path, json).response();
     }
 
     static String spec(String pruner, String options) {

@@ -2,14 +2,13 @@ package io.tunelab.server.storage;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import io.tunelab.server.testing.Storages;
+import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.Test;
 
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,19 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * synchronously whatever the server's default.
  */
 class PostgresStorageTest extends StorageContract {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresCluster cluster;
-
     private Database database;
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = PostgresCluster.shared();
-    }
-
     private static Database freshDatabase() {
-        String url = cluster.createDatabase("contract_" + DATABASES.incrementAndGet());
-        return new Database.Postgres(url, PostgresCluster.USER, PostgresCluster.PASSWORD);
+        return Storages.newPostgresDatabase("contract");
     }
 
     @Override
@@ -138,7 +128,7 @@ class PostgresStorageTest extends StorageContract {
 
     @Test
     void aDatabaseThatDoesNotExistIsRefusedWithAMessageThatNamesTheFlags() {
-        var missing = new Database.Postgres(cluster.url("no_such_database"), PostgresCluster.USER, PostgresCluster.PASSWORD);
+        var missing = new Database.Postgres(PostgresCluster.shared().url("no_such_database"), PostgresCluster.USER, PostgresCluster.PASSWORD);
         assertThatThrownBy(() -> JdbcStorage.open(missing, Durability.PROCESS))
                 .isInstanceOf(TunelabException.class)
                 .hasMessageContaining("no_such_database")

@@ -1,7 +1,9 @@
 /**
  * Test support shared by the server's tests: things a test starts and stops around itself, such
- * as {@link io.tunelab.server.testing.PostgresCluster}, a throwaway PostgreSQL server, and readers
- * of what the server writes ({@link io.tunelab.server.testing.Csv}). No tests
- * live here, and nothing here is part of the server.
+ * as {@link io.tunelab.server.testing.TestServer}, a real server on a free port, and
+ * {@link io.tunelab.server.testing.Storages}, the storages a test opens coordinators on, and
+ * readers of what the server writes ({@link io.tunelab.server.testing.Csv}). The throwaway
+ * PostgreSQL server lives in its own module ({@code io.tunelab.throwaway}), shared with the
+ * benchmark programs. No tests live here, and nothing here is part of the server.
  */
 package io.tunelab.server.testing;

@@ -1,39 +1,28 @@
 package io.tunelab.server.http.auth;
 
-import io.tunelab.server.storage.Database;
-import io.tunelab.server.storage.Durability;
-import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
-import io.tunelab.server.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterEach;
+import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bearer tokens as a request sees them: a secret that worked is refused the moment its token is revoked, and never kept. */
 class TokensTest {
-    private final List<Storage> storages = new ArrayList<>();
+    @RegisterExtension
+    final Storages storages = new Storages();
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void close() {
-        storages.forEach(Storage::close);
-    }
-
     private Storage embedded() {
-        Storage s = JdbcStorage.openDataDirectory(dir);
-        storages.add(s);
-        return s;
+        return storages.openDataDirectory(dir);
     }
 
     @Test
@@ -66,12 +55,9 @@ class TokensTest {
 
     @Test
     void aTokenRevokedOnAnotherCoordinatorIsRefusedHereAfterTheNextReload() {
-        var db = new Database.Postgres(PostgresCluster.shared().createDatabase("tokens_revoke"), PostgresCluster.USER,
-                PostgresCluster.PASSWORD);
-        Storage first = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(first);
-        Storage second = JdbcStorage.open(db, Durability.PROCESS);
-        storages.add(second);
+        var db = Storages.newPostgresDatabase("tokens_revoke");
+        Storage first = storages.open(db);
+        Storage second = storages.open(db);
         var here = new Tokens(first, InstantSource.system());
         var there = new Tokens(second, InstantSource.system());
         String secret = there.create("worker-1", Set.of(Scope.WORKER)).secret();

@@ -1,4 +1,4 @@
-package io.tunelab.server.testing;
+package io.tunelab.throwaway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,19 +19,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A throwaway PostgreSQL server for tests: {@link #start()} runs {@code initdb} into a new
- * temporary directory and {@code pg_ctl start} on a free port, listening on the loopback address
- * only, with its unix socket in that directory; {@link #close()} stops it and deletes the
- * directory. PostgreSQL refuses to run as root, so when the tests do, the cluster belongs to and
- * runs as the unprivileged user {@code nobody} (through {@code runuser}).
+ * A throwaway PostgreSQL server: {@link #start} runs {@code initdb} into a new temporary
+ * directory and {@code pg_ctl start} on a free port, listening on the loopback address only, with
+ * its unix socket in that directory; {@link #close()} stops it and deletes the directory.
+ * PostgreSQL refuses to run as root, so when this process does, the cluster belongs to and runs as
+ * the unprivileged user {@code nobody} (through {@code runuser}).
  *
  * <p>The binaries are Debian's ({@code /usr/lib/postgresql/VERSION/bin}, the newest version
- * there) or else the ones on the {@code PATH}. Without them {@link #start()} fails with a message
+ * there) or else the ones on the {@code PATH}. Without them {@link #start} fails with a message
  * saying to install PostgreSQL: a test that needs it fails rather than silently skipping.
  *
- * <p>One superuser, {@link #USER} with {@link #PASSWORD}, logs in with a password
- * (scram-sha-256), so wrong passwords are refused as on a real server. The server runs with
- * {@code fsync=off}: the tests check behaviour, not what survives a power loss, and it is faster.
+ * <p>One superuser, {@link #USER} with {@link #PASSWORD} (also in {@link #passwordFile()}), logs
+ * in with a password (scram-sha-256), so wrong passwords are refused as on a real server, unless
+ * the {@link Options} trust every login from the loopback address. Thread-safe.
  */
 public final class PostgresCluster implements AutoCloseable {
     public static final String USER = "tunelab";
@@ -41,13 +39,40 @@ public final class PostgresCluster implements AutoCloseable {
     private static final String RUN_AS = "nobody";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final long TIMEOUT_SECONDS = 120;
+    private static PostgresCluster shared;
 
     private final Path root;
     private final Path bin;
     private final Optional<String> runAs;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private static PostgresCluster shared;
+
+    /**
+     * How a cluster runs.
+     *
+     * @param trust          every login from the loopback address is let in without a password
+     *                       check, for clients that send none
+     * @param durable        commits are flushed to disk ({@code fsync=on}), as a benchmark of
+     *                       durable round trips needs; otherwise not, which is faster for tests of behaviour
+     * @param statements     {@code pg_stat_statements} is loaded, so that {@link #query} can count
+     *                       the statements each database ran
+     * @param maxConnections {@code max_connections}, or 0 for PostgreSQL's default
+     */
+    public record Options(boolean trust, boolean durable, boolean statements, int maxConnections) {
+        /** For tests: password logins, no fsync, PostgreSQL's default number of connections. */
+        public static final Options TESTS = new Options(false, false, false, 0);
+
+        public Options {
+            if (maxConnections < 0) {
+                throw new IllegalArgumentException("maxConnections must be 0 (the default) or more, got " + maxConnections);
+            }
+        }
+
+        /** For a team of servers, workers and clients on one cluster: trusted logins and 300 connections. */
+        public static Options team(boolean durable, boolean statements) {
+            return new Options(true, durable, statements, 300);
+        }
+    }
 
     private PostgresCluster(Path root, Path bin, Optional<String> runAs, int port) {
         this.root = root;
@@ -57,18 +82,23 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
-     * The one cluster of this JVM, started on first use and stopped and deleted when the JVM
-     * exits; test classes share it, each in databases of its own ({@link #createDatabase}).
+     * The one cluster of this JVM, started with {@link Options#TESTS} on first use and stopped and
+     * deleted when the JVM exits; test classes share it, each in databases of its own ({@link #createDatabase}).
      */
     public static synchronized PostgresCluster shared() {
         if (shared == null) {
-            shared = start();
+            shared = start(Options.TESTS);
         }
         return shared;
     }
 
-    /** Creates and starts a cluster; stop it with {@link #close()} (a JVM shutdown hook does so too). */
+    /** Creates and starts a cluster with {@link Options#TESTS}. */
     public static PostgresCluster start() {
+        return start(Options.TESTS);
+    }
+
+    /** Creates and starts a cluster; stop it with {@link #close()} (a JVM shutdown hook does so too). */
+    public static PostgresCluster start(Options options) {
         Path bin = binaries();
         Optional<String> runAs = "root".equals(System.getProperty("user.name")) ? Optional.of(RUN_AS) : Optional.empty();
         Path root;
@@ -88,12 +118,15 @@ public final class PostgresCluster implements AutoCloseable {
         }
         var cluster = new PostgresCluster(root, bin, runAs, freePort());
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        String settings = "-p " + cluster.port + " -k " + root.resolve("socket") + " -c listen_addresses=127.0.0.1"
+                + (options.durable() ? " -c fsync=on" : " -c fsync=off -c full_page_writes=off")
+                + (options.maxConnections() > 0 ? " -c max_connections=" + options.maxConnections() : "")
+                + (options.statements() ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=off" : "");
         try {
             cluster.run("initdb", "-D", cluster.data().toString(), "-U", USER, "--pwfile=" + root.resolve("password"),
-                    "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
+                    "-A", options.trust() ? "trust" : "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
             cluster.run("pg_ctl", "-D", cluster.data().toString(), "-l", root.resolve("server.log").toString(), "-w",
-                    "-t", Long.toString(TIMEOUT_SECONDS), "-o", "-p " + cluster.port + " -k " + root.resolve("socket")
-                            + " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off", "start");
+                    "-t", Long.toString(TIMEOUT_SECONDS), "-o", settings, "start");
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -111,17 +144,23 @@ public final class PostgresCluster implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    /** The file holding {@link #PASSWORD}, as a server's {@code --db-password-file} takes it. */
+    public Path passwordFile() {
+        return root.resolve("password");
+    }
+
     /** Creates an empty database owned by {@link #USER} and returns its JDBC URL. */
     public String createDatabase(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a database name here is lower-case letters, digits and _, starting with a letter; got \"" + name + "\"");
         }
-        try (var c = DriverManager.getConnection(url("postgres"), USER, PASSWORD); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " OWNER " + USER);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the database " + name + ": " + e.getMessage(), e);
-        }
+        run("createdb", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-O", USER, name);
         return url(name);
+    }
+
+    /** Runs {@code sql} with {@code psql} on {@code database}; answers its rows, one a line, columns separated by {@code |}. */
+    public String query(String database, String sql) {
+        return run("psql", "-X", "-A", "-t", "-q", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-d", database, "-c", sql);
     }
 
     /** Stops the server at once and deletes its directory; does nothing the second time. */
@@ -143,8 +182,11 @@ public final class PostgresCluster implements AutoCloseable {
         return root.resolve("data");
     }
 
-    /** Runs a PostgreSQL program (as the unprivileged user if there is one); fails with its output unless it exits 0. */
-    private void run(String program, String... args) {
+    /**
+     * Runs a PostgreSQL program (as the unprivileged user if there is one, with {@link #PASSWORD}
+     * for its logins); answers its output, or fails with it unless the program exits 0.
+     */
+    private String run(String program, String... args) {
         var command = new ArrayList<String>();
         runAs.ifPresent(user -> command.addAll(List.of("runuser", "-u", user, "--")));
         command.add(bin.resolve(program).toString());
@@ -152,6 +194,7 @@ public final class PostgresCluster implements AutoCloseable {
         try {
             var builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
             builder.environment().put("LC_ALL", "C");
+            builder.environment().put("PGPASSWORD", PASSWORD);
             Process process = builder.start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
@@ -163,6 +206,7 @@ public final class PostgresCluster implements AutoCloseable {
                 throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue() + ":\n"
                         + new String(output, StandardCharsets.UTF_8) + serverLog());
             }
+            return new String(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + program, e);
         } catch (InterruptedException e) {
@@ -202,8 +246,8 @@ public final class PostgresCluster implements AutoCloseable {
         return candidates.stream()
                 .filter(dir -> Files.isExecutable(dir.resolve("initdb")) && Files.isExecutable(dir.resolve("pg_ctl")))
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("PostgreSQL is not installed: these tests start a throwaway "
-                        + "PostgreSQL server and need its initdb and pg_ctl (looked in /usr/lib/postgresql/*/bin and on the PATH). "
+                .orElseThrow(() -> new IllegalStateException("PostgreSQL is not installed: a throwaway PostgreSQL server "
+                        + "needs its initdb and pg_ctl (looked in /usr/lib/postgresql/*/bin and on the PATH). "
                         + "Install it: apt-get install postgresql (.ci/run and ./tunelab test do so when run as root)."));
     }
 
