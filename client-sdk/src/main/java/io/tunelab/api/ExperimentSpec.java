@@ -163,6 +163,11 @@ public record ExperimentSpec(
                 constraints, warmStart);
     }
 
+    public ExperimentSpec withPruner(PrunerSpec pruner) {
+        return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
+                constraints, warmStart);
+    }
+
     public ExperimentSpec withName(String name) {
         return new ExperimentSpec(name, objectives, space, strategy, pruner, budget, repetitions, task, seed, analysis, racing,
                 constraints, warmStart);

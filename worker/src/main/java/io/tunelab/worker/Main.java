@@ -78,6 +78,11 @@ public final class Main implements Runnable {
                 + "experiments whose runners it has (built in: dl4j, tribuo).")
         List<Path> runnerJars = new ArrayList<>();
 
+        @Option(names = "--parent-pid", paramLabel = "PID", description = "Stop, as on SIGTERM, when the process with this "
+                + "pid ends, however it ends (SIGKILL included): a program that starts a worker of its own (tunelab demo) passes "
+                + "its pid so that the worker does not outlive it (default: none, the worker runs until stopped).")
+        Long parentPid;
+
         @Override
         public Integer call() throws InterruptedException {
             Runners runners;
@@ -120,12 +125,24 @@ public final class Main implements Runnable {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
+            var parent = parentPid == null ? null : ProcessHandle.of(parentPid).filter(ProcessHandle::isAlive).orElse(null);
+            if (parentPid != null && parent == null) {
+                System.err.println("error: no process " + parentPid + " is running (--parent-pid): the worker would outlive it");
+                return 2;
+            }
             var worker = new Worker(config, Coordinator.of(client), runners);
             var done = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();
                 done.countDown();
             }, "shutdown"));
+            if (parent != null) {
+                // onExit polls a process that is not this one's child; System.exit runs the hook above.
+                parent.onExit().thenRunAsync(() -> {
+                    System.err.println("process " + parentPid + " (--parent-pid) ended: stopping");
+                    System.exit(0);
+                }, r -> Thread.ofPlatform().daemon().name("parent-exit").start(r));
+            }
             worker.start();
             worker.join();
             done.await();

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code tunelab demo}: a server, a local worker and a sweep in one command. It makes its own
  * tokens in-process (a {@code write} one for itself, a {@code worker} one handed to its worker
- * through the environment) and revokes them when the sweep is done, so the user types none.
+ * through the environment) and revokes them when the sweep is done, so the user types none. Its
+ * worker does not outlive it ({@link ChildProcess}): stopped with it on SIGTERM or Ctrl-C, and
+ * stopping itself when the demo's process is gone however it ended ({@code --parent-pid}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Starts a server on the embedded H2 database and one local worker, runs the digits-mlp sweep "
@@ -39,6 +41,12 @@ final class DemoCommand implements Callable<Integer> {
     Integer slots;
     @Option(names = "--exit", description = "stop the server when the sweep is done instead of serving the UI")
     boolean exit;
+
+    /**
+     * How long the worker may take to stop after SIGTERM before it is killed: past its own grace (30 s), in which its running
+     * trials may finish and report, since this process serves until its shutdown hooks are done.
+     */
+    private static final java.time.Duration WORKER_STOP = java.time.Duration.ofSeconds(60);
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         String stamp = Long.toString(System.currentTimeMillis(), 36);
         Token own = server.tokens().create("demo-" + stamp, Set.of(Scope.WRITE));
         Token workerToken = server.tokens().create("demo-worker-" + stamp, Set.of(Scope.WORKER));
-        Process worker = null;
+        ChildProcess worker = null;
         try (TunelabClient client = TunelabClient.connect(url, own.secret())) {
             var taken = client.experiments().stream().map(ExperimentSummary::name).collect(java.util.stream.Collectors.toSet());
             String name = spec.name();
@@ -89,8 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Web UI: " + url + "/#/experiments/" + handle.name());
         } finally {
             if (worker != null) {
-                worker.destroy();
-                worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                worker.close();
             }
             server.tokens().revoke(workerToken.name());
             server.tokens().revoke(own.name());
@@ -104,16 +111,20 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts a worker process from the built worker jar, as {@link JvmCommand} defines it, with its token in its environment. */
-    private static Process startWorker(Path home, String url, String token, int slots, Path log) throws java.io.IOException {
+    /**
+     * Starts a worker process from the built worker jar, as {@link JvmCommand} defines it, with its token in its environment,
+     * watching this process ({@code --parent-pid}) and stopped with it.
+     */
+    private static ChildProcess startWorker(Path home, String url, String token, int slots, Path log) throws java.io.IOException {
         ProcessBuilder builder;
         try {
-            builder = JvmCommand.worker(home).processBuilder(java.util.List.of("worker", "--server", url, "--slots", Integer.toString(slots)));
+            builder = JvmCommand.worker(home).processBuilder(java.util.List.of("worker", "--server", url, "--slots", Integer.toString(slots),
+                    "--parent-pid", ChildProcess.PARENT_PID));
         } catch (IllegalStateException e) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, e.getMessage());
         }
         builder.environment().put("TUNELAB_TOKEN", token);
-        return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ChildProcess.start(builder.redirectErrorStream(true).redirectOutput(log.toFile()), WORKER_STOP);
     }
 }
 

@@ -85,7 +85,8 @@ public final class ExperimentService {
     }
 
     /** {@link #create(ExperimentSpec, String)} with these as its warm start's trials; null: those its {@code warm_start} names now. */
-    Experiment create(ExperimentSpec spec, String createdBy, List<TrialImports.Imported> warmStart) {
+    Experiment create(ExperimentSpec submitted, String createdBy, List<TrialImports.Imported> warmStart) {
+        ExperimentSpec spec = Pruners.withDefaults(submitted);
         RankingPolicy.of(spec);
         TaskRunners.check(spec);
         RacePolicy.of(spec);

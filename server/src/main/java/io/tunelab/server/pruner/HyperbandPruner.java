@@ -11,8 +11,10 @@ import io.tunelab.api.TunelabException;
  * ⌊log_η(max_resource / min_resource)⌋; bracket b stops early from rung b on (b = 0 is the most
  * aggressive). Each trial is put in a bracket by a draw seeded by the experiment seed and its
  * trial number, weighted by the number of trials Hyperband would start in that bracket, and
- * competes only with the trials of its own bracket. Steps past {@code max_resource} are never
- * judged. {@code judge_by} ({@code value} or {@code curve}) as for {@link AshaPruner}.
+ * competes only with the trials of its own bracket. {@code max_resource} is a trial's last step:
+ * a rung at or past it is never judged (so the bracket whose first rung is there never prunes, as
+ * Hyperband's last bracket trains every trial it starts to the end). {@code judge_by}
+ * ({@code value} or {@code curve}) as for {@link AshaPruner}.
  */
 public final class HyperbandPruner implements Pruner {
     private final SuccessiveHalving halving;

@@ -10,7 +10,9 @@ import java.util.function.Predicate;
 
 /**
  * Asynchronous successive halving (ASHA, Li et al. 2020), the rule under both {@link AshaPruner}
- * and {@link HyperbandPruner}. Rung k sits at step {@code min_resource · η^(rate + k)}. When a
+ * and {@link HyperbandPruner}. Rung k sits at step {@code min_resource · η^(rate + k)}; a rung at
+ * or past {@code max_resource} (a trial's last step) is never judged: a trial that got there has
+ * spent all it would, so pruning it would save nothing and only report it as stopped early. When a
  * trial first reports at or past a rung, it is compared with every trial (of its bracket) that
  * reached that rung so far, each by its value at its first report at or past the rung; it goes on only if it is among the
  * best ⌊n / η⌋ (the very first to arrive always goes on). No trial waits for others.
@@ -43,7 +45,7 @@ final class SuccessiveHalving {
     private final long maxResource;
     private final JudgeBy judgeBy;
 
-    /** @param maxResource no rung lies beyond this step */
+    /** @param maxResource a trial's last step: no rung at or past it is judged */
     SuccessiveHalving(int minResource, int reductionFactor, long maxResource, JudgeBy judgeBy) {
         this.minResource = minResource;
         this.reductionFactor = reductionFactor;
@@ -59,7 +61,7 @@ final class SuccessiveHalving {
         }
         for (int k = 0; ; k++) {
             long rung = rungStep(earlyStoppingRate + k);
-            if (step < rung || rung > maxResource) {
+            if (step < rung || rung >= maxResource) {
                 return Decision.CONTINUE;
             }
             if (Reports.reportedBetween(trial, context.metric(), (int) rung, step)) {

@@ -83,4 +83,13 @@ class BuiltInPrunersContractTest {
             return Pruners.create(new PrunerSpec("hyperband", Map.of("judge_by", "curve")));
         }
     }
+
+    /** ASHA bounded at the contract's last step (27): its rungs below it keep the contract. */
+    @Nested
+    class AshaWithMaxResource extends PrunerContract {
+        @Override
+        protected Pruner create() {
+            return Pruners.create(new PrunerSpec("asha", Map.of("max_resource", 27)));
+        }
+    }
 }

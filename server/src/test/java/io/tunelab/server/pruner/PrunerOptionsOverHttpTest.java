@@ -2,6 +2,7 @@ package io.tunelab.server.pruner;
 
 import io.tunelab.api.Json;
 import io.tunelab.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,5 +55,53 @@ class PrunerOptionsOverHttpTest {
     void aGoodJudgeByCreatesTheExperiment(String pruner, String options) throws Exception {
         var reply = call("POST", "/api/experiments", spec(pruner, options));
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(201);
+    }
+
+    static String taskSpec(String options, int epochs) {
+        return "{\"name\":\"p\",\"objective\":{\"metric\":\"loss\"},\"space\":{\"model.units\":{\"type\":\"int\",\"low\":8,"
+                + "\"high\":64}},\"task\":{\"dataset\":{\"name\":\"digits\"},\"training\":{\"epochs\":" + epochs + "}},"
+                + "\"pruner\":{\"name\":\"asha\",\"options\":" + options + "}}";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"max_resource":0}                       | pruner.options.max_resource must be from 2 to 1000000
+            {"max_resource":"lots"}                  | pruner.options.max_resource must be a number, got "lots"
+            {"min_resource":9,"max_resource":9}      | pruner.options.max_resource (9) must be above the first rung, min_resource · reduction_factor^min_early_stopping_rate = 9
+            {"min_resource":2,"min_early_stopping_rate":2,"max_resource":18} | must be above the first rung, min_resource · reduction_factor^min_early_stopping_rate = 18
+            """)
+    void aBadAshaMaxResourceIsRefusedNamingWhatIsAllowedAndCreatesNothing(String options, String message) throws Exception {
+        String before = call("GET", "/api/experiments", null).body();
+        var reply = call("POST", "/api/experiments", spec("asha", options));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
+        Map<?, ?> body = Json.read(reply.body(), Map.class);
+        assertThat(body.get("code")).isEqualTo("INVALID_SPEC");
+        assertThat((String) body.get("message")).contains(message);
+        assertThat(call("GET", "/api/experiments", null).body()).isEqualTo(before);
+        assertThat(call("GET", "/api/experiments/p", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aTaskWhoseLastEpochIsAshasOnlyRungIsRefusedAndCreatesNothing() throws Exception {
+        String before = call("GET", "/api/experiments", null).body();
+        var reply = call("POST", "/api/experiments", taskSpec("{\"min_resource\":3,\"reduction_factor\":2}", 3));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
+        Map<?, ?> body = Json.read(reply.body(), Map.class);
+        assertThat(body.get("code")).isEqualTo("INVALID_SPEC");
+        assertThat((String) body.get("message")).contains("task.training.epochs (3) is a trial's last step", "first rung",
+                "= 3", "pruner.options.min_resource");
+        assertThat(call("GET", "/api/experiments", null).body()).isEqualTo(before);
+    }
+
+    @Test
+    void ashaTakesMaxResourceFromTheTasksEpochsAndTheStoredSpecSaysIt() throws Exception {
+        var reply = call("POST", "/api/experiments", taskSpec("{\"min_resource\":3,\"reduction_factor\":2}", 12));
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(201);
+        Map<?, ?> experiment = Json.read(call("GET", "/api/experiments/p", null).body(), Map.class);
+        Map<?, ?> pruner = (Map<?, ?>) ((Map<?, ?>) experiment.get("spec")).get("pruner");
+        assertThat((Map<?, ?>) pruner.get("options")).isEqualTo(Map.of("min_resource", 3, "reduction_factor", 2, "max_resource", 12));
+        // One given in the spec is kept as given.
+        var own = call("POST", "/api/experiments", spec("asha", "{\"max_resource\":81}").replace("\"name\":\"p\"", "\"name\":\"q\""));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
     }
 }

@@ -193,4 +193,86 @@ class PrunersTest {
         assertThatThrownBy(() -> create("successive", Map.of()))
                 .hasMessageContaining("none, median, asha, hyperband");
     }
+
+    /** Six trials that reached step 9 with losses 1 to 6 at every step. */
+    static List<Trial> reachedNine() {
+        var out = new ArrayList<Trial>();
+        for (int i = 0; i < 6; i++) {
+            double[] v = new double[9];
+            java.util.Arrays.fill(v, i + 1);
+            out.add(trial(i, TrialState.COMPLETE, v));
+        }
+        return out;
+    }
+
+    @Test
+    void ashaNeverJudgesARungAtOrPastMaxResourceSoATrialThatTrainedToTheEndIsNotPrunedThere() {
+        var others = reachedNine();
+        var bad = trial(10, TrialState.RUNNING, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 50);
+        // Without max_resource rung 9 judges the last step: the trial is pruned after it trained to the end.
+        assertThat(decide(create("asha", Map.of()), bad, others)).isEqualTo(Decision.PRUNE);
+        // With max_resource 9 (its last step) that rung is never judged; at 10 it still is.
+        assertThat(decide(create("asha", Map.of("max_resource", 9)), bad, others)).isEqualTo(Decision.CONTINUE);
+        assertThat(decide(create("asha", Map.of("max_resource", 10)), bad, others)).isEqualTo(Decision.PRUNE);
+        // Rungs below max_resource judge as before: bad at rung 3, pruned there.
+        var badEarly = trial(10, TrialState.RUNNING, 0.5, 0.5, 50);
+        assertThat(decide(create("asha", Map.of("max_resource", 9)), badEarly, others)).isEqualTo(Decision.PRUNE);
+        // Steps past max_resource are never judged either.
+        var past = trial(10, TrialState.RUNNING, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50,
+                50, 50, 50, 50, 50, 50, 50, 50);
+        var reached27 = new ArrayList<Trial>();
+        for (int i = 0; i < 6; i++) {
+            double[] v = new double[27];
+            java.util.Arrays.fill(v, i + 1);
+            reached27.add(trial(i, TrialState.COMPLETE, v));
+        }
+        assertThat(decide(create("asha", Map.of()), past, reached27)).isEqualTo(Decision.PRUNE);
+        assertThat(decide(create("asha", Map.of("max_resource", 20)), past, reached27)).isEqualTo(Decision.CONTINUE);
+    }
+
+    @Test
+    void hyperbandNeverJudgesItsMaxResourceSoItsLastBracketTrainsEveryTrialToTheEnd() {
+        var pruner = (HyperbandPruner) create("hyperband", Map.of("min_resource", 1, "max_resource", 9, "reduction_factor", 3));
+        assertThat(pruner.brackets()).isEqualTo(3);
+        var byBracket = new ArrayList<List<Trial>>();
+        for (int b = 0; b < 3; b++) {
+            byBracket.add(new ArrayList<>());
+        }
+        for (int n = 0; n < 200; n++) {
+            double[] v = new double[9];
+            java.util.Arrays.fill(v, 1 + n % 7);
+            var t = trial(n, TrialState.COMPLETE, v);
+            byBracket.get(pruner.bracket(42, t)).add(t);
+        }
+        for (int b = 0; b < 3; b++) {
+            var mates = byBracket.get(b).subList(0, 6);
+            int number = byBracket.get(b).get(6).number();
+            // Far worse than its mates at step 9, its last: never pruned there, in any bracket.
+            var atEnd = trial(number, TrialState.RUNNING, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 50);
+            assertThat(decide(pruner, atEnd, mates)).as("bracket %d", b).isEqualTo(Decision.CONTINUE);
+        }
+        // Bracket 1 still judges at rung 3.
+        var mates = byBracket.get(1).subList(0, 6);
+        var early = trial(byBracket.get(1).get(6).number(), TrialState.RUNNING, 0.5, 0.5, 50);
+        assertThat(decide(pruner, early, mates)).isEqualTo(Decision.PRUNE);
+    }
+
+    @Test
+    void ashaMaxResourceOutOfRangeOrNotAboveTheFirstRungIsRejectedSayingWhatIsAllowed() {
+        for (Object bad : List.of(0, 1, 1_000_001)) {
+            assertThatThrownBy(() -> create("asha", Map.of("max_resource", bad)))
+                    .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SPEC))
+                    .hasMessageContaining("pruner.options.max_resource must be from 2 to 1000000").hasMessageContaining("got " + bad);
+        }
+        assertThatThrownBy(() -> create("asha", Map.of("max_resource", 2.5)))
+                .hasMessageContaining("pruner.options.max_resource must be a whole number");
+        assertThatThrownBy(() -> create("asha", Map.of("min_resource", 9, "max_resource", 9)))
+                .hasMessageContaining("pruner.options.max_resource (9) must be above the first rung")
+                .hasMessageContaining("= 9");
+        // The first rung counts min_early_stopping_rate: 3 · 3^1 = 9.
+        assertThatThrownBy(() -> create("asha", Map.of("min_resource", 3, "min_early_stopping_rate", 1, "max_resource", 8)))
+                .hasMessageContaining("must be above the first rung").hasMessageContaining("= 9");
+        assertThat(create("asha", Map.of("min_resource", 3, "min_early_stopping_rate", 1, "max_resource", 10))).isNotNull();
+        assertThat(create("asha", Map.of("max_resource", "81"))).isNotNull();
+    }
 }
