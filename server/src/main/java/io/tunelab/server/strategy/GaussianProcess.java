@@ -74,7 +74,8 @@ final class GaussianProcess {
         var residual = values.mapSubtract(mean);
         var a = solver.solve(residual);
         this.alpha = a.toArray();
-        this.lower = cholesky.getL();
+        // Array-backed: the library returns a block matrix from 4,096 entries, whose element access is slower.
+        this.lower = new Array2DRowRealMatrix(cholesky.getL().getData(), false);
         double logDet = 0;
         for (int i = 0; i < n; i++) {
             logDet += 2 * Math.log(lower.getEntry(i, i));
