@@ -3,9 +3,12 @@ package io.tunelab.server.strategy;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Options;
 import io.tunelab.api.Param;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,7 +56,7 @@ public final class GpSearch implements SearchStrategy {
     private final int fitPoints;
     private final SearchStrategy start = new SobolSearch();
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
-    private final Map<FitKey, double[]> fits = java.util.Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
+    private final Map<FitKey, double[]> fits = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<FitKey, double[]> eldest) {
             return size() > 4;
@@ -110,7 +113,7 @@ public final class GpSearch implements SearchStrategy {
             h[h.length - 1] = Math.max(h[h.length - 1], floor);
             try {
                 return new GaussianProcess(data.x(), data.y(), categorical, h);
-            } catch (org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException e) {
+            } catch (NonPositiveDefiniteMatrixException e) {
                 // try again with more noise
             }
         }
@@ -142,7 +145,7 @@ public final class GpSearch implements SearchStrategy {
             chosen.add(observations.get(j));
         }
         var out = new ArrayList<>(chosen);
-        out.sort(java.util.Comparator.comparingInt(o -> o.trial().number()));
+        out.sort(Comparator.comparingInt(o -> o.trial().number()));
         return out;
     }
 
