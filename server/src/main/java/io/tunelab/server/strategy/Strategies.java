@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class Strategies {
     /** Every strategy name the server knows. */
-    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio", "pbt");
+    public static final List<String> NAMES = List.of("auto", "random", "grid", "sobol", "tpe", "cmaes", "genetic", "nsga2", "portfolio", "pbt", "gp");
 
     private Strategies() {
     }
@@ -38,6 +38,13 @@ public final class Strategies {
             }
             case "tpe" -> TpeSearch.of(options);
             case "cmaes" -> CmaEsSearch.of(options);
+            case "gp" -> {
+                if (objectives.size() > 1) {
+                    throw TunelabException.invalidSpec("strategy \"gp\" optimises one objective, this experiment has "
+                            + objectives.size() + "; with several objectives use auto, tpe or nsga2");
+                }
+                yield GpSearch.of(options);
+            }
             case "genetic" -> GeneticSearch.of(options);
             case "pbt" -> PbtSearch.of(options);
             case "portfolio" -> PortfolioSearch.of(options, space, objectives, seed);

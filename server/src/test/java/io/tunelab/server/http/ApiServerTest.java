@@ -154,6 +154,9 @@ class ApiServerTest {
             when names unknown value  | {"name":"x","objective":{"metric":"l"},"space":{"o":{"type":"categorical","choices":["adam"]},"m":{"type":"float","low":0,"high":1,"when":{"o":"sgd"}}}} | 400 | INVALID_SPEC | can never hold
             grid over float no step   | {"name":"x","objective":{"metric":"l"},"space":{"lr":{"type":"float","low":0,"high":1}},"strategy":{"name":"grid"}} | 400 | INVALID_SPEC | has no step
             unknown strategy          | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"annealing"}} | 400 | INVALID_SPEC | allowed strategies
+            gp option out of range    | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"startup_trials":0}}} | 400 | INVALID_SPEC | strategy.options.startup_trials
+            gp unknown option         | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"kernel":"rbf"}}} | 400 | INVALID_SPEC | startup_trials, fit_points
+            gp with two objectives    | {"name":"x","objectives":[{"metric":"a"},{"metric":"b"}],"strategy":{"name":"gp"}} | 400 | INVALID_SPEC | use auto, tpe or nsga2
             unknown pruner            | {"name":"x","objective":{"metric":"l"},"pruner":{"name":"early"}}     | 400 | INVALID_SPEC | allowed pruners
             missing objective         | {"name":"x"}                                                            | 400 | INVALID_SPEC | an objective is required
             unknown field             | {"name":"x","objective":{"metric":"l"},"stratgy":{"name":"random"}}   | 400 | INVALID_SPEC | unknown field "stratgy"

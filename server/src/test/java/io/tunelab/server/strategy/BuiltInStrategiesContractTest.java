@@ -74,6 +74,14 @@ class BuiltInStrategiesContractTest {
     }
 
     @Nested
+    class Gp extends BuiltIn {
+        @Override
+        String name() {
+            return "gp";
+        }
+    }
+
+    @Nested
     class Genetic extends BuiltIn {
         @Override
         String name() {

@@ -1,0 +1,227 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Options;
+import io.tunelab.api.Param;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Bayesian optimisation with a Gaussian process ({@link GaussianProcess}: Matérn 5/2, one length
+ * scale per param, constant mean, fitted noise) in the unit cube of {@link UnitSpace}: log
+ * params in log space, ints and stepped floats rounded to their grid before the model sees
+ * them, categoricals by a Hamming term. The first {@code startup_trials} trials are Sobol points;
+ * after that each proposal maximises log expected improvement ({@link ExpectedImprovement}) of
+ * the standardised first objective. One objective only: {@link Strategies} refuses it with more.
+ *
+ * <p>What it learns from each trial state ({@link Observation}):
+ * <ul>
+ *   <li>COMPLETE and RACED_OUT: their value;</li>
+ *   <li>PRUNED: the value of their last report, but never better than the best complete trial
+ *       (an intermediate value is not a result to improve on);</li>
+ *   <li>COMPLETE outside the constraints: their value, but never better than the worst feasible
+ *       value, so the model steers away from them;</li>
+ *   <li>FAILED (and COMPLETE without a finite value): the worst finite value among the modelled
+ *       trials (infeasible: the model steers away);</li>
+ *   <li>RUNNING and WAITING: not modelled, only never proposed again ({@link NoRepeats}).</li>
+ * </ul>
+ * Only COMPLETE and RACED_OUT trials set the value expected improvement is measured from.
+ *
+ * <p>Bounded cost: the model holds at most {@code fit_points} trials, the best half of them by
+ * {@link Observation#BEST_FIRST} and the rest the most recent. Its hyperparameters
+ * ({@link GaussianProcessFit}) are fitted for every trial up to 40 finished trials, then at
+ * every 2nd, 4th, … (the step doubles each time the count does, 2 from 40, 4 from 80, …), each
+ * fit from the trials finished by then and from the same fixed start; proposals in between reuse
+ * the last fit with the newer trials conditioned on. So the proposal is a function of the seed
+ * and the history alone: a restarted server refits once and proposes the same trial. Fits are
+ * cached by the trials they used, which only saves time.
+ */
+public final class GpSearch implements SearchStrategy {
+    /** Finished trials up to which the hyperparameters are refitted for every trial. */
+    static final int REFIT_EVERY_TRIAL = 40;
+    /** Likelihood evaluations per hyperparameter fit. */
+    static final int FIT_EVALUATIONS = 150;
+
+    private final int startup;
+    private final int fitPoints;
+    private final SearchStrategy start = new SobolSearch();
+    private final Map<Long, double[]> points = new ConcurrentHashMap<>();
+    private final Map<FitKey, double[]> fits = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FitKey, double[]> eldest) {
+            return size() > 4;
+        }
+    });
+
+    GpSearch(int startup, int fitPoints) {
+        this.startup = startup;
+        this.fitPoints = fitPoints;
+    }
+
+    /** Reads the options of strategy "gp". */
+    static GpSearch of(Options options) {
+        var gp = new GpSearch(options.integer("startup_trials", 10, 1, 10_000), options.integer("fit_points", 100, 10, 2_000));
+        options.done();
+        return gp;
+    }
+
+    @Override
+    public Map<String, Object> propose(ProposalContext context) {
+        var unit = new UnitSpace(context.space());
+        var observations = Observation.of(context, unit, points, false);
+        if (unit.dimension() == 0 || observations.size() < startup
+                || observations.stream().noneMatch(o -> o.tier() <= Observation.RACED_OUT)) {
+            return start.propose(context);
+        }
+        int d = unit.dimension();
+        boolean[] categorical = new boolean[d];
+        var numeric = new ArrayList<Integer>();
+        for (int i = 0; i < d; i++) {
+            categorical[i] = unit.isCategorical(i);
+            if (!categorical[i] && unit.isUnconditional(i)) {
+                numeric.add(i);
+            }
+        }
+        var fitData = Data.of(select(observations.subList(0, checkpoint(observations.size())), fitPoints));
+        double[] hyper = fits.computeIfAbsent(fitData.key(),
+                k -> GaussianProcessFit.fit(fitData.x(), fitData.y(), categorical, FIT_EVALUATIONS));
+        var data = Data.of(select(observations, fitPoints));
+        GaussianProcess gp = conditioned(data, categorical, hyper);
+        if (gp == null) {
+            return start.propose(context);
+        }
+        var ei = new ExpectedImprovement(gp, data.best(), snap(unit));
+        var candidates = ei.maximise(d, data.bestPoints(ExpectedImprovement.BEST),
+                numeric.stream().mapToInt(Integer::intValue).toArray(), NoRepeats.rng(context, "gp", 0));
+        return NoRepeats.propose(context, "gp", attempt -> unit.decode(candidates.get(attempt)));
+    }
+
+    /** The process with the fitted hyperparameters, or with more noise if that does not factorise; null if neither does. */
+    private static GaussianProcess conditioned(Data data, boolean[] categorical, double[] hyper) {
+        for (double floor : new double[]{Double.NEGATIVE_INFINITY, Math.log(1e-4), Math.log(1e-2)}) {
+            double[] h = hyper.clone();
+            h[h.length - 1] = Math.max(h[h.length - 1], floor);
+            try {
+                return new GaussianProcess(data.x(), data.y(), categorical, h);
+            } catch (NonPositiveDefiniteMatrixException e) {
+                // try again with more noise
+            }
+        }
+        return null;
+    }
+
+    /**
+     * How many of the first finished trials the hyperparameters are fitted on when {@code n}
+     * have finished: n up to {@value #REFIT_EVERY_TRIAL}, then n rounded down to a multiple of
+     * the largest power of two not above n / 20.
+     */
+    static int checkpoint(int n) {
+        if (n <= REFIT_EVERY_TRIAL) {
+            return n;
+        }
+        int step = Integer.highestOneBit(n / (REFIT_EVERY_TRIAL / 2));
+        return n - n % step;
+    }
+
+    /** At most {@code limit} observations: the best half by {@link Observation#BEST_FIRST}, then the most recent. */
+    static List<Observation> select(List<Observation> observations, int limit) {
+        if (observations.size() <= limit) {
+            return observations;
+        }
+        var ranked = new ArrayList<>(observations);
+        ranked.sort(Observation.BEST_FIRST);
+        var chosen = new LinkedHashSet<Observation>(ranked.subList(0, limit / 2));
+        for (int j = observations.size() - 1; chosen.size() < limit; j--) {
+            chosen.add(observations.get(j));
+        }
+        var out = new ArrayList<>(chosen);
+        out.sort(Comparator.comparingInt(o -> o.trial().number()));
+        return out;
+    }
+
+    /** A point onto what the space holds (ints rounded, inactive params NaN); identity on plain floats. */
+    private static UnaryOperator<double[]> snap(UnitSpace unit) {
+        boolean plain = true;
+        for (int i = 0; i < unit.dimension(); i++) {
+            Param p = unit.param(i);
+            plain &= p instanceof FloatParam f && f.step() == null && unit.isUnconditional(i);
+        }
+        return plain ? UnaryOperator.identity() : u -> unit.encode(unit.decode(u));
+    }
+
+    /**
+     * The modelled trials: points, standardised values (see the class Javadoc for each state),
+     * the best complete value, and a key naming exactly these trials and values.
+     */
+    record Data(double[][] x, double[] y, double best, FitKey key, List<Observation> observations) {
+        static Data of(List<Observation> observations) {
+            double bestComplete = Double.POSITIVE_INFINITY;
+            double worst = Double.NEGATIVE_INFINITY;
+            for (var o : observations) {
+                if (Double.isFinite(o.loss()) && o.tier() != Observation.INFEASIBLE) {
+                    worst = Math.max(worst, o.loss());
+                    if (o.tier() <= Observation.RACED_OUT) {
+                        bestComplete = Math.min(bestComplete, o.loss());
+                    }
+                }
+            }
+            int n = observations.size();
+            double[] raw = new double[n];
+            double[][] x = new double[n][];
+            double[] key = new double[2 * n + 1];
+            key[2 * n] = n == 0 ? 0 : observations.getFirst().point().length;
+            for (int j = 0; j < n; j++) {
+                var o = observations.get(j);
+                x[j] = o.point();
+                raw[j] = switch (o.tier()) {
+                    case Observation.PRUNED -> Math.max(o.loss(), bestComplete);
+                    case Observation.CONSTRAINED -> Math.max(Double.isFinite(o.loss()) ? o.loss() : worst, worst);
+                    case Observation.INFEASIBLE -> worst;
+                    default -> o.loss();
+                };
+                key[2 * j] = o.trial().number();
+                key[2 * j + 1] = raw[j];
+            }
+            double mean = Arrays.stream(raw).average().orElse(0);
+            double sd = Math.sqrt(Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).average().orElse(0));
+            double scale = sd > 0 && Double.isFinite(sd) ? sd : 1;
+            double[] y = Arrays.stream(raw).map(v -> (v - mean) / scale).toArray();
+            return new Data(x, y, (bestComplete - mean) / scale, new FitKey(key), observations);
+        }
+
+        /** The points of the best {@code k} modelled trials, best first. */
+        List<double[]> bestPoints(int k) {
+            var ranked = new ArrayList<>(observations);
+            ranked.sort(Observation.BEST_FIRST);
+            return ranked.subList(0, Math.min(k, ranked.size())).stream().map(Observation::point).toList();
+        }
+    }
+
+    /** The trials and values a fit used, compared by content. */
+    record FitKey(double[] content) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FitKey k && Arrays.equals(content, k.content);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(content);
+        }
+
+        @Override
+        public String toString() {
+            return "FitKey[" + content.length / 2 + " trials]";
+        }
+    }
+}

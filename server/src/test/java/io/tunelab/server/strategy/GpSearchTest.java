@@ -1,0 +1,94 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Report;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.tunelab.server.strategy.StrategiesTest.assertInvalid;
+import static io.tunelab.server.strategy.StrategiesTest.create;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GpSearchTest {
+    private static final SearchSpace SQUARE = SearchSpace.builder().add("x", FloatParam.of(-2, 2)).add("y", FloatParam.of(-2, 2)).build();
+
+    private static double bowl(Map<String, Object> p) {
+        double x = (Double) p.get("x") - 0.7;
+        double y = (Double) p.get("y") + 1.1;
+        return x * x + 3 * y * y;
+    }
+
+    @Test
+    void itHomesInOnASmoothBowlFarBetterThanItsSobolStart() {
+        var gp = new GpSearch(10, 100);
+        var history = new ArrayList<Trial>();
+        double bestOfStart = Double.POSITIVE_INFINITY;
+        double best = Double.POSITIVE_INFINITY;
+        for (int n = 0; n < 30; n++) {
+            var params = gp.propose(new ProposalContext(SQUARE, StrategyContract.ONE, 5, n, history));
+            double loss = bowl(params);
+            best = Math.min(best, loss);
+            bestOfStart = n < 10 ? best : bestOfStart;
+            history.add(InProcessExperiment.trial(n, params, TrialState.COMPLETE, Map.of("loss", loss)));
+        }
+        assertThat(best).isLessThan(1e-3).isLessThan(bestOfStart / 100);
+    }
+
+    @Test
+    void prunedTrialsNeverLookBetterThanTheBestCompleteOneAndFailedOnesTakeTheWorstValue() {
+        var unit = new UnitSpace(SQUARE);
+        var history = List.of(
+                InProcessExperiment.trial(0, Map.of("x", 0.0, "y", 0.0), TrialState.COMPLETE, Map.of("loss", 2.0)),
+                InProcessExperiment.trial(1, Map.of("x", 1.0, "y", 0.0), TrialState.COMPLETE, Map.of("loss", 5.0)),
+                new Trial(3, 1, 2, Map.of("x", 0.5, "y", 0.5), TrialState.PRUNED, null, null, null,
+                        List.of(new Report(3, Map.of("loss", 0.5), null)), null, null, null, null, null, null, null),
+                new Trial(4, 1, 3, Map.of("x", -1.0, "y", 0.5), TrialState.FAILED, null, null, null, List.of(),
+                        null, null, null, null, "diverged", null, null));
+        var context = new ProposalContext(SQUARE, StrategyContract.ONE, 1, 4, history);
+        var data = GpSearch.Data.of(Observation.of(context, unit, null, false));
+        // Standardised: complete 2 and 5, pruned max(0.5, 2) = 2, failed the worst, 5.
+        assertThat(data.y()[2]).isEqualTo(data.y()[0]);
+        assertThat(data.y()[3]).isEqualTo(data.y()[1]);
+        assertThat(data.best()).isEqualTo(data.y()[0]);
+    }
+
+    @Test
+    void theModelKeepsTheBestHalfAndTheMostRecent() {
+        var history = new ArrayList<Trial>();
+        for (int n = 0; n < 10; n++) {
+            history.add(InProcessExperiment.trial(n, Map.of("x", n * 0.1, "y", 0.0), TrialState.COMPLETE, Map.of("loss", (double) (n % 5))));
+        }
+        var observations = Observation.of(new ProposalContext(SQUARE, StrategyContract.ONE, 1, 10, history), new UnitSpace(SQUARE), null, false);
+        var kept = GpSearch.select(observations, 4).stream().map(o -> o.trial().number()).toList();
+        assertThat(kept).containsExactly(0, 5, 8, 9);
+    }
+
+    @Test
+    void hyperparametersAreRefittedEveryTrialAtFirstThenLessOften() {
+        assertThat(GpSearch.checkpoint(7)).isEqualTo(7);
+        assertThat(GpSearch.checkpoint(40)).isEqualTo(40);
+        assertThat(GpSearch.checkpoint(41)).isEqualTo(40);
+        assertThat(GpSearch.checkpoint(43)).isEqualTo(42);
+        assertThat(GpSearch.checkpoint(83)).isEqualTo(80);
+        assertThat(GpSearch.checkpoint(10_000)).isEqualTo(9_984);
+    }
+
+    @Test
+    void badOptionsNameTheOptionAndWhatIsAllowed() {
+        assertInvalid(() -> create("gp", Map.of("startup_trials", 0), StrategyContract.ONE), "strategy.options.startup_trials", "1", "10000");
+        assertInvalid(() -> create("gp", Map.of("fit_points", 5), StrategyContract.ONE), "strategy.options.fit_points", "10", "2000");
+        assertInvalid(() -> create("gp", Map.of("kernel", "rbf"), StrategyContract.ONE),
+                "strategy.options.kernel: unknown field", "startup_trials", "fit_points");
+    }
+
+    @Test
+    void severalObjectivesAreRefusedWithWhatToUseInstead() {
+        assertInvalid(() -> create("gp", Map.of(), StrategyContract.TWO), "\"gp\"", "one objective", "has 2", "auto, tpe or nsga2");
+    }
+}
