@@ -34,7 +34,9 @@ import java.util.Map;
  * a long-running server's.
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
- * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]}.
+ * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
+ * [--server-jvm OPTION]...}; each {@code --server-jvm} adds one JVM option to the server started
+ * here (after the ones it always has), to compare a collector or log the JIT under this load.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -48,6 +50,7 @@ public final class ThroughputBenchmark {
         int optunaRuns = 3;
         List<String> protocols = List.of("classic", "next");
         int warmup = 3000;
+        var serverJvm = new java.util.ArrayList<String>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -57,8 +60,9 @@ public final class ThroughputBenchmark {
                 case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
                 case "--protocols" -> protocols = List.of(args[++i].split(","));
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--server-jvm" -> serverJvm.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N");
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION");
             }
         }
         if (trials < 2000) {
@@ -77,15 +81,16 @@ public final class ThroughputBenchmark {
         }
         TunelabProcesses.ServerProcess server = null;
         if (url == null) {
-            server = TunelabProcesses.startServer(scratch.resolve("data"), "--durability", durability);
+            server = TunelabProcesses.startServer(scratch.resolve("data"), 0, serverJvm, "--durability", durability);
             url = server.url();
         }
         long pid = server == null ? -1 : server.process().pid();
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
                     + "after its commit, durability %s); %d cores, shared with whatever else runs; warm-up %,d trials of each "
-                    + "protocol and %,d floor requests%n", clients, trials, url,
-                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup, warmup);
+                    + "protocol and %,d floor requests%s%n", clients, trials, url,
+                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup, warmup,
+                    serverJvm.isEmpty() ? "" : "; server JVM options added: " + String.join(" ", serverJvm));
             // Warm both JITs on separate experiments so the figures are steady state.
             long stamp = System.currentTimeMillis();
             Load.run(clients, warmup, pid, Load.classic(client.launch(spec("warmup-classic-" + stamp, warmup))));
