@@ -35,8 +35,11 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
  * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
- * [--server-jvm OPTION]...}; each {@code --server-jvm} adds one JVM option to the server started
- * here (after the ones it always has), to compare a collector or log the JIT under this load.
+ * [--server-jvm OPTION]...}; with Optuna it also prints the median fsync of the journal's
+ * directory and Optuna's rate with the journal on {@code /dev/shm} (where fsync does nothing):
+ * the anchor's rate moves with the disk's fsync latency, and these say by how much. Each
+ * {@code --server-jvm} adds one JVM option to the server started here (after the ones it always
+ * has), to compare a collector or log the JIT under this load.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -73,11 +76,25 @@ public final class ThroughputBenchmark {
         }
         Path scratch = Files.createTempDirectory("tunelab-throughput");
         double optuna = Double.NaN;
+        double optunaInMemory = Double.NaN;
         if (optunaRuns > 0) {
             List<Double> rates = OptunaJournal.measure(1000, optunaRuns, scratch);
             optuna = rates.stream().sorted().toList().get(rates.size() / 2);
             System.out.printf(Locale.ROOT, "Optuna 3.1 journal file, random sampler, 1,000 sequential ask+tell in one process: "
                     + "median %.0f trials/s over %d runs %s%n", optuna, rates.size(), rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
+            // How much of that rate is the disk: each fsync here, and the same runs where fsync does nothing.
+            System.out.printf(Locale.ROOT, "fsync after a 200-byte append in the journal's directory (%s): median %.0f µs over 200 "
+                    + "(Optuna's journal does about 5 per ask+tell)%n", scratch, OptunaJournal.fsyncMicros(scratch, 200));
+            Path memory = OptunaJournal.memoryDirectory().orElse(null);
+            if (memory != null) {
+                List<Double> inMemory = OptunaJournal.measure(1000, optunaRuns, memory);
+                optunaInMemory = inMemory.stream().sorted().toList().get(inMemory.size() / 2);
+                System.out.printf(Locale.ROOT, "the same Optuna runs with the journal on /dev/shm (memory: fsync does nothing; not the "
+                        + "anchor): median %.0f trials/s %s%n", optunaInMemory, inMemory.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
+                try (var files = Files.walk(memory)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
         TunelabProcesses.ServerProcess server = null;
         if (url == null) {
@@ -126,6 +143,10 @@ public final class ThroughputBenchmark {
                 System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal (first / last 1,000; target ≥ %d×); p99 at %,d trials "
                                 + "is %.2f× the p99 at 1,000 (target ≤ 2×)%n", p.label(), p.first().rate() / optuna, p.last().rate() / optuna,
                         p.target(), trials, p.last().p99() / p.first().p99());
+                if (!Double.isNaN(optunaInMemory)) {
+                    System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal on /dev/shm, where its fsyncs cost nothing "
+                            + "(not the target's anchor)%n", p.label(), p.first().rate() / optunaInMemory, p.last().rate() / optunaInMemory);
+                }
                 System.out.printf(Locale.ROOT, "%s: %.0f / %.0f requests/s, %.0f%% / %.0f%% of the HTTP floor's %.0f; CPU per trial over "
                                 + "all %,d: server %.0f µs, clients %.0f µs%n", p.label(), p.first().rate() * p.requests(),
                         p.last().rate() * p.requests(), 100 * p.first().rate() * p.requests() / floor.rate(),
