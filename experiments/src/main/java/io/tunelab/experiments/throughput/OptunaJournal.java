@@ -1,11 +1,16 @@
 package io.tunelab.experiments.throughput;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * and its random sampler, {@code trials} sequential ask+tell round trips in one Python process,
  * run with {@code /usr/bin/python3} (Debian's {@code python3-optuna}). The rate is trials over
  * the wall time of the loop alone (imports and study creation excluded).
+ *
+ * <p>Its rate is set by the disk as much as by Python: the journal appends one line per operation
+ * and {@code fsync}s each (about five per ask+tell, and a lock file made and removed around each),
+ * so {@link #fsyncMicros} of the same directory and a run on {@code /dev/shm} ({@link #memoryDirectory},
+ * where {@code fsync} does nothing) say how much of it is the disk.
  */
 final class OptunaJournal {
     static final String PYTHON = "/usr/bin/python3";
@@ -41,6 +51,41 @@ final class OptunaJournal {
             """;
 
     private OptunaJournal() {
+    }
+
+    /**
+     * The median wall time, in µs, of appending 200 bytes to a file in {@code dir} and forcing it
+     * to the disk, over {@code appends} appends: what each of the journal's {@code fsync}s costs here.
+     */
+    static double fsyncMicros(Path dir, int appends) throws IOException {
+        Path probe = dir.resolve("fsync-probe");
+        var micros = new double[appends];
+        try (var channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            var line = new byte[200];
+            for (int i = 0; i < appends; i++) {
+                long start = System.nanoTime();
+                channel.write(ByteBuffer.wrap(line));
+                channel.force(true);
+                micros[i] = (System.nanoTime() - start) / 1e3;
+            }
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+        Arrays.sort(micros);
+        return micros[appends / 2];
+    }
+
+    /** A fresh directory on {@code /dev/shm} (memory: {@code fsync} does nothing), when this machine has one. */
+    static Optional<Path> memoryDirectory() {
+        Path shm = Path.of("/dev/shm");
+        if (!Files.isDirectory(shm) || !Files.isWritable(shm)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.createTempDirectory(shm, "tunelab-throughput"));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** One rate (trials/s) per repetition, each in a fresh process with a fresh journal file. */

@@ -34,7 +34,12 @@ import java.util.Map;
  * a long-running server's.
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
- * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]}.
+ * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
+ * [--server-jvm OPTION]...}; with Optuna it also prints the median fsync of the journal's
+ * directory and Optuna's rate with the journal on {@code /dev/shm} (where fsync does nothing):
+ * the anchor's rate moves with the disk's fsync latency, and these say by how much. Each
+ * {@code --server-jvm} adds one JVM option to the server started here (after the ones it always
+ * has), to compare a collector or log the JIT under this load.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -48,6 +53,7 @@ public final class ThroughputBenchmark {
         int optunaRuns = 3;
         List<String> protocols = List.of("classic", "next");
         int warmup = 3000;
+        var serverJvm = new java.util.ArrayList<String>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -57,8 +63,9 @@ public final class ThroughputBenchmark {
                 case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
                 case "--protocols" -> protocols = List.of(args[++i].split(","));
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--server-jvm" -> serverJvm.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N");
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION");
             }
         }
         if (trials < 2000) {
@@ -69,23 +76,43 @@ public final class ThroughputBenchmark {
         }
         Path scratch = Scratch.directory("tunelab-throughput");
         double optuna = Double.NaN;
+        double optunaInMemory = Double.NaN;
         if (optunaRuns > 0) {
             List<Double> rates = OptunaJournal.measure(1000, optunaRuns, scratch);
             optuna = rates.stream().sorted().toList().get(rates.size() / 2);
             System.out.printf(Locale.ROOT, "Optuna 3.1 journal file, random sampler, 1,000 sequential ask+tell in one process: "
                     + "median %.0f trials/s over %d runs %s%n", optuna, rates.size(), rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
+            // How much of that rate is the disk: each fsync here, and the same runs where fsync does nothing.
+            System.out.printf(Locale.ROOT, "fsync after a 200-byte append in the journal's directory (%s): median %.0f µs over 200 "
+                    + "(Optuna's journal does about 5 per ask+tell)%n", scratch, OptunaJournal.fsyncMicros(scratch, 200));
+            Path memory = OptunaJournal.memoryDirectory().orElse(null);
+            if (memory != null) {
+                try {
+                    List<Double> inMemory = OptunaJournal.measure(1000, optunaRuns, memory);
+                    optunaInMemory = inMemory.stream().sorted().toList().get(inMemory.size() / 2);
+                    System.out.printf(Locale.ROOT, "the same Optuna runs with the journal on /dev/shm (memory: fsync does nothing; not the "
+                            + "anchor): median %.0f trials/s %s%n", optunaInMemory, inMemory.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
+                } catch (java.io.IOException e) { // an aside: the anchor was measured, so the run goes on without it
+                    System.out.println("the Optuna runs on /dev/shm failed, so no in-memory rate: " + e.getMessage());
+                } finally {
+                    try (var files = Files.walk(memory)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
+            }
         }
         TunelabProcesses.ServerProcess server = null;
         if (url == null) {
-            server = TunelabProcesses.startServer(scratch.resolve("data"), "--durability", durability);
+            server = TunelabProcesses.startServer(scratch.resolve("data"), 0, serverJvm, "--durability", durability);
             url = server.url();
         }
         long pid = server == null ? -1 : server.process().pid();
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
                     + "after its commit, durability %s); %d cores, shared with whatever else runs; warm-up %,d trials of each "
-                    + "protocol and %,d floor requests%n", clients, trials, url,
-                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup, warmup);
+                    + "protocol and %,d floor requests%s%n", clients, trials, url,
+                    server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup, warmup,
+                    serverJvm.isEmpty() ? "" : "; server JVM options added: " + String.join(" ", serverJvm));
             // Warm both JITs on separate experiments so the figures are steady state.
             long stamp = System.currentTimeMillis();
             Load.run(clients, warmup, pid, Load.classic(client.launch(spec("warmup-classic-" + stamp, warmup))));
@@ -121,6 +148,10 @@ public final class ThroughputBenchmark {
                 System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal (first / last 1,000; target ≥ %d×); p99 at %,d trials "
                                 + "is %.2f× the p99 at 1,000 (target ≤ 2×)%n", p.label(), p.first().rate() / optuna, p.last().rate() / optuna,
                         p.target(), trials, p.last().p99() / p.first().p99());
+                if (!Double.isNaN(optunaInMemory)) {
+                    System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal on /dev/shm, where its fsyncs cost nothing "
+                            + "(not the target's anchor)%n", p.label(), p.first().rate() / optunaInMemory, p.last().rate() / optunaInMemory);
+                }
                 System.out.printf(Locale.ROOT, "%s: %.0f / %.0f requests/s, %.0f%% / %.0f%% of the HTTP floor's %.0f; CPU per trial over "
                                 + "all %,d: server %.0f µs, clients %.0f µs%n", p.label(), p.first().rate() * p.requests(),
                         p.last().rate() * p.requests(), 100 * p.first().rate() * p.requests() / floor.rate(),
