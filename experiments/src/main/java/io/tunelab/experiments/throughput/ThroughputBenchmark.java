@@ -95,9 +95,7 @@ public final class ThroughputBenchmark {
                 } catch (java.io.IOException e) { // an aside: the anchor was measured, so the run goes on without it
                     System.out.println("the Optuna runs on /dev/shm failed, so no in-memory rate: " + e.getMessage());
                 } finally {
-                    try (var files = Files.walk(memory)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                    }
+                    Scratch.delete(memory);
                 }
             }
         }
