@@ -80,7 +80,23 @@ public record Problem(String name, Family family, SearchSpace space, Seeded func
                     double[] o = STEP.optimum(seed);
                     return p -> HeldOutFunctions.step(Shifts.minus(xs(p, 10), o));
                 }, 0, 300),
-                new Problem("mixed-heldout", Family.HELD_OUT, heldOutMixedSpace(), Seeded.fixed(HeldOutFunctions::mixed), 0, 100));
+                new Problem("mixed-heldout", Family.HELD_OUT, heldOutMixedSpace(), Seeded.fixed(HeldOutFunctions::mixed), 0, 100),
+                // Small spaces added on 2026-12-03 to judge gp inside auto (QUALITY.md); first run on seeds 200-219.
+                heldOut("goldstein-price", box(2, -2, 2), p -> HeldOutFunctions.goldsteinPrice(xs(p, 2)), 3),
+                heldOut("camel6", box(new double[][]{{-3, 3}, {-2, 2}}), p -> HeldOutFunctions.camel6(xs(p, 2)),
+                        HeldOutFunctions.CAMEL6_OPTIMUM),
+                heldOut("hartmann3", box(3, 0, 1), p -> HeldOutFunctions.hartmann3(xs(p, 3)), HeldOutFunctions.HARTMANN3_OPTIMUM),
+                heldOut("rosenbrock4", box(4, -5, 10), p -> Functions.rosenbrock(xs(p, 4)), 0),
+                heldOut("styblinski5", box(5, -5, 5), p -> HeldOutFunctions.styblinski(xs(p, 5)),
+                        HeldOutFunctions.styblinski(filled(5, HeldOutFunctions.STYBLINSKI_ARGMIN))),
+                new Problem("levy5-shifted", Family.HELD_OUT, box(5, -10, 10), seed -> {
+                    double[] o = LEVY.optimum(seed);
+                    return p -> HeldOutFunctions.levy(Shifts.minus(xs(p, 5), o));
+                }, 0, 100));
+    }
+
+    private static Problem heldOut(String name, SearchSpace space, ToDoubleFunction<Map<String, Object>> f, double optimum) {
+        return new Problem(name, Family.HELD_OUT, space, Seeded.fixed(f), optimum, 100);
     }
 
     private static Problem open(String name, SearchSpace space, ToDoubleFunction<Map<String, Object>> f, double optimum, int budget) {
@@ -98,6 +114,7 @@ public record Problem(String name, Family family, SearchSpace space, Seeded func
     static final Shift RASTRIGIN = new Shift(2, 10, -5.12, 5.12);
     static final Shift ELLIPSOID = new Shift(3, 10, -5, 5);
     static final Shift STEP = new Shift(5, 10, -5, 5);
+    static final Shift LEVY = new Shift(6, 5, -10, 10);
 
     /** A function with its minimum 0 at the origin, on its box, its optimum moved per seed. */
     static Problem shifted(String name, Shift shift, ToDoubleFunction<double[]> centred) {

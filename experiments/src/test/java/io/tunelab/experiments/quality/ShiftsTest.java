@@ -38,6 +38,7 @@ class ShiftsTest {
                 case "rastrigin10-shifted" -> Problem.RASTRIGIN.optimum(105);
                 case "ellipsoid10-rotated" -> Problem.ELLIPSOID.optimum(105);
                 case "step10-shifted" -> Problem.STEP.optimum(105);
+                case "levy5-shifted" -> Problem.LEVY.optimum(105);
                 default -> null;
             };
             if (o == null) {
