@@ -37,6 +37,10 @@ import java.util.function.UnaryOperator;
  * </ul>
  * Only COMPLETE and RACED_OUT trials set the value expected improvement is measured from.
  *
+ * <p>With {@code warping: power} those values go through a Yeo–Johnson transform fitted to them
+ * ({@link PowerWarping}) before they are standardised: monotone, so the best stays the best, but
+ * a few values decades above the rest no longer dominate the fit.
+ *
  * <p>Bounded cost: the model holds at most {@code fit_points} trials, the best half of them by
  * {@link Observation#BEST_FIRST} and the rest the most recent. Its hyperparameters
  * ({@link GaussianProcessFit}) are fitted for every trial up to 40 finished trials, then at
@@ -52,8 +56,12 @@ public final class GpSearch implements SearchStrategy {
     /** Likelihood evaluations per hyperparameter fit. */
     static final int FIT_EVALUATIONS = 150;
 
+    /** The values {@code warping} takes: none, or a Yeo–Johnson transform ({@link PowerWarping}). */
+    static final List<String> WARPINGS = List.of("none", "power");
+
     private final int startup;
     private final int fitPoints;
+    private final boolean warp;
     private final SearchStrategy start = new SobolSearch();
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
     private final Map<FitKey, double[]> fits = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
@@ -63,14 +71,16 @@ public final class GpSearch implements SearchStrategy {
         }
     });
 
-    GpSearch(int startup, int fitPoints) {
+    GpSearch(int startup, int fitPoints, boolean warp) {
         this.startup = startup;
         this.fitPoints = fitPoints;
+        this.warp = warp;
     }
 
     /** Reads the options of strategy "gp". */
     static GpSearch of(Options options) {
-        var gp = new GpSearch(options.integer("startup_trials", 10, 1, 10_000), options.integer("fit_points", 100, 10, 2_000));
+        var gp = new GpSearch(options.integer("startup_trials", 10, 1, 10_000), options.integer("fit_points", 100, 10, 2_000),
+                options.choice("warping", "none", WARPINGS).equals("power"));
         options.done();
         return gp;
     }
@@ -92,10 +102,10 @@ public final class GpSearch implements SearchStrategy {
                 numeric.add(i);
             }
         }
-        var fitData = Data.of(select(observations.subList(0, checkpoint(observations.size())), fitPoints));
+        var fitData = Data.of(select(observations.subList(0, checkpoint(observations.size())), fitPoints), warp);
         double[] hyper = fits.computeIfAbsent(fitData.key(),
                 k -> GaussianProcessFit.fit(fitData.x(), fitData.y(), categorical, FIT_EVALUATIONS));
-        var data = Data.of(select(observations, fitPoints));
+        var data = Data.of(select(observations, fitPoints), warp);
         GaussianProcess gp = conditioned(data, categorical, hyper);
         if (gp == null) {
             return start.propose(context);
@@ -164,7 +174,7 @@ public final class GpSearch implements SearchStrategy {
      * the best complete value, and a key naming exactly these trials and values.
      */
     record Data(double[][] x, double[] y, double best, FitKey key, List<Observation> observations) {
-        static Data of(List<Observation> observations) {
+        static Data of(List<Observation> observations, boolean warp) {
             double bestComplete = Double.POSITIVE_INFINITY;
             double worst = Double.NEGATIVE_INFINITY;
             for (var o : observations) {
@@ -191,6 +201,11 @@ public final class GpSearch implements SearchStrategy {
                 };
                 key[2 * j] = o.trial().number();
                 key[2 * j + 1] = raw[j];
+            }
+            if (warp && n > 0) {
+                var warping = PowerWarping.fit(raw);
+                raw = Arrays.stream(raw).map(warping::apply).toArray();
+                bestComplete = warping.apply(bestComplete);
             }
             double mean = Arrays.stream(raw).average().orElse(0);
             double sd = Math.sqrt(Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).average().orElse(0));

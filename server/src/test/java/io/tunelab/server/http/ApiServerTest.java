@@ -156,6 +156,7 @@ class ApiServerTest {
             unknown strategy          | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"annealing"}} | 400 | INVALID_SPEC | allowed strategies
             gp option out of range    | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"startup_trials":0}}} | 400 | INVALID_SPEC | strategy.options.startup_trials
             gp unknown option         | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"kernel":"rbf"}}} | 400 | INVALID_SPEC | startup_trials, fit_points
+            gp unknown warping        | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"warping":"log"}}} | 400 | INVALID_SPEC | strategy.options.warping: "log" is not an option; options: none, power
             gp with two objectives    | {"name":"x","objectives":[{"metric":"a"},{"metric":"b"}],"strategy":{"name":"gp"}} | 400 | INVALID_SPEC | use auto, tpe or nsga2
             unknown pruner            | {"name":"x","objective":{"metric":"l"},"pruner":{"name":"early"}}     | 400 | INVALID_SPEC | allowed pruners
             missing objective         | {"name":"x"}                                                            | 400 | INVALID_SPEC | an objective is required

@@ -26,7 +26,7 @@ class GpSearchTest {
 
     @Test
     void itHomesInOnASmoothBowlFarBetterThanItsSobolStart() {
-        var gp = new GpSearch(10, 100);
+        var gp = new GpSearch(10, 100, false);
         var history = new ArrayList<Trial>();
         double bestOfStart = Double.POSITIVE_INFINITY;
         double best = Double.POSITIVE_INFINITY;
@@ -51,7 +51,7 @@ class GpSearchTest {
                 new Trial(4, 1, 3, Map.of("x", -1.0, "y", 0.5), TrialState.FAILED, null, null, null, List.of(),
                         null, null, null, null, "diverged", null, null));
         var context = new ProposalContext(SQUARE, StrategyContract.ONE, 1, 4, history);
-        var data = GpSearch.Data.of(Observation.of(context, unit, null, false));
+        var data = GpSearch.Data.of(Observation.of(context, unit, null, false), false);
         // Standardised: complete 2 and 5, pruned max(0.5, 2) = 2, failed the worst, 5.
         assertThat(data.y()[2]).isEqualTo(data.y()[0]);
         assertThat(data.y()[3]).isEqualTo(data.y()[1]);
@@ -84,7 +84,9 @@ class GpSearchTest {
         assertInvalid(() -> create("gp", Map.of("startup_trials", 0), StrategyContract.ONE), "strategy.options.startup_trials", "1", "10000");
         assertInvalid(() -> create("gp", Map.of("fit_points", 5), StrategyContract.ONE), "strategy.options.fit_points", "10", "2000");
         assertInvalid(() -> create("gp", Map.of("kernel", "rbf"), StrategyContract.ONE),
-                "strategy.options.kernel: unknown field", "startup_trials", "fit_points");
+                "strategy.options.kernel: unknown field", "startup_trials", "fit_points", "warping");
+        assertInvalid(() -> create("gp", Map.of("warping", "log"), StrategyContract.ONE),
+                "strategy.options.warping", "\"log\"", "none, power");
     }
 
     @Test
