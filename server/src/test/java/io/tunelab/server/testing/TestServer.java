@@ -1,5 +1,6 @@
 package io.tunelab.server.testing;
 
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real server on a free port for each test of a class, on H2 files in a folder of its own that
@@ -177,6 +180,15 @@ public class TestServer implements BeforeEachCallback, AfterEachCallback {
         @SuppressWarnings("unchecked")
         public List<Object> array() {
             return Json.read(body(), List.class);
+        }
+
+        /** An error reply: this status and code, a message containing {@code messagePart}, no stack trace. */
+        public void assertError(int status, ErrorCode code, String messagePart) {
+            assertThat(status()).as(body()).isEqualTo(status);
+            Map<String, Object> error = json();
+            assertThat(error.get("code")).isEqualTo(code.name());
+            assertThat((String) error.get("message")).contains(messagePart);
+            assertThat(body()).doesNotContain("at io.tunelab").doesNotContain("Exception:");
         }
     }
 }
