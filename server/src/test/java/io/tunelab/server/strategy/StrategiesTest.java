@@ -85,13 +85,27 @@ class StrategiesTest {
     }
 
     @Test
-    void autoRunsMultiObjectiveTpeThenNsga2ForSeveralObjectivesAndACmaEsGeneticPortfolioForOne() {
+    void autoRunsMultiObjectiveTpeThenNsga2ForSeveralObjectivesAGaussianProcessOnSmallSpacesAndAPortfolioOnLarge() {
         var relay = (RelaySearch) ((AutoSearch) create("auto", Map.of(), StrategyContract.TWO)).delegate();
         assertThat(relay.member(0)).isInstanceOf(TpeSearch.class);
         assertThat(relay.member(AutoSearch.HAND_OVER)).isInstanceOf(Nsga2Search.class);
         for (var space : List.of(BOX, StrategyContract.MIXED, StrategyContract.DISCRETE)) {
             var chosen = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), space, StrategyContract.ONE, 1)).delegate();
-            assertThat(chosen).isInstanceOf(PortfolioSearch.class);
+            assertThat(chosen).as("%d params", space.size()).isInstanceOf(GpSearch.class);
+        }
+        var nine = SearchSpace.builder();
+        var ten = SearchSpace.builder();
+        for (int i = 0; i < 10; i++) {
+            if (i < 9) {
+                nine.add("x" + i, FloatParam.of(0, 1));
+            }
+            ten.add("x" + i, FloatParam.of(0, 1));
+        }
+        assertThat(((AutoSearch) Strategies.create(StrategySpec.of("auto"), nine.build(), StrategyContract.ONE, 1)).delegate())
+                .isInstanceOf(GpSearch.class);
+        for (var space : List.of(ten.build(), SearchSpace.builder().build())) {
+            var chosen = ((AutoSearch) Strategies.create(StrategySpec.of("auto"), space, StrategyContract.ONE, 1)).delegate();
+            assertThat(chosen).as("%d params", space.size()).isInstanceOf(PortfolioSearch.class);
             assertThat(((PortfolioSearch) chosen).members()).hasExactlyElementsOfTypes(CmaEsSearch.class, GeneticSearch.class);
         }
     }
