@@ -114,10 +114,19 @@ final class GaussianProcess {
         for (int a = 0; a < n; a++) {
             mu += v[a] * alpha[a];
         }
-        // kᵀK⁻¹k = |L⁻¹k|²: forward substitution column by column, then the sum of squares. Each
-        // operation and its order are those of commons-math's MatrixUtils.solveLowerTriangularSystem
-        // and ArrayRealVector.dotProduct (the same bits), on plain arrays: the library's element
-        // access through RealMatrix and RealVector took most of a proposal's time.
+        double variance = signal - solvedSquares(v);
+        out[0] = mu;
+        out[1] = Math.sqrt(Math.max(variance, 1e-12 * signal));
+    }
+
+    /**
+     * kᵀK⁻¹k = |L⁻¹k|² for k = {@code v}, which it overwrites with L⁻¹k: forward substitution
+     * column by column, then the sum of squares. Each operation and its order are those of
+     * commons-math's MatrixUtils.solveLowerTriangularSystem and ArrayRealVector.dotProduct (the
+     * same bits), on plain arrays: the library's element access through RealMatrix and
+     * RealVector took most of a proposal's time.
+     */
+    private double solvedSquares(double[] v) {
         double squares = 0;
         for (int i = 0; i < n; i++) {
             double[] column = lowerByColumn[i];
@@ -127,9 +136,7 @@ final class GaussianProcess {
                 v[j] -= vi * column[j];
             }
         }
-        double variance = signal - squares;
-        out[0] = mu;
-        out[1] = Math.sqrt(Math.max(variance, 1e-12 * signal));
+        return squares;
     }
 
     /**
