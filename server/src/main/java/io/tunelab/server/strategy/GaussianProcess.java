@@ -36,6 +36,7 @@ final class GaussianProcess {
     /** The Cholesky factor L transposed: row i holds column i of L, so a forward substitution reads rows. */
     private final double[][] lowerByColumn;
     private final double logMarginalLikelihood;
+    private final double[] hyper;
 
     /**
      * The process conditioned on {@code y} at {@code x}.
@@ -48,9 +49,20 @@ final class GaussianProcess {
      * @throws NonPositiveDefiniteMatrixException when the kernel matrix does not factorise
      */
     GaussianProcess(double[][] x, double[] y, boolean[] categorical, double[] hyper) {
+        this(x, y, categorical, hyper, x.length);
+    }
+
+    /**
+     * The process conditioned on {@code y} at {@code x}, where only the first {@code noisy}
+     * values carry the noise and the rest are exact (believed values, not measurements).
+     *
+     * @throws NonPositiveDefiniteMatrixException when the kernel matrix does not factorise
+     */
+    GaussianProcess(double[][] x, double[] y, boolean[] categorical, double[] hyper, int noisy) {
         int n = x.length;
         int d = categorical.length;
         this.n = n;
+        this.hyper = hyper.clone();
         this.columns = new double[d][n];
         this.columnHasNaN = new boolean[d];
         for (int a = 0; a < n; a++) {
@@ -69,7 +81,7 @@ final class GaussianProcess {
         double[][] k = new double[n][n];
         for (int a = 0; a < n; a++) {
             kernels(x[a], a, k[a]);
-            k[a][a] = signal + noise + JITTER;
+            k[a][a] = a < noisy ? signal + noise + JITTER : signal + JITTER;
             for (int b = 0; b < a; b++) {
                 k[b][a] = k[a][b];
             }
@@ -96,6 +108,11 @@ final class GaussianProcess {
     /** The log marginal likelihood of the values it was conditioned on. */
     double logMarginalLikelihood() {
         return logMarginalLikelihood;
+    }
+
+    /** The hyperparameters it was built with. */
+    double[] hyper() {
+        return hyper.clone();
     }
 
     /** The estimated constant mean. */
