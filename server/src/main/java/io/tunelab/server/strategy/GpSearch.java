@@ -43,8 +43,9 @@ import java.util.function.UnaryOperator;
  * Only COMPLETE and RACED_OUT trials set the value expected improvement is measured from. With
  * nothing pending, as in a sequential run, the believer changes nothing.
  *
- * <p>Bounded cost: the model holds at most {@code fit_points} trials, the best half of them by
- * {@link Observation#BEST_FIRST} and the rest the most recent. Its hyperparameters
+ * <p>Bounded cost: the model holds at most {@code fit_points} finished trials, the best half of
+ * them by {@link Observation#BEST_FIRST} and the rest the most recent (and at most as many
+ * pending ones besides). Its hyperparameters
  * ({@link GaussianProcessFit}) are fitted for every trial up to 40 finished trials, then at
  * every 2nd, 4th, … (the step doubles each time the count does, 2 from 40, 4 from 80, …), each
  * fit from the trials finished by then and from the same fixed start; proposals in between reuse
