@@ -4,7 +4,6 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.DecompositionSolver;
-import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 
@@ -24,14 +23,20 @@ final class GaussianProcess {
     /** Added to the diagonal on top of the noise, so that duplicate points still factorise. */
     private static final double JITTER = 1e-9;
 
-    private final double[][] x;
+    private final int n;
+    /** The points by coordinate: {@code columns[i][a]} is coordinate i of point a. */
+    private final double[][] columns;
+    /** Whether any point lacks coordinate i (an inactive param, NaN). */
+    private final boolean[] columnHasNaN;
     private final double[] inverseScales;
     private final boolean[] categorical;
     private final double signal;
     private final double mean;
     private final double[] alpha;
-    private final RealMatrix lower;
+    /** The Cholesky factor L transposed: row i holds column i of L, so a forward substitution reads rows. */
+    private final double[][] lowerByColumn;
     private final double logMarginalLikelihood;
+    private final double[] hyper;
 
     /**
      * The process conditioned on {@code y} at {@code x}.
@@ -44,9 +49,28 @@ final class GaussianProcess {
      * @throws NonPositiveDefiniteMatrixException when the kernel matrix does not factorise
      */
     GaussianProcess(double[][] x, double[] y, boolean[] categorical, double[] hyper) {
+        this(x, y, categorical, hyper, x.length);
+    }
+
+    /**
+     * The process conditioned on {@code y} at {@code x}, where only the first {@code noisy}
+     * values carry the noise and the rest are exact (believed values, not measurements).
+     *
+     * @throws NonPositiveDefiniteMatrixException when the kernel matrix does not factorise
+     */
+    GaussianProcess(double[][] x, double[] y, boolean[] categorical, double[] hyper, int noisy) {
         int n = x.length;
         int d = categorical.length;
-        this.x = x;
+        this.n = n;
+        this.hyper = hyper.clone();
+        this.columns = new double[d][n];
+        this.columnHasNaN = new boolean[d];
+        for (int a = 0; a < n; a++) {
+            for (int i = 0; i < d; i++) {
+                columns[i][a] = x[a][i];
+                columnHasNaN[i] |= Double.isNaN(x[a][i]);
+            }
+        }
         this.categorical = categorical;
         this.inverseScales = new double[d];
         for (int i = 0; i < d; i++) {
@@ -56,11 +80,10 @@ final class GaussianProcess {
         double noise = Math.exp(hyper[d + 1]);
         double[][] k = new double[n][n];
         for (int a = 0; a < n; a++) {
-            k[a][a] = signal + noise + JITTER;
+            kernels(x[a], a, k[a]);
+            k[a][a] = a < noisy ? signal + noise + JITTER : signal + JITTER;
             for (int b = 0; b < a; b++) {
-                double v = kernel(x[a], x[b]);
-                k[a][b] = v;
-                k[b][a] = v;
+                k[b][a] = k[a][b];
             }
         }
         RealMatrix matrix = new Array2DRowRealMatrix(k, false);
@@ -74,11 +97,10 @@ final class GaussianProcess {
         var residual = values.mapSubtract(mean);
         var a = solver.solve(residual);
         this.alpha = a.toArray();
-        // Array-backed: the library returns a block matrix from 4,096 entries, whose element access is slower.
-        this.lower = new Array2DRowRealMatrix(cholesky.getL().getData(), false);
+        this.lowerByColumn = cholesky.getLT().getData();
         double logDet = 0;
         for (int i = 0; i < n; i++) {
-            logDet += 2 * Math.log(lower.getEntry(i, i));
+            logDet += 2 * Math.log(lowerByColumn[i][i]);
         }
         this.logMarginalLikelihood = -0.5 * residual.dotProduct(a) - 0.5 * logDet - 0.5 * n * Math.log(2 * Math.PI);
     }
@@ -86,6 +108,11 @@ final class GaussianProcess {
     /** The log marginal likelihood of the values it was conditioned on. */
     double logMarginalLikelihood() {
         return logMarginalLikelihood;
+    }
+
+    /** The hyperparameters it was built with. */
+    double[] hyper() {
+        return hyper.clone();
     }
 
     /** The estimated constant mean. */
@@ -98,19 +125,84 @@ final class GaussianProcess {
      * deviation of the latent function (noise not included).
      */
     void predict(double[] point, double[] out) {
-        int n = x.length;
-        double[] k = new double[n];
+        double[] v = new double[n];
+        kernels(point, n, v);
         double mu = mean;
         for (int a = 0; a < n; a++) {
-            k[a] = kernel(point, x[a]);
-            mu += k[a] * alpha[a];
+            mu += v[a] * alpha[a];
         }
-        // kᵀK⁻¹k = |L⁻¹k|²: one triangular solve.
-        var v = new ArrayRealVector(k, false);
-        MatrixUtils.solveLowerTriangularSystem(lower, v);
-        double variance = signal - v.dotProduct(v);
+        double variance = signal - solvedSquares(v);
         out[0] = mu;
         out[1] = Math.sqrt(Math.max(variance, 1e-12 * signal));
+    }
+
+    /**
+     * kᵀK⁻¹k = |L⁻¹k|² for k = {@code v}, which it overwrites with L⁻¹k: forward substitution
+     * column by column, then the sum of squares. Each operation and its order are those of
+     * commons-math's MatrixUtils.solveLowerTriangularSystem and ArrayRealVector.dotProduct (the
+     * same bits), on plain arrays: the library's element access through RealMatrix and
+     * RealVector took most of a proposal's time.
+     */
+    private double solvedSquares(double[] v) {
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            double[] column = lowerByColumn[i];
+            double vi = v[i] / column[i];
+            squares += vi * vi;
+            for (int j = i + 1; j < n; j++) {
+                v[j] -= vi * column[j];
+            }
+        }
+        return squares;
+    }
+
+    /**
+     * {@link #kernel} between {@code point} and each of the first {@code count} points, into
+     * {@code out}: the same bits, computed coordinate by coordinate over all points (each point's
+     * squared distance summed in coordinate order, as there; the zero terms are left out, which
+     * changes nothing as the sums are never negative) so that the plain numeric coordinates run as
+     * one loop over contiguous arrays.
+     */
+    private void kernels(double[] point, int count, double[] out) {
+        double[] r2 = new double[count];
+        for (int i = 0; i < inverseScales.length; i++) {
+            double pi = point[i];
+            double s = inverseScales[i];
+            double s2 = s * s;
+            double[] column = columns[i];
+            if (Double.isNaN(pi)) {
+                for (int a = 0; a < count; a++) {
+                    if (!Double.isNaN(column[a])) {
+                        r2[a] += s2;
+                    }
+                }
+            } else if (categorical[i]) {
+                for (int a = 0; a < count; a++) {
+                    if (pi != column[a]) {
+                        r2[a] += s2;
+                    }
+                }
+            } else if (columnHasNaN[i]) {
+                for (int a = 0; a < count; a++) {
+                    double qi = column[a];
+                    if (Double.isNaN(qi)) {
+                        r2[a] += s2;
+                    } else {
+                        double t = (pi - qi) * s;
+                        r2[a] += t * t;
+                    }
+                }
+            } else {
+                for (int a = 0; a < count; a++) {
+                    double t = (pi - column[a]) * s;
+                    r2[a] += t * t;
+                }
+            }
+        }
+        for (int a = 0; a < count; a++) {
+            double r = Math.sqrt(r2[a]);
+            out[a] = signal * (1 + SQRT5 * r + 5 * r2[a] / 3) * Math.exp(-SQRT5 * r);
+        }
     }
 
     /** Matérn 5/2 between two points. */

@@ -22,9 +22,12 @@ import java.util.SplittableRandom;
  * the server-side ask latency without storage and HTTP. The history is filled with uniform
  * draws (proposing 10,000 trials one by one would take minutes); each timed proposal then
  * appends one more completed trial, as a live experiment does, so cached models must catch up.
- * Twenty untimed proposals come first, so the timings are of a JIT-compiled server.
+ * Untimed proposals come first (20 unless told), so the timings are of a JIT-compiled server:
+ * for {@code gp} 20 are too few, since its first hyperparameter fit keeps the one C2 compiler
+ * thread of a 2-core machine busy for seconds; about 150 let its loops be compiled first.
+ * A strategy may carry options: {@code gp:warping=power}.
  *
- * <pre>java -cp … io.tunelab.server.strategy.StrategyLatency [sizes=1000,10000] [asks=30]</pre>
+ * <pre>java -cp … io.tunelab.server.strategy.StrategyLatency [sizes=1000,10000] [asks=30] [strategies] [untimed=20]</pre>
  */
 public final class StrategyLatency {
     private StrategyLatency() {
@@ -35,6 +38,7 @@ public final class StrategyLatency {
         int asks = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         List<String> names = args.length > 2 ? List.of(args[2].split(","))
                 : List.of("auto", "random", "sobol", "tpe", "cmaes", "genetic", "nsga2");
+        int untimed = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         var box = SearchSpace.builder();
         for (int i = 0; i < 10; i++) {
             box.add("x" + i, FloatParam.of(-5, 10));
@@ -49,7 +53,7 @@ public final class StrategyLatency {
         for (String name : names) {
             for (var space : List.of("10-D box", "mixed7")) {
                 for (int size : sizes) {
-                    double[] ms = time(name, spaces.get(space), size, asks);
+                    double[] ms = time(name, spaces.get(space), size, asks, untimed);
                     Arrays.sort(ms);
                     System.out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f |%n", name, space, size, ms[ms.length / 2], ms[ms.length - 1]);
                 }
@@ -57,17 +61,24 @@ public final class StrategyLatency {
         }
     }
 
-    static double[] time(String name, SearchSpace space, int size, int asks) {
+    static double[] time(String strategyWithOptions, SearchSpace space, int size, int asks, int untimed) {
+        String[] parts = strategyWithOptions.split(":");
+        String name = parts[0];
+        var options = new java.util.LinkedHashMap<String, Object>();
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            options.put(kv[0], kv[1].matches("-?\\d+") ? Integer.valueOf(kv[1]) : kv[1]);
+        }
         var objectives = name.equals("nsga2")
                 ? List.of(Objective.minimize("loss"), Objective.minimize("cost")) : List.of(Objective.minimize("loss"));
-        var strategy = Strategies.create(new StrategySpec(name, 1L, Map.of()), space, objectives, 1);
+        var strategy = Strategies.create(new StrategySpec(name, 1L, options), space, objectives, 1);
         var rng = new SplittableRandom(size);
         var history = new ArrayList<Trial>();
         for (int n = 0; n < size; n++) {
             history.add(completed(n, Sampling.sample(space, rng), rng));
         }
         // Untimed proposals first, so the timings are of a server that has been running (JIT-compiled).
-        for (int k = 0; k < 20; k++) {
+        for (int k = 0; k < untimed; k++) {
             strategy.propose(new ProposalContext(space, objectives, 1, history.size(), history));
         }
         double[] ms = new double[asks];
