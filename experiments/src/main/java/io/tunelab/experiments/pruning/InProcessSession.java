@@ -12,12 +12,14 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialState;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+
+import static io.tunelab.experiments.support.Reflective.call;
+import static io.tunelab.experiments.support.Reflective.construct;
 
 /**
  * An experiment held in this process ({@code PruningBenchmark --in-process}): the server's own
@@ -116,29 +118,5 @@ final class InProcessSession implements PruningBenchmark.Session {
     private static Trial with(Trial t, TrialState state, Map<String, Double> values, List<Report> reports) {
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), state, values, t.repetitions(), t.statistics(), reports,
                 t.created(), t.started(), t.finished(), t.worker(), t.error(), t.provenance(), t.toldBy());
-    }
-
-    private static Object construct(Constructor<?> constructor, Object... args) {
-        try {
-            return constructor.newInstance(args);
-        } catch (InvocationTargetException e) {
-            throw unwrap(e);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Object call(Method method, Object target, Object... args) {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw unwrap(e);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static RuntimeException unwrap(InvocationTargetException e) {
-        return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
 }

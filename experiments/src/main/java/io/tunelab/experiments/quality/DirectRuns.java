@@ -8,11 +8,13 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialState;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import static io.tunelab.experiments.support.Reflective.call;
+import static io.tunelab.experiments.support.Reflective.construct;
 
 /**
  * Runs the benchmark's experiments with the server's strategies called directly, in this JVM:
@@ -74,7 +76,7 @@ final class DirectRuns {
             @Override
             public TrialProposal ask() {
                 int number = history.size();
-                Object ctx = construct(spec.space(), spec.objectives(), seed, number, history);
+                Object ctx = construct(context, spec.space(), spec.objectives(), seed, number, history);
                 long t0 = System.nanoTime();
                 @SuppressWarnings("unchecked")
                 var params = (Map<String, Object>) call(propose, strategy, ctx);
@@ -95,29 +97,5 @@ final class DirectRuns {
 
     private static Trial trial(int number, Map<String, Object> params, TrialState state, Map<String, Double> values) {
         return new Trial(number + 1L, 1, number, params, state, values, null, null, null, null, null, null, null, null, null, null);
-    }
-
-    private Object construct(Object... args) {
-        try {
-            return context.newInstance(args);
-        } catch (InvocationTargetException e) {
-            throw unwrap(e);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Object call(Method method, Object target, Object... args) {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw unwrap(e);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static RuntimeException unwrap(InvocationTargetException e) {
-        return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
 }

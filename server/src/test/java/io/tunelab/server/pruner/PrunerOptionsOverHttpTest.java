@@ -35,8 +35,12 @@ class PrunerOptionsOverHttpTest {
             asha      | {"judge_by":"trend"}        | pruner.options.judge_by: "trend" is not an option; options: value, curve
             hyperband | {"judge_by":"extrapolate"}  | pruner.options.judge_by: "extrapolate" is not an option; options: value, curve
             asha      | {"judge_by":["curve"]}      | pruner.options.judge_by must be a single value
+            asha      | {"max_resource":0}          | pruner.options.max_resource must be from 2 to 1000000
+            asha      | {"max_resource":"lots"}     | pruner.options.max_resource must be a number, got "lots"
+            asha      | {"min_resource":9,"max_resource":9} | pruner.options.max_resource (9) must be above the first rung, min_resource · reduction_factor^min_early_stopping_rate = 9
+            asha      | {"min_resource":2,"min_early_stopping_rate":2,"max_resource":18} | must be above the first rung, min_resource · reduction_factor^min_early_stopping_rate = 18
             """)
-    void aBadJudgeByIsRefusedNamingTheAllowedValuesAndCreatesNothing(String pruner, String options, String message) throws Exception {
+    void aBadOptionIsRefusedNamingWhatIsAllowedAndCreatesNothing(String pruner, String options, String message) throws Exception {
         String before = call("GET", "/api/experiments", null).body();
         var reply = call("POST", "/api/experiments", spec(pruner, options));
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
@@ -61,24 +65,6 @@ class PrunerOptionsOverHttpTest {
         return "{\"name\":\"p\",\"objective\":{\"metric\":\"loss\"},\"space\":{\"model.units\":{\"type\":\"int\",\"low\":8,"
                 + "\"high\":64}},\"task\":{\"dataset\":{\"name\":\"digits\"},\"training\":{\"epochs\":" + epochs + "}},"
                 + "\"pruner\":{\"name\":\"asha\",\"options\":" + options + "}}";
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            {"max_resource":0}                       | pruner.options.max_resource must be from 2 to 1000000
-            {"max_resource":"lots"}                  | pruner.options.max_resource must be a number, got "lots"
-            {"min_resource":9,"max_resource":9}      | pruner.options.max_resource (9) must be above the first rung, min_resource · reduction_factor^min_early_stopping_rate = 9
-            {"min_resource":2,"min_early_stopping_rate":2,"max_resource":18} | must be above the first rung, min_resource · reduction_factor^min_early_stopping_rate = 18
-            """)
-    void aBadAshaMaxResourceIsRefusedNamingWhatIsAllowedAndCreatesNothing(String options, String message) throws Exception {
-        String before = call("GET", "/api/experiments", null).body();
-        var reply = call("POST", "/api/experiments", spec("asha", options));
-        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
-        Map<?, ?> body = Json.read(reply.body(), Map.class);
-        assertThat(body.get("code")).isEqualTo("INVALID_SPEC");
-        assertThat((String) body.get("message")).contains(message);
-        assertThat(call("GET", "/api/experiments", null).body()).isEqualTo(before);
-        assertThat(call("GET", "/api/experiments/p", null).statusCode()).isEqualTo(404);
     }
 
     @Test
