@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  *                    (a strategy may carry options: cmaes:population=20:sigma0=0.3)
  *                    [--optuna results/optuna/quality_runs.csv,...] [--out results/quality]
  *                    [--from-csv results/a/quality_runs.csv,...]  (run nothing: tables of earlier runs)
+ *                    [--batch 1]  (asks before the tells: N workers that each ask, then all tell)
  * </pre>
  * Two seed sets: settings are chosen on the tuning seeds (0–19), and the figures reported are
  * those of seeds never looked at while choosing (100–119); both are printed. The problems come
@@ -89,17 +90,22 @@ public final class QualityBenchmark {
             throw new IllegalArgumentException("--in-process is gone: the strategies live in the server, which the benchmarks "
                     + "reach only over HTTP; use --own-server to let the benchmark start a server of its own");
         }
+        // Parallel workers: a batch of asks before any of their tells, so a strategy proposes with trials still running.
+        int batch = a.integer("batch", 1);
+        if (batch < 1 || batch > 100) {
+            throw new IllegalArgumentException("--batch takes 1 to 100 asks before their tells, got " + batch);
+        }
         String mode;
         if (a.flag("direct")) {
             var direct = DirectRuns.load();
             mode = "strategies called directly (no server)";
             System.out.println("mode: " + mode + "; seed sets: " + sets);
-            runAll(direct::launch, direct::proposeTotals, problems, strategies, sets, runs, serverMillis);
+            runAll(direct::launch, direct::proposeTotals, problems, strategies, sets, batch, runs, serverMillis);
         } else {
             try (SdkDriver driver = a.flag("own-server") ? SdkDriver.startOwnServer() : SdkDriver.connect(a.string("server", null))) {
                 mode = a.flag("own-server") ? "own server via the SDK (started by the benchmark)" : "real server via the SDK";
                 System.out.println("mode: " + mode + "; seed sets: " + sets);
-                runAll(spec -> viaSdk(driver.launch(spec)), driver::proposeTotals, problems, strategies, sets, runs, serverMillis);
+                runAll(spec -> viaSdk(driver.launch(spec)), driver::proposeTotals, problems, strategies, sets, batch, runs, serverMillis);
             }
         }
         writeCsv(out.resolve("quality_runs.csv"), runs);
@@ -131,14 +137,14 @@ public final class QualityBenchmark {
 
     /** Every strategy on every problem and seed; {@code proposeTotals} is {count, seconds} spent proposing so far. */
     private static void runAll(Function<ExperimentSpec, AskTell> launch, Supplier<double[]> proposeTotals, List<Problem> problems,
-                               List<String> strategies, List<SeedSet> sets, List<Run> runs, Map<String, Double> serverMillis) {
+                               List<String> strategies, List<SeedSet> sets, int batch, List<Run> runs, Map<String, Double> serverMillis) {
         long started = System.nanoTime();
         for (Problem problem : problems) {
             for (String strategy : strategies) {
                 double[] before = proposeTotals.get();
                 for (SeedSet set : sets) {
                     for (long seed = set.first(); seed < set.first() + set.count(); seed++) {
-                        runs.add(run(launch, problem, strategy, seed));
+                        runs.add(run(launch, problem, strategy, seed, batch));
                     }
                 }
                 double[] after = proposeTotals.get();
@@ -180,24 +186,36 @@ public final class QualityBenchmark {
     }
 
     static Run run(Function<ExperimentSpec, AskTell> launch, Problem problem, String strategy, long seed) {
+        return run(launch, problem, strategy, seed, 1);
+    }
+
+    /** One run; with {@code batch} above 1, that many asks come before their tells (all trials told in order). */
+    static Run run(Function<ExperimentSpec, AskTell> launch, Problem problem, String strategy, long seed, int batch) {
         var named = Args.Named.parse(strategy);
         var spec = new ExperimentSpec("quality-" + problem.name() + "-" + named.name() + "-" + seed + "-" + System.nanoTime(),
                 List.of(Objective.minimize("value")), problem.space(), new StrategySpec(named.name(), seed, named.options()),
-                null, Budget.trials(problem.budget()), 1, null, seed);
+                null, new Budget(problem.budget(), batch > 1 ? batch : null, null), 1, null, seed);
         var experiment = launch.apply(spec);
         double best = Double.POSITIVE_INFINITY;
         var regretAt = new LinkedHashMap<Integer, Double>();
         double[] askMillis = new double[problem.budget()];
-        for (int i = 1; i <= problem.budget(); i++) {
-            long t0 = System.nanoTime();
-            var trial = experiment.ask();
-            askMillis[i - 1] = (System.nanoTime() - t0) / 1e6;
-            double value = problem.value(trial.params(), seed);
-            experiment.tell(trial.id(), Map.of("value", value));
-            best = Math.min(best, value);
-            for (int c : CHECKPOINTS) {
-                if (i == c) {
-                    regretAt.put(c, problem.regret(best));
+        int told = 0;
+        while (told < problem.budget()) {
+            var asked = new ArrayList<TrialProposal>();
+            for (int k = 0; k < batch && told + asked.size() < problem.budget(); k++) {
+                long t0 = System.nanoTime();
+                asked.add(experiment.ask());
+                askMillis[told + asked.size() - 1] = (System.nanoTime() - t0) / 1e6;
+            }
+            for (var trial : asked) {
+                double value = problem.value(trial.params(), seed);
+                experiment.tell(trial.id(), Map.of("value", value));
+                best = Math.min(best, value);
+                told++;
+                for (int c : CHECKPOINTS) {
+                    if (told == c) {
+                        regretAt.put(c, problem.regret(best));
+                    }
                 }
             }
         }

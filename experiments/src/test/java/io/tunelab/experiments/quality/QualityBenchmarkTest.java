@@ -85,6 +85,28 @@ class QualityBenchmarkTest {
     }
 
     @Test
+    void with_a_batch_the_strategy_proposes_while_the_batchs_earlier_trials_are_still_running() {
+        var direct = DirectRuns.load("io.tunelab.experiments.quality.fake.");
+        io.tunelab.experiments.quality.fake.Strategies.SHOWN.clear();
+        var run = QualityBenchmark.run(direct::launch, Problem.named("branin"), "anything", 7, 4);
+
+        var shown = io.tunelab.experiments.quality.fake.Strategies.SHOWN;
+        assertThat(shown).hasSize(100);
+        for (int k = 0; k < 100; k++) {
+            long running = shown.get(k).history().stream().filter(t -> t.state() == io.tunelab.api.TrialState.RUNNING).count();
+            assertThat(running).as("trial %d", k).isEqualTo(k % 4);
+            assertThat(shown.get(k).history()).hasSize(k);
+        }
+        assertThat(run.regretAt()).containsKey(100);
+    }
+
+    @Test
+    void a_batch_out_of_range_is_refused_saying_what_is_allowed() {
+        assertThatThrownBy(() -> QualityBenchmark.main(new String[] {"--direct", "--batch", "0", "--problems", "branin", "--out", out.toString()}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--batch takes 1 to 100").hasMessageContaining("got 0");
+    }
+
+    @Test
     void a_direct_run_passes_on_the_strategys_own_error() {
         var direct = DirectRuns.load("io.tunelab.experiments.quality.fake.");
         assertThatThrownBy(() -> QualityBenchmark.run(direct::launch, Problem.named("branin"), "broken", 1))
