@@ -21,8 +21,7 @@ import java.util.Map;
  *       with uniform crossover it lost 1.4 % on DTLZ2 after 200 trials, more than the rule allowed;</li>
  *   <li>one objective and 1–9 declared params → {@link GpSearch} (Gaussian-process Bayesian
  *       optimisation) with its values warped by a fitted power transform ({@link PowerWarping}),
- *       far ahead of the portfolio below on every small problem it was judged on; params the
- *       objective defines as it runs are drawn by TPE's per-param estimator, as CMA-ES does;</li>
+ *       far ahead of the portfolio below on every small problem it was judged on;</li>
  *   <li>one objective and ten params or more, or a define-by-run space → a {@link PortfolioSearch} in which CMA-ES and the steady-state
  *       {@link GeneticSearch} share one history, each getting trials in proportion to the
  *       progress it has made on this experiment ({@link ProgressShares}). CMA-ES makes the
@@ -65,12 +64,8 @@ public final class AutoSearch implements SearchStrategy {
      */
     static final int SMALL_SPACE = 10;
 
-    /** Who draws define-by-run params: the delegate, or TPE's per-param estimator where the delegate would draw them uniformly. */
-    private final SearchStrategy suggester;
-
     AutoSearch(SearchSpace space, List<Objective> objectives, long seed) {
         this.delegate = choose(space, objectives, seed);
-        this.suggester = delegate instanceof GpSearch ? TpeSearch.countingChoices() : delegate;
     }
 
     static SearchStrategy choose(SearchSpace space, List<Objective> objectives, long seed) {
@@ -82,7 +77,7 @@ public final class AutoSearch implements SearchStrategy {
         if (space.size() >= 1 && space.size() < SMALL_SPACE) {
             return Strategies.create(new StrategySpec("gp", null, Map.of("warping", "power")), space, objectives, seed);
         }
-        int population = space.size() < 10 ? 10 : 2 * space.size();
+        int population = Math.max(10, 2 * space.size());
         return Strategies.create(new StrategySpec("portfolio", null, Map.of("members", "cmaes+genetic",
                 "mutation_sigma", 0.05, "adaptive_mutation", true, "population", population, "allocation", "progress")),
                 space, objectives, seed);
@@ -100,6 +95,6 @@ public final class AutoSearch implements SearchStrategy {
 
     @Override
     public Object suggest(ProposalContext context, String name, Param param) {
-        return suggester.suggest(context, name, param);
+        return delegate.suggest(context, name, param);
     }
 }

@@ -70,6 +70,8 @@ public final class GpSearch implements SearchStrategy {
     private final int fitPoints;
     private final boolean warp;
     private final SearchStrategy start = new SobolSearch();
+    /** Draws the params a trial defines as it runs, which the model does not hold (as CMA-ES does). */
+    private final TpeSearch others = TpeSearch.countingChoices();
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
     private final Map<FitKey, double[]> fits = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -122,6 +124,12 @@ public final class GpSearch implements SearchStrategy {
         var candidates = ei.maximise(d, data.bestPoints(ExpectedImprovement.BEST),
                 numeric.stream().mapToInt(Integer::intValue).toArray(), NoRepeats.rng(context, "gp", 0));
         return NoRepeats.propose(context, "gp", attempt -> unit.decode(candidates.get(attempt)));
+    }
+
+    /** A param the trial defines as it runs: drawn by TPE's per-param estimator from the trials that defined it. */
+    @Override
+    public Object suggest(ProposalContext context, String name, Param param) {
+        return others.suggest(context, name, param);
     }
 
     /** The process with the fitted hyperparameters, or with more noise if that does not factorise; null if neither does. */

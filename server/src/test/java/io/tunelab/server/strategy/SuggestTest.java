@@ -41,7 +41,7 @@ class SuggestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tpe", "cmaes", "auto"})
+    @ValueSource(strings = {"tpe", "cmaes", "gp", "auto"})
     void suggestionsLearnFromTheTrialsThatDefinedTheParam(String name) {
         var space = SearchSpace.builder().add("optimizer", CategoricalParam.of("sgd", "adam")).build();
         var strategy = Strategies.create(new StrategySpec(name, 5L, Map.of()), space, StrategyContract.ONE, 5);
