@@ -97,15 +97,19 @@ H6_P = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991
 H6_OPT = -3.322368011415514
 
 
-def hartmann6(x):
+def hartmann(x, a, p):
     s = 0.0
     for i in range(4):
         inner = 0.0
-        for j in range(6):
-            d = x[j] - 1e-4 * H6_P[i][j]
-            inner += H6_A[i][j] * d * d
+        for j in range(len(x)):
+            d = x[j] - 1e-4 * p[i][j]
+            inner += a[i][j] * d * d
         s += H6_ALPHA[i] * math.exp(-inner)
     return -s
+
+
+def hartmann6(x):
+    return hartmann(x, H6_A, H6_P)
 
 
 def rosenbrock(x):
@@ -140,7 +144,6 @@ def step(z):
 
 
 # Small spaces added on 2026-12-03 (to judge gp inside auto), as in HeldOutFunctions.java.
-H3_ALPHA = [1.0, 1.2, 3.0, 3.2]
 H3_A = [[3, 10, 30], [0.1, 10, 35], [3, 10, 30], [0.1, 10, 35]]
 H3_P = [[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]
 H3_OPT = -3.862779787332659
@@ -160,14 +163,7 @@ def camel6(x):
 
 
 def hartmann3(x):
-    s = 0.0
-    for i in range(4):
-        inner = 0.0
-        for j in range(3):
-            d = x[j] - 1e-4 * H3_P[i][j]
-            inner += H3_A[i][j] * d * d
-        s += H3_ALPHA[i] * math.exp(-inner)
-    return -s
+    return hartmann(x, H3_A, H3_P)
 
 
 def levy(z):

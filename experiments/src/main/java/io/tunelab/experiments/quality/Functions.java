@@ -4,7 +4,8 @@ import java.util.Map;
 
 /** The test functions of shared/bench/quality.py, transcribed term by term. */
 final class Functions {
-    private static final double[] H6_ALPHA = {1.0, 1.2, 3.0, 3.2};
+    /** The weights of the four wells of every Hartmann function. */
+    private static final double[] HARTMANN_ALPHA = {1.0, 1.2, 3.0, 3.2};
     private static final double[][] H6_A = {
             {10, 3, 17, 3.5, 1.7, 8},
             {0.05, 10, 17, 0.1, 8, 14},
@@ -31,14 +32,19 @@ final class Functions {
     }
 
     static double hartmann6(double[] x) {
+        return hartmann(x, H6_A, H6_P);
+    }
+
+    /** −Σ α_i exp(−Σ_j A_ij (x_j − 10⁻⁴ P_ij)²): the Hartmann family, one row of {@code a} and {@code p} per well. */
+    static double hartmann(double[] x, double[][] a, double[][] p) {
         double sum = 0;
         for (int i = 0; i < 4; i++) {
             double inner = 0;
-            for (int j = 0; j < 6; j++) {
-                double d = x[j] - 1e-4 * H6_P[i][j];
-                inner += H6_A[i][j] * d * d;
+            for (int j = 0; j < x.length; j++) {
+                double d = x[j] - 1e-4 * p[i][j];
+                inner += a[i][j] * d * d;
             }
-            sum += H6_ALPHA[i] * Math.exp(-inner);
+            sum += HARTMANN_ALPHA[i] * Math.exp(-inner);
         }
         return -sum;
     }

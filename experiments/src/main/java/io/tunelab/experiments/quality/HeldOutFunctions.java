@@ -58,7 +58,6 @@ final class HeldOutFunctions {
                 + sq((Functions.num(p, "e") - 35) / 25.0) + KERNEL_PENALTY.get(kernel) + LOSS_PENALTY.get((String) p.get("loss"));
     }
 
-    private static final double[] H3_ALPHA = {1.0, 1.2, 3.0, 3.2};
     private static final double[][] H3_A = {{3, 10, 30}, {0.1, 10, 35}, {3, 10, 30}, {0.1, 10, 35}};
     private static final double[][] H3_P = {{3689, 1170, 2673}, {4699, 4387, 7470}, {1091, 8732, 5547}, {381, 5743, 8828}};
     /** Hartmann-3's minimum, polished by L-BFGS-B from the published minimiser (0.1146, 0.5556, 0.8525). */
@@ -85,16 +84,7 @@ final class HeldOutFunctions {
 
     /** Hartmann-3 on [0, 1]³: four Gaussian wells. */
     static double hartmann3(double[] x) {
-        double s = 0;
-        for (int i = 0; i < 4; i++) {
-            double inner = 0;
-            for (int j = 0; j < 3; j++) {
-                double d = x[j] - 1e-4 * H3_P[i][j];
-                inner += H3_A[i][j] * d * d;
-            }
-            s += H3_ALPHA[i] * Math.exp(-inner);
-        }
-        return -s;
+        return Functions.hartmann(x, H3_A, H3_P);
     }
 
     /** Lévy's function with its minimum 0 moved from (1, …, 1) to the origin: rugged, one global basin. */
