@@ -30,8 +30,16 @@ public record Args(Map<String, String> values) {
         return values.getOrDefault(name, fallback);
     }
 
+    /** The option's whole number; one that is not a whole number is refused, naming the option. */
     public int integer(String name, int fallback) {
-        return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
+        if (!values.containsKey(name)) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(values.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " takes a whole number, got \"" + values.get(name) + "\"", e);
+        }
     }
 
     /**

@@ -104,6 +104,8 @@ class QualityBenchmarkTest {
     void a_batch_out_of_range_is_refused_saying_what_is_allowed() {
         assertThatThrownBy(() -> QualityBenchmark.main(new String[] {"--direct", "--batch", "0", "--problems", "branin", "--out", out.toString()}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--batch takes 1 to 100").hasMessageContaining("got 0");
+        assertThatThrownBy(() -> QualityBenchmark.main(new String[] {"--direct", "--batch", "four", "--problems", "branin", "--out", out.toString()}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--batch takes a whole number, got \"four\"");
     }
 
     @Test
