@@ -1,8 +1,6 @@
 package io.tunelab.server.storage;
 
-import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
-import io.tunelab.api.FloatParam;
 import io.tunelab.api.Report;
 import io.tunelab.api.Repetition;
 import io.tunelab.api.Statistics;
@@ -10,7 +8,6 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,28 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * say how to open a fresh storage and how to reopen one, and every case runs against it. What was
  * written reads back the same (after reopening too); one write's changes are atomic; a failing
  * write fails only its caller; concurrent writes all land; reads come back in a stated order.
+ * The cases about tokens, artifacts, labels and deletion are in {@link StorageAttachmentsContract}.
  */
-public abstract class StorageContract {
-    protected static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
-
-    /** A fresh, empty storage. */
-    protected abstract Storage open();
-
-    /** The same storage closed and opened again. */
-    protected abstract Storage reopen(Storage storage);
-
-    protected static StoredExperiment experiment(long id, String name) {
-        var spec = ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(10).build();
-        return new StoredExperiment(id, name, ExperimentState.RUNNING, spec, 42, T0, T0, null, 0, T0, null, null);
-    }
-
-    protected static StoredTrial trial(long id, long experiment, int number) {
-        var params = new LinkedHashMap<String, Object>();
-        params.put("x", 0.25 * number);
-        params.put("kind", "a");
-        return StoredTrial.of(new Trial(id, experiment, number, params, TrialState.RUNNING, null, null, null, null, T0, T0,
-                null, "w:1", null, null, null));
-    }
+public abstract class StorageContract extends StorageAttachmentsContract {
 
     @Test
     void whatIsWrittenReadsBackAfterReopening() {
@@ -511,186 +489,4 @@ public abstract class StorageContract {
                         e -> assertThat(e.code()).isEqualTo(io.tunelab.api.ErrorCode.UNAVAILABLE));
     }
 
-    @Test
-    void tokensAndWhoWroteReadBackAfterReopening() {
-        Storage s = open();
-        var e = new StoredExperiment(1, "mine", ExperimentState.RUNNING, experiment(1, "mine").spec(), 42, T0, T0, null, 0, T0, "ci", null);
-        s.write(c -> c.insert(e));
-        s.write(c -> c.update(e.withState(ExperimentState.PAUSED, T0.plusSeconds(5), null).by("ops")));
-        var t = trial(7, 1, 0);
-        s.write(c -> c.insert(t));
-        Trial told = t.trial();
-        var withTeller = new Trial(told.id(), 1, 0, told.params(), TrialState.COMPLETE, Map.of("loss", 0.5), null, null, null,
-                T0, T0, T0, "w:1", null, null, "gpu-box-1");
-        s.write(c -> c.update(t.with(withTeller)));
-        s.write(c -> c.insertToken(new StoredToken("admin", List.of("admin"), "ab".repeat(32), T0, null)));
-        s.write(c -> c.insertToken(new StoredToken("gpu-box-1", List.of("worker", "read"), "cd".repeat(32), T0.plusSeconds(1), null)));
-        s.write(c -> c.revokeToken(new StoredToken("gpu-box-1", List.of("worker", "read"), "cd".repeat(32), T0.plusSeconds(1),
-                T0.plusSeconds(9))));
-        s = reopen(s);
-        assertThat(s.experiments().getFirst().createdBy()).isEqualTo("ci");
-        assertThat(s.experiments().getFirst().updatedBy()).isEqualTo("ops");
-        assertThat(s.trials(1).getFirst().trial().toldBy()).isEqualTo("gpu-box-1");
-        assertThat(s.tokens()).extracting(StoredToken::name).containsExactly("admin", "gpu-box-1");
-        assertThat(s.tokens().get(1).scopes()).containsExactly("worker", "read");
-        assertThat(s.tokens().get(1).revoked()).isEqualTo(T0.plusSeconds(9));
-        assertThat(s.tokens().getFirst().isRevoked()).isFalse();
-        Storage last = s;
-        assertThatThrownBy(() -> last.write(c -> c.insertToken(new StoredToken("admin", List.of("read"), "ef".repeat(32), T0, null))))
-                .as("a token name is unique");
-        assertThat(last.tokens()).hasSize(2);
-        last.close();
-    }
-
-    // ------------------------------------------------------------------ artifacts, labels, delete
-
-    private static io.tunelab.api.Artifact artifact(String name, byte[] content) throws Exception {
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-        return new io.tunelab.api.Artifact(name, content.length, sha, T0, "ci");
-    }
-
-    private static java.nio.file.Path file(byte[] content) throws Exception {
-        var f = java.nio.file.Files.createTempFile("contract-", ".bin");
-        java.nio.file.Files.write(f, content);
-        f.toFile().deleteOnExit();
-        return f;
-    }
-
-    private static byte[] content(Storage s, String sha256) throws Exception {
-        var out = new java.io.ByteArrayOutputStream();
-        assertThat(s.copyArtifactContent(sha256, out)).as("content of " + sha256 + " is stored").isTrue();
-        return out.toByteArray();
-    }
-
-    private static int storedContents(Storage s, String... sha256) throws Exception {
-        int n = 0;
-        for (String sha : sha256) {
-            n += s.copyArtifactContent(sha, java.io.OutputStream.nullOutputStream()) ? 1 : 0;
-        }
-        return n;
-    }
-
-    @Test
-    void artifactsReadBackInNameOrderAndSameContentIsStoredOnce() throws Exception {
-        Storage s = open();
-        s.write(c -> c.insert(experiment(1, "one")));
-        s.write(c -> {
-            c.insert(trial(1, 1, 0));
-            c.insert(trial(2, 1, 1));
-        });
-        byte[] plot = "a plot".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var a = artifact("plot.png", plot);
-        var b = artifact("log.txt", "a log".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        s.write(c -> {
-            try {
-                c.putArtifact(1, a, file(plot));
-                c.putArtifact(1, b, file("a log".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                c.putArtifact(2, artifact("same.png", plot), file(plot));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        s = reopen(s);
-        assertThat(s.artifacts(1)).extracting(io.tunelab.api.Artifact::name).containsExactly("log.txt", "plot.png");
-        assertThat(s.artifacts(1).get(1)).isEqualTo(a);
-        assertThat(s.artifacts(2)).singleElement().satisfies(x -> assertThat(x.sha256()).isEqualTo(a.sha256()));
-        assertThat(content(s, a.sha256())).containsExactly(plot);
-        assertThat(s.artifacts(3)).isEmpty();
-        assertThat(s.copyArtifactContent("0".repeat(64), java.io.OutputStream.nullOutputStream())).isFalse();
-        s.close();
-    }
-
-    @Test
-    void anArtifactUploadedAgainUnderItsNameReplacesItAndContentNoOneNamesIsDropped() throws Exception {
-        Storage s = open();
-        s.write(c -> c.insert(experiment(1, "one")));
-        s.write(c -> c.insert(trial(1, 1, 0)));
-        byte[] first = {1, 2, 3};
-        byte[] second = {4, 5};
-        var old = artifact("ckpt.bin", first);
-        var replacement = artifact("ckpt.bin", second);
-        s.write(c -> c.putArtifact(1, old, uncheckedFile(first)));
-        s.write(c -> c.putArtifact(1, replacement, uncheckedFile(second)));
-        assertThat(s.artifacts(1)).containsExactly(replacement);
-        assertThat(storedContents(s, old.sha256())).as("the old content, named by nobody").isZero();
-        assertThat(content(s, replacement.sha256())).containsExactly(second);
-        s.close();
-    }
-
-    private static java.nio.file.Path uncheckedFile(byte[] content) {
-        try {
-            return file(content);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Test
-    void deletingAnExperimentDeletesItsTrialsReportsModelsArtifactsAndLabelsAndNothingOfAnother() throws Exception {
-        Storage s = open();
-        s.write(c -> {
-            c.insert(experiment(1, "gone"));
-            c.insert(experiment(2, "kept"));
-        });
-        byte[] shared = {9, 9, 9};
-        byte[] own = {7};
-        s.write(c -> {
-            c.insert(trial(1, 1, 0));
-            c.insert(trial(2, 2, 0));
-            c.insertReport(1, new Report(1, Map.of("loss", 0.5), T0));
-            c.putModel(1, new byte[]{1});
-            c.putArtifact(1, uncheckedArtifact("shared.bin", shared), uncheckedFile(shared));
-            c.putArtifact(1, uncheckedArtifact("own.bin", own), uncheckedFile(own));
-            c.putArtifact(2, uncheckedArtifact("shared.bin", shared), uncheckedFile(shared));
-            c.putLabels(1, "{\"tags\":[\"a\"]}");
-            c.putFinalization(1, "{}");
-        });
-        s.write(c -> c.deleteExperiment(1));
-        s = reopen(s);
-        assertThat(s.experiments()).extracting(StoredExperiment::name).containsExactly("kept");
-        assertThat(s.trials(1)).isEmpty();
-        assertThat(s.model(1)).isEmpty();
-        assertThat(s.artifacts(1)).isEmpty();
-        assertThat(s.labels(1)).isEmpty();
-        assertThat(s.finalization(1)).isEmpty();
-        assertThat(storedContents(s, uncheckedArtifact("own.bin", own).sha256())).as("content only the deleted trial named").isZero();
-        assertThat(content(s, uncheckedArtifact("shared.bin", shared).sha256())).as("content another trial names").containsExactly(shared);
-        assertThat(s.trials(2)).hasSize(1);
-        s.close();
-    }
-
-    private static io.tunelab.api.Artifact uncheckedArtifact(String name, byte[] content) {
-        try {
-            return artifact(name, content);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Test
-    void labelsReadBackAfterReopeningAndAnotherPutReplacesThem() {
-        Storage s = open();
-        s.write(c -> c.insert(experiment(1, "one")));
-        assertThat(s.labels(1)).isEmpty();
-        s.write(c -> c.putLabels(1, "{\"tags\":[\"a\"]}"));
-        s.write(c -> c.putLabels(1, "{\"tags\":[\"b\"],\"archived\":true}"));
-        s = reopen(s);
-        assertThat(s.labels(1)).hasValue("{\"tags\":[\"b\"],\"archived\":true}");
-        s.close();
-    }
-
-    @Test
-    void anArtifactOfATrialThatDoesNotExistIsRefusedAndStoresNoContent() {
-        Storage s = open();
-        byte[] bytes = {3, 1, 4};
-        var a = uncheckedArtifact("x.bin", bytes);
-        assertThatThrownBy(() -> s.write(c -> c.putArtifact(99, a, uncheckedFile(bytes)))).isInstanceOf(RuntimeException.class);
-        assertThat(s.artifacts(99)).isEmpty();
-        try {
-            assertThat(storedContents(s, a.sha256())).isZero();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        s.close();
-    }
 }
