@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The part of the {@link Storage} contract about what hangs off experiments and trials: tokens and
- * who wrote, artifacts and their shared content, labels, and deleting an experiment with all of
- * it. An implementation extends {@link StorageContract}, which includes every case here; this
+ * The part of the {@link Storage} contract about what hangs off experiments and trials: reports,
+ * models and data reports, tokens and who wrote, artifacts and their shared content, labels, and
+ * deleting an experiment with all of it. An implementation extends {@link StorageContract}, which includes every case here; this
  * class also says how a case opens and reopens the storage under test.
  */
 public abstract class StorageAttachmentsContract {
@@ -42,6 +42,107 @@ public abstract class StorageAttachmentsContract {
         params.put("kind", "a");
         return StoredTrial.of(new Trial(id, experiment, number, params, TrialState.RUNNING, null, null, null, null, T0, T0,
                 null, "w:1", null, null, null));
+    }
+
+    @Test
+    void reportsReadBackInStepOrderWithTheirTrialOnly() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+            c.insert(trial(2, 1, 1));
+        });
+        s.write(c -> c.insertReport(1, new Report(3, Map.of("loss", 0.3), T0)));
+        s.write(c -> c.insertReport(1, new Report(1, Map.of("loss", 0.9), T0)));
+        s.write(c -> c.insertReport(2, new Report(1, Map.of("loss", 0.5, "acc", 0.7), T0.plusSeconds(1))));
+        s = reopen(s);
+        var trials = s.trials(1);
+        assertThat(trials.get(0).trial().reports()).extracting(Report::step).containsExactly(1, 3);
+        assertThat(trials.get(1).trial().reports()).singleElement().satisfies(r -> {
+            assertThat(r.values()).containsEntry("loss", 0.5).containsEntry("acc", 0.7);
+            assertThat(r.at()).isEqualTo(T0.plusSeconds(1));
+        });
+        s.close();
+    }
+
+    @Test
+    void aReportAtAStepAlreadyStoredReplacesIt() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+        });
+        s.write(c -> c.insertReport(1, new Report(1, Map.of("loss", 0.9), T0)));
+        s.write(c -> c.insertReport(1, new Report(1, Map.of("loss", 0.4), T0.plusSeconds(2))));
+        assertThat(s.trials(1).getFirst().trial().reports()).singleElement()
+                .satisfies(r -> assertThat(r.values()).containsEntry("loss", 0.4));
+        s.close();
+    }
+
+    @Test
+    void deletedReportsAreGoneAfterReopeningAndOtherTrialsKeepTheirs() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+            c.insert(trial(2, 1, 1));
+            c.insertReport(1, new Report(1, Map.of("loss", 0.9), T0));
+            c.insertReport(1, new Report(2, Map.of("loss", 0.8), T0));
+            c.insertReport(2, new Report(1, Map.of("loss", 0.7), T0));
+        });
+        s.write(c -> c.deleteReports(1));
+        s = reopen(s);
+        assertThat(s.trials(1).get(0).trial().reports()).isEmpty();
+        assertThat(s.trials(1).get(1).trial().reports()).hasSize(1);
+        s.close();
+    }
+
+    @Test
+    void aModelReadsBackByteForByteAndASecondOneReplacesIt() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+        });
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(big);
+        s.write(c -> c.putModel(1, new byte[]{9}));
+        s.write(c -> c.putModel(1, big));
+        s = reopen(s);
+        assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+        assertThat(s.model(2)).isEmpty();
+        s.close();
+    }
+
+    @Test
+    void aModelStoredFromAFileReadsBackByteForByteAndTheFileCanGoAfterwards(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(trial(1, 1, 0));
+        });
+        byte[] big = new byte[(5 << 20) + 3];
+        new java.util.Random(9).nextBytes(big);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("model.part"), big);
+        s.write(c -> c.putModel(1, file));
+        java.nio.file.Files.delete(file);
+        s = reopen(s);
+        assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+        s.close();
+    }
+
+    @Test
+    void aDataReportIsEmptyUntilPutAndTheLastOneWins() {
+        Storage s = open();
+        s.write(c -> c.insert(experiment(1, "one")));
+        assertThat(s.dataReport(1)).isEmpty();
+        s.write(c -> c.putDataReport(1, "{\"usable\":false}"));
+        s.write(c -> c.putDataReport(1, "{\"usable\":true,\"rows\":150}"));
+        s = reopen(s);
+        assertThat(s.dataReport(1)).hasValue("{\"usable\":true,\"rows\":150}");
+        assertThat(s.dataReport(2)).isEmpty();
+        s.close();
     }
 
     @Test
