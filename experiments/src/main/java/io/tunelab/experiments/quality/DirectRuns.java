@@ -1,5 +1,6 @@
 package io.tunelab.experiments.quality;
 
+import io.tunelab.api.Constraint;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.SearchSpace;
 import io.tunelab.api.StrategySpec;
@@ -10,6 +11,7 @@ import io.tunelab.api.TrialState;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -32,13 +34,16 @@ final class DirectRuns {
 
     private final Method create;
     private final Constructor<?> context;
+    /** The context with constraints (and no set of proposed configurations), or null where the package has none. */
+    private final Constructor<?> constrainedContext;
     private final Method propose;
     private long proposals;
     private long proposeNanos;
 
-    private DirectRuns(Method create, Constructor<?> context, Method propose) {
+    private DirectRuns(Method create, Constructor<?> context, Constructor<?> constrainedContext, Method propose) {
         this.create = create;
         this.context = context;
+        this.constrainedContext = constrainedContext;
         this.propose = propose;
     }
 
@@ -54,6 +59,7 @@ final class DirectRuns {
             return new DirectRuns(
                     Class.forName(prefix + "Strategies").getMethod("create", StrategySpec.class, SearchSpace.class, List.class, long.class),
                     contextClass.getConstructor(SearchSpace.class, List.class, long.class, int.class, List.class),
+                    Arrays.stream(contextClass.getConstructors()).filter(c -> c.getParameterCount() == 7).findFirst().orElse(null),
                     Class.forName(prefix + "SearchStrategy").getMethod("propose", contextClass));
         } catch (ClassNotFoundException | NoSuchMethodException e) {
             throw new IllegalArgumentException("--direct calls the server's strategies in this JVM, but " + e.getMessage()
@@ -67,16 +73,21 @@ final class DirectRuns {
         return new double[] {proposals, proposeNanos / 1e9};
     }
 
-    /** A new experiment of {@code spec}, held in memory. */
+    /** A new experiment of {@code spec}, held in memory; its constraints reach the strategy as a server passes them. */
     QualityBenchmark.AskTell launch(ExperimentSpec spec) {
         long seed = spec.effectiveSeed() == null ? 0 : spec.effectiveSeed();
+        List<Constraint> constraints = spec.constraints() == null ? List.of() : spec.constraints();
+        if (!constraints.isEmpty() && constrainedContext == null) {
+            throw new IllegalArgumentException("the strategies on the classpath take no constraints; " + spec.name() + " has some");
+        }
         Object strategy = call(create, null, spec.strategy(), spec.space(), spec.objectives(), seed);
         var history = new ArrayList<Trial>();
         return new QualityBenchmark.AskTell() {
             @Override
             public TrialProposal ask() {
                 int number = history.size();
-                Object ctx = construct(context, spec.space(), spec.objectives(), seed, number, history);
+                Object ctx = constraints.isEmpty() ? construct(context, spec.space(), spec.objectives(), seed, number, history)
+                        : construct(constrainedContext, spec.space(), spec.objectives(), seed, number, history, null, constraints);
                 long t0 = System.nanoTime();
                 @SuppressWarnings("unchecked")
                 var params = (Map<String, Object>) call(propose, strategy, ctx);
