@@ -37,8 +37,7 @@ import java.util.Map;
  * strategies' Javadoc says; like them it never proposes a configuration already in the experiment.
  * Constraints reach it through its members: NSGA-II's constrained domination, CMA-ES's and the
  * genetic algorithm's feasibility-first ranking, progress shares that credit feasible trials only,
- * and the Gaussian process's model, which never rates a trial outside the constraints better than
- * the worst feasible one.
+ * and the Gaussian process's models of each constraint ({@link Feasibility}).
  */
 public final class AutoSearch implements SearchStrategy {
     private final SearchStrategy delegate;

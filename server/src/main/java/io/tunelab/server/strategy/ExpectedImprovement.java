@@ -42,6 +42,8 @@ final class ExpectedImprovement {
     private final double best;
     /** Maps a point onto one the space can hold (ints rounded, inactive params NaN), or identity. */
     private final UnaryOperator<double[]> snap;
+    /** The probability that a point keeps the constraints, or null without constraints. */
+    private final Feasibility feasibility;
     private final double[] out = new double[2];
 
     /**
@@ -49,15 +51,33 @@ final class ExpectedImprovement {
      * @param snap the point a candidate stands for, as it will be evaluated
      */
     ExpectedImprovement(GaussianProcess gp, double best, UnaryOperator<double[]> snap) {
+        this(gp, best, snap, null);
+    }
+
+    /**
+     * With constraints: log EI over the best feasible value plus the log probability that the
+     * point keeps them; while no trial is feasible ({@code best} +∞), that log probability alone.
+     */
+    ExpectedImprovement(GaussianProcess gp, double best, UnaryOperator<double[]> snap, Feasibility feasibility) {
         this.gp = gp;
         this.best = best;
         this.snap = snap;
+        this.feasibility = feasibility;
     }
 
-    /** log EI at a point of the unit cube (snapped first). */
+    /** log EI at a point of the unit cube (snapped first), with the log probability of feasibility when constrained. */
     double at(double[] point) {
-        gp.predict(snap.apply(point), out);
-        return logEi((best - out[0]) / out[1]) + Math.log(out[1]);
+        double[] p = snap.apply(point);
+        if (feasibility == null) {
+            gp.predict(p, out);
+            return logEi((best - out[0]) / out[1]) + Math.log(out[1]);
+        }
+        double value = feasibility.logProbability(p);
+        if (Double.isFinite(best)) {
+            gp.predict(p, out);
+            value += logEi((best - out[0]) / out[1]) + Math.log(out[1]);
+        }
+        return value;
     }
 
     /** log(φ(z) + z·Φ(z)), stable for very negative z. */

@@ -30,8 +30,7 @@ import java.util.function.UnaryOperator;
  *   <li>COMPLETE and RACED_OUT: their value;</li>
  *   <li>PRUNED: the value of their last report, but never better than the best complete trial
  *       (an intermediate value is not a result to improve on);</li>
- *   <li>COMPLETE outside the constraints: their value, but never better than the worst feasible
- *       value, so the model steers away from them;</li>
+ *   <li>COMPLETE outside the constraints: their value (the constraints are modelled apart, below);</li>
  *   <li>FAILED (and COMPLETE without a finite value): the worst finite value among the modelled
  *       trials (infeasible: the model steers away);</li>
  *   <li>RUNNING and WAITING (the most recent {@code fit_points} of them): believed to return the
@@ -42,6 +41,14 @@ import java.util.function.UnaryOperator;
  * </ul>
  * Only COMPLETE and RACED_OUT trials set the value expected improvement is measured from. With
  * nothing pending, as in a sequential run, the believer changes nothing.
+ *
+ * <p>With constraints, each constraint's margin gets a Gaussian process of its own, fitted to the
+ * finished trials that reported its metric ({@link Feasibility}), and a proposal maximises log
+ * expected improvement over the best feasible trial plus the log probability that every
+ * constraint holds; while no trial is feasible, that probability alone, so the search moves
+ * toward where the constraints hold instead of drawing Sobol points until one does. An optimum
+ * on a constraint's boundary is then approached from both sides. Without constraints the
+ * proposals are what they were before constraints were modelled, to the bit.
  *
  * <p>With {@code warping: power} the finished trials' values go through a Yeo–Johnson transform
  * fitted to them ({@link PowerWarping}) before they are standardised: monotone, so the best stays
@@ -76,7 +83,7 @@ public final class GpSearch implements SearchStrategy {
     private final Map<FitKey, double[]> fits = Collections.synchronizedMap(new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<FitKey, double[]> eldest) {
-            return size() > 4;
+            return size() > 16; // the objective's recent fits, and each constraint's (only saves time)
         }
     });
 
@@ -98,8 +105,9 @@ public final class GpSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         var unit = new UnitSpace(context.space());
         var observations = Observation.of(context, unit, points, false);
+        boolean constrained = !context.constraints().isEmpty();
         if (unit.dimension() == 0 || observations.size() < startup
-                || observations.stream().noneMatch(o -> o.tier() <= Observation.RACED_OUT)) {
+                || observations.stream().noneMatch(o -> o.tier() <= Observation.RACED_OUT || constrained && o.tier() == Observation.CONSTRAINED)) {
             return start.propose(context);
         }
         int d = unit.dimension();
@@ -111,16 +119,20 @@ public final class GpSearch implements SearchStrategy {
                 numeric.add(i);
             }
         }
-        var fitData = Data.of(select(observations.subList(0, checkpoint(observations.size())), fitPoints), warp);
+        var fitted = select(observations.subList(0, checkpoint(observations.size())), fitPoints);
+        var fitData = Data.of(fitted, warp, constrained);
         double[] hyper = fits.computeIfAbsent(fitData.key(),
                 k -> GaussianProcessFit.fit(fitData.x(), fitData.y(), categorical, FIT_EVALUATIONS));
-        var data = Data.of(select(observations, fitPoints), warp);
+        var modelled = select(observations, fitPoints);
+        var data = Data.of(modelled, warp, constrained);
         GaussianProcess finished = conditioned(data.x(), data.y(), categorical, hyper);
         if (finished == null) {
             return start.propose(context);
         }
         GaussianProcess gp = believing(finished, data, pending(context, unit), categorical, hyper);
-        var ei = new ExpectedImprovement(gp, data.best(), snap(unit));
+        Feasibility feasibility = constrained ? Feasibility.of(modelled, fitted, context.constraints(), categorical,
+                (x, y, key) -> fits.computeIfAbsent(key, k -> GaussianProcessFit.fit(x, y, categorical, FIT_EVALUATIONS))) : null;
+        var ei = new ExpectedImprovement(gp, data.best(), snap(unit), feasibility);
         var candidates = ei.maximise(d, data.bestPoints(ExpectedImprovement.BEST),
                 numeric.stream().mapToInt(Integer::intValue).toArray(), NoRepeats.rng(context, "gp", 0));
         return NoRepeats.propose(context, "gp", attempt -> unit.decode(candidates.get(attempt)));
@@ -133,7 +145,7 @@ public final class GpSearch implements SearchStrategy {
     }
 
     /** The process with the fitted hyperparameters, or with more noise if that does not factorise; null if neither does. */
-    private static GaussianProcess conditioned(double[][] x, double[] y, boolean[] categorical, double[] hyper) {
+    static GaussianProcess conditioned(double[][] x, double[] y, boolean[] categorical, double[] hyper) {
         for (double floor : new double[]{Double.NEGATIVE_INFINITY, Math.log(1e-4), Math.log(1e-2)}) {
             double[] h = hyper.clone();
             h[h.length - 1] = Math.max(h[h.length - 1], floor);
@@ -238,6 +250,15 @@ public final class GpSearch implements SearchStrategy {
      */
     record Data(double[][] x, double[] y, double best, FitKey key, List<Observation> observations) {
         static Data of(List<Observation> observations, boolean warp) {
+            return of(observations, warp, false);
+        }
+
+        /**
+         * With {@code constrained}, a trial outside the constraints keeps its own value: the
+         * constraints are modelled apart ({@link Feasibility}), so the objective's model may learn
+         * from every value it was told.
+         */
+        static Data of(List<Observation> observations, boolean warp, boolean constrained) {
             double bestComplete = Double.POSITIVE_INFINITY;
             double worst = Double.NEGATIVE_INFINITY;
             for (var o : observations) {
@@ -258,7 +279,7 @@ public final class GpSearch implements SearchStrategy {
                 x[j] = o.point();
                 raw[j] = switch (o.tier()) {
                     case Observation.PRUNED -> Math.max(o.loss(), bestComplete);
-                    case Observation.CONSTRAINED -> Math.max(Double.isFinite(o.loss()) ? o.loss() : worst, worst);
+                    case Observation.CONSTRAINED -> Double.isFinite(o.loss()) ? (constrained ? o.loss() : Math.max(o.loss(), worst)) : worst;
                     case Observation.INFEASIBLE -> worst;
                     default -> o.loss();
                 };
@@ -268,7 +289,7 @@ public final class GpSearch implements SearchStrategy {
             if (warp && n > 0) {
                 var warping = PowerWarping.fit(raw);
                 raw = Arrays.stream(raw).map(warping::apply).toArray();
-                bestComplete = warping.apply(bestComplete);
+                bestComplete = Double.isFinite(bestComplete) ? warping.apply(bestComplete) : bestComplete;
             }
             double mean = Arrays.stream(raw).average().orElse(0);
             double sd = Math.sqrt(Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).average().orElse(0));
