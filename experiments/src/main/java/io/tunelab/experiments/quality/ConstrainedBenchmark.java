@@ -57,10 +57,13 @@ public final class ConstrainedBenchmark {
         long started = System.nanoTime();
         for (var problem : problems) {
             for (String strategy : strategies) {
+                double[] before = direct.proposeTotals();
                 for (long seed = first; seed < first + seeds; seed++) {
                     runs.add(run(direct, problem, strategy, seed));
                 }
-                System.out.printf(Locale.ROOT, "[%6.1fs] %s %s done%n", (System.nanoTime() - started) / 1e9, problem.name(), strategy);
+                double[] after = direct.proposeTotals();
+                System.out.printf(Locale.ROOT, "[%6.1fs] %s %s done; %.2f ms per proposal in the strategy%n", (System.nanoTime() - started) / 1e9,
+                        problem.name(), strategy, 1000 * (after[1] - before[1]) / Math.max(1, after[0] - before[0]));
             }
         }
         List<Run> optuna = a.values().containsKey("optuna") ? read(Path.of(a.string("optuna", ""))) : List.of();
