@@ -33,7 +33,7 @@ final class PortfolioSearch implements SearchStrategy {
     static final List<String> ALLOCATIONS = List.of("turns", "progress");
 
     /** Strategies that may take turns, in option {@code members} such as {@code cmaes+genetic}. */
-    static final List<String> MEMBERS = List.of("cmaes", "genetic", "tpe", "sobol", "random");
+    static final List<String> MEMBERS = List.of("cmaes", "genetic", "tpe", "gp", "sobol", "random");
 
     /** Reads the options of strategy "portfolio". */
     static PortfolioSearch of(Options options, SearchSpace space, List<Objective> objectives, long seed) {
@@ -44,12 +44,13 @@ final class PortfolioSearch implements SearchStrategy {
                     + String.join(", ", ALLOCATIONS));
         }
         // Passed on to the members: the genetic member's largest mutation step, whether it adapts,
-        // its population and crossover; CMA-ES's initial step.
+        // its population and crossover; CMA-ES's initial step; the Gaussian process's warping.
         var genetic = Map.<String, Object>of("mutation_sigma", options.number("mutation_sigma", 0.05, 1e-4, 1.0),
                 "adaptive_mutation", options.bool("adaptive_mutation", true),
                 "population", options.integer("population", 20, 4, 10_000),
                 "crossover", options.choice("crossover", "blend", List.of("blend", "uniform")));
         var cmaes = Map.<String, Object>of("sigma0", options.number("sigma0", 1.0 / 6, 1e-4, 1.0));
+        var gp = Map.<String, Object>of("warping", options.choice("warping", "none", GpSearch.WARPINGS));
         options.done();
         var members = new ArrayList<SearchStrategy>();
         for (String m : text.split("\\+")) {
@@ -57,7 +58,12 @@ final class PortfolioSearch implements SearchStrategy {
                 throw TunelabException.invalidSpec(options.name("members") + " names \"" + m
                         + "\"; allowed members, joined by +: " + String.join(", ", MEMBERS));
             }
-            var spec = new StrategySpec(m, null, m.equals("genetic") ? genetic : m.equals("cmaes") ? cmaes : Map.of());
+            var spec = new StrategySpec(m, null, switch (m) {
+                case "genetic" -> genetic;
+                case "cmaes" -> cmaes;
+                case "gp" -> gp;
+                default -> Map.of();
+            });
             members.add(Strategies.create(spec, space, objectives, seed));
         }
         return new PortfolioSearch(members, allocation.equals("progress"));

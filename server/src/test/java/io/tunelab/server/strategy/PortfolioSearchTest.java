@@ -55,4 +55,12 @@ class PortfolioSearchTest {
         assertThat(asMember).isEqualTo(proposals("cmaes", Map.of("sigma0", 0.3), 40));
         assertThat(asMember).isNotEqualTo(proposals("portfolio", Map.of("members", "cmaes"), 40));
     }
+
+    @Test
+    void gpMembersWarpingIsTheOneThePortfolioWasGiven() {
+        var asMember = proposals("portfolio", Map.of("members", "gp", "warping", "power"), 25);
+        assertThat(asMember).isEqualTo(proposals("gp", Map.of("warping", "power"), 25));
+        assertThat(proposals("portfolio", Map.of("members", "gp"), 25)).isEqualTo(proposals("gp", Map.of(), 25));
+        assertThat(asMember).isNotEqualTo(proposals("portfolio", Map.of("members", "gp"), 25));
+    }
 }

@@ -113,6 +113,6 @@ class StrategiesTest {
     @Test
     void portfolioMembersMustBeKnownStrategies() {
         assertInvalid(() -> create("portfolio", Map.of("members", "cmaes+bayes"), StrategyContract.ONE),
-                "members", "\"bayes\"", "cmaes, genetic, tpe, sobol, random");
+                "members", "\"bayes\"", "cmaes, genetic, tpe, gp, sobol, random");
     }
 }
