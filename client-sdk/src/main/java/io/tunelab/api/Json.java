@@ -1,8 +1,10 @@
 package io.tunelab.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -23,7 +25,13 @@ import java.util.stream.Collectors;
  * must be below high (0.01)}) instead of parser internals.
  */
 public final class Json {
-    private static final ObjectMapper JSON = configure(JsonMapper.builder()
+    /**
+     * Jackson's default pool of read and write buffers keeps one set per thread, so a virtual
+     * thread (the server runs each request on a new one) allocated a fresh set for every document
+     * it read or wrote; this pool lends them to whichever thread asks.
+     */
+    private static final ObjectMapper JSON = configure(JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build());
     private static final ObjectMapper YAML = configure(new YAMLMapper());

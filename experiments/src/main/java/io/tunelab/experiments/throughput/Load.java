@@ -20,10 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Load {
     /**
      * What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this
-     * process, and how much of this process's was its JIT compiler threads'.
+     * process, and how much of this process's was its JIT compiler threads'; {@code timeline} is the
+     * wall time in ms each successive 100 units took to finish (from the start, then from the
+     * previous hundredth).
      */
     record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros, double clientJitMicros,
-                 double serverJitMicros) {
+                 double serverJitMicros, List<Double> timeline) {
+        Phase {
+            timeline = List.copyOf(timeline);
+        }
     }
 
     /** How one client thread finishes units of work until the shared count runs out; returns the latencies it saw. */
@@ -31,20 +36,36 @@ final class Load {
         void run(AtomicInteger remaining, Latencies latencies) throws Exception;
     }
 
-    /** Latencies in nanoseconds, shared by the phase's threads. */
+    /** Latencies in nanoseconds, and when each unit finished ({@link System#nanoTime()}), shared by the phase's threads. */
     static final class Latencies {
         private final long[] values;
+        private final long[] finished;
         private final AtomicInteger next = new AtomicInteger();
 
         Latencies(int capacity) {
             values = new long[capacity];
+            finished = new long[capacity];
         }
 
         void add(long nanos) {
             int i = next.getAndIncrement();
             if (i < values.length) {
                 values[i] = nanos;
+                finished[i] = System.nanoTime();
             }
+        }
+
+        /** The ms each successive 100 units took to finish, the first hundred counted from {@code start}. */
+        List<Double> timeline(long start) {
+            long[] f = Arrays.copyOf(finished, Math.min(next.get(), finished.length));
+            Arrays.sort(f);
+            var hundreds = new ArrayList<Double>();
+            long previous = start;
+            for (int k = 99; k < f.length; k += 100) {
+                hundreds.add((f[k] - previous) / 1e6);
+                previous = f[k];
+            }
+            return hundreds;
         }
 
         long[] sorted() {
@@ -96,7 +117,8 @@ final class Load {
             throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
         }
         long[] sorted = latencies.sorted();
-        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit, serverJit);
+        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit, serverJit,
+                latencies.timeline(start));
     }
 
     /** The classic loop: ask, evaluate, tell — two requests per trial. */

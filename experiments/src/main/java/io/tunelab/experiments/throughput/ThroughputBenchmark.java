@@ -35,11 +35,13 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
  * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
- * [--server-jvm OPTION]...}; with Optuna it also prints the median fsync of the journal's
+ * [--server-jvm OPTION]... [--timeline]}; with Optuna it also prints the median fsync of the journal's
  * directory and Optuna's rate with the journal on {@code /dev/shm} (where fsync does nothing):
  * the anchor's rate moves with the disk's fsync latency, and these say by how much. Each
  * {@code --server-jvm} adds one JVM option to the server started here (after the ones it always
- * has), to compare a collector or log the JIT under this load.
+ * has), to compare a collector or log the JIT under this load. {@code --timeline} also prints, for
+ * each measured 1,000 trials, how many ms each successive 100 took: whether a slow window was slow
+ * throughout or stalled at its start.
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -54,6 +56,7 @@ public final class ThroughputBenchmark {
         List<String> protocols = List.of("classic", "next");
         int warmup = 3000;
         var serverJvm = new java.util.ArrayList<String>();
+        boolean timeline = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -64,8 +67,9 @@ public final class ThroughputBenchmark {
                 case "--protocols" -> protocols = List.of(args[++i].split(","));
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> serverJvm.add(args[++i]);
+                case "--timeline" -> timeline = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION");
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION --timeline");
             }
         }
         if (trials < 2000) {
@@ -138,6 +142,13 @@ public final class ThroughputBenchmark {
                 row(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), trials - 999, trials), p.last());
             }
             row("HTTP floor: GET /api/session, no work (requests/s)", floor);
+            if (timeline) {
+                System.out.println();
+                for (Protocol p : results) {
+                    timeline(p.label() + ", 1 – 1,000", p.first());
+                    timeline(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), trials - 999, trials), p.last());
+                }
+            }
             if (!Double.isNaN(optuna)) {
                 System.out.printf(Locale.ROOT, "| Optuna 3.1 journal file, 1 – 1,000 (one process, sequential) | %.0f | | |%n", optuna);
             }
@@ -202,6 +213,11 @@ public final class ThroughputBenchmark {
             return phases.stream().filter(p -> p.count() > 0).mapToDouble(p -> figure.applyAsDouble(p) * p.count()).sum()
                     / phases.stream().mapToInt(Load.Phase::count).sum();
         }
+    }
+
+    private static void timeline(String label, Load.Phase p) {
+        System.out.println(label + ": ms per 100 trials in turn: " + String.join(" ",
+                p.timeline().stream().map(ms -> String.format(Locale.ROOT, "%.0f", ms)).toList()));
     }
 
     private static void row(String label, Load.Phase p) {

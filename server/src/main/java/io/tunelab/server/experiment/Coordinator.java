@@ -44,12 +44,8 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         registry.listenedBy(events::listened);
         registry.load();
         var storageClock = new StorageClock(clock);
-        var journal = new Journal(storage, (type, payload) -> {
-            if (payload instanceof io.tunelab.api.ExperimentSummary s) {
-                registry.changed(s.id()); // the catalog's summary of it, should it be evicted, is read again
-            }
-            events.publish(type, payload);
-        }, peers);
+        // On each change of an experiment, the catalog's summary of it, should it be evicted, is read again.
+        var journal = new Journal(storage, events, registry::changed, peers);
         var work = new WorkSignal();
         peers.listen(journal, work);
         var proposals = new Proposals(registry, journal, storageClock, config.leaseDuration(), metrics);

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * How every change of an experiment happens: plan it from the live state, write it durably,
@@ -31,11 +32,17 @@ import java.util.function.Function;
 final class Journal {
     private final Storage storage;
     private final Events events;
+    private final LongConsumer changed;
     private final Peers peers;
 
-    Journal(Storage storage, Events events, Peers peers) {
+    /**
+     * Announces on {@code events}, building what it publishes only while someone listens, and
+     * tells {@code changed} the id of every experiment it announces, listened to or not.
+     */
+    Journal(Storage storage, Events events, LongConsumer changed, Peers peers) {
         this.storage = storage;
         this.events = events;
+        this.changed = changed;
         this.peers = peers;
     }
 
@@ -184,7 +191,9 @@ final class Journal {
     /** Announces the trials a catch-up brought from other coordinators, and the experiment's summary, if any came. */
     void announceCaughtUp(LiveExperiment e, List<StoredTrial> caughtUp) {
         if (!caughtUp.isEmpty()) {
-            caughtUp.forEach(t -> events.publish("trial", Transitions.withoutReports(e.trial(t.id()).trial())));
+            if (events.listened()) {
+                caughtUp.forEach(t -> events.publish("trial", Transitions.withoutReports(e.trial(t.id()).trial())));
+            }
             announce(e);
         }
     }
@@ -204,8 +213,11 @@ final class Journal {
 
     /** Announces the experiment's summary as it is now. */
     void announce(LiveExperiment e) {
-        ExperimentSummary s = e.summary();
-        events.publish("experiment", s);
+        changed.accept(e.id());
+        if (events.listened()) {
+            ExperimentSummary s = e.summary();
+            events.publish("experiment", s);
+        }
     }
 
     /** Announces that the experiment is gone, with its id and last name. */
@@ -220,8 +232,10 @@ final class Journal {
     }
 
     private void announce(LiveExperiment e, Entry entry) {
-        for (Trial t : entry.announced) {
-            events.publish("trial", Transitions.withoutReports(t));
+        if (events.listened()) {
+            for (Trial t : entry.announced) {
+                events.publish("trial", Transitions.withoutReports(t));
+            }
         }
         if (!entry.announced.isEmpty() || entry.experiment != null || entry.announceExperiment) {
             announce(e);
