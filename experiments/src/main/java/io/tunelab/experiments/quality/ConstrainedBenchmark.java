@@ -25,11 +25,12 @@ import java.util.Map;
  * feasible trial) with its quartiles, and how many of the trials were feasible. The values are
  * exact (no noise): observed and noiseless are the same. {@code --optuna file} puts the runs of
  * experiments/optuna/quality_constrained.py beside them (Optuna's samplers with
- * {@code constraints_func}, same problems and seeds).
+ * {@code constraints_func}, same problems and seeds). {@code --batch N} asks N trials before
+ * telling any of them, as N workers do.
  *
  * <pre>
  * ConstrainedBenchmark [--strategies auto,tpe,cmaes,genetic] [--problems sum3,…] [--seed-start 0] [--seeds 20]
- *                      [--optuna results/constrained/optuna.csv] [--out results/constrained]
+ *                      [--batch 1] [--optuna results/constrained/optuna.csv] [--out results/constrained]
  * </pre>
  */
 public final class ConstrainedBenchmark {
@@ -52,6 +53,11 @@ public final class ConstrainedBenchmark {
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds takes 1 or more, got " + seeds);
         }
+        // Parallel workers: a batch of asks before any of their tells, so a strategy proposes with trials still running.
+        int batch = a.integer("batch", 1);
+        if (batch < 1 || batch > 100) {
+            throw new IllegalArgumentException("--batch takes 1 to 100 asks before their tells, got " + batch);
+        }
         var direct = DirectRuns.load();
         var runs = new ArrayList<Run>();
         long started = System.nanoTime();
@@ -59,7 +65,7 @@ public final class ConstrainedBenchmark {
             for (String strategy : strategies) {
                 double[] before = direct.proposeTotals();
                 for (long seed = first; seed < first + seeds; seed++) {
-                    runs.add(run(direct, problem, strategy, seed));
+                    runs.add(run(direct, problem, strategy, seed, batch));
                 }
                 double[] after = direct.proposeTotals();
                 System.out.printf(Locale.ROOT, "[%6.1fs] %s %s done; %.2f ms per proposal in the strategy%n", (System.nanoTime() - started) / 1e9,
@@ -69,12 +75,18 @@ public final class ConstrainedBenchmark {
         List<Run> optuna = a.values().containsKey("optuna") ? read(Path.of(a.string("optuna", ""))) : List.of();
         Path out = Path.of(a.string("out", "results/constrained"));
         Files.createDirectories(out);
-        String table = table(runs, optuna, problems, strategies, first, seeds);
+        String table = (batch > 1 ? "Tunelab's strategies in batches of " + batch + " asks before their tells (Optuna's runs, if any, one at a time).\n\n" : "")
+                + table(runs, optuna, problems, strategies, first, seeds);
         Files.writeString(out.resolve("constrained_summary.md"), table);
         System.out.println(table);
     }
 
     static Run run(DirectRuns direct, ConstrainedProblem problem, String strategy, long seed) {
+        return run(direct, problem, strategy, seed, 1);
+    }
+
+    /** One run; with {@code batch} above 1, that many asks come before their tells, as that many workers do. */
+    static Run run(DirectRuns direct, ConstrainedProblem problem, String strategy, long seed, int batch) {
         var named = Args.Named.parse(strategy);
         int budget = CHECKPOINTS[CHECKPOINTS.length - 1];
         var spec = new ExperimentSpec("constrained-" + problem.name() + "-" + named.name() + "-" + seed, List.of(Objective.minimize("value")),
@@ -84,17 +96,24 @@ public final class ConstrainedBenchmark {
         double best = Double.POSITIVE_INFINITY;
         int feasible = 0;
         var regretAt = new LinkedHashMap<Integer, Double>();
-        for (int told = 1; told <= budget; told++) {
-            TrialProposal trial = experiment.ask();
-            Map<String, Double> values = problem.values(trial.params());
-            experiment.tell(trial.id(), values);
-            if (ConstrainedProblem.feasible(values)) {
-                feasible++;
-                best = Math.min(best, values.get("value"));
+        int told = 0;
+        while (told < budget) {
+            var asked = new ArrayList<TrialProposal>();
+            for (int k = 0; k < batch && told + asked.size() < budget; k++) {
+                asked.add(experiment.ask());
             }
-            for (int c : CHECKPOINTS) {
-                if (told == c) {
-                    regretAt.put(c, best - problem.optimum());
+            for (TrialProposal trial : asked) {
+                Map<String, Double> values = problem.values(trial.params());
+                experiment.tell(trial.id(), values);
+                told++;
+                if (ConstrainedProblem.feasible(values)) {
+                    feasible++;
+                    best = Math.min(best, values.get("value"));
+                }
+                for (int c : CHECKPOINTS) {
+                    if (told == c) {
+                        regretAt.put(c, best - problem.optimum());
+                    }
                 }
             }
         }

@@ -62,12 +62,14 @@ class ConstrainedBenchmarkTest {
     }
 
     @Test
-    void anUnknownProblemOrNoSeedsIsRefusedSayingWhatIsKnown() {
+    void anUnknownProblemNoSeedsOrNoBatchIsRefusedSayingWhatIsAllowed() {
         assertThatThrownBy(() -> ConstrainedBenchmark.main(new String[]{"--problems", "sum4"}))
                 .hasMessageContaining("unknown constrained problem sum4").hasMessageContaining("sum3");
         assertThatThrownBy(() -> ConstrainedBenchmark.main(new String[]{"--seeds", "0"}))
                 .hasMessageContaining("--seeds takes 1 or more, got 0");
         assertThatThrownBy(() -> ConstrainedBenchmark.main(new String[]{"--seeds", "few"}))
                 .hasMessageContaining("--seeds takes a whole number");
+        assertThatThrownBy(() -> ConstrainedBenchmark.main(new String[]{"--batch", "0"}))
+                .hasMessageContaining("--batch takes 1 to 100 asks before their tells, got 0");
     }
 }
