@@ -81,10 +81,6 @@ public final class ConstrainedBenchmark {
         System.out.println(table);
     }
 
-    static Run run(DirectRuns direct, ConstrainedProblem problem, String strategy, long seed) {
-        return run(direct, problem, strategy, seed, 1);
-    }
-
     /** One run; with {@code batch} above 1, that many asks come before their tells, as that many workers do. */
     static Run run(DirectRuns direct, ConstrainedProblem problem, String strategy, long seed, int batch) {
         var named = Args.Named.parse(strategy);
@@ -138,7 +134,7 @@ public final class ConstrainedBenchmark {
                     double[] r = all.stream().filter(x -> x.problem().equals(p.name()) && x.strategy().equals(s)
                             && x.seed() >= first && x.seed() < first + seeds).mapToDouble(x -> x.regretAt().get(c)).sorted().toArray();
                     sb.append(' ').append(r.length == 0 ? "n/a" : String.format(Locale.ROOT, "%s [%s, %s]",
-                            g(quantile(r, 0.5)), g(quantile(r, 0.25)), g(quantile(r, 0.75))))
+                            g(QualityBenchmark.quantile(r, 0.5)), g(QualityBenchmark.quantile(r, 0.25)), g(QualityBenchmark.quantile(r, 0.75))))
                             .append(r.length == 0 || r.length == seeds ? "" : " (" + r.length + " seeds)").append(" |");
                 }
                 sb.append('\n');
@@ -147,7 +143,7 @@ public final class ConstrainedBenchmark {
             for (String s : columns) {
                 double[] f = all.stream().filter(x -> x.problem().equals(p.name()) && x.strategy().equals(s)
                         && x.seed() >= first && x.seed() < first + seeds).mapToDouble(Run::feasible).sorted().toArray();
-                sb.append(' ').append(f.length == 0 ? "n/a" : g(quantile(f, 0.5))).append(" |");
+                sb.append(' ').append(f.length == 0 ? "n/a" : g(QualityBenchmark.quantile(f, 0.5))).append(" |");
             }
             sb.append('\n');
         }
@@ -169,17 +165,6 @@ public final class ConstrainedBenchmark {
             runs.add(new Run(c[0], c[1], Long.parseLong(c[2]), Map.of(50, number(c[3]), 100, number(c[4])), Integer.parseInt(c[5])));
         }
         return runs;
-    }
-
-    /** {@link QualityBenchmark#quantile}, where runs that found no feasible trial (+∞) stay +∞ instead of making NaN. */
-    static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        if (pos == lo || sorted[lo] == sorted[hi]) {
-            return sorted[lo];
-        }
-        return Double.isInfinite(sorted[hi]) ? sorted[hi] : QualityBenchmark.quantile(sorted, q);
     }
 
     private static double number(String cell) {

@@ -1,7 +1,6 @@
 package io.tunelab.experiments.quality;
 
 import io.tunelab.api.Constraint;
-import io.tunelab.api.FloatParam;
 import io.tunelab.api.SearchSpace;
 
 import java.util.ArrayList;
@@ -26,20 +25,20 @@ public record ConstrainedProblem(String name, SearchSpace space, int constraints
                 // Σ(xᵢ − 0.8)² with Σxᵢ ≤ d/3: the optimum (⅓, …, ⅓) is on the boundary, the unconstrained one far outside.
                 sum("sum3", 3), sum("sum6", 6),
                 // Gramacy et al. (2016): x₁ + x₂ under a wavy constraint and a disc; optimum (0.1951, 0.4047).
-                new ConstrainedProblem("gramacy", box(new double[][]{{0, 1}, {0, 1}}), 2, x -> new double[]{
+                new ConstrainedProblem("gramacy", Problem.box(new double[][]{{0, 1}, {0, 1}}), 2, x -> new double[]{
                     x[0] + x[1],
                     1.5 - x[0] - 2 * x[1] - 0.5 * Math.sin(2 * Math.PI * (x[0] * x[0] - 2 * x[1])),
                     x[0] * x[0] + x[1] * x[1] - 1.5}, 0.5997880520094225),
                 // Gardner et al. (2014): Branin inside a disc that holds one of its three minima.
-                new ConstrainedProblem("branin-disc", box(new double[][]{{-5, 10}, {0, 15}}), 1, x -> new double[]{
+                new ConstrainedProblem("branin-disc", Problem.box(new double[][]{{-5, 10}, {0, 15}}), 1, x -> new double[]{
                     Functions.branin(x), (x[0] - 2.5) * (x[0] - 2.5) + (x[1] - 7.5) * (x[1] - 7.5) - 50}, 0.39788735772973816),
                 // CEC 2006 g24: two disconnected feasible regions; optimum (2.3295, 3.1785).
-                new ConstrainedProblem("g24", box(new double[][]{{0, 3}, {0, 4}}), 2, x -> new double[]{
+                new ConstrainedProblem("g24", Problem.box(new double[][]{{0, 3}, {0, 4}}), 2, x -> new double[]{
                     -x[0] - x[1],
                     -2 * Math.pow(x[0], 4) + 8 * Math.pow(x[0], 3) - 8 * x[0] * x[0] + x[1] - 2,
                     -4 * Math.pow(x[0], 4) + 32 * Math.pow(x[0], 3) - 88 * x[0] * x[0] + 96 * x[0] + x[1] - 36}, -5.50801327159529),
                 // Hartmann-6 with Σxᵢ ≤ 1.5 (its unconstrained optimum sums to 2.07); the optimum by SLSQP from 400 starts.
-                new ConstrainedProblem("hartmann6-sum", box(6, 0, 1), 1, x -> new double[]{
+                new ConstrainedProblem("hartmann6-sum", Problem.box(6, 0, 1), 1, x -> new double[]{
                     Functions.hartmann6(x), sumOf(x) - 1.5}, -2.595108293698534));
     }
 
@@ -81,7 +80,7 @@ public record ConstrainedProblem(String name, SearchSpace space, int constraints
 
     private static ConstrainedProblem sum(String name, int d) {
         double c = 0.8 - 1.0 / 3;
-        return new ConstrainedProblem(name, box(d, 0, 1), 1, x -> {
+        return new ConstrainedProblem(name, Problem.box(d, 0, 1), 1, x -> {
             double f = 0;
             for (double v : x) {
                 f += (v - 0.8) * (v - 0.8);
@@ -96,21 +95,5 @@ public record ConstrainedProblem(String name, SearchSpace space, int constraints
             s += v;
         }
         return s;
-    }
-
-    private static SearchSpace box(int d, double low, double high) {
-        double[][] bounds = new double[d][];
-        for (int i = 0; i < d; i++) {
-            bounds[i] = new double[]{low, high};
-        }
-        return box(bounds);
-    }
-
-    private static SearchSpace box(double[][] bounds) {
-        var b = SearchSpace.builder();
-        for (int i = 0; i < bounds.length; i++) {
-            b.add("x" + i, FloatParam.of(bounds[i][0], bounds[i][1]));
-        }
-        return b.build();
     }
 }

@@ -149,7 +149,7 @@ public record Problem(String name, Family family, SearchSpace space, Seeded func
                         + all().stream().map(Problem::name).toList()));
     }
 
-    private static SearchSpace box(int d, double low, double high) {
+    static SearchSpace box(int d, double low, double high) {
         var b = SearchSpace.builder();
         for (int i = 0; i < d; i++) {
             b.add("x" + i, FloatParam.of(low, high));
@@ -157,7 +157,7 @@ public record Problem(String name, Family family, SearchSpace space, Seeded func
         return b.build();
     }
 
-    private static SearchSpace box(double[][] bounds) {
+    static SearchSpace box(double[][] bounds) {
         var b = SearchSpace.builder();
         for (int i = 0; i < bounds.length; i++) {
             b.add("x" + i, FloatParam.of(bounds[i][0], bounds[i][1]));

@@ -222,11 +222,18 @@ public final class QualityBenchmark {
         return new Run(problem.name(), strategy, seed, regretAt, askMillis);
     }
 
+    /**
+     * The {@code q} quantile of sorted values, interpolated linearly; +∞ (a run that found nothing)
+     * stays +∞ where it is reached instead of making NaN.
+     */
     public static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(sorted.length - 1, lo + 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        if (pos == lo || sorted[lo] == sorted[hi]) {
+            return sorted[lo];
+        }
+        return Double.isInfinite(sorted[hi]) ? sorted[hi] : sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     static String table(List<Run> runs, List<Run> optuna, List<Problem> problems, List<String> strategies, int seeds, String mode) {

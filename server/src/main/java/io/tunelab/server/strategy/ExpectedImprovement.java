@@ -68,11 +68,7 @@ final class ExpectedImprovement {
     /** log EI at a point of the unit cube (snapped first), with the log probability of feasibility when constrained. */
     double at(double[] point) {
         double[] p = snap.apply(point);
-        if (feasibility == null) {
-            gp.predict(p, out);
-            return logEi((best - out[0]) / out[1]) + Math.log(out[1]);
-        }
-        double value = feasibility.logProbability(p);
+        double value = feasibility == null ? 0 : feasibility.logProbability(p);
         if (Double.isFinite(best)) {
             gp.predict(p, out);
             value += logEi((best - out[0]) / out[1]) + Math.log(out[1]);
