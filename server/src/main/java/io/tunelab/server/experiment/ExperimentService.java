@@ -154,7 +154,7 @@ public final class ExperimentService {
                         + ") is below the " + trials + " trials the experiment has; give more than " + trials);
             }
             StoredExperiment candidate = row.withSpec(row.spec().withBudget(next), now);
-            String spent = LiveExperiment.budgetSpent(candidate, trials, now);
+            String spent = Budgets.spent(candidate, trials, now);
             if (spent != null) {
                 String hint = next.trials() != null && trials >= next.trials()
                         ? "; raise it, as --trials N or {\"budget\": {\"trials\": " + (trials + 10) + "}}" : "; raise budget.minutes";

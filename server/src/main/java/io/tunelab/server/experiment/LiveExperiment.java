@@ -46,16 +46,10 @@ final class LiveExperiment {
     /** The trials' configurations as a set, kept with {@link #trials}: the no-repeat check asks it. */
     private final ProposedConfigurations proposed = new ProposedConfigurations();
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-    /** Trial numbers handed out whose trials are not stored yet. */
-    private int inFlight;
+    /** Trial numbers handed out whose trials are not stored yet, and what was proposed for them. */
+    private final ReservedNumbers reserved = new ReservedNumbers();
     /** Trials imported from elsewhere ({@link TrialImports}): history the strategy learns from, outside {@code budget.trials}. */
     private int imported;
-    /**
-     * The number the next new trial gets: one past the largest number handed out or stored.
-     * Numbers may have holes (an ask whose write failed, or a crash between two concurrent asks'
-     * writes), so this is not the count of trials; a number is never handed out twice.
-     */
-    private int nextFreeNumber;
     private Trial best;
     /** When a trial of the experiment last changed: the summary's "updated" moves with trial activity. */
     private Instant lastActivity;
@@ -143,7 +137,7 @@ final class LiveExperiment {
 
     /** How many trials the experiment has, counting those whose numbers are reserved. */
     synchronized int trialCount() {
-        return trials.size() + inFlight;
+        return trials.size() + reserved.count();
     }
 
     /** How many trials count toward {@code budget.trials}: all but the imported ones. */
@@ -153,24 +147,43 @@ final class LiveExperiment {
 
     /** Reserves the next trial number; the entry that adds its trial (or abandons it) ends the reservation. */
     synchronized int reserveNumber() {
-        inFlight++;
-        return nextFreeNumber++;
+        return reserved.reserve();
     }
 
-    /**
-     * Gives back a reserved number whose trial will not be added. Only the last number handed out
-     * is taken back; an earlier one stays a hole, since a later number may be stored already.
-     */
+    /** Gives back a reserved number whose trial will not be added ({@link ReservedNumbers#release}). */
     synchronized void releaseNumber(int number) {
-        inFlight--;
-        if (number == nextFreeNumber - 1) {
-            nextFreeNumber--;
-        }
+        reserved.release(number);
         notifyAll();
     }
 
     synchronized int inFlight() {
-        return inFlight;
+        return reserved.count();
+    }
+
+    /** Records that {@code params} were proposed for the reserved {@code number} ({@link ReservedNumbers}). */
+    synchronized void proposed(int number, Map<String, Object> params, Instant at) {
+        reserved.proposed(number, params, at);
+    }
+    /**
+     * Records {@code params} as proposed for the reserved {@code number} unless a trial stored
+     * since the configurations {@code seen} or another reserved number's proposal has them
+     * (answers false then); with {@code anyway}, records them whatever the others hold.
+     */
+    synchronized boolean claim(int number, Configurations.Seen seen, Map<String, Object> params, Instant at, boolean anyway) {
+        if (!anyway && (reserved.proposedElsewhere(number, Configurations.key(params))
+                || proposed.contains(params) && !seen.contains(params))) {
+            return false;
+        }
+        reserved.proposed(number, params, at);
+        return true;
+    }
+
+    /**
+     * The history a proposal for the reserved {@code number} starts from: {@link #history()} with
+     * the proposals for the other reserved numbers as RUNNING trials ({@link ReservedNumbers#withProposed}).
+     */
+    synchronized TrialHistory.Snapshot historyFor(int number) {
+        return reserved.withProposed(history.snapshot(), number, id);
     }
 
     synchronized StoredTrial trial(long trialId) {
@@ -201,6 +214,11 @@ final class LiveExperiment {
         return proposed.snapshot();
     }
 
+    /** The configurations of {@link #historyFor} as a set; take both in one hold of the monitor to match. */
+    synchronized Configurations.Seen proposedFor(int number) {
+        return reserved.seen(proposed.snapshot(), number);
+    }
+
     /** The trials in a state, in number order. */
     synchronized List<Trial> trialsIn(TrialState state) {
         var out = new ArrayList<Trial>(counts.getOrDefault(state, 0));
@@ -210,16 +228,6 @@ final class LiveExperiment {
             }
         }
         return out;
-    }
-
-    /** Whether a trial stored after the first {@code from} has these params (by configuration key). */
-    synchronized boolean hasParamsAfter(int from, String key, java.util.function.Function<Trial, String> keyOf) {
-        for (int i = from; i < trials.size(); i++) {
-            if (keyOf.apply(trials.get(i).trial()).equals(key)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     synchronized int count(TrialState state) {
@@ -245,7 +253,7 @@ final class LiveExperiment {
      * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
      */
     synchronized boolean settled() {
-        if (!holds.none() || inFlight > 0) {
+        if (!holds.none() || reserved.count() > 0) {
             return false;
         }
         return count(TrialState.RUNNING) == 0 || trials.stream().noneMatch(t -> t.leaseId() != null);
@@ -257,24 +265,12 @@ final class LiveExperiment {
 
     /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
     synchronized String budgetSpent(Instant now) {
-        return budgetSpent(row, budgetedCount(), now);
-    }
-
-    /** Why a budget allows no trial numbered {@code next} at {@code now} for this row, or null. */
-    static String budgetSpent(StoredExperiment row, int next, Instant now) {
-        var budget = row.spec().budget();
-        if (budget.trials() != null && next >= budget.trials()) {
-            return "the budget of " + budget.trials() + " trials is spent";
-        }
-        if (budget.minutes() != null && row.runningMillis(now) >= budget.minutes() * 60_000) {
-            return "the budget of " + budget.minutes() + " minutes is spent";
-        }
-        return null;
+        return Budgets.spent(row, budgetedCount(), now);
     }
 
     /** Whether a RUNNING experiment has spent its budget with no trial active or on its way. */
     synchronized boolean isDone(Instant now) {
-        return isRunning() && inFlight == 0 && active() == 0 && budgetSpent(now) != null;
+        return isRunning() && reserved.count() == 0 && active() == 0 && budgetSpent(now) != null;
     }
 
     // ------------------------------------------------------------------ the journal's side
@@ -322,7 +318,7 @@ final class LiveExperiment {
         }
         deleted |= entry.deletes;
         for (StoredTrial t : entry.added) {
-            inFlight--;
+            reserved.end(t.trial().number());
             add(t);
         }
         entry.replaced.forEach(this::replace);
@@ -351,7 +347,7 @@ final class LiveExperiment {
         }
         trials.add(i, t);
         history.add(i, t.trial());
-        nextFreeNumber = Math.max(nextFreeNumber, t.trial().number() + 1);
+        reserved.stored(t.trial().number());
         // Concurrent asks store their trials slightly out of order; only the few trials after
         // the insertion point move.
         for (int k = i; k < trials.size(); k++) {

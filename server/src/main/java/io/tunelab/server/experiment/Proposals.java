@@ -160,8 +160,8 @@ final class Proposals {
         synchronized (e) {
             refusal = refusal(e);
             number = refusal == null ? e.reserveNumber() : -1;
-            history = refusal == null ? e.history() : null;
-            proposed = refusal == null ? e.proposed() : null;
+            history = refusal == null ? e.historyFor(number) : null;
+            proposed = refusal == null ? e.proposedFor(number) : null;
         }
         if (refusal != null) {
             completeIfDone(e);
@@ -214,7 +214,7 @@ final class Proposals {
             }
             int number = x.reserveNumber();
             try {
-                var stored = started(x, number, proposeOnce(x, number, x.history(), x.proposed()), worker, leaseId);
+                var stored = started(x, number, proposeOnce(x, number, x.historyFor(number), x.proposedFor(number)), worker, leaseId);
                 var entry = Journal.Entry.none().add(stored);
                 answer.accept(entry, stored);
                 return entry.answering(new Outcome(stored, null));
@@ -240,26 +240,30 @@ final class Proposals {
 
     /**
      * The strategy's proposal for trial {@code number}, outside the monitor, from {@code history};
-     * a proposal that repeats a trial stored meanwhile is made again from the history then, as
-     * {@code seen} shows it (a step that tells a trial proposes from the history with the told trial).
+     * a proposal that repeats a trial stored meanwhile, or one proposed meanwhile for another
+     * reserved number, is made again from the history then, as {@code seen} shows it (a step that
+     * tells a trial proposes from the history with the told trial).
      */
     Map<String, Object> propose(LiveExperiment e, int number, List<Trial> history, Configurations.Seen proposed,
                                 Function<TrialHistory.Snapshot, List<Trial>> seen) {
         boolean empty = e.spec().space().size() == 0;
-        for (int attempt = 0; ; attempt++) {
+        int attempts = 0;
+        Map<String, Object> refused = null;
+        for (int attempt = 1; ; attempt++) {
             Map<String, Object> params = proposeOnce(e, number, history, proposed);
-            if (empty || attempt >= 3) {
-                return params;
-            }
-            // Concurrent asks propose from the same history; they could choose the same point
-            // (a discrete space, or a child whose only change is in a discrete param). Check
-            // against the trials stored meanwhile and retry.
+            // Concurrent asks propose from the same history; they could choose the same point (a
+            // Gaussian process's optimum of its acquisition, a child whose only change is in a
+            // discrete param). The first to claim it keeps it; the others propose again, seeing
+            // it: of k asks at once the last may need k attempts. A strategy that proposes what
+            // was just refused again does not take the others into account: its proposal stands.
             synchronized (e) {
-                if (!e.hasParamsAfter(history.size(), Configurations.key(params), t -> Configurations.key(t.params()))) {
+                attempts = Math.max(attempts, 3 + e.inFlight());
+                if (e.claim(number, proposed, params, clock.instant(), empty || attempt >= attempts || params.equals(refused))) {
                     return params;
                 }
-                history = seen.apply(e.history());
-                proposed = e.proposed();
+                refused = params;
+                history = seen.apply(e.historyFor(number));
+                proposed = e.proposedFor(number);
             }
         }
     }
@@ -281,6 +285,7 @@ final class Proposals {
     /** A new trial's row: RUNNING from now, held by {@code worker} under {@code leaseId} (none when null). */
     StoredTrial started(LiveExperiment e, int number, Map<String, Object> params, String worker, String leaseId) {
         Instant now = clock.instant();
+        e.proposed(number, params, now);
         var trial = Transitions.started(registry.nextTrialId(), e.id(), number, params, now, worker);
         return leaseId == null ? StoredTrial.of(trial) : new StoredTrial(trial, leaseId, now.plus(leaseDuration), 0);
     }

@@ -105,7 +105,7 @@ final class TellWithNext {
         int number = x.reserveNumber();
         Map<String, Object> params;
         try {
-            params = proposals.proposeOnce(x, number, x.history().with(told), x.proposed());
+            params = proposals.proposeOnce(x, number, x.historyFor(number).with(told), x.proposedFor(number));
         } catch (RuntimeException ex) {
             x.releaseNumber(number);
             return entry.answering(new Outcome(told, null)); // the ask after the tell meets the strategy's failure
@@ -167,8 +167,8 @@ final class TellWithNext {
                 return null;
             }
             number = e.reserveNumber();
-            history = e.history().with(told);
-            proposed = e.proposed();
+            history = e.historyFor(number).with(told);
+            proposed = e.proposedFor(number);
         }
         Map<String, Object> params;
         try {

@@ -65,6 +65,11 @@ public final class ProposedConfigurations {
                 .add(new Entry(params, version, Long.MAX_VALUE));
     }
 
+    /** Whether a trial has a configuration equal to this one now. */
+    public synchronized boolean contains(Map<String, Object> config) {
+        return contains(config, version);
+    }
+
     /** The set as it is now, unchanged by later changes. */
     public synchronized Configurations.Seen snapshot() {
         long at = version;

@@ -104,6 +104,19 @@ public final class TrialHistory {
             return size;
         }
 
+        /** This snapshot with {@code more} after its trials, at the cost of the chunks they go into. */
+        public Snapshot plus(List<Trial> more) {
+            int total = size + more.size();
+            Trial[][] copy = Arrays.copyOf(chunks, (total + MASK) >>> SHIFT);
+            for (int c = size >>> SHIFT; c < copy.length; c++) {
+                copy[c] = copy[c] == null ? new Trial[CHUNK] : copy[c].clone();
+            }
+            for (int i = 0; i < more.size(); i++) {
+                copy[(size + i) >>> SHIFT][(size + i) & MASK] = more.get(i);
+            }
+            return new Snapshot(copy, total);
+        }
+
         /** This snapshot with the trial whose id is {@code trial}'s replaced by it (searched from the end); itself when none has that id. */
         public Snapshot with(Trial trial) {
             for (int i = size - 1; i >= 0; i--) {

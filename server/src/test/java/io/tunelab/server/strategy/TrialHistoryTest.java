@@ -73,6 +73,27 @@ class TrialHistoryTest {
     }
 
     @Test
+    void plusAppendsToANewSnapshotAndNeitherTheOriginalNorTheHistoryChanges() {
+        for (int size : new int[]{0, 255, 256, 600}) {
+            var history = new TrialHistory();
+            for (int n = 0; n < size; n++) {
+                history.add(n, trial(n, n));
+            }
+            var before = history.snapshot();
+            var more = List.of(trial(size, -1), trial(size + 1, -2));
+
+            var after = before.plus(more);
+            history.add(size, trial(size, 7)); // the history goes on in the chunk the new snapshot copied
+
+            assertThat(after).as("%d trials plus two", size).hasSize(size + 2);
+            assertThat(after.subList(size, size + 2)).containsExactlyElementsOf(more);
+            assertThat(after.subList(0, size)).containsExactlyElementsOf(before);
+            assertThat(before).hasSize(size);
+            assertThat(history.snapshot().get(size).value("loss")).isEqualTo(7.0);
+        }
+    }
+
+    @Test
     void aSnapshotIsReadOnlyAndProposalContextsKeepItWithoutACopy() {
         var history = new TrialHistory();
         history.add(0, trial(0, 1));
