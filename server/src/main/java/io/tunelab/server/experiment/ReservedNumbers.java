@@ -7,7 +7,6 @@ import io.tunelab.server.strategy.TrialHistory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
