@@ -5,17 +5,14 @@ import io.tunelab.api.Artifact;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.FileEntity;
+
 import java.io.OutputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The files attached to trials, through one client: upload (streamed from a file, or from
@@ -39,29 +36,23 @@ public final class Artifacts {
         if (!Files.isRegularFile(file)) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "artifact file " + file + " does not exist or is not a file");
         }
-        try {
-            return upload(trialId, leaseId, name, HttpRequest.BodyPublishers.ofFile(file));
-        } catch (FileNotFoundException e) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "cannot read artifact file " + file + ": " + e.getMessage());
+        if (!Files.isReadable(file)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "cannot read artifact file " + file);
         }
+        // Streamed from the file as it is sent, with its length up front.
+        return upload(trialId, leaseId, name, new FileEntity(file.toFile(), Transport.OCTETS));
     }
 
     /** Attaches the bytes to the trial under {@code name} (replacing an artifact of that name); {@code leaseId} may be null. */
     public Artifact upload(long trialId, String leaseId, String name, byte[] content) {
-        return upload(trialId, leaseId, name, HttpRequest.BodyPublishers.ofByteArray(content));
+        return upload(trialId, leaseId, name, new ByteArrayEntity(content, Transport.OCTETS));
     }
 
-    private Artifact upload(long trialId, String leaseId, String name, HttpRequest.BodyPublisher body) {
+    private Artifact upload(long trialId, String leaseId, String name, HttpEntity body) {
         Artifact.checkName(name);
         String query = leaseId == null ? "" : "?leaseId=" + TunelabClient.encode(leaseId);
-        var request = client.request(path(trialId) + "/" + TunelabClient.encode(name) + query)
-                .header("Content-Type", "application/octet-stream").PUT(body).build();
-        HttpResponse<String> r = client.check(client.execute(request, HttpResponse.BodyHandlers.ofString()));
-        try {
-            return io.tunelab.api.Json.mapper().readValue(r.body(), Artifact.class);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + client.url() + " answered with something that is not Tunelab JSON");
-        }
+        var request = new Transport.Request("PUT", path(trialId) + "/" + TunelabClient.encode(name) + query, body, null);
+        return client.decode(client.exchange(request, true), Artifact.class);
     }
 
     /** The trial's artifacts in name order. */
@@ -72,16 +63,8 @@ public final class Artifacts {
     /** Writes the artifact's content to {@code out}; nothing is written when the server refuses. */
     public void download(long trialId, String name, OutputStream out) {
         Artifact.checkName(name);
-        var request = client.request(path(trialId) + "/" + TunelabClient.encode(name)).GET().build();
-        HttpResponse<InputStream> r = client.execute(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = r.body()) {
-            if (r.statusCode() >= 400) {
-                throw client.error(r.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            body.transferTo(out);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the download of artifact \"" + name + "\" stopped: " + e, Map.of(), e);
-        }
+        client.download(Transport.Request.of("GET", path(trialId) + "/" + TunelabClient.encode(name)), out,
+                "the download of artifact \"" + name + "\"");
     }
 
     /** The artifact's content as bytes. */

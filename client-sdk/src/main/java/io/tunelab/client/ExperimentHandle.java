@@ -17,7 +17,6 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,8 +110,8 @@ public final class ExperimentHandle {
      */
     public TellReply tellThenAsk(long trialId, TrialResult result) {
         byte[] body = Json.writeBytes(new TellWithNext(result));
-        return client.decode(client.exchange("POST", "/api/trials/" + trialId + "/result", body, RequestId.random(),
-                HttpResponse.BodyHandlers.ofByteArray()), TellReply.class);
+        return client.decode(client.exchange(new Transport.Request("POST", "/api/trials/" + trialId + "/result", TunelabClient.json(body),
+                RequestId.random()), true), TellReply.class);
     }
 
     /** Tells a completed trial's objective value (the primary objective's metric). */

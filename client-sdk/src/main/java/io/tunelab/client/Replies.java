@@ -10,8 +10,6 @@ import io.tunelab.api.TunelabException;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,14 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * once: no text copy of the body and no look-up of the type's deserializer per request.
  */
 final class Replies {
-    /**
-     * Keeps the body of an error reply and drops a successful one unread: for requests whose
-     * answer the caller does not use (a tell's reply is the stored trial, which the caller has).
-     */
-    static final HttpResponse.BodyHandler<byte[]> ERRORS_ONLY = info -> info.statusCode() >= 400
-            ? HttpResponse.BodySubscribers.ofByteArray()
-            : HttpResponse.BodySubscribers.replacing(new byte[0]);
-
     private static final Map<JavaType, ObjectReader> READERS = new ConcurrentHashMap<>();
 
     private Replies() {
@@ -58,10 +48,5 @@ final class Replies {
             return TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
                     "HTTP " + status + " from " + server + ": " + (body == null ? "" : body.strip()));
         }
-    }
-
-    /** A reply body as text: a {@code String} as it is, bytes as UTF-8, none as null. */
-    static String text(Object body) {
-        return body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) body;
     }
 }

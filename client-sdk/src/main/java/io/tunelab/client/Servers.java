@@ -1,15 +1,14 @@
 package io.tunelab.client;
 
 import io.tunelab.api.ErrorCode;
-import io.tunelab.api.RequestId;
 import io.tunelab.api.TunelabException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server URLs a {@link TunelabClient} tries, and the one that answered last. A request goes
- * there first; one that never reached a server goes on to the next URL, one whose connection
- * dropped after it was sent only when repeating it is harmless (see {@link #repeatable}).
+ * there first; one that never reached a server (refused, unknown host, no route, connect timeout)
+ * goes on to the next URL, one whose connection dropped after it was sent only when repeating it
+ * is harmless (see {@link #repeatable}).
  * Thread-safe.
  */
 final class Servers {
@@ -57,44 +57,55 @@ final class Servers {
         return urls;
     }
 
-    /** Sends a request built on {@link #current()}, on to the next URLs after a connection failure. */
-    <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    /** How one server is sent one request; {@link #send} tries it on each server in turn. */
+    @FunctionalInterface
+    interface Attempt<T> {
+        T on(URI server) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Sends a request to {@link #current()}, on to the next URLs after a failure to connect, and
+     * after a dropped connection only when {@code repeatable} (see {@link #repeatable}).
+     */
+    <T> T send(boolean repeatable, Attempt<T> attempt) {
         int first = current.get();
-        String path = request.uri().toString().substring(urls.get(first).toString().length());
-        boolean repeatable = repeatable(request);
         TunelabException failure = null;
         for (int i = 0; i < urls.size(); i++) {
             int k = (first + i) % urls.size();
             URI server = urls.get(k);
-            HttpRequest attempt = i == 0 ? request : HttpRequest.newBuilder(request, (name, value) -> true)
-                    .uri(URI.create(server + path)).build();
             try {
-                HttpResponse<T> r = http.send(attempt, handler);
+                T r = attempt.on(server);
                 current.set(k);
                 return r;
-            } catch (ConnectException e) {
+            } catch (ConnectException | UnknownHostException | NoRouteToHostException | ConnectTimeoutException e) {
+                // The request never left this process: any request may go on to the next server.
                 failure = TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server at " + server
                         + "; is it running? (start one with: tunelab server)", Map.of(), e);
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) { // a virtual thread's read ends so when it is interrupted
+                    throw interrupted(server, e);
+                }
                 failure = TunelabException.of(ErrorCode.UNAVAILABLE, "lost the connection to " + server + ": " + e, Map.of(), e);
                 if (!repeatable) {
                     throw failure;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + server, Map.of(), e);
+                throw interrupted(server, e);
             }
         }
         throw failure;
+    }
+
+    private static TunelabException interrupted(URI server, Exception e) {
+        return TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + server, Map.of(), e);
     }
 
     /**
      * Whether sending a request twice does what sending it once does: reads, heartbeats, reports
      * (a report replaces its step), and asks and tells under a request id.
      */
-    static boolean repeatable(HttpRequest r) {
-        String path = r.uri().getPath();
-        return !r.method().equals("POST") || r.headers().firstValue(RequestId.HEADER).isPresent()
-                || path.endsWith("/heartbeat") || path.endsWith("/reports");
+    static boolean repeatable(Transport.Request r) {
+        return !r.method().equals("POST") || r.requestId() != null || r.path().endsWith("/heartbeat") || r.path().endsWith("/reports");
     }
 }

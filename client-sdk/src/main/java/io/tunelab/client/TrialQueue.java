@@ -2,16 +2,14 @@ package io.tunelab.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tunelab.api.EnqueueRequest;
-import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.RequestId;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialImport;
-import io.tunelab.api.TunelabException;
 
-import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -37,10 +35,9 @@ public final class TrialQueue {
      */
     public Trial enqueue(String ref, Map<String, Object> params) {
         // Under a request id, so that a retry on another coordinator enqueues once.
-        var request = client.request(path(ref) + "/enqueue").header("Content-Type", "application/json")
-                .header(RequestId.HEADER, RequestId.random()).POST(HttpRequest.BodyPublishers.ofString(Json.write(EnqueueRequest.of(params))))
-                .build();
-        return read(client.check(client.execute(request, HttpResponse.BodyHandlers.ofString())), Trial.class);
+        var request = new Transport.Request("POST", path(ref) + "/enqueue", TunelabClient.json(Json.writeBytes(EnqueueRequest.of(params))),
+                RequestId.random());
+        return Replies.read(client.url(), client.check(client.exchange(request, true)).body(), Json.mapper().constructType(Trial.class));
     }
 
     /** The configurations still queued, first out first. */
@@ -50,17 +47,9 @@ public final class TrialQueue {
 
     /** Imports the finished rows of {@code csv} (the layout {@code GET …/trials.csv} writes): all of them, or none. */
     public TrialImport importCsv(String ref, String csv) {
-        var request = client.request(path(ref) + "/import").header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString(csv)).build();
-        return read(client.check(client.execute(request, HttpResponse.BodyHandlers.ofString())), TrialImport.class);
-    }
-
-    private static <T> T read(HttpResponse<String> r, Class<T> type) {
-        try {
-            return Json.mapper().readValue(r.body(), type);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server answered with something that is not Tunelab JSON");
-        }
+        var request = new Transport.Request("POST", path(ref) + "/import",
+                new ByteArrayEntity(csv.getBytes(StandardCharsets.UTF_8), Transport.CSV), null);
+        return Replies.read(client.url(), client.check(client.exchange(request, true)).body(), Json.mapper().constructType(TrialImport.class));
     }
 
     private static String path(String ref) {

@@ -21,17 +21,17 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TunelabException;
+import io.tunelab.client.Transport.Reply;
+import io.tunelab.client.Transport.Request;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,24 +50,15 @@ import java.util.Optional;
  * it twice. A URL that answered is used for the following requests.
  */
 public final class TunelabClient implements AutoCloseable {
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
-    private static final HttpResponse.BodyHandler<byte[]> BYTES = HttpResponse.BodyHandlers.ofByteArray();
     private static final byte[] ASK = "{}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] ASK_LEASED = "{\"lease\": true}".getBytes(StandardCharsets.UTF_8);
 
     private final Servers servers;
-    private final String token;
-    private final HttpClient http;
+    private final Transport transport;
 
     private TunelabClient(Servers servers, String token) {
-        this.token = token;
         this.servers = servers;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                // Replies complete on the thread that reads them: handing each to a pool cost more CPU than the work.
-                .executor(Runnable::run)
-                .build();
+        this.transport = new Transport(token);
     }
 
     /**
@@ -141,7 +132,8 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Asks the experiment's strategy for a new trial. */
     public TrialProposal ask(String ref) {
-        return decode(exchange("POST", "/api/experiments/" + encode(ref) + "/trials", ASK, RequestId.random(), BYTES), TrialProposal.class);
+        return decode(exchange(new Request("POST", "/api/experiments/" + encode(ref) + "/trials", json(ASK), RequestId.random()), true),
+                TrialProposal.class);
     }
 
     /**
@@ -150,7 +142,7 @@ public final class TunelabClient implements AutoCloseable {
      * to the next ask.
      */
     public TrialProposal askLeased(String ref) {
-        return decode(exchange("POST", "/api/experiments/" + encode(ref) + "/trials", ASK_LEASED, RequestId.random(), BYTES),
+        return decode(exchange(new Request("POST", "/api/experiments/" + encode(ref) + "/trials", json(ASK_LEASED), RequestId.random()), true),
                 TrialProposal.class);
     }
 
@@ -180,16 +172,7 @@ public final class TunelabClient implements AutoCloseable {
      * {@link TunelabException.NotFound} for an unknown experiment.
      */
     public void exportTrials(String ref, ExportFormat format, OutputStream out) {
-        var request = request("/api/experiments/" + encode(ref) + "/trials." + format.extension()).GET().build();
-        HttpResponse<InputStream> r = execute(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = r.body()) {
-            if (r.statusCode() >= 400) {
-                throw error(r.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            body.transferTo(out);
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the export of \"" + ref + "\" from " + base() + " stopped: " + e, Map.of(), e);
-        }
+        download(Request.of("GET", "/api/experiments/" + encode(ref) + "/trials." + format.extension()), out, "the export of \"" + ref + "\"");
     }
 
     public Experiment pause(String ref) {
@@ -235,7 +218,7 @@ public final class TunelabClient implements AutoCloseable {
     /** Tells the trial's result. Acknowledged results are durable. */
     public void result(long trialId, TrialResult result) {
         // The reply is the stored trial; the caller has what it told, so it is not even read.
-        check(exchange("POST", "/api/trials/" + trialId + "/result", Json.writeBytes(result), RequestId.random(), Replies.ERRORS_ONLY));
+        check(exchange(new Request("POST", "/api/trials/" + trialId + "/result", json(Json.writeBytes(result)), RequestId.random()), false));
     }
 
     /** Who the server says the caller is, {@code {name, scopes}}: the cheapest authenticated request. */
@@ -254,8 +237,10 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Leases one trial (waiting up to the request's wait time), or empty when there is no work. */
     public Optional<Lease> lease(LeaseRequest request) {
-        HttpResponse<byte[]> r = exchange("POST", "/api/leases", Json.write(request));
-        if (r.statusCode() == 204) {
+        // The server holds a lease request open until there is work: an interrupt (a worker stopping) ends the wait.
+        Request post = new Request("POST", "/api/leases", json(Json.writeBytes(request)), null);
+        Reply r = servers.send(Servers.repeatable(post), server -> transport.exchangeInterruptibly(server, post));
+        if (r.status() == 204) {
             return Optional.empty();
         }
         return Optional.of(decode(r, Lease.class));
@@ -278,20 +263,13 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Uploads the trained model of a leased trial. */
     public void uploadModel(long trialId, String leaseId, byte[] model) {
-        var request = request("/api/trials/" + trialId + "/model?leaseId=" + encode(leaseId))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(model)).build();
-        check(execute(request, HttpResponse.BodyHandlers.ofString()));
+        check(exchange(new Request("PUT", "/api/trials/" + trialId + "/model?leaseId=" + encode(leaseId),
+                new ByteArrayEntity(model, Transport.OCTETS), null), false));
     }
 
     /** Downloads a trial's model file. */
     public byte[] downloadModel(long trialId) {
-        var request = request("/api/trials/" + trialId + "/model").GET().build();
-        HttpResponse<byte[]> r = execute(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() >= 400) {
-            throw error(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        }
-        return r.body();
+        return check(exchange(Request.of("GET", "/api/trials/" + trialId + "/model"), true)).body();
     }
 
     /** Stores the data-quality report of an experiment's dataset; {@code usable: false} stops the experiment. */
@@ -331,7 +309,7 @@ public final class TunelabClient implements AutoCloseable {
     /** Whether the server answers its health check. */
     public boolean isHealthy() {
         try {
-            return exchange("GET", "/health", null).statusCode() == 200;
+            return exchange(Request.of("GET", "/health"), false).status() == 200;
         } catch (TunelabException e) {
             return false;
         }
@@ -339,7 +317,7 @@ public final class TunelabClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        transport.close();
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -348,31 +326,39 @@ public final class TunelabClient implements AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    HttpRequest.Builder request(String path) {
-        var builder = HttpRequest.newBuilder(URI.create(base() + path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
-        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    /** A JSON request body of UTF-8 bytes. */
+    static HttpEntity json(byte[] body) {
+        return new ByteArrayEntity(body, Transport.JSON);
     }
 
-    private HttpResponse<byte[]> exchange(String method, String path, String body) {
-        return exchange(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), null, BYTES);
+    /** One request with a JSON body, or none when {@code body} is null; the reply's body is read. */
+    private Reply exchange(String method, String path, String body) {
+        return exchange(new Request(method, path, body == null ? null : json(body.getBytes(StandardCharsets.UTF_8)), null), true);
     }
 
-    /** One request with a JSON body of UTF-8 bytes, or none when {@code body} is null. */
-    HttpResponse<byte[]> exchange(String method, String path, byte[] body, String requestId, HttpResponse.BodyHandler<byte[]> handler) {
-        var builder = request(path);
-        if (requestId != null) {
-            builder.header(RequestId.HEADER, requestId);
-        }
-        if (body == null) {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        }
-        return execute(builder.build(), handler);
+    /** Sends one request (to the next servers as {@link Servers} allows); the reply's body is read only for an error unless {@code keepBody}. */
+    Reply exchange(Request request, boolean keepBody) {
+        return servers.send(Servers.repeatable(request), server -> transport.exchange(server, request, keepBody));
     }
 
-    <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        return servers.send(http, request, handler);
+    /**
+     * Streams the body of a GET's reply to {@code out}; nothing is written when the server refuses.
+     * Once the reply has come, a failure is {@code what} stopping, never sent again to another server.
+     */
+    void download(Request request, OutputStream out, String what) {
+        servers.send(true, server -> transport.execute(server, request, r -> {
+            try {
+                if (r.getCode() >= 400) {
+                    throw error(r.getCode(), r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8));
+                }
+                if (r.getEntity() != null) {
+                    r.getEntity().writeTo(out);
+                }
+                return null;
+            } catch (IOException | org.apache.hc.core5.http.ParseException e) {
+                throw TunelabException.of(ErrorCode.UNAVAILABLE, what + " from " + server + " stopped: " + e, Map.of(), e);
+            }
+        }));
     }
 
     <T> T send(String method, String path, String body, Class<T> type) {
@@ -383,13 +369,13 @@ public final class TunelabClient implements AutoCloseable {
         return Replies.read(base(), check(exchange(method, path, body)).body(), type);
     }
 
-    <T> T decode(HttpResponse<byte[]> r, Class<T> type) {
+    <T> T decode(Reply r, Class<T> type) {
         return Replies.read(base(), check(r).body(), Json.mapper().constructType(type));
     }
 
-    <B> HttpResponse<B> check(HttpResponse<B> r) {
-        if (r.statusCode() >= 400) {
-            throw error(r.statusCode(), Replies.text(r.body()));
+    Reply check(Reply r) {
+        if (r.status() >= 400) {
+            throw error(r.status(), new String(r.body(), StandardCharsets.UTF_8));
         }
         return r;
     }

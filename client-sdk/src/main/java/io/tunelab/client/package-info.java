@@ -1,6 +1,7 @@
 /**
  * The Java client of a Tunelab server: {@link io.tunelab.client.TunelabClient} speaks the REST
- * API over {@code java.net.http} with Jackson; {@link io.tunelab.client.ExperimentHandle} is
+ * API over Apache HttpClient's classic client (through the package-private {@code Transport},
+ * the only class that knows it) with Jackson; {@link io.tunelab.client.ExperimentHandle} is
  * one experiment (ask, tell, report, optimize, leaderboard, pause, resume, stop);
  * {@link io.tunelab.client.TrialContext} is what a user's objective function sees. Server
  * errors come back as the {@link io.tunelab.api.TunelabException} subclass of their code.

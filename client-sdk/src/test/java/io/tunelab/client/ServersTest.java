@@ -1,12 +1,10 @@
 package io.tunelab.client;
 
 import io.tunelab.api.ErrorCode;
-import io.tunelab.api.RequestId;
 import io.tunelab.api.TunelabException;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,17 +30,12 @@ class ServersTest {
 
     @Test
     void onlyRequestsThatMayBeRepeatedGoOnAfterADroppedConnection() {
-        var base = URI.create("http://a:8080/api");
-        assertThat(Servers.repeatable(HttpRequest.newBuilder(URI.create(base + "/trials/1")).GET().build())).isTrue();
-        assertThat(Servers.repeatable(post(base + "/trials/1/heartbeat"))).isTrue();
-        assertThat(Servers.repeatable(post(base + "/trials/1/reports"))).isTrue();
-        assertThat(Servers.repeatable(post(base + "/leases"))).as("a lease would be handed out twice").isFalse();
-        assertThat(Servers.repeatable(post(base + "/trials/1/result"))).as("a tell without a request id").isFalse();
-        assertThat(Servers.repeatable(HttpRequest.newBuilder(URI.create(base + "/trials/1/result")).header(RequestId.HEADER, "r-1")
-                .POST(HttpRequest.BodyPublishers.noBody()).build())).isTrue();
-    }
-
-    private static HttpRequest post(String uri) {
-        return HttpRequest.newBuilder(URI.create(uri)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(Servers.repeatable(Transport.Request.of("GET", "/api/trials/1"))).isTrue();
+        assertThat(Servers.repeatable(Transport.Request.of("PUT", "/api/trials/1/artifacts/model.bin"))).isTrue();
+        assertThat(Servers.repeatable(Transport.Request.of("POST", "/api/trials/1/heartbeat"))).isTrue();
+        assertThat(Servers.repeatable(Transport.Request.of("POST", "/api/trials/1/reports"))).isTrue();
+        assertThat(Servers.repeatable(Transport.Request.of("POST", "/api/leases"))).as("a lease would be handed out twice").isFalse();
+        assertThat(Servers.repeatable(Transport.Request.of("POST", "/api/trials/1/result"))).as("a tell without a request id").isFalse();
+        assertThat(Servers.repeatable(new Transport.Request("POST", "/api/trials/1/result", null, "r-1"))).isTrue();
     }
 }
