@@ -44,8 +44,10 @@ final class ServerMeters implements AutoCloseable {
 
     /** A Vert.x instance whose HTTP server reports to this registry. */
     Vertx vertx() {
+        // Pools by type and name: without them every pool's gauges have the same id, and Micrometer
+        // warned at each start that the second pool's were ignored.
         var metrics = new MicrometerMetricsOptions().setEnabled(true)
-                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_ROUTE, Label.HTTP_CODE));
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_ROUTE, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
         return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();
     }

@@ -65,5 +65,8 @@ class MetricsTest {
         assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"201\"[^}]*method=\"POST\"[^}]*route=\"[^\"]*/api/experiments/:ref/trials\"");
         assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"404\"[^}]*route=\"[^\"]*/api/trials/:id\"");
         assertThat(metrics).as("no raw path with an id becomes a label").doesNotContain("/api/trials/999999");
+        // Each pool its own gauges: unlabelled, the second pool's were dropped with a warning at start.
+        assertThat(metrics).containsPattern("vertx_pool_in_use\\{pool_name=\"vert.x-worker-thread\",pool_type=\"worker\"}")
+                .containsPattern("vertx_pool_in_use\\{pool_name=\"vert.x-internal-blocking\",pool_type=\"worker\"}");
     }
 }
