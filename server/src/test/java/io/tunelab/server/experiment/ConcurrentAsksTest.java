@@ -84,7 +84,7 @@ class ConcurrentAsksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gp", "auto", "tpe", "genetic", "random"})
+    @ValueSource(strings = {"gp", "auto", "tpe", "genetic", "cmaes", "portfolio", "sobol", "random"})
     void asksAtOnceGetDistinctConfigurations(String strategy) throws Exception {
         try (var storage = JdbcStorage.openDataDirectory(dir)) {
             var service = Coordinator.open(storage, Instant::now, Events.NONE,
