@@ -87,6 +87,12 @@ public final class ThroughputBenchmark {
         if (warmup < 100) {
             throw new IllegalArgumentException("--warmup must be at least 100 trials per protocol, got " + warmup);
         }
+        for (String name : protocols) {
+            if (!name.equals("classic") && !name.equals("next")) {
+                // Anything else would run, and be labelled, as the classic protocol.
+                throw new IllegalArgumentException("--protocols takes classic, next or both (classic,next), got " + name);
+            }
+        }
         Path scratch = Scratch.directory("tunelab-throughput");
         double optuna = Double.NaN;
         double optunaInMemory = Double.NaN;

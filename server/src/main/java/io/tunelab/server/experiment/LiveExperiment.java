@@ -160,21 +160,27 @@ final class LiveExperiment {
         return reserved.count();
     }
 
-    /** Records that {@code params} were proposed for the reserved {@code number} ({@link ReservedNumbers}). */
+    /**
+     * Records that {@code params} were proposed for the reserved {@code number} ({@link ReservedNumbers});
+     * nothing to do when {@link #claim} recorded them.
+     */
     synchronized void proposed(int number, Map<String, Object> params, Instant at) {
-        reserved.proposed(number, params, at);
+        if (!reserved.recorded(number, params)) {
+            reserved.proposed(number, params, Configurations.key(params), at);
+        }
     }
+
     /**
      * Records {@code params} as proposed for the reserved {@code number} unless a trial stored
      * since the configurations {@code seen} or another reserved number's proposal has them
      * (answers false then); with {@code anyway}, records them whatever the others hold.
      */
     synchronized boolean claim(int number, Configurations.Seen seen, Map<String, Object> params, Instant at, boolean anyway) {
-        if (!anyway && (reserved.proposedElsewhere(number, Configurations.key(params))
-                || proposed.contains(params) && !seen.contains(params))) {
+        String key = Configurations.key(params);
+        if (!anyway && (reserved.proposedElsewhere(number, key) || proposed.contains(params) && !seen.contains(params))) {
             return false;
         }
-        reserved.proposed(number, params, at);
+        reserved.proposed(number, params, key, at);
         return true;
     }
 

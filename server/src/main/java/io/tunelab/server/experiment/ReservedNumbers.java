@@ -66,9 +66,15 @@ final class ReservedNumbers {
         return count;
     }
 
-    /** Records that {@code params} were proposed for the reserved {@code number}. */
-    void proposed(int number, Map<String, Object> params, Instant at) {
-        proposed.put(number, new Proposed(params, Configurations.key(params), at));
+    /** Records that {@code params}, whose configuration key is {@code key}, were proposed for the reserved {@code number}. */
+    void proposed(int number, Map<String, Object> params, String key, Instant at) {
+        proposed.put(number, new Proposed(params, key, at));
+    }
+
+    /** Whether exactly these {@code params} (the same map) are recorded for {@code number} already. */
+    boolean recorded(int number, Map<String, Object> params) {
+        Proposed p = proposed.get(number);
+        return p != null && p.params() == params;
     }
 
     /** Whether a reserved number other than {@code number} was proposed the configuration with {@code key}. */
