@@ -1,5 +1,6 @@
 package io.tunelab.api;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,13 +11,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -91,7 +99,7 @@ public final class Json {
             }
             return value;
         } catch (JacksonException e) {
-            throw translate(e, type, ErrorCode.MALFORMED_BODY);
+            throw translate(e, type, ErrorCode.MALFORMED_BODY, JSON, () -> json);
         }
     }
 
@@ -125,21 +133,31 @@ public final class Json {
             }
             return value;
         } catch (JacksonException e) {
-            throw translate(e, type, malformed);
+            throw translate(e, type, malformed, mapper, () -> mapper.readTree(text));
         }
     }
 
-    private static TunelabException translate(JacksonException e, Class<?> type, ErrorCode malformed) {
+    /** The document being read, parsed again as a tree (only when a constructor refused a part of it). */
+    private interface Document {
+        JsonNode tree() throws JacksonException;
+    }
+
+    private static TunelabException translate(JacksonException e, Class<?> type, ErrorCode malformed, ObjectMapper mapper,
+                                              Document document) {
         String where = e instanceof JsonMappingException m ? where(m) : "";
+        String message;
+        ErrorCode structural = type == ExperimentSpec.class ? ErrorCode.INVALID_SPEC : malformed;
         Throwable cause = e.getCause();
         while (cause != null) {
             if (cause instanceof TunelabException te) {
+                String unknown = e instanceof ValueInstantiationException v ? unknownFields(v, mapper, document) : "";
+                if (!unknown.isEmpty()) {
+                    return TunelabException.of(structural, prefix(where) + unknown);
+                }
                 return TunelabException.of(te.code(), prefix(where) + te.getMessage(), te.details());
             }
             cause = cause.getCause();
         }
-        String message;
-        ErrorCode structural = type == ExperimentSpec.class ? ErrorCode.INVALID_SPEC : malformed;
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
@@ -155,6 +173,54 @@ public final class Json {
         }
         return TunelabException.of(malformed, "could not parse the " + describe(type) + ": " + firstLine(e.getOriginalMessage())
                 + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+    }
+
+    /**
+     * The fields of the object a constructor refused that its type does not have, as the message
+     * for an unknown field reads, or empty. Jackson reports an unknown field only after the
+     * constructor has run, so without this a misspelt field ({@code min} for {@code low}) would be
+     * hidden behind what its absence caused ({@code low (0.0) must be below high (0.0)}).
+     */
+    private static String unknownFields(ValueInstantiationException e, ObjectMapper mapper, Document document) {
+        try {
+            JsonNode node = document.tree();
+            for (var ref : e.getPath()) {
+                if (node == null) {
+                    return "";
+                }
+                node = ref.getFieldName() != null ? node.get(ref.getFieldName()) : ref.getIndex() >= 0 ? node.get(ref.getIndex()) : node;
+            }
+            if (node == null || !node.isObject()) {
+                return "";
+            }
+            var context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+                    .createDummyInstance(mapper.getDeserializationConfig());
+            Collection<Object> names = context.findRootValueDeserializer(e.getType()).getKnownPropertyNames();
+            if (names == null || names.isEmpty()) { // read whole by a delegating creator (the space from a map)
+                return "";
+            }
+            Set<String> known = names.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+            List<String> unknown = new ArrayList<>();
+            node.fieldNames().forEachRemaining(name -> {
+                if (!known.contains(name) && !isTypeId(name, e.getType().getRawClass())) {
+                    unknown.add("\"" + name + "\"");
+                }
+            });
+            return unknown.isEmpty() ? "" : (unknown.size() == 1 ? "unknown field " : "unknown fields ")
+                    + String.join(", ", unknown) + "; known fields: " + String.join(", ", known);
+        } catch (JacksonException | RuntimeException notReadable) {
+            return "";
+        }
+    }
+
+    /** Whether a field names the subtype of a polymorphic value ({@code type} of a param). */
+    private static boolean isTypeId(String name, Class<?> type) {
+        JsonTypeInfo info = null;
+        for (Class<?> c : type.getInterfaces()) {
+            info = info != null ? info : c.getAnnotation(JsonTypeInfo.class);
+        }
+        return info != null && info.include() == JsonTypeInfo.As.PROPERTY
+                && name.equals(info.property().isEmpty() ? info.use().getDefaultPropertyName() : info.property());
     }
 
     private static String where(JsonMappingException m) {

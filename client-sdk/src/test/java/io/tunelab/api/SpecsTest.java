@@ -71,6 +71,28 @@ class SpecsTest {
                 .hasMessageContaining("step (0) must be a positive integer");
     }
 
+    /**
+     * A misspelt field is named even where the object's constructor refuses what its absence
+     * leaves (a float without {@code low} and {@code high}; a spec without an objective), since
+     * Jackson reports unknown fields only after the constructor.
+     */
+    @Test
+    void aMisspeltFieldIsNamedBeforeWhatItsAbsenceCaused() {
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {x: {type: float, min: 0, max: 1}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("param \"x\": unknown fields \"min\", \"max\"; known fields: high, log, low, step, when");
+        assertThatThrownBy(() -> Specs.parse("{\"name\": \"x\", \"objective\": {\"metric\": \"l\"},"
+                + " \"space\": {\"n\": {\"type\": \"int\", \"lo\": 1, \"high\": 0}}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("param \"n\": unknown field \"lo\"; known fields: high, log, low, step, when");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjetive: {metric: l}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessageStartingWith("unknown field \"objetive\"; known fields: ").hasMessageContaining("objective, objectives");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {x: {type: float, low: 1, high: 0}}"))
+                .as("a refused object whose fields are all known keeps the constructor's message")
+                .hasMessage("param \"x\": low (1.0) must be below high (0.0)");
+    }
+
     static Stream<Arguments> floatRanges() {
         return Cases.of(1000, draw -> Arguments.of(draw.doubleIn(-1e6, 1e6), draw.doubleIn(0.01, 1e6), draw.doubleIn(-0.5, 1.5)));
     }

@@ -138,6 +138,10 @@ class TunelabCommandTest {
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains("param \"lr\": low (1.0) must be below high (0.0)");
 
+        Run misspelt = server.run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, min: 0, max: 1}}\n").toString());
+        assertThat(misspelt.exit()).isEqualTo(2);
+        assertThat(misspelt.err()).contains("param \"lr\": unknown fields \"min\", \"max\"; known fields: high, log, low, step, when");
+
         Run unknown = server.run("leaderboard", "ghost");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("no experiment with id or name \"ghost\"");

@@ -37,6 +37,8 @@ class BadSpecsOverHttpTest {
             unknown pruner            | {"name":"x","objective":{"metric":"l"},"pruner":{"name":"early"}}     | 400 | INVALID_SPEC | allowed pruners
             missing objective         | {"name":"x"}                                                            | 400 | INVALID_SPEC | an objective is required
             unknown field             | {"name":"x","objective":{"metric":"l"},"stratgy":{"name":"random"}}   | 400 | INVALID_SPEC | unknown field "stratgy"
+            min and max for low, high | {"name":"x","objective":{"metric":"l"},"space":{"x":{"type":"float","min":0,"max":1}}} | 400 | INVALID_SPEC | param "x": unknown fields "min", "max"; known fields: high, log, low, step, when
+            misspelt objective        | {"name":"x","objetive":{"metric":"l"}}                                  | 400 | INVALID_SPEC | unknown field "objetive"; known fields:
             alpha out of range        | {"name":"x","objective":{"metric":"l"},"analysis":{"alpha":2}}        | 400 | INVALID_SPEC | analysis.alpha must be above 0 and at most 0.5
             corrected-t for seeds     | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"corrected-t"}} | 400 | INVALID_SPEC | corrected-t is chosen by itself
             wilcoxon with folds       | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"wilcoxon"},"task":{"dataset":{"name":"iris","validation":{"folds":3}}}} | 400 | INVALID_SPEC | remove analysis.test
