@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What an experiment is: its unique name, its objective(s), the search space, the strategy
@@ -72,7 +73,10 @@ public record ExperimentSpec(
         if (repetitions < 1) {
             throw TunelabException.invalidSpec("repetitions must be 1 or more, got " + repetitions);
         }
-        task = task == null ? null : Map.copyOf(task);
+        // A field given as null (YAML's "dataset:" with nothing after it) is a field left out, as
+        // it is for the spec's own fields; Map.copyOf refused it with a bare NullPointerException.
+        task = task == null ? null : task.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
         analysis = analysis == null ? Analysis.defaults() : analysis;
         if (racing != null) {
             if (repetitions != 1 && repetitions != racing.maxRepetitions()) {

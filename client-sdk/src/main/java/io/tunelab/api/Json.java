@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -127,19 +128,30 @@ public final class Json {
             throw TunelabException.of(malformed, "the body is empty; expected a " + describe(type) + " document");
         }
         try {
-            T value = mapper.readValue(text, type);
+            T value = mapper == YAML ? readYaml(text, type) : mapper.readValue(text, type);
             if (value == null) {
                 throw TunelabException.of(malformed, "the body is null; expected a " + describe(type) + " document");
             }
             return value;
         } catch (JacksonException e) {
-            throw translate(e, type, malformed, mapper, () -> mapper.readTree(text));
+            throw translate(e, type, malformed, mapper, () -> mapper.readTree(mapper == YAML ? YamlAliases.expand(text) : text));
         }
+    }
+
+    /** Reads YAML with its aliases written out first ({@link YamlAliases}). */
+    private static <T> T readYaml(String text, Class<T> type) throws JacksonException {
+        String expanded;
+        try {
+            expanded = YamlAliases.expand(text);
+        } catch (TunelabException e) {
+            throw TunelabException.of(e.code(), "could not parse the " + describe(type) + ": " + e.getMessage());
+        }
+        return YAML.readValue(expanded, type);
     }
 
     /** The document being read, parsed again as a tree (only when a constructor refused a part of it). */
     private interface Document {
-        JsonNode tree() throws JacksonException;
+        JsonNode tree() throws IOException;
     }
 
     private static TunelabException translate(JacksonException e, Class<?> type, ErrorCode malformed, ObjectMapper mapper,
@@ -208,7 +220,7 @@ public final class Json {
             });
             return unknown.isEmpty() ? "" : (unknown.size() == 1 ? "unknown field " : "unknown fields ")
                     + String.join(", ", unknown) + "; known fields: " + String.join(", ", known);
-        } catch (JacksonException | RuntimeException notReadable) {
+        } catch (IOException | RuntimeException notReadable) {
             return "";
         }
     }

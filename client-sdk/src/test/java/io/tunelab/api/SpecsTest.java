@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,48 @@ class SpecsTest {
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {x: {type: float, low: 1, high: 0}}"))
                 .as("a refused object whose fields are all known keeps the constructor's message")
                 .hasMessage("param \"x\": low (1.0) must be below high (0.0)");
+    }
+
+    @Test
+    void aYamlAliasStandsForACopyOfWhatItsAnchorMarks() {
+        ExperimentSpec spec = Specs.parse("""
+                name: aliases
+                objective: {metric: l}
+                space:
+                  lr: &lr {type: float, low: 0.001, high: 0.1, log: true}
+                  lr2: *lr
+                task:
+                  iris: &iris {name: iris, validation: {folds: &folds 3}}
+                  dataset: *iris
+                  folds: *folds
+                  quoted: &q "yes"
+                  again: *q
+                """);
+        assertThat(spec.space().params().get("lr2")).isEqualTo(FloatParam.log(0.001, 0.1));
+        assertThat(spec.task().get("dataset")).isEqualTo(Map.of("name", "iris", "validation", Map.of("folds", 3)));
+        assertThat(spec.task().get("folds")).isEqualTo(3);
+        assertThat(spec.task().get("again")).as("a quoted scalar stays a string through its alias").isEqualTo("yes");
+    }
+
+    @Test
+    void aYamlAliasWithoutAnchorOrThatExpandsTooFarIsRefused() {
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\ntask: {a: *nope}\n"))
+                .isInstanceOf(TunelabException.MalformedBody.class)
+                .hasMessage("could not parse the sweep spec: the alias *nope names no anchor &nope before it (line 3, column 11)");
+        var bomb = new StringBuilder("name: x\nobjective: {metric: l}\ntask:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i <= 9; i++) {
+            bomb.append("  a").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+        }
+        assertThatThrownBy(() -> Specs.parse(bomb.toString()))
+                .isInstanceOf(TunelabException.MalformedBody.class)
+                .hasMessageContaining("more than 100000 values once its aliases (*name) are copied");
+    }
+
+    @Test
+    void aTaskFieldGivenAsNullIsLeftOut() {
+        ExperimentSpec spec = Specs.parse("name: x\nobjective: {metric: l}\ntask:\n  dataset:\n  runner: mlp\n");
+        assertThat(spec.task()).isEqualTo(Map.of("runner", "mlp"));
     }
 
     static Stream<Arguments> floatRanges() {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Collections;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,6 +50,27 @@ class BadSpecsOverHttpTest {
         String before = server.call("GET", "/api/experiments", null).body();
         server.call("POST", "/api/experiments", body).assertError(status, code, message);
         assertThat(server.call("GET", "/api/experiments", null).body()).isEqualTo(before);
+    }
+
+    /** YAML aliases are copies of their anchors' values; one without an anchor, or a "billion laughs", is refused. */
+    @Test
+    void yamlAliasesAreCopiedAndTheirAbuseIsRefused() throws Exception {
+        String before = server.call("GET", "/api/experiments", null).body();
+        server.call("POST", "/api/experiments", "name: x\nobjective: {metric: l}\ntask: {dataset: *iris}\n")
+                .assertError(400, ErrorCode.MALFORMED_BODY, "the alias *iris names no anchor &iris before it (line 3, column 17)");
+        var bomb = new StringBuilder("name: x\nobjective: {metric: l}\ntask:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i <= 9; i++) {
+            bomb.append("  a").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+        }
+        server.call("POST", "/api/experiments", bomb.toString())
+                .assertError(400, ErrorCode.MALFORMED_BODY, "more than 100000 values once its aliases (*name) are copied");
+        assertThat(server.call("GET", "/api/experiments", null).body()).isEqualTo(before);
+
+        var created = server.call("POST", "/api/experiments",
+                "name: aliased\nobjective: {metric: l}\ntask:\n  iris: &iris {name: iris}\n  dataset: *iris\n");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body()).contains("\"dataset\":{\"name\":\"iris\"}");
     }
 
     @Test
