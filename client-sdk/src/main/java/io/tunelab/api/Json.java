@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -53,6 +54,7 @@ public final class Json {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // a report's step 1.5 was read as 1
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
@@ -178,6 +180,8 @@ public final class Json {
         } else if (e instanceof InvalidTypeIdException t) {
             message = prefix(where) + "unknown type \"" + t.getTypeId() + "\"; allowed types: float, int, categorical";
             return TunelabException.of(ErrorCode.INVALID_SPEC, message);
+        } else if (e instanceof InvalidFormatException f && f.getValue() instanceof Double number && isWhole(f.getTargetType())) {
+            return TunelabException.of(structural, prefix(where) + "expected a whole number written without a decimal point, got " + number);
         } else if (e instanceof MismatchedInputException m) {
             message = prefix(where) + "wrong kind of value: " + m.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
                     .replaceAll("`[a-z]+\\.[\\w.$]+\\.(\\w+)`", "$1");
@@ -233,6 +237,11 @@ public final class Json {
         }
         return info != null && info.include() == JsonTypeInfo.As.PROPERTY
                 && name.equals(info.property().isEmpty() ? info.use().getDefaultPropertyName() : info.property());
+    }
+
+    private static boolean isWhole(Class<?> type) {
+        return type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class;
     }
 
     private static String where(JsonMappingException m) {

@@ -130,6 +130,19 @@ class SpecsTest {
                 .hasMessageContaining("more than 100000 values once its aliases (*name) are copied");
     }
 
+    /** Jackson read a float into an int field by dropping its fraction: a budget of 2.5 trials became 2. */
+    @Test
+    void aFractionWhereAWholeNumberBelongsIsRefused() {
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: 2.5}\n"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("budget.trials: expected a whole number written without a decimal point, got 2.5");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {n: {type: int, low: 1.5, high: 3}}\n"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("param \"n\" (low): expected a whole number written without a decimal point, got 1.5");
+        assertThatThrownBy(() -> Specs.parse("{\"name\": \"x\", \"objective\": {\"metric\": \"l\"}, \"seed\": 7.25}"))
+                .hasMessage("seed: expected a whole number written without a decimal point, got 7.25");
+    }
+
     @Test
     void aTaskFieldGivenAsNullIsLeftOut() {
         ExperimentSpec spec = Specs.parse("name: x\nobjective: {metric: l}\ntask:\n  dataset:\n  runner: mlp\n");
