@@ -181,7 +181,8 @@ public final class Json {
             message = prefix(where) + "unknown type \"" + t.getTypeId() + "\"; allowed types: float, int, categorical";
             return TunelabException.of(ErrorCode.INVALID_SPEC, message);
         } else if (e instanceof InvalidFormatException f && f.getValue() instanceof Double number && isWhole(f.getTargetType())) {
-            return TunelabException.of(structural, prefix(where) + "expected a whole number written without a decimal point, got " + number);
+            return TunelabException.of(structural, prefix(where) + "expected a whole number"
+                    + (number == Math.rint(number) ? " written without a decimal point" : "") + ", got " + number);
         } else if (e instanceof MismatchedInputException m) {
             message = prefix(where) + "wrong kind of value: " + m.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
                     .replaceAll("`[a-z]+\\.[\\w.$]+\\.(\\w+)`", "$1");

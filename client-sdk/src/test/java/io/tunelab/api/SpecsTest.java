@@ -135,12 +135,14 @@ class SpecsTest {
     void aFractionWhereAWholeNumberBelongsIsRefused() {
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: 2.5}\n"))
                 .isInstanceOf(TunelabException.InvalidSpec.class)
-                .hasMessage("budget.trials: expected a whole number written without a decimal point, got 2.5");
+                .hasMessage("budget.trials: expected a whole number, got 2.5");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {n: {type: int, low: 1.5, high: 3}}\n"))
                 .isInstanceOf(TunelabException.InvalidSpec.class)
-                .hasMessage("param \"n\" (low): expected a whole number written without a decimal point, got 1.5");
+                .hasMessage("param \"n\" (low): expected a whole number, got 1.5");
         assertThatThrownBy(() -> Specs.parse("{\"name\": \"x\", \"objective\": {\"metric\": \"l\"}, \"seed\": 7.25}"))
-                .hasMessage("seed: expected a whole number written without a decimal point, got 7.25");
+                .hasMessage("seed: expected a whole number, got 7.25");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: 2.0}\n"))
+                .hasMessage("budget.trials: expected a whole number written without a decimal point, got 2.0");
     }
 
     @Test

@@ -326,7 +326,7 @@ class ApiServerTest {
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "step");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1.5,\"values\":{\"loss\":1}}"), 400, ErrorCode.MALFORMED_BODY,
-                "step: expected a whole number written without a decimal point, got 1.5");
+                "step: expected a whole number, got 1.5");
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
 
         assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);
