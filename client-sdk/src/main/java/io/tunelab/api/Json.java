@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -183,7 +185,18 @@ public final class Json {
         } else if (e instanceof InvalidFormatException f && f.getValue() instanceof Double number && isWhole(f.getTargetType())) {
             return TunelabException.of(structural, prefix(where) + "expected a whole number"
                     + (number == Math.rint(number) ? " written without a decimal point" : "") + ", got " + number);
-        } else if (e instanceof MismatchedInputException m) {
+        } else if (e instanceof MismatchedInputException m && m.getProcessor() instanceof JsonParser parser
+                && parser.currentToken() != null && m.getTargetType() != null) {
+            String want = m.getTargetType() == ExperimentSpec.class ? "a sweep spec: fields and their values (name: …, objective: …)"
+                    : want(m.getTargetType());
+            String got = kind(parser.currentToken());
+            if (want != null && got != null && !want.contains(got)) {
+                String value = parser.currentToken() == JsonToken.VALUE_STRING ? "text " + quoted(parser)
+                        : parser.currentToken().isScalarValue() ? quoted(parser).replace("\"", "") : got;
+                return TunelabException.of(structural, prefix(where) + "expected " + want + ", got " + value);
+            }
+        }
+        if (e instanceof MismatchedInputException m) {
             message = prefix(where) + "wrong kind of value: " + m.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")
                     .replaceAll("`[a-z]+\\.[\\w.$]+\\.(\\w+)`", "$1");
             return TunelabException.of(structural, firstLine(message));
@@ -238,6 +251,46 @@ public final class Json {
         }
         return info != null && info.include() == JsonTypeInfo.As.PROPERTY
                 && name.equals(info.property().isEmpty() ? info.use().getDefaultPropertyName() : info.property());
+    }
+
+    private static String quoted(JsonParser parser) {
+        try {
+            String text = parser.getText().replaceAll("\\s+", " ");
+            return "\"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** What a value of a type is written as, in words, or null where a type has no one form. */
+    private static String want(Class<?> type) {
+        if (type == String.class) {
+            return "text";
+        } else if (isWhole(type)) {
+            return "a whole number";
+        } else if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        } else if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        } else if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        } else if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "fields and their values";
+        }
+        return null;
+    }
+
+    /** What a value was written as, in the words of {@link #want}. */
+    private static String kind(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "fields and their values";
+            case START_ARRAY -> "a list";
+            case VALUE_STRING -> "text";
+            case VALUE_NUMBER_INT -> "a whole number";
+            case VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "true or false";
+            default -> null;
+        };
     }
 
     private static boolean isWhole(Class<?> type) {

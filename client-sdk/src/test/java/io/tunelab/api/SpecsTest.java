@@ -146,6 +146,19 @@ class SpecsTest {
     }
 
     @Test
+    void aValueOfTheWrongKindIsNamedWithTheKindExpected() {
+        assertThatThrownBy(() -> Specs.parse("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("expected a sweep spec: fields and their values (name: …, objective: …), got text \"root:x:0:0:root:/root:/bin/bash daemon:x…\"");
+        assertThatThrownBy(() -> Specs.parse("- name: x\n")).hasMessageEndingWith("got a list");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: [l]\n")).hasMessage("objective: expected fields and their values, got a list");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: many}\n"))
+                .hasMessage("budget.trials: expected a whole number, got text \"many\"");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {lr: {type: float, low: 0, high: 1, log: maybe}}\n"))
+                .hasMessage("param \"lr\" (log): expected true or false, got text \"maybe\"");
+    }
+
+    @Test
     void aTaskFieldGivenAsNullIsLeftOut() {
         ExperimentSpec spec = Specs.parse("name: x\nobjective: {metric: l}\ntask:\n  dataset:\n  runner: mlp\n");
         assertThat(spec.task()).isEqualTo(Map.of("runner", "mlp"));

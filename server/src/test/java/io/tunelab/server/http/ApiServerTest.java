@@ -319,6 +319,8 @@ class ApiServerTest {
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":\"Infinity\"}}"), 400, ErrorCode.INVALID_VALUE, "finite");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"los\":1}}"), 400, ErrorCode.INVALID_VALUE, "metric \"los\"");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{}}"), 400, ErrorCode.INVALID_VALUE, "needs a value for objective metric \"loss\"");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":\"low\"}}"), 400, ErrorCode.MALFORMED_BODY,
+                "values.loss: expected a number, got text \"low\"");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"RUNNING\",\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "COMPLETE, PRUNED or FAILED");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"DONE\"}"), 400, ErrorCode.MALFORMED_BODY, "state");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"FAILED\",\"error\":\"" + "x".repeat(4001) + "\"}"),

@@ -42,6 +42,7 @@ class BadSpecsOverHttpTest {
             min and max for low, high | {"name":"x","objective":{"metric":"l"},"space":{"x":{"type":"float","min":0,"max":1}}} | 400 | INVALID_SPEC | param "x": unknown fields "min", "max"; known fields: high, log, low, step, when
             misspelt objective        | {"name":"x","objetive":{"metric":"l"}}                                  | 400 | INVALID_SPEC | unknown field "objetive"; known fields:
             fractional trials         | {"name":"x","objective":{"metric":"l"},"budget":{"trials":2.5}}       | 400 | INVALID_SPEC | budget.trials: expected a whole number, got 2.5
+            a list, not a spec        | [{"name":"x"}]                                                          | 400 | INVALID_SPEC | expected a sweep spec: fields and their values (name: …, objective: …), got a list
             alpha out of range        | {"name":"x","objective":{"metric":"l"},"analysis":{"alpha":2}}        | 400 | INVALID_SPEC | analysis.alpha must be above 0 and at most 0.5
             corrected-t for seeds     | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"corrected-t"}} | 400 | INVALID_SPEC | corrected-t is chosen by itself
             wilcoxon with folds       | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"wilcoxon"},"task":{"dataset":{"name":"iris","validation":{"folds":3}}}} | 400 | INVALID_SPEC | remove analysis.test
