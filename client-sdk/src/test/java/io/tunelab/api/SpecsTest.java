@@ -156,6 +156,14 @@ class SpecsTest {
                 .hasMessage("budget.trials: expected a whole number, got text \"many\"");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {lr: {type: float, low: 0, high: 1, log: maybe}}\n"))
                 .hasMessage("param \"lr\" (log): expected true or false, got text \"maybe\"");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {lr: {type: float, low: 0.1, high: 1, log: 2}}\n"))
+                .as("a number is not read as a boolean").hasMessage("param \"lr\" (log): expected true or false, got 2");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {lr: {type: float, low: \"\", high: 1}}\n"))
+                .as("an empty text is not read as 0").hasMessage("param \"lr\" (low): expected a number, got text \"\"");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: \"\"}\n"))
+                .as("nor as absent").hasMessage("budget.trials: expected a whole number, got text \"\"");
+        assertThat(Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: \"12\"}\n").budget().trials())
+                .as("a number written as text is still read").isEqualTo(12);
     }
 
     @Test
