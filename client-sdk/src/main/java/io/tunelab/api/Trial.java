@@ -39,7 +39,7 @@ public record Trial(
         Feasibility feasibility) {
 
     public Trial {
-        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        params = ParamMap.of(params);
         values = values == null ? Map.of() : Map.copyOf(values);
         repetitions = repetitions == null ? List.of() : List.copyOf(repetitions);
         statistics = statistics == null ? Map.of() : Map.copyOf(statistics);

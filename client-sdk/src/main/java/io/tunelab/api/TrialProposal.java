@@ -13,7 +13,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrialProposal(long id, int number, Map<String, Object> params, String leaseId, Integer repetition) {
     public TrialProposal {
-        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        params = ParamMap.of(params);
     }
 
     public TrialProposal(long id, int number, Map<String, Object> params) {
