@@ -168,6 +168,11 @@ class TunelabCommandTest {
         assertThat(badPort.exit()).isEqualTo(2);
         assertThat(badPort.err()).contains("--port must be from 0 to 65535");
 
+        Run badOrigin = run("server", "--port", "0", "--allowed-origins", "dash.example.com", "--data-dir", dir.resolve("never").toString());
+        assertThat(badOrigin.exit()).isEqualTo(2);
+        assertThat(badOrigin.err()).contains("--allowed-origins: \"dash.example.com\" is not a browser origin");
+        assertThat(dir.resolve("never")).doesNotExist();
+
         Path untouched = dir.resolve("untouched-data");
         Run badDurability = run("server", "--port", "0", "--durability", "eventually", "--data-dir", untouched.toString());
         assertThat(badDurability.exit()).isEqualTo(2);

@@ -353,6 +353,28 @@ class HttpSecurityTest {
                 .hasMessageContaining("--tls-cert and --tls-key go together");
     }
 
+    /** An origin or host that could never match is refused at start, instead of leaving its caller refused. */
+    @Test
+    void anAllowedOriginOrHostThatCouldNeverMatchIsRefused() {
+        for (String origin : List.of("notaurl", "dash.example.com", "https://dash.example.com/app", "*", "ftp://x.example.com",
+                "https://user@dash.example.com", "https://dash.example.com?x=1")) {
+            assertThatThrownBy(() -> new io.tunelab.server.http.auth.AccessConfig(List.of(), List.of(origin), null, null, false))
+                    .as(origin).isInstanceOf(TunelabException.InvalidArgument.class)
+                    .hasMessageStartingWith("--allowed-origins: \"" + origin + "\" is not a browser origin")
+                    .hasMessageContaining("as https://dash.example.com");
+        }
+        assertThatThrownBy(() -> new io.tunelab.server.http.auth.AccessConfig(List.of(), List.of("*"), null, null, false))
+                .hasMessageContaining("a wildcard would let every web site call this server");
+        for (String host : List.of("https://tunelab.example.com", "*.example.com", "tunelab.example.com/x", "")) {
+            assertThatThrownBy(() -> new io.tunelab.server.http.auth.AccessConfig(List.of(host), List.of(), null, null, false))
+                    .as(host).isInstanceOf(TunelabException.InvalidArgument.class)
+                    .hasMessageStartingWith("--allowed-hosts: \"" + host + "\" is not a host name");
+        }
+        var fine = new io.tunelab.server.http.auth.AccessConfig(List.of("tunelab.example.com:8443", "[::1]"),
+                List.of("https://dash.example.com:8443/", "http://localhost:5173"), null, null, false);
+        assertThat(fine.allowedOrigins()).containsExactly("https://dash.example.com:8443", "http://localhost:5173");
+    }
+
     @Test
     void aTokenOfNoScopeOrABadNameIsRefused() throws Exception {
         assertRefused(raw.send("POST", "/api/tokens", bearer(admin), "{\"name\": \"x\", \"scopes\": []}"), 400,

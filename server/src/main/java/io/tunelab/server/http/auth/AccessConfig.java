@@ -3,6 +3,8 @@ package io.tunelab.server.http.auth;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +19,7 @@ import java.util.TreeSet;
 public record AccessConfig(List<String> allowedHosts, List<String> allowedOrigins, Path tlsCert, Path tlsKey,
                            boolean behindProxy) {
     public AccessConfig {
-        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream().map(AccessConfig::checkedHost).toList();
         allowedOrigins = allowedOrigins == null ? List.of() : allowedOrigins.stream().map(AccessConfig::origin).toList();
         if ((tlsCert == null) != (tlsKey == null)) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--tls-cert and --tls-key go together; give both PEM files or neither");
@@ -68,8 +70,37 @@ public record AccessConfig(List<String> allowedHosts, List<String> allowedOrigin
         return colon >= 0 && h.indexOf(':', colon + 1) < 0 ? h.substring(0, colon) : h;
     }
 
+    /**
+     * An origin as a browser sends it ({@code https://dash.example.com}, a port when not the
+     * scheme's default); anything else could never match and would leave the caller it was meant
+     * for refused, so it is refused at start, as is {@code *} (every site could then drive this server).
+     */
     private static String origin(String o) {
         String s = o.trim().toLowerCase(Locale.ROOT);
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        s = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        URI uri = null;
+        try {
+            uri = new URI(s);
+        } catch (URISyntaxException notAUri) {
+            // refused below
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getRawUserInfo() != null || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--allowed-origins: \"" + o + "\" is not a browser origin; "
+                    + "give scheme, host and port only, as https://dash.example.com or http://localhost:5173"
+                    + (s.equals("*") ? " (a wildcard would let every web site call this server)" : ""));
+        }
+        return s;
+    }
+
+    /** A name the Host header may carry: a host name or address, optionally with a port, nothing else. */
+    private static String checkedHost(String h) {
+        String name = hostName(h);
+        if (name.isEmpty() || h.contains("/") || h.contains("@") || h.contains("*") || h.isBlank() || name.contains(" ")) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--allowed-hosts: \"" + h + "\" is not a host name; "
+                    + "give the name alone, as tunelab.example.com (no scheme, path or wildcard)");
+        }
+        return h;
     }
 }
