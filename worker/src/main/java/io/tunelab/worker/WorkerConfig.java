@@ -19,6 +19,8 @@ import java.time.Duration;
  */
 public record WorkerConfig(String server, String name, int slots, Duration leaseWait, Duration grace,
                            Duration maxBackoff, DataSandbox sandbox, long dataCacheBytes) {
+    /** At most this many trials at once: 999 slots on a laptop would only run it out of memory. */
+    public static final int MAX_SLOTS = 256;
     /** The default data cache, in MB. */
     public static final int DEFAULT_DATA_CACHE_MB = 1024;
 
@@ -28,11 +30,15 @@ public record WorkerConfig(String server, String name, int slots, Duration lease
     }
 
     public WorkerConfig {
-        if (slots < 1) {
-            throw new IllegalArgumentException("--slots must be 1 or more, got " + slots);
+        if (slots < 1 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("--slots must be from 1 to " + MAX_SLOTS + " (trials at once; each trains in "
+                    + "memory of its own), got " + slots);
         }
         if (leaseWait.isNegative() || leaseWait.toSeconds() > 60) {
-            throw new IllegalArgumentException("the lease wait must be from 0 to 60 s, got " + leaseWait);
+            throw new IllegalArgumentException("--lease-wait-seconds must be from 0 to 60, got " + leaseWait.toSeconds());
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("--grace-seconds must be 0 or more, got " + grace.toSeconds());
         }
         if (dataCacheBytes < 1) {
             throw new IllegalArgumentException("--data-cache-mb must be 1 or more, got " + (dataCacheBytes >> 20));

@@ -38,6 +38,18 @@ class MainTest {
         var cache = run("worker", "--server", "http://127.0.0.1:9", "--data-cache-mb", "0");
         assertThat(cache[0]).isEqualTo("2");
         assertThat(cache[1]).contains("error: --data-cache-mb must be 1 or more, got 0");
+
+        for (var slots : new String[]{"0", "999"}) {
+            var bad = run("worker", "--server", "http://127.0.0.1:9", "--slots", slots);
+            assertThat(bad[0]).isEqualTo("2");
+            assertThat(bad[1]).contains("error: --slots must be from 1 to 256").contains("got " + slots);
+        }
+        var wait = run("worker", "--server", "http://127.0.0.1:9", "--lease-wait-seconds", "-1");
+        assertThat(wait[0]).isEqualTo("2");
+        assertThat(wait[1]).contains("error: --lease-wait-seconds must be from 0 to 60, got -1");
+        var grace = run("worker", "--server", "http://127.0.0.1:9", "--grace-seconds", "-5");
+        assertThat(grace[0]).isEqualTo("2");
+        assertThat(grace[1]).contains("error: --grace-seconds must be 0 or more, got -5");
     }
 
     @Test

@@ -58,8 +58,8 @@ final class DemoCommand implements Callable<Integer> {
                     + "the quick-start params lr, layers and optimizer; give a spec with a task, or experiments/quickstart.yaml");
         }
         int workerSlots = slots != null ? slots : Runtime.getRuntime().availableProcessors();
-        if (workerSlots < 1) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--slots must be 1 or more, got " + workerSlots);
+        if (workerSlots < 1 || workerSlots > 256) { // the worker's own bound, checked before any server starts
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--slots must be from 1 to 256, got " + workerSlots);
         }
         ApiServer server = ApiServer.start(ServerConfig.of(dataDir, port));
         String url = server.origin();

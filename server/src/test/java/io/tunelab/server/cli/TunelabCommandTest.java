@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -171,6 +172,17 @@ class TunelabCommandTest {
         Run badOrigin = run("server", "--port", "0", "--allowed-origins", "dash.example.com", "--data-dir", dir.resolve("never").toString());
         assertThat(badOrigin.exit()).isEqualTo(2);
         assertThat(badOrigin.err()).contains("--allowed-origins: \"dash.example.com\" is not a browser origin");
+        assertThat(dir.resolve("never")).doesNotExist();
+
+        for (String slots : List.of("0", "257")) {
+            Run badSlots = run("demo", "--port", "0", "--slots", slots, "--exit", "--data-dir", dir.resolve("never").toString(),
+                    "--spec", spec("name: d\nobjective: {metric: l}\ntask: {runner: mlp}\n").toString());
+            assertThat(badSlots.exit()).isEqualTo(2);
+            assertThat(badSlots.err()).contains("--slots must be from 1 to 256, got " + slots);
+        }
+        Run noSpec = run("demo", "--port", "0", "--exit", "--data-dir", dir.resolve("never").toString(), "--spec", dir.resolve("nope.yaml").toString());
+        assertThat(noSpec.exit()).isEqualTo(2);
+        assertThat(noSpec.err()).contains("no sweep spec at").contains("nope.yaml");
         assertThat(dir.resolve("never")).doesNotExist();
 
         Path untouched = dir.resolve("untouched-data");
