@@ -5,6 +5,7 @@ import io.tunelab.api.TunelabException;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +36,14 @@ final class WholeFile {
     }
 
     static void write(Path target, Writer writer) throws IOException {
-        Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        Path partial;
+        try {
+            partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "cannot write " + target + ": its directory takes no new file ("
+                    + (e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName()
+                    .replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT)) + "); give a file in a directory you may write");
+        }
         try {
             try (OutputStream out = Files.newOutputStream(partial)) {
                 writer.write(out);

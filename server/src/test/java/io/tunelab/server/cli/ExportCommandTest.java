@@ -68,6 +68,13 @@ class ExportCommandTest {
         assertThat(noDirectory.err()).contains("there is no directory").contains("missing");
         assertThat(dir.resolve("missing")).doesNotExist();
 
+        if (Files.isDirectory(Path.of("/proc/self"))) { // a directory that takes no new file, even for root
+            TunelabCommandTest.Run unwritable = server.run("export", "cli-export", "--output", "/proc/self/trials.csv");
+            assertThat(unwritable.exit()).isEqualTo(2);
+            assertThat(unwritable.err()).contains("cannot write /proc/self/trials.csv: its directory takes no new file")
+                    .doesNotContain("java.nio");
+        }
+
         TunelabCommandTest.Run noName = server.run("export");
         assertThat(noName.exit()).isEqualTo(2);
         assertThat(noName.err()).contains("Missing required parameter");
