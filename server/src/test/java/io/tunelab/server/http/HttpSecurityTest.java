@@ -382,7 +382,10 @@ class HttpSecurityTest {
         assertRefused(raw.send("POST", "/api/tokens", bearer(admin), "{\"name\": \"bad name\", \"scopes\": [\"read\"]}"), 400,
                 ErrorCode.INVALID_ARGUMENT, "not valid");
         assertRefused(raw.send("DELETE", "/api/tokens/ghost", bearer(admin), (String) null), 404, ErrorCode.NOT_FOUND, "ghost");
-        assertThat(adminClient.tokens()).hasSize(1);
+        String adminName = adminClient.tokens().getFirst().name();
+        assertRefused(raw.send("DELETE", "/api/tokens/" + adminName, bearer(admin), (String) null), 409, ErrorCode.INVALID_STATE,
+                "is the last admin token");
+        assertThat(adminClient.tokens()).hasSize(1).allSatisfy(t -> assertThat(t.revoked()).isNull());
         Map<String, Object> created = raw.send("POST", "/api/tokens", bearer(admin),
                 "{\"name\": \"gpu-box-1\", \"scopes\": [\"worker\"]}").json();
         assertThat((String) created.get("secret")).startsWith("tl_");

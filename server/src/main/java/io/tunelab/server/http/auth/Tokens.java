@@ -99,11 +99,22 @@ public final class Tokens {
         return new Token(name, row.scopes(), row.created(), null, secret);
     }
 
-    /** Revokes the named token at once; revoking a revoked token changes nothing. */
+    /**
+     * Revokes the named token at once; revoking a revoked token changes nothing. The last live
+     * admin token is not revoked: no one could then create or revoke a token again.
+     */
     public synchronized Token revoke(String name) {
+        reload(); // another coordinator's admin tokens count too
         StoredToken row = byName.get(name);
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no token named \"" + name + "\"; see tunelab token list");
+        }
+        String admin = Scope.ADMIN.wireName();
+        if (!row.isRevoked() && row.scopes().contains(admin)
+                && byName.values().stream().noneMatch(t -> !t.name().equals(name) && !t.isRevoked() && t.scopes().contains(admin))) {
+            throw TunelabException.of(ErrorCode.INVALID_STATE, "token \"" + name + "\" is the last admin token: without it no "
+                    + "one could create or revoke a token again; create another first (tunelab token create --scope admin "
+                    + "--name NAME), then revoke this one");
         }
         if (!row.isRevoked()) {
             var revoked = new StoredToken(row.name(), row.scopes(), row.hash(), row.created(), clock.instant());

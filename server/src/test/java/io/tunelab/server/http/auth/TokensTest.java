@@ -1,5 +1,6 @@
 package io.tunelab.server.http.auth;
 
+import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.time.InstantSource;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bearer tokens as a request sees them: a secret that worked is refused the moment its token is revoked, and never kept. */
 class TokensTest {
@@ -51,6 +53,24 @@ class TokensTest {
         tokens.revoke("reader");
         assertThat(tokens.authenticate(ci)).map(Principal::name).contains("ci");
         assertThat(tokens.authenticate(reader)).isEmpty();
+    }
+
+    /** Revoking the last live admin token would lock every admin out for good (a restart makes no new one). */
+    @Test
+    void theLastAdminTokenIsNotRevokedAndAnotherCanBe() {
+        var tokens = new Tokens(embedded(), InstantSource.system());
+        String admin = tokens.createAdminOnFirstStart().orElseThrow();
+        tokens.create("ci", Set.of(Scope.WRITE));
+        assertThatThrownBy(() -> tokens.revoke(Tokens.ADMIN))
+                .isInstanceOf(TunelabException.class).hasMessageContaining("is the last admin token")
+                .hasMessageContaining("tunelab token create --scope admin");
+        assertThat(tokens.authenticate(admin)).as("unchanged").isPresent();
+
+        tokens.create("second-admin", Set.of(Scope.ADMIN, Scope.READ));
+        tokens.revoke(Tokens.ADMIN);
+        assertThat(tokens.authenticate(admin)).isEmpty();
+        assertThatThrownBy(() -> tokens.revoke("second-admin")).hasMessageContaining("is the last admin token");
+        assertThat(tokens.revoke(Tokens.ADMIN).revoked()).as("revoking a revoked token changes nothing").isNotNull();
     }
 
     @Test
