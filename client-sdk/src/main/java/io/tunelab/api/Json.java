@@ -177,7 +177,8 @@ public final class Json {
                 if (!unknown.isEmpty()) {
                     return TunelabException.of(structural, prefix(where) + unknown);
                 }
-                return TunelabException.of(te.code(), prefix(where) + te.getMessage(), te.details());
+                boolean named = !where.isEmpty() && te.getMessage().startsWith(where); // "budget.trials must be …"
+                return TunelabException.of(te.code(), (named ? "" : prefix(where)) + te.getMessage(), te.details());
             }
             cause = cause.getCause();
         }

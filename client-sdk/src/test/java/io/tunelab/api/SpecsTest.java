@@ -64,7 +64,8 @@ class SpecsTest {
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> Specs.parse("name: '123'\nobjective: {metric: l}")).hasMessageContaining("all digits");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nrepetitions: 0")).hasMessageContaining("repetitions");
-        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: -1}")).hasMessageContaining("budget.trials");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: -1}"))
+                .hasMessage("budget.trials must be 0 or more, got -1");
         assertThatThrownBy(() -> Specs.parse("")).isInstanceOf(TunelabException.MalformedBody.class);
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {o: {type: categorical, choices: [a, a]}}"))
                 .hasMessageContaining("distinct");
