@@ -1,17 +1,28 @@
 package io.tunelab.server.cli;
 
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.Token;
+import io.tunelab.api.TunelabException;
+import io.tunelab.server.http.ApiServer;
+import io.tunelab.server.http.auth.Scope;
+import io.tunelab.server.http.auth.Tokens;
 import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.DatabaseCopy;
+import io.tunelab.server.storage.Durability;
+import io.tunelab.server.storage.JdbcStorage;
+import io.tunelab.server.storage.Storage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code tunelab db ...}: work on a server's database while no server uses it. */
 @Command(name = "db", mixinStandardHelpOptions = true, description = "Works on a Tunelab database while no server uses it.",
-        subcommands = DbCommand.Copy.class)
+        subcommands = {DbCommand.Copy.class, DbCommand.AdminToken.class})
 final class DbCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,6 +54,48 @@ final class DbCommand implements Runnable {
             System.out.println("start the server with --db " + ((Database.Postgres) to).url() + " --db-user "
                     + ((Database.Postgres) to).user() + "; the old data directory is unchanged");
             return 0;
+        }
+    }
+
+    /**
+     * {@code tunelab db admin-token [--data-dir D | --db URL --db-user U ...]}: a new admin token
+     * for a database whose admin token is lost (its file deleted, or the last one revoked before
+     * that was refused): only whoever may read the database may make one, and no server may run
+     * on an embedded database meanwhile (its file lock refuses a second opener).
+     */
+    @Command(name = "admin-token", mixinStandardHelpOptions = true,
+            description = "Makes a new admin token when the admin token is lost; prints its secret once and, for the "
+                    + "embedded database, writes it to DATA_DIR/admin.token. Stop the server first.")
+    static final class AdminToken implements Callable<Integer> {
+        @CommandLine.Mixin
+        DatabaseOptions database;
+
+        @Override
+        public Integer call() {
+            Database db = database.database();
+            if (db instanceof Database.Embedded embedded && !embedded.exists()) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "there is no Tunelab database in " + embedded.describe()
+                        + "; give the --data-dir a server ran with");
+            }
+            Storage storage = JdbcStorage.open(db, Durability.PROCESS);
+            try {
+                var tokens = new Tokens(storage, InstantSource.system());
+                if (tokens.list().isEmpty()) {
+                    throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "no server has started on " + db.describe()
+                            + " yet; start one, and it makes the admin token");
+                }
+                Token token = tokens.create("admin-" + Long.toString(System.currentTimeMillis(), 36), Set.of(Scope.ADMIN));
+                System.out.println("made the admin token \"" + token.name() + "\"; its secret, shown this once:");
+                System.out.println(token.secret());
+                if (db instanceof Database.Embedded) {
+                    Path file = database.dataDir().resolve(ApiServer.ADMIN_TOKEN_FILE);
+                    ApiServer.writeOwnerOnly(file, token.secret());
+                    System.out.println("written to " + file.toAbsolutePath() + " (mode 600), where the CLI reads it");
+                }
+                return 0;
+            } finally {
+                storage.close();
+            }
         }
     }
 

@@ -180,7 +180,8 @@ public final class ApiServer implements AutoCloseable {
                 .map(p -> access.origin() + "/login#code=" + access.sessions().loginCode(p.name()));
     }
 
-    private static void writeOwnerOnly(Path file, String secret) {
+    /** Writes an admin token's secret to a file only its owner may read (mode 600), replacing what was there. */
+    public static void writeOwnerOnly(Path file, String secret) {
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);

@@ -29,6 +29,11 @@ public sealed interface Database {
         public String describe() {
             return dataDir.toAbsolutePath().toString();
         }
+
+        /** Whether a server has made the database file in this directory (opening one that has none creates it). */
+        public boolean exists() {
+            return java.nio.file.Files.exists(H2Dialect.file(dataDir));
+        }
     }
 
     /**
