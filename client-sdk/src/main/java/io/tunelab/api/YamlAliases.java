@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,12 +69,41 @@ final class YamlAliases {
         } catch (YAMLException notYaml) {
             return text;
         }
+        refuseMergeKeys(events);
         if (events.stream().noneMatch(e -> e instanceof AliasEvent)) {
             return text;
         }
         var expansion = new YamlAliases();
         events.forEach(expansion::add);
         return expansion.write();
+    }
+
+    /**
+     * Refuses a merge key ({@code <<: *base}, YAML 1.1): Jackson would read it as a field named
+     * "<<", refused in the spec's own objects but kept silently in a task, whose merged fields
+     * would then be missing.
+     */
+    private static void refuseMergeKeys(List<Event> events) {
+        var positions = new ArrayDeque<int[]>(); // per open collection: {1 for a map, 0 for a list; values read}
+        for (Event event : events) {
+            int[] parent = positions.peek();
+            boolean key = parent != null && parent[0] == 1 && parent[1] % 2 == 0;
+            if (key && event instanceof ScalarEvent s && s.getValue().equals("<<")
+                    && s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN) {
+                throw TunelabException.of(ErrorCode.MALFORMED_BODY, "YAML merge keys (<<: *name, line "
+                        + (s.getStartMark().getLine() + 1) + ") are not read; write the merged fields out, or the whole value as *name");
+            }
+            if (event instanceof MappingStartEvent || event instanceof SequenceStartEvent) {
+                positions.push(new int[]{event instanceof MappingStartEvent ? 1 : 0, 0});
+            } else if (event instanceof CollectionEndEvent) {
+                positions.pop();
+                if (positions.peek() != null) {
+                    positions.peek()[1]++;
+                }
+            } else if ((event instanceof ScalarEvent || event instanceof AliasEvent) && parent != null) {
+                parent[1]++;
+            }
+        }
     }
 
     private void add(Event event) {

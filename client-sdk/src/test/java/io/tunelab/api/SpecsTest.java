@@ -167,6 +167,24 @@ class SpecsTest {
                 .as("a number written as text is still read").isEqualTo(12);
     }
 
+    /** Jackson would read a merge key as a field named "<<": refused in the spec's objects, silently kept in a task. */
+    @Test
+    void aYamlMergeKeyIsRefusedNotDropped() {
+        assertThatThrownBy(() -> Specs.parse("""
+                name: x
+                objective: {metric: l}
+                task:
+                  defaults: &defaults {epochs: 5, batch: 32}
+                  training:
+                    <<: *defaults
+                    epochs: 10
+                """)).isInstanceOf(TunelabException.MalformedBody.class)
+                .hasMessage("could not parse the sweep spec: YAML merge keys (<<: *name, line 6) are not read; "
+                        + "write the merged fields out, or the whole value as *name");
+        assertThat(Specs.parse("name: x\nobjective: {metric: l}\ntask: {note: \"<<\", list: [<<, a]}\n").task())
+                .as("a quoted << and a << in a list are values").containsEntry("note", "<<").containsEntry("list", List.of("<<", "a"));
+    }
+
     @Test
     void aTaskFieldGivenAsNullIsLeftOut() {
         ExperimentSpec spec = Specs.parse("name: x\nobjective: {metric: l}\ntask:\n  dataset:\n  runner: mlp\n");
