@@ -210,7 +210,26 @@ public final class HttpApi {
     private void pause(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String by = RequestGuard.principal(rc).name();
-        blocking.run(rc, 200, () -> experiments.pause(ref, by));
+        String body = rc.body().asString();
+        blocking.run(rc, 200, () -> {
+            takesNoFields(body, "a pause");
+            return experiments.pause(ref, by);
+        });
+    }
+
+    /**
+     * Refuses a body with fields on a request that takes none ({@code {"reason": "…"}} on a stop
+     * was ignored, so the caller believed it stored): no body or {@code {}} only.
+     */
+    static void takesNoFields(String body, String request) {
+        if (body == null || body.isBlank()) {
+            return;
+        }
+        var tree = Json.tree(body);
+        if (!tree.isObject() || !tree.isEmpty()) {
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, request + " takes no fields; send no body or {}, got "
+                    + (tree.isObject() ? "\"" + tree.fieldNames().next() + "\"" : tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
     }
 
     private void resume(RoutingContext rc) {
@@ -226,7 +245,11 @@ public final class HttpApi {
     private void stop(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String by = RequestGuard.principal(rc).name();
-        blocking.run(rc, 200, () -> experiments.stop(ref, by));
+        String body = rc.body().asString();
+        blocking.run(rc, 200, () -> {
+            takesNoFields(body, "a stop");
+            return experiments.stop(ref, by);
+        });
     }
 
     // ------------------------------------------------------------------ service endpoints

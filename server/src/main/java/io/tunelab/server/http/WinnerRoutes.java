@@ -40,7 +40,11 @@ final class WinnerRoutes {
 
     private void finalizeWinner(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.run(rc, 202, () -> finalizations.finalize(ref));
+        String body = rc.body().asString();
+        blocking.run(rc, 202, () -> {
+            HttpApi.takesNoFields(body, "a finalize");
+            return finalizations.finalize(ref);
+        });
     }
 
     private void finalization(RoutingContext rc) {

@@ -364,7 +364,15 @@ class ApiServerTest {
         String running = state();
         assertError(call("POST", "/api/experiments/quickstart/trials", "{\"lease\": \"yes\"}"), 400, ErrorCode.MALFORMED_BODY, "lease");
         assertError(call("POST", "/api/experiments/quickstart/trials", "{\"leese\": true}"), 400, ErrorCode.MALFORMED_BODY, "unknown field \"leese\"");
+        assertError(call("POST", "/api/experiments/quickstart/pause", "{\"reason\": \"lunch\"}"), 400, ErrorCode.MALFORMED_BODY,
+                "a pause takes no fields; send no body or {}, got \"reason\"");
+        assertError(call("POST", "/api/experiments/quickstart/stop", "[1]"), 400, ErrorCode.MALFORMED_BODY,
+                "a stop takes no fields; send no body or {}, got array");
+        assertError(call("POST", "/api/experiments/quickstart/finalize", "{\"trial\": 3}"), 400, ErrorCode.MALFORMED_BODY,
+                "a finalize takes no fields");
         assertThat(state()).isEqualTo(running);
+        assertThat(call("POST", "/api/experiments/quickstart/pause", "{}").status()).isEqualTo(200);
+        call("POST", "/api/experiments/quickstart/resume", null);
         call("POST", "/api/experiments/quickstart/stop", null);
         assertError(call("GET", "/api/experiments/quickstart/trials?sort=colour", null), 400, ErrorCode.INVALID_ARGUMENT, "sort");
         assertError(call("GET", "/api/experiments/quickstart/trials?state=DONE", null), 400, ErrorCode.INVALID_ARGUMENT, "state");
