@@ -69,4 +69,32 @@ class MetricsTest {
         assertThat(metrics).containsPattern("vertx_pool_in_use\\{pool_name=\"vert.x-worker-thread\",pool_type=\"worker\"}")
                 .containsPattern("vertx_pool_in_use\\{pool_name=\"vert.x-internal-blocking\",pool_type=\"worker\"}");
     }
+
+    /** Vert.x re-registers its gauges at every connection by design; Micrometer's warning about it is dropped, others kept. */
+    @Test
+    void aServersFirstConnectionsLogNoWarningAboutVertxGauges() throws Exception {
+        var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        var logger = context.getLogger(VertxGaugeRegistrations.LOGGER);
+        var seen = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        seen.start();
+        logger.addAppender(seen);
+        try {
+            for (int i = 0; i < 3; i++) { // a new connection each time
+                var client = java.net.http.HttpClient.newHttpClient();
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/health")).build();
+                assertThat(client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                client.close();
+            }
+            assertThat(call("GET", "/api/experiments", null).statusCode()).isEqualTo(200);
+            logger.warn("This Gauge has been already registered (MeterId{name='vertx.http.server.active.requests', tags=[]}), "
+                    + "the registration will be ignored.");
+            logger.warn("This Gauge has been already registered (MeterId{name='tunelab.trials', tags=[]}), "
+                    + "the registration will be ignored.");
+            assertThat(seen.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .noneMatch(m -> m.contains("name='vertx."))
+                    .anyMatch(m -> m.contains("name='tunelab.trials'"));
+        } finally {
+            logger.detachAppender(seen);
+        }
+    }
 }
