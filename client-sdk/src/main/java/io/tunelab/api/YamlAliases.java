@@ -63,6 +63,9 @@ final class YamlAliases {
      *                          document too large once its aliases are copied
      */
     static String expand(String text) {
+        if (text.indexOf('*') < 0 && !text.contains("<<")) {
+            return text; // no alias and no merge key can be in it: Jackson's own parse is the only one
+        }
         List<Event> events = new ArrayList<>();
         try {
             new Yaml(new LoaderOptions()).parse(new StringReader(text)).forEach(events::add);

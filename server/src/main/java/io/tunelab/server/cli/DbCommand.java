@@ -77,8 +77,7 @@ final class DbCommand implements Runnable {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "there is no Tunelab database in " + embedded.describe()
                         + "; give the --data-dir a server ran with");
             }
-            Storage storage = JdbcStorage.open(db, Durability.PROCESS);
-            try {
+            try (Storage storage = JdbcStorage.open(db, Durability.PROCESS)) {
                 var tokens = new Tokens(storage, InstantSource.system());
                 if (tokens.list().isEmpty()) {
                     throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "no server has started on " + db.describe()
@@ -93,8 +92,6 @@ final class DbCommand implements Runnable {
                     System.out.println("written to " + file.toAbsolutePath() + " (mode 600), where the CLI reads it");
                 }
                 return 0;
-            } finally {
-                storage.close();
             }
         }
     }

@@ -97,7 +97,7 @@ public record AccessConfig(List<String> allowedHosts, List<String> allowedOrigin
     /** A name the Host header may carry: a host name or address, optionally with a port, nothing else. */
     private static String checkedHost(String h) {
         String name = hostName(h);
-        if (name.isEmpty() || h.contains("/") || h.contains("@") || h.contains("*") || h.isBlank() || name.contains(" ")) {
+        if (name.isEmpty() || h.contains("/") || h.contains("@") || h.contains("*") || name.contains(" ")) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--allowed-hosts: \"" + h + "\" is not a host name; "
                     + "give the name alone, as tunelab.example.com (no scheme, path or wildcard)");
         }
