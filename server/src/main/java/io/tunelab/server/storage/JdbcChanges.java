@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -163,6 +166,21 @@ final class JdbcChanges implements Storage.Changes {
             ps.setObject(1, RowCodec.time(token.revoked()));
             ps.setString(2, token.name());
         });
+    }
+
+    @Override
+    public List<StoredToken> lockLiveTokens() {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT name, scopes, hash, created_at, revoked_at FROM token WHERE revoked_at IS NULL ORDER BY name FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            var live = new ArrayList<StoredToken>();
+            while (rs.next()) {
+                live.add(RowCodec.readToken(rs));
+            }
+            return live;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     @Override

@@ -110,6 +110,13 @@ public interface Storage extends AutoCloseable {
         /** Marks the named token revoked at {@code token.revoked()}. */
         void revokeToken(StoredToken token);
 
+        /**
+         * The live tokens, their rows locked until this write commits: a write that revokes one
+         * after counting the others waits for another coordinator's write that revokes one of
+         * them, and then no longer reads that one as live.
+         */
+        List<StoredToken> lockLiveTokens();
+
         /** Replaces the experiment's finalization document (JSON). */
         void putFinalization(long experimentId, String json);
 

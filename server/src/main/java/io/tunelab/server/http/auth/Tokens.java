@@ -101,28 +101,34 @@ public final class Tokens {
 
     /**
      * Revokes the named token at once; revoking a revoked token changes nothing. The last live
-     * admin token is not revoked: no one could then create or revoke a token again.
+     * admin token is not revoked: no one could then create or revoke a token again. The check
+     * reads the live tokens in the revoking write itself, their rows locked, so two coordinators
+     * on one database revoking the last two admin tokens at the same moment cannot both pass it.
      */
     public synchronized Token revoke(String name) {
-        reload(); // another coordinator's admin tokens count too
+        reload(); // another coordinator's revocation is answered as this one's
         StoredToken row = byName.get(name);
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no token named \"" + name + "\"; see tunelab token list");
         }
-        String admin = Scope.ADMIN.wireName();
-        if (!row.isRevoked() && row.scopes().contains(admin)
-                && byName.values().stream().noneMatch(t -> !t.name().equals(name) && !t.isRevoked() && t.scopes().contains(admin))) {
-            throw TunelabException.of(ErrorCode.INVALID_STATE, "token \"" + name + "\" is the last admin token: without it no "
-                    + "one could create or revoke a token again; create another first (tunelab token create --scope admin "
-                    + "--name NAME), then revoke this one");
-        }
         if (!row.isRevoked()) {
             var revoked = new StoredToken(row.name(), row.scopes(), row.hash(), row.created(), clock.instant());
-            storage.write(c -> c.revokeToken(revoked));
+            storage.write(c -> {
+                if (isAdmin(revoked) && c.lockLiveTokens().stream().noneMatch(t -> !t.name().equals(name) && isAdmin(t))) {
+                    throw TunelabException.of(ErrorCode.INVALID_STATE, "token \"" + name + "\" is the last admin token: without it "
+                            + "no one could create or revoke a token again; create another first (tunelab token create --scope "
+                            + "admin --name NAME), then revoke this one");
+                }
+                c.revokeToken(revoked);
+            });
             remember(revoked);
             row = revoked;
         }
         return view(row);
+    }
+
+    private static boolean isAdmin(StoredToken token) {
+        return token.scopes().contains(Scope.ADMIN.wireName());
     }
 
     /** Every token, revoked ones included, oldest first; never a secret. */

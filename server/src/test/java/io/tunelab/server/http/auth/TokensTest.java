@@ -2,6 +2,7 @@ package io.tunelab.server.http.auth;
 
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredToken;
 import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -9,8 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,6 +95,51 @@ class TokensTest {
         here.reload(); // what the server does every 5 seconds on a shared database
 
         assertThat(here.authenticate(secret)).isEmpty();
+    }
+
+    /**
+     * Two coordinators on one PostgreSQL database revoking the last two admin tokens at the same
+     * moment: each saw the other's token live before the other's revocation committed, so a check
+     * made before the write let both through and left no admin token. The second waits for the
+     * first's write, then reads its token revoked and is refused.
+     */
+    @Test
+    void twoCoordinatorsRevokingTheLastTwoAdminTokensAtOnceLeaveOne() throws Exception {
+        var db = Storages.newPostgresDatabase("tokens_last_admin");
+        Storage first = storages.open(db);
+        Storage second = storages.open(db);
+        var here = new Tokens(first, InstantSource.system());
+        String admin = here.createAdminOnFirstStart().orElseThrow();
+        String other = here.create("second-admin", Set.of(Scope.ADMIN)).secret();
+        var there = new Tokens(second, InstantSource.system());
+        StoredToken adminRow = first.tokens().stream().filter(t -> t.name().equals(Tokens.ADMIN)).findFirst().orElseThrow();
+
+        var locked = new CountDownLatch(1);
+        var firstRevocation = Executors.newVirtualThreadPerTaskExecutor().submit(() -> first.write(c -> {
+            assertThat(c.lockLiveTokens()).extracting(StoredToken::name).containsExactly(Tokens.ADMIN, "second-admin");
+            locked.countDown();
+            sleep(Duration.ofMillis(500)); // the other coordinator's revoke runs meanwhile
+            c.revokeToken(new StoredToken(adminRow.name(), adminRow.scopes(), adminRow.hash(), adminRow.created(), Instant.now()));
+        }));
+        locked.await();
+
+        assertThatThrownBy(() -> there.revoke("second-admin")).isInstanceOf(TunelabException.class)
+                .hasMessageContaining("\"second-admin\" is the last admin token");
+        firstRevocation.get();
+        here.reload();
+        there.reload();
+        assertThat(here.authenticate(admin)).isEmpty();
+        assertThat(there.authenticate(other)).as("one admin token stays live").map(Principal::scopes).contains(Set.of(Scope.ADMIN));
+        assertThat(here.authenticate(other)).isPresent();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
