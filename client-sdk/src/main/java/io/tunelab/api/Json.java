@@ -107,7 +107,7 @@ public final class Json {
         try {
             T value = JSON.treeToValue(json, type);
             if (value == null) {
-                throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is null; expected a " + describe(type) + " document");
+                throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is null; expected " + aDescribed(type));
             }
             return value;
         } catch (JacksonException e) {
@@ -136,12 +136,12 @@ public final class Json {
 
     static <T> T read(ObjectMapper mapper, String text, Class<T> type, ErrorCode malformed) {
         if (text == null || text.isBlank()) {
-            throw TunelabException.of(malformed, "the body is empty; expected a " + describe(type) + " document");
+            throw TunelabException.of(malformed, "the body is empty; expected " + aDescribed(type));
         }
         try {
             T value = mapper == YAML ? readYaml(text, type) : mapper.readValue(text, type);
             if (value == null) {
-                throw TunelabException.of(malformed, "the body is null; expected a " + describe(type) + " document");
+                throw TunelabException.of(malformed, "the body is null; expected " + aDescribed(type));
             }
             return value;
         } catch (JacksonException e) {
@@ -181,6 +181,11 @@ public final class Json {
                 return TunelabException.of(te.code(), (named ? "" : prefix(where)) + te.getMessage(), te.details());
             }
             cause = cause.getCause();
+        }
+        if (e instanceof MismatchedInputException m && m.getOriginalMessage().startsWith("Trailing token")) {
+            return TunelabException.of(malformed, "expected one " + describe(type) + ", found another after it"
+                    + (e.getLocation() != null ? ", starting at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "")
+                    + "; send a single document");
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
@@ -347,10 +352,17 @@ public final class Json {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
+    /** What a type is called in a message: its name in words ("TellRequest" → "tell request"), never a class name. */
     private static String describe(Class<?> type) {
         return switch (type.getSimpleName()) {
             case "ExperimentSpec" -> "sweep spec";
-            default -> type.getSimpleName();
+            default -> type.getSimpleName().replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT);
         };
+    }
+
+    /** {@link #describe} with its article: "a sweep spec", "an ask request". */
+    private static String aDescribed(Class<?> type) {
+        String words = describe(type);
+        return ("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ") + words;
     }
 }

@@ -1,0 +1,26 @@
+package io.tunelab.api;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A request body that is not one document of its kind is named in words, never by a class or a parser setting. */
+class BodyMessagesTest {
+    @Test
+    void aSecondDocumentAfterTheFirstIsNamedWithWhereItStarts() {
+        assertThatThrownBy(() -> Json.read("{} {}", AskRequest.class))
+                .isInstanceOf(TunelabException.class)
+                .hasMessage("expected one ask request, found another after it, starting at line 1, column 4; send a single document");
+        assertThatThrownBy(() -> Json.read("{\"step\": 1}\n[]", ReportRequest.class))
+                .hasMessage("expected one report request, found another after it, starting at line 2, column 1; send a single document");
+    }
+
+    @Test
+    void aNullOrEmptyBodyNamesWhatWasExpectedWithItsArticle() {
+        assertThatThrownBy(() -> Json.read("null", AskRequest.class)).isInstanceOf(TunelabException.class)
+                .hasMessage("the body is null; expected an ask request");
+        assertThatThrownBy(() -> Json.read(" ", ReportRequest.class)).hasMessage("the body is empty; expected a report request");
+        assertThatThrownBy(() -> Json.read("{\"lease\": ", AskRequest.class))
+                .hasMessageStartingWith("could not parse the ask request: ");
+    }
+}
