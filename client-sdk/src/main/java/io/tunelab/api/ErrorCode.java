@@ -38,7 +38,7 @@ public enum ErrorCode {
     LIMIT_REACHED(409),
     /** The body is larger than the route accepts. */
     BODY_TOO_LARGE(413),
-    /** The body's Content-Type is not one the route reads (application/json or application/yaml). */
+    /** The body's Content-Type is not one the route reads (application/json; a sweep spec also application/yaml). */
     UNSUPPORTED_MEDIA_TYPE(415),
     /** Something failed inside the server; the message says what, never with a stack trace. */
     INTERNAL(500),

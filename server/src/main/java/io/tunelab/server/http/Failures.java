@@ -36,7 +36,7 @@ final class Failures {
                 case 413 -> TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the body of " + what + " is larger than it accepts "
                         + "(JSON, YAML and CSV bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB)");
                 case 415 -> TunelabException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body of " + what
-                        + " must be application/json or application/yaml");
+                        + " must be application/json (a sweep spec may be application/yaml)");
                 default -> TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
                         "HTTP " + status + " for " + what);
             };

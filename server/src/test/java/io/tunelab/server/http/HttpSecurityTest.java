@@ -160,7 +160,14 @@ class HttpSecurityTest {
         assertRefused(raw.send("POST", "/api/experiments", headers, SPEC), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "text/plain");
         headers.put("Content-Type", "application/x-www-form-urlencoded");
         assertRefused(raw.send("POST", "/api/experiments/target/stop", headers, "a=b"), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                "application/json or application/yaml");
+                "body must be application/json, not application/x-www-form-urlencoded");
+        // YAML is read where a sweep spec is sent; elsewhere it would meet a JSON parser.
+        headers.put("Content-Type", "application/yaml");
+        assertRefused(raw.send("POST", "/api/experiments/target/trials", headers, "lease: true\n"), 415,
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a POST /api/experiments/target/trials body must be application/json, not application/yaml");
+        assertRefused(raw.send("POST", "/api/experiments/target/stop", headers, "{}"), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "must be application/json, not application/yaml");
+        assertThat(adminClient.trials("target")).as("no trial asked").isEmpty();
         headers.remove("Content-Type");
         assertRefused(raw.send("POST", "/api/experiments", headers, SPEC), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "without Content-Type");
         assertThat(adminClient.experiments()).hasSize(1);

@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
 public final class RequestGuard {
     private static final String PRINCIPAL = "tunelab.principal";
     private static final Set<String> JSON_OR_YAML = Set.of("application/json", "application/yaml");
+    private static final Set<String> JSON = Set.of("application/json");
+    /** The launch of an experiment from a sweep spec. */
+    private static final Pattern EXPERIMENTS = Pattern.compile("/api/experiments/?");
     private static final Pattern MODEL_UPLOAD = Pattern.compile("/api/trials/[^/]+/(model|artifacts/[^/]+)");
     /** The import of trials from a CSV: its body is the CSV itself. */
     private static final Pattern TRIAL_IMPORT = Pattern.compile("/api/experiments/[^/]+/trials/import");
@@ -189,8 +192,12 @@ public final class RequestGuard {
         if (request.method() == HttpMethod.POST && TRIAL_IMPORT.matcher(request.path()).matches()) {
             return Set.of("text/csv");
         }
-        return request.method() == HttpMethod.PUT && MODEL_UPLOAD.matcher(request.path()).matches()
-                ? Set.of("application/octet-stream") : JSON_OR_YAML;
+        if (request.method() == HttpMethod.PUT && MODEL_UPLOAD.matcher(request.path()).matches()) {
+            return Set.of("application/octet-stream");
+        }
+        // A sweep spec is the one body written by hand, in YAML as often as in JSON; every other
+        // route reads JSON, so YAML sent to one would be answered with a JSON parser's complaint.
+        return request.method() == HttpMethod.POST && EXPERIMENTS.matcher(request.path()).matches() ? JSON_OR_YAML : JSON;
     }
 
     private static String mediaType(String contentType) {
