@@ -40,6 +40,9 @@ final class Results {
             checkFinite(result.repetitions().get(i).values(), "repetitions[" + i + "].values");
         }
         Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.ofStored(spec).kindOf(t));
+        if (result.state() == TrialState.COMPLETE) {
+            checkAgainstRepetitions(result, values, statistics, spec);
+        }
         if (values.isEmpty() && !statistics.isEmpty()) {
             var means = new LinkedHashMap<String, Double>();
             for (Objective o : spec.objectives()) {
@@ -68,6 +71,34 @@ final class Results {
         }
         return Transitions.finished(t, result.state(), values, result.repetitions(), statistics, result.error(),
                 result.provenance(), now, toldBy);
+    }
+
+    /**
+     * Refuses a COMPLETE result whose repetitions do not each measure every objective, or whose
+     * told value of a metric is not its repetitions' mean: with repetitions a trial's value is
+     * their mean, and a value beside them that says otherwise would rank the trial by a number
+     * its own evidence contradicts (its statistics would say one thing, its value another).
+     */
+    private static void checkAgainstRepetitions(TrialResult result, Map<String, Double> values, Map<String, Statistics> statistics,
+                                                ExperimentSpec spec) {
+        var repetitions = result.repetitions();
+        for (int i = 0; i < repetitions.size(); i++) {
+            for (Objective o : spec.objectives()) {
+                if (!repetitions.get(i).values().containsKey(o.metric())) {
+                    throw TunelabException.of(ErrorCode.INVALID_VALUE, "repetitions[" + i + "] has no value for objective metric \""
+                            + o.metric() + "\"; every repetition of a COMPLETE result measures each objective (it has "
+                            + repetitions.get(i).values().keySet() + ")", Map.of("metric", o.metric()));
+                }
+            }
+        }
+        values.forEach((metric, value) -> {
+            Statistics s = statistics.get(metric);
+            if (s != null && Math.abs(value - s.mean()) > 1e-9 * Math.max(1, Math.abs(s.mean()))) {
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, "values." + metric + " is " + value + ", but the mean of its "
+                        + s.n() + " repetitions is " + s.mean() + "; with repetitions a trial's value is their mean: send that, "
+                        + "or leave values out", Map.of("metric", metric));
+            }
+        });
     }
 
     /** Refuses a report without a step, without values, or with a value that is not a finite number. */

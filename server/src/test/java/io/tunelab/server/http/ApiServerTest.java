@@ -329,6 +329,15 @@ class ApiServerTest {
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1.5,\"values\":{\"loss\":1}}"), 400, ErrorCode.MALFORMED_BODY,
                 "step: expected a whole number, got 1.5");
+        // A value beside repetitions that is not their mean, and repetitions that do not measure the objective.
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
+                + "\"repetitions\":[{\"values\":{\"loss\":5}},{\"values\":{\"loss\":7}}]}"), 400, ErrorCode.INVALID_VALUE,
+                "values.loss is 1.0, but the mean of its 2 repetitions is 6.0; with repetitions a trial's value is their mean");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":6},"
+                + "\"repetitions\":[{\"values\":{\"loss\":5}},{\"values\":{\"acc\":7}}]}"), 400, ErrorCode.INVALID_VALUE,
+                "repetitions[1] has no value for objective metric \"loss\"; every repetition of a COMPLETE result measures each objective");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
+                + "\"repetitions\":[{}]}"), 400, ErrorCode.INVALID_VALUE, "repetitions[0] has no value for objective metric \"loss\"");
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
 
         assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);
