@@ -195,6 +195,8 @@ public final class Json {
         } else if (e instanceof InvalidTypeIdException t) {
             message = prefix(where) + "unknown type \"" + t.getTypeId() + "\"; allowed types: float, int, categorical";
             return TunelabException.of(ErrorCode.INVALID_SPEC, message);
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            return TunelabException.of(structural, prefix(where) + unknownConstant(f.getTargetType(), String.valueOf(f.getValue())));
         } else if (e instanceof InvalidFormatException f && f.getValue() instanceof Double number && isWhole(f.getTargetType())) {
             return TunelabException.of(structural, prefix(where) + "expected a whole number"
                     + (number == Math.rint(number) ? " written without a decimal point" : "") + ", got " + number);
@@ -350,6 +352,20 @@ public final class Json {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /**
+     * An enum value that is none of its type's, with the values it could be as they are written
+     * on the wire, and the one meant when only its case differs.
+     */
+    private static String unknownConstant(Class<?> type, String given) {
+        List<String> written = new ArrayList<>();
+        for (Object constant : type.getEnumConstants()) {
+            written.add(JSON.convertValue(constant, String.class));
+        }
+        String meant = written.stream().filter(w -> w.equalsIgnoreCase(given)).findFirst().map(w -> " (" + w + ", in its case)")
+                .orElse("");
+        return "unknown value \"" + given + "\"; expected one of " + String.join(", ", written) + meant;
     }
 
     /** What a type is called in a message: its name in words ("TellRequest" → "tell request"), never a class name. */

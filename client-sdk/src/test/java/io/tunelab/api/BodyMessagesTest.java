@@ -23,4 +23,15 @@ class BodyMessagesTest {
         assertThatThrownBy(() -> Json.read("{\"lease\": ", AskRequest.class))
                 .hasMessageStartingWith("could not parse the ask request: ");
     }
+
+    @Test
+    void aValueThatIsNoneOfItsKindsListsThoseItCouldBe() {
+        assertThatThrownBy(() -> Json.read("{\"state\": \"complete\", \"values\": {\"loss\": 1}}", TrialResult.class))
+                .isInstanceOf(TunelabException.class)
+                .hasMessage("state: unknown value \"complete\"; expected one of WAITING, RUNNING, COMPLETE, PRUNED, FAILED, "
+                        + "RACED_OUT (COMPLETE, in its case)");
+        assertThatThrownBy(() -> Json.read("{\"state\": \"DONE\"}", TrialResult.class))
+                .hasMessageStartingWith("state: unknown value \"DONE\"; expected one of WAITING, RUNNING, COMPLETE")
+                .hasMessageNotContaining("in its case");
+    }
 }
