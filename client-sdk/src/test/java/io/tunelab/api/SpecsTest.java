@@ -79,6 +79,21 @@ class SpecsTest {
      * Jackson reports unknown fields only after the constructor.
      */
     @Test
+    void metricNamesAreBoundedInObjectivesAndConstraints() {
+        String space = "\nspace: {x: {type: float, low: 0, high: 1}}";
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: " + "m".repeat(251) + "}" + space))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("objective's metric name is 251 characters long; a metric name has at most 250");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: \"a\\tb\"}" + space))
+                .hasMessageContaining("objective's metric name holds a control character");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: loss}\nconstraints: [{metric: \"" + "c".repeat(300)
+                + "\", max: 1}]" + space)).isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessageContaining("constraints[0].metric is 300 characters long; a metric name has at most 250");
+        assertThat(Specs.parse("name: x\nobjective: {metric: " + "m".repeat(250) + "}" + space).objectives().getFirst().metric())
+                .hasSize(250);
+    }
+
+    @Test
     void aMisspeltFieldIsNamedBeforeWhatItsAbsenceCaused() {
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {x: {type: float, min: 0, max: 1}}"))
                 .isInstanceOf(TunelabException.InvalidSpec.class)

@@ -7,6 +7,7 @@ import io.tunelab.api.Finalization;
 import io.tunelab.api.Heartbeat;
 import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.MetricNames;
 import io.tunelab.api.RankGroup;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Repetition;
@@ -219,6 +220,7 @@ public final class Finalizations {
                     + (result.leaseId() == null ? "" : ", or an error that says why the refit failed"));
         }
         if (result.values() != null) {
+            MetricNames.check(result.values(), "values");
             result.values().forEach((metric, v) -> {
                 if (v == null || !Double.isFinite(v)) {
                     throw TunelabException.of(ErrorCode.INVALID_VALUE, "values." + metric + " is " + v + "; values must be finite numbers",

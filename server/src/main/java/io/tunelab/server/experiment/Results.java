@@ -3,6 +3,7 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.Constraint;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.MetricNames;
 import io.tunelab.api.Objective;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.Statistics;
@@ -146,6 +147,7 @@ final class Results {
     }
 
     private static void checkFinite(Map<String, Double> values, String where) {
+        MetricNames.check(values, where);
         for (var v : values.entrySet()) {
             if (v.getValue() == null || !Double.isFinite(v.getValue())) {
                 throw TunelabException.of(ErrorCode.INVALID_VALUE, where + "." + v.getKey() + " is " + v.getValue()

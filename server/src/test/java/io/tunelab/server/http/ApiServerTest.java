@@ -329,6 +329,19 @@ class ApiServerTest {
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1.5,\"values\":{\"loss\":1}}"), 400, ErrorCode.MALFORMED_BODY,
                 "step: expected a whole number, got 1.5");
+        // Metric names are bounded: every one is kept with the trial and written with each report.
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"" + "m".repeat(251) + "\":1}}"),
+                400, ErrorCode.INVALID_VALUE, "a metric name in values is 251 characters long; a metric name has at most 250");
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"\":1}}"),
+                400, ErrorCode.INVALID_VALUE, "a metric name in values is empty");
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"a\\nb\":1}}"),
+                400, ErrorCode.INVALID_VALUE, "holds a control character");
+        String many = java.util.stream.IntStream.range(0, 257).mapToObj(i -> "\"m" + i + "\":1").collect(java.util.stream.Collectors.joining(","));
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{" + many + "}}"),
+                400, ErrorCode.INVALID_VALUE, "values holds 257 metrics; at most 256 are allowed");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
+                + "\"repetitions\":[{\"values\":{\"loss\":1,\"\":2}}]}"), 400, ErrorCode.INVALID_VALUE,
+                "a metric name in repetitions[0].values is empty");
         // A value beside repetitions that is not their mean, and repetitions that do not measure the objective.
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
                 + "\"repetitions\":[{\"values\":{\"loss\":5}},{\"values\":{\"loss\":7}}]}"), 400, ErrorCode.INVALID_VALUE,
