@@ -79,8 +79,10 @@ public final class Tokens {
     /** Creates a token; its name must be new (revoked names stay taken). Answers it with its secret. */
     public synchronized Token create(String name, Set<Scope> scopes) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "token name \"" + name + "\" is not valid; use 1 to 64 "
-                    + "letters, digits, '.', '_' or '-', starting with a letter or digit, as gpu-box-1");
+            String given = name == null ? "a token needs a name" : name.length() > 64 ? "a token name of " + name.length()
+                    + " characters is not valid" : "token name \"" + name + "\" is not valid";
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, given + "; use 1 to 64 letters, digits, '.', '_' or '-', "
+                    + "starting with a letter or digit, as gpu-box-1");
         }
         if (scopes == null || scopes.isEmpty()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "token \"" + name + "\" needs at least one scope: read, write, worker or admin");

@@ -143,6 +143,17 @@ class TokensTest {
     }
 
     @Test
+    void aTokenWithoutANameOrWithAnOverlongOneIsRefusedSayingSo() {
+        var tokens = new Tokens(embedded(), InstantSource.system());
+        assertThatThrownBy(() -> tokens.create(null, Set.of(Scope.READ))).isInstanceOf(TunelabException.class)
+                .hasMessageStartingWith("a token needs a name; use 1 to 64 letters");
+        assertThatThrownBy(() -> tokens.create("n".repeat(100_000), Set.of(Scope.READ)))
+                .hasMessage("a token name of 100000 characters is not valid; use 1 to 64 letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit, as gpu-box-1");
+        assertThat(tokens.list()).isEmpty();
+    }
+
+    @Test
     void noSecretIsHeldInMemoryAfterItAuthenticated() throws IllegalAccessException {
         var tokens = new Tokens(embedded(), InstantSource.system());
         String secret = tokens.create("ci", Set.of(Scope.WRITE)).secret();
