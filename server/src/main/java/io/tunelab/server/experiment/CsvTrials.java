@@ -13,6 +13,7 @@ import io.tunelab.api.TunelabException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,8 +76,15 @@ final class CsvTrials {
 
     private void readHeader() {
         SearchSpace space = spec.space();
+        var seen = new HashMap<String, Integer>();
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i).strip();
+            Integer first = seen.putIfAbsent(column, i);
+            if (first != null && (column.startsWith(PARAMS) || column.startsWith(VALUES) || column.equals("state"))) {
+                // Which of the two would be read is not the writer's to guess.
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, "header, column " + column + ": it is column " + (first + 1)
+                        + " and column " + (i + 1) + "; keep one", Map.of("column", column));
+            }
             if (column.startsWith(PARAMS + SearchSpace.RESERVED)) {
                 continue; // a population-based training lineage the export carries: it was that experiment's own
             }

@@ -147,6 +147,8 @@ class QueueApiTest {
                 "row 1, column params_opt: lbfgs is not one of [sgd, adam]");
         assertRefused(raw.send("POST", IMPORT, bearer(admin), header + "0.5,sgd,0.1,COMPLETE\r\n"), 415,
                 ErrorCode.UNSUPPORTED_MEDIA_TYPE, "must be text/csv");
+        assertRefused(raw.send("POST", IMPORT, csv(admin), "params_x,params_opt,params_x,values_loss\r\n0.5,sgd,0.9,0.1\r\n"), 400,
+                ErrorCode.INVALID_VALUE, "header, column params_x: it is column 1 and column 3; keep one");
         assertThat(trials()).isZero();
     }
 
