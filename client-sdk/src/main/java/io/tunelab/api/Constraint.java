@@ -104,10 +104,6 @@ public record Constraint(String metric, Double min, Double max) {
                 throw TunelabException.invalidSpec(at + ".metric is required: the name of a metric the trials report, "
                         + "as {metric: latency_ms, max: 20}");
             }
-            String problem = MetricNames.problem(c.metric());
-            if (problem != null) {
-                throw TunelabException.invalidSpec(at + ".metric " + problem);
-            }
             if (c.min() == null && c.max() == null) {
                 throw TunelabException.invalidSpec(at + " (metric \"" + c.metric() + "\") needs min, max or both, "
                         + "as {metric: " + c.metric() + ", max: 20}");

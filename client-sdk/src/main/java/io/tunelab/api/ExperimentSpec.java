@@ -279,8 +279,8 @@ public record ExperimentSpec(
         }
 
         public ExperimentSpec build() {
-            return new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions, task, seed, analysis,
-                    racing, constraints, warmStart);
+            return SpecChecks.newSpec(new ExperimentSpec(name, objectives, space.build(), strategy, pruner, budget, repetitions,
+                    task, seed, analysis, racing, constraints, warmStart));
         }
     }
 }

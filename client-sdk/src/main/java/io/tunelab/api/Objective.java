@@ -6,10 +6,6 @@ public record Objective(String metric, Direction direction) {
         if (metric == null || metric.isBlank()) {
             throw TunelabException.invalidSpec("objective needs a metric name, as {metric: loss, direction: minimize}");
         }
-        String problem = MetricNames.problem(metric);
-        if (problem != null) {
-            throw TunelabException.invalidSpec("objective's metric name " + problem);
-        }
         if (direction == null) {
             direction = Direction.MINIMIZE;
         }

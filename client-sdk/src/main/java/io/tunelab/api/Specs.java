@@ -12,7 +12,7 @@ public final class Specs {
 
     /** Parses a spec written in YAML or JSON. */
     public static ExperimentSpec parse(String text) {
-        return Json.readJsonOrYaml(text, ExperimentSpec.class);
+        return SpecChecks.newSpec(Json.readJsonOrYaml(text, ExperimentSpec.class));
     }
 
     /** Reads a spec file; {@code .json} is read as JSON, anything else as YAML (a superset of JSON). */

@@ -78,6 +78,29 @@ class SpecsTest {
      * leaves (a float without {@code low} and {@code high}; a spec without an objective), since
      * Jackson reports unknown fields only after the constructor.
      */
+    /** Ranges a strategy could not sample: it drew ±Infinity, NaN and (a grid overflowing long) values below low. */
+    @Test
+    void aRangeTooWideToSampleOrAStepTooFineToCountIsRefused() {
+        String head = "name: x\nobjective: {metric: l}\nspace: {x: ";
+        assertThatThrownBy(() -> Specs.parse(head + "{type: float, low: -1e308, high: 1e308}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("param \"x\": high - low (1.0E308 - -1.0E308) is beyond the largest double; narrow the range, "
+                        + "or search its exponent with log: true");
+        assertThatThrownBy(() -> Specs.parse(head + "{type: float, low: 0, high: 1, step: 1e-300}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("param \"x\": step (1.0E-300) divides [0.0, 1.0] into more than 10^15 values; use a coarser step, "
+                        + "or leave step out for any value in the range");
+        assertThatThrownBy(() -> Specs.parse(head + "{type: int, low: 0, high: 10, step: 20}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class).hasMessage("param \"x\": step (20) must not exceed high - low (10)");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {\"x\\u0001\": {type: float, low: 0, high: 1}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class)
+                .hasMessage("param \"x?\": a param name holds a control character; name it with printable text, as lr or n_layers");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nspace: {" + "p".repeat(201) + ": {type: float, low: 0, high: 1}}"))
+                .isInstanceOf(TunelabException.InvalidSpec.class).hasMessage("a param name of 201 characters is too long; at most 200");
+        assertThat(Specs.parse(head + "{type: float, low: 0, high: 1, step: 1e-15}}").space().get("x")).isNotNull();
+        assertThat(Specs.parse(head + "{type: float, low: -1e308, high: 0}}").space().get("x")).isNotNull();
+    }
+
     @Test
     void metricNamesAreBoundedInObjectivesAndConstraints() {
         String space = "\nspace: {x: {type: float, low: 0, high: 1}}";

@@ -5,6 +5,7 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentPatch;
 import io.tunelab.api.ExperimentState;
+import io.tunelab.api.SpecChecks;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.StoredExperiment;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ public final class ExperimentCatalog {
         LiveExperiment e = registry.find(ref);
         patched(e.labels(), patch); // refuses bad tags or notes before anything is locked
         if (patch.name() != null && !patch.name().equals(e.name())) {
+            SpecChecks.newName(patch.name());
             e.row().withName(patch.name(), clock.instant()); // validates the name before anything is locked
             registry.rename(e, patch.name(), () -> record(e, patch, by));
         } else {

@@ -9,6 +9,7 @@ import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.Param;
 import io.tunelab.api.ReportRequest;
+import io.tunelab.api.SpecChecks;
 import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
@@ -86,7 +87,7 @@ public final class ExperimentService {
 
     /** {@link #create(ExperimentSpec, String)} with these as its warm start's trials; null: those its {@code warm_start} names now. */
     Experiment create(ExperimentSpec submitted, String createdBy, List<TrialImports.Imported> warmStart) {
-        ExperimentSpec spec = Pruners.withDefaults(submitted);
+        ExperimentSpec spec = Pruners.withDefaults(SpecChecks.newSpec(submitted));
         RankingPolicy.of(spec);
         TaskRunners.check(spec);
         RacePolicy.of(spec);

@@ -10,6 +10,7 @@ import io.tunelab.api.Param;
 import io.tunelab.api.Report;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.SearchSpace;
+import io.tunelab.api.SpecChecks;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.pruner.PruneContext;
@@ -86,6 +87,7 @@ final class TrialInputs {
         if (name == null || name.isBlank() || param == null) {
             throw TunelabException.of(ErrorCode.INVALID_SPEC, "suggest needs a name and a param, as {\"name\": \"lr\", \"param\": {\"type\": \"float\", \"low\": 0.001, \"high\": 0.1}}");
         }
+        SpecChecks.newParam(name, param);
         LiveExperiment e = registry.owner(trialId);
         return journal.record(e, x -> {
             StoredTrial current = x.trial(trialId);

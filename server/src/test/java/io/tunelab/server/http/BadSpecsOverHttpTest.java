@@ -46,11 +46,17 @@ class BadSpecsOverHttpTest {
             alpha out of range        | {"name":"x","objective":{"metric":"l"},"analysis":{"alpha":2}}        | 400 | INVALID_SPEC | analysis.alpha must be above 0 and at most 0.5
             corrected-t for seeds     | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"corrected-t"}} | 400 | INVALID_SPEC | corrected-t is chosen by itself
             wilcoxon with folds       | {"name":"x","objective":{"metric":"l"},"analysis":{"test":"wilcoxon"},"task":{"dataset":{"name":"iris","validation":{"folds":3}}}} | 400 | INVALID_SPEC | remove analysis.test
+            range wider than a double | {"name":"x","objective":{"metric":"l"},"space":{"x":{"type":"float","low":-1e308,"high":1e308}}} | 400 | INVALID_SPEC | param "x": high - low (1.0E308 - -1.0E308) is beyond the largest double
+            step too fine to count    | {"name":"x","objective":{"metric":"l"},"space":{"x":{"type":"float","low":0,"high":1,"step":1e-300}}} | 400 | INVALID_SPEC | param "x": step (1.0E-300) divides [0.0, 1.0] into more than 10^15 values
+            int step beyond the range | {"name":"x","objective":{"metric":"l"},"space":{"n":{"type":"int","low":0,"high":10,"step":20}}} | 400 | INVALID_SPEC | param "n": step (20) must not exceed high - low (10)
+            control character in name | {"name":"x\\u0000y","objective":{"metric":"l"}}                     | 400 | INVALID_SPEC | name "x?y" holds a control character
+            control character in param| {"name":"x","objective":{"metric":"l"},"space":{"a\\u0001":{"type":"float","low":0,"high":1}}} | 400 | INVALID_SPEC | param "a?": a param name holds a control character
+            overlong metric name      | {"name":"x","objective":{"metric":"LONGMETRIC"}}                        | 400 | INVALID_SPEC | objective's metric name is 251 characters long
             folds not a number        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"folds":"three"}}}} | 400 | INVALID_SPEC | folds must be a whole number of at least 2
             """)
     void badSpecsAreRefusedAndChangeNothing(String what, String body, int status, ErrorCode code, String message) throws Exception {
         String before = server.call("GET", "/api/experiments", null).body();
-        server.call("POST", "/api/experiments", body).assertError(status, code, message);
+        server.call("POST", "/api/experiments", body.replace("LONGMETRIC", "m".repeat(251))).assertError(status, code, message);
         assertThat(server.call("GET", "/api/experiments", null).body()).isEqualTo(before);
     }
 
@@ -73,6 +79,24 @@ class BadSpecsOverHttpTest {
                 "name: aliased\nobjective: {metric: l}\ntask:\n  iris: &iris {name: iris}\n  dataset: *iris\n");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.body()).contains("\"dataset\":{\"name\":\"iris\"}");
+    }
+
+    /** A rename, a clone and a define-by-run param are held to what a new spec is. */
+    @Test
+    void aRenameACloneAndASuggestAreHeldToANewSpecsChecks() throws Exception {
+        server.call("POST", "/api/experiments", ApiServerTest.QUICKSTART);
+        long trial = ((Number) server.call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();
+        String before = server.call("GET", "/api/experiments", null).body();
+        server.call("PATCH", "/api/experiments/quickstart", "{\"name\": \"q\\nuick\"}")
+                .assertError(400, ErrorCode.INVALID_SPEC, "name \"q?uick\" holds a control character");
+        server.call("POST", "/api/experiments/quickstart/clone", "{\"name\": \"q\\tuick\"}")
+                .assertError(400, ErrorCode.INVALID_SPEC, "name \"q?uick\" holds a control character");
+        server.call("POST", "/api/trials/" + trial + "/suggest", "{\"name\": \"w\", \"param\": {\"type\": \"float\", \"low\": 0, "
+                + "\"high\": 1, \"step\": 1e-300}}").assertError(400, ErrorCode.INVALID_SPEC, "param \"w\": step (1.0E-300) divides");
+        server.call("POST", "/api/trials/" + trial + "/suggest", "{\"name\": \"" + "w".repeat(201) + "\", \"param\": {\"type\": "
+                + "\"float\", \"low\": 0, \"high\": 1}}").assertError(400, ErrorCode.INVALID_SPEC, "a param name of 201 characters");
+        assertThat(server.call("GET", "/api/experiments", null).body()).isEqualTo(before);
+        assertThat(server.call("GET", "/api/experiments/quickstart", null).body()).doesNotContain("\"w\"");
     }
 
     @Test

@@ -1,0 +1,81 @@
+package io.tunelab.api;
+
+import java.util.Map;
+
+/**
+ * What a new sweep spec, a new name or a newly suggested param must also be, beyond what every
+ * spec record checks when it is built: these checks came after experiments were stored, so they
+ * run where a spec is made (the server's create, clone, rename and suggest; the SDK's builder;
+ * {@link Specs#parse}), never where a stored one is read back, which a newer check must not make
+ * unreadable.
+ */
+public final class SpecChecks {
+    /** The most values a step may make of a float's range: their indices and the grid points stay exact. */
+    public static final double MAX_GRID_POINTS = 1e15;
+    /** The longest param name, in characters: the trial rows and exports keep it with every value. */
+    public static final int MAX_PARAM_NAME_LENGTH = 200;
+
+    private SpecChecks() {
+    }
+
+    /** Refuses (INVALID_SPEC) a spec that a new experiment may not have; answers it otherwise. */
+    public static ExperimentSpec newSpec(ExperimentSpec spec) {
+        newName(spec.name());
+        for (Objective o : spec.objectives()) {
+            String problem = MetricNames.problem(o.metric());
+            if (problem != null) {
+                throw TunelabException.invalidSpec("objective's metric name " + problem);
+            }
+        }
+        for (int i = 0; i < spec.constraints().size(); i++) {
+            String problem = MetricNames.problem(spec.constraints().get(i).metric());
+            if (problem != null) {
+                throw TunelabException.invalidSpec("constraints[" + i + "].metric " + problem);
+            }
+        }
+        for (Map.Entry<String, Param> p : spec.space().params().entrySet()) {
+            newParam(p.getKey(), p.getValue());
+        }
+        return spec;
+    }
+
+    /** Refuses an experiment name that holds a control character (the record checks the rest). */
+    public static void newName(String name) {
+        if (name != null && name.chars().anyMatch(Character::isISOControl)) {
+            throw TunelabException.invalidSpec("name \"" + printable(name) + "\" holds a control character; name the experiment "
+                    + "with printable text, as lr-sweep-2");
+        }
+    }
+
+    /** Refuses a param a new experiment (or a suggest) may not add. */
+    public static void newParam(String name, Param param) {
+        if (name.length() > MAX_PARAM_NAME_LENGTH) {
+            throw TunelabException.invalidSpec("a param name of " + name.length() + " characters is too long; at most "
+                    + MAX_PARAM_NAME_LENGTH);
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw TunelabException.invalidSpec("param \"" + printable(name) + "\": a param name holds a control character; name it "
+                    + "with printable text, as lr or n_layers");
+        }
+        String at = "param \"" + name + "\": ";
+        if (param instanceof FloatParam f) {
+            double width = f.high() - f.low();
+            if (!Double.isFinite(width)) {
+                // A value is drawn as low + u·(high − low): an infinite width draws ±Infinity and NaN.
+                throw TunelabException.invalidSpec(at + "high - low (" + f.high() + " - " + f.low() + ") is beyond the largest "
+                        + "double; narrow the range, or search its exponent with log: true");
+            }
+            if (f.step() != null && width / f.step() > MAX_GRID_POINTS) {
+                throw TunelabException.invalidSpec(at + "step (" + f.step() + ") divides [" + f.low() + ", " + f.high()
+                        + "] into more than 10^15 values; use a coarser step, or leave step out for any value in the range");
+            }
+        } else if (param instanceof IntParam p && p.step() != null && p.step() > (long) p.high() - p.low()) {
+            throw TunelabException.invalidSpec(at + "step (" + p.step() + ") must not exceed high - low (" + ((long) p.high() - p.low())
+                    + ")");
+        }
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("\\p{Cntrl}", "?");
+    }
+}
