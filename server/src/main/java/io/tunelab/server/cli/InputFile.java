@@ -4,7 +4,10 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,23 +21,26 @@ final class InputFile {
     }
 
     /**
-     * The file's text; missing, a directory, not a regular file (a device or a pipe), larger than
-     * {@code maxBytes} or not UTF-8 is an INVALID_ARGUMENT error. {@code limit} says what the bound
-     * is, after "has N bytes; ", as "the server takes at most 1048576 in one request: split it".
+     * The file's text; missing, a directory, larger than {@code maxBytes} or not UTF-8 is an
+     * INVALID_ARGUMENT error. {@code limit} says what the bound is, after "has N bytes; ", as "the
+     * server takes at most 1048576 in one request: split it". A pipe, as {@code <(command)} gives,
+     * is read up to the bound too, so an endless one such as /dev/zero is refused rather than read
+     * until memory runs out.
      */
     static String read(Path file, String what, long maxBytes, String limit) {
         try {
             if (Files.isDirectory(file)) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, what + " " + file + " is a directory; give a file");
             }
-            if (Files.exists(file) && !Files.isRegularFile(file)) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, what + " " + file + " is not a regular file (a device or a pipe); give a file");
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             }
-            long size = Files.size(file);
-            if (size > maxBytes) {
+            if (bytes.length > maxBytes) {
+                String size = Files.isRegularFile(file) ? Long.toString(Files.size(file)) : "more than " + maxBytes;
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, what + " " + file + " has " + size + " bytes; " + limit);
             }
-            return Files.readString(file);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, what + " " + file + " does not exist");
         } catch (CharacterCodingException e) {

@@ -268,6 +268,11 @@ class TunelabCommandTest {
             assertThat(refused.exit()).as(c[0]).isEqualTo(2);
             assertThat(refused.err()).as(c[0]).contains("token file " + c[0] + c[1]).doesNotContain("Broken pipe");
         }
+        if (Files.exists(Path.of("/dev/zero"))) { // endless: read up to the bound, not until memory runs out
+            Run endless = run("experiments", "--server", server.url(), "--token-file", "/dev/zero");
+            assertThat(endless.exit()).isEqualTo(2);
+            assertThat(endless.err()).contains("token file /dev/zero has more than 4096 bytes");
+        }
     }
 
     @Test
