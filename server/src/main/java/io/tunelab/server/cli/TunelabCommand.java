@@ -47,9 +47,21 @@ public final class TunelabCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command line with error handling: Tunelab errors print their message and exit 2 (1 when unreachable). */
+    /**
+     * The command line with error handling: Tunelab errors print their message and exit 2 (1 when
+     * unreachable); a flag or argument picocli cannot parse prints its message, any suggestion,
+     * and where the usage is, not the whole usage (which pushed the one line that mattered off
+     * the screen), and exits 2.
+     */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new TunelabCommand());
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
+            failed.getErr().println("run " + failed.getCommandSpec().qualifiedName() + " --help for its usage");
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof TunelabException te) {
                 commandLine.getErr().println("error: " + te.getMessage());

@@ -194,7 +194,11 @@ class TunelabCommandTest {
 
         Run unknownCommand = run("sweeps");
         assertThat(unknownCommand.exit()).isEqualTo(2);
-        assertThat(unknownCommand.err()).contains("Unmatched argument");
+        assertThat(unknownCommand.err()).contains("Unmatched argument").contains("Did you mean: tunelab sweep");
+        Run notANumber = server.run("leaderboard", "x", "--limit", "ten");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err().lines()).containsExactly("error: Invalid value for option '--limit': 'ten' is not an int",
+                "run tunelab leaderboard --help for its usage");
 
         assertThat(server.run("experiments").out()).contains("no experiments yet");
     }
