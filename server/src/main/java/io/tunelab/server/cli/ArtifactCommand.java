@@ -30,7 +30,7 @@ final class ArtifactCommand implements Runnable {
         @Parameters(index = "0", description = "the trial's id")
         long trial;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {
@@ -57,12 +57,12 @@ final class ArtifactCommand implements Runnable {
         @Option(names = "--output", paramLabel = "FILE", description = "the file to write (default: the artifact's name)")
         Path output;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() throws IOException {
             Artifact.checkName(name);
-            Path target = WholeFile.target(output == null ? Path.of(name) : output, "--output");
+            Path target = WholeFile.target(output == null ? Path.of(name) : output, "--output", name);
             try (TunelabClient client = server.connect()) {
                 WholeFile.write(target, out -> Artifacts.of(client).download(trial, name, out));
                 System.out.println("wrote " + name + " of trial " + trial + " to " + target);
@@ -83,7 +83,7 @@ final class ArtifactCommand implements Runnable {
         @Option(names = "--lease", paramLabel = "ID", description = "the trial's lease id, when the caller holds it")
         String lease;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {

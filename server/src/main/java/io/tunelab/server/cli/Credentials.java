@@ -3,7 +3,6 @@ package io.tunelab.server.cli;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,16 +30,16 @@ final class Credentials {
         return null;
     }
 
+    /** The most a token file may hold: a token is some 50 characters, so a larger file is the wrong file. */
+    static final long MAX_TOKEN_FILE_BYTES = 4096;
+
     private static String read(Path file) {
-        try {
-            String token = Files.readString(file).strip();
-            if (token.isEmpty()) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the token file " + file + " is empty; it should hold one token, as tl_…");
-            }
-            return token;
-        } catch (IOException e) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "cannot read the token file " + file + ": " + e.getMessage());
+        String token = InputFile.read(file, "token file", MAX_TOKEN_FILE_BYTES,
+                "a token file holds one token, as tl_…; give the file the token was saved to").strip();
+        if (token.isEmpty()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the token file " + file + " is empty; it should hold one token, as tl_…");
         }
+        return token;
     }
 
     private static boolean isLocal(String url) {

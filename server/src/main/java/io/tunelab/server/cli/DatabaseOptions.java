@@ -35,7 +35,19 @@ final class DatabaseOptions {
      * the admin token file's; with {@code --db} the token file's only.
      */
     Path dataDir() {
-        return dataDir == null ? DEFAULT_DATA_DIR : dataDir;
+        return dataDir == null ? DEFAULT_DATA_DIR : checkDataDir(dataDir, "--data-dir");
+    }
+
+    /** Refuses a data directory that is empty or names a file rather than a directory (a missing one is made). */
+    static Path checkDataDir(Path dir, String flag) {
+        if (dir.toString().isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " is empty; give a directory, as ./tunelab-data (made when missing)");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " " + dir + " is a file, not a directory; give a directory "
+                    + "(made when missing)");
+        }
+        return dir;
     }
 
     /** The database the flags name; a bad combination is an error that names the flags and says what would be right. */
@@ -45,7 +57,7 @@ final class DatabaseOptions {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT,
                         "--db-user and --db-password-file go with --db jdbc:postgresql://HOST:PORT/DB; give --db too, or leave them out");
             }
-            return Database.embedded(dataDir == null ? DEFAULT_DATA_DIR : dataDir);
+            return Database.embedded(dataDir());
         }
         return postgres(new Flags("--db", "--db-user", "--db-password-file"), db, dbUser, dbPasswordFile);
     }

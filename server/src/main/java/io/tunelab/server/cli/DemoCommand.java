@@ -3,7 +3,6 @@ package io.tunelab.server.cli;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentSummary;
-import io.tunelab.api.Specs;
 import io.tunelab.api.Token;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
@@ -52,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("tunelab.home", "."));
         Path file = specFile != null ? specFile : home.resolve("experiments/sweeps/digits-mlp.yaml");
-        ExperimentSpec spec = Specs.load(file);
+        ExperimentSpec spec = TunelabCommand.loadSpec(file);
         if (spec.task() == null && !spec.space().names().containsAll(java.util.List.of("lr", "layers", "optimizer"))) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, file + " has no task, and the demo's example objective needs "
                     + "the quick-start params lr, layers and optimizer; give a spec with a task, or experiments/quickstart.yaml");
@@ -61,6 +60,11 @@ final class DemoCommand implements Callable<Integer> {
         if (workerSlots < 1 || workerSlots > 256) { // the worker's own bound, checked before any server starts
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--slots must be from 1 to 256, got " + workerSlots);
         }
+        if (port < 0 || port > 65535) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--port must be from 0 to 65535, got " + port);
+        }
+        DatabaseOptions.checkDataDir(dataDir, "--data-dir");
+        Listening.checkFree("127.0.0.1", port, "--port");
         ApiServer server = ApiServer.start(ServerConfig.of(dataDir, port));
         String url = server.origin();
         // The demo's own tokens, made in-process: one to launch and follow, one for its worker.

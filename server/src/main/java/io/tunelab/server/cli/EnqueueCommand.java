@@ -28,9 +28,6 @@ import java.util.concurrent.Callable;
         description = "Enqueues a configuration: the experiment's next ask (or worker lease) evaluates it before the strategy "
                 + "proposes. Params left out are filled from the strategy's proposal.")
 final class EnqueueCommand implements Callable<Integer> {
-    /** The most a params file may hold: the server's bound on a JSON body. */
-    static final long MAX_FILE_BYTES = 1024 * 1024;
-
     @Parameters(index = "0", description = "the experiment's name or id")
     String name;
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "a param's value, as lr=0.01 or optimizer=adam; repeat for each")
@@ -38,10 +35,11 @@ final class EnqueueCommand implements Callable<Integer> {
     @Option(names = "--file", paramLabel = "FILE", description = "a JSON object of params, as {\"lr\": 0.01, \"optimizer\": \"adam\"}")
     Path file;
     @CommandLine.Mixin
-    TunelabCommand.ServerOption server;
+    ServerOption server;
 
     @Override
     public Integer call() {
+        Reference.experiment(name);
         Map<String, Object> values = values();
         try (TunelabClient client = server.connect()) {
             Trial t = TrialQueue.of(client).enqueue(name, values);
@@ -55,7 +53,8 @@ final class EnqueueCommand implements Callable<Integer> {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "give --param NAME=VALUE or --file FILE, not both");
         }
         if (file != null) {
-            String text = InputFile.read(file, "params file", MAX_FILE_BYTES);
+            String text = InputFile.read(file, "params file", InputFile.MAX_REQUEST_BYTES,
+                    "the server takes at most " + InputFile.MAX_REQUEST_BYTES + " bytes of params");
             try {
                 return Json.mapper().readValue(text, LinkedHashMap.class);
             } catch (JsonProcessingException | RuntimeException e) {
@@ -69,11 +68,13 @@ final class EnqueueCommand implements Callable<Integer> {
         var values = new LinkedHashMap<String, Object>();
         for (String p : params) {
             int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + p + " must be NAME=VALUE, as lr=0.01");
+            String key = eq < 0 ? "" : p.substring(0, eq).strip();
+            String text = eq < 0 ? "" : p.substring(eq + 1).strip();
+            if (key.isEmpty() || text.isEmpty()) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + p + " must be NAME=VALUE, as lr=0.01"
+                        + (eq >= 0 && !key.isEmpty() ? " (the value is empty; give \"\" for an empty string)" : ""));
             }
-            String key = p.substring(0, eq).strip();
-            if (values.put(key, value(p.substring(eq + 1).strip())) != null) {
+            if (values.put(key, value(text)) != null) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + key + " is given twice; give each param once");
             }
         }

@@ -38,12 +38,13 @@ final class ExperimentCommand implements Runnable {
         @Parameters(index = "0", description = "the experiment's name or id")
         String ref;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         abstract ExperimentPatch patch();
 
         @Override
         public Integer call() {
+            Reference.experiment(ref);
             ExperimentPatch patch = patch();
             try (TunelabClient client = server.connect()) {
                 Experiment e = Catalog.of(client).update(ref, patch);
@@ -124,7 +125,7 @@ final class ExperimentCommand implements Runnable {
         @Option(names = "--yes", description = "confirms the delete, which cannot be undone")
         boolean yes;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {
@@ -132,6 +133,7 @@ final class ExperimentCommand implements Runnable {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "deleting \"" + ref + "\" removes its trials, models and artifacts "
                         + "for good; run again with --yes to confirm");
             }
+            Reference.experiment(ref);
             try (TunelabClient client = server.connect()) {
                 Catalog.of(client).delete(ref);
                 System.out.println("deleted " + ref);
@@ -148,10 +150,11 @@ final class ExperimentCommand implements Runnable {
         @Parameters(index = "1", description = "the new experiment's name")
         String name;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {
+            Reference.experiment(ref);
             try (TunelabClient client = server.connect()) {
                 Experiment e = Catalog.of(client).copy(ref, name);
                 System.out.println("cloned " + ref + " as " + e.name() + " (id " + e.id() + ")");

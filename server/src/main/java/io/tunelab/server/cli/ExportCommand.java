@@ -26,12 +26,13 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "the file to write (default: standard output)")
     Path output;
     @CommandLine.Mixin
-    TunelabCommand.ServerOption server;
+    ServerOption server;
 
     @Override
     public Integer call() throws IOException {
+        Reference.experiment(name);
         ExportFormat exportFormat = ExportFormat.parse(format);
-        Path target = output == null ? null : WholeFile.target(output, "--output");
+        Path target = output == null ? null : WholeFile.target(output, "--output", "trials." + exportFormat.extension());
         try (TunelabClient client = server.connect()) {
             if (target == null) {
                 client.exportTrials(name, exportFormat, System.out);

@@ -28,10 +28,11 @@ final class FinalizeCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "wait until a worker has told the test score, then print it")
     boolean await;
     @CommandLine.Mixin
-    TunelabCommand.ServerOption server;
+    ServerOption server;
 
     @Override
     public Integer call() {
+        Reference.experiment(name);
         try (TunelabClient client = server.connect()) {
             Experiment e = client.describe(name);
             Finalization f = client.finalizeWinner(name);

@@ -23,11 +23,13 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "the CSV file (at most 1 MiB)")
     Path file;
     @CommandLine.Mixin
-    TunelabCommand.ServerOption server;
+    ServerOption server;
 
     @Override
     public Integer call() {
-        String csv = InputFile.read(file, "CSV file", EnqueueCommand.MAX_FILE_BYTES);
+        Reference.experiment(name);
+        String csv = InputFile.read(file, "CSV file", InputFile.MAX_REQUEST_BYTES,
+                "the server takes at most " + InputFile.MAX_REQUEST_BYTES + " in one request: split it");
         try (TunelabClient client = server.connect()) {
             TrialImport done = TrialQueue.of(client).importCsv(name, csv);
             System.out.println("imported " + done.imported() + " trials into " + name

@@ -31,10 +31,11 @@ final class ImportanceCommand implements Callable<Integer> {
             description = "which objective, by its index in the spec (default ${DEFAULT-VALUE}, the first)")
     int objective;
     @CommandLine.Mixin
-    TunelabCommand.ServerOption server;
+    ServerOption server;
 
     @Override
     public Integer call() {
+        Reference.experiment(name);
         try (TunelabClient client = server.connect()) {
             print(System.out, client.importance(name, objective));
             return 0;

@@ -30,7 +30,7 @@ final class TokenCommand implements Runnable {
                 description = "what the token may do; repeatable")
         List<String> scopes;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {
@@ -46,7 +46,7 @@ final class TokenCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the tokens: name, scopes, created, revoked.")
     static final class ListTokens implements Callable<Integer> {
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {
@@ -66,10 +66,11 @@ final class TokenCommand implements Runnable {
         @Parameters(index = "0", description = "the token's name")
         String name;
         @CommandLine.Mixin
-        TunelabCommand.ServerOption server;
+        ServerOption server;
 
         @Override
         public Integer call() {
+            Reference.token(name);
             try (TunelabClient client = server.connect()) {
                 Token t = client.revokeToken(name);
                 System.out.println("revoked token " + t.name() + " at " + t.revoked());

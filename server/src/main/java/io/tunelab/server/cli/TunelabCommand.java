@@ -3,6 +3,7 @@ package io.tunelab.server.cli;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Specs;
@@ -46,9 +47,21 @@ public final class TunelabCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command line with error handling: Tunelab errors print their message and exit 2 (1 when unreachable). */
+    /**
+     * The command line with error handling: Tunelab errors print their message and exit 2 (1 when
+     * unreachable); a flag or argument picocli cannot parse prints its message, any suggestion,
+     * and where the usage is, not the whole usage (which pushed the one line that mattered off
+     * the screen), and exits 2.
+     */
     public static CommandLine commandLine() {
         var cl = new CommandLine(new TunelabCommand());
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
+            failed.getErr().println("run " + failed.getCommandSpec().qualifiedName() + " --help for its usage");
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof TunelabException te) {
                 commandLine.getErr().println("error: " + te.getMessage());
@@ -58,24 +71,6 @@ public final class TunelabCommand implements Runnable {
             return 1;
         });
         return cl;
-    }
-
-    /**
-     * The {@code --server URL} and {@code --token-file FILE} options of the client commands. The
-     * token comes from the file, else {@code $TUNELAB_TOKEN}, else, for a server on this machine,
-     * the admin token a local server wrote to {@code ./tunelab-data/admin.token}.
-     */
-    static final class ServerOption {
-        @Option(names = "--server", defaultValue = DEFAULT_SERVER, description = "server URL, or several coordinators' URLs separated by commas (default ${DEFAULT-VALUE})")
-        String url;
-        @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the token (default: $TUNELAB_TOKEN, "
-                + "else ./tunelab-data/admin.token when the server is on this machine)")
-        Path tokenFile;
-
-        TunelabClient connect() {
-            return TunelabClient.connect(url, Credentials.token(tokenFile, System.getenv("TUNELAB_TOKEN"), url,
-                    Path.of("tunelab-data", ApiServer.ADMIN_TOKEN_FILE)));
-        }
     }
 
     @Command(name = "server", mixinStandardHelpOptions = true,
@@ -135,6 +130,7 @@ public final class TunelabCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = config();
+            Listening.checkFree(host, port, "--port");
             ApiServer server = ApiServer.start(config);
             System.out.println("Tunelab server on " + server.origin() + "  (data: " + config.database().describe() + ")");
             printAccess(server, config.dataDir());
@@ -151,6 +147,9 @@ public final class TunelabCommand implements Runnable {
             if (leaseSeconds < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--lease-seconds must be 1 or more, got " + leaseSeconds);
             }
+            Listening.checkHost(host);
+            Listening.checkPem(tlsCert, "--tls-cert", "certificate");
+            Listening.checkPem(tlsKey, "--tls-key", "private key");
             var access = new AccessConfig(allowedHosts, allowedOrigins, tlsCert, tlsKey, behindProxy);
             return new ServerConfig(host, port, database.dataDir(), database.database(), Durability.parse(durability),
                     new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1))
@@ -194,7 +193,7 @@ public final class TunelabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ExperimentSpec spec = Specs.load(file);
+            ExperimentSpec spec = loadSpec(file);
             try (TunelabClient client = server.connect()) {
                 ExperimentHandle handle = client.launch(spec);
                 System.out.println("launched experiment " + handle.name() + " (id " + handle.id() + ") on " + server.url);
@@ -223,13 +222,38 @@ public final class TunelabCommand implements Runnable {
             if (trials != null && trials < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trials must be 1 or more, got " + trials);
             }
+            Reference.experiment(name);
             try (TunelabClient client = server.connect()) {
                 ExperimentHandle handle = client.experiment(name);
+                if (trials != null) {
+                    checkBudgetFits(handle.info(), trials);
+                }
                 Experiment e = trials == null ? handle.resume() : handle.resume(trials);
                 System.out.println("resumed " + e.name() + ": " + Console.progress(e.summary()));
                 return detach ? 0 : follow(client, handle, System.out);
             }
         }
+    }
+
+    /** Refuses {@code --trials} that would take the budget past the largest number of trials a budget may have. */
+    private static void checkBudgetFits(Experiment e, int more) {
+        Integer old = e.spec().budget().trials();
+        long base = old != null ? old : e.summary().totalTrials();
+        if (base + more > Integer.MAX_VALUE) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trials " + more + " would make the budget of " + e.name() + " "
+                    + (base + more) + " trials; it has " + base + ", so at most " + (Integer.MAX_VALUE - base) + " more may be added");
+        }
+    }
+
+    /** A sweep spec file, YAML or JSON; a missing, empty, binary or oversized file is an error that names it. */
+    static ExperimentSpec loadSpec(Path file) {
+        String text = InputFile.read(file, "sweep spec", InputFile.MAX_REQUEST_BYTES,
+                "a spec is sent in one request, and the server takes at most " + InputFile.MAX_REQUEST_BYTES);
+        if (text.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "sweep spec " + file + " is empty; give a YAML or JSON spec, "
+                    + "as experiments/quickstart.yaml");
+        }
+        return Specs.parse(text);
     }
 
     /** Prints the admin token once, on the start that created it, and a one-time login link for the browser. */
@@ -301,10 +325,23 @@ public final class TunelabCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (tag != null) {
+                try {
+                    ExperimentLabels.checkTag(tag);
+                } catch (TunelabException e) {
+                    throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--tag: " + e.getMessage());
+                }
+            }
             try (TunelabClient client = server.connect()) {
-                var list = io.tunelab.client.Catalog.of(client).list(tag, archived);
-                if (list.isEmpty()) {
-                    System.out.println("no experiments yet; launch one with: tunelab sweep run FILE");
+                var catalog = io.tunelab.client.Catalog.of(client);
+                var list = catalog.list(tag, archived);
+                int hidden = list.isEmpty() && !archived ? catalog.list(tag, true).size() : 0;
+                if (hidden > 0) {
+                    System.out.println("no experiments shown: " + hidden + " archived " + (tag == null ? "" : "with tag " + tag + " ")
+                            + "left out; add --archived to list them");
+                } else if (list.isEmpty()) {
+                    System.out.println(tag == null ? "no experiments yet; launch one with: tunelab sweep run FILE"
+                            : "no experiments with tag " + tag + "; tunelab experiments lists them all");
                 } else {
                     Console.experiments(System.out, list);
                 }
@@ -327,6 +364,7 @@ public final class TunelabCommand implements Runnable {
             if (limit < 1) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--limit must be 1 or more, got " + limit);
             }
+            Reference.experiment(name);
             try (TunelabClient client = server.connect()) {
                 Experiment e = client.describe(name);
                 Console.leaderboard(System.out, e, client.leaderboard(name, limit));

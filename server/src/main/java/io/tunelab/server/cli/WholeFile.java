@@ -6,9 +6,11 @@ import io.tunelab.api.TunelabException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 
 /**
  * A file a command writes whole or not at all: into a temporary file beside the target, moved
@@ -25,9 +27,32 @@ final class WholeFile {
     private WholeFile() {
     }
 
-    /** The absolute target, or an error naming {@code flag} when its directory does not exist. */
-    static Path target(Path file, String flag) {
+    /**
+     * The absolute file to write for {@code file}, or an error that names {@code flag} and a file it
+     * could be ({@code example}): an empty name, a directory, a device or a pipe (which the move
+     * would replace by a plain file), or a file in a directory that does not exist. A symbolic link
+     * to a file is followed, so the link stays and the file it names is replaced.
+     */
+    static Path target(Path file, String flag, String example) {
+        if (file.toString().isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " is empty; give a file to write, as " + example);
+        }
         Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " " + file + " is a directory; give a file in it, as "
+                    + file.resolve(example));
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " " + file + " is not a regular file but a device or a pipe, "
+                    + "which writing whole would replace; give a file, as " + example);
+        }
+        if (Files.isSymbolicLink(target) && Files.exists(target)) {
+            try {
+                target = target.toRealPath();
+            } catch (IOException e) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " " + file + ": cannot follow its link (" + reason(e) + ")");
+            }
+        }
         if (!Files.isDirectory(target.getParent())) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " " + file + ": there is no directory "
                     + target.getParent() + "; give a file in an existing directory");
@@ -41,8 +66,7 @@ final class WholeFile {
             partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
         } catch (IOException e) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "cannot write " + target + ": its directory takes no new file ("
-                    + (e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName()
-                    .replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT)) + "); give a file in a directory you may write");
+                    + reason(e) + "); give a file in a directory you may write");
         }
         try {
             try (OutputStream out = Files.newOutputStream(partial)) {
@@ -52,5 +76,16 @@ final class WholeFile {
         } finally {
             Files.deleteIfExists(partial);
         }
+    }
+
+    /** Why a file operation failed, in words rather than an exception's class name: "permission denied", "no such file". */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(Locale.ROOT);
+        }
+        return e.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
     }
 }

@@ -65,10 +65,16 @@ class ArtifactCommandTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         }
+        Artifacts.of(server.client()).upload(trial, null, "notes.txt", file);
+        var intoDirectory = server.run("artifacts", "get", Long.toString(trial), "notes.txt", "--output", dir.toString());
+        assertThat(intoDirectory.exit()).isEqualTo(2);
+        assertThat(intoDirectory.err()).contains("--output " + dir + " is a directory; give a file in it, as " + dir.resolve("notes.txt"))
+                .doesNotContain("java.");
+        assertThat(dir).isDirectory();
         experiment.tell(trial, 0.5);
         var finished = server.run("artifacts", "put", Long.toString(trial), file.toString());
         assertThat(finished.exit()).isEqualTo(2);
         assertThat(finished.err()).contains("finished trials never change");
-        assertThat(Artifacts.of(server.client()).list(trial)).extracting(Artifact::name).isEmpty();
+        assertThat(Artifacts.of(server.client()).list(trial)).extracting(Artifact::name).containsExactly("notes.txt");
     }
 }

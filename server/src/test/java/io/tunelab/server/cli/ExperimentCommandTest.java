@@ -57,6 +57,18 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void anEmptyOrMalformedTagFilterIsRefusedAndAnEmptyFilteredListSaysWhy() {
+        var empty = server.run("experiments", "--tag", "");
+        assertThat(empty.exit()).isEqualTo(2);
+        assertThat(empty.err()).contains("--tag: tag \"\" is not valid; a tag is 1 to 64 letters");
+        assertThat(empty.out()).doesNotContain("cli-exp");
+        assertThat(server.run("experiments", "--tag", "a b").err()).contains("--tag: tag \"a b\" is not valid");
+        assertThat(server.run("experiments", "--tag", "other").out()).contains("no experiments with tag other").doesNotContain("yet");
+        server.run("experiment", "archive", "cli-exp");
+        assertThat(server.run("experiments").out()).contains("no experiments shown: 1 archived left out; add --archived");
+    }
+
+    @Test
     void badInputIsAnErrorThatSaysWhatIsRightAndChangesNothing() {
         var missing = server.run("experiment", "rename", "nope", "x1");
         assertThat(missing.exit()).isEqualTo(2);

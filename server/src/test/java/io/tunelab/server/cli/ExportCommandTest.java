@@ -48,6 +48,17 @@ class ExportCommandTest {
     }
 
     @Test
+    void aLinkToAFileIsFollowedSoTheLinkStays() throws Exception {
+        Path file = dir.resolve("2026-12.csv");
+        Files.writeString(file, "older");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.csv"), file.getFileName());
+        TunelabCommandTest.Run csv = server.run("export", "cli-export", "--output", link.toString());
+        assertThat(csv.exit()).as(csv.err()).isZero();
+        assertThat(link).isSymbolicLink();
+        assertThat(Files.readString(file)).startsWith("number,id,state,");
+    }
+
+    @Test
     void badInputExitsWithAClearMessageAndWritesNothing() throws Exception {
         Path file = dir.resolve("kept.csv");
         Files.writeString(file, "what was there");
@@ -74,6 +85,20 @@ class ExportCommandTest {
             assertThat(unwritable.err()).contains("cannot write /proc/self/trials.csv: its directory takes no new file")
                     .doesNotContain("java.nio");
         }
+
+        TunelabCommandTest.Run intoDirectory = server.run("export", "cli-export", "--output", dir.toString());
+        assertThat(intoDirectory.exit()).isEqualTo(2);
+        assertThat(intoDirectory.err()).contains("--output " + dir + " is a directory; give a file in it, as " + dir.resolve("trials.csv"))
+                .doesNotContain("java.");
+        TunelabCommandTest.Run emptyOutput = server.run("export", "cli-export", "--output", "");
+        assertThat(emptyOutput.exit()).isEqualTo(2);
+        assertThat(emptyOutput.err()).contains("--output is empty; give a file to write, as trials.csv");
+        assertThat(dir).isDirectoryNotContaining("glob:**.partial");
+
+        TunelabCommandTest.Run emptyName = server.run("export", "", "--output", file.toString());
+        assertThat(emptyName.exit()).isEqualTo(2);
+        assertThat(emptyName.err()).contains("the experiment's name or id is empty");
+        assertThat(file).hasContent("what was there");
 
         TunelabCommandTest.Run noName = server.run("export");
         assertThat(noName.exit()).isEqualTo(2);

@@ -1,6 +1,7 @@
 package io.tunelab.server.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -133,7 +134,7 @@ class TunelabCommandTest {
     void badInputExitsWithAClearMessageAndChangesNothing() throws Exception {
         Run missing = server.run("sweep", "run", dir.resolve("nope.yaml").toString());
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err()).contains("no sweep spec at").contains("nope.yaml");
+        assertThat(missing.err()).contains("sweep spec " + dir.resolve("nope.yaml") + " does not exist");
 
         Run invalid = server.run("sweep", "run", spec("name: bad\nobjective: {metric: l}\nspace: {lr: {type: float, low: 1, high: 0}}\n").toString());
         assertThat(invalid.exit()).isEqualTo(2);
@@ -182,7 +183,7 @@ class TunelabCommandTest {
         }
         Run noSpec = run("demo", "--port", "0", "--exit", "--data-dir", dir.resolve("never").toString(), "--spec", dir.resolve("nope.yaml").toString());
         assertThat(noSpec.exit()).isEqualTo(2);
-        assertThat(noSpec.err()).contains("no sweep spec at").contains("nope.yaml");
+        assertThat(noSpec.err()).contains("sweep spec " + dir.resolve("nope.yaml") + " does not exist");
         assertThat(dir.resolve("never")).doesNotExist();
 
         Path untouched = dir.resolve("untouched-data");
@@ -193,9 +194,126 @@ class TunelabCommandTest {
 
         Run unknownCommand = run("sweeps");
         assertThat(unknownCommand.exit()).isEqualTo(2);
-        assertThat(unknownCommand.err()).contains("Unmatched argument");
+        assertThat(unknownCommand.err()).contains("Unmatched argument").contains("Did you mean: tunelab sweep");
+        Run notANumber = server.run("leaderboard", "x", "--limit", "ten");
+        assertThat(notANumber.exit()).isEqualTo(2);
+        assertThat(notANumber.err().lines()).containsExactly("error: Invalid value for option '--limit': 'ten' is not an int",
+                "run tunelab leaderboard --help for its usage");
 
         assertThat(server.run("experiments").out()).contains("no experiments yet");
+    }
+
+    @Test
+    void aSpecFileThatIsNotASpecIsRefusedNamingItAndLaunchesNothing() throws Exception {
+        Path binary = dir.resolve("binary.yaml");
+        Files.write(binary, new byte[]{(byte) 0xff, (byte) 0xfe, 0, 1});
+        Path huge = dir.resolve("huge.yaml");
+        Files.writeString(huge, "#".repeat(2 * 1024 * 1024));
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "  \n");
+        for (String[] c : List.of(new String[]{binary.toString(), "sweep spec " + binary + " is not UTF-8 text"},
+                new String[]{huge.toString(), "sweep spec " + huge + " has 2097152 bytes; a spec is sent in one request, and the server takes at most 1048576"},
+                new String[]{empty.toString(), "sweep spec " + empty + " is empty; give a YAML or JSON spec"},
+                new String[]{dir.toString(), "sweep spec " + dir + " is a directory; give a file"})) {
+            Run refused = server.run("sweep", "run", c[0], "--detach");
+            assertThat(refused.exit()).as(c[0]).isEqualTo(2);
+            assertThat(refused.err()).as(c[0]).contains(c[1]).doesNotContain("Input length");
+        }
+        Run demo = run("demo", "--port", "0", "--exit", "--data-dir", dir.resolve("never").toString(), "--spec", binary.toString());
+        assertThat(demo.err()).contains("is not UTF-8 text");
+        assertThat(dir.resolve("never")).doesNotExist();
+        assertThat(server.client().experiments()).isEmpty();
+    }
+
+    @Test
+    void anEmptyDotOrOverlongNameIsRefusedBeforeAnyRequest() {
+        for (String[] c : List.of(new String[]{"", "the experiment's name or id is empty; give one, as tunelab experiments shows them"},
+                new String[]{".", "\".\" is not a name; give the experiment's name or id"},
+                new String[]{"y".repeat(100_000), "the experiment's name or id is 100000 characters long; names have at most 200"})) {
+            for (String command : List.of("leaderboard", "importance", "finalize")) {
+                Run refused = server.run(command, c[0]);
+                assertThat(refused.exit()).as(command).isEqualTo(2);
+                assertThat(refused.err()).as(command).contains(c[1]).doesNotContain("deserialize").doesNotContain("HTTP 414");
+            }
+        }
+        Run renamed = server.run("experiment", "rename", "", "x");
+        assertThat(renamed.exit()).isEqualTo(2);
+        assertThat(renamed.err()).contains("the experiment's name or id is empty");
+        Run revoke = server.run("token", "revoke", "");
+        assertThat(revoke.exit()).isEqualTo(2);
+        assertThat(revoke.err()).contains("the token's name is empty; give one, as tunelab token list shows them");
+        assertThat(server.run("token", "list").out()).contains("admin ");
+    }
+
+    @Test
+    void resumingPastTheLargestBudgetIsRefusedAndLeavesTheBudget() {
+        server.client().launch(io.tunelab.api.ExperimentSpec.builder("small").minimize("loss")
+                .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(3).build());
+        Run refused = server.run("sweep", "resume", "small", "--trials", Integer.toString(Integer.MAX_VALUE), "--detach");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--trials 2147483647 would make the budget of small 2147483650 trials; it has 3, "
+                + "so at most 2147483644 more may be added");
+        assertThat(server.client().describe("small").spec().budget().trials()).isEqualTo(3);
+    }
+
+    @Test
+    void aServerUrlOrTokenFileTheClientCannotUseIsRefusedNamingIt() throws Exception {
+        Run ftp = run("experiments", "--server", "ftp://127.0.0.1:8080", "--token-file", server.tokenFile());
+        assertThat(ftp.exit()).isEqualTo(2);
+        assertThat(ftp.err()).contains("--server ftp://127.0.0.1:8080: a Tunelab server speaks http:// or https://, not ftp://");
+        Run port = run("experiments", "--server", "http://127.0.0.1:99999", "--token-file", server.tokenFile());
+        assertThat(port.exit()).isEqualTo(2);
+        assertThat(port.err()).contains("port 99999 is beyond 65535").doesNotContain("java.");
+        Path binary = Files.write(dir.resolve("binary.token"), new byte[]{(byte) 0xff, 0, 1});
+        Path huge = Files.writeString(dir.resolve("huge.token"), "x".repeat(1 << 20));
+        for (String[] c : List.of(new String[]{dir.resolve("nope.token").toString(), " does not exist"},
+                new String[]{binary.toString(), " is not UTF-8 text"},
+                new String[]{huge.toString(), " has 1048576 bytes; a token file holds one token"})) {
+            Run refused = run("experiments", "--server", server.url(), "--token-file", c[0]);
+            assertThat(refused.exit()).as(c[0]).isEqualTo(2);
+            assertThat(refused.err()).as(c[0]).contains("token file " + c[0] + c[1]).doesNotContain("Broken pipe");
+        }
+        if (Files.exists(Path.of("/dev/zero"))) { // endless: read up to the bound, not until memory runs out
+            Run endless = run("experiments", "--server", server.url(), "--token-file", "/dev/zero");
+            assertThat(endless.exit()).isEqualTo(2);
+            assertThat(endless.err()).contains("token file /dev/zero has more than 4096 bytes");
+        }
+    }
+
+    @Test
+    @Timeout(120) // a server the flags let start serves until stopped
+    void aServerThatCannotListenOrStoreWhereItIsToldCreatesNothing() throws Exception {
+        Path data = dir.resolve("never");
+        Path file = Files.writeString(dir.resolve("a-file"), "kept");
+        Path notPem = Files.writeString(dir.resolve("cert.pem"), "not a certificate");
+        record Case(String says, String... flags) {
+        }
+        for (Case c : List.of(new Case("--data-dir " + file + " is a file, not a directory", "--data-dir", file.toString()),
+                new Case("--data-dir is empty; give a directory", "--data-dir", ""),
+                new Case("cannot listen on 127.0.0.1:" + server.port() + " (address already in use); give another --port",
+                        "--port", Integer.toString(server.port())),
+                new Case("--host is empty", "--host", ""),
+                new Case("--tls-cert " + dir.resolve("nope.pem") + " does not exist", "--tls-cert", dir.resolve("nope.pem").toString(),
+                        "--tls-key", notPem.toString()),
+                new Case("--tls-cert " + notPem + " holds no PEM certificate", "--tls-cert", notPem.toString(), "--tls-key", notPem.toString()))) {
+            var args = new java.util.ArrayList<>(List.of("server"));
+            args.addAll(List.of(c.flags()));
+            if (!args.contains("--port")) {
+                args.addAll(List.of("--port", "0"));
+            }
+            if (!args.contains("--data-dir")) {
+                args.addAll(List.of("--data-dir", data.toString()));
+            }
+            Run refused = run(args.toArray(String[]::new));
+            assertThat(refused.exit()).as(c.says()).isEqualTo(2);
+            assertThat(refused.err()).as(c.says()).contains(c.says()).doesNotContain("java.");
+        }
+        Run demo = run("demo", "--port", "-1", "--exit", "--data-dir", data.toString(),
+                "--spec", Path.of("..", "experiments", "quickstart.yaml").toString());
+        assertThat(demo.exit()).isEqualTo(2);
+        assertThat(demo.err()).contains("--port must be from 0 to 65535, got -1");
+        assertThat(data).doesNotExist();
+        assertThat(file).hasContent("kept");
+        assertThat(Path.of("tunelab.mv.db")).doesNotExist();
     }
 
     @Test
