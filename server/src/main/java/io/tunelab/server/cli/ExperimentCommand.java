@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code tunelab experiment rename|tag|untag|notes|archive|unarchive|delete|clone}: keeping
- * experiments in order from the command line, each a single request made with the caller's token
- * (which the server records as the change's author).
+ * {@code tunelab experiment pause|stop|rename|tag|untag|notes|archive|unarchive|delete|clone}:
+ * keeping experiments in order from the command line, each a single request made with the
+ * caller's token (which the server records as the change's author).
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Renames, tags, annotates, archives, deletes or clones one experiment.",
-        subcommands = {ExperimentCommand.Rename.class, ExperimentCommand.Tag.class, ExperimentCommand.Untag.class,
+        description = "Pauses, stops, renames, tags, annotates, archives, deletes or clones one experiment.",
+        subcommands = {ExperimentCommand.Pause.class, ExperimentCommand.Stop.class, ExperimentCommand.Rename.class, ExperimentCommand.Tag.class, ExperimentCommand.Untag.class,
                 ExperimentCommand.Notes.class, ExperimentCommand.Archive.class, ExperimentCommand.Unarchive.class,
                 ExperimentCommand.Delete.class, ExperimentCommand.Clone.class})
 final class ExperimentCommand implements Runnable {
@@ -54,6 +54,56 @@ final class ExperimentCommand implements Runnable {
                         + (labels.notes() == null ? "" : "  notes: " + labels.notes().lines().findFirst().orElse("")));
                 return 0;
             }
+        }
+    }
+
+    /** A subcommand that moves one experiment to another state, as the web UI's buttons do. */
+    abstract static class StateChange implements Callable<Integer> {
+        @Parameters(index = "0", description = "the experiment's name or id")
+        String ref;
+        @CommandLine.Mixin
+        ServerOption server;
+
+        abstract Experiment change(TunelabClient client);
+
+        abstract String after(Experiment e);
+
+        @Override
+        public Integer call() {
+            Reference.experiment(ref);
+            try (TunelabClient client = server.connect()) {
+                Experiment e = change(client);
+                System.out.println(e.name() + " (id " + e.id() + ") is " + e.state() + ": " + after(e));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pauses a running experiment: no new trial is handed out until it is resumed; running trials finish.")
+    static final class Pause extends StateChange {
+        @Override
+        Experiment change(TunelabClient client) {
+            return client.pause(ref);
+        }
+
+        @Override
+        String after(Experiment e) {
+            return "no new trials are handed out; running ones finish; go on with tunelab sweep resume " + e.name();
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stops an experiment: no new trial is handed out and its queue is closed; resume starts it again.")
+    static final class Stop extends StateChange {
+        @Override
+        Experiment change(TunelabClient client) {
+            return client.stop(ref);
+        }
+
+        @Override
+        String after(Experiment e) {
+            return "no new trials are handed out; running ones finish; start it again with tunelab sweep resume " + e.name();
         }
     }
 

@@ -2,6 +2,7 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.ExperimentState;
 import io.tunelab.api.FloatParam;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,27 @@ class ExperimentCommandTest {
         server.client().stop("cli-exp");
         assertThat(server.run("experiment", "delete", "cli-exp", "--yes").out()).contains("deleted cli-exp");
         assertThat(server.client().experiments()).extracting(s -> s.name()).containsExactly("cli-exp-copy");
+    }
+
+    @Test
+    void pauseAndStopFromTheCommandLineWithTheirRefusals() {
+        var paused = server.run("experiment", "pause", "cli-exp");
+        assertThat(paused.exit()).as(paused.err()).isZero();
+        assertThat(paused.out()).contains("cli-exp (id ").contains("is PAUSED").contains("tunelab sweep resume cli-exp");
+        assertThat(server.client().describe("cli-exp").state()).isEqualTo(ExperimentState.PAUSED);
+        var stopped = server.run("experiment", "stop", "cli-exp");
+        assertThat(stopped.out()).contains("is STOPPED");
+        assertThat(server.client().describe("cli-exp").state()).isEqualTo(ExperimentState.STOPPED);
+        assertThat(server.client().describe("cli-exp").updatedBy()).isEqualTo("admin");
+        var pauseStopped = server.run("experiment", "pause", "cli-exp");
+        assertThat(pauseStopped.exit()).isEqualTo(2);
+        assertThat(pauseStopped.err()).contains("STOPPED");
+        assertThat(server.client().describe("cli-exp").state()).as("unchanged").isEqualTo(ExperimentState.STOPPED);
+        var missing = server.run("experiment", "stop", "nope");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("no experiment with id or name \"nope\"");
+        assertThat(server.run("experiment", "stop", "").err()).contains("the experiment's name or id is empty");
+        assertThat(server.run("experiment", "delete", "cli-exp", "--yes").out()).contains("deleted cli-exp");
     }
 
     @Test
