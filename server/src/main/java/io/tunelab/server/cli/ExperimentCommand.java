@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 
 /**
  * {@code tunelab experiment pause|stop|rename|tag|untag|notes|archive|unarchive|delete|clone}:
@@ -63,17 +64,20 @@ final class ExperimentCommand implements Runnable {
         String ref;
         @CommandLine.Mixin
         ServerOption server;
+        private final BiFunction<TunelabClient, String, Experiment> change;
+        private final String after;
 
-        abstract Experiment change(TunelabClient client);
-
-        abstract String after(Experiment e);
+        StateChange(BiFunction<TunelabClient, String, Experiment> change, String after) {
+            this.change = change;
+            this.after = after;
+        }
 
         @Override
         public Integer call() {
             Reference.experiment(ref);
             try (TunelabClient client = server.connect()) {
-                Experiment e = change(client);
-                System.out.println(e.name() + " (id " + e.id() + ") is " + e.state() + ": " + after(e));
+                Experiment e = change.apply(client, ref);
+                System.out.println(e.name() + " (id " + e.id() + ") is " + e.state() + ": " + after + e.name());
                 return 0;
             }
         }
@@ -82,28 +86,16 @@ final class ExperimentCommand implements Runnable {
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Pauses a running experiment: no new trial is handed out until it is resumed; running trials finish.")
     static final class Pause extends StateChange {
-        @Override
-        Experiment change(TunelabClient client) {
-            return client.pause(ref);
-        }
-
-        @Override
-        String after(Experiment e) {
-            return "no new trials are handed out; running ones finish; go on with tunelab sweep resume " + e.name();
+        Pause() {
+            super(TunelabClient::pause, "no new trials are handed out; running ones finish; go on with tunelab sweep resume ");
         }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stops an experiment: no new trial is handed out and its queue is closed; resume starts it again.")
     static final class Stop extends StateChange {
-        @Override
-        Experiment change(TunelabClient client) {
-            return client.stop(ref);
-        }
-
-        @Override
-        String after(Experiment e) {
-            return "no new trials are handed out; running ones finish; start it again with tunelab sweep resume " + e.name();
+        Stop() {
+            super(TunelabClient::stop, "no new trials are handed out; running ones finish; start it again with tunelab sweep resume ");
         }
     }
 
