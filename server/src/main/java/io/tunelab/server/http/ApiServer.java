@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -149,6 +150,11 @@ public final class ApiServer implements AutoCloseable {
     List<String> routes() {
         return router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null)
                 .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).distinct().sorted().toList();
+    }
+
+    /** What each route accepts as its query, by {@code METHOD /path/{param}}; what the OpenAPI test compares with the document. */
+    Map<String, QueryParams.Accepted> queryParams() {
+        return QueryParams.declared(router);
     }
 
     public int port() {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
 import static io.tunelab.server.http.auth.Scope.READ;
 import static io.tunelab.server.http.auth.Scope.WORKER;
@@ -35,13 +36,13 @@ final class ArtifactRoutes {
 
     /** The upload, registered before the API's JSON body handler (it reads its body itself). */
     void registerUpload(Router router) {
-        router.put("/api/trials/:id/artifacts/:name").handler(requires(WRITE, WORKER)).handler(this::put);
+        takes(router.put("/api/trials/:id/artifacts/:name"), "leaseId").handler(requires(WRITE, WORKER)).handler(this::put);
     }
 
     void register(Router router) {
-        router.get("/api/trials/:id/artifacts").handler(requires(READ)).handler(this::list);
+        takes(router.get("/api/trials/:id/artifacts")).handler(requires(READ)).handler(this::list);
         // A worker reads artifacts too: a population-based training member continues from its parent's checkpoint.
-        router.get("/api/trials/:id/artifacts/:name").handler(requires(READ, WORKER)).handler(this::download);
+        takes(router.get("/api/trials/:id/artifacts/:name")).handler(requires(READ, WORKER)).handler(this::download);
     }
 
     private void put(RoutingContext rc) {

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
 import static io.tunelab.server.http.auth.Scope.READ;
 import static io.tunelab.server.http.auth.Scope.WRITE;
@@ -35,23 +36,24 @@ final class CatalogRoutes {
 
     /** The list route, which replaces the unfiltered one: register it before that. */
     void registerList(Router router) {
-        router.get("/api/experiments").handler(requires(READ)).handler(this::list);
+        takes(router.get("/api/experiments"), "tag", "archived").handler(requires(READ)).handler(this::list);
     }
 
     void register(Router router) {
-        router.patch("/api/experiments/:ref").handler(requires(WRITE)).handler(this::update);
-        router.delete("/api/experiments/:ref").handler(requires(WRITE)).handler(this::delete);
-        router.post("/api/experiments/:ref/clone").handler(requires(WRITE)).handler(this::copy);
+        takes(router.patch("/api/experiments/:ref")).handler(requires(WRITE)).handler(this::update);
+        takes(router.delete("/api/experiments/:ref")).handler(requires(WRITE)).handler(this::delete);
+        takes(router.post("/api/experiments/:ref/clone")).handler(requires(WRITE)).handler(this::copy);
     }
 
     private void list(RoutingContext rc) {
         String tag = rc.queryParams().get("tag");
         String archived = rc.queryParams().get("archived");
-        blocking.run(rc, 200, () -> queries.summaries(tag == null || tag.isBlank() ? null : tag, archivedParam(archived)));
+        // QueryParams refused an empty tag or archived, so a value given is a value meant.
+        blocking.run(rc, 200, () -> queries.summaries(tag, archivedParam(archived)));
     }
 
     private static Boolean archivedParam(String v) {
-        if (v == null || v.isBlank()) {
+        if (v == null) {
             return null;
         }
         return switch (v.strip().toLowerCase(Locale.ROOT)) {

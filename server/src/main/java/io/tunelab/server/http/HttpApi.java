@@ -24,9 +24,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
 import static io.tunelab.server.http.auth.Scope.READ;
 import static io.tunelab.server.http.auth.Scope.WORKER;
@@ -76,41 +79,47 @@ public final class HttpApi {
 
     /**
      * The routes as a table: the guard's checks first (every request), then authentication for
-     * everything but health, the login and the static UI, then each route with the scopes it needs.
+     * everything but health, the login and the static UI, then each route with the query
+     * parameters it takes ({@link QueryParams#takes}; any other is refused) and the scopes it needs.
      */
     Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.route().handler(guard::site);
-        router.get("/health").handler(this::health);
-        router.get("/login").handler(rc -> rc.redirect("/"));
-        router.post("/api/session").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES)).handler(auth::login);
+        router.route().handler(QueryParams::decodable);
+        takes(router.get("/health")).handler(this::health);
+        QueryParams.browserPage(router.get("/login")).handler(rc -> rc.redirect("/"));
+        // Vert.x runs a route's body handler before its other handlers: the query is checked after it.
+        takes(router.post("/api/session").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES))).handler(auth::login);
         router.route("/api/*").handler(guard::authenticate);
-        router.get("/metrics").handler(guard::authenticate).handler(requires(READ)).handler(this::metrics);
+        // Authenticated first, as every API route is: a caller without a token learns nothing of its query.
+        takes(router.get("/metrics").handler(guard::authenticate)).handler(requires(READ)).handler(this::metrics);
         trials.registerModelUpload(router);
         artifacts.registerUpload(router);
         // Bodies only for the methods that carry one: a GET with a multipart Content-Type has nothing to decode.
         router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
-        auth.register(router);
+        auth.register(router, route -> takes(route));
 
-        router.get("/api/openapi.yaml").handler(requires(READ)).handler(this::openApi);
-        router.get("/api/events").handler(requires(READ)).handler(this::eventStream);
+        takes(router.get("/api/openapi.yaml")).handler(requires(READ)).handler(this::openApi);
+        // Checked before the stream opens: a refused query is answered with the error body, not a stream.
+        takes(router.get("/api/events")).handler(requires(READ)).handler(this::eventStream);
 
-        router.post("/api/experiments").handler(requires(WRITE)).handler(this::create);
+        takes(router.post("/api/experiments")).handler(requires(WRITE)).handler(this::create);
         catalog.registerList(router);
-        router.get("/api/experiments/:ref").handler(requires(READ)).handler(this::describe);
-        router.post("/api/experiments/:ref/trials").handler(requires(WRITE)).handler(this::ask);
-        router.get("/api/experiments/:ref/trials").handler(requires(READ)).handler(this::trials);
-        router.get("/api/experiments/:ref/trials.:format").handler(requires(READ)).handler(this::exportTrials);
-        router.get("/api/experiments/:ref/leaderboard").handler(requires(READ)).handler(this::leaderboard);
-        router.get("/api/experiments/:ref/pareto").handler(requires(READ)).handler(this::pareto);
-        router.get("/api/experiments/:ref/history").handler(requires(READ)).handler(this::history);
-        router.get("/api/experiments/:ref/curves").handler(requires(READ)).handler(this::curves);
-        router.get("/api/experiments/:ref/data-report").handler(requires(READ)).handler(this::dataReport);
-        router.put("/api/experiments/:ref/data-report").handler(requires(WORKER)).handler(this::putDataReport);
-        router.post("/api/experiments/:ref/pause").handler(requires(WRITE)).handler(this::pause);
-        router.post("/api/experiments/:ref/resume").handler(requires(WRITE)).handler(this::resume);
-        router.post("/api/experiments/:ref/stop").handler(requires(WRITE)).handler(this::stop);
+        takes(router.get("/api/experiments/:ref")).handler(requires(READ)).handler(this::describe);
+        takes(router.post("/api/experiments/:ref/trials")).handler(requires(WRITE)).handler(this::ask);
+        takes(router.get("/api/experiments/:ref/trials"), "limit", "offset", "sort", "order", "state")
+                .handler(requires(READ)).handler(this::trials);
+        takes(router.get("/api/experiments/:ref/trials.:format")).handler(requires(READ)).handler(this::exportTrials);
+        takes(router.get("/api/experiments/:ref/leaderboard"), "limit", "offset").handler(requires(READ)).handler(this::leaderboard);
+        takes(router.get("/api/experiments/:ref/pareto")).handler(requires(READ)).handler(this::pareto);
+        takes(router.get("/api/experiments/:ref/history")).handler(requires(READ)).handler(this::history);
+        takes(router.get("/api/experiments/:ref/curves"), "limit").handler(requires(READ)).handler(this::curves);
+        takes(router.get("/api/experiments/:ref/data-report")).handler(requires(READ)).handler(this::dataReport);
+        takes(router.put("/api/experiments/:ref/data-report")).handler(requires(WORKER)).handler(this::putDataReport);
+        takes(router.post("/api/experiments/:ref/pause")).handler(requires(WRITE)).handler(this::pause);
+        takes(router.post("/api/experiments/:ref/resume")).handler(requires(WRITE)).handler(this::resume);
+        takes(router.post("/api/experiments/:ref/stop")).handler(requires(WRITE)).handler(this::stop);
 
         trials.register(router);
         winners.mount(router);
@@ -277,35 +286,44 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * An integer query parameter, or {@code fallback} when it is left out. Its range is the
+     * domain's to check (the limits differ by route); a value that is no integer at all is refused
+     * here, naming the parameter. {@link QueryParams} has refused an empty one already.
+     */
     static int intParam(RoutingContext rc, String name, int fallback) {
         String v = rc.queryParams().get(name);
-        if (v == null || v.isBlank()) {
+        if (v == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(v.trim());
+            return Integer.parseInt(v.strip());
         } catch (NumberFormatException ex) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "query parameter " + name + " must be an integer, got \"" + v + "\"");
+            boolean tooLong = v.strip().matches("[-+]?[0-9]+");
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "query parameter " + name + " must be an integer"
+                    + (tooLong ? " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE : "") + " (" + fallback
+                    + " when left out), got \"" + v + "\"");
         }
     }
 
     private static String orderParam(RoutingContext rc) {
         String v = rc.queryParams().get("order");
-        if (v != null && !v.equalsIgnoreCase("asc") && !v.equalsIgnoreCase("desc")) {
+        if (v != null && !v.strip().equalsIgnoreCase("asc") && !v.strip().equalsIgnoreCase("desc")) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "order must be asc or desc, got \"" + v + "\"");
         }
-        return v;
+        return v == null ? null : v.strip();
     }
 
     private static TrialState stateParam(RoutingContext rc) {
         String v = rc.queryParams().get("state");
-        if (v == null || v.isBlank()) {
+        if (v == null) {
             return null;
         }
         try {
-            return TrialState.valueOf(v.trim().toUpperCase(Locale.ROOT));
+            return TrialState.valueOf(v.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException ex) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "state must be one of WAITING, RUNNING, COMPLETE, PRUNED, FAILED, got \"" + v + "\"");
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "state must be one of " + Arrays.stream(TrialState.values())
+                    .map(TrialState::name).collect(Collectors.joining(", ")) + " (every state when left out), got \"" + v + "\"");
         }
     }
 

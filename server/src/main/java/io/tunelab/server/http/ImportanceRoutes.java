@@ -37,7 +37,8 @@ final class ImportanceRoutes {
     }
 
     void mount(Router router) {
-        router.get("/api/experiments/:ref/importance").handler(RequestGuard.requires(Scope.READ)).handler(this::importance);
+        QueryParams.takes(router.get("/api/experiments/:ref/importance"), "objective").handler(RequestGuard.requires(Scope.READ))
+                .handler(this::importance);
     }
 
     private void importance(RoutingContext rc) {

@@ -8,6 +8,7 @@ import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
 import static io.tunelab.server.http.auth.Scope.READ;
 import static io.tunelab.server.http.auth.Scope.WRITE;
@@ -31,9 +32,9 @@ final class QueueRoutes {
     }
 
     void mount(Router router) {
-        router.post("/api/experiments/:ref/trials/enqueue").handler(requires(WRITE)).handler(this::enqueue);
-        router.get("/api/experiments/:ref/trials/queue").handler(requires(READ)).handler(this::queued);
-        router.post("/api/experiments/:ref/trials/import").handler(requires(WRITE)).handler(this::importCsv);
+        takes(router.post("/api/experiments/:ref/trials/enqueue")).handler(requires(WRITE)).handler(this::enqueue);
+        takes(router.get("/api/experiments/:ref/trials/queue")).handler(requires(READ)).handler(this::queued);
+        takes(router.post("/api/experiments/:ref/trials/import")).handler(requires(WRITE)).handler(this::importCsv);
     }
 
     private void enqueue(RoutingContext rc) {

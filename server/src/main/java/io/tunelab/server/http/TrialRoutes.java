@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 
+import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
 import static io.tunelab.server.http.auth.Scope.READ;
 import static io.tunelab.server.http.auth.Scope.WORKER;
@@ -57,19 +58,19 @@ final class TrialRoutes {
      * before any of it is read.
      */
     void registerModelUpload(Router router) {
-        router.put("/api/trials/:id/model").handler(requires(WORKER)).handler(this::putModel);
+        takes(router.put("/api/trials/:id/model"), "leaseId").handler(requires(WORKER)).handler(this::putModel);
     }
 
     void register(Router router) {
-        router.get("/api/trials/:id").handler(requires(READ)).handler(this::trial);
-        router.post("/api/trials/:id/reports").handler(requires(WRITE, WORKER)).handler(this::report);
-        router.post("/api/trials/:id/result").handler(requires(WRITE, WORKER)).handler(this::result);
-        router.post("/api/trials/:id/suggest").handler(requires(WRITE)).handler(this::suggest);
-        router.post("/api/trials/:id/heartbeat").handler(requires(WRITE, WORKER)).handler(this::heartbeat);
-        router.post("/api/trials/:id/release").handler(requires(WRITE, WORKER)).handler(this::release);
-        router.get("/api/trials/:id/model").handler(requires(READ)).handler(this::model);
-        router.post("/api/leases").handler(requires(WORKER)).handler(this::lease);
-        router.post("/api/experiments/:ref/trials/batch").handler(requires(WRITE)).handler(this::askBatch);
+        takes(router.get("/api/trials/:id")).handler(requires(READ)).handler(this::trial);
+        takes(router.post("/api/trials/:id/reports")).handler(requires(WRITE, WORKER)).handler(this::report);
+        takes(router.post("/api/trials/:id/result")).handler(requires(WRITE, WORKER)).handler(this::result);
+        takes(router.post("/api/trials/:id/suggest")).handler(requires(WRITE)).handler(this::suggest);
+        takes(router.post("/api/trials/:id/heartbeat")).handler(requires(WRITE, WORKER)).handler(this::heartbeat);
+        takes(router.post("/api/trials/:id/release")).handler(requires(WRITE, WORKER)).handler(this::release);
+        takes(router.get("/api/trials/:id/model")).handler(requires(READ)).handler(this::model);
+        takes(router.post("/api/leases")).handler(requires(WORKER)).handler(this::lease);
+        takes(router.post("/api/experiments/:ref/trials/batch")).handler(requires(WRITE)).handler(this::askBatch);
     }
 
     private void trial(RoutingContext rc) {

@@ -4,10 +4,12 @@ import io.tunelab.api.Json;
 import io.tunelab.api.TestResult;
 import io.tunelab.server.experiment.ExperimentQueries;
 import io.tunelab.server.experiment.Finalizations;
-import io.tunelab.server.http.auth.RequestGuard;
 import io.tunelab.server.http.auth.Scope;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import static io.tunelab.server.http.QueryParams.takes;
+import static io.tunelab.server.http.auth.RequestGuard.requires;
 
 /**
  * The routes that name a winner honestly: the significance-aware ranking, the finalization
@@ -26,10 +28,10 @@ final class WinnerRoutes {
     }
 
     void mount(Router router) {
-        router.get("/api/experiments/:ref/ranking").handler(RequestGuard.requires(Scope.READ)).handler(this::ranking);
-        router.post("/api/experiments/:ref/finalize").handler(RequestGuard.requires(Scope.WRITE)).handler(this::finalizeWinner);
-        router.get("/api/experiments/:ref/finalization").handler(RequestGuard.requires(Scope.READ)).handler(this::finalization);
-        router.post("/api/trials/:id/test").handler(RequestGuard.requires(Scope.WRITE, Scope.WORKER)).handler(this::testResult);
+        takes(router.get("/api/experiments/:ref/ranking"), "limit", "offset").handler(requires(Scope.READ)).handler(this::ranking);
+        takes(router.post("/api/experiments/:ref/finalize")).handler(requires(Scope.WRITE)).handler(this::finalizeWinner);
+        takes(router.get("/api/experiments/:ref/finalization")).handler(requires(Scope.READ)).handler(this::finalization);
+        takes(router.post("/api/trials/:id/test")).handler(requires(Scope.WRITE, Scope.WORKER)).handler(this::testResult);
     }
 
     private void ranking(RoutingContext rc) {

@@ -106,11 +106,13 @@ class HttpFuzzTest {
     }
 
     private static String query(SplittableRandom random) {
-        return switch (random.nextInt(6)) {
+        return switch (random.nextInt(7)) {
             case 0 -> "?limit=" + pick(random, List.of("-5", "0", "abc", "99999999999", "1e9"));
             case 1 -> "?offset=-1&sort=" + pick(random, List.of("param:", "metric:ghost", "value", "nonsense", "param:x"))
                     + "&order=" + pick(random, List.of("asc", "sideways")) + "&state=" + pick(random, List.of("RUNNING", "done"));
             case 2 -> "?leaseId=" + pick(random, List.of("", "guess", "%00"));
+            // Unknown, repeated, nameless and badly encoded parameters: refused with the error body.
+            case 3 -> "?" + pick(random, List.of("limt=5", "limit=1&limit=2", "=5", "limit=%zz", "%G0=1", "tag", "x=%", "&&", "a=1&a"));
             default -> "";
         };
     }

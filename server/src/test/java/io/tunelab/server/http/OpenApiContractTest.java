@@ -50,6 +50,10 @@ class OpenApiContractTest {
     private static final Map<String, Set<String>> otherMediaTypes = new java.util.HashMap<>();
     /** operationId → "METHOD /path/{param}" as the document names it. */
     private static final Map<String, String> documented = new java.util.TreeMap<>();
+    /** "METHOD /path/{param}" → the names of the query parameters the document lists for it. */
+    private static final Map<String, Set<String>> documentedQuery = new java.util.TreeMap<>();
+    /** "METHOD /path/{param}" → the response statuses the document lists for it. */
+    private static final Map<String, Set<String>> documentedStatuses = new java.util.TreeMap<>();
 
     @TempDir
     Path dataDir;
@@ -65,11 +69,13 @@ class OpenApiContractTest {
         vertx = Vertx.vertx();
         try (InputStream in = OpenApiContractTest.class.getResourceAsStream("/openapi.yaml")) {
             Map<?, ?> document = new ObjectMapper(new YAMLFactory()).readValue(in, Map.class);
-            Map<String, Object> json = Json.normalise(document);
+            Map<String, Object> json = OpenApiDocument.normalise(document);
             // Vert.x validates JSON bodies against their schemas; the YAML, CSV, text, binary and
             // event-stream replies the document declares are checked by status and content type.
-            Json.collectOtherMediaTypes(json, otherMediaTypes);
-            Json.collectOperations(json, documented);
+            OpenApiDocument.collectOtherMediaTypes(json, otherMediaTypes);
+            OpenApiDocument.collectOperations(json, documented);
+            OpenApiDocument.collectQueryParameters(json, documentedQuery);
+            OpenApiDocument.collectStatuses(json, documentedStatuses);
             // Vert.x wants a parameter to fill a whole path segment; "trials.{format}" is legal
             // OpenAPI, so only Vert.x's copy names it as a segment of its own.
             @SuppressWarnings("unchecked")
@@ -113,6 +119,35 @@ class OpenApiContractTest {
     }
 
     @Test
+    void everyOperationTakesExactlyTheQueryParametersTheDocumentListsAndDocumentsItsRefusal() {
+        Map<String, QueryParams.Accepted> declared;
+        try (ApiServer s = start()) {
+            declared = s.queryParams();
+        }
+        List<String> differences = new ArrayList<>();
+        documented.forEach((id, operation) -> {
+            QueryParams.Accepted accepted = declared.get(operation);
+            Set<String> listed = documentedQuery.get(operation);
+            if (accepted == null) {
+                differences.add(operation + " (" + id + "): its route declares no query parameters (QueryParams.takes)");
+            } else if (accepted.browserPage()) {
+                if (!listed.isEmpty()) {
+                    differences.add(operation + ": a browser page, whose query is not checked, documents " + listed);
+                }
+            } else {
+                if (!listed.equals(new TreeSet<>(accepted.names()))) {
+                    differences.add(operation + ": the route takes " + accepted.names() + ", the document lists " + listed);
+                }
+                if (!documentedStatuses.get(operation).contains("400")) {
+                    differences.add(operation + ": refuses an unknown query parameter with 400, which the document does not list");
+                }
+            }
+        });
+        assertThat(declared.keySet()).as("routes declaring their query that the document lacks").isSubsetOf(documented.values());
+        assertThat(differences).as("operations whose accepted query differs between the code and the document").isEmpty();
+    }
+
+    @Test
     void everyOperationHasAnExampleWhoseRequestAndReplyMatchTheDocument() throws Exception {
         try (ApiServer s = start()) {
             token = Files.readString(dataDir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip();
@@ -140,6 +175,8 @@ class OpenApiContractTest {
         call("revokeToken", "DELETE", "/api/tokens/reader", null, null);
         call("revokeToken", "DELETE", "/api/tokens/nobody", null, null);
         call("openApi", "GET", "/api/openapi.yaml", null, null);
+        call("health", "GET", "/health?verbose=true", null, null);
+        call("openApi", "GET", "/api/openapi.yaml?v=2", null, null);
         events();
 
         call("createExperiment", "POST", "/api/experiments", "application/json", """
@@ -166,6 +203,9 @@ class OpenApiContractTest {
         String lease = "{\"leaseId\": \"" + asked.getString("leaseId") + "\"}";
         call("listTrials", "GET", "/api/experiments/contract/trials?limit=5&sort=number&order=desc", null, null);
         call("listTrials", "GET", "/api/experiments/contract/trials?limit=0", null, null);
+        call("listTrials", "GET", "/api/experiments/contract/trials?limt=5", null, null);
+        call("listTrials", "GET", "/api/experiments/contract/trials?limit=1&limit=2", null, null);
+        call("ask", "POST", "/api/experiments/contract/trials?count=2", "application/json", "{\"lease\": true}");
         call("report", "POST", "/api/trials/" + id + "/reports", "application/json", "{\"step\": 1, \"values\": {\"loss\": 0.7}}");
         call("suggest", "POST", "/api/trials/" + id + "/suggest", "application/json",
                 "{\"name\": \"extra\", \"param\": {\"type\": \"categorical\", \"choices\": [\"a\", \"b\"]}}");
@@ -315,74 +355,6 @@ class OpenApiContractTest {
             String shown = new String(body, java.nio.charset.StandardCharsets.UTF_8);
             failures.add(request + " → " + status + " " + contentType + ": " + cause.getMessage() + " in "
                     + (shown.length() > 300 ? shown.substring(0, 300) + "…" : shown));
-        }
-    }
-
-    /** YAML's values as Vert.x's JSON wants them (the document's keys are strings, its status codes too). */
-    private static final class Json {
-        @SuppressWarnings("unchecked")
-        static Map<String, Object> normalise(Map<?, ?> yaml) {
-            return (Map<String, Object>) normaliseValue(yaml);
-        }
-
-        /** Every operation by its id, as "METHOD /path". */
-        @SuppressWarnings("unchecked")
-        static void collectOperations(Map<String, Object> document, Map<String, String> into) {
-            ((Map<String, Object>) document.get("paths")).forEach((path, item) -> ((Map<String, Object>) item).forEach((method, op) -> {
-                if (op instanceof Map<?, ?> operation && operation.get("operationId") instanceof String id) {
-                    assertThat(into.put(id, method.toUpperCase(java.util.Locale.ROOT) + " " + path)).as("operationId " + id + " is unique").isNull();
-                }
-            }));
-        }
-
-        /** Takes the media types Vert.x cannot validate out of every response, noting them by operation and status. */
-        @SuppressWarnings("unchecked")
-        static void collectOtherMediaTypes(Map<String, Object> document, Map<String, Set<String>> into) {
-            var paths = (Map<String, Object>) document.get("paths");
-            for (Object item : paths.values()) {
-                for (Object operation : ((Map<String, Object>) item).values()) {
-                    if (!(operation instanceof Map<?, ?> op) || !op.containsKey("operationId")) {
-                        continue;
-                    }
-                    // Vert.x reads no CSV request body (an import's): its copy of such an operation takes none.
-                    if (op.get("requestBody") instanceof Map<?, ?> body && body.get("content") instanceof Map<?, ?> types
-                            && types.keySet().stream().allMatch(type -> ((String) type).startsWith("text/"))) {
-                        ((Map<String, Object>) operation).remove("requestBody");
-                    }
-                    var responses = (Map<String, Object>) op.get("responses");
-                    responses.forEach((status, response) -> {
-                        var content = (Map<String, Object>) ((Map<String, Object>) response).get("content");
-                        if (content == null) {
-                            return;
-                        }
-                        for (String type : List.copyOf(content.keySet())) {
-                            if (!type.startsWith("application/json")) {
-                                into.computeIfAbsent(op.get("operationId") + " " + status, k -> new java.util.HashSet<>()).add(type);
-                                content.remove(type);
-                            }
-                        }
-                        if (content.isEmpty()) {
-                            ((Map<String, Object>) response).remove("content");
-                        }
-                    });
-                    var body = (Map<String, Object>) op.get("requestBody");
-                    if (body != null) {
-                        ((Map<String, Object>) body.get("content")).keySet().removeIf(t -> !io.vertx.openapi.contract.MediaType.isMediaTypeSupported(t));
-                    }
-                }
-            }
-        }
-
-        private static Object normaliseValue(Object value) {
-            if (value instanceof Map<?, ?> map) {
-                var out = new java.util.LinkedHashMap<String, Object>();
-                map.forEach((k, v) -> out.put(String.valueOf(k), normaliseValue(v)));
-                return out;
-            }
-            if (value instanceof List<?> list) {
-                return new ArrayList<>(list.stream().map(Json::normaliseValue).toList());
-            }
-            return value;
         }
     }
 }

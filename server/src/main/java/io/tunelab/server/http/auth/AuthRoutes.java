@@ -7,6 +7,7 @@ import io.tunelab.api.TunelabException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 /**
  * The routes of sessions and tokens. {@code POST /api/session} exchanges a token (or a one-time
@@ -59,13 +61,17 @@ public final class AuthRoutes {
         });
     }
 
-    /** Registers the routes that need an authenticated caller; {@code login} is registered by the caller, before authentication. */
-    public void register(Router router) {
-        router.get("/api/session").handler(this::whoAmI);
-        router.delete("/api/session").handler(this::logout);
-        router.get("/api/tokens").handler(RequestGuard.requires(Scope.ADMIN)).handler(this::list);
-        router.post("/api/tokens").handler(RequestGuard.requires(Scope.ADMIN)).handler(this::create);
-        router.delete("/api/tokens/:name").handler(RequestGuard.requires(Scope.ADMIN)).handler(this::revoke);
+    /**
+     * Registers the routes that need an authenticated caller; {@code login} is registered by the
+     * caller, before authentication. None takes a query parameter: {@code takesNoQuery} declares
+     * that on each route (and refuses any query sent to it).
+     */
+    public void register(Router router, UnaryOperator<Route> takesNoQuery) {
+        takesNoQuery.apply(router.get("/api/session")).handler(this::whoAmI);
+        takesNoQuery.apply(router.delete("/api/session")).handler(this::logout);
+        takesNoQuery.apply(router.get("/api/tokens")).handler(RequestGuard.requires(Scope.ADMIN)).handler(this::list);
+        takesNoQuery.apply(router.post("/api/tokens")).handler(RequestGuard.requires(Scope.ADMIN)).handler(this::create);
+        takesNoQuery.apply(router.delete("/api/tokens/:name")).handler(RequestGuard.requires(Scope.ADMIN)).handler(this::revoke);
     }
 
     private void whoAmI(RoutingContext rc) {
