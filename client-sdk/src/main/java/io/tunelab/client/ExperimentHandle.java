@@ -174,6 +174,10 @@ public final class ExperimentHandle {
         Experiment e = info();
         Integer old = e.spec().budget().trials();
         int base = old != null ? old : e.summary().totalTrials();
+        if (moreTrials < 1 || (long) base + moreTrials > Integer.MAX_VALUE) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "resume takes 1 to " + ((long) Integer.MAX_VALUE - base)
+                    + " more trials (the budget is " + base + " of at most " + Integer.MAX_VALUE + "), got " + moreTrials);
+        }
         return client.resume(ref(), Budget.unlimited().withTrials(base + moreTrials));
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 
 /**
  * The server URLs a {@link TunelabClient} tries, and the one that answered last. A request goes
@@ -37,6 +38,14 @@ final class Servers {
                 URI uri = URI.create(one.strip());
                 if (uri.getScheme() == null || uri.getHost() == null) {
                     throw new IllegalArgumentException("no scheme or host");
+                }
+                if (!uri.getScheme().equalsIgnoreCase("http") && !uri.getScheme().equalsIgnoreCase("https")) {
+                    throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "server URL \"" + one.strip() + "\": a Tunelab server "
+                            + "speaks http:// or https://, not " + uri.getScheme() + "://");
+                }
+                if (uri.getPort() > 65535) {
+                    throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "server URL \"" + one.strip() + "\": port "
+                            + uri.getPort() + " is beyond 65535");
                 }
                 String s = uri.toString();
                 urls.add(URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s));
@@ -85,7 +94,11 @@ final class Servers {
                 if (Thread.currentThread().isInterrupted()) { // a virtual thread's read ends so when it is interrupted
                     throw interrupted(server, e);
                 }
-                failure = TunelabException.of(ErrorCode.UNAVAILABLE, "lost the connection to " + server + ": " + e, Map.of(), e);
+                failure = TunelabException.of(ErrorCode.UNAVAILABLE, e instanceof SSLException
+                        ? "could not speak TLS with " + server + " (" + e.getMessage() + "); a server started without --tls-cert "
+                        + "speaks http://, and one whose certificate this JVM does not trust needs it in its trust store "
+                        + "(-Djavax.net.ssl.trustStore)"
+                        : "lost the connection to " + server + ": " + e, Map.of(), e);
                 if (!repeatable) {
                     throw failure;
                 }

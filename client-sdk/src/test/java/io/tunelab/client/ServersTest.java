@@ -29,6 +29,15 @@ class ServersTest {
     }
 
     @Test
+    void aSchemeOtherThanHttpOrAPortBeyondTheRangeIsRefusedBeforeAnyRequest() {
+        assertThatThrownBy(() -> Servers.parse("ftp://a:8080")).isInstanceOf(TunelabException.class)
+                .hasMessage("server URL \"ftp://a:8080\": a Tunelab server speaks http:// or https://, not ftp://");
+        assertThatThrownBy(() -> TunelabClient.connect("http://a:8080,file://b/x", null)).hasMessageContaining("not file://");
+        assertThatThrownBy(() -> Servers.parse("http://a:99999")).hasMessage("server URL \"http://a:99999\": port 99999 is beyond 65535");
+        assertThat(Servers.parse("HTTPS://a:8443").all()).containsExactly(URI.create("HTTPS://a:8443"));
+    }
+
+    @Test
     void onlyRequestsThatMayBeRepeatedGoOnAfterADroppedConnection() {
         assertThat(Servers.repeatable(Transport.Request.of("GET", "/api/trials/1"))).isTrue();
         assertThat(Servers.repeatable(Transport.Request.of("PUT", "/api/trials/1/artifacts/model.bin"))).isTrue();

@@ -95,6 +95,9 @@ class SdkAgainstServerTest {
         assertThatThrownBy(() -> TunelabClient.connect("http://127.0.0.1:1").experiments())
                 .isInstanceOf(TunelabException.Unavailable.class).hasMessageContaining("cannot reach");
         assertThatThrownBy(() -> TunelabClient.connect("not a url")).isInstanceOf(TunelabException.InvalidArgument.class);
+        assertThatThrownBy(() -> TunelabClient.connect(server.url().replace("http://", "https://")).experiments())
+                .isInstanceOf(TunelabException.Unavailable.class).hasMessageContaining("could not speak TLS with https://")
+                .hasMessageContaining("a server started without --tls-cert speaks http://");
     }
 
     @Test
@@ -105,6 +108,10 @@ class SdkAgainstServerTest {
         exp.resume();
         exp.optimize(trial -> 1.0, 10, 1);
         assertThat(exp.info().state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThatThrownBy(() -> exp.resume(Integer.MAX_VALUE)).isInstanceOf(TunelabException.InvalidArgument.class)
+                .hasMessage("resume takes 1 to 2147483644 more trials (the budget is 3 of at most 2147483647), got 2147483647");
+        assertThatThrownBy(() -> exp.resume(0)).hasMessageContaining("got 0");
+        assertThat(exp.info().state()).as("unchanged").isEqualTo(ExperimentState.COMPLETED);
         exp.resume(2);
         assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
         assertThat(exp.optimize(trial -> 0.5, 10, 2)).isEqualTo(2);
