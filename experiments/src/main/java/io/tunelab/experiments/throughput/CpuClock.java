@@ -39,12 +39,26 @@ final class CpuClock {
      * /proc cannot tell.
      */
     static long jit(long pid) {
+        return threads(pid, name -> name.matches("C[12] CompilerThre.*"));
+    }
+
+    /**
+     * Nanoseconds of CPU the storage writer thread of the server {@code pid} has used so far (the
+     * task the kernel names {@code tunelab-storage}, the first 15 characters of
+     * {@code tunelab-storage-writer}), or -1 when /proc cannot tell.
+     */
+    static long writer(long pid) {
+        return threads(pid, "tunelab-storage"::equals);
+    }
+
+    /** Nanoseconds of CPU the threads of process {@code pid} whose kernel task name {@code named} accepts have used so far. */
+    private static long threads(long pid, java.util.function.Predicate<String> named) {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             return tasks.mapToLong(task -> {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    return name.matches("C[12] CompilerThre.*") ? ticks(stat) * NANOS_PER_TICK : 0;
+                    return named.test(name) ? ticks(stat) * NANOS_PER_TICK : 0;
                 } catch (IOException | RuntimeException e) {
                     return 0; // a thread that ended meanwhile
                 }

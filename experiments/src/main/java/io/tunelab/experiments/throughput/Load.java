@@ -20,12 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Load {
     /**
      * What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this
-     * process, and how much of this process's was its JIT compiler threads'; {@code timeline} is the
+     * process, and how much of this process's was its JIT compiler threads' (of the server's, its JIT
+     * compiler threads' and its storage writer thread's); {@code timeline} is the
      * wall time in ms each successive 100 units took to finish (from the start, then from the
      * previous hundredth).
      */
     record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros, double clientJitMicros,
-                 double serverJitMicros, List<Double> timeline) {
+                 double serverJitMicros, double serverWriterMicros, List<Double> timeline) {
         Phase {
             timeline = List.copyOf(timeline);
         }
@@ -103,6 +104,7 @@ final class Load {
         long client0 = CpuClock.self();
         long jit0 = CpuClock.selfJit();
         long serverJit0 = CpuClock.jit(serverPid);
+        long writer0 = CpuClock.writer(serverPid);
         barrier.await();
         long start = System.nanoTime();
         for (Thread t : threads) {
@@ -113,12 +115,13 @@ final class Load {
         double clientCpu = (CpuClock.self() - client0) / 1e3 / count;
         double clientJit = (CpuClock.selfJit() - jit0) / 1e3 / count;
         double serverJit = (CpuClock.jit(serverPid) - serverJit0) / 1e3 / count;
+        double writer = (CpuClock.writer(serverPid) - writer0) / 1e3 / count;
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
         }
         long[] sorted = latencies.sorted();
         return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit, serverJit,
-                latencies.timeline(start));
+                writer, latencies.timeline(start));
     }
 
     /** The classic loop: ask, evaluate, tell — two requests per trial. */

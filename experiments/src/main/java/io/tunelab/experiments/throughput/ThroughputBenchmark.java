@@ -26,7 +26,8 @@ import java.util.Map;
  * clients on an authenticated request that does nothing ({@code GET /api/session}), the HTTP
  * floor of this machine. It prints the table, the ratios to Optuna and to the floor, the p99
  * growth, and the CPU µs per trial in the server (from its {@code /proc/<pid>/stat}) and in the
- * clients (this process), each also apart from its JVM's JIT compiler threads. A round trip is
+ * clients (this process), each also apart from its JVM's JIT compiler threads, and of the server's
+ * the part its storage writer thread used (the thread that runs every commit). A round trip is
  * one trial's ask and tell, whatever the requests. Warm-up, in this order, each on experiments of
  * its own: {@code --warmup} floor requests; {@code --warmup} trials of each protocol in turn; then,
  * for each protocol, a tenth of {@code --warmup} more of it (at least 100) immediately followed by
@@ -199,8 +200,9 @@ public final class ThroughputBenchmark {
                     floor.clientCpuMicros() - floor.clientJitMicros(), floor.clientJitMicros());
             if (server != null) { // the server's JIT threads are read from its /proc, so only for a server started here
                 for (Protocol p : results) {
-                    System.out.printf(Locale.ROOT, "%s: server's CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
-                            p.label(), p.serverCpu() - p.serverJit(), p.serverJit());
+                    System.out.printf(Locale.ROOT, "%s: server's CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs; "
+                            + "of it the storage writer thread %.0f µs)%n", p.label(), p.serverCpu() - p.serverJit(), p.serverJit(),
+                            p.serverWriter());
                 }
                 System.out.printf(Locale.ROOT, "HTTP floor: server's CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
                         floor.serverCpuMicros() - floor.serverJitMicros(), floor.serverJitMicros());
@@ -233,6 +235,10 @@ public final class ThroughputBenchmark {
 
         double serverJit() {
             return perTrial(Load.Phase::serverJitMicros);
+        }
+
+        double serverWriter() {
+            return perTrial(Load.Phase::serverWriterMicros);
         }
 
         /** A per-trial figure over every phase, each weighted by its trials (the middle one is empty at 2,000 trials). */
