@@ -40,7 +40,8 @@ public record ExperimentLabels(List<String> tags, String notes, boolean archived
     /** Refuses a tag that is empty, too long, or holds anything but letters, digits and {@code . _ : / -}. */
     public static String checkTag(String tag) {
         if (tag == null || tag.length() > MAX_TAG_LENGTH || !TAG.matcher(tag).matches()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "tag \"" + tag + "\" is not valid; a tag is 1 to " + MAX_TAG_LENGTH
+            String given = tag != null && tag.length() > MAX_TAG_LENGTH ? "a tag of " + tag.length() + " characters" : "tag \"" + tag + "\"";
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, given + " is not valid; a tag is 1 to " + MAX_TAG_LENGTH
                     + " letters, digits, '.', '_', ':', '/' or '-', starting with a letter or digit, as \"baseline\"");
         }
         return tag;
@@ -50,7 +51,15 @@ public record ExperimentLabels(List<String> tags, String notes, boolean archived
         return new ExperimentLabels(tags, notes, archived);
     }
 
+    /**
+     * The labels with new notes, which may hold line breaks and tabs but no other control
+     * character (an escape sequence would reach every terminal that prints them).
+     */
     public ExperimentLabels withNotes(String notes) {
+        if (notes != null && notes.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "notes hold a control character other than a line break or a "
+                    + "tab; write them as plain text");
+        }
         return new ExperimentLabels(tags, notes, archived);
     }
 

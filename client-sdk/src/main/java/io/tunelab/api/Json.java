@@ -182,6 +182,10 @@ public final class Json {
             }
             cause = cause.getCause();
         }
+        if (e instanceof MismatchedInputException m && m.getOriginalMessage().startsWith("No content to map")) {
+            return TunelabException.of(malformed, "the body holds no document, only blank lines or comments; expected "
+                    + aDescribed(type));
+        }
         if (e instanceof MismatchedInputException m && m.getOriginalMessage().startsWith("Trailing token")) {
             return TunelabException.of(malformed, "expected one " + describe(type) + ", found another after it"
                     + (e.getLocation() != null ? ", starting at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : "")

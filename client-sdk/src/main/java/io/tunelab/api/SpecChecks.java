@@ -39,11 +39,15 @@ public final class SpecChecks {
         return spec;
     }
 
-    /** Refuses an experiment name that holds a control character (the record checks the rest). */
+    /** Refuses an experiment name that holds a control character or that no URL can reach (the record checks the rest). */
     public static void newName(String name) {
         if (name != null && name.chars().anyMatch(Character::isISOControl)) {
             throw TunelabException.invalidSpec("name \"" + printable(name) + "\" holds a control character; name the experiment "
                     + "with printable text, as lr-sweep-2");
+        }
+        if (".".equals(name) || "..".equals(name)) {
+            // A URL path segment "." or ".." is resolved away: /api/experiments/.. is /api.
+            throw TunelabException.invalidSpec("name \"" + name + "\" cannot be reached in a URL; add a letter, as lr-sweep-2");
         }
     }
 

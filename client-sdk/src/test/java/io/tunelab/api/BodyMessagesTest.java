@@ -2,6 +2,7 @@ package io.tunelab.api;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A request body that is not one document of its kind is named in words, never by a class or a parser setting. */
@@ -22,6 +23,22 @@ class BodyMessagesTest {
         assertThatThrownBy(() -> Json.read(" ", ReportRequest.class)).hasMessage("the body is empty; expected a report request");
         assertThatThrownBy(() -> Json.read("{\"lease\": ", AskRequest.class))
                 .hasMessageStartingWith("could not parse the ask request: ");
+    }
+
+    @Test
+    void aBodyOfCommentsOnlyIsNamedAsHoldingNoDocument() {
+        assertThatThrownBy(() -> Specs.parse("# a sweep, written later\n\n# more\n")).isInstanceOf(TunelabException.class)
+                .hasMessage("the body holds no document, only blank lines or comments; expected a sweep spec");
+    }
+
+    @Test
+    void aNameNoUrlCanReachIsRefused() {
+        for (String name : new String[]{".", ".."}) {
+            assertThatThrownBy(() -> Specs.parse("name: \"" + name + "\"\nobjective: {metric: l}"))
+                    .isInstanceOf(TunelabException.InvalidSpec.class).hasMessage("name \"" + name + "\" cannot be reached in a URL; "
+                            + "add a letter, as lr-sweep-2");
+        }
+        assertThat(Specs.parse("name: \"...\"\nobjective: {metric: l}").name()).isEqualTo("...");
     }
 
     @Test

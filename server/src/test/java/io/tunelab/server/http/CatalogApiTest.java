@@ -110,6 +110,12 @@ class CatalogApiTest {
                 "tag \"has space\" is not valid");
         assertRefused(raw.send("PATCH", path, bearer(admin), "{\"notes\": \"" + "n".repeat(10_001) + "\"}"), 400,
                 ErrorCode.INVALID_ARGUMENT, "at most 10000");
+        assertRefused(raw.send("PATCH", path, bearer(admin), "{\"notes\": \"red \\u001b[31malert\"}"), 400,
+                ErrorCode.INVALID_ARGUMENT, "notes hold a control character other than a line break or a tab");
+        assertRefused(raw.send("PATCH", path, bearer(admin), "{\"addTags\": [\"" + "t".repeat(100_000) + "\"]}"), 400,
+                ErrorCode.INVALID_ARGUMENT, "a tag of 100000 characters is not valid; a tag is 1 to 64");
+        assertRefused(raw.send("PATCH", path, bearer(admin), "{\"name\": \"..\"}"), 400, ErrorCode.INVALID_SPEC,
+                "name \"..\" cannot be reached in a URL");
         assertRefused(raw.send("PATCH", path, bearer(admin), "{\"archived\": \"yes\"}"), 400, ErrorCode.MALFORMED_BODY, "archived");
         assertRefused(raw.send("PATCH", "/api/experiments/nope", bearer(admin), "{\"archived\": true}"), 404, ErrorCode.NOT_FOUND,
                 "no experiment with id or name \"nope\"");
@@ -119,6 +125,7 @@ class CatalogApiTest {
         assertThat(e.summary().labels().tags()).isEmpty();
         assertThat(e.summary().labels().archived()).isFalse();
         assertThat(e.updatedBy()).isNull();
+        assertThat(e.summary().labels().notes()).isNull();
     }
 
     @Test
