@@ -37,11 +37,10 @@ import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
- * The experiment lifecycle and the SDK's loop: create, pause, resume, stop, ask, tell, report
- * and suggest, plus what workers store for it: models, and data reports that may stop it. Every change goes through
- * the {@link Journal}: written durably, then applied to memory, then announced, so what a
- * caller was told survives a crash and a failed write changes nothing. Thread-safe; every
- * method may block (call it off the event loop).
+ * The experiment lifecycle and the SDK's loop (create, pause, resume, stop, ask, tell, report,
+ * suggest) and what workers store for it (models; data reports, which may stop it). Every change
+ * goes through the {@link Journal}: durable, then applied to memory, then announced, so what a
+ * caller was told survives a crash and a failed write changes nothing. Blocks; thread-safe.
  */
 public final class ExperimentService {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentService.class);

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The REST contract over real HTTP against a server on a real port with H2 files: the happy
  * path of every endpoint, and every kind of bad input answered with its status, code and a
  * message, leaving storage unchanged (checked again after a restart from the same files). Bad
- * sweep specs are in {@link BadSpecsOverHttpTest}.
+ * sweep specs are in {@link BadSpecsOverHttpTest}, bad tells and reports in {@link BadTellsOverHttpTest}.
  */
 class ApiServerTest {
     static final String QUICKSTART = """
@@ -306,60 +306,6 @@ class ApiServerTest {
         }
         List<Object> front = call("GET", "/api/experiments/two/pareto", null).array();
         assertThat(front.stream().map(t -> (Object) ((Map<?, ?>) t).get("number")).toList()).containsExactly(0, 1, 3);
-    }
-
-    @Test
-    void badTellsAndReportsAreRefusedAndChangeNothing() throws Exception {
-        call("POST", "/api/experiments", QUICKSTART);
-        long id = ((Number) call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();
-        String trialBefore = call("GET", "/api/trials/" + id, null).body();
-        assertError(call("POST", "/api/trials/999999/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}"), 404, ErrorCode.NOT_FOUND, "no trial with id 999999");
-        assertError(call("POST", "/api/trials/abc/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}"), 404, ErrorCode.NOT_FOUND, "trial ids are numbers");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":\"Infinity\"}}"), 400, ErrorCode.INVALID_VALUE, "finite");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"los\":1}}"), 400, ErrorCode.INVALID_VALUE, "metric \"los\"");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{}}"), 400, ErrorCode.INVALID_VALUE, "needs a value for objective metric \"loss\"");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":\"low\"}}"), 400, ErrorCode.MALFORMED_BODY,
-                "values.loss: expected a number, got text \"low\"");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"RUNNING\",\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "COMPLETE, PRUNED or FAILED");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"DONE\"}"), 400, ErrorCode.MALFORMED_BODY, "state");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"FAILED\",\"error\":\"" + "x".repeat(4001) + "\"}"),
-                400, ErrorCode.INVALID_VALUE, "error must be at most 4000 characters, got 4001");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "step");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1.5,\"values\":{\"loss\":1}}"), 400, ErrorCode.MALFORMED_BODY,
-                "step: expected a whole number, got 1.5");
-        // Metric names are bounded: every one is kept with the trial and written with each report.
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"" + "m".repeat(251) + "\":1}}"),
-                400, ErrorCode.INVALID_VALUE, "a metric name in values is 251 characters long; a metric name has at most 250");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"\":1}}"),
-                400, ErrorCode.INVALID_VALUE, "a metric name in values is empty");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"a\\nb\":1}}"),
-                400, ErrorCode.INVALID_VALUE, "holds a control character");
-        String many = java.util.stream.IntStream.range(0, 257).mapToObj(i -> "\"m" + i + "\":1").collect(java.util.stream.Collectors.joining(","));
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{" + many + "}}"),
-                400, ErrorCode.INVALID_VALUE, "values holds 257 metrics; at most 256 are allowed");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
-                + "\"repetitions\":[{\"values\":{\"loss\":1,\"\":2}}]}"), 400, ErrorCode.INVALID_VALUE,
-                "a metric name in repetitions[0].values is empty");
-        // A value beside repetitions that is not their mean, and repetitions that do not measure the objective.
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
-                + "\"repetitions\":[{\"values\":{\"loss\":5}},{\"values\":{\"loss\":7}}]}"), 400, ErrorCode.INVALID_VALUE,
-                "values.loss is 1.0, but the mean of its 2 repetitions is 6.0; with repetitions a trial's value is their mean");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":6},"
-                + "\"repetitions\":[{\"values\":{\"loss\":5}},{\"values\":{\"acc\":7}}]}"), 400, ErrorCode.INVALID_VALUE,
-                "repetitions[1] has no value for objective metric \"loss\"; every repetition of a COMPLETE result measures each objective");
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
-                + "\"repetitions\":[{}]}"), 400, ErrorCode.INVALID_VALUE, "repetitions[0] has no value for objective metric \"loss\"");
-        assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
-
-        assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);
-        String finished = call("GET", "/api/trials/" + id, null).body();
-        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":0.5}}"), 409, ErrorCode.TRIAL_FINISHED, "finished trials never change");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":2,\"values\":{\"loss\":0.5}}"), 409, ErrorCode.TRIAL_FINISHED, "COMPLETE already");
-        assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(finished);
-        restart();
-        assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(finished);
     }
 
     @Test
