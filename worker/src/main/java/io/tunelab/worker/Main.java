@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,9 +109,10 @@ public final class Main implements Runnable {
             }
             String token;
             try {
-                token = tokenFile != null ? Files.readString(tokenFile).strip() : System.getenv("TUNELAB_TOKEN");
-            } catch (IOException e) {
-                System.err.println("error: cannot read the token file " + tokenFile + ": " + e.getMessage());
+                token = tokenFile != null ? readTokenFile(tokenFile) : System.getenv("TUNELAB_TOKEN");
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("error: " + (e instanceof IllegalArgumentException ? e.getMessage()
+                        : "cannot read the token file " + tokenFile + " (" + e.getClass().getSimpleName() + ")"));
                 return 2;
             }
             if (token == null || token.isBlank()) {
@@ -246,6 +248,22 @@ public final class Main implements Runnable {
                     ? Metrics.classification(keep.stream().map(i -> p.probabilities()[i]).toArray(double[][]::new), y)
                     : Metrics.regression(keep.stream().mapToDouble(i -> p.values()[i]).toArray(), y);
             System.err.println("on the " + y.length + " rows with a target: " + metrics);
+        }
+    }
+
+    /** The token a --token-file holds: one line of text, refused with what is wrong when it is no such file. */
+    static String readTokenFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("the token file " + file + " does not exist; give the file the token was saved in");
+        }
+        if (!Files.isRegularFile(file) || Files.size(file) > 4096) {
+            throw new IllegalArgumentException("the token file " + file + (Files.isDirectory(file) ? " is a directory"
+                    : " is not a file of one token (at most 4096 bytes)") + "; give the file the token was saved in");
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (MalformedInputException e) {
+            throw new IllegalArgumentException("the token file " + file + " is not UTF-8 text; give the file the token was saved in");
         }
     }
 }

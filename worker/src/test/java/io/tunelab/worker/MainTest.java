@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +68,21 @@ class MainTest {
         var good = run("worker", "--server", "http://127.0.0.1:9", "--token-file", dir.resolve("no-token").toString(),
                 "--runner-jar", io.tunelab.worker.runner.ExampleRunnerJar.build(dir.resolve("b"), true).toString());
         assertThat(good[0]).isEqualTo("2");
-        assertThat(good[1]).contains("cannot read the token file").doesNotContain("runner");
+        assertThat(good[1]).contains("the token file " + dir.resolve("no-token") + " does not exist").doesNotContain("runner");
+    }
+
+    @Test
+    void aTokenFileThatIsNotOneTokenOfTextIsNamedForWhatItIs(@TempDir Path dir) throws Exception {
+        var directory = run("worker", "--server", "http://127.0.0.1:9", "--token-file", dir.toString());
+        assertThat(directory[0]).isEqualTo("2");
+        assertThat(directory[1]).contains("error: the token file " + dir + " is a directory");
+        Path big = Files.write(dir.resolve("big"), new byte[5000]);
+        assertThat(run("worker", "--server", "http://127.0.0.1:9", "--token-file", big.toString())[1])
+                .contains("is not a file of one token (at most 4096 bytes)");
+        Path binary = Files.write(dir.resolve("binary"), new byte[]{(byte) 0xff, (byte) 0xfe, 0x41});
+        var notText = run("worker", "--server", "http://127.0.0.1:9", "--token-file", binary.toString());
+        assertThat(notText[0]).isEqualTo("2");
+        assertThat(notText[1]).contains("is not UTF-8 text").doesNotContain("Exception");
     }
 
     @Test
