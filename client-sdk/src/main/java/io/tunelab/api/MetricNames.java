@@ -45,7 +45,7 @@ public final class MetricNames {
             String problem = problem(name);
             if (problem != null) {
                 throw TunelabException.of(ErrorCode.INVALID_VALUE, "a metric name in " + where + " " + problem
-                        + (name == null || name.length() > 40 ? "" : " (got \"" + name.replaceAll("\\p{Cntrl}", "?") + "\")"));
+                        + (name == null || name.length() > 40 ? "" : " (got \"" + SpecChecks.printable(name) + "\")"));
             }
         }
     }

@@ -79,7 +79,8 @@ public final class SpecChecks {
         }
     }
 
-    private static String printable(String text) {
+    /** The text with each control character shown as '?', for a message that repeats it. */
+    static String printable(String text) {
         return text.replaceAll("\\p{Cntrl}", "?");
     }
 }
