@@ -20,6 +20,8 @@ public enum ErrorCode {
     FORBIDDEN(403),
     /** No experiment, trial or model under that reference. */
     NOT_FOUND(404),
+    /** The path is a route, but not for this method; the {@code Allow} header lists the methods it takes. */
+    METHOD_NOT_ALLOWED(405),
     /** An experiment with that name exists already. */
     DUPLICATE_NAME(409),
     /** The experiment's trial or time budget is spent. */

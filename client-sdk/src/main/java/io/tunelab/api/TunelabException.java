@@ -47,6 +47,7 @@ public sealed class TunelabException extends RuntimeException
             case UNAUTHENTICATED -> new Unauthenticated(message, details, cause);
             case FORBIDDEN -> new Forbidden(message, details, cause);
             case NOT_FOUND -> new NotFound(message, details, cause);
+            case METHOD_NOT_ALLOWED -> new MethodNotAllowed(message, details, cause);
             case DUPLICATE_NAME -> new DuplicateName(message, details, cause);
             case BUDGET_EXHAUSTED -> new BudgetExhausted(message, details, cause);
             case PARALLEL_LIMIT -> new ParallelLimit(message, details, cause);
@@ -73,7 +74,8 @@ public sealed class TunelabException extends RuntimeException
 
     /** The request itself was wrong (4xx other than 401, 403, 404 and 409). */
     public static sealed class BadRequest extends TunelabException
-            permits MalformedBody, InvalidSpec, InvalidValue, InvalidArgument, BodyTooLarge, UnsupportedMediaType {
+            permits MalformedBody, InvalidSpec, InvalidValue, InvalidArgument, MethodNotAllowed, BodyTooLarge,
+            UnsupportedMediaType {
         BadRequest(ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
             super(code, message, details, cause);
         }
@@ -116,6 +118,10 @@ public sealed class TunelabException extends RuntimeException
 
     public static final class InvalidArgument extends BadRequest {
         InvalidArgument(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.INVALID_ARGUMENT, m, d, c); }
+    }
+
+    public static final class MethodNotAllowed extends BadRequest {
+        MethodNotAllowed(String m, Map<String, Object> d, Throwable c) { super(ErrorCode.METHOD_NOT_ALLOWED, m, d, c); }
     }
 
     public static final class BodyTooLarge extends BadRequest {

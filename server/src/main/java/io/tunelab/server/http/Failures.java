@@ -33,6 +33,7 @@ final class Failures {
             String what = rc.request().method() + " " + rc.request().path();
             t = switch (status) {
                 case 404 -> TunelabException.of(ErrorCode.NOT_FOUND, "nothing at " + what);
+                case 405 -> TunelabException.of(ErrorCode.METHOD_NOT_ALLOWED, what + " is not a route");
                 case 413 -> TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the body of " + what + " is larger than it accepts "
                         + "(JSON, YAML and CSV bodies up to " + HttpApi.MAX_JSON_BYTES / 1024 + " KB)");
                 case 415 -> TunelabException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body of " + what

@@ -25,8 +25,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import static io.tunelab.server.http.QueryParams.takes;
@@ -84,7 +86,15 @@ public final class HttpApi {
      */
     Router router(Vertx vertx) {
         Router router = Router.router(vertx);
+        var routes = new RouteTable(router);
         router.route().handler(guard::site);
+        router.route().handler(rc -> {
+            if (routes.routes(rc.request().method(), rc.normalizedPath())) {
+                guard.bodyType(rc);
+            } else {
+                rc.next();
+            }
+        });
         router.route().handler(QueryParams::decodable);
         takes(router.get("/health")).handler(this::health);
         QueryParams.browserPage(router.get("/login")).handler(rc -> rc.redirect("/"));
@@ -95,9 +105,17 @@ public final class HttpApi {
         takes(router.get("/metrics").handler(guard::authenticate)).handler(requires(READ)).handler(this::metrics);
         trials.registerModelUpload(router);
         artifacts.registerUpload(router);
-        // Bodies only for the methods that carry one: a GET with a multipart Content-Type has nothing to decode.
+        // Bodies only for the methods that carry one (a GET with a multipart Content-Type has nothing to
+        // decode), and only for a request a route takes: one answered 404 or 405 is not read at all.
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES);
         router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES));
+                .handler(rc -> {
+                    if (routes.routes(rc.request().method(), rc.normalizedPath())) {
+                        bodies.handle(rc);
+                    } else {
+                        rc.next();
+                    }
+                });
         auth.register(router, route -> takes(route));
 
         takes(router.get("/api/openapi.yaml")).handler(requires(READ)).handler(this::openApi);
@@ -128,14 +146,30 @@ public final class HttpApi {
         new ImportanceRoutes(blocking, queries).mount(router);
         queue.mount(router);
 
-        router.route("/api/*").handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
-                "no API route " + rc.request().method() + " " + rc.request().path() + "; see GET /api/openapi.yaml")));
+        router.route("/api/*").handler(rc -> unrouted(rc, routes, what -> "no API route " + what + "; see GET /api/openapi.yaml"));
         router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
         router.route("/*").handler(StaticHandler.create("META-INF/resources/tunelab").setIndexPage("index.html"));
-        router.route().handler(rc -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND,
-                "nothing at " + rc.request().method() + " " + rc.request().path())));
+        router.route().handler(rc -> unrouted(rc, routes, what -> "nothing at " + what));
         router.route().failureHandler(Failures::handle);
         return router;
+    }
+
+    /**
+     * A request no route took: {@code 405} with the methods the path's routes take in
+     * {@code Allow} when the path is a route's ({@code GET /api/experiments/x/pause}), else
+     * {@code 404} with the message {@code notFound} makes of the request ("GET /path").
+     */
+    private static void unrouted(RoutingContext rc, RouteTable routes, UnaryOperator<String> notFound) {
+        String what = rc.request().method() + " " + rc.request().path();
+        var methods = routes.methodsAt(rc.normalizedPath());
+        if (methods.isEmpty()) {
+            Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND, notFound.apply(what)));
+            return;
+        }
+        String allow = String.join(", ", methods);
+        rc.response().putHeader("Allow", allow);
+        Failures.send(rc, TunelabException.of(ErrorCode.METHOD_NOT_ALLOWED, rc.request().path() + " takes " + allow
+                + ", not " + rc.request().method(), Map.of("allow", List.copyOf(methods))));
     }
 
     // ------------------------------------------------------------------ experiments

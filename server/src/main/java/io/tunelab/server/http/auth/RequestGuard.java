@@ -54,7 +54,7 @@ public final class RequestGuard {
         this.allowedOrigins = Set.copyOf(access.allowedOrigins());
     }
 
-    /** Headers, Host, Origin and Content-Type: for every request, static files included. */
+    /** Headers, Host and Origin: for every request, static files included. */
     public void site(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         HEADERS.forEach(rc.response()::putHeader);
@@ -72,6 +72,16 @@ public final class RequestGuard {
                     + "of this server, or of an origin in --allowed-origins, may call it"));
             return;
         }
+        rc.next();
+    }
+
+    /**
+     * The body's Content-Type, checked before any body is read: a route reads only the media
+     * types it names. The router runs it only for a request some route will take (a path no route
+     * has is answered 404, a method its route does not take 405, whatever the body).
+     */
+    public void bodyType(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
         if (hasBody(request)) {
             String type = mediaType(request.getHeader("Content-Type"));
             Set<String> accepted = acceptedMediaTypes(request);

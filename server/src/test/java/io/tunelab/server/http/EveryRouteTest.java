@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -35,10 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every route in the server's declared table, over HTTP with the admin token (which holds every
  * scope): a query parameter it does not take, and one it takes given twice, are refused with 400
  * INVALID_ARGUMENT naming the parameter, before the route does anything (the event stream before
- * it streams); the experiments, the trial, its artifacts and the tokens are as they were.
+ * it streams); a method a path's routes do not take is refused with 405 METHOD_NOT_ALLOWED and
+ * the methods they take in {@code Allow}, whatever its body. After each, the experiments, the
+ * trial, its artifacts and the tokens are as they were.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class QueryParamsEveryRouteTest {
+class EveryRouteTest {
     private static final String UNKNOWN = "tunelab_unknown";
 
     private Path dir;
@@ -123,14 +127,77 @@ class QueryParamsEveryRouteTest {
         assertThat(r.body()).contains("query parameter \\\"" + name + "\\\" of " + route + " is given 2 times");
     }
 
+    /** Every declared path with the methods its routes take, as "/path/{param} GET,POST". */
+    Stream<String> paths() {
+        var methods = new TreeMap<String, TreeSet<String>>();
+        for (String route : server.queryParams().keySet()) {
+            methods.computeIfAbsent(route.substring(route.indexOf(' ') + 1), p -> new TreeSet<>()).add(route.substring(0, route.indexOf(' ')));
+        }
+        return methods.entrySet().stream().map(e -> e.getKey() + " " + String.join(",", e.getValue()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("paths")
+    void aMethodNoRouteOfThePathTakesIs405NamingThoseItTakes(String pathAndMethods) throws Exception {
+        String template = pathAndMethods.substring(0, pathAndMethods.indexOf(' '));
+        List<String> taken = List.of(pathAndMethods.substring(pathAndMethods.indexOf(' ') + 1).split(","));
+        for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+            if (taken.contains(method)) {
+                continue;
+            }
+            // A body of a type no route reads: the method is what is wrong, not the body.
+            HttpResponse<String> r = send(method + " " + template, null, "a=b");
+            assertThat(r.statusCode()).as(method + " " + template + " " + r.body()).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).hasValue(String.join(", ", taken));
+            Map<String, Object> error = Json.read(r.body(), Map.class);
+            assertThat(error.get("code")).isEqualTo("METHOD_NOT_ALLOWED");
+            assertThat((String) error.get("message")).isEqualTo(path(template) + " takes " + String.join(", ", taken) + ", not " + method);
+        }
+    }
+
+    @Test
+    void aPathNoRouteHasIs404WhateverItsBody() throws Exception {
+        for (String path : List.of("/api/experiments/walk/nothing", "/api/nothing", "/nothing.html")) {
+            HttpResponse<String> r = send("POST " + path, null, "a=b");
+            assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(404);
+            assertThat(r.headers().firstValue("Allow")).isEmpty();
+            assertThat(r.body()).contains("NOT_FOUND", "POST " + path);
+        }
+        // A method a route takes, with a body it does not read, is still refused for its body.
+        HttpResponse<String> r = send("POST /api/experiments/{ref}/pause", null, "a=b");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(415);
+    }
+
+    @Test
+    void aCallerWithoutATokenLearnsNoRoutesMethods() throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(server.origin() + path("/api/experiments/{ref}/pause"))).GET().build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+        assertThat(r.headers().firstValue("Allow")).isEmpty();
+    }
+
     private HttpResponse<String> send(String route, String query) throws Exception {
+        return send(route, query, null);
+    }
+
+    /** {@code route} ("METHOD /path/{param}") with {@code query} and, when not null, {@code body} as text/plain. */
+    private HttpResponse<String> send(String route, String query, String body) throws Exception {
         String method = route.substring(0, route.indexOf(' '));
-        String path = route.substring(route.indexOf(' ') + 1).replace("{ref}", "walk").replace("{id}", Long.toString(trialId))
-                .replace("{format}", "csv").replace("{name}", route.contains("/tokens/") ? "reader" : "a.txt");
-        var request = HttpRequest.newBuilder(URI.create(server.origin() + path + "?" + query))
-                .header("Authorization", "Bearer " + admin).method(method, HttpRequest.BodyPublishers.noBody());
+        String path = path(route.substring(route.indexOf(' ') + 1));
+        var request = HttpRequest.newBuilder(URI.create(server.origin() + path + (query == null ? "" : "?" + query)))
+                .header("Authorization", "Bearer " + admin)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "text/plain");
+        }
         // A stream that started would never end: the wait fails the test instead of hanging it.
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A documented path with this fixture's experiment, trial, artifact or token in place of its parameters. */
+    private String path(String template) {
+        return template.replace("{ref}", "walk").replace("{id}", Long.toString(trialId)).replace("{format}", "csv")
+                .replace("{name}", template.contains("/tokens/") ? "reader" : "a.txt");
     }
 
     /** What a refused request must not change: the experiments, the trial, its artifacts, the tokens. */
