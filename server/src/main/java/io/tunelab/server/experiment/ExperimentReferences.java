@@ -76,7 +76,7 @@ final class ExperimentReferences {
             e = lookup(ref);
         }
         if (e == null) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with GET /api/experiments",
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with tunelab experiments (GET /api/experiments)",
                     Map.of("experiment", ref));
         }
         return e;

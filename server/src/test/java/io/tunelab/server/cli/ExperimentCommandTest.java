@@ -51,7 +51,7 @@ class ExperimentCommandTest {
         assertThat(unconfirmed.err()).contains("run again with --yes");
         var running = server.run("experiment", "delete", "cli-exp", "--yes");
         assertThat(running.exit()).isEqualTo(2);
-        assertThat(running.err()).contains("is RUNNING; stop or pause it first");
+        assertThat(running.err()).contains("is RUNNING; stop or pause it first (tunelab experiment stop cli-exp,");
         server.client().stop("cli-exp");
         assertThat(server.run("experiment", "delete", "cli-exp", "--yes").out()).contains("deleted cli-exp");
         assertThat(server.client().experiments()).extracting(s -> s.name()).containsExactly("cli-exp-copy");
@@ -73,7 +73,7 @@ class ExperimentCommandTest {
         assertThat(server.client().describe("cli-exp").state()).as("unchanged").isEqualTo(ExperimentState.STOPPED);
         var missing = server.run("experiment", "stop", "nope");
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err()).contains("no experiment with id or name \"nope\"");
+        assertThat(missing.err()).contains("no experiment with id or name \"nope\"; list them with tunelab experiments");
         assertThat(server.run("experiment", "stop", "").err()).contains("the experiment's name or id is empty");
         assertThat(server.run("experiment", "delete", "cli-exp", "--yes").out()).contains("deleted cli-exp");
     }

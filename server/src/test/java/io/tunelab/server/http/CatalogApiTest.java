@@ -134,7 +134,7 @@ class CatalogApiTest {
         Artifacts.of(client).upload(trial, null, "log.txt", new byte[]{1, 2});
         experiment.tell(trial, 0.5);
         assertRefused(raw.send("DELETE", "/api/experiments/lr-sweep", bearer(admin), (String) null), 409, ErrorCode.INVALID_STATE,
-                "stop or pause it first (POST /api/experiments/");
+                "stop or pause it first (tunelab experiment stop lr-sweep, POST /api/experiments/lr-sweep/stop");
         assertThat(client.trial(trial).id()).isEqualTo(trial);
         String reader = server.api().tokens().create("viewer", Set.of(Scope.READ)).secret();
         experiment.stop();
