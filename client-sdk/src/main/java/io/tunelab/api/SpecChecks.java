@@ -61,26 +61,50 @@ public final class SpecChecks {
             throw TunelabException.invalidSpec("param \"" + printable(name) + "\": a param name holds a control character; name it "
                     + "with printable text, as lr or n_layers");
         }
-        String at = "param \"" + name + "\": ";
+        String problem = samplingProblem(name, param);
+        if (problem != null) {
+            throw TunelabException.invalidSpec(problem);
+        }
+    }
+
+    /**
+     * Why a strategy could not draw values of {@code param} (a float range wider than the largest
+     * double draws ±Infinity and NaN; a grid of more than 10^15 points overflows its count; an int
+     * step wider than the range), as a message naming the param; null when it can. The server asks
+     * it of stored specs too, which may predate these checks, before it proposes a trial.
+     */
+    public static String samplingProblem(String name, Param param) {
+        String at = "param \"" + printable(name) + "\": ";
         if (param instanceof FloatParam f) {
             double width = f.high() - f.low();
             if (!Double.isFinite(width)) {
                 // A value is drawn as low + u·(high − low): an infinite width draws ±Infinity and NaN.
-                throw TunelabException.invalidSpec(at + "high - low (" + f.high() + " - " + f.low() + ") is beyond the largest "
-                        + "double; narrow the range, or search its exponent with log: true");
+                return at + "high - low (" + f.high() + " - " + f.low() + ") is beyond the largest double; narrow the range, "
+                        + "or search its exponent with log: true";
             }
             if (f.step() != null && width / f.step() > MAX_GRID_POINTS) {
-                throw TunelabException.invalidSpec(at + "step (" + f.step() + ") divides [" + f.low() + ", " + f.high()
-                        + "] into more than 10^15 values; use a coarser step, or leave step out for any value in the range");
+                return at + "step (" + f.step() + ") divides [" + f.low() + ", " + f.high() + "] into more than 10^15 values; "
+                        + "use a coarser step, or leave step out for any value in the range";
             }
         } else if (param instanceof IntParam p && p.step() != null && p.step() > (long) p.high() - p.low()) {
-            throw TunelabException.invalidSpec(at + "step (" + p.step() + ") must not exceed high - low (" + ((long) p.high() - p.low())
-                    + ")");
+            return at + "step (" + p.step() + ") must not exceed high - low (" + ((long) p.high() - p.low()) + ")";
         }
+        return null;
+    }
+
+    /** The first of {@code space}'s params a strategy could not draw values of, as {@link #samplingProblem(String, Param)} says; null when none. */
+    public static String samplingProblem(SearchSpace space) {
+        for (Map.Entry<String, Param> p : space.params().entrySet()) {
+            String problem = samplingProblem(p.getKey(), p.getValue());
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
     }
 
     /** The text with each control character shown as '?', for a message that repeats it. */
-    static String printable(String text) {
+    public static String printable(String text) {
         return text.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -313,7 +313,8 @@ public final class ExperimentService {
     /** Whether an ask was refused because the experiment has no trial to give now (not a fault). */
     private static boolean isNoTrialDue(TunelabException refused) {
         return switch (refused.code()) {
-            case BUDGET_EXHAUSTED, EXPERIMENT_NOT_RUNNING, PARALLEL_LIMIT -> true;
+            // INVALID_STATE: the stored spec cannot be sampled (Proposals#unsampleable).
+            case BUDGET_EXHAUSTED, EXPERIMENT_NOT_RUNNING, PARALLEL_LIMIT, INVALID_STATE -> true;
             default -> false;
         };
     }

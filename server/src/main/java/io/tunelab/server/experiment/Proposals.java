@@ -3,6 +3,7 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
+import io.tunelab.api.SpecChecks;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Proposals {
     private static final Logger LOG = LoggerFactory.getLogger(Proposals.class);
+    /** How the refusal of an experiment whose space cannot be sampled begins. */
+    private static final String UNSAMPLEABLE = "no trial can be proposed for experiment ";
 
     private final ExperimentRegistry registry;
     private final Journal journal;
@@ -337,7 +340,17 @@ final class Proposals {
         if (atParallelLimit(e, running)) {
             return "the experiment already runs " + e.spec().budget().parallel() + " trials at once (budget.parallel)";
         }
-        return null;
+        return unsampleable(e);
+    }
+
+    /**
+     * Why the strategy cannot draw from the experiment's space: a spec stored before the checks
+     * that refuse it now ({@link SpecChecks#samplingProblem}) proposed ±Infinity, NaN or values
+     * below {@code low}. Null when it can.
+     */
+    private static String unsampleable(LiveExperiment e) {
+        String problem = SpecChecks.samplingProblem(e.spec().space());
+        return problem == null ? null : UNSAMPLEABLE + "\"" + SpecChecks.printable(e.name()) + "\": " + problem;
     }
 
     private static TunelabException refusalError(LiveExperiment e, String refusal) {
@@ -350,6 +363,10 @@ final class Proposals {
             };
             // A spent budget may have completed the experiment just now: answer as any later ask would.
             return TunelabException.of(ErrorCode.EXPERIMENT_NOT_RUNNING, refusal + hint, Map.of("state", state.name()));
+        }
+        if (refusal.startsWith(UNSAMPLEABLE)) {
+            return TunelabException.of(ErrorCode.INVALID_STATE, refusal + " (its spec was stored before this was checked); "
+                    + "create a new experiment with the param fixed (a clone keeps the spec), warm_start.from can bring its trials");
         }
         if (refusal.contains("budget.parallel")) {
             return TunelabException.of(ErrorCode.PARALLEL_LIMIT, refusal + "; tell a result first");
