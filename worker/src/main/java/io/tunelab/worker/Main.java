@@ -5,6 +5,7 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.worker.data.DataRefusedException;
 import io.tunelab.worker.data.DataSandbox;
 import io.tunelab.worker.data.RawTable;
+import io.tunelab.worker.data.UnusableDataException;
 import io.tunelab.worker.runner.Runners;
 import io.tunelab.worker.tribuo.TribuoBundle;
 import io.tunelab.worker.train.Metrics;
@@ -199,7 +200,7 @@ public final class Main implements Runnable {
                 }
                 printMetrics(meta, table, prediction);
                 return 0;
-            } catch (TunelabException | DataRefusedException e) {
+            } catch (TunelabException | DataRefusedException | UnusableDataException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }

@@ -8,6 +8,7 @@ import io.tunelab.worker.data.DataReport;
 import io.tunelab.worker.data.Dataset;
 import io.tunelab.worker.data.DatasetSpec;
 import io.tunelab.worker.data.PreparedData;
+import io.tunelab.worker.data.UnusableDataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,10 @@ final class TrialData {
             prepared = cache.prepare(spec);
         } catch (DataRefusedException e) {
             sendReport(lease, DataReport.refused(spec.source().describe(), e.getMessage()));
+            throw e;
+        } catch (UnusableDataException e) {
+            // A file that is not CSV as the worker reads it: every trial would fail the same way.
+            sendReport(lease, e.report());
             throw e;
         }
         sendReport(lease, prepared.report());

@@ -133,6 +133,21 @@ class WorkerTest {
     }
 
     @Test
+    void aFileThatIsNotCsvAsTheWorkerReadsItSendsAnUnusableReportSoTheExperimentStops(@TempDir Path dir) throws Exception {
+        restartWithDataRoot(dir);
+        Files.writeString(dir.resolve("ragged.csv"), "x,y,target\n1,2,a\n3,b\n");
+        var task = Map.<String, Object>of("dataset", Map.of("path", "ragged.csv"));
+        server.leases.add(FakeCoordinator.lease(1, task, Map.of(), Objective.maximize("accuracy"), 1));
+
+        var result = server.awaitResult(1);
+
+        assertThat(result.state()).isEqualTo(TrialState.FAILED);
+        assertThat(result.error()).contains("ragged.csv: record 3 has 2 fields but the header has 3");
+        assertThat(server.dataReports.get("1")).containsEntry("usable", false)
+                .containsEntry("problems", List.of("dataset: ragged.csv: record 3 has 2 fields but the header has 3"));
+    }
+
+    @Test
     void aTrialStillRunningWhenTheGracePeriodEndsIsReleasedToOtherWorkers() throws Exception {
         worker.stop();
         worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofMillis(200), Duration.ofSeconds(1)), server);

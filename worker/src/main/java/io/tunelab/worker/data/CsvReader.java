@@ -1,7 +1,5 @@
 package io.tunelab.worker.data;
 
-import io.tunelab.api.TunelabException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,18 +9,25 @@ import java.util.List;
 
 /**
  * Reads comma-separated text with a header row (RFC 4180: fields may be quoted, quotes
- * doubled inside). Rows shorter or longer than the header are an error naming the line.
+ * doubled inside; a leading byte-order mark is skipped). Rows shorter or longer than the
+ * header make the file unusable, with an error naming the line: no trial could read it.
  */
 final class CsvReader {
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+
     private CsvReader() {
     }
 
-    /** Parses a file's bytes as UTF-8; a malformed file is an INVALID_SPEC error that names counts, never cells. */
+    /**
+     * Parses a file's bytes as UTF-8. A malformed file throws {@link UnusableDataException} with a
+     * report that names counts, never cells: every trial of the task would fail on it.
+     */
     static RawTable read(String source, byte[] bytes) {
         try {
             return read(source, new String(bytes, StandardCharsets.UTF_8), sha256(bytes));
         } catch (IllegalArgumentException e) {
-            throw TunelabException.invalidSpec("dataset: " + e.getMessage());
+            String problem = "dataset: " + e.getMessage();
+            throw new UnusableDataException(DataReport.refused(source, problem), List.of(problem));
         }
     }
 
@@ -40,6 +45,12 @@ final class CsvReader {
             return new RawTable(source, List.of(), List.of(), sha256);
         }
         List<String> header = records.getFirst().stream().map(String::strip).toList();
+        if (!header.isEmpty() && header.getFirst().startsWith(BYTE_ORDER_MARK)) {
+            // Spreadsheet programs write one before the header of a "UTF-8 CSV".
+            var named = new ArrayList<>(header);
+            named.set(0, header.getFirst().substring(1).strip());
+            header = List.copyOf(named);
+        }
         var rows = new ArrayList<String[]>(records.size() - 1);
         for (int i = 1; i < records.size(); i++) {
             List<String> r = records.get(i);
@@ -48,11 +59,30 @@ final class CsvReader {
             }
             if (r.size() != header.size()) {
                 throw new IllegalArgumentException(source + ": record " + (i + 1) + " has " + r.size()
-                        + " fields but the header has " + header.size());
+                        + " fields but the header has " + header.size() + otherSeparator(header));
             }
             rows.add(r.toArray(String[]::new));
         }
         return new RawTable(source, header, rows, sha256);
+    }
+
+    /**
+     * A hint for a file separated by something other than commas (a semicolon, as spreadsheets
+     * write where the decimal mark is a comma, a tab or a bar), seen as a header of one field
+     * that holds it; empty otherwise.
+     */
+    static String otherSeparator(List<String> header) {
+        if (header.size() != 1) {
+            return "";
+        }
+        for (String separator : List.of(";", "\t", "|")) {
+            if (header.getFirst().contains(separator)) {
+                String shown = separator.equals("\t") ? "tabs" : "'" + separator + "'";
+                return "; its header is one field holding " + shown + ": the file looks separated by " + shown
+                        + ", but a dataset must be comma-separated: save it with commas (and '.' as the decimal mark)";
+            }
+        }
+        return "";
     }
 
     private static List<List<String>> parse(String text) {

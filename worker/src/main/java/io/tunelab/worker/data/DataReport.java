@@ -27,6 +27,8 @@ public final class DataReport {
     static final int MAX_LABEL = 64;
     /** The most column names an error message lists. */
     static final int MAX_COLUMNS_LISTED = 20;
+    /** The share of a text column's present values that are numbers from which the column is warned about. */
+    static final double MOSTLY_NUMERIC = 0.9;
 
     private DataReport() {
     }
@@ -50,7 +52,12 @@ public final class DataReport {
         }
         int t = table.indexOf(target);
         if (t < 0) {
-            problems.add("the target column \"" + target + "\" is not in the data; columns: " + columnsOf(table.columns()));
+            problems.add("the target column \"" + target + "\" is not in the data; columns: " + columnsOf(table.columns())
+                    + CsvReader.otherSeparator(table.columns()));
+        }
+        String named = twiceNamed(table.columns());
+        if (named != null) {
+            problems.add(named);
         }
         if (table.columns().size() < 2) {
             problems.add("there are no feature columns besides the target");
@@ -75,6 +82,12 @@ public final class DataReport {
                 }
             }
             missing.put(name, miss);
+            if (!numeric) {
+                String mixed = mostlyNumeric(table, c, miss);
+                if (mixed != null) {
+                    warnings.add(mixed);
+                }
+            }
             if (distinct.size() <= 1) {
                 constant.add(name);
             }
@@ -171,6 +184,46 @@ public final class DataReport {
             v[i] = RawTable.number(table.rows().get(i)[c]);
         }
         return v;
+    }
+
+    /** The problem of a header that names a column twice (which of them a task means is unknown), or null. */
+    private static String twiceNamed(List<String> columns) {
+        var first = new HashMap<String, Integer>();
+        for (int c = 0; c < columns.size(); c++) {
+            Integer earlier = first.putIfAbsent(columns.get(c), c);
+            if (earlier != null) {
+                return "the header names column \"" + clip(columns.get(c)) + "\" twice (columns " + (earlier + 1) + " and " + (c + 1)
+                        + "); give every column its own name";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The warning for a text column whose values are numbers but for a few (a typo, a unit, a
+     * marker such as "n/a" or "-"): read as text, it becomes a category per distinct value. Null
+     * when fewer than {@link #MOSTLY_NUMERIC} of its present values are numbers.
+     */
+    private static String mostlyNumeric(RawTable table, int c, int missing) {
+        int present = table.rows().size() - missing;
+        int text = 0;
+        String example = null;
+        for (String[] row : table.rows()) {
+            if (!RawTable.isMissing(row[c])) {
+                try {
+                    Double.parseDouble(row[c].strip());
+                } catch (NumberFormatException e) {
+                    text++;
+                    example = example == null ? row[c].strip() : example;
+                }
+            }
+        }
+        if (present == 0 || present - text < MOSTLY_NUMERIC * present) {
+            return null;
+        }
+        return "column \"" + clip(table.columns().get(c)) + "\" holds numbers but for " + text + " of its " + present
+                + " values (for example \"" + clip(example) + "\"), so it is read as text, each distinct value a category; "
+                + "correct those cells, or leave them empty to have them imputed as missing";
     }
 
     private static String firstText(RawTable table, int c) {

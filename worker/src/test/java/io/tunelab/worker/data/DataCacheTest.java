@@ -1,6 +1,5 @@
 package io.tunelab.worker.data;
 
-import io.tunelab.api.TunelabException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,8 +80,8 @@ class DataCacheTest {
         assertThat(cache.prepare(spec("a.csv")).dataset().rows()).isEqualTo(5);
         assertThatThrownBy(() -> cache.prepare(spec("/etc/passwd"))).isInstanceOf(DataRefusedException.class);
         Files.writeString(root.resolve("bad.csv"), "x,target\n1,2,3\n");
-        assertThatThrownBy(() -> cache.prepare(spec("bad.csv"))).isInstanceOf(TunelabException.InvalidSpec.class);
-        assertThatThrownBy(() -> cache.prepare(spec("bad.csv"))).isInstanceOf(TunelabException.InvalidSpec.class);
+        assertThatThrownBy(() -> cache.prepare(spec("bad.csv"))).isInstanceOf(UnusableDataException.class);
+        assertThatThrownBy(() -> cache.prepare(spec("bad.csv"))).isInstanceOf(UnusableDataException.class);
 
         assertThat(reads).containsExactly("a.csv", "a.csv", "bad.csv", "bad.csv");
         assertThat(cache.size()).isEqualTo(2);

@@ -135,11 +135,58 @@ class DataReportTest {
     @Test
     void aFileThatFailsToParseIsDescribedByCountsNeverByItsCells() {
         assertThatThrownBy(() -> CsvReader.read("f.csv", "user,target\nroot,x,secret-cell\n".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(TunelabException.InvalidSpec.class)
-                .hasMessage("dataset: f.csv: record 2 has 3 fields but the header has 2");
+                .isInstanceOfSatisfying(UnusableDataException.class, e -> assertThat(e.report())
+                        .containsOnlyKeys("dataset", "usable", "problems", "warnings").containsEntry("usable", false)
+                        .containsEntry("problems", List.of("dataset: f.csv: record 2 has 3 fields but the header has 2"))
+                        .containsEntry("dataset", "f.csv"))
+                .hasMessage("the data is unusable: dataset: f.csv: record 2 has 3 fields but the header has 2");
         var model = Encoding.fit(csv("x,y\n1,a\n2,b\n"), "y", TaskType.CLASSIFICATION);
         assertThatThrownBy(() -> model.encodeFeatures(csv("x\nsecret-cell\n")))
                 .hasMessage("test.csv row 1: column \"x\" holds text, but it is numeric");
+    }
+
+    @Test
+    void aFileSeparatedBySemicolonsOrTabsIsToldToBeCommaSeparated() {
+        // As a spreadsheet saves it where the decimal mark is a comma: each row splits at the decimal commas.
+        assertThatThrownBy(() -> CsvReader.read("eu.csv", "x;target\n1,5;a\n2,5;b\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(UnusableDataException.class)
+                .hasMessageContaining("eu.csv: record 2 has 2 fields but the header has 1; its header is one field holding ';': "
+                        + "the file looks separated by ';', but a dataset must be comma-separated");
+        // Without decimal commas it parses as one column, which holds no target.
+        assertThat(DataReport.problems(DataReport.of(csv("x\ttarget\n1\ta\n2\tb\n"), "target", TaskType.CLASSIFICATION)))
+                .first().asString().contains("\"target\" is not in the data", "looks separated by tabs");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheHeaderIsNotPartOfTheFirstColumnsName() {
+        RawTable table = CsvReader.read("bom.csv", "\uFEFFtarget,x\na,1\nb,2\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(table.columns()).containsExactly("target", "x");
+        assertThat(DataReport.of(table, "target", TaskType.CLASSIFICATION)).containsEntry("usable", true);
+    }
+
+    @Test
+    void aHeaderThatNamesAColumnTwiceIsUnusable() {
+        var report = DataReport.of(csv("x,y,x,target\n1,2,3,a\n4,5,6,b\n"), "target", TaskType.CLASSIFICATION);
+        assertThat(report).containsEntry("usable", false);
+        assertThat(DataReport.problems(report)).containsExactly(
+                "the header names column \"x\" twice (columns 1 and 3); give every column its own name");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aNumericColumnWithAFewTextCellsIsWarnedAboutNotSilentlyReadAsCategories() {
+        var text = new StringBuilder("size,label,target\n");
+        for (int i = 0; i < 40; i++) {
+            text.append(i == 7 ? "12 cm" : i == 9 ? "-" : String.valueOf(i)).append(',').append(i % 2 == 0 ? "even" : "odd")
+                    .append(',').append(i % 2).append('\n');
+        }
+        var report = DataReport.of(csv(text.toString()), "target", TaskType.CLASSIFICATION);
+
+        assertThat((Map<String, Object>) report.get("column_types")).containsEntry("size", "string").containsEntry("label", "string");
+        assertThat((List<String>) report.get("warnings")).containsExactly("column \"size\" holds numbers but for 2 of its 40 values "
+                + "(for example \"12 cm\"), so it is read as text, each distinct value a category; correct those cells, or leave them "
+                + "empty to have them imputed as missing");
+        assertThat(report).containsEntry("usable", true);
     }
 
     @Test
