@@ -179,6 +179,22 @@ public final class Options {
         return List.copyOf(out);
     }
 
+    /** A list of non-blank single values as text, stripped (a single value reads as a list of one); the fallback when absent. */
+    public List<String> texts(String key, List<String> fallback) {
+        Object v = raw(key);
+        if (v == null) {
+            return fallback;
+        }
+        var out = new java.util.ArrayList<String>();
+        for (Object item : v instanceof List<?> l ? l : List.of(v)) {
+            if (item == null || item instanceof Map<?, ?> || item instanceof List<?> || String.valueOf(item).isBlank()) {
+                throw TunelabException.invalidSpec(name(key) + " must list names, as [id, name], got " + v);
+            }
+            out.add(String.valueOf(item).strip());
+        }
+        return List.copyOf(out);
+    }
+
     /** true or false, also written as yes/no, on/off or 1/0. */
     public boolean bool(String key, boolean fallback) {
         Object v = raw(key);

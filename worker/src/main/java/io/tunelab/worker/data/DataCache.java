@@ -2,6 +2,7 @@ package io.tunelab.worker.data;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,7 +50,7 @@ public final class DataCache {
     public PreparedData prepare(DatasetSpec spec) {
         DataSandbox.Located file = spec.source() instanceof DatasetSource.CsvFile(var path) ? sandbox.locate(path) : null;
         String key = (file == null ? spec.source().describe() : file.real() + "|" + file.size() + "@" + file.modifiedMillis())
-                + "|" + spec.target() + "|" + spec.type();
+                + "|" + spec.target() + "|" + spec.type() + "|" + spec.drop();
         var mine = new Entry();
         Entry existing;
         synchronized (this) {
@@ -84,8 +85,14 @@ public final class DataCache {
         return entries.size();
     }
 
-    static PreparedData prepare(RawTable table, DatasetSpec spec) {
+    static PreparedData prepare(RawTable read, DatasetSpec spec) {
+        RawTable table = read.without(spec.drop());
         Map<String, Object> report = DataReport.of(table, spec.target(), spec.type());
+        List<String> unknown = spec.drop().stream().filter(c -> read.indexOf(c) < 0).toList();
+        if (!unknown.isEmpty()) {
+            report = DataReport.withProblem(report, "dataset.drop names " + DataReport.columnsOf(unknown) + ", not columns of the "
+                    + "data; columns: " + DataReport.columnsOf(read.columns()));
+        }
         if (!DataReport.usable(report)) {
             return new PreparedData(report, null);
         }

@@ -27,6 +27,10 @@ public final class DataReport {
     static final int MAX_LABEL = 64;
     /** The most column names an error message lists. */
     static final int MAX_COLUMNS_LISTED = 20;
+    /** The most distinct values a text feature column may have: one-hot, each is an input of its own. */
+    static final int MAX_CATEGORIES = 1000;
+    /** The fewest rows from which a column with a distinct value in every row is warned about as an identifier. */
+    static final int MIN_ROWS_FOR_IDENTIFIER = 20;
     /** The share of a text column's present values that are numbers from which the column is warned about. */
     static final double MOSTLY_NUMERIC = 0.9;
 
@@ -82,10 +86,20 @@ public final class DataReport {
                 }
             }
             missing.put(name, miss);
-            if (!numeric) {
-                String mixed = mostlyNumeric(table, c, miss);
-                if (mixed != null) {
-                    warnings.add(mixed);
+            // Numbers but for a few: what to correct is those cells, whether or not the column names rows.
+            String mixed = numeric ? null : mostlyNumeric(table, c, miss);
+            if (mixed != null) {
+                warnings.add(mixed);
+            } else if (c != t && (numeric || !DateParts.isDateColumn(table, c))) {
+                int present = table.rows().size() - miss;
+                if (!numeric && distinct.size() > MAX_CATEGORIES) {
+                    problems.add("column \"" + clip(name) + "\" holds " + distinct.size() + " distinct text values; one-hot "
+                            + "they would make as many inputs (at most " + MAX_CATEGORIES + "): leave it out with dataset.drop: ["
+                            + clip(name) + "], or encode it as numbers in the file");
+                } else if (present >= MIN_ROWS_FOR_IDENTIFIER && (numeric ? countsRows(table, c) : distinct.size() == present)) {
+                    warnings.add("column \"" + clip(name) + "\" " + (numeric ? "counts the rows (0 or 1, 2, 3, … in file order)"
+                            : "has a different value in every row") + ": an identifier, or a saved row index? It tells the model "
+                            + "nothing about other rows; leave it out with dataset.drop: [" + clip(name) + "]");
                 }
             }
             if (distinct.size() <= 1) {
@@ -161,6 +175,14 @@ public final class DataReport {
         return finish(report, List.of(problem), List.of());
     }
 
+    /** The report with one more problem, so unusable: a task's own fields that the data contradicts. */
+    static Map<String, Object> withProblem(Map<String, Object> report, String problem) {
+        var out = new LinkedHashMap<String, Object>(report);
+        var problems = new ArrayList<>(problems(report));
+        problems.add(problem);
+        return finish(out, problems, warnings(report));
+    }
+
     /** Whether a report says the data can be trained on. */
     public static boolean usable(Map<String, Object> report) {
         return Boolean.TRUE.equals(report.get("usable"));
@@ -169,6 +191,11 @@ public final class DataReport {
     @SuppressWarnings("unchecked")
     public static List<String> problems(Map<String, Object> report) {
         return (List<String>) report.getOrDefault("problems", List.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> warnings(Map<String, Object> report) {
+        return (List<String>) report.getOrDefault("warnings", List.of());
     }
 
     private static Map<String, Object> finish(Map<String, Object> report, List<String> problems, List<String> warnings) {
@@ -184,6 +211,23 @@ public final class DataReport {
             v[i] = RawTable.number(table.rows().get(i)[c]);
         }
         return v;
+    }
+
+    /** Whether a numeric column holds its row numbers, from 0 or from 1, in file order (a saved index or an id). */
+    private static boolean countsRows(RawTable table, int c) {
+        double first = Double.NaN;
+        for (int i = 0; i < table.rows().size(); i++) {
+            double v = RawTable.number(table.rows().get(i)[c]);
+            if (i == 0) {
+                first = v;
+                if (v != 0 && v != 1) {
+                    return false;
+                }
+            } else if (v != first + i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The problem of a header that names a column twice (which of them a task means is unknown), or null. */

@@ -13,18 +13,21 @@ import java.util.Map;
  * the target column, the task type, how it is validated (a hold-out share, or k folds), and
  * the shape of an input row ({@code [channels, height, width]}, for convolutional models;
  * null when the inputs have none), and the share of rows held out as the {@code test} split
- * (null: none), which the search never sees and only the finalization of the winner scores on.
+ * (null: none), which the search never sees and only the finalization of the winner scores on;
+ * {@code drop} names the columns left out before anything else reads the table (an identifier,
+ * a free-text note, a column that leaks the target).
  */
 public record DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation, List<Integer> shape,
-                          Double test) {
+                          Double test, List<String> drop) {
 
     public DatasetSpec {
         shape = shape == null ? null : List.copyOf(shape);
+        drop = drop == null ? List.of() : List.copyOf(drop);
     }
 
-    /** A dataset whose rows have no shape and that has no test split. */
+    /** A dataset whose rows have no shape, that has no test split and that keeps every column. */
     public DatasetSpec(DatasetSource source, String target, TaskType type, Validation validation) {
-        this(source, target, type, validation, null, null);
+        this(source, target, type, validation, null, null, List.of());
     }
 
     /** How a configuration is validated. */
@@ -40,7 +43,7 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
     }
 
     /**
-     * Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}, test: 0.2}};
+     * Reads {@code dataset: {name | path, target, type, validation: {holdout: 0.2} | {folds: 3}, test: 0.2, drop: [id]}};
      * {@code shape} is the raw value of {@code dataset.shape} (a list), or null.
      */
     public static DatasetSpec parse(Options s, Object shape) {
@@ -58,8 +61,13 @@ public record DatasetSpec(DatasetSource source, String target, TaskType type, Va
         if (test != null && !(test > 0 && test < 1)) {
             throw TunelabException.invalidSpec(s.name("test") + " must be between 0 and 1 (exclusive), as 0.2; got " + test);
         }
+        List<String> drop = s.texts("drop", List.of());
+        if (drop.contains(target)) {
+            throw TunelabException.invalidSpec(s.name("drop") + " names the target column \"" + target + "\"; the target is "
+                    + "what the model predicts: drop other columns, or set dataset.target to another");
+        }
         s.done();
-        return new DatasetSpec(source, target, TaskType.parse(type), validation, parseShape(shape), test);
+        return new DatasetSpec(source, target, TaskType.parse(type), validation, parseShape(shape), test, drop);
     }
 
     /** {@code [channels, height, width]}, each a whole number from 1 to 4096. */

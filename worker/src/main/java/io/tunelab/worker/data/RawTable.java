@@ -1,6 +1,9 @@
 package io.tunelab.worker.data;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A CSV as read: the header, the rows as strings, the file's sha256 and where it came from.
@@ -10,6 +13,23 @@ public record RawTable(String source, List<String> columns, List<String[]> rows,
     public RawTable {
         columns = List.copyOf(columns);
         rows = List.copyOf(rows);
+    }
+
+    /** The table without {@code dropped}'s columns (a name it does not have is left to the caller to refuse). */
+    public RawTable without(List<String> dropped) {
+        if (dropped.isEmpty()) {
+            return this;
+        }
+        int[] kept = IntStream.range(0, columns.size()).filter(c -> !dropped.contains(columns.get(c))).toArray();
+        var keptRows = new ArrayList<String[]>(rows.size());
+        for (String[] row : rows) {
+            String[] r = new String[kept.length];
+            for (int i = 0; i < kept.length; i++) {
+                r[i] = row[kept[i]];
+            }
+            keptRows.add(r);
+        }
+        return new RawTable(source, Arrays.stream(kept).mapToObj(columns::get).toList(), keptRows, sha256);
     }
 
     /** The position of a column, or -1. */

@@ -190,6 +190,51 @@ class DataReportTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void anIdentifierOrASavedRowIndexIsWarnedAboutAndAColumnOfTooManyCategoriesIsUnusable() {
+        var text = new StringBuilder(",id,when,size,target\n");
+        for (int i = 0; i < 30; i++) {
+            text.append(i).append(",u-").append(i * 7).append(",2026-01-").append(String.format("%02d", i + 1)).append(',')
+                    .append(i % 5).append(',').append(i % 2).append('\n');
+        }
+        var report = DataReport.of(csv(text.toString()), "target", TaskType.CLASSIFICATION);
+
+        assertThat(report).containsEntry("usable", true);
+        assertThat((List<String>) report.get("warnings")).containsExactly(
+                "column \"\" counts the rows (0 or 1, 2, 3, … in file order): an identifier, or a saved row index? It tells the "
+                        + "model nothing about other rows; leave it out with dataset.drop: []",
+                "column \"id\" has a different value in every row: an identifier, or a saved row index? It tells the model nothing "
+                        + "about other rows; leave it out with dataset.drop: [id]");
+
+        var wide = new StringBuilder("name,target\n");
+        for (int i = 0; i <= DataReport.MAX_CATEGORIES; i++) {
+            wide.append("n").append(i).append(',').append(i % 2).append('\n');
+        }
+        assertThat(DataReport.problems(DataReport.of(csv(wide.toString()), "target", TaskType.CLASSIFICATION))).containsExactly(
+                "column \"name\" holds 1001 distinct text values; one-hot they would make as many inputs (at most 1000): leave it "
+                        + "out with dataset.drop: [name], or encode it as numbers in the file");
+    }
+
+    @Test
+    void droppedColumnsAreLeftOutBeforeTheReportAndTheEncodingAndAnUnknownOneIsUnusable() {
+        RawTable table = csv("id,x,target\na,1,0\nb,2,1\nc,3,0\n");
+        var spec = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of("id"));
+        PreparedData prepared = DataCache.prepare(table, spec);
+        assertThat(prepared.report()).containsEntry("columns", 2).containsEntry("usable", true);
+        assertThat(prepared.dataset().width()).isEqualTo(1);
+
+        var typo = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of("idd"));
+        assertThat(DataReport.problems(DataCache.prepare(table, typo).report())).containsExactly(
+                "dataset.drop names [idd], not columns of the data; columns: [id, x, target]");
+        assertThatThrownBy(() -> DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of("target"))),
+                null)).hasMessageContaining("dataset.drop names the target column \"target\"");
+        assertThatThrownBy(() -> DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of(Map.of()))),
+                null)).hasMessageContaining("dataset.drop must list names, as [id, name]");
+    }
+
+    @Test
     void aRefusedFileIsReportedUnusableWithTheReasonAndNothingOfItsContent() {
         assertThat(DataReport.refused("/etc/passwd", "dataset.path \"/etc/passwd\" is outside the data roots"))
                 .containsOnlyKeys("dataset", "usable", "problems", "warnings")
