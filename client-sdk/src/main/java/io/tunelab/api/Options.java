@@ -179,7 +179,7 @@ public final class Options {
         return List.copyOf(out);
     }
 
-    /** A list of non-blank single values as text, stripped (a single value reads as a list of one); the fallback when absent. */
+    /** A list of single values as text, stripped (a single value reads as a list of one; "" is a value); the fallback when absent. */
     public List<String> texts(String key, List<String> fallback) {
         Object v = raw(key);
         if (v == null) {
@@ -187,7 +187,7 @@ public final class Options {
         }
         var out = new java.util.ArrayList<String>();
         for (Object item : v instanceof List<?> l ? l : List.of(v)) {
-            if (item == null || item instanceof Map<?, ?> || item instanceof List<?> || String.valueOf(item).isBlank()) {
+            if (item == null || item instanceof Map<?, ?> || item instanceof List<?>) {
                 throw TunelabException.invalidSpec(name(key) + " must list names, as [id, name], got " + v);
             }
             out.add(String.valueOf(item).strip());

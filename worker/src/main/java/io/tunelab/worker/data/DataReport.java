@@ -94,12 +94,12 @@ public final class DataReport {
                 int present = table.rows().size() - miss;
                 if (!numeric && distinct.size() > MAX_CATEGORIES) {
                     problems.add("column \"" + clip(name) + "\" holds " + distinct.size() + " distinct text values; one-hot "
-                            + "they would make as many inputs (at most " + MAX_CATEGORIES + "): leave it out with dataset.drop: ["
-                            + clip(name) + "], or encode it as numbers in the file");
+                            + "they would make as many inputs (at most " + MAX_CATEGORIES + "): leave it out with dataset.drop: "
+                            + dropping(name) + ", or encode it as numbers in the file");
                 } else if (present >= MIN_ROWS_FOR_IDENTIFIER && (numeric ? countsRows(table, c) : distinct.size() == present)) {
                     warnings.add("column \"" + clip(name) + "\" " + (numeric ? "counts the rows (0 or 1, 2, 3, … in file order)"
                             : "has a different value in every row") + ": an identifier, or a saved row index? It tells the model "
-                            + "nothing about other rows; leave it out with dataset.drop: [" + clip(name) + "]");
+                            + "nothing about other rows; leave it out with dataset.drop: " + dropping(name));
                 }
             }
             if (distinct.size() <= 1) {
@@ -211,6 +211,11 @@ public final class DataReport {
             v[i] = RawTable.number(table.rows().get(i)[c]);
         }
         return v;
+    }
+
+    /** The value of {@code dataset.drop} that leaves a column out, quoted as JSON and YAML read it (a saved index's name is ""). */
+    private static String dropping(String column) {
+        return "[\"" + clip(column).replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
     }
 
     /** Whether a numeric column holds its row numbers, from 0 or from 1, in file order (a saved index or an id). */

@@ -202,9 +202,9 @@ class DataReportTest {
         assertThat(report).containsEntry("usable", true);
         assertThat((List<String>) report.get("warnings")).containsExactly(
                 "column \"\" counts the rows (0 or 1, 2, 3, … in file order): an identifier, or a saved row index? It tells the "
-                        + "model nothing about other rows; leave it out with dataset.drop: []",
+                        + "model nothing about other rows; leave it out with dataset.drop: [\"\"]",
                 "column \"id\" has a different value in every row: an identifier, or a saved row index? It tells the model nothing "
-                        + "about other rows; leave it out with dataset.drop: [id]");
+                        + "about other rows; leave it out with dataset.drop: [\"id\"]");
 
         var wide = new StringBuilder("name,target\n");
         for (int i = 0; i <= DataReport.MAX_CATEGORIES; i++) {
@@ -212,7 +212,7 @@ class DataReportTest {
         }
         assertThat(DataReport.problems(DataReport.of(csv(wide.toString()), "target", TaskType.CLASSIFICATION))).containsExactly(
                 "column \"name\" holds 1001 distinct text values; one-hot they would make as many inputs (at most 1000): leave it "
-                        + "out with dataset.drop: [name], or encode it as numbers in the file");
+                        + "out with dataset.drop: [\"name\"], or encode it as numbers in the file");
     }
 
     @Test
@@ -232,6 +232,13 @@ class DataReportTest {
                 null)).hasMessageContaining("dataset.drop names the target column \"target\"");
         assertThatThrownBy(() -> DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of(Map.of()))),
                 null)).hasMessageContaining("dataset.drop must list names, as [id, name]");
+        // A saved row index has the empty name.
+        var index = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of(""));
+        assertThat(DataCache.prepare(csv(",x,target\n0,1,0\n1,2,1\n2,3,0\n"), index).report()).containsEntry("columns", 2)
+                .containsEntry("usable", true);
+        assertThat(DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of("", "id"))), null)
+                .drop()).containsExactly("", "id");
     }
 
     @Test
