@@ -4,7 +4,9 @@ import io.tunelab.api.Artifact;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
+import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
 import io.tunelab.client.Artifacts;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the wrong form, another's lease, no such trial, a finished one) is answered before its body is
  * read: these requests announce a body of several megabytes and send none of it, so a server
  * that waited for the body would never answer. Nothing is stored and no temporary file is left.
+ * What the lease allows still goes through, the refit winner's model under the finalization's lease included.
  */
 class UploadRefusedUnreadTest {
     private static final int ANNOUNCED = 8 * 1024 * 1024;
@@ -120,6 +123,23 @@ class UploadRefusedUnreadTest {
         assertThat(Artifacts.of(client).list(leased.id())).extracting(Artifact::name).containsExactly("ckpt.bin");
         assertThat(client.trial(leased.id()).provenance()).containsKey("model_sha256");
         assertThat(Artifacts.of(client).list(finished)).isEmpty();
+    }
+
+    @Test
+    void theRefitModelGoesUnderTheFinalizationsLeaseOnAFinishedTrial() {
+        var spec = ExperimentSpec.builder("held-out").maximize("accuracy").param("x", FloatParam.of(0, 1)).trials(1)
+                .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build();
+        var experiment = client.launch(spec);
+        long winner = experiment.ask().id();
+        client.result(winner, TrialResult.complete(Map.of("accuracy", 0.9)));
+        try (var box = TunelabClient.connect(server.url(), worker)) {
+            var lease = box.lease(new LeaseRequest("box:1", List.of("dl4j", "tribuo"), 0)).orElseThrow();
+            assertThat(lease.finalization()).as("the finalization's lease").isNotNull();
+            assertThat(lease.trial().id()).isEqualTo(winner);
+            box.uploadModel(winner, lease.leaseId(), new byte[]{4, 2});
+        }
+        assertThat(client.trial(winner).provenance()).containsKey("model_sha256");
+        assertThat(client.downloadModel(winner)).containsExactly(4, 2);
     }
 
     /** The upload files in the temporary directory and the data directory: those a refused upload must not leave. */
