@@ -48,32 +48,35 @@ public final class Main implements Runnable {
         @Option(names = "--server", required = true, description = "The server URL, as http://127.0.0.1:8080, or several coordinators' URLs separated by commas.")
         String server;
 
-        @Option(names = "--slots", description = "Trials at once (default: the number of cores, ${DEFAULT-VALUE}).")
-        int slots = Runtime.getRuntime().availableProcessors();
+        @Option(names = "--slots", description = "Trials at once, 1 to " + WorkerConfig.MAX_SLOTS + " (default: the number of cores, ${DEFAULT-VALUE}).")
+        long slots = Runtime.getRuntime().availableProcessors();
 
         @Option(names = "--name", description = "The worker's name in leases and provenance (default: host:pid).")
         String name;
 
-        @Option(names = "--grace-seconds", description = "On SIGTERM, how long running trials may finish (default: ${DEFAULT-VALUE}).")
-        int graceSeconds = 30;
+        @Option(names = "--grace-seconds", description = "On SIGTERM, how long running trials may finish, 0 to " + WorkerConfig.MAX_GRACE_SECONDS
+                + " (default: ${DEFAULT-VALUE}).")
+        long graceSeconds = 30;
 
-        @Option(names = "--lease-wait-seconds", description = "How long one lease request waits for work (default: ${DEFAULT-VALUE}).")
-        int leaseWaitSeconds = 20;
+        @Option(names = "--lease-wait-seconds", description = "How long one lease request waits for work, 0 to " + WorkerConfig.MAX_LEASE_WAIT_SECONDS
+                + " (default: ${DEFAULT-VALUE}).")
+        long leaseWaitSeconds = 20;
 
         @Option(names = "--data-root", paramLabel = "DIR", description = "A directory whose CSV files tasks may name in "
                 + "dataset.path, absolute or relative to it; repeatable (default: none, only the bundled datasets).")
         List<Path> dataRoots = new ArrayList<>();
 
-        @Option(names = "--max-data-mb", description = "The largest CSV file a task may name, in MB (default: ${DEFAULT-VALUE}).")
-        int maxDataMb = DataSandbox.DEFAULT_MAX_MB;
+        @Option(names = "--max-data-mb", description = "The largest CSV file a task may name, in MB, 1 to " + DataSandbox.LARGEST_MAX_MB
+                + " (default: ${DEFAULT-VALUE}).")
+        long maxDataMb = DataSandbox.DEFAULT_MAX_MB;
 
         @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the worker's token (a token "
                 + "with the worker scope: tunelab token create --scope worker --name NAME); default: $TUNELAB_TOKEN.")
         Path tokenFile;
 
         @Option(names = "--data-cache-mb", description = "About how much memory prepared datasets may keep, in MB "
-                + "(default: ${DEFAULT-VALUE}).")
-        int dataCacheMb = WorkerConfig.DEFAULT_DATA_CACHE_MB;
+                + "1 to " + WorkerConfig.MAX_DATA_CACHE_MB + " (default: ${DEFAULT-VALUE}).")
+        long dataCacheMb = WorkerConfig.DEFAULT_DATA_CACHE_MB;
 
         @Option(names = "--runner-jar", paramLabel = "FILE", description = "A jar with more runners (classes implementing "
                 + "io.tunelab.worker.runner.Runner, listed in its META-INF/services); repeatable. The worker leases only "
@@ -97,9 +100,15 @@ public final class Main implements Runnable {
             String who = name != null ? name : Software.host() + ":" + ProcessHandle.current().pid();
             WorkerConfig config;
             try {
-                config = new WorkerConfig(server, who, slots, Duration.ofSeconds(leaseWaitSeconds),
-                        Duration.ofSeconds(graceSeconds), Duration.ofSeconds(30),
-                        DataSandbox.of(dataRoots, (long) maxDataMb << 20), (long) dataCacheMb << 20);
+                config = new WorkerConfig(server, who, within("--slots", slots, 1, WorkerConfig.MAX_SLOTS, "trials at once; each "
+                        + "trains in memory of its own"),
+                        Duration.ofSeconds(within("--lease-wait-seconds", leaseWaitSeconds, 0, WorkerConfig.MAX_LEASE_WAIT_SECONDS,
+                                "the server answers a lease request within a minute")),
+                        Duration.ofSeconds(within("--grace-seconds", graceSeconds, 0, WorkerConfig.MAX_GRACE_SECONDS, "at most an hour")),
+                        Duration.ofSeconds(30),
+                        DataSandbox.of(dataRoots, (long) within("--max-data-mb", maxDataMb, 1, DataSandbox.LARGEST_MAX_MB,
+                                "a CSV file is read into one array") << 20),
+                        (long) within("--data-cache-mb", dataCacheMb, 1, WorkerConfig.MAX_DATA_CACHE_MB, "at most 64 GB") << 20);
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
@@ -151,6 +160,18 @@ public final class Main implements Runnable {
             done.await();
             return 0;
         }
+    }
+
+    /**
+     * The value of a numeric option, when it is from {@code low} to {@code high}; else an error
+     * naming the option, the value and the range. Options are read as {@code long}, so a value far
+     * out of range (as 10^12) is named with its range rather than refused as "not an int".
+     */
+    static int within(String flag, long value, int low, int high, String why) {
+        if (value < low || value > high) {
+            throw new IllegalArgumentException(flag + " must be from " + low + " to " + high + ", got " + value + " (" + why + ")");
+        }
+        return (int) value;
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true,

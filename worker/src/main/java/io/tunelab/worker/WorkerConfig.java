@@ -21,6 +21,12 @@ public record WorkerConfig(String server, String name, int slots, Duration lease
                            Duration maxBackoff, DataSandbox sandbox, long dataCacheBytes) {
     /** At most this many trials at once: 999 slots on a laptop would only run it out of memory. */
     public static final int MAX_SLOTS = 256;
+    /** The longest a lease request may wait, in seconds: the server answers one within a minute. */
+    public static final int MAX_LEASE_WAIT_SECONDS = 60;
+    /** The longest grace on SIGTERM, in seconds. */
+    public static final int MAX_GRACE_SECONDS = 3600;
+    /** The largest data cache, in MB (64 GB). */
+    public static final int MAX_DATA_CACHE_MB = 65_536;
     /** The default data cache, in MB. */
     public static final int DEFAULT_DATA_CACHE_MB = 1024;
 
@@ -34,14 +40,15 @@ public record WorkerConfig(String server, String name, int slots, Duration lease
             throw new IllegalArgumentException("--slots must be from 1 to " + MAX_SLOTS + " (trials at once; each trains in "
                     + "memory of its own), got " + slots);
         }
-        if (leaseWait.isNegative() || leaseWait.toSeconds() > 60) {
-            throw new IllegalArgumentException("--lease-wait-seconds must be from 0 to 60, got " + leaseWait.toSeconds());
+        if (leaseWait.isNegative() || leaseWait.toSeconds() > MAX_LEASE_WAIT_SECONDS) {
+            throw new IllegalArgumentException("--lease-wait-seconds must be from 0 to " + MAX_LEASE_WAIT_SECONDS + ", got "
+                    + leaseWait.toSeconds());
         }
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("--grace-seconds must be 0 or more, got " + grace.toSeconds());
+        if (grace.isNegative() || grace.toSeconds() > MAX_GRACE_SECONDS) {
+            throw new IllegalArgumentException("--grace-seconds must be from 0 to " + MAX_GRACE_SECONDS + ", got " + grace.toSeconds());
         }
-        if (dataCacheBytes < 1) {
-            throw new IllegalArgumentException("--data-cache-mb must be 1 or more, got " + (dataCacheBytes >> 20));
+        if (dataCacheBytes < 1 || dataCacheBytes > (long) MAX_DATA_CACHE_MB << 20) {
+            throw new IllegalArgumentException("--data-cache-mb must be from 1 to " + MAX_DATA_CACHE_MB + ", got " + (dataCacheBytes >> 20));
         }
     }
 }

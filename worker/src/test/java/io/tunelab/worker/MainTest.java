@@ -38,7 +38,7 @@ class MainTest {
 
         var cache = run("worker", "--server", "http://127.0.0.1:9", "--data-cache-mb", "0");
         assertThat(cache[0]).isEqualTo("2");
-        assertThat(cache[1]).contains("error: --data-cache-mb must be 1 or more, got 0");
+        assertThat(cache[1]).contains("error: --data-cache-mb must be from 1 to 65536, got 0");
 
         for (var slots : new String[]{"0", "999"}) {
             var bad = run("worker", "--server", "http://127.0.0.1:9", "--slots", slots);
@@ -50,7 +50,21 @@ class MainTest {
         assertThat(wait[1]).contains("error: --lease-wait-seconds must be from 0 to 60, got -1");
         var grace = run("worker", "--server", "http://127.0.0.1:9", "--grace-seconds", "-5");
         assertThat(grace[0]).isEqualTo("2");
-        assertThat(grace[1]).contains("error: --grace-seconds must be 0 or more, got -5");
+        assertThat(grace[1]).contains("error: --grace-seconds must be from 0 to 3600, got -5");
+    }
+
+    @Test
+    void everyNumericOptionFarBeyondItsRangeIsNamedWithTheRangeInOneLine() {
+        var ranges = java.util.Map.of("--slots", "1 to 256", "--lease-wait-seconds", "0 to 60", "--grace-seconds", "0 to 3600",
+                "--max-data-mb", "1 to 2047", "--data-cache-mb", "1 to 65536");
+        ranges.forEach((flag, range) -> {
+            for (String value : new String[]{"1000000000000", "4294967296"}) {
+                var bad = run("worker", "--server", "http://127.0.0.1:9", flag, value);
+                assertThat(bad[0]).as(bad[1]).isEqualTo("2");
+                assertThat(bad[1].strip()).as(flag).startsWith("error: " + flag + " must be from " + range + ", got " + value + " (")
+                        .doesNotContain("\n").doesNotContain("not an int");
+            }
+        });
     }
 
     @Test

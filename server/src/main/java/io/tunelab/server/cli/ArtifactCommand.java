@@ -1,8 +1,12 @@
 package io.tunelab.server.cli;
 
 import io.tunelab.api.Artifact;
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
 import io.tunelab.client.Artifacts;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.server.experiment.LeaseIds;
+import io.tunelab.server.experiment.LogText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +29,24 @@ final class ArtifactCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Refuses a trial id no trial can have (ids start at 1) before any request. */
+    static void checkTrial(long trial) {
+        if (trial < 1) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "trial id " + trial + " names no trial; trial ids are whole "
+                    + "numbers from 1, as a trial's page in the web UI shows");
+        }
+    }
+
+    /** Refuses a {@code --lease} that is empty or cannot be a lease id, before any request. */
+    static void checkLease(String lease) {
+        if (lease == null || LeaseIds.hasForm(lease)) {
+            return;
+        }
+        String what = lease.isBlank() ? "--lease is empty" : "--lease \"" + LogText.of(lease) + "\" is not a lease id";
+        throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, what + "; give the leaseId the trial's lease answered, a UUID such as "
+                + LeaseIds.EXAMPLE + ", or leave --lease out to attach with a write token");
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists a trial's artifacts: name, bytes, SHA-256, stored, by.")
     static final class ListArtifacts implements Callable<Integer> {
         @Parameters(index = "0", description = "the trial's id")
@@ -34,6 +56,7 @@ final class ArtifactCommand implements Runnable {
 
         @Override
         public Integer call() {
+            checkTrial(trial);
             try (TunelabClient client = server.connect()) {
                 List<Artifact> artifacts = Artifacts.of(client).list(trial);
                 if (artifacts.isEmpty()) {
@@ -62,6 +85,7 @@ final class ArtifactCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             Artifact.checkName(name);
+            checkTrial(trial);
             Path target = WholeFile.target(output == null ? Path.of(name) : output, "--output", name);
             try (TunelabClient client = server.connect()) {
                 WholeFile.write(target, out -> Artifacts.of(client).download(trial, name, out));
@@ -89,6 +113,8 @@ final class ArtifactCommand implements Runnable {
         public Integer call() {
             String artifactName = name != null ? name : file.getFileName().toString();
             Artifact.checkName(artifactName);
+            checkTrial(trial);
+            checkLease(lease);
             try (TunelabClient client = server.connect()) {
                 Artifact a = Artifacts.of(client).upload(trial, lease, artifactName, file);
                 System.out.println("attached " + a.name() + " (" + a.size() + " bytes, sha256 " + a.sha256() + ") to trial " + trial);

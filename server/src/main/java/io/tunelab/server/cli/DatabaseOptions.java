@@ -68,6 +68,11 @@ final class DatabaseOptions {
 
     /** A PostgreSQL database from its URL, user and password file; an error names the flag that is wrong and says what would be right. */
     static Database postgres(Flags flags, String url, String user, Path passwordFile) {
+        if (Database.Postgres.holdsSecret(url)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flags.url() + " " + Database.Postgres.redacted(url) + ": the URL holds "
+                    + "a user or password (user:password@ or ?password=), which would show in the process list; give the URL as "
+                    + "jdbc:postgresql://HOST:PORT/DB, the user in " + flags.user() + " and the password in " + flags.passwordFile());
+        }
         if (user == null || user.isBlank()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flags.url() + " needs " + flags.user() + ", the PostgreSQL user to log in as");
         }

@@ -30,14 +30,14 @@ import java.util.concurrent.Callable;
                 + "(real Deeplearning4j training) with a live progress bar, prints the leaderboard and keeps serving the web UI.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "port for the server (default ${DEFAULT-VALUE}; 0 picks a free one)")
-    int port;
+    long port;
     @Option(names = "--data-dir", defaultValue = "./tunelab-data", description = "where the database lives (default ${DEFAULT-VALUE})")
     Path dataDir;
     @Option(names = "--spec", description = "the sweep spec to run (default: experiments/sweeps/digits-mlp.yaml); "
             + "a spec without a task runs the quick-start example objective in this process")
     Path specFile;
     @Option(names = "--slots", description = "trials the local worker runs at once (default: the number of cores)")
-    Integer slots;
+    Long slots;
     @Option(names = "--exit", description = "stop the server when the sweep is done instead of serving the UI")
     boolean exit;
 
@@ -45,6 +45,8 @@ final class DemoCommand implements Callable<Integer> {
      * How long the worker may take to stop after SIGTERM before it is killed: past its own grace (30 s), in which its running
      * trials may finish and report, since this process serves until its shutdown hooks are done.
      */
+    /** The worker's own bound (tunelab worker --slots), checked before any server starts. */
+    private static final OptionRange SLOTS = new OptionRange("--slots", 1, 256, "trials the local worker runs at once");
     private static final java.time.Duration WORKER_STOP = java.time.Duration.ofSeconds(60);
 
     @Override
@@ -56,16 +58,11 @@ final class DemoCommand implements Callable<Integer> {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, file + " has no task, and the demo's example objective needs "
                     + "the quick-start params lr, layers and optimizer; give a spec with a task, or experiments/quickstart.yaml");
         }
-        int workerSlots = slots != null ? slots : Runtime.getRuntime().availableProcessors();
-        if (workerSlots < 1 || workerSlots > 256) { // the worker's own bound, checked before any server starts
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--slots must be from 1 to 256, got " + workerSlots);
-        }
-        if (port < 0 || port > 65535) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--port must be from 0 to 65535, got " + port);
-        }
+        int workerSlots = SLOTS.check(slots != null ? slots : Runtime.getRuntime().availableProcessors());
+        int serverPort = TunelabCommand.PORT.check(port);
         DatabaseOptions.checkDataDir(dataDir, "--data-dir");
-        Listening.checkFree("127.0.0.1", port, "--port");
-        ApiServer server = ApiServer.start(ServerConfig.of(dataDir, port));
+        Listening.checkFree("127.0.0.1", serverPort, "--port");
+        ApiServer server = ApiServer.start(ServerConfig.of(dataDir, serverPort));
         String url = server.origin();
         // The demo's own tokens, made in-process: one to launch and follow, one for its worker.
         String stamp = Long.toString(System.currentTimeMillis(), 36);

@@ -76,14 +76,15 @@ public final class TunelabCommand implements Runnable {
     @Command(name = "server", mixinStandardHelpOptions = true,
             description = "Runs a Tunelab server on the embedded H2 database (the default) or on PostgreSQL (--db).")
     static final class Server implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "8080", description = "port to listen on (0 picks a free one; default ${DEFAULT-VALUE})")
-        int port;
+        @Option(names = "--port", defaultValue = "8080", description = "port to listen on, 0 to 65535 (0 picks a free one; default ${DEFAULT-VALUE})")
+        long port;
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
         String host;
         @CommandLine.Mixin
         DatabaseOptions database;
-        @Option(names = "--lease-seconds", defaultValue = "60", description = "how long a worker's lease lasts without a heartbeat")
-        int leaseSeconds;
+        @Option(names = "--lease-seconds", defaultValue = "60", paramLabel = "S",
+                description = "how long a worker's lease lasts without a heartbeat, 1 to 86400 (default ${DEFAULT-VALUE})")
+        long leaseSeconds;
         @Option(names = "--durability", defaultValue = "process", paramLabel = "process|fsync",
                 description = "what an acknowledged write survives: process (default; any death of the server process) "
                         + "or fsync (also power loss; one fsync per group commit). PostgreSQL's commits satisfy both.")
@@ -102,35 +103,35 @@ public final class TunelabCommand implements Runnable {
                 + "beyond loopback without --tls-cert")
         boolean behindProxy;
         @Option(names = "--max-reports-per-trial", paramLabel = "N", defaultValue = "10000",
-                description = "report steps one trial may have (default ${DEFAULT-VALUE})")
-        int maxReportsPerTrial;
+                description = "report steps one trial may have, 1 to 1000000 (default ${DEFAULT-VALUE})")
+        long maxReportsPerTrial;
         @Option(names = "--max-params", paramLabel = "N", defaultValue = "200",
-                description = "params one experiment may have, define-by-run ones included (default ${DEFAULT-VALUE})")
-        int maxParams;
+                description = "params one experiment may have, define-by-run ones included, 1 to 10000 (default ${DEFAULT-VALUE})")
+        long maxParams;
         @Option(names = "--max-loaded-experiments", paramLabel = "N", defaultValue = "100",
                 description = "experiments held in memory at once, besides those with leases or tasks for workers; the others "
-                        + "are read from the database when used (default ${DEFAULT-VALUE})")
-        int maxLoadedExperiments;
+                        + "are read from the database when used; 1 to 100000 (default ${DEFAULT-VALUE})")
+        long maxLoadedExperiments;
         @Option(names = "--evict-idle-seconds", paramLabel = "S", defaultValue = "600",
-                description = "an experiment nobody asked, told, leased or read for this long leaves memory (default ${DEFAULT-VALUE})")
-        int evictIdleSeconds;
+                description = "an experiment nobody asked, told, leased or read for this long leaves memory, 1 to 604800 (default ${DEFAULT-VALUE})")
+        long evictIdleSeconds;
         @Option(names = "--max-event-streams", paramLabel = "N", defaultValue = "256",
-                description = "server-sent-event streams (/api/events) open at once (default ${DEFAULT-VALUE})")
-        int maxEventStreams;
+                description = "server-sent-event streams (/api/events) open at once, 1 to 10000 (default ${DEFAULT-VALUE})")
+        long maxEventStreams;
         @Option(names = "--event-idle-seconds", paramLabel = "S", defaultValue = "60",
-                description = "an event stream whose writes do not reach its client for this long is closed (default ${DEFAULT-VALUE})")
-        int eventIdleSeconds;
+                description = "an event stream whose writes do not reach its client for this long is closed, 1 to 3600 (default ${DEFAULT-VALUE})")
+        long eventIdleSeconds;
         @Option(names = "--max-model-mb", paramLabel = "MB", defaultValue = "256",
-                description = "the largest model a worker may upload (default ${DEFAULT-VALUE})")
-        int maxModelMb;
+                description = "the largest model a worker may upload, 1 to 1023 (default ${DEFAULT-VALUE})")
+        long maxModelMb;
         @Option(names = "--max-artifact-mb", paramLabel = "MB", defaultValue = "64",
-                description = "the largest artifact a trial may attach (default ${DEFAULT-VALUE})")
-        int maxArtifactMb;
+                description = "the largest artifact a trial may attach, 1 to 1023 (default ${DEFAULT-VALUE})")
+        long maxArtifactMb;
 
         @Override
         public Integer call() throws InterruptedException {
             ServerConfig config = config();
-            Listening.checkFree(host, port, "--port");
+            Listening.checkFree(host, config.port(), "--port");
             ApiServer server = ApiServer.start(config);
             System.out.println("Tunelab server on " + server.origin() + "  (data: " + config.database().describe() + ")");
             printAccess(server, config.dataDir());
@@ -141,33 +142,31 @@ public final class TunelabCommand implements Runnable {
 
         /** The configuration the flags ask for; a bad flag is an error that names it and says what would be right. */
         ServerConfig config() {
-            if (port < 0 || port > 65535) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--port must be from 0 to 65535, got " + port);
-            }
-            if (leaseSeconds < 1) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--lease-seconds must be 1 or more, got " + leaseSeconds);
-            }
             Listening.checkHost(host);
             Listening.checkPem(tlsCert, "--tls-cert", "certificate");
             Listening.checkPem(tlsKey, "--tls-key", "private key");
             var access = new AccessConfig(allowedHosts, allowedOrigins, tlsCert, tlsKey, behindProxy);
-            return new ServerConfig(host, port, database.dataDir(), database.database(), Durability.parse(durability),
-                    new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1))
-                            .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams))
-                            .withMemory(positive("--max-loaded-experiments", maxLoadedExperiments),
-                                    Duration.ofSeconds(positive("--evict-idle-seconds", evictIdleSeconds))),
-                    access, new HttpLimits(positive("--max-event-streams", maxEventStreams),
-                    Duration.ofSeconds(positive("--event-idle-seconds", eventIdleSeconds)),
-                    positive("--max-model-mb", maxModelMb) * 1024L * 1024, positive("--max-artifact-mb", maxArtifactMb) * 1024L * 1024));
+            return new ServerConfig(host, PORT.check(port), database.dataDir(), database.database(), Durability.parse(durability),
+                    new CoordinatorConfig(Duration.ofSeconds(LEASE.check(leaseSeconds)), 3, Duration.ofSeconds(1))
+                            .withLimits(REPORTS.check(maxReportsPerTrial), PARAMS.check(maxParams))
+                            .withMemory(LOADED.check(maxLoadedExperiments), Duration.ofSeconds(EVICT_IDLE.check(evictIdleSeconds))),
+                    access, new HttpLimits(STREAMS.check(maxEventStreams), Duration.ofSeconds(EVENT_IDLE.check(eventIdleSeconds)),
+                    MODEL_MB.check(maxModelMb) * 1024L * 1024, ARTIFACT_MB.check(maxArtifactMb) * 1024L * 1024));
         }
     }
 
-    private static int positive(String flag, int value) {
-        if (value < 1) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " must be 1 or more, got " + value);
-        }
-        return value;
-    }
+    /** The ranges of the server's numeric options (README.md lists them). */
+    static final OptionRange PORT = new OptionRange("--port", 0, 65535, "0 picks a free port");
+    static final OptionRange LEASE = new OptionRange("--lease-seconds", 1, 86_400, "one second to one day");
+    static final OptionRange REPORTS = new OptionRange("--max-reports-per-trial", 1, 1_000_000, "report steps one trial may have");
+    static final OptionRange PARAMS = new OptionRange("--max-params", 1, 10_000, "params one experiment may have");
+    static final OptionRange LOADED = new OptionRange("--max-loaded-experiments", 1, 100_000, "experiments held in memory");
+    static final OptionRange EVICT_IDLE = new OptionRange("--evict-idle-seconds", 1, 604_800, "one second to one week");
+    static final OptionRange STREAMS = new OptionRange("--max-event-streams", 1, 10_000, "event streams open at once");
+    static final OptionRange EVENT_IDLE = new OptionRange("--event-idle-seconds", 1, 3_600, "one second to one hour");
+    /** PostgreSQL keeps one value in under 1 GB (BYTEA), the same cap on either database. */
+    static final OptionRange MODEL_MB = new OptionRange("--max-model-mb", 1, 1023, "MB; a stored value must stay under 1 GB");
+    static final OptionRange ARTIFACT_MB = new OptionRange("--max-artifact-mb", 1, 1023, "MB; a stored value must stay under 1 GB");
 
     @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Launches or resumes a sweep and follows it.",
             subcommands = {SweepRun.class, SweepResume.class})

@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -323,7 +322,7 @@ public final class ExperimentService {
         String kind = askKind(e);
         // A retry is not looked up first: its own write fails on the stored request id, and the
         // stored answer is read then, so a first request costs no read.
-        String leaseId = leased ? UUID.randomUUID().toString() : null;
+        String leaseId = leased ? LeaseIds.next() : null;
         BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(e, t, leaseId));
         try {
             // Trials of a task wait for workers; the others wait for the next ask.
@@ -397,5 +396,10 @@ public final class ExperimentService {
     /** Stores the model a trial's worker uploaded under its lease; answers its SHA-256 ({@link TrialInputs#putModel}). */
     public String putModel(long trialId, String leaseId, Path file) {
         return inputs.putModel(trialId, leaseId, file);
+    }
+
+    /** Refuses a model upload that {@link #putModel} would refuse whatever its body ({@link TrialInputs#checkModelUpload}). */
+    public void checkModelUpload(long trialId, String leaseId) {
+        inputs.checkModelUpload(trialId, leaseId);
     }
 }

@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Finalization: after the search, the winner's configuration is refit on every row outside the
@@ -144,7 +143,7 @@ public final class Finalizations {
         if (waiting == null || waiting.finalization().state() != TrialState.WAITING || !request.runners().containsAll(runners)) {
             return Optional.empty();
         }
-        String leaseId = UUID.randomUUID().toString();
+        String leaseId = LeaseIds.next();
         FinalizationRow leased = journal.record(e, x -> {
             FinalizationRow row = x.finalization();
             if (row == null || row.finalization().state() != TrialState.WAITING) {

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,7 +88,7 @@ public final class LeaseService {
                 return Optional.empty();
             }
         }
-        String leaseId = UUID.randomUUID().toString();
+        String leaseId = LeaseIds.next();
         StoredTrial leased = proposals.takeWaiting(e, request.worker(), leaseId);
         if (leased == null) {
             leased = proposals.newTrial(e, request.worker(), leaseId, false);

@@ -6,7 +6,6 @@ import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.StoredTrial;
 
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -49,7 +48,7 @@ final class RepliesOnCommit {
         Requests.check(requestId);
         LiveExperiment e = registry.find(ref);
         String kind = TellWithNext.askKind(e);
-        String leaseId = leased ? UUID.randomUUID().toString() : null;
+        String leaseId = leased ? LeaseIds.next() : null;
         BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind,
                 ExperimentService.proposal(e, t, leaseId));
         CompletableFuture<StoredTrial> stored;

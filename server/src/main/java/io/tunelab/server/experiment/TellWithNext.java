@@ -8,7 +8,6 @@ import io.tunelab.server.strategy.Configurations;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -73,7 +72,7 @@ final class TellWithNext {
      * answer a retry as they always did).
      */
     Outcome record(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId) {
-        String leaseId = result.leaseId() != null ? UUID.randomUUID().toString() : null;
+        String leaseId = result.leaseId() != null ? LeaseIds.next() : null;
         if (!journal.shared() && e.spec().budget().parallel() == null) {
             return proposedOutside(e, trialId, result, toldBy, requestId, leaseId);
         }
@@ -130,7 +129,7 @@ final class TellWithNext {
         }
         Proposed proposed;
         try {
-            proposed = proposeOutside(e, trialId, result, toldBy, result.leaseId() != null ? UUID.randomUUID().toString() : null);
+            proposed = proposeOutside(e, trialId, result, toldBy, result.leaseId() != null ? LeaseIds.next() : null);
         } catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
         }

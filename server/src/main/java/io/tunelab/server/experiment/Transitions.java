@@ -37,7 +37,8 @@ final class Transitions {
         Trial t = current.trial();
         requireNotFinished(t);
         if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
-            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to " + t.worker()
+            throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to "
+                    + (t.worker() == null ? "another caller" : t.worker())
                     + (leaseId == null ? "; only the lease holder may report or tell it" : "; your lease " + leaseId + " expired and the trial was handed on"),
                     Map.of("trial", t.id()));
         }
@@ -46,6 +47,17 @@ final class Transitions {
                     + " without a lease: lease " + leaseId + " expired and was taken back", Map.of("trial", t.id()));
         }
         return current;
+    }
+
+    /**
+     * Refuses a lease id that cannot be one the server handed out (those are random UUIDs), so an
+     * upload that names one is refused before its body is read; null passes (no lease named).
+     */
+    static void requireLeaseIdForm(String leaseId) {
+        if (leaseId != null && !LeaseIds.hasForm(leaseId)) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "leaseId \"" + LogText.of(leaseId) + "\" is not a lease id; give the "
+                    + "leaseId the lease (or the ask with a lease) answered, a UUID such as " + LeaseIds.EXAMPLE);
+        }
     }
 
     /** Refuses a change to a finished trial (TRIAL_FINISHED): finished trials never change. */

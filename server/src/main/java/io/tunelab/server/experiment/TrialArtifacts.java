@@ -44,26 +44,53 @@ public final class TrialArtifacts {
      * without one. {@code by} names the token.
      */
     public Artifact put(long trialId, String name, String leaseId, boolean mayOmitLease, String by, Path file) {
+        String lease = requireLease(name, leaseId, mayOmitLease);
+        LiveExperiment e = registry.owner(trialId);
+        FileDigest digest = FileDigest.of(file, "artifact");
+        Artifact artifact = new Artifact(name, digest.size(), digest.sha256(), clock.instant(), by);
+        return journal.record(e, x -> {
+            requireRoom(trialId, name, trial(x, trialId, lease));
+            return Journal.Entry.none().write(c -> c.putArtifact(trialId, artifact, file)).answering(artifact);
+        });
+    }
+
+    /**
+     * The refusals {@link #put} would answer that need no body, checked before the body is read
+     * so a refused upload is not received first: a bad name, a missing or malformed lease, no such
+     * trial, a finished one, one under another lease, a trial with no room for another artifact.
+     * {@link #put} checks again under the experiment's lock, as a lease may be lost meanwhile.
+     */
+    public void checkPut(long trialId, String name, String leaseId, boolean mayOmitLease) {
+        String lease = requireLease(name, leaseId, mayOmitLease);
+        requireRoom(trialId, name, trial(registry.currentOwner(trialId), trialId, lease));
+    }
+
+    /** The lease the upload names (null for none) once the name and the lease are of the right form. */
+    private static String requireLease(String name, String leaseId, boolean mayOmitLease) {
         Artifact.checkName(name);
         String lease = leaseId == null || leaseId.isBlank() ? null : leaseId;
         if (lease == null && !mayOmitLease) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a worker's artifact upload needs the trial's lease, as ?leaseId=…; "
                     + "only the holder of the trial's lease (or a write token) may attach files to it");
         }
-        LiveExperiment e = registry.owner(trialId);
-        FileDigest digest = FileDigest.of(file, "artifact");
-        Artifact artifact = new Artifact(name, digest.size(), digest.sha256(), clock.instant(), by);
-        return journal.record(e, x -> {
-            StoredTrial current = lease != null ? x.openTrial(trialId, lease) : x.trial(trialId);
-            Transitions.requireNotFinished(current.trial());
-            List<Artifact> existing = storage.artifacts(trialId);
-            if (existing.size() >= MAX_PER_TRIAL && existing.stream().noneMatch(a -> a.name().equals(name))) {
-                throw TunelabException.of(ErrorCode.LIMIT_REACHED, "trial " + trialId + " has " + existing.size()
-                        + " artifacts, the most a trial may have; replace one by uploading under its name, or bundle files into one",
-                        Map.of("trial", trialId));
-            }
-            return Journal.Entry.none().write(c -> c.putArtifact(trialId, artifact, file)).answering(artifact);
-        });
+        Transitions.requireLeaseIdForm(lease);
+        return lease;
+    }
+
+    /** The trial, open to the holder of {@code lease} when it names one (a write token may name none). */
+    private static StoredTrial trial(LiveExperiment e, long trialId, String lease) {
+        return lease != null ? e.openTrial(trialId, lease) : e.trial(trialId);
+    }
+
+    /** Refuses an artifact for a finished trial, or one more than a trial may have (a new name on a full trial). */
+    private void requireRoom(long trialId, String name, StoredTrial current) {
+        Transitions.requireNotFinished(current.trial());
+        List<Artifact> existing = storage.artifacts(trialId);
+        if (existing.size() >= MAX_PER_TRIAL && existing.stream().noneMatch(a -> a.name().equals(name))) {
+            throw TunelabException.of(ErrorCode.LIMIT_REACHED, "trial " + trialId + " has " + existing.size()
+                    + " artifacts, the most a trial may have; replace one by uploading under its name, or bundle files into one",
+                    Map.of("trial", trialId));
+        }
     }
 
     /** The trial's artifacts in name order; NOT_FOUND for an unknown trial (or one whose experiment another coordinator deleted). */

@@ -154,10 +154,7 @@ final class TrialInputs {
      * (a retried write reads it again), never whole.
      */
     String putModel(long trialId, String leaseId, Path file) {
-        if (leaseId == null || leaseId.isBlank()) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
-                    + "only the worker holding the trial's lease may store its model");
-        }
+        requireModelLease(leaseId);
         FileDigest digest = FileDigest.of(file, "model");
         String sha256 = digest.sha256();
         if (digest.size() == 0) {
@@ -173,5 +170,27 @@ final class TrialInputs {
                     .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });
         return sha256;
+    }
+
+    /**
+     * The refusals {@link #putModel} would answer that need no body, checked before the body is
+     * read so a refused upload is not received first: no lease, a lease id of the wrong form, no
+     * such trial, a finished one, one under another lease. {@link #putModel} checks again under
+     * the experiment's lock, as a lease may be lost while the body streams.
+     */
+    void checkModelUpload(long trialId, String leaseId) {
+        requireModelLease(leaseId);
+        LiveExperiment e = registry.currentOwner(trialId);
+        if (!finalizations.leases(e, trialId, leaseId)) {
+            e.openTrial(trialId, leaseId);
+        }
+    }
+
+    private static void requireModelLease(String leaseId) {
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a model upload needs the trial's lease, as ?leaseId=…; "
+                    + "only the worker holding the trial's lease may store its model");
+        }
+        Transitions.requireLeaseIdForm(leaseId);
     }
 }

@@ -51,7 +51,7 @@ final class ArtifactRoutes {
         Principal principal = RequestGuard.principal(rc);
         // A worker token attaches only under the trial's lease; a write token may without one.
         boolean mayOmitLease = principal.allows(WRITE);
-        Uploads.receive(rc, blocking, cap, (file, size) ->
+        Uploads.receive(rc, blocking, cap, () -> artifacts.checkPut(TrialRoutes.trialId(rc), name, leaseId, mayOmitLease), (file, size) ->
                 artifacts.put(TrialRoutes.trialId(rc), name, leaseId, mayOmitLease, principal.name(), file));
     }
 

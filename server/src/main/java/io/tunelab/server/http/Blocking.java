@@ -76,13 +76,18 @@ final class Blocking implements Executor {
      * request's event-loop context; a failure becomes the error response.
      */
     <T> void runThen(RoutingContext rc, Callable<T> work, BiConsumer<RoutingContext, T> reply) {
+        runThen(rc, work, reply, Failures::send);
+    }
+
+    /** {@link #runThen(RoutingContext, Callable, BiConsumer)}, with a failure handed to {@code failed} on the request's context. */
+    <T> void runThen(RoutingContext rc, Callable<T> work, BiConsumer<RoutingContext, T> reply, BiConsumer<RoutingContext, Throwable> failed) {
         Context context = Vertx.currentContext();
         executor.execute(() -> {
             try {
                 T result = work.call();
                 context.runOnContext(v -> reply.accept(rc, result));
             } catch (Throwable t) {
-                context.runOnContext(v -> Failures.send(rc, t));
+                context.runOnContext(v -> failed.accept(rc, t));
             }
         });
     }

@@ -54,8 +54,8 @@ final class TrialRoutes {
     /**
      * The model upload, registered before the API's JSON body handler: it reads the body itself,
      * streaming it to a temporary file (never whole into memory), and answers, so no body handler
-     * sees the request. A body without a Content-Length, or longer than the model cap, is refused
-     * before any of it is read.
+     * sees the request. A body without a Content-Length, longer than the model cap, or sent
+     * without the trial's live lease, is refused before any of it is read.
      */
     void registerModelUpload(Router router) {
         takes(router.put("/api/trials/:id/model"), "leaseId").handler(requires(WORKER)).handler(this::putModel);
@@ -125,7 +125,7 @@ final class TrialRoutes {
 
     private void putModel(RoutingContext rc) {
         String leaseId = rc.request().getParam("leaseId");
-        Uploads.receive(rc, blocking, modelCap, (file, size) -> {
+        Uploads.receive(rc, blocking, modelCap, () -> experiments.checkModelUpload(trialId(rc), leaseId), (file, size) -> {
             long id = trialId(rc);
             String sha256 = experiments.putModel(id, leaseId, file);
             return Map.of("trial", id, "bytes", size, "sha256", sha256);

@@ -17,8 +17,11 @@ import java.nio.file.Path;
 /**
  * Binary uploads (models, artifacts), read by their route itself before any body handler:
  * streamed to a temporary file, never whole into memory, then handed to blocking code and
- * deleted. A body without a Content-Length, or longer than its cap, is refused before any of
- * it is read; a body shorter than its Content-Length is refused after.
+ * deleted. A body without a Content-Length, or longer than its cap, or one the route's {@link
+ * Check} refuses whatever it holds (no lease, no such trial, a finished one), is refused before
+ * any of it is read, and no file is made for it; a body shorter than its Content-Length is
+ * refused after. A client that sends {@code Expect: 100-continue} is told to send the body only
+ * once those checks pass.
  */
 final class Uploads {
     private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
@@ -36,11 +39,17 @@ final class Uploads {
         Object receive(Path file, long size);
     }
 
+    /** The refusals of an upload that need no body (run off the event loop); the receiver checks again, authoritatively. */
+    @FunctionalInterface
+    interface Check {
+        void check();
+    }
+
     private Uploads() {
     }
 
     /** Streams the request's body to a temporary file, then answers 200 with what {@code receiver} returns for it. */
-    static void receive(RoutingContext rc, Blocking blocking, Cap cap, Receiver receiver) {
+    static void receive(RoutingContext rc, Blocking blocking, Cap cap, Check check, Receiver receiver) {
         HttpServerRequest request = rc.request();
         request.pause();
         long length = contentLength(request);
@@ -54,6 +63,18 @@ final class Uploads {
                     + cap.flag() + " " + Math.max(1, cap.maxBytes() / (1024 * 1024)) + "); " + cap.instead()
                     + " or start the server with a higher " + cap.flag()));
             return;
+        }
+        blocking.runThen(rc, () -> {
+            check.check();
+            return length;
+        }, (r, checked) -> stream(r, blocking, cap, checked, receiver), (r, refused) -> refuse(r, refused));
+    }
+
+    /** Tells a client that waits for it to send the body, then streams the body to a temporary file and hands it to the receiver. */
+    private static void stream(RoutingContext rc, Blocking blocking, Cap cap, long length, Receiver receiver) {
+        HttpServerRequest request = rc.request();
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            rc.response().writeContinue();
         }
         var files = rc.vertx().fileSystem();
         files.createTempFile("tunelab-" + cap.what() + "-", ".part")
@@ -97,7 +118,7 @@ final class Uploads {
      * Answers an upload refused before its body was read; the body the client still sends is
      * drained unread, so the client sees the answer rather than a reset connection.
      */
-    private static void refuse(RoutingContext rc, TunelabException e) {
+    private static void refuse(RoutingContext rc, Throwable e) {
         rc.request().handler(ignored -> { }).resume();
         Failures.send(rc, e);
     }

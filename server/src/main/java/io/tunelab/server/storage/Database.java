@@ -46,7 +46,7 @@ public sealed interface Database {
         public Postgres {
             if (url == null || !url.toLowerCase(Locale.ROOT).startsWith(PREFIX) || url.length() == PREFIX.length()) {
                 throw new IllegalArgumentException("a PostgreSQL database is named by a URL like " + PREFIX
-                        + "HOST:PORT/DB, got \"" + url + "\"");
+                        + "HOST:PORT/DB, got \"" + redacted(url) + "\"");
             }
             if (user == null || user.isBlank()) {
                 throw new IllegalArgumentException("a PostgreSQL database needs the user to log in as");
@@ -58,7 +58,37 @@ public sealed interface Database {
 
         @Override
         public String describe() {
-            return url + " as " + user;
+            return PREFIX + where() + " as " + user;
+        }
+
+        /** HOST:PORT/DB: where the database is, without anything in the URL that may be a secret. */
+        public String where() {
+            String rest = redacted(url);
+            return rest.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) ? rest.substring(PREFIX.length()) : rest;
+        }
+
+        /**
+         * A URL with what may hold a secret left out: a user and password before the host
+         * ({@code user:password@}) and the query ({@code ?password=…}, {@code sslpassword=…}).
+         */
+        public static String redacted(String url) {
+            if (url == null) {
+                return "null";
+            }
+            int query = url.indexOf('?');
+            String s = query < 0 ? url : url.substring(0, query);
+            int hostStart = s.indexOf("//") < 0 ? 0 : s.indexOf("//") + 2;
+            int at = s.lastIndexOf('@');
+            return at < hostStart ? s : s.substring(0, hostStart) + s.substring(at + 1);
+        }
+
+        /** Whether the URL holds a user and password before the host, or a password in its query. */
+        public static boolean holdsSecret(String url) {
+            String s = url == null ? "" : url.toLowerCase(Locale.ROOT);
+            int query = s.indexOf('?');
+            String base = query < 0 ? s : s.substring(0, query);
+            return base.indexOf('@', Math.max(0, base.indexOf("//"))) >= 0
+                    || query >= 0 && s.substring(query).matches(".*[?&](ssl)?password=.*");
         }
 
         @Override

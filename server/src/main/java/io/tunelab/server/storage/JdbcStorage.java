@@ -98,28 +98,17 @@ public final class JdbcStorage implements Storage {
         try {
             return new JdbcStorage(pg.url(), pg.user(), pg.password(), PostgresDialect.INSTANCE, durability);
         } catch (SQLException | RuntimeException e) {
-            throw TunelabException.of(ErrorCode.INTERNAL, "cannot open the database " + pg.describe() + ": " + e.getMessage()
-                    + connectionHint(e), Map.of(), e);
+            throw OpenFailures.postgres(pg, e);
         }
     }
 
-    /** What to check when PostgreSQL cannot be reached, does not know the database or refuses the login. */
-    private static String connectionHint(Exception e) {
-        String state = e instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
-        return state.startsWith("08") || state.startsWith("28") || state.startsWith("3D")
-                ? " (check --db, --db-user and --db-password-file, and that the database server is up)" : "";
-    }
-
     private static JdbcStorage openEmbedded(Path dataDir, Durability durability) {
-        String url = H2Dialect.url(dataDir);
         try {
             Files.createDirectories(dataDir);
             H2Dialect.recover(dataDir);
-            return new JdbcStorage(url, H2_USER, "", H2Dialect.INSTANCE, durability);
+            return new JdbcStorage(H2Dialect.url(dataDir), H2_USER, "", H2Dialect.INSTANCE, durability);
         } catch (SQLException | IOException | RuntimeException e) {
-            String hint = e.getMessage() != null && e.getMessage().contains("locked")
-                    ? " (another Tunelab server uses this data directory; stop it or choose another --data-dir)" : "";
-            throw TunelabException.of(ErrorCode.INTERNAL, "cannot open the database " + url + ": " + e.getMessage() + hint, Map.of(), e);
+            throw OpenFailures.embedded(dataDir, e);
         }
     }
 

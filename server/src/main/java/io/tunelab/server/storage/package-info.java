@@ -6,8 +6,8 @@
  * commits in groups, {@link io.tunelab.server.storage.Dialect} what differs between databases
  * ({@code H2Dialect}, {@code PostgresDialect}), {@link io.tunelab.server.storage.RowCodec} how
  * records become columns, {@link io.tunelab.server.storage.Durability} what an acknowledged write
- * survives, and {@code Migrations} the versioned schema (Flyway scripts in
- * {@code db/migration}). The only SQL in Tunelab lives here; nothing here knows HTTP or
+ * survives, {@code Migrations} the versioned schema (Flyway scripts in {@code db/migration}), and
+ * {@code OpenFailures} what a database that cannot be opened says (in words, never its URL). The only SQL in Tunelab lives here; nothing here knows HTTP or
  * strategies.
  */
 package io.tunelab.server.storage;

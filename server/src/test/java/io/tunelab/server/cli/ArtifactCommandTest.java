@@ -71,6 +71,21 @@ class ArtifactCommandTest {
         assertThat(intoDirectory.err()).contains("--output " + dir + " is a directory; give a file in it, as " + dir.resolve("notes.txt"))
                 .doesNotContain("java.");
         assertThat(dir).isDirectory();
+        var bogusLease = server.run("artifacts", "put", Long.toString(trial), file.toString(), "--lease", "bogus");
+        assertThat(bogusLease.exit()).isEqualTo(2);
+        assertThat(bogusLease.err().strip()).isEqualTo("error: --lease \"bogus\" is not a lease id; give the leaseId the trial's "
+                + "lease answered, a UUID such as 0b6f3c1e-8d2a-4f5b-9c7e-2a1d4e6f8b90, or leave --lease out to attach with a write token");
+        var emptyLease = server.run("artifacts", "put", Long.toString(trial), file.toString(), "--lease", "");
+        assertThat(emptyLease.exit()).isEqualTo(2);
+        assertThat(emptyLease.err()).startsWith("error: --lease is empty; give the leaseId").doesNotContain("query parameter");
+        for (String command : new String[]{"put", "list", "get"}) {
+            var args = new java.util.ArrayList<>(java.util.List.of("artifacts", command, "-5"));
+            args.addAll(command.equals("list") ? java.util.List.of() : java.util.List.of(command.equals("put") ? file.toString() : "notes.txt"));
+            var negative = server.run(args.toArray(String[]::new));
+            assertThat(negative.exit()).as(negative.err()).isEqualTo(2);
+            assertThat(negative.err()).contains("trial id -5 names no trial; trial ids are whole numbers from 1");
+        }
+        assertThat(Artifacts.of(server.client()).list(trial)).extracting(Artifact::name).containsExactly("notes.txt");
         experiment.tell(trial, 0.5);
         var finished = server.run("artifacts", "put", Long.toString(trial), file.toString());
         assertThat(finished.exit()).isEqualTo(2);

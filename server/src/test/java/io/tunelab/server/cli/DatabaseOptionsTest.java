@@ -53,6 +53,24 @@ class DatabaseOptionsTest {
     }
 
     @Test
+    void aUrlHoldingAPasswordIsRefusedWithoutRepeatingIt() {
+        String data = dir.resolve("data").toString();
+        for (String url : new String[]{"postgresql://tl:s3cret@db.example/tunelab", "jdbc:postgresql://tl:s3cret@db.example/tunelab",
+                "jdbc:postgresql://db.example/tunelab?user=tl&password=s3cret", "jdbc:postgresql://db.example/tunelab?sslpassword=s3cret"}) {
+            var run = TunelabCommandTest.run("server", "--db", url, "--db-user", "tl", "--data-dir", data, "--port", "0");
+            assertThat(run.exit()).as(url).isEqualTo(2);
+            assertThat(run.err()).as(url).doesNotContain("s3cret").contains("the URL holds a user or password (user:password@ or "
+                    + "?password=), which would show in the process list; give the URL as jdbc:postgresql://HOST:PORT/DB, the user in "
+                    + "--db-user and the password in --db-password-file");
+        }
+        assertThat(dir.resolve("data")).as("nothing created").doesNotExist();
+        assertThat(new Database.Postgres("jdbc:postgresql://tl:pa/s@s@db.example:5432/t?password=x", "tl", "").describe())
+                .isEqualTo("jdbc:postgresql://db.example:5432/t as tl");
+        assertThat(new Database.Postgres("jdbc:postgresql://db.example:5432/t?ssl=true", "tl", "").describe())
+                .isEqualTo("jdbc:postgresql://db.example:5432/t as tl");
+    }
+
+    @Test
     void dbWithoutAUserIsRefused() {
         refused("--db needs --db-user", "server", "--db", "jdbc:postgresql://h/db", "--port", "0");
     }

@@ -317,14 +317,35 @@ class TunelabCommandTest {
     }
 
     @Test
-    void aServerLimitBelowOneIsRefusedNamingItsFlagAndNothingStarts() {
+    void aServerOptionOutsideItsRangeIsRefusedInOneLineNamingItAndNothingIsCreated() {
         Path data = dir.resolve("limited");
-        for (String flag : java.util.List.of("--max-reports-per-trial", "--max-params", "--max-event-streams", "--event-idle-seconds",
-                "--max-model-mb")) {
-            Run refused = run("server", "--port", "0", "--data-dir", data.toString(), flag, "0");
-            assertThat(refused.exit()).isEqualTo(2);
-            assertThat(refused.err()).contains(flag + " must be 1 or more, got 0");
-        }
+        var ranges = new java.util.LinkedHashMap<String, long[]>();
+        ranges.put("--port", new long[]{0, 65535});
+        ranges.put("--lease-seconds", new long[]{1, 86_400});
+        ranges.put("--max-reports-per-trial", new long[]{1, 1_000_000});
+        ranges.put("--max-params", new long[]{1, 10_000});
+        ranges.put("--max-loaded-experiments", new long[]{1, 100_000});
+        ranges.put("--evict-idle-seconds", new long[]{1, 604_800});
+        ranges.put("--max-event-streams", new long[]{1, 10_000});
+        ranges.put("--event-idle-seconds", new long[]{1, 3_600});
+        ranges.put("--max-model-mb", new long[]{1, 1023});
+        ranges.put("--max-artifact-mb", new long[]{1, 1023});
+        ranges.forEach((flag, range) -> {
+            for (long value : new long[]{range[0] - 1, range[1] + 1, 4_294_967_296L, 1_000_000_000_000L}) {
+                var args = new java.util.ArrayList<>(List.of("server", "--data-dir", data.toString(), flag, Long.toString(value)));
+                if (!flag.equals("--port")) {
+                    args.addAll(List.of("--port", "0"));
+                }
+                Run refused = run(args.toArray(String[]::new));
+                assertThat(refused.exit()).as(flag + " " + value).isEqualTo(2);
+                assertThat(refused.err().strip()).as(flag + " " + value).startsWith("error: " + flag + " must be from " + range[0] + " to "
+                        + range[1] + ", got " + value + " (").doesNotContain("\n").doesNotContain("not an int");
+            }
+        });
+        Run demo = run("demo", "--slots", "1000000000000", "--port", "0", "--exit", "--data-dir", data.toString(),
+                "--spec", Path.of("..", "experiments", "quickstart.yaml").toString());
+        assertThat(demo.exit()).isEqualTo(2);
+        assertThat(demo.err()).startsWith("error: --slots must be from 1 to 256, got 1000000000000 (");
         assertThat(data).doesNotExist();
     }
 

@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -250,7 +251,7 @@ class HttpSecurityTest {
         byte[] model = {1, 2, 3, 4};
         String other = token("gpu-box-2", Scope.WORKER);
         try (var worker = TunelabClient.connect(server.url(), other)) {
-            assertThatThrownBy(() -> worker.uploadModel(t.id(), "not-the-lease", new byte[]{9}))
+            assertThatThrownBy(() -> worker.uploadModel(t.id(), UUID.randomUUID().toString(), new byte[]{9}))
                     .isInstanceOf(TunelabException.LeaseLost.class);
             worker.uploadModel(t.id(), t.leaseId(), model);
         }
@@ -266,7 +267,7 @@ class HttpSecurityTest {
                 400, ErrorCode.INVALID_ARGUMENT, "lease");
         assertThat(adminClient.downloadModel(t.id())).isEqualTo(model);
         TrialProposal unleased = adminClient.ask("target");
-        assertRefused(raw.send("PUT", "/api/trials/" + unleased.id() + "/model?leaseId=guess", headers, new byte[]{7}),
+        assertRefused(raw.send("PUT", "/api/trials/" + unleased.id() + "/model?leaseId=" + UUID.randomUUID(), headers, new byte[]{7}),
                 409, ErrorCode.LEASE_LOST, "without a lease");
         assertRefused(raw.send("GET", "/api/trials/" + unleased.id() + "/model", bearer(admin), (String) null),
                 404, ErrorCode.NOT_FOUND, "model");

@@ -70,7 +70,7 @@ final class RawHttp {
         byte[] buffer = new byte[8192];
         int n;
         try {
-            while ((n = in.read(buffer)) >= 0) {
+            while (!complete(bytes) && (n = in.read(buffer)) >= 0) {
                 bytes.write(buffer, 0, n);
             }
         } catch (java.net.SocketException e) {
@@ -91,6 +91,24 @@ final class RawHttp {
         byte[] raw = text.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1);
         String body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? dechunk(raw) : new String(raw, StandardCharsets.UTF_8);
         return new Reply(status, headers, body);
+    }
+
+    /**
+     * Whether the bytes hold a whole response with a Content-Length: a server that answers before
+     * reading a request's body (a refused upload) may keep the connection open to drain it.
+     */
+    private static boolean complete(ByteArrayOutputStream bytes) {
+        String text = bytes.toString(StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        for (String line : text.substring(0, end).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return text.length() - end - 4 >= Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        return false;
     }
 
     private static String dechunk(byte[] raw) {
