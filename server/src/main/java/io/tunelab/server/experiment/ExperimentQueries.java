@@ -16,6 +16,8 @@ import io.tunelab.server.analysis.Pareto;
 import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.storage.Storage;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,10 +208,13 @@ public final class ExperimentQueries {
         return TrialExport.of(s.spec(), s.trials());
     }
 
-    public byte[] model(long trialId) {
+    /** Writes trial {@code trialId}'s stored model to {@code out}, not holding it whole; NOT_FOUND when it has none. */
+    public void copyModel(long trialId, OutputStream out) throws IOException {
         registry.currentOwner(trialId);
-        return storage.model(trialId).orElseThrow(() -> TunelabException.of(ErrorCode.NOT_FOUND,
-                "trial " + trialId + " has no stored model; only trials run by a worker with a task have one"));
+        if (!storage.copyModel(trialId, out)) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "trial " + trialId + " has no stored model; only trials run by a worker "
+                    + "with a task have one");
+        }
     }
 
     public Map<String, Object> dataReport(String ref) {

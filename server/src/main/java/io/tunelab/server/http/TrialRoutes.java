@@ -14,12 +14,14 @@ import io.tunelab.server.experiment.ExperimentService;
 import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.LogText;
 import io.tunelab.server.http.auth.RequestGuard;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static io.tunelab.server.http.QueryParams.takes;
@@ -132,11 +134,22 @@ final class TrialRoutes {
         });
     }
 
+    /** The model, copied from the database to a temporary file that is sent and then deleted: never held whole in memory. */
     private void model(RoutingContext rc) {
-        blocking.runThen(rc, () -> queries.model(trialId(rc)), (r, model) -> r.response()
+        blocking.runThen(rc, () -> {
+            Path file = Files.createTempFile("tunelab-download-model-", ".part");
+            try (OutputStream out = Files.newOutputStream(file)) {
+                queries.copyModel(trialId(rc), out);
+            } catch (Exception e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+            return file;
+        }, (r, file) -> r.response()
                 .putHeader("Content-Type", "application/octet-stream")
                 .putHeader("Content-Disposition", "attachment; filename=\"trial-" + r.pathParam("id") + "-model.zip\"")
-                .end(Buffer.buffer(model)));
+                .sendFile(file.toString())
+                .onComplete(sent -> r.vertx().fileSystem().delete(file.toString())));
     }
 
     private void lease(RoutingContext rc) {

@@ -108,8 +108,16 @@ final class ArtifactRows {
 
     /** Copies the content stored under {@code sha256} to {@code out}; false when there is none. */
     static boolean copy(Connection c, String sha256, OutputStream out) throws SQLException, IOException {
-        try (var ps = c.prepareStatement("SELECT content FROM artifact_content WHERE sha256 = ?")) {
-            ps.setString(1, sha256);
+        return copyFirst(c, "SELECT content FROM artifact_content WHERE sha256 = ?", ps -> ps.setString(1, sha256), out);
+    }
+
+    /**
+     * Writes the binary first column of the first row {@code sql} selects (its parameters bound by
+     * {@code key}) to {@code out}, as a stream; false, writing nothing, when it selects no row.
+     */
+    static boolean copyFirst(Connection c, String sql, Binder key, OutputStream out) throws SQLException, IOException {
+        try (var ps = c.prepareStatement(sql)) {
+            key.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return false;
@@ -123,7 +131,7 @@ final class ArtifactRows {
     }
 
     @FunctionalInterface
-    private interface Binder {
+    interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 

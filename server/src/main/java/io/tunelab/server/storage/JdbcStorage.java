@@ -195,6 +195,15 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public boolean copyModel(long trialId, java.io.OutputStream out) throws IOException {
+        try (Connection c = readers.getConnection()) {
+            return ArtifactRows.copyFirst(c, "SELECT content FROM model WHERE trial_id = ?", ps -> ps.setLong(1, trialId), out);
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
+    }
+
+    @Override
     public Optional<String> answer(String requestId) {
         return firstColumn("SELECT answer FROM request WHERE id = ?", ps -> ps.setString(1, requestId), rs -> rs.getString(1));
     }

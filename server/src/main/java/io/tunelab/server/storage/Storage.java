@@ -48,6 +48,13 @@ public interface Storage extends AutoCloseable {
 
     Optional<byte[]> model(long trialId);
 
+    /**
+     * Writes trial {@code trialId}'s model to {@code out} as the database hands it over, not
+     * first as one array (the embedded database streams it); false (writing nothing) when the
+     * trial has none.
+     */
+    boolean copyModel(long trialId, java.io.OutputStream out) throws java.io.IOException;
+
     Optional<String> dataReport(long experimentId);
 
     /** Every token, revoked ones included, in creation order. */

@@ -102,6 +102,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public boolean copyModel(long trialId, java.io.OutputStream out) throws java.io.IOException {
+        return storage.copyModel(trialId, out);
+    }
+
+    @Override
     public Optional<String> dataReport(long experimentId) {
         return storage.dataReport(experimentId);
     }

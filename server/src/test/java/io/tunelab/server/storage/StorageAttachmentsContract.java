@@ -98,7 +98,7 @@ public abstract class StorageAttachmentsContract {
     }
 
     @Test
-    void aModelReadsBackByteForByteAndASecondOneReplacesIt() {
+    void aModelReadsBackByteForByteAndASecondOneReplacesIt() throws java.io.IOException {
         Storage s = open();
         s.write(c -> {
             c.insert(experiment(1, "one"));
@@ -111,6 +111,12 @@ public abstract class StorageAttachmentsContract {
         s = reopen(s);
         assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
         assertThat(s.model(2)).isEmpty();
+        var copied = new java.io.ByteArrayOutputStream();
+        assertThat(s.copyModel(1, copied)).isTrue();
+        assertThat(copied.toByteArray()).isEqualTo(big);
+        var none = new java.io.ByteArrayOutputStream();
+        assertThat(s.copyModel(2, none)).isFalse();
+        assertThat(none.size()).isZero();
         s.close();
     }
 
