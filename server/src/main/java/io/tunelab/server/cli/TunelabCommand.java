@@ -126,6 +126,10 @@ public final class TunelabCommand implements Runnable {
         @Option(names = "--max-artifact-mb", paramLabel = "MB", defaultValue = "64",
                 description = "the largest artifact a trial may attach (default ${DEFAULT-VALUE})")
         int maxArtifactMb;
+        @Option(names = "--request-retention-hours", paramLabel = "H", defaultValue = "24",
+                description = "how long the answer to an ask's or tell's request id is kept, so its retries get the same answer "
+                        + "(1 to 8760; default ${DEFAULT-VALUE})")
+        int requestRetentionHours;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -155,11 +159,19 @@ public final class TunelabCommand implements Runnable {
                     new CoordinatorConfig(Duration.ofSeconds(leaseSeconds), 3, Duration.ofSeconds(1))
                             .withLimits(positive("--max-reports-per-trial", maxReportsPerTrial), positive("--max-params", maxParams))
                             .withMemory(positive("--max-loaded-experiments", maxLoadedExperiments),
-                                    Duration.ofSeconds(positive("--evict-idle-seconds", evictIdleSeconds))),
+                                    Duration.ofSeconds(positive("--evict-idle-seconds", evictIdleSeconds)))
+                            .withRequestRetentionHours(retentionHours(requestRetentionHours)),
                     access, new HttpLimits(positive("--max-event-streams", maxEventStreams),
                     Duration.ofSeconds(positive("--event-idle-seconds", eventIdleSeconds)),
                     positive("--max-model-mb", maxModelMb) * 1024L * 1024, positive("--max-artifact-mb", maxArtifactMb) * 1024L * 1024));
         }
+    }
+
+    private static int retentionHours(int hours) {
+        if (hours < CoordinatorConfig.MIN_REQUEST_RETENTION_HOURS || hours > CoordinatorConfig.MAX_REQUEST_RETENTION_HOURS) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, CoordinatorConfig.retentionRefusal(hours));
+        }
+        return hours;
     }
 
     private static int positive(String flag, int value) {

@@ -9,6 +9,7 @@ import io.tunelab.server.storage.Storage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -108,11 +109,30 @@ final class Requests {
         });
     }
 
-    /** What a journal entry writes to remember the answer to {@code requestId}; nothing without an id. */
-    static void remember(Journal.Entry entry, String requestId, String kind, Object answer) {
+    /**
+     * What a tell under {@code requestId} that found no answer stored throws instead of {@code failure}:
+     * the refusal of a finished trial says that the id answers nothing, so the tell is not taken as
+     * a retry (its first attempt's answer may have been pruned after the request retention, or
+     * another tell finished the trial); the trial's state stays in the message and details.
+     */
+    static RuntimeException unanswered(RuntimeException failure, String requestId) {
+        if (requestId == null || !(failure instanceof TunelabException refused) || refused.code() != ErrorCode.TRIAL_FINISHED) {
+            return failure;
+        }
+        return TunelabException.of(ErrorCode.TRIAL_FINISHED, refused.getMessage() + "; request id \"" + requestId
+                + "\" has no stored answer (answers are kept for the server's --request-retention-hours), so this tell is "
+                + "not taken as a retry of the one that finished it", refused.details(), refused);
+    }
+
+    /**
+     * What a journal entry writes to remember the answer to {@code requestId}, given {@code at}
+     * (the coordinator's clock: the answer is kept for the request retention from then on);
+     * nothing without an id.
+     */
+    static void remember(Journal.Entry entry, String requestId, String kind, Object answer, Instant at) {
         if (requestId != null) {
             String json = Json.write(new StoredAnswer(kind, answer));
-            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json));
+            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json, at));
         }
     }
 
