@@ -323,8 +323,7 @@ public final class ExperimentService {
         // A retry is not looked up first: its own write fails on the stored request id, and the
         // stored answer is read then, so a first request costs no read.
         String leaseId = leased ? UUID.randomUUID().toString() : null;
-        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(e, t, leaseId),
-                clock.instant());
+        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(e, t, leaseId), clock.instant());
         try {
             // Trials of a task wait for workers; the others wait for the next ask.
             StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId, answer) : null;
@@ -374,8 +373,7 @@ public final class ExperimentService {
             });
         } catch (RuntimeException ex) {
             // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
-            return new Told(requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class)
-                    .orElseThrow(() -> Requests.unanswered(ex, requestId)), true);
+            return new Told(requests.toldBefore(requestId, trialId, ex), true);
         }
         return afterTell(e, told);
     }

@@ -81,9 +81,7 @@ final class RepliesOnCommit {
             }
             // The experiment completes on this tell (a write), or a retry reads the first attempt's answer.
             return CompletableFuture.supplyAsync(() -> failure == null ? service.afterTell(e, told).trial()
-                    : requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class)
-                            .orElseThrow(() -> Requests.unanswered(rethrown(failure), requestId)),
-                    blocking);
+                    : requests.toldBefore(requestId, trialId, failure), blocking);
         }).thenCompose(told -> told);
     }
 

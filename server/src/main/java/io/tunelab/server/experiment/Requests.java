@@ -3,6 +3,7 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.RequestId;
+import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 
@@ -107,6 +108,15 @@ final class Requests {
             }
             return Json.mapper().convertValue(stored.answer(), type);
         });
+    }
+
+    /**
+     * What the tell of {@code trialId} under {@code requestId} answered before, for a tell that
+     * failed with {@code failure}; without a stored answer, {@link #unanswered} of that failure.
+     */
+    Trial toldBefore(String requestId, long trialId, Throwable failure) {
+        return answered(requestId, TellWithNext.tellKind(trialId), Trial.class)
+                .orElseThrow(() -> unanswered(RepliesOnCommit.rethrown(failure), requestId));
     }
 
     /**
