@@ -1,5 +1,8 @@
 package io.tunelab.server.experiment;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tunelab.server.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +17,9 @@ import java.time.InstantSource;
  * {@value #BATCH} rows each, so one pass never holds the storage's writer for long and the asks
  * and tells queued behind it are written between its batches. It deletes nothing but request
  * rows. A retry after the window is no longer recognised: an ask makes a new trial, a tell of a
- * finished trial is refused with {@code TRIAL_FINISHED}. Thread-safe; the server runs it once at
- * start and then every {@link #EVERY}.
+ * finished trial is refused with {@code TRIAL_FINISHED}. The answers deleted are counted in the
+ * meter {@code tunelab.requests.pruned}. Thread-safe; the server runs it once at start and then
+ * every {@link #EVERY}.
  */
 public final class RequestRetention {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRetention.class);
@@ -28,13 +32,18 @@ public final class RequestRetention {
     private final InstantSource clock;
     private final Duration retention;
     private final int batch;
+    private final Counter pruned;
 
-    /** Prunes answers stored longer than {@code retention} ago by {@code clock}. */
-    public RequestRetention(Storage storage, InstantSource clock, Duration retention) {
-        this(storage, clock, retention, BATCH);
+    /** Prunes answers stored longer than {@code retention} ago by {@code clock}, counted in {@code meters}. */
+    public RequestRetention(Storage storage, InstantSource clock, Duration retention, MeterRegistry meters) {
+        this(storage, clock, retention, BATCH, meters);
     }
 
     RequestRetention(Storage storage, InstantSource clock, Duration retention, int batch) {
+        this(storage, clock, retention, batch, new SimpleMeterRegistry());
+    }
+
+    private RequestRetention(Storage storage, InstantSource clock, Duration retention, int batch, MeterRegistry meters) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("the request retention must be positive, got " + retention);
         }
@@ -42,6 +51,8 @@ public final class RequestRetention {
         this.clock = clock;
         this.retention = retention;
         this.batch = batch;
+        this.pruned = Counter.builder("tunelab.requests.pruned")
+                .description("stored answers to request ids deleted once older than the request retention").register(meters);
     }
 
     /** Deletes every answer stored before now less the retention, a batch per write; answers how many it deleted. */
@@ -52,6 +63,7 @@ public final class RequestRetention {
         do {
             storage.write(c -> last[0] = c.deleteAnswers(before, batch));
             deleted += last[0];
+            pruned.increment(last[0]);
         } while (last[0] == batch);
         return deleted;
     }

@@ -96,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
                 Thread.ofPlatform().name("tunelab-reaper-", 0).daemon(true).factory());
         long every = config.coordinator().reaperInterval().toMillis();
         reaper.scheduleWithFixedDelay(coordinator.leases()::reapQuietly, every, every, TimeUnit.MILLISECONDS);
-        var retention = new RequestRetention(storage, InstantSource.system(), config.coordinator().requestRetention());
+        var retention = new RequestRetention(storage, InstantSource.system(), config.coordinator().requestRetention(), metrics);
         reaper.scheduleWithFixedDelay(retention::pruneQuietly, 0, RequestRetention.EVERY.toSeconds(), TimeUnit.SECONDS);
         if (storage.shared().isPresent()) {
             // Tokens another coordinator revoked stop working here within seconds.

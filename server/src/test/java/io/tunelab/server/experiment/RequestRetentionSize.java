@@ -66,7 +66,7 @@ public final class RequestRetentionSize {
         try (JdbcStorage storage = JdbcStorage.openDataDirectory(dir)) {
             ExperimentService service = Coordinator.open(storage, now::get, Events.NONE, CoordinatorConfig.defaults(), null)
                     .experiments();
-            var pruning = retention == null ? null : new RequestRetention(storage, now::get, retention);
+            var pruning = retention == null ? null : new RequestRetention(storage, now::get, retention, RequestRetention.BATCH);
             service.create(ExperimentSpec.builder("fill").minimize("loss").param("x", FloatParam.of(0, 1))
                     .strategy(new StrategySpec("random", 1L, Map.of())).trials(trials).build());
             TrialProposal trial = service.ask("fill", false, RequestId.random());

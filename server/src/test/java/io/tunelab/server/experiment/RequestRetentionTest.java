@@ -64,7 +64,7 @@ class RequestRetentionTest {
         Trial told = service.tell(asked.id(), result, null, "tell-1");
 
         later(Duration.ofHours(23));
-        assertThat(new RequestRetention(storage, clock, DAY).prune()).as("both answers are younger than a day").isZero();
+        assertThat(new RequestRetention(storage, clock, DAY, RequestRetention.BATCH).prune()).as("both answers are younger than a day").isZero();
         storage.close();
         service = open();
         assertThat(service.ask("retained", false, "ask-1")).isEqualTo(asked);
@@ -73,7 +73,7 @@ class RequestRetentionTest {
         assertThat(trials).hasSize(1);
 
         later(Duration.ofHours(2));
-        assertThat(new RequestRetention(storage, clock, DAY).prune()).isEqualTo(2);
+        assertThat(new RequestRetention(storage, clock, DAY, RequestRetention.BATCH).prune()).isEqualTo(2);
         assertThat(storage.trials(experimentId)).as("pruning deletes answers, never a trial").isEqualTo(trials);
         ExperimentService afterWindow = service;
         for (var tell : List.<Runnable>of(() -> afterWindow.tell(asked.id(), result, null, "tell-1"),
@@ -122,6 +122,6 @@ class RequestRetentionTest {
                     .hasMessage("--request-retention-hours must be from 1 to 8760, got " + hours);
         }
         storage = JdbcStorage.openDataDirectory(dir);
-        assertThatThrownBy(() -> new RequestRetention(storage, clock, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RequestRetention(storage, clock, Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
