@@ -127,6 +127,10 @@ public final class TunelabCommand implements Runnable {
         @Option(names = "--max-artifact-mb", paramLabel = "MB", defaultValue = "64",
                 description = "the largest artifact a trial may attach, 1 to 1023 (default ${DEFAULT-VALUE})")
         long maxArtifactMb;
+        @Option(names = "--request-retention-hours", paramLabel = "H", defaultValue = "24",
+                description = "how long the answer to an ask's or tell's request id is kept, so its retries get the same answer, "
+                        + "1 to 8760 (default ${DEFAULT-VALUE})")
+        long requestRetentionHours;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -149,7 +153,8 @@ public final class TunelabCommand implements Runnable {
             return new ServerConfig(host, PORT.check(port), database.dataDir(), database.database(), Durability.parse(durability),
                     new CoordinatorConfig(Duration.ofSeconds(LEASE.check(leaseSeconds)), 3, Duration.ofSeconds(1))
                             .withLimits(REPORTS.check(maxReportsPerTrial), PARAMS.check(maxParams))
-                            .withMemory(LOADED.check(maxLoadedExperiments), Duration.ofSeconds(EVICT_IDLE.check(evictIdleSeconds))),
+                            .withMemory(LOADED.check(maxLoadedExperiments), Duration.ofSeconds(EVICT_IDLE.check(evictIdleSeconds)))
+                            .withRequestRetentionHours(RETENTION.check(requestRetentionHours)),
                     access, new HttpLimits(STREAMS.check(maxEventStreams), Duration.ofSeconds(EVENT_IDLE.check(eventIdleSeconds)),
                     MODEL_MB.check(maxModelMb) * 1024L * 1024, ARTIFACT_MB.check(maxArtifactMb) * 1024L * 1024));
         }
@@ -167,6 +172,8 @@ public final class TunelabCommand implements Runnable {
     /** PostgreSQL keeps one value in under 1 GB (BYTEA), the same cap on either database. */
     static final OptionRange MODEL_MB = new OptionRange("--max-model-mb", 1, 1023, "MB; a stored value must stay under 1 GB");
     static final OptionRange ARTIFACT_MB = new OptionRange("--max-artifact-mb", 1, 1023, "MB; a stored value must stay under 1 GB");
+    static final OptionRange RETENTION = new OptionRange("--request-retention-hours", CoordinatorConfig.MIN_REQUEST_RETENTION_HOURS,
+            CoordinatorConfig.MAX_REQUEST_RETENTION_HOURS, "one hour to a year");
 
     @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Launches or resumes a sweep and follows it.",
             subcommands = {SweepRun.class, SweepResume.class})

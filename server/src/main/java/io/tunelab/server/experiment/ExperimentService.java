@@ -266,7 +266,7 @@ public final class ExperimentService {
     /** Null when the same tell was retried while its first attempt was written (the two steps after it answer it from storage); else throws {@code failure}. */
     TellWithNext.Outcome retriedWhileWritten(Throwable failure, long trialId, String requestId) {
         if (requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).isEmpty()) {
-            throw RepliesOnCommit.rethrown(failure);
+            throw Requests.unanswered(RepliesOnCommit.rethrown(failure), requestId);
         }
         return null;
     }
@@ -323,7 +323,8 @@ public final class ExperimentService {
         // A retry is not looked up first: its own write fails on the stored request id, and the
         // stored answer is read then, so a first request costs no read.
         String leaseId = leased ? LeaseIds.next() : null;
-        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(e, t, leaseId));
+        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind, proposal(e, t, leaseId),
+                clock.instant());
         try {
             // Trials of a task wait for workers; the others wait for the next ask.
             StoredTrial waiting = e.spec().task() == null ? proposals.takeWaiting(e, null, leaseId, answer) : null;
@@ -369,11 +370,11 @@ public final class ExperimentService {
             told = journal.record(e, x -> {
                 StoredTrial current = x.openTrial(trialId, result.leaseId());
                 Trial t = tellWithNext.told(x, current, result, toldBy);
-                return TellWithNext.tell(current, t, requestId).answering(t);
+                return tellWithNext.tell(current, t, requestId).answering(t);
             });
         } catch (RuntimeException ex) {
             // A retry: the first attempt finished the trial (or stored the id), and its answer is stored.
-            return new Told(requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).orElseThrow(() -> ex), true);
+            return new Told(requests.toldBefore(requestId, trialId, ex), true);
         }
         return afterTell(e, told);
     }

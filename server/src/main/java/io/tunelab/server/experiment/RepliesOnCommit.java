@@ -50,7 +50,7 @@ final class RepliesOnCommit {
         String kind = TellWithNext.askKind(e);
         String leaseId = leased ? LeaseIds.next() : null;
         BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, kind,
-                ExperimentService.proposal(e, t, leaseId));
+                ExperimentService.proposal(e, t, leaseId), clock.instant());
         CompletableFuture<StoredTrial> stored;
         try {
             // Trials of a task wait for workers; the others wait for the next ask (handed out at once).
@@ -72,7 +72,7 @@ final class RepliesOnCommit {
         return journal.recordLater(e, x -> {
             StoredTrial current = x.openTrial(trialId, result.leaseId());
             Trial t = tellWithNext.told(x, current, result, toldBy);
-            return TellWithNext.tell(current, t, requestId).answering(t);
+            return tellWithNext.tell(current, t, requestId).answering(t);
         }).handle((told, failure) -> {
             if (failure == null && !e.isDone(clock.instant())) {
                 work.signal();
@@ -80,8 +80,7 @@ final class RepliesOnCommit {
             }
             // The experiment completes on this tell (a write), or a retry reads the first attempt's answer.
             return CompletableFuture.supplyAsync(() -> failure == null ? service.afterTell(e, told).trial()
-                    : requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).orElseThrow(() -> rethrown(failure)),
-                    blocking);
+                    : requests.toldBefore(requestId, trialId, failure), blocking);
         }).thenCompose(told -> told);
     }
 

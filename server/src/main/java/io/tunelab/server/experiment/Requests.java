@@ -3,12 +3,14 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.RequestId;
+import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -108,11 +110,39 @@ final class Requests {
         });
     }
 
-    /** What a journal entry writes to remember the answer to {@code requestId}; nothing without an id. */
-    static void remember(Journal.Entry entry, String requestId, String kind, Object answer) {
+    /**
+     * What the tell of {@code trialId} under {@code requestId} answered before, for a tell that
+     * failed with {@code failure}; without a stored answer, {@link #unanswered} of that failure.
+     */
+    Trial toldBefore(String requestId, long trialId, Throwable failure) {
+        return answered(requestId, TellWithNext.tellKind(trialId), Trial.class)
+                .orElseThrow(() -> unanswered(RepliesOnCommit.rethrown(failure), requestId));
+    }
+
+    /**
+     * What a tell under {@code requestId} that found no answer stored throws instead of {@code failure}:
+     * the refusal of a finished trial says that the id answers nothing, so the tell is not taken as
+     * a retry (its first attempt's answer may have been pruned after the request retention, or
+     * another tell finished the trial); the trial's state stays in the message and details.
+     */
+    static RuntimeException unanswered(RuntimeException failure, String requestId) {
+        if (requestId == null || !(failure instanceof TunelabException refused) || refused.code() != ErrorCode.TRIAL_FINISHED) {
+            return failure;
+        }
+        return TunelabException.of(ErrorCode.TRIAL_FINISHED, refused.getMessage() + "; request id \"" + requestId
+                + "\" has no stored answer (answers are kept for the server's --request-retention-hours), so this tell is "
+                + "not taken as a retry of the one that finished it", refused.details(), refused);
+    }
+
+    /**
+     * What a journal entry writes to remember the answer to {@code requestId}, given {@code at}
+     * (the coordinator's clock: the answer is kept for the request retention from then on);
+     * nothing without an id.
+     */
+    static void remember(Journal.Entry entry, String requestId, String kind, Object answer, Instant at) {
         if (requestId != null) {
             String json = Json.write(new StoredAnswer(kind, answer));
-            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json));
+            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json, at));
         }
     }
 

@@ -52,9 +52,9 @@ final class TellWithNext {
     }
 
     /** The tell's changes: the trial's row and, under {@code requestId} (none when null), its answer. */
-    static Journal.Entry tell(StoredTrial current, Trial told, String requestId) {
+    Journal.Entry tell(StoredTrial current, Trial told, String requestId) {
         var entry = Journal.Entry.none().replace(current, new StoredTrial(told, null, null, current.attempts()));
-        Requests.remember(entry, requestId, tellKind(told.id()), told);
+        Requests.remember(entry, requestId, tellKind(told.id()), told, clock.instant());
         return entry;
     }
 
@@ -206,11 +206,11 @@ final class TellWithNext {
     }
 
     /** Adds the next trial to the entry with its answer under the tell's derived id; answers its proposal. */
-    private static TrialProposal answer(LiveExperiment x, Journal.Entry entry, StoredTrial next, String requestId, String leaseId) {
+    private TrialProposal answer(LiveExperiment x, Journal.Entry entry, StoredTrial next, String requestId, String leaseId) {
         entry.add(next);
         var proposal = new TrialProposal(next.id(), next.trial().number(), next.trial().params(), leaseId,
                 Races.nextRepetition(x.spec(), next.trial()));
-        Requests.remember(entry, Requests.nextOf(requestId), askKind(x), proposal);
+        Requests.remember(entry, Requests.nextOf(requestId), askKind(x), proposal, clock.instant());
         return proposal;
     }
 }

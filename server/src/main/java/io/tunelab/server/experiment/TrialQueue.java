@@ -76,7 +76,7 @@ public final class TrialQueue {
                     Map<String, Object> complete = EnqueuedParams.complete(spec.space(), params, x.strategy(), context);
                     var t = StoredTrial.of(Transitions.enqueued(registry.nextTrialId(), x.id(), number, complete, clock.instant()));
                     var entry = Journal.Entry.none().add(t);
-                    Requests.remember(entry, requestId, kind, t.trial());
+                    Requests.remember(entry, requestId, kind, t.trial(), clock.instant());
                     return entry.answering(t);
                 } catch (RuntimeException ex) {
                     x.releaseNumber(number);

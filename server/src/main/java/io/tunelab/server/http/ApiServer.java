@@ -2,6 +2,7 @@ package io.tunelab.server.http;
 
 import io.tunelab.server.ServerConfig;
 import io.tunelab.server.experiment.Coordinator;
+import io.tunelab.server.experiment.RequestRetention;
 import io.tunelab.server.http.auth.AuthRoutes;
 import io.tunelab.server.http.auth.RequestGuard;
 import io.tunelab.server.http.auth.Sessions;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running Tunelab server: storage opened from the data directory, the coordinator loaded from
- * it, its lease reaper scheduled, and the HTTP API listening (HTTPS with the config's PEM pair).
+ * it, its lease reaper and the pruning of old answers to request ids ({@link RequestRetention}) scheduled, and the HTTP API listening (HTTPS with the config's PEM pair).
  * On its first start it creates the {@code admin} token and writes its secret to
  * {@value #ADMIN_TOKEN_FILE} in the data directory, readable by the owner only.
  * {@link #close()} stops accepting requests, then stops the reaper and closes the database.
@@ -90,10 +91,13 @@ public final class ApiServer implements AutoCloseable {
             storage.close();
             throw e;
         }
-        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("tunelab-lease-reaper").daemon(true).factory());
+        // Two threads: a long pass over old request answers never delays the lease reaper.
+        ScheduledExecutorService reaper = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("tunelab-reaper-", 0).daemon(true).factory());
         long every = config.coordinator().reaperInterval().toMillis();
         reaper.scheduleWithFixedDelay(coordinator.leases()::reapQuietly, every, every, TimeUnit.MILLISECONDS);
+        var retention = new RequestRetention(storage, InstantSource.system(), config.coordinator().requestRetention(), metrics);
+        reaper.scheduleWithFixedDelay(retention::pruneQuietly, 0, RequestRetention.EVERY.toSeconds(), TimeUnit.SECONDS);
         if (storage.shared().isPresent()) {
             // Tokens another coordinator revoked stop working here within seconds.
             reaper.scheduleWithFixedDelay(() -> {

@@ -23,6 +23,15 @@ interface Dialect {
     /** Inserts or replaces a trial's model; parameters: trial id, content, time. */
     String upsertModel();
 
+    /**
+     * What ends the query that picks the oldest answers to delete: nothing where one writer
+     * deletes them; where several coordinators may, {@code FOR UPDATE SKIP LOCKED}, so each takes
+     * rows the others have not, neither waits for the other, and no two deletes can deadlock.
+     */
+    default String pickingAnswers() {
+        return "";
+    }
+
     /** Sets up the writer's connection once, before its first write. */
     default void prepareWriter(Connection connection) throws SQLException {
     }

@@ -256,16 +256,31 @@ final class JdbcChanges implements Storage.Changes {
     }
 
     @Override
-    public void putAnswer(String requestId, String kind, String answer) {
+    public void putAnswer(String requestId, String kind, String answer, Instant at) {
         run("INSERT INTO request (id, kind, answer, created_at) VALUES (?, ?, ?, ?)", ps -> {
             ps.setString(1, requestId);
             ps.setString(2, kind);
             ps.setString(3, answer);
-            ps.setObject(4, RowCodec.time(Instant.now()));
+            ps.setObject(4, RowCodec.time(at));
         });
     }
 
+    @Override
+    public int deleteAnswers(Instant before, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, got " + limit);
+        }
+        // The oldest first, found by the index on created_at; the limit is a number, never text of a caller.
+        return update("DELETE FROM request WHERE id IN (SELECT id FROM request WHERE created_at < ? ORDER BY created_at "
+                + "FETCH FIRST " + limit + " ROWS ONLY" + dialect.pickingAnswers() + ")", ps -> ps.setObject(1, RowCodec.time(before)));
+    }
+
     private void run(String sql, Binder binder) {
+        update(sql, binder);
+    }
+
+    /** Runs one statement on a prepared statement this connection keeps; answers the rows it changed. */
+    private int update(String sql, Binder binder) {
         try {
             PreparedStatement ps = statements.get(sql);
             if (ps == null) {
@@ -273,7 +288,7 @@ final class JdbcChanges implements Storage.Changes {
                 statements.put(sql, ps);
             }
             binder.bind(ps);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

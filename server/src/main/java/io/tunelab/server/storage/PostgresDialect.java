@@ -37,6 +37,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String pickingAnswers() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
     public String upsertModel() {
         return "INSERT INTO model (trial_id, content, stored_at) VALUES (?, ?, ?) "
                 + "ON CONFLICT (trial_id) DO UPDATE SET content = EXCLUDED.content, stored_at = EXCLUDED.stored_at";

@@ -149,7 +149,13 @@ public interface Storage extends AutoCloseable {
          */
         void putSummary(long experimentId, long revision, String json);
 
-        /** Stores the answer (JSON) given to a request id; the id must be new. */
-        void putAnswer(String requestId, String kind, String answer);
+        /** Stores the answer (JSON) given to a request id at {@code at}; the id must be new. */
+        void putAnswer(String requestId, String kind, String answer, java.time.Instant at);
+
+        /**
+         * Deletes at most {@code limit} of the oldest stored answers to request ids stored before
+         * {@code before}, and nothing else; answers how many it deleted.
+         */
+        int deleteAnswers(java.time.Instant before, int limit);
     }
 }

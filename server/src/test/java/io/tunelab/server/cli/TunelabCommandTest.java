@@ -350,6 +350,18 @@ class TunelabCommandTest {
     }
 
     @Test
+    void aRequestRetentionOutsideOneHourToAYearIsRefusedNamingTheFlagAndNothingStarts() {
+        Path data = dir.resolve("retained");
+        for (String hours : java.util.List.of("0", "-3", "8761")) {
+            Run refused = run("server", "--port", "0", "--data-dir", data.toString(), "--request-retention-hours", hours);
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.err()).isEqualTo("error: --request-retention-hours must be from 1 to 8760, got " + hours
+                    + " (one hour to a year)" + System.lineSeparator());
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void tokenCreateListRevokeWithTheAdminToken() throws Exception {
         Run created = server.run("token", "create", "--scope", "worker", "--name", "gpu-box-1");
         assertThat(created.exit()).as(created.err()).isZero();

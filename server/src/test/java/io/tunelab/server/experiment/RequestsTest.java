@@ -89,7 +89,7 @@ class RequestsTest {
         TrialProposal handedOut = service.ask("retries");
         String kind = "ask:" + experimentId;
         storage.write(c -> c.putAnswer(Requests.hashedNextOf("tell-2"), kind,
-                Json.write(new Requests.StoredAnswer(kind, handedOut))));
+                Json.write(new Requests.StoredAnswer(kind, handedOut)), Instant.now()));
 
         TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-2");
 

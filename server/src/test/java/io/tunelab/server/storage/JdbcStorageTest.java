@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 
@@ -31,8 +32,8 @@ class JdbcStorageTest extends StorageContract {
         String inRow = "a".repeat(H2Dialect.IN_ROW_LOB_BYTES - 100);
         String beyond = "b".repeat(3 * H2Dialect.IN_ROW_LOB_BYTES);
         s.write(c -> {
-            c.putAnswer("in-row", "tell:1", inRow);
-            c.putAnswer("beyond", "tell:2", beyond);
+            c.putAnswer("in-row", "tell:1", inRow, Instant.now());
+            c.putAnswer("beyond", "tell:2", beyond, Instant.now());
         });
         s = reopen(s);
         assertThat(s.answer("in-row")).contains(inRow);

@@ -108,6 +108,36 @@ class PostgresStorageTest extends StorageContract {
     }
 
     @Test
+    void twoServersDeletingOldAnswersAtOnceDeleteEachOnceNeitherFailsAndTheYoungStay() throws Exception {
+        Storage first = open();
+        try (Storage second = JdbcStorage.open(database, Durability.PROCESS);
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            first.write(c -> {
+                for (int i = 0; i < 400; i++) {
+                    c.putAnswer("old-" + i, "tell:1", "{}", T0.plusMillis(i));
+                }
+                c.putAnswer("young", "tell:1", "{}", T0.plusSeconds(3600));
+            });
+            List<java.util.concurrent.Future<Integer>> deleted = pool.invokeAll(List.of(first, second).stream()
+                    .<java.util.concurrent.Callable<Integer>>map(s -> () -> {
+                        int total = 0;
+                        int[] last = new int[1];
+                        do {
+                            s.write(c -> last[0] = c.deleteAnswers(T0.plusSeconds(60), 7));
+                            total += last[0];
+                        } while (last[0] > 0);
+                        return total;
+                    }).toList());
+
+            assertThat(deleted.get(0).get() + deleted.get(1).get()).as("each old answer deleted once").isEqualTo(400);
+            assertThat(first.answer("old-399")).isEmpty();
+            assertThat(second.answer("young")).isPresent();
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
     void theWritersConnectionsAreOpenedAgainAfterTheDatabaseDropsThem() throws Exception {
         Storage storage = open();
         try {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * write fails only its caller; concurrent writes all land; reads come back in a stated order.
  * The cases about reports, models, tokens, artifacts, labels and deletion are in {@link StorageAttachmentsContract}.
  */
-public abstract class StorageContract extends StorageAttachmentsContract {
+public abstract class StorageContract extends StorageAnswersContract {
 
     @Test
     void whatIsWrittenReadsBackAfterReopening() {
