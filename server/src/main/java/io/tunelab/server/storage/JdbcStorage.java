@@ -97,6 +97,8 @@ public final class JdbcStorage implements Storage {
     private static JdbcStorage openPostgres(Database.Postgres pg, Durability durability) {
         try {
             return new JdbcStorage(pg.url(), pg.user(), pg.password(), PostgresDialect.INSTANCE, durability);
+        } catch (TunelabException e) {
+            throw e; // a refusal that says what is wrong already (a database of a newer release)
         } catch (SQLException | RuntimeException e) {
             throw OpenFailures.postgres(pg, e);
         }
@@ -107,6 +109,8 @@ public final class JdbcStorage implements Storage {
             Files.createDirectories(dataDir);
             H2Dialect.recover(dataDir);
             return new JdbcStorage(H2Dialect.url(dataDir), H2_USER, "", H2Dialect.INSTANCE, durability);
+        } catch (TunelabException e) {
+            throw e; // a refusal that says what is wrong already (a database of a newer release)
         } catch (SQLException | IOException | RuntimeException e) {
             throw OpenFailures.embedded(dataDir, e);
         }

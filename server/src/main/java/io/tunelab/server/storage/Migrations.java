@@ -1,5 +1,7 @@
 package io.tunelab.server.storage;
 
+import io.tunelab.api.ErrorCode;
+import io.tunelab.api.TunelabException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -81,7 +83,7 @@ final class Migrations {
                             && i.getState() != MigrationState.FUTURE_FAILED)
                     .map(MigrationInfo::getVersion).filter(Objects::nonNull).max(Comparator.naturalOrder())
                     .map(MigrationVersion::getVersion).orElse("none");
-            throw new SQLException("the database has schema version " + future.get().getVersion().getVersion()
+            throw TunelabException.of(ErrorCode.INVALID_STATE, "the database has schema version " + future.get().getVersion().getVersion()
                     + " but this Tunelab knows only up to " + known + "; use a newer Tunelab with this database");
         }
     }
