@@ -149,7 +149,8 @@ class StoredSummariesTest {
         try (var db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("old").resolve("tunelab").toAbsolutePath(), "tunelab", "");
              var s = db.createStatement()) {
             s.execute("DROP TABLE experiment_summary");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '13'");
+            s.execute("DROP INDEX request_created");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('13', '14')");
             s.execute("UPDATE experiment SET revision = 0");
         }
 
