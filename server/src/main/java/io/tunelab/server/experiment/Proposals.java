@@ -40,6 +40,7 @@ final class Proposals {
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final StorageClock clock;
+    private final FailingStart failingStart;
     private final Duration leaseDuration;
     private final Timer proposeTimer;
     private final Timer askTimer;
@@ -49,6 +50,7 @@ final class Proposals {
         this.registry = registry;
         this.journal = journal;
         this.clock = clock;
+        this.failingStart = new FailingStart(journal, clock);
         this.leaseDuration = leaseDuration;
         this.proposeTimer = Timer.builder("tunelab.strategy.propose").description("time a strategy takes to propose a trial")
                 .publishPercentiles(0.5, 0.99).register(meters);
@@ -387,8 +389,9 @@ final class Proposals {
     void afterStep(LiveExperiment e) {
         try {
             completeIfDone(e);
+            failingStart.stopIfFailing(e);
         } catch (RuntimeException ex) {
-            LOG.warn("experiment {}: completing it was not recorded ({}); the next ask completes it", e.name(), ex.toString());
+            LOG.warn("experiment {}: completing or stopping it was not recorded ({}); the next step does it", e.name(), ex.toString());
         }
     }
 
