@@ -4,6 +4,7 @@ import io.tunelab.api.TellReply;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
 import io.tunelab.server.storage.StoredTrial;
 
 import java.util.concurrent.CompletableFuture;
@@ -74,11 +75,12 @@ final class RepliesOnCommit {
             Trial t = tellWithNext.told(x, current, result, toldBy);
             return tellWithNext.tell(current, t, requestId).answering(t);
         }).handle((told, failure) -> {
-            if (failure == null && !e.isDone(clock.instant())) {
+            if (failure == null && !e.isDone(clock.instant()) && told.state() != TrialState.FAILED) {
                 work.signal();
                 return CompletableFuture.completedFuture(told);
             }
-            // The experiment completes on this tell (a write), or a retry reads the first attempt's answer.
+            // The experiment completes on this tell, or a failure may stop it ({@link FailingStart}): a
+            // write; or a retry reads the first attempt's answer.
             return CompletableFuture.supplyAsync(() -> failure == null ? service.afterTell(e, told).trial()
                     : requests.toldBefore(requestId, trialId, failure), blocking);
         }).thenCompose(told -> told);

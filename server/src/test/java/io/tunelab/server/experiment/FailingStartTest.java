@@ -20,6 +20,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,12 +64,19 @@ class FailingStartTest {
         service().create((task ? spec.task(Map.of("dataset", Map.of("name", "iris"))) : spec).build());
     }
 
-    /** The next leased trial, told FAILED with {@code error} (COMPLETE when null), as a worker does. */
+    /**
+     * The next leased trial, told FAILED with {@code error} (COMPLETE when null) as a worker's tell
+     * reaches the server over HTTP: answered on its commit.
+     */
     private void runNext(String error) {
         Lease lease = lease().orElseThrow();
-        service().tell(lease.trial().id(), error == null
-                ? new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, lease.leaseId(), null)
-                : new TrialResult(TrialState.FAILED, null, null, error, lease.leaseId(), null));
+        // What follows the commit runs on another thread than the storage's writer, as the server's blocking executor is.
+        service().tellLater(lease.trial().id(), result(error, lease), "w", null, ForkJoinPool.commonPool()).join();
+    }
+
+    private static TrialResult result(String error, Lease lease) {
+        return error == null ? new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, lease.leaseId(), null)
+                : new TrialResult(TrialState.FAILED, null, null, error, lease.leaseId(), null);
     }
 
     private Experiment experiment(String name) {
@@ -95,7 +103,8 @@ class FailingStartTest {
         open();
         assertThat(experiment("typo").state()).isEqualTo(ExperimentState.STOPPED);
         service().resume("typo", null);
-        runNext(SCALING);
+        Lease lease = lease().orElseThrow();
+        service().tell(lease.trial().id(), result(SCALING, lease));
         assertThat(experiment("typo").state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(experiment("typo").summary().stopReason()).startsWith("its first 4 trials all failed with the same error");
     }
