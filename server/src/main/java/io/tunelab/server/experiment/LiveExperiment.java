@@ -37,6 +37,9 @@ final class LiveExperiment {
     /** The row's name, readable without the monitor; it changes only when the experiment is renamed. */
     private volatile String name;
     private StoredExperiment row;
+    /** The space the strategy found every configuration of proposed, and its words; null until it does. */
+    private io.tunelab.api.SearchSpace exhaustedSpace;
+    private String exhausted;
     private final SearchStrategy strategy;
     private final Pruner pruner;
     private final List<StoredTrial> trials = new ArrayList<>();
@@ -269,9 +272,24 @@ final class LiveExperiment {
         return new Experiment(row.id(), row.name(), row.state(), row.spec(), row.seed(), summary(), row.createdBy(), row.updatedBy());
     }
 
-    /** Why the budget allows no new trial at {@code now}, or null when it allows one. */
+    /**
+     * Why the budget allows no new trial at {@code now}, or null when it allows one: the trials or
+     * time it grants are spent, or the strategy found every configuration of the space proposed.
+     */
     synchronized String budgetSpent(Instant now) {
-        return Budgets.spent(row, budgetedCount(), now);
+        String spent = Budgets.spent(row, budgetedCount(), now);
+        return spent != null ? spent : exhausted();
+    }
+
+    /** Records that the strategy found every configuration of the current space proposed ({@code why}, its words). */
+    synchronized void exhausted(String why) {
+        exhaustedSpace = row.spec().space();
+        exhausted = why;
+    }
+
+    /** Why no configuration is left to propose in the current space, or null: a space widened since is not. */
+    synchronized String exhausted() {
+        return exhausted != null && row.spec().space().equals(exhaustedSpace) ? exhausted : null;
     }
 
     /** Whether a RUNNING experiment has spent its budget with no trial active or on its way. */

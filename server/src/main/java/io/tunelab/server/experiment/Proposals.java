@@ -117,7 +117,12 @@ final class Proposals {
                          BiConsumer<Journal.Entry, StoredTrial> answer) {
         long start = System.nanoTime();
         boolean shared = journal.shared();
-        StoredTrial stored = shared ? newTrialShared(e, worker, leaseId, strict, answer) : proposed(e, worker, leaseId, strict);
+        StoredTrial stored;
+        try {
+            stored = shared ? newTrialShared(e, worker, leaseId, strict, answer) : proposed(e, worker, leaseId, strict);
+        } catch (RuntimeException ex) {
+            throw exhausted(e, ex);
+        }
         if (stored != null) {
             if (!shared) {
                 journal.record(e, adding(stored, answer));
@@ -144,7 +149,7 @@ final class Proposals {
             }
             stored = proposed(e, worker, leaseId, strict);
         } catch (RuntimeException refused) {
-            return CompletableFuture.failedFuture(refused);
+            return CompletableFuture.failedFuture(exhausted(e, refused));
         }
         if (stored == null) {
             return CompletableFuture.completedFuture(null);
@@ -355,6 +360,19 @@ final class Proposals {
         return problem == null ? null : UNSAMPLEABLE + "\"" + SpecChecks.printable(e.name()) + "\": " + problem;
     }
 
+    /**
+     * {@code failure}, after taking note when it is the strategy's finding that every configuration
+     * of the space has been proposed: the experiment then completes once no trial is active (as a
+     * grid search ends its study), instead of staying RUNNING with nothing left to hand out.
+     */
+    private RuntimeException exhausted(LiveExperiment e, RuntimeException failure) {
+        if (failure instanceof TunelabException te && te.code() == ErrorCode.BUDGET_EXHAUSTED && e.budgetSpent(clock.instant()) == null) {
+            e.exhausted(te.getMessage());
+            afterStep(e);
+        }
+        return failure;
+    }
+
     private static TunelabException refusalError(LiveExperiment e, String refusal) {
         ExperimentState state = e.row().state();
         if (state != ExperimentState.RUNNING) {
@@ -373,7 +391,8 @@ final class Proposals {
         if (refusal.contains("budget.parallel")) {
             return TunelabException.of(ErrorCode.PARALLEL_LIMIT, refusal + "; tell a result first");
         }
-        return TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, refusal + "; resume with a larger budget to go on");
+        return TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, refusal.equals(e.exhausted()) ? refusal
+                : refusal + "; resume with a larger budget to go on");
     }
 
     /** What runs after this coordinator completes an experiment (its automatic finalization). */

@@ -8,15 +8,8 @@ import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
-import io.tunelab.server.storage.JdbcStorage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,26 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real H2 files, and stays stopped after a restart; differing errors, a trial that finished, or
  * an experiment without a task never stop it.
  */
-class FailingStartTest {
+class FailingStartTest extends CoordinatorOnH2Files {
     private static final String SCALING = "preprocessing.scaling: \"zscore\" is not an option; options: none, standard, minmax, robust";
-
-    @TempDir
-    Path dir;
-    JdbcStorage storage;
-    Coordinator coordinator;
-
-    /** A coordinator on the test's data directory, the lease reaper left to the test (it runs none). */
-    @BeforeEach
-    void open() {
-        storage = JdbcStorage.openDataDirectory(dir);
-        coordinator = Coordinator.open(storage, InstantSource.system(), Events.NONE,
-                new CoordinatorConfig(Duration.ofSeconds(30), 2, Duration.ofHours(1)), null);
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
-    }
 
     private ExperimentService service() {
         return coordinator.experiments();
