@@ -1,6 +1,7 @@
 package io.tunelab.server.cli;
 
 import io.tunelab.api.Experiment;
+import io.tunelab.api.ExperimentState;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Finalization;
 import io.tunelab.api.Objective;
@@ -116,6 +117,10 @@ final class Console {
         }
         out.println("Leaderboard of " + experiment.name() + " (" + experiment.state() + ", best first by "
                 + experiment.spec().primary().metric() + ", " + experiment.spec().primary().direction().json() + ")");
+        if (experiment.state() == ExperimentState.STOPPED && experiment.summary() != null && experiment.summary().stopReason() != null) {
+            // Unusable data, or trials that all failed the same way: what to fix, where the user looks first.
+            out.println("  stopped: " + experiment.summary().stopReason());
+        }
         if (rows.isEmpty()) {
             out.println("  no complete trials yet");
             return;

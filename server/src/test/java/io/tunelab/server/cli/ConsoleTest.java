@@ -79,6 +79,22 @@ class ConsoleTest {
     }
 
     @Test
+    void aStoppedExperimentsLeaderboardSaysWhyItStopped() {
+        var spec = ExperimentSpec.builder("typo").maximize("accuracy").build();
+        String reason = "its first 3 trials all failed with the same error, so every trial would: preprocessing.scaling: \"zscore\" "
+                + "is not an option";
+        var summary = new io.tunelab.api.ExperimentSummary(1, "typo", ExperimentState.STOPPED, Map.of(TrialState.FAILED, 3), Map.of(),
+                null, spec.objectives(), "random", spec.budget(), null, null, reason);
+        var printed = new ByteArrayOutputStream();
+
+        Console.leaderboard(new PrintStream(printed, true, StandardCharsets.UTF_8),
+                new Experiment(1, "typo", ExperimentState.STOPPED, spec, 1, summary, null, null), List.of());
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Leaderboard of typo (STOPPED", "  stopped: " + reason,
+                "no complete trials yet");
+    }
+
+    @Test
     void aFinalizationOfAnInfeasibleWinnerCarriesItsNote() {
         var spec = ExperimentSpec.builder("c").minimize("loss").build();
         var experiment = new Experiment(1, "c", ExperimentState.COMPLETED, spec, 1, null, null, null);
