@@ -71,6 +71,12 @@ final class Console {
                     Integer.toString(s.count(TrialState.RUNNING)), s.strategy(), best));
         }
         table(out, List.of("ID", "NAME", "STATE", "TRIALS", "RUNNING", "STRATEGY", "BEST"), rows);
+        // Why each stopped one stopped (unusable data, trials that all failed the same way, a token's stop), below the table.
+        for (ExperimentSummary s : summaries) {
+            if (s.state() == ExperimentState.STOPPED && s.stopReason() != null) {
+                out.println("  " + s.name() + ": " + s.stopReason());
+            }
+        }
     }
 
     static void leaderboard(PrintStream out, Experiment experiment, List<Trial> trials) {

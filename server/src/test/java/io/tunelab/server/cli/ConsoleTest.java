@@ -92,6 +92,12 @@ class ConsoleTest {
 
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Leaderboard of typo (STOPPED", "  stopped: " + reason,
                 "no complete trials yet");
+
+        var listed = new ByteArrayOutputStream();
+        var running = new io.tunelab.api.ExperimentSummary(2, "fine", ExperimentState.RUNNING, Map.of(TrialState.COMPLETE, 1), Map.of(),
+                null, spec.objectives(), "random", spec.budget(), null, null, null);
+        Console.experiments(new PrintStream(listed, true, StandardCharsets.UTF_8), List.of(summary, running));
+        assertThat(listed.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(4).endsWith("  typo: " + reason);
     }
 
     @Test
