@@ -48,6 +48,9 @@ public final class HttpApi {
     /** The header of an ask's or a tell's request id: a retry with the same id gets the first answer. */
     static final String REQUEST_ID = io.tunelab.api.RequestId.HEADER;
 
+    /** The routing context's key of whether a route takes the request ({@link RouteTable#routes}). */
+    private static final String ROUTED = "tunelab.routed";
+
     /** Every JSON or YAML body: specs, results, reports, data reports. */
     static final long MAX_JSON_BYTES = 1024 * 1024;
 
@@ -88,8 +91,11 @@ public final class HttpApi {
         Router router = Router.router(vertx);
         var routes = new RouteTable(router);
         router.route().handler(guard::site);
+        // Whether a route takes the request, decided once: its body is checked and read only then.
         router.route().handler(rc -> {
-            if (routes.routes(rc.request().method(), rc.normalizedPath())) {
+            boolean routed = routes.routes(rc.request().method(), rc.normalizedPath());
+            rc.put(ROUTED, routed);
+            if (routed) {
                 guard.bodyType(rc);
             } else {
                 rc.next();
@@ -110,7 +116,7 @@ public final class HttpApi {
         BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES);
         router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
                 .handler(rc -> {
-                    if (routes.routes(rc.request().method(), rc.normalizedPath())) {
+                    if (Boolean.TRUE.equals(rc.get(ROUTED))) {
                         bodies.handle(rc);
                     } else {
                         rc.next();

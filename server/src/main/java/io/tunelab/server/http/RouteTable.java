@@ -3,10 +3,10 @@ package io.tunelab.server.http;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,27 +20,27 @@ import java.util.regex.Pattern;
 final class RouteTable {
     private static final Pattern PARAM = Pattern.compile("\\{[A-Za-z0-9_]+}");
 
-    private record Entry(Pattern path, HttpMethod method) {
-    }
-
     private final Router router;
-    /** Read from the router at the first request, when every route is registered. */
-    private volatile List<Entry> entries;
+    /** Per method, one pattern of every path its routes take; read from the router at the first request, when every route is registered. */
+    private volatile Map<HttpMethod, Pattern> paths;
 
     RouteTable(Router router) {
         this.router = router;
     }
 
-    private List<Entry> entries() {
-        List<Entry> read = entries;
+    private Map<HttpMethod, Pattern> paths() {
+        Map<HttpMethod, Pattern> read = paths;
         if (read == null) {
-            var all = new ArrayList<Entry>();
-            for (Map.Entry<String, QueryParams.Accepted> route : QueryParams.declared(router).entrySet()) {
-                String[] methodAndPath = route.getKey().split(" ", 2);
-                all.add(new Entry(pattern(methodAndPath[1]), HttpMethod.valueOf(methodAndPath[0])));
+            var alternatives = new HashMap<HttpMethod, StringJoiner>();
+            for (String route : QueryParams.declared(router).keySet()) {
+                String[] methodAndPath = route.split(" ", 2);
+                alternatives.computeIfAbsent(HttpMethod.valueOf(methodAndPath[0]), m -> new StringJoiner("|"))
+                        .add("(?:" + pattern(methodAndPath[1]) + ")");
             }
-            read = List.copyOf(all);
-            entries = read;
+            var compiled = new HashMap<HttpMethod, Pattern>();
+            alternatives.forEach((method, regex) -> compiled.put(method, Pattern.compile(regex.toString())));
+            read = Map.copyOf(compiled);
+            paths = read;
         }
         return read;
     }
@@ -48,26 +48,22 @@ final class RouteTable {
     /** The methods the routes at {@code path} take, sorted; empty when no route has that path. */
     SortedSet<String> methodsAt(String path) {
         var methods = new TreeSet<String>();
-        for (Entry e : entries()) {
-            if (e.path().matcher(path).matches()) {
-                methods.add(e.method().name());
+        paths().forEach((method, pattern) -> {
+            if (pattern.matcher(path).matches()) {
+                methods.add(method.name());
             }
-        }
+        });
         return methods;
     }
 
-    /** Whether a route takes {@code method} at {@code path}. */
+    /** Whether a route takes {@code method} at {@code path}: one match against that method's paths. */
     boolean routes(HttpMethod method, String path) {
-        for (Entry e : entries()) {
-            if (e.method().equals(method) && e.path().matcher(path).matches()) {
-                return true;
-            }
-        }
-        return false;
+        Pattern pattern = paths().get(method);
+        return pattern != null && pattern.matcher(path).matches();
     }
 
     /** A documented path, as {@code /api/trials/{id}/model}, as a pattern in which each parameter is one path segment or part of one. */
-    private static Pattern pattern(String template) {
+    private static String pattern(String template) {
         var regex = new StringBuilder();
         Matcher m = PARAM.matcher(template);
         int at = 0;
@@ -77,6 +73,6 @@ final class RouteTable {
         }
         // Vert.x routes a path with one trailing slash as the path without it.
         regex.append(Pattern.quote(template.substring(at))).append("/?");
-        return Pattern.compile(regex.toString());
+        return regex.toString();
     }
 }
