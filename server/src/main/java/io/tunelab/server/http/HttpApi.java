@@ -318,6 +318,11 @@ public final class HttpApi {
     }
 
     private void eventStream(RoutingContext rc) {
+        if (rc.request().method() == HttpMethod.HEAD) {
+            // What a GET would begin with; no stream is opened for a request that reads no body.
+            rc.response().putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache").end();
+            return;
+        }
         try {
             events.open(rc.response(), Vertx.currentContext());
         } catch (TunelabException e) {

@@ -39,9 +39,15 @@ final class QueryParams {
     private QueryParams() {
     }
 
-    /** Declares that {@code route} accepts exactly {@code names} (none when empty) and checks every request to it. */
+    /**
+     * Declares that {@code route} accepts exactly {@code names} (none when empty) and checks every
+     * request to it. A route that takes GET takes HEAD too, answered as the GET is, without its body.
+     */
     static Route takes(Route route, String... names) {
         var accepted = new Accepted(List.of(names), false);
+        if (route.methods() != null && route.methods().contains(HttpMethod.GET)) {
+            route.method(HttpMethod.HEAD);
+        }
         String template = template(route.getPath());
         return route.putMetadata(METADATA, accepted).handler(rc -> {
             TunelabException refused = refusal(rc.queryParams(), accepted.names(), rc.request().method() + " " + template);
@@ -55,7 +61,12 @@ final class QueryParams {
 
     /** Declares that {@code route} is a page a browser opens from a link, whose query is not checked. */
     static Route browserPage(Route route) {
-        return route.putMetadata(METADATA, new Accepted(List.of(), true));
+        return withHead(route).putMetadata(METADATA, new Accepted(List.of(), true));
+    }
+
+    /** {@code route}, taking HEAD as well when it takes GET (HTTP asks every server to). */
+    private static Route withHead(Route route) {
+        return route.methods() != null && route.methods().contains(HttpMethod.GET) ? route.method(HttpMethod.HEAD) : route;
     }
 
     /**
@@ -84,13 +95,18 @@ final class QueryParams {
         rc.next();
     }
 
-    /** Every declared route as {@code METHOD /path/{param}} with what it accepts, sorted. */
+    /**
+     * Every declared route as {@code METHOD /path/{param}} with what it accepts, sorted; HEAD,
+     * which every GET route takes as well, is not listed apart.
+     */
     static Map<String, Accepted> declared(Router router) {
         var out = new TreeMap<String, Accepted>();
         for (Route route : router.getRoutes()) {
             if (route.getMetadata(METADATA) instanceof Accepted accepted && route.methods() != null) {
                 for (HttpMethod method : route.methods()) {
-                    out.put(method.name() + " " + template(route.getPath()), accepted);
+                    if (method != HttpMethod.HEAD) {
+                        out.put(method.name() + " " + template(route.getPath()), accepted);
+                    }
                 }
             }
         }

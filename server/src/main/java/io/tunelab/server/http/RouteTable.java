@@ -45,20 +45,23 @@ final class RouteTable {
         return read;
     }
 
-    /** The methods the routes at {@code path} take, sorted; empty when no route has that path. */
+    /** The methods the routes at {@code path} take, sorted, HEAD beside GET; empty when no route has that path. */
     SortedSet<String> methodsAt(String path) {
         var methods = new TreeSet<String>();
         paths().forEach((method, pattern) -> {
             if (pattern.matcher(path).matches()) {
                 methods.add(method.name());
+                if (method == HttpMethod.GET) {
+                    methods.add(HttpMethod.HEAD.name());
+                }
             }
         });
         return methods;
     }
 
-    /** Whether a route takes {@code method} at {@code path}: one match against that method's paths. */
+    /** Whether a route takes {@code method} at {@code path} (HEAD where GET is): one match against that method's paths. */
     boolean routes(HttpMethod method, String path) {
-        Pattern pattern = paths().get(method);
+        Pattern pattern = paths().get(method == HttpMethod.HEAD ? HttpMethod.GET : method);
         return pattern != null && pattern.matcher(path).matches();
     }
 

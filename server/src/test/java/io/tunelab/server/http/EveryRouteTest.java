@@ -127,11 +127,16 @@ class EveryRouteTest {
         assertThat(r.body()).contains("query parameter \\\"" + name + "\\\" of " + route + " is given 2 times");
     }
 
-    /** Every declared path with the methods its routes take, as "/path/{param} GET,POST". */
+    /** Every declared path with the methods its routes take, as "/path/{param} GET,HEAD,POST" (HEAD wherever GET is). */
     Stream<String> paths() {
         var methods = new TreeMap<String, TreeSet<String>>();
         for (String route : server.queryParams().keySet()) {
-            methods.computeIfAbsent(route.substring(route.indexOf(' ') + 1), p -> new TreeSet<>()).add(route.substring(0, route.indexOf(' ')));
+            String method = route.substring(0, route.indexOf(' '));
+            var taken = methods.computeIfAbsent(route.substring(route.indexOf(' ') + 1), p -> new TreeSet<>());
+            taken.add(method);
+            if (method.equals("GET")) {
+                taken.add("HEAD");
+            }
         }
         return methods.entrySet().stream().map(e -> e.getKey() + " " + String.join(",", e.getValue()));
     }
@@ -141,7 +146,7 @@ class EveryRouteTest {
     void aMethodNoRouteOfThePathTakesIs405NamingThoseItTakes(String pathAndMethods) throws Exception {
         String template = pathAndMethods.substring(0, pathAndMethods.indexOf(' '));
         List<String> taken = List.of(pathAndMethods.substring(pathAndMethods.indexOf(' ') + 1).split(","));
-        for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+        for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
             if (taken.contains(method)) {
                 continue;
             }
@@ -149,9 +154,52 @@ class EveryRouteTest {
             HttpResponse<String> r = send(method + " " + template, null, "a=b");
             assertThat(r.statusCode()).as(method + " " + template + " " + r.body()).isEqualTo(405);
             assertThat(r.headers().firstValue("Allow")).hasValue(String.join(", ", taken));
+            if (method.equals("HEAD")) {
+                assertThat(r.body()).isEmpty();
+                continue;
+            }
             Map<String, Object> error = Json.read(r.body(), Map.class);
             assertThat(error.get("code")).isEqualTo("METHOD_NOT_ALLOWED");
             assertThat((String) error.get("message")).isEqualTo(path(template) + " takes " + String.join(", ", taken) + ", not " + method);
+        }
+    }
+
+    /** The GET routes, as "GET /path/{param}". */
+    Stream<String> getRoutes() {
+        return routes().filter(route -> route.startsWith("GET "));
+    }
+
+    @ParameterizedTest
+    @MethodSource("getRoutes")
+    void headIsAnsweredAsGetWithoutTheBody(String route) throws Exception {
+        String path = route.substring(route.indexOf(' ') + 1);
+        HttpResponse<String> get = route.equals("GET /api/events") ? null : send(route, null);
+        HttpResponse<String> head = send("HEAD " + path, null);
+        assertThat(head.body()).as("HEAD " + path).isEmpty();
+        if (get == null) {
+            // The event stream: its headers, and no stream left open (the send above would time out).
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            return;
+        }
+        assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode());
+        assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+        // Unauthenticated, HEAD is refused as GET is.
+        var anonymous = HttpRequest.newBuilder(URI.create(server.origin() + path(path))).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        int status = http.send(anonymous, HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertThat(status).as("HEAD " + path + " without a token").isEqualTo(route.equals("GET /health") || route.equals("GET /login") ? get.statusCode() : 401);
+    }
+
+    @Test
+    void aClearTextHttp2UpgradeIsAnsweredInHttp11() throws Exception {
+        // Over cleartext HTTP/2 a HEAD was answered with the GET's body; the server speaks HTTP/1.1 only.
+        try (var h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            var request = HttpRequest.newBuilder(URI.create(server.origin() + "/api/experiments"))
+                    .header("Authorization", "Bearer " + admin).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<String> r = h2.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEmpty();
         }
     }
 
