@@ -3,7 +3,6 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
-import io.tunelab.api.SpecChecks;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
@@ -34,13 +33,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Proposals {
     private static final Logger LOG = LoggerFactory.getLogger(Proposals.class);
-    /** How the refusal of an experiment whose space cannot be sampled begins. */
-    private static final String UNSAMPLEABLE = "no trial can be proposed for experiment ";
 
     private final ExperimentRegistry registry;
     private final Journal journal;
     private final StorageClock clock;
     private final FailingStart failingStart;
+    private final Refusals refusals;
     private final Duration leaseDuration;
     private final Timer proposeTimer;
     private final Timer askTimer;
@@ -51,6 +49,7 @@ final class Proposals {
         this.journal = journal;
         this.clock = clock;
         this.failingStart = new FailingStart(journal, clock);
+        this.refusals = new Refusals(clock);
         this.leaseDuration = leaseDuration;
         this.proposeTimer = Timer.builder("tunelab.strategy.propose").description("time a strategy takes to propose a trial")
                 .publishPercentiles(0.5, 0.99).register(meters);
@@ -89,7 +88,7 @@ final class Proposals {
         }
         for (StoredTrial t : x.storedTrials()) {
             if (t.trial().state() == TrialState.WAITING) {
-                if (TrialQueue.isQueued(t.trial()) && atParallelLimit(x)) {
+                if (TrialQueue.isQueued(t.trial()) && Refusals.atParallelLimit(x)) {
                     return Journal.Entry.nothing(null); // a new trial for budget.parallel: the ask is refused as one would be
                 }
                 Instant now = clock.instant();
@@ -168,7 +167,7 @@ final class Proposals {
         Configurations.Seen proposed;
         String refusal;
         synchronized (e) {
-            refusal = refusal(e);
+            refusal = refusals.refusal(e);
             number = refusal == null ? e.reserveNumber() : -1;
             history = refusal == null ? e.historyFor(number) : null;
             proposed = refusal == null ? e.proposedFor(number) : null;
@@ -178,7 +177,7 @@ final class Proposals {
             if (!strict) {
                 return null;
             }
-            throw refusalError(e, refusal);
+            throw Refusals.error(e, refusal);
         }
         Map<String, Object> params;
         try {
@@ -210,7 +209,7 @@ final class Proposals {
     private StoredTrial newTrialShared(LiveExperiment e, String worker, String leaseId, boolean strict,
                                        BiConsumer<Journal.Entry, StoredTrial> answer) {
         Outcome outcome = journal.record(e, x -> {
-            String refusal = refusal(x);
+            String refusal = refusals.refusal(x);
             if (refusal != null) {
                 return Journal.Entry.nothing(new Outcome(null, refusal));
             }
@@ -238,7 +237,7 @@ final class Proposals {
             if (!strict) {
                 return null;
             }
-            throw refusalError(e, outcome.refusal());
+            throw Refusals.error(e, outcome.refusal());
         }
         registry.registerTrial(outcome.trial().id(), e);
         return outcome.trial();
@@ -305,59 +304,9 @@ final class Proposals {
         askTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
-    private static boolean atParallelLimit(LiveExperiment e) {
-        return atParallelLimit(e, e.count(TrialState.RUNNING));
-    }
-
-    private static boolean atParallelLimit(LiveExperiment e, int running) {
-        Integer parallel = e.spec().budget().parallel();
-        return parallel != null && running + e.inFlight() >= parallel;
-    }
-
-    /**
-     * Why a step that turns trial {@code before} into {@code after} is followed by no new trial of
-     * the strategy: the experiment hands out none (as {@link #refusal}, with the place {@code after}
-     * may free under {@code budget.parallel}), or a trial waits that an ask hands out first. Null
-     * when a new trial is due. The caller holds the monitor.
-     */
+    /** {@link Refusals#refusalAfter}: why a step from {@code before} to {@code after} is followed by no new trial, or null. */
     String refusalAfter(LiveExperiment e, Trial before, Trial after) {
-        if (e.spec().task() == null && e.count(TrialState.WAITING) - in(before, TrialState.WAITING) + in(after, TrialState.WAITING) > 0) {
-            return "a trial waits to be handed out first";
-        }
-        return refusal(e, e.count(TrialState.RUNNING) - in(before, TrialState.RUNNING) + in(after, TrialState.RUNNING));
-    }
-
-    private static int in(Trial t, TrialState state) {
-        return t.state() == state ? 1 : 0;
-    }
-
-    /** Why the experiment hands out no trial now, or null. The caller holds the monitor. */
-    private String refusal(LiveExperiment e) {
-        return refusal(e, e.count(TrialState.RUNNING));
-    }
-
-    private String refusal(LiveExperiment e, int running) {
-        if (!e.isRunning()) {
-            return "experiment \"" + e.name() + "\" is " + e.row().state();
-        }
-        String spent = e.budgetSpent(clock.instant());
-        if (spent != null) {
-            return spent;
-        }
-        if (atParallelLimit(e, running)) {
-            return "the experiment already runs " + e.spec().budget().parallel() + " trials at once (budget.parallel)";
-        }
-        return unsampleable(e);
-    }
-
-    /**
-     * Why the strategy cannot draw from the experiment's space: a spec stored before the checks
-     * that refuse it now ({@link SpecChecks#samplingProblem}) proposed ±Infinity, NaN or values
-     * below {@code low}. Null when it can.
-     */
-    private static String unsampleable(LiveExperiment e) {
-        String problem = SpecChecks.samplingProblem(e.spec().space());
-        return problem == null ? null : UNSAMPLEABLE + "\"" + SpecChecks.printable(e.name()) + "\": " + problem;
+        return refusals.refusalAfter(e, before, after);
     }
 
     /**
@@ -371,28 +320,6 @@ final class Proposals {
             afterStep(e);
         }
         return failure;
-    }
-
-    private static TunelabException refusalError(LiveExperiment e, String refusal) {
-        ExperimentState state = e.row().state();
-        if (state != ExperimentState.RUNNING) {
-            String hint = switch (state) {
-                case PAUSED, STOPPED -> "; resume it first (tunelab sweep resume " + e.name() + ")";
-                case COMPLETED -> "; its budget is spent: resume it with more trials (tunelab sweep resume " + e.name() + " --trials N)";
-                default -> "";
-            };
-            // A spent budget may have completed the experiment just now: answer as any later ask would.
-            return TunelabException.of(ErrorCode.EXPERIMENT_NOT_RUNNING, refusal + hint, Map.of("state", state.name()));
-        }
-        if (refusal.startsWith(UNSAMPLEABLE)) {
-            return TunelabException.of(ErrorCode.INVALID_STATE, refusal + " (its spec was stored before this was checked); "
-                    + "create a new experiment with the param fixed (a clone keeps the spec), warm_start.from can bring its trials");
-        }
-        if (refusal.contains("budget.parallel")) {
-            return TunelabException.of(ErrorCode.PARALLEL_LIMIT, refusal + "; tell a result first");
-        }
-        return TunelabException.of(ErrorCode.BUDGET_EXHAUSTED, refusal.equals(e.exhausted()) ? refusal
-                : refusal + "; resume with a larger budget to go on");
     }
 
     /** What runs after this coordinator completes an experiment (its automatic finalization). */

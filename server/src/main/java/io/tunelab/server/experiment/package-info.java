@@ -14,7 +14,9 @@
  * {@code TellWithNext} (a tell and the next trial as one step of the journal, one commit),
  * {@code RepliesOnCommit} (the SDK's ask, tell and tell with next answered by the thread that
  * commits, for callers that do not wait),
- * {@code LiveExperiment} (one experiment's state, behind its monitor),
+ * {@code LiveExperiment} (one experiment's state, behind its monitor), {@code Proposals} (where
+ * the next trial comes from) and {@code Refusals} (why none is handed out now, and the error an
+ * ask gets for it),
  * {@link io.tunelab.server.experiment.TrialQueue} (configurations enqueued to be handed out
  * next) and {@link io.tunelab.server.experiment.TrialImports} (a warm start's and a CSV's trials
  * taken into the history).
