@@ -39,6 +39,7 @@ import java.util.Map;
 public record JvmCommand(String java, List<String> jvmOptions, Map<String, String> environment, Path jar, String mainClass) {
     /** JDK 22+ warns on every native call without it; DL4J's and H2's libraries make such calls. */
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    static final String UNSAFE_MEMORY_ACCESS = "--sun-misc-unsafe-memory-access=allow";
 
     /**
      * A worker's memory bounds, so its resident size stays near 1.5 GB however long it trains.
@@ -64,6 +65,11 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
     /** A worker from {@code home/worker/<buildDirectory>} (the build's {@code tunelab.target}). */
     public static JvmCommand worker(Path home, String buildDirectory) {
         var options = new ArrayList<>(List.of(NATIVE_ACCESS, "-XX:+UseParallelGC"));
+        if (Runtime.version().feature() >= 24) {
+            // The protobuf library DL4J and Tribuo read models with calls sun.misc.Unsafe: without this,
+            // every worker and every `tunelab predict` printed four lines of warnings (JDK 24+; JDK 23 added the option).
+            options.add(UNSAFE_MEMORY_ACCESS);
+        }
         options.addAll(WORKER_MEMORY);
         options.add(homeProperty(home));
         return new JvmCommand(currentJava(), options, Map.of("OMP_NUM_THREADS", "1", "MALLOC_ARENA_MAX", "2"),

@@ -22,12 +22,16 @@ class JvmCommandTest {
     void a_worker_runs_the_worker_jar_single_threaded_with_the_parallel_collector() {
         var worker = JvmCommand.worker(home);
 
-        assertThat(worker.command(List.of("worker", "--slots", "2"))).containsExactly(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
+        var expected = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC"));
+        if (Runtime.version().feature() >= 24) {
+            expected.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        expected.addAll(List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=1400m", "-Dtunelab.home=" + home,
                 "-cp", home.resolve("worker/target/tunelab-worker.jar") + ":" + home.resolve("worker/target/lib") + "/*",
-                "io.tunelab.worker.Main", "worker", "--slots", "2");
+                "io.tunelab.worker.Main", "worker", "--slots", "2"));
+        assertThat(worker.command(List.of("worker", "--slots", "2"))).containsExactlyElementsOf(expected);
         assertThat(worker.environment()).containsOnly(Map.entry("OMP_NUM_THREADS", "1"), Map.entry("MALLOC_ARENA_MAX", "2"));
     }
 

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  * The worker's command line: {@code worker --server URL [--slots N] [--data-root DIR]…} serves trials until
  * SIGTERM; {@code predict --model FILE --csv FILE} applies an exported model to a CSV.
  */
-@Command(name = "tunelab", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, Main.Predict.class},
+@Command(name = "tunelab", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, PredictCommand.class},
         description = "Tunelab worker: trains the trials of a Tunelab server with Deeplearning4j, Tribuo or a runner of your own.")
 public final class Main implements Runnable {
 
@@ -172,105 +172,6 @@ public final class Main implements Runnable {
             throw new IllegalArgumentException(flag + " must be from " + low + " to " + high + ", got " + value + " (" + why + ")");
         }
         return (int) value;
-    }
-
-    @Command(name = "predict", mixinStandardHelpOptions = true,
-            description = "Predict with an exported model (from GET /api/trials/{id}/model) of the dl4j or tribuo runner on "
-                    + "the rows of a CSV file.")
-    static final class Predict implements Callable<Integer> {
-        @Option(names = "--model", required = true, description = "The model file.")
-        Path model;
-
-        @Option(names = "--csv", required = true, description = "A CSV with the columns the model was trained on.")
-        Path csv;
-
-        @Option(names = "--output", description = "Where to write the predictions (default: standard output).")
-        Path output;
-
-        @Option(names = "--sha256", paramLabel = "HEX", description = "The model's SHA-256 from its trial's provenance "
-                + "(model_sha256); a model file with another digest is refused.")
-        String sha256;
-
-        @Override
-        public Integer call() throws IOException {
-            try {
-                if (!Files.isRegularFile(model)) {
-                    System.err.println("error: no model file at " + model.toAbsolutePath());
-                    return 2;
-                }
-                byte[] bytes = Files.readAllBytes(model);
-                if (sha256 != null && !sha256.strip().equalsIgnoreCase(ModelDigest.sha256(bytes))) {
-                    System.err.println("error: " + model + " has SHA-256 " + ModelDigest.sha256(bytes) + ", not the " + sha256.strip()
-                            + " its trial recorded; it is not the model that trial stored");
-                    return 2;
-                }
-                RawTable table = DataSandbox.readNamed(csv, (long) DataSandbox.DEFAULT_MAX_MB << 20);
-                ModelBundle.Meta meta;
-                ModelBundle.Prediction prediction;
-                if (TribuoBundle.isOne(bytes)) {
-                    TribuoBundle bundle = TribuoBundle.read(bytes);
-                    meta = bundle.meta();
-                    prediction = bundle.predict(table);
-                } else {
-                    ModelBundle bundle = ModelBundle.read(bytes);
-                    meta = bundle.meta();
-                    prediction = bundle.predict(table);
-                }
-                try (PrintStream out = output == null ? System.out : new PrintStream(Files.newOutputStream(output), false, "UTF-8")) {
-                    write(prediction, out);
-                }
-                printMetrics(meta, table, prediction);
-                return 0;
-            } catch (TunelabException | DataRefusedException | UnusableDataException e) {
-                System.err.println("error: " + e.getMessage());
-                return 2;
-            }
-        }
-
-        private static void write(ModelBundle.Prediction p, PrintStream out) {
-            var header = new StringBuilder("prediction");
-            if (p.probabilities() != null) {
-                p.encoding().classes().forEach(c -> header.append(",p_").append(c));
-            }
-            out.println(header);
-            for (int i = 0; i < p.size(); i++) {
-                var line = new StringBuilder(p.label(i));
-                if (p.probabilities() != null) {
-                    for (double v : p.probabilities()[i]) {
-                        line.append(',').append(String.format(Locale.ROOT, "%.6f", v));
-                    }
-                }
-                out.println(line);
-            }
-        }
-
-        /** When the CSV also has the target column, how well the model did on it (to standard error). */
-        private static void printMetrics(ModelBundle.Meta meta, RawTable table, ModelBundle.Prediction p) {
-            var encoding = meta.encoding();
-            int t = table.indexOf(encoding.target());
-            if (t < 0) {
-                return;
-            }
-            var truth = new java.util.ArrayList<Double>();
-            var keep = new java.util.ArrayList<Integer>();
-            for (int i = 0; i < table.rows().size(); i++) {
-                String cell = table.rows().get(i)[t];
-                if (RawTable.isMissing(cell)) {
-                    continue;
-                }
-                double y = p.probabilities() != null ? encoding.classIndex(cell) : Double.parseDouble(cell.strip());
-                if (y < 0) {
-                    continue;
-                }
-                truth.add(y);
-                keep.add(i);
-            }
-            double[] y = truth.stream().mapToDouble(Double::doubleValue).toArray();
-            var metrics = p.probabilities() != null
-                    ? Metrics.classification(keep.stream().map(i -> p.probabilities()[i]).toArray(double[][]::new), y)
-                    : Metrics.regression(keep.stream().mapToDouble(i -> p.values()[i]).toArray(), y);
-            System.err.println("on the " + y.length + " rows with a target: " + metrics);
-        }
     }
 
     /** The token a --token-file holds: one line of text, refused with what is wrong when it is no such file. */

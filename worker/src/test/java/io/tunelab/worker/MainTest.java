@@ -117,4 +117,68 @@ class MainTest {
         assertThat(java.nio.file.Files.readAllLines(out)).hasSize(3);
         assertThat(result[1]).contains("on the 2 rows with a target");
     }
+
+    /** An iris model file in {@code dir}, fitted by Tribuo. */
+    private static Path irisModel(Path dir) throws Exception {
+        var rows = new io.tunelab.worker.data.DatasetSource.Bundled("iris").read();
+        var data = io.tunelab.worker.data.Encoding.fit(rows, "target", io.tunelab.worker.data.TaskType.CLASSIFICATION).encode(rows);
+        return Files.write(dir.resolve("model.zip"), io.tunelab.worker.tribuo.TribuoTaskTest.fitted(data));
+    }
+
+    @Test
+    void predictRefusesABadOutputDigestModelOrCsvInOneLineAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path model = irisModel(dir);
+        Path csv = Files.writeString(dir.resolve("iris.csv"), "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
+        Path kept = Files.writeString(dir.resolve("kept.csv"), "as it was");
+        var cases = java.util.Map.of(
+                "--output " + dir + " is a directory; give a file in it", new String[]{"--output", dir.toString()},
+                "--output " + dir.resolve("none/out.csv") + ": there is no directory", new String[]{"--output", dir.resolve("none/out.csv").toString()},
+                "--sha256 \"zz\" is not a SHA-256: give the 64 hex digits", new String[]{"--sha256", "zz", "--output", kept.toString()},
+                "--model " + dir + " is a directory", new String[]{"--model", dir.toString(), "--output", kept.toString()},
+                "--csv " + dir + " is a directory", new String[]{"--csv", dir.toString(), "--output", kept.toString()});
+        cases.forEach((message, args) -> {
+            var options = new java.util.LinkedHashMap<>(java.util.Map.of("--model", model.toString(), "--csv", csv.toString()));
+            for (int i = 0; i < args.length; i += 2) {
+                options.put(args[i], args[i + 1]);
+            }
+            var all = new java.util.ArrayList<>(java.util.List.of("predict"));
+            options.forEach((flag, value) -> all.addAll(java.util.List.of(flag, value)));
+            var result = run(all.toArray(String[]::new));
+            assertThat(result[0]).as(result[1]).isEqualTo("2");
+            assertThat(result[1].strip()).startsWith("error: " + message).doesNotContain("\n").doesNotContain("Exception");
+        });
+        assertThat(Files.readString(kept)).isEqualTo("as it was");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model.zip", "iris.csv", "kept.csv");
+        }
+    }
+
+    private static final String IRIS = "sepal_length,sepal_width,petal_length,petal_width";
+
+    /** Predicts with an iris model on a CSV of {@code header} and {@code rows}, into {@code output} in {@code dir}. */
+    private static String[] predictOn(Path dir, String header, String rows, String output) throws Exception {
+        Path model = Files.exists(dir.resolve("model.zip")) ? dir.resolve("model.zip") : irisModel(dir);
+        Path csv = Files.writeString(dir.resolve(output + ".in"), header + "\n" + rows);
+        return run("predict", "--model", model.toString(), "--csv", csv.toString(), "--output", dir.resolve(output).toString());
+    }
+
+    @Test
+    void predictCountsTargetsItCannotScoreAndPrintsNoFigureWithoutAny(@TempDir Path dir) throws Exception {
+        var none = predictOn(dir, IRIS + ",target", "5.1,3.5,1.4,0.2,setosa\n6.7,3.0,5.2,2.3,virginica\n", "a.csv");
+        assertThat(none[0]).as(none[1]).isEqualTo("0");
+        assertThat(none[1]).contains("2 row(s) not scored: their target (\"setosa\", \"virginica\") is no class the model was "
+                + "trained on; its classes: 0, 1, 2").contains("no row has a target the model can be scored on").doesNotContain("NaN");
+        assertThat(Files.readAllLines(dir.resolve("a.csv"))).hasSize(3);
+
+        var some = predictOn(dir, IRIS + ",target", "5.1,3.5,1.4,0.2,0\n6.7,3.0,5.2,2.3,virginica\n", "b.csv");
+        assertThat(some[1]).contains("1 row(s) not scored").contains("on the 1 rows with a target");
+    }
+
+    @Test
+    void predictNamesTheRowOfAMissingCellTheModelCannotFill(@TempDir Path dir) throws Exception {
+        var result = predictOn(dir, IRIS, "5.1,3.5,1.4,0.2\n5.1,,1.4,0.2\n", "out.csv");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1]).contains("error: row 2 of the data still has a missing cell after preprocessing: fill it in");
+        assertThat(dir.resolve("out.csv")).doesNotExist();
+    }
 }

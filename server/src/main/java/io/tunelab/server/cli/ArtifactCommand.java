@@ -5,6 +5,7 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.Artifacts;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.client.WholeFile;
 import io.tunelab.server.experiment.LeaseIds;
 import io.tunelab.server.experiment.LogText;
 import picocli.CommandLine;

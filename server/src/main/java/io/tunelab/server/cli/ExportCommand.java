@@ -2,6 +2,7 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.ExportFormat;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.client.WholeFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,6 +3,7 @@ package io.tunelab.server.cli;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 
+import io.tunelab.client.WholeFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -174,11 +174,11 @@ public record Preprocessor(
         if (x == rows) {
             x = Arrays.stream(rows).map(double[]::clone).toArray(double[][]::new);
         }
-        for (double[] row : x) {
-            for (double v : row) {
+        for (int i = 0; i < x.length; i++) {
+            for (double v : x[i]) {
                 if (Double.isNaN(v)) {
-                    throw TunelabException.invalidSpec("a row still has missing cells after preprocessing; set "
-                            + "preprocessing.imputation to mean, median or most_frequent");
+                    throw TunelabException.invalidSpec("row " + (i + 1) + " of the data still has a missing cell after "
+                            + "preprocessing: fill it in, or train with preprocessing.imputation set to mean, median or most_frequent");
                 }
             }
         }

@@ -1,4 +1,4 @@
-package io.tunelab.server.cli;
+package io.tunelab.client;
 
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
@@ -15,12 +15,12 @@ import java.util.Locale;
 /**
  * A file a command writes whole or not at all: into a temporary file beside the target, moved
  * over it once complete, so a refused or broken download leaves an existing file as it was and
- * no partial file behind.
+ * no partial file behind. The command line's downloads, exports and predictions write this way.
  */
-final class WholeFile {
+public final class WholeFile {
     /** Writes a body to a stream; the stream is not to be closed by it. */
     @FunctionalInterface
-    interface Writer {
+    public interface Writer {
         void write(OutputStream out) throws IOException;
     }
 
@@ -33,7 +33,7 @@ final class WholeFile {
      * would replace by a plain file), or a file in a directory that does not exist. A symbolic link
      * to a file is followed, so the link stays and the file it names is replaced.
      */
-    static Path target(Path file, String flag, String example) {
+    public static Path target(Path file, String flag, String example) {
         if (file.toString().isBlank()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, flag + " is empty; give a file to write, as " + example);
         }
@@ -60,7 +60,7 @@ final class WholeFile {
         return target;
     }
 
-    static void write(Path target, Writer writer) throws IOException {
+    public static void write(Path target, Writer writer) throws IOException {
         Path partial;
         try {
             partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".partial");
@@ -79,7 +79,7 @@ final class WholeFile {
     }
 
     /** Why a file operation failed, in words rather than an exception's class name: "permission denied", "no such file". */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }

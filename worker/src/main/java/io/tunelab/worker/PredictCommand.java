@@ -1,0 +1,182 @@
+package io.tunelab.worker;
+
+import io.tunelab.api.TunelabException;
+import io.tunelab.client.WholeFile;
+import io.tunelab.worker.data.DataRefusedException;
+import io.tunelab.worker.data.DataSandbox;
+import io.tunelab.worker.data.Encoding;
+import io.tunelab.worker.data.RawTable;
+import io.tunelab.worker.data.UnusableDataException;
+import io.tunelab.worker.train.Metrics;
+import io.tunelab.worker.train.ModelBundle;
+import io.tunelab.worker.tribuo.TribuoBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/**
+ * {@code predict --model FILE --csv FILE [--output FILE] [--sha256 HEX]}: applies an exported
+ * model (DL4J network or Tribuo model, with its fitted preprocessing) to the rows of a CSV and
+ * writes one prediction per row; when the CSV has the target column too, how well the model did
+ * on the rows whose target it can score goes to standard error. Bad input is refused before
+ * anything is written, in one line, exit 2; an {@code --output} file is written whole or not at all.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict with an exported model (from GET /api/trials/{id}/model) of the dl4j or tribuo runner on "
+                + "the rows of a CSV file.")
+final class PredictCommand implements Callable<Integer> {
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    /** How many target values the refusal of unknown ones shows. */
+    private static final int SHOWN = 5;
+
+    @Option(names = "--model", required = true, description = "The model file.")
+    Path model;
+
+    @Option(names = "--csv", required = true, description = "A CSV with the columns the model was trained on.")
+    Path csv;
+
+    @Option(names = "--output", description = "Where to write the predictions (default: standard output); written whole or not at all.")
+    Path output;
+
+    @Option(names = "--sha256", paramLabel = "HEX", description = "The model's SHA-256 from its trial's provenance "
+            + "(model_sha256); a model file with another digest is refused.")
+    String sha256;
+
+    @Override
+    public Integer call() throws IOException {
+        try {
+            Path target = output == null ? null : WholeFile.target(output, "--output", "predictions.csv");
+            if (sha256 != null && !SHA256.matcher(sha256.strip()).matches()) {
+                return refuse("--sha256 \"" + sha256 + "\" is not a SHA-256: give the 64 hex digits of the trial's model_sha256");
+            }
+            if (!Files.isRegularFile(model)) {
+                return refuse((Files.isDirectory(model) ? "--model " + model + " is a directory" : "no model file at "
+                        + model.toAbsolutePath()) + "; give the file downloaded from GET /api/trials/{id}/model");
+            }
+            if (Files.isDirectory(csv)) {
+                return refuse("--csv " + csv + " is a directory; give a CSV file with the columns the model was trained on");
+            }
+            byte[] bytes = Files.readAllBytes(model);
+            if (sha256 != null && !sha256.strip().equalsIgnoreCase(ModelDigest.sha256(bytes))) {
+                return refuse(model + " has SHA-256 " + ModelDigest.sha256(bytes) + ", not the " + sha256.strip()
+                        + " its trial recorded; it is not the model that trial stored");
+            }
+            RawTable table = DataSandbox.readNamed(csv, (long) DataSandbox.DEFAULT_MAX_MB << 20);
+            ModelBundle.Meta meta;
+            ModelBundle.Prediction prediction;
+            if (TribuoBundle.isOne(bytes)) {
+                TribuoBundle bundle = TribuoBundle.read(bytes);
+                meta = bundle.meta();
+                prediction = bundle.predict(table);
+            } else {
+                ModelBundle bundle = ModelBundle.read(bytes);
+                meta = bundle.meta();
+                prediction = bundle.predict(table);
+            }
+            if (target == null) {
+                write(prediction, System.out);
+                System.out.flush();
+            } else {
+                WholeFile.write(target, out -> write(prediction, out));
+            }
+            printScore(meta.encoding(), table, prediction);
+            return 0;
+        } catch (TunelabException | DataRefusedException | UnusableDataException e) {
+            return refuse(e.getMessage());
+        }
+    }
+
+    private static int refuse(String message) {
+        System.err.println("error: " + message);
+        return 2;
+    }
+
+    private static void write(ModelBundle.Prediction p, OutputStream stream) {
+        var out = stream instanceof PrintStream print ? print : new PrintStream(stream, false, StandardCharsets.UTF_8);
+        var header = new StringBuilder("prediction");
+        if (p.probabilities() != null) {
+            p.encoding().classes().forEach(c -> header.append(",p_").append(c));
+        }
+        out.println(header);
+        for (int i = 0; i < p.size(); i++) {
+            var line = new StringBuilder(p.label(i));
+            if (p.probabilities() != null) {
+                for (double v : p.probabilities()[i]) {
+                    line.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+                }
+            }
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /**
+     * When the CSV also has the target column, how well the model did on it (to standard error):
+     * on the rows whose target is a class the model knows (classification) or a number
+     * (regression). Rows it cannot score are counted and shown, never scored as wrong or silently
+     * left out; with none to score, no figure is printed.
+     */
+    private static void printScore(Encoding encoding, RawTable table, ModelBundle.Prediction p) {
+        int t = table.indexOf(encoding.target());
+        if (t < 0) {
+            return;
+        }
+        boolean classes = p.probabilities() != null;
+        var truth = new ArrayList<Double>();
+        var scored = new ArrayList<Integer>();
+        var unknown = new ArrayList<String>();
+        int missing = 0;
+        for (int i = 0; i < table.rows().size(); i++) {
+            String cell = table.rows().get(i)[t];
+            if (RawTable.isMissing(cell)) {
+                missing++;
+                continue;
+            }
+            double y = classes ? encoding.classIndex(cell) : number(cell);
+            if (classes ? y < 0 : Double.isNaN(y)) {
+                unknown.add(cell.strip());
+                continue;
+            }
+            truth.add(y);
+            scored.add(i);
+        }
+        if (!unknown.isEmpty()) {
+            List<String> shown = unknown.stream().distinct().limit(SHOWN).map(v -> "\"" + v + "\"").toList();
+            System.err.println(unknown.size() + " row(s) not scored: their " + encoding.target() + " ("
+                    + String.join(", ", shown) + (unknown.stream().distinct().count() > SHOWN ? ", …" : "") + ") "
+                    + (classes ? "is no class the model was trained on; its classes: " + String.join(", ", encoding.classes())
+                    : "is not a number"));
+        }
+        if (truth.isEmpty()) {
+            System.err.println("no row has a " + encoding.target() + " the model can be scored on"
+                    + (missing > 0 ? " (" + missing + " left empty)" : ""));
+            return;
+        }
+        double[] y = truth.stream().mapToDouble(Double::doubleValue).toArray();
+        var metrics = classes
+                ? Metrics.classification(scored.stream().map(i -> p.probabilities()[i]).toArray(double[][]::new), y)
+                : Metrics.regression(scored.stream().mapToDouble(i -> p.values()[i]).toArray(), y);
+        System.err.println("on the " + y.length + " rows with a target: " + metrics);
+    }
+
+    /** A regression target cell as a number, or NaN when it is not one. */
+    private static double number(String cell) {
+        try {
+            double v = Double.parseDouble(cell.strip());
+            return Double.isFinite(v) ? v : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+}
