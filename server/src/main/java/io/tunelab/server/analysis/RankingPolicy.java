@@ -22,6 +22,8 @@ import java.util.Map;
 public record RankingPolicy(RepetitionKind kind, double alpha, boolean foldsSearched) {
     /** The param that gives each trial its own number of cross-validation folds. */
     public static final String FOLDS_PARAM = "dataset.validation.folds";
+    /** The most folds a worker splits a task's data into (its {@code dataset.validation.folds} bound). */
+    public static final int MAX_FOLDS = 100;
 
     public RankingPolicy(RepetitionKind kind, double alpha) {
         this(kind, alpha, false);
@@ -52,9 +54,9 @@ public record RankingPolicy(RepetitionKind kind, double alpha, boolean foldsSear
         Analysis analysis = spec.analysis();
         Param searched = spec.space().get(FOLDS_PARAM);
         if (searched != null) {
-            if (!(searched instanceof IntParam k) || k.low() < 2) {
-                throw TunelabException.invalidSpec("param \"" + FOLDS_PARAM + "\" must be an int param with low at least 2, "
-                        + "as {type: int, low: 3, high: 10}");
+            if (!(searched instanceof IntParam k) || k.low() < 2 || k.high() > MAX_FOLDS) {
+                throw TunelabException.invalidSpec("param \"" + FOLDS_PARAM + "\" must be an int param from 2 to " + MAX_FOLDS
+                        + " (workers split the data into at most " + MAX_FOLDS + " folds), as {type: int, low: 3, high: 10}");
             }
             if (analysis.test() != null) {
                 throw TunelabException.invalidSpec("analysis.test " + analysis.test().json() + " applies to seeds, but this "
@@ -81,9 +83,9 @@ public record RankingPolicy(RepetitionKind kind, double alpha, boolean foldsSear
             return null;
         }
         Object k = validation.get("folds");
-        if (!(k instanceof Integer n) || n < 2) {
-            throw TunelabException.invalidSpec("task.dataset.validation.folds must be a whole number of at least 2, as "
-                    + "{folds: 5}; got " + k);
+        if (!(k instanceof Integer n) || n < 2 || n > MAX_FOLDS) {
+            throw TunelabException.invalidSpec("task.dataset.validation.folds must be a whole number from 2 to " + MAX_FOLDS
+                    + ", as {folds: 5}; got " + k);
         }
         return n;
     }

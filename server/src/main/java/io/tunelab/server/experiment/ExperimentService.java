@@ -88,6 +88,7 @@ public final class ExperimentService {
         ExperimentSpec spec = Pruners.withDefaults(SpecChecks.newSpec(submitted));
         RankingPolicy.of(spec);
         TaskRunners.check(spec);
+        DatasetChecks.check(spec);
         RacePolicy.of(spec);
         if (spec.space().size() > limits.maxParams()) {
             throw TrialInputs.paramLimit(limits, "the spec has " + spec.space().size() + " params");

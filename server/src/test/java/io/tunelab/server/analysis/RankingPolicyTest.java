@@ -47,7 +47,7 @@ class RankingPolicyTest {
         assertThatThrownBy(() -> RankingPolicy.of(spec(folds(3), new Analysis(PairedTest.WILCOXON, null))))
                 .isInstanceOf(TunelabException.class).hasMessageContaining("remove analysis.test")
                 .satisfies(e -> assertThat(((TunelabException) e).code()).isEqualTo(ErrorCode.INVALID_SPEC));
-        assertThatThrownBy(() -> RankingPolicy.of(spec(folds(1), null))).hasMessageContaining("at least 2, as {folds: 5}; got 1");
+        assertThatThrownBy(() -> RankingPolicy.of(spec(folds(1), null))).hasMessageContaining("from 2 to 100, as {folds: 5}; got 1");
         assertThatThrownBy(() -> RankingPolicy.of(spec(folds("3"), null))).hasMessageContaining("whole number");
     }
 
@@ -67,9 +67,9 @@ class RankingPolicyTest {
     void searchedFoldsThatCannotBeFoldsOrWithASeedTestAreRefused() {
         assertThatThrownBy(() -> RankingPolicy.of(ExperimentSpec.builder("x").minimize("loss")
                 .param(RankingPolicy.FOLDS_PARAM, FloatParam.of(2, 5)).build()))
-                .hasMessageContaining("param \"dataset.validation.folds\" must be an int param with low at least 2");
+                .hasMessageContaining("param \"dataset.validation.folds\" must be an int param from 2 to 100");
         assertThatThrownBy(() -> RankingPolicy.of(ExperimentSpec.builder("x").minimize("loss")
-                .param(RankingPolicy.FOLDS_PARAM, IntParam.of(1, 5)).build())).hasMessageContaining("low at least 2");
+                .param(RankingPolicy.FOLDS_PARAM, IntParam.of(1, 5)).build())).hasMessageContaining("an int param from 2 to 100");
         assertThatThrownBy(() -> RankingPolicy.of(ExperimentSpec.builder("x").minimize("loss")
                 .param(RankingPolicy.FOLDS_PARAM, IntParam.of(3, 5)).analysis(new Analysis(PairedTest.PAIRED_T, null)).build()))
                 .hasMessageContaining("remove analysis.test");

@@ -52,7 +52,13 @@ class BadSpecsOverHttpTest {
             control character in name | {"name":"x\\u0000y","objective":{"metric":"l"}}                     | 400 | INVALID_SPEC | name "x?y" holds a control character
             control character in param| {"name":"x","objective":{"metric":"l"},"space":{"a\\u0001":{"type":"float","low":0,"high":1}}} | 400 | INVALID_SPEC | param "a?": a param name holds a control character
             overlong metric name      | {"name":"x","objective":{"metric":"LONGMETRIC"}}                        | 400 | INVALID_SPEC | objective's metric name is 251 characters long
-            folds not a number        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"folds":"three"}}}} | 400 | INVALID_SPEC | folds must be a whole number of at least 2
+            folds not a number        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"folds":"three"}}}} | 400 | INVALID_SPEC | folds must be a whole number from 2 to 100
+            more folds than workers split | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"folds":1000}}}} | 400 | INVALID_SPEC | task.dataset.validation.folds must be a whole number from 2 to 100, as {folds: 5}; got 1000
+            searched folds beyond 100 | {"name":"x","objective":{"metric":"l"},"space":{"dataset.validation.folds":{"type":"int","low":3,"high":500}},"task":{"dataset":{"name":"iris"}}} | 400 | INVALID_SPEC | param "dataset.validation.folds" must be an int param from 2 to 100
+            test share of 0           | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","test":0}}} | 400 | INVALID_SPEC | task.dataset.test must be a share of the rows between 0 and 1 (exclusive), as 0.2; got 0
+            test share above 1        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","test":1.5}}} | 400 | INVALID_SPEC | task.dataset.test must be a share of the rows between 0 and 1 (exclusive), as 0.2; got 1.5
+            test share as text        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","test":"20%"}}} | 400 | INVALID_SPEC | task.dataset.test must be a share of the rows between 0 and 1 (exclusive), as 0.2; got "20%"
+            hold-out share of 1       | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"holdout":1}}}} | 400 | INVALID_SPEC | task.dataset.validation.holdout must be a share of the rows between 0 and 1 (exclusive), as 0.2; got 1
             """)
     void badSpecsAreRefusedAndChangeNothing(String what, String body, int status, ErrorCode code, String message) throws Exception {
         String before = server.call("GET", "/api/experiments", null).body();

@@ -185,8 +185,8 @@ class HttpRacingTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            float folds param      | {"type": "float", "low": 2, "high": 5}                         | param "dataset.validation.folds" must be an int param with low at least 2
-            folds param below 2    | {"type": "int", "low": 1, "high": 5}                           | must be an int param with low at least 2, as {type: int, low: 3, high: 10}
+            float folds param      | {"type": "float", "low": 2, "high": 5}                         | param "dataset.validation.folds" must be an int param from 2 to 100
+            folds param below 2    | {"type": "int", "low": 1, "high": 5}                           | must be an int param from 2 to 100 (workers split the data into at most 100 folds), as {type: int, low: 3, high: 10}
             """)
     void searchedFoldsThatCannotBeFoldsAreRefused(String what, String param, String message) throws Exception {
         assertRefused("{\"name\": \"bad\", \"objective\": {\"metric\": \"loss\"}, \"space\": {\"dataset.validation.folds\": "
