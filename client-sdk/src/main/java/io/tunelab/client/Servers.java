@@ -3,10 +3,12 @@ package io.tunelab.client;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -98,7 +100,7 @@ final class Servers {
                         ? "could not speak TLS with " + server + " (" + e.getMessage() + "); a server started without --tls-cert "
                         + "speaks http://, and one whose certificate this JVM does not trust needs it in its trust store "
                         + "(-Djavax.net.ssl.trustStore)"
-                        : "lost the connection to " + server + ": " + e, Map.of(), e);
+                        : "lost the connection to " + server + " (" + lost(e) + ")", Map.of(), e);
                 if (!repeatable) {
                     throw failure;
                 }
@@ -108,6 +110,18 @@ final class Servers {
             }
         }
         throw failure;
+    }
+
+    /** Why a connection was lost, in words rather than an exception's class name. */
+    static String lost(IOException e) {
+        if (e instanceof NoHttpResponseException) {
+            return "it closed the connection without answering: it may have stopped or restarted";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "no answer in time";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? "the connection broke" : message;
     }
 
     private static TunelabException interrupted(URI server, Exception e) {

@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
                 runner = Thread.ofPlatform().name("demo-optimize").start(
                         () -> handle.optimize(new QuickstartObjective(), trials, parallel));
             }
-            TunelabCommand.follow(client, handle, System.out);
+            Progress.follow(client, handle, System.out);
             if (runner != null) {
                 runner.join();
             }

@@ -4,8 +4,6 @@ import io.tunelab.api.Experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentLabels;
-import io.tunelab.api.ExperimentState;
-import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Specs;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
@@ -21,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,7 +203,7 @@ public final class TunelabCommand implements Runnable {
                 if (spec.task() == null) {
                     System.out.println("it has no task: your code evaluates its trials through the SDK (ask/tell or optimize)");
                 }
-                return detach ? 0 : follow(client, handle, System.out);
+                return detach ? 0 : Progress.follow(client, handle, System.out);
             }
         }
     }
@@ -236,7 +233,7 @@ public final class TunelabCommand implements Runnable {
                 }
                 Experiment e = trials == null ? handle.resume() : handle.resume(trials);
                 System.out.println("resumed " + e.name() + ": " + Console.progress(e.summary()));
-                return detach ? 0 : follow(client, handle, System.out);
+                return detach ? 0 : Progress.follow(client, handle, System.out);
             }
         }
     }
@@ -277,47 +274,6 @@ public final class TunelabCommand implements Runnable {
             done.countDown();
         }));
         done.await();
-    }
-
-    /** Shows progress until the experiment is COMPLETED or STOPPED (or PAUSED), then the leaderboard. */
-    static int follow(TunelabClient client, ExperimentHandle handle, PrintStream out) {
-        boolean tty = System.console() != null;
-        String last = "";
-        long lastPrint = 0;
-        while (true) {
-            Experiment e = handle.info();
-            ExperimentSummary s = e.summary();
-            String line = Console.progress(s);
-            long now = System.currentTimeMillis();
-            if (tty) {
-                out.print("\r" + line + "   ");
-                out.flush();
-            } else if (!line.equals(last) && now - lastPrint > 2000) {
-                out.println(line);
-                lastPrint = now;
-            }
-            last = line;
-            if (e.state() != ExperimentState.RUNNING) {
-                if (tty) {
-                    out.println();
-                } else {
-                    out.println(line);
-                }
-                var finalized = e.state() == ExperimentState.COMPLETED && FinalizeCommand.hasTestSplit(e)
-                        ? FinalizeCommand.await(client, e, out) : null;
-                Console.leaderboard(out, e, handle.leaderboard(10));
-                if (finalized != null) {
-                    out.println(Console.finalization(e, finalized));
-                }
-                return 0;
-            }
-            try {
-                Thread.sleep(tty ? 250 : 500);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return 130;
-            }
-        }
     }
 
     @Command(name = "experiments", mixinStandardHelpOptions = true, description = "Lists the experiments with their state, progress and best value.")

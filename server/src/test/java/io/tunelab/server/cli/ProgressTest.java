@@ -1,0 +1,77 @@
+package io.tunelab.server.cli;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.client.ExperimentHandle;
+import io.tunelab.client.TunelabClient;
+import io.tunelab.server.ServerConfig;
+import io.tunelab.server.http.ApiServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@code tunelab sweep run} shows when its server goes away while it watches: it waits and
+ * goes on watching when the server is back on the same port, and gives up, exit 1, saying how to
+ * look again, when the server stays away. Before, the first failed poll ended the command with a
+ * Java class name in its message.
+ */
+class ProgressTest {
+    @Test
+    void watchingRidesOutAServerRestartAndGivesUpOnOneThatStaysAway(@TempDir Path dir) throws Exception {
+        ApiServer server = ApiServer.start(ServerConfig.of(dir, 0));
+        int port = server.port();
+        String token = server.newAdminToken().orElseThrow();
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        try (var client = TunelabClient.connect(server.origin(), token);
+             var watcher = Executors.newSingleThreadExecutor()) {
+            ExperimentHandle handle = client.launch(ExperimentSpec.builder("watched").minimize("loss")
+                    .param("x", FloatParam.of(0, 1)).trials(1).build());
+            server.close();
+            var watching = watcher.submit(() -> Progress.follow(client, handle, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMinutes(2)));
+            // Restarted only once the watcher has found it gone.
+            for (int i = 0; i < 600 && !out.toString(StandardCharsets.UTF_8).contains("waiting up to"); i++) {
+                Thread.sleep(50);
+            }
+            server = ApiServer.start(ServerConfig.of(dir, port));
+            TrialProposal t = client.ask("watched");
+            client.result(t.id(), TrialResult.complete(Map.of("loss", 0.5)));
+
+            assertThat(watching.get(2, TimeUnit.MINUTES)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            String shown = out.toString(StandardCharsets.UTF_8);
+            // A pooled connection finds the server gone first ("lost the connection"), a new one cannot reach it.
+            assertThat(shown).containsPattern("the server does not answer: (lost the connection to|cannot reach the Tunelab server at) "
+                            + server.origin())
+                    .contains("waiting up to 2 minutes for it (the experiment and its workers go on without this command")
+                    .contains("the server answers again; watching watched")
+                    .contains("Leaderboard of watched (COMPLETED").doesNotContain("Exception");
+
+            server.close();
+            server = null;
+            out.reset();
+            int gaveUp = Progress.follow(client, handle, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofSeconds(2));
+            assertThat(gaveUp).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: the server has not answered for 2 s; the experiment "
+                    + "is stored there: once it is back, watch it with tunelab leaderboard watched");
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+}
