@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
                 + "the rows of a CSV file.")
 final class PredictCommand implements Callable<Integer> {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    /** The largest model a server stores ({@code --max-model-mb} is at most 1023). */
+    static final long MAX_MODEL_BYTES = 1023L << 20;
     /** How many target values the refusal of unknown ones shows. */
     private static final int SHOWN = 5;
 
@@ -67,6 +69,10 @@ final class PredictCommand implements Callable<Integer> {
             if (Files.isDirectory(csv)) {
                 return refuse("--csv " + csv + " is a directory; give a CSV file with the columns the model was trained on");
             }
+            String tooLarge = tooLarge(Files.size(model), Runtime.getRuntime().maxMemory());
+            if (tooLarge != null) {
+                return refuse(model + " " + tooLarge);
+            }
             byte[] bytes = Files.readAllBytes(model);
             if (sha256 != null && !sha256.strip().equalsIgnoreCase(ModelDigest.sha256(bytes))) {
                 return refuse(model + " has SHA-256 " + ModelDigest.sha256(bytes) + ", not the " + sha256.strip()
@@ -95,6 +101,23 @@ final class PredictCommand implements Callable<Integer> {
         } catch (TunelabException | DataRefusedException | UnusableDataException e) {
             return refuse(e.getMessage());
         }
+    }
+
+    /**
+     * Why a model file of {@code bytes} is not read by a JVM of {@code maxHeap}, or null when it is:
+     * larger than any model a server stores, or than a third of the heap (the file, its unpacked
+     * network and the network in use are held at once).
+     */
+    static String tooLarge(long bytes, long maxHeap) {
+        if (bytes > MAX_MODEL_BYTES) {
+            return "holds " + (bytes >> 20) + " MB, more than any model a Tunelab server stores (" + (MAX_MODEL_BYTES >> 20)
+                    + " MB); give the file downloaded from GET /api/trials/{id}/model";
+        }
+        if (bytes > maxHeap / 3) {
+            return "holds " + (bytes >> 20) + " MB, more than this JVM can load with its " + (maxHeap >> 20) + " MB heap; run "
+                    + "with a larger one, as TUNELAB_JAVA_OPTS=-Xmx" + Math.max(1, (bytes * 4 >> 30) + 1) + "g ./tunelab predict …";
+        }
+        return null;
     }
 
     private static int refuse(String message) {

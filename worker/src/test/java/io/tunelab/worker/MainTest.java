@@ -157,9 +157,30 @@ class MainTest {
 
     /** Predicts with an iris model on a CSV of {@code header} and {@code rows}, into {@code output} in {@code dir}. */
     private static String[] predictOn(Path dir, String header, String rows, String output) throws Exception {
-        Path model = Files.exists(dir.resolve("model.zip")) ? dir.resolve("model.zip") : irisModel(dir);
+        return predictOn(dir, header, rows, output, Files.exists(dir.resolve("model.zip")) ? dir.resolve("model.zip") : irisModel(dir));
+    }
+
+    private static String[] predictOn(Path dir, String header, String rows, String output, Path model) throws Exception {
         Path csv = Files.writeString(dir.resolve(output + ".in"), header + "\n" + rows);
         return run("predict", "--model", model.toString(), "--csv", csv.toString(), "--output", dir.resolve(output).toString());
+    }
+
+    @Test
+    void aModelLargerThanAServerStoresOrThanTheHeapHoldsIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
+        assertThat(PredictCommand.tooLarge(2L << 30, 8L << 30)).isEqualTo("holds 2048 MB, more than any model a Tunelab server "
+                + "stores (1023 MB); give the file downloaded from GET /api/trials/{id}/model");
+        assertThat(PredictCommand.tooLarge(700L << 20, 512L << 20)).isEqualTo("holds 700 MB, more than this JVM can load with "
+                + "its 512 MB heap; run with a larger one, as TUNELAB_JAVA_OPTS=-Xmx3g ./tunelab predict …");
+        assertThat(PredictCommand.tooLarge(10L << 20, 512L << 20)).isNull();
+        // A sparse file: no disk is used, and the refusal comes before any of it is read.
+        Path big = dir.resolve("big.zip");
+        try (var file = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[]{1}), 1100L << 20);
+        }
+        var refused = predictOn(dir, IRIS, "5.1,3.5,1.4,0.2\n", "out.csv", big);
+        assertThat(refused[0]).isEqualTo("2");
+        assertThat(refused[1]).contains("big.zip holds 1100 MB, more than any model a Tunelab server stores");
     }
 
     @Test
