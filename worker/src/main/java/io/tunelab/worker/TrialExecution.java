@@ -175,7 +175,7 @@ final class TrialExecution implements RunContext {
             dataset = prepare(task.dataset());
             if (task.dataset().test() != null) {
                 // The search sees only the rows outside the test split.
-                dataset = dataset.subset(Splits.test(dataset, task.dataset().test(), lease.seed()).train());
+                dataset = Splits.search(dataset, task.dataset().test(), lease.seed());
                 provenance.put("test_rows", (Integer) provenance.get("dataset_rows") - dataset.rows());
             }
             checkObjectives(task, dataset);

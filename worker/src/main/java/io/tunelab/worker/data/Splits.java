@@ -45,6 +45,28 @@ public final class Splits {
         return holdout(data, fraction, experimentSeed ^ 0x5DEECE66DL * 31);
     }
 
+    /**
+     * The rows the search may use: those outside the {@link #test} split of {@code fraction}.
+     * Refused when, for classification, no class keeps two of its rows there: every validation
+     * row's class would then be missing from the rows that train for it, and every trial would
+     * score as if it knew nothing (a test share of 0.99 on 150 rows kept one row of each class).
+     */
+    public static Dataset search(Dataset data, double fraction, long experimentSeed) {
+        Dataset search = data.subset(test(data, fraction, experimentSeed).train());
+        if (search.isClassification()) {
+            int[] counts = new int[Math.max(1, search.classes())];
+            for (double y : search.y()) {
+                counts[(int) y]++;
+            }
+            if (Arrays.stream(counts).noneMatch(n -> n >= 2)) {
+                throw TunelabException.invalidSpec("dataset.test " + fraction + " holds out so much that the search keeps "
+                        + search.rows() + " of " + data.rows() + " rows and no class has two of them, so every validation row "
+                        + "would be of a class its training rows lack; hold out less (as dataset.test: 0.2)");
+            }
+        }
+        return search;
+    }
+
     /** k splits whose validation parts partition the rows. */
     public static List<Split> kfold(Dataset data, int k, long seed) {
         if (k < 2) {

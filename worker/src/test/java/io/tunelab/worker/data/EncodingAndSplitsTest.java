@@ -108,8 +108,19 @@ class EncodingAndSplitsTest {
         assertThat(Splits.test(data, 0.2, 7).validation()).isEqualTo(test.validation());
         // Not the hold-out split a repetition with the experiment seed would draw.
         assertThat(Splits.holdout(data, 0.2, 7).validation()).isNotEqualTo(test.validation());
-        Dataset search = data.subset(test.train());
+        Dataset search = Splits.search(data, 0.2, 7);
         assertThat(search.rows()).isEqualTo(test.train().length);
         assertThat(search.x()[0]).isSameAs(data.x()[test.train()[0]]);
+    }
+
+    @Test
+    void aTestSplitThatLeavesNoClassTwoSearchRowsIsRefused() {
+        var iris = new DatasetSource.Bundled("iris").read();
+        var data = Encoding.fit(iris, "target", TaskType.CLASSIFICATION).encode(iris);
+        assertThat(Splits.search(data, 0.95, 7).rows()).isEqualTo(6);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Splits.search(data, 0.99, 7))
+                .isInstanceOf(io.tunelab.api.TunelabException.class)
+                .hasMessage("dataset.test 0.99 holds out so much that the search keeps 3 of 150 rows and no class has two of "
+                        + "them, so every validation row would be of a class its training rows lack; hold out less (as dataset.test: 0.2)");
     }
 }
