@@ -38,6 +38,11 @@ import java.util.function.Consumer;
 public final class ExperimentHandle {
     /** How often {@link #optimize} renews its trials' leases; the server's lease lasts 60 s by default. */
     private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(10);
+    /**
+     * How long {@link #optimize} waits for a server it cannot reach (restarted, briefly away)
+     * before it gives up: its asks and tells are sent again under their request ids meanwhile.
+     */
+    static final Duration SERVER_WAIT = Duration.ofMinutes(5);
 
     private final TunelabClient client;
     private final long id;
@@ -109,9 +114,14 @@ public final class ExperimentHandle {
      * connection gets the first answer, next trial included.
      */
     public TellReply tellThenAsk(long trialId, TrialResult result) {
+        return tellThenAsk(trialId, result, Duration.ZERO);
+    }
+
+    /** {@link #tellThenAsk(long, TrialResult)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
+    private TellReply tellThenAsk(long trialId, TrialResult result, Duration wait) {
         byte[] body = Json.writeBytes(new TellWithNext(result));
         return client.decode(client.exchange(new Transport.Request("POST", "/api/trials/" + trialId + "/result", TunelabClient.json(body),
-                RequestId.random()), true), TellReply.class);
+                RequestId.random()), true, wait), TellReply.class);
     }
 
     /** Tells a completed trial's objective value (the primary objective's metric). */
@@ -258,7 +268,9 @@ public final class ExperimentHandle {
      * is told as the primary objective. A pruned trial is told PRUNED with its last report; a
      * trial whose function throws is told FAILED with the message, and the loop goes on.
      * Trials are held under leases that a background thread renews, so should this process die,
-     * its running trials go to the next caller instead of staying RUNNING. Returns how many
+     * its running trials go to the next caller instead of staying RUNNING. A server that cannot be
+     * reached (restarted) is waited for up to five minutes: each ask and tell is sent again under
+     * its request id, which the server answers as the first, so none is applied twice. Returns how many
      * trials this call finished. When the experiment races, each call of the function is one
      * repetition ({@link TrialContext#repetition()}), counted and told as one.
      */
@@ -286,7 +298,7 @@ public final class ExperimentHandle {
                                 return null;
                             }
                             try {
-                                proposal = client.askLeased(Long.toString(id));
+                                proposal = client.askLeased(Long.toString(id), SERVER_WAIT);
                             } catch (TunelabException.BudgetExhausted | TunelabException.ExperimentNotRunning e) {
                                 return null;
                             } catch (TunelabException.ParallelLimit e) {
@@ -303,7 +315,7 @@ public final class ExperimentHandle {
                             TrialResult result = evaluate(function, proposal);
                             reply = more ? tellMaybeThenAsk(proposal.id(), result) : null;
                             if (reply == null) {
-                                client.result(proposal.id(), result);
+                                client.result(proposal.id(), result, SERVER_WAIT);
                             }
                             finished.incrementAndGet();
                             onTrial.accept(proposal);
@@ -348,7 +360,7 @@ public final class ExperimentHandle {
             return null;
         }
         try {
-            return tellThenAsk(trialId, result);
+            return tellThenAsk(trialId, result, SERVER_WAIT);
         } catch (TunelabException e) {
             if (e.code() != ErrorCode.MALFORMED_BODY || !e.getMessage().contains("\"next\"")) {
                 throw e;

@@ -11,6 +11,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,33 @@ final class Servers {
         }
         String message = e.getMessage();
         return message == null || message.isBlank() ? "the connection broke" : message;
+    }
+
+    /**
+     * {@link #send}, sent again for up to {@code wait} while no server can be reached (restarted,
+     * briefly out of reach), pausing a little longer each time, up to 2 s; only a {@code repeatable}
+     * request, whose repeat the server answers as the first, is sent again. {@code Duration.ZERO}
+     * fails at once, as {@link #send} does.
+     */
+    <T> T send(boolean repeatable, Duration wait, Attempt<T> attempt) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long pause = 100;
+        while (true) {
+            try {
+                return send(repeatable, attempt);
+            } catch (TunelabException.Unavailable e) {
+                if (!repeatable || wait.isZero() || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw interrupted(current(), ie);
+                }
+                pause = Math.min(pause * 2, 2000);
+            }
+        }
     }
 
     private static TunelabException interrupted(URI server, Exception e) {

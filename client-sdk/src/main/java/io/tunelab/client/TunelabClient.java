@@ -32,6 +32,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,8 +143,13 @@ public final class TunelabClient implements AutoCloseable {
      * to the next ask.
      */
     public TrialProposal askLeased(String ref) {
-        return decode(exchange(new Request("POST", "/api/experiments/" + encode(ref) + "/trials", json(ASK_LEASED), RequestId.random()), true),
-                TrialProposal.class);
+        return askLeased(ref, Duration.ZERO);
+    }
+
+    /** {@link #askLeased(String)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
+    TrialProposal askLeased(String ref, Duration wait) {
+        return decode(exchange(new Request("POST", "/api/experiments/" + encode(ref) + "/trials", json(ASK_LEASED), RequestId.random()),
+                true, wait), TrialProposal.class);
     }
 
     /** The experiment's trials in number order. */
@@ -217,8 +223,14 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Tells the trial's result. Acknowledged results are durable. */
     public void result(long trialId, TrialResult result) {
+        result(trialId, result, Duration.ZERO);
+    }
+
+    /** {@link #result(long, TrialResult)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
+    void result(long trialId, TrialResult result, Duration wait) {
         // The reply is the stored trial; the caller has what it told, so it is not even read.
-        check(exchange(new Request("POST", "/api/trials/" + trialId + "/result", json(Json.writeBytes(result)), RequestId.random()), false));
+        check(exchange(new Request("POST", "/api/trials/" + trialId + "/result", json(Json.writeBytes(result)), RequestId.random()),
+                false, wait));
     }
 
     /** Who the server says the caller is, {@code {name, scopes}}: the cheapest authenticated request. */
@@ -338,7 +350,12 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Sends one request (to the next servers as {@link Servers} allows); the reply's body is read only for an error unless {@code keepBody}. */
     Reply exchange(Request request, boolean keepBody) {
-        return servers.send(Servers.repeatable(request), server -> transport.exchange(server, request, keepBody));
+        return exchange(request, keepBody, Duration.ZERO);
+    }
+
+    /** {@link #exchange(Request, boolean)}, a repeatable request sent again while no server can be reached, for up to {@code wait}. */
+    Reply exchange(Request request, boolean keepBody, Duration wait) {
+        return servers.send(Servers.repeatable(request), wait, server -> transport.exchange(server, request, keepBody));
     }
 
     /**
