@@ -96,11 +96,11 @@ final class ModelCommand implements Runnable {
                 t = client.trial(id);
             } catch (TunelabException.NotFound ex) {
                 throw TunelabException.of(ErrorCode.NOT_FOUND, "--trial " + id + ": there is no trial with that id; "
-                        + "tunelab leaderboard " + e.name() + " lists the ids of its trials");
+                        + "tunelab export " + e.name() + " lists the ids of its trials");
             }
             if (t.experimentId() != e.id()) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trial " + id + " is a trial of another experiment, not of "
-                        + e.name() + "; tunelab leaderboard " + e.name() + " lists the ids of its trials", Map.of("trial", id));
+                        + e.name() + "; tunelab export " + e.name() + " lists the ids of its trials", Map.of("trial", id));
             }
             return new Chosen(t, null, recorded(t), null);
         }
