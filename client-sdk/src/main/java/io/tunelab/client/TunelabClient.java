@@ -284,6 +284,20 @@ public final class TunelabClient implements AutoCloseable {
         return check(exchange(Request.of("GET", "/api/trials/" + trialId + "/model"), true)).body();
     }
 
+    /** Streams trial {@code trialId}'s own model to {@code out}; nothing is written when the server refuses (404 without one). */
+    public void downloadModel(long trialId, OutputStream out) {
+        download(Request.of("GET", "/api/trials/" + trialId + "/model"), out, "the download of trial " + trialId + "'s model");
+    }
+
+    /**
+     * Streams the refit model of the experiment's finalization (size and SHA-256 in {@link #finalization}) to
+     * {@code out}; nothing is written when the server refuses (404 without a finalization or a refit model yet).
+     */
+    public void downloadFinalizationModel(String ref, OutputStream out) {
+        download(Request.of("GET", "/api/experiments/" + encode(ref) + "/finalization/model"), out,
+                "the download of the refit model of \"" + ref + "\"");
+    }
+
     /** Stores the data-quality report of an experiment's dataset; {@code usable: false} stops the experiment. */
     public void putDataReport(String ref, Map<String, Object> report) {
         send("PUT", "/api/experiments/" + encode(ref) + "/data-report", Json.write(report), new TypeReference<Map<String, Object>>() { });

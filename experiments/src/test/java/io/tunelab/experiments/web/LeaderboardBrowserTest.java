@@ -1,6 +1,11 @@
 package io.tunelab.experiments.web;
 
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.TestResult;
 import io.tunelab.api.Trial;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -11,6 +16,7 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The experiments page and the leaderboard in a real browser: ranking, user strings shown as
  * text, server-side sorting and paging, the keyboard, ties with the best and infeasible trials
- * marked, tag filters, and an unknown experiment's message.
+ * marked, the winner card's refit model, tag filters, and an unknown experiment's message.
  */
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -162,6 +168,25 @@ class LeaderboardBrowserTest extends SeededWebUi {
         assertThat(browser.text("#winner-selection")).contains("±").contains("over 5 repetitions");
         assertThat(browser.text("#winner-test")).isEqualTo("1.1");
         assertThat(browser.texts("#winner-tied a")).containsExactly("#1");
+    }
+
+    @Test
+    void theWinnerCardLinksTheFinalizationsRefitModelAndTheWinnersOwnModel() {
+        client.launch(spec("refit-held", 1).maximize("f1").task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+        var request = new LeaseRequest("box:1", List.of("dl4j", "tribuo"), 0);
+        Lease trial = client.lease(request).orElseThrow();
+        client.uploadModel(trial.trial().id(), trial.leaseId(), new byte[]{1, 2, 3});
+        client.result(trial.trial().id(), new TrialResult(TrialState.COMPLETE, Map.of("f1", 0.9), null, null, trial.leaseId(), null));
+        Lease refit = client.lease(request).orElseThrow();
+        client.uploadModel(refit.trial().id(), refit.leaseId(), new byte[]{4, 2});
+        client.test(refit.trial().id(), new TestResult(Map.of("f1", 0.85), null, refit.leaseId()));
+
+        openExperiment("refit-held");
+        browser.await("the refit model's link", () -> !browser.findAll("#winner-refit-model").isEmpty());
+        assertThat(browser.attributes("#winner-refit-model", "href").getFirst()).endsWith("/api/experiments/refit-held/finalization/model");
+        assertThat(browser.attributes("#winner-model", "href").getFirst()).endsWith("/api/trials/" + trial.trial().id() + "/model");
+        assertThat(browser.text("#winner")).contains("Download the refit model", "2 bytes, SHA-256 "
+                + client.finalization("refit-held").modelSha256());
     }
 
     @Test

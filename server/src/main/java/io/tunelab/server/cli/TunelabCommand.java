@@ -31,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
         description = "Hyperparameter optimization and experiment tracking for the JVM.",
         subcommands = {TunelabCommand.Server.class, TunelabCommand.Sweep.class, TunelabCommand.Experiments.class,
                 TunelabCommand.Leaderboard.class, ImportanceCommand.class, ExperimentCommand.class, ArtifactCommand.class,
-                ExportCommand.class, FinalizeCommand.class, TokenCommand.class, DbCommand.class, DemoCommand.class,
+                ModelCommand.class, ExportCommand.class, FinalizeCommand.class, TokenCommand.class, DbCommand.class, DemoCommand.class,
                 EnqueueCommand.class, ImportCommand.class})
 public final class TunelabCommand implements Runnable {
     static final String DEFAULT_SERVER = "${env:TUNELAB_SERVER:-http://127.0.0.1:8080}";

@@ -217,6 +217,28 @@ public final class ExperimentQueries {
         }
     }
 
+    /**
+     * Writes the refit model of the experiment's finalization to {@code out}, not holding it whole;
+     * answers the finalization it belongs to. NOT_FOUND when the experiment has no finalization,
+     * or its refit has stored no model yet.
+     */
+    public io.tunelab.api.Finalization copyFinalizationModel(String ref, OutputStream out) throws IOException {
+        LiveExperiment e = registry.current(ref);
+        FinalizationRow row = e.finalization();
+        if (row == null) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" has no finalization, so no refit model; "
+                    + "start one with tunelab finalize " + e.name() + ", or download a trial's own model with GET /api/trials/{id}/model");
+        }
+        var f = row.finalization();
+        if (f.modelSha256() == null || !storage.copyFinalizationModel(e.id(), out)) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "the finalization of experiment \"" + e.name() + "\" (trial #" + f.number()
+                    + ", " + f.state() + ") has no refit model yet; a worker uploads it when its refit ends, and a test score "
+                    + "told through the SDK comes without one; the trial's own model is at GET /api/trials/" + f.trialId() + "/model",
+                    Map.of("trial", f.trialId()));
+        }
+        return f;
+    }
+
     public Map<String, Object> dataReport(String ref) {
         LiveExperiment e = registry.current(ref);
         String json = storage.dataReport(e.id()).orElseThrow(() -> TunelabException.of(ErrorCode.NOT_FOUND,

@@ -33,7 +33,8 @@ import java.util.Optional;
  * release routes, keyed by the winner's trial id and the finalization's lease id), so the
  * search's trials, budget, strategy and leaderboard never see it. The winner is the best trial
  * of the significance-aware ranking; finished trials never change, the finalization sits beside
- * the winner. SDK users record a test score they computed themselves. Thread-safe; may block.
+ * the winner, and so does the refit model its worker uploads (the winner's own model stays as the
+ * search stored it). SDK users record a test score they computed themselves. Thread-safe; may block.
  */
 public final class Finalizations {
     private static final Logger LOG = LoggerFactory.getLogger(Finalizations.class);
@@ -102,7 +103,9 @@ public final class Finalizations {
             Trial t = x.trial(best.trialId()).trial();
             var next = new Finalization(t.id(), t.number(), TrialState.WAITING, selection(t, spec), bestEpochs(t), null, null,
                     null, 0, clock.instant(), null, infeasibleNote(best));
-            return Journal.Entry.none().finalization(x.id(), new FinalizationRow(next, null, null)).answering(next);
+            // A new finalization starts without a refit model: the one of the finalization it replaces goes with it.
+            return Journal.Entry.none().write(c -> c.deleteFinalizationModel(x.id()))
+                    .finalization(x.id(), new FinalizationRow(next, null, null)).answering(next);
         });
         LOG.info("experiment {}: finalization of trial #{} {}", e.name(), f.number(), f.state());
         work.signal();
@@ -252,8 +255,24 @@ public final class Finalizations {
                 }
                 next = new FinalizationRow(new Finalization(t.id(), t.number(), TrialState.COMPLETE, selection(t, x.spec()), null,
                         result.values(), null, null, 0, now, now), null, null);
+                return Journal.Entry.none().write(c -> c.deleteFinalizationModel(x.id()))
+                        .finalization(x.id(), next).answering(next.finalization());
             }
             return Journal.Entry.none().finalization(x.id(), next).answering(next.finalization());
+        });
+    }
+
+    /**
+     * Stores the refit model the worker running the finalization uploaded (streamed into {@code
+     * file}, of {@code bytes} bytes and SHA-256 {@code sha256}) with the finalization, replacing
+     * an earlier upload of it; the winner trial, its model and its provenance stay as the search
+     * stored them. LEASE_LOST when {@code leaseId} no longer runs the finalization.
+     */
+    void putModel(LiveExperiment e, String leaseId, java.nio.file.Path file, String sha256, long bytes) {
+        journal.record(e, x -> {
+            FinalizationRow row = running(x, leaseId);
+            var next = new FinalizationRow(row.finalization().withModel(sha256, bytes), row.leaseId(), row.leaseExpires());
+            return Journal.Entry.none().write(c -> c.putFinalizationModel(x.id(), file)).finalization(x.id(), next).answering(null);
         });
     }
 

@@ -149,9 +149,10 @@ final class TrialInputs {
      * Stores the model a trial's worker uploaded (streamed into {@code file}) and its SHA-256 in
      * the trial's provenance; answers the digest (hex). Only the holder of the trial's live lease
      * may, before it tells the result: a finished trial refuses a new model ({@code
-     * TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}); the refit winner's
-     * model comes under the finalization's lease. The file is read as it is written to storage
-     * (a retried write reads it again), never whole.
+     * TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}). The refit winner's
+     * model comes on the same route under the finalization's lease, and is the finalization's
+     * ({@link Finalizations#putModel}): the winner's own model and provenance do not change. The
+     * file is read as it is written to storage (a retried write reads it again), never whole.
      */
     String putModel(long trialId, String leaseId, Path file) {
         requireModelLease(leaseId);
@@ -161,11 +162,12 @@ final class TrialInputs {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "the model body is empty; send the model file's bytes");
         }
         LiveExperiment e = registry.owner(trialId);
-        // The worker refitting the winner holds the finalization's lease, not the trial's: its
-        // model replaces the winner's, and the SHA-256 in provenance names the model served.
-        boolean refit = finalizations.leases(e, trialId, leaseId);
+        if (finalizations.leases(e, trialId, leaseId)) {
+            finalizations.putModel(e, leaseId, file, sha256, digest.size());
+            return sha256;
+        }
         journal.record(e, x -> {
-            StoredTrial current = refit ? x.trial(trialId) : x.openTrial(trialId, leaseId);
+            StoredTrial current = x.openTrial(trialId, leaseId);
             return Journal.Entry.none().write(c -> c.putModel(trialId, file))
                     .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });

@@ -6,10 +6,11 @@
  * (create, pause, resume, stop, ask, tell, report, suggest),
  * {@link io.tunelab.server.experiment.LeaseService} (lease, heartbeat, release, reap),
  * {@link io.tunelab.server.experiment.ExperimentQueries} (pages, the significance-aware
- * leaderboard and ranking, Pareto front, history, curves, stored models and data reports),
+ * leaderboard and ranking, Pareto front, history, curves, stored models, the finalization's refit model and data reports),
  * {@code Rankings} (each experiment's ranking, cached until a trial completes),
  * {@link io.tunelab.server.experiment.Finalizations} (the winner refit and scored on the
- * held-out test split, leased to a worker like a trial), {@code Transitions} (every Trial → Trial
+ * held-out test split, leased to a worker like a trial; the refit model is the finalization's own,
+ * the winner's model and provenance never change), {@code Transitions} (every Trial → Trial
  * change, pure), {@code Journal} (persist, then change memory, then publish),
  * {@code TellWithNext} (a tell and the next trial as one step of the journal, one commit),
  * {@code RepliesOnCommit} (the SDK's ask, tell and tell with next answered by the thread that

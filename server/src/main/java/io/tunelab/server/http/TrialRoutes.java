@@ -19,9 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static io.tunelab.server.http.QueryParams.takes;
@@ -134,22 +131,12 @@ final class TrialRoutes {
         });
     }
 
-    /** The model, copied from the database to a temporary file that is sent and then deleted: never held whole in memory. */
+    /** The trial's own model, streamed from the database through a temporary file ({@link Downloads}). */
     private void model(RoutingContext rc) {
-        blocking.runThen(rc, () -> {
-            Path file = Files.createTempFile("tunelab-download-model-", ".part");
-            try (OutputStream out = Files.newOutputStream(file)) {
-                queries.copyModel(trialId(rc), out);
-            } catch (Exception e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
-            return file;
-        }, (r, file) -> r.response()
-                .putHeader("Content-Type", "application/octet-stream")
-                .putHeader("Content-Disposition", "attachment; filename=\"trial-" + r.pathParam("id") + "-model.zip\"")
-                .sendFile(file.toString())
-                .onComplete(sent -> r.vertx().fileSystem().delete(file.toString())));
+        Downloads.send(rc, blocking, out -> {
+            queries.copyModel(trialId(rc), out);
+            return rc.pathParam("id");
+        }, id -> "trial-" + id + "-model.zip");
     }
 
     private void lease(RoutingContext rc) {

@@ -13,7 +13,8 @@ import static io.tunelab.server.http.auth.RequestGuard.requires;
 
 /**
  * The routes that name a winner honestly: the significance-aware ranking, the finalization
- * that refits the winner and scores it on the held-out test split, and the test score an SDK
+ * that refits the winner and scores it on the held-out test split, the refit model it keeps
+ * (a download, as a trial's model is), and the test score an SDK
  * user (or the finalizing worker) tells. Runs its domain calls off the event loop ({@link Blocking}).
  */
 final class WinnerRoutes {
@@ -31,6 +32,7 @@ final class WinnerRoutes {
         takes(router.get("/api/experiments/:ref/ranking"), "limit", "offset").handler(requires(Scope.READ)).handler(this::ranking);
         takes(router.post("/api/experiments/:ref/finalize")).handler(requires(Scope.WRITE)).handler(this::finalizeWinner);
         takes(router.get("/api/experiments/:ref/finalization")).handler(requires(Scope.READ)).handler(this::finalization);
+        takes(router.get("/api/experiments/:ref/finalization/model")).handler(requires(Scope.READ)).handler(this::finalizationModel);
         takes(router.post("/api/trials/:id/test")).handler(requires(Scope.WRITE, Scope.WORKER)).handler(this::testResult);
     }
 
@@ -52,6 +54,13 @@ final class WinnerRoutes {
     private void finalization(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         blocking.run(rc, 200, () -> finalizations.of(ref));
+    }
+
+    /** The finalization's refit model, streamed from the database through a temporary file ({@link Downloads}). */
+    private void finalizationModel(RoutingContext rc) {
+        String ref = rc.pathParam("ref");
+        Downloads.send(rc, blocking, out -> queries.copyFinalizationModel(ref, out),
+                f -> "trial-" + f.trialId() + "-refit-model.zip");
     }
 
     private void testResult(RoutingContext rc) {

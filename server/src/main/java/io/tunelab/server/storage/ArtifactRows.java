@@ -77,13 +77,17 @@ final class ArtifactRows {
         }
     }
 
-    /** Deletes an experiment with everything of it: reports, models, artifacts (and content no other trial names), trials, its row. */
+    /**
+     * Deletes an experiment with everything of it: reports, models, artifacts (and content no other
+     * trial names), trials, its finalization's refit model, its row.
+     */
     static void deleteExperiment(Connection c, long experimentId) throws SQLException {
         for (String sql : List.of(
                 "DELETE FROM report WHERE trial_id IN (" + TRIALS_OF + ")",
                 "DELETE FROM model WHERE trial_id IN (" + TRIALS_OF + ")",
                 "DELETE FROM artifact WHERE trial_id IN (" + TRIALS_OF + ")",
                 "DELETE FROM trial WHERE experiment_id = ?",
+                "DELETE FROM finalization_model WHERE experiment_id = ?",
                 "DELETE FROM experiment WHERE id = ?")) {
             update(c, sql, ps -> ps.setLong(1, experimentId));
         }

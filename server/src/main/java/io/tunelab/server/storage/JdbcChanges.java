@@ -123,16 +123,32 @@ final class JdbcChanges implements Storage.Changes {
 
     @Override
     public void putModel(long trialId, Path file) {
+        putFile(dialect.upsertModel(), trialId, file, "model");
+    }
+
+    /** Runs {@code sql}, whose parameters are a key, content and a time, with the content streamed from {@code file}. */
+    private void putFile(String sql, long key, Path file, String what) {
         try (var in = Files.newInputStream(file)) {
             long size = Files.size(file);
-            run(dialect.upsertModel(), ps -> {
-                ps.setLong(1, trialId);
+            run(sql, ps -> {
+                ps.setLong(1, key);
                 ps.setBinaryStream(2, in, size);
                 ps.setObject(3, RowCodec.time(Instant.now()));
             });
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read the model file " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the " + what + " file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void putFinalizationModel(long experimentId, Path file) {
+        deleteFinalizationModel(experimentId);
+        putFile("INSERT INTO finalization_model (experiment_id, content, stored_at) VALUES (?, ?, ?)", experimentId, file, "refit model");
+    }
+
+    @Override
+    public void deleteFinalizationModel(long experimentId) {
+        run("DELETE FROM finalization_model WHERE experiment_id = ?", ps -> ps.setLong(1, experimentId));
     }
 
     @Override

@@ -208,6 +208,16 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public boolean copyFinalizationModel(long experimentId, java.io.OutputStream out) throws IOException {
+        try (Connection c = readers.getConnection()) {
+            return ArtifactRows.copyFirst(c, "SELECT content FROM finalization_model WHERE experiment_id = ?",
+                    ps -> ps.setLong(1, experimentId), out);
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
+    }
+
+    @Override
     public Optional<String> answer(String requestId) {
         return firstColumn("SELECT answer FROM request WHERE id = ?", ps -> ps.setString(1, requestId), rs -> rs.getString(1));
     }

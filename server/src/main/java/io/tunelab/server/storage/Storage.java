@@ -55,6 +55,12 @@ public interface Storage extends AutoCloseable {
      */
     boolean copyModel(long trialId, java.io.OutputStream out) throws java.io.IOException;
 
+    /**
+     * Writes the refit model of experiment {@code experimentId}'s finalization to {@code out} as
+     * the database hands it over; false (writing nothing) when it has none.
+     */
+    boolean copyFinalizationModel(long experimentId, java.io.OutputStream out) throws java.io.IOException;
+
     Optional<String> dataReport(long experimentId);
 
     /** Every token, revoked ones included, in creation order. */
@@ -127,6 +133,16 @@ public interface Storage extends AutoCloseable {
         /** Replaces the experiment's finalization document (JSON). */
         void putFinalization(long experimentId, String json);
 
+        /**
+         * Stores the refit model of the experiment's finalization, read from {@code file} as it is
+         * written (the file must stay until the write returns), replacing the one it had; the
+         * trials' own models are not touched.
+         */
+        void putFinalizationModel(long experimentId, java.nio.file.Path file);
+
+        /** Drops the refit model of the experiment's finalization, if it has one (a new finalization starts without). */
+        void deleteFinalizationModel(long experimentId);
+
         /** Replaces the experiment's labels document (JSON). */
         void putLabels(long experimentId, String json);
 
@@ -137,7 +153,7 @@ public interface Storage extends AutoCloseable {
          */
         void putArtifact(long trialId, io.tunelab.api.Artifact artifact, java.nio.file.Path file);
 
-        /** Deletes an experiment and everything of it: trials, reports, models, artifacts, finalization. */
+        /** Deletes an experiment and everything of it: trials, reports, models, artifacts, finalization and its refit model. */
         void deleteExperiment(long experimentId);
 
         /** Raises the experiment's revision by one (on PostgreSQL every locked step stamps it instead). */

@@ -10,6 +10,7 @@ import io.tunelab.server.ServerConfig;
 import io.tunelab.server.http.ApiServer;
 import io.tunelab.server.storage.Database;
 import io.tunelab.server.storage.DatabaseCopy;
+import io.tunelab.server.testing.HeldOutWinner;
 import io.tunelab.server.testing.Storages;
 import io.tunelab.throwaway.PostgresCluster;
 import org.junit.jupiter.api.Test;
@@ -97,8 +98,8 @@ class DbCopyCommandTest {
             // New experiments and trials on the copy take ids after the copied ones.
             try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
                 var next = client.launch(ExperimentSpec.builder("after-copy").minimize("loss").param("x", FloatParam.of(0, 1)).trials(2).build());
-                assertThat(next.id()).isEqualTo(4);
-                assertThat(next.ask().id()).isEqualTo(14);
+                assertThat(next.id()).isEqualTo(5);
+                assertThat(next.ask().id()).isEqualTo(15);
             }
         }
         // A second copy into the now full database is refused and changes nothing.
@@ -107,7 +108,8 @@ class DbCopyCommandTest {
                 "--to-password-file", password.toString())).isEqualTo(2);
         assertThat(refused.toString()).contains("already holds").contains("empty database");
         var counts = DatabaseCopy.copy(Database.embedded(h2Dir), Storages.newPostgresDatabase("copy_check"));
-        assertThat(counts.rows("trial")).isEqualTo(13);
+        assertThat(counts.rows("trial")).isEqualTo(14);
+        assertThat(counts.rows("finalization_model")).isEqualTo(1);
     }
 
     @Test
@@ -164,7 +166,7 @@ class DbCopyCommandTest {
         }
     }
 
-    /** Experiments in every state with reports, repetitions, a model, a data report, a finalization and a second token. */
+    /** Experiments in every state with reports, repetitions, models, a data report, finalizations (one with a refit model) and a second token. */
     private static void fill(ApiServer server, String token) {
         try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
             var quick = ExperimentSpec.builder("copy-quick").minimize("loss").param("x", FloatParam.of(0, 1)).trials(6).build();
@@ -191,6 +193,11 @@ class DbCopyCommandTest {
             var stopped = client.launch(ExperimentSpec.builder("copy-stopped").minimize("loss").param("x", FloatParam.of(0, 1)).trials(9).build());
             stopped.optimize(t -> t.floatParam("x"), 4, 1);
             stopped.stop();
+            // A winner refit: its own model and the finalization's refit model, apart.
+            client.launch(HeldOutWinner.spec("copy-refit"));
+            HeldOutWinner.runWithModel(client, new byte[]{9, 8, 7});
+            var refit = HeldOutWinner.lease(client);
+            client.uploadModel(refit.trial().id(), refit.leaseId(), new byte[]{6, 6});
         }
     }
 
@@ -199,13 +206,13 @@ class DbCopyCommandTest {
         var http = HttpClient.newHttpClient();
         Map<String, Reply> replies = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>(List.of("/api/experiments", "/api/tokens"));
-        for (String name : List.of("copy-quick", "copy-held", "copy-stopped")) {
+        for (String name : List.of("copy-quick", "copy-held", "copy-stopped", "copy-refit")) {
             for (String read : List.of("", "/trials", "/trials.csv", "/trials.json", "/leaderboard", "/ranking", "/pareto",
-                    "/history", "/curves", "/data-report", "/finalization")) {
+                    "/history", "/curves", "/data-report", "/finalization", "/finalization/model")) {
                 paths.add("/api/experiments/" + name + read);
             }
         }
-        for (long id = 1; id <= 14; id++) {
+        for (long id = 1; id <= 15; id++) {
             paths.add("/api/trials/" + id);
             paths.add("/api/trials/" + id + "/model");
         }
@@ -222,6 +229,8 @@ class DbCopyCommandTest {
             replies.put(path, new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body));
         }
         assertThat(replies.get("/api/trials/1").status()).isEqualTo(200);
+        assertThat(replies.get("/api/experiments/copy-refit/finalization/model")).as("the refit model")
+                .satisfies(r -> assertThat(r.status()).isEqualTo(200));
         return replies;
     }
 }

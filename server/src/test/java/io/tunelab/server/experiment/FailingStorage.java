@@ -107,6 +107,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public boolean copyFinalizationModel(long experimentId, java.io.OutputStream out) throws java.io.IOException {
+        return storage.copyFinalizationModel(experimentId, out);
+    }
+
+    @Override
     public Optional<String> dataReport(long experimentId) {
         return storage.dataReport(experimentId);
     }

@@ -266,7 +266,15 @@ class OpenApiContractTest {
         call("finalization", "GET", "/api/experiments/contract-held/finalization", null, null);
         call("finalizeWinner", "POST", "/api/experiments/contract-held/finalize", null, null);
         call("finalizeWinner", "POST", "/api/experiments/contract/finalize", null, null);
-        call("lease", "POST", "/api/leases", "application/json", "{\"worker\": \"w:1\", \"waitSeconds\": 0}");
+        call("downloadFinalizationModel", "GET", "/api/experiments/contract-held/finalization/model", null, null);
+        call("downloadFinalizationModel", "GET", "/api/experiments/contract/finalization/model", null, null);
+        JsonObject refit = call("lease", "POST", "/api/leases", "application/json", "{\"worker\": \"w:1\", \"waitSeconds\": 0}");
+        assertThat(refit.containsKey("finalization")).as("the finalization's lease: " + refit.encode()).isTrue();
+        call("uploadModel", "PUT", "/api/trials/" + refit.getJsonObject("trial").getLong("id") + "/model?leaseId="
+                + refit.getString("leaseId"), "application/octet-stream", "refit model bytes");
+        assertThat(call("finalization", "GET", "/api/experiments/contract-held/finalization", null, null).getLong("modelBytes"))
+                .isEqualTo(17);
+        call("downloadFinalizationModel", "GET", "/api/experiments/contract-held/finalization/model", null, null);
         call("lease", "POST", "/api/leases", "application/json", "{\"worker\": \"w:1\", \"waitSeconds\": 0}");
         call("lease", "POST", "/api/leases", "application/json", "{\"waitSeconds\": 99}");
 

@@ -138,8 +138,10 @@ class UploadRefusedUnreadTest {
             assertThat(lease.trial().id()).isEqualTo(winner);
             box.uploadModel(winner, lease.leaseId(), new byte[]{4, 2});
         }
-        assertThat(client.trial(winner).provenance()).containsKey("model_sha256");
-        assertThat(client.downloadModel(winner)).containsExactly(4, 2);
+        assertThat(client.trial(winner).provenance()).as("the winner's own model stays as it was: none").doesNotContainKey("model_sha256");
+        var refit = new java.io.ByteArrayOutputStream();
+        client.downloadFinalizationModel("held-out", refit);
+        assertThat(refit.toByteArray()).containsExactly(4, 2);
     }
 
     /** The upload files in the temporary directory and the data directory: those a refused upload must not leave. */

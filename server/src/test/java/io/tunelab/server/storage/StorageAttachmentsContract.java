@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The part of the {@link Storage} contract about what hangs off experiments and trials: reports,
- * models and data reports, tokens and who wrote, artifacts and their shared content, labels, and
+ * models (a trial's, and the refit model of a finalization) and data reports, tokens and who wrote, artifacts and their shared content, labels, and
  * deleting an experiment with all of it. An implementation extends {@link StorageContract}, which includes every case here; this
  * class also says how a case opens and reopens the storage under test.
  */
@@ -135,6 +135,37 @@ public abstract class StorageAttachmentsContract {
         java.nio.file.Files.delete(file);
         s = reopen(s);
         assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+        s.close();
+    }
+
+    @Test
+    void aRefitModelIsTheFinalizationsAndTheTrialsOwnModelStaysAsItWas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+            c.insert(trial(1, 1, 0));
+            c.putModel(1, new byte[]{1, 2, 3});
+        });
+        byte[] refit = new byte[(3 << 20) + 5];
+        new java.util.Random(4).nextBytes(refit);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("refit.part"), new byte[]{8});
+        s.write(c -> c.putFinalizationModel(1, file));
+        java.nio.file.Files.write(file, refit);
+        s.write(c -> c.putFinalizationModel(1, file));
+        java.nio.file.Files.delete(file);
+        s = reopen(s);
+        var copied = new java.io.ByteArrayOutputStream();
+        assertThat(s.copyFinalizationModel(1, copied)).isTrue();
+        assertThat(copied.toByteArray()).as("the second upload replaced the first").isEqualTo(refit);
+        assertThat(s.model(1)).hasValueSatisfying(b -> assertThat(b).containsExactly(1, 2, 3));
+        var none = new java.io.ByteArrayOutputStream();
+        assertThat(s.copyFinalizationModel(2, none)).isFalse();
+        s.write(c -> c.deleteFinalizationModel(1));
+        assertThat(s.copyFinalizationModel(1, none)).isFalse();
+        assertThat(none.size()).isZero();
+        assertThat(s.model(1)).isPresent();
         s.close();
     }
 
@@ -266,7 +297,7 @@ public abstract class StorageAttachmentsContract {
     }
 
     @Test
-    void deletingAnExperimentDeletesItsTrialsReportsModelsArtifactsAndLabelsAndNothingOfAnother() throws Exception {
+    void deletingAnExperimentDeletesItsTrialsReportsModelsArtifactsLabelsAndRefitModelAndNothingOfAnother() throws Exception {
         Storage s = open();
         s.write(c -> {
             c.insert(experiment(1, "gone"));
@@ -284,6 +315,8 @@ public abstract class StorageAttachmentsContract {
             c.putArtifact(2, uncheckedArtifact("shared.bin", shared), uncheckedFile(shared));
             c.putLabels(1, "{\"tags\":[\"a\"]}");
             c.putFinalization(1, "{}");
+            c.putFinalizationModel(1, uncheckedFile(own));
+            c.putFinalizationModel(2, uncheckedFile(shared));
         });
         s.write(c -> c.deleteExperiment(1));
         s = reopen(s);
@@ -293,6 +326,8 @@ public abstract class StorageAttachmentsContract {
         assertThat(s.artifacts(1)).isEmpty();
         assertThat(s.labels(1)).isEmpty();
         assertThat(s.finalization(1)).isEmpty();
+        assertThat(s.copyFinalizationModel(1, java.io.OutputStream.nullOutputStream())).as("the refit model").isFalse();
+        assertThat(s.copyFinalizationModel(2, java.io.OutputStream.nullOutputStream())).as("another experiment's refit model").isTrue();
         assertThat(storedContents(s, uncheckedArtifact("own.bin", own).sha256())).as("content only the deleted trial named").isZero();
         assertThat(content(s, uncheckedArtifact("shared.bin", shared).sha256())).as("content another trial names").containsExactly(shared);
         assertThat(s.trials(2)).hasSize(1);

@@ -2,7 +2,8 @@
  * Test support shared by the server's tests: things a test starts and stops around itself, such
  * as {@link io.tunelab.server.testing.TestServer}, a real server on a free port, and
  * {@link io.tunelab.server.testing.Storages}, the storages a test opens coordinators on, and
- * readers of what the server writes ({@link io.tunelab.server.testing.Csv}). The throwaway
+ * readers of what the server writes ({@link io.tunelab.server.testing.Csv}), and
+ * {@link io.tunelab.server.testing.HeldOutWinner}, an experiment whose winner waits for its refit. The throwaway
  * PostgreSQL server lives in its own module ({@code io.tunelab.throwaway}), shared with the
  * benchmark programs. No tests live here, and nothing here is part of the server.
  */

@@ -131,6 +131,8 @@ export const api = {
     }
   },
   modelHref: (id) => `/api/trials/${enc(id)}/model`,
+  /** The refit model of the experiment's finalization (its size and SHA-256 are the finalization's modelBytes and modelSha256). */
+  finalizationModelHref: (ref) => `/api/experiments/${enc(ref)}/finalization/model`,
   /** The trial's artifacts: [{name, size, sha256, created, createdBy}] in name order. */
   artifacts: async (id) => (await request('GET', `/api/trials/${enc(id)}/artifacts`)).data,
   artifactHref: (id, name) => `/api/trials/${enc(id)}/artifacts/${enc(name)}`,

@@ -1,6 +1,7 @@
 // The winner card of an experiment page: the best trial of the significance-aware leaderboard,
 // its configuration, its selection score (mean ± the corrected 95% CI over its repetitions),
-// its score on the held-out test split once refit, the trials tied with it, and the model.
+// its score on the held-out test split once refit, the trials tied with it, and the refit model
+// (the finalization's own; the trial's page keeps the model the search trained).
 
 import {h, fill, num, paramText, trialHref} from './dom.js';
 import {api} from './api.js';
@@ -51,8 +52,11 @@ export function winnerCard(section, ref) {
               ? tied.map((t, i) => [i ? ', ' : '', h('a', {href: trialHref(t.id)}, `#${t.number}`)])
               : h('span', {class: 'muted'}, best.rank.sharedRepetitions > 1 ? 'none: every other trial is significantly worse' : 'too few repetitions to test')),
             Object.entries(best.params || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, paramText(v))])),
-        final && final.state === 'COMPLETE' && exp.spec && exp.spec.task
-          ? h('p', {}, h('a', {href: api.modelHref(best.id), id: 'winner-model', download: ''}, 'Download the refit model')) : null,
+        final && final.modelSha256
+          ? h('p', {}, h('a', {href: api.finalizationModelHref(ref), id: 'winner-refit-model', download: ''}, 'Download the refit model'),
+              h('span', {class: 'muted small'}, ` ${final.modelBytes} bytes, SHA-256 ${final.modelSha256} · `),
+              h('a', {href: api.modelHref(best.id), id: 'winner-model', download: ''}, `the model the search trained for #${best.number}`))
+          : null,
         h('p', {class: 'muted small'}, 'The selection score chose this trial among many, so it is optimistic; the test score is not.'));
   };
 
