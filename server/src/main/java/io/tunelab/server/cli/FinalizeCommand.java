@@ -71,8 +71,15 @@ final class FinalizeCommand implements Callable<Integer> {
         }
     }
 
-    /** After a sweep whose task has a test split: says so, and waits for the finalized winner. */
+    /**
+     * After a sweep whose task has a test split: says so, and waits for the finalized winner; null,
+     * saying why, when no trial completed (no winner, so no finalization will come).
+     */
     static Finalization await(TunelabClient client, Experiment e, PrintStream out) {
+        if (e.summary().count(TrialState.COMPLETE) == 0) {
+            out.println("No trial completed, so there is no winner to refit and score on the held-out test split.");
+            return null;
+        }
         out.println("Finalizing the winner: refit on all non-test rows, scored once on the held-out test split...");
         return awaitFinalization(client, e.name());
     }

@@ -74,4 +74,30 @@ class ProgressTest {
             }
         }
     }
+
+    @Test
+    void aSweepWithATestSplitWhoseTrialsAllFailedEndsWithoutWaitingForAFinalization(@TempDir Path dir) throws Exception {
+        try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0));
+             var client = TunelabClient.connect(server.origin(), server.newAdminToken().orElseThrow())) {
+            ExperimentHandle handle = client.launch(ExperimentSpec.builder("failing").maximize("accuracy")
+                    .param("x", FloatParam.of(0, 1)).trials(2)
+                    .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+            for (int i = 0; i < 2; i++) {
+                TrialProposal t = client.ask("failing");
+                client.result(t.id(), TrialResult.failed("broken " + i));
+            }
+            var out = new ByteArrayOutputStream();
+            var watcher = Executors.newSingleThreadExecutor();
+            try {
+                var watching = watcher.submit(() -> Progress.follow(client, handle, new PrintStream(out, true, StandardCharsets.UTF_8),
+                        System.err, Duration.ofSeconds(5)));
+                // Before, it waited for a finalization that never comes.
+                assertThat(watching.get(1, TimeUnit.MINUTES)).isZero();
+            } finally {
+                watcher.shutdownNow();
+            }
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("No trial completed, so there is no winner to refit")
+                    .doesNotContain("Finalizing the winner").contains("Leaderboard of failing (COMPLETED");
+        }
+    }
 }
