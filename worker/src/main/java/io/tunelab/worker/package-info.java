@@ -1,6 +1,6 @@
 /**
- * The worker process: {@link io.tunelab.worker.Main} (the {@code worker} and {@code predict}
- * commands), the lease loop over N slots ({@link io.tunelab.worker.Worker}), heartbeats, and
+ * The worker process: {@link io.tunelab.worker.Main} (the {@code worker} command, and
+ * {@code predict} in {@code PredictCommand}: an exported model applied to a CSV), the lease loop over N slots ({@link io.tunelab.worker.Worker}), heartbeats, and
  * the execution of one leased trial ({@link io.tunelab.worker.TrialExecution}) from its task
  * to its result, model upload and provenance, the same for every runner: its data
  * ({@link io.tunelab.worker.TrialData}), its reports ({@link io.tunelab.worker.ReportChannel}),
