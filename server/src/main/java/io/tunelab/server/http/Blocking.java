@@ -1,6 +1,7 @@
 package io.tunelab.server.http;
 
 import io.tunelab.api.Json;
+import io.tunelab.server.storage.HandOffs;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,13 +35,14 @@ final class Blocking implements Executor {
      * Runs a domain call on a virtual thread that answers a future (the domain's call that does
      * not wait for its commit), and answers with the future's result as JSON on the request's
      * context once it completes: the thread that completes it hands the reply to the event loop
-     * directly, without waking the virtual thread again.
+     * directly, without waking the virtual thread again (the storage writer, with the other replies
+     * of its commit for the same event loop: {@link HandOffs}).
      */
     void runLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> work) {
         Context context = Vertx.currentContext();
         executor.execute(() -> {
             try {
-                work.call().whenComplete((result, failure) -> context.runOnContext(v -> {
+                work.call().whenComplete((result, failure) -> HandOffs.handOff(context, task -> context.runOnContext(v -> task.run()), () -> {
                     try {
                         if (failure != null) {
                             throw failure;

@@ -13,8 +13,20 @@ import java.util.Map;
  * default of 256 bytes put nearly every trial's provenance and every stored request answer in its
  * separate LOB store, which cost more per write than the row itself (a profile of ask+tell under
  * load: an answer's insert cost as much as the trial's insert and update together).
+ *
+ * <p>H2's cache of values ({@code h2.objectCache}) is off unless the JVM is started with it: it
+ * hashed every string bound to a statement to look for an equal one, every answer and trial row
+ * written, and found none (1.6% of the server's CPU samples under 16 clients, 4% of the storage
+ * writer's). It holds nothing but copies of immutable values, so nothing read or written changes.
  */
 final class H2Dialect implements Dialect {
+    static {
+        // Read once, when H2 first loads its settings: before any H2 class is used through this dialect.
+        if (System.getProperty("h2.objectCache") == null) {
+            System.setProperty("h2.objectCache", "false");
+        }
+    }
+
     static final H2Dialect INSTANCE = new H2Dialect();
 
     private H2Dialect() {
