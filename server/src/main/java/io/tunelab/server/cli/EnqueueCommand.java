@@ -74,7 +74,12 @@ final class EnqueueCommand implements Callable<Integer> {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + p + " must be NAME=VALUE, as lr=0.01"
                         + (eq >= 0 && !key.isEmpty() ? " (the value is empty; give \"\" for an empty string)" : ""));
             }
-            if (values.put(key, value(text)) != null) {
+            Object value = value(text);
+            if (value instanceof Double d && d.isInfinite()) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + key + "=" + text + ": " + text
+                        + " is beyond the largest number a param holds (about 1.8e308)");
+            }
+            if (values.put(key, value) != null) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--param " + key + " is given twice; give each param once");
             }
         }

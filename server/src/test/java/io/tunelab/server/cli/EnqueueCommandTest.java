@@ -80,6 +80,7 @@ class EnqueueCommandTest {
                 new Case("the experiment's name or id is empty", "enqueue", "", "--param", "lr=0.01"),
                 new Case("the experiment's name or id is empty", "import", " ", badCsv.toString()),
                 new Case("--param lr is given twice", "enqueue", "cli-queue", "--param", "lr=0.01", "--param", "lr=0.02"),
+                new Case("--param lr=1e400: 1e400 is beyond the largest number a param holds", "enqueue", "cli-queue", "--param", "lr=1e400"),
                 new Case("give the configuration as --param NAME=VALUE (repeated) or --file FILE", "enqueue", "cli-queue"),
                 new Case("give --param NAME=VALUE or --file FILE, not both", "enqueue", "cli-queue", "--param", "lr=0.01", "--file",
                         notJson.toString()),
