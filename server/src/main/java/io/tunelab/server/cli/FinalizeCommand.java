@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -53,21 +55,38 @@ final class FinalizeCommand implements Callable<Integer> {
 
     /** Waits until the experiment's finalization is COMPLETE or FAILED (asked for by the server on completion). */
     static Finalization awaitFinalization(TunelabClient client, String name) {
-        while (true) {
-            try {
-                Finalization f = client.finalization(name);
-                if (f.state() == TrialState.COMPLETE || f.state() == TrialState.FAILED) {
-                    return f;
+        return awaitFinalization(client, name, System.out, Progress.WAIT);
+    }
+
+    /**
+     * The finalization once a worker has told its test score (or failed); a server that stops
+     * answering meanwhile is waited for up to {@code wait}, then the wait ends with UNAVAILABLE.
+     */
+    static Finalization awaitFinalization(TunelabClient client, String name, PrintStream out, Duration wait) {
+        try {
+            while (true) {
+                Optional<Finalization> f = Progress.answered(() -> finalization(client, name), out, wait);
+                if (f == null) {
+                    throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server has not answered for " + Progress.minutes(wait)
+                            + "; the finalization goes on there: once it is back, see its test score with tunelab leaderboard " + name);
                 }
-            } catch (TunelabException.NotFound e) {
-                // Completion and the finalization it asks for are two writes; the second follows at once.
-            }
-            try {
+                if (f.isPresent() && (f.get().state() == TrialState.COMPLETE || f.get().state() == TrialState.FAILED)) {
+                    return f.get();
+                }
                 Thread.sleep(500);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for the finalization of " + name);
             }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "interrupted while waiting for the finalization of " + name);
+        }
+    }
+
+    /** The finalization as the server has it now; empty while completion has not yet asked for it (two writes, the second at once). */
+    private static Optional<Finalization> finalization(TunelabClient client, String name) {
+        try {
+            return Optional.of(client.finalization(name));
+        } catch (TunelabException.NotFound e) {
+            return Optional.empty();
         }
     }
 
@@ -81,6 +100,6 @@ final class FinalizeCommand implements Callable<Integer> {
             return null;
         }
         out.println("Finalizing the winner: refit on all non-test rows, scored once on the held-out test split...");
-        return awaitFinalization(client, e.name());
+        return awaitFinalization(client, e.name(), out, Progress.WAIT);
     }
 }

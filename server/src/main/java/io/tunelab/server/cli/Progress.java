@@ -8,6 +8,7 @@ import io.tunelab.client.TunelabClient;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * What {@code tunelab sweep run}, {@code sweep resume} and {@code demo} show while an experiment
@@ -73,14 +74,27 @@ final class Progress {
     /** The experiment as the server has it now, waiting up to {@code wait} for a server that does not answer; null when it never did. */
     private static Experiment info(ExperimentHandle handle, PrintStream out, PrintStream err, Duration wait)
             throws InterruptedException {
+        Experiment e = answered(handle::info, out, wait);
+        if (e == null) {
+            err.println("error: the server has not answered for " + minutes(wait) + "; the experiment is stored "
+                    + "there: once it is back, watch it with tunelab leaderboard " + handle.name());
+        }
+        return e;
+    }
+
+    /**
+     * What {@code call} answers, sent again every second while the server does not answer (saying
+     * so on {@code out} once, and again when it answers); null when it has not answered for {@code wait}.
+     */
+    static <T> T answered(Supplier<T> call, PrintStream out, Duration wait) throws InterruptedException {
         long deadline = 0;
         while (true) {
             try {
-                Experiment e = handle.info();
+                T answer = call.get();
                 if (deadline != 0) {
-                    out.println("the server answers again; watching " + e.name());
+                    out.println("the server answers again");
                 }
-                return e;
+                return answer;
             } catch (TunelabException.Unavailable e) {
                 long now = System.nanoTime();
                 if (deadline == 0) {
@@ -89,8 +103,6 @@ final class Progress {
                     out.println("the server does not answer: " + e.getMessage() + "; waiting up to " + minutes(wait)
                             + " for it (the experiment and its workers go on without this command; Ctrl-C stops watching)");
                 } else if (now - deadline > 0) {
-                    err.println("error: the server has not answered for " + minutes(wait) + "; the experiment is stored "
-                            + "there: once it is back, watch it with tunelab leaderboard " + handle.name());
                     return null;
                 }
                 Thread.sleep(1000);
@@ -98,7 +110,7 @@ final class Progress {
         }
     }
 
-    private static String minutes(Duration wait) {
+    static String minutes(Duration wait) {
         return wait.toMinutes() >= 1 ? wait.toMinutes() + " minute" + (wait.toMinutes() == 1 ? "" : "s") : wait.toSeconds() + " s";
     }
 }

@@ -57,7 +57,7 @@ class ProgressTest {
             assertThat(shown).containsPattern("the server does not answer: (lost the connection to|cannot reach the Tunelab server at) "
                             + server.origin())
                     .contains("waiting up to 2 minutes for it (the experiment and its workers go on without this command")
-                    .contains("the server answers again; watching watched")
+                    .contains("the server answers again")
                     .contains("Leaderboard of watched (COMPLETED").doesNotContain("Exception");
 
             server.close();
@@ -72,6 +72,34 @@ class ProgressTest {
             if (server != null) {
                 server.close();
             }
+        }
+    }
+
+    @Test
+    void waitingForAFinalizationRidesOutAServerRestart(@TempDir Path dir) throws Exception {
+        ApiServer server = ApiServer.start(ServerConfig.of(dir, 0));
+        int port = server.port();
+        var out = new ByteArrayOutputStream();
+        try (var client = TunelabClient.connect(server.origin(), server.newAdminToken().orElseThrow());
+             var waiter = Executors.newSingleThreadExecutor()) {
+            ExperimentHandle handle = client.launch(ExperimentSpec.builder("refit").maximize("accuracy")
+                    .param("x", FloatParam.of(0, 1)).trials(1)
+                    .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+            TrialProposal t = client.ask("refit");
+            client.result(t.id(), TrialResult.complete(Map.of("accuracy", 0.9)));
+            server.close();
+            var waiting = waiter.submit(() -> FinalizeCommand.awaitFinalization(client, "refit",
+                    new PrintStream(out, true, StandardCharsets.UTF_8), Duration.ofMinutes(2)));
+            for (int i = 0; i < 600 && !out.toString(StandardCharsets.UTF_8).contains("waiting up to"); i++) {
+                Thread.sleep(50);
+            }
+            server = ApiServer.start(ServerConfig.of(dir, port));
+            handle.finalEvaluation(t.id(), Map.of("accuracy", 0.88));
+
+            assertThat(waiting.get(2, TimeUnit.MINUTES).state()).isEqualTo(io.tunelab.api.TrialState.COMPLETE);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("the server does not answer: ").contains("the server answers again");
+        } finally {
+            server.close();
         }
     }
 
