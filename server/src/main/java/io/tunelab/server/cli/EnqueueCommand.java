@@ -55,12 +55,20 @@ final class EnqueueCommand implements Callable<Integer> {
         if (file != null) {
             String text = InputFile.read(file, "params file", InputFile.MAX_REQUEST_BYTES,
                     "the server takes at most " + InputFile.MAX_REQUEST_BYTES + " bytes of params");
+            Map<String, Object> read;
             try {
-                return Json.mapper().readValue(text, LinkedHashMap.class);
+                read = Json.mapper().readValue(text, LinkedHashMap.class);
             } catch (JsonProcessingException | RuntimeException e) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "params file " + file + " is not a JSON object of params, "
                         + "as {\"lr\": 0.01, \"optimizer\": \"adam\"}");
             }
+            read.forEach((key, value) -> {
+                if (value instanceof Double d && d.isInfinite()) {
+                    throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "params file " + file + ": \"" + key
+                            + "\" is beyond the largest number a param holds (about 1.8e308)");
+                }
+            });
+            return read;
         }
         if (params.isEmpty()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "give the configuration as --param NAME=VALUE (repeated) or --file FILE");

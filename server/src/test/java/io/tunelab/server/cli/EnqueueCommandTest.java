@@ -69,6 +69,7 @@ class EnqueueCommandTest {
         Files.writeString(notJson, "[1, 2]");
         Path badCsv = dir.resolve("bad.csv");
         Files.writeString(badCsv, "params_lr,params_optimizer,params_layers,values_loss\r\n0.01,adam,9,0.3\r\n");
+        Path huge = Files.writeString(dir.resolve("huge.json"), "{\"lr\": 1e400}");
         record Case(String says, String... args) {
         }
         for (Case c : List.of(
@@ -85,6 +86,7 @@ class EnqueueCommandTest {
                 new Case("give --param NAME=VALUE or --file FILE, not both", "enqueue", "cli-queue", "--param", "lr=0.01", "--file",
                         notJson.toString()),
                 new Case("is not a JSON object of params", "enqueue", "cli-queue", "--file", notJson.toString()),
+                new Case("huge.json: \"lr\" is beyond the largest number a param holds", "enqueue", "cli-queue", "--file", huge.toString()),
                 new Case("does not exist", "enqueue", "cli-queue", "--file", dir.resolve("missing.json").toString()),
                 new Case("no experiment with id or name \"ghost\"", "enqueue", "ghost", "--param", "lr=0.01"),
                 new Case("row 1, column params_layers: 9 is not one of 1, 2, … up to 4", "import", "cli-queue", badCsv.toString()),
