@@ -74,8 +74,9 @@ final class PredictCommand implements Callable<Integer> {
                 return refuse(model + " " + tooLarge);
             }
             byte[] bytes = Files.readAllBytes(model);
-            if (sha256 != null && !sha256.strip().equalsIgnoreCase(ModelDigest.sha256(bytes))) {
-                return refuse(model + " has SHA-256 " + ModelDigest.sha256(bytes) + ", not the " + sha256.strip()
+            String digest = sha256 == null ? null : ModelDigest.sha256(bytes);
+            if (digest != null && !sha256.strip().equalsIgnoreCase(digest)) {
+                return refuse(model + " has SHA-256 " + digest + ", not the " + sha256.strip()
                         + " its trial recorded; it is not the model that trial stored");
             }
             RawTable table = DataSandbox.readNamed(csv, (long) DataSandbox.DEFAULT_MAX_MB << 20);
@@ -175,9 +176,10 @@ final class PredictCommand implements Callable<Integer> {
             scored.add(i);
         }
         if (!unknown.isEmpty()) {
-            List<String> shown = unknown.stream().distinct().limit(SHOWN).map(v -> "\"" + v + "\"").toList();
+            List<String> distinct = unknown.stream().distinct().toList();
+            List<String> shown = distinct.stream().limit(SHOWN).map(v -> "\"" + v + "\"").toList();
             System.err.println(unknown.size() + " row(s) not scored: their " + encoding.target() + " ("
-                    + String.join(", ", shown) + (unknown.stream().distinct().count() > SHOWN ? ", …" : "") + ") "
+                    + String.join(", ", shown) + (distinct.size() > SHOWN ? ", …" : "") + ") "
                     + (classes ? "is no class the model was trained on; its classes: " + String.join(", ", encoding.classes())
                     : "is not a number"));
         }
