@@ -9,6 +9,10 @@ import io.tunelab.server.http.auth.Sessions;
 import io.tunelab.server.http.auth.Tokens;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.Storage;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -27,6 +31,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +48,11 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** The file in the data directory that holds the admin token's secret. */
     public static final String ADMIN_TOKEN_FILE = "admin.token";
+    /** How many servers listen on the port, each on its own event loop: one per processor. */
+    private static final int LISTENERS = Runtime.getRuntime().availableProcessors();
 
     private final Vertx vertx;
-    private final HttpServer http;
+    private final List<HttpServer> http;
     private final HttpApi api;
     private final Coordinator coordinator;
     private final ScheduledExecutorService reaper;
@@ -58,7 +66,7 @@ public final class ApiServer implements AutoCloseable {
     private record Access(Tokens tokens, Sessions sessions, String newAdminToken, String origin) {
     }
 
-    private ApiServer(Vertx vertx, HttpServer http, HttpApi api, Coordinator coordinator, ScheduledExecutorService reaper,
+    private ApiServer(Vertx vertx, List<HttpServer> http, HttpApi api, Coordinator coordinator, ScheduledExecutorService reaper,
                       Storage storage, long keepAliveTimer, Access access, ServerMeters meters, Router router) {
         this.meters = meters;
         this.router = router;
@@ -124,13 +132,7 @@ public final class ApiServer implements AutoCloseable {
                         .setCertPath(config.access().tlsCert().toString()).setKeyPath(config.access().tlsKey().toString()));
             }
             var router = api.router(vertx);
-            HttpServer http = vertx.createHttpServer(options)
-                    .requestHandler(request -> {
-                        if (!RequestGuard.refusedWithoutHost(request)) {
-                            router.handle(request);
-                        }
-                    })
-                    .listen().toCompletionStage().toCompletableFuture().join();
+            List<HttpServer> http = listen(vertx, options, router, LISTENERS);
             // Off the request path: the first reader of a large experiment finds its page built and the code warm.
             Thread.ofPlatform().name("tunelab-prepare").daemon(true).priority(Thread.MIN_PRIORITY).start(() -> {
                 try {
@@ -140,7 +142,7 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             long timer = events.start(vertx);
-            String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.actualPort();
+            String origin = (config.access().tls() ? "https://" : "http://") + config.host() + ":" + http.getFirst().actualPort();
             LOG.info("Tunelab listening on {} with data in {}", origin, config.database().describe());
             return new ApiServer(vertx, http, api, coordinator, reaper, storage, timer,
                     new Access(tokens, sessions, newAdminToken, origin), meters, router);
@@ -151,6 +153,32 @@ public final class ApiServer implements AutoCloseable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * Listens with {@code count} servers on one port, each on its own event loop: Vert.x hands each
+     * new connection to the next of them, so requests are read, routed and answered on as many
+     * threads (a single server ran every request of the process on one event loop). With port 0
+     * they share one free port: a negative port is Vert.x's key for "the same random port".
+     */
+    private static List<HttpServer> listen(Vertx vertx, HttpServerOptions options, Router router, int count) {
+        if (count > 1 && options.getPort() == 0) {
+            options.setPort(-1);
+        }
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        Supplier<Deployable> listener = () -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(options).requestHandler(request -> {
+                    if (!RequestGuard.refusedWithoutHost(request)) {
+                        router.handle(request);
+                    }
+                }).listen().onSuccess(servers::add);
+            }
+        };
+        vertx.deployVerticle(listener, new DeploymentOptions().setInstances(count))
+                .toCompletionStage().toCompletableFuture().join();
+        return List.copyOf(servers);
     }
 
     /**
@@ -169,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.actualPort();
+        return http.getFirst().actualPort();
     }
 
     /** Where the server listens, as {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
@@ -216,7 +244,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         vertx.cancelTimer(keepAliveTimer);
-        http.close().toCompletionStage().toCompletableFuture().join();
+        http.forEach(server -> server.close().toCompletionStage().toCompletableFuture().join());
         api.close();
         reaper.shutdownNow();
         try {
