@@ -54,7 +54,7 @@ final class TellWithNext {
     /** The tell's changes: the trial's row and, under {@code requestId} (none when null), its answer. */
     Journal.Entry tell(StoredTrial current, Trial told, String requestId) {
         var entry = Journal.Entry.none().replace(current, new StoredTrial(told, null, null, current.attempts()));
-        Requests.remember(entry, requestId, tellKind(told.id()), told, clock.instant());
+        Requests.rememberTold(entry, requestId, told, clock.instant());
         return entry;
     }
 

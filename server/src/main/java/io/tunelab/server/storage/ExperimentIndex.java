@@ -55,6 +55,33 @@ public final class ExperimentIndex {
                 rs -> rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty());
     }
 
+    /**
+     * A stored trial as its row and its reports are now (its {@link StoredTrial#trial()}), if it is
+     * stored: what a finished trial's tell answered, read again for a retry of that tell.
+     */
+    public Optional<Trial> trial(long trialId) {
+        try (Connection c = readers.getConnection()) {
+            List<io.tunelab.api.Report> reports = new ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT trial_id, step, metric_values, reported_at FROM report WHERE trial_id = ? ORDER BY step")) {
+                ps.setLong(1, trialId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        reports.add(RowCodec.readReport(rs));
+                    }
+                }
+            }
+            try (var ps = c.prepareStatement("SELECT id, number, " + RowCodec.TRIAL_COLUMNS + ", experiment_id FROM trial WHERE id = ?")) {
+                ps.setLong(1, trialId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(RowCodec.readTrial(rs, rs.getLong(RowCodec.TRIAL_COLUMN_COUNT + 3), reports).trial())
+                            : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storage read failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The experiments with a trial under a lease, expired or not: the coordinator keeps these in memory. */
     public Set<Long> experimentsWithLeases() {
         return query("SELECT DISTINCT experiment_id FROM trial WHERE lease_expires IS NOT NULL", ps -> { }, rs -> {

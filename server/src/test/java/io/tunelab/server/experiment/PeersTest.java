@@ -162,6 +162,23 @@ class PeersTest {
     }
 
     @Test
+    void aRetriedTellOnTheOtherCoordinatorAnswersTheFinishedTrialAsTheFirstTellDid() {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        a.experiments().create(spec("retold", 10));
+        TrialProposal first = a.experiments().ask("retold");
+        a.experiments().report(first.id(), io.tunelab.api.ReportRequest.of(1, Map.of("loss", 2.0)));
+        var result = TrialResult.complete(Map.of("loss", loss(first.params())));
+
+        io.tunelab.api.Trial told = a.experiments().tell(first.id(), result, null, "tell-9");
+        io.tunelab.api.Trial retried = b.experiments().tell(first.id(), result, null, "tell-9");
+
+        assertThat(io.tunelab.api.Json.write(retried)).isEqualTo(io.tunelab.api.Json.write(told));
+        assertThat(retried.reports()).hasSize(1);
+    }
+
+    @Test
     void aTellWithNextIsOneTransactionOnEitherCoordinatorAndTheNextNumbersFollowAcrossThem() {
         Database db = database();
         Coordinator a = coordinator(db, Events.NONE);

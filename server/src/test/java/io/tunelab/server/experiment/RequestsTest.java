@@ -1,13 +1,17 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Json;
+import io.tunelab.api.ReportRequest;
 import io.tunelab.api.RequestId;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.TellReply;
+import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
+import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.JdbcStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,22 +24,25 @@ import java.time.Instant;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The ids a tell with next stores its next trial under, and retries of such tells on real H2
- * files: a retry answers the trial the first attempt got, whichever form of id that attempt used.
+ * The ids a tell with next stores its next trial under, and retries of tells on real H2 files: a
+ * retry answers the trial the first attempt got, whichever form of id or of stored answer that
+ * attempt used.
  */
 class RequestsTest {
     @TempDir
     Path dir;
     JdbcStorage storage;
+    Coordinator coordinator;
     ExperimentService service;
     long experimentId;
 
     @BeforeEach
     void open() {
         storage = JdbcStorage.openDataDirectory(dir);
-        Coordinator coordinator = Coordinator.open(storage, Instant::now, Events.NONE,
+        coordinator = Coordinator.open(storage, Instant::now, Events.NONE,
                 new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
         service = coordinator.experiments();
         experimentId = service.create(ExperimentSpec.builder("retries").minimize("loss").param("x", FloatParam.of(0, 1))
@@ -95,5 +102,44 @@ class RequestsTest {
 
         assertThat(retried.next()).isEqualTo(handedOut);
         assertThat(storage.trials(experimentId)).as("no third trial handed out").hasSize(2);
+    }
+
+    @Test
+    void aRetriedTellOfAFinishedTrialAnswersItsRowAsTheFirstTellDidAndStoresOnlyItsId() {
+        TrialProposal asked = service.ask("retries");
+        service.report(asked.id(), ReportRequest.of(1, Map.of("loss", 0.9)));
+        service.report(asked.id(), ReportRequest.of(2, Map.of("loss", 0.7)));
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+
+        Trial first = service.tell(asked.id(), result, null, "tell-3");
+        Trial retried = service.tell(asked.id(), result, null, "tell-3");
+
+        assertThat(Json.write(retried)).isEqualTo(Json.write(first));
+        assertThat(retried.reports()).hasSize(2);
+        assertThat(storage.answer("tell-3")).get().asString()
+                .isEqualTo("{\"kind\":\"tell:" + asked.id() + "\",\"trial\":" + asked.id() + "}");
+    }
+
+    @Test
+    void aTellStoredWholeByTheReleaseBeforeIsStillAnsweredWhole() {
+        TrialProposal asked = service.ask("retries");
+        Trial first = service.tell(asked.id(), TrialResult.complete(Map.of("loss", 0.5)));
+        String kind = "tell:" + asked.id();
+        storage.write(c -> c.putAnswer("tell-4", kind, Json.write(new Requests.StoredAnswer(kind, first)), Instant.now()));
+
+        Trial retried = service.tell(asked.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-4");
+
+        assertThat(Json.write(retried)).isEqualTo(Json.write(first));
+    }
+
+    @Test
+    void aRetriedTellOfATrialWhoseExperimentWasDeletedIsRefusedAsNoTrialNotAnsweredFromNothing() {
+        TrialProposal asked = service.ask("retries");
+        service.tell(asked.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-5");
+        service.stop("retries");
+        coordinator.catalog().delete("retries", null);
+
+        assertThatThrownBy(() -> service.tell(asked.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-5"))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 }
