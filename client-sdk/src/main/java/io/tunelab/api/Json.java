@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -98,20 +101,42 @@ public final class Json {
         return read(JSON, json, type, ErrorCode.MALFORMED_BODY);
     }
 
+    /** A value read with one more top-level field beside its type's own: that field's JSON, or null when the body has none. */
+    public record Beside<T>(T value, JsonNode field) {
+    }
+
     /**
-     * Reads an already parsed JSON object into a type, with the same errors as {@link #read(String,
-     * Class)}: for a request whose body carries a field beside the type's own (a tell's
-     * {@code next}), taken off before the rest is read.
+     * Reads JSON into a type whose body may carry one more top-level field, {@code field}, beside the
+     * type's own (a tell's {@code next}), in one pass and with the errors of {@link #read(String,
+     * Class)}: the field is taken as the parser meets it, where a tree of the body and the tree
+     * read into the type cost a tenth of a tell's CPU on the server.
      */
-    public static <T> T read(JsonNode json, Class<T> type) {
+    public static <T> Beside<T> readBeside(String json, Class<T> type, String field) {
+        if (json == null || json.isBlank()) {
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is empty; expected " + aDescribed(type));
+        }
+        var taken = new JsonNode[1];
+        var beside = new DeserializationProblemHandler() {
+            @Override
+            public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
+                                                 Object beanOrClass, String name) throws IOException {
+                if (!name.equals(field) || !(beanOrClass == type || type.isInstance(beanOrClass))) {
+                    return false; // the usual refusal of an unknown field, named with the known ones
+                }
+                taken[0] = context.readTree(parser);
+                return true;
+            }
+        };
         try {
-            T value = JSON.treeToValue(json, type);
+            T value = JSON.readerFor(type).withHandler(beside).readValue(json);
             if (value == null) {
                 throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is null; expected " + aDescribed(type));
             }
-            return value;
+            return new Beside<>(value, taken[0]);
         } catch (JacksonException e) {
-            throw translate(e, type, ErrorCode.MALFORMED_BODY, JSON, () -> json);
+            throw translate(e, type, ErrorCode.MALFORMED_BODY, JSON, () -> JSON.readTree(json));
+        } catch (IOException e) {
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, "could not read the body: " + e.getMessage());
         }
     }
 

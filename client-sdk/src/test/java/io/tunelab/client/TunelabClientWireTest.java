@@ -143,10 +143,9 @@ class TunelabClientWireTest {
                 TrialResult.ofRepetitions(List.of(new io.tunelab.api.Repetition(0, null, Map.of("loss", 1.0)))))) {
             seen.clear();
             assertThat(handle().tellThenAsk(7, result).noNext().code()).isEqualTo(ErrorCode.BUDGET_EXHAUSTED);
-            JsonNode body = Json.tree(seen.getFirst().body());
-            assertThat(body.get("next").asBoolean()).isTrue();
-            assertThat(Json.read(((com.fasterxml.jackson.databind.node.ObjectNode) body.deepCopy()).without("next"), TrialResult.class))
-                    .isEqualTo(result);
+            var body = Json.readBeside(seen.getFirst().body(), TrialResult.class, "next");
+            assertThat(body.field().asBoolean()).isTrue();
+            assertThat(body.value()).isEqualTo(result);
         }
     }
 

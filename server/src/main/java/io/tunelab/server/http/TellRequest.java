@@ -1,7 +1,6 @@
 package io.tunelab.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.TrialResult;
@@ -18,19 +17,15 @@ record TellRequest(TrialResult result, boolean next) {
     private static final String NEXT = "next";
 
     static TellRequest parse(String body) {
-        // Only a body that names the field pays for the tree; the others are read straight into the record.
-        if (body == null || !body.contains("\"" + NEXT + "\"")) {
-            return new TellRequest(Json.read(body, TrialResult.class), false);
+        var read = Json.readBeside(body, TrialResult.class, NEXT);
+        JsonNode next = read.field();
+        if (next == null) {
+            return new TellRequest(read.value(), false);
         }
-        JsonNode tree = Json.tree(body);
-        if (!(tree instanceof ObjectNode object) || !object.has(NEXT)) {
-            return new TellRequest(Json.read(body, TrialResult.class), false);
-        }
-        JsonNode next = object.remove(NEXT);
         if (!next.isBoolean()) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "next must be true or false, got " + next
                     + "; send \"next\": true to get the next trial in the reply", Map.of("field", NEXT));
         }
-        return new TellRequest(Json.read(object, TrialResult.class), next.booleanValue());
+        return new TellRequest(read.value(), next.booleanValue());
     }
 }
