@@ -119,7 +119,7 @@ public final class ExperimentHandle {
 
     /** {@link #tellThenAsk(long, TrialResult)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
     private TellReply tellThenAsk(long trialId, TrialResult result, Duration wait) {
-        byte[] body = Json.writeBytes(new TellWithNext(result));
+        byte[] body = TellWithNext.body(result);
         return client.decode(client.exchange(new Transport.Request("POST", "/api/trials/" + trialId + "/result", TunelabClient.json(body),
                 RequestId.random()), true, wait), TellReply.class);
     }
