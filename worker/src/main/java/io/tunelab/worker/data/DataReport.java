@@ -177,10 +177,16 @@ public final class DataReport {
 
     /** The report with one more problem, so unusable: a task's own fields that the data contradicts. */
     static Map<String, Object> withProblem(Map<String, Object> report, String problem) {
-        var out = new LinkedHashMap<String, Object>(report);
         var problems = new ArrayList<>(problems(report));
         problems.add(problem);
-        return finish(out, problems, warnings(report));
+        return finish(new LinkedHashMap<>(report), problems, warnings(report));
+    }
+
+    /** The report with one more warning: a task's own field that the data makes doubtful. */
+    static Map<String, Object> withWarning(Map<String, Object> report, String warning) {
+        var warnings = new ArrayList<>(warnings(report));
+        warnings.add(warning);
+        return finish(new LinkedHashMap<>(report), problems(report), warnings);
     }
 
     /** Whether a report says the data can be trained on. */
