@@ -37,8 +37,8 @@ final class DbCommand implements Runnable {
      * [--to-password-file F]}: every row of an embedded database into an empty PostgreSQL one.
      */
     @Command(name = "copy", mixinStandardHelpOptions = true,
-            description = "Copies the embedded database of a data directory, every id, trial, report, model, data report "
-                    + "and token, into an empty PostgreSQL database. Stop the server first; the source is only read.")
+            description = "Copies the embedded database of a data directory, every id, trial, report, model, data report, "
+                    + "token and stored answer to a request id, into an empty PostgreSQL database. Stop the server first; the source is only read.")
     static final class Copy implements Callable<Integer> {
         @Option(names = "--from", required = true, paramLabel = "DATA_DIR", description = "the data directory of the embedded database")
         Path from;

@@ -7,10 +7,6 @@ import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
 import static io.tunelab.server.http.auth.Scope.READ;
@@ -21,7 +17,7 @@ import static io.tunelab.server.http.auth.Scope.WRITE;
  * A trial's artifacts: upload ({@code PUT /api/trials/{id}/artifacts/{name}}, streamed like the
  * model upload, Content-Length required, capped by {@code --max-artifact-mb}), list and download.
  * A download goes from storage to a temporary file off the event loop and from there to the
- * client, so a slow client holds no database connection.
+ * client, so a slow client holds no database connection ({@link Downloads}).
  */
 final class ArtifactRoutes {
     private final TrialArtifacts artifacts;
@@ -59,28 +55,17 @@ final class ArtifactRoutes {
         blocking.run(rc, 200, () -> artifacts.list(TrialRoutes.trialId(rc)));
     }
 
-    private record Download(Artifact artifact, Path file) {
-    }
-
     private void download(RoutingContext rc) {
         String name = rc.pathParam("name");
-        blocking.runThen(rc, () -> {
+        Downloads.send(rc, blocking, out -> {
             Artifact artifact = artifacts.find(TrialRoutes.trialId(rc), name);
-            Path file = Files.createTempFile("tunelab-download-", ".part");
-            try (OutputStream out = Files.newOutputStream(file)) {
-                artifacts.copy(artifact, out);
-            } catch (Exception e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
-            return new Download(artifact, file);
-        }, (r, d) -> r.response()
+            artifacts.copy(artifact, out);
+            return artifact;
+        }, (response, artifact) -> response
                 .putHeader("Content-Type", "application/octet-stream")
                 .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("ETag", "\"" + d.artifact().sha256() + "\"")
+                .putHeader("ETag", "\"" + artifact.sha256() + "\"")
                 // The name holds only letters, digits, '.', '_' and '-' (Artifact.checkName), so it needs no escaping.
-                .putHeader("Content-Disposition", "attachment; filename=\"" + d.artifact().name() + "\"")
-                .sendFile(d.file().toString())
-                .onComplete(sent -> r.vertx().fileSystem().delete(d.file().toString())));
+                .putHeader("Content-Disposition", "attachment; filename=\"" + artifact.name() + "\""));
     }
 }

@@ -100,7 +100,8 @@ final class Blocking implements Executor {
     }
 
     static void send(RoutingContext rc, int status, byte[] json) {
-        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(json));
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+        KnownLength.end(rc, Buffer.buffer(json));
     }
 
     void close() {

@@ -1,16 +1,20 @@
 package io.tunelab.server.http;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * A stored model sent as a download: copied from the database to a temporary file off the event
- * loop, then sent from that file and the file deleted, so it is never held whole in memory. A
- * copy that fails (a 404 when there is none) leaves no file and answers the error.
+ * A stored model or artifact sent as a download: copied from the database to a temporary file off
+ * the event loop, then sent from that file and the file deleted, so it is never held whole in
+ * memory. A copy that fails (a 404 when there is none) leaves no file and answers the error. A
+ * HEAD gets the GET's status and headers with the Content-Length of the bytes a GET would send:
+ * they are read through once and counted, written nowhere.
  */
 final class Downloads {
     /** Copies the stored bytes to {@code out}; answers what the reply's headers need. */
@@ -24,21 +28,55 @@ final class Downloads {
 
     /** Sends what {@code copy} writes as {@code application/octet-stream}, attached under the name {@code fileName} gives. */
     static <T> void send(RoutingContext rc, Blocking blocking, Copy<T> copy, Function<T, String> fileName) {
+        send(rc, blocking, copy, (response, about) -> response
+                .putHeader("Content-Type", "application/octet-stream")
+                // The names are made of digits, letters, '.' and '-' only, so they need no escaping.
+                .putHeader("Content-Disposition", "attachment; filename=\"" + fileName.apply(about) + "\""));
+    }
+
+    /** Sends what {@code copy} writes, with the headers {@code headers} puts from what the copy answered. */
+    static <T> void send(RoutingContext rc, Blocking blocking, Copy<T> copy, BiConsumer<HttpServerResponse, T> headers) {
+        if (KnownLength.head(rc)) {
+            record Counted<T>(T about, long bytes) {
+            }
+            blocking.runThen(rc, () -> {
+                var counter = new Counter();
+                return new Counted<>(copy.to(counter), counter.bytes);
+            }, (r, counted) -> {
+                headers.accept(r.response(), counted.about());
+                KnownLength.endHead(r, counted.bytes());
+            });
+            return;
+        }
         record Copied<T>(T about, Path file) {
         }
         blocking.runThen(rc, () -> {
-            Path file = Files.createTempFile("tunelab-download-model-", ".part");
+            Path file = Files.createTempFile("tunelab-download-", ".part");
             try (OutputStream out = Files.newOutputStream(file)) {
                 return new Copied<>(copy.to(out), file);
             } catch (Exception e) {
                 Files.deleteIfExists(file);
                 throw e;
             }
-        }, (r, copied) -> r.response()
-                .putHeader("Content-Type", "application/octet-stream")
-                // The names are made of digits, letters, '.' and '-' only, so they need no escaping.
-                .putHeader("Content-Disposition", "attachment; filename=\"" + fileName.apply(copied.about()) + "\"")
-                .sendFile(copied.file().toString())
-                .onComplete(sent -> r.vertx().fileSystem().delete(copied.file().toString())));
+        }, (r, copied) -> {
+            headers.accept(r.response(), copied.about());
+            r.response().sendFile(copied.file().toString())
+                    .onComplete(sent -> r.vertx().fileSystem().delete(copied.file().toString()));
+        });
+    }
+
+    /** Counts the bytes written to it and keeps none. */
+    private static final class Counter extends OutputStream {
+        private long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
     }
 }

@@ -50,8 +50,8 @@ final class Failures {
             return;
         }
         TunelabException e = t instanceof TunelabException te && te.code() != ErrorCode.INTERNAL ? te : internal(rc, t);
-        rc.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(Json.writeBytes(ErrorBody.of(e))));
+        rc.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json");
+        KnownLength.end(rc, Buffer.buffer(Json.writeBytes(ErrorBody.of(e))));
     }
 
     private static TunelabException internal(RoutingContext rc, Throwable t) {

@@ -50,6 +50,8 @@ public final class HttpApi {
 
     /** The routing context's key of whether a route takes the request ({@link RouteTable#routes}). */
     private static final String ROUTED = "tunelab.routed";
+    /** The OpenAPI document, a resource of this build. */
+    private static final String OPENAPI = "openapi.yaml";
 
     /** Every JSON or YAML body: specs, results, reports, data reports. */
     static final long MAX_JSON_BYTES = 1024 * 1024;
@@ -103,7 +105,7 @@ public final class HttpApi {
         });
         router.route().handler(QueryParams::decodable);
         takes(router.get("/health")).handler(this::health);
-        QueryParams.browserPage(router.get("/login")).handler(rc -> rc.redirect("/"));
+        QueryParams.browserPage(router.get("/login")).handler(HttpApi::toTheWebUi);
         // Vert.x runs a route's body handler before its other handlers: the query is checked after it.
         takes(router.post("/api/session").handler(BodyHandler.create(false).setBodyLimit(MAX_JSON_BYTES))).handler(auth::login);
         router.route("/api/*").handler(guard::authenticate);
@@ -308,13 +310,26 @@ public final class HttpApi {
     }
 
     private void metrics(RoutingContext rc) {
-        blocking.runThen(rc, metrics::scrape,
-                (r, text) -> r.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text));
+        blocking.runThen(rc, metrics::scrape, (r, text) -> {
+            r.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            KnownLength.end(r, text);
+        });
+    }
+
+    /** The login page is the web UI's: {@code rc.redirect("/")}'s answer, with its length on a HEAD too. */
+    private static void toTheWebUi(RoutingContext rc) {
+        rc.response().setStatusCode(302).putHeader("Location", "/").putHeader("Content-Type", "text/plain; charset=utf-8");
+        KnownLength.end(rc, "Redirecting to /.");
     }
 
     private void openApi(RoutingContext rc) {
-        rc.response().putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml")
-                .onFailure(e -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND, "the OpenAPI document is missing from this build")));
+        Runnable missing = () -> Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND, "the OpenAPI document is missing from this build"));
+        rc.response().putHeader("Content-Type", "application/yaml");
+        if (KnownLength.head(rc)) {
+            rc.vertx().fileSystem().props(OPENAPI).onSuccess(file -> KnownLength.endHead(rc, file.size())).onFailure(e -> missing.run());
+        } else {
+            rc.response().sendFile(OPENAPI).onFailure(e -> missing.run());
+        }
     }
 
     private void eventStream(RoutingContext rc) {

@@ -1,6 +1,7 @@
 /**
  * The HTTP face of the coordinator: Vert.x routes for the REST API, server-sent events, health,
- * metrics and the static web UI; stored models are sent from temporary files ({@code Downloads}). The only package that knows Vert.x. Handlers parse a request
+ * metrics and the static web UI; stored models are sent from temporary files ({@code Downloads}); a HEAD
+ * is answered with the Content-Length its GET carries where the GET knows it ({@code KnownLength}). The only package that knows Vert.x. Handlers parse a request
  * into a record, call the {@link io.tunelab.server.experiment.Coordinator}'s services on a virtual
  * thread (never on the event loop), and map the result or the error to a response. The SDK's
  * ask, tell and tell with next answer a future instead, which the thread that commits completes

@@ -23,8 +23,9 @@ import java.util.Set;
 
 /**
  * Copies a whole Tunelab database into another, empty one: every row of every table (experiments,
- * trials, reports, models, data reports, tokens, and whatever tables later migrations add), ids
- * and times unchanged, so a server started on the copy answers every read as the original did.
+ * trials, reports, models, data reports, tokens, the stored answers to request ids, and whatever
+ * tables later migrations add), ids and times unchanged, so a server started on the copy answers
+ * every read as the original did, and a retried ask or tell with the answer it first gave.
  * The usual move is from the embedded H2 database of a data directory to PostgreSQL.
  *
  * <p>Both databases are first brought to this build's schema. The rows go in one transaction on

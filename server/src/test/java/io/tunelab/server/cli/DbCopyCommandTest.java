@@ -2,6 +2,8 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
@@ -36,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code tunelab db copy}: a server's embedded database copied to a real PostgreSQL answers every
  * API read as the original did (the same JSON values, other bodies byte for byte); bad flags and a target that is not empty are
- * refused with a message that names the flag, and leave the target as it was.
+ * refused with a message that names the flag, and leave the target as it was; a tell retried against
+ * the copy (either way between H2 and PostgreSQL) gets the answer it got before the copy.
  */
 class DbCopyCommandTest {
     @TempDir
@@ -142,6 +145,74 @@ class DbCopyCommandTest {
         }
         assertThat(DatabaseCopy.copy(Database.embedded(h2Dir), new Database.Postgres(url, PostgresCluster.USER,
                 PostgresCluster.PASSWORD)).rows("token")).isEqualTo(1);
+    }
+
+    /**
+     * A client that told a trial under a request id before the copy, and retries that tell against
+     * a server on the copy, gets the first answer and no second effect: the stored answers travel
+     * with the copy, from H2 to PostgreSQL and back.
+     */
+    @Test
+    void aRetryAgainstTheCopyIsAnsweredAsTheFirstRequest() throws Exception {
+        Path h2Dir = Files.createDirectories(dir.resolve("h2"));
+        String token;
+        Map<String, Object> asked;
+        Map<String, Object> told;
+        long trialId;
+        String result = Json.write(TrialResult.complete(Map.of("loss", 0.5)));
+        try (ApiServer server = ApiServer.start(serverConfig("--data-dir", h2Dir.toString()))) {
+            token = Files.readString(h2Dir.resolve(ApiServer.ADMIN_TOKEN_FILE)).strip();
+            try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
+                client.launch(ExperimentSpec.builder("retried").minimize("loss").param("x", FloatParam.of(0, 1)).trials(5).build());
+            }
+            asked = answered(post(server.port(), token, "/api/experiments/retried/trials", "{}", "ask-before-copy"), 201);
+            trialId = ((Number) asked.get("id")).longValue();
+            told = answered(post(server.port(), token, "/api/trials/" + trialId + "/result", result, "tell-before-copy"), 200);
+        }
+        Path password = Files.writeString(dir.resolve("pw"), PostgresCluster.PASSWORD + "\n");
+        String url = PostgresCluster.shared().createDatabase("retried");
+        var out = new StringWriter();
+        assertThat(run(out, "db", "copy", "--from", h2Dir.toString(), "--to", url, "--to-user", PostgresCluster.USER,
+                "--to-password-file", password.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).containsPattern("request +2 rows");
+
+        // A retried tell carrying other values gets the first answer; the trial keeps the first values.
+        String other = Json.write(TrialResult.complete(Map.of("loss", 0.1)));
+        try (ApiServer server = ApiServer.start(serverConfig("--db", url, "--db-user", PostgresCluster.USER,
+                "--db-password-file", password.toString(), "--data-dir", Files.createDirectories(dir.resolve("pg")).toString()))) {
+            assertThat(answered(post(server.port(), token, "/api/trials/" + trialId + "/result", other, "tell-before-copy"), 200))
+                    .isEqualTo(told);
+            assertThat(answered(post(server.port(), token, "/api/experiments/retried/trials", "{}", "ask-before-copy"), 201))
+                    .isEqualTo(asked);
+            try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
+                assertThat(client.trials("retried")).singleElement().satisfies(t -> assertThat(t.values()).containsEntry("loss", 0.5));
+            }
+        }
+
+        // And back from PostgreSQL into an embedded database.
+        Path back = Files.createDirectories(dir.resolve("back"));
+        var copied = DatabaseCopy.copy(new Database.Postgres(url, PostgresCluster.USER, PostgresCluster.PASSWORD), Database.embedded(back));
+        assertThat(copied.rows("request")).isEqualTo(2);
+        try (ApiServer server = ApiServer.start(serverConfig("--data-dir", back.toString()))) {
+            assertThat(answered(post(server.port(), token, "/api/trials/" + trialId + "/result", other, "tell-before-copy"), 200))
+                    .isEqualTo(told);
+            try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
+                assertThat(client.trials("retried")).singleElement().satisfies(t -> assertThat(t.values()).containsEntry("loss", 0.5));
+            }
+        }
+    }
+
+    private static HttpResponse<String> post(int port, String token, String path, String body, String requestId) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header(RequestId.HEADER, requestId).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> answered(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return Json.read(response.body(), Map.class);
     }
 
     private static ServerConfig serverConfig(String... flags) {

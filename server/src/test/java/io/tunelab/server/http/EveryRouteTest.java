@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scope): a query parameter it does not take, and one it takes given twice, are refused with 400
  * INVALID_ARGUMENT naming the parameter, before the route does anything (the event stream before
  * it streams); a method a path's routes do not take is refused with 405 METHOD_NOT_ALLOWED and
- * the methods they take in {@code Allow}, whatever its body. After each, the experiments, the
+ * the methods they take in {@code Allow}, whatever its body; a HEAD is answered as the GET with the
+ * GET's Content-Length and no body (none for a streamed GET). After each, the experiments, the
  * trial, its artifacts and the tokens are as they were.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EveryRouteTest {
     private static final String UNKNOWN = "tunelab_unknown";
+    /** The GET routes whose body is written as it is made, in chunks, its length known to no one before the end. */
+    private static final Set<String> STREAMED = Set.of("GET /api/experiments/{ref}/trials.{format}");
 
     private Path dir;
     private ApiServer server;
@@ -173,17 +177,29 @@ class EveryRouteTest {
     @MethodSource("getRoutes")
     void headIsAnsweredAsGetWithoutTheBody(String route) throws Exception {
         String path = route.substring(route.indexOf(' ') + 1);
-        HttpResponse<String> get = route.equals("GET /api/events") ? null : send(route, null);
+        HttpResponse<byte[]> get = route.equals("GET /api/events") ? null : send(route, null, null, HttpResponse.BodyHandlers.ofByteArray());
         HttpResponse<String> head = send("HEAD " + path, null);
         assertThat(head.body()).as("HEAD " + path).isEmpty();
         if (get == null) {
             // The event stream: its headers, and no stream left open (the send above would time out).
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+            assertThat(head.headers().firstValue("Content-Length")).isEmpty();
             return;
         }
         assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode());
         assertThat(head.headers().firstValue("Content-Type")).isEqualTo(get.headers().firstValue("Content-Type"));
+        // The size a GET would send, where it knows it before it sends: a client learns a download's size from HEAD.
+        if (STREAMED.contains(route)) {
+            assertThat(get.headers().firstValue("Content-Length")).as("GET " + path + " is streamed").isEmpty();
+            assertThat(head.headers().firstValue("Content-Length")).as("HEAD " + path).isEmpty();
+        } else if (route.equals("GET /metrics")) {
+            // The meters count the GET itself: each scrape has a length of its own.
+            assertThat(head.headers().firstValueAsLong("Content-Length").orElse(0)).as("HEAD " + path).isPositive();
+        } else {
+            assertThat(get.headers().firstValueAsLong("Content-Length")).as("GET " + path).hasValue(get.body().length);
+            assertThat(head.headers().firstValueAsLong("Content-Length")).as("HEAD " + path).hasValue(get.body().length);
+        }
         // Unauthenticated, HEAD is refused as GET is.
         var anonymous = HttpRequest.newBuilder(URI.create(server.origin() + path(path))).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
         int status = http.send(anonymous, HttpResponse.BodyHandlers.ofString()).statusCode();
@@ -230,6 +246,10 @@ class EveryRouteTest {
 
     /** {@code route} ("METHOD /path/{param}") with {@code query} and, when not null, {@code body} as text/plain. */
     private HttpResponse<String> send(String route, String query, String body) throws Exception {
+        return send(route, query, body, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T> HttpResponse<T> send(String route, String query, String body, HttpResponse.BodyHandler<T> read) throws Exception {
         String method = route.substring(0, route.indexOf(' '));
         String path = path(route.substring(route.indexOf(' ') + 1));
         var request = HttpRequest.newBuilder(URI.create(server.origin() + path + (query == null ? "" : "?" + query)))
@@ -239,7 +259,7 @@ class EveryRouteTest {
             request.header("Content-Type", "text/plain");
         }
         // A stream that started would never end: the wait fails the test instead of hanging it.
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+        return http.sendAsync(request.build(), read).get(10, TimeUnit.SECONDS);
     }
 
     /** A documented path with this fixture's experiment, trial, artifact or token in place of its parameters. */

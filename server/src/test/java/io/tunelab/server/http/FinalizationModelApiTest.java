@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the finalization's JSON, its bytes at {@code GET /api/experiments/{ref}/finalization/model}),
  * while the winner trial's own model and its {@code model_sha256} stay as the search stored them,
  * also after a restart. The download needs {@code read}, as a trial's model does, and says why
- * when there is nothing to send.
+ * when there is nothing to send; a HEAD answers its size (Content-Length) and headers without its bytes.
  */
 class FinalizationModelApiTest {
     private static final byte[] SEARCH_MODEL = {1, 2, 3};
@@ -111,6 +111,31 @@ class FinalizationModelApiTest {
                 "needs read");
         assertRefused(raw.send("GET", "/api/trials/" + winner + "/model", Map.of("Authorization", "Bearer " + worker), (String) null),
                 403, ErrorCode.FORBIDDEN, "needs read");
+    }
+
+    @Test
+    void aHeadAnswersAModelsSizeAndHeadersWithoutItsBytes() throws Exception {
+        refit();
+        var auth = Map.of("Authorization", "Bearer " + reader);
+        for (var download : Map.of("/api/experiments/held-out/finalization/model", REFIT_MODEL,
+                "/api/trials/" + winner + "/model", SEARCH_MODEL).entrySet()) {
+            String path = download.getKey();
+            RawHttp.Reply get = raw.send("GET", path, auth, (String) null);
+            RawHttp.Reply head = raw.send("HEAD", path, auth, (String) null);
+            assertThat(head.status()).as("HEAD " + path).isEqualTo(200);
+            assertThat(head.header("Content-Length")).as("HEAD " + path).isEqualTo(Integer.toString(download.getValue().length))
+                    .isEqualTo(get.header("Content-Length"));
+            assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type")).isEqualTo("application/octet-stream");
+            assertThat(head.header("Content-Disposition")).isEqualTo(get.header("Content-Disposition"));
+            assertThat(head.body()).as("HEAD " + path).isEmpty();
+        }
+        // Nothing to send: the GET's refusal, its length without its body.
+        RawHttp.Reply get = raw.send("GET", "/api/experiments/plain/finalization/model", auth, (String) null);
+        RawHttp.Reply head = raw.send("HEAD", "/api/experiments/plain/finalization/model", auth, (String) null);
+        assertThat(head.status()).isEqualTo(get.status()).isEqualTo(404);
+        assertThat(head.header("Content-Length")).isEqualTo(get.header("Content-Length"))
+                .isEqualTo(Integer.toString(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        assertThat(head.body()).isEmpty();
     }
 
     @Test

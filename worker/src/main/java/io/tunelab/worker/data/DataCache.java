@@ -44,10 +44,18 @@ public final class DataCache {
     }
 
     /**
-     * The prepared data of a task's dataset. Bad input (unknown name, missing file) throws
-     * INVALID_SPEC; a file the sandbox refuses throws {@link DataRefusedException}.
+     * The prepared data of a task's dataset, its report warning of classes with fewer rows than
+     * the task's validation folds ({@link Splits#fewerRowsThanFolds}). Bad input (unknown name,
+     * missing file) throws INVALID_SPEC; a file the sandbox refuses throws {@link DataRefusedException}.
      */
     public PreparedData prepare(DatasetSpec spec) {
+        PreparedData prepared = cached(spec);
+        // The folds are the task's, not the data's: tasks that differ only in them share the cached data.
+        String warning = prepared.dataset() == null ? null : Splits.fewerRowsThanFolds(prepared.dataset(), spec);
+        return warning == null ? prepared : new PreparedData(DataReport.withWarning(prepared.report(), warning), prepared.dataset());
+    }
+
+    private PreparedData cached(DatasetSpec spec) {
         DataSandbox.Located file = spec.source() instanceof DatasetSource.CsvFile(var path) ? sandbox.locate(path) : null;
         String key = (file == null ? spec.source().describe() : file.real() + "|" + file.size() + "@" + file.modifiedMillis())
                 + "|" + spec.target() + "|" + spec.type() + "|" + spec.drop();

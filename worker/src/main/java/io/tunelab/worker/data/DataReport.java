@@ -1,5 +1,7 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.Json;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,9 +25,16 @@ import java.util.TreeMap;
 public final class DataReport {
     /** The most classes {@code class_balance} lists; the others are summed up in {@code class_balance_unlisted}. */
     static final int MAX_CLASSES = 50;
-    /** The longest class label or column name a report or message repeats; longer ones are cut, with a marker. */
+    /** The longest class label or cell a report or message repeats; longer ones are cut, with a marker. */
     static final int MAX_LABEL = 64;
-    /** The most column names an error message lists. */
+    /**
+     * The longest column name a message repeats whole, so that it can be told from the others and
+     * given back in {@code dataset.drop}. No column is named at such length: a longer name is a
+     * header read wrong (a file of another separator reads its whole header as one name), cut as
+     * a label is.
+     */
+    static final int MAX_COLUMN_NAME = 1000;
+    /** The most column names a message lists; the others are counted. */
     static final int MAX_COLUMNS_LISTED = 20;
     /** The most distinct values a text feature column may have: one-hot, each is an input of its own. */
     static final int MAX_CATEGORIES = 1000;
@@ -93,11 +102,11 @@ public final class DataReport {
             } else if (c != t && (numeric || !DateParts.isDateColumn(table, c))) {
                 int present = table.rows().size() - miss;
                 if (!numeric && distinct.size() > MAX_CATEGORIES) {
-                    problems.add("column \"" + clip(name) + "\" holds " + distinct.size() + " distinct text values; one-hot "
+                    problems.add("column \"" + column(name) + "\" holds " + distinct.size() + " distinct text values; one-hot "
                             + "they would make as many inputs (at most " + MAX_CATEGORIES + "): leave it out with dataset.drop: "
                             + dropping(name) + ", or encode it as numbers in the file");
                 } else if (present >= MIN_ROWS_FOR_IDENTIFIER && (numeric ? countsRows(table, c) : distinct.size() == present)) {
-                    warnings.add("column \"" + clip(name) + "\" " + (numeric ? "counts the rows (0 or 1, 2, 3, … in file order)"
+                    warnings.add("column \"" + column(name) + "\" " + (numeric ? "counts the rows (0 or 1, 2, 3, … in file order)"
                             : "has a different value in every row") + ": an identifier, or a saved row index? It tells the model "
                             + "nothing about other rows; leave it out with dataset.drop: " + dropping(name));
                 }
@@ -177,10 +186,16 @@ public final class DataReport {
 
     /** The report with one more problem, so unusable: a task's own fields that the data contradicts. */
     static Map<String, Object> withProblem(Map<String, Object> report, String problem) {
-        var out = new LinkedHashMap<String, Object>(report);
         var problems = new ArrayList<>(problems(report));
         problems.add(problem);
-        return finish(out, problems, warnings(report));
+        return finish(new LinkedHashMap<>(report), problems, warnings(report));
+    }
+
+    /** The report with one more warning: a task's own field that the data makes doubtful. */
+    static Map<String, Object> withWarning(Map<String, Object> report, String warning) {
+        var warnings = new ArrayList<>(warnings(report));
+        warnings.add(warning);
+        return finish(new LinkedHashMap<>(report), problems(report), warnings);
     }
 
     /** Whether a report says the data can be trained on. */
@@ -215,7 +230,7 @@ public final class DataReport {
 
     /** The value of {@code dataset.drop} that leaves a column out, quoted as JSON and YAML read it (a saved index's name is ""). */
     private static String dropping(String column) {
-        return "[\"" + clip(column).replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+        return "[" + quoted(column) + "]";
     }
 
     /** Whether a numeric column holds its row numbers, from 0 or from 1, in file order (a saved index or an id). */
@@ -241,7 +256,7 @@ public final class DataReport {
         for (int c = 0; c < columns.size(); c++) {
             Integer earlier = first.putIfAbsent(columns.get(c), c);
             if (earlier != null) {
-                return "the header names column \"" + clip(columns.get(c)) + "\" twice (columns " + (earlier + 1) + " and " + (c + 1)
+                return "the header names column \"" + column(columns.get(c)) + "\" twice (columns " + (earlier + 1) + " and " + (c + 1)
                         + "); give every column its own name";
             }
         }
@@ -270,7 +285,7 @@ public final class DataReport {
         if (present == 0 || present - text < MOSTLY_NUMERIC * present) {
             return null;
         }
-        return "column \"" + clip(table.columns().get(c)) + "\" holds numbers but for " + text + " of its " + present
+        return "column \"" + column(table.columns().get(c)) + "\" holds numbers but for " + text + " of its " + present
                 + " values (for example \"" + clip(example) + "\"), so it is read as text, each distinct value a category; "
                 + "correct those cells, or leave them empty to have them imputed as missing";
     }
@@ -325,19 +340,37 @@ public final class DataReport {
         }
     }
 
-    /** A label or column name as a report or message repeats it: at most {@link #MAX_LABEL} characters, then a marker. */
+    /** A label or cell as a report or message repeats it: at most {@link #MAX_LABEL} characters, then a marker. */
     static String clip(String s) {
-        if (s.length() <= MAX_LABEL) {
+        return clip(s, MAX_LABEL);
+    }
+
+    /** A column name as a message repeats it: whole, up to {@link #MAX_COLUMN_NAME} characters (then cut, with a marker). */
+    static String column(String name) {
+        return clip(name, MAX_COLUMN_NAME);
+    }
+
+    private static String clip(String s, int max) {
+        if (s.length() <= max) {
             return s;
         }
-        int end = Character.isHighSurrogate(s.charAt(MAX_LABEL - 1)) ? MAX_LABEL - 1 : MAX_LABEL;
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
         return s.substring(0, end) + "…[" + s.length() + " chars]";
     }
 
-    /** Column names for a message: at most {@link #MAX_COLUMNS_LISTED}, each clipped, then how many more. */
+    /**
+     * Column names for a message: at most {@link #MAX_COLUMNS_LISTED}, then how many more, each
+     * {@link #column whole} and quoted as JSON and YAML read it, so that names holding a comma or a
+     * space are told apart and any of them can be given back in {@code dataset.drop}.
+     */
     static String columnsOf(List<String> columns) {
-        var shown = columns.stream().limit(MAX_COLUMNS_LISTED).map(DataReport::clip).toList();
-        return shown + (columns.size() > shown.size() ? " and " + (columns.size() - shown.size()) + " more" : "");
+        var shown = columns.stream().limit(MAX_COLUMNS_LISTED).map(DataReport::quoted).toList();
+        return "[" + String.join(", ", shown) + "]" + (columns.size() > shown.size() ? " and " + (columns.size() - shown.size()) + " more" : "");
+    }
+
+    /** A column name as a JSON string, which YAML reads too. */
+    private static String quoted(String name) {
+        return Json.write(column(name));
     }
 
     private static Map<String, Object> distribution(double[] v) {

@@ -170,7 +170,7 @@ public record Encoding(String target, TaskType type, List<Feature> features, Lis
                         x[i][j++] = RawTable.number(cell);
                     } catch (NumberFormatException e) {
                         throw TunelabException.invalidSpec(table.source() + " row " + (i + 1) + ": column \""
-                                + DataReport.clip(feature.column()) + "\" holds text, but it is numeric");
+                                + DataReport.column(feature.column()) + "\" holds text, but it is numeric");
                     }
                 } else if (RawTable.isMissing(cell)) {
                     Arrays.fill(x[i], j, j + feature.width(), Double.NaN);

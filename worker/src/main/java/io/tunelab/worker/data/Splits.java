@@ -4,6 +4,7 @@ import io.tunelab.api.TunelabException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -13,6 +14,9 @@ import java.util.TreeMap;
  * every part has the class balance of the whole. The same seed gives the same split.
  */
 public final class Splits {
+    /** The most classes a warning names; the others are counted. */
+    static final int MAX_CLASSES_LISTED = 10;
+
     private Splits() {
     }
 
@@ -28,12 +32,17 @@ public final class Splits {
         var train = new ArrayList<Integer>();
         var validation = new ArrayList<Integer>();
         for (List<Integer> group : groups(data, seed)) {
-            int held = (int) Math.round(group.size() * fraction);
-            held = Math.min(Math.max(held, group.size() > 1 ? 1 : 0), group.size() - 1);
+            int held = heldOut(group.size(), fraction);
             validation.addAll(group.subList(0, held));
             train.addAll(group.subList(held, group.size()));
         }
         return new Split(sorted(train), sorted(validation));
+    }
+
+    /** How many of a class's {@code rows} a hold-out of {@code fraction} takes: about that share, one at least of two or more, never all. */
+    private static int heldOut(int rows, double fraction) {
+        int held = (int) Math.round(rows * fraction);
+        return Math.min(Math.max(held, rows > 1 ? 1 : 0), rows - 1);
     }
 
     /**
@@ -93,6 +102,57 @@ public final class Splits {
             splits.add(new Split(sorted(train), sorted(validation)));
         }
         return splits;
+    }
+
+    /**
+     * The warning for the classes with fewer rows than {@code spec}'s validation folds, counted
+     * among the rows the folds split (those outside the test split when {@code spec} holds one
+     * out), or null when there is none, or the task validates on a hold-out share or is a
+     * regression. Such a class is missing from the validation rows of some folds, so their scores
+     * say nothing about it; one of a single row is also missing from the training rows of the
+     * fold that validates on it. What is right: as many folds as the least populated class has
+     * rows, or more rows of it (with one row, a hold-out share instead, as folds go down to 2).
+     */
+    static String fewerRowsThanFolds(Dataset data, DatasetSpec spec) {
+        if (!(spec.validation() instanceof DatasetSpec.Folds(int k)) || !data.isClassification()) {
+            return null;
+        }
+        int[] rows = new int[data.classes()];
+        for (double y : data.y()) {
+            rows[(int) y]++;
+        }
+        var thin = new ArrayList<Integer>();
+        for (int c = 0; c < rows.length; c++) {
+            if (spec.test() != null) {
+                rows[c] -= heldOut(rows[c], spec.test());
+            }
+            if (rows[c] > 0 && rows[c] < k) {
+                thin.add(c);
+            }
+        }
+        if (thin.isEmpty()) {
+            return null;
+        }
+        thin.sort(Comparator.<Integer>comparingInt(c -> rows[c]).thenComparingInt(c -> c));
+        int fewest = rows[thin.getFirst()];
+        var named = thin.stream().limit(MAX_CLASSES_LISTED)
+                .map(c -> "\"" + DataReport.clip(data.encoding().classes().get(c)) + "\" (" + rowsOf(rows[c]) + ")").toList();
+        String which = (thin.size() == 1 ? "class " : "classes ") + String.join(", ", named)
+                + (thin.size() > named.size() ? " and " + (thin.size() - named.size()) + " more" : "");
+        String where = spec.test() == null ? "" : " outside the test split (dataset.test: " + spec.test() + ")";
+        String right = fewest >= 2
+                ? "use dataset.validation.folds: " + fewest + " (the rows of the least populated class), or add rows of "
+                        + (thin.size() == 1 ? "that class" : "those classes")
+                : "add rows of " + (thin.size() == 1 ? "that class" : "those classes") + " (folds go down to 2), or validate on "
+                        + "a share instead (dataset.validation: {holdout: 0.2})";
+        return which + (thin.size() == 1 ? " has " : " have ") + "fewer rows" + where + " than dataset.validation.folds (" + k
+                + "): some folds validate on none of " + (thin.size() == 1 ? "its" : "their") + " rows"
+                + (fewest == 1 ? ", and the fold that validates on a class's only row trains without that class" : "")
+                + "; " + right;
+    }
+
+    private static String rowsOf(int n) {
+        return n == 1 ? "1 row" : n + " rows";
     }
 
     /** Rows shuffled and grouped by class (one group for regression). */

@@ -87,6 +87,83 @@ class DataCacheTest {
         assertThat(cache.size()).isEqualTo(2);
     }
 
+    /** The bundled iris table with class 2 cut to its first {@code kept} rows (and class 1 to {@code kept1}), as a file under the root. */
+    private String irisWith(String name, int kept1, int kept) throws IOException {
+        List<String> lines;
+        try (var in = DatasetSource.class.getResourceAsStream("/datasets/iris.csv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        var out = new java.util.ArrayList<>(List.of(lines.getFirst()));
+        int[] seen = new int[3];
+        int[] keep = {Integer.MAX_VALUE, kept1, kept};
+        for (String line : lines.subList(1, lines.size())) {
+            int c = Integer.parseInt(line.substring(line.lastIndexOf(',') + 1).strip());
+            if (seen[c]++ < keep[c]) {
+                out.add(line);
+            }
+        }
+        Files.write(root.resolve(name), out);
+        return name;
+    }
+
+    private static DatasetSpec folds(String path, int k, Double test) {
+        return new DatasetSpec(new DatasetSource.CsvFile(path), "target", TaskType.CLASSIFICATION, new DatasetSpec.Folds(k), null, test,
+                List.of());
+    }
+
+    @Test
+    void aClassWithFewerRowsThanTheValidationFoldsIsWarnedAboutNamingItsRowsTheFoldsAndWhatWouldDo() throws IOException {
+        var cache = new DataCache(sandbox, 4, 1L << 30);
+        String cut = irisWith("iris-cut.csv", 50, 2);
+        PreparedData three = cache.prepare(folds(cut, 3, null));
+        assertThat(three.usable()).isTrue();
+        assertThat(DataReport.warnings(three.report())).contains("class \"2\" (2 rows) has fewer rows than dataset.validation.folds (3): "
+                + "some folds validate on none of its rows; use dataset.validation.folds: 2 (the rows of the least populated class), "
+                + "or add rows of that class");
+        // As many folds as the class has rows, or a hold-out share: no such warning, from the same cached data.
+        PreparedData two = cache.prepare(folds(cut, 2, null));
+        PreparedData holdout = cache.prepare(new DatasetSpec(new DatasetSource.CsvFile(cut), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2)));
+        for (PreparedData fine : List.of(two, holdout)) {
+            assertThat(DataReport.warnings(fine.report())).noneMatch(w -> w.contains("dataset.validation.folds"));
+            assertThat(fine.dataset()).isSameAs(three.dataset());
+        }
+        assertThat(reads).containsExactly("iris-cut.csv");
+        assertThat(DataReport.warnings(cache.prepare(folds(cut, 3, null)).report())).as("the warning is the task's, every time")
+                .anyMatch(w -> w.startsWith("class \"2\" (2 rows)"));
+    }
+
+    @Test
+    void theFoldsAreCountedOutsideTheTestSplitAndAClassOfOneRowIsToldToGrowOrUseAHoldout() throws IOException {
+        var cache = new DataCache(sandbox, 4, 1L << 30);
+        // 5 rows of class 1 keep 4 outside a test share of 0.2, 1 row of class 2 keeps it (a class's only row is never held out).
+        PreparedData prepared = cache.prepare(folds(irisWith("iris-thin.csv", 5, 1), 5, 0.2));
+        assertThat(DataReport.warnings(prepared.report())).contains("classes \"2\" (1 row), \"1\" (4 rows) have fewer rows outside the "
+                + "test split (dataset.test: 0.2) than dataset.validation.folds (5): some folds validate on none of their rows, and the "
+                + "fold that validates on a class's only row trains without that class; add rows of those classes (folds go down to 2), "
+                + "or validate on a share instead (dataset.validation: {holdout: 0.2})");
+        // The bundled iris (50 rows a class) is enough for 10 folds even after a test share.
+        var iris = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION, new DatasetSpec.Folds(10), null,
+                0.2, List.of());
+        assertThat(DataReport.warnings(cache.prepare(iris).report())).noneMatch(w -> w.contains("dataset.validation.folds"));
+    }
+
+    @Test
+    void manyThinClassesAreNamedUpToABoundAndCounted() throws IOException {
+        var csv = new StringBuilder("x,target\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append(i).append(",common\n");
+        }
+        for (int c = 0; c < Splits.MAX_CLASSES_LISTED + 2; c++) {
+            csv.append(100 + c).append(",rare").append((char) ('a' + c)).append('\n');
+        }
+        Files.writeString(root.resolve("rare.csv"), csv);
+        var warnings = DataReport.warnings(new DataCache(sandbox, 1, 1L << 30).prepare(folds("rare.csv", 2, null)).report());
+        assertThat(warnings).filteredOn(w -> w.contains("dataset.validation.folds")).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("classes \"rarea\" (1 row), \"rareb\" (1 row)").contains("\"rarej\" (1 row) and 2 more have fewer rows")
+                .doesNotContain("rarek").doesNotContain("common"));
+    }
+
     @Test
     void bundledDatasetsNeedNoRoot() {
         var cache = new DataCache(DataSandbox.bundledOnly(), 2, 1L << 30);

@@ -80,7 +80,7 @@ class DataReportTest {
         assertThat(DataReport.problems(DataReport.of(csv("a,b\n"), "target", TaskType.CLASSIFICATION)))
                 .containsExactly("the file has a header but no rows");
         assertThat(DataReport.problems(DataReport.of(csv("a,b\n1,2\n"), "label", TaskType.CLASSIFICATION)))
-                .singleElement().asString().contains("\"label\" is not in the data", "[a, b]");
+                .singleElement().asString().contains("\"label\" is not in the data", "[\"a\", \"b\"]");
         assertThat(DataReport.problems(DataReport.of(csv("x,y\n1,big\n2,small\n"), "y", TaskType.REGRESSION)))
                 .singleElement().asString().contains("holds text (for example \"big\")", "numeric target");
         assertThat(DataReport.problems(DataReport.of(csv("x,y\n1,a\n2,a\n"), "y", TaskType.CLASSIFICATION)))
@@ -125,7 +125,7 @@ class DataReportTest {
         }
         String row = "1" + ",2".repeat(30);
         assertThat(DataReport.problems(DataReport.of(csv(columns + "\n" + row + "\n"), "target", TaskType.CLASSIFICATION)))
-                .singleElement().asString().contains("c18]", "and 11 more").doesNotContain("c19");
+                .singleElement().asString().contains("\"c18\"]", "and 11 more").doesNotContain("c19");
         assertThat(DataReport.problems(DataReport.of(csv("x,y\n1," + secret + "\n2,b\n"), "y", TaskType.REGRESSION)))
                 .singleElement().asString().contains("s".repeat(64) + "…[500 chars]").doesNotContain("s".repeat(65));
         assertThat(DataReport.problems(DataReport.of(csv("x,y\n1," + secret + "\n"), "y", TaskType.CLASSIFICATION)))
@@ -227,7 +227,7 @@ class DataReportTest {
         var typo = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
                 new DatasetSpec.Holdout(0.2), null, null, List.of("idd"));
         assertThat(DataReport.problems(DataCache.prepare(table, typo).report())).containsExactly(
-                "dataset.drop names [idd], not columns of the data; columns: [id, x, target]");
+                "dataset.drop names [\"idd\"], not columns of the data; columns: [\"id\", \"x\", \"target\"]");
         assertThatThrownBy(() -> DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of("target"))),
                 null)).hasMessageContaining("dataset.drop names the target column \"target\"");
         assertThatThrownBy(() -> DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of(Map.of()))),
@@ -239,6 +239,52 @@ class DataReportTest {
                 .containsEntry("usable", true);
         assertThat(DatasetSpec.parse(io.tunelab.api.Options.of("dataset", Map.of("name", "iris", "drop", List.of("", "id"))), null)
                 .drop()).containsExactly("", "id");
+    }
+
+    @Test
+    void dropNamesThatAreNotColumnsAreToldWithEveryColumnNamedWholeUpToABound() {
+        String spending = "average monthly spending over the last twelve months, adjusted for inflation";
+        RawTable table = csv("\"" + spending + " (USD)\",\"" + spending + " (EUR)\",\"height, cm\",target\n1,2,3,a\n4,5,6,b\n");
+        var typo = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of(spending + " (GBP)", "height"));
+        assertThat(DataReport.problems(DataCache.prepare(table, typo).report())).containsExactly("dataset.drop names [\"" + spending
+                + " (GBP)\", \"height\"], not columns of the data; columns: [\"" + spending + " (USD)\", \"" + spending + " (EUR)\", "
+                + "\"height, cm\", \"target\"]");
+        // Any name listed, given back, drops its column.
+        var fixed = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of(spending + " (EUR)", "height, cm"));
+        PreparedData prepared = DataCache.prepare(table, fixed);
+        assertThat(prepared.report()).containsEntry("usable", true).containsEntry("columns", 2);
+
+        // Many columns: the first 20 whole, the others counted; a name no one would type (a header read wrong) is cut.
+        var header = new StringBuilder();
+        for (int c = 0; c < 30; c++) {
+            header.append('"').append(spending).append(" #").append(c).append("\",");
+        }
+        String wrong = "w".repeat(DataReport.MAX_COLUMN_NAME + 500);
+        RawTable wide = csv(header + wrong + ",target\n" + "1,".repeat(31) + "a\n" + "2,".repeat(31) + "b\n");
+        var many = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of("nothing", wrong + "!"));
+        assertThat(DataReport.problems(DataCache.prepare(wide, many).report())).singleElement().asString()
+                .startsWith("dataset.drop names [\"nothing\", \"" + "w".repeat(DataReport.MAX_COLUMN_NAME) + "…["
+                        + (DataReport.MAX_COLUMN_NAME + 501) + " chars]\"], not columns of the data; columns: [\"" + spending + " #0\", ")
+                .contains("\"" + spending + " #19\"] and 12 more").doesNotContain("#20");
+    }
+
+    @Test
+    void anIdentifierWithALongNameIsToldTheDropThatLeavesItOut() {
+        String id = "customer identifier as exported from the billing system on the first of each month";
+        var text = new StringBuilder("\"" + id + "\",x,target\n");
+        for (int i = 0; i < 30; i++) {
+            text.append("u-").append(i * 7).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        RawTable table = csv(text.toString());
+        assertThat(DataReport.warnings(DataReport.of(table, "target", TaskType.CLASSIFICATION))).containsExactly("column \"" + id
+                + "\" has a different value in every row: an identifier, or a saved row index? It tells the model nothing about "
+                + "other rows; leave it out with dataset.drop: [\"" + id + "\"]");
+        var dropped = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION,
+                new DatasetSpec.Holdout(0.2), null, null, List.of(id));
+        assertThat(DataCache.prepare(table, dropped).report()).containsEntry("usable", true).containsEntry("warnings", List.of());
     }
 
     @Test
