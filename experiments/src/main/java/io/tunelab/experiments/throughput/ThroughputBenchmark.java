@@ -45,13 +45,16 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
  * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
- * [--server-jvm OPTION]... [--timeline]}; with Optuna it also prints the median fsync of the journal's
+ * [--server-jvm OPTION]... [--timeline] [--commits]}; with Optuna it also prints the median fsync of the journal's
  * directory and Optuna's rate with the journal on {@code /dev/shm} (where fsync does nothing):
  * the anchor's rate moves with the disk's fsync latency, and these say by how much. Each
  * {@code --server-jvm} adds one JVM option to the server started here (after the ones it always
  * has), to compare a collector or log the JIT under this load. {@code --timeline} also prints, for
  * each measured 1,000 trials, how many ms each successive 100 took: whether a slow window was slow
- * throughout or stalled at its start.
+ * throughout or stalled at its start. {@code --commits} also prints how many writes shared each of
+ * the storage writer's group commits in each window (read from the server's {@code /metrics} right
+ * before and after it; off by default, since a request of another kind just before a window moves
+ * the figures of its first 1,000 trials).
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -67,6 +70,7 @@ public final class ThroughputBenchmark {
         int warmup = 3000;
         var serverJvm = new java.util.ArrayList<String>();
         boolean timeline = false;
+        boolean commits = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
@@ -78,8 +82,9 @@ public final class ThroughputBenchmark {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> serverJvm.add(args[++i]);
                 case "--timeline" -> timeline = true;
+                case "--commits" -> commits = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION --timeline");
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION --timeline --commits");
             }
         }
         if (trials < 2000) {
@@ -149,11 +154,17 @@ public final class ThroughputBenchmark {
                 boolean next = name.equals("next");
                 Load.run(clients, again, pid, driver(name, client.launch(spec("warmup-again-" + name + "-" + stamp, again))));
                 Load.Driver driver = driver(name, client.launch(spec("throughput-" + name + "-" + stamp, trials)));
+                var counted = commits ? server : null;
+                GroupCommits before = GroupCommits.read(counted);
                 Load.Phase first = Load.run(clients, 1000, pid, driver);
+                GroupCommits afterFirst = GroupCommits.read(counted);
                 Load.Phase middle = Load.run(clients, trials - 2000, pid, driver);
+                GroupCommits beforeLast = GroupCommits.read(counted);
                 Load.Phase last = Load.run(clients, 1000, pid, driver);
+                GroupCommits afterLast = GroupCommits.read(counted);
                 results.add(new Protocol(next ? "tell with next (1 request per trial)" : "classic ask + tell (2 requests per trial)",
-                        next ? 1 : 2, next ? 25 : 10, first, last, List.of(first, middle, last)));
+                        next ? 1 : 2, next ? 25 : 10, first, last, List.of(first, middle, last),
+                        GroupCommits.perCommit(before, afterFirst), GroupCommits.perCommit(beforeLast, afterLast)));
             }
             Load.Phase floor = Load.run(clients, 10_000, pid, Load.floor(client));
 
@@ -206,6 +217,12 @@ public final class ThroughputBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "HTTP floor: server's CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
                         floor.serverCpuMicros() - floor.serverJitMicros(), floor.serverJitMicros());
+                // How many writes shared each of the storage writer's commits: a commit costs far
+                // more than a write, so the writer's CPU per trial falls as its groups grow.
+                for (Protocol p : commits ? results : List.<Protocol>of()) {
+                    System.out.printf(Locale.ROOT, "%s: writes per group commit, first / last 1,000: %.1f / %.1f%n",
+                            p.label(), p.firstWritesPerCommit(), p.lastWritesPerCommit());
+                }
             }
         } finally {
             if (server != null) {
@@ -220,7 +237,8 @@ public final class ThroughputBenchmark {
     }
 
     /** One protocol's figures: its first and last 1,000 trials, and every phase for the CPU per trial. */
-    private record Protocol(String label, int requests, int target, Load.Phase first, Load.Phase last, List<Load.Phase> phases) {
+    private record Protocol(String label, int requests, int target, Load.Phase first, Load.Phase last, List<Load.Phase> phases,
+                            double firstWritesPerCommit, double lastWritesPerCommit) {
         double serverCpu() {
             return perTrial(Load.Phase::serverCpuMicros);
         }
@@ -245,6 +263,48 @@ public final class ThroughputBenchmark {
         private double perTrial(java.util.function.ToDoubleFunction<Load.Phase> figure) {
             return phases.stream().filter(p -> p.count() > 0).mapToDouble(p -> figure.applyAsDouble(p) * p.count()).sum()
                     / phases.stream().mapToInt(Load.Phase::count).sum();
+        }
+    }
+
+    /** The server's group commits so far and the writes they carried, from its {@code /metrics}. */
+    private record GroupCommits(double commits, double writes) {
+        private static final java.util.regex.Pattern SAMPLE =
+                java.util.regex.Pattern.compile("^tunelab_storage_(commits|commit_writes)_total (\\S+)$", java.util.regex.Pattern.MULTILINE);
+
+        /**
+         * The counts of a server started here; none (NaN) without one (null: a server given by URL,
+         * whose token may not read metrics, or counts not asked for). Read over a plain socket: a first request through {@code java.net.http}
+         * in this JVM right before classic's window doubled the clients' CPU per trial in it (four
+         * alternated runs), its classes disturbing what the JIT had compiled for the SDK's calls.
+         */
+        static GroupCommits read(TunelabProcesses.ServerProcess server) throws Exception {
+            if (server == null) {
+                return new GroupCommits(Double.NaN, Double.NaN);
+            }
+            var uri = java.net.URI.create(server.url());
+            String body;
+            try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                        + "\r\nAuthorization: Bearer " + server.adminToken() + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                body = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            double commits = Double.NaN;
+            double writes = Double.NaN;
+            var m = SAMPLE.matcher(body);
+            while (m.find()) {
+                if (m.group(1).equals("commits")) {
+                    commits = Double.parseDouble(m.group(2));
+                } else {
+                    writes = Double.parseDouble(m.group(2));
+                }
+            }
+            return new GroupCommits(commits, writes);
+        }
+
+        /** The mean writes per commit between two reads. */
+        static double perCommit(GroupCommits from, GroupCommits to) {
+            return (to.writes - from.writes) / (to.commits - from.commits);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tunelab.server.experiment;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,6 +60,12 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         for (TrialState state : TrialState.values()) {
             Gauge.builder("tunelab.trials", registry, r -> r.trialsIn(state)).tag("state", state.name())
                     .description("trials in each state, over every experiment").register(metrics);
+        }
+        if (storage.groupCommits().isPresent()) {
+            FunctionCounter.builder("tunelab.storage.commits", storage, s -> s.groupCommits().orElseThrow().commits())
+                    .description("group commits of the embedded database's writer").register(metrics);
+            FunctionCounter.builder("tunelab.storage.commit.writes", storage, s -> s.groupCommits().orElseThrow().writes())
+                    .description("writes those commits carried: over the commits, how many writes shared each").register(metrics);
         }
         Counter expirations = Counter.builder("tunelab.leases.expired")
                 .description("leases that expired because their worker stopped heartbeating").register(metrics);

@@ -54,6 +54,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    /** Committed groups and the writes they carried; written by the writer thread alone. */
+    private volatile long commits;
+    private volatile long writes;
 
     /** Takes over {@code connection} (auto-commit off) and starts the writer thread. */
     static GroupCommitWriter start(Connection connection, AfterCommit afterCommit) throws SQLException {
@@ -146,6 +149,8 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
+        commits++; // the writer thread alone writes these two
+        writes += group.size();
         try {
             afterCommit.run(connection);
             HandOffs.grouped(() -> group.forEach(p -> p.done.complete(null)));
@@ -163,6 +168,11 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warn("rollback failed: {}", e.getMessage());
         }
+    }
+
+    /** How many groups this writer committed, and how many writes they carried, so far. */
+    Storage.GroupCommits counts() {
+        return new Storage.GroupCommits(commits, writes);
     }
 
     /** Commits what is queued, stops the thread and closes the connection. */

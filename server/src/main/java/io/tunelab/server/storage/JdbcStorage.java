@@ -218,6 +218,11 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public Optional<GroupCommits> groupCommits() {
+        return writer == null ? Optional.empty() : Optional.of(writer.counts());
+    }
+
+    @Override
     public Optional<String> answer(String requestId) {
         return firstColumn("SELECT answer FROM request WHERE id = ?", ps -> ps.setString(1, requestId), rs -> rs.getString(1));
     }

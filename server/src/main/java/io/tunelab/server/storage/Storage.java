@@ -87,6 +87,19 @@ public interface Storage extends AutoCloseable {
     /** Indexed reads of one experiment or trial, for a coordinator that does not hold every experiment in memory. */
     ExperimentIndex index();
 
+    /**
+     * How many group commits this process's writer has made and how many writes they carried (so
+     * far, since it opened): the mean group size says how much each write paid for its commit.
+     * Empty where writes are not grouped (PostgreSQL).
+     */
+    default Optional<GroupCommits> groupCommits() {
+        return Optional.empty();
+    }
+
+    /** Committed groups and the writes they carried. */
+    record GroupCommits(long commits, long writes) {
+    }
+
     /** How this storage is shared with other coordinators; empty when this process alone writes it. */
     default Optional<SharedDatabase> shared() {
         return Optional.empty();

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code GET /metrics} on a real server: the coordinator's meters (trials by state, asks, expired
- * leases), Vert.x's HTTP meters by route pattern and status, and the JVM's, in Prometheus' text
+ * leases, the embedded database's group commits and the writes they carried), Vert.x's HTTP meters by route pattern and status, and the JVM's, in Prometheus' text
  * format; the raw paths with ids never become labels.
  */
 class MetricsTest {
@@ -60,6 +60,11 @@ class MetricsTest {
         assertThat(sample(metrics, "tunelab_trials{state=\"WAITING\"}")).as("back to WAITING after its lease expired").isEqualTo(1.0);
         assertThat(sample(metrics, "tunelab_trials{state=\"RUNNING\"}")).isZero();
         assertThat(sample(metrics, "tunelab_ask_seconds_count")).isEqualTo(4.0);
+        // Every ask and tell above was written and committed: at least one commit each, one write each.
+        double commits = sample(metrics, "tunelab_storage_commits_total");
+        assertThat(commits).as("the writer's group commits").isGreaterThanOrEqualTo(1.0);
+        assertThat(sample(metrics, "tunelab_storage_commit_writes_total")).as("writes carried by those commits")
+                .isGreaterThanOrEqualTo(Math.max(commits, 8.0));
         assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds",
                 "jvm_gc_max_data_size_bytes");
         assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"201\"[^}]*method=\"POST\"[^}]*route=\"[^\"]*/api/experiments/:ref/trials\"");
