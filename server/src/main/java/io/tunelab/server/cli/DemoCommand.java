@@ -69,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         Token own = server.tokens().create("demo-" + stamp, Set.of(Scope.WRITE));
         Token workerToken = server.tokens().create("demo-worker-" + stamp, Set.of(Scope.WORKER));
         ChildProcess worker = null;
+        int status;
         try (TunelabClient client = TunelabClient.connect(url, own.secret())) {
             var taken = client.experiments().stream().map(ExperimentSummary::name).collect(java.util.stream.Collectors.toSet());
             String name = spec.name();
@@ -90,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
                 runner = Thread.ofPlatform().name("demo-optimize").start(
                         () -> handle.optimize(new QuickstartObjective(), trials, parallel));
             }
-            Progress.follow(client, handle, System.out);
+            status = Progress.follow(client, handle, System.out);
             if (runner != null) {
                 runner.join();
             }
@@ -105,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (exit) {
             server.close();
-            return 0;
+            return status;
         }
         System.out.println("The server keeps running for the web UI; press Ctrl-C to stop it.");
         TunelabCommand.serveUntilStopped(server);

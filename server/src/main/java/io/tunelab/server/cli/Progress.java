@@ -2,6 +2,7 @@ package io.tunelab.server.cli;
 
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentState;
+import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
  * winner's finalization). A server that stops answering (restarted, or briefly out of reach) is
  * waited for: the experiment and its workers go on without this command, so watching goes on
  * when the server is back; after {@link #WAIT} without an answer the command gives up, exit 1,
- * saying how to look again.
+ * saying how to look again. An experiment that ends without a complete trial ends the command with
+ * exit 2 ({@link #ended}).
  */
 final class Progress {
     /** How long a server may stay silent before watching gives up. */
@@ -61,7 +63,7 @@ final class Progress {
                     if (finalized != null) {
                         out.println(Console.finalization(e, finalized));
                     }
-                    return 0;
+                    return ended(e, err);
                 }
                 Thread.sleep(tty ? 250 : 500);
             }
@@ -69,6 +71,23 @@ final class Progress {
             Thread.currentThread().interrupt();
             return 130;
         }
+    }
+
+    /**
+     * The exit status of a watch that saw {@code e} end: 2 when it ended STOPPED or COMPLETED
+     * without a complete trial (no result: unusable data, or every trial failed or was pruned),
+     * saying so on {@code err}, so a script that runs a sweep does not take it for a success; else
+     * 0 (a PAUSED experiment goes on when resumed).
+     */
+    static int ended(Experiment e, PrintStream err) {
+        if (e.state() == ExperimentState.PAUSED || e.summary().count(TrialState.COMPLETE) > 0) {
+            return 0;
+        }
+        err.println("error: experiment " + e.name() + " ended " + e.state() + " without a complete trial, so it has no result; "
+                + (e.summary().stopReason() != null ? "fix what its stop reason above names"
+                : "each trial's error is in tunelab export " + e.name() + "; fix what they name")
+                + ", then run it again with tunelab sweep resume " + e.name() + " --trials N");
+        return 2;
     }
 
     /** The experiment as the server has it now, waiting up to {@code wait} for a server that does not answer; null when it never did. */

@@ -115,17 +115,50 @@ class ProgressTest {
                 client.result(t.id(), TrialResult.failed("broken " + i));
             }
             var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
             var watcher = Executors.newSingleThreadExecutor();
             try {
                 var watching = watcher.submit(() -> Progress.follow(client, handle, new PrintStream(out, true, StandardCharsets.UTF_8),
-                        System.err, Duration.ofSeconds(5)));
-                // Before, it waited for a finalization that never comes.
-                assertThat(watching.get(1, TimeUnit.MINUTES)).isZero();
+                        new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofSeconds(5)));
+                // Before, it waited for a finalization that never comes; then it ended with exit 0, as a success.
+                assertThat(watching.get(1, TimeUnit.MINUTES)).isEqualTo(2);
             } finally {
                 watcher.shutdownNow();
             }
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("No trial completed, so there is no winner to refit")
                     .doesNotContain("Finalizing the winner").contains("Leaderboard of failing (COMPLETED");
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: experiment failing ended COMPLETED without a complete "
+                    + "trial, so it has no result; each trial's error is in tunelab export failing")
+                    .contains("tunelab sweep resume failing --trials N");
+        }
+    }
+
+    @Test
+    void aSweepTheServerStoppedForFailingTrialsEndsTheWatchWithAnErrorAndAPausedOneDoesNot(@TempDir Path dir) throws Exception {
+        try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0));
+             var client = TunelabClient.connect(server.origin(), server.newAdminToken().orElseThrow())) {
+            ExperimentHandle failing = client.launch(ExperimentSpec.builder("unusable").maximize("accuracy")
+                    .param("x", FloatParam.of(0, 1)).trials(10).task(Map.of("dataset", Map.of("name", "iris"))).build());
+            for (int i = 0; i < 3; i++) {
+                client.result(client.ask("unusable").id(), TrialResult.failed("unusable data: no column target"));
+            }
+            ExperimentHandle paused = client.launch(ExperimentSpec.builder("paused").minimize("loss")
+                    .param("x", FloatParam.of(0, 1)).trials(10).build());
+            paused.pause();
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+
+            int stopped = Progress.follow(client, failing, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofSeconds(5));
+            int watchedPause = Progress.follow(client, paused, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofSeconds(5));
+
+            assertThat(stopped).isEqualTo(2);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("stopped: its first 3 trials all failed with the same error");
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: experiment unusable ended STOPPED without a complete trial")
+                    .contains("fix what its stop reason above names, then run it again with tunelab sweep resume unusable --trials N");
+            assertThat(watchedPause).as("a pause is no failure: resumed, it goes on").isZero();
+            assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("experiment paused");
         }
     }
 }
