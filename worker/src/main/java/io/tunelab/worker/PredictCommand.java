@@ -192,7 +192,10 @@ final class PredictCommand implements Callable<Integer> {
         var metrics = classes
                 ? Metrics.classification(scored.stream().map(i -> p.probabilities()[i]).toArray(double[][]::new), y)
                 : Metrics.regression(scored.stream().mapToDouble(i -> p.values()[i]).toArray(), y);
-        System.err.println("on the " + y.length + " rows with a target: " + metrics);
+        // Five significant digits, as the leaderboard shows its figures (not Java's 17).
+        System.err.println("on the " + y.length + (y.length == 1 ? " row" : " rows") + " with a target: " + metrics.entrySet().stream()
+                .map(m -> m.getKey() + " " + String.format(java.util.Locale.ROOT, "%.5g", m.getValue()))
+                .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** A regression target cell as a number, or NaN when it is not one. */

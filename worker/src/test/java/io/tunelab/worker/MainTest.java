@@ -115,7 +115,8 @@ class MainTest {
         assertThat(result[0]).as(result[1]).isEqualTo("0");
         assertThat(java.nio.file.Files.readAllLines(out)).first().asString().startsWith("prediction,p_0,p_1,p_2");
         assertThat(java.nio.file.Files.readAllLines(out)).hasSize(3);
-        assertThat(result[1]).contains("on the 2 rows with a target");
+        assertThat(result[1]).containsPattern("on the 2 rows with a target: accuracy \\d\\.\\d{4,5}\\b")
+                .as("five significant digits, not a Java map").doesNotContain("{").doesNotContain("=");
     }
 
     /** An iris model file in {@code dir}, fitted by Tribuo. */
@@ -192,7 +193,7 @@ class MainTest {
         assertThat(Files.readAllLines(dir.resolve("a.csv"))).hasSize(3);
 
         var some = predictOn(dir, IRIS + ",target", "5.1,3.5,1.4,0.2,0\n6.7,3.0,5.2,2.3,virginica\n", "b.csv");
-        assertThat(some[1]).contains("1 row(s) not scored").contains("on the 1 rows with a target");
+        assertThat(some[1]).contains("1 row(s) not scored").contains("on the 1 row with a target: accuracy ");
     }
 
     @Test
