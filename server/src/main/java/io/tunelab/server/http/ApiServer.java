@@ -31,15 +31,16 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A running Tunelab server: storage opened from the data directory, the coordinator loaded from
- * it, its lease reaper and the pruning of old answers to request ids ({@link RequestRetention}) scheduled, and the HTTP API listening (HTTPS with the config's PEM pair).
+ * it, its lease reaper and the pruning of old answers to request ids ({@link RequestRetention}) scheduled, and the HTTP API listening (HTTPS with the config's PEM pair)
+ * on one event loop per processor.
  * On its first start it creates the {@code admin} token and writes its secret to
  * {@value #ADMIN_TOKEN_FILE} in the data directory, readable by the owner only.
  * {@link #close()} stops accepting requests, then stops the reaper and closes the database.
