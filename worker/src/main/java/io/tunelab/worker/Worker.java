@@ -37,6 +37,8 @@ public final class Worker {
     private final List<Thread> slots = new ArrayList<>();
     private final Set<Thread> idle = ConcurrentHashMap.newKeySet();
     private final LeaseHeartbeats heartbeats;
+    /** The slots' failed leases, warned of once when they fail together. */
+    private final SharedWarning leaseWarning = new SharedWarning();
     private volatile boolean stopping;
     private volatile boolean abandoning;
 
@@ -129,7 +131,11 @@ public final class Worker {
                     break;
                 }
                 Duration pause = backoff.next();
-                log.warn("cannot lease from {}: {}; retrying in {} ms", config.server(), e.getMessage(), pause.toMillis());
+                String warning = "cannot lease from " + config.server() + ": " + e.getMessage() + "; retrying in " + pause.toMillis()
+                        + " ms" + (config.slots() > 1 ? " (each slot)" : "");
+                if (leaseWarning.first(warning, System.nanoTime())) {
+                    log.warn(warning);
+                }
                 sleep(pause);
                 continue;
             } finally {
