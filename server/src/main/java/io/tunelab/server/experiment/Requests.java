@@ -145,10 +145,7 @@ final class Requests {
      * nothing without an id.
      */
     static void remember(Journal.Entry entry, String requestId, String kind, Object answer, Instant at) {
-        if (requestId != null) {
-            String json = Json.write(new StoredAnswer(kind, answer));
-            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json, at));
-        }
+        store(entry, requestId, new StoredAnswer(kind, answer), at);
     }
 
     /**
@@ -158,12 +155,15 @@ final class Requests {
      * Writing the whole trial again beside its row was about a tenth of the server's CPU per tell.
      */
     static void rememberTold(Journal.Entry entry, String requestId, Trial told, Instant at) {
-        if (requestId != null && told.state().isFinished()) {
-            String kind = TellWithNext.tellKind(told.id());
-            String json = Json.write(new StoredAnswer(kind, null, told.id()));
-            entry.write(c -> c.putAnswer(requestId, kind.length() > 16 ? kind.substring(0, 16) : kind, json, at));
-        } else {
-            remember(entry, requestId, TellWithNext.tellKind(told.id()), told, at);
+        String kind = TellWithNext.tellKind(told.id());
+        store(entry, requestId, told.state().isFinished() ? new StoredAnswer(kind, null, told.id()) : new StoredAnswer(kind, told), at);
+    }
+
+    private static void store(Journal.Entry entry, String requestId, StoredAnswer answer, Instant at) {
+        if (requestId != null) {
+            String json = Json.write(answer);
+            String kind = answer.kind().length() > 16 ? answer.kind().substring(0, 16) : answer.kind();
+            entry.write(c -> c.putAnswer(requestId, kind, json, at));
         }
     }
 
