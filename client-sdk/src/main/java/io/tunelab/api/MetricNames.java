@@ -25,8 +25,11 @@ public final class MetricNames {
         if (name.length() > MAX_LENGTH) {
             return "is " + name.length() + " characters long; a metric name has at most " + MAX_LENGTH;
         }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            return "holds a control character; a metric name is printable text, as loss or val_accuracy";
+        for (int i = 0; i < name.length(); i++) {
+            // A loop, not a stream: every tell checks each of its metrics' names.
+            if (Character.isISOControl(name.charAt(i))) {
+                return "holds a control character; a metric name is printable text, as loss or val_accuracy";
+            }
         }
         return null;
     }

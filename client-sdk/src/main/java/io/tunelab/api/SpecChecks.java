@@ -74,20 +74,28 @@ public final class SpecChecks {
      * it of stored specs too, which may predate these checks, before it proposes a trial.
      */
     public static String samplingProblem(String name, Param param) {
-        String at = "param \"" + printable(name) + "\": ";
+        String problem = samplingProblemOf(param);
+        return problem == null ? null : "param \"" + printable(name) + "\": " + problem;
+    }
+
+    /**
+     * {@link #samplingProblem(String, Param)} without the param's name: the server asks it on every
+     * ask and tell, so the name's printable form is built only for a message.
+     */
+    private static String samplingProblemOf(Param param) {
         if (param instanceof FloatParam f) {
             double width = f.high() - f.low();
             if (!Double.isFinite(width)) {
                 // A value is drawn as low + u·(high − low): an infinite width draws ±Infinity and NaN.
-                return at + "high - low (" + f.high() + " - " + f.low() + ") is beyond the largest double; narrow the range, "
+                return "high - low (" + f.high() + " - " + f.low() + ") is beyond the largest double; narrow the range, "
                         + "or search its exponent with log: true";
             }
             if (f.step() != null && width / f.step() > MAX_GRID_POINTS) {
-                return at + "step (" + f.step() + ") divides [" + f.low() + ", " + f.high() + "] into more than 10^15 values; "
+                return "step (" + f.step() + ") divides [" + f.low() + ", " + f.high() + "] into more than 10^15 values; "
                         + "use a coarser step, or leave step out for any value in the range";
             }
         } else if (param instanceof IntParam p && p.step() != null && p.step() > (long) p.high() - p.low()) {
-            return at + "step (" + p.step() + ") must not exceed high - low (" + ((long) p.high() - p.low()) + ")";
+            return "step (" + p.step() + ") must not exceed high - low (" + ((long) p.high() - p.low()) + ")";
         }
         return null;
     }
