@@ -281,10 +281,13 @@ public final class ExperimentService {
         }
         Told told = one == null ? tellOnce(trialId, result, toldBy, requestId) : afterTell(e, one.told());
         try {
-            // A retry with the same request id gets the trial the first one got, not another; a
-            // first tell made before the next trial's id followed the tell's stored it under the hashed id.
+            // A retry with the same request id gets the trial the first one got, not another: stored
+            // beside the tell's answer, or (a first tell made before the two were stored together)
+            // under the hashed id, or, asked after the tell, under the tell's derived id (the ask answers it).
             Optional<TrialProposal> earlier = told.retried()
-                    ? requests.answered(Requests.hashedNextOf(requestId), askKind(e), TrialProposal.class) : Optional.empty();
+                    ? requests.nextToldBefore(requestId, trialId)
+                            .or(() -> requests.answered(Requests.hashedNextOf(requestId), askKind(e), TrialProposal.class))
+                    : Optional.empty();
             TrialProposal next = earlier.isPresent() ? earlier.get() : ask(e, result.leaseId() != null, Requests.nextOf(requestId));
             return new TellReply(trialId, told.trial().state(), next, null);
         } catch (TunelabException refused) {

@@ -13,8 +13,8 @@ import java.util.function.Function;
 
 /**
  * A tell that brings the next trial, as one step of the {@link Journal}: the told trial's row, the
- * next trial's row and both request ids' answers are written in one commit, and only then applied
- * to memory. The next trial is proposed from the history as it will be after the tell (with the
+ * next trial's row and the tell's answer with the next trial's proposal beside it (one stored
+ * answer under the tell's request id) are written in one commit, and only then applied to memory. The next trial is proposed from the history as it will be after the tell (with the
  * told trial in its place) and is counted against the budget after it, as an ask made after the
  * tell would be; a failed write changes nothing, neither the tell nor the next trial.
  *
@@ -53,9 +53,20 @@ final class TellWithNext {
 
     /** The tell's changes: the trial's row and, under {@code requestId} (none when null), its answer. */
     Journal.Entry tell(StoredTrial current, Trial told, String requestId) {
-        var entry = Journal.Entry.none().replace(current, new StoredTrial(told, null, null, current.attempts()));
-        Requests.rememberTold(entry, requestId, told, clock.instant());
+        var entry = changed(current, told);
+        Requests.rememberTold(entry, requestId, told, null, clock.instant());
         return entry;
+    }
+
+    /** The tell's change of the trial's row alone: its answer is stored once it is known whether a next trial goes with it. */
+    private static Journal.Entry changed(StoredTrial current, Trial told) {
+        return Journal.Entry.none().replace(current, new StoredTrial(told, null, null, current.attempts()));
+    }
+
+    /** The tell alone, with its answer stored: no next trial is planned with it. */
+    private Journal.Planned<Outcome> alone(Journal.Entry entry, Trial told, String requestId) {
+        Requests.rememberTold(entry, requestId, told, null, clock.instant());
+        return entry.answering(new Outcome(told, null));
     }
 
     static String tellKind(long trialId) {
@@ -97,9 +108,9 @@ final class TellWithNext {
                                             String leaseId) {
         StoredTrial current = x.openTrial(trialId, result.leaseId());
         Trial told = told(x, current, result, toldBy);
-        Journal.Entry entry = tell(current, told, requestId);
+        Journal.Entry entry = changed(current, told);
         if (x.holds(entry) || proposals.refusalAfter(x, current.trial(), told) != null) {
-            return entry.answering(new Outcome(told, null)); // held: planned again once the write under way ends
+            return alone(entry, told, requestId); // held: planned again once the write under way ends
         }
         int number = x.reserveNumber();
         Map<String, Object> params;
@@ -107,10 +118,10 @@ final class TellWithNext {
             params = proposals.proposeOnce(x, number, x.historyFor(number).with(told), x.proposedFor(number));
         } catch (RuntimeException ex) {
             x.releaseNumber(number);
-            return entry.answering(new Outcome(told, null)); // the ask after the tell meets the strategy's failure
+            return alone(entry, told, requestId); // the ask after the tell meets the strategy's failure
         }
         StoredTrial next = proposals.started(x, number, params, null, leaseId);
-        return entry.answering(new Outcome(told, answer(x, entry, next, requestId, leaseId)));
+        return entry.answering(new Outcome(told, answer(x, entry, told, next, requestId, leaseId)));
     }
 
     /**
@@ -189,8 +200,8 @@ final class TellWithNext {
             if (x.trial(p.current().id()) != p.current()) {
                 return Journal.Entry.nothing(null); // changed meanwhile (a heartbeat, another tell): told in two steps
             }
-            Journal.Entry entry = tell(p.current(), p.told(), requestId);
-            return entry.answering(new Outcome(p.told(), answer(x, entry, p.next(), requestId, p.leaseId())));
+            Journal.Entry entry = changed(p.current(), p.told());
+            return entry.answering(new Outcome(p.told(), answer(x, entry, p.told(), p.next(), requestId, p.leaseId())));
         };
     }
 
@@ -205,12 +216,17 @@ final class TellWithNext {
         return outcome;
     }
 
-    /** Adds the next trial to the entry with its answer under the tell's derived id; answers its proposal. */
-    private TrialProposal answer(LiveExperiment x, Journal.Entry entry, StoredTrial next, String requestId, String leaseId) {
+    /**
+     * Adds the next trial to the entry, and the tell's answer with that trial's proposal beside it
+     * under the tell's id (one stored answer for both: a retried tell answers the same next trial);
+     * answers the proposal.
+     */
+    private TrialProposal answer(LiveExperiment x, Journal.Entry entry, Trial told, StoredTrial next, String requestId,
+                                 String leaseId) {
         entry.add(next);
         var proposal = new TrialProposal(next.id(), next.trial().number(), next.trial().params(), leaseId,
                 Races.nextRepetition(x.spec(), next.trial()));
-        Requests.remember(entry, Requests.nextOf(requestId), askKind(x), proposal, clock.instant());
+        Requests.rememberTold(entry, requestId, told, proposal, clock.instant());
         return proposal;
     }
 }

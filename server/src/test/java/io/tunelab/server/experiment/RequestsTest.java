@@ -88,6 +88,45 @@ class RequestsTest {
     }
 
     @Test
+    void aTellWithNextStoresOneAnswerHoldingTheNextTrialAndItsRetryAnswersThatTrialAfterARestart() {
+        TrialProposal asked = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+
+        TellReply reply = service.tellThenAsk(asked.id(), result, null, "tell-6");
+
+        assertThat(reply.next()).isNotNull();
+        assertThat(storage.answer(Requests.nextOf("tell-6"))).as("no answer of its own for the next trial").isEmpty();
+        assertThat(storage.answer("tell-6")).get().asString()
+                .startsWith("{\"kind\":\"tell:" + asked.id() + "\",\"trial\":" + asked.id() + ",\"next\":{\"id\":" + reply.next().id());
+        storage.close();
+        storage = JdbcStorage.openDataDirectory(dir);
+        service = Coordinator.open(storage, Instant::now, Events.NONE,
+                new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null).experiments();
+
+        TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-6");
+
+        assertThat(Json.write(retried)).isEqualTo(Json.write(reply));
+        assertThat(storage.trials(experimentId)).as("no third trial handed out").hasSize(2);
+    }
+
+    @Test
+    void aTellWithNextStoredAsTwoAnswersByTheReleaseBeforeIsStillAnsweredWithItsNextTrial() {
+        // The first attempt, made by the release before: the tell's answer, and the next trial's under the tell's derived id.
+        TrialProposal asked = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+        service.tell(asked.id(), result, null, "tell-7");
+        TrialProposal handedOut = service.ask("retries");
+        String kind = "ask:" + experimentId;
+        storage.write(c -> c.putAnswer(Requests.nextOf("tell-7"), kind,
+                Json.write(new Requests.StoredAnswer(kind, handedOut)), Instant.now()));
+
+        TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-7");
+
+        assertThat(retried.next()).isEqualTo(handedOut);
+        assertThat(storage.trials(experimentId)).as("no third trial handed out").hasSize(2);
+    }
+
+    @Test
     void aTellWithNextRetriedAfterAnUpgradeFindsTheTrialItsFirstAttemptStoredUnderTheHashedId() {
         // The first attempt, made by the release before: it told, asked, and stored the next trial under the hashed id.
         TrialProposal asked = service.ask("retries");

@@ -88,7 +88,7 @@ class TellWithNextTest {
 
         TellReply reply = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 0.25)), null, "tell-a");
 
-        assertThat(storage.written()).as("the tell, the next trial and both answers in one commit").isEqualTo(before + 1);
+        assertThat(storage.written()).as("the tell, the next trial and the tell's answer in one commit").isEqualTo(before + 1);
         assertThat(reply.state()).isEqualTo(TrialState.COMPLETE);
         assertThat(reply.next().number()).isEqualTo(1);
         assertThat(seen.getLast()).singleElement().satisfies(t -> {
@@ -97,8 +97,8 @@ class TellWithNextTest {
         });
         assertThat(stored(id, first.id()).state()).isEqualTo(TrialState.COMPLETE);
         assertThat(stored(id, reply.next().id()).state()).isEqualTo(TrialState.RUNNING);
-        assertThat(storage.answer(Requests.nextOf("tell-a"))).isPresent();
-        assertThat(storage.answer("tell-a")).isPresent();
+        assertThat(storage.answer(Requests.nextOf("tell-a"))).as("the next trial rides in the tell's answer").isEmpty();
+        assertThat(storage.answer("tell-a")).get().asString().contains("\"next\":{\"id\":" + reply.next().id());
         assertThat(queries.experiment("one-write").summary().trials())
                 .containsEntry(TrialState.COMPLETE, 1).containsEntry(TrialState.RUNNING, 1);
     }
@@ -192,7 +192,7 @@ class TellWithNextTest {
         TellReply reply = service.tellThenAskLater(first.id(), TrialResult.complete(Map.of("loss", 0.25)), null, "tell-l",
                 none).get(10, TimeUnit.SECONDS);
 
-        assertThat(storage.written()).as("the tell, the next trial and both answers in one commit").isEqualTo(before + 1);
+        assertThat(storage.written()).as("the tell, the next trial and the tell's answer in one commit").isEqualTo(before + 1);
         assertThat(reply.next().number()).isEqualTo(1);
         assertThat(stored(id, first.id()).state()).isEqualTo(TrialState.COMPLETE);
         assertThat(stored(id, reply.next().id()).state()).isEqualTo(TrialState.RUNNING);
