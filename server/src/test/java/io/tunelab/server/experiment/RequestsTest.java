@@ -112,32 +112,25 @@ class RequestsTest {
     @Test
     void aTellWithNextStoredAsTwoAnswersByTheReleaseBeforeIsStillAnsweredWithItsNextTrial() {
         // The first attempt, made by the release before: the tell's answer, and the next trial's under the tell's derived id.
-        TrialProposal asked = service.ask("retries");
-        var result = TrialResult.complete(Map.of("loss", 0.5));
-        service.tell(asked.id(), result, null, "tell-7");
-        TrialProposal handedOut = service.ask("retries");
-        String kind = "ask:" + experimentId;
-        storage.write(c -> c.putAnswer(Requests.nextOf("tell-7"), kind,
-                Json.write(new Requests.StoredAnswer(kind, handedOut)), Instant.now()));
-
-        TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-7");
-
-        assertThat(retried.next()).isEqualTo(handedOut);
-        assertThat(storage.trials(experimentId)).as("no third trial handed out").hasSize(2);
+        assertARetryAnswersTheNextTrialStoredApart("tell-7", Requests.nextOf("tell-7"));
     }
 
     @Test
     void aTellWithNextRetriedAfterAnUpgradeFindsTheTrialItsFirstAttemptStoredUnderTheHashedId() {
-        // The first attempt, made by the release before: it told, asked, and stored the next trial under the hashed id.
+        // The first attempt, made by an older release: it told, asked, and stored the next trial under the hashed id.
+        assertARetryAnswersTheNextTrialStoredApart("tell-2", Requests.hashedNextOf("tell-2"));
+    }
+
+    /** A tell with next under {@code requestId} whose first attempt stored the next trial as an answer of its own, under {@code storedUnder}. */
+    private void assertARetryAnswersTheNextTrialStoredApart(String requestId, String storedUnder) {
         TrialProposal asked = service.ask("retries");
         var result = TrialResult.complete(Map.of("loss", 0.5));
-        service.tell(asked.id(), result, null, "tell-2");
+        service.tell(asked.id(), result, null, requestId);
         TrialProposal handedOut = service.ask("retries");
         String kind = "ask:" + experimentId;
-        storage.write(c -> c.putAnswer(Requests.hashedNextOf("tell-2"), kind,
-                Json.write(new Requests.StoredAnswer(kind, handedOut)), Instant.now()));
+        storage.write(c -> c.putAnswer(storedUnder, kind, Json.write(new Requests.StoredAnswer(kind, handedOut)), Instant.now()));
 
-        TellReply retried = service.tellThenAsk(asked.id(), result, null, "tell-2");
+        TellReply retried = service.tellThenAsk(asked.id(), result, null, requestId);
 
         assertThat(retried.next()).isEqualTo(handedOut);
         assertThat(storage.trials(experimentId)).as("no third trial handed out").hasSize(2);
