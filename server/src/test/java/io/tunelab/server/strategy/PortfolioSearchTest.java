@@ -57,6 +57,13 @@ class PortfolioSearchTest {
     }
 
     @Test
+    void cmaesMembersPreselectionIsTheOneThePortfolioWasGiven() {
+        var asMember = proposals("portfolio", Map.of("members", "cmaes", "preselect", "quadratic"), 60);
+        assertThat(asMember).isEqualTo(proposals("cmaes", Map.of("preselect", "quadratic"), 60));
+        assertThat(asMember).isNotEqualTo(proposals("portfolio", Map.of("members", "cmaes"), 60));
+    }
+
+    @Test
     void gpMembersWarpingIsTheOneThePortfolioWasGiven() {
         var asMember = proposals("portfolio", Map.of("members", "gp", "warping", "power"), 25);
         assertThat(asMember).isEqualTo(proposals("gp", Map.of("warping", "power"), 25));
