@@ -16,8 +16,9 @@ import java.util.List;
  * dimensions: above, its fit would take longer than a proposal may); with fewer but at least
  * {@value #ENOUGH}× 2n + 1, the diagonal one (no cross terms); with fewer still there is no model.
  * The values are standardised first, so a constant loss gives a flat model (every prediction 0)
- * and the ridge term, {@value #RIDGE} of the mean squared feature, means the same whatever the
- * loss's scale; it also keeps duplicate points and points on a line solvable.
+ * and the ridge term, {@value #RIDGE} of the mean diagonal of the normal equations, means the same
+ * whatever the loss's scale and the number of points; it also keeps duplicate points and points on
+ * a line solvable.
  *
  * <p>Immutable; a fit depends only on its points and values, in their order.
  */
