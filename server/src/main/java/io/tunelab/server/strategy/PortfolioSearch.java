@@ -44,12 +44,13 @@ final class PortfolioSearch implements SearchStrategy {
                     + String.join(", ", ALLOCATIONS));
         }
         // Passed on to the members: the genetic member's largest mutation step, whether it adapts,
-        // its population and crossover; CMA-ES's initial step; the Gaussian process's warping.
+        // its population and crossover; CMA-ES's initial step and pre-selection; the Gaussian process's warping.
         var genetic = Map.<String, Object>of("mutation_sigma", options.number("mutation_sigma", 0.05, 1e-4, 1.0),
                 "adaptive_mutation", options.bool("adaptive_mutation", true),
                 "population", options.integer("population", 20, 4, 10_000),
                 "crossover", options.choice("crossover", "blend", List.of("blend", "uniform")));
-        var cmaes = Map.<String, Object>of("sigma0", options.number("sigma0", 1.0 / 6, 1e-4, 1.0));
+        var cmaes = Map.<String, Object>of("sigma0", options.number("sigma0", 1.0 / 6, 1e-4, 1.0),
+                "preselect", options.choice("preselect", "none", CmaEsSearch.PRESELECTS));
         var gp = Map.<String, Object>of("warping", options.choice("warping", "none", GpSearch.WARPINGS));
         options.done();
         var members = new ArrayList<SearchStrategy>();

@@ -73,6 +73,15 @@ class BuiltInStrategiesContractTest {
         }
     }
 
+    /** CMA-ES choosing among its draws by a quadratic fit: the contract holds with the option too. */
+    @Nested
+    class CmaesPreselecting extends StrategyContract {
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec("cmaes", seed, Map.of("preselect", "quadratic")), space, objectives, seed);
+        }
+    }
+
     @Nested
     class Gp extends BuiltIn {
         @Override

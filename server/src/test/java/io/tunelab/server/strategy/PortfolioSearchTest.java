@@ -21,8 +21,13 @@ class PortfolioSearchTest {
 
     /** The params a strategy proposes for {@code trials} trials of a 4-D sphere, each told at once. */
     private static List<Map<String, Object>> proposals(String strategy, Map<String, Object> options, int trials) {
+        return proposals(strategy, options, trials, 4);
+    }
+
+    /** The same on a sphere of {@code dimensions} params. */
+    private static List<Map<String, Object>> proposals(String strategy, Map<String, Object> options, int trials, int dimensions) {
         var builder = SearchSpace.builder();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < dimensions; i++) {
             builder.add("x" + i, FloatParam.of(-1, 1));
         }
         var space = builder.build();
@@ -54,6 +59,24 @@ class PortfolioSearchTest {
         var asMember = proposals("portfolio", Map.of("members", "cmaes", "sigma0", 0.3), 40);
         assertThat(asMember).isEqualTo(proposals("cmaes", Map.of("sigma0", 0.3), 40));
         assertThat(asMember).isNotEqualTo(proposals("portfolio", Map.of("members", "cmaes"), 40));
+    }
+
+    @Test
+    void cmaesMembersPreselectionIsTheOneThePortfolioWasGiven() {
+        var asMember = proposals("portfolio", Map.of("members", "cmaes", "preselect", "quadratic"), 60);
+        assertThat(asMember).isEqualTo(proposals("cmaes", Map.of("preselect", "quadratic"), 60));
+        assertThat(asMember).isNotEqualTo(proposals("portfolio", Map.of("members", "cmaes"), 60));
+    }
+
+    @Test
+    void autoOnTenParamsIsTheProgressPortfolioWhoseCmaesPreselects() {
+        var portfolio = Map.<String, Object>of("members", "cmaes+genetic", "mutation_sigma", 0.05, "adaptive_mutation", true,
+                "population", 20, "allocation", "progress", "preselect", "quadratic");
+        var auto = proposals("auto", Map.of(), 60, 10);
+        assertThat(auto).isEqualTo(proposals("portfolio", portfolio, 60, 10));
+        var without = new HashMap<>(portfolio);
+        without.put("preselect", "none");
+        assertThat(auto).isNotEqualTo(proposals("portfolio", without, 60, 10));
     }
 
     @Test

@@ -64,6 +64,16 @@ class StrategiesTest {
     }
 
     @Test
+    void cmaesPreselectsByAQuadraticOrNotAtAll() {
+        assertInvalid(() -> create("cmaes", Map.of("preselect", "cubic"), StrategyContract.ONE),
+                "strategy.options.preselect", "\"cubic\"", "none, quadratic");
+        assertInvalid(() -> create("portfolio", Map.of("preselect", true), StrategyContract.ONE),
+                "strategy.options.preselect", "\"true\"", "none, quadratic");
+        assertThat(create("cmaes", Map.of("preselect", "Quadratic"), StrategyContract.ONE)).isInstanceOf(CmaEsSearch.class);
+        assertThat(create("portfolio", Map.of("preselect", "none"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
+    }
+
+    @Test
     void outOfRangeOptionsNameTheOptionAndItsRange() {
         assertInvalid(() -> create("genetic", Map.of("population", 2), StrategyContract.ONE), "population", "4", "10000");
         assertInvalid(() -> create("genetic", Map.of("population", 10, "elites", 11), StrategyContract.ONE), "elites", "population (10)");

@@ -1,0 +1,102 @@
+package io.tunelab.server.strategy;
+
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Objective;
+import io.tunelab.api.SearchSpace;
+import io.tunelab.api.StrategySpec;
+import io.tunelab.api.Trial;
+import io.tunelab.api.TrialState;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** CMA-ES's pre-selection by a quadratic surrogate ({@code preselect: quadratic}). */
+class CmaEsSearchTest {
+    private static final List<Objective> LOSS = List.of(Objective.minimize("loss"));
+    private static final int N = 6;
+    private static final SearchSpace BOX;
+
+    static {
+        var builder = SearchSpace.builder();
+        for (int i = 0; i < N; i++) {
+            builder.add("x" + i, FloatParam.of(-5, 5));
+        }
+        BOX = builder.build();
+    }
+
+    /** An ellipsoid of condition number 10⁴, rotated (each coordinate mixed with the next), minimum at 1.5 in every coordinate. */
+    private static double ellipsoid(Map<String, Object> params) {
+        double f = 0;
+        for (int i = 0; i < N; i++) {
+            double a = (Double) params.get("x" + i) - 1.5;
+            double b = (Double) params.get("x" + (i + 1) % N) - 1.5;
+            double r = (a + b) / Math.sqrt(2);
+            f += Math.pow(1e4, i / (N - 1.0)) * r * r;
+        }
+        return f;
+    }
+
+    private static List<Trial> run(Map<String, Object> options, long seed, int trials) {
+        var search = Strategies.create(new StrategySpec("cmaes", seed, options), BOX, LOSS, seed);
+        var history = new ArrayList<Trial>();
+        for (int n = 0; n < trials; n++) {
+            var params = search.propose(new ProposalContext(BOX, LOSS, seed, n, history));
+            history.add(InProcessExperiment.trial(n, params, TrialState.COMPLETE, Map.of("loss", ellipsoid(params))));
+        }
+        return history;
+    }
+
+    private static double best(List<Trial> history) {
+        return history.stream().mapToDouble(t -> t.value("loss")).min().orElseThrow();
+    }
+
+    @Test
+    void untilThereAreEnoughTrialsForAModelItProposesWhatPlainCmaesDoes() {
+        int before = QuadraticSurrogate.diagonalNeeds(N);
+        var plain = run(Map.of(), 4, before + 5);
+        var preselecting = run(Map.of("preselect", "quadratic"), 4, before + 5);
+        for (int n = 0; n < before; n++) {
+            assertThat(preselecting.get(n).params()).as("trial %d", n).isEqualTo(plain.get(n).params());
+        }
+        assertThat(preselecting.subList(before, before + 5)).extracting(Trial::params)
+                .isNotEqualTo(plain.subList(before, before + 5).stream().map(Trial::params).toList());
+    }
+
+    @Test
+    void onARotatedEllipsoidItGetsFurtherInTheSameTrials() {
+        for (long seed = 1; seed <= 3; seed++) {
+            double plain = best(run(Map.of(), seed, 80));
+            double preselecting = best(run(Map.of("preselect", "quadratic"), seed, 80));
+            assertThat(preselecting).as("seed %d", seed).isLessThan(plain / 2);
+        }
+    }
+
+    @Test
+    void theSurrogateLearnsFromCompleteTrialsAlone() {
+        var history = run(Map.of(), 5, 40);
+        var unit = new UnitSpace(BOX);
+        int[] dims = CmaEsSearch.cmaDimensions(unit);
+        var observations = Observation.of(new ProposalContext(BOX, LOSS, 5, 40, history), unit, null, false);
+        var model = CmaEsSearch.surrogate(observations, dims);
+        // A failed and a pruned trial far off change nothing.
+        var withOthers = new ArrayList<>(history);
+        var far = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < N; i++) {
+            far.put("x" + i, -4.9);
+        }
+        withOthers.add(InProcessExperiment.trial(40, far, TrialState.FAILED, null));
+        withOthers.add(InProcessExperiment.trial(41, far, TrialState.PRUNED, Map.of("loss", -1e9)));
+        var observed = Observation.of(new ProposalContext(BOX, LOSS, 5, 42, withOthers), unit, null, false);
+        var same = CmaEsSearch.surrogate(observed, dims);
+        double[] x = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8};
+        assertThat(same.predict(x)).isEqualTo(model.predict(x));
+        assertThat(CmaEsSearch.surrogate(observations.subList(0, QuadraticSurrogate.diagonalNeeds(N) - 1), dims)).isNull();
+        assertThat(QuadraticSurrogate.maxPoints(N)).isEqualTo(2 * QuadraticSurrogate.fullCoefficients(N));
+        assertThat(QuadraticSurrogate.maxPoints(30)).isEqualTo(2 * QuadraticSurrogate.diagonalCoefficients(30));
+    }
+}
