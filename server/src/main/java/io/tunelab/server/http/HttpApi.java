@@ -155,6 +155,9 @@ public final class HttpApi {
         queue.mount(router);
 
         router.route("/api/*").handler(rc -> unrouted(rc, routes, what -> "no API route " + what + "; see GET /api/openapi.yaml"));
+        // Vert.x's static handler answers a HEAD without the Content-Type its GET carries: a HEAD of a web
+        // file is routed as its GET, whose body Vert.x leaves out of the answer to a HEAD.
+        router.route("/*").method(HttpMethod.HEAD).handler(rc -> rc.reroute(HttpMethod.GET, rc.request().uri()));
         router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
         router.route("/*").handler(StaticHandler.create("META-INF/resources/tunelab").setIndexPage("index.html"));
         router.route().handler(rc -> unrouted(rc, routes, what -> "nothing at " + what));
