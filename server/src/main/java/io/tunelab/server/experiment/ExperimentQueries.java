@@ -3,6 +3,7 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.Constraint;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
+import io.tunelab.api.ExportFormat;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Feasibility;
@@ -206,6 +207,15 @@ public final class ExperimentQueries {
     public TrialExport export(String ref) {
         Snapshot s = snapshotOf(ref);
         return TrialExport.of(s.spec(), s.trials());
+    }
+
+    /**
+     * The file name {@link #export} would give the experiment's export in {@code format}, read
+     * without loading the experiment or its trials: what a HEAD of the export answers. NOT_FOUND as
+     * {@link #export}.
+     */
+    public String exportFileName(String ref, ExportFormat format) {
+        return TrialExport.fileName(registry.storedName(ref), format);
     }
 
     /** Writes trial {@code trialId}'s stored model to {@code out}, not holding it whole; NOT_FOUND when it has none. */
