@@ -223,6 +223,10 @@ class EveryRouteTest {
         assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path).isEqualTo(get.headers().firstValue("Content-Type"));
         assertThat(get.headers().firstValueAsLong("Content-Length")).as("GET " + path).hasValue(get.body().length);
         assertThat(head.headers().firstValueAsLong("Content-Length")).as("HEAD " + path).hasValue(get.body().length);
+        // Read from the socket to its end: no byte of the file follows the headers.
+        RawHttp.Reply raw = new RawHttp(server.port()).send("HEAD", path, Map.of(), (String) null);
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(raw.body()).as("HEAD " + path + " on the wire").isEmpty();
     }
 
     @Test
