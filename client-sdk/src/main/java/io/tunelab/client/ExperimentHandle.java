@@ -34,14 +34,17 @@ import java.util.function.Consumer;
  * One experiment on a server: ask for trials, tell results, report intermediate values, run
  * the whole loop with {@link #optimize}, read the leaderboard, pause, resume and stop.
  * Thread-safe: {@code optimize} with parallelism shares one handle across threads.
+ *
+ * <p>A server that cannot be reached (restarted, briefly away) is waited for by the asks and
+ * tells, {@link #optimize}'s and those called directly, for up to {@link #serverWait()} (5
+ * minutes; {@link #withServerWait} changes it): each is sent again under its request id, which
+ * the server answers as the first, so none is applied twice. Every other call is sent once and
+ * fails with {@link TunelabException.Unavailable}, as {@link TunelabClient}'s own calls do.
  */
 public final class ExperimentHandle {
     /** How often {@link #optimize} renews its trials' leases; the server's lease lasts 60 s by default. */
     private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(10);
-    /**
-     * How long {@link #optimize} waits for a server it cannot reach (restarted, briefly away)
-     * before it gives up: its asks and tells are sent again under their request ids meanwhile.
-     */
+    /** How long asks and tells wait for a server they cannot reach, unless {@link #withServerWait} says otherwise. */
     static final Duration SERVER_WAIT = Duration.ofMinutes(5);
 
     private final TunelabClient client;
@@ -50,12 +53,37 @@ public final class ExperimentHandle {
     private final String metric;
     /** False once the server refused a tell with {@code next} as an unknown field (a server older than it). */
     private volatile boolean tellThenAskKnown = true;
+    private final Duration serverWait;
 
     ExperimentHandle(TunelabClient client, Experiment experiment) {
+        this(client, experiment.id(), experiment.name(), experiment.spec().primary().metric(), SERVER_WAIT);
+    }
+
+    private ExperimentHandle(TunelabClient client, long id, String name, String metric, Duration serverWait) {
         this.client = client;
-        this.id = experiment.id();
-        this.name = experiment.name();
-        this.metric = experiment.spec().primary().metric();
+        this.id = id;
+        this.name = name;
+        this.metric = metric;
+        this.serverWait = serverWait;
+    }
+
+    /**
+     * A handle to this experiment whose asks and tells (and {@link #optimize}'s) wait up to
+     * {@code wait} for a server they cannot reach, sending each again under its request id
+     * meanwhile; {@code Duration.ZERO} gives up at once with {@link TunelabException.Unavailable}.
+     * This handle keeps its own wait.
+     */
+    public ExperimentHandle withServerWait(Duration wait) {
+        if (wait == null || wait.isNegative()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the server wait must be zero (give up at once) or more, "
+                    + "as Duration.ofMinutes(1); got " + wait);
+        }
+        return new ExperimentHandle(client, id, name, metric, wait);
+    }
+
+    /** How long asks and tells wait for a server they cannot reach: 5 minutes unless {@link #withServerWait} said otherwise. */
+    public Duration serverWait() {
+        return serverWait;
     }
 
     public long id() {
@@ -83,16 +111,20 @@ public final class ExperimentHandle {
         return client.describe(ref());
     }
 
-    /** A new trial from the strategy; BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when none is due. */
+    /**
+     * A new trial from the strategy; BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when none is due.
+     * Waits for a server it cannot reach ({@link #serverWait()}).
+     */
     public TrialProposal ask() {
-        return client.ask(ref());
+        return client.ask(ref(), serverWait);
     }
 
     /**
      * Up to {@code count} new trials in one request (1 to {@link AskBatchRequest#MAX_COUNT}), for a
      * caller with that many free slots; each held under its own lease when {@code leased} (renew
      * them with {@link TunelabClient#heartbeat}). Fewer when the budget runs out part-way;
-     * BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when not even one is due.
+     * BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when not even one is due. Sent once: it carries
+     * no request id, so a repeat could hand out the trials twice.
      */
     public List<TrialProposal> ask(int count, boolean leased) {
         return client.send("POST", "/api/experiments/" + ref() + "/trials/batch", Json.write(AskBatchRequest.of(count, leased)),
@@ -111,10 +143,11 @@ public final class ExperimentHandle {
      * Tells any result and asks for the next trial in the same request (one round trip instead of
      * two); the next trial is leased when the result carries a lease id. The result is recorded
      * whether or not a next trial is due. Under a request id, as a tell: a retry after a dropped
-     * connection gets the first answer, next trial included.
+     * connection gets the first answer, next trial included. Waits for a server it cannot reach
+     * ({@link #serverWait()}).
      */
     public TellReply tellThenAsk(long trialId, TrialResult result) {
-        return tellThenAsk(trialId, result, Duration.ZERO);
+        return tellThenAsk(trialId, result, serverWait);
     }
 
     /** {@link #tellThenAsk(long, TrialResult)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
@@ -124,24 +157,24 @@ public final class ExperimentHandle {
                 RequestId.random()), true, wait), TellReply.class);
     }
 
-    /** Tells a completed trial's objective value (the primary objective's metric). */
+    /** Tells a completed trial's objective value (the primary objective's metric); waits for a server it cannot reach ({@link #serverWait()}). */
     public void tell(long trialId, double value) {
         tell(trialId, Map.of(metric, value));
     }
 
     /** Tells a completed trial's metric values. */
     public void tell(long trialId, Map<String, Double> values) {
-        client.result(trialId, TrialResult.complete(values));
+        tell(trialId, TrialResult.complete(values));
     }
 
     /** Tells any result: complete, pruned, failed, with repetitions. */
     public void tell(long trialId, TrialResult result) {
-        client.result(trialId, result);
+        client.result(trialId, result, serverWait);
     }
 
     /** Ends a trial as pruned, with its last values. */
     public void pruned(long trialId, Map<String, Double> values) {
-        client.result(trialId, TrialResult.pruned(values));
+        tell(trialId, TrialResult.pruned(values));
     }
 
     /** Reports intermediate values at a step; the answer says whether to prune. */
@@ -269,7 +302,7 @@ public final class ExperimentHandle {
      * trial whose function throws is told FAILED with the message, and the loop goes on.
      * Trials are held under leases that a background thread renews, so should this process die,
      * its running trials go to the next caller instead of staying RUNNING. A server that cannot be
-     * reached (restarted) is waited for up to five minutes: each ask and tell is sent again under
+     * reached (restarted) is waited for up to {@link #serverWait()}: each ask and tell is sent again under
      * its request id, which the server answers as the first, so none is applied twice. Returns how many
      * trials this call finished. When the experiment races, each call of the function is one
      * repetition ({@link TrialContext#repetition()}), counted and told as one.
@@ -298,7 +331,7 @@ public final class ExperimentHandle {
                                 return null;
                             }
                             try {
-                                proposal = client.askLeased(Long.toString(id), SERVER_WAIT);
+                                proposal = client.askLeased(Long.toString(id), serverWait);
                             } catch (TunelabException.BudgetExhausted | TunelabException.ExperimentNotRunning e) {
                                 return null;
                             } catch (TunelabException.ParallelLimit e) {
@@ -315,7 +348,7 @@ public final class ExperimentHandle {
                             TrialResult result = evaluate(function, proposal);
                             reply = more ? tellMaybeThenAsk(proposal.id(), result) : null;
                             if (reply == null) {
-                                client.result(proposal.id(), result, SERVER_WAIT);
+                                client.result(proposal.id(), result, serverWait);
                             }
                             finished.incrementAndGet();
                             onTrial.accept(proposal);
@@ -360,7 +393,7 @@ public final class ExperimentHandle {
             return null;
         }
         try {
-            return tellThenAsk(trialId, result, SERVER_WAIT);
+            return tellThenAsk(trialId, result, serverWait);
         } catch (TunelabException e) {
             if (e.code() != ErrorCode.MALFORMED_BODY || !e.getMessage().contains("\"next\"")) {
                 throw e;

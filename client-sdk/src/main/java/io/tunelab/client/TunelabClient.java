@@ -133,8 +133,13 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Asks the experiment's strategy for a new trial. */
     public TrialProposal ask(String ref) {
-        return decode(exchange(new Request("POST", "/api/experiments/" + encode(ref) + "/trials", json(ASK), RequestId.random()), true),
-                TrialProposal.class);
+        return ask(ref, Duration.ZERO);
+    }
+
+    /** {@link #ask(String)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
+    TrialProposal ask(String ref, Duration wait) {
+        return decode(exchange(new Request("POST", "/api/experiments/" + encode(ref) + "/trials", json(ASK), RequestId.random()), true,
+                wait), TrialProposal.class);
     }
 
     /**

@@ -37,7 +37,7 @@ final class TrialData {
     Dataset prepare(Lease lease, DatasetSpec spec) {
         PreparedData prepared;
         try {
-            prepared = cache.prepare(spec);
+            prepared = cache.prepare(spec, lease.space());
         } catch (DataRefusedException e) {
             sendReport(lease, DataReport.refused(spec.source().describe(), e.getMessage()));
             throw e;

@@ -103,7 +103,7 @@ class PbtWorkerTest {
         var search = FakeCoordinator.lease(1, WorkerTest.IRIS_WITH_TEST, params, Objective.maximize("accuracy"), 1);
         var finalization = new io.tunelab.api.Finalization(1, 1, TrialState.RUNNING, null, 3, null, "test:1", null, 0, null, null);
         server.leases.add(new io.tunelab.api.Lease("final-1", search.expiresAt(), 3, search.trial(), 1, "test", search.objectives(),
-                1, 42, WorkerTest.IRIS_WITH_TEST, finalization));
+                1, 42, WorkerTest.IRIS_WITH_TEST, finalization, null));
         var test = server.awaitTest(1);
         assertThat(test.error()).isNull();
         assertThat(test.values()).containsEntry("epochs", 9.0);

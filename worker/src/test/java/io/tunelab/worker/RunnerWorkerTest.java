@@ -158,7 +158,7 @@ class RunnerWorkerTest {
         var finalization = new io.tunelab.api.Finalization(1, 1, TrialState.RUNNING, null, null, null, "test:1", null, 0, null,
                 null);
         server.leases.add(new io.tunelab.api.Lease("final-1", search.expiresAt(), 3, search.trial(), 1, "test",
-                search.objectives(), 1, 42, task, finalization));
+                search.objectives(), 1, 42, task, finalization, null));
 
         var test = server.awaitTest(1);
 

@@ -91,7 +91,7 @@ class WorkerTest {
         Lease search = FakeCoordinator.lease(1, IRIS_WITH_TEST, Map.of(), Objective.maximize("accuracy"), 1);
         var finalization = new Finalization(1, 1, TrialState.RUNNING, null, 3, null, "test:1", null, 0, null, null);
         server.leases.add(new Lease("final-1", search.expiresAt(), 3, search.trial(), 1, "test", search.objectives(), 1, 42,
-                IRIS_WITH_TEST, finalization));
+                IRIS_WITH_TEST, finalization, null));
         var test = server.awaitTest(1);
         assertThat(test.error()).isNull();
         assertThat(test.leaseId()).isEqualTo("final-1");

@@ -5,7 +5,9 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentSummary;
+import io.tunelab.api.ExportFormat;
 import io.tunelab.api.Feasibility;
+import io.tunelab.api.Finalization;
 import io.tunelab.api.Json;
 import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Trial;
@@ -15,6 +17,7 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.Pareto;
 import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredTrial;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -208,13 +211,41 @@ public final class ExperimentQueries {
         return TrialExport.of(s.spec(), s.trials());
     }
 
+    /**
+     * The file name {@link #export} would give the experiment's export in {@code format}, read
+     * without loading the experiment or its trials: what a HEAD of the export answers. NOT_FOUND as
+     * {@link #export}.
+     */
+    public String exportFileName(String ref, ExportFormat format) {
+        return TrialExport.fileName(registry.storedName(ref), format);
+    }
+
     /** Writes trial {@code trialId}'s stored model to {@code out}, not holding it whole; NOT_FOUND when it has none. */
     public void copyModel(long trialId, OutputStream out) throws IOException {
         registry.currentOwner(trialId);
         if (!storage.copyModel(trialId, out)) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "trial " + trialId + " has no stored model; only trials run by a worker "
-                    + "with a task have one");
+            throw noModel(trialId);
         }
+    }
+
+    /**
+     * How many bytes {@link #copyModel} would write: the size recorded with the model when its
+     * worker stored it, so the model is not read. A model stored before sizes were recorded is read
+     * through once and counted. NOT_FOUND as {@link #copyModel}.
+     */
+    public long modelBytes(long trialId) throws IOException {
+        StoredTrial t = registry.currentOwner(trialId).trial(trialId);
+        if (t != null && t.trial().provenance().get(Transitions.MODEL_BYTES) instanceof Number bytes) {
+            return bytes.longValue();
+        }
+        var counted = new CountedBytes();
+        copyModel(trialId, counted);
+        return counted.bytes();
+    }
+
+    private static TunelabException noModel(long trialId) {
+        return TunelabException.of(ErrorCode.NOT_FOUND, "trial " + trialId + " has no stored model; only trials run by a worker "
+                + "with a task have one");
     }
 
     /**
@@ -222,21 +253,43 @@ public final class ExperimentQueries {
      * answers the finalization it belongs to. NOT_FOUND when the experiment has no finalization,
      * or its refit has stored no model yet.
      */
-    public io.tunelab.api.Finalization copyFinalizationModel(String ref, OutputStream out) throws IOException {
+    public Finalization copyFinalizationModel(String ref, OutputStream out) throws IOException {
         LiveExperiment e = registry.current(ref);
+        Finalization f = withRefitModel(e);
+        if (!storage.copyFinalizationModel(e.id(), out)) {
+            throw noRefitModel(e, f);
+        }
+        return f;
+    }
+
+    /**
+     * The finalization whose refit model {@link #copyFinalizationModel} would write, with the size
+     * recorded when the model was stored ({@link Finalization#modelBytes}): the model is not read.
+     * NOT_FOUND as {@link #copyFinalizationModel}.
+     */
+    public Finalization finalizationModel(String ref) {
+        return withRefitModel(registry.current(ref));
+    }
+
+    /** The experiment's finalization, which names a refit model: NOT_FOUND when there is none, or it has none yet. */
+    private static Finalization withRefitModel(LiveExperiment e) {
         FinalizationRow row = e.finalization();
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" has no finalization, so no refit model; "
                     + "start one with tunelab finalize " + e.name() + ", or download a trial's own model with GET /api/trials/{id}/model");
         }
-        var f = row.finalization();
-        if (f.modelSha256() == null || !storage.copyFinalizationModel(e.id(), out)) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "the finalization of experiment \"" + e.name() + "\" (trial #" + f.number()
-                    + ", " + f.state() + ") has no refit model yet; a worker uploads it when its refit ends, and a test score "
-                    + "told through the SDK comes without one; the trial's own model is at GET /api/trials/" + f.trialId() + "/model",
-                    Map.of("trial", f.trialId()));
+        Finalization f = row.finalization();
+        if (f.modelSha256() == null || f.modelBytes() == null) {
+            throw noRefitModel(e, f);
         }
         return f;
+    }
+
+    private static TunelabException noRefitModel(LiveExperiment e, Finalization f) {
+        return TunelabException.of(ErrorCode.NOT_FOUND, "the finalization of experiment \"" + e.name() + "\" (trial #" + f.number()
+                + ", " + f.state() + ") has no refit model yet; a worker uploads it when its refit ends, and a test score "
+                + "told through the SDK comes without one; the trial's own model is at GET /api/trials/" + f.trialId() + "/model",
+                Map.of("trial", f.trialId()));
     }
 
     public Map<String, Object> dataReport(String ref) {

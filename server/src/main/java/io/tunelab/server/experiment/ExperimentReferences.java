@@ -3,9 +3,11 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.ExperimentIndex;
+import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -67,19 +69,41 @@ final class ExperimentReferences {
 
     /** The experiment with this name, or with this id. */
     LiveExperiment find(String ref) {
-        if (ref == null || ref.isBlank()) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
-        }
+        requireGiven(ref);
         LiveExperiment e = lookup(ref);
         if (peers.get().shared() && (e == null || !stillNamed(e, ref))) {
             peers.get().refresh(); // another coordinator may have created, renamed or deleted it
             e = lookup(ref);
         }
         if (e == null) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with tunelab experiments (GET /api/experiments)",
-                    Map.of("experiment", ref));
+            throw notFound(ref);
         }
         return e;
+    }
+
+    /**
+     * The name of the experiment with this name, or else this id, as {@link #find} finds it, read
+     * from its stored row: neither it nor its trials are loaded. On a database other coordinators
+     * share the row is theirs too, so the name is current without catching up.
+     */
+    String storedName(String ref) {
+        requireGiven(ref);
+        Optional<StoredExperiment> row = index.get().experimentNamed(ref);
+        if (row.isEmpty() && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
+            row = index.get().experiment(Long.parseLong(ref));
+        }
+        return row.map(StoredExperiment::name).orElseThrow(() -> notFound(ref));
+    }
+
+    private static void requireGiven(String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");
+        }
+    }
+
+    private static TunelabException notFound(String ref) {
+        return TunelabException.of(ErrorCode.NOT_FOUND, "no experiment with id or name \"" + ref + "\"; list them with tunelab experiments (GET /api/experiments)",
+                Map.of("experiment", ref));
     }
 
     /**

@@ -316,6 +316,11 @@ final class ExperimentRegistry {
         return references.find(ref);
     }
 
+    /** The name of the experiment with this name or id, read without loading it ({@link ExperimentReferences#storedName}). */
+    String storedName(String ref) {
+        return references.storedName(ref);
+    }
+
     private LiveExperiment lookup(String ref) {
         return references.lookup(ref);
     }

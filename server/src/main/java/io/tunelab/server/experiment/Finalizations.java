@@ -163,7 +163,7 @@ public final class Finalizations {
         Trial t = e.trial(leased.finalization().trialId()).trial();
         return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
                 new TrialProposal(t.id(), t.number(), t.params(), null), e.id(), e.name(), spec.objectives(), spec.repetitions(),
-                e.row().seed(), spec.task(), leased.finalization()));
+                e.row().seed(), spec.task(), leased.finalization(), spec.space()));
     }
 
     /**

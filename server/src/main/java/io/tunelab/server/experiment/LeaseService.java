@@ -100,7 +100,7 @@ public final class LeaseService {
         Trial t = leased.trial();
         return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
                 new TrialProposal(t.id(), t.number(), t.params(), null, Races.nextRepetition(spec, t)), e.id(), e.name(), spec.objectives(),
-                spec.repetitions(), e.row().seed(), spec.task()));
+                spec.repetitions(), e.row().seed(), spec.task(), null, spec.space()));
     }
 
     /** Renews a lease. */

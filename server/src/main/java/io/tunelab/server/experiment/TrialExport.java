@@ -76,6 +76,11 @@ public final class TrialExport {
 
     /** A file name for the export: the experiment's name, with only letters, digits, '.', '-' and '_'. */
     public String fileName(ExportFormat format) {
+        return fileName(experiment, format);
+    }
+
+    /** {@link #fileName(ExportFormat)} of the export of the experiment named {@code experiment}. */
+    static String fileName(String experiment, ExportFormat format) {
         return experiment.replaceAll("[^A-Za-z0-9._-]", "_") + "-trials." + format.extension();
     }
 

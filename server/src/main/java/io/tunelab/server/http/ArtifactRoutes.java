@@ -17,7 +17,8 @@ import static io.tunelab.server.http.auth.Scope.WRITE;
  * A trial's artifacts: upload ({@code PUT /api/trials/{id}/artifacts/{name}}, streamed like the
  * model upload, Content-Length required, capped by {@code --max-artifact-mb}), list and download.
  * A download goes from storage to a temporary file off the event loop and from there to the
- * client, so a slow client holds no database connection ({@link Downloads}).
+ * client, so a slow client holds no database connection ({@link Downloads}); a HEAD answers the
+ * size stored with the artifact, without reading its content.
  */
 final class ArtifactRoutes {
     private final TrialArtifacts artifacts;
@@ -61,6 +62,9 @@ final class ArtifactRoutes {
             Artifact artifact = artifacts.find(TrialRoutes.trialId(rc), name);
             artifacts.copy(artifact, out);
             return artifact;
+        }, () -> {
+            Artifact artifact = artifacts.find(TrialRoutes.trialId(rc), name);
+            return new Downloads.Size<>(artifact, artifact.size());
         }, (response, artifact) -> response
                 .putHeader("Content-Type", "application/octet-stream")
                 .putHeader("X-Content-Type-Options", "nosniff")

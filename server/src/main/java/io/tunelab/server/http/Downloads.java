@@ -13,8 +13,8 @@ import java.util.function.Function;
  * A stored model or artifact sent as a download: copied from the database to a temporary file off
  * the event loop, then sent from that file and the file deleted, so it is never held whole in
  * memory. A copy that fails (a 404 when there is none) leaves no file and answers the error. A
- * HEAD gets the GET's status and headers with the Content-Length of the bytes a GET would send:
- * they are read through once and counted, written nowhere.
+ * HEAD gets the GET's status and headers with the Content-Length of the bytes a GET would send,
+ * from the size stored with them: the bytes are not read.
  */
 final class Downloads {
     /** Copies the stored bytes to {@code out}; answers what the reply's headers need. */
@@ -23,28 +23,37 @@ final class Downloads {
         T to(OutputStream out) throws Exception;
     }
 
+    /** What a HEAD answers in place of the bytes: what the reply's headers need, and how many bytes the GET sends. */
+    record Size<T>(T about, long bytes) {
+    }
+
+    /** Answers the {@link Size} of what {@link Copy} would write, failing as the copy would (a 404 when there is none). */
+    @FunctionalInterface
+    interface Measure<T> {
+        Size<T> of() throws Exception;
+    }
+
     private Downloads() {
     }
 
     /** Sends what {@code copy} writes as {@code application/octet-stream}, attached under the name {@code fileName} gives. */
-    static <T> void send(RoutingContext rc, Blocking blocking, Copy<T> copy, Function<T, String> fileName) {
-        send(rc, blocking, copy, (response, about) -> response
+    static <T> void send(RoutingContext rc, Blocking blocking, Copy<T> copy, Measure<T> measure, Function<T, String> fileName) {
+        send(rc, blocking, copy, measure, (response, about) -> response
                 .putHeader("Content-Type", "application/octet-stream")
                 // The names are made of digits, letters, '.' and '-' only, so they need no escaping.
                 .putHeader("Content-Disposition", "attachment; filename=\"" + fileName.apply(about) + "\""));
     }
 
-    /** Sends what {@code copy} writes, with the headers {@code headers} puts from what the copy answered. */
-    static <T> void send(RoutingContext rc, Blocking blocking, Copy<T> copy, BiConsumer<HttpServerResponse, T> headers) {
+    /**
+     * Sends what {@code copy} writes, with the headers {@code headers} puts from what the copy
+     * answered; a HEAD is answered from what {@code measure} answers instead.
+     */
+    static <T> void send(RoutingContext rc, Blocking blocking, Copy<T> copy, Measure<T> measure,
+                         BiConsumer<HttpServerResponse, T> headers) {
         if (KnownLength.head(rc)) {
-            record Counted<T>(T about, long bytes) {
-            }
-            blocking.runThen(rc, () -> {
-                var counter = new Counter();
-                return new Counted<>(copy.to(counter), counter.bytes);
-            }, (r, counted) -> {
-                headers.accept(r.response(), counted.about());
-                KnownLength.endHead(r, counted.bytes());
+            blocking.runThen(rc, measure::of, (r, size) -> {
+                headers.accept(r.response(), size.about());
+                KnownLength.endHead(r, size.bytes());
             });
             return;
         }
@@ -63,20 +72,5 @@ final class Downloads {
             r.response().sendFile(copied.file().toString())
                     .onComplete(sent -> r.vertx().fileSystem().delete(copied.file().toString()));
         });
-    }
-
-    /** Counts the bytes written to it and keeps none. */
-    private static final class Counter extends OutputStream {
-        private long bytes;
-
-        @Override
-        public void write(int b) {
-            bytes++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            bytes += len;
-        }
     }
 }

@@ -19,6 +19,7 @@ import io.tunelab.server.http.auth.AuthRoutes;
 import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -155,6 +156,9 @@ public final class HttpApi {
         queue.mount(router);
 
         router.route("/api/*").handler(rc -> unrouted(rc, routes, what -> "no API route " + what + "; see GET /api/openapi.yaml"));
+        // Vert.x's static handler answers a HEAD without the Content-Type its GET carries: a HEAD of a web
+        // file is routed as its GET, whose body Vert.x leaves out of the answer to a HEAD.
+        router.route("/*").method(HttpMethod.HEAD).handler(rc -> rc.reroute(HttpMethod.GET, rc.request().uri()));
         router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true));
         router.route("/*").handler(StaticHandler.create("META-INF/resources/tunelab").setIndexPage("index.html"));
         router.route().handler(rc -> unrouted(rc, routes, what -> "nothing at " + what));
@@ -210,15 +214,28 @@ public final class HttpApi {
         }, TrialPage::total, TrialPage::trials);
     }
 
-    /** Every trial as a CSV or JSON table, streamed; the format is the path's extension. */
+    /**
+     * Every trial as a CSV or JSON table, streamed; the format is the path's extension. A HEAD gets
+     * the GET's status and headers, without a length as the GET, from the experiment's stored name alone:
+     * the export is not built, nor the trials read (or loaded, when the experiment is not in memory).
+     */
     private void exportTrials(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         ExportFormat format = ExportFormat.parse(rc.pathParam("format"));
+        if (KnownLength.head(rc)) {
+            // No Content-Length, as the GET's chunked body has none (Vert.x sends no Transfer-Encoding to a HEAD).
+            blocking.runThen(rc, () -> queries.exportFileName(ref, format), (r, fileName) -> exportHeaders(r, format, fileName).end());
+            return;
+        }
         blocking.runThen(rc, () -> queries.export(ref), (r, export) -> {
-            r.response().putHeader("Content-Type", format.mediaType())
-                    .putHeader("Content-Disposition", "attachment; filename=\"" + export.fileName(format) + "\"");
+            exportHeaders(r, format, export.fileName(format));
             StreamedBody.send(r.response(), blocking, out -> export.write(format, out));
         });
+    }
+
+    private static HttpServerResponse exportHeaders(RoutingContext rc, ExportFormat format, String fileName) {
+        return rc.response().putHeader("Content-Type", format.mediaType())
+                .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
     }
 
     private void leaderboard(RoutingContext rc) {

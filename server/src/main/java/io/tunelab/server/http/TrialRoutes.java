@@ -131,12 +131,13 @@ final class TrialRoutes {
         });
     }
 
-    /** The trial's own model, streamed from the database through a temporary file ({@link Downloads}). */
+    /** The trial's own model, streamed from the database through a temporary file ({@link Downloads}); a HEAD reads its stored size. */
     private void model(RoutingContext rc) {
+        String id = rc.pathParam("id");
         Downloads.send(rc, blocking, out -> {
             queries.copyModel(trialId(rc), out);
-            return rc.pathParam("id");
-        }, id -> "trial-" + id + "-model.zip");
+            return id;
+        }, () -> new Downloads.Size<>(id, queries.modelBytes(trialId(rc))), trial -> "trial-" + trial + "-model.zip");
     }
 
     private void lease(RoutingContext rc) {

@@ -1,5 +1,6 @@
 package io.tunelab.server.http;
 
+import io.tunelab.api.Finalization;
 import io.tunelab.api.Json;
 import io.tunelab.api.TestResult;
 import io.tunelab.server.experiment.ExperimentQueries;
@@ -56,11 +57,16 @@ final class WinnerRoutes {
         blocking.run(rc, 200, () -> finalizations.of(ref));
     }
 
-    /** The finalization's refit model, streamed from the database through a temporary file ({@link Downloads}). */
+    /**
+     * The finalization's refit model, streamed from the database through a temporary file
+     * ({@link Downloads}); a HEAD reads its size from the finalization.
+     */
     private void finalizationModel(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        Downloads.send(rc, blocking, out -> queries.copyFinalizationModel(ref, out),
-                f -> "trial-" + f.trialId() + "-refit-model.zip");
+        Downloads.send(rc, blocking, out -> queries.copyFinalizationModel(ref, out), () -> {
+            Finalization f = queries.finalizationModel(ref);
+            return new Downloads.Size<>(f, f.modelBytes());
+        }, f -> "trial-" + f.trialId() + "-refit-model.zip");
     }
 
     private void testResult(RoutingContext rc) {

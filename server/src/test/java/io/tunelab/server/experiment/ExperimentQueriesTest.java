@@ -1,29 +1,45 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Lease;
+import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.StrategySpec;
 import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.JdbcStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link ExperimentQueries#prepare()}: after a start, the first page's ranking is built before anyone asks, and nothing changes. */
+/**
+ * {@link ExperimentQueries#prepare()}: after a start, the first page's ranking is built before
+ * anyone asks, and nothing changes. The sizes of stored models (what a HEAD of a download answers)
+ * come from what was recorded when they were stored, without reading them.
+ */
 class ExperimentQueriesTest {
     @TempDir
     Path dir;
-    JdbcStorage storage;
+    FailingStorage storage;
     Coordinator coordinator;
 
     @BeforeEach
     void open() {
-        storage = JdbcStorage.openDataDirectory(dir);
+        storage = new FailingStorage(JdbcStorage.openDataDirectory(dir));
         coordinator = Coordinator.open(storage, () -> Instant.parse("2026-12-02T00:00:00Z"), Events.NONE,
                 new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
     }
@@ -52,5 +68,76 @@ class ExperimentQueriesTest {
         assertThat(queries.hasCurrentRanking("told")).isTrue();
         assertThat(io.tunelab.api.Json.write(queries.trials("told", ExperimentQueries.FIRST_PAGE))).isEqualTo(before);
         assertThat(queries.trials("empty", ExperimentQueries.FIRST_PAGE).trials()).isEmpty();
+    }
+
+    /** An experiment of two trials whose task holds out a test split, so that completing it starts a finalization. */
+    private static ExperimentSpec withTask(String name) {
+        return ExperimentSpec.builder(name).maximize("accuracy").param("x", FloatParam.of(0, 1))
+                .strategy(new StrategySpec("random", 3L, Map.of())).trials(2)
+                .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build();
+    }
+
+    private Lease lease() {
+        return coordinator.leases().lease(new LeaseRequest("w:1", List.of("dl4j"), 0)).orElseThrow();
+    }
+
+    private Path file(int bytes) throws IOException {
+        return Files.write(Files.createTempFile(dir, "model-", ".zip"), new byte[bytes]);
+    }
+
+    @Test
+    void aModelsSizeIsTheOneRecordedWithItAndReadsNoModel() throws IOException {
+        var service = coordinator.experiments();
+        service.create(withTask("sized"));
+        Lease first = lease();
+        service.putModel(first.trial().id(), first.leaseId(), file(1234));
+        // A result cannot overwrite the size the server recorded.
+        service.tell(first.trial().id(), new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, first.leaseId(),
+                Map.of("model_bytes", 1)));
+        ExperimentQueries queries = coordinator.queries();
+        int read = storage.filesRead();
+
+        assertThat(queries.modelBytes(first.trial().id())).isEqualTo(1234);
+        assertThat(storage.filesRead()).as("no model read").isEqualTo(read);
+        assertThat(queries.trial(first.trial().id()).provenance()).containsEntry("model_bytes", 1234L);
+        var copied = new ByteArrayOutputStream();
+        queries.copyModel(first.trial().id(), copied);
+        assertThat(copied.size()).as("what a GET sends").isEqualTo(1234);
+
+        Lease second = lease();
+        service.tell(second.trial().id(), new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.8), null, null, second.leaseId(), null));
+        Lease refit = lease();
+        assertThat(refit.finalization()).as("the experiment completed; its winner is refit").isNotNull();
+        service.putModel(refit.trial().id(), refit.leaseId(), file(77));
+        read = storage.filesRead();
+
+        assertThat(queries.finalizationModel("sized").modelBytes()).isEqualTo(77);
+        assertThat(storage.filesRead()).as("no model read").isEqualTo(read);
+        copied.reset();
+        queries.copyFinalizationModel("sized", copied);
+        assertThat(copied.size()).as("what a GET sends").isEqualTo(77);
+    }
+
+    @Test
+    void aModelStoredWithoutItsSizeIsCountedAndNoModelIsNotFound() throws IOException {
+        var service = coordinator.experiments();
+        service.create(withTask("unsized"));
+        Lease leased = lease();
+        long id = leased.trial().id();
+        ExperimentQueries queries = coordinator.queries();
+
+        assertThatThrownBy(() -> queries.modelBytes(id)).isInstanceOf(TunelabException.NotFound.class)
+                .hasMessage("trial " + id + " has no stored model; only trials run by a worker with a task have one");
+        assertThatThrownBy(() -> queries.finalizationModel("unsized")).isInstanceOf(TunelabException.NotFound.class)
+                .hasMessageStartingWith("experiment \"unsized\" has no finalization, so no refit model; start one with tunelab finalize unsized");
+        assertThatThrownBy(() -> queries.modelBytes(999_999)).isInstanceOf(TunelabException.NotFound.class)
+                .hasMessage("no trial with id 999999");
+
+        // As a model stored before sizes were recorded: the bytes alone, nothing in the trial's provenance.
+        storage.write(c -> c.putModel(id, new byte[321]));
+        int read = storage.filesRead();
+        assertThat(queries.modelBytes(id)).isEqualTo(321);
+        assertThat(storage.filesRead()).as("read through once").isEqualTo(read + 1);
+        assertThat(queries.trial(id).provenance()).doesNotContainKey("model_bytes");
     }
 }

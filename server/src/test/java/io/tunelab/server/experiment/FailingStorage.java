@@ -10,12 +10,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** A storage that fails the next write when told to (as a full disk would), counts the writes that went through, and passes everything else on. */
+/**
+ * A storage that fails the next write when told to (as a full disk would), counts the writes that
+ * went through and the stored files (models, artifact contents) read, and passes everything else on.
+ */
 final class FailingStorage implements Storage {
     private final Storage storage;
     private volatile boolean failNext;
     private volatile int passBeforeFailing = -1;
     private final java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger filesRead = new java.util.concurrent.atomic.AtomicInteger();
 
     FailingStorage(Storage storage) {
         this.storage = storage;
@@ -66,6 +70,11 @@ final class FailingStorage implements Storage {
         return written.get();
     }
 
+    /** How many times a stored model or artifact content was asked for so far, found or not. */
+    int filesRead() {
+        return filesRead.get();
+    }
+
     @Override
     public io.tunelab.server.storage.ExperimentIndex index() {
         return storage.index();
@@ -103,11 +112,13 @@ final class FailingStorage implements Storage {
 
     @Override
     public boolean copyModel(long trialId, java.io.OutputStream out) throws java.io.IOException {
+        filesRead.incrementAndGet();
         return storage.copyModel(trialId, out);
     }
 
     @Override
     public boolean copyFinalizationModel(long experimentId, java.io.OutputStream out) throws java.io.IOException {
+        filesRead.incrementAndGet();
         return storage.copyFinalizationModel(experimentId, out);
     }
 
@@ -138,6 +149,7 @@ final class FailingStorage implements Storage {
 
     @Override
     public boolean copyArtifactContent(String sha256, java.io.OutputStream out) throws java.io.IOException {
+        filesRead.incrementAndGet();
         return storage.copyArtifactContent(sha256, out);
     }
 

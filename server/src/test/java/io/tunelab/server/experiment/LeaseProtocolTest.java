@@ -71,6 +71,8 @@ class LeaseProtocolTest {
     void anExpiredLeaseGoesToTheNextWorkerAndTheFirstWorkersResultIsRefused() {
         Lease first = lease("a:1");
         assertThat(first.task()).containsKey("dataset");
+        assertThat(first.space()).as("what the experiment's other trials may be given").isEqualTo(queries.experiment("tabular").spec().space());
+        assertThat(first.space().names()).containsExactly("lr");
         now = now.plusSeconds(20);
         leases.heartbeat(first.trial().id(), first.leaseId());
         now = now.plusSeconds(20);

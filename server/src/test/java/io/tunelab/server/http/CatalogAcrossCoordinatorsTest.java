@@ -24,6 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,13 +50,14 @@ class CatalogAcrossCoordinatorsTest {
     private ApiServer b;
     private TunelabClient toA;
     private TunelabClient toB;
+    private String admin;
 
     @BeforeEach
     void start() {
         var db = Storages.newPostgresDatabase("catalog");
         a = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("a"), db, Durability.PROCESS, null, null, null));
         b = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("b"), db, Durability.PROCESS, null, null, null));
-        String admin = a.newAdminToken().orElseThrow();
+        admin = a.newAdminToken().orElseThrow();
         toA = TunelabClient.connect(a.origin(), admin);
         toB = TunelabClient.connect(b.origin(), admin);
     }
@@ -96,6 +101,57 @@ class CatalogAcrossCoordinatorsTest {
         assertThatThrownBy(() -> Catalog.of(toB).update("beta", ExperimentPatch.rename("gamma")))
                 .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
         assertThat(toA.describe("beta").id()).isEqualTo(id);
+    }
+
+    /** A HEAD of {@code path} on coordinator B: its status and the value of {@code header} ("none" without it). */
+    private Map.Entry<Integer, String> headOnB(String path, String header) throws Exception {
+        try (var http = HttpClient.newHttpClient()) {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(b.origin() + path)).header("Authorization", "Bearer " + admin)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            return Map.entry(r.statusCode(), r.headers().firstValue(header).orElse("none"));
+        }
+    }
+
+    private Map.Entry<Integer, String> headOnB(String path) throws Exception {
+        return headOnB(path, "Content-Disposition");
+    }
+
+    @Test
+    void aHeadOfAModelOrArtifactStoredOnOneCoordinatorAnswersItsStoredSizeOnTheOther() throws Exception {
+        toA.launch(ExperimentSpec.builder("sized").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1)).trials(1)
+                .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+        Lease lease = toA.lease(new LeaseRequest("w1", List.of("dl4j"), 0)).orElseThrow();
+        long trial = lease.trial().id();
+        toA.uploadModel(trial, lease.leaseId(), new byte[1234]);
+        Artifacts.of(toA).upload(trial, lease.leaseId(), "log.txt", new byte[56]);
+
+        assertThat(headOnB("/api/trials/" + trial + "/model", "Content-Length")).isEqualTo(Map.entry(200, "1234"));
+        assertThat(headOnB("/api/trials/" + trial + "/artifacts/log.txt", "Content-Length")).isEqualTo(Map.entry(200, "56"));
+        assertThat(headOnB("/api/experiments/sized/finalization/model").getKey()).as("no finalization yet").isEqualTo(404);
+
+        // The only trial completes the experiment, whose finalization refits it.
+        toA.result(trial, new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, lease.leaseId(), null));
+        Lease refit = toA.lease(new LeaseRequest("w1", List.of("dl4j"), 0)).orElseThrow();
+        assertThat(refit.finalization()).isNotNull();
+        assertThat(headOnB("/api/experiments/sized/finalization/model").getKey()).as("no refit model yet").isEqualTo(404);
+        toA.uploadModel(trial, refit.leaseId(), new byte[77]);
+        assertThat(headOnB("/api/experiments/sized/finalization/model", "Content-Length")).isEqualTo(Map.entry(200, "77"));
+        assertThat(headOnB("/api/trials/" + trial + "/model", "Content-Length")).as("the trial's own").isEqualTo(Map.entry(200, "1234"));
+    }
+
+    @Test
+    void aHeadOfAnExportOnTheOtherCoordinatorNamesTheFileAfterTheNameNowStored() throws Exception {
+        long id = toA.launch(spec("alpha")).info().id();
+        assertThat(headOnB("/api/experiments/alpha/trials.csv")).isEqualTo(Map.entry(200, "attachment; filename=\"alpha-trials.csv\""));
+
+        Catalog.of(toA).update("alpha", ExperimentPatch.rename("beta"));
+        assertThat(headOnB("/api/experiments/beta/trials.json")).isEqualTo(Map.entry(200, "attachment; filename=\"beta-trials.json\""));
+        assertThat(headOnB("/api/experiments/" + id + "/trials.csv")).isEqualTo(Map.entry(200, "attachment; filename=\"beta-trials.csv\""));
+        assertThat(headOnB("/api/experiments/alpha/trials.csv").getKey()).as("the old name").isEqualTo(404);
+
+        toA.stop("beta");
+        Catalog.of(toA).delete("beta");
+        assertThat(headOnB("/api/experiments/" + id + "/trials.csv").getKey()).as("deleted on A").isEqualTo(404);
     }
 
     @Test

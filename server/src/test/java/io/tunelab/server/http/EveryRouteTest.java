@@ -206,6 +206,29 @@ class EveryRouteTest {
         assertThat(status).as("HEAD " + path + " without a token").isEqualTo(route.equals("GET /health") || route.equals("GET /login") ? get.statusCode() : 401);
     }
 
+    /** The web UI's files as a browser asks for them: the page (by its directory too), its style, a script, its icon, a webjar's file. */
+    Stream<String> webFiles() {
+        return Stream.of("/", "/index.html", "/app.css", "/js/app.js", "/favicon.svg", "/webjars/uplot/1.6.30/dist/uPlot.min.css");
+    }
+
+    @ParameterizedTest
+    @MethodSource("webFiles")
+    void headOfAWebFileIsAnsweredAsGetWithoutTheBody(String path) throws Exception {
+        HttpResponse<byte[]> get = send("GET " + path, null, null, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<String> head = send("HEAD " + path, null);
+        assertThat(get.statusCode()).as("GET " + path).isEqualTo(200);
+        assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(200);
+        assertThat(head.body()).as("HEAD " + path).isEmpty();
+        assertThat(get.headers().firstValue("Content-Type")).as("GET " + path).isPresent();
+        assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path).isEqualTo(get.headers().firstValue("Content-Type"));
+        assertThat(get.headers().firstValueAsLong("Content-Length")).as("GET " + path).hasValue(get.body().length);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).as("HEAD " + path).hasValue(get.body().length);
+        // Read from the socket to its end: no byte of the file follows the headers.
+        RawHttp.Reply raw = new RawHttp(server.port()).send("HEAD", path, Map.of(), (String) null);
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(raw.body()).as("HEAD " + path + " on the wire").isEmpty();
+    }
+
     @Test
     void aClearTextHttp2UpgradeIsAnsweredInHttp11() throws Exception {
         // Over cleartext HTTP/2 a HEAD was answered with the GET's body; the server speaks HTTP/1.1 only.

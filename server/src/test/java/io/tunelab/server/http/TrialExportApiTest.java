@@ -8,6 +8,7 @@ import io.tunelab.server.testing.TestServer.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +97,60 @@ class TrialExportApiTest {
         for (int i = 0; i < trials; i++) {
             assertThat(rows.get(i + 1).getLast()).isEqualTo(i + error);
         }
+    }
+
+    @Test
+    void aHeadAnswersTheGetsHeadersWithoutReadingTheTrials() throws Exception {
+        Object id = call("POST", "/api/experiments", SPEC).json().get("id");
+        for (int i = 0; i < 3; i++) {
+            tell(ask(), "{\"state\": \"FAILED\", \"error\": \"" + i + "\"}");
+        }
+        server.restart(); // the experiment is stored, not in memory: reading its trials would load it
+        assertThat(loadedExperiments()).isZero();
+        var heads = new java.util.HashMap<String, Reply>();
+        for (String path : List.of("/api/experiments/export/trials.csv", "/api/experiments/" + id + "/trials.json")) {
+            heads.put(path, call("HEAD", path, null));
+        }
+        assertThat(loadedExperiments()).as("no HEAD read the trials").isZero();
+        for (var head : heads.entrySet()) {
+            Reply get = call("GET", head.getKey(), null);
+            assertThat(get.status()).as(get.body()).isEqualTo(200);
+            assertThat(head.getValue().status()).isEqualTo(200);
+            assertThat(head.getValue().body()).isEmpty();
+            for (String header : List.of("Content-Type", "Content-Disposition", "Content-Length")) {
+                assertThat(head.getValue().response().headers().firstValue(header)).as(head.getKey() + " " + header)
+                        .isEqualTo(get.response().headers().firstValue(header));
+            }
+            // Streamed: no length for the GET (chunked), and none for its HEAD.
+            assertThat(get.response().headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+            assertThat(head.getValue().response().headers().firstValue("Content-Length")).isEmpty();
+        }
+        assertThat(loadedExperiments()).as("a GET reads them").isEqualTo(1);
+    }
+
+    @Test
+    void aHeadOfAnUnknownExperimentOrFormatIsRefusedAsItsGet() throws Exception {
+        assertThat(call("POST", "/api/experiments", SPEC).status()).isEqualTo(201);
+        server.restart();
+        for (String path : List.of("/api/experiments/ghost/trials.csv", "/api/experiments/99/trials.json", "/api/experiments/export/trials.xml")) {
+            Reply head = call("HEAD", path, null);
+            Reply get = call("GET", path, null);
+            assertThat(get.status()).as(get.body()).isIn(400, 404);
+            assertThat(head.status()).as(path).isEqualTo(get.status());
+            assertThat(head.body()).isEmpty();
+            // The same error body, left out: its type and length.
+            assertThat(head.response().headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(head.response().headers().firstValueAsLong("Content-Length")).hasValue(get.body().getBytes(StandardCharsets.UTF_8).length);
+        }
+        assertThat(loadedExperiments()).as("nothing was loaded").isZero();
+        assertThat(call("GET", "/api/experiments", null).list()).singleElement().satisfies(e -> assertThat(e).containsEntry("name", "export"));
+    }
+
+    /** How many experiments the server holds in memory, as its metrics say. */
+    private int loadedExperiments() throws Exception {
+        String metrics = call("GET", "/metrics", null).body();
+        return metrics.lines().filter(l -> l.startsWith("tunelab_experiments_loaded ")).findFirst()
+                .map(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).orElseThrow();
     }
 
     @Test

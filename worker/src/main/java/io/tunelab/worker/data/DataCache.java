@@ -1,5 +1,7 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.SearchSpace;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +51,18 @@ public final class DataCache {
      * missing file) throws INVALID_SPEC; a file the sandbox refuses throws {@link DataRefusedException}.
      */
     public PreparedData prepare(DatasetSpec spec) {
+        return prepare(spec, null);
+    }
+
+    /**
+     * {@link #prepare(DatasetSpec)} for a trial of an experiment searching {@code space} (null
+     * when unknown): when it searches the folds, the warning holds for every trial's folds, not
+     * only for those of {@code spec}.
+     */
+    public PreparedData prepare(DatasetSpec spec, SearchSpace space) {
         PreparedData prepared = cached(spec);
         // The folds are the task's, not the data's: tasks that differ only in them share the cached data.
-        String warning = prepared.dataset() == null ? null : Splits.fewerRowsThanFolds(prepared.dataset(), spec);
+        String warning = prepared.dataset() == null ? null : Splits.fewerRowsThanFolds(prepared.dataset(), spec, space);
         return warning == null ? prepared : new PreparedData(DataReport.withWarning(prepared.report(), warning), prepared.dataset());
     }
 

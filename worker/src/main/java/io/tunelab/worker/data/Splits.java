@@ -1,11 +1,16 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.SearchSpace;
 import io.tunelab.api.TunelabException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -104,6 +109,24 @@ public final class Splits {
         return splits;
     }
 
+    /** The param that gives each trial its own folds when the folds are searched. */
+    static final String SEARCHED_FOLDS = "dataset.validation.folds";
+
+    /**
+     * The most folds {@code space} can give a trial, when its param {@value #SEARCHED_FOLDS}
+     * searches them: the largest value of an int param on its steps, or of a categorical one's
+     * whole-number choices; empty when the folds are not searched (or {@code space} is null).
+     */
+    static OptionalInt mostFoldsSearched(SearchSpace space) {
+        return switch (space == null ? null : space.get(SEARCHED_FOLDS)) {
+            case IntParam p -> OptionalInt.of(p.valueAt(p.cardinality() - 1));
+            case CategoricalParam p -> p.choices().stream().filter(Objects::nonNull)
+                    .filter(c -> c instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))
+                    .mapToInt(c -> ((Number) c).intValue()).max();
+            case null, default -> OptionalInt.empty();
+        };
+    }
+
     /**
      * The warning for the classes with fewer rows than {@code spec}'s validation folds, counted
      * among the rows the folds split (those outside the test split when {@code spec} holds one
@@ -112,11 +135,16 @@ public final class Splits {
      * say nothing about it; one of a single row is also missing from the training rows of the
      * fold that validates on it. What is right: as many folds as the least populated class has
      * rows, or more rows of it (with one row, a hold-out share instead, as folds go down to 2).
+     * When {@code space} searches the folds, the trials do not all have {@code spec}'s: the
+     * classes are those with fewer rows than the most folds it can give a trial, and the advice
+     * is to search no more folds than the least populated class has rows.
      */
-    static String fewerRowsThanFolds(Dataset data, DatasetSpec spec) {
-        if (!(spec.validation() instanceof DatasetSpec.Folds(int k)) || !data.isClassification()) {
+    static String fewerRowsThanFolds(Dataset data, DatasetSpec spec, SearchSpace space) {
+        if (!(spec.validation() instanceof DatasetSpec.Folds(int trialFolds)) || !data.isClassification()) {
             return null;
         }
+        OptionalInt searched = mostFoldsSearched(space);
+        int k = searched.orElse(trialFolds);
         int[] rows = new int[data.classes()];
         for (double y : data.y()) {
             rows[(int) y]++;
@@ -141,12 +169,14 @@ public final class Splits {
                 + (thin.size() > named.size() ? " and " + (thin.size() - named.size()) + " more" : "");
         String where = spec.test() == null ? "" : " outside the test split (dataset.test: " + spec.test() + ")";
         String right = fewest >= 2
-                ? "use dataset.validation.folds: " + fewest + " (the rows of the least populated class), or add rows of "
-                        + (thin.size() == 1 ? "that class" : "those classes")
+                ? (searched.isPresent() ? "search dataset.validation.folds up to " : "use dataset.validation.folds: ") + fewest
+                        + " (the rows of the least populated class), or add rows of " + (thin.size() == 1 ? "that class" : "those classes")
                 : "add rows of " + (thin.size() == 1 ? "that class" : "those classes") + " (folds go down to 2), or validate on "
                         + "a share instead (dataset.validation: {holdout: 0.2})";
-        return which + (thin.size() == 1 ? " has " : " have ") + "fewer rows" + where + " than dataset.validation.folds (" + k
-                + "): some folds validate on none of " + (thin.size() == 1 ? "its" : "their") + " rows"
+        return which + (thin.size() == 1 ? " has " : " have ") + "fewer rows" + where + " than dataset.validation.folds ("
+                + (searched.isPresent() ? "up to " + k + " searched" : k) + "): some folds "
+                + (searched.isPresent() ? "of a trial given more folds than " + (thin.size() == 1 ? "it has" : "they have") + " rows " : "")
+                + "validate on none of " + (thin.size() == 1 ? "its" : "their") + " rows"
                 + (fewest == 1 ? ", and the fold that validates on a class's only row trains without that class" : "")
                 + "; " + right;
     }

@@ -1,5 +1,9 @@
 package io.tunelab.worker.data;
 
+import io.tunelab.api.CategoricalParam;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.IntParam;
+import io.tunelab.api.SearchSpace;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +150,51 @@ class DataCacheTest {
         var iris = new DatasetSpec(new DatasetSource.Bundled("iris"), "target", TaskType.CLASSIFICATION, new DatasetSpec.Folds(10), null,
                 0.2, List.of());
         assertThat(DataReport.warnings(cache.prepare(iris).report())).noneMatch(w -> w.contains("dataset.validation.folds"));
+    }
+
+    @Test
+    void searchedFoldsAreWarnedAboutForTheMostTheSpaceGivesWhicheverTrialReports() throws IOException {
+        var cache = new DataCache(sandbox, 4, 1L << 30);
+        String cut = irisWith("iris-cut.csv", 50, 3);
+        var searched = SearchSpace.builder().add("dataset.validation.folds", IntParam.of(2, 5)).build();
+        String warning = "class \"2\" (3 rows) has fewer rows than dataset.validation.folds (up to 5 searched): some folds of a trial "
+                + "given more folds than it has rows validate on none of its rows; search dataset.validation.folds up to 3 (the rows "
+                + "of the least populated class), or add rows of that class";
+        // The report is sent by whichever trial runs first: one of 2 folds warns as one of 5 does.
+        for (int k : new int[] {2, 3, 5}) {
+            assertThat(DataReport.warnings(cache.prepare(folds(cut, k, null), searched).report())).as("a trial of %d folds", k)
+                    .filteredOn(w -> w.contains("dataset.validation.folds")).containsExactly(warning);
+        }
+        // No more folds searched than the class has rows: no warning, whatever the trial's folds.
+        var enough = SearchSpace.builder().add("dataset.validation.folds", CategoricalParam.of(2, 3)).build();
+        assertThat(DataReport.warnings(cache.prepare(folds(cut, 2, null), enough).report()))
+                .noneMatch(w -> w.contains("dataset.validation.folds"));
+        // Fixed folds (the space searches something else, or is not known) warn of the task's folds, as before.
+        var other = SearchSpace.builder().add("x", FloatParam.of(0, 1)).build();
+        for (SearchSpace space : new SearchSpace[] {other, null}) {
+            assertThat(DataReport.warnings(cache.prepare(folds(cut, 2, null), space).report()))
+                    .noneMatch(w -> w.contains("dataset.validation.folds"));
+            assertThat(DataReport.warnings(cache.prepare(folds(cut, 5, null), space).report())).contains("class \"2\" (3 rows) has fewer "
+                    + "rows than dataset.validation.folds (5): some folds validate on none of its rows; use dataset.validation.folds: 3 "
+                    + "(the rows of the least populated class), or add rows of that class");
+        }
+    }
+
+    @Test
+    void theMostFoldsSearchedAreTheLargestWholeNumberTheParamCanGive() {
+        assertThat(Splits.mostFoldsSearched(space(new IntParam(2, 9, false, 3, null)))).hasValue(8);
+        assertThat(Splits.mostFoldsSearched(space(IntParam.log(2, 20)))).hasValue(20);
+        assertThat(Splits.mostFoldsSearched(space(CategoricalParam.of(5, 3, 10)))).hasValue(10);
+        // Choices no trial could validate with (not whole numbers) are not folds: the others count, or none.
+        assertThat(Splits.mostFoldsSearched(space(CategoricalParam.of(4, 2.5, "ten")))).hasValue(4);
+        assertThat(Splits.mostFoldsSearched(space(CategoricalParam.of("three", 7.5)))).isEmpty();
+        assertThat(Splits.mostFoldsSearched(space(FloatParam.of(2, 10)))).isEmpty();
+        assertThat(Splits.mostFoldsSearched(SearchSpace.empty())).isEmpty();
+        assertThat(Splits.mostFoldsSearched(null)).isEmpty();
+    }
+
+    private static SearchSpace space(io.tunelab.api.Param folds) {
+        return SearchSpace.builder().add("dataset.validation.folds", folds).build();
     }
 
     @Test
