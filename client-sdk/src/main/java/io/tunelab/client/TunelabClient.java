@@ -231,10 +231,23 @@ public final class TunelabClient implements AutoCloseable {
         result(trialId, result, Duration.ZERO);
     }
 
+    /**
+     * {@link #result(long, TrialResult)} under {@code requestId} (1 to 64 letters, digits or
+     * {@code . _ : -}): a caller that tells again after a lost reply, under the same id, is
+     * answered as the first tell was instead of being refused as telling a finished trial.
+     */
+    public void result(long trialId, TrialResult result, String requestId) {
+        result(trialId, result, requestId, Duration.ZERO);
+    }
+
     /** {@link #result(long, TrialResult)}, sent again under the same request id while the server cannot be reached, for up to {@code wait}. */
     void result(long trialId, TrialResult result, Duration wait) {
+        result(trialId, result, RequestId.random(), wait);
+    }
+
+    private void result(long trialId, TrialResult result, String requestId, Duration wait) {
         // The reply is the stored trial; the caller has what it told, so it is not even read.
-        check(exchange(new Request("POST", "/api/trials/" + trialId + "/result", json(Json.writeBytes(result)), RequestId.random()),
+        check(exchange(new Request("POST", "/api/trials/" + trialId + "/result", json(Json.writeBytes(result)), requestId),
                 false, wait));
     }
 

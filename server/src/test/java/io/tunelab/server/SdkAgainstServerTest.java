@@ -101,6 +101,22 @@ class SdkAgainstServerTest {
     }
 
     @Test
+    void aResultToldAgainUnderItsRequestIdIsAnsweredAsTheFirstAndUnderAnotherRefused() {
+        ExperimentHandle exp = client.launch(quickstart("told-again").budget(Budget.trials(3)).build());
+        TrialProposal t = exp.ask();
+        var result = io.tunelab.api.TrialResult.complete(Map.of("loss", 0.25));
+
+        client.result(t.id(), result, "worker-tell-1");
+        client.result(t.id(), result, "worker-tell-1");
+
+        assertThatThrownBy(() -> client.result(t.id(), result, "worker-tell-2")).isInstanceOf(TunelabException.TrialFinished.class)
+                .hasMessageContaining("\"worker-tell-2\" has no stored answer");
+        assertThatThrownBy(() -> client.result(t.id(), result, "not an id")).isInstanceOf(TunelabException.InvalidArgument.class)
+                .hasMessageContaining("request id \"not an id\"").hasMessageContaining("letters, digits or . _ : -");
+        assertThat(exp.trials()).singleElement().satisfies(trial -> assertThat(trial.values()).containsEntry("loss", 0.25));
+    }
+
+    @Test
     void pauseStopAndResumeWithMoreTrials() {
         ExperimentHandle exp = client.launch(quickstart("lifecycle").trials(3).build());
         exp.pause();

@@ -26,7 +26,11 @@ interface Coordinator {
 
     Decision report(long trialId, ReportRequest request);
 
-    void result(long trialId, TrialResult result);
+    /**
+     * Tells the trial's result under {@code requestId}: told again under the same id (the reply
+     * was lost), it is answered as the first tell, not refused as telling a finished trial.
+     */
+    void result(long trialId, TrialResult result, String requestId);
 
     void uploadModel(long trialId, String leaseId, byte[] model);
 
@@ -63,8 +67,8 @@ interface Coordinator {
             }
 
             @Override
-            public void result(long trialId, TrialResult result) {
-                client.result(trialId, result);
+            public void result(long trialId, TrialResult result, String requestId) {
+                client.result(trialId, result, requestId);
             }
 
             @Override

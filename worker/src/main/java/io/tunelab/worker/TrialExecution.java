@@ -4,6 +4,7 @@ import io.tunelab.api.Direction;
 import io.tunelab.api.Lease;
 import io.tunelab.api.Objective;
 import io.tunelab.api.Repetition;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.TestResult;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
@@ -137,7 +138,9 @@ final class TrialExecution implements RunContext {
         }
         try {
             TrialResult told = result;
-            deliver(() -> coordinator.result(trialId(), told));
+            // One id for every attempt: a tell committed whose reply was lost is answered, not refused, when sent again.
+            String requestId = RequestId.random();
+            deliver(() -> coordinator.result(trialId(), told, requestId));
             log.info("{} {} {}{} in {} s", label, result.state(), result.values(),
                     result.error() == null ? "" : ": " + result.error(), String.format("%.1f", (System.nanoTime() - started) / 1e9));
         } catch (TunelabException e) {

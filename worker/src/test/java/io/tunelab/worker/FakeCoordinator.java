@@ -78,10 +78,27 @@ final class FakeCoordinator implements Coordinator {
         return decision;
     }
 
+    /** How many results are stored and then answered as if the connection dropped before the reply. */
+    final java.util.concurrent.atomic.AtomicInteger lostReplies = new java.util.concurrent.atomic.AtomicInteger();
+    /** Every result call, by trial; and those refused as telling a finished trial. */
+    final Map<Long, Integer> resultCalls = new ConcurrentHashMap<>();
+    final java.util.concurrent.atomic.AtomicInteger refusedResults = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<Long, String> toldUnder = new ConcurrentHashMap<>();
+
+    /** As the server: a tell again under the first one's request id is answered as the first; under another, refused. */
     @Override
-    public void result(long trialId, TrialResult result) {
+    public void result(long trialId, TrialResult result, String requestId) {
+        resultCalls.merge(trialId, 1, Integer::sum);
         if (results.putIfAbsent(trialId, result) != null) {
+            if (requestId != null && requestId.equals(toldUnder.get(trialId))) {
+                return;
+            }
+            refusedResults.incrementAndGet();
             throw TunelabException.of(ErrorCode.TRIAL_FINISHED, "trial " + trialId + " is finished");
+        }
+        toldUnder.put(trialId, requestId);
+        if (lostReplies.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the connection dropped before the reply");
         }
     }
 

@@ -103,6 +103,18 @@ class WorkerTest {
     }
 
     @Test
+    void aResultWhoseReplyWasLostIsToldAgainUnderItsFirstRequestIdAndAnsweredNotRefused() throws Exception {
+        server.lostReplies.set(1);
+        server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("preprocessing.scaling", "zscore"), Objective.maximize("accuracy"), 1));
+        server.leases.add(FakeCoordinator.lease(2, IRIS, Map.of("preprocessing.scaling", "zscore"), Objective.maximize("accuracy"), 1));
+
+        server.awaitResult(2);
+
+        assertThat(server.resultCalls.get(1L)).as("told again after the lost reply").isEqualTo(2);
+        assertThat(server.refusedResults.get()).as("the second tell is the first one's retry").isZero();
+    }
+
+    @Test
     void badInputFailsTheTrialWithAClearErrorAndTheWorkerKeepsServing() throws Exception {
         server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("preprocessing.scaling", "zscore"), Objective.maximize("accuracy"), 1));
         server.leases.add(FakeCoordinator.lease(2, Map.of("dataset", Map.of("name", "mnist")), Map.of(), Objective.maximize("accuracy"), 1));
