@@ -1,6 +1,7 @@
 package io.tunelab.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.tunelab.api.ErrorBody;
@@ -19,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * becomes an error that names the server and what came back.
  *
  * <p>Bodies are read as the bytes that arrived, by one {@link ObjectReader} per reply type made
- * once: no text copy of the body and no look-up of the type's deserializer per request.
+ * once: no text copy of the body and no look-up of the type's deserializer per request. A field
+ * the client does not know is skipped (a newer server's addition, such as a lease's search space
+ * was, must not stop an older worker or SDK); what the server reads stays strict.
  */
 final class Replies {
     private static final Map<JavaType, ObjectReader> READERS = new ConcurrentHashMap<>();
@@ -33,7 +36,8 @@ final class Replies {
 
     static <T> T read(URI server, byte[] body, JavaType type) {
         try {
-            return READERS.computeIfAbsent(type, t -> Json.mapper().readerFor(t)).readValue(body);
+            return READERS.computeIfAbsent(type, t -> Json.mapper().readerFor(t).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES))
+                    .readValue(body);
         } catch (IOException e) {
             throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server at " + server
                     + " answered with something that is not Tunelab JSON: " + e.getMessage());
@@ -43,8 +47,9 @@ final class Replies {
     /** The error a reply of {@code status} with {@code body} stands for. */
     static TunelabException error(URI server, int status, String body) {
         try {
-            return TunelabException.of(Json.mapper().readValue(body, ErrorBody.class));
-        } catch (IOException | RuntimeException e) {
+            return TunelabException.of(read(server, body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Json.mapper().constructType(ErrorBody.class)));
+        } catch (RuntimeException e) {
             return TunelabException.of(status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT,
                     "HTTP " + status + " from " + server + ": " + (body == null ? "" : body.strip()));
         }

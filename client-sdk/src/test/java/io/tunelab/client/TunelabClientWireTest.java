@@ -70,6 +70,23 @@ class TunelabClientWireTest {
     }
 
     @Test
+    void aReplyWithAFieldANewerServerAddedIsReadAndAnErrorWithOneToo() {
+        reply = "{\"id\": 7, \"number\": 3, \"params\": {\"lr\": 0.01}, \"addedLater\": {\"any\": [1, 2]}}";
+
+        assertThat(client.ask("sweep one")).isEqualTo(new TrialProposal(7, 3, Map.of("lr", 0.01)));
+
+        status = 409;
+        reply = "{\"code\": \"TRIAL_FINISHED\", \"message\": \"trial 7 is COMPLETE already\", \"details\": {}, \"hint\": \"later\"}";
+        assertThatThrownBy(() -> client.ask("sweep one")).isInstanceOf(TunelabException.TrialFinished.class)
+                .hasMessage("trial 7 is COMPLETE already");
+
+        status = 200;
+        reply = "{\"id\": \"seven\", \"number\": 3, \"params\": {}}";
+        assertThatThrownBy(() -> client.ask("sweep one")).as("a known field of the wrong type is still refused")
+                .isInstanceOf(TunelabException.Unavailable.class).hasMessageContaining("not Tunelab JSON");
+    }
+
+    @Test
     void anAskCarriesAFreshRequestIdAndTheTokenAndReadsTheProposal() {
         reply = "{\"id\": 7, \"number\": 3, \"params\": {\"lr\": 0.01, \"optimizer\": \"adam\"}}";
         TrialProposal first = client.ask("sweep one");
