@@ -37,13 +37,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the first draw while there are too few for a model), so the distribution's draws are steered by
  * what a quadratic fit of the landscape predicts. The chosen point enters the replay as any other
  * trial does; a step longer than the distribution allows is clipped there, as for injected
- * solutions. The draws and the fit depend only on the seed, the trial number and the history.
+ * solutions. With {@code preselect: quadratic_or_additive} the model is, of the full quadratic, the
+ * diagonal quadratic and the additive quartic (a polynomial of degree 4 in each coordinate apart),
+ * the one with the lowest leave-one-out error on those trials ({@link QuadraticSurrogate#fitChosen}).
+ * The draws and the fit depend only on the seed, the trial number and the history.
  */
 public final class CmaEsSearch implements SearchStrategy {
     private final int populationOption;
     private final double sigma0;
     private final int startup;
-    private final boolean preselect;
+    private final String preselect;
     private final TpeSearch others = TpeSearch.countingChoices();
     private final SearchStrategy start = new SobolSearch();
     /** Trial id → unit point; finished trials never change, so their encoding is kept. */
@@ -56,7 +59,7 @@ public final class CmaEsSearch implements SearchStrategy {
      * @param startup    quasi-random trials before the first generation; with some, the search
      *                   starts at the best of them instead of the centre
      */
-    CmaEsSearch(int population, double sigma0, int startup, boolean preselect) {
+    CmaEsSearch(int population, double sigma0, int startup, String preselect) {
         this.populationOption = population;
         this.sigma0 = sigma0;
         this.startup = startup;
@@ -64,7 +67,7 @@ public final class CmaEsSearch implements SearchStrategy {
     }
 
     /** How CMA-ES may choose among its draws, option {@code preselect}. */
-    static final List<String> PRESELECTS = List.of("none", "quadratic");
+    static final List<String> PRESELECTS = List.of("none", "quadratic", "quadratic_or_additive");
 
     /**
      * With {@code preselect: quadratic}, how many draws the surrogate chooses among. Chosen on
@@ -79,7 +82,7 @@ public final class CmaEsSearch implements SearchStrategy {
         var cma = new CmaEsSearch(options.integer("population", 0, 0, 10_000),
                 options.number("sigma0", 1.0 / 6, 1e-4, 1.0),
                 options.integer("startup_trials", 0, 0, 10_000),
-                options.choice("preselect", "none", PRESELECTS).equals("quadratic"));
+                options.choice("preselect", "none", PRESELECTS));
         options.done();
         return cma;
     }
@@ -94,7 +97,7 @@ public final class CmaEsSearch implements SearchStrategy {
         }
         var state = replay(observations, dims, context.seed());
         var ranked = TpeSearch.ranked(observations);
-        var surrogate = preselect ? surrogate(observations, dims) : null;
+        var surrogate = preselect.equals("none") ? null : surrogate(observations, dims, preselect.equals("quadratic_or_additive"));
         return NoRepeats.propose(context, "cma", attempt -> {
             var rng = NoRepeats.rng(context, "cma", attempt);
             double[] x = state.sample(rng);
@@ -127,9 +130,15 @@ public final class CmaEsSearch implements SearchStrategy {
      * The quadratic model of the loss over the CMA-ES dimensions, from the best complete trials
      * that keep the constraints (at most {@link QuadraticSurrogate#maxPoints}), whoever proposed
      * them; null while there are too few. Pruned, failed and constrained trials have no loss
-     * comparable to a complete one's, so they are left out.
+     * comparable to a complete one's, so they are left out. With {@code chosen}, the model of the
+     * form with the lowest leave-one-out error ({@link QuadraticSurrogate#fitChosen}, at most
+     * {@link QuadraticSurrogate#maxPointsChosen} trials).
      */
     static QuadraticSurrogate surrogate(List<Observation> observations, int[] dims) {
+        return surrogate(observations, dims, false);
+    }
+
+    static QuadraticSurrogate surrogate(List<Observation> observations, int[] dims, boolean chosen) {
         var complete = new ArrayList<Observation>();
         for (var o : observations) {
             if (o.isComplete() && Double.isFinite(o.loss())) {
@@ -137,14 +146,15 @@ public final class CmaEsSearch implements SearchStrategy {
             }
         }
         complete.sort(Observation.BEST_FIRST);
-        var used = complete.subList(0, Math.min(QuadraticSurrogate.maxPoints(dims.length), complete.size()));
+        int most = chosen ? QuadraticSurrogate.maxPointsChosen(dims.length) : QuadraticSurrogate.maxPoints(dims.length);
+        var used = complete.subList(0, Math.min(most, complete.size()));
         var points = new ArrayList<double[]>();
         double[] values = new double[used.size()];
         for (int k = 0; k < used.size(); k++) {
             points.add(project(used.get(k).point(), dims));
             values[k] = used.get(k).loss();
         }
-        return QuadraticSurrogate.fit(points, values);
+        return chosen ? QuadraticSurrogate.fitChosen(points, values) : QuadraticSurrogate.fit(points, values);
     }
 
     /** A define-by-run param is drawn by TPE's per-param estimator, as categoricals are. */

@@ -9,13 +9,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A quadratic model of the loss over points of the unit cube, fitted by ridge-regularised least
- * squares, with which CMA-ES pre-selects its proposal (option {@code preselect: quadratic}, after
- * Hansen's lq-CMA-ES, 2019). With at least {@value #ENOUGH}× as many points as a full quadratic
- * has coefficients, (n + 1)(n + 2)/2, it is the full quadratic (up to {@value #FULL_UP_TO}
- * dimensions: above, its fit would take longer than a proposal may); with fewer but at least
- * {@value #ENOUGH}× 2n + 1, the diagonal one (no cross terms); with fewer still there is no model.
- * The values are standardised first, so a constant loss gives a flat model (every prediction 0)
+ * A model of the loss over points of the unit cube, fitted by ridge-regularised least squares,
+ * with which CMA-ES pre-selects its proposal (option {@code preselect}, after Hansen's lq-CMA-ES,
+ * 2019). It has one of three forms ({@link Form}): the full quadratic, (n + 1)(n + 2)/2
+ * coefficients; the diagonal quadratic (no cross terms), 2n + 1; and the additive quartic, a
+ * polynomial of degree 4 in each coordinate apart (1, x<sub>i</sub>, …, x<sub>i</sub>⁴), 4n + 1. A
+ * form needs at least {@value #ENOUGH}× as many points as it has coefficients; the full and the
+ * additive forms are fitted up to {@value #FULL_UP_TO} dimensions (above, their fit would take
+ * longer than a proposal may).
+ *
+ * <p>{@link #fit} gives the quadratic (option {@code preselect: quadratic}): the full one when there
+ * are enough points for it, else the diagonal one, else no model. {@link #fitChosen} (option
+ * {@code preselect: quadratic_or_additive}) fits every form with enough points and keeps the one with
+ * the lowest leave-one-out error (PRESS: the sum of (e<sub>k</sub> / (1 − h<sub>kk</sub>))², with
+ * e<sub>k</sub> the residual and h<sub>kk</sub> the leverage of point k, which for a linear fit is
+ * exact without refitting), so a rotated or curved landscape keeps the full quadratic and a
+ * separable one of higher order gets the additive quartic.
+ *
+ * <p>The values are standardised first, so a constant loss gives a flat model (every prediction 0)
  * and the ridge term, {@value #RIDGE} of the mean diagonal of the normal equations, means the same
  * whatever the loss's scale and the number of points; it also keeps duplicate points and points on
  * a line solvable.
@@ -27,65 +38,147 @@ final class QuadraticSurrogate {
     static final double ENOUGH = 1.2;
     /** The ridge penalty relative to the mean diagonal of the normal equations. */
     static final double RIDGE = 1e-6;
-    /** The most dimensions a full model is fitted in (231 coefficients). */
+    /** The most dimensions a full or additive model is fitted in (231 and 81 coefficients). */
     static final int FULL_UP_TO = 20;
     /** How many points per coefficient of the largest model a caller needs to give at most. */
     static final int POINTS_PER_COEFFICIENT = 2;
 
-    private final int n;
-    private final boolean full;
-    private final double[] centre;
-    private final double[] beta;
+    /** The terms of a model, besides the constant. */
+    enum Form {
+        /** x<sub>i</sub> and x<sub>i</sub>². */
+        DIAGONAL,
+        /** x<sub>i</sub>, x<sub>i</sub>², x<sub>i</sub>³ and x<sub>i</sub>⁴: separable, of degree 4. */
+        ADDITIVE,
+        /** x<sub>i</sub>, x<sub>i</sub>² and x<sub>i</sub>x<sub>j</sub> for i &lt; j. */
+        FULL;
 
-    private QuadraticSurrogate(int n, boolean full, double[] centre, double[] beta) {
+        /** Its coefficients in n dimensions. */
+        int coefficients(int n) {
+            return switch (this) {
+                case DIAGONAL -> 2 * n + 1;
+                case ADDITIVE -> 4 * n + 1;
+                case FULL -> (n + 1) * (n + 2) / 2;
+            };
+        }
+
+        /** The points it needs in n dimensions (none is enough above {@value #FULL_UP_TO} dimensions but for the diagonal form). */
+        int needs(int n) {
+            return this != DIAGONAL && n > FULL_UP_TO ? Integer.MAX_VALUE : (int) Math.ceil(ENOUGH * coefficients(n));
+        }
+    }
+
+    private final int n;
+    private final Form form;
+    private final double[] centre;
+    /** Additive form: each coordinate's root-mean-square distance from the centre; else null. */
+    private final double[] spread;
+    private final double[] beta;
+    private final double press;
+
+    private QuadraticSurrogate(int n, Form form, double[] centre, double[] spread, double[] beta, double press) {
         this.n = n;
-        this.full = full;
+        this.form = form;
         this.centre = centre;
+        this.spread = spread;
         this.beta = beta;
+        this.press = press;
     }
 
     /** Coefficients of the full quadratic in n dimensions. */
     static int fullCoefficients(int n) {
-        return (n + 1) * (n + 2) / 2;
+        return Form.FULL.coefficients(n);
     }
 
     /** Coefficients of the quadratic without cross terms. */
     static int diagonalCoefficients(int n) {
-        return 2 * n + 1;
+        return Form.DIAGONAL.coefficients(n);
     }
 
     /** Points the diagonal model in n dimensions needs. */
     static int diagonalNeeds(int n) {
-        return (int) Math.ceil(ENOUGH * diagonalCoefficients(n));
+        return Form.DIAGONAL.needs(n);
     }
 
     /** Points the full model in n dimensions needs (none is enough above {@value #FULL_UP_TO} dimensions). */
     static int fullNeeds(int n) {
-        return n <= FULL_UP_TO ? (int) Math.ceil(ENOUGH * fullCoefficients(n)) : Integer.MAX_VALUE;
+        return Form.FULL.needs(n);
     }
 
     /**
-     * The most points worth fitting in n dimensions: {@value #POINTS_PER_COEFFICIENT} per
-     * coefficient of the largest model there. More would slow the fit and spread the model over
-     * regions the search has left.
+     * The most points worth fitting the quadratic to in n dimensions: {@value #POINTS_PER_COEFFICIENT}
+     * per coefficient of the largest quadratic there. More would slow the fit and spread the model
+     * over regions the search has left.
      */
     static int maxPoints(int n) {
         return POINTS_PER_COEFFICIENT * (n <= FULL_UP_TO ? fullCoefficients(n) : diagonalCoefficients(n));
     }
 
+    /** As {@link #maxPoints}, for {@link #fitChosen}: per coefficient of the largest form there. */
+    static int maxPointsChosen(int n) {
+        return n <= FULL_UP_TO
+                ? POINTS_PER_COEFFICIENT * Math.max(fullCoefficients(n), Form.ADDITIVE.coefficients(n))
+                : maxPoints(n);
+    }
+
     /**
-     * The model of {@code values} at {@code points} (each of the same length n ≥ 1, finite), or
-     * null when there are too few points for even the diagonal quadratic.
+     * The quadratic model of {@code values} at {@code points} (each of the same length n ≥ 1,
+     * finite): the full one with enough points for it, else the diagonal one; null when there are
+     * too few points for even the diagonal one.
      *
      * @throws IllegalArgumentException if the points and values differ in number, the points in
      *                                  length, or a value or coordinate is not finite
      */
     static QuadraticSurrogate fit(List<double[]> points, double[] values) {
+        int n = check(points, values);
+        if (n == 0 || points.size() < diagonalNeeds(n)) {
+            return null;
+        }
+        return fit(points, values, points.size() >= fullNeeds(n) ? Form.FULL : Form.DIAGONAL, false);
+    }
+
+    /**
+     * Of the forms with enough points, the model with the lowest leave-one-out error (the simplest
+     * form on a tie: diagonal, additive, full); null when there are too few points for even the
+     * diagonal quadratic.
+     *
+     * @throws IllegalArgumentException as {@link #fit}
+     */
+    static QuadraticSurrogate fitChosen(List<double[]> points, double[] values) {
+        int n = check(points, values);
+        if (n == 0 || points.size() < diagonalNeeds(n)) {
+            return null;
+        }
+        QuadraticSurrogate best = null;
+        for (var form : Form.values()) {
+            var model = fit(points, values, form);
+            if (model != null && (best == null || model.press < best.press)) {
+                best = model;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The model of the given form with its leave-one-out error, or null when there are too few
+     * points for that form.
+     *
+     * @throws IllegalArgumentException as {@link #fit}
+     */
+    static QuadraticSurrogate fit(List<double[]> points, double[] values, Form form) {
+        int n = check(points, values);
+        if (n == 0 || points.size() < form.needs(n)) {
+            return null;
+        }
+        return fit(points, values, form, true);
+    }
+
+    /** The number of coordinates, after checking the inputs; 0 for no points. */
+    private static int check(List<double[]> points, double[] values) {
         if (points.size() != values.length) {
             throw new IllegalArgumentException(points.size() + " points but " + values.length + " values; one value per point");
         }
         if (points.isEmpty()) {
-            return null;
+            return 0;
         }
         int n = points.getFirst().length;
         for (int k = 0; k < points.size(); k++) {
@@ -102,10 +195,12 @@ final class QuadraticSurrogate {
                 throw new IllegalArgumentException("value " + k + " is " + values[k] + "; values must be finite");
             }
         }
-        if (n == 0 || points.size() < diagonalNeeds(n)) {
-            return null;
-        }
-        boolean full = points.size() >= fullNeeds(n);
+        return n;
+    }
+
+    /** The model of the given form; with {@code withPress}, its leave-one-out error too (else 0). */
+    private static QuadraticSurrogate fit(List<double[]> points, double[] values, Form form, boolean withPress) {
+        int n = points.getFirst().length;
         int m = points.size();
         double[] centre = new double[n];
         for (double[] p : points) {
@@ -113,21 +208,22 @@ final class QuadraticSurrogate {
                 centre[i] += p[i] / m;
             }
         }
+        double[] spread = form == Form.ADDITIVE ? spread(points, centre) : null;
         double mean = Arrays.stream(values).sum() / m;
         double var = 0;
         for (double v : values) {
             var += (v - mean) * (v - mean);
         }
         double sd = Math.sqrt(var / m);
-        int p = full ? fullCoefficients(n) : diagonalCoefficients(n);
+        int p = form.coefficients(n);
         if (!(sd > 0)) {
-            return new QuadraticSurrogate(n, full, centre, new double[p]);
+            return new QuadraticSurrogate(n, form, centre, spread, new double[p], 0);
         }
         double[][] normal = new double[p][p];
         double[] rhs = new double[p];
         double[] f = new double[p];
         for (int k = 0; k < m; k++) {
-            features(points.get(k), centre, full, f);
+            features(points.get(k), centre, spread, form, f);
             double y = (values[k] - mean) / sd;
             for (int a = 0; a < p; a++) {
                 rhs[a] += f[a] * y;
@@ -148,25 +244,94 @@ final class QuadraticSurrogate {
             normal[a][a] += ridge;
         }
         try {
-            var solved = new CholeskyDecomposition(new Array2DRowRealMatrix(normal, false), 1e-8, 0)
-                    .getSolver().solve(new ArrayRealVector(rhs, false));
-            return new QuadraticSurrogate(n, full, centre, solved.toArray());
+            var solver = new CholeskyDecomposition(new Array2DRowRealMatrix(normal, false), 1e-8, 0).getSolver();
+            double[] beta = solver.solve(new ArrayRealVector(rhs, false)).toArray();
+            double press = withPress ? press(points, values, mean, sd, centre, spread, form, beta, solver.getInverse().getData()) : 0;
+            return new QuadraticSurrogate(n, form, centre, spread, beta, press);
         } catch (NonPositiveDefiniteMatrixException e) {
             // The ridge term makes the matrix positive definite; rounding alone could undo it.
-            return new QuadraticSurrogate(n, full, centre, new double[p]);
+            return new QuadraticSurrogate(n, form, centre, spread, new double[p], Double.POSITIVE_INFINITY);
         }
     }
 
-    /** The constant, the linear and the squared terms, then (full) the cross terms i < j. */
-    private static void features(double[] x, double[] centre, boolean full, double[] f) {
+    /**
+     * The sum of the squared leave-one-out residuals on the standardised scale, e<sub>k</sub> / (1 −
+     * h<sub>kk</sub>) with h<sub>kk</sub> = f<sub>k</sub>ᵀ (FᵀF + ridge)⁻¹ f<sub>k</sub>; a point the
+     * fit passes through whatever its value (leverage 1 up to rounding) makes the error infinite.
+     */
+    private static double press(List<double[]> points, double[] values, double mean, double sd, double[] centre,
+                                double[] spread, Form form, double[] beta, double[][] inverse) {
+        int p = beta.length;
+        double[] f = new double[p];
+        double sum = 0;
+        for (int k = 0; k < points.size(); k++) {
+            features(points.get(k), centre, spread, form, f);
+            double fit = 0;
+            double h = 0;
+            for (int a = 0; a < p; a++) {
+                fit += beta[a] * f[a];
+                double row = 0;
+                for (int b = 0; b < p; b++) {
+                    row += inverse[a][b] * f[b];
+                }
+                h += f[a] * row;
+            }
+            double rest = 1 - h;
+            if (!(rest > 1e-9)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double e = ((values[k] - mean) / sd - fit) / rest;
+            sum += e * e;
+        }
+        return sum;
+    }
+
+    /**
+     * Each coordinate's root-mean-square distance from the centre (1 where the points do not
+     * spread): the additive form's terms are powers of the distance in these units, so that the
+     * cubic and quartic terms are of the size of the others and the ridge term shrinks them no more
+     * than those, however closely the points gather.
+     */
+    private static double[] spread(List<double[]> points, double[] centre) {
+        int n = centre.length;
+        double[] spread = new double[n];
+        for (double[] p : points) {
+            for (int i = 0; i < n; i++) {
+                spread[i] += (p[i] - centre[i]) * (p[i] - centre[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            spread[i] = Math.sqrt(spread[i] / points.size());
+            if (!(spread[i] > 1e-12)) {
+                spread[i] = 1;
+            }
+        }
+        return spread;
+    }
+
+    /**
+     * The constant, the linear and the squared terms; then (full) the cross terms i &lt; j, or
+     * (additive, every power in units of the coordinate's spread) the cubic and the quartic ones.
+     */
+    private static void features(double[] x, double[] centre, double[] spread, Form form, double[] f) {
         int n = x.length;
         f[0] = 1;
+        if (form == Form.ADDITIVE) {
+            for (int i = 0; i < n; i++) {
+                double d = (x[i] - centre[i]) / spread[i];
+                f[1 + i] = d;
+                f[1 + n + i] = d * d;
+                f[1 + 2 * n + i] = d * d * d;
+                f[1 + 3 * n + i] = d * d * d * d;
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             double d = x[i] - centre[i];
             f[1 + i] = d;
             f[1 + n + i] = d * d;
         }
-        if (full) {
+        if (form == Form.FULL) {
             int a = 1 + 2 * n;
             for (int i = 0; i < n; i++) {
                 double di = x[i] - centre[i];
@@ -179,7 +344,17 @@ final class QuadraticSurrogate {
 
     /** Whether the model has the cross terms. */
     boolean full() {
-        return full;
+        return form == Form.FULL;
+    }
+
+    /** The model's form. */
+    Form form() {
+        return form;
+    }
+
+    /** The model's leave-one-out error on the standardised scale (0 unless fitted by {@link #fitChosen}). */
+    double press() {
+        return press;
     }
 
     /** The model's value at x, on the standardised scale (smaller is better, as the losses). */
@@ -188,7 +363,7 @@ final class QuadraticSurrogate {
             throw new IllegalArgumentException("a point of " + x.length + " coordinates for a model of " + n);
         }
         double[] f = new double[beta.length];
-        features(x, centre, full, f);
+        features(x, centre, spread, form, f);
         double s = 0;
         for (int a = 0; a < beta.length; a++) {
             s += beta[a] * f[a];

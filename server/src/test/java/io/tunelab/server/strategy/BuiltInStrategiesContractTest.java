@@ -82,6 +82,16 @@ class BuiltInStrategiesContractTest {
         }
     }
 
+    /** CMA-ES choosing among its draws by the fit with the lowest leave-one-out error. */
+    @Nested
+    class CmaesPreselectingByLeaveOneOut extends StrategyContract {
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec("cmaes", seed, Map.of("preselect", "quadratic_or_additive")),
+                    space, objectives, seed);
+        }
+    }
+
     @Nested
     class Gp extends BuiltIn {
         @Override

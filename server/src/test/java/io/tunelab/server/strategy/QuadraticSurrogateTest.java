@@ -158,4 +158,153 @@ class QuadraticSurrogateTest {
         assertThatThrownBy(() -> model.predict(new double[] {0.5})).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a point of 1 coordinates for a model of 2");
     }
+
+    /** Styblinski–Tang on [-5, 5]ⁿ mapped onto the unit cube: separable, of degree 4, 2ⁿ basins. */
+    private static double styblinski(double[] u) {
+        double f = 0;
+        for (double v : u) {
+            double x = -5 + 10 * v;
+            f += (x * x * x * x - 16 * x * x + 5 * x) / 2;
+        }
+        return f;
+    }
+
+    /** Its minimiser in each coordinate of the unit cube: x = -2.903534 on [-5, 5]. */
+    private static final double STYBLINSKI_MINIMUM = (5 - 2.903534) / 10;
+
+    @Test
+    void theAdditiveFormOfASeparableQuarticPredictsItAndFindsItsMinimiser() {
+        int n = 3;
+        assertThat(QuadraticSurrogate.Form.ADDITIVE.coefficients(n)).isEqualTo(13);
+        assertThat(QuadraticSurrogate.Form.ADDITIVE.needs(n)).isEqualTo(16);
+        var points = uniform(40, n, 11);
+        double[] values = points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray();
+        var model = QuadraticSurrogate.fitChosen(points, values);
+        assertThat(model.form()).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+        double mean = Arrays.stream(values).average().orElseThrow();
+        double sd = Math.sqrt(Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / values.length);
+        for (double[] x : uniform(50, n, 12)) {
+            // Up to the small ridge penalty: within 0.1 % of the values' spread.
+            assertThat(model.predict(x)).isCloseTo((styblinski(x) - mean) / sd, within(1e-3));
+        }
+        // Additive: each coordinate's minimiser apart, on a grid of step 1e-4, is Styblinski–Tang's
+        // (0.0002 apart: 0.002 on [-5, 5]).
+        for (int i = 0; i < n; i++) {
+            double[] x = {0.5, 0.5, 0.5};
+            double best = Double.POSITIVE_INFINITY;
+            double arg = -1;
+            for (int k = 0; k <= 10_000; k++) {
+                x[i] = k / 10_000.0;
+                double p = model.predict(x);
+                if (p < best) {
+                    best = p;
+                    arg = x[i];
+                }
+            }
+            assertThat(arg).as("coordinate %d", i).isCloseTo(STYBLINSKI_MINIMUM, within(2e-4));
+        }
+        // The quadratic alone cannot: on the same points its lowest point is the other basin's side or the middle.
+        var quadratic = QuadraticSurrogate.fit(points, values);
+        assertThat(quadratic.full()).isTrue();
+        assertThat(quadratic.predict(new double[] {0.5, 0.5, 0.5}))
+                .isLessThan(quadratic.predict(new double[] {STYBLINSKI_MINIMUM, STYBLINSKI_MINIMUM, STYBLINSKI_MINIMUM}));
+    }
+
+    @Test
+    void leaveOneOutErrorChoosesTheFullQuadraticOnARotatedOneAndTheAdditiveFormOnASeparableQuartic() {
+        int n = 4;
+        var points = uniform(40, n, 13);
+        assertThat(points.size()).isGreaterThanOrEqualTo(QuadraticSurrogate.Form.ADDITIVE.needs(n))
+                .isGreaterThanOrEqualTo(QuadraticSurrogate.fullNeeds(n));
+        double[] onEllipsoid = points.stream().mapToDouble(QuadraticSurrogateTest::ellipsoid).toArray();
+        double[] onQuartic = points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray();
+        var rotated = QuadraticSurrogate.fitChosen(points, onEllipsoid);
+        assertThat(rotated.form()).isEqualTo(QuadraticSurrogate.Form.FULL);
+        var quartic = QuadraticSurrogate.fitChosen(points, onQuartic);
+        assertThat(quartic.form()).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+        // Each is the exact form of its landscape: the others' errors are a hundred times larger.
+        assertThat(rotated.press() * 100).isLessThan(QuadraticSurrogate.fit(points, onEllipsoid, QuadraticSurrogate.Form.ADDITIVE).press());
+        assertThat(quartic.press() * 100).isLessThan(QuadraticSurrogate.fit(points, onQuartic, QuadraticSurrogate.Form.FULL).press());
+        // With too few points for the full or the additive form only the diagonal one is left.
+        var few = uniform(QuadraticSurrogate.diagonalNeeds(n), n, 14);
+        var diagonal = QuadraticSurrogate.fitChosen(few, few.stream().mapToDouble(QuadraticSurrogateTest::ellipsoid).toArray());
+        assertThat(diagonal.form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+        assertThat(diagonal.press()).isPositive();
+        // A sphere with noise: the chosen form is the one of the three with the lowest error.
+        var rng = new SplittableRandom(15);
+        double[] noisy = points.stream().mapToDouble(x -> sphere(x) + 0.05 * rng.nextGaussian()).toArray();
+        var chosen = QuadraticSurrogate.fitChosen(points, noisy);
+        var errors = new ArrayList<Double>();
+        for (var form : QuadraticSurrogate.Form.values()) {
+            var model = QuadraticSurrogate.fit(points, noisy, form);
+            assertThat(model.form()).isEqualTo(form);
+            assertThat(model.press()).isPositive().isFinite();
+            errors.add(model.press());
+        }
+        assertThat(chosen.press()).isEqualTo(errors.stream().min(Double::compare).orElseThrow());
+        assertThat(QuadraticSurrogate.fit(few, new double[few.size()], QuadraticSurrogate.Form.FULL)).isNull();
+    }
+
+    @Test
+    void theChoiceIsAsSafeWithDegenerateInputs() {
+        assertThat(QuadraticSurrogate.fitChosen(List.of(), new double[0])).isNull();
+        var few = uniform(QuadraticSurrogate.diagonalNeeds(4) - 1, 4, 16);
+        assertThat(QuadraticSurrogate.fitChosen(few, new double[few.size()])).isNull();
+        assertThat(QuadraticSurrogate.fitChosen(List.of(new double[0], new double[0]), new double[2])).isNull();
+        // Constant values: every form is flat, the simplest is kept.
+        var points = uniform(40, 4, 17);
+        double[] constant = new double[40];
+        Arrays.fill(constant, -3);
+        var flat = QuadraticSurrogate.fitChosen(points, constant);
+        assertThat(flat.form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+        assertThat(flat.predict(new double[] {0.1, 0.9, 0.4, 0.6})).isZero();
+        // Every point twice, points on a line, one point repeated: finite models and finite choices.
+        var twice = new ArrayList<double[]>();
+        for (double[] p : uniform(20, 4, 18)) {
+            twice.add(p);
+            twice.add(p.clone());
+        }
+        var line = new ArrayList<double[]>();
+        var same = new ArrayList<double[]>();
+        for (int k = 0; k < 40; k++) {
+            double t = k / 39.0;
+            line.add(new double[] {t, t, t, t});
+            same.add(new double[] {0.2, 0.4, 0.6, 0.8});
+        }
+        double[] ramp = new double[40];
+        Arrays.setAll(ramp, k -> k);
+        for (var model : List.of(
+                QuadraticSurrogate.fitChosen(twice, twice.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray()),
+                QuadraticSurrogate.fitChosen(line, line.stream().mapToDouble(QuadraticSurrogateTest::sphere).toArray()),
+                QuadraticSurrogate.fitChosen(same, ramp))) {
+            assertThat(model).isNotNull();
+            for (double[] x : uniform(10, 4, 19)) {
+                assertThat(model.predict(x)).isFinite();
+            }
+        }
+        // The same inputs are refused as by fit, with the same messages.
+        var two = uniform(12, 2, 10);
+        assertThatThrownBy(() -> QuadraticSurrogate.fitChosen(two, new double[11])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("12 points but 11 values; one value per point");
+        double[] values = new double[12];
+        values[2] = Double.NaN;
+        assertThatThrownBy(() -> QuadraticSurrogate.fitChosen(two, values)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("value 2 is NaN; values must be finite");
+        // Fitted in order: the same points and values give the same model.
+        double[] sty = points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray();
+        double[] x = {0.3, 0.3, 0.7, 0.1};
+        assertThat(QuadraticSurrogate.fitChosen(points, sty).predict(x)).isEqualTo(QuadraticSurrogate.fitChosen(points, sty).predict(x));
+    }
+
+    @Test
+    void aboveTwentyDimensionsOnlyTheDiagonalFormIsFitted() {
+        assertThat(QuadraticSurrogate.Form.ADDITIVE.needs(21)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(QuadraticSurrogate.Form.ADDITIVE.needs(20)).isEqualTo(98);
+        assertThat(QuadraticSurrogate.maxPointsChosen(21)).isEqualTo(QuadraticSurrogate.maxPoints(21));
+        assertThat(QuadraticSurrogate.maxPointsChosen(10)).isEqualTo(2 * 66);
+        assertThat(QuadraticSurrogate.maxPointsChosen(4)).isEqualTo(2 * 17);
+        var points = uniform(120, 21, 20);
+        var model = QuadraticSurrogate.fitChosen(points, points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray());
+        assertThat(model.form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+    }
 }

@@ -66,11 +66,14 @@ class StrategiesTest {
     @Test
     void cmaesPreselectsByAQuadraticOrNotAtAll() {
         assertInvalid(() -> create("cmaes", Map.of("preselect", "cubic"), StrategyContract.ONE),
-                "strategy.options.preselect", "\"cubic\"", "none, quadratic");
+                "strategy.options.preselect", "\"cubic\"", "none, quadratic, quadratic_or_additive");
         assertInvalid(() -> create("portfolio", Map.of("preselect", true), StrategyContract.ONE),
-                "strategy.options.preselect", "\"true\"", "none, quadratic");
+                "strategy.options.preselect", "\"true\"", "none, quadratic, quadratic_or_additive");
         assertThat(create("cmaes", Map.of("preselect", "Quadratic"), StrategyContract.ONE)).isInstanceOf(CmaEsSearch.class);
         assertThat(create("portfolio", Map.of("preselect", "none"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
+        assertThat(create("portfolio", Map.of("preselect", "quadratic_or_additive"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
+        assertInvalid(() -> create("cmaes", Map.of("preselect", "additive"), StrategyContract.ONE),
+                "strategy.options.preselect", "\"additive\"", "none, quadratic, quadratic_or_additive");
     }
 
     @Test
