@@ -56,7 +56,15 @@ final class Transport implements AutoCloseable {
     private final String authorization;
 
     /** One request to whichever server: its method, the path after the server's URL, a body (or null), a request id (or null). */
-    record Request(String method, String path, HttpEntity body, String requestId) {
+    /**
+     * A request; {@code minimal} asks the server for no reply body ({@code Prefer: return=minimal},
+     * RFC 7240) where the caller reads none: a server that does not honour it answers as usual.
+     */
+    record Request(String method, String path, HttpEntity body, String requestId, boolean minimal) {
+        Request(String method, String path, HttpEntity body, String requestId) {
+            this(method, path, body, requestId, false);
+        }
+
         static Request of(String method, String path) {
             return new Request(method, path, null, null);
         }
@@ -165,6 +173,9 @@ final class Transport implements AutoCloseable {
         }
         if (request.requestId() != null) {
             message.setHeader(RequestId.HEADER, request.requestId());
+        }
+        if (request.minimal()) {
+            message.setHeader("Prefer", "return=minimal");
         }
         if (request.body() != null) {
             message.setEntity(request.body());

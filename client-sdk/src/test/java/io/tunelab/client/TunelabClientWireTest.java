@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * against a small in-process HTTP server that records each request and answers as told.
  */
 class TunelabClientWireTest {
-    private record Seen(String method, String path, String requestId, String authorization, String contentType, String body) {
+    private record Seen(String method, String path, String requestId, String authorization, String contentType, String body,
+                        String prefer) {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -61,7 +62,7 @@ class TunelabClientWireTest {
         var h = exchange.getRequestHeaders();
         seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), h.getFirst(RequestId.HEADER),
                 h.getFirst("Authorization"), h.getFirst("Content-Type"),
-                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), h.getFirst("Prefer")));
         byte[] body = reply.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
@@ -117,6 +118,11 @@ class TunelabClientWireTest {
         assertThat(tell.path()).isEqualTo("/api/trials/7/result");
         assertThat(tell.requestId()).isNotBlank();
         assertThat(Json.read(tell.body(), TrialResult.class)).isEqualTo(TrialResult.complete(Map.of("loss", 0.25)));
+        assertThat(tell.prefer()).as("it asks for no reply body").isEqualTo("return=minimal");
+
+        reply = "{\"id\": 8, \"number\": 4, \"params\": {}}";
+        client.ask("sweep one");
+        assertThat(seen.getLast().prefer()).as("an ask reads its reply").isNull();
     }
 
     @Test

@@ -39,6 +39,11 @@ final class Blocking implements Executor {
      * of its commit for the same event loop: {@link HandOffs}).
      */
     void runLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> work) {
+        runLater(rc, work, (r, result) -> send(r, status, Json.writeBytes(result)));
+    }
+
+    /** {@link #runLater(RoutingContext, int, Callable)}, with the future's result answered by {@code reply} on the request's context. */
+    void runLater(RoutingContext rc, Callable<? extends CompletionStage<?>> work, ThrowingReply reply) {
         Context context = Vertx.currentContext();
         executor.execute(() -> {
             try {
@@ -47,7 +52,7 @@ final class Blocking implements Executor {
                         if (failure != null) {
                             throw failure;
                         }
-                        send(rc, status, Json.writeBytes(result));
+                        reply.send(rc, result);
                     } catch (Throwable t) {
                         Failures.send(rc, t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t);
                     }
@@ -56,6 +61,12 @@ final class Blocking implements Executor {
                 context.runOnContext(v -> Failures.send(rc, t));
             }
         });
+    }
+
+    /** What answers a request with a result on its context; a failure it throws becomes the error response. */
+    @FunctionalInterface
+    interface ThrowingReply {
+        void send(RoutingContext rc, Object result) throws Exception;
     }
 
     /**

@@ -81,16 +81,34 @@ final class TrialRoutes {
         blocking.run(rc, 200, () -> new ReportReply(experiments.report(trialId(rc), Json.read(body, ReportRequest.class))));
     }
 
+    /**
+     * The tell. A plain tell answers the trial as {@code GET /api/trials/{id}} shows it, or, asked
+     * with {@code Prefer: return=minimal} (the SDK's and the workers' tells, which do not read it),
+     * 204 with no body; a tell with {@code "next": true} always answers its TellReply.
+     */
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
         String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
-        blocking.runLater(rc, 200, () -> {
+        boolean minimal = ReturnPreference.minimal(rc.request().headers().getAll(ReturnPreference.HEADER));
+        blocking.runLater(rc, () -> {
             TellRequest tell = TellRequest.parse(body);
-            return tell.next() ? experiments.tellThenAskLater(trialId(rc), tell.result(), by, requestId, blocking)
-                    : experiments.tellLater(trialId(rc), tell.result(), by, requestId, blocking).thenApply(queries::told); // as GET /api/trials/{id} shows it
+            if (tell.next()) {
+                return experiments.tellThenAskLater(trialId(rc), tell.result(), by, requestId, blocking);
+            }
+            var told = experiments.tellLater(trialId(rc), tell.result(), by, requestId, blocking);
+            return minimal ? told.thenApply(t -> NO_CONTENT) : told.thenApply(queries::told); // as GET /api/trials/{id} shows it
+        }, (r, reply) -> {
+            if (reply == NO_CONTENT) {
+                r.response().setStatusCode(204).putHeader(ReturnPreference.APPLIED, ReturnPreference.MINIMAL).end();
+            } else {
+                Blocking.send(r, 200, Json.writeBytes(reply));
+            }
         });
     }
+
+    /** What a tell asked with {@code Prefer: return=minimal} answers: no body. */
+    private static final Object NO_CONTENT = new Object();
 
     private void askBatch(RoutingContext rc) {
         String ref = rc.pathParam("ref");

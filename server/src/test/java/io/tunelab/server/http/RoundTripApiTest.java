@@ -73,6 +73,42 @@ class RoundTripApiTest {
     }
 
     @Test
+    void aTellAskingForAMinimalReturnIsAnswered204WithNoBodyAndRecordedAsAnyOther() throws Exception {
+        launch(10);
+        String done = "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.5}}";
+        for (String prefer : List.of("return=minimal", "respond-async, RETURN = \"minimal\"; foo=bar", "wait=5,return=minimal")) {
+            long id = ask(null);
+            Reply minimal = server.call("POST", "/api/trials/" + id + "/result", done, Map.of("Prefer", prefer, "Tunelab-Request-Id", "min-" + id));
+            assertThat(minimal.status()).as(prefer).isEqualTo(204);
+            assertThat(minimal.body()).isEmpty();
+            assertThat(minimal.response().headers().firstValue("Preference-Applied")).hasValue("return=minimal");
+            assertThat(call("GET", "/api/trials/" + id, null).json()).containsEntry("state", "COMPLETE");
+            Reply retried = server.call("POST", "/api/trials/" + id + "/result", done, Map.of("Prefer", prefer, "Tunelab-Request-Id", "min-" + id));
+            assertThat(retried.status()).as("a retry under the same id").isEqualTo(204);
+        }
+        // Other preferences are ignored: the trial, as before.
+        for (String prefer : List.of("return=representation", "respond-async", "return=minimalist", "")) {
+            long id = ask(null);
+            Reply full = server.call("POST", "/api/trials/" + id + "/result", done, Map.of("Prefer", prefer));
+            assertThat(full.status()).as(prefer).isEqualTo(200);
+            assertThat(full.body()).isEqualTo(call("GET", "/api/trials/" + id, null).body());
+            assertThat(full.response().headers().firstValue("Preference-Applied")).isEmpty();
+        }
+        // A tell with next answers its next trial whatever the preference; a refused tell its error.
+        long id = ask(null);
+        Reply withNext = server.call("POST", "/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": 0.4}, \"next\": true}",
+                Map.of("Prefer", "return=minimal"));
+        assertThat(withNext.status()).isEqualTo(200);
+        assertThat(withNext.json()).containsKey("next");
+        long running = id((Map<String, Object>) withNext.json().get("next"));
+        Reply refused = server.call("POST", "/api/trials/" + running + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": \"low\"}}",
+                Map.of("Prefer", "return=minimal"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("MALFORMED_BODY");
+        assertThat(call("GET", "/api/trials/" + running, null).json()).containsEntry("state", "RUNNING");
+    }
+
+    @Test
     void aLeasedTellGetsALeasedNextTrialAndTheLastTellSaysWhyThereIsNone() throws Exception {
         launch(2);
         Reply asked = call("POST", "/api/experiments/rt/trials", "{\"lease\": true}");
