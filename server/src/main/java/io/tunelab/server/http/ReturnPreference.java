@@ -20,6 +20,9 @@ final class ReturnPreference {
     /** Whether the {@code Prefer} headers of a request ({@code values}, each a comma-separated list) ask for {@code return=minimal}. */
     static boolean minimal(List<String> values) {
         for (String value : values) {
+            if (value.equalsIgnoreCase(MINIMAL)) {
+                return true; // as the SDK sends it: every tell of it asks, so no split for it
+            }
             for (String preference : value.split(",")) {
                 String token = preference.split(";", 2)[0].replace("\"", "").replace(" ", "").replace("\t", "");
                 if (token.toLowerCase(Locale.ROOT).equals(MINIMAL)) {
