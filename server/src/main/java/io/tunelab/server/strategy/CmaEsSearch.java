@@ -40,6 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * solutions. With {@code preselect: quadratic_or_additive} the model is, of the full quadratic, the
  * diagonal quadratic and the additive quartic (a polynomial of degree 4 in each coordinate apart),
  * the one with the lowest leave-one-out error on those trials ({@link QuadraticSurrogate#fitChosen}).
+ * With {@code preselect: additive_early} the additive quartic competes with the diagonal quadratic
+ * only while there are too few complete trials for the full quadratic (80 in 10-D); from then on
+ * the model is {@code quadratic}'s ({@link QuadraticSurrogate#fitAdditiveEarly}).
  * The draws and the fit depend only on the seed, the trial number and the history.
  */
 public final class CmaEsSearch implements SearchStrategy {
@@ -67,7 +70,7 @@ public final class CmaEsSearch implements SearchStrategy {
     }
 
     /** How CMA-ES may choose among its draws, option {@code preselect}. */
-    static final List<String> PRESELECTS = List.of("none", "quadratic", "quadratic_or_additive");
+    static final List<String> PRESELECTS = List.of("none", "quadratic", "quadratic_or_additive", "additive_early");
 
     /**
      * With {@code preselect: quadratic}, how many draws the surrogate chooses among. Chosen on
@@ -97,7 +100,7 @@ public final class CmaEsSearch implements SearchStrategy {
         }
         var state = replay(observations, dims, context.seed());
         var ranked = TpeSearch.ranked(observations);
-        var surrogate = preselect.equals("none") ? null : surrogate(observations, dims, preselect.equals("quadratic_or_additive"));
+        var surrogate = preselect.equals("none") ? null : surrogate(observations, dims, preselect);
         return NoRepeats.propose(context, "cma", attempt -> {
             var rng = NoRepeats.rng(context, "cma", attempt);
             double[] x = state.sample(rng);
@@ -130,15 +133,18 @@ public final class CmaEsSearch implements SearchStrategy {
      * The quadratic model of the loss over the CMA-ES dimensions, from the best complete trials
      * that keep the constraints (at most {@link QuadraticSurrogate#maxPoints}), whoever proposed
      * them; null while there are too few. Pruned, failed and constrained trials have no loss
-     * comparable to a complete one's, so they are left out. With {@code chosen}, the model of the
-     * form with the lowest leave-one-out error ({@link QuadraticSurrogate#fitChosen}, at most
-     * {@link QuadraticSurrogate#maxPointsChosen} trials).
+     * comparable to a complete one's, so they are left out. {@code preselect} is the option's
+     * value: {@code quadratic} ({@link QuadraticSurrogate#fit}), {@code quadratic_or_additive}, the
+     * model of the form with the lowest leave-one-out error ({@link QuadraticSurrogate#fitChosen},
+     * at most {@link QuadraticSurrogate#maxPointsChosen} trials), or {@code additive_early}
+     * ({@link QuadraticSurrogate#fitAdditiveEarly}, at most {@link QuadraticSurrogate#maxPoints}).
      */
     static QuadraticSurrogate surrogate(List<Observation> observations, int[] dims) {
-        return surrogate(observations, dims, false);
+        return surrogate(observations, dims, "quadratic");
     }
 
-    static QuadraticSurrogate surrogate(List<Observation> observations, int[] dims, boolean chosen) {
+    static QuadraticSurrogate surrogate(List<Observation> observations, int[] dims, String preselect) {
+        boolean chosen = preselect.equals("quadratic_or_additive");
         var complete = new ArrayList<Observation>();
         for (var o : observations) {
             if (o.isComplete() && Double.isFinite(o.loss())) {
@@ -154,7 +160,11 @@ public final class CmaEsSearch implements SearchStrategy {
             points.add(project(used.get(k).point(), dims));
             values[k] = used.get(k).loss();
         }
-        return chosen ? QuadraticSurrogate.fitChosen(points, values) : QuadraticSurrogate.fit(points, values);
+        return switch (preselect) {
+            case "quadratic_or_additive" -> QuadraticSurrogate.fitChosen(points, values);
+            case "additive_early" -> QuadraticSurrogate.fitAdditiveEarly(points, values);
+            default -> QuadraticSurrogate.fit(points, values);
+        };
     }
 
     /** A define-by-run param is drawn by TPE's per-param estimator, as categoricals are. */

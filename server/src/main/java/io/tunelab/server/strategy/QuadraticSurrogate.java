@@ -25,6 +25,8 @@ import java.util.List;
  * e<sub>k</sub> the residual and h<sub>kk</sub> the leverage of point k, which for a linear fit is
  * exact without refitting), so a rotated or curved landscape keeps the full quadratic and a
  * separable one of higher order gets the additive quartic.
+ * {@link #fitAdditiveEarly} (option {@code preselect: additive_early}) lets the additive quartic
+ * compete only while the full quadratic lacks points, and is {@link #fit} from there on.
  *
  * <p>The values are standardised first, so a constant loss gives a flat model (every prediction 0)
  * and the ridge term, {@value #RIDGE} of the mean diagonal of the normal equations, means the same
@@ -156,6 +158,24 @@ final class QuadraticSurrogate {
             }
         }
         return best;
+    }
+
+    /**
+     * Option {@code preselect: additive_early}: while there are too few points for the full
+     * quadratic, the diagonal quadratic or the additive quartic, whichever has the lower
+     * leave-one-out error ({@link #fitChosen}; in 10-D the additive form from 50 points); from the
+     * full quadratic's {@link #fullNeeds} on (80 in 10-D), the full quadratic, as {@link #fit} gives
+     * it. Below 5 dimensions the additive form needs more points than the full one, so this is
+     * {@link #fit}; null when there are too few points for even the diagonal quadratic.
+     *
+     * @throws IllegalArgumentException as {@link #fit}
+     */
+    static QuadraticSurrogate fitAdditiveEarly(List<double[]> points, double[] values) {
+        int n = check(points, values);
+        if (n == 0 || points.size() < diagonalNeeds(n)) {
+            return null;
+        }
+        return points.size() >= fullNeeds(n) ? fit(points, values, Form.FULL, false) : fitChosen(points, values);
     }
 
     /**

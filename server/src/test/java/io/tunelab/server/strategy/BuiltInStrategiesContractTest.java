@@ -73,22 +73,40 @@ class BuiltInStrategiesContractTest {
         }
     }
 
-    /** CMA-ES choosing among its draws by a quadratic fit: the contract holds with the option too. */
-    @Nested
-    class CmaesPreselecting extends StrategyContract {
+    /** CMA-ES choosing among its draws by a surrogate: the contract holds with each {@code preselect} too. */
+    abstract class CmaesPreselectingBy extends StrategyContract {
+        abstract String preselect();
+
         @Override
         protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
-            return Strategies.create(new StrategySpec("cmaes", seed, Map.of("preselect", "quadratic")), space, objectives, seed);
+            return Strategies.create(new StrategySpec("cmaes", seed, Map.of("preselect", preselect())), space, objectives, seed);
         }
     }
 
-    /** CMA-ES choosing among its draws by the fit with the lowest leave-one-out error. */
+    /** By a quadratic fit. */
     @Nested
-    class CmaesPreselectingByLeaveOneOut extends StrategyContract {
+    class CmaesPreselecting extends CmaesPreselectingBy {
         @Override
-        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
-            return Strategies.create(new StrategySpec("cmaes", seed, Map.of("preselect", "quadratic_or_additive")),
-                    space, objectives, seed);
+        String preselect() {
+            return "quadratic";
+        }
+    }
+
+    /** By the fit with the lowest leave-one-out error. */
+    @Nested
+    class CmaesPreselectingByLeaveOneOut extends CmaesPreselectingBy {
+        @Override
+        String preselect() {
+            return "quadratic_or_additive";
+        }
+    }
+
+    /** By the additive quartic or the diagonal quadratic only until the full quadratic has its trials. */
+    @Nested
+    class CmaesPreselectingAdditiveEarly extends CmaesPreselectingBy {
+        @Override
+        String preselect() {
+            return "additive_early";
         }
     }
 

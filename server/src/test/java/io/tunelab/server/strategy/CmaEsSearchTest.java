@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** CMA-ES's pre-selection by a surrogate ({@code preselect: quadratic} and {@code quadratic_or_additive}). */
+/** CMA-ES's pre-selection by a surrogate ({@code preselect: quadratic}, {@code quadratic_or_additive} and {@code additive_early}). */
 class CmaEsSearchTest {
     private static final List<Objective> LOSS = List.of(Objective.minimize("loss"));
     private static final int N = 6;
@@ -121,11 +121,11 @@ class CmaEsSearchTest {
         int[] dims = CmaEsSearch.cmaDimensions(unit);
         var quartic = run(Map.of("preselect", "quadratic_or_additive"), 6, 60, CmaEsSearchTest::styblinski);
         var onQuartic = Observation.of(new ProposalContext(BOX, LOSS, 6, 60, quartic), unit, null, false);
-        assertThat(CmaEsSearch.surrogate(onQuartic, dims, true).form()).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
-        assertThat(CmaEsSearch.surrogate(onQuartic, dims, false).form()).isEqualTo(QuadraticSurrogate.Form.FULL);
+        assertThat(CmaEsSearch.surrogate(onQuartic, dims, "quadratic_or_additive").form()).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+        assertThat(CmaEsSearch.surrogate(onQuartic, dims, "quadratic").form()).isEqualTo(QuadraticSurrogate.Form.FULL);
         var rotated = run(Map.of("preselect", "quadratic_or_additive"), 6, 60);
         var onRotated = Observation.of(new ProposalContext(BOX, LOSS, 6, 60, rotated), unit, null, false);
-        assertThat(CmaEsSearch.surrogate(onRotated, dims, true).form()).isEqualTo(QuadraticSurrogate.Form.FULL);
+        assertThat(CmaEsSearch.surrogate(onRotated, dims, "quadratic_or_additive").form()).isEqualTo(QuadraticSurrogate.Form.FULL);
         // Before there are enough trials for any model it proposes what plain CMA-ES does.
         int before = QuadraticSurrogate.diagonalNeeds(N);
         var plain = run(Map.of(), 7, before);
@@ -142,5 +142,36 @@ class CmaEsSearchTest {
             quadratic += best(run(Map.of("preselect", "quadratic"), seed, 80, CmaEsSearchTest::styblinski));
         }
         assertThat(chosen).isLessThan(quadratic);
+    }
+
+    @Test
+    void additiveEarlyFitsTheAdditiveFormOnlyUntilThereAreTrialsEnoughForTheFullQuadratic() {
+        var unit = new UnitSpace(BOX);
+        int[] dims = CmaEsSearch.cmaDimensions(unit);
+        int additive = QuadraticSurrogate.Form.ADDITIVE.needs(N);
+        int full = QuadraticSurrogate.fullNeeds(N);
+        assertThat(additive).isEqualTo(30);
+        assertThat(full).isEqualTo(34);
+        var history = run(Map.of("preselect", "additive_early"), 8, full + 10, CmaEsSearchTest::styblinski);
+        var atAdditive = Observation.of(new ProposalContext(BOX, LOSS, 8, full - 1, history.subList(0, full - 1)), unit, null, false);
+        assertThat(CmaEsSearch.surrogate(atAdditive, dims, "additive_early").form()).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+        assertThat(CmaEsSearch.surrogate(atAdditive, dims, "quadratic").form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+        for (int m : new int[] {full, full + 10}) {
+            var atFull = Observation.of(new ProposalContext(BOX, LOSS, 8, m, history.subList(0, m)), unit, null, false);
+            var early = CmaEsSearch.surrogate(atFull, dims, "additive_early");
+            var quadratic = CmaEsSearch.surrogate(atFull, dims, "quadratic");
+            assertThat(early.form()).as("%d trials", m).isEqualTo(QuadraticSurrogate.Form.FULL);
+            assertThat(CmaEsSearch.surrogate(atFull, dims, "quadratic_or_additive").form()).as("%d trials", m)
+                    .isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+            double[] x = {0.1, 0.3, 0.5, 0.7, 0.9, 0.2};
+            assertThat(early.predict(x)).isEqualTo(quadratic.predict(x));
+        }
+        // Until the additive form has its trials it proposes what preselect: quadratic does; from
+        // there on its own.
+        var quadratic = run(Map.of("preselect", "quadratic"), 8, full, CmaEsSearchTest::styblinski);
+        var early = history.subList(0, full);
+        assertThat(early.subList(0, additive)).extracting(Trial::params)
+                .isEqualTo(quadratic.subList(0, additive).stream().map(Trial::params).toList());
+        assertThat(early).extracting(Trial::params).isNotEqualTo(quadratic.stream().map(Trial::params).toList());
     }
 }

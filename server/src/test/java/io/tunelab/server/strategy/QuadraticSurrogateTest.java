@@ -307,4 +307,69 @@ class QuadraticSurrogateTest {
         var model = QuadraticSurrogate.fitChosen(points, points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray());
         assertThat(model.form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
     }
+
+    @Test
+    void additiveEarlyLetsTheAdditiveFormCompeteOnlyUntilTheFullQuadraticHasItsPoints() {
+        int n = 10;
+        assertThat(QuadraticSurrogate.diagonalNeeds(n)).isEqualTo(26);
+        assertThat(QuadraticSurrogate.Form.ADDITIVE.needs(n)).isEqualTo(50);
+        assertThat(QuadraticSurrogate.fullNeeds(n)).isEqualTo(80);
+        var points = uniform(QuadraticSurrogate.maxPoints(n), n, 21);
+        double[] values = points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray();
+        var probes = uniform(20, n, 22);
+        // One point short of the full quadratic: the additive quartic, Styblinski–Tang's exact form,
+        // where preselect: quadratic fits the diagonal quadratic.
+        var early = QuadraticSurrogate.fitAdditiveEarly(points.subList(0, 79), Arrays.copyOf(values, 79));
+        assertThat(early.form()).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+        assertThat(QuadraticSurrogate.fit(points.subList(0, 79), Arrays.copyOf(values, 79)).form())
+                .isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+        // From the full quadratic's points on: quadratic's model to the bit, though the additive
+        // form still has the lower leave-one-out error (and preselect: quadratic_or_additive keeps it).
+        for (int m : new int[] {80, 100, points.size()}) {
+            var sub = points.subList(0, m);
+            double[] v = Arrays.copyOf(values, m);
+            var late = QuadraticSurrogate.fitAdditiveEarly(sub, v);
+            var quadratic = QuadraticSurrogate.fit(sub, v);
+            assertThat(late.form()).as("%d points", m).isEqualTo(QuadraticSurrogate.Form.FULL);
+            assertThat(QuadraticSurrogate.fitChosen(sub, v).form()).as("%d points", m).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+            for (double[] x : probes) {
+                assertThat(late.predict(x)).isEqualTo(quadratic.predict(x));
+            }
+        }
+        // Below the additive form's points only the diagonal one: quadratic's model.
+        var few = points.subList(0, 49);
+        var diagonal = QuadraticSurrogate.fitAdditiveEarly(few, Arrays.copyOf(values, 49));
+        assertThat(diagonal.form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+        for (double[] x : probes) {
+            assertThat(diagonal.predict(x)).isEqualTo(QuadraticSurrogate.fit(few, Arrays.copyOf(values, 49)).predict(x));
+        }
+        // Between the two thresholds on a noisy sphere: whichever of the two has the lower error.
+        var rng = new SplittableRandom(23);
+        var between = points.subList(0, 65);
+        double[] noisy = between.stream().mapToDouble(x -> sphere(x) + 0.05 * rng.nextGaussian()).toArray();
+        double lower = Math.min(QuadraticSurrogate.fit(between, noisy, QuadraticSurrogate.Form.DIAGONAL).press(),
+                QuadraticSurrogate.fit(between, noisy, QuadraticSurrogate.Form.ADDITIVE).press());
+        assertThat(QuadraticSurrogate.fitAdditiveEarly(between, noisy).press()).isEqualTo(lower);
+    }
+
+    @Test
+    void additiveEarlyIsTheQuadraticBelowFiveDimensionsAndAsSafeWithBadInputs() {
+        // In 3-D the additive form needs 16 points, the full quadratic 12: the additive never competes.
+        var points = uniform(30, 3, 24);
+        double[] values = points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray();
+        for (int m : new int[] {9, 11, 12, 16, 30}) {
+            var early = QuadraticSurrogate.fitAdditiveEarly(points.subList(0, m), Arrays.copyOf(values, m));
+            var quadratic = QuadraticSurrogate.fit(points.subList(0, m), Arrays.copyOf(values, m));
+            assertThat(early.form()).as("%d points", m).isEqualTo(quadratic.form());
+            assertThat(early.predict(new double[] {0.2, 0.5, 0.9})).isEqualTo(quadratic.predict(new double[] {0.2, 0.5, 0.9}));
+        }
+        assertThat(QuadraticSurrogate.fitAdditiveEarly(List.of(), new double[0])).isNull();
+        assertThat(QuadraticSurrogate.fitAdditiveEarly(points.subList(0, 8), Arrays.copyOf(values, 8))).isNull();
+        assertThatThrownBy(() -> QuadraticSurrogate.fitAdditiveEarly(points, new double[2]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("30 points but 2 values; one value per point");
+        double[] withNaN = values.clone();
+        withNaN[3] = Double.NaN;
+        assertThatThrownBy(() -> QuadraticSurrogate.fitAdditiveEarly(points, withNaN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("value 3 is NaN; values must be finite");
+    }
 }
