@@ -17,7 +17,6 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.Pareto;
 import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.storage.Storage;
-import io.tunelab.server.storage.StoredTrial;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -228,19 +227,10 @@ public final class ExperimentQueries {
         }
     }
 
-    /**
-     * How many bytes {@link #copyModel} would write: the size recorded with the model when its
-     * worker stored it, so the model is not read. A model stored before sizes were recorded is read
-     * through once and counted. NOT_FOUND as {@link #copyModel}.
-     */
-    public long modelBytes(long trialId) throws IOException {
-        StoredTrial t = registry.currentOwner(trialId).trial(trialId);
-        if (t != null && t.trial().provenance().get(Transitions.MODEL_BYTES) instanceof Number bytes) {
-            return bytes.longValue();
-        }
-        var counted = new CountedBytes();
-        copyModel(trialId, counted);
-        return counted.bytes();
+    /** How many bytes {@link #copyModel} would write, as the database knows the stored model's length: the model is not read. NOT_FOUND as {@link #copyModel}. */
+    public long modelBytes(long trialId) {
+        registry.currentOwner(trialId);
+        return storage.modelBytes(trialId).orElseThrow(() -> noModel(trialId));
     }
 
     private static TunelabException noModel(long trialId) {

@@ -23,8 +23,6 @@ import java.util.Map;
 final class Transitions {
     /** The provenance key of the SHA-256 (hex) of the model stored for a trial. */
     static final String MODEL_SHA256 = "model_sha256";
-    /** The size in bytes of the model a trial's worker stored, recorded with it so that its length is known without reading it. */
-    static final String MODEL_BYTES = "model_bytes";
     /** The provenance key of a raced-out trial's race: its p-value, shared repetitions, difference and incumbent. */
     static final String RACE = "race";
 
@@ -70,11 +68,10 @@ final class Transitions {
         }
     }
 
-    /** The running trial with the digest and size of the model its lease holder stored. */
-    static Trial withModel(Trial t, String sha256, long bytes) {
+    /** The running trial with the digest of the model its lease holder stored. */
+    static Trial withModel(Trial t, String sha256) {
         var provenance = new LinkedHashMap<String, Object>(t.provenance());
         provenance.put(MODEL_SHA256, sha256);
-        provenance.put(MODEL_BYTES, bytes);
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), t.state(), t.values(), t.repetitions(),
                 t.statistics(), t.reports(), t.created(), t.started(), t.finished(), t.worker(), t.error(), provenance, t.toldBy());
     }
@@ -151,14 +148,14 @@ final class Transitions {
 
     /**
      * The trial finished with a told result; the result's provenance adds to the trial's, except
-     * what the server recorded itself (the model's digest and size, a race), which a result cannot overwrite.
+     * what the server recorded itself (the model's digest, a race), which a result cannot overwrite.
      */
     static Trial finished(Trial t, TrialState state, Map<String, Double> values, List<Repetition> repetitions,
                           Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now,
                           String toldBy) {
         var merged = new LinkedHashMap<String, Object>(t.provenance());
         merged.putAll(provenance);
-        for (String server : List.of(MODEL_SHA256, MODEL_BYTES, RACE)) {
+        for (String server : List.of(MODEL_SHA256, RACE)) {
             if (t.provenance().containsKey(server)) {
                 merged.put(server, t.provenance().get(server));
             } else {

@@ -146,7 +146,7 @@ final class TrialInputs {
     }
 
     /**
-     * Stores the model a trial's worker uploaded (streamed into {@code file}) and its SHA-256 and size in
+     * Stores the model a trial's worker uploaded (streamed into {@code file}) and its SHA-256 in
      * the trial's provenance; answers the digest (hex). Only the holder of the trial's live lease
      * may, before it tells the result: a finished trial refuses a new model ({@code
      * TRIAL_FINISHED}), a trial without that lease too ({@code LEASE_LOST}). The refit winner's
@@ -169,7 +169,7 @@ final class TrialInputs {
         journal.record(e, x -> {
             StoredTrial current = x.openTrial(trialId, leaseId);
             return Journal.Entry.none().write(c -> c.putModel(trialId, file))
-                    .replace(current, current.with(Transitions.withModel(current.trial(), sha256, digest.size()))).answering(null);
+                    .replace(current, current.with(Transitions.withModel(current.trial(), sha256))).answering(null);
         });
         return sha256;
     }

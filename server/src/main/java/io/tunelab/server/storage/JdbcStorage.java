@@ -208,6 +208,12 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public java.util.OptionalLong modelBytes(long trialId) {
+        return firstColumn("SELECT OCTET_LENGTH(content) FROM model WHERE trial_id = ?", ps -> ps.setLong(1, trialId), rs -> rs.getLong(1))
+                .map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty());
+    }
+
+    @Override
     public boolean copyFinalizationModel(long experimentId, java.io.OutputStream out) throws IOException {
         try (Connection c = readers.getConnection()) {
             return ArtifactRows.copyFirst(c, "SELECT content FROM finalization_model WHERE experiment_id = ?",

@@ -55,6 +55,9 @@ public interface Storage extends AutoCloseable {
      */
     boolean copyModel(long trialId, java.io.OutputStream out) throws java.io.IOException;
 
+    /** How many bytes {@link #copyModel} would write, asked of the database without reading the model; empty when the trial has none. */
+    java.util.OptionalLong modelBytes(long trialId);
+
     /**
      * Writes the refit model of experiment {@code experimentId}'s finalization to {@code out} as
      * the database hands it over; false (writing nothing) when it has none.

@@ -117,6 +117,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public java.util.OptionalLong modelBytes(long trialId) {
+        return storage.modelBytes(trialId);
+    }
+
+    @Override
     public boolean copyFinalizationModel(long experimentId, java.io.OutputStream out) throws java.io.IOException {
         filesRead.incrementAndGet();
         return storage.copyFinalizationModel(experimentId, out);

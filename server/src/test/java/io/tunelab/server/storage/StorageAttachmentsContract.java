@@ -117,6 +117,8 @@ public abstract class StorageAttachmentsContract {
         var none = new java.io.ByteArrayOutputStream();
         assertThat(s.copyModel(2, none)).isFalse();
         assertThat(none.size()).isZero();
+        assertThat(s.modelBytes(1)).hasValue(big.length);
+        assertThat(s.modelBytes(2)).isEmpty();
         s.close();
     }
 
