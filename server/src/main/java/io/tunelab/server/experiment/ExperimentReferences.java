@@ -89,8 +89,9 @@ final class ExperimentReferences {
     String storedName(String ref) {
         requireGiven(ref);
         Optional<StoredExperiment> row = index.get().experimentNamed(ref);
-        if (row.isEmpty() && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
-            row = index.get().experiment(Long.parseLong(ref));
+        Long id = asId(ref);
+        if (row.isEmpty() && id != null) {
+            row = index.get().experiment(id);
         }
         return row.map(StoredExperiment::name).orElseThrow(() -> notFound(ref));
     }
@@ -131,10 +132,16 @@ final class ExperimentReferences {
         if (e == null && peers.get().shared()) { // created or renamed by another coordinator
             e = index.get().experimentNamed(ref).map(row -> load.apply(row.id())).orElse(null);
         }
-        if (e == null && ref.chars().allMatch(Character::isDigit) && ref.length() < 19) {
-            e = load.apply(Long.parseLong(ref));
+        Long numeric = e == null ? asId(ref) : null;
+        if (numeric != null) {
+            e = load.apply(numeric);
         }
         return e;
+    }
+
+    /** The id {@code ref} reads as when it is not a name: up to 18 digits; null otherwise. */
+    private static Long asId(String ref) {
+        return !ref.isEmpty() && ref.length() < 19 && ref.chars().allMatch(Character::isDigit) ? Long.parseLong(ref) : null;
     }
 
     /** The experiment a trial belongs to. */
