@@ -16,7 +16,7 @@ import java.util.Locale;
  * any run lost or duplicated anything.
  *
  * <p>Usage: {@code java -cp … ChaosBenchmark [--clients 8] [--kills 200] [--runs 3]
- * [--mode ask-tell|leases|both] [--durability process|fsync] [--min-life-ms 1000]
+ * [--mode ask-tell|leases|next|both|all] [--durability process|fsync] [--min-life-ms 1000]
  * [--max-life-ms 3000] [--seed 1]}
  */
 public final class ChaosBenchmark {
@@ -34,8 +34,11 @@ public final class ChaosBenchmark {
         List<ChaosOptions.Mode> modes = switch (args.string("mode", "both").toLowerCase(Locale.ROOT)) {
             case "ask-tell" -> List.of(ChaosOptions.Mode.ASK_TELL);
             case "leases" -> List.of(ChaosOptions.Mode.LEASES);
+            case "next" -> List.of(ChaosOptions.Mode.NEXT);
             case "both" -> List.of(ChaosOptions.Mode.ASK_TELL, ChaosOptions.Mode.LEASES);
-            default -> throw new IllegalArgumentException("--mode must be ask-tell, leases or both, got " + args.string("mode", ""));
+            case "all" -> List.of(ChaosOptions.Mode.ASK_TELL, ChaosOptions.Mode.LEASES, ChaosOptions.Mode.NEXT);
+            default -> throw new IllegalArgumentException("--mode must be ask-tell, leases, next, both (ask-tell and leases) or all, got "
+                    + args.string("mode", ""));
         };
         System.out.printf("Chaos: %d clients, %d SIGKILLs per run at random moments %d–%d ms apart, durability %s, %d runs per mode%n%n",
                 clients, kills, life.get(0).toMillis(), life.get(1).toMillis(), durability, runs);

@@ -2,20 +2,27 @@ package io.tunelab.experiments.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
  * One client of a chaos run. It loops until told to stop: takes a trial (an ask, or a lease as a
  * worker does), reports three steps (with a heartbeat before each when leased) and tells the
- * result, recording in the {@link Ledger} each write the server acknowledged. Values are a pure
- * function of the params, so a trial run twice (its lease expired during a restart and another
- * client took it) reports and tells the same values.
+ * result, recording in the {@link Ledger} each write the server acknowledged. In the
+ * {@link ChaosOptions.Mode#NEXT} mode the tell brings the next trial, and asks and tells carry a
+ * request id kept across resends. Values are a pure function of the params, so a trial run twice
+ * (its lease expired during a restart and another client took it) reports and tells the same values.
  */
 final class ChaosClient implements Runnable {
     static final int STEPS = 3;
+    /** The share of acknowledged asks and tells with next that are sent again as if their reply had been lost. */
+    static final double RESEND_SHARE = 0.2;
+    /** The longest wait before such a resend: long enough for a kill and restart to fall between the two. */
+    private static final long MAX_RESEND_DELAY_MS = 3000;
 
     private final ServerLink link;
     private final Ledger ledger;
@@ -23,8 +30,11 @@ final class ChaosClient implements Runnable {
     private final ChaosOptions.Mode mode;
     private final String name;
     private final BooleanSupplier running;
+    private final java.util.SplittableRandom random;
 
-    ChaosClient(ServerLink link, Ledger ledger, long experimentId, ChaosOptions.Mode mode, String name, BooleanSupplier running) {
+    ChaosClient(ServerLink link, Ledger ledger, long experimentId, ChaosOptions.Mode mode, String name, BooleanSupplier running,
+                java.util.SplittableRandom random) {
+        this.random = random;
         this.link = link;
         this.ledger = ledger;
         this.experimentId = experimentId;
@@ -46,6 +56,10 @@ final class ChaosClient implements Runnable {
     @Override
     public void run() {
         try {
+            if (mode == ChaosOptions.Mode.NEXT) {
+                runWithNext();
+                return;
+            }
             while (running.getAsBoolean()) {
                 Taken taken = take();
                 if (taken != null) {
@@ -58,6 +72,121 @@ final class ChaosClient implements Runnable {
     }
 
     private record Taken(long id, Map<String, Object> params, String leaseId) {
+    }
+
+    /**
+     * The loop of {@code optimize()}: a leased ask, then for each trial its reports and a tell that
+     * brings the next trial; a new ask only when a tell brought none or the lease was lost.
+     */
+    private void runWithNext() throws InterruptedException {
+        Taken current = null;
+        while (running.getAsBoolean()) {
+            if (current == null) {
+                current = askUnderId();
+            } else {
+                current = reported(current) ? tellWithNext(current) : null;
+            }
+        }
+    }
+
+    private Taken askUnderId() throws InterruptedException {
+        String path = "/api/experiments/" + experimentId + "/trials";
+        Map<String, String> id = newRequestId();
+        ServerLink.Reply reply = link.send("POST", path, "{\"lease\":true}", id);
+        if (reply == null) {
+            return null;
+        }
+        if (!reply.ok()) {
+            throw new IllegalStateException("the server refused an ask: " + reply.status() + " " + reply.body());
+        }
+        JsonNode proposal = read(reply.body());
+        Taken taken = taken(proposal, proposal.get("leaseId").asText());
+        resendSometimes("ask", path, "{\"lease\":true}", id, proposal);
+        return taken;
+    }
+
+    /**
+     * For a share of acknowledged requests, what a client whose reply was lost does: sends the same
+     * request under the same id again, after a wait that a kill and restart may fall into, and
+     * checks that it answers the same trial (for a tell, the same next trial) as the first reply did.
+     */
+    private void resendSometimes(String what, String path, String json, Map<String, String> id, JsonNode trial)
+            throws InterruptedException {
+        if (random.nextDouble() >= RESEND_SHARE) {
+            return;
+        }
+        Thread.sleep(random.nextLong(MAX_RESEND_DELAY_MS + 1));
+        ServerLink.Reply again = link.send("POST", path, json, id);
+        if (again == null) {
+            return;
+        }
+        JsonNode answered = again.ok() ? read(again.body()) : null;
+        JsonNode second = answered == null || !what.startsWith("tell") ? answered : answered.get("next");
+        if (second == null || !sameTrial(trial, second)) {
+            ledger.refused(what + " resent under its request id " + id.values() + " answered " + again.status() + " "
+                    + again.body() + ", where the first attempt answered " + trial);
+        } else {
+            ledger.resent();
+        }
+    }
+
+    private static boolean sameTrial(JsonNode first, JsonNode second) {
+        for (String field : new String[]{"id", "number", "params", "leaseId"}) {
+            if (!java.util.Objects.equals(first.get(field), second.get(field))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tells {@code t}'s result with {@code "next": true} under one request id, resent to each
+     * restarted server until one answers; returns the next trial it brought, or null to ask anew.
+     */
+    private Taken tellWithNext(Taken t) throws InterruptedException {
+        double value = loss(t.params());
+        var result = new LinkedHashMap<String, Object>(Map.of("state", "COMPLETE", "values", Map.of("loss", value), "next", true));
+        result.put("leaseId", t.leaseId());
+        String path = "/api/trials/" + t.id() + "/result";
+        String json = Json.write(result);
+        Map<String, String> id = newRequestId();
+        ServerLink.Reply told = link.send("POST", path, json, id);
+        if (told == null) {
+            return null;
+        }
+        if (told.ok()) {
+            ledger.told(t.id(), value);
+            JsonNode next = read(told.body()).get("next");
+            if (next == null || next.isNull()) {
+                return null;
+            }
+            Taken taken = taken(next, next.get("leaseId").asText());
+            resendSometimes("tell of trial " + t.id(), path, json, id, next);
+            return taken;
+        }
+        if (told.hasCode("LEASE_LOST")) {
+            ledger.forgetReports(t.id());
+            return null;
+        }
+        if (told.hasCode("TRIAL_FINISHED")) {
+            // The lease outlives every restart of the run, so only this tell's own earlier attempt
+            // can have finished the trial: its resend under the same id should have found the answer.
+            ledger.refused("tell of trial " + t.id() + " resent under its request id was refused: " + told.body());
+            return null;
+        }
+        throw new IllegalStateException("a tell was refused: " + told.status() + " " + told.body());
+    }
+
+    private static Map<String, String> newRequestId() {
+        return Map.of(RequestId.HEADER, UUID.randomUUID().toString());
+    }
+
+    private Taken taken(JsonNode trial, String leaseId) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = Json.mapper().convertValue(trial.get("params"), LinkedHashMap.class);
+        long id = trial.get("id").asLong();
+        ledger.asked(id, trial.get("number").asInt(), params);
+        return new Taken(id, params, leaseId);
     }
 
     private Taken take() throws InterruptedException {
@@ -73,45 +202,12 @@ final class ChaosClient implements Runnable {
         }
         JsonNode body = read(reply.body());
         JsonNode trial = mode == ChaosOptions.Mode.ASK_TELL ? body : body.get("trial");
-        String leaseId = mode == ChaosOptions.Mode.ASK_TELL ? null : body.get("leaseId").asText();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> params = Json.mapper().convertValue(trial.get("params"), LinkedHashMap.class);
-        long id = trial.get("id").asLong();
-        ledger.asked(id, trial.get("number").asInt(), params);
-        return new Taken(id, params, leaseId);
+        return taken(trial, mode == ChaosOptions.Mode.ASK_TELL ? null : body.get("leaseId").asText());
     }
 
     private void evaluate(Taken t) throws InterruptedException {
-        for (int step = 1; step <= STEPS; step++) {
-            if (t.leaseId() != null) {
-                ServerLink.Reply beat = link.send("POST", "/api/trials/" + t.id() + "/heartbeat", Json.write(Map.of("leaseId", t.leaseId())));
-                if (beat == null) {
-                    return;
-                }
-                if (!beat.ok()) {
-                    // The lease expired while the server was down: the trial started over without
-                    // the reports made under it, and another client may have it now.
-                    ledger.forgetReports(t.id());
-                    return;
-                }
-            }
-            double value = lossAtStep(t.params(), step);
-            var report = new LinkedHashMap<String, Object>(Map.of("step", step, "values", Map.of("loss", value)));
-            if (t.leaseId() != null) {
-                report.put("leaseId", t.leaseId());
-            }
-            ServerLink.Reply r = link.send("POST", "/api/trials/" + t.id() + "/reports", Json.write(report));
-            if (r == null) {
-                return;
-            }
-            if (!r.ok()) {
-                if (isLeaseLoss(r)) {
-                    ledger.forgetReports(t.id());
-                    return;
-                }
-                throw new IllegalStateException("a report was refused: " + r.status() + " " + r.body());
-            }
-            ledger.reported(t.id(), step, value);
+        if (!reported(t)) {
+            return;
         }
         double value = loss(t.params());
         var result = new LinkedHashMap<String, Object>(Map.of("state", "COMPLETE", "values", Map.of("loss", value)));
@@ -134,6 +230,45 @@ final class ChaosClient implements Runnable {
         } else {
             throw new IllegalStateException("a tell was refused: " + told.status() + " " + told.body());
         }
+    }
+
+    /**
+     * Reports {@code t}'s steps, each after a heartbeat when it is leased; false when the lease was
+     * lost (the trial starts over without these reports) or the run ended.
+     */
+    private boolean reported(Taken t) throws InterruptedException {
+        for (int step = 1; step <= STEPS; step++) {
+            if (t.leaseId() != null) {
+                ServerLink.Reply beat = link.send("POST", "/api/trials/" + t.id() + "/heartbeat", Json.write(Map.of("leaseId", t.leaseId())));
+                if (beat == null) {
+                    return false;
+                }
+                if (!beat.ok()) {
+                    // The lease expired while the server was down: the trial started over without
+                    // the reports made under it, and another client may have it now.
+                    ledger.forgetReports(t.id());
+                    return false;
+                }
+            }
+            double value = lossAtStep(t.params(), step);
+            var report = new LinkedHashMap<String, Object>(Map.of("step", step, "values", Map.of("loss", value)));
+            if (t.leaseId() != null) {
+                report.put("leaseId", t.leaseId());
+            }
+            ServerLink.Reply r = link.send("POST", "/api/trials/" + t.id() + "/reports", Json.write(report));
+            if (r == null) {
+                return false;
+            }
+            if (!r.ok()) {
+                if (isLeaseLoss(r)) {
+                    ledger.forgetReports(t.id());
+                    return false;
+                }
+                throw new IllegalStateException("a report was refused: " + r.status() + " " + r.body());
+            }
+            ledger.reported(t.id(), step, value);
+        }
+        return true;
     }
 
     private static boolean isLeaseLoss(ServerLink.Reply r) {

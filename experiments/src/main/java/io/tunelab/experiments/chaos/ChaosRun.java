@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through the API and every acknowledged write is checked: each acknowledged ask or lease has its
  * trial with the same number and params, each acknowledged report its step and value, each
  * acknowledged tell a COMPLETE trial with its value; no trial number is stored twice; and (when
- * clients ask) the experiment goes on with the next number.
+ * clients ask) the experiment goes on with the next number. Where every request that makes a trial
+ * carries a request id ({@link ChaosOptions.Mode#NEXT}), each stored trial was also handed to a
+ * client: a resend that made a second trial instead of answering with the first is a loss too.
  */
 public final class ChaosRun {
     private static final int MAX_PROBLEMS = 10;
@@ -49,7 +51,8 @@ public final class ChaosRun {
             link.point(server.url(), auth(server));
             long experimentId = createExperiment(link);
             for (int i = 0; i < options.clients(); i++) {
-                var client = new ChaosClient(link, ledger, experimentId, options.mode(), "chaos:" + i, running::get);
+                var client = new ChaosClient(link, ledger, experimentId, options.mode(), "chaos:" + i, running::get,
+                        new SplittableRandom(options.seed() * 1_000_003L + i));
                 threads.add(Thread.ofPlatform().name("chaos-client-" + i).start(client));
             }
             for (int k = 0; k < options.kills(); k++) {
@@ -88,7 +91,10 @@ public final class ChaosRun {
     private TunelabProcesses.ServerProcess start(Path data) throws IOException {
         // Leases outlive a restart (a loaded machine restarts the server in several seconds), as the
         // default of 60 s does: the run exercises leases and heartbeats across kills, not expiry.
-        return TunelabProcesses.startServer(data, "--lease-seconds", "20", "--durability", options.durability());
+        // With tells that bring the next trial the default itself, so that a refused resend can
+        // only mean its request id did not answer it (no other client can have the trial).
+        String leaseSeconds = options.mode() == ChaosOptions.Mode.NEXT ? "60" : "20";
+        return TunelabProcesses.startServer(data, "--lease-seconds", leaseSeconds, "--durability", options.durability());
     }
 
     private long life(SplittableRandom random) {
@@ -156,11 +162,18 @@ public final class ChaosRun {
                         + (t == null ? "nothing" : "state " + t.state() + ", values " + t.values()));
             }
         }
-        if (options.mode() == ChaosOptions.Mode.ASK_TELL) {
+        long unacknowledged = stored.stream().filter(t -> !ledger.asks.containsKey(t.id())).count();
+        if (options.mode() == ChaosOptions.Mode.NEXT) {
+            stored.stream().filter(t -> !ledger.asks.containsKey(t.id())).forEach(t -> note(problems, "trial " + t.id()
+                    + " (number " + t.number() + ", " + t.state() + ") was stored but handed to no client: a resent request made it"));
+            lost += unacknowledged + ledger.refusals.size();
+            ledger.refusals.forEach(r -> note(problems, r));
+        }
+        if (options.mode() != ChaosOptions.Mode.LEASES) {
             checkTheExperimentGoesOn(link, experimentId, numbers, problems);
         }
         return new ChaosReport(options.mode(), options.durability(), options.clients(), options.kills(), ledger.asks.size(),
-                ledger.reportCount(), ledger.tells.size(), lost, duplicated, serverErrors, stored.size(),
+                ledger.reportCount(), ledger.tells.size(), ledger.resendCount(), lost, duplicated, unacknowledged, serverErrors, stored.size(),
                 Duration.ofNanos(elapsedNanos), Duration.ofNanos(meanRestartNanos), problems);
     }
 

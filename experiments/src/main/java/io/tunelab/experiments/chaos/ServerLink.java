@@ -69,6 +69,14 @@ final class ServerLink {
      * answer is counted and sent again. Returns {@code null} only once the link is closed.
      */
     Reply send(String method, String path, String json) throws InterruptedException {
+        return send(method, path, json, Map.of());
+    }
+
+    /**
+     * {@link #send(String, String, String)} with {@code extra} headers on every attempt: a request
+     * id stays the same on each resend, as the SDK's does.
+     */
+    Reply send(String method, String path, String json, Map<String, String> extra) throws InterruptedException {
         while (!closed) {
             String base = url;
             if (base == null) {
@@ -81,6 +89,7 @@ final class ServerLink {
                 request.header("Content-Type", "application/json");
             }
             headers.forEach(request::header);
+            extra.forEach(request::header);
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() >= 500) {

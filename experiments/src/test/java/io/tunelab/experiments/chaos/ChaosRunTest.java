@@ -10,10 +10,11 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Nothing acknowledged is lost: clients (and simulated workers holding leases) drive a real
- * server process while it is killed with SIGKILL ten times at random moments and restarted on
- * the same H2 files; afterwards every acknowledged ask, lease, report and tell is stored, no
- * trial number repeats, and the experiment goes on. {@link ChaosBenchmark} runs the same with 200
+ * Nothing acknowledged is lost: clients (simulated workers holding leases, and clients whose tells
+ * bring the next trial under request ids) drive a real server process while it is killed with
+ * SIGKILL ten times at random moments and restarted on the same H2 files; afterwards every
+ * acknowledged ask, lease, report and tell is stored, no trial number repeats, a resend under a
+ * request id made no second trial, and the experiment goes on. {@link ChaosBenchmark} runs the same with 200
  * kills.
  */
 @Tag("slow")
@@ -32,6 +33,14 @@ class ChaosRunTest {
     @Test
     void everyAcknowledgedLeaseHeartbeatReportAndTellOfWorkersSurvivesTenKills() throws Exception {
         assertClean(new ChaosRun(new ChaosOptions(8, 10, MIN_LIFE, MAX_LIFE, "process", ChaosOptions.Mode.LEASES, 12, dir)).run());
+    }
+
+    @Test
+    void everyTellThatBringsTheNextTrialAnswersItsResendsAcrossTenKills() throws Exception {
+        ChaosReport report = new ChaosRun(new ChaosOptions(8, 10, MIN_LIFE, MAX_LIFE, "process", ChaosOptions.Mode.NEXT, 14, dir)).run();
+        assertClean(report);
+        assertThat(report.resends()).as("acknowledged asks and tells sent again as after a lost reply").isGreaterThan(report.kills());
+        assertThat(report.unacknowledged()).as("stored trials handed to no client").isZero();
     }
 
     @Test
