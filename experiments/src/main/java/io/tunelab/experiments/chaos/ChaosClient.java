@@ -12,9 +12,11 @@ import java.util.function.BooleanSupplier;
 /**
  * One client of a chaos run. It loops until told to stop: takes a trial (an ask, or a lease as a
  * worker does), reports three steps (with a heartbeat before each when leased) and tells the
- * result, recording in the {@link Ledger} each write the server acknowledged. In the
+ * result, recording in the {@link Ledger} each write the server acknowledged. Workers tell under
+ * a request id kept across resends, as {@code tunelab worker} does; in the
  * {@link ChaosOptions.Mode#NEXT} mode the tell brings the next trial, and asks and tells carry a
- * request id kept across resends. Values are a pure function of the params, so a trial run twice
+ * request id. A share of those acknowledged requests is sent again, as after a lost reply, and
+ * must answer alike. Values are a pure function of the params, so a trial run twice
  * (its lease expired during a restart and another client took it) reports and tells the same values.
  */
 final class ChaosClient implements Runnable {
@@ -101,33 +103,42 @@ final class ChaosClient implements Runnable {
         }
         JsonNode proposal = read(reply.body());
         Taken taken = taken(proposal, proposal.get("leaseId").asText());
-        resendSometimes("ask", path, "{\"lease\":true}", id, proposal);
+        resendSometimes("ask", path, "{\"lease\":true}", id, sameTrialAs(proposal, false));
         return taken;
     }
 
     /**
      * For a share of acknowledged requests, what a client whose reply was lost does: sends the same
-     * request under the same id again, after a wait that a kill and restart may fall into, and
-     * checks that it answers the same trial (for a tell, the same next trial) as the first reply did.
+     * request with the same request id again, after a wait that a kill and restart may fall into,
+     * and checks that it answers as the first attempt did ({@code differs} says how a resend's
+     * reply differs from the first, null when it does not).
      */
-    private void resendSometimes(String what, String path, String json, Map<String, String> id, JsonNode trial)
-            throws InterruptedException {
+    private void resendSometimes(String what, String path, String json, Map<String, String> headers,
+                                 java.util.function.Function<ServerLink.Reply, String> differs) throws InterruptedException {
         if (random.nextDouble() >= RESEND_SHARE) {
             return;
         }
         Thread.sleep(random.nextLong(MAX_RESEND_DELAY_MS + 1));
-        ServerLink.Reply again = link.send("POST", path, json, id);
+        ServerLink.Reply again = link.send("POST", path, json, headers);
         if (again == null) {
             return;
         }
-        JsonNode answered = again.ok() ? read(again.body()) : null;
-        JsonNode second = answered == null || !what.startsWith("tell") ? answered : answered.get("next");
-        if (second == null || !sameTrial(trial, second)) {
-            ledger.refused(what + " resent under its request id " + id.values() + " answered " + again.status() + " "
-                    + again.body() + ", where the first attempt answered " + trial);
-        } else {
+        String difference = again.ok() ? differs.apply(again) : "the first attempt was acknowledged";
+        if (difference == null) {
             ledger.resent();
+        } else {
+            ledger.refused(what + " resent under its request id " + headers.get(RequestId.HEADER) + " answered " + again.status()
+                    + " " + again.body() + ", where " + difference);
         }
+    }
+
+    /** How a resend's reply differs from {@code first}, the trial (or next trial, for a tell) its first attempt answered. */
+    private static java.util.function.Function<ServerLink.Reply, String> sameTrialAs(JsonNode first, boolean tell) {
+        return again -> {
+            JsonNode answered = read(again.body());
+            JsonNode second = tell ? answered.get("next") : answered;
+            return second != null && sameTrial(first, second) ? null : "the first attempt answered " + first;
+        };
     }
 
     private static boolean sameTrial(JsonNode first, JsonNode second) {
@@ -161,7 +172,7 @@ final class ChaosClient implements Runnable {
                 return null;
             }
             Taken taken = taken(next, next.get("leaseId").asText());
-            resendSometimes("tell of trial " + t.id(), path, json, id, next);
+            resendSometimes("tell of trial " + t.id(), path, json, id, sameTrialAs(next, true));
             return taken;
         }
         if (told.hasCode("LEASE_LOST")) {
@@ -214,22 +225,35 @@ final class ChaosClient implements Runnable {
         if (t.leaseId() != null) {
             result.put("leaseId", t.leaseId());
         }
-        ServerLink.Reply told = link.send("POST", "/api/trials/" + t.id() + "/result", Json.write(result));
+        String path = "/api/trials/" + t.id() + "/result";
+        String json = Json.write(result);
+        // A worker tells under one request id for all its attempts and reads no reply body.
+        Map<String, String> headers = mode == ChaosOptions.Mode.LEASES ? workerTell() : Map.of();
+        ServerLink.Reply told = link.send("POST", path, json, headers);
         if (told == null) {
             return;
         }
         if (told.ok()) {
             ledger.told(t.id(), value);
+            if (mode == ChaosOptions.Mode.LEASES) {
+                resendSometimes("tell of trial " + t.id(), path, json, headers,
+                        again -> again.status() == told.status() ? null : "the first attempt answered " + told.status());
+            }
         } else if (isLeaseLoss(told)) {
             // Not acknowledged: an earlier attempt of this tell landed before a kill (its reply
-            // lost), or, under a lease, the lease expired and the trial went on without this
-            // client, which drops the reports made under it.
+            // lost: without a request id, as the plain tells are sent), or, under a lease, the
+            // lease expired and the trial went on without this client, which drops the reports
+            // made under it.
             if (t.leaseId() != null) {
                 ledger.forgetReports(t.id());
             }
         } else {
             throw new IllegalStateException("a tell was refused: " + told.status() + " " + told.body());
         }
+    }
+
+    private static Map<String, String> workerTell() {
+        return Map.of(RequestId.HEADER, UUID.randomUUID().toString(), "Prefer", "return=minimal");
     }
 
     /**

@@ -16,7 +16,10 @@ public record ChaosOptions(int clients, int kills, Duration minLife, Duration ma
     public enum Mode {
         /** SDK-style: ask a trial, report three steps, tell the result. */
         ASK_TELL,
-        /** Worker-style: lease a trial, heartbeat, report three steps, tell the result under the lease. */
+        /**
+         * Worker-style: lease a trial, heartbeat, report three steps, tell the result under the
+         * lease and a request id kept across resends, asking for no reply body.
+         */
         LEASES,
         /**
          * The SDK's {@code optimize()} loop: a leased ask, heartbeat and report three steps, then a

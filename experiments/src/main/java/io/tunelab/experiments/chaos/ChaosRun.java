@@ -166,9 +166,10 @@ public final class ChaosRun {
         if (options.mode() == ChaosOptions.Mode.NEXT) {
             stored.stream().filter(t -> !ledger.asks.containsKey(t.id())).forEach(t -> note(problems, "trial " + t.id()
                     + " (number " + t.number() + ", " + t.state() + ") was stored but handed to no client: a resent request made it"));
-            lost += unacknowledged + ledger.refusals.size();
-            ledger.refusals.forEach(r -> note(problems, r));
+            lost += unacknowledged;
         }
+        lost += ledger.refusals.size();
+        ledger.refusals.forEach(r -> note(problems, r));
         if (options.mode() != ChaosOptions.Mode.LEASES) {
             checkTheExperimentGoesOn(link, experimentId, numbers, problems);
         }

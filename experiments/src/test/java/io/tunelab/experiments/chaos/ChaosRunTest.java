@@ -32,14 +32,16 @@ class ChaosRunTest {
 
     @Test
     void everyAcknowledgedLeaseHeartbeatReportAndTellOfWorkersSurvivesTenKills() throws Exception {
-        assertClean(new ChaosRun(new ChaosOptions(8, 10, MIN_LIFE, MAX_LIFE, "process", ChaosOptions.Mode.LEASES, 12, dir)).run());
+        ChaosReport report = new ChaosRun(new ChaosOptions(8, 10, MIN_LIFE, MAX_LIFE, "process", ChaosOptions.Mode.LEASES, 12, dir)).run();
+        assertClean(report);
+        assertThat(report.resends()).as("acknowledged tells sent again under their request id").isPositive();
     }
 
     @Test
     void everyTellThatBringsTheNextTrialAnswersItsResendsAcrossTenKills() throws Exception {
         ChaosReport report = new ChaosRun(new ChaosOptions(8, 10, MIN_LIFE, MAX_LIFE, "process", ChaosOptions.Mode.NEXT, 14, dir)).run();
         assertClean(report);
-        assertThat(report.resends()).as("acknowledged asks and tells sent again as after a lost reply").isGreaterThan(report.kills());
+        assertThat(report.resends()).as("acknowledged asks and tells sent again as after a lost reply").isPositive();
         assertThat(report.unacknowledged()).as("stored trials handed to no client").isZero();
     }
 
