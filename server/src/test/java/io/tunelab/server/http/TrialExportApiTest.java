@@ -117,13 +117,16 @@ class TrialExportApiTest {
             assertThat(get.status()).as(get.body()).isEqualTo(200);
             assertThat(head.getValue().status()).isEqualTo(200);
             assertThat(head.getValue().body()).isEmpty();
-            for (String header : List.of("Content-Type", "Content-Disposition", "Content-Length")) {
+            for (String header : List.of("Content-Type", "Content-Disposition", "Content-Length", "Transfer-Encoding")) {
                 assertThat(head.getValue().response().headers().firstValue(header)).as(head.getKey() + " " + header)
                         .isEqualTo(get.response().headers().firstValue(header));
             }
-            // Streamed: no length for the GET (chunked), and none for its HEAD.
+            // Streamed: chunked, with no length, for the GET and its HEAD alike.
             assertThat(get.response().headers().firstValue("Transfer-Encoding")).hasValue("chunked");
             assertThat(head.getValue().response().headers().firstValue("Content-Length")).isEmpty();
+            // On the wire, the request after the HEAD on its connection is answered right after the HEAD's headers: no chunk between.
+            assertThat(new RawHttp(server.port()).afterHead(head.getKey(), Map.of("Authorization", "Bearer " + server.adminToken())))
+                    .as("bytes after the headers of HEAD " + head.getKey()).isEmpty();
         }
         assertThat(loadedExperiments()).as("a GET reads them").isEqualTo(1);
     }
