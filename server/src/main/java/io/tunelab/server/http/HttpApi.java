@@ -353,8 +353,9 @@ public final class HttpApi {
 
     private void eventStream(RoutingContext rc) {
         if (rc.request().method() == HttpMethod.HEAD) {
-            // What a GET would begin with; no stream is opened for a request that reads no body.
-            rc.response().putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache").end();
+            // What a GET would begin with, chunked as it is; no stream is opened for a request that reads no body.
+            EventStream.headers(rc.response());
+            KnownLength.endChunkedHead(rc);
             return;
         }
         try {

@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
  * Vert.x leaves Content-Length out of every HEAD answer, since it sends no body; HTTP asks a
  * HEAD's headers to be the GET's, and a client that asks a download's size with HEAD would learn
  * nothing. Bodies written as they are made carry no length, for GET and HEAD alike: the trial
- * exports ({@link StreamedBody}) and the event stream are chunked, and a HEAD of an export says
- * so as its GET does ({@link #endChunkedHead}). Call on the request's context.
+ * exports ({@link StreamedBody}) and the event stream are chunked, and a HEAD of either says so
+ * as its GET does ({@link #endChunkedHead}). Call on the request's context.
  */
 final class KnownLength {
     private KnownLength() {
