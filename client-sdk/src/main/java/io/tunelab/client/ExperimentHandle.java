@@ -56,7 +56,11 @@ public final class ExperimentHandle {
     private final Duration serverWait;
 
     ExperimentHandle(TunelabClient client, Experiment experiment) {
-        this(client, experiment.id(), experiment.name(), experiment.spec().primary().metric(), SERVER_WAIT);
+        this(client, experiment, SERVER_WAIT);
+    }
+
+    private ExperimentHandle(TunelabClient client, Experiment experiment, Duration serverWait) {
+        this(client, experiment.id(), experiment.name(), experiment.spec().primary().metric(), serverWait);
     }
 
     private ExperimentHandle(TunelabClient client, long id, String name, String metric, Duration serverWait) {
@@ -268,9 +272,12 @@ public final class ExperimentHandle {
         Catalog.of(client).delete(ref());
     }
 
-    /** A new experiment named {@code newName} with this one's spec, tags and notes, and none of its trials. */
+    /**
+     * A new experiment named {@code newName} with this one's spec, tags and notes, and none of its
+     * trials; its handle waits for a server it cannot reach as this one does ({@link #serverWait()}).
+     */
     public ExperimentHandle cloneAs(String newName) {
-        return new ExperimentHandle(client, Catalog.of(client).copy(ref(), newName));
+        return new ExperimentHandle(client, Catalog.of(client).copy(ref(), newName), serverWait);
     }
 
     /** Waits until the experiment is COMPLETED or STOPPED, or the timeout passes; returns it as it is then. */

@@ -58,7 +58,11 @@ class SdkServerWaitTest {
     }
 
     private ExperimentHandle launch() {
-        return client.launch(ExperimentSpec.builder("away").minimize("loss").param("x", FloatParam.of(0, 1)).trials(10).build());
+        return launch("away");
+    }
+
+    private ExperimentHandle launch(String name) {
+        return client.launch(ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1)).trials(10).build());
     }
 
     /** Stops the server; {@code gone} then stands on its port. */
@@ -162,6 +166,23 @@ class SdkServerWaitTest {
             assertThat(t.id()).isEqualTo(first.id());
             assertThat(t.state()).isEqualTo(TrialState.RUNNING);
         });
+    }
+
+    @Test
+    void aCloneWaitsAsTheHandleItWasClonedFrom() throws Exception {
+        ExperimentHandle once = launch().withServerWait(Duration.ZERO);
+        ExperimentHandle copy = once.cloneAs("away-again");
+        assertThat(copy.serverWait()).isZero();
+        assertThat(launch("away-3").withServerWait(Duration.ofSeconds(30)).cloneAs("away-4").serverWait())
+                .isEqualTo(Duration.ofSeconds(30));
+        down();
+        // Had it waited, the server would have come back at its second connection: the clone gives up at its first.
+        try (var gone = new Gone(2, true)) {
+            assertThatThrownBy(copy::ask).isInstanceOf(TunelabException.Unavailable.class);
+            assertThat(gone.taken()).isLessThanOrEqualTo(1);
+        }
+        up();
+        assertThat(copy.trials()).as("the ask that gave up changed nothing").isEmpty();
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * What the API reads about experiments and trials: summaries, one experiment, one trial,
@@ -227,10 +228,18 @@ public final class ExperimentQueries {
         }
     }
 
-    /** How many bytes {@link #copyModel} would write, as the database knows the stored model's length: the model is not read. NOT_FOUND as {@link #copyModel}. */
+    /**
+     * How many bytes {@link #copyModel} would write, as the database knows the stored model's
+     * length: neither the model nor the trial's experiment is read (what a HEAD of the model
+     * answers). NOT_FOUND as {@link #copyModel}.
+     */
     public long modelBytes(long trialId) {
-        registry.currentOwner(trialId);
-        return storage.modelBytes(trialId).orElseThrow(() -> noModel(trialId));
+        OptionalLong bytes = storage.modelBytes(trialId);
+        if (bytes.isEmpty()) {
+            registry.requireTrial(trialId);
+            throw noModel(trialId);
+        }
+        return bytes.getAsLong();
     }
 
     private static TunelabException noModel(long trialId) {

@@ -157,8 +157,23 @@ final class ExperimentReferences {
             e = peers.get().shared() && peers.get().ownerOf(trialId) != null ? load.apply(id) : null;
         }
         if (e == null) {
-            throw TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
+            throw noTrial(trialId);
         }
         return e;
+    }
+
+    /**
+     * Refuses a trial no experiment has, as {@link #owner} does, without loading its experiment:
+     * the trial is one of those in memory, or else has a stored row (on a database other
+     * coordinators share, theirs too).
+     */
+    void requireTrial(long trialId) {
+        if (!byTrial.containsKey(trialId) && index.get().experimentOfTrial(trialId).isEmpty()) {
+            throw noTrial(trialId);
+        }
+    }
+
+    private static TunelabException noTrial(long trialId) {
+        return TunelabException.of(ErrorCode.NOT_FOUND, "no trial with id " + trialId, Map.of("trial", trialId));
     }
 }

@@ -339,6 +339,11 @@ final class ExperimentRegistry {
         return peers.fresh(owner(trialId));
     }
 
+    /** Refuses a trial no experiment has, without loading its experiment ({@link ExperimentReferences#requireTrial}). */
+    void requireTrial(long trialId) {
+        references.requireTrial(trialId);
+    }
+
     /** The experiment a trial belongs to ({@link ExperimentReferences#owner}). */
     LiveExperiment owner(long trialId) {
         return references.owner(trialId);

@@ -65,13 +65,17 @@ final class EventStream implements Events {
             }
             streams.put(response, subscriber);
         }
-        response.setChunked(true)
-                .putHeader("Content-Type", "text/event-stream")
-                .putHeader("Cache-Control", "no-cache")
-                .putHeader("X-Accel-Buffering", "no");
+        headers(response.setChunked(true));
         subscriber.write(": connected\n\n");
         response.closeHandler(v -> streams.remove(response));
         response.exceptionHandler(e -> streams.remove(response));
+    }
+
+    /** Puts the headers a stream begins with on {@code response}: a HEAD of the stream answers them too. */
+    static HttpServerResponse headers(HttpServerResponse response) {
+        return response.putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
     }
 
     @Override

@@ -216,15 +216,17 @@ public final class HttpApi {
 
     /**
      * Every trial as a CSV or JSON table, streamed; the format is the path's extension. A HEAD gets
-     * the GET's status and headers, without a length as the GET, from the experiment's stored name alone:
+     * the GET's status and headers, chunked without a length as the GET, from the experiment's stored name alone:
      * the export is not built, nor the trials read (or loaded, when the experiment is not in memory).
      */
     private void exportTrials(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         ExportFormat format = ExportFormat.parse(rc.pathParam("format"));
         if (KnownLength.head(rc)) {
-            // No Content-Length, as the GET's chunked body has none (Vert.x sends no Transfer-Encoding to a HEAD).
-            blocking.runThen(rc, () -> queries.exportFileName(ref, format), (r, fileName) -> exportHeaders(r, format, fileName).end());
+            blocking.runThen(rc, () -> queries.exportFileName(ref, format), (r, fileName) -> {
+                exportHeaders(r, format, fileName);
+                KnownLength.endChunkedHead(r);
+            });
             return;
         }
         blocking.runThen(rc, () -> queries.export(ref), (r, export) -> {
@@ -351,8 +353,9 @@ public final class HttpApi {
 
     private void eventStream(RoutingContext rc) {
         if (rc.request().method() == HttpMethod.HEAD) {
-            // What a GET would begin with; no stream is opened for a request that reads no body.
-            rc.response().putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache").end();
+            // What a GET would begin with, chunked as it is; no stream is opened for a request that reads no body.
+            EventStream.headers(rc.response());
+            KnownLength.endChunkedHead(rc);
             return;
         }
         try {

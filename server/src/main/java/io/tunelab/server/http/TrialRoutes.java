@@ -149,7 +149,10 @@ final class TrialRoutes {
         });
     }
 
-    /** The trial's own model, streamed from the database through a temporary file ({@link Downloads}); a HEAD reads its stored size. */
+    /**
+     * The trial's own model, streamed from the database through a temporary file ({@link Downloads});
+     * a HEAD reads its stored size alone, without loading the trial's experiment.
+     */
     private void model(RoutingContext rc) {
         String id = rc.pathParam("id");
         Downloads.send(rc, blocking, out -> {

@@ -20,10 +20,28 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code GET /api/events} streams every experiment and trial change as server-sent events. */
+/** {@code GET /api/events} streams every experiment and trial change as server-sent events; a HEAD answers the stream's headers alone. */
 class EventStreamTest {
     @RegisterExtension
     final TestServer server = new TestServer();
+
+    @Test
+    void aHeadAnswersTheStreamsHeadersChunkedAsItsGetWithNoBody() throws Exception {
+        HttpResponse<java.io.InputStream> get;
+        try (var http = HttpClient.newHttpClient()) {
+            get = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/events"))
+                    .header("Authorization", "Bearer " + server.adminToken()).build(), HttpResponse.BodyHandlers.ofInputStream());
+            get.body().close();
+        }
+        TestServer.Reply head = server.call("HEAD", "/api/events", null);
+        assertThat(head.status()).isEqualTo(get.statusCode()).isEqualTo(200);
+        assertThat(get.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+        for (String header : List.of("Content-Type", "Cache-Control", "X-Accel-Buffering", "Transfer-Encoding", "Content-Length")) {
+            assertThat(head.response().headers().firstValue(header)).as(header).isEqualTo(get.headers().firstValue(header));
+        }
+        assertThat(new RawHttp(server.port()).afterHead("/api/events", java.util.Map.of("Authorization", "Bearer " + server.adminToken())))
+                .as("bytes after the HEAD's headers").isEmpty();
+    }
 
     @Test
     void askAndTellArriveAsEvents() throws Exception {

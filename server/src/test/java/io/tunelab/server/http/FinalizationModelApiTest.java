@@ -6,6 +6,9 @@ import io.tunelab.api.Finalization;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Lease;
 import io.tunelab.api.TestResult;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.http.auth.Scope;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the finalization's JSON, its bytes at {@code GET /api/experiments/{ref}/finalization/model}),
  * while the winner trial's own model and its {@code model_sha256} stay as the search stored them,
  * also after a restart. The download needs {@code read}, as a trial's model does, and says why
- * when there is nothing to send; a HEAD answers its size (Content-Length) and headers without its bytes.
+ * when there is nothing to send; a HEAD answers its size (Content-Length) and headers without its bytes,
+ * and for a trial's own model without loading the trial's experiment either.
  */
 class FinalizationModelApiTest {
     private static final byte[] SEARCH_MODEL = {1, 2, 3};
@@ -136,6 +141,54 @@ class FinalizationModelApiTest {
         assertThat(head.header("Content-Length")).isEqualTo(get.header("Content-Length"))
                 .isEqualTo(Integer.toString(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
         assertThat(head.body()).isEmpty();
+    }
+
+    @Test
+    void aHeadOfATrialsModelReadsItsSizeWithoutLoadingItsExperiment() throws Exception {
+        // A trial of the SDK's that stored a model under its lease and finished: after a restart, nothing keeps its experiment in memory.
+        client.launch(ExperimentSpec.builder("own").minimize("loss").param("x", FloatParam.of(0, 1)).trials(5).build());
+        TrialProposal withModel = client.askLeased("own");
+        client.uploadModel(withModel.id(), withModel.leaseId(), SEARCH_MODEL);
+        client.result(withModel.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 0.5), null, null, withModel.leaseId(), null));
+        long modelless = client.ask("own").id();
+        client.result(modelless, TrialResult.complete(Map.of("loss", 0.7)));
+        server.restart();
+        raw = new RawHttp(server.port());
+        int loaded = server.loadedExperiments();
+        var auth = Map.of("Authorization", "Bearer " + reader);
+        var paths = List.of("/api/trials/" + withModel.id() + "/model", "/api/trials/" + modelless + "/model", "/api/trials/999999/model",
+                "/api/trials/x1/model");
+        var heads = new java.util.LinkedHashMap<String, RawHttp.Reply>();
+        for (String path : paths) {
+            heads.put(path, raw.send("HEAD", path, auth, (String) null));
+        }
+        assertThat(server.loadedExperiments()).as("no HEAD loaded the experiment").isEqualTo(loaded);
+        RawHttp.Reply head = heads.get(paths.getFirst());
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(SEARCH_MODEL.length));
+        assertThat(head.header("Content-Disposition")).isEqualTo("attachment; filename=\"trial-" + withModel.id() + "-model.zip\"");
+        // What the HEADs refused, as the GETs refuse it: the same code and message, which the HEAD leaves out but for its length.
+        var queries = server.api().coordinator().queries();
+        assertThatThrownBy(() -> queries.modelBytes(modelless)).isInstanceOf(TunelabException.NotFound.class)
+                .hasMessage("trial " + modelless + " has no stored model; only trials run by a worker with a task have one");
+        assertThatThrownBy(() -> queries.modelBytes(999_999)).isInstanceOf(TunelabException.NotFound.class)
+                .hasMessage("no trial with id 999999");
+        assertThat(server.loadedExperiments()).as("nor did the refusals").isEqualTo(loaded);
+        var refusals = Map.of(paths.get(1), "trial " + modelless + " has no stored model", paths.get(2), "no trial with id 999999",
+                paths.get(3), "no trial with id \"x1\"; trial ids are numbers");
+        for (var refused : refusals.entrySet()) {
+            RawHttp.Reply get = raw.send("GET", refused.getKey(), auth, (String) null);
+            assertRefused(get, 404, ErrorCode.NOT_FOUND, refused.getValue());
+            RawHttp.Reply refusedHead = heads.get(refused.getKey());
+            assertThat(refusedHead.status()).as("HEAD " + refused.getKey()).isEqualTo(404);
+            assertThat(refusedHead.header("Content-Type")).isEqualTo("application/json");
+            assertThat(refusedHead.header("Content-Length")).as("HEAD " + refused.getKey())
+                    .isEqualTo(Integer.toString(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+            assertThat(refusedHead.body()).isEmpty();
+        }
+        RawHttp.Reply get = raw.send("GET", paths.getFirst(), auth, (String) null);
+        assertThat(get.header("Content-Length")).isEqualTo(head.header("Content-Length"));
+        assertThat(server.loadedExperiments()).as("a GET loads it").isEqualTo(loaded + 1);
     }
 
     @Test

@@ -65,6 +65,29 @@ final class RawHttp {
         return send(method, target, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Sends a HEAD of {@code target} and, on the same connection after it, a GET of /health; answers
+     * what the server sent between the end of the HEAD's headers and the status line of the next
+     * answer: nothing, when the HEAD's answer is only headers, as HTTP has it.
+     */
+    String afterHead(String target, Map<String, String> headers) throws IOException {
+        var requests = new StringBuilder("HEAD " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+        headers.forEach((k, v) -> requests.append(k).append(": ").append(v).append("\r\n"));
+        requests.append("\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n\r\n");
+        try (var socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int headEnd = text.indexOf("\r\n\r\n");
+            int next = text.indexOf("HTTP/1.1 ", headEnd + 4);
+            if (headEnd < 0 || next < 0) {
+                throw new IOException("no answer to the HEAD and then to the GET: " + text);
+            }
+            return text.substring(headEnd + 4, next);
+        }
+    }
+
     private static Reply read(InputStream in) throws IOException {
         var bytes = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];

@@ -106,26 +106,29 @@ class TrialExportApiTest {
             tell(ask(), "{\"state\": \"FAILED\", \"error\": \"" + i + "\"}");
         }
         server.restart(); // the experiment is stored, not in memory: reading its trials would load it
-        assertThat(loadedExperiments()).isZero();
+        assertThat(server.loadedExperiments()).isZero();
         var heads = new java.util.HashMap<String, Reply>();
         for (String path : List.of("/api/experiments/export/trials.csv", "/api/experiments/" + id + "/trials.json")) {
             heads.put(path, call("HEAD", path, null));
         }
-        assertThat(loadedExperiments()).as("no HEAD read the trials").isZero();
+        assertThat(server.loadedExperiments()).as("no HEAD read the trials").isZero();
         for (var head : heads.entrySet()) {
             Reply get = call("GET", head.getKey(), null);
             assertThat(get.status()).as(get.body()).isEqualTo(200);
             assertThat(head.getValue().status()).isEqualTo(200);
             assertThat(head.getValue().body()).isEmpty();
-            for (String header : List.of("Content-Type", "Content-Disposition", "Content-Length")) {
+            for (String header : List.of("Content-Type", "Content-Disposition", "Content-Length", "Transfer-Encoding")) {
                 assertThat(head.getValue().response().headers().firstValue(header)).as(head.getKey() + " " + header)
                         .isEqualTo(get.response().headers().firstValue(header));
             }
-            // Streamed: no length for the GET (chunked), and none for its HEAD.
+            // Streamed: chunked, with no length, for the GET and its HEAD alike.
             assertThat(get.response().headers().firstValue("Transfer-Encoding")).hasValue("chunked");
             assertThat(head.getValue().response().headers().firstValue("Content-Length")).isEmpty();
+            // On the wire, the request after the HEAD on its connection is answered right after the HEAD's headers: no chunk between.
+            assertThat(new RawHttp(server.port()).afterHead(head.getKey(), Map.of("Authorization", "Bearer " + server.adminToken())))
+                    .as("bytes after the headers of HEAD " + head.getKey()).isEmpty();
         }
-        assertThat(loadedExperiments()).as("a GET reads them").isEqualTo(1);
+        assertThat(server.loadedExperiments()).as("a GET reads them").isEqualTo(1);
     }
 
     @Test
@@ -142,15 +145,8 @@ class TrialExportApiTest {
             assertThat(head.response().headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(head.response().headers().firstValueAsLong("Content-Length")).hasValue(get.body().getBytes(StandardCharsets.UTF_8).length);
         }
-        assertThat(loadedExperiments()).as("nothing was loaded").isZero();
+        assertThat(server.loadedExperiments()).as("nothing was loaded").isZero();
         assertThat(call("GET", "/api/experiments", null).list()).singleElement().satisfies(e -> assertThat(e).containsEntry("name", "export"));
-    }
-
-    /** How many experiments the server holds in memory, as its metrics say. */
-    private int loadedExperiments() throws Exception {
-        String metrics = call("GET", "/metrics", null).body();
-        return metrics.lines().filter(l -> l.startsWith("tunelab_experiments_loaded ")).findFirst()
-                .map(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).orElseThrow();
     }
 
     @Test

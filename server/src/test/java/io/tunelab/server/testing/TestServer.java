@@ -156,6 +156,13 @@ public class TestServer implements BeforeEachCallback, AfterEachCallback {
         return new Reply(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** How many experiments the server holds in memory, as its metrics say ({@code tunelab_experiments_loaded}). */
+    public int loadedExperiments() throws IOException, InterruptedException {
+        String metrics = call("GET", "/metrics", null).body();
+        return metrics.lines().filter(l -> l.startsWith("tunelab_experiments_loaded ")).findFirst()
+                .map(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).orElseThrow();
+    }
+
     /** A reply to {@link #call}, with its body read as JSON on demand. */
     public record Reply(HttpResponse<String> response) {
         public int status() {
