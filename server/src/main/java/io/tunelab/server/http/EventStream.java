@@ -58,17 +58,26 @@ final class EventStream implements Events {
     void open(HttpServerResponse response, Context context) {
         var subscriber = new Subscriber(response, context);
         synchronized (streams) {
-            if (streams.size() >= limits.maxEventStreams()) {
-                throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server has " + streams.size() + " event streams open, the most "
-                        + "it serves (--max-event-streams " + limits.maxEventStreams() + "); close a browser tab or start the "
-                        + "server with a higher --max-event-streams");
-            }
+            refuseWhenFull();
             streams.put(response, subscriber);
         }
         headers(response.setChunked(true));
         subscriber.write(": connected\n\n");
         response.closeHandler(v -> streams.remove(response));
         response.exceptionHandler(e -> streams.remove(response));
+    }
+
+    /**
+     * Refuses one more stream with {@code 503 UNAVAILABLE} when {@link HttpLimits#maxEventStreams()}
+     * are open: what a GET would get, so a HEAD answers it too.
+     */
+    void refuseWhenFull() {
+        int open = streams.size();
+        if (open >= limits.maxEventStreams()) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "the server has " + open + " event streams open, the most "
+                    + "it serves (--max-event-streams " + limits.maxEventStreams() + "); close a browser tab or start the "
+                    + "server with a higher --max-event-streams");
+        }
     }
 
     /** Puts the headers a stream begins with on {@code response}: a HEAD of the stream answers them too. */

@@ -352,13 +352,15 @@ public final class HttpApi {
     }
 
     private void eventStream(RoutingContext rc) {
-        if (rc.request().method() == HttpMethod.HEAD) {
-            // What a GET would begin with, chunked as it is; no stream is opened for a request that reads no body.
-            EventStream.headers(rc.response());
-            KnownLength.endChunkedHead(rc);
-            return;
-        }
         try {
+            if (rc.request().method() == HttpMethod.HEAD) {
+                // What a GET would begin with, chunked as it is, or its refusal when the streams are
+                // at their limit; no stream is opened for a request that reads no body.
+                events.refuseWhenFull();
+                EventStream.headers(rc.response());
+                KnownLength.endChunkedHead(rc);
+                return;
+            }
             events.open(rc.response(), Vertx.currentContext());
         } catch (TunelabException e) {
             rc.response().putHeader("Retry-After", "30");

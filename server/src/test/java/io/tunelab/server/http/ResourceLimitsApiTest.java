@@ -83,6 +83,12 @@ class ResourceLimitsApiTest {
         var refused = raw.send("GET", "/api/events", Map.of("Authorization", "Bearer " + admin), (String) null);
         assertRefused(refused, 503, ErrorCode.UNAVAILABLE, "--max-event-streams 2");
         assertThat(refused.headers()).containsKey("retry-after");
+        // A HEAD answers what the GET would: the refusal's status and headers, and no stream taken.
+        var head = raw.send("HEAD", "/api/events", Map.of("Authorization", "Bearer " + admin), (String) null);
+        assertThat(head.status()).isEqualTo(503);
+        assertThat(head.headers()).containsKey("retry-after");
+        assertRefused(raw.send("GET", "/api/events", Map.of("Authorization", "Bearer " + admin), (String) null),
+                503, ErrorCode.UNAVAILABLE, "--max-event-streams 2");
         open.get(0).body().close();
         http.shutdownNow();
         // Once the server sees a stream close, its place is free again.
