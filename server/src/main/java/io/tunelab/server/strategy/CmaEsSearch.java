@@ -43,6 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * With {@code preselect: additive_early} the additive quartic competes with the diagonal quadratic
  * only while there are too few complete trials for the full quadratic (80 in 10-D); from then on
  * the model is {@code quadratic}'s ({@link QuadraticSurrogate#fitAdditiveEarly}).
+ * With {@code preselect: additive_if_separable} the model is {@code quadratic}'s unless the additive
+ * quartic predicts the trials it leaves out nearly exactly and ten times better than that quadratic,
+ * a test of separability ({@link QuadraticSurrogate#fitIfSeparable}).
  * The draws and the fit depend only on the seed, the trial number and the history.
  */
 public final class CmaEsSearch implements SearchStrategy {
@@ -70,7 +73,8 @@ public final class CmaEsSearch implements SearchStrategy {
     }
 
     /** How CMA-ES may choose among its draws, option {@code preselect}. */
-    static final List<String> PRESELECTS = List.of("none", "quadratic", "quadratic_or_additive", "additive_early");
+    static final List<String> PRESELECTS = List.of("none", "quadratic", "quadratic_or_additive", "additive_early",
+            "additive_if_separable");
 
     /**
      * With {@code preselect: quadratic}, how many draws the surrogate chooses among. Chosen on
@@ -137,7 +141,8 @@ public final class CmaEsSearch implements SearchStrategy {
      * value: {@code quadratic} ({@link QuadraticSurrogate#fit}), {@code quadratic_or_additive}, the
      * model of the form with the lowest leave-one-out error ({@link QuadraticSurrogate#fitChosen},
      * at most {@link QuadraticSurrogate#maxPointsChosen} trials), or {@code additive_early}
-     * ({@link QuadraticSurrogate#fitAdditiveEarly}, at most {@link QuadraticSurrogate#maxPoints}).
+     * ({@link QuadraticSurrogate#fitAdditiveEarly}, at most {@link QuadraticSurrogate#maxPoints}), or
+     * {@code additive_if_separable} ({@link QuadraticSurrogate#fitIfSeparable}, as many).
      */
     static QuadraticSurrogate surrogate(List<Observation> observations, int[] dims) {
         return surrogate(observations, dims, "quadratic");
@@ -163,6 +168,7 @@ public final class CmaEsSearch implements SearchStrategy {
         return switch (preselect) {
             case "quadratic_or_additive" -> QuadraticSurrogate.fitChosen(points, values);
             case "additive_early" -> QuadraticSurrogate.fitAdditiveEarly(points, values);
+            case "additive_if_separable" -> QuadraticSurrogate.fitIfSeparable(points, values);
             default -> QuadraticSurrogate.fit(points, values);
         };
     }

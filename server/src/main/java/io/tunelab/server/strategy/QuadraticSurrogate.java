@@ -27,6 +27,8 @@ import java.util.List;
  * separable one of higher order gets the additive quartic.
  * {@link #fitAdditiveEarly} (option {@code preselect: additive_early}) lets the additive quartic
  * compete only while the full quadratic lacks points, and is {@link #fit} from there on.
+ * {@link #fitIfSeparable} (option {@code preselect: additive_if_separable}) is {@link #fit} unless the
+ * additive quartic predicts the points it leaves out nearly exactly and far better than that quadratic.
  *
  * <p>The values are standardised first, so a constant loss gives a flat model (every prediction 0)
  * and the ridge term, {@value #RIDGE} of the mean diagonal of the normal equations, means the same
@@ -44,6 +46,21 @@ final class QuadraticSurrogate {
     static final int FULL_UP_TO = 20;
     /** How many points per coefficient of the largest model a caller needs to give at most. */
     static final int POINTS_PER_COEFFICIENT = 2;
+    /**
+     * {@link #fitIfSeparable}: the additive form's largest leave-one-out error, as a share of the
+     * values' variance (the standardised values' sum of squares is the number of points). Chosen on
+     * seeds 900–919 of the 10-D problems (experiments/QUALITY.md, "The additive form where the
+     * trials show separability"): on 10-D Rosenbrock, whose quartic terms are separable and whose
+     * cross terms are not, the error was never below 1.2 × 10⁻³ in 2,439 fits; on Styblinski–Tang,
+     * the quartic's exact form, its median was 6 × 10⁻⁵. 10⁻⁴ is twelve times below the first.
+     */
+    static final double SEPARABLE_ERROR = 1e-4;
+    /**
+     * {@link #fitIfSeparable}: how many times lower the additive form's leave-one-out error must be
+     * than the quadratic's, so that where the quadratic is exact too (an axis-aligned bowl, which
+     * the additive form also contains) the quadratic is kept.
+     */
+    static final double SEPARABLE_MARGIN = 10;
 
     /** The terms of a model, besides the constant. */
     enum Form {
@@ -176,6 +193,32 @@ final class QuadraticSurrogate {
             return null;
         }
         return points.size() >= fullNeeds(n) ? fit(points, values, Form.FULL, false) : fitChosen(points, values);
+    }
+
+    /**
+     * Option {@code preselect: additive_if_separable}: the additive quartic only where the points
+     * show the loss to be separable, else {@link #fit}'s quadratic to the bit. The test: the
+     * additive form predicts the points it leaves out nearly exactly (its leave-one-out error at
+     * most {@link #SEPARABLE_ERROR} of the values' variance, each point left out once) and at least
+     * {@link #SEPARABLE_MARGIN} times better than that quadratic does. A landscape whose cross
+     * terms carry more than that share of its variance (a curved valley, a rotated bowl) fails it,
+     * as does a separable one the quartic does not describe (many cosine-shaped basins), and so
+     * does an axis-aligned bowl, which the quadratic fits as well. Null when there are too few
+     * points for even the diagonal quadratic.
+     *
+     * @throws IllegalArgumentException as {@link #fit}
+     */
+    static QuadraticSurrogate fitIfSeparable(List<double[]> points, double[] values) {
+        var quadratic = fit(points, values);
+        if (quadratic == null) {
+            return null;
+        }
+        var additive = fit(points, values, Form.ADDITIVE);
+        if (additive == null || !(additive.press <= SEPARABLE_ERROR * points.size())) {
+            return quadratic;
+        }
+        double quadraticError = fit(points, values, quadratic.form).press;
+        return additive.press * SEPARABLE_MARGIN < quadraticError ? additive : quadratic;
     }
 
     /**

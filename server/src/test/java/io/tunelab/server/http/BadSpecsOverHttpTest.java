@@ -35,6 +35,8 @@ class BadSpecsOverHttpTest {
             gp option out of range    | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"startup_trials":0}}} | 400 | INVALID_SPEC | strategy.options.startup_trials
             gp unknown option         | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"kernel":"rbf"}}} | 400 | INVALID_SPEC | startup_trials, fit_points
             gp unknown warping        | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"gp","options":{"warping":"log"}}} | 400 | INVALID_SPEC | strategy.options.warping: "log" is not an option; options: none, power
+            cmaes unknown preselect   | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"cmaes","options":{"preselect":"separable"}}} | 400 | INVALID_SPEC | strategy.options.preselect: "separable" is not an option; options: none, quadratic, quadratic_or_additive, additive_early, additive_if_separable
+            portfolio preselect a number | {"name":"x","objective":{"metric":"l"},"strategy":{"name":"portfolio","options":{"preselect":2}}} | 400 | INVALID_SPEC | strategy.options.preselect: "2" is not an option; options: none, quadratic, quadratic_or_additive, additive_early, additive_if_separable
             gp with two objectives    | {"name":"x","objectives":[{"metric":"a"},{"metric":"b"}],"strategy":{"name":"gp"}} | 400 | INVALID_SPEC | use auto, tpe or nsga2
             unknown pruner            | {"name":"x","objective":{"metric":"l"},"pruner":{"name":"early"}}     | 400 | INVALID_SPEC | allowed pruners
             missing objective         | {"name":"x"}                                                            | 400 | INVALID_SPEC | an objective is required

@@ -110,6 +110,15 @@ class BuiltInStrategiesContractTest {
         }
     }
 
+    /** By the additive quartic only where it predicts the left-out trials nearly exactly, else the quadratic. */
+    @Nested
+    class CmaesPreselectingAdditiveIfSeparable extends CmaesPreselectingBy {
+        @Override
+        String preselect() {
+            return "additive_if_separable";
+        }
+    }
+
     @Nested
     class Gp extends BuiltIn {
         @Override

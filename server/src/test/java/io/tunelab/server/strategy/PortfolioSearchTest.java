@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +27,12 @@ class PortfolioSearchTest {
 
     /** The same on a sphere of {@code dimensions} params. */
     private static List<Map<String, Object>> proposals(String strategy, Map<String, Object> options, int trials, int dimensions) {
+        return proposals(strategy, options, trials, dimensions, x -> x * x);
+    }
+
+    /** The same on a loss that is the sum of {@code term} over the params, each in [-1, 1]. */
+    private static List<Map<String, Object>> proposals(String strategy, Map<String, Object> options, int trials, int dimensions,
+                                                       DoubleUnaryOperator term) {
         var builder = SearchSpace.builder();
         for (int i = 0; i < dimensions; i++) {
             builder.add("x" + i, FloatParam.of(-1, 1));
@@ -35,7 +42,7 @@ class PortfolioSearchTest {
         var history = new ArrayList<Trial>();
         for (int n = 0; n < trials; n++) {
             var params = search.propose(new ProposalContext(space, LOSS, 3, n, history));
-            double loss = params.values().stream().mapToDouble(v -> (Double) v * (Double) v).sum();
+            double loss = params.values().stream().mapToDouble(v -> term.applyAsDouble((Double) v)).sum();
             history.add(InProcessExperiment.trial(n, params, TrialState.COMPLETE, Map.of("loss", loss)));
         }
         return history.stream().map(Trial::params).toList();
@@ -68,15 +75,29 @@ class PortfolioSearchTest {
         assertThat(asMember).isNotEqualTo(proposals("portfolio", Map.of("members", "cmaes"), 60));
     }
 
+    /** Styblinski–Tang's term on [-5, 5] with x = 5v: separable, of degree 4, two basins in each param. */
+    private static double styblinski(double v) {
+        double x = 5 * v;
+        return (x * x * x * x - 16 * x * x + 5 * x) / 2;
+    }
+
     @Test
-    void autoOnTenParamsIsTheProgressPortfolioWhoseCmaesPreselects() {
+    void autoOnTenParamsIsTheProgressPortfolioWhoseCmaesPreselectsAdditivelyWhereTheLossIsSeparable() {
         var portfolio = Map.<String, Object>of("members", "cmaes+genetic", "mutation_sigma", 0.05, "adaptive_mutation", true,
-                "population", 20, "allocation", "progress", "preselect", "quadratic");
-        var auto = proposals("auto", Map.of(), 60, 10);
-        assertThat(auto).isEqualTo(proposals("portfolio", portfolio, 60, 10));
+                "population", 20, "allocation", "progress", "preselect", "additive_if_separable");
+        var quadratic = new HashMap<>(portfolio);
+        quadratic.put("preselect", "quadratic");
         var without = new HashMap<>(portfolio);
         without.put("preselect", "none");
+        // On the sphere the quadratic fits as well as the quartic: quadratic's proposals.
+        var auto = proposals("auto", Map.of(), 60, 10);
+        assertThat(auto).isEqualTo(proposals("portfolio", portfolio, 60, 10));
+        assertThat(auto).isEqualTo(proposals("portfolio", quadratic, 60, 10));
         assertThat(auto).isNotEqualTo(proposals("portfolio", without, 60, 10));
+        // On Styblinski–Tang, the quartic's exact form, the additive model's.
+        var onQuartic = proposals("auto", Map.of(), 150, 10, PortfolioSearchTest::styblinski);
+        assertThat(onQuartic).isEqualTo(proposals("portfolio", portfolio, 150, 10, PortfolioSearchTest::styblinski));
+        assertThat(onQuartic).isNotEqualTo(proposals("portfolio", quadratic, 150, 10, PortfolioSearchTest::styblinski));
     }
 
     @Test

@@ -372,4 +372,100 @@ class QuadraticSurrogateTest {
         assertThatThrownBy(() -> QuadraticSurrogate.fitAdditiveEarly(points, withNaN))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("value 3 is NaN; values must be finite");
     }
+
+    /** Rosenbrock on [-5, 10]ⁿ mapped onto the unit cube: a quartic term in each coordinate, cross terms x<sub>i+1</sub>x<sub>i</sub>² between neighbours. */
+    private static double rosenbrock(double[] u) {
+        double f = 0;
+        for (int i = 0; i + 1 < u.length; i++) {
+            double x = -5 + 15 * u[i];
+            double y = -5 + 15 * u[i + 1];
+            f += 100 * (y - x * x) * (y - x * x) + (1 - x) * (1 - x);
+        }
+        return f;
+    }
+
+    /** Rastrigin on [-5.12, 5.12]ⁿ mapped onto the unit cube: separable, of cosine-shaped basins no quartic describes. */
+    private static double rastrigin(double[] u) {
+        double f = 10 * u.length;
+        for (double v : u) {
+            double x = -5.12 + 10.24 * v;
+            f += x * x - 10 * Math.cos(2 * Math.PI * x);
+        }
+        return f;
+    }
+
+    /** An ellipsoid of condition number 10⁴ in any dimension, each coordinate turned by 45 degrees with the next. */
+    private static double rotated(double[] u) {
+        int n = u.length;
+        double f = 0;
+        for (int i = 0; i < n; i++) {
+            double r = (u[i] - 0.4 + u[(i + 1) % n] - 0.6) / Math.sqrt(2);
+            f += Math.pow(1e4, i / (n - 1.0)) * r * r;
+        }
+        return f;
+    }
+
+    @Test
+    void additiveIfSeparableTakesTheAdditiveFormOnlyWhereItPredictsTheLeftOutPointsNearlyExactly() {
+        int n = 10;
+        var points = uniform(QuadraticSurrogate.maxPoints(n), n, 25);
+        var probes = uniform(20, n, 26);
+        // Styblinski–Tang, the quartic's exact form: the additive model from its 50 points on,
+        // where preselect: quadratic fits the diagonal quadratic (below 80 points) or the full one.
+        double[] onQuartic = points.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray();
+        for (int m : new int[] {50, 79, 80, points.size()}) {
+            var model = QuadraticSurrogate.fitIfSeparable(points.subList(0, m), Arrays.copyOf(onQuartic, m));
+            assertThat(model.form()).as("%d points", m).isEqualTo(QuadraticSurrogate.Form.ADDITIVE);
+            assertThat(model.press()).as("%d points", m).isLessThanOrEqualTo(QuadraticSurrogate.SEPARABLE_ERROR * m);
+        }
+        // Cross terms (Rosenbrock's valley, a rotated bowl), cosine-shaped basins (Rastrigin) and a
+        // bowl the quadratic fits as exactly as the quartic (the sphere): quadratic's model to the bit.
+        for (var f : List.<java.util.function.ToDoubleFunction<double[]>>of(QuadraticSurrogateTest::rosenbrock,
+                QuadraticSurrogateTest::rotated, QuadraticSurrogateTest::rastrigin, QuadraticSurrogateTest::sphere)) {
+            double[] values = points.stream().mapToDouble(f).toArray();
+            for (int m : new int[] {26, 49, 50, 79, 80, points.size()}) {
+                var sub = points.subList(0, m);
+                double[] v = Arrays.copyOf(values, m);
+                var model = QuadraticSurrogate.fitIfSeparable(sub, v);
+                var quadratic = QuadraticSurrogate.fit(sub, v);
+                assertThat(model.form()).as("%d points", m).isEqualTo(quadratic.form());
+                for (double[] x : probes) {
+                    assertThat(model.predict(x)).isEqualTo(quadratic.predict(x));
+                }
+            }
+        }
+        // The sphere is fitted exactly by both forms: the margin over the quadratic keeps the quadratic.
+        double[] onSphere = points.stream().mapToDouble(QuadraticSurrogateTest::sphere).toArray();
+        assertThat(QuadraticSurrogate.fit(points, onSphere, QuadraticSurrogate.Form.ADDITIVE).press())
+                .isLessThanOrEqualTo(QuadraticSurrogate.SEPARABLE_ERROR * points.size());
+        // Too few points for even the diagonal quadratic: no model.
+        var few = points.subList(0, QuadraticSurrogate.diagonalNeeds(n) - 1);
+        assertThat(QuadraticSurrogate.fitIfSeparable(few, Arrays.copyOf(onQuartic, few.size()))).isNull();
+    }
+
+    @Test
+    void additiveIfSeparableIsAsSafeWithDegenerateAndBadInputs() {
+        assertThat(QuadraticSurrogate.fitIfSeparable(List.of(), new double[0])).isNull();
+        // Constant values: both forms are flat and exact, so the quadratic is kept.
+        var points = uniform(60, 10, 27);
+        double[] constant = new double[60];
+        Arrays.fill(constant, 2.5);
+        var flat = QuadraticSurrogate.fitIfSeparable(points, constant);
+        assertThat(flat.form()).isEqualTo(QuadraticSurrogate.Form.DIAGONAL);
+        assertThat(flat.predict(points.getFirst())).isZero();
+        // Every point twice: leverage 1/2 at most, a finite model.
+        var twice = new ArrayList<double[]>();
+        for (double[] p : uniform(30, 10, 28)) {
+            twice.add(p);
+            twice.add(p.clone());
+        }
+        var model = QuadraticSurrogate.fitIfSeparable(twice, twice.stream().mapToDouble(QuadraticSurrogateTest::styblinski).toArray());
+        assertThat(model.predict(points.getFirst())).isFinite();
+        assertThatThrownBy(() -> QuadraticSurrogate.fitIfSeparable(points, new double[3]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("60 points but 3 values; one value per point");
+        double[] withInfinity = constant.clone();
+        withInfinity[5] = Double.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> QuadraticSurrogate.fitIfSeparable(points, withInfinity))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("value 5 is Infinity; values must be finite");
+    }
 }

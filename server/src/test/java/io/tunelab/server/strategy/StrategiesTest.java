@@ -66,18 +66,24 @@ class StrategiesTest {
     @Test
     void cmaesPreselectsByAQuadraticOrNotAtAll() {
         assertInvalid(() -> create("cmaes", Map.of("preselect", "cubic"), StrategyContract.ONE),
-                "strategy.options.preselect", "\"cubic\"", "none, quadratic, quadratic_or_additive, additive_early");
+                "strategy.options.preselect", "\"cubic\"", "none, quadratic, quadratic_or_additive, additive_early, additive_if_separable");
         assertInvalid(() -> create("portfolio", Map.of("preselect", true), StrategyContract.ONE),
-                "strategy.options.preselect", "\"true\"", "none, quadratic, quadratic_or_additive, additive_early");
+                "strategy.options.preselect", "\"true\"", "none, quadratic, quadratic_or_additive, additive_early, additive_if_separable");
         assertThat(create("cmaes", Map.of("preselect", "Quadratic"), StrategyContract.ONE)).isInstanceOf(CmaEsSearch.class);
         assertThat(create("portfolio", Map.of("preselect", "none"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
         assertThat(create("portfolio", Map.of("preselect", "quadratic_or_additive"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
         assertThat(create("cmaes", Map.of("preselect", "additive_early"), StrategyContract.ONE)).isInstanceOf(CmaEsSearch.class);
         assertThat(create("portfolio", Map.of("preselect", "Additive_Early"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
         assertInvalid(() -> create("portfolio", Map.of("preselect", "additive-early"), StrategyContract.ONE),
-                "strategy.options.preselect", "\"additive-early\"", "none, quadratic, quadratic_or_additive, additive_early");
+                "strategy.options.preselect", "\"additive-early\"", "none, quadratic, quadratic_or_additive, additive_early, additive_if_separable");
         assertInvalid(() -> create("cmaes", Map.of("preselect", "additive"), StrategyContract.ONE),
-                "strategy.options.preselect", "\"additive\"", "none, quadratic, quadratic_or_additive, additive_early");
+                "strategy.options.preselect", "\"additive\"", "none, quadratic, quadratic_or_additive, additive_early, additive_if_separable");
+        assertThat(create("cmaes", Map.of("preselect", "additive_if_separable"), StrategyContract.ONE)).isInstanceOf(CmaEsSearch.class);
+        assertThat(create("portfolio", Map.of("preselect", "Additive_If_Separable"), StrategyContract.ONE)).isInstanceOf(PortfolioSearch.class);
+        assertInvalid(() -> create("portfolio", Map.of("preselect", "separable"), StrategyContract.ONE),
+                "strategy.options.preselect", "\"separable\"", "none, quadratic, quadratic_or_additive, additive_early, additive_if_separable");
+        assertInvalid(() -> create("cmaes", Map.of("preselect", 1), StrategyContract.ONE),
+                "strategy.options.preselect", "\"1\"", "none, quadratic, quadratic_or_additive, additive_early, additive_if_separable");
     }
 
     @Test
