@@ -21,7 +21,10 @@ import java.util.function.BooleanSupplier;
  */
 final class ChaosClient implements Runnable {
     static final int STEPS = 3;
-    /** The share of acknowledged asks and tells with next that are sent again as if their reply had been lost. */
+    /**
+     * The share of acknowledged requests under a request id that are sent again as if their reply
+     * had been lost (besides each client's first, always sent again).
+     */
     static final double RESEND_SHARE = 0.2;
     /** The longest wait before such a resend: long enough for a kill and restart to fall between the two. */
     private static final long MAX_RESEND_DELAY_MS = 3000;
@@ -33,6 +36,8 @@ final class ChaosClient implements Runnable {
     private final String name;
     private final BooleanSupplier running;
     private final java.util.SplittableRandom random;
+    /** Whether this client has sent a request again yet: its first acknowledged one always is. */
+    private boolean resentOnce;
 
     ChaosClient(ServerLink link, Ledger ledger, long experimentId, ChaosOptions.Mode mode, String name, BooleanSupplier running,
                 java.util.SplittableRandom random) {
@@ -115,9 +120,10 @@ final class ChaosClient implements Runnable {
      */
     private void resendSometimes(String what, String path, String json, Map<String, String> headers,
                                  java.util.function.Function<ServerLink.Reply, String> differs) throws InterruptedException {
-        if (random.nextDouble() >= RESEND_SHARE) {
+        if (resentOnce && random.nextDouble() >= RESEND_SHARE) {
             return;
         }
+        resentOnce = true;
         Thread.sleep(random.nextLong(MAX_RESEND_DELAY_MS + 1));
         ServerLink.Reply again = link.send("POST", path, json, headers);
         if (again == null) {
