@@ -28,6 +28,8 @@ final class ChaosClient implements Runnable {
     static final double RESEND_SHARE = 0.2;
     /** The longest wait before such a resend: long enough for a kill and restart to fall between the two. */
     private static final long MAX_RESEND_DELAY_MS = 3000;
+    /** The lease of a trial the {@link ChaosOptions.Mode#NEXT} clients hold, as the run starts the server with. */
+    static final long NEXT_LEASE_SECONDS = 60;
 
     private final ServerLink link;
     private final Ledger ledger;
@@ -78,7 +80,35 @@ final class ChaosClient implements Runnable {
         }
     }
 
-    private record Taken(long id, Map<String, Object> params, String leaseId) {
+    /** A trial taken, and when (nanos) the server last acknowledged its lease: the ask, lease or heartbeat. */
+    private static final class Taken {
+        private final long id;
+        private final Map<String, Object> params;
+        private final String leaseId;
+        private long leaseAcked = System.nanoTime();
+
+        Taken(long id, Map<String, Object> params, String leaseId) {
+            this.id = id;
+            this.params = params;
+            this.leaseId = leaseId;
+        }
+
+        long id() {
+            return id;
+        }
+
+        Map<String, Object> params() {
+            return params;
+        }
+
+        String leaseId() {
+            return leaseId;
+        }
+
+        /** Whether the lease may have expired since the server last acknowledged it (lives of {@code leaseSeconds}). */
+        boolean leaseMayHaveExpired(long leaseSeconds) {
+            return System.nanoTime() - leaseAcked >= java.util.concurrent.TimeUnit.SECONDS.toNanos(leaseSeconds) * 9 / 10;
+        }
     }
 
     /**
@@ -186,9 +216,15 @@ final class ChaosClient implements Runnable {
             return null;
         }
         if (told.hasCode("TRIAL_FINISHED")) {
-            // The lease outlives every restart of the run, so only this tell's own earlier attempt
-            // can have finished the trial: its resend under the same id should have found the answer.
-            ledger.refused("tell of trial " + t.id() + " resent under its request id was refused: " + told.body());
+            if (t.leaseMayHaveExpired(NEXT_LEASE_SECONDS)) {
+                // The server was down for long (a loaded machine): the lease expired, and the trial
+                // went on without this client (to another, or FAILED after its expiries).
+                ledger.forgetReports(t.id());
+            } else {
+                // Within its lease no other client can have finished the trial, so this tell's own
+                // earlier attempt did: its resend under the same id should have found the answer.
+                ledger.refused("tell of trial " + t.id() + " resent under its request id was refused: " + told.body());
+            }
             return null;
         }
         throw new IllegalStateException("a tell was refused: " + told.status() + " " + told.body());
@@ -272,6 +308,9 @@ final class ChaosClient implements Runnable {
                 ServerLink.Reply beat = link.send("POST", "/api/trials/" + t.id() + "/heartbeat", Json.write(Map.of("leaseId", t.leaseId())));
                 if (beat == null) {
                     return false;
+                }
+                if (beat.ok()) {
+                    t.leaseAcked = System.nanoTime();
                 }
                 if (!beat.ok()) {
                     // The lease expired while the server was down: the trial started over without
