@@ -146,11 +146,7 @@ final class ExperimentReferences {
 
     /** The experiment a trial belongs to. */
     LiveExperiment owner(long trialId) {
-        Long id = byTrial.get(trialId);
-        if (id == null) {
-            var stored = index.get().experimentOfTrial(trialId);
-            id = stored.isPresent() ? stored.getAsLong() : null;
-        }
+        Long id = experimentIdOf(trialId);
         LiveExperiment e = id == null ? null : load.apply(id);
         if (e != null && e.trial(trialId) == null) {
             // a trial another coordinator created: the catch-up that finds its owner brings it in
@@ -168,9 +164,19 @@ final class ExperimentReferences {
      * coordinators share, theirs too).
      */
     void requireTrial(long trialId) {
-        if (!byTrial.containsKey(trialId) && index.get().experimentOfTrial(trialId).isEmpty()) {
+        if (experimentIdOf(trialId) == null) {
             throw noTrial(trialId);
         }
+    }
+
+    /** The id of the experiment a trial belongs to, from the trials in memory or else its stored row; null for none. */
+    private Long experimentIdOf(long trialId) {
+        Long id = byTrial.get(trialId);
+        if (id == null) {
+            var stored = index.get().experimentOfTrial(trialId);
+            id = stored.isPresent() ? stored.getAsLong() : null;
+        }
+        return id;
     }
 
     private static TunelabException noTrial(long trialId) {
