@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,6 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
-import java.util.stream.StreamSupport;
 
 /**
  * The experiments, found by id, by name or by one of their trials ({@link ExperimentReferences}), and the counters that give
@@ -373,11 +373,23 @@ final class ExperimentRegistry {
         return ids.size();
     }
 
-    /** Trials in one state, over every experiment in memory or summarised. */
+    /** Trials in one state, over every experiment in memory or summarised, each counted once. */
     int trialsIn(TrialState state) {
-        return loaded.all().stream().mapToInt(e -> e.count(state)).sum()
-                + StreamSupport.stream(unloaded.known().spliterator(), false)
-                .mapToInt(s -> s.trials().getOrDefault(state, 0)).sum();
+        // The summaries first: an experiment evicted meanwhile is then still found in memory.
+        Iterable<ExperimentSummary> summarised = unloaded.known();
+        var inMemory = new HashSet<Long>();
+        int n = 0;
+        for (LiveExperiment e : loaded.reachable()) {
+            inMemory.add(e.id());
+            n += e.count(state);
+        }
+        // An experiment in memory again keeps the summary made at its eviction until it changes.
+        for (ExperimentSummary s : summarised) {
+            if (!inMemory.contains(s.id())) {
+                n += s.trials().getOrDefault(state, 0);
+            }
+        }
+        return n;
     }
 
     /** Trials running or waiting, over every experiment in memory or summarised. */

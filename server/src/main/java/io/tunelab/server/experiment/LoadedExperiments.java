@@ -2,7 +2,9 @@ package io.tunelab.server.experiment;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,6 +146,29 @@ final class LoadedExperiments {
         return List.copyOf(loaded.values());
     }
 
+    /**
+     * Every experiment still in memory, loaded or evicted and not yet collected, each once, in no
+     * order: what the gauges count, without the lock. The evicted are looked at before and after
+     * the loaded, so an experiment moving either way (evicted: released, then removed; used again:
+     * loaded, then no longer released) is found in one of the three looks.
+     */
+    Collection<LiveExperiment> reachable() {
+        var out = new HashMap<Long, LiveExperiment>();
+        addReleased(out);
+        out.putAll(loaded);
+        addReleased(out);
+        return out.values();
+    }
+
+    private void addReleased(Map<Long, LiveExperiment> out) {
+        released.forEach((id, ref) -> {
+            LiveExperiment e = ref.get();
+            if (e != null) {
+                out.put(id, e);
+            }
+        });
+    }
+
     int size() {
         return loaded.size();
     }
@@ -189,9 +214,10 @@ final class LoadedExperiments {
                 if (!e.settled() || pinned.test(e)) {
                     return false;
                 }
+                // Released before removed: see reachable().
+                released.put(id, new WeakReference<>(e));
                 loaded.remove(id, e);
                 lastUse.remove(id);
-                released.put(id, new WeakReference<>(e));
             }
         }
         evicted.accept(e);

@@ -110,6 +110,36 @@ class LoadedExperimentsTest {
         assertThat(reads(fresh, "evicted")).isEqualTo(before);
     }
 
+    /** The {@code tunelab.trials} gauge of each state, as a scrape reads it. */
+    private static Map<TrialState, Double> trialGauges(io.micrometer.core.instrument.MeterRegistry meters) {
+        var out = new java.util.EnumMap<TrialState, Double>(TrialState.class);
+        for (TrialState state : TrialState.values()) {
+            out.put(state, meters.get("tunelab.trials").tag("state", state.name()).gauge().value());
+        }
+        return out;
+    }
+
+    @Test
+    void theTrialGaugesCountAnEvictedExperimentOnceWhetherItIsSummarisedOrInMemoryAgain() {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)).withMemory(100, Duration.ZERO);
+        Coordinator c = Coordinator.open(storages.openDataDirectory(dir.resolve("gauges")), () -> now, Events.NONE, config, meters);
+        c.experiments().create(spec("gauged", "random"));
+        sweep(c, "gauged", 40);
+        Map<TrialState, Double> before = trialGauges(meters);
+        assertThat(before.get(TrialState.COMPLETE) + before.get(TrialState.FAILED) + before.get(TrialState.PRUNED)).isEqualTo(40.0);
+
+        c.leases().reapQuietly();
+        assertThat(c.queries().loadedExperiments()).as("idle and settled: evicted").isZero();
+        assertThat(trialGauges(meters)).as("from the summary kept at eviction").isEqualTo(before);
+        // Read again while its memory is still reachable: it comes back without being read from the database.
+        c.queries().experiment("gauged");
+        assertThat(c.queries().loadedExperiments()).isEqualTo(1);
+        assertThat(trialGauges(meters)).as("in memory again, and its summary no longer counted").isEqualTo(before);
+        c.experiments().tell(c.experiments().ask("gauged").id(), TrialResult.complete(Map.of("loss", 0.5)));
+        assertThat(trialGauges(meters).get(TrialState.COMPLETE)).isEqualTo(before.get(TrialState.COMPLETE) + 1);
+    }
+
     @Test
     void aCatalogOfManyExperimentsNoneInMemoryIsReadInOnePassAndShowsWhatMemoryShowed() {
         Coordinator c = open("many", false, 100);

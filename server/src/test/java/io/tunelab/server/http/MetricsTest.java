@@ -51,8 +51,8 @@ class MetricsTest {
         String metrics = "";
         for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < deadline; Thread.sleep(100)) {
             metrics = call("GET", "/metrics", null).body();
-            // The expiry is counted once its trial is back to WAITING; the trials' gauge may lag a
-            // scrape when the settled experiment is evicted and summarised meanwhile.
+            // The expiry is counted once its trial is back to WAITING, but one scrape reads its
+            // meters one after another: the gauges may be read before an expiry the counter shows.
             if (metrics.contains("tunelab_leases_expired_total 1.0") && sample(metrics, "tunelab_trials{state=\"WAITING\"}") == 1.0) {
                 break;
             }
