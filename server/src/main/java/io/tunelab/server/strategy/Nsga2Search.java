@@ -33,6 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * a generation and the same history gives the same population. The first {@code population}
  * trials are quasi-random (Sobol).
  *
+ * <p>With {@code preselect: quadratic} a proposal is the best of {@code candidates} children (each
+ * of its own tournament), judged by a {@link QuadraticSurrogate} of every objective fitted to the
+ * most recent complete trials: the child whose predicted losses fewest survivors dominate, and of
+ * those the one farthest (in objective space, each objective scaled by the survivors' range) from
+ * every survivor — the front's gaps and ends before its crowded middle. While any objective has too
+ * few trials for even the diagonal quadratic, a proposal is the first child, as without.
+ *
  * <p>Trial states: NSGA-II learns from COMPLETE trials with a value for every objective.
  * PRUNED and FAILED trials rank behind all of them — a pruned trial has no value for every
  * objective that could be compared on a front — and with elitist survivor selection that means
@@ -49,14 +56,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Nsga2Search implements SearchStrategy {
     private final int population;
     private final Variation.Settings settings;
+    /** How many children the surrogate chooses among; 1 without pre-selection. */
+    private final int candidates;
     /** Trial id → unit point; finished trials never change, so their encoding is kept. */
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
     private final PrefixCache<ISeq<Phenotype<DoubleGene, Vec<double[]>>>> cache = new PrefixCache<>(pop -> pop);
 
     Nsga2Search(int population, Variation.Settings settings) {
+        this(population, settings, 1);
+    }
+
+    Nsga2Search(int population, Variation.Settings settings, int candidates) {
         this.population = population;
         this.settings = settings;
+        this.candidates = candidates;
     }
+
+    /** How NSGA-II may choose among its children, option {@code preselect}. */
+    static final List<String> PRESELECTS = List.of("none", "quadratic");
+
+    /** With {@code preselect: quadratic}, how many children the surrogate chooses among by default. */
+    static final int CANDIDATES = 10;
 
     /**
      * The default mutation step, 0.3 of each range (the evolutionary strategies' is 0.1). Chosen
@@ -70,7 +90,14 @@ public final class Nsga2Search implements SearchStrategy {
 
     /** Reads the options of strategy "nsga2". */
     static Nsga2Search of(Options options) {
-        var nsga2 = new Nsga2Search(options.integer("population", 20, 4, 10_000), Variation.Settings.of(options, MUTATION_SIGMA, "blend", "gaussian"));
+        int population = options.integer("population", 20, 4, 10_000);
+        var settings = Variation.Settings.of(options, MUTATION_SIGMA, "blend", "gaussian");
+        boolean preselect = options.choice("preselect", "none", PRESELECTS).equals("quadratic");
+        int candidates = options.integer("candidates", CANDIDATES, 2, 1_000);
+        if (!preselect && options.has("candidates")) {
+            throw io.tunelab.api.TunelabException.invalidSpec("strategy \"nsga2\": option \"candidates\" needs \"preselect\": \"quadratic\"");
+        }
+        var nsga2 = new Nsga2Search(population, settings, preselect ? candidates : 1);
         options.done();
         return nsga2;
     }
@@ -78,11 +105,115 @@ public final class Nsga2Search implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var tournament = UFTournamentSelector.<DoubleGene, double[], Vec<double[]>>ofVec();
+        if (candidates > 1) {
+            return preselected(context, tournament);
+        }
         return Variation.breed(context, population, settings, "nsga2", (observations, variation, rng) -> {
             var pop = survivors(observations, variation, context.seed());
             variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
             return RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
         }, points, true);
+    }
+
+    /** A proposal with {@code preselect: quadratic}: the child the objectives' surrogates like best. */
+    private Map<String, Object> preselected(ProposalContext context, UFTournamentSelector<DoubleGene, Vec<double[]>> tournament) {
+        var unit = new UnitSpace(context.space());
+        var observations = Observation.of(context, unit, points, true);
+        if (observations.size() < population) {
+            return Variation.START.propose(context);
+        }
+        var variation = new Variation(unit, settings);
+        var pop = survivors(observations, variation, context.seed());
+        variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
+        var models = surrogates(observations, variation, context.seed());
+        double[][] front = new double[pop.size()][];
+        for (int i = 0; i < front.length; i++) {
+            double[] v = pop.get(i).fitness().data();
+            front[i] = new double[v.length - 1];
+            for (int k = 0; k < front[i].length; k++) {
+                front[i][k] = -v[k];
+            }
+        }
+        double[] range = ranges(front);
+        return NoRepeats.propose(context, "nsga2", attempt -> {
+            var rng = NoRepeats.rng(context, "nsga2", attempt);
+            double[] best = null;
+            int bestDominated = Integer.MAX_VALUE;
+            double bestDistance = -1;
+            for (int c = 0; c < (models == null ? 1 : candidates); c++) {
+                var pair = RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
+                double[] child = variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
+                if (models == null) {
+                    best = child;
+                    break;
+                }
+                double[] predicted = new double[models.length];
+                for (int k = 0; k < models.length; k++) {
+                    predicted[k] = models[k].predict(child);
+                }
+                int dominated = 0;
+                double distance = Double.POSITIVE_INFINITY;
+                for (double[] f : front) {
+                    if (Vec.dominance(predicted, f) > 0) {
+                        dominated++;
+                    }
+                    double d = 0;
+                    for (int k = 0; k < f.length; k++) {
+                        double z = (predicted[k] - f[k]) / range[k];
+                        d += z * z;
+                    }
+                    distance = Math.min(distance, d);
+                }
+                if (dominated < bestDominated || dominated == bestDominated && distance > bestDistance) {
+                    best = child;
+                    bestDominated = dominated;
+                    bestDistance = distance;
+                }
+            }
+            return unit.decode(best);
+        });
+    }
+
+    /**
+     * One quadratic model per objective over the unit coordinates (an inactive param at its hidden
+     * gene, as the population holds it), each fitted to the most recent complete trials (at most
+     * {@link QuadraticSurrogate#maxPoints}); null while any objective has too few for a model.
+     */
+    private static QuadraticSurrogate[] surrogates(List<Observation> observations, Variation variation, long seed) {
+        int n = observations.getFirst().point().length;
+        var recent = observations.subList(Math.max(0, observations.size() - QuadraticSurrogate.maxPoints(n)), observations.size());
+        var xs = new ArrayList<double[]>(recent.size());
+        for (var o : recent) {
+            xs.add(Variation.point(variation.genotype(o, seed)));
+        }
+        int m = recent.getFirst().losses().length;
+        var models = new QuadraticSurrogate[m];
+        for (int k = 0; k < m; k++) {
+            double[] y = new double[recent.size()];
+            for (int j = 0; j < y.length; j++) {
+                y[j] = recent.get(j).losses()[k];
+            }
+            models[k] = QuadraticSurrogate.fit(xs, y);
+            if (models[k] == null) {
+                return null;
+            }
+        }
+        return models;
+    }
+
+    /** Each objective's range over the survivors (1 where they all agree), the scale of distances between losses. */
+    private static double[] ranges(double[][] front) {
+        double[] range = new double[front[0].length];
+        for (int k = 0; k < range.length; k++) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (double[] f : front) {
+                lo = Math.min(lo, f[k]);
+                hi = Math.max(hi, f[k]);
+            }
+            range[k] = hi > lo ? hi - lo : 1;
+        }
+        return range;
     }
 
     /** The population after folding every complete trial in, population at a time. */

@@ -31,7 +31,7 @@ import java.util.random.RandomGenerator;
  * still repeats an earlier configuration is bred again ({@link NoRepeats}).
  */
 final class Variation {
-    private static final SearchStrategy START = new SobolSearch();
+    static final SearchStrategy START = new SobolSearch();
 
     private final UnitSpace unit;
     private final double crossoverRate;

@@ -169,6 +169,20 @@ class BuiltInStrategiesContractTest {
         }
     }
 
+    /** NSGA-II choosing among its children by the objectives' surrogates: the contract holds with it too. */
+    @Nested
+    class Nsga2Preselecting extends StrategyContract {
+        @Override
+        protected SearchStrategy create(SearchSpace space, List<Objective> objectives, long seed) {
+            return Strategies.create(new StrategySpec("nsga2", seed, Map.of("preselect", "quadratic")), space, objectives, seed);
+        }
+
+        @Override
+        protected List<Objective> objectives() {
+            return TWO;
+        }
+    }
+
     /**
      * A built-in strategy in an experiment with two objectives. Not a {@link BuiltIn}: the
      * strategies that need two (nsga2) are there; these change what they do with them.

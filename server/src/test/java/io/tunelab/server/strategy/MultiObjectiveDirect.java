@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * A program (not a test) that runs multi-objective strategies with the strategy called directly,
  * no server: ZDT1, ZDT2 (30 variables) and DTLZ2 (3 objectives, 12 variables), defined as in
- * experiments' MultiObjectiveBenchmark, and prints one line per run with the hypervolume of
+ * experiments' MultiObjectiveBenchmark, and the held-out ZDT3 and UF1 ({@link #PROBLEMS}), and prints one line per run with the hypervolume of
  * every value found after each checkpoint (reference points (11, 11) and (2, 2, 2)), and the
  * mean milliseconds per proposal. A strategy may carry options: {@code tpe:candidates=48}; {@code relay=K}
  * is multi-objective TPE for the first K trials and NSGA-II after ({@link RelaySearch}), its options
@@ -86,6 +86,9 @@ public final class MultiObjectiveDirect {
     /** Runs one seed; {@code timed} sees each proposal's context and milliseconds. */
     static Map<Integer, Double> run(String problem, String strategy, long seed, int trials,
                                     java.util.function.BiConsumer<ProposalContext, Double> timed) {
+        if (!PROBLEMS.contains(problem)) {
+            throw new IllegalArgumentException("problem must be one of " + PROBLEMS + ", got " + problem);
+        }
         int m = problem.equals("dtlz2") ? 3 : 2;
         int n = problem.equals("dtlz2") ? 12 : 30;
         double[] reference = m == 3 ? new double[]{2, 2, 2} : new double[]{11, 11};
@@ -95,7 +98,7 @@ public final class MultiObjectiveDirect {
         }
         var b = SearchSpace.builder();
         for (int i = 0; i < n; i++) {
-            b.add("x" + i, FloatParam.of(0, 1));
+            b.add("x" + i, problem.equals("uf1") && i > 0 ? FloatParam.of(-1, 1) : FloatParam.of(0, 1));
         }
         var space = b.build();
         String[] parts = strategy.split(":");
@@ -136,7 +139,39 @@ public final class MultiObjectiveDirect {
         return out;
     }
 
+    /**
+     * The problems: the suite's ZDT1, ZDT2 and DTLZ2, and two held out of every choice of
+     * settings: ZDT3 (a front in five disconnected pieces) and UF1 of the CEC 2009 competition
+     * (x₁ in [0, 1], the other 29 in [−1, 1], each tied to x₁ by sin(6πx₁ + jπ/n): a linkage no
+     * separable model describes). Both are scored with the reference point (11, 11).
+     */
+    static final List<String> PROBLEMS = List.of("zdt1", "zdt2", "dtlz2", "zdt3", "uf1");
+
     static double[] values(String problem, double[] x) {
+        if (problem.equals("uf1")) {
+            int n = x.length;
+            double odd = 0;
+            double even = 0;
+            int odds = 0;
+            int evens = 0;
+            for (int i = 1; i < n; i++) {
+                int j = i + 1;
+                double d = x[i] - Math.sin(6 * Math.PI * x[0] + j * Math.PI / n);
+                if (j % 2 == 1) {
+                    odd += d * d;
+                    odds++;
+                } else {
+                    even += d * d;
+                    evens++;
+                }
+            }
+            return new double[]{x[0] + 2 * odd / odds, 1 - Math.sqrt(x[0]) + 2 * even / evens};
+        }
+        if (problem.equals("zdt3")) {
+            double g = 1 + 9 * Arrays.stream(x, 1, x.length).sum() / (x.length - 1);
+            double r = x[0] / g;
+            return new double[]{x[0], g * (1 - Math.sqrt(r) - r * Math.sin(10 * Math.PI * x[0]))};
+        }
         if (problem.equals("dtlz2")) {
             double g = Arrays.stream(x, 2, x.length).map(v -> (v - 0.5) * (v - 0.5)).sum();
             double c0 = Math.cos(x[0] * Math.PI / 2);
