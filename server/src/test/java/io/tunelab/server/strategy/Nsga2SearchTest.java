@@ -126,25 +126,26 @@ class Nsga2SearchTest {
 
     @Test
     void preselectingByTheObjectivesSurrogatesFindsABetterFrontForTheSameBudget() {
-        double plain = hypervolume(Pareto.front(run("nsga2", 120), OBJECTIVES));
+        double plain = hypervolume(Pareto.front(run("nsga2", Map.of("preselect", "none"), 120), OBJECTIVES));
         double preselected = hypervolume(Pareto.front(run("nsga2", Map.of("preselect", "quadratic"), 120), OBJECTIVES));
         assertThat(preselected).isGreaterThan(plain);
+        assertThat(run("nsga2", 120)).as("the default").isEqualTo(run("nsga2", Map.of("preselect", "quadratic", "candidates", 30), 120));
         // Until every objective has enough trials for a model (11 in 4-D), the first child is
         // proposed, as without: the same trials, from a population of 4 on.
         int before = QuadraticSurrogate.diagonalNeeds(4);
         assertThat(before).isGreaterThan(4);
         assertThat(run("nsga2", Map.of("preselect", "quadratic", "population", 4), before)).extracting(Trial::params)
-                .isEqualTo(run("nsga2", Map.of("population", 4), before).stream().map(Trial::params).toList());
+                .isEqualTo(run("nsga2", Map.of("preselect", "none", "population", 4), before).stream().map(Trial::params).toList());
         assertThat(run("nsga2", Map.of("preselect", "quadratic", "population", 4), before + 3)).extracting(Trial::params)
-                .isNotEqualTo(run("nsga2", Map.of("population", 4), before + 3).stream().map(Trial::params).toList());
+                .isNotEqualTo(run("nsga2", Map.of("preselect", "none", "population", 4), before + 3).stream().map(Trial::params).toList());
     }
 
     @Test
-    void anUnknownPreselectOrCandidatesWithoutItOrOutOfRangeIsRejectedWithWhatWouldDo() {
+    void anUnknownPreselectOrCandidatesWithoutPreselectingOrOutOfRangeIsRejectedWithWhatWouldDo() {
         var space = SearchSpace.builder().add("x", FloatParam.of(0, 1)).build();
         assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("preselect", "kriging")), space, OBJECTIVES, 1))
                 .hasMessageContaining("preselect").hasMessageContaining("none, quadratic");
-        assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("candidates", 5)), space, OBJECTIVES, 1))
+        assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("preselect", "none", "candidates", 5)), space, OBJECTIVES, 1))
                 .hasMessageContaining("\"candidates\" needs \"preselect\": \"quadratic\"");
         assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("preselect", "quadratic", "candidates", 1)),
                 space, OBJECTIVES, 1)).hasMessageContaining("candidates").hasMessageContaining("2");
