@@ -2,6 +2,7 @@ package io.tunelab.server.strategy;
 
 import io.tunelab.api.Options;
 import io.tunelab.api.Seeds;
+import io.tunelab.api.TunelabException;
 import io.jenetics.DoubleGene;
 import io.jenetics.Optimize;
 import io.jenetics.Phenotype;
@@ -34,16 +35,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * trials are quasi-random (Sobol).
  *
  * <p>With {@code preselect: quadratic} (the default) a proposal is the best of {@code candidates}
- * ({@value #CANDIDATES}) children (each
- * of its own tournament), judged by a {@link QuadraticSurrogate} of every objective fitted to the
- * most recent complete trials: the child whose predicted losses fewest survivors dominate, and of
- * those the one farthest (in objective space, each objective scaled by the survivors' range) from
- * every survivor — the front's gaps and ends before its crowded middle. While any objective has too
- * few trials for even the diagonal quadratic, or while one of those trials breaks the
- * experiment's constraints, a proposal is the first child, as with {@code preselect: none}. Adopted by a rule written before its run (experiments/QUALITY.md, "NSGA-II
- * choosing among its children by surrogates"): on seeds 60–79, never used before, a higher median
- * hypervolume on all ten rows (ZDT1, ZDT2, DTLZ2 and the held-out ZDT3 and UF1, after 200 and 500
- * trials), most on ZDT (79.2 → 99.5 on ZDT2 after 200), least on UF1 (110.6 → 110.9 after 500).
+ * ({@value #CANDIDATES}) children, each of its own tournament, judged by a
+ * {@link QuadraticSurrogate} of every objective fitted to the most recent complete trials: the
+ * child whose predicted losses the fewest survivors dominate, and of those the one farthest (in
+ * objective space, each objective scaled by the survivors' range) from every survivor — the
+ * front's gaps and ends before its crowded middle. While any objective has too few trials for
+ * even the diagonal quadratic, or while one of those trials breaks the experiment's constraints,
+ * a proposal is the first child, as with {@code preselect: none}. Adopted by a rule written
+ * before its run (experiments/QUALITY.md, "NSGA-II choosing among its children by surrogates"):
+ * on seeds 60–79, never used before, a higher median hypervolume on all ten rows (ZDT1, ZDT2,
+ * DTLZ2 and the held-out ZDT3 and UF1, after 200 and 500 trials), most on ZDT (79.2 → 99.5 on
+ * ZDT2 after 200), least on UF1 (110.6 → 110.9 after 500).
  *
  * <p>Trial states: NSGA-II learns from COMPLETE trials with a value for every objective.
  * PRUNED and FAILED trials rank behind all of them — a pruned trial has no value for every
@@ -66,10 +68,6 @@ public final class Nsga2Search implements SearchStrategy {
     /** Trial id → unit point; finished trials never change, so their encoding is kept. */
     private final Map<Long, double[]> points = new ConcurrentHashMap<>();
     private final PrefixCache<ISeq<Phenotype<DoubleGene, Vec<double[]>>>> cache = new PrefixCache<>(pop -> pop);
-
-    Nsga2Search(int population, Variation.Settings settings) {
-        this(population, settings, 1);
-    }
 
     Nsga2Search(int population, Variation.Settings settings, int candidates) {
         this.population = population;
@@ -104,7 +102,7 @@ public final class Nsga2Search implements SearchStrategy {
         boolean preselect = options.choice("preselect", "quadratic", PRESELECTS).equals("quadratic");
         int candidates = options.integer("candidates", CANDIDATES, 2, 1_000);
         if (!preselect && options.has("candidates")) {
-            throw io.tunelab.api.TunelabException.invalidSpec("strategy \"nsga2\": option \"candidates\" needs \"preselect\": \"quadratic\"");
+            throw TunelabException.invalidSpec("strategy \"nsga2\": option \"candidates\" needs \"preselect\": \"quadratic\"");
         }
         var nsga2 = new Nsga2Search(population, settings, preselect ? candidates : 1);
         options.done();
