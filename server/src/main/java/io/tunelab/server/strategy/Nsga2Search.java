@@ -102,7 +102,8 @@ public final class Nsga2Search implements SearchStrategy {
         boolean preselect = options.choice("preselect", "quadratic", PRESELECTS).equals("quadratic");
         int candidates = options.integer("candidates", CANDIDATES, 2, 1_000);
         if (!preselect && options.has("candidates")) {
-            throw TunelabException.invalidSpec("strategy \"nsga2\": option \"candidates\" needs \"preselect\": \"quadratic\"");
+            throw TunelabException.invalidSpec(options.name("candidates") + " is how many children the models choose among: it needs "
+                    + options.name("preselect") + ": quadratic, got none");
         }
         var nsga2 = new Nsga2Search(population, settings, preselect ? candidates : 1);
         options.done();
@@ -112,27 +113,20 @@ public final class Nsga2Search implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         var tournament = UFTournamentSelector.<DoubleGene, double[], Vec<double[]>>ofVec();
-        if (candidates > 1) {
-            return preselected(context, tournament);
-        }
-        return Variation.breed(context, population, settings, "nsga2", (observations, variation, rng) -> {
+        return Variation.breed(context, population, settings, "nsga2", (observations, variation) -> {
             var pop = survivors(observations, variation, context.seed());
             variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
-            return RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
+            Variation.Child first = rng -> {
+                var pair = RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
+                return variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
+            };
+            var models = candidates > 1 ? surrogates(observations, variation, context.seed()) : null;
+            return models == null ? first : preselecting(first, models, pop);
         }, points, true);
     }
 
-    /** A proposal with {@code preselect: quadratic}: the child the objectives' surrogates like best. */
-    private Map<String, Object> preselected(ProposalContext context, UFTournamentSelector<DoubleGene, Vec<double[]>> tournament) {
-        var unit = new UnitSpace(context.space());
-        var observations = Observation.of(context, unit, points, true);
-        if (observations.size() < population) {
-            return Variation.START.propose(context);
-        }
-        var variation = new Variation(unit, settings);
-        var pop = survivors(observations, variation, context.seed());
-        variation.adapt(pop.stream().map(p -> Variation.point(p.genotype())).toList());
-        var models = surrogates(observations, variation, context.seed());
+    /** The best of {@code candidates} children by the objectives' models (see the class comment). */
+    private Variation.Child preselecting(Variation.Child first, QuadraticSurrogate[] models, ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop) {
         double[][] front = new double[pop.size()][];
         for (int i = 0; i < front.length; i++) {
             double[] v = pop.get(i).fitness().data();
@@ -142,18 +136,12 @@ public final class Nsga2Search implements SearchStrategy {
             }
         }
         double[] range = ranges(front);
-        return NoRepeats.propose(context, "nsga2", attempt -> {
-            var rng = NoRepeats.rng(context, "nsga2", attempt);
+        return rng -> {
             double[] best = null;
             int bestDominated = Integer.MAX_VALUE;
             double bestDistance = -1;
-            for (int c = 0; c < (models == null ? 1 : candidates); c++) {
-                var pair = RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
-                double[] child = variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
-                if (models == null) {
-                    best = child;
-                    break;
-                }
+            for (int c = 0; c < candidates; c++) {
+                double[] child = first.breed(rng);
                 double[] predicted = new double[models.length];
                 for (int k = 0; k < models.length; k++) {
                     predicted[k] = models[k].predict(child);
@@ -177,8 +165,8 @@ public final class Nsga2Search implements SearchStrategy {
                     bestDistance = distance;
                 }
             }
-            return unit.decode(best);
-        });
+            return best;
+        };
     }
 
     /**

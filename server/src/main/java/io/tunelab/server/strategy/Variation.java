@@ -31,7 +31,7 @@ import java.util.random.RandomGenerator;
  * still repeats an earlier configuration is bred again ({@link NoRepeats}).
  */
 final class Variation {
-    static final SearchStrategy START = new SobolSearch();
+    private static final SearchStrategy START = new SobolSearch();
 
     private final UnitSpace unit;
     private final double crossoverRate;
@@ -85,6 +85,18 @@ final class Variation {
         ISeq<? extends Phenotype<DoubleGene, ?>> select(List<Observation> observations, Variation variation, RandomGenerator rng);
     }
 
+    /** Breeds one child, as unit coordinates, from an attempt's generator. */
+    @FunctionalInterface
+    interface Child {
+        double[] breed(RandomGenerator rng);
+    }
+
+    /** What a proposal works out once from the observed trials (a population, models) before its attempts breed from it. */
+    @FunctionalInterface
+    interface Brood {
+        Child prepare(List<Observation> observations, Variation variation);
+    }
+
     Variation(UnitSpace unit, Settings settings) {
         this.unit = unit;
         this.crossoverRate = settings.crossoverRate();
@@ -105,17 +117,22 @@ final class Variation {
      */
     static Map<String, Object> breed(ProposalContext context, int population, Settings settings, String salt, Parents parents,
                                      Map<Long, double[]> points, boolean completeOnly) {
+        return breed(context, population, settings, salt, (observations, variation) -> rng -> {
+            var pair = parents.select(observations, variation, rng);
+            return variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
+        }, points, completeOnly);
+    }
+
+    /** {@link #breed(ProposalContext, int, Settings, String, Parents, Map, boolean)}, each child bred as {@code brood} prepares it once per proposal. */
+    static Map<String, Object> breed(ProposalContext context, int population, Settings settings, String salt, Brood brood,
+                                     Map<Long, double[]> points, boolean completeOnly) {
         var unit = new UnitSpace(context.space());
         var observations = Observation.of(context, unit, points, completeOnly);
         if (observations.size() < population) {
             return START.propose(context);
         }
-        var variation = new Variation(unit, settings);
-        return NoRepeats.propose(context, salt, attempt -> {
-            var rng = NoRepeats.rng(context, salt, attempt);
-            var pair = parents.select(observations, variation, rng);
-            return unit.decode(variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng));
-        });
+        Child child = brood.prepare(observations, new Variation(unit, settings));
+        return NoRepeats.propose(context, salt, attempt -> unit.decode(child.breed(NoRepeats.rng(context, salt, attempt))));
     }
 
     /**

@@ -167,11 +167,6 @@ public final class MultiObjectiveDirect {
             }
             return new double[]{x[0] + 2 * odd / odds, 1 - Math.sqrt(x[0]) + 2 * even / evens};
         }
-        if (problem.equals("zdt3")) {
-            double g = 1 + 9 * Arrays.stream(x, 1, x.length).sum() / (x.length - 1);
-            double r = x[0] / g;
-            return new double[]{x[0], g * (1 - Math.sqrt(r) - r * Math.sin(10 * Math.PI * x[0]))};
-        }
         if (problem.equals("dtlz2")) {
             double g = Arrays.stream(x, 2, x.length).map(v -> (v - 0.5) * (v - 0.5)).sum();
             double c0 = Math.cos(x[0] * Math.PI / 2);
@@ -180,6 +175,11 @@ public final class MultiObjectiveDirect {
         }
         double g = 1 + 9 * Arrays.stream(x, 1, x.length).sum() / (x.length - 1);
         double r = x[0] / g;
-        return new double[]{x[0], g * (problem.equals("zdt1") ? 1 - Math.sqrt(r) : 1 - r * r)};
+        double h = switch (problem) {
+            case "zdt1" -> 1 - Math.sqrt(r);
+            case "zdt2" -> 1 - r * r;
+            default -> 1 - Math.sqrt(r) - r * Math.sin(10 * Math.PI * x[0]); // zdt3
+        };
+        return new double[]{x[0], g * h};
     }
 }

@@ -146,7 +146,8 @@ class Nsga2SearchTest {
         assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("preselect", "kriging")), space, OBJECTIVES, 1))
                 .hasMessageContaining("preselect").hasMessageContaining("none, quadratic");
         assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("preselect", "none", "candidates", 5)), space, OBJECTIVES, 1))
-                .hasMessageContaining("\"candidates\" needs \"preselect\": \"quadratic\"");
+                .hasMessage("strategy.options.candidates is how many children the models choose among: it needs "
+                        + "strategy.options.preselect: quadratic, got none");
         assertThatThrownBy(() -> Strategies.create(new StrategySpec("nsga2", 1L, Map.of("preselect", "quadratic", "candidates", 1)),
                 space, OBJECTIVES, 1)).hasMessageContaining("candidates").hasMessageContaining("2");
     }
