@@ -120,100 +120,53 @@ public final class Nsga2Search implements SearchStrategy {
                 var pair = RandomRegistry.with(rng, r -> tournament.select(pop, 2, Optimize.MAXIMUM));
                 return variation.child(pair.get(0).genotype(), pair.get(1).genotype(), rng);
             };
-            var models = candidates > 1 ? surrogates(observations, variation, context.seed()) : null;
-            return models == null ? first : preselecting(first, models, pop);
+            var models = candidates > 1 ? surrogates(observations, variation, context.seed(), pop) : null;
+            return models == null ? first : preselecting(first, models);
         }, points, true);
     }
 
     /** The best of {@code candidates} children by the objectives' models (see the class comment). */
-    private Variation.Child preselecting(Variation.Child first, QuadraticSurrogate[] models, ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop) {
-        double[][] front = new double[pop.size()][];
-        for (int i = 0; i < front.length; i++) {
-            double[] v = pop.get(i).fitness().data();
-            front[i] = new double[v.length - 1];
-            for (int k = 0; k < front[i].length; k++) {
-                front[i][k] = -v[k];
-            }
-        }
-        double[] range = ranges(front);
+    private Variation.Child preselecting(Variation.Child first, ObjectiveModels models) {
         return rng -> {
-            double[] best = null;
-            int bestDominated = Integer.MAX_VALUE;
-            double bestDistance = -1;
+            var children = new ArrayList<double[]>(candidates);
             for (int c = 0; c < candidates; c++) {
-                double[] child = first.breed(rng);
-                double[] predicted = new double[models.length];
-                for (int k = 0; k < models.length; k++) {
-                    predicted[k] = models[k].predict(child);
-                }
-                int dominated = 0;
-                double distance = Double.POSITIVE_INFINITY;
-                for (double[] f : front) {
-                    if (Vec.dominance(predicted, f) > 0) {
-                        dominated++;
-                    }
-                    double d = 0;
-                    for (int k = 0; k < f.length; k++) {
-                        double z = (predicted[k] - f[k]) / range[k];
-                        d += z * z;
-                    }
-                    distance = Math.min(distance, d);
-                }
-                if (dominated < bestDominated || dominated == bestDominated && distance > bestDistance) {
-                    best = child;
-                    bestDominated = dominated;
-                    bestDistance = distance;
-                }
+                children.add(first.breed(rng));
             }
-            return best;
+            return children.get(models.best(children));
         };
     }
 
     /**
      * One quadratic model per objective over the unit coordinates (an inactive param at its hidden
      * gene, as the population holds it), each fitted to the most recent complete trials (at most
-     * {@link QuadraticSurrogate#maxPoints}); null while any objective has too few for a model, and
-     * while any of those trials breaks the experiment's constraints: the models know nothing of
-     * them and would steer toward the good losses outside (constrained domination, below, steers back).
+     * {@link QuadraticSurrogate#maxPoints}), judged against the survivors; null while any objective
+     * has too few for a model, and while any of those trials breaks the experiment's constraints:
+     * the models know nothing of them and would steer toward the good losses outside
+     * (constrained domination, below, steers back).
      */
-    private static QuadraticSurrogate[] surrogates(List<Observation> observations, Variation variation, long seed) {
+    private static ObjectiveModels surrogates(List<Observation> observations, Variation variation, long seed,
+                                              ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop) {
         int n = observations.getFirst().point().length;
         var recent = observations.subList(Math.max(0, observations.size() - QuadraticSurrogate.maxPoints(n)), observations.size());
         var xs = new ArrayList<double[]>(recent.size());
+        var losses = new ArrayList<double[]>(recent.size());
         for (var o : recent) {
             if (o.violation() > 0) {
                 return null;
             }
             xs.add(Variation.point(variation.genotype(o, seed)));
+            losses.add(o.losses());
         }
-        int m = recent.getFirst().losses().length;
-        var models = new QuadraticSurrogate[m];
-        for (int k = 0; k < m; k++) {
-            double[] y = new double[recent.size()];
-            for (int j = 0; j < y.length; j++) {
-                y[j] = recent.get(j).losses()[k];
+        var survivors = new ArrayList<double[]>(pop.size());
+        for (var p : pop) {
+            double[] v = p.fitness().data();
+            double[] loss = new double[v.length - 1];
+            for (int k = 0; k < loss.length; k++) {
+                loss[k] = -v[k];
             }
-            models[k] = QuadraticSurrogate.fit(xs, y);
-            if (models[k] == null) {
-                return null;
-            }
+            survivors.add(loss);
         }
-        return models;
-    }
-
-    /** Each objective's range over the survivors (1 where they all agree), the scale of distances between losses. */
-    private static double[] ranges(double[][] front) {
-        double[] range = new double[front[0].length];
-        for (int k = 0; k < range.length; k++) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (double[] f : front) {
-                lo = Math.min(lo, f[k]);
-                hi = Math.max(hi, f[k]);
-            }
-            range[k] = hi > lo ? hi - lo : 1;
-        }
-        return range;
+        return ObjectiveModels.fit(xs, losses, survivors);
     }
 
     /** The population after folding every complete trial in, population at a time. */

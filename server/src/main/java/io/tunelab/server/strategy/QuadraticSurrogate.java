@@ -93,14 +93,20 @@ final class QuadraticSurrogate {
     private final double[] spread;
     private final double[] beta;
     private final double press;
+    /** The values' mean and standard deviation, which {@link #predictValue} undoes the standardisation with. */
+    private final double mean;
+    private final double sd;
 
-    private QuadraticSurrogate(int n, Form form, double[] centre, double[] spread, double[] beta, double press) {
+    private QuadraticSurrogate(int n, Form form, double[] centre, double[] spread, double[] beta, double press, double mean,
+                               double sd) {
         this.n = n;
         this.form = form;
         this.centre = centre;
         this.spread = spread;
         this.beta = beta;
         this.press = press;
+        this.mean = mean;
+        this.sd = sd;
     }
 
     /** Coefficients of the full quadratic in n dimensions. */
@@ -280,7 +286,7 @@ final class QuadraticSurrogate {
         double sd = Math.sqrt(var / m);
         int p = form.coefficients(n);
         if (!(sd > 0)) {
-            return new QuadraticSurrogate(n, form, centre, spread, new double[p], 0);
+            return new QuadraticSurrogate(n, form, centre, spread, new double[p], 0, mean, 0);
         }
         double[][] normal = new double[p][p];
         double[] rhs = new double[p];
@@ -310,10 +316,10 @@ final class QuadraticSurrogate {
             var solver = new CholeskyDecomposition(new Array2DRowRealMatrix(normal, false), 1e-8, 0).getSolver();
             double[] beta = solver.solve(new ArrayRealVector(rhs, false)).toArray();
             double press = withPress ? press(points, values, mean, sd, centre, spread, form, beta, solver.getInverse().getData()) : 0;
-            return new QuadraticSurrogate(n, form, centre, spread, beta, press);
+            return new QuadraticSurrogate(n, form, centre, spread, beta, press, mean, sd);
         } catch (NonPositiveDefiniteMatrixException e) {
             // The ridge term makes the matrix positive definite; rounding alone could undo it.
-            return new QuadraticSurrogate(n, form, centre, spread, new double[p], Double.POSITIVE_INFINITY);
+            return new QuadraticSurrogate(n, form, centre, spread, new double[p], Double.POSITIVE_INFINITY, mean, 0);
         }
     }
 
@@ -420,7 +426,15 @@ final class QuadraticSurrogate {
         return press;
     }
 
-    /** The model's value at x, on the standardised scale (smaller is better, as the losses). */
+    /**
+     * The model's value at x on the scale of the values it was fitted to, for comparing with
+     * them (as the losses of other trials are, in {@link ObjectiveModels}).
+     */
+    double predictValue(double[] x) {
+        return mean + sd * predict(x);
+    }
+
+    /** The model's value at x, on the standardised scale (smaller is better, as the losses): for ranking points. */
     double predict(double[] x) {
         if (x.length != n) {
             throw new IllegalArgumentException("a point of " + x.length + " coordinates for a model of " + n);

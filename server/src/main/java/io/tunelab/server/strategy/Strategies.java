@@ -36,7 +36,7 @@ public final class Strategies {
                 options.done();
                 yield new SobolSearch();
             }
-            case "tpe" -> TpeSearch.of(options);
+            case "tpe" -> TpeSearch.of(options, objectives.size());
             case "cmaes" -> CmaEsSearch.of(options);
             case "gp" -> {
                 if (objectives.size() > 1) {

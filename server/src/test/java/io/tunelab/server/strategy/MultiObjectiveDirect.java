@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * A program (not a test) that runs multi-objective strategies with the strategy called directly,
  * no server: ZDT1, ZDT2 (30 variables) and DTLZ2 (3 objectives, 12 variables), defined as in
- * experiments' MultiObjectiveBenchmark, and the held-out ZDT3 and UF1 ({@link #PROBLEMS}), and prints one line per run with the hypervolume of
+ * experiments' MultiObjectiveBenchmark, and the held-out ZDT3, UF1, DTLZ4 and Fonseca–Fleming ({@link #PROBLEMS}), and prints one line per run with the hypervolume of
  * every value found after each checkpoint (reference points (11, 11) and (2, 2, 2)), and the
  * mean milliseconds per proposal. A strategy may carry options: {@code tpe:candidates=48}; {@code relay=K}
  * is multi-objective TPE for the first K trials and NSGA-II after ({@link RelaySearch}), its options
@@ -89,27 +89,35 @@ public final class MultiObjectiveDirect {
         if (!PROBLEMS.contains(problem)) {
             throw new IllegalArgumentException("problem must be one of " + PROBLEMS + ", got " + problem);
         }
-        int m = problem.equals("dtlz2") ? 3 : 2;
-        int n = problem.equals("dtlz2") ? 12 : 30;
-        double[] reference = m == 3 ? new double[]{2, 2, 2} : new double[]{11, 11};
+        int m = problem.startsWith("dtlz") ? 3 : 2;
+        int n = problem.startsWith("dtlz") ? 12 : problem.equals("ff") ? 3 : 30;
+        double[] reference = m == 3 ? new double[]{2, 2, 2} : problem.equals("ff") ? new double[]{1.1, 1.1} : new double[]{11, 11};
         var objectives = new ArrayList<Objective>();
         for (int k = 1; k <= m; k++) {
             objectives.add(Objective.minimize("f" + k));
         }
         var b = SearchSpace.builder();
         for (int i = 0; i < n; i++) {
-            b.add("x" + i, problem.equals("uf1") && i > 0 ? FloatParam.of(-1, 1) : FloatParam.of(0, 1));
+            b.add("x" + i, problem.equals("uf1") && i > 0 ? FloatParam.of(-1, 1) : problem.equals("ff") ? FloatParam.of(-4, 4)
+                    : FloatParam.of(0, 1));
         }
         var space = b.build();
         String[] parts = strategy.split(":");
         var options = new LinkedHashMap<String, Object>();
+        var tpeOptions = new LinkedHashMap<String, Object>();
         for (int i = 1; i < parts.length; i++) {
             String[] kv = parts[i].split("=", 2);
-            options.put(kv[0], kv[1].matches("-?[0-9.]+") ? (Object) Double.parseDouble(kv[1]) : kv[1]);
+            Object value = kv[1].matches("-?[0-9.]+") ? (Object) Double.parseDouble(kv[1]) : kv[1];
+            if (kv[0].startsWith("tpe.")) {
+                tpeOptions.put(kv[0].substring(4), value);
+            } else {
+                options.put(kv[0], value);
+            }
         }
-        // relay=K: multi-objective TPE for trials 0 to K − 1, NSGA-II after (what auto may run).
+        // relay=K: multi-objective TPE for trials 0 to K − 1, NSGA-II after (what auto may run);
+        // an option tpe.NAME goes to that TPE.
         var search = parts[0].startsWith("relay=")
-                ? new RelaySearch(Strategies.create(StrategySpec.of("tpe"), space, objectives, seed),
+                ? new RelaySearch(Strategies.create(new StrategySpec("tpe", seed, tpeOptions), space, objectives, seed),
                         Strategies.create(new StrategySpec("nsga2", seed, options), space, objectives, seed),
                         Integer.parseInt(parts[0].substring(6)))
                 : Strategies.create(new StrategySpec(parts[0], seed, options), space, objectives, seed);
@@ -143,9 +151,13 @@ public final class MultiObjectiveDirect {
      * The problems: the suite's ZDT1, ZDT2 and DTLZ2, and two held out of every choice of
      * settings: ZDT3 (a front in five disconnected pieces) and UF1 of the CEC 2009 competition
      * (x₁ in [0, 1], the other 29 in [−1, 1], each tied to x₁ by sin(6πx₁ + jπ/n): a linkage no
-     * separable model describes). Both are scored with the reference point (11, 11).
+     * separable model describes). Both are scored with the reference point (11, 11). And two small
+     * held-out problems, where the full quadratic has its points early: DTLZ4 (DTLZ2 with each
+     * angle x<sup>100</sup>, so most of the box maps to one end of the front; 12 variables, 3
+     * objectives, scored at (2, 2, 2)) and Fonseca–Fleming (3 variables in [−4, 4], f = 1 −
+     * exp(−Σ(x<sub>i</sub> ∓ 1/√3)²), a concave front that no quadratic describes; scored at (1.1, 1.1)).
      */
-    static final List<String> PROBLEMS = List.of("zdt1", "zdt2", "dtlz2", "zdt3", "uf1");
+    static final List<String> PROBLEMS = List.of("zdt1", "zdt2", "dtlz2", "zdt3", "uf1", "dtlz4", "ff");
 
     static double[] values(String problem, double[] x) {
         if (problem.equals("uf1")) {
@@ -167,11 +179,22 @@ public final class MultiObjectiveDirect {
             }
             return new double[]{x[0] + 2 * odd / odds, 1 - Math.sqrt(x[0]) + 2 * even / evens};
         }
-        if (problem.equals("dtlz2")) {
+        if (problem.equals("ff")) {
+            double c = 1 / Math.sqrt(x.length);
+            double minus = 0;
+            double plus = 0;
+            for (double v : x) {
+                minus += (v - c) * (v - c);
+                plus += (v + c) * (v + c);
+            }
+            return new double[]{1 - Math.exp(-minus), 1 - Math.exp(-plus)};
+        }
+        if (problem.startsWith("dtlz")) {
             double g = Arrays.stream(x, 2, x.length).map(v -> (v - 0.5) * (v - 0.5)).sum();
-            double c0 = Math.cos(x[0] * Math.PI / 2);
-            double c1 = Math.cos(x[1] * Math.PI / 2);
-            return new double[]{(1 + g) * c0 * c1, (1 + g) * c0 * Math.sin(x[1] * Math.PI / 2), (1 + g) * Math.sin(x[0] * Math.PI / 2)};
+            double a = problem.equals("dtlz4") ? 100 : 1;
+            double x0 = Math.pow(x[0], a) * Math.PI / 2;
+            double x1 = Math.pow(x[1], a) * Math.PI / 2;
+            return new double[]{(1 + g) * Math.cos(x0) * Math.cos(x1), (1 + g) * Math.cos(x0) * Math.sin(x1), (1 + g) * Math.sin(x0)};
         }
         double g = 1 + 9 * Arrays.stream(x, 1, x.length).sum() / (x.length - 1);
         double r = x[0] / g;

@@ -50,6 +50,11 @@ class Nsga2SearchTest {
     }
 
     static List<Trial> run(String strategy, Map<String, Object> options, int trials) {
+        return run(strategy, options, trials, 1, 0);
+    }
+
+    /** As {@link #run(String, Map, int)}, with f2 reported as scale · f2 + offset (the same objective in other units). */
+    static List<Trial> run(String strategy, Map<String, Object> options, int trials, double scale, double offset) {
         var space = SearchSpace.builder();
         for (int i = 0; i < 4; i++) {
             space.add("x" + i, FloatParam.of(0, 1));
@@ -59,7 +64,9 @@ class Nsga2SearchTest {
         var history = new ArrayList<Trial>();
         for (int n = 0; n < trials; n++) {
             var params = search.propose(new ProposalContext(s, OBJECTIVES, 3, n, history));
-            history.add(InProcessExperiment.trial(n, params, TrialState.COMPLETE, zdt1(params)));
+            var values = zdt1(params);
+            history.add(InProcessExperiment.trial(n, params, TrialState.COMPLETE,
+                    Map.of("f1", values.get("f1"), "f2", scale * values.get("f2") + offset)));
         }
         return history;
     }
@@ -138,6 +145,17 @@ class Nsga2SearchTest {
                 .isEqualTo(run("nsga2", Map.of("preselect", "none", "population", 4), before).stream().map(Trial::params).toList());
         assertThat(run("nsga2", Map.of("preselect", "quadratic", "population", 4), before + 3)).extracting(Trial::params)
                 .isNotEqualTo(run("nsga2", Map.of("preselect", "none", "population", 4), before + 3).stream().map(Trial::params).toList());
+    }
+
+    /**
+     * The models predict each objective in its own units and the choice compares those predictions
+     * with the survivors' losses only by domination and range-scaled distances, so an objective
+     * reported in other units (× 1000, + 500) changes no proposal.
+     */
+    @Test
+    void preselectionDoesNotDependOnTheUnitsOfAnObjective() {
+        assertThat(run("nsga2", Map.of(), 100, 1000, 500)).extracting(Trial::params)
+                .isEqualTo(run("nsga2", 100).stream().map(Trial::params).toList());
     }
 
     @Test

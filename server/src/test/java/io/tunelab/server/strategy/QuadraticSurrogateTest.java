@@ -468,4 +468,16 @@ class QuadraticSurrogateTest {
         assertThatThrownBy(() -> QuadraticSurrogate.fitIfSeparable(points, withInfinity))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("value 5 is Infinity; values must be finite");
     }
+
+    @Test
+    void predictValueIsOnTheScaleOfTheValuesAndPredictOnTheStandardisedOne() {
+        var points = uniform(60, 4, 11);
+        double[] values = points.stream().mapToDouble(x -> 1000 + 50 * ellipsoid(x)).toArray();
+        var model = QuadraticSurrogate.fit(points, values);
+        double[] x = {0.4, 0.6, 0.5, 0.3};
+        assertThat(model.predictValue(x)).isCloseTo(1000 + 50 * ellipsoid(x), within(0.05));
+        double mean = Arrays.stream(values).average().orElseThrow();
+        assertThat(model.predict(x)).isLessThan(0).isGreaterThan(-10);
+        assertThat(model.predictValue(x)).isLessThan(mean);
+    }
 }
