@@ -35,17 +35,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * trials are quasi-random (Sobol).
  *
  * <p>With {@code preselect: quadratic} (the default) a proposal is the best of {@code candidates}
- * ({@value #CANDIDATES}) children, each of its own tournament, judged by a
- * {@link QuadraticSurrogate} of every objective fitted to the most recent complete trials: the
- * child whose predicted losses the fewest survivors dominate, and of those the one farthest (in
- * objective space, each objective scaled by the survivors' range) from every survivor — the
- * front's gaps and ends before its crowded middle. While any objective has too few trials for
- * even the diagonal quadratic, or while one of those trials breaks the experiment's constraints,
- * a proposal is the first child, as with {@code preselect: none}. Adopted by a rule written
- * before its run (experiments/QUALITY.md, "NSGA-II choosing among its children by surrogates"):
- * on seeds 60–79, never used before, a higher median hypervolume on all ten rows (ZDT1, ZDT2,
- * DTLZ2 and the held-out ZDT3 and UF1, after 200 and 500 trials), most on ZDT (79.2 → 99.5 on
- * ZDT2 after 200), least on UF1 (110.6 → 110.9 after 500).
+ * ({@value #CANDIDATES}) children, each of its own tournament, judged by {@link ObjectiveModels}: a
+ * {@link QuadraticSurrogate} of every objective fitted to the most recent complete trials, its
+ * predictions in the objectives' units; the child whose predicted losses the fewest survivors
+ * dominate, and of those the one farthest (in objective space, each objective scaled by the
+ * survivors' range) from every survivor — the front's gaps and ends before its crowded middle.
+ * While any objective has too few trials for even the diagonal quadratic, or while one of those
+ * trials breaks the experiment's constraints, a proposal is the first child, as with
+ * {@code preselect: none}. Adopted by a rule written before its run (experiments/QUALITY.md,
+ * "NSGA-II choosing among its children by surrogates"), on seeds 60–79 higher on all ten rows
+ * (ZDT1, ZDT2, DTLZ2 and the held-out ZDT3 and UF1, after 200 and 500 trials) — but that code
+ * compared standardised predictions with the survivors' losses, so its choice moved with the
+ * objectives' units. In their units since 2026-12-04 ("The objectives' models in their own
+ * units"): on the unseen seeds 100–119 still above {@code preselect: none} on every row, by less
+ * on ZDT2 and ZDT3 (ZDT3 after 500 trials 108.7 against 106.6; 116.8 with the units mixed).
  *
  * <p>Trial states: NSGA-II learns from COMPLETE trials with a value for every objective.
  * PRUNED and FAILED trials rank behind all of them — a pruned trial has no value for every
