@@ -224,6 +224,37 @@ class PeersTest {
         assertThat(b.experiments().tell(p.id(), TrialResult.complete(Map.of("loss", 1.0))).state()).isEqualTo(TrialState.COMPLETE);
     }
 
+    /**
+     * A model's size (what a HEAD answers) and its bytes (a GET) are refused alike once another
+     * coordinator has deleted the experiment, whether this coordinator had it in memory or not.
+     */
+    @Test
+    void aModelOfAnExperimentAnotherCoordinatorDeletedIsNotFoundAlikeForItsSizeAndItsBytes() {
+        Database db = database();
+        Coordinator a = coordinator(db, Events.NONE);
+        Coordinator b = coordinator(db, Events.NONE);
+        for (Coordinator asker : List.of(a, b)) {
+            String sizedName = asker == a ? "sized-elsewhere" : "sized-here";
+            String copiedName = asker == a ? "copied-elsewhere" : "copied-here";
+            a.experiments().create(spec(sizedName, 50));
+            a.experiments().create(spec(copiedName, 50));
+            TrialProposal sized = asker.experiments().ask(sizedName);
+            TrialProposal copied = asker.experiments().ask(copiedName);
+            for (String name : List.of(sizedName, copiedName)) {
+                a.experiments().stop(name);
+                a.catalog().delete(name, "test");
+            }
+            var bytes = new java.io.ByteArrayOutputStream();
+            assertThatThrownBy(() -> b.queries().copyModel(copied.id(), bytes))
+                    .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+                    .message().isIn("no trial with id " + copied.id(), "experiment \"" + copiedName + "\" was deleted");
+            assertThatThrownBy(() -> b.queries().modelBytes(sized.id()))
+                    .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+                    .message().isIn("no trial with id " + sized.id(), "experiment \"" + sizedName + "\" was deleted");
+            assertThat(bytes.size()).isZero();
+        }
+    }
+
     @Test
     void leasesHoldAcrossCoordinatorsAndOnlyTheLeaderReaps() {
         Database db = database();
