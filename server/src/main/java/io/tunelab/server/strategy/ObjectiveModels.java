@@ -3,6 +3,7 @@ package io.tunelab.server.strategy;
 import io.tunelab.server.analysis.Pareto;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -105,8 +106,18 @@ final class ObjectiveModels {
         return out;
     }
 
-    /** The index of the best of {@code points} (see the class comment); the first of equals. */
+    /**
+     * The index of the best of {@code points} (see the class comment); the first of equals.
+     *
+     * @throws IllegalArgumentException for a point with an inactive coordinate (NaN), which no
+     *                                  model can predict at: {@link #filled} gives the models' value
+     */
     int best(List<double[]> points) {
+        for (double[] p : points) {
+            if (Arrays.stream(p).anyMatch(Double::isNaN)) {
+                throw new IllegalArgumentException("a point with an inactive (NaN) coordinate: " + Arrays.toString(p));
+            }
+        }
         int best = 0;
         int bestDominated = Integer.MAX_VALUE;
         double bestDistance = -1;

@@ -51,8 +51,7 @@ import java.util.random.RandomGenerator;
  * non-domination rank, the last rank that fits only in part cut by greedy hypervolume subset
  * selection, and each good trial's kernel is weighted by its hypervolume contribution
  * ({@link ParetoSplit}); the bad group is weighted as with one objective. Option
- * {@code preselect: quadratic} (several objectives only; {@code none} by default, {@code auto}'s
- * TPE has it): each proposal is the best of {@code preselect_from} ({@value #PRESELECT_FROM})
+ * {@code preselect: quadratic} (several objectives only; {@code none} by default): each proposal is the best of {@code preselect_from} ({@value #PRESELECT_FROM})
  * configurations drawn from the densities, judged by {@link ObjectiveModels} (a quadratic model of
  * each objective fitted to the most recent complete trials): the one whose predicted losses the
  * fewest feasible complete trials dominate, ties to the one farthest from them in objective space.
@@ -151,13 +150,13 @@ public final class TpeSearch implements SearchStrategy {
                 return draw(context, unit, ranked, densities, attempt, 0);
             }
             var drawn = new ArrayList<Map<String, Object>>(preselect);
-            var points = new ArrayList<double[]>(preselect);
+            var encoded = new ArrayList<double[]>(preselect);
             for (int c = 0; c < preselect; c++) {
                 var config = draw(context, unit, ranked, densities, attempt, c);
                 drawn.add(config);
-                points.add(unit.encode(config));
+                encoded.add(ObjectiveModels.filled(unit.encode(config)));
             }
-            return drawn.get(models.best(points));
+            return drawn.get(models.best(encoded));
         });
     }
 

@@ -120,6 +120,29 @@ class MultiObjectiveTpeTest {
                 .isNotEqualTo(Nsga2SearchTest.run("tpe", before + 3).stream().map(Trial::params).toList());
     }
 
+    /** A conditional param is modelled at the middle of its range where inactive, in the trials and in the draws alike. */
+    @Test
+    void preselectionWorksWhereAParamIsInactiveInSomeTrials() {
+        var space = SearchSpace.builder().add("opt", CategoricalParam.of("a", "b"))
+                .add("x", io.tunelab.api.FloatParam.of(0, 1).withWhen(Condition.of("opt", "a")))
+                .add("y", io.tunelab.api.FloatParam.of(0, 1)).build();
+        var runs = new ArrayList<List<Map<String, Object>>>();
+        for (var options : List.<Map<String, Object>>of(Map.of("preselect", "quadratic"), Map.of())) {
+            var tpe = Strategies.create(new StrategySpec("tpe", 4L, options), space, StrategyContract.TWO, 4);
+            var history = new ArrayList<Trial>();
+            for (int n = 0; n < 40; n++) {
+                var params = tpe.propose(new ProposalContext(space, StrategyContract.TWO, 4, n, history));
+                double y = ((Number) params.get("y")).doubleValue();
+                double x = params.containsKey("x") ? ((Number) params.get("x")).doubleValue() : 0.5;
+                double extra = "a".equals(params.get("opt")) ? (x - 0.2) * (x - 0.2) : 0.3;
+                history.add(InProcessExperiment.trial(n, params, TrialState.COMPLETE, Map.of("loss", y, "accuracy", -(1 - y + extra))));
+            }
+            runs.add(history.stream().map(Trial::params).toList());
+        }
+        assertThat(runs.get(0)).as("with pre-selection").anyMatch(p -> !p.containsKey("x")).anyMatch(p -> p.containsKey("x"))
+                .isNotEqualTo(runs.get(1));
+    }
+
     @Test
     void preselectOptionsThatCannotWorkAreRefusedWithWhatWouldWork() {
         var space = SearchSpace.builder().add("x", io.tunelab.api.FloatParam.of(0, 1)).build();
