@@ -17,9 +17,10 @@ import java.util.Map;
 /**
  * A program (not a test) that runs multi-objective strategies with the strategy called directly,
  * no server: ZDT1, ZDT2 (30 variables) and DTLZ2 (3 objectives, 12 variables), defined as in
- * experiments' MultiObjectiveBenchmark, and the held-out ZDT3, UF1, DTLZ4 and Fonseca–Fleming ({@link #PROBLEMS}), and prints one line per run with the hypervolume of
- * every value found after each checkpoint (reference points (11, 11) and (2, 2, 2)), and the
- * mean milliseconds per proposal. A strategy may carry options: {@code tpe:candidates=48}; {@code relay=K}
+ * experiments' MultiObjectiveBenchmark, and the held-out ZDT3, UF1, DTLZ4 and Fonseca–Fleming
+ * ({@link #PROBLEMS}), and prints one line per run with the hypervolume of every value found after
+ * each checkpoint (reference points (11, 11), (2, 2, 2) and, for Fonseca–Fleming, (1.1, 1.1)), and
+ * the mean milliseconds per proposal. A strategy may carry options: {@code tpe:candidates=48}; {@code relay=K}
  * is multi-objective TPE for the first K trials and NSGA-II after ({@link RelaySearch}), its options
  * NSGA-II's ({@code relay=150:crossover=blend}).
  *
