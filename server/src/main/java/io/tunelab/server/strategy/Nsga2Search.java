@@ -149,17 +149,6 @@ public final class Nsga2Search implements SearchStrategy {
      */
     private static ObjectiveModels surrogates(List<Observation> observations, Variation variation, long seed,
                                               ISeq<Phenotype<DoubleGene, Vec<double[]>>> pop) {
-        int n = observations.getFirst().point().length;
-        var recent = observations.subList(Math.max(0, observations.size() - QuadraticSurrogate.maxPoints(n)), observations.size());
-        var xs = new ArrayList<double[]>(recent.size());
-        var losses = new ArrayList<double[]>(recent.size());
-        for (var o : recent) {
-            if (o.violation() > 0) {
-                return null;
-            }
-            xs.add(Variation.point(variation.genotype(o, seed)));
-            losses.add(o.losses());
-        }
         var survivors = new ArrayList<double[]>(pop.size());
         for (var p : pop) {
             double[] v = p.fitness().data();
@@ -169,7 +158,7 @@ public final class Nsga2Search implements SearchStrategy {
             }
             survivors.add(loss);
         }
-        return ObjectiveModels.fit(xs, losses, survivors);
+        return ObjectiveModels.ofRecent(observations, o -> Variation.point(variation.genotype(o, seed)), survivors);
     }
 
     /** The population after folding every complete trial in, population at a time. */

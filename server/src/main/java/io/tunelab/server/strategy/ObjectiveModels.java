@@ -5,6 +5,7 @@ import io.tunelab.server.analysis.Pareto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One {@link QuadraticSurrogate} per objective, with which a multi-objective strategy chooses
@@ -34,26 +35,21 @@ final class ObjectiveModels {
     }
 
     /**
-     * The models fitted to the points and losses of the most recent trials (at most
-     * {@link QuadraticSurrogate#maxPoints}, the caller's order is taken as oldest first), judged
-     * against {@code reference}; null when the reference set is empty or an objective has too
+     * The models fitted to {@code points} and their {@code losses}, judged against
+     * {@code reference}; null when there are no points or no reference, or an objective has too
      * few points for even the diagonal quadratic.
      */
     static ObjectiveModels fit(List<double[]> points, List<double[]> losses, List<double[]> reference) {
         if (points.isEmpty() || reference.isEmpty()) {
             return null;
         }
-        int n = points.getFirst().length;
-        int from = Math.max(0, points.size() - QuadraticSurrogate.maxPoints(n));
-        var xs = points.subList(from, points.size());
-        int m = losses.getFirst().length;
-        var models = new QuadraticSurrogate[m];
-        for (int k = 0; k < m; k++) {
-            double[] y = new double[xs.size()];
+        var models = new QuadraticSurrogate[losses.getFirst().length];
+        for (int k = 0; k < models.length; k++) {
+            double[] y = new double[points.size()];
             for (int j = 0; j < y.length; j++) {
-                y[j] = losses.get(from + j)[k];
+                y[j] = losses.get(j)[k];
             }
-            models[k] = QuadraticSurrogate.fit(xs, y);
+            models[k] = QuadraticSurrogate.fit(points, y);
             if (models[k] == null) {
                 return null;
             }
@@ -62,18 +58,13 @@ final class ObjectiveModels {
     }
 
     /**
-     * TPE's models: fitted to the most recent complete trials (an inactive param at the middle of
-     * its range), judged against every feasible complete trial; null while any of those recent
-     * trials breaks the experiment's constraints (the models know only the losses and would steer
-     * toward good losses outside), or as {@link #fit(List, List, List)}.
+     * The models fitted to the most recent of the complete trials {@code complete} (in trial-number
+     * order, at most {@link QuadraticSurrogate#maxPoints}), each at the point {@code point} gives
+     * it, judged against {@code reference}; null while any of those recent trials breaks the
+     * experiment's constraints (the models know only the losses and would steer toward good
+     * losses outside), or as {@link #fit(List, List, List)}.
      */
-    static ObjectiveModels ofTrials(List<Observation> observations) {
-        var complete = new ArrayList<Observation>();
-        for (var o : observations) {
-            if (o.tier() == Observation.COMPLETE || o.tier() == Observation.CONSTRAINED) {
-                complete.add(o);
-            }
-        }
+    static ObjectiveModels ofRecent(List<Observation> complete, Function<Observation, double[]> point, List<double[]> reference) {
         if (complete.isEmpty()) {
             return null;
         }
@@ -82,19 +73,31 @@ final class ObjectiveModels {
         var points = new ArrayList<double[]>(recent.size());
         var losses = new ArrayList<double[]>(recent.size());
         for (var o : recent) {
-            if (o.tier() == Observation.CONSTRAINED) {
+            if (o.violation() > 0) {
                 return null;
             }
-            points.add(filled(o.point()));
+            points.add(point.apply(o));
             losses.add(o.losses());
         }
-        var reference = new ArrayList<double[]>(complete.size());
-        for (var o : complete) {
+        return fit(points, losses, reference);
+    }
+
+    /**
+     * TPE's models ({@link #ofRecent}): an inactive param at the middle of its range, judged
+     * against every feasible complete trial.
+     */
+    static ObjectiveModels ofTrials(List<Observation> observations) {
+        var complete = new ArrayList<Observation>();
+        var reference = new ArrayList<double[]>();
+        for (var o : observations) {
+            if (o.tier() == Observation.COMPLETE || o.tier() == Observation.CONSTRAINED) {
+                complete.add(o);
+            }
             if (o.tier() == Observation.COMPLETE) {
                 reference.add(o.losses());
             }
         }
-        return fit(points, losses, reference);
+        return ofRecent(complete, o -> filled(o.point()), reference);
     }
 
     /** A unit point with every inactive coordinate (NaN) at 0.5. */
