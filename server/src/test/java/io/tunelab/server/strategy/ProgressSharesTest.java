@@ -113,6 +113,71 @@ class ProgressSharesTest {
     }
 
     @Test
+    void with_one_objective_the_credit_of_the_front_is_the_gain() {
+        var random = new java.util.Random(7);
+        var front = new ProgressShares.Front(1);
+        var earlier = new RunningMedian();
+        double best = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < 500; k++) {
+            double loss = random.nextInt(4) == 0 ? best - random.nextDouble() * 3 : random.nextGaussian() * 10;
+            double expected = loss < best && !Double.isInfinite(best) ? ProgressShares.gain(best, loss, earlier.median()) : 0;
+            assertThat(front.advance(new double[]{loss})).as("trial %d", k).isEqualTo(expected);
+            best = Math.min(best, loss);
+            earlier.add(loss);
+        }
+    }
+
+    @Test
+    void with_two_objectives_a_trial_earns_how_far_it_moves_the_front_and_nothing_when_dominated() {
+        var front = new ProgressShares.Front(2);
+        assertThat(front.advance(new double[]{0, 10})).as("the first trial").isZero();
+        assertThat(front.advance(new double[]{10, 0})).as("the other end, every gap still 0").isEqualTo(1);
+        assertThat(front.advance(new double[]{20, 20})).as("dominated").isZero();
+        assertThat(front.advance(new double[]{10, 0})).as("equal to a trial before").isZero();
+        // f1's median (the lower middle of 0, 10, 10, 20) is 10, its best 0: a gap of 10
+        assertThat(front.advance(new double[]{5, 5})).as("halfway in f1 across the gap between the ends").isEqualTo(0.5);
+        // now f1's gap is 10 and f2's 5 (median 5, best 0): 0.1 ahead of (5, 5) in f2, a fiftieth of its gap
+        assertThat(front.advance(new double[]{5.1, 4.9})).as("next to a trial before").isCloseTo(0.02,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(front.advance(new double[]{-100, 50})).as("far beyond an end, at most 1").isEqualTo(1);
+    }
+
+    @Test
+    void the_credit_of_the_front_does_not_change_when_an_objective_is_shifted_or_scaled() {
+        var random = new java.util.Random(11);
+        var front = new ProgressShares.Front(3);
+        var moved = new ProgressShares.Front(3);
+        for (int k = 0; k < 300; k++) {
+            double[] losses = {random.nextDouble(), random.nextDouble(), random.nextDouble()};
+            double[] scaled = {losses[0], 1000 * losses[1] + 500, 0.001 * losses[2] - 3};
+            assertThat(moved.advance(scaled)).as("trial %d", k).isCloseTo(front.advance(losses),
+                    org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @Test
+    void with_two_objectives_the_member_that_keeps_extending_the_front_gets_most_trials() {
+        var objectives = List.of(Objective.minimize("f1"), Objective.minimize("f2"));
+        for (int member = 0; member < 2; member++) {
+            int extending = member;
+            var history = new ArrayList<Trial>();
+            double reach = 1;
+            for (int k = 0; k < 200; k++) {
+                int owner = ProgressShares.owners(history, k, 2, objectives, List.of())[k];
+                // the extending member's trials lie on f1 + f2 = 2 − reach, further each time;
+                // the other's behind every one of them
+                double f1 = (k * 0.37) % 1;
+                double sum = owner == extending ? 2 - (reach += 0.05) : 5 + k;
+                history.add(InProcessExperiment.trial(k, Map.of("x", (double) k), TrialState.COMPLETE,
+                        Map.of("f1", f1 * sum, "f2", (1 - f1) * sum)));
+            }
+            int[] owners = ProgressShares.owners(history, 199, 2, objectives, List.of());
+            long mine = Arrays.stream(owners).filter(o -> o == extending).count();
+            assertThat(mine).as("trials of member %d, which extends the front", extending).isGreaterThan(130);
+        }
+    }
+
+    @Test
     void the_median_of_the_values_so_far_is_the_middle_one_or_the_lower_middle_one() {
         var median = new RunningMedian();
         assertThat(median.median()).isNaN();
