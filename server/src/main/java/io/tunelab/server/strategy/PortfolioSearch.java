@@ -83,8 +83,8 @@ final class PortfolioSearch implements SearchStrategy {
     @Override
     public Map<String, Object> propose(ProposalContext context) {
         int member = byProgress
-                ? ProgressShares.owners(context.history(), context.number(), members.size(), context.objectives(),
-                        context.constraints())[context.number()]
+                ? ProgressShares.owner(context.history(), context.number(), members.size(), context.objectives().getFirst(),
+                        context.constraints())
                 : Math.floorMod(context.number(), members.size());
         return members.get(member).propose(context);
     }

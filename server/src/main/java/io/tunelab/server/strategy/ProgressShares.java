@@ -5,7 +5,6 @@ import io.tunelab.api.Objective;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,6 @@ import java.util.Map;
  * outbid one that finds new basins. The gain does not change when the objective is shifted or
  * scaled. Credits fade with a half-life of {@link #HALF_LIFE} trials (what pays now counts more
  * than what paid at the start).
- * With several objectives the same holds of the front: a trial no earlier trial dominates or
- * equals earns how far it moved the front ({@link Front#advance}), each objective in units of
- * the gap between its median and its best over the earlier trials; with one objective that is
- * exactly the gain.
  * Only trials finished when the history is read earn credit, so the owners are a function of
  * the history alone: the same history gives the same owners after a restart, and for a
  * sequential experiment they are exactly the members that proposed. With constraints, only a
@@ -64,14 +59,6 @@ final class ProgressShares {
 
     /** The owners of trials 0..number, crediting only trials that keep the constraints. */
     static int[] owners(List<Trial> history, int number, int members, Objective objective, List<Constraint> constraints) {
-        return owners(history, number, members, List.of(objective), constraints);
-    }
-
-    /**
-     * The owners of trials 0..number of an experiment with one objective or several, crediting
-     * only trials that keep the constraints (see {@link Front#advance} for the credit).
-     */
-    static int[] owners(List<Trial> history, int number, int members, List<Objective> objectives, List<Constraint> constraints) {
         Map<Integer, Trial> byNumber = new HashMap<>();
         for (Trial t : history) {
             byNumber.put(t.number(), t);
@@ -79,7 +66,8 @@ final class ProgressShares {
         int[] owners = new int[number + 1];
         int[] count = new int[members];
         double[] credit = new double[members];
-        var front = new Front(objectives.size());
+        double best = Double.POSITIVE_INFINITY;
+        var earlier = new RunningMedian();
         for (int k = 0; k <= number; k++) {
             int owner = k < 2 * members ? k % members : furthestBelowShare(count, credit);
             owners[k] = owner;
@@ -89,26 +77,18 @@ final class ProgressShares {
             }
             Trial t = byNumber.get(k);
             if (t != null && t.state() == TrialState.COMPLETE && Constraint.violation(constraints, t.values()) == 0) {
-                double[] losses = losses(t, objectives);
-                if (losses != null) {
-                    credit[owner] += front.advance(losses);
+                Double v = t.value(objective.metric());
+                if (v != null && Double.isFinite(v)) {
+                    double loss = objective.direction().asLoss(v);
+                    if (loss < best) {
+                        credit[owner] += Double.isInfinite(best) ? 0 : gain(best, loss, earlier.median());
+                        best = loss;
+                    }
+                    earlier.add(loss);
                 }
             }
         }
         return owners;
-    }
-
-    /** The trial's value of each objective as a loss, or null when one is missing or not finite. */
-    private static double[] losses(Trial t, List<Objective> objectives) {
-        double[] losses = new double[objectives.size()];
-        for (int j = 0; j < losses.length; j++) {
-            Double v = t.value(objectives.get(j).metric());
-            if (v == null || !Double.isFinite(v)) {
-                return null;
-            }
-            losses[j] = objectives.get(j).direction().asLoss(v);
-        }
-        return losses;
     }
 
     /**
@@ -118,71 +98,6 @@ final class ProgressShares {
      */
     static double gain(double best, double loss, double median) {
         return median > best ? Math.min(1, (best - loss) / (median - best)) : 1;
-    }
-
-    /**
-     * The trials replayed so far: their non-dominated losses and each objective's median, which
-     * price a new trial's progress.
-     */
-    static final class Front {
-        private final List<double[]> points = new ArrayList<>();
-        private final RunningMedian[] medians;
-        private final double[] best;
-
-        Front(int objectives) {
-            medians = new RunningMedian[objectives];
-            best = new double[objectives];
-            for (int j = 0; j < objectives; j++) {
-                medians[j] = new RunningMedian();
-                best[j] = Double.POSITIVE_INFINITY;
-            }
-        }
-
-        /**
-         * Adds a trial's losses and returns its credit: 0 for the first trial and for one that an
-         * earlier trial dominates or equals; otherwise how far it moved the front, at most 1. With
-         * each objective measured in units of the gap between its median and its best over the
-         * earlier trials, that is the distance by which the trial is ahead of the nearest earlier
-         * non-dominated trial in the objective where it is ahead the most (the additive ε
-         * indicator of the trial over the front). With one objective it is exactly
-         * {@link #gain}. Like it, the credit does not change when an objective is shifted or
-         * scaled; a trial that fills a wide gap of the front earns about the gap, one next to a
-         * point already found next to nothing.
-         */
-        double advance(double[] losses) {
-            double credit = points.isEmpty() ? 0 : 1;
-            for (double[] q : points) {
-                double ahead = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < losses.length && ahead < 1; j++) {
-                    double gap = medians[j].median() - best[j];
-                    double d = q[j] - losses[j];
-                    ahead = Math.max(ahead, gap > 0 ? d / gap : d > 0 ? 1 : d < 0 ? Double.NEGATIVE_INFINITY : 0);
-                }
-                credit = Math.min(credit, ahead);
-                if (credit <= 0) {
-                    break;
-                }
-            }
-            credit = Math.max(0, credit);
-            if (credit > 0 || points.isEmpty()) {
-                points.removeIf(q -> weaklyDominates(losses, q));
-                points.add(losses);
-            }
-            for (int j = 0; j < losses.length; j++) {
-                medians[j].add(losses[j]);
-                best[j] = Math.min(best[j], losses[j]);
-            }
-            return credit;
-        }
-
-        private static boolean weaklyDominates(double[] a, double[] b) {
-            for (int j = 0; j < a.length; j++) {
-                if (a[j] > b[j]) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     private static int furthestBelowShare(int[] count, double[] credit) {

@@ -117,17 +117,7 @@ public final class MultiObjectiveDirect {
         }
         // relay=K: multi-objective TPE for trials 0 to K − 1, NSGA-II after (what auto may run);
         // an option tpe.NAME goes to that TPE.
-        // progress: multi-objective TPE and NSGA-II sharing the trials by their progress (PortfolioSearch).
-        // progress=K: that pair for trials 0 to K − 1, NSGA-II alone after.
-        var search = parts[0].startsWith("progress=")
-                ? new RelaySearch(new PortfolioSearch(List.of(Strategies.create(new StrategySpec("tpe", seed, tpeOptions), space, objectives, seed),
-                        Strategies.create(new StrategySpec("nsga2", seed, options), space, objectives, seed)), true),
-                        Strategies.create(new StrategySpec("nsga2", seed, options), space, objectives, seed),
-                        Integer.parseInt(parts[0].substring(9)))
-                : parts[0].equals("progress")
-                ? new PortfolioSearch(List.of(Strategies.create(new StrategySpec("tpe", seed, tpeOptions), space, objectives, seed),
-                        Strategies.create(new StrategySpec("nsga2", seed, options), space, objectives, seed)), true)
-                : parts[0].startsWith("relay=")
+        var search = parts[0].startsWith("relay=")
                 ? new RelaySearch(Strategies.create(new StrategySpec("tpe", seed, tpeOptions), space, objectives, seed),
                         Strategies.create(new StrategySpec("nsga2", seed, options), space, objectives, seed),
                         Integer.parseInt(parts[0].substring(6)))
@@ -154,18 +144,6 @@ public final class MultiObjectiveDirect {
             if (t + 1 == 200 || t + 1 == 500) {
                 out.put(t + 1, Hypervolume.of(found, reference));
             }
-        }
-        if (System.getenv("SHARES") != null && (search instanceof PortfolioSearch || search instanceof RelaySearch)) {
-            int[] owners = ProgressShares.owners(history, trials - 1, 2, objectives, List.of());
-            var sb = new StringBuilder(problem + " " + seed + " first-member trials per 50:");
-            for (int w = 0; w < trials; w += 50) {
-                int c = 0;
-                for (int k = w; k < Math.min(trials, w + 50); k++) {
-                    c += owners[k] == 0 ? 1 : 0;
-                }
-                sb.append(' ').append(c);
-            }
-            System.err.println(sb);
         }
         return out;
     }
