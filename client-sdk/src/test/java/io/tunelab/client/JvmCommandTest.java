@@ -40,6 +40,7 @@ class JvmCommandTest {
         var server = JvmCommand.server(home, "build-x");
 
         assertThat(server.command(List.of("server"))).doesNotContain("-XX:+UseParallelGC")
+                .contains("-XX:MaxTenuringThreshold=1")
                 .contains(home.resolve("server/build-x/tunelab-server.jar") + ":" + home.resolve("server/build-x/lib") + "/*")
                 .endsWith("io.tunelab.server.Main", "server");
         assertThat(server.environment()).isEmpty();
