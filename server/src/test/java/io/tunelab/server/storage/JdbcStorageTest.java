@@ -34,6 +34,20 @@ class JdbcStorageTest extends StorageContract {
     }
 
     @Test
+    void theEmbeddedDatabaseKeepsAPageCacheOfOneMegabyte() throws SQLException {
+        Storage s = open();
+        // Another session of the same open database (one H2 database per file in a JVM) sees its settings.
+        try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().resolve("tunelab"), JdbcStorage.H2_USER, "");
+             var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME = 'info.CACHE_MAX_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).as("MB").isEqualTo(H2Dialect.CACHE_KB / 1024);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void textInItsRowAndTextInTheLobStoreBothReadBackWholeAfterReopening() throws SQLException {
         Storage s = open();
         String inRow = "a".repeat(H2Dialect.IN_ROW_LOB_BYTES - 100);
