@@ -70,6 +70,36 @@ class ExperimentQueriesTest {
         assertThat(queries.trials("empty", ExperimentQueries.FIRST_PAGE).trials()).isEmpty();
     }
 
+    @Test
+    void afterACleanStopPrepareLoadsTheMostRecentlyUpdatedExperimentsAndBuildsTheirFirstPage() {
+        // A clock that moves, so each experiment is updated after the one before.
+        var tick = new java.util.concurrent.atomic.AtomicLong();
+        java.time.InstantSource clock = () -> Instant.parse("2026-12-02T00:00:00Z").plusSeconds(tick.incrementAndGet());
+        coordinator = Coordinator.open(storage, clock, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+        var service = coordinator.experiments();
+        for (String name : List.of("oldest", "a", "b", "newest")) {
+            service.create(ExperimentServiceTest.spec(name).build());
+            for (int i = 0; i < 5; i++) {
+                var t = service.ask(name);
+                service.tell(t.id(), TrialResult.complete(Map.of("loss", ((Number) t.params().get("x")).doubleValue())));
+            }
+        }
+        String before = io.tunelab.api.Json.write(coordinator.queries().trials("newest", ExperimentQueries.FIRST_PAGE));
+        coordinator.queries().storeSummaries();
+        coordinator = Coordinator.open(storage, clock, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+        ExperimentQueries queries = coordinator.queries();
+        assertThat(queries.loadedExperiments()).as("a start reads the catalog, not the trials").isZero();
+
+        queries.prepare();
+
+        assertThat(queries.loadedExperiments()).isEqualTo(ExperimentQueries.PREPARED_ON_START);
+        assertThat(queries.hasCurrentRanking("newest")).isTrue();
+        assertThat(queries.hasCurrentRanking("b")).isTrue();
+        assertThat(queries.hasCurrentRanking("a")).isTrue();
+        assertThat(queries.loadedExperiments()).as("\"oldest\" still only in the catalog").isEqualTo(3);
+        assertThat(io.tunelab.api.Json.write(queries.trials("newest", ExperimentQueries.FIRST_PAGE))).isEqualTo(before);
+    }
+
     /** An experiment of two trials whose task holds out a test split, so that completing it starts a finalization. */
     private static ExperimentSpec withTask(String name) {
         return ExperimentSpec.builder(name).maximize("accuracy").param("x", FloatParam.of(0, 1))
