@@ -51,25 +51,35 @@ public final class ExperimentQueries {
 
     /**
      * How many of the most recently updated experiments {@link #prepare()} loads when they are not
-     * in memory: after a clean stop a start reads only the catalog, so without this the first
-     * reader of the experiment a user was just watching paid for reading its trials (about 0.9 s
-     * for 10,000 of them on a cold server here).
+     * in memory and hold at least {@value #PREPARED_MIN_TRIALS} trials: after a clean stop a start
+     * reads only the catalog, so without this the first reader of the large experiment a user was
+     * just watching paid for reading its trials (about 0.9 s for 10,000 of them on a cold server
+     * here). Smaller ones read in well under 0.1 s when first asked for, so they stay unloaded
+     * until then.
      */
     static final int PREPARED_ON_START = 3;
+    static final int PREPARED_MIN_TRIALS = 1_000;
 
     /**
      * Builds, for every experiment in memory and the {@value #PREPARED_ON_START} most recently
-     * updated ones (loading those from the database), the most recently active first, what its
-     * page reads first: the significance-aware ranking and the view of its trials by value, and
-     * writes that page and the experiment as JSON once. Run after a start, off the request path,
-     * so that the first reader of a 10,000-trial experiment finds both built and the code that
-     * serves them warm instead of paying for it. Changes nothing a reader sees; an experiment
-     * deleted meanwhile is skipped. What it loads stays subject to the server's bound and idle
-     * eviction like anything a reader loads.
+     * updated ones of at least {@value #PREPARED_MIN_TRIALS} trials (loading those from the
+     * database), the most recently active first, what its page reads first: the
+     * significance-aware ranking and the view of its trials by value, and writes that page and the
+     * experiment as JSON once. Run after a start, off the request path, so that the first reader of
+     * a 10,000-trial experiment finds both built and the code that serves them warm instead of
+     * paying for it. Changes nothing a reader sees; an experiment deleted meanwhile is skipped.
+     * What it loads stays subject to the server's bound and idle eviction like anything a reader
+     * loads.
      */
     public void prepare() {
+        prepare(PREPARED_MIN_TRIALS);
+    }
+
+    /** {@link #prepare()}, loading the most recent experiments of at least {@code minTrials} trials. */
+    void prepare(int minTrials) {
         var refs = new LinkedHashMap<Long, Instant>();
         summaries().stream()
+                .filter(s -> s.trials() != null && s.trials().values().stream().mapToInt(Integer::intValue).sum() >= minTrials)
                 .sorted(Comparator.comparing(ExperimentSummary::updated).reversed())
                 .limit(PREPARED_ON_START)
                 .forEach(s -> refs.put(s.id(), s.updated()));

@@ -71,7 +71,7 @@ class ExperimentQueriesTest {
     }
 
     @Test
-    void afterACleanStopPrepareLoadsTheMostRecentlyUpdatedExperimentsAndBuildsTheirFirstPage() {
+    void afterACleanStopPrepareLoadsTheMostRecentlyUpdatedLargeExperimentsAndBuildsTheirFirstPage() {
         // A clock that moves, so each experiment is updated after the one before.
         var tick = new java.util.concurrent.atomic.AtomicLong();
         java.time.InstantSource clock = () -> Instant.parse("2026-12-02T00:00:00Z").plusSeconds(tick.incrementAndGet());
@@ -91,6 +91,9 @@ class ExperimentQueriesTest {
         assertThat(queries.loadedExperiments()).as("a start reads the catalog, not the trials").isZero();
 
         queries.prepare();
+        assertThat(queries.loadedExperiments()).as("experiments of 5 trials read fast when first asked for").isZero();
+
+        queries.prepare(5);
 
         assertThat(queries.loadedExperiments()).isEqualTo(ExperimentQueries.PREPARED_ON_START);
         assertThat(queries.hasCurrentRanking("newest")).isTrue();
