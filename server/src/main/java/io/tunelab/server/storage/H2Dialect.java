@@ -42,7 +42,8 @@ final class H2Dialect implements Dialect {
      * trials from memory and reads few pages back. Adopted by a rule written before its runs
      * (experiments/PERFORMANCE.md, 2026-12-04 late evening): in three alternated pairs the
      * server's longest young pause 25–29 ms against 44–56, their sum 512–639 ms against 916–1,008,
-     * its CPU per trial and the rates no worse.
+     * its CPU per trial and the rates within the rule; three more pairs after: the pauses again
+     * shorter in each, CPU and rates up in some pairs and down in others.
      */
     static final int CACHE_KB = 1024;
 
