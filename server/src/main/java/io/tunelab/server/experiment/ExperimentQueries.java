@@ -20,10 +20,9 @@ import io.tunelab.server.storage.Storage;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -77,19 +76,15 @@ public final class ExperimentQueries {
 
     /** {@link #prepare()}, loading the most recent experiments of at least {@code minTrials} trials. */
     void prepare(int minTrials) {
-        var refs = new LinkedHashMap<Long, Instant>();
-        summaries().stream()
-                .filter(s -> s.trials() != null && s.trials().values().stream().mapToInt(Integer::intValue).sum() >= minTrials)
-                .sorted(Comparator.comparing(ExperimentSummary::updated).reversed())
-                .limit(PREPARED_ON_START)
-                .forEach(s -> refs.put(s.id(), s.updated()));
-        for (LiveExperiment e : registry.all()) {
-            refs.put(e.id(), e.summary().updated());
-        }
-        var order = new ArrayList<>(refs.entrySet());
-        order.sort(Map.Entry.<Long, Instant>comparingByValue().reversed());
-        for (var entry : order) {
-            String ref = Long.toString(entry.getKey());
+        var inMemory = new HashSet<Long>();
+        registry.all().forEach(e -> inMemory.add(e.id()));
+        int large = 0;
+        for (var s : summaries().stream().sorted(Comparator.comparing(ExperimentSummary::updated).reversed()).toList()) {
+            boolean recentLarge = s.totalTrials() >= minTrials && large++ < PREPARED_ON_START;
+            if (!recentLarge && !inMemory.contains(s.id())) {
+                continue;
+            }
+            String ref = Long.toString(s.id());
             try {
                 Json.writeBytes(experiment(ref));
                 Json.writeBytes(trials(ref, FIRST_PAGE).trials());
