@@ -68,8 +68,9 @@ public final class ExperimentQueries {
      * experiment as JSON once. Run after a start, off the request path, so that the first reader of
      * a 10,000-trial experiment finds both built and the code that serves them warm instead of
      * paying for it. Changes nothing a reader sees; an experiment deleted meanwhile is skipped.
-     * What it loads stays subject to the server's bound and idle eviction like anything a reader
-     * loads.
+     * It loads only into room under the server's bound ({@code --max-loaded-experiments}), so it
+     * never evicts an experiment to prepare another; what it loads stays subject to idle eviction
+     * like anything a reader loads.
      */
     public void prepare() {
         prepare(PREPARED_MIN_TRIALS);
@@ -80,10 +81,14 @@ public final class ExperimentQueries {
         var inMemory = new HashSet<Long>();
         registry.all().forEach(e -> inMemory.add(e.id()));
         int large = 0;
+        int room = registry.roomToLoad();
         for (var s : summaries().stream().sorted(Comparator.comparing(ExperimentSummary::updated).reversed()).toList()) {
             boolean recentLarge = s.totalTrials() >= minTrials && large++ < PREPARED_ON_START;
-            if (!recentLarge && !inMemory.contains(s.id())) {
-                continue;
+            if (!inMemory.contains(s.id())) {
+                if (!recentLarge || room == 0) {
+                    continue;
+                }
+                room--;
             }
             String ref = Long.toString(s.id());
             try {

@@ -137,6 +137,11 @@ final class ExperimentRegistry {
         unloaded.store(loaded.all());
     }
 
+    /** How many more experiments fit in memory before a load evicts one. */
+    int roomToLoad() {
+        return loaded.room();
+    }
+
     /** How many experiments are in memory now. */
     int loadedCount() {
         return loaded.size();

@@ -58,6 +58,11 @@ final class LoadedExperiments {
         return locks[(int) Math.floorMod(id, (long) LOCKS)];
     }
 
+    /** How many more experiments fit before a load evicts one ({@code --max-loaded-experiments} less those loaded). */
+    int room() {
+        return Math.max(0, max - loaded.size());
+    }
+
     /** The experiment in memory (loaded, or evicted but still held by a caller), marked used; null when not in memory. */
     LiveExperiment get(long id) {
         LiveExperiment e = loaded.get(id);

@@ -103,6 +103,33 @@ class ExperimentQueriesTest {
         assertThat(io.tunelab.api.Json.write(queries.trials("newest", ExperimentQueries.FIRST_PAGE))).isEqualTo(before);
     }
 
+    @Test
+    void prepareLoadsOnlyIntoRoomUnderTheBoundAndEvictsNothing() {
+        var tick = new java.util.concurrent.atomic.AtomicLong();
+        java.time.InstantSource clock = () -> Instant.parse("2026-12-02T00:00:00Z").plusSeconds(tick.incrementAndGet());
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)).withMemory(2, Duration.ofHours(1));
+        coordinator = Coordinator.open(storage, clock, Events.NONE, config, null);
+        var service = coordinator.experiments();
+        for (String name : List.of("oldest", "a", "b", "newest")) {
+            service.create(ExperimentServiceTest.spec(name).build());
+            for (int i = 0; i < 5; i++) {
+                var t = service.ask(name);
+                service.tell(t.id(), TrialResult.complete(Map.of("loss", ((Number) t.params().get("x")).doubleValue())));
+            }
+        }
+        coordinator.queries().storeSummaries();
+        coordinator = Coordinator.open(storage, clock, Events.NONE, config, null);
+        ExperimentQueries queries = coordinator.queries();
+        queries.experiment("a");
+        assertThat(queries.loadedExperiments()).isEqualTo(1);
+
+        queries.prepare(5);
+
+        assertThat(queries.loadedExperiments()).as("room for one more under --max-loaded-experiments 2").isEqualTo(2);
+        assertThat(queries.hasCurrentRanking("newest")).as("the newest large one loaded into the room left").isTrue();
+        assertThat(queries.hasCurrentRanking("a")).as("the one a reader had loaded, not evicted for another").isTrue();
+    }
+
     /** An experiment of two trials whose task holds out a test split, so that completing it starts a finalization. */
     private static ExperimentSpec withTask(String name) {
         return ExperimentSpec.builder(name).maximize("accuracy").param("x", FloatParam.of(0, 1))
