@@ -9,6 +9,8 @@ with Debian's interpreter, where python3-optuna lives:
     /usr/bin/python3 experiments/optuna/quality_shifted.py --multi --seeds 5 --out results/optuna
     /usr/bin/python3 experiments/optuna/quality_shifted.py --multi --samplers motpe --max-trials 200 \
         --seed-start 0 --seeds 5 --out results/optuna-motpe
+    /usr/bin/python3 experiments/optuna/quality_shifted.py --multi --samplers motpe --problems dtlz2 \
+        --exact-hv3 --seed-start 100 --seeds 20 --out results/optuna-motpe-dtlz2-500
 
 Single objective: writes quality_runs.csv (function, sampler, seed, regret_100, regret_300), the
 columns QualityBenchmark --optuna reads. Multi-objective (--multi): writes pareto_fronts.csv,
@@ -376,20 +378,46 @@ def front(points):
     return [p for p in points if not any(dominated(p, q) for q in points)]
 
 
-def run_multi(task):
-    pname, sname, seed, max_trials = task
+def multi_study(pname, sname, seed, trials, exact_hv3):
     quiet()
+    if exact_hv3:
+        import exact_hv3 as fast
+        fast.install()
     make, m = MULTI[pname]
     study = optuna.create_study(directions=["minimize"] * m, sampler=make_sampler(sname, seed))
+    study.optimize(make(), n_trials=trials)
+    return study, m
+
+
+def run_multi(task):
+    pname, sname, seed, max_trials, exact_hv3 = task
     t0 = time.perf_counter()
     checkpoints = [c for c in MULTI_CHECKPOINTS if c <= max_trials]
-    study.optimize(make(), n_trials=max(checkpoints))
+    study, m = multi_study(pname, sname, seed, max(checkpoints), exact_hv3)
     values = [tuple(t.values) for t in study.trials]
     rows = []
     for c in checkpoints:
         for p in front(values[:c]):
             rows.append([pname, sname, seed, c] + [repr(v) for v in p] + [""] * (3 - m))
     return rows, time.perf_counter() - t0
+
+
+def multi_params(task):
+    pname, sname, seed, trials, exact_hv3 = task
+    study, _ = multi_study(pname, sname, seed, trials, exact_hv3)
+    return [t.params for t in study.trials]
+
+
+def check_exact_hv3(problems, samplers, seeds, trials):
+    """Each run twice, Optuna as shipped and with exact_hv3 installed: the first trial whose params differ."""
+    for p in problems:
+        for s in samplers:
+            for seed in seeds:
+                with mp.Pool(2, maxtasksperchild=1) as pool:
+                    shipped, fast = pool.map(multi_params, [(p, s, seed, trials, False), (p, s, seed, trials, True)])
+                first = next((i for i, (a, b) in enumerate(zip(shipped, fast), 1) if a != b), None)
+                print(f"{p} {s} seed {seed}: " + (f"the same params in all {trials} trials" if first is None
+                                                   else f"params differ from trial {first} of {trials}"), flush=True)
 
 
 def main():
@@ -406,6 +434,12 @@ def main():
                     help="stop after this many trials (with --multi, 200 keeps only the 200-trial front;"
                          " without, 100 keeps only the 100-trial regret: Optuna 3.1's TPE slows down"
                          " steeply with the trials)")
+    ap.add_argument("--exact-hv3", action="store_true",
+                    help="with --multi: Optuna's 3-objective hypervolume by an exact sweep and its subset selection"
+                         " computed once per trial (exact_hv3.py), so MOTPE reaches 500 trials on DTLZ2")
+    ap.add_argument("--check-exact-hv3", action="store_true",
+                    help="with --multi: run each task with and without --exact-hv3 and print the first trial whose"
+                         " params differ")
     ap.add_argument("--print-offsets", action="store_true", help="print seed 0's shifts and stop")
     args = ap.parse_args()
     if args.print_offsets:
@@ -417,9 +451,13 @@ def main():
     t0 = time.perf_counter()
     if args.multi:
         samplers = [s for s in args.samplers.split(",") if s in ("nsga2", "motpe")] or ["nsga2", "motpe"]
-        tasks = [(p, s, seed, args.max_trials) for p in args.problems.split(",") for s in samplers for seed in seeds]
+        if args.check_exact_hv3:
+            check_exact_hv3(args.problems.split(","), samplers, seeds, args.max_trials)
+            return
+        tasks = [(p, s, seed, args.max_trials, args.exact_hv3) for p in args.problems.split(",") for s in samplers
+                 for seed in seeds]
         path = os.path.join(args.out, "pareto_fronts.csv")
-        with mp.Pool(args.workers) as pool, open(path, "w", newline="") as fh:
+        with mp.Pool(args.workers, maxtasksperchild=1) as pool, open(path, "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["problem", "sampler", "seed", "trials", "f1", "f2", "f3"])
             for i, (rows, wall) in enumerate(pool.imap_unordered(run_multi, tasks), 1):
