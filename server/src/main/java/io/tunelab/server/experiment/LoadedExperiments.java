@@ -165,13 +165,21 @@ final class LoadedExperiments {
         return out.values();
     }
 
+    /** Adds the evicted experiments still reachable; forgets those collected since (else each eviction left an entry for good). */
     private void addReleased(Map<Long, LiveExperiment> out) {
         released.forEach((id, ref) -> {
             LiveExperiment e = ref.get();
             if (e != null) {
                 out.put(id, e);
+            } else {
+                released.remove(id, ref);
             }
         });
+    }
+
+    /** How many evicted experiments are remembered as possibly still held (for tests). */
+    int releasedCount() {
+        return released.size();
     }
 
     int size() {
