@@ -72,21 +72,8 @@ class ExperimentQueriesTest {
 
     @Test
     void afterACleanStopPrepareLoadsTheMostRecentlyUpdatedLargeExperimentsAndBuildsTheirFirstPage() {
-        // A clock that moves, so each experiment is updated after the one before.
-        var tick = new java.util.concurrent.atomic.AtomicLong();
-        java.time.InstantSource clock = () -> Instant.parse("2026-12-02T00:00:00Z").plusSeconds(tick.incrementAndGet());
-        coordinator = Coordinator.open(storage, clock, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
-        var service = coordinator.experiments();
-        for (String name : List.of("oldest", "a", "b", "newest")) {
-            service.create(ExperimentServiceTest.spec(name).build());
-            for (int i = 0; i < 5; i++) {
-                var t = service.ask(name);
-                service.tell(t.id(), TrialResult.complete(Map.of("loss", ((Number) t.params().get("x")).doubleValue())));
-            }
-        }
-        String before = io.tunelab.api.Json.write(coordinator.queries().trials("newest", ExperimentQueries.FIRST_PAGE));
-        coordinator.queries().storeSummaries();
-        coordinator = Coordinator.open(storage, clock, Events.NONE, new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)), null);
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1));
+        String before = fourExperimentsOfFiveTrialsThenACleanStop(config);
         ExperimentQueries queries = coordinator.queries();
         assertThat(queries.loadedExperiments()).as("a start reads the catalog, not the trials").isZero();
 
@@ -105,20 +92,8 @@ class ExperimentQueriesTest {
 
     @Test
     void prepareLoadsOnlyIntoRoomUnderTheBoundAndEvictsNothing() {
-        var tick = new java.util.concurrent.atomic.AtomicLong();
-        java.time.InstantSource clock = () -> Instant.parse("2026-12-02T00:00:00Z").plusSeconds(tick.incrementAndGet());
-        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)).withMemory(2, Duration.ofHours(1));
-        coordinator = Coordinator.open(storage, clock, Events.NONE, config, null);
-        var service = coordinator.experiments();
-        for (String name : List.of("oldest", "a", "b", "newest")) {
-            service.create(ExperimentServiceTest.spec(name).build());
-            for (int i = 0; i < 5; i++) {
-                var t = service.ask(name);
-                service.tell(t.id(), TrialResult.complete(Map.of("loss", ((Number) t.params().get("x")).doubleValue())));
-            }
-        }
-        coordinator.queries().storeSummaries();
-        coordinator = Coordinator.open(storage, clock, Events.NONE, config, null);
+        fourExperimentsOfFiveTrialsThenACleanStop(
+                new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)).withMemory(2, Duration.ofHours(1)));
         ExperimentQueries queries = coordinator.queries();
         queries.experiment("a");
         assertThat(queries.loadedExperiments()).isEqualTo(1);
@@ -128,6 +103,30 @@ class ExperimentQueriesTest {
         assertThat(queries.loadedExperiments()).as("room for one more under --max-loaded-experiments 2").isEqualTo(2);
         assertThat(queries.hasCurrentRanking("newest")).as("the newest large one loaded into the room left").isTrue();
         assertThat(queries.hasCurrentRanking("a")).as("the one a reader had loaded, not evicted for another").isTrue();
+    }
+
+    /**
+     * Experiments "oldest", "a", "b" and "newest" of five complete trials each, updated in that
+     * order, then a clean stop and a new start with {@code config}; answers the first page of
+     * "newest" as it read before the stop.
+     */
+    private String fourExperimentsOfFiveTrialsThenACleanStop(CoordinatorConfig config) {
+        // A clock that moves, so each experiment is updated after the one before.
+        var tick = new java.util.concurrent.atomic.AtomicLong();
+        java.time.InstantSource clock = () -> Instant.parse("2026-12-02T00:00:00Z").plusSeconds(tick.incrementAndGet());
+        coordinator = Coordinator.open(storage, clock, Events.NONE, config, null);
+        var service = coordinator.experiments();
+        for (String name : List.of("oldest", "a", "b", "newest")) {
+            service.create(ExperimentServiceTest.spec(name).build());
+            for (int i = 0; i < 5; i++) {
+                var t = service.ask(name);
+                service.tell(t.id(), TrialResult.complete(Map.of("loss", ((Number) t.params().get("x")).doubleValue())));
+            }
+        }
+        String before = io.tunelab.api.Json.write(coordinator.queries().trials("newest", ExperimentQueries.FIRST_PAGE));
+        coordinator.queries().storeSummaries();
+        coordinator = Coordinator.open(storage, clock, Events.NONE, config, null);
+        return before;
     }
 
     /** An experiment of two trials whose task holds out a test split, so that completing it starts a finalization. */
