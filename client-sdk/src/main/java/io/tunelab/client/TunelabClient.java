@@ -33,6 +33,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,9 +158,28 @@ public final class TunelabClient implements AutoCloseable {
                 true, wait), TrialProposal.class);
     }
 
-    /** The experiment's trials in number order. */
+    /**
+     * The experiment's trials in number order, every one of them: read a page of
+     * {@value #TRIALS_PAGE} (the most the server answers at once) at a time.
+     */
     public List<Trial> trials(String ref) {
-        return send("GET", "/api/experiments/" + encode(ref) + "/trials", null, new TypeReference<>() { });
+        return trials(ref, TRIALS_PAGE);
+    }
+
+    /** The most trials the server answers in one page ({@code limit} of {@code GET .../trials}). */
+    static final int TRIALS_PAGE = 10_000;
+
+    /** {@link #trials(String)}, {@code page} trials per request. */
+    List<Trial> trials(String ref, int page) {
+        var all = new ArrayList<Trial>();
+        while (true) {
+            List<Trial> got = send("GET", "/api/experiments/" + encode(ref) + "/trials?sort=number&offset=" + all.size()
+                    + "&limit=" + page, null, new TypeReference<List<Trial>>() { });
+            all.addAll(got);
+            if (got.size() < page) {
+                return all;
+            }
+        }
     }
 
     /**

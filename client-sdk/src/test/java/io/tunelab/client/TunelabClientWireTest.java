@@ -176,4 +176,40 @@ class TunelabClientWireTest {
         var spec = ExperimentSpec.builder("sweep").minimize("loss").param("lr", FloatParam.log(1e-5, 1)).build();
         return new ExperimentHandle(client, new Experiment(1, "sweep", ExperimentState.RUNNING, spec, 0, null, null, null));
     }
+
+    @Test
+    void trialsReadsEveryPageNotOnlyTheFirst() throws IOException {
+        var paged = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        var queries = new CopyOnWriteArrayList<String>();
+        paged.createContext("/", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            queries.add(query);
+            var p = new java.util.HashMap<String, Integer>();
+            for (String kv : query.split("&")) {
+                String[] pair = kv.split("=");
+                if (!pair[0].equals("sort")) {
+                    p.put(pair[0], Integer.parseInt(pair[1]));
+                }
+            }
+            var page = new java.util.ArrayList<String>();
+            for (int n = p.get("offset"); n < Math.min(25, p.get("offset") + p.get("limit")); n++) {
+                page.add("{\"id\": " + (100 + n) + ", \"experimentId\": 1, \"number\": " + n + ", \"state\": \"COMPLETE\"}");
+            }
+            byte[] body = ("[" + String.join(",", page) + "]").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("X-Total-Count", "25");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        paged.start();
+        try (var c = TunelabClient.connect("http://127.0.0.1:" + paged.getAddress().getPort(), "tl_secret")) {
+            var trials = c.trials("sweep", 10);
+
+            assertThat(trials).extracting(t -> t.number()).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 25).boxed().toList());
+            assertThat(queries).containsExactly("sort=number&offset=0&limit=10", "sort=number&offset=10&limit=10",
+                    "sort=number&offset=20&limit=10");
+        } finally {
+            paged.stop(0);
+        }
+    }
 }
