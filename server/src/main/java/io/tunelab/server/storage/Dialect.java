@@ -51,4 +51,9 @@ interface Dialect {
 
     /** Runs after each group commit, before any caller of the group is answered. */
     void afterCommit(Connection connection, Durability durability) throws SQLException;
+
+    /** Closes the writer's connection at a clean stop, after its last commit. */
+    default void closeWriter(Connection connection) throws SQLException {
+        connection.close();
+    }
 }

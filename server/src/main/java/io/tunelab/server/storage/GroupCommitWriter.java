@@ -49,8 +49,15 @@ final class GroupCommitWriter implements AutoCloseable {
     private record Pending(Work work, CompletableFuture<Void> done) {
     }
 
+    /** What closes the connection at a clean stop, after the last commit. */
+    @FunctionalInterface
+    interface Closer {
+        void close(Connection connection) throws SQLException;
+    }
+
     private final Connection connection;
     private final AfterCommit afterCommit;
+    private final Closer closer;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -58,15 +65,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile long commits;
     private volatile long writes;
 
-    /** Takes over {@code connection} (auto-commit off) and starts the writer thread. */
-    static GroupCommitWriter start(Connection connection, AfterCommit afterCommit) throws SQLException {
+    /** Takes over {@code connection} (auto-commit off) and starts the writer thread; {@code closer} closes it at {@link #close}. */
+    static GroupCommitWriter start(Connection connection, AfterCommit afterCommit, Closer closer) throws SQLException {
         connection.setAutoCommit(false);
-        return new GroupCommitWriter(connection, afterCommit);
+        return new GroupCommitWriter(connection, afterCommit, closer);
     }
 
-    private GroupCommitWriter(Connection connection, AfterCommit afterCommit) {
+    private GroupCommitWriter(Connection connection, AfterCommit afterCommit, Closer closer) {
         this.connection = connection;
         this.afterCommit = afterCommit;
+        this.closer = closer;
         this.thread = Thread.ofPlatform().name("tunelab-storage-writer").daemon(true).start(this::loop);
     }
 
@@ -185,7 +193,7 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            connection.close();
+            closer.close(connection);
         } catch (SQLException e) {
             LOG.warn("closing the writer's connection: {}", e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.tunelab.server.storage;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -60,7 +61,8 @@ final class H2Dialect implements Dialect {
     }
 
     /** Brings the data directory's database file to its newest committed state, if it exists. */
-    static void recover(Path dataDir) {
+    static void recover(Path dataDir) throws IOException {
+        H2Compaction.cleanUp(file(dataDir));
         H2Recovery.recover(file(dataDir));
     }
 
@@ -114,6 +116,20 @@ final class H2Dialect implements Dialect {
     public String issued(String sequence) {
         return "SELECT BASE_VALUE - 1 FROM INFORMATION_SCHEMA.SEQUENCES WHERE SEQUENCE_NAME = '"
                 + sequence.toUpperCase(java.util.Locale.ROOT) + "'";
+    }
+
+    /**
+     * Closes the database itself, not only the writer's session: a session still open elsewhere in
+     * the process (a read the stop cut short) would keep the file open and locked, and a clean stop
+     * rewrites the file once it is closed ({@link H2Compaction}).
+     */
+    @Override
+    public void closeWriter(Connection connection) throws SQLException {
+        try (var shutdown = connection.createStatement()) {
+            shutdown.execute("SHUTDOWN");
+        } finally {
+            connection.close();
+        }
     }
 
     @Override

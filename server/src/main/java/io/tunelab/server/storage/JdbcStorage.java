@@ -3,6 +3,8 @@ package io.tunelab.server.storage;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import java.util.function.Consumer;
  */
 public final class JdbcStorage implements Storage {
     /** The readers' pool: enough for the HTTP handlers' concurrent reads, few enough to share a PostgreSQL server. */
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
     private static final int READERS = 4;
     static final String H2_USER = "tunelab";
 
@@ -46,9 +49,13 @@ public final class JdbcStorage implements Storage {
     private final PostgresShared shared;
     /** The writer's prepared statements, touched by the writer thread alone. */
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** The embedded database's file, rewritten at close when mostly dead ({@link H2Compaction}); null on PostgreSQL. */
+    private final Path embeddedFile;
 
-    private JdbcStorage(String url, String user, String password, Dialect dialect, Durability durability) throws SQLException {
+    private JdbcStorage(String url, String user, String password, Dialect dialect, Durability durability, Path embeddedFile)
+            throws SQLException {
         this.dialect = dialect;
+        this.embeddedFile = embeddedFile;
         this.readers = Pools.open("tunelab-readers", url, user, password, READERS, config -> { });
         this.index = new ExperimentIndex(readers);
         Connection writing = null;
@@ -60,7 +67,7 @@ public final class JdbcStorage implements Storage {
             } else {
                 writing = DriverManager.getConnection(url, user, password);
                 dialect.prepareWriter(writing);
-                this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability));
+                this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability), dialect::closeWriter);
                 this.shared = null;
             }
         } catch (SQLException | RuntimeException e) {
@@ -96,7 +103,7 @@ public final class JdbcStorage implements Storage {
 
     private static JdbcStorage openPostgres(Database.Postgres pg, Durability durability) {
         try {
-            return new JdbcStorage(pg.url(), pg.user(), pg.password(), PostgresDialect.INSTANCE, durability);
+            return new JdbcStorage(pg.url(), pg.user(), pg.password(), PostgresDialect.INSTANCE, durability, null);
         } catch (TunelabException e) {
             throw e; // a refusal that says what is wrong already (a database of a newer release)
         } catch (SQLException | RuntimeException e) {
@@ -108,7 +115,7 @@ public final class JdbcStorage implements Storage {
         try {
             Files.createDirectories(dataDir);
             H2Dialect.recover(dataDir);
-            return new JdbcStorage(H2Dialect.url(dataDir), H2_USER, "", H2Dialect.INSTANCE, durability);
+            return new JdbcStorage(H2Dialect.url(dataDir), H2_USER, "", H2Dialect.INSTANCE, durability, H2Dialect.file(dataDir));
         } catch (TunelabException e) {
             throw e; // a refusal that says what is wrong already (a database of a newer release)
         } catch (SQLException | IOException | RuntimeException e) {
@@ -306,11 +313,32 @@ public final class JdbcStorage implements Storage {
     @Override
     public void close() {
         if (writer != null) {
+            // The readers first, so that no pool opens the database again once the writer has closed it.
+            readers.close();
             writer.close();
+            compact(embeddedFile);
         } else {
             shared.close();
+            readers.close();
         }
-        readers.close();
+    }
+
+    /** Rewrites the closed embedded database's file if it is mostly dead space; a failure leaves it whole and is only logged. */
+    private static void compact(Path file) {
+        try {
+            long before = Files.size(file);
+            long t0 = System.nanoTime();
+            if (H2Compaction.compactIfSparse(file)) {
+                LOG.info("database file rewritten with its live data only: {} MB -> {} MB in {} ms", megabytes(before),
+                        megabytes(Files.size(file)), (System.nanoTime() - t0) / 1_000_000);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not rewrite the database file {} without its dead space (it is whole as it was): {}", file, e.toString());
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
     }
 
     private static TunelabException readFailure(SQLException e) {

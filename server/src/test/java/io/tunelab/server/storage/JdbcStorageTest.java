@@ -68,4 +68,44 @@ class JdbcStorageTest extends StorageContract {
             assertThat(rs.getInt(1)).isEqualTo(H2Dialect.IN_ROW_LOB_BYTES);
         }
     }
+
+    @Test
+    void aCleanCloseRewritesAFileOfMostlyDeadChunksAndEverythingReadsBack() throws Exception {
+        Storage s = open();
+        // Each commit a chunk of its own, the last one's pages replacing the one's before: some 25 MB, mostly dead.
+        for (int i = 0; i < 3_000; i++) {
+            String id = "answer-" + i;
+            s.write(c -> c.putAnswer(id, "tell:" + id, "x".repeat(200), Instant.now()));
+        }
+        s.close();
+
+        Path file = H2Dialect.file(dir);
+        assertThat(H2Compaction.chunkFillPercent(file)).as("live share of the chunks after the clean close")
+                .isGreaterThanOrEqualTo(H2Compaction.MAX_CHUNK_FILL_PERCENT);
+        assertThat(H2Compaction.compactIfSparse(file)).as("nothing left to rewrite").isFalse();
+        s = JdbcStorage.openDataDirectory(dir);
+        assertThat(s.answer("answer-0")).contains("x".repeat(200));
+        assertThat(s.answer("answer-2999")).contains("x".repeat(200));
+        s.close();
+    }
+
+    @Test
+    void aRewriteStoppedPartWayLeavesTheFileWholeAndItsLeftoversAreDeletedAtTheNextOpen() throws Exception {
+        Storage s = open();
+        s.write(c -> c.putAnswer("kept", "tell:1", "kept", Instant.now()));
+        s.close();
+        Path file = H2Dialect.file(dir);
+        // What a kill during the rewrite leaves: the copy, and the file MVStoreTool was writing beside it.
+        Path copy = file.resolveSibling(file.getFileName() + ".compacting");
+        Path partial = copy.resolveSibling(copy.getFileName() + ".tempFile");
+        java.nio.file.Files.write(copy, new byte[]{1, 2, 3});
+        java.nio.file.Files.write(partial, new byte[]{4, 5});
+
+        s = JdbcStorage.openDataDirectory(dir);
+
+        assertThat(s.answer("kept")).contains("kept");
+        assertThat(copy).doesNotExist();
+        assertThat(partial).doesNotExist();
+        s.close();
+    }
 }
