@@ -46,11 +46,16 @@ final class H2Compaction {
         }
         Path copy = copyOf(databaseFile);
         cleanUp(databaseFile);
-        Files.copy(databaseFile, copy);
-        // MVStoreTool writes the live pages to a file of its own beside the copy and moves it over the copy.
-        MVStoreTool.compact(copy.toString(), false);
-        force(copy);
-        Files.move(copy, databaseFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.copy(databaseFile, copy);
+            // MVStoreTool writes the live pages to a file of its own beside the copy and moves it over the copy.
+            MVStoreTool.compact(copy.toString(), false);
+            force(copy);
+            Files.move(copy, databaseFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            cleanUp(databaseFile); // a full disk, say: the file is as it was, and the copy would only take space
+            throw e;
+        }
         force(databaseFile.toAbsolutePath().getParent());
         return true;
     }

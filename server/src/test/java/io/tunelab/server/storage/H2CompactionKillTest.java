@@ -29,7 +29,7 @@ class H2CompactionKillTest {
 
     @Test
     void aRewriteKilledAtAnyMomentLeavesEveryRowReadable() throws Exception {
-        Path pristine = sparseDatabase(dir.resolve("pristine"));
+        Path pristine = sparseDatabase(dir.resolve("pristine"), ROWS);
         assertThat(H2Compaction.chunkFillPercent(H2Dialect.file(pristine))).isLessThan(H2Compaction.MAX_CHUNK_FILL_PERCENT);
 
         long whole = run(copy(pristine, dir.resolve("untouched")), Long.MAX_VALUE);
@@ -52,14 +52,14 @@ class H2CompactionKillTest {
         assertThat(interrupted).as("runs the kill cut short").isGreaterThan(KILLS / 4);
     }
 
-    /** Rows in their own commits with H2's compaction at close off: a file of mostly dead chunks. */
-    private static Path sparseDatabase(Path data) throws SQLException {
+    /** A data directory whose file is mostly dead chunks: {@code rows} rows of table filler, each in its own commit, H2's compaction at close off. */
+    static Path sparseDatabase(Path data, int rows) throws SQLException {
         JdbcStorage.openDataDirectory(data).close();
         try (Connection c = DriverManager.getConnection(H2Dialect.url(data) + ";MAX_COMPACT_TIME=0", JdbcStorage.H2_USER, "");
              var s = c.createStatement()) {
             s.execute("CREATE TABLE filler (id INT PRIMARY KEY, body VARCHAR(400))");
             try (var insert = c.prepareStatement("INSERT INTO filler VALUES (?, ?)")) {
-                for (int i = 0; i < ROWS; i++) {
+                for (int i = 0; i < rows; i++) {
                     insert.setInt(1, i);
                     insert.setString(2, "row " + i + " " + "x".repeat(300));
                     insert.executeUpdate();
