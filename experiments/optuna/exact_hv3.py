@@ -36,8 +36,7 @@ _installed = False
 def hv3(points, ref):
     """The exact hypervolume dominated by ``points`` (n x 3, minimised) up to ``ref``."""
     rx, ry, rz = float(ref[0]), float(ref[1]), float(ref[2])
-    pts = sorted((float(p[0]), float(p[1]), float(p[2])) for p in points)
-    pts.sort(key=lambda p: p[2])
+    pts = sorted(((float(p[0]), float(p[1]), float(p[2])) for p in points), key=lambda p: p[2])
     xs, ys = [], []  # the staircase: x ascending, y strictly descending
     area = 0.0
     volume = 0.0

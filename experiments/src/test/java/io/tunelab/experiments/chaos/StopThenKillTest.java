@@ -3,7 +3,6 @@ package io.tunelab.experiments.chaos;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.StrategySpec;
-import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
 import io.tunelab.api.TrialState;
@@ -34,17 +33,15 @@ class StopThenKillTest {
     private static final int TRIALS_PER_ROUND = 1_000;
     /** The kill of round k comes this many milliseconds times k after the SIGTERM. */
     private static final long KILL_STEP_MS = 250;
-    private static final String REWRITTEN = "database file rewritten with its live data only";
 
     @TempDir
     Path dir;
 
     @Test
-    void everyAcknowledgedTrialSurvivesStopsKilledAtEveryMomentOfTheirRewrite() throws Exception {
+    void everyAcknowledgedTrialSurvivesStopsKilledAtMomentsSpreadOverThem() throws Exception {
         Path data = dir.resolve("data");
         Path databaseFile = data.resolve("tunelab.mv.db");
         int told = 0;
-        int rewrites = 0;
         int cutShort = 0;
         for (int round = 0; round < ROUNDS; round++) {
             var server = TunelabProcesses.startServer(data);
@@ -63,10 +60,6 @@ class StopThenKillTest {
             }
             server.kill();
             assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(200); // the log's pump reads to the end
-            if (Files.readString(server.log()).contains(REWRITTEN)) {
-                rewrites++;
-            }
             System.out.printf("round %d: %,d trials told, file %,d bytes before the stop, %,d after; killed after %d ms%n",
                     round, told, before, Files.size(databaseFile), round * KILL_STEP_MS);
         }
@@ -80,8 +73,7 @@ class StopThenKillTest {
         try (var again = TunelabProcesses.startServer(data); TunelabClient client = again.client()) {
             assertThat(stored(client)).as("complete trials after a clean stop").isEqualTo(told);
         }
-        System.out.printf("%d stops killed: %d while still stopping, %d after rewriting the file (the others left it to H2's own"
-                + " compaction at close, or were killed first)%n", ROUNDS, cutShort, rewrites);
+        System.out.printf("%d stops killed, %d of them while still stopping%n", ROUNDS, cutShort);
         assertThat(cutShort).as("stops the kill cut short (the first is killed at once)").isPositive();
     }
 
@@ -108,6 +100,6 @@ class StopThenKillTest {
         if (client.experiments().isEmpty()) {
             return 0;
         }
-        return client.trials("stop-kill").stream().filter(t -> t.state() == TrialState.COMPLETE).map(Trial::id).distinct().count();
+        return client.trials("stop-kill").stream().filter(t -> t.state() == TrialState.COMPLETE).count();
     }
 }

@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * borrow connections from a small pool, so several run at once.
  */
 public final class JdbcStorage implements Storage {
-    /** The readers' pool: enough for the HTTP handlers' concurrent reads, few enough to share a PostgreSQL server. */
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStorage.class);
+    /** The readers' pool: enough for the HTTP handlers' concurrent reads, few enough to share a PostgreSQL server. */
     private static final int READERS = 4;
     static final String H2_USER = "tunelab";
 

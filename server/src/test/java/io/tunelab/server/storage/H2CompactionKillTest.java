@@ -32,7 +32,11 @@ class H2CompactionKillTest {
         Path pristine = sparseDatabase(dir.resolve("pristine"), ROWS);
         assertThat(H2Compaction.chunkFillPercent(H2Dialect.file(pristine))).isLessThan(H2Compaction.MAX_CHUNK_FILL_PERCENT);
 
-        long whole = run(copy(pristine, dir.resolve("untouched")), Long.MAX_VALUE);
+        Path untouched = copy(pristine, dir.resolve("untouched"));
+        long whole = run(untouched, Long.MAX_VALUE);
+        assertThat(Files.size(H2Dialect.file(untouched))).as("the rewrite left alone: a file of live data only")
+                .isLessThan(Files.size(H2Dialect.file(pristine)) / 4);
+        assertThat(H2Compaction.chunkFillPercent(H2Dialect.file(untouched))).isGreaterThanOrEqualTo(H2Compaction.MAX_CHUNK_FILL_PERCENT);
         var random = new SplittableRandom(7);
         int interrupted = 0;
         for (int k = 0; k < KILLS; k++) {
@@ -84,7 +88,8 @@ class H2CompactionKillTest {
         return -1;
     }
 
-    private static long rows(Path data) throws SQLException {
+    /** The rows of table filler as a start finds them (each distinct), after opening the data directory as the server does. */
+    static long rows(Path data) throws SQLException {
         JdbcStorage.openDataDirectory(data).close();
         try (Connection c = DriverManager.getConnection(H2Dialect.url(data), JdbcStorage.H2_USER, "");
              var rs = c.createStatement().executeQuery("SELECT COUNT(*), COUNT(DISTINCT body) FROM filler")) {

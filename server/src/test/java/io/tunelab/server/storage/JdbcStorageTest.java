@@ -81,12 +81,7 @@ class JdbcStorageTest extends StorageContract {
 
         assertThat(Files.size(file)).as("bytes after the clean close, %,d before", before).isLessThan(before / 4);
         assertThat(H2Compaction.compactIfSparse(file)).as("nothing left to rewrite").isFalse();
-        try (var c = DriverManager.getConnection(H2Dialect.url(dir), JdbcStorage.H2_USER, "");
-             var rs = c.createStatement().executeQuery("SELECT COUNT(*), COUNT(DISTINCT body) FROM filler")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getLong(1)).isEqualTo(5_000);
-            assertThat(rs.getLong(2)).isEqualTo(5_000);
-        }
+        assertThat(H2CompactionKillTest.rows(dir)).isEqualTo(5_000);
     }
 
     @Test
