@@ -451,6 +451,9 @@ def main():
     t0 = time.perf_counter()
     if args.multi:
         samplers = [s for s in args.samplers.split(",") if s in ("nsga2", "motpe")] or ["nsga2", "motpe"]
+        unknown = [p for p in args.problems.split(",") if p not in MULTI]
+        if unknown:
+            ap.error(f"unknown problem {', '.join(unknown)} in --problems; known: {', '.join(MULTI)}")
         if args.check_exact_hv3:
             check_exact_hv3(args.problems.split(","), samplers, seeds, args.max_trials)
             return
