@@ -445,15 +445,15 @@ def main():
     if args.print_offsets:
         print(offsets(0, 1, 3, -32.768, 32.768), rotation(0, 4, 10)[0][:3])
         return
+    unknown = [p for p in args.problems.split(",") if p not in MULTI] if args.multi else []
+    if unknown:
+        ap.error(f"unknown problem {', '.join(unknown)} in --problems; known: {', '.join(MULTI)}")
     os.makedirs(args.out, exist_ok=True)
     seeds = range(args.seed_start, args.seed_start + args.seeds)
     print(f"optuna {optuna.__version__}, seeds {seeds.start}-{seeds.stop - 1}", flush=True)
     t0 = time.perf_counter()
     if args.multi:
         samplers = [s for s in args.samplers.split(",") if s in ("nsga2", "motpe")] or ["nsga2", "motpe"]
-        unknown = [p for p in args.problems.split(",") if p not in MULTI]
-        if unknown:
-            ap.error(f"unknown problem {', '.join(unknown)} in --problems; known: {', '.join(MULTI)}")
         if args.check_exact_hv3:
             check_exact_hv3(args.problems.split(","), samplers, seeds, args.max_trials)
             return
