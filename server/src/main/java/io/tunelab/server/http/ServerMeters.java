@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -42,13 +43,13 @@ final class ServerMeters implements AutoCloseable {
         return registry;
     }
 
-    /** A Vert.x instance whose HTTP server reports to this registry. */
-    Vertx vertx() {
+    /** A Vert.x instance whose HTTP server reports to this registry, with these file options. */
+    Vertx vertx(FileSystemOptions files) {
         // Pools by type and name: without them every pool's gauges have the same id, and Micrometer
         // warned at each start that the second pool's were ignored.
         var metrics = new MicrometerMetricsOptions().setEnabled(true)
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_ROUTE, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
-        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setFileSystemOptions(files))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();
     }
 
