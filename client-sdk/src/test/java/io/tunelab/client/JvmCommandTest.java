@@ -93,4 +93,85 @@ class JvmCommandTest {
         assertThatThrownBy(() -> JvmCommand.parse(List.of("worker", "/home", "--main")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--main needs a class name");
     }
+
+    @Test
+    void an_unbuilt_module_gets_no_shared_archive() {
+        assertThat(JvmCommand.sharedArchive(home.resolve("server/target/tunelab-server.jar"))).isEmpty();
+        assertThat(JvmCommand.server(home).jvmOptions()).noneMatch(o -> o.contains("SharedArchive"));
+    }
+
+    @Test
+    void the_archive_is_written_by_the_first_process_mapped_by_the_next_and_named_anew_for_a_rebuilt_jar() throws Exception {
+        Path jar = Files.createDirectories(home.resolve("server/target")).resolve("tunelab-server.jar");
+        writeJarOfThisClass(jar);
+        Path unrelated = Files.writeString(jar.resolveSibling("notes.jsa"), "kept");
+
+        List<String> options = JvmCommand.sharedArchive(jar);
+        Path archive = archiveOf(options);
+        assertThat(archive.getParent()).isEqualTo(jar.getParent());
+        assertThat(archive.getFileName().toString()).startsWith("tunelab-server-").endsWith(".jsa");
+        assertThat(archive).doesNotExist();
+
+        Run first = run(options, List.of());
+        assertThat(first.output()).as("no message of the JVM about its archive").doesNotContain("cds", "CDS", "warning", "Skipping");
+        assertThat(first.output()).contains("expected worker|server HOME");
+        assertThat(archive).as("written as the first process exits").isNotEmptyFile();
+
+        Run second = run(options, List.of("-Xlog:cds=info"));
+        assertThat(second.output()).as("the next process maps it").contains("Mapped dynamic region");
+
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        Path rebuilt = archiveOf(JvmCommand.sharedArchive(jar));
+        assertThat(rebuilt).isNotEqualTo(archive).doesNotExist();
+        assertThat(archive).as("the stale build's archive").doesNotExist();
+        assertThat(unrelated).exists();
+    }
+
+    @Test
+    void a_short_command_maps_the_archive_when_there_is_one_and_never_writes_it() throws Exception {
+        Path jar = Files.createDirectories(home.resolve("server/target")).resolve("tunelab-server.jar");
+        writeJarOfThisClass(jar);
+        var writing = JvmCommand.server(home);
+        Path archive = archiveOf(writing.jvmOptions());
+
+        var beforeAnyServer = JvmCommand.parse(List.of("server", home.toString(), "--read-shared-archive", "-Xmx1g"));
+        assertThat(beforeAnyServer.jvmOptions()).noneMatch(o -> o.contains("SharedArchive") || o.contains("VerifySharedSpaces"))
+                .endsWith("-Xmx1g");
+        run(writing.jvmOptions().stream().filter(o -> !o.startsWith("-Dtunelab")).toList(), List.of());
+        assertThat(archive).isNotEmptyFile();
+
+        var afterAServer = writing.readingSharedArchive();
+        assertThat(afterAServer.jvmOptions()).contains("-XX:SharedArchiveFile=" + archive, "-XX:+VerifySharedSpaces")
+                .doesNotContain("-XX:+AutoCreateSharedArchive");
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private Run run(List<String> sharing, List<String> more) throws Exception {
+        var command = new java.util.ArrayList<String>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        command.addAll(sharing);
+        command.addAll(more);
+        command.addAll(List.of("-cp", home.resolve("server/target/tunelab-server.jar").toString(), JvmCommand.class.getName()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), output);
+    }
+
+    private static Path archiveOf(List<String> options) {
+        return options.stream().filter(o -> o.startsWith("-XX:SharedArchiveFile=")).map(o -> Path.of(o.substring(o.indexOf('=') + 1)))
+                .findFirst().orElseThrow();
+    }
+
+    /** A jar whose one class is JvmCommand, whose main (without arguments) prints its usage and exits 2. */
+    private static void writeJarOfThisClass(Path jar) throws Exception {
+        String entry = JvmCommand.class.getName().replace('.', '/') + ".class";
+        try (var in = JvmCommand.class.getClassLoader().getResourceAsStream(entry);
+             var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+    }
 }
