@@ -336,9 +336,14 @@ public final class TunelabClient implements AutoCloseable {
                 "the download of the refit model of \"" + ref + "\"");
     }
 
-    /** Stores the data-quality report of an experiment's dataset; {@code usable: false} stops the experiment. */
-    public void putDataReport(String ref, Map<String, Object> report) {
-        send("PUT", "/api/experiments/" + encode(ref) + "/data-report", Json.write(report), new TypeReference<Map<String, Object>>() { });
+    /**
+     * Stores the data-quality report of an experiment's dataset, as the worker that prepared the
+     * data for one of its trials, under that trial's lease {@code leaseId}; {@code usable: false}
+     * stops a running or paused experiment.
+     */
+    public void putDataReport(String ref, String leaseId, Map<String, Object> report) {
+        send("PUT", "/api/experiments/" + encode(ref) + "/data-report?leaseId=" + encode(leaseId), Json.write(report),
+                new TypeReference<Map<String, Object>>() { });
     }
 
     /** The stored data-quality report, or empty when there is none yet. */

@@ -46,7 +46,8 @@ interface Coordinator {
     /** Gives a leased trial back so another worker takes it at once, not after the lease expires. */
     void release(long trialId, String leaseId);
 
-    void putDataReport(String experimentRef, Map<String, Object> report);
+    /** Stores the data-quality report of a trial's experiment, under the trial's lease. */
+    void putDataReport(String experimentRef, String leaseId, Map<String, Object> report);
 
     /** The coordinator behind a server URL, through the SDK. */
     static Coordinator of(TunelabClient client) {
@@ -97,8 +98,8 @@ interface Coordinator {
             }
 
             @Override
-            public void putDataReport(String experimentRef, Map<String, Object> report) {
-                client.putDataReport(experimentRef, report);
+            public void putDataReport(String experimentRef, String leaseId, Map<String, Object> report) {
+                client.putDataReport(experimentRef, leaseId, report);
             }
         };
     }

@@ -60,7 +60,7 @@ final class TrialData {
             return;
         }
         try {
-            coordinator.putDataReport(String.valueOf(lease.experimentId()), report);
+            coordinator.putDataReport(String.valueOf(lease.experimentId()), lease.leaseId(), report);
         } catch (TunelabException e) {
             reportedExperiments.remove(lease.experimentId());
             log.warn("could not store the data report of experiment {}: {}", lease.experimentName(), e.getMessage());

@@ -137,7 +137,7 @@ final class FakeCoordinator implements Coordinator {
     }
 
     @Override
-    public void putDataReport(String experimentRef, Map<String, Object> report) {
+    public void putDataReport(String experimentRef, String leaseId, Map<String, Object> report) {
         dataReports.put(experimentRef, report);
     }
 

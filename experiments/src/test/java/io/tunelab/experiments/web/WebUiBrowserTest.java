@@ -197,7 +197,7 @@ class WebUiBrowserTest extends SeededWebUi {
         report.put("problems", List.of());
         report.put("warnings", List.of("3 cells are missing; choose an imputation other than none"));
         seed("with-data", "error", 10, 0.5);
-        client.putDataReport("with-data", report);
+        client.putDataReport("with-data", client.askLeased("with-data").leaseId(), report);
 
         openExperiment("with-data");
         browser.await("the data-quality table", () -> browser.findAll("#chart-data-report table.columns tbody tr").size() == 3);

@@ -54,14 +54,14 @@ public final class TunelabCommand implements Runnable {
         var cl = new CommandLine(new TunelabCommand());
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println("error: " + e.getMessage());
+            failed.getErr().println("error: " + Console.safe(e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
             failed.getErr().println("run " + failed.getCommandSpec().qualifiedName() + " --help for its usage");
             return failed.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof TunelabException te) {
-                commandLine.getErr().println("error: " + te.getMessage());
+                commandLine.getErr().println("error: " + Console.safe(te.getMessage()));
                 return te instanceof TunelabException.Unavailable ? 1 : 2;
             }
             commandLine.getErr().println("error: " + e);

@@ -393,9 +393,13 @@ public final class ExperimentService {
         return inputs.suggest(trialId, name, param);
     }
 
-    /** Stores the dataset's data-quality report; {@code usable: false} stops the experiment with its problems. */
-    public void putDataReport(String ref, Map<String, Object> report) {
-        inputs.putDataReport(ref, report);
+    /**
+     * Stores the dataset's data-quality report, under the live lease {@code leaseId} of one of the
+     * experiment's unfinished trials; {@code usable: false} stops a running or paused experiment
+     * with its problems, on behalf of the token {@code by}.
+     */
+    public void putDataReport(String ref, String leaseId, String by, Map<String, Object> report) {
+        inputs.putDataReport(ref, leaseId, by, report);
     }
 
     /** Stores the model a trial's worker uploaded under its lease; answers its SHA-256 ({@link TrialInputs#putModel}). */

@@ -208,6 +208,11 @@ final class LiveExperiment {
         return Transitions.requireOpen(trial(trialId), leaseId);
     }
 
+    /** The unfinished trial leased under {@code leaseId}, if this experiment has one. */
+    synchronized java.util.Optional<StoredTrial> leasedUnder(String leaseId) {
+        return trials.stream().filter(t -> leaseId.equals(t.leaseId()) && !t.trial().state().isFinished()).findFirst();
+    }
+
     /** A copy of the stored trials in number order. */
     synchronized List<StoredTrial> storedTrials() {
         return List.copyOf(trials);

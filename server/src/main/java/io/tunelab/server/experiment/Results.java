@@ -37,8 +37,19 @@ final class Results {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
         }
         Map<String, Double> values = checkValues(result.values(), spec, "values");
+        var indices = new java.util.HashMap<Integer, Integer>();
         for (int i = 0; i < result.repetitions().size(); i++) {
             checkFinite(result.repetitions().get(i).values(), "repetitions[" + i + "].values");
+            Integer index = result.repetitions().get(i).index();
+            if (index != null && index < 0) {
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, "repetitions[" + i + "].index must be 0 or more (the fold or "
+                        + "repetition it is), got " + index);
+            }
+            Integer earlier = index == null ? null : indices.putIfAbsent(index, i);
+            if (earlier != null) {
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, "repetitions[" + i + "].index is " + index + ", as repetitions["
+                        + earlier + "].index is; each repetition of a result has its own index (repetitions are paired by it)");
+            }
         }
         Map<String, Statistics> statistics = RepetitionStatistics.of(result.repetitions(), RankingPolicy.ofStored(spec).kindOf(t));
         if (result.state() == TrialState.COMPLETE) {
@@ -104,7 +115,10 @@ final class Results {
 
     /** Refuses a report without a step, without values, or with a value that is not a finite number. */
     static void checkReport(ReportRequest request) {
-        if (request.step() == null || request.step() < 0) {
+        if (request.step() == null) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "a report needs its step (the epoch or iteration it is at), 0 or more");
+        }
+        if (request.step() < 0) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "step must be 0 or more, got " + request.step());
         }
         if (request.values().isEmpty()) {

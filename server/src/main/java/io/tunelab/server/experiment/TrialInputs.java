@@ -124,22 +124,43 @@ final class TrialInputs {
                 + limits.maxParams() + "); define fewer params or start the server with a higher --max-params");
     }
 
-    /** Stores the dataset's data-quality report; {@code usable: false} stops the experiment with its problems. */
-    void putDataReport(String ref, Map<String, Object> report) {
-        LiveExperiment e = registry.find(ref);
+    /**
+     * Stores the dataset's data-quality report, sent by the worker that prepared the data for one
+     * of the experiment's trials: {@code leaseId} must be the live lease of an unfinished trial of
+     * this experiment ({@code LEASE_LOST} otherwise), so no other caller can stop it this way.
+     * {@code usable: false} stops a running or paused experiment with its problems, on behalf of
+     * the token {@code by}; a report on an experiment already stopped or completed is stored and
+     * changes nothing else.
+     */
+    void putDataReport(String ref, String leaseId, String by, Map<String, Object> report) {
+        if (leaseId == null || leaseId.isBlank()) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a data report is sent under the lease of one of the experiment's "
+                    + "trials, as ?leaseId=… (the leaseId its lease answered)");
+        }
+        Transitions.requireLeaseIdForm(leaseId);
         Object usable = report.get("usable");
         if (!(usable instanceof Boolean)) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "a data report needs \"usable\": true or false");
         }
+        Object problems = report.get("problems");
+        if (problems != null && !(problems instanceof List<?> l && l.stream().allMatch(String.class::isInstance))) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "a data report's \"problems\" is a list of texts, as [\"no column \\\"label\\\"\"]");
+        }
+        LiveExperiment e = registry.find(ref);
         String json = Json.write(report);
         journal.record(e, x -> {
+            if (x.leasedUnder(leaseId).isEmpty()) {
+                throw TunelabException.of(ErrorCode.LEASE_LOST, "lease " + leaseId + " holds no unfinished trial of experiment "
+                        + LogText.of(x.name()) + "; a data report is sent under the live lease of one of its trials",
+                        Map.of("experiment", x.name()));
+            }
             var entry = Journal.Entry.none().write(c -> c.putDataReport(x.id(), json)).announcingExperiment();
-            if (!(Boolean) usable) {
-                Object problems = report.get("problems");
-                String reason = "unusable data: " + (problems instanceof List<?> l
-                        ? String.join("; ", l.stream().map(String::valueOf).toList()) : String.valueOf(problems));
+            ExperimentState state = x.row().state();
+            if (!(Boolean) usable && (state == ExperimentState.RUNNING || state == ExperimentState.PAUSED)) {
+                String reason = "unusable data: " + (problems instanceof List<?> l && !l.isEmpty()
+                        ? String.join("; ", l.stream().map(String::valueOf).toList()) : "the worker's data report names no problem");
                 LOG.warn("experiment {} stopped: {}", LogText.of(x.name()), LogText.of(reason));
-                entry.experiment(x.row().withState(ExperimentState.STOPPED, clock.instant(), reason));
+                entry.experiment(x.row().withState(ExperimentState.STOPPED, clock.instant(), reason).by(by));
             }
             return entry.answering(null);
         });

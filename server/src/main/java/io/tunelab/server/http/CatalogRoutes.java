@@ -75,7 +75,10 @@ final class CatalogRoutes {
     private void delete(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String by = RequestGuard.principal(rc).name();
+        String body = rc.body().asString();
         blocking.run(rc, 200, () -> {
+            // A body that asks for something a delete does not do is refused before anything is deleted.
+            HttpApi.takesNoFields(body, "a delete");
             catalog.delete(ref, by);
             return Map.of("deleted", ref);
         });

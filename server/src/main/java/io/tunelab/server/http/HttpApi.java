@@ -143,7 +143,7 @@ public final class HttpApi {
         takes(router.get("/api/experiments/:ref/history")).handler(requires(READ)).handler(this::history);
         takes(router.get("/api/experiments/:ref/curves"), "limit").handler(requires(READ)).handler(this::curves);
         takes(router.get("/api/experiments/:ref/data-report")).handler(requires(READ)).handler(this::dataReport);
-        takes(router.put("/api/experiments/:ref/data-report")).handler(requires(WORKER)).handler(this::putDataReport);
+        takes(router.put("/api/experiments/:ref/data-report"), "leaseId").handler(requires(WORKER)).handler(this::putDataReport);
         takes(router.post("/api/experiments/:ref/pause")).handler(requires(WRITE)).handler(this::pause);
         takes(router.post("/api/experiments/:ref/resume")).handler(requires(WRITE)).handler(this::resume);
         takes(router.post("/api/experiments/:ref/stop")).handler(requires(WRITE)).handler(this::stop);
@@ -269,10 +269,12 @@ public final class HttpApi {
     @SuppressWarnings("unchecked")
     private void putDataReport(RoutingContext rc) {
         String ref = rc.pathParam("ref");
+        String leaseId = rc.queryParams().get("leaseId");
+        String by = RequestGuard.principal(rc).name();
         String body = rc.body().asString();
         blocking.run(rc, 200, () -> {
             Map<String, Object> report = Json.read(body, Map.class);
-            experiments.putDataReport(ref, report);
+            experiments.putDataReport(ref, leaseId, by, report);
             return report;
         });
     }

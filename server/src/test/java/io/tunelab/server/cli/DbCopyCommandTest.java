@@ -255,9 +255,9 @@ class DbCopyCommandTest {
                     task: {dataset: {name: iris, test: 0.2, validation: {folds: 3}}}
                     """);
             TrialProposal leased = client.askLeased("copy-held");
+            client.putDataReport("copy-held", leased.leaseId(), Map.of("usable", true, "rows", 150, "warnings", List.of("none")));
             client.uploadModel(leased.id(), leased.leaseId(), new byte[]{1, 2, 3, 4, 5});
             client.result(leased.id(), new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, leased.leaseId(), Map.of()));
-            client.putDataReport("copy-held", Map.of("usable", true, "rows", 150, "warnings", List.of("none")));
             client.ask("copy-held");
             client.ask("copy-held");
             held.pause();

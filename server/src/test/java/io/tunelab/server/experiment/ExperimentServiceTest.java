@@ -231,14 +231,60 @@ class ExperimentServiceTest {
     }
 
     @Test
-    void unusableDataStopsTheExperimentWithItsReason() {
+    void unusableDataStopsTheExperimentWithItsReasonOnBehalfOfTheLeaseHoldersToken() {
         service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var leased = service.ask("data", true);
         assertThatThrownBy(() -> queries.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);
-        assertThatThrownBy(() -> service.putDataReport("data", Map.of("rows", 3))).isInstanceOf(TunelabException.InvalidValue.class);
-        service.putDataReport("data", Map.of("usable", false, "problems", java.util.List.of("no column \"label\"")));
+        assertThatThrownBy(() -> service.putDataReport("data", leased.leaseId(), "gpu-1", Map.of("rows", 3)))
+                .isInstanceOf(TunelabException.InvalidValue.class);
+        service.putDataReport("data", leased.leaseId(), "gpu-1", Map.of("usable", false, "problems", java.util.List.of("no column \"label\"")));
         var e = queries.experiment("data");
         assertThat(e.state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(e.summary().stopReason()).contains("no column \"label\"");
+        assertThat(e.updatedBy()).isEqualTo("gpu-1");
         assertThat(queries.dataReport("data")).containsEntry("usable", false);
+    }
+
+    @Test
+    void aDataReportWithoutALiveLeaseOfTheExperimentsTrialsIsRefusedAndChangesNothing() {
+        service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
+        service.create(spec("other").task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var otherLease = service.ask("other", true);
+        var finished = service.ask("data", true);
+        service.tell(finished.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 0.5), null, null, finished.leaseId(), null));
+        Map<String, Object> unusable = Map.of("usable", false, "problems", java.util.List.of("empty"));
+
+        assertThatThrownBy(() -> service.putDataReport("data", null, "w", unusable))
+                .isInstanceOf(TunelabException.InvalidArgument.class).hasMessageContaining("?leaseId=");
+        assertThatThrownBy(() -> service.putDataReport("data", "x", "w", unusable))
+                .isInstanceOf(TunelabException.InvalidArgument.class).hasMessageContaining("is not a lease id");
+        assertThatThrownBy(() -> service.putDataReport("data", otherLease.leaseId(), "w", unusable))
+                .isInstanceOf(TunelabException.LeaseLost.class).hasMessageContaining("holds no unfinished trial of experiment data");
+        assertThatThrownBy(() -> service.putDataReport("data", finished.leaseId(), "w", unusable))
+                .isInstanceOf(TunelabException.LeaseLost.class);
+        var leased = service.ask("data", true);
+        assertThatThrownBy(() -> service.putDataReport("data", leased.leaseId(), "w", Map.of("usable", false, "problems", "empty")))
+                .isInstanceOf(TunelabException.InvalidValue.class).hasMessageContaining("a list of texts");
+
+        assertThat(queries.experiment("data").state()).isEqualTo(ExperimentState.RUNNING);
+        assertThat(queries.experiment("data").updatedBy()).isNull();
+        assertThatThrownBy(() -> queries.dataReport("data")).isInstanceOf(TunelabException.NotFound.class);
+    }
+
+    @Test
+    void anUnusableReportWithoutProblemsSaysSoAndOneOnAStoppedExperimentIsOnlyStored() {
+        service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var leased = service.ask("data", true);
+        service.putDataReport("data", leased.leaseId(), "w", Map.of("usable", false));
+        assertThat(queries.experiment("data").summary().stopReason()).isEqualTo("unusable data: the worker's data report names no problem");
+
+        service.create(spec("stopped").task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var running = service.ask("stopped", true);
+        service.stop("stopped", "admin");
+        service.putDataReport("stopped", running.leaseId(), "w", Map.of("usable", false, "problems", java.util.List.of("empty")));
+        var stopped = queries.experiment("stopped");
+        assertThat(stopped.summary().stopReason()).isEqualTo("stopped by token admin");
+        assertThat(stopped.updatedBy()).isEqualTo("admin");
+        assertThat(queries.dataReport("stopped")).containsEntry("usable", false);
     }
 }

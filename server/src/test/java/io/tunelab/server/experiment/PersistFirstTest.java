@@ -171,11 +171,12 @@ class PersistFirstTest {
     @Test
     void aDataReportWhoseWriteFailsNeitherStoresNorStops() {
         service.create(spec("data"));
+        String leaseId = service.ask("data", true).leaseId();
         storage.failNextWrite();
-        assertThatThrownBy(() -> service.putDataReport("data", Map.of("usable", false, "problems", List.of("empty"))))
+        assertThatThrownBy(() -> service.putDataReport("data", leaseId, "w", Map.of("usable", false, "problems", List.of("empty"))))
                 .hasMessageContaining("the disk is full");
         assertThat(queries.experiment("data").state()).isEqualTo(ExperimentState.RUNNING);
-        service.putDataReport("data", Map.of("usable", false, "problems", List.of("empty")));
+        service.putDataReport("data", leaseId, "w", Map.of("usable", false, "problems", List.of("empty")));
         reopen();
         assertThat(queries.experiment("data").state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(queries.dataReport("data")).containsEntry("usable", false);

@@ -48,7 +48,8 @@ class BadTellsOverHttpTest {
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"DONE\"}"), 400, ErrorCode.MALFORMED_BODY, "state");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"FAILED\",\"error\":\"" + "x".repeat(4001) + "\"}"),
                 400, ErrorCode.INVALID_VALUE, "error must be at most 4000 characters, got 4001");
-        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "step");
+        assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE,
+                "a report needs its step");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1,\"values\":{\"loss\":NaN}}"), 400, ErrorCode.INVALID_VALUE, "finite");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"step\":1.5,\"values\":{\"loss\":1}}"), 400, ErrorCode.MALFORMED_BODY,
                 "step: expected a whole number, got 1.5");
@@ -74,6 +75,12 @@ class BadTellsOverHttpTest {
                 "repetitions[1] has no value for objective metric \"loss\"; every repetition of a COMPLETE result measures each objective");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
                 + "\"repetitions\":[{}]}"), 400, ErrorCode.INVALID_VALUE, "repetitions[0] has no value for objective metric \"loss\"");
+        // Repetitions are paired across trials by their index: two with one index, or a negative one, would pair nothing.
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"repetitions\":["
+                + "{\"index\":0,\"values\":{\"loss\":1}},{\"index\":0,\"values\":{\"loss\":2}}]}"), 400, ErrorCode.INVALID_VALUE,
+                "repetitions[1].index is 0, as repetitions[0].index is; each repetition of a result has its own index");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"repetitions\":["
+                + "{\"index\":-1,\"values\":{\"loss\":1}}]}"), 400, ErrorCode.INVALID_VALUE, "repetitions[0].index must be 0 or more");
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
 
         assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);

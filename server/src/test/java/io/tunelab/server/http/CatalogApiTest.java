@@ -139,6 +139,9 @@ class CatalogApiTest {
         String reader = server.api().tokens().create("viewer", Set.of(Scope.READ)).secret();
         experiment.stop();
         assertRefused(raw.send("DELETE", "/api/experiments/lr-sweep", bearer(reader), (String) null), 403, ErrorCode.FORBIDDEN, "needs write");
+        assertRefused(raw.send("DELETE", "/api/experiments/lr-sweep", bearer(admin), "{\"x\": 1}"), 400, ErrorCode.MALFORMED_BODY,
+                "a delete takes no fields; send no body or {}, got \"x\"");
+        assertThat(client.trial(trial).id()).as("nothing deleted").isEqualTo(trial);
         experiment.delete();
         assertThatThrownBy(() -> client.describe("lr-sweep")).isInstanceOf(TunelabException.NotFound.class);
         assertThatThrownBy(() -> client.trial(trial)).isInstanceOf(TunelabException.NotFound.class);

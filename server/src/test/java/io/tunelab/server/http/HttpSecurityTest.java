@@ -199,6 +199,51 @@ class HttpSecurityTest {
     }
 
     @Test
+    void aWorkerTokenStopsAnExperimentByItsDataReportOnlyUnderTheLiveLeaseOfOneOfItsTrials() throws Exception {
+        String worker = token("gpu-box-1", Scope.WORKER);
+        adminClient.launch(ExperimentSpec.builder("elsewhere").minimize("loss").param("x", FloatParam.of(0, 1)).trials(20).build());
+        TrialProposal elsewhere = adminClient.askLeased("elsewhere");
+        String unusable = "{\"usable\": false, \"problems\": [\"planted\"]}";
+
+        assertRefused(raw.send("PUT", "/api/experiments/target/data-report", bearer(worker), unusable), 400,
+                ErrorCode.INVALID_ARGUMENT, "?leaseId=");
+        assertRefused(raw.send("PUT", "/api/experiments/target/data-report?leaseId=" + UUID.randomUUID(), bearer(worker), unusable), 409,
+                ErrorCode.LEASE_LOST, "holds no unfinished trial of experiment target");
+        assertRefused(raw.send("PUT", "/api/experiments/target/data-report?leaseId=" + elsewhere.leaseId(), bearer(worker), unusable), 409,
+                ErrorCode.LEASE_LOST, "holds no unfinished trial of experiment target");
+        assertThat(state()).isEqualTo(ExperimentState.RUNNING);
+        assertThat(raw.send("GET", "/api/experiments/target/data-report", bearer(admin), (String) null).status()).isEqualTo(404);
+
+        TrialProposal own = adminClient.askLeased("target");
+        var stored = raw.send("PUT", "/api/experiments/target/data-report?leaseId=" + own.leaseId(), bearer(worker), unusable);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+        var stopped = adminClient.describe("target");
+        assertThat(stopped.state()).isEqualTo(ExperimentState.STOPPED);
+        assertThat(stopped.summary().stopReason()).isEqualTo("unusable data: planted");
+        assertThat(stopped.updatedBy()).isEqualTo("gpu-box-1");
+    }
+
+    @Test
+    void aRequestCarryingTwiceAHeaderItsAccessIsDecidedByIsRefused() throws Exception {
+        // Header names are case-insensitive: two keys of one name in other cases are two headers of it.
+        Map<String, String> twoOrigins = new java.util.LinkedHashMap<>(bearer(admin));
+        twoOrigins.put("Origin", server.url());
+        twoOrigins.put("origin", "https://evil.example");
+        assertRefused(raw.send("POST", "/api/experiments/target/pause", twoOrigins, "{}"), 400, ErrorCode.INVALID_ARGUMENT,
+                "the request has 2 Origin headers; send it once");
+        Map<String, String> twoTokens = new java.util.LinkedHashMap<>(bearer(admin));
+        twoTokens.put("authorization", "Bearer tl_x");
+        assertRefused(raw.send("POST", "/api/experiments/target/pause", twoTokens, "{}"), 400, ErrorCode.INVALID_ARGUMENT,
+                "2 Authorization headers");
+        Map<String, String> twoHosts = new java.util.LinkedHashMap<>(bearer(admin));
+        twoHosts.put("host", "evil.example");
+        assertRefused(raw.send("POST", "/api/experiments/target/pause", twoHosts, "{}"), 400, ErrorCode.INVALID_ARGUMENT,
+                "2 Host headers");
+        assertThat(state()).isEqualTo(ExperimentState.RUNNING);
+        assertThat(raw.send("POST", "/api/experiments/target/pause", bearer(admin), "{}").status()).isEqualTo(200);
+    }
+
+    @Test
     void aRevokedTokenIsRefusedAtOnce() throws Exception {
         String ci = token("ci", Scope.WRITE);
         assertThat(raw.send("POST", "/api/experiments/target/pause", bearer(ci), "{}").status()).isEqualTo(200);

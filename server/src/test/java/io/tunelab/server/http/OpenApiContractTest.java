@@ -259,6 +259,12 @@ class OpenApiContractTest {
 
         call("putDataReport", "PUT", "/api/experiments/contract-held/data-report", "application/json",
                 "{\"usable\": true, \"rows\": 150, \"warnings\": []}");
+        call("createExperiment", "POST", "/api/experiments", "application/json", "{\"name\": \"contract-data\", "
+                + "\"objective\": {\"metric\": \"loss\"}, \"space\": {\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}}");
+        JsonObject preparing = call("ask", "POST", "/api/experiments/contract-data/trials", "application/json", "{\"lease\": true}");
+        call("putDataReport", "PUT", "/api/experiments/contract-data/data-report?leaseId=" + preparing.getString("leaseId"),
+                "application/json", "{\"usable\": true, \"rows\": 150, \"warnings\": []}");
+        call("dataReport", "GET", "/api/experiments/contract-data/data-report", null, null);
         call("dataReport", "GET", "/api/experiments/contract-held/data-report", null, null);
         call("dataReport", "GET", "/api/experiments/contract/data-report", null, null);
         JsonObject held = call("ask", "POST", "/api/experiments/contract-held/trials", null, null);

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +48,9 @@ public final class RequestGuard {
     private final Set<String> hostNames;
     private final Set<String> allowedOrigins;
 
+    /** Headers a request may carry once only: the ones its access is decided by. */
+    private static final List<String> SINGLE_HEADERS = List.of("Host", "Origin", "Authorization", Sessions.CSRF_HEADER);
+
     public RequestGuard(Tokens tokens, Sessions sessions, AccessConfig access, String boundHost) {
         this.tokens = tokens;
         this.sessions = sessions;
@@ -58,6 +62,16 @@ public final class RequestGuard {
     public void site(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         HEADERS.forEach(rc.response()::putHeader);
+        // A request with two of these is refused: each check below reads the first, and whatever
+        // acted on the second (a proxy, a cache) would see another request than the one checked.
+        for (String name : SINGLE_HEADERS) {
+            int count = request.headers().getAll(name).size();
+            if (count > 1) {
+                rc.fail(TunelabException.of(ErrorCode.INVALID_ARGUMENT, "the request has " + count + " " + name
+                        + " headers; send it once"));
+                return;
+            }
+        }
         // HTTP/1.1's Host header or HTTP/2's :authority, as host[:port].
         HostAndPort authority = request.authority();
         String host = authority == null ? null : authority.toString();
