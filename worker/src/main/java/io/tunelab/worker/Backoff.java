@@ -33,6 +33,11 @@ final class Backoff {
      * cannot be reached, for at most {@code limit}; then (or when interrupted) rethrows.
      */
     static void retrying(Runnable tell, Duration max, Duration limit, String what) {
+        retrying(tell, max, limit, what, "tell the result");
+    }
+
+    /** {@link #retrying(Runnable, Duration, Duration, String)} of another {@code action} ("upload the model"). */
+    static void retrying(Runnable tell, Duration max, Duration limit, String what, String action) {
         var backoff = new Backoff(max);
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
@@ -43,7 +48,7 @@ final class Backoff {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
-                log.warn("{}: could not tell the result ({}); retrying", what, e.getMessage());
+                log.warn("{}: could not {} ({}); retrying", what, action, e.getMessage());
                 try {
                     Thread.sleep(backoff.next());
                 } catch (InterruptedException ie) {

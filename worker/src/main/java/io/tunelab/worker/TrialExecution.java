@@ -128,7 +128,9 @@ final class TrialExecution implements RunContext {
             result = new TrialResult(TrialState.FAILED, null, null, e.getMessage(), leaseId(), provenanceSoFar());
         } catch (RuntimeException e) {
             log.error("{} failed unexpectedly", label, e);
-            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + e, leaseId(), provenanceSoFar());
+            // The server's own words for its refusals; a class name only for what the worker itself ran into.
+            String why = e instanceof TunelabException te ? te.getMessage() : e.toString();
+            result = new TrialResult(TrialState.FAILED, null, null, "the worker failed: " + why, leaseId(), provenanceSoFar());
         } finally {
             reports.close();
         }
@@ -369,7 +371,10 @@ final class TrialExecution implements RunContext {
     @Override
     public synchronized void uploadModel(byte[] model) {
         long uploadStarted = System.nanoTime();
-        coordinator.uploadModel(trialId(), leaseId(), model);
+        // Retried while the server cannot be reached, as the result is: a server restarted while a
+        // trial finished had turned the trained trial into a FAILED one.
+        Backoff.retrying(() -> coordinator.uploadModel(trialId(), leaseId(), model), config.maxBackoff(), RESULT_RETRY, label,
+                "upload the model");
         uploadSeconds += (System.nanoTime() - uploadStarted) / 1e9;
         uploaded = true;
     }
@@ -382,7 +387,8 @@ final class TrialExecution implements RunContext {
     @Override
     public synchronized void uploadArtifact(String name, byte[] content) {
         long uploadStarted = System.nanoTime();
-        coordinator.uploadArtifact(trialId(), leaseId(), name, content);
+        Backoff.retrying(() -> coordinator.uploadArtifact(trialId(), leaseId(), name, content), config.maxBackoff(), RESULT_RETRY,
+                label, "upload the artifact " + name);
         uploadSeconds += (System.nanoTime() - uploadStarted) / 1e9;
     }
 

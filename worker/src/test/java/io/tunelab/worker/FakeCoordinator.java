@@ -102,8 +102,14 @@ final class FakeCoordinator implements Coordinator {
         }
     }
 
+    /** How many model uploads from now on find the server out of reach (as while it restarts). */
+    final java.util.concurrent.atomic.AtomicInteger unreachableUploads = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public void uploadModel(long trialId, String leaseId, byte[] model) {
+        if (unreachableUploads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server");
+        }
         models.put(trialId, model);
     }
 

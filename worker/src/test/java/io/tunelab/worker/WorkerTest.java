@@ -103,6 +103,18 @@ class WorkerTest {
     }
 
     @Test
+    void aModelUploadThatFindsTheServerRestartingIsSentAgainAndTheTrialCompletes() throws Exception {
+        server.unreachableUploads.set(2);
+        server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("model.units", 12), Objective.maximize("accuracy"), 1));
+
+        var result = server.awaitResult(1);
+
+        assertThat(result.state()).as(result.error()).isEqualTo(TrialState.COMPLETE);
+        assertThat(server.unreachableUploads.get()).isZero();
+        assertThat(server.models.get(1L)).isNotEmpty();
+    }
+
+    @Test
     void aResultWhoseReplyWasLostIsToldAgainUnderItsFirstRequestIdAndAnsweredNotRefused() throws Exception {
         server.lostReplies.set(1);
         server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("preprocessing.scaling", "zscore"), Objective.maximize("accuracy"), 1));
