@@ -171,12 +171,16 @@ public final class ExperimentService {
         return stop(ref, null);
     }
 
-    /** Stops on behalf of the token named {@code by}; the stop reason names it. */
+    /**
+     * Stops on behalf of the token named {@code by}; the stop reason names it. A stopped or
+     * completed experiment stays as it is: a completed one has nothing left to stop, and calling
+     * it stopped would hide that it spent its budget.
+     */
     public Experiment stop(String ref, String by) {
         LiveExperiment e = registry.find(ref);
         journal.record(e, x -> {
             StoredExperiment row = x.row();
-            return Journal.Entry.none().experiment(row.state() == ExperimentState.STOPPED ? row
+            return Journal.Entry.none().experiment(row.state() == ExperimentState.STOPPED || row.state() == ExperimentState.COMPLETED ? row
                     : row.withState(ExperimentState.STOPPED, clock.instant(), by == null ? null : "stopped by token " + by).by(by))
                     .answering(null);
         });

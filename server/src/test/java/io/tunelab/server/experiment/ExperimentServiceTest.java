@@ -231,6 +231,21 @@ class ExperimentServiceTest {
     }
 
     @Test
+    void stoppingACompletedExperimentLeavesItCompleted() {
+        service.create(spec("done").trials(1).build());
+        var t = service.ask("done");
+        service.tell(t.id(), TrialResult.complete(Map.of("loss", 0.2)));
+        assertThat(queries.experiment("done").state()).isEqualTo(ExperimentState.COMPLETED);
+
+        service.stop("done", "admin");
+
+        var e = queries.experiment("done");
+        assertThat(e.state()).isEqualTo(ExperimentState.COMPLETED);
+        assertThat(e.summary().stopReason()).isNull();
+        assertThat(e.updatedBy()).isNull();
+    }
+
+    @Test
     void unusableDataStopsTheExperimentWithItsReasonOnBehalfOfTheLeaseHoldersToken() {
         service.create(spec("data").task(Map.of("dataset", Map.of("name", "iris"))).build());
         var leased = service.ask("data", true);
