@@ -157,6 +157,11 @@ public final class Main implements Runnable {
             }
             worker.start();
             worker.join();
+            if (worker.refusal().isPresent()) {
+                System.err.println("error: the server refuses this worker's token: " + worker.refusal().get() + "; give --token-file "
+                        + "a token with the worker scope (an admin makes one with: tunelab token create --scope worker --name NAME)");
+                return 2;
+            }
             done.await();
             return 0;
         }

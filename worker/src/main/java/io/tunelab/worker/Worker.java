@@ -41,6 +41,16 @@ public final class Worker {
     private final SharedWarning leaseWarning = new SharedWarning();
     private volatile boolean stopping;
     private volatile boolean abandoning;
+    /**
+     * How long the server may refuse the worker's token (401, 403) before the worker stops: a
+     * wrong token does not mend itself, but a token just made on one coordinator reaches the
+     * others within seconds (README, Running for a team).
+     */
+    static final Duration REFUSAL_PATIENCE = Duration.ofSeconds(15);
+    private final Duration refusalPatience;
+    /** When the server began refusing the token (System.nanoTime), 0 while it accepts it. */
+    private final java.util.concurrent.atomic.AtomicLong refusedSince = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A worker with the runners on its class path. */
     Worker(WorkerConfig config, Coordinator coordinator) {
@@ -49,6 +59,11 @@ public final class Worker {
 
     /** A worker that runs the tasks of these runners only, and leases nothing else. */
     Worker(WorkerConfig config, Coordinator coordinator, Runners runners) {
+        this(config, coordinator, runners, REFUSAL_PATIENCE);
+    }
+
+    Worker(WorkerConfig config, Coordinator coordinator, Runners runners, Duration refusalPatience) {
+        this.refusalPatience = refusalPatience;
         this.config = config;
         this.coordinator = coordinator;
         this.runners = runners;
@@ -126,8 +141,12 @@ public final class Worker {
             try {
                 lease = coordinator.lease(request);
                 backoff.reset();
+                refusedSince.set(0);
             } catch (TunelabException e) {
                 if (stopping) {
+                    break;
+                }
+                if (refusedTooLong(e)) {
                     break;
                 }
                 Duration pause = backoff.next();
@@ -145,6 +164,32 @@ public final class Worker {
             double leaseSeconds = (System.nanoTime() - asked) / 1e9;
             lease.ifPresent(l -> execute(l, leaseSeconds));
         }
+    }
+
+    /**
+     * Whether the server has refused the token for {@link #refusalPatience} now: then the worker
+     * stops, and {@link #refusal} says why.
+     */
+    private boolean refusedTooLong(TunelabException e) {
+        if (!(e instanceof TunelabException.Unauthenticated || e instanceof TunelabException.Forbidden)) {
+            return false;
+        }
+        long now = System.nanoTime();
+        refusedSince.compareAndSet(0, now);
+        if (now - refusedSince.get() < refusalPatience.toNanos()) {
+            return false;
+        }
+        if (refusal.compareAndSet(null, e.getMessage())) {
+            log.error("the server refuses this worker's token: {}; stopping", e.getMessage());
+        }
+        stopping = true;
+        idle.forEach(Thread::interrupt);
+        return true;
+    }
+
+    /** Why the worker stopped by itself: the server refused its token; empty while it has not. */
+    public Optional<String> refusal() {
+        return Optional.ofNullable(refusal.get());
     }
 
     private void execute(Lease lease, double leaseSeconds) {

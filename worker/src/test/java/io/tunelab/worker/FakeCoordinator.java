@@ -42,12 +42,18 @@ final class FakeCoordinator implements Coordinator {
                 new TrialProposal(trialId, (int) trialId, params), 1, "test", List.of(objective), repetitions, 42, task);
     }
 
+    /** How many lease requests from now on the server refuses for the token's scope (403). */
+    final java.util.concurrent.atomic.AtomicInteger refusedLeases = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public Optional<Lease> lease(LeaseRequest request) {
         leaseCalls.incrementAndGet();
         requests.add(request);
         if (outages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server");
+        }
+        if (refusedLeases.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw TunelabException.of(ErrorCode.FORBIDDEN, "token \"dashboard\" has scope read; POST /api/leases needs worker");
         }
         try {
             return Optional.ofNullable(leases.poll(100, TimeUnit.MILLISECONDS));

@@ -103,6 +103,29 @@ class WorkerTest {
     }
 
     @Test
+    void aTokenTheServerKeepsRefusingStopsTheWorkerAndOneRefusedBrieflyDoesNot() throws Exception {
+        worker.stop();
+        var refusing = new FakeCoordinator();
+        refusing.refusedLeases.set(Integer.MAX_VALUE);
+        var stopping = new Worker(ONE_SLOT, refusing, io.tunelab.worker.runner.Runners.load(List.of()), Duration.ofSeconds(2));
+        stopping.start();
+        stopping.join();
+        assertThat(stopping.refusal()).hasValueSatisfying(why -> assertThat(why).contains("needs worker"));
+
+        var mended = new FakeCoordinator();
+        mended.refusedLeases.set(2);
+        var patient = new Worker(ONE_SLOT, mended, io.tunelab.worker.runner.Runners.load(List.of()), Duration.ofSeconds(30));
+        patient.start();
+        try {
+            mended.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("model.units", 12), Objective.maximize("accuracy"), 1));
+            assertThat(mended.awaitResult(1).state()).isEqualTo(TrialState.COMPLETE);
+            assertThat(patient.refusal()).isEmpty();
+        } finally {
+            patient.stop();
+        }
+    }
+
+    @Test
     void aModelUploadThatFindsTheServerRestartingIsSentAgainAndTheTrialCompletes() throws Exception {
         server.unreachableUploads.set(2);
         server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of("model.units", 12), Objective.maximize("accuracy"), 1));
