@@ -124,7 +124,8 @@ public final class HttpApi {
                     } else {
                         rc.next();
                     }
-                });
+                })
+                .handler(HttpApi::utf8Body);
         auth.register(router, route -> takes(route));
 
         takes(router.get("/api/openapi.yaml")).handler(requires(READ)).handler(this::openApi);
@@ -164,6 +165,30 @@ public final class HttpApi {
         router.route().handler(rc -> unrouted(rc, routes, what -> "nothing at " + what));
         router.route().failureHandler(Failures::handle);
         return router;
+    }
+
+    /**
+     * Refuses a JSON, YAML or CSV body that is not UTF-8: decoding it as text would replace each
+     * bad byte with U+FFFD, and a name or a note would be stored as something its sender never
+     * wrote. Says where the first bad byte is.
+     */
+    private static void utf8Body(RoutingContext rc) {
+        var body = rc.body() == null ? null : rc.body().buffer();
+        if (body != null && body.length() > 0) {
+            byte[] bytes = body.getBytes();
+            var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            var in = java.nio.ByteBuffer.wrap(bytes);
+            var result = decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+            if (result.isError()) {
+                rc.fail(TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is not UTF-8 text: byte " + in.position()
+                        + " (0x" + String.format("%02x", bytes[in.position()] & 0xff) + ") starts no UTF-8 character; "
+                        + "send the body encoded as UTF-8"));
+                return;
+            }
+        }
+        rc.next();
     }
 
     /**

@@ -244,6 +244,22 @@ class HttpSecurityTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsRefusedNamingTheByteAndStoresNothing() throws Exception {
+        byte[] latin1 = SPEC.replace("\"probe\"", "\"caf\u00e9\"").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = new String(latin1, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\u00e9');
+        assertRefused(raw.send("POST", "/api/experiments", bearer(admin), latin1), 400, ErrorCode.MALFORMED_BODY,
+                "the body is not UTF-8 text: byte " + at + " (0xe9)");
+        byte[] notes = "{\"notes\": \"n\u00ff\u00fe\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertRefused(raw.send("PATCH", "/api/experiments/target", bearer(admin), notes), 400, ErrorCode.MALFORMED_BODY,
+                "not UTF-8 text");
+        assertThat(adminClient.experiments()).extracting(e -> e.name()).containsExactly("target");
+        assertThat(adminClient.describe("target").summary().labels().notes()).isNull();
+        byte[] utf8 = SPEC.replace("\"probe\"", "\"caf\u00e9\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(raw.send("POST", "/api/experiments", bearer(admin), utf8).status()).isEqualTo(201);
+        assertThat(adminClient.describe("caf\u00e9").name()).isEqualTo("caf\u00e9");
+    }
+
+    @Test
     void aRevokedTokenIsRefusedAtOnce() throws Exception {
         String ci = token("ci", Scope.WRITE);
         assertThat(raw.send("POST", "/api/experiments/target/pause", bearer(ci), "{}").status()).isEqualTo(200);
