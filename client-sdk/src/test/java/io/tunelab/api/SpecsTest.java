@@ -63,6 +63,20 @@ class SpecsTest {
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nobjectives: [{metric: m}]"))
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> Specs.parse("name: '123'\nobjective: {metric: l}")).hasMessageContaining("all digits");
+        // Names that would look like another experiment's in every listing, or that the CLI cannot name.
+        assertThatThrownBy(() -> Specs.parse("name: 'tt '\nobjective: {metric: l}"))
+                .hasMessage("name \"tt \" starts or ends with white space, which no listing shows; leave it out, as \"tt\"");
+        assertThatThrownBy(() -> Specs.parse("name: \"ab\\u200bcd\"\nobjective: {metric: l}"))
+                .hasMessageContaining("name \"ab\\u200bcd\" holds an invisible character (U+200B)");
+        assertThatThrownBy(() -> Specs.parse("name: \"ab\\u202ecd\"\nobjective: {metric: l}"))
+                .hasMessageContaining("holds an invisible character (U+202E)");
+        assertThatThrownBy(() -> Specs.parse("name: \"cafe\\u0301\"\nobjective: {metric: l}"))
+                .hasMessageContaining("is not in Unicode's composed form (NFC)").hasMessageContaining("send it as \"caf\u00e9\"");
+        assertThatThrownBy(() -> Specs.parse("name: '-dash'\nobjective: {metric: l}"))
+                .hasMessageContaining("starts with '-', which the command line reads as an option");
+        assertThatThrownBy(() -> Specs.parse("{\"name\": \"ab\\ud800cd\", \"objective\": {\"metric\": \"l\"}}"))
+                .hasMessageContaining("holds an invisible character (U+D800)");
+        assertThat(Specs.parse("name: caf\u00e9 \u6f22\u5b57 \ud83d\ude80\nobjective: {metric: l}").name()).isEqualTo("caf\u00e9 \u6f22\u5b57 \ud83d\ude80");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nrepetitions: 0")).hasMessageContaining("repetitions");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: -1}"))
                 .hasMessage("budget.trials must be 0 or more, got -1");

@@ -7,6 +7,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.client.WholeFile;
+import io.tunelab.server.experiment.ShellWord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,11 +98,11 @@ final class ModelCommand implements Runnable {
                 t = client.trial(id);
             } catch (TunelabException.NotFound ex) {
                 throw TunelabException.of(ErrorCode.NOT_FOUND, "--trial " + id + ": there is no trial with that id; "
-                        + "tunelab export " + e.name() + " lists the ids of its trials");
+                        + "tunelab export " + ShellWord.of(e.name()) + " lists the ids of its trials");
             }
             if (t.experimentId() != e.id()) {
                 throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--trial " + id + " is a trial of another experiment, not of "
-                        + e.name() + "; tunelab export " + e.name() + " lists the ids of its trials", Map.of("trial", id));
+                        + e.name() + "; tunelab export " + ShellWord.of(e.name()) + " lists the ids of its trials", Map.of("trial", id));
             }
             return new Chosen(t, null, recorded(t), null);
         }
@@ -120,7 +121,7 @@ final class ModelCommand implements Runnable {
             List<Trial> best = client.leaderboard(e.name(), 1);
             if (best.isEmpty()) {
                 throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment " + e.name() + " has no complete trial yet, so no "
-                        + "model to download; wait for a trial to complete (tunelab leaderboard " + e.name() + ")");
+                        + "model to download; wait for a trial to complete (tunelab leaderboard " + ShellWord.of(e.name()) + ")");
             }
             Trial t = best.getFirst();
             String note = f == null ? null : "the finalization of trial #" + f.number() + " is " + f.state()

@@ -6,6 +6,7 @@ import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.server.experiment.ShellWord;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -85,8 +86,8 @@ final class Progress {
         }
         err.println("error: experiment " + e.name() + " ended " + e.state() + " without a complete trial, so it has no result; "
                 + (e.summary().stopReason() != null ? "fix what its stop reason above names"
-                : "each trial's error is in tunelab export " + e.name() + "; fix what they name")
-                + ", then run it again with tunelab sweep resume " + e.name() + " --trials N");
+                : "each trial's error is in tunelab export " + ShellWord.of(e.name()) + "; fix what they name")
+                + ", then run it again with tunelab sweep resume " + ShellWord.of(e.name()) + " --trials N");
         return 2;
     }
 
@@ -96,7 +97,7 @@ final class Progress {
         Experiment e = answered(handle::info, out, wait);
         if (e == null) {
             err.println("error: the server has not answered for " + minutes(wait) + "; the experiment is stored "
-                    + "there: once it is back, watch it with tunelab leaderboard " + handle.name());
+                    + "there: once it is back, watch it with tunelab leaderboard " + ShellWord.of(handle.name()));
         }
         return e;
     }

@@ -96,7 +96,7 @@ public final class ExperimentCatalog {
         journal.record(e, x -> {
             if (x.row().state() == ExperimentState.RUNNING) {
                 throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + x.name() + "\" is RUNNING; stop or pause it "
-                        + "first (tunelab experiment stop " + x.name() + ", POST /api/experiments/" + x.name()
+                        + "first (tunelab experiment stop " + ShellWord.of(x.name()) + ", POST /api/experiments/" + x.name()
                         + "/stop, or Stop on its page), then delete it", Map.of("experiment", x.name()));
             }
             return Journal.Entry.none().deleting(x.id()).answering(null);

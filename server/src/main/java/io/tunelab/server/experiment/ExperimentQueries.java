@@ -315,7 +315,7 @@ public final class ExperimentQueries {
         FinalizationRow row = e.finalization();
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" has no finalization, so no refit model; "
-                    + "start one with tunelab finalize " + e.name() + ", or download a trial's own model with GET /api/trials/{id}/model");
+                    + "start one with tunelab finalize " + ShellWord.of(e.name()) + ", or download a trial's own model with GET /api/trials/{id}/model");
         }
         Finalization f = row.finalization();
         if (f.modelSha256() == null || f.modelBytes() == null) {

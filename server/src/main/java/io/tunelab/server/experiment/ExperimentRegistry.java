@@ -307,7 +307,7 @@ final class ExperimentRegistry {
 
     private static TunelabException duplicateName(String name) {
         return TunelabException.of(ErrorCode.DUPLICATE_NAME, "an experiment named \"" + name
-                + "\" exists already; choose another name, or resume it with: tunelab sweep resume " + name,
+                + "\" exists already; choose another name, or resume it with: tunelab sweep resume " + ShellWord.of(name),
                 Map.of("name", name));
     }
 

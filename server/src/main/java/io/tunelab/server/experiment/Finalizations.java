@@ -69,7 +69,7 @@ public final class Finalizations {
         }
         if (row == null) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "experiment \"" + e.name() + "\" has no finalization; start one with "
-                    + "POST /api/experiments/" + e.name() + "/finalize (tunelab finalize " + e.name() + ")");
+                    + "POST /api/experiments/" + e.name() + "/finalize (tunelab finalize " + ShellWord.of(e.name()) + ")");
         }
         return row.finalization();
     }

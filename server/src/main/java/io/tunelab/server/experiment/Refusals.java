@@ -86,8 +86,8 @@ final class Refusals {
         ExperimentState state = e.row().state();
         if (state != ExperimentState.RUNNING) {
             String hint = switch (state) {
-                case PAUSED, STOPPED -> "; resume it first (tunelab sweep resume " + e.name() + ")";
-                case COMPLETED -> "; its budget is spent: resume it with more trials (tunelab sweep resume " + e.name() + " --trials N)";
+                case PAUSED, STOPPED -> "; resume it first (tunelab sweep resume " + ShellWord.of(e.name()) + ")";
+                case COMPLETED -> "; its budget is spent: resume it with more trials (tunelab sweep resume " + ShellWord.of(e.name()) + " --trials N)";
                 default -> "";
             };
             // A spent budget may have completed the experiment just now: answer as any later ask would.

@@ -108,7 +108,7 @@ public final class TrialQueue {
         ExperimentState state = x.row().state();
         if (state == ExperimentState.COMPLETED || state == ExperimentState.STOPPED) {
             throw TunelabException.of(ErrorCode.INVALID_STATE, "experiment \"" + x.name() + "\" is " + state
-                    + "; enqueue into a RUNNING or PAUSED experiment: resume it first (tunelab sweep resume " + x.name()
+                    + "; enqueue into a RUNNING or PAUSED experiment: resume it first (tunelab sweep resume " + ShellWord.of(x.name())
                     + (state == ExperimentState.COMPLETED ? " --trials N" : "") + ")", Map.of("state", state.name()));
         }
         Integer trials = x.spec().budget().trials();

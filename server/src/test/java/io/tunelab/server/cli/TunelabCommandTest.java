@@ -77,17 +77,17 @@ class TunelabCommandTest {
     @Test
     void textFromTheServerReachesTheTerminalWithItsControlCharactersShownNotObeyed() throws Exception {
         var client = server.client();
-        client.launch(io.tunelab.api.ExperimentSpec.builder("screen\u202e1").minimize("loss")
+        client.launch(io.tunelab.api.ExperimentSpec.builder("screen-1").minimize("loss")
                 .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(3).build());
-        var leased = client.askLeased("screen\u202e1");
-        client.putDataReport("screen\u202e1", leased.leaseId(), java.util.Map.of("usable", false,
-                "problems", List.of("\u001b[2J\u001b[31mall good\u001b[0m\rOVERWRITE")));
+        var leased = client.askLeased("screen-1");
+        client.putDataReport("screen-1", leased.leaseId(), java.util.Map.of("usable", false,
+                "problems", List.of("\u001b[2J\u001b[31mall good\u001b[0m\rOVERWRITE\u202e")));
 
         Run list = server.run("experiments");
 
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).doesNotContain("\u001b", "\r", "\u202e")
-                .contains("screen\\u202e1", "unusable data: \\u001b[2J\\u001b[31mall good\\u001b[0m\\u000dOVERWRITE");
+                .contains("screen-1: unusable data: \\u001b[2J\\u001b[31mall good\\u001b[0m\\u000dOVERWRITE\\u202e");
         Run missing = server.run("experiment", "pause", "gone\u001b[2J");
         assertThat(missing.err()).doesNotContain("\u001b").contains("gone\\u001b[2J");
     }
