@@ -178,6 +178,7 @@ public final class Json {
     private static <T> T readYaml(String text, Class<T> type) throws JacksonException {
         String expanded;
         try {
+            YamlAliases.checkSyntax(text);
             expanded = YamlAliases.expand(text);
         } catch (TunelabException e) {
             throw TunelabException.of(e.code(), "could not parse the " + describe(type) + ": " + e.getMessage());
@@ -380,8 +381,13 @@ public final class Json {
             return "";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        // Jackson names its own settings where it says where an object or array was opened.
+        return SOURCE.matcher(line).replaceAll("(opened at line $1, column $2)");
     }
+
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile(
+            "\\(start marker at \\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]\\)");
 
     /**
      * An enum value that is none of its type's, with the values it could be as they are written

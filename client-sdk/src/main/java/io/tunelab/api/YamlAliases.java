@@ -62,6 +62,29 @@ final class YamlAliases {
      * @throws TunelabException MALFORMED_BODY for an alias without an anchor before it, or a
      *                          document too large once its aliases are copied
      */
+    /**
+     * Refuses (MALFORMED_BODY) text that is not YAML, with what the parser expected and where, and
+     * where the construct it was in began. Only the parser's events are read: nothing is built,
+     * no alias copied. Without it a flow list left open ({@code name: [unclosed}) was reported as
+     * the wrong kind of value for the field, since binding failed on it before parsing did.
+     */
+    static void checkSyntax(String text) {
+        try {
+            for (Event ignored : new Yaml(new LoaderOptions()).parse(new StringReader(text))) {
+                // every event is parsed; none is kept
+            }
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            var problem = e.getProblemMark();
+            var context = e.getContextMark();
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, (e.getProblem() == null ? "not YAML" : e.getProblem())
+                    + (problem == null ? "" : " (line " + (problem.getLine() + 1) + ", column " + (problem.getColumn() + 1) + ")")
+                    + (e.getContext() == null ? "" : ", " + e.getContext()
+                    + (context == null ? "" : " that began at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1))));
+        } catch (YAMLException e) {
+            throw TunelabException.of(ErrorCode.MALFORMED_BODY, String.valueOf(e.getMessage()).lines().findFirst().orElse("not YAML"));
+        }
+    }
+
     static String expand(String text) {
         if (text.indexOf('*') < 0 && !text.contains("<<")) {
             return text; // no alias and no merge key can be in it: Jackson's own parse is the only one

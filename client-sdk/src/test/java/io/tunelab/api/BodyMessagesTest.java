@@ -26,6 +26,26 @@ class BodyMessagesTest {
     }
 
     @Test
+    void anUnclosedObjectSaysWhereItWasOpenedWithoutTheParsersSettings() {
+        assertThatThrownBy(() -> Json.tree("{")).isInstanceOf(TunelabException.class)
+                .hasMessageContaining("expected close marker for Object (opened at line 1, column 1)")
+                .hasMessageNotContaining("Source").hasMessageNotContaining("StreamReadFeature");
+        assertThatThrownBy(() -> Json.read("{\"lease\": [true", AskRequest.class))
+                .hasMessageNotContaining("Source").hasMessageNotContaining("StreamReadFeature");
+    }
+
+    @Test
+    void yamlThatDoesNotParseSaysWhatTheParserExpectedAndWhere() {
+        assertThatThrownBy(() -> Specs.parse("name: [unclosed\n")).isInstanceOf(TunelabException.MalformedBody.class)
+                .hasMessageStartingWith("could not parse the sweep spec: expected ',' or ']'")
+                .hasMessageContaining("while parsing a flow sequence that began at line 1, column 7");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: loss, direction: minimize\nspace: {}\n"))
+                .isInstanceOf(TunelabException.MalformedBody.class).hasMessageContaining("expected ',' or '}'");
+        assertThatThrownBy(() -> Specs.parse("name: \"unterminated\n")).isInstanceOf(TunelabException.MalformedBody.class)
+                .hasMessageContaining("found unexpected end of stream");
+    }
+
+    @Test
     void aBodyOfCommentsOnlyIsNamedAsHoldingNoDocument() {
         assertThatThrownBy(() -> Specs.parse("# a sweep, written later\n\n# more\n")).isInstanceOf(TunelabException.class)
                 .hasMessage("the body holds no document, only blank lines or comments; expected a sweep spec");
