@@ -62,6 +62,16 @@ public final class Json {
         // a number as a boolean (log: 2 became true): refused, with the kind expected.
         mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        if (mapper instanceof JsonMapper) {
+            // JSON says which values are text: nor text for a number or a boolean ({"trials": "10"},
+            // {"lease": "true"}; the special values "NaN" and "Infinity" are still read as numbers),
+            // nor a number or a boolean for text ({"name": true} had made an experiment named
+            // "true"). YAML keeps reading a quoted number as the number (trials: "12").
+            mapper.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+            for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+                mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+            }
+        }
         return mapper.registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -12,6 +12,9 @@ import java.util.Map;
 public final class SpecChecks {
     /** The most values a step may make of a float's range: their indices and the grid points stay exact. */
     public static final double MAX_GRID_POINTS = 1e15;
+    /** The most evaluations (seeds or folds) of one trial a new spec may ask for. */
+    public static final int MAX_REPETITIONS = 1_000;
+
     /** The longest param name, in characters: the trial rows and exports keep it with every value. */
     public static final int MAX_PARAM_NAME_LENGTH = 200;
 
@@ -21,6 +24,10 @@ public final class SpecChecks {
     /** Refuses (INVALID_SPEC) a spec that a new experiment may not have; answers it otherwise. */
     public static ExperimentSpec newSpec(ExperimentSpec spec) {
         newName(spec.name());
+        if (spec.repetitions() > MAX_REPETITIONS) {
+            throw TunelabException.invalidSpec("repetitions must be from 1 to " + MAX_REPETITIONS + ", got " + spec.repetitions()
+                    + "; each trial is evaluated that many times");
+        }
         for (Objective o : spec.objectives()) {
             String problem = MetricNames.problem(o.metric());
             if (problem != null) {

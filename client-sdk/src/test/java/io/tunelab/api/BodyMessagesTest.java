@@ -46,6 +46,21 @@ class BodyMessagesTest {
     }
 
     @Test
+    void aValueOfTheWrongKindInJsonIsRefusedNotConverted() {
+        assertThatThrownBy(() -> Specs.parse("{\"name\": true, \"objective\": {\"metric\": \"l\"}}"))
+                .hasMessageContaining("name").hasMessageContaining("expected text");
+        assertThatThrownBy(() -> Specs.parse("{\"name\": \"x\", \"objective\": {\"metric\": \"l\"}, \"budget\": {\"trials\": \"10\"}}"))
+                .hasMessageContaining("budget.trials");
+        assertThatThrownBy(() -> Json.read("{\"lease\": \"true\"}", AskRequest.class)).hasMessageContaining("lease");
+        assertThatThrownBy(() -> Json.read("{\"step\": \"3\", \"values\": {\"loss\": 1}}", ReportRequest.class))
+                .hasMessageContaining("step");
+        assertThatThrownBy(() -> Json.read("{\"step\": 3, \"values\": {\"loss\": \"0.3\"}}", ReportRequest.class))
+                .hasMessageContaining("values.loss");
+        assertThat(Json.read("{\"step\": 3, \"values\": {\"loss\": \"Infinity\"}}", ReportRequest.class).values())
+                .as("the special values stay numbers, refused later as not finite").containsEntry("loss", Double.POSITIVE_INFINITY);
+    }
+
+    @Test
     void aBodyOfCommentsOnlyIsNamedAsHoldingNoDocument() {
         assertThatThrownBy(() -> Specs.parse("# a sweep, written later\n\n# more\n")).isInstanceOf(TunelabException.class)
                 .hasMessage("the body holds no document, only blank lines or comments; expected a sweep spec");

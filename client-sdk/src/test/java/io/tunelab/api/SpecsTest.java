@@ -78,6 +78,8 @@ class SpecsTest {
                 .hasMessageContaining("holds an invisible character (U+D800)");
         assertThat(Specs.parse("name: caf\u00e9 \u6f22\u5b57 \ud83d\ude80\nobjective: {metric: l}").name()).isEqualTo("caf\u00e9 \u6f22\u5b57 \ud83d\ude80");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nrepetitions: 0")).hasMessageContaining("repetitions");
+        assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nrepetitions: 2000000000"))
+                .hasMessage("repetitions must be from 1 to 1000, got 2000000000; each trial is evaluated that many times");
         assertThatThrownBy(() -> Specs.parse("name: x\nobjective: {metric: l}\nbudget: {trials: -1}"))
                 .hasMessage("budget.trials must be 0 or more, got -1");
         assertThatThrownBy(() -> Specs.parse("")).isInstanceOf(TunelabException.MalformedBody.class);

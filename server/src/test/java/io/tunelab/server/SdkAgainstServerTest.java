@@ -132,6 +132,10 @@ class SdkAgainstServerTest {
         assertThat(exp.info().spec().budget().trials()).isEqualTo(5);
         assertThat(exp.optimize(trial -> 0.5, 10, 2)).isEqualTo(2);
         exp.stop();
+        assertThat(exp.info().state()).as("a completed experiment has nothing to stop, and stays completed")
+                .isEqualTo(ExperimentState.COMPLETED);
+        exp.resume(1);
+        exp.stop();
         assertThat(exp.info().state()).isEqualTo(ExperimentState.STOPPED);
         assertThat(exp.trials()).extracting(Trial::number).containsExactly(0, 1, 2, 3, 4);
     }

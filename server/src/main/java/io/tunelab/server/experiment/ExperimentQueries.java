@@ -160,6 +160,14 @@ public final class ExperimentQueries {
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
     public TrialPage trials(String ref, TrialQuery query) {
         LiveExperiment e = registry.current(ref);
+        if (query.sort() != null && query.sort().startsWith("param:")) {
+            String param = query.sort().substring("param:".length());
+            var names = e.spec().space().names();
+            if (!names.contains(param)) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "sort: experiment " + e.name() + " has no param \"" + param
+                        + "\"; its params: " + (names.isEmpty() ? "none yet" : String.join(", ", names)), Map.of("sort", query.sort()));
+            }
+        }
         TrialPage page = e.page(query);
         List<Constraint> constraints = e.spec().constraints();
         if (page.trials().stream().noneMatch(t -> t.state() == TrialState.COMPLETE)) {

@@ -114,6 +114,11 @@ class ApiServerTest {
         assertThat(asked.status()).as(asked.body()).isEqualTo(201);
         assertThat(call("GET", "/api/trials/" + asked.json().get("id"), null).status()).isEqualTo(200);
         assertThat(call("GET", "/api/experiments/mixed/trials?sort=param:c&order=desc", null).array()).hasSize(13);
+        // A param the experiment does not have is named with those it has, not sorted by nothing.
+        Reply unknown = call("GET", "/api/experiments/mixed/trials?sort=param:zz", null);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json()).containsEntry("code", "INVALID_ARGUMENT")
+                .containsEntry("message", "sort: experiment mixed has no param \"zz\"; its params: c, x");
     }
 
     static int typeRank(Object v) {
