@@ -71,6 +71,16 @@ public final class ExperimentCatalog {
     }
 
     private static ExperimentLabels patched(ExperimentLabels labels, ExperimentPatch patch) {
+        if (patch.removeTags() != null) {
+            // A tag both given and taken away in one patch says two things; which was meant is not for the server to guess.
+            for (String removed : patch.removeTags()) {
+                if (patch.addTags() != null && patch.addTags().contains(removed) || patch.tags() != null && patch.tags().contains(removed)) {
+                    throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "tag \"" + LogText.of(removed) + "\" is both "
+                            + (patch.tags() != null && patch.tags().contains(removed) ? "in tags" : "added") + " and removed by this "
+                            + "patch; send it in one of them");
+                }
+            }
+        }
         List<String> tags = new ArrayList<>(patch.tags() != null ? patch.tags() : labels.tags());
         if (patch.addTags() != null) {
             patch.addTags().forEach(ExperimentLabels::checkTag);

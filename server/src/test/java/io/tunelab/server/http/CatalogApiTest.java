@@ -117,6 +117,12 @@ class CatalogApiTest {
         assertRefused(raw.send("PATCH", path, bearer(admin), "{\"name\": \"..\"}"), 400, ErrorCode.INVALID_SPEC,
                 "name \"..\" cannot be reached in a URL");
         assertRefused(raw.send("PATCH", path, bearer(admin), "{\"archived\": \"yes\"}"), 400, ErrorCode.MALFORMED_BODY, "archived");
+        assertRefused(raw.send("PATCH", path, bearer(admin), "{\"addTags\": [\"q\"], \"removeTags\": [\"q\"]}"), 400,
+                ErrorCode.INVALID_ARGUMENT, "tag \"q\" is both added and removed by this patch; send it in one of them");
+        assertRefused(raw.send("PATCH", path, bearer(admin), "{\"tags\": [\"a\"], \"removeTags\": [\"a\"]}"), 400,
+                ErrorCode.INVALID_ARGUMENT, "tag \"a\" is both in tags and removed");
+        assertRefused(raw.send("PATCH", path, bearer(admin), "{\"name\": \"tt \"}"), 400, ErrorCode.INVALID_SPEC,
+                "starts or ends with white space");
         assertRefused(raw.send("PATCH", "/api/experiments/nope", bearer(admin), "{\"archived\": true}"), 404, ErrorCode.NOT_FOUND,
                 "no experiment with id or name \"nope\"");
         String reader = server.api().tokens().create("viewer", Set.of(Scope.READ)).secret();
