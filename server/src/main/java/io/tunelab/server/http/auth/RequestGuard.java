@@ -11,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
