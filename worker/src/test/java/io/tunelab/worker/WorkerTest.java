@@ -109,8 +109,16 @@ class WorkerTest {
         refusing.refusedLeases.set(Integer.MAX_VALUE);
         var stopping = new Worker(ONE_SLOT, refusing, io.tunelab.worker.runner.Runners.load(List.of()), Duration.ofSeconds(2));
         stopping.start();
-        stopping.join();
-        assertThat(stopping.refusal()).hasValueSatisfying(why -> assertThat(why).contains("needs worker"));
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (stopping.refusal().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(stopping.refusal()).hasValueSatisfying(why -> assertThat(why).contains("needs worker"));
+            stopping.join();
+        } finally {
+            stopping.stop();
+        }
 
         var mended = new FakeCoordinator();
         mended.refusedLeases.set(2);

@@ -27,6 +27,15 @@ class FileCacheFolderTest {
 
     @TempDir
     Path dir;
+    /** Every server process the test started: none outlives it, whatever assertion fails. */
+    private final List<Process> started = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killTheServersLeft() throws InterruptedException {
+        for (Process p : started) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 
     @Test
     void aStartDeletesTheFoldersOfThisHostsServersThatAreGone() throws Exception {
@@ -95,9 +104,11 @@ class FileCacheFolderTest {
 
     private Process server(Path tmp, String name) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "server", "--port", "0", "--data-dir", dir.resolve(name).toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        started.add(p);
+        return p;
     }
 
     /** The folders of a started server's process once it listens. */
