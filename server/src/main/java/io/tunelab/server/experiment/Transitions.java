@@ -34,17 +34,21 @@ final class Transitions {
      * leased to that lease (or to none when {@code leaseId} is null); else LEASE_LOST or TRIAL_FINISHED.
      */
     static StoredTrial requireOpen(StoredTrial current, String leaseId) {
+        // Before anything else: a text that cannot be a lease id never named one (400, as on the upload routes).
+        requireLeaseIdForm(leaseId);
         Trial t = current.trial();
         requireNotFinished(t);
         if (current.leaseId() != null && !current.leaseId().equals(leaseId)) {
             throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is leased to "
                     + (t.worker() == null ? "another caller" : t.worker())
-                    + (leaseId == null ? "; only the lease holder may report or tell it" : "; your lease " + leaseId + " expired and the trial was handed on"),
+                    + (leaseId == null ? "; only the lease holder may report or tell it"
+                    : "; lease " + leaseId + " is not its lease (it expired or was released, or was another trial's)"),
                     Map.of("trial", t.id()));
         }
         if (current.leaseId() == null && leaseId != null) {
             throw TunelabException.of(ErrorCode.LEASE_LOST, "trial " + t.id() + " is " + t.state()
-                    + " without a lease: lease " + leaseId + " expired and was taken back", Map.of("trial", t.id()));
+                    + " without a lease: lease " + leaseId + " is not its lease (it expired or was released, or was another "
+                    + "trial's)", Map.of("trial", t.id()));
         }
         return current;
     }

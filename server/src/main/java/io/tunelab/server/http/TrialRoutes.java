@@ -127,6 +127,9 @@ final class TrialRoutes {
         });
     }
 
+    private record ReleaseRequest(String leaseId) {
+    }
+
     private record HeartbeatRequest(String leaseId) {
     }
 
@@ -137,7 +140,7 @@ final class TrialRoutes {
 
     private void release(RoutingContext rc) {
         String body = rc.body().asString();
-        blocking.run(rc, 200, () -> leases.release(trialId(rc), Json.read(body, HeartbeatRequest.class).leaseId()));
+        blocking.run(rc, 200, () -> leases.release(trialId(rc), Json.read(body, ReleaseRequest.class).leaseId()));
     }
 
     private void putModel(RoutingContext rc) {

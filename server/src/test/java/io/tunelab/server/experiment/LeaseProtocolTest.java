@@ -121,7 +121,10 @@ class LeaseProtocolTest {
     @Test
     void aReleasedTrialGoesToTheNextWorkerWithoutCountingAnExpiry() {
         Lease first = lease("a:1");
-        assertThatThrownBy(() -> leases.release(first.trial().id(), "not-the-lease")).isInstanceOf(TunelabException.LeaseLost.class);
+        assertThatThrownBy(() -> leases.release(first.trial().id(), "not-the-lease")).isInstanceOf(TunelabException.InvalidArgument.class)
+                .hasMessageContaining("leaseId \"not-the-lease\" is not a lease id");
+        assertThatThrownBy(() -> leases.release(first.trial().id(), java.util.UUID.randomUUID().toString()))
+                .isInstanceOf(TunelabException.LeaseLost.class).hasMessageContaining("is not its lease (it expired or was released");
         leases.release(first.trial().id(), first.leaseId());
         assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
         assertThatThrownBy(() -> leases.heartbeat(first.trial().id(), first.leaseId())).isInstanceOf(TunelabException.LeaseLost.class);

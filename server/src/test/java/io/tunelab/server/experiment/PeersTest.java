@@ -271,7 +271,7 @@ class PeersTest {
 
         now[0] = now[0].plusSeconds(20);
         assertThat(b.leases().heartbeat(trial, lease.leaseId()).expiresAt()).isEqualTo(now[0].plusSeconds(30));
-        assertThatThrownBy(() -> b.experiments().tell(trial, new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, "someone-else", null)))
+        assertThatThrownBy(() -> b.experiments().tell(trial, new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, java.util.UUID.randomUUID().toString(), null)))
                 .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEASE_LOST));
 
         // Past the first expiry, not the renewed one: no coordinator takes the trial back.

@@ -81,6 +81,13 @@ class BadTellsOverHttpTest {
                 "repetitions[1].index is 0, as repetitions[0].index is; each repetition of a result has its own index");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"repetitions\":["
                 + "{\"index\":-1,\"values\":{\"loss\":1}}]}"), 400, ErrorCode.INVALID_VALUE, "repetitions[0].index must be 0 or more");
+        // A lease id of a form the server never hands out named no lease: 400, as on the upload routes.
+        for (String[] refused : new String[][]{{"heartbeat", "{\"leaseId\":\"x\"}"}, {"release", "{\"leaseId\":\"x\"}"},
+                {"result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},\"leaseId\":\"x\"}"}}) {
+            assertError(call("POST", "/api/trials/" + id + "/" + refused[0], refused[1]), 400, ErrorCode.INVALID_ARGUMENT,
+                    "leaseId \"x\" is not a lease id");
+        }
+        assertError(call("POST", "/api/trials/" + id + "/release", ""), 400, ErrorCode.MALFORMED_BODY, "expected a release request");
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
 
         assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);
