@@ -80,7 +80,7 @@ class UploadRefusedUnreadTest {
         assertRefused(putAnnounced("/api/trials/" + id + "/model?leaseId=bogus"), 400, ErrorCode.INVALID_ARGUMENT,
                 "leaseId \"bogus\" is not a lease id; give the leaseId the lease (or the ask with a lease) answered, a UUID");
         assertRefused(putAnnounced("/api/trials/" + id + "/model?leaseId=" + UNKNOWN_LEASE), 409, ErrorCode.LEASE_LOST,
-                "trial " + id + " is leased to another caller; your lease " + UNKNOWN_LEASE + " expired");
+                "trial " + id + " is leased to another caller; lease " + UNKNOWN_LEASE + " is not its lease (it expired or was released");
         assertRefused(putAnnounced("/api/trials/999999/model?leaseId=" + leased.leaseId()), 404, ErrorCode.NOT_FOUND,
                 "no trial with id 999999");
         assertRefused(putAnnounced("/api/trials/" + finished + "/model?leaseId=" + leased.leaseId()), 409, ErrorCode.TRIAL_FINISHED,
@@ -99,7 +99,7 @@ class UploadRefusedUnreadTest {
         assertRefused(putAnnounced("/api/trials/" + id + "/artifacts/ckpt.bin?leaseId=bogus"), 400, ErrorCode.INVALID_ARGUMENT,
                 "leaseId \"bogus\" is not a lease id");
         assertRefused(putAnnounced("/api/trials/" + id + "/artifacts/ckpt.bin?leaseId=" + UNKNOWN_LEASE), 409, ErrorCode.LEASE_LOST,
-                "your lease " + UNKNOWN_LEASE + " expired");
+                "lease " + UNKNOWN_LEASE + " is not its lease (it expired or was released");
         assertRefused(putAnnounced("/api/trials/" + id + "/artifacts/sp%20ace?leaseId=" + leased.leaseId()), 400,
                 ErrorCode.INVALID_ARGUMENT, "is not a plain file name");
         assertRefused(putAnnounced("/api/trials/999999/artifacts/ckpt.bin?leaseId=" + leased.leaseId()), 404, ErrorCode.NOT_FOUND,
