@@ -60,19 +60,15 @@ public final class SpecChecks {
             return;
         }
         // Names two experiments could share in every listing and command without being equal.
-        String shown = visible(name);
+        String shown = VisibleText.of(name);
         if (!name.equals(name.strip())) {
             throw TunelabException.invalidSpec("name \"" + shown + "\" starts or ends with white space, which no listing shows; "
-                    + "leave it out, as \"" + visible(name.strip()) + "\"");
+                    + "leave it out, as \"" + VisibleText.of(name.strip()) + "\"");
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean unpaired = Character.isHighSurrogate(c) ? i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1))
-                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)));
-            if (Character.getType(c) == Character.FORMAT || unpaired) {
-                throw TunelabException.invalidSpec("name \"" + shown + "\" holds an invisible character (U+" + String.format("%04X", (int) c)
-                        + "); name the experiment with visible text, as lr-sweep-2");
-            }
+        int hidden = VisibleText.firstHidden(name);
+        if (hidden >= 0) {
+            throw TunelabException.invalidSpec("name \"" + shown + "\" holds an invisible character (U+"
+                    + String.format("%04X", (int) name.charAt(hidden)) + "); name the experiment with visible text, as lr-sweep-2");
         }
         if (!java.text.Normalizer.isNormalized(name, java.text.Normalizer.Form.NFC)) {
             throw TunelabException.invalidSpec("name \"" + shown + "\" is not in Unicode's composed form (NFC), so it would differ from "
@@ -83,23 +79,6 @@ public final class SpecChecks {
             throw TunelabException.invalidSpec("name \"" + shown + "\" starts with '-', which the command line reads as an option; "
                     + "start it with a letter or a digit");
         }
-    }
-
-    /** The text with each control, format or lone surrogate character shown as its \\uXXXX escape. */
-    private static String visible(String text) {
-        var out = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            int type = Character.getType(c);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE && !(Character.isHighSurrogate(c)
-                    ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
-                    : i > 0 && Character.isHighSurrogate(text.charAt(i - 1)))) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     /** Refuses a param a new experiment (or a suggest) may not add. */

@@ -342,7 +342,9 @@ public final class TunelabClient implements AutoCloseable {
      * stops a running or paused experiment.
      */
     public void putDataReport(String ref, String leaseId, Map<String, Object> report) {
-        send("PUT", "/api/experiments/" + encode(ref) + "/data-report?leaseId=" + encode(leaseId), Json.write(report),
+        // Without a lease the server answers what is missing (400), rather than this method failing on null.
+        send("PUT", "/api/experiments/" + encode(ref) + "/data-report" + (leaseId == null ? "" : "?leaseId=" + encode(leaseId)),
+                Json.write(report),
                 new TypeReference<Map<String, Object>>() { });
     }
 

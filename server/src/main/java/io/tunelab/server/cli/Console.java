@@ -11,6 +11,7 @@ import io.tunelab.api.RankedTrial;
 import io.tunelab.api.Statistics;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
+import io.tunelab.api.VisibleText;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -39,44 +40,14 @@ final class Console {
         return v instanceof Double d ? number(d) : String.valueOf(v);
     }
 
-    /**
-     * Text that came from the server (names, stop reasons, params, messages) as a terminal shows
-     * it without being told to do anything: control and format characters (escape sequences, a
-     * carriage return that overwrites the line, bidirectional overrides, zero-width ones) become
-     * visible {@code \}{@code uXXXX} escapes, as the server's log writes them.
-     */
-    static String safe(Object text) {
-        String s = String.valueOf(text);
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            int type = Character.getType(c);
-            boolean hidden = type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE && !validSurrogate(s, i);
-            if (hidden && out == null) {
-                out = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (hidden) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else if (out != null) {
-                out.append(c);
-            }
-        }
-        return out == null ? s : out.toString();
-    }
-
-    private static boolean validSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
-                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-    }
-
+    /** A table; every cell is text from the server, shown with its hidden characters escaped ({@link VisibleText}). */
     static void table(PrintStream out, List<String> header, List<List<String>> rows) {
+        List<List<String>> shown = rows.stream().map(r -> r.stream().map(VisibleText::of).toList()).toList();
         int[] width = new int[header.size()];
         for (int i = 0; i < header.size(); i++) {
             width[i] = header.get(i).length();
-            for (List<String> r : rows) {
-                width[i] = Math.max(width[i], safe(r.get(i)).length());
+            for (List<String> r : shown) {
+                width[i] = Math.max(width[i], r.get(i).length());
             }
         }
         var line = new StringBuilder();
@@ -84,10 +55,10 @@ final class Console {
             line.append(String.format("%-" + width[i] + "s  ", header.get(i)));
         }
         out.println(line.toString().stripTrailing());
-        for (List<String> r : rows) {
+        for (List<String> r : shown) {
             line.setLength(0);
             for (int i = 0; i < r.size(); i++) {
-                line.append(String.format("%-" + width[i] + "s  ", safe(r.get(i))));
+                line.append(String.format("%-" + width[i] + "s  ", r.get(i)));
             }
             out.println(line.toString().stripTrailing());
         }
@@ -106,7 +77,7 @@ final class Console {
         // Why each stopped one stopped (unusable data, trials that all failed the same way, a token's stop), below the table.
         for (ExperimentSummary s : summaries) {
             if (s.state() == ExperimentState.STOPPED && s.stopReason() != null) {
-                out.println("  " + safe(s.name()) + ": " + safe(s.stopReason()));
+                out.println("  " + VisibleText.of(s.name()) + ": " + VisibleText.of(s.stopReason()));
             }
         }
     }
@@ -157,7 +128,7 @@ final class Console {
                 + experiment.spec().primary().metric() + ", " + experiment.spec().primary().direction().json() + ")");
         if (experiment.state() == ExperimentState.STOPPED && experiment.summary() != null && experiment.summary().stopReason() != null) {
             // Unusable data, or trials that all failed the same way: what to fix, where the user looks first.
-            out.println("  stopped: " + safe(experiment.summary().stopReason()));
+            out.println("  stopped: " + VisibleText.of(experiment.summary().stopReason()));
         }
         if (rows.isEmpty()) {
             out.println("  no complete trials yet");

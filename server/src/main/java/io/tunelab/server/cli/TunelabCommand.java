@@ -6,6 +6,7 @@ import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentLabels;
 import io.tunelab.api.Specs;
 import io.tunelab.api.TunelabException;
+import io.tunelab.api.VisibleText;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.server.ServerConfig;
@@ -54,14 +55,14 @@ public final class TunelabCommand implements Runnable {
         var cl = new CommandLine(new TunelabCommand());
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println("error: " + Console.safe(e.getMessage()));
+            failed.getErr().println("error: " + VisibleText.of(e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
             failed.getErr().println("run " + failed.getCommandSpec().qualifiedName() + " --help for its usage");
             return failed.getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof TunelabException te) {
-                commandLine.getErr().println("error: " + Console.safe(te.getMessage()));
+                commandLine.getErr().println("error: " + VisibleText.of(te.getMessage()));
                 return te instanceof TunelabException.Unavailable ? 1 : 2;
             }
             commandLine.getErr().println("error: " + e);

@@ -1,5 +1,7 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.VisibleText;
+
 /**
  * Text from callers (experiment, worker and token names, reasons, paths) made safe to write into
  * a log line: control and format characters (newlines, escape sequences, bidirectional overrides)
@@ -12,23 +14,11 @@ public final class LogText {
     private LogText() {
     }
 
-    /** {@code text} with its control and format characters escaped and its length capped; "null" for null. */
+    /** {@code text} with its control and format characters escaped ({@link VisibleText}) and its length capped; "null" for null. */
     public static String of(Object text) {
         String s = String.valueOf(text);
-        var out = new StringBuilder(Math.min(s.length(), MAX_CHARS) + 8);
-        for (int i = 0; i < s.length() && out.length() < MAX_CHARS; i++) {
-            char c = s.charAt(i);
-            int type = Character.getType(c);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        if (out.length() >= MAX_CHARS && s.length() > MAX_CHARS) {
-            out.append("…");
-        }
-        return out.toString();
+        // Escaping only lengthens text, so no more than the cap of it is ever needed.
+        String shown = VisibleText.of(s.length() > MAX_CHARS ? s.substring(0, MAX_CHARS) : s);
+        return shown.length() > MAX_CHARS || s.length() > MAX_CHARS ? shown.substring(0, Math.min(MAX_CHARS, shown.length())) + "…" : shown;
     }
 }

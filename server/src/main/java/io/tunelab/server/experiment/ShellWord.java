@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * when pasted. Stateless.
  */
 public final class ShellWord {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._:/@%+=,\\-\\p{L}\\p{N}]+");
+    private static final Pattern PLAIN = Pattern.compile("[\\p{L}\\p{N}._:/@%+=,-]+");
 
     private ShellWord() {
     }

@@ -43,13 +43,12 @@ final class FileCacheFolder {
     FileCacheFolder(Path shared, long pid, String host) {
         this.shared = shared;
         this.pid = pid;
-        this.host = host.replaceAll("[^A-Za-z0-9._-]", "_");
+        this.host = fileSafe(host);
     }
 
     /** This process's, in {@code tunelab-vertx-<user>} of the temporary folder. */
     static FileCacheFolder ofThisProcess() {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return new FileCacheFolder(Path.of(System.getProperty("java.io.tmpdir"), "tunelab-vertx-" + user),
+        return new FileCacheFolder(Path.of(System.getProperty("java.io.tmpdir"), "tunelab-vertx-" + fileSafe(System.getProperty("user.name", "user"))),
                 ProcessHandle.current().pid(), hostName());
     }
 
@@ -127,6 +126,11 @@ final class FileCacheFolder {
         } catch (IOException | RuntimeException e) {
             LOG.debug("could not delete {}: {}", folder, e.toString());
         }
+    }
+
+    /** {@code text} with every character a file name should not hold replaced by '_'. */
+    private static String fileSafe(String text) {
+        return text.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static String hostName() {

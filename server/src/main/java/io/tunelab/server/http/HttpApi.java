@@ -18,6 +18,7 @@ import io.tunelab.server.experiment.TrialQuery;
 import io.tunelab.server.http.auth.AuthRoutes;
 import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -25,6 +26,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -174,13 +180,11 @@ public final class HttpApi {
      */
     private static void utf8Body(RoutingContext rc) {
         var body = rc.body() == null ? null : rc.body().buffer();
-        if (body != null && body.length() > 0) {
+        if (body != null && !isAscii(body)) {
             byte[] bytes = body.getBytes();
-            var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-            var in = java.nio.ByteBuffer.wrap(bytes);
-            var result = decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+            var in = ByteBuffer.wrap(bytes);
+            CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, CharBuffer.allocate(bytes.length), true);
             if (result.isError()) {
                 rc.fail(TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is not UTF-8 text: byte " + in.position()
                         + " (0x" + String.format("%02x", bytes[in.position()] & 0xff) + ") starts no UTF-8 character; "
@@ -189,6 +193,16 @@ public final class HttpApi {
             }
         }
         rc.next();
+    }
+
+    /** Whether every byte is ASCII, so UTF-8 already: the bodies of tells and asks, read on every request, are. */
+    private static boolean isAscii(Buffer body) {
+        for (int i = 0; i < body.length(); i++) {
+            if (body.getByte(i) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
