@@ -14,20 +14,55 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The load one phase puts on the server: {@code clients} platform threads sharing one SDK client,
  * started together on a barrier, until {@code count} trials (or requests) are done. Each records
- * the latency of every trial it finishes; the phase reports the rate, p50 and p99 and the CPU
- * both processes used meanwhile.
+ * the latency and the finishing time of every trial it finishes; the phase reports the CPU both
+ * processes used meanwhile, and the rate, p50 and p99 of any run of consecutive trials in it
+ * ({@link Phase#window}), measured while the load went on around them.
  */
 final class Load {
     /**
-     * What a phase measured: per second, latency in ms, CPU µs per unit in the server and in this
-     * process, and how much of this process's was its JIT compiler threads' (of the server's, its JIT
-     * compiler threads' and its storage writer thread's); {@code timeline} is the
-     * wall time in ms each successive 100 units took to finish (from the start, then from the
+     * What a phase measured: CPU µs per unit over the whole phase in the server and in this
+     * process, and how much of this process's was its JIT compiler threads' (of the server's, its
+     * JIT compiler threads' and its storage writer thread's); and every unit's latency and
+     * finishing time, from which {@link #window} takes the figures of consecutive units.
+     */
+    record Phase(int count, long start, Latencies latencies, double serverCpuMicros, double clientCpuMicros, double clientJitMicros,
+                 double serverJitMicros, double serverWriterMicros) {
+        /** The whole phase as one window. */
+        Window all() {
+            return window(0, count);
+        }
+
+        /**
+         * The units that finished {@code from}-th (0-based) to before {@code to}-th, in the order
+         * they finished: their rate over the time from the unit before them (the phase's start for
+         * the first) to the last of them, their latencies' p50 and p99 in ms, and the ms each
+         * successive 100 of them took. Units before and after them were under way meanwhile, so a
+         * window in the middle of a phase has no ramp-up and no drain of its own.
+         */
+        Window window(int from, int to) {
+            long[][] done = latencies.inOrderFinished();
+            long[] finished = done[0];
+            long[] values = Arrays.copyOfRange(done[1], from, to);
+            long begin = from == 0 ? start : finished[from - 1];
+            Arrays.sort(values);
+            var hundreds = new ArrayList<Double>();
+            long previous = begin;
+            for (int k = from + 99; k < to; k += 100) {
+                hundreds.add((finished[k] - previous) / 1e6);
+                previous = finished[k];
+            }
+            return new Window(to - from, (to - from) / ((finished[to - 1] - begin) / 1e9), percentile(values, 0.50),
+                    percentile(values, 0.99), hundreds);
+        }
+    }
+
+    /**
+     * Consecutive units of a phase: per second, latency in ms, and {@code timeline}, the wall time
+     * in ms each successive 100 of them took to finish (from the unit before them, then from the
      * previous hundredth).
      */
-    record Phase(int count, double rate, double p50, double p99, double serverCpuMicros, double clientCpuMicros, double clientJitMicros,
-                 double serverJitMicros, double serverWriterMicros, List<Double> timeline) {
-        Phase {
+    record Window(int count, double rate, double p50, double p99, List<Double> timeline) {
+        Window {
             timeline = List.copyOf(timeline);
         }
     }
@@ -49,30 +84,32 @@ final class Load {
         }
 
         void add(long nanos) {
+            add(nanos, System.nanoTime());
+        }
+
+        /** Records a unit of {@code nanos} that finished at {@code finishedAt} ({@link System#nanoTime()}'s scale). */
+        void add(long nanos, long finishedAt) {
             int i = next.getAndIncrement();
             if (i < values.length) {
                 values[i] = nanos;
-                finished[i] = System.nanoTime();
+                finished[i] = finishedAt;
             }
         }
 
-        /** The ms each successive 100 units took to finish, the first hundred counted from {@code start}. */
-        List<Double> timeline(long start) {
-            long[] f = Arrays.copyOf(finished, Math.min(next.get(), finished.length));
-            Arrays.sort(f);
-            var hundreds = new ArrayList<Double>();
-            long previous = start;
-            for (int k = 99; k < f.length; k += 100) {
-                hundreds.add((f[k] - previous) / 1e6);
-                previous = f[k];
+        /** The finishing times and the latencies of the units, both in the order the units finished. */
+        long[][] inOrderFinished() {
+            int n = Math.min(next.get(), finished.length);
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
             }
-            return hundreds;
-        }
-
-        long[] sorted() {
-            long[] s = Arrays.copyOf(values, Math.min(next.get(), values.length));
-            Arrays.sort(s);
-            return s;
+            Arrays.sort(order, java.util.Comparator.comparingLong(i -> finished[i]));
+            long[][] done = new long[2][n];
+            for (int i = 0; i < n; i++) {
+                done[0][i] = finished[order[i]];
+                done[1][i] = values[order[i]];
+            }
+            return done;
         }
     }
 
@@ -110,7 +147,6 @@ final class Load {
         for (Thread t : threads) {
             t.join();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         double serverCpu = (CpuClock.nanos(serverPid) - server0) / 1e3 / count;
         double clientCpu = (CpuClock.self() - client0) / 1e3 / count;
         double clientJit = (CpuClock.selfJit() - jit0) / 1e3 / count;
@@ -119,9 +155,7 @@ final class Load {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
         }
-        long[] sorted = latencies.sorted();
-        return new Phase(count, count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), serverCpu, clientCpu, clientJit, serverJit,
-                writer, latencies.timeline(start));
+        return new Phase(count, start, latencies, serverCpu, clientCpu, clientJit, serverJit, writer);
     }
 
     /** The classic loop: ask, evaluate, tell — two requests per trial. */

@@ -22,7 +22,12 @@ import java.util.Map;
  * one process), then a real Tunelab server process on H2 (started here unless {@code --server URL}
  * is given) with N concurrent SDK clients, in one experiment per protocol with the {@code random}
  * strategy: the classic ask then tell (two requests per trial) and the tell that brings the next
- * trial (one request per trial), each over trials 1–1,000 and the last 1,000; then the same
+ * trial (one request per trial), each over trials 1–1,000 and the last 1,000 of one experiment
+ * that the clients drive without a pause from its first trial to its last (each window's rate is
+ * its 1,000 trials over the time from the trial finished before them to the last of them, so the
+ * last window has no ramp-up and no drain of its own: before 2026-12-05 each window was a run of
+ * its own, started on a barrier and drained at its end, which cost a 1,000-trial window of about
+ * 0.2 s some 15–20 ms at each edge); then the same
  * clients on an authenticated request that does nothing ({@code GET /api/session}), the HTTP
  * floor of this machine. It prints the table, the ratios to Optuna and to the floor, the p99
  * growth, and the CPU µs per trial in the server (from its {@code /proc/<pid>/stat}) and in the
@@ -31,7 +36,7 @@ import java.util.Map;
  * one trial's ask and tell, whatever the requests. Warm-up, in this order, each on experiments of
  * its own: {@code --warmup} floor requests; {@code --warmup} trials of each protocol in turn; then,
  * for each protocol, a tenth of {@code --warmup} more of it (at least 100) immediately followed by
- * its measured experiment (a fresh one: its trials 1–1,000, the middle, and the last 1,000); the
+ * its measured experiment (a fresh one, driven from its first trial to its last); the
  * floor is measured last. So with the default order classic's window follows the floor, both
  * protocols' warm-ups and 300 more classic trials, and the tell with next's window follows all of
  * that, classic's measured experiment and 300 more tells with next. Each window thus starts on code
@@ -52,9 +57,9 @@ import java.util.Map;
  * has), to compare a collector or log the JIT under this load. {@code --timeline} also prints, for
  * each measured 1,000 trials, how many ms each successive 100 took: whether a slow window was slow
  * throughout or stalled at its start. {@code --commits} also prints how many writes shared each of
- * the storage writer's group commits in each window (read from the server's {@code /metrics} right
- * before and after it; off by default, since a request of another kind just before a window moves
- * the figures of its first 1,000 trials).
+ * the storage writer's group commits over each measured experiment (read from the server's
+ * {@code /metrics} right before and after it; off by default, since a request of another kind just
+ * before a window moves the figures of its first 1,000 trials).
  */
 public final class ThroughputBenchmark {
     private ThroughputBenchmark() {
@@ -154,19 +159,18 @@ public final class ThroughputBenchmark {
                 boolean next = name.equals("next");
                 Load.run(clients, again, pid, driver(name, client.launch(spec("warmup-again-" + name + "-" + stamp, again))));
                 Load.Driver driver = driver(name, client.launch(spec("throughput-" + name + "-" + stamp, trials)));
+                // One phase over the whole experiment, its windows taken from when each trial finished:
+                // the clients never stop between them, so the last 1,000 has no ramp-up or drain of its own.
                 var counted = commits ? server : null;
                 GroupCommits before = GroupCommits.read(counted);
-                Load.Phase first = Load.run(clients, 1000, pid, driver);
-                GroupCommits afterFirst = GroupCommits.read(counted);
-                Load.Phase middle = Load.run(clients, trials - 2000, pid, driver);
-                GroupCommits beforeLast = GroupCommits.read(counted);
-                Load.Phase last = Load.run(clients, 1000, pid, driver);
-                GroupCommits afterLast = GroupCommits.read(counted);
+                Load.Phase whole = Load.run(clients, trials, pid, driver);
+                GroupCommits after = GroupCommits.read(counted);
                 results.add(new Protocol(next ? "tell with next (1 request per trial)" : "classic ask + tell (2 requests per trial)",
-                        next ? 1 : 2, next ? 25 : 10, first, last, List.of(first, middle, last),
-                        GroupCommits.perCommit(before, afterFirst), GroupCommits.perCommit(beforeLast, afterLast)));
+                        next ? 1 : 2, next ? 25 : 10, whole, whole.window(0, 1000), whole.window(trials - 1000, trials),
+                        GroupCommits.perCommit(before, after)));
             }
-            Load.Phase floor = Load.run(clients, 10_000, pid, Load.floor(client));
+            Load.Phase floorPhase = Load.run(clients, 10_000, pid, Load.floor(client));
+            Load.Window floor = floorPhase.all();
 
             System.out.println();
             System.out.println("| trials in the experiment | round trips/s | p50 ms | p99 ms |");
@@ -201,14 +205,14 @@ public final class ThroughputBenchmark {
                         100 * p.last().rate() * p.requests() / floor.rate(), floor.rate(), trials, p.serverCpu(), p.clientCpu());
             }
             System.out.printf(Locale.ROOT, "HTTP floor: CPU per request: server %.0f µs, clients %.0f µs%n",
-                    floor.serverCpuMicros(), floor.clientCpuMicros());
+                    floorPhase.serverCpuMicros(), floorPhase.clientCpuMicros());
             // The clients' JVM is still compiling for a while after the warm-up: its JIT threads' share, apart.
             for (Protocol p : results) {
                 System.out.printf(Locale.ROOT, "%s: clients' CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
                         p.label(), p.clientCpu() - p.clientJit(), p.clientJit());
             }
             System.out.printf(Locale.ROOT, "HTTP floor: clients' CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
-                    floor.clientCpuMicros() - floor.clientJitMicros(), floor.clientJitMicros());
+                    floorPhase.clientCpuMicros() - floorPhase.clientJitMicros(), floorPhase.clientJitMicros());
             if (server != null) { // the server's JIT threads are read from its /proc, so only for a server started here
                 for (Protocol p : results) {
                     System.out.printf(Locale.ROOT, "%s: server's CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs; "
@@ -216,12 +220,12 @@ public final class ThroughputBenchmark {
                             p.serverWriter());
                 }
                 System.out.printf(Locale.ROOT, "HTTP floor: server's CPU per request apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
-                        floor.serverCpuMicros() - floor.serverJitMicros(), floor.serverJitMicros());
+                        floorPhase.serverCpuMicros() - floorPhase.serverJitMicros(), floorPhase.serverJitMicros());
                 // How many writes shared each of the storage writer's commits: a commit costs far
                 // more than a write, so the writer's CPU per trial falls as its groups grow.
                 for (Protocol p : commits ? results : List.<Protocol>of()) {
-                    System.out.printf(Locale.ROOT, "%s: writes per group commit, first / last 1,000: %.1f / %.1f%n",
-                            p.label(), p.firstWritesPerCommit(), p.lastWritesPerCommit());
+                    System.out.printf(Locale.ROOT, "%s: writes per group commit over all %,d trials: %.1f%n",
+                            p.label(), trials, p.writesPerCommit());
                 }
             }
         } finally {
@@ -236,33 +240,27 @@ public final class ThroughputBenchmark {
         return name.equals("next") ? Load.tellWithNext(exp) : Load.classic(exp);
     }
 
-    /** One protocol's figures: its first and last 1,000 trials, and every phase for the CPU per trial. */
-    private record Protocol(String label, int requests, int target, Load.Phase first, Load.Phase last, List<Load.Phase> phases,
-                            double firstWritesPerCommit, double lastWritesPerCommit) {
+    /** One protocol's figures: its first and last 1,000 trials, and the CPU per trial over the whole experiment. */
+    private record Protocol(String label, int requests, int target, Load.Phase whole, Load.Window first, Load.Window last,
+                            double writesPerCommit) {
         double serverCpu() {
-            return perTrial(Load.Phase::serverCpuMicros);
+            return whole.serverCpuMicros();
         }
 
         double clientCpu() {
-            return perTrial(Load.Phase::clientCpuMicros);
+            return whole.clientCpuMicros();
         }
 
         double clientJit() {
-            return perTrial(Load.Phase::clientJitMicros);
+            return whole.clientJitMicros();
         }
 
         double serverJit() {
-            return perTrial(Load.Phase::serverJitMicros);
+            return whole.serverJitMicros();
         }
 
         double serverWriter() {
-            return perTrial(Load.Phase::serverWriterMicros);
-        }
-
-        /** A per-trial figure over every phase, each weighted by its trials (the middle one is empty at 2,000 trials). */
-        private double perTrial(java.util.function.ToDoubleFunction<Load.Phase> figure) {
-            return phases.stream().filter(p -> p.count() > 0).mapToDouble(p -> figure.applyAsDouble(p) * p.count()).sum()
-                    / phases.stream().mapToInt(Load.Phase::count).sum();
+            return whole.serverWriterMicros();
         }
     }
 
@@ -308,12 +306,12 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static void timeline(String label, Load.Phase p) {
+    private static void timeline(String label, Load.Window p) {
         System.out.println(label + ": ms per 100 trials in turn: " + String.join(" ",
                 p.timeline().stream().map(ms -> String.format(Locale.ROOT, "%.0f", ms)).toList()));
     }
 
-    private static void row(String label, Load.Phase p) {
+    private static void row(String label, Load.Window p) {
         System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f |%n", label, p.rate(), p.p50(), p.p99());
     }
 
