@@ -197,7 +197,7 @@ public final class ExperimentService {
      * lease expired waits for the next ask, which gets it (same params) before any new one.
      */
     public TrialProposal ask(String ref, boolean leased) {
-        return ask(ref, leased, null);
+        return ask(ref, leased, (RequestKey) null);
     }
 
     /**
@@ -205,6 +205,11 @@ public final class ExperimentService {
      * answers the trial the first ask got, and asks for no new one.
      */
     public TrialProposal ask(String ref, boolean leased, String requestId) {
+        return ask(ref, leased, RequestKey.of(requestId));
+    }
+
+    /** {@link #ask(String, boolean, String)} under a request's key: a retry must come from the same token with the same body. */
+    public TrialProposal ask(String ref, boolean leased, RequestKey requestId) {
         Requests.check(requestId);
         return ask(registry.find(ref), leased, requestId);
     }
@@ -238,6 +243,11 @@ public final class ExperimentService {
      * step of the journal, written in one commit ({@link TellWithNext}).
      */
     public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy, String requestId) {
+        return tellThenAsk(trialId, result, toldBy, RequestKey.of(requestId));
+    }
+
+    /** {@link #tellThenAsk(long, TrialResult, String, String)} under a request's key. */
+    public TellReply tellThenAsk(long trialId, TrialResult result, String toldBy, RequestKey requestId) {
         Requests.check(requestId);
         LiveExperiment e = registry.owner(trialId);
         TellWithNext.Outcome one;
@@ -255,21 +265,37 @@ public final class ExperimentService {
      */
     public CompletableFuture<TellReply> tellThenAskLater(long trialId, TrialResult result, String toldBy, String requestId,
                                                          Executor blocking) {
+        return tellThenAskLater(trialId, result, toldBy, RequestKey.of(requestId), blocking);
+    }
+
+    /** {@link #tellThenAskLater(long, TrialResult, String, String, Executor)} under a request's key. */
+    public CompletableFuture<TellReply> tellThenAskLater(long trialId, TrialResult result, String toldBy, RequestKey requestId,
+                                                         Executor blocking) {
         return onCommit.tellThenAsk(trialId, result, toldBy, requestId, blocking);
     }
 
     /** {@link #tell(long, TrialResult, String, String)} answered on commit, as {@link #tellThenAskLater}. */
     public CompletableFuture<Trial> tellLater(long trialId, TrialResult result, String toldBy, String requestId, Executor blocking) {
+        return tellLater(trialId, result, toldBy, RequestKey.of(requestId), blocking);
+    }
+
+    /** {@link #tellLater(long, TrialResult, String, String, Executor)} under a request's key. */
+    public CompletableFuture<Trial> tellLater(long trialId, TrialResult result, String toldBy, RequestKey requestId, Executor blocking) {
         return onCommit.tell(trialId, result, toldBy, requestId, blocking);
     }
 
     /** {@link #ask(String, boolean, String)} answered on commit, as {@link #tellThenAskLater}. */
     public CompletableFuture<TrialProposal> askLater(String ref, boolean leased, String requestId, Executor blocking) {
+        return askLater(ref, leased, RequestKey.of(requestId), blocking);
+    }
+
+    /** {@link #askLater(String, boolean, String, Executor)} under a request's key. */
+    public CompletableFuture<TrialProposal> askLater(String ref, boolean leased, RequestKey requestId, Executor blocking) {
         return onCommit.ask(ref, leased, requestId, blocking);
     }
 
     /** Null when the same tell was retried while its first attempt was written (the two steps after it answer it from storage); else throws {@code failure}. */
-    TellWithNext.Outcome retriedWhileWritten(Throwable failure, long trialId, String requestId) {
+    TellWithNext.Outcome retriedWhileWritten(Throwable failure, long trialId, RequestKey requestId) {
         if (requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).isEmpty()) {
             throw Requests.unanswered(RepliesOnCommit.rethrown(failure), requestId);
         }
@@ -278,7 +304,7 @@ public final class ExperimentService {
 
     /** After the step that told, with the next trial or not ({@code one}: null when it did nothing): the reply, asking once more when needed. */
     TellReply afterOneStep(LiveExperiment e, TellWithNext.Outcome one, long trialId, TrialResult result, String toldBy,
-                                   String requestId) {
+                                   RequestKey requestId) {
         if (one != null && one.next() != null) {
             work.signal();
             return new TellReply(trialId, one.told().state(), one.next(), null);
@@ -326,7 +352,7 @@ public final class ExperimentService {
         };
     }
 
-    private TrialProposal ask(LiveExperiment e, boolean leased, String requestId) {
+    private TrialProposal ask(LiveExperiment e, boolean leased, RequestKey requestId) {
         String kind = askKind(e);
         // A retry is not looked up first: its own write fails on the stored request id, and the
         // stored answer is read then, so a first request costs no read.
@@ -359,7 +385,7 @@ public final class ExperimentService {
      * waits for its next one or ends COMPLETE or RACED_OUT ({@link Races}).
      */
     public Trial tell(long trialId, TrialResult result, String toldBy) {
-        return tell(trialId, result, toldBy, null);
+        return tell(trialId, result, toldBy, (String) null);
     }
 
     /**
@@ -367,10 +393,10 @@ public final class ExperimentService {
      * the same id answers what the first tell answered, and is not applied again.
      */
     public Trial tell(long trialId, TrialResult result, String toldBy, String requestId) {
-        return tellOnce(trialId, result, toldBy, requestId).trial();
+        return tellOnce(trialId, result, toldBy, RequestKey.of(requestId)).trial();
     }
 
-    private Told tellOnce(long trialId, TrialResult result, String toldBy, String requestId) {
+    private Told tellOnce(long trialId, TrialResult result, String toldBy, RequestKey requestId) {
         Requests.check(requestId);
         LiveExperiment e = registry.owner(trialId);
         Trial told;

@@ -45,7 +45,7 @@ final class RepliesOnCommit {
     }
 
     /** {@link ExperimentService#ask(String, boolean, String)}, answered on commit. */
-    CompletableFuture<TrialProposal> ask(String ref, boolean leased, String requestId, Executor blocking) {
+    CompletableFuture<TrialProposal> ask(String ref, boolean leased, RequestKey requestId, Executor blocking) {
         Requests.check(requestId);
         LiveExperiment e = registry.find(ref);
         String kind = TellWithNext.askKind(e);
@@ -67,7 +67,7 @@ final class RepliesOnCommit {
     }
 
     /** {@link ExperimentService#tell(long, TrialResult, String, String)}, answered on commit. */
-    CompletableFuture<Trial> tell(long trialId, TrialResult result, String toldBy, String requestId, Executor blocking) {
+    CompletableFuture<Trial> tell(long trialId, TrialResult result, String toldBy, RequestKey requestId, Executor blocking) {
         Requests.check(requestId);
         LiveExperiment e = registry.owner(trialId);
         return journal.recordLater(e, x -> {
@@ -87,7 +87,7 @@ final class RepliesOnCommit {
     }
 
     /** {@link ExperimentService#tellThenAsk}, answered on commit when the tell and the next trial are one write (the SDK's loop). */
-    CompletableFuture<TellReply> tellThenAsk(long trialId, TrialResult result, String toldBy, String requestId, Executor blocking) {
+    CompletableFuture<TellReply> tellThenAsk(long trialId, TrialResult result, String toldBy, RequestKey requestId, Executor blocking) {
         Requests.check(requestId);
         LiveExperiment e = registry.owner(trialId);
         return tellWithNext.recordLater(e, trialId, result, toldBy, requestId).handle((one, failure) -> failure == null

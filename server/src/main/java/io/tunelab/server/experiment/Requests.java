@@ -20,7 +20,9 @@ import java.util.Optional;
 /**
  * Request ids of asks and tells: a caller that retries a request (its connection dropped, or it
  * tried the next server) sends the same id, and gets the answer the first one got, stored in the
- * same commit as its change, so a retried request is never applied twice. Thread-safe.
+ * same commit as its change, so a retried request is never applied twice. The answer is stored
+ * with the token that asked and a digest of the body ({@link RequestKey}): the same id from
+ * another token, or with another body, is refused, not answered. Thread-safe.
  */
 final class Requests {
     private static final int MAX_LENGTH = RequestId.MAX_LENGTH;
@@ -34,6 +36,12 @@ final class Requests {
     }
 
     /** Refuses an id that is blank, too long or holds other characters than letters, digits and {@code . _ : -}. */
+    static RequestKey check(RequestKey key) {
+        check(key == null ? null : key.id());
+        return key;
+    }
+
+    /** {@link #check(RequestKey)} of the id alone. */
     static String check(String requestId) {
         if (requestId != null && !valid(requestId)) {
             String shown = requestId.length() > MAX_LENGTH ? requestId.substring(0, MAX_LENGTH) + "…" : requestId;
@@ -73,6 +81,11 @@ final class Requests {
      * the table's index, where a random id costs each group commit pages of its own. A longer id
      * is hashed ({@link #hashedNextOf}) to fit the stored ids' length.
      */
+    static RequestKey nextOf(RequestKey tell) {
+        return tell == null ? null : tell.withId(nextOf(tell.id()));
+    }
+
+    /** {@link #nextOf(RequestKey)} of the id alone. */
     static String nextOf(String tellRequestId) {
         if (tellRequestId == null) {
             return null;
@@ -84,6 +97,11 @@ final class Requests {
      * The hashed form of {@link #nextOf}: {@code ~next:} and the tell id's SHA-256, the only form
      * before the ordered one, so a tell retried across that upgrade still finds its trial.
      */
+    static RequestKey hashedNextOf(RequestKey tell) {
+        return tell == null ? null : tell.withId(hashedNextOf(tell.id()));
+    }
+
+    /** {@link #hashedNextOf(RequestKey)} of the id alone. */
     static String hashedNextOf(String tellRequestId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(tellRequestId.getBytes(StandardCharsets.UTF_8));
@@ -94,20 +112,23 @@ final class Requests {
     }
 
     /**
-     * The answer stored for {@code requestId} when it answered a request of this {@code kind};
-     * an id that answered another kind of request is refused.
+     * The answer stored for {@code key} when it answered a request of this {@code kind}; an id
+     * that answered another kind of request, another token, or a request with another body is
+     * refused ({@link #sameRequest}).
      */
-    <T> Optional<T> answered(String requestId, String kind, Class<T> type) {
-        if (requestId == null) {
+    <T> Optional<T> answered(RequestKey key, String kind, Class<T> type) {
+        if (key == null) {
             return Optional.empty();
         }
-        return storage.answer(requestId).flatMap(json -> {
+        return storage.answer(key.id()).flatMap(json -> {
             var stored = Json.read(json, StoredAnswer.class);
+            sameCaller(key, stored); // before anything of the answer shows in a refusal
             if (!stored.kind().equals(kind)) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + requestId + "\" was used for "
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used for "
                         + stored.kind() + " already; give each request its own id, and the same id only to its retries",
-                        Map.of("requestId", requestId));
+                        Map.of("requestId", key.id()));
             }
+            sameRequest(key, stored);
             if (stored.trial() != null) {
                 // A finished trial's row is what its tell answered; gone with a deleted experiment, it answers nothing.
                 return storage.index().trial(stored.trial()).map(t -> type.isInstance(t) ? type.cast(t) : Json.mapper().convertValue(t, type));
@@ -117,21 +138,47 @@ final class Requests {
     }
 
     /**
-     * What the tell of {@code trialId} under {@code requestId} answered before, for a tell that
+     * What the tell of {@code trialId} under {@code key} answered before, for a tell that
      * failed with {@code failure}; without a stored answer, {@link #unanswered} of that failure.
      */
-    Trial toldBefore(String requestId, long trialId, Throwable failure) {
-        return answered(requestId, TellWithNext.tellKind(trialId), Trial.class)
-                .orElseThrow(() -> unanswered(RepliesOnCommit.rethrown(failure), requestId));
+    Trial toldBefore(RequestKey key, long trialId, Throwable failure) {
+        return answered(key, TellWithNext.tellKind(trialId), Trial.class)
+                .orElseThrow(() -> unanswered(RepliesOnCommit.rethrown(failure), key));
+    }
+
+    /** Refuses {@code key} when {@code stored} was stored for another token, as {@link #sameRequest} does. */
+    private static void sameCaller(RequestKey key, StoredAnswer stored) {
+        if (stored.by() != null && key.caller() != null && !stored.by().equals(key.caller())) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used by another token "
+                    + "already; give each request its own id (a new UUID, say), and the same id only to its retries",
+                    Map.of("requestId", key.id()));
+        }
     }
 
     /**
-     * What a tell under {@code requestId} that found no answer stored throws instead of {@code failure}:
+     * Refuses {@code key} when {@code stored} was stored for another token or another body: the
+     * answer was another caller's (an ask's holds its lease), or the request is not the one it
+     * answered (a tell with other values would be told nothing and answered as if it had been).
+     * What was not stored (an answer stored before they were kept) or is not known (an in-process
+     * caller) is not compared.
+     */
+    private static void sameRequest(RequestKey key, StoredAnswer stored) {
+        sameCaller(key, stored);
+        if (stored.body() != null && key.body() != null && !stored.body().equals(key.body())) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used for " + stored.kind()
+                    + " with another body already; a retry sends the body of its first attempt unchanged, and a new "
+                    + "request gets its own id", Map.of("requestId", key.id()));
+        }
+    }
+
+    /**
+     * What a tell under {@code key} that found no answer stored throws instead of {@code failure}:
      * the refusal of a finished trial says that the id answers nothing, so the tell is not taken as
      * a retry (its first attempt's answer may have been pruned after the request retention, or
      * another tell finished the trial); the trial's state stays in the message and details.
      */
-    static RuntimeException unanswered(RuntimeException failure, String requestId) {
+    static RuntimeException unanswered(RuntimeException failure, RequestKey key) {
+        String requestId = key == null ? null : key.id();
         if (requestId == null || !(failure instanceof TunelabException refused) || refused.code() != ErrorCode.TRIAL_FINISHED) {
             return failure;
         }
@@ -141,16 +188,16 @@ final class Requests {
     }
 
     /**
-     * What a journal entry writes to remember the answer to {@code requestId}, given {@code at}
+     * What a journal entry writes to remember the answer to {@code key}, given {@code at}
      * (the coordinator's clock: the answer is kept for the request retention from then on);
      * nothing without an id.
      */
-    static void remember(Journal.Entry entry, String requestId, String kind, Object answer, Instant at) {
-        store(entry, requestId, new StoredAnswer(kind, answer), at);
+    static void remember(Journal.Entry entry, RequestKey key, String kind, Object answer, Instant at) {
+        store(entry, key, new StoredAnswer(kind, answer), at);
     }
 
     /**
-     * What a tell under {@code requestId} answered, {@code told}, and the trial it handed out with
+     * What a tell under {@code key} answered, {@code told}, and the trial it handed out with
      * it ({@code next}, null for none): a finished trial is stored as its id alone, since its row is
      * that answer and no longer changes (a model, a suggested param, a lease are taken only while a
      * trial is open); a trial still open (a race's next repetition) whole. Writing the whole trial
@@ -159,44 +206,58 @@ final class Requests {
      * a trial for the SDK's loop, whose ids {@link #nextOf} still names for a next trial asked for
      * after its tell).
      */
-    static void rememberTold(Journal.Entry entry, String requestId, Trial told, TrialProposal next, Instant at) {
+    static void rememberTold(Journal.Entry entry, RequestKey key, Trial told, TrialProposal next, Instant at) {
         String kind = TellWithNext.tellKind(told.id());
-        store(entry, requestId, told.state().isFinished() ? new StoredAnswer(kind, null, told.id(), next)
+        store(entry, key, told.state().isFinished() ? new StoredAnswer(kind, null, told.id(), next)
                 : new StoredAnswer(kind, told, null, next), at);
     }
 
     /**
-     * The next trial that the tell of {@code trialId} under {@code requestId} handed out with it, as
+     * The next trial that the tell of {@code trialId} under {@code key} handed out with it, as
      * stored beside its answer; empty when it stored none (the next trial was asked for after the
      * tell, or the tell was made before the two were stored together).
      */
-    Optional<TrialProposal> nextToldBefore(String requestId, long trialId) {
-        if (requestId == null) {
+    Optional<TrialProposal> nextToldBefore(RequestKey key, long trialId) {
+        if (key == null) {
             return Optional.empty();
         }
         String kind = TellWithNext.tellKind(trialId);
-        return storage.answer(requestId).map(json -> Json.read(json, StoredAnswer.class))
+        return storage.answer(key.id()).map(json -> Json.read(json, StoredAnswer.class))
                 .filter(stored -> stored.kind().equals(kind) && stored.next() != null)
-                .map(stored -> Json.mapper().convertValue(stored.next(), TrialProposal.class));
+                .map(stored -> {
+                    sameRequest(key, stored);
+                    return Json.mapper().convertValue(stored.next(), TrialProposal.class);
+                });
     }
 
-    private static void store(Journal.Entry entry, String requestId, StoredAnswer answer, Instant at) {
-        if (requestId != null) {
-            String json = Json.write(answer);
+    private static void store(Journal.Entry entry, RequestKey key, StoredAnswer answer, Instant at) {
+        if (key != null) {
+            String json = Json.write(answer.by(key));
             String kind = answer.kind().length() > 16 ? answer.kind().substring(0, 16) : answer.kind();
-            entry.write(c -> c.putAnswer(requestId, kind, json, at));
+            entry.write(c -> c.putAnswer(key.id(), kind, json, at));
         }
     }
 
     /**
      * The stored form: the kind of request (ask of an experiment, tell of a trial) and its answer,
      * or instead of the answer the id of the finished trial whose row is the answer; for a tell that
-     * handed out the next trial, that trial's proposal.
+     * handed out the next trial, that trial's proposal; the token that asked ({@code by}) and the
+     * digest of its body ({@code body}), each absent for an in-process caller and in answers stored
+     * before they were kept.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record StoredAnswer(String kind, Object answer, Long trial, Object next) {
+    record StoredAnswer(String kind, Object answer, Long trial, Object next, String by, String body) {
         StoredAnswer(String kind, Object answer) {
-            this(kind, answer, null, null);
+            this(kind, answer, null, null, null, null);
+        }
+
+        StoredAnswer(String kind, Object answer, Long trial, Object next) {
+            this(kind, answer, trial, next, null, null);
+        }
+
+        /** This answer as given to {@code key}'s token and body. */
+        StoredAnswer by(RequestKey key) {
+            return new StoredAnswer(kind, answer, trial, next, key.caller(), key.body());
         }
     }
 }

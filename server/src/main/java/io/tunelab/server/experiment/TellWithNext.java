@@ -52,7 +52,7 @@ final class TellWithNext {
     }
 
     /** The tell's changes: the trial's row and, under {@code requestId} (none when null), its answer. */
-    Journal.Entry tell(StoredTrial current, Trial told, String requestId) {
+    Journal.Entry tell(StoredTrial current, Trial told, RequestKey requestId) {
         var entry = changed(current, told);
         Requests.rememberTold(entry, requestId, told, null, clock.instant());
         return entry;
@@ -64,7 +64,7 @@ final class TellWithNext {
     }
 
     /** The tell alone, with its answer stored: no next trial is planned with it. */
-    private Journal.Planned<Outcome> alone(Journal.Entry entry, Trial told, String requestId) {
+    private Journal.Planned<Outcome> alone(Journal.Entry entry, Trial told, RequestKey requestId) {
         Requests.rememberTold(entry, requestId, told, null, clock.instant());
         return entry.answering(new Outcome(told, null));
     }
@@ -82,7 +82,7 @@ final class TellWithNext {
      * when nothing was done here (the caller then tells and asks in two steps, which refuse or
      * answer a retry as they always did).
      */
-    Outcome record(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId) {
+    Outcome record(LiveExperiment e, long trialId, TrialResult result, String toldBy, RequestKey requestId) {
         String leaseId = result.leaseId() != null ? LeaseIds.next() : null;
         if (!journal.shared() && e.spec().budget().parallel() == null) {
             return proposedOutside(e, trialId, result, toldBy, requestId, leaseId);
@@ -104,7 +104,7 @@ final class TellWithNext {
     }
 
     /** The whole step under the experiment's monitor: the tell, and the next trial when one is due after it. */
-    private Journal.Planned<Outcome> inStep(LiveExperiment x, long trialId, TrialResult result, String toldBy, String requestId,
+    private Journal.Planned<Outcome> inStep(LiveExperiment x, long trialId, TrialResult result, String toldBy, RequestKey requestId,
                                             String leaseId) {
         StoredTrial current = x.openTrial(trialId, result.leaseId());
         Trial told = told(x, current, result, toldBy);
@@ -130,7 +130,7 @@ final class TellWithNext {
      * completes on the thread that commits (chain nothing to it that writes). The other cases are
      * recorded at once, as {@code record} does.
      */
-    CompletableFuture<Outcome> recordLater(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId) {
+    CompletableFuture<Outcome> recordLater(LiveExperiment e, long trialId, TrialResult result, String toldBy, RequestKey requestId) {
         if (journal.shared() || e.spec().budget().parallel() != null) {
             try {
                 return CompletableFuture.completedFuture(record(e, trialId, result, toldBy, requestId));
@@ -149,7 +149,7 @@ final class TellWithNext {
     }
 
     /** The proposal made outside the monitor from the history with the told trial, written with the tell if that trial did not change meanwhile. */
-    private Outcome proposedOutside(LiveExperiment e, long trialId, TrialResult result, String toldBy, String requestId,
+    private Outcome proposedOutside(LiveExperiment e, long trialId, TrialResult result, String toldBy, RequestKey requestId,
                                     String leaseId) {
         Proposed proposed = proposeOutside(e, trialId, result, toldBy, leaseId);
         return proposed == null ? null : recorded(proposed, journal.record(e, step(proposed, requestId)));
@@ -195,7 +195,7 @@ final class TellWithNext {
                             long start) {
     }
 
-    private Function<LiveExperiment, Journal.Planned<Outcome>> step(Proposed p, String requestId) {
+    private Function<LiveExperiment, Journal.Planned<Outcome>> step(Proposed p, RequestKey requestId) {
         return x -> {
             if (x.trial(p.current().id()) != p.current()) {
                 return Journal.Entry.nothing(null); // changed meanwhile (a heartbeat, another tell): told in two steps
@@ -221,7 +221,7 @@ final class TellWithNext {
      * under the tell's id (one stored answer for both: a retried tell answers the same next trial);
      * answers the proposal.
      */
-    private TrialProposal answer(LiveExperiment x, Journal.Entry entry, Trial told, StoredTrial next, String requestId,
+    private TrialProposal answer(LiveExperiment x, Journal.Entry entry, Trial told, StoredTrial next, RequestKey requestId,
                                  String leaseId) {
         entry.add(next);
         var proposal = new TrialProposal(next.id(), next.trial().number(), next.trial().params(), leaseId,

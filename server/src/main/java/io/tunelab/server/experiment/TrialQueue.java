@@ -50,7 +50,7 @@ public final class TrialQueue {
      * (BUDGET_EXHAUSTED); params that do not fit the space are refused (INVALID_VALUE) and nothing is stored.
      */
     public Trial enqueue(String ref, Map<String, Object> params, String by) {
-        return enqueue(ref, params, by, null);
+        return enqueue(ref, params, by, (RequestKey) null);
     }
 
     /**
@@ -58,6 +58,11 @@ public final class TrialQueue {
      * same id answers the trial the first enqueue stored, and enqueues nothing more.
      */
     public Trial enqueue(String ref, Map<String, Object> params, String by, String requestId) {
+        return enqueue(ref, params, by, RequestKey.of(requestId));
+    }
+
+    /** {@link #enqueue(String, Map, String, String)} under a request's key: a retry must come from the same token with the same body. */
+    public Trial enqueue(String ref, Map<String, Object> params, String by, RequestKey requestId) {
         Requests.check(requestId);
         if (params == null) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "an enqueue needs params, as {\"params\": {\"lr\": 0.01}}");

@@ -13,6 +13,7 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.experiment.ExperimentQueries;
 import io.tunelab.server.experiment.ExperimentService;
+import io.tunelab.server.experiment.RequestKey;
 import io.tunelab.server.experiment.TrialPage;
 import io.tunelab.server.experiment.TrialQuery;
 import io.tunelab.server.http.auth.AuthRoutes;
@@ -239,9 +240,19 @@ public final class HttpApi {
     private void ask(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
-        String requestId = rc.request().getHeader(REQUEST_ID);
+        RequestKey requestId = requestKey(rc);
         blocking.runLater(rc, 201, () -> experiments.askLater(ref, body != null && !body.isBlank()
                 && Json.read(body, AskRequest.class).leased(), requestId, blocking));
+    }
+
+    /**
+     * The request id of {@code rc} (null without one) with the token that sent it and a digest of
+     * its body: the server answers a retry under that id only for the same token and body.
+     */
+    static RequestKey requestKey(RoutingContext rc) {
+        var body = rc.body() == null ? null : rc.body().buffer();
+        return RequestKey.of(rc.request().getHeader(REQUEST_ID), RequestGuard.principal(rc).name(),
+                body == null ? null : body.getBytes());
     }
 
     private void trials(RoutingContext rc) {

@@ -2,6 +2,7 @@ package io.tunelab.server.http;
 
 import io.tunelab.api.EnqueueRequest;
 import io.tunelab.api.Json;
+import io.tunelab.server.experiment.RequestKey;
 import io.tunelab.server.experiment.TrialImports;
 import io.tunelab.server.experiment.TrialQueue;
 import io.tunelab.server.http.auth.RequestGuard;
@@ -41,7 +42,7 @@ final class QueueRoutes {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
-        String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
+        RequestKey requestId = HttpApi.requestKey(rc);
         blocking.run(rc, 201, () -> queue.enqueue(ref, Json.read(body, EnqueueRequest.class).params(), by, requestId));
     }
 

@@ -13,6 +13,7 @@ import io.tunelab.server.experiment.ExperimentQueries;
 import io.tunelab.server.experiment.ExperimentService;
 import io.tunelab.server.experiment.LeaseService;
 import io.tunelab.server.experiment.LogText;
+import io.tunelab.server.experiment.RequestKey;
 import io.tunelab.server.http.auth.RequestGuard;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -89,7 +90,7 @@ final class TrialRoutes {
     private void result(RoutingContext rc) {
         String body = rc.body().asString();
         String by = RequestGuard.principal(rc).name();
-        String requestId = rc.request().getHeader(HttpApi.REQUEST_ID);
+        RequestKey requestId = HttpApi.requestKey(rc);
         boolean minimal = ReturnPreference.minimal(rc.request().headers().getAll(ReturnPreference.HEADER));
         blocking.runLater(rc, () -> {
             TellRequest tell = TellRequest.parse(body);

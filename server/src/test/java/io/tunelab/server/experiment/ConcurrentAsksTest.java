@@ -110,7 +110,7 @@ class ConcurrentAsksTest {
             trials.addAll(open);
             together(() -> {
                 var t = open.take();
-                var reply = service.tellThenAsk(t.id(), TrialResult.complete(Map.of("loss", loss(t.params()))), null, null);
+                var reply = service.tellThenAsk(t.id(), TrialResult.complete(Map.of("loss", loss(t.params()))), null, (String) null);
                 next.add(reply.next());
                 open.add(reply.next());
                 return reply;

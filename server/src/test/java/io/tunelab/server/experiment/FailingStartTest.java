@@ -46,7 +46,7 @@ class FailingStartTest extends CoordinatorOnH2Files {
     private void runNext(String error) {
         Lease lease = lease().orElseThrow();
         // What follows the commit runs on another thread than the storage's writer, as the server's blocking executor is.
-        service().tellLater(lease.trial().id(), result(error, lease), "w", null, ForkJoinPool.commonPool()).join();
+        service().tellLater(lease.trial().id(), result(error, lease), "w", (String) null, ForkJoinPool.commonPool()).join();
     }
 
     private static TrialResult result(String error, Lease lease) {

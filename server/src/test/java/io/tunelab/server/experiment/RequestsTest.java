@@ -61,7 +61,7 @@ class RequestsTest {
 
         assertThat(Requests.nextOf(first)).isEqualTo("~n:" + first);
         assertThat(Requests.nextOf(first).length()).isLessThanOrEqualTo(RequestId.MAX_LENGTH);
-        assertThat(Requests.nextOf(null)).isNull();
+        assertThat(Requests.nextOf((String) null)).isNull();
         assertThat(Requests.nextOf(first).compareTo(Requests.nextOf(later)))
                 .as("ids made one after the other keep their order").isEqualTo(first.compareTo(later));
     }
@@ -162,6 +162,29 @@ class RequestsTest {
         Trial retried = service.tell(asked.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-4");
 
         assertThat(Json.write(retried)).isEqualTo(Json.write(first));
+    }
+
+    @Test
+    void anAnswerIsKeptWithItsTokenAndBodyAndAnAnswerStoredBeforeThemAnswersAnyRetry() {
+        TrialProposal asked = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+        var key = RequestKey.of("tell-k", "alice", Json.writeBytes(result));
+        service.tellThenAsk(asked.id(), result, "alice", key);
+        assertThat(storage.answer("tell-k")).get().asString().contains("\"by\":\"alice\"").contains("\"body\":\"" + key.body() + "\"");
+        assertThat(service.tellThenAsk(asked.id(), result, "alice", key).trial()).isEqualTo(asked.id());
+        assertThatThrownBy(() -> service.tellThenAsk(asked.id(), result, "bob", new RequestKey("tell-k", "bob", key.body())))
+                .hasMessageContaining("by another token");
+        assertThatThrownBy(() -> service.tellThenAsk(asked.id(), result, "alice", RequestKey.of("tell-k", "alice", new byte[] {'{', '}'})))
+                .hasMessageContaining("with another body");
+        // An in-process caller has neither to compare.
+        assertThat(service.tellThenAsk(asked.id(), result, null, "tell-k").trial()).isEqualTo(asked.id());
+
+        TrialProposal other = service.ask("retries");
+        Trial first = service.tell(other.id(), result);
+        String kind = "tell:" + other.id();
+        storage.write(c -> c.putAnswer("tell-old", kind, Json.write(new Requests.StoredAnswer(kind, first)), Instant.now()));
+        assertThat(service.tellLater(other.id(), result, "carol", RequestKey.of("tell-old", "carol", new byte[0]), Runnable::run).join().id())
+                .isEqualTo(other.id());
     }
 
     @Test

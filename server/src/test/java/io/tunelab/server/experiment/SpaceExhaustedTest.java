@@ -35,7 +35,7 @@ class SpaceExhaustedTest extends CoordinatorOnH2Files {
 
     private void tell(long trialId, String leaseId) {
         coordinator.experiments().tellLater(trialId, new TrialResult(io.tunelab.api.TrialState.COMPLETE, Map.of("loss", 1.0), null,
-                null, leaseId, null), "t", null, ForkJoinPool.commonPool()).join();
+                null, leaseId, null), "t", (String) null, ForkJoinPool.commonPool()).join();
     }
 
     @Test

@@ -109,7 +109,7 @@ class TellWithNextTest {
         TrialProposal first = service.ask("parallel");
         int before = storage.written();
 
-        TellReply reply = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 1.0)), null, null);
+        TellReply reply = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 1.0)), null, (String) null);
 
         assertThat(storage.written()).isEqualTo(before + 1);
         assertThat(reply.next().number()).isEqualTo(1);
@@ -171,7 +171,7 @@ class TellWithNextTest {
         TrialProposal first = service.ask("paused");
         service.pause("paused");
 
-        TellReply reply = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 0.5)), null, null);
+        TellReply reply = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 0.5)), null, (String) null);
 
         assertThat(reply.noNext().code()).isEqualTo(ErrorCode.EXPERIMENT_NOT_RUNNING);
         assertThat(storage.trials(id)).singleElement().satisfies(t -> assertThat(t.trial().state()).isEqualTo(TrialState.COMPLETE));

@@ -84,7 +84,7 @@ class TrialQueueTest {
         TrialProposal plain = service.ask("q");
         TrialProposal leased = service.ask("q", true);
         List<TrialProposal> batch = service.ask("q", 2, false);
-        var next = service.tellThenAsk(plain.id(), TrialResult.complete(Map.of("loss", 1.0)), null, null).next();
+        var next = service.tellThenAsk(plain.id(), TrialResult.complete(Map.of("loss", 1.0)), null, (String) null).next();
         assertThat(List.of(plain, leased, batch.get(0), batch.get(1), next)).extracting(p -> p.params().get("x"))
                 .containsExactly(0.1, 0.2, 0.3, 0.4, 0.5);
         assertThat(leased.leaseId()).isNotNull();
@@ -223,7 +223,7 @@ class TrialQueueTest {
         TrialProposal first = service.ask("parallel");
         assertThatThrownBy(() -> service.ask("parallel")).isInstanceOf(TunelabException.ParallelLimit.class);
         assertThat(queue.queued("parallel")).hasSize(1);
-        var next = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 1.0)), null, null).next();
+        var next = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 1.0)), null, (String) null).next();
         assertThat(next.params()).isEqualTo(adam(0.2, 1));
     }
 

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Request ids over real HTTP: a retried ask or tell with the same id answers the first answer
- * and changes nothing, also after a restart; a malformed or overlong id is refused with 400 and
- * changes nothing; and the SDK given several server URLs goes on to the next one that answers.
+ * and changes nothing, also after a restart; the same id with another body or from another token
+ * is refused with 400, answers nothing of the first and changes nothing; a malformed or overlong
+ * id is refused with 400 and changes nothing; and the SDK given several server URLs goes on to the next one that answers.
  */
 class RequestIdApiTest {
     private static final String SPEC = """
@@ -56,7 +57,7 @@ class RequestIdApiTest {
         // Without an id a second tell is refused as before; with the first one's id it gets the first answer.
         assertThat(post("/api/trials/" + id + "/result", result, null).statusCode()).isEqualTo(409);
         server.restart();
-        var again = post("/api/trials/" + id + "/result", Json.write(TrialResult.complete(Map.of("loss", 0.1))), "tell-1");
+        var again = post("/api/trials/" + id + "/result", result, "tell-1");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(Json.read(again.body(), Map.class)).isEqualTo(Json.read(told.body(), Map.class));
         assertThat(Json.read(post("/api/experiments/ids/trials", "{}", "ask-1").body(), Map.class))
@@ -88,6 +89,65 @@ class RequestIdApiTest {
         Map<?, ?> after = Json.read(post("/api/trials/" + nextId + "/result", body, "tell-next-2").body(), Map.class);
         assertThat(((Map<?, ?>) after.get("next")).get("number")).isEqualTo(2);
         assertThat(trialCount()).isEqualTo(3);
+    }
+
+    @Test
+    void anIdReusedWithAnotherBodyIsRefusedAndChangesNothing() throws Exception {
+        assertThat(post("/api/experiments", SPEC, null).statusCode()).isEqualTo(201);
+        var asked = post("/api/experiments/ids/trials", "{}", "ask-b");
+        long id = ((Number) Json.read(asked.body(), Map.class).get("id")).longValue();
+        // The ask again under its id, now asking for a lease: not the same request.
+        assertReused(post("/api/experiments/ids/trials", "{\"lease\": true}", "ask-b"), "with another body");
+        assertThat(trialCount()).isEqualTo(1);
+
+        String result = Json.write(TrialResult.complete(Map.of("loss", 0.5)));
+        assertThat(post("/api/trials/" + id + "/result", result, "tell-b").statusCode()).isEqualTo(200);
+        for (String changed : List.of(Json.write(TrialResult.complete(Map.of("loss", 0.1))),
+                result.substring(0, result.lastIndexOf('}')) + ", \"next\": true}")) {
+            assertReused(post("/api/trials/" + id + "/result", changed, "tell-b"), "with another body");
+        }
+        server.restart();
+        assertReused(post("/api/trials/" + id + "/result", Json.write(TrialResult.complete(Map.of("loss", 0.1))), "tell-b"),
+                "with another body");
+        assertThat(server.client().trial(id).values()).isEqualTo(Map.of("loss", 0.5));
+        assertThat(trialCount()).as("no next trial was handed out").isEqualTo(1);
+        // The retry with the first body is still answered.
+        assertThat(post("/api/trials/" + id + "/result", result, "tell-b").statusCode()).isEqualTo(200);
+
+        assertThat(post("/api/experiments/ids/trials/enqueue", "{\"params\": {\"x\": 0.25}}", "enq-b").statusCode()).isEqualTo(201);
+        assertReused(post("/api/experiments/ids/trials/enqueue", "{\"params\": {\"x\": 0.75}}", "enq-b"), "with another body");
+        assertThat(server.client().trials("ids")).extracting(t -> t.params().get("x")).doesNotContain(0.75);
+    }
+
+    @Test
+    void anIdReusedByAnotherTokenIsRefusedWithoutTheFirstAnswer() throws Exception {
+        assertThat(post("/api/experiments", SPEC, null).statusCode()).isEqualTo(201);
+        var asked = post("/api/experiments/ids/trials", "{\"lease\": true}", "ask-t");
+        Map<?, ?> proposal = Json.read(asked.body(), Map.class);
+        String lease = (String) proposal.get("leaseId");
+        assertThat(lease).isNotBlank();
+        String other = "Bearer " + server.client().createToken("other", List.of("write", "worker")).secret();
+
+        var reused = server.call("POST", "/api/experiments/ids/trials", "{\"lease\": true}",
+                Map.of(RequestId.HEADER, "ask-t", "Authorization", other)).response();
+        assertReused(reused, "by another token");
+        assertThat(reused.body()).doesNotContain(lease).doesNotContain("ask:");
+        assertThat(trialCount()).isEqualTo(1);
+
+        long id = ((Number) proposal.get("id")).longValue();
+        String result = Json.write(new TrialResult(io.tunelab.api.TrialState.COMPLETE, Map.of("loss", 0.5), null, null, lease, null));
+        assertThat(post("/api/trials/" + id + "/result", result, "tell-t").statusCode()).isEqualTo(200);
+        assertReused(server.call("POST", "/api/trials/" + id + "/result", result, Map.of(RequestId.HEADER, "tell-t",
+                "Authorization", other)).response(), "by another token");
+        // The first token's retry is answered as before.
+        assertThat(Json.read(post("/api/experiments/ids/trials", "{\"lease\": true}", "ask-t").body(), Map.class)).isEqualTo(proposal);
+    }
+
+    private static void assertReused(HttpResponse<String> reply, String why) {
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
+        Map<?, ?> body = Json.read(reply.body(), Map.class);
+        assertThat(body.get("code")).isEqualTo(ErrorCode.INVALID_ARGUMENT.name());
+        assertThat((String) body.get("message")).contains(why).contains("own id");
     }
 
     @Test
