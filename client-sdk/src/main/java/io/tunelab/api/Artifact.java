@@ -42,7 +42,7 @@ public record Artifact(String name, long size, String sha256, Instant created, S
     private static String printable(String s) {
         var out = new StringBuilder();
         s.codePoints().limit(MAX_NAME_LENGTH).forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.getType(c) == Character.CONTROL) { // C0, DEL and C1 (U+0080–U+009F)
                 out.append(String.format("\\u%04x", c));
             } else {
                 out.appendCodePoint(c);

@@ -50,8 +50,13 @@ public record IntParam(int low, int high, boolean log, Integer step, Condition w
         if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "expected an integer in [" + low + ", " + high + "], got " + value);
         }
+        if (n.doubleValue() < low || n.doubleValue() > high) {
+            // Shown as it came: a number past a long's range (1e20) would read as 9223372036854775807.
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, value + " is not one of " + low + ", " + (low + stepOrOne())
+                    + ", … up to " + high);
+        }
         long v = n.longValue();
-        if (v < low || v > high || (v - low) % stepOrOne() != 0) {
+        if ((v - low) % stepOrOne() != 0) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE,
                     v + " is not one of " + low + ", " + (low + stepOrOne()) + ", … up to " + high);
         }

@@ -141,8 +141,11 @@ public final class SpecChecks {
         return null;
     }
 
-    /** The text with each control character shown as '?', for a message that repeats it. */
+    /**
+     * The text with each control character shown as '?', for a message that repeats it: the C0
+     * and C1 controls alike (U+0085, next line, is one), since {@link #newName} refuses them all.
+     */
     public static String printable(String text) {
-        return text.replaceAll("\\p{Cntrl}", "?");
+        return text.replaceAll("\\p{Cc}", "?");
     }
 }

@@ -283,6 +283,16 @@ class SpecsTest {
     }
 
     @Test
+    void anIntegerPastALongsRangeIsRefusedAsItCameNotAsALongsLargest() {
+        var p = new IntParam(1, 10, false, null, null);
+        for (Object huge : List.of(1e20, new java.math.BigInteger("99999999999999999999"), -1e30)) {
+            assertThatThrownBy(() -> p.coerce(huge)).isInstanceOf(TunelabException.InvalidValue.class)
+                    .hasMessageStartingWith(huge + " is not one of 1, 2, … up to 10")
+                    .hasMessageNotContaining(Long.toString(Long.MAX_VALUE)).hasMessageNotContaining(Long.toString(Long.MIN_VALUE));
+        }
+    }
+
+    @Test
     void everyErrorCodeMapsToItsTypedException() {
         for (ErrorCode code : ErrorCode.values()) {
             TunelabException e = TunelabException.of(new ErrorBody(code, "m", Map.of()));

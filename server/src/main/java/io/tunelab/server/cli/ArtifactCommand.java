@@ -27,7 +27,7 @@ final class ArtifactCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw TunelabCommand.missingCommand(spec);
     }
 
     /** Refuses a trial id no trial can have (ids start at 1) before any request. */

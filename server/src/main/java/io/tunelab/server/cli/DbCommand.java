@@ -29,7 +29,7 @@ final class DbCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw TunelabCommand.missingCommand(spec);
     }
 
     /**

@@ -31,7 +31,7 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw TunelabCommand.missingCommand(spec);
     }
 
     /** A subcommand that changes one experiment with a patch and prints the result. */

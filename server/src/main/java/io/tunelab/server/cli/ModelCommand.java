@@ -33,7 +33,7 @@ final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw TunelabCommand.missingCommand(spec);
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Downloads the finalized refit model of an experiment "

@@ -19,7 +19,7 @@ final class TokenCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw TunelabCommand.missingCommand(spec);
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates a token and prints its secret once.")

@@ -42,7 +42,17 @@ public final class TunelabCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        throw TunelabCommand.missingCommand(spec);
+    }
+
+    /**
+     * What a command that only groups others ({@code tunelab}, {@code tunelab experiment}, …) throws
+     * when given none: a usage error (exit 2) naming the commands it has, not its usage with exit 0,
+     * so a script that forgot the command fails.
+     */
+    static CommandLine.ParameterException missingCommand(CommandLine.Model.CommandSpec spec) {
+        return new CommandLine.ParameterException(spec.commandLine(), spec.qualifiedName() + " needs a command: one of "
+                + String.join(", ", new java.util.LinkedHashSet<>(spec.subcommands().keySet())));
     }
 
     /**
@@ -181,7 +191,7 @@ public final class TunelabCommand implements Runnable {
 
         @Override
         public void run() {
-            spec.commandLine().usage(System.out);
+            throw TunelabCommand.missingCommand(spec);
         }
     }
 
@@ -324,8 +334,9 @@ public final class TunelabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (limit < 1) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--limit must be 1 or more, got " + limit);
+            if (limit < 1 || limit > io.tunelab.server.experiment.TrialQuery.MAX_LIMIT) {
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "--limit must be from 1 to "
+                        + io.tunelab.server.experiment.TrialQuery.MAX_LIMIT + ", got " + limit);
             }
             Reference.experiment(name);
             try (TunelabClient client = server.connect()) {

@@ -45,6 +45,9 @@ public final class ExperimentQueries {
         this.rankings = rankings;
     }
 
+    /** The most curves one {@link #curves} answers. */
+    public static final int MAX_CURVES = 1000;
+
     /** The page a browser asks for first: the leaderboard's 50 best by value, as the web UI opens it. */
     static final TrialQuery FIRST_PAGE = new TrialQuery(0, 50, "value", false, null);
 
@@ -246,8 +249,8 @@ public final class ExperimentQueries {
 
     /** Intermediate-value curves of the primary metric of the latest trials that reported. */
     public List<Curve> curves(String ref, int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "limit must be from 1 to 1000, got " + limit);
+        if (limit < 1 || limit > MAX_CURVES) {
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "limit must be from 1 to " + MAX_CURVES + ", got " + limit);
         }
         Snapshot s = snapshotOf(ref);
         return TrialViews.curves(s.trials(), s.spec().primary(), limit);

@@ -13,6 +13,7 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.experiment.ExperimentQueries;
 import io.tunelab.server.experiment.ExperimentService;
+import io.tunelab.server.experiment.LogText;
 import io.tunelab.server.experiment.RequestKey;
 import io.tunelab.server.experiment.TrialPage;
 import io.tunelab.server.experiment.TrialQuery;
@@ -258,7 +259,8 @@ public final class HttpApi {
     private void trials(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         blocking.runPage(rc, () -> {
-            var query = new TrialQuery(intParam(rc, "offset", 0), intParam(rc, "limit", TrialQuery.MAX_LIMIT),
+            var query = new TrialQuery(intParam(rc, "offset", 0, 0, Integer.MAX_VALUE),
+                    intParam(rc, "limit", TrialQuery.MAX_LIMIT, 1, TrialQuery.MAX_LIMIT),
                     rc.queryParams().get("sort"), "desc".equalsIgnoreCase(orderParam(rc)), stateParam(rc));
             return queries.trials(ref, query);
         }, TrialPage::total, TrialPage::trials);
@@ -292,7 +294,8 @@ public final class HttpApi {
 
     private void leaderboard(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.runPage(rc, () -> queries.leaderboard(ref, intParam(rc, "offset", 0), intParam(rc, "limit", 10)),
+        blocking.runPage(rc, () -> queries.leaderboard(ref, intParam(rc, "offset", 0, 0, Integer.MAX_VALUE),
+                intParam(rc, "limit", 10, 1, TrialQuery.MAX_LIMIT)),
                 TrialPage::total, TrialPage::trials);
     }
 
@@ -308,7 +311,7 @@ public final class HttpApi {
 
     private void curves(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.run(rc, 200, () -> queries.curves(ref, intParam(rc, "limit", 50)));
+        blocking.run(rc, 200, () -> queries.curves(ref, intParam(rc, "limit", 50, 1, ExperimentQueries.MAX_CURVES)));
     }
 
     private void dataReport(RoutingContext rc) {
@@ -426,6 +429,15 @@ public final class HttpApi {
      * here, naming the parameter. {@link QueryParams} has refused an empty one already.
      */
     static int intParam(RoutingContext rc, String name, int fallback) {
+        return intParam(rc, name, fallback, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #intParam(RoutingContext, String, int)} of a parameter whose values run from {@code min}
+     * to {@code max}: a value that is no integer, or one too long for any int, is refused naming
+     * that range (one in an int's range but outside it is left to the query's own check).
+     */
+    static int intParam(RoutingContext rc, String name, int fallback, int min, int max) {
         String v = rc.queryParams().get(name);
         if (v == null) {
             return fallback;
@@ -433,10 +445,11 @@ public final class HttpApi {
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException ex) {
-            boolean tooLong = v.strip().matches("[-+]?[0-9]+");
+            boolean digits = v.strip().matches("[-+]?[0-9]+");
+            boolean ranged = min != Integer.MIN_VALUE || max != Integer.MAX_VALUE;
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "query parameter " + name + " must be an integer"
-                    + (tooLong ? " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE : "") + " (" + fallback
-                    + " when left out), got \"" + v + "\"");
+                    + (digits || ranged ? " from " + min + " to " + max : "") + " (" + fallback + " when left out), got \""
+                    + LogText.of(v) + "\"");
         }
     }
 

@@ -39,7 +39,8 @@ final class WinnerRoutes {
 
     private void ranking(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.runPage(rc, () -> queries.ranking(ref, HttpApi.intParam(rc, "offset", 0), HttpApi.intParam(rc, "limit", 100)),
+        blocking.runPage(rc, () -> queries.ranking(ref, HttpApi.intParam(rc, "offset", 0, 0, Integer.MAX_VALUE),
+                HttpApi.intParam(rc, "limit", 100, 1, io.tunelab.server.experiment.TrialQuery.MAX_LIMIT)),
                 ExperimentQueries.RankingPage::total, ExperimentQueries.RankingPage::ranking);
     }
 

@@ -176,12 +176,15 @@ class DbCopyCommandTest {
                 "--to-password-file", password.toString())).as(out.toString()).isZero();
         assertThat(out.toString()).containsPattern("request +2 rows");
 
-        // A retried tell carrying other values gets the first answer; the trial keeps the first values.
+        // A retried tell gets the first answer; one carrying other values under that id is refused
+        // (the copy keeps each answer's token and body digest); the trial keeps the first values.
         String other = Json.write(TrialResult.complete(Map.of("loss", 0.1)));
         try (ApiServer server = ApiServer.start(serverConfig("--db", url, "--db-user", PostgresCluster.USER,
                 "--db-password-file", password.toString(), "--data-dir", Files.createDirectories(dir.resolve("pg")).toString()))) {
-            assertThat(answered(post(server.port(), token, "/api/trials/" + trialId + "/result", other, "tell-before-copy"), 200))
+            assertThat(answered(post(server.port(), token, "/api/trials/" + trialId + "/result", result, "tell-before-copy"), 200))
                     .isEqualTo(told);
+            assertThat(post(server.port(), token, "/api/trials/" + trialId + "/result", other, "tell-before-copy").statusCode())
+                    .isEqualTo(400);
             assertThat(answered(post(server.port(), token, "/api/experiments/retried/trials", "{}", "ask-before-copy"), 201))
                     .isEqualTo(asked);
             try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
@@ -194,8 +197,10 @@ class DbCopyCommandTest {
         var copied = DatabaseCopy.copy(new Database.Postgres(url, PostgresCluster.USER, PostgresCluster.PASSWORD), Database.embedded(back));
         assertThat(copied.rows("request")).isEqualTo(2);
         try (ApiServer server = ApiServer.start(serverConfig("--data-dir", back.toString()))) {
-            assertThat(answered(post(server.port(), token, "/api/trials/" + trialId + "/result", other, "tell-before-copy"), 200))
+            assertThat(answered(post(server.port(), token, "/api/trials/" + trialId + "/result", result, "tell-before-copy"), 200))
                     .isEqualTo(told);
+            assertThat(post(server.port(), token, "/api/trials/" + trialId + "/result", other, "tell-before-copy").statusCode())
+                    .isEqualTo(400);
             try (TunelabClient client = TunelabClient.connect(server.origin(), token)) {
                 assertThat(client.trials("retried")).singleElement().satisfies(t -> assertThat(t.values()).containsEntry("loss", 0.5));
             }

@@ -171,7 +171,10 @@ class TunelabCommandTest {
 
         Run badLimit = server.run("leaderboard", "ghost", "--limit", "0");
         assertThat(badLimit.exit()).isEqualTo(2);
-        assertThat(badLimit.err()).contains("--limit must be 1 or more");
+        assertThat(badLimit.err()).contains("--limit must be from 1 to 10000, got 0");
+        Run hugeLimit = server.run("leaderboard", "ghost", "--limit", "100000");
+        assertThat(hugeLimit.exit()).isEqualTo(2);
+        assertThat(hugeLimit.err()).contains("--limit must be from 1 to 10000, got 100000");
 
         Run badTrials = server.run("sweep", "resume", "ghost", "--trials", "-1");
         assertThat(badTrials.err()).contains("--trials must be 1 or more");
@@ -209,6 +212,15 @@ class TunelabCommandTest {
         assertThat(badDurability.exit()).isEqualTo(2);
         assertThat(badDurability.err()).contains("--durability must be one of process, fsync, got \"eventually\"");
         assertThat(untouched).doesNotExist();
+
+        Run noCommand = run();
+        assertThat(noCommand.exit()).isEqualTo(2);
+        assertThat(noCommand.err()).contains("tunelab needs a command: one of server, sweep").contains("run tunelab --help for its usage");
+        assertThat(noCommand.out()).isEmpty();
+        Run noSubcommand = run("experiment");
+        assertThat(noSubcommand.exit()).isEqualTo(2);
+        assertThat(noSubcommand.err()).contains("tunelab experiment needs a command: one of ");
+        assertThat(run("--help").exit()).as("asking for the usage is no error").isZero();
 
         Run unknownCommand = run("sweeps");
         assertThat(unknownCommand.exit()).isEqualTo(2);

@@ -59,6 +59,7 @@ class BadSpecsOverHttpTest {
             step too fine to count    | {"name":"x","objective":{"metric":"l"},"space":{"x":{"type":"float","low":0,"high":1,"step":1e-300}}} | 400 | INVALID_SPEC | param "x": step (1.0E-300) divides [0.0, 1.0] into more than 10^15 values
             int step beyond the range | {"name":"x","objective":{"metric":"l"},"space":{"n":{"type":"int","low":0,"high":10,"step":20}}} | 400 | INVALID_SPEC | param "n": step (20) must not exceed high - low (10)
             control character in name | {"name":"x\\u0000y","objective":{"metric":"l"}}                     | 400 | INVALID_SPEC | name "x?y" holds a control character
+            C1 control in name        | {"name":"ab\\u0085cd","objective":{"metric":"l"}}                   | 400 | INVALID_SPEC | name "ab?cd" holds a control character
             control character in param| {"name":"x","objective":{"metric":"l"},"space":{"a\\u0001":{"type":"float","low":0,"high":1}}} | 400 | INVALID_SPEC | param "a?": a param name holds a control character
             overlong metric name      | {"name":"x","objective":{"metric":"LONGMETRIC"}}                        | 400 | INVALID_SPEC | objective's metric name is 251 characters long
             folds not a number        | {"name":"x","objective":{"metric":"l"},"task":{"dataset":{"name":"iris","validation":{"folds":"three"}}}} | 400 | INVALID_SPEC | folds must be a whole number from 2 to 100

@@ -393,6 +393,10 @@ class HttpSecurityTest {
         assertRefused(raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), body), 401, ErrorCode.UNAUTHENTICATED, "used");
         assertRefused(raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), "{\"token\": \"tl_nope\"}"), 401,
                 ErrorCode.UNAUTHENTICATED, "unknown");
+        for (String nothing : List.of("{}", "", "{\"token\": null}")) {
+            assertRefused(raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), nothing), 401,
+                    ErrorCode.UNAUTHENTICATED, "neither a token nor a login code");
+        }
         RawHttp.Reply page = raw.send("GET", "/login", Map.of(), (String) null);
         assertThat(page.status()).isEqualTo(302);
         assertThat(page.header("Location")).isEqualTo("/");

@@ -146,9 +146,11 @@ class QueryParamsApiTest {
         get("/api/experiments/target/trials?state=DONE").assertError(400, ErrorCode.INVALID_ARGUMENT,
                 "state must be one of WAITING, RUNNING, COMPLETE, PRUNED, FAILED, RACED_OUT (every state when left out), got \"DONE\"");
         get("/api/experiments/target/trials?limit=99999999999").assertError(400, ErrorCode.INVALID_ARGUMENT,
-                "query parameter limit must be an integer from -2147483648 to 2147483647 (10000 when left out)");
+                "query parameter limit must be an integer from 1 to 10000 (10000 when left out), got \"99999999999\"");
+        get("/api/experiments/target/leaderboard?offset=-99999999999").assertError(400, ErrorCode.INVALID_ARGUMENT,
+                "query parameter offset must be an integer from 0 to 2147483647 (0 when left out)");
         get("/api/experiments/target/curves?limit=many").assertError(400, ErrorCode.INVALID_ARGUMENT,
-                "query parameter limit must be an integer (50 when left out), got \"many\"");
+                "query parameter limit must be an integer from 1 to 1000 (50 when left out), got \"many\"");
         get("/api/experiments/target/curves?limit=5000").assertError(400, ErrorCode.INVALID_ARGUMENT, "limit must be from 1 to 1000");
         get("/api/experiments/target/trials?order=sideways").assertError(400, ErrorCode.INVALID_ARGUMENT, "order must be asc or desc");
         assertThat(get("/api/experiments/target/trials?order=%20desc%20").status()).isEqualTo(200);

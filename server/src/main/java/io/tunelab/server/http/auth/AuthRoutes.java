@@ -46,6 +46,10 @@ public final class AuthRoutes {
         String body = rc.body().asString();
         blocking(rc, () -> {
             LoginRequest request = Json.read(body == null || body.isBlank() ? "{}" : body, LoginRequest.class);
+            if (request.code() == null && request.token() == null) {
+                throw TunelabException.of(ErrorCode.UNAUTHENTICATED, "the body gives neither a token nor a login code; send "
+                        + "{\"token\": \"tl_…\"} or the code of a one-time login link as {\"code\": \"…\"}");
+            }
             Optional<Principal> principal = request.code() != null
                     ? sessions.redeem(request.code()).flatMap(tokens::active)
                     : tokens.authenticate(request.token());
