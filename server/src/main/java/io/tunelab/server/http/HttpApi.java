@@ -134,7 +134,10 @@ public final class HttpApi {
                     }
                 })
                 .handler(HttpApi::utf8Body);
-        auth.register(router, route -> takes(route));
+        auth.register(router, route -> takes(route), rc -> {
+            takesNoFields(rc.body().asString(), "a " + rc.request().method().name().toLowerCase(java.util.Locale.ROOT));
+            rc.next();
+        });
 
         takes(router.get("/api/openapi.yaml")).handler(requires(READ)).handler(this::openApi);
         // Checked before the stream opens: a refused query is answered with the error body, not a stream.

@@ -4,6 +4,7 @@ import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
 import io.tunelab.api.TokenRequest;
 import io.tunelab.api.TunelabException;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -70,14 +71,16 @@ public final class AuthRoutes {
     /**
      * Registers the routes that need an authenticated caller; {@code login} is registered by the
      * caller, before authentication. None takes a query parameter: {@code takesNoQuery} declares
-     * that on each route (and refuses any query sent to it).
+     * that on each route (and refuses any query sent to it); the two deletes (a logout, a revoke)
+     * take no body fields either: {@code takesNoFields} refuses any before they act.
      */
-    public void register(Router router, UnaryOperator<Route> takesNoQuery) {
+    public void register(Router router, UnaryOperator<Route> takesNoQuery, Handler<RoutingContext> takesNoFields) {
         takesNoQuery.apply(router.get("/api/session")).handler(this::whoAmI);
-        takesNoQuery.apply(router.delete("/api/session")).handler(this::logout);
+        takesNoQuery.apply(router.delete("/api/session")).handler(takesNoFields).handler(this::logout);
         takesNoQuery.apply(router.get("/api/tokens")).handler(RequestGuard.requires(Scope.ADMIN)).handler(this::list);
         takesNoQuery.apply(router.post("/api/tokens")).handler(RequestGuard.requires(Scope.ADMIN)).handler(this::create);
-        takesNoQuery.apply(router.delete("/api/tokens/:name")).handler(RequestGuard.requires(Scope.ADMIN)).handler(this::revoke);
+        takesNoQuery.apply(router.delete("/api/tokens/:name")).handler(RequestGuard.requires(Scope.ADMIN)).handler(takesNoFields)
+                .handler(this::revoke);
     }
 
     private void whoAmI(RoutingContext rc) {
