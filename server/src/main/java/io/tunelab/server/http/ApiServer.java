@@ -174,7 +174,8 @@ public final class ApiServer implements AutoCloseable {
                     if (!RequestGuard.refusedWithoutHost(request)) {
                         router.handle(request);
                     }
-                }).listen().onSuccess(servers::add);
+                }).invalidRequestHandler(RequestGuard.invalidRequest(options.getMaxInitialLineLength(), options.getMaxHeaderSize()))
+                        .listen().onSuccess(servers::add);
             }
         };
         vertx.deployVerticle(listener, new DeploymentOptions().setInstances(count))

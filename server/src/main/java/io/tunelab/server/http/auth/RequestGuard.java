@@ -1,5 +1,7 @@
 package io.tunelab.server.http.auth;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 import io.vertx.core.Handler;
@@ -123,6 +125,39 @@ public final class RequestGuard {
         request.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json")
                 .end(io.tunelab.api.Json.write(io.tunelab.api.ErrorBody.of(e)));
         return true;
+    }
+
+    /**
+     * What answers a request that HTTP's decoder could not read (the server's invalid-request
+     * handler), as every other refusal is answered: a JSON error with the security headers, then the
+     * connection closed, since the decoder reads nothing more on it. A request line longer than
+     * {@code maxLine} bytes is 414, headers larger than {@code maxHeaders} bytes 431, anything else
+     * (a negative or repeated Content-Length, a broken chunk) 400; Vert.x's own answer had no body.
+     */
+    public static Handler<HttpServerRequest> invalidRequest(int maxLine, int maxHeaders) {
+        return request -> {
+            Throwable cause = request.decoderResult().cause();
+            int status;
+            String message;
+            if (cause instanceof TooLongHttpLineException) {
+                status = 414;
+                message = "the request line (method, path and query) is longer than the " + maxLine + " bytes this server "
+                        + "reads; send a shorter path or query";
+            } else if (cause instanceof TooLongHttpHeaderException) {
+                status = 431;
+                message = "the request's headers are larger than the " + maxHeaders + " bytes this server reads; send "
+                        + "fewer or shorter headers";
+            } else {
+                status = 400;
+                message = "the request is not HTTP/1.1 this server can read"
+                        + (cause == null || cause.getMessage() == null ? "" : ": " + io.tunelab.api.VisibleText.of(cause.getMessage()));
+            }
+            var e = TunelabException.of(ErrorCode.INVALID_ARGUMENT, message);
+            HEADERS.forEach(request.response()::putHeader);
+            request.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                    .end(io.tunelab.api.Json.write(io.tunelab.api.ErrorBody.of(e)))
+                    .onComplete(done -> request.connection().close());
+        };
     }
 
     /** Finds the caller: a bearer token, or a session cookie (with the anti-CSRF header on a non-GET). */
