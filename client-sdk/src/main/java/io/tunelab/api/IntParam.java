@@ -51,8 +51,10 @@ public record IntParam(int low, int high, boolean log, Integer step, Condition w
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "expected an integer in [" + low + ", " + high + "], got " + value);
         }
         if (n.doubleValue() < low || n.doubleValue() > high) {
-            // Shown as it came: a number past a long's range (1e20) would read as 9223372036854775807.
-            throw TunelabException.of(ErrorCode.INVALID_VALUE, value + " is not one of " + low + ", " + (low + stepOrOne())
+            // A whole number as one (9.0 from a CSV reads 9); one past a long's range as it came (1e20
+            // would read 9223372036854775807, a number the caller never sent).
+            Object shown = Math.abs(n.doubleValue()) < 9e18 ? (Object) n.longValue() : value;
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, shown + " is not one of " + low + ", " + (low + stepOrOne())
                     + ", … up to " + high);
         }
         long v = n.longValue();
