@@ -128,7 +128,7 @@ final class Requests {
                         + stored.kind() + " already; give each request its own id, and the same id only to its retries",
                         Map.of("requestId", key.id()));
             }
-            sameRequest(key, stored);
+            sameBody(key, stored);
             if (stored.trial() != null) {
                 // A finished trial's row is what its tell answered; gone with a deleted experiment, it answers nothing.
                 return storage.index().trial(stored.trial()).map(t -> type.isInstance(t) ? type.cast(t) : Json.mapper().convertValue(t, type));
@@ -164,6 +164,11 @@ final class Requests {
      */
     private static void sameRequest(RequestKey key, StoredAnswer stored) {
         sameCaller(key, stored);
+        sameBody(key, stored);
+    }
+
+    /** Refuses {@code key} when {@code stored} was stored for another body, as {@link #sameRequest} does. */
+    private static void sameBody(RequestKey key, StoredAnswer stored) {
         if (stored.body() != null && key.body() != null && !stored.body().equals(key.body())) {
             throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used for " + stored.kind()
                     + " with another body already; a retry sends the body of its first attempt unchanged, and a new "
@@ -232,7 +237,7 @@ final class Requests {
 
     private static void store(Journal.Entry entry, RequestKey key, StoredAnswer answer, Instant at) {
         if (key != null) {
-            String json = Json.write(answer.by(key));
+            String json = Json.write(answer.givenTo(key));
             String kind = answer.kind().length() > 16 ? answer.kind().substring(0, 16) : answer.kind();
             entry.write(c -> c.putAnswer(key.id(), kind, json, at));
         }
@@ -256,7 +261,7 @@ final class Requests {
         }
 
         /** This answer as given to {@code key}'s token and body. */
-        StoredAnswer by(RequestKey key) {
+        StoredAnswer givenTo(RequestKey key) {
             return new StoredAnswer(kind, answer, trial, next, key.caller(), key.body());
         }
     }
