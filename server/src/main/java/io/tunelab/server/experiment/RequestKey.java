@@ -42,9 +42,4 @@ public record RequestKey(String id, String caller, String body) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
-
-    @Override
-    public String toString() {
-        return id;
-    }
 }

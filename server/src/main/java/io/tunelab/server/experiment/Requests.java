@@ -36,9 +36,8 @@ final class Requests {
     }
 
     /** Refuses an id that is blank, too long or holds other characters than letters, digits and {@code . _ : -}. */
-    static RequestKey check(RequestKey key) {
+    static void check(RequestKey key) {
         check(key == null ? null : key.id());
-        return key;
     }
 
     /** {@link #check(RequestKey)} of the id alone. */
