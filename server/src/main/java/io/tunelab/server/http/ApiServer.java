@@ -119,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
             }, 5, 5, TimeUnit.SECONDS);
         }
         Vertx vertx = meters.vertx(FileCacheFolder.ofThisProcess().options());
-        var sessions = new Sessions(InstantSource.system());
+        var sessions = new Sessions(storage, InstantSource.system());
         var guard = new RequestGuard(tokens, sessions, config.access(), config.host());
         var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()),
                 config.limits());

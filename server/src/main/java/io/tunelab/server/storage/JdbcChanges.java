@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -197,6 +198,57 @@ final class JdbcChanges implements Storage.Changes {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void insertSession(StoredSession session, int keep) {
+        run("INSERT INTO browser_session (id_hash, token_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", ps -> {
+            ps.setString(1, session.idHash());
+            ps.setString(2, session.tokenName());
+            ps.setString(3, session.csrf());
+            ps.setObject(4, RowCodec.time(session.created()));
+            ps.setObject(5, RowCodec.time(session.expires()));
+        });
+        run("DELETE FROM browser_session WHERE token_name = ? AND id_hash NOT IN (SELECT id_hash FROM browser_session "
+                + "WHERE token_name = ? ORDER BY created_at DESC, id_hash FETCH FIRST " + keep + " ROWS ONLY)", ps -> {
+            ps.setString(1, session.tokenName());
+            ps.setString(2, session.tokenName());
+        });
+        run("DELETE FROM browser_session WHERE expires_at <= ?", ps -> ps.setObject(1, RowCodec.time(session.created())));
+        run("DELETE FROM login_code WHERE expires_at <= ?", ps -> ps.setObject(1, RowCodec.time(session.created())));
+    }
+
+    @Override
+    public void deleteSession(String idHash) {
+        run("DELETE FROM browser_session WHERE id_hash = ?", ps -> ps.setString(1, idHash));
+    }
+
+    @Override
+    public void insertLoginCode(StoredLoginCode code) {
+        run("INSERT INTO login_code (code_hash, token_name, expires_at) VALUES (?, ?, ?)", ps -> {
+            ps.setString(1, code.codeHash());
+            ps.setString(2, code.tokenName());
+            ps.setObject(3, RowCodec.time(code.expires()));
+        });
+    }
+
+    @Override
+    public Optional<StoredLoginCode> takeLoginCode(String codeHash) {
+        StoredLoginCode code;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT code_hash, token_name, expires_at FROM login_code WHERE code_hash = ?")) {
+            ps.setString(1, codeHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                code = RowCodec.readLoginCode(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        // Of two writes that read the code at once, the one whose delete removed the row took it.
+        return update("DELETE FROM login_code WHERE code_hash = ?", ps -> ps.setString(1, codeHash)) == 1
+                ? Optional.of(code) : Optional.empty();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -293,6 +294,36 @@ public final class JdbcStorage implements Storage {
         } catch (SQLException e) {
             throw readFailure(e);
         }
+    }
+
+    @Override
+    public List<StoredSession> sessions(Instant now) {
+        var out = new ArrayList<StoredSession>();
+        try (Connection c = readers.getConnection();
+             var ps = c.prepareStatement("SELECT id_hash, token_name, csrf, created_at, expires_at FROM browser_session "
+                     + "WHERE expires_at > ? ORDER BY created_at, id_hash")) {
+            ps.setObject(1, RowCodec.time(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(RowCodec.readSession(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailure(e);
+        }
+    }
+
+    @Override
+    public Optional<StoredSession> session(String idHash) {
+        return firstColumn("SELECT id_hash, token_name, csrf, created_at, expires_at FROM browser_session WHERE id_hash = ?",
+                ps -> ps.setString(1, idHash), RowCodec::readSession);
+    }
+
+    @Override
+    public Optional<StoredLoginCode> loginCode(String codeHash) {
+        return firstColumn("SELECT code_hash, token_name, expires_at FROM login_code WHERE code_hash = ?", ps -> ps.setString(1, codeHash),
+                RowCodec::readLoginCode);
     }
 
     @Override

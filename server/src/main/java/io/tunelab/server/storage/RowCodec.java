@@ -108,6 +108,16 @@ final class RowCodec {
         return new StoredToken(rs.getString(1), List.of(rs.getString(2).split(",")), rs.getString(3), instant(rs, 4), instant(rs, 5));
     }
 
+    /** Columns id_hash, token_name, csrf, created_at, expires_at. */
+    static StoredSession readSession(ResultSet rs) throws SQLException {
+        return new StoredSession(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5));
+    }
+
+    /** Columns code_hash, token_name, expires_at. */
+    static StoredLoginCode readLoginCode(ResultSet rs) throws SQLException {
+        return new StoredLoginCode(rs.getString(1), rs.getString(2), instant(rs, 3));
+    }
+
     static OffsetDateTime time(Instant i) {
         return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }

@@ -69,6 +69,15 @@ public interface Storage extends AutoCloseable {
     /** Every token, revoked ones included, in creation order. */
     List<StoredToken> tokens();
 
+    /** Every browser session that has not ended at {@code now}, oldest first. */
+    List<StoredSession> sessions(java.time.Instant now);
+
+    /** The browser session whose id has this SHA-256 (hex), ended or not, if it is stored. */
+    Optional<StoredSession> session(String idHash);
+
+    /** The login code whose SHA-256 (hex) is {@code codeHash}, ended or not, if it is stored. */
+    Optional<StoredLoginCode> loginCode(String codeHash);
+
     /** The experiment's finalization document (JSON), if it has one. */
     Optional<String> finalization(long experimentId);
 
@@ -145,6 +154,25 @@ public interface Storage extends AutoCloseable {
          * them, and then no longer reads that one as live.
          */
         List<StoredToken> lockLiveTokens();
+
+        /**
+         * Adds a browser session (its id hash must be new), then ends the oldest sessions of its
+         * token beyond the newest {@code keep}, and every session and login code that has ended
+         * by the new session's creation.
+         */
+        void insertSession(StoredSession session, int keep);
+
+        /** Ends the browser session whose id has this hash; nothing when there is none. */
+        void deleteSession(String idHash);
+
+        /** Adds a one-time login code; its hash must be new. */
+        void insertLoginCode(StoredLoginCode code);
+
+        /**
+         * Takes the login code with this hash: deletes it and answers it, ended or not; empty when
+         * there is none. Of two writes that take one code at once (two coordinators), one finds it.
+         */
+        Optional<StoredLoginCode> takeLoginCode(String codeHash);
 
         /** Replaces the experiment's finalization document (JSON). */
         void putFinalization(long experimentId, String json);

@@ -2,9 +2,12 @@ package io.tunelab.server.experiment;
 
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredLoginCode;
+import io.tunelab.server.storage.StoredSession;
 import io.tunelab.server.storage.StoredToken;
 import io.tunelab.server.storage.StoredTrial;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -135,6 +138,21 @@ final class FailingStorage implements Storage {
     @Override
     public List<StoredToken> tokens() {
         return storage.tokens();
+    }
+
+    @Override
+    public List<StoredSession> sessions(Instant now) {
+        return storage.sessions(now);
+    }
+
+    @Override
+    public Optional<StoredSession> session(String idHash) {
+        return storage.session(idHash);
+    }
+
+    @Override
+    public Optional<StoredLoginCode> loginCode(String codeHash) {
+        return storage.loginCode(codeHash);
     }
 
     @Override

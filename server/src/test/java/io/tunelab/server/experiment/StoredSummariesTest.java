@@ -151,7 +151,9 @@ class StoredSummariesTest {
             s.execute("DROP TABLE experiment_summary");
             s.execute("DROP INDEX request_created");
             s.execute("DROP TABLE finalization_model");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('13', '14', '15')");
+            s.execute("DROP TABLE browser_session");
+            s.execute("DROP TABLE login_code");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('13', '14', '15', '16')");
             s.execute("UPDATE experiment SET revision = 0");
         }
 

@@ -407,6 +407,45 @@ class HttpSecurityTest {
     }
 
     @Test
+    void aSessionAndALoginLinkOutliveARestartButALogoutDoesNot() throws Exception {
+        RawHttp.Reply login = raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), "{\"token\": \"" + admin + "\"}");
+        String cookie = login.header("Set-Cookie").substring(0, login.header("Set-Cookie").indexOf(';'));
+        String csrf = (String) login.json().get("csrf");
+        RawHttp.Reply second = raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), "{\"token\": \"" + admin + "\"}");
+        String loggedOut = second.header("Set-Cookie").substring(0, second.header("Set-Cookie").indexOf(';'));
+        assertThat(raw.send("DELETE", "/api/session", Map.of("Cookie", loggedOut, "X-Tunelab-CSRF", (String) second.json().get("csrf")),
+                (String) null).status()).isEqualTo(200);
+        String link = server.api().loginLink().orElseThrow();
+        String code = "{\"code\": \"" + link.substring(link.indexOf("#code=") + 6) + "\"}";
+
+        server.restart();
+        raw = new RawHttp(server.port());
+        adminClient = server.client();
+        assertThat(raw.send("GET", "/api/session", Map.of("Cookie", cookie), (String) null).json()).containsEntry("name", "admin")
+                .containsEntry("csrf", csrf);
+        assertThat(raw.send("POST", "/api/experiments/target/pause", Map.of("Cookie", cookie, "Content-Type", "application/json",
+                "X-Tunelab-CSRF", csrf), "{}").status()).isEqualTo(200);
+        assertThat(state()).isEqualTo(ExperimentState.PAUSED);
+        assertRefused(raw.send("POST", "/api/experiments/target/resume", Map.of("Cookie", cookie, "Content-Type", "application/json"),
+                "{}"), 403, ErrorCode.FORBIDDEN, "X-Tunelab-CSRF");
+        assertRefused(raw.send("GET", "/api/experiments", Map.of("Cookie", loggedOut), (String) null), 401, ErrorCode.UNAUTHENTICATED,
+                "logged out");
+        assertThat(raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), code).json()).containsEntry("name", "admin");
+
+        server.restart();
+        raw = new RawHttp(server.port());
+        adminClient = server.client();
+        assertRefused(raw.send("POST", "/api/session", Map.of("Content-Type", "application/json"), code), 401, ErrorCode.UNAUTHENTICATED,
+                "used");
+        assertThat(raw.send("DELETE", "/api/session", Map.of("Cookie", cookie, "X-Tunelab-CSRF", csrf), (String) null).status()).isEqualTo(200);
+        server.restart();
+        raw = new RawHttp(server.port());
+        adminClient = server.client();
+        assertRefused(raw.send("GET", "/api/experiments", Map.of("Cookie", cookie), (String) null), 401, ErrorCode.UNAUTHENTICATED, "session");
+        assertThat(state()).isEqualTo(ExperimentState.PAUSED);
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeaders() throws Exception {
         for (RawHttp.Reply r : List.of(raw.send("GET", "/", Map.of(), (String) null), raw.send("GET", "/health", Map.of(), (String) null),
                 raw.send("GET", "/api/experiments", Map.of(), (String) null), raw.send("GET", "/api/experiments", bearer(admin), (String) null))) {

@@ -64,7 +64,9 @@ class RefitModelMigrationTest {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             s.execute("DROP TABLE finalization_model");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '15'");
+            s.execute("DROP TABLE browser_session");
+            s.execute("DROP TABLE login_code");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('15', '16')");
         }
 
         try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0))) {

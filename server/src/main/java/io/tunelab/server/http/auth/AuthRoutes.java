@@ -59,9 +59,10 @@ public final class AuthRoutes {
                         ? "this login code is unknown, used or expired; log in with a token instead"
                         : "this token is unknown or revoked; give a token as {\"token\": \"tl_…\"}");
             }
-            return principal.get();
-        }, (r, principal) -> {
-            Sessions.Session session = sessions.open(principal.name());
+            return Map.entry(principal.get(), sessions.open(principal.get().name()));
+        }, (r, opened) -> {
+            Principal principal = opened.getKey();
+            Sessions.Session session = opened.getValue();
             r.response().addCookie(Cookie.cookie(Sessions.COOKIE, session.id()).setHttpOnly(true).setPath("/")
                     .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(Sessions.SESSION_TTL.toSeconds()));
             send(r, 200, who(principal, session.csrf()));
@@ -88,10 +89,15 @@ public final class AuthRoutes {
     }
 
     private void logout(RoutingContext rc) {
-        RequestGuard.session(rc).ifPresent(s -> sessions.close(s.id()));
-        rc.response().addCookie(Cookie.cookie(Sessions.COOKIE, "").setPath("/").setHttpOnly(true)
-                .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
-        send(rc, 200, Map.of("loggedOut", true));
+        Optional<Sessions.Session> session = RequestGuard.session(rc);
+        blocking(rc, () -> {
+            session.ifPresent(s -> sessions.close(s.id()));
+            return true;
+        }, (r, closed) -> {
+            r.response().addCookie(Cookie.cookie(Sessions.COOKIE, "").setPath("/").setHttpOnly(true)
+                    .setSameSite(CookieSameSite.STRICT).setMaxAge(0));
+            send(r, 200, Map.of("loggedOut", true));
+        });
     }
 
     private void list(RoutingContext rc) {

@@ -181,7 +181,7 @@ public final class RequestGuard {
         if (principal.isEmpty()) {
             rc.fail(TunelabException.of(ErrorCode.UNAUTHENTICATED, "this request needs a token: send \"Authorization: Bearer "
                     + "<token>\" (the CLI reads --token-file or TUNELAB_TOKEN), or log in to the web UI"
-                    + (cookie != null ? "; the session ended (it expired, its token was revoked, or the server restarted since the login)" : "")));
+                    + (cookie != null ? "; the session ended (it expired, it was logged out, or its token was revoked)" : "")));
             return;
         }
         HttpMethod method = rc.request().method();

@@ -1,5 +1,9 @@
 package io.tunelab.server.http.auth;
 
+import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredLoginCode;
+import io.tunelab.server.storage.StoredSession;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,73 +11,156 @@ import java.time.InstantSource;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
- * Browser sessions and one-time login codes, in memory only (a restart logs browsers out).
- * A session has a random id (the HttpOnly cookie), the name of the token it was opened with, an
- * anti-CSRF value that every non-GET request must echo in {@value #CSRF_HEADER}, and an expiry.
- * A login code opens one session, once. Thread-safe.
+ * Browser sessions and one-time login codes, stored in the database (tables {@code browser_session}
+ * and {@code login_code}), so a restart does not log browsers out and every coordinator sharing
+ * the database knows them. A session has a random id (the HttpOnly cookie; only its SHA-256 is
+ * stored), the name of the token it was opened with, an anti-CSRF value that every non-GET request
+ * must echo in {@value #CSRF_HEADER}, and an expiry. A token keeps at most
+ * {@value #SESSIONS_PER_TOKEN} sessions: a login beyond them ends the token's oldest. A login code
+ * opens one session, once, on whichever coordinator.
+ *
+ * <p>On a database this process alone writes, the live sessions are held in memory (read at start,
+ * read again after each login and logout), so finding a request's session never waits for
+ * storage. On a database other coordinators share, a session is read from the database when a
+ * request first shows it and again once {@link #SHARED_RECHECK} has passed: a logout on another
+ * coordinator ends it here within that time, as a token's revocation does. {@link #open},
+ * {@link #close}, {@link #loginCode} and {@link #redeem} write to storage: call them off the event
+ * loop. Thread-safe.
  */
 public final class Sessions {
     public static final String COOKIE = "tunelab_session";
     public static final String CSRF_HEADER = "X-Tunelab-CSRF";
     static final Duration SESSION_TTL = Duration.ofHours(12);
     static final Duration CODE_TTL = Duration.ofHours(8);
-    private static final int MAX_SESSIONS = 10_000;
+    /** How many sessions one token keeps; a login beyond them ends the oldest. */
+    static final int SESSIONS_PER_TOKEN = 100;
+    /** How long a session read from a shared database is trusted before it is read again. */
+    static final Duration SHARED_RECHECK = Duration.ofSeconds(5);
+    /** Sessions read from a shared database that are held before those read longest ago are dropped. */
+    private static final int MAX_HELD = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One browser's session: whose token opened it, its anti-CSRF value, when it ends. */
+    /** One browser's session: its id (the cookie's value), whose token opened it, its anti-CSRF value, when it ends. */
     public record Session(String id, String tokenName, String csrf, Instant expires) {
     }
 
-    private record Code(String tokenName, Instant expires) {
+    /** A stored session as this process holds it, with when it was read (nanoTime). */
+    private record Held(StoredSession row, long readAt) {
     }
 
+    private final Storage storage;
     private final InstantSource clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Code> codes = new ConcurrentHashMap<>();
+    private final boolean shared;
+    private final Map<String, Held> byHash = new ConcurrentHashMap<>();
 
-    public Sessions(InstantSource clock) {
+    /** Reads the live sessions of a database this process alone writes; on a shared one, reads them as requests show them. */
+    public Sessions(Storage storage, InstantSource clock) {
+        this.storage = storage;
         this.clock = clock;
+        this.shared = storage.shared().isPresent();
+        if (!shared) {
+            readAll();
+        }
     }
 
-    /** Opens a session for the token named {@code tokenName}. */
+    /** Opens a session for the token named {@code tokenName}, ending its oldest beyond {@value #SESSIONS_PER_TOKEN}. */
     public Session open(String tokenName) {
         Instant now = clock.instant();
-        if (sessions.size() >= MAX_SESSIONS) {
-            sessions.values().removeIf(s -> !s.expires().isAfter(now));
+        String id = random();
+        var row = new StoredSession(Tokens.hash(id), tokenName, random(), now, now.plus(SESSION_TTL));
+        synchronized (this) {
+            storage.write(c -> c.insertSession(row, SESSIONS_PER_TOKEN));
+            if (shared) {
+                byHash.put(row.idHash(), new Held(row, System.nanoTime()));
+            } else {
+                readAll();
+            }
         }
-        var session = new Session(random(), tokenName, random(), now.plus(SESSION_TTL));
-        sessions.put(session.id(), session);
-        return session;
+        return session(id, row);
     }
 
-    /** The live session with this id, or empty. */
+    /** The live session with this id (the cookie's value), or empty. */
     public Optional<Session> find(String id) {
-        Session s = id == null ? null : sessions.get(id);
-        if (s != null && !s.expires().isAfter(clock.instant())) {
-            sessions.remove(id);
+        if (id == null || id.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(s);
+        String hash = Tokens.hash(id);
+        Held held = byHash.get(hash);
+        long now = System.nanoTime();
+        if (shared && (held == null || now - held.readAt() > SHARED_RECHECK.toNanos())) {
+            held = storage.session(hash).map(row -> new Held(row, now)).orElse(null);
+            if (held == null) {
+                byHash.remove(hash);
+            } else {
+                if (byHash.size() >= MAX_HELD) {
+                    byHash.values().removeIf(h -> now - h.readAt() > SHARED_RECHECK.toNanos());
+                }
+                byHash.put(hash, held);
+            }
+        }
+        if (held == null) {
+            return Optional.empty();
+        }
+        if (!held.row().expires().isAfter(clock.instant())) {
+            byHash.remove(hash);
+            return Optional.empty();
+        }
+        return Optional.of(session(id, held.row()));
     }
 
+    /** Ends the session with this id, here and in storage; nothing when there is none. */
     public void close(String id) {
-        sessions.remove(id);
+        String hash = Tokens.hash(id);
+        synchronized (this) {
+            storage.write(c -> c.deleteSession(hash));
+            byHash.remove(hash);
+        }
     }
 
-    /** A new one-time code that opens a session for the token named {@code tokenName}. */
+    /** A new one-time code that opens a session for the token named {@code tokenName}, within {@link #CODE_TTL}. */
     public String loginCode(String tokenName) {
         String code = random();
-        codes.put(code, new Code(tokenName, clock.instant().plus(CODE_TTL)));
+        var row = new StoredLoginCode(Tokens.hash(code), tokenName, clock.instant().plus(CODE_TTL));
+        storage.write(c -> c.insertLoginCode(row));
         return code;
     }
 
-    /** The token name a code was made for, once: the code is gone afterwards. Empty when unknown or expired. */
+    /**
+     * The token name a code was made for, once: the code is gone afterwards, here and on every
+     * coordinator. Empty when unknown, used or expired. An unknown code is found so by a read: a
+     * guess writes nothing.
+     */
     public Optional<String> redeem(String code) {
-        Code c = code == null ? null : codes.remove(code);
-        return c == null || !c.expires().isAfter(clock.instant()) ? Optional.empty() : Optional.of(c.tokenName());
+        if (code == null || code.isEmpty()) {
+            return Optional.empty();
+        }
+        String hash = Tokens.hash(code);
+        if (storage.loginCode(hash).isEmpty()) {
+            return Optional.empty();
+        }
+        var taken = new AtomicReference<Optional<StoredLoginCode>>(Optional.empty());
+        storage.write(c -> taken.set(c.takeLoginCode(hash)));
+        Instant now = clock.instant();
+        return taken.get().filter(c -> c.expires().isAfter(now)).map(StoredLoginCode::tokenName);
+    }
+
+    /** Holds exactly the live sessions of storage (a database this process alone writes). */
+    private synchronized void readAll() {
+        var rows = storage.sessions(clock.instant());
+        long now = System.nanoTime();
+        rows.forEach(row -> byHash.putIfAbsent(row.idHash(), new Held(row, now)));
+        Set<String> live = rows.stream().map(StoredSession::idHash).collect(Collectors.toSet());
+        byHash.keySet().retainAll(live);
+    }
+
+    private static Session session(String id, StoredSession row) {
+        return new Session(id, row.tokenName(), row.csrf(), row.expires());
     }
 
     private static String random() {
