@@ -36,6 +36,13 @@ final class Results {
         if (result.state() == null || !result.state().isFinished() || result.state() == TrialState.RACED_OUT) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
         }
+        for (String key : Transitions.SERVER_RECORDED) {
+            if (result.provenance().containsKey(key)) {
+                throw TunelabException.of(ErrorCode.INVALID_VALUE, "provenance key \"" + key + "\" is recorded by the server alone ("
+                        + String.join(", ", Transitions.SERVER_RECORDED) + "); leave it out of the result's provenance",
+                        Map.of("field", "provenance." + key));
+            }
+        }
         Map<String, Double> values = checkValues(result.values(), spec, "values");
         var indices = new java.util.HashMap<Integer, Integer>();
         for (int i = 0; i < result.repetitions().size(); i++) {

@@ -25,6 +25,12 @@ final class Transitions {
     static final String MODEL_SHA256 = "model_sha256";
     /** The provenance key of a raced-out trial's race: its p-value, shared repetitions, difference and incumbent. */
     static final String RACE = "race";
+    /**
+     * The provenance keys only the server records: a model's digest, a race, where an imported
+     * trial came from (which also keeps it outside {@code budget.trials}), an enqueued trial's mark.
+     * A told result may not set them ({@link Results} refuses one that tries).
+     */
+    static final List<String> SERVER_RECORDED = List.of(MODEL_SHA256, RACE, TrialImports.IMPORTED, TrialQueue.ENQUEUED);
 
     private Transitions() {
     }
@@ -152,14 +158,14 @@ final class Transitions {
 
     /**
      * The trial finished with a told result; the result's provenance adds to the trial's, except
-     * what the server recorded itself (the model's digest, a race), which a result cannot overwrite.
+     * what the server records itself ({@link #SERVER_RECORDED}), which a result cannot set or overwrite.
      */
     static Trial finished(Trial t, TrialState state, Map<String, Double> values, List<Repetition> repetitions,
                           Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now,
                           String toldBy) {
         var merged = new LinkedHashMap<String, Object>(t.provenance());
         merged.putAll(provenance);
-        for (String server : List.of(MODEL_SHA256, RACE)) {
+        for (String server : SERVER_RECORDED) {
             if (t.provenance().containsKey(server)) {
                 merged.put(server, t.provenance().get(server));
             } else {

@@ -88,6 +88,12 @@ class BadTellsOverHttpTest {
                     "leaseId \"x\" is not a lease id");
         }
         assertError(call("POST", "/api/trials/" + id + "/release", ""), 400, ErrorCode.MALFORMED_BODY, "expected a release request");
+        // What only the server records: an "imported" trial would leave budget.trials (after a restart), a forged digest or race would mislead.
+        for (String key : new String[]{"imported", "enqueued", "race", "model_sha256"}) {
+            assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1},"
+                    + "\"provenance\":{\"" + key + "\":{\"from\":\"elsewhere\"}}}"), 400, ErrorCode.INVALID_VALUE,
+                    "provenance key \"" + key + "\" is recorded by the server alone");
+        }
         assertThat(call("GET", "/api/trials/" + id, null).body()).isEqualTo(trialBefore);
 
         assertThat(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"COMPLETE\",\"values\":{\"loss\":1}}").status()).isEqualTo(200);

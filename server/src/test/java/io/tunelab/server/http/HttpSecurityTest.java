@@ -318,8 +318,11 @@ class HttpSecurityTest {
         }
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model));
         assertThat(adminClient.trial(t.id()).provenance()).containsEntry("model_sha256", sha);
-        adminClient.result(t.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 0.25), null, null, t.leaseId(),
-                Map.of("model_sha256", "forged")));
+        assertThatThrownBy(() -> adminClient.result(t.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 0.25), null, null,
+                t.leaseId(), Map.of("model_sha256", "forged"))))
+                .isInstanceOf(TunelabException.class).hasMessageContaining("provenance key \"model_sha256\" is recorded by the server alone");
+        assertThat(adminClient.trial(t.id()).state()).isEqualTo(TrialState.RUNNING);
+        adminClient.result(t.id(), new TrialResult(TrialState.COMPLETE, Map.of("loss", 0.25), null, null, t.leaseId(), Map.of("host", "b")));
         assertThat(adminClient.trial(t.id()).provenance()).as("a result cannot overwrite the digest").containsEntry("model_sha256", sha);
         var headers = Map.of("Authorization", "Bearer " + admin, "Content-Type", "application/octet-stream");
         assertRefused(raw.send("PUT", "/api/trials/" + t.id() + "/model?leaseId=" + t.leaseId(), headers, new byte[]{6, 6, 6}),
