@@ -25,9 +25,9 @@ import java.util.stream.Collectors;
  * {@value #SESSIONS_PER_TOKEN} sessions: a login beyond them ends the token's oldest. A login code
  * opens one session, once, on whichever coordinator.
  *
- * <p>On a database this process alone writes, the live sessions are held in memory (read at start,
- * read again after each login and logout), so finding a request's session never waits for
- * storage. On a database other coordinators share, a session is read from the database when a
+ * <p>On a database this process alone writes, the live sessions are held in memory (read at start
+ * and again after each login; a logout drops its own), so finding a request's session never waits
+ * for storage. On a database other coordinators share, a session is read from the database when a
  * request first shows it and again once {@link #SHARED_RECHECK} has passed: a logout on another
  * coordinator ends it here within that time, as a token's revocation does. {@link #open},
  * {@link #close}, {@link #loginCode} and {@link #redeem} write to storage: call them off the event
