@@ -10,6 +10,9 @@ import java.util.Map;
  * What a list of experiments shows: state, trial counts by state, the best trial's values,
  * the strategy, the budget, and times. {@code stopReason} says why a STOPPED experiment
  * stopped when it was not a person. {@code labels} are its tags, notes and archived flag.
+ * {@code imported} counts the trials taken in from elsewhere (a warm start, a CSV import): they
+ * are among {@code trials} but outside {@code budget.trials}; null in a summary from a server
+ * that did not count them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSummary(
@@ -25,7 +28,8 @@ public record ExperimentSummary(
         Instant created,
         Instant updated,
         String stopReason,
-        ExperimentLabels labels) {
+        ExperimentLabels labels,
+        Integer imported) {
 
     public ExperimentSummary {
         labels = labels == null ? ExperimentLabels.none() : labels;
@@ -34,11 +38,11 @@ public record ExperimentSummary(
         objectives = objectives == null ? List.of() : List.copyOf(objectives);
     }
 
-    /** A summary without labels. */
+    /** A summary without labels, its imported trials not counted. */
     public ExperimentSummary(long id, String name, ExperimentState state, Map<TrialState, Integer> trials, Map<String, Double> best,
                              Long bestTrial, List<Objective> objectives, String strategy, Budget budget, Instant created,
                              Instant updated, String stopReason) {
-        this(id, name, state, trials, best, bestTrial, objectives, strategy, budget, created, updated, stopReason, null);
+        this(id, name, state, trials, best, bestTrial, objectives, strategy, budget, created, updated, stopReason, null, null);
     }
 
     /** How many trials the experiment has in all. */
@@ -49,6 +53,19 @@ public record ExperimentSummary(
     /** How many trials are finished (complete, pruned or failed). */
     public int finishedTrials() {
         return trials.entrySet().stream().filter(e -> e.getKey().isFinished()).mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * How many finished trials count toward {@code budget.trials}: the finished ones but the
+     * imported (which are all finished).
+     */
+    public int budgetedFinishedTrials() {
+        return finishedTrials() - importedTrials();
+    }
+
+    /** How many trials were imported; 0 when not counted. */
+    public int importedTrials() {
+        return imported == null ? 0 : imported;
     }
 
     public int count(TrialState state) {

@@ -4,6 +4,7 @@ import io.tunelab.api.ExperimentState;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
+import io.tunelab.api.WarmStart;
 import io.tunelab.client.TrialQueue;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,21 @@ class WebUiBrowserTest extends SeededWebUi {
         browser.await("the new count", () -> browser.text(row).startsWith("5 / 100"));
         assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
         assertThat(browser.js("return document.activeElement.textContent")).isEqualTo("live-sweep");
+    }
+
+    @Test
+    void importedTrialsShowBesideTheBudgetNotInIt() {
+        seed("warm-source", "warmth", 50, 0.5, 0.4, 0.6);
+        var warm = client.launch(spec("warm-started", 5).minimize("warmth").warmStart(WarmStart.of("warm-source", 2)).build());
+        warm.tell(warm.ask().id(), Map.of("warmth", 0.3));
+        browser.open(url("#/"));
+        var row = "#experiments tr[data-experiment='" + warm.id() + "'] .progress-text";
+        browser.await("the warm-started row", () -> browser.text(row) != null);
+        assertThat(browser.text(row)).startsWith("1 / 5 trials · 2 imported");
+        assertThat(browser.attributes("#experiments tr[data-experiment='" + warm.id() + "'] [role=progressbar]", "aria-valuenow"))
+                .containsExactly("1");
+        openExperiment("warm-started");
+        assertThat(browser.text(".exp-head .progress-text")).startsWith("1 / 5 trials · 2 imported");
     }
 
     @Test

@@ -70,7 +70,9 @@ final class Console {
             Objective o = s.objectives().isEmpty() ? null : s.objectives().getFirst();
             String best = o == null || s.best() == null ? "-" : o.metric() + " " + number(s.best().get(o.metric()));
             String budget = s.budget() != null && s.budget().trials() != null ? "/" + s.budget().trials() : "";
-            rows.add(List.of(Long.toString(s.id()), s.name(), s.state().name(), s.finishedTrials() + budget,
+            // Imported trials are finished but outside budget.trials: beside the count, not in it.
+            String imported = s.importedTrials() > 0 ? " +" + s.importedTrials() + " imported" : "";
+            rows.add(List.of(Long.toString(s.id()), s.name(), s.state().name(), s.budgetedFinishedTrials() + budget + imported,
                     Integer.toString(s.count(TrialState.RUNNING)), s.strategy(), best));
         }
         table(out, List.of("ID", "NAME", "STATE", "TRIALS", "RUNNING", "STRATEGY", "BEST"), rows);

@@ -259,7 +259,7 @@ final class LiveExperiment {
     }
 
     synchronized ExperimentSummary summary() {
-        return Summaries.of(row, counts, best, lastActivity, labels);
+        return Summaries.of(row, counts, best, lastActivity, labels, imported);
     }
 
     /**

@@ -115,6 +115,6 @@ final class StoredSummaries {
         var counts = new EnumMap<TrialState, Integer>(TrialState.class);
         counts.putAll(s.trials());
         return new ExperimentSummary(s.id(), s.name(), s.state(), counts, s.best(), s.bestTrial(), s.objectives(), s.strategy(),
-                s.budget(), s.created(), s.updated(), s.stopReason(), s.labels());
+                s.budget(), s.created(), s.updated(), s.stopReason(), s.labels(), s.imported());
     }
 }

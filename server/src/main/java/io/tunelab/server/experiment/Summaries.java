@@ -22,9 +22,9 @@ final class Summaries {
     private Summaries() {
     }
 
-    /** The summary of a row with these counts by state, best trial, latest trial activity and labels. */
+    /** The summary of a row with these counts by state, best trial, latest trial activity, labels and imported trials. */
     static ExperimentSummary of(StoredExperiment row, Map<TrialState, Integer> counts, Trial best, Instant lastActivity,
-                                ExperimentLabels labels) {
+                                ExperimentLabels labels, int imported) {
         var byState = new EnumMap<TrialState, Integer>(TrialState.class);
         counts.forEach((k, v) -> {
             if (v > 0) {
@@ -34,7 +34,8 @@ final class Summaries {
         ExperimentSpec spec = row.spec();
         return new ExperimentSummary(row.id(), row.name(), row.state(), byState, best == null ? null : best.values(),
                 best == null ? null : best.id(), spec.objectives(), spec.strategy().name(), spec.budget(), row.created(),
-                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason(), labels);
+                lastActivity != null && lastActivity.isAfter(row.updated()) ? lastActivity : row.updated(), row.stopReason(), labels,
+                imported);
     }
 
     /** The summary of a row whose trials the database tallied. */
@@ -43,7 +44,7 @@ final class Summaries {
         for (Trial t : tally.complete()) {
             best = better(row.spec(), best, t);
         }
-        return of(row, tally.counts(), best, tally.lastActivity(), labels);
+        return of(row, tally.counts(), best, tally.lastActivity(), labels, tally.imported());
     }
 
     /**

@@ -202,8 +202,8 @@ final class UnloadedSummaries {
             long id = row.id();
             ExperimentIndex.Tally tally = tallies.get(id);
             ExperimentLabels l = labels.containsKey(id) ? Json.read(labels.get(id), ExperimentLabels.class) : ExperimentLabels.none();
-            var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l)
-                    : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l);
+            var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l, 0)
+                    : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l, tally.imported());
             known.putIfAbsent(id, new Known(summary, shared ? current.get(id) : 0));
             stored.store(id, current.get(id), summary);
         }

@@ -95,20 +95,29 @@ public final class ExperimentIndex {
 
     /**
      * What an experiment's summary counts: its trials by state, the latest time one of them was
-     * created, started or finished (null without trials), and its COMPLETE trials with their id,
-     * number and values alone (no params, times, repetitions, statistics, reports or provenance).
+     * created, started or finished (null without trials), its COMPLETE trials with their id,
+     * number and values alone (no params, times, repetitions, statistics, reports or provenance),
+     * and how many of its trials were imported.
      */
-    public record Tally(Map<TrialState, Integer> counts, Instant lastActivity, List<Trial> complete) {
+    public record Tally(Map<TrialState, Integer> counts, Instant lastActivity, List<Trial> complete, int imported) {
         public Tally {
             counts = Map.copyOf(counts);
             complete = List.copyOf(complete);
         }
     }
 
+    /**
+     * Counts the imported trials of a {@code GROUP BY}: an imported trial's provenance is the one
+     * key {@code imported} the server wrote when it took the trial in, so its JSON starts so (a
+     * told result may not set that key, and nothing adds to a finished trial's provenance).
+     */
+    private static final String IMPORTED = "SUM(CASE WHEN provenance LIKE '{\"imported\":%' THEN 1 ELSE 0 END)";
+
     /** The experiment's {@link Tally}: two queries on {@code trial(experiment_id, …)}, reading only the columns it names. */
     public Tally tally(long experimentId) {
         var counts = new EnumMap<TrialState, Integer>(TrialState.class);
-        Instant last = query("SELECT state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at) FROM trial "
+        int[] imported = {0};
+        Instant last = query("SELECT state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at), " + IMPORTED + " FROM trial "
                 + "WHERE experiment_id = ? GROUP BY state", ps -> ps.setLong(1, experimentId), rs -> {
             Instant latest = null;
             while (rs.next()) {
@@ -117,6 +126,7 @@ public final class ExperimentIndex {
                     Instant i = RowCodec.instant(rs, column);
                     latest = i != null && (latest == null || i.isAfter(latest)) ? i : latest;
                 }
+                imported[0] += rs.getInt(6);
             }
             return latest;
         });
@@ -133,7 +143,7 @@ public final class ExperimentIndex {
             }
             return out;
         });
-        return new Tally(counts, last, complete);
+        return new Tally(counts, last, complete, imported[0]);
     }
 
     /**
@@ -145,7 +155,8 @@ public final class ExperimentIndex {
     public Map<Long, Tally> tallies(java.util.function.Consumer<Trial> complete) {
         var counts = new java.util.HashMap<Long, EnumMap<TrialState, Integer>>();
         var latest = new java.util.HashMap<Long, Instant>();
-        query("SELECT experiment_id, state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at) FROM trial "
+        var imported = new java.util.HashMap<Long, Integer>();
+        query("SELECT experiment_id, state, COUNT(*), MAX(created_at), MAX(started_at), MAX(finished_at), " + IMPORTED + " FROM trial "
                 + "GROUP BY experiment_id, state", ps -> { }, rs -> {
             while (rs.next()) {
                 long id = rs.getLong(1);
@@ -156,6 +167,7 @@ public final class ExperimentIndex {
                         latest.merge(id, i, (a, b) -> a.isAfter(b) ? a : b);
                     }
                 }
+                imported.merge(id, rs.getInt(7), Integer::sum);
             }
             return null;
         });
@@ -168,7 +180,7 @@ public final class ExperimentIndex {
             return null;
         });
         var out = new java.util.HashMap<Long, Tally>();
-        counts.forEach((id, byState) -> out.put(id, new Tally(byState, latest.get(id), List.of())));
+        counts.forEach((id, byState) -> out.put(id, new Tally(byState, latest.get(id), List.of(), imported.getOrDefault(id, 0))));
         return out;
     }
 

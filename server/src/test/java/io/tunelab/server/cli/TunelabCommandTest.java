@@ -75,6 +75,26 @@ class TunelabCommandTest {
     }
 
     @Test
+    void importedTrialsAreListedBesideTheBudgetNotInItBeforeAndAfterARestart() throws Exception {
+        var client = server.client();
+        var source = client.launch(io.tunelab.api.ExperimentSpec.builder("warm-source").minimize("loss")
+                .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(10).build());
+        for (double loss : new double[] {0.5, 0.4, 0.6}) {
+            source.tell(source.ask().id(), java.util.Map.of("loss", loss));
+        }
+        var warm = client.launch(io.tunelab.api.ExperimentSpec.builder("warm-started").minimize("loss")
+                .param("x", io.tunelab.api.FloatParam.of(0, 1)).trials(5).warmStart(io.tunelab.api.WarmStart.of("warm-source", 2)).build());
+        warm.tell(warm.ask().id(), java.util.Map.of("loss", 0.3));
+        assertThat(server.run("experiments").out().lines().filter(l -> l.contains("warm-started")))
+                .singleElement().asString().contains(" 1/5 +2 imported ");
+        server.restart();
+        assertThat(server.run("experiments").out().lines().filter(l -> l.contains("warm-started")))
+                .as("from the stored or tallied summary").singleElement().asString().contains(" 1/5 +2 imported ");
+        assertThat(server.run("experiments").out().lines().filter(l -> l.contains("warm-source")))
+                .singleElement().asString().contains(" 3/10 ").doesNotContain("imported");
+    }
+
+    @Test
     void textFromTheServerReachesTheTerminalWithItsControlCharactersShownNotObeyed() throws Exception {
         var client = server.client();
         client.launch(io.tunelab.api.ExperimentSpec.builder("screen-1").minimize("loss")

@@ -96,7 +96,7 @@ class StoredSummariesTest {
         assertThat(one.trials()).isNotEqualTo(five.trials());
         long revision = storage().index().revision(one.id());
         var forged = new ExperimentSummary(one.id(), one.name(), one.state(), five.trials(), five.best(), five.bestTrial(),
-                one.objectives(), one.strategy(), one.budget(), one.created(), one.updated(), one.stopReason(), one.labels());
+                one.objectives(), one.strategy(), one.budget(), one.created(), one.updated(), one.stopReason(), one.labels(), one.imported());
         storage().write(w -> w.putSummary(one.id(), revision, Json.write(forged)));
         kill();
         Coordinator tampered = open("clean", false);
@@ -153,7 +153,7 @@ class StoredSummariesTest {
             s.execute("DROP TABLE finalization_model");
             s.execute("DROP TABLE browser_session");
             s.execute("DROP TABLE login_code");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('13', '14', '15', '16')");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('13', '14', '15', '16', '17')");
             s.execute("UPDATE experiment SET revision = 0");
         }
 

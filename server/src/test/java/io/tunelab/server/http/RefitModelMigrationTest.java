@@ -66,7 +66,7 @@ class RefitModelMigrationTest {
             s.execute("DROP TABLE finalization_model");
             s.execute("DROP TABLE browser_session");
             s.execute("DROP TABLE login_code");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('15', '16')");
+            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('15', '16', '17')");
         }
 
         try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0))) {

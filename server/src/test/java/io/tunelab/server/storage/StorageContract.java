@@ -194,14 +194,40 @@ public abstract class StorageContract extends StorageAnswersContract {
             assertThat(t.params()).as("what a summary does not need is not read").isEmpty();
             assertThat(t.reports()).isEmpty();
         });
-        assertThat(index.tally(3)).isEqualTo(new ExperimentIndex.Tally(Map.of(), null, List.of()));
+        assertThat(index.tally(3)).isEqualTo(new ExperimentIndex.Tally(Map.of(), null, List.of(), 0));
         var complete = new ArrayList<Trial>();
         assertThat(index.tallies(complete::add)).isEqualTo(Map.of(
-                1L, new ExperimentIndex.Tally(one.counts(), one.lastActivity(), List.of()),
-                2L, new ExperimentIndex.Tally(Map.of(TrialState.RUNNING, 1), T0, List.of())));
+                1L, new ExperimentIndex.Tally(one.counts(), one.lastActivity(), List.of(), 0),
+                2L, new ExperimentIndex.Tally(Map.of(TrialState.RUNNING, 1), T0, List.of(), 0)));
         assertThat(complete).isEqualTo(one.complete());
         s.write(c -> c.putLabels(3, "{\"tags\":[\"a\"]}"));
         assertThat(index.labels()).isEqualTo(Map.of(3L, "{\"tags\":[\"a\"]}"));
+        s.close();
+    }
+
+    @Test
+    void aTallyCountsTheImportedTrialsByTheProvenanceTheServerWroteForThem() {
+        Storage s = open();
+        s.write(c -> {
+            c.insert(experiment(1, "one"));
+            c.insert(experiment(2, "two"));
+        });
+        // Imported as the server stores them (the one key "imported"), told with other provenance, a tag named "imported".
+        var imported = new Trial(20, 1, 0, Map.of("x", 0.1), TrialState.COMPLETE, Map.of("loss", 0.5), null, null, null, T0, T0, T0,
+                null, null, Map.of("imported", Map.of("from", "older", "trial", 7)), null);
+        var importedFailed = new Trial(21, 1, 1, Map.of("x", 0.2), TrialState.FAILED, Map.of(), null, null, null, T0, T0, T0,
+                null, "diverged", Map.of("imported", Map.of("from", "csv", "row", 3)), null);
+        var told = new Trial(22, 1, 2, Map.of("x", 0.3), TrialState.COMPLETE, Map.of("loss", 0.4), null, null, null, T0, T0, T0,
+                "w:1", null, Map.of("host", "h", "tags", Map.of("imported", "yes")), null);
+        var plain = new Trial(23, 2, 0, Map.of("x", 0.4), TrialState.COMPLETE, Map.of("loss", 0.3), null, null, null, T0, T0, T0,
+                "w:1", null, Map.of(), null);
+        s.write(c -> List.of(imported, importedFailed, told, plain).forEach(t -> c.insert(StoredTrial.of(t))));
+        s = reopen(s);
+        assertThat(s.index().tally(1).imported()).isEqualTo(2);
+        assertThat(s.index().tally(2).imported()).isZero();
+        var tallies = s.index().tallies(t -> { });
+        assertThat(tallies.get(1L).imported()).isEqualTo(2);
+        assertThat(tallies.get(2L).imported()).isZero();
         s.close();
     }
 

@@ -207,10 +207,14 @@ function row(e, rank, objective) {
       h('td', {class: 'optional'}, time(e.updated)));
 }
 
-/** Finished trials against the trial budget, with what runs now. */
+/**
+ * Finished trials against the trial budget, with what runs now. Imported trials (a warm start, a
+ * CSV import) are finished but outside the budget: shown beside it, not counted in it.
+ */
 export function progress(e) {
   const trials = e.trials || {};
-  const finished = FINISHED.reduce((sum, s) => sum + (trials[s] || 0), 0);
+  const imported = e.imported || 0;
+  const finished = FINISHED.reduce((sum, s) => sum + (trials[s] || 0), 0) - imported;
   const running = trials.RUNNING || 0;
   const waiting = trials.WAITING || 0;
   const budget = e.budget && e.budget.trials;
@@ -218,6 +222,7 @@ export function progress(e) {
   const label = `${num(finished)}${budget ? ` / ${num(budget)}` : ''} trials`;
   return h('div', {class: 'progress'},
       h('div', {class: 'progress-text'}, label,
+          imported ? h('span', {class: 'muted imported'}, ` · ${num(imported)} imported`) : null,
           running ? h('span', {class: 'running'}, ` · ${num(running)} running`) : null,
           waiting ? h('span', {class: 'muted'}, ` · ${num(waiting)} waiting`) : null),
       pct === null ? null : h('div', {class: 'bar', role: 'progressbar', 'aria-label': 'Trials finished of the budget',
