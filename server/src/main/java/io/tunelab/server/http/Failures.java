@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Turns whatever failed a request into the one JSON error body. A {@link TunelabException} is
@@ -49,9 +50,28 @@ final class Failures {
         if (rc.response().ended() || rc.response().closed()) {
             return;
         }
+        if (stopping(t)) {
+            // The server is stopping and its executors take no more work: the request was not
+            // acted on. Its connection is dropped unanswered, as a stopped server's would be, so a
+            // client resends a request it may repeat (to this server once restarted, or another)
+            // instead of taking a 500 for an error.
+            LOG.info("dropped {} {}: the server is stopping", rc.request().method(), LogText.of(rc.request().path()));
+            rc.request().connection().close();
+            return;
+        }
         TunelabException e = t instanceof TunelabException te && te.code() != ErrorCode.INTERNAL ? te : internal(rc, t);
         rc.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json");
         KnownLength.end(rc, Buffer.buffer(Json.writeBytes(ErrorBody.of(e))));
+    }
+
+    /** Whether the failure is an executor refusing work because it was shut down (the server is stopping). */
+    private static boolean stopping(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RejectedExecutionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TunelabException internal(RoutingContext rc, Throwable t) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static io.tunelab.server.http.HttpSecurityTest.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -163,8 +163,10 @@ class UploadRefusedUnreadTest {
     private List<Path> uploadsLeft() throws IOException {
         var left = new java.util.ArrayList<Path>();
         for (Path dir : List.of(Path.of(System.getProperty("java.io.tmpdir")), server.dataDir())) {
-            try (Stream<Path> files = Files.walk(dir, 1)) {
-                files.filter(f -> f.getFileName().toString().matches("tunelab-(model|artifact)-.*\\.part")).forEach(left::add);
+            // Matched by name alone: a walk reads every entry's attributes, and other processes
+            // (another test run, its servers) make and delete folders in the temporary directory meanwhile.
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "tunelab-{model,artifact}-*.part")) {
+                files.forEach(left::add);
             }
         }
         return left.stream().sorted().toList();
