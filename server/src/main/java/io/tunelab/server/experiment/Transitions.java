@@ -157,21 +157,15 @@ final class Transitions {
     }
 
     /**
-     * The trial finished with a told result; the result's provenance adds to the trial's, except
-     * what the server records itself ({@link #SERVER_RECORDED}), which a result cannot set or overwrite.
+     * The trial finished with a told result; the result's provenance adds to the trial's. It holds
+     * none of the keys the server records itself ({@link #SERVER_RECORDED}): {@link Results}, the
+     * one caller, refuses a result that sets one.
      */
     static Trial finished(Trial t, TrialState state, Map<String, Double> values, List<Repetition> repetitions,
                           Map<String, Statistics> statistics, String error, Map<String, Object> provenance, Instant now,
                           String toldBy) {
         var merged = new LinkedHashMap<String, Object>(t.provenance());
         merged.putAll(provenance);
-        for (String server : SERVER_RECORDED) {
-            if (t.provenance().containsKey(server)) {
-                merged.put(server, t.provenance().get(server));
-            } else {
-                merged.remove(server);
-            }
-        }
         return new Trial(t.id(), t.experimentId(), t.number(), t.params(), state, values, repetitions, statistics, t.reports(),
                 t.created(), t.started() == null ? now : t.started(), now, t.worker(), error, merged, toldBy);
     }

@@ -66,7 +66,9 @@ final class Failures {
 
     /** Whether the failure is an executor refusing work because it was shut down (the server is stopping). */
     private static boolean stopping(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        // A few causes deep: wrappers (CompletionException) hold it directly, and a cycle must not loop.
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 8; depth++, c = c.getCause()) {
             if (c instanceof RejectedExecutionException) {
                 return true;
             }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -233,22 +232,9 @@ final class JdbcChanges implements Storage.Changes {
     }
 
     @Override
-    public Optional<StoredLoginCode> takeLoginCode(String codeHash) {
-        StoredLoginCode code;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT code_hash, token_name, expires_at FROM login_code WHERE code_hash = ?")) {
-            ps.setString(1, codeHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                code = RowCodec.readLoginCode(rs);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        // Of two writes that read the code at once, the one whose delete removed the row took it.
-        return update("DELETE FROM login_code WHERE code_hash = ?", ps -> ps.setString(1, codeHash)) == 1
-                ? Optional.of(code) : Optional.empty();
+    public boolean takeLoginCode(String codeHash) {
+        // Of two writes that delete the code at once, the one whose delete removed the row took it.
+        return update("DELETE FROM login_code WHERE code_hash = ?", ps -> ps.setString(1, codeHash)) == 1;
     }
 
     @Override

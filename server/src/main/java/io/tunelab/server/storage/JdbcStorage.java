@@ -163,17 +163,7 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<StoredExperiment> experiments() {
-        var out = new ArrayList<StoredExperiment>();
-        try (Connection c = readers.getConnection();
-             var ps = c.prepareStatement("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment ORDER BY id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(RowCodec.readExperiment(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
+        return rows("SELECT id, " + RowCodec.EXPERIMENT_COLUMNS + " FROM experiment ORDER BY id", ps -> { }, RowCodec::readExperiment);
     }
 
     @Override
@@ -296,22 +286,26 @@ public final class JdbcStorage implements Storage {
         }
     }
 
-    @Override
-    public List<StoredSession> sessions(Instant now) {
-        var out = new ArrayList<StoredSession>();
-        try (Connection c = readers.getConnection();
-             var ps = c.prepareStatement("SELECT id_hash, token_name, csrf, created_at, expires_at FROM browser_session "
-                     + "WHERE expires_at > ? ORDER BY created_at, id_hash")) {
-            ps.setObject(1, RowCodec.time(now));
+    /** Every row of a query, each read by {@code row}. */
+    private <T> List<T> rows(String sql, Binder binder, Column<T> row) {
+        var out = new ArrayList<T>();
+        try (Connection c = readers.getConnection(); var ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(RowCodec.readSession(rs));
+                    out.add(row.read(rs));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw readFailure(e);
         }
+    }
+
+    @Override
+    public List<StoredSession> sessions(Instant now) {
+        return rows("SELECT id_hash, token_name, csrf, created_at, expires_at FROM browser_session WHERE expires_at > ? "
+                + "ORDER BY created_at, id_hash", ps -> ps.setObject(1, RowCodec.time(now)), RowCodec::readSession);
     }
 
     @Override
@@ -328,17 +322,8 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public List<StoredToken> tokens() {
-        var out = new ArrayList<StoredToken>();
-        try (Connection c = readers.getConnection();
-             var ps = c.prepareStatement("SELECT name, scopes, hash, created_at, revoked_at FROM token ORDER BY created_at, name");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(RowCodec.readToken(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
+        return rows("SELECT name, scopes, hash, created_at, revoked_at FROM token ORDER BY created_at, name", ps -> { },
+                RowCodec::readToken);
     }
 
     @Override

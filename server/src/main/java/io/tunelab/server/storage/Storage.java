@@ -169,10 +169,10 @@ public interface Storage extends AutoCloseable {
         void insertLoginCode(StoredLoginCode code);
 
         /**
-         * Takes the login code with this hash: deletes it and answers it, ended or not; empty when
-         * there is none. Of two writes that take one code at once (two coordinators), one finds it.
+         * Takes the login code with this hash: deletes it, ended or not; true when this write removed
+         * it. Of two writes that take one code at once (two coordinators), one does.
          */
-        Optional<StoredLoginCode> takeLoginCode(String codeHash);
+        boolean takeLoginCode(String codeHash);
 
         /** Replaces the experiment's finalization document (JSON). */
         void putFinalization(long experimentId, String json);

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -141,13 +141,14 @@ public final class Sessions {
             return Optional.empty();
         }
         String hash = Tokens.hash(code);
-        if (storage.loginCode(hash).isEmpty()) {
+        Optional<StoredLoginCode> stored = storage.loginCode(hash);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
-        var taken = new AtomicReference<Optional<StoredLoginCode>>(Optional.empty());
+        var taken = new AtomicBoolean();
         storage.write(c -> taken.set(c.takeLoginCode(hash)));
         Instant now = clock.instant();
-        return taken.get().filter(c -> c.expires().isAfter(now)).map(StoredLoginCode::tokenName);
+        return stored.filter(c -> taken.get() && c.expires().isAfter(now)).map(StoredLoginCode::tokenName);
     }
 
     /** Holds exactly the live sessions of storage (a database this process alone writes). */
