@@ -67,12 +67,14 @@ class WebUiBrowserTest extends SeededWebUi {
         warm.tell(warm.ask().id(), Map.of("warmth", 0.3));
         browser.open(url("#/"));
         var row = "#experiments tr[data-experiment='" + warm.id() + "'] .progress-text";
-        browser.await("the warm-started row", () -> browser.text(row) != null);
-        assertThat(browser.text(row)).startsWith("1 / 5 trials · 2 imported");
+        // The page may first show the list it had, then the one after the tell: wait for the tell's count.
+        browser.await("the warm-started row after its tell", () -> browser.text(row) != null
+                && browser.text(row).startsWith("1 / 5 trials · 2 imported"));
         assertThat(browser.attributes("#experiments tr[data-experiment='" + warm.id() + "'] [role=progressbar]", "aria-valuenow"))
                 .containsExactly("1");
         openExperiment("warm-started");
-        assertThat(browser.text(".exp-head .progress-text")).startsWith("1 / 5 trials · 2 imported");
+        browser.await("the header's progress", () -> browser.text(".exp-head .progress-text") != null
+                && browser.text(".exp-head .progress-text").startsWith("1 / 5 trials · 2 imported"));
     }
 
     @Test
