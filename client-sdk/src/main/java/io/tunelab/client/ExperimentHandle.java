@@ -127,12 +127,14 @@ public final class ExperimentHandle {
      * Up to {@code count} new trials in one request (1 to {@link AskBatchRequest#MAX_COUNT}), for a
      * caller with that many free slots; each held under its own lease when {@code leased} (renew
      * them with {@link TunelabClient#heartbeat}). Fewer when the budget runs out part-way;
-     * BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when not even one is due. Sent once: it carries
-     * no request id, so a repeat could hand out the trials twice.
+     * BUDGET_EXHAUSTED or EXPERIMENT_NOT_RUNNING when not even one is due. Under a request id, as
+     * an ask: sent again after a dropped connection, it gets the trials the first attempt was
+     * handed. Waits for a server it cannot reach ({@link #serverWait()}).
      */
     public List<TrialProposal> ask(int count, boolean leased) {
-        return client.send("POST", "/api/experiments/" + ref() + "/trials/batch", Json.write(AskBatchRequest.of(count, leased)),
-                new TypeReference<>() { });
+        byte[] body = Json.writeBytes(AskBatchRequest.of(count, leased));
+        return client.decode(client.exchange(new Transport.Request("POST", "/api/experiments/" + ref() + "/trials/batch",
+                TunelabClient.json(body), RequestId.random()), true, serverWait), new TypeReference<List<TrialProposal>>() { });
     }
 
     /**

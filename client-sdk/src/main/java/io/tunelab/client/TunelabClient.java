@@ -287,8 +287,18 @@ public final class TunelabClient implements AutoCloseable {
 
     /** Leases one trial (waiting up to the request's wait time), or empty when there is no work. */
     public Optional<Lease> lease(LeaseRequest request) {
+        return lease(request, RequestId.random());
+    }
+
+    /**
+     * {@link #lease(LeaseRequest)} under {@code requestId} (1 to 64 letters, digits or
+     * {@code . _ : -}): a worker that sends the request again under the same id after a lost reply
+     * (a dropped connection, a restarted server) gets the lease the first attempt got, instead of
+     * a second trial while the first waits for its lease to expire.
+     */
+    public Optional<Lease> lease(LeaseRequest request, String requestId) {
         // The server holds a lease request open until there is work: an interrupt (a worker stopping) ends the wait.
-        Request post = new Request("POST", "/api/leases", json(Json.writeBytes(request)), null);
+        Request post = new Request("POST", "/api/leases", json(Json.writeBytes(request)), requestId);
         Reply r = servers.send(Servers.repeatable(post), server -> transport.exchangeInterruptibly(server, post));
         if (r.status() == 204) {
             return Optional.empty();
@@ -412,9 +422,21 @@ public final class TunelabClient implements AutoCloseable {
         return exchange(request, keepBody, Duration.ZERO);
     }
 
-    /** {@link #exchange(Request, boolean)}, a repeatable request sent again while no server can be reached, for up to {@code wait}. */
+    /**
+     * {@link #exchange(Request, boolean)}, a repeatable request sent again while no server can be
+     * reached, for up to {@code wait}, and while one answers {@code 503 UNAVAILABLE}: a server that
+     * is stopping refuses so what it has not applied, and a repeatable request's next attempt is
+     * answered as its first would have been.
+     */
     Reply exchange(Request request, boolean keepBody, Duration wait) {
-        return servers.send(Servers.repeatable(request), wait, server -> transport.exchange(server, request, keepBody));
+        boolean repeatable = Servers.repeatable(request);
+        return servers.send(repeatable, wait, server -> {
+            Reply r = transport.exchange(server, request, keepBody);
+            if (r.status() == ErrorCode.UNAVAILABLE.status() && repeatable && !wait.isZero()) {
+                throw error(r.status(), new String(r.body(), StandardCharsets.UTF_8));
+            }
+            return r;
+        });
     }
 
     /**
@@ -447,6 +469,10 @@ public final class TunelabClient implements AutoCloseable {
 
     <T> T decode(Reply r, Class<T> type) {
         return Replies.read(base(), check(r).body(), Json.mapper().constructType(type));
+    }
+
+    <T> T decode(Reply r, TypeReference<T> type) {
+        return Replies.read(base(), check(r).body(), type);
     }
 
     Reply check(Reply r) {

@@ -43,6 +43,10 @@ class TunelabClientWireTest {
     private volatile String reply = "{}";
     private HttpServer server;
     private TunelabClient client;
+    /** How many requests from now on are answered as a stopping server answers a write it did not apply. */
+    private final java.util.concurrent.atomic.AtomicInteger stoppingReplies = new java.util.concurrent.atomic.AtomicInteger();
+    private static final String STOPPING = "{\"code\": \"UNAVAILABLE\", \"message\": \"the server is shutting down; retry against "
+            + "the restarted server\", \"details\": {}}";
 
     @BeforeEach
     void start() throws IOException {
@@ -63,9 +67,10 @@ class TunelabClientWireTest {
         seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), h.getFirst(RequestId.HEADER),
                 h.getFirst("Authorization"), h.getFirst("Content-Type"),
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8), h.getFirst("Prefer")));
-        byte[] body = reply.getBytes(StandardCharsets.UTF_8);
+        boolean stopping = stoppingReplies.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        byte[] body = (stopping ? STOPPING : reply).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
+        exchange.sendResponseHeaders(stopping ? 503 : status, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
     }
@@ -211,5 +216,56 @@ class TunelabClientWireTest {
         } finally {
             paged.stop(0);
         }
+    }
+    @Test
+    void aLeaseCarriesARequestIdAndTheOneItIsGiven() {
+        reply = "{\"leaseId\": \"l-1\", \"leaseSeconds\": 60, \"trial\": {\"id\": 7, \"number\": 3, \"params\": {}}, "
+                + "\"experimentId\": 1, \"experimentName\": \"e\", \"objectives\": [], \"repetitions\": 1, \"seed\": 1}";
+        var request = new io.tunelab.api.LeaseRequest("box:1", List.of("dl4j"), 0);
+        assertThat(client.lease(request, "lease-1").orElseThrow().leaseId()).isEqualTo("l-1");
+        client.lease(request, "lease-1");
+        client.lease(request);
+        client.lease(request);
+
+        assertThat(seen).extracting(Seen::path).containsOnly("/api/leases");
+        assertThat(seen).extracting(Seen::requestId).startsWith("lease-1", "lease-1").doesNotContainNull();
+        assertThat(seen.get(2).requestId()).as("a lease of its own gets an id of its own").isNotEqualTo(seen.get(3).requestId())
+                .isNotEqualTo("lease-1");
+    }
+
+    @Test
+    void aWriteAStoppingServerRefusedIsSentAgainUnderItsIdWhileTheCallWaitsAndThrownWhenItDoesNot() {
+        reply = "";
+        status = 204;
+        stoppingReplies.set(2);
+        client.result(7, TrialResult.complete(Map.of("loss", 0.25)), java.time.Duration.ofSeconds(30));
+        assertThat(seen).hasSize(3);
+        assertThat(seen).extracting(Seen::requestId).as("the same request, each time").containsOnly(seen.getFirst().requestId());
+
+        seen.clear();
+        stoppingReplies.set(1);
+        assertThatThrownBy(() -> client.result(7, TrialResult.complete(Map.of("loss", 0.25)), java.time.Duration.ZERO))
+                .isInstanceOf(TunelabException.Unavailable.class).hasMessageContaining("shutting down");
+        assertThat(seen).as("a call that does not wait sends it once").hasSize(1);
+
+        seen.clear();
+        stoppingReplies.set(1);
+        var withoutId = new Transport.Request("POST", "/api/trials/7/release", TunelabClient.json("{\"leaseId\": \"l-1\"}"
+                .getBytes(StandardCharsets.UTF_8)), null);
+        assertThat(client.exchange(withoutId, true, java.time.Duration.ofSeconds(30)).status())
+                .as("a write without a request id is not sent again: its reply is the caller's").isEqualTo(503);
+        assertThat(seen).hasSize(1);
+    }
+    @Test
+    void aBatchAskCarriesARequestIdAndIsSentAgainUnderItWhileAStoppingServerRefusesIt() {
+        reply = "[{\"id\": 7, \"number\": 3, \"params\": {}, \"leaseId\": \"l-1\"}]";
+        status = 201;
+        stoppingReplies.set(1);
+        assertThat(handle().ask(1, true)).singleElement().satisfies(p -> assertThat(p.leaseId()).isEqualTo("l-1"));
+        assertThat(seen).hasSize(2).extracting(Seen::path).containsOnly("/api/experiments/1/trials/batch");
+        assertThat(seen.getFirst().requestId()).isNotBlank().isEqualTo(seen.getLast().requestId());
+
+        handle().ask(1, true);
+        assertThat(seen.getLast().requestId()).as("a new batch, a new id").isNotEqualTo(seen.getFirst().requestId());
     }
 }

@@ -20,7 +20,11 @@ import java.util.Optional;
  * Implementations must be thread-safe: every slot and the heartbeat thread share one.
  */
 interface Coordinator {
-    Optional<Lease> lease(LeaseRequest request);
+    /**
+     * Leases a trial under {@code requestId}: sent again under the same id (the reply was lost), it
+     * is answered with the lease the first attempt got.
+     */
+    Optional<Lease> lease(LeaseRequest request, String requestId);
 
     Heartbeat heartbeat(long trialId, String leaseId);
 
@@ -53,8 +57,8 @@ interface Coordinator {
     static Coordinator of(TunelabClient client) {
         return new Coordinator() {
             @Override
-            public Optional<Lease> lease(LeaseRequest request) {
-                return client.lease(request);
+            public Optional<Lease> lease(LeaseRequest request, String requestId) {
+                return client.lease(request, requestId);
             }
 
             @Override

@@ -2,6 +2,7 @@ package io.tunelab.worker;
 
 import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
+import io.tunelab.api.RequestId;
 import io.tunelab.api.TunelabException;
 import io.tunelab.client.LeaseHeartbeats;
 import io.tunelab.worker.data.DataCache;
@@ -134,15 +135,23 @@ public final class Worker {
     private void serve() {
         var backoff = new Backoff(config.maxBackoff());
         var request = new LeaseRequest(config.name(), runners.names(), (int) config.leaseWait().toSeconds());
+        String requestId = RequestId.random();
         while (!stopping) {
             Optional<Lease> lease;
             idle.add(Thread.currentThread());
             long asked = System.nanoTime();
             try {
-                lease = coordinator.lease(request);
+                lease = coordinator.lease(request, requestId);
+                requestId = RequestId.random();
                 backoff.reset();
                 refusedSince.set(0);
             } catch (TunelabException e) {
+                // No reply came (a restart, a dropped connection): the next attempt is the same
+                // request under the same id, so a lease the server stored before its reply was lost
+                // comes to this slot instead of waiting for its expiry. Any answer ends the request.
+                if (!(e instanceof TunelabException.Unavailable)) {
+                    requestId = RequestId.random();
+                }
                 if (stopping) {
                     break;
                 }

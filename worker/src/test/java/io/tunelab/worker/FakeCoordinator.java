@@ -30,6 +30,8 @@ final class FakeCoordinator implements Coordinator {
     final Map<String, Map<String, Object>> dataReports = new ConcurrentHashMap<>();
     final List<ReportRequest> reports = new CopyOnWriteArrayList<>();
     final List<LeaseRequest> requests = new CopyOnWriteArrayList<>();
+    /** The request id of each lease request, in order. */
+    final List<String> leaseRequestIds = new CopyOnWriteArrayList<>();
     final List<Long> heartbeats = new CopyOnWriteArrayList<>();
     final java.util.Set<Long> lost = ConcurrentHashMap.newKeySet();
     volatile Decision decision = Decision.CONTINUE;
@@ -46,9 +48,10 @@ final class FakeCoordinator implements Coordinator {
     final java.util.concurrent.atomic.AtomicInteger refusedLeases = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
-    public Optional<Lease> lease(LeaseRequest request) {
+    public Optional<Lease> lease(LeaseRequest request, String requestId) {
         leaseCalls.incrementAndGet();
         requests.add(request);
+        leaseRequestIds.add(requestId);
         if (outages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server");
         }

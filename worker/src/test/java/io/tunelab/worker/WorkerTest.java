@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -259,18 +260,37 @@ class WorkerTest {
         assertThat(server.results).doesNotContainKey(1L);
     }
 
-    @Test
-    void whileTheServerIsUnreachableTheWorkerRetriesAndThenServes() throws Exception {
+    /** A worker of one slot against a new server whose first lease requests fail as {@code failing} sets, with one trial to lease. */
+    private void restartAgainst(java.util.function.Consumer<FakeCoordinator> failing) {
         worker.stop();
         server = new FakeCoordinator();
-        server.outages.set(3);
+        failing.accept(server);
         server.leases.add(FakeCoordinator.lease(1, IRIS, Map.of(), Objective.maximize("accuracy"), 1));
         worker = new Worker(new WorkerConfig("fake", "test:1", 1, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1)),
                 server);
         worker.start();
+    }
+
+    @Test
+    void whileTheServerIsUnreachableTheWorkerRetriesAndThenServes() throws Exception {
+        restartAgainst(s -> s.outages.set(3));
 
         assertThat(server.awaitResult(1).state()).isEqualTo(TrialState.COMPLETE);
         assertThat(server.leaseCalls.get()).isGreaterThan(3);
+        // Unanswered, a lease is sent again under its id (the server may have stored it); answered, the next is a new request.
+        List<String> ids = List.copyOf(server.leaseRequestIds);
+        assertThat(ids.subList(0, 4)).doesNotContainNull().containsOnly(ids.getFirst());
+        assertThat(ids.get(4)).isNotEqualTo(ids.getFirst());
+        assertThat(Set.copyOf(ids.subList(4, ids.size()))).hasSize(ids.size() - 4);
+    }
+
+    @Test
+    void aRefusedLeaseIsAnsweredSoTheNextIsANewRequest() throws Exception {
+        restartAgainst(s -> s.refusedLeases.set(2));
+
+        assertThat(server.awaitResult(1).state()).isEqualTo(TrialState.COMPLETE);
+        List<String> ids = List.copyOf(server.leaseRequestIds);
+        assertThat(Set.copyOf(ids)).hasSize(ids.size());
     }
 
     @Test

@@ -74,7 +74,7 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
         var experiments = new ExperimentService(registry, journal, proposals, finalizations, work, storageClock, config,
                 requests, imports);
         return new Coordinator(experiments,
-                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations, peers),
+                new LeaseService(registry, journal, proposals, finalizations, work, storageClock, config, expirations, peers, requests),
                 new ExperimentQueries(registry, storage, rankings), finalizations,
                 new TrialArtifacts(registry, journal, storage, storageClock),
                 new ExperimentCatalog(registry, journal, experiments, imports, storageClock),

@@ -220,11 +220,23 @@ public final class ExperimentService {
      * refusal of an ask when not even one is due.
      */
     public List<TrialProposal> ask(String ref, int count, boolean leased) {
+        return ask(ref, count, leased, null);
+    }
+
+    /**
+     * {@link #ask(String, int, boolean)} under a request's key (null for none): each trial's
+     * answer is stored with it under an id derived from the key and the trial's place in the batch
+     * ({@link Requests#batchOf}), so the batch sent again under its id answers the trials the
+     * first attempt handed out and asks only for those it did not get to (a kill part-way
+     * through); the same id from another token or with another body is refused.
+     */
+    public List<TrialProposal> ask(String ref, int count, boolean leased, RequestKey requestId) {
+        Requests.check(requestId);
         LiveExperiment e = registry.find(ref);
         var proposals = new java.util.ArrayList<TrialProposal>(count);
         for (int i = 0; i < count; i++) {
             try {
-                proposals.add(ask(e, leased, null));
+                proposals.add(ask(e, leased, Requests.batchOf(requestId, i)));
             } catch (TunelabException refused) {
                 if (proposals.isEmpty() || !isNoTrialDue(refused)) {
                     throw refused;

@@ -140,30 +140,32 @@ public final class Finalizations {
                 && testShare(e.spec()) != null && !rankings.of(e).ranking().trials().isEmpty();
     }
 
-    /** A waiting finalization of the experiment for a worker that runs its task, under a new lease. */
-    Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, java.util.Set<String> runners) {
+    /**
+     * A waiting finalization of the experiment for a worker that runs its task, under a new lease,
+     * stored as the answer to {@code requestId} (null for none) in the same commit.
+     */
+    Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, java.util.Set<String> runners, RequestKey requestId) {
         FinalizationRow waiting = e.finalization();
         if (waiting == null || waiting.finalization().state() != TrialState.WAITING || !request.runners().containsAll(runners)) {
             return Optional.empty();
         }
         String leaseId = LeaseIds.next();
-        FinalizationRow leased = journal.record(e, x -> {
+        return Optional.ofNullable(journal.record(e, x -> {
             FinalizationRow row = x.finalization();
             if (row == null || row.finalization().state() != TrialState.WAITING) {
                 return Journal.Entry.nothing(null);
             }
             var next = new FinalizationRow(row.finalization().with(TrialState.RUNNING, request.worker(), row.finalization().attempts()),
                     leaseId, clock.instant().plus(config.leaseDuration()));
-            return Journal.Entry.none().finalization(x.id(), next).answering(next);
-        });
-        if (leased == null) {
-            return Optional.empty();
-        }
-        ExperimentSpec spec = e.spec();
-        Trial t = e.trial(leased.finalization().trialId()).trial();
-        return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
-                new TrialProposal(t.id(), t.number(), t.params(), null), e.id(), e.name(), spec.objectives(), spec.repetitions(),
-                e.row().seed(), spec.task(), leased.finalization(), spec.space()));
+            ExperimentSpec spec = x.spec();
+            Trial t = x.trial(next.finalization().trialId()).trial();
+            var lease = new Lease(leaseId, next.leaseExpires(), (int) config.leaseDuration().toSeconds(),
+                    new TrialProposal(t.id(), t.number(), t.params(), null), x.id(), x.name(), spec.objectives(), spec.repetitions(),
+                    x.row().seed(), spec.task(), next.finalization(), spec.space());
+            var entry = Journal.Entry.none().finalization(x.id(), next);
+            Requests.remember(entry, requestId, LeaseService.LEASE_KIND, lease, clock.instant());
+            return entry.answering(lease);
+        }));
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Leases: workers take trials of the experiments whose task they can run (they have every
@@ -28,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * this class starts no thread. Thread-safe; every method may block.
  */
 public final class LeaseService {
+    /** The kind of request a worker's lease is stored as, under its request id. */
+    static final String LEASE_KIND = "lease";
+
     private static final Logger LOG = LoggerFactory.getLogger(LeaseService.class);
 
     private final ExperimentRegistry registry;
@@ -39,9 +43,11 @@ public final class LeaseService {
     private final CoordinatorConfig config;
     private final Counter expirations;
     private final Peers peers;
+    private final Requests requests;
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
-                 StorageClock clock, CoordinatorConfig config, Counter expirations, Peers peers) {
+                 StorageClock clock, CoordinatorConfig config, Counter expirations, Peers peers, Requests requests) {
+        this.requests = requests;
         this.expirations = expirations;
         this.peers = peers;
         this.registry = registry;
@@ -59,10 +65,38 @@ public final class LeaseService {
      * strategy. Waits up to the request's wait time.
      */
     public Optional<Lease> lease(LeaseRequest request) {
+        return lease(request, null);
+    }
+
+    /**
+     * {@link #lease(LeaseRequest)} under a request's key (null for none): the lease is stored with
+     * the trial it hands out, in the same commit, so a worker that sends the request again under
+     * the same id (its reply was lost to a dropped connection or a restart) gets that same lease,
+     * whether or not other work is due by then, instead of a second trial while the first waits
+     * for its lease to expire. A request whose first attempt found no work stored nothing and
+     * looks again. The same id from another token or with another body is refused.
+     */
+    public Optional<Lease> lease(LeaseRequest request, RequestKey requestId) {
+        Requests.check(requestId);
+        // Looked up first: a retry must not lease again when the first attempt's lease was stored.
+        Optional<Lease> earlier = requests.answered(requestId, LEASE_KIND, Lease.class);
+        if (earlier.isPresent()) {
+            return earlier;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.waitSeconds() == null ? 0 : request.waitSeconds());
         while (true) {
             for (LiveExperiment e : registry.all()) {
-                Optional<Lease> lease = tryLease(e, request);
+                Optional<Lease> lease;
+                try {
+                    lease = tryLease(e, request, requestId);
+                } catch (RuntimeException ex) {
+                    // Two attempts under one id at once: the second's write failed on the id the first stored.
+                    Optional<Lease> stored = requests.answered(requestId, LEASE_KIND, Lease.class);
+                    if (stored.isPresent()) {
+                        return stored;
+                    }
+                    throw ex;
+                }
                 if (lease.isPresent()) {
                     return lease;
                 }
@@ -74,10 +108,10 @@ public final class LeaseService {
         }
     }
 
-    private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request) {
+    private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, RequestKey requestId) {
         Map<String, Object> finalTask = e.spec().task();
         if (finalTask != null) {
-            Optional<Lease> finalization = finalizations.tryLease(e, request, TaskRunners.of(e.spec()));
+            Optional<Lease> finalization = finalizations.tryLease(e, request, TaskRunners.of(e.spec()), requestId);
             if (finalization.isPresent()) {
                 return finalization;
             }
@@ -89,18 +123,24 @@ public final class LeaseService {
             }
         }
         String leaseId = LeaseIds.next();
-        StoredTrial leased = proposals.takeWaiting(e, request.worker(), leaseId);
+        BiConsumer<Journal.Entry, StoredTrial> answer = (entry, t) -> Requests.remember(entry, requestId, LEASE_KIND,
+                leaseOf(e, t, leaseId), clock.instant());
+        StoredTrial leased = proposals.takeWaiting(e, request.worker(), leaseId, answer);
         if (leased == null) {
-            leased = proposals.newTrial(e, request.worker(), leaseId, false);
+            leased = proposals.newTrial(e, request.worker(), leaseId, false, answer);
             if (leased == null) {
                 return Optional.empty();
             }
         }
+        return Optional.of(leaseOf(e, leased, leaseId));
+    }
+
+    private Lease leaseOf(LiveExperiment e, StoredTrial leased, String leaseId) {
         ExperimentSpec spec = e.spec();
         Trial t = leased.trial();
-        return Optional.of(new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
+        return new Lease(leaseId, leased.leaseExpires(), (int) config.leaseDuration().toSeconds(),
                 new TrialProposal(t.id(), t.number(), t.params(), null, Races.nextRepetition(spec, t)), e.id(), e.name(), spec.objectives(),
-                spec.repetitions(), e.row().seed(), spec.task(), null, spec.space()));
+                spec.repetitions(), e.row().seed(), spec.task(), null, spec.space());
     }
 
     /** Renews a lease. */

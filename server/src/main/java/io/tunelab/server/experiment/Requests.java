@@ -111,6 +111,23 @@ final class Requests {
     }
 
     /**
+     * The id under which the {@code index}th trial of a batch ask under {@code batch} is stored:
+     * {@code ~b:} and the SHA-256 of the batch's id and the index, so it fits the stored ids'
+     * length whatever the batch's id, and no caller's id (which never holds {@code ~}) is one.
+     */
+    static RequestKey batchOf(RequestKey batch, int index) {
+        if (batch == null) {
+            return null;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((batch.id() + "#" + index).getBytes(StandardCharsets.UTF_8));
+            return batch.withId("~b:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    /**
      * The answer stored for {@code key} when it answered a request of this {@code kind}; an id
      * that answered another kind of request, another token, or a request with another body is
      * refused ({@link #sameRequest}).

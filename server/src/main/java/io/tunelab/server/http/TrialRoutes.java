@@ -114,9 +114,10 @@ final class TrialRoutes {
     private void askBatch(RoutingContext rc) {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
+        RequestKey requestId = HttpApi.requestKey(rc);
         blocking.run(rc, 201, () -> {
             AskBatchRequest request = Json.read(body, AskBatchRequest.class);
-            return experiments.ask(ref, request.count(), request.leased());
+            return experiments.ask(ref, request.count(), request.leased(), requestId);
         });
     }
 
@@ -167,7 +168,8 @@ final class TrialRoutes {
 
     private void lease(RoutingContext rc) {
         String body = rc.body().asString();
-        blocking.runThen(rc, () -> leases.lease(Json.read(body, LeaseRequest.class)), (r, lease) -> {
+        RequestKey requestId = HttpApi.requestKey(rc);
+        blocking.runThen(rc, () -> leases.lease(Json.read(body, LeaseRequest.class), requestId), (r, lease) -> {
             if (lease.isEmpty()) {
                 r.response().setStatusCode(204).end();
             } else if (r.response().closed()) {

@@ -242,4 +242,23 @@ class CatalogAcrossCoordinatorsTest {
         assertThat(toA.finalization("refit").state()).isEqualTo(TrialState.COMPLETE);
         assertThat(toA.finalization("refit").test()).containsEntry("accuracy", 0.88);
     }
+    @Test
+    void aLeaseSentAgainToTheOtherCoordinatorUnderItsIdIsTheSameLeaseAndAtOnceOnBothIsOneLease() throws Exception {
+        toA.launch(ExperimentSpec.builder("leased").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1)).trials(20)
+                .task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var request = new LeaseRequest("w1", List.of("dl4j"), 0);
+        Lease first = toA.lease(request, "lease-ab").orElseThrow();
+        assertThat(toB.lease(request, "lease-ab")).contains(first);
+
+        // Both coordinators at once under one new id, 10 rounds: one trial leased, both answered with it.
+        for (int round = 0; round < 10; round++) {
+            String id = "lease-both-" + round;
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var onA = pool.submit(() -> toA.lease(request, id).orElseThrow());
+                var onB = pool.submit(() -> toB.lease(request, id).orElseThrow());
+                assertThat(onB.get()).as("round " + round).isEqualTo(onA.get());
+            }
+        }
+        assertThat(toB.trials("leased")).hasSize(11);
+    }
 }

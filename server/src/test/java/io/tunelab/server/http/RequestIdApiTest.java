@@ -143,7 +143,8 @@ class RequestIdApiTest {
         assertThat(Json.read(post("/api/experiments/ids/trials", "{\"lease\": true}", "ask-t").body(), Map.class)).isEqualTo(proposal);
     }
 
-    private static void assertReused(HttpResponse<String> reply, String why) {
+    /** {@code reply} refuses an id used before {@code why} ("by another token", "with another body"), with 400. */
+    static void assertReused(HttpResponse<String> reply, String why) {
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(400);
         Map<?, ?> body = Json.read(reply.body(), Map.class);
         assertThat(body.get("code")).isEqualTo(ErrorCode.INVALID_ARGUMENT.name());
@@ -164,14 +165,25 @@ class RequestIdApiTest {
     @Test
     void aMalformedOrOverlongIdIsRefusedWith400AndChangesNothing() throws Exception {
         post("/api/experiments", SPEC, null);
+        assertMalformedIdsRefused(bad -> post("/api/experiments/ids/trials", "{}", bad));
+        assertThat(trialCount()).isZero();
+    }
+
+    /** A request under each of a few malformed or overlong ids, as {@code send} sends it, is refused with 400 naming the rule. */
+    static void assertMalformedIdsRefused(Send send) throws Exception {
         for (String bad : List.of("has space", "x".repeat(RequestId.MAX_LENGTH + 1), "semi;colon", "é")) {
-            var r = post("/api/experiments/ids/trials", "{}", bad);
+            var r = send.under(bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             Map<?, ?> body = Json.read(r.body(), Map.class);
             assertThat(body.get("code")).isEqualTo(ErrorCode.INVALID_ARGUMENT.name());
             assertThat((String) body.get("message")).contains("request id").contains("1 to " + RequestId.MAX_LENGTH);
         }
-        assertThat(trialCount()).isZero();
+    }
+
+    /** One request sent under a request id. */
+    @FunctionalInterface
+    interface Send {
+        HttpResponse<String> under(String requestId) throws Exception;
     }
 
     @Test
@@ -189,5 +201,36 @@ class RequestIdApiTest {
             assertThat(client.url().getPort()).isEqualTo(server.port());
             assertThat(client.trials("ids")).singleElement().satisfies(t -> assertThat(t.values()).containsEntry("loss", 0.2));
         }
+    }
+    @Test
+    void aBatchAskRetriedUnderItsIdAnswersTheSameTrialsAlsoAfterARestartAndAnotherBodyIsRefused() throws Exception {
+        assertThat(post("/api/experiments", SPEC, null).statusCode()).isEqualTo(201);
+        var first = post("/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}", "batch-1");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        List<?> trials = Json.read(first.body(), List.class);
+        assertThat(trials).hasSize(3);
+        assertThat(Json.read(post("/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}", "batch-1").body(), List.class))
+                .isEqualTo(trials);
+        server.restart();
+        assertThat(Json.read(post("/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}", "batch-1").body(), List.class))
+                .isEqualTo(trials);
+        assertReused(post("/api/experiments/ids/trials/batch", "{\"count\": 2, \"lease\": true}", "batch-1"), "with another body");
+        assertThat(trialCount()).isEqualTo(3);
+        assertThat(Json.read(post("/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}", "batch-2").body(), List.class))
+                .as("another id is another batch").hasSize(3).doesNotContainAnyElementsOf(trials);
+        assertThat(trialCount()).isEqualTo(6);
+    }
+
+    @Test
+    void aBatchCutOffPartWayIsCompletedWhenItIsSentAgain() {
+        var service = server.api().coordinator().experiments();
+        service.create(io.tunelab.api.ExperimentSpec.builder("cut").minimize("loss").param("x", io.tunelab.api.FloatParam.of(0, 1))
+                .trials(20).build());
+        // An in-process key matches whatever its id stored: the first trial stands for a batch a kill cut off after one.
+        var handedOut = service.ask("cut", 1, true, io.tunelab.server.experiment.RequestKey.of("batch-cut"));
+        var resent = service.ask("cut", 3, true, io.tunelab.server.experiment.RequestKey.of("batch-cut"));
+        assertThat(resent).hasSize(3).startsWith(handedOut.getFirst());
+        assertThat(server.client().trials("cut")).hasSize(3);
+        assertThat(service.ask("cut", 3, true, io.tunelab.server.experiment.RequestKey.of("batch-cut"))).isEqualTo(resent);
     }
 }

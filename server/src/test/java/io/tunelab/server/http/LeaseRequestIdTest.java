@@ -1,0 +1,124 @@
+package io.tunelab.server.http;
+
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.api.RequestId;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.api.TrialState;
+import io.tunelab.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A worker's lease under a request id, over real HTTP: sent again under the same id (its reply
+ * was lost), it answers the lease the first attempt got, though no other work is due by then and
+ * across a restart, and leases nothing more; the same id from another token or with another body
+ * is refused with 400, shows nothing of the first lease and leases nothing; a malformed id is
+ * refused before anything is leased; a lease request that found no work stored nothing, so its
+ * id leases once work comes; a finalization's lease is answered again as a trial's is.
+ */
+class LeaseRequestIdTest {
+    private static final String LEASE = "{\"worker\": \"box:1\", \"runners\": [\"dl4j\"], \"waitSeconds\": 0}";
+
+    @RegisterExtension
+    final TestServer server = new TestServer();
+
+    private HttpResponse<String> lease(String body, String requestId) throws Exception {
+        return server.call("POST", "/api/leases", body, requestId == null ? Map.of() : Map.of(RequestId.HEADER, requestId)).response();
+    }
+
+    private void launch(int trials) {
+        server.client().launch(ExperimentSpec.builder("leased").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                .trials(trials).task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+    }
+
+    private int trialCount() {
+        return server.client().trials("leased").size();
+    }
+
+    @Test
+    void aLeaseSentAgainUnderItsIdAnswersTheSameLeaseEvenWithNoWorkLeftAndAfterARestart() throws Exception {
+        launch(1);
+        var first = lease(LEASE, "lease-1");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        Map<?, ?> leased = Json.read(first.body(), Map.class);
+        assertThat((String) leased.get("leaseId")).isNotBlank();
+
+        var again = lease(LEASE, "lease-1");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Json.read(again.body(), Map.class)).isEqualTo(leased);
+        assertThat(lease(LEASE, "lease-2").statusCode()).as("the budget's one trial is leased: no work for another request")
+                .isEqualTo(204);
+
+        server.restart();
+        var afterRestart = lease(LEASE, "lease-1");
+        assertThat(afterRestart.statusCode()).isEqualTo(200);
+        assertThat(Json.read(afterRestart.body(), Map.class)).isEqualTo(leased);
+        assertThat(trialCount()).isEqualTo(1);
+
+        // The answered lease holds: its id heartbeats and tells.
+        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
+        String leaseId = (String) leased.get("leaseId");
+        assertThat(server.client().heartbeat(trial, leaseId).leaseId()).isEqualTo(leaseId);
+        server.client().result(trial, new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, leaseId, null));
+        assertThat(server.client().trial(trial).state()).isEqualTo(TrialState.COMPLETE);
+    }
+
+    @Test
+    void anIdFromAnotherTokenOrWithAnotherBodyIsRefusedAndLeasesNothing() throws Exception {
+        launch(5);
+        var first = lease(LEASE, "lease-t");
+        String leaseId = (String) Json.read(first.body(), Map.class).get("leaseId");
+        String other = "Bearer " + server.client().createToken("box2", List.of("worker")).secret();
+
+        var byOther = server.call("POST", "/api/leases", LEASE, Map.of(RequestId.HEADER, "lease-t", "Authorization", other)).response();
+        RequestIdApiTest.assertReused(byOther, "by another token");
+        assertThat(byOther.body()).doesNotContain(leaseId);
+        RequestIdApiTest.assertReused(lease(LEASE.replace("box:1", "box:2"), "lease-t"), "with another body");
+        assertThat(trialCount()).as("nothing more was leased").isEqualTo(1);
+
+        assertThat(Json.read(lease(LEASE, "lease-t").body(), Map.class).get("leaseId")).isEqualTo(leaseId);
+    }
+
+    @Test
+    void aMalformedIdIsRefusedBeforeAnythingIsLeased() throws Exception {
+        launch(5);
+        RequestIdApiTest.assertMalformedIdsRefused(bad -> lease(LEASE, bad));
+        assertThat(trialCount()).isZero();
+    }
+
+    @Test
+    void aLeaseRequestThatFoundNoWorkStoredNothingAndItsIdLeasesOnceWorkComes() throws Exception {
+        assertThat(lease(LEASE, "lease-w").statusCode()).isEqualTo(204);
+        launch(5);
+        var r = lease(LEASE, "lease-w");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(trialCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aFinalizationsLeaseIsAnsweredAgainUnderItsId() throws Exception {
+        launch(20);
+        TrialProposal p = server.client().ask("leased");
+        server.client().result(p.id(), TrialResult.complete(Map.of("accuracy", 0.9)));
+        server.client().finalizeWinner("leased");
+        server.client().pause("leased"); // no trial to lease: the lease is the finalization's
+
+        var first = lease(LEASE, "lease-f");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        Map<?, ?> leased = Json.read(first.body(), Map.class);
+        assertThat(leased.get("finalization")).isNotNull();
+        server.restart();
+        assertThat(Json.read(lease(LEASE, "lease-f").body(), Map.class)).isEqualTo(leased);
+        assertThat(server.client().finalization("leased").state()).isEqualTo(TrialState.RUNNING);
+        assertThat(lease(LEASE, "lease-g").statusCode()).as("the finalization is leased once").isEqualTo(204);
+    }
+}
