@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One client of a chaos run. It loops until told to stop: takes a trial (an ask, or a lease as a
  * worker does), reports three steps (with a heartbeat before each when leased) and tells the
- * result, recording in the {@link Ledger} each write the server acknowledged. Workers tell under
- * a request id kept across resends, as {@code tunelab worker} does; in the
+ * result, recording in the {@link Ledger} each write the server acknowledged. Workers lease and
+ * tell under a request id kept across resends, as {@code tunelab worker} does; in the
  * {@link ChaosOptions.Mode#NEXT} mode the tell brings the next trial, and asks and tells carry a
  * request id. A share of those acknowledged requests is sent again, as after a lost reply, and
  * must answer alike. Values are a pure function of the params, so a trial run twice
@@ -243,9 +243,13 @@ final class ChaosClient implements Runnable {
     }
 
     private Taken take() throws InterruptedException {
+        // Plain asks carry no request id (as a caller's own HTTP client may send them); leases
+        // carry one, as tunelab worker's do, and are sent again under it when no reply came.
+        String leaseJson = Json.write(Map.of("worker", name, "runners", java.util.List.of("chaos"), "waitSeconds", 1));
+        Map<String, String> id = newRequestId();
         ServerLink.Reply reply = mode == ChaosOptions.Mode.ASK_TELL
                 ? link.send("POST", "/api/experiments/" + experimentId + "/trials", "{}")
-                : link.send("POST", "/api/leases", Json.write(Map.of("worker", name, "runners", java.util.List.of("chaos"), "waitSeconds", 1)));
+                : link.send("POST", "/api/leases", leaseJson, id);
         if (reply == null || reply.status() == 204) {
             return null;
         }
@@ -254,8 +258,21 @@ final class ChaosClient implements Runnable {
                     + ": " + reply.status() + " " + reply.body());
         }
         JsonNode body = read(reply.body());
-        JsonNode trial = mode == ChaosOptions.Mode.ASK_TELL ? body : body.get("trial");
-        return taken(trial, mode == ChaosOptions.Mode.ASK_TELL ? null : body.get("leaseId").asText());
+        if (mode == ChaosOptions.Mode.ASK_TELL) {
+            return taken(body, null);
+        }
+        Taken taken = taken(body.get("trial"), body.get("leaseId").asText());
+        resendSometimes("lease", "/api/leases", leaseJson, id, sameLeaseAs(body));
+        return taken;
+    }
+
+    /** How a resent lease's reply differs from {@code first}, the lease its first attempt answered. */
+    private static java.util.function.Function<ServerLink.Reply, String> sameLeaseAs(JsonNode first) {
+        return again -> {
+            JsonNode second = again.status() == 200 ? read(again.body()) : null;
+            return second != null && first.get("leaseId").equals(second.get("leaseId")) && sameTrial(first.get("trial"), second.get("trial"))
+                    ? null : "the first attempt answered " + first;
+        };
     }
 
     private void evaluate(Taken t) throws InterruptedException {

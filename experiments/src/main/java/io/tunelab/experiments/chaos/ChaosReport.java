@@ -11,8 +11,8 @@ import java.util.List;
  * reply, that answered the same trial (one that did not is a loss).
  * {@code lost} counts acknowledged writes that the stored state does not show; {@code duplicated}
  * counts trial numbers stored more than once; {@code unacknowledged} counts stored trials handed
- * to no client (an ask or a tell with next that landed before a kill and was resent: without a
- * request id, as the plain asks are sent, a new trial; with one, a loss counted in {@code lost});
+ * to no client (an ask, lease or tell with next that landed before a kill and was resent: without
+ * a request id, as the plain asks are sent, a new trial; with one, a loss counted in {@code lost});
  * {@code serverErrors} counts 5xx replies.
  * {@code problems} describes the first few losses.
  */

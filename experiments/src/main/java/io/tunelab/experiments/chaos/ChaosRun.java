@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * trial with the same number and params, each acknowledged report its step and value, each
  * acknowledged tell a COMPLETE trial with its value; no trial number is stored twice; and (when
  * clients ask) the experiment goes on with the next number. Where every request that makes a trial
- * carries a request id ({@link ChaosOptions.Mode#NEXT}), each stored trial was also handed to a
- * client: a resend that made a second trial instead of answering with the first is a loss too.
+ * carries a request id (the leases, and {@link ChaosOptions.Mode#NEXT}'s asks and tells), each
+ * stored trial was also handed to a client: a resend that made a second trial instead of
+ * answering with the first is a loss too.
  */
 public final class ChaosRun {
     private static final int MAX_PROBLEMS = 10;
@@ -163,7 +164,7 @@ public final class ChaosRun {
             }
         }
         long unacknowledged = stored.stream().filter(t -> !ledger.asks.containsKey(t.id())).count();
-        if (options.mode() == ChaosOptions.Mode.NEXT) {
+        if (options.mode() != ChaosOptions.Mode.ASK_TELL) {
             stored.stream().filter(t -> !ledger.asks.containsKey(t.id())).forEach(t -> note(problems, "trial " + t.id()
                     + " (number " + t.number() + ", " + t.state() + ") was stored but handed to no client: a resent request made it"));
             lost += unacknowledged;
