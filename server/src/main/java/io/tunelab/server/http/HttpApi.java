@@ -98,6 +98,16 @@ public final class HttpApi {
      * everything but health, the login and the static UI, then each route with the query
      * parameters it takes ({@link QueryParams#takes}; any other is refused) and the scopes it needs.
      */
+    /**
+     * Whether a request's body is read after authentication: a POST, PUT, PATCH or DELETE that a
+     * route takes is read by the body handler or an upload, each of which resumes a paused request.
+     */
+    static boolean readsBody(RoutingContext rc) {
+        HttpMethod method = rc.request().method();
+        return Boolean.TRUE.equals(rc.get(ROUTED)) && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH
+                || method == HttpMethod.DELETE);
+    }
+
     Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         var routes = new RouteTable(router);

@@ -261,4 +261,61 @@ class CatalogAcrossCoordinatorsTest {
         }
         assertThat(toB.trials("leased")).hasSize(11);
     }
+    /** A browser session opened on coordinator A: its cookie ({@code name=value}) and anti-CSRF value. */
+    private record BrowserSession(String cookie, String csrf) {
+    }
+
+    private BrowserSession logInOnA(HttpClient http) throws Exception {
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(a.origin() + "/api/session"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"token\": \"" + admin + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        return new BrowserSession(setCookie.substring(0, setCookie.indexOf(';')),
+                (String) io.tunelab.api.Json.read(login.body(), Map.class).get("csrf"));
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSessionFirstSeenOnTheOtherCoordinatorIsReadOffItsEventLoopWithGetsBodiesAndUploadsAnswered() throws Exception {
+        long id = toA.launch(spec("browser")).info().id();
+        TrialProposal p = toA.ask("browser");
+        // One client, so the requests share kept-alive connections: a paused request left paused would stall the next.
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            BrowserSession reading = logInOnA(http);
+            for (int i = 0; i < 3; i++) {
+                assertThat(send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments")).header("Cookie", reading.cookie()))
+                        .statusCode()).isEqualTo(200);
+            }
+            BrowserSession pausing = logInOnA(http);
+            var paused = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments/" + id + "/pause"))
+                    .header("Cookie", pausing.cookie()).header("X-Tunelab-CSRF", pausing.csrf()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+            assertThat(toA.describe("browser").state()).isEqualTo(io.tunelab.api.ExperimentState.PAUSED);
+
+            BrowserSession uploading = logInOnA(http);
+            byte[] log = "epoch 1\n".repeat(5_000).getBytes(StandardCharsets.UTF_8);
+            var uploaded = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/trials/" + p.id() + "/artifacts/log.txt"))
+                    .header("Cookie", uploading.cookie()).header("X-Tunelab-CSRF", uploading.csrf())
+                    .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(log)));
+            assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+            assertThat(Artifacts.of(toA).download(p.id(), "log.txt")).isEqualTo(log);
+
+            // Unknown cookies, each read from the database and refused; the known session still answers after them.
+            for (int i = 0; i < 50; i++) {
+                var refused = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments/" + id + "/resume"))
+                        .header("Cookie", "tunelab_session=guess" + i).header("X-Tunelab-CSRF", "x").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+                assertThat(refused.statusCode()).isEqualTo(401);
+                assertThat(refused.body()).contains("UNAUTHENTICATED").contains("session ended");
+            }
+            assertThat(toA.describe("browser").state()).isEqualTo(io.tunelab.api.ExperimentState.PAUSED);
+            assertThat(send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments")).header("Cookie", reading.cookie()))
+                    .statusCode()).isEqualTo(200);
+        }
+    }
 }

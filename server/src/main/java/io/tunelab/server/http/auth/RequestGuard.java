@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -49,11 +50,18 @@ public final class RequestGuard {
     private final Sessions sessions;
     private final Set<String> hostNames;
     private final Set<String> allowedOrigins;
+    /** Whether a request's body is read by a handler after this guard's, which resumes a paused request itself. */
+    private final Predicate<RoutingContext> readsBody;
 
     /** Headers a request may carry once only: the ones its access is decided by. */
     private static final List<String> SINGLE_HEADERS = List.of("Host", "Origin", "Authorization", Sessions.CSRF_HEADER);
 
-    public RequestGuard(Tokens tokens, Sessions sessions, AccessConfig access, String boundHost) {
+    /**
+     * A guard for a server bound to {@code boundHost}; {@code readsBody} says whether a request's
+     * body will be read after authentication (a body handler or an upload resumes the request).
+     */
+    public RequestGuard(Tokens tokens, Sessions sessions, AccessConfig access, String boundHost, Predicate<RoutingContext> readsBody) {
+        this.readsBody = readsBody;
         this.tokens = tokens;
         this.sessions = sessions;
         this.hostNames = access.hostNames(boundHost);
@@ -176,7 +184,30 @@ public final class RequestGuard {
             return;
         }
         Cookie cookie = rc.request().getCookie(Sessions.COOKIE);
-        Optional<Sessions.Session> session = cookie == null ? Optional.empty() : sessions.find(cookie.getValue());
+        if (cookie != null && sessions.readsStorage(cookie.getValue())) {
+            // A session another coordinator may have opened or ended is read from the shared
+            // database off the event loop, the request paused meanwhile: a flood of unknown
+            // cookies then waits for the database without stalling every other request.
+            HttpServerRequest request = rc.request();
+            request.pause();
+            rc.vertx().executeBlocking(() -> sessions.find(cookie.getValue()), false).onComplete(found -> {
+                boolean bodyReadNext = found.succeeded() && readsBody.test(rc);
+                if (!bodyReadNext) {
+                    request.resume();
+                }
+                if (found.failed()) {
+                    rc.fail(found.cause());
+                } else {
+                    bySession(rc, cookie, found.result());
+                }
+            });
+            return;
+        }
+        bySession(rc, cookie, cookie == null ? Optional.empty() : sessions.find(cookie.getValue()));
+    }
+
+    /** The rest of {@link #authenticate} for a request without a token: its session, if any, names the caller. */
+    private void bySession(RoutingContext rc, Cookie cookie, Optional<Sessions.Session> session) {
         Optional<Principal> principal = session.flatMap(s -> tokens.active(s.tokenName()));
         if (principal.isEmpty()) {
             rc.fail(TunelabException.of(ErrorCode.UNAUTHENTICATED, "this request needs a token: send \"Authorization: Bearer "

@@ -85,7 +85,19 @@ public final class Sessions {
         return session(id, row);
     }
 
-    /** The live session with this id (the cookie's value), or empty. */
+    /**
+     * Whether {@link #find} reads the session with this id from storage: on a shared database,
+     * one not read within {@link #SHARED_RECHECK}. Such a find is called off the event loop.
+     */
+    public boolean readsStorage(String id) {
+        if (!shared || id == null || id.isEmpty()) {
+            return false;
+        }
+        Held held = byHash.get(Tokens.hash(id));
+        return held == null || System.nanoTime() - held.readAt() > SHARED_RECHECK.toNanos();
+    }
+
+    /** The live session with this id (the cookie's value), or empty; may read storage ({@link #readsStorage}). */
     public Optional<Session> find(String id) {
         if (id == null || id.isEmpty()) {
             return Optional.empty();
