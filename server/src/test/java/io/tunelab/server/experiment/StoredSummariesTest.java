@@ -145,15 +145,10 @@ class StoredSummariesTest {
         fill(c, "old", 40);
         String before = Json.write(c.queries().summaries());
         kill();
-        // Back to schema version 12: no summary table (nor the later versions' table and index), every revision 0 as the embedded database kept them.
+        // Back to schema version 12: no summary table (nor what later versions made), every revision 0 as the embedded database kept them.
         try (var db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("old").resolve("tunelab").toAbsolutePath(), "tunelab", "");
              var s = db.createStatement()) {
-            s.execute("DROP TABLE experiment_summary");
-            s.execute("DROP INDEX request_created");
-            s.execute("DROP TABLE finalization_model");
-            s.execute("DROP TABLE browser_session");
-            s.execute("DROP TABLE login_code");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('13', '14', '15', '16', '17')");
+            io.tunelab.server.testing.SchemaRollback.to(db, 12);
             s.execute("UPDATE experiment SET revision = 0");
         }
 

@@ -50,8 +50,7 @@ class RefitModelMigrationTest {
             }
         }
         // What version 14 left: the refit model over the winner's, its digest in the winner's provenance, no refit model table.
-        try (var db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("tunelab").toAbsolutePath(), "tunelab", "");
-             var s = db.createStatement()) {
+        try (var db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("tunelab").toAbsolutePath(), "tunelab", "")) {
             try (var ps = db.prepareStatement("UPDATE model SET content = ? WHERE trial_id = ?")) {
                 ps.setBytes(1, OLD_REFIT);
                 ps.setLong(2, winner);
@@ -63,10 +62,7 @@ class RefitModelMigrationTest {
                 ps.setLong(3, winner);
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
-            s.execute("DROP TABLE finalization_model");
-            s.execute("DROP TABLE browser_session");
-            s.execute("DROP TABLE login_code");
-            s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('15', '16', '17')");
+            io.tunelab.server.testing.SchemaRollback.to(db, 14);
         }
 
         try (ApiServer server = ApiServer.start(ServerConfig.of(dir, 0))) {

@@ -1,0 +1,52 @@
+package io.tunelab.server.testing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Rolls an embedded database back to an older schema version, as a test of what a migration does
+ * to an old database needs: each later migration's changes undone, newest first, and its row
+ * taken out of Flyway's history, so the next start applies it again. Each migration since
+ * {@value #OLDEST} has its undo here; {@code SchemaRollbackTest} fails for a migration without one.
+ */
+public final class SchemaRollback {
+    /** The oldest version a database can be rolled back to. */
+    public static final int OLDEST = 12;
+
+    /** What undoes each migration after {@link #OLDEST}, by version. */
+    private static final NavigableMap<Integer, List<String>> UNDO = new TreeMap<>(Map.of(
+            13, List.of("DROP TABLE experiment_summary"),
+            14, List.of("DROP INDEX request_created"),
+            15, List.of("DROP TABLE finalization_model"),
+            16, List.of("DROP TABLE login_code", "DROP TABLE browser_session"),
+            // Version 17 deleted the stored summaries, which a start makes again: nothing to undo.
+            17, List.of()));
+
+    private SchemaRollback() {
+    }
+
+    /** The versions this class can undo, oldest first. */
+    public static java.util.Set<Integer> versions() {
+        return UNDO.navigableKeySet();
+    }
+
+    /** Undoes every migration after {@code version} on {@code db}, newest first, and takes them out of the history. */
+    public static void to(Connection db, int version) throws SQLException {
+        if (version < OLDEST) {
+            throw new IllegalArgumentException("a database can be rolled back to version " + OLDEST + " or later, not " + version);
+        }
+        try (Statement s = db.createStatement()) {
+            for (var undo : UNDO.tailMap(version, false).descendingMap().entrySet()) {
+                for (String sql : undo.getValue()) {
+                    s.execute(sql);
+                }
+                s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '" + undo.getKey() + "'");
+            }
+        }
+    }
+}
