@@ -305,6 +305,12 @@ class CatalogAcrossCoordinatorsTest {
             assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
             assertThat(Artifacts.of(toA).download(p.id(), "log.txt")).isEqualTo(log);
 
+            BrowserSession forged = logInOnA(http);
+            var withoutCsrf = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments/" + id + "/resume"))
+                    .header("Cookie", forged.cookie()).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(withoutCsrf.statusCode()).as(withoutCsrf.body()).isEqualTo(403);
+            assertThat(withoutCsrf.body()).contains("X-Tunelab-CSRF");
+
             // Unknown cookies, each read from the database and refused; the known session still answers after them.
             for (int i = 0; i < 50; i++) {
                 var refused = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments/" + id + "/resume"))

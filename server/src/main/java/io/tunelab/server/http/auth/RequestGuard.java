@@ -191,40 +191,56 @@ public final class RequestGuard {
             HttpServerRequest request = rc.request();
             request.pause();
             rc.vertx().executeBlocking(() -> sessions.find(cookie.getValue()), false).onComplete(found -> {
-                boolean bodyReadNext = found.succeeded() && readsBody.test(rc);
-                if (!bodyReadNext) {
-                    request.resume();
-                }
                 if (found.failed()) {
+                    request.resume();
                     rc.fail(found.cause());
                 } else {
-                    bySession(rc, cookie, found.result());
+                    bySession(rc, cookie, found.result(), true);
                 }
             });
             return;
         }
-        bySession(rc, cookie, cookie == null ? Optional.empty() : sessions.find(cookie.getValue()));
+        bySession(rc, cookie, cookie == null ? Optional.empty() : sessions.find(cookie.getValue()), false);
     }
 
-    /** The rest of {@link #authenticate} for a request without a token: its session, if any, names the caller. */
-    private void bySession(RoutingContext rc, Cookie cookie, Optional<Sessions.Session> session) {
+    /**
+     * The rest of {@link #authenticate} for a request without a token: its session, if any, names
+     * the caller. A request {@code paused} for the session's read is resumed here unless a body
+     * handler or an upload after this guard reads its body (each resumes it).
+     */
+    private void bySession(RoutingContext rc, Cookie cookie, Optional<Sessions.Session> session, boolean paused) {
         Optional<Principal> principal = session.flatMap(s -> tokens.active(s.tokenName()));
-        if (principal.isEmpty()) {
-            rc.fail(TunelabException.of(ErrorCode.UNAUTHENTICATED, "this request needs a token: send \"Authorization: Bearer "
-                    + "<token>\" (the CLI reads --token-file or TUNELAB_TOKEN), or log in to the web UI"
-                    + (cookie != null ? "; the session ended (it expired, it was logged out, or its token was revoked)" : "")));
-            return;
+        TunelabException refused = refusal(rc, cookie, session, principal);
+        if (paused && (refused != null || !readsBody.test(rc))) {
+            rc.request().resume();
         }
-        HttpMethod method = rc.request().method();
-        if (method != HttpMethod.GET && method != HttpMethod.HEAD
-                && !session.get().csrf().equals(rc.request().getHeader(Sessions.CSRF_HEADER))) {
-            rc.fail(TunelabException.of(ErrorCode.FORBIDDEN, "a " + method + " with a session cookie must carry the header "
-                    + Sessions.CSRF_HEADER + " with the value POST /api/session answered"));
+        if (refused != null) {
+            rc.fail(refused);
             return;
         }
         rc.put(PRINCIPAL, principal.get());
         rc.put(Sessions.COOKIE, session.get());
         rc.next();
+    }
+
+    /**
+     * Why a request without a token is refused with {@code session}, the one its cookie names if
+     * any, and {@code principal}, that session's live token; null when it is let on.
+     */
+    private static TunelabException refusal(RoutingContext rc, Cookie cookie, Optional<Sessions.Session> session,
+                                            Optional<Principal> principal) {
+        if (principal.isEmpty()) {
+            return TunelabException.of(ErrorCode.UNAUTHENTICATED, "this request needs a token: send \"Authorization: Bearer "
+                    + "<token>\" (the CLI reads --token-file or TUNELAB_TOKEN), or log in to the web UI"
+                    + (cookie != null ? "; the session ended (it expired, it was logged out, or its token was revoked)" : ""));
+        }
+        HttpMethod method = rc.request().method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD
+                && !session.get().csrf().equals(rc.request().getHeader(Sessions.CSRF_HEADER))) {
+            return TunelabException.of(ErrorCode.FORBIDDEN, "a " + method + " with a session cookie must carry the header "
+                    + Sessions.CSRF_HEADER + " with the value POST /api/session answered");
+        }
+        return null;
     }
 
     /** A handler that lets the request on only when its caller holds one of {@code anyOf} (admin holds all). */
