@@ -103,7 +103,8 @@ public final class LeaseService {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0 || !work.await(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)))) {
-                return Optional.empty();
+                // An earlier attempt under this id, still in flight when this one looked, may have leased since.
+                return requests.answered(requestId, LEASE_KIND, Lease.class);
             }
         }
     }
@@ -161,7 +162,8 @@ public final class LeaseService {
     /**
      * Gives a leased trial back: it waits for the next worker, and the release does not count
      * as an expired lease. A worker releases what it will not finish (on shutdown); the server
-     * releases a lease whose long-poll reply found the worker gone.
+     * releases a lease whose long-poll reply found the worker gone (unless it was asked for under a
+     * request id: that worker sends the request again and gets the lease).
      */
     public Trial release(long trialId, String leaseId) {
         requireLeaseId(leaseId, "release");

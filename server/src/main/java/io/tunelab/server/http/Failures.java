@@ -59,6 +59,11 @@ final class Failures {
             rc.request().connection().close();
             return;
         }
+        if (!rc.request().isEnded()) {
+            // The body of a refused request is read and dropped: one left unread (paused while its
+            // session was read, say) would hold its connection once the client filled the socket.
+            rc.request().handler(ignored -> { }).resume();
+        }
         TunelabException e = t instanceof TunelabException te && te.code() != ErrorCode.INTERNAL ? te : internal(rc, t);
         rc.response().setStatusCode(e.code().status()).putHeader("Content-Type", "application/json");
         KnownLength.end(rc, Buffer.buffer(Json.writeBytes(ErrorBody.of(e))));

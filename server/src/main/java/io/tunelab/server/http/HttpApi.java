@@ -94,13 +94,9 @@ public final class HttpApi {
     }
 
     /**
-     * The routes as a table: the guard's checks first (every request), then authentication for
-     * everything but health, the login and the static UI, then each route with the query
-     * parameters it takes ({@link QueryParams#takes}; any other is refused) and the scopes it needs.
-     */
-    /**
      * Whether a request's body is read after authentication: a POST, PUT, PATCH or DELETE that a
-     * route takes is read by the body handler or an upload, each of which resumes a paused request.
+     * route takes is read by the body handler or an upload, which resume a paused request; one
+     * refused before its body is read has it drained by the failure handler ({@link Failures}).
      */
     static boolean readsBody(RoutingContext rc) {
         HttpMethod method = rc.request().method();
@@ -108,6 +104,11 @@ public final class HttpApi {
                 || method == HttpMethod.DELETE);
     }
 
+    /**
+     * The routes as a table: the guard's checks first (every request), then authentication for
+     * everything but health, the login and the static UI, then each route with the query
+     * parameters it takes ({@link QueryParams#takes}; any other is refused) and the scopes it needs.
+     */
     Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         var routes = new RouteTable(router);

@@ -172,9 +172,14 @@ final class TrialRoutes {
         blocking.runThen(rc, () -> leases.lease(Json.read(body, LeaseRequest.class), requestId), (r, lease) -> {
             if (lease.isEmpty()) {
                 r.response().setStatusCode(204).end();
-            } else if (r.response().closed()) {
-                // The worker went away while it waited: give the trial to the next one.
+            } else if (r.response().closed() && requestId == null) {
+                // The worker went away while it waited: give the trial to the next one. Under a
+                // request id the lease is kept: its worker sends the request again and gets it
+                // (else the lease expires as a dead worker's does).
                 blocking.execute(() -> releaseQuietly(lease.get().trial().id(), lease.get().leaseId()));
+            } else if (r.response().closed()) {
+                LOG.info("trial {} leased under request id {} to a worker that went away while it waited; kept for its retry",
+                        lease.get().trial().id(), LogText.of(requestId.id()));
             } else {
                 Blocking.send(r, 200, Json.writeBytes(lease.get()));
             }

@@ -311,6 +311,13 @@ class CatalogAcrossCoordinatorsTest {
             assertThat(withoutCsrf.statusCode()).as(withoutCsrf.body()).isEqualTo(403);
             assertThat(withoutCsrf.body()).contains("X-Tunelab-CSRF");
 
+            // A body over the limit, its session first seen here: refused 413 without reading it, the connection still answers.
+            BrowserSession large = logInOnA(http);
+            var tooLarge = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments")).timeout(java.time.Duration.ofSeconds(30))
+                    .header("Cookie", large.cookie()).header("X-Tunelab-CSRF", large.csrf()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + "x".repeat(8 * 1024 * 1024) + "\"}")));
+            assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+
             // Unknown cookies, each read from the database and refused; the known session still answers after them.
             for (int i = 0; i < 50; i++) {
                 var refused = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments/" + id + "/resume"))

@@ -121,4 +121,31 @@ class LeaseRequestIdTest {
         assertThat(server.client().finalization("leased").state()).isEqualTo(TrialState.RUNNING);
         assertThat(lease(LEASE, "lease-g").statusCode()).as("the finalization is leased once").isEqualTo(204);
     }
+    @Test
+    void aLeaseWhoseWorkerWentAwayWhileItWaitedIsKeptForItsRetryUnderTheSameId() throws Exception {
+        String waiting = "{\"worker\": \"box:1\", \"runners\": [\"dl4j\"], \"waitSeconds\": 20}";
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/leases"))
+                    .header("Authorization", "Bearer " + server.adminToken()).header("Content-Type", "application/json")
+                    .header(RequestId.HEADER, "lease-gone").timeout(java.time.Duration.ofSeconds(1))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(waiting)).build();
+            // The worker gives up on its long poll before any work is due: its connection closes.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        }
+        launch(5); // the server's long poll now leases a trial and finds the worker gone
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (trialCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500); // time for a release, were one made
+
+        var retried = lease(waiting, "lease-gone");
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        Map<?, ?> leased = Json.read(retried.body(), Map.class);
+        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
+        String leaseId = (String) leased.get("leaseId");
+        assertThat(server.client().heartbeat(trial, leaseId).leaseId()).as("the lease was not given back").isEqualTo(leaseId);
+        assertThat(trialCount()).isEqualTo(1);
+    }
 }
