@@ -102,9 +102,14 @@ final class Requests {
 
     /** {@link #hashedNextOf(RequestKey)} of the id alone. */
     static String hashedNextOf(String tellRequestId) {
+        return hashed("~next:", tellRequestId);
+    }
+
+    /** {@code prefix} and the SHA-256 of {@code text} in base64url: 43 characters after the prefix, whatever the text's length. */
+    private static String hashed(String prefix, String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(tellRequestId.getBytes(StandardCharsets.UTF_8));
-            return "~next:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }
@@ -116,15 +121,7 @@ final class Requests {
      * length whatever the batch's id, and no caller's id (which never holds {@code ~}) is one.
      */
     static RequestKey batchOf(RequestKey batch, int index) {
-        if (batch == null) {
-            return null;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((batch.id() + "#" + index).getBytes(StandardCharsets.UTF_8));
-            return batch.withId("~b:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
+        return batch == null ? null : batch.withId(hashed("~b:", batch.id() + "#" + index));
     }
 
     /**

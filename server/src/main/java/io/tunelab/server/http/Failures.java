@@ -46,6 +46,11 @@ final class Failures {
         send(rc, t);
     }
 
+    /**
+     * Answers {@code t} as its error body (an unexpected one as INTERNAL with a request id); the
+     * body of a request refused before it was read (an upload, say) is drained unread, so the
+     * client sees the answer rather than a stuck or reset connection.
+     */
     static void send(RoutingContext rc, Throwable t) {
         if (rc.response().ended() || rc.response().closed()) {
             return;

@@ -54,12 +54,12 @@ final class Uploads {
         request.pause();
         long length = contentLength(request);
         if (length < 0) {
-            refuse(rc, TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a" + (cap.what().matches("[aeiou].*") ? "n " : " ") + cap.what() + " upload needs a Content-Length header: "
+            Failures.send(rc, TunelabException.of(ErrorCode.INVALID_ARGUMENT, "a" + (cap.what().matches("[aeiou].*") ? "n " : " ") + cap.what() + " upload needs a Content-Length header: "
                     + "send the " + cap.what() + " file's bytes as one body"));
             return;
         }
         if (length > cap.maxBytes()) {
-            refuse(rc, TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the " + cap.what() + " is larger than this server accepts ("
+            Failures.send(rc, TunelabException.of(ErrorCode.BODY_TOO_LARGE, "the " + cap.what() + " is larger than this server accepts ("
                     + cap.flag() + " " + Math.max(1, cap.maxBytes() / (1024 * 1024)) + "); " + cap.instead()
                     + " or start the server with a higher " + cap.flag()));
             return;
@@ -67,7 +67,7 @@ final class Uploads {
         blocking.runThen(rc, () -> {
             check.check();
             return length;
-        }, (r, checked) -> stream(r, blocking, cap, checked, receiver), (r, refused) -> refuse(r, refused));
+        }, (r, checked) -> stream(r, blocking, cap, checked, receiver), Failures::send);
     }
 
     /** Tells a client that waits for it to send the body, then streams the body to a temporary file and hands it to the receiver. */
@@ -112,15 +112,6 @@ final class Uploads {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /**
-     * Answers an upload refused before its body was read; the body the client still sends is
-     * drained unread, so the client sees the answer rather than a reset connection.
-     */
-    private static void refuse(RoutingContext rc, Throwable e) {
-        rc.request().handler(ignored -> { }).resume();
-        Failures.send(rc, e);
     }
 
     private static void deleteQuietly(Path file) {
