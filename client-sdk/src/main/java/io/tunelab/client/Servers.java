@@ -21,8 +21,8 @@ import javax.net.ssl.SSLException;
 /**
  * The server URLs a {@link TunelabClient} tries, and the one that answered last. A request goes
  * there first; one that never reached a server (refused, unknown host, no route, connect timeout)
- * goes on to the next URL, one whose connection dropped after it was sent only when repeating it
- * is harmless (see {@link #repeatable}).
+ * goes on to the next URL, one whose connection dropped after it was sent, or that a stopping
+ * server refused unapplied, only when repeating it is harmless (see {@link #repeatable}).
  * Thread-safe.
  */
 final class Servers {
@@ -89,6 +89,9 @@ final class Servers {
                 T r = attempt.on(server);
                 current.set(k);
                 return r;
+            } catch (Refused e) {
+                // The server said it applied nothing (it is stopping): the next server may take the request.
+                failure = e.reason();
             } catch (ConnectException | UnknownHostException | NoRouteToHostException | ConnectTimeoutException e) {
                 // The request never left this process: any request may go on to the next server.
                 failure = TunelabException.of(ErrorCode.UNAVAILABLE, "cannot reach the Tunelab server at " + server
@@ -111,6 +114,24 @@ final class Servers {
             }
         }
         throw failure;
+    }
+
+    /**
+     * Thrown by an {@link Attempt} whose server refused the request unapplied ({@code 503
+     * UNAVAILABLE} from a server that is stopping): {@link #send} goes on to the next URL, and
+     * throws {@link #reason()} when every URL refused or could not be reached.
+     */
+    static final class Refused extends IOException {
+        private final TunelabException.Unavailable reason;
+
+        Refused(TunelabException.Unavailable reason) {
+            super(reason.getMessage(), reason);
+            this.reason = reason;
+        }
+
+        TunelabException.Unavailable reason() {
+            return reason;
+        }
     }
 
     /** Why a connection was lost, in words rather than an exception's class name. */

@@ -426,14 +426,16 @@ public final class TunelabClient implements AutoCloseable {
      * {@link #exchange(Request, boolean)}, a repeatable request sent again while no server can be
      * reached, for up to {@code wait}, and while one answers {@code 503 UNAVAILABLE}: a server that
      * is stopping refuses so what it has not applied, and a repeatable request's next attempt is
-     * answered as its first would have been.
+     * answered as its first would have been. Such a refusal sends it on to the next server URL at
+     * once, as a refused connection does; the stopping server is tried again only after the others.
      */
     Reply exchange(Request request, boolean keepBody, Duration wait) {
         boolean repeatable = Servers.repeatable(request);
         return servers.send(repeatable, wait, server -> {
             Reply r = transport.exchange(server, request, keepBody);
-            if (r.status() == ErrorCode.UNAVAILABLE.status() && repeatable && !wait.isZero()) {
-                throw error(r.status(), new String(r.body(), StandardCharsets.UTF_8));
+            if (r.status() == ErrorCode.UNAVAILABLE.status() && repeatable
+                    && error(r.status(), new String(r.body(), StandardCharsets.UTF_8)) instanceof TunelabException.Unavailable stopping) {
+                throw new Servers.Refused(stopping);
             }
             return r;
         });

@@ -256,6 +256,56 @@ class TunelabClientWireTest {
                 .as("a write without a request id is not sent again: its reply is the caller's").isEqualTo(503);
         assertThat(seen).hasSize(1);
     }
+
+    @Test
+    void aWriteAStoppingServerRefusedGoesOnToTheNextServerAtOnceAndOneWithoutAnIdDoesNot() throws IOException {
+        var refusals = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer stopping = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        stopping.createContext("/", exchange -> {
+            refusals.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = STOPPING.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        stopping.start();
+        try (var both = TunelabClient.connect("http://127.0.0.1:" + stopping.getAddress().getPort() + ",http://127.0.0.1:"
+                + server.getAddress().getPort(), "tl_secret")) {
+            reply = "";
+            status = 204;
+            long start = System.nanoTime();
+            both.result(7, TrialResult.complete(Map.of("loss", 0.25)), java.time.Duration.ofSeconds(30));
+            assertThat(refusals).as("the stopping server was asked once").hasValue(1);
+            assertThat(seen).as("and the next server took it").singleElement().extracting(Seen::path).isEqualTo("/api/trials/7/result");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("with no pause between them")
+                    .isLessThan(java.time.Duration.ofSeconds(10));
+
+            both.result(8, TrialResult.complete(Map.of("loss", 0.5)), java.time.Duration.ZERO);
+            assertThat(refusals).as("the server that answered is tried first from then on").hasValue(1);
+            assertThat(seen).hasSize(2);
+
+            seen.clear();
+            stoppingReplies.set(1);
+            assertThatThrownBy(() -> both.result(9, TrialResult.complete(Map.of("loss", 0.5)), java.time.Duration.ZERO))
+                    .isInstanceOf(TunelabException.Unavailable.class).hasMessageContaining("shutting down");
+            assertThat(seen).as("a call that does not wait tries each server once").hasSize(1);
+            assertThat(refusals).hasValue(2);
+
+            seen.clear();
+            stoppingReplies.set(1);
+            var withoutId = new Transport.Request("POST", "/api/trials/7/release", TunelabClient.json("{\"leaseId\": \"l-1\"}"
+                    .getBytes(StandardCharsets.UTF_8)), null);
+            assertThat(both.exchange(withoutId, true, java.time.Duration.ofSeconds(30)).status())
+                    .as("a write without a request id is not sent on: its reply is the caller's").isEqualTo(503);
+            assertThat(seen).hasSize(1);
+            assertThat(refusals).hasValue(2);
+        } finally {
+            stopping.stop(0);
+        }
+    }
+
     @Test
     void aBatchAskCarriesARequestIdAndIsSentAgainUnderItWhileAStoppingServerRefusesIt() {
         reply = "[{\"id\": 7, \"number\": 3, \"params\": {}, \"leaseId\": \"l-1\"}]";
