@@ -121,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
         Vertx vertx = meters.vertx(FileCacheFolder.ofThisProcess().options());
         var sessions = new Sessions(storage, InstantSource.system());
         var guard = new RequestGuard(tokens, sessions, config.access(), config.host(), HttpApi::readsBody);
+        metrics.gauge("tunelab.sessions.reading", guard, RequestGuard::sessionReads);
         var api = new HttpApi(coordinator, events, metrics, guard, new AuthRoutes(tokens, sessions, config.access().tls()),
                 config.limits());
         try {

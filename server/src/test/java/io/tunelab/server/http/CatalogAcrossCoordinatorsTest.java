@@ -51,10 +51,11 @@ class CatalogAcrossCoordinatorsTest {
     private TunelabClient toA;
     private TunelabClient toB;
     private String admin;
+    private io.tunelab.server.storage.Database.Postgres db;
 
     @BeforeEach
     void start() {
-        var db = Storages.newPostgresDatabase("catalog");
+        db = (io.tunelab.server.storage.Database.Postgres) Storages.newPostgresDatabase("catalog");
         a = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("a"), db, Durability.PROCESS, null, null, null));
         b = ApiServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("b"), db, Durability.PROCESS, null, null, null));
         admin = a.newAdminToken().orElseThrow();
@@ -329,6 +330,60 @@ class CatalogAcrossCoordinatorsTest {
             assertThat(toA.describe("browser").state()).isEqualTo(io.tunelab.api.ExperimentState.PAUSED);
             assertThat(send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments")).header("Cookie", reading.cookie()))
                     .statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** Coordinator B's gauge of the browser sessions it is reading from the database now. */
+    private int sessionReadsOnB(HttpClient http) throws Exception {
+        String metrics = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/metrics")).header("Authorization", "Bearer " + admin)).body();
+        return metrics.lines().filter(l -> l.startsWith("tunelab_sessions_reading ")).findFirst()
+                .map(l -> (int) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).orElseThrow();
+    }
+
+    @Test
+    void sessionReadsFromTheDatabaseAreBoundedARequestBeyondThemIsRefusedAndOneSessionsRequestsShareTheirRead() throws Exception {
+        long id = toA.launch(spec("flood")).info().id();
+        toA.pause("flood");
+        var waiting = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             var lock = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            // Every session read waits while another connection holds the sessions' table.
+            lock.setAutoCommit(false);
+            try (var statement = lock.createStatement()) {
+                statement.execute("LOCK TABLE browser_session IN ACCESS EXCLUSIVE MODE");
+            }
+            // 10 requests of one unknown session and 63 of others: 64 sessions read, as many as are read at once.
+            for (int i = 0; i < 73; i++) {
+                String cookie = "tunelab_session=" + (i < 10 ? "same" : "guess" + i);
+                waiting.add(http.sendAsync(HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments")).header("Cookie", cookie)
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (sessionReadsOnB(http) < 64 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sessionReadsOnB(http)).isEqualTo(64);
+
+            // One more session is refused at once, saying why and what to do; a body sent with it is left unread.
+            var refused = send(http, HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments/" + id + "/resume"))
+                    .timeout(java.time.Duration.ofSeconds(20)).header("Cookie", "tunelab_session=one-more").header("X-Tunelab-CSRF", "x").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.body()).contains("UNAVAILABLE").contains("reading 64 browser sessions").contains("Authorization: Bearer");
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            // A request of a session already being read joins that read; a token needs no read at all.
+            waiting.add(http.sendAsync(HttpRequest.newBuilder(URI.create(b.origin() + "/api/experiments")).header("Cookie", "tunelab_session=same")
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+            assertThat(toB.describe("flood").state()).isEqualTo(io.tunelab.api.ExperimentState.PAUSED);
+            assertThat(waiting).as("all wait for the database").noneMatch(java.util.concurrent.CompletableFuture::isDone);
+
+            lock.rollback();
+            for (var answer : waiting) {
+                HttpResponse<String> r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+            }
+            assertThat(sessionReadsOnB(http)).isZero();
+            assertThat(toA.describe("flood").state()).as("the refused resume changed nothing").isEqualTo(io.tunelab.api.ExperimentState.PAUSED);
         }
     }
 }

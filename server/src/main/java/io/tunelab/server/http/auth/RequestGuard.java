@@ -4,7 +4,12 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -46,8 +53,20 @@ public final class RequestGuard {
             "X-Frame-Options", "DENY",
             "Referrer-Policy", "no-referrer");
 
+    /** Sessions read from a shared database at once, at most; a request that would need one more is refused 503. */
+    static final int MAX_SESSION_READS = 64;
+
     private final Tokens tokens;
     private final Sessions sessions;
+    private final AtomicInteger sessionReads = new AtomicInteger();
+    /**
+     * Threads reading sessions at once: storage reads through a pool of 4 connections, and a
+     * database slow to answer them leaves the other reads at least 2.
+     */
+    private static final int SESSION_READERS = 2;
+    private WorkerExecutor sessionReaders;
+    /** The session reads under way, by the session id's hash. */
+    private final Map<String, Future<Optional<Sessions.Session>>> reading = new ConcurrentHashMap<>();
     private final Set<String> hostNames;
     private final Set<String> allowedOrigins;
     /** Whether a request's body is read by a handler after this guard's, which resumes a paused request itself. */
@@ -184,23 +203,77 @@ public final class RequestGuard {
             return;
         }
         Cookie cookie = rc.request().getCookie(Sessions.COOKIE);
-        if (cookie != null && sessions.readsStorage(cookie.getValue())) {
+        Sessions.Lookup lookup = cookie == null ? null : Sessions.Lookup.of(cookie.getValue());
+        if (lookup != null && sessions.readsStorage(lookup)) {
             // A session another coordinator may have opened or ended is read from the shared
             // database off the event loop, the request paused meanwhile: a flood of unknown
-            // cookies then waits for the database without stalling every other request.
+            // cookies then waits for the database without stalling every other request. Requests
+            // of one session share its read; beyond MAX_SESSION_READS sessions at once a request
+            // is refused rather than queued.
+            Future<Optional<Sessions.Session>> read = reading(rc, lookup);
+            if (read == null) {
+                rc.response().putHeader("Retry-After", "1");
+                rc.fail(TunelabException.of(ErrorCode.UNAVAILABLE, "this server is reading " + MAX_SESSION_READS + " browser "
+                        + "sessions from its database already; retry in a moment, or send a token (\"Authorization: Bearer "
+                        + "<token>\"), which needs no such read"));
+                return;
+            }
             HttpServerRequest request = rc.request();
             request.pause();
-            rc.vertx().executeBlocking(() -> sessions.find(cookie.getValue()), false).onComplete(found -> {
+            Context own = rc.vertx().getOrCreateContext();
+            read.onComplete(found -> own.runOnContext(v -> {
                 if (found.failed()) {
                     request.resume();
                     rc.fail(found.cause());
                 } else {
                     bySession(rc, cookie, found.result(), true);
                 }
-            });
+            }));
             return;
         }
-        bySession(rc, cookie, cookie == null ? Optional.empty() : sessions.find(cookie.getValue()), false);
+        bySession(rc, cookie, lookup == null ? Optional.empty() : sessions.session(lookup), false);
+    }
+
+    /**
+     * The read of {@code lookup}'s session from storage, on a worker thread: the one already under
+     * way for another request of that session, or a new one; null when {@link #MAX_SESSION_READS}
+     * are under way.
+     */
+    private Future<Optional<Sessions.Session>> reading(RoutingContext rc, Sessions.Lookup lookup) {
+        Future<Optional<Sessions.Session>> read = reading.get(lookup.hash());
+        if (read != null) {
+            return read;
+        }
+        if (sessionReads.incrementAndGet() > MAX_SESSION_READS) {
+            sessionReads.decrementAndGet();
+            return null;
+        }
+        Promise<Optional<Sessions.Session>> promise = Promise.promise();
+        read = reading.putIfAbsent(lookup.hash(), promise.future());
+        if (read != null) {
+            sessionReads.decrementAndGet();
+            return read;
+        }
+        sessionReaders(rc.vertx()).executeBlocking(() -> sessions.session(lookup), false).onComplete(found -> {
+            // Gone before it completes: a request after this one finds the session held, or reads again.
+            reading.remove(lookup.hash());
+            sessionReads.decrementAndGet();
+            promise.handle(found);
+        });
+        return promise.future();
+    }
+
+    /** The threads sessions are read on, created with the first read. */
+    private synchronized WorkerExecutor sessionReaders(Vertx vertx) {
+        if (sessionReaders == null) {
+            sessionReaders = vertx.createSharedWorkerExecutor("tunelab-session-reads", SESSION_READERS);
+        }
+        return sessionReaders;
+    }
+
+    /** How many sessions are being read from a shared database now (a gauge of {@code GET /metrics}). */
+    public int sessionReads() {
+        return sessionReads.get();
     }
 
     /**

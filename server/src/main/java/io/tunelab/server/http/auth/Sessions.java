@@ -50,6 +50,14 @@ public final class Sessions {
     public record Session(String id, String tokenName, String csrf, Instant expires) {
     }
 
+    /** A cookie's session id and the SHA-256 it is stored under, computed once per request. */
+    public record Lookup(String id, String hash) {
+        /** The lookup of the session id {@code id}; null for none (null or empty). */
+        public static Lookup of(String id) {
+            return id == null || id.isEmpty() ? null : new Lookup(id, Tokens.hash(id));
+        }
+    }
+
     /** A stored session as this process holds it, with when it was read (nanoTime). */
     private record Held(StoredSession row, long readAt) {
     }
@@ -89,20 +97,24 @@ public final class Sessions {
      * Whether {@link #find} reads the session with this id from storage: on a shared database,
      * one not read within {@link #SHARED_RECHECK}. Such a find is called off the event loop.
      */
-    public boolean readsStorage(String id) {
-        if (!shared || id == null || id.isEmpty()) {
+    public boolean readsStorage(Lookup lookup) {
+        if (!shared || lookup == null) {
             return false;
         }
-        Held held = byHash.get(Tokens.hash(id));
+        Held held = byHash.get(lookup.hash());
         return held == null || System.nanoTime() - held.readAt() > SHARED_RECHECK.toNanos();
     }
 
     /** The live session with this id (the cookie's value), or empty; may read storage ({@link #readsStorage}). */
     public Optional<Session> find(String id) {
-        if (id == null || id.isEmpty()) {
-            return Optional.empty();
-        }
-        String hash = Tokens.hash(id);
+        Lookup lookup = Lookup.of(id);
+        return lookup == null ? Optional.empty() : session(lookup);
+    }
+
+    /** {@link #find(String)} of a session id whose hash is computed already. */
+    public Optional<Session> session(Lookup lookup) {
+        String id = lookup.id();
+        String hash = lookup.hash();
         Held held = byHash.get(hash);
         long now = System.nanoTime();
         if (shared && (held == null || now - held.readAt() > SHARED_RECHECK.toNanos())) {
