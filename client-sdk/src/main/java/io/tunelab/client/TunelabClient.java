@@ -299,7 +299,8 @@ public final class TunelabClient implements AutoCloseable {
     public Optional<Lease> lease(LeaseRequest request, String requestId) {
         // The server holds a lease request open until there is work: an interrupt (a worker stopping) ends the wait.
         Request post = new Request("POST", "/api/leases", json(Json.writeBytes(request)), requestId);
-        Reply r = servers.send(Servers.repeatable(post), server -> transport.exchangeInterruptibly(server, post));
+        boolean repeatable = Servers.repeatable(post);
+        Reply r = servers.send(repeatable, server -> onward(transport.exchangeInterruptibly(server, post), repeatable));
         if (r.status() == 204) {
             return Optional.empty();
         }
@@ -431,14 +432,20 @@ public final class TunelabClient implements AutoCloseable {
      */
     Reply exchange(Request request, boolean keepBody, Duration wait) {
         boolean repeatable = Servers.repeatable(request);
-        return servers.send(repeatable, wait, server -> {
-            Reply r = transport.exchange(server, request, keepBody);
-            if (r.status() == ErrorCode.UNAVAILABLE.status() && repeatable
-                    && error(r.status(), new String(r.body(), StandardCharsets.UTF_8)) instanceof TunelabException.Unavailable stopping) {
-                throw new Servers.Refused(stopping);
-            }
-            return r;
-        });
+        return servers.send(repeatable, wait, server -> onward(transport.exchange(server, request, keepBody), repeatable));
+    }
+
+    /**
+     * {@code r}, unless it is a stopping server's refusal of a {@code repeatable} request it did not
+     * apply ({@code 503 UNAVAILABLE} from Tunelab): then {@link Servers.Refused}, which sends the
+     * request on to the next server.
+     */
+    private Reply onward(Reply r, boolean repeatable) throws Servers.Refused {
+        if (r.status() == ErrorCode.UNAVAILABLE.status() && repeatable
+                && error(r.status(), new String(r.body(), StandardCharsets.UTF_8)) instanceof TunelabException.Unavailable stopping) {
+            throw new Servers.Refused(stopping);
+        }
+        return r;
     }
 
     /**

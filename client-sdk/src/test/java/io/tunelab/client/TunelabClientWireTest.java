@@ -301,6 +301,19 @@ class TunelabClientWireTest {
                     .as("a write without a request id is not sent on: its reply is the caller's").isEqualTo(503);
             assertThat(seen).hasSize(1);
             assertThat(refusals).hasValue(2);
+
+        }
+        // A worker's lease, under its id, goes on as well.
+        try (var worker = TunelabClient.connect("http://127.0.0.1:" + stopping.getAddress().getPort() + ",http://127.0.0.1:"
+                + server.getAddress().getPort(), "tl_secret")) {
+            seen.clear();
+            status = 200;
+            reply = "{\"leaseId\": \"l-9\", \"leaseSeconds\": 60, \"trial\": {\"id\": 9, \"number\": 1, \"params\": {}}, "
+                    + "\"experimentId\": 1, \"experimentName\": \"e\", \"objectives\": [], \"repetitions\": 1, \"seed\": 1}";
+            assertThat(worker.lease(new io.tunelab.api.LeaseRequest("host:1", List.of("dl4j"), 0), "lease-1").orElseThrow().leaseId())
+                    .isEqualTo("l-9");
+            assertThat(refusals).hasValue(3);
+            assertThat(seen).extracting(Seen::requestId).containsExactly("lease-1");
         } finally {
             stopping.stop(0);
         }
