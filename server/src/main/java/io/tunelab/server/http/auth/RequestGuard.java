@@ -55,15 +55,15 @@ public final class RequestGuard {
 
     /** Sessions read from a shared database at once, at most; a request that would need one more is refused 503. */
     static final int MAX_SESSION_READS = 64;
-
-    private final Tokens tokens;
-    private final Sessions sessions;
-    private final AtomicInteger sessionReads = new AtomicInteger();
     /**
      * Threads reading sessions at once: storage reads through a pool of 4 connections, and a
      * database slow to answer them leaves the other reads at least 2.
      */
     private static final int SESSION_READERS = 2;
+
+    private final Tokens tokens;
+    private final Sessions sessions;
+    private final AtomicInteger sessionReads = new AtomicInteger();
     private WorkerExecutor sessionReaders;
     /** The session reads under way, by the session id's hash. */
     private final Map<String, Future<Optional<Sessions.Session>>> reading = new ConcurrentHashMap<>();
