@@ -233,4 +233,29 @@ class RequestIdApiTest {
         assertThat(server.client().trials("cut")).hasSize(3);
         assertThat(service.ask("cut", 3, true, io.tunelab.server.experiment.RequestKey.of("batch-cut"))).isEqualTo(resent);
     }
+
+    @Test
+    void aBatchSentTwiceAtOnceUnderOneIdAnswersTheSameTrialsBothTimesWhenTheBudgetRunsOutWithIt() throws Exception {
+        var service = server.api().coordinator().experiments();
+        for (int round = 0; round < 20; round++) {
+            String name = "twice-" + round;
+            service.create(io.tunelab.api.ExperimentSpec.builder(name).minimize("loss").param("x", io.tunelab.api.FloatParam.of(0, 1))
+                    .trials(3).build());
+            var key = io.tunelab.server.experiment.RequestKey.of("batch-" + round);
+            var start = new java.util.concurrent.CountDownLatch(1);
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var one = threads.submit(() -> {
+                    start.await();
+                    return service.ask(name, 3, true, key);
+                });
+                var other = threads.submit(() -> {
+                    start.await();
+                    return service.ask(name, 3, true, key);
+                });
+                start.countDown();
+                assertThat(one.get()).as("round %d", round).hasSize(3).isEqualTo(other.get());
+            }
+            assertThat(server.client().trials(name)).hasSize(3);
+        }
+    }
 }
