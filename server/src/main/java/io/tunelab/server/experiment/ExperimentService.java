@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
@@ -57,9 +56,8 @@ public final class ExperimentService {
     private final TrialInputs inputs;
     private final TellWithNext tellWithNext;
     private final RepliesOnCommit onCommit;
-    /** Batch asks under one request id run one at a time in this process (ids spread over these locks). */
-    private final ReentrantLock[] batchLocks = java.util.stream.Stream.generate(ReentrantLock::new).limit(64)
-            .toArray(ReentrantLock[]::new);
+    /** Batch asks under one request id run one at a time in this process. */
+    private final RequestLocks batches = new RequestLocks();
 
     ExperimentService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations,
                       WorkSignal work, StorageClock clock, CoordinatorConfig limits, Requests requests, TrialImports imports) {
@@ -236,19 +234,10 @@ public final class ExperimentService {
      */
     public List<TrialProposal> ask(String ref, int count, boolean leased, RequestKey requestId) {
         Requests.check(requestId);
-        if (requestId == null) {
-            return askBatch(ref, count, leased, null);
-        }
         // The same batch sent again while its first attempt still runs (a client that gave up
         // waiting) waits for it here, then answers what the first stored: run side by side, the
         // second could find the budget spent before the first's trials were stored, and answer fewer.
-        ReentrantLock batch = batchLocks[Math.floorMod(requestId.id().hashCode(), batchLocks.length)];
-        batch.lock();
-        try {
-            return askBatch(ref, count, leased, requestId);
-        } finally {
-            batch.unlock();
-        }
+        return batches.under(requestId, () -> askBatch(ref, count, leased, requestId));
     }
 
     private List<TrialProposal> askBatch(String ref, int count, boolean leased, RequestKey requestId) {

@@ -44,6 +44,8 @@ public final class LeaseService {
     private final Counter expirations;
     private final Peers peers;
     private final Requests requests;
+    /** Leases under one request id run one at a time in this process. */
+    private final RequestLocks leasing = new RequestLocks();
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
                  StorageClock clock, CoordinatorConfig config, Counter expirations, Peers peers, Requests requests) {
@@ -78,6 +80,13 @@ public final class LeaseService {
      */
     public Optional<Lease> lease(LeaseRequest request, RequestKey requestId) {
         Requests.check(requestId);
+        // An attempt sent while an earlier one under the same id still runs (its worker's
+        // connection dropped mid-poll) waits for it, then finds the lease it stored: side by side,
+        // it could find the work taken before that lease was stored and answer none.
+        return leasing.under(requestId, () -> leaseOnce(request, requestId));
+    }
+
+    private Optional<Lease> leaseOnce(LeaseRequest request, RequestKey requestId) {
         // Looked up first: a retry must not lease again when the first attempt's lease was stored.
         Optional<Lease> earlier = requests.answered(requestId, LEASE_KIND, Lease.class);
         if (earlier.isPresent()) {

@@ -148,4 +148,30 @@ class LeaseRequestIdTest {
         assertThat(server.client().heartbeat(trial, leaseId).leaseId()).as("the lease was not given back").isEqualTo(leaseId);
         assertThat(trialCount()).isEqualTo(1);
     }
+
+    @Test
+    void aLeaseSentTwiceAtOnceUnderOneIdAnswersTheSameLeaseBothTimesWhenItTakesTheLastWork() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            server.client().launch(ExperimentSpec.builder("once-" + round).maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                    .trials(1).task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+            String id = "twice-" + round;
+            var start = new java.util.concurrent.CountDownLatch(1);
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var one = threads.submit(() -> {
+                    start.await();
+                    return lease(LEASE, id);
+                });
+                var other = threads.submit(() -> {
+                    start.await();
+                    return lease(LEASE, id);
+                });
+                start.countDown();
+                HttpResponse<String> a = one.get();
+                HttpResponse<String> b = other.get();
+                assertThat(List.of(a.statusCode(), b.statusCode())).as("round %d: %s / %s", round, a.body(), b.body())
+                        .containsExactly(200, 200);
+                assertThat(Json.read(a.body(), Map.class)).isEqualTo(Json.read(b.body(), Map.class));
+            }
+        }
+    }
 }
