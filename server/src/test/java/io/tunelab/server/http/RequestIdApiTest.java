@@ -214,7 +214,16 @@ class RequestIdApiTest {
         server.restart();
         assertThat(Json.read(post("/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}", "batch-1").body(), List.class))
                 .isEqualTo(trials);
-        assertReused(post("/api/experiments/ids/trials/batch", "{\"count\": 2, \"lease\": true}", "batch-1"), "with another body");
+        var otherBody = post("/api/experiments/ids/trials/batch", "{\"count\": 2, \"lease\": true}", "batch-1");
+        assertReused(otherBody, "with another body");
+        assertThat((String) Json.read(otherBody.body(), Map.class).get("message")).as("it names the id the batch carried")
+                .contains("request id \"batch-1\" was used for a batch ask").doesNotContain("~b:");
+        String other = "Bearer " + server.client().createToken("batcher", List.of("write", "worker")).secret();
+        var anotherToken = server.call("POST", "/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}",
+                Map.of(RequestId.HEADER, "batch-1", "Authorization", other)).response();
+        assertReused(anotherToken, "by another token");
+        assertThat((String) Json.read(anotherToken.body(), Map.class).get("message")).contains("request id \"batch-1\"")
+                .doesNotContain("~b:");
         assertThat(trialCount()).isEqualTo(3);
         assertThat(Json.read(post("/api/experiments/ids/trials/batch", "{\"count\": 3, \"lease\": true}", "batch-2").body(), List.class))
                 .as("another id is another batch").hasSize(3).doesNotContainAnyElementsOf(trials);
