@@ -166,6 +166,11 @@ class WorkerEndToEndTest {
             assertThat(unusable.awaitCompletion(Duration.ofMinutes(2)).state()).isEqualTo(ExperimentState.STOPPED);
             assertThat(client.dataReport("text-target").orElseThrow()).containsEntry("usable", false);
             assertThat(unusable.trials()).hasSize(1);
+            // The worker's data report stops the experiment; its tell of the failed trial may land just after.
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (unusable.trials().getFirst().error() == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             assertThat(unusable.trials().getFirst().error()).contains("regression needs a numeric target");
 
             assertThat(good.awaitCompletion(Duration.ofMinutes(2)).state()).isEqualTo(ExperimentState.COMPLETED);
