@@ -75,6 +75,12 @@ class TunelabClientWireTest {
         exchange.close();
     }
 
+    /** A write without a request id, which no stopping server's refusal sends again. */
+    private static Transport.Request releaseWithoutId() {
+        return new Transport.Request("POST", "/api/trials/7/release", TunelabClient.json("{\"leaseId\": \"l-1\"}"
+                .getBytes(StandardCharsets.UTF_8)), null);
+    }
+
     @Test
     void aReplyWithAFieldANewerServerAddedIsReadAndAnErrorWithOneToo() {
         reply = "{\"id\": 7, \"number\": 3, \"params\": {\"lr\": 0.01}, \"addedLater\": {\"any\": [1, 2]}}";
@@ -250,8 +256,7 @@ class TunelabClientWireTest {
 
         seen.clear();
         stoppingReplies.set(1);
-        var withoutId = new Transport.Request("POST", "/api/trials/7/release", TunelabClient.json("{\"leaseId\": \"l-1\"}"
-                .getBytes(StandardCharsets.UTF_8)), null);
+        var withoutId = releaseWithoutId();
         assertThat(client.exchange(withoutId, true, java.time.Duration.ofSeconds(30)).status())
                 .as("a write without a request id is not sent again: its reply is the caller's").isEqualTo(503);
         assertThat(seen).hasSize(1);
@@ -295,8 +300,7 @@ class TunelabClientWireTest {
 
             seen.clear();
             stoppingReplies.set(1);
-            var withoutId = new Transport.Request("POST", "/api/trials/7/release", TunelabClient.json("{\"leaseId\": \"l-1\"}"
-                    .getBytes(StandardCharsets.UTF_8)), null);
+            var withoutId = releaseWithoutId();
             assertThat(both.exchange(withoutId, true, java.time.Duration.ofSeconds(30)).status())
                     .as("a write without a request id is not sent on: its reply is the caller's").isEqualTo(503);
             assertThat(seen).hasSize(1);

@@ -244,32 +244,16 @@ public final class ExperimentService {
         LiveExperiment e = registry.find(ref);
         var proposals = new java.util.ArrayList<TrialProposal>(count);
         for (int i = 0; i < count; i++) {
-            RequestKey item = Requests.batchOf(requestId, i);
             try {
-                proposals.add(ask(e, leased, item));
+                proposals.add(ask(e, leased, Requests.batchOf(requestId, i)));
             } catch (TunelabException refused) {
                 if (proposals.isEmpty() || !isNoTrialDue(refused)) {
-                    throw namingTheBatch(refused, item, requestId);
+                    throw refused;
                 }
                 break;
             }
         }
         return proposals;
-    }
-
-    /**
-     * A refusal of a batch's {@code item} under the id derived for it, said of the id the batch
-     * carried ({@code batch}): the caller never saw the derived one. Any other refusal as it is.
-     */
-    private static TunelabException namingTheBatch(TunelabException refused, RequestKey item, RequestKey batch) {
-        if (batch == null || refused.code() != ErrorCode.INVALID_ARGUMENT || !item.id().equals(refused.details().get("requestId"))) {
-            return refused;
-        }
-        String why = refused.getMessage().contains("another token")
-                ? "was used by another token already; give each request its own id (a new UUID, say), and the same id only to its retries"
-                : "was used for a batch ask with another body already; a retry sends the body of its first attempt unchanged, and a "
-                + "new request gets its own id";
-        return TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + batch.id() + "\" " + why, Map.of("requestId", batch.id()));
     }
 
     /**

@@ -16,8 +16,14 @@ import java.util.Base64;
  * @param id     the id, as the caller gave it (checked by {@link Requests#check})
  * @param caller the token's name, or null for an in-process caller
  * @param body   the first 128 bits of the body's SHA-256 in base64url, or null for an in-process caller
+ * @param shown  the id a refusal names: the caller's own, also for a key derived from it ({@link #withId})
  */
-public record RequestKey(String id, String caller, String body) {
+public record RequestKey(String id, String caller, String body, String shown) {
+
+    /** A key whose refusals name {@code id} itself. */
+    public RequestKey(String id, String caller, String body) {
+        this(id, caller, body, id);
+    }
 
     /** An in-process caller's key for {@code id}: no token and no body to compare; null without an id. */
     public static RequestKey of(String id) {
@@ -31,7 +37,7 @@ public record RequestKey(String id, String caller, String body) {
 
     /** The same caller and body under another id: a stored answer derived from this request's own. */
     RequestKey withId(String other) {
-        return new RequestKey(other, caller, body);
+        return new RequestKey(other, caller, body, shown);
     }
 
     static String digest(byte[] body) {

@@ -137,9 +137,9 @@ final class Requests {
             var stored = Json.read(json, StoredAnswer.class);
             sameCaller(key, stored); // before anything of the answer shows in a refusal
             if (!stored.kind().equals(kind)) {
-                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used for "
+                throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.shown() + "\" was used for "
                         + stored.kind() + " already; give each request its own id, and the same id only to its retries",
-                        Map.of("requestId", key.id()));
+                        Map.of("requestId", key.shown()));
             }
             sameBody(key, stored);
             if (stored.trial() != null) {
@@ -162,9 +162,9 @@ final class Requests {
     /** Refuses {@code key} when {@code stored} was stored for another token, as {@link #sameRequest} does. */
     private static void sameCaller(RequestKey key, StoredAnswer stored) {
         if (stored.by() != null && key.caller() != null && !stored.by().equals(key.caller())) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used by another token "
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.shown() + "\" was used by another token "
                     + "already; give each request its own id (a new UUID, say), and the same id only to its retries",
-                    Map.of("requestId", key.id()));
+                    Map.of("requestId", key.shown()));
         }
     }
 
@@ -183,9 +183,9 @@ final class Requests {
     /** Refuses {@code key} when {@code stored} was stored for another body, as {@link #sameRequest} does. */
     private static void sameBody(RequestKey key, StoredAnswer stored) {
         if (stored.body() != null && key.body() != null && !stored.body().equals(key.body())) {
-            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.id() + "\" was used for " + stored.kind()
+            throw TunelabException.of(ErrorCode.INVALID_ARGUMENT, "request id \"" + key.shown() + "\" was used for " + stored.kind()
                     + " with another body already; a retry sends the body of its first attempt unchanged, and a new "
-                    + "request gets its own id", Map.of("requestId", key.id()));
+                    + "request gets its own id", Map.of("requestId", key.shown()));
         }
     }
 
@@ -196,7 +196,7 @@ final class Requests {
      * another tell finished the trial); the trial's state stays in the message and details.
      */
     static RuntimeException unanswered(RuntimeException failure, RequestKey key) {
-        String requestId = key == null ? null : key.id();
+        String requestId = key == null ? null : key.shown();
         if (requestId == null || !(failure instanceof TunelabException refused) || refused.code() != ErrorCode.TRIAL_FINISHED) {
             return failure;
         }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -53,7 +52,10 @@ public final class RequestGuard {
             "X-Frame-Options", "DENY",
             "Referrer-Policy", "no-referrer");
 
-    /** Sessions read from a shared database at once, at most; a request that would need one more is refused 503. */
+    /**
+     * Sessions read from a shared database at once, at most (each event loop checks before it
+     * adds, so two loops may pass it by one each); a request that would need one more is refused 503.
+     */
     static final int MAX_SESSION_READS = 64;
     /**
      * Threads reading sessions at once: storage reads through a pool of 4 connections, and a
@@ -63,7 +65,6 @@ public final class RequestGuard {
 
     private final Tokens tokens;
     private final Sessions sessions;
-    private final AtomicInteger sessionReads = new AtomicInteger();
     private WorkerExecutor sessionReaders;
     /** The session reads under way, by the session id's hash. */
     private final Map<String, Future<Optional<Sessions.Session>>> reading = new ConcurrentHashMap<>();
@@ -244,20 +245,17 @@ public final class RequestGuard {
         if (read != null) {
             return read;
         }
-        if (sessionReads.incrementAndGet() > MAX_SESSION_READS) {
-            sessionReads.decrementAndGet();
+        if (reading.size() >= MAX_SESSION_READS) {
             return null;
         }
         Promise<Optional<Sessions.Session>> promise = Promise.promise();
         read = reading.putIfAbsent(lookup.hash(), promise.future());
         if (read != null) {
-            sessionReads.decrementAndGet();
             return read;
         }
         sessionReaders(rc.vertx()).executeBlocking(() -> sessions.session(lookup), false).onComplete(found -> {
             // Gone before it completes: a request after this one finds the session held, or reads again.
             reading.remove(lookup.hash());
-            sessionReads.decrementAndGet();
             promise.handle(found);
         });
         return promise.future();
@@ -273,7 +271,7 @@ public final class RequestGuard {
 
     /** How many sessions are being read from a shared database now (a gauge of {@code GET /metrics}). */
     public int sessionReads() {
-        return sessionReads.get();
+        return reading.size();
     }
 
     /**
