@@ -54,12 +54,15 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
      * A worker's memory bounds, so its resident size stays near 1.5 GB however long it trains.
      * ND4J's arrays live outside the heap and are freed only when the garbage collector finds
      * their Java objects unreachable; with the default heap (a quarter of the machine) that took
-     * so long that a worker grew to 7.4 GB. A small heap collects often; JavaCPP counts its
-     * off-heap bytes and collects (then refuses) above {@code maxbytes}, and collects when the
-     * whole process's resident size passes {@code maxphysicalbytes}.
+     * so long that a worker grew to 7.4 GB. A small heap collects often; JavaCPP counts the
+     * off-heap bytes of its own pointers and collects (then refuses) above {@code maxbytes}; the
+     * worker collects when the whole process's resident size passes {@code
+     * tunelab.worker.max-resident} (its {@code ResidentMemoryBound}, which reads that size every
+     * 50 ms). JavaCPP's own {@code maxphysicalbytes} is off: it read the resident size on every
+     * native allocation, a third of a small network's training time.
      */
     static final List<String> WORKER_MEMORY = List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
-            "-Dorg.bytedeco.javacpp.maxphysicalbytes=1400m");
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dtunelab.worker.max-resident=1400m");
 
     public JvmCommand {
         jvmOptions = List.copyOf(jvmOptions);

@@ -28,7 +28,7 @@ class JvmCommandTest {
             expected.add("--sun-misc-unsafe-memory-access=allow");
         }
         expected.addAll(List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
-                "-Dorg.bytedeco.javacpp.maxphysicalbytes=1400m", "-Dtunelab.home=" + home,
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dtunelab.worker.max-resident=1400m", "-Dtunelab.home=" + home,
                 "-cp", home.resolve("worker/target/tunelab-worker.jar") + ":" + home.resolve("worker/target/lib") + "/*",
                 "io.tunelab.worker.Main", "worker", "--slots", "2"));
         assertThat(worker.command(List.of("worker", "--slots", "2"))).containsExactlyElementsOf(expected);

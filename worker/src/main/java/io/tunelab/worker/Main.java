@@ -142,6 +142,12 @@ public final class Main implements Runnable {
                 System.err.println("error: no process " + parentPid + " is running (--parent-pid): the worker would outlive it");
                 return 2;
             }
+            try {
+                ResidentMemoryBound.startFromProperty();
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             var worker = new Worker(config, Coordinator.of(client), runners);
             var done = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

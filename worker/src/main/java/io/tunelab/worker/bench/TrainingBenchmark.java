@@ -3,7 +3,9 @@ package io.tunelab.worker.bench;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialState;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.worker.ResidentMemoryBound;
 import io.tunelab.worker.train.ThroughputProbe;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,8 +60,11 @@ public final class TrainingBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, %d cores, Java %s%n", System.getenv("OMP_NUM_THREADS"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        // Trains in the worker's memory set-up, its resident bound included (when the command line gives one).
+        var bound = ResidentMemoryBound.startFromProperty();
+        System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, %d cores, Java %s, resident bound %s, JavaCPP maxphysicalbytes %d%n",
+                System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                bound.map(b -> (b.bound() >> 20) + " MB").orElse("none"), Pointer.maxPhysicalBytes());
         double ceiling = mmulGflops(512, 2.0);
         System.out.printf(Locale.ROOT, "single-thread ND4J mmul ceiling (float 512x512x512): %.2f GFLOP/s%n%n", ceiling);
 

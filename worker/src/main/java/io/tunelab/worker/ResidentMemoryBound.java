@@ -1,0 +1,135 @@
+package io.tunelab.worker;
+
+import org.bytedeco.javacpp.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps a worker's resident size near a bound by collecting garbage when it passes it. ND4J's
+ * arrays live outside the heap, are not counted by JavaCPP's {@code maxbytes}, and are freed only
+ * when the collector finds their Java objects unreachable: a worker that makes little Java
+ * garbage can hold gigabytes of dead arrays between collections.
+ *
+ * <p>JavaCPP's own {@code maxphysicalbytes} does the same, but reads the process's resident size
+ * (a system call of about 2.5 µs) on every native allocation it makes, and DL4J makes hundreds per
+ * minibatch: a third of a small network's training time (README, "Time to first result and a lean
+ * worker"). This reads it every {@link #INTERVAL} on a thread of its own instead, so a worker
+ * allocating faster than its garbage is found can pass the bound by what it allocates in one
+ * interval. When a collection leaves the process above its bound (the trials' live data needs
+ * more), it warns once and collects at most every {@link #PAUSE} until it is below again.
+ *
+ * <p>The bound is the system property {@value #PROPERTY}, a size as JavaCPP's options take it
+ * ({@code 1400m}, {@code 2g}); the worker's command line sets it. Thread-safe.
+ */
+public final class ResidentMemoryBound {
+    private static final Logger log = LoggerFactory.getLogger(ResidentMemoryBound.class);
+
+    /** The system property that holds the bound. */
+    public static final String PROPERTY = "tunelab.worker.max-resident";
+
+    /** How often the resident size is read. */
+    static final Duration INTERVAL = Duration.ofMillis(50);
+
+    /**
+     * The least time between two collections while the process stays above its bound and grows
+     * by less than a {@link #GROWTH}th of it: its dead arrays are being freed, or its live data
+     * needs more.
+     */
+    static final Duration PAUSE = Duration.ofSeconds(2);
+
+    /** Growth by more than the bound over this since the last collection collects again at once. */
+    static final long GROWTH = 16;
+
+    private final long bound;
+    private final LongSupplier residentBytes;
+    private final Runnable collect;
+    private final LongSupplier nanos;
+    private long lastCollection;
+    private long residentAtCollection;
+    private boolean collected;
+    private boolean warned;
+    private long collections;
+
+    ResidentMemoryBound(long bound, LongSupplier residentBytes, Runnable collect, LongSupplier nanos) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("the resident bound must be positive, got " + bound);
+        }
+        this.bound = bound;
+        this.residentBytes = residentBytes;
+        this.collect = collect;
+        this.nanos = nanos;
+    }
+
+    /**
+     * Starts the bound given by {@value #PROPERTY} on a daemon thread, or nothing when the
+     * property is not set.
+     *
+     * @throws IllegalArgumentException when the property is not a positive size
+     */
+    public static Optional<ResidentMemoryBound> startFromProperty() {
+        String value = System.getProperty(PROPERTY);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        long bound;
+        try {
+            bound = Pointer.parseBytes(value.strip(), Pointer.totalPhysicalBytes());
+        } catch (NumberFormatException e) {
+            bound = -1;
+        }
+        if (bound <= 0) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + " is not a size: give bytes with a unit, as 1400m or 2g");
+        }
+        var guard = new ResidentMemoryBound(bound, Pointer::physicalBytes, System::gc, System::nanoTime);
+        Thread.ofPlatform().daemon().name("resident-memory-bound").start(guard::run);
+        return Optional.of(guard);
+    }
+
+    public long bound() {
+        return bound;
+    }
+
+    /** How many collections this bound has asked for. */
+    public synchronized long collections() {
+        return collections;
+    }
+
+    private void run() {
+        while (true) {
+            try {
+                Thread.sleep(INTERVAL);
+            } catch (InterruptedException e) {
+                return;
+            }
+            check();
+        }
+    }
+
+    /** One reading: collects when the process is above its bound, unless it collected within {@link #PAUSE}. */
+    synchronized void check() {
+        long resident = residentBytes.getAsLong();
+        if (resident <= bound) {
+            collected = false;
+            warned = false;
+            return;
+        }
+        long now = nanos.getAsLong();
+        if (collected && now - lastCollection < PAUSE.toNanos() && resident - residentAtCollection <= bound / GROWTH) {
+            return;
+        }
+        if (collected && !warned) {
+            warned = true;
+            log.warn("the worker's resident size, {} MB, stays above its bound of {} MB after a collection: its trials' live "
+                    + "data needs more (fewer --slots, or a larger -D{})", resident >> 20, bound >> 20, PROPERTY);
+        }
+        collect.run();
+        collections++;
+        collected = true;
+        lastCollection = now;
+        residentAtCollection = resident;
+    }
+}
