@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -113,6 +114,13 @@ public final class Main implements Runnable {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
+            Optional<ResidentMemoryBound> memoryBound;
+            try {
+                memoryBound = ResidentMemoryBound.fromProperty();
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             if (slots > 1 && !"1".equals(System.getenv("OMP_NUM_THREADS"))) {
                 System.err.println("warning: OMP_NUM_THREADS is not 1; with " + slots
                         + " slots the trials' native threads will compete (start the worker through ./tunelab)");
@@ -142,13 +150,8 @@ public final class Main implements Runnable {
                 System.err.println("error: no process " + parentPid + " is running (--parent-pid): the worker would outlive it");
                 return 2;
             }
-            try {
-                ResidentMemoryBound.startFromProperty();
-            } catch (IllegalArgumentException e) {
-                System.err.println("error: " + e.getMessage());
-                return 2;
-            }
             var worker = new Worker(config, Coordinator.of(client), runners);
+            memoryBound.ifPresent(ResidentMemoryBound::start);
             var done = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 worker.stop();

@@ -65,12 +65,11 @@ public final class ResidentMemoryBound {
     }
 
     /**
-     * Starts the bound given by {@value #PROPERTY} on a daemon thread, or nothing when the
-     * property is not set.
+     * The bound given by {@value #PROPERTY}, not started, or nothing when the property is not set.
      *
      * @throws IllegalArgumentException when the property is not a positive size
      */
-    public static Optional<ResidentMemoryBound> startFromProperty() {
+    public static Optional<ResidentMemoryBound> fromProperty() {
         String value = System.getProperty(PROPERTY);
         if (value == null || value.isBlank()) {
             return Optional.empty();
@@ -84,9 +83,13 @@ public final class ResidentMemoryBound {
         if (bound <= 0) {
             throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + " is not a size: give bytes with a unit, as 1400m or 2g");
         }
-        var guard = new ResidentMemoryBound(bound, Pointer::physicalBytes, System::gc, System::nanoTime);
-        Thread.ofPlatform().daemon().name("resident-memory-bound").start(guard::run);
-        return Optional.of(guard);
+        return Optional.of(new ResidentMemoryBound(bound, Pointer::physicalBytes, System::gc, System::nanoTime));
+    }
+
+    /** Reads the resident size every {@link #INTERVAL} from now on, on a daemon thread; answers this bound. */
+    public ResidentMemoryBound start() {
+        Thread.ofPlatform().daemon().name("resident-memory-bound").start(this::run);
+        return this;
     }
 
     public long bound() {

@@ -54,6 +54,24 @@ class MainTest {
     }
 
     @Test
+    void aResidentBoundThatIsNotASizeStopsTheWorkerBeforeItServes() {
+        String before = System.getProperty(ResidentMemoryBound.PROPERTY);
+        try {
+            System.setProperty(ResidentMemoryBound.PROPERTY, "lots");
+            var bad = run("worker", "--server", "http://127.0.0.1:9");
+            assertThat(bad[0]).isEqualTo("2");
+            assertThat(bad[1].strip()).isEqualTo("error: -D" + ResidentMemoryBound.PROPERTY
+                    + "=lots is not a size: give bytes with a unit, as 1400m or 2g");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ResidentMemoryBound.PROPERTY);
+            } else {
+                System.setProperty(ResidentMemoryBound.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void everyNumericOptionFarBeyondItsRangeIsNamedWithTheRangeInOneLine() {
         var ranges = java.util.Map.of("--slots", "1 to 256", "--lease-wait-seconds", "0 to 60", "--grace-seconds", "0 to 3600",
                 "--max-data-mb", "1 to 2047", "--data-cache-mb", "1 to 65536");

@@ -64,7 +64,7 @@ class ResidentMemoryBoundProcessTest {
     /** Allocates {@link #ARRAYS} arrays of 16 MB one after another, each dropped at once; prints its peak resident MB. */
     public static final class Garbage {
         public static void main(String[] args) throws Exception {
-            ResidentMemoryBound.startFromProperty();
+            ResidentMemoryBound.fromProperty().ifPresent(ResidentMemoryBound::start);
             for (int i = 0; i < ARRAYS; i++) {
                 Nd4j.create(DataType.FLOAT, 4L << 20).assign(1f);
                 Thread.sleep(10);

@@ -76,11 +76,13 @@ class ResidentMemoryBoundTest {
         try {
             for (String bad : new String[] {"lots", "-5m", "0"}) {
                 System.setProperty(ResidentMemoryBound.PROPERTY, bad);
-                assertThatThrownBy(ResidentMemoryBound::startFromProperty).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(ResidentMemoryBound::fromProperty).isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("-D" + ResidentMemoryBound.PROPERTY + "=" + bad + " is not a size: give bytes with a unit, as 1400m or 2g");
             }
             System.clearProperty(ResidentMemoryBound.PROPERTY);
-            assertThat(ResidentMemoryBound.startFromProperty()).isEmpty();
+            assertThat(ResidentMemoryBound.fromProperty()).isEmpty();
+            System.setProperty(ResidentMemoryBound.PROPERTY, "2g");
+            assertThat(ResidentMemoryBound.fromProperty()).get().extracting(ResidentMemoryBound::bound).isEqualTo(2L << 30);
         } finally {
             if (before == null) {
                 System.clearProperty(ResidentMemoryBound.PROPERTY);

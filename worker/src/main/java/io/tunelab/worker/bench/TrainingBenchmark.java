@@ -61,7 +61,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
     @Override
     public Integer call() {
         // Trains in the worker's memory set-up, its resident bound included (when the command line gives one).
-        var bound = ResidentMemoryBound.startFromProperty();
+        var bound = ResidentMemoryBound.fromProperty().map(ResidentMemoryBound::start);
         System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, %d cores, Java %s, resident bound %s, JavaCPP maxphysicalbytes %d%n",
                 System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 bound.map(b -> (b.bound() >> 20) + " MB").orElse("none"), Pointer.maxPhysicalBytes());
