@@ -16,11 +16,12 @@ import java.util.function.LongSupplier;
  *
  * <p>JavaCPP's own {@code maxphysicalbytes} does the same, but reads the process's resident size
  * (a system call of about 2.5 µs) on every native allocation it makes, and DL4J makes hundreds per
- * minibatch: a third of a small network's training time (README, "Time to first result and a lean
+ * minibatch: 37% of a small network's native samples in a profile (README, "Time to first result and a lean
  * worker"). This reads it every {@link #INTERVAL} on a thread of its own instead, so a worker
  * allocating faster than its garbage is found can pass the bound by what it allocates in one
- * interval. When a collection leaves the process above its bound (the trials' live data needs
- * more), it warns once and collects at most every {@link #PAUSE} until it is below again.
+ * interval. While the process stays above its bound after a collection, it collects again when
+ * it has grown by a {@link #GROWTH}th of the bound since, or after {@link #PAUSE}; then (the
+ * trials' live data may need more) it warns, once until the process is below its bound again.
  *
  * <p>The bound is the system property {@value #PROPERTY}, a size as JavaCPP's options take it
  * ({@code 1400m}, {@code 2g}); the worker's command line sets it. Thread-safe.
@@ -30,6 +31,9 @@ public final class ResidentMemoryBound {
 
     /** The system property that holds the bound. */
     public static final String PROPERTY = "tunelab.worker.max-resident";
+
+    /** The least bound: below it a worker's JVM alone (about 100 MB with ND4J loaded) would collect every {@link #PAUSE}. */
+    static final long SMALLEST = 256L << 20;
 
     /** How often the resident size is read. */
     static final Duration INTERVAL = Duration.ofMillis(50);
@@ -83,6 +87,10 @@ public final class ResidentMemoryBound {
         if (bound <= 0) {
             throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + " is not a size: give bytes with a unit, as 1400m or 2g");
         }
+        if (bound < SMALLEST) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + " is below 256m, less than a worker needs to train: "
+                    + "give a size from 256m, as 1400m or 2g (a number without a unit is bytes)");
+        }
         return Optional.of(new ResidentMemoryBound(bound, Pointer::physicalBytes, System::gc, System::nanoTime));
     }
 
@@ -112,7 +120,10 @@ public final class ResidentMemoryBound {
         }
     }
 
-    /** One reading: collects when the process is above its bound, unless it collected within {@link #PAUSE}. */
+    /**
+     * One reading: collects when the process is above its bound, unless it collected within
+     * {@link #PAUSE} and has not grown by a {@link #GROWTH}th of the bound since.
+     */
     synchronized void check() {
         long resident = residentBytes.getAsLong();
         if (resident <= bound) {

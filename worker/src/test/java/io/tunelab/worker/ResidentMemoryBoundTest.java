@@ -79,6 +79,12 @@ class ResidentMemoryBoundTest {
                 assertThatThrownBy(ResidentMemoryBound::fromProperty).isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("-D" + ResidentMemoryBound.PROPERTY + "=" + bad + " is not a size: give bytes with a unit, as 1400m or 2g");
             }
+            for (String small : new String[] {"1400", "255m"}) {
+                System.setProperty(ResidentMemoryBound.PROPERTY, small);
+                assertThatThrownBy(ResidentMemoryBound::fromProperty).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("-D" + ResidentMemoryBound.PROPERTY + "=" + small + " is below 256m, less than a worker needs to "
+                                + "train: give a size from 256m, as 1400m or 2g (a number without a unit is bytes)");
+            }
             System.clearProperty(ResidentMemoryBound.PROPERTY);
             assertThat(ResidentMemoryBound.fromProperty()).isEmpty();
             System.setProperty(ResidentMemoryBound.PROPERTY, "2g");
