@@ -83,6 +83,7 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
             options.add(UNSAFE_MEMORY_ACCESS);
         }
         options.addAll(WORKER_MEMORY);
+        options.addAll(consoleEncoding(System.getProperty("native.encoding")));
         Path jar = jar(home, "worker", buildDirectory);
         options.addAll(sharedArchive(jar));
         options.add(homeProperty(home));
@@ -110,9 +111,22 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
     public static JvmCommand server(Path home, String buildDirectory) {
         Path jar = jar(home, "server", buildDirectory);
         var options = new ArrayList<>(List.of(NATIVE_ACCESS, SERVER_TENURING));
+        options.addAll(consoleEncoding(System.getProperty("native.encoding")));
         options.addAll(sharedArchive(jar));
         options.add(homeProperty(home));
         return new JvmCommand(currentJava(), options, Map.of(), jar, "io.tunelab.server.Main");
+    }
+
+    /**
+     * The options that make a process write its terminal text in UTF-8 when the user's locale is
+     * the POSIX one ({@code C}, or no {@code LANG} at all: {@code nativeEncoding} is ASCII), as
+     * Python does there (PEP 538): a fresh machine or container often sets no locale while its
+     * terminal shows UTF-8, and Java would print every "±", "…" and "≥" of a leaderboard or a
+     * message as "?". Any other locale's encoding is the terminal's own, and kept.
+     */
+    static List<String> consoleEncoding(String nativeEncoding) {
+        boolean posix = "ANSI_X3.4-1968".equals(nativeEncoding) || "US-ASCII".equalsIgnoreCase(nativeEncoding);
+        return posix ? List.of("-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8") : List.of();
     }
 
     /**

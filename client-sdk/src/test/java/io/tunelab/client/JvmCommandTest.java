@@ -28,7 +28,9 @@ class JvmCommandTest {
             expected.add("--sun-misc-unsafe-memory-access=allow");
         }
         expected.addAll(List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
-                "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dtunelab.worker.max-resident=1400m", "-Dtunelab.home=" + home,
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-Dtunelab.worker.max-resident=1400m"));
+        expected.addAll(JvmCommand.consoleEncoding(System.getProperty("native.encoding")));
+        expected.addAll(List.of("-Dtunelab.home=" + home,
                 "-cp", home.resolve("worker/target/tunelab-worker.jar") + ":" + home.resolve("worker/target/lib") + "/*",
                 "io.tunelab.worker.Main", "worker", "--slots", "2"));
         assertThat(worker.command(List.of("worker", "--slots", "2"))).containsExactlyElementsOf(expected);
@@ -44,6 +46,38 @@ class JvmCommandTest {
                 .contains(home.resolve("server/build-x/tunelab-server.jar") + ":" + home.resolve("server/build-x/lib") + "/*")
                 .endsWith("io.tunelab.server.Main", "server");
         assertThat(server.environment()).isEmpty();
+    }
+
+    @Test
+    void in_the_posix_locale_terminal_text_is_utf8_and_in_any_other_the_locales_own() {
+        var utf8 = List.of("-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8");
+        assertThat(JvmCommand.consoleEncoding("ANSI_X3.4-1968")).isEqualTo(utf8);
+        assertThat(JvmCommand.consoleEncoding("US-ASCII")).isEqualTo(utf8);
+        assertThat(JvmCommand.consoleEncoding("UTF-8")).isEmpty();
+        assertThat(JvmCommand.consoleEncoding("ISO-8859-15")).isEmpty();
+        assertThat(JvmCommand.consoleEncoding(null)).isEmpty();
+    }
+
+    @Test
+    void a_process_started_in_the_posix_locale_prints_what_ascii_cannot_hold_in_utf8() throws Exception {
+        var options = new java.util.ArrayList<String>();
+        options.add(ProcessHandle.current().info().command().orElseThrow());
+        options.addAll(JvmCommand.consoleEncoding("ANSI_X3.4-1968"));
+        options.addAll(List.of("-cp", System.getProperty("java.class.path"), Printer.class.getName()));
+        var builder = new ProcessBuilder(options);
+        builder.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+        builder.environment().put("LC_ALL", "C");
+        Process p = builder.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        assertThat(new String(out, StandardCharsets.UTF_8).strip()).isEqualTo("0.97774 ± 0.012610 …");
+    }
+
+    /** Prints a leaderboard cell with the characters ASCII cannot hold. */
+    public static final class Printer {
+        public static void main(String[] args) {
+            System.out.println("0.97774 ± 0.012610 …");
+        }
     }
 
     @Test
