@@ -56,7 +56,6 @@ public final class ResidentMemoryBound {
     private long residentAtCollection;
     private boolean collected;
     private boolean warned;
-    private long collections;
 
     ResidentMemoryBound(long bound, LongSupplier residentBytes, Runnable collect, LongSupplier nanos) {
         if (bound <= 0) {
@@ -104,11 +103,6 @@ public final class ResidentMemoryBound {
         return bound;
     }
 
-    /** How many collections this bound has asked for. */
-    public synchronized long collections() {
-        return collections;
-    }
-
     private void run() {
         while (true) {
             try {
@@ -141,7 +135,6 @@ public final class ResidentMemoryBound {
                     + "data needs more (fewer --slots, or a larger -D{})", resident >> 20, bound >> 20, PROPERTY);
         }
         collect.run();
-        collections++;
         collected = true;
         lastCollection = now;
         residentAtCollection = resident;

@@ -55,20 +55,12 @@ class MainTest {
 
     @Test
     void aResidentBoundThatIsNotASizeStopsTheWorkerBeforeItServes() {
-        String before = System.getProperty(ResidentMemoryBound.PROPERTY);
-        try {
-            System.setProperty(ResidentMemoryBound.PROPERTY, "lots");
+        ResidentMemoryBoundTest.withBound("lots", () -> {
             var bad = run("worker", "--server", "http://127.0.0.1:9");
             assertThat(bad[0]).isEqualTo("2");
             assertThat(bad[1].strip()).isEqualTo("error: -D" + ResidentMemoryBound.PROPERTY
                     + "=lots is not a size: give bytes with a unit, as 1400m or 2g");
-        } finally {
-            if (before == null) {
-                System.clearProperty(ResidentMemoryBound.PROPERTY);
-            } else {
-                System.setProperty(ResidentMemoryBound.PROPERTY, before);
-            }
-        }
+        });
     }
 
     @Test

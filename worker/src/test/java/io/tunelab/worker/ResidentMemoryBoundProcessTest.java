@@ -1,6 +1,7 @@
 package io.tunelab.worker;
 
 import io.tunelab.client.JvmCommand;
+import io.tunelab.worker.bench.TrainingBenchmark;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -55,7 +56,9 @@ class ResidentMemoryBoundProcessTest {
             String output = Files.readString(out, StandardCharsets.UTF_8);
             assertThat(process.exitValue()).as(output).isZero();
             var peak = output.lines().filter(l -> l.startsWith("peak ")).findFirst().orElseThrow(() -> new AssertionError(output));
-            return Long.parseLong(peak.substring(5).strip());
+            long mb = Long.parseLong(peak.substring(5).strip());
+            assertThat(mb).as("the process read its peak resident size: %s", output).isPositive();
+            return mb;
         } finally {
             Files.deleteIfExists(out);
         }
@@ -69,10 +72,7 @@ class ResidentMemoryBoundProcessTest {
                 Nd4j.create(DataType.FLOAT, 4L << 20).assign(1f);
                 Thread.sleep(10);
             }
-            String status = Files.readString(Path.of("/proc/self/status"));
-            long kb = status.lines().filter(l -> l.startsWith("VmHWM:")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
-                    .findFirst().orElseThrow();
-            System.out.println("peak " + (kb >> 10));
+            System.out.println("peak " + TrainingBenchmark.peakRssMb());
         }
     }
 }

@@ -164,7 +164,7 @@ public final class TrainingBenchmark implements Callable<Integer> {
     }
 
     /** Peak resident memory of this process so far, in MB, from {@code VmHWM} in /proc/self/status; -1 when unknown. */
-    static long peakRssMb() {
+    public static long peakRssMb() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
