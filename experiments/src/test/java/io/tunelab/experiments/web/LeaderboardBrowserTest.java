@@ -212,6 +212,45 @@ class LeaderboardBrowserTest extends SeededWebUi {
     }
 
     @Test
+    void anExperimentPageAsksForItsFirstReadsAsItLoadsEachOnce() {
+        browser.open("about:blank");
+        openExperiment("paging-sweep");
+        String experiment = "/api/experiments/paging-sweep";
+        String firstPage = experiment + "/trials?offset=0&limit=50&sort=value&order=asc";
+        // early.js started these as the document loaded; the modules took its responses instead of asking again.
+        assertThat(requestsOf("/api/session")).isEqualTo(1);
+        assertThat(requestsOf(experiment)).isEqualTo(1);
+        assertThat(requestsOf(firstPage)).isEqualTo(1);
+        assertThat(browser.js("return window.tunelabEarlyReads.size")).isEqualTo(0L);
+        assertThat(browser.texts("#trials-table tbody tr[data-number]")).hasSize(50);
+
+        // Within the page, going back to the experiment asks the server again: no early read is left to answer it.
+        browser.js("location.hash = '#/'");
+        browser.await("the experiments", () -> !browser.findAll("#experiments tr[data-experiment]").isEmpty());
+        browser.js("location.hash = arguments[0]", experimentHash("paging-sweep"));
+        browser.await("the trial leaderboard again", () -> requestsOf(firstPage) == 2
+                && !browser.findAll("#trials-table tbody tr[data-number]").isEmpty());
+        assertThat(requestsOf(experiment)).isEqualTo(2);
+    }
+
+    @Test
+    void aBrowserNotLoggedInKeepsNoEarlyRead() {
+        try (var stranger = new Browser()) {
+            stranger.open(url(experimentHash("paging-sweep")));
+            stranger.await("the login form", () -> !stranger.findAll("form.login").isEmpty());
+            assertThat(stranger.js("return window.tunelabEarlyReads.size")).isEqualTo(0L);
+            assertThat(stranger.text("#app")).doesNotContain("paging-sweep");
+        }
+    }
+
+    /** How many requests the page made to {@code pathAndQuery} since it was opened. */
+    private long requestsOf(String pathAndQuery) {
+        return ((Number) browser.js("return performance.getEntriesByType('resource')"
+                + ".filter(e => { const u = new URL(e.name); return u.pathname + u.search === arguments[0]; }).length",
+                pathAndQuery)).longValue();
+    }
+
+    @Test
     void anUnknownExperimentShowsTheServersMessage() {
         browser.open(url(experimentHash("no-such-sweep")));
         String message = browser.await("the error", () -> browser.text(".exp-head .error"));

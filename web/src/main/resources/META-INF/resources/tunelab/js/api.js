@@ -31,9 +31,11 @@ async function request(method, path, body) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  // Taken before the first await, so that the page's first requests find the reads started for them.
+  const early = method === 'GET' ? takeEarly(path) : null;
   let response;
   try {
-    response = await fetch(path, init);
+    response = await (early || fetch(path, init));
   } catch (e) {
     throw new ApiError(0, 'UNREACHABLE', 'The Tunelab server cannot be reached. Is it running?');
   }
@@ -51,6 +53,24 @@ async function request(method, path, body) {
     throw new ApiError(response.status, data && data.code, message, data && data.details);
   }
   return {data, headers: response.headers};
+}
+
+/**
+ * The response of the read early.js started for this path, once; null when there is none. Only
+ * the requests the page makes as it starts find one: {@link forgetEarlyReads} drops the rest, so
+ * that a later visit never gets a stale answer.
+ */
+function takeEarly(path) {
+  const reads = window.tunelabEarlyReads;
+  const response = reads && reads.get(path);
+  if (!response) return null;
+  reads.delete(path);
+  return response;
+}
+
+/** Drops the early reads no request took (called once the first page has asked for what it needs). */
+export function forgetEarlyReads() {
+  if (window.tunelabEarlyReads) window.tunelabEarlyReads.clear();
 }
 
 /**

@@ -3,7 +3,7 @@
 // (event subscriptions, charts, timers) when the user navigates away.
 
 import {h, fill, relative, errorBox} from './dom.js';
-import {api} from './api.js';
+import {api, forgetEarlyReads} from './api.js';
 import {connect} from './events.js';
 import {experimentsPage} from './experiments-page.js';
 import {experimentPage} from './experiment-page.js';
@@ -59,16 +59,20 @@ async function start() {
       history.replaceState(null, '', location.pathname + '#/');
       await api.login({[link[1]]: decodeURIComponent(link[2])});
     } else if (!(await api.session())) {
+      forgetEarlyReads();
       loginForm(main);
       return;
     }
   } catch (e) {
+    forgetEarlyReads();
     loginForm(main, e.message);
     return;
   }
   window.addEventListener('hashchange', route);
   connect();
   route();
+  // The first page has made its first requests (synchronously, as it renders): no later one may take an early read.
+  forgetEarlyReads();
 }
 
 function loginForm(main, problem) {
