@@ -221,6 +221,12 @@ class LeaderboardBrowserTest extends SeededWebUi {
         assertThat(requestsOf("/api/session")).isEqualTo(1);
         assertThat(requestsOf(experiment)).isEqualTo(1);
         assertThat(requestsOf(firstPage)).isEqualTo(1);
+        // And early.js asked for the page the leaderboard wants: it asked for no other page by value (the
+        // charts' own page of trials, by number, may come before the paint's mark).
+        assertThat(browser.js("""
+                return performance.getEntriesByType('resource').map(e => new URL(e.name))
+                  .filter(u => u.pathname === arguments[0] && u.searchParams.get('sort') === 'value').length""",
+                experiment + "/trials")).isEqualTo(1L);
         assertThat(browser.js("return window.tunelabEarlyReads.size")).isEqualTo(0L);
         assertThat(browser.texts("#trials-table tbody tr[data-number]")).hasSize(50);
 

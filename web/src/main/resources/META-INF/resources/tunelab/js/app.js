@@ -50,8 +50,18 @@ setInterval(() => {
   for (const t of document.querySelectorAll('time[datetime]')) t.textContent = relative(new Date(t.getAttribute('datetime')));
 }, 30000);
 
-// A login link (#token=… or #code=…, as `tunelab server` prints) logs in once and leaves the address bar.
 async function start() {
+  try {
+    await enter();
+  } finally {
+    // The first page has made its first requests (synchronously, as it renders), or the login form
+    // shows: no later request may take an early read.
+    forgetEarlyReads();
+  }
+}
+
+// A login link (#token=… or #code=…, as `tunelab server` prints) logs in once and leaves the address bar.
+async function enter() {
   const main = document.getElementById('app');
   const link = location.hash.match(/^#(token|code)=(.+)$/);
   try {
@@ -59,20 +69,16 @@ async function start() {
       history.replaceState(null, '', location.pathname + '#/');
       await api.login({[link[1]]: decodeURIComponent(link[2])});
     } else if (!(await api.session())) {
-      forgetEarlyReads();
       loginForm(main);
       return;
     }
   } catch (e) {
-    forgetEarlyReads();
     loginForm(main, e.message);
     return;
   }
   window.addEventListener('hashchange', route);
   connect();
   route();
-  // The first page has made its first requests (synchronously, as it renders): no later one may take an early read.
-  forgetEarlyReads();
 }
 
 function loginForm(main, problem) {

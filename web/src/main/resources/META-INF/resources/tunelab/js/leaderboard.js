@@ -187,7 +187,8 @@ export function leaderboard(section, ref) {
     /**
      * Asks for the first page at once, beside the experiment's own request instead of after it:
      * its order is the best-first one of an experiment that minimizes (most do); one that
-     * maximizes asks again once it is known.
+     * maximizes asks again once it is known. early.js asks for this same page as the document
+     * loads, by its path: a change of the first query here changes that path too.
      */
     prefetch() {
       if (exp || early) return;
