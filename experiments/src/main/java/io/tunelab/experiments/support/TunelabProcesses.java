@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -164,7 +167,11 @@ public final class TunelabProcesses {
 
     /** A running server process, and the admin token its first start wrote. */
     public record ServerProcess(Process process, String url, Path log, String adminToken) implements AutoCloseable {
-        private static final java.util.Map<String, String> WORKER_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+        /**
+         * Keyed by the process, not the URL: a server started later in the same JVM can get the port
+         * of one that has stopped, and a token of the stopped server's database is unknown to it.
+         */
+        private static final Map<Process, String> WORKER_TOKENS = Collections.synchronizedMap(new WeakHashMap<>());
 
         /** A client with the admin token. */
         public TunelabClient client() {
@@ -173,7 +180,7 @@ public final class TunelabProcesses {
 
         /** A token of the {@code worker} scope for this server's workers, made once per server. */
         public String workerToken() {
-            return WORKER_TOKENS.computeIfAbsent(url, u -> {
+            return WORKER_TOKENS.computeIfAbsent(process, p -> {
                 try (TunelabClient admin = client()) {
                     return admin.createToken("workers-" + Long.toString(System.nanoTime(), 36), List.of("worker")).secret();
                 }
