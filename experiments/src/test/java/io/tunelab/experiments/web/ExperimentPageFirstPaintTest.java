@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code tunelab:first-useful-paint}), and until the optimization history has drawn; first for an
  * experiment the server prepares as it starts (among the three most recently updated of at least
  * 1,000 trials), then, after three newer experiments of 1,000 trials, for the same experiment when
- * a cold server did not prepare it and reads it for the page. The figures are printed, not
- * asserted: they depend on the machine.
+ * a cold server did not prepare it: its first reads are answered as the clean stop stored them,
+ * and its charts wait for its trials to be read. The figures are printed, not asserted: they
+ * depend on the machine.
  */
 @Tag("slow")
 class ExperimentPageFirstPaintTest {

@@ -17,9 +17,11 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.analysis.Pareto;
 import io.tunelab.server.analysis.Ranking;
 import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredFirstReads;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -43,6 +45,12 @@ public final class ExperimentQueries {
         this.registry = registry;
         this.storage = storage;
         this.rankings = rankings;
+        firstReadsFrom(PREPARED_MIN_TRIALS);
+    }
+
+    /** Stores the first reads ({@link #firstReads}) of experiments of at least {@code minTrials} trials from now on. */
+    void firstReadsFrom(int minTrials) {
+        registry.firstReadsBy(e -> firstReads(e, minTrials));
     }
 
     /** The most curves one {@link #curves} answers. */
@@ -56,9 +64,12 @@ public final class ExperimentQueries {
      * in memory and hold at least {@value #PREPARED_MIN_TRIALS} trials: after a clean stop a start
      * reads only the catalog, so without this the first reader of the large experiment a user was
      * just watching paid for reading its trials (about 0.9 s for 10,000 of them on a cold server
-     * here). Smaller ones stay unloaded until first asked for, where the cost is mostly code not yet
-     * compiled rather than trials read: the demo's 60-trial experiment took 0.26–0.36 s for its
-     * first GET on a restarted server and 0.09–0.11 s for its first page.
+     * here). The web UI's first two reads of a large experiment not prepared are answered as
+     * stored at its last clean stop or eviction ({@link #experimentJson}, {@link #trialsJson});
+     * what it reads next (its charts) loads it. Smaller ones stay unloaded until first asked for,
+     * where the cost is mostly code not yet compiled rather than trials read: the demo's 60-trial
+     * experiment took 0.26–0.36 s for its first GET on a restarted server and 0.09–0.11 s for its
+     * first page.
      */
     static final int PREPARED_ON_START = 3;
     static final int PREPARED_MIN_TRIALS = 1_000;
@@ -146,6 +157,54 @@ public final class ExperimentQueries {
     }
 
     /**
+     * {@link #experiment} as JSON: for an experiment not in memory, what was stored with its
+     * summary at its current revision when there is that ({@link #firstReads}), without reading
+     * its trials; else made from memory, loading it.
+     */
+    public byte[] experimentJson(String ref) {
+        StoredFirstReads stored = storedFirstReads(ref);
+        return stored != null ? stored.experiment().getBytes(StandardCharsets.UTF_8) : Json.writeBytes(experiment(ref));
+    }
+
+    /**
+     * {@link #trials} as JSON, with how many trials the whole list holds: the leaderboard's first
+     * page of an experiment not in memory as stored with its summary at its current revision when
+     * there is that ({@link #firstReads}), without reading its trials; else made from memory.
+     */
+    public JsonPage trialsJson(String ref, TrialQuery query) {
+        StoredFirstReads stored = FIRST_PAGE.equals(query) ? storedFirstReads(ref) : null;
+        if (stored != null) {
+            return new JsonPage(stored.total(), stored.page().getBytes(StandardCharsets.UTF_8));
+        }
+        TrialPage page = trials(ref, query);
+        return new JsonPage(page.total(), Json.writeBytes(page.trials()));
+    }
+
+    /** One page of a list as JSON, and how many items the whole list holds. */
+    public record JsonPage(int total, byte[] json) {
+    }
+
+    /** What was stored of the experiment {@code ref} names for a browser's first reads, when it is not in memory; else null. */
+    private StoredFirstReads storedFirstReads(String ref) {
+        Long id = registry.unloadedId(ref);
+        return id == null ? null : storage.index().firstReads(id, BuildStamp.current()).orElse(null);
+    }
+
+    /**
+     * What a browser reads first of {@code e}, made from memory as {@link #experiment} and the
+     * leaderboard's {@link #FIRST_PAGE} answer it, to store beside its summary (the caller holds its
+     * monitor, so both show one state); null for an experiment of fewer than {@code minTrials}
+     * trials, which a cold server reads quickly enough (see {@link #PREPARED_ON_START}).
+     */
+    StoredFirstReads firstReads(LiveExperiment e, int minTrials) {
+        if (e.trialCount() < minTrials) {
+            return null;
+        }
+        TrialPage page = trials(e, FIRST_PAGE);
+        return new StoredFirstReads(BuildStamp.current(), Json.write(e.experiment()), page.total(), Json.write(page.trials()));
+    }
+
+    /**
      * A trial; the winner shows its finalization (refit and test score) beside its selection
      * statistics, and a finished trial of an experiment with constraints whether it keeps them.
      */
@@ -162,7 +221,10 @@ public final class ExperimentQueries {
 
     /** A page of trials; each complete one carries its rank on the significance-aware leaderboard. */
     public TrialPage trials(String ref, TrialQuery query) {
-        LiveExperiment e = registry.current(ref);
+        return trials(registry.current(ref), query);
+    }
+
+    private TrialPage trials(LiveExperiment e, TrialQuery query) {
         if (query.sort() != null && query.sort().startsWith("param:")) {
             String param = query.sort().substring("param:".length());
             var names = e.spec().space().names();

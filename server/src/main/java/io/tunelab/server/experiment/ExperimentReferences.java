@@ -96,6 +96,20 @@ final class ExperimentReferences {
         return row.map(StoredExperiment::name).orElseThrow(() -> notFound(ref));
     }
 
+    /**
+     * The id of the experiment with this name, or else this id, as {@link #find} looks for it, read
+     * without loading it: by the names known here, or on a database other coordinators share by its
+     * stored row. Null when {@code ref} names none here and is not an id; an id is answered whether
+     * or not such an experiment is stored.
+     */
+    Long storedId(String ref) {
+        if (ref == null || ref.isBlank()) {
+            return null;
+        }
+        Long id = peers.get().shared() ? index.get().experimentNamed(ref).map(StoredExperiment::id).orElse(null) : byName.get(ref);
+        return id != null ? id : asId(ref);
+    }
+
     private static void requireGiven(String ref) {
         if (ref == null || ref.isBlank()) {
             throw TunelabException.of(ErrorCode.NOT_FOUND, "no experiment reference given; use an experiment's id or name");

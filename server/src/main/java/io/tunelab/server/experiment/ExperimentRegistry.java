@@ -7,6 +7,7 @@ import io.tunelab.api.TrialState;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredFirstReads;
 import io.tunelab.server.strategy.SearchStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
@@ -69,6 +71,11 @@ final class ExperimentRegistry {
     /** {@code listened} says whether anyone listens to the live events now. */
     void listenedBy(BooleanSupplier listened) {
         this.listened = listened;
+    }
+
+    /** {@code firstReads} makes what a browser reads first of an experiment, stored beside its summary (null for none). */
+    void firstReadsBy(Function<LiveExperiment, StoredFirstReads> firstReads) {
+        unloaded.firstReadsBy(firstReads);
     }
 
     /** {@code listener} hears the id of each experiment evicted. */
@@ -319,6 +326,15 @@ final class ExperimentRegistry {
     /** The experiment with this name, or with this id ({@link ExperimentReferences#find}). */
     LiveExperiment find(String ref) {
         return references.find(ref);
+    }
+
+    /**
+     * The id of the experiment {@code ref} names ({@link ExperimentReferences#storedId}) when it is
+     * not in memory; null when it is, or when {@code ref} names none.
+     */
+    Long unloadedId(String ref) {
+        Long id = references.storedId(ref);
+        return id == null || loaded.peek(id) != null ? null : id;
     }
 
     /** The name of the experiment with this name or id, read without loading it ({@link ExperimentReferences#storedName}). */

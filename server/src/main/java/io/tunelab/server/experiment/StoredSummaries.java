@@ -4,6 +4,7 @@ import io.tunelab.api.ExperimentSummary;
 import io.tunelab.api.Json;
 import io.tunelab.api.TrialState;
 import io.tunelab.server.storage.Storage;
+import io.tunelab.server.storage.StoredFirstReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class StoredSummaries {
     private static final Logger LOG = LoggerFactory.getLogger(StoredSummaries.class);
 
-    /** One summary to store, at the revision it shows. */
-    record Pending(long experimentId, long revision, ExperimentSummary summary) {
+    /** One summary to store, at the revision it shows, with what a browser reads first of it (or null). */
+    record Pending(long experimentId, long revision, ExperimentSummary summary, StoredFirstReads firstReads) {
     }
 
     private final Storage storage;
@@ -47,9 +48,12 @@ final class StoredSummaries {
         this.storage = storage;
     }
 
-    /** Queues a summary to store at {@code revision}; a queued one at a newer revision wins. */
-    void store(long experimentId, long revision, ExperimentSummary summary) {
-        queued.merge(experimentId, new Pending(experimentId, revision, summary), (a, b) -> b.revision() >= a.revision() ? b : a);
+    /**
+     * Queues a summary to store at {@code revision}, with what a browser reads first of the
+     * experiment at that revision (null for none); a queued one at a newer revision wins.
+     */
+    void store(long experimentId, long revision, ExperimentSummary summary, StoredFirstReads firstReads) {
+        queued.merge(experimentId, new Pending(experimentId, revision, summary, firstReads), (a, b) -> b.revision() >= a.revision() ? b : a);
         if (writing.compareAndSet(false, true)) {
             Thread.ofVirtual().name("tunelab-summaries").start(this::drain);
         }
@@ -87,7 +91,7 @@ final class StoredSummaries {
             return;
         }
         try {
-            storage.write(c -> batch.forEach(p -> c.putSummary(p.experimentId(), p.revision(), Json.write(p.summary()))));
+            storage.write(c -> batch.forEach(p -> c.putSummary(p.experimentId(), p.revision(), Json.write(p.summary()), p.firstReads())));
         } catch (RuntimeException e) {
             // Another coordinator storing the same summary at the same moment, or the storage closing.
             LOG.debug("could not store {} catalog summaries: {}", batch.size(), e.getMessage());

@@ -7,6 +7,7 @@ import io.tunelab.api.Trial;
 import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredExperiment;
+import io.tunelab.server.storage.StoredFirstReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.LongPredicate;
 
@@ -52,6 +54,8 @@ final class UnloadedSummaries {
     private final AtomicLong changes = new AtomicLong();
     private final Map<Long, Long> changedAt = new ConcurrentHashMap<>();
     private final Object[] reading = new Object[64];
+    /** What a browser reads first of an experiment in memory, made under its monitor; null when not worth storing. */
+    private volatile Function<LiveExperiment, StoredFirstReads> firstReads = e -> null;
 
     UnloadedSummaries(Storage storage, BooleanSupplier shared) {
         this.storage = storage;
@@ -60,6 +64,11 @@ final class UnloadedSummaries {
         for (int i = 0; i < reading.length; i++) {
             reading[i] = new Object();
         }
+    }
+
+    /** {@code firstReads} makes what a browser reads first of an experiment, stored beside its summary (null for none). */
+    void firstReadsBy(Function<LiveExperiment, StoredFirstReads> firstReads) {
+        this.firstReads = firstReads;
     }
 
     /** How many summaries to read one by one at least before one pass over every trial reads them (see {@link #readAll}). */
@@ -102,22 +111,35 @@ final class UnloadedSummaries {
      * one this process alone writes, the stored revision, read while no write of it is under way
      * (settled, under its monitor) so memory and database agree, and the experiment's next write
      * raises it ({@link LiveExperiment#raisesRevision}), so the summary is current until then.
+     * What a browser reads first of it is made in the same state and stored beside it.
      * Answers the summary.
      */
     private ExperimentSummary store(LiveExperiment e) {
         ExperimentSummary summary;
+        StoredFirstReads first = null;
         long revision;
         synchronized (e) {
             summary = e.summary();
             revision = e.deleted() || !e.settled() ? -1 : shared.getAsBoolean() ? e.revision : storage.index().revision(e.id());
             if (revision >= 0) {
                 e.raisesRevision = true;
+                first = firstReads(e);
             }
         }
         if (revision >= 0) {
-            stored.store(e.id(), revision, summary);
+            stored.store(e.id(), revision, summary, first);
         }
         return summary;
+    }
+
+    /** What a browser reads first of {@code e}; null when it could not be made (the summary is stored without it). */
+    private StoredFirstReads firstReads(LiveExperiment e) {
+        try {
+            return firstReads.apply(e);
+        } catch (RuntimeException ex) {
+            LOG.debug("could not make the first reads of experiment {}: {}", e.id(), ex.getMessage());
+            return null;
+        }
     }
 
     /** Drops what is known of an experiment that changed, was loaded or deleted. */
@@ -205,7 +227,7 @@ final class UnloadedSummaries {
             var summary = tally == null ? Summaries.of(row, Map.of(), null, null, l, 0)
                     : Summaries.of(row, tally.counts(), best.get(id), tally.lastActivity(), l, tally.imported());
             known.putIfAbsent(id, new Known(summary, shared ? current.get(id) : 0));
-            stored.store(id, current.get(id), summary);
+            stored.store(id, current.get(id), summary, null);
         }
     }
 
@@ -234,7 +256,7 @@ final class UnloadedSummaries {
             ExperimentLabels labels = storage.labels(experimentId).map(json -> Json.read(json, ExperimentLabels.class))
                     .orElse(ExperimentLabels.none());
             summary = Summaries.of(row, storage.index().tally(experimentId), labels);
-            stored.store(experimentId, current, summary);
+            stored.store(experimentId, current, summary, null);
         }
         known.put(experimentId, new Known(summary, revision));
         return summary;

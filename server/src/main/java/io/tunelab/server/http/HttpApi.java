@@ -249,7 +249,7 @@ public final class HttpApi {
 
     private void describe(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.run(rc, 200, () -> queries.experiment(ref));
+        blocking.runThen(rc, () -> queries.experimentJson(ref), (r, json) -> Blocking.send(r, 200, json));
     }
 
     private void ask(RoutingContext rc) {
@@ -272,12 +272,15 @@ public final class HttpApi {
 
     private void trials(RoutingContext rc) {
         String ref = rc.pathParam("ref");
-        blocking.runPage(rc, () -> {
+        blocking.runThen(rc, () -> {
             var query = new TrialQuery(intParam(rc, "offset", 0, 0, Integer.MAX_VALUE),
                     intParam(rc, "limit", TrialQuery.MAX_LIMIT, 1, TrialQuery.MAX_LIMIT),
                     rc.queryParams().get("sort"), "desc".equalsIgnoreCase(orderParam(rc)), stateParam(rc));
-            return queries.trials(ref, query);
-        }, TrialPage::total, TrialPage::trials);
+            return queries.trialsJson(ref, query);
+        }, (r, page) -> {
+            r.response().putHeader("X-Total-Count", Integer.toString(page.total()));
+            Blocking.send(r, 200, page.json());
+        });
     }
 
     /**

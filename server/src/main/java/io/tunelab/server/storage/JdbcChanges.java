@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -293,19 +294,24 @@ final class JdbcChanges implements Storage.Changes {
     }
 
     @Override
-    public void putSummary(long experimentId, long revision, String json) {
+    public void putSummary(long experimentId, long revision, String json, StoredFirstReads firstReads) {
         run("DELETE FROM experiment_summary WHERE experiment_id = ? AND revision <= ?", ps -> {
             ps.setLong(1, experimentId);
             ps.setLong(2, revision);
         });
         // Stored only while the experiment still has that revision (and exists), and never over a
         // newer one: a summary late for its experiment's change is not written at all.
-        run("INSERT INTO experiment_summary (experiment_id, revision, summary) SELECT id, revision, ? FROM experiment "
+        run("INSERT INTO experiment_summary (experiment_id, revision, summary, first_reads_build, experiment_json, first_page_json, "
+                + "first_page_total) SELECT id, revision, ?, ?, ?, ?, ? FROM experiment "
                 + "WHERE id = ? AND revision = ? AND NOT EXISTS (SELECT 1 FROM experiment_summary WHERE experiment_id = ?)", ps -> {
             ps.setString(1, json);
-            ps.setLong(2, experimentId);
-            ps.setLong(3, revision);
-            ps.setLong(4, experimentId);
+            ps.setString(2, firstReads == null ? null : firstReads.build());
+            ps.setString(3, firstReads == null ? null : firstReads.experiment());
+            ps.setString(4, firstReads == null ? null : firstReads.page());
+            ps.setObject(5, firstReads == null ? null : firstReads.total(), Types.INTEGER);
+            ps.setLong(6, experimentId);
+            ps.setLong(7, revision);
+            ps.setLong(8, experimentId);
         });
     }
 

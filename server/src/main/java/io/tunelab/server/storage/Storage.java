@@ -207,7 +207,15 @@ public interface Storage extends AutoCloseable {
          * Stores the catalog's summary (JSON) of an experiment at {@code revision}, replacing the
          * one stored; written only while the experiment's revision is still {@code revision}.
          */
-        void putSummary(long experimentId, long revision, String json);
+        default void putSummary(long experimentId, long revision, String json) {
+            putSummary(experimentId, revision, json, null);
+        }
+
+        /**
+         * {@link #putSummary(long, long, String)}, with what a browser reads first of the experiment
+         * at the same revision beside it (null for none).
+         */
+        void putSummary(long experimentId, long revision, String json, StoredFirstReads firstReads);
 
         /** Stores the answer (JSON) given to a request id at {@code at}; the id must be new. */
         void putAnswer(String requestId, String kind, String answer, java.time.Instant at);

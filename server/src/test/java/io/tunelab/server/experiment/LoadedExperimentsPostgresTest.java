@@ -11,6 +11,7 @@ import io.tunelab.server.testing.Storages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * does not load it back), its catalog shows the change, and when used again it is loaded caught
  * up and its asks go on where the other left off. A catalog summary one coordinator stored is
  * not served once the other changed the experiment; one stored at the experiment's current
- * revision serves any coordinator that starts.
+ * revision serves any coordinator that starts. What a browser reads first of a large experiment,
+ * stored with its summary, answers another coordinator that has not loaded it, and not once a
+ * third changed it.
  */
 class LoadedExperimentsPostgresTest {
     @RegisterExtension
@@ -98,5 +101,31 @@ class LoadedExperimentsPostgresTest {
         assertThat(Json.write(fresh.queries().summaries())).isEqualTo(expected);
         assertThat(fresh.queries().loadedExperiments()).isZero();
         assertThat(Json.write(a.queries().summaries())).as("the evicting coordinator's catalog too").isEqualTo(expected);
+    }
+
+    @Test
+    void theFirstReadsOneCoordinatorStoredAnswerAnotherUntilAThirdChangesTheExperiment() {
+        var db = Storages.newPostgresDatabase("first_reads");
+        Coordinator a = coordinator(db, true);
+        a.queries().firstReadsFrom(8);
+        Coordinator b = coordinator(db, false);
+        evictedAfterEight(a);
+        a.queries().storeSummaries(); // writes what the eviction queued
+        long id = a.queries().summaries().getFirst().id();
+        assertThat(storages.get(0).index().firstReads(id, BuildStamp.current())).as("stored by the coordinator that evicted it").isPresent();
+
+        Coordinator reader = coordinator(db, false);
+        String experiment = new String(reader.queries().experimentJson("shared"), StandardCharsets.UTF_8);
+        String page = Json.write(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).total());
+        assertThat(reader.queries().loadedExperiments()).as("answered as stored").isZero();
+        assertThat(experiment).isEqualTo(Json.write(b.queries().experiment("shared")));
+        assertThat(new String(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).json(), StandardCharsets.UTF_8))
+                .isEqualTo(Json.write(b.queries().trials("shared", ExperimentQueries.FIRST_PAGE).trials()));
+        assertThat(page).isEqualTo("8");
+
+        sweep(b, "shared", 1);
+        assertThat(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).total()).as("the other's trial shows").isEqualTo(9);
+        assertThat(new String(reader.queries().experimentJson("shared"), StandardCharsets.UTF_8))
+                .isEqualTo(Json.write(b.queries().experiment("shared")));
     }
 }

@@ -25,7 +25,10 @@ public final class SchemaRollback {
             15, List.of("DROP TABLE finalization_model"),
             16, List.of("DROP TABLE login_code", "DROP TABLE browser_session"),
             // Version 17 deleted the stored summaries, which a start makes again: nothing to undo.
-            17, List.of()));
+            17, List.of(),
+            18, List.of("ALTER TABLE experiment_summary DROP COLUMN first_page_total",
+                    "ALTER TABLE experiment_summary DROP COLUMN first_page_json", "ALTER TABLE experiment_summary DROP COLUMN experiment_json",
+                    "ALTER TABLE experiment_summary DROP COLUMN first_reads_build")));
 
     private SchemaRollback() {
     }

@@ -1,0 +1,160 @@
+package io.tunelab.server.experiment;
+
+import io.tunelab.api.ExperimentPatch;
+import io.tunelab.api.ExperimentSpec;
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
+import io.tunelab.api.TrialProposal;
+import io.tunelab.api.TrialResult;
+import io.tunelab.server.storage.JdbcStorage;
+import io.tunelab.server.storage.StoredFirstReads;
+import io.tunelab.server.testing.Storages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a browser reads first of a large experiment, stored beside its catalog summary: a start
+ * after a clean stop answers the experiment and the leaderboard's first page from it, byte for
+ * byte what the experiment in memory answers, without loading the experiment; any other page
+ * loads it; a small experiment stores none; and once the experiment changed (a label, a trial,
+ * with or without a clean stop) the stored answers are never served again; nor are those another
+ * build of the server stored.
+ */
+class StoredFirstReadsTest {
+    /** The fewest trials an experiment here needs for its first reads to be stored. */
+    private static final int LARGE = 20;
+
+    @TempDir
+    Path dir;
+    @RegisterExtension
+    final Storages storages = new Storages();
+    private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    private Coordinator open() {
+        var storage = storages.openDataDirectory(dir);
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)).withMemory(100, Duration.ofHours(1));
+        Coordinator c = Coordinator.open(storage, () -> now, Events.NONE, config, null);
+        c.queries().firstReadsFrom(LARGE);
+        return c;
+    }
+
+    private JdbcStorage storage() {
+        return storages.last();
+    }
+
+    /** Asks and tells {@code n} trials of {@code ref}: every fifth fails, the rest complete. */
+    private static void sweep(Coordinator c, String ref, int n) {
+        for (int i = 0; i < n; i++) {
+            TrialProposal p = c.experiments().ask(ref);
+            double x = ((Number) p.params().get("x")).doubleValue();
+            c.experiments().tell(p.id(), i % 5 == 4 ? TrialResult.failed("diverged") : TrialResult.complete(Map.of("loss", (x - 0.3) * (x - 0.3))));
+        }
+    }
+
+    private static long create(Coordinator c, String name, int trials) {
+        long id = c.experiments().create(ExperimentSpec.builder(name).minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy("random").seed(7L).trials(100).build(), "tester").id();
+        sweep(c, name, trials);
+        return id;
+    }
+
+    private static String experiment(Coordinator c, String ref) {
+        return new String(c.queries().experimentJson(ref), StandardCharsets.UTF_8);
+    }
+
+    private static String firstPage(Coordinator c, String ref) {
+        ExperimentQueries.JsonPage page = c.queries().trialsJson(ref, ExperimentQueries.FIRST_PAGE);
+        return page.total() + " " + new String(page.json(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aStartAfterACleanStopAnswersALargeExperimentsFirstReadsAsStoredWithoutLoadingItAndAnyOtherPageLoadsIt() {
+        Coordinator c = open();
+        long big = create(c, "big", 30);
+        long small = create(c, "small", LARGE - 1);
+        String experiment = experiment(c, "big");
+        String page = firstPage(c, "big");
+        assertThat(page).startsWith("30 [");
+        c.queries().storeSummaries();
+        storages.closeLast();
+
+        Coordinator fresh = open();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("stored with the summary").isPresent();
+        assertThat(storage().index().firstReads(small, BuildStamp.current())).as("a small experiment stores none").isEmpty();
+        assertThat(experiment(fresh, "big")).isEqualTo(experiment);
+        assertThat(firstPage(fresh, "big")).isEqualTo(page);
+        assertThat(experiment(fresh, Long.toString(big))).as("by id").isEqualTo(experiment);
+        assertThat(fresh.queries().loadedExperiments()).as("answered without loading it").isZero();
+
+        assertThat(Json.write(fresh.queries().trials("big", new TrialQuery(0, 10, "number", false, null)).trials()))
+                .as("another page is read from the trials").contains("\"number\":9");
+        assertThat(fresh.queries().loadedExperiments()).isOne();
+        assertThat(experiment(fresh, "big")).as("the experiment in memory answers the same").isEqualTo(experiment);
+        assertThat(firstPage(fresh, "big")).isEqualTo(page);
+
+        experiment(fresh, "small");
+        assertThat(fresh.queries().loadedExperiments()).as("the small one is loaded to answer").isEqualTo(2);
+    }
+
+    @Test
+    void aChangeAfterTheFirstReadsWereStoredIsNeverAnsweredFromThem() {
+        Coordinator c = open();
+        long big = create(c, "big", 30);
+        c.queries().storeSummaries();
+        storages.closeLast();
+
+        // A label changed without loading the experiment.
+        Coordinator labelled = open();
+        labelled.catalog().update("big", new ExperimentPatch(null, List.of("tagged"), null, null, null, null), null);
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("the revision moved past them").isEmpty();
+        assertThat(experiment(labelled, "big")).contains("tagged");
+        labelled.queries().storeSummaries();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("stored again at the clean stop").isPresent();
+        storages.closeLast();
+
+        // A trial told, then a kill: nothing stored on the way out.
+        Coordinator told = open();
+        assertThat(experiment(told, "big")).contains("tagged");
+        sweep(told, "big", 1);
+        String experiment = experiment(told, "big");
+        String page = firstPage(told, "big");
+        assertThat(page).startsWith("31 [");
+        storages.closeLast();
+
+        Coordinator afterKill = open();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).isEmpty();
+        assertThat(experiment(afterKill, "big")).isEqualTo(experiment);
+        assertThat(firstPage(afterKill, "big")).isEqualTo(page);
+    }
+
+    @Test
+    void firstReadsAreServedAsStoredAndOnlyByTheBuildThatStoredThem() {
+        Coordinator c = open();
+        long big = create(c, "big", 30);
+        c.queries().storeSummaries();
+        storages.closeLast();
+
+        Coordinator fresh = open();
+        String summary = Json.write(fresh.queries().summaries().getFirst());
+        long revision = storage().index().revision(big);
+        storage().write(w -> w.putSummary(big, revision, summary,
+                new StoredFirstReads(BuildStamp.current(), "{\"stored\":true}", 7, "[]")));
+        assertThat(experiment(fresh, "big")).as("what is stored is what is served").isEqualTo("{\"stored\":true}");
+        assertThat(firstPage(fresh, "big")).isEqualTo("7 []");
+
+        storage().write(w -> w.putSummary(big, revision, summary, new StoredFirstReads("another-build", "{\"stored\":true}", 7, "[]")));
+        assertThat(experiment(fresh, "big")).as("another build's are not").contains("\"name\":\"big\"");
+        assertThat(firstPage(fresh, "big")).startsWith("30 [");
+        assertThat(fresh.queries().loadedExperiments()).isOne();
+    }
+}
