@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentPatch;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
@@ -9,7 +10,9 @@ import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.StoredFirstReads;
 import io.tunelab.server.testing.Storages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte what the experiment in memory answers, without loading the experiment; any other page
  * loads it; a small experiment stores none; and once the experiment changed (a label, a trial,
  * with or without a clean stop) the stored answers are never served again; nor are those another
- * build of the server stored.
+ * build of the server stored; and no read misses a trial told before it began while tells, evictions
+ * and reads race.
  */
 class StoredFirstReadsTest {
     /** The fewest trials an experiment here needs for its first reads to be stored. */
@@ -156,5 +165,69 @@ class StoredFirstReadsTest {
         assertThat(experiment(fresh, "big")).as("another build's are not").contains("\"name\":\"big\"");
         assertThat(firstPage(fresh, "big")).startsWith("30 [");
         assertThat(fresh.queries().loadedExperiments()).isOne();
+    }
+
+    /**
+     * Tells go on, the experiment evicted after each (its first reads queued for storing, written a
+     * moment later) and loaded again by the next, while readers ask for its first reads: a read
+     * that begins after a tell was answered always shows that trial, whether memory, the stored
+     * row or the trials answer it.
+     */
+    @Test
+    @Tag("slow")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aReadNeverMissesATrialToldBeforeItBeganWhileTheExperimentIsEvictedAndLoadedOverAndOver() throws Exception {
+        var storage = storages.openDataDirectory(dir);
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1)).withMemory(100, Duration.ZERO);
+        Coordinator c = Coordinator.open(storage, () -> now, Events.NONE, config, null);
+        c.queries().firstReadsFrom(1);
+        c.experiments().create(ExperimentSpec.builder("busy").minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy("random").seed(7L).trials(1_000).build(), "tester");
+        var told = new AtomicInteger();
+        var done = new AtomicBoolean();
+        var failures = new ConcurrentLinkedQueue<String>();
+        var outOfMemory = new AtomicInteger();
+        Thread teller = Thread.ofPlatform().daemon(true).start(() -> {
+            try {
+                for (int i = 0; i < 200; i++) {
+                    sweep(c, "busy", 1);
+                    told.incrementAndGet();
+                    c.leases().reapQuietly(); // evicts it: its first reads are queued for storing
+                    System.gc(); // and forgets it: until then an evicted experiment still answers from memory
+                }
+            } catch (RuntimeException e) {
+                failures.add("the teller failed: " + e);
+            } finally {
+                done.set(true);
+            }
+        });
+        var readers = new ArrayList<Thread>();
+        for (int r = 0; r < 2; r++) {
+            boolean afterEviction = r == 0; // one reader reads as soon as the experiment left memory, the other at any moment
+            readers.add(Thread.ofPlatform().daemon(true).start(() -> {
+                while (!done.get() && failures.size() < 10) {
+                    while (afterEviction && c.queries().loadedExperiments() > 0 && !done.get()) {
+                        Thread.onSpinWait();
+                    }
+                    int before = told.get();
+                    boolean unloaded = c.queries().loadedExperiments() == 0;
+                    int total = c.queries().trialsJson("busy", ExperimentQueries.FIRST_PAGE).total();
+                    var summary = Json.read(experiment(c, "busy"), Experiment.class).summary();
+                    int shown = summary.trials().values().stream().mapToInt(Integer::intValue).sum();
+                    if (shown < before || total < before) {
+                        failures.add("told " + before + " before the read, the experiment showed " + shown + " and its page " + total);
+                    }
+                    if (unloaded) {
+                        outOfMemory.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        teller.join();
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(outOfMemory.get()).as("reads that found the experiment out of memory").isPositive();
     }
 }
