@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * experiment the server prepares as it starts (among the three most recently updated of at least
  * 1,000 trials), then, after three newer experiments of 1,000 trials, for the same experiment when
  * a cold server did not prepare it: its first reads are answered as the clean stop stored them,
- * and its charts wait for its trials to be read. The figures are printed, not asserted: they
- * depend on the machine.
+ * and its charts wait for its trials to be read. The experiments maximize, so the page asks for
+ * its first page twice, in the order it guesses before it knows the direction (ascending) and in
+ * the experiment's own. The figures are printed, not asserted: they depend on the machine.
  */
 @Tag("slow")
 class ExperimentPageFirstPaintTest {
@@ -69,7 +70,7 @@ class ExperimentPageFirstPaintTest {
     /** Tells every trial of a new experiment of {@code trials}, one request per trial: each tell brings the next trial. */
     private static void seed(TunelabClient client, String name, int trials, long seed) {
         var exp = client.launch(ExperimentSpec.builder(name)
-                .minimize("loss")
+                .maximize("score")
                 .param("lr", FloatParam.log(1e-4, 0.1))
                 .param("layers", IntParam.of(1, 8))
                 .param("optimizer", CategoricalParam.of("adam", "sgd", "rmsprop"))
@@ -81,7 +82,7 @@ class ExperimentPageFirstPaintTest {
             double lr = ((Number) p.params().get("lr")).doubleValue();
             int layers = ((Number) p.params().get("layers")).intValue();
             double loss = Math.abs(Math.log10(lr) + 2.5) * 0.3 + 0.05 * layers + (p.params().get("optimizer").equals("sgd") ? 0.2 : 0);
-            p = exp.tellThenAsk(p.id(), TrialResult.complete(Map.of("loss", loss))).next();
+            p = exp.tellThenAsk(p.id(), TrialResult.complete(Map.of("score", 1 - loss))).next();
         }
     }
 

@@ -59,6 +59,9 @@ public final class ExperimentQueries {
     /** The page a browser asks for first: the leaderboard's 50 best by value, as the web UI opens it. */
     static final TrialQuery FIRST_PAGE = new TrialQuery(0, 50, "value", false, null);
 
+    /** {@link #FIRST_PAGE} best first for an experiment that maximizes: the web UI asks for it once it knows. */
+    static final TrialQuery FIRST_PAGE_DESCENDING = new TrialQuery(0, 50, "value", true, null);
+
     /**
      * How many of the most recently updated experiments {@link #prepare()} loads when they are not
      * in memory and hold at least {@value #PREPARED_MIN_TRIALS} trials: after a clean stop a start
@@ -168,13 +171,15 @@ public final class ExperimentQueries {
 
     /**
      * {@link #trials} as JSON, with how many trials the whole list holds: the leaderboard's first
-     * page of an experiment not in memory as stored with its summary at its current revision when
-     * there is that ({@link #firstReads}), without reading its trials; else made from memory.
+     * page by value (either order) of an experiment not in memory as stored with its summary at its
+     * current revision when there is that ({@link #firstReads}), without reading its trials; else
+     * made from memory.
      */
     public JsonPage trialsJson(String ref, TrialQuery query) {
-        StoredFirstReads stored = FIRST_PAGE.equals(query) ? storedFirstReads(ref) : null;
+        boolean descending = FIRST_PAGE_DESCENDING.equals(query);
+        StoredFirstReads stored = descending || FIRST_PAGE.equals(query) ? storedFirstReads(ref) : null;
         if (stored != null) {
-            return new JsonPage(stored.total(), stored.page().getBytes(StandardCharsets.UTF_8));
+            return new JsonPage(stored.total(), (descending ? stored.descending() : stored.ascending()).getBytes(StandardCharsets.UTF_8));
         }
         TrialPage page = trials(ref, query);
         return new JsonPage(page.total(), Json.writeBytes(page.trials()));
@@ -192,7 +197,7 @@ public final class ExperimentQueries {
 
     /**
      * What a browser reads first of {@code e}, made from memory as {@link #experiment} and the
-     * leaderboard's {@link #FIRST_PAGE} answer it, to store beside its summary (the caller holds its
+     * leaderboard's {@link #FIRST_PAGE} in both orders answer it, to store beside its summary (the caller holds its
      * monitor, so both show one state); null for an experiment of fewer than {@code minTrials}
      * trials, which a cold server reads quickly enough (see {@link #PREPARED_ON_START}).
      */
@@ -200,8 +205,9 @@ public final class ExperimentQueries {
         if (e.trialCount() < minTrials) {
             return null;
         }
-        TrialPage page = trials(e, FIRST_PAGE);
-        return new StoredFirstReads(BuildStamp.current(), Json.write(e.experiment()), page.total(), Json.write(page.trials()));
+        TrialPage ascending = trials(e, FIRST_PAGE);
+        return new StoredFirstReads(BuildStamp.current(), Json.write(e.experiment()), ascending.total(), Json.write(ascending.trials()),
+                Json.write(trials(e, FIRST_PAGE_DESCENDING).trials()));
     }
 
     /**

@@ -211,13 +211,14 @@ public final class ExperimentIndex {
      * summary at its current revision by the build {@code build}, if there is that.
      */
     public Optional<StoredFirstReads> firstReads(long experimentId, String build) {
-        return query("SELECT s.experiment_json, s.first_page_total, s.first_page_json FROM experiment_summary s "
+        return query("SELECT s.experiment_json, s.first_page_total, s.first_page_asc_json, s.first_page_desc_json FROM experiment_summary s "
                 + "JOIN experiment e ON e.id = s.experiment_id AND e.revision = s.revision "
-                + "WHERE s.experiment_id = ? AND s.first_reads_build = ? AND s.first_page_json IS NOT NULL", ps -> {
+                + "WHERE s.experiment_id = ? AND s.first_reads_build = ? AND s.experiment_json IS NOT NULL", ps -> {
                     ps.setLong(1, experimentId);
                     ps.setString(2, build);
                 },
-                rs -> rs.next() ? Optional.of(new StoredFirstReads(build, rs.getString(1), rs.getInt(2), rs.getString(3))) : Optional.empty());
+                rs -> rs.next() ? Optional.of(new StoredFirstReads(build, rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)))
+                        : Optional.empty());
     }
 
     /** The experiment's revision as committed; -1 when it is not stored. */

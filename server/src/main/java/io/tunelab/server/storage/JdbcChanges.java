@@ -301,17 +301,18 @@ final class JdbcChanges implements Storage.Changes {
         });
         // Stored only while the experiment still has that revision (and exists), and never over a
         // newer one: a summary late for its experiment's change is not written at all.
-        run("INSERT INTO experiment_summary (experiment_id, revision, summary, first_reads_build, experiment_json, first_page_json, "
-                + "first_page_total) SELECT id, revision, ?, ?, ?, ?, ? FROM experiment "
+        run("INSERT INTO experiment_summary (experiment_id, revision, summary, first_reads_build, experiment_json, first_page_asc_json, "
+                + "first_page_desc_json, first_page_total) SELECT id, revision, ?, ?, ?, ?, ?, ? FROM experiment "
                 + "WHERE id = ? AND revision = ? AND NOT EXISTS (SELECT 1 FROM experiment_summary WHERE experiment_id = ?)", ps -> {
             ps.setString(1, json);
             ps.setString(2, firstReads == null ? null : firstReads.build());
             ps.setString(3, firstReads == null ? null : firstReads.experiment());
-            ps.setString(4, firstReads == null ? null : firstReads.page());
-            ps.setObject(5, firstReads == null ? null : firstReads.total(), Types.INTEGER);
-            ps.setLong(6, experimentId);
-            ps.setLong(7, revision);
-            ps.setLong(8, experimentId);
+            ps.setString(4, firstReads == null ? null : firstReads.ascending());
+            ps.setString(5, firstReads == null ? null : firstReads.descending());
+            ps.setObject(6, firstReads == null ? null : firstReads.total(), Types.INTEGER);
+            ps.setLong(7, experimentId);
+            ps.setLong(8, revision);
+            ps.setLong(9, experimentId);
         });
     }
 

@@ -204,16 +204,9 @@ public interface Storage extends AutoCloseable {
         void raiseRevision(long experimentId);
 
         /**
-         * Stores the catalog's summary (JSON) of an experiment at {@code revision}, replacing the
+         * Stores the catalog's summary (JSON) of an experiment at {@code revision}, with what a
+         * browser reads first of it at the same revision beside it (null for none), replacing the
          * one stored; written only while the experiment's revision is still {@code revision}.
-         */
-        default void putSummary(long experimentId, long revision, String json) {
-            putSummary(experimentId, revision, json, null);
-        }
-
-        /**
-         * {@link #putSummary(long, long, String)}, with what a browser reads first of the experiment
-         * at the same revision beside it (null for none).
          */
         void putSummary(long experimentId, long revision, String json, StoredFirstReads firstReads);
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,8 +120,10 @@ class LoadedExperimentsPostgresTest {
         String page = Json.write(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).total());
         assertThat(reader.queries().loadedExperiments()).as("answered as stored").isZero();
         assertThat(experiment).isEqualTo(Json.write(b.queries().experiment("shared")));
-        assertThat(new String(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).json(), StandardCharsets.UTF_8))
-                .isEqualTo(Json.write(b.queries().trials("shared", ExperimentQueries.FIRST_PAGE).trials()));
+        for (TrialQuery first : List.of(ExperimentQueries.FIRST_PAGE, ExperimentQueries.FIRST_PAGE_DESCENDING)) {
+            assertThat(new String(reader.queries().trialsJson("shared", first).json(), StandardCharsets.UTF_8))
+                    .isEqualTo(Json.write(b.queries().trials("shared", first).trials()));
+        }
         assertThat(page).isEqualTo("8");
 
         sweep(b, "shared", 1);

@@ -97,7 +97,7 @@ class StoredSummariesTest {
         long revision = storage().index().revision(one.id());
         var forged = new ExperimentSummary(one.id(), one.name(), one.state(), five.trials(), five.best(), five.bestTrial(),
                 one.objectives(), one.strategy(), one.budget(), one.created(), one.updated(), one.stopReason(), one.labels(), one.imported());
-        storage().write(w -> w.putSummary(one.id(), revision, Json.write(forged)));
+        storage().write(w -> w.putSummary(one.id(), revision, Json.write(forged), null));
         kill();
         Coordinator tampered = open("clean", false);
         assertThat(tampered.queries().summaries()).filteredOn(s -> s.id() == one.id()).singleElement()
@@ -132,7 +132,7 @@ class StoredSummariesTest {
         // A summary written late, at a revision the experiment has left, is not stored at all.
         long old = storage().index().revision(id);
         sweep(fresh, "kill-2", 1);
-        storage().write(w -> w.putSummary(id, old, Json.write(named(fresh, "kill-0"))));
+        storage().write(w -> w.putSummary(id, old, Json.write(named(fresh, "kill-0")), null));
         assertThat(storage().index().summary(id)).isEmpty();
         String after = Json.write(fresh.queries().summaries());
         kill();

@@ -27,7 +27,8 @@ public final class SchemaRollback {
             // Version 17 deleted the stored summaries, which a start makes again: nothing to undo.
             17, List.of(),
             18, List.of("ALTER TABLE experiment_summary DROP COLUMN first_page_total",
-                    "ALTER TABLE experiment_summary DROP COLUMN first_page_json", "ALTER TABLE experiment_summary DROP COLUMN experiment_json",
+                    "ALTER TABLE experiment_summary DROP COLUMN first_page_asc_json",
+                    "ALTER TABLE experiment_summary DROP COLUMN first_page_desc_json", "ALTER TABLE experiment_summary DROP COLUMN experiment_json",
                     "ALTER TABLE experiment_summary DROP COLUMN first_reads_build")));
 
     private SchemaRollback() {
