@@ -1,6 +1,7 @@
 package io.tunelab.server.experiment;
 
 import io.tunelab.api.Constraint;
+import io.tunelab.api.Direction;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
@@ -81,7 +82,8 @@ public final class ExperimentQueries {
      * Builds, for every experiment in memory and the {@value #PREPARED_ON_START} most recently
      * updated ones of at least {@value #PREPARED_MIN_TRIALS} trials (loading those from the
      * database), the most recently active first, what its page reads first: the
-     * significance-aware ranking and the view of its trials by value, and writes that page and the
+     * significance-aware ranking and the view of its trials by value, and writes that page (and,
+     * for an experiment that maximizes, the same page best first, which the page asks for next) and the
      * experiment as JSON once. Run after a start, off the request path, so that the first reader of
      * a 10,000-trial experiment finds both built and the code that serves them warm instead of
      * paying for it. Changes nothing a reader sees; an experiment deleted meanwhile is skipped.
@@ -111,6 +113,10 @@ public final class ExperimentQueries {
             try {
                 Json.writeBytes(experiment(ref));
                 Json.writeBytes(trials(ref, FIRST_PAGE).trials());
+                if (!s.objectives().isEmpty() && s.objectives().getFirst().direction() == Direction.MAXIMIZE) {
+                    // The page asks for the best first once it knows the experiment maximizes.
+                    Json.writeBytes(trials(ref, FIRST_PAGE_DESCENDING).trials());
+                }
             } catch (TunelabException e) {
                 if (e.code() != ErrorCode.NOT_FOUND) {
                     throw e;
@@ -137,6 +143,11 @@ public final class ExperimentQueries {
     /** Whether the ranking of an experiment is built and current (for tests of {@link #prepare()}). */
     boolean hasCurrentRanking(String ref) {
         return rankings.isCurrent(registry.find(ref));
+    }
+
+    /** Whether the view a page of {@code query} is cut from is built for an experiment (for tests of {@link #prepare()}). */
+    boolean hasView(String ref, TrialQuery query) {
+        return registry.find(ref).hasView(query);
     }
 
     /** Every experiment's summary, by id, whether it is in memory or not. */

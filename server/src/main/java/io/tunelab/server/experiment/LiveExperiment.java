@@ -258,6 +258,11 @@ final class LiveExperiment {
         return views.page(query, history.snapshot(), row.spec());
     }
 
+    /** Whether the query's view is built (for tests of {@link ExperimentQueries#prepare()}). */
+    synchronized boolean hasView(TrialQuery query) {
+        return views.has(query);
+    }
+
     synchronized ExperimentSummary summary() {
         return Summaries.of(row, counts, best, lastActivity, labels, imported);
     }

@@ -17,9 +17,18 @@ final class ViewCache {
 
     private final Map<String, TrialViews.View> views = new LinkedHashMap<>(16, 0.75f, true);
 
+    private static String key(TrialQuery query) {
+        return query.sort() + "|" + query.descending() + "|" + query.state();
+    }
+
+    /** Whether the query's view is built (for tests of {@link ExperimentQueries#prepare()}). */
+    boolean has(TrialQuery query) {
+        return views.containsKey(key(query));
+    }
+
     /** A page of the query's view of {@code trials} (the experiment's, in number order). */
     TrialPage page(TrialQuery query, List<Trial> trials, ExperimentSpec spec) {
-        String key = query.sort() + "|" + query.descending() + "|" + query.state();
+        String key = key(query);
         TrialViews.View v = views.get(key);
         if (v == null) {
             if (views.size() >= MAX_VIEWS) {

@@ -66,8 +66,28 @@ class ExperimentQueriesTest {
         queries.prepare();
 
         assertThat(queries.hasCurrentRanking("told")).isTrue();
+        assertThat(queries.hasView("told", ExperimentQueries.FIRST_PAGE)).isTrue();
+        assertThat(queries.hasView("told", ExperimentQueries.FIRST_PAGE_DESCENDING)).as("it minimizes: never asked best first").isFalse();
         assertThat(io.tunelab.api.Json.write(queries.trials("told", ExperimentQueries.FIRST_PAGE))).isEqualTo(before);
         assertThat(queries.trials("empty", ExperimentQueries.FIRST_PAGE).trials()).isEmpty();
+    }
+
+    @Test
+    void prepareBuildsTheFirstPageBestFirstTooForAnExperimentThatMaximizes() {
+        var service = coordinator.experiments();
+        service.create(ExperimentSpec.builder("accuracy").maximize("accuracy")
+                .param("x", FloatParam.of(0, 1)).strategy("random").seed(3L).trials(50).build(), "tester");
+        for (int i = 0; i < 20; i++) {
+            var t = service.ask("accuracy");
+            service.tell(t.id(), TrialResult.complete(Map.of("accuracy", ((Number) t.params().get("x")).doubleValue())));
+        }
+        ExperimentQueries queries = coordinator.queries();
+        assertThat(queries.hasView("accuracy", ExperimentQueries.FIRST_PAGE_DESCENDING)).isFalse();
+
+        queries.prepare();
+
+        assertThat(queries.hasView("accuracy", ExperimentQueries.FIRST_PAGE)).as("what the page asks before it knows").isTrue();
+        assertThat(queries.hasView("accuracy", ExperimentQueries.FIRST_PAGE_DESCENDING)).as("what it asks next").isTrue();
     }
 
     @Test
