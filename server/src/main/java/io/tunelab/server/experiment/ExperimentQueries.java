@@ -23,6 +23,7 @@ import io.tunelab.server.storage.StoredFirstReads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -52,6 +53,11 @@ public final class ExperimentQueries {
     /** Stores the first reads ({@link #firstReads}) of experiments of at least {@code minTrials} trials from now on. */
     void firstReadsFrom(int minTrials) {
         registry.firstReadsBy(e -> firstReads(e, minTrials));
+    }
+
+    /** Stores the changed summaries of experiments unused for {@code quiet} (for tests; see {@link ExperimentRegistry#STORE_WHEN_QUIET}). */
+    void storeWhenQuietFor(Duration quiet) {
+        registry.storeWhenQuietFor(quiet);
     }
 
     /** The most curves one {@link #curves} answers. */

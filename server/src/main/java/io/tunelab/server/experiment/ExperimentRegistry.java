@@ -12,6 +12,7 @@ import io.tunelab.server.strategy.SearchStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -128,9 +129,27 @@ final class ExperimentRegistry {
         }).orElse(null));
     }
 
-    /** Evicts the experiments idle for the idle time and those beyond the bound; answers how many. */
+    /**
+     * How long an experiment in memory goes unused before its summary and first reads are stored,
+     * when it changed since they last were: a kill then loses only the last half minute's.
+     */
+    static final Duration STORE_WHEN_QUIET = Duration.ofSeconds(30);
+    private volatile long quietNanos = STORE_WHEN_QUIET.toNanos();
+
+    /** Stores the changed summaries of experiments unused for {@code quiet} instead of {@link #STORE_WHEN_QUIET} (for tests). */
+    void storeWhenQuietFor(Duration quiet) {
+        quietNanos = quiet.toNanos();
+    }
+
+    /**
+     * Evicts the experiments idle for the idle time and those beyond the bound, then stores the
+     * summaries of those quiet for {@link #STORE_WHEN_QUIET} that changed since theirs was stored;
+     * answers how many it evicted.
+     */
     int evictIdle() {
-        return loaded.evict();
+        int evicted = loaded.evict();
+        unloaded.storeChanged(loaded.quiet(quietNanos));
+        return evicted;
     }
 
     private void evicted(LiveExperiment e) {

@@ -70,6 +70,10 @@ final class LiveExperiment {
     volatile long revision;
     /** On a database this process alone writes: whether the next write raises the revision (see {@link Journal#record}). */
     boolean raisesRevision = true;
+    /** Counts what this memory took in (written entries, catch-ups), so a stored summary can be told from a stale one. */
+    private long changes;
+    /** {@link #changes} when the catalog summary of this memory was last stored; -1 before. */
+    private long summaryStoredAt = -1;
 
     LiveExperiment(StoredExperiment row, SearchStrategy strategy, Pruner pruner) {
         this.id = row.id();
@@ -271,6 +275,16 @@ final class LiveExperiment {
      * Whether the database holds all of this memory, and nobody needs it held: no write under way,
      * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
      */
+    /** Whether this memory changed since its catalog summary was last stored ({@link #summaryStored}), or none was. */
+    synchronized boolean changedSinceSummaryStored() {
+        return changes != summaryStoredAt;
+    }
+
+    /** Marks the catalog summary of this memory as stored; the caller made it under this same monitor. */
+    synchronized void summaryStored() {
+        summaryStoredAt = changes;
+    }
+
     synchronized boolean settled() {
         if (!holds.none() || reserved.count() > 0) {
             return false;
@@ -312,6 +326,7 @@ final class LiveExperiment {
     /** Takes in what other coordinators stored since {@link #revision}; answers the trials new here. */
     synchronized List<StoredTrial> catchUp(StoredExperiment stored, List<StoredTrial> changed, FinalizationRow storedFinalization,
                                            io.tunelab.api.ExperimentLabels storedLabels, long revision) {
+        changes++;
         row = stored;
         name = stored.name();
         finalization = storedFinalization;
@@ -340,6 +355,9 @@ final class LiveExperiment {
 
     /** Applies a written entry to memory and lets steps waiting on its rows go on. */
     synchronized void apply(Journal.Entry entry) {
+        if (!entry.isEmpty()) {
+            changes++;
+        }
         if (entry.experiment != null) {
             row = entry.experiment;
             name = row.name();

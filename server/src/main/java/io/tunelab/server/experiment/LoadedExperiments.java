@@ -137,6 +137,19 @@ final class LoadedExperiments {
         released.remove(e.id());
     }
 
+    /** The experiments loaded and not used for {@code quietNanos} or more, in no order. */
+    List<LiveExperiment> quiet(long quietNanos) {
+        long now = nanos.getAsLong();
+        var out = new ArrayList<LiveExperiment>();
+        lastUse.forEach((id, at) -> {
+            LiveExperiment e = now - at >= quietNanos ? loaded.get(id) : null;
+            if (e != null) {
+                out.add(e);
+            }
+        });
+        return out;
+    }
+
     /** Forgets a deleted experiment. */
     void remove(LiveExperiment e) {
         synchronized (lock(e.id())) {

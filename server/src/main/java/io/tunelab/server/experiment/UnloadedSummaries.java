@@ -32,8 +32,9 @@ import java.util.function.LongPredicate;
  * row, the labels and the trials' tally ({@link io.tunelab.server.storage.ExperimentIndex#tally})
  * and stored for the next start; one experiment's summary is read once however many ask for it at
  * the same time. Every summary made here or kept at eviction is stored with the revision read
- * before it, so a start after a clean stop or a kill reads the catalog without reading any trial
- * but those of experiments changed since.
+ * before it, as is that of an experiment in memory once it changed and then went unused a while
+ * ({@link #storeChanged}), so a start after a clean stop or a kill reads the catalog without
+ * reading any trial but those of experiments changed since.
  * A summary is dropped whenever its experiment changes ({@link #changed}) and, on a database other
  * coordinators share, read again once the experiment's revision moved. Thread-safe; {@link #of}
  * may block.
@@ -106,6 +107,26 @@ final class UnloadedSummaries {
     }
 
     /**
+     * Queues the summaries of experiments in memory that changed since theirs was last stored, with
+     * their first reads: given those unused for a while ({@link ExperimentRegistry#evictIdle}), so
+     * that a start after a kill finds the summary and first reads of an experiment that went quiet
+     * before it current, instead of reading its trials. One not settled is left for a later call.
+     * Writes what it queued before returning (the caller is the reaper, off any request's path).
+     */
+    void storeChanged(Collection<LiveExperiment> quiet) {
+        boolean any = false;
+        for (LiveExperiment e : quiet) {
+            if (e.changedSinceSummaryStored()) {
+                store(e);
+                any = true;
+            }
+        }
+        if (any) {
+            stored.flush();
+        }
+    }
+
+    /**
      * Queues the summary of an experiment in memory for storing, at the revision the database has
      * of what memory shows: the memory's own on a shared database, where every step raises it; on
      * one this process alone writes, the stored revision, read while no write of it is under way
@@ -123,6 +144,7 @@ final class UnloadedSummaries {
             revision = e.deleted() || !e.settled() ? -1 : shared.getAsBoolean() ? e.revision : storage.index().revision(e.id());
             if (revision >= 0) {
                 e.raisesRevision = true;
+                e.summaryStored();
                 first = firstReads(e);
             }
         }

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * not served once the other changed the experiment; one stored at the experiment's current
  * revision serves any coordinator that starts. What a browser reads first of a large experiment,
  * stored with its summary, answers another coordinator that has not loaded it, and not once a
- * third changed it.
+ * third changed it; so does what a coordinator stored of an experiment that went quiet in its
+ * memory, at the revision its memory showed.
  */
 class LoadedExperimentsPostgresTest {
     @RegisterExtension
@@ -130,5 +131,30 @@ class LoadedExperimentsPostgresTest {
         assertThat(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).total()).as("the other's trial shows").isEqualTo(9);
         assertThat(new String(reader.queries().experimentJson("shared"), StandardCharsets.UTF_8))
                 .isEqualTo(Json.write(b.queries().experiment("shared")));
+    }
+
+    @Test
+    void theFirstReadsACoordinatorStoredOfAQuietExperimentInItsMemoryAnswerAnotherUntilItChanges() {
+        var db = Storages.newPostgresDatabase("quiet_first_reads");
+        Coordinator a = coordinator(db, false);
+        a.queries().firstReadsFrom(8);
+        a.experiments().create(ExperimentSpec.builder("shared").minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy("tpe").seed(3L).trials(100).build());
+        sweep(a, "shared", 8);
+        long id = a.queries().summaries().getFirst().id();
+        a.queries().storeWhenQuietFor(Duration.ZERO);
+        a.leases().reapQuietly();
+        assertThat(a.queries().loadedExperiments()).as("stored, not evicted").isOne();
+        assertThat(storages.get(0).index().firstReads(id, BuildStamp.current())).isPresent();
+
+        Coordinator reader = coordinator(db, false);
+        assertThat(new String(reader.queries().experimentJson("shared"), StandardCharsets.UTF_8))
+                .isEqualTo(Json.write(a.queries().experiment("shared")));
+        assertThat(new String(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).json(), StandardCharsets.UTF_8))
+                .isEqualTo(Json.write(a.queries().trials("shared", ExperimentQueries.FIRST_PAGE).trials()));
+        assertThat(reader.queries().loadedExperiments()).as("answered as stored").isZero();
+
+        sweep(a, "shared", 1);
+        assertThat(reader.queries().trialsJson("shared", ExperimentQueries.FIRST_PAGE).total()).as("the new trial shows").isEqualTo(9);
     }
 }

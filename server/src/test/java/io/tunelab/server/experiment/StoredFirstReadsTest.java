@@ -37,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loads it; a small experiment stores none; and once the experiment changed (a label, a trial,
  * with or without a clean stop) the stored answers are never served again; nor are those another
  * build of the server stored; and no read misses a trial told before it began while tells, evictions
- * and reads race.
+ * and reads race. An experiment in memory that changed and then went unused for the quiet time has
+ * them stored without a stop or an eviction, so a start after a kill answers them too, and is
+ * stored again only once it changed again.
  */
 class StoredFirstReadsTest {
     /** The fewest trials an experiment here needs for its first reads to be stored. */
@@ -149,6 +151,53 @@ class StoredFirstReadsTest {
         assertThat(storage().index().firstReads(big, BuildStamp.current())).isEmpty();
         assertThat(experiment(afterKill, "big")).isEqualTo(experiment);
         assertThat(firstPage(afterKill, "big")).isEqualTo(page);
+    }
+
+    @Test
+    void anExperimentQuietForAWhileHasItsFirstReadsStoredSoAStartAfterAKillAnswersThemWithoutLoadingIt() {
+        Coordinator c = open();
+        long big = create(c, "big", 30);
+        c.queries().storeWhenQuietFor(Duration.ofHours(1));
+        c.leases().reapQuietly();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("used within the quiet time: nothing stored").isEmpty();
+
+        c.queries().storeWhenQuietFor(Duration.ZERO);
+        c.leases().reapQuietly();
+        String experiment = experiment(c, "big");
+        String page = firstPage(c, "big");
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("quiet, changed since none was stored").isPresent();
+        assertThat(storage().index().summaries()).as("and its catalog summary").containsKey(big);
+        storages.closeLast();
+
+        // A kill: nothing stored on the way out, yet the start answers both without reading a trial.
+        Coordinator afterKill = open();
+        assertThat(experiment(afterKill, "big")).isEqualTo(experiment);
+        assertThat(firstPage(afterKill, "big")).isEqualTo(page);
+        assertThat(afterKill.queries().loadedExperiments()).isZero();
+    }
+
+    @Test
+    void aQuietExperimentIsStoredAgainOnlyOnceItChanged() {
+        Coordinator c = open();
+        long big = create(c, "big", 30);
+        c.queries().storeWhenQuietFor(Duration.ZERO);
+        c.leases().reapQuietly();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).isPresent();
+
+        // A row that only this test writes, at the current revision: a store would replace it.
+        long revision = storage().index().revision(big);
+        String summary = storage().index().summaries().get(big);
+        storage().write(w -> w.putSummary(big, revision, summary, new StoredFirstReads(BuildStamp.current(), "{\"marked\":true}", 7, "[]", "[]")));
+        c.leases().reapQuietly();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("unchanged: not stored again")
+                .hasValueSatisfying(f -> assertThat(f.experiment()).isEqualTo("{\"marked\":true}"));
+
+        sweep(c, "big", 1);
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("the tell moved the revision past them").isEmpty();
+        c.leases().reapQuietly();
+        assertThat(storage().index().firstReads(big, BuildStamp.current())).as("changed: stored again")
+                .hasValueSatisfying(f -> assertThat(f.total()).isEqualTo(31));
+        assertThat(storage().index().firstReads(big, BuildStamp.current()).orElseThrow().experiment()).isEqualTo(experiment(c, "big"));
     }
 
     @Test
