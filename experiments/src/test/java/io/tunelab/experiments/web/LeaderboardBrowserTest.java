@@ -240,6 +240,35 @@ class LeaderboardBrowserTest extends SeededWebUi {
     }
 
     @Test
+    void forAnExperimentThatMaximizesTheFirstPageBestFirstIsAskedAsSoonAsTheExperimentArrivesAndOnce() {
+        String best = "/trials?offset=0&limit=50&sort=value&order=desc";
+        try {
+            // Without the modules only early.js runs: what it made of the page best first, by experiment.
+            browser.block("*/js/app.js");
+            assertThat(earlyBestFirst("iris-accuracy")).isEqualTo("asked: 200");
+            assertThat(earlyBestFirst("paging-sweep")).as("it minimizes").isEqualTo("not asked");
+            assertThat(requestsOf("/api/experiments/paging-sweep" + best)).isZero();
+        } finally {
+            browser.block();
+        }
+        // With the modules, the leaderboard shows that read instead of asking again.
+        browser.open("about:blank");
+        openExperiment("iris-accuracy");
+        assertThat(column("data-number")).containsExactly("1", "2", "0");
+        assertThat(requestsOf("/api/experiments/iris-accuracy" + best)).isEqualTo(1);
+        assertThat(requestsOf("/api/experiments/iris-accuracy")).isEqualTo(1);
+        assertThat(browser.js("return window.tunelabEarlyReads.size")).isEqualTo(0L);
+    }
+
+    /** Opens an experiment's page and answers what early.js's read of its first page best first came to. */
+    private String earlyBestFirst(String experiment) {
+        browser.open("about:blank");
+        browser.open(url(experimentHash(experiment)));
+        return (String) browser.js("return window.tunelabEarlyReads.get(arguments[0]).then(r => r ? 'asked: ' + r.status : 'not asked')",
+                "/api/experiments/" + experiment + "/trials?offset=0&limit=50&sort=value&order=desc");
+    }
+
+    @Test
     void aBrowserNotLoggedInKeepsNoEarlyRead() {
         try (var stranger = new Browser()) {
             stranger.open(url(experimentHash("paging-sweep")));

@@ -23,7 +23,7 @@ export function who() {
   return current;
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, earlyOnly = false) {
   const init = {method, headers: {Accept: 'application/json'}};
   // The session cookie goes with every request; a change must also echo the session's anti-CSRF value.
   if (method !== 'GET' && current && current.csrf) init.headers['X-Tunelab-CSRF'] = current.csrf;
@@ -35,7 +35,12 @@ async function request(method, path, body) {
   const early = method === 'GET' ? takeEarly(path) : null;
   let response;
   try {
-    response = await (early || fetch(path, init));
+    // An early read may answer null: early.js did not ask after all (see early.js).
+    response = early ? await early : null;
+    if (!response) {
+      if (earlyOnly) return null;
+      response = await fetch(path, init);
+    }
   } catch (e) {
     throw new ApiError(0, 'UNREACHABLE', 'The Tunelab server cannot be reached. Is it running?');
   }
@@ -107,13 +112,18 @@ export const api = {
   experiments: async () => (await request('GET', '/api/experiments')).data,
   experiment: async (ref) => (await request('GET', `/api/experiments/${enc(ref)}`)).data,
 
-  /** One page of trials: {trials, total}. query = {offset, limit, sort, order, state}. */
-  trials: async (ref, query) => {
+  /**
+   * One page of trials: {trials, total}. query = {offset, limit, sort, order, state}. With
+   * earlyOnly, only the answer to a read early.js made for it, taken now, or null without a request.
+   */
+  trials: async (ref, query, earlyOnly = false) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {
       if (v !== null && v !== undefined && v !== '') params.set(k, v);
     }
-    const {data, headers} = await request('GET', `/api/experiments/${enc(ref)}/trials?${params}`);
+    const answer = await request('GET', `/api/experiments/${enc(ref)}/trials?${params}`, undefined, earlyOnly);
+    if (!answer) return null;
+    const {data, headers} = answer;
     const total = Number(headers.get('X-Total-Count'));
     return {trials: data, total: Number.isFinite(total) && headers.has('X-Total-Count') ? total : null};
   },

@@ -18,6 +18,9 @@ export function leaderboard(section, ref) {
   let scrollToTop = false;
   // The first page, asked for before the experiment arrived (see prefetch), and the query it answers.
   let early = null;
+  // The first page best first, as early.js asked for it once the experiment arrived should it
+  // maximize (null when it did not), and the query it answers.
+  let earlyBest = null;
 
   const title = h('h2', {id: 'leaderboard-title'}, 'Trials');
   const stateSelect = h('select', {id: 'trial-state', 'aria-label': 'Show trials in state'},
@@ -43,8 +46,11 @@ export function leaderboard(section, ref) {
     if (!exp) return;
     const mine = ++seq;
     try {
-      const asked = early && early.key === JSON.stringify(query) ? early.page : null;
+      const key = JSON.stringify(query);
+      let asked = early && early.key === key ? early.page : null;
+      if (!asked && earlyBest && earlyBest.key === key) asked = earlyBest.page.then((page) => page || api.trials(ref, query));
       early = null;
+      earlyBest = null;
       const {trials, total} = await (asked || api.trials(ref, query));
       if (closed || mine !== seq) return;
       render(trials, total);
@@ -187,14 +193,19 @@ export function leaderboard(section, ref) {
     /**
      * Asks for the first page at once, beside the experiment's own request instead of after it:
      * its order is the best-first one of an experiment that minimizes (most do); one that
-     * maximizes asks again once it is known. early.js asks for this same page as the document
-     * loads, by its path: a change of the first query here changes that path too.
+     * maximizes shows the page best first that early.js asked for as soon as the experiment
+     * arrived, or asks for it once it is known. early.js asks for these same pages as the
+     * document loads, by their paths: a change of the first query here changes those paths too.
      */
     prefetch() {
       if (exp || early) return;
       const guess = {...query, order: 'asc'};
       early = {key: JSON.stringify(guess), page: api.trials(ref, guess)};
       early.page.catch(() => {});
+      // Taken now, while the page's early reads may still be taken; it asks for nothing itself.
+      const best = {...query, order: 'desc'};
+      earlyBest = {key: JSON.stringify(best), page: api.trials(ref, best, true)};
+      earlyBest.page.catch(() => {});
     },
     refresh: () => load(),
     dispose() {
