@@ -1,6 +1,7 @@
 package io.tunelab.server.storage;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
@@ -127,35 +128,44 @@ final class RowCodec {
         return t == null ? null : t.toInstant();
     }
 
-    private static <T> T parse(String json, TypeReference<T> type, T empty) {
+    // One reader per stored column's type, made once: each read used to resolve its type again (a
+    // TypeReference reflects on its own class) and look up its deserializer, for every column of every
+    // trial an experiment's load reads.
+    private static final ObjectReader PARAMS = Json.mapper().readerFor(new TypeReference<LinkedHashMap<String, Object>>() { });
+    private static final ObjectReader MAP = Json.mapper().readerFor(new TypeReference<Map<String, Object>>() { });
+    private static final ObjectReader DOUBLES = Json.mapper().readerFor(new TypeReference<Map<String, Double>>() { });
+    private static final ObjectReader REPETITIONS = Json.mapper().readerFor(new TypeReference<List<Repetition>>() { });
+    private static final ObjectReader STATISTICS = Json.mapper().readerFor(new TypeReference<Map<String, Statistics>>() { });
+
+    private static <T> T parse(String json, ObjectReader reader, T empty) {
         if (json == null) {
             return empty;
         }
         try {
-            return Json.mapper().readValue(json, type);
+            return reader.readValue(json);
         } catch (IOException e) {
             throw TunelabException.of(ErrorCode.INTERNAL, "stored JSON is unreadable: " + e.getMessage());
         }
     }
 
     private static Map<String, Object> params(String json) {
-        return parse(json, new TypeReference<LinkedHashMap<String, Object>>() { }, new LinkedHashMap<String, Object>());
+        return parse(json, PARAMS, new LinkedHashMap<String, Object>());
     }
 
     private static Map<String, Object> map(String json) {
-        return parse(json, new TypeReference<Map<String, Object>>() { }, Map.of());
+        return parse(json, MAP, Map.of());
     }
 
     static Map<String, Double> doubles(String json) {
-        return parse(json, new TypeReference<Map<String, Double>>() { }, Map.of());
+        return parse(json, DOUBLES, Map.of());
     }
 
     private static List<Repetition> repetitions(String json) {
-        return parse(json, new TypeReference<List<Repetition>>() { }, List.of());
+        return parse(json, REPETITIONS, List.of());
     }
 
     private static Map<String, Statistics> statistics(String json) {
-        return parse(json, new TypeReference<Map<String, Statistics>>() { }, Map.of());
+        return parse(json, STATISTICS, Map.of());
     }
 
     /** The reports of an experiment's trials whose revision is above a given one: markers experiment id, revision. */
