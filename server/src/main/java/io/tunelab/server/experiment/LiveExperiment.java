@@ -271,10 +271,6 @@ final class LiveExperiment {
         return Summaries.of(row, counts, best, lastActivity, labels, imported);
     }
 
-    /**
-     * Whether the database holds all of this memory, and nobody needs it held: no write under way,
-     * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
-     */
     /** Whether this memory changed since its catalog summary was last stored ({@link #summaryStored}), or none was. */
     synchronized boolean changedSinceSummaryStored() {
         return changes != summaryStoredAt;
@@ -285,6 +281,10 @@ final class LiveExperiment {
         summaryStoredAt = changes;
     }
 
+    /**
+     * Whether the database holds all of this memory, and nobody needs it held: no write under way,
+     * no trial number reserved, no trial under a lease ({@link LoadedExperiments} evicts only these).
+     */
     synchronized boolean settled() {
         if (!holds.none() || reserved.count() > 0) {
             return false;
