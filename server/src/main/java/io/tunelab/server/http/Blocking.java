@@ -78,10 +78,13 @@ final class Blocking implements Executor {
         runThen(rc, () -> {
             T page = work.call();
             return Map.entry(total.applyAsInt(page), Json.writeBytes(items.apply(page)));
-        }, (r, page) -> {
-            r.response().putHeader("X-Total-Count", Integer.toString(page.getKey()));
-            send(r, 200, page.getValue());
-        });
+        }, (r, page) -> sendPage(r, page.getKey(), page.getValue()));
+    }
+
+    /** Answers one page of a longer list: its items' JSON, with the whole list's length in {@code X-Total-Count}. */
+    static void sendPage(RoutingContext rc, int total, byte[] json) {
+        rc.response().putHeader("X-Total-Count", Integer.toString(total));
+        send(rc, 200, json);
     }
 
     /**

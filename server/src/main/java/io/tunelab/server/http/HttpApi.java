@@ -277,10 +277,7 @@ public final class HttpApi {
                     intParam(rc, "limit", TrialQuery.MAX_LIMIT, 1, TrialQuery.MAX_LIMIT),
                     rc.queryParams().get("sort"), "desc".equalsIgnoreCase(orderParam(rc)), stateParam(rc));
             return queries.trialsJson(ref, query);
-        }, (r, page) -> {
-            r.response().putHeader("X-Total-Count", Integer.toString(page.total()));
-            Blocking.send(r, 200, page.json());
-        });
+        }, (r, page) -> Blocking.sendPage(r, page.total(), page.json()));
     }
 
     /**

@@ -5,8 +5,6 @@ import io.tunelab.api.ExperimentPatch;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Json;
-import io.tunelab.api.TrialProposal;
-import io.tunelab.api.TrialResult;
 import io.tunelab.server.storage.JdbcStorage;
 import io.tunelab.server.storage.StoredFirstReads;
 import io.tunelab.server.testing.Storages;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,11 +62,7 @@ class StoredFirstReadsTest {
 
     /** Asks and tells {@code n} trials of {@code ref}: every fifth fails, the rest complete. */
     private static void sweep(Coordinator c, String ref, int n) {
-        for (int i = 0; i < n; i++) {
-            TrialProposal p = c.experiments().ask(ref);
-            double x = ((Number) p.params().get("x")).doubleValue();
-            c.experiments().tell(p.id(), i % 5 == 4 ? TrialResult.failed("diverged") : TrialResult.complete(Map.of("loss", (x - 0.3) * (x - 0.3))));
-        }
+        StoredSummariesTest.sweep(c, ref, n);
     }
 
     private static long create(Coordinator c, String name, int trials) {

@@ -52,8 +52,8 @@ class StoredSummariesTest {
         storages.closeLast();
     }
 
-    /** Asks and tells {@code n} trials: every fifth fails, the rest complete. */
-    private static void sweep(Coordinator c, String ref, int n) {
+    /** Asks and tells {@code n} trials: every fifth fails, the rest complete (also {@link StoredFirstReadsTest}'s). */
+    static void sweep(Coordinator c, String ref, int n) {
         for (int i = 0; i < n; i++) {
             TrialProposal p = c.experiments().ask(ref);
             double x = ((Number) p.params().get("x")).doubleValue();
