@@ -202,6 +202,27 @@ public final class Finalizations {
         return new Heartbeat(leaseId, renewed.leaseExpires());
     }
 
+    /**
+     * Moves the running finalization's lease expiry to {@code until} when that is earlier
+     * ({@code earlier}) or later (not {@code earlier}) than it is; a lease no longer held is left
+     * alone. Answers the expiry it holds now, or null when it was not held. See
+     * {@link LeaseService#keepForRetry}.
+     */
+    Instant holdUntil(LiveExperiment e, String leaseId, Instant until, boolean earlier) {
+        return journal.record(e, x -> {
+            FinalizationRow row = x.finalization();
+            if (row == null || !leaseId.equals(row.leaseId()) || row.leaseExpires() == null
+                    || row.finalization().state() != TrialState.RUNNING) {
+                return Journal.Entry.nothing(null);
+            }
+            boolean moves = earlier ? until.isBefore(row.leaseExpires()) : until.isAfter(row.leaseExpires());
+            if (!moves) {
+                return Journal.Entry.nothing(row.leaseExpires());
+            }
+            return Journal.Entry.none().finalization(x.id(), new FinalizationRow(row.finalization(), leaseId, until)).answering(until);
+        });
+    }
+
     /** Gives a running finalization back to the next worker; not counted as an expired lease. */
     void release(LiveExperiment e, String leaseId) {
         journal.record(e, x -> {

@@ -14,6 +14,7 @@ import io.tunelab.server.storage.StoredTrial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
@@ -31,6 +32,8 @@ import java.util.function.BiConsumer;
 public final class LeaseService {
     /** The kind of request a worker's lease is stored as, under its request id. */
     static final String LEASE_KIND = "lease";
+    /** The shortest time a lease is kept for the retry of a worker that went away ({@link #retryGrace}). */
+    static final int MIN_RETRY_GRACE_SECONDS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseService.class);
 
@@ -90,6 +93,7 @@ public final class LeaseService {
         // Looked up first: a retry must not lease again when the first attempt's lease was stored.
         Optional<Lease> earlier = requests.answered(requestId, LEASE_KIND, Lease.class);
         if (earlier.isPresent()) {
+            heldAsAnswered(earlier.get());
             return earlier;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.waitSeconds() == null ? 0 : request.waitSeconds());
@@ -116,6 +120,82 @@ public final class LeaseService {
                 return requests.answered(requestId, LEASE_KIND, Lease.class);
             }
         }
+    }
+
+    /**
+     * Holds the lease of a worker that went away while it waited for no longer than {@link
+     * #retryGrace()} from now: it was asked for under a request id, so it is kept for the worker's
+     * retry, which comes within seconds if it comes at all (the SDK and {@code tunelab worker} send
+     * it again at once, to the next URL too). A worker that never comes back (killed while it
+     * long-polled) then keeps its trial from the next worker that long, not the whole lease. The
+     * retry gets its lease back whole ({@link #heldAsAnswered}). A lease no longer held is left
+     * alone. Answers the time it is now held until, or null when it was not held.
+     */
+    public Instant keepForRetry(long trialId, String leaseId) {
+        requireLeaseId(leaseId, "keep");
+        LiveExperiment e = registry.owner(trialId);
+        Instant until = clock.instant().plus(retryGrace());
+        if (finalizations.leases(e, trialId, leaseId)) {
+            return finalizations.holdUntil(e, leaseId, until, true);
+        }
+        return journal.record(e, x -> {
+            StoredTrial held = heldUnder(x, trialId, leaseId);
+            if (held == null) {
+                return Journal.Entry.nothing(null);
+            }
+            if (!held.leaseExpires().isAfter(until)) {
+                return Journal.Entry.nothing(held.leaseExpires());
+            }
+            return Journal.Entry.none().replace(held, held.withLease(leaseId, until, held.attempts())).answering(until);
+        });
+    }
+
+    /**
+     * How long a lease is kept for the retry of a worker that went away ({@link #keepForRetry}):
+     * a tenth of the lease, at least {@value #MIN_RETRY_GRACE_SECONDS} s and at most the lease.
+     */
+    Duration retryGrace() {
+        Duration tenth = config.leaseDuration().dividedBy(10);
+        Duration least = Duration.ofSeconds(MIN_RETRY_GRACE_SECONDS);
+        Duration grace = tenth.compareTo(least) < 0 ? least : tenth;
+        return grace.compareTo(config.leaseDuration()) > 0 ? config.leaseDuration() : grace;
+    }
+
+    /**
+     * Gives a lease answered again under its request id back the time its first answer promised
+     * ({@link Lease#expiresAt()}), when {@link #keepForRetry} shortened it and it is still held:
+     * the worker heartbeats on the first answer's schedule. Writes nothing otherwise.
+     */
+    private void heldAsAnswered(Lease lease) {
+        long trialId = lease.trial().id();
+        String leaseId = lease.leaseId();
+        Instant promised = lease.expiresAt();
+        if (promised == null || leaseId == null) {
+            return;
+        }
+        LiveExperiment e;
+        try {
+            e = registry.owner(trialId);
+        } catch (TunelabException gone) {
+            return; // its experiment was deleted: the retry's heartbeat says so
+        }
+        if (finalizations.leases(e, trialId, leaseId)) {
+            finalizations.holdUntil(e, leaseId, promised, false);
+            return;
+        }
+        journal.record(e, x -> {
+            StoredTrial held = heldUnder(x, trialId, leaseId);
+            if (held == null || !held.leaseExpires().isBefore(promised)) {
+                return Journal.Entry.nothing(null);
+            }
+            return Journal.Entry.none().replace(held, held.withLease(leaseId, promised, held.attempts())).answering(null);
+        });
+    }
+
+    /** The running trial {@code trialId} of {@code x} while {@code leaseId} holds it, else null. */
+    private static StoredTrial heldUnder(LiveExperiment x, long trialId, String leaseId) {
+        StoredTrial t = x.trial(trialId);
+        return t != null && leaseId.equals(t.leaseId()) && t.leaseExpires() != null && t.trial().state() == TrialState.RUNNING ? t : null;
     }
 
     private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, RequestKey requestId) {

@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.Map;
 
 import static io.tunelab.server.http.QueryParams.takes;
@@ -174,12 +175,11 @@ final class TrialRoutes {
                 r.response().setStatusCode(204).end();
             } else if (r.response().closed() && requestId == null) {
                 // The worker went away while it waited: give the trial to the next one. Under a
-                // request id the lease is kept: its worker sends the request again and gets it
-                // (else the lease expires as a dead worker's does).
+                // request id the lease is kept for a short grace: its worker sends the request
+                // again and gets it, else the next worker gets the trial once the grace is over.
                 blocking.execute(() -> releaseQuietly(lease.get().trial().id(), lease.get().leaseId()));
             } else if (r.response().closed()) {
-                LOG.info("trial {} leased under request id {} to a worker that went away while it waited; kept for its retry",
-                        lease.get().trial().id(), LogText.of(requestId.id()));
+                blocking.execute(() -> keepQuietly(lease.get().trial().id(), lease.get().leaseId(), requestId));
             } else {
                 Blocking.send(r, 200, Json.writeBytes(lease.get()));
             }
@@ -191,6 +191,16 @@ final class TrialRoutes {
             leases.release(trialId, leaseId);
         } catch (TunelabException e) {
             LOG.warn("could not release trial {} of a departed worker: {}", trialId, LogText.of(e.getMessage()));
+        }
+    }
+
+    private void keepQuietly(long trialId, String leaseId, RequestKey requestId) {
+        try {
+            Instant until = leases.keepForRetry(trialId, leaseId);
+            LOG.info("trial {} leased under request id {} to a worker that went away while it waited; {}", trialId,
+                    LogText.of(requestId.id()), until == null ? "its lease was over already" : "kept for its retry until " + until);
+        } catch (TunelabException e) {
+            LOG.warn("could not shorten the lease of trial {} of a departed worker: {}", trialId, LogText.of(e.getMessage()));
         }
     }
 

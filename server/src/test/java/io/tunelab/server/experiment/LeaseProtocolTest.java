@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The lease protocol on real H2 files with a clock the test moves: a lease expires without
  * heartbeats, its trial goes back to WAITING and to the next worker, the first worker's late
- * result is refused, a duplicate result is refused, and too many expiries fail the trial.
+ * result is refused, a duplicate result is refused, and too many expiries fail the trial; a lease
+ * kept for the retry of a worker that went away lasts a short grace unless the retry comes, a
+ * finalization's too.
  */
 class LeaseProtocolTest {
     @TempDir
@@ -134,6 +136,69 @@ class LeaseProtocolTest {
         now = now.plusSeconds(31);
         leases.reapExpiredLeases();
         assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+    }
+
+    @Test
+    void aLeaseKeptForTheRetryOfAWorkerThatWentAwayLastsTheGraceAndItsRetryGetsItBackWhole() {
+        assertThat(leases.retryGrace()).as("a tenth of the 30 s lease, but 5 s at least").isEqualTo(Duration.ofSeconds(5));
+        RequestKey key = RequestKey.of("lease-1");
+        Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key).orElseThrow();
+        assertThat(first.expiresAt()).isEqualTo(now.plusSeconds(30));
+
+        // The worker's reply found it gone: the lease now lasts the grace, and then goes to the next worker.
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).as("never lengthened").isEqualTo(now.plusSeconds(5));
+        now = now.plusSeconds(4);
+        assertThat(leases.reapExpiredLeases()).isZero();
+        now = now.plusSeconds(2);
+        assertThat(leases.reapExpiredLeases()).isEqualTo(1);
+        assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
+        Lease next = lease("b:2");
+        assertThat(next.trial().id()).isEqualTo(first.trial().id());
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).as("a lease no longer held is left alone").isNull();
+        assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key)).as("a late retry: its first answer, as after any expiry")
+                .contains(first);
+        leases.heartbeat(next.trial().id(), next.leaseId());
+
+        // A retry within the grace: the lease lasts what its first answer said, across a restart too.
+        Lease other = lease("c:3");
+        RequestKey otherKey = RequestKey.of("lease-2");
+        Lease kept = leases.lease(new LeaseRequest("d:4", List.of("dl4j"), 0), otherKey).orElseThrow();
+        assertThat(kept.trial().id()).isNotEqualTo(other.trial().id());
+        leases.keepForRetry(kept.trial().id(), kept.leaseId());
+        now = now.plusSeconds(2);
+        assertThat(leases.lease(new LeaseRequest("d:4", List.of("dl4j"), 0), otherKey)).contains(kept);
+        storage.close();
+        openService();
+        now = now.plusSeconds(25); // 27 s into the lease: past the grace, within the first answer's 30 s
+        leases.reapExpiredLeases();
+        assertThat(leases.heartbeat(kept.trial().id(), kept.leaseId()).leaseId()).isEqualTo(kept.leaseId());
+        assertThat(queries.trial(kept.trial().id()).state()).isEqualTo(TrialState.RUNNING);
+    }
+
+    @Test
+    void aFinalizationsLeaseKeptForARetryLastsTheGraceAndItsRetryGetsItBackWhole() {
+        service.create(ExperimentSpec.builder("held-out").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1)).trials(5)
+                .task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+        var p = service.ask("held-out");
+        service.tell(p.id(), TrialResult.complete(Map.of("accuracy", 0.9)));
+        coordinator.finalizations().finalize("held-out");
+        service.pause("held-out");
+        service.pause("tabular"); // nothing to lease but the finalization
+
+        Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), RequestKey.of("final-1")).orElseThrow();
+        assertThat(first.finalization()).isNotNull();
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).isEqualTo(now.plusSeconds(5));
+        now = now.plusSeconds(2);
+        assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), RequestKey.of("final-1"))).contains(first);
+        now = now.plusSeconds(25);
+        leases.reapExpiredLeases();
+        assertThat(coordinator.finalizations().of("held-out").state()).as("held as first answered").isEqualTo(TrialState.RUNNING);
+
+        leases.keepForRetry(first.trial().id(), first.leaseId());
+        now = now.plusSeconds(6);
+        leases.reapExpiredLeases();
+        assertThat(coordinator.finalizations().of("held-out").state()).as("no retry: handed on after the grace").isEqualTo(TrialState.WAITING);
     }
 
     @Test

@@ -290,6 +290,27 @@ class PeersTest {
     }
 
     @Test
+    void aLeaseKeptForARetryOnOneCoordinatorIsAnsweredWholeByTheOther() {
+        Database db = database();
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1));
+        Coordinator a = Coordinator.open(storages.open(db), () -> now[0], Events.NONE, config, null);
+        Coordinator b = Coordinator.open(storages.open(db), () -> now[0], Events.NONE, config, null);
+        a.experiments().create(ExperimentSpec.builder("kept").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                .trials(1).task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var request = new LeaseRequest("w1", List.of("dl4j"), 0);
+        Lease lease = a.leases().lease(request, RequestKey.of("kept-1")).orElseThrow();
+        // Its worker went away from coordinator a, and retries on b.
+        assertThat(a.leases().keepForRetry(lease.trial().id(), lease.leaseId())).isEqualTo(now[0].plusSeconds(5));
+        now[0] = now[0].plusSeconds(1);
+        assertThat(b.leases().lease(request, RequestKey.of("kept-1"))).contains(lease);
+
+        now[0] = now[0].plusSeconds(20); // past the grace, within the first answer's 30 s
+        assertThat(a.leases().reapExpiredLeases() + b.leases().reapExpiredLeases()).isZero();
+        assertThat(a.leases().heartbeat(lease.trial().id(), lease.leaseId()).leaseId()).isEqualTo(lease.leaseId());
+    }
+
+    @Test
     void exactlyOneCoordinatorLeadsAndAnotherTakesOverWhenItCloses() {
         Database db = database();
         coordinator(db, Events.NONE);

@@ -23,10 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * across a restart, and leases nothing more; the same id from another token or with another body
  * is refused with 400, shows nothing of the first lease and leases nothing; a malformed id is
  * refused before anything is leased; a lease request that found no work stored nothing, so its
- * id leases once work comes; a finalization's lease is answered again as a trial's is.
+ * id leases once work comes; a finalization's lease is answered again as a trial's is. A lease
+ * whose worker went away while it waited is kept for its retry, for a short grace and not the whole
+ * lease when no retry comes, and whole when one does.
  */
 class LeaseRequestIdTest {
     private static final String LEASE = "{\"worker\": \"box:1\", \"runners\": [\"dl4j\"], \"waitSeconds\": 0}";
+    private static final String WAITING = "{\"worker\": \"box:1\", \"runners\": [\"dl4j\"], \"waitSeconds\": 20}";
 
     @RegisterExtension
     final TestServer server = new TestServer();
@@ -121,32 +124,80 @@ class LeaseRequestIdTest {
         assertThat(server.client().finalization("leased").state()).isEqualTo(TrialState.RUNNING);
         assertThat(lease(LEASE, "lease-g").statusCode()).as("the finalization is leased once").isEqualTo(204);
     }
-    @Test
-    void aLeaseWhoseWorkerWentAwayWhileItWaitedIsKeptForItsRetryUnderTheSameId() throws Exception {
-        String waiting = "{\"worker\": \"box:1\", \"runners\": [\"dl4j\"], \"waitSeconds\": 20}";
+    /**
+     * A worker that long-polls under {@code requestId} and gives up before any work is due (its
+     * connection closes); then {@code trials} are launched, the server's long poll leases the
+     * first to it and finds it gone. Returns once that trial exists and the server had time to
+     * act on the worker's absence.
+     */
+    private void leasedToAWorkerThatWentAway(String requestId, int trials) throws Exception {
         try (var http = java.net.http.HttpClient.newHttpClient()) {
             var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/leases"))
                     .header("Authorization", "Bearer " + server.adminToken()).header("Content-Type", "application/json")
-                    .header(RequestId.HEADER, "lease-gone").timeout(java.time.Duration.ofSeconds(1))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(waiting)).build();
+                    .header(RequestId.HEADER, requestId).timeout(java.time.Duration.ofSeconds(1))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(WAITING)).build();
             // The worker gives up on its long poll before any work is due: its connection closes.
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(java.net.http.HttpTimeoutException.class);
         }
-        launch(5); // the server's long poll now leases a trial and finds the worker gone
+        launch(trials); // the server's long poll now leases a trial and finds the worker gone
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (trialCount() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         Thread.sleep(500); // time for a release, were one made
+    }
 
-        var retried = lease(waiting, "lease-gone");
+    @Test
+    void aLeaseWhoseWorkerWentAwayWhileItWaitedIsKeptForItsRetryUnderTheSameId() throws Exception {
+        leasedToAWorkerThatWentAway("lease-gone", 5);
+
+        var retried = lease(WAITING, "lease-gone");
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
         Map<?, ?> leased = Json.read(retried.body(), Map.class);
         long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
         String leaseId = (String) leased.get("leaseId");
         assertThat(server.client().heartbeat(trial, leaseId).leaseId()).as("the lease was not given back").isEqualTo(leaseId);
         assertThat(trialCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseKeptForAWorkerThatNeverCameBackGoesToTheNextWorkerAfterAShortGraceNotTheWholeLease() throws Exception {
+        leasedToAWorkerThatWentAway("lease-never", 1);
+        assertThat(lease(LEASE, "lease-other").statusCode()).as("kept for its retry at first: the one trial is leased")
+                .isEqualTo(204);
+
+        // The lease lasts 60 s; the next worker's 20 s long poll gets the trial once the grace (6 s) is over.
+        var next = lease(WAITING, "lease-next");
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        Map<?, ?> leased = Json.read(next.body(), Map.class);
+        assertThat(trialCount()).as("the same trial, not a new one").isEqualTo(1);
+        assertThat(((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue()).isEqualTo(server.client().trials("leased").get(0).id());
+
+        var late = lease(WAITING, "lease-never");
+        assertThat(late.statusCode()).as("a retry after the grace is answered its first lease, as after an expiry").isEqualTo(200);
+        String lateLease = (String) Json.read(late.body(), Map.class).get("leaseId");
+        assertThat(lateLease).isNotEqualTo(leased.get("leaseId"));
+        assertThat(server.call("POST", "/api/trials/" + ((Map<?, ?>) leased.get("trial")).get("id") + "/heartbeat",
+                "{\"leaseId\": \"" + lateLease + "\"}").response().statusCode())
+                .as("the lease it answers is over: its heartbeat is refused, and the trial stays the next worker's").isEqualTo(409);
+    }
+
+    @Test
+    void theRetryOfAWorkerThatWentAwayGetsItsLeaseBackWholeNotJustTheGrace() throws Exception {
+        leasedToAWorkerThatWentAway("lease-back", 1);
+        var retried = lease(WAITING, "lease-back");
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        Map<?, ?> leased = Json.read(retried.body(), Map.class);
+        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
+        String leaseId = (String) leased.get("leaseId");
+
+        // A worker heartbeats a third into its lease (20 s); the grace (6 s) is over well before.
+        Thread.sleep(7_500);
+        assertThat(lease(LEASE, "lease-other").statusCode()).as("still the retried worker's").isEqualTo(204);
+        assertThat(server.client().heartbeat(trial, leaseId).leaseId()).isEqualTo(leaseId);
+        server.client().result(trial, new TrialResult(TrialState.COMPLETE, Map.of("accuracy", 0.9), null, null, leaseId, null));
+        assertThat(server.client().trial(trial).state()).isEqualTo(TrialState.COMPLETE);
     }
 
     @Test
