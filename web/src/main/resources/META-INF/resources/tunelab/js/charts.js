@@ -30,7 +30,7 @@ function autoSize(box, resize) {
  * A scatter/line chart over a numeric x. groups = [{label, color, points: [[x, y], …],
  * line: false|'linear'|'step', dash}], merged on one sorted x so uPlot can draw them.
  * options: {xLabel, yLabel, xLog, yLog, xIntegers, xChoices (categorical labels for x = 0..n-1), height, legend,
- * onPick(x) called with the x of the point clicked}.
+ * onPick(x) called with the x of the point clicked, onDrawn() called once, when the chart has first drawn its data}.
  * Returns {el, update(groups), destroy()}.
  */
 export function scatter(options, groups) {
@@ -73,9 +73,18 @@ export function scatter(options, groups) {
         })),
       ],
     };
+    opts.hooks = {};
+    if (options.onDrawn) {
+      let drawn = false;
+      opts.hooks.draw = [() => {
+        if (drawn) return;
+        drawn = true;
+        options.onDrawn();
+      }];
+    }
     if (options.onPick) {
       // A click picks the point under the cursor (uPlot snaps the cursor to the nearest x).
-      opts.hooks = {ready: [(u) => {
+      opts.hooks.ready = [(u) => {
         u.over.style.cursor = 'pointer';
         let down = null;
         u.over.addEventListener('mousedown', (e) => (down = [e.clientX, e.clientY]));
@@ -85,7 +94,7 @@ export function scatter(options, groups) {
           const i = u.cursor.idx;
           if (still && i !== null && i !== undefined) options.onPick(u.data[0][i]);
         });
-      }]};
+      }];
     }
     plot = new uPlot(opts, data, box);
   };
