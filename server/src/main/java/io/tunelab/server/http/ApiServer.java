@@ -51,6 +51,8 @@ public final class ApiServer implements AutoCloseable {
     public static final String ADMIN_TOKEN_FILE = "admin.token";
     /** How many servers listen on the port, each on its own event loop: one per processor. */
     private static final int LISTENERS = Runtime.getRuntime().availableProcessors();
+    /** The deflate level of compressed replies: the fastest (see where the options are made). */
+    private static final int COMPRESSION_LEVEL = 1;
 
     private final Vertx vertx;
     private final List<HttpServer> http;
@@ -127,8 +129,13 @@ public final class ApiServer implements AutoCloseable {
         try {
             // HTTP/1.1 only: an "Upgrade: h2c" request is answered in HTTP/1.1. Over cleartext HTTP/2 a
             // HEAD was answered with the GET's body, and no Tunelab client speaks HTTP/2.
+            // Compression at level 1, not the default 6: a 10,000-trial history (480 KB of JSON) comes
+            // out no larger (131 KB against 135 KB) and its warm reply took 26–27 ms against 31–43 ms
+            // (three alternated pairs); a page of 1,000 trials is a fifth larger (67 KB against 56 KB)
+            // and no slower to answer. Browsers ask for it on every reply.
             var options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                    .setCompressionSupported(true).setTcpNoDelay(true).setHttp2ClearTextEnabled(false);
+                    .setCompressionSupported(true).setCompressionLevel(COMPRESSION_LEVEL).setTcpNoDelay(true)
+                    .setHttp2ClearTextEnabled(false);
             if (config.access().tls()) {
                 options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(config.access().tlsCert().toString()).setKeyPath(config.access().tlsKey().toString()));

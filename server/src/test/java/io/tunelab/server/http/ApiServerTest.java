@@ -94,6 +94,29 @@ class ApiServerTest {
     }
 
     @Test
+    void aReplyIsCompressedForAClientThatAcceptsGzipAndInflatesToTheSameJson() throws Exception {
+        call("POST", "/api/experiments", QUICKSTART.replace("trials: 5", "trials: 40"));
+        for (int i = 0; i < 40; i++) {
+            long id = ((Number) call("POST", "/api/experiments/quickstart/trials", null).json().get("id")).longValue();
+            call("POST", "/api/trials/" + id + "/result", "{\"state\": \"COMPLETE\", \"values\": {\"loss\": " + (0.5 + i / 100.0) + "}}");
+        }
+        String plain = call("GET", "/api/experiments/quickstart/history", null).body();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var reply = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/experiments/quickstart/history"))
+                    .header("Authorization", "Bearer " + server.adminToken()).header("Accept-Encoding", "gzip").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(reply.statusCode()).isEqualTo(200);
+            assertThat(reply.headers().firstValue("Content-Encoding")).contains("gzip");
+            assertThat(reply.body().length).as("smaller than the JSON").isLessThan(plain.length());
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(reply.body()))) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(plain);
+            }
+        }
+        assertThat(call("GET", "/api/experiments/quickstart/history", null).response().headers().firstValue("Content-Encoding"))
+                .as("none for a client that did not ask").isEmpty();
+    }
+
+    @Test
     void trialsSortByACategoricalParamWhoseChoicesMixTypes() throws Exception {
         String spec = """
                 {"name": "mixed", "objective": {"metric": "loss", "direction": "minimize"},
