@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -49,6 +50,11 @@ public final class LeaseService {
     private final Requests requests;
     /** Leases under one request id run one at a time in this process. */
     private final RequestLocks leasing = new RequestLocks();
+    /**
+     * The leases answered again to a retry in this process in the last lease duration, by lease id,
+     * with when ({@link System#nanoTime}): {@link #keepForRetry} leaves them whole.
+     */
+    private final Map<String, Long> answeredAgain = new ConcurrentHashMap<>();
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
                  StorageClock clock, CoordinatorConfig config, Counter expirations, Peers peers, Requests requests) {
@@ -91,9 +97,8 @@ public final class LeaseService {
 
     private Optional<Lease> leaseOnce(LeaseRequest request, RequestKey requestId) {
         // Looked up first: a retry must not lease again when the first attempt's lease was stored.
-        Optional<Lease> earlier = requests.answered(requestId, LEASE_KIND, Lease.class);
+        Optional<Lease> earlier = answeredAgain(requestId);
         if (earlier.isPresent()) {
-            heldAsAnswered(earlier.get());
             return earlier;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(request.waitSeconds() == null ? 0 : request.waitSeconds());
@@ -104,7 +109,7 @@ public final class LeaseService {
                     lease = tryLease(e, request, requestId);
                 } catch (RuntimeException ex) {
                     // Two attempts under one id at once: the second's write failed on the id the first stored.
-                    Optional<Lease> stored = requests.answered(requestId, LEASE_KIND, Lease.class);
+                    Optional<Lease> stored = answeredAgain(requestId);
                     if (stored.isPresent()) {
                         return stored;
                     }
@@ -117,7 +122,7 @@ public final class LeaseService {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !work.await(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)))) {
                 // An earlier attempt under this id, still in flight when this one looked, may have leased since.
-                return requests.answered(requestId, LEASE_KIND, Lease.class);
+                return answeredAgain(requestId);
             }
         }
     }
@@ -128,11 +133,18 @@ public final class LeaseService {
      * retry, which comes within seconds if it comes at all (the SDK and {@code tunelab worker} send
      * it again at once, to the next URL too). A worker that never comes back (killed while it
      * long-polled) then keeps its trial from the next worker that long, not the whole lease. The
-     * retry gets its lease back whole ({@link #heldAsAnswered}). A lease no longer held is left
-     * alone. Answers the time it is now held until, or null when it was not held.
+     * retry gets its lease back whole ({@link #heldAsAnswered}); a lease already answered again to a
+     * retry in this process (which waited for the first attempt) and one no longer held are left
+     * alone. Answers the time it is now held until, or null when it was left alone.
      */
-    public Instant keepForRetry(long trialId, String leaseId) {
+    public Instant keepForRetry(long trialId, String leaseId, RequestKey requestId) {
         requireLeaseId(leaseId, "keep");
+        // Under the request's lock: a retry waiting for the first attempt either runs first and is
+        // remembered here (the lease is then left whole), or runs after and gives it back whole.
+        return leasing.under(requestId, () -> answeredAgain.containsKey(leaseId) ? null : shorten(trialId, leaseId));
+    }
+
+    private Instant shorten(long trialId, String leaseId) {
         LiveExperiment e = registry.owner(trialId);
         Instant until = clock.instant().plus(retryGrace());
         if (finalizations.leases(e, trialId, leaseId)) {
@@ -159,6 +171,22 @@ public final class LeaseService {
         Duration least = Duration.ofSeconds(MIN_RETRY_GRACE_SECONDS);
         Duration grace = tenth.compareTo(least) < 0 ? least : tenth;
         return grace.compareTo(config.leaseDuration()) > 0 ? config.leaseDuration() : grace;
+    }
+
+    /**
+     * The lease stored under {@code requestId}, answered again: remembered as such for {@link
+     * #keepForRetry}, and held for as long as its first answer promised ({@link #heldAsAnswered}).
+     */
+    private Optional<Lease> answeredAgain(RequestKey requestId) {
+        Optional<Lease> stored = requests.answered(requestId, LEASE_KIND, Lease.class);
+        stored.ifPresent(lease -> {
+            long now = System.nanoTime();
+            long keep = config.leaseDuration().toNanos();
+            answeredAgain.values().removeIf(at -> now - at > keep);
+            answeredAgain.put(lease.leaseId(), now);
+            heldAsAnswered(lease);
+        });
+        return stored;
     }
 
     /**

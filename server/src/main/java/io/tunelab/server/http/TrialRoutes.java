@@ -196,9 +196,10 @@ final class TrialRoutes {
 
     private void keepQuietly(long trialId, String leaseId, RequestKey requestId) {
         try {
-            Instant until = leases.keepForRetry(trialId, leaseId);
+            Instant until = leases.keepForRetry(trialId, leaseId, requestId);
             LOG.info("trial {} leased under request id {} to a worker that went away while it waited; {}", trialId,
-                    LogText.of(requestId.id()), until == null ? "its lease was over already" : "kept for its retry until " + until);
+                    LogText.of(requestId.id()), until == null ? "left as it was (its retry was answered, or its lease is over)"
+                            : "kept for its retry until " + until);
         } catch (TunelabException e) {
             LOG.warn("could not shorten the lease of trial {} of a departed worker: {}", trialId, LogText.of(e.getMessage()));
         }

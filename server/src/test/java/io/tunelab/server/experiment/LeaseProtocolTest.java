@@ -146,8 +146,8 @@ class LeaseProtocolTest {
         assertThat(first.expiresAt()).isEqualTo(now.plusSeconds(30));
 
         // The worker's reply found it gone: the lease now lasts the grace, and then goes to the next worker.
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).isEqualTo(now.plusSeconds(5));
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).as("never lengthened").isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).as("never lengthened").isEqualTo(now.plusSeconds(5));
         now = now.plusSeconds(4);
         assertThat(leases.reapExpiredLeases()).isZero();
         now = now.plusSeconds(2);
@@ -155,7 +155,7 @@ class LeaseProtocolTest {
         assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
         Lease next = lease("b:2");
         assertThat(next.trial().id()).isEqualTo(first.trial().id());
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).as("a lease no longer held is left alone").isNull();
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).as("a lease no longer held is left alone").isNull();
         assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key)).as("a late retry: its first answer, as after any expiry")
                 .contains(first);
         leases.heartbeat(next.trial().id(), next.leaseId());
@@ -165,7 +165,7 @@ class LeaseProtocolTest {
         RequestKey otherKey = RequestKey.of("lease-2");
         Lease kept = leases.lease(new LeaseRequest("d:4", List.of("dl4j"), 0), otherKey).orElseThrow();
         assertThat(kept.trial().id()).isNotEqualTo(other.trial().id());
-        leases.keepForRetry(kept.trial().id(), kept.leaseId());
+        leases.keepForRetry(kept.trial().id(), kept.leaseId(), otherKey);
         now = now.plusSeconds(2);
         assertThat(leases.lease(new LeaseRequest("d:4", List.of("dl4j"), 0), otherKey)).contains(kept);
         storage.close();
@@ -174,6 +174,18 @@ class LeaseProtocolTest {
         leases.reapExpiredLeases();
         assertThat(leases.heartbeat(kept.trial().id(), kept.leaseId()).leaseId()).isEqualTo(kept.leaseId());
         assertThat(queries.trial(kept.trial().id()).state()).isEqualTo(TrialState.RUNNING);
+    }
+
+    @Test
+    void aLeaseWhoseRetryWasAnsweredBeforeItsWorkerWasFoundGoneIsLeftWhole() {
+        // The retry waited for the first attempt and was answered first; the first attempt then finds its reply's connection closed.
+        RequestKey key = RequestKey.of("lease-1");
+        Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key).orElseThrow();
+        assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key)).contains(first);
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).isNull();
+        now = now.plusSeconds(20);
+        assertThat(leases.reapExpiredLeases()).isZero();
+        assertThat(leases.heartbeat(first.trial().id(), first.leaseId()).leaseId()).isEqualTo(first.leaseId());
     }
 
     @Test
@@ -186,19 +198,20 @@ class LeaseProtocolTest {
         service.pause("held-out");
         service.pause("tabular"); // nothing to lease but the finalization
 
-        Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), RequestKey.of("final-1")).orElseThrow();
-        assertThat(first.finalization()).isNotNull();
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId())).isEqualTo(now.plusSeconds(5));
-        now = now.plusSeconds(2);
-        assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), RequestKey.of("final-1"))).contains(first);
-        now = now.plusSeconds(25);
-        leases.reapExpiredLeases();
-        assertThat(coordinator.finalizations().of("held-out").state()).as("held as first answered").isEqualTo(TrialState.RUNNING);
-
-        leases.keepForRetry(first.trial().id(), first.leaseId());
+        Lease gone = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), RequestKey.of("final-1")).orElseThrow();
+        assertThat(gone.finalization()).isNotNull();
+        assertThat(leases.keepForRetry(gone.trial().id(), gone.leaseId(), RequestKey.of("final-1"))).isEqualTo(now.plusSeconds(5));
         now = now.plusSeconds(6);
         leases.reapExpiredLeases();
         assertThat(coordinator.finalizations().of("held-out").state()).as("no retry: handed on after the grace").isEqualTo(TrialState.WAITING);
+
+        Lease first = leases.lease(new LeaseRequest("b:2", List.of("dl4j"), 0), RequestKey.of("final-2")).orElseThrow();
+        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), RequestKey.of("final-2"))).isEqualTo(now.plusSeconds(5));
+        now = now.plusSeconds(2);
+        assertThat(leases.lease(new LeaseRequest("b:2", List.of("dl4j"), 0), RequestKey.of("final-2"))).contains(first);
+        now = now.plusSeconds(25);
+        leases.reapExpiredLeases();
+        assertThat(coordinator.finalizations().of("held-out").state()).as("held as first answered").isEqualTo(TrialState.RUNNING);
     }
 
     @Test

@@ -301,7 +301,7 @@ class PeersTest {
         var request = new LeaseRequest("w1", List.of("dl4j"), 0);
         Lease lease = a.leases().lease(request, RequestKey.of("kept-1")).orElseThrow();
         // Its worker went away from coordinator a, and retries on b.
-        assertThat(a.leases().keepForRetry(lease.trial().id(), lease.leaseId())).isEqualTo(now[0].plusSeconds(5));
+        assertThat(a.leases().keepForRetry(lease.trial().id(), lease.leaseId(), RequestKey.of("kept-1"))).isEqualTo(now[0].plusSeconds(5));
         now[0] = now[0].plusSeconds(1);
         assertThat(b.leases().lease(request, RequestKey.of("kept-1"))).contains(lease);
 

@@ -131,6 +131,17 @@ class LeaseRequestIdTest {
      * act on the worker's absence.
      */
     private void leasedToAWorkerThatWentAway(String requestId, int trials) throws Exception {
+        wentAwayWhileWaiting(requestId);
+        launch(trials); // the server's long poll now leases a trial and finds the worker gone
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (trialCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500); // time for a release, were one made
+    }
+
+    /** A worker that long-polls under {@code requestId} and gives up after 1 s: its connection closes, the server's poll goes on. */
+    private void wentAwayWhileWaiting(String requestId) throws Exception {
         try (var http = java.net.http.HttpClient.newHttpClient()) {
             var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/leases"))
                     .header("Authorization", "Bearer " + server.adminToken()).header("Content-Type", "application/json")
@@ -140,12 +151,6 @@ class LeaseRequestIdTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(java.net.http.HttpTimeoutException.class);
         }
-        launch(trials); // the server's long poll now leases a trial and finds the worker gone
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (trialCount() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(500); // time for a release, were one made
     }
 
     @Test
@@ -181,6 +186,30 @@ class LeaseRequestIdTest {
         assertThat(server.call("POST", "/api/trials/" + ((Map<?, ?>) leased.get("trial")).get("id") + "/heartbeat",
                 "{\"leaseId\": \"" + lateLease + "\"}").response().statusCode())
                 .as("the lease it answers is over: its heartbeat is refused, and the trial stays the next worker's").isEqualTo(409);
+    }
+
+    @Test
+    void aRetrySentWhileTheFirstAttemptStillWaitedKeepsTheLeaseWhole() throws Exception {
+        wentAwayWhileWaiting("lease-both");
+        // The worker sends its request again at once; on the server it waits for the first attempt's long poll.
+        var retry = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return lease(WAITING, "lease-both");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(500);
+        launch(1);
+        var retried = retry.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        Map<?, ?> leased = Json.read(retried.body(), Map.class);
+        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
+        String leaseId = (String) leased.get("leaseId");
+
+        Thread.sleep(7_500); // past the grace (6 s), which must not apply: the retry was answered
+        assertThat(lease(LEASE, "lease-other").statusCode()).as("still the retried worker's").isEqualTo(204);
+        assertThat(server.client().heartbeat(trial, leaseId).leaseId()).isEqualTo(leaseId);
     }
 
     @Test
