@@ -138,28 +138,10 @@ public final class LeaseService {
      * alone. Answers the time it is now held until, or null when it was left alone.
      */
     public Instant keepForRetry(long trialId, String leaseId, RequestKey requestId) {
-        requireLeaseId(leaseId, "keep");
         // Under the request's lock: a retry waiting for the first attempt either runs first and is
         // remembered here (the lease is then left whole), or runs after and gives it back whole.
-        return leasing.under(requestId, () -> answeredAgain.containsKey(leaseId) ? null : shorten(trialId, leaseId));
-    }
-
-    private Instant shorten(long trialId, String leaseId) {
-        LiveExperiment e = registry.owner(trialId);
-        Instant until = clock.instant().plus(retryGrace());
-        if (finalizations.leases(e, trialId, leaseId)) {
-            return finalizations.holdUntil(e, leaseId, until, true);
-        }
-        return journal.record(e, x -> {
-            StoredTrial held = heldUnder(x, trialId, leaseId);
-            if (held == null) {
-                return Journal.Entry.nothing(null);
-            }
-            if (!held.leaseExpires().isAfter(until)) {
-                return Journal.Entry.nothing(held.leaseExpires());
-            }
-            return Journal.Entry.none().replace(held, held.withLease(leaseId, until, held.attempts())).answering(until);
-        });
+        return leasing.under(requestId, () -> answeredAgain.containsKey(leaseId) ? null
+                : moveExpiry(registry.owner(trialId), trialId, leaseId, clock.instant().plus(retryGrace()), true));
     }
 
     /**
@@ -195,35 +177,39 @@ public final class LeaseService {
      * the worker heartbeats on the first answer's schedule. Writes nothing otherwise.
      */
     private void heldAsAnswered(Lease lease) {
-        long trialId = lease.trial().id();
-        String leaseId = lease.leaseId();
-        Instant promised = lease.expiresAt();
-        if (promised == null || leaseId == null) {
+        if (lease.expiresAt() == null || lease.leaseId() == null) {
             return;
         }
+        long trialId = lease.trial().id();
         LiveExperiment e;
         try {
             e = registry.owner(trialId);
         } catch (TunelabException gone) {
             return; // its experiment was deleted: the retry's heartbeat says so
         }
-        if (finalizations.leases(e, trialId, leaseId)) {
-            finalizations.holdUntil(e, leaseId, promised, false);
-            return;
-        }
-        journal.record(e, x -> {
-            StoredTrial held = heldUnder(x, trialId, leaseId);
-            if (held == null || !held.leaseExpires().isBefore(promised)) {
-                return Journal.Entry.nothing(null);
-            }
-            return Journal.Entry.none().replace(held, held.withLease(leaseId, promised, held.attempts())).answering(null);
-        });
+        moveExpiry(e, trialId, lease.leaseId(), lease.expiresAt(), false);
     }
 
-    /** The running trial {@code trialId} of {@code x} while {@code leaseId} holds it, else null. */
-    private static StoredTrial heldUnder(LiveExperiment x, long trialId, String leaseId) {
-        StoredTrial t = x.trial(trialId);
-        return t != null && leaseId.equals(t.leaseId()) && t.leaseExpires() != null && t.trial().state() == TrialState.RUNNING ? t : null;
+    /**
+     * Moves the expiry of the lease {@code leaseId} holds on trial {@code trialId} (or on the
+     * experiment's finalization) to {@code until} when that is {@code earlier} than it is, or
+     * later when not; a lease no longer held is left alone. Answers the expiry it holds now, or
+     * null when it was not held.
+     */
+    private Instant moveExpiry(LiveExperiment e, long trialId, String leaseId, Instant until, boolean earlier) {
+        if (finalizations.leases(e, trialId, leaseId)) {
+            return finalizations.holdUntil(e, leaseId, until, earlier);
+        }
+        return journal.record(e, x -> {
+            StoredTrial t = x.trial(trialId);
+            if (t == null || !leaseId.equals(t.leaseId()) || t.leaseExpires() == null || t.trial().state() != TrialState.RUNNING) {
+                return Journal.Entry.nothing(null);
+            }
+            if (!(earlier ? until.isBefore(t.leaseExpires()) : until.isAfter(t.leaseExpires()))) {
+                return Journal.Entry.nothing(t.leaseExpires());
+            }
+            return Journal.Entry.none().replace(t, t.withLease(leaseId, until, t.attempts())).answering(until);
+        });
     }
 
     private Optional<Lease> tryLease(LiveExperiment e, LeaseRequest request, RequestKey requestId) {

@@ -40,6 +40,15 @@ final class RowCodec {
     static final int TRIAL_COLUMN_COUNT = TRIAL_COLUMNS.split(",").length;
     static final int EXPERIMENT_COLUMN_COUNT = EXPERIMENT_COLUMNS.split(",").length;
 
+    // One reader per stored column's type, made once: each read used to resolve its type again (a
+    // TypeReference reflects on its own class) and look up its deserializer, for every column of every
+    // trial an experiment's load reads.
+    private static final ObjectReader PARAMS = Json.mapper().readerFor(new TypeReference<LinkedHashMap<String, Object>>() { });
+    private static final ObjectReader MAP = Json.mapper().readerFor(new TypeReference<Map<String, Object>>() { });
+    private static final ObjectReader DOUBLES = Json.mapper().readerFor(new TypeReference<Map<String, Double>>() { });
+    private static final ObjectReader REPETITIONS = Json.mapper().readerFor(new TypeReference<List<Repetition>>() { });
+    private static final ObjectReader STATISTICS = Json.mapper().readerFor(new TypeReference<Map<String, Statistics>>() { });
+
     /** {@code n} parameter markers for a VALUES list: {@code ?, ?, ?}. */
     static String markers(int n) {
         return String.join(", ", java.util.Collections.nCopies(n, "?"));
@@ -127,15 +136,6 @@ final class RowCodec {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
-
-    // One reader per stored column's type, made once: each read used to resolve its type again (a
-    // TypeReference reflects on its own class) and look up its deserializer, for every column of every
-    // trial an experiment's load reads.
-    private static final ObjectReader PARAMS = Json.mapper().readerFor(new TypeReference<LinkedHashMap<String, Object>>() { });
-    private static final ObjectReader MAP = Json.mapper().readerFor(new TypeReference<Map<String, Object>>() { });
-    private static final ObjectReader DOUBLES = Json.mapper().readerFor(new TypeReference<Map<String, Double>>() { });
-    private static final ObjectReader REPETITIONS = Json.mapper().readerFor(new TypeReference<List<Repetition>>() { });
-    private static final ObjectReader STATISTICS = Json.mapper().readerFor(new TypeReference<Map<String, Statistics>>() { });
 
     private static <T> T parse(String json, ObjectReader reader, T empty) {
         if (json == null) {

@@ -3,6 +3,7 @@ package io.tunelab.server.http;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
 import io.tunelab.api.Json;
+import io.tunelab.api.Lease;
 import io.tunelab.api.RequestId;
 import io.tunelab.api.TrialProposal;
 import io.tunelab.api.TrialResult;
@@ -41,6 +42,12 @@ class LeaseRequestIdTest {
     private void launch(int trials) {
         server.client().launch(ExperimentSpec.builder("leased").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
                 .trials(trials).task(Map.of("dataset", Map.of("name", "iris", "test", 0.2))).build());
+    }
+
+    /** The lease a 200 reply carries. */
+    private static Lease leased(HttpResponse<String> reply) {
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+        return Json.read(reply.body(), Lease.class);
     }
 
     private int trialCount() {
@@ -158,10 +165,9 @@ class LeaseRequestIdTest {
         leasedToAWorkerThatWentAway("lease-gone", 5);
 
         var retried = lease(WAITING, "lease-gone");
-        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
-        Map<?, ?> leased = Json.read(retried.body(), Map.class);
-        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
-        String leaseId = (String) leased.get("leaseId");
+        Lease leased = leased(retried);
+        long trial = leased.trial().id();
+        String leaseId = leased.leaseId();
         assertThat(server.client().heartbeat(trial, leaseId).leaseId()).as("the lease was not given back").isEqualTo(leaseId);
         assertThat(trialCount()).isEqualTo(1);
     }
@@ -173,18 +179,15 @@ class LeaseRequestIdTest {
                 .isEqualTo(204);
 
         // The lease lasts 60 s; the next worker's 20 s long poll gets the trial once the grace (6 s) is over.
-        var next = lease(WAITING, "lease-next");
-        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
-        Map<?, ?> leased = Json.read(next.body(), Map.class);
+        Lease next = leased(lease(WAITING, "lease-next"));
         assertThat(trialCount()).as("the same trial, not a new one").isEqualTo(1);
-        assertThat(((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue()).isEqualTo(server.client().trials("leased").get(0).id());
+        assertThat(next.trial().id()).isEqualTo(server.client().trials("leased").get(0).id());
 
-        var late = lease(WAITING, "lease-never");
-        assertThat(late.statusCode()).as("a retry after the grace is answered its first lease, as after an expiry").isEqualTo(200);
-        String lateLease = (String) Json.read(late.body(), Map.class).get("leaseId");
-        assertThat(lateLease).isNotEqualTo(leased.get("leaseId"));
-        assertThat(server.call("POST", "/api/trials/" + ((Map<?, ?>) leased.get("trial")).get("id") + "/heartbeat",
-                "{\"leaseId\": \"" + lateLease + "\"}").response().statusCode())
+        // A retry after the grace is answered its first lease, as after an expiry.
+        Lease late = leased(lease(WAITING, "lease-never"));
+        assertThat(late.leaseId()).isNotEqualTo(next.leaseId());
+        assertThat(server.call("POST", "/api/trials/" + next.trial().id() + "/heartbeat",
+                "{\"leaseId\": \"" + late.leaseId() + "\"}").response().statusCode())
                 .as("the lease it answers is over: its heartbeat is refused, and the trial stays the next worker's").isEqualTo(409);
     }
 
@@ -202,10 +205,9 @@ class LeaseRequestIdTest {
         Thread.sleep(500);
         launch(1);
         var retried = retry.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
-        Map<?, ?> leased = Json.read(retried.body(), Map.class);
-        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
-        String leaseId = (String) leased.get("leaseId");
+        Lease leased = leased(retried);
+        long trial = leased.trial().id();
+        String leaseId = leased.leaseId();
 
         Thread.sleep(7_500); // past the grace (6 s), which must not apply: the retry was answered
         assertThat(lease(LEASE, "lease-other").statusCode()).as("still the retried worker's").isEqualTo(204);
@@ -216,10 +218,9 @@ class LeaseRequestIdTest {
     void theRetryOfAWorkerThatWentAwayGetsItsLeaseBackWholeNotJustTheGrace() throws Exception {
         leasedToAWorkerThatWentAway("lease-back", 1);
         var retried = lease(WAITING, "lease-back");
-        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
-        Map<?, ?> leased = Json.read(retried.body(), Map.class);
-        long trial = ((Number) ((Map<?, ?>) leased.get("trial")).get("id")).longValue();
-        String leaseId = (String) leased.get("leaseId");
+        Lease leased = leased(retried);
+        long trial = leased.trial().id();
+        String leaseId = leased.leaseId();
 
         // A worker heartbeats a third into its lease (20 s); the grace (6 s) is over well before.
         Thread.sleep(7_500);
