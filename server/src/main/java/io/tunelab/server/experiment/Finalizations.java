@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Finalization: after the search, the winner's configuration is refit on every row outside the
@@ -203,20 +204,18 @@ public final class Finalizations {
     }
 
     /**
-     * Moves the running finalization's lease expiry to {@code until} when that is earlier
-     * ({@code earlier}) or later (not {@code earlier}) than it is; a lease no longer held is left
-     * alone. Answers the expiry it holds now, or null when it was not held. See
-     * {@link LeaseService#keepForRetry}.
+     * Moves the running finalization's lease expiry to {@code until} when {@code moves} accepts
+     * the expiry it holds now; a lease no longer held is left alone. Answers the expiry it holds
+     * after, or null when it was not held. See {@link LeaseService#keepForRetry}.
      */
-    Instant holdUntil(LiveExperiment e, String leaseId, Instant until, boolean earlier) {
+    Instant holdUntil(LiveExperiment e, String leaseId, Instant until, Predicate<Instant> moves) {
         return journal.record(e, x -> {
             FinalizationRow row = x.finalization();
             if (row == null || !leaseId.equals(row.leaseId()) || row.leaseExpires() == null
                     || row.finalization().state() != TrialState.RUNNING) {
                 return Journal.Entry.nothing(null);
             }
-            boolean moves = earlier ? until.isBefore(row.leaseExpires()) : until.isAfter(row.leaseExpires());
-            if (!moves) {
+            if (!moves.test(row.leaseExpires())) {
                 return Journal.Entry.nothing(row.leaseExpires());
             }
             return Journal.Entry.none().finalization(x.id(), new FinalizationRow(row.finalization(), leaseId, until)).answering(until);

@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Leases: workers take trials of the experiments whose task they can run (they have every
@@ -50,11 +52,6 @@ public final class LeaseService {
     private final Requests requests;
     /** Leases under one request id run one at a time in this process. */
     private final RequestLocks leasing = new RequestLocks();
-    /**
-     * The leases answered again to a retry in this process in the last lease duration, by lease id,
-     * with when ({@link System#nanoTime}): {@link #keepForRetry} leaves them whole.
-     */
-    private final Map<String, Long> answeredAgain = new ConcurrentHashMap<>();
 
     LeaseService(ExperimentRegistry registry, Journal journal, Proposals proposals, Finalizations finalizations, WorkSignal work,
                  StorageClock clock, CoordinatorConfig config, Counter expirations, Peers peers, Requests requests) {
@@ -132,16 +129,20 @@ public final class LeaseService {
      * #retryGrace()} from now: it was asked for under a request id, so it is kept for the worker's
      * retry, which comes within seconds if it comes at all (the SDK and {@code tunelab worker} send
      * it again at once, to the next URL too). A worker that never comes back (killed while it
-     * long-polled) then keeps its trial from the next worker that long, not the whole lease. The
-     * retry gets its lease back whole ({@link #heldAsAnswered}); a lease already answered again to a
-     * retry in this process (which waited for the first attempt) and one no longer held are left
-     * alone. Answers the time it is now held until, or null when it was left alone.
+     * long-polled) then keeps its trial from the next worker that long, not the whole lease.
+     *
+     * <p>Only a lease nobody renewed since its first answer is shortened: its expiry is still the
+     * one {@code lease} promised. A retry answered from storage renews it ({@link #renewAnswered}),
+     * on whichever coordinator it reached and in whichever order the two steps run, and so does a
+     * heartbeat: either way the worker has its lease, and it is left whole. Answers the time it is
+     * now held until, or null when it was left alone (renewed, or no longer held).
      */
-    public Instant keepForRetry(long trialId, String leaseId, RequestKey requestId) {
-        // Under the request's lock: a retry waiting for the first attempt either runs first and is
-        // remembered here (the lease is then left whole), or runs after and gives it back whole.
-        return leasing.under(requestId, () -> answeredAgain.containsKey(leaseId) ? null
-                : moveExpiry(registry.owner(trialId), trialId, leaseId, clock.instant().plus(retryGrace()), true));
+    public Instant keepForRetry(Lease lease, RequestKey requestId) {
+        Objects.requireNonNull(requestId, "a lease kept for a retry was asked for under a request id");
+        Instant promised = Objects.requireNonNull(lease.expiresAt(), "a lease just answered says when it expires");
+        Instant until = clock.instant().plus(retryGrace());
+        Instant held = moveExpiry(lease, until, expires -> until.isBefore(expires) && !expires.isAfter(promised));
+        return held == null || held.isAfter(promised) ? null : held;
     }
 
     /**
@@ -155,57 +156,53 @@ public final class LeaseService {
         return grace.compareTo(config.leaseDuration()) > 0 ? config.leaseDuration() : grace;
     }
 
-    /**
-     * The lease stored under {@code requestId}, answered again: remembered as such for {@link
-     * #keepForRetry}, and held for as long as its first answer promised ({@link #heldAsAnswered}).
-     */
+    /** The lease stored under {@code requestId}, answered again: renewed first ({@link #renewAnswered}). */
     private Optional<Lease> answeredAgain(RequestKey requestId) {
         Optional<Lease> stored = requests.answered(requestId, LEASE_KIND, Lease.class);
-        stored.ifPresent(lease -> {
-            long now = System.nanoTime();
-            long keep = config.leaseDuration().toNanos();
-            answeredAgain.values().removeIf(at -> now - at > keep);
-            answeredAgain.put(lease.leaseId(), now);
-            heldAsAnswered(lease);
-        });
+        stored.ifPresent(this::renewAnswered);
         return stored;
     }
 
     /**
-     * Gives a lease answered again under its request id back the time its first answer promised
-     * ({@link Lease#expiresAt()}), when {@link #keepForRetry} shortened it and it is still held:
-     * the worker heartbeats on the first answer's schedule. Writes nothing otherwise.
+     * Renews a lease answered again under its request id, as a heartbeat would: the worker that
+     * sent the retry has it. Held until a lease duration from now, and at least a microsecond past
+     * what its first answer promised, so {@link #keepForRetry} sees it renewed even when this
+     * coordinator's clock is behind the one that answered first. A lease {@link #keepForRetry}
+     * shortened gets its time back; one no longer held is left alone. Writes nothing when the
+     * lease already lasts that long.
      */
-    private void heldAsAnswered(Lease lease) {
-        if (lease.expiresAt() == null || lease.leaseId() == null) {
+    private void renewAnswered(Lease lease) {
+        if (lease.leaseId() == null) {
             return;
         }
-        long trialId = lease.trial().id();
-        LiveExperiment e;
+        Instant renewed = clock.instant().plus(config.leaseDuration());
+        Instant promised = lease.expiresAt();
+        Instant until = promised == null || renewed.isAfter(promised) ? renewed : promised.plus(1, ChronoUnit.MICROS);
         try {
-            e = registry.owner(trialId);
+            moveExpiry(lease, until, until::isAfter);
         } catch (TunelabException gone) {
-            return; // its experiment was deleted: the retry's heartbeat says so
+            // its experiment was deleted: the retry's heartbeat says so
         }
-        moveExpiry(e, trialId, lease.leaseId(), lease.expiresAt(), false);
     }
 
     /**
-     * Moves the expiry of the lease {@code leaseId} holds on trial {@code trialId} (or on the
-     * experiment's finalization) to {@code until} when that is {@code earlier} than it is, or
-     * later when not; a lease no longer held is left alone. Answers the expiry it holds now, or
-     * null when it was not held.
+     * Moves the expiry of {@code lease} (on its trial, or on its experiment's finalization) to
+     * {@code until} when {@code moves} accepts the expiry it holds now; a lease no longer held is
+     * left alone. Answers the expiry it holds after, or null when it was not held.
      */
-    private Instant moveExpiry(LiveExperiment e, long trialId, String leaseId, Instant until, boolean earlier) {
+    private Instant moveExpiry(Lease lease, Instant until, Predicate<Instant> moves) {
+        long trialId = lease.trial().id();
+        String leaseId = lease.leaseId();
+        LiveExperiment e = registry.owner(trialId);
         if (finalizations.leases(e, trialId, leaseId)) {
-            return finalizations.holdUntil(e, leaseId, until, earlier);
+            return finalizations.holdUntil(e, leaseId, until, moves);
         }
         return journal.record(e, x -> {
             StoredTrial t = x.trial(trialId);
             if (t == null || !leaseId.equals(t.leaseId()) || t.leaseExpires() == null || t.trial().state() != TrialState.RUNNING) {
                 return Journal.Entry.nothing(null);
             }
-            if (!(earlier ? until.isBefore(t.leaseExpires()) : until.isAfter(t.leaseExpires()))) {
+            if (!moves.test(t.leaseExpires())) {
                 return Journal.Entry.nothing(t.leaseExpires());
             }
             return Journal.Entry.none().replace(t, t.withLease(leaseId, until, t.attempts())).answering(until);

@@ -3,6 +3,7 @@ package io.tunelab.server.http;
 import io.tunelab.api.AskBatchRequest;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Json;
+import io.tunelab.api.Lease;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.ReportReply;
 import io.tunelab.api.ReportRequest;
@@ -179,7 +180,7 @@ final class TrialRoutes {
                 // again and gets it, else the next worker gets the trial once the grace is over.
                 blocking.execute(() -> releaseQuietly(lease.get().trial().id(), lease.get().leaseId()));
             } else if (r.response().closed()) {
-                blocking.execute(() -> keepQuietly(lease.get().trial().id(), lease.get().leaseId(), requestId));
+                blocking.execute(() -> keepQuietly(lease.get(), requestId));
             } else {
                 Blocking.send(r, 200, Json.writeBytes(lease.get()));
             }
@@ -194,11 +195,12 @@ final class TrialRoutes {
         }
     }
 
-    private void keepQuietly(long trialId, String leaseId, RequestKey requestId) {
+    private void keepQuietly(Lease lease, RequestKey requestId) {
+        long trialId = lease.trial().id();
         try {
-            Instant until = leases.keepForRetry(trialId, leaseId, requestId);
+            Instant until = leases.keepForRetry(lease, requestId);
             LOG.info("trial {} leased under request id {} to a worker that went away while it waited; {}", trialId,
-                    LogText.of(requestId.id()), until == null ? "left as it was (its retry was answered, or its lease is over)"
+                    LogText.of(requestId.id()), until == null ? "left as it was (renewed since: its retry was answered, or it heartbeat; or its lease is over)"
                             : "kept for its retry until " + until);
         } catch (TunelabException e) {
             LOG.warn("could not shorten the lease of trial {} of a departed worker: {}", trialId, LogText.of(e.getMessage()));

@@ -146,8 +146,8 @@ class LeaseProtocolTest {
         assertThat(first.expiresAt()).isEqualTo(now.plusSeconds(30));
 
         // The worker's reply found it gone: the lease now lasts the grace, and then goes to the next worker.
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).isEqualTo(now.plusSeconds(5));
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).as("never lengthened").isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(first, key)).isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(first, key)).as("never lengthened").isEqualTo(now.plusSeconds(5));
         now = now.plusSeconds(4);
         assertThat(leases.reapExpiredLeases()).isZero();
         now = now.plusSeconds(2);
@@ -155,17 +155,17 @@ class LeaseProtocolTest {
         assertThat(queries.trial(first.trial().id()).state()).isEqualTo(TrialState.WAITING);
         Lease next = lease("b:2");
         assertThat(next.trial().id()).isEqualTo(first.trial().id());
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).as("a lease no longer held is left alone").isNull();
+        assertThat(leases.keepForRetry(first, key)).as("a lease no longer held is left alone").isNull();
         assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key)).as("a late retry: its first answer, as after any expiry")
                 .contains(first);
         leases.heartbeat(next.trial().id(), next.leaseId());
 
-        // A retry within the grace: the lease lasts what its first answer said, across a restart too.
+        // A retry within the grace: the lease is renewed from the retry on, past the grace and its first answer, across a restart too.
         Lease other = lease("c:3");
         RequestKey otherKey = RequestKey.of("lease-2");
         Lease kept = leases.lease(new LeaseRequest("d:4", List.of("dl4j"), 0), otherKey).orElseThrow();
         assertThat(kept.trial().id()).isNotEqualTo(other.trial().id());
-        leases.keepForRetry(kept.trial().id(), kept.leaseId(), otherKey);
+        leases.keepForRetry(kept, otherKey);
         now = now.plusSeconds(2);
         assertThat(leases.lease(new LeaseRequest("d:4", List.of("dl4j"), 0), otherKey)).contains(kept);
         storage.close();
@@ -182,10 +182,33 @@ class LeaseProtocolTest {
         RequestKey key = RequestKey.of("lease-1");
         Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key).orElseThrow();
         assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key)).contains(first);
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), key)).isNull();
+        assertThat(leases.keepForRetry(first, key)).isNull();
         now = now.plusSeconds(20);
         assertThat(leases.reapExpiredLeases()).isZero();
         assertThat(leases.heartbeat(first.trial().id(), first.leaseId()).leaseId()).isEqualTo(first.leaseId());
+    }
+
+    @Test
+    void aRetryAnsweredFromStorageRenewsTheLeaseAsAHeartbeatWould() {
+        RequestKey key = RequestKey.of("lease-1");
+        Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key).orElseThrow();
+        now = now.plusSeconds(10);
+        assertThat(leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key)).contains(first);
+        now = now.plusSeconds(25); // 35 s after the first answer: past its 30 s, within the retry's
+        assertThat(leases.reapExpiredLeases()).isZero();
+        assertThat(leases.keepForRetry(first, key)).as("renewed since its first answer: left whole").isNull();
+        assertThat(leases.heartbeat(first.trial().id(), first.leaseId()).leaseId()).isEqualTo(first.leaseId());
+    }
+
+    @Test
+    void aLeaseItsWorkerHeartbeatSinceItsFirstAnswerIsNotShortened() {
+        RequestKey key = RequestKey.of("lease-1");
+        Lease first = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), key).orElseThrow();
+        now = now.plusSeconds(1);
+        leases.heartbeat(first.trial().id(), first.leaseId());
+        assertThat(leases.keepForRetry(first, key)).isNull();
+        now = now.plusSeconds(20);
+        assertThat(leases.reapExpiredLeases()).isZero();
     }
 
     @Test
@@ -200,13 +223,13 @@ class LeaseProtocolTest {
 
         Lease gone = leases.lease(new LeaseRequest("a:1", List.of("dl4j"), 0), RequestKey.of("final-1")).orElseThrow();
         assertThat(gone.finalization()).isNotNull();
-        assertThat(leases.keepForRetry(gone.trial().id(), gone.leaseId(), RequestKey.of("final-1"))).isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(gone, RequestKey.of("final-1"))).isEqualTo(now.plusSeconds(5));
         now = now.plusSeconds(6);
         leases.reapExpiredLeases();
         assertThat(coordinator.finalizations().of("held-out").state()).as("no retry: handed on after the grace").isEqualTo(TrialState.WAITING);
 
         Lease first = leases.lease(new LeaseRequest("b:2", List.of("dl4j"), 0), RequestKey.of("final-2")).orElseThrow();
-        assertThat(leases.keepForRetry(first.trial().id(), first.leaseId(), RequestKey.of("final-2"))).isEqualTo(now.plusSeconds(5));
+        assertThat(leases.keepForRetry(first, RequestKey.of("final-2"))).isEqualTo(now.plusSeconds(5));
         now = now.plusSeconds(2);
         assertThat(leases.lease(new LeaseRequest("b:2", List.of("dl4j"), 0), RequestKey.of("final-2"))).contains(first);
         now = now.plusSeconds(25);

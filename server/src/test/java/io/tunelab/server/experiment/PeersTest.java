@@ -301,9 +301,31 @@ class PeersTest {
         var request = new LeaseRequest("w1", List.of("dl4j"), 0);
         Lease lease = a.leases().lease(request, RequestKey.of("kept-1")).orElseThrow();
         // Its worker went away from coordinator a, and retries on b.
-        assertThat(a.leases().keepForRetry(lease.trial().id(), lease.leaseId(), RequestKey.of("kept-1"))).isEqualTo(now[0].plusSeconds(5));
+        assertThat(a.leases().keepForRetry(lease, RequestKey.of("kept-1"))).isEqualTo(now[0].plusSeconds(5));
         now[0] = now[0].plusSeconds(1);
         assertThat(b.leases().lease(request, RequestKey.of("kept-1"))).contains(lease);
+
+        now[0] = now[0].plusSeconds(20); // past the grace, within the first answer's 30 s
+        assertThat(a.leases().reapExpiredLeases() + b.leases().reapExpiredLeases()).isZero();
+        assertThat(a.leases().heartbeat(lease.trial().id(), lease.leaseId()).leaseId()).isEqualTo(lease.leaseId());
+    }
+
+    @Test
+    void aLeaseWhoseRetryTheOtherCoordinatorAnsweredFirstIsNotShortenedAfter() {
+        Database db = database();
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        var config = new CoordinatorConfig(Duration.ofSeconds(30), 3, Duration.ofHours(1));
+        Coordinator a = Coordinator.open(storages.open(db), () -> now[0], Events.NONE, config, null);
+        // b's clock is 5 s behind a's: its renewal must still show the lease was answered again.
+        Coordinator b = Coordinator.open(storages.open(db), () -> now[0].minusSeconds(5), Events.NONE, config, null);
+        a.experiments().create(ExperimentSpec.builder("kept").maximize("accuracy").param("lr", FloatParam.log(1e-4, 1e-1))
+                .trials(1).task(Map.of("dataset", Map.of("name", "iris"))).build());
+        var request = new LeaseRequest("w1", List.of("dl4j"), 0);
+        Lease lease = a.leases().lease(request, RequestKey.of("kept-1")).orElseThrow();
+        // The worker's retry reaches b and is answered there before a finds the first reply's connection closed.
+        now[0] = now[0].plusSeconds(1);
+        assertThat(b.leases().lease(request, RequestKey.of("kept-1"))).contains(lease);
+        assertThat(a.leases().keepForRetry(lease, RequestKey.of("kept-1"))).as("answered again on b: left whole").isNull();
 
         now[0] = now[0].plusSeconds(20); // past the grace, within the first answer's 30 s
         assertThat(a.leases().reapExpiredLeases() + b.leases().reapExpiredLeases()).isZero();
