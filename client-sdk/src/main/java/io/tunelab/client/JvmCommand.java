@@ -7,12 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The command line of one of Tunelab's own JVM processes, a server or a worker: the Java
@@ -46,9 +48,12 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
     /** JDK 22+ warns on every native call without it; DL4J's and H2's libraries make such calls. */
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
     static final String UNSAFE_MEMORY_ACCESS = "--sun-misc-unsafe-memory-access=allow";
-    private static final String AUTO_CREATE_ARCHIVE = "-XX:+AutoCreateSharedArchive";
     private static final String ARCHIVE_FILE = "-XX:SharedArchiveFile=";
-    private static final String VERIFY_ARCHIVE = "-XX:+VerifySharedSpaces";
+    private static final String ARCHIVE_AT_EXIT = "-XX:ArchiveClassesAtExit=";
+    /** How a part of a module's shared archive, written by one process as it exits, ends its name ({@link #sharedArchive}). */
+    private static final String PART_SUFFIX = ".part";
+    private static final List<String> ARCHIVE_LOGS_OFF = Runtime.version().feature() >= 25
+            ? List.of("-Xlog:cds*=off", "-Xlog:aot*=off") : List.of("-Xlog:cds*=off");
 
     /**
      * A worker's memory bounds, so its resident size stays near 1.5 GB however long it trains.
@@ -85,7 +90,7 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
         options.addAll(WORKER_MEMORY);
         options.addAll(consoleEncoding(System.getProperty("native.encoding")));
         Path jar = jar(home, "worker", buildDirectory);
-        options.addAll(sharedArchive(jar));
+        options.addAll(sharedArchive(jar, List.copyOf(options)));
         options.add(homeProperty(home));
         return new JvmCommand(currentJava(), options, Map.of("OMP_NUM_THREADS", "1", "MALLOC_ARENA_MAX", "2"),
                 jar, "io.tunelab.worker.Main");
@@ -112,7 +117,7 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
         Path jar = jar(home, "server", buildDirectory);
         var options = new ArrayList<>(List.of(NATIVE_ACCESS, SERVER_TENURING));
         options.addAll(consoleEncoding(System.getProperty("native.encoding")));
-        options.addAll(sharedArchive(jar));
+        options.addAll(sharedArchive(jar, List.copyOf(options)));
         options.add(homeProperty(home));
         return new JvmCommand(currentJava(), options, Map.of(), jar, "io.tunelab.server.Main");
     }
@@ -133,19 +138,26 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
      * Class data sharing for a module's processes: the classes one process loaded, parsed and
      * verified, are kept in an archive beside the jar, and the next process maps them instead of
      * loading them again (a server's start to a healthy {@code /health} took 35–45 % less CPU,
-     * README "Time to first result"). The JVM writes the archive when a process that found none
-     * exits normally ({@code -XX:+AutoCreateSharedArchive}); a process killed first writes none.
+     * README "Time to first result").
      *
      * <p>The archive's name carries a fingerprint of the JVM and of every jar on the class path
-     * (name, size, modification time), because this JVM does not write a new archive over one
+     * (name, size, modification time), because the JVM does not write a new archive over one
      * that a rebuilt jar made stale: it only runs without it. Archives of earlier builds are
-     * deleted (a process that maps one keeps it until it exits). The archive is checked against
-     * its checksum when mapped ({@code -XX:+VerifySharedSpaces}), so one written half by two
-     * processes exiting at once is not used. The JVM's messages about the archive are off: a
-     * dump's list of classes it skipped would otherwise fill the process's output. No options
-     * when the jar is not built, or its folder cannot be read.
+     * deleted (a process that maps one keeps it until it exits).
+     *
+     * <p>No process writes the archive itself: while there is none, each process writes a part of
+     * its own as it exits normally ({@code -XX:ArchiveClassesAtExit}, a name no other process
+     * uses; a process killed first writes none), and the next start checks a part against its
+     * checksums in a short JVM run ({@link #verified}) and renames it into place, once per build.
+     * So the archive is whole or absent, never half written by two processes exiting at once or
+     * cut by a kill, and the processes that map it need not check its checksums on every start
+     * ({@code -XX:+VerifySharedSpaces}, which cost every start about half a second). A part that
+     * fails the check is deleted. {@code otherOptions} are the process's other JVM options, for
+     * the check. The JVM's messages about the archive are off: a dump's list of classes it
+     * skipped would otherwise fill the process's output. No options when the jar is not built, or
+     * its folder cannot be read.
      */
-    static List<String> sharedArchive(Path jar) {
+    static List<String> sharedArchive(Path jar, List<String> otherOptions) {
         String module = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         Path archive;
         try {
@@ -153,20 +165,84 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
         } catch (IOException | UncheckedIOException e) {
             return List.of();
         }
-        try (var siblings = Files.newDirectoryStream(jar.getParent(), module + "-*.jsa")) {
+        String partPrefix = archive.getFileName() + ".";
+        try (var siblings = Files.newDirectoryStream(jar.getParent(), module + "-*.{jsa," + PART_SUFFIX.substring(1) + "}")) {
             for (Path stale : siblings) {
-                if (!stale.equals(archive)) {
+                String name = stale.getFileName().toString();
+                if (!stale.equals(archive) && !(name.startsWith(partPrefix) && name.endsWith(PART_SUFFIX))) {
                     Files.deleteIfExists(stale);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             // an earlier build's archive left on disk costs space, not correctness
         }
-        var options = new ArrayList<>(List.of(AUTO_CREATE_ARCHIVE, ARCHIVE_FILE + archive, VERIFY_ARCHIVE, "-Xlog:cds*=off"));
-        if (Runtime.version().feature() >= 25) {
-            options.add("-Xlog:aot*=off");
+        if (!Files.isRegularFile(archive)) {
+            promotePart(archive, partPrefix, jar, otherOptions);
         }
+        var options = new ArrayList<String>();
+        if (Files.isRegularFile(archive)) {
+            options.add(ARCHIVE_FILE + archive);
+        } else {
+            String part = partPrefix + ProcessHandle.current().pid() + "-" + Long.toUnsignedString(System.nanoTime(), 36) + PART_SUFFIX;
+            options.add(ARCHIVE_AT_EXIT + archive.resolveSibling(part));
+        }
+        options.addAll(ARCHIVE_LOGS_OFF);
         return options;
+    }
+
+    /**
+     * Renames the first part of {@code archive} that passes {@link #verified} into its place and
+     * deletes the others (a part still being written, whose writer exits now, is lost: the next
+     * start without an archive writes another). Leaves everything as it is when the folder
+     * cannot be read.
+     */
+    private static void promotePart(Path archive, String partPrefix, Path jar, List<String> otherOptions) {
+        List<Path> parts;
+        try (var found = Files.list(archive.getParent())) {
+            parts = found.filter(p -> p.getFileName().toString().startsWith(partPrefix) && p.getFileName().toString().endsWith(PART_SUFFIX))
+                    .sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            return;
+        }
+        boolean promoted = false;
+        for (Path part : parts) {
+            try {
+                if (!promoted && verified(part, jar, otherOptions)) {
+                    Files.move(part, archive, StandardCopyOption.ATOMIC_MOVE);
+                    promoted = true;
+                } else {
+                    Files.deleteIfExists(part);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // another start promoted or deleted it first
+            }
+        }
+    }
+
+    /**
+     * Whether the JVM maps {@code part} with every checksum right: a JVM run with the module's
+     * options and class path that must map it ({@code -Xshare:on}) and checks it
+     * ({@code -XX:+VerifySharedSpaces}), and prints only its version.
+     */
+    static boolean verified(Path part, Path jar, List<String> otherOptions) {
+        var command = new ArrayList<String>(List.of(currentJava()));
+        command.addAll(otherOptions);
+        command.addAll(List.of(ARCHIVE_FILE + part, "-XX:+VerifySharedSpaces", "-Xshare:on"));
+        command.addAll(ARCHIVE_LOGS_OFF);
+        command.addAll(List.of("-cp", classPath(jar), "-version"));
+        try {
+            Process check = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!check.waitFor(60, TimeUnit.SECONDS)) {
+                check.destroyForcibly();
+                return false;
+            }
+            return check.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** A hex digest of this JVM and of the jar and its libraries' names, sizes and modification times. */
@@ -204,17 +280,13 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
     /**
      * The same process mapping the module's shared archive when there is one, never writing it:
      * for the launcher's short commands ({@code tunelab experiments}, {@code --help}), which load
-     * a fraction of a server's classes. The JVM keeps the archive the first process wrote, so one
-     * written by such a command would leave the servers and workers little of it.
+     * a fraction of a server's classes. The archive is made of the first whole part a process
+     * wrote ({@link #sharedArchive}), so one written by such a command would leave the servers and
+     * workers little of it.
      */
     public JvmCommand readingSharedArchive() {
         var options = new ArrayList<>(jvmOptions);
-        options.remove(AUTO_CREATE_ARCHIVE);
-        boolean archived = options.stream().filter(o -> o.startsWith(ARCHIVE_FILE))
-                .anyMatch(o -> Files.isRegularFile(Path.of(o.substring(ARCHIVE_FILE.length()))));
-        if (!archived) {
-            options.removeIf(o -> o.startsWith(ARCHIVE_FILE) || o.equals(VERIFY_ARCHIVE));
-        }
+        options.removeIf(o -> o.startsWith(ARCHIVE_AT_EXIT));
         return new JvmCommand(java, options, environment, jar, mainClass);
     }
 
@@ -225,6 +297,10 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
 
     /** The jar and every library beside it, as {@code -cp} takes them. */
     public String classPath() {
+        return classPath(jar);
+    }
+
+    private static String classPath(Path jar) {
         return jar + File.pathSeparator + jar.resolveSibling("lib") + File.separator + "*";
     }
 

@@ -130,53 +130,86 @@ class JvmCommandTest {
 
     @Test
     void an_unbuilt_module_gets_no_shared_archive() {
-        assertThat(JvmCommand.sharedArchive(home.resolve("server/target/tunelab-server.jar"))).isEmpty();
-        assertThat(JvmCommand.server(home).jvmOptions()).noneMatch(o -> o.contains("SharedArchive"));
+        assertThat(JvmCommand.sharedArchive(home.resolve("server/target/tunelab-server.jar"), List.of())).isEmpty();
+        assertThat(JvmCommand.server(home).jvmOptions()).noneMatch(o -> o.contains("SharedArchive") || o.contains("ArchiveClassesAtExit"));
     }
 
     @Test
-    void the_archive_is_written_by_the_first_process_mapped_by_the_next_and_named_anew_for_a_rebuilt_jar() throws Exception {
+    void a_process_writes_a_part_the_next_start_checks_and_renames_into_the_archive_named_anew_for_a_rebuilt_jar() throws Exception {
         Path jar = Files.createDirectories(home.resolve("server/target")).resolve("tunelab-server.jar");
         writeJarOfThisClass(jar);
         Path unrelated = Files.writeString(jar.resolveSibling("notes.jsa"), "kept");
 
-        List<String> options = JvmCommand.sharedArchive(jar);
-        Path archive = archiveOf(options);
-        assertThat(archive.getParent()).isEqualTo(jar.getParent());
-        assertThat(archive.getFileName().toString()).startsWith("tunelab-server-").endsWith(".jsa");
-        assertThat(archive).doesNotExist();
+        List<String> first = JvmCommand.sharedArchive(jar, List.of());
+        Path part = partOf(first);
+        assertThat(part.getParent()).isEqualTo(jar.getParent());
+        assertThat(part.getFileName().toString()).startsWith("tunelab-server-").contains(".jsa.").endsWith(".part");
+        assertThat(first).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile="));
+        Run writer = run(first, List.of());
+        assertThat(writer.output()).as("no message of the JVM about its archive").doesNotContain("cds", "CDS", "warning", "Skipping");
+        assertThat(writer.output()).contains("expected worker|server HOME");
+        assertThat(part).as("written as the process exits").isNotEmptyFile();
 
-        Run first = run(options, List.of());
-        assertThat(first.output()).as("no message of the JVM about its archive").doesNotContain("cds", "CDS", "warning", "Skipping");
-        assertThat(first.output()).contains("expected worker|server HOME");
-        assertThat(archive).as("written as the first process exits").isNotEmptyFile();
-
-        Run second = run(options, List.of("-Xlog:cds=info"));
-        assertThat(second.output()).as("the next process maps it").contains("Mapped dynamic region");
+        List<String> next = JvmCommand.sharedArchive(jar, List.of());
+        Path archive = archiveOf(next);
+        assertThat(part.getFileName().toString()).startsWith(archive.getFileName() + ".");
+        assertThat(archive).as("the part, checked and renamed").isNotEmptyFile();
+        assertThat(part).doesNotExist();
+        assertThat(next).as("mapped without a check on every start, and written by no one")
+                .noneMatch(o -> o.contains("VerifySharedSpaces") || o.contains("ArchiveClassesAtExit") || o.contains("AutoCreate"));
+        assertThat(run(next, List.of("-Xlog:cds=info")).output()).as("the next process maps it").contains("Mapped dynamic region");
 
         Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
-        Path rebuilt = archiveOf(JvmCommand.sharedArchive(jar));
-        assertThat(rebuilt).isNotEqualTo(archive).doesNotExist();
+        List<String> rebuilt = JvmCommand.sharedArchive(jar, List.of());
+        assertThat(rebuilt).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile="));
+        assertThat(partOf(rebuilt).getFileName().toString()).doesNotStartWith(archive.getFileName().toString());
         assertThat(archive).as("the stale build's archive").doesNotExist();
         assertThat(unrelated).exists();
+    }
+
+    @Test
+    void a_part_spoilt_or_cut_short_is_never_mapped_and_is_deleted() throws Exception {
+        Path jar = Files.createDirectories(home.resolve("server/target")).resolve("tunelab-server.jar");
+        writeJarOfThisClass(jar);
+        List<String> options = JvmCommand.sharedArchive(jar, List.of());
+        Path whole = partOf(options);
+        run(options, List.of());
+        byte[] bytes = Files.readAllBytes(whole);
+        assertThat(JvmCommand.verified(whole, jar, List.of())).as("the check takes a whole part").isTrue();
+
+        String prefix = whole.getFileName().toString().substring(0, whole.getFileName().toString().indexOf(".jsa.") + 5);
+        // As two processes writing one file would leave it: the header reads right, a region does not.
+        byte[] spoiltBytes = bytes.clone();
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 256; i++) {
+            spoiltBytes[i] ^= 0x5a;
+        }
+        Path spoilt = Files.write(whole.resolveSibling(prefix + "spoilt.part"), spoiltBytes);
+        // As a kill in the middle of the write would leave it.
+        Path cut = Files.write(whole.resolveSibling(prefix + "cut.part"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThat(JvmCommand.verified(spoilt, jar, List.of())).isFalse();
+        assertThat(JvmCommand.verified(cut, jar, List.of())).isFalse();
+
+        Files.delete(whole);
+        List<String> after = JvmCommand.sharedArchive(jar, List.of());
+        assertThat(after).as("nothing to map").noneMatch(o -> o.startsWith("-XX:SharedArchiveFile="));
+        assertThat(spoilt).doesNotExist();
+        assertThat(cut).doesNotExist();
+        assertThat(partOf(after)).as("this process writes a part of its own").doesNotExist();
     }
 
     @Test
     void a_short_command_maps_the_archive_when_there_is_one_and_never_writes_it() throws Exception {
         Path jar = Files.createDirectories(home.resolve("server/target")).resolve("tunelab-server.jar");
         writeJarOfThisClass(jar);
-        var writing = JvmCommand.server(home);
-        Path archive = archiveOf(writing.jvmOptions());
-
         var beforeAnyServer = JvmCommand.parse(List.of("server", home.toString(), "--read-shared-archive", "-Xmx1g"));
-        assertThat(beforeAnyServer.jvmOptions()).noneMatch(o -> o.contains("SharedArchive") || o.contains("VerifySharedSpaces"))
+        assertThat(beforeAnyServer.jvmOptions()).noneMatch(o -> o.contains("SharedArchive") || o.contains("ArchiveClassesAtExit"))
                 .endsWith("-Xmx1g");
-        run(writing.jvmOptions().stream().filter(o -> !o.startsWith("-Dtunelab")).toList(), List.of());
-        assertThat(archive).isNotEmptyFile();
 
-        var afterAServer = writing.readingSharedArchive();
-        assertThat(afterAServer.jvmOptions()).contains("-XX:SharedArchiveFile=" + archive, "-XX:+VerifySharedSpaces")
-                .doesNotContain("-XX:+AutoCreateSharedArchive");
+        var server = JvmCommand.server(home);
+        run(server.jvmOptions().stream().filter(o -> !o.startsWith("-Dtunelab")).toList(), List.of());
+        var afterAServer = JvmCommand.parse(List.of("server", home.toString(), "--read-shared-archive"));
+        assertThat(archiveOf(afterAServer.jvmOptions())).isNotEmptyFile();
+        assertThat(afterAServer.jvmOptions()).noneMatch(o -> o.contains("ArchiveClassesAtExit") || o.contains("VerifySharedSpaces"));
     }
 
     private record Run(int exit, String output) {
@@ -191,6 +224,11 @@ class JvmCommandTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         return new Run(p.exitValue(), output);
+    }
+
+    private static Path partOf(List<String> options) {
+        return options.stream().filter(o -> o.startsWith("-XX:ArchiveClassesAtExit=")).map(o -> Path.of(o.substring(o.indexOf('=') + 1)))
+                .findFirst().orElseThrow();
     }
 
     private static Path archiveOf(List<String> options) {
