@@ -270,9 +270,15 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
         }
     }
 
-    /** The same process with more JVM options after these (for example {@code -Xmx2g}). */
+    /**
+     * The same process with more JVM options after these (for example {@code -Xmx2g}). It writes
+     * no part of the module's shared archive: a part is checked with the module's own options
+     * ({@link #sharedArchive}), and one written under another collector, say, would fail the check
+     * and be written again at every exit. It still maps the archive when there is one (the JVM
+     * runs without an archive its options cannot use).
+     */
     public JvmCommand withJvmOptions(List<String> more) {
-        var all = new ArrayList<>(jvmOptions);
+        var all = new ArrayList<>(more.isEmpty() ? jvmOptions : readingSharedArchive().jvmOptions());
         all.addAll(more);
         return new JvmCommand(java, all, environment, jar, mainClass);
     }

@@ -145,6 +145,10 @@ class JvmCommandTest {
         assertThat(part.getParent()).isEqualTo(jar.getParent());
         assertThat(part.getFileName().toString()).startsWith("tunelab-server-").contains(".jsa.").endsWith(".part");
         assertThat(first).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile="));
+        assertThat(JvmCommand.server(home).withJvmOptions(List.of()).jvmOptions()).anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(JvmCommand.server(home).withJvmOptions(List.of("-XX:+UseSerialGC")).jvmOptions())
+                .as("a process with options of its own writes no part: it would fail the check made with the module's")
+                .noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")).endsWith("-XX:+UseSerialGC");
         Run writer = run(first, List.of());
         assertThat(writer.output()).as("no message of the JVM about its archive").doesNotContain("cds", "CDS", "warning", "Skipping");
         assertThat(writer.output()).contains("expected worker|server HOME");
