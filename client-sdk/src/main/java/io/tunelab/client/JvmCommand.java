@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * experiments each depend on the SDK and on nothing else of Tunelab, so the SDK is the only
  * module all three starters can see (the demo is in the server, which cannot see the worker).
  * The launcher cannot call Java directly, so it runs {@link #main} once, on the SDK jar alone,
- * and executes what it prints instead of keeping its own copy of the flags.
+ * and executes what it prints instead of keeping its own copy of the flags; once the line names
+ * the module's shared archive ({@link #sharedArchive}) it no longer changes, so the launcher keeps
+ * it and runs it again while nothing it was made of changed (the launcher's {@code run_jvm}).
  *
  * <p>A worker runs with {@code OMP_NUM_THREADS=1} (unless the starting process's environment
  * sets it: then that value wins, as in the launcher), because a worker runs several trials at
