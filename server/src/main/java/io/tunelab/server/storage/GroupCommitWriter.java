@@ -22,6 +22,13 @@ import java.util.concurrent.TimeUnit;
  * Should a group fail, its writes are retried one by one so that one bad write fails only its own
  * caller.
  *
+ * <p>Before a commit the writer yields the processor once and takes the writes that arrived
+ * meanwhile: when the processors are busy, the request threads that are about to write run
+ * first and join the group (a commit costs far more than a statement); when they are idle, the
+ * yield returns at once and the group commits without waiting. Until 2026-12-06 the writer
+ * waited 300 µs for more writes whenever its last group had company: on an idle machine that wait
+ * was most of a tell's latency (experiments/PERFORMANCE.md, 2026-12-06 afternoon).
+ *
  * <p>Thread-safe: {@link #write} and {@link #submit} may be called from any thread but the writer's
  * own (it would wait for itself); the connection is used by the writer thread alone. The futures
  * {@link #submit} answers are completed on the writer thread, so what a caller chains to them
@@ -31,8 +38,6 @@ import java.util.concurrent.TimeUnit;
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final int MAX_GROUP = 512;
-    /** How long a commit waits for more writes when the last group had company. */
-    private static final long LINGER_NANOS = 300_000;
 
     /** One caller's statements, run on the writer's connection inside the group's transaction. */
     @FunctionalInterface
@@ -112,7 +117,6 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void loop() {
         var group = new ArrayList<Pending>(MAX_GROUP);
-        int lastGroup = 1;
         while (!closed || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -122,16 +126,10 @@ final class GroupCommitWriter implements AutoCloseable {
                 group.clear();
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
-                // Under concurrent load, wait a moment for the writes that are on their way:
-                // a commit costs far more than a statement, so fewer, larger groups go faster.
-                if (lastGroup > 1 && group.size() < MAX_GROUP) {
-                    long deadline = System.nanoTime() + LINGER_NANOS;
-                    Pending next;
-                    while (group.size() < MAX_GROUP && (next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
-                        group.add(next);
-                    }
+                if (group.size() < MAX_GROUP) {
+                    Thread.yield();
+                    queue.drainTo(group, MAX_GROUP - group.size());
                 }
-                lastGroup = group.size();
                 commit(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
