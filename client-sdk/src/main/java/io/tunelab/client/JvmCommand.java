@@ -168,18 +168,21 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
             return List.of();
         }
         String partPrefix = archive.getFileName() + ".";
+        var parts = new ArrayList<Path>();
         try (var siblings = Files.newDirectoryStream(jar.getParent(), module + "-*.{jsa," + PART_SUFFIX.substring(1) + "}")) {
-            for (Path stale : siblings) {
-                String name = stale.getFileName().toString();
-                if (!stale.equals(archive) && !(name.startsWith(partPrefix) && name.endsWith(PART_SUFFIX))) {
-                    Files.deleteIfExists(stale);
+            for (Path sibling : siblings) {
+                String name = sibling.getFileName().toString();
+                if (name.startsWith(partPrefix) && name.endsWith(PART_SUFFIX)) {
+                    parts.add(sibling);
+                } else if (!sibling.equals(archive)) {
+                    deleteQuietly(sibling);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            // an earlier build's archive left on disk costs space, not correctness
+            // a folder that cannot be read: its parts wait for a start that can read it
         }
         if (!Files.isRegularFile(archive)) {
-            promotePart(archive, partPrefix, jar, otherOptions);
+            promotePart(archive, parts.stream().sorted().toList(), jar, otherOptions);
         }
         var options = new ArrayList<String>();
         if (Files.isRegularFile(archive)) {
@@ -192,20 +195,21 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
         return options;
     }
 
-    /**
-     * Renames the first part of {@code archive} that passes {@link #verified} into its place and
-     * deletes the others (a part still being written, whose writer exits now, is lost: the next
-     * start without an archive writes another). Leaves everything as it is when the folder
-     * cannot be read.
-     */
-    private static void promotePart(Path archive, String partPrefix, Path jar, List<String> otherOptions) {
-        List<Path> parts;
-        try (var found = Files.list(archive.getParent())) {
-            parts = found.filter(p -> p.getFileName().toString().startsWith(partPrefix) && p.getFileName().toString().endsWith(PART_SUFFIX))
-                    .sorted().toList();
-        } catch (IOException | UncheckedIOException e) {
-            return;
+    /** Deletes an earlier build's archive or part; one left on disk costs space, not correctness. */
+    private static void deleteQuietly(Path stale) {
+        try {
+            Files.deleteIfExists(stale);
+        } catch (IOException e) {
+            // left for a later start
         }
+    }
+
+    /**
+     * Renames the first of {@code parts} (the parts of {@code archive} found beside it) that
+     * passes {@link #verified} into its place and deletes the others (a part still being written,
+     * whose writer exits now, is lost: the next start without an archive writes another).
+     */
+    private static void promotePart(Path archive, List<Path> parts, Path jar, List<String> otherOptions) {
         boolean promoted = false;
         for (Path part : parts) {
             try {
