@@ -114,10 +114,26 @@ public record JvmCommand(String java, List<String> jvmOptions, Map<String, Strin
      */
     static final String SERVER_TENURING = "-XX:MaxTenuringThreshold=1";
 
+    /**
+     * The server's JIT compiler threads on a machine of {@code processors}: four (one C1, three
+     * C2) where the JVM's own count would be two or three (up to 4 processors). With one C2
+     * thread a server was still compiling its request path after 30,000 trials of each protocol,
+     * taking 48–210 µs of CPU per trial of the experiment measured then; with three the compiling
+     * is done sooner and the same benchmark ran 11–17% more round trips a second (median of four
+     * alternated pairs, experiments/PERFORMANCE.md, 2026-12-06 16:19). The threads stay for the
+     * process's life, idle once a server is warm (the JVM would otherwise start and stop the
+     * extra ones as its queue grows and shrinks, and the CPU of a stopped one vanishes from the
+     * per-thread figures the benchmarks read). Larger machines keep the JVM's count.
+     */
+    static List<String> serverCompilerThreads(int processors) {
+        return processors <= 4 ? List.of("-XX:CICompilerCount=4", "-XX:-UseDynamicNumberOfCompilerThreads") : List.of();
+    }
+
     /** A server from {@code home/server/<buildDirectory>}. */
     public static JvmCommand server(Path home, String buildDirectory) {
         Path jar = jar(home, "server", buildDirectory);
         var options = new ArrayList<>(List.of(NATIVE_ACCESS, SERVER_TENURING));
+        options.addAll(serverCompilerThreads(Runtime.getRuntime().availableProcessors()));
         options.addAll(consoleEncoding(System.getProperty("native.encoding")));
         options.addAll(sharedArchive(jar, List.copyOf(options)));
         options.add(homeProperty(home));

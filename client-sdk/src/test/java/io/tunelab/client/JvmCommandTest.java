@@ -49,6 +49,17 @@ class JvmCommandTest {
     }
 
     @Test
+    void a_server_on_a_small_machine_gets_three_c2_compiler_threads_and_a_large_one_the_jvms_own_count() {
+        for (int processors : new int[] {1, 2, 4}) {
+            assertThat(JvmCommand.serverCompilerThreads(processors)).containsExactly("-XX:CICompilerCount=4", "-XX:-UseDynamicNumberOfCompilerThreads");
+        }
+        assertThat(JvmCommand.serverCompilerThreads(5)).isEmpty();
+        assertThat(JvmCommand.server(home, "build-x").jvmOptions())
+                .containsAll(JvmCommand.serverCompilerThreads(Runtime.getRuntime().availableProcessors()));
+        assertThat(JvmCommand.worker(home, "build-x").jvmOptions()).noneMatch(o -> o.startsWith("-XX:CICompilerCount"));
+    }
+
+    @Test
     void in_the_posix_locale_terminal_text_is_utf8_and_in_any_other_the_locales_own() {
         var utf8 = List.of("-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8");
         assertThat(JvmCommand.consoleEncoding("ANSI_X3.4-1968")).isEqualTo(utf8);
