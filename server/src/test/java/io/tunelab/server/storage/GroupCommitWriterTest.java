@@ -22,12 +22,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * commits share the next commit, and a bad write in a group fails its own caller alone.
  */
 class GroupCommitWriterTest {
-    private Connection connection;
     private GroupCommitWriter writer;
 
     @BeforeEach
     void start() throws SQLException {
-        connection = DriverManager.getConnection("jdbc:h2:mem:group-commit-" + System.nanoTime(), "sa", "");
+        Connection connection = DriverManager.getConnection("jdbc:h2:mem:group-commit-" + System.nanoTime(), "sa", "");
         try (var statement = connection.createStatement()) {
             statement.execute("CREATE TABLE row_of (n INT PRIMARY KEY)");
         }
