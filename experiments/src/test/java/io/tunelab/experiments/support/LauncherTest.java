@@ -71,6 +71,15 @@ class LauncherTest {
                 .isEqualTo(STAND_IN + " experiments --help");
         assertThat(launch(Map.of(), "--version")).as("the first line, kept beside the others").isEqualTo(STAND_IN + " --version");
 
+        Path copy = Files.createDirectories(home.resolveSibling(home.getFileName() + "-copy"));
+        try {
+            new ProcessBuilder("cp", "-a", home + "/.", copy.toString()).inheritIO().start().waitFor();
+            assertThat(launch(copy, Map.of(), "--version")).as("a copy of the checkout, its times kept, does not run the original's line")
+                    .isEqualTo(version);
+        } finally {
+            new ProcessBuilder("rm", "-rf", copy.toString()).start().waitFor();
+        }
+
         try (Stream<Path> archives = Files.list(target)) {
             for (Path archive : archives.filter(p -> p.toString().endsWith(".jsa")).toList()) {
                 Files.delete(archive);
@@ -101,9 +110,14 @@ class LauncherTest {
 
     /** Runs {@code ./tunelab ARGS} from the test's home with this JVM's JDK and {@code environment} added; returns its output, stripped. */
     private String launch(Map<String, String> environment, String... args) throws Exception {
-        var command = new ArrayList<>(List.of(home.resolve("tunelab").toString()));
+        return launch(home, environment, args);
+    }
+
+    /** {@link #launch(Map, String...)} of the launcher in {@code checkout}. */
+    private static String launch(Path checkout, Map<String, String> environment, String... args) throws Exception {
+        var command = new ArrayList<>(List.of(checkout.resolve("tunelab").toString()));
         command.addAll(List.of(args));
-        var builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        var builder = new ProcessBuilder(command).directory(checkout.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("TUNELAB_JAVA_OPTS");
         builder.environment().putAll(environment);
