@@ -67,6 +67,57 @@ class MigrationFixtureTest {
         try (Storage again = JdbcStorage.openDataDirectory(dir)) {
             assertThat(again.trials(1)).hasSize(4);
         }
+        assertThat(trialIndexes(h2)).as("the fixture's foreign key went with version 19")
+                .containsExactlyInAnyOrder("PRIMARY KEY", "UNIQUE TRIAL_NUMBER", "INDEX TRIAL_LEASE");
+    }
+
+    /**
+     * Version 19: the embedded database's trial table keeps only the indexes something on it
+     * reads (its key, trial_number, trial_lease); a database of version 18, with the foreign key's
+     * index and trial_revision, loses them on its next start and reads back the same trials.
+     */
+    @Test
+    void theEmbeddedTrialTableKeepsOnlyTheIndexesItsReadsUse() throws Exception {
+        try (Storage s = JdbcStorage.openDataDirectory(dir)) {
+            s.write(c -> c.insert(StorageContract.experiment(1, "one")));
+            s.write(c -> c.insert(StorageContract.trial(1, 1, 0)));
+        }
+        var h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("tunelab"));
+        h2.setUser("tunelab");
+        assertThat(trialIndexes(h2)).containsExactlyInAnyOrder("PRIMARY KEY", "UNIQUE TRIAL_NUMBER", "INDEX TRIAL_LEASE");
+        try (var c = h2.getConnection()) {
+            io.tunelab.server.testing.SchemaRollback.to(c, 18);
+        }
+        assertThat(trialIndexes(h2)).as("version 18's table").containsExactlyInAnyOrder("PRIMARY KEY", "UNIQUE TRIAL_NUMBER",
+                "INDEX TRIAL_LEASE", "INDEX TRIAL_REVISION", "FOREIGN KEY CONSTRAINT_4C");
+        try (Storage s = JdbcStorage.openDataDirectory(dir)) {
+            assertThat(s.trials(1)).singleElement().satisfies(t -> assertThat(t.trial().number()).isZero());
+            s.write(c -> c.insert(StorageContract.trial(2, 1, 1)));
+            assertThat(s.trials(1)).hasSize(2);
+        }
+        assertThat(trialIndexes(h2)).containsExactlyInAnyOrder("PRIMARY KEY", "UNIQUE TRIAL_NUMBER", "INDEX TRIAL_LEASE");
+    }
+
+    /** The trial table's constraints ({@code PRIMARY KEY}, {@code UNIQUE name}, {@code FOREIGN KEY name}) and its other indexes ({@code INDEX name}). */
+    private static java.util.List<String> trialIndexes(javax.sql.DataSource h2) throws Exception {
+        var found = new java.util.ArrayList<String>();
+        try (var c = h2.getConnection(); var s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT constraint_type, constraint_name FROM information_schema.table_constraints "
+                    + "WHERE table_name = 'TRIAL'")) {
+                while (rs.next()) {
+                    found.add(rs.getString(1).equals("PRIMARY KEY") ? "PRIMARY KEY" : rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+            try (var rs = s.executeQuery("SELECT i.index_name FROM information_schema.indexes i WHERE i.table_name = 'TRIAL' "
+                    + "AND NOT EXISTS (SELECT 1 FROM information_schema.table_constraints t WHERE t.table_name = 'TRIAL' "
+                    + "AND t.index_name = i.index_name)")) {
+                while (rs.next()) {
+                    found.add("INDEX " + rs.getString(1));
+                }
+            }
+        }
+        return found;
     }
 
     @Test

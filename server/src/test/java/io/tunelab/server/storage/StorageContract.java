@@ -77,12 +77,12 @@ public abstract class StorageContract extends StorageAnswersContract {
             c.insert(experiment(2, "one")); // duplicate name
         })).isInstanceOf(RuntimeException.class);
         assertThat(s.trials(1)).isEmpty();
-        // Many concurrent writers: one bad write among them fails alone.
+        // Many concurrent writers: one bad write among them (a trial number taken twice) fails alone.
         try (var pool = Executors.newFixedThreadPool(8)) {
             var futures = new ArrayList<java.util.concurrent.Future<?>>();
             for (int i = 0; i < 200; i++) {
                 int n = i;
-                futures.add(pool.submit(() -> s.write(c -> c.insert(trial(100 + n, n == 50 ? 99 : 1, n)))));
+                futures.add(pool.submit(() -> s.write(c -> c.insert(trial(100 + n, 1, n == 50 ? 49 : n)))));
             }
             int failed = 0;
             for (var f : futures) {

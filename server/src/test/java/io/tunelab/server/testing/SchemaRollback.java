@@ -29,7 +29,11 @@ public final class SchemaRollback {
             18, List.of("ALTER TABLE experiment_summary DROP COLUMN first_page_total",
                     "ALTER TABLE experiment_summary DROP COLUMN first_page_asc_json",
                     "ALTER TABLE experiment_summary DROP COLUMN first_page_desc_json", "ALTER TABLE experiment_summary DROP COLUMN experiment_json",
-                    "ALTER TABLE experiment_summary DROP COLUMN first_reads_build")));
+                    "ALTER TABLE experiment_summary DROP COLUMN first_reads_build"),
+            // Version 19 took the embedded database's foreign key of trials (with its index) and
+            // trial_revision away; back under the names they had.
+            19, List.of("CREATE INDEX trial_revision ON trial (experiment_id, revision)",
+                    "ALTER TABLE trial ADD CONSTRAINT CONSTRAINT_4C FOREIGN KEY (experiment_id) REFERENCES experiment(id)")));
 
     private SchemaRollback() {
     }
