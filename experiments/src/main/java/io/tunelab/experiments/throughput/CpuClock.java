@@ -68,6 +68,26 @@ final class CpuClock {
         }
     }
 
+    /**
+     * The whole machine's CPU time so far from the first line of {@code /proc/stat}, in clock
+     * ticks: {@code [busy, idle, steal]}, busy being user, nice, system, irq and softirq, idle
+     * including waits for I/O, steal the time the hypervisor gave this machine's processors to
+     * others; null when /proc cannot tell.
+     */
+    static long[] machine() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+            String[] f = cpu.trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return new long[] {busy, Long.parseLong(f[4]) + Long.parseLong(f[5]), f.length > 8 ? Long.parseLong(f[8]) : 0};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static long ticks(String stat) {
         // The command name (field 2) may hold spaces; the fields after it start past its ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -26,7 +26,7 @@ final class Load {
      * finishing time, from which {@link #window} takes the figures of consecutive units.
      */
     record Phase(int count, long start, Latencies latencies, double serverCpuMicros, double clientCpuMicros, double clientJitMicros,
-                 double serverJitMicros, double serverWriterMicros) {
+                 double serverJitMicros, double serverWriterMicros, Cores cores) {
         /** The whole phase as one window. */
         Window all() {
             return window(0, count);
@@ -64,6 +64,21 @@ final class Load {
     record Window(int count, double rate, double p50, double p99, List<Double> timeline) {
         Window {
             timeline = List.copyOf(timeline);
+        }
+    }
+
+    /**
+     * The whole machine's processors over a phase, as shares of their time: busy (anything on the
+     * machine, this run or not), idle (nothing to run, or waiting for I/O) and stolen by the
+     * hypervisor; NaN where /proc cannot tell.
+     */
+    record Cores(double busy, double idle, double steal) {
+        static Cores between(long[] before, long[] after) {
+            if (before == null || after == null) {
+                return new Cores(Double.NaN, Double.NaN, Double.NaN);
+            }
+            double total = (after[0] - before[0]) + (after[1] - before[1]) + (after[2] - before[2]);
+            return new Cores((after[0] - before[0]) / total, (after[1] - before[1]) / total, (after[2] - before[2]) / total);
         }
     }
 
@@ -142,11 +157,13 @@ final class Load {
         long jit0 = CpuClock.selfJit();
         long serverJit0 = CpuClock.jit(serverPid);
         long writer0 = CpuClock.writer(serverPid);
+        long[] machine0 = CpuClock.machine();
         barrier.await();
         long start = System.nanoTime();
         for (Thread t : threads) {
             t.join();
         }
+        Cores cores = Cores.between(machine0, CpuClock.machine());
         double serverCpu = (CpuClock.nanos(serverPid) - server0) / 1e3 / count;
         double clientCpu = (CpuClock.self() - client0) / 1e3 / count;
         double clientJit = (CpuClock.selfJit() - jit0) / 1e3 / count;
@@ -155,7 +172,7 @@ final class Load {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed: " + failures.getFirst(), failures.getFirst());
         }
-        return new Phase(count, start, latencies, serverCpu, clientCpu, clientJit, serverJit, writer);
+        return new Phase(count, start, latencies, serverCpu, clientCpu, clientJit, serverJit, writer, cores);
     }
 
     /** The classic loop: ask, evaluate, tell — two requests per trial. */

@@ -206,6 +206,12 @@ public final class ThroughputBenchmark {
             }
             System.out.printf(Locale.ROOT, "HTTP floor: CPU per request: server %.0f µs, clients %.0f µs%n",
                     floorPhase.serverCpuMicros(), floorPhase.clientCpuMicros());
+            // Whether the cores were the limit: a share of idle time means the trials waited on
+            // something other than a processor (a hand-off between threads, the storage writer).
+            for (Protocol p : results) {
+                cores(String.format(Locale.ROOT, "%s, all %,d trials", p.label(), trials), p.whole().cores());
+            }
+            cores("HTTP floor", floorPhase.cores());
             // The clients' JVM is still compiling for a while after the warm-up: its JIT threads' share, apart.
             for (Protocol p : results) {
                 System.out.printf(Locale.ROOT, "%s: clients' CPU per trial apart from JIT compilation %.0f µs (JIT %.0f µs)%n",
@@ -233,6 +239,11 @@ public final class ThroughputBenchmark {
                 server.close();
             }
         }
+    }
+
+    private static void cores(String label, Load.Cores cores) {
+        System.out.printf(Locale.ROOT, "%s: the machine's %d cores busy %.0f%%, idle %.0f%%, taken by the hypervisor %.0f%% (/proc/stat, "
+                + "whatever ran)%n", label, Runtime.getRuntime().availableProcessors(), 100 * cores.busy(), 100 * cores.idle(), 100 * cores.steal());
     }
 
     /** The driver of protocol {@code name} ({@code classic} or {@code next}) on experiment {@code exp}. */

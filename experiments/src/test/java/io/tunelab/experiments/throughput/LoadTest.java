@@ -22,7 +22,7 @@ class LoadTest {
             latencies.add((k + 1) * MS, start + (k + 2) * MS);
             latencies.add(k * MS, start + (k + 1) * MS);
         }
-        var phase = new Load.Phase(400, start, latencies, 0, 0, 0, 0, 0);
+        var phase = new Load.Phase(400, start, latencies, 0, 0, 0, 0, 0, new Load.Cores(0, 0, 0));
 
         Load.Window first = phase.window(0, 100);
         assertThat(first.count()).isEqualTo(100);
@@ -49,11 +49,24 @@ class LoadTest {
             long at = (k + 1) * MS + (k >= 250 ? 50 * MS : 0); // a 50 ms stall before unit 250
             latencies.add(MS, start + at);
         }
-        var phase = new Load.Phase(300, start, latencies, 0, 0, 0, 0, 0);
+        var phase = new Load.Phase(300, start, latencies, 0, 0, 0, 0, 0, new Load.Cores(0, 0, 0));
 
         assertThat(phase.window(100, 200).rate()).isCloseTo(1000.0, within(1e-9));
         Load.Window stalled = phase.window(200, 300);
         assertThat(stalled.rate()).isCloseTo(100 / 0.150, within(1e-6));
         assertThat(stalled.timeline()).containsExactly(150.0);
+    }
+
+    @Test
+    void theCoresOfAPhaseAreSharesOfTheMachinesTicksBetweenItsTwoReadings() {
+        // busy 150, idle 50, stolen 50 ticks between the readings
+        Load.Cores cores = Load.Cores.between(new long[] {100, 50, 0}, new long[] {250, 100, 50});
+        assertThat(cores.busy()).isCloseTo(0.6, within(1e-9));
+        assertThat(cores.idle()).isCloseTo(0.2, within(1e-9));
+        assertThat(cores.steal()).isCloseTo(0.2, within(1e-9));
+        assertThat(Load.Cores.between(null, new long[] {1, 1, 1}).busy()).isNaN();
+        long[] now = CpuClock.machine();
+        assertThat(now).as("this machine's /proc/stat").isNotNull().hasSize(3);
+        assertThat(now[0] + now[1]).isPositive();
     }
 }
