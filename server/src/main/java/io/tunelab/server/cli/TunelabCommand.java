@@ -136,8 +136,8 @@ public final class TunelabCommand implements Runnable {
                 description = "the largest artifact a trial may attach, 1 to 1023 (default ${DEFAULT-VALUE})")
         long maxArtifactMb;
         @Option(names = "--request-retention-hours", paramLabel = "H", defaultValue = "24",
-                description = "how long the answer to an ask's or tell's request id is kept, so its retries get the same answer, "
-                        + "1 to 8760 (default ${DEFAULT-VALUE})")
+                description = "how long the answer to an ask's or lease's request id is kept, so its retries get the same answer "
+                        + "(a tell's is kept with its trial), 1 to 8760 (default ${DEFAULT-VALUE})")
         long requestRetentionHours;
 
         @Override

@@ -317,7 +317,7 @@ public final class ExperimentService {
 
     /** Null when the same tell was retried while its first attempt was written (the two steps after it answer it from storage); else throws {@code failure}. */
     TellWithNext.Outcome retriedWhileWritten(Throwable failure, long trialId, RequestKey requestId) {
-        if (requests.answered(requestId, TellWithNext.tellKind(trialId), Trial.class).isEmpty()) {
+        if (requests.told(requestId, trialId).isEmpty()) {
             throw Requests.unanswered(RepliesOnCommit.rethrown(failure), requestId);
         }
         return null;

@@ -257,6 +257,10 @@ final class Journal {
         final List<Consumer<Storage.Changes>> writes = new ArrayList<>();
         private final List<Trial> announced = new ArrayList<>();
         private boolean announceExperiment;
+        /** The trial whose row keeps a tell's answer ({@link #toldUnder}), 0 for none, with that tell's request id and answer. */
+        private long toldTrial;
+        private String toldRequest;
+        private String toldAnswer;
 
         static Entry none() {
             return new Entry();
@@ -294,10 +298,31 @@ final class Journal {
             if (before.trial() != after.trial()) {
                 announced.add(after.trial());
             }
-            writes.add(c -> c.update(after));
+            // The tell's answer, when one is kept in this row, is known only once the step is planned.
+            writes.add(c -> {
+                if (toldTrial == after.id()) {
+                    c.update(after, toldRequest, toldAnswer);
+                } else {
+                    c.update(after);
+                }
+            });
             if (!before.trial().reports().isEmpty() && after.trial().reports().isEmpty()) {
                 writes.add(c -> c.deleteReports(after.id()));
             }
+            return this;
+        }
+
+        /**
+         * Keeps a tell's answer ({@code answer}, JSON) under its request id in the row of the trial
+         * it told, which this entry replaces: written in the same statement as the row.
+         */
+        Entry toldUnder(long trialId, String requestId, String answer) {
+            if (replaced.stream().noneMatch(t -> t.id() == trialId)) {
+                throw new IllegalStateException("trial " + trialId + " is not written by this step; its tell's answer has no row");
+            }
+            toldTrial = trialId;
+            toldRequest = requestId;
+            toldAnswer = answer;
             return this;
         }
 

@@ -16,8 +16,10 @@ import java.time.InstantSource;
  * ago ({@code tunelab server --request-retention-hours}), oldest first, in writes of at most
  * {@value #BATCH} rows each, so one pass never holds the storage's writer for long and the asks
  * and tells queued behind it are written between its batches. It deletes nothing but request
- * rows. A retry after the window is no longer recognised: an ask makes a new trial, a tell of a
- * finished trial is refused with {@code TRIAL_FINISHED}. The answers deleted are counted in the
+ * rows: the answer of a tell that finished its trial is kept in that trial's row, as long as the trial.
+ * A retry after the window is no longer recognised: an ask makes a new trial, a tell whose answer
+ * was a row of its own (a race's repetition, or stored before schema version 20) of a finished
+ * trial is refused with {@code TRIAL_FINISHED}. The answers deleted are counted in the
  * meter {@code tunelab.requests.pruned}. Thread-safe; the server runs it once at start and then
  * every {@link #EVERY}.
  */

@@ -22,7 +22,10 @@ import java.util.Optional;
  * tried the next server) sends the same id, and gets the answer the first one got, stored in the
  * same commit as its change, so a retried request is never applied twice. The answer is stored
  * with the token that asked and a digest of the body ({@link RequestKey}): the same id from
- * another token, or with another body, is refused, not answered. Thread-safe.
+ * another token, or with another body, is refused, not answered. A tell that finishes its trial
+ * keeps its answer in that trial's row ({@link Storage#toldAnswer}), which the tell writes anyway
+ * and a retry names; other answers (asks, leases, a race's repetitions, tells stored before
+ * schema version 20) are rows of their own, kept for the request retention. Thread-safe.
  */
 final class Requests {
     private static final int MAX_LENGTH = RequestId.MAX_LENGTH;
@@ -133,7 +136,28 @@ final class Requests {
         if (key == null) {
             return Optional.empty();
         }
-        return storage.answer(key.id()).flatMap(json -> {
+        return answered(key, kind, type, storage.answer(key.id()));
+    }
+
+    /**
+     * What the tell of {@code trialId} under {@code key} answered: kept in the trial's row, or (a
+     * race's repetition, or a tell stored before its row kept it) stored under the id; refused as
+     * {@link #answered(RequestKey, String, Class)} refuses.
+     */
+    Optional<Trial> told(RequestKey key, long trialId) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        return answered(key, TellWithNext.tellKind(trialId), Trial.class, storedTell(key, trialId));
+    }
+
+    /** The stored form of the tell of {@code trialId} under {@code key}: from the trial's row, else under the id. */
+    private Optional<String> storedTell(RequestKey key, long trialId) {
+        return storage.toldAnswer(trialId, key.id()).or(() -> storage.answer(key.id()));
+    }
+
+    private <T> Optional<T> answered(RequestKey key, String kind, Class<T> type, Optional<String> found) {
+        return found.flatMap(json -> {
             var stored = Json.read(json, StoredAnswer.class);
             sameCaller(key, stored); // before anything of the answer shows in a refusal
             if (!stored.kind().equals(kind)) {
@@ -155,7 +179,7 @@ final class Requests {
      * failed with {@code failure}; without a stored answer, {@link #unanswered} of that failure.
      */
     Trial toldBefore(RequestKey key, long trialId, Throwable failure) {
-        return answered(key, TellWithNext.tellKind(trialId), Trial.class)
+        return told(key, trialId)
                 .orElseThrow(() -> unanswered(RepliesOnCommit.rethrown(failure), key));
     }
 
@@ -192,8 +216,9 @@ final class Requests {
     /**
      * What a tell under {@code key} that found no answer stored throws instead of {@code failure}:
      * the refusal of a finished trial says that the id answers nothing, so the tell is not taken as
-     * a retry (its first attempt's answer may have been pruned after the request retention, or
-     * another tell finished the trial); the trial's state stays in the message and details.
+     * a retry (another request, or none, finished the trial; or its first attempt's answer was one
+     * kept apart from the trial's row and pruned after the request retention); the trial's state
+     * stays in the message and details.
      */
     static RuntimeException unanswered(RuntimeException failure, RequestKey key) {
         String requestId = key == null ? null : key.shown();
@@ -201,7 +226,8 @@ final class Requests {
             return failure;
         }
         return TunelabException.of(ErrorCode.TRIAL_FINISHED, refused.getMessage() + "; request id \"" + requestId
-                + "\" has no stored answer (answers are kept for the server's --request-retention-hours), so this tell is "
+                + "\" has no stored answer (a finished trial's row keeps the answer of the tell that finished it, under that "
+                + "tell's request id; other answers are kept for the server's --request-retention-hours), so this tell is "
                 + "not taken as a retry of the one that finished it", refused.details(), refused);
     }
 
@@ -218,16 +244,21 @@ final class Requests {
      * What a tell under {@code key} answered, {@code told}, and the trial it handed out with
      * it ({@code next}, null for none): a finished trial is stored as its id alone, since its row is
      * that answer and no longer changes (a model, a suggested param, a lease are taken only while a
-     * trial is open); a trial still open (a race's next repetition) whole. Writing the whole trial
-     * again beside its row was about a tenth of the server's CPU per tell; the next trial's proposal
-     * rides in the same stored answer, where it once had a stored answer of its own (one row fewer
-     * a trial for the SDK's loop, whose ids {@link #nextOf} still names for a next trial asked for
-     * after its tell).
+     * trial is open), and kept in that row ({@link Journal.Entry#toldUnder}), which {@code entry}
+     * writes: a row of the request table was, on the embedded database, three B-trees more to write
+     * per tell. A trial still open (a race's next repetition, told again later, which would replace
+     * the answer in its row) is stored whole under the id. Writing the whole trial again beside its
+     * row was about a tenth of the server's CPU per tell; the next trial's proposal rides in the
+     * same stored answer, where it once had a stored answer of its own (one row fewer a trial for
+     * the SDK's loop, whose ids {@link #nextOf} still names for a next trial asked for after its tell).
      */
     static void rememberTold(Journal.Entry entry, RequestKey key, Trial told, TrialProposal next, Instant at) {
         String kind = TellWithNext.tellKind(told.id());
-        store(entry, key, told.state().isFinished() ? new StoredAnswer(kind, null, told.id(), next)
-                : new StoredAnswer(kind, told, null, next), at);
+        if (key != null && told.state().isFinished()) {
+            entry.toldUnder(told.id(), key.id(), Json.write(new StoredAnswer(kind, null, told.id(), next).givenTo(key)));
+            return;
+        }
+        store(entry, key, new StoredAnswer(kind, told, null, next), at);
     }
 
     /**
@@ -240,7 +271,7 @@ final class Requests {
             return Optional.empty();
         }
         String kind = TellWithNext.tellKind(trialId);
-        return storage.answer(key.id()).map(json -> Json.read(json, StoredAnswer.class))
+        return storedTell(key, trialId).map(json -> Json.read(json, StoredAnswer.class))
                 .filter(stored -> stored.kind().equals(kind) && stored.next() != null)
                 .map(stored -> {
                     sameRequest(key, stored);

@@ -34,6 +34,10 @@ final class JdbcChanges implements Storage.Changes {
             + ", id, experiment_id, number, revision) VALUES (" + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 4) + ")";
     private static final String UPDATE_STAMPED_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
             + " = ?, revision = ? WHERE id = ?";
+    private static final String UPDATE_TOLD_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
+            + " = ?, told_request = ?, told_answer = ? WHERE id = ?";
+    private static final String UPDATE_STAMPED_TOLD_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
+            + " = ?, told_request = ?, told_answer = ?, revision = ? WHERE id = ?";
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements;
@@ -110,6 +114,22 @@ final class JdbcChanges implements Storage.Changes {
             ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.id());
         });
         stamped.add(s.id());
+    }
+
+    @Override
+    public void update(StoredTrial s, String toldRequest, String toldAnswer) {
+        run(revision < 0 ? UPDATE_TOLD_TRIAL : UPDATE_STAMPED_TOLD_TRIAL, ps -> {
+            RowCodec.bindTrial(ps, s);
+            ps.setString(RowCodec.TRIAL_COLUMN_COUNT + 1, toldRequest);
+            ps.setString(RowCodec.TRIAL_COLUMN_COUNT + 2, toldAnswer);
+            if (revision >= 0) {
+                ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 3, revision);
+            }
+            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + (revision < 0 ? 3 : 4), s.id());
+        });
+        if (revision >= 0) {
+            stamped.add(s.id());
+        }
     }
 
     @Override

@@ -232,6 +232,14 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public Optional<String> toldAnswer(long trialId, String requestId) {
+        return firstColumn("SELECT told_answer FROM trial WHERE id = ? AND told_request = ?", ps -> {
+            ps.setLong(1, trialId);
+            ps.setString(2, requestId);
+        }, rs -> rs.getString(1));
+    }
+
+    @Override
     public Optional<String> dataReport(long experimentId) {
         return experimentDocument("data_report", experimentId);
     }

@@ -96,6 +96,12 @@ public interface Storage extends AutoCloseable {
     /** The answer stored for a request id by {@link Changes#putAnswer}, if any. */
     Optional<String> answer(String requestId);
 
+    /**
+     * The answer a tell under {@code requestId} left in the row of the trial it told ({@link
+     * Changes#update(StoredTrial, String, String)}), if that trial's last such tell had this id.
+     */
+    Optional<String> toldAnswer(long trialId, String requestId);
+
     /** Indexed reads of one experiment or trial, for a coordinator that does not hold every experiment in memory. */
     ExperimentIndex index();
 
@@ -129,6 +135,13 @@ public interface Storage extends AutoCloseable {
         void insert(StoredTrial trial);
 
         void update(StoredTrial trial);
+
+        /**
+         * {@link #update(StoredTrial)} by a tell, with the tell's request id and its answer (JSON)
+         * kept in the same row, replacing what an earlier tell of the trial left there: the tell
+         * writes the row anyway, and a retry names its trial ({@link Storage#toldAnswer}).
+         */
+        void update(StoredTrial trial, String toldRequest, String toldAnswer);
 
         void insertReport(long trialId, Report report);
 

@@ -89,6 +89,11 @@ final class FailingStorage implements Storage {
     }
 
     @Override
+    public Optional<String> toldAnswer(long trialId, String requestId) {
+        return storage.toldAnswer(trialId, requestId);
+    }
+
+    @Override
     public List<StoredExperiment> experiments() {
         return storage.experiments();
     }

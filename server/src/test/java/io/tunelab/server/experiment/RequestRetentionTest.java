@@ -3,6 +3,7 @@ package io.tunelab.server.experiment;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.FloatParam;
+import io.tunelab.api.Json;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.api.Trial;
 import io.tunelab.api.TrialProposal;
@@ -28,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The stored answers to request ids are kept for the request retention and then deleted, on real
  * H2 files with a clock the test moves: a retry inside the window is answered the same, also
- * after a restart; after it, a tell of the finished trial is refused saying that its id answers
- * nothing, an ask makes a new trial; pruning deletes in batches of its own writes and never a trial.
+ * after a restart; after it, an ask makes a new trial, a tell whose answer its trial's row keeps
+ * is still answered, and a tell whose answer was stored apart (by the release before) is refused
+ * saying that its id answers nothing; pruning deletes in batches of its own writes and never a trial.
  */
 class RequestRetentionTest {
     private static final Duration DAY = Duration.ofHours(24);
@@ -55,7 +57,7 @@ class RequestRetentionTest {
     }
 
     @Test
-    void aRetryInsideTheWindowIsAnsweredTheSameAfterARestartAndOneAfterItIsNotTakenForARetry() {
+    void aRetryInsideTheWindowIsAnsweredTheSameAfterARestartAndAfterItOnlyATellKeptInItsTrialsRowIs() {
         ExperimentService service = open();
         long experimentId = service.create(ExperimentSpec.builder("retained").minimize("loss").param("x", FloatParam.of(0, 1))
                 .strategy(new StrategySpec("random", 5L, Map.of())).trials(10).build()).id();
@@ -73,22 +75,42 @@ class RequestRetentionTest {
         assertThat(trials).hasSize(1);
 
         later(Duration.ofHours(2));
-        assertThat(new RequestRetention(storage, clock, DAY, RequestRetention.BATCH).prune()).isEqualTo(2);
+        assertThat(new RequestRetention(storage, clock, DAY, RequestRetention.BATCH).prune()).as("the ask's answer").isEqualTo(1);
         assertThat(storage.trials(experimentId)).as("pruning deletes answers, never a trial").isEqualTo(trials);
+        assertThat(service.tell(asked.id(), result, null, "tell-1")).as("kept in the trial's row, which pruning leaves").isEqualTo(told);
+        assertThat(storage.trials(experimentId)).isEqualTo(trials);
+        assertThat(service.ask("retained", false, "ask-1").id()).as("an ask retried after the window is a new ask")
+                .isNotEqualTo(asked.id());
+    }
+
+    @Test
+    void aTellsAnswerStoredApartByTheReleaseBeforeIsPrunedAfterTheWindowAndItsRetryIsThenRefused() {
+        ExperimentService service = open();
+        long experimentId = service.create(ExperimentSpec.builder("retained").minimize("loss").param("x", FloatParam.of(0, 1))
+                .strategy(new StrategySpec("random", 5L, Map.of())).trials(10).build()).id();
+        TrialProposal asked = service.ask("retained");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+        Trial told = service.tell(asked.id(), result);
+        String kind = "tell:" + asked.id();
+        storage.write(c -> c.putAnswer("tell-1", kind, Json.write(new Requests.StoredAnswer(kind, null, asked.id(), null)), now.get()));
+        assertThat(service.tell(asked.id(), result, null, "tell-1")).as("inside the window").isEqualTo(told);
+
+        later(DAY.plusHours(1));
+        assertThat(new RequestRetention(storage, clock, DAY, RequestRetention.BATCH).prune()).isEqualTo(1);
+        List<StoredTrial> trials = storage.trials(experimentId);
         ExperimentService afterWindow = service;
         for (var tell : List.<Runnable>of(() -> afterWindow.tell(asked.id(), result, null, "tell-1"),
                 () -> afterWindow.tellThenAsk(asked.id(), result, null, "tell-1"))) {
             assertThatThrownBy(tell::run).isInstanceOfSatisfying(TunelabException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.TRIAL_FINISHED);
                 assertThat(e.getMessage()).isEqualTo("trial " + asked.id() + " is COMPLETE already; finished trials never change; "
-                        + "request id \"tell-1\" has no stored answer (answers are kept for the server's --request-retention-hours), "
-                        + "so this tell is not taken as a retry of the one that finished it");
+                        + "request id \"tell-1\" has no stored answer (a finished trial's row keeps the answer of the tell that "
+                        + "finished it, under that tell's request id; other answers are kept for the server's "
+                        + "--request-retention-hours), so this tell is not taken as a retry of the one that finished it");
                 assertThat(e.details()).containsEntry("state", "COMPLETE");
             });
         }
         assertThat(storage.trials(experimentId)).as("the refused tells changed nothing").isEqualTo(trials);
-        assertThat(service.ask("retained", false, "ask-1").id()).as("an ask retried after the window is a new ask")
-                .isNotEqualTo(asked.id());
     }
 
     @Test

@@ -96,7 +96,8 @@ class RequestsTest {
 
         assertThat(reply.next()).isNotNull();
         assertThat(storage.answer(Requests.nextOf("tell-6"))).as("no answer of its own for the next trial").isEmpty();
-        assertThat(storage.answer("tell-6")).get().asString()
+        assertThat(storage.answer("tell-6")).as("kept in the told trial's row, not in a row of its own").isEmpty();
+        assertThat(storage.toldAnswer(asked.id(), "tell-6")).get().asString()
                 .startsWith("{\"kind\":\"tell:" + asked.id() + "\",\"trial\":" + asked.id() + ",\"next\":{\"id\":" + reply.next().id());
         storage.close();
         storage = JdbcStorage.openDataDirectory(dir);
@@ -148,8 +149,39 @@ class RequestsTest {
 
         assertThat(Json.write(retried)).isEqualTo(Json.write(first));
         assertThat(retried.reports()).hasSize(2);
-        assertThat(storage.answer("tell-3")).get().asString()
+        assertThat(storage.toldAnswer(asked.id(), "tell-3")).get().asString()
                 .isEqualTo("{\"kind\":\"tell:" + asked.id() + "\",\"trial\":" + asked.id() + "}");
+        assertThat(storage.toldAnswer(asked.id(), "tell-other")).as("found by the trial and the id together").isEmpty();
+    }
+
+    @Test
+    void aTellStoredAsItsTrialsIdByTheReleaseBeforeIsStillAnsweredFromTheRow() {
+        TrialProposal asked = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+        Trial first = service.tell(asked.id(), result);
+        String kind = "tell:" + asked.id();
+        // Before schema version 20 a tell's answer was a row of the request table, under its id.
+        storage.write(c -> c.putAnswer("tell-8", kind, Json.write(new Requests.StoredAnswer(kind, null, asked.id(), null)),
+                Instant.now()));
+
+        assertThat(Json.write(service.tell(asked.id(), result, null, "tell-8"))).isEqualTo(Json.write(first));
+        assertThatThrownBy(() -> service.tell(asked.id(), result, null, "tell-9"))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TRIAL_FINISHED))
+                .hasMessageContaining("request id \"tell-9\" has no stored answer");
+    }
+
+    @Test
+    void aRequestIdThatToldOneTrialIsNotAnAnswerForAnother() {
+        TrialProposal one = service.ask("retries");
+        TrialProposal other = service.ask("retries");
+        var result = TrialResult.complete(Map.of("loss", 0.5));
+        service.tell(one.id(), result, null, "tell-10");
+        service.tell(other.id(), result);
+
+        assertThatThrownBy(() -> service.tell(other.id(), result, null, "tell-10"))
+                .isInstanceOfSatisfying(TunelabException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TRIAL_FINISHED))
+                .hasMessageContaining("request id \"tell-10\" has no stored answer");
+        assertThat(service.tell(one.id(), result, null, "tell-10").id()).as("still its own trial's answer").isEqualTo(one.id());
     }
 
     @Test
@@ -170,7 +202,7 @@ class RequestsTest {
         var result = TrialResult.complete(Map.of("loss", 0.5));
         var key = RequestKey.of("tell-k", "alice", Json.writeBytes(result));
         service.tellThenAsk(asked.id(), result, "alice", key);
-        assertThat(storage.answer("tell-k")).get().asString().contains("\"by\":\"alice\"").contains("\"body\":\"" + key.body() + "\"");
+        assertThat(storage.toldAnswer(asked.id(), "tell-k")).get().asString().contains("\"by\":\"alice\"").contains("\"body\":\"" + key.body() + "\"");
         assertThat(service.tellThenAsk(asked.id(), result, "alice", key).trial()).isEqualTo(asked.id());
         assertThatThrownBy(() -> service.tellThenAsk(asked.id(), result, "bob", new RequestKey("tell-k", "bob", key.body())))
                 .hasMessageContaining("by another token");

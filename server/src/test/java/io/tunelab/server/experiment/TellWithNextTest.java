@@ -98,7 +98,7 @@ class TellWithNextTest {
         assertThat(stored(id, first.id()).state()).isEqualTo(TrialState.COMPLETE);
         assertThat(stored(id, reply.next().id()).state()).isEqualTo(TrialState.RUNNING);
         assertThat(storage.answer(Requests.nextOf("tell-a"))).as("the next trial rides in the tell's answer").isEmpty();
-        assertThat(storage.answer("tell-a")).get().asString().contains("\"next\":{\"id\":" + reply.next().id());
+        assertThat(storage.toldAnswer(reply.trial(), "tell-a")).get().asString().contains("\"next\":{\"id\":" + reply.next().id());
         assertThat(queries.experiment("one-write").summary().trials())
                 .containsEntry(TrialState.COMPLETE, 1).containsEntry(TrialState.RUNNING, 1);
     }
@@ -126,7 +126,7 @@ class TellWithNextTest {
                 .hasMessageContaining("the disk is full");
 
         assertThat(storage.trials(id)).singleElement().satisfies(t -> assertThat(t.trial().state()).isEqualTo(TrialState.RUNNING));
-        assertThat(storage.answer("tell-f")).isEmpty();
+        assertThat(storage.toldAnswer(first.id(), "tell-f")).isEmpty();
         assertThat(queries.experiment("failing").summary().trials()).containsEntry(TrialState.RUNNING, 1)
                 .doesNotContainKey(TrialState.COMPLETE);
         TellReply retried = service.tellThenAsk(first.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-f");
@@ -215,7 +215,7 @@ class TellWithNextTest {
                 Runnable::run).get(10, TimeUnit.SECONDS)).hasRootCauseMessage("the disk is full");
 
         assertThat(storage.trials(id)).singleElement().satisfies(t -> assertThat(t.trial().state()).isEqualTo(TrialState.RUNNING));
-        assertThat(storage.answer("tell-lf")).isEmpty();
+        assertThat(storage.toldAnswer(first.id(), "tell-lf")).isEmpty();
         TellReply retried = service.tellThenAskLater(first.id(), TrialResult.complete(Map.of("loss", 0.5)), null, "tell-lf",
                 Runnable::run).get(10, TimeUnit.SECONDS);
         assertThat(retried.next().number()).as("the failed write's number was given back").isEqualTo(1);

@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Request ids over real HTTP: a retried ask or tell with the same id answers the first answer
- * and changes nothing, also after a restart; the same id with another body or from another token
- * is refused with 400, answers nothing of the first and changes nothing; a malformed or overlong
- * id is refused with 400 and changes nothing; and the SDK given several server URLs goes on to the next one that answers.
+ * and changes nothing, also after a restart; the same id with another body or from another token,
+ * or an ask's id for another ask, is refused with 400, answers nothing of the first and changes
+ * nothing; a tell's id is kept with its trial; a malformed or overlong id is refused with 400 and
+ * changes nothing; and the SDK given several server URLs goes on to the next one that answers.
  */
 class RequestIdApiTest {
     private static final String SPEC = """
@@ -152,14 +153,33 @@ class RequestIdApiTest {
     }
 
     @Test
-    void anIdUsedForAnotherRequestIsRefused() throws Exception {
+    void anAsksIdUsedForAnAskOfAnotherExperimentIsRefusedAndChangesNothing() throws Exception {
+        post("/api/experiments", SPEC, null);
+        post("/api/experiments", SPEC.replace("\"ids\"", "\"ids-2\""), null);
+        post("/api/experiments/ids/trials", "{}", "same-id");
+
+        var reused = post("/api/experiments/ids-2/trials", "{}", "same-id");
+
+        assertThat(reused.statusCode()).isEqualTo(400);
+        assertThat(reused.body()).contains("INVALID_ARGUMENT").contains("was used for ask");
+        assertThat(Json.read(post("/api/experiments/ids-2/trials", "{}", "other").body(), Map.class).get("number"))
+                .as("the refused ask made no trial").isEqualTo(0);
+    }
+
+    @Test
+    void aTellsIdIsKeptWithItsTrialSoATellUnderAnAsksIdIsItsOwnRequestAndEachRetryGetsItsOwnAnswer() throws Exception {
         post("/api/experiments", SPEC, null);
         var asked = post("/api/experiments/ids/trials", "{}", "same-id");
         long id = ((Number) Json.read(asked.body(), Map.class).get("id")).longValue();
-        var reused = post("/api/trials/" + id + "/result", Json.write(TrialResult.complete(Map.of("loss", 0.5))), "same-id");
-        assertThat(reused.statusCode()).isEqualTo(400);
-        assertThat(reused.body()).contains("INVALID_ARGUMENT").contains("was used for ask");
-        assertThat(Json.read(post("/api/experiments/ids/trials", "{}", "other").body(), Map.class).get("number")).isEqualTo(1);
+        String result = Json.write(TrialResult.complete(Map.of("loss", 0.5)));
+
+        var told = post("/api/trials/" + id + "/result", result, "same-id");
+
+        assertThat(told.statusCode()).as(told.body()).isEqualTo(200);
+        assertThat(post("/api/trials/" + id + "/result", result, "same-id").body()).isEqualTo(told.body());
+        assertThat(Json.read(post("/api/experiments/ids/trials", "{}", "same-id").body(), Map.class))
+                .as("the ask's retry, its first answer").isEqualTo(Json.read(asked.body(), Map.class));
+        assertThat(trialCount()).isEqualTo(1);
     }
 
     @Test

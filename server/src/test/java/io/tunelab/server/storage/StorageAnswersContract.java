@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The storage contract's cases about the stored answers to request ids: they read back after
  * reopening, and {@link Storage.Changes#deleteAnswers} deletes the oldest of those stored before
- * a time, at most a given number per write, and nothing else.
+ * a time, at most a given number per write, and nothing else; a tell's answer kept in its trial's
+ * row is found by the trial and the id together and outlives pruning.
  */
 public abstract class StorageAnswersContract extends StorageAttachmentsContract {
 
@@ -82,6 +83,33 @@ public abstract class StorageAnswersContract extends StorageAttachmentsContract 
         assertThat(deleteAnswers(s, T0.plusSeconds(60), 2)).isEqualTo(1);
         assertThat(deleteAnswers(s, T0.plusSeconds(60), 2)).isZero();
         assertThat(s.answer("a-4")).isEmpty();
+        s.close();
+    }
+
+    @Test
+    void aTellsAnswerKeptInItsTrialsRowIsFoundByTheTrialAndItsIdAndIsNotPruned() {
+        Storage s = open();
+        writeExperimentWithTrials(s);
+        StoredTrial running = s.trials(1).get(1);
+        var done = new Trial(2, 1, 1, running.trial().params(), TrialState.COMPLETE, Map.of("loss", 0.25), null, null, null, T0, T0,
+                T0.plusSeconds(5), "w:2", null, null, null);
+        s.write(c -> c.update(StoredTrial.of(done), "tell-2", "{\"kind\":\"tell:2\",\"trial\":2}"));
+
+        assertThat(deleteAnswers(s, T0.plus(Duration.ofDays(400)), 100)).as("pruning leaves the rows of trials").isZero();
+        s = reopen(s);
+
+        assertThat(s.toldAnswer(2, "tell-2")).hasValue("{\"kind\":\"tell:2\",\"trial\":2}");
+        assertThat(s.toldAnswer(2, "tell-3")).as("another id").isEmpty();
+        assertThat(s.toldAnswer(1, "tell-2")).as("another trial").isEmpty();
+        assertThat(s.toldAnswer(99, "tell-2")).as("no such trial").isEmpty();
+        assertThat(s.answer("tell-2")).as("no row of the request table").isEmpty();
+        assertThat(s.trials(1).get(1).trial()).as("the row written with it").isEqualTo(done);
+
+        s.write(c -> c.update(StoredTrial.of(done), "tell-4", "{\"kind\":\"tell:2\",\"trial\":2,\"again\":true}"));
+        assertThat(s.toldAnswer(2, "tell-2")).as("a later tell's answer replaces it").isEmpty();
+        assertThat(s.toldAnswer(2, "tell-4")).hasValue("{\"kind\":\"tell:2\",\"trial\":2,\"again\":true}");
+        s.write(c -> c.update(StoredTrial.of(done)));
+        assertThat(s.toldAnswer(2, "tell-4")).as("a write of the row without a tell leaves it").isPresent();
         s.close();
     }
 

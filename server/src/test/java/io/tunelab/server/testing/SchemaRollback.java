@@ -33,7 +33,8 @@ public final class SchemaRollback {
             // Version 19 took the embedded database's foreign key of trials (with its index) and
             // trial_revision away; back under the names they had.
             19, List.of("CREATE INDEX trial_revision ON trial (experiment_id, revision)",
-                    "ALTER TABLE trial ADD CONSTRAINT CONSTRAINT_4C FOREIGN KEY (experiment_id) REFERENCES experiment(id)")));
+                    "ALTER TABLE trial ADD CONSTRAINT CONSTRAINT_4C FOREIGN KEY (experiment_id) REFERENCES experiment(id)"),
+            20, List.of("ALTER TABLE trial DROP COLUMN told_answer", "ALTER TABLE trial DROP COLUMN told_request")));
 
     private SchemaRollback() {
     }
