@@ -33,7 +33,11 @@ final class Results {
 
     /** The trial finished by {@code result}, or an INVALID_VALUE error that says what is missing. */
     static Trial finished(Trial t, TrialResult result, ExperimentSpec spec, Instant now, String toldBy) {
-        if (result.state() == null || !result.state().isFinished() || result.state() == TrialState.RACED_OUT) {
+        if (result.state() == null) {
+            throw TunelabException.of(ErrorCode.INVALID_VALUE, "a result needs a state, and this one has none; send \"state\": "
+                    + "\"COMPLETE\" with its values, \"PRUNED\" or \"FAILED\"", Map.of("field", "state"));
+        }
+        if (!result.state().isFinished() || result.state() == TrialState.RACED_OUT) {
             throw TunelabException.of(ErrorCode.INVALID_VALUE, "state must be COMPLETE, PRUNED or FAILED, got " + result.state());
         }
         for (String key : Transitions.SERVER_RECORDED) {

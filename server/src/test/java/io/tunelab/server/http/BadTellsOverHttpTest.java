@@ -46,6 +46,10 @@ class BadTellsOverHttpTest {
                 "values.loss: expected a number, got text \"low\"");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"RUNNING\",\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE, "COMPLETE, PRUNED or FAILED");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"DONE\"}"), 400, ErrorCode.MALFORMED_BODY, "state");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE,
+                "a result needs a state, and this one has none; send \"state\": \"COMPLETE\" with its values, \"PRUNED\" or \"FAILED\"");
+        assertError(call("POST", "/api/trials/" + id + "/result", "{\"values\":{\"loss\":1},\"next\":true}"), 400,
+                ErrorCode.INVALID_VALUE, "a result needs a state");
         assertError(call("POST", "/api/trials/" + id + "/result", "{\"state\":\"FAILED\",\"error\":\"" + "x".repeat(4001) + "\"}"),
                 400, ErrorCode.INVALID_VALUE, "error must be at most 4000 characters, got 4001");
         assertError(call("POST", "/api/trials/" + id + "/reports", "{\"values\":{\"loss\":1}}"), 400, ErrorCode.INVALID_VALUE,
