@@ -257,10 +257,8 @@ final class Journal {
         final List<Consumer<Storage.Changes>> writes = new ArrayList<>();
         private final List<Trial> announced = new ArrayList<>();
         private boolean announceExperiment;
-        /** The trial whose row keeps a tell's answer ({@link #toldUnder}), 0 for none, with that tell's request id and answer. */
-        private long toldTrial;
-        private String toldRequest;
-        private String toldAnswer;
+        /** The tell's answer kept in a trial's row this entry replaces ({@link #toldUnder}); null for none. */
+        private ToldAnswer told;
 
         static Entry none() {
             return new Entry();
@@ -300,8 +298,8 @@ final class Journal {
             }
             // The tell's answer, when one is kept in this row, is known only once the step is planned.
             writes.add(c -> {
-                if (toldTrial == after.id()) {
-                    c.update(after, toldRequest, toldAnswer);
+                if (told != null && told.trialId() == after.id()) {
+                    c.update(after, told.requestId(), told.answer());
                 } else {
                     c.update(after);
                 }
@@ -320,10 +318,12 @@ final class Journal {
             if (replaced.stream().noneMatch(t -> t.id() == trialId)) {
                 throw new IllegalStateException("trial " + trialId + " is not written by this step; its tell's answer has no row");
             }
-            toldTrial = trialId;
-            toldRequest = requestId;
-            toldAnswer = answer;
+            told = new ToldAnswer(trialId, requestId, answer);
             return this;
+        }
+
+        /** A tell's request id and answer (JSON), kept in the row of trial {@code trialId}. */
+        private record ToldAnswer(long trialId, String requestId, String answer) {
         }
 
         /** Adds a report: written as the report alone, the trial in memory gets it among its reports. */

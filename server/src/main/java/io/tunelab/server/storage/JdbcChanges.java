@@ -29,15 +29,12 @@ final class JdbcChanges implements Storage.Changes {
             + " = ? WHERE id = ?";
     private static final String INSERT_TRIAL = "INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS + ", id, experiment_id, number) VALUES ("
             + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 3) + ")";
-    private static final String UPDATE_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,") + " = ? WHERE id = ?";
+    private static final String UPDATE_TRIAL = updateTrial("");
     private static final String INSERT_STAMPED_TRIAL = "INSERT INTO trial (" + RowCodec.TRIAL_COLUMNS
             + ", id, experiment_id, number, revision) VALUES (" + RowCodec.markers(RowCodec.TRIAL_COLUMN_COUNT + 4) + ")";
-    private static final String UPDATE_STAMPED_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
-            + " = ?, revision = ? WHERE id = ?";
-    private static final String UPDATE_TOLD_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
-            + " = ?, told_request = ?, told_answer = ? WHERE id = ?";
-    private static final String UPDATE_STAMPED_TOLD_TRIAL = "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,")
-            + " = ?, told_request = ?, told_answer = ?, revision = ? WHERE id = ?";
+    private static final String UPDATE_STAMPED_TRIAL = updateTrial(", revision = ?");
+    private static final String UPDATE_TOLD_TRIAL = updateTrial(", told_request = ?, told_answer = ?");
+    private static final String UPDATE_STAMPED_TOLD_TRIAL = updateTrial(", told_request = ?, told_answer = ?, revision = ?");
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements;
@@ -99,35 +96,37 @@ final class JdbcChanges implements Storage.Changes {
         }
     }
 
+    /** The update of a trial's row by its id: {@link RowCodec#TRIAL_COLUMNS}, then the columns {@code more} sets. */
+    private static String updateTrial(String more) {
+        return "UPDATE trial SET " + RowCodec.TRIAL_COLUMNS.replace(",", " = ?,") + " = ?" + more + " WHERE id = ?";
+    }
+
     @Override
     public void update(StoredTrial s) {
-        if (revision < 0) {
-            run(UPDATE_TRIAL, ps -> {
-                RowCodec.bindTrial(ps, s);
-                ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, s.id());
-            });
-            return;
-        }
-        run(UPDATE_STAMPED_TRIAL, ps -> {
-            RowCodec.bindTrial(ps, s);
-            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 1, revision);
-            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 2, s.id());
-        });
-        stamped.add(s.id());
+        updateRow(s, false, null, null);
     }
 
     @Override
     public void update(StoredTrial s, String toldRequest, String toldAnswer) {
-        run(revision < 0 ? UPDATE_TOLD_TRIAL : UPDATE_STAMPED_TOLD_TRIAL, ps -> {
+        updateRow(s, true, toldRequest, toldAnswer);
+    }
+
+    /** Writes the trial's row, with a tell's answer when {@code told}, and the step's revision when trials are stamped. */
+    private void updateRow(StoredTrial s, boolean told, String toldRequest, String toldAnswer) {
+        boolean stamp = revision >= 0;
+        run(told ? (stamp ? UPDATE_STAMPED_TOLD_TRIAL : UPDATE_TOLD_TRIAL) : (stamp ? UPDATE_STAMPED_TRIAL : UPDATE_TRIAL), ps -> {
             RowCodec.bindTrial(ps, s);
-            ps.setString(RowCodec.TRIAL_COLUMN_COUNT + 1, toldRequest);
-            ps.setString(RowCodec.TRIAL_COLUMN_COUNT + 2, toldAnswer);
-            if (revision >= 0) {
-                ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + 3, revision);
+            int next = RowCodec.TRIAL_COLUMN_COUNT + 1;
+            if (told) {
+                ps.setString(next++, toldRequest);
+                ps.setString(next++, toldAnswer);
             }
-            ps.setLong(RowCodec.TRIAL_COLUMN_COUNT + (revision < 0 ? 3 : 4), s.id());
+            if (stamp) {
+                ps.setLong(next++, revision);
+            }
+            ps.setLong(next, s.id());
         });
-        if (revision >= 0) {
+        if (stamp) {
             stamped.add(s.id());
         }
     }
