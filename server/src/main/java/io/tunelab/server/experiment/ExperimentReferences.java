@@ -173,6 +173,33 @@ final class ExperimentReferences {
     }
 
     /**
+     * The experiment {@code ref} names, as {@link #find} finds it, when it is loaded ({@code loaded}:
+     * its id's experiment in memory, or null), found without a database read or a lock; null
+     * otherwise (also for a name not known here), and on a database other coordinators share.
+     */
+    LiveExperiment findInMemory(String ref, LongFunction<LiveExperiment> loaded) {
+        if (ref == null || ref.isBlank() || peers.get().shared()) {
+            return null;
+        }
+        Long id = byName.get(ref);
+        if (id == null) {
+            id = asId(ref);
+        }
+        return id == null ? null : loaded.apply(id);
+    }
+
+    /**
+     * The experiment a trial belongs to when both are in memory, found without a database read or
+     * a lock: the experiment loaded ({@code loaded}: its id's experiment in memory, or null) and the
+     * trial among its trials; null otherwise, and on a database other coordinators share.
+     */
+    LiveExperiment ownerInMemory(long trialId, LongFunction<LiveExperiment> loaded) {
+        Long id = byTrial.get(trialId);
+        LiveExperiment e = id == null || peers.get().shared() ? null : loaded.apply(id);
+        return e != null && e.trial(trialId) != null ? e : null;
+    }
+
+    /**
      * Refuses a trial no experiment has, as {@link #owner} does, without loading its experiment:
      * the trial is one of those in memory, or else has a stored row (on a database other
      * coordinators share, theirs too).

@@ -389,6 +389,19 @@ final class ExperimentRegistry {
         return references.owner(trialId);
     }
 
+    /** {@link #find}, answered only from memory ({@link ExperimentReferences#findInMemory}): null where finding it might wait. */
+    LiveExperiment findInMemory(String ref) {
+        return references.findInMemory(ref, loaded::loadedNow);
+    }
+
+    /**
+     * {@link #owner}, answered only from memory ({@link ExperimentReferences#ownerInMemory}): null
+     * where finding it might read the database or wait for a lock (an experiment being loaded).
+     */
+    LiveExperiment ownerInMemory(long trialId) {
+        return references.ownerInMemory(trialId, loaded::loadedNow);
+    }
+
     /** Every experiment in memory, by id: those workers lease from and the reaper watches are always among them. */
     List<LiveExperiment> all() {
         return loaded.all().stream().sorted(Comparator.comparingLong(LiveExperiment::id)).toList();

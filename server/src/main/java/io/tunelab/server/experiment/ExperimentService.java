@@ -295,6 +295,28 @@ public final class ExperimentService {
         return onCommit.tellThenAsk(trialId, result, toldBy, requestId, blocking);
     }
 
+    /**
+     * {@link #tellThenAskLater(long, TrialResult, String, RequestKey, Executor)} on a thread that must
+     * never wait, an event loop: null, having changed nothing, when the tell might wait there (its
+     * experiment not in memory, a strategy that is not {@link io.tunelab.server.strategy.SearchStrategy#quick
+     * quick}, …); the caller then makes it on a thread that may wait. What waits after the call starts
+     * (a write under way holding the trial's row, a retry's stored answer) goes on on {@code blocking}.
+     */
+    public CompletableFuture<TellReply> tellThenAskHere(long trialId, TrialResult result, String toldBy, RequestKey requestId,
+                                                        Executor blocking) {
+        return onCommit.tellThenAskHere(trialId, result, toldBy, requestId, blocking);
+    }
+
+    /** {@link #tellLater(long, TrialResult, String, RequestKey, Executor)} on a thread that must never wait, as {@link #tellThenAskHere}. */
+    public CompletableFuture<Trial> tellHere(long trialId, TrialResult result, String toldBy, RequestKey requestId, Executor blocking) {
+        return onCommit.tellHere(trialId, result, toldBy, requestId, blocking);
+    }
+
+    /** {@link #askLater(String, boolean, RequestKey, Executor)} on a thread that must never wait, as {@link #tellThenAskHere}. */
+    public CompletableFuture<TrialProposal> askHere(String ref, boolean leased, RequestKey requestId, Executor blocking) {
+        return onCommit.askHere(ref, leased, requestId, blocking);
+    }
+
     /** {@link #tell(long, TrialResult, String, String)} answered on commit, as {@link #tellThenAskLater}. */
     public CompletableFuture<Trial> tellLater(long trialId, TrialResult result, String toldBy, String requestId, Executor blocking) {
         return tellLater(trialId, result, toldBy, RequestKey.of(requestId), blocking);

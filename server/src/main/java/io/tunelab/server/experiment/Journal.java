@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -82,14 +83,27 @@ final class Journal {
      * which then applies the entry: chain nothing to it that writes, or chain it with an executor.
      */
     <T> CompletableFuture<T> recordLater(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
+        return recordLater(e, step, null);
+    }
+
+    /**
+     * {@link #recordLater(LiveExperiment, Function)} for a caller that must not wait at all (an
+     * event loop): where a write under way holds a row the step changes, the step is planned again
+     * on {@code waiting}, which may wait for it, instead of here. Null {@code waiting}: waits here.
+     * The journal is not shared (a shared step plans inside its transaction, a wait for the database).
+     */
+    <T> CompletableFuture<T> recordLater(LiveExperiment e, Function<LiveExperiment, Planned<T>> step, Executor waiting) {
         Held<T> held;
         try {
             if (peers.shared()) {
                 return CompletableFuture.completedFuture(recordShared(e, step));
             }
-            held = hold(e, step);
+            held = hold(e, step, waiting == null);
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
+        }
+        if (held == null) {
+            return CompletableFuture.supplyAsync(() -> recordLater(e, step), waiting).thenCompose(written -> written);
         }
         if (held.entry().isEmpty()) {
             return CompletableFuture.completedFuture(held.applied());
@@ -105,6 +119,11 @@ final class Journal {
 
     /** Plans the step under the experiment's monitor, waiting while a write under way holds a row it changes, and holds its rows. */
     private <T> Held<T> hold(LiveExperiment e, Function<LiveExperiment, Planned<T>> step) {
+        return hold(e, step, true);
+    }
+
+    /** {@link #hold(LiveExperiment, Function)}; without {@code mayWait}, null instead of a wait, having held and released nothing. */
+    private <T> Held<T> hold(LiveExperiment e, Function<LiveExperiment, Planned<T>> step, boolean mayWait) {
         Planned<T> planned;
         synchronized (e) {
             while (true) {
@@ -115,6 +134,9 @@ final class Journal {
                 planned = step.apply(e);
                 if (!e.holds(planned.entry())) {
                     break;
+                }
+                if (!mayWait) {
+                    return null; // planned again where it may wait, as the loop would plan it again here
                 }
                 try {
                     e.wait();

@@ -87,6 +87,18 @@ final class LoadedExperiments {
         return e;
     }
 
+    /**
+     * The experiment when it is loaded, marked used; null otherwise, also when it was evicted but is
+     * still held by a caller ({@link #get} takes it back under its id's lock, which a load holds).
+     */
+    LiveExperiment loadedNow(long id) {
+        LiveExperiment e = loaded.get(id);
+        if (e != null) {
+            lastUse.put(id, nanos.getAsLong());
+        }
+        return e;
+    }
+
     /** The experiment in memory without marking it used (the catalog's look), or null. */
     LiveExperiment peek(long id) {
         return inMemory(id);

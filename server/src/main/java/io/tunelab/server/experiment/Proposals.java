@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -160,8 +161,37 @@ final class Proposals {
         });
     }
 
+    /**
+     * {@link #newTrialLater} for an ask made on a thread that must never wait (an event loop), of an
+     * experiment whose strategy is {@link io.tunelab.server.strategy.SearchStrategy#quick quick}:
+     * null, having changed nothing, where the ask might wait there (the journal shared, the ask
+     * refused, whose refusal may complete the experiment, or the strategy failing, which may end
+     * it); a write under way that holds a row of the step is waited for on {@code waiting}.
+     */
+    CompletableFuture<StoredTrial> newTrialHere(LiveExperiment e, String leaseId, BiConsumer<Journal.Entry, StoredTrial> answer,
+                                                Executor waiting) {
+        long start = System.nanoTime();
+        if (journal.shared()) {
+            return null;
+        }
+        StoredTrial stored = proposed(e, null, leaseId, true, true);
+        if (stored == null) {
+            return null;
+        }
+        return journal.recordLater(e, adding(stored, answer), waiting).thenApply(t -> {
+            registry.registerTrial(t.id(), e);
+            askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return t;
+        });
+    }
+
     /** The next trial, proposed outside the monitor under a reserved number; null (or the refusal, when strict) when none is due. */
     private StoredTrial proposed(LiveExperiment e, String worker, String leaseId, boolean strict) {
+        return proposed(e, worker, leaseId, strict, false);
+    }
+
+    /** {@link #proposed(LiveExperiment, String, String, boolean)}; {@code here}: null instead of a refusal or the strategy's failure, having changed nothing. */
+    private StoredTrial proposed(LiveExperiment e, String worker, String leaseId, boolean strict, boolean here) {
         int number;
         List<Trial> history;
         Configurations.Seen proposed;
@@ -173,6 +203,9 @@ final class Proposals {
             proposed = refusal == null ? e.proposedFor(number) : null;
         }
         if (refusal != null) {
+            if (here) {
+                return null;
+            }
             completeIfDone(e);
             if (!strict) {
                 return null;
@@ -184,6 +217,9 @@ final class Proposals {
             params = propose(e, number, history, proposed);
         } catch (RuntimeException ex) {
             e.releaseNumber(number);
+            if (here) {
+                return null;
+            }
             throw ex;
         }
         return started(e, number, params, worker, leaseId);

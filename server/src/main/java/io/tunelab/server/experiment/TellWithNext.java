@@ -9,6 +9,7 @@ import io.tunelab.server.strategy.Configurations;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -84,7 +85,7 @@ final class TellWithNext {
      */
     Outcome record(LiveExperiment e, long trialId, TrialResult result, String toldBy, RequestKey requestId) {
         String leaseId = result.leaseId() != null ? LeaseIds.next() : null;
-        if (!journal.shared() && e.spec().budget().parallel() == null) {
+        if (plansAtOnce(e)) {
             return proposedOutside(e, trialId, result, toldBy, requestId, leaseId);
         }
         // The next trial's place under budget.parallel is decided with the tell that frees it.
@@ -131,7 +132,17 @@ final class TellWithNext {
      * recorded at once, as {@code record} does.
      */
     CompletableFuture<Outcome> recordLater(LiveExperiment e, long trialId, TrialResult result, String toldBy, RequestKey requestId) {
-        if (journal.shared() || e.spec().budget().parallel() != null) {
+        return recordLater(e, trialId, result, toldBy, requestId, null);
+    }
+
+    /**
+     * {@link #recordLater(LiveExperiment, long, TrialResult, String, RequestKey)} on a thread that
+     * must not wait, for an experiment that {@link #plansAtOnce} ({@link Journal#recordLater(LiveExperiment,
+     * Function, Executor)}); null {@code waiting}: waits here.
+     */
+    CompletableFuture<Outcome> recordLater(LiveExperiment e, long trialId, TrialResult result, String toldBy, RequestKey requestId,
+                                           Executor waiting) {
+        if (!plansAtOnce(e)) {
             try {
                 return CompletableFuture.completedFuture(record(e, trialId, result, toldBy, requestId));
             } catch (RuntimeException ex) {
@@ -145,7 +156,16 @@ final class TellWithNext {
             return CompletableFuture.failedFuture(ex);
         }
         return proposed == null ? CompletableFuture.completedFuture(null)
-                : journal.recordLater(e, step(proposed, requestId)).thenApply(o -> recorded(proposed, o));
+                : journal.recordLater(e, step(proposed, requestId), waiting).thenApply(o -> recorded(proposed, o));
+    }
+
+    /**
+     * Whether a tell with next of {@code e} is planned outside the monitor and written without a
+     * wait for it: not under {@code budget.parallel} (the next trial's place is decided with the
+     * tell, in one step) nor on a journal other coordinators share (planned in its transaction).
+     */
+    boolean plansAtOnce(LiveExperiment e) {
+        return !journal.shared() && e.spec().budget().parallel() == null;
     }
 
     /** The proposal made outside the monitor from the history with the told trial, written with the tell if that trial did not change meanwhile. */

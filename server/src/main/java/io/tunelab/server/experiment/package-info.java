@@ -14,7 +14,8 @@
  * change, pure), {@code Journal} (persist, then change memory, then publish),
  * {@code TellWithNext} (a tell and the next trial as one step of the journal, one commit),
  * {@code RepliesOnCommit} (the SDK's ask, tell and tell with next answered by the thread that
- * commits, for callers that do not wait),
+ * commits, for callers that do not wait; their {@code …Here} forms, for a thread that must never
+ * wait, decline what might wait there),
  * {@code LiveExperiment} (one experiment's state, behind its monitor), {@code Proposals} (where
  * the next trial comes from) and {@code Refusals} (why none is handed out now, and the error an
  * ask gets for it),

@@ -47,20 +47,64 @@ final class Blocking implements Executor {
         Context context = Vertx.currentContext();
         executor.execute(() -> {
             try {
-                work.call().whenComplete((result, failure) -> HandOffs.handOff(context, task -> context.runOnContext(v -> task.run()), () -> {
-                    try {
-                        if (failure != null) {
-                            throw failure;
-                        }
-                        reply.send(rc, result);
-                    } catch (Throwable t) {
-                        Failures.send(rc, t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t);
-                    }
-                }));
+                answerOnCompletion(context, rc, work.call(), reply);
             } catch (Throwable t) {
                 context.runOnContext(v -> Failures.send(rc, t));
             }
         });
+    }
+
+    /**
+     * The longest body a domain call made on the event loop reads (16 KiB: a tell of some hundred
+     * values); a longer one, up to the body limit, is read on a virtual thread, where its parsing
+     * holds up no other request.
+     */
+    static final int HERE_MAX_BODY_CHARS = 16 * 1024;
+
+    /** {@link #runHereOrLater(RoutingContext, Callable, Callable, ThrowingReply)}, answering the result as JSON with {@code status}. */
+    void runHereOrLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> here,
+                        Callable<? extends CompletionStage<?>> work) {
+        runHereOrLater(rc, here, work, (r, result) -> send(r, status, Json.writeBytes(result)));
+    }
+
+    /**
+     * {@link #runLater(RoutingContext, Callable, ThrowingReply)} that first tries the domain's call
+     * made for a thread that must never wait, {@code here}, right on the event loop: no virtual
+     * thread is started and none woken. {@code here} answers null, having changed nothing, when the
+     * call might wait there; {@code work} is then made on a virtual thread. A failure {@code here}
+     * throws (a malformed body, say) is answered at once, as {@code work}'s would be.
+     */
+    void runHereOrLater(RoutingContext rc, Callable<? extends CompletionStage<?>> here, Callable<? extends CompletionStage<?>> work,
+                        ThrowingReply reply) {
+        CompletionStage<?> now;
+        try {
+            now = here.call();
+        } catch (Throwable t) {
+            Failures.send(rc, t);
+            return;
+        }
+        if (now == null) {
+            runLater(rc, work, reply);
+        } else {
+            answerOnCompletion(Vertx.currentContext(), rc, now, reply);
+        }
+    }
+
+    /**
+     * Answers the request with {@code reply} once {@code result} completes: the thread that
+     * completes it hands the reply to the request's context ({@link HandOffs}).
+     */
+    private static void answerOnCompletion(Context context, RoutingContext rc, CompletionStage<?> result, ThrowingReply reply) {
+        result.whenComplete((value, failure) -> HandOffs.handOff(context, task -> context.runOnContext(v -> task.run()), () -> {
+            try {
+                if (failure != null) {
+                    throw failure;
+                }
+                reply.send(rc, value);
+            } catch (Throwable t) {
+                Failures.send(rc, t instanceof CompletionException c && c.getCause() != null ? c.getCause() : t);
+            }
+        }));
     }
 
     /** What answers a request with a result on its context; a failure it throws becomes the error response. */

@@ -37,6 +37,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -256,8 +257,10 @@ public final class HttpApi {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
         RequestKey requestId = requestKey(rc);
-        blocking.runLater(rc, 201, () -> experiments.askLater(ref, body != null && !body.isBlank()
-                && Json.read(body, AskRequest.class).leased(), requestId, blocking));
+        Callable<Boolean> leased = () -> body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased();
+        // Asked right here on the event loop when the domain can do it without a wait, else on a virtual thread.
+        blocking.runHereOrLater(rc, 201, () -> body != null && body.length() > Blocking.HERE_MAX_BODY_CHARS ? null
+                : experiments.askHere(ref, leased.call(), requestId, blocking), () -> experiments.askLater(ref, leased.call(), requestId, blocking));
     }
 
     /**

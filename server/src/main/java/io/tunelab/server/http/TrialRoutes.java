@@ -8,6 +8,7 @@ import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.ReportReply;
 import io.tunelab.api.ReportRequest;
 import io.tunelab.api.SuggestRequest;
+import io.tunelab.api.Trial;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.experiment.Coordinator;
 import io.tunelab.server.experiment.ExperimentQueries;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import static io.tunelab.server.http.QueryParams.takes;
 import static io.tunelab.server.http.auth.RequestGuard.requires;
@@ -94,13 +98,25 @@ final class TrialRoutes {
         String by = RequestGuard.principal(rc).name();
         RequestKey requestId = HttpApi.requestKey(rc);
         boolean minimal = ReturnPreference.minimal(rc.request().headers().getAll(ReturnPreference.HEADER));
-        blocking.runLater(rc, () -> {
+        // A small body is read and told right here on the event loop when the domain can do it
+        // without a wait (ExperimentService#tellHere); otherwise, and for a larger body, on a virtual thread.
+        Callable<CompletionStage<?>> here = () -> {
+            if (body.length() > Blocking.HERE_MAX_BODY_CHARS) {
+                return null;
+            }
+            TellRequest tell = TellRequest.parse(body);
+            if (tell.next()) {
+                return experiments.tellThenAskHere(trialId(rc), tell.result(), by, requestId, blocking);
+            }
+            var told = experiments.tellHere(trialId(rc), tell.result(), by, requestId, blocking);
+            return told == null ? null : answered(told, minimal);
+        };
+        blocking.runHereOrLater(rc, here, () -> {
             TellRequest tell = TellRequest.parse(body);
             if (tell.next()) {
                 return experiments.tellThenAskLater(trialId(rc), tell.result(), by, requestId, blocking);
             }
-            var told = experiments.tellLater(trialId(rc), tell.result(), by, requestId, blocking);
-            return minimal ? told.thenApply(t -> NO_CONTENT) : told.thenApply(queries::told); // as GET /api/trials/{id} shows it
+            return answered(experiments.tellLater(trialId(rc), tell.result(), by, requestId, blocking), minimal);
         }, (r, reply) -> {
             if (reply == NO_CONTENT) {
                 r.response().setStatusCode(204).putHeader(ReturnPreference.APPLIED, ReturnPreference.MINIMAL).end();
@@ -112,6 +128,11 @@ final class TrialRoutes {
 
     /** What a tell asked with {@code Prefer: return=minimal} answers: no body. */
     private static final Object NO_CONTENT = new Object();
+
+    /** A plain tell's answer: no body when asked so, else the trial as {@code GET /api/trials/{id}} shows it. */
+    private CompletionStage<?> answered(CompletableFuture<Trial> told, boolean minimal) {
+        return minimal ? told.thenApply(t -> NO_CONTENT) : told.thenApply(queries::told);
+    }
 
     private void askBatch(RoutingContext rc) {
         String ref = rc.pathParam("ref");

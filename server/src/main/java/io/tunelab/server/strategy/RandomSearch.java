@@ -1,5 +1,7 @@
 package io.tunelab.server.strategy;
 
+import io.tunelab.api.FloatParam;
+import io.tunelab.api.SearchSpace;
 import io.tunelab.api.Seeds;
 import java.util.Map;
 
@@ -16,5 +18,15 @@ public final class RandomSearch implements SearchStrategy {
     public Map<String, Object> propose(ProposalContext context) {
         return NoRepeats.propose(context, "random", attempt -> Sampling.sample(context.space(),
                 attempt == 0 ? Seeds.forTrial(context.seed(), context.number()) : NoRepeats.rng(context, "random", attempt)));
+    }
+
+    /**
+     * Quick in a space with a continuous param: a draw then almost never repeats a configuration.
+     * Not in a space of discrete params alone, where near its exhaustion {@link NoRepeats} looks
+     * for an unseen configuration in grid order, a pass over the space.
+     */
+    @Override
+    public boolean quick(SearchSpace space) {
+        return space.params().values().stream().anyMatch(p -> p instanceof FloatParam f && f.step() == null && f.high() > f.low());
     }
 }

@@ -1,6 +1,7 @@
 package io.tunelab.server.strategy;
 
 import io.tunelab.api.Param;
+import io.tunelab.api.SearchSpace;
 import io.tunelab.api.Seeds;
 
 import java.util.Map;
@@ -15,12 +16,23 @@ import java.util.Map;
  * complete, pruned or failed) is proposed again ({@link NoRepeats}); a discrete space whose
  * configurations have all been proposed answers BUDGET_EXHAUSTED. Each implementation says in
  * its Javadoc what it learns from trials of each state. Implementations are thread-safe: the
- * coordinator calls them off the event loop, possibly for several trials at once.
+ * coordinator calls them off the event loop (a {@link #quick} one on it), possibly for several
+ * trials at once.
  */
 public interface SearchStrategy {
 
     /** The params of trial {@code context.number()}, in the space's order. */
     Map<String, Object> propose(ProposalContext context);
+
+    /**
+     * Whether a proposal in {@code space} takes microseconds whatever the experiment's history:
+     * no model fitted, no pass over the history or the space. The coordinator may then make it on
+     * the event loop that took the request, instead of handing it to a thread of its own. The
+     * default, for every strategy that learns, says no.
+     */
+    default boolean quick(SearchSpace space) {
+        return false;
+    }
 
     /**
      * A value for one param that the trial's code defined while running (define-by-run). The

@@ -53,7 +53,22 @@ final class FailingStorage implements Storage {
         if (failsThisWrite()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the disk is full"));
         }
-        return storage.writeLater(changes).thenRun(written::incrementAndGet);
+        CompletableFuture<Void> gate = heldGate.getAndSet(null);
+        CompletableFuture<Void> written = storage.writeLater(changes).thenRun(this.written::incrementAndGet);
+        return gate == null ? written : written.thenCombine(gate, (w, g) -> null);
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> heldGate =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * The next write that does not wait is committed as usual but reported done only once the
+     * answered future is completed: until then it is a write under way, whose rows the journal holds.
+     */
+    CompletableFuture<Void> holdNextWriteLater() {
+        var gate = new CompletableFuture<Void>();
+        heldGate.set(gate);
+        return gate;
     }
 
     private boolean failsThisWrite() {

@@ -83,6 +83,35 @@ class TellWithNextOverHttpTest {
         return call("POST", path, body);
     }
 
+    /**
+     * A tell of a random search over a continuous param is made on the event loop that took it; one
+     * whose body is longer than 16 KiB is read on a thread of its own instead: both answer alike,
+     * and a malformed body of either length is refused alike, changing nothing.
+     */
+    @Test
+    void aLongTellIsReadOffTheEventLoopAndAnsweredAsAShortOne() throws Exception {
+        call("POST", "/api/experiments", SPEC);
+        long shortTold = ask();
+        long longTold = ask();
+        String note = "n".repeat(Blocking.HERE_MAX_BODY_CHARS);
+        Reply shortReply = call("/api/trials/" + shortTold + "/result", "{\"next\": true, \"state\": \"COMPLETE\", \"values\": {\"loss\": 1}}");
+        Reply longReply = call("/api/trials/" + longTold + "/result",
+                "{\"next\": true, \"state\": \"COMPLETE\", \"values\": {\"loss\": 1}, \"provenance\": {\"note\": \"" + note + "\"}}");
+        assertThat(next(longReply)).isNotEqualTo(next(shortReply));
+        assertThat(longReply.json().keySet()).isEqualTo(shortReply.json().keySet());
+        assertThat(call("GET", "/api/trials/" + longTold, null).body()).contains(note);
+
+        long open = next(longReply);
+        String before = call("GET", "/api/trials/" + open, null).body();
+        call("/api/trials/" + open + "/result", "{\"next\": true, \"state\": \"COMPLETE\", \"values\": {\"loss\": \"low\"}}")
+                .assertError(400, ErrorCode.MALFORMED_BODY, "values.loss: expected a number, got text \"low\"");
+        call("/api/trials/" + open + "/result", "{\"next\": true, \"state\": \"COMPLETE\", \"values\": {\"loss\": \"low\"}, "
+                + "\"provenance\": {\"note\": \"" + note + "\"}}").assertError(400, ErrorCode.MALFORMED_BODY,
+                "values.loss: expected a number, got text \"low\"");
+        assertThat(call("GET", "/api/trials/" + open, null).body()).isEqualTo(before);
+        assertThat(call("GET", "/api/experiments/drawn/trials", null).list()).hasSize(4);
+    }
+
     @Test
     void aRetryUnderItsRequestIdAnswersTheSameNextTrial() throws Exception {
         call("POST", "/api/experiments", SPEC);
