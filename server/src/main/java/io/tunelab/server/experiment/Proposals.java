@@ -154,7 +154,13 @@ final class Proposals {
         if (stored == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return journal.recordLater(e, adding(stored, answer)).thenApply(t -> {
+        return written(e, stored, answer, null, start);
+    }
+
+    /** Writes the proposed trial with its answer ({@link Journal#recordLater(LiveExperiment, Function, Executor)}); the future answers it once known by its id. */
+    private CompletableFuture<StoredTrial> written(LiveExperiment e, StoredTrial stored, BiConsumer<Journal.Entry, StoredTrial> answer,
+                                                   Executor waiting, long start) {
+        return journal.recordLater(e, adding(stored, answer), waiting).thenApply(t -> {
             registry.registerTrial(t.id(), e);
             askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return t;
@@ -175,14 +181,7 @@ final class Proposals {
             return null;
         }
         StoredTrial stored = proposed(e, null, leaseId, true, true);
-        if (stored == null) {
-            return null;
-        }
-        return journal.recordLater(e, adding(stored, answer), waiting).thenApply(t -> {
-            registry.registerTrial(t.id(), e);
-            askTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return t;
-        });
+        return stored == null ? null : written(e, stored, answer, waiting, start);
     }
 
     /** The next trial, proposed outside the monitor under a reserved number; null (or the refusal, when strict) when none is due. */

@@ -55,11 +55,11 @@ final class Blocking implements Executor {
     }
 
     /**
-     * The longest body a domain call made on the event loop reads (16 KiB: a tell of some hundred
+     * The longest body (bytes) a domain call made on the event loop reads (16 KiB: a tell of some hundred
      * values); a longer one, up to the body limit, is read on a virtual thread, where its parsing
      * holds up no other request.
      */
-    static final int HERE_MAX_BODY_CHARS = 16 * 1024;
+    static final int HERE_MAX_BODY_BYTES = 16 * 1024;
 
     /** {@link #runHereOrLater(RoutingContext, Callable, Callable, ThrowingReply)}, answering the result as JSON with {@code status}. */
     void runHereOrLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> here,
@@ -71,11 +71,16 @@ final class Blocking implements Executor {
      * {@link #runLater(RoutingContext, Callable, ThrowingReply)} that first tries the domain's call
      * made for a thread that must never wait, {@code here}, right on the event loop: no virtual
      * thread is started and none woken. {@code here} answers null, having changed nothing, when the
-     * call might wait there; {@code work} is then made on a virtual thread. A failure {@code here}
-     * throws (a malformed body, say) is answered at once, as {@code work}'s would be.
+     * call might wait there; {@code work} is then made on a virtual thread, as it is at once for a
+     * body longer than {@link #HERE_MAX_BODY_BYTES}. A failure {@code here} throws (a malformed
+     * body, say) is answered at once, as {@code work}'s would be.
      */
     void runHereOrLater(RoutingContext rc, Callable<? extends CompletionStage<?>> here, Callable<? extends CompletionStage<?>> work,
                         ThrowingReply reply) {
+        if (rc.body() != null && rc.body().length() > HERE_MAX_BODY_BYTES) {
+            runLater(rc, work, reply);
+            return;
+        }
         CompletionStage<?> now;
         try {
             now = here.call();

@@ -257,10 +257,13 @@ public final class HttpApi {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
         RequestKey requestId = requestKey(rc);
-        Callable<Boolean> leased = () -> body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased();
-        // Asked right here on the event loop when the domain can do it without a wait, else on a virtual thread.
-        blocking.runHereOrLater(rc, 201, () -> body != null && body.length() > Blocking.HERE_MAX_BODY_CHARS ? null
-                : experiments.askHere(ref, leased.call(), requestId, blocking), () -> experiments.askLater(ref, leased.call(), requestId, blocking));
+        // Asked right here on the event loop when the domain can do it without a wait, else on a
+        // virtual thread; the body is read once, where the ask is first tried.
+        Boolean[] leased = new Boolean[1];
+        Callable<Boolean> lease = () -> leased[0] != null ? leased[0]
+                : (leased[0] = body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased());
+        blocking.runHereOrLater(rc, 201, () -> experiments.askHere(ref, lease.call(), requestId, blocking),
+                () -> experiments.askLater(ref, lease.call(), requestId, blocking));
     }
 
     /**

@@ -98,13 +98,11 @@ final class TrialRoutes {
         String by = RequestGuard.principal(rc).name();
         RequestKey requestId = HttpApi.requestKey(rc);
         boolean minimal = ReturnPreference.minimal(rc.request().headers().getAll(ReturnPreference.HEADER));
-        // A small body is read and told right here on the event loop when the domain can do it
-        // without a wait (ExperimentService#tellHere); otherwise, and for a larger body, on a virtual thread.
+        // Read and told right here on the event loop when the domain can do it without a wait
+        // (ExperimentService#tellHere); otherwise on a virtual thread, reading the body only once.
+        TellRequest[] read = new TellRequest[1];
         Callable<CompletionStage<?>> here = () -> {
-            if (body.length() > Blocking.HERE_MAX_BODY_CHARS) {
-                return null;
-            }
-            TellRequest tell = TellRequest.parse(body);
+            TellRequest tell = read[0] = TellRequest.parse(body);
             if (tell.next()) {
                 return experiments.tellThenAskHere(trialId(rc), tell.result(), by, requestId, blocking);
             }
@@ -112,7 +110,7 @@ final class TrialRoutes {
             return told == null ? null : answered(told, minimal);
         };
         blocking.runHereOrLater(rc, here, () -> {
-            TellRequest tell = TellRequest.parse(body);
+            TellRequest tell = read[0] != null ? read[0] : TellRequest.parse(body);
             if (tell.next()) {
                 return experiments.tellThenAskLater(trialId(rc), tell.result(), by, requestId, blocking);
             }

@@ -93,7 +93,7 @@ class TellWithNextOverHttpTest {
         call("POST", "/api/experiments", SPEC);
         long shortTold = ask();
         long longTold = ask();
-        String note = "n".repeat(Blocking.HERE_MAX_BODY_CHARS);
+        String note = "n".repeat(Blocking.HERE_MAX_BODY_BYTES);
         Reply shortReply = call("/api/trials/" + shortTold + "/result", "{\"next\": true, \"state\": \"COMPLETE\", \"values\": {\"loss\": 1}}");
         Reply longReply = call("/api/trials/" + longTold + "/result",
                 "{\"next\": true, \"state\": \"COMPLETE\", \"values\": {\"loss\": 1}, \"provenance\": {\"note\": \"" + note + "\"}}");
