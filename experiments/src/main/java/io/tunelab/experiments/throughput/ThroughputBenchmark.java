@@ -46,11 +46,16 @@ import java.util.Map;
  * warm-up right before its own window classic's had a third less compilation behind it. The
  * server's JIT compiles for some 30,000 requests, so with the default warm-up the figures include
  * part of its compilation (printed apart), and with a longer one they are closer to a
- * long-running server's.
+ * long-running server's. Each part of the warm-up runs as consecutive experiments of at most
+ * {@code --warmup-experiment} trials (1,000 by default; 0 for one experiment per part, the method
+ * before 2026-12-07): with one long experiment per protocol the server's JIT had seen two
+ * experiments start and end, and undid code compiled for the middle of one (uncommon traps in
+ * the first proposal, the spec's parsing, the last tells) during the measured experiment's first
+ * trials.
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
  * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
- * [--server-jvm OPTION]... [--timeline] [--commits]}; with Optuna it also prints the median fsync of the journal's
+ * [--warmup-experiment 1000] [--server-jvm OPTION]... [--timeline] [--commits]}; with Optuna it also prints the median fsync of the journal's
  * directory and Optuna's rate with the journal on {@code /dev/shm} (where fsync does nothing):
  * the anchor's rate moves with the disk's fsync latency, and these say by how much. Each
  * {@code --server-jvm} adds one JVM option to the server started here (after the ones it always
@@ -62,6 +67,14 @@ import java.util.Map;
  * before a window moves the figures of its first 1,000 trials).
  */
 public final class ThroughputBenchmark {
+    /**
+     * Trials per warm-up experiment by default: a server's JIT learns how an experiment starts and
+     * ends (its creation, first asks and proposals, last tells) only from experiments that start and
+     * end, and a server in use has run many; a warm-up of one long experiment per protocol left that
+     * to the measured experiment's first 1,000 trials (experiments/PERFORMANCE.md, 2026-12-07).
+     */
+    static final int WARMUP_EXPERIMENT = 1000;
+
     private ThroughputBenchmark() {
     }
 
@@ -73,6 +86,7 @@ public final class ThroughputBenchmark {
         int optunaRuns = 3;
         List<String> protocols = List.of("classic", "next");
         int warmup = 3000;
+        int warmupExperiment = WARMUP_EXPERIMENT;
         var serverJvm = new java.util.ArrayList<String>();
         boolean timeline = false;
         boolean commits = false;
@@ -85,11 +99,13 @@ public final class ThroughputBenchmark {
                 case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
                 case "--protocols" -> protocols = List.of(args[++i].split(","));
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--warmup-experiment" -> warmupExperiment = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> serverJvm.add(args[++i]);
                 case "--timeline" -> timeline = true;
                 case "--commits" -> commits = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --server-jvm OPTION --timeline --commits");
+                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --warmup-experiment N --server-jvm OPTION "
+                        + "--timeline --commits");
             }
         }
         if (trials < 2000) {
@@ -97,6 +113,10 @@ public final class ThroughputBenchmark {
         }
         if (warmup < 100) {
             throw new IllegalArgumentException("--warmup must be at least 100 trials per protocol, got " + warmup);
+        }
+        if (warmupExperiment != 0 && warmupExperiment < 100) {
+            throw new IllegalArgumentException("--warmup-experiment must be 0 (each part of the warm-up one experiment) or at least 100 "
+                    + "trials per warm-up experiment, got " + warmupExperiment);
         }
         for (String name : protocols) {
             if (!name.equals("classic") && !name.equals("next")) {
@@ -138,9 +158,10 @@ public final class ThroughputBenchmark {
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
                     + "after its commit, durability %s); %d cores, shared with whatever else runs; warm-up %,d floor "
-                    + "requests, then %,d trials of each protocol, then %,d more of each right before its measured experiment%s%n", clients,
+                    + "requests, then %,d trials of each protocol, then %,d more of each right before its measured experiment, %s%s%n", clients,
                     trials, url, server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup,
-                    warmup, Math.max(100, warmup / 10),
+                    warmup, Math.max(100, warmup / 10), warmupExperiment == 0 ? "each part one experiment"
+                            : String.format(Locale.ROOT, "in experiments of at most %,d trials", warmupExperiment),
                     serverJvm.isEmpty() ? "" : "; server JVM options added: " + String.join(" ", serverJvm));
             // Warm both JITs so the figures are steady state: the floor first, then every protocol
             // as before (so the compiler has as long as it had before the first window), then each
@@ -150,14 +171,14 @@ public final class ThroughputBenchmark {
             long stamp = System.currentTimeMillis();
             Load.run(clients, warmup, pid, Load.floor(client));
             for (String name : protocols) {
-                Load.run(clients, warmup, pid, driver(name, client.launch(spec("warmup-" + name + "-" + stamp, warmup))));
+                warm(client, clients, pid, name, "warmup-" + name + "-" + stamp, warmup, warmupExperiment);
             }
             int again = Math.max(100, warmup / 10);
 
             var results = new java.util.ArrayList<Protocol>();
             for (String name : protocols) {
                 boolean next = name.equals("next");
-                Load.run(clients, again, pid, driver(name, client.launch(spec("warmup-again-" + name + "-" + stamp, again))));
+                warm(client, clients, pid, name, "warmup-again-" + name + "-" + stamp, again, warmupExperiment);
                 Load.Driver driver = driver(name, client.launch(spec("throughput-" + name + "-" + stamp, trials)));
                 // One phase over the whole experiment, its windows taken from when each trial finished:
                 // the clients never stop between them, so the last 1,000 has no ramp-up or drain of its own.
@@ -247,6 +268,29 @@ public final class ThroughputBenchmark {
     }
 
     /** The driver of protocol {@code name} ({@code classic} or {@code next}) on experiment {@code exp}. */
+    /**
+     * {@code trials} trials of protocol {@code name} as consecutive experiments of at most {@code
+     * perExperiment} trials each (named {@code prefix-1}, {@code prefix-2}, …), or as one experiment
+     * when {@code perExperiment} is 0.
+     */
+    private static void warm(TunelabClient client, int clients, long pid, String name, String prefix, int trials, int perExperiment)
+            throws Exception {
+        int k = 0;
+        for (int count : experimentSizes(trials, perExperiment)) {
+            Load.run(clients, count, pid, driver(name, client.launch(spec(prefix + "-" + ++k, count))));
+        }
+    }
+
+    /** The sizes of consecutive experiments of at most {@code perExperiment} trials (0: one) that make {@code trials} trials. */
+    static List<Integer> experimentSizes(int trials, int perExperiment) {
+        int size = perExperiment == 0 ? trials : perExperiment;
+        var sizes = new java.util.ArrayList<Integer>();
+        for (int done = 0; done < trials; done += size) {
+            sizes.add(Math.min(size, trials - done));
+        }
+        return sizes;
+    }
+
     private static Load.Driver driver(String name, ExperimentHandle exp) {
         return name.equals("next") ? Load.tellWithNext(exp) : Load.classic(exp);
     }
