@@ -267,7 +267,6 @@ public final class ThroughputBenchmark {
                 + "whatever ran)%n", label, Runtime.getRuntime().availableProcessors(), 100 * cores.busy(), 100 * cores.idle(), 100 * cores.steal());
     }
 
-    /** The driver of protocol {@code name} ({@code classic} or {@code next}) on experiment {@code exp}. */
     /**
      * {@code trials} trials of protocol {@code name} as consecutive experiments of at most {@code
      * perExperiment} trials each (named {@code prefix-1}, {@code prefix-2}, …), or as one experiment
@@ -291,6 +290,7 @@ public final class ThroughputBenchmark {
         return sizes;
     }
 
+    /** The driver of protocol {@code name} ({@code classic} or {@code next}) on experiment {@code exp}. */
     private static Load.Driver driver(String name, ExperimentHandle exp) {
         return name.equals("next") ? Load.tellWithNext(exp) : Load.classic(exp);
     }

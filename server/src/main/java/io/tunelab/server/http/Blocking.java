@@ -61,38 +61,46 @@ final class Blocking implements Executor {
      */
     static final int HERE_MAX_BODY_BYTES = 16 * 1024;
 
-    /** {@link #runHereOrLater(RoutingContext, Callable, Callable, ThrowingReply)}, answering the result as JSON with {@code status}. */
-    void runHereOrLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> here,
-                        Callable<? extends CompletionStage<?>> work) {
-        runHereOrLater(rc, here, work, (r, result) -> send(r, status, Json.writeBytes(result)));
+    /** {@link #runHereOrLater(RoutingContext, Callable, Step, Step, ThrowingReply)}, answering the result as JSON with {@code status}. */
+    <B> void runHereOrLater(RoutingContext rc, int status, Callable<B> read, Step<B> here, Step<B> work) {
+        runHereOrLater(rc, read, here, work, (r, result) -> send(r, status, Json.writeBytes(result)));
     }
 
     /**
      * {@link #runLater(RoutingContext, Callable, ThrowingReply)} that first tries the domain's call
      * made for a thread that must never wait, {@code here}, right on the event loop: no virtual
-     * thread is started and none woken. {@code here} answers null, having changed nothing, when the
-     * call might wait there; {@code work} is then made on a virtual thread, as it is at once for a
-     * body longer than {@link #HERE_MAX_BODY_BYTES}. A failure {@code here} throws (a malformed
-     * body, say) is answered at once, as {@code work}'s would be.
+     * thread is started and none woken. The request's body is read once ({@code read}) and given to
+     * whichever call runs. {@code here} answers null, having changed nothing, when the call might
+     * wait there; {@code work} is then made on a virtual thread with the body already read. A body
+     * longer than {@link #HERE_MAX_BODY_BYTES} is read and worked on the virtual thread alone. A
+     * failure reading or {@code here} throws (a malformed body, say) is answered at once, as
+     * {@code work}'s would be.
      */
-    void runHereOrLater(RoutingContext rc, Callable<? extends CompletionStage<?>> here, Callable<? extends CompletionStage<?>> work,
-                        ThrowingReply reply) {
+    <B> void runHereOrLater(RoutingContext rc, Callable<B> read, Step<B> here, Step<B> work, ThrowingReply reply) {
         if (rc.body() != null && rc.body().length() > HERE_MAX_BODY_BYTES) {
-            runLater(rc, work, reply);
+            runLater(rc, () -> work.call(read.call()), reply);
             return;
         }
+        B body;
         CompletionStage<?> now;
         try {
-            now = here.call();
+            body = read.call();
+            now = here.call(body);
         } catch (Throwable t) {
             Failures.send(rc, t);
             return;
         }
         if (now == null) {
-            runLater(rc, work, reply);
+            runLater(rc, () -> work.call(body), reply);
         } else {
             answerOnCompletion(Vertx.currentContext(), rc, now, reply);
         }
+    }
+
+    /** A domain call on a request's body as read. */
+    @FunctionalInterface
+    interface Step<B> {
+        CompletionStage<?> call(B body) throws Exception;
     }
 
     /**

@@ -37,7 +37,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -257,13 +256,9 @@ public final class HttpApi {
         String ref = rc.pathParam("ref");
         String body = rc.body().asString();
         RequestKey requestId = requestKey(rc);
-        // Asked right here on the event loop when the domain can do it without a wait, else on a
-        // virtual thread; the body is read once, where the ask is first tried.
-        Boolean[] leased = new Boolean[1];
-        Callable<Boolean> lease = () -> leased[0] != null ? leased[0]
-                : (leased[0] = body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased());
-        blocking.runHereOrLater(rc, 201, () -> experiments.askHere(ref, lease.call(), requestId, blocking),
-                () -> experiments.askLater(ref, lease.call(), requestId, blocking));
+        // Asked right here on the event loop when the domain can do it without a wait, else on a virtual thread.
+        blocking.runHereOrLater(rc, 201, () -> body != null && !body.isBlank() && Json.read(body, AskRequest.class).leased(),
+                leased -> experiments.askHere(ref, leased, requestId, blocking), leased -> experiments.askLater(ref, leased, requestId, blocking));
     }
 
     /**

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -98,19 +97,15 @@ final class TrialRoutes {
         String by = RequestGuard.principal(rc).name();
         RequestKey requestId = HttpApi.requestKey(rc);
         boolean minimal = ReturnPreference.minimal(rc.request().headers().getAll(ReturnPreference.HEADER));
-        // Read and told right here on the event loop when the domain can do it without a wait
-        // (ExperimentService#tellHere); otherwise on a virtual thread, reading the body only once.
-        TellRequest[] read = new TellRequest[1];
-        Callable<CompletionStage<?>> here = () -> {
-            TellRequest tell = read[0] = TellRequest.parse(body);
+        // Told right here on the event loop when the domain can do it without a wait
+        // (ExperimentService#tellHere); otherwise on a virtual thread.
+        blocking.runHereOrLater(rc, () -> TellRequest.parse(body), tell -> {
             if (tell.next()) {
                 return experiments.tellThenAskHere(trialId(rc), tell.result(), by, requestId, blocking);
             }
             var told = experiments.tellHere(trialId(rc), tell.result(), by, requestId, blocking);
             return told == null ? null : answered(told, minimal);
-        };
-        blocking.runHereOrLater(rc, here, () -> {
-            TellRequest tell = read[0] != null ? read[0] : TellRequest.parse(body);
+        }, tell -> {
             if (tell.next()) {
                 return experiments.tellThenAskLater(trialId(rc), tell.result(), by, requestId, blocking);
             }
