@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import com.carrotsearch.hppc.LongLongHashMap;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.ExperimentIndex;
@@ -21,8 +22,16 @@ import java.util.function.Supplier;
  * the registry changes names under {@link #names()}'s lock, so that no two experiments share one.
  */
 final class ExperimentReferences {
+    /** No experiment: what {@link #byTrial} answers for a trial it does not hold (ids are positive). */
+    private static final long NONE = 0;
     private final Map<String, Long> byName = new ConcurrentHashMap<>();
-    private final Map<Long, Long> byTrial = new ConcurrentHashMap<>();
+    /**
+     * The experiment id of each trial in memory, by trial id, guarded by itself: a map of
+     * primitives, so that a trial the server keeps costs no node and no boxed ids here (a
+     * {@code ConcurrentHashMap<Long, Long>} was three of the objects each young collection copied
+     * per trial kept since the one before).
+     */
+    private final LongLongHashMap byTrial = new LongLongHashMap();
     private final Supplier<ExperimentIndex> index;
     private final LongFunction<LiveExperiment> load;
     private final Supplier<Peers> peers;
@@ -41,30 +50,42 @@ final class ExperimentReferences {
 
     /** Files the trials of an experiment now in memory under it. */
     void holdTrials(LiveExperiment e) {
-        e.storedTrials().forEach(t -> byTrial.put(t.id(), e.id()));
+        synchronized (byTrial) {
+            e.storedTrials().forEach(t -> byTrial.put(t.id(), e.id()));
+        }
     }
 
     /** Records which experiment a newly stored trial belongs to. */
     void holdTrial(long trialId, long experimentId) {
-        byTrial.put(trialId, experimentId);
+        synchronized (byTrial) {
+            byTrial.put(trialId, experimentId);
+        }
     }
 
     /** Forgets the trials of an experiment leaving memory (its name stays known). */
     void evicted(LiveExperiment e) {
-        for (StoredTrial t : e.storedTrials()) {
-            byTrial.remove(t.id(), e.id());
+        synchronized (byTrial) {
+            for (StoredTrial t : e.storedTrials()) {
+                if (byTrial.getOrDefault(t.id(), NONE) == e.id()) {
+                    byTrial.remove(t.id());
+                }
+            }
         }
     }
 
     /** Forgets a deleted experiment: its name and its trials. */
     void deleted(LiveExperiment e) {
         byName.remove(e.name(), e.id());
-        byTrial.values().removeIf(owner -> owner == e.id());
+        synchronized (byTrial) {
+            byTrial.removeAll((trial, owner) -> owner == e.id());
+        }
     }
 
     /** How many trials are filed under the experiments in memory. */
     int trialsHeld() {
-        return byTrial.size();
+        synchronized (byTrial) {
+            return byTrial.size();
+        }
     }
 
     /** The experiment with this name, or with this id. */
@@ -194,8 +215,8 @@ final class ExperimentReferences {
      * trial among its trials; null otherwise, and on a database other coordinators share.
      */
     LiveExperiment ownerInMemory(long trialId, LongFunction<LiveExperiment> loaded) {
-        Long id = byTrial.get(trialId);
-        LiveExperiment e = id == null || peers.get().shared() ? null : loaded.apply(id);
+        long id = held(trialId);
+        LiveExperiment e = id == NONE || peers.get().shared() ? null : loaded.apply(id);
         return e != null && e.trial(trialId) != null ? e : null;
     }
 
@@ -212,12 +233,20 @@ final class ExperimentReferences {
 
     /** The id of the experiment a trial belongs to, from the trials in memory or else its stored row; null for none. */
     private Long experimentIdOf(long trialId) {
-        Long id = byTrial.get(trialId);
+        long held = held(trialId);
+        Long id = held == NONE ? null : held;
         if (id == null) {
             var stored = index.get().experimentOfTrial(trialId);
             id = stored.isPresent() ? stored.getAsLong() : null;
         }
         return id;
+    }
+
+    /** The experiment id of a trial in memory, or {@link #NONE}. */
+    private long held(long trialId) {
+        synchronized (byTrial) {
+            return byTrial.getOrDefault(trialId, NONE);
+        }
     }
 
     private static TunelabException noTrial(long trialId) {

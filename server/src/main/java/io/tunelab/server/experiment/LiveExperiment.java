@@ -1,5 +1,6 @@
 package io.tunelab.server.experiment;
 
+import com.carrotsearch.hppc.LongIntHashMap;
 import io.tunelab.api.Experiment;
 import io.tunelab.api.ExperimentSpec;
 import io.tunelab.api.ExperimentState;
@@ -17,7 +18,6 @@ import io.tunelab.server.strategy.SearchStrategy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +45,8 @@ final class LiveExperiment {
     private final List<StoredTrial> trials = new ArrayList<>();
     /** The trials of {@link #trials} alone, kept with it: an ask copies them in one pass, with no unwrapping. */
     private final TrialHistory history = new TrialHistory();
-    private final Map<Long, Integer> indexById = new HashMap<>();
+    /** Each trial's index in {@link #trials}, by trial id; primitives, so a kept trial costs no node or boxed key here. */
+    private final LongIntHashMap indexById = new LongIntHashMap();
     /** The trials' configurations as a set, kept with {@link #trials}: the no-repeat check asks it. */
     private final ProposedConfigurations proposed = new ProposedConfigurations();
     private final EnumMap<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
@@ -200,8 +201,8 @@ final class LiveExperiment {
     }
 
     synchronized StoredTrial trial(long trialId) {
-        Integer i = indexById.get(trialId);
-        return i == null ? null : trials.get(i);
+        int i = indexById.getOrDefault(trialId, -1);
+        return i < 0 ? null : trials.get(i);
     }
 
     /**
@@ -415,7 +416,10 @@ final class LiveExperiment {
 
     /** Replaces a trial's row, keeping counts, views and the best trial current. */
     private void replace(StoredTrial t) {
-        int i = indexById.get(t.id());
+        int i = indexById.getOrDefault(t.id(), -1);
+        if (i < 0) {
+            throw new IllegalStateException("trial " + t.id() + " is not one of experiment " + id + "'s in memory");
+        }
         Trial before = trials.get(i).trial();
         trials.set(i, t);
         history.set(i, t.trial());

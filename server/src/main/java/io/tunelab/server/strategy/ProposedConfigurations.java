@@ -1,8 +1,7 @@
 package io.tunelab.server.strategy;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import com.carrotsearch.hppc.LongObjectHashMap;
+
 import java.util.Map;
 
 /**
@@ -22,14 +21,31 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class ProposedConfigurations {
-    /** One trial's configuration from version {@code added} until (excluding) version {@code superseded}. */
-    private record Entry(Map<String, Object> params, long added, long superseded) {
+    /**
+     * One trial's configuration from version {@code added} until (excluding) version
+     * {@code superseded}, and the next one with the same fingerprint: a chain per fingerprint in a
+     * map of primitive keys, so that a configuration the set keeps costs this one object (a
+     * {@code HashMap<Long, List<Entry>>} added a node, a boxed key, a list and its array per trial,
+     * each copied by the young collections of a server that keeps thousands).
+     */
+    private static final class Entry {
+        final Map<String, Object> params;
+        final long added;
+        long superseded = Long.MAX_VALUE;
+        final Entry next;
+
+        Entry(Map<String, Object> params, long added, Entry next) {
+            this.params = params;
+            this.added = added;
+            this.next = next;
+        }
+
         boolean visibleAt(long version) {
             return added <= version && version < superseded;
         }
     }
 
-    private final Map<Long, List<Entry>> byFingerprint = new HashMap<>();
+    private final LongObjectHashMap<Entry> byFingerprint = new LongObjectHashMap<>();
     private long version;
 
     /** Adds a trial's configuration. */
@@ -49,11 +65,9 @@ public final class ProposedConfigurations {
         }
         version++;
         String key = Configurations.key(before);
-        List<Entry> same = byFingerprint.getOrDefault(Configurations.fingerprint(before), List.of());
-        for (int i = 0; i < same.size(); i++) {
-            Entry e = same.get(i);
-            if (e.superseded() == Long.MAX_VALUE && Configurations.key(e.params()).equals(key)) {
-                same.set(i, new Entry(e.params(), e.added(), version));
+        for (Entry e = byFingerprint.get(Configurations.fingerprint(before)); e != null; e = e.next) {
+            if (e.superseded == Long.MAX_VALUE && Configurations.key(e.params).equals(key)) {
+                e.superseded = version;
                 break;
             }
         }
@@ -61,8 +75,8 @@ public final class ProposedConfigurations {
     }
 
     private void put(Map<String, Object> params) {
-        byFingerprint.computeIfAbsent(Configurations.fingerprint(params), f -> new ArrayList<>(1))
-                .add(new Entry(params, version, Long.MAX_VALUE));
+        long fingerprint = Configurations.fingerprint(params);
+        byFingerprint.put(fingerprint, new Entry(params, version, byFingerprint.get(fingerprint)));
     }
 
     /** Whether a trial has a configuration equal to this one now. */
@@ -77,15 +91,11 @@ public final class ProposedConfigurations {
     }
 
     private synchronized boolean contains(Map<String, Object> config, long at) {
-        List<Entry> same = byFingerprint.get(Configurations.fingerprint(config));
-        if (same == null) {
-            return false;
-        }
         String key = null;
-        for (Entry e : same) {
+        for (Entry e = byFingerprint.get(Configurations.fingerprint(config)); e != null; e = e.next) {
             if (e.visibleAt(at)) {
                 key = key == null ? Configurations.key(config) : key;
-                if (Configurations.key(e.params()).equals(key)) {
+                if (Configurations.key(e.params).equals(key)) {
                     return true;
                 }
             }
