@@ -2,12 +2,14 @@ package io.tunelab.api;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A configuration's params, immutable and in the order given, in two arrays. A trial is rebuilt
@@ -20,23 +22,59 @@ import java.util.Set;
  */
 final class ParamMap extends AbstractMap<String, Object> {
     static final int SCANNED = 16;
-    private static final ParamMap EMPTY = new ParamMap(new String[0], new Object[0]);
+    private static final ParamMap EMPTY = new ParamMap(Names.of(new String[0]), new Object[0]);
+    /** {@link Names} recently made, by a hash of the names: see {@link Names#shared}. */
+    private static final AtomicReferenceArray<Names> RECENT_NAMES = new AtomicReferenceArray<>(64);
+
+    /**
+     * The names of a configuration's params in their order, and their index above {@link #SCANNED}
+     * params. Shared by the params of all configurations with these names in this order that were
+     * made close together: the trials of one experiment all have the same names, and a server
+     * keeps thousands of trials, so one array (and one index) among them instead of one each,
+     * which is one object fewer per trial for every young collection to copy. Immutable, so safe
+     * to share through a plain write.
+     */
+    private static final class Names {
+        final String[] names;
+        final Map<String, Integer> index;
+
+        private Names(String[] names, Map<String, Integer> index) {
+            this.names = names;
+            this.index = index;
+        }
+
+        static Names of(String[] names) {
+            if (names.length <= SCANNED) {
+                return new Names(names, null);
+            }
+            var index = new HashMap<String, Integer>(names.length * 2);
+            for (int i = 0; i < names.length; i++) {
+                index.put(names[i], i);
+            }
+            return new Names(names, index);
+        }
+
+        /** Names equal to {@code names} made recently, or new ones that later params may then share. A miss costs no more than not sharing. */
+        static Names shared(String[] names) {
+            int slot = Arrays.hashCode(names) & (RECENT_NAMES.length() - 1);
+            Names recent = RECENT_NAMES.getPlain(slot);
+            if (recent != null && Arrays.equals(recent.names, names)) {
+                return recent;
+            }
+            Names made = of(names);
+            RECENT_NAMES.setPlain(slot, made);
+            return made;
+        }
+    }
 
     private final String[] names;
     private final Object[] values;
     private final Map<String, Integer> index;
 
-    private ParamMap(String[] names, Object[] values) {
-        this.names = names;
+    private ParamMap(Names names, Object[] values) {
+        this.names = names.names;
         this.values = values;
-        if (names.length > SCANNED) {
-            index = new HashMap<>(names.length * 2);
-            for (int i = 0; i < names.length; i++) {
-                index.put(names[i], i);
-            }
-        } else {
-            index = null;
-        }
+        this.index = names.index;
     }
 
     /** The params as a {@code ParamMap}: this one if they are one, else a copy in their order. */
@@ -54,7 +92,12 @@ final class ParamMap extends AbstractMap<String, Object> {
             names[i] = e.getKey();
             values[i++] = e.getValue();
         }
-        return new ParamMap(names, values);
+        return new ParamMap(Names.shared(names), values);
+    }
+
+    /** Whether two params share their names' array (both made close together with the same names in the same order). */
+    static boolean shareNames(Map<String, Object> a, Map<String, Object> b) {
+        return a instanceof ParamMap x && b instanceof ParamMap y && x.names == y.names;
     }
 
     private int find(Object name) {

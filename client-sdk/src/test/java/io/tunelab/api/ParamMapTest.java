@@ -65,4 +65,23 @@ class ParamMapTest {
         assertThat(complete.params()).isSameAs(proposal.params()).isEqualTo(params(4));
         assertThat(Json.read(Json.write(complete), Trial.class)).isEqualTo(complete);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, ParamMap.SCANNED + 4})
+    void paramsWithTheSameNamesInTheSameOrderShareOneNamesArray(int size) {
+        Map<String, Object> first = ParamMap.of(params(size));
+        var other = params(size);
+        other.replaceAll((name, value) -> value instanceof String ? value + "x" : 0.25);
+        Map<String, Object> second = ParamMap.of(other);
+        var reordered = new LinkedHashMap<String, Object>();
+        other.reversed().forEach(reordered::put);
+        Map<String, Object> third = ParamMap.of(reordered);
+
+        assertThat(ParamMap.shareNames(first, second)).isTrue();
+        assertThat(second).isEqualTo(other).isNotEqualTo(first);
+        other.keySet().forEach(name -> assertThat(second.get(name)).isEqualTo(other.get(name)));
+        assertThat(ParamMap.shareNames(second, third)).as("another order, other names").isFalse();
+        assertThat(List.copyOf(third.keySet())).isEqualTo(List.copyOf(reordered.keySet()));
+        assertThat(third.get("p0")).isEqualTo(other.get("p0"));
+    }
 }
