@@ -176,4 +176,38 @@ class TransportTest {
         }
         return keys;
     }
+
+    @Test
+    void aReplyIsReadWholeWhetherItsLengthIsAnnouncedOrNot() throws Exception {
+        String name = "x".repeat(40_000);
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        var s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/api/session", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = ("{\"name\": \"" + name + "\", \"call\": " + calls.incrementAndGet() + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            // The first reply announces its length, the second does not (sent chunked).
+            exchange.sendResponseHeaders(200, calls.get() == 1 ? bytes.length : 0);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        String url = start(s);
+        try (var client = TunelabClient.connect(url, "tl_admin")) {
+            assertThat(client.session()).containsEntry("name", name).containsEntry("call", 1);
+            assertThat(client.session()).containsEntry("name", name).containsEntry("call", 2);
+        }
+    }
+
+    @Test
+    void aBodyOfAnnouncedLengthIsReadToThatLengthAndOneThatEndsEarlyFails() throws Exception {
+        byte[] small = "{\"trial\": 1}".getBytes(StandardCharsets.UTF_8);
+        byte[] large = new byte[40_000];
+        java.util.Arrays.fill(large, (byte) 'y');
+        assertThat(Transport.read(new java.io.ByteArrayInputStream(small), small.length)).isEqualTo(small);
+        assertThat(Transport.read(new java.io.ByteArrayInputStream(large), large.length)).isEqualTo(large);
+        assertThat(Transport.read(new java.io.ByteArrayInputStream(large), -1)).isEqualTo(large);
+        assertThat(Transport.read(new java.io.ByteArrayInputStream(new byte[0]), 0)).isEmpty();
+        assertThatThrownBy(() -> Transport.read(new java.io.ByteArrayInputStream(small), small.length + 5))
+                .isInstanceOf(java.io.EOFException.class).hasMessage("the reply ended after 12 of the 17 bytes it announced");
+    }
 }
