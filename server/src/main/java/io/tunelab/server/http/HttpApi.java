@@ -150,6 +150,10 @@ public final class HttpApi {
             rc.next();
         });
 
+        // The trials' routes first, the tell among them: Vert.x tries a request's path against each
+        // route's pattern in turn, a regular-expression match (and its allocation) per route tried.
+        // No request's method and path match two API routes, so their order decides only how many are tried.
+        trials.register(router);
         takes(router.get("/api/openapi.yaml")).handler(requires(READ)).handler(this::openApi);
         // Checked before the stream opens: a refused query is answered with the error body, not a stream.
         takes(router.get("/api/events")).handler(requires(READ)).handler(this::eventStream);
@@ -171,7 +175,6 @@ public final class HttpApi {
         takes(router.post("/api/experiments/:ref/resume")).handler(requires(WRITE)).handler(this::resume);
         takes(router.post("/api/experiments/:ref/stop")).handler(requires(WRITE)).handler(this::stop);
 
-        trials.register(router);
         winners.mount(router);
         artifacts.register(router);
         catalog.register(router);
