@@ -7,9 +7,11 @@ import io.tunelab.server.storage.ExperimentIndex;
 import io.tunelab.server.storage.StoredExperiment;
 import io.tunelab.server.storage.StoredTrial;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
@@ -24,6 +26,11 @@ import java.util.function.Supplier;
 final class ExperimentReferences {
     /** No experiment: what {@link #byTrial} answers for a trial it does not hold (ids are positive). */
     private static final long NONE = 0;
+    /**
+     * The most trials filed or forgotten per hold of {@link #byTrial}'s monitor: an event loop takes
+     * it for one lookup per tell, and must not wait behind a whole experiment's trials loading.
+     */
+    private static final int PER_HOLD = 1024;
     private final Map<String, Long> byName = new ConcurrentHashMap<>();
     /**
      * The experiment id of each trial in memory, by trial id, guarded by itself: a map of
@@ -50,9 +57,7 @@ final class ExperimentReferences {
 
     /** Files the trials of an experiment now in memory under it. */
     void holdTrials(LiveExperiment e) {
-        synchronized (byTrial) {
-            e.storedTrials().forEach(t -> byTrial.put(t.id(), e.id()));
-        }
+        inSlices(e.storedTrials(), t -> byTrial.put(t.id(), e.id()));
     }
 
     /** Records which experiment a newly stored trial belongs to. */
@@ -64,11 +69,18 @@ final class ExperimentReferences {
 
     /** Forgets the trials of an experiment leaving memory (its name stays known). */
     void evicted(LiveExperiment e) {
-        synchronized (byTrial) {
-            for (StoredTrial t : e.storedTrials()) {
-                if (byTrial.getOrDefault(t.id(), NONE) == e.id()) {
-                    byTrial.remove(t.id());
-                }
+        inSlices(e.storedTrials(), t -> {
+            if (byTrial.getOrDefault(t.id(), NONE) == e.id()) {
+                byTrial.remove(t.id());
+            }
+        });
+    }
+
+    /** {@code each} trial, under {@link #byTrial}'s monitor {@link #PER_HOLD} trials at a time. */
+    private void inSlices(List<StoredTrial> trials, Consumer<StoredTrial> each) {
+        for (int from = 0; from < trials.size(); from += PER_HOLD) {
+            synchronized (byTrial) {
+                trials.subList(from, Math.min(trials.size(), from + PER_HOLD)).forEach(each);
             }
         }
     }
@@ -210,8 +222,8 @@ final class ExperimentReferences {
     }
 
     /**
-     * The experiment a trial belongs to when both are in memory, found without a database read or
-     * a lock: the experiment loaded ({@code loaded}: its id's experiment in memory, or null) and the
+     * The experiment a trial belongs to when both are in memory, found without a database read and
+     * with {@link #byTrial}'s monitor held for one lookup: the experiment loaded ({@code loaded}: its id's experiment in memory, or null) and the
      * trial among its trials; null otherwise, and on a database other coordinators share.
      */
     LiveExperiment ownerInMemory(long trialId, LongFunction<LiveExperiment> loaded) {
@@ -234,12 +246,11 @@ final class ExperimentReferences {
     /** The id of the experiment a trial belongs to, from the trials in memory or else its stored row; null for none. */
     private Long experimentIdOf(long trialId) {
         long held = held(trialId);
-        Long id = held == NONE ? null : held;
-        if (id == null) {
-            var stored = index.get().experimentOfTrial(trialId);
-            id = stored.isPresent() ? stored.getAsLong() : null;
+        if (held != NONE) {
+            return held;
         }
-        return id;
+        var stored = index.get().experimentOfTrial(trialId);
+        return stored.isPresent() ? stored.getAsLong() : null;
     }
 
     /** The experiment id of a trial in memory, or {@link #NONE}. */

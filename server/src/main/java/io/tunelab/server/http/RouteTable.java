@@ -66,7 +66,7 @@ final class RouteTable {
     }
 
     /** A documented path, as {@code /api/trials/{id}/model}, as a pattern in which each parameter is one path segment or part of one. */
-    private static String pattern(String template) {
+    static String pattern(String template) {
         var regex = new StringBuilder();
         Matcher m = PARAM.matcher(template);
         int at = 0;

@@ -104,9 +104,8 @@ class EveryRouteTest {
     @Test
     void noRequestMatchesTwoRoutes() {
         Map<String, java.util.regex.Pattern> patterns = new TreeMap<>();
-        // Each parameter one path segment or part of one, the rest literal (as Vert.x escapes it).
-        server.queryParams().keySet().forEach(route -> patterns.put(route, java.util.regex.Pattern.compile(java.util.regex.Pattern
-                .quote(route.substring(route.indexOf(' ') + 1)).replaceAll("\\{[A-Za-z0-9_]+}", "\\\\E[^/]+\\\\Q"))));
+        server.queryParams().keySet().forEach(route ->
+                patterns.put(route, java.util.regex.Pattern.compile(RouteTable.pattern(route.substring(route.indexOf(' ') + 1)))));
         assertThat(patterns).containsKeys("POST /api/trials/{id}/result", "GET /api/trials/{id}", "POST /api/experiments/{ref}/trials");
         patterns.keySet().forEach(route -> {
             String method = route.substring(0, route.indexOf(' '));
