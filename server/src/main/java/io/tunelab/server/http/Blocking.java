@@ -1,7 +1,6 @@
 package io.tunelab.server.http;
 
 import io.tunelab.api.Json;
-import io.tunelab.server.storage.HandOffs;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,8 +34,7 @@ final class Blocking implements Executor {
      * Runs a domain call on a virtual thread that answers a future (the domain's call that does
      * not wait for its commit), and answers with the future's result as JSON on the request's
      * context once it completes: the thread that completes it hands the reply to the event loop
-     * directly, without waking the virtual thread again (the storage writer, with the other replies
-     * of its commit for the same event loop: {@link HandOffs}).
+     * directly, without waking the virtual thread again.
      */
     void runLater(RoutingContext rc, int status, Callable<? extends CompletionStage<?>> work) {
         runLater(rc, work, (r, result) -> send(r, status, Json.writeBytes(result)));
@@ -105,10 +103,13 @@ final class Blocking implements Executor {
 
     /**
      * Answers the request with {@code reply} once {@code result} completes: the thread that
-     * completes it hands the reply to the request's context ({@link HandOffs}).
+     * completes it (the storage writer, for a commit's) hands the reply to the request's context.
+     * Each reply is its own task on the event loop: every request runs on a context of its own
+     * (Vert.x duplicates its connection's), and replies grouped per event loop took the writer no
+     * less CPU (experiments/PERFORMANCE.md, 2026-12-07 07:26).
      */
     private static void answerOnCompletion(Context context, RoutingContext rc, CompletionStage<?> result, ThrowingReply reply) {
-        result.whenComplete((value, failure) -> HandOffs.handOff(context, task -> context.runOnContext(v -> task.run()), () -> {
+        result.whenComplete((value, failure) -> context.runOnContext(v -> {
             try {
                 if (failure != null) {
                     throw failure;

@@ -32,8 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: {@link #write} and {@link #submit} may be called from any thread but the writer's
  * own (it would wait for itself); the connection is used by the writer thread alone. The futures
  * {@link #submit} answers are completed on the writer thread, so what a caller chains to them
- * runs there, between two commits: it must be short and must not write. What it hands to another
- * thread through {@link HandOffs} is passed on once the group's futures are all complete.
+ * runs there, between two commits: it must be short and must not write.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -159,12 +158,12 @@ final class GroupCommitWriter implements AutoCloseable {
         writes += group.size();
         try {
             afterCommit.run(connection);
-            HandOffs.grouped(() -> group.forEach(p -> p.done.complete(null)));
+            group.forEach(p -> p.done.complete(null));
         } catch (RuntimeException | SQLException e) {
             // Committed but not made as durable as asked: no caller is told it succeeded.
             LOG.error("a group commit could not be synced to disk: {}", e.getMessage());
             TunelabException failed = failure(e);
-            HandOffs.grouped(() -> group.forEach(p -> p.done.completeExceptionally(failed)));
+            group.forEach(p -> p.done.completeExceptionally(failed));
         }
     }
 
