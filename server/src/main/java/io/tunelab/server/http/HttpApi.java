@@ -113,6 +113,7 @@ public final class HttpApi {
         Router router = Router.router(vertx);
         var routes = new RouteTable(router);
         router.route().handler(guard::site);
+        router.route().handler(HttpApi::refuseEmptySegment);
         // Whether a route takes the request, decided once: its body is checked and read only then.
         router.route().handler(rc -> {
             boolean routed = routes.routes(rc.request().method(), rc.normalizedPath());
@@ -222,6 +223,27 @@ public final class HttpApi {
             }
         }
         return true;
+    }
+
+    /**
+     * Refuses a path with an empty segment after its first one ({@code /api/experiments//pause}):
+     * the router matches a path with its empty segments dropped, so such a request would be taken
+     * by a route it does not name, acting on the experiment "pause" or the trial "result" of
+     * {@code /api/trials//result}. Slashes before the first segment are left to the router:
+     * {@code //api/experiments} is a base URL ending in "/" joined to "/api/experiments".
+     */
+    private static void refuseEmptySegment(RoutingContext rc) {
+        String path = rc.request().path();
+        int first = 0;
+        while (first < path.length() && path.charAt(first) == '/') {
+            first++;
+        }
+        if (path.indexOf("//", first) >= 0) {
+            Failures.send(rc, TunelabException.of(ErrorCode.NOT_FOUND, "nothing at " + rc.request().method() + " " + path
+                    + ": the path has an empty segment (\"//\") where a name or id belongs"));
+            return;
+        }
+        rc.next();
     }
 
     /**

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -272,6 +273,45 @@ class EveryRouteTest {
         // A method a route takes, with a body it does not read, is still refused for its body.
         HttpResponse<String> r = send("POST /api/experiments/{ref}/pause", null, "a=b");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(415);
+    }
+
+    /** The routes with a parameter that more of the path follows, each with that parameter left empty. */
+    Stream<String> routesWithAnInnerParameterLeftEmpty() {
+        return routes().flatMap(route -> {
+            var emptied = new ArrayList<String>();
+            for (int at = route.indexOf('{'); at >= 0; at = route.indexOf('{', at + 1)) {
+                int end = route.indexOf('}', at) + 1;
+                if (end < route.length() && route.charAt(end) == '/') {
+                    emptied.add(route.substring(0, at) + route.substring(end));
+                }
+            }
+            return emptied.stream();
+        });
+    }
+
+    /**
+     * The router drops a path's empty segments ({@code /api/trials//result} would be the trial
+     * "result"): a path with one where a name or id belongs is refused, whatever the route it
+     * would have matched would do.
+     */
+    @ParameterizedTest
+    @MethodSource("routesWithAnInnerParameterLeftEmpty")
+    void aPathWithAnEmptySegmentIs404NamingIt(String route) throws Exception {
+        HttpResponse<String> r = send(route, null, "a=b");
+        String path = route.substring(route.indexOf(' ') + 1);
+        assertThat(r.statusCode()).as(route + " " + r.body()).isEqualTo(404);
+        Map<String, Object> error = Json.read(r.body(), Map.class);
+        assertThat(error.get("code")).isEqualTo("NOT_FOUND");
+        assertThat((String) error.get("message")).isEqualTo("nothing at " + route.substring(0, route.indexOf(' ')) + " " + path(path)
+                + ": the path has an empty segment (\"//\") where a name or id belongs");
+    }
+
+    @Test
+    void slashesBeforeThePathAreTheBaseUrlsAndTakenAsOne() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.origin() + "//api/experiments"))
+                .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"walk\"");
     }
 
     @Test
