@@ -213,9 +213,12 @@ public final class ThroughputBenchmark {
             }
             System.out.println();
             for (Protocol p : results) {
-                System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal (first / last 1,000; target ≥ %d×); p99 at %,d trials "
-                                + "is %.2f× the p99 at 1,000 (target ≤ 2×)%n", p.label(), p.first().rate() / optuna, p.last().rate() / optuna,
-                        p.target(), trials, p.last().p99() / p.first().p99());
+                // Without Optuna's runs (--optuna-runs 0) there is no anchor, and no ratio to print.
+                String ratios = Double.isNaN(optuna) ? "Optuna not run, so no ratio to its journal"
+                        : String.format(Locale.ROOT, "%.1f× / %.1f× Optuna's journal (first / last 1,000; target ≥ %d×)",
+                                p.first().rate() / optuna, p.last().rate() / optuna, p.target());
+                System.out.printf(Locale.ROOT, "%s: %s; p99 at %,d trials is %.2f× the p99 at 1,000 (target ≤ 2×)%n", p.label(), ratios,
+                        trials, p.last().p99() / p.first().p99());
                 if (!Double.isNaN(optunaInMemory)) {
                     System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal on /dev/shm, where its fsyncs cost nothing "
                             + "(not the target's anchor)%n", p.label(), p.first().rate() / optunaInMemory, p.last().rate() / optunaInMemory);
