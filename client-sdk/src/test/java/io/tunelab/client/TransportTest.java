@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpsServer;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.TunelabException;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +20,8 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -209,5 +214,53 @@ class TransportTest {
         assertThat(Transport.read(new java.io.ByteArrayInputStream(new byte[0]), 0)).isEmpty();
         assertThatThrownBy(() -> Transport.read(new java.io.ByteArrayInputStream(small), small.length + 5))
                 .isInstanceOf(java.io.EOFException.class).hasMessage("the reply ended after 12 of the 17 bytes it announced");
+    }
+
+    @Test
+    void withNoProxyConfiguredRequestsGoStraightToTheServerWithoutAskingTheSelector() {
+        ProxySelector jdkOwn = ProxySelector.getDefault();
+        assertThat(jdkOwn.getClass().getName()).as("the JDK's own selector, in a test JVM with no proxy set")
+                .isEqualTo("sun.net.spi.DefaultProxySelector");
+
+        assertThat(Transport.routePlanner(jdkOwn, new Properties())).isExactlyInstanceOf(DefaultRoutePlanner.class);
+        for (String property : List.of("http.proxyHost", "https.proxyHost", "socksProxyHost")) {
+            var system = new Properties();
+            system.setProperty(property, "proxy.example");
+            assertThat(Transport.routePlanner(jdkOwn, system)).as(property).isExactlyInstanceOf(SystemDefaultRoutePlanner.class);
+        }
+        var system = new Properties();
+        system.setProperty("java.net.useSystemProxies", "true");
+        assertThat(Transport.routePlanner(jdkOwn, system)).isExactlyInstanceOf(SystemDefaultRoutePlanner.class);
+        system.setProperty("java.net.useSystemProxies", "false");
+        system.setProperty("http.proxyHost", " ");
+        assertThat(Transport.routePlanner(jdkOwn, system)).isExactlyInstanceOf(DefaultRoutePlanner.class);
+    }
+
+    @Test
+    void aProxyThatASelectorOfTheApplicationNamesCarriesTheRequests() throws Exception {
+        var seen = new AtomicReference<String>();
+        var proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", exchange -> {
+            seen.set(exchange.getRequestURI().toString());
+            answer(exchange, 200, "{}");
+        });
+        start(proxy);
+        var selector = new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                return List.of(new Proxy(Proxy.Type.HTTP, proxy.getAddress()));
+            }
+
+            @Override
+            public void connectFailed(URI uri, java.net.SocketAddress address, IOException e) {
+            }
+        };
+
+        try (var transport = new Transport(null, selector, new Properties())) {
+            var reply = transport.exchange(URI.create("http://tunelab.example:8080"), Transport.Request.of("GET", "/api/session"), true);
+
+            assertThat(reply.status()).isEqualTo(200);
+        }
+        assertThat(seen.get()).as("a proxy is sent the whole URL").isEqualTo("http://tunelab.example:8080/api/session");
     }
 }
