@@ -228,9 +228,10 @@ public final class HttpApi {
     /**
      * Refuses a path with an empty segment after its first one ({@code /api/experiments//pause}):
      * the router matches a path with its empty segments dropped, so such a request would be taken
-     * by a route it does not name, acting on the experiment "pause" or the trial "result" of
-     * {@code /api/trials//result}. Slashes before the first segment are left to the router:
-     * {@code //api/experiments} is a base URL ending in "/" joined to "/api/experiments".
+     * by a route it does not name ({@code PATCH /api/experiments//pause} changed the experiment
+     * "pause"; {@code POST /api/trials//result} was a 405 for the trial "result"). Slashes before
+     * the first segment are left to the router: {@code //api/experiments} is a base URL ending in
+     * "/" joined to "/api/experiments".
      */
     private static void refuseEmptySegment(RoutingContext rc) {
         String path = rc.request().path();
