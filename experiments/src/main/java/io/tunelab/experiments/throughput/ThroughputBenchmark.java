@@ -11,6 +11,7 @@ import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -158,11 +159,12 @@ public final class ThroughputBenchmark {
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
                     + "after its commit, durability %s); %d cores, shared with whatever else runs; warm-up %,d floor "
-                    + "requests, then %,d trials of each protocol, then %,d more of each right before its measured experiment, %s%s%n", clients,
+                    + "requests, then %,d trials of each protocol, then %,d more of each right before its measured experiment, %s%s%s%n", clients,
                     trials, url, server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup,
                     warmup, Math.max(100, warmup / 10), warmupExperiment == 0 ? "each part one experiment"
                             : String.format(Locale.ROOT, "in experiments of at most %,d trials", warmupExperiment),
-                    serverJvm.isEmpty() ? "" : "; server JVM options added: " + String.join(" ", serverJvm));
+                    serverJvm.isEmpty() ? "" : "; server JVM options added: " + String.join(" ", serverJvm),
+                    server == null ? "" : "; the server " + classArchive(server.process().info().arguments().map(List::of).orElse(null)));
             // Warm both JITs so the figures are steady state: the floor first, then every protocol
             // as before (so the compiler has as long as it had before the first window), then each
             // protocol again right before its measured experiment, so that no measured window
@@ -362,6 +364,28 @@ public final class ThroughputBenchmark {
         static double perCommit(GroupCommits from, GroupCommits to) {
             return (to.writes - from.writes) / (to.commits - from.commits);
         }
+    }
+
+    /**
+     * What a server's JVM does with its module's shared class archive, from its command line
+     * ({@code arguments}, null when the system does not tell): a server that maps none loads every
+     * class from the jars, starts with a small metaspace and collects differently for its first
+     * seconds, which confounds a comparison of two builds when only one has an archive.
+     */
+    static String classArchive(List<String> arguments) {
+        if (arguments == null) {
+            return "class archive: unknown (the system does not show the server's command line)";
+        }
+        for (String a : arguments) {
+            if (a.startsWith("-XX:SharedArchiveFile=")) {
+                Path archive = Path.of(a.substring("-XX:SharedArchiveFile=".length()));
+                return Files.isRegularFile(archive) ? "maps the class archive " + archive.getFileName()
+                        : "names the class archive " + archive.getFileName() + ", which is not there: it runs without one";
+            }
+        }
+        return arguments.stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="))
+                ? "has no class archive yet: it runs without one and writes one as it exits"
+                : "has no class archive, and its added JVM options keep it from writing one";
     }
 
     private static void timeline(String label, Load.Window p) {
