@@ -6,27 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** A file's size and SHA-256 (lower-case hex), read once as a stream: what uploads are stored and named by. */
 record FileDigest(long size, String sha256) {
 
     static FileDigest of(Path file, String what) {
-        try (var in = new DigestInputStream(Files.newInputStream(file), newSha256())) {
+        try (var in = new DigestInputStream(Files.newInputStream(file), Sha256.digest())) {
             long size = in.transferTo(OutputStream.nullOutputStream());
             return new FileDigest(size, HexFormat.of().formatHex(in.getMessageDigest().digest()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded " + what + " " + file, e);
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.tunelab.server.experiment;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -41,11 +39,7 @@ public record RequestKey(String id, String caller, String body, String shown) {
     }
 
     static String digest(byte[] body) {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0] : body);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(sha, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
+        byte[] sha = Sha256.of(body == null ? new byte[0] : body);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(sha, 16));
     }
 }

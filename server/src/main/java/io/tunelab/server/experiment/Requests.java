@@ -10,8 +10,6 @@ import io.tunelab.api.TunelabException;
 import io.tunelab.server.storage.Storage;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -110,12 +108,7 @@ final class Requests {
 
     /** {@code prefix} and the SHA-256 of {@code text} in base64url: 43 characters after the prefix, whatever the text's length. */
     private static String hashed(String prefix, String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
