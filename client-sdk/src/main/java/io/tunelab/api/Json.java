@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +55,13 @@ public final class Json {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build());
     private static final ObjectMapper YAML = configure(new YAMLMapper());
+    /** The attribute of a {@link #readBeside} read that holds where its field's tree goes. */
+    private static final Object TAKEN_BESIDE = new Object();
+    /** {@link #readBeside}'s reader for each type and field, made once. */
+    private static final Map<BesideKey, ObjectReader> BESIDE_READERS = new ConcurrentHashMap<>();
+
+    private record BesideKey(Class<?> type, String field) {
+    }
 
     private Json() {
     }
@@ -126,19 +135,11 @@ public final class Json {
             throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is empty; expected " + aDescribed(type));
         }
         var taken = new JsonNode[1];
-        var beside = new DeserializationProblemHandler() {
-            @Override
-            public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
-                                                 Object beanOrClass, String name) throws IOException {
-                if (!name.equals(field) || !(beanOrClass == type || type.isInstance(beanOrClass))) {
-                    return false; // the usual refusal of an unknown field, named with the known ones
-                }
-                taken[0] = context.readTree(parser);
-                return true;
-            }
-        };
         try {
-            T value = JSON.readerFor(type).withHandler(beside).readValue(json);
+            // The reader of each type and field is made once (finding its deserializer each time was a
+            // sixth of the read); the field's tree is handed back through an attribute of this read alone.
+            T value = BESIDE_READERS.computeIfAbsent(new BesideKey(type, field), Json::besideReader)
+                    .withAttribute(TAKEN_BESIDE, taken).readValue(json);
             if (value == null) {
                 throw TunelabException.of(ErrorCode.MALFORMED_BODY, "the body is null; expected " + aDescribed(type));
             }
@@ -148,6 +149,21 @@ public final class Json {
         } catch (IOException e) {
             throw TunelabException.of(ErrorCode.MALFORMED_BODY, "could not read the body: " + e.getMessage());
         }
+    }
+
+    /** A reader of {@code key}'s type that takes its field, when it meets it, into the read's {@link #TAKEN_BESIDE}. */
+    private static ObjectReader besideReader(BesideKey key) {
+        return JSON.readerFor(key.type()).withHandler(new DeserializationProblemHandler() {
+            @Override
+            public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser, JsonDeserializer<?> deserializer,
+                                                 Object beanOrClass, String name) throws IOException {
+                if (!name.equals(key.field()) || !(beanOrClass == key.type() || key.type().isInstance(beanOrClass))) {
+                    return false; // the usual refusal of an unknown field, named with the known ones
+                }
+                ((JsonNode[]) context.getAttribute(TAKEN_BESIDE))[0] = context.readTree(parser);
+                return true;
+            }
+        });
     }
 
     /** Parses a JSON document into a tree, or throws MALFORMED_BODY saying what is wrong. */

@@ -68,4 +68,22 @@ class TellRequestTest {
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_BODY));
         }
     }
+
+    @Test
+    void readsOnManyThreadsAtOnceEachTakeTheirOwnNext() throws Exception {
+        // The reader is shared; where a read puts its "next" is its own.
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            var reads = java.util.stream.IntStream.range(0, 4_000).mapToObj(i -> pool.submit(() -> {
+                boolean asked = i % 3 == 0;
+                String body = i % 2 == 0
+                        ? "{\"state\": \"COMPLETE\", \"values\": {\"loss\": " + i + "}" + (asked ? ", \"next\": true}" : "}")
+                        : "{" + (asked ? "\"next\": true, " : "\"next\": false, ") + "\"state\": \"COMPLETE\", \"values\": {\"loss\": " + i + "}}";
+                TellRequest tell = TellRequest.parse(body);
+                return tell.next() == asked && tell.result().values().get("loss") == i;
+            })).toList();
+            for (var read : reads) {
+                assertThat(read.get()).isTrue();
+            }
+        }
+    }
 }
