@@ -367,12 +367,14 @@ public final class ExperimentQueries {
     /**
      * How many bytes {@link #copyModel} would write, as the database knows the stored model's
      * length: neither the model nor the trial's experiment is read (what a HEAD of the model
-     * answers). NOT_FOUND as {@link #copyModel}.
+     * answers). NOT_FOUND as {@link #copyModel}; without a model, whether the trial is still stored
+     * is asked of the database, not of this coordinator's memory: another coordinator may have
+     * deleted its experiment a moment ago, and "no stored model" would then name a trial that is gone.
      */
     public long modelBytes(long trialId) {
         OptionalLong bytes = storage.modelBytes(trialId);
         if (bytes.isEmpty()) {
-            registry.requireTrial(trialId);
+            registry.requireStoredTrial(trialId);
             throw noModel(trialId);
         }
         return bytes.getAsLong();

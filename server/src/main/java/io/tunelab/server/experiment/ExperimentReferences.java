@@ -233,12 +233,11 @@ final class ExperimentReferences {
     }
 
     /**
-     * Refuses a trial no experiment has, as {@link #owner} does, without loading its experiment:
-     * the trial is one of those in memory, or else has a stored row (on a database other
-     * coordinators share, theirs too).
+     * Refuses a trial without a stored row, read from the database even when this coordinator holds
+     * the trial: another coordinator may have deleted its experiment before this one caught up.
      */
-    void requireTrial(long trialId) {
-        if (experimentIdOf(trialId) == null) {
+    void requireStoredTrial(long trialId) {
+        if (index.get().experimentOfTrial(trialId).isEmpty()) {
             throw noTrial(trialId);
         }
     }

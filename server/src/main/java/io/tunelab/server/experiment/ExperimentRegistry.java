@@ -379,9 +379,9 @@ final class ExperimentRegistry {
         return peers.fresh(owner(trialId));
     }
 
-    /** Refuses a trial no experiment has, without loading its experiment ({@link ExperimentReferences#requireTrial}). */
-    void requireTrial(long trialId) {
-        references.requireTrial(trialId);
+    /** Refuses a trial the database does not have, whatever this coordinator holds ({@link ExperimentReferences#requireStoredTrial}). */
+    void requireStoredTrial(long trialId) {
+        references.requireStoredTrial(trialId);
     }
 
     /** The experiment a trial belongs to ({@link ExperimentReferences#owner}). */
