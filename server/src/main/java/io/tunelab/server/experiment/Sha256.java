@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 /**
  * SHA-256 digests made by copying one made at start-up: {@link MessageDigest#getInstance} looks the
  * algorithm up among the JVM's providers on every call, which was three quarters of the time a
- * tell's request key took to digest its body (JFR, 2026-12-07).
+ * tell's request key took to digest its body (JFR, 2026-12-07). Also the tokens' hash. Thread-safe:
+ * every call has a digest of its own.
  */
-final class Sha256 {
+public final class Sha256 {
     private static final MessageDigest PROTOTYPE;
 
     static {
@@ -23,7 +24,7 @@ final class Sha256 {
     }
 
     /** A new SHA-256 digest, ready for its first update. */
-    static MessageDigest digest() {
+    public static MessageDigest digest() {
         try {
             return (MessageDigest) PROTOTYPE.clone();
         } catch (CloneNotSupportedException e) {
@@ -32,7 +33,7 @@ final class Sha256 {
     }
 
     /** The SHA-256 of {@code bytes}. */
-    static byte[] of(byte[] bytes) {
+    public static byte[] of(byte[] bytes) {
         return digest().digest(bytes);
     }
 }

@@ -3,12 +3,11 @@ package io.tunelab.server.http.auth;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.Token;
 import io.tunelab.api.TunelabException;
+import io.tunelab.server.experiment.Sha256;
 import io.tunelab.server.storage.Storage;
 import io.tunelab.server.storage.StoredToken;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Base64;
@@ -36,7 +35,6 @@ public final class Tokens {
     public static final String ADMIN = "admin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final MessageDigest SHA_256 = sha256();
 
     private final Storage storage;
     private final InstantSource clock;
@@ -187,19 +185,6 @@ public final class Tokens {
     }
 
     static String hash(String secret) {
-        try {
-            var digest = (MessageDigest) SHA_256.clone();
-            return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("this JVM's SHA-256 cannot be cloned", e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(secret.getBytes(StandardCharsets.UTF_8)));
     }
 }
