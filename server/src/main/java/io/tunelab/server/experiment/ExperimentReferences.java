@@ -223,8 +223,9 @@ final class ExperimentReferences {
 
     /**
      * The experiment a trial belongs to when both are in memory, found without a database read and
-     * with {@link #byTrial}'s monitor held for one lookup: the experiment loaded ({@code loaded}: its id's experiment in memory, or null) and the
-     * trial among its trials; null otherwise, and on a database other coordinators share.
+     * with {@link #byTrial}'s monitor held for one lookup: the experiment loaded ({@code loaded}:
+     * its id's experiment in memory, or null) and the trial among its trials; null otherwise, and
+     * on a database other coordinators share.
      */
     LiveExperiment ownerInMemory(long trialId, LongFunction<LiveExperiment> loaded) {
         long id = held(trialId);
