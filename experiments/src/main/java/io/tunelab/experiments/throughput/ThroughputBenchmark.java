@@ -63,7 +63,8 @@ import java.util.Map;
  * has), to compare a collector or log the JIT under this load. {@code --timeline} also prints, for
  * each measured 1,000 trials, how many ms each successive 100 took: whether a slow window was slow
  * throughout or stalled at its start. {@code --commits} also prints how many writes shared each of
- * the storage writer's group commits over each measured experiment (read from the server's
+ * the storage writer's group commits over each measured experiment, and with {@code --durability
+ * fsync} how many of those commits shared each fsync (read from the server's
  * {@code /metrics} right before and after it; off by default, since a request of another kind just
  * before a window moves the figures of its first 1,000 trials).
  */
@@ -190,7 +191,7 @@ public final class ThroughputBenchmark {
                 GroupCommits after = GroupCommits.read(counted);
                 results.add(new Protocol(next ? "tell with next (1 request per trial)" : "classic ask + tell (2 requests per trial)",
                         next ? 1 : 2, next ? 25 : 10, whole, whole.window(0, 1000), whole.window(trials - 1000, trials),
-                        GroupCommits.perCommit(before, after)));
+                        GroupCommits.perCommit(before, after), GroupCommits.perSync(before, after)));
             }
             Load.Phase floorPhase = Load.run(clients, 10_000, pid, Load.floor(client));
             Load.Window floor = floorPhase.all();
@@ -256,8 +257,9 @@ public final class ThroughputBenchmark {
                 // How many writes shared each of the storage writer's commits: a commit costs far
                 // more than a write, so the writer's CPU per trial falls as its groups grow.
                 for (Protocol p : commits ? results : List.<Protocol>of()) {
-                    System.out.printf(Locale.ROOT, "%s: writes per group commit over all %,d trials: %.1f%n",
-                            p.label(), trials, p.writesPerCommit());
+                    System.out.printf(Locale.ROOT, "%s: writes per group commit over all %,d trials: %.1f%s%n",
+                            p.label(), trials, p.writesPerCommit(), p.commitsPerSync() > 0
+                                    ? String.format(Locale.ROOT, "; group commits per fsync %.2f", p.commitsPerSync()) : "");
                 }
             }
         } finally {
@@ -302,7 +304,7 @@ public final class ThroughputBenchmark {
 
     /** One protocol's figures: its first and last 1,000 trials, and the CPU per trial over the whole experiment. */
     private record Protocol(String label, int requests, int target, Load.Phase whole, Load.Window first, Load.Window last,
-                            double writesPerCommit) {
+                            double writesPerCommit, double commitsPerSync) {
         double serverCpu() {
             return whole.serverCpuMicros();
         }
@@ -324,10 +326,10 @@ public final class ThroughputBenchmark {
         }
     }
 
-    /** The server's group commits so far and the writes they carried, from its {@code /metrics}. */
-    private record GroupCommits(double commits, double writes) {
+    /** The server's group commits so far, the writes they carried and the fsyncs that covered them, from its {@code /metrics}. */
+    private record GroupCommits(double commits, double writes, double syncs) {
         private static final java.util.regex.Pattern SAMPLE =
-                java.util.regex.Pattern.compile("^tunelab_storage_(commits|commit_writes)_total (\\S+)$", java.util.regex.Pattern.MULTILINE);
+                java.util.regex.Pattern.compile("^tunelab_storage_(commits|commit_writes|syncs)_total (\\S+)$", java.util.regex.Pattern.MULTILINE);
 
         /**
          * The counts of a server started here; none (NaN) without one (null: a server given by URL,
@@ -337,7 +339,7 @@ public final class ThroughputBenchmark {
          */
         static GroupCommits read(TunelabProcesses.ServerProcess server) throws Exception {
             if (server == null) {
-                return new GroupCommits(Double.NaN, Double.NaN);
+                return new GroupCommits(Double.NaN, Double.NaN, Double.NaN);
             }
             var uri = java.net.URI.create(server.url());
             String body;
@@ -349,20 +351,28 @@ public final class ThroughputBenchmark {
             }
             double commits = Double.NaN;
             double writes = Double.NaN;
+            double syncs = Double.NaN;
             var m = SAMPLE.matcher(body);
             while (m.find()) {
-                if (m.group(1).equals("commits")) {
-                    commits = Double.parseDouble(m.group(2));
-                } else {
-                    writes = Double.parseDouble(m.group(2));
+                double value = Double.parseDouble(m.group(2));
+                switch (m.group(1)) {
+                    case "commits" -> commits = value;
+                    case "commit_writes" -> writes = value;
+                    default -> syncs = value;
                 }
             }
-            return new GroupCommits(commits, writes);
+            return new GroupCommits(commits, writes, syncs);
         }
 
         /** The mean writes per commit between two reads. */
         static double perCommit(GroupCommits from, GroupCommits to) {
             return (to.writes - from.writes) / (to.commits - from.commits);
+        }
+
+        /** The mean group commits per fsync between two reads: 0 where there were none ({@code --durability process}). */
+        static double perSync(GroupCommits from, GroupCommits to) {
+            double syncs = to.syncs - from.syncs;
+            return syncs > 0 ? (to.commits - from.commits) / syncs : 0;
         }
     }
 

@@ -66,6 +66,9 @@ public record Coordinator(ExperimentService experiments, LeaseService leases, Ex
                     .description("group commits of the embedded database's writer").register(metrics);
             FunctionCounter.builder("tunelab.storage.commit.writes", storage, s -> s.groupCommits().orElseThrow().writes())
                     .description("writes those commits carried: over the commits, how many writes shared each").register(metrics);
+            FunctionCounter.builder("tunelab.storage.syncs", storage, s -> s.groupCommits().orElseThrow().syncs())
+                    .description("fsyncs of the embedded database's file (--durability fsync): the commits over them, how many shared each")
+                    .register(metrics);
         }
         Counter expirations = Counter.builder("tunelab.leases.expired")
                 .description("leases that expired because their worker stopped heartbeating").register(metrics);

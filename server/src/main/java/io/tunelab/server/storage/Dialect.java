@@ -49,8 +49,12 @@ interface Dialect {
         return null;
     }
 
-    /** Runs after each group commit, before any caller of the group is answered. */
-    void afterCommit(Connection connection, Durability durability) throws SQLException;
+    /**
+     * What makes the commits of {@code writer} (a connection to a database this process alone
+     * writes, through a {@link GroupCommitWriter}) as durable as {@code durability} asks, run on a
+     * thread of its own after each commit; null when a commit is durable enough as it returns.
+     */
+    GroupCommitWriter.Sync sync(Connection writer, Durability durability) throws SQLException;
 
     /** Closes the writer's connection at a clean stop, after its last commit. */
     default void closeWriter(Connection connection) throws SQLException {

@@ -1,5 +1,10 @@
 package io.tunelab.server.storage;
 
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.SingleFileStore;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,7 +14,7 @@ import java.util.Map;
 /**
  * The embedded H2 database: its upserts are {@code MERGE ... KEY}; commits reach the file
  * before they return ({@code WRITE_DELAY=0}), and {@link Durability#FSYNC} forces the file to
- * the disk after each group. A data directory's file is recovered before it is opened
+ * the disk after each group (on the writer's sync thread, {@link #sync}). A data directory's file is recovered before it is opened
  * ({@link H2Recovery}). Text and bytes up to {@link #IN_ROW_LOB_BYTES} live in their row: H2's
  * default of 256 bytes put nearly every trial's provenance and every stored request answer in its
  * separate LOB store, which cost more per write than the row itself (a profile of ask+tell under
@@ -132,12 +137,24 @@ final class H2Dialect implements Dialect {
         }
     }
 
+    /**
+     * With {@link Durability#FSYNC}, an fsync of the database file through the open store's own
+     * file channel. It is what {@code CHECKPOINT SYNC} does after it stores pending changes,
+     * which a commit here has stored already (every commit reaches the file before it returns),
+     * but called on the store itself it needs no session: the sync thread runs it while the
+     * writer's session commits the next group.
+     */
     @Override
-    public void afterCommit(Connection connection, Durability durability) throws SQLException {
-        if (durability == Durability.FSYNC) {
-            try (var sync = connection.createStatement()) {
-                sync.execute("CHECKPOINT SYNC");
-            }
+    public GroupCommitWriter.Sync sync(Connection writer, Durability durability) throws SQLException {
+        if (durability != Durability.FSYNC) {
+            return null;
         }
+        MVStore store = ((SessionLocal) writer.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+        if (!(store.getFileStore() instanceof SingleFileStore file)) {
+            // Any other store's sync does nothing: refuse rather than answer writes as synced that are not.
+            throw new SQLException("--durability fsync needs the database in one plain file, and "
+                    + (store.getFileStore() == null ? "this one is in memory" : store.getFileStore().getFileName() + " is not"));
+        }
+        return file::sync;
     }
 }

@@ -68,7 +68,7 @@ public final class JdbcStorage implements Storage {
             } else {
                 writing = DriverManager.getConnection(url, user, password);
                 dialect.prepareWriter(writing);
-                this.writer = GroupCommitWriter.start(writing, c -> dialect.afterCommit(c, durability), dialect::closeWriter);
+                this.writer = GroupCommitWriter.start(writing, dialect.sync(writing, durability), dialect::closeWriter);
                 this.shared = null;
             }
         } catch (SQLException | RuntimeException e) {

@@ -58,8 +58,9 @@ final class PostgresDialect implements Dialect {
         }
     }
 
+    /** None: the commit itself waited for the flush of the write-ahead log (see the class comment). */
     @Override
-    public void afterCommit(Connection connection, Durability durability) {
-        // The commit itself waited for the flush of the write-ahead log (see the class comment).
+    public GroupCommitWriter.Sync sync(Connection writer, Durability durability) {
+        return null;
     }
 }

@@ -106,16 +106,17 @@ public interface Storage extends AutoCloseable {
     ExperimentIndex index();
 
     /**
-     * How many group commits this process's writer has made and how many writes they carried (so
-     * far, since it opened): the mean group size says how much each write paid for its commit.
+     * How many group commits this process's writer has made, how many writes they carried and how
+     * many fsyncs made them durable (so far, since it opened): the mean group size says how much
+     * each write paid for its commit, the groups per sync how much each paid for its fsync.
      * Empty where writes are not grouped (PostgreSQL).
      */
     default Optional<GroupCommits> groupCommits() {
         return Optional.empty();
     }
 
-    /** Committed groups and the writes they carried. */
-    record GroupCommits(long commits, long writes) {
+    /** Committed groups, the writes they carried, and the syncs that made them durable (0 with {@link Durability#PROCESS}). */
+    record GroupCommits(long commits, long writes, long syncs) {
     }
 
     /** How this storage is shared with other coordinators; empty when this process alone writes it. */

@@ -67,6 +67,7 @@ class MetricsTest {
         assertThat(commits).as("the writer's group commits").isGreaterThanOrEqualTo(1.0);
         assertThat(sample(metrics, "tunelab_storage_commit_writes_total")).as("writes carried by those commits")
                 .isGreaterThanOrEqualTo(Math.max(commits, 8.0));
+        assertThat(sample(metrics, "tunelab_storage_syncs_total")).as("no fsync with the default --durability process").isZero();
         assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds",
                 "jvm_gc_max_data_size_bytes");
         assertThat(metrics).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"201\"[^}]*method=\"POST\"[^}]*route=\"[^\"]*/api/experiments/:ref/trials\"");

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The embedded database's writer on a real H2 database in memory: writes queued while a group
- * commits share the next commit, and a bad write in a group fails its own caller alone.
+ * commits share the next commit, a bad write in a group fails its own caller alone, and with a
+ * sync (as {@code --durability fsync} has) each group is answered only after a sync that began
+ * after its commit, while the writer commits the next groups.
  */
 class GroupCommitWriterTest {
     private GroupCommitWriter writer;
@@ -30,7 +34,7 @@ class GroupCommitWriterTest {
         try (var statement = connection.createStatement()) {
             statement.execute("CREATE TABLE row_of (n INT PRIMARY KEY)");
         }
-        writer = GroupCommitWriter.start(connection, c -> { }, Connection::close);
+        writer = GroupCommitWriter.start(connection, null, Connection::close);
     }
 
     @AfterEach
@@ -59,7 +63,7 @@ class GroupCommitWriterTest {
             f.get(10, TimeUnit.SECONDS);
         }
 
-        assertThat(writer.counts()).isEqualTo(new Storage.GroupCommits(2, 51));
+        assertThat(writer.counts()).isEqualTo(new Storage.GroupCommits(2, 51, 0));
         assertThat(rows()).isEqualTo(51);
     }
 
@@ -79,6 +83,110 @@ class GroupCommitWriterTest {
                 .hasMessageContaining("storage write failed");
         group.get(2).get(10, TimeUnit.SECONDS);
         assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void withASyncEachGroupIsAnsweredAfterASyncThatBeganAfterItsCommitAndTheWriterCommitsOnMeanwhile() throws Exception {
+        var syncing = new LinkedBlockingQueue<CountDownLatch>(); // each sync's release, handed over as it starts
+        var events = new ConcurrentLinkedQueue<String>();
+        var synced = startWithSync(() -> {
+            var release = new CountDownLatch(1);
+            events.add("sync");
+            syncing.add(release);
+            await(release);
+        });
+        try {
+            CompletableFuture<Void> first = synced.submit(c -> insert(c, 1)).thenRun(() -> events.add("first"));
+            CountDownLatch firstSync = syncing.poll(10, TimeUnit.SECONDS);
+            assertThat(firstSync).as("the first group's sync started").isNotNull();
+
+            // While that sync waits for the disk, the writer commits the next group, which the sync began too early for.
+            CompletableFuture<Void> second = synced.submit(c -> insert(c, 2)).thenRun(() -> events.add("second"));
+            awaitCounts(synced, 2);
+            assertThat(first).as("not answered before its sync ends").isNotDone();
+            assertThat(second).isNotDone();
+
+            firstSync.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(second).as("committed during the first sync: waits for one that began after its commit").isNotDone();
+            CountDownLatch secondSync = syncing.poll(10, TimeUnit.SECONDS);
+            assertThat(secondSync).isNotNull();
+            secondSync.countDown();
+            second.get(10, TimeUnit.SECONDS);
+
+            assertThat(List.copyOf(events)).containsExactly("sync", "first", "sync", "second");
+            assertThat(synced.counts()).isEqualTo(new Storage.GroupCommits(2, 2, 2));
+        } finally {
+            syncing.forEach(CountDownLatch::countDown);
+            synced.close();
+        }
+    }
+
+    @Test
+    void aFailedSyncFailsTheCallersOfTheGroupsItWasForAndTheNextSyncAnswersTheNextGroups() throws Exception {
+        var failNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var synced = startWithSync(() -> {
+            if (failNext.getAndSet(false)) {
+                throw new java.io.IOException("No space left on device");
+            }
+        });
+        try {
+            CompletableFuture<Void> unsynced = synced.submit(c -> insert(c, 1));
+            assertThatThrownBy(() -> unsynced.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TunelabException.class)
+                    .hasMessageContaining("storage write failed").hasMessageContaining("No space left on device");
+            synced.submit(c -> insert(c, 2)).get(10, TimeUnit.SECONDS);
+            assertThat(synced.counts().syncs()).as("only the sync that succeeded").isEqualTo(1);
+        } finally {
+            synced.close();
+        }
+    }
+
+    @Test
+    void aWriteFromAStepChainedToASyncedGroupIsRefusedRatherThanWaitingForItself() throws Exception {
+        var synced = startWithSync(() -> { });
+        try {
+            CompletableFuture<Void> chained = synced.submit(c -> insert(c, 1)).thenRun(() -> synced.write(c -> insert(c, 2)));
+            assertThatThrownBy(() -> chained.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("sync thread would wait for itself");
+        } finally {
+            synced.close();
+        }
+    }
+
+    @Test
+    void closeCommitsSyncsAndAnswersEverythingQueued() throws Exception {
+        var release = new CountDownLatch(1);
+        var synced = startWithSync(() -> await(release));
+        var queued = new ArrayList<CompletableFuture<Void>>();
+        for (int n = 1; n <= 20; n++) {
+            int row = n;
+            queued.add(synced.submit(c -> insert(c, row)));
+        }
+        var closing = Thread.ofPlatform().start(synced::close);
+        release.countDown();
+        closing.join(10_000);
+        for (var f : queued) {
+            assertThat(f).isCompleted(); // answered before close returned, none failed
+        }
+        assertThat(synced.counts().writes()).isEqualTo(20);
+    }
+
+    /** A writer on a database of its own with {@code sync} run after its commits. */
+    private static GroupCommitWriter startWithSync(GroupCommitWriter.Sync sync) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:h2:mem:group-commit-sync-" + System.nanoTime(), "sa", "");
+        try (var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE row_of (n INT PRIMARY KEY)");
+        }
+        return GroupCommitWriter.start(connection, sync, Connection::close);
+    }
+
+    /** Waits until {@code w} has committed {@code commits} groups. */
+    private static void awaitCounts(GroupCommitWriter w, long commits) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (w.counts().commits() < commits && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(w.counts().commits()).isEqualTo(commits);
     }
 
     private static void insert(Connection c, int n) throws SQLException {
