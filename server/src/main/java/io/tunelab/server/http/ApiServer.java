@@ -49,8 +49,16 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** The file in the data directory that holds the admin token's secret. */
     public static final String ADMIN_TOKEN_FILE = "admin.token";
-    /** How many servers listen on the port, each on its own event loop: one per processor. */
-    private static final int LISTENERS = Runtime.getRuntime().availableProcessors();
+    /**
+     * How many servers listen on the port, each on its own event loop: one per processor but one,
+     * which the embedded database's storage writer keeps busy (it commits every write of the
+     * process), and at least one. On 2 processors that is one event loop: in four alternated pairs against one per
+     * processor (experiments/PERFORMANCE.md, 2026-12-07 14:02) it ran more round trips per second
+     * in 4 of 4 with each protocol (the tell with next 1.04–1.33 ×, median 1.23 ×; classic
+     * 1.11–1.33 ×) at less server CPU per trial (78–103 µs against 94–122 for the tell with next),
+     * the HTTP floor alone 0.78–1.15 × (median 0.93). Larger machines are not measured here.
+     */
+    private static final int LISTENERS = listeners(Runtime.getRuntime().availableProcessors());
     /** The deflate level of compressed replies: the fastest (see where the options are made). */
     private static final int COMPRESSION_LEVEL = 1;
 
@@ -162,6 +170,11 @@ public final class ApiServer implements AutoCloseable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /** {@link #LISTENERS} on a machine of {@code processors}. */
+    static int listeners(int processors) {
+        return Math.max(1, processors - 1);
     }
 
     /**

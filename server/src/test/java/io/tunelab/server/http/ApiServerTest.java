@@ -34,6 +34,13 @@ class ApiServerTest {
     @RegisterExtension
     final TestServer server = new TestServer();
 
+    @Test
+    void theServerListensOnOneEventLoopPerProcessorButOneAndOnAtLeastOne() {
+        assertThat(ApiServer.listeners(1)).isEqualTo(1);
+        assertThat(ApiServer.listeners(2)).as("these machines: the other processor is the storage writer's").isEqualTo(1);
+        assertThat(ApiServer.listeners(8)).isEqualTo(7);
+    }
+
     void restart() {
         server.restart();
     }
