@@ -56,7 +56,8 @@ public final class ApiServer implements AutoCloseable {
      * processor (experiments/PERFORMANCE.md, 2026-12-07 14:02) it ran more round trips per second
      * in 4 of 4 with each protocol (the tell with next 1.04–1.33 ×, median 1.23 ×; classic
      * 1.11–1.33 ×) at less server CPU per trial (78–103 µs against 94–122 for the tell with next),
-     * the HTTP floor alone 0.78–1.15 × (median 0.93). Larger machines are not measured here.
+     * the HTTP floor alone 0.78–1.15 × (median 0.93). Larger machines are not measured here, nor a
+     * server on PostgreSQL, which has no storage writer and keeps the same count.
      */
     private static final int LISTENERS = listeners(Runtime.getRuntime().availableProcessors());
     /** The deflate level of compressed replies: the fastest (see where the options are made). */
