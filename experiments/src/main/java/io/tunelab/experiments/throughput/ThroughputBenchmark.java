@@ -56,7 +56,7 @@ import java.util.Map;
  *
  * <p>Usage: {@code java -cp … ThroughputBenchmark [--clients 16] [--trials 10000] [--server URL]
  * [--durability process|fsync] [--optuna-runs 3] [--protocols classic,next] [--warmup 3000]
- * [--warmup-experiment 1000] [--server-jvm OPTION]... [--timeline] [--commits]}; with Optuna it also prints the median fsync of the journal's
+ * [--warmup-experiment 1000] [--server-jvm OPTION]... [--timeline] [--commits] [--repeat 1]}; with Optuna it also prints the median fsync of the journal's
  * directory and Optuna's rate with the journal on {@code /dev/shm} (where fsync does nothing):
  * the anchor's rate moves with the disk's fsync latency, and these say by how much. Each
  * {@code --server-jvm} adds one JVM option to the server started here (after the ones it always
@@ -66,7 +66,10 @@ import java.util.Map;
  * the storage writer's group commits over each measured experiment, and with {@code --durability
  * fsync} how many of those commits shared each fsync (read from the server's
  * {@code /metrics} right before and after it; off by default, since a request of another kind just
- * before a window moves the figures of its first 1,000 trials).
+ * before a window moves the figures of its first 1,000 trials). {@code --repeat N} makes N whole
+ * runs in turn, each with its own Optuna runs, a fresh server (in a folder of its own) and its own
+ * warm-up, prints each as above and then {@link #summary}: every figure of every repetition side
+ * by side, their median, and how many repetitions met each target.
  */
 public final class ThroughputBenchmark {
     /**
@@ -81,51 +84,33 @@ public final class ThroughputBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int clients = 16;
-        int trials = 10_000;
-        String url = null;
-        String durability = "process";
-        int optunaRuns = 3;
-        List<String> protocols = List.of("classic", "next");
-        int warmup = 3000;
-        int warmupExperiment = WARMUP_EXPERIMENT;
-        var serverJvm = new java.util.ArrayList<String>();
-        boolean timeline = false;
-        boolean commits = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--clients" -> clients = Integer.parseInt(args[++i]);
-                case "--trials" -> trials = Integer.parseInt(args[++i]);
-                case "--server" -> url = args[++i];
-                case "--durability" -> durability = args[++i];
-                case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
-                case "--protocols" -> protocols = List.of(args[++i].split(","));
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--warmup-experiment" -> warmupExperiment = Integer.parseInt(args[++i]);
-                case "--server-jvm" -> serverJvm.add(args[++i]);
-                case "--timeline" -> timeline = true;
-                case "--commits" -> commits = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
-                        + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --warmup-experiment N --server-jvm OPTION "
-                        + "--timeline --commits");
+        Options o = Options.parse(args);
+        var repetitions = new java.util.ArrayList<Repetition>();
+        for (int k = 1; k <= o.repeat(); k++) {
+            if (o.repeat() > 1) {
+                System.out.printf(Locale.ROOT, "%n## Repetition %d of %d: its own Optuna runs, a fresh server and its warm-up%n%n", k, o.repeat());
             }
+            repetitions.add(run(o));
         }
-        if (trials < 2000) {
-            throw new IllegalArgumentException("--trials must be at least 2000, got " + trials);
+        if (o.repeat() > 1) {
+            System.out.println();
+            System.out.println(summary(repetitions, o.trials()));
         }
-        if (warmup < 100) {
-            throw new IllegalArgumentException("--warmup must be at least 100 trials per protocol, got " + warmup);
-        }
-        if (warmupExperiment != 0 && warmupExperiment < 100) {
-            throw new IllegalArgumentException("--warmup-experiment must be 0 (each part of the warm-up one experiment) or at least 100 "
-                    + "trials per warm-up experiment, got " + warmupExperiment);
-        }
-        for (String name : protocols) {
-            if (!name.equals("classic") && !name.equals("next")) {
-                // Anything else would run, and be labelled, as the classic protocol.
-                throw new IllegalArgumentException("--protocols takes classic, next or both (classic,next), got " + name);
-            }
-        }
+    }
+
+    /** One whole run: Optuna's journal, then a fresh server (or the one at {@code --server}), its warm-up, each protocol and the floor. */
+    private static Repetition run(Options o) throws Exception {
+        int clients = o.clients();
+        int trials = o.trials();
+        String url = o.url();
+        String durability = o.durability();
+        int optunaRuns = o.optunaRuns();
+        List<String> protocols = o.protocols();
+        int warmup = o.warmup();
+        int warmupExperiment = o.warmupExperiment();
+        List<String> serverJvm = o.serverJvm();
+        boolean timeline = o.timeline();
+        boolean commits = o.commits();
         Path scratch = Scratch.directory("tunelab-throughput");
         double optuna = Double.NaN;
         double optunaInMemory = Double.NaN;
@@ -262,10 +247,150 @@ public final class ThroughputBenchmark {
                                     ? String.format(Locale.ROOT, "; group commits per fsync %.2f", p.commitsPerSync()) : "");
                 }
             }
+            return new Repetition(optuna, results.stream().map(p -> new Figures(p.label(), p.target(), p.first().rate(), p.last().rate(),
+                    p.last().p99() / p.first().p99(), p.serverCpu() - p.serverJit(), p.clientCpu() - p.clientJit())).toList(), floor.rate());
         } finally {
             if (server != null) {
                 server.close();
             }
+        }
+    }
+
+    /** One protocol's figures in one repetition: its windows' rates, the p99 growth, and CPU µs per trial apart from JIT (NaN if unknown). */
+    record Figures(String label, int target, double firstRate, double lastRate, double p99Growth, double serverCpu, double clientCpu) {
+    }
+
+    /** One whole run's figures: Optuna's median rate (NaN without its runs), each protocol's, and the HTTP floor's requests/s. */
+    record Repetition(double optuna, List<Figures> protocols, double floor) {
+    }
+
+    /**
+     * The figures of {@code --repeat N} whole runs side by side: for each, every repetition's value
+     * in turn, their median, and how many repetitions met its target. On a shared machine one run's
+     * ratio moves with what else ran in its minute (the same build gave 17.7× and 34.2× on one day);
+     * a median of whole runs says what a run typically gives, and the count how often it meets the
+     * target. Each repetition's own output, above the summary, shows every figure this one is made of.
+     */
+    static String summary(List<Repetition> repetitions, int trials) {
+        int n = repetitions.size();
+        var out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Over %d repetitions, each a whole run (its own Optuna runs, a fresh server and its warm-up): "
+                + "each repetition's figure in turn, their median, and how many repetitions met the target%n%n", n));
+        out.append("| figure | target | each repetition | median | repetitions meeting the target |\n");
+        out.append("|---|---|---|---:|---|\n");
+        List<Double> optuna = repetitions.stream().map(Repetition::optuna).toList();
+        boolean anchored = optuna.stream().noneMatch(r -> Double.isNaN(r));
+        if (anchored) {
+            out.append(summaryRow("Optuna 3.1 journal file, trials/s (median of its runs in each repetition)", "", optuna, "%.0f", null));
+        }
+        String last = String.format(Locale.ROOT, "%,d – %,d", trials - 999, trials);
+        for (int i = 0; i < repetitions.get(0).protocols().size(); i++) {
+            int p = i;
+            List<Figures> each = repetitions.stream().map(r -> r.protocols().get(p)).toList();
+            Figures first = each.get(0);
+            double target = first.target();
+            if (anchored) {
+                List<Double> firstRatio = new java.util.ArrayList<>();
+                List<Double> lastRatio = new java.util.ArrayList<>();
+                int both = 0;
+                for (int k = 0; k < n; k++) {
+                    firstRatio.add(each.get(k).firstRate() / optuna.get(k));
+                    lastRatio.add(each.get(k).lastRate() / optuna.get(k));
+                    both += firstRatio.get(k) >= target && lastRatio.get(k) >= target ? 1 : 0;
+                }
+                String goal = String.format(Locale.ROOT, "≥ %d×", first.target());
+                out.append(summaryRow(first.label() + ", 1 – 1,000: × Optuna's journal", goal, firstRatio, "%.1f×", r -> r >= target));
+                out.append(summaryRow(first.label() + ", " + last + ": × Optuna's journal", goal, lastRatio, "%.1f×", r -> r >= target));
+                out.append(String.format(Locale.ROOT, "| %s, both windows | %s | | | %d of %d |%n", first.label(), goal, both, n));
+            }
+            out.append(summaryRow(first.label() + ", 1 – 1,000: round trips/s", "", each.stream().map(Figures::firstRate).toList(), "%.0f", null));
+            out.append(summaryRow(first.label() + ", " + last + ": round trips/s", "", each.stream().map(Figures::lastRate).toList(), "%.0f", null));
+            out.append(summaryRow(String.format(Locale.ROOT, "%s: p99 at %,d trials ÷ p99 at 1,000", first.label(), trials), "≤ 2×",
+                    each.stream().map(Figures::p99Growth).toList(), "%.2f×", r -> r <= 2));
+            List<Double> server = each.stream().map(Figures::serverCpu).toList();
+            if (server.stream().noneMatch(c -> Double.isNaN(c))) {
+                out.append(summaryRow(first.label() + ": server's CPU µs per trial apart from JIT", "", server, "%.0f", null));
+            }
+            out.append(summaryRow(first.label() + ": clients' CPU µs per trial apart from JIT", "", each.stream().map(Figures::clientCpu).toList(),
+                    "%.0f", null));
+        }
+        out.append(summaryRow("HTTP floor: GET /api/session, no work (requests/s)", "", repetitions.stream().map(Repetition::floor).toList(),
+                "%.0f", null));
+        return out.toString();
+    }
+
+    /** A row of the summary: each value, their median, and with a target how many met it. */
+    private static String summaryRow(String figure, String target, List<Double> values, String format,
+                                     java.util.function.DoublePredicate meets) {
+        String each = String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
+        String count = meets == null ? "" : String.format(Locale.ROOT, "%d of %d", values.stream().filter(v -> meets.test(v)).count(), values.size());
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", figure, target, each, String.format(Locale.ROOT, format, median(values)), count);
+    }
+
+    /** The median: the middle value, or the mean of the two middle ones for an even count. */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The command line, checked before anything runs. */
+    record Options(int clients, int trials, String url, String durability, int optunaRuns, List<String> protocols, int warmup,
+                   int warmupExperiment, List<String> serverJvm, boolean timeline, boolean commits, int repeat) {
+        static Options parse(String[] args) {
+            int clients = 16;
+            int trials = 10_000;
+            String url = null;
+            String durability = "process";
+            int optunaRuns = 3;
+            List<String> protocols = List.of("classic", "next");
+            int warmup = 3000;
+            int warmupExperiment = WARMUP_EXPERIMENT;
+            var serverJvm = new java.util.ArrayList<String>();
+            boolean timeline = false;
+            boolean commits = false;
+            int repeat = 1;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--clients" -> clients = Integer.parseInt(args[++i]);
+                    case "--trials" -> trials = Integer.parseInt(args[++i]);
+                    case "--server" -> url = args[++i];
+                    case "--durability" -> durability = args[++i];
+                    case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
+                    case "--protocols" -> protocols = List.of(args[++i].split(","));
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--warmup-experiment" -> warmupExperiment = Integer.parseInt(args[++i]);
+                    case "--server-jvm" -> serverJvm.add(args[++i]);
+                    case "--timeline" -> timeline = true;
+                    case "--commits" -> commits = true;
+                    case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
+                            + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --warmup-experiment N --server-jvm OPTION "
+                            + "--timeline --commits --repeat N");
+                }
+            }
+            if (trials < 2000) {
+                throw new IllegalArgumentException("--trials must be at least 2000, got " + trials);
+            }
+            if (warmup < 100) {
+                throw new IllegalArgumentException("--warmup must be at least 100 trials per protocol, got " + warmup);
+            }
+            if (warmupExperiment != 0 && warmupExperiment < 100) {
+                throw new IllegalArgumentException("--warmup-experiment must be 0 (each part of the warm-up one experiment) or at least 100 "
+                        + "trials per warm-up experiment, got " + warmupExperiment);
+            }
+            if (repeat < 1) {
+                throw new IllegalArgumentException("--repeat must be at least 1 (whole runs, each with its own Optuna runs and a fresh "
+                        + "server), got " + repeat);
+            }
+            for (String name : protocols) {
+                if (!name.equals("classic") && !name.equals("next")) {
+                    // Anything else would run, and be labelled, as the classic protocol.
+                    throw new IllegalArgumentException("--protocols takes classic, next or both (classic,next), got " + name);
+                }
+            }
+            return new Options(clients, trials, url, durability, optunaRuns, protocols, warmup, warmupExperiment, List.copyOf(serverJvm),
+                    timeline, commits, repeat);
         }
     }
 

@@ -33,6 +33,56 @@ class ThroughputBenchmarkTest {
     }
 
     @Test
+    void aRepeatBelowOneIsRefusedBeforeAnythingRuns() {
+        assertThatThrownBy(() -> ThroughputBenchmark.main(new String[] {"--repeat", "0", "--optuna-runs", "0"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--repeat must be at least 1 (whole runs, each with its own Optuna runs and a fresh server), got 0");
+        assertThatThrownBy(() -> ThroughputBenchmark.main(new String[] {"--repeat", "-3", "--optuna-runs", "0"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got -3");
+        assertThatThrownBy(() -> ThroughputBenchmark.main(new String[] {"--repeat", "five"}))
+                .isInstanceOf(NumberFormatException.class);
+    }
+
+    @Test
+    void theMedianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes() {
+        assertThat(ThroughputBenchmark.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(ThroughputBenchmark.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+        assertThat(ThroughputBenchmark.median(List.of(7.0))).isEqualTo(7.0);
+    }
+
+    @Test
+    void theSummaryGivesEachRepetitionsRatioTheirMedianAndHowManyMetTheTarget() {
+        // Optuna 400/s in each: tell with next at 10,400 / 9,600 (26× / 24×), 12,000 / 11,200 (30× / 28×), 8,000 / 10,800 (20× / 27×).
+        var next = List.of(new ThroughputBenchmark.Figures("tell with next", 25, 10_400, 9_600, 1.5, 110, 45),
+                new ThroughputBenchmark.Figures("tell with next", 25, 12_000, 11_200, 0.5, 90, 40),
+                new ThroughputBenchmark.Figures("tell with next", 25, 8_000, 10_800, 2.5, 130, 50));
+        var repetitions = next.stream().map(f -> new ThroughputBenchmark.Repetition(400, List.of(f), 25_000)).toList();
+
+        String summary = ThroughputBenchmark.summary(repetitions, 10_000);
+
+        assertThat(summary).startsWith("Over 3 repetitions, each a whole run")
+                .contains("| Optuna 3.1 journal file, trials/s (median of its runs in each repetition) |  | 400 400 400 | 400 |  |")
+                .contains("| tell with next, 1 – 1,000: × Optuna's journal | ≥ 25× | 26.0× 30.0× 20.0× | 26.0× | 2 of 3 |")
+                .contains("| tell with next, 9,001 – 10,000: × Optuna's journal | ≥ 25× | 24.0× 28.0× 27.0× | 27.0× | 2 of 3 |")
+                .contains("| tell with next, both windows | ≥ 25× | | | 1 of 3 |")
+                .contains("| tell with next: p99 at 10,000 trials ÷ p99 at 1,000 | ≤ 2× | 1.50× 0.50× 2.50× | 1.50× | 2 of 3 |")
+                .contains("| tell with next: server's CPU µs per trial apart from JIT |  | 110 90 130 | 110 |  |")
+                .contains("| HTTP floor: GET /api/session, no work (requests/s) |  | 25000 25000 25000 | 25000 |  |");
+    }
+
+    @Test
+    void withoutOptunaTheSummaryHasNoRatiosAndWithoutTheServersCpuNoCpuRow() {
+        var repetitions = List.of(new ThroughputBenchmark.Repetition(Double.NaN,
+                List.of(new ThroughputBenchmark.Figures("classic", 10, 5_000, 6_000, 1.0, Double.NaN, 80)), 20_000));
+
+        String summary = ThroughputBenchmark.summary(repetitions, 10_000);
+
+        assertThat(summary).doesNotContain("Optuna 3.1").doesNotContain("× Optuna").doesNotContain("server's CPU")
+                .contains("| classic, 1 – 1,000: round trips/s |  | 5000 | 5000 |  |");
+    }
+
+    @Test
     void theHeaderSaysWhatTheServerDoesWithItsClassArchive(@TempDir Path dir) throws Exception {
         Path archive = Files.createFile(dir.resolve("tunelab-server-0123.jsa"));
 
