@@ -8,6 +8,7 @@ import io.tunelab.api.IntParam;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.support.Medians;
 import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
 
@@ -79,6 +80,8 @@ public final class ThroughputBenchmark {
      * to the measured experiment's first 1,000 trials (experiments/PERFORMANCE.md, 2026-12-07).
      */
     static final int WARMUP_EXPERIMENT = 1000;
+    /** The bound on the p99 at the last 1,000 trials over the p99 at the first 1,000. */
+    private static final double P99_GROWTH_TARGET = 2;
 
     private ThroughputBenchmark() {
     }
@@ -100,22 +103,12 @@ public final class ThroughputBenchmark {
 
     /** One whole run: Optuna's journal, then a fresh server (or the one at {@code --server}), its warm-up, each protocol and the floor. */
     private static Repetition run(Options o) throws Exception {
-        int clients = o.clients();
-        int trials = o.trials();
         String url = o.url();
-        String durability = o.durability();
-        int optunaRuns = o.optunaRuns();
-        List<String> protocols = o.protocols();
-        int warmup = o.warmup();
-        int warmupExperiment = o.warmupExperiment();
-        List<String> serverJvm = o.serverJvm();
-        boolean timeline = o.timeline();
-        boolean commits = o.commits();
         Path scratch = Scratch.directory("tunelab-throughput");
         double optuna = Double.NaN;
         double optunaInMemory = Double.NaN;
-        if (optunaRuns > 0) {
-            List<Double> rates = OptunaJournal.measure(1000, optunaRuns, scratch);
+        if (o.optunaRuns() > 0) {
+            List<Double> rates = OptunaJournal.measure(1000, o.optunaRuns(), scratch);
             optuna = rates.stream().sorted().toList().get(rates.size() / 2);
             System.out.printf(Locale.ROOT, "Optuna 3.1 journal file, random sampler, 1,000 sequential ask+tell in one process: "
                     + "median %.0f trials/s over %d runs %s%n", optuna, rates.size(), rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
@@ -125,7 +118,7 @@ public final class ThroughputBenchmark {
             Path memory = OptunaJournal.memoryDirectory().orElse(null);
             if (memory != null) {
                 try {
-                    List<Double> inMemory = OptunaJournal.measure(1000, optunaRuns, memory);
+                    List<Double> inMemory = OptunaJournal.measure(1000, o.optunaRuns(), memory);
                     optunaInMemory = inMemory.stream().sorted().toList().get(inMemory.size() / 2);
                     System.out.printf(Locale.ROOT, "the same Optuna runs with the journal on /dev/shm (memory: fsync does nothing; not the "
                             + "anchor): median %.0f trials/s %s%n", optunaInMemory, inMemory.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
@@ -138,18 +131,18 @@ public final class ThroughputBenchmark {
         }
         TunelabProcesses.ServerProcess server = null;
         if (url == null) {
-            server = TunelabProcesses.startServer(scratch.resolve("data"), 0, serverJvm, "--durability", durability);
+            server = TunelabProcesses.startServer(scratch.resolve("data"), 0, o.serverJvm(), "--durability", o.durability());
             url = server.url();
         }
         long pid = server == null ? -1 : server.process().pid();
         try (TunelabClient client = server != null ? server.client() : TunelabClient.connect(url, System.getenv("TUNELAB_TOKEN"))) {
             System.out.printf(Locale.ROOT, "Tunelab: %d clients, %d trials per protocol, random strategy, server %s (H2, every reply "
                     + "after its commit, durability %s); %d cores, shared with whatever else runs; warm-up %,d floor "
-                    + "requests, then %,d trials of each protocol, then %,d more of each right before its measured experiment, %s%s%s%n", clients,
-                    trials, url, server == null ? "as the server was started" : durability, Runtime.getRuntime().availableProcessors(), warmup,
-                    warmup, Math.max(100, warmup / 10), warmupExperiment == 0 ? "each part one experiment"
-                            : String.format(Locale.ROOT, "in experiments of at most %,d trials", warmupExperiment),
-                    serverJvm.isEmpty() ? "" : "; server JVM options added: " + String.join(" ", serverJvm),
+                    + "requests, then %,d trials of each protocol, then %,d more of each right before its measured experiment, %s%s%s%n", o.clients(),
+                    o.trials(), url, server == null ? "as the server was started" : o.durability(), Runtime.getRuntime().availableProcessors(), o.warmup(),
+                    o.warmup(), Math.max(100, o.warmup() / 10), o.warmupExperiment() == 0 ? "each part one experiment"
+                            : String.format(Locale.ROOT, "in experiments of at most %,d trials", o.warmupExperiment()),
+                    o.serverJvm().isEmpty() ? "" : "; server JVM options added: " + String.join(" ", o.serverJvm()),
                     server == null ? "" : "; the server " + classArchive(server.process().info().arguments().map(List::of).orElse(null)));
             // Warm both JITs so the figures are steady state: the floor first, then every protocol
             // as before (so the compiler has as long as it had before the first window), then each
@@ -157,28 +150,28 @@ public final class ThroughputBenchmark {
             // starts on code compiled for other work (after GETs only, the first requests with a
             // body deoptimise the server's compiled request decoding).
             long stamp = System.currentTimeMillis();
-            Load.run(clients, warmup, pid, Load.floor(client));
-            for (String name : protocols) {
-                warm(client, clients, pid, name, "warmup-" + name + "-" + stamp, warmup, warmupExperiment);
+            Load.run(o.clients(), o.warmup(), pid, Load.floor(client));
+            for (String name : o.protocols()) {
+                warm(client, o.clients(), pid, name, "warmup-" + name + "-" + stamp, o.warmup(), o.warmupExperiment());
             }
-            int again = Math.max(100, warmup / 10);
+            int again = Math.max(100, o.warmup() / 10);
 
             var results = new java.util.ArrayList<Protocol>();
-            for (String name : protocols) {
+            for (String name : o.protocols()) {
                 boolean next = name.equals("next");
-                warm(client, clients, pid, name, "warmup-again-" + name + "-" + stamp, again, warmupExperiment);
-                Load.Driver driver = driver(name, client.launch(spec("throughput-" + name + "-" + stamp, trials)));
+                warm(client, o.clients(), pid, name, "warmup-again-" + name + "-" + stamp, again, o.warmupExperiment());
+                Load.Driver driver = driver(name, client.launch(spec("throughput-" + name + "-" + stamp, o.trials())));
                 // One phase over the whole experiment, its windows taken from when each trial finished:
                 // the clients never stop between them, so the last 1,000 has no ramp-up or drain of its own.
-                var counted = commits ? server : null;
+                var counted = o.commits() ? server : null;
                 GroupCommits before = GroupCommits.read(counted);
-                Load.Phase whole = Load.run(clients, trials, pid, driver);
+                Load.Phase whole = Load.run(o.clients(), o.trials(), pid, driver);
                 GroupCommits after = GroupCommits.read(counted);
                 results.add(new Protocol(next ? "tell with next (1 request per trial)" : "classic ask + tell (2 requests per trial)",
-                        next ? 1 : 2, next ? 25 : 10, whole, whole.window(0, 1000), whole.window(trials - 1000, trials),
+                        next ? 1 : 2, next ? 25 : 10, whole, whole.window(0, 1000), whole.window(o.trials() - 1000, o.trials()),
                         GroupCommits.perCommit(before, after), GroupCommits.perSync(before, after)));
             }
-            Load.Phase floorPhase = Load.run(clients, 10_000, pid, Load.floor(client));
+            Load.Phase floorPhase = Load.run(o.clients(), 10_000, pid, Load.floor(client));
             Load.Window floor = floorPhase.all();
 
             System.out.println();
@@ -186,14 +179,14 @@ public final class ThroughputBenchmark {
             System.out.println("|---|---:|---:|---:|");
             for (Protocol p : results) {
                 row(p.label() + ", 1 – 1,000", p.first());
-                row(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), trials - 999, trials), p.last());
+                row(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), o.trials() - 999, o.trials()), p.last());
             }
             row("HTTP floor: GET /api/session, no work (requests/s)", floor);
-            if (timeline) {
+            if (o.timeline()) {
                 System.out.println();
                 for (Protocol p : results) {
                     timeline(p.label() + ", 1 – 1,000", p.first());
-                    timeline(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), trials - 999, trials), p.last());
+                    timeline(String.format(Locale.ROOT, "%s, %,d – %,d", p.label(), o.trials() - 999, o.trials()), p.last());
                 }
             }
             if (!Double.isNaN(optuna)) {
@@ -205,8 +198,8 @@ public final class ThroughputBenchmark {
                 String ratios = Double.isNaN(optuna) ? "Optuna not run, so no ratio to its journal"
                         : String.format(Locale.ROOT, "%.1f× / %.1f× Optuna's journal (first / last 1,000; target ≥ %d×)",
                                 p.first().rate() / optuna, p.last().rate() / optuna, p.target());
-                System.out.printf(Locale.ROOT, "%s: %s; p99 at %,d trials is %.2f× the p99 at 1,000 (target ≤ 2×)%n", p.label(), ratios,
-                        trials, p.last().p99() / p.first().p99());
+                System.out.printf(Locale.ROOT, "%s: %s; p99 at %,d trials is %.2f× the p99 at 1,000 (target ≤ %.0f×)%n", p.label(), ratios,
+                        o.trials(), p.last().p99() / p.first().p99(), P99_GROWTH_TARGET);
                 if (!Double.isNaN(optunaInMemory)) {
                     System.out.printf(Locale.ROOT, "%s: %.1f× / %.1f× Optuna's journal on /dev/shm, where its fsyncs cost nothing "
                             + "(not the target's anchor)%n", p.label(), p.first().rate() / optunaInMemory, p.last().rate() / optunaInMemory);
@@ -214,14 +207,14 @@ public final class ThroughputBenchmark {
                 System.out.printf(Locale.ROOT, "%s: %.0f / %.0f requests/s, %.0f%% / %.0f%% of the HTTP floor's %.0f; CPU per trial over "
                                 + "all %,d: server %.0f µs, clients %.0f µs%n", p.label(), p.first().rate() * p.requests(),
                         p.last().rate() * p.requests(), 100 * p.first().rate() * p.requests() / floor.rate(),
-                        100 * p.last().rate() * p.requests() / floor.rate(), floor.rate(), trials, p.serverCpu(), p.clientCpu());
+                        100 * p.last().rate() * p.requests() / floor.rate(), floor.rate(), o.trials(), p.serverCpu(), p.clientCpu());
             }
             System.out.printf(Locale.ROOT, "HTTP floor: CPU per request: server %.0f µs, clients %.0f µs%n",
                     floorPhase.serverCpuMicros(), floorPhase.clientCpuMicros());
             // Whether the cores were the limit: a share of idle time means the trials waited on
             // something other than a processor (a hand-off between threads, the storage writer).
             for (Protocol p : results) {
-                cores(String.format(Locale.ROOT, "%s, all %,d trials", p.label(), trials), p.whole().cores());
+                cores(String.format(Locale.ROOT, "%s, all %,d trials", p.label(), o.trials()), p.whole().cores());
             }
             cores("HTTP floor", floorPhase.cores());
             // The clients' JVM is still compiling for a while after the warm-up: its JIT threads' share, apart.
@@ -241,9 +234,9 @@ public final class ThroughputBenchmark {
                         floorPhase.serverCpuMicros() - floorPhase.serverJitMicros(), floorPhase.serverJitMicros());
                 // How many writes shared each of the storage writer's commits: a commit costs far
                 // more than a write, so the writer's CPU per trial falls as its groups grow.
-                for (Protocol p : commits ? results : List.<Protocol>of()) {
+                for (Protocol p : o.commits() ? results : List.<Protocol>of()) {
                     System.out.printf(Locale.ROOT, "%s: writes per group commit over all %,d trials: %.1f%s%n",
-                            p.label(), trials, p.writesPerCommit(), p.commitsPerSync() > 0
+                            p.label(), o.trials(), p.writesPerCommit(), p.commitsPerSync() > 0
                                     ? String.format(Locale.ROOT, "; group commits per fsync %.2f", p.commitsPerSync()) : "");
                 }
             }
@@ -305,8 +298,9 @@ public final class ThroughputBenchmark {
             }
             out.append(summaryRow(first.label() + ", 1 – 1,000: round trips/s", "", each.stream().map(Figures::firstRate).toList(), "%.0f", null));
             out.append(summaryRow(first.label() + ", " + last + ": round trips/s", "", each.stream().map(Figures::lastRate).toList(), "%.0f", null));
-            out.append(summaryRow(String.format(Locale.ROOT, "%s: p99 at %,d trials ÷ p99 at 1,000", first.label(), trials), "≤ 2×",
-                    each.stream().map(Figures::p99Growth).toList(), "%.2f×", r -> r <= 2));
+            out.append(summaryRow(String.format(Locale.ROOT, "%s: p99 at %,d trials ÷ p99 at 1,000", first.label(), trials),
+                    String.format(Locale.ROOT, "≤ %.0f×", P99_GROWTH_TARGET), each.stream().map(Figures::p99Growth).toList(), "%.2f×",
+                    r -> r <= P99_GROWTH_TARGET));
             List<Double> server = each.stream().map(Figures::serverCpu).toList();
             if (server.stream().noneMatch(c -> Double.isNaN(c))) {
                 out.append(summaryRow(first.label() + ": server's CPU µs per trial apart from JIT", "", server, "%.0f", null));
@@ -324,14 +318,8 @@ public final class ThroughputBenchmark {
                                      java.util.function.DoublePredicate meets) {
         String each = String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
         String count = meets == null ? "" : String.format(Locale.ROOT, "%d of %d", values.stream().filter(v -> meets.test(v)).count(), values.size());
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", figure, target, each, String.format(Locale.ROOT, format, median(values)), count);
-    }
-
-    /** The median: the middle value, or the mean of the two middle ones for an even count. */
-    static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        double median = Medians.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", figure, target, each, String.format(Locale.ROOT, format, median), count);
     }
 
     /** The command line, checked before anything runs. */

@@ -45,13 +45,6 @@ class ThroughputBenchmarkTest {
     }
 
     @Test
-    void theMedianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes() {
-        assertThat(ThroughputBenchmark.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-        assertThat(ThroughputBenchmark.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
-        assertThat(ThroughputBenchmark.median(List.of(7.0))).isEqualTo(7.0);
-    }
-
-    @Test
     void theSummaryGivesEachRepetitionsRatioTheirMedianAndHowManyMetTheTarget() {
         // Optuna 400/s in each: tell with next at 10,400 / 9,600 (26× / 24×), 12,000 / 11,200 (30× / 28×), 8,000 / 10,800 (20× / 27×).
         var next = List.of(new ThroughputBenchmark.Figures("tell with next", 25, 10_400, 9_600, 1.5, 110, 45),
