@@ -340,18 +340,18 @@ public final class ThroughputBenchmark {
             int repeat = 1;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--clients" -> clients = Integer.parseInt(args[++i]);
-                    case "--trials" -> trials = Integer.parseInt(args[++i]);
-                    case "--server" -> url = args[++i];
-                    case "--durability" -> durability = args[++i];
-                    case "--optuna-runs" -> optunaRuns = Integer.parseInt(args[++i]);
-                    case "--protocols" -> protocols = List.of(args[++i].split(","));
-                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                    case "--warmup-experiment" -> warmupExperiment = Integer.parseInt(args[++i]);
-                    case "--server-jvm" -> serverJvm.add(args[++i]);
+                    case "--clients" -> clients = whole(args, ++i);
+                    case "--trials" -> trials = whole(args, ++i);
+                    case "--server" -> url = value(args, ++i);
+                    case "--durability" -> durability = value(args, ++i);
+                    case "--optuna-runs" -> optunaRuns = whole(args, ++i);
+                    case "--protocols" -> protocols = List.of(value(args, ++i).split(","));
+                    case "--warmup" -> warmup = whole(args, ++i);
+                    case "--warmup-experiment" -> warmupExperiment = whole(args, ++i);
+                    case "--server-jvm" -> serverJvm.add(value(args, ++i));
                     case "--timeline" -> timeline = true;
                     case "--commits" -> commits = true;
-                    case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                    case "--repeat" -> repeat = whole(args, ++i);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; use --clients N --trials N "
                             + "--server URL --durability process|fsync --optuna-runs N --protocols classic,next --warmup N --warmup-experiment N --server-jvm OPTION "
                             + "--timeline --commits --repeat N");
@@ -379,6 +379,24 @@ public final class ThroughputBenchmark {
             }
             return new Options(clients, trials, url, durability, optunaRuns, protocols, warmup, warmupExperiment, List.copyOf(serverJvm),
                     timeline, commits, repeat);
+        }
+
+        /** The value after option {@code args[i - 1]}; a missing one is refused naming the option. */
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value after it");
+            }
+            return args[i];
+        }
+
+        /** {@link #value} as a whole number; anything else is refused naming the option and what it got. */
+        private static int whole(String[] args, int i) {
+            String v = value(args, i);
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(args[i - 1] + " takes a whole number, got \"" + v + "\"");
+            }
         }
     }
 

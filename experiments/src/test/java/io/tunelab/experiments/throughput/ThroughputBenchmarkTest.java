@@ -41,7 +41,18 @@ class ThroughputBenchmarkTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got -3");
         assertThatThrownBy(() -> ThroughputBenchmark.main(new String[] {"--repeat", "five"}))
-                .isInstanceOf(NumberFormatException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--repeat takes a whole number, got \"five\"");
+    }
+
+    @Test
+    void anOptionWithoutItsValueIsRefusedNamingIt() {
+        assertThatThrownBy(() -> ThroughputBenchmark.main(new String[] {"--optuna-runs", "0", "--repeat"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--repeat needs a value after it");
+        assertThatThrownBy(() -> ThroughputBenchmark.main(new String[] {"--server-jvm"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--server-jvm needs a value after it");
     }
 
     @Test
