@@ -7,10 +7,8 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
-import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
-import org.apache.hc.client5.http.routing.HttpRoutePlanner;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -47,9 +45,17 @@ import java.util.concurrent.FutureTask;
  * <p>It behaves as the client did on {@code java.net.http}: TLS with the JVM's default
  * {@link SSLContext} (so {@code javax.net.ssl.trustStore} and the like apply) and the JDK's host
  * name check, proxies from {@link ProxySelector#getDefault()} ({@code http.proxyHost} …, as set
- * when the client is made: {@link #routePlanner}), 5 s to
+ * when the client is made: {@link #direct}), 5 s to
  * connect, 90 s for a reply, no redirects followed, no cookies kept, bodies neither compressed nor
  * retried here (fail-over is {@link Servers}'), idle connections closed after 30 s. Thread-safe.
+ *
+ * <p>Without a proxy, requests go through HttpClient's minimal client, which sends a request on a
+ * pooled connection and reads its reply with none of the full client's chain of steps (routing,
+ * retries, redirects, cookies, authentication, compression: each off here, yet each step ran on
+ * every request). In five alternated whole runs of {@code ThroughputBenchmark} against the full
+ * client its clients' CPU per tell with next was lower in 5 of 5 (30–38 µs against 32–42) and the
+ * tell with next's round trips per second higher by a median 1.08 × (experiments/PERFORMANCE.md,
+ * 2026-12-07 21:11–21:32). With a proxy the full client routes through it.
  */
 final class Transport implements AutoCloseable {
     static final ContentType JSON = ContentType.create("application/json");
@@ -59,7 +65,11 @@ final class Transport implements AutoCloseable {
     private static final Timeout CONNECT = Timeout.ofSeconds(5);
     private static final Timeout REPLY = Timeout.ofSeconds(90);
 
+    private static final TimeValue IDLE = TimeValue.ofSeconds(30);
+
     private final CloseableHttpClient http;
+    /** Closes the pool's connections idle for {@link #IDLE}, which neither client does by itself here. */
+    private final IdleConnectionEvictor evictor;
     private final String authorization;
 
     /** One request to whichever server: its method, the path after the server's URL, a body (or null), a request id (or null). */
@@ -108,9 +118,11 @@ final class Transport implements AutoCloseable {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                         .build())
                 .build();
-        this.http = HttpClients.custom()
+        // The minimal client takes its timeouts from the connection config above (5 s to connect, 90 s
+        // for a reply), does not follow redirects, keeps no cookies or state and does not retry.
+        this.http = direct(proxies, system) ? HttpClients.createMinimal(connections) : HttpClients.custom()
                 .setConnectionManager(connections)
-                .setRoutePlanner(routePlanner(proxies, system))
+                .setRoutePlanner(new SystemDefaultRoutePlanner(proxies))
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(REPLY).setRedirectsEnabled(false)
                         .setProtocolUpgradeEnabled(false).build())
                 .disableRedirectHandling()
@@ -119,27 +131,28 @@ final class Transport implements AutoCloseable {
                 .disableConnectionState()
                 .disableContentCompression()
                 .disableAutomaticRetries()
-                .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
+        this.evictor = new IdleConnectionEvictor(connections, IDLE);
+        evictor.start();
     }
 
     /** The JVM properties that give the JDK's own proxy selector a proxy to answer. */
     private static final List<String> PROXY_PROPERTIES = List.of("http.proxyHost", "https.proxyHost", "socksProxyHost");
 
     /**
-     * How requests find their way: through the proxies {@code proxies} names, asked for each
-     * request, unless it is the JDK's own selector and none of its properties is set in {@code
-     * system} ({@code http.proxyHost}, {@code https.proxyHost}, {@code socksProxyHost},
-     * {@code java.net.useSystemProxies=true}), when it would answer "no proxy" for every URL:
-     * requests then go straight to the server without asking it (each question built and parsed a
-     * URI: 5% of a client's CPU per request under the throughput benchmark). A proxy property set
-     * after a client was made applies to the clients made after it.
+     * Whether requests go straight to the server: when {@code proxies} is the JDK's own selector
+     * and none of its properties is set in {@code system} ({@code http.proxyHost}, {@code
+     * https.proxyHost}, {@code socksProxyHost}, {@code java.net.useSystemProxies=true}), it would
+     * answer "no proxy" for every URL, so it is not asked (each question built and parsed a URI: 5%
+     * of a client's CPU per request under the throughput benchmark). Otherwise the selector is asked
+     * for each request. A proxy property set after a client was made applies to the clients made
+     * after it.
      */
-    static HttpRoutePlanner routePlanner(ProxySelector proxies, Properties system) {
+    static boolean direct(ProxySelector proxies, Properties system) {
         boolean jdkOwn = proxies != null && proxies.getClass().getName().equals("sun.net.spi.DefaultProxySelector");
         boolean configured = PROXY_PROPERTIES.stream().anyMatch(p -> !system.getProperty(p, "").isBlank())
                 || Boolean.parseBoolean(system.getProperty("java.net.useSystemProxies"));
-        return jdkOwn && !configured ? new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE) : new SystemDefaultRoutePlanner(proxies);
+        return jdkOwn && !configured;
     }
 
     /** Sends {@code request} to {@code server} and hands the reply to {@code handler}, which must read what it needs of the body. */
@@ -234,6 +247,7 @@ final class Transport implements AutoCloseable {
 
     @Override
     public void close() {
+        evictor.shutdown();
         try {
             http.close();
         } catch (IOException e) {

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpsServer;
 import io.tunelab.api.ErrorCode;
 import io.tunelab.api.LeaseRequest;
 import io.tunelab.api.TunelabException;
-import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
-import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,18 +220,19 @@ class TransportTest {
         assertThat(jdkOwn.getClass().getName()).as("the JDK's own selector, in a test JVM with no proxy set")
                 .isEqualTo("sun.net.spi.DefaultProxySelector");
 
-        assertThat(Transport.routePlanner(jdkOwn, new Properties())).isExactlyInstanceOf(DefaultRoutePlanner.class);
+        assertThat(Transport.direct(jdkOwn, new Properties())).isTrue();
         for (String property : List.of("http.proxyHost", "https.proxyHost", "socksProxyHost")) {
             var system = new Properties();
             system.setProperty(property, "proxy.example");
-            assertThat(Transport.routePlanner(jdkOwn, system)).as(property).isExactlyInstanceOf(SystemDefaultRoutePlanner.class);
+            assertThat(Transport.direct(jdkOwn, system)).as(property).isFalse();
         }
         var system = new Properties();
         system.setProperty("java.net.useSystemProxies", "true");
-        assertThat(Transport.routePlanner(jdkOwn, system)).isExactlyInstanceOf(SystemDefaultRoutePlanner.class);
+        assertThat(Transport.direct(jdkOwn, system)).isFalse();
         system.setProperty("java.net.useSystemProxies", "false");
         system.setProperty("http.proxyHost", " ");
-        assertThat(Transport.routePlanner(jdkOwn, system)).isExactlyInstanceOf(DefaultRoutePlanner.class);
+        assertThat(Transport.direct(jdkOwn, system)).isTrue();
+        assertThat(Transport.direct(null, new Properties())).as("no selector at all").isFalse();
     }
 
     @Test
