@@ -6,6 +6,7 @@ import io.tunelab.api.Json;
 import io.tunelab.api.ParamImportance;
 import io.tunelab.client.TunelabClient;
 import io.tunelab.experiments.quality.Args;
+import io.tunelab.experiments.support.Medians;
 import io.tunelab.experiments.support.Scratch;
 
 import java.io.IOException;
@@ -105,8 +106,7 @@ public final class ImportanceCheck {
                 between.size(), between.getFirst(), median(between), between.getLast());
     }
 
-    private static double median(List<Double> sorted) {
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    private static double median(List<Double> values) {
+        return Medians.of(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

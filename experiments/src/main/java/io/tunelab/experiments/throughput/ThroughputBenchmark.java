@@ -109,7 +109,7 @@ public final class ThroughputBenchmark {
         double optunaInMemory = Double.NaN;
         if (o.optunaRuns() > 0) {
             List<Double> rates = OptunaJournal.measure(1000, o.optunaRuns(), scratch);
-            optuna = rates.stream().sorted().toList().get(rates.size() / 2);
+            optuna = Medians.of(rates.stream().mapToDouble(Double::doubleValue).toArray());
             System.out.printf(Locale.ROOT, "Optuna 3.1 journal file, random sampler, 1,000 sequential ask+tell in one process: "
                     + "median %.0f trials/s over %d runs %s%n", optuna, rates.size(), rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
             // How much of that rate is the disk: each fsync here, and the same runs where fsync does nothing.
@@ -119,7 +119,7 @@ public final class ThroughputBenchmark {
             if (memory != null) {
                 try {
                     List<Double> inMemory = OptunaJournal.measure(1000, o.optunaRuns(), memory);
-                    optunaInMemory = inMemory.stream().sorted().toList().get(inMemory.size() / 2);
+                    optunaInMemory = Medians.of(inMemory.stream().mapToDouble(Double::doubleValue).toArray());
                     System.out.printf(Locale.ROOT, "the same Optuna runs with the journal on /dev/shm (memory: fsync does nothing; not the "
                             + "anchor): median %.0f trials/s %s%n", optunaInMemory, inMemory.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
                 } catch (java.io.IOException e) { // an aside: the anchor was measured, so the run goes on without it
