@@ -64,7 +64,6 @@ final class Transport implements AutoCloseable {
 
     private static final Timeout CONNECT = Timeout.ofSeconds(5);
     private static final Timeout REPLY = Timeout.ofSeconds(90);
-
     private static final TimeValue IDLE = TimeValue.ofSeconds(30);
 
     private final CloseableHttpClient http;

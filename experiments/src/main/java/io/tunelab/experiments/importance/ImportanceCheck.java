@@ -101,12 +101,8 @@ public final class ImportanceCheck {
         System.out.printf(Locale.ROOT, "Spearman, Tunelab vs Optuna %s (sklearn %s) mean of %d seeds: %.3f%n", report.get("optuna"),
                 report.get("sklearn"), bySeed.size(), ((Number) report.get("spearman_mean")).doubleValue());
         System.out.printf(Locale.ROOT, "Spearman, Tunelab vs each Optuna seed: min %.3f, median %.3f, max %.3f%n",
-                bySeed.getFirst(), median(bySeed), bySeed.getLast());
+                bySeed.getFirst(), Medians.of(bySeed), bySeed.getLast());
         System.out.printf(Locale.ROOT, "Spearman, Optuna seed vs Optuna seed (%d pairs): min %.3f, median %.3f, max %.3f%n",
-                between.size(), between.getFirst(), median(between), between.getLast());
-    }
-
-    private static double median(List<Double> values) {
-        return Medians.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+                between.size(), between.getFirst(), Medians.of(between), between.getLast());
     }
 }

@@ -32,13 +32,15 @@ public record Args(Map<String, String> values) {
 
     /** The option's whole number; one that is not a whole number is refused, naming the option. */
     public int integer(String name, int fallback) {
-        if (!values.containsKey(name)) {
-            return fallback;
-        }
+        return values.containsKey(name) ? wholeNumber("--" + name, values.get(name)) : fallback;
+    }
+
+    /** {@code value} of {@code option} (written with its dashes) as a whole number; anything else is refused naming both. */
+    public static int wholeNumber(String option, String value) {
         try {
-            return Integer.parseInt(values.get(name));
+            return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " takes a whole number, got \"" + values.get(name) + "\"", e);
+            throw new IllegalArgumentException(option + " takes a whole number, got \"" + value + "\"", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tunelab.experiments.support;
 
 import java.util.Arrays;
+import java.util.Collection;
 
 /** The median the benchmarks summarise their seeds with. */
 public final class Medians {
@@ -16,5 +17,10 @@ public final class Medians {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** {@link #of(double[])} of a collection of values. */
+    public static double of(Collection<Double> xs) {
+        return of(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

@@ -8,6 +8,7 @@ import io.tunelab.api.IntParam;
 import io.tunelab.api.StrategySpec;
 import io.tunelab.client.ExperimentHandle;
 import io.tunelab.client.TunelabClient;
+import io.tunelab.experiments.quality.Args;
 import io.tunelab.experiments.support.Medians;
 import io.tunelab.experiments.support.Scratch;
 import io.tunelab.experiments.support.TunelabProcesses;
@@ -109,7 +110,7 @@ public final class ThroughputBenchmark {
         double optunaInMemory = Double.NaN;
         if (o.optunaRuns() > 0) {
             List<Double> rates = OptunaJournal.measure(1000, o.optunaRuns(), scratch);
-            optuna = Medians.of(rates.stream().mapToDouble(Double::doubleValue).toArray());
+            optuna = Medians.of(rates);
             System.out.printf(Locale.ROOT, "Optuna 3.1 journal file, random sampler, 1,000 sequential ask+tell in one process: "
                     + "median %.0f trials/s over %d runs %s%n", optuna, rates.size(), rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
             // How much of that rate is the disk: each fsync here, and the same runs where fsync does nothing.
@@ -119,7 +120,7 @@ public final class ThroughputBenchmark {
             if (memory != null) {
                 try {
                     List<Double> inMemory = OptunaJournal.measure(1000, o.optunaRuns(), memory);
-                    optunaInMemory = Medians.of(inMemory.stream().mapToDouble(Double::doubleValue).toArray());
+                    optunaInMemory = Medians.of(inMemory);
                     System.out.printf(Locale.ROOT, "the same Optuna runs with the journal on /dev/shm (memory: fsync does nothing; not the "
                             + "anchor): median %.0f trials/s %s%n", optunaInMemory, inMemory.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
                 } catch (java.io.IOException e) { // an aside: the anchor was measured, so the run goes on without it
@@ -318,7 +319,7 @@ public final class ThroughputBenchmark {
                                      java.util.function.DoublePredicate meets) {
         String each = String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
         String count = meets == null ? "" : String.format(Locale.ROOT, "%d of %d", values.stream().filter(v -> meets.test(v)).count(), values.size());
-        double median = Medians.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+        double median = Medians.of(values);
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", figure, target, each, String.format(Locale.ROOT, format, median), count);
     }
 
@@ -389,14 +390,9 @@ public final class ThroughputBenchmark {
             return args[i];
         }
 
-        /** {@link #value} as a whole number; anything else is refused naming the option and what it got. */
+        /** {@link #value} as a whole number ({@link Args#wholeNumber}). */
         private static int whole(String[] args, int i) {
-            String v = value(args, i);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(args[i - 1] + " takes a whole number, got \"" + v + "\"");
-            }
+            return Args.wholeNumber(args[i - 1], value(args, i));
         }
     }
 

@@ -11,6 +11,8 @@ class MediansTest {
         assertThat(Medians.of(new double[] {3, 1, 2})).isEqualTo(2.0);
         assertThat(Medians.of(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
         assertThat(Medians.of(new double[] {7})).isEqualTo(7.0);
+        assertThat(Medians.of(java.util.List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+        assertThat(Medians.of(java.util.List.<Double>of())).isNaN();
     }
 
     @Test
